@@ -1,0 +1,32 @@
+/**
+ * The browser module. Every page works without it; with it, the reader gets small comforts:
+ * the post a URL's #p<id> points at is highlighted, and the reply form keeps what was typed if
+ * the tab is closed by mistake (per post, in sessionStorage).
+ */
+
+function highlightTarget(): void {
+  document.querySelectorAll('.line.target').forEach((el) => el.classList.remove('target'));
+  const id = location.hash.slice(1);
+  if (!/^p\d+$/.test(id)) return;
+  document.getElementById(id)?.classList.add('target');
+}
+
+function keepDrafts(): void {
+  for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form.post-form'))) {
+    const key = `gentie-draft:${form.getAttribute('action') ?? ''}`;
+    const fields = Array.from(form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[name=title], textarea[name=body]'));
+    const saved = sessionStorage.getItem(key);
+    if (saved && fields.every((f) => f.value === '')) {
+      const values = JSON.parse(saved) as Record<string, string>;
+      for (const f of fields) f.value = values[f.name] ?? '';
+    }
+    form.addEventListener('input', () => {
+      sessionStorage.setItem(key, JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, f.value]))));
+    });
+    form.addEventListener('submit', () => sessionStorage.removeItem(key));
+  }
+}
+
+window.addEventListener('hashchange', highlightTarget);
+highlightTarget();
+keepDrafts();

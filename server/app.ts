@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { pinoHttp } from 'pino-http';
+import { boardsRouter } from './boards/boards.routes';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { AppError, isDatabaseUnavailable } from './errors';
+import { type Assets, loadAssets } from './http/assets';
+import { refuseCrossSite, sessionMiddleware } from './http/context';
+import type { Logger } from './log';
+import { membersRouter } from './members/members.routes';
+import { postsRouter } from './posts/posts.routes';
+import { type PageContext, defaultPageContext, renderErrorPage } from './views/layout';
+
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  log: Logger;
+  assets?: Assets;
+}
+
+/** Largest request body accepted (JSON or form); a bigger one is a 413. */
+export const BODY_LIMIT = '256kb';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+// body-parser's verify hook: a body that is not valid UTF-8 is refused, never "repaired" into U+FFFD.
+function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (!isUtf8(buf)) throw new AppError(400, 'InvalidUtf8', 'The request body is not valid UTF-8.');
+}
+
+/** The express application: middleware, feature routers, the 404 and the one error handler. */
+export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  const base = defaultPageContext(assets, config.displayTimeZone);
+  const pageContext = (req: Request): PageContext => ({ ...base, member: req.member ?? null, path: req.originalUrl });
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Method, path and status only: headers carry cookies and bodies carry passwords.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'https:', 'http:', 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // Post images come from other sites; don't let them see which thread linked them.
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+
+  app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await sql`select 1`.execute(db);
+      res.json({ status: 'ok', database: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  app.use(refuseCrossSite);
+  app.use('/api', (req, _res, next) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is('application/json')) {
+      return next(new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.'));
+    }
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT, verify: requireUtf8 }));
+  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8 }));
+  app.use(sessionMiddleware(db));
+
+  app.use(boardsRouter(db, pageContext));
+  app.use(membersRouter(db, pageContext));
+  app.use(postsRouter(db, pageContext));
+
+  app.use((req, _res, next) => {
+    next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const known = toAppError(error);
+    if (known.status >= 500) req.log.error({ err: error }, 'request failed');
+    if (known.retryAfter) res.set('Retry-After', String(known.retryAfter));
+    if (res.headersSent) return void res.end();
+    res.status(known.status);
+    if (req.path.startsWith('/api/') || (!req.accepts('html') && req.accepts('json'))) {
+      res.json({ error: { code: known.code, message: known.message } });
+    } else {
+      if (req.member === undefined) req.member = null;
+      res.type('html').send(renderErrorPage(pageContext(req), known.status, known.message));
+    }
+  });
+
+  return app;
+}
+
+/** Maps anything thrown to the answer the client gets. */
+function toAppError(error: unknown): AppError {
+  const e = error as { type?: string; status?: number };
+  // Errors from body-parser carry a `type` (it also rewrites the status of errors thrown by verify).
+  switch (e?.type) {
+    case 'entity.verify.failed':
+      return new AppError(400, 'InvalidUtf8', 'The request body is not valid UTF-8.');
+    case 'entity.too.large':
+      return new AppError(413, 'PayloadTooLarge', `The request body is larger than ${BODY_LIMIT}.`);
+    case 'entity.parse.failed':
+      return new AppError(400, 'InvalidJson', 'The request body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'UnsupportedMediaType', 'Send the body as UTF-8.');
+    case 'request.aborted':
+      return new AppError(400, 'BadRequest', 'The request was aborted.');
+  }
+  if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(503, 'DatabaseUnavailable', 'The database is restarting or unreachable; try again in a moment.', 5);
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new AppError(e.status, 'BadRequest', 'The request could not be understood.');
+  }
+  return new AppError(500, 'Internal', 'Something went wrong on our side; it has been logged.');
+}

@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+
+/** Boards and their moderators: SQL only. */
+
+export function listBoards(db: Db) {
+  return db
+    .selectFrom('boards')
+    .leftJoin('threads', 'threads.board_id', 'boards.id')
+    .select([
+      'boards.id',
+      'boards.slug',
+      'boards.name',
+      'boards.description',
+      sql<string>`count(threads.thread_id)`.as('thread_count'),
+      sql<string>`coalesce(sum(threads.reply_count), 0)`.as('reply_count'),
+      sql<Date | null>`max(threads.last_activity_at)`.as('last_activity_at'),
+    ])
+    .groupBy('boards.id')
+    .orderBy('boards.id')
+    .execute();
+}
+
+export function findBoardBySlug(db: Db, slug: string) {
+  return db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('slug', '=', slug).executeTakeFirst();
+}
+
+export function insertBoard(db: Db, board: { slug: string; name: string; description?: string }) {
+  return db
+    .insertInto('boards')
+    .values({ slug: board.slug, name: board.name, description: board.description ?? '' })
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .returning(['id', 'slug', 'name', 'description'])
+    .executeTakeFirst();
+}
+
+export function insertModerator(db: Db, boardId: string, userId: string) {
+  return db
+    .insertInto('board_moderators')
+    .values({ board_id: boardId, user_id: userId })
+    .onConflict((oc) => oc.columns(['board_id', 'user_id']).doNothing())
+    .execute();
+}
+
+export function listModerators(db: Db, boardId: string) {
+  return db
+    .selectFrom('board_moderators')
+    .innerJoin('users', 'users.id', 'board_moderators.user_id')
+    .select(['users.id', 'users.name'])
+    .where('board_moderators.board_id', '=', boardId)
+    .orderBy('users.name')
+    .execute();
+}
+
+export async function countBoards(db: Db): Promise<number> {
+  const row = await db.selectFrom('boards').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

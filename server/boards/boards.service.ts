@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { AppError, notFound } from '../errors';
+import * as members from '../members/members.repository';
+import { nameKey } from '../members/names';
+import * as repo from './boards.repository';
+
+/** A board as pages and the API show it. */
+export interface Board {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+}
+
+export interface BoardSummary extends Board {
+  threadCount: number;
+  replyCount: number;
+  lastActivityAt: Date | null;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/** Every board, with counts, in the order they were created. */
+export async function listBoards(db: Kysely<Database>): Promise<BoardSummary[]> {
+  const rows = await repo.listBoards(db);
+  return rows.map((r) => ({
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    description: r.description,
+    threadCount: Number(r.thread_count),
+    replyCount: Number(r.reply_count),
+    lastActivityAt: r.last_activity_at,
+  }));
+}
+
+/** The board with this slug, or a 404. */
+export async function getBoard(db: Kysely<Database>, slug: string): Promise<Board> {
+  const board = SLUG.test(slug) ? await repo.findBoardBySlug(db, slug) : undefined;
+  if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`);
+  return board;
+}
+
+/** Creates a board (operators, through the CLI). */
+export async function createBoard(db: Kysely<Database>, input: { slug: string; name: string; description?: string }): Promise<Board> {
+  if (!SLUG.test(input.slug)) {
+    throw new AppError(400, 'ValidationFailed', 'A board slug is 1-40 characters: lower-case letters, digits and -, starting with a letter or digit.');
+  }
+  const name = input.name.normalize('NFC').trim();
+  if (!name || [...name].length > 60 || /[\p{Cc}\p{Cf}]/u.test(name)) {
+    throw new AppError(400, 'ValidationFailed', 'A board name is 1-60 characters, with no control characters.');
+  }
+  const board = await repo.insertBoard(db, { slug: input.slug, name, description: input.description });
+  if (!board) throw new AppError(409, 'NameTaken', `A board with the slug "${input.slug}" exists already.`);
+  return board;
+}
+
+/** Makes a member a moderator (版主) of a board; their site role becomes at least moderator. */
+export async function addModerator(db: Kysely<Database>, slug: string, memberName: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const board = await repo.findBoardBySlug(tx, slug);
+    if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`);
+    const user = await members.findUserByKey(tx, nameKey(memberName));
+    if (!user) throw notFound('MemberNotFound', `There is no member "${memberName}".`);
+    await repo.insertModerator(tx, board.id, user.id);
+    if (user.role === 'member') await members.setUserRole(tx, user.id, 'moderator');
+  });
+}

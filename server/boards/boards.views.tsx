@@ -1,0 +1,33 @@
+import { h } from '../views/html';
+import { type PageContext, renderPage } from '../views/layout';
+import { formatDateTime } from '../views/time';
+import type { BoardSummary } from './boards.service';
+
+/** `/`: the list of boards. */
+export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
+  const { t } = ctx;
+  return renderPage(
+    ctx,
+    t.boards,
+    <section>
+      <h1>{t.boards}</h1>
+      {boards.length === 0 ? (
+        <p>{t.noBoards}</p>
+      ) : (
+        <ul class="boards">
+          {boards.map((b) => (
+            <li>
+              <a href={`/b/${b.slug}`} class="board-name">{b.name}</a>
+              {b.description ? <span class="board-description"> — {b.description}</span> : null}
+              <span class="board-stats">
+                {' '}
+                {t.threads} {b.threadCount} · {t.replyCount(b.replyCount)}
+                {b.lastActivityAt ? ` · ${formatDateTime(b.lastActivityAt, ctx.timeZone)}` : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>,
+  );
+}

@@ -1,0 +1,142 @@
+import { addModerator, createBoard } from '../boards/boards.service';
+import { ConfigError, loadConfig } from '../config';
+import type { SiteRole } from '../db/database';
+import { EmbeddedError } from '../db/embedded';
+import { migrateToLatest } from '../db/migrate';
+import { type Storage, openStorage } from '../db/storage';
+import { seedDemo } from '../demo/seed';
+import { AppError } from '../errors';
+import { createLogger } from '../log';
+import { createMember } from '../members/members.service';
+
+/**
+ * The operator's CLI: `npm run gentie -- <command>`. It works whether the server runs or not:
+ * with the embedded database it uses the running server's PostgreSQL (same DATA_DIR) or starts
+ * one for the length of the command.
+ */
+
+const USAGE = `usage: npm run gentie -- <command>
+
+  migrate                                      bring the database schema up to date
+  user:create <name> [--role member|moderator|admin]
+                                               create a member; the password is read from stdin
+  board:create <slug> <name> [--description <text>]
+                                               create a board
+  board:moderator <slug> <name>                make a member a moderator (版主) of a board
+  seed:demo                                    add the demo board (if missing) and a demo thread
+
+environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./data), LOG_LEVEL`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): { command: string | undefined; args: string[]; flags: Map<string, string> } {
+  const args: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+      else {
+        const value = argv[i + 1];
+        if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a value`);
+        flags.set(a.slice(2), value);
+        i++;
+      }
+    } else args.push(a);
+  }
+  return { command: args.shift(), args, flags };
+}
+
+/** Reads the password: the whole of stdin when piped, one line when typed at a terminal. */
+async function readPassword(name: string): Promise<string> {
+  if (process.stdin.isTTY) {
+    process.stderr.write(`password for ${name} (8+ characters, then Enter): `);
+    const { createInterface } = await import('node:readline');
+    const rl = createInterface({ input: process.stdin });
+    const line = await new Promise<string>((resolve) => rl.once('line', resolve));
+    rl.close();
+    return line;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const ROLES: SiteRole[] = ['member', 'moderator', 'admin'];
+
+function need(args: string[], count: number, what: string): void {
+  if (args.length < count) throw new UsageError(`missing ${what}`);
+  if (args.length > count) throw new UsageError(`unexpected argument "${args[count]}"`);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const { command, args, flags } = parseArgs(argv);
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return;
+  }
+  const known = ['migrate', 'user:create', 'board:create', 'board:moderator', 'seed:demo'];
+  if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+  // Check the arguments before touching the database.
+  if (command === 'user:create') need(args, 1, 'the member name');
+  if (command === 'board:create') need(args, 2, 'the board slug and name');
+  if (command === 'board:moderator') need(args, 2, 'the board slug and the member name');
+  if (command === 'migrate' || command === 'seed:demo') need(args, 0, '');
+  const role = (flags.get('role') ?? 'member') as SiteRole;
+  if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  const password = command === 'user:create' ? await readPassword(args[0]!) : '';
+
+  const config = loadConfig();
+  const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
+  const say = (m: string) => console.log(m);
+  if (!config.databaseUrl) say(`using the embedded database in ${config.dataDir}`);
+  let storage: Storage | undefined;
+  try {
+    storage = await openStorage(config, log, 'cli');
+    const applied: string[] = [];
+    await migrateToLatest(storage.db, (name) => {
+      applied.push(name);
+      say(`migration applied: ${name}`);
+    });
+    const db = storage.db;
+    switch (command) {
+      case 'migrate':
+        say(applied.length ? `schema up to date (${applied.length} applied)` : 'schema already up to date');
+        break;
+      case 'user:create': {
+        const member = await createMember(db, { username: args[0]!, password, role });
+        say(`created ${member.role} ${member.name} (id ${member.id})`);
+        break;
+      }
+      case 'board:create': {
+        const board = await createBoard(db, { slug: args[0]!, name: args[1]!, description: flags.get('description') });
+        say(`created board /b/${board.slug} (${board.name})`);
+        break;
+      }
+      case 'board:moderator':
+        await addModerator(db, args[0]!, args[1]!);
+        say(`${args[1]} now moderates /b/${args[0]}`);
+        break;
+      case 'seed:demo':
+        await seedDemo(db, say);
+        break;
+    }
+  } finally {
+    await storage?.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`gentie: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigError) console.error(`gentie: configuration error: ${error.message}`);
+    else if (error instanceof AppError || error instanceof EmbeddedError) console.error(`gentie: ${error.message}`);
+    else console.error(`gentie: failed: ${(error as Error)?.message ?? String(error)}`);
+    process.exit(1);
+  },
+);

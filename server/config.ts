@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The process configuration, read once from the environment and frozen. */
+export interface Config {
+  /** TCP port the HTTP server listens on (0 picks a free one). */
+  readonly port: number;
+  /** Interface to listen on; unset listens on all. */
+  readonly host: string | undefined;
+  /** An external PostgreSQL; undefined means the embedded server in dataDir. */
+  readonly databaseUrl: string | undefined;
+  /** Folder of the embedded PostgreSQL cluster and its credentials. */
+  readonly dataDir: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** IANA time zone used for every time shown on a page. */
+  readonly displayTimeZone: string;
+}
+
+/** Raised for a bad environment variable; main prints its message as one line and exits. */
+export class ConfigError extends Error {}
+
+const isTimeZone = (value: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const schema = z.object({
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n <= 65535, 'must be at most 65535')
+    .default(3000),
+  HOST: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\/./.test(v), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  TZ_DISPLAY: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC').default('Asia/Shanghai'),
+});
+
+/**
+ * Reads and validates the configuration. Empty variables count as unset.
+ * Throws ConfigError naming the variable, the reason and the value given.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((key) => (env[key] ? [[key, env[key]]] : [])),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`${name} ${issue.message} (got ${JSON.stringify(present[name])})`);
+  }
+  const v = parsed.data;
+  return Object.freeze({
+    port: v.PORT,
+    host: v.HOST,
+    databaseUrl: v.DATABASE_URL,
+    dataDir: path.resolve(v.DATA_DIR),
+    logLevel: v.LOG_LEVEL,
+    displayTimeZone: v.TZ_DISPLAY,
+  });
+}

@@ -1,0 +1,88 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import { type Member, memberForToken } from '../members/members.service';
+
+export const SESSION_COOKIE = 'gentie_session';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The logged-in member, or null. */
+      member: Member | null;
+      /** The session cookie's token as sent (valid or not). */
+      sessionToken: string | undefined;
+      /** True when the cookie named a session that has expired. */
+      sessionExpired: boolean;
+    }
+  }
+}
+
+/** Reads one cookie from the Cookie header. */
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure on HTTPS. */
+export function setSessionCookie(req: Request, res: Response, token: string, expiresAt: Date): void {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', expires: expiresAt });
+}
+
+export function clearSessionCookie(req: Request, res: Response): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+}
+
+/** Loads the member of the session cookie onto the request. */
+export function sessionMiddleware(db: Kysely<Database>) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    req.member = null;
+    req.sessionExpired = false;
+    req.sessionToken = readCookie(req, SESSION_COOKIE);
+    if (req.sessionToken) {
+      const found = await memberForToken(db, req.sessionToken);
+      if (found === 'expired') req.sessionExpired = true;
+      else req.member = found;
+    }
+    next();
+  };
+}
+
+/** The logged-in member, or a 401 that says whether the session expired or there never was one. */
+export function requireMember(req: Request): Member {
+  if (req.member) return req.member;
+  if (req.sessionExpired) throw new AppError(401, 'SessionExpired', 'Your session has expired: log in again.');
+  throw new AppError(401, 'NotLoggedIn', 'Log in first.');
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses state-changing requests that a browser says come from another site: Sec-Fetch-Site
+ * when the browser sends it, otherwise the Origin header against our own host.
+ */
+export function refuseCrossSite(req: Request, _res: Response, next: NextFunction): void {
+  if (SAFE_METHODS.has(req.method)) return next();
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) {
+    if (site === 'same-origin' || site === 'none') return next();
+    return next(new AppError(403, 'CrossSiteRequest', 'Requests from other sites are refused.'));
+  }
+  const origin = req.headers.origin;
+  if (origin === undefined) return next();
+  let host: string | undefined;
+  try {
+    host = origin === 'null' ? undefined : new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (host !== undefined && host === req.headers.host) return next();
+  next(new AppError(403, 'CrossSiteRequest', 'Requests from other sites are refused.'));
+}

@@ -1,0 +1,72 @@
+import http from 'node:http';
+import { createApp } from './app';
+import { ConfigError, type Config, loadConfig } from './config';
+import { EmbeddedError } from './db/embedded';
+import { migrateToLatest } from './db/migrate';
+import { openStorage } from './db/storage';
+import { seedOnFirstStart } from './demo/seed';
+import { createLogger } from './log';
+import { pruneExpired } from './members/members.service';
+
+/** How long shutdown waits for in-flight requests before closing their connections. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Start-up: config → database → migrations → demo data → HTTP; and a clean shutdown on signals. */
+async function main(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel);
+  const storage = await openStorage(config, log, 'server');
+  await migrateToLatest(storage.db, (name) => log.info({ migration: name }, 'migration applied'));
+  if (await seedOnFirstStart(storage.db, (m) => log.info(`demo: ${m}`))) log.info('first start: demo board and thread created');
+
+  const app = createApp({ config, db: storage.db, log });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  log.info({ port }, `Gentie is running: http://${config.host && config.host !== '0.0.0.0' ? config.host : 'localhost'}:${port}/`);
+
+  const housekeeping = setInterval(() => {
+    pruneExpired(storage.db).catch((err: Error) => log.warn({ err: err.message }, 'housekeeping failed'));
+  }, 3600_000);
+  housekeeping.unref();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    clearInterval(housekeeping);
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await storage.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`gentie: configuration error: ${error.message}`);
+  process.exit(1);
+}
+
+main(config).catch((error: unknown) => {
+  const e = error as NodeJS.ErrnoException;
+  if (error instanceof EmbeddedError) console.error(`gentie: cannot start the embedded database: ${e.message}`);
+  else if (e?.code === 'EADDRINUSE') console.error(`gentie: port ${config.port} is in use: stop what uses it or set PORT to another port`);
+  else if (e?.code === 'EACCES' && e.syscall === 'listen') console.error(`gentie: not allowed to listen on port ${config.port}: set PORT above 1024`);
+  else console.error(`gentie: start-up failed: ${e?.message ?? String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,188 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { Database, Db } from '../db/database';
+
+/** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
+
+/** The columns every post listing selects, with its author and editor. */
+function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>) {
+  return qb
+    .innerJoin('users as author', 'author.id', 'posts.author_id')
+    .leftJoin('users as editor', 'editor.id', 'posts.edited_by')
+    .select([
+      'posts.id',
+      'posts.board_id',
+      'posts.thread_id',
+      'posts.parent_id',
+      'posts.path',
+      'posts.depth',
+      'posts.title',
+      'posts.body',
+      'posts.bytes',
+      'posts.variant',
+      'posts.created_at',
+      'posts.edited_at',
+      'posts.edited_role',
+      'posts.revision',
+      'posts.deleted_at',
+      'posts.deleted_role',
+      'author.name as author_name',
+      'author.role as author_role',
+      'editor.name as editor_name',
+    ]);
+}
+
+export type PostRow = Awaited<ReturnType<typeof findPost>> & {};
+
+export function findPost(db: Db, id: string) {
+  return withAuthor(db.selectFrom('posts')).where('posts.id', '=', id).executeTakeFirst();
+}
+
+/** The posts under `path` in its thread, in display order: one range scan of (thread_id, path). */
+export function findSubtree(db: Db, threadId: string, path: string[]) {
+  // A descendant's path starts with `path`, so in array order descendants are exactly the paths
+  // after `path` and before its next sibling's (last id + 1): a contiguous index range.
+  const upper = [...path.slice(0, -1), String(BigInt(path[path.length - 1]!) + 1n)];
+  return withAuthor(db.selectFrom('posts'))
+    .where('posts.thread_id', '=', threadId)
+    .where('posts.path', '>', sql<string[]>`${path}::bigint[]`)
+    .where('posts.path', '<', sql<string[]>`${upper}::bigint[]`)
+    .orderBy('posts.path')
+    .execute();
+}
+
+export function findThreadState(db: Db, threadId: string) {
+  return db
+    .selectFrom('threads')
+    .select(['thread_id', 'board_id', 'reply_count', 'last_activity_at', 'seq', 'locked', 'pinned', 'featured'])
+    .where('thread_id', '=', threadId)
+    .executeTakeFirst();
+}
+
+export type ThreadStateRow = Awaited<ReturnType<typeof findThreadState>> & {};
+
+/** Takes the next post id from the sequence: ids are assigned in the order posts are written. */
+export async function nextPostId(db: Db): Promise<string> {
+  const row = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('posts', 'id')) as id`.execute(db);
+  return row.rows[0]!.id;
+}
+
+export interface NewPost {
+  id: string;
+  boardId: string;
+  threadId: string;
+  parentId: string | null;
+  path: string[];
+  authorId: string;
+  title: string;
+  body: string;
+  bytes: number;
+  variant: string;
+}
+
+export function insertPost(db: Db, p: NewPost) {
+  return db
+    .insertInto('posts')
+    .values({
+      id: p.id,
+      board_id: p.boardId,
+      thread_id: p.threadId,
+      parent_id: p.parentId,
+      path: sql<string[]>`${p.path}::bigint[]`,
+      depth: p.path.length - 1,
+      author_id: p.authorId,
+      title: p.title,
+      body: p.body,
+      bytes: p.bytes,
+      variant: p.variant,
+    })
+    .execute();
+}
+
+export function insertThread(db: Db, threadId: string, boardId: string) {
+  return db.insertInto('threads').values({ thread_id: threadId, board_id: boardId, seq: 1 }).execute();
+}
+
+/**
+ * Counts a new reply on its thread and takes the thread's next event seq. The row lock this takes
+ * orders concurrent replies to one thread, so counters stay exact and ids follow commit order.
+ */
+export function bumpThreadForReply(db: Db, threadId: string) {
+  return db
+    .updateTable('threads')
+    .set((eb) => ({
+      reply_count: eb('reply_count', '+', 1),
+      seq: sql<string>`seq + 1`,
+      last_activity_at: sql<Date>`now()`,
+    }))
+    .where('thread_id', '=', threadId)
+    .returning(['seq', 'locked'])
+    .executeTakeFirst();
+}
+
+export function insertEvent(db: Db, e: { threadId: string; seq: string; kind: string; postId: string }) {
+  return db.insertInto('thread_events').values({ thread_id: e.threadId, seq: e.seq, kind: e.kind, post_id: e.postId }).execute();
+}
+
+export const THREADS_PER_PAGE = 20;
+/** Follow-ups shown under each thread on a board index; the rest are behind the thread's link. */
+export const INDEX_REPLIES_PER_THREAD = 50;
+
+/** A page of a board's threads: pinned first, then by latest activity. */
+export function findBoardThreads(db: Db, boardId: string, page: number) {
+  return withAuthor(db.selectFrom('posts'))
+    .innerJoin('threads', 'threads.thread_id', 'posts.id')
+    .select(['threads.reply_count', 'threads.last_activity_at', 'threads.locked', 'threads.pinned', 'threads.featured', 'threads.seq'])
+    .where('threads.board_id', '=', boardId)
+    .orderBy('threads.pinned', 'desc')
+    .orderBy('threads.last_activity_at', 'desc')
+    .orderBy('threads.thread_id', 'desc')
+    .limit(THREADS_PER_PAGE)
+    .offset((page - 1) * THREADS_PER_PAGE)
+    .execute();
+}
+
+export async function countBoardThreads(db: Db, boardId: string): Promise<number> {
+  const row = await db
+    .selectFrom('threads')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('board_id', '=', boardId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The first follow-ups of each thread, in display order, one bounded range scan per thread. */
+export async function findIndexReplies(db: Db, threadIds: string[]) {
+  if (threadIds.length === 0) return [];
+  // kysely cannot express a lateral join over unnest(); this is one bounded index scan per thread.
+  const result = await sql<PostRow>`
+    select r.* from unnest(${threadIds}::bigint[]) as t(id)
+    cross join lateral (
+      select p.id, p.board_id, p.thread_id, p.parent_id, p.path, p.depth, p.title, p.body, p.bytes,
+             p.variant, p.created_at, p.edited_at, p.edited_role, p.revision, p.deleted_at, p.deleted_role,
+             a.name as author_name, a.role as author_role, e.name as editor_name
+      from posts p
+      join users a on a.id = p.author_id
+      left join users e on e.id = p.edited_by
+      where p.thread_id = t.id and p.depth > 0
+      order by p.path
+      limit ${INDEX_REPLIES_PER_THREAD}
+    ) r`.execute(db);
+  return result.rows;
+}
+
+/** A member's posts, newest first: their threads (roots) or their follow-ups. */
+export function findMemberPosts(db: Db, authorId: string, kind: 'threads' | 'replies', limit: number, offset: number) {
+  return withAuthor(db.selectFrom('posts'))
+    .where('posts.author_id', '=', authorId)
+    .where('posts.parent_id', kind === 'threads' ? 'is' : 'is not', null)
+    .orderBy('posts.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Titles of the threads some posts belong to (for "in thread …" links). */
+export function findTitles(db: Db, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('posts').select(['id', 'title', 'deleted_at']).where('id', 'in', ids).execute();
+}

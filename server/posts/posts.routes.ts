@@ -1,0 +1,136 @@
+import { Router, type Request, type Response } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import { requireMember } from '../http/context';
+import { parseInput } from '../http/validate';
+import type { PageContext } from '../views/layout';
+import * as posts from './posts.service';
+import { type FormState, boardPage, memberPage, postPage } from './posts.views';
+
+/** A new thread or follow-up, from the API or a form. */
+const postInput = z.object({
+  /** Plain text; trimmed and checked by the service. Required: a title can be the whole message. */
+  title: z.string({ error: 'a title is required (a string)' }).max(2000, 'is far too long'),
+  /** HTML or plain text, sanitized on write; empty or absent for a title-only post. */
+  body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
+});
+
+const pageQuery = z.object({
+  page: z.coerce.number({ error: 'must be a page number' }).int().min(1).max(100_000).default(1),
+});
+
+/** A post in the JSON contract. */
+export function presentPost(p: posts.Post) {
+  return {
+    id: p.id,
+    threadId: p.threadId,
+    parentId: p.parentId,
+    depth: p.depth,
+    title: p.title,
+    body: p.body,
+    bytes: p.bytes,
+    author: p.author,
+    createdAt: p.createdAt.toISOString(),
+    editedAt: p.editedAt?.toISOString() ?? null,
+    editedBy: p.editedBy,
+    deleted: p.deleted,
+    replyCount: p.replyCount,
+  };
+}
+
+const presentThread = (s: posts.ThreadState) => ({
+  replyCount: s.replyCount,
+  lastActivityAt: s.lastActivityAt.toISOString(),
+  locked: s.locked,
+  pinned: s.pinned,
+  featured: s.featured,
+  seq: s.seq,
+});
+
+/** Threads, follow-ups, the board index and member pages: HTML and JSON. */
+export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext): Router {
+  const router = Router();
+
+  // ---- JSON API
+
+  router.post('/api/boards/:slug/threads', async (req, res) => {
+    const member = requireMember(req);
+    const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
+    res.status(201).location(`/t/${post.id}`).json({ post: presentPost(post) });
+  });
+
+  router.post('/api/posts/:id/replies', async (req, res) => {
+    const member = requireMember(req);
+    const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
+    res.status(201).location(`/t/${post.id}`).json({ post: presentPost(post) });
+  });
+
+  router.get('/api/posts/:id', async (req, res) => {
+    const tree = await posts.getPostTree(db, req.params.id);
+    res.json({ post: presentPost(tree.post), thread: presentThread(tree.thread), replies: tree.replies.map(presentPost) });
+  });
+
+  router.get('/api/boards/:slug/threads', async (req, res) => {
+    const { page } = parseInput(pageQuery, req.query);
+    const index = await posts.getBoardIndex(db, req.params.slug, page);
+    res.json({
+      board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
+      threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),
+      page: index.page,
+      pages: index.pages,
+      total: index.total,
+    });
+  });
+
+  // ---- HTML pages and forms
+
+  router.get('/b/:slug', async (req, res) => {
+    const { page } = parseInput(pageQuery, req.query);
+    res.send(boardPage(pageContext(req), await posts.getBoardIndex(db, req.params.slug, page)));
+  });
+
+  router.get('/t/:id', async (req, res) => {
+    res.send(postPage(pageContext(req), await posts.getPostTree(db, req.params.id)));
+  });
+
+  router.get('/u/:name', async (req, res) => {
+    const { page } = parseInput(pageQuery, req.query);
+    res.send(memberPage(pageContext(req), await posts.getMemberPosts(db, req.params.name, page)));
+  });
+
+  // A refused form comes back as the same page with the message above the form and the text kept.
+  const formState = (req: Request, error: AppError): FormState => ({
+    values: { title: String(req.body?.title ?? ''), body: String(req.body?.body ?? '') },
+    error: error.message,
+  });
+  const isFormRefusal = (error: unknown): error is AppError =>
+    error instanceof AppError && error.status < 500 && error.code !== 'NotLoggedIn' && error.code !== 'SessionExpired';
+
+  router.post('/b/:slug/threads', async (req: Request<{ slug: string }>, res: Response) => {
+    const member = requireMember(req);
+    try {
+      const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
+      res.redirect(303, `/t/${post.id}`);
+    } catch (error) {
+      if (!isFormRefusal(error) || error.code === 'BoardNotFound') throw error;
+      const index = await posts.getBoardIndex(db, req.params.slug, 1);
+      res.status(error.status).send(boardPage(pageContext(req), index, formState(req, error)));
+    }
+  });
+
+  router.post('/t/:id/reply', async (req: Request<{ id: string }>, res: Response) => {
+    const member = requireMember(req);
+    try {
+      const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
+      res.redirect(303, `/t/${post.threadId}#p${post.id}`);
+    } catch (error) {
+      if (!isFormRefusal(error) || error.code === 'PostNotFound') throw error;
+      const tree = await posts.getPostTree(db, req.params.id);
+      res.status(error.status).send(postPage(pageContext(req), tree, formState(req, error)));
+    }
+  });
+
+  return router;
+}

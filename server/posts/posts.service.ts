@@ -1,0 +1,240 @@
+import type { Kysely } from 'kysely';
+import { getBoard, type Board } from '../boards/boards.service';
+import type { Database, SiteRole } from '../db/database';
+import { AppError, notFound } from '../errors';
+import type { Member } from '../members/members.service';
+import { findMember } from '../members/members.service';
+import { utf8Bytes } from '../text/bytes';
+import { sanitizeBody } from '../text/sanitize';
+import { checkTitle } from '../text/title';
+import * as repo from './posts.repository';
+
+/** A post, root or follow-up, as pages and the API see it. */
+export interface Post {
+  id: string;
+  boardId: string;
+  threadId: string;
+  parentId: string | null;
+  depth: number;
+  title: string;
+  /** Sanitized HTML; '' for a title-only post. */
+  body: string;
+  bytes: number;
+  variant: string;
+  author: { name: string; role: SiteRole };
+  createdAt: Date;
+  editedAt: Date | null;
+  editedBy: { name: string; role: string } | null;
+  deleted: boolean;
+  /** Follow-ups under this post (the whole subtree), when known. */
+  replyCount: number;
+}
+
+/** A thread's own state (kept on the `threads` row of its root). */
+export interface ThreadState {
+  threadId: string;
+  replyCount: number;
+  lastActivityAt: Date;
+  seq: number;
+  locked: boolean;
+  pinned: boolean;
+  featured: boolean;
+}
+
+export interface PostInput {
+  title: string;
+  body?: string;
+}
+
+/** Largest stored body, in UTF-8 bytes. A longer one is refused, never cut. */
+export const BODY_MAX_BYTES = 100_000;
+
+function toPost(row: repo.PostRow, replyCount = 0): Post {
+  return {
+    id: row.id,
+    boardId: row.board_id,
+    threadId: row.thread_id,
+    parentId: row.parent_id,
+    depth: row.depth,
+    title: row.title,
+    body: row.body,
+    bytes: row.bytes,
+    variant: row.variant,
+    author: { name: row.author_name, role: row.author_role },
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    editedBy: row.edited_at && row.editor_name ? { name: row.editor_name, role: row.edited_role ?? 'member' } : null,
+    deleted: row.deleted_at !== null,
+    replyCount,
+  };
+}
+
+function toThreadState(row: repo.ThreadStateRow): ThreadState {
+  return {
+    threadId: row.thread_id,
+    replyCount: row.reply_count,
+    lastActivityAt: row.last_activity_at,
+    seq: Number(row.seq),
+    locked: row.locked,
+    pinned: row.pinned,
+    featured: row.featured,
+  };
+}
+
+/**
+ * Maps rows in display order to posts, each with the size of its subtree, in one pass: a post's
+ * subtree ends where the next post at its depth or shallower begins.
+ */
+export function toPostsWithCounts(rows: repo.PostRow[]): Post[] {
+  const posts = rows.map((r) => toPost(r));
+  const open: number[] = []; // indexes of posts whose subtree is still being read
+  posts.forEach((post, i) => {
+    while (open.length && posts[open[open.length - 1]!]!.depth >= post.depth) open.pop();
+    for (const j of open) posts[j]!.replyCount++;
+    open.push(i);
+  });
+  return posts;
+}
+
+/** Validates and cleans a title and body; refusals say what to fix. */
+function preparePost(input: PostInput): { title: string; body: string; bytes: number } {
+  const title = checkTitle(input.title);
+  if (!title.ok) throw new AppError(400, 'ValidationFailed', `title: ${title.reason}`);
+  const body = sanitizeBody(input.body ?? '');
+  const bytes = utf8Bytes(body);
+  if (bytes > BODY_MAX_BYTES) {
+    throw new AppError(413, 'PayloadTooLarge', `The body is ${bytes} bytes; the limit is ${BODY_MAX_BYTES}. Shorten it or split it into follow-ups.`);
+  }
+  return { title: title.title, body, bytes };
+}
+
+/** Starts a thread in a board. */
+export async function createThread(db: Kysely<Database>, member: Member, boardSlug: string, input: PostInput): Promise<Post> {
+  const board = await getBoard(db, boardSlug);
+  const content = preparePost(input);
+  const id = await db.transaction().execute(async (tx) => {
+    const postId = await repo.nextPostId(tx);
+    await repo.insertPost(tx, {
+      id: postId,
+      boardId: board.id,
+      threadId: postId,
+      parentId: null,
+      path: [postId],
+      authorId: member.id,
+      variant: 'other',
+      ...content,
+    });
+    await repo.insertThread(tx, postId, board.id);
+    await repo.insertEvent(tx, { threadId: postId, seq: '1', kind: 'post:new', postId });
+    return postId;
+  });
+  return getPostOrThrow(db, id);
+}
+
+/** Replies to any post of a thread that is open, under a post that is not deleted. */
+export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput): Promise<Post> {
+  const content = preparePost(input);
+  const id = await db.transaction().execute(async (tx) => {
+    const parent = await findPostRow(tx, parentId);
+    if (parent.deleted_at) throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.');
+    const thread = await repo.bumpThreadForReply(tx, parent.thread_id);
+    if (!thread) throw notFound('PostNotFound', `There is no post ${parentId}.`);
+    if (thread.locked) throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.');
+    const postId = await repo.nextPostId(tx);
+    await repo.insertPost(tx, {
+      id: postId,
+      boardId: parent.board_id,
+      threadId: parent.thread_id,
+      parentId: parent.id,
+      path: [...parent.path, postId],
+      authorId: member.id,
+      variant: 'other',
+      ...content,
+    });
+    await repo.insertEvent(tx, { threadId: parent.thread_id, seq: thread.seq, kind: 'post:new', postId });
+    return postId;
+  });
+  return getPostOrThrow(db, id);
+}
+
+const ID = /^[1-9][0-9]{0,17}$/;
+
+async function findPostRow(db: Parameters<typeof repo.findPost>[0], id: string): Promise<repo.PostRow> {
+  const row = ID.test(id) ? await repo.findPost(db, id) : undefined;
+  if (!row) throw notFound('PostNotFound', `There is no post ${id}.`);
+  return row;
+}
+
+async function getPostOrThrow(db: Kysely<Database>, id: string): Promise<Post> {
+  return toPost(await findPostRow(db, id));
+}
+
+/** A post with its whole subtree in display order, its thread's state, its root and its board. */
+export async function getPostTree(db: Kysely<Database>, id: string) {
+  const row = await findPostRow(db, id);
+  const [subtree, state, root, board] = await Promise.all([
+    repo.findSubtree(db, row.thread_id, row.path),
+    repo.findThreadState(db, row.thread_id),
+    row.parent_id === null ? Promise.resolve(row) : repo.findPost(db, row.thread_id),
+    db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
+  ]);
+  const replies = toPostsWithCounts(subtree);
+  const post = toPost(row, replies.length);
+  return {
+    post,
+    replies,
+    thread: toThreadState(state!),
+    root: root ? toPost(root) : post,
+    board: board as Board,
+  };
+}
+
+export type PostTree = Awaited<ReturnType<typeof getPostTree>>;
+
+/** One thread on a board index: its root, its state and its first follow-ups. */
+export interface IndexThread {
+  root: Post;
+  state: ThreadState;
+  replies: Post[];
+}
+
+/** A page of a board's threads (pinned first, then latest activity), each with its follow-up tree. */
+export async function getBoardIndex(db: Kysely<Database>, slug: string, page: number) {
+  const board = await getBoard(db, slug);
+  const [rows, total] = await Promise.all([repo.findBoardThreads(db, board.id, page), repo.countBoardThreads(db, board.id)]);
+  const replyRows = await repo.findIndexReplies(db, rows.map((r) => r.id));
+  const byThread = new Map<string, repo.PostRow[]>();
+  for (const r of replyRows) {
+    const list = byThread.get(r.thread_id) ?? [];
+    list.push(r);
+    byThread.set(r.thread_id, list);
+  }
+  const threads: IndexThread[] = rows.map((r) => ({
+    root: toPost(r, r.reply_count),
+    state: toThreadState({ ...r, thread_id: r.id }),
+    replies: toPostsWithCounts(byThread.get(r.id) ?? []),
+  }));
+  return { board, threads, page, pages: Math.max(1, Math.ceil(total / repo.THREADS_PER_PAGE)), total };
+}
+
+export const MEMBER_POSTS_PER_PAGE = 50;
+
+/** A member's threads and follow-ups, newest first, with the titles of the threads replied in. */
+export async function getMemberPosts(db: Kysely<Database>, name: string, page: number) {
+  const member = await findMember(db, name);
+  if (!member) throw notFound('MemberNotFound', `There is no member "${name}".`);
+  const offset = (page - 1) * MEMBER_POSTS_PER_PAGE;
+  const [threads, replies] = await Promise.all([
+    repo.findMemberPosts(db, member.id, 'threads', MEMBER_POSTS_PER_PAGE + 1, offset),
+    repo.findMemberPosts(db, member.id, 'replies', MEMBER_POSTS_PER_PAGE + 1, offset),
+  ]);
+  const titles = await repo.findTitles(db, [...new Set(replies.map((r) => r.thread_id))]);
+  return {
+    member: { name: member.name, role: member.role, createdAt: member.created_at },
+    threads: threads.slice(0, MEMBER_POSTS_PER_PAGE).map((r) => toPost(r)),
+    replies: replies.slice(0, MEMBER_POSTS_PER_PAGE).map((r) => toPost(r)),
+    threadTitles: new Map(titles.map((t) => [t.id, t.deleted_at ? null : t.title])),
+    page,
+    hasMore: threads.length > MEMBER_POSTS_PER_PAGE || replies.length > MEMBER_POSTS_PER_PAGE,
+  };
+}

@@ -1,0 +1,244 @@
+import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
+import { type PageContext, renderPage } from '../views/layout';
+import { formatDate, formatDateTime, formatTime } from '../views/time';
+import type { IndexThread, Post, PostTree, ThreadState } from './posts.service';
+
+/**
+ * Nested lists deeper than this are not nested further in the markup: browsers flatten very deep
+ * DOM trees (Chromium past 512 levels) and a phone has no room left anyway. Deeper follow-ups are
+ * listed at this level, marked with their real depth and a link to the post they answer.
+ */
+export const MAX_NESTING = 32;
+
+const memberHref = (name: string) => `/u/${encodeURIComponent(name)}`;
+
+/**
+ * One follow-up as the source boards print it:
+ * title -author- 給 author 發送悄悄話 author 的博客首頁 (N bytes) MM/DD/YYYY HH:MM:SS
+ */
+export function PostLine({ ctx, post, showDepth }: { ctx: PageContext; post: Post; showDepth: boolean }): SafeHtml {
+  const { t } = ctx;
+  const name = post.author.name;
+  return (
+    <span class={post.bytes === 0 ? 'line title-only' : 'line'} id={`p${post.id}`}>
+      {showDepth ? <span class="deep">[{t.deepReply(post.depth)} <a href={`#p${post.parentId}`}>↑</a>] </span> : null}
+      <a href={`/t/${post.id}`} class="title">{post.title}</a>
+      {' '}-<a href={memberHref(name)} class="author">{name}</a>-{' '}
+      <a href={`/messages?to=${encodeURIComponent(name)}`} class="pm">{t.privateMessage(name)}</a>{' '}
+      <a href={memberHref(name)} class="home">{t.memberHome(name)}</a>{' '}
+      <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
+      <time datetime={post.createdAt.toISOString()}>
+        {formatDate(post.createdAt, ctx.timeZone)} {formatTime(post.createdAt, ctx.timeZone)}
+      </time>
+    </span>
+  );
+}
+
+/**
+ * Posts in display order (preorder, each depth at most one more than the previous) as nested
+ * ul/li. Built in one loop, opening and closing lists as the depth changes: no recursion, so a
+ * chain thousands deep renders like any other tree.
+ */
+export function renderTree(ctx: PageContext, posts: Post[], baseDepth: number): SafeHtml {
+  if (posts.length === 0) return trustedHtml('');
+  const level = (p: Post) => Math.min(p.depth - baseDepth, MAX_NESTING);
+  let out = '<ul class="tree">';
+  let current = 1;
+  posts.forEach((post, i) => {
+    const d = level(post);
+    if (i > 0) {
+      if (d > current) out += '<ul>';
+      else {
+        out += '</li>';
+        for (; current > d; current--) out += '</ul></li>';
+      }
+    }
+    current = d;
+    out += `<li>${PostLine({ ctx, post, showDepth: post.depth - baseDepth > MAX_NESTING }).html}`;
+  });
+  out += '</li>';
+  for (; current > 1; current--) out += '</ul></li>';
+  out += '</ul>';
+  return trustedHtml(out);
+}
+
+function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
+  return state.locked ? <p class="locked" role="status">{ctx.t.locked}</p> : null;
+}
+
+function PostForm({ ctx, action, values, error }: { ctx: PageContext; action: string; values?: { title?: string; body?: string }; error?: string }) {
+  const { t } = ctx;
+  return (
+    <form method="post" action={action} class="post-form">
+      {error ? <p class="error-message" role="alert">{error}</p> : null}
+      <label>
+        {t.title}
+        <input name="title" required maxlength="100" value={values?.title ?? ''} />
+      </label>
+      <label>
+        {t.body}
+        <textarea name="body" rows="8">{values?.body ?? ''}</textarea>
+      </label>
+      <button type="submit">{t.submit}</button>
+    </form>
+  );
+}
+
+/** Where a reply form would be: the form, the lock notice, or the request to log in first. */
+function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form?: FormState }) {
+  const { t } = ctx;
+  if (tree.thread.locked) return <ThreadMarks ctx={ctx} state={tree.thread} />;
+  if (tree.post.deleted) return null;
+  if (!ctx.member) {
+    return (
+      <p class="login-to-reply">
+        <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{t.loginToReply}</a>
+      </p>
+    );
+  }
+  return (
+    <section class="reply" aria-label={t.reply}>
+      <h2>{t.reply}</h2>
+      <PostForm ctx={ctx} action={`/t/${tree.post.id}/reply`} values={form?.values} error={form?.error} />
+    </section>
+  );
+}
+
+export interface FormState {
+  values: { title?: string; body?: string };
+  error: string;
+}
+
+/** `/t/:id`: a post, then all its follow-ups (for a root: the thread). */
+export function postPage(ctx: PageContext, tree: PostTree, form?: FormState): string {
+  const { t } = ctx;
+  const { post, root, board } = tree;
+  return renderPage(
+    ctx,
+    post.title,
+    <Fragment>
+      <nav class="crumbs">
+        <a href={`/b/${board.slug}`}>{board.name}</a>
+        {post.parentId ? (
+          <Fragment>
+            {' › '}<a href={`/t/${root.id}`}>{t.backToThread}: {root.title}</a>
+            {' › '}<a href={`/t/${post.parentId}`}>{t.parentPost}</a>
+          </Fragment>
+        ) : null}
+      </nav>
+      <article class="post" id={`p${post.id}`}>
+        <h1>{post.title}</h1>
+        <p class="byline">
+          -<a href={memberHref(post.author.name)}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
+          <time datetime={post.createdAt.toISOString()}>{formatDateTime(post.createdAt, ctx.timeZone)}</time>
+        </p>
+        {post.body ? <div class="body">{trustedHtml(post.body)}</div> : null}
+      </article>
+      <ThreadMarks ctx={ctx} state={tree.thread} />
+      <section class="replies" aria-labelledby="all-replies">
+        <h2 id="all-replies">{t.allReplies}</h2>
+        {tree.replies.length ? renderTree(ctx, tree.replies, post.depth) : <p>{t.noReplies}</p>}
+      </section>
+      <ReplyArea ctx={ctx} tree={tree} form={form} />
+    </Fragment>,
+  );
+}
+
+function Pager({ ctx, base, page, pages }: { ctx: PageContext; base: string; page: number; pages: number }) {
+  const { t } = ctx;
+  if (pages <= 1) return null;
+  return (
+    <nav class="pager" aria-label={t.page(page)}>
+      {page > 1 ? <a rel="prev" href={`${base}?page=${page - 1}`}>{t.previousPage}</a> : null}
+      <span>{t.page(page)} / {pages}</span>
+      {page < pages ? <a rel="next" href={`${base}?page=${page + 1}`}>{t.nextPage}</a> : null}
+    </nav>
+  );
+}
+
+function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) {
+  const { t } = ctx;
+  const more = thread.state.replyCount - thread.replies.length;
+  return (
+    <li class={thread.state.pinned ? 'thread pinned' : 'thread'}>
+      <PostLine ctx={ctx} post={thread.root} showDepth={false} />
+      {thread.state.locked ? <span class="mark locked-mark"> 🔒</span> : null}
+      {renderTree(ctx, thread.replies, 0)}
+      {more > 0 ? <p class="more"><a href={`/t/${thread.root.id}`}>{t.moreReplies(more)}</a></p> : null}
+    </li>
+  );
+}
+
+/** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
+export function boardPage(
+  ctx: PageContext,
+  index: Awaited<ReturnType<typeof import('./posts.service').getBoardIndex>>,
+  form?: FormState,
+): string {
+  const { t } = ctx;
+  const { board } = index;
+  return renderPage(
+    ctx,
+    board.name,
+    <Fragment>
+      <h1>{board.name}</h1>
+      {board.description ? <p class="board-description">{board.description}</p> : null}
+      {index.threads.length === 0 ? (
+        <p>{t.noThreads}</p>
+      ) : (
+        <ul class="threads">
+          {index.threads.map((thread) => <IndexEntry ctx={ctx} thread={thread} />)}
+        </ul>
+      )}
+      <Pager ctx={ctx} base={`/b/${board.slug}`} page={index.page} pages={index.pages} />
+      {ctx.member ? (
+        <section class="new-thread" aria-label={t.newThread}>
+          <h2>{t.newThread}</h2>
+          <PostForm ctx={ctx} action={`/b/${board.slug}/threads`} values={form?.values} error={form?.error} />
+        </section>
+      ) : (
+        <p class="login-to-reply">
+          <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{t.loginToReply}</a>
+        </p>
+      )}
+    </Fragment>,
+  );
+}
+
+/** `/u/:name`: a member's threads and follow-ups, newest first. */
+export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof import('./posts.service').getMemberPosts>>): string {
+  const { t } = ctx;
+  const { member } = data;
+  const list = (posts: Post[], withThread: boolean) => (
+    <ul class="member-posts">
+      {posts.map((p) => (
+        <li>
+          <PostLine ctx={ctx} post={p} showDepth={false} />
+          {withThread && data.threadTitles.get(p.threadId) ? (
+            <span class="in-thread"> ← <a href={`/t/${p.threadId}`}>{data.threadTitles.get(p.threadId)}</a></span>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+  return renderPage(
+    ctx,
+    member.name,
+    <Fragment>
+      <h1>{member.name}</h1>
+      <p class="member-since">{t.memberSince} {formatDateTime(member.createdAt, ctx.timeZone)}</p>
+      <section aria-labelledby="member-threads">
+        <h2 id="member-threads">{t.memberThreads}</h2>
+        {data.threads.length ? list(data.threads, false) : <p>—</p>}
+      </section>
+      <section aria-labelledby="member-replies">
+        <h2 id="member-replies">{t.memberReplies}</h2>
+        {data.replies.length ? list(data.replies, true) : <p>—</p>}
+      </section>
+      <nav class="pager">
+        {data.page > 1 ? <a rel="prev" href={`?page=${data.page - 1}`}>{t.previousPage}</a> : null}
+        {data.hasMore ? <a rel="next" href={`?page=${data.page + 1}`}>{t.nextPage}</a> : null}
+      </nav>
+    </Fragment>,
+  );
+}

@@ -1,0 +1,54 @@
+import sanitizeHtml from 'sanitize-html';
+
+/**
+ * The one allowlist for post bodies: paragraphs and line breaks, bold/italic/underline, lists,
+ * quotes, code, links (http, https, mailto; always rel="nofollow ugc noopener") and http(s)
+ * images. Everything else is dropped; the text inside dropped tags is kept, except in script,
+ * style and similar, whose content goes too.
+ */
+const OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: ['p', 'br', 'b', 'strong', 'i', 'em', 'u', 's', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'a', 'img'],
+  allowedAttributes: {
+    // rel and target are always set by the transform below, whatever the input said.
+    a: ['href', 'title', 'rel', 'target'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'iframe', 'object', 'template'],
+  enforceHtmlBoundary: false,
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'nofollow ugc noopener', target: '_blank' } }),
+  },
+  exclusiveFilter: (frame) => (frame.tag === 'a' && !frame.attribs.href) || (frame.tag === 'img' && !frame.attribs.src),
+};
+
+const LOOKS_LIKE_HTML = /<[a-zA-Z/!]/;
+
+/** Plain text (a form's textarea): paragraphs on blank lines, <br> on single line breaks. */
+function textToHtml(text: string): string {
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .split(/\n[ \t]*\n+/)
+    .map((para) => para.trim())
+    .filter(Boolean)
+    .map((para) => `<p>${escape(para).replace(/\n/g, '<br />')}</p>`)
+    .join('');
+}
+
+/**
+ * Makes a body safe to store and serve: HTML goes through the allowlist; text without markup is
+ * turned into paragraphs. A body with no visible content becomes '' (a title-only post).
+ */
+export function sanitizeBody(input: string): string {
+  const normalized = input.replace(/\r\n?/g, '\n').normalize('NFC');
+  if (!normalized.trim()) return '';
+  const html = LOOKS_LIKE_HTML.test(normalized) ? normalized : textToHtml(normalized);
+  const clean = sanitizeHtml(html, OPTIONS).trim();
+  // Only empty paragraphs and breaks left: nothing to read.
+  const visible = clean.replace(/<(p|br|\/p)\s*\/?>/g, '').replace(/&nbsp;/g, '').trim();
+  return visible || /<img /.test(clean) ? clean : '';
+}

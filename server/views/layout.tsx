@@ -1,0 +1,82 @@
+import type { Assets } from '../http/assets';
+import type { Member } from '../members/members.service';
+import { type Child, Fragment, type SafeHtml, h } from './html';
+import { type Messages, hant } from './messages';
+
+/** What every page needs to know about the request it answers. */
+export interface PageContext {
+  member: Member | null;
+  /** The path asked for, to come back to after logging in. */
+  path: string;
+  assets: Assets;
+  timeZone: string;
+  t: Messages;
+  lang: string;
+}
+
+export const defaultPageContext = (assets: Assets, timeZone: string): Omit<PageContext, 'member' | 'path'> => ({
+  assets,
+  timeZone,
+  t: hant,
+  lang: 'zh-Hant',
+});
+
+function Header({ ctx }: { ctx: PageContext }) {
+  const { t, member } = ctx;
+  const next = encodeURIComponent(ctx.path);
+  return (
+    <header class="site">
+      <a class="brand" href="/">{t.siteName}</a>
+      <nav aria-label={t.home}>
+        {member ? (
+          <Fragment>
+            <span class="me">{t.loggedInAs}<a href={`/u/${encodeURIComponent(member.name)}`}>{member.name}</a></span>
+            <form method="post" action="/logout" class="inline">
+              <button type="submit">{t.logout}</button>
+            </form>
+          </Fragment>
+        ) : (
+          <Fragment>
+            <a href={`/login?next=${next}`}>{t.login}</a>
+            <a href={`/register?next=${next}`}>{t.register}</a>
+          </Fragment>
+        )}
+      </nav>
+    </header>
+  );
+}
+
+/** A whole HTML page around `content`. */
+export function renderPage(ctx: PageContext, title: string, content: Child): string {
+  const { assets } = ctx;
+  const doc: SafeHtml = (
+    <html lang={ctx.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} - ${ctx.t.siteName}`}</title>
+        {assets.style ? <link rel="stylesheet" href={`/static/${assets.style}`} /> : null}
+        {assets.script ? <script type="module" src={`/static/${assets.script}`}></script> : null}
+      </head>
+      <body>
+        <Header ctx={ctx} />
+        <main id="main">{content}</main>
+      </body>
+    </html>
+  );
+  return `<!doctype html>\n${doc.html}`;
+}
+
+/** A page for a refusal or a missing page, in the reader's script. */
+export function renderErrorPage(ctx: PageContext, status: number, message: string): string {
+  const title = status === 404 ? ctx.t.notFoundTitle : ctx.t.errorTitle;
+  return renderPage(
+    ctx,
+    title,
+    <section class="error">
+      <h1>{title}</h1>
+      <p class="error-message">{message}</p>
+      <p><a href="/">{ctx.t.home}</a></p>
+    </section>,
+  );
+}

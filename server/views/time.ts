@@ -1,0 +1,39 @@
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function parts(date: Date, timeZone: string): Record<string, string> {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formats.set(timeZone, f);
+  }
+  const out: Record<string, string> = {};
+  for (const p of f.formatToParts(date)) out[p.type] = p.value;
+  return out;
+}
+
+/** "MM/DD/YYYY" in the display time zone, as the source boards print dates. */
+export function formatDate(date: Date, timeZone: string): string {
+  const p = parts(date, timeZone);
+  return `${p.month}/${p.day}/${p.year}`;
+}
+
+/** "HH:MM:SS" in the display time zone. */
+export function formatTime(date: Date, timeZone: string): string {
+  const p = parts(date, timeZone);
+  return `${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** "YYYY-MM-DD HH:MM:SS" in the display time zone (post headers, edit banners). */
+export function formatDateTime(date: Date, timeZone: string): string {
+  const p = parts(date, timeZone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
