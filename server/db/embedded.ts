@@ -208,7 +208,13 @@ async function initialise(binaries: Binaries, clusterDir: string, credentials: C
   // initdb into a staging folder renamed at the end: a crash half-way leaves no half-made cluster.
   const staging = `${clusterDir}.init-${process.pid}`;
   await fs.rm(staging, { recursive: true, force: true });
-  await fs.mkdir(staging, { recursive: true, mode: 0o700 });
+  // The parent must be enterable by the postgres account, even if an earlier run made it 0700.
+  await fs.mkdir(path.dirname(clusterDir), { recursive: true, mode: 0o755 });
+  if (path.dirname(clusterDir).startsWith(SHARED_ROOT)) {
+    await fs.chmod(SHARED_ROOT, 0o755);
+    await fs.chmod(path.dirname(clusterDir), 0o755);
+  }
+  await fs.mkdir(staging, { mode: 0o700 });
   const pwfile = path.join(os.tmpdir(), `gentie-pw-${randomBytes(6).toString('hex')}`);
   await fs.writeFile(pwfile, `${credentials.password}\n`, { mode: 0o600 });
   try {
@@ -227,7 +233,6 @@ async function initialise(binaries: Binaries, clusterDir: string, credentials: C
   } finally {
     await fs.rm(pwfile, { force: true });
   }
-  await fs.mkdir(path.dirname(clusterDir), { recursive: true });
   await fs.rename(staging, clusterDir);
 }
 

@@ -1,0 +1,75 @@
+import { type TestDatabase, createTestDatabase } from '../helpers/database';
+import { runCli } from '../helpers/processes';
+
+let target: TestDatabase;
+let env: Record<string, string>;
+beforeAll(async () => {
+  target = await createTestDatabase();
+  env = { DATABASE_URL: target.url };
+});
+afterAll(() => target.drop());
+
+describe('gentie CLI', () => {
+  it('creates a member with the password from stdin, who can then be found by name', async () => {
+    const out = await runCli(['user:create', '閒雲野鶴', '--role', 'admin'], env, 'a long enough password\n');
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/created admin 閒雲野鶴 \(id \d+\)/);
+    const user = await target.db.selectFrom('users').selectAll().where('name', '=', '閒雲野鶴').executeTakeFirstOrThrow();
+    expect(user.role).toBe('admin');
+    expect(user.password_hash).toMatch(/^\$argon2id\$/);
+    expect(out.stdout).not.toContain('a long enough password');
+  });
+
+  it('refuses a short password and a taken name, with exit 1 and one clear line', async () => {
+    const short = await runCli(['user:create', 'shorty'], env, 'short\n');
+    expect(short.code).toBe(1);
+    expect(short.stderr.trim()).toBe('gentie: A password is 8 to 256 characters long.');
+    await runCli(['user:create', 'Taken_Name'], env, 'password one two\n');
+    const taken = await runCli(['user:create', 'taken_name'], env, 'password one two\n');
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/taken/);
+  });
+
+  it('creates a board, which / then lists, and gives it a moderator', async () => {
+    const board = await runCli(['board:create', 'life', '生活百態', '--description', '家長里短'], env);
+    expect(board.code).toBe(0);
+    expect(board.stdout).toContain('created board /b/life (生活百態)');
+    await runCli(['user:create', 'mod_person'], env, 'moderator password\n');
+    const mod = await runCli(['board:moderator', 'life', 'MOD_person'], env);
+    expect(mod.code).toBe(0);
+    const row = await target.db
+      .selectFrom('board_moderators')
+      .innerJoin('users', 'users.id', 'board_moderators.user_id')
+      .innerJoin('boards', 'boards.id', 'board_moderators.board_id')
+      .select(['users.name', 'users.role', 'boards.slug'])
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ name: 'mod_person', role: 'moderator', slug: 'life' });
+  });
+
+  it('explains mistakes: unknown board or member, bad slug, bad role, unknown command', async () => {
+    expect((await runCli(['board:moderator', 'nowhere', 'mod_person'], env)).stderr).toContain('There is no board "nowhere"');
+    expect((await runCli(['board:moderator', 'life', 'ghost'], env)).stderr).toContain('There is no member "ghost"');
+    expect((await runCli(['board:create', 'Bad Slug!', 'x'], env)).stderr).toContain('A board slug is');
+    const role = await runCli(['user:create', 'someone', '--role', 'king'], env, 'password one two\n');
+    expect(role.code).toBe(2);
+    expect(role.stderr).toContain('--role must be one of member, moderator, admin');
+    const unknown = await runCli(['frobnicate'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    expect(unknown.stderr).toContain('usage: npm run gentie');
+  });
+
+  it('stops with one line on a bad environment variable', async () => {
+    const out = await runCli(['migrate'], { ...env, LOG_LEVEL: 'loud' });
+    expect(out.code).toBe(1);
+    expect(out.stderr.trim()).toMatch(/^gentie: configuration error: LOG_LEVEL must be one of/);
+  });
+
+  it('seeds the demo board and a demo thread on demand', async () => {
+    const out = await runCli(['seed:demo'], env);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/demo thread \/t\/\d+ created/);
+    expect(out.stdout).toMatch(/follow-ups \d+\/\d+/);
+  });
+});

@@ -1,0 +1,92 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/log';
+import { type TestDatabase, createTestDatabase } from './database';
+
+/** The whole application on a free port, over its own database. */
+export interface TestApp extends TestDatabase {
+  baseUrl: string;
+  /** A browser-like client with its own cookie jar. */
+  client(): HttpClient;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', TZ_DISPLAY: 'Asia/Shanghai' });
+  const app = createApp({ config, db: database.db, log: createLogger('silent') });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    ...database,
+    baseUrl,
+    client: () => new HttpClient(baseUrl),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await database.drop();
+    },
+  };
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed JSON body (undefined when the body is not JSON). */
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary shapes
+}
+
+type Body = { json?: unknown; form?: Record<string, string>; raw?: string | Buffer; contentType?: string };
+
+/** fetch with a cookie jar, no redirects followed, and the response read whole. */
+export class HttpClient {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  async request(method: string, path: string, body: Body = {}, headers: Record<string, string> = {}): Promise<Reply> {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let payload: string | Buffer | undefined;
+    if (body.json !== undefined) {
+      payload = JSON.stringify(body.json);
+      h['content-type'] = 'application/json';
+    } else if (body.form) {
+      payload = new URLSearchParams(body.form).toString();
+      h['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (body.raw !== undefined) {
+      payload = body.raw;
+      if (body.contentType) h['content-type'] = body.contentType;
+    }
+    const res = await fetch(this.baseUrl + path, { method, headers: h, body: payload, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+
+  get(path: string, headers: Record<string, string> = {}) {
+    return this.request('GET', path, {}, headers);
+  }
+  post(path: string, json?: unknown, headers: Record<string, string> = {}) {
+    return this.request('POST', path, json === undefined ? {} : { json }, headers);
+  }
+  postForm(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+    return this.request('POST', path, { form }, headers);
+  }
+}

@@ -1,0 +1,124 @@
+import { type TestApp, startTestApp } from '../helpers/app';
+import { createTestBoard, memberClient } from '../factories';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+const countPosts = async () => Number((await app.db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('errors', () => {
+  it('answers an unknown API path with a JSON 404 in the contract shape', async () => {
+    const res = await app.client().get('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(res.json).toEqual({ error: { code: 'NotFound', message: 'Nothing is at GET /api/nothing-here.' } });
+  });
+
+  it('answers an unknown page with a real HTML 404 page', async () => {
+    const res = await app.client().get('/no/such/page', { accept: 'text/html' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.text).toContain('<!doctype html>');
+    expect(res.text).toContain('找不到頁面');
+  });
+
+  it('refuses malformed JSON with 400 InvalidJson', async () => {
+    const res = await app.client().request('POST', '/api/login', { raw: '{"username":', contentType: 'application/json' });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('InvalidJson');
+  });
+
+  it('refuses invalid UTF-8 with 400 InvalidUtf8', async () => {
+    const raw = Buffer.concat([Buffer.from('{"username":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","password":"12345678"}')]);
+    const res = await app.client().request('POST', '/api/register', { raw, contentType: 'application/json' });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('InvalidUtf8');
+  });
+
+  it('refuses a body over the limit with 413 and stores nothing', async () => {
+    const client = app.client();
+    const board = await createTestBoard(app.db);
+    await memberClient(app.db, client);
+    const before = await countPosts();
+    const res = await client.post(`/api/boards/${board.slug}/threads`, { title: 'big', body: 'x'.repeat(300 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.json.error.code).toBe('PayloadTooLarge');
+    expect(await countPosts()).toBe(before);
+  });
+
+  it('refuses a non-JSON body on the API with 415', async () => {
+    const res = await app.client().request('POST', '/api/login', { raw: 'username=a&password=b', contentType: 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect(res.json.error.code).toBe('UnsupportedMediaType');
+  });
+
+  it.each([
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+    ['an Origin of another host', { origin: 'https://evil.example' }],
+    ['Origin: null', { origin: 'null' }],
+  ])('refuses a state-changing request with %s and changes nothing', async (_what, headers) => {
+    const client = app.client();
+    const board = await createTestBoard(app.db);
+    await memberClient(app.db, client);
+    const before = await countPosts();
+    const res = await client.post(`/api/boards/${board.slug}/threads`, { title: 'from elsewhere' }, headers);
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe('CrossSiteRequest');
+    const form = await client.postForm(`/b/${board.slug}/threads`, { title: 'from elsewhere' }, headers);
+    expect(form.status).toBe(403);
+    expect(await countPosts()).toBe(before);
+  });
+
+  it('accepts same-origin requests (browser headers or Origin of our host)', async () => {
+    const client = app.client();
+    const board = await createTestBoard(app.db);
+    await memberClient(app.db, client);
+    const host = new URL(app.baseUrl).host;
+    expect((await client.post(`/api/boards/${board.slug}/threads`, { title: 'a' }, { 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+    expect((await client.post(`/api/boards/${board.slug}/threads`, { title: 'b' }, { origin: `http://${host}` })).status).toBe(201);
+  });
+
+  it('lets cross-site GETs through (links from other sites work)', async () => {
+    expect((await app.client().get('/', { 'sec-fetch-site': 'cross-site' })).status).toBe(200);
+  });
+});
+
+describe('HTTP basics', () => {
+  it('reports health after checking the database', async () => {
+    const res = await app.client().get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('sends a Content-Security-Policy that allows no inline script, and pages have none', async () => {
+    const res = await app.client().get('/login');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(csp).toMatch(/object-src 'none'/);
+    const scripts = res.text.match(/<script[^>]*>/g) ?? [];
+    for (const tag of scripts) expect(tag).toMatch(/ src="\/static\/app\.[0-9a-f]{10}\.js"/);
+    expect(res.text).not.toMatch(/ on[a-z]+="/);
+  });
+
+  it('tags every response with a request id, keeping a sane one the client sent', async () => {
+    const generated = await app.client().get('/healthz');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await app.client().get('/healthz', { 'x-request-id': 'trace-123' });
+    expect(given.headers.get('x-request-id')).toBe('trace-123');
+    const hostile = await app.client().get('/healthz', { 'x-request-id': 'a b<script>' });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves built assets with a long cache life', async () => {
+    const page = await app.client().get('/');
+    const css = page.text.match(/href="(\/static\/style\.[0-9a-f]{10}\.css)"/)![1]!;
+    const res = await app.client().get(css);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toMatch(/immutable/);
+  });
+});
