@@ -83,16 +83,20 @@ function toThreadState(row: repo.ThreadStateRow): ThreadState {
 
 /**
  * Maps rows in display order to posts, each with the size of its subtree, in one pass: a post's
- * subtree ends where the next post at its depth or shallower begins.
+ * subtree ends where the next post at its depth or shallower begins, so its size is the distance.
  */
 export function toPostsWithCounts(rows: repo.PostRow[]): Post[] {
   const posts = rows.map((r) => toPost(r));
   const open: number[] = []; // indexes of posts whose subtree is still being read
+  const close = (end: number) => {
+    const j = open.pop()!;
+    posts[j]!.replyCount = end - j - 1;
+  };
   posts.forEach((post, i) => {
-    while (open.length && posts[open[open.length - 1]!]!.depth >= post.depth) open.pop();
-    for (const j of open) posts[j]!.replyCount++;
+    while (open.length && posts[open[open.length - 1]!]!.depth >= post.depth) close(i);
     open.push(i);
   });
+  while (open.length) close(posts.length);
   return posts;
 }
 

@@ -6,6 +6,8 @@ import sanitizeHtml from 'sanitize-html';
  * images. Everything else is dropped; the text inside dropped tags is kept, except in script,
  * style and similar, whose content goes too.
  */
+const SAFE_HREF = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
+
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'b', 'strong', 'i', 'em', 'u', 's', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'a', 'img'],
   allowedAttributes: {
@@ -21,9 +23,15 @@ const OPTIONS: sanitizeHtml.IOptions = {
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'iframe', 'object', 'template'],
   enforceHtmlBoundary: false,
   transformTags: {
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'nofollow ugc noopener', target: '_blank' } }),
+    // A link whose target is not http(s), mailto or a path on this site becomes its bare text
+    // (the span is not allowed, so only its content stays).
+    a: (tagName, attribs) =>
+      SAFE_HREF.test(attribs.href?.trim() ?? '')
+        ? { tagName, attribs: { ...attribs, rel: 'nofollow ugc noopener', target: '_blank' } }
+        : { tagName: 'span', attribs: {} },
   },
-  exclusiveFilter: (frame) => (frame.tag === 'a' && !frame.attribs.href) || (frame.tag === 'img' && !frame.attribs.src),
+  // Images only from http(s) URLs: no data:, no relative paths, no empty src.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !/^https?:\/\//i.test(frame.attribs.src ?? ''),
 };
 
 const LOOKS_LIKE_HTML = /<[a-zA-Z/!]/;
