@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createApp } from './app';
 import { ConfigError, type Config, loadConfig } from './config';
 import { EmbeddedError } from './db/embedded';
+import { isDatabaseUnavailable } from './errors';
 import { migrateToLatest } from './db/migrate';
 import { openStorage } from './db/storage';
 import { seedOnFirstStart } from './demo/seed';
@@ -66,6 +67,7 @@ main(config).catch((error: unknown) => {
   const e = error as NodeJS.ErrnoException;
   if (error instanceof EmbeddedError) console.error(`gentie: cannot start the embedded database: ${e.message}`);
   else if (e?.code === 'EADDRINUSE') console.error(`gentie: port ${config.port} is in use: stop what uses it or set PORT to another port`);
+  else if (isDatabaseUnavailable(error)) console.error(`gentie: cannot reach the database (${e.message}): check DATABASE_URL and that PostgreSQL is running`)
   else if (e?.code === 'EACCES' && e.syscall === 'listen') console.error(`gentie: not allowed to listen on port ${config.port}: set PORT above 1024`);
   else console.error(`gentie: start-up failed: ${e?.message ?? String(error)}`);
   process.exit(1);

@@ -8,6 +8,7 @@ import { seedDemo } from '../demo/seed';
 import { AppError } from '../errors';
 import { createLogger } from '../log';
 import { createMember } from '../members/members.service';
+import { resanitizeAll } from '../posts/posts.service';
 
 /**
  * The operator's CLI: `npm run gentie -- <command>`. It works whether the server runs or not:
@@ -24,6 +25,7 @@ const USAGE = `usage: npm run gentie -- <command>
                                                create a board
   board:moderator <slug> <name>                make a member a moderator (版主) of a board
   seed:demo                                    add the demo board (if missing) and a demo thread
+  posts:resanitize                             run every stored body through the current sanitizer
 
 environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./data), LOG_LEVEL`;
 
@@ -76,13 +78,13 @@ async function run(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const known = ['migrate', 'user:create', 'board:create', 'board:moderator', 'seed:demo'];
+  const known = ['migrate', 'user:create', 'board:create', 'board:moderator', 'seed:demo', 'posts:resanitize'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   // Check the arguments before touching the database.
   if (command === 'user:create') need(args, 1, 'the member name');
   if (command === 'board:create') need(args, 2, 'the board slug and name');
   if (command === 'board:moderator') need(args, 2, 'the board slug and the member name');
-  if (command === 'migrate' || command === 'seed:demo') need(args, 0, '');
+  if (command === 'migrate' || command === 'seed:demo' || command === 'posts:resanitize') need(args, 0, '');
   const role = (flags.get('role') ?? 'member') as SiteRole;
   if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const password = command === 'user:create' ? await readPassword(args[0]!) : '';
@@ -121,6 +123,11 @@ async function run(argv: string[]): Promise<void> {
       case 'seed:demo':
         await seedDemo(db, say);
         break;
+      case 'posts:resanitize': {
+        const changed = await resanitizeAll(db, (done, total) => say(`re-sanitized ${done}/${total} posts`));
+        say(`done: ${changed} bodies changed`);
+        break;
+      }
     }
   } finally {
     await storage?.close();

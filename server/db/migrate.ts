@@ -24,7 +24,7 @@ export async function migrateToLatest(
   if (error) {
     const failed = results.find((r) => r.status === 'Error');
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`migration ${failed?.migrationName ?? '(setup)'} failed: ${reason}`);
+    throw new Error(`migration ${failed?.migrationName ?? '(setup)'} failed: ${reason}`, { cause: error });
   }
   return results;
 }

@@ -23,25 +23,26 @@ const ROOT = {
 
 // The shape of a real follow-up thread: parent is an index into this list (-1 = the root), many
 // follow-ups are title-only, both scripts are mixed, and the deepest chain reaches depth 5.
-const DEMO_REPLIES: { parent: number; author: number; title: string; body?: string }[] = [
-  { parent: -1, author: 0, title: '补充一句：山顶风真的很大，记得带外套' },
-  { parent: -1, author: 0, title: '照片稍後補上' },
-  { parent: 1, author: 1, title: '期待！上次你拍的日落很美', body: '<p>上次那張日落我還存著當桌面。</p>' },
-  { parent: 2, author: 2, title: '同问，用的什么相机？' },
-  { parent: 3, author: 1, title: '手机拍的，没修图', body: '<p>就是普通手机，早上光线好，怎么拍都好看。</p>' },
-  { parent: 4, author: 3, title: '手機現在真厲害' },
-  { parent: 1, author: 3, title: '山上信號怎麼樣？', body: '<p>想知道山頂能不能打電話，家裡老人不放心。</p>' },
-  { parent: -1, author: 4, title: '这个季节爬山最舒服' },
-  { parent: 7, author: 5, title: '同感' },
-  { parent: 8, author: 6, title: '就是蚊子多 😅' },
-  { parent: 7, author: 7, title: '南边还是有点热' },
-  { parent: 10, author: 4, title: '早上去就好了' },
-  { parent: -1, author: 8, title: '哪座山？求路線', body: '<p>最好是兩三個小時能來回的。</p>' },
-  { parent: 12, author: 0, title: '北邊那條步道，兩小時登頂', body: '<p>從停車場出發，先走石階，再走一段土路。<b>下雨天不要去</b>，很滑。</p>' },
-  { parent: 13, author: 8, title: '收藏了，謝謝樓主' },
-  { parent: -1, author: 9, title: '注意安全，带够水' },
-  { parent: -1, author: 10, title: '好帖，頂一下' },
-  { parent: 16, author: 11, title: 'up' },
+// minutes: when the follow-up was written, after the root.
+const DEMO_REPLIES: { parent: number; author: number; minutes: number; title: string; body?: string }[] = [
+  { parent: -1, author: 0, minutes: 13, title: '补充一句：山顶风真的很大，记得带外套' },
+  { parent: -1, author: 0, minutes: 14, title: '照片稍後補上' },
+  { parent: 1, author: 1, minutes: 35, title: '期待！上次你拍的日落很美', body: '<p>上次那張日落我還存著當桌面。</p>' },
+  { parent: 2, author: 2, minutes: 56, title: '同问，用的什么相机？' },
+  { parent: 3, author: 1, minutes: 88, title: '手机拍的，没修图', body: '<p>就是普通手机，早上光线好，怎么拍都好看。</p>' },
+  { parent: 4, author: 3, minutes: 120, title: '手機現在真厲害' },
+  { parent: 1, author: 3, minutes: 255, title: '山上信號怎麼樣？', body: '<p>想知道山頂能不能打電話，家裡老人不放心。</p>' },
+  { parent: -1, author: 4, minutes: 18, title: '这个季节爬山最舒服' },
+  { parent: 7, author: 5, minutes: 19, title: '同感' },
+  { parent: 8, author: 6, minutes: 22, title: '就是蚊子多 😅' },
+  { parent: 7, author: 7, minutes: 28, title: '南边还是有点热' },
+  { parent: 10, author: 4, minutes: 30, title: '早上去就好了' },
+  { parent: -1, author: 8, minutes: 26, title: '哪座山？求路線', body: '<p>最好是兩三個小時能來回的。</p>' },
+  { parent: 12, author: 0, minutes: 51, title: '北邊那條步道，兩小時登頂', body: '<p>從停車場出發，先走石階，再走一段土路。<b>下雨天不要去</b>，很滑。</p>' },
+  { parent: 13, author: 8, minutes: 119, title: '收藏了，謝謝樓主' },
+  { parent: -1, author: 9, minutes: 27, title: '注意安全，带够水' },
+  { parent: -1, author: 10, minutes: 29, title: '好帖，頂一下' },
+  { parent: 16, author: 11, minutes: 62, title: 'up' },
 ];
 
 async function demoMember(db: Kysely<Database>, name: string): Promise<Member> {
@@ -49,6 +50,10 @@ async function demoMember(db: Kysely<Database>, name: string): Promise<Member> {
   if (existing) return { id: existing.id, name: existing.name, role: existing.role };
   // Demo members get random passwords: nobody can log in as them.
   return createMember(db, { username: name, password: randomBytes(18).toString('base64url') });
+}
+
+function backdate(db: Kysely<Database>, postId: string, at: Date) {
+  return db.updateTable('posts').set({ created_at: at }).where('id', '=', postId).execute();
 }
 
 /** Creates the demo board (if missing) and one demo thread in it. Returns the thread's id. */
@@ -69,6 +74,15 @@ export async function seedDemo(db: Kysely<Database>, onProgress: (m: string) => 
     ids.push((await reply(db, members[r.author]!, parentId, { title: r.title, body: r.body })).id);
     if ((i + 1) % 6 === 0 || i + 1 === DEMO_REPLIES.length) onProgress(`follow-ups ${i + 1}/${DEMO_REPLIES.length}`);
   }
+  // Spread the demo over the last few hours, as a real thread would be.
+  const rootTime = Date.now() - (Math.max(...DEMO_REPLIES.map((r) => r.minutes)) + 30) * 60_000;
+  await backdate(db, root.id, new Date(rootTime));
+  for (const [i, r] of DEMO_REPLIES.entries()) await backdate(db, ids[i]!, new Date(rootTime + r.minutes * 60_000));
+  await db
+    .updateTable('threads')
+    .set({ last_activity_at: new Date(rootTime + Math.max(...DEMO_REPLIES.map((r) => r.minutes)) * 60_000) })
+    .where('thread_id', '=', root.id)
+    .execute();
   onProgress(`demo thread /t/${root.id} created`);
   return root.id;
 }

@@ -186,3 +186,17 @@ export function findTitles(db: Db, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('posts').select(['id', 'title', 'deleted_at']).where('id', 'in', ids).execute();
 }
+
+/** A batch of post bodies after `afterId`, for re-sanitizing. */
+export function findBodies(db: Db, afterId: string, limit: number) {
+  return db.selectFrom('posts').select(['id', 'body']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+export function updateBody(db: Db, id: string, body: string, bytes: number) {
+  return db.updateTable('posts').set({ body, bytes }).where('id', '=', id).execute();
+}
+
+export async function countPosts(db: Db): Promise<number> {
+  const row = await db.selectFrom('posts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -242,3 +242,28 @@ export async function getMemberPosts(db: Kysely<Database>, name: string, page: n
     hasMore: threads.length > MEMBER_POSTS_PER_PAGE || replies.length > MEMBER_POSTS_PER_PAGE,
   };
 }
+
+/**
+ * Runs every stored body through the current sanitizer again (after the allowlist changes) and
+ * stores the result where it differs. Returns how many bodies changed.
+ */
+export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: number, total: number) => void): Promise<number> {
+  const total = await repo.countPosts(db);
+  let done = 0;
+  let changed = 0;
+  for (let after = '0'; ; ) {
+    const batch = await repo.findBodies(db, after, 500);
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      const clean = sanitizeBody(row.body);
+      if (clean !== row.body) {
+        await repo.updateBody(db, row.id, clean, utf8Bytes(clean));
+        changed++;
+      }
+    }
+    done += batch.length;
+    after = batch[batch.length - 1]!.id;
+    onProgress(done, total);
+  }
+  return changed;
+}

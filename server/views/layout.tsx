@@ -76,6 +76,9 @@ export function renderErrorPage(ctx: PageContext, status: number, message: strin
     <section class="error">
       <h1>{title}</h1>
       <p class="error-message">{message}</p>
+      {status === 401 ? (
+        <p><a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{ctx.t.login}</a></p>
+      ) : null}
       <p><a href="/">{ctx.t.home}</a></p>
     </section>,
   );

@@ -72,4 +72,17 @@ describe('gentie CLI', () => {
     expect(out.stdout).toMatch(/demo thread \/t\/\d+ created/);
     expect(out.stdout).toMatch(/follow-ups \d+\/\d+/);
   });
+
+  it('re-sanitizes stored bodies with progress, fixing rows written under older rules', async () => {
+    await runCli(['seed:demo'], env);
+    const victim = await target.db.selectFrom('posts').select('id').orderBy('id').executeTakeFirstOrThrow();
+    // As if an older allowlist had let an event handler through.
+    await target.db.updateTable('posts').set({ body: '<p onclick="x()">舊規則</p><script>1</script>', bytes: 48 }).where('id', '=', victim.id).execute();
+    const out = await runCli(['posts:resanitize'], env);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/re-sanitized \d+\/\d+ posts/);
+    expect(out.stdout).toContain('done: 1 bodies changed');
+    const row = await target.db.selectFrom('posts').select(['body', 'bytes']).where('id', '=', victim.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ body: '<p>舊規則</p>', bytes: 16 });
+  });
 });

@@ -237,6 +237,7 @@ describe('pages', () => {
     const res = await app.client().postForm(`/t/${root.id}/reply`, { title: 'x' });
     expect(res.status).toBe(401);
     expect(res.text).toContain('<!doctype html>');
+    expect(res.text).toContain(`href="/login?next=${encodeURIComponent(`/t/${root.id}/reply`)}"`);
   });
 
   it('answers a missing post with a 404 page', async () => {

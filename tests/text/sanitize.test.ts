@@ -46,6 +46,17 @@ describe('sanitizeBody', () => {
     for (const body of ['', '   ', '\n\n', '<p></p>', '<p><br></p>', '<script>x</script>']) expect(sanitizeBody(body)).toBe('');
   });
 
+  it('is idempotent: sanitizing a stored body again changes nothing', () => {
+    for (const input of [
+      '<p><b>x</b><a href="https://e.com">l</a><img src="https://e.com/i.png" alt="a"></p>',
+      '第一段\n第二段 a < b',
+      '<pre><code>&lt;tag&gt; &amp;</code></pre>',
+    ]) {
+      const once = sanitizeBody(input);
+      expect(sanitizeBody(once)).toBe(once);
+    }
+  });
+
   it('leaves SQL-looking text alone: it is only text', () => {
     expect(sanitizeBody("'; drop table posts; --")).toBe("<p>'; drop table posts; --</p>");
   });
