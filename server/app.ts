@@ -10,11 +10,12 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { type Assets, loadAssets } from './http/assets';
-import { refuseCrossSite, sessionMiddleware } from './http/context';
+import { refuseCrossSite, sessionMiddleware, variantPrefix } from './http/context';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
+import { moderationRouter } from './moderation/moderation.routes';
 import { postsRouter } from './posts/posts.routes';
-import { type PageContext, defaultPageContext, renderErrorPage } from './views/layout';
+import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
 
 export interface AppDeps {
   config: Config;
@@ -39,8 +40,14 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
-  const base = defaultPageContext(assets, config.displayTimeZone);
-  const pageContext = (req: Request): PageContext => ({ ...base, member: req.member ?? null, path: req.originalUrl });
+  const rules = { editWindowMinutes: config.editWindowMinutes };
+  const base = defaultPageContext(assets, config.displayTimeZone, rules);
+  const pageContext = (req: Request): PageContext => ({
+    ...base,
+    ...catalogFor(req.variant),
+    member: req.member ?? null,
+    path: req.originalUrl,
+  });
 
   app.use(
     pinoHttp({
@@ -93,6 +100,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
     }
   });
 
+  app.use(variantPrefix);
   app.use(refuseCrossSite);
   app.use('/api', (req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -108,6 +116,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   app.use(boardsRouter(db, pageContext));
   app.use(membersRouter(db, pageContext));
   app.use(postsRouter(db, pageContext));
+  app.use(moderationRouter(db, rules, pageContext));
 
   app.use((req, _res, next) => {
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));

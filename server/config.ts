@@ -16,6 +16,8 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** IANA time zone used for every time shown on a page. */
   readonly displayTimeZone: string;
+  /** Minutes after posting during which authors may edit their posts; undefined = no limit. */
+  readonly editWindowMinutes: number | undefined;
 }
 
 /** Raised for a bad environment variable; main prints its message as one line and exits. */
@@ -44,6 +46,7 @@ const schema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  EDIT_WINDOW_MINUTES: z.string().regex(/^\d+$/, 'must be a whole number of minutes (unset: no limit)').transform(Number).optional(),
   TZ_DISPLAY: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC').default('Asia/Shanghai'),
 });
 
@@ -69,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(v.DATA_DIR),
     logLevel: v.LOG_LEVEL,
     displayTimeZone: v.TZ_DISPLAY,
+    editWindowMinutes: v.EDIT_WINDOW_MINUTES,
   });
 }

@@ -18,6 +18,12 @@ export type ErrorCode =
   | 'MemberNotFound'
   | 'ThreadLocked'
   | 'PostDeleted'
+  | 'PostNotDeleted'
+  | 'Banned'
+  | 'EditWindowClosed'
+  | 'AlreadyReported'
+  | 'ReportNotFound'
+  | 'BanNotFound'
   | 'UnsupportedMediaType'
   | 'DatabaseUnavailable'
   | 'Internal';

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       dataDir: path.resolve('./data'),
       logLevel: 'info',
       displayTimeZone: 'Asia/Shanghai',
+      editWindowMinutes: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
       DATA_DIR: '/var/lib/gentie-data',
       LOG_LEVEL: 'debug',
       TZ_DISPLAY: 'America/Los_Angeles',
+      EDIT_WINDOW_MINUTES: '30',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -31,6 +33,7 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/gentie-data',
       logLevel: 'debug',
       displayTimeZone: 'America/Los_Angeles',
+      editWindowMinutes: 30,
     });
   });
 
@@ -45,6 +48,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x', /^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     ['TZ_DISPLAY', 'Mars/Olympus', /^TZ_DISPLAY must be an IANA time zone/],
+    ['EDIT_WINDOW_MINUTES', 'soon', /^EDIT_WINDOW_MINUTES must be a whole number of minutes/],
   ])('refuses %s=%s with one line naming the variable and why', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

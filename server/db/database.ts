@@ -67,6 +67,8 @@ export interface PostsTable {
   deleted_at: NullableTimestamp;
   deleted_by: Id | null;
   deleted_role: string | null;
+  edit_reason: string | null;
+  deleted_reason: string | null;
 }
 
 export interface ThreadsTable {
@@ -88,6 +90,57 @@ export interface ThreadEventsTable {
   at: Timestamp;
 }
 
+/** The role someone acted in, on a board: their site role, or moderator of that board. */
+export type BoardRole = 'member' | 'moderator' | 'admin';
+
+export interface PostRevisionsTable {
+  post_id: Id;
+  revision: number;
+  title: string;
+  body: string;
+  bytes: number;
+  replaced_by: Id;
+  replaced_role: BoardRole;
+  replaced_at: Timestamp;
+  reason: string | null;
+}
+
+export interface BansTable {
+  id: GeneratedId;
+  board_id: Id | null;
+  user_id: Id;
+  banned_by: Id;
+  reason: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  lifted_at: NullableTimestamp;
+  lifted_by: Id | null;
+}
+
+export interface ReportsTable {
+  id: GeneratedId;
+  post_id: Id;
+  board_id: Id;
+  reporter_id: Id;
+  reason: string;
+  created_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  resolved_by: Id | null;
+  resolution: string | null;
+}
+
+export interface ModerationLogTable {
+  id: GeneratedId;
+  board_id: Id | null;
+  actor_id: Id;
+  actor_role: BoardRole;
+  action: string;
+  post_id: Id | null;
+  target_user_id: Id | null;
+  reason: string | null;
+  created_at: Timestamp;
+}
+
 /** Every table the application reads or writes, as kysely sees them. */
 export interface Database {
   users: UsersTable;
@@ -98,6 +151,10 @@ export interface Database {
   posts: PostsTable;
   threads: ThreadsTable;
   thread_events: ThreadEventsTable;
+  post_revisions: PostRevisionsTable;
+  bans: BansTable;
+  reports: ReportsTable;
+  moderation_log: ModerationLogTable;
 }
 
 /** What repositories take: the pool or a transaction a service opened. */

@@ -6,6 +6,22 @@ import { type Member, memberForToken } from '../members/members.service';
 
 export const SESSION_COOKIE = 'gentie_session';
 
+export const VARIANTS = ['zh-hans', 'zh-hant', 'zh-tw', 'zh-hk'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+const PREFIX = /^\/(zh-hans|zh-hant|zh-tw|zh-hk)(?=\/|\?|$)/;
+
+/** Strips a variant prefix (/zh-hans/t/1 → /t/1) and remembers the variant on the request. */
+export function variantPrefix(req: Request, _res: Response, next: NextFunction): void {
+  const m = PREFIX.exec(req.url);
+  req.variant = m ? (m[1] as Variant) : undefined;
+  if (m) {
+    const rest = req.url.slice(m[0].length);
+    req.url = rest.startsWith('/') ? rest : `/${rest}`;
+  }
+  next();
+}
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
@@ -16,6 +32,8 @@ declare global {
       sessionToken: string | undefined;
       /** True when the cookie named a session that has expired. */
       sessionExpired: boolean;
+      /** The script variant asked for by the URL prefix (/zh-hans/…), if any. */
+      variant: Variant | undefined;
     }
   }
 }

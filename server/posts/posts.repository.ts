@@ -25,6 +25,10 @@ function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>) {
       'posts.revision',
       'posts.deleted_at',
       'posts.deleted_role',
+      'posts.deleted_by',
+      'posts.deleted_reason',
+      'posts.edit_reason',
+      'posts.author_id',
       'author.name as author_name',
       'author.role as author_role',
       'editor.name as editor_name',
@@ -98,6 +102,17 @@ export function insertPost(db: Db, p: NewPost) {
     .execute();
 }
 
+/** Takes the thread's next event seq (the row lock orders concurrent changes to one thread). */
+export async function nextSeq(db: Db, threadId: string): Promise<string> {
+  const row = await db
+    .updateTable('threads')
+    .set({ seq: sql<string>`seq + 1` })
+    .where('thread_id', '=', threadId)
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return row.seq;
+}
+
 export function insertThread(db: Db, threadId: string, boardId: string) {
   return db.insertInto('threads').values({ thread_id: threadId, board_id: boardId, seq: 1 }).execute();
 }
@@ -128,11 +143,12 @@ export const THREADS_PER_PAGE = 20;
 export const INDEX_REPLIES_PER_THREAD = 50;
 
 /** A page of a board's threads: pinned first, then by latest activity. */
-export function findBoardThreads(db: Db, boardId: string, page: number) {
+export function findBoardThreads(db: Db, boardId: string, page: number, featured = false) {
   return withAuthor(db.selectFrom('posts'))
     .innerJoin('threads', 'threads.thread_id', 'posts.id')
     .select(['threads.reply_count', 'threads.last_activity_at', 'threads.locked', 'threads.pinned', 'threads.featured', 'threads.seq'])
     .where('threads.board_id', '=', boardId)
+    .$if(featured, (qb) => qb.where('threads.featured', '=', true))
     .orderBy('threads.pinned', 'desc')
     .orderBy('threads.last_activity_at', 'desc')
     .orderBy('threads.thread_id', 'desc')
@@ -141,11 +157,12 @@ export function findBoardThreads(db: Db, boardId: string, page: number) {
     .execute();
 }
 
-export async function countBoardThreads(db: Db, boardId: string): Promise<number> {
+export async function countBoardThreads(db: Db, boardId: string, featured = false): Promise<number> {
   const row = await db
     .selectFrom('threads')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('board_id', '=', boardId)
+    .$if(featured, (qb) => qb.where('featured', '=', true))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -159,6 +176,7 @@ export async function findIndexReplies(db: Db, threadIds: string[]) {
     cross join lateral (
       select p.id, p.board_id, p.thread_id, p.parent_id, p.path, p.depth, p.title, p.body, p.bytes,
              p.variant, p.created_at, p.edited_at, p.edited_role, p.revision, p.deleted_at, p.deleted_role,
+             p.deleted_by, p.deleted_reason, p.edit_reason, p.author_id,
              a.name as author_name, a.role as author_role, e.name as editor_name
       from posts p
       join users a on a.id = p.author_id

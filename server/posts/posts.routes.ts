@@ -19,6 +19,8 @@ const postInput = z.object({
 
 const pageQuery = z.object({
   page: z.coerce.number({ error: 'must be a page number' }).int().min(1).max(100_000).default(1),
+  /** featured=1: only threads marked 加精. */
+  featured: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
 });
 
 /** A post in the JSON contract. */
@@ -68,13 +70,13 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   });
 
   router.get('/api/posts/:id', async (req, res) => {
-    const tree = await posts.getPostTree(db, req.params.id);
+    const tree = await posts.getPostTree(db, req.params.id, req.member);
     res.json({ post: presentPost(tree.post), thread: presentThread(tree.thread), replies: tree.replies.map(presentPost) });
   });
 
   router.get('/api/boards/:slug/threads', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
-    const index = await posts.getBoardIndex(db, req.params.slug, page);
+    const { page, featured } = parseInput(pageQuery, req.query);
+    const index = await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1');
     res.json({
       board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
       threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),
@@ -87,12 +89,12 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   // ---- HTML pages and forms
 
   router.get('/b/:slug', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
-    res.send(boardPage(pageContext(req), await posts.getBoardIndex(db, req.params.slug, page)));
+    const { page, featured } = parseInput(pageQuery, req.query);
+    res.send(boardPage(pageContext(req), await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1')));
   });
 
   router.get('/t/:id', async (req, res) => {
-    res.send(postPage(pageContext(req), await posts.getPostTree(db, req.params.id)));
+    res.send(postPage(pageContext(req), await posts.getPostTree(db, req.params.id, req.member)));
   });
 
   router.get('/u/:name', async (req, res) => {
@@ -115,7 +117,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
       res.redirect(303, `/t/${post.id}`);
     } catch (error) {
       if (!isFormRefusal(error) || error.code === 'BoardNotFound') throw error;
-      const index = await posts.getBoardIndex(db, req.params.slug, 1);
+      const index = await posts.getBoardIndex(db, req.params.slug, 1, req.member);
       res.status(error.status).send(boardPage(pageContext(req), index, formState(req, error)));
     }
   });
@@ -127,7 +129,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
       res.redirect(303, `/t/${post.threadId}#p${post.id}`);
     } catch (error) {
       if (!isFormRefusal(error) || error.code === 'PostNotFound') throw error;
-      const tree = await posts.getPostTree(db, req.params.id);
+      const tree = await posts.getPostTree(db, req.params.id, req.member);
       res.status(error.status).send(postPage(pageContext(req), tree, formState(req, error)));
     }
   });

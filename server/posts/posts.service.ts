@@ -7,6 +7,7 @@ import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
+import { actorOn, allowed, authorize } from '../moderation/moderation.policy';
 import * as repo from './posts.repository';
 
 /** A post, root or follow-up, as pages and the API see it. */
@@ -26,6 +27,13 @@ export interface Post {
   editedAt: Date | null;
   editedBy: { name: string; role: string } | null;
   deleted: boolean;
+  /** Who deleted it: its author, a moderator or an admin (null when not deleted). */
+  deletedBy: 'author' | 'moderator' | 'admin' | null;
+  deletedReason: string | null;
+  editReason: string | null;
+  /** How many times it was edited (0 = as first written). */
+  revision: number;
+  authorId: string;
   /** Follow-ups under this post (the whole subtree), when known. */
   replyCount: number;
 }
@@ -65,8 +73,21 @@ function toPost(row: repo.PostRow, replyCount = 0): Post {
     editedAt: row.edited_at,
     editedBy: row.edited_at && row.editor_name ? { name: row.editor_name, role: row.edited_role ?? 'member' } : null,
     deleted: row.deleted_at !== null,
+    deletedBy: row.deleted_at === null ? null : row.deleted_by === row.author_id ? 'author' : row.deleted_role === 'admin' ? 'admin' : 'moderator',
+    deletedReason: row.deleted_reason,
+    editReason: row.edit_reason,
+    revision: row.revision,
+    authorId: row.author_id,
     replyCount,
   };
+}
+
+/**
+ * A deleted post as readers who may not see deleted posts get it: it keeps its place in the tree
+ * (a tombstone), its title, body and edit details are gone.
+ */
+export function tombstone(post: Post): Post {
+  return post.deleted ? { ...post, title: '', body: '', bytes: 0, editReason: null, deletedReason: null } : post;
 }
 
 function toThreadState(row: repo.ThreadStateRow): ThreadState {
@@ -101,7 +122,7 @@ export function toPostsWithCounts(rows: repo.PostRow[]): Post[] {
 }
 
 /** Validates and cleans a title and body; refusals say what to fix. */
-function preparePost(input: PostInput): { title: string; body: string; bytes: number } {
+export function preparePost(input: PostInput): { title: string; body: string; bytes: number } {
   const title = checkTitle(input.title);
   if (!title.ok) throw new AppError(400, 'ValidationFailed', `title: ${title.reason}`);
   const body = sanitizeBody(input.body ?? '');
@@ -115,6 +136,7 @@ function preparePost(input: PostInput): { title: string; body: string; bytes: nu
 /** Starts a thread in a board. */
 export async function createThread(db: Kysely<Database>, member: Member, boardSlug: string, input: PostInput): Promise<Post> {
   const board = await getBoard(db, boardSlug);
+  authorize(await actorOn(db, member, board.id), 'post', null);
   const content = preparePost(input);
   const id = await db.transaction().execute(async (tx) => {
     const postId = await repo.nextPostId(tx);
@@ -132,7 +154,7 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
     await repo.insertEvent(tx, { threadId: postId, seq: '1', kind: 'post:new', postId });
     return postId;
   });
-  return getPostOrThrow(db, id);
+  return getPost(db, id);
 }
 
 /** Replies to any post of a thread that is open, under a post that is not deleted. */
@@ -140,6 +162,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
   const content = preparePost(input);
   const id = await db.transaction().execute(async (tx) => {
     const parent = await findPostRow(tx, parentId);
+    authorize(await actorOn(tx, member, parent.board_id), 'post', null);
     if (parent.deleted_at) throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.');
     const thread = await repo.bumpThreadForReply(tx, parent.thread_id);
     if (!thread) throw notFound('PostNotFound', `There is no post ${parentId}.`);
@@ -158,7 +181,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     await repo.insertEvent(tx, { threadId: parent.thread_id, seq: thread.seq, kind: 'post:new', postId });
     return postId;
   });
-  return getPostOrThrow(db, id);
+  return getPost(db, id);
 }
 
 const ID = /^[1-9][0-9]{0,17}$/;
@@ -169,27 +192,34 @@ async function findPostRow(db: Parameters<typeof repo.findPost>[0], id: string):
   return row;
 }
 
-async function getPostOrThrow(db: Kysely<Database>, id: string): Promise<Post> {
+/** One post, as stored (deleted posts included, with their content). */
+export async function getPost(db: Kysely<Database>, id: string): Promise<Post> {
   return toPost(await findPostRow(db, id));
 }
 
-/** A post with its whole subtree in display order, its thread's state, its root and its board. */
-export async function getPostTree(db: Kysely<Database>, id: string) {
+/**
+ * A post with its whole subtree in display order, its thread's state, its root, its board, and
+ * the viewer as an actor on that board. Deleted posts are tombstones unless the viewer moderates.
+ */
+export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null) {
   const row = await findPostRow(db, id);
-  const [subtree, state, root, board] = await Promise.all([
+  const [subtree, state, root, board, actor] = await Promise.all([
     repo.findSubtree(db, row.thread_id, row.path),
     repo.findThreadState(db, row.thread_id),
     row.parent_id === null ? Promise.resolve(row) : repo.findPost(db, row.thread_id),
     db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
+    actorOn(db, viewer, row.board_id),
   ]);
-  const replies = toPostsWithCounts(subtree);
-  const post = toPost(row, replies.length);
+  const visible = allowed(actor, 'seeDeleted', null) ? (p: Post) => p : tombstone;
+  const replies = toPostsWithCounts(subtree).map(visible);
+  const post = visible(toPost(row, replies.length));
   return {
     post,
     replies,
     thread: toThreadState(state!),
-    root: root ? toPost(root) : post,
+    root: visible(root ? toPost(root) : post),
     board: board as Board,
+    actor,
   };
 }
 
@@ -203,9 +233,18 @@ export interface IndexThread {
 }
 
 /** A page of a board's threads (pinned first, then latest activity), each with its follow-up tree. */
-export async function getBoardIndex(db: Kysely<Database>, slug: string, page: number) {
+export async function getBoardIndex(
+  db: Kysely<Database>,
+  slug: string,
+  page: number,
+  viewer: Member | null = null,
+  featured = false,
+) {
   const board = await getBoard(db, slug);
-  const [rows, total] = await Promise.all([repo.findBoardThreads(db, board.id, page), repo.countBoardThreads(db, board.id)]);
+  const actor = await actorOn(db, viewer, board.id);
+  const canModerate = allowed(actor, 'seeDeleted', null);
+  const visible = canModerate ? (p: Post) => p : tombstone;
+  const [rows, total] = await Promise.all([repo.findBoardThreads(db, board.id, page, featured), repo.countBoardThreads(db, board.id, featured)]);
   const replyRows = await repo.findIndexReplies(db, rows.map((r) => r.id));
   const byThread = new Map<string, repo.PostRow[]>();
   for (const r of replyRows) {
@@ -214,11 +253,11 @@ export async function getBoardIndex(db: Kysely<Database>, slug: string, page: nu
     byThread.set(r.thread_id, list);
   }
   const threads: IndexThread[] = rows.map((r) => ({
-    root: toPost(r, r.reply_count),
+    root: visible(toPost(r, r.reply_count)),
     state: toThreadState({ ...r, thread_id: r.id }),
-    replies: toPostsWithCounts(byThread.get(r.id) ?? []),
+    replies: toPostsWithCounts(byThread.get(r.id) ?? []).map(visible),
   }));
-  return { board, threads, page, pages: Math.max(1, Math.ceil(total / repo.THREADS_PER_PAGE)), total };
+  return { board, threads, page, pages: Math.max(1, Math.ceil(total / repo.THREADS_PER_PAGE)), total, actor, canModerate, featured };
 }
 
 export const MEMBER_POSTS_PER_PAGE = 50;
@@ -235,8 +274,8 @@ export async function getMemberPosts(db: Kysely<Database>, name: string, page: n
   const titles = await repo.findTitles(db, [...new Set(replies.map((r) => r.thread_id))]);
   return {
     member: { name: member.name, role: member.role, createdAt: member.created_at },
-    threads: threads.slice(0, MEMBER_POSTS_PER_PAGE).map((r) => toPost(r)),
-    replies: replies.slice(0, MEMBER_POSTS_PER_PAGE).map((r) => toPost(r)),
+    threads: threads.slice(0, MEMBER_POSTS_PER_PAGE).map((r) => tombstone(toPost(r))),
+    replies: replies.slice(0, MEMBER_POSTS_PER_PAGE).map((r) => tombstone(toPost(r))),
     threadTitles: new Map(titles.map((t) => [t.id, t.deleted_at ? null : t.title])),
     page,
     hasMore: threads.length > MEMBER_POSTS_PER_PAGE || replies.length > MEMBER_POSTS_PER_PAGE,

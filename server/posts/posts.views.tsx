@@ -1,7 +1,16 @@
 import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { formatDate, formatDateTime, formatTime } from '../views/time';
+import { PostActions } from '../moderation/moderation.views';
 import type { IndexThread, Post, PostTree, ThreadState } from './posts.service';
+
+/** A post's title as a link; a deleted post's tombstone (with the title only for moderators). */
+export function PostTitle({ ctx, post }: { ctx: PageContext; post: Post }): SafeHtml {
+  const { t } = ctx;
+  if (!post.deleted) return <a href={`/t/${post.id}`} class="title">{post.title}</a>;
+  const tomb = <a href={`/t/${post.id}`} class="tombstone">{t.deletedBy[post.deletedBy ?? 'author']}</a>;
+  return post.title ? <Fragment>{tomb} <del class="title">{post.title}</del></Fragment> : tomb;
+}
 
 /**
  * Nested lists deeper than this are not nested further in the markup: browsers flatten very deep
@@ -19,10 +28,11 @@ const memberHref = (name: string) => `/u/${encodeURIComponent(name)}`;
 export function PostLine({ ctx, post, showDepth }: { ctx: PageContext; post: Post; showDepth: boolean }): SafeHtml {
   const { t } = ctx;
   const name = post.author.name;
+  const classes = ['line', post.bytes === 0 ? 'title-only' : '', post.deleted ? 'deleted' : ''].filter(Boolean).join(' ');
   return (
-    <span class={post.bytes === 0 ? 'line title-only' : 'line'} id={`p${post.id}`}>
+    <span class={classes} id={`p${post.id}`}>
       {showDepth ? <span class="deep">[{t.deepReply(post.depth)} <a href={`#p${post.parentId}`}>↑</a>] </span> : null}
-      <a href={`/t/${post.id}`} class="title">{post.title}</a>
+      <PostTitle ctx={ctx} post={post} />
       {' '}-<a href={memberHref(name)} class="author">{name}</a>-{' '}
       <a href={`/messages?to=${encodeURIComponent(name)}`} class="pm">{t.privateMessage(name)}</a>{' '}
       <a href={memberHref(name)} class="home">{t.memberHome(name)}</a>{' '}
@@ -109,6 +119,18 @@ export interface FormState {
   error: string;
 }
 
+/** "本帖於 <time> 時間, 由<role> <name> 編輯", with a link to every version. */
+function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
+  const { t } = ctx;
+  if (!post.editedAt || !post.editedBy) return null;
+  return (
+    <p class="edited">
+      {t.editedBanner(formatDateTime(post.editedAt, ctx.timeZone), t.roles[post.editedBy.role] ?? post.editedBy.role, post.editedBy.name)}
+      {post.editReason ? `（${t.reason}：${post.editReason}）` : ''} <a href={`/t/${post.id}/revisions`}>{t.revisions}</a>
+    </p>
+  );
+}
+
 /** `/t/:id`: a post, then all its follow-ups (for a root: the thread). */
 export function postPage(ctx: PageContext, tree: PostTree, form?: FormState): string {
   const { t } = ctx;
@@ -126,13 +148,16 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState): st
           </Fragment>
         ) : null}
       </nav>
-      <article class="post" id={`p${post.id}`}>
-        <h1>{post.title}</h1>
+      <article class={post.deleted ? 'post deleted' : 'post'} id={`p${post.id}`}>
+        {post.deleted ? <p class="tombstone" role="status">{t.deletedBy[post.deletedBy ?? 'author']}{post.deletedReason ? `（${post.deletedReason}）` : ''}</p> : null}
+        {post.title ? <h1>{post.title}</h1> : null}
         <p class="byline">
           -<a href={memberHref(post.author.name)}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
           <time datetime={post.createdAt.toISOString()}>{formatDateTime(post.createdAt, ctx.timeZone)}</time>
         </p>
+        <EditBanner ctx={ctx} post={post} />
         {post.body ? <div class="body">{trustedHtml(post.body)}</div> : null}
+        <PostActions ctx={ctx} tree={tree} />
       </article>
       <ThreadMarks ctx={ctx} state={tree.thread} />
       <section class="replies" aria-labelledby="all-replies">
@@ -144,14 +169,14 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState): st
   );
 }
 
-function Pager({ ctx, base, page, pages }: { ctx: PageContext; base: string; page: number; pages: number }) {
+function Pager({ ctx, base, query = '', page, pages }: { ctx: PageContext; base: string; query?: string; page: number; pages: number }) {
   const { t } = ctx;
   if (pages <= 1) return null;
   return (
     <nav class="pager" aria-label={t.page(page)}>
-      {page > 1 ? <a rel="prev" href={`${base}?page=${page - 1}`}>{t.previousPage}</a> : null}
+      {page > 1 ? <a rel="prev" href={`${base}?${query}page=${page - 1}`}>{t.previousPage}</a> : null}
       <span>{t.page(page)} / {pages}</span>
-      {page < pages ? <a rel="next" href={`${base}?page=${page + 1}`}>{t.nextPage}</a> : null}
+      {page < pages ? <a rel="next" href={`${base}?${query}page=${page + 1}`}>{t.nextPage}</a> : null}
     </nav>
   );
 }
@@ -161,8 +186,10 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
   const more = thread.state.replyCount - thread.replies.length;
   return (
     <li class={thread.state.pinned ? 'thread pinned' : 'thread'}>
+      {thread.state.pinned ? <span class="mark pinned-mark">[{t.pinnedMark}] </span> : null}
+      {thread.state.featured ? <span class="mark featured-mark">[{t.featuredMark}] </span> : null}
       <PostLine ctx={ctx} post={thread.root} showDepth={false} />
-      {thread.state.locked ? <span class="mark locked-mark"> 🔒</span> : null}
+      {thread.state.locked ? <span class="mark locked-mark" title={t.locked}> [{t.lockedMark}]</span> : null}
       {renderTree(ctx, thread.replies, 0)}
       {more > 0 ? <p class="more"><a href={`/t/${thread.root.id}`}>{t.moreReplies(more)}</a></p> : null}
     </li>
@@ -183,6 +210,15 @@ export function boardPage(
     <Fragment>
       <h1>{board.name}</h1>
       {board.description ? <p class="board-description">{board.description}</p> : null}
+      <nav class="board-tools">
+        {index.featured ? <a href={`/b/${board.slug}`}>{t.allThreads}</a> : <a href={`/b/${board.slug}?featured=1`}>{t.featuredOnly}</a>}
+        {index.canModerate ? (
+          <Fragment>
+            {' · '}<a href={`/b/${board.slug}/reports`}>{t.reportQueue}</a>
+            {' · '}<a href={`/b/${board.slug}/log`}>{t.moderationLog}</a>
+          </Fragment>
+        ) : null}
+      </nav>
       {index.threads.length === 0 ? (
         <p>{t.noThreads}</p>
       ) : (
@@ -190,7 +226,7 @@ export function boardPage(
           {index.threads.map((thread) => <IndexEntry ctx={ctx} thread={thread} />)}
         </ul>
       )}
-      <Pager ctx={ctx} base={`/b/${board.slug}`} page={index.page} pages={index.pages} />
+      <Pager ctx={ctx} base={`/b/${board.slug}`} query={index.featured ? 'featured=1&' : ''} page={index.page} pages={index.pages} />
       {ctx.member ? (
         <section class="new-thread" aria-label={t.newThread}>
           <h2>{t.newThread}</h2>

@@ -1,7 +1,8 @@
 import type { Assets } from '../http/assets';
 import type { Member } from '../members/members.service';
+import { NO_RULES, type Rules } from '../moderation/moderation.policy';
 import { type Child, Fragment, type SafeHtml, h } from './html';
-import { type Messages, hant } from './messages';
+import { type Messages, hans, hant } from './messages';
 
 /** What every page needs to know about the request it answers. */
 export interface PageContext {
@@ -12,11 +13,28 @@ export interface PageContext {
   timeZone: string;
   t: Messages;
   lang: string;
+  /** The site's moderation rules (to show only the actions a reader may take). */
+  rules: Rules;
 }
 
-export const defaultPageContext = (assets: Assets, timeZone: string): Omit<PageContext, 'member' | 'path'> => ({
+/** The interface words and page language for a variant (traditional unless simplified). */
+export function catalogFor(variant: string | undefined): { t: Messages; lang: string } {
+  switch (variant) {
+    case 'zh-hans':
+      return { t: hans, lang: 'zh-Hans' };
+    case 'zh-tw':
+      return { t: hant, lang: 'zh-Hant-TW' };
+    case 'zh-hk':
+      return { t: hant, lang: 'zh-Hant-HK' };
+    default:
+      return { t: hant, lang: 'zh-Hant' };
+  }
+}
+
+export const defaultPageContext = (assets: Assets, timeZone: string, rules: Rules = NO_RULES): Omit<PageContext, 'member' | 'path'> => ({
   assets,
   timeZone,
+  rules,
   t: hant,
   lang: 'zh-Hant',
 });

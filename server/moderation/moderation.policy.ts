@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import type { BoardRole, Db } from '../db/database';
+import { AppError } from '../errors';
+import type { Member } from '../members/members.service';
+
+/**
+ * Who may do what, in one place. Services call `authorize` before every change; routes never
+ * decide. An actor is a member as seen on one board: their role there and any ban in force.
+ */
+
+export interface Ban {
+  id: string;
+  boardId: string | null;
+  reason: string;
+  expiresAt: Date;
+}
+
+export interface Actor {
+  member: Member;
+  role: BoardRole;
+  ban: Ban | null;
+}
+
+export type Action =
+  | 'post'
+  | 'edit'
+  | 'delete'
+  | 'restore'
+  | 'lock'
+  | 'pin'
+  | 'feature'
+  | 'ban'
+  | 'siteBan'
+  | 'report'
+  | 'moderate' // see the report queue, the log and deleted posts; act on reports
+  | 'seeDeleted';
+
+/** What a rule needs to know about the post acted on. */
+export interface PostFacts {
+  authorId: string;
+  createdAt: Date;
+  deleted: boolean;
+  locked: boolean;
+}
+
+export interface Rules {
+  /** Minutes after posting during which authors may edit; undefined = always. */
+  editWindowMinutes: number | undefined;
+}
+
+export const NO_RULES: Rules = { editWindowMinutes: undefined };
+
+/** The member's role on a board: admin (site), moderator (of this board) or member. */
+export async function boardRole(db: Db, member: Member, boardId: string): Promise<BoardRole> {
+  if (member.role === 'admin') return 'admin';
+  const row = await db
+    .selectFrom('board_moderators')
+    .select('user_id')
+    .where('board_id', '=', boardId)
+    .where('user_id', '=', member.id)
+    .executeTakeFirst();
+  return row ? 'moderator' : 'member';
+}
+
+/** The ban in force for a member on a board (a site-wide ban counts everywhere), if any. */
+export async function activeBan(db: Db, userId: string, boardId: string): Promise<Ban | null> {
+  const row = await db
+    .selectFrom('bans')
+    .select(['id', 'board_id', 'reason', 'expires_at'])
+    .where('user_id', '=', userId)
+    .where('lifted_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where((eb) => eb.or([eb('board_id', 'is', null), eb('board_id', '=', boardId)]))
+    .orderBy('expires_at', 'desc')
+    .executeTakeFirst();
+  return row ? { id: row.id, boardId: row.board_id, reason: row.reason, expiresAt: row.expires_at } : null;
+}
+
+/** The actor for a member on a board (null for a reader who is not logged in). */
+export async function actorOn(db: Db, member: Member | null, boardId: string): Promise<Actor | null> {
+  if (!member) return null;
+  const [role, ban] = await Promise.all([boardRole(db, member, boardId), activeBan(db, member.id, boardId)]);
+  return { member, role, ban };
+}
+
+const isStaff = (actor: Actor) => actor.role === 'moderator' || actor.role === 'admin';
+
+function banned(ban: Ban): AppError {
+  const where = ban.boardId ? 'from this board' : 'from the whole site';
+  return new AppError(403, 'Banned', `You are banned ${where} until ${ban.expiresAt.toISOString()}: ${ban.reason}`);
+}
+
+/** Throws the refusal (401/403/409) unless `actor` may do `action` (to `post`, when given). */
+export function authorize(actor: Actor | null, action: Action, post: PostFacts | null, rules: Rules = NO_RULES): asserts actor is Actor {
+  if (!actor) throw new AppError(401, 'NotLoggedIn', 'Log in first.');
+  if (action === 'report') return; // any member, banned or not, may tell the moderators
+  if (actor.ban) throw banned(actor.ban);
+  const own = post !== null && post.authorId === actor.member.id;
+  switch (action) {
+    case 'post':
+      return;
+    case 'edit':
+    case 'delete':
+      if (post?.deleted) throw new AppError(409, 'PostDeleted', 'This post is deleted: a moderator can restore it first.');
+      if (isStaff(actor)) return;
+      if (!own) throw new AppError(403, 'NotAllowed', `Only the author or a moderator of this board can ${action} this post.`);
+      if (post.locked) throw new AppError(403, 'ThreadLocked', 'This thread is locked: only moderators can change it.');
+      if (action === 'edit' && rules.editWindowMinutes !== undefined) {
+        const closes = post.createdAt.getTime() + rules.editWindowMinutes * 60_000;
+        if (Date.now() > closes) {
+          throw new AppError(403, 'EditWindowClosed', `Posts can be edited for ${rules.editWindowMinutes} minutes after posting; ask a moderator.`);
+        }
+      }
+      return;
+    case 'restore':
+    case 'lock':
+    case 'pin':
+    case 'feature':
+    case 'ban':
+    case 'moderate':
+    case 'seeDeleted':
+      if (isStaff(actor)) return;
+      throw new AppError(403, 'NotAllowed', 'Only a moderator of this board or an admin can do that.');
+    case 'siteBan':
+      if (actor.role === 'admin') return;
+      throw new AppError(403, 'NotAllowed', 'Only an admin can ban from the whole site.');
+  }
+}
+
+/** True when `actor` may do `action` (for showing or hiding buttons; the service still checks). */
+export function allowed(actor: Actor | null, action: Action, post: PostFacts | null, rules: Rules = NO_RULES): boolean {
+  try {
+    authorize(actor, action, post, rules);
+    return true;
+  } catch {
+    return false;
+  }
+}

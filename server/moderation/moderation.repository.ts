@@ -1,0 +1,188 @@
+import { sql } from 'kysely';
+import type { BoardRole, Db } from '../db/database';
+
+/** Revisions, bans, reports and the moderation log: SQL only. */
+
+/** Lock the post's row for the length of the transaction (edits of one post never interleave). */
+export function lockPost(db: Db, id: string) {
+  return db
+    .selectFrom('posts')
+    .select(['id', 'board_id', 'thread_id', 'author_id', 'title', 'body', 'bytes', 'revision', 'created_at', 'edited_at', 'edited_by', 'edited_role', 'edit_reason', 'deleted_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export function insertRevision(
+  db: Db,
+  r: { postId: string; revision: number; title: string; body: string; bytes: number; replacedBy: string; replacedRole: BoardRole; reason: string | null },
+) {
+  return db
+    .insertInto('post_revisions')
+    .values({
+      post_id: r.postId,
+      revision: r.revision,
+      title: r.title,
+      body: r.body,
+      bytes: r.bytes,
+      replaced_by: r.replacedBy,
+      replaced_role: r.replacedRole,
+      reason: r.reason,
+    })
+    .execute();
+}
+
+export function updatePostContent(
+  db: Db,
+  id: string,
+  c: { title: string; body: string; bytes: number; revision: number; editorId: string; editorRole: BoardRole; reason: string | null },
+) {
+  return db
+    .updateTable('posts')
+    .set({
+      title: c.title,
+      body: c.body,
+      bytes: c.bytes,
+      revision: c.revision,
+      edited_at: sql<Date>`now()`,
+      edited_by: c.editorId,
+      edited_role: c.editorRole,
+      edit_reason: c.reason,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export function markDeleted(db: Db, id: string, by: string, role: BoardRole, reason: string | null) {
+  return db
+    .updateTable('posts')
+    .set({ deleted_at: sql<Date>`now()`, deleted_by: by, deleted_role: role, deleted_reason: reason })
+    .where('id', '=', id)
+    .execute();
+}
+
+export function clearDeleted(db: Db, id: string) {
+  return db.updateTable('posts').set({ deleted_at: null, deleted_by: null, deleted_role: null, deleted_reason: null }).where('id', '=', id).execute();
+}
+
+export function setThreadFlag(db: Db, threadId: string, flag: 'locked' | 'pinned' | 'featured', value: boolean) {
+  return db.updateTable('threads').set({ [flag]: value }).where('thread_id', '=', threadId).execute();
+}
+
+/** The versions a post replaced, newest first. */
+export function findRevisions(db: Db, postId: string) {
+  return db
+    .selectFrom('post_revisions')
+    .innerJoin('users', 'users.id', 'post_revisions.replaced_by')
+    .select([
+      'post_revisions.revision',
+      'post_revisions.title',
+      'post_revisions.body',
+      'post_revisions.bytes',
+      'post_revisions.replaced_role',
+      'post_revisions.replaced_at',
+      'post_revisions.reason',
+      'users.name as replaced_by_name',
+    ])
+    .where('post_revisions.post_id', '=', postId)
+    .orderBy('post_revisions.revision', 'desc')
+    .execute();
+}
+
+export function insertLog(
+  db: Db,
+  e: { boardId: string | null; actorId: string; actorRole: BoardRole; action: string; postId?: string | null; targetUserId?: string | null; reason?: string | null },
+) {
+  return db
+    .insertInto('moderation_log')
+    .values({
+      board_id: e.boardId,
+      actor_id: e.actorId,
+      actor_role: e.actorRole,
+      action: e.action,
+      post_id: e.postId ?? null,
+      target_user_id: e.targetUserId ?? null,
+      reason: e.reason ?? null,
+    })
+    .execute();
+}
+
+export const LOG_PAGE = 50;
+
+/** A page of the log, newest first: one board's, or every board's (boardId undefined). */
+export function findLog(db: Db, boardId: string | undefined, page: number) {
+  return db
+    .selectFrom('moderation_log as l')
+    .innerJoin('users as actor', 'actor.id', 'l.actor_id')
+    .leftJoin('users as target', 'target.id', 'l.target_user_id')
+    .leftJoin('posts as p', 'p.id', 'l.post_id')
+    .leftJoin('boards as b', 'b.id', 'l.board_id')
+    .select([
+      'l.id',
+      'l.action',
+      'l.actor_role',
+      'l.reason',
+      'l.created_at',
+      'l.post_id',
+      'actor.name as actor_name',
+      'target.name as target_name',
+      'p.title as post_title',
+      'b.slug as board_slug',
+    ])
+    .$if(boardId !== undefined, (qb) => qb.where('l.board_id', '=', boardId!))
+    .orderBy('l.id', 'desc')
+    .limit(LOG_PAGE)
+    .offset((page - 1) * LOG_PAGE)
+    .execute();
+}
+
+export function insertBan(db: Db, b: { boardId: string | null; userId: string; bannedBy: string; reason: string; expiresAt: Date }) {
+  return db
+    .insertInto('bans')
+    .values({ board_id: b.boardId, user_id: b.userId, banned_by: b.bannedBy, reason: b.reason, expires_at: b.expiresAt })
+    .returning(['id', 'board_id', 'expires_at'])
+    .executeTakeFirstOrThrow();
+}
+
+export function findBan(db: Db, id: string) {
+  return db.selectFrom('bans').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function liftBan(db: Db, id: string, by: string) {
+  return db.updateTable('bans').set({ lifted_at: sql<Date>`now()`, lifted_by: by }).where('id', '=', id).execute();
+}
+
+/** Records a report; undefined when this member reported this post already. */
+export function insertReport(db: Db, r: { postId: string; boardId: string; reporterId: string; reason: string }) {
+  return db
+    .insertInto('reports')
+    .values({ post_id: r.postId, board_id: r.boardId, reporter_id: r.reporterId, reason: r.reason })
+    .onConflict((oc) => oc.constraint('reports_once_per_member').doNothing())
+    .returning(['id', 'created_at'])
+    .executeTakeFirst();
+}
+
+/** Open reports of a board, oldest first, with their post and reporter. */
+export function findOpenReports(db: Db, boardId: string) {
+  return db
+    .selectFrom('reports as r')
+    .innerJoin('users as reporter', 'reporter.id', 'r.reporter_id')
+    .select(['r.id', 'r.post_id', 'r.reason', 'r.created_at', 'reporter.name as reporter_name'])
+    .where('r.board_id', '=', boardId)
+    .where('r.resolved_at', 'is', null)
+    .orderBy('r.created_at')
+    .orderBy('r.id')
+    .execute();
+}
+
+/** Closes the open reports of a post; returns how many were closed. */
+export async function resolveReports(db: Db, postId: string, by: string, resolution: string): Promise<number> {
+  const rows = await db
+    .updateTable('reports')
+    .set({ resolved_at: sql<Date>`now()`, resolved_by: by, resolution })
+    .where('post_id', '=', postId)
+    .where('resolved_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length;
+}

@@ -1,0 +1,219 @@
+import { Router, type Request, type Response } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { getBoard } from '../boards/boards.service';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import { requireMember } from '../http/context';
+import { parseInput } from '../http/validate';
+import { presentPost } from '../posts/posts.routes';
+import { getPost } from '../posts/posts.service';
+import type { PageContext } from '../views/layout';
+import type { Rules } from './moderation.policy';
+import * as moderation from './moderation.service';
+import { editPage, logPage, reportQueuePage, revisionsPage } from './moderation.views';
+
+/** Why a change was made; optional except where the service requires it. */
+const reason = z.string({ error: 'must be a string' }).max(2000, 'is too long').optional();
+
+const editInput = z.object({
+  /** The new title (plain text); absent keeps the current one. */
+  title: z.string({ error: 'must be a string' }).max(2000, 'is far too long').optional(),
+  /** The new body (HTML or text, sanitized); absent keeps the current one. */
+  body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
+  reason,
+});
+
+const reasonInput = z.object({ reason });
+const reportInput = z.object({ reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long') });
+
+const banInput = z.object({
+  /** The member to ban. */
+  username: z.string({ error: 'the member’s name is required' }).max(200),
+  /** How long, in days. */
+  days: z.coerce.number({ error: 'must be a number of days' }).int('must be whole days'),
+  reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long'),
+  /** The reported post this ban answers (closes its reports). */
+  postId: z.string().regex(/^\d+$/, 'must be a post id').optional(),
+});
+
+const CHANGES = ['lock', 'unlock', 'pin', 'unpin', 'feature', 'unfeature'] as const;
+const pageQuery = z.object({ page: z.coerce.number({ error: 'must be a page number' }).int().min(1).max(100_000).default(1) });
+
+/** Edits, deletion, restoring, thread flags, reports, bans, revisions and the log: JSON and HTML. */
+export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext: (req: Request) => PageContext): Router {
+  const router = Router();
+
+  // ---- JSON API
+
+  router.patch('/api/posts/:id', async (req, res) => {
+    const post = await moderation.editPost(db, rules, requireMember(req), req.params.id, parseInput(editInput, req.body));
+    res.json({ post: presentPost(post) });
+  });
+
+  router.delete('/api/posts/:id', async (req, res) => {
+    const post = await moderation.deletePost(db, rules, requireMember(req), req.params.id, parseInput(reasonInput, req.body));
+    res.json({ post: presentPost(post) });
+  });
+
+  router.post('/api/posts/:id/restore', async (req, res) => {
+    res.json({ post: presentPost(await moderation.restorePost(db, rules, requireMember(req), req.params.id)) });
+  });
+
+  router.post('/api/threads/:id/:change', async (req, res, next) => {
+    const change = CHANGES.find((c) => c === req.params.change);
+    if (!change) return next();
+    const state = await moderation.changeThread(db, rules, requireMember(req), req.params.id, change);
+    res.json({ thread: { id: req.params.id, locked: state.locked, pinned: state.pinned, featured: state.featured, seq: Number(state.seq) } });
+  });
+
+  router.get('/api/posts/:id/revisions', async (req, res) => {
+    const { post, versions } = await moderation.postRevisions(db, req.member, req.params.id);
+    res.json({
+      post: presentPost(post),
+      revisions: versions.map((v) => ({ revision: v.revision, title: v.title, body: v.body, bytes: v.bytes, by: v.by, at: v.at.toISOString(), reason: v.reason })),
+    });
+  });
+
+  router.post('/api/posts/:id/report', async (req, res) => {
+    const report = await moderation.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, req.body));
+    res.status(201).json({ report: { id: report.id, postId: report.postId, reason: report.reason, createdAt: report.createdAt.toISOString() } });
+  });
+
+  router.get('/api/boards/:slug/reports', async (req, res) => {
+    const entries = await moderation.reportQueue(db, requireMember(req), req.params.slug);
+    res.json({
+      reports: entries.map((e) => ({
+        post: presentPost(e.post),
+        count: e.count,
+        reports: e.reports.map((r) => ({ id: r.id, reason: r.reason, reporter: r.reporter, createdAt: r.createdAt.toISOString() })),
+      })),
+    });
+  });
+
+  router.post('/api/posts/:id/reports/dismiss', async (req, res) => {
+    const closed = await moderation.dismissReports(db, requireMember(req), req.params.id, parseInput(reasonInput, req.body));
+    res.json({ closed });
+  });
+
+  const presentBan = (b: Awaited<ReturnType<typeof moderation.banMember>>) => ({
+    id: b.id,
+    username: b.username,
+    boardId: b.boardId,
+    reason: b.reason,
+    expiresAt: b.expiresAt.toISOString(),
+  });
+
+  router.post('/api/boards/:slug/bans', async (req, res) => {
+    const ban = await moderation.banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
+    res.status(201).json({ ban: presentBan(ban) });
+  });
+
+  router.post('/api/bans', async (req, res) => {
+    const ban = await moderation.banMember(db, requireMember(req), parseInput(banInput, req.body));
+    res.status(201).json({ ban: presentBan(ban) });
+  });
+
+  router.delete('/api/bans/:id', async (req, res) => {
+    await moderation.liftBan(db, requireMember(req), req.params.id);
+    res.json({ ok: true });
+  });
+
+  router.get('/api/boards/:slug/log', async (req, res) => {
+    const { page } = parseInput(pageQuery, req.query);
+    const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
+    res.json({
+      entries: log.entries.map((e) => ({
+        id: e.id,
+        action: e.action,
+        actor: { name: e.actor_name, role: e.actor_role },
+        postId: e.post_id,
+        target: e.target_name,
+        reason: e.reason,
+        at: e.created_at.toISOString(),
+      })),
+      page,
+    });
+  });
+
+  // ---- HTML pages and forms (each form answers with a redirect, or the error page)
+
+  /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
+  const back = (req: Request, fallback: string) => {
+    const b = req.body?.back;
+    return typeof b === 'string' && b.startsWith('/') && !b.startsWith('//') ? b : fallback;
+  };
+  const toPost = async (res: Response, id: string) => {
+    const post = await getPost(db, id);
+    res.redirect(303, `/t/${post.threadId}#p${post.id}`);
+  };
+
+  router.get('/t/:id/edit', async (req, res) => {
+    requireMember(req);
+    res.send(editPage(pageContext(req), await getPost(db, req.params.id)));
+  });
+
+  router.post('/t/:id/edit', async (req: Request<{ id: string }>, res: Response) => {
+    const member = requireMember(req);
+    const input = parseInput(editInput, req.body);
+    try {
+      await moderation.editPost(db, rules, member, req.params.id, input);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      const post = await getPost(db, req.params.id);
+      return void res.status(400).send(editPage(pageContext(req), post, error.message, input));
+    }
+    await toPost(res, req.params.id);
+  });
+
+  router.post('/t/:id/delete', async (req, res) => {
+    await moderation.deletePost(db, rules, requireMember(req), req.params.id, parseInput(reasonInput, { reason: req.body?.reason }));
+    const post = await getPost(db, req.params.id);
+    res.redirect(303, back(req, `/t/${post.threadId}#p${post.id}`));
+  });
+
+  router.post('/t/:id/restore', async (req, res) => {
+    await moderation.restorePost(db, rules, requireMember(req), req.params.id);
+    await toPost(res, req.params.id);
+  });
+
+  router.post('/t/:id/thread/:change', async (req, res, next) => {
+    const change = CHANGES.find((c) => c === req.params.change);
+    if (!change) return next();
+    await moderation.changeThread(db, rules, requireMember(req), req.params.id, change);
+    res.redirect(303, `/t/${req.params.id}`);
+  });
+
+  router.post('/t/:id/report', async (req, res) => {
+    await moderation.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
+    await toPost(res, req.params.id);
+  });
+
+  router.get('/t/:id/revisions', async (req, res) => {
+    const { post, versions } = await moderation.postRevisions(db, req.member, req.params.id);
+    res.send(revisionsPage(pageContext(req), post, versions));
+  });
+
+  router.get('/b/:slug/reports', async (req, res) => {
+    const entries = await moderation.reportQueue(db, requireMember(req), req.params.slug);
+    res.send(reportQueuePage(pageContext(req), await getBoard(db, req.params.slug), entries));
+  });
+
+  router.post('/b/:slug/reports/:postId/dismiss', async (req, res) => {
+    await moderation.dismissReports(db, requireMember(req), req.params.postId, {});
+    res.redirect(303, `/b/${req.params.slug}/reports`);
+  });
+
+  router.post('/b/:slug/bans', async (req, res) => {
+    await moderation.banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
+    res.redirect(303, `/b/${req.params.slug}/reports`);
+  });
+
+  router.get('/b/:slug/log', async (req, res) => {
+    const { page } = parseInput(pageQuery, req.query);
+    const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
+    res.send(logPage(pageContext(req), log.board, log.entries, page));
+  });
+
+  return router;
+}

@@ -1,0 +1,268 @@
+import type { Kysely } from 'kysely';
+import { getBoard } from '../boards/boards.service';
+import type { BoardRole, Database, Db } from '../db/database';
+import { AppError, notFound } from '../errors';
+import * as members from '../members/members.repository';
+import type { Member } from '../members/members.service';
+import { nameKey } from '../members/names';
+import * as posts from '../posts/posts.repository';
+import { type Post, getPost, preparePost } from '../posts/posts.service';
+import { type Actor, type Ban, type Rules, actorOn, authorize, boardRole } from './moderation.policy';
+import * as repo from './moderation.repository';
+
+/**
+ * Changes to existing posts and threads: edits, deletion and restoring, lock/pin/feature, bans and
+ * reports. Each change is one transaction that checks who may make it, writes the change, a thread
+ * event (for live readers) where a thread changed, and a line in the moderation log.
+ */
+
+export const REASON_MAX = 500;
+
+function cleanReason(reason: string | undefined): string | null {
+  const r = reason?.replace(/\s+/g, ' ').trim() ?? '';
+  if ([...r].length > REASON_MAX) throw new AppError(400, 'ValidationFailed', `reason: at most ${REASON_MAX} characters.`);
+  return r || null;
+}
+
+type LockedPost = NonNullable<Awaited<ReturnType<typeof repo.lockPost>>>;
+
+/** Locks the post (and its thread's event counter) and returns it with the actor on its board. */
+async function loadForChange(tx: Db, member: Member | null, postId: string) {
+  const post = /^[1-9][0-9]{0,17}$/.test(postId) ? await repo.lockPost(tx, postId) : undefined;
+  if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
+  const [actor, thread] = await Promise.all([actorOn(tx, member, post.board_id), posts.findThreadState(tx, post.thread_id)]);
+  const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: thread!.locked };
+  return { post, actor, facts };
+}
+
+async function recordEvent(tx: Db, post: LockedPost, kind: string): Promise<void> {
+  const seq = await posts.nextSeq(tx, post.thread_id);
+  await posts.insertEvent(tx, { threadId: post.thread_id, seq, kind, postId: post.id });
+}
+
+async function log(tx: Db, actor: Actor, action: string, e: { boardId: string | null; postId?: string; targetUserId?: string; reason?: string | null }) {
+  await repo.insertLog(tx, { ...e, actorId: actor.member.id, actorRole: actor.role, action });
+}
+
+/** Edits a post's title and/or body; the version it replaces goes to post_revisions. */
+export async function editPost(
+  db: Kysely<Database>,
+  rules: Rules,
+  member: Member | null,
+  postId: string,
+  input: { title?: string; body?: string; reason?: string },
+): Promise<Post> {
+  await db.transaction().execute(async (tx) => {
+    const { post, actor, facts } = await loadForChange(tx, member, postId);
+    authorize(actor, 'edit', facts, rules);
+    const reason = cleanReason(input.reason);
+    const next = preparePost({ title: input.title ?? post.title, body: input.body ?? post.body });
+    if (next.title === post.title && next.body === post.body) return; // nothing changed: no new version
+    await repo.insertRevision(tx, {
+      postId: post.id,
+      revision: post.revision,
+      title: post.title,
+      body: post.body,
+      bytes: post.bytes,
+      replacedBy: actor.member.id,
+      replacedRole: actor.role,
+      reason,
+    });
+    await repo.updatePostContent(tx, post.id, { ...next, revision: post.revision + 1, editorId: actor.member.id, editorRole: actor.role, reason });
+    await recordEvent(tx, post, 'post:edit');
+    await log(tx, actor, 'edit', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
+    if (actor.role !== 'member') await repo.resolveReports(tx, post.id, actor.member.id, 'edited');
+  });
+  return getPost(db, postId);
+}
+
+/** Deletes a post: it stays in the tree as a tombstone; a moderator deleting another's post gives a reason. */
+export async function deletePost(db: Kysely<Database>, rules: Rules, member: Member | null, postId: string, input: { reason?: string }): Promise<Post> {
+  await db.transaction().execute(async (tx) => {
+    const { post, actor, facts } = await loadForChange(tx, member, postId);
+    authorize(actor, 'delete', facts, rules);
+    const reason = cleanReason(input.reason);
+    const own = post.author_id === actor.member.id;
+    if (!own && !reason) throw new AppError(400, 'ValidationFailed', 'reason: say why you delete another member’s post.');
+    await repo.markDeleted(tx, post.id, actor.member.id, own ? 'member' : actor.role, reason);
+    await recordEvent(tx, post, 'post:delete');
+    await log(tx, actor, 'delete', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
+    if (!own) await repo.resolveReports(tx, post.id, actor.member.id, 'deleted');
+  });
+  return getPost(db, postId);
+}
+
+/** Brings a deleted post back (moderators and admins). */
+export async function restorePost(db: Kysely<Database>, rules: Rules, member: Member | null, postId: string): Promise<Post> {
+  await db.transaction().execute(async (tx) => {
+    const { post, actor, facts } = await loadForChange(tx, member, postId);
+    authorize(actor, 'restore', facts, rules);
+    if (!post.deleted_at) throw new AppError(409, 'PostNotDeleted', 'This post is not deleted.');
+    await repo.clearDeleted(tx, post.id);
+    await recordEvent(tx, post, 'post:restore');
+    await log(tx, actor, 'restore', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id });
+  });
+  return getPost(db, postId);
+}
+
+export type ThreadChange = 'lock' | 'unlock' | 'pin' | 'unpin' | 'feature' | 'unfeature';
+const FLAGS: Record<ThreadChange, { flag: 'locked' | 'pinned' | 'featured'; value: boolean; needs: 'lock' | 'pin' | 'feature' }> = {
+  lock: { flag: 'locked', value: true, needs: 'lock' },
+  unlock: { flag: 'locked', value: false, needs: 'lock' },
+  pin: { flag: 'pinned', value: true, needs: 'pin' },
+  unpin: { flag: 'pinned', value: false, needs: 'pin' },
+  feature: { flag: 'featured', value: true, needs: 'feature' },
+  unfeature: { flag: 'featured', value: false, needs: 'feature' },
+};
+
+/** Locks, pins or features a thread (or undoes it). Doing what is already so changes nothing. */
+export async function changeThread(db: Kysely<Database>, rules: Rules, member: Member | null, threadId: string, change: ThreadChange) {
+  const { flag, value, needs } = FLAGS[change];
+  await db.transaction().execute(async (tx) => {
+    const { post, actor, facts } = await loadForChange(tx, member, threadId);
+    if (post.id !== post.thread_id) throw notFound('PostNotFound', `Post ${threadId} is a follow-up, not a thread.`);
+    authorize(actor, needs, facts, rules);
+    const state = (await posts.findThreadState(tx, post.thread_id))!;
+    if (state[flag] === value) return;
+    await repo.setThreadFlag(tx, post.thread_id, flag, value);
+    await recordEvent(tx, post, `thread:${change}`);
+    await log(tx, actor, change, { boardId: post.board_id, postId: post.id });
+  });
+  return (await posts.findThreadState(db, threadId))!;
+}
+
+export const BAN_MAX_DAYS = 3650;
+
+/**
+ * Bans a member from a board (its moderators, or an admin) or, with no board, from the whole site
+ * (admins). Moderators and admins cannot be banned by moderators; nobody bans themselves.
+ */
+export async function banMember(
+  db: Kysely<Database>,
+  member: Member | null,
+  input: { board?: string; username: string; days: number; reason: string; postId?: string },
+): Promise<Ban & { username: string }> {
+  const board = input.board === undefined ? null : await getBoard(db, input.board);
+  const reason = cleanReason(input.reason);
+  if (!reason) throw new AppError(400, 'ValidationFailed', 'reason: say why the member is banned.');
+  if (!Number.isInteger(input.days) || input.days < 1 || input.days > BAN_MAX_DAYS) {
+    throw new AppError(400, 'ValidationFailed', `days: a whole number from 1 to ${BAN_MAX_DAYS}.`);
+  }
+  return db.transaction().execute(async (tx) => {
+    const actor = await actorOnBoardOrSite(tx, member, board?.id ?? null);
+    authorize(actor, board ? 'ban' : 'siteBan', null);
+    const target = await members.findUserByKey(tx, nameKey(input.username));
+    if (!target) throw notFound('MemberNotFound', `There is no member "${input.username}".`);
+    if (target.id === actor.member.id) throw new AppError(403, 'NotAllowed', 'You cannot ban yourself.');
+    const targetRole: BoardRole = board ? await boardRole(tx, target, board.id) : target.role === 'admin' ? 'admin' : 'member';
+    if (targetRole !== 'member' && actor.role !== 'admin') throw new AppError(403, 'NotAllowed', 'Only an admin can ban a moderator.');
+    if (targetRole === 'admin') throw new AppError(403, 'NotAllowed', 'Admins cannot be banned.');
+    const expiresAt = new Date(Date.now() + input.days * 86400_000);
+    const ban = await repo.insertBan(tx, { boardId: board?.id ?? null, userId: target.id, bannedBy: actor.member.id, reason, expiresAt });
+    await log(tx, actor, board ? 'ban' : 'site-ban', { boardId: board?.id ?? null, targetUserId: target.id, reason, postId: input.postId });
+    if (input.postId) await repo.resolveReports(tx, input.postId, actor.member.id, 'banned');
+    return { id: ban.id, boardId: ban.board_id, reason, expiresAt: ban.expires_at, username: target.name };
+  });
+}
+
+/** Ends a ban early. */
+export async function liftBan(db: Kysely<Database>, member: Member | null, banId: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const ban = /^[1-9][0-9]{0,17}$/.test(banId) ? await repo.findBan(tx, banId) : undefined;
+    if (!ban || ban.lifted_at) throw notFound('BanNotFound', `There is no ban ${banId} in force.`);
+    const actor = await actorOnBoardOrSite(tx, member, ban.board_id);
+    authorize(actor, ban.board_id ? 'ban' : 'siteBan', null);
+    await repo.liftBan(tx, ban.id, actor.member.id);
+    await log(tx, actor, 'lift-ban', { boardId: ban.board_id, targetUserId: ban.user_id });
+  });
+}
+
+/** The actor on a board, or site-wide (no board: their site role, admins only matter). */
+async function actorOnBoardOrSite(tx: Db, member: Member | null, boardId: string | null): Promise<Actor | null> {
+  if (boardId) return actorOn(tx, member, boardId);
+  if (!member) return null;
+  return { member, role: member.role === 'admin' ? 'admin' : 'member', ban: null };
+}
+
+/** Reports a post to its board's moderators, once per member and post. */
+export async function reportPost(db: Kysely<Database>, member: Member | null, postId: string, input: { reason: string }) {
+  const reason = cleanReason(input.reason);
+  if (!reason) throw new AppError(400, 'ValidationFailed', 'reason: tell the moderators what is wrong with the post.');
+  return db.transaction().execute(async (tx) => {
+    const post = /^[1-9][0-9]{0,17}$/.test(postId) ? await posts.findPost(tx, postId) : undefined;
+    if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
+    const actor = await actorOn(tx, member, post.board_id);
+    authorize(actor, 'report', null);
+    const report = await repo.insertReport(tx, { postId: post.id, boardId: post.board_id, reporterId: actor.member.id, reason });
+    if (!report) throw new AppError(409, 'AlreadyReported', 'You have reported this post already; the moderators will look at it.');
+    return { id: report.id, postId: post.id, reason, createdAt: report.created_at };
+  });
+}
+
+/** A reported post in the queue: the post, how many reported it, and each report. */
+export interface QueueEntry {
+  post: Post;
+  count: number;
+  reports: { id: string; reason: string; reporter: string; createdAt: Date }[];
+}
+
+/** The board's open reports, grouped by post, oldest first (moderators and admins). */
+export async function reportQueue(db: Kysely<Database>, member: Member | null, slug: string): Promise<QueueEntry[]> {
+  const board = await getBoard(db, slug);
+  authorize(await actorOn(db, member, board.id), 'moderate', null);
+  const rows = await repo.findOpenReports(db, board.id);
+  const byPost = new Map<string, QueueEntry['reports']>();
+  for (const r of rows) {
+    const list = byPost.get(r.post_id) ?? [];
+    list.push({ id: r.id, reason: r.reason, reporter: r.reporter_name, createdAt: r.created_at });
+    byPost.set(r.post_id, list);
+  }
+  const entries: QueueEntry[] = [];
+  for (const [postId, reports] of byPost) entries.push({ post: await getPost(db, postId), count: reports.length, reports });
+  return entries;
+}
+
+/** Closes a post's open reports without acting on the post. */
+export async function dismissReports(db: Kysely<Database>, member: Member | null, postId: string, input: { reason?: string }): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const post = /^[1-9][0-9]{0,17}$/.test(postId) ? await posts.findPost(tx, postId) : undefined;
+    if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
+    const actor = await actorOn(tx, member, post.board_id);
+    authorize(actor, 'moderate', null);
+    const reason = cleanReason(input.reason);
+    const closed = await repo.resolveReports(tx, post.id, actor.member.id, 'dismissed');
+    if (closed === 0) throw notFound('ReportNotFound', 'This post has no open reports.');
+    await log(tx, actor, 'dismiss-reports', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
+    return closed;
+  });
+}
+
+/** A page of a board's moderation log (its moderators and admins). */
+export async function moderationLog(db: Kysely<Database>, member: Member | null, slug: string, page: number) {
+  const board = await getBoard(db, slug);
+  authorize(await actorOn(db, member, board.id), 'moderate', null);
+  return { board, entries: await repo.findLog(db, board.id, page), page };
+}
+
+/** Every version of a post, newest first: the current one, then each it replaced. */
+export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string) {
+  const post = await getPost(db, postId);
+  const actor = await actorOn(db, member, post.boardId);
+  if (post.deleted) authorize(actor, 'seeDeleted', null);
+  const rows = await repo.findRevisions(db, post.id);
+  // Version k was written by the edit recorded on the row of version k-1 (version 0 by the author).
+  const byRevision = new Map(rows.map((r) => [r.revision, r]));
+  const versions = [
+    { revision: post.revision, title: post.title, body: post.body, bytes: post.bytes },
+    ...rows.map((r) => ({ revision: r.revision, title: r.title, body: r.body, bytes: r.bytes })),
+  ].map((v) => {
+    const edit = byRevision.get(v.revision - 1);
+    return {
+      ...v,
+      by: edit ? { name: edit.replaced_by_name, role: edit.replaced_role } : { name: post.author.name, role: 'member' as BoardRole },
+      at: edit ? edit.replaced_at : post.createdAt,
+      reason: edit?.reason ?? null,
+    };
+  });
+  return { post, versions };
+}

@@ -1,0 +1,244 @@
+import { diffChars } from 'diff';
+import type { Board } from '../boards/boards.service';
+import type { Post, PostTree } from '../posts/posts.service';
+import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
+import { type PageContext, renderPage } from '../views/layout';
+import { formatDateTime } from '../views/time';
+import { allowed } from './moderation.policy';
+import type { QueueEntry } from './moderation.service';
+
+const facts = (tree: PostTree) => ({
+  authorId: tree.post.authorId,
+  createdAt: tree.post.createdAt,
+  deleted: tree.post.deleted,
+  locked: tree.thread.locked,
+});
+
+function ActionButton({ action, label, children }: { action: string; label: string; children?: unknown }) {
+  return (
+    <form method="post" action={action} class="action">
+      {children as SafeHtml}
+      <button type="submit">{label}</button>
+    </form>
+  );
+}
+
+/** The changes this reader may make to a post: shown only when allowed, checked again by the service. */
+export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree }): SafeHtml {
+  const { t, rules } = ctx;
+  const { post, actor } = tree;
+  if (!actor) return trustedHtml('');
+  const f = facts(tree);
+  const own = post.authorId === actor.member.id;
+  const isRoot = post.parentId === null;
+  const base = `/t/${post.id}`;
+  const threadToggle = (on: boolean, yes: 'lock' | 'pin' | 'feature', no: 'unlock' | 'unpin' | 'unfeature') =>
+    allowed(actor, yes, f, rules) ? <ActionButton action={`${base}/thread/${on ? no : yes}`} label={t[on ? no : yes]} /> : null;
+  return (
+    <div class="post-actions" aria-label={t.moderation}>
+      {allowed(actor, 'edit', f, rules) ? <a class="action" href={`${base}/edit`}>{t.edit}</a> : null}
+      {allowed(actor, 'delete', f, rules) ? (
+        <ActionButton action={`${base}/delete`} label={t.delete}>
+          <input name="reason" placeholder={own ? t.reasonOptional : t.reason} required={!own} maxlength="500" aria-label={t.reason} />
+        </ActionButton>
+      ) : null}
+      {post.deleted && allowed(actor, 'restore', f, rules) ? <ActionButton action={`${base}/restore`} label={t.restore} /> : null}
+      {isRoot ? (
+        <Fragment>
+          {threadToggle(tree.thread.locked, 'lock', 'unlock')}
+          {threadToggle(tree.thread.pinned, 'pin', 'unpin')}
+          {threadToggle(tree.thread.featured, 'feature', 'unfeature')}
+        </Fragment>
+      ) : null}
+      {!own && !post.deleted ? (
+        <ActionButton action={`${base}/report`} label={t.report}>
+          <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
+        </ActionButton>
+      ) : null}
+    </div>
+  );
+}
+
+/** Stored HTML as text (for the edit box and for diffs): paragraphs and breaks become new lines. */
+export function bodyText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/g, '\n')
+    .replace(/<\/(p|li|blockquote|pre)>/g, '\n\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+// A body written as plain text (paragraphs and line breaks only) is edited as plain text.
+const ONLY_TEXT_MARKUP = /^(?:[^<]|<\/?p>|<br \/>)*$/;
+
+/** `/t/:id/edit`: the title and body, with an optional reason. */
+export function editPage(ctx: PageContext, post: Post, error?: string, values?: { title?: string; body?: string; reason?: string }): string {
+  const { t } = ctx;
+  const body = values?.body ?? (ONLY_TEXT_MARKUP.test(post.body) ? bodyText(post.body) : post.body);
+  return renderPage(
+    ctx,
+    t.editPost,
+    <section>
+      <h1>{t.editPost}</h1>
+      <form method="post" action={`/t/${post.id}/edit`} class="post-form">
+        {error ? <p class="error-message" role="alert">{error}</p> : null}
+        <label>
+          {t.title}
+          <input name="title" required maxlength="100" value={values?.title ?? post.title} />
+        </label>
+        <label>
+          {t.body}
+          <textarea name="body" rows="12">{body}</textarea>
+        </label>
+        <label>
+          {t.reasonOptional}
+          <input name="reason" maxlength="500" value={values?.reason ?? ''} />
+        </label>
+        <button type="submit">{t.submit}</button>
+      </form>
+      <p><a href={`/t/${post.id}`}>{post.title}</a></p>
+    </section>,
+  );
+}
+
+/** Character diff (what CJK text needs: no spaces between words) as <ins>/<del>. */
+function Diff({ before, after }: { before: string; after: string }): SafeHtml {
+  const parts = diffChars(before, after, { timeout: 200 });
+  if (!parts) {
+    // Too different to diff quickly: show both whole.
+    return <Fragment><del>{before}</del><ins>{after}</ins></Fragment>;
+  }
+  return <Fragment>{parts.map((p) => (p.added ? <ins>{p.value}</ins> : p.removed ? <del>{p.value}</del> : p.value))}</Fragment>;
+}
+
+type Versions = Awaited<ReturnType<typeof import('./moderation.service').postRevisions>>['versions'];
+
+/** `/t/:id/revisions`: every version, newest first, each with what changed from the one before. */
+export function revisionsPage(ctx: PageContext, post: Post, versions: Versions): string {
+  const { t } = ctx;
+  return renderPage(
+    ctx,
+    `${t.revisions}: ${post.title}`,
+    <section class="revisions">
+      <h1>{t.revisions}: <a href={`/t/${post.id}`}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a></h1>
+      <ol reversed>
+        {versions.map((v, i) => {
+          const previous = versions[i + 1];
+          const when = formatDateTime(v.at, ctx.timeZone);
+          return (
+            <li class="version" id={`v${v.revision}`}>
+              <h2>
+                {t.version(v.revision + 1)}
+                {i === 0 ? ` · ${t.currentVersion}` : ''}
+              </h2>
+              <p class="byline">
+                {v.revision === 0 ? t.originalBy(v.by.name, when) : t.editedBy(t.roles[v.by.role] ?? v.by.role, v.by.name, when)}
+                {v.reason ? `（${t.reason}：${v.reason}）` : ''}
+              </p>
+              {previous ? (
+                <div class="diff">
+                  <p class="diff-title"><Diff before={previous.title} after={v.title} /></p>
+                  <pre class="diff-body"><Diff before={bodyText(previous.body)} after={bodyText(v.body)} /></pre>
+                </div>
+              ) : (
+                <div class="diff">
+                  <p class="diff-title">{v.title}</p>
+                  <pre class="diff-body">{bodyText(v.body)}</pre>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>,
+  );
+}
+
+/** `/b/:slug/reports`: open reports grouped by post, with what a moderator can do about each. */
+export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEntry[]): string {
+  const { t } = ctx;
+  return renderPage(
+    ctx,
+    `${t.reportQueue} - ${board.name}`,
+    <section class="report-queue">
+      <h1>{t.reportQueue}: <a href={`/b/${board.slug}`}>{board.name}</a></h1>
+      {entries.length === 0 ? <p>{t.noReports}</p> : null}
+      <ul class="reports">
+        {entries.map((e) => (
+          <li class="report" id={`r${e.post.id}`}>
+            <p>
+              <a href={`/t/${e.post.id}`} class="title">{e.post.title || t.deletedBy[e.post.deletedBy ?? 'author']}</a> -{e.post.author.name}-{' '}
+              <strong class="report-count">{t.reportCount(e.count)}</strong>
+            </p>
+            <ul>
+              {e.reports.map((r) => (
+                <li>
+                  {r.reason} <span class="reporter">{t.reportedBy(r.reporter)}</span>{' '}
+                  <time datetime={r.createdAt.toISOString()}>{formatDateTime(r.createdAt, ctx.timeZone)}</time>
+                </li>
+              ))}
+            </ul>
+            <div class="post-actions">
+              <a class="action" href={`/t/${e.post.id}/edit`}>{t.edit}</a>
+              {e.post.deleted ? null : (
+                <ActionButton action={`/t/${e.post.id}/delete`} label={t.delete}>
+                  <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
+                  <input type="hidden" name="back" value={`/b/${board.slug}/reports`} />
+                </ActionButton>
+              )}
+              <ActionButton action={`/b/${board.slug}/bans`} label={t.ban}>
+                <input type="hidden" name="username" value={e.post.author.name} />
+                <input type="hidden" name="postId" value={e.post.id} />
+                <input name="days" type="number" min="1" max="3650" value="7" aria-label={t.banDays} />
+                <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
+              </ActionButton>
+              <ActionButton action={`/b/${board.slug}/reports/${e.post.id}/dismiss`} label={t.dismiss} />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>,
+  );
+}
+
+type LogEntries = Awaited<ReturnType<typeof import('./moderation.service').moderationLog>>['entries'];
+
+/** `/b/:slug/log`: who did what to which post, when and why. */
+export function logPage(ctx: PageContext, board: Board, entries: LogEntries, page: number): string {
+  const { t } = ctx;
+  return renderPage(
+    ctx,
+    `${t.moderationLog} - ${board.name}`,
+    <section class="moderation-log">
+      <h1>{t.moderationLog}: <a href={`/b/${board.slug}`}>{board.name}</a></h1>
+      {entries.length === 0 ? <p>{t.noLogEntries}</p> : null}
+      <table>
+        <tbody>
+          {entries.map((e) => (
+            <tr>
+              <td><time datetime={e.created_at.toISOString()}>{formatDateTime(e.created_at, ctx.timeZone)}</time></td>
+              <td>{t.roles[e.actor_role] ?? e.actor_role} {e.actor_name}</td>
+              <td class="log-action">{t.logAction[e.action] ?? e.action}</td>
+              <td>
+                {e.post_id ? <a href={`/t/${e.post_id}`}>{e.post_title ?? `#${e.post_id}`}</a> : null}
+                {e.target_name ? ` (${e.target_name})` : ''}
+              </td>
+              <td>{e.reason ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav class="pager">
+        {page > 1 ? <a rel="prev" href={`?page=${page - 1}`}>{t.previousPage}</a> : null}
+        {entries.length === 50 ? <a rel="next" href={`?page=${page + 1}`}>{t.nextPage}</a> : null}
+      </nav>
+    </section>,
+  );
+}
