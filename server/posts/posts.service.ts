@@ -84,10 +84,10 @@ function toPost(row: repo.PostRow, replyCount = 0): Post {
 
 /**
  * A deleted post as readers who may not see deleted posts get it: it keeps its place in the tree
- * (a tombstone), its title, body and edit details are gone.
+ * (a tombstone) and says why it went; its title, body and edit details are gone.
  */
 export function tombstone(post: Post): Post {
-  return post.deleted ? { ...post, title: '', body: '', bytes: 0, editReason: null, deletedReason: null } : post;
+  return post.deleted ? { ...post, title: '', body: '', bytes: 0, editReason: null } : post;
 }
 
 function toThreadState(row: repo.ThreadStateRow): ThreadState {
