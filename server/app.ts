@@ -8,9 +8,10 @@ import { pinoHttp } from 'pino-http';
 import { boardsRouter } from './boards/boards.routes';
 import type { Config } from './config';
 import type { Database } from './db/database';
+import { VARIANTS } from './text/convert';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { type Assets, loadAssets } from './http/assets';
-import { refuseCrossSite, sessionMiddleware, variantPrefix } from './http/context';
+import { VARIANT_COOKIE, refuseCrossSite, resolveVariant, sessionMiddleware } from './http/context';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { moderationRouter } from './moderation/moderation.routes';
@@ -47,6 +48,8 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
     ...catalogFor(req.variant),
     member: req.member ?? null,
     path: req.originalUrl,
+    variant: req.variant,
+    prefix: req.variantPrefix ?? '',
   });
 
   app.use(
@@ -100,8 +103,19 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
     }
   });
 
-  app.use(variantPrefix);
+  app.use(resolveVariant);
   app.use(refuseCrossSite);
+
+  // The script switch: remember the choice for a year, then show the page asked for in it.
+  app.get('/variant', (req, res) => {
+    const to = String(req.query.to ?? '');
+    if (to !== 'original' && !(VARIANTS as readonly string[]).includes(to)) {
+      throw new AppError(400, 'ValidationFailed', `to: one of original, ${VARIANTS.join(', ')}.`);
+    }
+    const next = typeof req.query.next === 'string' && /^\/(?!\/)/.test(req.query.next) ? req.query.next : '/';
+    res.cookie(VARIANT_COOKIE, to, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 365 * 86400_000 });
+    res.redirect(303, to === 'original' ? next : `/${to}${next === '/' ? '' : next}`);
+  });
   app.use('/api', (req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is('application/json')) {

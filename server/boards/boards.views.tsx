@@ -1,6 +1,6 @@
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
-import { formatDateTime } from '../views/time';
+import { dateTime } from '../views/time';
 import type { BoardSummary } from './boards.service';
 
 /** `/`: the list of boards. */
@@ -22,7 +22,7 @@ export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
               <span class="board-stats">
                 {' '}
                 {t.threads} {b.threadCount} · {t.replyCount(b.replyCount)}
-                {b.lastActivityAt ? ` · ${formatDateTime(b.lastActivityAt, ctx.timeZone)}` : ''}
+                {b.lastActivityAt ? ` · ${dateTime(ctx, b.lastActivityAt)}` : ''}
               </span>
             </li>
           ))}

@@ -3,24 +3,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { type Member, memberForToken } from '../members/members.service';
+import { VARIANTS, type Variant } from '../text/convert';
 
 export const SESSION_COOKIE = 'gentie_session';
 
-export const VARIANTS = ['zh-hans', 'zh-hant', 'zh-tw', 'zh-hk'] as const;
-export type Variant = (typeof VARIANTS)[number];
-
-const PREFIX = /^\/(zh-hans|zh-hant|zh-tw|zh-hk)(?=\/|\?|$)/;
-
-/** Strips a variant prefix (/zh-hans/t/1 → /t/1) and remembers the variant on the request. */
-export function variantPrefix(req: Request, _res: Response, next: NextFunction): void {
-  const m = PREFIX.exec(req.url);
-  req.variant = m ? (m[1] as Variant) : undefined;
-  if (m) {
-    const rest = req.url.slice(m[0].length);
-    req.url = rest.startsWith('/') ? rest : `/${rest}`;
-  }
-  next();
-}
+export const VARIANT_COOKIE = 'gentie_variant';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -32,10 +19,59 @@ declare global {
       sessionToken: string | undefined;
       /** True when the cookie named a session that has expired. */
       sessionExpired: boolean;
-      /** The script variant asked for by the URL prefix (/zh-hans/…), if any. */
+      /** The reader's variant: URL prefix, else saved choice, else Accept-Language; undefined = as written. */
       variant: Variant | undefined;
+      /** The URL prefix the page was asked under ('' or '/zh-hans', …): kept on every link. */
+      variantPrefix: string;
     }
   }
+}
+
+const PREFIX = /^\/(zh-hans|zh-hant|zh-tw|zh-hk)(?=\/|\?|$)/;
+
+/** The variant an Accept-Language header prefers, if it names Chinese at all. */
+export function variantFromAcceptLanguage(header: string | undefined): Variant | undefined {
+  if (!header) return undefined;
+  const tags = header
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag, q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((t) => t.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of tags) {
+    if (!tag.startsWith('zh')) continue;
+    if (/^zh-(tw)\b|^zh-hant-tw/.test(tag)) return 'zh-tw';
+    if (/^zh-(hk|mo)\b|^zh-hant-(hk|mo)/.test(tag)) return 'zh-hk';
+    if (/^zh-hant/.test(tag)) return 'zh-hant';
+    return 'zh-hans';
+  }
+  return undefined;
+}
+
+/**
+ * Decides the reader's variant. A prefix (/zh-hans/t/1) is stripped from the URL and wins; an
+ * unprefixed page uses the saved choice (cookie; "original" = as written), else Accept-Language.
+ */
+export function resolveVariant(req: Request, res: Response, next: NextFunction): void {
+  const m = PREFIX.exec(req.url);
+  if (m) {
+    req.variant = m[1] as Variant;
+    req.variantPrefix = `/${m[1]}`;
+    const rest = req.url.slice(m[0].length);
+    req.url = rest.startsWith('/') ? rest : `/${rest}`;
+    return next();
+  }
+  req.variantPrefix = '';
+  res.vary('Cookie');
+  res.vary('Accept-Language');
+  const saved = readCookie(req, VARIANT_COOKIE);
+  if (saved === 'original') req.variant = undefined;
+  else if (saved && (VARIANTS as readonly string[]).includes(saved)) req.variant = saved as Variant;
+  else req.variant = variantFromAcceptLanguage(req.headers['accept-language']);
+  next();
 }
 
 /** Reads one cookie from the Cookie header. */

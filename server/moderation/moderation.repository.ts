@@ -35,11 +35,12 @@ export function insertRevision(
 export function updatePostContent(
   db: Db,
   id: string,
-  c: { title: string; body: string; bytes: number; revision: number; editorId: string; editorRole: BoardRole; reason: string | null },
+  c: { title: string; body: string; bytes: number; variant: string; revision: number; editorId: string; editorRole: BoardRole; reason: string | null },
 ) {
   return db
     .updateTable('posts')
     .set({
+      variant: c.variant,
       title: c.title,
       body: c.body,
       bytes: c.bytes,

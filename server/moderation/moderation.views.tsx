@@ -3,7 +3,7 @@ import type { Board } from '../boards/boards.service';
 import type { Post, PostTree } from '../posts/posts.service';
 import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
-import { formatDateTime } from '../views/time';
+import { dateTime } from '../views/time';
 import { allowed } from './moderation.policy';
 import type { QueueEntry } from './moderation.service';
 
@@ -131,7 +131,7 @@ export function revisionsPage(ctx: PageContext, post: Post, versions: Versions):
       <ol reversed>
         {versions.map((v, i) => {
           const previous = versions[i + 1];
-          const when = formatDateTime(v.at, ctx.timeZone);
+          const when = dateTime(ctx, v.at);
           return (
             <li class="version" id={`v${v.revision}`}>
               <h2>
@@ -181,7 +181,7 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
               {e.reports.map((r) => (
                 <li>
                   {r.reason} <span class="reporter">{t.reportedBy(r.reporter)}</span>{' '}
-                  <time datetime={r.createdAt.toISOString()}>{formatDateTime(r.createdAt, ctx.timeZone)}</time>
+                  <time datetime={r.createdAt.toISOString()}>{dateTime(ctx, r.createdAt)}</time>
                 </li>
               ))}
             </ul>
@@ -223,7 +223,7 @@ export function logPage(ctx: PageContext, board: Board, entries: LogEntries, pag
         <tbody>
           {entries.map((e) => (
             <tr>
-              <td><time datetime={e.created_at.toISOString()}>{formatDateTime(e.created_at, ctx.timeZone)}</time></td>
+              <td><time datetime={e.created_at.toISOString()}>{dateTime(ctx, e.created_at)}</time></td>
               <td>{t.roles[e.actor_role] ?? e.actor_role} {e.actor_name}</td>
               <td class="log-action">{t.logAction[e.action] ?? e.action}</td>
               <td>

@@ -5,6 +5,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { parseInput } from '../http/validate';
+import { VARIANTS, type Variant } from '../text/convert';
 import type { PageContext } from '../views/layout';
 import * as posts from './posts.service';
 import { type FormState, boardPage, memberPage, postPage } from './posts.views';
@@ -15,6 +16,11 @@ const postInput = z.object({
   title: z.string({ error: 'a title is required (a string)' }).max(2000, 'is far too long'),
   /** HTML or plain text, sanitized on write; empty or absent for a title-only post. */
   body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
+});
+
+const variantQuery = z.object({
+  /** Titles and bodies converted for a reader of this variant; absent = as written. */
+  variant: z.enum(VARIANTS as [Variant, ...Variant[]], { error: `must be one of ${VARIANTS.join(', ')}` }).optional(),
 });
 
 const pageQuery = z.object({
@@ -70,13 +76,15 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   });
 
   router.get('/api/posts/:id', async (req, res) => {
-    const tree = await posts.getPostTree(db, req.params.id, req.member);
+    const { variant } = parseInput(variantQuery, req.query);
+    const tree = posts.treeInVariant(await posts.getPostTree(db, req.params.id, req.member), variant);
     res.json({ post: presentPost(tree.post), thread: presentThread(tree.thread), replies: tree.replies.map(presentPost) });
   });
 
   router.get('/api/boards/:slug/threads', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
-    const index = await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1');
+    const { variant } = parseInput(variantQuery, { variant: req.query.variant });
+    const index = posts.indexInVariant(await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1'), variant);
     res.json({
       board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
       threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),
@@ -90,16 +98,17 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
 
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
-    res.send(boardPage(pageContext(req), await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1')));
+    const index = await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1');
+    res.send(boardPage(pageContext(req), posts.indexInVariant(index, req.variant)));
   });
 
   router.get('/t/:id', async (req, res) => {
-    res.send(postPage(pageContext(req), await posts.getPostTree(db, req.params.id, req.member)));
+    res.send(postPage(pageContext(req), posts.treeInVariant(await posts.getPostTree(db, req.params.id, req.member), req.variant)));
   });
 
   router.get('/u/:name', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    res.send(memberPage(pageContext(req), await posts.getMemberPosts(db, req.params.name, page)));
+    res.send(memberPage(pageContext(req), posts.memberPostsInVariant(await posts.getMemberPosts(db, req.params.name, page), req.variant)));
   });
 
   // A refused form comes back as the same page with the message above the form and the text kept.
@@ -117,7 +126,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
       res.redirect(303, `/t/${post.id}`);
     } catch (error) {
       if (!isFormRefusal(error) || error.code === 'BoardNotFound') throw error;
-      const index = await posts.getBoardIndex(db, req.params.slug, 1, req.member);
+      const index = posts.indexInVariant(await posts.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
       res.status(error.status).send(boardPage(pageContext(req), index, formState(req, error)));
     }
   });
@@ -129,7 +138,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
       res.redirect(303, `/t/${post.threadId}#p${post.id}`);
     } catch (error) {
       if (!isFormRefusal(error) || error.code === 'PostNotFound') throw error;
-      const tree = await posts.getPostTree(db, req.params.id, req.member);
+      const tree = posts.treeInVariant(await posts.getPostTree(db, req.params.id, req.member), req.variant);
       res.status(error.status).send(postPage(pageContext(req), tree, formState(req, error)));
     }
   });

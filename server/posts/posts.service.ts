@@ -5,6 +5,8 @@ import { AppError, notFound } from '../errors';
 import type { Member } from '../members/members.service';
 import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
+import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
+import { localized } from '../text/localize';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
 import { actorOn, allowed, authorize } from '../moderation/moderation.policy';
@@ -122,7 +124,7 @@ export function toPostsWithCounts(rows: repo.PostRow[]): Post[] {
 }
 
 /** Validates and cleans a title and body; refusals say what to fix. */
-export function preparePost(input: PostInput): { title: string; body: string; bytes: number } {
+export function preparePost(input: PostInput): { title: string; body: string; bytes: number; variant: SourceVariant } {
   const title = checkTitle(input.title);
   if (!title.ok) throw new AppError(400, 'ValidationFailed', `title: ${title.reason}`);
   const body = sanitizeBody(input.body ?? '');
@@ -130,7 +132,7 @@ export function preparePost(input: PostInput): { title: string; body: string; by
   if (bytes > BODY_MAX_BYTES) {
     throw new AppError(413, 'PayloadTooLarge', `The body is ${bytes} bytes; the limit is ${BODY_MAX_BYTES}. Shorten it or split it into follow-ups.`);
   }
-  return { title: title.title, body, bytes };
+  return { title: title.title, body, bytes, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
 }
 
 /** Starts a thread in a board. */
@@ -147,7 +149,6 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
       parentId: null,
       path: [postId],
       authorId: member.id,
-      variant: 'other',
       ...content,
     });
     await repo.insertThread(tx, postId, board.id);
@@ -175,7 +176,6 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
       parentId: parent.id,
       path: [...parent.path, postId],
       authorId: member.id,
-      variant: 'other',
       ...content,
     });
     await repo.insertEvent(tx, { threadId: parent.thread_id, seq: thread.seq, kind: 'post:new', postId });
@@ -262,6 +262,8 @@ export async function getBoardIndex(
 
 export const MEMBER_POSTS_PER_PAGE = 50;
 
+export type MemberPosts = Awaited<ReturnType<typeof getMemberPosts>>;
+
 /** A member's threads and follow-ups, newest first, with the titles of the threads replied in. */
 export async function getMemberPosts(db: Kysely<Database>, name: string, page: number) {
   const member = await findMember(db, name);
@@ -276,7 +278,7 @@ export async function getMemberPosts(db: Kysely<Database>, name: string, page: n
     member: { name: member.name, role: member.role, createdAt: member.created_at },
     threads: threads.slice(0, MEMBER_POSTS_PER_PAGE).map((r) => tombstone(toPost(r))),
     replies: replies.slice(0, MEMBER_POSTS_PER_PAGE).map((r) => tombstone(toPost(r))),
-    threadTitles: new Map(titles.map((t) => [t.id, t.deleted_at ? null : t.title])),
+    threadTitles: new Map(titles.map((t) => [t.id, t.deleted_at ? null : { title: t.title, revision: t.revision, variant: t.variant }])),
     page,
     hasMore: threads.length > MEMBER_POSTS_PER_PAGE || replies.length > MEMBER_POSTS_PER_PAGE,
   };
@@ -305,4 +307,37 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
     onProgress(done, total);
   }
   return changed;
+}
+
+/** A post tree with every title and body in the reader's variant (undefined: as written). */
+export function treeInVariant(tree: PostTree, variant: Variant | undefined): PostTree {
+  if (!variant) return tree;
+  return {
+    ...tree,
+    post: localized(tree.post, variant),
+    root: localized(tree.root, variant),
+    replies: tree.replies.map((p) => localized(p, variant)),
+  };
+}
+
+/** A board index in the reader's variant. */
+export function indexInVariant<I extends { threads: IndexThread[] }>(index: I, variant: Variant | undefined): I {
+  if (!variant) return index;
+  return {
+    ...index,
+    threads: index.threads.map((t) => ({ ...t, root: localized(t.root, variant), replies: t.replies.map((p) => localized(p, variant)) })),
+  };
+}
+
+/** A member page in the reader's variant. */
+export function memberPostsInVariant(data: MemberPosts, variant: Variant | undefined): MemberPosts {
+  if (!variant) return data;
+  return {
+    ...data,
+    threads: data.threads.map((p) => localized(p, variant)),
+    replies: data.replies.map((p) => localized(p, variant)),
+    threadTitles: new Map(
+      [...data.threadTitles].map(([id, t]) => [id, t && { ...t, title: localized({ id, ...t, body: '' }, variant).title }]),
+    ),
+  };
 }

@@ -1,6 +1,6 @@
 import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
-import { formatDate, formatDateTime, formatTime } from '../views/time';
+import { dateTime, formatDate, formatTime } from '../views/time';
 import { PostActions } from '../moderation/moderation.views';
 import type { IndexThread, Post, PostTree, ThreadState } from './posts.service';
 
@@ -125,7 +125,7 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
   if (!post.editedAt || !post.editedBy) return null;
   return (
     <p class="edited">
-      {t.editedBanner(formatDateTime(post.editedAt, ctx.timeZone), t.roles[post.editedBy.role] ?? post.editedBy.role, post.editedBy.name)}
+      {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role] ?? post.editedBy.role, post.editedBy.name)}
       {post.editReason ? `（${t.reason}：${post.editReason}）` : ''} <a href={`/t/${post.id}/revisions`}>{t.revisions}</a>
     </p>
   );
@@ -153,7 +153,7 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState): st
         {post.title ? <h1>{post.title}</h1> : null}
         <p class="byline">
           -<a href={memberHref(post.author.name)}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
-          <time datetime={post.createdAt.toISOString()}>{formatDateTime(post.createdAt, ctx.timeZone)}</time>
+          <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
         </p>
         <EditBanner ctx={ctx} post={post} />
         {post.body ? <div class="body">{trustedHtml(post.body)}</div> : null}
@@ -251,7 +251,7 @@ export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof imp
         <li>
           <PostLine ctx={ctx} post={p} showDepth={false} />
           {withThread && data.threadTitles.get(p.threadId) ? (
-            <span class="in-thread"> ← <a href={`/t/${p.threadId}`}>{data.threadTitles.get(p.threadId)}</a></span>
+            <span class="in-thread"> ← <a href={`/t/${p.threadId}`}>{data.threadTitles.get(p.threadId)!.title}</a></span>
           ) : null}
         </li>
       ))}
@@ -262,7 +262,7 @@ export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof imp
     member.name,
     <Fragment>
       <h1>{member.name}</h1>
-      <p class="member-since">{t.memberSince} {formatDateTime(member.createdAt, ctx.timeZone)}</p>
+      <p class="member-since">{t.memberSince} {dateTime(ctx, member.createdAt)}</p>
       <section aria-labelledby="member-threads">
         <h2 id="member-threads">{t.memberThreads}</h2>
         {data.threads.length ? list(data.threads, false) : <p>—</p>}

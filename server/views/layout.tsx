@@ -1,5 +1,6 @@
 import type { Assets } from '../http/assets';
 import type { Member } from '../members/members.service';
+import { VARIANTS, type Variant } from '../text/convert';
 import { NO_RULES, type Rules } from '../moderation/moderation.policy';
 import { type Child, Fragment, type SafeHtml, h } from './html';
 import { type Messages, hans, hant } from './messages';
@@ -15,7 +16,41 @@ export interface PageContext {
   lang: string;
   /** The site's moderation rules (to show only the actions a reader may take). */
   rules: Rules;
+  /** The reader's variant; undefined = posts as written. */
+  variant: Variant | undefined;
+  /** '' or the URL prefix of the variant the page was asked under (kept on every link). */
+  prefix: string;
 }
+
+const HREFLANG: Record<Variant, string> = { 'zh-hans': 'zh-Hans', 'zh-hant': 'zh-Hant', 'zh-tw': 'zh-Hant-TW', 'zh-hk': 'zh-Hant-HK' };
+
+/** The switch between variants, in every page's header: each choice is remembered in a cookie. */
+function VariantSwitch({ ctx }: { ctx: PageContext }) {
+  const path = unprefixed(ctx.path);
+  const choices: [Variant | 'original', string][] = [
+    ['original', ctx.t.originalScript],
+    ['zh-hans', '简体'],
+    ['zh-hant', '繁體'],
+    ['zh-tw', '台灣'],
+    ['zh-hk', '香港'],
+  ];
+  return (
+    <nav class="variant-switch" aria-label={ctx.t.scriptSwitch}>
+      {choices.map(([v, label]) =>
+        (ctx.variant ?? 'original') === v ? (
+          <strong aria-current="true">{label}</strong>
+        ) : (
+          <a href={`/variant?to=${v}&next=${encodeURIComponent(path)}`} hreflang={v === 'original' ? undefined : HREFLANG[v]} rel="nofollow">
+            {label}
+          </a>
+        ),
+      )}
+    </nav>
+  );
+}
+
+const PREFIXED = /^\/(zh-hans|zh-hant|zh-tw|zh-hk)(?=\/|\?|$)/;
+const unprefixed = (path: string) => path.replace(PREFIXED, '') || '/';
 
 /** The interface words and page language for a variant (traditional unless simplified). */
 export function catalogFor(variant: string | undefined): { t: Messages; lang: string } {
@@ -31,7 +66,11 @@ export function catalogFor(variant: string | undefined): { t: Messages; lang: st
   }
 }
 
-export const defaultPageContext = (assets: Assets, timeZone: string, rules: Rules = NO_RULES): Omit<PageContext, 'member' | 'path'> => ({
+export const defaultPageContext = (
+  assets: Assets,
+  timeZone: string,
+  rules: Rules = NO_RULES,
+): Omit<PageContext, 'member' | 'path' | 'variant' | 'prefix'> => ({
   assets,
   timeZone,
   rules,
@@ -73,16 +112,23 @@ export function renderPage(ctx: PageContext, title: string, content: Child): str
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} - ${ctx.t.siteName}`}</title>
+        {VARIANTS.map((v) => (
+          <link rel="alternate" hreflang={HREFLANG[v]} href={`/${v}${unprefixed(ctx.path)}`} />
+        ))}
+        <link rel="alternate" hreflang="x-default" href={unprefixed(ctx.path)} />
         {assets.style ? <link rel="stylesheet" href={`/static/${assets.style}`} /> : null}
         {assets.script ? <script type="module" src={`/static/${assets.script}`}></script> : null}
       </head>
       <body>
         <Header ctx={ctx} />
+        <VariantSwitch ctx={ctx} />
         <main id="main">{content}</main>
       </body>
     </html>
   );
-  return `<!doctype html>\n${doc.html}`;
+  // Under a variant prefix, links and forms stay under it (static files and the API do not).
+  const html = ctx.prefix ? doc.html.replace(/ (href|action)="\/(?!\/|static\/|api\/|variant\?)/g, ` $1="${ctx.prefix}/`) : doc.html;
+  return `<!doctype html>\n${html}`;
 }
 
 /** A page for a refusal or a missing page, in the reader's script. */

@@ -4,6 +4,8 @@
  */
 export const hant = {
   siteName: '跟帖論壇',
+  originalScript: '原文',
+  scriptSwitch: '繁簡切換',
   boards: '論壇版面',
   home: '首頁',
   login: '登錄',
@@ -90,6 +92,8 @@ export type Messages = typeof hant;
 
 export const hans: Messages = {
   siteName: '跟帖论坛',
+  originalScript: '原文',
+  scriptSwitch: '繁简切换',
   boards: '论坛版面',
   home: '首页',
   login: '登录',

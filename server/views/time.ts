@@ -37,3 +37,20 @@ export function formatDateTime(date: Date, timeZone: string): string {
   const p = parts(date, timeZone);
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
+
+/**
+ * A date and time the way readers of a variant write them: 2026-11-23 (mainland and as written),
+ * 2026/11/23 (Taiwan), 23/11/2026 (Hong Kong); always 24-hour time in the display time zone.
+ */
+export function dateTime(ctx: { timeZone: string; variant: string | undefined }, date: Date): string {
+  const p = parts(date, ctx.timeZone);
+  const time = `${p.hour}:${p.minute}:${p.second}`;
+  switch (ctx.variant) {
+    case 'zh-tw':
+      return `${p.year}/${p.month}/${p.day} ${time}`;
+    case 'zh-hk':
+      return `${p.day}/${p.month}/${p.year} ${time}`;
+    default:
+      return `${p.year}-${p.month}-${p.day} ${time}`;
+  }
+}

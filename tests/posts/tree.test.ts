@@ -5,7 +5,7 @@ import { loadAssets } from '../../server/http/assets';
 import { defaultPageContext } from '../../server/views/layout';
 import { readTree } from '../helpers/tree';
 
-const ctx = { ...defaultPageContext(loadAssets(), 'Asia/Shanghai'), member: null, path: '/t/1' };
+const ctx = { ...defaultPageContext(loadAssets(), 'Asia/Shanghai'), member: null, path: '/t/1', variant: undefined, prefix: '' };
 
 /** Rows in display order from [id, parentId] pairs (parents first), as the repository returns them. */
 function rows(pairs: [number, number | null][]): PostRow[] {

@@ -1,0 +1,141 @@
+import { Jieba } from '@node-rs/jieba';
+import { dict as jiebaDict } from '@node-rs/jieba/dict';
+// opencc-js declares ESM types but ships a CommonJS build, which is what we load.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
+import { OVERRIDES } from './convert.overrides';
+
+/**
+ * Script and vocabulary conversion between the variants readers choose.
+ *
+ * opencc-js converts by longest dictionary match from left to right, which cuts ordinary sentences
+ * in the wrong place: 一个中心 matches 个中 (箇中) and becomes 一箇中心; 基本上复制了 matches 上复
+ * and becomes 基本上覆制了. For simplified text (where one character has several traditional
+ * forms) we first cut the text into words with jieba, then convert each word on its own, so a
+ * dictionary phrase can never straddle two words; a small curated dictionary of whole words
+ * (convert.overrides.ts) fixes what both get wrong. Traditional → simplified is nearly
+ * many-to-one, and goes through opencc-js directly.
+ */
+
+/** What a reader can ask for. */
+export type Variant = 'zh-hans' | 'zh-hant' | 'zh-tw' | 'zh-hk';
+/** What a post can be written in. */
+export type SourceVariant = Variant | 'mixed' | 'other';
+
+export const VARIANTS: readonly Variant[] = ['zh-hans', 'zh-hant', 'zh-tw', 'zh-hk'];
+
+// OpenCC locales: cn simplified; tw Taiwan standard characters; twp the same with Taiwan phrases
+// (软件→軟體); hk Hong Kong characters.
+type Locale = 'cn' | 'tw' | 'twp' | 'hk';
+const LOCALE: Record<Variant, Locale> = { 'zh-hans': 'cn', 'zh-hant': 'tw', 'zh-tw': 'twp', 'zh-hk': 'hk' };
+
+const converters = new Map<string, (s: string) => string>();
+function converter(from: Locale, to: Locale): (s: string) => string {
+  const key = `${from}>${to}`;
+  const found = converters.get(key);
+  if (found) return found;
+  const made = OpenCC.Converter({ from, to });
+  converters.set(key, made);
+  return made;
+}
+
+let jieba: Jieba | undefined;
+const segmenter = () => (jieba ??= Jieba.withDict(jiebaDict));
+
+const HAN = /\p{Script=Han}/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/** Converts simplified text word by word (see the file comment), with the curated overrides first. */
+function fromSimplified(text: string, to: Locale): string {
+  const convert = converter('cn', to);
+  const overrides = OVERRIDES[to];
+  return text.replace(HAN_RUN, (run) => {
+    let out = '';
+    for (const word of segmenter().cut(run, false)) out += overrides.get(word) ?? convert(word);
+    return out;
+  });
+}
+
+/**
+ * Converts plain text written in `from` for a reader of `to`. Text that is not Chinese, or is
+ * already in the reader's variant, comes back unchanged.
+ */
+export function convertText(text: string, from: SourceVariant, to: Variant): string {
+  if (from === to || from === 'other' || !HAN.test(text)) return text;
+  switch (from) {
+    case 'zh-hans':
+      return fromSimplified(text, LOCALE[to]);
+    case 'mixed':
+      // Traditional characters in it survive the simplified → traditional path, and simplified
+      // ones survive the traditional → simplified path.
+      return to === 'zh-hans' ? converter('tw', 'cn')(text) : fromSimplified(text, LOCALE[to]);
+    default:
+      return converter(LOCALE[from], LOCALE[to])(text);
+  }
+}
+
+// Tags of a sanitized body; the text between them is what readers read.
+const TAG = /(<[^>]*>)/;
+const CONVERTED_ATTRIBUTES = /\s(alt|title)="([^"]*)"/g;
+
+/**
+ * Converts the text of sanitized HTML: text nodes, and alt and title attributes. Tags, URLs, other
+ * attributes and everything inside <code> and <pre> stay exactly as written.
+ */
+export function convertHtml(html: string, from: SourceVariant, to: Variant): string {
+  if (from === to || from === 'other' || !HAN.test(html)) return html;
+  let verbatim = 0; // depth inside <code>/<pre>
+  return html
+    .split(TAG)
+    .map((part) => {
+      if (part.startsWith('<')) {
+        const tag = /^<(\/?)(code|pre)\b/.exec(part);
+        if (tag) verbatim += tag[1] ? -1 : 1;
+        return part.replace(CONVERTED_ATTRIBUTES, (_m, name: string, value: string) => ` ${name}="${convertText(value, from, to)}"`);
+      }
+      return verbatim > 0 ? part : convertText(part, from, to);
+    })
+    .join('');
+}
+
+// Characters that exist only in one script, found by asking OpenCC which way each one converts.
+const scriptOf = new Map<string, 'hans' | 'hant' | 'both'>();
+function charScript(ch: string): 'hans' | 'hant' | 'both' {
+  let s = scriptOf.get(ch);
+  if (!s) {
+    const toTrad = converter('cn', 'tw')(ch);
+    const toSimp = converter('tw', 'cn')(ch);
+    s = toTrad !== ch && toSimp === ch ? 'hans' : toSimp !== ch && toTrad === ch ? 'hant' : 'both';
+    scriptOf.set(ch, s);
+  }
+  return s;
+}
+
+// Hong Kong writes these where Taiwan writes 裡 綫→線 着→著 (as traditional text).
+const HONG_KONG_FORMS = /[裏綫衞]/;
+
+/**
+ * The variant a text is written in: simplified, traditional (Taiwan vocabulary → zh-tw, Hong Kong
+ * forms → zh-hk, else zh-hant), a real mix of both, or other (no Chinese).
+ */
+export function detectVariant(text: string): SourceVariant {
+  let hans = 0;
+  let hant = 0;
+  let han = 0;
+  for (const ch of text) {
+    if (!HAN.test(ch)) continue;
+    han++;
+    const s = charScript(ch);
+    if (s === 'hans') hans++;
+    else if (s === 'hant') hant++;
+  }
+  if (han === 0) return 'other';
+  // A stray character of the other script (a quoted name, a typo) does not make a text mixed.
+  if (hans > 0 && hant > 0 && Math.min(hans, hant) / Math.max(hans, hant) >= 0.2) return 'mixed';
+  if (hant > hans) {
+    if (HONG_KONG_FORMS.test(text)) return 'zh-hk';
+    // Taiwan vocabulary: the phrase-aware Taiwan → mainland conversion differs from the plain one.
+    return converter('twp', 'cn')(text) !== converter('tw', 'cn')(text) ? 'zh-tw' : 'zh-hant';
+  }
+  return 'zh-hans';
+}
