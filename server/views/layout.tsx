@@ -127,7 +127,10 @@ export function renderPage(ctx: PageContext, title: string, content: Child): str
     </html>
   );
   // Under a variant prefix, links and forms stay under it (static files and the API do not).
-  const html = ctx.prefix ? doc.html.replace(/ (href|action)="\/(?!\/|static\/|api\/|variant\?)/g, ` $1="${ctx.prefix}/`) : doc.html;
+  // (hreflang alternates name their variant themselves.)
+  const html = ctx.prefix
+    ? doc.html.replace(/(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?)/g, ` $1="${ctx.prefix}/`)
+    : doc.html;
   return `<!doctype html>\n${html}`;
 }
 
