@@ -16,6 +16,7 @@ import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { moderationRouter } from './moderation/moderation.routes';
 import { postsRouter } from './posts/posts.routes';
+import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
 
 export interface AppDeps {
@@ -131,6 +132,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   app.use(membersRouter(db, pageContext));
   app.use(postsRouter(db, pageContext));
   app.use(moderationRouter(db, rules, pageContext));
+  app.use(realtimeRouter(db, assets, config.displayTimeZone));
 
   app.use((req, _res, next) => {
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import { createApp } from './app';
+import { loadAssets } from './http/assets';
+import { attachRealtime } from './realtime/realtime.hub';
 import { ConfigError, type Config, loadConfig } from './config';
 import { EmbeddedError } from './db/embedded';
 import { isDatabaseUnavailable } from './errors';
@@ -19,8 +21,10 @@ async function main(config: Config): Promise<void> {
   await migrateToLatest(storage.db, (name) => log.info({ migration: name }, 'migration applied'));
   if (await seedOnFirstStart(storage.db, (m) => log.info(`demo: ${m}`))) log.info('first start: demo board and thread created');
 
-  const app = createApp({ config, db: storage.db, log });
+  const assets = loadAssets();
+  const app = createApp({ config, db: storage.db, log, assets });
   const server = http.createServer(app);
+  const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -42,10 +46,11 @@ async function main(config: Config): Promise<void> {
     clearInterval(housekeeping);
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    // Closing socket.io disconnects the readers (they reconnect to another process) and closes
+    // the HTTP server, which stops accepting and waits for in-flight requests.
+    const closed = realtime.close();
+    server.closeIdleConnections();
+    await closed;
     await storage.close();
     log.info('stopped');
     process.exit(0);

@@ -6,7 +6,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { parseInput } from '../http/validate';
-import { presentPost } from '../posts/posts.routes';
+import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
 import type { PageContext } from '../views/layout';
 import type { Rules } from './moderation.policy';

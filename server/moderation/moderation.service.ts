@@ -8,6 +8,7 @@ import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
 import { type Post, getPost, preparePost } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, actorOn, authorize, boardRole } from './moderation.policy';
+import { announceInTransaction } from '../realtime/realtime.publish';
 import * as repo from './moderation.repository';
 
 /**
@@ -38,6 +39,7 @@ async function loadForChange(tx: Db, member: Member | null, postId: string) {
 async function recordEvent(tx: Db, post: LockedPost, kind: string): Promise<void> {
   const seq = await posts.nextSeq(tx, post.thread_id);
   await posts.insertEvent(tx, { threadId: post.thread_id, seq, kind, postId: post.id });
+  await announceInTransaction(tx, { threadId: post.thread_id, boardId: post.board_id, seq });
 }
 
 async function log(tx: Db, actor: Actor, action: string, e: { boardId: string | null; postId?: string; targetUserId?: string; reason?: string | null }) {

@@ -218,3 +218,15 @@ export async function countPosts(db: Db): Promise<number> {
   const row = await db.selectFrom('posts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** A thread's events after `since`, in order (at most `limit`). */
+export function findEventsSince(db: Db, threadId: string, since: number, limit = 1000) {
+  return db
+    .selectFrom('thread_events')
+    .select(['seq', 'kind', 'post_id'])
+    .where('thread_id', '=', threadId)
+    .where('seq', '>', String(since))
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}

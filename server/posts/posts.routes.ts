@@ -7,6 +7,7 @@ import { requireMember } from '../http/context';
 import { parseInput } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
 import type { PageContext } from '../views/layout';
+import { presentPost } from './posts.presenter';
 import * as posts from './posts.service';
 import { type FormState, boardPage, memberPage, postPage } from './posts.views';
 
@@ -28,25 +29,6 @@ const pageQuery = z.object({
   /** featured=1: only threads marked 加精. */
   featured: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
 });
-
-/** A post in the JSON contract. */
-export function presentPost(p: posts.Post) {
-  return {
-    id: p.id,
-    threadId: p.threadId,
-    parentId: p.parentId,
-    depth: p.depth,
-    title: p.title,
-    body: p.body,
-    bytes: p.bytes,
-    author: p.author,
-    createdAt: p.createdAt.toISOString(),
-    editedAt: p.editedAt?.toISOString() ?? null,
-    editedBy: p.editedBy,
-    deleted: p.deleted,
-    replyCount: p.replyCount,
-  };
-}
 
 const presentThread = (s: posts.ThreadState) => ({
   replyCount: s.replyCount,

@@ -7,6 +7,7 @@ import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
 import { localized } from '../text/localize';
+import { announceInTransaction } from '../realtime/realtime.publish';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
 import { actorOn, allowed, authorize } from '../moderation/moderation.policy';
@@ -153,6 +154,7 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
     });
     await repo.insertThread(tx, postId, board.id);
     await repo.insertEvent(tx, { threadId: postId, seq: '1', kind: 'post:new', postId });
+    await announceInTransaction(tx, { threadId: postId, boardId: board.id, seq: 1 });
     return postId;
   });
   return getPost(db, id);
@@ -179,6 +181,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
       ...content,
     });
     await repo.insertEvent(tx, { threadId: parent.thread_id, seq: thread.seq, kind: 'post:new', postId });
+    await announceInTransaction(tx, { threadId: parent.thread_id, boardId: parent.board_id, seq: thread.seq });
     return postId;
   });
   return getPost(db, id);

@@ -103,6 +103,14 @@ function Header({ ctx }: { ctx: PageContext }) {
   );
 }
 
+/**
+ * Under a variant prefix, links and forms stay under it (static files, the API and the switch do
+ * not; hreflang alternates name their variant themselves).
+ */
+export function prefixLinks(html: string, prefix: string): string {
+  return prefix ? html.replace(/(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?)/g, ` $1="${prefix}/`) : html;
+}
+
 /** A whole HTML page around `content`. */
 export function renderPage(ctx: PageContext, title: string, content: Child): string {
   const { assets } = ctx;
@@ -126,12 +134,7 @@ export function renderPage(ctx: PageContext, title: string, content: Child): str
       </body>
     </html>
   );
-  // Under a variant prefix, links and forms stay under it (static files and the API do not).
-  // (hreflang alternates name their variant themselves.)
-  const html = ctx.prefix
-    ? doc.html.replace(/(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?)/g, ` $1="${ctx.prefix}/`)
-    : doc.html;
-  return `<!doctype html>\n${html}`;
+  return `<!doctype html>\n${prefixLinks(doc.html, ctx.prefix)}`;
 }
 
 /** A page for a refusal or a missing page, in the reader's script. */

@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
+import { loadAssets } from '../../server/http/assets';
 import { createLogger } from '../../server/log';
+import { attachRealtime } from '../../server/realtime/realtime.hub';
 import { type TestDatabase, createTestDatabase } from './database';
 
 /** The whole application on a free port, over its own database. */
@@ -16,8 +18,11 @@ export interface TestApp extends TestDatabase {
 export async function startTestApp(): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', TZ_DISPLAY: 'Asia/Shanghai' });
-  const app = createApp({ config, db: database.db, log: createLogger('silent') });
+  const log = createLogger('silent');
+  const assets = loadAssets();
+  const app = createApp({ config, db: database.db, log, assets });
   const server = http.createServer(app);
+  const realtime = attachRealtime(server, { db: database.db, databaseUrl: database.url, timeZone: config.displayTimeZone, assets, log });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -25,8 +30,9 @@ export async function startTestApp(): Promise<TestApp> {
     baseUrl,
     client: () => new HttpClient(baseUrl),
     async close() {
+      const closed = realtime.close();
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await closed;
       await database.drop();
     },
   };

@@ -1,0 +1,20 @@
+import type { Post } from './posts.service';
+
+/** A post in the JSON contract. */
+export function presentPost(p: Post) {
+  return {
+    id: p.id,
+    threadId: p.threadId,
+    parentId: p.parentId,
+    depth: p.depth,
+    title: p.title,
+    body: p.body,
+    bytes: p.bytes,
+    author: p.author,
+    createdAt: p.createdAt.toISOString(),
+    editedAt: p.editedAt?.toISOString() ?? null,
+    editedBy: p.editedBy,
+    deleted: p.deleted,
+    replyCount: p.replyCount,
+  };
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { Server, type Socket } from 'socket.io';
+import type { Database } from '../db/database';
+import { isDatabaseUnavailable } from '../errors';
+import type { Assets } from '../http/assets';
+import type { Logger } from '../log';
+import * as posts from '../posts/posts.repository';
+import { VARIANTS, type Variant } from '../text/convert';
+import { type V, loadEvents, renderedEventsSince, renderer } from './realtime.render';
+import { listen, type Listener } from './realtime.listener';
+import { EVENTS_CHANNEL, READERS_CHANNEL, parseAnnouncement } from './realtime.publish';
+import type { ClientToServerEvents, JoinRequest, PostEvent, ServerToClientEvents, ThreadStateEvent } from './realtime.events';
+
+/**
+ * Live threads. Readers join a thread in a variant (room `t:<id>:<variant>`); every process LISTENs
+ * for the thread events PostgreSQL announces on commit, reads them from thread_events in seq order,
+ * renders each once per variant that has readers here, and emits it to that room. Catch-up after a
+ * reconnect or a gap reads the same table, so a reader never misses an event; clients drop any seq
+ * they already have, so none is shown twice.
+ */
+
+type GentieSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+export interface Realtime {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  /** Events of a thread after `since`, rendered for a variant (the HTTP catch-up uses it too). */
+  eventsSince(threadId: string, since: number, variant: V): Promise<(PostEvent | ThreadStateEvent)[]>;
+  close(): Promise<void>;
+}
+
+export interface RealtimeDeps {
+  db: Kysely<Database>;
+  /** Connection URL for the LISTEN connection (the same database as `db`). */
+  databaseUrl: string;
+  timeZone: string;
+  assets: Assets;
+  log: Logger;
+}
+
+const ID = /^[1-9][0-9]{0,17}$/;
+const variantOf = (v: unknown): V | undefined =>
+  v === undefined || v === 'original' ? 'original' : (VARIANTS as readonly unknown[]).includes(v) ? (v as Variant) : undefined;
+
+const EVENT_NAME: Record<string, 'post:new' | 'post:edit' | 'post:delete'> = {
+  'post:new': 'post:new',
+  'post:edit': 'post:edit',
+  'post:restore': 'post:edit',
+  'post:delete': 'post:delete',
+};
+
+export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtime {
+  const { db, log } = deps;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
+    serveClient: false,
+    maxHttpBufferSize: 10_000,
+    // Writes go over HTTP; sockets only push. No cross-origin clients.
+    cors: undefined,
+  });
+  const processId = randomUUID();
+  const rooms = () => io.sockets.adapter.rooms;
+
+  const render = renderer(deps.assets, deps.timeZone);
+
+  function emitTo(target: { emit: GentieSocket['emit'] } | ReturnType<typeof io.to>, payload: PostEvent | ThreadStateEvent) {
+    if ('post' in payload) (target as GentieSocket).emit(EVENT_NAME[payload.kind] ?? 'post:edit', payload);
+    else (target as GentieSocket).emit('thread:state', payload);
+  }
+
+  // ---------------------------------------------------------------- live delivery
+
+  /** The last seq delivered to this process's rooms of each thread being read here. */
+  const delivered = new Map<string, number>();
+  const queues = new Map<string, Promise<void>>();
+  const boardSlugs = new Map<string, string>();
+
+  /** Runs `job` after the thread's earlier jobs: events of one thread go out strictly in order. */
+  function enqueue(threadId: string, job: () => Promise<void>): void {
+    const next = (queues.get(threadId) ?? Promise.resolve()).then(job).catch((err: Error) => {
+      log.warn({ err: err.message, threadId }, 'realtime: delivery failed; readers will catch up');
+    });
+    queues.set(threadId, next);
+    void next.then(() => {
+      if (queues.get(threadId) === next) queues.delete(threadId);
+    });
+  }
+
+  const variantsWithRoom = (prefix: string): V[] =>
+    (['original', ...VARIANTS] as V[]).filter((v) => (rooms().get(`${prefix}:${v}`)?.size ?? 0) > 0);
+
+  async function deliver(threadId: string, boardId: string | undefined, announcedSeq: number): Promise<void> {
+    const threadVariants = variantsWithRoom(`t:${threadId}`);
+    const boardVariants = boardId ? variantsWithRoom(`b:${boardId}`) : [];
+    if (threadVariants.length === 0 && boardVariants.length === 0) {
+      delivered.delete(threadId);
+      return;
+    }
+    const from = delivered.get(threadId) ?? announcedSeq - 1;
+    const events = await loadEvents(db, threadId, from);
+    for (const e of events) {
+      for (const v of threadVariants) emitTo(io.to(`t:${threadId}:${v}`), render(threadId, e, v));
+      if (e.kind === 'post:new' && boardId && boardVariants.length) {
+        const slug = boardSlugs.get(boardId) ?? (await db.selectFrom('boards').select('slug').where('id', '=', boardId).executeTakeFirst())?.slug ?? '';
+        boardSlugs.set(boardId, slug);
+        for (const v of boardVariants) io.to(`b:${boardId}:${v}`).emit('board:activity', { ...(render(threadId, e, v) as PostEvent), boardSlug: slug });
+      }
+      if (threadVariants.length) delivered.set(threadId, e.seq);
+    }
+  }
+
+  // ---------------------------------------------------------------- readers, across processes
+
+  const remote = new Map<string, Map<string, { n: number; at: number }>>();
+  const lastCount = new Map<string, number>();
+  const publishTimers = new Map<string, NodeJS.Timeout>();
+  const localReaders = (threadId: string) => rooms().get(`t:${threadId}`)?.size ?? 0;
+
+  function totalReaders(threadId: string): number {
+    let n = localReaders(threadId);
+    const now = Date.now();
+    for (const [, r] of remote.get(threadId) ?? []) if (now - r.at < 60_000) n += r.n;
+    return n;
+  }
+
+  function emitReaders(threadId: string): void {
+    const count = totalReaders(threadId);
+    if (lastCount.get(threadId) === count) return;
+    lastCount.set(threadId, count);
+    if (count === 0) lastCount.delete(threadId);
+    io.to(`t:${threadId}`).emit('thread:readers', { threadId, count });
+  }
+
+  /** Tells the other processes how many readers this one has on a thread (debounced). */
+  function publishReaders(threadId: string): void {
+    if (publishTimers.has(threadId)) return;
+    publishTimers.set(
+      threadId,
+      setTimeout(() => {
+        publishTimers.delete(threadId);
+        emitReaders(threadId);
+        const payload = JSON.stringify({ p: processId, t: threadId, n: localReaders(threadId) });
+        sql`select pg_notify(${READERS_CHANNEL}, ${payload})`.execute(db).catch(() => undefined);
+      }, 100),
+    );
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const [room] of rooms()) {
+      const m = /^t:(\d+)$/.exec(room);
+      if (m) publishReaders(m[1]!);
+    }
+    for (const threadId of remote.keys()) emitReaders(threadId);
+  }, 20_000);
+  heartbeat.unref();
+
+  // ---------------------------------------------------------------- the LISTEN connection
+
+  const listener: Listener = listen(
+    deps.databaseUrl,
+    [EVENTS_CHANNEL, READERS_CHANNEL],
+    {
+      onNotify(channel, payload) {
+        if (channel === EVENTS_CHANNEL) {
+          const a = parseAnnouncement(payload);
+          if (a) enqueue(a.threadId, () => deliver(a.threadId, a.boardId, a.seq));
+          return;
+        }
+        try {
+          const r = JSON.parse(payload) as { p: string; t: string; n: number };
+          if (r.p === processId) return;
+          const m = remote.get(r.t) ?? new Map();
+          m.set(r.p, { n: r.n, at: Date.now() });
+          remote.set(r.t, m);
+          if (localReaders(r.t) > 0) emitReaders(r.t);
+        } catch {
+          // not ours
+        }
+      },
+      onConnect() {
+        // Back after the database restarted: whatever was committed meanwhile goes out now.
+        for (const [threadId, seq] of delivered) enqueue(threadId, () => deliver(threadId, undefined, seq + 1));
+      },
+    },
+    log,
+  );
+
+  // ---------------------------------------------------------------- sockets
+
+  const eventsSince = (threadId: string, since: number, v: V) => renderedEventsSince(db, render, threadId, since, v);
+
+  io.on('connection', (socket: GentieSocket) => {
+    socket.on('thread:join', async (req: JoinRequest, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      const threadId = String(req?.threadId ?? '');
+      const v = variantOf(req?.variant);
+      const since = req?.since;
+      if (!ID.test(threadId) || !v || (since !== undefined && (!Number.isInteger(since) || since < 0))) {
+        return reply({ error: { code: 'ValidationFailed', message: 'thread:join takes {threadId, variant?, since?}.' } });
+      }
+      try {
+        // Join first, then read: an event committed in between arrives twice at worst (the client
+        // drops the second), never not at all.
+        await socket.join([`t:${threadId}`, `t:${threadId}:${v}`]);
+        const state = await posts.findThreadState(db, threadId);
+        if (!state) {
+          socket.leave(`t:${threadId}`);
+          socket.leave(`t:${threadId}:${v}`);
+          return reply({ error: { code: 'PostNotFound', message: `There is no thread ${threadId}.` } });
+        }
+        const seq = Number(state.seq);
+        if (!delivered.has(threadId)) delivered.set(threadId, seq);
+        if (since !== undefined && since < seq) for (const e of await eventsSince(threadId, since, v)) emitTo(socket, e);
+        publishReaders(threadId);
+        reply({ seq, readers: totalReaders(threadId) });
+      } catch (err) {
+        const unavailable = isDatabaseUnavailable(err);
+        if (!unavailable) log.error({ err }, 'realtime: join failed');
+        reply({ error: { code: unavailable ? 'DatabaseUnavailable' : 'Internal', message: unavailable ? 'The database is restarting; try again in a moment.' : 'Could not join.' } });
+      }
+    });
+
+    socket.on('thread:leave', (req) => {
+      const threadId = String(req?.threadId ?? '');
+      for (const room of socket.rooms) if (room === `t:${threadId}` || room.startsWith(`t:${threadId}:`)) socket.leave(room);
+      publishReaders(threadId);
+    });
+
+    socket.on('board:join', async (req, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      const v = variantOf(req?.variant);
+      const board = typeof req?.slug === 'string' ? await db.selectFrom('boards').select(['id', 'slug']).where('slug', '=', req.slug).executeTakeFirst().catch(() => undefined) : undefined;
+      if (!board || !v) return reply({ error: { code: 'BoardNotFound', message: 'No such board.' } });
+      boardSlugs.set(board.id, board.slug);
+      await socket.join(`b:${board.id}:${v}`);
+      reply({ ok: true });
+    });
+
+    socket.on('disconnecting', () => {
+      for (const room of socket.rooms) {
+        const m = /^t:(\d+)$/.exec(room);
+        if (m) setImmediate(() => publishReaders(m[1]!));
+      }
+    });
+  });
+
+  return {
+    io,
+    eventsSince,
+    async close() {
+      clearInterval(heartbeat);
+      for (const t of publishTimers.values()) clearTimeout(t);
+      await listener.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database';
+import { notFound } from '../errors';
+import type { Assets } from '../http/assets';
+import { parseInput } from '../http/validate';
+import * as posts from '../posts/posts.repository';
+import { VARIANTS } from '../text/convert';
+import { renderedEventsSince, renderer } from './realtime.render';
+
+const eventsQuery = z.object({
+  /** The last seq the client has; events after it come back in order. */
+  since: z.coerce.number({ error: 'must be a seq number' }).int().min(0),
+  /** The variant to render the posts in; absent = as written. */
+  variant: z.enum(['original', ...VARIANTS], { error: `must be original or one of ${VARIANTS.join(', ')}` }).default('original'),
+});
+
+/** GET /api/threads/:id/events?since=: the catch-up for clients that missed live events. */
+export function realtimeRouter(db: Kysely<Database>, assets: Assets, timeZone: string): Router {
+  const router = Router();
+  const render = renderer(assets, timeZone);
+  router.get('/api/threads/:id/events', async (req, res) => {
+    const { since, variant } = parseInput(eventsQuery, req.query);
+    const state = /^[1-9][0-9]{0,17}$/.test(req.params.id) ? await posts.findThreadState(db, req.params.id) : undefined;
+    if (!state) throw notFound('PostNotFound', `There is no thread ${req.params.id}.`);
+    const events = await renderedEventsSince(db, render, req.params.id, since, variant);
+    res.json({ threadId: req.params.id, seq: Number(state.seq), events });
+  });
+  return router;
+}
