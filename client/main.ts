@@ -1,7 +1,9 @@
+import { followBoard, followThread } from './live';
+
 /**
  * The browser module. Every page works without it; with it, the reader gets small comforts:
- * the post a URL's #p<id> points at is highlighted, and the reply form keeps what was typed if
- * the tab is closed by mistake (per post, in sessionStorage).
+ * the post a URL's #p<id> points at is highlighted, the reply form keeps what was typed if the tab
+ * is closed by mistake (per post, in sessionStorage), and threads and boards update live.
  */
 
 function highlightTarget(): void {
@@ -30,3 +32,8 @@ function keepDrafts(): void {
 window.addEventListener('hashchange', highlightTarget);
 highlightTarget();
 keepDrafts();
+
+const thread = document.querySelector<HTMLElement>('section.replies[data-thread]');
+if (thread) followThread(thread);
+const board = document.querySelector<HTMLElement>('ul.threads[data-board]');
+if (board) followBoard(board);

@@ -160,9 +160,17 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState): st
         <PostActions ctx={ctx} tree={tree} />
       </article>
       <ThreadMarks ctx={ctx} state={tree.thread} />
-      <section class="replies" aria-labelledby="all-replies">
+      <section
+        class="replies"
+        aria-labelledby="all-replies"
+        data-thread={tree.thread.threadId}
+        data-post={post.id}
+        data-seq={tree.thread.seq}
+        data-variant={ctx.variant ?? 'original'}
+      >
         <h2 id="all-replies">{t.allReplies}</h2>
-        {tree.replies.length ? renderTree(ctx, tree.replies, post.depth) : <p>{t.noReplies}</p>}
+        <p class="readers" aria-live="polite" data-template={t.readersNow} hidden></p>
+        {tree.replies.length ? renderTree(ctx, tree.replies, post.depth) : <p class="no-replies">{t.noReplies}</p>}
       </section>
       <ReplyArea ctx={ctx} tree={tree} form={form} />
     </Fragment>,
@@ -222,7 +230,7 @@ export function boardPage(
       {index.threads.length === 0 ? (
         <p>{t.noThreads}</p>
       ) : (
-        <ul class="threads">
+        <ul class="threads" data-board={board.slug} data-variant={ctx.variant ?? 'original'}>
           {index.threads.map((thread) => <IndexEntry ctx={ctx} thread={thread} />)}
         </ul>
       )}

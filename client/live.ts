@@ -1,0 +1,167 @@
+import { io, type Socket } from 'socket.io-client';
+
+/**
+ * Live follow-ups. On a thread page, joins the thread over socket.io in the page's variant and
+ * puts each new follow-up under its parent (highlighted), updates edited and deleted posts in
+ * place, and shows how many are reading. Every event carries the thread's seq: one already seen
+ * is dropped, and a gap (or a reconnect) asks the server for everything after the last one seen.
+ * On a board index, new threads appear at the top and threads with new follow-ups move up.
+ */
+
+interface PostData {
+  id: string;
+  parentId: string | null;
+  depth: number;
+  threadId: string;
+}
+interface PostEvent {
+  threadId: string;
+  seq: number;
+  kind: string;
+  post: PostData;
+  html: string;
+}
+interface StateEvent {
+  threadId: string;
+  seq: number;
+  kind: string;
+  locked: boolean;
+}
+type Ack = { seq: number; readers: number } | { error: { code: string; message: string } };
+
+function connect(): Socket {
+  // WebSocket only: a reader stays on one connection, so several app processes behind a load
+  // balancer need no sticky sessions.
+  return io({ transports: ['websocket'] });
+}
+
+function fragment(html: string): Element {
+  const t = document.createElement('template');
+  t.innerHTML = html.trim();
+  return t.content.firstElementChild!;
+}
+
+/** Inserts a follow-up's line under its parent inside `scope`; false when its parent is not there. */
+function insertReply(scope: Element, topList: () => HTMLUListElement, e: PostEvent, topParentId: string): boolean {
+  if (document.getElementById(`p${e.post.id}`)) return true;
+  let list: HTMLUListElement;
+  if (e.post.parentId === topParentId) {
+    list = topList();
+  } else {
+    const parentLine = e.post.parentId ? document.getElementById(`p${e.post.parentId}`) : null;
+    const parentItem = parentLine && scope.contains(parentLine) ? parentLine.closest('li') : null;
+    if (!parentItem) return false;
+    list = parentItem.querySelector(':scope > ul') ?? parentItem.appendChild(document.createElement('ul'));
+  }
+  // Siblings are listed oldest first, and a new post is the newest: it goes last.
+  const item = document.createElement('li');
+  item.className = 'new';
+  item.appendChild(fragment(e.html));
+  list.appendChild(item);
+  return true;
+}
+
+function replaceLine(e: PostEvent): void {
+  const line = document.getElementById(`p${e.post.id}`);
+  if (line) line.replaceWith(fragment(e.html));
+}
+
+/** Applies events strictly in seq order, asking for what is missing when there is a gap. */
+function sequencer(start: number, apply: (e: PostEvent | StateEvent) => void, resync: (since: number) => void) {
+  let last = start;
+  const pending = new Map<number, PostEvent | StateEvent>();
+  return {
+    get last() {
+      return last;
+    },
+    take(e: PostEvent | StateEvent) {
+      if (e.seq <= last) return; // seen already
+      pending.set(e.seq, e);
+      while (pending.has(last + 1)) {
+        const next = pending.get(last + 1)!;
+        pending.delete(last + 1);
+        apply(next);
+        last = next.seq;
+      }
+      if (pending.size) resync(last);
+    },
+  };
+}
+
+export function followThread(section: HTMLElement): void {
+  const threadId = section.dataset.thread!;
+  const postId = section.dataset.post!;
+  const variant = section.dataset.variant!;
+  const readers = document.querySelector<HTMLElement>('.readers');
+  const topList = (): HTMLUListElement => {
+    let ul = section.querySelector<HTMLUListElement>(':scope > ul.tree');
+    if (!ul) {
+      section.querySelector('.no-replies')?.remove();
+      ul = document.createElement('ul');
+      ul.className = 'tree';
+      section.appendChild(ul);
+    }
+    return ul;
+  };
+  const socket = connect();
+  let syncing = false;
+  const join = (since: number) => {
+    syncing = true;
+    socket.emit('thread:join', { threadId, variant, since }, (ack: Ack) => {
+      syncing = false;
+      if ('seq' in ack) showReaders(ack.readers);
+    });
+  };
+  const seq = sequencer(
+    Number(section.dataset.seq),
+    (e) => {
+      if (!('post' in e)) return void (e.locked ? document.body.classList.add('thread-locked') : document.body.classList.remove('thread-locked'));
+      if (e.kind === 'post:new') insertReply(section, topList, e, postId);
+      else replaceLine(e);
+    },
+    (since) => {
+      if (!syncing) join(since);
+    },
+  );
+  const showReaders = (count: number) => {
+    if (!readers) return;
+    readers.textContent = (readers.dataset.template ?? '%d').replace('%d', String(count));
+    readers.hidden = count < 1;
+  };
+  socket.on('connect', () => join(seq.last));
+  for (const name of ['post:new', 'post:edit', 'post:delete', 'thread:state']) socket.on(name, (e: PostEvent) => seq.take(e));
+  socket.on('thread:readers', (e: { count: number }) => showReaders(e.count));
+}
+
+export function followBoard(list: HTMLElement): void {
+  const slug = list.dataset.board!;
+  const variant = list.dataset.variant!;
+  const socket = connect();
+  socket.on('connect', () => socket.emit('board:join', { slug, variant }, () => undefined));
+  socket.on('board:activity', (e: PostEvent) => {
+    const firstUnpinned = list.querySelector(':scope > li.thread:not(.pinned)');
+    if (e.post.depth === 0) {
+      if (document.getElementById(`p${e.post.id}`)) return;
+      const item = document.createElement('li');
+      item.className = 'thread new';
+      item.appendChild(fragment(e.html));
+      list.insertBefore(item, firstUnpinned);
+      return;
+    }
+    const rootLine = document.getElementById(`p${e.post.threadId}`);
+    const thread = rootLine?.closest<HTMLLIElement>('li.thread');
+    if (!thread) return;
+    const tree = (): HTMLUListElement => {
+      let ul = thread.querySelector<HTMLUListElement>(':scope > ul.tree');
+      if (!ul) {
+        ul = document.createElement('ul');
+        ul.className = 'tree';
+        thread.appendChild(ul);
+      }
+      return ul;
+    };
+    insertReply(thread, tree, e, e.post.threadId);
+    // Bump: the thread with new activity moves to the top (below pinned threads).
+    if (!thread.classList.contains('pinned') && thread !== firstUnpinned) list.insertBefore(thread, firstUnpinned);
+  });
+}

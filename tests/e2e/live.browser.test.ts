@@ -1,0 +1,50 @@
+import type { Browser } from 'playwright-core';
+import { type TestApp, startTestApp } from '../helpers/app';
+import { launchChromium } from '../helpers/browser';
+import { createMember, createTestBoard } from '../factories';
+import { createThread, reply } from '../../server/posts/posts.service';
+
+jest.setTimeout(60_000);
+
+let app: TestApp;
+let browser: Browser;
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('live in a browser', () => {
+  it('shows a reply written on one page, nested in place, on another page without a reload', async () => {
+    const board = await createTestBoard(app.db);
+    const author = await createMember(app.db);
+    const root = await createThread(app.db, author, board.slug, { title: '直播測試' });
+    const first = await reply(app.db, author, root.id, { title: '第一條' });
+
+    const watcher = await browser.newPage();
+    await watcher.goto(`${app.baseUrl}/zh-hans/t/${root.id}`);
+    // (Expressions as strings: they run in the page, and the tests compile without the DOM types.)
+    await watcher.waitForFunction('document.querySelector(".readers:not([hidden])") !== null');
+    await watcher.evaluate('window.untouched = true'); // gone if the page reloads
+
+    const writer = await browser.newPage();
+    await writer.goto(`${app.baseUrl}/register?next=${encodeURIComponent(`/t/${first.id}`)}`);
+    await writer.getByLabel('用戶名').fill('live_writer');
+    await writer.getByLabel('密碼').fill('a browser password');
+    await writer.getByRole('button', { name: '註冊' }).click();
+    await writer.waitForURL(new RegExp(`/t/${first.id}$`));
+    await writer.getByLabel('標題').fill('回覆第一條的跟帖');
+    await writer.getByRole('button', { name: '發表' }).click();
+    await writer.waitForURL(/#p\d+$/);
+    const newId = writer.url().match(/#p(\d+)$/)![1]!;
+
+    // On the watcher's page: under the first follow-up, converted to simplified, highlighted as new.
+    const line = watcher.locator(`li:has(> #p${first.id}) > ul > li.new > #p${newId}`);
+    await line.waitFor({ timeout: 10_000 });
+    expect(await line.locator('a.title').textContent()).toBe('回复第一条的跟帖');
+    expect(await watcher.evaluate('window.untouched')).toBe(true);
+    expect(await watcher.locator('.readers').textContent()).toMatch(/\d+ 人正在看/);
+  });
+});
