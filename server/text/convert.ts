@@ -3,7 +3,7 @@ import { dict as jiebaDict } from '@node-rs/jieba/dict';
 // opencc-js declares ESM types but ships a CommonJS build, which is what we load.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
-import { OVERRIDES } from './convert.overrides';
+import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
 
 /**
  * Script and vocabulary conversion between the variants readers choose.
@@ -11,10 +11,9 @@ import { OVERRIDES } from './convert.overrides';
  * opencc-js converts by longest dictionary match from left to right, which cuts ordinary sentences
  * in the wrong place: 一个中心 matches 个中 (箇中) and becomes 一箇中心; 基本上复制了 matches 上复
  * and becomes 基本上覆制了. For simplified text (where one character has several traditional
- * forms) we first cut the text into words with jieba, then convert each word on its own, so a
- * dictionary phrase can never straddle two words; a small curated dictionary of whole words
- * (convert.overrides.ts) fixes what both get wrong. Traditional → simplified is nearly
- * many-to-one, and goes through opencc-js directly.
+ * forms) we cut the text into words with jieba and keep opencc-js's dictionaries, but refuse any
+ * phrase match that cuts into a word at its end (runToTraditional). A small curated dictionary of
+ * whole words (convert.overrides.ts) fixes what the dictionaries get wrong in either direction.
  */
 
 /** What a reader can ask for. */
@@ -30,7 +29,7 @@ type Locale = 'cn' | 'tw' | 'twp' | 'hk';
 const LOCALE: Record<Variant, Locale> = { 'zh-hans': 'cn', 'zh-hant': 'tw', 'zh-tw': 'twp', 'zh-hk': 'hk' };
 
 const converters = new Map<string, (s: string) => string>();
-function converter(from: Locale, to: Locale): (s: string) => string {
+function converter(from: Locale | 't', to: Locale | 't'): (s: string) => string {
   const key = `${from}>${to}`;
   const found = converters.get(key);
   if (found) return found;
@@ -42,18 +41,93 @@ function converter(from: Locale, to: Locale): (s: string) => string {
 let jieba: Jieba | undefined;
 const segmenter = () => (jieba ??= Jieba.withDict(jiebaDict));
 
+// opencc-js's own first stage from simplified: phrases, then characters, into OpenCC's traditional.
+let simplifiedToTraditional: InstanceType<typeof OpenCC.Trie> | undefined;
+function stageOne(): InstanceType<typeof OpenCC.Trie> {
+  if (!simplifiedToTraditional) {
+    const trie = new OpenCC.Trie();
+    const chain = OpenCC.Locale.configs?.s2t?.conversionChain[0];
+    if (!chain) throw new Error('opencc-js has no s2t conversion chain');
+    trie.loadDictGroup(chain);
+    simplifiedToTraditional = trie;
+  }
+  return simplifiedToTraditional;
+}
+
 const HAN = /\p{Script=Han}/u;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
-/** Converts simplified text word by word (see the file comment), with the curated overrides first. */
+/**
+ * One run of simplified Han characters into OpenCC's traditional, matching dictionary phrases
+ * greedily as opencc-js does, with one rule more: a phrase that crosses a word boundary (jieba's)
+ * must end on one. 一个|中心 can no longer match 个中, nor 基本上|复制 match 上复, nor 街头|发生
+ * match 头发; 那只|猫 still matches 只猫 (隻貓). Curated whole words come first.
+ */
+function runToTraditional(run: string, taiwanWords: boolean): string {
+  const words = segmenter().cut(run, false);
+  const boundaries = new Set<number>([0]);
+  const wordAt = new Map<number, string>();
+  let at = 0;
+  for (const w of words) {
+    wordAt.set(at, w);
+    at += w.length;
+    boundaries.add(at);
+  }
+  const trie = stageOne();
+  const crossesBadly = (i: number, end: number) => {
+    for (let b = i + 1; b < end; b++) if (boundaries.has(b)) return !boundaries.has(end);
+    return false;
+  };
+  let out = '';
+  for (let i = 0; i < run.length; ) {
+    const word = wordAt.get(i);
+    const override = word === undefined ? undefined : ((taiwanWords && TAIWAN_WORDS.get(word)) || WORD_OVERRIDES.get(word));
+    if (override !== undefined) {
+      out += override;
+      i += word!.length;
+      continue;
+    }
+    let m = trie.matchPrefix(run, i);
+    while (m && m.end - i > 1 && crossesBadly(i, m.end)) m = trie.matchPrefix(run.slice(0, m.end - 1), i);
+    if (m) {
+      out += m.value;
+      i = m.end;
+    } else {
+      const cp = run.codePointAt(i)!;
+      const len = cp > 0xffff ? 2 : 1;
+      out += run.slice(i, i + len);
+      i += len;
+    }
+  }
+  return out;
+}
+
+/**
+ * Simplified text for a traditional reader: the word-aware first stage on each run of Han
+ * characters, then the locale's phrases and variants on the whole text (TWPhrases has entries
+ * that mix scripts, like U盤 → 隨身碟).
+ */
 function fromSimplified(text: string, to: Locale): string {
-  const convert = converter('cn', to);
-  const overrides = OVERRIDES[to];
-  return text.replace(HAN_RUN, (run) => {
-    let out = '';
-    for (const word of segmenter().cut(run, false)) out += overrides.get(word) ?? convert(word);
-    return out;
-  });
+  const traditional = text.replace(HAN_RUN, (run) => runToTraditional(run, to === 'twp'));
+  return converter('t', to)(traditional);
+}
+
+/** Traditional text for a simplified reader: curated words first, opencc-js for the rest. */
+function toSimplified(text: string, from: Locale): string {
+  const convert = converter(from, 'cn');
+  const words = from === 'twp' ? MAINLAND_WORDS : TRADITIONAL_OVERRIDES;
+  let out = '';
+  let rest = 0;
+  for (let i = 0; i < text.length; ) {
+    const m = words.matchPrefix(text, i);
+    if (!m) {
+      i++;
+      continue;
+    }
+    out += convert(text.slice(rest, i)) + m.value;
+    i = rest = m.end;
+  }
+  return out + convert(text.slice(rest));
 }
 
 /**
@@ -68,9 +142,9 @@ export function convertText(text: string, from: SourceVariant, to: Variant): str
     case 'mixed':
       // Traditional characters in it survive the simplified → traditional path, and simplified
       // ones survive the traditional → simplified path.
-      return to === 'zh-hans' ? converter('tw', 'cn')(text) : fromSimplified(text, LOCALE[to]);
+      return to === 'zh-hans' ? toSimplified(text, 'tw') : fromSimplified(text, LOCALE[to]);
     default:
-      return converter(LOCALE[from], LOCALE[to])(text);
+      return to === 'zh-hans' ? toSimplified(text, LOCALE[from]) : converter(LOCALE[from], LOCALE[to])(text);
   }
 }
 

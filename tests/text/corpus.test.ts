@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { scoreCorpus } from '../../bench/conversion';
+import { convertText } from '../../server/text/convert';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
+
+// The hand-checked regression corpus: 600+ forum and news sentences in both scripts
+// (tests/fixtures/conversion-corpus.json), and 50 with Taiwan vocabulary.
+const scores = scoreCorpus();
+
+describe('the conversion corpus', () => {
+  it('has at least 300 sentences', () => {
+    const corpus = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'conversion-corpus.json'), 'utf8')) as unknown[];
+    expect(corpus.length).toBeGreaterThanOrEqual(300);
+  });
+
+  it('is converted with fewer errors than stock opencc-js in both directions, far fewer than by character', () => {
+    expect(scores.gentie.toTraditional.length).toBeLessThan(scores.stock.toTraditional.length);
+    expect(scores.gentie.toSimplified.length).toBeLessThan(scores.stock.toSimplified.length);
+    expect(scores.stock.toTraditional.length).toBeLessThan(scores.naive.toTraditional.length);
+  });
+
+  it('does not get worse: at most the errors counted when the corpus was last reviewed', () => {
+    // Raise these only with a reason in docs/conversion.md.
+    expect(scores.gentie.toTraditional.length).toBeLessThanOrEqual(18);
+    expect(scores.gentie.toSimplified.length).toBeLessThanOrEqual(0);
+  });
+
+  it('makes none of the character-mapping errors readers notice at once, anywhere in the corpus', () => {
+    const all = scores.gentie.toTraditional.map((m) => m.got).join('\n');
+    for (const wrong of ['出口管製', '隻是', '方麵', '係統', '一箇中', '基本上覆制', '頭髮生', '街頭髮']) expect(all).not.toContain(wrong);
+  });
+});
+
+describe('Taiwan vocabulary', () => {
+  const vocab = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'conversion-corpus-vocab.json'), 'utf8')) as { hans: string; tw: string }[];
+  const stockToTw = OpenCC.Converter({ from: 'cn', to: 'twp' });
+  const stockFromTw = OpenCC.Converter({ from: 'twp', to: 'cn' });
+  const norm = (s: string) => s.replace(/臺/g, '台');
+  const count = (f: (e: { hans: string; tw: string }) => boolean) => vocab.filter(f).length;
+
+  it('is brought across better than by stock opencc-js, both ways', () => {
+    const stockWrong = [count((e) => norm(stockToTw(e.hans)) !== e.tw), count((e) => stockFromTw(e.tw) !== e.hans)];
+    const oursWrong = [
+      count((e) => norm(convertText(e.hans, 'zh-hans', 'zh-tw')) !== e.tw),
+      count((e) => convertText(e.tw, 'zh-tw', 'zh-hans') !== e.hans),
+    ];
+    expect(oursWrong[0]).toBeLessThan(stockWrong[0]!);
+    expect(oursWrong[1]).toBeLessThan(stockWrong[1]!);
+  });
+});
