@@ -19,11 +19,15 @@ export interface CorpusEntry {
   note?: string;
 }
 
-/** The corpus, found from the sources (under jest) or from dist/bench (npm run bench). */
-export function loadCorpus(): CorpusEntry[] {
+/**
+ * A corpus file from tests/fixtures, found from the sources (under jest) or from dist/bench:
+ * `conversion-corpus` (the regression corpus the curated words were checked against) or
+ * `conversion-heldout` (written separately, never used to choose a rule or a word).
+ */
+export function loadCorpus(name: 'conversion-corpus' | 'conversion-heldout' = 'conversion-corpus'): CorpusEntry[] {
   const candidates = [path.join(__dirname, '..', 'tests', 'fixtures'), path.join(__dirname, '..', '..', 'tests', 'fixtures')];
-  const dir = candidates.find((d) => existsSync(path.join(d, 'conversion-corpus.json')))!;
-  return JSON.parse(readFileSync(path.join(dir, 'conversion-corpus.json'), 'utf8')) as CorpusEntry[];
+  const dir = candidates.find((d) => existsSync(path.join(d, `${name}.json`)))!;
+  return JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as CorpusEntry[];
 }
 
 // Both forms are standard in Taiwan; a converter is not wrong for picking either.
@@ -73,18 +77,27 @@ export function scoreCorpus(corpus: CorpusEntry[] = loadCorpus()): Record<System
   return out;
 }
 
-if (require.main === module) {
-  const corpus = loadCorpus();
-  const scores = scoreCorpus(corpus);
-  console.log(`conversion corpus: ${corpus.length} sentences`);
-  console.log('system   simplified→traditional   traditional→simplified');
-  for (const system of Object.keys(scores) as System[]) {
-    const s = scores[system];
-    console.log(`${system.padEnd(8)} ${String(s.toTraditional.length).padStart(10)} wrong ${String(s.toSimplified.length).padStart(18)} wrong`);
-  }
-  if (process.argv.includes('--misses')) {
-    for (const dir of ['toTraditional', 'toSimplified'] as Direction[]) {
-      for (const m of scores.gentie[dir]) console.log(`${dir}\t${m.input}\n\tgot  ${m.got}\n\twant ${m.want}`);
+/** Prints the error counts of each system on both corpora (and Gentie's misses with --misses). */
+export function reportConversion(showMisses = false): Record<string, Record<System, Record<Direction, number>>> {
+  const out: Record<string, Record<System, Record<Direction, number>>> = {};
+  for (const name of ['conversion-corpus', 'conversion-heldout'] as const) {
+    const corpus = loadCorpus(name);
+    const scores = scoreCorpus(corpus);
+    console.log(`\n${name}: ${corpus.length} sentences, errors (sentences with any wrong character)`);
+    console.log('system   simplified→traditional   traditional→simplified');
+    out[name] = {} as Record<System, Record<Direction, number>>;
+    for (const system of Object.keys(scores) as System[]) {
+      const s = scores[system];
+      out[name][system] = { toTraditional: s.toTraditional.length, toSimplified: s.toSimplified.length };
+      console.log(`${system.padEnd(8)} ${String(s.toTraditional.length).padStart(10)} ${String(s.toSimplified.length).padStart(24)}`);
+    }
+    if (showMisses) {
+      for (const dir of ['toTraditional', 'toSimplified'] as Direction[]) {
+        for (const m of scores.gentie[dir]) console.log(`${dir}\t${m.input}\n\tgot  ${m.got}\n\twant ${m.want}`);
+      }
     }
   }
+  return out;
 }
+
+if (require.main === module) reportConversion(process.argv.includes('--misses'));

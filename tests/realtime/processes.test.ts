@@ -67,3 +67,43 @@ describe('several processes on one database', () => {
     expect((await onA.waitFor(4)).map((e) => e.seq)).toEqual([2, 3, 4, 5]);
   });
 });
+
+describe('behind a round-robin balancer (scripts/balancer.js, no sticky sessions)', () => {
+  it('serves a reader over WebSocket through the balancer while writes land on either process', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startBalancer } = require('../../scripts/balancer.js') as {
+      startBalancer: (port: number, backends: string[]) => Promise<import('node:net').Server>;
+    };
+    const [c, d] = await Promise.all([startServerProcess({ DATABASE_URL: database.url }), startServerProcess({ DATABASE_URL: database.url })]);
+    const balancer = await startBalancer(0, [`127.0.0.1:${c.port}`, `127.0.0.1:${d.port}`]);
+    try {
+      const front = `http://127.0.0.1:${(balancer.address() as import('node:net').AddressInfo).port}`;
+      const board = await createTestBoard(database.db);
+      const member = await createMember(database.db);
+      const reader = new Reader(front);
+      readers.push(reader);
+      const writer = new HttpClient(front);
+      await logInClient(writer, member);
+      const root = (await writer.post(`/api/boards/${board.slug}/threads`, { title: '負載均衡' })).json.post.id as string;
+      await reader.join(root);
+      // Each request on a fresh connection (connection: close) goes to the next process in turn.
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await fetch(`${front}/api/posts/${root}/replies`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: `gentie_session=${writer.cookies.get('gentie_session')}`, connection: 'close' },
+          body: JSON.stringify({ title: `第 ${i} 條` }),
+        });
+        expect(res.status).toBe(201);
+        ids.push(((await res.json()) as { post: { id: string } }).post.id);
+      }
+      const events = await reader.waitFor(6);
+      expect(events.map((e) => e.post!.id)).toEqual(ids);
+      expect(events.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7]);
+    } finally {
+      balancer.close();
+      c.child.kill('SIGKILL');
+      d.child.kill('SIGKILL');
+    }
+  });
+});
