@@ -42,7 +42,7 @@ describe('live in a browser', () => {
 
     // On the watcher's page: under the first follow-up, converted to simplified, highlighted as new.
     const line = watcher.locator(`li:has(> #p${first.id}) > ul > li.new > #p${newId}`);
-    await line.waitFor({ timeout: 10_000 });
+    await line.waitFor({ timeout: 20_000 });
     expect(await line.locator('a.title').textContent()).toBe('回复第一条的跟帖');
     expect(await watcher.evaluate('window.untouched')).toBe(true);
     expect(await watcher.locator('.readers').textContent()).toMatch(/\d+ 人正在看/);
