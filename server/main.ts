@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createApp } from './app';
 import { loadAssets } from './http/assets';
 import { attachRealtime } from './realtime/realtime.hub';
+import { warmUpConversion } from './text/convert';
 import { ConfigError, type Config, loadConfig } from './config';
 import { EmbeddedError } from './db/embedded';
 import { isDatabaseUnavailable } from './errors';
@@ -21,6 +22,7 @@ async function main(config: Config): Promise<void> {
   await migrateToLatest(storage.db, (name) => log.info({ migration: name }, 'migration applied'));
   if (await seedOnFirstStart(storage.db, (m) => log.info(`demo: ${m}`))) log.info('first start: demo board and thread created');
 
+  warmUpConversion();
   const assets = loadAssets();
   const app = createApp({ config, db: storage.db, log, assets });
   const server = http.createServer(app);

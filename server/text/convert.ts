@@ -213,3 +213,12 @@ export function detectVariant(text: string): SourceVariant {
   }
   return 'zh-hans';
 }
+
+/**
+ * Loads jieba's dictionary and opencc-js's tries now (about half a second), so the first reader of
+ * a converted page does not wait for them. Called once at start-up.
+ */
+export function warmUpConversion(): void {
+  for (const to of VARIANTS) convertText('一个中心：软件和芯片，头发。', 'zh-hans', to);
+  convertText('這裡的軟體', 'zh-tw', 'zh-hans');
+}
