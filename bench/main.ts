@@ -1,0 +1,287 @@
+/**
+ * `npm run bench`: Gentie's performance figures in one bounded run, on 127.0.0.1 only.
+ *
+ * An embedded PostgreSQL in .bench-data, a fresh `gentie_bench` database, the real app in this
+ * process, three threads of 10, 1,000 and 10,000 follow-ups; then GET throughput and latency
+ * against a plain-http ceiling, reply-insert latency, 50 concurrent writers with the counters
+ * checked in SQL, and a breakdown of where a page's time goes. Prints tables and writes
+ * bench/results.json. See docs/performance.md.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { createApp } from '../server/app';
+import { createBoard } from '../server/boards/boards.service';
+import { loadConfig } from '../server/config';
+import { connect, withDatabase } from '../server/db/connect';
+import { openEmbedded } from '../server/db/embedded';
+import { migrateToLatest } from '../server/db/migrate';
+import { createLogger } from '../server/log';
+import { type Member, createMember } from '../server/members/members.service';
+import { LoadGenerator, type RequestSpec, summarize } from './load';
+import { profileThread } from './profile';
+import { type GetFigure, type InsertFigure, type Results, type SeedFigure, type WritersFigure, evaluateTargets, formatResults } from './report';
+import { type SeededThread, checkThread, seedThread } from './seed';
+import { cjkTitle, planThread, randomBody, seededRandom } from './shape';
+
+const ROOT = path.join(__dirname, '..', '..');
+const DATA_DIR = path.join(ROOT, '.bench-data');
+const RESULTS_FILE = path.join(ROOT, 'bench', 'results.json');
+const DATABASE = 'gentie_bench';
+const SIZES = [10, 1000, 10000] as const;
+const SETTINGS = {
+  concurrency: 4,
+  warmup: 10,
+  getRequestsSmall: 200, // 10 and 1,000 follow-ups
+  getRequestsLarge: 60, // 10,000 follow-ups
+  insertsPerSize: 100,
+  insertWarmupRounds: 5,
+  writers: 50,
+  authors: 20,
+};
+/** The whole run must end within this; past it, everything is stopped and the exit code is 1. */
+const BUDGET_MS = 9 * 60_000;
+const PASSWORD = 'bench password 跟帖';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanUp(): Promise<void> {
+  for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: Error) => console.error(`bench: clean-up: ${e.message}`));
+}
+
+async function listen(server: http.Server): Promise<string> {
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Drops and recreates the bench database on the embedded server. */
+async function freshDatabase(serverUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${DATABASE} with (force)`);
+    await client.query(`create database ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Logs in through the API and returns the Cookie header to send. */
+async function logIn(baseUrl: string, member: Member): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
+    body: JSON.stringify({ username: member.name, password: PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('gentie_session='));
+  if (!cookie) throw new Error('login set no gentie_session cookie');
+  return cookie.split(';')[0]!;
+}
+
+async function run(): Promise<Results> {
+  const loadBefore = os.loadavg()[0]!;
+  const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (m) => console.log(`postgres: ${m}`) });
+  cleanups.push(() => embedded.stop());
+  await freshDatabase(embedded.url);
+  const url = withDatabase(embedded.url, DATABASE);
+  const db = connect(url);
+  cleanups.push(() => db.destroy());
+  await migrateToLatest(db);
+
+  const app = createApp({ config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), db, log: createLogger('silent') });
+  const appUrl = await listen(http.createServer(app));
+  console.log(`app on ${appUrl}`);
+
+  // ---- Seed: members, a board, three threads
+  const random = seededRandom(2026);
+  const authors: Member[] = [];
+  for (let i = 1; i <= SETTINGS.authors; i++) authors.push(await createMember(db, { username: `跟帖客${i}`, password: PASSWORD }));
+  await createBoard(db, { slug: 'bench', name: '壓力測試', description: 'npm run bench' });
+  const threads = new Map<number, SeededThread>();
+  for (const size of SIZES) {
+    const plan = planThread(size, seededRandom(size), authors.length);
+    const thread = await seedThread(db, {
+      boardSlug: 'bench',
+      authors,
+      plan,
+      random,
+      onProgress: (done) => (done % 1000 === 0 || done === size) && console.log(`seeding ${size}-reply thread: ${done}/${size}`),
+    });
+    const check = await checkThread(db, thread.rootId);
+    if (!check.treeConsistent || !check.seqContiguous || check.replyCount !== size || check.posts !== size + 1) {
+      throw new Error(`seeded thread ${thread.rootId} is inconsistent: ${JSON.stringify(check)}`);
+    }
+    threads.set(size, thread);
+  }
+  const thread = (size: number) => threads.get(size)!;
+  // Fresh statistics, as autovacuum would gather them some time later: plans must not depend on timing.
+  await sql`analyze`.execute(db);
+
+  // ---- The responses, fetched once: checked, then served as-is by the ceiling server
+  const captured = new Map<string, { type: string; body: Buffer }>();
+  for (const size of SIZES) {
+    for (const p of [`/t/${thread(size).rootId}`, `/api/posts/${thread(size).rootId}`]) {
+      const res = await fetch(appUrl + p);
+      const body = Buffer.from(await res.arrayBuffer());
+      if (res.status !== 200) throw new Error(`GET ${p}: ${res.status}`);
+      if (p.startsWith('/api/')) {
+        const json = JSON.parse(body.toString('utf8')) as { replies: unknown[]; thread: { replyCount: number } };
+        if (json.replies.length !== size || json.thread.replyCount !== size) throw new Error(`GET ${p}: expected ${size} replies`);
+      }
+      captured.set(p, { type: res.headers.get('content-type') ?? 'text/html', body });
+    }
+  }
+  const ceilingUrl = await listen(
+    http.createServer((req, res) => {
+      const c = captured.get(req.url ?? '');
+      if (!c) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': c.type, 'content-length': c.body.length }).end(c.body);
+    }),
+  );
+
+  // ---- Where the time of a page goes: each part alone, before any load fills the heap
+  const breakdown = [];
+  for (const size of SIZES) breakdown.push(await profileThread(db, url, thread(size).rootId, size, size === 10000 ? 10 : 30));
+
+  const load = new LoadGenerator();
+  cleanups.push(() => load.close());
+  const failures: string[] = [];
+
+  // ---- GET: app, then the ceiling serving the same bytes
+  const get: GetFigure[] = [];
+  for (const size of SIZES) {
+    for (const route of ['/t/:root', '/api/posts/:root'] as const) {
+      const p = route.replace(':root', thread(size).rootId);
+      const job = {
+        requests: [{ method: 'GET', path: p }] satisfies RequestSpec[],
+        warmup: SETTINGS.warmup,
+        count: size === 10000 ? SETTINGS.getRequestsLarge : SETTINGS.getRequestsSmall,
+        concurrency: SETTINGS.concurrency,
+        expectStatus: 200,
+      };
+      const a = await load.run({ ...job, baseUrl: appUrl });
+      const c = await load.run({ ...job, baseUrl: ceilingUrl });
+      // The same request alone (concurrency 1): latency without waiting behind the other three.
+      const one = await load.run({ ...job, baseUrl: appUrl, warmup: 3, count: size === 10000 ? 10 : 30, concurrency: 1 });
+      failures.push(...a.errors, ...c.errors, ...one.errors);
+      const app = summarize(a.latenciesMs, a.elapsedMs, a.errors.length);
+      const ceiling = summarize(c.latenciesMs, c.elapsedMs, c.errors.length);
+      const alone = summarize(one.latenciesMs, one.elapsedMs, one.errors.length);
+      get.push({ size, route, bytes: a.lastBytes, app, ceiling, alone, ratio: app.rps / ceiling.rps });
+      console.log(`GET ${route} (${size}): ${app.rps.toFixed(1)} req/s, p50 ${app.p50.toFixed(1)} ms, p99 ${app.p99.toFixed(1)} ms; ceiling ${ceiling.rps.toFixed(0)} req/s; alone p50 ${alone.p50.toFixed(1)} ms`);
+    }
+  }
+
+  // ---- Reply inserts: one after another, the three sizes interleaved so noise hits them alike
+  const cookie = await logIn(appUrl, authors[0]!);
+  const headers = { cookie, 'sec-fetch-site': 'same-origin' };
+  const replyTo = (size: number): RequestSpec => {
+    const ids = thread(size).ids;
+    const parent = ids[Math.floor(random() * ids.length)]!;
+    return { method: 'POST', path: `/api/posts/${parent}/replies`, body: JSON.stringify({ title: cjkTitle(random), body: randomBody(random) }), headers };
+  };
+  const rounds = SETTINGS.insertWarmupRounds + SETTINGS.insertsPerSize;
+  const insertSpecs = Array.from({ length: rounds * SIZES.length }, (_, i) => replyTo(SIZES[i % SIZES.length]!));
+  const warmup = SETTINGS.insertWarmupRounds * SIZES.length;
+  const ins = await load.run({ baseUrl: appUrl, requests: insertSpecs, warmup, count: insertSpecs.length - warmup, concurrency: 1, expectStatus: 201 });
+  failures.push(...ins.errors);
+  const inserts: InsertFigure[] = SIZES.map((size, k) => ({
+    size,
+    app: summarize(ins.latenciesMs.filter((_, i) => i % SIZES.length === k), ins.elapsedMs, ins.errors.length),
+  }));
+  const insertRatio = inserts[2]!.app.p50 / inserts[0]!.app.p50;
+  for (const f of inserts) console.log(`reply insert (${f.size}): p50 ${f.app.p50.toFixed(2)} ms, p99 ${f.app.p99.toFixed(2)} ms`);
+
+  // ---- 50 writers at once on the 1,000 thread
+  const before = await checkThread(db, thread(1000).rootId);
+  const w = await load.run({
+    baseUrl: appUrl,
+    requests: Array.from({ length: SETTINGS.writers }, () => replyTo(1000)),
+    warmup: 0,
+    count: SETTINGS.writers,
+    concurrency: SETTINGS.writers,
+    expectStatus: 201,
+    keepBodies: true,
+  });
+  const after = await checkThread(db, thread(1000).rootId);
+  const newIds = (w.bodies ?? []).flatMap((b) => {
+    try {
+      return [(JSON.parse(b) as { post: { id: string } }).post.id];
+    } catch {
+      return [];
+    }
+  });
+  const writers: WritersFigure = { writers: SETTINGS.writers, errors: w.errors, distinctIds: new Set(newIds).size, before, after, wallMs: w.elapsedMs };
+  console.log(`${SETTINGS.writers} writers: ${w.errors.length} errors, reply_count ${before.replyCount} → ${after.replyCount}`);
+
+  const seed: SeedFigure[] = SIZES.map((size) => ({
+    size,
+    rootId: thread(size).rootId,
+    maxDepth: thread(size).maxDepth,
+    titleOnlyShare: thread(size).titleOnly / size,
+    seconds: thread(size).seconds,
+    pageBytes: captured.get(`/t/${thread(size).rootId}`)!.body.length,
+  }));
+  const cpus = os.cpus();
+  const partial: Omit<Results, 'targets'> = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      note: 'app, load generator (worker thread) and PostgreSQL share these cores',
+      // 1-minute load average before and after: other work on the machine shows up here.
+      loadAverage: [loadBefore, os.loadavg()[0]!],
+    },
+    settings: { ...SETTINGS, budgetMs: BUDGET_MS },
+    seed,
+    get,
+    inserts,
+    insertRatio,
+    writers,
+    breakdown,
+  };
+  if (failures.length) {
+    console.error(`bench: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
+    process.exitCode = 1;
+  }
+  return { ...partial, targets: evaluateTargets(partial) };
+}
+
+async function main(): Promise<void> {
+  const watchdog = setTimeout(() => {
+    console.error(`bench: still running after ${BUDGET_MS / 60_000} minutes: stopping`);
+    void cleanUp().finally(() => process.exit(1));
+  }, BUDGET_MS);
+  watchdog.unref();
+  try {
+    const results = await run();
+    console.log(`\n${formatResults(results)}\n`);
+    writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+    const w = results.targets.at(-1)!;
+    if (!w.ok) process.exitCode = 1; // lost or failed writes are a bug, not a slow machine
+  } finally {
+    await cleanUp();
+    clearTimeout(watchdog);
+  }
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`bench: ${(error as Error)?.stack ?? String(error)}`);
+  await cleanUp();
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+import type { Summary } from './load';
+import type { Breakdown } from './profile';
+import type { ThreadCheck } from './seed';
+
+/** A GET measured against the app and against the plain-http ceiling serving the same bytes. */
+export interface GetFigure {
+  size: number;
+  route: '/t/:root' | '/api/posts/:root';
+  bytes: number;
+  app: Summary;
+  ceiling: Summary;
+  /** The app with one request at a time (no queueing behind other requests). */
+  alone: Summary;
+  /** app requests/s ÷ ceiling requests/s. */
+  ratio: number;
+}
+
+export interface InsertFigure {
+  size: number;
+  app: Summary;
+}
+
+export interface WritersFigure {
+  writers: number;
+  errors: string[];
+  distinctIds: number;
+  before: ThreadCheck;
+  after: ThreadCheck;
+  wallMs: number;
+}
+
+export interface SeedFigure {
+  size: number;
+  rootId: string;
+  maxDepth: number;
+  titleOnlyShare: number;
+  seconds: number;
+  pageBytes: number;
+}
+
+export interface Target {
+  name: string;
+  target: string;
+  measured: string;
+  ok: boolean;
+}
+
+/** Everything one run measured: what bench/results.json holds. */
+export interface Results {
+  date: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; note: string; loadAverage: [number, number] };
+  settings: Record<string, number>;
+  seed: SeedFigure[];
+  get: GetFigure[];
+  inserts: InsertFigure[];
+  /** p50 insert latency with 10,000 follow-ups ÷ with 10. */
+  insertRatio: number;
+  writers: WritersFigure;
+  breakdown: Breakdown[];
+  targets: Target[];
+}
+
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+/** Checks the figures against the targets of docs/performance.md. */
+export function evaluateTargets(r: Omit<Results, 'targets'>): Target[] {
+  const page = (size: number) => r.get.find((g) => g.size === size && g.route === '/t/:root')!;
+  const [p10, p1k, p10k] = [page(10).app.p50, page(1000).app.p50, page(10000).app.p50];
+  const [a10, a1k, a10k] = [page(10).alone.p50, page(1000).alone.p50, page(10000).alone.p50];
+  // Cost per follow-up beyond the fixed cost of a page, at 10,000 vs at 1,000: ~1 when linear.
+  const growth = (p10k - p10) / 9990 / ((p1k - p10) / 990);
+  const growthAlone = (a10k - a10) / 9990 / ((a1k - a10) / 990);
+  const w = r.writers;
+  const delta = w.after.replyCount - w.before.replyCount;
+  return [
+    { name: 'GET /t/:root, 1,000 follow-ups, p50', target: '≤ 15 ms', measured: `${ms(p1k)} ms (alone ${ms(a1k)} ms)`, ok: p1k <= 15 },
+    { name: 'GET /t/:root, 10,000 follow-ups, p50', target: '≤ 150 ms', measured: `${ms(p10k)} ms (alone ${ms(a10k)} ms)`, ok: p10k <= 150 },
+    {
+      name: 'GET /t/:root grows linearly',
+      target: 'cost per follow-up at 10,000 ≤ 1.25× at 1,000',
+      measured: `${growth.toFixed(2)}× (alone ${growthAlone.toFixed(2)}×); p50 10,000 / 1,000 = ${(p10k / p1k).toFixed(1)}×`,
+      ok: growth <= 1.25,
+    },
+    {
+      name: 'reply insert p50, 10,000 vs 10 follow-ups',
+      target: '≤ 1.3×',
+      measured: `${r.insertRatio.toFixed(2)}×`,
+      ok: r.insertRatio <= 1.3,
+    },
+    {
+      name: `${w.writers} concurrent writers`,
+      target: `0 errors, +${w.writers} replies, seqs contiguous`,
+      measured: `${w.errors.length} errors, +${delta} reply_count, +${w.after.posts - w.before.posts} posts, seq ${w.before.seq}→${w.after.seq}, ${w.after.seqContiguous ? 'contiguous' : 'GAPS'}`,
+      ok:
+        w.errors.length === 0 &&
+        w.distinctIds === w.writers &&
+        delta === w.writers &&
+        w.after.posts - w.before.posts === w.writers &&
+        w.after.seq - w.before.seq === w.writers &&
+        w.after.seqContiguous &&
+        w.after.idsInSeqOrder &&
+        w.after.treeConsistent &&
+        w.after.posts === w.after.replyCount + 1,
+    },
+  ];
+}
+
+/** A plain-text table with right-aligned columns. */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** The figures as the tables printed at the end of a run. */
+export function formatResults(r: Results): string {
+  const out: string[] = [];
+  out.push(`Gentie bench, ${r.date}: ${r.machine.cpus} × ${r.machine.cpuModel}, node ${r.machine.node}`);
+  out.push(`load average before/after: ${r.machine.loadAverage.map((l) => l.toFixed(2)).join(' / ')} (other work on the machine skews every figure)`);
+  out.push('', 'Seeded threads');
+  out.push(
+    table(
+      ['follow-ups', 'root', 'max depth', 'title-only', 'seed s', '/t/ page KB'],
+      r.seed.map((s) => [s.size, s.rootId, s.maxDepth, `${(s.titleOnlyShare * 100).toFixed(0)}%`, s.seconds.toFixed(1), (s.pageBytes / 1024).toFixed(0)]),
+    ),
+  );
+  out.push('', `GET, concurrency ${r.settings.concurrency}; ratio = app req/s ÷ plain-http ceiling req/s (same bytes); alone = concurrency 1`);
+  out.push(
+    table(
+      ['GET', 'follow-ups', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'KB', 'ceiling req/s', 'ratio', 'alone p50 ms'],
+      r.get.map((g) => [
+        g.route, g.size, g.app.requests, g.app.rps.toFixed(1), ms(g.app.p50), ms(g.app.p99),
+        (g.bytes / 1024).toFixed(0), g.ceiling.rps.toFixed(0), g.ratio.toFixed(3), ms(g.alone.p50),
+      ]),
+    ),
+  );
+  out.push('', 'POST /api/posts/:id/replies, sequential (sizes interleaved), to random posts of the thread');
+  out.push(table(['follow-ups', 'inserts', 'p50 ms', 'p99 ms', 'mean ms'], r.inserts.map((i) => [i.size, i.app.requests, ms(i.app.p50), ms(i.app.p99), ms(i.app.mean)])));
+  out.push(`p50 ratio 10,000 / 10: ${r.insertRatio.toFixed(2)}×`);
+  const w = r.writers;
+  out.push('', `${w.writers} concurrent writers on the 1,000 thread (${ms(w.wallMs)} ms for all)`);
+  out.push(
+    table(
+      ['', 'posts', 'reply_count', 'seq', 'events', 'seq contiguous', 'ids in seq order', 'tree ok'],
+      [w.before, w.after].map((c, i) => [i ? 'after' : 'before', c.posts, c.replyCount, c.seq, c.events, String(c.seqContiguous), String(c.idsInSeqOrder), String(c.treeConsistent)]),
+    ),
+  );
+  out.push(`errors: ${w.errors.length}, distinct new post ids: ${w.distinctIds}`);
+  for (const e of w.errors.slice(0, 5)) out.push(`  ${e}`);
+  out.push('', 'Where GET /t/:root spends its time (in-process, no load, medians in ms)');
+  out.push(
+    table(
+      ['follow-ups', 'subtree SQL exec', 'its sort', 'subtree query', 'getPostTree', 'postPage render', 'of it dates', 'res.send prep', 'JSON (API)'],
+      r.breakdown.map((b) => [b.size, ms(b.subtreeExecMs), b.subtreeSort, ms(b.subtreeQueryMs), ms(b.getPostTreeMs), ms(b.renderMs), ms(b.datesMs), ms(b.sendMs), ms(b.jsonMs)]),
+    ),
+  );
+  out.push('', 'Targets');
+  out.push(table(['', 'target', 'measured', 'holds'], r.targets.map((t) => [t.name, t.target, t.measured, t.ok ? 'yes' : 'NO'])));
+  return out.join('\n');
+}
