@@ -8,7 +8,7 @@ import { presentPost } from '../server/posts/posts.presenter';
 import { getPostTree } from '../server/posts/posts.service';
 import { postPage } from '../server/posts/posts.views';
 import { defaultPageContext } from '../server/views/layout';
-import { formatDate, formatTime } from '../server/views/time';
+import { lineTime } from '../server/views/time';
 import { percentile } from './load';
 
 /** Where the time of GET /t/:root goes, each part timed alone (medians, ms), no load. */
@@ -93,7 +93,7 @@ export async function profileThread(db: Kysely<Database>, url: string, rootId: s
       getPostTreeMs: await medianMs(iterations, () => getPostTree(db, rootId)),
       renderMs: await medianMs(iterations, () => postPage(ctx, tree)),
       datesMs: await medianMs(iterations, () => {
-        for (const p of tree.replies) formatDate(p.createdAt, ctx.timeZone) + formatTime(p.createdAt, ctx.timeZone);
+        for (const p of tree.replies) lineTime(p.createdAt, ctx.timeZone);
       }),
       sendMs: await medianMs(iterations, () => createHash('sha1').update(Buffer.from(html, 'utf8')).digest('base64')),
       jsonMs: await medianMs(iterations, () => JSON.stringify({ post: presentPost(tree.post), replies: tree.replies.map(presentPost) })),

@@ -40,6 +40,9 @@ function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
 export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
+  // ETag costs more than it saves. Static files keep theirs.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
   const rules = { editWindowMinutes: config.editWindowMinutes };

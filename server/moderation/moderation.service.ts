@@ -32,7 +32,8 @@ async function loadForChange(tx: Db, member: Member | null, postId: string) {
   const post = /^[1-9][0-9]{0,17}$/.test(postId) ? await repo.lockPost(tx, postId) : undefined;
   if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
   const [actor, thread] = await Promise.all([actorOn(tx, member, post.board_id), posts.findThreadState(tx, post.thread_id)]);
-  const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: thread!.locked };
+  if (!thread) throw notFound('PostNotFound', `Post ${postId} belongs to no thread.`);
+  const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: thread.locked };
   return { post, actor, facts };
 }
 

@@ -4,19 +4,20 @@ import type { Database, Db } from '../db/database';
 /** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
 
 /** The columns every post listing selects, with its author and editor. */
-function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>) {
+function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodies = true) {
   return qb
     .innerJoin('users as author', 'author.id', 'posts.author_id')
     .leftJoin('users as editor', 'editor.id', 'posts.edited_by')
+    // The same two columns either way, so the row type does not change.
+    .select(bodies ? sql<string>`posts.body`.as('body') : sql<string>`''`.as('body'))
+    .select(bodies ? sql<string[]>`posts.path`.as('path') : sql<string[]>`'{}'::bigint[]`.as('path'))
     .select([
       'posts.id',
       'posts.board_id',
       'posts.thread_id',
       'posts.parent_id',
-      'posts.path',
       'posts.depth',
       'posts.title',
-      'posts.body',
       'posts.bytes',
       'posts.variant',
       'posts.created_at',
@@ -37,16 +38,33 @@ function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>) {
 
 export type PostRow = Awaited<ReturnType<typeof findPost>> & {};
 
+/**
+ * The post a reply answers, locked FOR SHARE until the reply commits: a concurrent delete (which
+ * locks the post FOR UPDATE) waits, so no reply can land under a post deleted meanwhile.
+ */
+export function findParentForReply(db: Db, id: string) {
+  return db
+    .selectFrom('posts')
+    .select(['id', 'board_id', 'thread_id', 'path', 'deleted_at'])
+    .where('id', '=', id)
+    .forShare()
+    .executeTakeFirst();
+}
+
 export function findPost(db: Db, id: string) {
   return withAuthor(db.selectFrom('posts')).where('posts.id', '=', id).executeTakeFirst();
 }
 
-/** The posts under `path` in its thread, in display order: one range scan of (thread_id, path). */
-export function findSubtree(db: Db, threadId: string, path: string[]) {
+/**
+ * The posts under `path` in its thread, in display order: one range scan of (thread_id, path).
+ * Without `bodies`, bodies and paths are left out ('' and []): a tree of lines needs neither, and
+ * at thousands of rows fetching and parsing them is most of the query's cost.
+ */
+export function findSubtree(db: Db, threadId: string, path: string[], bodies = true) {
   // A descendant's path starts with `path`, so in array order descendants are exactly the paths
   // after `path` and before its next sibling's (last id + 1): a contiguous index range.
   const upper = [...path.slice(0, -1), String(BigInt(path[path.length - 1]!) + 1n)];
-  return withAuthor(db.selectFrom('posts'))
+  return withAuthor(db.selectFrom('posts'), bodies)
     .where('posts.thread_id', '=', threadId)
     .where('posts.path', '>', sql<string[]>`${path}::bigint[]`)
     .where('posts.path', '<', sql<string[]>`${upper}::bigint[]`)

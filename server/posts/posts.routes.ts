@@ -85,7 +85,9 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   });
 
   router.get('/t/:id', async (req, res) => {
-    res.send(postPage(pageContext(req), posts.treeInVariant(await posts.getPostTree(db, req.params.id, req.member), req.variant)));
+    // The page lists follow-ups as lines: their bodies are not needed.
+    const tree = await posts.getPostTree(db, req.params.id, req.member, { bodies: false });
+    res.send(postPage(pageContext(req), posts.treeInVariant(tree, req.variant)));
   });
 
   router.get('/u/:name', async (req, res) => {

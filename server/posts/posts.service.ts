@@ -164,7 +164,8 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
 export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput): Promise<Post> {
   const content = preparePost(input);
   const id = await db.transaction().execute(async (tx) => {
-    const parent = await findPostRow(tx, parentId);
+    const parent = ID.test(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
+    if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`);
     authorize(await actorOn(tx, member, parent.board_id), 'post', null);
     if (parent.deleted_at) throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.');
     const thread = await repo.bumpThreadForReply(tx, parent.thread_id);
@@ -204,10 +205,10 @@ export async function getPost(db: Kysely<Database>, id: string): Promise<Post> {
  * A post with its whole subtree in display order, its thread's state, its root, its board, and
  * the viewer as an actor on that board. Deleted posts are tombstones unless the viewer moderates.
  */
-export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null) {
+export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null, options: { bodies?: boolean } = {}) {
   const row = await findPostRow(db, id);
   const [subtree, state, root, board, actor] = await Promise.all([
-    repo.findSubtree(db, row.thread_id, row.path),
+    repo.findSubtree(db, row.thread_id, row.path, options.bodies ?? true),
     repo.findThreadState(db, row.thread_id),
     row.parent_id === null ? Promise.resolve(row) : repo.findPost(db, row.thread_id),
     db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
@@ -219,7 +220,7 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
   return {
     post,
     replies,
-    thread: toThreadState(state!),
+    thread: toThreadState(state ?? missingThread(row.thread_id)),
     root: visible(root ? toPost(root) : post),
     board: board as Board,
     actor,
@@ -227,6 +228,10 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
 }
 
 export type PostTree = Awaited<ReturnType<typeof getPostTree>>;
+
+function missingThread(threadId: string): never {
+  throw notFound('PostNotFound', `Thread ${threadId} has no state row; it cannot be shown.`);
+}
 
 /** One thread on a board index: its root, its state and its first follow-ups. */
 export interface IndexThread {

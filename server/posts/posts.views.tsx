@@ -1,6 +1,7 @@
-import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
+import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
-import { dateTime, formatDate, formatTime } from '../views/time';
+import type { Messages } from '../views/messages';
+import { dateTime, lineTime } from '../views/time';
 import { PostActions } from '../moderation/moderation.views';
 import type { IndexThread, Post, PostTree, ThreadState } from './posts.service';
 
@@ -21,26 +22,40 @@ export const MAX_NESTING = 32;
 
 const memberHref = (name: string) => `/u/${encodeURIComponent(name)}`;
 
+// The author part of a line, escaped once per (catalog, name): a thread page repeats a few dozen
+// names over thousands of lines.
+const authorParts = new WeakMap<Messages, Map<string, string>>();
+function authorHtml(t: Messages, name: string): string {
+  let byName = authorParts.get(t);
+  if (!byName) authorParts.set(t, (byName = new Map()));
+  let html = byName.get(name);
+  if (html === undefined) {
+    const href = escapeHtml(memberHref(name));
+    html =
+      `-<a href="${href}" class="author">${escapeHtml(name)}</a>- ` +
+      `<a href="/messages?to=${escapeHtml(encodeURIComponent(name))}" class="pm">${escapeHtml(t.privateMessage(name))}</a> ` +
+      `<a href="${href}" class="home">${escapeHtml(t.memberHome(name))}</a>`;
+    if (byName.size > 50_000) byName.clear();
+    byName.set(name, html);
+  }
+  return html;
+}
+
 /**
  * One follow-up as the source boards print it:
  * title -author- 給 author 發送悄悄話 author 的博客首頁 (N bytes) MM/DD/YYYY HH:MM:SS
+ * The page and the live updates both use it. Written as a string template rather than TSX
+ * because a thread page prints thousands of these; every value still goes through escapeHtml.
  */
 export function PostLine({ ctx, post, showDepth }: { ctx: PageContext; post: Post; showDepth: boolean }): SafeHtml {
   const { t } = ctx;
-  const name = post.author.name;
-  const classes = ['line', post.bytes === 0 ? 'title-only' : '', post.deleted ? 'deleted' : ''].filter(Boolean).join(' ');
-  return (
-    <span class={classes} id={`p${post.id}`}>
-      {showDepth ? <span class="deep">[{t.deepReply(post.depth)} <a href={`#p${post.parentId}`}>↑</a>] </span> : null}
-      <PostTitle ctx={ctx} post={post} />
-      {' '}-<a href={memberHref(name)} class="author">{name}</a>-{' '}
-      <a href={`/messages?to=${encodeURIComponent(name)}`} class="pm">{t.privateMessage(name)}</a>{' '}
-      <a href={memberHref(name)} class="home">{t.memberHome(name)}</a>{' '}
-      <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
-      <time datetime={post.createdAt.toISOString()}>
-        {formatDate(post.createdAt, ctx.timeZone)} {formatTime(post.createdAt, ctx.timeZone)}
-      </time>
-    </span>
+  const classes = post.deleted ? (post.bytes === 0 ? 'line title-only deleted' : 'line deleted') : post.bytes === 0 ? 'line title-only' : 'line';
+  const deep = showDepth ? `<span class="deep">[${escapeHtml(t.deepReply(post.depth))} <a href="#p${escapeHtml(String(post.parentId))}">↑</a>] </span>` : '';
+  const title = post.deleted ? PostTitle({ ctx, post }).html : `<a href="/t/${escapeHtml(post.id)}" class="title">${escapeHtml(post.title)}</a>`;
+  return trustedHtml(
+    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(t, post.author.name)} ` +
+      `<span class="bytes">${escapeHtml(t.bytes(post.bytes))}</span> ` +
+      `<time datetime="${post.createdAt.toISOString()}">${lineTime(post.createdAt, ctx.timeZone)}</time></span>`,
   );
 }
 

@@ -1,41 +1,68 @@
-const formats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * Dates and times in the display time zone. Intl's formatToParts is slow (tens of microseconds),
+ * and a thread page prints a time on every line, so we ask Intl only for the zone's UTC offset,
+ * once per zone and hour (offsets change at most on the hour), and format with plain arithmetic.
+ */
 
-function parts(date: Date, timeZone: string): Record<string, string> {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formats.set(timeZone, f);
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, number>(); // `${zone}:${hour since epoch}` → offset in ms
+const HOUR = 3_600_000;
+
+function offsetMs(ms: number, timeZone: string): number {
+  const key = `${timeZone}:${Math.floor(ms / HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    let f = offsetFormats.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+      offsetFormats.set(timeZone, f);
+    }
+    const p: Record<string, number> = {};
+    for (const part of f.formatToParts(new Date(Math.floor(ms / HOUR) * HOUR))) p[part.type] = Number(part.value);
+    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / HOUR) * HOUR;
+    if (offsets.size > 10_000) offsets.clear();
+    offsets.set(key, offset);
   }
-  const out: Record<string, string> = {};
-  for (const p of f.formatToParts(date)) out[p.type] = p.value;
-  return out;
+  return offset;
 }
 
-/** "MM/DD/YYYY" in the display time zone, as the source boards print dates. */
-export function formatDate(date: Date, timeZone: string): string {
-  const p = parts(date, timeZone);
-  return `${p.month}/${p.day}/${p.year}`;
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+interface Parts {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
 }
 
-/** "HH:MM:SS" in the display time zone. */
-export function formatTime(date: Date, timeZone: string): string {
-  const p = parts(date, timeZone);
-  return `${p.hour}:${p.minute}:${p.second}`;
+function parts(date: Date, timeZone: string): Parts {
+  const ms = date.getTime();
+  const local = new Date(ms + offsetMs(ms, timeZone));
+  return {
+    year: String(local.getUTCFullYear()),
+    month: two(local.getUTCMonth() + 1),
+    day: two(local.getUTCDate()),
+    hour: two(local.getUTCHours()),
+    minute: two(local.getUTCMinutes()),
+    second: two(local.getUTCSeconds()),
+  };
 }
 
-/** "YYYY-MM-DD HH:MM:SS" in the display time zone (post headers, edit banners). */
-export function formatDateTime(date: Date, timeZone: string): string {
+/** "MM/DD/YYYY HH:MM:SS" in the display time zone, as the source boards print a follow-up's time. */
+export function lineTime(date: Date, timeZone: string): string {
   const p = parts(date, timeZone);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  return `${p.month}/${p.day}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
 }
 
 /**

@@ -40,4 +40,33 @@ describe('concurrent replies', () => {
     const underRoot = tree.replies.filter((p: { parentId: string }) => p.parentId === root.id).map((p: { id: string }) => Number(p.id));
     expect(underRoot).toEqual([...underRoot].sort((a, b) => a - b));
   });
+
+  it('never lets a reply land under a post deleted at the same moment', async () => {
+    const board = await createTestBoard(app.db);
+    const author = app.client();
+    await memberClient(app.db, author);
+    const replier = app.client();
+    await memberClient(app.db, replier);
+    const root = (await author.post(`/api/boards/${board.slug}/threads`, { title: 'race' })).json.post;
+    for (let i = 0; i < 15; i++) {
+      const parent = (await author.post(`/api/posts/${root.id}/replies`, { title: `parent ${i}` })).json.post;
+      const [del, rep] = await Promise.all([
+        author.request('DELETE', `/api/posts/${parent.id}`),
+        replier.post(`/api/posts/${parent.id}/replies`, { title: `child ${i}` }),
+      ]);
+      expect(del.status).toBe(200);
+      expect([201, 409]).toContain(rep.status);
+    }
+    // Every reply that landed was committed before its parent's deletion: thread events are
+    // numbered in commit order, so its post:new seq is below the parent's post:delete seq.
+    const bad = await app.db
+      .selectFrom('posts as child')
+      .innerJoin('thread_events as born', (j) => j.onRef('born.post_id', '=', 'child.id').on('born.kind', '=', 'post:new'))
+      .innerJoin('thread_events as gone', (j) => j.onRef('gone.post_id', '=', 'child.parent_id').on('gone.kind', '=', 'post:delete'))
+      .select(['child.id', 'born.seq as born', 'gone.seq as gone'])
+      .where('child.thread_id', '=', root.id)
+      .whereRef('born.seq', '>', 'gone.seq')
+      .execute();
+    expect(bad).toEqual([]);
+  });
 });
