@@ -9,7 +9,8 @@ import { VARIANTS, type Variant } from '../text/convert';
 import type { PageContext } from '../views/layout';
 import { presentPost } from './posts.presenter';
 import * as posts from './posts.service';
-import { type FormState, boardPage, memberPage, postPage } from './posts.views';
+import { type RenderedLines, getLines, linesKey, putLines } from './posts.linecache';
+import { type FormState, boardPage, memberPage, postPage, renderTree } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
 const postInput = z.object({
@@ -85,9 +86,25 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   });
 
   router.get('/t/:id', async (req, res) => {
-    // The page lists follow-ups as lines: their bodies are not needed.
-    const tree = await posts.getPostTree(db, req.params.id, req.member, { bodies: false });
-    res.send(postPage(pageContext(req), posts.treeInVariant(tree, req.variant)));
+    // The follow-ups are lines (no bodies needed), and the rendered tree is reused for as long as
+    // the thread does not change (its seq is part of the key).
+    let key = '';
+    let lines: RenderedLines | undefined;
+    const found = await posts.getPostTree(db, req.params.id, req.member, {
+      bodies: false,
+      skipReplies: (seq, seesDeleted) => {
+        key = linesKey(req.params.id, seq, req.variant, seesDeleted);
+        lines = getLines(key);
+        return lines !== undefined;
+      },
+    });
+    const ctx = pageContext(req);
+    const tree = posts.treeInVariant(found, req.variant);
+    if (!lines) {
+      lines = { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
+      putLines(key, lines);
+    }
+    res.send(postPage(ctx, tree, undefined, lines));
   });
 
   router.get('/u/:name', async (req, res) => {

@@ -201,26 +201,43 @@ export async function getPost(db: Kysely<Database>, id: string): Promise<Post> {
   return toPost(await findPostRow(db, id));
 }
 
+/** What getPostTree may be told. */
+export interface TreeOptions {
+  /** Fetch the follow-ups' bodies (the API shows them; a page of lines does not). */
+  bodies?: boolean;
+  /**
+   * Asked once the thread's seq and the viewer's rights are known: true when the caller already
+   * holds what it needs of the follow-ups for that version of the thread, which then are not read.
+   */
+  skipReplies?: (seq: number, seesDeleted: boolean) => boolean;
+}
+
 /**
  * A post with its whole subtree in display order, its thread's state, its root, its board, and
  * the viewer as an actor on that board. Deleted posts are tombstones unless the viewer moderates.
  */
-export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null, options: { bodies?: boolean } = {}) {
+export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null, options: TreeOptions = {}) {
   const row = await findPostRow(db, id);
-  const [subtree, state, root, board, actor] = await Promise.all([
-    repo.findSubtree(db, row.thread_id, row.path, options.bodies ?? true),
+  const [state, root, board, actor] = await Promise.all([
     repo.findThreadState(db, row.thread_id),
     row.parent_id === null ? Promise.resolve(row) : repo.findPost(db, row.thread_id),
     db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
     actorOn(db, viewer, row.board_id),
   ]);
-  const visible = allowed(actor, 'seeDeleted', null) ? (p: Post) => p : tombstone;
+  const thread = toThreadState(state ?? missingThread(row.thread_id));
+  const seesDeleted = allowed(actor, 'seeDeleted', null);
+  const skip = options.skipReplies?.(thread.seq, seesDeleted) ?? false;
+  const subtree = skip ? [] : await repo.findSubtree(db, row.thread_id, row.path, options.bodies ?? true);
+  const visible = seesDeleted ? (p: Post) => p : tombstone;
   const replies = toPostsWithCounts(subtree).map(visible);
   const post = visible(toPost(row, replies.length));
   return {
     post,
     replies,
-    thread: toThreadState(state ?? missingThread(row.thread_id)),
+    /** False when skipReplies said the caller has them: `replies` is then empty. */
+    repliesRead: !skip,
+    seesDeleted,
+    thread,
     root: visible(root ? toPost(root) : post),
     board: board as Board,
     actor,

@@ -147,7 +147,8 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
 }
 
 /** `/t/:id`: a post, then all its follow-ups (for a root: the thread). */
-export function postPage(ctx: PageContext, tree: PostTree, form?: FormState): string {
+export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lines?: { html: SafeHtml; count: number }): string {
+  const replies = lines ?? { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
   const { t } = ctx;
   const { post, root, board } = tree;
   return renderPage(
@@ -185,7 +186,7 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState): st
       >
         <h2 id="all-replies">{t.allReplies}</h2>
         <p class="readers" aria-live="polite" data-template={t.readersNow} hidden></p>
-        {tree.replies.length ? renderTree(ctx, tree.replies, post.depth) : <p class="no-replies">{t.noReplies}</p>}
+        {replies.count ? replies.html : <p class="no-replies">{t.noReplies}</p>}
       </section>
       <ReplyArea ctx={ctx} tree={tree} form={form} />
     </Fragment>,
