@@ -247,6 +247,29 @@ describe('pages', () => {
   });
 });
 
+describe('the rendered tree is reused, never stale', () => {
+  it('shows every change to the thread on the next page view', async () => {
+    const root = await thread('快取');
+    const reader = app.client();
+    const first = await replyTo(bob, root.id, '第一條');
+    expect((await reader.get(`/t/${root.id}`)).text).toContain('第一條'); // rendered and kept
+    expect((await reader.get(`/t/${root.id}`)).text).toContain('第一條'); // served from the cache
+    const second = await replyTo(bob, first.id, '第二條');
+    expect(readTree((await reader.get(`/t/${root.id}`)).text, '所有跟帖')).toEqual([
+      { id: first.id, level: 1 },
+      { id: second.id, level: 2 },
+    ]);
+    await bob.request('PATCH', `/api/posts/${second.id}`, { json: { title: '改過的第二條' } });
+    expect((await reader.get(`/t/${root.id}`)).text).toContain('改過的第二條');
+    await bob.request('DELETE', `/api/posts/${second.id}`);
+    const after = (await reader.get(`/t/${root.id}`)).text;
+    expect(after).not.toContain('改過的第二條');
+    expect(after).toContain('此帖已被作者刪除');
+    // Each variant has its own tree.
+    expect((await reader.get(`/zh-hans/t/${root.id}`)).text).toContain('第一条');
+  });
+});
+
 describe('the board index', () => {
   it('lists threads by latest activity, each with its follow-up tree, 20 a page', async () => {
     const own = await createTestBoard(app.db);
