@@ -14,6 +14,9 @@ import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pg from 'pg';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
 import { createApp } from '../server/app';
 import { createBoard } from '../server/boards/boards.service';
 import { loadConfig } from '../server/config';
@@ -24,7 +27,19 @@ import { createLogger } from '../server/log';
 import { type Member, createMember } from '../server/members/members.service';
 import { LoadGenerator, type RequestSpec, summarize } from './load';
 import { profileThread } from './profile';
-import { type GetFigure, type InsertFigure, type Results, type SeedFigure, type WritersFigure, evaluateTargets, formatResults } from './report';
+import { benchRealtime } from './realtime';
+import { type VariantFigure, measureVariants } from './variants';
+import {
+  type GetFigure,
+  type InsertFigure,
+  type Results,
+  type SeedFigure,
+  type WritersFigure,
+  evaluateTargets,
+  formatRealtime,
+  formatResults,
+  formatVariants,
+} from './report';
 import { type SeededThread, checkThread, seedThread } from './seed';
 import { cjkTitle, planThread, randomBody, seededRandom } from './shape';
 
@@ -184,6 +199,24 @@ async function run(): Promise<Results> {
     }
   }
 
+  // ---- Reading in another script: the 1,000 thread is traditional; a second one, simplified,
+  // exercises the expensive direction (simplified → traditional goes through jieba).
+  const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+  const simplifiedPlan = planThread(1000, seededRandom(1000), authors.length).map((r) => ({ ...r, title: toSimplified(r.title), body: toSimplified(r.body) }));
+  const simplifiedThread = await seedThread(db, { boardSlug: 'bench', authors, plan: simplifiedPlan, random, onProgress: () => undefined });
+  await sql`analyze`.execute(db);
+  const variants: VariantFigure[] = [
+    ...(await measureVariants(appUrl, 'traditional, 1,000 follow-ups', thread(1000).rootId, ['zh-hans', 'zh-tw'])),
+    ...(await measureVariants(appUrl, 'simplified, 1,000 follow-ups', simplifiedThread.rootId, ['zh-hant', 'zh-tw'])),
+  ];
+  for (const v of variants) {
+    console.log(
+      `${v.thread} in ${v.variant}: cold ${v.coldP50.toFixed(1)} ms (${(v.coldP50 / v.original.coldP50).toFixed(2)}× as written), ` +
+        `conversion cached ${v.conversionCachedP50.toFixed(1)} ms (${(v.conversionCachedP50 / v.original.conversionCachedP50).toFixed(2)}×), ` +
+        `page cached ${v.pageCachedP50.toFixed(1)} ms (${(v.pageCachedP50 / v.original.pageCachedP50).toFixed(2)}×)`,
+    );
+  }
+
   // ---- Reply inserts: one after another, the three sizes interleaved so noise hits them alike
   const cookie = await logIn(appUrl, authors[0]!);
   const headers = { cookie, 'sec-fetch-site': 'same-origin' };
@@ -226,6 +259,9 @@ async function run(): Promise<Results> {
   const writers: WritersFigure = { writers: SETTINGS.writers, errors: w.errors, distinctIds: new Set(newIds).size, before, after, wallMs: w.elapsedMs };
   console.log(`${SETTINGS.writers} writers: ${w.errors.length} errors, reply_count ${before.replyCount} → ${after.replyCount}`);
 
+  // ---- Live delivery: 1,000 socket.io readers, one and two server processes on this database
+  const realtime = await benchRealtime(db, url, (m) => console.log(m));
+
   const seed: SeedFigure[] = SIZES.map((size) => ({
     size,
     rootId: thread(size).rootId,
@@ -235,7 +271,7 @@ async function run(): Promise<Results> {
     pageBytes: captured.get(`/t/${thread(size).rootId}`)!.body.length,
   }));
   const cpus = os.cpus();
-  const partial: Omit<Results, 'targets'> = {
+  const partial: Omit<Results, 'targets' | 'variants' | 'realtime'> = {
     date: new Date().toISOString(),
     machine: {
       cpus: cpus.length,
@@ -258,7 +294,7 @@ async function run(): Promise<Results> {
     console.error(`bench: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
     process.exitCode = 1;
   }
-  return { ...partial, targets: evaluateTargets(partial) };
+  return { ...partial, targets: evaluateTargets(partial), variants, realtime };
 }
 
 async function main(): Promise<void> {
@@ -270,6 +306,8 @@ async function main(): Promise<void> {
   try {
     const results = await run();
     console.log(`\n${formatResults(results)}\n`);
+    console.log(`${formatVariants(results.variants)}\n`);
+    console.log(`${formatRealtime(results.realtime)}\n`);
     writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
     const w = results.targets.at(-1)!;

@@ -47,6 +47,10 @@ export interface Target {
 
 /** Everything one run measured: what bench/results.json holds. */
 export interface Results {
+  /** Thread pages in other scripts (bench/variants.ts). */
+  variants: import('./variants').VariantFigure[];
+  /** Live delivery to 1,000 readers (bench/realtime.ts). */
+  realtime: { delivery: import('./realtime').RealtimeFigures[]; idleReaderKb: number };
   date: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string; note: string; loadAverage: [number, number] };
   settings: Record<string, number>;
@@ -63,7 +67,7 @@ export interface Results {
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /** Checks the figures against the targets of docs/performance.md. */
-export function evaluateTargets(r: Omit<Results, 'targets'>): Target[] {
+export function evaluateTargets(r: Omit<Results, 'targets' | 'variants' | 'realtime'>): Target[] {
   const page = (size: number) => r.get.find((g) => g.size === size && g.route === '/t/:root')!;
   const [p10, p1k, p10k] = [page(10).app.p50, page(1000).app.p50, page(10000).app.p50];
   const [a10, a1k, a10k] = [page(10).alone.p50, page(1000).alone.p50, page(10000).alone.p50];
@@ -158,4 +162,44 @@ export function formatResults(r: Results): string {
   out.push('', 'Targets');
   out.push(table(['', 'target', 'measured', 'holds'], r.targets.map((t) => [t.name, t.target, t.measured, t.ok ? 'yes' : 'NO'])));
   return out.join('\n');
+}
+
+const ms1 = (n: number) => n.toFixed(1);
+const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+/** The script-variant table, with the issue's targets: cached ≤ 1.2×, cold ≤ 2× the page as written. */
+export function formatVariants(variants: import('./variants').VariantFigure[]): string {
+  const rows = variants.map((v) => [
+    v.thread,
+    v.variant,
+    ms1(v.coldP50),
+    times(v.coldP50, v.original.coldP50),
+    ms1(v.conversionCachedP50),
+    times(v.conversionCachedP50, v.original.conversionCachedP50),
+    ms1(v.pageCachedP50),
+    times(v.pageCachedP50, v.original.pageCachedP50),
+  ]);
+  const worstCold = Math.max(...variants.map((v) => v.coldP50 / v.original.coldP50));
+  const worstCached = Math.max(...variants.map((v) => v.conversionCachedP50 / v.original.conversionCachedP50));
+  return (
+    'GET /t/:root in another script, one request at a time, p50 ms and ratio to the page as written\n' +
+    'cold = conversion and rendered-tree caches emptied before each request; conversion cached = tree re-rendered from cached conversions; page cached = tree reused\n' +
+    table(['thread', 'variant', 'cold', 'ratio', 'conv. cached', 'ratio', 'page cached', 'ratio'], rows) +
+    `\ntargets: cached ≤ 1.2× (worst ${worstCached.toFixed(2)}×: ${worstCached <= 1.2 ? 'holds' : 'MISSED'}), ` +
+    `cold ≤ 2× (worst ${worstCold.toFixed(2)}×: ${worstCold <= 2 ? 'holds' : 'MISSED'})`
+  );
+}
+
+/** The live-delivery table, with the issue's targets. */
+export function formatRealtime(r: { delivery: import('./realtime').RealtimeFigures[]; idleReaderKb: number }): string {
+  const rows = r.delivery.map((d) => [d.setup, d.readers, d.posts, ms1(d.p50Ms), ms1(d.p99Ms), ms1(d.lastReaderMaxMs), d.lost, d.duplicated]);
+  const one = r.delivery[0]!;
+  const two = r.delivery[1]!;
+  return (
+    'Live delivery: time from POST of a reply to its arrival at each socket.io reader\n' +
+    table(['setup', 'readers', 'posts', 'p50 ms', 'p99 ms', 'slowest last reader ms', 'lost', 'duplicated'], rows) +
+    `\nidle connected reader: ${r.idleReaderKb.toFixed(1)} KB of server RSS` +
+    `\ntargets: p99 ≤ 250 ms on one process (${one.p99Ms <= 250 ? 'holds' : 'MISSED'}), ≤ 300 ms over two (${two.p99Ms <= 300 ? 'holds' : 'MISSED'}), ` +
+    `idle reader ≤ 40 KB (${r.idleReaderKb <= 40 ? 'holds' : 'MISSED'}), nothing lost or duplicated (${r.delivery.every((d) => d.lost === 0 && d.duplicated === 0) ? 'holds' : 'MISSED'})`
+  );
 }

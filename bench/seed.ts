@@ -3,6 +3,7 @@ import type { Database } from '../server/db/database';
 import type { Member } from '../server/members/members.service';
 import { createThread } from '../server/posts/posts.service';
 import { sanitizeBody } from '../server/text/sanitize';
+import { detectVariant } from '../server/text/convert';
 import { utf8Bytes } from '../server/text/bytes';
 import { checkTitle } from '../server/text/title';
 import { type PlannedReply, cjkTitle, cjkText, type Random } from './shape';
@@ -70,7 +71,7 @@ export async function seedThread(
           title: title.title,
           body,
           bytes: utf8Bytes(body),
-          variant: 'other',
+          variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`),
           created_at: at(i),
         };
       });

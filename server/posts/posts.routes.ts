@@ -6,7 +6,8 @@ import { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { parseInput } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
-import type { PageContext } from '../views/layout';
+import { type PageContext, prefixLinks } from '../views/layout';
+import { trustedHtml } from '../views/html';
 import { presentPost } from './posts.presenter';
 import * as posts from './posts.service';
 import { type RenderedLines, getLines, linesKey, putLines } from './posts.linecache';
@@ -93,7 +94,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
     const found = await posts.getPostTree(db, req.params.id, req.member, {
       bodies: false,
       skipReplies: (seq, seesDeleted) => {
-        key = linesKey(req.params.id, seq, req.variant, seesDeleted);
+        key = linesKey(req.params.id, seq, req.variant, seesDeleted, req.variantPrefix);
         lines = getLines(key);
         return lines !== undefined;
       },
@@ -101,7 +102,8 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
     const ctx = pageContext(req);
     const tree = posts.treeInVariant(found, req.variant);
     if (!lines) {
-      lines = { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
+      // Stored with the page's link prefix applied, so serving it again costs nothing.
+      lines = { html: trustedHtml(prefixLinks(renderTree(ctx, tree.replies, tree.post.depth).html, ctx.prefix)), count: tree.replies.length };
       putLines(key, lines);
     }
     res.send(postPage(ctx, tree, undefined, lines));

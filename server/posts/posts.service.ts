@@ -6,7 +6,7 @@ import type { Member } from '../members/members.service';
 import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
-import { localized } from '../text/localize';
+import { localized, localizedAll } from '../text/localize';
 import { announceInTransaction } from '../realtime/realtime.publish';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
@@ -341,7 +341,7 @@ export function treeInVariant(tree: PostTree, variant: Variant | undefined): Pos
     ...tree,
     post: localized(tree.post, variant),
     root: localized(tree.root, variant),
-    replies: tree.replies.map((p) => localized(p, variant)),
+    replies: localizedAll(tree.replies, variant),
   };
 }
 
@@ -350,7 +350,7 @@ export function indexInVariant<I extends { threads: IndexThread[] }>(index: I, v
   if (!variant) return index;
   return {
     ...index,
-    threads: index.threads.map((t) => ({ ...t, root: localized(t.root, variant), replies: t.replies.map((p) => localized(p, variant)) })),
+    threads: index.threads.map((t) => ({ ...t, root: localized(t.root, variant), replies: localizedAll(t.replies, variant) })),
   };
 }
 

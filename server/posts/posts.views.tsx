@@ -1,5 +1,5 @@
 import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, renderPage } from '../views/layout';
+import { type PageContext, VERBATIM, renderPage } from '../views/layout';
 import type { Messages } from '../views/messages';
 import { dateTime, lineTime } from '../views/time';
 import { PostActions } from '../moderation/moderation.views';
@@ -146,9 +146,12 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
   );
 }
 
-/** `/t/:id`: a post, then all its follow-ups (for a root: the thread). */
+/**
+ * `/t/:id`: a post, then all its follow-ups (for a root: the thread). `lines`, when given, is the
+ * follow-up tree already rendered with the page's link prefix (posts.linecache.ts).
+ */
 export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lines?: { html: SafeHtml; count: number }): string {
-  const replies = lines ?? { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
+  const replies = lines ? { html: VERBATIM, count: lines.count } : { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
   const { t } = ctx;
   const { post, root, board } = tree;
   return renderPage(
@@ -190,6 +193,7 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
       </section>
       <ReplyArea ctx={ctx} tree={tree} form={form} />
     </Fragment>,
+    lines?.html,
   );
 }
 

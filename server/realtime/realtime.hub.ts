@@ -151,7 +151,13 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
       const m = /^t:(\d+)$/.exec(room);
       if (m) publishReaders(m[1]!);
     }
-    for (const threadId of remote.keys()) emitReaders(threadId);
+    // Forget processes that stopped announcing (they died or lost their readers), then recount.
+    const now = Date.now();
+    for (const [threadId, byProcess] of remote) {
+      for (const [p, r] of byProcess) if (now - r.at >= 60_000 || r.n === 0) byProcess.delete(p);
+      if (byProcess.size === 0) remote.delete(threadId);
+      emitReaders(threadId);
+    }
   }, 20_000);
   heartbeat.unref();
 

@@ -58,17 +58,17 @@ const HAN = /\p{Script=Han}/u;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
 /**
- * One run of simplified Han characters into OpenCC's traditional, matching dictionary phrases
- * greedily as opencc-js does, with one rule more: a phrase that crosses a word boundary (jieba's)
- * must end on one. 一个|中心 can no longer match 个中, nor 基本上|复制 match 上复, nor 街头|发生
- * match 头发; 那只|猫 still matches 只猫 (隻貓). Curated whole words come first.
+ * Simplified text into OpenCC's traditional, matching dictionary phrases greedily as opencc-js
+ * does, with one rule more: a phrase that crosses a word boundary (jieba's) must end on one.
+ * 一个|中心 can no longer match 个中, nor 基本上|复制 match 上复, nor 街头|发生 match 头发;
+ * 那只|猫 still matches 只猫 (隻貓). Curated whole words come first. jieba is called once for
+ * the whole text (a native call costs more than the cutting).
  */
-function runToTraditional(run: string, taiwanWords: boolean): string {
-  const words = segmenter().cut(run, false);
+function stageOneText(text: string, taiwanWords: boolean): string {
   const boundaries = new Set<number>([0]);
   const wordAt = new Map<number, string>();
   let at = 0;
-  for (const w of words) {
+  for (const w of segmenter().cut(text, false)) {
     wordAt.set(at, w);
     at += w.length;
     boundaries.add(at);
@@ -78,38 +78,39 @@ function runToTraditional(run: string, taiwanWords: boolean): string {
     for (let b = i + 1; b < end; b++) if (boundaries.has(b)) return !boundaries.has(end);
     return false;
   };
-  let out = '';
-  for (let i = 0; i < run.length; ) {
-    const word = wordAt.get(i);
-    const override = word === undefined ? undefined : ((taiwanWords && TAIWAN_WORDS.get(word)) || WORD_OVERRIDES.get(word));
-    if (override !== undefined) {
-      out += override;
-      i += word!.length;
-      continue;
+  return text.replace(HAN_RUN, (run, offset: number) => {
+    // Matching works on the run (short) with the boundaries shifted: no phrase can reach past it.
+    const bad = (i: number, end: number) => crossesBadly(offset + i, offset + end);
+    let out = '';
+    for (let i = 0; i < run.length; ) {
+      const word = wordAt.get(offset + i);
+      const override = word === undefined || i + word.length > run.length ? undefined : (taiwanWords && TAIWAN_WORDS.get(word)) || WORD_OVERRIDES.get(word);
+      if (override !== undefined) {
+        out += override;
+        i += word!.length;
+        continue;
+      }
+      let m = trie.matchPrefix(run, i);
+      while (m && m.end - i > 1 && bad(i, m.end)) m = trie.matchPrefix(run.slice(0, m.end - 1), i);
+      if (m) {
+        out += m.value;
+        i = m.end;
+      } else {
+        const len = run.codePointAt(i)! > 0xffff ? 2 : 1;
+        out += run.slice(i, i + len);
+        i += len;
+      }
     }
-    let m = trie.matchPrefix(run, i);
-    while (m && m.end - i > 1 && crossesBadly(i, m.end)) m = trie.matchPrefix(run.slice(0, m.end - 1), i);
-    if (m) {
-      out += m.value;
-      i = m.end;
-    } else {
-      const cp = run.codePointAt(i)!;
-      const len = cp > 0xffff ? 2 : 1;
-      out += run.slice(i, i + len);
-      i += len;
-    }
-  }
-  return out;
+    return out;
+  });
 }
 
 /**
- * Simplified text for a traditional reader: the word-aware first stage on each run of Han
- * characters, then the locale's phrases and variants on the whole text (TWPhrases has entries
- * that mix scripts, like U盤 → 隨身碟).
+ * Simplified text for a traditional reader: the word-aware first stage, then the locale's phrases
+ * and variants on the whole text (TWPhrases has entries that mix scripts, like U盤 → 隨身碟).
  */
 function fromSimplified(text: string, to: Locale): string {
-  const traditional = text.replace(HAN_RUN, (run) => runToTraditional(run, to === 'twp'));
-  return converter('t', to)(traditional);
+  return converter('t', to)(stageOneText(text, to === 'twp'));
 }
 
 /** Traditional text for a simplified reader: curated words first, opencc-js for the rest. */
@@ -151,6 +152,17 @@ export function convertText(text: string, from: SourceVariant, to: Variant): str
 // Tags of a sanitized body; the text between them is what readers read.
 const TAG = /(<[^>]*>)/;
 const CONVERTED_ATTRIBUTES = /\s(alt|title)="([^"]*)"/g;
+
+// Joins many short texts into one conversion (one jieba call, one opencc pass instead of one per
+// text). It cannot occur in a title (control characters are refused) or a sanitized body.
+const SEPARATOR = '\u0001\n';
+
+/** Converts many plain texts at once (the titles of a thread page); same results as one by one. */
+export function convertTexts(texts: string[], from: SourceVariant, to: Variant): string[] {
+  if (texts.length < 2 || texts.some((t) => t.includes('\u0001'))) return texts.map((t) => convertText(t, from, to));
+  const out = convertText(texts.join(SEPARATOR), from, to).split(SEPARATOR);
+  return out.length === texts.length ? out : texts.map((t) => convertText(t, from, to));
+}
 
 /**
  * Converts the text of sanitized HTML: text nodes, and alt and title attributes. Tags, URLs, other

@@ -2,7 +2,7 @@ import type { Assets } from '../http/assets';
 import type { Member } from '../members/members.service';
 import { VARIANTS, type Variant } from '../text/convert';
 import { NO_RULES, type Rules } from '../moderation/moderation.policy';
-import { type Child, Fragment, type SafeHtml, h } from './html';
+import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
 import { type Messages, hans, hant } from './messages';
 
 /** What every page needs to know about the request it answers. */
@@ -111,8 +111,15 @@ export function prefixLinks(html: string, prefix: string): string {
   return prefix ? html.replace(/(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?)/g, ` $1="${prefix}/`) : html;
 }
 
-/** A whole HTML page around `content`. */
-export function renderPage(ctx: PageContext, title: string, content: Child): string {
+/** Where renderPage puts its `verbatim` argument: markup already under the page's prefix. */
+export const VERBATIM = trustedHtml('<!--gentie:verbatim-->');
+
+/**
+ * A whole HTML page around `content`. `verbatim` (markup whose links already carry the page's
+ * prefix, like a cached follow-up tree) replaces VERBATIM in `content` after the rest of the page
+ * is prefixed, so a large cached part is not scanned again on every request.
+ */
+export function renderPage(ctx: PageContext, title: string, content: Child, verbatim?: SafeHtml): string {
   const { assets } = ctx;
   const doc: SafeHtml = (
     <html lang={ctx.lang}>
@@ -134,7 +141,8 @@ export function renderPage(ctx: PageContext, title: string, content: Child): str
       </body>
     </html>
   );
-  return `<!doctype html>\n${prefixLinks(doc.html, ctx.prefix)}`;
+  const page = prefixLinks(doc.html, ctx.prefix);
+  return `<!doctype html>\n${verbatim ? page.replace(VERBATIM.html, () => verbatim.html) : page}`;
 }
 
 /** A page for a refusal or a missing page, in the reader's script. */

@@ -116,6 +116,13 @@ describe('the API', () => {
     expect((await app.client().get(`/zh-hant/t/${postId}`)).text).toContain('<h1>問題已經解決了</h1>');
   });
 
+  it('converts bodies for the API after a page of lines converted only the titles', async () => {
+    const root = (await writer.post(`/api/boards/${board.slug}/threads`, { title: '标题' })).json.post.id;
+    const reply = (await writer.post(`/api/posts/${root}/replies`, { title: '回复', body: '<p>头发白了</p>' })).json.post.id;
+    expect((await app.client().get(`/zh-hant/t/${root}`)).text).toContain('回覆');
+    expect((await app.client().get(`/api/posts/${reply}?variant=zh-hant`)).json.post.body).toBe('<p>頭髮白了</p>');
+  });
+
   it('re-detects the variant on edit', async () => {
     const res = await writer.post(`/api/boards/${board.slug}/threads`, { title: '简体标题' });
     await writer.request('PATCH', `/api/posts/${res.json.post.id}`, { json: { title: '繁體標題，這是繁體字' } });
