@@ -6,8 +6,7 @@ import { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { parseInput } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
-import { type PageContext, prefixLinks } from '../views/layout';
-import { trustedHtml } from '../views/html';
+import type { PageContext } from '../views/layout';
 import { presentPost } from './posts.presenter';
 import * as posts from './posts.service';
 import { type RenderedLines, getLines, linesKey, putLines } from './posts.linecache';
@@ -102,8 +101,8 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
     const ctx = pageContext(req);
     const tree = posts.treeInVariant(found, req.variant);
     if (!lines) {
-      // Stored with the page's link prefix applied, so serving it again costs nothing.
-      lines = { html: trustedHtml(prefixLinks(renderTree(ctx, tree.replies, tree.post.depth).html, ctx.prefix)), count: tree.replies.length };
+      // Rendered with the page's link prefix (PostLine adds it), so serving it again costs nothing.
+      lines = { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
       putLines(key, lines);
     }
     res.send(postPage(ctx, tree, undefined, lines));

@@ -25,18 +25,19 @@ const memberHref = (name: string) => `/u/${encodeURIComponent(name)}`;
 // The author part of a line, escaped once per (catalog, name): a thread page repeats a few dozen
 // names over thousands of lines.
 const authorParts = new WeakMap<Messages, Map<string, string>>();
-function authorHtml(t: Messages, name: string): string {
+function authorHtml(t: Messages, prefix: string, name: string): string {
   let byName = authorParts.get(t);
   if (!byName) authorParts.set(t, (byName = new Map()));
-  let html = byName.get(name);
+  const k = `${prefix}\u0000${name}`;
+  let html = byName.get(k);
   if (html === undefined) {
-    const href = escapeHtml(memberHref(name));
+    const href = escapeHtml(prefix + memberHref(name));
     html =
       `-<a href="${href}" class="author">${escapeHtml(name)}</a>- ` +
-      `<a href="/messages?to=${escapeHtml(encodeURIComponent(name))}" class="pm">${escapeHtml(t.privateMessage(name))}</a> ` +
+      `<a href="${escapeHtml(prefix)}/messages?to=${escapeHtml(encodeURIComponent(name))}" class="pm">${escapeHtml(t.privateMessage(name))}</a> ` +
       `<a href="${href}" class="home">${escapeHtml(t.memberHome(name))}</a>`;
     if (byName.size > 50_000) byName.clear();
-    byName.set(name, html);
+    byName.set(k, html);
   }
   return html;
 }
@@ -46,14 +47,17 @@ function authorHtml(t: Messages, name: string): string {
  * title -author- 給 author 發送悄悄話 author 的博客首頁 (N bytes) MM/DD/YYYY HH:MM:SS
  * The page and the live updates both use it. Written as a string template rather than TSX
  * because a thread page prints thousands of these; every value still goes through escapeHtml.
+ * Its links carry the page's variant prefix already, so a big tree is not rescanned for them.
  */
 export function PostLine({ ctx, post, showDepth }: { ctx: PageContext; post: Post; showDepth: boolean }): SafeHtml {
   const { t } = ctx;
   const classes = post.deleted ? (post.bytes === 0 ? 'line title-only deleted' : 'line deleted') : post.bytes === 0 ? 'line title-only' : 'line';
   const deep = showDepth ? `<span class="deep">[${escapeHtml(t.deepReply(post.depth))} <a href="#p${escapeHtml(String(post.parentId))}">↑</a>] </span>` : '';
-  const title = post.deleted ? PostTitle({ ctx, post }).html : `<a href="/t/${escapeHtml(post.id)}" class="title">${escapeHtml(post.title)}</a>`;
+  const title = post.deleted
+    ? PostTitle({ ctx, post }).html.replace(' href="/', ` href="${escapeHtml(ctx.prefix)}/`)
+    : `<a href="${escapeHtml(ctx.prefix)}/t/${escapeHtml(post.id)}" class="title">${escapeHtml(post.title)}</a>`;
   return trustedHtml(
-    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(t, post.author.name)} ` +
+    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(t, ctx.prefix, post.author.name)} ` +
       `<span class="bytes">${escapeHtml(t.bytes(post.bytes))}</span> ` +
       `<time datetime="${post.createdAt.toISOString()}">${lineTime(post.createdAt, ctx.timeZone)}</time></span>`,
   );

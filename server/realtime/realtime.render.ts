@@ -7,7 +7,7 @@ import { type Post, getPost, tombstone } from '../posts/posts.service';
 import { PostLine } from '../posts/posts.views';
 import type { Variant } from '../text/convert';
 import { localized } from '../text/localize';
-import { catalogFor, defaultPageContext, prefixLinks } from '../views/layout';
+import { catalogFor, defaultPageContext } from '../views/layout';
 import type { PostEvent, ThreadStateEvent } from './realtime.events';
 
 /** A reader's variant, or the posts as written. */
@@ -51,7 +51,7 @@ export function renderer(assets: Assets, timeZone: string): Render {
     const variant = v === 'original' ? undefined : v;
     const post = localized(e.post!, variant);
     const ctx = { ...base, ...catalogFor(variant), variant, prefix: variant ? `/${variant}` : '', member: null, path: `/t/${threadId}` };
-    const html = prefixLinks(PostLine({ ctx, post, showDepth: false }).html, ctx.prefix);
+    const html = PostLine({ ctx, post, showDepth: false }).html;
     return { threadId, seq: e.seq, kind: e.kind, post: presentPost(post), html };
   };
 }

@@ -108,7 +108,10 @@ function Header({ ctx }: { ctx: PageContext }) {
  * not; hreflang alternates name their variant themselves).
  */
 export function prefixLinks(html: string, prefix: string): string {
-  return prefix ? html.replace(/(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?)/g, ` $1="${prefix}/`) : html;
+  // Links rendered with the prefix already (the follow-up tree) are left as they are.
+  return prefix
+    ? html.replace(/(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?|zh-(?:hans|hant|tw|hk)(?:[/?"]))/g, ` $1="${prefix}/`)
+    : html;
 }
 
 /** Where renderPage puts its `verbatim` argument: markup already under the page's prefix. */
