@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { convertText } from '../server/text/convert';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
+import { OpenCC } from '../server/text/opencc';
 
 /**
  * Scores three ways of converting the regression corpus (tests/fixtures/conversion-corpus.json,

@@ -15,8 +15,6 @@ import { writeFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pg from 'pg';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
 import { createApp } from '../server/app';
 import { createBoard } from '../server/boards/boards.service';
 import { loadConfig } from '../server/config';
@@ -42,6 +40,7 @@ import {
 } from './report';
 import { type SeededThread, checkThread, seedThread } from './seed';
 import { cjkTitle, planThread, randomBody, seededRandom } from './shape';
+import { OpenCC } from '../server/text/opencc';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, '.bench-data');

@@ -1,6 +1,4 @@
-// opencc-js declares ESM types but ships a CommonJS build, which is what we load.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
+import { OpenCC } from './opencc';
 
 /**
  * Words the dictionaries convert wrongly, with the right form, checked by hand. Only whole words

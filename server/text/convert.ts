@@ -1,9 +1,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as jiebaDict } from '@node-rs/jieba/dict';
-// opencc-js declares ESM types but ships a CommonJS build, which is what we load.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
+import { OpenCC } from './opencc';
 
 /**
  * Script and vocabulary conversion between the variants readers choose.

@@ -1,6 +1,5 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
 import { convertHtml, convertText, detectVariant } from '../../server/text/convert';
+import { OpenCC } from '../../server/text/opencc';
 
 describe('detectVariant', () => {
   it.each([

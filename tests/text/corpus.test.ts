@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCorpus, scoreCorpus } from '../../bench/conversion';
 import { convertText } from '../../server/text/convert';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const OpenCC: typeof import('opencc-js', { with: { 'resolution-mode': 'import' } }) = require('opencc-js');
+import { OpenCC } from '../../server/text/opencc';
 
 // The hand-checked regression corpus: 600+ forum and news sentences in both scripts
 // (tests/fixtures/conversion-corpus.json), and 50 with Taiwan vocabulary.
