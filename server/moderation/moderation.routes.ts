@@ -119,21 +119,28 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
     res.json({ ok: true });
   });
 
+  const presentLog = (entries: Awaited<ReturnType<typeof moderation.moderationLog>>['entries']) =>
+    entries.map((e) => ({
+      id: e.id,
+      board: e.board_slug,
+      action: e.action,
+      actor: { name: e.actor_name, role: e.actor_role },
+      postId: e.post_id,
+      target: e.target_name,
+      reason: e.reason,
+      at: e.created_at.toISOString(),
+    }));
+
   router.get('/api/boards/:slug/log', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
     const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
-    res.json({
-      entries: log.entries.map((e) => ({
-        id: e.id,
-        action: e.action,
-        actor: { name: e.actor_name, role: e.actor_role },
-        postId: e.post_id,
-        target: e.target_name,
-        reason: e.reason,
-        at: e.created_at.toISOString(),
-      })),
-      page,
-    });
+    res.json({ entries: presentLog(log.entries), page });
+  });
+
+  router.get('/api/moderation/log', async (req, res) => {
+    const { page } = parseInput(pageQuery, req.query);
+    const log = await moderation.siteModerationLog(db, requireMember(req), page);
+    res.json({ entries: presentLog(log.entries), page });
   });
 
   // ---- HTML pages and forms (each form answers with a redirect, or the error page)
@@ -207,6 +214,12 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
   router.post('/b/:slug/bans', async (req, res) => {
     await moderation.banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
     res.redirect(303, `/b/${req.params.slug}/reports`);
+  });
+
+  router.get('/log', async (req, res) => {
+    const { page } = parseInput(pageQuery, req.query);
+    const log = await moderation.siteModerationLog(db, requireMember(req), page);
+    res.send(logPage(pageContext(req), null, log.entries, page));
   });
 
   router.get('/b/:slug/log', async (req, res) => {

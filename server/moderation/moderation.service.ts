@@ -247,6 +247,12 @@ export async function moderationLog(db: Kysely<Database>, member: Member | null,
   return { board, entries: await repo.findLog(db, board.id, page), page };
 }
 
+/** A page of every board's moderation log (admins). */
+export async function siteModerationLog(db: Kysely<Database>, member: Member | null, page: number) {
+  authorize(await actorOnBoardOrSite(db, member, null), 'siteBan', null);
+  return { entries: await repo.findLog(db, undefined, page), page };
+}
+
 /** Every version of a post, newest first: the current one, then each it replaced. */
 export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string) {
   const post = await getPost(db, postId);

@@ -210,20 +210,21 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
 
 type LogEntries = Awaited<ReturnType<typeof import('./moderation.service').moderationLog>>['entries'];
 
-/** `/b/:slug/log`: who did what to which post, when and why. */
-export function logPage(ctx: PageContext, board: Board, entries: LogEntries, page: number): string {
+/** `/b/:slug/log` (one board) and `/log` (every board, for admins): who did what, when and why. */
+export function logPage(ctx: PageContext, board: Board | null, entries: LogEntries, page: number): string {
   const { t } = ctx;
   return renderPage(
     ctx,
-    `${t.moderationLog} - ${board.name}`,
+    board ? `${t.moderationLog} - ${board.name}` : t.moderationLog,
     <section class="moderation-log">
-      <h1>{t.moderationLog}: <a href={`/b/${board.slug}`}>{board.name}</a></h1>
+      <h1>{t.moderationLog}{board ? <Fragment>: <a href={`/b/${board.slug}`}>{board.name}</a></Fragment> : null}</h1>
       {entries.length === 0 ? <p>{t.noLogEntries}</p> : null}
       <table>
         <tbody>
           {entries.map((e) => (
             <tr>
               <td><time datetime={e.created_at.toISOString()}>{dateTime(ctx, e.created_at)}</time></td>
+              {board ? null : <td><a href={`/b/${e.board_slug ?? ''}`}>{e.board_slug ?? '—'}</a></td>}
               <td>{t.roles[e.actor_role] ?? e.actor_role} {e.actor_name}</td>
               <td class="log-action">{t.logAction[e.action] ?? e.action}</td>
               <td>

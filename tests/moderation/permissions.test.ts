@@ -171,6 +171,18 @@ describe('reading moderation pages', () => {
   });
 });
 
+describe('the whole site’s log', () => {
+  it.each(WHO)('is for admins only: %s', async (who) => {
+    const res = await clients[who].get('/api/moderation/log');
+    expect(res.status).toBe(who === 'admin' ? 200 : who === 'anonymous' ? 401 : 403);
+    if (who === 'admin') {
+      expect(res.json.entries.length).toBeGreaterThan(0);
+      expect(new Set(res.json.entries.map((e: { board: string | null }) => e.board)).size).toBeGreaterThanOrEqual(1);
+      expect((await clients.admin.get('/log')).text).toContain(boardA.slug);
+    }
+  });
+});
+
 describe('bans', () => {
   it('tell the banned member why and until when, on posting and editing, on that board only', async () => {
     const root = await freshThread();
