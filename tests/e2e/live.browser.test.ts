@@ -25,9 +25,11 @@ describe('live in a browser', () => {
 
     const watcher = await browser.newPage();
     await watcher.goto(`${app.baseUrl}/zh-hans/t/${root.id}`);
-    // (Expressions as strings: they run in the page, and the tests compile without the DOM types.)
-    await watcher.waitForFunction('document.querySelector(".readers:not([hidden])") !== null');
-    await watcher.evaluate('window.untouched = true'); // gone if the page reloads
+    // Joined: the readers line appears. (A locator, not waitForFunction: polling a string
+    // predicate needs eval, which the page's Content-Security-Policy rightly forbids.)
+    await watcher.locator('.readers:not([hidden])').waitFor();
+    // A mark that a reload would wipe (evaluate goes through the DevTools protocol, not eval).
+    await watcher.evaluate('window.untouched = true');
 
     const writer = await browser.newPage();
     await writer.goto(`${app.baseUrl}/register?next=${encodeURIComponent(`/t/${first.id}`)}`);
