@@ -11,6 +11,7 @@ import type { Database } from './db/database';
 import { VARIANTS } from './text/convert';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { type Assets, loadAssets } from './http/assets';
+import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant, sessionMiddleware } from './http/context';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
@@ -116,7 +117,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
     if (to !== 'original' && !(VARIANTS as readonly string[]).includes(to)) {
       throw new AppError(400, 'ValidationFailed', `to: one of original, ${VARIANTS.join(', ')}.`);
     }
-    const next = typeof req.query.next === 'string' && /^\/(?!\/)/.test(req.query.next) ? req.query.next : '/';
+    const next = localPath(req.query.next);
     res.cookie(VARIANT_COOKIE, to, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 365 * 86400_000 });
     res.redirect(303, to === 'original' ? next : `/${to}${next === '/' ? '' : next}`);
   });

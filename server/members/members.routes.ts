@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { clearSessionCookie, requireMember, setSessionCookie } from '../http/context';
+import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
 import type { PageContext } from '../views/layout';
 import { type Member, createMember, logIn, logOut, openSession } from './members.service';
@@ -18,9 +19,7 @@ const credentials = z.object({
 });
 
 /** Where to go after logging in: only a path on this site. */
-function safeNext(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : '/';
-}
+const safeNext = (value: unknown) => localPath(value);
 
 const presentMember = (m: Member) => ({ id: m.id, name: m.name, role: m.role });
 

@@ -5,6 +5,7 @@ import { getBoard } from '../boards/boards.service';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { requireMember } from '../http/context';
+import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
@@ -146,10 +147,7 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
   // ---- HTML pages and forms (each form answers with a redirect, or the error page)
 
   /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
-  const back = (req: Request, fallback: string) => {
-    const b = req.body?.back;
-    return typeof b === 'string' && b.startsWith('/') && !b.startsWith('//') ? b : fallback;
-  };
+  const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
   const toPost = async (res: Response, id: string) => {
     const post = await getPost(db, id);
     res.redirect(303, `/t/${post.threadId}#p${post.id}`);

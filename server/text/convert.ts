@@ -63,33 +63,40 @@ const HAN_RUN = /\p{Script=Han}+/gu;
  * the whole text (a native call costs more than the cutting).
  */
 function stageOneText(text: string, taiwanWords: boolean): string {
-  const boundaries = new Set<number>([0]);
-  const wordAt = new Map<number, string>();
+  // Word boundaries and word ends by position, in typed arrays: a page's titles make one text of
+  // tens of thousands of characters, looked up at every position.
+  const isBoundary = new Uint8Array(text.length + 1);
+  const wordEnd = new Int32Array(text.length + 1);
+  isBoundary[0] = 1;
   let at = 0;
   for (const w of segmenter().cut(text, false)) {
-    wordAt.set(at, w);
+    wordEnd[at] = at + w.length;
     at += w.length;
-    boundaries.add(at);
+    isBoundary[at] = 1;
   }
   const trie = stageOne();
   const crossesBadly = (i: number, end: number) => {
-    for (let b = i + 1; b < end; b++) if (boundaries.has(b)) return !boundaries.has(end);
+    for (let b = i + 1; b < end; b++) if (isBoundary[b]) return !isBoundary[end];
     return false;
   };
+  const overrideFor = (start: number, limit: number): string | undefined => {
+    const end = wordEnd[start]!;
+    if (end === 0 || end > limit || end - start < 2 || !OVERRIDE_FIRST.has(text[start]!)) return undefined;
+    const word = text.slice(start, end);
+    return (taiwanWords && TAIWAN_WORDS.get(word)) || WORD_OVERRIDES.get(word);
+  };
   return text.replace(HAN_RUN, (run, offset: number) => {
-    // Matching works on the run (short) with the boundaries shifted: no phrase can reach past it.
-    const bad = (i: number, end: number) => crossesBadly(offset + i, offset + end);
+    // Matching works on the run (short) with positions shifted: no phrase can reach past it.
     let out = '';
     for (let i = 0; i < run.length; ) {
-      const word = wordAt.get(offset + i);
-      const override = word === undefined || i + word.length > run.length ? undefined : (taiwanWords && TAIWAN_WORDS.get(word)) || WORD_OVERRIDES.get(word);
+      const override = overrideFor(offset + i, offset + run.length);
       if (override !== undefined) {
         out += override;
-        i += word!.length;
+        i = wordEnd[offset + i]! - offset;
         continue;
       }
       let m = trie.matchPrefix(run, i);
-      while (m && m.end - i > 1 && bad(i, m.end)) m = trie.matchPrefix(run.slice(0, m.end - 1), i);
+      while (m && m.end - i > 1 && crossesBadly(offset + i, offset + m.end)) m = trie.matchPrefix(run.slice(0, m.end - 1), i);
       if (m) {
         out += m.value;
         i = m.end;
@@ -102,6 +109,9 @@ function stageOneText(text: string, taiwanWords: boolean): string {
     return out;
   });
 }
+
+// First characters of the curated words: most positions need no word lookup at all.
+const OVERRIDE_FIRST = new Set([...WORD_OVERRIDES.keys(), ...TAIWAN_WORDS.keys()].map((w) => w[0]!));
 
 /**
  * Simplified text for a traditional reader: the word-aware first stage, then the locale's phrases

@@ -69,6 +69,9 @@ describe('variants of a page', () => {
     await reader.get('/variant?to=original&next=/');
     expect((await reader.get(`/t/${postId}`, { 'accept-language': 'zh-CN' })).text).toContain('<h1>我的软件和芯片出问题了</h1>');
     expect((await reader.get('/variant?to=klingon')).status).toBe(400);
+    // Never a way off the site.
+    const away = await reader.get(`/variant?to=original&next=${encodeURIComponent('/\\evil.example')}`);
+    expect(away.headers.get('location')).toBe('/');
   });
 
   it('offers the switch and hreflang alternates on every page, and keeps the prefix on links', async () => {
