@@ -61,8 +61,9 @@ function insertReply(scope: Element, topList: () => HTMLUListElement, e: PostEve
   return true;
 }
 
-function replaceLine(e: PostEvent): void {
-  const line = document.getElementById(`p${e.post.id}`);
+/** Replaces a follow-up's line inside `scope` (never the page's own post, which shares the id). */
+function replaceLine(scope: Element, e: PostEvent): void {
+  const line = scope.querySelector(`#p${e.post.id}.line`);
   if (line) line.replaceWith(fragment(e.html));
 }
 
@@ -110,6 +111,8 @@ export function followThread(section: HTMLElement): void {
     socket.emit('thread:join', { threadId, variant, since }, (ack: Ack) => {
       syncing = false;
       if ('seq' in ack) showReaders(ack.readers);
+      // The database may be restarting: try again shortly, from the last seq applied.
+      else setTimeout(() => join(seq.last), 3000);
     });
   };
   const seq = sequencer(
@@ -117,7 +120,7 @@ export function followThread(section: HTMLElement): void {
     (e) => {
       if (!('post' in e)) return void (e.locked ? document.body.classList.add('thread-locked') : document.body.classList.remove('thread-locked'));
       if (e.kind === 'post:new') insertReply(section, topList, e, postId);
-      else replaceLine(e);
+      else replaceLine(section, e);
     },
     (since) => {
       if (!syncing) join(since);

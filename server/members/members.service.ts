@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, SiteRole } from '../db/database';
 import { AppError } from '../errors';
 import * as repo from './members.repository';
@@ -63,23 +63,26 @@ export async function logIn(
 ): Promise<Member> {
   const key = checkName(input.username);
   const nameKey = key.ok ? key.key : input.username.toLowerCase();
-  const failures = await repo.countLoginFailures(db, nameKey, input.address, FAILURE_WINDOW_SECONDS);
-  if (failures.byName >= MAX_FAILURES_PER_NAME || failures.byAddress >= MAX_FAILURES_PER_ADDRESS) {
-    throw new AppError(
-      429,
-      'TooManyAttempts',
-      'Too many failed logins. Wait 15 minutes and try again.',
-      FAILURE_WINDOW_SECONDS,
-    );
+  // Attempts on one name take turns (an advisory lock for the transaction): parallel guesses
+  // cannot all pass the count before any failure is written.
+  const outcome = await db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`gentie:login:${nameKey}`}))`.execute(tx);
+    const failures = await repo.countLoginFailures(tx, nameKey, input.address, FAILURE_WINDOW_SECONDS);
+    if (failures.byName >= MAX_FAILURES_PER_NAME || failures.byAddress >= MAX_FAILURES_PER_ADDRESS) return 'throttled' as const;
+    const user = key.ok && input.password.length <= PASSWORD_MAX ? await repo.findUserByKey(tx, nameKey) : undefined;
+    const ok = await verifyPassword(user?.password_hash, input.password.slice(0, PASSWORD_MAX));
+    if (!ok || !user) {
+      await repo.insertLoginFailure(tx, nameKey, input.address);
+      return 'wrong' as const;
+    }
+    await repo.clearLoginFailures(tx, nameKey);
+    return { id: user.id, name: user.name, role: user.role };
+  });
+  if (outcome === 'throttled') {
+    throw new AppError(429, 'TooManyAttempts', 'Too many failed logins. Wait 15 minutes and try again.', FAILURE_WINDOW_SECONDS);
   }
-  const user = key.ok && input.password.length <= PASSWORD_MAX ? await repo.findUserByKey(db, nameKey) : undefined;
-  const ok = await verifyPassword(user?.password_hash, input.password.slice(0, PASSWORD_MAX));
-  if (!ok || !user) {
-    await repo.insertLoginFailure(db, nameKey, input.address);
-    throw new AppError(401, 'InvalidCredentials', 'Wrong name or password.');
-  }
-  await repo.clearLoginFailures(db, nameKey);
-  return { id: user.id, name: user.name, role: user.role };
+  if (outcome === 'wrong') throw new AppError(401, 'InvalidCredentials', 'Wrong name or password.');
+  return outcome;
 }
 
 /** The member a session token belongs to; 'expired' for a known but expired session. */

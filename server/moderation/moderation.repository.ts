@@ -3,13 +3,17 @@ import type { BoardRole, Db } from '../db/database';
 
 /** Revisions, bans, reports and the moderation log: SQL only. */
 
-/** Lock the post's row for the length of the transaction (edits of one post never interleave). */
+/**
+ * Locks the post's row for the length of the transaction (edits of one post never interleave).
+ * FOR NO KEY UPDATE, not FOR UPDATE: a reply inserting under this post (or in its thread, whose
+ * root it references) only needs FOR KEY SHARE and must not wait for us, or the two deadlock.
+ */
 export function lockPost(db: Db, id: string) {
   return db
     .selectFrom('posts')
     .select(['id', 'board_id', 'thread_id', 'author_id', 'title', 'body', 'bytes', 'revision', 'created_at', 'edited_at', 'edited_by', 'edited_role', 'edit_reason', 'deleted_at'])
     .where('id', '=', id)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
 }
 
@@ -186,4 +190,9 @@ export async function resolveReports(db: Db, postId: string, by: string, resolut
     .returning('id')
     .execute();
   return rows.length;
+}
+
+/** The thread's state, locked until the transaction ends (after the post: the order replies use). */
+export function lockThread(db: Db, threadId: string) {
+  return db.selectFrom('threads').select(['thread_id', 'locked', 'pinned', 'featured']).where('thread_id', '=', threadId).forUpdate().executeTakeFirst();
 }

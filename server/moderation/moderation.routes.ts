@@ -35,7 +35,7 @@ const banInput = z.object({
   days: z.coerce.number({ error: 'must be a number of days' }).int('must be whole days'),
   reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long'),
   /** The reported post this ban answers (closes its reports). */
-  postId: z.string().regex(/^\d+$/, 'must be a post id').optional(),
+  postId: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a post id').optional(),
 });
 
 const CHANGES = ['lock', 'unlock', 'pin', 'unpin', 'feature', 'unfeature'] as const;
@@ -154,8 +154,7 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
   };
 
   router.get('/t/:id/edit', async (req, res) => {
-    requireMember(req);
-    res.send(editPage(pageContext(req), await getPost(db, req.params.id)));
+    res.send(editPage(pageContext(req), await moderation.postForEdit(db, rules, requireMember(req), req.params.id)));
   });
 
   router.post('/t/:id/edit', async (req: Request<{ id: string }>, res: Response) => {

@@ -31,7 +31,8 @@ type LockedPost = NonNullable<Awaited<ReturnType<typeof repo.lockPost>>>;
 async function loadForChange(tx: Db, member: Member | null, postId: string) {
   const post = /^[1-9][0-9]{0,17}$/.test(postId) ? await repo.lockPost(tx, postId) : undefined;
   if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
-  const [actor, thread] = await Promise.all([actorOn(tx, member, post.board_id), posts.findThreadState(tx, post.thread_id)]);
+  // The thread row is locked too: a lock committed meanwhile cannot be missed by an author's edit.
+  const [actor, thread] = await Promise.all([actorOn(tx, member, post.board_id), repo.lockThread(tx, post.thread_id)]);
   if (!thread) throw notFound('PostNotFound', `Post ${postId} belongs to no thread.`);
   const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: thread.locked };
   return { post, actor, facts };
@@ -75,6 +76,15 @@ export async function editPost(
     await recordEvent(tx, post, 'post:edit');
     await log(tx, actor, 'edit', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     if (actor.role !== 'member') await repo.resolveReports(tx, post.id, actor.member.id, 'edited');
+  });
+  return getPost(db, postId);
+}
+
+/** The post as its edit form shows it, for someone who may edit it (else the refusal). */
+export async function postForEdit(db: Kysely<Database>, rules: Rules, member: Member | null, postId: string): Promise<Post> {
+  await db.transaction().execute(async (tx) => {
+    const { actor, facts } = await loadForChange(tx, member, postId);
+    authorize(actor, 'edit', facts, rules);
   });
   return getPost(db, postId);
 }
@@ -163,7 +173,14 @@ export async function banMember(
     const expiresAt = new Date(Date.now() + input.days * 86400_000);
     const ban = await repo.insertBan(tx, { boardId: board?.id ?? null, userId: target.id, bannedBy: actor.member.id, reason, expiresAt });
     await log(tx, actor, board ? 'ban' : 'site-ban', { boardId: board?.id ?? null, targetUserId: target.id, reason, postId: input.postId });
-    if (input.postId) await repo.resolveReports(tx, input.postId, actor.member.id, 'banned');
+    if (input.postId) {
+      // Only a post of this board, by the member banned, can have its reports closed this way.
+      const reported = /^[1-9][0-9]{0,17}$/.test(input.postId) ? await posts.findPost(tx, input.postId) : undefined;
+      if (!reported || reported.board_id !== (board?.id ?? reported.board_id) || reported.author_id !== target.id) {
+        throw new AppError(400, 'ValidationFailed', 'postId: a post by this member on this board.');
+      }
+      await repo.resolveReports(tx, input.postId, actor.member.id, 'banned');
+    }
     return { id: ban.id, boardId: ban.board_id, reason, expiresAt: ban.expires_at, username: target.name };
   });
 }

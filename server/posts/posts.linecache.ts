@@ -33,6 +33,9 @@ export function putLines(key: string, lines: RenderedLines): void {
   // JavaScript strings take two bytes a character.
   const size = lines.html.html.length * 2;
   if (size > MAX_BYTES / 4) return;
+  const old = entries.get(key);
+  if (old) bytes -= old.html.html.length * 2; // two requests rendered the same version at once
+  entries.delete(key);
   entries.set(key, lines);
   bytes += size;
   for (const [k, v] of entries) {

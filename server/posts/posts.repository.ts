@@ -228,8 +228,9 @@ export function findBodies(db: Db, afterId: string, limit: number) {
   return db.selectFrom('posts').select(['id', 'body']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
 }
 
-export function updateBody(db: Db, id: string, body: string, bytes: number) {
-  return db.updateTable('posts').set({ body, bytes }).where('id', '=', id).execute();
+/** Replaces a body only if it is still `previous` (an edit committed meanwhile wins). */
+export async function updateBodyIfUnchanged(db: Db, id: string, previous: string, body: string, bytes: number): Promise<{ thread_id: string; board_id: string } | undefined> {
+  return db.updateTable('posts').set({ body, bytes }).where('id', '=', id).where('body', '=', previous).returning(['thread_id', 'board_id']).executeTakeFirst();
 }
 
 export async function countPosts(db: Db): Promise<number> {

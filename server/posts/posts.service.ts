@@ -217,31 +217,38 @@ export interface TreeOptions {
  * the viewer as an actor on that board. Deleted posts are tombstones unless the viewer moderates.
  */
 export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null, options: TreeOptions = {}) {
-  const row = await findPostRow(db, id);
-  const [state, root, board, actor] = await Promise.all([
-    repo.findThreadState(db, row.thread_id),
-    row.parent_id === null ? Promise.resolve(row) : repo.findPost(db, row.thread_id),
-    db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
-    actorOn(db, viewer, row.board_id),
-  ]);
-  const thread = toThreadState(state ?? missingThread(row.thread_id));
-  const seesDeleted = allowed(actor, 'seeDeleted', null);
-  const skip = options.skipReplies?.(thread.seq, seesDeleted) ?? false;
-  const subtree = skip ? [] : await repo.findSubtree(db, row.thread_id, row.path, options.bodies ?? true);
-  const visible = seesDeleted ? (p: Post) => p : tombstone;
-  const replies = toPostsWithCounts(subtree).map(visible);
-  const post = visible(toPost(row, replies.length));
-  return {
-    post,
-    replies,
-    /** False when skipReplies said the caller has them: `replies` is then empty. */
-    repliesRead: !skip,
-    seesDeleted,
-    thread,
-    root: visible(root ? toPost(root) : post),
-    board: board as Board,
-    actor,
-  };
+  // One snapshot for every read: the post, its thread's seq and the follow-ups agree, so a page's
+  // seq never claims a change the page does not show (live updates start from it).
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => {
+      const row = await findPostRow(tx, id);
+      const [state, root, board, actor] = await Promise.all([
+        repo.findThreadState(tx, row.thread_id),
+        row.parent_id === null ? Promise.resolve(row) : repo.findPost(tx, row.thread_id),
+        tx.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
+        actorOn(tx, viewer, row.board_id),
+      ]);
+      const thread = toThreadState(state ?? missingThread(row.thread_id));
+      const seesDeleted = allowed(actor, 'seeDeleted', null);
+      const skip = options.skipReplies?.(thread.seq, seesDeleted) ?? false;
+      const subtree = skip ? [] : await repo.findSubtree(tx, row.thread_id, row.path, options.bodies ?? true);
+      const visible = seesDeleted ? (p: Post) => p : tombstone;
+      const replies = toPostsWithCounts(subtree).map(visible);
+      const post = visible(toPost(row, replies.length));
+      return {
+        post,
+        replies,
+        /** False when skipReplies said the caller has them: `replies` is then empty. */
+        repliesRead: !skip,
+        seesDeleted,
+        thread,
+        root: visible(root ? toPost(root) : post),
+        board: board as Board,
+        actor,
+      };
+    });
 }
 
 export type PostTree = Awaited<ReturnType<typeof getPostTree>>;
@@ -322,10 +329,17 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
     if (batch.length === 0) break;
     for (const row of batch) {
       const clean = sanitizeBody(row.body);
-      if (clean !== row.body) {
-        await repo.updateBody(db, row.id, clean, utf8Bytes(clean));
-        changed++;
-      }
+      if (clean === row.body) continue;
+      // The change is an edit for live readers and caches: a thread event, in the same transaction.
+      const done = await db.transaction().execute(async (tx) => {
+        const updated = await repo.updateBodyIfUnchanged(tx, row.id, row.body, clean, utf8Bytes(clean));
+        if (!updated) return false;
+        const seq = await repo.nextSeq(tx, updated.thread_id);
+        await repo.insertEvent(tx, { threadId: updated.thread_id, seq, kind: 'post:edit', postId: row.id });
+        await announceInTransaction(tx, { threadId: updated.thread_id, boardId: updated.board_id, seq });
+        return true;
+      });
+      if (done) changed++;
     }
     done += batch.length;
     after = batch[batch.length - 1]!.id;

@@ -93,12 +93,14 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   async function deliver(threadId: string, boardId: string | undefined, announcedSeq: number): Promise<void> {
     const threadVariants = variantsWithRoom(`t:${threadId}`);
     const boardVariants = boardId ? variantsWithRoom(`b:${boardId}`) : [];
-    if (threadVariants.length === 0 && boardVariants.length === 0) {
+    if (threadVariants.length === 0) {
+      // Nobody here reads the thread: forget where it was (a later reader starts afresh) and
+      // tell board readers about the announced event alone.
       delivered.delete(threadId);
-      return;
+      if (boardVariants.length === 0) return;
     }
-    const from = delivered.get(threadId) ?? announcedSeq - 1;
-    const events = await loadEvents(db, threadId, from);
+    const from = threadVariants.length ? (delivered.get(threadId) ?? announcedSeq - 1) : announcedSeq - 1;
+    const events = await loadEvents(db, threadId, from, threadVariants.length ? undefined : announcedSeq);
     for (const e of events) {
       for (const v of threadVariants) emitTo(io.to(`t:${threadId}:${v}`), render(threadId, e, v));
       if (e.kind === 'post:new' && boardId && boardVariants.length) {
@@ -216,7 +218,9 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
           return reply({ error: { code: 'PostNotFound', message: `There is no thread ${threadId}.` } });
         }
         const seq = Number(state.seq);
-        if (!delivered.has(threadId)) delivered.set(threadId, seq);
+        // A first reader here: live delivery starts at the thread's current seq. (With readers
+        // already here, the marker is theirs and is up to date.)
+        if (!delivered.has(threadId) || localReaders(threadId) <= 1) delivered.set(threadId, Math.max(seq, delivered.get(threadId) ?? 0));
         if (since !== undefined && since < seq) for (const e of await eventsSince(threadId, since, v)) emitTo(socket, e);
         publishReaders(threadId);
         reply({ seq, readers: totalReaders(threadId) });

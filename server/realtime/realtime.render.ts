@@ -22,9 +22,16 @@ export interface LoadedEvent {
   state: ThreadStateEvent | null;
 }
 
-/** A thread's events after `since`, in seq order, with their posts or thread state. */
-export async function loadEvents(db: Kysely<Database>, threadId: string, since: number): Promise<LoadedEvent[]> {
-  const rows = await posts.findEventsSince(db, threadId, since);
+/** A thread's events after `since` (up to `until`), in seq order, with their posts or thread state. */
+export async function loadEvents(db: Kysely<Database>, threadId: string, since: number, until?: number): Promise<LoadedEvent[]> {
+  // In pages of 1,000 until caught up: a reader far behind gets everything, not the first page.
+  const rows: Awaited<ReturnType<typeof posts.findEventsSince>> = [];
+  for (let after = since; ; ) {
+    const page = await posts.findEventsSince(db, threadId, after);
+    rows.push(...page.filter((r) => until === undefined || Number(r.seq) <= until));
+    if (page.length < 1000 || (until !== undefined && Number(page.at(-1)!.seq) >= until)) break;
+    after = Number(page.at(-1)!.seq);
+  }
   const out: LoadedEvent[] = [];
   for (const r of rows) {
     const seq = Number(r.seq);

@@ -16,7 +16,9 @@ export interface Convertible {
   body: string;
 }
 
-const key = (part: 't' | 'b', p: Convertible, reader: Variant) => `${part}:${p.id}:${p.revision}:${reader}`;
+// Bodies are keyed by their size too: `gentie posts:resanitize` changes a body without an edit.
+const key = (part: 't' | 'b', p: Convertible, reader: Variant) =>
+  part === 't' ? `t:${p.id}:${p.revision}:${reader}` : `b:${p.id}:${p.revision}:${Buffer.byteLength(p.body)}:${reader}`;
 
 function remember(k: string, value: string): string {
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);

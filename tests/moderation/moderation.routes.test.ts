@@ -165,6 +165,29 @@ describe('deleting', () => {
   });
 });
 
+describe('review fixes', () => {
+  it('does not show a deleted post in the edit form to members', async () => {
+    const post = await newThread('秘密', '<p>刪掉的內容</p>');
+    await author.request('DELETE', `/api/posts/${post.id}`);
+    const res = await reader.get(`/t/${post.id}/edit`);
+    expect(res.status).toBe(409);
+    expect(res.text).not.toContain('刪掉的內容');
+    const other = await newThread('別人的');
+    expect((await reader.get(`/t/${other.id}/edit`)).status).toBe(403);
+  });
+
+  it('refuses to close reports of another board through a ban', async () => {
+    const elsewhere = await createTestBoard(app.db);
+    const post = (await author.post(`/api/boards/${elsewhere.slug}/threads`, { title: '別版' })).json.post;
+    await reader.post(`/api/posts/${post.id}/report`, { reason: 'x' });
+    const res = await mod.post(`/api/boards/${board.slug}/bans`, { username: 'lionhill', days: 1, reason: 'x', postId: post.id });
+    expect(res.status).toBe(400);
+    const open = await app.db.selectFrom('reports').select('id').where('post_id', '=', post.id).where('resolved_at', 'is', null).execute();
+    expect(open).toHaveLength(1);
+    expect((await mod.post(`/api/boards/${board.slug}/bans`, { username: 'lionhill', days: 1, reason: 'x', postId: '9'.repeat(25) })).status).toBe(400);
+  });
+});
+
 describe('threads: lock, pin, feature', () => {
   it('a locked thread says so on the page and in the API, and refuses replies', async () => {
     const root = await newThread();

@@ -118,6 +118,23 @@ describe('live threads', () => {
     expect(await r.socket.emitWithAck('thread:join', { threadId: '1', variant: 'zh-xx' })).toMatchObject({ error: { code: 'ValidationFailed' } });
   });
 
+  it('gives a board reader each new follow-up once, after the thread’s own readers left', async () => {
+    const root = await thread('舊帖');
+    const passer = reader();
+    await passer.join(root);
+    await replyTo(root, 'while read');
+    await passer.waitFor(1);
+    passer.close();
+    await sleep(200);
+    const watcher = reader();
+    await watcher.connected();
+    await watcher.socket.emitWithAck('board:join', { slug: board.slug });
+    await replyTo(root, 'one');
+    await replyTo(root, 'two');
+    await sleep(500);
+    expect(watcher.events.map((e) => e.post!.title)).toEqual(['one', 'two']);
+  });
+
   it('tells a board’s readers about new threads and new follow-ups', async () => {
     const r = reader();
     await r.connected();
