@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { getBoard } from '../boards/boards.service';
 import type { Database } from '../db/database';
+import { isId } from '../db/ids';
 import { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { localPath } from '../http/paths';
@@ -35,7 +36,7 @@ const banInput = z.object({
   days: z.coerce.number({ error: 'must be a number of days' }).int('must be whole days'),
   reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long'),
   /** The reported post this ban answers (closes its reports). */
-  postId: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a post id').optional(),
+  postId: z.string().refine(isId, 'must be a post id').optional(),
 });
 
 const CHANGES = ['lock', 'unlock', 'pin', 'unpin', 'feature', 'unfeature'] as const;

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, Db } from '../db/database';
+import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
 import * as members from '../members/members.repository';
 import type { Member } from '../members/members.service';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
-import { type Post, getPost, preparePost } from '../posts/posts.service';
+import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, actorOn, authorize, boardRole } from './moderation.policy';
 import { announceInTransaction } from '../realtime/realtime.publish';
 import * as repo from './moderation.repository';
@@ -29,7 +30,7 @@ type LockedPost = NonNullable<Awaited<ReturnType<typeof repo.lockPost>>>;
 
 /** Locks the post (and its thread's event counter) and returns it with the actor on its board. */
 async function loadForChange(tx: Db, member: Member | null, postId: string) {
-  const post = /^[1-9][0-9]{0,17}$/.test(postId) ? await repo.lockPost(tx, postId) : undefined;
+  const post = isId(postId) ? await repo.lockPost(tx, postId) : undefined;
   if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
   // The thread row is locked too: a lock committed meanwhile cannot be missed by an author's edit.
   const [actor, thread] = await Promise.all([actorOn(tx, member, post.board_id), repo.lockThread(tx, post.thread_id)]);
@@ -175,7 +176,7 @@ export async function banMember(
     await log(tx, actor, board ? 'ban' : 'site-ban', { boardId: board?.id ?? null, targetUserId: target.id, reason, postId: input.postId });
     if (input.postId) {
       // Only a post of this board, by the member banned, can have its reports closed this way.
-      const reported = /^[1-9][0-9]{0,17}$/.test(input.postId) ? await posts.findPost(tx, input.postId) : undefined;
+      const reported = isId(input.postId) ? await posts.findPost(tx, input.postId) : undefined;
       if (!reported || reported.board_id !== (board?.id ?? reported.board_id) || reported.author_id !== target.id) {
         throw new AppError(400, 'ValidationFailed', 'postId: a post by this member on this board.');
       }
@@ -188,7 +189,7 @@ export async function banMember(
 /** Ends a ban early. */
 export async function liftBan(db: Kysely<Database>, member: Member | null, banId: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    const ban = /^[1-9][0-9]{0,17}$/.test(banId) ? await repo.findBan(tx, banId) : undefined;
+    const ban = isId(banId) ? await repo.findBan(tx, banId) : undefined;
     if (!ban || ban.lifted_at) throw notFound('BanNotFound', `There is no ban ${banId} in force.`);
     const actor = await actorOnBoardOrSite(tx, member, ban.board_id);
     authorize(actor, ban.board_id ? 'ban' : 'siteBan', null);
@@ -209,8 +210,7 @@ export async function reportPost(db: Kysely<Database>, member: Member | null, po
   const reason = cleanReason(input.reason);
   if (!reason) throw new AppError(400, 'ValidationFailed', 'reason: tell the moderators what is wrong with the post.');
   return db.transaction().execute(async (tx) => {
-    const post = /^[1-9][0-9]{0,17}$/.test(postId) ? await posts.findPost(tx, postId) : undefined;
-    if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
+    const post = await findPostRow(tx, postId);
     const actor = await actorOn(tx, member, post.board_id);
     authorize(actor, 'report', null);
     const report = await repo.insertReport(tx, { postId: post.id, boardId: post.board_id, reporterId: actor.member.id, reason });
@@ -245,8 +245,7 @@ export async function reportQueue(db: Kysely<Database>, member: Member | null, s
 /** Closes a post's open reports without acting on the post. */
 export async function dismissReports(db: Kysely<Database>, member: Member | null, postId: string, input: { reason?: string }): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    const post = /^[1-9][0-9]{0,17}$/.test(postId) ? await posts.findPost(tx, postId) : undefined;
-    if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
+    const post = await findPostRow(tx, postId);
     const actor = await actorOn(tx, member, post.board_id);
     authorize(actor, 'moderate', null);
     const reason = cleanReason(input.reason);

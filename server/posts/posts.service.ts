@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { getBoard, type Board } from '../boards/boards.service';
 import type { Database, SiteRole } from '../db/database';
+import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
 import type { Member } from '../members/members.service';
 import { findMember } from '../members/members.service';
@@ -164,7 +165,7 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
 export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput): Promise<Post> {
   const content = preparePost(input);
   const id = await db.transaction().execute(async (tx) => {
-    const parent = ID.test(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
+    const parent = isId(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
     if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`);
     authorize(await actorOn(tx, member, parent.board_id), 'post', null);
     if (parent.deleted_at) throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.');
@@ -188,10 +189,9 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
   return getPost(db, id);
 }
 
-const ID = /^[1-9][0-9]{0,17}$/;
-
-async function findPostRow(db: Parameters<typeof repo.findPost>[0], id: string): Promise<repo.PostRow> {
-  const row = ID.test(id) ? await repo.findPost(db, id) : undefined;
+/** The post with this id (deleted ones included), or a 404. */
+export async function findPostRow(db: Parameters<typeof repo.findPost>[0], id: string): Promise<repo.PostRow> {
+  const row = isId(id) ? await repo.findPost(db, id) : undefined;
   if (!row) throw notFound('PostNotFound', `There is no post ${id}.`);
   return row;
 }
@@ -240,9 +240,6 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
       return {
         post,
         replies,
-        /** False when skipReplies said the caller has them: `replies` is then empty. */
-        repliesRead: !skip,
-        seesDeleted,
         thread,
         root: visible(root ? toPost(root) : post),
         board: board as Board,

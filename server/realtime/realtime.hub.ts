@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { Server, type Socket } from 'socket.io';
 import type { Database } from '../db/database';
+import { isId } from '../db/ids';
 import { isDatabaseUnavailable } from '../errors';
 import type { Assets } from '../http/assets';
 import type { Logger } from '../log';
@@ -26,8 +27,6 @@ type GentieSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 export interface Realtime {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
-  /** Events of a thread after `since`, rendered for a variant (the HTTP catch-up uses it too). */
-  eventsSince(threadId: string, since: number, variant: V): Promise<(PostEvent | ThreadStateEvent)[]>;
   close(): Promise<void>;
 }
 
@@ -40,7 +39,6 @@ export interface RealtimeDeps {
   log: Logger;
 }
 
-const ID = /^[1-9][0-9]{0,17}$/;
 const variantOf = (v: unknown): V | undefined =>
   v === undefined || v === 'original' ? 'original' : (VARIANTS as readonly unknown[]).includes(v) ? (v as Variant) : undefined;
 
@@ -204,7 +202,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
       const threadId = String(req?.threadId ?? '');
       const v = variantOf(req?.variant);
       const since = req?.since;
-      if (!ID.test(threadId) || !v || (since !== undefined && (!Number.isInteger(since) || since < 0))) {
+      if (!isId(threadId) || !v || (since !== undefined && (!Number.isInteger(since) || since < 0))) {
         return reply({ error: { code: 'ValidationFailed', message: 'thread:join takes {threadId, variant?, since?}.' } });
       }
       try {
@@ -257,7 +255,6 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
 
   return {
     io,
-    eventsSince,
     async close() {
       clearInterval(heartbeat);
       for (const t of publishTimers.values()) clearTimeout(t);

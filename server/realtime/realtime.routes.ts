@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database';
+import { isId } from '../db/ids';
 import { notFound } from '../errors';
 import type { Assets } from '../http/assets';
 import { parseInput } from '../http/validate';
@@ -22,7 +23,7 @@ export function realtimeRouter(db: Kysely<Database>, assets: Assets, timeZone: s
   const render = renderer(assets, timeZone);
   router.get('/api/threads/:id/events', async (req, res) => {
     const { since, variant } = parseInput(eventsQuery, req.query);
-    const state = /^[1-9][0-9]{0,17}$/.test(req.params.id) ? await posts.findThreadState(db, req.params.id) : undefined;
+    const state = isId(req.params.id) ? await posts.findThreadState(db, req.params.id) : undefined;
     if (!state) throw notFound('PostNotFound', `There is no thread ${req.params.id}.`);
     const events = await renderedEventsSince(db, render, req.params.id, since, variant);
     res.json({ threadId: req.params.id, seq: Number(state.seq), events });
