@@ -44,7 +44,9 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
   // ETag costs more than it saves. Static files keep theirs.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // Only the proxies the operator named may say who the client is (X-Forwarded-For) and whether
+  // the request came over TLS; with none named, the TCP peer is the client.
+  app.set('trust proxy', config.trustProxy ?? false);
 
   const rules = { editWindowMinutes: config.editWindowMinutes };
   const base = defaultPageContext(assets, config.displayTimeZone, rules);
@@ -96,6 +98,8 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+
+  if (!config.trustProxy) app.use(warnOnceAboutForwardedHeaders(log));
 
   app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
 
@@ -157,6 +161,23 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   });
 
   return app;
+}
+
+/**
+ * X-Forwarded-* headers without TRUST_PROXY are ignored (anyone could send them); when they do
+ * arrive, a proxy is probably in front and the operator should say so. Logged once per process.
+ */
+function warnOnceAboutForwardedHeaders(log: Logger) {
+  let warned = false;
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!warned && (req.headers['x-forwarded-for'] !== undefined || req.headers['x-forwarded-proto'] !== undefined)) {
+      warned = true;
+      log.warn(
+        'a request arrived with X-Forwarded-For/-Proto but TRUST_PROXY is unset, so the header is ignored and every client behind the proxy shares its address: set TRUST_PROXY to the proxy address (e.g. loopback)',
+      );
+    }
+    next();
+  };
 }
 
 /** Maps anything thrown to the answer the client gets. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,6 +19,22 @@ export interface Config {
   readonly displayTimeZone: string;
   /** Minutes after posting during which authors may edit their posts; undefined = no limit. */
   readonly editWindowMinutes: number | undefined;
+  /**
+   * The site's own origin as readers reach it (`https://bbs.example.org`), without a path; socket
+   * handshakes and state-changing requests from any other origin are refused. Undefined = the
+   * request's own host and scheme (as far as `trustProxy` lets forwarded headers say).
+   */
+  readonly publicUrl: URL | undefined;
+  /**
+   * Which proxies' `X-Forwarded-*` headers are believed: an express `trust proxy` value (a list of
+   * addresses/CIDRs, or `loopback`). Undefined = none: the client is the TCP peer.
+   */
+  readonly trustProxy: string[] | undefined;
+  /**
+   * Every rate limit is multiplied by this (1 = the documented limits). Tests and the bench raise
+   * it instead of exempting an address: balancers sit on loopback, so no address is exempt.
+   */
+  readonly rateLimitMultiplier: number;
 }
 
 /** Raised for a bad environment variable; main prints its message as one line and exits. */
@@ -31,6 +48,22 @@ const isTimeZone = (value: string): boolean => {
     return false;
   }
 };
+
+const isOrigin = (value: string): boolean => {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username;
+  } catch {
+    return false;
+  }
+};
+
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isTrustList = (value: string): boolean =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .every((s) => TRUST_NAMES.has(s) || /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(s) && (isIP(s.split('/')[0]!) !== 0));
 
 const schema = z.object({
   PORT: z
@@ -47,6 +80,20 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   EDIT_WINDOW_MINUTES: z.string().regex(/^\d+$/, 'must be a whole number of minutes (unset: no limit)').transform(Number).optional(),
+  PUBLIC_URL: z
+    .string()
+    .refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)')
+    .optional(),
+  TRUST_PROXY: z
+    .string()
+    .refine(isTrustList, 'must be `loopback` or a comma list of IP addresses/CIDRs (unset: trust no proxy)')
+    .optional(),
+  RATE_LIMIT_MULTIPLIER: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a positive number (1 = the documented limits)')
+    .transform(Number)
+    .refine((n) => n > 0, 'must be a positive number (1 = the documented limits)')
+    .default(1),
   TZ_DISPLAY: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC').default('Asia/Shanghai'),
 });
 
@@ -73,5 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     displayTimeZone: v.TZ_DISPLAY,
     editWindowMinutes: v.EDIT_WINDOW_MINUTES,
+    publicUrl: v.PUBLIC_URL ? new URL(new URL(v.PUBLIC_URL).origin) : undefined,
+    trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
+    rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,
   });
 }
