@@ -27,7 +27,7 @@ interface StateEvent {
   kind: string;
   locked: boolean;
 }
-type Ack = { seq: number; readers: number } | { error: { code: string; message: string } };
+type Ack = { seq: number; readers: number; more?: boolean } | { error: { code: string; message: string } };
 
 function connect(): Socket {
   // WebSocket only: a reader stays on one connection, so several app processes behind a load
@@ -110,7 +110,11 @@ export function followThread(section: HTMLElement): void {
     syncing = true;
     socket.emit('thread:join', { threadId, variant, since }, (ack: Ack) => {
       syncing = false;
-      if ('seq' in ack) showReaders(ack.readers);
+      if ('seq' in ack) {
+        showReaders(ack.readers);
+        // Catch-up comes a page at a time: far behind, ask for the next page at once.
+        if (ack.more) join(seq.last);
+      }
       // The database may be restarting: try again shortly, from the last seq applied.
       else setTimeout(() => join(seq.last), 3000);
     });

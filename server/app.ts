@@ -11,6 +11,7 @@ import type { Database } from './db/database';
 import { VARIANTS } from './text/convert';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { type Assets, loadAssets } from './http/assets';
+import { siteOrigin } from './http/origin';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant, sessionMiddleware } from './http/context';
 import type { Logger } from './log';
@@ -113,7 +114,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   });
 
   app.use(resolveVariant);
-  app.use(refuseCrossSite);
+  app.use(refuseCrossSite(siteOrigin(config)));
 
   // The script switch: remember the choice for a year, then show the page asked for in it.
   app.get('/variant', (req, res) => {

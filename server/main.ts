@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { createApp } from './app';
 import { loadAssets } from './http/assets';
+import { siteOrigin } from './http/origin';
 import { attachRealtime } from './realtime/realtime.hub';
 import { warmUpConversion } from './text/convert';
 import { ConfigError, type Config, loadConfig } from './config';
@@ -26,7 +27,7 @@ async function main(config: Config): Promise<void> {
   const assets = loadAssets();
   const app = createApp({ config, db: storage.db, log, assets });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log });
+  const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config) });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { type Member, memberForToken } from '../members/members.service';
 import { VARIANTS, type Variant } from '../text/convert';
+import { type SiteOrigin, fromOwnSite } from './origin';
 
 export const SESSION_COOKIE = 'gentie_session';
 
@@ -120,23 +121,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Refuses state-changing requests that a browser says come from another site: Sec-Fetch-Site
- * when the browser sends it, otherwise the Origin header against our own host.
+ * when the browser sends it, otherwise the Origin header against the site's own origin (scheme,
+ * host and port: `https://host` is another origin than `http://host`).
  */
-export function refuseCrossSite(req: Request, _res: Response, next: NextFunction): void {
-  if (SAFE_METHODS.has(req.method)) return next();
-  const site = req.headers['sec-fetch-site'];
-  if (site !== undefined) {
-    if (site === 'same-origin' || site === 'none') return next();
-    return next(new AppError(403, 'CrossSiteRequest', 'Requests from other sites are refused.'));
-  }
-  const origin = req.headers.origin;
-  if (origin === undefined) return next();
-  let host: string | undefined;
-  try {
-    host = origin === 'null' ? undefined : new URL(origin).host;
-  } catch {
-    host = undefined;
-  }
-  if (host !== undefined && host === req.headers.host) return next();
-  next(new AppError(403, 'CrossSiteRequest', 'Requests from other sites are refused.'));
+export function refuseCrossSite(site: SiteOrigin) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const fetchSite = req.headers['sec-fetch-site'];
+    const ok = fetchSite !== undefined ? fetchSite === 'same-origin' || fetchSite === 'none' : fromOwnSite(req, site);
+    next(ok ? undefined : new AppError(403, 'CrossSiteRequest', 'Requests from other sites are refused.'));
+  };
 }

@@ -239,13 +239,19 @@ export async function countPosts(db: Db): Promise<number> {
 }
 
 /** A thread's events after `since`, in order (at most `limit`). */
-export function findEventsSince(db: Db, threadId: string, since: number, limit = 1000) {
-  return db
-    .selectFrom('thread_events')
-    .select(['seq', 'kind', 'post_id'])
-    .where('thread_id', '=', threadId)
-    .where('seq', '>', String(since))
-    .orderBy('seq')
+/**
+ * Up to `limit` events of a thread after `since`, in seq order, each with its post as it is now
+ * and the thread's state: a whole catch-up page in one query (events by their primary key, posts
+ * by theirs).
+ */
+export function findEventsSince(db: Db, threadId: string, since: number, limit: number) {
+  return withAuthor(db.selectFrom('posts'))
+    .innerJoin('thread_events as event', 'event.post_id', 'posts.id')
+    .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
+    .select(['event.seq', 'event.kind', 'threads.locked', 'threads.pinned', 'threads.featured'])
+    .where('event.thread_id', '=', threadId)
+    .where('event.seq', '>', String(since))
+    .orderBy('event.seq')
     .limit(limit)
     .execute();
 }

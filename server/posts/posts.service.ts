@@ -61,7 +61,8 @@ export interface PostInput {
 /** Largest stored body, in UTF-8 bytes. A longer one is refused, never cut. */
 export const BODY_MAX_BYTES = 100_000;
 
-function toPost(row: repo.PostRow, replyCount = 0): Post {
+/** A post row as the rest of the application sees it. */
+export function toPost(row: repo.PostRow, replyCount = 0): Post {
   return {
     id: row.id,
     boardId: row.board_id,

@@ -3,17 +3,25 @@ import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
 import type { Database } from '../db/database';
-import { isId } from '../db/ids';
-import { isDatabaseUnavailable } from '../errors';
+import { AppError, isDatabaseUnavailable } from '../errors';
+import { type SiteOrigin, fromOwnSite } from '../http/origin';
 import type { Assets } from '../http/assets';
 import type { Logger } from '../log';
 import * as posts from '../posts/posts.repository';
-import { VARIANTS, type Variant } from '../text/convert';
+import { VARIANTS } from '../text/convert';
 import { type V, loadEvents, renderedEventsSince, renderer } from './realtime.render';
 import { listen, type Listener } from './realtime.listener';
 import { EVENTS_CHANNEL, READERS_CHANNEL, parseAnnouncement } from './realtime.publish';
-import type { ClientToServerEvents, JoinRequest, PostEvent, ServerToClientEvents, ThreadStateEvent } from './realtime.events';
+import {
+  CLIENT_EVENT_SCHEMAS,
+  type ClientToServerEvents,
+  type PostEvent,
+  type ServerToClientEvents,
+  type SocketError,
+  type ThreadStateEvent,
+} from './realtime.events';
 
 /**
  * Live threads. Readers join a thread in a variant (room `t:<id>:<variant>`); every process LISTENs
@@ -37,10 +45,9 @@ export interface RealtimeDeps {
   timeZone: string;
   assets: Assets;
   log: Logger;
+  /** The site's own origin: handshakes from any other Origin are refused. */
+  site: SiteOrigin;
 }
-
-const variantOf = (v: unknown): V | undefined =>
-  v === undefined || v === 'original' ? 'original' : (VARIANTS as readonly unknown[]).includes(v) ? (v as Variant) : undefined;
 
 const EVENT_NAME: Record<string, 'post:new' | 'post:edit' | 'post:delete'> = {
   'post:new': 'post:new',
@@ -54,8 +61,10 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
     serveClient: false,
     maxHttpBufferSize: 10_000,
-    // Writes go over HTTP; sockets only push. No cross-origin clients.
+    // Writes go over HTTP; sockets only push. No cross-origin clients: a page on another site
+    // could otherwise open a socket in a visitor's browser and read what is pushed to them.
     cors: undefined,
+    allowRequest: (req, callback) => callback(fromOwnSite(req, deps.site) ? null : 'cross-origin socket refused', fromOwnSite(req, deps.site)),
   });
   const processId = randomUUID();
   const rooms = () => io.sockets.adapter.rooms;
@@ -97,16 +106,21 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
       delivered.delete(threadId);
       if (boardVariants.length === 0) return;
     }
-    const from = threadVariants.length ? (delivered.get(threadId) ?? announcedSeq - 1) : announcedSeq - 1;
-    const events = await loadEvents(db, threadId, from, threadVariants.length ? undefined : announcedSeq);
-    for (const e of events) {
-      for (const v of threadVariants) emitTo(io.to(`t:${threadId}:${v}`), render(threadId, e, v));
-      if (e.kind === 'post:new' && boardId && boardVariants.length) {
-        const slug = boardSlugs.get(boardId) ?? (await db.selectFrom('boards').select('slug').where('id', '=', boardId).executeTakeFirst())?.slug ?? '';
-        boardSlugs.set(boardId, slug);
-        for (const v of boardVariants) io.to(`b:${boardId}:${v}`).emit('board:activity', { ...(render(threadId, e, v) as PostEvent), boardSlug: slug });
+    const until = threadVariants.length ? undefined : announcedSeq;
+    let after = threadVariants.length ? (delivered.get(threadId) ?? announcedSeq - 1) : announcedSeq - 1;
+    for (let more = true; more; ) {
+      const page = await loadEvents(db, threadId, after, { until });
+      for (const e of page.events) {
+        for (const v of threadVariants) emitTo(io.to(`t:${threadId}:${v}`), render(threadId, e, v));
+        if (e.kind === 'post:new' && boardId && boardVariants.length) {
+          const slug = boardSlugs.get(boardId) ?? (await db.selectFrom('boards').select('slug').where('id', '=', boardId).executeTakeFirst())?.slug ?? '';
+          boardSlugs.set(boardId, slug);
+          for (const v of boardVariants) io.to(`b:${boardId}:${v}`).emit('board:activity', { ...(render(threadId, e, v) as PostEvent), boardSlug: slug });
+        }
+        if (threadVariants.length) delivered.set(threadId, e.seq);
+        after = e.seq;
       }
-      if (threadVariants.length) delivered.set(threadId, e.seq);
+      more = page.more && page.events.length > 0;
     }
   }
 
@@ -197,52 +211,45 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const eventsSince = (threadId: string, since: number, v: V) => renderedEventsSince(db, render, threadId, since, v);
 
   io.on('connection', (socket: GentieSocket) => {
-    socket.on('thread:join', async (req: JoinRequest, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
-      const threadId = String(req?.threadId ?? '');
-      const v = variantOf(req?.variant);
-      const since = req?.since;
-      if (!isId(threadId) || !v || (since !== undefined && (!Number.isInteger(since) || since < 0))) {
-        return reply({ error: { code: 'ValidationFailed', message: 'thread:join takes {threadId, variant?, since?}.' } });
-      }
-      try {
-        // Join first, then read: an event committed in between arrives twice at worst (the client
-        // drops the second), never not at all.
-        await socket.join([`t:${threadId}`, `t:${threadId}:${v}`]);
-        const state = await posts.findThreadState(db, threadId);
-        if (!state) {
-          socket.leave(`t:${threadId}`);
-          socket.leave(`t:${threadId}:${v}`);
-          return reply({ error: { code: 'PostNotFound', message: `There is no thread ${threadId}.` } });
-        }
-        const seq = Number(state.seq);
-        // A first reader here: live delivery starts at the thread's current seq. (With readers
-        // already here, the marker is theirs and is up to date.)
-        if (!delivered.has(threadId) || localReaders(threadId) <= 1) delivered.set(threadId, Math.max(seq, delivered.get(threadId) ?? 0));
-        if (since !== undefined && since < seq) for (const e of await eventsSince(threadId, since, v)) emitTo(socket, e);
-        publishReaders(threadId);
-        reply({ seq, readers: totalReaders(threadId) });
-      } catch (err) {
-        const unavailable = isDatabaseUnavailable(err);
-        if (!unavailable) log.error({ err }, 'realtime: join failed');
-        reply({ error: { code: unavailable ? 'DatabaseUnavailable' : 'Internal', message: unavailable ? 'The database is restarting; try again in a moment.' : 'Could not join.' } });
-      }
-    });
+    const on = handlerFor(socket, log);
 
-    socket.on('thread:leave', (req) => {
-      const threadId = String(req?.threadId ?? '');
-      for (const room of socket.rooms) if (room === `t:${threadId}` || room.startsWith(`t:${threadId}:`)) socket.leave(room);
+    on('thread:join', async ({ threadId, variant, since }) => {
+      const v: V = variant ?? 'original';
+      // Join first, then read: an event committed in between arrives twice at worst (the client
+      // drops the second), never not at all.
+      await socket.join([`t:${threadId}`, `t:${threadId}:${v}`]);
+      const state = await posts.findThreadState(db, threadId);
+      if (!state) {
+        await socket.leave(`t:${threadId}`);
+        await socket.leave(`t:${threadId}:${v}`);
+        return refusal('PostNotFound', `There is no thread ${threadId}.`);
+      }
+      const seq = Number(state.seq);
+      // A first reader here: live delivery starts at the thread's current seq. (With readers
+      // already here, the marker is theirs and is up to date.)
+      if (!delivered.has(threadId) || localReaders(threadId) <= 1) delivered.set(threadId, Math.max(seq, delivered.get(threadId) ?? 0));
+      let more = false;
+      if (since !== undefined && since < seq) {
+        const page = await eventsSince(threadId, since, v);
+        for (const e of page.events) emitTo(socket, e);
+        more = page.more;
+      }
       publishReaders(threadId);
+      return { seq, readers: totalReaders(threadId), more };
     });
 
-    socket.on('board:join', async (req, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
-      const v = variantOf(req?.variant);
-      const board = typeof req?.slug === 'string' ? await db.selectFrom('boards').select(['id', 'slug']).where('slug', '=', req.slug).executeTakeFirst().catch(() => undefined) : undefined;
-      if (!board || !v) return reply({ error: { code: 'BoardNotFound', message: 'No such board.' } });
+    on('thread:leave', async ({ threadId }) => {
+      for (const room of [...socket.rooms]) if (room === `t:${threadId}` || room.startsWith(`t:${threadId}:`)) await socket.leave(room);
+      publishReaders(threadId);
+      return { ok: true as const };
+    });
+
+    on('board:join', async ({ slug, variant }) => {
+      const board = await db.selectFrom('boards').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
+      if (!board) return refusal('BoardNotFound', `There is no board ${slug}.`);
       boardSlugs.set(board.id, board.slug);
-      await socket.join(`b:${board.id}:${v}`);
-      reply({ ok: true });
+      await socket.join(`b:${board.id}:${variant ?? 'original'}`);
+      return { ok: true as const };
     });
 
     socket.on('disconnecting', () => {
@@ -261,5 +268,41 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
       await listener.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
+  };
+}
+
+type ClientEvent = keyof typeof CLIENT_EVENT_SCHEMAS;
+type Ack<E extends ClientEvent> = Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0];
+
+const refusal = (code: string, message: string): SocketError => ({ error: { code, message } });
+
+/**
+ * Registers the socket's handlers so that nothing a client sends can hurt the process: each payload
+ * is parsed by its event's schema before the handler sees it, the handler's answer (or refusal) is
+ * the ack, and whatever it throws becomes an error ack, never an exception that escapes. Events
+ * outside the contract are answered with an error too.
+ */
+function handlerFor(socket: GentieSocket, log: Logger) {
+  socket.onAny((event: string, ...args: unknown[]) => {
+    if (Object.hasOwn(CLIENT_EVENT_SCHEMAS, event)) return;
+    const ack = args.at(-1);
+    if (typeof ack === 'function') ack(refusal('UnknownEvent', `${event.slice(0, 40)} is not an event this server takes.`));
+  });
+  return <E extends ClientEvent>(event: E, handler: (input: z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>) => Promise<Ack<E>>) => {
+    (socket as unknown as { on(e: string, fn: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
+      const last = args.at(-1);
+      const ack = typeof last === 'function' ? (last as (a: unknown) => void) : () => undefined;
+      const parsed = CLIENT_EVENT_SCHEMAS[event].safeParse(typeof last === 'function' ? args.slice(0, -1)[0] : args[0]);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return ack(refusal('ValidationFailed', `${event}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`));
+      }
+      handler(parsed.data as z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>).then(ack, (err: unknown) => {
+        if (err instanceof AppError) return ack(refusal(err.code, err.message));
+        if (isDatabaseUnavailable(err)) return ack(refusal('DatabaseUnavailable', 'The database is restarting; try again in a moment.'));
+        log.error({ err, event }, 'realtime: handler failed');
+        ack(refusal('Internal', 'Something went wrong on our side; it has been logged.'));
+      });
+    });
   };
 }

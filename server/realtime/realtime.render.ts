@@ -1,9 +1,10 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { Assets } from '../http/assets';
 import { presentPost } from '../posts/posts.presenter';
 import * as posts from '../posts/posts.repository';
-import { type Post, getPost, tombstone } from '../posts/posts.service';
+import { type Post, toPost, tombstone } from '../posts/posts.service';
 import { PostLine } from '../posts/posts.views';
 import type { Variant } from '../text/convert';
 import { localized } from '../text/localize';
@@ -22,27 +23,32 @@ export interface LoadedEvent {
   state: ThreadStateEvent | null;
 }
 
-/** A thread's events after `since` (up to `until`), in seq order, with their posts or thread state. */
-export async function loadEvents(db: Kysely<Database>, threadId: string, since: number, until?: number): Promise<LoadedEvent[]> {
-  // In pages of 1,000 until caught up: a reader far behind gets everything, not the first page.
-  const rows: Awaited<ReturnType<typeof posts.findEventsSince>> = [];
-  for (let after = since; ; ) {
-    const page = await posts.findEventsSince(db, threadId, after);
-    rows.push(...page.filter((r) => until === undefined || Number(r.seq) <= until));
-    if (page.length < 1000 || (until !== undefined && Number(page.at(-1)!.seq) >= until)) break;
-    after = Number(page.at(-1)!.seq);
-  }
-  const out: LoadedEvent[] = [];
-  for (const r of rows) {
+/** The most events one catch-up answers; a reader further behind asks again from the last seq. */
+export const CATCH_UP_PAGE = 200;
+
+/** One page of a thread's events: those after `since`, at most `limit`, and whether more follow. */
+export interface EventPage {
+  events: LoadedEvent[];
+  more: boolean;
+}
+
+/**
+ * A thread's events after `since` (up to `until`), in seq order, with their posts or the thread's
+ * state: one bounded query per page.
+ */
+export async function loadEvents(db: Kysely<Database>, threadId: string, since: number, options: { until?: number; limit?: number } = {}): Promise<EventPage> {
+  const limit = options.limit ?? CATCH_UP_PAGE;
+  const rows = await posts.findEventsSince(db, threadId, since, limit + 1);
+  const wanted = rows.slice(0, limit).filter((r) => options.until === undefined || Number(r.seq) <= options.until);
+  const events = wanted.map((r): LoadedEvent => {
     const seq = Number(r.seq);
     if (r.kind.startsWith('thread:')) {
-      const s = (await posts.findThreadState(db, threadId))!;
-      out.push({ seq, kind: r.kind, post: null, state: { threadId, seq, kind: r.kind, locked: s.locked, pinned: s.pinned, featured: s.featured } });
-    } else {
-      out.push({ seq, kind: r.kind, post: tombstone(await getPost(db, r.post_id)), state: null });
+      return { seq, kind: r.kind, post: null, state: { threadId, seq, kind: r.kind, locked: r.locked, pinned: r.pinned, featured: r.featured } };
     }
-  }
-  return out;
+    return { seq, kind: r.kind, post: tombstone(toPost(r)), state: null };
+  });
+  const more = rows.length > limit && (options.until === undefined || Number(rows[limit - 1]!.seq) < options.until);
+  return { events, more };
 }
 
 export type Render = (threadId: string, e: LoadedEvent, v: V) => PostEvent | ThreadStateEvent;
@@ -63,7 +69,24 @@ export function renderer(assets: Assets, timeZone: string): Render {
   };
 }
 
-/** The events after `since`, rendered for a variant: what catch-up (socket or HTTP) sends. */
+/**
+ * A page of the events after `since`, rendered for a variant: what catch-up (socket or HTTP)
+ * sends. Rendering converts bodies, which can take a while for long posts in another script: it
+ * yields to the event loop every few milliseconds so other requests are served meanwhile.
+ */
 export async function renderedEventsSince(db: Kysely<Database>, render: Render, threadId: string, since: number, v: V) {
-  return (await loadEvents(db, threadId, since)).map((e) => render(threadId, e, v));
+  const page = await loadEvents(db, threadId, since);
+  const events: Array<PostEvent | ThreadStateEvent> = [];
+  let slice = performance.now();
+  for (const e of page.events) {
+    events.push(render(threadId, e, v));
+    if (performance.now() - slice > YIELD_AFTER_MS) {
+      await setImmediate();
+      slice = performance.now();
+    }
+  }
+  return { events, more: page.more };
 }
+
+/** How long rendering may hold the event loop before it lets other work in. */
+const YIELD_AFTER_MS = 10;

@@ -12,7 +12,7 @@ import { renderedEventsSince, renderer } from './realtime.render';
 
 const eventsQuery = z.object({
   /** The last seq the client has; events after it come back in order. */
-  since: z.coerce.number({ error: 'must be a seq number' }).int().min(0),
+  since: z.coerce.number({ error: 'must be a seq number' }).int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** The variant to render the posts in; absent = as written. */
   variant: z.enum(['original', ...VARIANTS], { error: `must be original or one of ${VARIANTS.join(', ')}` }).default('original'),
 });
@@ -25,8 +25,9 @@ export function realtimeRouter(db: Kysely<Database>, assets: Assets, timeZone: s
     const { since, variant } = parseInput(eventsQuery, req.query);
     const state = isId(req.params.id) ? await posts.findThreadState(db, req.params.id) : undefined;
     if (!state) throw notFound('PostNotFound', `There is no thread ${req.params.id}.`);
-    const events = await renderedEventsSince(db, render, req.params.id, since, variant);
-    res.json({ threadId: req.params.id, seq: Number(state.seq), events });
+    // One page: a client further behind asks again from the last seq it got.
+    const { events, more } = await renderedEventsSince(db, render, req.params.id, since, variant);
+    res.json({ threadId: req.params.id, seq: Number(state.seq), events, more });
   });
   return router;
 }

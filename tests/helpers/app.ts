@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { loadAssets } from '../../server/http/assets';
-import { createLogger } from '../../server/log';
+import { siteOrigin } from '../../server/http/origin';
+import { type Logger, createLogger } from '../../server/log';
 import { attachRealtime } from '../../server/realtime/realtime.hub';
 import { type TestDatabase, createTestDatabase } from './database';
 
@@ -15,14 +16,21 @@ export interface TestApp extends TestDatabase {
   close(): Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Environment variables on top of the test defaults (e.g. TRUST_PROXY, PUBLIC_URL). */
+  env?: Record<string, string>;
+  /** The app's logger (default: silent). */
+  log?: Logger;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', TZ_DISPLAY: 'Asia/Shanghai' });
-  const log = createLogger('silent');
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', TZ_DISPLAY: 'Asia/Shanghai', ...options.env });
+  const log = options.log ?? createLogger('silent');
   const assets = loadAssets();
   const app = createApp({ config, db: database.db, log, assets });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, { db: database.db, databaseUrl: database.url, timeZone: config.displayTimeZone, assets, log });
+  const realtime = attachRealtime(server, { db: database.db, databaseUrl: database.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -33,7 +33,7 @@ describe('live threads', () => {
     const root = await thread();
     const r = reader();
     const ack = await r.join(root, 'zh-hant');
-    expect(ack).toEqual({ seq: 1, readers: 1 });
+    expect(ack).toEqual({ seq: 1, readers: 1, more: false });
 
     const a = await replyTo(root, '头发都白了');
     await writer.request('PATCH', `/api/posts/${a.id}`, { json: { title: '头发全白了' } });

@@ -74,7 +74,10 @@ describe('behind a round-robin balancer (scripts/balancer.js, no sticky sessions
     const { startBalancer } = require('../../scripts/balancer.js') as {
       startBalancer: (port: number, backends: string[]) => Promise<import('node:net').Server>;
     };
-    const [c, d] = await Promise.all([startServerProcess({ DATABASE_URL: database.url }), startServerProcess({ DATABASE_URL: database.url })]);
+    const [c, d] = await Promise.all([
+      startServerProcess({ DATABASE_URL: database.url, TRUST_PROXY: 'loopback' }),
+      startServerProcess({ DATABASE_URL: database.url, TRUST_PROXY: 'loopback' }),
+    ]);
     const balancer = await startBalancer(0, [`127.0.0.1:${c.port}`, `127.0.0.1:${d.port}`]);
     try {
       const front = `http://127.0.0.1:${(balancer.address() as import('node:net').AddressInfo).port}`;

@@ -1,0 +1,208 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { io } from 'socket.io-client';
+import type { Database } from '../../server/db/database';
+import { CATCH_UP_PAGE, loadEvents } from '../../server/realtime/realtime.render';
+import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import { Reader } from '../helpers/live';
+import { createTestBoard, memberClient } from '../factories';
+
+// What a hostile client can send over socket.io, and what a reader far behind costs: the server
+// stays up, answers every payload with an error ack, refuses sockets opened by other sites, and
+// catches readers up a bounded page at a time.
+
+let app: TestApp;
+let writer: HttpClient;
+let board: { slug: string };
+const readers: Reader[] = [];
+const reader = () => {
+  const r = new Reader(app.baseUrl);
+  readers.push(r);
+  return r;
+};
+
+beforeAll(async () => {
+  app = await startTestApp();
+  board = await createTestBoard(app.db);
+  writer = app.client();
+  await memberClient(app.db, writer);
+});
+afterEach(() => {
+  for (const r of readers.splice(0)) r.close();
+});
+afterAll(() => app.close());
+
+const thread = async (title = '主題') => (await writer.post(`/api/boards/${board.slug}/threads`, { title })).json.post.id as string;
+
+/** Every kind of wrong value a client can put where an id, a variant, a seq or a slug belongs. */
+const HOSTILE: unknown[] = [
+  undefined,
+  null,
+  0,
+  -1,
+  1.5,
+  Number.MAX_SAFE_INTEGER + 2,
+  '',
+  ' 1',
+  '01',
+  '1; drop table posts',
+  "1' or '1'='1",
+  'x'.repeat(5000),
+  true,
+  [],
+  ['1'],
+  [{ toString: 1 }],
+  {},
+  { toString: 1 },
+  { valueOf: 1 },
+  { toString: 1, valueOf: 1 },
+  { toJSON: 1 },
+  { __proto__: { toString: 1 } },
+  { constructor: { prototype: 1 } },
+  { length: 1, 0: '1' },
+];
+
+describe('socket payloads', () => {
+  it('answers every malformed thread:join, thread:leave and board:join with an error ack, and stays up', async () => {
+    const root = await thread();
+    const r = reader();
+    await r.connected();
+    const payloads: Array<[string, unknown]> = [];
+    for (const bad of HOSTILE) {
+      payloads.push(['thread:join', bad]);
+      payloads.push(['thread:join', { threadId: bad }]);
+      payloads.push(['thread:join', { threadId: root, variant: bad }]);
+      if (bad !== 0) payloads.push(['thread:join', { threadId: root, since: bad }]);
+      payloads.push(['thread:leave', bad]);
+      payloads.push(['thread:leave', { threadId: bad }]);
+      payloads.push(['board:join', bad]);
+      payloads.push(['board:join', { slug: bad }]);
+      payloads.push(['board:join', { slug: board.slug, variant: bad }]);
+    }
+    for (const [event, payload] of payloads) {
+      // undefined fields vanish in JSON; where that leaves a valid payload, skip it.
+      if (payload === undefined || (typeof payload === 'object' && payload !== null && Object.values(payload).includes(undefined))) continue;
+      const ack = await r.socket.timeout(5000).emitWithAck(event, payload);
+      expect([event, payload, ack]).toEqual([event, payload, { error: { code: expect.stringMatching(/^(ValidationFailed|PostNotFound|BoardNotFound)$/), message: expect.any(String) } }]);
+    }
+    // Without an ack, with extra arguments, or with no payload at all: no answer expected, no crash.
+    r.socket.emit('thread:join', { threadId: { toString: 1 } });
+    r.socket.emit('thread:leave', { threadId: { toString: 1 } });
+    r.socket.emit('thread:leave');
+    r.socket.emit('board:join', { slug: { toString: 1 } });
+    expect(await r.socket.timeout(5000).emitWithAck('thread:join', { threadId: { toString: 1 } }, 'extra')).toMatchObject({ error: { code: 'ValidationFailed' } });
+    // Still serving, over HTTP and over the same socket.
+    expect((await app.client().get('/healthz')).status).toBe(200);
+    expect(await r.socket.timeout(5000).emitWithAck('thread:join', { threadId: root })).toMatchObject({ seq: 1 });
+    expect(await r.socket.timeout(5000).emitWithAck('thread:leave', { threadId: root })).toEqual({ ok: true });
+  });
+
+  it('answers events outside the contract with an error ack', async () => {
+    const r = reader();
+    await r.connected();
+    expect(await r.socket.timeout(5000).emitWithAck('post:new', { threadId: '1' })).toMatchObject({ error: { code: 'UnknownEvent' } });
+    expect(await r.socket.timeout(5000).emitWithAck('constructor', {})).toMatchObject({ error: { code: 'UnknownEvent' } });
+    expect(await r.socket.timeout(5000).emitWithAck('__proto__', {})).toMatchObject({ error: { code: 'UnknownEvent' } });
+    expect(await r.socket.timeout(5000).emitWithAck('hasOwnProperty', {})).toMatchObject({ error: { code: 'UnknownEvent' } });
+  });
+
+  it('drops a client whose packet is larger than the limit, and keeps serving others', async () => {
+    const big = reader();
+    await big.connected();
+    const gone = new Promise<string>((resolve) => big.socket.once('disconnect', (reason) => resolve(reason)));
+    big.socket.emit('thread:join', { threadId: '1'.repeat(200_000) });
+    expect(await gone).toBeTruthy();
+    const other = reader();
+    expect(await other.join(await thread())).toMatchObject({ seq: 1, readers: 1 });
+  });
+});
+
+describe('socket handshakes', () => {
+  const open = (origin?: string) =>
+    new Promise<'connected' | 'refused'>((resolve) => {
+      const socket = io(app.baseUrl, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        extraHeaders: origin === undefined ? {} : { origin },
+      });
+      socket.once('connect', () => {
+        socket.disconnect();
+        resolve('connected');
+      });
+      socket.once('connect_error', () => resolve('refused'));
+    });
+
+  it('refuses a socket opened by a page on another site, and accepts the site’s own and non-browser clients', async () => {
+    expect(await open('https://evil.example')).toBe('refused');
+    expect(await open('null')).toBe('refused');
+    expect(await open(app.baseUrl.replace('http:', 'https:'))).toBe('refused');
+    expect(await open(app.baseUrl)).toBe('connected');
+    expect(await open()).toBe('connected');
+  });
+
+  it('refuses long-polling handshakes from another site too', async () => {
+    const res = await fetch(`${app.baseUrl}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'https://evil.example' } });
+    expect(res.status).toBe(403);
+    const own = await fetch(`${app.baseUrl}/socket.io/?EIO=4&transport=polling`, { headers: { origin: app.baseUrl } });
+    expect(own.status).toBe(200);
+  });
+});
+
+describe('catch-up', () => {
+  /** A thread whose event log holds `n` events (one post, edited n - 1 times). */
+  async function threadWithEvents(n: number): Promise<string> {
+    const root = await thread('很長的事件記錄');
+    await sql`insert into thread_events (thread_id, seq, kind, post_id) select ${root}, s, 'post:edit', ${root} from generate_series(2, ${n}) s`.execute(app.db);
+    await sql`update threads set seq = ${n} where thread_id = ${root}`.execute(app.db);
+    return root;
+  }
+
+  it('reads a page of events in one query, whatever their number', async () => {
+    const root = await threadWithEvents(2001);
+    let queries = 0;
+    const counted = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: app.url, max: 1 }) }),
+      log: () => void queries++,
+    });
+    try {
+      const page = await loadEvents(counted, root, 0);
+      expect(queries).toBe(1);
+      expect(page.events).toHaveLength(CATCH_UP_PAGE);
+      expect(page.more).toBe(true);
+      const last = await loadEvents(counted, root, 2001 - 5);
+      expect(last.events.map((e) => e.seq)).toEqual([1997, 1998, 1999, 2000, 2001]);
+      expect(last.more).toBe(false);
+    } finally {
+      await counted.destroy();
+    }
+  });
+
+  it('pages the HTTP catch-up: every event once, in order, each page bounded', async () => {
+    const root = await threadWithEvents(2001);
+    const seen: number[] = [];
+    for (let since = 0, more = true; more; ) {
+      const res = await app.client().get(`/api/threads/${root}/events?since=${since}&variant=zh-tw`);
+      expect(res.status).toBe(200);
+      expect(res.json.seq).toBe(2001);
+      expect(res.json.events.length).toBeLessThanOrEqual(CATCH_UP_PAGE);
+      seen.push(...res.json.events.map((e: { seq: number }) => e.seq));
+      more = res.json.more;
+      since = seen.at(-1)!;
+    }
+    expect(seen).toEqual(Array.from({ length: 2001 }, (_, i) => i + 1));
+    expect((await app.client().get(`/api/threads/${root}/events?since=99999999999999999999`)).status).toBe(400);
+    expect((await app.client().get(`/api/threads/${root}/events?since=-1`)).status).toBe(400);
+    expect((await app.client().get(`/api/threads/${root}/events?since=1&since=2`)).status).toBe(400);
+  });
+
+  it('pages the socket catch-up: the ack says more, and joining again from the last seq brings the rest', async () => {
+    const root = await threadWithEvents(450);
+    const r = reader();
+    let ack = await r.join(root, 'zh-hans', 0);
+    expect(ack).toMatchObject({ seq: 450, more: true });
+    expect(r.events).toHaveLength(CATCH_UP_PAGE);
+    while ((ack as { more?: boolean }).more) ack = await r.join(root, 'zh-hans', r.events.at(-1)!.seq);
+    expect(r.events.map((e) => e.seq)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
+  });
+});
