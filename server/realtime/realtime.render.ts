@@ -25,8 +25,10 @@ export interface LoadedEvent {
 
 /** The most events one catch-up answers; a reader further behind asks again from the last seq. */
 export const CATCH_UP_PAGE = 200;
+/** …and the most body bytes: a page of long posts stops early (always with at least one event). */
+export const CATCH_UP_BYTES = 1_000_000;
 
-/** One page of a thread's events: those after `since`, at most `limit`, and whether more follow. */
+/** One page of a thread's events: those after `since`, bounded in number and bytes, and whether more follow. */
 export interface EventPage {
   events: LoadedEvent[];
   more: boolean;
@@ -39,15 +41,21 @@ export interface EventPage {
 export async function loadEvents(db: Kysely<Database>, threadId: string, since: number, options: { until?: number; limit?: number } = {}): Promise<EventPage> {
   const limit = options.limit ?? CATCH_UP_PAGE;
   const rows = await posts.findEventsSince(db, threadId, since, limit + 1);
-  const wanted = rows.slice(0, limit).filter((r) => options.until === undefined || Number(r.seq) <= options.until);
-  const events = wanted.map((r): LoadedEvent => {
+  const events: LoadedEvent[] = [];
+  let bytes = 0;
+  for (const r of rows) {
     const seq = Number(r.seq);
-    if (r.kind.startsWith('thread:')) {
-      return { seq, kind: r.kind, post: null, state: { threadId, seq, kind: r.kind, locked: r.locked, pinned: r.pinned, featured: r.featured } };
-    }
-    return { seq, kind: r.kind, post: tombstone(toPost(r)), state: null };
-  });
-  const more = rows.length > limit && (options.until === undefined || Number(rows[limit - 1]!.seq) < options.until);
+    if (events.length === limit || (options.until !== undefined && seq > options.until)) break;
+    if (events.length > 0 && bytes + r.bytes > CATCH_UP_BYTES) break;
+    bytes += r.bytes;
+    events.push(
+      r.kind.startsWith('thread:')
+        ? { seq, kind: r.kind, post: null, state: { threadId, seq, kind: r.kind, locked: r.locked, pinned: r.pinned, featured: r.featured } }
+        : { seq, kind: r.kind, post: tombstone(toPost(r)), state: null },
+    );
+  }
+  const lastTaken = events.at(-1)?.seq ?? since;
+  const more = rows.some((r) => Number(r.seq) > lastTaken && (options.until === undefined || Number(r.seq) <= options.until));
   return { events, more };
 }
 
