@@ -23,7 +23,9 @@ import { openEmbedded } from '../server/db/embedded';
 import { migrateToLatest } from '../server/db/migrate';
 import { createLogger } from '../server/log';
 import { type Member, createMember } from '../server/members/members.service';
+import { createThread } from '../server/posts/posts.service';
 import { LoadGenerator, type RequestSpec, summarize } from './load';
+import { benchAttack, formatAttack, longBody, seedWorstCase } from './attack';
 import { profileThread } from './profile';
 import { benchRealtime } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
@@ -122,7 +124,7 @@ async function run(): Promise<Results> {
   const random = seededRandom(2026);
   const authors: Member[] = [];
   for (let i = 1; i <= SETTINGS.authors; i++) authors.push(await createMember(db, { username: `跟帖客${i}`, password: PASSWORD }));
-  await createBoard(db, { slug: 'bench', name: '壓力測試', description: 'npm run bench' });
+  const benchBoard = await createBoard(db, { slug: 'bench', name: '壓力測試', description: 'npm run bench' });
   const threads = new Map<number, SeededThread>();
   for (const size of SIZES) {
     const plan = planThread(size, seededRandom(size), authors.length);
@@ -216,6 +218,19 @@ async function run(): Promise<Results> {
     );
   }
 
+  // ---- Under attack: the costliest anonymous requests, alone and all at once beside ordinary ones
+  const attackThread = async (title: string, body?: string) => (await createThread(db, authors[1]!, 'bench', { title, body })).id;
+  const worst = await seedWorstCase(db, {
+    memberId: authors[1]!.id,
+    boardId: benchBoard.id,
+    boardSlug: 'bench',
+    edited: await attackThread('改了一百次', longBody(0)),
+    root: await attackThread('長帖'),
+    normal: await attackThread('普通的帖子'),
+  });
+  const attack = await benchAttack(appUrl, worst);
+  console.log(formatAttack(attack));
+
   // ---- Reply inserts: one after another, the three sizes interleaved so noise hits them alike
   const cookie = await logIn(appUrl, authors[0]!);
   const headers = { cookie, 'sec-fetch-site': 'same-origin' };
@@ -270,7 +285,7 @@ async function run(): Promise<Results> {
     pageBytes: captured.get(`/t/${thread(size).rootId}`)!.body.length,
   }));
   const cpus = os.cpus();
-  const partial: Omit<Results, 'targets' | 'variants' | 'realtime'> = {
+  const partial: Omit<Results, 'targets' | 'variants' | 'realtime' | 'attack'> = {
     date: new Date().toISOString(),
     machine: {
       cpus: cpus.length,
@@ -293,7 +308,7 @@ async function run(): Promise<Results> {
     console.error(`bench: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
     process.exitCode = 1;
   }
-  return { ...partial, targets: evaluateTargets(partial), variants, realtime };
+  return { ...partial, targets: evaluateTargets(partial), variants, realtime, attack };
 }
 
 async function main(): Promise<void> {
@@ -307,6 +322,7 @@ async function main(): Promise<void> {
     console.log(`\n${formatResults(results)}\n`);
     console.log(`${formatVariants(results.variants)}\n`);
     console.log(`${formatRealtime(results.realtime)}\n`);
+    console.log(`${formatAttack(results.attack)}\n`);
     writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
     const w = results.targets.at(-1)!;
