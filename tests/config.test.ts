@@ -12,6 +12,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       displayTimeZone: 'Asia/Shanghai',
       editWindowMinutes: undefined,
+      publicUrl: undefined,
+      trustProxy: undefined,
+      rateLimitMultiplier: 1,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -25,6 +28,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       TZ_DISPLAY: 'America/Los_Angeles',
       EDIT_WINDOW_MINUTES: '30',
+      PUBLIC_URL: 'https://BBS.example.org/',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8,::1',
+      RATE_LIMIT_MULTIPLIER: '2.5',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -34,7 +40,10 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       displayTimeZone: 'America/Los_Angeles',
       editWindowMinutes: 30,
+      trustProxy: ['loopback', '10.0.0.0/8', '::1'],
+      rateLimitMultiplier: 2.5,
     });
+    expect(config.publicUrl?.origin).toBe('https://bbs.example.org');
   });
 
   it('treats empty variables as unset', () => {
@@ -49,6 +58,14 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     ['TZ_DISPLAY', 'Mars/Olympus', /^TZ_DISPLAY must be an IANA time zone/],
     ['EDIT_WINDOW_MINUTES', 'soon', /^EDIT_WINDOW_MINUTES must be a whole number of minutes/],
+    ['PUBLIC_URL', 'bbs.example.org', /^PUBLIC_URL must be the site origin/],
+    ['PUBLIC_URL', 'https://bbs.example.org/forum', /^PUBLIC_URL must be the site origin/],
+    ['PUBLIC_URL', 'ftp://bbs.example.org', /^PUBLIC_URL must be the site origin/],
+    ['TRUST_PROXY', 'true', /^TRUST_PROXY must be `loopback` or a comma list/],
+    ['TRUST_PROXY', '10.0.0.0/8, everyone', /^TRUST_PROXY must be `loopback` or a comma list/],
+    ['TRUST_PROXY', '999.1.1.1', /^TRUST_PROXY must be `loopback` or a comma list/],
+    ['RATE_LIMIT_MULTIPLIER', '0', /^RATE_LIMIT_MULTIPLIER must be a positive number/],
+    ['RATE_LIMIT_MULTIPLIER', 'lots', /^RATE_LIMIT_MULTIPLIER must be a positive number/],
   ])('refuses %s=%s with one line naming the variable and why', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
