@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Database } from '../db/database';
+import { isId } from '../db/ids';
 import { AppError, isDatabaseUnavailable } from '../errors';
 import { type SiteOrigin, fromOwnSite } from '../http/origin';
 import type { Assets } from '../http/assets';
@@ -188,8 +189,8 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
           return;
         }
         try {
-          const r = JSON.parse(payload) as { p: string; t: string; n: number };
-          if (r.p === processId) return;
+          const r = JSON.parse(payload) as { p: unknown; t: unknown; n: unknown };
+          if (typeof r.p !== 'string' || typeof r.t !== 'string' || !isId(r.t) || typeof r.n !== 'number' || r.p === processId) return;
           const m = remote.get(r.t) ?? new Map();
           m.set(r.p, { n: r.n, at: Date.now() });
           remote.set(r.t, m);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { isId } from '../db/ids';
 
 /** The PostgreSQL channel that carries "thread T has event S" to every app process. */
 export const EVENTS_CHANNEL = 'gentie_thread_events';
@@ -27,7 +28,7 @@ export interface Announcement {
 export function parseAnnouncement(payload: string): Announcement | undefined {
   try {
     const p = JSON.parse(payload) as { t?: unknown; b?: unknown; s?: unknown };
-    if (typeof p.t === 'string' && typeof p.b === 'string' && typeof p.s === 'number') return { threadId: p.t, boardId: p.b, seq: p.s };
+    if (typeof p.t === 'string' && isId(p.t) && typeof p.b === 'string' && isId(p.b) && Number.isSafeInteger(p.s)) return { threadId: p.t, boardId: p.b, seq: p.s as number };
   } catch {
     // not ours
   }
