@@ -15,9 +15,24 @@ export interface TestApp extends TestDatabase {
   close(): Promise<void>;
 }
 
-export async function startTestApp(): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', TZ_DISPLAY: 'Asia/Shanghai' });
+/** How a test wants its app: environment variables for loadConfig, and the pool size. */
+export interface TestAppOptions {
+  /** Merged over the defaults given to loadConfig (RATE_LIMIT_MULTIPLIER: '1' tests the real limits). */
+  env?: Record<string, string>;
+  /** Connections in the app's pool (the test default is 20; production's is 10). */
+  poolMax?: number;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase({ max: options.poolMax });
+  // Tests register and log in far more often than people do: limits are raised unless a test asks.
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    TZ_DISPLAY: 'Asia/Shanghai',
+    RATE_LIMIT_MULTIPLIER: '1000',
+    ...options.env,
+  });
   const log = createLogger('silent');
   const assets = loadAssets();
   const app = createApp({ config, db: database.db, log, assets });
