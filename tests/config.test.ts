@@ -12,6 +12,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       displayTimeZone: 'Asia/Shanghai',
       editWindowMinutes: undefined,
+      publicUrl: undefined,
+      trustProxy: undefined,
+      rateLimitMultiplier: 1,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
