@@ -7,6 +7,7 @@ export function findUserByKey(db: Db, nameKey: string) {
   return db.selectFrom('users').select(['id', 'name', 'role', 'password_hash']).where('name_key', '=', nameKey).executeTakeFirst();
 }
 
+/** A member's row with their password hash, by id. */
 export function findUserById(db: Db, userId: string) {
   return db.selectFrom('users').select(['id', 'name', 'role', 'password_hash']).where('id', '=', userId).executeTakeFirst();
 }
@@ -25,10 +26,12 @@ export function setUserRole(db: Db, userId: string, role: SiteRole) {
   return db.updateTable('users').set({ role }).where('id', '=', userId).execute();
 }
 
+/** Replaces a member's password hash. */
 export function setPasswordHash(db: Db, userId: string, passwordHash: string) {
   return db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
 }
 
+/** Stores a new session: the token's hash, never the token. */
 export function insertSession(db: Db, session: { tokenHash: Buffer; userId: string; expiresAt: Date; address: string; userAgent: string }) {
   return db
     .insertInto('sessions')
@@ -58,6 +61,7 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
     .executeTakeFirst();
 }
 
+/** Marks a session as used now (its "last seen"). */
 export function touchSession(db: Db, tokenHash: Buffer) {
   return db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('token_hash', '=', tokenHash).execute();
 }
@@ -97,6 +101,7 @@ export function deleteExpiredSessions(db: Db) {
   return db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now() - interval '7 days'`).execute();
 }
 
+/** Records one successful sign-in. */
 export function insertSignIn(
   db: Db,
   signIn: { userId: string; address: string; addressKey: string; userAgent: string; deviceHash: Buffer | null },
@@ -138,6 +143,7 @@ export function listSignIns(db: Db, userId: string, limit: number) {
     .execute();
 }
 
+/** Deletes sign-ins older than `days` (their retention). */
 export function deleteOldSignIns(db: Db, days: number) {
   return db.deleteFrom('sign_ins').where('at', '<', sql<Date>`now() - make_interval(days => ${days})`).execute();
 }
