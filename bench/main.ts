@@ -116,7 +116,9 @@ async function run(): Promise<Results> {
   cleanups.push(() => db.destroy());
   await migrateToLatest(db);
 
-  const app = createApp({ config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), db, log: createLogger('silent') });
+  // Every bench request comes from 127.0.0.1: raise the rate limits instead of exempting anyone.
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
+  const app = createApp({ config, db, log: createLogger('silent') });
   const appUrl = await listen(http.createServer(app));
   console.log(`app on ${appUrl}`);
 

@@ -38,7 +38,7 @@ interface Server {
 function startServer(databaseUrl: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(__dirname, '..', 'server', 'main.js')], {
-      env: { PATH: process.env.PATH!, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: { PATH: process.env.PATH!, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_MULTIPLIER: '1000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -14,6 +14,7 @@ import { type Assets, loadAssets } from './http/assets';
 import { siteOrigin } from './http/origin';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant, sessionMiddleware } from './http/context';
+import { createLimiter } from './limits/limiter';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { moderationRouter } from './moderation/moderation.routes';
@@ -137,8 +138,11 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8 }));
   app.use(sessionMiddleware(db));
 
+  // One limiter for every limited action; its counts are in PostgreSQL, shared by all processes.
+  const limiter = createLimiter(db, config);
+
   app.use(boardsRouter(db, pageContext));
-  app.use(membersRouter(db, pageContext));
+  app.use(membersRouter(db, limiter, pageContext));
   app.use(postsRouter(db, pageContext));
   app.use(moderationRouter(db, rules, pageContext));
   app.use(realtimeRouter(db, assets, config.displayTimeZone));

@@ -11,6 +11,7 @@ import { migrateToLatest } from './db/migrate';
 import { openStorage } from './db/storage';
 import { seedOnFirstStart } from './demo/seed';
 import { createLogger } from './log';
+import { pruneRateLimits } from './limits/limiter';
 import { pruneExpired } from './members/members.service';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
@@ -37,7 +38,9 @@ async function main(config: Config): Promise<void> {
   log.info({ port }, `Gentie is running: http://${config.host && config.host !== '0.0.0.0' ? config.host : 'localhost'}:${port}/`);
 
   const housekeeping = setInterval(() => {
-    pruneExpired(storage.db).catch((err: Error) => log.warn({ err: err.message }, 'housekeeping failed'));
+    Promise.all([pruneExpired(storage.db), pruneRateLimits(storage.db)]).catch((err: Error) =>
+      log.warn({ err: err.message }, 'housekeeping failed'),
+    );
   }, 3600_000);
   housekeeping.unref();
 

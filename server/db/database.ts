@@ -23,13 +23,29 @@ export interface SessionsTable {
   user_id: Id;
   created_at: Timestamp;
   expires_at: Timestamp;
+  last_seen_at: Timestamp;
+  address: ColumnType<string, string | undefined, string>;
+  user_agent: ColumnType<string, string | undefined, string>;
 }
 
-export interface LoginFailuresTable {
+/** One successful sign-in, kept 90 days: the member's history and their known addresses. */
+export interface SignInsTable {
   id: GeneratedId;
-  name_key: string;
+  user_id: Id;
   address: string;
+  /** IPv4 whole, IPv6 its /64. */
+  address_key: string;
+  user_agent: ColumnType<string, string | undefined, string>;
+  /** SHA-256 of the browser's device cookie. */
+  device_hash: Buffer | null;
   at: Timestamp;
+}
+
+/** rate-limiter-flexible's counts (its RateLimiterPostgres layout); `expire` is epoch milliseconds. */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  expire: ColumnType<string | null, string | number | null, string | number | null>;
 }
 
 export interface BoardsTable {
@@ -145,7 +161,8 @@ export interface ModerationLogTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
-  login_failures: LoginFailuresTable;
+  sign_ins: SignInsTable;
+  rate_limits: RateLimitsTable;
   boards: BoardsTable;
   board_moderators: BoardModeratorsTable;
   posts: PostsTable;

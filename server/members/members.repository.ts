@@ -1,10 +1,15 @@
 import { sql } from 'kysely';
 import type { Db, SiteRole } from '../db/database';
 
-/** Member rows and sessions: SQL only. */
+/** Member rows, sessions and sign-ins: SQL only. */
 
 export function findUserByKey(db: Db, nameKey: string) {
   return db.selectFrom('users').select(['id', 'name', 'role', 'password_hash']).where('name_key', '=', nameKey).executeTakeFirst();
+}
+
+/** A member's row with their password hash, by id. */
+export function findUserById(db: Db, userId: string) {
+  return db.selectFrom('users').select(['id', 'name', 'role', 'password_hash']).where('id', '=', userId).executeTakeFirst();
 }
 
 export function insertUser(db: Db, user: { name: string; nameKey: string; passwordHash: string; role: SiteRole }) {
@@ -21,52 +26,128 @@ export function setUserRole(db: Db, userId: string, role: SiteRole) {
   return db.updateTable('users').set({ role }).where('id', '=', userId).execute();
 }
 
-export function insertSession(db: Db, tokenHash: Buffer, userId: string, expiresAt: Date) {
-  return db.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt }).execute();
+/** Replaces a member's password hash. */
+export function setPasswordHash(db: Db, userId: string, passwordHash: string) {
+  return db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
 }
 
-/** The session's member, with whether the session is still valid. */
-export function findSession(db: Db, tokenHash: Buffer) {
+/** Stores a new session: the token's hash, never the token. */
+export function insertSession(db: Db, session: { tokenHash: Buffer; userId: string; expiresAt: Date; address: string; userAgent: string }) {
+  return db
+    .insertInto('sessions')
+    .values({
+      token_hash: session.tokenHash,
+      user_id: session.userId,
+      expires_at: session.expiresAt,
+      address: session.address,
+      user_agent: session.userAgent,
+    })
+    .execute();
+}
+
+/** The session's member, with whether the session is still valid and whether it was seen lately. */
+export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.name', 'users.role', sql<boolean>`sessions.expires_at > now()`.as('valid')])
+    .select([
+      'users.id',
+      'users.name',
+      'users.role',
+      sql<boolean>`sessions.expires_at > now()`.as('valid'),
+      sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${seenWithinSeconds})`.as('seen_lately'),
+    ])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** Marks a session as used now (its "last seen"). */
+export function touchSession(db: Db, tokenHash: Buffer) {
+  return db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** A member's unexpired sessions, the most recently used first. */
+export function listSessions(db: Db, userId: string) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'token_hash', 'created_at', 'last_seen_at', 'address', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
 export function deleteSession(db: Db, tokenHash: Buffer) {
   return db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
 
+/** Deletes one of a member's sessions; the number deleted (0 when it is not theirs). */
+export async function deleteMemberSession(db: Db, userId: string, sessionId: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes every session of a member, except the one with `keepTokenHash` when given. */
+export function deleteMemberSessions(db: Db, userId: string, keepTokenHash?: Buffer) {
+  return db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .$if(keepTokenHash !== undefined, (q) => q.where('token_hash', '!=', keepTokenHash!))
+    .execute();
+}
+
 export function deleteExpiredSessions(db: Db) {
   return db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now() - interval '7 days'`).execute();
 }
 
-export function insertLoginFailure(db: Db, nameKey: string, address: string) {
-  return db.insertInto('login_failures').values({ name_key: nameKey, address }).execute();
+/** Records one successful sign-in. */
+export function insertSignIn(
+  db: Db,
+  signIn: { userId: string; address: string; addressKey: string; userAgent: string; deviceHash: Buffer | null },
+) {
+  return db
+    .insertInto('sign_ins')
+    .values({
+      user_id: signIn.userId,
+      address: signIn.address,
+      address_key: signIn.addressKey,
+      user_agent: signIn.userAgent,
+      device_hash: signIn.deviceHash,
+    })
+    .execute();
 }
 
-/** Failures within the window for this name and for this address, and the oldest of them. */
-export async function countLoginFailures(db: Db, nameKey: string, address: string, windowSeconds: number) {
-  const since = sql<Date>`now() - make_interval(secs => ${windowSeconds})`;
+/** Whether the member signed in from this address (or with this device cookie) within `days`. */
+export async function hasSignedInFrom(db: Db, userId: string, addressKey: string, deviceHash: Buffer | null, days: number) {
   const row = await db
-    .selectNoFrom((eb) => [
-      eb.selectFrom('login_failures').select(eb.fn.countAll<string>().as('n')).where('name_key', '=', nameKey).where('at', '>', since).as('by_name'),
-      eb.selectFrom('login_failures').select(eb.fn.countAll<string>().as('n')).where('address', '=', address).where('at', '>', since).as('by_address'),
-    ])
-    .executeTakeFirstOrThrow();
-  return { byName: Number(row.by_name), byAddress: Number(row.by_address) };
+    .selectFrom('sign_ins')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('at', '>', sql<Date>`now() - make_interval(days => ${days})`)
+    .where((eb) => eb.or([eb('address_key', '=', addressKey), ...(deviceHash ? [eb('device_hash', '=', deviceHash)] : [])]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
-export function clearLoginFailures(db: Db, nameKey: string) {
-  return db.deleteFrom('login_failures').where('name_key', '=', nameKey).execute();
+/** A member's latest sign-ins, newest first. */
+export function listSignIns(db: Db, userId: string, limit: number) {
+  return db
+    .selectFrom('sign_ins')
+    .select(['address', 'user_agent', 'at'])
+    .where('user_id', '=', userId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Deletes sign-ins older than `days` (their retention). */
+export function deleteOldSignIns(db: Db, days: number) {
+  return db.deleteFrom('sign_ins').where('at', '<', sql<Date>`now() - make_interval(days => ${days})`).execute();
 }
 
 export function findMemberByName(db: Db, nameKey: string) {
   return db.selectFrom('users').select(['id', 'name', 'role', 'created_at']).where('name_key', '=', nameKey).executeTakeFirst();
-}
-
-export function deleteOldLoginFailures(db: Db) {
-  return db.deleteFrom('login_failures').where('at', '<', sql<Date>`now() - interval '1 day'`).execute();
 }

@@ -3,12 +3,14 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
-import { clearSessionCookie, requireMember, setSessionCookie } from '../http/context';
+import { clearSessionCookie, readCookie, requireMember, setSessionCookie } from '../http/context';
 import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
+import type { Limiter } from '../limits/limiter';
 import type { PageContext } from '../views/layout';
-import { type Member, createMember, logIn, logOut, openSession } from './members.service';
-import { loginPage, logoutPage, registerPage } from './members.views';
+import * as members from './members.service';
+import type { Member, SessionSummary, SignInContext } from './members.service';
+import { accountPage, loginPage, logoutPage, registerPage } from './members.views';
 
 /** Name and password as posted by a form or the API. */
 const credentials = z.object({
@@ -18,43 +20,114 @@ const credentials = z.object({
   password: z.string({ error: 'a password is required' }).max(1000, 'is too long'),
 });
 
+/** A password change, from the API or the form on /account. */
+const passwordChange = z.object({
+  /** The password in use now: a session alone is not enough to change it. */
+  currentPassword: z.string({ error: 'the current password is required' }).max(1000, 'is too long'),
+  /** The password to use from now on; checked like a new member's. */
+  newPassword: z.string({ error: 'a new password is required' }).max(1000, 'is too long'),
+});
+
 /** Where to go after logging in: only a path on this site. */
 const safeNext = (value: unknown) => localPath(value);
 
 const presentMember = (m: Member) => ({ id: m.id, name: m.name, role: m.role });
 
-/** Register, log in, log out: the HTML forms and the JSON API. */
-export function membersRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext): Router {
+const presentSession = (s: SessionSummary) => ({
+  id: s.id,
+  createdAt: s.createdAt.toISOString(),
+  lastSeenAt: s.lastSeenAt.toISOString(),
+  address: s.address,
+  userAgent: s.userAgent,
+  current: s.current,
+});
+
+/** A long-lived cookie naming the browser: where it signed in before, the member is let in past a name's slow-down. */
+const DEVICE_COOKIE = 'gentie_device';
+const DEVICE_DAYS = 365;
+
+const signInContext = (req: Request): SignInContext => ({
+  address: req.ip ?? '',
+  userAgent: req.get('user-agent') ?? '',
+  device: readCookie(req, DEVICE_COOKIE),
+});
+
+/** Register, log in, log out; one's sessions, sign-ins and password: the HTML forms and the JSON API. */
+export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContext: (req: Request) => PageContext): Router {
   const router = Router();
 
   const startSession = async (req: Request, res: Response, member: Member) => {
-    const session = await openSession(db, member);
+    const session = await members.openSession(db, member, signInContext(req));
     setSessionCookie(req, res, session.token, session.expiresAt);
+    res.cookie(DEVICE_COOKIE, session.device, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/',
+      maxAge: DEVICE_DAYS * 86400_000,
+    });
   };
 
+  const register = (req: Request) => members.registerMember(db, limiter, parseInput(credentials, req.body), signInContext(req));
+  const logIn = (req: Request) =>
+    members.logIn(db, limiter, parseInput(credentials, req.body), { ...signInContext(req), signedInAs: req.member?.id });
+  const changePassword = (req: Request) =>
+    members.changePassword(db, limiter, requireMember(req), req.sessionToken, parseInput(passwordChange, req.body));
+  const logOutEverywhere = async (req: Request, res: Response) => {
+    await members.logOutEverywhere(db, requireMember(req));
+    clearSessionCookie(req, res);
+  };
+
+  // ---- JSON API
+
   router.post('/api/register', async (req, res) => {
-    const input = parseInput(credentials, req.body);
-    const member = await createMember(db, input);
+    const member = await register(req);
     await startSession(req, res, member);
     res.status(201).json({ member: presentMember(member) });
   });
 
   router.post('/api/login', async (req, res) => {
-    const input = parseInput(credentials, req.body);
-    const member = await logIn(db, { ...input, address: req.ip ?? '' });
+    const member = await logIn(req);
     await startSession(req, res, member);
     res.json({ member: presentMember(member) });
   });
 
   router.post('/api/logout', async (req, res) => {
-    if (req.sessionToken) await logOut(db, req.sessionToken);
+    if (req.sessionToken) await members.logOut(db, req.sessionToken);
     clearSessionCookie(req, res);
+    res.json({ ok: true });
+  });
+
+  router.post('/api/logout/all', async (req, res) => {
+    await logOutEverywhere(req, res);
     res.json({ ok: true });
   });
 
   router.get('/api/me', (req, res) => {
     res.json({ member: presentMember(requireMember(req)) });
   });
+
+  router.get('/api/me/sessions', async (req, res) => {
+    const sessions = await members.listSessions(db, requireMember(req), req.sessionToken);
+    res.json({ sessions: sessions.map(presentSession) });
+  });
+
+  router.delete('/api/me/sessions/:id', async (req, res) => {
+    await members.revokeSession(db, requireMember(req), req.params.id);
+    res.json({ ok: true });
+  });
+
+  router.get('/api/me/sign-ins', async (req, res) => {
+    const signIns = await members.listSignIns(db, requireMember(req));
+    res.json({ signIns: signIns.map((s) => ({ address: s.address, userAgent: s.userAgent, at: s.at.toISOString() })) });
+  });
+
+  router.post('/api/me/password', async (req, res) => {
+    await changePassword(req);
+    res.json({ ok: true });
+  });
+
+  // ---- Pages
 
   router.get('/login', (req, res) => {
     res.send(loginPage(pageContext(req), { next: safeNext(req.query.next) }));
@@ -68,6 +141,16 @@ export function membersRouter(db: Kysely<Database>, pageContext: (req: Request) 
     res.send(logoutPage(pageContext(req)));
   });
 
+  const showAccount = async (req: Request, res: Response, state: { error?: string; notice?: string }) => {
+    const member = requireMember(req);
+    const [sessions, signIns] = await Promise.all([members.listSessions(db, member, req.sessionToken), members.listSignIns(db, member)]);
+    res.send(accountPage(pageContext(req), { sessions, signIns, ...state }));
+  };
+
+  router.get('/account', async (req, res) => {
+    await showAccount(req, res, { notice: req.query.changed === 'password' ? 'password' : undefined });
+  });
+
   // The forms answer a refusal with the same form, the message above it, and the right status.
   const formFailure = (req: Request, res: Response, error: unknown, page: typeof loginPage) => {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
@@ -78,8 +161,7 @@ export function membersRouter(db: Kysely<Database>, pageContext: (req: Request) 
 
   router.post('/login', async (req, res) => {
     try {
-      const input = parseInput(credentials, req.body);
-      const member = await logIn(db, { ...input, address: req.ip ?? '' });
+      const member = await logIn(req);
       await startSession(req, res, member);
       res.redirect(303, safeNext(req.body?.next));
     } catch (error) {
@@ -89,7 +171,7 @@ export function membersRouter(db: Kysely<Database>, pageContext: (req: Request) 
 
   router.post('/register', async (req, res) => {
     try {
-      const member = await createMember(db, parseInput(credentials, req.body));
+      const member = await register(req);
       await startSession(req, res, member);
       res.redirect(303, safeNext(req.body?.next));
     } catch (error) {
@@ -98,9 +180,31 @@ export function membersRouter(db: Kysely<Database>, pageContext: (req: Request) 
   });
 
   router.post('/logout', async (req, res) => {
-    if (req.sessionToken) await logOut(db, req.sessionToken);
+    if (req.sessionToken) await members.logOut(db, req.sessionToken);
     clearSessionCookie(req, res);
     res.redirect(303, '/');
+  });
+
+  router.post('/logout/all', async (req, res) => {
+    await logOutEverywhere(req, res);
+    res.redirect(303, `${req.variantPrefix}/`);
+  });
+
+  router.post('/account/password', async (req, res) => {
+    try {
+      await changePassword(req);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500 || error.status === 401) throw error;
+      if (error.retryAfter) res.set('Retry-After', String(error.retryAfter));
+      res.status(error.status);
+      return showAccount(req, res, { error: error.message });
+    }
+    res.redirect(303, `${req.variantPrefix}/account?changed=password`);
+  });
+
+  router.post('/account/sessions/:id/revoke', async (req, res) => {
+    await members.revokeSession(db, requireMember(req), req.params.id);
+    res.redirect(303, `${req.variantPrefix}/account`);
   });
 
   return router;

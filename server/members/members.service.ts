@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, SiteRole } from '../db/database';
+import { isId } from '../db/ids';
 import { AppError } from '../errors';
+import { createGate } from '../limits/gate';
+import { type LimitedAction, type Limiter, addressKey } from '../limits/limiter';
 import * as repo from './members.repository';
 import { checkName } from './names';
-import { PASSWORD_MAX, PASSWORD_MIN, hashPassword, verifyPassword } from './passwords';
+import { HASHING_CONCURRENCY, PASSWORD_MAX, checkNewPassword, hashPassword, verifyPassword } from './passwords';
 
 /** A member as the rest of the application sees them. */
 export interface Member {
@@ -13,84 +16,228 @@ export interface Member {
   role: SiteRole;
 }
 
-export const SESSION_DAYS = 30;
-/** Failed logins allowed per name and per address within the window before logins are refused. */
-export const MAX_FAILURES_PER_NAME = 5;
-export const MAX_FAILURES_PER_ADDRESS = 30;
-export const FAILURE_WINDOW_SECONDS = 15 * 60;
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest();
-
-function checkPassword(password: string): void {
-  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-    throw new AppError(400, 'ValidationFailed', `A password is ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`);
-  }
+/** Where a sign-in comes from: what the sessions list and the "known address" check keep. */
+export interface SignInContext {
+  /** The client's address as express sees it (TRUST_PROXY decides whether X-Forwarded-For counts). */
+  address: string;
+  /** The User-Agent header as sent; shortened before it is stored. */
+  userAgent: string;
+  /** The browser's device cookie, if it sent one: proof it signed in before. */
+  device: string | undefined;
 }
 
-/** Creates a member. Refuses invalid names and passwords and names already taken (in any case). */
+/** One of a member's sessions, as they see it in their list. */
+export interface SessionSummary {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  address: string;
+  userAgent: string;
+  /** True for the session the request came with. */
+  current: boolean;
+}
+
+export const SESSION_DAYS = 30;
+/** Sign-ins are kept this long; an address or browser signed in from within it is "known". */
+export const SIGN_IN_RETENTION_DAYS = 90;
+/** A session's "last seen" is written at most this often. */
+const LAST_SEEN_EVERY_SECONDS = 5 * 60;
+const USER_AGENT_MAX = 200;
+
+/**
+ * Logins, registrations and password changes under way at once. Each holds a pooled connection
+ * only for its short queries, never across a hash; still, hundreds at once would queue their
+ * queries ahead of every reader's. Twice the hashing slots keeps argon2 busy while others query.
+ */
+export const ACCOUNT_WORK_CONCURRENCY = HASHING_CONCURRENCY * 2;
+/** Account operations waiting their turn before new ones are refused with 503 ServerBusy. */
+export const ACCOUNT_WORK_QUEUE_MAX = 1000;
+const accountWork = createGate(ACCOUNT_WORK_CONCURRENCY, ACCOUNT_WORK_QUEUE_MAX);
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest();
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const newToken = () => randomBytes(32).toString('base64url');
+
+// Printable and short: it is shown back to the member, never interpreted.
+const shortUserAgent = (ua: string) => ua.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, USER_AGENT_MAX);
+
+const invalidCredentials = () => new AppError(401, 'InvalidCredentials', 'Wrong name or password.');
+const nameTaken = (name: string) => new AppError(409, 'NameTaken', `The name ${name} is taken; choose another.`);
+
+/** Checks a new member's name and password (400 with the reason). */
+function checkNewMember(input: { username: string; password: string }) {
+  const name = checkName(input.username);
+  if (!name.ok) throw new AppError(400, 'ValidationFailed', name.reason);
+  checkNewPassword(input.password);
+  return name;
+}
+
+async function insertMember(db: Kysely<Database>, name: { name: string; key: string }, password: string, role: SiteRole): Promise<Member> {
+  // Checked first so a taken name costs no hash (and no registration quota); the insert still
+  // settles a race between two registrations of one name.
+  if (await repo.findUserByKey(db, name.key)) throw nameTaken(name.name);
+  const user = await repo.insertUser(db, { name: name.name, nameKey: name.key, passwordHash: await hashPassword(password), role });
+  if (!user) throw nameTaken(name.name);
+  return user;
+}
+
+/**
+ * Creates a member, as the operator's CLI and the demo do: no rate limit. Refuses invalid names,
+ * weak passwords and names already taken (in any case).
+ */
 export async function createMember(
   db: Kysely<Database>,
   input: { username: string; password: string; role?: SiteRole },
 ): Promise<Member> {
-  const name = checkName(input.username);
-  if (!name.ok) throw new AppError(400, 'ValidationFailed', name.reason);
-  checkPassword(input.password);
-  const user = await repo.insertUser(db, {
-    name: name.name,
-    nameKey: name.key,
-    passwordHash: await hashPassword(input.password),
-    role: input.role ?? 'member',
-  });
-  if (!user) throw new AppError(409, 'NameTaken', `The name ${name.name} is taken; choose another.`);
-  return user;
-}
-
-/** Opens a session for a member; returns the cookie's token (only its hash is stored). */
-export async function openSession(db: Kysely<Database>, member: Member): Promise<{ token: string; expiresAt: Date }> {
-  const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
-  await repo.insertSession(db, hashToken(token), member.id, expiresAt);
-  return { token, expiresAt };
+  const name = checkNewMember(input);
+  return insertMember(db, name, input.password, input.role ?? 'member');
 }
 
 /**
- * Checks a name and password. Unknown names and wrong passwords get the same answer in the same
- * time; after too many failures for a name or from an address, logins are refused for a while.
+ * Registers a member from the site: as createMember, limited per address. Only accounts actually
+ * created count; a refused name or password does not.
+ */
+export async function registerMember(
+  db: Kysely<Database>,
+  limiter: Limiter,
+  input: { username: string; password: string },
+  from: SignInContext,
+): Promise<Member> {
+  const name = checkNewMember(input);
+  const key = addressKey(from.address);
+  return accountWork(async () => {
+    await limiter.consume('register:address', key);
+    try {
+      return await insertMember(db, name, input.password, 'member');
+    } catch (error) {
+      await limiter.reward('register:address', key);
+      throw error;
+    }
+  });
+}
+
+/**
+ * Opens a session for a member and records the sign-in. Returns the cookie's token (only its hash
+ * is stored) and the browser's device token (the one it sent, or a new one).
+ */
+export async function openSession(
+  db: Kysely<Database>,
+  member: Member,
+  from: SignInContext,
+): Promise<{ token: string; expiresAt: Date; device: string }> {
+  const token = newToken();
+  const device = from.device !== undefined && TOKEN.test(from.device) ? from.device : newToken();
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
+  const userAgent = shortUserAgent(from.userAgent);
+  // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d; members know it as a.b.c.d.
+  const address = from.address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  await db.transaction().execute(async (tx) => {
+    await repo.insertSession(tx, { tokenHash: hashToken(token), userId: member.id, expiresAt, address, userAgent });
+    await repo.insertSignIn(tx, {
+      userId: member.id,
+      address,
+      addressKey: addressKey(address),
+      userAgent,
+      deviceHash: hashToken(device),
+    });
+  });
+  return { token, expiresAt, device };
+}
+
+/** Spends a point of each action in turn; when one refuses, gives back those already spent. */
+async function spendAll(limiter: Limiter, spends: [LimitedAction, string][]): Promise<[LimitedAction, string][]> {
+  const spent: [LimitedAction, string][] = [];
+  try {
+    for (const [action, key] of spends) {
+      await limiter.consume(action, key);
+      spent.push([action, key]);
+    }
+    return spent;
+  } catch (error) {
+    await giveBack(limiter, spent);
+    throw error;
+  }
+}
+
+const giveBack = (limiter: Limiter, spent: [LimitedAction, string][]) =>
+  Promise.all(spent.map(([action, key]) => limiter.reward(action, key)));
+
+const isRefusal = (error: unknown) => error instanceof AppError && error.status === 429;
+
+/**
+ * Checks a name and password. Unknown names and wrong passwords get the same answer in about the
+ * same time. Each try spends a point per (name, address) and per address, given back when the
+ * password was right; tries from an address or browser the member never signed in from also
+ * spend the name's points, and past those the name is slowed to one such try every 30 seconds —
+ * never locked: the member still gets in from where they signed in before, or from the browser
+ * where they are signed in.
+ *
+ * No database connection is held while the password is checked: argon2 waits its turn in the
+ * hashing queue (passwords.ts) between short queries.
  */
 export async function logIn(
   db: Kysely<Database>,
-  input: { username: string; password: string; address: string },
+  limiter: Limiter,
+  input: { username: string; password: string },
+  from: SignInContext & { signedInAs: string | undefined },
 ): Promise<Member> {
-  const key = checkName(input.username);
-  const nameKey = key.ok ? key.key : input.username.toLowerCase();
-  // Attempts on one name take turns (an advisory lock for the transaction): parallel guesses
-  // cannot all pass the count before any failure is written.
-  const outcome = await db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`gentie:login:${nameKey}`}))`.execute(tx);
-    const failures = await repo.countLoginFailures(tx, nameKey, input.address, FAILURE_WINDOW_SECONDS);
-    if (failures.byName >= MAX_FAILURES_PER_NAME || failures.byAddress >= MAX_FAILURES_PER_ADDRESS) return 'throttled' as const;
-    const user = key.ok && input.password.length <= PASSWORD_MAX ? await repo.findUserByKey(tx, nameKey) : undefined;
-    const ok = await verifyPassword(user?.password_hash, input.password.slice(0, PASSWORD_MAX));
-    if (!ok || !user) {
-      await repo.insertLoginFailure(tx, nameKey, input.address);
-      return 'wrong' as const;
+  return accountWork(() => checkLogIn(db, limiter, input, from));
+}
+
+async function checkLogIn(
+  db: Kysely<Database>,
+  limiter: Limiter,
+  input: { username: string; password: string },
+  from: SignInContext & { signedInAs: string | undefined },
+): Promise<Member> {
+  const name = checkName(input.username);
+  const nameKey = name.ok ? name.key : input.username.normalize('NFKC').toLowerCase();
+  const address = addressKey(from.address);
+  const user = name.ok && input.password.length <= PASSWORD_MAX ? await repo.findUserByKey(db, nameKey) : undefined;
+  // Asked for unknown names too, so the answer takes the same path either way.
+  const deviceHash = from.device !== undefined && TOKEN.test(from.device) ? hashToken(from.device) : null;
+  const known = await repo.hasSignedInFrom(db, user?.id ?? '0', address, deviceHash, SIGN_IN_RETENTION_DAYS);
+  const trusted = user !== undefined && (known || from.signedInAs === user.id);
+
+  const spent = await spendAll(limiter, [
+    ['login:name-address', `${nameKey}|${address}`],
+    ['login:address', address],
+  ]);
+  if (!trusted) {
+    try {
+      spent.push(...(await spendAll(limiter, [['login:name', nameKey]])));
+    } catch (error) {
+      if (!isRefusal(error)) {
+        await giveBack(limiter, spent);
+        throw error;
+      }
+      try {
+        spent.push(...(await spendAll(limiter, [['login:name-slow', nameKey]])));
+      } catch (slowed) {
+        // Nothing was tried: the address keeps its points.
+        await giveBack(limiter, spent);
+        throw slowed;
+      }
     }
-    await repo.clearLoginFailures(tx, nameKey);
-    return { id: user.id, name: user.name, role: user.role };
-  });
-  if (outcome === 'throttled') {
-    throw new AppError(429, 'TooManyAttempts', 'Too many failed logins. Wait 15 minutes and try again.', FAILURE_WINDOW_SECONDS);
   }
-  if (outcome === 'wrong') throw new AppError(401, 'InvalidCredentials', 'Wrong name or password.');
-  return outcome;
+
+  const ok = await verifyPassword(user?.password_hash, input.password.slice(0, PASSWORD_MAX)).catch(async (error: unknown) => {
+    await giveBack(limiter, spent);
+    throw error;
+  });
+  if (!ok || !user) throw invalidCredentials();
+  await giveBack(limiter, spent);
+  return { id: user.id, name: user.name, role: user.role };
 }
 
 /** The member a session token belongs to; 'expired' for a known but expired session. */
 export async function memberForToken(db: Kysely<Database>, token: string): Promise<Member | 'expired' | null> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const row = await repo.findSession(db, hashToken(token));
+  if (!TOKEN.test(token)) return null;
+  const tokenHash = hashToken(token);
+  const row = await repo.findSession(db, tokenHash, LAST_SEEN_EVERY_SECONDS);
   if (!row) return null;
   if (!row.valid) return 'expired';
+  if (!row.seen_lately) await repo.touchSession(db, tokenHash);
   return { id: row.id, name: row.name, role: row.role };
 }
 
@@ -99,14 +246,83 @@ export async function logOut(db: Kysely<Database>, token: string): Promise<void>
   await repo.deleteSession(db, hashToken(token));
 }
 
+/** Ends every session of the member, the current one included ("sign out everywhere"). */
+export async function logOutEverywhere(db: Kysely<Database>, member: Member): Promise<void> {
+  await repo.deleteMemberSessions(db, member.id);
+}
+
+/** The member's unexpired sessions, marking the one `currentToken` belongs to. */
+export async function listSessions(db: Kysely<Database>, member: Member, currentToken: string | undefined): Promise<SessionSummary[]> {
+  const current = currentToken && TOKEN.test(currentToken) ? hashToken(currentToken) : undefined;
+  const rows = await repo.listSessions(db, member.id);
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+    address: r.address,
+    userAgent: r.user_agent,
+    current: current !== undefined && r.token_hash.equals(current),
+  }));
+}
+
+/** Ends one of the member's own sessions; anyone else's, or none, is a 404. */
+export async function revokeSession(db: Kysely<Database>, member: Member, sessionId: string): Promise<void> {
+  const deleted = isId(sessionId) ? await repo.deleteMemberSession(db, member.id, sessionId) : 0;
+  if (deleted === 0) throw new AppError(404, 'SessionNotFound', 'You have no session with this id.');
+}
+
+/**
+ * Changes the member's password after checking the current one (limited per member, so a stolen
+ * session cannot guess it), and ends every other session.
+ */
+export async function changePassword(
+  db: Kysely<Database>,
+  limiter: Limiter,
+  member: Member,
+  currentToken: string | undefined,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  checkNewPassword(input.newPassword);
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError(400, 'ValidationFailed', 'newPassword: is the same as the current password.');
+  }
+  await accountWork(() => replacePassword(db, limiter, member, currentToken, input));
+}
+
+async function replacePassword(
+  db: Kysely<Database>,
+  limiter: Limiter,
+  member: Member,
+  currentToken: string | undefined,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  await limiter.consume('password:member', member.id);
+  const user = await repo.findUserById(db, member.id);
+  const ok = input.currentPassword.length <= PASSWORD_MAX && (await verifyPassword(user?.password_hash, input.currentPassword));
+  if (!ok || !user) throw new AppError(403, 'InvalidCredentials', 'currentPassword: is not your password.');
+  await limiter.reward('password:member', member.id);
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.transaction().execute(async (tx) => {
+    await repo.setPasswordHash(tx, member.id, passwordHash);
+    const keep = currentToken && TOKEN.test(currentToken) ? hashToken(currentToken) : undefined;
+    await repo.deleteMemberSessions(tx, member.id, keep);
+  });
+}
+
+/** The member's latest sign-ins (address, browser, time), newest first. */
+export async function listSignIns(db: Kysely<Database>, member: Member, limit = 20) {
+  const rows = await repo.listSignIns(db, member.id, limit);
+  return rows.map((r) => ({ address: r.address, userAgent: r.user_agent, at: r.at }));
+}
+
 /** A member by name (any case), or undefined. */
 export async function findMember(db: Kysely<Database>, name: string) {
   const key = checkName(name);
   return key.ok ? repo.findMemberByName(db, key.key) : undefined;
 }
 
-/** Deletes sessions expired for a week and login failures older than a day (run hourly). */
+/** Deletes sessions expired for a week and sign-ins past their retention (run hourly). */
 export async function pruneExpired(db: Kysely<Database>): Promise<void> {
   await repo.deleteExpiredSessions(db);
-  await repo.deleteOldLoginFailures(db);
+  await repo.deleteOldSignIns(db, SIGN_IN_RETENTION_DAYS);
 }

@@ -1,5 +1,7 @@
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
+import { dateTime } from '../views/time';
+import type { SessionSummary } from './members.service';
 
 interface FormState {
   next: string;
@@ -64,6 +66,85 @@ export function logoutPage(ctx: PageContext): string {
         <p>{t.logoutConfirm}</p>
         <button type="submit">{t.logout}</button>
       </form>
+    </section>,
+  );
+}
+
+interface AccountState {
+  sessions: SessionSummary[];
+  signIns: { address: string; userAgent: string; at: Date }[];
+  error?: string;
+  /** 'password' after a password change. */
+  notice?: string;
+}
+
+/** /account: the member's sessions (each can be ended), recent sign-ins and the password form. */
+export function accountPage(ctx: PageContext, state: AccountState): string {
+  const { t } = ctx;
+  const time = (d: Date) => dateTime(ctx, d);
+  return renderPage(
+    ctx,
+    t.account,
+    <section class="account">
+      <h1>{t.account}</h1>
+      {state.notice === 'password' ? <p class="notice" role="status">{t.passwordChanged}</p> : null}
+
+      <h2>{t.sessions}</h2>
+      <p class="hint">{t.sessionsHint}</p>
+      <table class="sessions">
+        <thead>
+          <tr><th>{t.signedInAt}</th><th>{t.lastSeen}</th><th>{t.address}</th><th>{t.browser}</th><th></th></tr>
+        </thead>
+        <tbody>
+          {state.sessions.map((s) => (
+            <tr>
+              <td>{time(s.createdAt)}</td>
+              <td>{time(s.lastSeenAt)}</td>
+              <td>{s.address}</td>
+              <td>{s.userAgent}</td>
+              <td>
+                {s.current ? (
+                  <strong>{t.thisSession}</strong>
+                ) : (
+                  <form method="post" action={`/account/sessions/${s.id}/revoke`} class="inline">
+                    <button type="submit">{t.revokeSession}</button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form method="post" action="/logout/all">
+        <button type="submit">{t.logoutEverywhere}</button>
+      </form>
+
+      <h2>{t.changePassword}</h2>
+      <form method="post" action="/account/password" class="credentials">
+        {state.error ? <p class="error-message" role="alert">{state.error}</p> : null}
+        <label>
+          {t.currentPassword}
+          <input name="currentPassword" type="password" required autocomplete="current-password" />
+        </label>
+        <label>
+          {t.newPassword}
+          <input name="newPassword" type="password" required minlength="8" autocomplete="new-password" />
+        </label>
+        <button type="submit">{t.changePassword}</button>
+      </form>
+
+      <h2>{t.signIns}</h2>
+      <p class="hint">{t.signInsHint}</p>
+      <table class="sign-ins">
+        <thead>
+          <tr><th>{t.signedInAt}</th><th>{t.address}</th><th>{t.browser}</th></tr>
+        </thead>
+        <tbody>
+          {state.signIns.map((s) => (
+            <tr><td>{time(s.at)}</td><td>{s.address}</td><td>{s.userAgent}</td></tr>
+          ))}
+        </tbody>
+      </table>
     </section>,
   );
 }

@@ -88,6 +88,7 @@ function Header({ ctx }: { ctx: PageContext }) {
         {member ? (
           <Fragment>
             <span class="me">{t.loggedInAs}<a href={`/u/${encodeURIComponent(member.name)}`}>{member.name}</a></span>
+            <a href="/account">{t.account}</a>
             <form method="post" action="/logout" class="inline">
               <button type="submit">{t.logout}</button>
             </form>

@@ -16,16 +16,26 @@ export interface TestApp extends TestDatabase {
   close(): Promise<void>;
 }
 
+/** How a test wants its app: environment variables for loadConfig, and the pool size. */
 export interface TestAppOptions {
-  /** Environment variables on top of the test defaults (e.g. TRUST_PROXY, PUBLIC_URL). */
+  /** Merged over the defaults given to loadConfig (RATE_LIMIT_MULTIPLIER: '1' tests the real limits). */
   env?: Record<string, string>;
+  /** Connections in the app's pool (the test default is 20; production's is 10). */
+  poolMax?: number;
   /** The app's logger (default: silent). */
   log?: Logger;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', TZ_DISPLAY: 'Asia/Shanghai', ...options.env });
+  const database = await createTestDatabase({ max: options.poolMax });
+  // Tests register and log in far more often than people do: limits are raised unless a test asks.
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    TZ_DISPLAY: 'Asia/Shanghai',
+    RATE_LIMIT_MULTIPLIER: '1000',
+    ...options.env,
+  });
   const log = options.log ?? createLogger('silent');
   const assets = loadAssets();
   const app = createApp({ config, db: database.db, log, assets });

@@ -29,8 +29,8 @@ export async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** A fresh database: migrated (a clone of the template) or, with `empty`, with no schema at all. */
-export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+/** A fresh database: migrated (a clone of the template) or, with `empty`, with no schema at all; `max` sizes its pool. */
+export async function createTestDatabase(options: { empty?: boolean; max?: number } = {}): Promise<TestDatabase> {
   const name = `gentie_test_${randomBytes(5).toString('hex')}`;
   const template = options.empty ? 'template0' : process.env.GENTIE_TEST_TEMPLATE!;
   for (let attempt = 0; ; attempt++) {
@@ -44,7 +44,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     }
   }
   const url = withDatabase(serverUrl(), name);
-  const db = connect(url, { max: 20 });
+  const db = connect(url, { max: options.max ?? 20 });
   return {
     db,
     url,
