@@ -74,8 +74,8 @@ export function setThreadFlag(db: Db, threadId: string, flag: 'locked' | 'pinned
   return db.updateTable('threads').set({ [flag]: value }).where('thread_id', '=', threadId).execute();
 }
 
-/** The versions a post replaced, newest first. */
-export function findRevisions(db: Db, postId: string) {
+/** The versions a post replaced, from `newest` down to `oldest` (revision numbers). */
+export function findRevisions(db: Db, postId: string, oldest: number, newest: number) {
   return db
     .selectFrom('post_revisions')
     .innerJoin('users', 'users.id', 'post_revisions.replaced_by')
@@ -90,6 +90,8 @@ export function findRevisions(db: Db, postId: string) {
       'users.name as replaced_by_name',
     ])
     .where('post_revisions.post_id', '=', postId)
+    .where('post_revisions.revision', '>=', oldest)
+    .where('post_revisions.revision', '<=', newest)
     .orderBy('post_revisions.revision', 'desc')
     .execute();
 }

@@ -10,7 +10,9 @@ import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
+import { localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
+import { createDiffCache, renderDiffs } from './moderation.diff';
 import type { Rules } from './moderation.policy';
 import * as moderation from './moderation.service';
 import { editPage, logPage, reportQueuePage, revisionsPage } from './moderation.views';
@@ -45,6 +47,8 @@ const pageQuery = z.object({ page: z.coerce.number({ error: 'must be a page numb
 /** Edits, deletion, restoring, thread flags, reports, bans, revisions and the log: JSON and HTML. */
 export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext: (req: Request) => PageContext): Router {
   const router = Router();
+  // Owned by this router (so by its app): tests and processes never share diffs.
+  const diffCache = createDiffCache();
 
   // ---- JSON API
 
@@ -70,10 +74,14 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
   });
 
   router.get('/api/posts/:id/revisions', async (req, res) => {
-    const { post, versions } = await moderation.postRevisions(db, req.member, req.params.id);
+    const { page } = parseInput(pageQuery, req.query);
+    const { post, versions, pages, total } = await moderation.postRevisions(db, req.member, req.params.id, page);
     res.json({
       post: presentPost(post),
       revisions: versions.map((v) => ({ revision: v.revision, title: v.title, body: v.body, bytes: v.bytes, by: v.by, at: v.at.toISOString(), reason: v.reason })),
+      page,
+      pages,
+      total,
     });
   });
 
@@ -195,8 +203,11 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
   });
 
   router.get('/t/:id/revisions', async (req, res) => {
-    const { post, versions } = await moderation.postRevisions(db, req.member, req.params.id);
-    res.send(revisionsPage(pageContext(req), post, versions));
+    const { page } = parseInput(pageQuery, req.query);
+    const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
+    const diffs = await renderDiffs(diffCache, revisions.post.id, revisions.versions.map((v) => ({ before: v.previous, after: v })), req.variant, false);
+    const post = localizedTitles([revisions.post], req.variant)[0]!;
+    res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));
   });
 
   router.get('/b/:slug/reports', async (req, res) => {

@@ -10,6 +10,7 @@ import * as posts from '../posts/posts.repository';
 import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, actorOn, authorize, boardRole } from './moderation.policy';
 import { announceInTransaction } from '../realtime/realtime.publish';
+import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
 
 /**
@@ -269,25 +270,53 @@ export async function siteModerationLog(db: Kysely<Database>, member: Member | n
   return { entries: await repo.findLog(db, undefined, page), page };
 }
 
-/** Every version of a post, newest first: the current one, then each it replaced. */
-export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string) {
+/** Versions of a post on one page of `/t/:id/revisions` (and of its API). */
+export const VERSIONS_PER_PAGE = 20;
+
+/** One version of a post as the revisions page shows it, with the version it is compared with. */
+export interface Version extends VersionText {
+  by: { name: string; role: BoardRole };
+  at: Date;
+  reason: string | null;
+  /** The version shown as changed into this one (null: shown whole). */
+  previous: VersionText | null;
+}
+
+/**
+ * A page of a post's versions, newest first: the current one, then each it replaced, 20 a page.
+ * Only rows of the page (and the one before it) are read, whatever the post's history.
+ */
+export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string, page = 1) {
   const post = await getPost(db, postId);
   const actor = await actorOn(db, member, post.boardId);
   if (post.deleted) authorize(actor, 'seeDeleted', null);
-  const rows = await repo.findRevisions(db, post.id);
-  // Version k was written by the edit recorded on the row of version k-1 (version 0 by the author).
+  const total = post.revision + 1;
+  const pages = Math.ceil(total / VERSIONS_PER_PAGE);
+  const newest = post.revision - (page - 1) * VERSIONS_PER_PAGE;
+  if (newest < 0) return { post, versions: [] as Version[], page, pages, total };
+  const oldest = Math.max(0, newest - VERSIONS_PER_PAGE + 1);
+  // Version k was written by the edit recorded on the row of version k-1 (version 0 by the author),
+  // which is also the version k is compared with: the page's rows and the one below them.
+  const rows = await repo.findRevisions(db, post.id, Math.max(0, oldest - 1), Math.min(newest, post.revision - 1));
   const byRevision = new Map(rows.map((r) => [r.revision, r]));
-  const versions = [
-    { revision: post.revision, title: post.title, body: post.body, bytes: post.bytes },
-    ...rows.map((r) => ({ revision: r.revision, title: r.title, body: r.body, bytes: r.bytes })),
-  ].map((v) => {
-    const edit = byRevision.get(v.revision - 1);
-    return {
-      ...v,
-      by: edit ? { name: edit.replaced_by_name, role: edit.replaced_role } : { name: post.author.name, role: 'member' as BoardRole },
+  const content = (revision: number): VersionText => {
+    if (revision === post.revision) return { revision, title: post.title, body: post.body, bytes: post.bytes };
+    const row = byRevision.get(revision);
+    if (!row) throw new Error(`post ${post.id} has no revision ${revision}`);
+    return { revision, title: row.title, body: row.body, bytes: row.bytes };
+  };
+  const versions: Version[] = [];
+  for (let revision = newest; revision >= oldest; revision--) {
+    const edit = byRevision.get(revision - 1);
+    versions.push({
+      ...content(revision),
+      by: edit ? { name: edit.replaced_by_name, role: edit.replaced_role } : { name: post.author.name, role: 'member' },
       at: edit ? edit.replaced_at : post.createdAt,
       reason: edit?.reason ?? null,
-    };
-  });
-  return { post, versions };
+      previous: revision > 0 ? content(revision - 1) : null,
+    });
+  }
+  return { post, versions, page, pages, total };
 }
+
+export type Revisions = Awaited<ReturnType<typeof postRevisions>>;
