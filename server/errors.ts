@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'EditWindowClosed'
   | 'AlreadyReported'
   | 'ReportNotFound'
+  | 'RevisionNotFound'
+  | 'RevisionIsCurrent'
   | 'BanNotFound'
   | 'UnsupportedMediaType'
   | 'DatabaseUnavailable'

@@ -5,7 +5,7 @@ import { type PageContext, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { allowed } from './moderation.policy';
 import { bodyText } from './moderation.diff';
-import type { QueueEntry, Revisions } from './moderation.service';
+import type { QueueEntry, Revisions, Version } from './moderation.service';
 
 const facts = (tree: PostTree) => ({
   authorId: tree.post.authorId,
@@ -92,20 +92,36 @@ export function editPage(ctx: PageContext, post: Post, error?: string, values?: 
   );
 }
 
-/** `/t/:id/revisions`: a page of versions, newest first, each with what changed from the one before. */
-export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: string[]): string {
+/** Hide or show again one replaced version, coming back to where the button was. */
+function HideButton({ ctx, postId, version }: { ctx: PageContext; postId: string; version: Version }) {
   const { t } = ctx;
-  const { post, versions, page, pages } = revisions;
+  const change = version.hidden ? 'unhide' : 'hide';
+  return (
+    <ActionButton action={`/t/${postId}/revisions/${version.revision}/${change}`} label={version.hidden ? t.unhideRevision : t.hideRevision}>
+      <input name="reason" maxlength="500" placeholder={t.reasonOptional} aria-label={t.reason} />
+      <input type="hidden" name="back" value={`${ctx.path}#v${version.revision}`} />
+    </ActionButton>
+  );
+}
+
+/**
+ * `/t/:id/revisions`: a page of versions, newest first, each with what changed from the one before
+ * (`diffs`, by revision). A hidden version is only a notice for readers who may not see it.
+ */
+export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map<number, string>): string {
+  const { t } = ctx;
+  const { post, versions, page, pages, seesHidden, canHide } = revisions;
   return renderPage(
     ctx,
     `${t.revisions}: ${post.title}`,
     <section class="revisions">
       <h1>{t.revisions}: <a href={`/t/${post.id}`}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a></h1>
       <ol reversed start={versions.length ? versions[0]!.revision + 1 : undefined}>
-        {versions.map((v, i) => {
+        {versions.map((v) => {
           const when = dateTime(ctx, v.at);
+          const concealed = v.hidden && !seesHidden;
           return (
-            <li class="version" id={`v${v.revision}`}>
+            <li class={v.hidden ? 'version hidden-version' : 'version'} id={`v${v.revision}`}>
               <h2>
                 {t.version(v.revision + 1)}
                 {v.revision === post.revision ? ` · ${t.currentVersion}` : ''}
@@ -114,7 +130,9 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: str
                 {v.revision === 0 ? t.originalBy(v.by.name, when) : t.editedBy(t.roles[v.by.role] ?? v.by.role, v.by.name, when)}
                 {v.reason ? `（${t.reason}：${v.reason}）` : ''}
               </p>
-              <div class="diff">{trustedHtml(diffs[i]!)}</div>
+              {v.hidden ? <p class="revision-hidden">{concealed ? t.revisionHidden : t.revisionHiddenFromOthers}</p> : null}
+              {concealed ? null : <div class="diff">{trustedHtml(diffs.get(v.revision) ?? '')}</div>}
+              {canHide && v.revision !== post.revision ? <HideButton ctx={ctx} postId={post.id} version={v} /> : null}
             </li>
           );
         })}
@@ -198,6 +216,11 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntri
               <td class="log-action">{t.logAction[e.action] ?? e.action}</td>
               <td>
                 {e.post_id ? <a href={`/t/${e.post_id}`}>{e.post_title ?? `#${e.post_id}`}</a> : null}
+                {e.post_id && e.revision !== null ? (
+                  <Fragment>
+                    {' '}<a href={`/t/${e.post_id}/revisions#v${e.revision}`}>{t.version(e.revision + 1)}</a>
+                  </Fragment>
+                ) : null}
                 {e.target_name ? ` (${e.target_name})` : ''}
               </td>
               <td>{e.reason ?? ''}</td>
