@@ -27,6 +27,7 @@ import { LoadGenerator, type RequestSpec, summarize } from './load';
 import { profileThread } from './profile';
 import { benchRealtime } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
+import { formatWorst, measureWorstPages } from './worst';
 import {
   type GetFigure,
   type InsertFigure,
@@ -216,6 +217,9 @@ async function run(): Promise<Results> {
     );
   }
 
+  // ---- The two pages that once froze the process: a long revision history, a board of long bodies
+  const worst = await measureWorstPages(db, appUrl, authors, (m) => console.log(m));
+
   // ---- Reply inserts: one after another, the three sizes interleaved so noise hits them alike
   const cookie = await logIn(appUrl, authors[0]!);
   const headers = { cookie, 'sec-fetch-site': 'same-origin' };
@@ -270,7 +274,7 @@ async function run(): Promise<Results> {
     pageBytes: captured.get(`/t/${thread(size).rootId}`)!.body.length,
   }));
   const cpus = os.cpus();
-  const partial: Omit<Results, 'targets' | 'variants' | 'realtime'> = {
+  const partial: Omit<Results, 'targets' | 'variants' | 'realtime' | 'worst'> = {
     date: new Date().toISOString(),
     machine: {
       cpus: cpus.length,
@@ -293,7 +297,7 @@ async function run(): Promise<Results> {
     console.error(`bench: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
     process.exitCode = 1;
   }
-  return { ...partial, targets: evaluateTargets(partial), variants, realtime };
+  return { ...partial, targets: evaluateTargets(partial), variants, realtime, worst };
 }
 
 async function main(): Promise<void> {
@@ -307,6 +311,7 @@ async function main(): Promise<void> {
     console.log(`\n${formatResults(results)}\n`);
     console.log(`${formatVariants(results.variants)}\n`);
     console.log(`${formatRealtime(results.realtime)}\n`);
+    console.log(`${formatWorst(results.worst)}\n`);
     writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
     const w = results.targets.at(-1)!;
