@@ -315,7 +315,10 @@ export interface Version extends VersionText {
   reason: string | null;
   /** Hidden by a moderator: for readers who may not see it, title, body and reason are empty. */
   hidden: boolean;
-  /** The version shown as changed into this one (null: shown whole): for readers who may not see hidden versions, the newest one below that is not hidden. */
+  /**
+   * The version shown as changed into this one (null: shown whole). For readers who may not see
+   * hidden versions, the newest one below that is not hidden, so no diff reveals a hidden one.
+   */
   previous: VersionText | null;
 }
 
