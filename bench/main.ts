@@ -29,6 +29,7 @@ import { benchAttack, formatAttack, longBody, seedWorstCase } from './attack';
 import { profileThread } from './profile';
 import { benchRealtime } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
+import { formatWorst, measureWorstPages } from './worst';
 import {
   type GetFigure,
   type InsertFigure,
@@ -222,7 +223,7 @@ async function run(): Promise<Results> {
 
   // ---- Under attack: the costliest anonymous requests, alone and all at once beside ordinary ones
   const attackThread = async (title: string, body?: string) => (await createThread(db, authors[1]!, 'bench', { title, body })).id;
-  const worst = await seedWorstCase(db, {
+  const worstCase = await seedWorstCase(db, {
     memberId: authors[1]!.id,
     boardId: benchBoard.id,
     boardSlug: 'bench',
@@ -230,8 +231,10 @@ async function run(): Promise<Results> {
     root: await attackThread('長帖'),
     normal: await attackThread('普通的帖子'),
   });
-  const attack = await benchAttack(appUrl, worst);
+  const attack = await benchAttack(appUrl, worstCase);
   console.log(formatAttack(attack));
+  // ---- The two pages that once froze the process: a long revision history, a board of long bodies
+  const worst = await measureWorstPages(db, appUrl, authors, (m) => console.log(m));
 
   // ---- Reply inserts: one after another, the three sizes interleaved so noise hits them alike
   const cookie = await logIn(appUrl, authors[0]!);
@@ -287,7 +290,7 @@ async function run(): Promise<Results> {
     pageBytes: captured.get(`/t/${thread(size).rootId}`)!.body.length,
   }));
   const cpus = os.cpus();
-  const partial: Omit<Results, 'targets' | 'variants' | 'realtime' | 'attack'> = {
+  const partial: Omit<Results, 'targets' | 'variants' | 'realtime' | 'attack' | 'worst'> = {
     date: new Date().toISOString(),
     machine: {
       cpus: cpus.length,
@@ -310,7 +313,7 @@ async function run(): Promise<Results> {
     console.error(`bench: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
     process.exitCode = 1;
   }
-  return { ...partial, targets: evaluateTargets(partial), variants, realtime, attack };
+  return { ...partial, targets: evaluateTargets(partial), variants, realtime, attack, worst };
 }
 
 async function main(): Promise<void> {
@@ -325,6 +328,7 @@ async function main(): Promise<void> {
     console.log(`${formatVariants(results.variants)}\n`);
     console.log(`${formatRealtime(results.realtime)}\n`);
     console.log(`${formatAttack(results.attack)}\n`);
+    console.log(`${formatWorst(results.worst)}\n`);
     writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
     const w = results.targets.at(-1)!;

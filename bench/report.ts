@@ -53,6 +53,8 @@ export interface Results {
   realtime: { delivery: import('./realtime').RealtimeFigures[]; idleReaderKb: number };
   /** The costliest anonymous requests, alone and beside ordinary ones (bench/attack.ts). */
   attack: import('./attack').AttackFigures;
+  /** The worst revisions page and board page in another script (bench/worst.ts). */
+  worst: import('./worst').WorstFigures;
   date: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string; note: string; loadAverage: [number, number] };
   settings: Record<string, number>;
@@ -69,7 +71,7 @@ export interface Results {
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /** Checks the figures against the targets of docs/performance.md. */
-export function evaluateTargets(r: Omit<Results, 'targets' | 'variants' | 'realtime' | 'attack'>): Target[] {
+export function evaluateTargets(r: Omit<Results, 'targets' | 'variants' | 'realtime' | 'attack' | 'worst'>): Target[] {
   const page = (size: number) => r.get.find((g) => g.size === size && g.route === '/t/:root')!;
   const [p10, p1k, p10k] = [page(10).app.p50, page(1000).app.p50, page(10000).app.p50];
   const [a10, a1k, a10k] = [page(10).alone.p50, page(1000).alone.p50, page(10000).alone.p50];

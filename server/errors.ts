@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'EditWindowClosed'
   | 'AlreadyReported'
   | 'ReportNotFound'
+  | 'RevisionNotFound'
+  | 'RevisionIsCurrent'
   | 'BanNotFound'
   | 'UnsupportedMediaType'
   | 'DatabaseUnavailable'

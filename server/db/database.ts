@@ -119,6 +119,9 @@ export interface PostRevisionsTable {
   replaced_role: BoardRole;
   replaced_at: Timestamp;
   reason: string | null;
+  /** When a moderator hid this version from readers who do not moderate the board (null: shown). */
+  hidden_at: NullableTimestamp;
+  hidden_by: Id | null;
 }
 
 export interface BansTable {
@@ -154,6 +157,8 @@ export interface ModerationLogTable {
   post_id: Id | null;
   target_user_id: Id | null;
   reason: string | null;
+  /** The version of the post an entry is about (hiding one), else null. */
+  revision: number | null;
   created_at: Timestamp;
 }
 

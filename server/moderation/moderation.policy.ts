@@ -33,7 +33,9 @@ export type Action =
   | 'siteBan'
   | 'report'
   | 'moderate' // see the report queue, the log and deleted posts; act on reports
-  | 'seeDeleted';
+  | 'seeDeleted'
+  | 'hideRevision' // hide a replaced version of a post, or show it again
+  | 'seeHiddenRevisions';
 
 /** What a rule needs to know about the post acted on. */
 export interface PostFacts {
@@ -119,6 +121,8 @@ export function authorize(actor: Actor | null, action: Action, post: PostFacts |
     case 'ban':
     case 'moderate':
     case 'seeDeleted':
+    case 'hideRevision':
+    case 'seeHiddenRevisions':
       if (isStaff(actor)) return;
       throw new AppError(403, 'NotAllowed', 'Only a moderator of this board or an admin can do that.');
     case 'siteBan':

@@ -74,8 +74,8 @@ export function setThreadFlag(db: Db, threadId: string, flag: 'locked' | 'pinned
   return db.updateTable('threads').set({ [flag]: value }).where('thread_id', '=', threadId).execute();
 }
 
-/** The versions a post replaced, newest first. */
-export function findRevisions(db: Db, postId: string) {
+/** The versions a post replaced, from `newest` down to `oldest` (revision numbers). */
+export function findRevisions(db: Db, postId: string, oldest: number, newest: number) {
   return db
     .selectFrom('post_revisions')
     .innerJoin('users', 'users.id', 'post_revisions.replaced_by')
@@ -87,16 +87,62 @@ export function findRevisions(db: Db, postId: string) {
       'post_revisions.replaced_role',
       'post_revisions.replaced_at',
       'post_revisions.reason',
+      'post_revisions.hidden_at',
       'users.name as replaced_by_name',
     ])
     .where('post_revisions.post_id', '=', postId)
+    .where('post_revisions.revision', '>=', oldest)
+    .where('post_revisions.revision', '<=', newest)
     .orderBy('post_revisions.revision', 'desc')
+    .execute();
+}
+
+/** The newest version below `below` that is not hidden, if any. */
+export function findShownRevisionBelow(db: Db, postId: string, below: number) {
+  return db
+    .selectFrom('post_revisions')
+    .select(['revision', 'title', 'body', 'bytes'])
+    .where('post_id', '=', postId)
+    .where('revision', '<', below)
+    .where('hidden_at', 'is', null)
+    .orderBy('revision', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** A replaced version's hidden state, its row locked until the transaction ends. */
+export function lockRevision(db: Db, postId: string, revision: number) {
+  return db
+    .selectFrom('post_revisions')
+    .select(['revision', 'hidden_at'])
+    .where('post_id', '=', postId)
+    .where('revision', '=', revision)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Hides a replaced version (by a moderator) or shows it again (by null). */
+export function setRevisionHidden(db: Db, postId: string, revision: number, by: string | null) {
+  return db
+    .updateTable('post_revisions')
+    .set({ hidden_at: by === null ? null : sql<Date>`now()`, hidden_by: by })
+    .where('post_id', '=', postId)
+    .where('revision', '=', revision)
     .execute();
 }
 
 export function insertLog(
   db: Db,
-  e: { boardId: string | null; actorId: string; actorRole: BoardRole; action: string; postId?: string | null; targetUserId?: string | null; reason?: string | null },
+  e: {
+    boardId: string | null;
+    actorId: string;
+    actorRole: BoardRole;
+    action: string;
+    postId?: string | null;
+    targetUserId?: string | null;
+    reason?: string | null;
+    revision?: number | null;
+  },
 ) {
   return db
     .insertInto('moderation_log')
@@ -108,6 +154,7 @@ export function insertLog(
       post_id: e.postId ?? null,
       target_user_id: e.targetUserId ?? null,
       reason: e.reason ?? null,
+      revision: e.revision ?? null,
     })
     .execute();
 }
@@ -129,6 +176,7 @@ export function findLog(db: Db, boardId: string | undefined, page: number) {
       'l.reason',
       'l.created_at',
       'l.post_id',
+      'l.revision',
       'actor.name as actor_name',
       'target.name as target_name',
       'p.title as post_title',

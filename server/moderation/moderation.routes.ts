@@ -10,7 +10,9 @@ import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
+import { localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
+import { createDiffCache, renderDiffs } from './moderation.diff';
 import type { Rules } from './moderation.policy';
 import * as moderation from './moderation.service';
 import { editPage, logPage, reportQueuePage, revisionsPage } from './moderation.views';
@@ -40,11 +42,16 @@ const banInput = z.object({
 });
 
 const CHANGES = ['lock', 'unlock', 'pin', 'unpin', 'feature', 'unfeature'] as const;
+const REVISION_CHANGES = ['hide', 'unhide'] as const;
+/** A version of a post, as numbered in its revisions (0 = as first written). */
+const revisionParam = z.object({ revision: z.string().regex(/^\d{1,9}$/, 'must be a version number (0 or more)').transform(Number) });
 const pageQuery = z.object({ page: z.coerce.number({ error: 'must be a page number' }).int().min(1).max(100_000).default(1) });
 
 /** Edits, deletion, restoring, thread flags, reports, bans, revisions and the log: JSON and HTML. */
 export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext: (req: Request) => PageContext): Router {
   const router = Router();
+  // Owned by this router (so by its app): tests and processes never share diffs.
+  const diffCache = createDiffCache();
 
   // ---- JSON API
 
@@ -70,11 +77,31 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
   });
 
   router.get('/api/posts/:id/revisions', async (req, res) => {
-    const { post, versions } = await moderation.postRevisions(db, req.member, req.params.id);
+    const { page } = parseInput(pageQuery, req.query);
+    const { post, versions, pages, total } = await moderation.postRevisions(db, req.member, req.params.id, page);
     res.json({
       post: presentPost(post),
-      revisions: versions.map((v) => ({ revision: v.revision, title: v.title, body: v.body, bytes: v.bytes, by: v.by, at: v.at.toISOString(), reason: v.reason })),
+      revisions: versions.map((v) => ({
+        revision: v.revision,
+        title: v.title,
+        body: v.body,
+        bytes: v.bytes,
+        by: v.by,
+        at: v.at.toISOString(),
+        reason: v.reason,
+        hidden: v.hidden,
+      })),
+      page,
+      pages,
+      total,
     });
+  });
+
+  router.post('/api/posts/:id/revisions/:revision/:change', async (req, res, next) => {
+    const change = REVISION_CHANGES.find((c) => c === req.params.change);
+    if (!change) return next();
+    const { revision } = parseInput(revisionParam, { revision: req.params.revision });
+    res.json(await moderation.setRevisionHidden(db, requireMember(req), req.params.id, revision, change === 'hide', parseInput(reasonInput, req.body ?? {})));
   });
 
   router.post('/api/posts/:id/report', async (req, res) => {
@@ -130,6 +157,7 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
       postId: e.post_id,
       target: e.target_name,
       reason: e.reason,
+      revision: e.revision,
       at: e.created_at.toISOString(),
     }));
 
@@ -195,8 +223,23 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
   });
 
   router.get('/t/:id/revisions', async (req, res) => {
-    const { post, versions } = await moderation.postRevisions(db, req.member, req.params.id);
-    res.send(revisionsPage(pageContext(req), post, versions));
+    const { page } = parseInput(pageQuery, req.query);
+    const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
+    const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
+    const pairs = shown.map((v) => ({ before: v.previous, after: v }));
+    const rendered = await renderDiffs(diffCache, revisions.post.id, pairs, req.variant, revisions.seesHidden);
+    const diffs = new Map(shown.map((v, i) => [v.revision, rendered[i]!]));
+    const post = localizedTitles([revisions.post], req.variant)[0]!;
+    res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));
+  });
+
+  router.post('/t/:id/revisions/:revision/:change', async (req, res, next) => {
+    const change = REVISION_CHANGES.find((c) => c === req.params.change);
+    if (!change) return next();
+    const { revision } = parseInput(revisionParam, { revision: req.params.revision });
+    const reason = parseInput(reasonInput, { reason: req.body?.reason }).reason;
+    await moderation.setRevisionHidden(db, requireMember(req), req.params.id, revision, change === 'hide', { reason });
+    res.redirect(303, back(req, `/t/${req.params.id}/revisions#v${revision}`));
   });
 
   router.get('/b/:slug/reports', async (req, res) => {

@@ -8,8 +8,9 @@ import type { Member } from '../members/members.service';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
 import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
-import { type Actor, type Ban, type Rules, actorOn, authorize, boardRole } from './moderation.policy';
+import { type Actor, type Ban, type Rules, actorOn, allowed, authorize, boardRole } from './moderation.policy';
 import { announceInTransaction } from '../realtime/realtime.publish';
+import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
 
 /**
@@ -45,7 +46,12 @@ async function recordEvent(tx: Db, post: LockedPost, kind: string): Promise<void
   await announceInTransaction(tx, { threadId: post.thread_id, boardId: post.board_id, seq });
 }
 
-async function log(tx: Db, actor: Actor, action: string, e: { boardId: string | null; postId?: string; targetUserId?: string; reason?: string | null }) {
+async function log(
+  tx: Db,
+  actor: Actor,
+  action: string,
+  e: { boardId: string | null; postId?: string; targetUserId?: string; reason?: string | null; revision?: number },
+) {
   await repo.insertLog(tx, { ...e, actorId: actor.member.id, actorRole: actor.role, action });
 }
 
@@ -269,25 +275,102 @@ export async function siteModerationLog(db: Kysely<Database>, member: Member | n
   return { entries: await repo.findLog(db, undefined, page), page };
 }
 
-/** Every version of a post, newest first: the current one, then each it replaced. */
-export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string) {
+/**
+ * Hides a replaced version of a post (its title, body and edit reason) from everyone but the
+ * board's moderators and admins, or shows it again. The current version cannot be hidden: an edit
+ * replaces it. Doing what is already so changes nothing and logs nothing.
+ */
+export async function setRevisionHidden(
+  db: Kysely<Database>,
+  member: Member | null,
+  postId: string,
+  revision: number,
+  hidden: boolean,
+  input: { reason?: string },
+): Promise<{ postId: string; revision: number; hidden: boolean }> {
+  await db.transaction().execute(async (tx) => {
+    // The post's row is locked: an edit cannot make the current version a replaced one meanwhile.
+    const { post, actor, facts } = await loadForChange(tx, member, postId);
+    authorize(actor, 'hideRevision', facts);
+    const reason = cleanReason(input.reason);
+    if (revision === post.revision) {
+      throw new AppError(409, 'RevisionIsCurrent', 'The current version cannot be hidden: edit the post to replace it, then hide the old one.');
+    }
+    const row = revision < post.revision ? await repo.lockRevision(tx, post.id, revision) : undefined;
+    if (!row) throw notFound('RevisionNotFound', `Post ${post.id} has no version ${revision}.`);
+    if ((row.hidden_at !== null) === hidden) return;
+    await repo.setRevisionHidden(tx, post.id, revision, hidden ? actor.member.id : null);
+    await log(tx, actor, hidden ? 'hide-revision' : 'unhide-revision', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason, revision });
+  });
+  return { postId, revision, hidden };
+}
+
+/** Versions of a post on one page of `/t/:id/revisions` (and of its API). */
+export const VERSIONS_PER_PAGE = 20;
+
+/** One version of a post as the revisions page shows it, with the version it is compared with. */
+export interface Version extends VersionText {
+  by: { name: string; role: BoardRole };
+  at: Date;
+  reason: string | null;
+  /** Hidden by a moderator: for readers who may not see it, title, body and reason are empty. */
+  hidden: boolean;
+  /**
+   * The version shown as changed into this one (null: shown whole). For readers who may not see
+   * hidden versions, the newest one below that is not hidden, so no diff reveals a hidden one.
+   */
+  previous: VersionText | null;
+}
+
+/**
+ * A page of a post's versions, newest first: the current one, then each it replaced, 20 a page.
+ * Only rows of the page (and the one before it) are read, whatever the post's history; hidden
+ * versions keep their place but lose their content unless the viewer moderates the board.
+ */
+export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string, page = 1) {
   const post = await getPost(db, postId);
   const actor = await actorOn(db, member, post.boardId);
   if (post.deleted) authorize(actor, 'seeDeleted', null);
-  const rows = await repo.findRevisions(db, post.id);
-  // Version k was written by the edit recorded on the row of version k-1 (version 0 by the author).
+  const seesHidden = allowed(actor, 'seeHiddenRevisions', null);
+  const canHide = allowed(actor, 'hideRevision', null);
+  const total = post.revision + 1;
+  const pages = Math.ceil(total / VERSIONS_PER_PAGE);
+  const newest = post.revision - (page - 1) * VERSIONS_PER_PAGE;
+  if (newest < 0) return { post, versions: [] as Version[], page, pages, total, seesHidden, canHide };
+  const oldest = Math.max(0, newest - VERSIONS_PER_PAGE + 1);
+  // Version k was written by the edit recorded on the row of version k-1 (version 0 by the author),
+  // which is also the version k is compared with: the page's rows and the one below them.
+  const lowest = Math.max(0, oldest - 1);
+  const rows = await repo.findRevisions(db, post.id, lowest, Math.min(newest, post.revision - 1));
   const byRevision = new Map(rows.map((r) => [r.revision, r]));
-  const versions = [
-    { revision: post.revision, title: post.title, body: post.body, bytes: post.bytes },
-    ...rows.map((r) => ({ revision: r.revision, title: r.title, body: r.body, bytes: r.bytes })),
-  ].map((v) => {
-    const edit = byRevision.get(v.revision - 1);
-    return {
-      ...v,
-      by: edit ? { name: edit.replaced_by_name, role: edit.replaced_role } : { name: post.author.name, role: 'member' as BoardRole },
-      at: edit ? edit.replaced_at : post.createdAt,
-      reason: edit?.reason ?? null,
-    };
-  });
-  return { post, versions };
+  const content = (revision: number): VersionText => {
+    if (revision === post.revision) return { revision, title: post.title, body: post.body, bytes: post.bytes };
+    const row = byRevision.get(revision);
+    if (!row) throw new Error(`post ${post.id} has no revision ${revision}`);
+    return { revision, title: row.title, body: row.body, bytes: row.bytes };
+  };
+  const concealed = (revision: number) => !seesHidden && (byRevision.get(revision)?.hidden_at ?? null) !== null;
+  // Below the rows read, only when every one of them under a version is hidden from this viewer.
+  let further: Promise<VersionText | null> | undefined;
+  const previousOf = async (revision: number): Promise<VersionText | null> => {
+    for (let r = revision - 1; r >= lowest; r--) if (!concealed(r)) return content(r);
+    if (lowest === 0) return null;
+    further ??= repo.findShownRevisionBelow(db, post.id, lowest).then((row) => row ?? null);
+    return further;
+  };
+  const versions: Version[] = [];
+  for (let revision = newest; revision >= oldest; revision--) {
+    const edit = byRevision.get(revision - 1);
+    const by = edit ? { name: edit.replaced_by_name, role: edit.replaced_role } : { name: post.author.name, role: 'member' as BoardRole };
+    const at = edit ? edit.replaced_at : post.createdAt;
+    const hidden = revision !== post.revision && byRevision.get(revision)!.hidden_at !== null;
+    versions.push(
+      concealed(revision)
+        ? { revision, title: '', body: '', bytes: 0, by, at, reason: null, hidden, previous: null }
+        : { ...content(revision), by, at, reason: edit?.reason ?? null, hidden, previous: await previousOf(revision) },
+    );
+  }
+  return { post, versions, page, pages, total, seesHidden, canHide };
 }
+
+export type Revisions = Awaited<ReturnType<typeof postRevisions>>;

@@ -1,11 +1,11 @@
-import { diffChars } from 'diff';
 import type { Board } from '../boards/boards.service';
 import type { Post, PostTree } from '../posts/posts.service';
 import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { allowed } from './moderation.policy';
-import type { QueueEntry } from './moderation.service';
+import { bodyText } from './moderation.diff';
+import type { QueueEntry, Revisions, Version } from './moderation.service';
 
 const facts = (tree: PostTree) => ({
   authorId: tree.post.authorId,
@@ -59,22 +59,6 @@ export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree })
   );
 }
 
-/** Stored HTML as text (for the edit box and for diffs): paragraphs and breaks become new lines. */
-export function bodyText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/g, '\n')
-    .replace(/<\/(p|li|blockquote|pre)>/g, '\n\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
 // A body written as plain text (paragraphs and line breaks only) is edited as plain text.
 const ONLY_TEXT_MARKUP = /^(?:[^<]|<\/?p>|<br \/>)*$/;
 
@@ -108,55 +92,58 @@ export function editPage(ctx: PageContext, post: Post, error?: string, values?: 
   );
 }
 
-/** Character diff (what CJK text needs: no spaces between words) as <ins>/<del>. */
-function Diff({ before, after }: { before: string; after: string }): SafeHtml {
-  const parts = diffChars(before, after, { timeout: 200 });
-  if (!parts) {
-    // Too different to diff quickly: show both whole.
-    return <Fragment><del>{before}</del><ins>{after}</ins></Fragment>;
-  }
-  return <Fragment>{parts.map((p) => (p.added ? <ins>{p.value}</ins> : p.removed ? <del>{p.value}</del> : p.value))}</Fragment>;
+/** Hide or show again one replaced version, coming back to where the button was. */
+function HideButton({ ctx, postId, version }: { ctx: PageContext; postId: string; version: Version }) {
+  const { t } = ctx;
+  const change = version.hidden ? 'unhide' : 'hide';
+  return (
+    <ActionButton action={`/t/${postId}/revisions/${version.revision}/${change}`} label={version.hidden ? t.unhideRevision : t.hideRevision}>
+      <input name="reason" maxlength="500" placeholder={t.reasonOptional} aria-label={t.reason} />
+      <input type="hidden" name="back" value={`${ctx.path}#v${version.revision}`} />
+    </ActionButton>
+  );
 }
 
-type Versions = Awaited<ReturnType<typeof import('./moderation.service').postRevisions>>['versions'];
-
-/** `/t/:id/revisions`: every version, newest first, each with what changed from the one before. */
-export function revisionsPage(ctx: PageContext, post: Post, versions: Versions): string {
+/**
+ * `/t/:id/revisions`: a page of versions, newest first, each with what changed from the one before
+ * (`diffs`, by revision). A hidden version is only a notice for readers who may not see it.
+ */
+export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map<number, string>): string {
   const { t } = ctx;
+  const { post, versions, page, pages, seesHidden, canHide } = revisions;
   return renderPage(
     ctx,
     `${t.revisions}: ${post.title}`,
     <section class="revisions">
       <h1>{t.revisions}: <a href={`/t/${post.id}`}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a></h1>
-      <ol reversed>
-        {versions.map((v, i) => {
-          const previous = versions[i + 1];
+      <ol reversed start={versions.length ? versions[0]!.revision + 1 : undefined}>
+        {versions.map((v) => {
           const when = dateTime(ctx, v.at);
+          const concealed = v.hidden && !seesHidden;
           return (
-            <li class="version" id={`v${v.revision}`}>
+            <li class={v.hidden ? 'version hidden-version' : 'version'} id={`v${v.revision}`}>
               <h2>
                 {t.version(v.revision + 1)}
-                {i === 0 ? ` · ${t.currentVersion}` : ''}
+                {v.revision === post.revision ? ` · ${t.currentVersion}` : ''}
               </h2>
               <p class="byline">
                 {v.revision === 0 ? t.originalBy(v.by.name, when) : t.editedBy(t.roles[v.by.role] ?? v.by.role, v.by.name, when)}
                 {v.reason ? `（${t.reason}：${v.reason}）` : ''}
               </p>
-              {previous ? (
-                <div class="diff">
-                  <p class="diff-title"><Diff before={previous.title} after={v.title} /></p>
-                  <pre class="diff-body"><Diff before={bodyText(previous.body)} after={bodyText(v.body)} /></pre>
-                </div>
-              ) : (
-                <div class="diff">
-                  <p class="diff-title">{v.title}</p>
-                  <pre class="diff-body">{bodyText(v.body)}</pre>
-                </div>
-              )}
+              {v.hidden ? <p class="revision-hidden">{concealed ? t.revisionHidden : t.revisionHiddenFromOthers}</p> : null}
+              {concealed ? null : <div class="diff">{trustedHtml(diffs.get(v.revision) ?? '')}</div>}
+              {canHide && v.revision !== post.revision ? <HideButton ctx={ctx} postId={post.id} version={v} /> : null}
             </li>
           );
         })}
       </ol>
+      {pages > 1 ? (
+        <nav class="pager" aria-label={t.page(page)}>
+          {page > 1 ? <a rel="prev" href={`?page=${page - 1}`}>{t.previousPage}</a> : null}
+          <span>{t.page(page)} / {pages}</span>
+          {page < pages ? <a rel="next" href={`?page=${page + 1}`}>{t.nextPage}</a> : null}
+        </nav>
+      ) : null}
     </section>,
   );
 }
@@ -229,6 +216,11 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntri
               <td class="log-action">{t.logAction[e.action] ?? e.action}</td>
               <td>
                 {e.post_id ? <a href={`/t/${e.post_id}`}>{e.post_title ?? `#${e.post_id}`}</a> : null}
+                {e.post_id && e.revision !== null ? (
+                  <Fragment>
+                    {' '}<a href={`/t/${e.post_id}/revisions#v${e.revision}`}>{t.version(e.revision + 1)}</a>
+                  </Fragment>
+                ) : null}
                 {e.target_name ? ` (${e.target_name})` : ''}
               </td>
               <td>{e.reason ?? ''}</td>

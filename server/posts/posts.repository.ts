@@ -160,9 +160,9 @@ export const THREADS_PER_PAGE = 20;
 /** Follow-ups shown under each thread on a board index; the rest are behind the thread's link. */
 export const INDEX_REPLIES_PER_THREAD = 50;
 
-/** A page of a board's threads: pinned first, then by latest activity. */
-export function findBoardThreads(db: Db, boardId: string, page: number, featured = false) {
-  return withAuthor(db.selectFrom('posts'))
+/** A page of a board's threads: pinned first, then by latest activity (bodies only when asked for). */
+export function findBoardThreads(db: Db, boardId: string, page: number, featured = false, bodies = false) {
+  return withAuthor(db.selectFrom('posts'), bodies)
     .innerJoin('threads', 'threads.thread_id', 'posts.id')
     .select(['threads.reply_count', 'threads.last_activity_at', 'threads.locked', 'threads.pinned', 'threads.featured', 'threads.seq'])
     .where('threads.board_id', '=', boardId)
@@ -185,14 +185,17 @@ export async function countBoardThreads(db: Db, boardId: string, featured = fals
   return Number(row.n);
 }
 
-/** The first follow-ups of each thread, in display order, one bounded range scan per thread. */
+/**
+ * The first follow-ups of each thread, in display order, one bounded range scan per thread. An
+ * index shows them as lines: their bodies are left out ('').
+ */
 export async function findIndexReplies(db: Db, threadIds: string[]) {
   if (threadIds.length === 0) return [];
   // kysely cannot express a lateral join over unnest(); this is one bounded index scan per thread.
   const result = await sql<PostRow>`
     select r.* from unnest(${threadIds}::bigint[]) as t(id)
     cross join lateral (
-      select p.id, p.board_id, p.thread_id, p.parent_id, p.path, p.depth, p.title, p.body, p.bytes,
+      select p.id, p.board_id, p.thread_id, p.parent_id, p.path, p.depth, p.title, '' as body, p.bytes,
              p.variant, p.created_at, p.edited_at, p.edited_role, p.revision, p.deleted_at, p.deleted_role,
              p.deleted_by, p.deleted_reason, p.edit_reason, p.author_id,
              a.name as author_name, a.role as author_role, e.name as editor_name
@@ -206,9 +209,9 @@ export async function findIndexReplies(db: Db, threadIds: string[]) {
   return result.rows;
 }
 
-/** A member's posts, newest first: their threads (roots) or their follow-ups. */
+/** A member's posts, newest first: their threads (roots) or their follow-ups, as lines (no bodies). */
 export function findMemberPosts(db: Db, authorId: string, kind: 'threads' | 'replies', limit: number, offset: number) {
-  return withAuthor(db.selectFrom('posts'))
+  return withAuthor(db.selectFrom('posts'), false)
     .where('posts.author_id', '=', authorId)
     .where('posts.parent_id', kind === 'threads' ? 'is' : 'is not', null)
     .orderBy('posts.id', 'desc')

@@ -67,7 +67,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   router.get('/api/boards/:slug/threads', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const { variant } = parseInput(variantQuery, { variant: req.query.variant });
-    const index = posts.indexInVariant(await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1'), variant);
+    const index = posts.indexInVariant(await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }), variant);
     res.json({
       board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
       threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),

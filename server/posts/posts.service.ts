@@ -7,7 +7,7 @@ import type { Member } from '../members/members.service';
 import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
-import { localized, localizedAll } from '../text/localize';
+import { localized, localizedAll, localizedTitles } from '../text/localize';
 import { announceInTransaction } from '../realtime/realtime.publish';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
@@ -262,19 +262,23 @@ export interface IndexThread {
   replies: Post[];
 }
 
-/** A page of a board's threads (pinned first, then latest activity), each with its follow-up tree. */
+/**
+ * A page of a board's threads (pinned first, then latest activity), each with its follow-up tree.
+ * Follow-ups are lines (no bodies); roots have their bodies only with `rootBodies` (the API).
+ */
 export async function getBoardIndex(
   db: Kysely<Database>,
   slug: string,
   page: number,
   viewer: Member | null = null,
   featured = false,
+  { rootBodies = false }: { rootBodies?: boolean } = {},
 ) {
   const board = await getBoard(db, slug);
   const actor = await actorOn(db, viewer, board.id);
   const canModerate = allowed(actor, 'seeDeleted', null);
   const visible = canModerate ? (p: Post) => p : tombstone;
-  const [rows, total] = await Promise.all([repo.findBoardThreads(db, board.id, page, featured), repo.countBoardThreads(db, board.id, featured)]);
+  const [rows, total] = await Promise.all([repo.findBoardThreads(db, board.id, page, featured, rootBodies), repo.countBoardThreads(db, board.id, featured)]);
   const replyRows = await repo.findIndexReplies(db, rows.map((r) => r.id));
   const byThread = new Map<string, repo.PostRow[]>();
   for (const r of replyRows) {
@@ -346,35 +350,43 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
   return changed;
 }
 
-/** A post tree with every title and body in the reader's variant (undefined: as written). */
+/**
+ * A post tree in the reader's variant (undefined: as written): the post, and the follow-ups'
+ * titles and whatever bodies were fetched; of the root (shown as a link) only its title.
+ */
 export function treeInVariant(tree: PostTree, variant: Variant | undefined): PostTree {
   if (!variant) return tree;
+  const post = localized(tree.post, variant);
   return {
     ...tree,
-    post: localized(tree.post, variant),
-    root: localized(tree.root, variant),
+    post,
+    root: tree.root.id === post.id ? post : localizedTitles([tree.root], variant)[0]!,
     replies: localizedAll(tree.replies, variant),
   };
 }
 
-/** A board index in the reader's variant. */
+/** A board index in the reader's variant: titles, and the roots' bodies when they were fetched. */
 export function indexInVariant<I extends { threads: IndexThread[] }>(index: I, variant: Variant | undefined): I {
   if (!variant) return index;
+  const roots = localizedAll(
+    index.threads.map((t) => t.root),
+    variant,
+  );
   return {
     ...index,
-    threads: index.threads.map((t) => ({ ...t, root: localized(t.root, variant), replies: localizedAll(t.replies, variant) })),
+    threads: index.threads.map((t, i) => ({ ...t, root: roots[i]!, replies: localizedTitles(t.replies, variant) })),
   };
 }
 
-/** A member page in the reader's variant. */
+/** A member page in the reader's variant: it lists titles only. */
 export function memberPostsInVariant(data: MemberPosts, variant: Variant | undefined): MemberPosts {
   if (!variant) return data;
   return {
     ...data,
-    threads: data.threads.map((p) => localized(p, variant)),
-    replies: data.replies.map((p) => localized(p, variant)),
+    threads: localizedTitles(data.threads, variant),
+    replies: localizedTitles(data.replies, variant),
     threadTitles: new Map(
-      [...data.threadTitles].map(([id, t]) => [id, t && { ...t, title: localized({ id, ...t, body: '' }, variant).title }]),
+      [...data.threadTitles].map(([id, t]) => [id, t && { ...t, title: localizedTitles([{ id, ...t, body: '' }], variant)[0]!.title }]),
     ),
   };
 }

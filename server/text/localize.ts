@@ -1,12 +1,22 @@
+import { LRUCache } from 'lru-cache';
 import { type SourceVariant, type Variant, convertHtml, convertText, convertTexts } from './convert';
 
 /**
  * Converted titles and bodies, cached per (post, revision, variant): an edit raises the revision,
  * so a stale conversion is never served and simply ages out. Titles and bodies are separate
- * entries, since a page of follow-up lines reads titles only. A plain LRU bounded by entry count.
+ * entries, since a page of follow-up lines reads titles only.
+ *
+ * Bounded by bytes, not entries: a title is a few dozen bytes and a body up to 100 KB (a converted
+ * one twice that in memory), so a bound by count would let a few hundred long bodies take as much
+ * memory as a hundred thousand titles.
  */
-const MAX_ENTRIES = 100_000;
-const cache = new Map<string, string>();
+export const CONVERSION_CACHE_BYTES = 64 * 1024 * 1024;
+
+// JavaScript strings are UTF-16 in memory (Latin-1 ones half that): two bytes per code unit is
+// the upper bound, for the key and the value.
+const stringBytes = (value: string, key: string) => (value.length + key.length) * 2;
+
+const cache = new LRUCache<string, string>({ maxSize: CONVERSION_CACHE_BYTES, sizeCalculation: stringBytes });
 
 export interface Convertible {
   id: string;
@@ -21,39 +31,36 @@ const key = (part: 't' | 'b', p: Convertible, reader: Variant) =>
   part === 't' ? `t:${p.id}:${p.revision}:${reader}` : `b:${p.id}:${p.revision}:${Buffer.byteLength(p.body)}:${reader}`;
 
 function remember(k: string, value: string): string {
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(k, value);
   return value;
-}
-
-function recall(k: string): string | undefined {
-  const hit = cache.get(k);
-  if (hit !== undefined) {
-    cache.delete(k); // move to the young end
-    cache.set(k, hit);
-  }
-  return hit;
 }
 
 const needsConversion = (p: Convertible, reader: Variant | undefined): reader is Variant =>
   reader !== undefined && p.variant !== reader && p.variant !== 'other';
 
+function title(post: Convertible, reader: Variant): string {
+  const k = key('t', post, reader);
+  return post.title ? (cache.get(k) ?? remember(k, convertText(post.title, post.variant as SourceVariant, reader))) : '';
+}
+
+function body(post: Convertible, reader: Variant): string {
+  const k = key('b', post, reader);
+  return post.body ? (cache.get(k) ?? remember(k, convertHtml(post.body, post.variant as SourceVariant, reader))) : '';
+}
+
 /** The post's title and body in the reader's variant (undefined: as written). */
 export function localized<P extends Convertible>(post: P, reader: Variant | undefined): P {
   if (!needsConversion(post, reader)) return post;
-  const from = post.variant as SourceVariant;
-  const tk = key('t', post, reader);
-  const title = post.title ? (recall(tk) ?? remember(tk, convertText(post.title, from, reader))) : '';
-  const bk = key('b', post, reader);
-  const body = post.body ? (recall(bk) ?? remember(bk, convertHtml(post.body, from, reader))) : '';
-  return { ...post, title, body };
+  return { ...post, title: title(post, reader), body: body(post, reader) };
 }
 
 /**
- * Many posts in the reader's variant: the titles the cache lacks are converted in one batch per
- * source variant (one jieba call for a whole page instead of one per line), then cached.
+ * Only the titles of many posts in the reader's variant, for lists that show nothing else (board
+ * index, member pages, the lines of a thread). Bodies are left untouched and must not be shown.
+ * The titles the cache lacks are converted in one batch per source variant (one jieba call for a
+ * whole page instead of one per line), then cached.
  */
-export function localizedAll<P extends Convertible>(posts: P[], reader: Variant | undefined): P[] {
+export function localizedTitles<P extends Convertible>(posts: P[], reader: Variant | undefined): P[] {
   if (!reader) return posts;
   const missing = new Map<string, P[]>();
   for (const p of posts) {
@@ -70,7 +77,17 @@ export function localizedAll<P extends Convertible>(posts: P[], reader: Variant 
     );
     list.forEach((p, i) => remember(key('t', p, reader), titles[i]!));
   }
-  return posts.map((p) => localized(p, reader));
+  return posts.map((p) => (needsConversion(p, reader) ? { ...p, title: title(p, reader) } : p));
+}
+
+/** Many posts, titles and bodies, in the reader's variant (titles batched as localizedTitles does). */
+export function localizedAll<P extends Convertible>(posts: P[], reader: Variant | undefined): P[] {
+  return localizedTitles(posts, reader).map((p) => (needsConversion(p, reader) && p.body ? { ...p, body: body(p, reader) } : p));
+}
+
+/** How full the cache is: entries, and their calculated size against the bound (for tests and metrics). */
+export function conversionCacheStats(): { entries: number; bytes: number; maxBytes: number } {
+  return { entries: cache.size, bytes: cache.calculatedSize, maxBytes: CONVERSION_CACHE_BYTES };
 }
 
 /** Empties the cache (benchmarks measure cold pages with it). */

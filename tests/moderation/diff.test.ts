@@ -1,0 +1,75 @@
+import { DIFF_MAX_EDITS, bodyText, createDiffCache, diffHtml, renderDiffs } from '../../server/moderation/moderation.diff';
+
+/** Deterministic CJK text with nothing in common between seeds. */
+function scrambled(seed: number, chars: number): string {
+  let s = seed;
+  let out = '';
+  for (let i = 0; i < chars; i++) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    out += String.fromCharCode(0x4e00 + (s % 3000));
+  }
+  return out;
+}
+
+describe('diffHtml', () => {
+  it('marks what changed, character by character', () => {
+    expect(diffHtml('只是方面的問題', '只是這方面的問題')).toBe('只是<ins>這</ins>方面的問題');
+    expect(diffHtml('一二三四', '一二五四')).toBe('一二<del>三</del><ins>五</ins>四');
+    expect(diffHtml('相同', '相同')).toBe('相同');
+  });
+
+  it('escapes the text', () => {
+    expect(diffHtml('<b>', '<i>')).toBe('&lt;<del>b</del><ins>i</ins>&gt;');
+  });
+
+  it('gives up on a pair too costly to diff and shows it removed and added whole', () => {
+    const before = scrambled(1, 50_000);
+    const after = scrambled(2, 50_000);
+    expect(diffHtml(before, after)).toBe(`<del>${before}</del><ins>${after}</ins>`);
+  });
+
+  it('keeps the common start and end of a long rewrite as they are', () => {
+    const middle = [scrambled(3, 10_000), scrambled(4, 10_000)];
+    const html = diffHtml(`開頭。${middle[0]}結尾。`, `開頭。${middle[1]}結尾。`);
+    expect(html).toBe(`開頭。<del>${middle[0]}</del><ins>${middle[1]}</ins>結尾。`);
+  });
+
+  it('still diffs a long text with scattered changes', () => {
+    const before = scrambled(5, 50_000);
+    const changes = Math.floor(DIFF_MAX_EDITS / 10);
+    const chars = [...before];
+    for (let i = 0; i < changes; i++) chars[100 + i * 300] = '改';
+    const html = diffHtml(before, chars.join(''));
+    expect(html.match(/<ins>改<\/ins>/g)).toHaveLength(changes);
+  });
+
+  it('never splits a character outside the basic plane', () => {
+    expect(diffHtml('𠀀好', '𠀁好')).toBe('<del>𠀀</del><ins>𠀁</ins>好');
+    expect(diffHtml('好𠀀', '好𡀀')).toBe('好<del>𠀀</del><ins>𡀀</ins>');
+  });
+});
+
+describe('renderDiffs', () => {
+  const version = (revision: number, title: string, body: string) => ({ revision, title, body, bytes: Buffer.byteLength(body) });
+
+  it('renders titles and bodies as text, the first version whole', async () => {
+    const cache = createDiffCache();
+    const v0 = version(0, '標題', '<p>第一段</p><p>a &lt; b</p>');
+    const v1 = version(1, '新標題', '<p>第一段</p><p>a &lt; c</p>');
+    const [first, second] = await renderDiffs(cache, '7', [{ before: v0, after: v1 }, { before: null, after: v0 }], undefined, false);
+    expect(first).toBe('<p class="diff-title"><ins>新</ins>標題</p><pre class="diff-body">第一段\n\na &lt; <del>b</del><ins>c</ins></pre>');
+    expect(second).toBe('<p class="diff-title">標題</p><pre class="diff-body">第一段\n\na &lt; b</pre>');
+    expect(bodyText('<p>a<br />b</p>')).toBe('a\nb');
+  });
+
+  it('keeps at most its bound in bytes', async () => {
+    const cache = createDiffCache(200_000);
+    for (let i = 0; i < 20; i++) {
+      const before = version(i, 't', scrambled(i, 5_000));
+      const after = version(i + 1, 't', scrambled(i + 100, 5_000));
+      await renderDiffs(cache, '1', [{ before, after }], undefined, false);
+      expect(cache.calculatedSize).toBeLessThanOrEqual(200_000);
+    }
+    expect(cache.size).toBeLessThan(20);
+  });
+});
