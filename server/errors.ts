@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'PostNotFound'
   | 'MemberNotFound'
   | 'ThreadLocked'
+  | 'TooDeep'
   | 'PostDeleted'
   | 'PostNotDeleted'
   | 'Banned'

@@ -116,7 +116,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   // A refused form comes back as the same page with the message above the form and the text kept.
   const formState = (req: Request, error: AppError): FormState => ({
     values: { title: String(req.body?.title ?? ''), body: String(req.body?.body ?? '') },
-    error: error.message,
+    error: error.code === 'TooDeep' ? pageContext(req).t.tooDeep(posts.MAX_DEPTH) : error.message,
   });
   const isFormRefusal = (error: unknown): error is AppError =>
     error instanceof AppError && error.status < 500 && error.code !== 'NotLoggedIn' && error.code !== 'SessionExpired';
