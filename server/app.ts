@@ -11,6 +11,7 @@ import type { Database } from './db/database';
 import { VARIANTS } from './text/convert';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { type Assets, loadAssets } from './http/assets';
+import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant, sessionMiddleware } from './http/context';
 import type { Logger } from './log';
@@ -114,6 +115,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
 
   app.use(resolveVariant);
   app.use(refuseCrossSite);
+  app.use(checkQuery);
 
   // The script switch: remember the choice for a year, then show the page asked for in it.
   app.get('/variant', (req, res) => {
@@ -133,7 +135,8 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
     next();
   });
   app.use(express.json({ limit: BODY_LIMIT, verify: requireUtf8 }));
-  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8 }));
+  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
+  app.use(checkBodyText);
   app.use(sessionMiddleware(db));
 
   app.use(boardsRouter(db, pageContext));

@@ -171,17 +171,19 @@ export async function banMember(
     const targetRole: BoardRole = board ? await boardRole(tx, target, board.id) : target.role === 'admin' ? 'admin' : 'member';
     if (targetRole !== 'member' && actor.role !== 'admin') throw new AppError(403, 'NotAllowed', 'Only an admin can ban a moderator.');
     if (targetRole === 'admin') throw new AppError(403, 'NotAllowed', 'Admins cannot be banned.');
+    if (input.postId) {
+      // Only a post of this board, by the member banned, can have its reports closed this way;
+      // checked before anything is written (the log row's post_id must name a post).
+      const reported = isId(input.postId) ? await posts.findPost(tx, input.postId) : undefined;
+      if (!reported) throw notFound('PostNotFound', `postId: there is no post ${input.postId}.`);
+      if (reported.board_id !== (board?.id ?? reported.board_id) || reported.author_id !== target.id) {
+        throw new AppError(400, 'ValidationFailed', 'postId: a post by this member on this board.');
+      }
+    }
     const expiresAt = new Date(Date.now() + input.days * 86400_000);
     const ban = await repo.insertBan(tx, { boardId: board?.id ?? null, userId: target.id, bannedBy: actor.member.id, reason, expiresAt });
     await log(tx, actor, board ? 'ban' : 'site-ban', { boardId: board?.id ?? null, targetUserId: target.id, reason, postId: input.postId });
-    if (input.postId) {
-      // Only a post of this board, by the member banned, can have its reports closed this way.
-      const reported = isId(input.postId) ? await posts.findPost(tx, input.postId) : undefined;
-      if (!reported || reported.board_id !== (board?.id ?? reported.board_id) || reported.author_id !== target.id) {
-        throw new AppError(400, 'ValidationFailed', 'postId: a post by this member on this board.');
-      }
-      await repo.resolveReports(tx, input.postId, actor.member.id, 'banned');
-    }
+    if (input.postId) await repo.resolveReports(tx, input.postId, actor.member.id, 'banned');
     return { id: ban.id, boardId: ban.board_id, reason, expiresAt: ban.expires_at, username: target.name };
   });
 }
