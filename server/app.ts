@@ -11,6 +11,7 @@ import type { Database } from './db/database';
 import { VARIANTS } from './text/convert';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { type Assets, loadAssets } from './http/assets';
+import { cacheByMember } from './http/caching';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant, sessionMiddleware } from './http/context';
@@ -138,6 +139,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
   app.use(checkBodyText);
   app.use(sessionMiddleware(db));
+  app.use(cacheByMember);
 
   app.use(boardsRouter(db, pageContext));
   app.use(membersRouter(db, pageContext));
