@@ -10,6 +10,7 @@ import * as posts from '../posts/posts.repository';
 import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, actorOn, authorize, boardRole } from './moderation.policy';
 import { announceInTransaction } from '../realtime/realtime.publish';
+import { hasHiddenCharacters } from '../text/title';
 import * as repo from './moderation.repository';
 
 /**
@@ -21,6 +22,10 @@ import * as repo from './moderation.repository';
 export const REASON_MAX = 500;
 
 function cleanReason(reason: string | undefined): string | null {
+  // Reasons are shown on pages and in the log: no text that hides or reorders what is around it.
+  if (reason !== undefined && hasHiddenCharacters(reason)) {
+    throw new AppError(400, 'ValidationFailed', 'reason: no control, zero-width or text-direction characters.');
+  }
   const r = reason?.replace(/\s+/g, ' ').trim() ?? '';
   if ([...r].length > REASON_MAX) throw new AppError(400, 'ValidationFailed', `reason: at most ${REASON_MAX} characters.`);
   return r || null;
