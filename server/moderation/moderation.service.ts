@@ -8,7 +8,7 @@ import type { Member } from '../members/members.service';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
 import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
-import { type Actor, type Ban, type Rules, actorOn, authorize, boardRole } from './moderation.policy';
+import { type Actor, type Ban, type Rules, actorOn, authorize, authorizeBanOf, moderatesAnyBoard } from './moderation.policy';
 import { announceInTransaction } from '../realtime/realtime.publish';
 import { hasHiddenCharacters } from '../text/title';
 import * as repo from './moderation.repository';
@@ -154,7 +154,8 @@ export const BAN_MAX_DAYS = 3650;
 
 /**
  * Bans a member from a board (its moderators, or an admin) or, with no board, from the whole site
- * (admins). Moderators and admins cannot be banned by moderators; nobody bans themselves.
+ * (admins). Moderators (of any board) and admins cannot be banned by moderators; nobody bans
+ * themselves.
  */
 export async function banMember(
   db: Kysely<Database>,
@@ -173,9 +174,7 @@ export async function banMember(
     const target = await members.findUserByKey(tx, nameKey(input.username));
     if (!target) throw notFound('MemberNotFound', `There is no member "${input.username}".`);
     if (target.id === actor.member.id) throw new AppError(403, 'NotAllowed', 'You cannot ban yourself.');
-    const targetRole: BoardRole = board ? await boardRole(tx, target, board.id) : target.role === 'admin' ? 'admin' : 'member';
-    if (targetRole !== 'member' && actor.role !== 'admin') throw new AppError(403, 'NotAllowed', 'Only an admin can ban a moderator.');
-    if (targetRole === 'admin') throw new AppError(403, 'NotAllowed', 'Admins cannot be banned.');
+    authorizeBanOf(actor, { role: target.role, moderates: await moderatesAnyBoard(tx, target.id) });
     if (input.postId) {
       // Only a post of this board, by the member banned, can have its reports closed this way;
       // checked before anything is written (the log row's post_id must name a post).
