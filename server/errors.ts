@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'InvalidCredentials'
   | 'TooManyAttempts'
   | 'NameTaken'
+  | 'NameConfusable'
   | 'NotAllowed'
   | 'CrossSiteRequest'
   | 'NotFound'

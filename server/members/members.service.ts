@@ -3,7 +3,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Database, SiteRole } from '../db/database';
 import { AppError } from '../errors';
 import * as repo from './members.repository';
-import { checkName } from './names';
+import { checkName, checkNewName } from './names';
+import { claimName } from './names.service';
 import { PASSWORD_MAX, PASSWORD_MIN, hashPassword, verifyPassword } from './passwords';
 
 /** A member as the rest of the application sees them. */
@@ -27,20 +28,18 @@ function checkPassword(password: string): void {
   }
 }
 
-/** Creates a member. Refuses invalid names and passwords and names already taken (in any case). */
+/** Creates a member. Refuses invalid names and passwords, names already taken (in any case) and lookalikes of them. */
 export async function createMember(
   db: Kysely<Database>,
   input: { username: string; password: string; role?: SiteRole },
 ): Promise<Member> {
-  const name = checkName(input.username);
+  const name = checkNewName(input.username);
   if (!name.ok) throw new AppError(400, 'ValidationFailed', name.reason);
   checkPassword(input.password);
-  const user = await repo.insertUser(db, {
-    name: name.name,
-    nameKey: name.key,
-    passwordHash: await hashPassword(input.password),
-    role: input.role ?? 'member',
-  });
+  const passwordHash = await hashPassword(input.password);
+  const user = await claimName(db, name, (tx) =>
+    repo.insertUser(tx, { name: name.name, nameKey: name.key, nameSkeleton: name.skeleton, passwordHash, role: input.role ?? 'member' }),
+  );
   if (!user) throw new AppError(409, 'NameTaken', `The name ${name.name} is taken; choose another.`);
   return user;
 }
