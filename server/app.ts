@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
+import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -146,6 +147,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   app.use(postsRouter(db, pageContext));
   app.use(moderationRouter(db, rules, pageContext));
   app.use(realtimeRouter(db, assets, config.displayTimeZone));
+  app.use(adminRouter(db, pageContext));
 
   app.use((req, _res, next) => {
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));

@@ -31,6 +31,7 @@ export type Action =
   | 'feature'
   | 'ban'
   | 'siteBan'
+  | 'administer' // operators' pages (/admin/…)
   | 'report'
   | 'moderate' // see the report queue, the log and deleted posts; act on reports
   | 'seeDeleted';
@@ -82,6 +83,11 @@ export async function activeBan(db: Db, userId: string, boardId: string): Promis
   return row ? { id: row.id, boardId: row.board_id, reason: row.reason, expiresAt: row.expires_at } : null;
 }
 
+/** The actor for a member on the site as a whole, where only being an admin counts. */
+export function siteActor(member: Member | null): Actor | null {
+  return member ? { member, role: member.role === 'admin' ? 'admin' : 'member', ban: null } : null;
+}
+
 /** The actor for a member on a board (null for a reader who is not logged in). */
 export async function actorOn(db: Db, member: Member | null, boardId: string): Promise<Actor | null> {
   if (!member) return null;
@@ -130,6 +136,9 @@ export function authorize(actor: Actor | null, action: Action, post: PostFacts |
     case 'siteBan':
       if (actor.role === 'admin') return;
       throw new AppError(403, 'NotAllowed', 'Only an admin can ban from the whole site.');
+    case 'administer':
+      if (actor.role === 'admin') return;
+      throw new AppError(403, 'NotAllowed', 'Only an admin can see this.');
   }
 }
 
