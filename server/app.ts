@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
+import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -12,6 +13,8 @@ import { VARIANTS } from './text/convert';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { type Assets, loadAssets } from './http/assets';
 import { siteOrigin } from './http/origin';
+import { cacheByMember } from './http/caching';
+import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant, sessionMiddleware } from './http/context';
 import { createLimiter } from './limits/limiter';
@@ -116,6 +119,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
 
   app.use(resolveVariant);
   app.use(refuseCrossSite(siteOrigin(config)));
+  app.use(checkQuery);
 
   // The script switch: remember the choice for a year, then show the page asked for in it.
   app.get('/variant', (req, res) => {
@@ -135,8 +139,10 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
     next();
   });
   app.use(express.json({ limit: BODY_LIMIT, verify: requireUtf8 }));
-  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8 }));
+  app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
+  app.use(checkBodyText);
   app.use(sessionMiddleware(db));
+  app.use(cacheByMember);
 
   // One limiter for every limited action; its counts are in PostgreSQL, shared by all processes.
   const limiter = createLimiter(db, config);
@@ -146,6 +152,7 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   app.use(postsRouter(db, pageContext));
   app.use(moderationRouter(db, rules, pageContext));
   app.use(realtimeRouter(db, assets, config.displayTimeZone));
+  app.use(adminRouter(db, pageContext));
 
   app.use((req, _res, next) => {
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));

@@ -13,6 +13,7 @@ import { seedOnFirstStart } from './demo/seed';
 import { createLogger } from './log';
 import { pruneRateLimits } from './limits/limiter';
 import { pruneExpired } from './members/members.service';
+import { backfillNameSkeletons } from './members/names.service';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,6 +23,8 @@ async function main(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const storage = await openStorage(config, log, 'server');
   await migrateToLatest(storage.db, (name) => log.info({ migration: name }, 'migration applied'));
+  const skeletons = await backfillNameSkeletons(storage.db);
+  if (skeletons) log.info({ members: skeletons }, 'name skeletons computed');
   if (await seedOnFirstStart(storage.db, (m) => log.info(`demo: ${m}`))) log.info('first start: demo board and thread created');
 
   warmUpConversion();

@@ -9,13 +9,17 @@ const unique = () => `${Date.now().toString(36).slice(-4)}${(counter++).toString
 
 export const PASSWORD = 'correct horse battery';
 
+// Digits only after the prefix: letters would make names that look alike (1 and l, 0 and o,
+// rn and m), which registration refuses.
+const uniqueName = () => `m_${Date.now() % 1_000_000}_${counter++}`;
+
 /** A member with a unique name (and the password PASSWORD unless given). */
 export async function createMember(
   db: Kysely<Database>,
   overrides: { name?: string; password?: string; role?: SiteRole } = {},
 ): Promise<Member & { password: string }> {
   const password = overrides.password ?? PASSWORD;
-  const member = await createMemberService(db, { username: overrides.name ?? `m_${unique()}`, password, role: overrides.role });
+  const member = await createMemberService(db, { username: overrides.name ?? uniqueName(), password, role: overrides.role });
   return { ...member, password };
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import { AppError, notFound } from '../errors';
 import * as members from '../members/members.repository';
 import { nameKey } from '../members/names';
+import { hasHiddenCharacters } from '../text/title';
 import * as repo from './boards.repository';
 
 /** A board as pages and the API show it. */
@@ -20,6 +21,8 @@ export interface BoardSummary extends Board {
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
+export const BOARD_NAME_MAX = 60;
+export const BOARD_DESCRIPTION_MAX = 500;
 
 /** Every board, with counts, in the order they were created. */
 export async function listBoards(db: Kysely<Database>): Promise<BoardSummary[]> {
@@ -47,11 +50,19 @@ export async function createBoard(db: Kysely<Database>, input: { slug: string; n
   if (!SLUG.test(input.slug)) {
     throw new AppError(400, 'ValidationFailed', 'A board slug is 1-40 characters: lower-case letters, digits and -, starting with a letter or digit.');
   }
-  const name = input.name.normalize('NFC').trim();
-  if (!name || [...name].length > 60 || /[\p{Cc}\p{Cf}]/u.test(name)) {
-    throw new AppError(400, 'ValidationFailed', 'A board name is 1-60 characters, with no control characters.');
+  const name = input.name.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  if (!name || [...name].length > BOARD_NAME_MAX || hasHiddenCharacters(input.name) || /[\p{Cc}\p{Cf}]/u.test(name)) {
+    throw new AppError(400, 'ValidationFailed', `A board name is 1-${BOARD_NAME_MAX} characters, with no control, zero-width or text-direction characters.`);
   }
-  const board = await repo.insertBoard(db, { slug: input.slug, name, description: input.description });
+  const description = (input.description ?? '').normalize('NFC').trim();
+  if ([...description].length > BOARD_DESCRIPTION_MAX || hasHiddenCharacters(description)) {
+    throw new AppError(
+      400,
+      'ValidationFailed',
+      `A board description is at most ${BOARD_DESCRIPTION_MAX} characters, with no control, zero-width or text-direction characters.`,
+    );
+  }
+  const board = await repo.insertBoard(db, { slug: input.slug, name, description });
   if (!board) throw new AppError(409, 'NameTaken', `A board with the slug "${input.slug}" exists already.`);
   return board;
 }

@@ -8,6 +8,7 @@ import { seedDemo } from '../demo/seed';
 import { AppError } from '../errors';
 import { createLogger } from '../log';
 import { createMember } from '../members/members.service';
+import { type NamedMember, backfillNameSkeletons, confusableNames } from '../members/names.service';
 import { resanitizeAll } from '../posts/posts.service';
 
 /**
@@ -26,6 +27,8 @@ const USAGE = `usage: npm run gentie -- <command>
   board:moderator <slug> <name>                make a member a moderator (版主) of a board
   seed:demo                                    add the demo board (if missing) and a demo thread
   posts:resanitize                             run every stored body through the current sanitizer
+  users:confusable                             list members whose names look alike or hold invisible
+                                               characters (kept from before such names were refused)
 
 environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./data), LOG_LEVEL`;
 
@@ -65,6 +68,12 @@ async function readPassword(name: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+/** A member on one line: the name, its code points (lookalikes differ only there), role and date. */
+function describeMember(m: NamedMember): string {
+  const points = [...m.name].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+  return `${JSON.stringify(m.name)} (${points}; ${m.role}, ${m.createdAt.toISOString().slice(0, 10)})`;
+}
+
 const ROLES: SiteRole[] = ['member', 'moderator', 'admin'];
 
 function need(args: string[], count: number, what: string): void {
@@ -78,13 +87,13 @@ async function run(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const known = ['migrate', 'user:create', 'board:create', 'board:moderator', 'seed:demo', 'posts:resanitize'];
+  const known = ['migrate', 'user:create', 'board:create', 'board:moderator', 'seed:demo', 'posts:resanitize', 'users:confusable'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   // Check the arguments before touching the database.
   if (command === 'user:create') need(args, 1, 'the member name');
   if (command === 'board:create') need(args, 2, 'the board slug and name');
   if (command === 'board:moderator') need(args, 2, 'the board slug and the member name');
-  if (command === 'migrate' || command === 'seed:demo' || command === 'posts:resanitize') need(args, 0, '');
+  if (command === 'migrate' || command === 'seed:demo' || command === 'posts:resanitize' || command === 'users:confusable') need(args, 0, '');
   const role = (flags.get('role') ?? 'member') as SiteRole;
   if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const password = command === 'user:create' ? await readPassword(args[0]!) : '';
@@ -102,6 +111,8 @@ async function run(argv: string[]): Promise<void> {
       say(`migration applied: ${name}`);
     });
     const db = storage.db;
+    const skeletons = await backfillNameSkeletons(db);
+    if (skeletons) say(`name skeletons computed for ${skeletons} members`);
     switch (command) {
       case 'migrate':
         say(applied.length ? `schema up to date (${applied.length} applied)` : 'schema already up to date');
@@ -123,6 +134,13 @@ async function run(argv: string[]): Promise<void> {
       case 'seed:demo':
         await seedDemo(db, say);
         break;
+      case 'users:confusable': {
+        const { lookalikes, invisible } = await confusableNames(db);
+        for (const group of lookalikes) say(`look alike: ${group.map(describeMember).join('  ')}`);
+        for (const m of invisible) say(`invisible characters: ${describeMember(m)}`);
+        say(`${lookalikes.length} groups of lookalike names, ${invisible.length} names with invisible characters`);
+        break;
+      }
       case 'posts:resanitize': {
         const changed = await resanitizeAll(db, (done, total) => say(`re-sanitized ${done}/${total} posts`));
         say(`done: ${changed} bodies changed`);

@@ -12,6 +12,8 @@ export interface UsersTable {
   id: GeneratedId;
   name: string;
   name_key: string;
+  /** The confusable key (members/names.ts nameSkeleton); null until start-up computes it. */
+  name_skeleton: ColumnType<string | null, string | null | undefined, string | null>;
   password_hash: string;
   role: ColumnType<SiteRole, SiteRole | undefined, SiteRole>;
   created_at: Timestamp;

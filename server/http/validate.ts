@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../errors';
 
 /** Parses input with a zod schema; a mismatch is a 400 naming the field and what was expected. */
@@ -9,3 +9,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const field = issue.path.join('.');
   throw new AppError(400, 'ValidationFailed', field ? `${field}: ${issue.message}` : issue.message);
 }
+
+/**
+ * A whole number from JSON (a number) or from a form or query string (digits). Unlike
+ * z.coerce.number, it takes no arrays, booleans, null or empty text (which coerce to numbers).
+ */
+export const wholeNumber = (message: string) =>
+  z.union([z.number().int(), z.string().regex(/^\s*[0-9]{1,15}\s*$/).transform(Number)], { error: message });

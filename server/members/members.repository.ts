@@ -12,10 +12,10 @@ export function findUserById(db: Db, userId: string) {
   return db.selectFrom('users').select(['id', 'name', 'role', 'password_hash']).where('id', '=', userId).executeTakeFirst();
 }
 
-export function insertUser(db: Db, user: { name: string; nameKey: string; passwordHash: string; role: SiteRole }) {
+export function insertUser(db: Db, user: { name: string; nameKey: string; nameSkeleton?: string; passwordHash: string; role: SiteRole }) {
   return db
     .insertInto('users')
-    .values({ name: user.name, name_key: user.nameKey, password_hash: user.passwordHash, role: user.role })
+    .values({ name: user.name, name_key: user.nameKey, name_skeleton: user.nameSkeleton, password_hash: user.passwordHash, role: user.role })
     // A concurrent registration of the same name loses here instead of raising.
     .onConflict((oc) => oc.column('name_key').doNothing())
     .returning(['id', 'name', 'role'])

@@ -6,7 +6,8 @@ import { AppError } from '../errors';
 import { createGate } from '../limits/gate';
 import { type LimitedAction, type Limiter, addressKey } from '../limits/limiter';
 import * as repo from './members.repository';
-import { checkName } from './names';
+import { checkName, checkNewName } from './names';
+import { claimName } from './names.service';
 import { HASHING_CONCURRENCY, PASSWORD_MAX, checkNewPassword, hashPassword, verifyPassword } from './passwords';
 
 /** A member as the rest of the application sees them. */
@@ -66,24 +67,32 @@ const nameTaken = (name: string) => new AppError(409, 'NameTaken', `The name ${n
 
 /** Checks a new member's name and password (400 with the reason). */
 function checkNewMember(input: { username: string; password: string }) {
-  const name = checkName(input.username);
+  const name = checkNewName(input.username);
   if (!name.ok) throw new AppError(400, 'ValidationFailed', name.reason);
   checkNewPassword(input.password);
   return name;
 }
 
-async function insertMember(db: Kysely<Database>, name: { name: string; key: string }, password: string, role: SiteRole): Promise<Member> {
+async function insertMember(
+  db: Kysely<Database>,
+  name: { name: string; key: string; skeleton: string },
+  password: string,
+  role: SiteRole,
+): Promise<Member> {
   // Checked first so a taken name costs no hash (and no registration quota); the insert still
-  // settles a race between two registrations of one name.
+  // settles a race between two registrations of one name, and claimName one between lookalikes.
   if (await repo.findUserByKey(db, name.key)) throw nameTaken(name.name);
-  const user = await repo.insertUser(db, { name: name.name, nameKey: name.key, passwordHash: await hashPassword(password), role });
+  const passwordHash = await hashPassword(password);
+  const user = await claimName(db, name, (tx) =>
+    repo.insertUser(tx, { name: name.name, nameKey: name.key, nameSkeleton: name.skeleton, passwordHash, role }),
+  );
   if (!user) throw nameTaken(name.name);
   return user;
 }
 
 /**
  * Creates a member, as the operator's CLI and the demo do: no rate limit. Refuses invalid names,
- * weak passwords and names already taken (in any case).
+ * weak passwords, names already taken (in any case) and lookalikes of them.
  */
 export async function createMember(
   db: Kysely<Database>,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { BoardRole, Db } from '../db/database';
+import type { BoardRole, Db, SiteRole } from '../db/database';
 import { AppError } from '../errors';
 import type { Member } from '../members/members.service';
 
@@ -31,6 +31,7 @@ export type Action =
   | 'feature'
   | 'ban'
   | 'siteBan'
+  | 'administer' // operators' pages (/admin/…)
   | 'report'
   | 'moderate' // see the report queue, the log and deleted posts; act on reports
   | 'seeDeleted'
@@ -64,6 +65,12 @@ export async function boardRole(db: Db, member: Member, boardId: string): Promis
   return row ? 'moderator' : 'member';
 }
 
+/** True when the member moderates at least one board. */
+export async function moderatesAnyBoard(db: Db, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('board_moderators').select('user_id').where('user_id', '=', userId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The ban in force for a member on a board (a site-wide ban counts everywhere), if any. */
 export async function activeBan(db: Db, userId: string, boardId: string): Promise<Ban | null> {
   const row = await db
@@ -76,6 +83,11 @@ export async function activeBan(db: Db, userId: string, boardId: string): Promis
     .orderBy('expires_at', 'desc')
     .executeTakeFirst();
   return row ? { id: row.id, boardId: row.board_id, reason: row.reason, expiresAt: row.expires_at } : null;
+}
+
+/** The actor for a member on the site as a whole, where only being an admin counts. */
+export function siteActor(member: Member | null): Actor | null {
+  return member ? { member, role: member.role === 'admin' ? 'admin' : 'member', ban: null } : null;
 }
 
 /** The actor for a member on a board (null for a reader who is not logged in). */
@@ -128,7 +140,21 @@ export function authorize(actor: Actor | null, action: Action, post: PostFacts |
     case 'siteBan':
       if (actor.role === 'admin') return;
       throw new AppError(403, 'NotAllowed', 'Only an admin can ban from the whole site.');
+    case 'administer':
+      if (actor.role === 'admin') return;
+      throw new AppError(403, 'NotAllowed', 'Only an admin can see this.');
   }
+}
+
+/**
+ * Throws unless `actor` (already allowed to ban on the board, or site-wide) may ban this member:
+ * admins are never banned, and only admins ban a moderator — of any board, not only this one,
+ * or a moderator could shut the moderator of a neighbouring board out of their own.
+ */
+export function authorizeBanOf(actor: Actor, target: { role: SiteRole; moderates: boolean }): void {
+  if (target.role === 'admin') throw new AppError(403, 'NotAllowed', 'Admins cannot be banned.');
+  const staff = target.role === 'moderator' || target.moderates;
+  if (staff && actor.role !== 'admin') throw new AppError(403, 'NotAllowed', 'Only an admin can ban a moderator.');
 }
 
 /** True when `actor` may do `action` (for showing or hiding buttons; the service still checks). */

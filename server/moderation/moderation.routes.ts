@@ -7,7 +7,7 @@ import { isId } from '../db/ids';
 import { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { localPath } from '../http/paths';
-import { parseInput } from '../http/validate';
+import { parseInput, wholeNumber } from '../http/validate';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
 import { localizedTitles } from '../text/localize';
@@ -35,7 +35,7 @@ const banInput = z.object({
   /** The member to ban. */
   username: z.string({ error: 'the member’s name is required' }).max(200),
   /** How long, in days. */
-  days: z.coerce.number({ error: 'must be a number of days' }).int('must be whole days'),
+  days: wholeNumber('must be a whole number of days'),
   reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long'),
   /** The reported post this ban answers (closes its reports). */
   postId: z.string().refine(isId, 'must be a post id').optional(),
@@ -45,7 +45,7 @@ const CHANGES = ['lock', 'unlock', 'pin', 'unpin', 'feature', 'unfeature'] as co
 const REVISION_CHANGES = ['hide', 'unhide'] as const;
 /** A version of a post, as numbered in its revisions (0 = as first written). */
 const revisionParam = z.object({ revision: z.string().regex(/^\d{1,9}$/, 'must be a version number (0 or more)').transform(Number) });
-const pageQuery = z.object({ page: z.coerce.number({ error: 'must be a page number' }).int().min(1).max(100_000).default(1) });
+const pageQuery = z.object({ page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1) });
 
 /** Edits, deletion, restoring, thread flags, reports, bans, revisions and the log: JSON and HTML. */
 export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext: (req: Request) => PageContext): Router {

@@ -8,8 +8,9 @@ import type { Member } from '../members/members.service';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
 import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
-import { type Actor, type Ban, type Rules, actorOn, allowed, authorize, boardRole } from './moderation.policy';
+import { type Actor, type Ban, type Rules, actorOn, allowed, authorize, authorizeBanOf, boardRole, moderatesAnyBoard } from './moderation.policy';
 import { announceInTransaction } from '../realtime/realtime.publish';
+import { hasHiddenCharacters } from '../text/title';
 import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
 
@@ -22,6 +23,10 @@ import * as repo from './moderation.repository';
 export const REASON_MAX = 500;
 
 function cleanReason(reason: string | undefined): string | null {
+  // Reasons are shown on pages and in the log: no text that hides or reorders what is around it.
+  if (reason !== undefined && hasHiddenCharacters(reason)) {
+    throw new AppError(400, 'ValidationFailed', 'reason: no control, zero-width or text-direction characters.');
+  }
   const r = reason?.replace(/\s+/g, ' ').trim() ?? '';
   if ([...r].length > REASON_MAX) throw new AppError(400, 'ValidationFailed', `reason: at most ${REASON_MAX} characters.`);
   return r || null;
@@ -155,7 +160,8 @@ export const BAN_MAX_DAYS = 3650;
 
 /**
  * Bans a member from a board (its moderators, or an admin) or, with no board, from the whole site
- * (admins). Moderators and admins cannot be banned by moderators; nobody bans themselves.
+ * (admins). Moderators (of any board) and admins cannot be banned by moderators; nobody bans
+ * themselves.
  */
 export async function banMember(
   db: Kysely<Database>,
@@ -174,20 +180,20 @@ export async function banMember(
     const target = await members.findUserByKey(tx, nameKey(input.username));
     if (!target) throw notFound('MemberNotFound', `There is no member "${input.username}".`);
     if (target.id === actor.member.id) throw new AppError(403, 'NotAllowed', 'You cannot ban yourself.');
-    const targetRole: BoardRole = board ? await boardRole(tx, target, board.id) : target.role === 'admin' ? 'admin' : 'member';
-    if (targetRole !== 'member' && actor.role !== 'admin') throw new AppError(403, 'NotAllowed', 'Only an admin can ban a moderator.');
-    if (targetRole === 'admin') throw new AppError(403, 'NotAllowed', 'Admins cannot be banned.');
+    authorizeBanOf(actor, { role: target.role, moderates: await moderatesAnyBoard(tx, target.id) });
+    if (input.postId) {
+      // Only a post of this board, by the member banned, can have its reports closed this way;
+      // checked before anything is written (the log row's post_id must name a post).
+      const reported = isId(input.postId) ? await posts.findPost(tx, input.postId) : undefined;
+      if (!reported) throw notFound('PostNotFound', `postId: there is no post ${input.postId}.`);
+      if (reported.board_id !== (board?.id ?? reported.board_id) || reported.author_id !== target.id) {
+        throw new AppError(400, 'ValidationFailed', 'postId: a post by this member on this board.');
+      }
+    }
     const expiresAt = new Date(Date.now() + input.days * 86400_000);
     const ban = await repo.insertBan(tx, { boardId: board?.id ?? null, userId: target.id, bannedBy: actor.member.id, reason, expiresAt });
     await log(tx, actor, board ? 'ban' : 'site-ban', { boardId: board?.id ?? null, targetUserId: target.id, reason, postId: input.postId });
-    if (input.postId) {
-      // Only a post of this board, by the member banned, can have its reports closed this way.
-      const reported = isId(input.postId) ? await posts.findPost(tx, input.postId) : undefined;
-      if (!reported || reported.board_id !== (board?.id ?? reported.board_id) || reported.author_id !== target.id) {
-        throw new AppError(400, 'ValidationFailed', 'postId: a post by this member on this board.');
-      }
-      await repo.resolveReports(tx, input.postId, actor.member.id, 'banned');
-    }
+    if (input.postId) await repo.resolveReports(tx, input.postId, actor.member.id, 'banned');
     return { id: ban.id, boardId: ban.board_id, reason, expiresAt: ban.expires_at, username: target.name };
   });
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { requireMember } from '../http/context';
-import { parseInput } from '../http/validate';
+import { parseInput, wholeNumber } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
 import type { PageContext } from '../views/layout';
 import { presentPost } from './posts.presenter';
@@ -26,10 +26,13 @@ const variantQuery = z.object({
 });
 
 const pageQuery = z.object({
-  page: z.coerce.number({ error: 'must be a page number' }).int().min(1).max(100_000).default(1),
+  page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1),
   /** featured=1: only threads marked 加精. */
   featured: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
 });
+
+/** What a refused form gives back to be typed again: its text, never an object sent as JSON. */
+const textOf = (value: unknown) => (typeof value === 'string' ? value : '');
 
 const presentThread = (s: posts.ThreadState) => ({
   replyCount: s.replyCount,
@@ -115,8 +118,8 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
 
   // A refused form comes back as the same page with the message above the form and the text kept.
   const formState = (req: Request, error: AppError): FormState => ({
-    values: { title: String(req.body?.title ?? ''), body: String(req.body?.body ?? '') },
-    error: error.message,
+    values: { title: textOf(req.body?.title), body: textOf(req.body?.body) },
+    error: error.code === 'TooDeep' ? pageContext(req).t.tooDeep(posts.MAX_DEPTH) : error.message,
   });
   const isFormRefusal = (error: unknown): error is AppError =>
     error instanceof AppError && error.status < 500 && error.code !== 'NotLoggedIn' && error.code !== 'SessionExpired';

@@ -61,6 +61,18 @@ export interface PostInput {
 /** Largest stored body, in UTF-8 bytes. A longer one is refused, never cut. */
 export const BODY_MAX_BYTES = 100_000;
 
+/**
+ * Deepest follow-up (a root is depth 0). Each level adds 8 bytes to the post's path, and the
+ * (thread_id, path) index entry holds a path of about 817 ids at most (PostgreSQL's 2,704-byte
+ * btree limit, after compression, whatever the ids' size): beyond that the insert itself fails.
+ * 500 leaves room for any id and compression; a reply below it is refused with TooDeep.
+ */
+export const MAX_DEPTH = 500;
+
+/** The refusal of a follow-up to a post at MAX_DEPTH. */
+export const tooDeep = () =>
+  new AppError(409, 'TooDeep', `Follow-ups nest at most ${MAX_DEPTH} levels deep: reply to a post higher up the thread.`);
+
 /** A post row as the rest of the application sees it. */
 export function toPost(row: repo.PostRow, replyCount = 0): Post {
   return {
@@ -170,6 +182,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`);
     authorize(await actorOn(tx, member, parent.board_id), 'post', null);
     if (parent.deleted_at) throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.');
+    if (parent.path.length > MAX_DEPTH) throw tooDeep();
     const thread = await repo.bumpThreadForReply(tx, parent.thread_id);
     if (!thread) throw notFound('PostNotFound', `There is no post ${parentId}.`);
     if (thread.locked) throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.');

@@ -3,7 +3,7 @@ import { type PageContext, VERBATIM, renderPage } from '../views/layout';
 import type { Messages } from '../views/messages';
 import { dateTime, lineTime } from '../views/time';
 import { PostActions } from '../moderation/moderation.views';
-import type { IndexThread, Post, PostTree, ThreadState } from './posts.service';
+import { type IndexThread, MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
 
 /** A post's title as a link; a deleted post's tombstone (with the title only for moderators). */
 export function PostTitle({ ctx, post }: { ctx: PageContext; post: Post }): SafeHtml {
@@ -118,6 +118,7 @@ function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form
   const { t } = ctx;
   if (tree.thread.locked) return <ThreadMarks ctx={ctx} state={tree.thread} />;
   if (tree.post.deleted) return null;
+  if (tree.post.depth >= MAX_DEPTH) return <p class="too-deep" role="status">{t.tooDeep(MAX_DEPTH)}</p>;
   if (!ctx.member) {
     return (
       <p class="login-to-reply">

@@ -54,6 +54,7 @@ export const hant = {
   moreReplies: (n: number) => `還有 ${n} 條跟帖…`,
   replyCount: (n: number) => `${n} 條跟帖`,
   locked: '本帖已鎖定，不能再跟帖。',
+  tooDeep: (max: number) => `跟帖最多 ${max} 層，這一帖已在最深一層：請回覆上面的帖子。`,
   memberThreads: '發表的主題',
   memberReplies: '發表的跟帖',
   memberSince: '註冊於',
@@ -107,6 +108,10 @@ export const hant = {
   logAction: { edit: '編輯', delete: '刪除', restore: '恢復', lock: '鎖定', unlock: '解鎖', pin: '置頂', unpin: '取消置頂', feature: '加精', unfeature: '取消加精', ban: '封禁', 'site-ban': '全站封禁', 'lift-ban': '解除封禁', 'dismiss-reports': '駁回舉報', 'hide-revision': '隱藏舊版本', 'unhide-revision': '取消隱藏舊版本' } as Record<string, string>,
   moderation: '版務',
   reported: '已舉報，版主會處理。',
+  lookalikeNames: '相似的用戶名',
+  lookalikeNamesHint: '這些賬號註冊於相似用戶名被禁止之前，彼此看上去相同或幾乎相同（如拉丁字母 a 與西里爾字母 а，張三與张三）。賬號都保留，請留意冒充。',
+  invisibleNames: '含不可見字符的用戶名',
+  noLookalikes: '沒有相似的用戶名。',
 };
 
 export type Messages = typeof hant;
@@ -163,6 +168,7 @@ export const hans: Messages = {
   moreReplies: (n: number) => `还有 ${n} 条跟帖…`,
   replyCount: (n: number) => `${n} 条跟帖`,
   locked: '本帖已锁定，不能再跟帖。',
+  tooDeep: (max: number) => `跟帖最多 ${max} 层，这一帖已在最深一层：请回复上面的帖子。`,
   memberThreads: '发表的主题',
   memberReplies: '发表的跟帖',
   memberSince: '注册于',
@@ -216,4 +222,8 @@ export const hans: Messages = {
   logAction: { edit: '编辑', delete: '删除', restore: '恢复', lock: '锁定', unlock: '解锁', pin: '置顶', unpin: '取消置顶', feature: '加精', unfeature: '取消加精', ban: '封禁', 'site-ban': '全站封禁', 'lift-ban': '解除封禁', 'dismiss-reports': '驳回举报', 'hide-revision': '隐藏旧版本', 'unhide-revision': '取消隐藏旧版本' },
   moderation: '版务',
   reported: '已举报，版主会处理。',
+  lookalikeNames: '相似的用户名',
+  lookalikeNamesHint: '这些账号注册于相似用户名被禁止之前，彼此看上去相同或几乎相同（如拉丁字母 a 与西里尔字母 а，張三与张三）。账号都保留，请留意冒充。',
+  invisibleNames: '含不可见字符的用户名',
+  noLookalikes: '没有相似的用户名。',
 };

@@ -1,0 +1,67 @@
+import { sql } from 'kysely';
+import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import { createMember, createTestBoard, logInClient } from '../factories';
+
+// Bans between moderators: a moderator of one board cannot ban the moderator of another from
+// their board (nor any moderator, nor an admin); only admins ban moderators.
+
+let app: TestApp;
+let modA: HttpClient;
+let admin: HttpClient;
+let boardA: { slug: string };
+const names = { modA: 'mod_of_a', modB: 'mod_of_b', plain: 'plain_member', boss: 'site_admin' };
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const a = await createMember(app.db, { name: names.modA });
+  await createMember(app.db, { name: names.modB });
+  await createMember(app.db, { name: names.plain });
+  const boss = await createMember(app.db, { name: names.boss, role: 'admin' });
+  boardA = await createTestBoard(app.db, { moderators: [names.modA] });
+  await createTestBoard(app.db, { moderators: [names.modB] });
+  modA = app.client();
+  admin = app.client();
+  await logInClient(modA, a);
+  await logInClient(admin, boss);
+});
+afterAll(() => app.close());
+
+const banCount = async () => Number((await sql<{ n: string }>`select count(*) as n from bans`.execute(app.db)).rows[0]!.n);
+
+describe('bans of moderators', () => {
+  it('refuses a moderator banning the moderator of another board from their own board', async () => {
+    const before = await banCount();
+    const res = await modA.post(`/api/boards/${boardA.slug}/bans`, { username: names.modB, days: 3, reason: '搗亂' });
+    expect(res.status).toBe(403);
+    expect(res.json.error).toEqual({ code: 'NotAllowed', message: 'Only an admin can ban a moderator.' });
+    expect(await banCount()).toBe(before);
+  });
+
+  it('refuses the same through the report queue form', async () => {
+    const before = await banCount();
+    const res = await modA.postForm(`/b/${boardA.slug}/bans`, { username: names.modB, days: '3', reason: '搗亂' });
+    expect(res.status).toBe(403);
+    expect(await banCount()).toBe(before);
+  });
+
+  it('refuses a moderator banning an admin', async () => {
+    const res = await modA.post(`/api/boards/${boardA.slug}/bans`, { username: names.boss, days: 3, reason: '搗亂' });
+    expect(res.status).toBe(403);
+  });
+
+  it('lets a moderator ban an ordinary member from their board', async () => {
+    const res = await modA.post(`/api/boards/${boardA.slug}/bans`, { username: names.plain, days: 3, reason: '灌水' });
+    expect(res.status).toBe(201);
+  });
+
+  it('lets an admin ban a moderator from a board', async () => {
+    const res = await admin.post(`/api/boards/${boardA.slug}/bans`, { username: names.modB, days: 3, reason: '搗亂' });
+    expect(res.status).toBe(201);
+  });
+
+  it('refuses a reason that reorders or hides text (as titles do)', async () => {
+    const res = await modA.post(`/api/boards/${boardA.slug}/bans`, { username: names.plain, days: 3, reason: '灌水\u202e水灌' });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('ValidationFailed');
+  });
+});
