@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { diffChars } from 'diff';
 import { LRUCache } from 'lru-cache';
-import { type Variant, convertTexts, detectVariant } from '../text/convert';
+import { type SourceVariant, type Variant, convertTexts } from '../text/convert';
 import { escapeHtml } from '../views/html';
 
 /**
@@ -104,6 +104,8 @@ export async function renderDiffs(
   pairs: VersionPair[],
   variant: Variant | undefined,
   seesHidden: boolean,
+  /** The script the post is written in (the post's own, as its page converts it). */
+  source: SourceVariant,
 ): Promise<string[]> {
   const texts = new Map<number, { title: string; body: string }>();
   const textOf = async (v: VersionText) => {
@@ -112,8 +114,9 @@ export async function renderDiffs(
       await nextTurn();
       text = { title: v.title, body: bodyText(v.body) };
       if (variant) {
-        // Each version was written in its own variant (an edit may change it).
-        const [title, body] = convertTexts([text.title, text.body], detectVariant(`${text.title}\n${text.body}`), variant);
+        // Every version from the same script: converted each from its own detected script, an
+        // unchanged title could come out differently on either side and show as a change.
+        const [title, body] = convertTexts([text.title, text.body], source, variant);
         text = { title: title!, body: body! };
       }
       texts.set(v.revision, text);
@@ -123,7 +126,7 @@ export async function renderDiffs(
   const out: string[] = [];
   for (const { before, after } of pairs) {
     // Bytes are in the key because `gentie posts:resanitize` can change the current version in place.
-    const key = [postId, before ? `${before.revision}/${before.bytes}` : '-', `${after.revision}/${after.bytes}`, variant ?? 'original', seesHidden ? 'all' : 'visible'].join(':');
+    const key = [postId, before ? `${before.revision}/${before.bytes}` : '-', `${after.revision}/${after.bytes}`, source, variant ?? 'original', seesHidden ? 'all' : 'visible'].join(':');
     let html = cache.get(key);
     if (html === undefined) {
       const a = await textOf(after);

@@ -10,6 +10,7 @@ import { localPath } from '../http/paths';
 import { parseInput, wholeNumber } from '../http/validate';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
+import type { SourceVariant } from '../text/convert';
 import { localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { createDiffCache, renderDiffs } from './moderation.diff';
@@ -227,7 +228,7 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
     const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
     const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
     const pairs = shown.map((v) => ({ before: v.previous, after: v }));
-    const rendered = await renderDiffs(diffCache, revisions.post.id, pairs, req.variant, revisions.seesHidden);
+    const rendered = await renderDiffs(diffCache, revisions.post.id, pairs, req.variant, revisions.seesHidden, revisions.post.variant as SourceVariant);
     const diffs = new Map(shown.map((v, i) => [v.revision, rendered[i]!]));
     const post = localizedTitles([revisions.post], req.variant)[0]!;
     res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));

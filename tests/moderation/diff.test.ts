@@ -56,10 +56,21 @@ describe('renderDiffs', () => {
     const cache = createDiffCache();
     const v0 = version(0, '標題', '<p>第一段</p><p>a &lt; b</p>');
     const v1 = version(1, '新標題', '<p>第一段</p><p>a &lt; c</p>');
-    const [first, second] = await renderDiffs(cache, '7', [{ before: v0, after: v1 }, { before: null, after: v0 }], undefined, false);
+    const [first, second] = await renderDiffs(cache, '7', [{ before: v0, after: v1 }, { before: null, after: v0 }], undefined, false, 'zh-hans');
     expect(first).toBe('<p class="diff-title"><ins>新</ins>標題</p><pre class="diff-body">第一段\n\na &lt; <del>b</del><ins>c</ins></pre>');
     expect(second).toBe('<p class="diff-title">標題</p><pre class="diff-body">第一段\n\na &lt; b</pre>');
     expect(bodyText('<p>a<br />b</p>')).toBe('a\nb');
+  });
+
+  it('converts every version from the post’s own script: an unchanged title never shows as changed', async () => {
+    // The body's edit turns a traditional text simplified; the title stays as it was (mixed).
+    const v0 = version(0, '周末去爬山，順便聊聊天氣', '<p>週末和朋友去爬了山，頭髮都濕了。</p>');
+    const v1 = version(1, '周末去爬山，順便聊聊天氣', '<p>周末和朋友去爬了山，头发都湿了。</p>');
+    for (const variant of ['zh-tw', 'zh-hans', 'zh-hk'] as const) {
+      const [html] = await renderDiffs(createDiffCache(), '9', [{ before: v0, after: v1 }], variant, false, 'mixed');
+      const title = /<p class="diff-title">(.*?)<\/p>/.exec(html!)![1]!;
+      expect([variant, title]).toEqual([variant, expect.not.stringMatching(/<(ins|del)>/)]);
+    }
   });
 
   it('keeps at most its bound in bytes', async () => {
@@ -67,7 +78,7 @@ describe('renderDiffs', () => {
     for (let i = 0; i < 20; i++) {
       const before = version(i, 't', scrambled(i, 5_000));
       const after = version(i + 1, 't', scrambled(i + 100, 5_000));
-      await renderDiffs(cache, '1', [{ before, after }], undefined, false);
+      await renderDiffs(cache, '1', [{ before, after }], undefined, false, 'zh-hans');
       expect(cache.calculatedSize).toBeLessThanOrEqual(200_000);
     }
     expect(cache.size).toBeLessThan(20);
