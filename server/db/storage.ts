@@ -30,7 +30,7 @@ export async function openStorage(config: Config, log: Logger, role: 'server' | 
     await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
     url = withDatabase(embedded.url, EMBEDDED_DATABASE);
   }
-  const db = connect(url, { onIdleError: (e) => log.warn({ err: e.message }, 'database connection lost') });
+  const db = connect(url, { onConnectionError: (e) => log.warn({ err: e.message }, 'database connection lost') });
   return {
     db,
     url,
