@@ -9,6 +9,7 @@ import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
 import type { Config } from './config';
 import type { Database } from './db/database';
+import type { DatabaseState } from './db/supervisor';
 import { VARIANTS } from './text/convert';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { type Assets, loadAssets } from './http/assets';
@@ -30,6 +31,8 @@ export interface AppDeps {
   db: Kysely<Database>;
   log: Logger;
   assets?: Assets;
+  /** What the embedded database's supervisor knows (restarting, stopped on purpose); /healthz reports it. */
+  databaseState?: () => DatabaseState;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -43,7 +46,7 @@ function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
 }
 
 /** The express application: middleware, feature routers, the 404 and the one error handler. */
-export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): express.Express {
+export function createApp({ config, db, log, assets = loadAssets(), databaseState = () => 'up' }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
@@ -109,12 +112,16 @@ export function createApp({ config, db, log, assets = loadAssets() }: AppDeps): 
   app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
 
   app.get('/healthz', async (_req, res) => {
-    try {
-      await sql`select 1`.execute(db);
-      res.json({ status: 'ok', database: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    let database: string = databaseState();
+    if (database === 'up') {
+      try {
+        await sql`select 1`.execute(db);
+        return void res.json({ status: 'ok', database: 'ok' });
+      } catch {
+        database = 'unreachable';
+      }
     }
+    res.status(503).set('Retry-After', '5').json({ status: 'unavailable', database });
   });
 
   app.use(resolveVariant);

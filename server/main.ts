@@ -29,7 +29,7 @@ async function main(config: Config): Promise<void> {
 
   warmUpConversion();
   const assets = loadAssets();
-  const app = createApp({ config, db: storage.db, log, assets });
+  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config) });
   server.keepAliveTimeout = 5_000;

@@ -5,8 +5,8 @@ import type { Database } from './database';
 export interface ConnectOptions {
   /** Pool size; each app process keeps at most this many connections. */
   max?: number;
-  /** Called when an idle pooled connection breaks (the server restarted): logged, never fatal. */
-  onIdleError?: (error: Error) => void;
+  /** Called when a pooled connection breaks, idle or in use (the server went away): never fatal. */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** Opens a connection pool to `url` and wraps it in kysely. Nothing connects until the first query. */
@@ -18,8 +18,13 @@ export function connect(url: string, options: ConnectOptions = {}): Kysely<Datab
     idleTimeoutMillis: 30000,
     application_name: 'gentie',
   });
-  // Without a listener, an idle client losing its server (a restart) would crash the process.
-  pool.on('error', (error) => options.onIdleError?.(error));
+  // A pg client with no 'error' listener crashes the process when its server goes away. The pool
+  // listens only while a client is idle; a client checked out (in a query, or held by a kysely
+  // transaction between queries) has none. So every client gets its own listener for its whole
+  // life: the query in flight still fails (503) and the pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
+  // Idle clients are reported by the listener above already.
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -33,6 +38,8 @@ export function withDatabase(url: string, database: string): string {
 /** Creates `database` on the server of `url` unless it exists (safe when several processes race). */
 export async function ensureDatabase(url: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+  // The server going away surfaces as the rejected query; without a listener it would crash us.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);

@@ -24,6 +24,8 @@ export interface EmbeddedServer {
   /** True when this process started or adopted the server and so stops it on shutdown. */
   readonly owner: boolean;
   readonly clusterDir: string;
+  readonly pid: number;
+  readonly port: number;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,10 @@ export interface EmbeddedOptions {
   log: (message: string) => void;
   /** A port to try first (a restart keeps its address); otherwise a free one is picked. */
   port?: number;
+  /** Fail rather than move to another port when `port` is taken: the app's connections know only it. */
+  keepPort?: boolean;
+  /** Only use a server already running on the cluster; never start one. */
+  adoptOnly?: boolean;
 }
 
 /** Raised with a one-line explanation of what to change. */
@@ -63,7 +69,7 @@ export async function openEmbedded(dataDir: string, options: EmbeddedOptions): P
   const credentials = await loadCredentials(dataDir);
 
   return withLock(path.join(dataDir, '.embedded.lock'), async () => {
-    const running = await findRunning(clusterDir, credentials);
+    const running = await findRunning(clusterDir, credentials, !options.adoptOnly);
     if (running) {
       const adopt = options.role === 'server' && !isAlive(readOwner(dataDir));
       if (adopt) {
@@ -72,11 +78,12 @@ export async function openEmbedded(dataDir: string, options: EmbeddedOptions): P
       }
       return server(dataDir, clusterDir, running.pid, running.port, credentials, adopt);
     }
+    if (options.adoptOnly) throw new EmbeddedError(`no PostgreSQL answers on ${clusterDir}`);
     if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
       options.log(`creating the embedded PostgreSQL cluster in ${clusterDir}`);
       await initialise(binaries, clusterDir, credentials, account);
     }
-    const { pid, port } = await startServer(binaries, dataDir, clusterDir, credentials, account, options.log, options.port);
+    const { pid, port } = await startServer(binaries, dataDir, clusterDir, credentials, account, options.log, options.port, options.keepPort);
     if (options.role === 'server') await fs.writeFile(ownerFile(dataDir), String(process.pid));
     return server(dataDir, clusterDir, pid, port, credentials, true);
   });
@@ -94,6 +101,8 @@ function server(
     url: `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`,
     owner,
     clusterDir,
+    pid,
+    port,
     async stop() {
       if (!owner) return;
       await stopPid(pid);
@@ -241,17 +250,32 @@ async function initialise(binaries: Binaries, clusterDir: string, credentials: C
   await fs.rename(staging, clusterDir);
 }
 
-/** The server on this cluster, if one is running and answers. */
-async function findRunning(clusterDir: string, credentials: Credentials): Promise<{ pid: number; port: number } | undefined> {
+/**
+ * The postmaster named in the cluster's postmaster.pid, and whether it still runs. PostgreSQL
+ * removes the file on every orderly shutdown (pg_ctl stop in any mode, SIGTERM, SIGINT, SIGQUIT), so
+ * a file naming a dead process means the postmaster crashed (kill -9, the OOM killer).
+ */
+export function readPostmaster(clusterDir: string): { pid: number; port: number; running: boolean } | undefined {
   let lines: string[];
   try {
-    lines = (await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n');
+    lines = readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n');
   } catch {
     return undefined;
   }
   const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!isPostgres(pid)) return undefined; // a stale pid file: PostgreSQL itself discards it on start
+  return { pid, port: Number(lines[3]), running: isPostgres(pid) };
+}
+
+/** The server on this cluster, if one is running and answers; one that stays mute is stopped if `stopIfMute`. */
+async function findRunning(
+  clusterDir: string,
+  credentials: Credentials,
+  stopIfMute: boolean,
+): Promise<{ pid: number; port: number } | undefined> {
+  const postmaster = readPostmaster(clusterDir);
+  // No file, or a stale one: PostgreSQL itself discards a stale pid file on start.
+  if (!postmaster?.running) return undefined;
+  const { pid, port } = postmaster;
   // Alive: it may still be starting up or recovering after a crash; give it time to answer.
   for (let i = 0; i < 300; i++) {
     if (await answers(port, credentials)) return { pid, port };
@@ -259,7 +283,7 @@ async function findRunning(clusterDir: string, credentials: Credentials): Promis
     await sleep(100);
   }
   // Alive but mute for 30 s: stop it and start afresh.
-  await stopPid(pid);
+  if (stopIfMute) await stopPid(pid);
   return undefined;
 }
 
@@ -271,6 +295,7 @@ async function startServer(
   account: Account | undefined,
   log: (m: string) => void,
   preferredPort?: number,
+  keepPort = false,
 ): Promise<{ pid: number; port: number }> {
   const logFile = path.join(dataDir, 'postgres.log');
   for (let attempt = 1; ; attempt++) {
@@ -296,7 +321,7 @@ async function startServer(
     }
     if (!exited) child.kill('SIGQUIT');
     const tail = (await fs.readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join(' | ');
-    if (attempt >= 3 || !/could not bind|Address already in use/.test(tail)) {
+    if (attempt >= 3 || keepPort || !/could not bind|Address already in use/.test(tail)) {
       throw new EmbeddedError(`the embedded PostgreSQL did not start (see ${logFile}): ${tail}`);
     }
   }
