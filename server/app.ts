@@ -81,7 +81,8 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      // 503 is the database restarting: expected, said once by the storage layer, not a crash.
+      customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
 
@@ -167,7 +168,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known = toAppError(error);
-    if (known.status >= 500) req.log.error({ err: error }, 'request failed');
+    if (known.status >= 500 && known.code !== 'DatabaseUnavailable') req.log.error({ err: error }, 'request failed');
     if (known.retryAfter) res.set('Retry-After', String(known.retryAfter));
     if (res.headersSent) return void res.end();
     res.status(known.status);
