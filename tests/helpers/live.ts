@@ -51,3 +51,19 @@ export class Reader {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Readers of a test file's app, each closed after its test: `reader()` opens one on the app's
+ * current base URL. Call in the file's top level (it registers an afterEach).
+ */
+export function readersOf(baseUrl: () => string): () => Reader {
+  const open: Reader[] = [];
+  afterEach(() => {
+    for (const r of open.splice(0)) r.close();
+  });
+  return () => {
+    const r = new Reader(baseUrl());
+    open.push(r);
+    return r;
+  };
+}

@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import type { Database } from '../../server/db/database';
 import { CATCH_UP_PAGE, loadEvents } from '../../server/realtime/realtime.render';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { Reader } from '../helpers/live';
+import { readersOf } from '../helpers/live';
 import { createTestBoard, memberClient } from '../factories';
 
 // What a hostile client can send over socket.io, and what a reader far behind costs: the server
@@ -14,21 +14,13 @@ import { createTestBoard, memberClient } from '../factories';
 let app: TestApp;
 let writer: HttpClient;
 let board: { slug: string };
-const readers: Reader[] = [];
-const reader = () => {
-  const r = new Reader(app.baseUrl);
-  readers.push(r);
-  return r;
-};
+const reader = readersOf(() => app.baseUrl);
 
 beforeAll(async () => {
   app = await startTestApp();
   board = await createTestBoard(app.db);
   writer = app.client();
   await memberClient(app.db, writer);
-});
-afterEach(() => {
-  for (const r of readers.splice(0)) r.close();
 });
 afterAll(() => app.close());
 

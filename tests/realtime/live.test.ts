@@ -1,25 +1,17 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { Reader, sleep } from '../helpers/live';
+import { readersOf, sleep } from '../helpers/live';
 import { createTestBoard, memberClient } from '../factories';
 
 let app: TestApp;
 let writer: HttpClient;
 let board: { slug: string };
-const readers: Reader[] = [];
-const reader = () => {
-  const r = new Reader(app.baseUrl);
-  readers.push(r);
-  return r;
-};
+const reader = readersOf(() => app.baseUrl);
 
 beforeAll(async () => {
   app = await startTestApp();
   board = await createTestBoard(app.db);
   writer = app.client();
   await memberClient(app.db, writer, { name: '寫手' });
-});
-afterEach(() => {
-  for (const r of readers.splice(0)) r.close();
 });
 afterAll(() => app.close());
 
