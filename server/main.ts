@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { createApp } from './app';
+import { createCaches } from './caches';
 import { loadAssets } from './http/assets';
 import { siteOrigin } from './http/origin';
 import { attachRealtime } from './realtime/realtime.hub';
@@ -29,9 +30,10 @@ async function main(config: Config): Promise<void> {
 
   warmUpConversion();
   const assets = loadAssets();
-  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state });
+  const caches = createCaches();
+  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config) });
+  const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config), caches });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

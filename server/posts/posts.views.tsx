@@ -153,7 +153,7 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
 
 /**
  * `/t/:id`: a post, then all its follow-ups (for a root: the thread). `lines`, when given, is the
- * follow-up tree already rendered with the page's link prefix (posts.linecache.ts).
+ * follow-up tree already rendered with the page's link prefix (caches.lines, keyed by posts.routes.ts linesKey).
  */
 export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lines?: { html: SafeHtml; count: number }): string {
   const replies = lines ? { html: VERBATIM, count: lines.count } : { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
