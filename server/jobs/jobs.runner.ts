@@ -35,6 +35,7 @@ export interface JobRunner {
   close(): Promise<void>;
 }
 
+/** How a runner schedules (tests shorten the first wait). */
 export interface JobRunnerOptions {
   /** Delay before a job's first attempt (default 5 s, or the interval if shorter): start-up goes first. */
   firstAttemptMs?: number;
