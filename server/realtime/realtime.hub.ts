@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
+import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, isDatabaseUnavailable } from '../errors';
@@ -48,6 +49,8 @@ export interface RealtimeDeps {
   log: Logger;
   /** The site's own origin: handshakes from any other Origin are refused. */
   site: SiteOrigin;
+  /** The app's caches (createApp's): converted posts are shared with the pages. */
+  caches: Pick<Caches, 'conversions' | 'boardSlugs'>;
 }
 
 const EVENT_NAME: Record<string, 'post:new' | 'post:edit' | 'post:delete'> = {
@@ -70,7 +73,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const processId = randomUUID();
   const rooms = () => io.sockets.adapter.rooms;
 
-  const render = renderer(deps.assets, deps.timeZone);
+  const render = renderer(deps.assets, deps.timeZone, deps.caches.conversions);
 
   function emitTo(target: { emit: GentieSocket['emit'] } | ReturnType<typeof io.to>, payload: PostEvent | ThreadStateEvent) {
     if ('post' in payload) (target as GentieSocket).emit(EVENT_NAME[payload.kind] ?? 'post:edit', payload);
@@ -82,7 +85,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   /** The last seq delivered to this process's rooms of each thread being read here. */
   const delivered = new Map<string, number>();
   const queues = new Map<string, Promise<void>>();
-  const boardSlugs = new Map<string, string>();
+  const { boardSlugs } = deps.caches;
 
   /** Runs `job` after the thread's earlier jobs: events of one thread go out strictly in order. */
   function enqueue(threadId: string, job: () => Promise<void>): void {

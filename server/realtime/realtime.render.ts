@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
+import type { TextCache } from '../caches';
 import type { Database } from '../db/database';
 import type { Assets } from '../http/assets';
 import { presentPost } from '../posts/posts.presenter';
@@ -69,12 +70,12 @@ export type Render = (threadId: string, e: LoadedEvent, v: V) => PostEvent | Thr
  * Renders an event for readers of one variant: the post converted, and its line in the tree with
  * the same partial the page uses (PostLine), links under the variant's prefix.
  */
-export function renderer(assets: Assets, timeZone: string): Render {
+export function renderer(assets: Assets, timeZone: string, conversions: TextCache): Render {
   const base = defaultPageContext(assets, timeZone);
   return (threadId, e, v) => {
     if (e.state) return e.state;
     const variant = v === 'original' ? undefined : v;
-    const post = localized(e.post!, variant);
+    const post = localized(conversions, e.post!, variant);
     const ctx = { ...base, ...catalogFor(variant), variant, prefix: variant ? `/${variant}` : '', member: null, path: `/t/${threadId}` };
     const html = PostLine({ ctx, post, showDepth: false }).html;
     return { threadId, seq: e.seq, kind: e.kind, post: presentPost(post), html };
