@@ -120,40 +120,25 @@ export function insertPost(db: Db, p: NewPost) {
     .execute();
 }
 
-/** Takes the thread's next event seq (the row lock orders concurrent changes to one thread). */
-export async function nextSeq(db: Db, threadId: string): Promise<string> {
-  const row = await db
-    .updateTable('threads')
-    .set({ seq: sql<string>`seq + 1` })
-    .where('thread_id', '=', threadId)
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  return row.seq;
-}
-
+/** A new thread's row, at seq 0: its first event (the root's post:new) takes seq 1. */
 export function insertThread(db: Db, threadId: string, boardId: string) {
-  return db.insertInto('threads').values({ thread_id: threadId, board_id: boardId, seq: 1 }).execute();
+  return db.insertInto('threads').values({ thread_id: threadId, board_id: boardId, seq: 0 }).execute();
 }
 
 /**
- * Counts a new reply on its thread and takes the thread's next event seq. The row lock this takes
- * orders concurrent replies to one thread, so counters stay exact and ids follow commit order.
+ * Counts a new reply on its thread. The row lock this takes orders concurrent replies to one
+ * thread, so counters stay exact and ids follow commit order.
  */
 export function bumpThreadForReply(db: Db, threadId: string) {
   return db
     .updateTable('threads')
     .set((eb) => ({
       reply_count: eb('reply_count', '+', 1),
-      seq: sql<string>`seq + 1`,
       last_activity_at: sql<Date>`now()`,
     }))
     .where('thread_id', '=', threadId)
-    .returning(['seq', 'locked'])
+    .returning(['locked'])
     .executeTakeFirst();
-}
-
-export function insertEvent(db: Db, e: { threadId: string; seq: string; kind: string; postId: string }) {
-  return db.insertInto('thread_events').values({ thread_id: e.threadId, seq: e.seq, kind: e.kind, post_id: e.postId }).execute();
 }
 
 export const THREADS_PER_PAGE = 20;

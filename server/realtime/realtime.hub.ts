@@ -14,7 +14,7 @@ import * as posts from '../posts/posts.repository';
 import { VARIANTS } from '../text/convert';
 import { type V, loadEvents, renderedEventsSince, renderer } from './realtime.render';
 import { listen, type Listener } from './realtime.listener';
-import { EVENTS_CHANNEL, READERS_CHANNEL, parseAnnouncement } from './realtime.publish';
+import { THREAD_EVENTS_CHANNEL, parseAnnouncement } from '../events/thread-events';
 import {
   CLIENT_EVENT_SCHEMAS,
   type ClientToServerEvents,
@@ -49,6 +49,9 @@ export interface RealtimeDeps {
   /** The site's own origin: handshakes from any other Origin are refused. */
   site: SiteOrigin;
 }
+
+/** The channel on which processes tell each other how many readers they hold per thread. */
+const READERS_CHANNEL = 'gentie_thread_readers';
 
 const EVENT_NAME: Record<string, 'post:new' | 'post:edit' | 'post:delete'> = {
   'post:new': 'post:new',
@@ -180,10 +183,10 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
 
   const listener: Listener = listen(
     deps.databaseUrl,
-    [EVENTS_CHANNEL, READERS_CHANNEL],
+    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL],
     {
       onNotify(channel, payload) {
-        if (channel === EVENTS_CHANNEL) {
+        if (channel === THREAD_EVENTS_CHANNEL) {
           const a = parseAnnouncement(payload);
           if (a) enqueue(a.threadId, () => deliver(a.threadId, a.boardId, a.seq));
           return;
