@@ -226,7 +226,6 @@ export async function countPosts(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-/** A thread's events after `since`, in order (at most `limit`). */
 /**
  * Up to `limit` events of a thread after `since`, in seq order, each with its post as it is now
  * and the thread's state: a whole catch-up page in one query (events by their primary key, posts
