@@ -242,3 +242,23 @@ export function findEventsSince(db: Db, threadId: string, since: number, limit: 
     .limit(limit)
     .execute();
 }
+
+/**
+ * The threads and follow-ups written on these boards since `since` (the newest `limit`, newest
+ * first), each with its post:new event's seq and its post as it is now. Threads are narrowed by
+ * their last activity, which the transaction writing a post sets to the same now() as its event.
+ */
+export function findNewPostsOnBoards(db: Db, boardIds: string[], since: Date, limit: number) {
+  return withAuthor(db.selectFrom('posts'))
+    .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
+    .innerJoin('thread_events as event', (j) => j.onRef('event.thread_id', '=', 'threads.thread_id').onRef('event.post_id', '=', 'posts.id'))
+    .select(['event.seq', 'event.kind'])
+    .where('threads.board_id', 'in', boardIds)
+    .where('threads.last_activity_at', '>=', since)
+    .where('event.at', '>=', since)
+    .where('event.kind', '=', 'post:new')
+    .$narrowType<{ kind: 'post:new' }>()
+    .orderBy('posts.id', 'desc')
+    .limit(limit)
+    .execute();
+}

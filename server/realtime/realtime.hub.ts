@@ -56,7 +56,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   });
   const render = renderer(deps.assets, deps.timeZone);
   const presence = new Presence(io, db);
-  const boards = new BoardFeed(io, render);
+  const boards = new BoardFeed(io, db, render, log);
   const delivery = new ThreadDelivery(io, db, render, boards, log);
 
   const listener = listen(
@@ -67,11 +67,14 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
         if (channel === READERS_CHANNEL) return presence.heard(payload);
         const announcement = parseAnnouncement(payload);
         if (!announcement) return;
+        boards.heard(announcement);
         delivery.announced(announcement);
       },
+      onLost: () => boards.linkLost(),
       onConnect() {
-        // Back after the database restarted: whatever was committed meanwhile goes out now.
+        // Back after the link dropped or the database restarted: what was committed meanwhile goes out now.
         delivery.resume();
+        void boards.linkBack();
       },
     },
     log,
@@ -83,6 +86,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     io,
     async close() {
       presence.close();
+      boards.close();
       await listener.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

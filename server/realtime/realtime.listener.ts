@@ -14,12 +14,14 @@ export interface ListenerHandlers {
   onNotify(channel: string, payload: string): void;
   /** The connection is up and listening (first time, or again). */
   onConnect(): void;
+  /** The connection dropped: notifications are lost until the next onConnect. */
+  onLost(): void;
 }
 
 /**
  * One dedicated PostgreSQL connection that LISTENs on the given channels and reconnects by itself
  * (with backoff) when the server restarts or the link drops. After every (re)connect `onConnect`
- * runs, so the caller can catch up on what it may have missed while it was away.
+ * runs, so the caller can catch up on what it may have missed since `onLost`.
  */
 export function listen(url: string, channels: string[], handlers: ListenerHandlers, log: Logger): Listener {
   let client: pg.Client | undefined;
@@ -43,6 +45,7 @@ export function listen(url: string, channels: string[], handlers: ListenerHandle
     c.on('error', (err) => {
       if (closed) return;
       log.warn({ err: err.message }, 'realtime: LISTEN connection lost; reconnecting');
+      if (connected) handlers.onLost();
       connected = false;
       c.removeAllListeners('notification');
       c.end().catch(() => undefined);
@@ -51,6 +54,7 @@ export function listen(url: string, channels: string[], handlers: ListenerHandle
     c.on('end', () => {
       if (closed || !connected) return;
       connected = false;
+      handlers.onLost();
       scheduleReconnect();
     });
     c.on('notification', (n) => handlers.onNotify(n.channel, n.payload ?? ''));
