@@ -55,12 +55,16 @@ export type ThreadEvent = { [K in ThreadEventKind]: K extends PostEventKind ? Po
 /** The socket events that carry thread events to a thread's readers. */
 export type ThreadSocketEvent = 'post:new' | 'post:edit' | 'post:delete' | 'thread:state';
 
+/** What SOCKET_EVENT_OF must be: an event for every kind, a post event for a post kind, thread:state for a state kind. */
+export type SocketEventTable = { readonly [K in ThreadEventKind]: K extends PostEventKind ? Exclude<ThreadSocketEvent, 'thread:state'> : 'thread:state' };
+
 /**
  * The socket event each kind goes out as: a restored post is an edit to readers (its line is
- * replaced), and every change of lock, pin or feature is a thread:state. Exhaustive by its type: a
- * new kind does not compile until it is given an event, and a post kind cannot go out as a state.
+ * replaced), and every change of lock, pin or feature is a thread:state. A new kind does not
+ * compile until it is given an event (SocketEventTable); the literal types stay, so the payload
+ * types below are derived from the actual entries.
  */
-export const SOCKET_EVENT_OF: { readonly [K in ThreadEventKind]: K extends PostEventKind ? Exclude<ThreadSocketEvent, 'thread:state'> : 'thread:state' } = {
+export const SOCKET_EVENT_OF = {
   'post:new': 'post:new',
   'post:edit': 'post:edit',
   'post:restore': 'post:edit',
@@ -71,7 +75,7 @@ export const SOCKET_EVENT_OF: { readonly [K in ThreadEventKind]: K extends PostE
   'thread:unpin': 'thread:state',
   'thread:feature': 'thread:state',
   'thread:unfeature': 'thread:state',
-};
+} as const satisfies SocketEventTable;
 
 type KindsOn<N extends ThreadSocketEvent> = { [K in ThreadEventKind]: (typeof SOCKET_EVENT_OF)[K] extends N ? K : never }[ThreadEventKind];
 
@@ -131,6 +135,7 @@ export const boardJoinSchema = z.object({
   variant,
 });
 
+/** What a client sends with thread:join (before the schema turns numeric ids into strings). */
 export type JoinRequest = z.input<typeof threadJoinSchema>;
 
 /** What a thread:join is acknowledged with; `more` = more missed events remain: join again from the last seq. */

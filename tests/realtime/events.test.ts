@@ -1,14 +1,21 @@
-import { THREAD_EVENT_KINDS, type ThreadEventKind } from '../../server/events/thread-events.kinds';
-import { SOCKET_EVENT_OF, type ThreadEvent, type ThreadSocketEvent } from '../../server/realtime/realtime.events';
+import { THREAD_EVENT_KINDS, type ThreadEventKind, type ThreadStateKind } from '../../server/events/thread-events.kinds';
+import { SOCKET_EVENT_OF, type SocketEventTable, type ThreadEvent, type ThreadEventOn, type ThreadSocketEvent } from '../../server/realtime/realtime.events';
 import { emitThreadEvent } from '../../server/realtime/realtime.rooms';
 
-// The mapping is exhaustive by its type; these lines are compiled by `npm run build` (tsc), which
-// fails if either assignment ever compiles.
+// Compile-time checks, run by `npm run build` (tsc): the build fails if either assignment marked
+// below as an expected error ever compiles, or if a payload type is not what the mapping says.
 // @ts-expect-error a kind without a socket event does not compile
-const missing: typeof SOCKET_EVENT_OF = { 'post:new': 'post:new' };
+const missing: SocketEventTable = { 'post:new': 'post:new' };
 // @ts-expect-error a post kind cannot go out as a thread state
-const misrouted: typeof SOCKET_EVENT_OF = { ...SOCKET_EVENT_OF, 'post:edit': 'thread:state' };
-void [missing, misrouted];
+const misrouted: SocketEventTable = { ...SOCKET_EVENT_OF, 'post:edit': 'thread:state' };
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const payloadKinds: [
+  Equal<ThreadEventOn<'post:new'>['kind'], 'post:new'>,
+  Equal<ThreadEventOn<'post:edit'>['kind'], 'post:edit' | 'post:restore'>,
+  Equal<ThreadEventOn<'post:delete'>['kind'], 'post:delete'>,
+  Equal<ThreadEventOn<'thread:state'>['kind'], ThreadStateKind>,
+] = [true, true, true, true];
+void [missing, misrouted, payloadKinds];
 
 const EXPECTED: Record<ThreadEventKind, ThreadSocketEvent> = {
   'post:new': 'post:new',
