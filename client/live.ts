@@ -1,4 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  JoinAck,
+  JoinRequest,
+  PostEvent,
+  ServerToClientEvents,
+  ThreadEvent,
+  ThreadSocketEvent,
+} from '../server/realtime/realtime.events';
 
 /**
  * Live follow-ups. On a thread page, joins the thread over socket.io in the page's variant and
@@ -6,30 +15,20 @@ import { io, type Socket } from 'socket.io-client';
  * place, and shows how many are reading. Every event carries the thread's seq: one already seen
  * is dropped, and a gap (or a reconnect) asks the server for everything after the last one seen.
  * On a board index, new threads appear at the top and threads with new follow-ups move up.
+ *
+ * The event names and payloads are the server's contract (type-only: nothing of the server is
+ * bundled), so the compiler checks every handler and emit here against what the server sends.
  */
 
-interface PostData {
-  id: string;
-  parentId: string | null;
-  depth: number;
-  threadId: string;
-}
-interface PostEvent {
-  threadId: string;
-  seq: number;
-  kind: string;
-  post: PostData;
-  html: string;
-}
-interface StateEvent {
-  threadId: string;
-  seq: number;
-  kind: string;
-  locked: boolean;
-}
-type Ack = { seq: number; readers: number; more?: boolean } | { error: { code: string; message: string } };
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-function connect(): Socket {
+/** The socket events a thread reader applies in seq order: all of them, or this does not compile. */
+const THREAD_EVENTS = { 'post:new': true, 'post:edit': true, 'post:delete': true, 'thread:state': true } as const satisfies Record<ThreadSocketEvent, true>;
+
+/** The page says which variant it was rendered in; it is always one the server takes. */
+const pageVariant = (el: HTMLElement) => el.dataset.variant as JoinRequest['variant'];
+
+function connect(): LiveSocket {
   // WebSocket only: a reader stays on one connection, so several app processes behind a load
   // balancer need no sticky sessions.
   return io({ transports: ['websocket'] });
@@ -68,14 +67,14 @@ function replaceLine(scope: Element, e: PostEvent): void {
 }
 
 /** Applies events strictly in seq order, asking for what is missing when there is a gap. */
-function sequencer(start: number, apply: (e: PostEvent | StateEvent) => void, resync: (since: number) => void) {
+function sequencer(start: number, apply: (e: ThreadEvent) => void, resync: (since: number) => void) {
   let last = start;
-  const pending = new Map<number, PostEvent | StateEvent>();
+  const pending = new Map<number, ThreadEvent>();
   return {
     get last() {
       return last;
     },
-    take(e: PostEvent | StateEvent) {
+    take(e: ThreadEvent) {
       if (e.seq <= last) return; // seen already
       pending.set(e.seq, e);
       while (pending.has(last + 1)) {
@@ -92,7 +91,7 @@ function sequencer(start: number, apply: (e: PostEvent | StateEvent) => void, re
 export function followThread(section: HTMLElement): void {
   const threadId = section.dataset.thread!;
   const postId = section.dataset.post!;
-  const variant = section.dataset.variant!;
+  const variant = pageVariant(section);
   const readers = document.querySelector<HTMLElement>('.readers');
   const topList = (): HTMLUListElement => {
     let ul = section.querySelector<HTMLUListElement>(':scope > ul.tree');
@@ -108,7 +107,7 @@ export function followThread(section: HTMLElement): void {
   let syncing = false;
   const join = (since: number) => {
     syncing = true;
-    socket.emit('thread:join', { threadId, variant, since }, (ack: Ack) => {
+    socket.emit('thread:join', { threadId, variant, since }, (ack: JoinAck) => {
       syncing = false;
       if ('seq' in ack) {
         showReaders(ack.readers);
@@ -122,7 +121,7 @@ export function followThread(section: HTMLElement): void {
   const seq = sequencer(
     Number(section.dataset.seq),
     (e) => {
-      if (!('post' in e)) return void (e.locked ? document.body.classList.add('thread-locked') : document.body.classList.remove('thread-locked'));
+      if (!('post' in e)) return void document.body.classList.toggle('thread-locked', e.locked);
       if (e.kind === 'post:new') insertReply(section, topList, e, postId);
       else replaceLine(section, e);
     },
@@ -136,16 +135,16 @@ export function followThread(section: HTMLElement): void {
     readers.hidden = count < 1;
   };
   socket.on('connect', () => join(seq.last));
-  for (const name of ['post:new', 'post:edit', 'post:delete', 'thread:state']) socket.on(name, (e: PostEvent) => seq.take(e));
-  socket.on('thread:readers', (e: { count: number }) => showReaders(e.count));
+  for (const name of Object.keys(THREAD_EVENTS) as ThreadSocketEvent[]) socket.on(name, (e: ThreadEvent) => seq.take(e));
+  socket.on('thread:readers', (e) => showReaders(e.count));
 }
 
 export function followBoard(list: HTMLElement): void {
   const slug = list.dataset.board!;
-  const variant = list.dataset.variant!;
+  const variant = pageVariant(list);
   const socket = connect();
   socket.on('connect', () => socket.emit('board:join', { slug, variant }, () => undefined));
-  socket.on('board:activity', (e: PostEvent) => {
+  socket.on('board:activity', (e) => {
     const firstUnpinned = list.querySelector(':scope > li.thread:not(.pinned)');
     if (e.post.depth === 0) {
       if (document.getElementById(`p${e.post.id}`)) return;

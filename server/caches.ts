@@ -37,8 +37,6 @@ export interface Caches {
   lines: LRUCache<string, RenderedLines>;
   /** Rendered pairs of versions on revision pages (moderation.diff.ts). */
   diffs: TextCache;
-  /** Board id → slug, for live board activity (realtime). */
-  boardSlugs: TextCache;
 }
 
 /** Upper bound of each cache, in bytes as the sizes count them (see above). */
@@ -46,7 +44,6 @@ export const CACHE_BYTES: Readonly<Record<keyof Caches, number>> = Object.freeze
   conversions: 64 * 1024 * 1024,
   lines: 64 * 1024 * 1024,
   diffs: 32 * 1024 * 1024,
-  boardSlugs: 1024 * 1024,
 });
 
 const textBytes = (value: string, key: string) => (value.length + key.length) * 2;
@@ -63,7 +60,6 @@ export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}):
     // threads to serve one page that is rebuilt on its next change anyway.
     lines: new LRUCache<string, RenderedLines>({ maxSize: max.lines, maxEntrySize: max.lines / 4, sizeCalculation: linesBytes }),
     diffs: new LRUCache<string, string>({ maxSize: max.diffs, sizeCalculation: textBytes }),
-    boardSlugs: new LRUCache<string, string>({ maxSize: max.boardSlugs, sizeCalculation: textBytes }),
   };
 }
 
@@ -77,5 +73,5 @@ export interface CacheStats {
 /** How full each cache is (for tests, the bench and metrics). */
 export function cacheStats(caches: Caches): Record<keyof Caches, CacheStats> {
   const of = (c: { size: number; calculatedSize: number; maxSize: number }): CacheStats => ({ entries: c.size, bytes: c.calculatedSize, maxBytes: c.maxSize });
-  return { conversions: of(caches.conversions), lines: of(caches.lines), diffs: of(caches.diffs), boardSlugs: of(caches.boardSlugs) };
+  return { conversions: of(caches.conversions), lines: of(caches.lines), diffs: of(caches.diffs) };
 }

@@ -3,13 +3,14 @@ import { getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, Db } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
+import { recordThreadEvent } from '../events/thread-events';
+import type { ThreadStateKind } from '../events/thread-events.kinds';
 import * as members from '../members/members.repository';
 import type { Member } from '../members/members.service';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
 import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, actorOn, allowed, authorize, authorizeBanOf, boardRole, moderatesAnyBoard } from './moderation.policy';
-import { announceInTransaction } from '../realtime/realtime.publish';
 import { hasHiddenCharacters } from '../text/title';
 import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
@@ -32,8 +33,6 @@ function cleanReason(reason: string | undefined): string | null {
   return r || null;
 }
 
-type LockedPost = NonNullable<Awaited<ReturnType<typeof repo.lockPost>>>;
-
 /** Locks the post (and its thread's event counter) and returns it with the actor on its board. */
 async function loadForChange(tx: Db, member: Member | null, postId: string) {
   const post = isId(postId) ? await repo.lockPost(tx, postId) : undefined;
@@ -43,12 +42,6 @@ async function loadForChange(tx: Db, member: Member | null, postId: string) {
   if (!thread) throw notFound('PostNotFound', `Post ${postId} belongs to no thread.`);
   const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: thread.locked };
   return { post, actor, facts };
-}
-
-async function recordEvent(tx: Db, post: LockedPost, kind: string): Promise<void> {
-  const seq = await posts.nextSeq(tx, post.thread_id);
-  await posts.insertEvent(tx, { threadId: post.thread_id, seq, kind, postId: post.id });
-  await announceInTransaction(tx, { threadId: post.thread_id, boardId: post.board_id, seq });
 }
 
 async function log(
@@ -85,7 +78,7 @@ export async function editPost(
       reason,
     });
     await repo.updatePostContent(tx, post.id, { ...next, revision: post.revision + 1, editorId: actor.member.id, editorRole: actor.role, reason });
-    await recordEvent(tx, post, 'post:edit');
+    await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:edit', postId: post.id });
     await log(tx, actor, 'edit', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     if (actor.role !== 'member') await repo.resolveReports(tx, post.id, actor.member.id, 'edited');
   });
@@ -110,7 +103,7 @@ export async function deletePost(db: Kysely<Database>, rules: Rules, member: Mem
     const own = post.author_id === actor.member.id;
     if (!own && !reason) throw new AppError(400, 'ValidationFailed', 'reason: say why you delete another member’s post.');
     await repo.markDeleted(tx, post.id, actor.member.id, own ? 'member' : actor.role, reason);
-    await recordEvent(tx, post, 'post:delete');
+    await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:delete', postId: post.id });
     await log(tx, actor, 'delete', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     if (!own) await repo.resolveReports(tx, post.id, actor.member.id, 'deleted');
   });
@@ -124,25 +117,25 @@ export async function restorePost(db: Kysely<Database>, rules: Rules, member: Me
     authorize(actor, 'restore', facts, rules);
     if (!post.deleted_at) throw new AppError(409, 'PostNotDeleted', 'This post is not deleted.');
     await repo.clearDeleted(tx, post.id);
-    await recordEvent(tx, post, 'post:restore');
+    await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:restore', postId: post.id });
     await log(tx, actor, 'restore', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id });
   });
   return getPost(db, postId);
 }
 
 export type ThreadChange = 'lock' | 'unlock' | 'pin' | 'unpin' | 'feature' | 'unfeature';
-const FLAGS: Record<ThreadChange, { flag: 'locked' | 'pinned' | 'featured'; value: boolean; needs: 'lock' | 'pin' | 'feature' }> = {
-  lock: { flag: 'locked', value: true, needs: 'lock' },
-  unlock: { flag: 'locked', value: false, needs: 'lock' },
-  pin: { flag: 'pinned', value: true, needs: 'pin' },
-  unpin: { flag: 'pinned', value: false, needs: 'pin' },
-  feature: { flag: 'featured', value: true, needs: 'feature' },
-  unfeature: { flag: 'featured', value: false, needs: 'feature' },
+const FLAGS: Record<ThreadChange, { flag: 'locked' | 'pinned' | 'featured'; value: boolean; needs: 'lock' | 'pin' | 'feature'; kind: ThreadStateKind }> = {
+  lock: { flag: 'locked', value: true, needs: 'lock', kind: 'thread:lock' },
+  unlock: { flag: 'locked', value: false, needs: 'lock', kind: 'thread:unlock' },
+  pin: { flag: 'pinned', value: true, needs: 'pin', kind: 'thread:pin' },
+  unpin: { flag: 'pinned', value: false, needs: 'pin', kind: 'thread:unpin' },
+  feature: { flag: 'featured', value: true, needs: 'feature', kind: 'thread:feature' },
+  unfeature: { flag: 'featured', value: false, needs: 'feature', kind: 'thread:unfeature' },
 };
 
 /** Locks, pins or features a thread (or undoes it). Doing what is already so changes nothing. */
 export async function changeThread(db: Kysely<Database>, rules: Rules, member: Member | null, threadId: string, change: ThreadChange) {
-  const { flag, value, needs } = FLAGS[change];
+  const { flag, value, needs, kind } = FLAGS[change];
   await db.transaction().execute(async (tx) => {
     const { post, actor, facts } = await loadForChange(tx, member, threadId);
     if (post.id !== post.thread_id) throw notFound('PostNotFound', `Post ${threadId} is a follow-up, not a thread.`);
@@ -150,7 +143,7 @@ export async function changeThread(db: Kysely<Database>, rules: Rules, member: M
     const state = (await posts.findThreadState(tx, post.thread_id))!;
     if (state[flag] === value) return;
     await repo.setThreadFlag(tx, post.thread_id, flag, value);
-    await recordEvent(tx, post, `thread:${change}`);
+    await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind, postId: post.id });
     await log(tx, actor, change, { boardId: post.board_id, postId: post.id });
   });
   return (await posts.findThreadState(db, threadId))!;

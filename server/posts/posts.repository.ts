@@ -120,40 +120,25 @@ export function insertPost(db: Db, p: NewPost) {
     .execute();
 }
 
-/** Takes the thread's next event seq (the row lock orders concurrent changes to one thread). */
-export async function nextSeq(db: Db, threadId: string): Promise<string> {
-  const row = await db
-    .updateTable('threads')
-    .set({ seq: sql<string>`seq + 1` })
-    .where('thread_id', '=', threadId)
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  return row.seq;
-}
-
+/** A new thread's row, at seq 0: its first event (the root's post:new) takes seq 1. */
 export function insertThread(db: Db, threadId: string, boardId: string) {
-  return db.insertInto('threads').values({ thread_id: threadId, board_id: boardId, seq: 1 }).execute();
+  return db.insertInto('threads').values({ thread_id: threadId, board_id: boardId, seq: 0 }).execute();
 }
 
 /**
- * Counts a new reply on its thread and takes the thread's next event seq. The row lock this takes
- * orders concurrent replies to one thread, so counters stay exact and ids follow commit order.
+ * Counts a new reply on its thread. The row lock this takes orders concurrent replies to one
+ * thread, so counters stay exact and ids follow commit order.
  */
 export function bumpThreadForReply(db: Db, threadId: string) {
   return db
     .updateTable('threads')
     .set((eb) => ({
       reply_count: eb('reply_count', '+', 1),
-      seq: sql<string>`seq + 1`,
       last_activity_at: sql<Date>`now()`,
     }))
     .where('thread_id', '=', threadId)
-    .returning(['seq', 'locked'])
+    .returning(['locked'])
     .executeTakeFirst();
-}
-
-export function insertEvent(db: Db, e: { threadId: string; seq: string; kind: string; postId: string }) {
-  return db.insertInto('thread_events').values({ thread_id: e.threadId, seq: e.seq, kind: e.kind, post_id: e.postId }).execute();
 }
 
 export const THREADS_PER_PAGE = 20;
@@ -241,7 +226,6 @@ export async function countPosts(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-/** A thread's events after `since`, in order (at most `limit`). */
 /**
  * Up to `limit` events of a thread after `since`, in seq order, with the thread's state and what
  * the events weigh so far: the running sum of their posts' body bytes (thread events carry no
@@ -266,4 +250,24 @@ export function findEventsSince(db: Db, threadId: string, since: number, limit: 
 export function findPosts(db: Db, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return withAuthor(db.selectFrom('posts')).where('posts.id', 'in', ids).execute();
+}
+
+/**
+ * The threads and follow-ups written on these boards since `since` (the newest `limit`, newest
+ * first), each with its post:new event's seq and its post as it is now. Threads are narrowed by
+ * their last activity, which the transaction writing a post sets to the same now() as its event.
+ */
+export function findNewPostsOnBoards(db: Db, boardIds: string[], since: Date, limit: number) {
+  return withAuthor(db.selectFrom('posts'))
+    .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
+    .innerJoin('thread_events as event', (j) => j.onRef('event.thread_id', '=', 'threads.thread_id').onRef('event.post_id', '=', 'posts.id'))
+    .select(['event.seq', 'event.kind'])
+    .where('threads.board_id', 'in', boardIds)
+    .where('threads.last_activity_at', '>=', since)
+    .where('event.at', '>=', since)
+    .where('event.kind', '=', 'post:new')
+    .$narrowType<{ kind: 'post:new' }>()
+    .orderBy('posts.id', 'desc')
+    .limit(limit)
+    .execute();
 }

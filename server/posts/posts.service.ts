@@ -4,12 +4,12 @@ import type { TextCache } from '../caches';
 import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
+import { recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../members/members.service';
 import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
 import { localized, localizedAll, localizedTitles } from '../text/localize';
-import { announceInTransaction } from '../realtime/realtime.publish';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
 import { actorOn, allowed, authorize } from '../moderation/moderation.policy';
@@ -168,8 +168,7 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
       ...content,
     });
     await repo.insertThread(tx, postId, board.id);
-    await repo.insertEvent(tx, { threadId: postId, seq: '1', kind: 'post:new', postId });
-    await announceInTransaction(tx, { threadId: postId, boardId: board.id, seq: 1 });
+    await recordThreadEvent(tx, { threadId: postId, boardId: board.id, kind: 'post:new', postId });
     return postId;
   });
   return getPost(db, id);
@@ -197,8 +196,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
       authorId: member.id,
       ...content,
     });
-    await repo.insertEvent(tx, { threadId: parent.thread_id, seq: thread.seq, kind: 'post:new', postId });
-    await announceInTransaction(tx, { threadId: parent.thread_id, boardId: parent.board_id, seq: thread.seq });
+    await recordThreadEvent(tx, { threadId: parent.thread_id, boardId: parent.board_id, kind: 'post:new', postId });
     return postId;
   });
   return getPost(db, id);
@@ -350,9 +348,7 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
       const done = await db.transaction().execute(async (tx) => {
         const updated = await repo.updateBodyIfUnchanged(tx, row.id, row.body, clean, utf8Bytes(clean));
         if (!updated) return false;
-        const seq = await repo.nextSeq(tx, updated.thread_id);
-        await repo.insertEvent(tx, { threadId: updated.thread_id, seq, kind: 'post:edit', postId: row.id });
-        await announceInTransaction(tx, { threadId: updated.thread_id, boardId: updated.board_id, seq });
+        await recordThreadEvent(tx, { threadId: updated.thread_id, boardId: updated.board_id, kind: 'post:edit', postId: row.id });
         return true;
       });
       if (done) changed++;

@@ -1,42 +1,104 @@
 import { z } from 'zod';
 import { isId } from '../db/ids';
-import { VARIANTS, type Variant } from '../text/convert';
+import type { PostEventKind, ThreadEventKind, ThreadStateKind } from '../events/thread-events.kinds';
+import { VARIANTS, type Variant } from '../text/variants';
 
 /**
- * The socket.io contract: what the server emits (typed, so the compiler checks every emit) and what
- * clients may send (a zod schema per event, so every payload is checked before a handler sees it).
+ * The socket.io contract, for the server and (type-only) for the browser module: the events the
+ * server emits, each payload discriminated by its thread event kind, and what clients may send,
+ * with a zod schema per event so that every payload is checked before a handler sees it. This
+ * file imports only modules without server dependencies, so client/tsconfig.json can check it.
  */
 
-/** A change to a thread, as readers receive it: the post as data and its line already rendered. */
-export interface PostEvent {
+export type { PostEventKind, ThreadEventKind, ThreadStateKind };
+
+/** A post in the JSON API's shape (a tombstone once deleted: empty title and body). */
+export interface PostJson {
+  id: string;
+  threadId: string;
+  parentId: string | null;
+  depth: number;
+  title: string;
+  body: string;
+  bytes: number;
+  author: { name: string; role: string };
+  createdAt: string;
+  editedAt: string | null;
+  editedBy: { name: string; role: string } | null;
+  deleted: boolean;
+  replyCount: number;
+}
+
+/** A change to a post, as readers receive it: the post as data and its line already rendered. */
+export interface PostEvent<K extends PostEventKind = PostEventKind> {
   threadId: string;
   seq: number;
-  kind: string;
-  /** The post in the JSON contract's shape (a tombstone once deleted). */
-  post: Record<string, unknown> & { id: string; parentId: string | null; depth: number };
+  kind: K;
+  post: PostJson;
   /** The post's line in the thread tree, rendered in the reader's variant. */
   html: string;
 }
 
-/** Lock, pin or feature changed. */
-export interface ThreadStateEvent {
+/** Lock, pin or feature changed: the thread's flags after the change. */
+export interface ThreadStateEvent<K extends ThreadStateKind = ThreadStateKind> {
   threadId: string;
   seq: number;
-  kind: string;
+  kind: K;
   locked: boolean;
   pinned: boolean;
   featured: boolean;
 }
 
-/** Every event the server emits; the compiler checks each emit against it. */
+/** Any thread event as readers receive it, discriminated by `kind`. */
+export type ThreadEvent = { [K in ThreadEventKind]: K extends PostEventKind ? PostEvent<K> : K extends ThreadStateKind ? ThreadStateEvent<K> : never }[ThreadEventKind];
+
+/** The socket events that carry thread events to a thread's readers. */
+export type ThreadSocketEvent = 'post:new' | 'post:edit' | 'post:delete' | 'thread:state';
+
+/** What SOCKET_EVENT_OF must be: an event for every kind, a post event for a post kind, thread:state for a state kind. */
+export type SocketEventTable = { readonly [K in ThreadEventKind]: K extends PostEventKind ? Exclude<ThreadSocketEvent, 'thread:state'> : 'thread:state' };
+
+/**
+ * The socket event each kind goes out as: a restored post is an edit to readers (its line is
+ * replaced), and every change of lock, pin or feature is a thread:state. A new kind does not
+ * compile until it is given an event (SocketEventTable); the literal types stay, so the payload
+ * types below are derived from the actual entries.
+ */
+export const SOCKET_EVENT_OF = {
+  'post:new': 'post:new',
+  'post:edit': 'post:edit',
+  'post:restore': 'post:edit',
+  'post:delete': 'post:delete',
+  'thread:lock': 'thread:state',
+  'thread:unlock': 'thread:state',
+  'thread:pin': 'thread:state',
+  'thread:unpin': 'thread:state',
+  'thread:feature': 'thread:state',
+  'thread:unfeature': 'thread:state',
+} as const satisfies SocketEventTable;
+
+type KindsOn<N extends ThreadSocketEvent> = { [K in ThreadEventKind]: (typeof SOCKET_EVENT_OF)[K] extends N ? K : never }[ThreadEventKind];
+
+/** The thread events socket event N carries (derived from SOCKET_EVENT_OF, so the two never disagree). */
+export type ThreadEventOn<N extends ThreadSocketEvent> = Extract<ThreadEvent, { kind: KindsOn<N> }>;
+
+/** On a board's index: a new thread or a new follow-up somewhere on the board. */
+export type BoardActivityEvent = PostEvent<'post:new'> & { boardSlug: string };
+
+/** How many are reading a thread, on every process together. */
+export interface ReadersEvent {
+  threadId: string;
+  count: number;
+}
+
+/** Every event the server emits; the compiler checks each emit, and each client handler, against it. */
 export interface ServerToClientEvents {
-  'post:new': (e: PostEvent) => void;
-  'post:edit': (e: PostEvent) => void;
-  'post:delete': (e: PostEvent) => void;
-  'thread:state': (e: ThreadStateEvent) => void;
-  'thread:readers': (e: { threadId: string; count: number }) => void;
-  /** On a board's index: a new thread or a new follow-up somewhere on the board. */
-  'board:activity': (e: PostEvent & { boardSlug: string }) => void;
+  'post:new': (e: ThreadEventOn<'post:new'>) => void;
+  'post:edit': (e: ThreadEventOn<'post:edit'>) => void;
+  'post:delete': (e: ThreadEventOn<'post:delete'>) => void;
+  'thread:state': (e: ThreadEventOn<'thread:state'>) => void;
+  'thread:readers': (e: ReadersEvent) => void;
+  'board:activity': (e: BoardActivityEvent) => void;
 }
 
 /** A refusal sent back as an ack: the same shape as the HTTP API's errors. */
@@ -73,6 +135,7 @@ export const boardJoinSchema = z.object({
   variant,
 });
 
+/** What a client sends with thread:join (before the schema turns numeric ids into strings). */
 export type JoinRequest = z.input<typeof threadJoinSchema>;
 
 /** What a thread:join is acknowledged with; `more` = more missed events remain: join again from the last seq. */

@@ -1,23 +1,29 @@
 import pg from 'pg';
 import type { Logger } from '../log';
 
-/**
- * One dedicated PostgreSQL connection that LISTENs on the given channels and reconnects by itself
- * (with backoff) when the server restarts or the link drops. After every (re)connect `onConnect`
- * runs, so the caller can catch up on what it may have missed while it was away.
- */
+/** A LISTEN connection that keeps itself up. */
 export interface Listener {
   close(): Promise<void>;
   /** True while the LISTEN connection is up. */
   readonly connected: boolean;
 }
 
-export function listen(
-  url: string,
-  channels: string[],
-  handlers: { onNotify: (channel: string, payload: string) => void; onConnect: () => void },
-  log: Logger,
-): Listener {
+/** What the listener tells its owner. */
+export interface ListenerHandlers {
+  /** A notification arrived on one of the channels. */
+  onNotify(channel: string, payload: string): void;
+  /** The connection is up and listening (first time, or again). */
+  onConnect(): void;
+  /** The connection dropped: notifications are lost until the next onConnect. */
+  onLost(): void;
+}
+
+/**
+ * One dedicated PostgreSQL connection that LISTENs on the given channels and reconnects by itself
+ * (with backoff) when the server restarts or the link drops. After every (re)connect `onConnect`
+ * runs, so the caller can catch up on what it may have missed since `onLost`.
+ */
+export function listen(url: string, channels: string[], handlers: ListenerHandlers, log: Logger): Listener {
   let client: pg.Client | undefined;
   let closed = false;
   let connected = false;
@@ -39,6 +45,7 @@ export function listen(
     c.on('error', (err) => {
       if (closed) return;
       log.warn({ err: err.message }, 'realtime: LISTEN connection lost; reconnecting');
+      if (connected) handlers.onLost();
       connected = false;
       c.removeAllListeners('notification');
       c.end().catch(() => undefined);
@@ -47,6 +54,7 @@ export function listen(
     c.on('end', () => {
       if (closed || !connected) return;
       connected = false;
+      handlers.onLost();
       scheduleReconnect();
     });
     c.on('notification', (n) => handlers.onNotify(n.channel, n.payload ?? ''));

@@ -10,19 +10,21 @@ import { PostLine } from '../posts/posts.views';
 import type { Variant } from '../text/convert';
 import { localized } from '../text/localize';
 import { catalogFor, defaultPageContext } from '../views/layout';
-import type { PostEvent, ThreadStateEvent } from './realtime.events';
+import { type PostEventKind, type ThreadStateKind, isPostEventKind } from '../events/thread-events.kinds';
+import type { PostEvent, ThreadEvent, ThreadStateEvent } from './realtime.events';
 
 /** A reader's variant, or the posts as written. */
 export type V = Variant | 'original';
 
-/** A thread event read back from thread_events with what it changed. */
-export interface LoadedEvent {
+/** A change to a post read back from thread_events, with the post as the public sees it now (a tombstone once deleted). */
+export interface LoadedPostEvent<K extends PostEventKind = PostEventKind> {
   seq: number;
-  kind: string;
-  /** The post as the public sees it (a tombstone once deleted); null for thread events. */
-  post: Post | null;
-  state: ThreadStateEvent | null;
+  kind: K;
+  post: Post;
 }
+
+/** A thread event read back from thread_events with what it changed, discriminated by `kind`. */
+export type LoadedEvent = { [K in PostEventKind]: LoadedPostEvent<K> }[PostEventKind] | { seq: number; kind: ThreadStateKind; state: ThreadStateEvent };
 
 /** The most events one catch-up answers; a reader further behind asks again from the last seq. */
 export const CATCH_UP_PAGE = 200;
@@ -33,6 +35,11 @@ export const CATCH_UP_BYTES = 1_000_000;
 export interface EventPage {
   events: LoadedEvent[];
   more: boolean;
+}
+
+/** A post event row (thread_events joined with its post) as a loaded event. */
+export function loadedPostEvent<K extends PostEventKind>(row: posts.PostRow & { seq: string; kind: K }): LoadedPostEvent<K> {
+  return { seq: Number(row.seq), kind: row.kind, post: tombstone(toPost(row)) };
 }
 
 /**
@@ -51,34 +58,43 @@ export async function loadEvents(db: Kysely<Database>, threadId: string, since: 
     if (taken.length > 0 && Number(r.bytes_through) > CATCH_UP_BYTES) break;
     taken.push(r);
   }
-  const postIds = [...new Set(taken.filter((r) => !r.kind.startsWith('thread:')).map((r) => r.post_id))];
-  const byId = new Map((await posts.findPosts(db, postIds)).map((row) => [row.id, tombstone(toPost(row))]));
+  const postIds = [...new Set(taken.filter((r) => isPostEventKind(r.kind)).map((r) => r.post_id))];
+  const byId = new Map((await posts.findPosts(db, postIds)).map((row) => [row.id, row]));
   const events = taken.map((r): LoadedEvent => {
     const seq = Number(r.seq);
-    if (r.kind.startsWith('thread:')) {
-      return { seq, kind: r.kind, post: null, state: { threadId, seq, kind: r.kind, locked: r.locked, pinned: r.pinned, featured: r.featured } };
-    }
-    return { seq, kind: r.kind, post: byId.get(r.post_id)!, state: null };
+    const { kind } = r;
+    return isPostEventKind(kind)
+      ? loadedPostEvent({ ...byId.get(r.post_id)!, seq: r.seq, kind })
+      : { seq, kind, state: { threadId, seq, kind, locked: r.locked, pinned: r.pinned, featured: r.featured } };
   });
   const more = rows.length > taken.length && within(Number(rows[taken.length]!.seq));
   return { events, more };
 }
 
-export type Render = (threadId: string, e: LoadedEvent, v: V) => PostEvent | ThreadStateEvent;
+/** Renders events for readers of one variant. */
+export interface Renderer {
+  /** A post event: the post converted, and its line in the tree. */
+  post<K extends PostEventKind>(threadId: string, e: LoadedPostEvent<K>, v: V): PostEvent<K>;
+  /** Any event: a post event rendered, a state change as it is. */
+  event(threadId: string, e: LoadedEvent, v: V): ThreadEvent;
+}
 
 /**
- * Renders an event for readers of one variant: the post converted, and its line in the tree with
- * the same partial the page uses (PostLine), links under the variant's prefix.
+ * Renders events with the same partial the page uses (PostLine), links under the variant's
+ * prefix.
  */
-export function renderer(assets: Assets, timeZone: string, conversions: TextCache): Render {
+export function renderer(assets: Assets, timeZone: string, conversions: TextCache): Renderer {
   const base = defaultPageContext(assets, timeZone);
-  return (threadId, e, v) => {
-    if (e.state) return e.state;
+  const post = <K extends PostEventKind>(threadId: string, e: LoadedPostEvent<K>, v: V): PostEvent<K> => {
     const variant = v === 'original' ? undefined : v;
-    const post = localized(conversions, e.post!, variant);
+    const localPost = localized(conversions, e.post, variant);
     const ctx = { ...base, ...catalogFor(variant), variant, prefix: variant ? `/${variant}` : '', member: null, path: `/t/${threadId}` };
-    const html = PostLine({ ctx, post, showDepth: false }).html;
-    return { threadId, seq: e.seq, kind: e.kind, post: presentPost(post), html };
+    const html = PostLine({ ctx, post: localPost, showDepth: false }).html;
+    return { threadId, seq: e.seq, kind: e.kind, post: presentPost(localPost), html };
+  };
+  return {
+    post,
+    event: (threadId, e, v) => ('post' in e ? post(threadId, e, v) : e.state),
   };
 }
 
@@ -87,12 +103,12 @@ export function renderer(assets: Assets, timeZone: string, conversions: TextCach
  * sends. Rendering converts bodies, which can take a while for long posts in another script: it
  * yields to the event loop every few milliseconds so other requests are served meanwhile.
  */
-export async function renderedEventsSince(db: Kysely<Database>, render: Render, threadId: string, since: number, v: V) {
+export async function renderedEventsSince(db: Kysely<Database>, render: Renderer, threadId: string, since: number, v: V): Promise<{ events: ThreadEvent[]; more: boolean }> {
   const page = await loadEvents(db, threadId, since);
-  const events: Array<PostEvent | ThreadStateEvent> = [];
+  const events: ThreadEvent[] = [];
   let slice = performance.now();
   for (const e of page.events) {
-    events.push(render(threadId, e, v));
+    events.push(render.event(threadId, e, v));
     if (performance.now() - slice > YIELD_AFTER_MS) {
       await setImmediate();
       slice = performance.now();

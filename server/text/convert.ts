@@ -14,12 +14,8 @@ import { OpenCC } from './opencc';
  * whole words (convert.overrides.ts) fixes what the dictionaries get wrong in either direction.
  */
 
-/** What a reader can ask for. */
-export type Variant = 'zh-hans' | 'zh-hant' | 'zh-tw' | 'zh-hk';
-/** What a post can be written in. */
-export type SourceVariant = Variant | 'mixed' | 'other';
-
-export const VARIANTS: readonly Variant[] = ['zh-hans', 'zh-hant', 'zh-tw', 'zh-hk'];
+import { type SourceVariant, type Variant, VARIANTS } from './variants';
+export { type SourceVariant, type Variant, VARIANTS } from './variants';
 
 // OpenCC locales: cn simplified; tw Taiwan standard characters; twp the same with Taiwan phrases
 // (软件→軟體); hk Hong Kong characters.

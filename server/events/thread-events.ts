@@ -1,0 +1,76 @@
+import { type Transaction, sql } from 'kysely';
+import type { Database } from '../db/database';
+import { isId } from '../db/ids';
+import { type ThreadEventKind, isThreadEventKind } from './thread-events.kinds';
+
+/**
+ * Thread events. Every change to a thread (a post written, edited, deleted or restored; the thread
+ * locked, pinned or featured) is numbered in its thread and logged in thread_events by the
+ * transaction that makes the change, and announced to every app process when that transaction
+ * commits. Live delivery, catch-up after a reconnect and cache keys all read this log.
+ */
+
+/** The PostgreSQL channel that carries "thread T of board B has event S of kind K" to every app process. */
+export const THREAD_EVENTS_CHANNEL = 'gentie_thread_events';
+
+/** A change to record: the thread (its root's id), its board, what happened, and to which post (the root, for thread changes). */
+export interface ThreadEventInput {
+  threadId: string;
+  boardId: string;
+  kind: ThreadEventKind;
+  postId: string;
+}
+
+/** What a notification on THREAD_EVENTS_CHANNEL carries. */
+export interface Announcement {
+  threadId: string;
+  boardId: string;
+  seq: number;
+  kind: ThreadEventKind;
+}
+
+/**
+ * Records a change to a thread inside the transaction that makes it: takes the thread's next seq,
+ * writes the thread_events row and announces it. Returns the seq.
+ *
+ * Taking the seq updates the threads row, which stays locked until commit: concurrent changes to
+ * one thread get consecutive seqs in commit order, so a reader who sees seq n+2 after n knows it
+ * missed n+1. PostgreSQL delivers the NOTIFY only when (and if) the transaction commits, to every
+ * listening process, even if the writing process dies right after committing.
+ */
+export async function recordThreadEvent(tx: Transaction<Database>, e: ThreadEventInput): Promise<number> {
+  const { seq } = await tx
+    .updateTable('threads')
+    .set({ seq: sql<string>`seq + 1` })
+    .where('thread_id', '=', e.threadId)
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  const announcement: Announcement = { threadId: e.threadId, boardId: e.boardId, seq: Number(seq), kind: e.kind };
+  // The row and its NOTIFY in one round trip: the insert is a CTE the pg_notify reads from.
+  await tx
+    .with('event', (db) =>
+      db.insertInto('thread_events').values({ thread_id: e.threadId, seq, kind: e.kind, post_id: e.postId }).returning('seq'),
+    )
+    .selectFrom('event')
+    .select((eb) => eb.fn('pg_notify', [eb.val(THREAD_EVENTS_CHANNEL), eb.val(formatAnnouncement(announcement))]).as('notified'))
+    .execute();
+  return announcement.seq;
+}
+
+// Short keys: a NOTIFY payload is limited to 8000 bytes and is read by every process.
+function formatAnnouncement(a: Announcement): string {
+  return JSON.stringify({ t: a.threadId, b: a.boardId, s: a.seq, k: a.kind });
+}
+
+/** Reads a notification on THREAD_EVENTS_CHANNEL; undefined for anything that is not one. */
+export function parseAnnouncement(payload: string): Announcement | undefined {
+  try {
+    const p = JSON.parse(payload) as { t?: unknown; b?: unknown; s?: unknown; k?: unknown };
+    if (typeof p.t === 'string' && isId(p.t) && typeof p.b === 'string' && isId(p.b) && Number.isSafeInteger(p.s) && isThreadEventKind(p.k)) {
+      return { threadId: p.t, boardId: p.b, seq: p.s as number, kind: p.k };
+    }
+  } catch {
+    // not ours
+  }
+  return undefined;
+}

@@ -1,0 +1,166 @@
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import * as boards from '../boards/boards.repository';
+import type { Database } from '../db/database';
+import { AppError, isDatabaseUnavailable } from '../errors';
+import type { Logger } from '../log';
+import * as posts from '../posts/posts.repository';
+import type { BoardFeed } from './realtime.boards';
+import type { ThreadDelivery } from './realtime.delivery';
+import { CLIENT_EVENT_SCHEMAS, type ClientToServerEvents, type JoinAck, type SocketError } from './realtime.events';
+import type { Presence } from './realtime.presence';
+import { type Renderer, type V, renderedEventsSince } from './realtime.render';
+import { type GentieSocket, type RealtimeServer, emitThreadEvent, threadOfRoom, threadRoom, threadVariantRoom } from './realtime.rooms';
+
+/** What the gateway hands clients' requests to. */
+export interface GatewayDeps {
+  db: Kysely<Database>;
+  render: Renderer;
+  delivery: ThreadDelivery;
+  presence: Presence;
+  boards: BoardFeed;
+  log: Logger;
+}
+
+/**
+ * The socket gateway: for each connection, the handlers of what a client may ask (follow a thread,
+ * stop, follow a board), each behind its event's schema (handlerFor), and the reader counts kept
+ * up to date as sockets come and go.
+ */
+export function attachGateway(io: RealtimeServer, deps: GatewayDeps): void {
+  io.on('connection', (socket) => {
+    const on = handlerFor(socket, deps.log);
+    on('thread:join', (req) => joinThread(socket, req, deps));
+    on('thread:leave', async ({ threadId }) => {
+      const rooms = [...socket.rooms].filter((room) => room === threadRoom(threadId) || room.startsWith(`${threadRoom(threadId)}:`));
+      for (const room of rooms) await socket.leave(room);
+      // Only a reader who was there changes the count (and is worth telling other processes about).
+      if (rooms.length) deps.presence.changed(threadId);
+      return { ok: true as const };
+    });
+    on('board:join', async ({ slug, variant }) => {
+      const board = await boards.findBoardBySlug(deps.db, slug);
+      if (!board) return refusal('BoardNotFound', `There is no board ${slug}.`);
+      await deps.boards.follow(socket, board, variant ?? 'original');
+      return { ok: true as const };
+    });
+    socket.on('disconnecting', () => {
+      for (const room of socket.rooms) {
+        const threadId = threadOfRoom(room);
+        if (threadId) setImmediate(() => deps.presence.changed(threadId));
+      }
+    });
+  });
+}
+
+/**
+ * thread:join: puts the socket in the thread's rooms, sends the events after `since` (one page),
+ * and answers with the thread's seq and reader count.
+ */
+async function joinThread(socket: GentieSocket, req: z.output<typeof CLIENT_EVENT_SCHEMAS['thread:join']>, deps: GatewayDeps): Promise<JoinAck> {
+  const { threadId, since } = req;
+  const v: V = req.variant ?? 'original';
+  // Join first, then read: an event committed in between arrives twice at worst (the client
+  // drops the second), never not at all.
+  await socket.join([threadRoom(threadId), threadVariantRoom(threadId, v)]);
+  const state = await posts.findThreadState(deps.db, threadId);
+  if (!state) {
+    await socket.leave(threadRoom(threadId));
+    await socket.leave(threadVariantRoom(threadId, v));
+    return refusal('PostNotFound', `There is no thread ${threadId}.`);
+  }
+  const seq = Number(state.seq);
+  deps.delivery.joined(threadId, seq);
+  let more = false;
+  if (since !== undefined && since < seq) {
+    const page = await renderedEventsSince(deps.db, deps.render, threadId, since, v);
+    for (const e of page.events) emitThreadEvent(socket, e);
+    more = page.more;
+  }
+  deps.presence.changed(threadId);
+  return { seq, readers: deps.presence.total(threadId), more };
+}
+
+type ClientEvent = keyof typeof CLIENT_EVENT_SCHEMAS;
+type Ack<E extends ClientEvent> = Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0];
+
+const refusal = (code: string, message: string): SocketError => ({ error: { code, message } });
+
+/** Handlers of one socket running at once; more are refused until one finishes. */
+const MAX_IN_FLIGHT = 4;
+/** Each socket's allowance of handled messages: a bucket of BURST, refilled at RATE_PER_SECOND. */
+const BURST = 40;
+const RATE_PER_SECOND = 10;
+/** Refused messages (malformed, unknown, over the allowance) after which a socket is dropped. */
+const MAX_REFUSALS = 1000;
+
+/**
+ * Registers the socket's handlers so that nothing a client sends can hurt the process: each payload
+ * is parsed by its event's schema before the handler sees it, the handler's answer (or refusal) is
+ * the ack, and whatever it throws becomes an error ack, never an exception that escapes. Events
+ * outside the contract (any name, of any type) are answered with an error too. Handlers do
+ * database work, and socket.io starts every message of a socket at once: each socket gets a few
+ * at a time and a steady allowance, so one connection cannot queue thousands of queries ahead of
+ * everyone else; a socket that keeps sending what is refused is dropped.
+ */
+function handlerFor(socket: GentieSocket, log: Logger) {
+  let inFlight = 0;
+  let tokens = BURST;
+  let refilledAt = Date.now();
+  let refusals = 0;
+  const refuse = (error: SocketError): SocketError => {
+    if (++refusals === MAX_REFUSALS) {
+      log.warn({ socket: socket.id }, 'realtime: a socket kept sending refused messages; disconnected');
+      socket.disconnect(true);
+    }
+    return error;
+  };
+  /** A refusal when the socket is over its allowance; otherwise takes one message from it. */
+  const overAllowance = (): SocketError | undefined => {
+    const now = Date.now();
+    tokens = Math.min(BURST, tokens + ((now - refilledAt) / 1000) * RATE_PER_SECOND);
+    refilledAt = now;
+    if (tokens < 1 || inFlight >= MAX_IN_FLIGHT) return refuse(refusal('RateLimited', 'Too many messages on this connection: wait a moment.'));
+    tokens -= 1;
+    return undefined;
+  };
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    try {
+      if (typeof event === 'string' && Object.hasOwn(CLIENT_EVENT_SCHEMAS, event)) return;
+      const ack = args.at(-1);
+      const name = typeof event === 'string' ? event.slice(0, 40) : `An event named by a ${typeof event}`;
+      const refused = refuse(refusal('UnknownEvent', `${name} is not an event this server takes.`));
+      if (typeof ack === 'function') ack(refused);
+    } catch (err) {
+      log.warn({ err }, 'realtime: could not answer an unknown event');
+    }
+  });
+  return <E extends ClientEvent>(event: E, handler: (input: z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>) => Promise<Ack<E>>) => {
+    (socket as unknown as { on(e: string, fn: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
+      const last = args.at(-1);
+      const ack = typeof last === 'function' ? (last as (a: unknown) => void) : () => undefined;
+      try {
+        const parsed = CLIENT_EVENT_SCHEMAS[event].safeParse(typeof last === 'function' ? args.slice(0, -1)[0] : args[0]);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          return ack(refuse(refusal('ValidationFailed', `${event}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)));
+        }
+        const refused = overAllowance();
+        if (refused) return ack(refused);
+        inFlight++;
+        handler(parsed.data as z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>)
+          .then(ack, (err: unknown) => {
+            if (err instanceof AppError) return ack(refusal(err.code, err.message));
+            if (isDatabaseUnavailable(err)) return ack(refusal('DatabaseUnavailable', 'The database is restarting; try again in a moment.'));
+            log.error({ err, event }, 'realtime: handler failed');
+            ack(refusal('Internal', 'Something went wrong on our side; it has been logged.'));
+          })
+          .catch((err: unknown) => log.warn({ err, event }, 'realtime: could not acknowledge'))
+          .finally(() => inFlight--);
+      } catch (err) {
+        log.error({ err, event }, 'realtime: handler failed');
+      }
+    });
+  };
+}

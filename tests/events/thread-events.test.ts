@@ -1,0 +1,96 @@
+import pg from 'pg';
+import { THREAD_EVENTS_CHANNEL, parseAnnouncement, recordThreadEvent } from '../../server/events/thread-events';
+import { THREAD_EVENT_KINDS } from '../../server/events/thread-events.kinds';
+import { createThread } from '../../server/posts/posts.service';
+import { type TestDatabase, createTestDatabase } from '../helpers/database';
+import { sleep } from '../helpers/live';
+import { createMember, createTestBoard } from '../factories';
+
+let database: TestDatabase;
+let listener: pg.Client;
+const heard: string[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  listener = new pg.Client({ connectionString: database.url });
+  await listener.connect();
+  listener.on('notification', (n) => heard.push(n.payload ?? ''));
+  await listener.query(`listen ${THREAD_EVENTS_CHANNEL}`);
+});
+afterAll(async () => {
+  await listener.end();
+  await database.drop();
+});
+beforeEach(() => {
+  heard.length = 0;
+});
+
+async function newThread() {
+  const board = await createTestBoard(database.db);
+  const post = await createThread(database.db, await createMember(database.db), board.slug, { title: '事件' });
+  return { threadId: post.id, boardId: board.id };
+}
+
+const eventsOf = (threadId: string) =>
+  database.db.selectFrom('thread_events').select(['seq', 'kind', 'post_id']).where('thread_id', '=', threadId).orderBy('seq').execute();
+const seqOf = async (threadId: string) =>
+  (await database.db.selectFrom('threads').select('seq').where('thread_id', '=', threadId).executeTakeFirstOrThrow()).seq;
+
+async function heardWithin(n: number, ms = 2000): Promise<string[]> {
+  for (const end = Date.now() + ms; heard.length < n && Date.now() < end; ) await sleep(20);
+  return heard;
+}
+
+describe('recordThreadEvent', () => {
+  it('numbers a thread’s events, logs them and announces each when its transaction commits', async () => {
+    const { threadId, boardId } = await newThread();
+    expect(await heardWithin(1)).toHaveLength(1);
+    expect(parseAnnouncement(heard[0]!)).toEqual({ threadId, boardId, seq: 1, kind: 'post:new' });
+    heard.length = 0;
+
+    let taken = 0;
+    await database.db.transaction().execute(async (tx) => {
+      taken = await recordThreadEvent(tx, { threadId, boardId, kind: 'thread:lock', postId: threadId });
+      await sleep(200);
+      // Nothing is announced before the commit: readers would look for a row they cannot see yet.
+      expect(heard).toEqual([]);
+    });
+    expect(taken).toBe(2);
+    expect((await heardWithin(1)).map(parseAnnouncement)).toEqual([{ threadId, boardId, seq: 2, kind: 'thread:lock' }]);
+    expect(await eventsOf(threadId)).toEqual([
+      { seq: '1', kind: 'post:new', post_id: threadId },
+      { seq: '2', kind: 'thread:lock', post_id: threadId },
+    ]);
+    expect(await seqOf(threadId)).toBe('2');
+  });
+
+  it('leaves no row, no seq taken and no announcement when the transaction rolls back', async () => {
+    const { threadId, boardId } = await newThread();
+    await heardWithin(1);
+    heard.length = 0;
+    await expect(
+      database.db.transaction().execute(async (tx) => {
+        await recordThreadEvent(tx, { threadId, boardId, kind: 'post:edit', postId: threadId });
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    await sleep(300);
+    expect(heard).toEqual([]);
+    expect((await eventsOf(threadId)).map((e) => e.seq)).toEqual(['1']);
+    expect(await seqOf(threadId)).toBe('1');
+  });
+});
+
+describe('parseAnnouncement', () => {
+  it('reads every kind back', () => {
+    for (const kind of THREAD_EVENT_KINDS) {
+      expect(parseAnnouncement(JSON.stringify({ t: '12', b: '3', s: 4, k: kind }))).toEqual({ threadId: '12', boardId: '3', seq: 4, kind });
+    }
+  });
+
+  it('ignores whatever is not an announcement', () => {
+    for (const payload of ['', 'null', '[]', 'x', '{}', '{"t":"12","b":"3","s":4}', '{"t":"12","b":"3","s":4,"k":"post:burn"}', '{"t":"0","b":"3","s":4,"k":"post:new"}', '{"t":"12","b":"3","s":"4","k":"post:new"}']) {
+      expect(parseAnnouncement(payload)).toBeUndefined();
+    }
+  });
+});
