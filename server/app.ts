@@ -11,7 +11,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
 import { VARIANTS } from './text/convert';
-import { AppError, isDatabaseUnavailable } from './errors';
+import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './http/assets';
 import { siteOrigin } from './http/origin';
 import { cacheByMember } from './http/caching';
@@ -133,7 +133,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
   app.get('/variant', (req, res) => {
     const to = String(req.query.to ?? '');
     if (to !== 'original' && !(VARIANTS as readonly string[]).includes(to)) {
-      throw new AppError(400, 'ValidationFailed', `to: one of original, ${VARIANTS.join(', ')}.`);
+      throw validationFailed('to', { kind: 'oneOf', values: ['original', ...VARIANTS] }, `to: one of original, ${VARIANTS.join(', ')}.`);
     }
     const next = localPath(req.query.next);
     res.cookie(VARIANT_COOKIE, to, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 365 * 86400_000 });
@@ -142,7 +142,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
   app.use('/api', (req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is('application/json')) {
-      return next(new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.'));
+      return next(new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.', { params: { expected: 'json' } }));
     }
     next();
   });
@@ -208,18 +208,20 @@ function toAppError(error: unknown): AppError {
     case 'entity.verify.failed':
       return new AppError(400, 'InvalidUtf8', 'The request body is not valid UTF-8.');
     case 'entity.too.large':
-      return new AppError(413, 'PayloadTooLarge', `The request body is larger than ${BODY_LIMIT}.`);
+      return new AppError(413, 'PayloadTooLarge', `The request body is larger than ${BODY_LIMIT}.`, {
+        params: { what: 'request', limit: BODY_LIMIT },
+      });
     case 'entity.parse.failed':
       return new AppError(400, 'InvalidJson', 'The request body is not valid JSON.');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError(415, 'UnsupportedMediaType', 'Send the body as UTF-8.');
+      return new AppError(415, 'UnsupportedMediaType', 'Send the body as UTF-8.', { params: { expected: 'utf8' } });
     case 'request.aborted':
       return new AppError(400, 'BadRequest', 'The request was aborted.');
   }
   if (error instanceof AppError) return error;
   if (isDatabaseUnavailable(error)) {
-    return new AppError(503, 'DatabaseUnavailable', 'The database is restarting or unreachable; try again in a moment.', 5);
+    return new AppError(503, 'DatabaseUnavailable', 'The database is restarting or unreachable; try again in a moment.', { retryAfter: 5 });
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AppError(e.status, 'BadRequest', 'The request could not be understood.');
