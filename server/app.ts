@@ -10,7 +10,7 @@ import { boardsRouter } from './boards/boards.routes';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
-import { VARIANTS } from './text/convert';
+import { VARIANTS, type Variant } from './text/convert';
 import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './http/assets';
 import { siteOrigin } from './http/origin';
@@ -25,6 +25,7 @@ import { moderationRouter } from './moderation/moderation.routes';
 import { postsRouter } from './posts/posts.routes';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
+import { localizeError } from './views/messages.errors';
 
 export interface AppDeps {
   config: Config;
@@ -173,10 +174,12 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
     if (res.headersSent) return void res.end();
     res.status(known.status);
     if (req.path.startsWith('/api/') || (!req.accepts('html') && req.accepts('json'))) {
-      res.json({ error: { code: known.code, message: known.message } });
+      const variant = variantAsked(req.query.variant) ?? req.variant;
+      const localized = localizeError({ ...catalogFor(variant), timeZone: config.displayTimeZone, variant }, known);
+      res.json({ error: { code: known.code, message: known.message, localized } });
     } else {
       if (req.member === undefined) req.member = null;
-      res.type('html').send(renderErrorPage(pageContext(req), known.status, known.message));
+      res.type('html').send(renderErrorPage(pageContext(req), known));
     }
   });
 
@@ -198,6 +201,14 @@ function warnOnceAboutForwardedHeaders(log: Logger) {
     }
     next();
   };
+}
+
+/**
+ * The variant an API request names in its `variant` query parameter (the one the post endpoints
+ * take), if it is one: its refusal's `localized` text is then in that script.
+ */
+function variantAsked(value: unknown): Variant | undefined {
+  return (VARIANTS as readonly unknown[]).includes(value) ? (value as Variant) : undefined;
 }
 
 /** Maps anything thrown to the answer the client gets. */

@@ -41,7 +41,7 @@ describe('registering', () => {
     for (const username of ['lisland_2013', 'LISLAND_2013', 'Ｌｉｓｌａｎｄ_2013']) {
       const res = await app.client().post('/api/register', { username, password: PASSWORD });
       expect(res.status).toBe(409);
-      expect(res.json.error).toEqual({ code: 'NameTaken', message: expect.stringContaining('taken') });
+      expect(res.json.error).toEqual({ code: 'NameTaken', message: expect.stringContaining('taken'), localized: expect.any(String) });
     }
     expect(await countUsers()).toBe(before);
   });
@@ -119,7 +119,7 @@ describe('logging in and out', () => {
     await app.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', member.id).execute();
     const res = await client.get('/api/me');
     expect(res.status).toBe(401);
-    expect(res.json.error).toEqual({ code: 'SessionExpired', message: 'Your session has expired: log in again.' });
+    expect(res.json.error).toEqual({ code: 'SessionExpired', message: 'Your session has expired: log in again.', localized: '登錄已過期，請重新登錄。' });
   });
 
   it('logs in and out through the HTML forms', async () => {

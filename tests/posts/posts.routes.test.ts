@@ -243,7 +243,7 @@ describe('pages', () => {
   it('answers a missing post with a 404 page', async () => {
     const res = await app.client().get('/t/987654321');
     expect(res.status).toBe(404);
-    expect(res.text).toContain('There is no post 987654321.');
+    expect(res.text).toContain('沒有編號為 987654321 的帖子。');
   });
 });
 
