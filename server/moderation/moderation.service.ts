@@ -7,7 +7,7 @@ import * as members from '../members/members.repository';
 import type { Member } from '../members/members.service';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
-import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
+import { type Post, findPostRow, getPost, preparePost, tombstone } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, actorOn, allowed, authorize, authorizeBanOf, boardRole, moderatesAnyBoard } from './moderation.policy';
 import { announceInTransaction } from '../realtime/realtime.publish';
 import { hasHiddenCharacters } from '../text/title';
@@ -217,6 +217,13 @@ async function actorOnBoardOrSite(tx: Db, member: Member | null, boardId: string
   if (boardId) return actorOn(tx, member, boardId);
   if (!member) return null;
   return { member, role: member.role === 'admin' ? 'admin' : 'member', ban: null };
+}
+
+/** A post as the report form shows it, to members (a deleted post as its tombstone). */
+export async function postForReport(db: Kysely<Database>, member: Member | null, postId: string): Promise<Post> {
+  const post = await getPost(db, postId);
+  authorize(await actorOn(db, member, post.boardId), 'report', null);
+  return tombstone(post);
 }
 
 /** Reports a post to its board's moderators, once per member and post. */

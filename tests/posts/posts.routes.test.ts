@@ -228,7 +228,7 @@ describe('pages', () => {
     const root = await thread();
     const res = await bob.postForm(`/t/${root.id}/reply`, { title: '', body: '保留這段文字' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('A title is required');
+    expect(res.text).toContain('data-code="ValidationFailed">標題：必須填寫。</p>');
     expect(res.text).toContain('保留這段文字');
   });
 
