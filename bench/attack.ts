@@ -85,7 +85,7 @@ async function timed(url: string): Promise<{ ms: number; status: number; bytes: 
 
 /**
  * Runs the attack against an app whose process is this one (the event-loop delay measured is
- * the app's). `clearCaches` empties the app's caches between phases so "cold" means cold.
+ * the app's).
  */
 export async function benchAttack(baseUrl: string, worst: WorstCase): Promise<AttackFigures> {
   const idle: number[] = [];

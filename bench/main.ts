@@ -16,6 +16,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 
 import { createApp } from '../server/app';
+import { createCaches } from '../server/caches';
 import { createBoard } from '../server/boards/boards.service';
 import { loadConfig } from '../server/config';
 import { connect, withDatabase } from '../server/db/connect';
@@ -119,7 +120,8 @@ async function run(): Promise<Results> {
 
   // Every bench request comes from 127.0.0.1: raise the rate limits instead of exempting anyone.
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
-  const app = createApp({ config, db, log: createLogger('silent') });
+  const caches = createCaches();
+  const app = createApp({ config, db, log: createLogger('silent'), caches });
   const appUrl = await listen(http.createServer(app));
   console.log(`app on ${appUrl}`);
 
@@ -210,8 +212,8 @@ async function run(): Promise<Results> {
   const simplifiedThread = await seedThread(db, { boardSlug: 'bench', authors, plan: simplifiedPlan, random, onProgress: () => undefined });
   await sql`analyze`.execute(db);
   const variants: VariantFigure[] = [
-    ...(await measureVariants(appUrl, 'traditional, 1,000 follow-ups', thread(1000).rootId, ['zh-hans', 'zh-tw'])),
-    ...(await measureVariants(appUrl, 'simplified, 1,000 follow-ups', simplifiedThread.rootId, ['zh-hant', 'zh-tw'])),
+    ...(await measureVariants(caches, appUrl, 'traditional, 1,000 follow-ups', thread(1000).rootId, ['zh-hans', 'zh-tw'])),
+    ...(await measureVariants(caches, appUrl, 'simplified, 1,000 follow-ups', simplifiedThread.rootId, ['zh-hant', 'zh-tw'])),
   ];
   for (const v of variants) {
     console.log(
@@ -234,7 +236,7 @@ async function run(): Promise<Results> {
   const attack = await benchAttack(appUrl, worstCase);
   console.log(formatAttack(attack));
   // ---- The two pages that once froze the process: a long revision history, a board of long bodies
-  const worst = await measureWorstPages(db, appUrl, authors, (m) => console.log(m));
+  const worst = await measureWorstPages(db, caches, appUrl, authors, (m) => console.log(m));
 
   // ---- Reply inserts: one after another, the three sizes interleaved so noise hits them alike
   const cookie = await logIn(appUrl, authors[0]!);

@@ -1,5 +1,4 @@
-import { clearLineCache } from '../server/posts/posts.linecache';
-import { clearConversionCache } from '../server/text/localize';
+import type { Caches } from '../server/caches';
 import { percentile } from './load';
 
 /**
@@ -33,20 +32,20 @@ async function timeGets(url: string, n: number, before: () => void): Promise<num
   return percentile(times, 50);
 }
 
-async function three(url: string, n: number) {
+async function three(caches: Caches, url: string, n: number) {
   const coldP50 = await timeGets(url, n, () => {
-    clearLineCache();
-    clearConversionCache();
+    caches.lines.clear();
+    caches.conversions.clear();
   });
-  const conversionCachedP50 = await timeGets(url, n, () => clearLineCache());
+  const conversionCachedP50 = await timeGets(url, n, () => caches.lines.clear());
   const pageCachedP50 = await timeGets(url, n, () => undefined);
   return { coldP50, conversionCachedP50, pageCachedP50 };
 }
 
-/** Measures `variants` of one thread page against the page as written. */
-export async function measureVariants(appUrl: string, thread: string, rootId: string, variants: string[], n = 20): Promise<VariantFigure[]> {
-  const original = await three(`${appUrl}/t/${rootId}`, n);
+/** Measures `variants` of one thread page against the page as written; `caches` are the app's. */
+export async function measureVariants(caches: Caches, appUrl: string, thread: string, rootId: string, variants: string[], n = 20): Promise<VariantFigure[]> {
+  const original = await three(caches, `${appUrl}/t/${rootId}`, n);
   const out: VariantFigure[] = [];
-  for (const variant of variants) out.push({ thread, variant, ...(await three(`${appUrl}/${variant}/t/${rootId}`, n)), original });
+  for (const variant of variants) out.push({ thread, variant, ...(await three(caches, `${appUrl}/${variant}/t/${rootId}`, n)), original });
   return out;
 }

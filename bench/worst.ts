@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { createBoard } from '../server/boards/boards.service';
+import type { Caches } from '../server/caches';
 import type { Database } from '../server/db/database';
 import type { Member } from '../server/members/members.service';
 import { editPost } from '../server/moderation/moderation.service';
 import { NO_RULES } from '../server/moderation/moderation.policy';
 import { createThread, reply } from '../server/posts/posts.service';
 import { OpenCC } from '../server/text/opencc';
-import { clearConversionCache, conversionCacheStats } from '../server/text/localize';
 import { cjkTitle, cjkText, seededRandom } from './shape';
 
 /**
@@ -50,7 +50,13 @@ async function withHealthChecks(appUrl: string, url: string) {
 }
 
 /** Seeds both cases on the bench board's database and measures them through `appUrl`. */
-export async function measureWorstPages(db: Kysely<Database>, appUrl: string, authors: Member[], log: (m: string) => void): Promise<WorstFigures> {
+export async function measureWorstPages(
+  db: Kysely<Database>,
+  caches: Caches,
+  appUrl: string,
+  authors: Member[],
+  log: (m: string) => void,
+): Promise<WorstFigures> {
   const random = seededRandom(90);
   const board = await createBoard(db, { slug: 'bench-worst', name: '最壞情況' });
 
@@ -81,7 +87,7 @@ export async function measureWorstPages(db: Kysely<Database>, appUrl: string, au
     }
   }
   log(`worst board page: ${threads * perThread} posts of ${BODY_BYTES} bytes in simplified script, read in zh-tw`);
-  clearConversionCache();
+  caches.conversions.clear();
   const rssBefore = process.memoryUsage().rss;
   const boardCold = await timedGet(`${appUrl}/zh-tw/b/${board.slug}`);
   const rssAfter = process.memoryUsage().rss;
@@ -96,7 +102,7 @@ export async function measureWorstPages(db: Kysely<Database>, appUrl: string, au
       pageBytes: boardCold.bytes,
       rssBeforeMb: rssBefore / 2 ** 20,
       rssAfterMb: rssAfter / 2 ** 20,
-      conversionCacheKb: conversionCacheStats().bytes / 1024,
+      conversionCacheKb: caches.conversions.calculatedSize / 1024,
     },
   };
 }

@@ -12,6 +12,8 @@ const http = require('node:http');
 const net = require('node:net');
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+/** Largest request body passed on. */
+const MAX_BODY = 1024 * 1024;
 const FORWARDED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded']);
 
 /** The request's headers as raw pairs, without hop-by-hop and client-sent forwarding headers, plus ours. */
@@ -39,34 +41,46 @@ function startBalancer(port, backends, host = '127.0.0.1') {
   };
 
   const server = http.createServer((req, res) => {
-    const tryBackend = (left) => {
+    // The body is read whole first (Gentie takes at most 256 KB), so a backend that refuses the
+    // connection can be skipped and the same request, body and all, sent to the next one.
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('request body too large\n');
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => tryBackend(backends.length, Buffer.concat(chunks)));
+    req.on('error', () => res.destroy());
+
+    const tryBackend = (left, body) => {
       if (left === 0) {
         res.writeHead(502, { 'content-type': 'text/plain' });
         return res.end('no backend answers\n');
       }
-      const backend = pick();
-      const upstream = http.request({ ...backend, method: req.method, path: req.url, headers: forwardHeaders(req, { upgrade: false }).flat() });
+      const headers = forwardHeaders(req, { upgrade: false }).filter(([k]) => k.toLowerCase() !== 'content-length');
+      headers.push(['Content-Length', String(body.length)]);
+      const upstream = http.request({ ...pick(), method: req.method, path: req.url, headers: headers.flat() });
       let answered = false;
       upstream.on('response', (up) => {
         answered = true;
-        const headers = [];
+        const out = [];
         for (let i = 0; i < up.rawHeaders.length; i += 2) {
-          if (!HOP_BY_HOP.has(up.rawHeaders[i].toLowerCase())) headers.push(up.rawHeaders[i], up.rawHeaders[i + 1]);
+          if (!HOP_BY_HOP.has(up.rawHeaders[i].toLowerCase())) out.push(up.rawHeaders[i], up.rawHeaders[i + 1]);
         }
-        res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
+        res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
         up.pipe(res);
       });
       upstream.on('error', (err) => {
-        // Refused before anything was sent back: the next backend gets the request (bodies are
-        // small; a request whose body was already streamed is answered 502 instead).
-        if (!answered && err.code === 'ECONNREFUSED' && !req.readableEnded) return tryBackend(left - 1);
-        if (!answered && err.code === 'ECONNREFUSED' && req.readableEnded && !res.headersSent) return tryBackend(left - 1);
+        // Refused: nothing reached that backend, so the next one gets the request.
+        if (!answered && err.code === 'ECONNREFUSED') return tryBackend(left - 1, body);
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
         res.end();
       });
-      req.pipe(upstream);
+      upstream.end(body);
     };
-    tryBackend(backends.length);
   });
 
   // WebSocket (and any other) upgrades: the request line and headers, then a raw pipe both ways.

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
+import { type Caches, createCaches } from './caches';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
@@ -34,6 +35,8 @@ export interface AppDeps {
   assets?: Assets;
   /** What the embedded database's supervisor knows (restarting, stopped on purpose); /healthz reports it. */
   databaseState?: () => DatabaseState;
+  /** The app's caches; main.ts makes them to share with the realtime hub. Default: a set of its own. */
+  caches?: Caches;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -47,7 +50,7 @@ function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
 }
 
 /** The express application: middleware, feature routers, the 404 and the one error handler. */
-export function createApp({ config, db, log, assets = loadAssets(), databaseState = () => 'up' }: AppDeps): express.Express {
+export function createApp({ config, db, log, assets = loadAssets(), databaseState = () => 'up', caches = createCaches() }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
@@ -158,9 +161,9 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
 
   app.use(boardsRouter(db, pageContext));
   app.use(membersRouter(db, limiter, pageContext));
-  app.use(postsRouter(db, pageContext));
-  app.use(moderationRouter(db, rules, pageContext));
-  app.use(realtimeRouter(db, assets, config.displayTimeZone));
+  app.use(postsRouter(db, caches, pageContext));
+  app.use(moderationRouter(db, rules, caches, pageContext));
+  app.use(realtimeRouter(db, assets, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));
 
   app.use((req, _res, next) => {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { createApp } from './app';
+import { createCaches } from './caches';
 import { loadAssets } from './http/assets';
 import { siteOrigin } from './http/origin';
 import { attachRealtime } from './realtime/realtime.hub';
@@ -11,12 +12,14 @@ import { migrateToLatest } from './db/migrate';
 import { openStorage } from './db/storage';
 import { seedOnFirstStart } from './demo/seed';
 import { createLogger } from './log';
+import { createJobRunner } from './jobs/jobs.runner';
 import { pruneRateLimits } from './limits/limiter';
 import { pruneExpired } from './members/members.service';
 import { backfillNameSkeletons } from './members/names.service';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
+const HOUR_MS = 3_600_000;
 
 /** Start-up: config → database → migrations → demo data → HTTP; and a clean shutdown on signals. */
 async function main(config: Config): Promise<void> {
@@ -29,9 +32,10 @@ async function main(config: Config): Promise<void> {
 
   warmUpConversion();
   const assets = loadAssets();
-  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state });
+  const caches = createCaches();
+  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config) });
+  const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config), caches });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,26 +44,25 @@ async function main(config: Config): Promise<void> {
   const { port } = server.address() as { port: number };
   log.info({ port }, `Gentie is running: http://${config.host && config.host !== '0.0.0.0' ? config.host : 'localhost'}:${port}/`);
 
-  const housekeeping = setInterval(() => {
-    Promise.all([pruneExpired(storage.db), pruneRateLimits(storage.db)]).catch((err: Error) =>
-      log.warn({ err: err.message }, 'housekeeping failed'),
-    );
-  }, 3600_000);
-  housekeeping.unref();
+  // Housekeeping, once an hour across all processes on the database.
+  const jobs = createJobRunner(storage.db, log);
+  jobs.every('sessions:prune', HOUR_MS, () => pruneExpired(storage.db));
+  jobs.every('rate-limits:prune', HOUR_MS, () => pruneRateLimits(storage.db));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
-    clearInterval(housekeeping);
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();
     // Closing socket.io disconnects the readers (they reconnect to another process) and closes
     // the HTTP server, which stops accepting and waits for in-flight requests.
     const closed = realtime.close();
+    const jobsStopped = jobs.close();
     server.closeIdleConnections();
     await closed;
+    await jobsStopped;
     await storage.close();
     log.info('stopped');
     process.exit(0);

@@ -164,6 +164,15 @@ export interface ModerationLogTable {
   created_at: Timestamp;
 }
 
+/** A scheduled job's last run, shared by every process (server/jobs/). */
+export interface JobsTable {
+  name: string;
+  last_started_at: NullableTimestamp;
+  last_finished_at: NullableTimestamp;
+  /** The last run's error message; null when it succeeded. */
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 /** Every table the application reads or writes, as kysely sees them. */
 export interface Database {
   users: UsersTable;
@@ -179,6 +188,7 @@ export interface Database {
   bans: BansTable;
   reports: ReportsTable;
   moderation_log: ModerationLogTable;
+  jobs: JobsTable;
 }
 
 /** What repositories take: the pool or a transaction a service opened. */

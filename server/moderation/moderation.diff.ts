@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { diffChars } from 'diff';
-import { LRUCache } from 'lru-cache';
+import type { TextCache } from '../caches';
 import { type SourceVariant, type Variant, convertTexts } from '../text/convert';
 import { escapeHtml } from '../views/html';
 
@@ -14,24 +14,13 @@ import { escapeHtml } from '../views/html';
  * past DIFF_MAX_EDITS changes (or DIFF_TIMEOUT_MS, a backstop for inputs built to be slow), and
  * the pair is then shown as the old text removed and the new one added; and a page yields to the
  * event loop before every costly step, so other requests (and /healthz) are answered in between.
- * Each rendered pair is cached, per app, by bytes.
+ * Each rendered pair is cached in the app's diff cache (caches.ts), bounded by bytes.
  */
 
 /** Past this many inserted plus removed characters, a pair is shown whole rather than diffed. */
 export const DIFF_MAX_EDITS = 500;
 /** Upper bound on the time one pair may take, whatever its shape. */
 export const DIFF_TIMEOUT_MS = 100;
-/** How much rendered diff HTML an app keeps (UTF-16 size of keys and values). */
-export const DIFF_CACHE_BYTES = 32 * 1024 * 1024;
-
-/** Rendered pairs of versions, keyed by post, both revisions, variant and who may see hidden ones. */
-export type DiffCache = LRUCache<string, string>;
-
-/** A cache of rendered diffs; each app makes its own. */
-export function createDiffCache(maxBytes = DIFF_CACHE_BYTES): DiffCache {
-  return new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (value, key) => (value.length + key.length) * 2 });
-}
-
 /** Stored HTML as text (for the edit box and for diffs): paragraphs and breaks become new lines. */
 export function bodyText(html: string): string {
   return html
@@ -99,7 +88,8 @@ export interface VersionPair {
  * written), from the cache or computed one step at a time, yielding to the event loop in between.
  */
 export async function renderDiffs(
-  cache: DiffCache,
+  /** Rendered pairs, keyed by post, both revisions, variant and who may see hidden ones. */
+  cache: TextCache,
   postId: string,
   pairs: VersionPair[],
   variant: Variant | undefined,

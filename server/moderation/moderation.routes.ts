@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { getBoard } from '../boards/boards.service';
+import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { requireMember } from '../http/context';
@@ -13,7 +14,7 @@ import { getPost } from '../posts/posts.service';
 import type { SourceVariant } from '../text/convert';
 import { localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
-import { createDiffCache, renderDiffs } from './moderation.diff';
+import { renderDiffs } from './moderation.diff';
 import type { Rules } from './moderation.policy';
 import * as moderation from './moderation.service';
 import { editPage, logPage, reportPage, reportQueuePage, revisionsPage } from './moderation.views';
@@ -49,10 +50,13 @@ const revisionParam = z.object({ revision: z.string().regex(/^\d{1,9}$/, 'must b
 const pageQuery = z.object({ page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1) });
 
 /** Edits, deletion, restoring, thread flags, reports, bans, revisions and the log: JSON and HTML. */
-export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext: (req: Request) => PageContext): Router {
+export function moderationRouter(
+  db: Kysely<Database>,
+  rules: Rules,
+  caches: Pick<Caches, 'conversions' | 'diffs'>,
+  pageContext: (req: Request) => PageContext,
+): Router {
   const router = Router();
-  // Owned by this router (so by its app): tests and processes never share diffs.
-  const diffCache = createDiffCache();
 
   // ---- JSON API
 
@@ -223,7 +227,7 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
 
   router.get('/t/:id/report', async (req, res) => {
     const post = await moderation.postForReport(db, requireMember(req), req.params.id);
-    res.send(reportPage(pageContext(req), localizedTitles([post], req.variant)[0]!));
+    res.send(reportPage(pageContext(req), localizedTitles(caches.conversions, [post], req.variant)[0]!));
   });
 
   router.post('/t/:id/report', async (req, res) => {
@@ -232,7 +236,7 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
       await moderation.reportPost(db, member, req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
     } catch (error) {
       return refusedForm(res, error, async (refusal) => {
-        const post = localizedTitles([await moderation.postForReport(db, member, req.params.id)], req.variant)[0]!;
+        const post = localizedTitles(caches.conversions, [await moderation.postForReport(db, member, req.params.id)], req.variant)[0]!;
         return reportPage(pageContext(req), post, { refusal, reason: formText(req.body, 'reason') });
       });
     }
@@ -244,9 +248,9 @@ export function moderationRouter(db: Kysely<Database>, rules: Rules, pageContext
     const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
     const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
     const pairs = shown.map((v) => ({ before: v.previous, after: v }));
-    const rendered = await renderDiffs(diffCache, revisions.post.id, pairs, req.variant, revisions.seesHidden, revisions.post.variant as SourceVariant);
+    const rendered = await renderDiffs(caches.diffs, revisions.post.id, pairs, req.variant, revisions.seesHidden, revisions.post.variant as SourceVariant);
     const diffs = new Map(shown.map((v, i) => [v.revision, rendered[i]!]));
-    const post = localizedTitles([revisions.post], req.variant)[0]!;
+    const post = localizedTitles(caches.conversions, [revisions.post], req.variant)[0]!;
     res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));
   });
 

@@ -243,18 +243,27 @@ export async function countPosts(db: Db): Promise<number> {
 
 /** A thread's events after `since`, in order (at most `limit`). */
 /**
- * Up to `limit` events of a thread after `since`, in seq order, each with its post as it is now
- * and the thread's state: a whole catch-up page in one query (events by their primary key, posts
- * by theirs).
+ * Up to `limit` events of a thread after `since`, in seq order, with the thread's state and what
+ * the events weigh so far: the running sum of their posts' body bytes (thread events carry no
+ * body). No body is read: the caller decides how many events fit, then reads their posts.
  */
 export function findEventsSince(db: Db, threadId: string, since: number, limit: number) {
-  return withAuthor(db.selectFrom('posts'))
-    .innerJoin('thread_events as event', 'event.post_id', 'posts.id')
+  return db
+    .selectFrom('thread_events as event')
+    .innerJoin('posts', 'posts.id', 'event.post_id')
     .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
-    .select(['event.seq', 'event.kind', 'threads.locked', 'threads.pinned', 'threads.featured'])
+    .select(['event.seq', 'event.kind', 'event.post_id', 'threads.locked', 'threads.pinned', 'threads.featured'])
+    // A window function: the builder has no words for it.
+    .select(sql<string>`sum(case when event.kind like 'thread:%' then 0 else posts.bytes end) over (order by event.seq)`.as('bytes_through'))
     .where('event.thread_id', '=', threadId)
     .where('event.seq', '>', String(since))
     .orderBy('event.seq')
     .limit(limit)
     .execute();
+}
+
+/** The posts with these ids (any thread), with their authors and editors; in no particular order. */
+export function findPosts(db: Db, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return withAuthor(db.selectFrom('posts')).where('posts.id', 'in', ids).execute();
 }

@@ -1,16 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Caches, RenderedLines } from '../caches';
 import type { Database } from '../db/database';
 import type { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput, wholeNumber } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
+import { trustedHtml } from '../views/html';
 import type { PageContext } from '../views/layout';
 import { presentPost } from './posts.presenter';
 import * as posts from './posts.service';
-import { type RenderedLines, getLines, linesKey, putLines } from './posts.linecache';
 import { type FormState, boardPage, memberPage, postPage, renderTree } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
@@ -41,9 +42,21 @@ const presentThread = (s: posts.ThreadState) => ({
   seq: s.seq,
 });
 
+/**
+ * The key of a rendered follow-up tree (caches.lines). Every change to a thread raises its seq
+ * (thread_events), so an entry can never be stale: a new version of the thread simply has a new
+ * key, and old entries age out. The tree is the expensive part of a big thread's page (reading and
+ * rendering thousands of lines); the rest of the page (the post, the viewer's forms) is rendered
+ * for every request.
+ */
+function linesKey(postId: string, seq: number, variant: string | undefined, seesDeleted: boolean, prefix: string): string {
+  return `${postId}:${seq}:${variant ?? 'original'}:${seesDeleted ? 'm' : 'r'}:${prefix}`;
+}
+
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
-export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext): Router {
+export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversions' | 'lines'>, pageContext: (req: Request) => PageContext): Router {
   const router = Router();
+  const { conversions } = caches;
 
   // ---- JSON API
 
@@ -61,14 +74,14 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
 
   router.get('/api/posts/:id', async (req, res) => {
     const { variant } = parseInput(variantQuery, req.query);
-    const tree = posts.treeInVariant(await posts.getPostTree(db, req.params.id, req.member), variant);
+    const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member), variant);
     res.json({ post: presentPost(tree.post), thread: presentThread(tree.thread), replies: tree.replies.map(presentPost) });
   });
 
   router.get('/api/boards/:slug/threads', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const { variant } = parseInput(variantQuery, { variant: req.query.variant });
-    const index = posts.indexInVariant(await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }), variant);
+    const index = posts.indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }), variant);
     res.json({
       board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
       threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),
@@ -83,7 +96,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const index = await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1');
-    res.send(boardPage(pageContext(req), posts.indexInVariant(index, req.variant)));
+    res.send(boardPage(pageContext(req), posts.indexInVariant(conversions, index, req.variant)));
   });
 
   router.get('/t/:id', async (req, res) => {
@@ -95,23 +108,23 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
       bodies: false,
       skipReplies: (seq, seesDeleted) => {
         key = linesKey(req.params.id, seq, req.variant, seesDeleted, req.variantPrefix);
-        lines = getLines(key);
+        lines = caches.lines.get(key);
         return lines !== undefined;
       },
     });
     const ctx = pageContext(req);
-    const tree = posts.treeInVariant(found, req.variant);
+    const tree = posts.treeInVariant(conversions, found, req.variant);
     if (!lines) {
       // Rendered with the page's link prefix (PostLine adds it), so serving it again costs nothing.
-      lines = { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
-      putLines(key, lines);
+      lines = { html: renderTree(ctx, tree.replies, tree.post.depth).html, count: tree.replies.length };
+      caches.lines.set(key, lines);
     }
-    res.send(postPage(ctx, tree, undefined, lines));
+    res.send(postPage(ctx, tree, undefined, { html: trustedHtml(lines.html), count: lines.count }));
   });
 
   router.get('/u/:name', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    res.send(memberPage(pageContext(req), posts.memberPostsInVariant(await posts.getMemberPosts(db, req.params.name, page), req.variant)));
+    res.send(memberPage(pageContext(req), posts.memberPostsInVariant(conversions, await posts.getMemberPosts(db, req.params.name, page), req.variant)));
   });
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a
@@ -128,7 +141,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
       res.redirect(303, `/t/${post.id}`);
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const index = posts.indexInVariant(await posts.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
+        const index = posts.indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
         return boardPage(pageContext(req), index, formState(req, refusal));
       });
     }
@@ -141,7 +154,7 @@ export function postsRouter(db: Kysely<Database>, pageContext: (req: Request) =>
       res.redirect(303, `/t/${post.threadId}#p${post.id}`);
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const tree = posts.treeInVariant(await posts.getPostTree(db, req.params.id, req.member), req.variant);
+        const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member), req.variant);
         return postPage(pageContext(req), tree, formState(req, refusal));
       });
     }

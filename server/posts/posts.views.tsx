@@ -2,7 +2,7 @@ import type { AppError } from '../errors';
 import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, Refusal, VERBATIM, renderPage } from '../views/layout';
 import type { Messages } from '../views/messages';
-import { dateTime, lineTime } from '../views/time';
+import { dateTime, lineTime, lineTimes } from '../views/time';
 import { PostActions } from '../moderation/moderation.views';
 import { type IndexThread, MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
 
@@ -23,22 +23,29 @@ export const MAX_NESTING = 32;
 
 const memberHref = (name: string) => `/u/${encodeURIComponent(name)}`;
 
-// The author part of a line, escaped once per (catalog, name): a thread page repeats a few dozen
-// names over thousands of lines.
-const authorParts = new WeakMap<Messages, Map<string, string>>();
-function authorHtml(t: Messages, prefix: string, name: string): string {
-  let byName = authorParts.get(t);
-  if (!byName) authorParts.set(t, (byName = new Map()));
-  const k = `${prefix}\u0000${name}`;
-  let html = byName.get(k);
+/**
+ * What the lines of one list share while it is rendered, so a thread page of thousands of lines
+ * does each costly step once per distinct value: the author part of a line (a thread repeats a few
+ * dozen names) and the time zone's offset (once per hour). Made per list, dropped with it.
+ */
+export interface LineMemo {
+  /** The author part of a line per name (in the list's catalog and link prefix), escaped. */
+  authors: Map<string, string>;
+  /** lineTime with the offsets remembered. */
+  time: (date: Date) => string;
+}
+
+const lineMemo = (ctx: PageContext): LineMemo => ({ authors: new Map(), time: lineTimes(ctx.timeZone) });
+
+function authorHtml(t: Messages, prefix: string, name: string, memo?: LineMemo): string {
+  let html = memo?.authors.get(name);
   if (html === undefined) {
     const href = escapeHtml(prefix + memberHref(name));
     html =
       `-<a href="${href}" class="author">${escapeHtml(name)}</a>- ` +
       `<a href="${escapeHtml(prefix)}/messages?to=${escapeHtml(encodeURIComponent(name))}" class="pm">${escapeHtml(t.privateMessage(name))}</a> ` +
       `<a href="${href}" class="home">${escapeHtml(t.memberHome(name))}</a>`;
-    if (byName.size > 50_000) byName.clear();
-    byName.set(k, html);
+    memo?.authors.set(name, html);
   }
   return html;
 }
@@ -50,7 +57,7 @@ function authorHtml(t: Messages, prefix: string, name: string): string {
  * because a thread page prints thousands of these; every value still goes through escapeHtml.
  * Its links carry the page's variant prefix already, so a big tree is not rescanned for them.
  */
-export function PostLine({ ctx, post, showDepth }: { ctx: PageContext; post: Post; showDepth: boolean }): SafeHtml {
+export function PostLine({ ctx, post, showDepth, memo }: { ctx: PageContext; post: Post; showDepth: boolean; memo?: LineMemo }): SafeHtml {
   const { t } = ctx;
   const classes = post.deleted ? (post.bytes === 0 ? 'line title-only deleted' : 'line deleted') : post.bytes === 0 ? 'line title-only' : 'line';
   const deep = showDepth ? `<span class="deep">[${escapeHtml(t.deepReply(post.depth))} <a href="#p${escapeHtml(String(post.parentId))}">↑</a>] </span>` : '';
@@ -58,9 +65,9 @@ export function PostLine({ ctx, post, showDepth }: { ctx: PageContext; post: Pos
     ? PostTitle({ ctx, post }).html.replace(' href="/', ` href="${escapeHtml(ctx.prefix)}/`)
     : `<a href="${escapeHtml(ctx.prefix)}/t/${escapeHtml(post.id)}" class="title">${escapeHtml(post.title)}</a>`;
   return trustedHtml(
-    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(t, ctx.prefix, post.author.name)} ` +
+    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(t, ctx.prefix, post.author.name, memo)} ` +
       `<span class="bytes">${escapeHtml(t.bytes(post.bytes))}</span> ` +
-      `<time datetime="${post.createdAt.toISOString()}">${lineTime(post.createdAt, ctx.timeZone)}</time></span>`,
+      `<time datetime="${post.createdAt.toISOString()}">${memo ? memo.time(post.createdAt) : lineTime(post.createdAt, ctx.timeZone)}</time></span>`,
   );
 }
 
@@ -72,6 +79,7 @@ export function PostLine({ ctx, post, showDepth }: { ctx: PageContext; post: Pos
 export function renderTree(ctx: PageContext, posts: Post[], baseDepth: number): SafeHtml {
   if (posts.length === 0) return trustedHtml('');
   const level = (p: Post) => Math.min(p.depth - baseDepth, MAX_NESTING);
+  const memo = lineMemo(ctx);
   let out = '<ul class="tree">';
   let current = 1;
   posts.forEach((post, i) => {
@@ -84,7 +92,7 @@ export function renderTree(ctx: PageContext, posts: Post[], baseDepth: number): 
       }
     }
     current = d;
-    out += `<li>${PostLine({ ctx, post, showDepth: post.depth - baseDepth > MAX_NESTING }).html}`;
+    out += `<li>${PostLine({ ctx, post, showDepth: post.depth - baseDepth > MAX_NESTING, memo }).html}`;
   });
   out += '</li>';
   for (; current > 1; current--) out += '</ul></li>';
@@ -165,7 +173,7 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
 
 /**
  * `/t/:id`: a post, then all its follow-ups (for a root: the thread). `lines`, when given, is the
- * follow-up tree already rendered with the page's link prefix (posts.linecache.ts).
+ * follow-up tree already rendered with the page's link prefix (caches.lines, keyed by posts.routes.ts linesKey).
  */
 export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lines?: { html: SafeHtml; count: number }): string {
   const replies = lines ? { html: VERBATIM, count: lines.count } : { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
@@ -290,11 +298,12 @@ export function boardPage(
 export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof import('./posts.service').getMemberPosts>>): string {
   const { t } = ctx;
   const { member } = data;
+  const memo = lineMemo(ctx);
   const list = (posts: Post[], withThread: boolean) => (
     <ul class="member-posts">
       {posts.map((p) => (
         <li>
-          <PostLine ctx={ctx} post={p} showDepth={false} />
+          <PostLine ctx={ctx} post={p} showDepth={false} memo={memo} />
           {withThread && data.threadTitles.get(p.threadId) ? (
             <span class="in-thread"> ← <a href={`/t/${p.threadId}`}>{data.threadTitles.get(p.threadId)!.title}</a></span>
           ) : null}

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
+import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, isDatabaseUnavailable } from '../errors';
@@ -48,6 +49,8 @@ export interface RealtimeDeps {
   log: Logger;
   /** The site's own origin: handshakes from any other Origin are refused. */
   site: SiteOrigin;
+  /** The app's caches (createApp's): converted posts are shared with the pages. */
+  caches: Pick<Caches, 'conversions' | 'boardSlugs'>;
 }
 
 const EVENT_NAME: Record<string, 'post:new' | 'post:edit' | 'post:delete'> = {
@@ -70,7 +73,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const processId = randomUUID();
   const rooms = () => io.sockets.adapter.rooms;
 
-  const render = renderer(deps.assets, deps.timeZone);
+  const render = renderer(deps.assets, deps.timeZone, deps.caches.conversions);
 
   function emitTo(target: { emit: GentieSocket['emit'] } | ReturnType<typeof io.to>, payload: PostEvent | ThreadStateEvent) {
     if ('post' in payload) (target as GentieSocket).emit(EVENT_NAME[payload.kind] ?? 'post:edit', payload);
@@ -82,7 +85,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   /** The last seq delivered to this process's rooms of each thread being read here. */
   const delivered = new Map<string, number>();
   const queues = new Map<string, Promise<void>>();
-  const boardSlugs = new Map<string, string>();
+  const { boardSlugs } = deps.caches;
 
   /** Runs `job` after the thread's earlier jobs: events of one thread go out strictly in order. */
   function enqueue(threadId: string, job: () => Promise<void>): void {
@@ -240,8 +243,10 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     });
 
     on('thread:leave', async ({ threadId }) => {
-      for (const room of [...socket.rooms]) if (room === `t:${threadId}` || room.startsWith(`t:${threadId}:`)) await socket.leave(room);
-      publishReaders(threadId);
+      const rooms = [...socket.rooms].filter((room) => room === `t:${threadId}` || room.startsWith(`t:${threadId}:`));
+      for (const room of rooms) await socket.leave(room);
+      // Only a reader who was there changes the count (and is worth telling other processes about).
+      if (rooms.length) publishReaders(threadId);
       return { ok: true as const };
     });
 
@@ -277,33 +282,81 @@ type Ack<E extends ClientEvent> = Parameters<NonNullable<Parameters<ClientToServ
 
 const refusal = (code: string, message: string): SocketError => ({ error: { code, message } });
 
+/** Handlers of one socket running at once; more are refused until one finishes. */
+const MAX_IN_FLIGHT = 4;
+/** Each socket's allowance of handled messages: a bucket of BURST, refilled at RATE_PER_SECOND. */
+const BURST = 40;
+const RATE_PER_SECOND = 10;
+/** Refused messages (malformed, unknown, over the allowance) after which a socket is dropped. */
+const MAX_REFUSALS = 1000;
+
 /**
  * Registers the socket's handlers so that nothing a client sends can hurt the process: each payload
  * is parsed by its event's schema before the handler sees it, the handler's answer (or refusal) is
  * the ack, and whatever it throws becomes an error ack, never an exception that escapes. Events
- * outside the contract are answered with an error too.
+ * outside the contract (any name, of any type) are answered with an error too. Handlers do
+ * database work, and socket.io starts every message of a socket at once: each socket gets a few
+ * at a time and a steady allowance, so one connection cannot queue thousands of queries ahead of
+ * everyone else; a socket that keeps sending what is refused is dropped.
  */
 function handlerFor(socket: GentieSocket, log: Logger) {
-  socket.onAny((event: string, ...args: unknown[]) => {
-    if (Object.hasOwn(CLIENT_EVENT_SCHEMAS, event)) return;
-    const ack = args.at(-1);
-    if (typeof ack === 'function') ack(refusal('UnknownEvent', `${event.slice(0, 40)} is not an event this server takes.`));
+  let inFlight = 0;
+  let tokens = BURST;
+  let refilledAt = Date.now();
+  let refusals = 0;
+  const refuse = (error: SocketError): SocketError => {
+    if (++refusals === MAX_REFUSALS) {
+      log.warn({ socket: socket.id }, 'realtime: a socket kept sending refused messages; disconnected');
+      socket.disconnect(true);
+    }
+    return error;
+  };
+  /** A refusal when the socket is over its allowance; otherwise takes one message from it. */
+  const overAllowance = (): SocketError | undefined => {
+    const now = Date.now();
+    tokens = Math.min(BURST, tokens + ((now - refilledAt) / 1000) * RATE_PER_SECOND);
+    refilledAt = now;
+    if (tokens < 1 || inFlight >= MAX_IN_FLIGHT) return refuse(refusal('RateLimited', 'Too many messages on this connection: wait a moment.'));
+    tokens -= 1;
+    return undefined;
+  };
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    try {
+      if (typeof event === 'string' && Object.hasOwn(CLIENT_EVENT_SCHEMAS, event)) return;
+      const ack = args.at(-1);
+      const name = typeof event === 'string' ? event.slice(0, 40) : `An event named by a ${typeof event}`;
+      const refused = refuse(refusal('UnknownEvent', `${name} is not an event this server takes.`));
+      if (typeof ack === 'function') ack(refused);
+    } catch (err) {
+      log.warn({ err }, 'realtime: could not answer an unknown event');
+    }
   });
   return <E extends ClientEvent>(event: E, handler: (input: z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>) => Promise<Ack<E>>) => {
     (socket as unknown as { on(e: string, fn: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
       const last = args.at(-1);
       const ack = typeof last === 'function' ? (last as (a: unknown) => void) : () => undefined;
-      const parsed = CLIENT_EVENT_SCHEMAS[event].safeParse(typeof last === 'function' ? args.slice(0, -1)[0] : args[0]);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        return ack(refusal('ValidationFailed', `${event}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`));
-      }
-      handler(parsed.data as z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>).then(ack, (err: unknown) => {
-        if (err instanceof AppError) return ack(refusal(err.code, err.message));
-        if (isDatabaseUnavailable(err)) return ack(refusal('DatabaseUnavailable', 'The database is restarting; try again in a moment.'));
+      try {
+        const parsed = CLIENT_EVENT_SCHEMAS[event].safeParse(typeof last === 'function' ? args.slice(0, -1)[0] : args[0]);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          return ack(refuse(refusal('ValidationFailed', `${event}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)));
+        }
+        const refused = overAllowance();
+        if (refused) return ack(refused);
+        inFlight++;
+        handler(parsed.data as z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>)
+          .then(ack, (err: unknown) => {
+            if (err instanceof AppError) return ack(refusal(err.code, err.message));
+            if (isDatabaseUnavailable(err)) return ack(refusal('DatabaseUnavailable', 'The database is restarting; try again in a moment.'));
+            log.error({ err, event }, 'realtime: handler failed');
+            ack(refusal('Internal', 'Something went wrong on our side; it has been logged.'));
+          })
+          .catch((err: unknown) => log.warn({ err, event }, 'realtime: could not acknowledge'))
+          .finally(() => inFlight--);
+      } catch (err) {
         log.error({ err, event }, 'realtime: handler failed');
-        ack(refusal('Internal', 'Something went wrong on our side; it has been logged.'));
-      });
+      }
     });
   };
 }

@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
+import type { TextCache } from '../caches';
 import type { Database } from '../db/database';
 import type { Assets } from '../http/assets';
 import { presentPost } from '../posts/posts.presenter';
@@ -36,26 +37,30 @@ export interface EventPage {
 
 /**
  * A thread's events after `since` (up to `until`), in seq order, with their posts or the thread's
- * state: one bounded query per page.
+ * state. Two bounded queries a page: the events with what they weigh (no bodies), then the posts
+ * of those that fit, each read once however many events name it.
  */
 export async function loadEvents(db: Kysely<Database>, threadId: string, since: number, options: { until?: number; limit?: number } = {}): Promise<EventPage> {
   const limit = options.limit ?? CATCH_UP_PAGE;
   const rows = await posts.findEventsSince(db, threadId, since, limit + 1);
-  const events: LoadedEvent[] = [];
-  let bytes = 0;
+  const within = (seq: number) => options.until === undefined || seq <= options.until;
+  const taken: typeof rows = [];
   for (const r of rows) {
-    const seq = Number(r.seq);
-    if (events.length === limit || (options.until !== undefined && seq > options.until)) break;
-    if (events.length > 0 && bytes + r.bytes > CATCH_UP_BYTES) break;
-    bytes += r.bytes;
-    events.push(
-      r.kind.startsWith('thread:')
-        ? { seq, kind: r.kind, post: null, state: { threadId, seq, kind: r.kind, locked: r.locked, pinned: r.pinned, featured: r.featured } }
-        : { seq, kind: r.kind, post: tombstone(toPost(r)), state: null },
-    );
+    if (taken.length === limit || !within(Number(r.seq))) break;
+    // Always at least one event, however long its post: a reader must be able to move on.
+    if (taken.length > 0 && Number(r.bytes_through) > CATCH_UP_BYTES) break;
+    taken.push(r);
   }
-  const lastTaken = events.at(-1)?.seq ?? since;
-  const more = rows.some((r) => Number(r.seq) > lastTaken && (options.until === undefined || Number(r.seq) <= options.until));
+  const postIds = [...new Set(taken.filter((r) => !r.kind.startsWith('thread:')).map((r) => r.post_id))];
+  const byId = new Map((await posts.findPosts(db, postIds)).map((row) => [row.id, tombstone(toPost(row))]));
+  const events = taken.map((r): LoadedEvent => {
+    const seq = Number(r.seq);
+    if (r.kind.startsWith('thread:')) {
+      return { seq, kind: r.kind, post: null, state: { threadId, seq, kind: r.kind, locked: r.locked, pinned: r.pinned, featured: r.featured } };
+    }
+    return { seq, kind: r.kind, post: byId.get(r.post_id)!, state: null };
+  });
+  const more = rows.length > taken.length && within(Number(rows[taken.length]!.seq));
   return { events, more };
 }
 
@@ -65,12 +70,12 @@ export type Render = (threadId: string, e: LoadedEvent, v: V) => PostEvent | Thr
  * Renders an event for readers of one variant: the post converted, and its line in the tree with
  * the same partial the page uses (PostLine), links under the variant's prefix.
  */
-export function renderer(assets: Assets, timeZone: string): Render {
+export function renderer(assets: Assets, timeZone: string, conversions: TextCache): Render {
   const base = defaultPageContext(assets, timeZone);
   return (threadId, e, v) => {
     if (e.state) return e.state;
     const variant = v === 'original' ? undefined : v;
-    const post = localized(e.post!, variant);
+    const post = localized(conversions, e.post!, variant);
     const ctx = { ...base, ...catalogFor(variant), variant, prefix: variant ? `/${variant}` : '', member: null, path: `/t/${threadId}` };
     const html = PostLine({ ctx, post, showDepth: false }).html;
     return { threadId, seq: e.seq, kind: e.kind, post: presentPost(post), html };

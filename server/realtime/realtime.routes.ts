@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { notFound } from '../errors';
@@ -18,9 +19,9 @@ const eventsQuery = z.object({
 });
 
 /** GET /api/threads/:id/events?since=: the catch-up for clients that missed live events. */
-export function realtimeRouter(db: Kysely<Database>, assets: Assets, timeZone: string): Router {
+export function realtimeRouter(db: Kysely<Database>, assets: Assets, timeZone: string, caches: Pick<Caches, 'conversions'>): Router {
   const router = Router();
-  const render = renderer(assets, timeZone);
+  const render = renderer(assets, timeZone, caches.conversions);
   router.get('/api/threads/:id/events', async (req, res) => {
     const { since, variant } = parseInput(eventsQuery, req.query);
     const state = isId(req.params.id) ? await posts.findThreadState(db, req.params.id) : undefined;

@@ -1,38 +1,39 @@
 /**
- * Dates and times in the display time zone. Intl's formatToParts is slow (tens of microseconds),
- * and a thread page prints a time on every line, so we ask Intl only for the zone's UTC offset,
- * once per zone and hour (offsets change at most on the hour), and format with plain arithmetic.
+ * Dates and times in the display time zone. Intl's formatToParts is slow for a page that prints a
+ * time on every line, so we ask Intl only for the zone's UTC offset, once per hour of the times
+ * shown (offsets change at most on the hour), and format with plain arithmetic. A list of lines
+ * remembers the offsets it asked for while it is rendered (lineTimes); nothing outlives it.
  */
 
+// One formatter per time zone asked for: the display zone (TZ_DISPLAY), a few more in tests. Kept
+// for the process because making one costs ~0.1 ms, and bounded by construction: zones come from
+// the configuration, never from a request.
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>(); // `${zone}:${hour since epoch}` → offset in ms
 const HOUR = 3_600_000;
 
-function offsetMs(ms: number, timeZone: string): number {
-  const key = `${timeZone}:${Math.floor(ms / HOUR)}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    let f = offsetFormats.get(timeZone);
-    if (!f) {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-      offsetFormats.set(timeZone, f);
-    }
-    const p: Record<string, number> = {};
-    for (const part of f.formatToParts(new Date(Math.floor(ms / HOUR) * HOUR))) p[part.type] = Number(part.value);
-    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / HOUR) * HOUR;
-    if (offsets.size > 10_000) offsets.clear();
-    offsets.set(key, offset);
+function offsetFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = offsetFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormats.set(timeZone, f);
   }
-  return offset;
+  return f;
+}
+
+/** The zone's offset from UTC, in ms, during the hour `hour` (hours since the epoch). */
+function hourOffset(hour: number, timeZone: string): number {
+  const p: Record<string, number> = {};
+  for (const part of offsetFormat(timeZone).formatToParts(new Date(hour * HOUR))) p[part.type] = Number(part.value);
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - hour * HOUR;
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -46,9 +47,15 @@ interface Parts {
   second: string;
 }
 
-function parts(date: Date, timeZone: string): Parts {
+function parts(date: Date, timeZone: string, offsets?: Map<number, number>): Parts {
   const ms = date.getTime();
-  const local = new Date(ms + offsetMs(ms, timeZone));
+  const hour = Math.floor(ms / HOUR);
+  let offset = offsets?.get(hour);
+  if (offset === undefined) {
+    offset = hourOffset(hour, timeZone);
+    offsets?.set(hour, offset);
+  }
+  const local = new Date(ms + offset);
   return {
     year: String(local.getUTCFullYear()),
     month: two(local.getUTCMonth() + 1),
@@ -59,10 +66,20 @@ function parts(date: Date, timeZone: string): Parts {
   };
 }
 
+const formatLine = (p: Parts) => `${p.month}/${p.day}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
+
 /** "MM/DD/YYYY HH:MM:SS" in the display time zone, as the source boards print a follow-up's time. */
 export function lineTime(date: Date, timeZone: string): string {
-  const p = parts(date, timeZone);
-  return `${p.month}/${p.day}/${p.year} ${p.hour}:${p.minute}:${p.second}`;
+  return formatLine(parts(date, timeZone));
+}
+
+/**
+ * lineTime for a whole list of lines: the offsets it asks Intl for are remembered for as long as
+ * the list is rendered: one entry per hour its lines were written in, at most one per line.
+ */
+export function lineTimes(timeZone: string): (date: Date) => string {
+  const offsets = new Map<number, number>();
+  return (date) => formatLine(parts(date, timeZone, offsets));
 }
 
 /**

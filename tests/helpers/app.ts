@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
+import { type Caches, createCaches } from '../../server/caches';
 import { loadConfig } from '../../server/config';
 import { loadAssets } from '../../server/http/assets';
 import { siteOrigin } from '../../server/http/origin';
@@ -11,6 +12,8 @@ import { type TestDatabase, createTestDatabase } from './database';
 /** The whole application on a free port, over its own database. */
 export interface TestApp extends TestDatabase {
   baseUrl: string;
+  /** The app's caches (shared with its realtime hub), to look into or empty. */
+  caches: Caches;
   /** A browser-like client with its own cookie jar. */
   client(): HttpClient;
   close(): Promise<void>;
@@ -38,14 +41,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const log = options.log ?? createLogger('silent');
   const assets = loadAssets();
-  const app = createApp({ config, db: database.db, log, assets });
+  const caches = createCaches();
+  const app = createApp({ config, db: database.db, log, assets, caches });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, { db: database.db, databaseUrl: database.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config) });
+  const realtime = attachRealtime(server, { db: database.db, databaseUrl: database.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config), caches });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     ...database,
     baseUrl,
+    caches,
     client: () => new HttpClient(baseUrl),
     async close() {
       const closed = realtime.close();

@@ -1,4 +1,4 @@
-import type { AddressInfo, Server } from 'node:net';
+import net, { type AddressInfo, type Server } from 'node:net';
 import pino from 'pino';
 import { type TestApp, startTestApp } from '../helpers/app';
 import { createMember, createTestBoard, logInClient } from '../factories';
@@ -47,6 +47,31 @@ describe('X-Forwarded-For', () => {
     try {
       const front = `http://127.0.0.1:${(balancer.address() as AddressInfo).port}`;
       expect(await attemptsUntilThrottled(front)).toBeLessThan(80);
+    } finally {
+      balancer.close();
+    }
+  });
+
+  it('through the example balancer, a request with a body skips a dead backend and arrives whole', async () => {
+    const app = await start({ TRUST_PROXY: 'loopback' });
+    const member = await createMember(app.db);
+    // A port nothing listens on: connections to it are refused.
+    const dead = net.createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadPort = (dead.address() as AddressInfo).port;
+    await new Promise((resolve) => dead.close(resolve));
+    const balancer = await startBalancer(0, [`127.0.0.1:${deadPort}`, new URL(app.baseUrl).host]);
+    try {
+      const front = `http://127.0.0.1:${(balancer.address() as AddressInfo).port}`;
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${front}/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: member.name, password: member.password }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        expect(res.status).toBe(200);
+      }
     } finally {
       balancer.close();
     }

@@ -1,4 +1,5 @@
-import { DIFF_MAX_EDITS, bodyText, createDiffCache, diffHtml, renderDiffs } from '../../server/moderation/moderation.diff';
+import { createCaches } from '../../server/caches';
+import { DIFF_MAX_EDITS, bodyText, diffHtml, renderDiffs } from '../../server/moderation/moderation.diff';
 
 /** Deterministic CJK text with nothing in common between seeds. */
 function scrambled(seed: number, chars: number): string {
@@ -53,7 +54,7 @@ describe('renderDiffs', () => {
   const version = (revision: number, title: string, body: string) => ({ revision, title, body, bytes: Buffer.byteLength(body) });
 
   it('renders titles and bodies as text, the first version whole', async () => {
-    const cache = createDiffCache();
+    const cache = createCaches().diffs;
     const v0 = version(0, '標題', '<p>第一段</p><p>a &lt; b</p>');
     const v1 = version(1, '新標題', '<p>第一段</p><p>a &lt; c</p>');
     const [first, second] = await renderDiffs(cache, '7', [{ before: v0, after: v1 }, { before: null, after: v0 }], undefined, false, 'zh-hans');
@@ -67,14 +68,14 @@ describe('renderDiffs', () => {
     const v0 = version(0, '周末去爬山，順便聊聊天氣', '<p>週末和朋友去爬了山，頭髮都濕了。</p>');
     const v1 = version(1, '周末去爬山，順便聊聊天氣', '<p>周末和朋友去爬了山，头发都湿了。</p>');
     for (const variant of ['zh-tw', 'zh-hans', 'zh-hk'] as const) {
-      const [html] = await renderDiffs(createDiffCache(), '9', [{ before: v0, after: v1 }], variant, false, 'mixed');
+      const [html] = await renderDiffs(createCaches().diffs, '9', [{ before: v0, after: v1 }], variant, false, 'mixed');
       const title = /<p class="diff-title">(.*?)<\/p>/.exec(html!)![1]!;
       expect([variant, title]).toEqual([variant, expect.not.stringMatching(/<(ins|del)>/)]);
     }
   });
 
   it('keeps at most its bound in bytes', async () => {
-    const cache = createDiffCache(200_000);
+    const cache = createCaches({ diffs: 200_000 }).diffs;
     for (let i = 0; i < 20; i++) {
       const before = version(i, 't', scrambled(i, 5_000));
       const after = version(i + 1, 't', scrambled(i + 100, 5_000));

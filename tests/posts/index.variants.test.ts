@@ -1,6 +1,6 @@
 import { type TestApp, startTestApp } from '../helpers/app';
 import { createTestBoard, memberClient } from '../factories';
-import { clearConversionCache, conversionCacheStats } from '../../server/text/localize';
+import { cacheStats } from '../../server/caches';
 
 // Every body conversion goes through convertHtml: counting its calls shows what a page converted.
 jest.mock('../../server/text/convert', () => {
@@ -35,8 +35,10 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+const conversionCacheStats = () => cacheStats(app.caches).conversions;
+
 beforeEach(() => {
-  clearConversionCache();
+  app.caches.conversions.clear();
   convertHtml.mockClear();
 });
 

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { io } from 'socket.io-client';
 import type { Database } from '../../server/db/database';
-import { CATCH_UP_PAGE, loadEvents } from '../../server/realtime/realtime.render';
+import { CATCH_UP_BYTES, CATCH_UP_PAGE, loadEvents } from '../../server/realtime/realtime.render';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { readersOf } from '../helpers/live';
 import { createTestBoard, memberClient } from '../factories';
@@ -96,6 +96,37 @@ describe('socket payloads', () => {
     expect(await r.socket.timeout(5000).emitWithAck('constructor', {})).toMatchObject({ error: { code: 'UnknownEvent' } });
     expect(await r.socket.timeout(5000).emitWithAck('__proto__', {})).toMatchObject({ error: { code: 'UnknownEvent' } });
     expect(await r.socket.timeout(5000).emitWithAck('hasOwnProperty', {})).toMatchObject({ error: { code: 'UnknownEvent' } });
+    // socket.io's parser lets a number name an event too.
+    const numbered = r.socket as unknown as { timeout(ms: number): { emitWithAck(event: unknown, ...args: unknown[]): Promise<unknown> } };
+    expect(await numbered.timeout(5000).emitWithAck(42, {})).toMatchObject({ error: { code: 'UnknownEvent' } });
+    expect(await numbered.timeout(5000).emitWithAck(0)).toMatchObject({ error: { code: 'UnknownEvent' } });
+    (r.socket as unknown as { emit(event: unknown): void }).emit(7);
+    expect((await app.client().get('/healthz')).status).toBe(200);
+  });
+
+  it('gives one socket a few handlers at a time and a steady allowance: a flood is refused, others are served', async () => {
+    const flooder = reader();
+    await flooder.connected();
+    const acks = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => flooder.socket.timeout(10_000).emitWithAck('thread:join', { threadId: String(900_000_000 + i) })),
+    );
+    const codes = acks.map((a) => (a as { error: { code: string } }).error.code);
+    expect(codes.filter((c) => c === 'RateLimited').length).toBeGreaterThan(250);
+    expect(new Set(codes)).toEqual(new Set(['PostNotFound', 'RateLimited']));
+    // Everyone else is served meanwhile; the flooder too, once it slows down.
+    expect((await app.client().get('/healthz')).status).toBe(200);
+    const other = reader();
+    expect(await other.join(await thread())).toMatchObject({ seq: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await flooder.socket.timeout(5000).emitWithAck('thread:join', { threadId: '900000000' })).toMatchObject({ error: { code: 'PostNotFound' } });
+  });
+
+  it('drops a socket that keeps sending what is refused', async () => {
+    const r = reader();
+    await r.connected();
+    const gone = new Promise<string>((resolve) => r.socket.once('disconnect', (reason) => resolve(reason)));
+    for (let i = 0; i < 1100; i++) r.socket.emit('thread:join', { threadId: 'not an id' });
+    expect(await gone).toBe('io server disconnect');
   });
 
   it('drops a client whose packet is larger than the limit, and keeps serving others', async () => {
@@ -150,24 +181,45 @@ describe('catch-up', () => {
     return root;
   }
 
-  it('reads a page of events in one query, whatever their number', async () => {
-    const root = await threadWithEvents(2001);
+  /** loadEvents on a connection that counts its queries. */
+  async function countingQueries<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<{ result: T; queries: number }> {
     let queries = 0;
     const counted = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: app.url, max: 1 }) }),
       log: () => void queries++,
     });
     try {
-      const page = await loadEvents(counted, root, 0);
-      expect(queries).toBe(1);
-      expect(page.events).toHaveLength(CATCH_UP_PAGE);
-      expect(page.more).toBe(true);
-      const last = await loadEvents(counted, root, 2001 - 5);
-      expect(last.events.map((e) => e.seq)).toEqual([1997, 1998, 1999, 2000, 2001]);
-      expect(last.more).toBe(false);
+      return { result: await fn(counted), queries };
     } finally {
       await counted.destroy();
     }
+  }
+
+  it('reads a page of events in two queries, whatever their number', async () => {
+    const root = await threadWithEvents(2001);
+    const first = await countingQueries((db) => loadEvents(db, root, 0));
+    expect(first.queries).toBe(2);
+    expect(first.result.events).toHaveLength(CATCH_UP_PAGE);
+    expect(first.result.more).toBe(true);
+    const last = await countingQueries((db) => loadEvents(db, root, 2001 - 5));
+    expect(last.result.events.map((e) => e.seq)).toEqual([1997, 1998, 1999, 2000, 2001]);
+    expect(last.result.more).toBe(false);
+  });
+
+  it('bounds a page of long posts by bytes, and reads each post once', async () => {
+    const long = `<p>${'很長的帖子，'.repeat(5000)}</p>`;
+    const root = (await writer.post(`/api/boards/${board.slug}/threads`, { title: '長帖', body: long })).json.post.id as string;
+    await sql`insert into thread_events (thread_id, seq, kind, post_id) select ${root}, s, 'post:edit', ${root} from generate_series(2, 300) s`.execute(app.db);
+    await sql`update threads set seq = 300 where thread_id = ${root}`.execute(app.db);
+    const { result, queries } = await countingQueries((db) => loadEvents(db, root, 0));
+    expect(queries).toBe(2);
+    const bytes = Buffer.byteLength(long);
+    expect(result.events.length).toBe(Math.floor(CATCH_UP_BYTES / bytes));
+    expect(result.more).toBe(true);
+    // A post longer than a page still moves the reader on, one event at a time.
+    const res = await app.client().get(`/api/threads/${root}/events?since=0&variant=zh-hans`);
+    expect(res.json.events.length).toBe(result.events.length);
+    expect(res.text.length).toBeLessThan(3 * CATCH_UP_BYTES);
   });
 
   it('pages the HTTP catch-up: every event once, in order, each page bounded', async () => {

@@ -26,6 +26,17 @@ afterAll(async () => {
 const url = (p: ServerProcess) => `http://127.0.0.1:${p.port}`;
 
 describe('several processes on one database', () => {
+  it('run the hourly housekeeping once between them', async () => {
+    const finished = async () =>
+      (await database.db.selectFrom('jobs').select('name').where('last_finished_at', 'is not', null).where('last_error', 'is', null).execute()).map((r) => r.name).sort();
+    for (let i = 0; i < 150 && (await finished()).length < 2; i++) await sleep(100);
+    expect(await finished()).toEqual(['rate-limits:prune', 'sessions:prune']);
+    await sleep(500);
+    const runs = `${a.output()}${b.output()}`.split('\n').filter((l) => l.includes('"msg":"job done"'));
+    expect(runs.filter((l) => l.includes('"job":"sessions:prune"'))).toHaveLength(1);
+    expect(runs.filter((l) => l.includes('"job":"rate-limits:prune"'))).toHaveLength(1);
+  });
+
   it('deliver across processes, count readers across them, and lose nothing when one dies', async () => {
     const board = await createTestBoard(database.db);
     const writer = new HttpClient(url(a));

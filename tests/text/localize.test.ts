@@ -1,8 +1,11 @@
-import { clearConversionCache, conversionCacheStats, localized, localizedTitles } from '../../server/text/localize';
+import { type Caches, cacheStats, createCaches } from '../../server/caches';
+import { localized, localizedTitles } from '../../server/text/localize';
 
 const post = (id: number, body: string) => ({ id: String(id), revision: 0, variant: 'zh-hans', title: `软件 ${id}`, body });
 
-beforeEach(() => clearConversionCache());
+let caches: Caches;
+beforeEach(() => (caches = createCaches()));
+const conversionCacheStats = () => cacheStats(caches).conversions;
 
 describe('the conversion cache', () => {
   it('never holds more bytes than its bound, however many long bodies pass through it', () => {
@@ -11,7 +14,7 @@ describe('the conversion cache', () => {
     const { maxBytes } = conversionCacheStats();
     const count = Math.ceil(maxBytes / (2 * long.length)) + 50;
     for (let i = 0; i < count; i++) {
-      expect(localized(post(i, long), 'zh-tw').body).toBe(long);
+      expect(localized(caches.conversions, post(i, long), 'zh-tw').body).toBe(long);
       expect(conversionCacheStats().bytes).toBeLessThanOrEqual(maxBytes);
     }
     const { entries, bytes } = conversionCacheStats();
@@ -20,11 +23,11 @@ describe('the conversion cache', () => {
   });
 
   it('counts a converted title by its size and serves it again without converting', () => {
-    expect(localizedTitles([post(1, '<p>头发</p>')], 'zh-tw')[0]).toMatchObject({ title: '軟體 1', body: '<p>头发</p>' });
+    expect(localizedTitles(caches.conversions, [post(1, '<p>头发</p>')], 'zh-tw')[0]).toMatchObject({ title: '軟體 1', body: '<p>头发</p>' });
     const after = conversionCacheStats();
     expect(after.entries).toBe(1);
     expect(after.bytes).toBe(2 * ('軟體 1'.length + 't:1:0:zh-tw'.length));
-    expect(localized(post(1, '<p>头发</p>'), 'zh-tw')).toMatchObject({ title: '軟體 1', body: '<p>頭髮</p>' });
+    expect(localized(caches.conversions, post(1, '<p>头发</p>'), 'zh-tw')).toMatchObject({ title: '軟體 1', body: '<p>頭髮</p>' });
     expect(conversionCacheStats().entries).toBe(2);
   });
 });

@@ -1,0 +1,80 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../server/app';
+import { type Caches, cacheStats, createCaches } from '../server/caches';
+import { loadConfig } from '../server/config';
+import { createLogger } from '../server/log';
+import { HttpClient, type TestApp, startTestApp } from './helpers/app';
+import { createTestBoard, memberClient } from './factories';
+
+let a: TestApp;
+let b: { caches: Caches; server: http.Server; client(): HttpClient };
+
+beforeAll(async () => {
+  a = await startTestApp();
+  // A second app on the same database, as a second process would be (but in this process).
+  const caches = createCaches();
+  const config = loadConfig({ DATABASE_URL: a.url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
+  const server = http.createServer(createApp({ config, db: a.db, log: createLogger('silent'), caches }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  b = { caches, server, client: () => new HttpClient(url) };
+});
+afterAll(async () => {
+  b.server.closeAllConnections();
+  await new Promise((resolve) => b.server.close(resolve));
+  await a.close();
+});
+
+const entries = (caches: Caches) => Object.values(cacheStats(caches)).reduce((n, s) => n + s.entries, 0);
+
+describe('each app owns its caches', () => {
+  it('never serves what another app on the same database cached, before or after its own change', async () => {
+    const board = await createTestBoard(a.db);
+    const writer = a.client();
+    await memberClient(a.db, writer);
+    const root = (await writer.post(`/api/boards/${board.slug}/threads`, { title: '软件问题' })).json.post.id as string;
+    await writer.post(`/api/posts/${root}/replies`, { title: '芯片回复' });
+
+    const page = `/zh-tw/t/${root}`;
+    expect((await a.client().get(page)).text).toContain('晶片回覆');
+    expect(a.caches.lines.size).toBe(1);
+    expect(a.caches.conversions.size).toBeGreaterThan(0);
+    expect(entries(b.caches)).toBe(0);
+
+    // Mark A's rendered tree: were the cache shared, B would serve the mark.
+    const [key, tree] = [...a.caches.lines.entries()][0]!;
+    a.caches.lines.set(key, { ...tree, html: `${tree.html}<!--rendered by A-->` });
+    const fromB = await b.client().get(page);
+    expect(fromB.text).toContain('晶片回覆');
+    expect(fromB.text).not.toContain('rendered by A');
+    expect(b.caches.lines.size).toBe(1);
+    expect((await a.client().get(page)).text).toContain('rendered by A');
+
+    // B's own change: a reply written through B. Each app renders the new version itself.
+    const writerB = b.client();
+    for (const [name, value] of writer.cookies) writerB.cookies.set(name, value);
+    expect((await writerB.post(`/api/posts/${root}/replies`, { title: '新的软件回复' })).status).toBe(201);
+    const afterB = await b.client().get(page);
+    expect(afterB.text).toContain('新的軟體回覆');
+    expect(afterB.text).not.toContain('rendered by A');
+    const afterA = await a.client().get(page);
+    expect(afterA.text).toContain('新的軟體回覆');
+    expect(afterA.text).not.toContain('rendered by A');
+    expect(a.caches.lines.size).toBe(2);
+    expect(b.caches.lines.size).toBe(2);
+  });
+});
+
+describe('createCaches', () => {
+  it('bounds every cache by bytes, and takes smaller bounds', () => {
+    const caches = createCaches({ conversions: 1000 });
+    for (const [name, stats] of Object.entries(cacheStats(caches))) {
+      expect([name, stats.maxBytes]).toEqual([name, expect.any(Number)]);
+      expect(stats.maxBytes).toBeGreaterThan(0);
+    }
+    for (let i = 0; i < 100; i++) caches.conversions.set(`t:${i}:0:zh-tw`, '軟體'.repeat(10));
+    expect(caches.conversions.calculatedSize).toBeLessThanOrEqual(1000);
+    expect(createCaches().conversions).not.toBe(createCaches().conversions);
+  });
+});

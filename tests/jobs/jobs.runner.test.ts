@@ -1,0 +1,162 @@
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { connect } from '../../server/db/connect';
+import type { Database } from '../../server/db/database';
+import { type JobRunner, createJobRunner } from '../../server/jobs/jobs.runner';
+import type { Logger } from '../../server/log';
+import { type TestDatabase, createTestDatabase } from '../helpers/database';
+
+let database: TestDatabase;
+// A second pool on the same database: what a second process would have.
+let other: Kysely<Database>;
+let runners: JobRunner[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase({ max: 5 });
+  other = connect(database.url, { max: 5 });
+});
+afterAll(async () => {
+  await other.destroy();
+  await database.drop();
+});
+afterEach(async () => {
+  await Promise.all(runners.map((r) => r.close()));
+  runners = [];
+});
+
+/** A logger whose lines a test can read. */
+function capturingLogger(): { log: Logger; lines: Array<{ level: number; msg: string; job?: string; err?: { message: string } }> } {
+  const lines: Array<{ level: number; msg: string; job?: string; err?: { message: string } }> = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { log, lines };
+}
+
+function runner(db: Kysely<Database>, log: Logger = capturingLogger().log): JobRunner {
+  const r = createJobRunner(db, log, { firstAttemptMs: 10 });
+  runners.push(r);
+  return r;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
+
+describe('the job runner', () => {
+  it('runs a job once per interval between two processes, never twice at once', async () => {
+    const interval = 400;
+    // When each run was claimed, by the database's clock (the one both processes go by).
+    const runs: Array<{ by: string; at: number }> = [];
+    let running = 0;
+    let overlapped = false;
+    const job = (by: string, db: Kysely<Database>) => async () => {
+      running++;
+      if (running > 1) overlapped = true;
+      const row = await db.selectFrom('jobs').select('last_started_at').where('name', '=', 'test:once').executeTakeFirstOrThrow();
+      runs.push({ by, at: row.last_started_at!.getTime() });
+      await sleep(20);
+      running--;
+    };
+    runner(database.db).every('test:once', interval, job('a', database.db));
+    runner(other).every('test:once', interval, job('b', other));
+    await until(() => runs.length >= 6);
+    await Promise.all(runners.map((r) => r.close()));
+
+    expect(overlapped).toBe(false);
+    // Never sooner than one interval after the last start, and no interval skipped (the slack is
+    // for a busy machine: each process wakes 20 ms after the job is due).
+    for (let i = 1; i < runs.length; i++) {
+      const gap = runs[i]!.at - runs[i - 1]!.at;
+      expect(gap).toBeGreaterThanOrEqual(interval);
+      expect(gap).toBeLessThan(2 * interval);
+    }
+    const row = await database.db.selectFrom('jobs').selectAll().where('name', '=', 'test:once').executeTakeFirstOrThrow();
+    expect(row.last_finished_at!.getTime()).toBeGreaterThanOrEqual(row.last_started_at!.getTime());
+    expect(row.last_error).toBeNull();
+  });
+
+  it('runs a job due every hour once, however many processes start', async () => {
+    let runs = 0;
+    const job = async () => void runs++;
+    runner(database.db).every('test:hourly', 3_600_000, job);
+    await until(() => runs === 1);
+    // More processes start (or this one restarts) within the hour: the job is not due.
+    runner(other).every('test:hourly', 3_600_000, job);
+    await sleep(300);
+    await Promise.all(runners.map((r) => r.close()));
+    runner(other).every('test:hourly', 3_600_000, job);
+    await sleep(300);
+    expect(runs).toBe(1);
+  });
+
+  it('does not start a run while the last one, longer than the interval, goes on', async () => {
+    const spans: Array<[number, number]> = [];
+    const job = async () => {
+      const start = Date.now();
+      await sleep(450);
+      spans.push([start, Date.now()]);
+    };
+    runner(database.db).every('test:slow', 100, job);
+    runner(other).every('test:slow', 100, job);
+    await until(() => spans.length >= 3);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+  });
+
+  it('logs and records a failing run, and the next run still happens', async () => {
+    const { log, lines } = capturingLogger();
+    const seen: Array<string | null> = [];
+    let calls = 0;
+    runner(database.db, log).every('test:fails', 200, async () => {
+      calls++;
+      const row = await database.db.selectFrom('jobs').select('last_error').where('name', '=', 'test:fails').executeTakeFirstOrThrow();
+      seen.push(row.last_error);
+      if (calls === 1) throw new Error('the disk is full');
+    });
+    await until(() => calls >= 3);
+    // The second run saw the first one's error; the third saw the second succeed.
+    expect(seen.slice(0, 3)).toEqual([null, 'the disk is full', null]);
+    const failed = lines.filter((l) => l.level === 50);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ job: 'test:fails', err: { message: 'the disk is full' } });
+  });
+
+  it('stops on close: waits for a running job, aborts its signal, and starts no other', async () => {
+    let calls = 0;
+    let finished = false;
+    let aborted = false;
+    const r = runner(database.db);
+    r.every('test:close', 100, async (signal) => {
+      calls++;
+      await sleep(200);
+      aborted = signal.aborted;
+      finished = true;
+    });
+    await until(() => calls === 1);
+    await r.close();
+    expect(finished).toBe(true);
+    expect(aborted).toBe(true);
+    await sleep(400);
+    expect(calls).toBe(1);
+    // Its lock went with it: another runner takes the job up.
+    runner(other).every('test:close', 100, async () => void calls++);
+    await until(() => calls === 2);
+  });
+
+  it('keeps a database that cannot be reached inside the timer: a warning, no exception', async () => {
+    const { log, lines } = capturingLogger();
+    const unreachable = connect('postgres://nobody@127.0.0.1:1/none');
+    try {
+      const r = runner(unreachable, log);
+      r.every('test:away', 100, async () => undefined);
+      await until(() => lines.some((l) => l.level === 40 && l.job === 'test:away'));
+      await r.close();
+    } finally {
+      await unreachable.destroy();
+    }
+  });
+});
