@@ -11,8 +11,8 @@ import { type Caches, createCaches } from './caches';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
-import { VARIANTS } from './text/convert';
-import { AppError, isDatabaseUnavailable } from './errors';
+import { VARIANTS, type Variant } from './text/convert';
+import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './http/assets';
 import { siteOrigin } from './http/origin';
 import { cacheByMember } from './http/caching';
@@ -26,6 +26,7 @@ import { moderationRouter } from './moderation/moderation.routes';
 import { postsRouter } from './posts/posts.routes';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
+import { localizeError } from './views/messages.errors';
 
 export interface AppDeps {
   config: Config;
@@ -136,7 +137,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
   app.get('/variant', (req, res) => {
     const to = String(req.query.to ?? '');
     if (to !== 'original' && !(VARIANTS as readonly string[]).includes(to)) {
-      throw new AppError(400, 'ValidationFailed', `to: one of original, ${VARIANTS.join(', ')}.`);
+      throw validationFailed('to', { kind: 'oneOf', values: ['original', ...VARIANTS] }, `to: one of original, ${VARIANTS.join(', ')}.`);
     }
     const next = localPath(req.query.next);
     res.cookie(VARIANT_COOKIE, to, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 365 * 86400_000 });
@@ -145,7 +146,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
   app.use('/api', (req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is('application/json')) {
-      return next(new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.'));
+      return next(new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.', { params: { expected: 'json' } }));
     }
     next();
   });
@@ -176,10 +177,12 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
     if (res.headersSent) return void res.end();
     res.status(known.status);
     if (req.path.startsWith('/api/') || (!req.accepts('html') && req.accepts('json'))) {
-      res.json({ error: { code: known.code, message: known.message } });
+      const variant = variantAsked(req.query.variant) ?? req.variant;
+      const localized = localizeError({ ...catalogFor(variant), timeZone: config.displayTimeZone, variant }, known);
+      res.json({ error: { code: known.code, message: known.message, localized } });
     } else {
       if (req.member === undefined) req.member = null;
-      res.type('html').send(renderErrorPage(pageContext(req), known.status, known.message));
+      res.type('html').send(renderErrorPage(pageContext(req), known));
     }
   });
 
@@ -203,6 +206,14 @@ function warnOnceAboutForwardedHeaders(log: Logger) {
   };
 }
 
+/**
+ * The variant an API request names in its `variant` query parameter (the one the post endpoints
+ * take), if it is one: its refusal's `localized` text is then in that script.
+ */
+function variantAsked(value: unknown): Variant | undefined {
+  return (VARIANTS as readonly unknown[]).includes(value) ? (value as Variant) : undefined;
+}
+
 /** Maps anything thrown to the answer the client gets. */
 function toAppError(error: unknown): AppError {
   const e = error as { type?: string; status?: number };
@@ -211,18 +222,20 @@ function toAppError(error: unknown): AppError {
     case 'entity.verify.failed':
       return new AppError(400, 'InvalidUtf8', 'The request body is not valid UTF-8.');
     case 'entity.too.large':
-      return new AppError(413, 'PayloadTooLarge', `The request body is larger than ${BODY_LIMIT}.`);
+      return new AppError(413, 'PayloadTooLarge', `The request body is larger than ${BODY_LIMIT}.`, {
+        params: { what: 'request', limit: BODY_LIMIT },
+      });
     case 'entity.parse.failed':
       return new AppError(400, 'InvalidJson', 'The request body is not valid JSON.');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError(415, 'UnsupportedMediaType', 'Send the body as UTF-8.');
+      return new AppError(415, 'UnsupportedMediaType', 'Send the body as UTF-8.', { params: { expected: 'utf8' } });
     case 'request.aborted':
       return new AppError(400, 'BadRequest', 'The request was aborted.');
   }
   if (error instanceof AppError) return error;
   if (isDatabaseUnavailable(error)) {
-    return new AppError(503, 'DatabaseUnavailable', 'The database is restarting or unreachable; try again in a moment.', 5);
+    return new AppError(503, 'DatabaseUnavailable', 'The database is restarting or unreachable; try again in a moment.', { retryAfter: 5 });
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AppError(e.status, 'BadRequest', 'The request could not be understood.');

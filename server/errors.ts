@@ -1,55 +1,138 @@
 /** Every refusal the application can answer with; the code is part of the JSON contract. */
-export type ErrorCode =
-  | 'BadRequest'
-  | 'InvalidJson'
-  | 'InvalidUtf8'
-  | 'PayloadTooLarge'
-  | 'ValidationFailed'
-  | 'NotLoggedIn'
-  | 'SessionExpired'
-  | 'InvalidCredentials'
-  | 'TooManyAttempts'
-  | 'RateLimited'
-  | 'ServerBusy'
-  | 'SessionNotFound'
-  | 'NameTaken'
-  | 'NameConfusable'
-  | 'NotAllowed'
-  | 'CrossSiteRequest'
-  | 'NotFound'
-  | 'BoardNotFound'
-  | 'PostNotFound'
-  | 'MemberNotFound'
-  | 'ThreadLocked'
-  | 'TooDeep'
-  | 'PostDeleted'
-  | 'PostNotDeleted'
-  | 'Banned'
-  | 'EditWindowClosed'
-  | 'AlreadyReported'
-  | 'ReportNotFound'
-  | 'RevisionNotFound'
-  | 'RevisionIsCurrent'
-  | 'BanNotFound'
-  | 'UnsupportedMediaType'
-  | 'DatabaseUnavailable'
-  | 'Internal';
+export type ErrorCode = keyof ErrorParams;
 
-/** An expected failure: answered with its status and message, never logged as a crash. */
-export class AppError extends Error {
+/**
+ * Every rate-limited action (server/limits/limiter.ts holds their numbers). Named here, beneath
+ * the limiter, because each one's refusal is worded in the catalogs: a new action does not build
+ * until both catalogs say it.
+ */
+export type LimitedAction = 'login:name-address' | 'login:address' | 'login:name' | 'login:name-slow' | 'register:address' | 'password:member';
+
+/**
+ * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).
+ * The English message beside it stays as it was; this is what the reader's script is built from.
+ */
+export type Invalid =
+  | { kind: 'required' }
+  | { kind: 'type'; expected: 'text' | 'number' | 'other' }
+  | { kind: 'tooLong'; max: number }
+  | { kind: 'tooShort'; min: number }
+  | { kind: 'length'; min: number; max: number }
+  | { kind: 'atLeast'; min: number }
+  | { kind: 'atMost'; max: number }
+  | { kind: 'between'; min: number; max: number }
+  | { kind: 'oneOf'; values: readonly string[] }
+  | { kind: 'format' }
+  /** Control, zero-width or text-direction characters (titles, reasons, names). */
+  | { kind: 'hiddenCharacters' }
+  /** C0 control characters other than tab and line breaks, in any field of any request. */
+  | { kind: 'controlCharacters' }
+  /** A query parameter given more than once, or not as text. */
+  | { kind: 'once' }
+  /** Plain text shown on pages (board names, descriptions): a length, and no hidden characters. */
+  | { kind: 'plainText'; min: number; max: number }
+  | { kind: 'slug' }
+  | { kind: 'nameCharacters' }
+  | { kind: 'invisibleCharacters' }
+  | { kind: 'weakPassword'; min: number; distinct: number }
+  | { kind: 'commonPassword' }
+  | { kind: 'samePassword' }
+  /** A reason the rules require: to delete another member's post, to ban, to report. */
+  | { kind: 'explain'; why: 'delete' | 'ban' | 'report' }
+  /** A ban's postId that is not a post by the banned member on the board. */
+  | { kind: 'notTheirPost' };
+
+type None = Record<never, never>;
+
+/**
+ * The parameters each code's message is written from, by code. A catalog entry gets exactly these
+ * (server/views/messages.errors.ts), so every code must have its words in both scripts, and every
+ * throw must give what its words need.
+ */
+export interface ErrorParams {
+  BadRequest: None;
+  InvalidJson: None;
+  InvalidUtf8: None;
+  PayloadTooLarge: { what: 'request'; limit: string } | { what: 'body'; bytes: number; limit: number };
+  /** `field` as the request names it (title, reason, page…); absent when the whole input is wrong. */
+  ValidationFailed: { field?: string; invalid: Invalid };
+  NotLoggedIn: None;
+  SessionExpired: None;
+  InvalidCredentials: { which: 'login' | 'currentPassword' };
+  TooManyAttempts: { action: LimitedAction };
+  RateLimited: { action: LimitedAction };
+  ServerBusy: None;
+  SessionNotFound: None;
+  NameTaken: { what: 'member' | 'board'; name: string };
+  NameConfusable: { name: string; lookalike: string };
+  NotAllowed: { rule: 'authorOrModerator'; action: 'edit' | 'delete' } | { rule: 'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' };
+  CrossSiteRequest: None;
+  NotFound: None;
+  BoardNotFound: { slug: string };
+  /** `id` when the request named one; `notThread` when a thread change named a follow-up. */
+  PostNotFound: { id?: string; notThread?: boolean };
+  MemberNotFound: { name: string };
+  /** `reply`: no new follow-ups; `change`: only moderators may edit or delete in it. */
+  ThreadLocked: { refused: 'reply' | 'change' };
+  TooDeep: { max: number };
+  /** `reply`: the post replied to is deleted; `change`: the post to edit or delete is. */
+  PostDeleted: { refused: 'reply' | 'change' };
+  PostNotDeleted: None;
+  Banned: { scope: 'board' | 'site'; until: Date; reason: string };
+  EditWindowClosed: { minutes: number };
+  AlreadyReported: None;
+  ReportNotFound: None;
+  RevisionNotFound: None;
+  RevisionIsCurrent: None;
+  BanNotFound: None;
+  UnsupportedMediaType: { expected: 'json' | 'utf8' };
+  DatabaseUnavailable: None;
+  Internal: None;
+}
+
+/** How an AppError is made beyond its status, code and message. */
+export interface AppErrorOptions<C extends ErrorCode> {
+  /** What the catalogs need to say this refusal in the reader's script. */
+  params: ErrorParams[C];
+  /** Seconds after which a retry may succeed (sent as Retry-After). */
+  retryAfter?: number;
+}
+
+// Codes whose words need nothing may leave the options out; the rest must give their params.
+type OptionsArgument<C extends ErrorCode> = None extends ErrorParams[C]
+  ? [options?: Partial<AppErrorOptions<C>>]
+  : [options: AppErrorOptions<C>];
+
+/**
+ * An expected failure: answered with its status, never logged as a crash. `message` is English
+ * and stable (clients and logs match on it); `params` are what the catalogs word it from, in the
+ * reader's script (server/views/messages.errors.ts).
+ */
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly params: ErrorParams[C];
+  /** Seconds after which a retry may succeed (sent as Retry-After). */
+  readonly retryAfter?: number;
+
   constructor(
     readonly status: number,
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
-    /** Seconds after which a retry may succeed (sent as Retry-After). */
-    readonly retryAfter?: number,
+    ...[options]: OptionsArgument<C>
   ) {
     super(message);
     this.name = 'AppError';
+    this.params = (options?.params ?? {}) as ErrorParams[C];
+    this.retryAfter = options?.retryAfter;
   }
 }
 
-export const notFound = (code: ErrorCode, message: string) => new AppError(404, code, message);
+/** A 404 for a missing thing. */
+export const notFound = <C extends ErrorCode>(code: C, message: string, ...options: OptionsArgument<C>) =>
+  new AppError(404, code, message, ...options);
+
+/** A 400 ValidationFailed: `field` (as the request names it, if one) and what was wrong with it. */
+export const validationFailed = (field: string | undefined, invalid: Invalid, message: string) =>
+  new AppError(400, 'ValidationFailed', message, { params: field === undefined ? { invalid } : { field, invalid } });
 
 // PostgreSQL error classes that mean "the server is not there right now", not "your query is wrong":
 // 08 connection exception, 57P01-57P03 admin/crash shutdown and cannot-connect-now.

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, validationFailed } from '../errors';
 import * as members from '../members/members.repository';
 import { nameKey } from '../members/names';
 import { hasHiddenCharacters } from '../text/title';
@@ -41,29 +41,35 @@ export async function listBoards(db: Kysely<Database>): Promise<BoardSummary[]> 
 /** The board with this slug, or a 404. */
 export async function getBoard(db: Kysely<Database>, slug: string): Promise<Board> {
   const board = SLUG.test(slug) ? await repo.findBoardBySlug(db, slug) : undefined;
-  if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`);
+  if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`, { params: { slug } });
   return board;
 }
 
 /** Creates a board (operators, through the CLI). */
 export async function createBoard(db: Kysely<Database>, input: { slug: string; name: string; description?: string }): Promise<Board> {
   if (!SLUG.test(input.slug)) {
-    throw new AppError(400, 'ValidationFailed', 'A board slug is 1-40 characters: lower-case letters, digits and -, starting with a letter or digit.');
+    throw validationFailed('slug', { kind: 'slug' }, 'A board slug is 1-40 characters: lower-case letters, digits and -, starting with a letter or digit.');
   }
   const name = input.name.normalize('NFC').replace(/\s+/gu, ' ').trim();
   if (!name || [...name].length > BOARD_NAME_MAX || hasHiddenCharacters(input.name) || /[\p{Cc}\p{Cf}]/u.test(name)) {
-    throw new AppError(400, 'ValidationFailed', `A board name is 1-${BOARD_NAME_MAX} characters, with no control, zero-width or text-direction characters.`);
+    throw validationFailed(
+      'name',
+      { kind: 'plainText', min: 1, max: BOARD_NAME_MAX },
+      `A board name is 1-${BOARD_NAME_MAX} characters, with no control, zero-width or text-direction characters.`,
+    );
   }
   const description = (input.description ?? '').normalize('NFC').trim();
   if ([...description].length > BOARD_DESCRIPTION_MAX || hasHiddenCharacters(description)) {
-    throw new AppError(
-      400,
-      'ValidationFailed',
+    throw validationFailed(
+      'description',
+      { kind: 'plainText', min: 0, max: BOARD_DESCRIPTION_MAX },
       `A board description is at most ${BOARD_DESCRIPTION_MAX} characters, with no control, zero-width or text-direction characters.`,
     );
   }
   const board = await repo.insertBoard(db, { slug: input.slug, name, description });
-  if (!board) throw new AppError(409, 'NameTaken', `A board with the slug "${input.slug}" exists already.`);
+  if (!board) {
+    throw new AppError(409, 'NameTaken', `A board with the slug "${input.slug}" exists already.`, { params: { what: 'board', name: input.slug } });
+  }
   return board;
 }
 
@@ -71,9 +77,9 @@ export async function createBoard(db: Kysely<Database>, input: { slug: string; n
 export async function addModerator(db: Kysely<Database>, slug: string, memberName: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const board = await repo.findBoardBySlug(tx, slug);
-    if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`);
+    if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`, { params: { slug } });
     const user = await members.findUserByKey(tx, nameKey(memberName));
-    if (!user) throw notFound('MemberNotFound', `There is no member "${memberName}".`);
+    if (!user) throw notFound('MemberNotFound', `There is no member "${memberName}".`, { params: { name: memberName } });
     await repo.insertModerator(tx, board.id, user.id);
     if (user.role === 'member') await members.setUserRole(tx, user.id, 'moderator');
   });

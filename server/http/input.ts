@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../errors';
+import { AppError, validationFailed } from '../errors';
 
 /**
  * Checks every request's text before any route sees it: what no field anywhere may hold is
@@ -71,7 +71,7 @@ export function findControlCharacter(value: unknown, root: string): string | und
 }
 
 const controlRefusal = (field: string) =>
-  new AppError(400, 'ValidationFailed', `${field}: control characters (other than tab and line breaks) are not accepted.`);
+  validationFailed(field, { kind: 'controlCharacters' }, `${field}: control characters (other than tab and line breaks) are not accepted.`);
 
 /**
  * Refuses a query string that is not UTF-8 once decoded, that holds a control character, or that
@@ -83,7 +83,7 @@ export function checkQuery(req: Request, _res: Response, next: NextFunction): vo
   if (q < 0) return next();
   if (!percentDecodesToUtf8(req.originalUrl.slice(q + 1))) return next(invalidUtf8('query string'));
   for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
-    if (typeof value !== 'string') return next(new AppError(400, 'ValidationFailed', `${key}: give it once, as text.`));
+    if (typeof value !== 'string') return next(validationFailed(key, { kind: 'once' }, `${key}: give it once, as text.`));
   }
   const field = findControlCharacter(req.query, '');
   next(field === undefined ? undefined : controlRefusal(field));

@@ -15,7 +15,7 @@ export function createGate(concurrency: number, maxWaiting = Infinity): Gate {
       running++;
     } else {
       if (waiting.length >= maxWaiting) {
-        throw new AppError(503, 'ServerBusy', 'The server is busy; try again in a moment.', 5);
+        throw new AppError(503, 'ServerBusy', 'The server is busy; try again in a moment.', { retryAfter: 5 });
       }
       // The finishing task hands its slot over, so `running` stays as it is.
       await new Promise<void>((resolve) => waiting.push(resolve));

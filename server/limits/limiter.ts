@@ -4,7 +4,9 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, type LimitedAction } from '../errors';
+
+export type { LimitedAction };
 
 /** One limited action: how many points a key may spend in a window, and how a refusal reads. */
 export interface LimitRule {
@@ -13,7 +15,7 @@ export interface LimitRule {
   /** Length of the window; it starts with the key's first point. */
   readonly seconds: number;
   readonly code: 'TooManyAttempts' | 'RateLimited';
-  /** English and stable, like every error message; Retry-After says how long. */
+  /** English and stable, like every error message; Retry-After says how long. The catalogs word it by action. */
   readonly message: string;
 }
 
@@ -21,7 +23,7 @@ const FIFTEEN_MINUTES = 15 * 60;
 
 /**
  * Every limited action and its documented limit (README, "Members"). Later features add their
- * actions here. Login attempts take a point before the password is checked and give it back when
+ * actions here, to LimitedAction (server/errors.ts) and to both catalogs' words for it. Login attempts take a point before the password is checked and give it back when
  * it was right, so parallel guesses cannot all slip through before the first failure is counted.
  */
 export const LIMITS = {
@@ -62,10 +64,7 @@ export const LIMITS = {
     code: 'TooManyAttempts',
     message: 'Too many wrong current passwords. Wait and try again.',
   },
-} as const satisfies Record<string, LimitRule>;
-
-/** The name of a limited action. */
-export type LimitedAction = keyof typeof LIMITS;
+} as const satisfies Record<LimitedAction, LimitRule>;
 
 /** The one rate limiter of a process; its counts live in PostgreSQL, shared by every process. */
 export interface Limiter {
@@ -117,7 +116,10 @@ export function createLimiter(db: Kysely<Database>, config: Pick<Config, 'rateLi
         // The library rejects with a RateLimiterRes when over the limit, with an Error when the store failed.
         if (!(error instanceof RateLimiterRes)) throw error;
         const rule = LIMITS[action];
-        throw new AppError(429, rule.code, rule.message, Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
+        throw new AppError(429, rule.code, rule.message, {
+          params: { action },
+          retryAfter: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
+        });
       }
     },
     async reward(action, key) {

@@ -2,15 +2,16 @@ import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database';
-import { AppError } from '../errors';
+import type { AppError } from '../errors';
 import { clearSessionCookie, readCookie, requireMember, setSessionCookie } from '../http/context';
+import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
 import type { Limiter } from '../limits/limiter';
 import type { PageContext } from '../views/layout';
 import * as members from './members.service';
 import type { Member, SessionSummary, SignInContext } from './members.service';
-import { accountPage, loginPage, logoutPage, registerPage } from './members.views';
+import { type AccountState, accountPage, loginPage, logoutPage, registerPage } from './members.views';
 
 /** Name and password as posted by a form or the API. */
 const credentials = z.object({
@@ -141,23 +142,19 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
     res.send(logoutPage(pageContext(req)));
   });
 
-  const showAccount = async (req: Request, res: Response, state: { error?: string; notice?: string }) => {
+  const accountHtml = async (req: Request, state: Omit<AccountState, 'sessions' | 'signIns'>) => {
     const member = requireMember(req);
     const [sessions, signIns] = await Promise.all([members.listSessions(db, member, req.sessionToken), members.listSignIns(db, member)]);
-    res.send(accountPage(pageContext(req), { sessions, signIns, ...state }));
+    return accountPage(pageContext(req), { sessions, signIns, ...state });
   };
 
   router.get('/account', async (req, res) => {
-    await showAccount(req, res, { notice: req.query.changed === 'password' ? 'password' : undefined });
+    res.send(await accountHtml(req, { notice: req.query.changed === 'password' ? 'password' : undefined }));
   });
 
-  // The forms answer a refusal with the same form, the message above it, and the right status.
-  const formFailure = (req: Request, res: Response, error: unknown, page: typeof loginPage) => {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    if (error.retryAfter) res.set('Retry-After', String(error.retryAfter));
-    const username = typeof req.body?.username === 'string' ? req.body.username : '';
-    res.status(error.status).send(page(pageContext(req), { next: safeNext(req.body?.next), username, error: error.message }));
-  };
+  // A refused login or registration shows its form again with the name typed (never the password).
+  const credentialsForm = (req: Request, page: typeof loginPage) => (refusal: AppError) =>
+    page(pageContext(req), { next: safeNext(req.body?.next), username: formText(req.body, 'username') ?? '', refusal });
 
   router.post('/login', async (req, res) => {
     try {
@@ -165,7 +162,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
       await startSession(req, res, member);
       res.redirect(303, safeNext(req.body?.next));
     } catch (error) {
-      formFailure(req, res, error, loginPage);
+      await refusedForm(res, error, credentialsForm(req, loginPage));
     }
   });
 
@@ -175,7 +172,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
       await startSession(req, res, member);
       res.redirect(303, safeNext(req.body?.next));
     } catch (error) {
-      formFailure(req, res, error, registerPage);
+      await refusedForm(res, error, credentialsForm(req, registerPage));
     }
   });
 
@@ -194,10 +191,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
     try {
       await changePassword(req);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500 || error.status === 401) throw error;
-      if (error.retryAfter) res.set('Retry-After', String(error.retryAfter));
-      res.status(error.status);
-      return showAccount(req, res, { error: error.message });
+      return refusedForm(res, error, (refusal) => accountHtml(req, { refusal }));
     }
     res.redirect(303, `${req.variantPrefix}/account?changed=password`);
   });

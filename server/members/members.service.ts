@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
-import { AppError } from '../errors';
+import { AppError, validationFailed } from '../errors';
 import { createGate } from '../limits/gate';
 import { type LimitedAction, type Limiter, addressKey } from '../limits/limiter';
 import * as repo from './members.repository';
@@ -62,13 +62,14 @@ const newToken = () => randomBytes(32).toString('base64url');
 // Printable and short: it is shown back to the member, never interpreted.
 const shortUserAgent = (ua: string) => ua.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, USER_AGENT_MAX);
 
-const invalidCredentials = () => new AppError(401, 'InvalidCredentials', 'Wrong name or password.');
-const nameTaken = (name: string) => new AppError(409, 'NameTaken', `The name ${name} is taken; choose another.`);
+const invalidCredentials = () => new AppError(401, 'InvalidCredentials', 'Wrong name or password.', { params: { which: 'login' } });
+const nameTaken = (name: string) =>
+  new AppError(409, 'NameTaken', `The name ${name} is taken; choose another.`, { params: { what: 'member', name } });
 
 /** Checks a new member's name and password (400 with the reason). */
 function checkNewMember(input: { username: string; password: string }) {
   const name = checkNewName(input.username);
-  if (!name.ok) throw new AppError(400, 'ValidationFailed', name.reason);
+  if (!name.ok) throw validationFailed('username', name.invalid, name.reason);
   checkNewPassword(input.password);
   return name;
 }
@@ -291,9 +292,9 @@ export async function changePassword(
   currentToken: string | undefined,
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
-  checkNewPassword(input.newPassword);
+  checkNewPassword(input.newPassword, 'newPassword');
   if (input.newPassword === input.currentPassword) {
-    throw new AppError(400, 'ValidationFailed', 'newPassword: is the same as the current password.');
+    throw validationFailed('newPassword', { kind: 'samePassword' }, 'newPassword: is the same as the current password.');
   }
   await accountWork(() => replacePassword(db, limiter, member, currentToken, input));
 }
@@ -308,7 +309,9 @@ async function replacePassword(
   await limiter.consume('password:member', member.id);
   const user = await repo.findUserById(db, member.id);
   const ok = input.currentPassword.length <= PASSWORD_MAX && (await verifyPassword(user?.password_hash, input.currentPassword));
-  if (!ok || !user) throw new AppError(403, 'InvalidCredentials', 'currentPassword: is not your password.');
+  if (!ok || !user) {
+    throw new AppError(403, 'InvalidCredentials', 'currentPassword: is not your password.', { params: { which: 'currentPassword' } });
+  }
   await limiter.reward('password:member', member.id);
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (tx) => {

@@ -1,19 +1,21 @@
+import type { AppError } from '../errors';
 import { h } from '../views/html';
-import { type PageContext, renderPage } from '../views/layout';
+import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import type { SessionSummary } from './members.service';
 
+/** The login or register form: where to go afterwards, and when refused, the name typed and why. */
 interface FormState {
   next: string;
   username?: string;
-  error?: string;
+  refusal?: AppError;
 }
 
 function CredentialsForm({ ctx, action, state, submit }: { ctx: PageContext; action: string; state: FormState; submit: string }) {
   const { t } = ctx;
   return (
     <form method="post" action={action} class="credentials">
-      {state.error ? <p class="error-message" role="alert">{state.error}</p> : null}
+      <Refusal ctx={ctx} error={state.refusal} />
       <input type="hidden" name="next" value={state.next} />
       <label>
         {t.username}
@@ -70,10 +72,12 @@ export function logoutPage(ctx: PageContext): string {
   );
 }
 
-interface AccountState {
+/** What /account shows: the member's sessions and sign-ins, and how the password form went. */
+export interface AccountState {
   sessions: SessionSummary[];
   signIns: { address: string; userAgent: string; at: Date }[];
-  error?: string;
+  /** Why the password form was refused, shown above it. */
+  refusal?: AppError;
   /** 'password' after a password change. */
   notice?: string;
 }
@@ -121,7 +125,7 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
 
       <h2>{t.changePassword}</h2>
       <form method="post" action="/account/password" class="credentials">
-        {state.error ? <p class="error-message" role="alert">{state.error}</p> : null}
+        <Refusal ctx={ctx} error={state.refusal} />
         <label>
           {t.currentPassword}
           <input name="currentPassword" type="password" required autocomplete="current-password" />

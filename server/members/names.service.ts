@@ -19,7 +19,9 @@ export async function claimName<T>(
     await sql`select pg_advisory_xact_lock(hashtext(${`gentie:name:${name.skeleton}`}))`.execute(tx);
     const lookalike = await repo.findUserBySkeleton(tx, name.skeleton, name.key);
     if (lookalike && lookalike.name_key !== name.key) {
-      throw new AppError(409, 'NameConfusable', `The name ${name.name} looks too much like the member ${lookalike.name}; choose another.`);
+      throw new AppError(409, 'NameConfusable', `The name ${name.name} looks too much like the member ${lookalike.name}; choose another.`, {
+        params: { name: name.name, lookalike: lookalike.name },
+      });
     }
     return insert(tx);
   });

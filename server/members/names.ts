@@ -1,4 +1,5 @@
 import unhomoglyph from 'unhomoglyph';
+import type { Invalid } from '../errors';
 import { OpenCC } from '../text/opencc';
 
 /** Member names: what may be chosen, and the key that makes names unique regardless of case and width. */
@@ -39,28 +40,30 @@ export function invisibleNamePattern(): string {
   return invisiblePattern;
 }
 
-export type NameCheck = { ok: true; name: string; key: string } | { ok: false; reason: string };
+/** A checked name, or why not: `reason` in English, `invalid` for the catalogs. */
+export type NameCheck = { ok: true; name: string; key: string } | { ok: false; reason: string; invalid: Invalid };
 
 /** NFKC-normalizes `input` and checks it is an acceptable member name. */
 export function checkName(input: string): NameCheck {
   if (FORBIDDEN.test(input)) {
-    return { ok: false, reason: 'A name cannot contain control, zero-width or text-direction characters.' };
+    return { ok: false, reason: 'A name cannot contain control, zero-width or text-direction characters.', invalid: { kind: 'hiddenCharacters' } };
   }
   const name = input.normalize('NFKC').trim();
   const length = [...name].length;
   if (length < NAME_MIN || length > NAME_MAX) {
-    return { ok: false, reason: `A name is ${NAME_MIN} to ${NAME_MAX} characters long.` };
+    return { ok: false, reason: `A name is ${NAME_MIN} to ${NAME_MAX} characters long.`, invalid: { kind: 'length', min: NAME_MIN, max: NAME_MAX } };
   }
   if (FORBIDDEN.test(name) || !NAME_PATTERN.test(name)) {
     return {
       ok: false,
       reason: 'A name uses letters (Chinese or Latin), digits and _ - . only, and starts with a letter or digit.',
+      invalid: { kind: 'nameCharacters' },
     };
   }
   return { ok: true, name, key: nameKey(name) };
 }
 
-export type NewNameCheck = { ok: true; name: string; key: string; skeleton: string } | { ok: false; reason: string };
+export type NewNameCheck = { ok: true; name: string; key: string; skeleton: string } | { ok: false; reason: string; invalid: Invalid };
 
 /**
  * Checks a name someone wants to take: everything checkName asks, and no invisible characters
@@ -71,7 +74,11 @@ export function checkNewName(input: string): NewNameCheck {
   const checked = checkName(input);
   if (!checked.ok) return checked;
   if (isInvisibleName(checked.name)) {
-    return { ok: false, reason: 'A name cannot contain invisible characters (fillers such as ㅤ, or variation selectors).' };
+    return {
+      ok: false,
+      reason: 'A name cannot contain invisible characters (fillers such as ㅤ, or variation selectors).',
+      invalid: { kind: 'invisibleCharacters' },
+    };
   }
   return { ...checked, skeleton: nameSkeleton(checked.name) };
 }

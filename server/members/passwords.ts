@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
-import { AppError } from '../errors';
+import { validationFailed } from '../errors';
 import { createGate } from '../limits/gate';
 import { COMMON_PASSWORDS } from './common-passwords';
 
@@ -35,19 +35,22 @@ export async function verifyPassword(storedHash: string | undefined, password: s
   return ok && storedHash !== undefined;
 }
 
-/** Refuses a password nobody should choose: too short or long, blank-ish, or one of the commonest. */
-export function checkNewPassword(password: string): void {
+/**
+ * Refuses a password nobody should choose: too short or long, blank-ish, or one of the commonest.
+ * `field` is the form's name for it (password when registering, newPassword when changing it).
+ */
+export function checkNewPassword(password: string, field: 'password' | 'newPassword' = 'password'): void {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-    throw new AppError(400, 'ValidationFailed', `A password is ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`);
+    throw validationFailed(field, { kind: 'length', min: PASSWORD_MIN, max: PASSWORD_MAX }, `A password is ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`);
   }
   if (password.trim().length < PASSWORD_MIN || new Set(password).size < PASSWORD_MIN_DISTINCT) {
-    throw new AppError(
-      400,
-      'ValidationFailed',
+    throw validationFailed(
+      field,
+      { kind: 'weakPassword', min: PASSWORD_MIN, distinct: PASSWORD_MIN_DISTINCT },
       `A password needs ${PASSWORD_MIN} characters besides leading and trailing spaces, and at least ${PASSWORD_MIN_DISTINCT} different characters.`,
     );
   }
   if (COMMON_PASSWORDS.has(password.trim().toLowerCase())) {
-    throw new AppError(400, 'ValidationFailed', 'This password is one of the most common ones; choose another.');
+    throw validationFailed(field, { kind: 'commonPassword' }, 'This password is one of the most common ones; choose another.');
   }
 }

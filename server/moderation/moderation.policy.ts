@@ -101,7 +101,9 @@ const isStaff = (actor: Actor) => actor.role === 'moderator' || actor.role === '
 
 function banned(ban: Ban): AppError {
   const where = ban.boardId ? 'from this board' : 'from the whole site';
-  return new AppError(403, 'Banned', `You are banned ${where} until ${ban.expiresAt.toISOString()}: ${ban.reason}`);
+  return new AppError(403, 'Banned', `You are banned ${where} until ${ban.expiresAt.toISOString()}: ${ban.reason}`, {
+    params: { scope: ban.boardId ? 'board' : 'site', until: ban.expiresAt, reason: ban.reason },
+  });
 }
 
 /** Throws the refusal (401/403/409) unless `actor` may do `action` (to `post`, when given). */
@@ -115,14 +117,24 @@ export function authorize(actor: Actor | null, action: Action, post: PostFacts |
       return;
     case 'edit':
     case 'delete':
-      if (post?.deleted) throw new AppError(409, 'PostDeleted', 'This post is deleted: a moderator can restore it first.');
+      if (post?.deleted) {
+        throw new AppError(409, 'PostDeleted', 'This post is deleted: a moderator can restore it first.', { params: { refused: 'change' } });
+      }
       if (isStaff(actor)) return;
-      if (!own) throw new AppError(403, 'NotAllowed', `Only the author or a moderator of this board can ${action} this post.`);
-      if (post.locked) throw new AppError(403, 'ThreadLocked', 'This thread is locked: only moderators can change it.');
+      if (!own) {
+        throw new AppError(403, 'NotAllowed', `Only the author or a moderator of this board can ${action} this post.`, {
+          params: { rule: 'authorOrModerator', action },
+        });
+      }
+      if (post.locked) {
+        throw new AppError(403, 'ThreadLocked', 'This thread is locked: only moderators can change it.', { params: { refused: 'change' } });
+      }
       if (action === 'edit' && rules.editWindowMinutes !== undefined) {
         const closes = post.createdAt.getTime() + rules.editWindowMinutes * 60_000;
         if (Date.now() > closes) {
-          throw new AppError(403, 'EditWindowClosed', `Posts can be edited for ${rules.editWindowMinutes} minutes after posting; ask a moderator.`);
+          throw new AppError(403, 'EditWindowClosed', `Posts can be edited for ${rules.editWindowMinutes} minutes after posting; ask a moderator.`, {
+            params: { minutes: rules.editWindowMinutes },
+          });
         }
       }
       return;
@@ -136,13 +148,13 @@ export function authorize(actor: Actor | null, action: Action, post: PostFacts |
     case 'hideRevision':
     case 'seeHiddenRevisions':
       if (isStaff(actor)) return;
-      throw new AppError(403, 'NotAllowed', 'Only a moderator of this board or an admin can do that.');
+      throw new AppError(403, 'NotAllowed', 'Only a moderator of this board or an admin can do that.', { params: { rule: 'moderator' } });
     case 'siteBan':
       if (actor.role === 'admin') return;
-      throw new AppError(403, 'NotAllowed', 'Only an admin can ban from the whole site.');
+      throw new AppError(403, 'NotAllowed', 'Only an admin can ban from the whole site.', { params: { rule: 'siteBan' } });
     case 'administer':
       if (actor.role === 'admin') return;
-      throw new AppError(403, 'NotAllowed', 'Only an admin can see this.');
+      throw new AppError(403, 'NotAllowed', 'Only an admin can see this.', { params: { rule: 'admin' } });
   }
 }
 
@@ -152,9 +164,11 @@ export function authorize(actor: Actor | null, action: Action, post: PostFacts |
  * or a moderator could shut the moderator of a neighbouring board out of their own.
  */
 export function authorizeBanOf(actor: Actor, target: { role: SiteRole; moderates: boolean }): void {
-  if (target.role === 'admin') throw new AppError(403, 'NotAllowed', 'Admins cannot be banned.');
+  if (target.role === 'admin') throw new AppError(403, 'NotAllowed', 'Admins cannot be banned.', { params: { rule: 'banAdmin' } });
   const staff = target.role === 'moderator' || target.moderates;
-  if (staff && actor.role !== 'admin') throw new AppError(403, 'NotAllowed', 'Only an admin can ban a moderator.');
+  if (staff && actor.role !== 'admin') {
+    throw new AppError(403, 'NotAllowed', 'Only an admin can ban a moderator.', { params: { rule: 'banModerator' } });
+  }
 }
 
 /** True when `actor` may do `action` (for showing or hiding buttons; the service still checks). */

@@ -5,8 +5,8 @@ import { getBoard } from '../boards/boards.service';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
-import { AppError } from '../errors';
 import { requireMember } from '../http/context';
+import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
 import { parseInput, wholeNumber } from '../http/validate';
 import { presentPost } from '../posts/posts.presenter';
@@ -17,7 +17,7 @@ import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from './moderation.policy';
 import * as moderation from './moderation.service';
-import { editPage, logPage, reportQueuePage, revisionsPage } from './moderation.views';
+import { editPage, logPage, reportPage, reportQueuePage, revisionsPage } from './moderation.views';
 
 /** Why a change was made; optional except where the service requires it. */
 const reason = z.string({ error: 'must be a string' }).max(2000, 'is too long').optional();
@@ -191,15 +191,18 @@ export function moderationRouter(
     res.send(editPage(pageContext(req), await moderation.postForEdit(db, rules, requireMember(req), req.params.id)));
   });
 
+  // A refused edit shows the edit form again only to whom GET /t/:id/edit would show it (the
+  // loader checks again): the author past the edit window gets the error page, not the form.
   router.post('/t/:id/edit', async (req: Request<{ id: string }>, res: Response) => {
     const member = requireMember(req);
-    const input = parseInput(editInput, req.body);
     try {
-      await moderation.editPost(db, rules, member, req.params.id, input);
+      await moderation.editPost(db, rules, member, req.params.id, parseInput(editInput, req.body));
     } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 400) throw error;
-      const post = await getPost(db, req.params.id);
-      return void res.status(400).send(editPage(pageContext(req), post, error.message, input));
+      return refusedForm(res, error, async (refusal) => {
+        const post = await moderation.postForEdit(db, rules, member, req.params.id);
+        const values = { title: formText(req.body, 'title'), body: formText(req.body, 'body'), reason: formText(req.body, 'reason') };
+        return editPage(pageContext(req), post, { refusal, values });
+      });
     }
     await toPost(res, req.params.id);
   });
@@ -222,8 +225,21 @@ export function moderationRouter(
     res.redirect(303, `/t/${req.params.id}`);
   });
 
+  router.get('/t/:id/report', async (req, res) => {
+    const post = await moderation.postForReport(db, requireMember(req), req.params.id);
+    res.send(reportPage(pageContext(req), localizedTitles(caches.conversions, [post], req.variant)[0]!));
+  });
+
   router.post('/t/:id/report', async (req, res) => {
-    await moderation.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
+    const member = requireMember(req);
+    try {
+      await moderation.reportPost(db, member, req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
+    } catch (error) {
+      return refusedForm(res, error, async (refusal) => {
+        const post = localizedTitles(caches.conversions, [await moderation.postForReport(db, member, req.params.id)], req.variant)[0]!;
+        return reportPage(pageContext(req), post, { refusal, reason: formText(req.body, 'reason') });
+      });
+    }
     await toPost(res, req.params.id);
   });
 

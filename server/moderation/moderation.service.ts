@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely';
 import { getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, Db } from '../db/database';
 import { isId } from '../db/ids';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
 import type { ThreadStateKind } from '../events/thread-events.kinds';
 import * as members from '../members/members.repository';
 import type { Member } from '../members/members.service';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
-import { type Post, findPostRow, getPost, preparePost } from '../posts/posts.service';
+import { type Post, findPostRow, getPost, preparePost, tombstone } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, actorOn, allowed, authorize, authorizeBanOf, boardRole, moderatesAnyBoard } from './moderation.policy';
 import { hasHiddenCharacters } from '../text/title';
 import type { VersionText } from './moderation.diff';
@@ -26,20 +26,20 @@ export const REASON_MAX = 500;
 function cleanReason(reason: string | undefined): string | null {
   // Reasons are shown on pages and in the log: no text that hides or reorders what is around it.
   if (reason !== undefined && hasHiddenCharacters(reason)) {
-    throw new AppError(400, 'ValidationFailed', 'reason: no control, zero-width or text-direction characters.');
+    throw validationFailed('reason', { kind: 'hiddenCharacters' }, 'reason: no control, zero-width or text-direction characters.');
   }
   const r = reason?.replace(/\s+/g, ' ').trim() ?? '';
-  if ([...r].length > REASON_MAX) throw new AppError(400, 'ValidationFailed', `reason: at most ${REASON_MAX} characters.`);
+  if ([...r].length > REASON_MAX) throw validationFailed('reason', { kind: 'tooLong', max: REASON_MAX }, `reason: at most ${REASON_MAX} characters.`);
   return r || null;
 }
 
 /** Locks the post (and its thread's event counter) and returns it with the actor on its board. */
 async function loadForChange(tx: Db, member: Member | null, postId: string) {
   const post = isId(postId) ? await repo.lockPost(tx, postId) : undefined;
-  if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`);
+  if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`, { params: { id: postId } });
   // The thread row is locked too: a lock committed meanwhile cannot be missed by an author's edit.
   const [actor, thread] = await Promise.all([actorOn(tx, member, post.board_id), repo.lockThread(tx, post.thread_id)]);
-  if (!thread) throw notFound('PostNotFound', `Post ${postId} belongs to no thread.`);
+  if (!thread) throw notFound('PostNotFound', `Post ${postId} belongs to no thread.`, { params: { id: postId } });
   const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: thread.locked };
   return { post, actor, facts };
 }
@@ -101,7 +101,7 @@ export async function deletePost(db: Kysely<Database>, rules: Rules, member: Mem
     authorize(actor, 'delete', facts, rules);
     const reason = cleanReason(input.reason);
     const own = post.author_id === actor.member.id;
-    if (!own && !reason) throw new AppError(400, 'ValidationFailed', 'reason: say why you delete another member’s post.');
+    if (!own && !reason) throw validationFailed('reason', { kind: 'explain', why: 'delete' }, 'reason: say why you delete another member’s post.');
     await repo.markDeleted(tx, post.id, actor.member.id, own ? 'member' : actor.role, reason);
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:delete', postId: post.id });
     await log(tx, actor, 'delete', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
@@ -138,7 +138,9 @@ export async function changeThread(db: Kysely<Database>, rules: Rules, member: M
   const { flag, value, needs, kind } = FLAGS[change];
   await db.transaction().execute(async (tx) => {
     const { post, actor, facts } = await loadForChange(tx, member, threadId);
-    if (post.id !== post.thread_id) throw notFound('PostNotFound', `Post ${threadId} is a follow-up, not a thread.`);
+    if (post.id !== post.thread_id) {
+      throw notFound('PostNotFound', `Post ${threadId} is a follow-up, not a thread.`, { params: { id: threadId, notThread: true } });
+    }
     authorize(actor, needs, facts, rules);
     const state = (await posts.findThreadState(tx, post.thread_id))!;
     if (state[flag] === value) return;
@@ -163,24 +165,24 @@ export async function banMember(
 ): Promise<Ban & { username: string }> {
   const board = input.board === undefined ? null : await getBoard(db, input.board);
   const reason = cleanReason(input.reason);
-  if (!reason) throw new AppError(400, 'ValidationFailed', 'reason: say why the member is banned.');
+  if (!reason) throw validationFailed('reason', { kind: 'explain', why: 'ban' }, 'reason: say why the member is banned.');
   if (!Number.isInteger(input.days) || input.days < 1 || input.days > BAN_MAX_DAYS) {
-    throw new AppError(400, 'ValidationFailed', `days: a whole number from 1 to ${BAN_MAX_DAYS}.`);
+    throw validationFailed('days', { kind: 'between', min: 1, max: BAN_MAX_DAYS }, `days: a whole number from 1 to ${BAN_MAX_DAYS}.`);
   }
   return db.transaction().execute(async (tx) => {
     const actor = await actorOnBoardOrSite(tx, member, board?.id ?? null);
     authorize(actor, board ? 'ban' : 'siteBan', null);
     const target = await members.findUserByKey(tx, nameKey(input.username));
-    if (!target) throw notFound('MemberNotFound', `There is no member "${input.username}".`);
-    if (target.id === actor.member.id) throw new AppError(403, 'NotAllowed', 'You cannot ban yourself.');
+    if (!target) throw notFound('MemberNotFound', `There is no member "${input.username}".`, { params: { name: input.username } });
+    if (target.id === actor.member.id) throw new AppError(403, 'NotAllowed', 'You cannot ban yourself.', { params: { rule: 'banSelf' } });
     authorizeBanOf(actor, { role: target.role, moderates: await moderatesAnyBoard(tx, target.id) });
     if (input.postId) {
       // Only a post of this board, by the member banned, can have its reports closed this way;
       // checked before anything is written (the log row's post_id must name a post).
       const reported = isId(input.postId) ? await posts.findPost(tx, input.postId) : undefined;
-      if (!reported) throw notFound('PostNotFound', `postId: there is no post ${input.postId}.`);
+      if (!reported) throw notFound('PostNotFound', `postId: there is no post ${input.postId}.`, { params: { id: input.postId } });
       if (reported.board_id !== (board?.id ?? reported.board_id) || reported.author_id !== target.id) {
-        throw new AppError(400, 'ValidationFailed', 'postId: a post by this member on this board.');
+        throw validationFailed('postId', { kind: 'notTheirPost' }, 'postId: a post by this member on this board.');
       }
     }
     const expiresAt = new Date(Date.now() + input.days * 86400_000);
@@ -210,10 +212,17 @@ async function actorOnBoardOrSite(tx: Db, member: Member | null, boardId: string
   return { member, role: member.role === 'admin' ? 'admin' : 'member', ban: null };
 }
 
+/** A post as the report form shows it, to members (a deleted post as its tombstone). */
+export async function postForReport(db: Kysely<Database>, member: Member | null, postId: string): Promise<Post> {
+  const post = await getPost(db, postId);
+  authorize(await actorOn(db, member, post.boardId), 'report', null);
+  return tombstone(post);
+}
+
 /** Reports a post to its board's moderators, once per member and post. */
 export async function reportPost(db: Kysely<Database>, member: Member | null, postId: string, input: { reason: string }) {
   const reason = cleanReason(input.reason);
-  if (!reason) throw new AppError(400, 'ValidationFailed', 'reason: tell the moderators what is wrong with the post.');
+  if (!reason) throw validationFailed('reason', { kind: 'explain', why: 'report' }, 'reason: tell the moderators what is wrong with the post.');
   return db.transaction().execute(async (tx) => {
     const post = await findPostRow(tx, postId);
     const actor = await actorOn(tx, member, post.board_id);

@@ -1,7 +1,8 @@
 import type { Board } from '../boards/boards.service';
 import type { Post, PostTree } from '../posts/posts.service';
+import type { AppError } from '../errors';
 import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, renderPage } from '../views/layout';
+import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { allowed } from './moderation.policy';
 import { bodyText } from './moderation.diff';
@@ -62,8 +63,9 @@ export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree })
 // A body written as plain text (paragraphs and line breaks only) is edited as plain text.
 const ONLY_TEXT_MARKUP = /^(?:[^<]|<\/?p>|<br \/>)*$/;
 
-/** `/t/:id/edit`: the title and body, with an optional reason. */
-export function editPage(ctx: PageContext, post: Post, error?: string, values?: { title?: string; body?: string; reason?: string }): string {
+/** `/t/:id/edit`: the title and body, with an optional reason; when refused, what was typed and why. */
+export function editPage(ctx: PageContext, post: Post, refused?: { refusal: AppError; values: { title?: string; body?: string; reason?: string } }): string {
+  const values = refused?.values;
   const { t } = ctx;
   const body = values?.body ?? (ONLY_TEXT_MARKUP.test(post.body) ? bodyText(post.body) : post.body);
   return renderPage(
@@ -72,7 +74,7 @@ export function editPage(ctx: PageContext, post: Post, error?: string, values?: 
     <section>
       <h1>{t.editPost}</h1>
       <form method="post" action={`/t/${post.id}/edit`} class="post-form">
-        {error ? <p class="error-message" role="alert">{error}</p> : null}
+        <Refusal ctx={ctx} error={refused?.refusal} />
         <label>
           {t.title}
           <input name="title" required maxlength="100" value={values?.title ?? post.title} />
@@ -88,6 +90,32 @@ export function editPage(ctx: PageContext, post: Post, error?: string, values?: 
         <button type="submit">{t.submit}</button>
       </form>
       <p><a href={`/t/${post.id}`}>{post.title}</a></p>
+    </section>,
+  );
+}
+
+/**
+ * `/t/:id/report`: why a post should be looked at by the board's moderators (a deleted post shows
+ * as its tombstone). A refused report comes back here with the reason kept.
+ */
+export function reportPage(ctx: PageContext, post: Post, refused?: { refusal: AppError; reason?: string }): string {
+  const { t } = ctx;
+  return renderPage(
+    ctx,
+    t.report,
+    <section class="report-post">
+      <h1>{t.report}</h1>
+      <p>
+        <a href={`/t/${post.id}`}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a> -{post.author.name}-
+      </p>
+      <form method="post" action={`/t/${post.id}/report`} class="report-form">
+        <Refusal ctx={ctx} error={refused?.refusal} />
+        <label>
+          {t.reason}
+          <input name="reason" required maxlength="500" value={refused?.reason ?? ''} />
+        </label>
+        <button type="submit">{t.report}</button>
+      </form>
     </section>,
   );
 }

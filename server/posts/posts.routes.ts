@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caches, RenderedLines } from '../caches';
 import type { Database } from '../db/database';
-import { AppError } from '../errors';
+import type { AppError } from '../errors';
 import { requireMember } from '../http/context';
+import { formText, refusedForm } from '../http/forms';
 import { parseInput, wholeNumber } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
 import { trustedHtml } from '../views/html';
@@ -31,9 +32,6 @@ const pageQuery = z.object({
   /** featured=1: only threads marked 加精. */
   featured: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
 });
-
-/** What a refused form gives back to be typed again: its text, never an object sent as JSON. */
-const textOf = (value: unknown) => (typeof value === 'string' ? value : '');
 
 const presentThread = (s: posts.ThreadState) => ({
   replyCount: s.replyCount,
@@ -129,13 +127,12 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
     res.send(memberPage(pageContext(req), posts.memberPostsInVariant(conversions, await posts.getMemberPosts(db, req.params.name, page), req.variant)));
   });
 
-  // A refused form comes back as the same page with the message above the form and the text kept.
-  const formState = (req: Request, error: AppError): FormState => ({
-    values: { title: textOf(req.body?.title), body: textOf(req.body?.body) },
-    error: error.code === 'TooDeep' ? pageContext(req).t.tooDeep(posts.MAX_DEPTH) : error.message,
+  // A refused form comes back as the same page, the refusal above the form and the text kept; a
+  // board or post that is not there (any more) is the 404 page, as it would be for a GET.
+  const formState = (req: Request, refusal: AppError): FormState => ({
+    values: { title: formText(req.body, 'title'), body: formText(req.body, 'body') },
+    refusal,
   });
-  const isFormRefusal = (error: unknown): error is AppError =>
-    error instanceof AppError && error.status < 500 && error.code !== 'NotLoggedIn' && error.code !== 'SessionExpired';
 
   router.post('/b/:slug/threads', async (req: Request<{ slug: string }>, res: Response) => {
     const member = requireMember(req);
@@ -143,9 +140,10 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
       const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
       res.redirect(303, `/t/${post.id}`);
     } catch (error) {
-      if (!isFormRefusal(error) || error.code === 'BoardNotFound') throw error;
-      const index = posts.indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
-      res.status(error.status).send(boardPage(pageContext(req), index, formState(req, error)));
+      await refusedForm(res, error, async (refusal) => {
+        const index = posts.indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
+        return boardPage(pageContext(req), index, formState(req, refusal));
+      });
     }
   });
 
@@ -155,9 +153,10 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
       const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
       res.redirect(303, `/t/${post.threadId}#p${post.id}`);
     } catch (error) {
-      if (!isFormRefusal(error) || error.code === 'PostNotFound') throw error;
-      const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member), req.variant);
-      res.status(error.status).send(postPage(pageContext(req), tree, formState(req, error)));
+      await refusedForm(res, error, async (refusal) => {
+        const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member), req.variant);
+        return postPage(pageContext(req), tree, formState(req, refusal));
+      });
     }
   });
 

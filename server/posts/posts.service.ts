@@ -3,7 +3,7 @@ import { getBoard, type Board } from '../boards/boards.service';
 import type { TextCache } from '../caches';
 import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../members/members.service';
 import { findMember } from '../members/members.service';
@@ -72,7 +72,9 @@ export const MAX_DEPTH = 500;
 
 /** The refusal of a follow-up to a post at MAX_DEPTH. */
 export const tooDeep = () =>
-  new AppError(409, 'TooDeep', `Follow-ups nest at most ${MAX_DEPTH} levels deep: reply to a post higher up the thread.`);
+  new AppError(409, 'TooDeep', `Follow-ups nest at most ${MAX_DEPTH} levels deep: reply to a post higher up the thread.`, {
+    params: { max: MAX_DEPTH },
+  });
 
 /** A post row as the rest of the application sees it. */
 export function toPost(row: repo.PostRow, replyCount = 0): Post {
@@ -142,11 +144,13 @@ export function toPostsWithCounts(rows: repo.PostRow[]): Post[] {
 /** Validates and cleans a title and body; refusals say what to fix. */
 export function preparePost(input: PostInput): { title: string; body: string; bytes: number; variant: SourceVariant } {
   const title = checkTitle(input.title);
-  if (!title.ok) throw new AppError(400, 'ValidationFailed', `title: ${title.reason}`);
+  if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
   const body = sanitizeBody(input.body ?? '');
   const bytes = utf8Bytes(body);
   if (bytes > BODY_MAX_BYTES) {
-    throw new AppError(413, 'PayloadTooLarge', `The body is ${bytes} bytes; the limit is ${BODY_MAX_BYTES}. Shorten it or split it into follow-ups.`);
+    throw new AppError(413, 'PayloadTooLarge', `The body is ${bytes} bytes; the limit is ${BODY_MAX_BYTES}. Shorten it or split it into follow-ups.`, {
+      params: { what: 'body', bytes, limit: BODY_MAX_BYTES },
+    });
   }
   return { title: title.title, body, bytes, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
 }
@@ -179,13 +183,13 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
   const content = preparePost(input);
   const id = await db.transaction().execute(async (tx) => {
     const parent = isId(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
-    if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`);
+    if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
     authorize(await actorOn(tx, member, parent.board_id), 'post', null);
-    if (parent.deleted_at) throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.');
+    if (parent.deleted_at) throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
     if (parent.path.length > MAX_DEPTH) throw tooDeep();
     const thread = await repo.bumpThreadForReply(tx, parent.thread_id);
-    if (!thread) throw notFound('PostNotFound', `There is no post ${parentId}.`);
-    if (thread.locked) throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.');
+    if (!thread) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
+    if (thread.locked) throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
     const postId = await repo.nextPostId(tx);
     await repo.insertPost(tx, {
       id: postId,
@@ -205,7 +209,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
 /** The post with this id (deleted ones included), or a 404. */
 export async function findPostRow(db: Parameters<typeof repo.findPost>[0], id: string): Promise<repo.PostRow> {
   const row = isId(id) ? await repo.findPost(db, id) : undefined;
-  if (!row) throw notFound('PostNotFound', `There is no post ${id}.`);
+  if (!row) throw notFound('PostNotFound', `There is no post ${id}.`, { params: { id } });
   return row;
 }
 
@@ -264,7 +268,7 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
 export type PostTree = Awaited<ReturnType<typeof getPostTree>>;
 
 function missingThread(threadId: string): never {
-  throw notFound('PostNotFound', `Thread ${threadId} has no state row; it cannot be shown.`);
+  throw notFound('PostNotFound', `Thread ${threadId} has no state row; it cannot be shown.`, { params: { id: threadId } });
 }
 
 /** One thread on a board index: its root, its state and its first follow-ups. */
@@ -313,7 +317,7 @@ export type MemberPosts = Awaited<ReturnType<typeof getMemberPosts>>;
 /** A member's threads and follow-ups, newest first, with the titles of the threads replied in. */
 export async function getMemberPosts(db: Kysely<Database>, name: string, page: number) {
   const member = await findMember(db, name);
-  if (!member) throw notFound('MemberNotFound', `There is no member "${name}".`);
+  if (!member) throw notFound('MemberNotFound', `There is no member "${name}".`, { params: { name } });
   const offset = (page - 1) * MEMBER_POSTS_PER_PAGE;
   const [threads, replies] = await Promise.all([
     repo.findMemberPosts(db, member.id, 'threads', MEMBER_POSTS_PER_PAGE + 1, offset),

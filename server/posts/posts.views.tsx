@@ -1,5 +1,6 @@
+import type { AppError } from '../errors';
 import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, VERBATIM, renderPage } from '../views/layout';
+import { type PageContext, Refusal, VERBATIM, renderPage } from '../views/layout';
 import type { Messages } from '../views/messages';
 import { dateTime, lineTime, lineTimes } from '../views/time';
 import { PostActions } from '../moderation/moderation.views';
@@ -103,11 +104,12 @@ function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   return state.locked ? <p class="locked" role="status">{ctx.t.locked}</p> : null;
 }
 
-function PostForm({ ctx, action, values, error }: { ctx: PageContext; action: string; values?: { title?: string; body?: string }; error?: string }) {
+function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; form: FormState | undefined }) {
   const { t } = ctx;
+  const values = form?.values;
   return (
     <form method="post" action={action} class="post-form">
-      {error ? <p class="error-message" role="alert">{error}</p> : null}
+      <Refusal ctx={ctx} error={form?.refusal} />
       <label>
         {t.title}
         <input name="title" required maxlength="100" value={values?.title ?? ''} />
@@ -121,9 +123,14 @@ function PostForm({ ctx, action, values, error }: { ctx: PageContext; action: st
   );
 }
 
-/** Where a reply form would be: the form, the lock notice, or the request to log in first. */
+/**
+ * Where a reply form would be: the form, the lock notice, or the request to log in first. A
+ * refused reply always gets its form back, whatever the refusal (locked meanwhile, parent deleted,
+ * too deep): the message says why, and the member's text is not lost.
+ */
 function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form?: FormState }) {
   const { t } = ctx;
+  if (form) return <ReplyForm ctx={ctx} tree={tree} form={form} />;
   if (tree.thread.locked) return <ThreadMarks ctx={ctx} state={tree.thread} />;
   if (tree.post.deleted) return null;
   if (tree.post.depth >= MAX_DEPTH) return <p class="too-deep" role="status">{t.tooDeep(MAX_DEPTH)}</p>;
@@ -134,17 +141,22 @@ function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form
       </p>
     );
   }
+  return <ReplyForm ctx={ctx} tree={tree} form={form} />;
+}
+
+function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form: FormState | undefined }) {
   return (
-    <section class="reply" aria-label={t.reply}>
-      <h2>{t.reply}</h2>
-      <PostForm ctx={ctx} action={`/t/${tree.post.id}/reply`} values={form?.values} error={form?.error} />
+    <section class="reply" aria-label={ctx.t.reply}>
+      <h2>{ctx.t.reply}</h2>
+      <PostForm ctx={ctx} action={`/t/${tree.post.id}/reply`} form={form} />
     </section>
   );
 }
 
+/** A refused new thread or follow-up, shown again: what the member typed and why it was refused. */
 export interface FormState {
   values: { title?: string; body?: string };
-  error: string;
+  refusal: AppError;
 }
 
 /** "本帖於 <time> 時間, 由<role> <name> 編輯", with a link to every version. */
@@ -271,7 +283,7 @@ export function boardPage(
       {ctx.member ? (
         <section class="new-thread" aria-label={t.newThread}>
           <h2>{t.newThread}</h2>
-          <PostForm ctx={ctx} action={`/b/${board.slug}/threads`} values={form?.values} error={form?.error} />
+          <PostForm ctx={ctx} action={`/b/${board.slug}/threads`} form={form} />
         </section>
       ) : (
         <p class="login-to-reply">

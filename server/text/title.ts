@@ -1,6 +1,9 @@
+import type { Invalid } from '../errors';
+
 export const TITLE_MAX = 100;
 
-export type TitleCheck = { ok: true; title: string } | { ok: false; reason: string };
+/** A checked title, or why not: `reason` in English, `invalid` for the catalogs. */
+export type TitleCheck = { ok: true; title: string } | { ok: false; reason: string; invalid: Invalid };
 
 // Controls other than whitespace, and the characters that reorder text (bidi overrides, embeddings,
 // isolates and marks) or hide it (zero-width space, word joiner, BOM). ZWJ stays: emoji use it.
@@ -19,11 +22,13 @@ export function hasHiddenCharacters(text: string): boolean {
 /** A post title: plain text, trimmed, runs of whitespace collapsed to one space, 1-100 characters. */
 export function checkTitle(input: string): TitleCheck {
   if (hasHiddenCharacters(input)) {
-    return { ok: false, reason: 'A title cannot contain control, zero-width or text-direction characters.' };
+    return { ok: false, reason: 'A title cannot contain control, zero-width or text-direction characters.', invalid: { kind: 'hiddenCharacters' } };
   }
   const title = input.normalize('NFC').replace(/\s+/gu, ' ').trim();
-  if (!title) return { ok: false, reason: 'A title is required: it can be the whole message.' };
+  if (!title) return { ok: false, reason: 'A title is required: it can be the whole message.', invalid: { kind: 'required' } };
   const length = [...title].length;
-  if (length > TITLE_MAX) return { ok: false, reason: `A title is at most ${TITLE_MAX} characters (this one has ${length}).` };
+  if (length > TITLE_MAX) {
+    return { ok: false, reason: `A title is at most ${TITLE_MAX} characters (this one has ${length}).`, invalid: { kind: 'tooLong', max: TITLE_MAX } };
+  }
   return { ok: true, title };
 }

@@ -1,9 +1,11 @@
+import type { AppError } from '../errors';
 import type { Assets } from '../http/assets';
 import type { Member } from '../members/members.service';
 import { VARIANTS, type Variant } from '../text/convert';
 import { NO_RULES, type Rules } from '../moderation/moderation.policy';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
 import { type Messages, hans, hant } from './messages';
+import { localizeError } from './messages.errors';
 
 /** What every page needs to know about the request it answers. */
 export interface PageContext {
@@ -149,16 +151,24 @@ export function renderPage(ctx: PageContext, title: string, content: Child, verb
   return `<!doctype html>\n${verbatim ? page.replace(VERBATIM.html, () => verbatim.html) : page}`;
 }
 
+/**
+ * A refusal where a form or page shows it, in the reader's script; `data-code` is the error's code
+ * (for scripts and tests: the English message is for the JSON API and the logs).
+ */
+export function Refusal({ ctx, error }: { ctx: PageContext; error: AppError | undefined }): SafeHtml {
+  return error ? <p class="error-message" role="alert" data-code={error.code}>{localizeError(ctx, error)}</p> : trustedHtml('');
+}
+
 /** A page for a refusal or a missing page, in the reader's script. */
-export function renderErrorPage(ctx: PageContext, status: number, message: string): string {
-  const title = status === 404 ? ctx.t.notFoundTitle : ctx.t.errorTitle;
+export function renderErrorPage(ctx: PageContext, error: AppError): string {
+  const title = error.status === 404 ? ctx.t.notFoundTitle : ctx.t.errorTitle;
   return renderPage(
     ctx,
     title,
     <section class="error">
       <h1>{title}</h1>
-      <p class="error-message">{message}</p>
-      {status === 401 ? (
+      <p class="error-message" data-code={error.code}>{localizeError(ctx, error)}</p>
+      {error.status === 401 ? (
         <p><a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{ctx.t.login}</a></p>
       ) : null}
       <p><a href="/">{ctx.t.home}</a></p>

@@ -1,6 +1,9 @@
+import { hansErrors, hantErrors } from './messages.errors';
+
 /**
  * The interface's own words, written natively in traditional and simplified Chinese (never
  * converted by machine). Pages in zh-hant, zh-tw and zh-hk use `hant`; zh-hans uses `hans`.
+ * Refusals are under `errors` (messages.errors.ts), one entry per error code.
  */
 export const hant = {
   siteName: '跟帖論壇',
@@ -53,13 +56,13 @@ export const hant = {
   page: (n: number) => `第 ${n} 頁`,
   moreReplies: (n: number) => `還有 ${n} 條跟帖…`,
   replyCount: (n: number) => `${n} 條跟帖`,
-  locked: '本帖已鎖定，不能再跟帖。',
-  tooDeep: (max: number) => `跟帖最多 ${max} 層，這一帖已在最深一層：請回覆上面的帖子。`,
+  locked: hantErrors.ThreadLocked({ refused: 'reply' }),
+  tooDeep: (max: number) => hantErrors.TooDeep({ max }),
   memberThreads: '發表的主題',
   memberReplies: '發表的跟帖',
   memberSince: '註冊於',
   notFoundTitle: '找不到頁面',
-  notFound: '您要找的頁面不存在，或已被移走。',
+  notFound: hantErrors.NotFound({}),
   errorTitle: '出錯了',
   deepReply: (depth: number) => `第 ${depth} 層`,
   registerHint: '用戶名 2–24 個字符：中文或英文字母、數字和 _ - .；密碼至少 8 位，不能全是空格或重複字符，也不能是常見密碼。',
@@ -112,6 +115,7 @@ export const hant = {
   lookalikeNamesHint: '這些賬號註冊於相似用戶名被禁止之前，彼此看上去相同或幾乎相同（如拉丁字母 a 與西里爾字母 а，張三與张三）。賬號都保留，請留意冒充。',
   invisibleNames: '含不可見字符的用戶名',
   noLookalikes: '沒有相似的用戶名。',
+  errors: hantErrors,
 };
 
 export type Messages = typeof hant;
@@ -167,13 +171,13 @@ export const hans: Messages = {
   page: (n: number) => `第 ${n} 页`,
   moreReplies: (n: number) => `还有 ${n} 条跟帖…`,
   replyCount: (n: number) => `${n} 条跟帖`,
-  locked: '本帖已锁定，不能再跟帖。',
-  tooDeep: (max: number) => `跟帖最多 ${max} 层，这一帖已在最深一层：请回复上面的帖子。`,
+  locked: hansErrors.ThreadLocked({ refused: 'reply' }),
+  tooDeep: (max: number) => hansErrors.TooDeep({ max }),
   memberThreads: '发表的主题',
   memberReplies: '发表的跟帖',
   memberSince: '注册于',
   notFoundTitle: '找不到页面',
-  notFound: '您要找的页面不存在，或已被移走。',
+  notFound: hansErrors.NotFound({}),
   errorTitle: '出错了',
   deepReply: (depth: number) => `第 ${depth} 层`,
   registerHint: '用户名 2–24 个字符：中文或英文字母、数字和 _ - .；密码至少 8 位，不能全是空格或重复字符，也不能是常见密码。',
@@ -226,4 +230,5 @@ export const hans: Messages = {
   lookalikeNamesHint: '这些账号注册于相似用户名被禁止之前，彼此看上去相同或几乎相同（如拉丁字母 a 与西里尔字母 а，張三与张三）。账号都保留，请留意冒充。',
   invisibleNames: '含不可见字符的用户名',
   noLookalikes: '没有相似的用户名。',
+  errors: hansErrors,
 };

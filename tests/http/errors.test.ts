@@ -14,7 +14,7 @@ describe('errors', () => {
     const res = await app.client().get('/api/nothing-here');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    expect(res.json).toEqual({ error: { code: 'NotFound', message: 'Nothing is at GET /api/nothing-here.' } });
+    expect(res.json).toEqual({ error: { code: 'NotFound', message: 'Nothing is at GET /api/nothing-here.', localized: '您要找的頁面不存在，或已被移走。' } });
   });
 
   it('answers an unknown page with a real HTML 404 page', async () => {
@@ -84,6 +84,45 @@ describe('errors', () => {
 
   it('lets cross-site GETs through (links from other sites work)', async () => {
     expect((await app.client().get('/', { 'sec-fetch-site': 'cross-site' })).status).toBe(200);
+  });
+});
+
+describe('refusals in the reader’s script', () => {
+  const register = (client: ReturnType<TestApp['client']>, path: string, headers: Record<string, string> = {}) =>
+    client.request('POST', path, { json: { username: 'x', password: 'correct horse battery' } }, headers);
+
+  it('keeps the English message and adds `localized` in the variant of the request', async () => {
+    const message = 'A name is 2 to 24 characters long.';
+    const simplified = { code: 'ValidationFailed', message, localized: '用户名：应有 2 到 24 个字符。' };
+    const traditional = { code: 'ValidationFailed', message, localized: '用戶名：應有 2 到 24 個字符。' };
+    expect((await register(app.client(), '/api/register', { 'accept-language': 'zh-CN,zh;q=0.9' })).json.error).toEqual(simplified);
+    expect((await register(app.client(), '/api/register', { 'accept-language': 'zh-TW' })).json.error).toEqual(traditional);
+    expect((await register(app.client(), '/zh-hans/api/register')).json.error).toEqual(simplified);
+    expect((await register(app.client(), '/zh-hant/api/register', { 'accept-language': 'zh-CN' })).json.error).toEqual(traditional);
+    const saved = app.client();
+    saved.cookies.set('gentie_variant', 'zh-hans');
+    expect((await register(saved, '/api/register')).json.error).toEqual(simplified);
+  });
+
+  it('answers in traditional when the request names no variant (as pages of posts as written do)', async () => {
+    const res = await register(app.client(), '/api/register', { 'accept-language': 'en-GB' });
+    expect(res.json.error.localized).toBe('用戶名：應有 2 到 24 個字符。');
+  });
+
+  it('follows the `variant` query parameter of the API', async () => {
+    const res = await app.client().get('/api/posts/987654321?variant=zh-hans', { 'accept-language': 'zh-TW' });
+    expect(res.status).toBe(404);
+    expect(res.json.error).toEqual({ code: 'PostNotFound', message: 'There is no post 987654321.', localized: '没有编号为 987654321 的帖子。' });
+    const bad = await app.client().get('/api/posts/1?variant=klingon', { 'accept-language': 'zh-CN' });
+    expect(bad.json.error.localized).toBe('繁简选择：应是 zh-hans、zh-hant、zh-tw、zh-hk 之一。');
+  });
+
+  it('shows the error page in the script of the page', async () => {
+    const simplified = await app.client().get('/zh-hans/t/987654321');
+    expect(simplified.status).toBe(404);
+    expect(simplified.text).toContain('<p class="error-message" data-code="PostNotFound">没有编号为 987654321 的帖子。</p>');
+    const traditional = await app.client().get('/zh-hant/t/987654321');
+    expect(traditional.text).toContain('<p class="error-message" data-code="PostNotFound">沒有編號為 987654321 的帖子。</p>');
   });
 });
 

@@ -181,7 +181,7 @@ describe('hostile values in every write endpoint', () => {
     const res = await c.send(c.endpoint.who());
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    if (c.endpoint.path().startsWith('/api/')) expect(res.json?.error).toEqual({ code: expect.any(String), message: expect.any(String) });
+    if (c.endpoint.path().startsWith('/api/')) expect(res.json?.error).toEqual({ code: expect.any(String), message: expect.any(String), localized: expect.any(String) });
     expect(await snapshot()).toEqual(before);
   });
 });

@@ -41,7 +41,7 @@ describe('registering', () => {
     for (const username of ['lisland_2013', 'LISLAND_2013', 'Ｌｉｓｌａｎｄ_2013']) {
       const res = await app.client().post('/api/register', { username, password: PASSWORD });
       expect(res.status).toBe(409);
-      expect(res.json.error).toEqual({ code: 'NameTaken', message: expect.stringContaining('taken') });
+      expect(res.json.error).toEqual({ code: 'NameTaken', message: expect.stringContaining('taken'), localized: expect.any(String) });
     }
     expect(await countUsers()).toBe(before);
   });
@@ -74,7 +74,7 @@ describe('registering', () => {
   it('shows the form again with the reason when the form is refused, and never redirects off-site', async () => {
     const res = await app.client().postForm('/register', { username: 'x', password: PASSWORD, next: '//evil.example' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('2 to 24');
+    expect(res.text).toContain('用戶名：應有 2 到 24 個字符。');
     expect(res.text).toContain('value="/"');
   });
 });
@@ -119,7 +119,7 @@ describe('logging in and out', () => {
     await app.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', member.id).execute();
     const res = await client.get('/api/me');
     expect(res.status).toBe(401);
-    expect(res.json.error).toEqual({ code: 'SessionExpired', message: 'Your session has expired: log in again.' });
+    expect(res.json.error).toEqual({ code: 'SessionExpired', message: 'Your session has expired: log in again.', localized: '登錄已過期，請重新登錄。' });
   });
 
   it('logs in and out through the HTML forms', async () => {
@@ -137,7 +137,7 @@ describe('logging in and out', () => {
   it('answers a wrong password on the form with the form and a 401', async () => {
     const res = await app.client().postForm('/login', { username: 'nobody_here', password: 'whatever123' });
     expect(res.status).toBe(401);
-    expect(res.text).toContain('Wrong name or password.');
+    expect(res.text).toContain('<p class="error-message" role="alert" data-code="InvalidCredentials">用戶名或密碼錯誤。</p>');
     expect(res.text).toContain('value="nobody_here"');
   });
 });

@@ -33,7 +33,7 @@ describe('bans of moderators', () => {
     const before = await banCount();
     const res = await modA.post(`/api/boards/${boardA.slug}/bans`, { username: names.modB, days: 3, reason: '搗亂' });
     expect(res.status).toBe(403);
-    expect(res.json.error).toEqual({ code: 'NotAllowed', message: 'Only an admin can ban a moderator.' });
+    expect(res.json.error).toEqual({ code: 'NotAllowed', message: 'Only an admin can ban a moderator.', localized: expect.any(String) });
     expect(await banCount()).toBe(before);
   });
 

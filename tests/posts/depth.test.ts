@@ -58,7 +58,7 @@ describe('deep follow-ups', () => {
     const before = await app.db.selectFrom('posts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     const res = await alice.post(`/api/posts/${lastId}/replies`, { title: '再深一層' });
     expect(res.status).toBe(409);
-    expect(res.json.error).toEqual({ code: 'TooDeep', message: expect.stringContaining(String(MAX_DEPTH)) });
+    expect(res.json.error).toEqual({ code: 'TooDeep', message: expect.stringContaining(String(MAX_DEPTH)), localized: expect.stringContaining(String(MAX_DEPTH)) });
     const after = await app.db.selectFrom('posts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });

@@ -228,7 +228,7 @@ describe('pages', () => {
     const root = await thread();
     const res = await bob.postForm(`/t/${root.id}/reply`, { title: '', body: '保留這段文字' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('A title is required');
+    expect(res.text).toContain('data-code="ValidationFailed">標題：必須填寫。</p>');
     expect(res.text).toContain('保留這段文字');
   });
 
@@ -243,7 +243,7 @@ describe('pages', () => {
   it('answers a missing post with a 404 page', async () => {
     const res = await app.client().get('/t/987654321');
     expect(res.status).toBe(404);
-    expect(res.text).toContain('There is no post 987654321.');
+    expect(res.text).toContain('沒有編號為 987654321 的帖子。');
   });
 });
 

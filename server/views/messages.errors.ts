@@ -1,0 +1,301 @@
+import type { AppError, ErrorCode, ErrorParams, Invalid, LimitedAction } from '../errors';
+import { dateTime } from './time';
+
+/**
+ * Every refusal in the reader's script, written natively in traditional and simplified Chinese
+ * (never converted by machine), from the params each AppError carries. The types make a missing
+ * code, limit, field kind or parameter a build error, not a page in English.
+ */
+
+/** Params as the words get them: dates already written the reader's way (views/time.ts). */
+export type Shown<P> = { readonly [K in keyof P]: P[K] extends Date ? string : P[K] };
+
+/** One script's words for every error code. */
+export type ErrorMessages = { readonly [C in ErrorCode]: (params: Shown<ErrorParams[C]>) => string };
+
+type InvalidOf<K extends Invalid['kind']> = Extract<Invalid, { kind: K }>;
+
+/** What was wrong with a field, one entry per kind of Invalid. */
+type InvalidMessages = { readonly [K in Invalid['kind']]: (invalid: InvalidOf<K>) => string };
+
+/** The fields refusals name, as the forms label them; other names are shown as sent. */
+const FIELDS = [
+  'title',
+  'body',
+  'reason',
+  'username',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'days',
+  'postId',
+  'page',
+  'revision',
+  'featured',
+  'variant',
+  'to',
+  'slug',
+  'name',
+  'description',
+] as const;
+type Field = (typeof FIELDS)[number];
+const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
+
+function sayInvalid<K extends Invalid['kind']>(messages: InvalidMessages, invalid: InvalidOf<K> & { kind: K }): string {
+  return messages[invalid.kind](invalid);
+}
+
+/** ValidationFailed in one script: the field's label, then what was wrong with it. */
+const validation =
+  (labels: Record<Field, string>, messages: InvalidMessages) =>
+  ({ field, invalid }: Shown<ErrorParams['ValidationFailed']>): string => {
+    const what = sayInvalid(messages, invalid);
+    if (!field) return what;
+    return `${isField(field) ? labels[field] : field}：${what}`;
+  };
+
+const hantFields: Record<Field, string> = {
+  title: '標題',
+  body: '內容',
+  reason: '理由',
+  username: '用戶名',
+  password: '密碼',
+  currentPassword: '當前密碼',
+  newPassword: '新密碼',
+  days: '天數',
+  postId: '帖子編號',
+  page: '頁碼',
+  revision: '版本',
+  featured: '只看精華',
+  variant: '繁簡選擇',
+  to: '繁簡選擇',
+  slug: '版面代號',
+  name: '名稱',
+  description: '簡介',
+};
+
+const hansFields: Record<Field, string> = {
+  title: '标题',
+  body: '内容',
+  reason: '理由',
+  username: '用户名',
+  password: '密码',
+  currentPassword: '当前密码',
+  newPassword: '新密码',
+  days: '天数',
+  postId: '帖子编号',
+  page: '页码',
+  revision: '版本',
+  featured: '只看精华',
+  variant: '繁简选择',
+  to: '繁简选择',
+  slug: '版面代号',
+  name: '名称',
+  description: '简介',
+};
+
+const hantInvalid: InvalidMessages = {
+  required: () => '必須填寫。',
+  type: ({ expected }) => (expected === 'text' ? '應是文字。' : expected === 'number' ? '應是數字。' : '類型不對。'),
+  tooLong: ({ max }) => `最多 ${max} 個字符。`,
+  tooShort: ({ min }) => `至少 ${min} 個字符。`,
+  length: ({ min, max }) => `應有 ${min} 到 ${max} 個字符。`,
+  atLeast: ({ min }) => `不能小於 ${min}。`,
+  atMost: ({ max }) => `不能大於 ${max}。`,
+  between: ({ min, max }) => `應是 ${min} 到 ${max} 之間的整數。`,
+  oneOf: ({ values }) => `應是 ${values.join('、')} 之一。`,
+  format: () => '格式不對。',
+  hiddenCharacters: () => '不能含控制字符、零寬字符或文字方向字符。',
+  controlCharacters: () => '不能含控制字符（製表符和換行除外）。',
+  once: () => '只能給一次，且應是文字。',
+  plainText: ({ min, max }) => `${min > 0 ? `應有 ${min} 到 ${max} 個字符` : `最多 ${max} 個字符`}，不能含控制字符、零寬字符或文字方向字符。`,
+  slug: () => '應有 1 到 40 個字符：小寫英文字母、數字和 -，以字母或數字開頭。',
+  nameCharacters: () => '只能用中文或英文字母、數字和 _ - .，並以字母或數字開頭。',
+  invisibleCharacters: () => '不能含看不見的字符（如 ㅤ 這樣的填充字符，或變體選擇符）。',
+  weakPassword: ({ min, distinct }) => `除去首尾的空格至少要有 ${min} 個字符，且至少有 ${distinct} 個不同的字符。`,
+  commonPassword: () => '這是最常見的密碼之一，請換一個。',
+  samePassword: () => '與當前密碼相同。',
+  explain: ({ why }) =>
+    why === 'delete' ? '刪除別人的帖子時必須填寫。' : why === 'ban' ? '請說明封禁的理由。' : '請告訴版主這個帖子有什麼問題。',
+  notTheirPost: () => '應是這位用戶在本版發表的帖子。',
+};
+
+const hansInvalid: InvalidMessages = {
+  required: () => '必须填写。',
+  type: ({ expected }) => (expected === 'text' ? '应是文字。' : expected === 'number' ? '应是数字。' : '类型不对。'),
+  tooLong: ({ max }) => `最多 ${max} 个字符。`,
+  tooShort: ({ min }) => `至少 ${min} 个字符。`,
+  length: ({ min, max }) => `应有 ${min} 到 ${max} 个字符。`,
+  atLeast: ({ min }) => `不能小于 ${min}。`,
+  atMost: ({ max }) => `不能大于 ${max}。`,
+  between: ({ min, max }) => `应是 ${min} 到 ${max} 之间的整数。`,
+  oneOf: ({ values }) => `应是 ${values.join('、')} 之一。`,
+  format: () => '格式不对。',
+  hiddenCharacters: () => '不能含控制字符、零宽字符或文字方向字符。',
+  controlCharacters: () => '不能含控制字符（制表符和换行除外）。',
+  once: () => '只能给一次，且应是文字。',
+  plainText: ({ min, max }) => `${min > 0 ? `应有 ${min} 到 ${max} 个字符` : `最多 ${max} 个字符`}，不能含控制字符、零宽字符或文字方向字符。`,
+  slug: () => '应有 1 到 40 个字符：小写英文字母、数字和 -，以字母或数字开头。',
+  nameCharacters: () => '只能用中文或英文字母、数字和 _ - .，并以字母或数字开头。',
+  invisibleCharacters: () => '不能含看不见的字符（如 ㅤ 这样的填充字符，或变体选择符）。',
+  weakPassword: ({ min, distinct }) => `除去首尾的空格至少要有 ${min} 个字符，且至少有 ${distinct} 个不同的字符。`,
+  commonPassword: () => '这是最常见的密码之一，请换一个。',
+  samePassword: () => '与当前密码相同。',
+  explain: ({ why }) =>
+    why === 'delete' ? '删除别人的帖子时必须填写。' : why === 'ban' ? '请说明封禁的理由。' : '请告诉版主这个帖子有什么问题。',
+  notTheirPost: () => '应是这位用户在本版发表的帖子。',
+};
+
+const hantLimits: Record<LimitedAction, string> = {
+  'login:name-address': '這個用戶名從您的地址登錄失敗的次數太多，請稍後再試。',
+  'login:address': '從您的地址登錄失敗的次數太多，請稍後再試。',
+  'login:name': '這個用戶名登錄失敗的次數太多，請稍後再試。',
+  'login:name-slow': '這個用戶名登錄失敗的次數太多：從新的地址每 30 秒只能試一次，請稍後再試。',
+  'register:address': '從您的地址註冊的賬號太多，請稍後再試。',
+  'password:member': '當前密碼輸錯的次數太多，請稍後再試。',
+};
+
+const hansLimits: Record<LimitedAction, string> = {
+  'login:name-address': '这个用户名从您的地址登录失败的次数太多，请稍后再试。',
+  'login:address': '从您的地址登录失败的次数太多，请稍后再试。',
+  'login:name': '这个用户名登录失败的次数太多，请稍后再试。',
+  'login:name-slow': '这个用户名登录失败的次数太多：从新的地址每 30 秒只能试一次，请稍后再试。',
+  'register:address': '从您的地址注册的账号太多，请稍后再试。',
+  'password:member': '当前密码输错的次数太多，请稍后再试。',
+};
+
+/** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */
+export const hantErrors: ErrorMessages = {
+  BadRequest: () => '無法處理這個請求。',
+  InvalidJson: () => '請求的內容不是有效的 JSON。',
+  InvalidUtf8: () => '請求中的文字不是有效的 UTF-8 編碼。',
+  PayloadTooLarge: (p) =>
+    p.what === 'body' ? `內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條跟帖。` : `提交的內容超過了 ${p.limit} 的上限。`,
+  ValidationFailed: validation(hantFields, hantInvalid),
+  NotLoggedIn: () => '請先登錄。',
+  SessionExpired: () => '登錄已過期，請重新登錄。',
+  InvalidCredentials: ({ which }) => (which === 'login' ? '用戶名或密碼錯誤。' : '當前密碼錯誤。'),
+  TooManyAttempts: ({ action }) => hantLimits[action],
+  RateLimited: ({ action }) => hantLimits[action],
+  ServerBusy: () => '服務器正忙，請稍後再試。',
+  SessionNotFound: () => '找不到這個登錄設備。',
+  NameTaken: ({ what, name }) => (what === 'member' ? `用戶名 ${name} 已被使用，請換一個。` : `代號為「${name}」的版面已經存在。`),
+  NameConfusable: ({ name, lookalike }) => `用戶名 ${name} 與用戶 ${lookalike} 看上去太像，請換一個。`,
+  NotAllowed: (p) => {
+    switch (p.rule) {
+      case 'authorOrModerator':
+        return `只有作者或本版版主可以${p.action === 'edit' ? '編輯' : '刪除'}這個帖子。`;
+      case 'moderator':
+        return '只有本版版主或管理員可以這樣做。';
+      case 'admin':
+        return '只有管理員可以查看。';
+      case 'siteBan':
+        return '只有管理員可以全站封禁。';
+      case 'banAdmin':
+        return '管理員不能被封禁。';
+      case 'banModerator':
+        return '只有管理員可以封禁版主。';
+      case 'banSelf':
+        return '不能封禁自己。';
+    }
+  },
+  CrossSiteRequest: () => '不接受來自其他網站的請求。',
+  NotFound: () => '您要找的頁面不存在，或已被移走。',
+  BoardNotFound: ({ slug }) => `沒有「${slug}」這個版面。`,
+  PostNotFound: ({ id, notThread }) =>
+    notThread ? `帖子 ${id} 是跟帖，不是主題。` : id !== undefined ? `沒有編號為 ${id} 的帖子。` : '找不到這個帖子。',
+  MemberNotFound: ({ name }) => `沒有「${name}」這個用戶。`,
+  ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已鎖定，不能再跟帖。' : '本帖已鎖定：只有版主可以修改。'),
+  TooDeep: ({ max }) => `跟帖最多 ${max} 層，這一帖已在最深一層：請回覆上面的帖子。`,
+  PostDeleted: ({ refused }) => (refused === 'reply' ? '那個帖子已被刪除：請回覆別的帖子。' : '這個帖子已被刪除：需要版主先恢復它。'),
+  PostNotDeleted: () => '這個帖子沒有被刪除。',
+  Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 為止。理由：${reason}`,
+  EditWindowClosed: ({ minutes }) => `帖子發表後 ${minutes} 分鐘內才能編輯，現在已過時限：請找版主。`,
+  AlreadyReported: () => '您已經舉報過這個帖子，版主會處理。',
+  ReportNotFound: () => '這個帖子沒有待處理的舉報。',
+  RevisionNotFound: () => '這個帖子沒有這個版本。',
+  RevisionIsCurrent: () => '當前版本不能隱藏：請先編輯帖子替換它，再隱藏舊版本。',
+  BanNotFound: () => '沒有這個生效中的封禁。',
+  UnsupportedMediaType: ({ expected }) => (expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。'),
+  DatabaseUnavailable: () => '數據庫正在重啟或無法連接，請稍後再試。',
+  Internal: () => '服務器出錯了，已記錄下來。',
+};
+
+/** Refusals in simplified Chinese (zh-hans). */
+export const hansErrors: ErrorMessages = {
+  BadRequest: () => '无法处理这个请求。',
+  InvalidJson: () => '请求的内容不是有效的 JSON。',
+  InvalidUtf8: () => '请求中的文字不是有效的 UTF-8 编码。',
+  PayloadTooLarge: (p) =>
+    p.what === 'body' ? `内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条跟帖。` : `提交的内容超过了 ${p.limit} 的上限。`,
+  ValidationFailed: validation(hansFields, hansInvalid),
+  NotLoggedIn: () => '请先登录。',
+  SessionExpired: () => '登录已过期，请重新登录。',
+  InvalidCredentials: ({ which }) => (which === 'login' ? '用户名或密码错误。' : '当前密码错误。'),
+  TooManyAttempts: ({ action }) => hansLimits[action],
+  RateLimited: ({ action }) => hansLimits[action],
+  ServerBusy: () => '服务器正忙，请稍后再试。',
+  SessionNotFound: () => '找不到这个登录设备。',
+  NameTaken: ({ what, name }) => (what === 'member' ? `用户名 ${name} 已被使用，请换一个。` : `代号为“${name}”的版面已经存在。`),
+  NameConfusable: ({ name, lookalike }) => `用户名 ${name} 与用户 ${lookalike} 看上去太像，请换一个。`,
+  NotAllowed: (p) => {
+    switch (p.rule) {
+      case 'authorOrModerator':
+        return `只有作者或本版版主可以${p.action === 'edit' ? '编辑' : '删除'}这个帖子。`;
+      case 'moderator':
+        return '只有本版版主或管理员可以这样做。';
+      case 'admin':
+        return '只有管理员可以查看。';
+      case 'siteBan':
+        return '只有管理员可以全站封禁。';
+      case 'banAdmin':
+        return '管理员不能被封禁。';
+      case 'banModerator':
+        return '只有管理员可以封禁版主。';
+      case 'banSelf':
+        return '不能封禁自己。';
+    }
+  },
+  CrossSiteRequest: () => '不接受来自其他网站的请求。',
+  NotFound: () => '您要找的页面不存在，或已被移走。',
+  BoardNotFound: ({ slug }) => `没有“${slug}”这个版面。`,
+  PostNotFound: ({ id, notThread }) =>
+    notThread ? `帖子 ${id} 是跟帖，不是主题。` : id !== undefined ? `没有编号为 ${id} 的帖子。` : '找不到这个帖子。',
+  MemberNotFound: ({ name }) => `没有“${name}”这个用户。`,
+  ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已锁定，不能再跟帖。' : '本帖已锁定：只有版主可以修改。'),
+  TooDeep: ({ max }) => `跟帖最多 ${max} 层，这一帖已在最深一层：请回复上面的帖子。`,
+  PostDeleted: ({ refused }) => (refused === 'reply' ? '那个帖子已被删除：请回复别的帖子。' : '这个帖子已被删除：需要版主先恢复它。'),
+  PostNotDeleted: () => '这个帖子没有被删除。',
+  Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 为止。理由：${reason}`,
+  EditWindowClosed: ({ minutes }) => `帖子发表后 ${minutes} 分钟内才能编辑，现在已过时限：请找版主。`,
+  AlreadyReported: () => '您已经举报过这个帖子，版主会处理。',
+  ReportNotFound: () => '这个帖子没有待处理的举报。',
+  RevisionNotFound: () => '这个帖子没有这个版本。',
+  RevisionIsCurrent: () => '当前版本不能隐藏：请先编辑帖子替换它，再隐藏旧版本。',
+  BanNotFound: () => '没有这个生效中的封禁。',
+  UnsupportedMediaType: ({ expected }) => (expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。'),
+  DatabaseUnavailable: () => '数据库正在重启或无法连接，请稍后再试。',
+  Internal: () => '服务器出错了，已记录下来。',
+};
+
+/** Turns each Date among an error's params into text the reader's way; everything else as it is. */
+function showDates<P extends object>(params: P, show: (date: Date) => string): Shown<P> {
+  const shown: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) shown[key] = value instanceof Date ? show(value) : value;
+  return shown as Shown<P>;
+}
+
+function say<C extends ErrorCode>(messages: ErrorMessages, code: C, params: Shown<ErrorParams[C]>): string {
+  return messages[code](params);
+}
+
+/**
+ * What an AppError says in the reader's script: the words of `ctx.t` (the page's catalog), dates
+ * in the reader's form and time zone. Pages show this; JSON sends it as `localized`.
+ */
+export function localizeError(
+  ctx: { t: { errors: ErrorMessages }; timeZone: string; variant: string | undefined },
+  error: AppError,
+): string {
+  return say(ctx.t.errors, error.code, showDates(error.params, (date) => dateTime(ctx, date)));
+}

@@ -1,0 +1,126 @@
+import { AppError, type ErrorCode, type ErrorParams, type Invalid, type LimitedAction } from '../../server/errors';
+import { LIMITS } from '../../server/limits/limiter';
+import { OpenCC } from '../../server/text/opencc';
+import { hans, hant } from '../../server/views/messages';
+import { localizeError } from '../../server/views/messages.errors';
+
+// Sample params for every code, typed by code: a code added to ErrorParams without samples here
+// does not build, and the loop below renders every sample in both catalogs, so an entry that
+// throws or prints "undefined" for some params fails. Values members type are the same in both
+// scripts here (Latin names, 灌水), so the two catalogs' own words can be compared.
+const invalids: Invalid[] = [
+  { kind: 'required' },
+  { kind: 'type', expected: 'text' },
+  { kind: 'type', expected: 'number' },
+  { kind: 'type', expected: 'other' },
+  { kind: 'tooLong', max: 100 },
+  { kind: 'tooShort', min: 2 },
+  { kind: 'length', min: 8, max: 256 },
+  { kind: 'atLeast', min: 1 },
+  { kind: 'atMost', max: 100000 },
+  { kind: 'between', min: 1, max: 3650 },
+  { kind: 'oneOf', values: ['0', '1'] },
+  { kind: 'format' },
+  { kind: 'hiddenCharacters' },
+  { kind: 'controlCharacters' },
+  { kind: 'once' },
+  { kind: 'plainText', min: 1, max: 60 },
+  { kind: 'plainText', min: 0, max: 500 },
+  { kind: 'slug' },
+  { kind: 'nameCharacters' },
+  { kind: 'invisibleCharacters' },
+  { kind: 'weakPassword', min: 8, distinct: 4 },
+  { kind: 'commonPassword' },
+  { kind: 'samePassword' },
+  { kind: 'explain', why: 'delete' },
+  { kind: 'explain', why: 'ban' },
+  { kind: 'explain', why: 'report' },
+  { kind: 'notTheirPost' },
+];
+const actions = Object.keys(LIMITS) as LimitedAction[];
+
+const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
+  BadRequest: [{}],
+  InvalidJson: [{}],
+  InvalidUtf8: [{}],
+  PayloadTooLarge: [
+    { what: 'request', limit: '256kb' },
+    { what: 'body', bytes: 100_001, limit: 100_000 },
+  ],
+  ValidationFailed: [...invalids.map((invalid) => ({ field: 'title', invalid })), { field: 'some.nested', invalid: { kind: 'format' } }, { invalid: { kind: 'format' } }],
+  NotLoggedIn: [{}],
+  SessionExpired: [{}],
+  InvalidCredentials: [{ which: 'login' }, { which: 'currentPassword' }],
+  TooManyAttempts: actions.map((action) => ({ action })),
+  RateLimited: actions.map((action) => ({ action })),
+  ServerBusy: [{}],
+  SessionNotFound: [{}],
+  NameTaken: [
+    { what: 'member', name: 'Lisland_2013' },
+    { what: 'board', name: 'life' },
+  ],
+  NameConfusable: [{ name: 'rnoon', lookalike: 'moon' }],
+  NotAllowed: [
+    { rule: 'authorOrModerator', action: 'edit' },
+    { rule: 'authorOrModerator', action: 'delete' },
+    ...(['moderator', 'admin', 'siteBan', 'banAdmin', 'banModerator', 'banSelf'] as const).map((rule) => ({ rule })),
+  ],
+  CrossSiteRequest: [{}],
+  NotFound: [{}],
+  BoardNotFound: [{ slug: 'life' }],
+  PostNotFound: [{}, { id: '12' }, { id: '12', notThread: true }],
+  MemberNotFound: [{ name: 'ghost' }],
+  ThreadLocked: [{ refused: 'reply' }, { refused: 'change' }],
+  TooDeep: [{ max: 500 }],
+  PostDeleted: [{ refused: 'reply' }, { refused: 'change' }],
+  PostNotDeleted: [{}],
+  Banned: [
+    { scope: 'board', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
+    { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
+  ],
+  EditWindowClosed: [{ minutes: 30 }],
+  AlreadyReported: [{}],
+  ReportNotFound: [{}],
+  RevisionNotFound: [{}],
+  RevisionIsCurrent: [{}],
+  BanNotFound: [{}],
+  UnsupportedMediaType: [{ expected: 'json' }, { expected: 'utf8' }],
+  DatabaseUnavailable: [{}],
+  Internal: [{}],
+};
+
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+// The scripts quote differently (「」 and “”); everything else should be the same words.
+const sameQuotes = (s: string) => s.replace(/[「“]/g, '"').replace(/[」”]/g, '"');
+
+const say = <C extends ErrorCode>(t: typeof hant, code: C, params: ErrorParams[C]) =>
+  localizeError({ t, timeZone: 'Asia/Shanghai', variant: t === hans ? 'zh-hans' : 'zh-hant' }, new AppError(400, code, 'English', { params } as never));
+
+describe('the error catalogs', () => {
+  const cases = (Object.keys(samples) as ErrorCode[]).flatMap((code) => samples[code].map((params) => [code, params] as const));
+
+  it('has samples for every code', () => {
+    expect(new Set(cases.map(([code]) => code)).size).toBe(Object.keys(hant.errors).length);
+    expect(Object.keys(hans.errors).sort()).toEqual(Object.keys(hant.errors).sort());
+  });
+
+  it.each(cases)('words %s %j in both scripts', (code, params) => {
+    const traditional = say(hant, code, params);
+    const simplified = say(hans, code, params);
+    for (const text of [traditional, simplified]) {
+      expect(text).toMatch(/\p{Script=Han}/u);
+      expect(text).not.toMatch(/undefined|NaN|\[object|English/);
+    }
+    // Written natively in each script, yet saying the same thing: the simplified text holds no
+    // traditional characters, and the traditional one, simplified by OpenCC, is the simplified one.
+    expect(toSimplified(simplified)).toBe(simplified);
+    expect(sameQuotes(toSimplified(traditional))).toBe(sameQuotes(simplified));
+  });
+
+  it('writes a ban’s end the reader’s way, in the display time zone', () => {
+    const until = new Date('2026-12-01T04:00:00Z');
+    const error = new AppError(403, 'Banned', 'English', { params: { scope: 'board', until, reason: '灌水' } });
+    expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans' }, error)).toBe('您在本版被封禁，到 2026-12-01 12:00:00 为止。理由：灌水');
+    expect(localizeError({ t: hant, timeZone: 'Asia/Shanghai', variant: 'zh-tw' }, error)).toBe('您在本版被封禁，到 2026/12/01 12:00:00 為止。理由：灌水');
+  });
+});
