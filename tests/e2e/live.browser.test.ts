@@ -1,27 +1,21 @@
 import type { Browser } from 'playwright-core';
-import { type TestApp, startTestApp } from '../helpers/app';
-import { launchChromium } from '../helpers/browser';
-import { createMember, createTestBoard } from '../factories';
-import { createThread, reply } from '../../server/posts/posts.service';
+import type { TestApp } from '../helpers/app';
+import { closeAppAndBrowser, registerInPage, startAppAndBrowser } from '../helpers/browser';
+import { createReply, createThread } from '../factories';
 
 jest.setTimeout(60_000);
 
 let app: TestApp;
 let browser: Browser;
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
+  ({ app, browser } = await startAppAndBrowser());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeAppAndBrowser({ app, browser }));
 
 describe('live in a browser', () => {
   it('shows a reply written on one page, nested in place, on another page without a reload', async () => {
-    const board = await createTestBoard(app.db);
-    const author = await createMember(app.db);
-    const root = await createThread(app.db, author, board.slug, { title: '直播測試' });
-    const first = await reply(app.db, author, root.id, { title: '第一條' });
+    const root = await createThread(app.db, { title: '直播測試' });
+    const first = await createReply(app.db, root.id, { title: '第一條' });
 
     const watcher = await browser.newPage();
     await watcher.goto(`${app.baseUrl}/zh-hans/t/${root.id}`);
@@ -33,9 +27,7 @@ describe('live in a browser', () => {
 
     const writer = await browser.newPage();
     await writer.goto(`${app.baseUrl}/register?next=${encodeURIComponent(`/t/${first.id}`)}`);
-    await writer.getByLabel('用戶名').fill('live_writer');
-    await writer.getByLabel('密碼').fill('a browser password');
-    await writer.getByRole('button', { name: '註冊' }).click();
+    await registerInPage(writer, 'live_writer', 'a browser password');
     await writer.waitForURL(new RegExp(`/t/${first.id}$`));
     await writer.getByLabel('標題').fill('回覆第一條的跟帖');
     await writer.getByRole('button', { name: '發表' }).click();

@@ -1,6 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { type TestApp, startTestApp } from '../helpers/app';
-import { launchChromium } from '../helpers/browser';
+import type { Browser, Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app';
+import { closeAppAndBrowser, eventually, registerInPage, startAppAndBrowser } from '../helpers/browser';
 import { createTestBoard } from '../factories';
 
 jest.setTimeout(60_000);
@@ -8,12 +8,9 @@ jest.setTimeout(60_000);
 let app: TestApp;
 let browser: Browser;
 beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
+  ({ app, browser } = await startAppAndBrowser());
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => closeAppAndBrowser({ app, browser }));
 
 /** How many lists a post line sits in, inside the "所有跟帖" tree. */
 const nesting = (page: Page, postId: string) => page.locator(`#p${postId}`).evaluate((el) => {
@@ -32,9 +29,7 @@ describe('in a browser', () => {
     await page.goto(`${app.baseUrl}/b/${board.slug}`);
     await page.getByText('請您先登陸,再發跟帖!').click();
     await page.getByRole('link', { name: '註冊' }).last().click();
-    await page.getByLabel('用戶名').fill('瀏覽器用戶');
-    await page.getByLabel('密碼').fill('a browser password');
-    await page.getByRole('button', { name: '註冊' }).click();
+    await registerInPage(page, '瀏覽器用戶', 'a browser password');
     await page.waitForURL(`**/b/${board.slug}`);
 
     await page.getByLabel('標題').fill('從瀏覽器發的主題');
@@ -69,19 +64,3 @@ describe('in a browser', () => {
     await page.close();
   });
 });
-
-// playwright-core has no test runner: a small polling check for locators, as Playwright's expect does.
-function eventually(locator: Locator) {
-  const poll = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 50; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
-  return {
-    toHaveCount: (n: number) => poll(async () => (await locator.count()) === n, `${n} of ${locator}`),
-    toHaveText: (t: string) => poll(async () => (await locator.textContent()) === t, `text "${t}" in ${locator}`),
-    toHaveClass: (re: RegExp) => poll(async () => re.test((await locator.getAttribute('class')) ?? ''), `class ${re} on ${locator}`),
-  };
-}
