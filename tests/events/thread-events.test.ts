@@ -1,10 +1,9 @@
 import pg from 'pg';
 import { THREAD_EVENTS_CHANNEL, parseAnnouncement, recordThreadEvent } from '../../server/events/thread-events';
 import { THREAD_EVENT_KINDS } from '../../server/events/thread-events.kinds';
-import { createThread } from '../../server/posts/posts.service';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 import { sleep } from '../helpers/live';
-import { createMember, createTestBoard } from '../factories';
+import { createThread } from '../factories';
 
 let database: TestDatabase;
 let listener: pg.Client;
@@ -26,9 +25,8 @@ beforeEach(() => {
 });
 
 async function newThread() {
-  const board = await createTestBoard(database.db);
-  const post = await createThread(database.db, await createMember(database.db), board.slug, { title: '事件' });
-  return { threadId: post.id, boardId: board.id };
+  const post = await createThread(database.db, { title: '事件' });
+  return { threadId: post.id, boardId: post.boardId };
 }
 
 const eventsOf = (threadId: string) =>

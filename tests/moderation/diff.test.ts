@@ -1,16 +1,6 @@
 import { createCaches } from '../../server/caches';
 import { DIFF_MAX_EDITS, bodyText, diffHtml, renderDiffs } from '../../server/moderation/moderation.diff';
-
-/** Deterministic CJK text with nothing in common between seeds. */
-function scrambled(seed: number, chars: number): string {
-  let s = seed;
-  let out = '';
-  for (let i = 0; i < chars; i++) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    out += String.fromCharCode(0x4e00 + (s % 3000));
-  }
-  return out;
-}
+import { scrambled } from '../factories';
 
 describe('diffHtml', () => {
   it('marks what changed, character by character', () => {

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import type { Member } from '../../server/members/members.service';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { createMember, createTestBoard, logInClient } from '../factories';
+import { type TestMember, createCast, createTestBoard } from '../factories';
 
 // A moderator's edit took a phone number out; the version that had it can be hidden from everyone
 // but the board's moderators and admins, and shown again.
@@ -12,19 +11,14 @@ const MAY_SEE: Who[] = ['modHere', 'admin'];
 
 let app: TestApp;
 let board: { slug: string };
-const members = {} as Record<Exclude<Who, 'anonymous'>, Member>;
-const clients = {} as Record<Who, HttpClient>;
+let members: Record<Exclude<Who, 'anonymous'>, TestMember>;
+let clients: Record<Who, HttpClient>;
 
 const PHONE = '13800138000';
 
 beforeAll(async () => {
   app = await startTestApp();
-  for (const who of WHO) clients[who] = app.client();
-  for (const who of WHO.filter((w): w is Exclude<Who, 'anonymous'> => w !== 'anonymous')) {
-    const m = await createMember(app.db, { name: `${who}_${Math.random().toString(36).slice(2, 6)}`, role: who === 'admin' ? 'admin' : 'member' });
-    members[who] = m;
-    await logInClient(clients[who], m);
-  }
+  ({ members, clients } = await createCast(app, WHO));
   board = await createTestBoard(app.db, { moderators: [members.modHere.name] });
   await createTestBoard(app.db, { moderators: [members.modElsewhere.name] });
 });

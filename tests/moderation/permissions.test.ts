@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
-import type { Member } from '../../server/members/members.service';
-import { createThread, reply } from '../../server/posts/posts.service';
 import { type HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
-import { createMember, createTestBoard, logInClient } from '../factories';
+import { type TestMember, createCast, createMember, createReply, createTestBoard, createThread, logInClient } from '../factories';
 
 // Every change, tried by every kind of actor: what is allowed succeeds and is logged; what is
 // refused answers 401/403 with a message and leaves the database exactly as it was.
@@ -13,23 +11,18 @@ const WHO: Who[] = ['anonymous', 'author', 'other', 'banned', 'modHere', 'modEls
 let app: TestApp;
 let boardA: { slug: string };
 let boardB: { slug: string };
-const members = {} as Record<Exclude<Who, 'anonymous'>, Member>;
-const clients = {} as Record<Who, HttpClient>;
+let members: Record<Exclude<Who, 'anonymous'>, TestMember>;
+let clients: Record<Who, HttpClient>;
 let bannedPost: string;
 
 beforeAll(async () => {
   app = await startTestApp();
-  for (const who of WHO) clients[who] = app.client();
-  for (const who of WHO.filter((w): w is Exclude<Who, 'anonymous'> => w !== 'anonymous')) {
-    const m = await createMember(app.db, { name: `${who}_${Math.random().toString(36).slice(2, 6)}`, role: who === 'admin' ? 'admin' : 'member' });
-    members[who] = m;
-    await logInClient(clients[who], m);
-  }
+  ({ members, clients } = await createCast(app, WHO));
   boardA = await createTestBoard(app.db, { moderators: [members.modHere.name] });
   boardB = await createTestBoard(app.db, { moderators: [members.modElsewhere.name] });
   // The banned member wrote a post before the ban.
-  const root = await createThread(app.db, members.author, boardA.slug, { title: 'before the ban' });
-  bannedPost = (await reply(app.db, members.banned, root.id, { title: '被封之前的跟帖' })).id;
+  const root = await createThread(app.db, { board: boardA, author: members.author, title: 'before the ban' });
+  bannedPost = (await createReply(app.db, root.id, { author: members.banned, title: '被封之前的跟帖' })).id;
   const ban = await clients.modHere.post(`/api/boards/${boardA.slug}/bans`, { username: members.banned.name, days: 3, reason: '灌水' });
   expect(ban.status).toBe(201);
 });
@@ -53,7 +46,7 @@ const logCount = async (action: string) =>
 
 /** A fresh thread by the author in board A; the target of most changes. */
 async function freshThread(): Promise<string> {
-  return (await createThread(app.db, members.author, boardA.slug, { title: '目標主題', body: '<p>原文</p>' })).id;
+  return (await createThread(app.db, { board: boardA, author: members.author, title: '目標主題', body: '<p>原文</p>' })).id;
 }
 
 interface Case {

@@ -4,7 +4,7 @@ import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/log';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { createTestBoard, memberClient } from '../factories';
+import { createTestBoard, memberClient, scrambled } from '../factories';
 
 // Counting the diffs a page computes, and when, shows its work without timing anything.
 jest.mock('diff', () => {
@@ -18,17 +18,6 @@ let app: TestApp;
 let author: HttpClient;
 let board: { slug: string };
 let worst: string;
-
-/** Deterministic CJK text with nothing in common between seeds: the costliest pair to diff. */
-function scrambled(seed: number, chars: number): string {
-  let s = seed;
-  let out = '';
-  for (let i = 0; i < chars; i++) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    out += String.fromCharCode(0x4e00 + (s % 3000));
-  }
-  return out;
-}
 
 const EDITS = 30;
 
