@@ -1,13 +1,12 @@
 import { type TestApp, startTestApp } from '../helpers/app';
 import { createTestBoard, memberClient } from '../factories';
+import { countRows } from '../helpers/rows';
 
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app.close());
-
-const countPosts = async () => Number((await app.db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('errors', () => {
   it('answers an unknown API path with a JSON 404 in the contract shape', async () => {
@@ -42,11 +41,11 @@ describe('errors', () => {
     const client = app.client();
     const board = await createTestBoard(app.db);
     await memberClient(app.db, client);
-    const before = await countPosts();
+    const before = await countRows(app.db, 'posts');
     const res = await client.post(`/api/boards/${board.slug}/threads`, { title: 'big', body: 'x'.repeat(300 * 1024) });
     expect(res.status).toBe(413);
     expect(res.json.error.code).toBe('PayloadTooLarge');
-    expect(await countPosts()).toBe(before);
+    expect(await countRows(app.db, 'posts')).toBe(before);
   });
 
   it('refuses a non-JSON body on the API with 415', async () => {
@@ -64,13 +63,13 @@ describe('errors', () => {
     const client = app.client();
     const board = await createTestBoard(app.db);
     await memberClient(app.db, client);
-    const before = await countPosts();
+    const before = await countRows(app.db, 'posts');
     const res = await client.post(`/api/boards/${board.slug}/threads`, { title: 'from elsewhere' }, headers);
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('CrossSiteRequest');
     const form = await client.postForm(`/b/${board.slug}/threads`, { title: 'from elsewhere' }, headers);
     expect(form.status).toBe(403);
-    expect(await countPosts()).toBe(before);
+    expect(await countRows(app.db, 'posts')).toBe(before);
   });
 
   it('accepts same-origin requests (browser headers or Origin of our host)', async () => {

@@ -1,5 +1,6 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { PASSWORD, createMember, createTestBoard, logInClient, memberClient } from '../factories';
+import { countRows } from '../helpers/rows';
 
 // Every form that is refused comes back as its page (server/http/forms.ts: refusedForm), with the
 // member's input and the refusal in the script of the page, and the refusal's status.
@@ -19,9 +20,6 @@ beforeAll(async () => {
   await memberClient(app.db, reader);
 });
 afterAll(() => app.close());
-
-const count = async (table: 'posts' | 'reports' | 'post_revisions') =>
-  Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 async function newThread(title = '週末去爬山') {
   const res = await author.post(`/api/boards/${board.slug}/threads`, { title, body: '天氣很好' });
@@ -60,7 +58,7 @@ const scripts = [
 describe.each(scripts)('a refused form on a $prefix page', (s) => {
   it('shows a refused reply with the message in the page’s script and the text kept, and stores nothing', async () => {
     const root = await newThread();
-    const before = await count('posts');
+    const before = await countRows(app.db, 'posts');
     const res = await reader.postForm(`${s.prefix}/t/${root.id}/reply`, { title: TOO_LONG, body: '我寫的這一段<不能丟>' });
     expect(res.status).toBe(400);
     expect(res.text).toContain(`<html lang="${s.lang}">`);
@@ -68,30 +66,30 @@ describe.each(scripts)('a refused form on a $prefix page', (s) => {
     expect(res.text).toContain(`value="${TOO_LONG}"`);
     expect(res.text).toContain('<textarea name="body" rows="8">我寫的這一段&lt;不能丟&gt;</textarea>');
     expect(res.text).toContain(`action="${s.prefix}/t/${root.id}/reply"`);
-    expect(await count('posts')).toBe(before);
+    expect(await countRows(app.db, 'posts')).toBe(before);
   });
 
   it('shows a refused edit with the message and what was typed', async () => {
     const root = await newThread();
-    const before = await count('post_revisions');
+    const before = await countRows(app.db, 'post_revisions');
     const res = await author.postForm(`${s.prefix}/t/${root.id}/edit`, { title: ' ', body: '改過的內容', reason: '補充' });
     expect(res.status).toBe(400);
     expect(res.text).toContain(refusal('ValidationFailed', s.titleRequired));
     expect(res.text).toContain('<textarea name="body" rows="12">改過的內容</textarea>');
     expect(res.text).toContain('<input name="reason" maxlength="500" value="補充">');
-    expect(await count('post_revisions')).toBe(before);
+    expect(await countRows(app.db, 'post_revisions')).toBe(before);
   });
 
   it('shows a refused report with the message and the reason kept', async () => {
     const root = await newThread();
     expect((await reader.postForm(`${s.prefix}/t/${root.id}/report`, { reason: '廣告' })).status).toBe(303);
-    const before = await count('reports');
+    const before = await countRows(app.db, 'reports');
     const res = await reader.postForm(`${s.prefix}/t/${root.id}/report`, { reason: '又是廣告' });
     expect(res.status).toBe(409);
     expect(res.text).toContain(refusal('AlreadyReported', s.alreadyReported));
     expect(res.text).toContain('value="又是廣告"');
     expect(res.text).toContain(`action="${s.prefix}/t/${root.id}/report"`);
-    expect(await count('reports')).toBe(before);
+    expect(await countRows(app.db, 'reports')).toBe(before);
   });
 
   it('shows a refused login with the message and the name kept (never the password)', async () => {

@@ -4,6 +4,7 @@ import { checkName, nameSkeleton } from '../../server/members/names';
 import { backfillNameSkeletons } from '../../server/members/names.service';
 import { type TestApp, startTestApp } from '../helpers/app';
 import { PASSWORD, createMember as createTestMember, logInClient } from '../factories';
+import { countRows } from '../helpers/rows';
 
 // Lookalike and invisible names: refused at registration (API and form); those from before the
 // rule are kept and get their skeleton at start-up.
@@ -17,8 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const userCount = async () => Number((await sql<{ n: string }>`select count(*) as n from users`.execute(app.db)).rows[0]!.n);
-
 describe('registering a lookalike name', () => {
   it.each([
     ['Cyrillic а', 'аdmin1', 'admin1'],
@@ -26,12 +25,12 @@ describe('registering a lookalike name', () => {
     ['rn for m', 'rnod1', 'mod1'],
     ['simplified for traditional', '张三', '張三'],
   ])('refuses %s with 409 NameConfusable, naming the member it looks like', async (_what, name, existing) => {
-    const before = await userCount();
+    const before = await countRows(app.db, 'users');
     const res = await app.client().post('/api/register', { username: name, password: PASSWORD });
     expect(res.status).toBe(409);
     expect(res.json.error.code).toBe('NameConfusable');
     expect(res.json.error.message).toContain(existing);
-    expect(await userCount()).toBe(before);
+    expect(await countRows(app.db, 'users')).toBe(before);
   });
 
   it('refuses it on the form too, with the form again', async () => {

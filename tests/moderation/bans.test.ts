@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { createMember, createTestBoard, logInClient } from '../factories';
+import { countRows } from '../helpers/rows';
 
 // Bans between moderators: a moderator of one board cannot ban the moderator of another from
 // their board (nor any moderator, nor an admin); only admins ban moderators.
@@ -26,22 +26,20 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const banCount = async () => Number((await sql<{ n: string }>`select count(*) as n from bans`.execute(app.db)).rows[0]!.n);
-
 describe('bans of moderators', () => {
   it('refuses a moderator banning the moderator of another board from their own board', async () => {
-    const before = await banCount();
+    const before = await countRows(app.db, 'bans');
     const res = await modA.post(`/api/boards/${boardA.slug}/bans`, { username: names.modB, days: 3, reason: '搗亂' });
     expect(res.status).toBe(403);
     expect(res.json.error).toEqual({ code: 'NotAllowed', message: 'Only an admin can ban a moderator.', localized: expect.any(String) });
-    expect(await banCount()).toBe(before);
+    expect(await countRows(app.db, 'bans')).toBe(before);
   });
 
   it('refuses the same through the report queue form', async () => {
-    const before = await banCount();
+    const before = await countRows(app.db, 'bans');
     const res = await modA.postForm(`/b/${boardA.slug}/bans`, { username: names.modB, days: '3', reason: '搗亂' });
     expect(res.status).toBe(403);
-    expect(await banCount()).toBe(before);
+    expect(await countRows(app.db, 'bans')).toBe(before);
   });
 
   it('refuses a moderator banning an admin', async () => {

@@ -1,6 +1,7 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { readTree } from '../helpers/tree';
 import { createTestBoard, memberClient } from '../factories';
+import { countRows } from '../helpers/rows';
 
 let app: TestApp;
 let alice: HttpClient;
@@ -16,9 +17,6 @@ beforeAll(async () => {
   await memberClient(app.db, bob, { name: '霧蒙蒙雨霏霏' });
 });
 afterAll(() => app.close());
-
-const count = async (table: 'posts' | 'thread_events') =>
-  Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 async function thread(title = '主題', body?: string) {
   const res = await alice.post(`/api/boards/${board.slug}/threads`, { title, body });
@@ -134,12 +132,12 @@ describe('refusals change nothing', () => {
   });
 
   async function expectRefused(request: Promise<{ status: number; json: any }>, status: number, code: string) {
-    const [posts, events] = [await count('posts'), await count('thread_events')];
+    const [posts, events] = [await countRows(app.db, 'posts'), await countRows(app.db, 'thread_events')];
     const res = await request;
     expect(res.status).toBe(status);
     expect(res.json.error.code).toBe(code);
     expect(res.json.error.message.length).toBeGreaterThan(5);
-    expect([await count('posts'), await count('thread_events')]).toEqual([posts, events]);
+    expect([await countRows(app.db, 'posts'), await countRows(app.db, 'thread_events')]).toEqual([posts, events]);
   }
 
   it('401 for a reader who is not logged in', async () => {
