@@ -190,15 +190,15 @@ export interface ApiPost {
 }
 
 /** Starts a thread through the JSON API as the client's member; fails unless it answers 201. */
-export async function postThread(client: HttpClient, board: { slug: string }, input: { title?: string; body?: string } = {}): Promise<ApiPost> {
-  const res = await client.post(`/api/boards/${board.slug}/threads`, { title: input.title ?? '主題', body: input.body });
+export async function postThread(client: HttpClient, board: { slug: string }, title = '主題', body?: string): Promise<ApiPost> {
+  const res = await client.post(`/api/boards/${board.slug}/threads`, { title, body });
   if (res.status !== 201) throw new Error(`starting a thread failed: ${res.status} ${res.text}`);
   return res.json.post;
 }
 
 /** Replies through the JSON API as the client's member; fails unless it answers 201. */
-export async function postReply(client: HttpClient, parentId: string, input: { title: string; body?: string }): Promise<ApiPost> {
-  const res = await client.post(`/api/posts/${parentId}/replies`, { title: input.title, body: input.body });
+export async function postReply(client: HttpClient, parentId: string, title: string, body?: string): Promise<ApiPost> {
+  const res = await client.post(`/api/posts/${parentId}/replies`, { title, body });
   if (res.status !== 201) throw new Error(`replying to ${parentId} failed: ${res.status} ${res.text}`);
   return res.json.post;
 }

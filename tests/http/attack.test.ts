@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type WorstCase, longBody, seedWorstCase } from '../../bench/attack';
 import { type TestApp, startTestApp } from '../helpers/app';
-import { createMember, createTestBoard, logInClient } from '../factories';
+import { createMember, createTestBoard, logInClient, postThread } from '../factories';
 
 // Under attack: while one client asks for the costliest pages there are (every revision of a long,
 // much-edited post; a board of long posts in another script; a full catch-up of a long thread in
@@ -19,7 +19,7 @@ beforeAll(async () => {
   const board = await createTestBoard(app.db);
   const client = app.client();
   await logInClient(client, member);
-  const thread = async (title: string, body?: string) => (await client.post(`/api/boards/${board.slug}/threads`, { title, body })).json.post.id as string;
+  const thread = async (title: string, body?: string) => (await postThread(client, board, title, body)).id;
   worst = await seedWorstCase(app.db, {
     memberId: member.id,
     boardId: board.id,

@@ -1,15 +1,12 @@
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { createTestBoard, memberClient } from '../factories';
+import type { HttpClient, TestApp } from '../helpers/app';
+import { startBoardApp } from '../factories';
 
 let app: TestApp;
 let member: HttpClient;
 let board: { slug: string };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  board = await createTestBoard(app.db);
-  member = app.client();
-  await memberClient(app.db, member, { name: 'cache_reader' });
+  ({ app, board, writer: member } = await startBoardApp({ writer: { name: 'cache_reader' } }));
 });
 afterAll(() => app.close());
 

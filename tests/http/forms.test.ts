@@ -1,5 +1,5 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { PASSWORD, createMember, createTestBoard, logInClient, memberClient } from '../factories';
+import { PASSWORD, createMember, createTestBoard, logInClient, memberClient, postThread } from '../factories';
 import { countRows } from '../helpers/rows';
 
 // Every form that is refused comes back as its page (server/http/forms.ts: refusedForm), with the
@@ -21,11 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function newThread(title = '週末去爬山') {
-  const res = await author.post(`/api/boards/${board.slug}/threads`, { title, body: '天氣很好' });
-  expect(res.status).toBe(201);
-  return res.json.post as { id: string };
-}
+const newThread = () => postThread(author, board, '週末去爬山', '天氣很好');
 
 /** The refusal as a page shows it, with its code. */
 const refusal = (code: string, text: string) => `<p class="error-message" role="alert" data-code="${code}">${text}</p>`;

@@ -6,7 +6,7 @@ import { createLogger } from '../../server/log';
 import type { Member } from '../../server/members/members.service';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { readTree } from '../helpers/tree';
-import { createMember, createTestBoard, logInClient } from '../factories';
+import { createMember, createTestBoard, logInClient, postThread } from '../factories';
 
 let app: TestApp;
 let board: { slug: string };
@@ -28,9 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function newThread(title = '出口管制的新聞', body = '<p>第一版內容</p>') {
-  return (await author.post(`/api/boards/${board.slug}/threads`, { title, body })).json.post as { id: string };
-}
+const newThread = (title = '出口管制的新聞', body = '<p>第一版內容</p>') => postThread(author, board, title, body);
 
 describe('editing', () => {
   it('keeps every version and shows the banner naming the editor’s role, in both scripts', async () => {

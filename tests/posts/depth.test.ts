@@ -1,17 +1,14 @@
 import { sql } from 'kysely';
 import { MAX_DEPTH } from '../../server/posts/posts.service';
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { createTestBoard, memberClient } from '../factories';
+import type { HttpClient, TestApp } from '../helpers/app';
+import { postThread, startBoardApp } from '../factories';
 
 let app: TestApp;
 let alice: HttpClient;
 let board: { id: string; slug: string };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  board = await createTestBoard(app.db);
-  alice = app.client();
-  await memberClient(app.db, alice, { name: 'deep_diver' });
+  ({ app, board, writer: alice } = await startBoardApp({ writer: { name: 'deep_diver' } }));
 });
 afterAll(() => app.close());
 
@@ -22,9 +19,7 @@ afterAll(() => app.close());
  */
 async function chain(depth: number, firstId?: bigint): Promise<{ rootId: string; lastId: string }> {
   if (firstId !== undefined) await sql`select setval(pg_get_serial_sequence('posts', 'id'), ${String(firstId)}::bigint)`.execute(app.db);
-  const root = await alice.post(`/api/boards/${board.slug}/threads`, { title: '樓中樓' });
-  expect(root.status).toBe(201);
-  const rootId = root.json.post.id as string;
+  const rootId = (await postThread(alice, board, '樓中樓')).id;
   const last = await sql<{ id: string }>`
     with recursive chain(id, path) as (
       select id, path from posts where id = ${rootId}::bigint

@@ -1,6 +1,6 @@
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import type { HttpClient, TestApp } from '../helpers/app';
 import { readTree } from '../helpers/tree';
-import { createTestBoard, memberClient } from '../factories';
+import { createTestBoard, memberClient, postReply, postThread, startBoardApp } from '../factories';
 import { countRows } from '../helpers/rows';
 
 let app: TestApp;
@@ -9,26 +9,11 @@ let bob: HttpClient;
 let board: { slug: string };
 
 beforeAll(async () => {
-  app = await startTestApp();
-  board = await createTestBoard(app.db, { name: '生活版' });
-  alice = app.client();
+  ({ app, board, writer: alice } = await startBoardApp({ board: { name: '生活版' }, writer: { name: 'alice_w' } }));
   bob = app.client();
-  await memberClient(app.db, alice, { name: 'alice_w' });
   await memberClient(app.db, bob, { name: '霧蒙蒙雨霏霏' });
 });
 afterAll(() => app.close());
-
-async function thread(title = '主題', body?: string) {
-  const res = await alice.post(`/api/boards/${board.slug}/threads`, { title, body });
-  expect(res.status).toBe(201);
-  return res.json.post as { id: string; threadId: string };
-}
-
-async function replyTo(client: HttpClient, id: string, title: string, body?: string) {
-  const res = await client.post(`/api/posts/${id}/replies`, { title, body });
-  expect(res.status).toBe(201);
-  return res.json.post as { id: string; depth: number; bytes: number; parentId: string; threadId: string };
-}
 
 describe('starting threads and replying', () => {
   it('starts a thread and answers 201 with the post in the contract shape', async () => {
@@ -53,44 +38,44 @@ describe('starting threads and replying', () => {
   });
 
   it('takes a title-only follow-up: 0 bytes, shown as "(0 bytes)"', async () => {
-    const root = await thread();
-    const reply = await replyTo(bob, root.id, '同感');
+    const root = await postThread(alice, board);
+    const reply = await postReply(bob, root.id, '同感');
     expect(reply).toMatchObject({ bytes: 0, depth: 1, parentId: root.id, threadId: root.id });
     const page = await app.client().get(`/t/${root.id}`);
     expect(page.text).toMatch(new RegExp(`id="p${reply.id}"><a href="/t/${reply.id}" class="title">同感</a>.*?\\(0 bytes\\)`));
   });
 
   it('counts bytes as UTF-8 of the stored body: CJK 3, emoji 4', async () => {
-    const root = await thread();
-    const reply = await replyTo(bob, root.id, '表情', '跟帖😀');
+    const root = await postThread(alice, board);
+    const reply = await postReply(bob, root.id, '表情', '跟帖😀');
     // Stored as <p>跟帖😀</p>: 3 + 6 + 4 + 4 bytes.
     expect(reply.bytes).toBe(17);
     expect((await app.client().get(`/api/posts/${reply.id}`)).json.post.body).toBe('<p>跟帖😀</p>');
   });
 
   it('sanitizes bodies on write: hostile HTML is gone from the database', async () => {
-    const root = await thread('xss', '<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x">l</a>');
+    const root = await postThread(alice, board, 'xss', '<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x">l</a>');
     const row = await app.db.selectFrom('posts').select(['body', 'bytes']).where('id', '=', root.id).executeTakeFirstOrThrow();
     expect(row.body).toBe('<p>ok</p>l');
     expect(row.bytes).toBe(10);
   });
 
   it('keeps a title with markup as text on the page', async () => {
-    const root = await thread('<script>alert(1)</script>');
+    const root = await postThread(alice, board, '<script>alert(1)</script>');
     const page = await app.client().get(`/t/${root.id}`);
     expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page.text).not.toContain('<script>alert(1)');
   });
 
   it('replies at any depth and returns the subtree in display order, whatever order replies arrived in', async () => {
-    const root = await thread('樹');
-    const a = await replyTo(bob, root.id, 'A');
-    const b = await replyTo(alice, root.id, 'B');
-    const a1 = await replyTo(alice, a.id, 'A1');
-    const b1 = await replyTo(bob, b.id, 'B1');
-    const a2 = await replyTo(bob, a.id, 'A2');
-    const a1x = await replyTo(bob, a1.id, 'A1x');
-    const a1xy = await replyTo(alice, a1x.id, 'A1xy');
+    const root = await postThread(alice, board, '樹');
+    const a = await postReply(bob, root.id, 'A');
+    const b = await postReply(alice, root.id, 'B');
+    const a1 = await postReply(alice, a.id, 'A1');
+    const b1 = await postReply(bob, b.id, 'B1');
+    const a2 = await postReply(bob, a.id, 'A2');
+    const a1x = await postReply(bob, a1.id, 'A1x');
+    const a1xy = await postReply(alice, a1x.id, 'A1xy');
     const res = await app.client().get(`/api/posts/${root.id}`);
     expect(res.json.replies.map((p: { title: string; depth: number }) => `${p.title}:${p.depth}`)).toEqual([
       'A:1', 'A1:2', 'A1x:3', 'A1xy:4', 'A2:2', 'B:1', 'B1:2',
@@ -116,8 +101,8 @@ describe('starting threads and replying', () => {
   });
 
   it('writes one thread event per post and keeps the counters exact', async () => {
-    const root = await thread();
-    for (let i = 0; i < 3; i++) await replyTo(bob, root.id, `r${i}`);
+    const root = await postThread(alice, board);
+    for (let i = 0; i < 3; i++) await postReply(bob, root.id, `r${i}`);
     const events = await app.db.selectFrom('thread_events').select(['seq', 'kind']).where('thread_id', '=', root.id).orderBy('seq').execute();
     expect(events).toEqual([1, 2, 3, 4].map((seq) => ({ seq: String(seq), kind: 'post:new' })));
     const state = await app.db.selectFrom('threads').selectAll().where('thread_id', '=', root.id).executeTakeFirstOrThrow();
@@ -128,7 +113,7 @@ describe('starting threads and replying', () => {
 describe('refusals change nothing', () => {
   let root: { id: string };
   beforeAll(async () => {
-    root = await thread('refusals');
+    root = await postThread(alice, board, 'refusals');
   });
 
   async function expectRefused(request: Promise<{ status: number; json: any }>, status: number, code: string) {
@@ -146,7 +131,7 @@ describe('refusals change nothing', () => {
   });
 
   it('409 for a reply in a locked thread', async () => {
-    const locked = await thread('locked');
+    const locked = await postThread(alice, board, 'locked');
     await app.db.updateTable('threads').set({ locked: true }).where('thread_id', '=', locked.id).execute();
     await expectRefused(bob.post(`/api/posts/${locked.id}/replies`, { title: 'late' }), 409, 'ThreadLocked');
     const state = await app.db.selectFrom('threads').select(['reply_count', 'seq']).where('thread_id', '=', locked.id).executeTakeFirstOrThrow();
@@ -154,7 +139,7 @@ describe('refusals change nothing', () => {
   });
 
   it('409 for a reply to a deleted post', async () => {
-    const gone = await replyTo(bob, root.id, 'to be deleted');
+    const gone = await postReply(bob, root.id, 'to be deleted');
     await app.db.updateTable('posts').set({ deleted_at: new Date() }).where('id', '=', gone.id).execute();
     await expectRefused(alice.post(`/api/posts/${gone.id}/replies`, { title: 'x' }), 409, 'PostDeleted');
   });
@@ -188,14 +173,14 @@ describe('refusals change nothing', () => {
   });
 
   it('accepts a body just under the limit', async () => {
-    const reply = await replyTo(bob, root.id, 'long', 'a'.repeat(99_993));
+    const reply = await postReply(bob, root.id, 'long', 'a'.repeat(99_993));
     expect(reply.bytes).toBe(100_000);
   });
 });
 
 describe('pages', () => {
   it('asks a reader who is not logged in to log in where the reply form would be', async () => {
-    const root = await thread();
+    const root = await postThread(alice, board);
     const page = await app.client().get(`/t/${root.id}`);
     expect(page.text).toContain('請您先登陸,再發跟帖!');
     expect(page.text).not.toContain(`action="/t/${root.id}/reply"`);
@@ -205,7 +190,7 @@ describe('pages', () => {
   });
 
   it('shows a locked thread as locked, without a reply form', async () => {
-    const root = await thread();
+    const root = await postThread(alice, board);
     await app.db.updateTable('threads').set({ locked: true }).where('thread_id', '=', root.id).execute();
     const page = await alice.get(`/t/${root.id}`);
     expect(page.text).toContain('本帖已鎖定，不能再跟帖。');
@@ -213,7 +198,7 @@ describe('pages', () => {
   });
 
   it('posts a reply through the form and lands on the thread at the new post', async () => {
-    const root = await thread();
+    const root = await postThread(alice, board);
     const res = await bob.postForm(`/t/${root.id}/reply`, { title: '表單回覆', body: '第一行\n第二行' });
     expect(res.status).toBe(303);
     const [, threadId, postId] = res.headers.get('location')!.match(/^\/t\/(\d+)#p(\d+)$/)!;
@@ -223,7 +208,7 @@ describe('pages', () => {
   });
 
   it('shows a refused form again with the message and what was typed', async () => {
-    const root = await thread();
+    const root = await postThread(alice, board);
     const res = await bob.postForm(`/t/${root.id}/reply`, { title: '', body: '保留這段文字' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('data-code="ValidationFailed">標題：必須填寫。</p>');
@@ -231,7 +216,7 @@ describe('pages', () => {
   });
 
   it('answers a form post from a reader who is not logged in with a 401 page', async () => {
-    const root = await thread();
+    const root = await postThread(alice, board);
     const res = await app.client().postForm(`/t/${root.id}/reply`, { title: 'x' });
     expect(res.status).toBe(401);
     expect(res.text).toContain('<!doctype html>');
@@ -247,12 +232,12 @@ describe('pages', () => {
 
 describe('the rendered tree is reused, never stale', () => {
   it('shows every change to the thread on the next page view', async () => {
-    const root = await thread('快取');
+    const root = await postThread(alice, board, '快取');
     const reader = app.client();
-    const first = await replyTo(bob, root.id, '第一條');
+    const first = await postReply(bob, root.id, '第一條');
     expect((await reader.get(`/t/${root.id}`)).text).toContain('第一條'); // rendered and kept
     expect((await reader.get(`/t/${root.id}`)).text).toContain('第一條'); // served from the cache
-    const second = await replyTo(bob, first.id, '第二條');
+    const second = await postReply(bob, first.id, '第二條');
     expect(readTree((await reader.get(`/t/${root.id}`)).text, '所有跟帖')).toEqual([
       { id: first.id, level: 1 },
       { id: second.id, level: 2 },
@@ -276,8 +261,8 @@ describe('the board index', () => {
       ids.push((await alice.post(`/api/boards/${own.slug}/threads`, { title: `thread ${i}` })).json.post.id);
     }
     // A reply moves the oldest thread to the top.
-    const r = await replyTo(bob, ids[0]!, '頂');
-    const rr = await replyTo(alice, r.id, '再頂');
+    const r = await postReply(bob, ids[0]!, '頂');
+    const rr = await postReply(alice, r.id, '再頂');
     const first = await app.client().get(`/api/boards/${own.slug}/threads`);
     expect(first.json).toMatchObject({ page: 1, pages: 2, total: 21 });
     expect(first.json.threads.map((t: { post: { id: string } }) => t.post.id)).toEqual([ids[0], ...ids.slice(2).reverse()]);
@@ -308,7 +293,7 @@ describe('member pages', () => {
     await memberClient(app.db, carol, { name: '山丘上的风' });
     const t1 = (await carol.post(`/api/boards/${board.slug}/threads`, { title: '第一帖' })).json.post;
     const t2 = (await carol.post(`/api/boards/${board.slug}/threads`, { title: '第二帖' })).json.post;
-    const r1 = await replyTo(carol, t1.id, '自己頂');
+    const r1 = await postReply(carol, t1.id, '自己頂');
     const page = await app.client().get(`/u/${encodeURIComponent('山丘上的风')}`);
     expect(page.status).toBe(200);
     const threadsSection = page.text.slice(page.text.indexOf('發表的主題'), page.text.indexOf('發表的跟帖'));

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import type { HttpClient, TestApp } from '../helpers/app';
 import { adminQuery } from '../helpers/database';
 import { readersOf, sleep } from '../helpers/live';
-import { createTestBoard, memberClient } from '../factories';
+import { postReply, postThread, startBoardApp } from '../factories';
 
 // A board index's readers when this process's LISTEN connection drops: what is written on the
 // board while the link is down reaches them once it is back, exactly once, as thread readers'
@@ -15,15 +15,12 @@ let board: { slug: string };
 const reader = readersOf(() => app.baseUrl);
 
 beforeAll(async () => {
-  app = await startTestApp();
-  board = await createTestBoard(app.db);
-  writer = app.client();
-  await memberClient(app.db, writer, { name: '版面寫手' });
+  ({ app, board, writer } = await startBoardApp({ writer: { name: '版面寫手' } }));
 });
 afterAll(() => app.close());
 
-const newThread = async (title: string) => (await writer.post(`/api/boards/${board.slug}/threads`, { title })).json.post.id as string;
-const replyTo = async (id: string, title: string) => (await writer.post(`/api/posts/${id}/replies`, { title })).json.post.id as string;
+const newThread = async (title: string) => (await postThread(writer, board, title)).id;
+const replyTo = async (id: string, title: string) => (await postReply(writer, id, title)).id;
 
 // Only this test file's app listens on this database (other files have databases of their own).
 const listeners = async () =>

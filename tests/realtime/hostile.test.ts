@@ -3,9 +3,9 @@ import pg from 'pg';
 import { io } from 'socket.io-client';
 import type { Database } from '../../server/db/database';
 import { CATCH_UP_BYTES, CATCH_UP_PAGE, loadEvents } from '../../server/realtime/realtime.render';
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import type { HttpClient, TestApp } from '../helpers/app';
 import { readersOf } from '../helpers/live';
-import { createTestBoard, memberClient } from '../factories';
+import { postThread, startBoardApp } from '../factories';
 
 // What a hostile client can send over socket.io, and what a reader far behind costs: the server
 // stays up, answers every payload with an error ack, refuses sockets opened by other sites, and
@@ -17,14 +17,11 @@ let board: { slug: string };
 const reader = readersOf(() => app.baseUrl);
 
 beforeAll(async () => {
-  app = await startTestApp();
-  board = await createTestBoard(app.db);
-  writer = app.client();
-  await memberClient(app.db, writer);
+  ({ app, board, writer } = await startBoardApp());
 });
 afterAll(() => app.close());
 
-const thread = async (title = '主題') => (await writer.post(`/api/boards/${board.slug}/threads`, { title })).json.post.id as string;
+const thread = async (title = '主題') => (await postThread(writer, board, title)).id;
 
 /** Every kind of wrong value a client can put where an id, a variant, a seq or a slug belongs. */
 const HOSTILE: unknown[] = [

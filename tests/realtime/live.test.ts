@@ -1,6 +1,6 @@
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import type { HttpClient, TestApp } from '../helpers/app';
 import { readersOf, sleep } from '../helpers/live';
-import { createTestBoard, memberClient } from '../factories';
+import { postReply, postThread, startBoardApp } from '../factories';
 
 let app: TestApp;
 let writer: HttpClient;
@@ -8,17 +8,12 @@ let board: { slug: string };
 const reader = readersOf(() => app.baseUrl);
 
 beforeAll(async () => {
-  app = await startTestApp();
-  board = await createTestBoard(app.db);
-  writer = app.client();
-  await memberClient(app.db, writer, { name: '寫手' });
+  ({ app, board, writer } = await startBoardApp({ writer: { name: '寫手' } }));
 });
 afterAll(() => app.close());
 
-async function thread(title = '直播帖') {
-  return (await writer.post(`/api/boards/${board.slug}/threads`, { title })).json.post.id as string;
-}
-const replyTo = async (id: string, title: string, body?: string) => (await writer.post(`/api/posts/${id}/replies`, { title, body })).json.post;
+const thread = async (title = '直播帖') => (await postThread(writer, board, title)).id;
+const replyTo = (id: string, title: string, body?: string) => postReply(writer, id, title, body);
 
 describe('live threads', () => {
   it('delivers new, edited and deleted posts in order, rendered in the reader’s variant', async () => {

@@ -2,7 +2,7 @@ import { HttpClient } from '../helpers/app';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 import { Reader, sleep } from '../helpers/live';
 import { type ServerProcess, startServerProcess } from '../helpers/processes';
-import { createMember, createTestBoard, logInClient } from '../factories';
+import { createMember, createTestBoard, logInClient, postReply, postThread } from '../factories';
 
 // Two app processes on one PostgreSQL, as behind a load balancer: a follow-up written through one
 // reaches readers on the other; when a process dies, its readers move to the other and miss nothing.
@@ -41,8 +41,8 @@ describe('several processes on one database', () => {
     const board = await createTestBoard(database.db);
     const writer = new HttpClient(url(a));
     await logInClient(writer, await createMember(database.db));
-    const root = (await writer.post(`/api/boards/${board.slug}/threads`, { title: '跨進程' })).json.post.id as string;
-    const reply = async (title: string) => (await writer.post(`/api/posts/${root}/replies`, { title })).json.post.id as string;
+    const root = (await postThread(writer, board, '跨進程')).id;
+    const reply = async (title: string) => (await postReply(writer, root, title)).id;
 
     const onB = new Reader(url(b));
     const onA = new Reader(url(a));

@@ -1,5 +1,5 @@
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { createTestBoard, memberClient } from '../factories';
+import type { HttpClient, TestApp } from '../helpers/app';
+import { startBoardApp } from '../factories';
 
 let app: TestApp;
 let writer: HttpClient;
@@ -7,11 +7,8 @@ let board: { slug: string };
 let postId: string;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  board = await createTestBoard(app.db, { name: '生活' });
-  writer = app.client();
   // A name written with simplified characters: it must never be converted.
-  await memberClient(app.db, writer, { name: '干部头发' });
+  ({ app, board, writer } = await startBoardApp({ board: { name: '生活' }, writer: { name: '干部头发' } }));
   const res = await writer.post(`/api/boards/${board.slug}/threads`, {
     title: '我的软件和芯片出问题了',
     body: '<p>头发都白了。<a href="https://example.com/软件">软件链接</a></p><pre><code>软件 = 1</code></pre>',
