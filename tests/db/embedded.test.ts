@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, startServerProcess, type ServerProcess } from '../helpers/processes';
+import { alive, postmasterOf, runCli, startServerProcess, type ServerProcess } from '../helpers/processes';
 
 // The embedded PostgreSQL through the real entry points: `npm start`'s server and the CLI, on a
 // DATA_DIR of their own. Slow (it creates a cluster), so one file walks the whole life cycle.
@@ -25,22 +25,7 @@ afterAll(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
-function postmasterPid(dir: string): number | undefined {
-  try {
-    return Number(readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const postmasterPid = (dataDir: string) => postmasterOf(path.join(dataDir, 'postgres'))?.pid;
 
 async function start(env: Record<string, string> = { DATA_DIR: dataDir }) {
   const server = await startServerProcess(env);

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { openEmbedded } from '../../server/db/embedded';
 import { HttpClient, type Reply } from '../helpers/app';
 import { sleep } from '../helpers/live';
-import { type ServerProcess, startServerProcess } from '../helpers/processes';
+import { type ServerProcess, alive, postmasterOf, startServerProcess } from '../helpers/processes';
 
 // The embedded PostgreSQL dying under the app (`npm start`, DATA_DIR): a crash is survived and
 // repaired by the app itself; a shutdown on purpose is left alone. One cluster for the whole file
@@ -35,23 +35,7 @@ afterAll(async () => {
 });
 
 /** The first and fourth lines of postmaster.pid: the postmaster's pid and port. */
-function postmaster(): { pid: number; port: number } | undefined {
-  try {
-    const lines = readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n');
-    return { pid: Number(lines[0]), port: Number(lines[3]) };
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const postmaster = () => postmasterOf(clusterDir);
 
 const url = (p: string) => `http://127.0.0.1:${app.port}${p}`;
 const appAlive = () => app.child.exitCode === null && app.child.signalCode === null;

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -56,4 +57,24 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });
+}
+
+/** The postmaster of the PostgreSQL cluster in `clusterDir` (from its postmaster.pid), or undefined when it is not running. */
+export function postmasterOf(clusterDir: string): { pid: number; port: number } | undefined {
+  try {
+    const lines = readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n');
+    return { pid: Number(lines[0]), port: Number(lines[3]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
