@@ -1,5 +1,5 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { createMember, createTestBoard, logInClient } from '../factories';
+import { createMember, createModerator, createTestBoard, logInClient } from '../factories';
 import { countRows } from '../helpers/rows';
 
 // Bans between moderators: a moderator of one board cannot ban the moderator of another from
@@ -13,12 +13,11 @@ const names = { modA: 'mod_of_a', modB: 'mod_of_b', plain: 'plain_member', boss:
 
 beforeAll(async () => {
   app = await startTestApp();
-  const a = await createMember(app.db, { name: names.modA });
-  await createMember(app.db, { name: names.modB });
+  boardA = await createTestBoard(app.db);
+  const a = await createModerator(app.db, boardA, { name: names.modA });
+  await createModerator(app.db, await createTestBoard(app.db), { name: names.modB });
   await createMember(app.db, { name: names.plain });
   const boss = await createMember(app.db, { name: names.boss, role: 'admin' });
-  boardA = await createTestBoard(app.db, { moderators: [names.modA] });
-  await createTestBoard(app.db, { moderators: [names.modB] });
   modA = app.client();
   admin = app.client();
   await logInClient(modA, a);

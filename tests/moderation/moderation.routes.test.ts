@@ -6,7 +6,7 @@ import { createLogger } from '../../server/log';
 import type { Member } from '../../server/members/members.service';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { readTree } from '../helpers/tree';
-import { createMember, createTestBoard, logInClient, postThread } from '../factories';
+import { createMember, createModerator, createTestBoard, logInClient, postThread } from '../factories';
 
 let app: TestApp;
 let board: { slug: string };
@@ -19,8 +19,8 @@ let authorMember: Member & { password: string };
 beforeAll(async () => {
   app = await startTestApp();
   authorMember = await createMember(app.db, { name: 'lionhill' });
-  modMember = await createMember(app.db, { name: '版主老王' });
-  board = await createTestBoard(app.db, { moderators: [modMember.name] });
+  board = await createTestBoard(app.db);
+  modMember = await createModerator(app.db, board, { name: '版主老王' });
   [author, mod, reader] = [app.client(), app.client(), app.client()];
   await logInClient(author, { name: 'lionhill', password: authorMember.password });
   await logInClient(mod, { name: '版主老王', password: modMember.password });
