@@ -36,7 +36,7 @@ export class Reader {
   }
 
   /** Waits until `n` events have arrived (or fails after `ms`). */
-  async waitFor(n: number, ms = 5000): Promise<LiveEvent[]> {
+  async waitFor(n: number, ms = 15_000): Promise<LiveEvent[]> {
     const end = Date.now() + ms;
     while (this.events.length < n) {
       if (Date.now() > end) throw new Error(`expected ${n} events, got ${this.events.length}: ${JSON.stringify(this.events.map((e) => [e.name, e.seq]))}`);
