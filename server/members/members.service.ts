@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
+import type { Member } from '../db/member';
 import { AppError, validationFailed } from '../errors';
 import { createGate } from '../limits/gate';
 import { type LimitedAction, type Limiter, addressKey } from '../limits/limiter';
@@ -10,12 +11,7 @@ import { checkName, checkNewName } from './names';
 import { claimName } from './names.service';
 import { HASHING_CONCURRENCY, PASSWORD_MAX, checkNewPassword, hashPassword, verifyPassword } from './passwords';
 
-/** A member as the rest of the application sees them. */
-export interface Member {
-  id: string;
-  name: string;
-  role: SiteRole;
-}
+export type { Member };
 
 /** Where a sign-in comes from: what the sessions list and the "known address" check keep. */
 export interface SignInContext {

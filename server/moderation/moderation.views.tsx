@@ -4,7 +4,7 @@ import type { AppError } from '../errors';
 import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
-import { allowed } from './moderation.policy';
+import { can as allowed } from '../policy/policy';
 import { bodyText } from './moderation.diff';
 import type { QueueEntry, Revisions, Version } from './moderation.service';
 

@@ -5,14 +5,15 @@ import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
-import type { Member } from '../members/members.service';
+import type { Member } from '../db/member';
 import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
 import { localized, localizedAll, localizedTitles } from '../text/localize';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
-import { actorOn, allowed, authorize } from '../moderation/moderation.policy';
+import { authorize, can } from '../policy/policy';
+import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
 
 /** A post, root or follow-up, as pages and the API see it. */
@@ -248,7 +249,7 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
         actorOn(tx, viewer, row.board_id),
       ]);
       const thread = toThreadState(state ?? missingThread(row.thread_id));
-      const seesDeleted = allowed(actor, 'seeDeleted', null);
+      const seesDeleted = can(actor, 'seeDeleted', null);
       const skip = options.skipReplies?.(thread.seq, seesDeleted) ?? false;
       const subtree = skip ? [] : await repo.findSubtree(tx, row.thread_id, row.path, options.bodies ?? true);
       const visible = seesDeleted ? (p: Post) => p : tombstone;
@@ -292,7 +293,7 @@ export async function getBoardIndex(
 ) {
   const board = await getBoard(db, slug);
   const actor = await actorOn(db, viewer, board.id);
-  const canModerate = allowed(actor, 'seeDeleted', null);
+  const canModerate = can(actor, 'seeDeleted', null);
   const visible = canModerate ? (p: Post) => p : tombstone;
   const [rows, total] = await Promise.all([repo.findBoardThreads(db, board.id, page, featured, rootBodies), repo.countBoardThreads(db, board.id, featured)]);
   const replyRows = await repo.findIndexReplies(db, rows.map((r) => r.id));

@@ -1,8 +1,8 @@
 import type { AppError } from '../errors';
 import type { Assets } from '../http/assets';
-import type { Member } from '../members/members.service';
+import type { Member } from '../db/member';
 import { VARIANTS, type Variant } from '../text/convert';
-import { NO_RULES, type Rules } from '../moderation/moderation.policy';
+import { NO_RULES, type Rules } from '../policy/policy';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
 import { type Messages, hans, hant } from './messages';
 import { localizeError } from './messages.errors';
