@@ -61,7 +61,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
   app.set('trust proxy', config.trustProxy ?? false);
 
   const rules = { editWindowMinutes: config.editWindowMinutes };
-  const base = defaultPageContext(assets, config.displayTimeZone, rules);
+  const base = defaultPageContext(assets, config.displayTimeZone);
   const pageContext = (req: Request): PageContext => ({
     ...base,
     ...catalogFor(req.variant),
@@ -161,7 +161,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
 
   app.use(boardsRouter(db, pageContext));
   app.use(membersRouter(db, limiter, pageContext));
-  app.use(postsRouter(db, caches, pageContext));
+  app.use(postsRouter(db, rules, caches, pageContext));
   app.use(moderationRouter(db, rules, caches, pageContext));
   app.use(realtimeRouter(db, assets, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));

@@ -10,6 +10,7 @@ import { parseInput, wholeNumber } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
 import { trustedHtml } from '../views/html';
 import type { PageContext } from '../views/layout';
+import type { Rules } from '../policy/policy';
 import { presentPost } from './posts.presenter';
 import * as posts from './posts.service';
 import { type FormState, boardPage, memberPage, postPage, renderTree } from './posts.views';
@@ -54,7 +55,12 @@ function linesKey(postId: string, seq: number, variant: string | undefined, sees
 }
 
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
-export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversions' | 'lines'>, pageContext: (req: Request) => PageContext): Router {
+export function postsRouter(
+  db: Kysely<Database>,
+  rules: Rules,
+  caches: Pick<Caches, 'conversions' | 'lines'>,
+  pageContext: (req: Request) => PageContext,
+): Router {
   const router = Router();
   const { conversions } = caches;
 
@@ -74,7 +80,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
 
   router.get('/api/posts/:id', async (req, res) => {
     const { variant } = parseInput(variantQuery, req.query);
-    const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member), variant);
+    const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), variant);
     res.json({ post: presentPost(tree.post), thread: presentThread(tree.thread), replies: tree.replies.map(presentPost) });
   });
 
@@ -105,6 +111,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
     let key = '';
     let lines: RenderedLines | undefined;
     const found = await posts.getPostTree(db, req.params.id, req.member, {
+      rules,
       bodies: false,
       skipReplies: (seq, seesDeleted) => {
         key = linesKey(req.params.id, seq, req.variant, seesDeleted, req.variantPrefix);
@@ -154,7 +161,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
       res.redirect(303, `/t/${post.threadId}#p${post.id}`);
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member), req.variant);
+        const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), req.variant);
         return postPage(pageContext(req), tree, formState(req, refusal));
       });
     }

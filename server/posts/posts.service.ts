@@ -12,7 +12,7 @@ import { type SourceVariant, type Variant, detectVariant } from '../text/convert
 import { localized, localizedAll, localizedTitles } from '../text/localize';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
-import { authorize, can } from '../policy/policy';
+import { type Actor, NO_RULES, type Rules, authorize, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
 
@@ -219,8 +219,42 @@ export async function getPost(db: Kysely<Database>, id: string): Promise<Post> {
   return toPost(await findPostRow(db, id));
 }
 
+/**
+ * What the viewer may do to a post, decided here so views only show the buttons (the services
+ * check again when one is used).
+ */
+export interface PostPermissions {
+  edit: boolean;
+  delete: boolean;
+  restore: boolean;
+  lock: boolean;
+  pin: boolean;
+  feature: boolean;
+  report: boolean;
+}
+
+/** What `actor` may do to `post` in `thread` under `rules`; null for a reader who is not logged in. */
+export function permissionsFor(actor: Actor | null, post: Post, thread: ThreadState, rules: Rules): PostPermissions | null {
+  if (!actor) return null;
+  const facts = { authorId: post.authorId, createdAt: post.createdAt, deleted: post.deleted, locked: thread.locked };
+  const isRoot = post.parentId === null;
+  const own = post.authorId === actor.member.id;
+  return {
+    edit: can(actor, 'edit', facts, rules),
+    delete: can(actor, 'delete', facts, rules),
+    restore: post.deleted && can(actor, 'restore', facts, rules),
+    lock: isRoot && can(actor, 'lock', facts, rules),
+    pin: isRoot && can(actor, 'pin', facts, rules),
+    feature: isRoot && can(actor, 'feature', facts, rules),
+    // Anyone logged in may report, banned or not; reporting one's own or a deleted post makes no sense.
+    report: !own && !post.deleted && can(actor, 'report', facts, rules),
+  };
+}
+
 /** What getPostTree may be told. */
 export interface TreeOptions {
+  /** The site's rules, for what the viewer may do (`can`); none by default. */
+  rules?: Rules;
   /** Fetch the follow-ups' bodies (the API shows them; a page of lines does not). */
   bodies?: boolean;
   /**
@@ -232,7 +266,7 @@ export interface TreeOptions {
 
 /**
  * A post with its whole subtree in display order, its thread's state, its root, its board, and
- * the viewer as an actor on that board. Deleted posts are tombstones unless the viewer moderates.
+ * what the viewer may do to the post (`can`). Deleted posts are tombstones unless the viewer moderates.
  */
 export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null, options: TreeOptions = {}) {
   // One snapshot for every read: the post, its thread's seq and the follow-ups agree, so a page's
@@ -261,7 +295,7 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
         thread,
         root: visible(root ? toPost(root) : post),
         board: board as Board,
-        actor,
+        can: permissionsFor(actor, post, thread, options.rules ?? NO_RULES),
       };
     });
 }
