@@ -13,7 +13,7 @@ import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
 import { VARIANTS, type Variant } from './text/convert';
 import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
-import { type Assets, loadAssets } from './http/assets';
+import { type Assets, loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { cacheByMember } from './http/caching';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';

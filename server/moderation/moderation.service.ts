@@ -4,7 +4,7 @@ import type { BoardRole, Database, Db } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
-import type { ThreadStateKind } from '../events/thread-events.kinds';
+import type { ThreadStateKind } from '../db/thread-events.kinds';
 import * as members from '../members/members.repository';
 import type { Member } from '../db/member';
 import { nameKey } from '../members/names';

@@ -1,5 +1,5 @@
 import type { AppError } from '../errors';
-import type { Assets } from '../http/assets';
+import type { Assets } from './assets';
 import type { Member } from '../db/member';
 import { VARIANTS, type Variant } from '../text/convert';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
