@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { getBoard, type Board } from '../boards/boards.service';
-import type { TextCache } from '../caches';
 import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
@@ -8,8 +7,7 @@ import { recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../db/member';
 import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
-import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
-import { localized, localizedAll, localizedTitles } from '../text/localize';
+import { type SourceVariant, detectVariant } from '../text/convert';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
 import { type Actor, NO_RULES, type Rules, authorize, can } from '../policy/policy';
@@ -397,46 +395,4 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
     onProgress(done, total);
   }
   return changed;
-}
-
-/**
- * A post tree in the reader's variant (undefined: as written): the post, and the follow-ups'
- * titles and whatever bodies were fetched; of the root (shown as a link) only its title.
- */
-export function treeInVariant(conversions: TextCache, tree: PostTree, variant: Variant | undefined): PostTree {
-  if (!variant) return tree;
-  const post = localized(conversions, tree.post, variant);
-  return {
-    ...tree,
-    post,
-    root: tree.root.id === post.id ? post : localizedTitles(conversions, [tree.root], variant)[0]!,
-    replies: localizedAll(conversions, tree.replies, variant),
-  };
-}
-
-/** A board index in the reader's variant: titles, and the roots' bodies when they were fetched. */
-export function indexInVariant<I extends { threads: IndexThread[] }>(conversions: TextCache, index: I, variant: Variant | undefined): I {
-  if (!variant) return index;
-  const roots = localizedAll(
-    conversions,
-    index.threads.map((t) => t.root),
-    variant,
-  );
-  return {
-    ...index,
-    threads: index.threads.map((t, i) => ({ ...t, root: roots[i]!, replies: localizedTitles(conversions, t.replies, variant) })),
-  };
-}
-
-/** A member page in the reader's variant: it lists titles only. */
-export function memberPostsInVariant(conversions: TextCache, data: MemberPosts, variant: Variant | undefined): MemberPosts {
-  if (!variant) return data;
-  return {
-    ...data,
-    threads: localizedTitles(conversions, data.threads, variant),
-    replies: localizedTitles(conversions, data.replies, variant),
-    threadTitles: new Map(
-      [...data.threadTitles].map(([id, t]) => [id, t && { ...t, title: localizedTitles(conversions, [{ id, ...t, body: '' }], variant)[0]!.title }]),
-    ),
-  };
 }
