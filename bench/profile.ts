@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../server/db/database';
-import { loadAssets } from '../server/http/assets';
+import { loadAssets } from '../server/views/assets';
 import * as repo from '../server/posts/posts.repository';
 import { presentPost } from '../server/posts/posts.presenter';
 import { getPostTree } from '../server/posts/posts.service';

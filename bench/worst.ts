@@ -4,7 +4,7 @@ import type { Caches } from '../server/caches';
 import type { Database } from '../server/db/database';
 import type { Member } from '../server/members/members.service';
 import { editPost } from '../server/moderation/moderation.service';
-import { NO_RULES } from '../server/moderation/moderation.policy';
+import { NO_RULES } from '../server/policy/policy';
 import { createThread, reply } from '../server/posts/posts.service';
 import { OpenCC } from '../server/text/opencc';
 import { cjkTitle, cjkText, seededRandom } from './shape';

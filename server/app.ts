@@ -13,12 +13,13 @@ import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
 import { VARIANTS, type Variant } from './text/convert';
 import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
-import { type Assets, loadAssets } from './http/assets';
+import { type Assets, loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { cacheByMember } from './http/caching';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
-import { VARIANT_COOKIE, refuseCrossSite, resolveVariant, sessionMiddleware } from './http/context';
+import { VARIANT_COOKIE, refuseCrossSite, resolveVariant } from './http/context';
+import { sessionMiddleware } from './sessions/sessions.cookies';
 import { createLimiter } from './limits/limiter';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
@@ -61,7 +62,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
   app.set('trust proxy', config.trustProxy ?? false);
 
   const rules = { editWindowMinutes: config.editWindowMinutes };
-  const base = defaultPageContext(assets, config.displayTimeZone, rules);
+  const base = defaultPageContext(assets, config.displayTimeZone);
   const pageContext = (req: Request): PageContext => ({
     ...base,
     ...catalogFor(req.variant),
@@ -161,7 +162,7 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
 
   app.use(boardsRouter(db, pageContext));
   app.use(membersRouter(db, limiter, pageContext));
-  app.use(postsRouter(db, caches, pageContext));
+  app.use(postsRouter(db, rules, caches, pageContext));
   app.use(moderationRouter(db, rules, caches, pageContext));
   app.use(realtimeRouter(db, assets, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));

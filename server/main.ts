@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { createApp } from './app';
 import { createCaches } from './caches';
-import { loadAssets } from './http/assets';
+import { loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { attachRealtime } from './realtime/realtime.hub';
 import { warmUpConversion } from './text/convert';

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import type { Member } from '../members/members.service';
+import type { Member } from '../db/member';
 import { confusableNames } from '../members/names.service';
-import { authorize, siteActor } from '../moderation/moderation.policy';
+import { authorize, siteActor } from '../policy/policy';
 
 /** Operators' views of the site (admins only). */
 

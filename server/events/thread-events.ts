@@ -1,7 +1,7 @@
 import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
-import { type ThreadEventKind, isThreadEventKind } from './thread-events.kinds';
+import { type ThreadEventKind, isThreadEventKind } from '../db/thread-events.kinds';
 
 /**
  * Thread events. Every change to a thread (a post written, edited, deleted or restored; the thread

@@ -1,12 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
+import type { Member } from '../db/member';
 import { AppError } from '../errors';
-import { type Member, memberForToken } from '../members/members.service';
+import { readCookie } from '../sessions/sessions.cookies';
 import { VARIANTS, type Variant } from '../text/convert';
 import { type SiteOrigin, fromOwnSite } from './origin';
-
-export const SESSION_COOKIE = 'gentie_session';
 
 export const VARIANT_COOKIE = 'gentie_variant';
 
@@ -14,12 +11,6 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** The logged-in member, or null. */
-      member: Member | null;
-      /** The session cookie's token as sent (valid or not). */
-      sessionToken: string | undefined;
-      /** True when the cookie named a session that has expired. */
-      sessionExpired: boolean;
       /** The reader's variant: URL prefix, else saved choice, else Accept-Language; undefined = as written. */
       variant: Variant | undefined;
       /** The URL prefix the page was asked under ('' or '/zh-hans', …): kept on every link. */
@@ -73,41 +64,6 @@ export function resolveVariant(req: Request, res: Response, next: NextFunction):
   else if (saved && (VARIANTS as readonly string[]).includes(saved)) req.variant = saved as Variant;
   else req.variant = variantFromAcceptLanguage(req.headers['accept-language']);
   next();
-}
-
-/** Reads one cookie from the Cookie header. */
-export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure on HTTPS. */
-export function setSessionCookie(req: Request, res: Response, token: string, expiresAt: Date): void {
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', expires: expiresAt });
-}
-
-export function clearSessionCookie(req: Request, res: Response): void {
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
-}
-
-/** Loads the member of the session cookie onto the request. */
-export function sessionMiddleware(db: Kysely<Database>) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
-    req.member = null;
-    req.sessionExpired = false;
-    req.sessionToken = readCookie(req, SESSION_COOKIE);
-    if (req.sessionToken) {
-      const found = await memberForToken(db, req.sessionToken);
-      if (found === 'expired') req.sessionExpired = true;
-      else req.member = found;
-    }
-    next();
-  };
 }
 
 /** The logged-in member, or a 401 that says whether the session expired or there never was one. */

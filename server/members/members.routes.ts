@@ -3,14 +3,17 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database';
 import type { AppError } from '../errors';
-import { clearSessionCookie, readCookie, requireMember, setSessionCookie } from '../http/context';
+import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
 import type { Limiter } from '../limits/limiter';
+import { clearSessionCookie, readCookie, setSessionCookie } from '../sessions/sessions.cookies';
+import * as sessionService from '../sessions/sessions.service';
+import type { SessionSummary } from '../sessions/sessions.service';
 import type { PageContext } from '../views/layout';
 import * as members from './members.service';
-import type { Member, SessionSummary, SignInContext } from './members.service';
+import type { Member, SignInContext } from './members.service';
 import { type AccountState, accountPage, loginPage, logoutPage, registerPage } from './members.views';
 
 /** Name and password as posted by a form or the API. */
@@ -75,7 +78,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
   const changePassword = (req: Request) =>
     members.changePassword(db, limiter, requireMember(req), req.sessionToken, parseInput(passwordChange, req.body));
   const logOutEverywhere = async (req: Request, res: Response) => {
-    await members.logOutEverywhere(db, requireMember(req));
+    await sessionService.logOutEverywhere(db, requireMember(req));
     clearSessionCookie(req, res);
   };
 
@@ -94,7 +97,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
   });
 
   router.post('/api/logout', async (req, res) => {
-    if (req.sessionToken) await members.logOut(db, req.sessionToken);
+    if (req.sessionToken) await sessionService.logOut(db, req.sessionToken);
     clearSessionCookie(req, res);
     res.json({ ok: true });
   });
@@ -109,12 +112,12 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
   });
 
   router.get('/api/me/sessions', async (req, res) => {
-    const sessions = await members.listSessions(db, requireMember(req), req.sessionToken);
+    const sessions = await sessionService.listSessions(db, requireMember(req), req.sessionToken);
     res.json({ sessions: sessions.map(presentSession) });
   });
 
   router.delete('/api/me/sessions/:id', async (req, res) => {
-    await members.revokeSession(db, requireMember(req), req.params.id);
+    await sessionService.revokeSession(db, requireMember(req), req.params.id);
     res.json({ ok: true });
   });
 
@@ -144,7 +147,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
 
   const accountHtml = async (req: Request, state: Omit<AccountState, 'sessions' | 'signIns'>) => {
     const member = requireMember(req);
-    const [sessions, signIns] = await Promise.all([members.listSessions(db, member, req.sessionToken), members.listSignIns(db, member)]);
+    const [sessions, signIns] = await Promise.all([sessionService.listSessions(db, member, req.sessionToken), members.listSignIns(db, member)]);
     return accountPage(pageContext(req), { sessions, signIns, ...state });
   };
 
@@ -177,7 +180,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
   });
 
   router.post('/logout', async (req, res) => {
-    if (req.sessionToken) await members.logOut(db, req.sessionToken);
+    if (req.sessionToken) await sessionService.logOut(db, req.sessionToken);
     clearSessionCookie(req, res);
     res.redirect(303, '/');
   });
@@ -197,7 +200,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
   });
 
   router.post('/account/sessions/:id/revoke', async (req, res) => {
-    await members.revokeSession(db, requireMember(req), req.params.id);
+    await sessionService.revokeSession(db, requireMember(req), req.params.id);
     res.redirect(303, `${req.variantPrefix}/account`);
   });
 

@@ -1,21 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, SiteRole } from '../db/database';
-import { isId } from '../db/ids';
+import type { Member } from '../db/member';
 import { AppError, validationFailed } from '../errors';
 import { createGate } from '../limits/gate';
 import { type LimitedAction, type Limiter, addressKey } from '../limits/limiter';
+import * as sessions from '../sessions/sessions.repository';
+import { SESSION_DAYS, hashToken, isToken, newToken } from '../sessions/sessions.service';
 import * as repo from './members.repository';
 import { checkName, checkNewName } from './names';
 import { claimName } from './names.service';
 import { HASHING_CONCURRENCY, PASSWORD_MAX, checkNewPassword, hashPassword, verifyPassword } from './passwords';
 
-/** A member as the rest of the application sees them. */
-export interface Member {
-  id: string;
-  name: string;
-  role: SiteRole;
-}
+export type { Member };
 
 /** Where a sign-in comes from: what the sessions list and the "known address" check keep. */
 export interface SignInContext {
@@ -27,22 +23,8 @@ export interface SignInContext {
   device: string | undefined;
 }
 
-/** One of a member's sessions, as they see it in their list. */
-export interface SessionSummary {
-  id: string;
-  createdAt: Date;
-  lastSeenAt: Date;
-  address: string;
-  userAgent: string;
-  /** True for the session the request came with. */
-  current: boolean;
-}
-
-export const SESSION_DAYS = 30;
 /** Sign-ins are kept this long; an address or browser signed in from within it is "known". */
 export const SIGN_IN_RETENTION_DAYS = 90;
-/** A session's "last seen" is written at most this often. */
-const LAST_SEEN_EVERY_SECONDS = 5 * 60;
 const USER_AGENT_MAX = 200;
 
 /**
@@ -54,10 +36,6 @@ export const ACCOUNT_WORK_CONCURRENCY = HASHING_CONCURRENCY * 2;
 /** Account operations waiting their turn before new ones are refused with 503 ServerBusy. */
 export const ACCOUNT_WORK_QUEUE_MAX = 1000;
 const accountWork = createGate(ACCOUNT_WORK_CONCURRENCY, ACCOUNT_WORK_QUEUE_MAX);
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest();
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const newToken = () => randomBytes(32).toString('base64url');
 
 // Printable and short: it is shown back to the member, never interpreted.
 const shortUserAgent = (ua: string) => ua.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, USER_AGENT_MAX);
@@ -136,13 +114,13 @@ export async function openSession(
   from: SignInContext,
 ): Promise<{ token: string; expiresAt: Date; device: string }> {
   const token = newToken();
-  const device = from.device !== undefined && TOKEN.test(from.device) ? from.device : newToken();
+  const device = from.device !== undefined && isToken(from.device) ? from.device : newToken();
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
   const userAgent = shortUserAgent(from.userAgent);
   // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d; members know it as a.b.c.d.
   const address = from.address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   await db.transaction().execute(async (tx) => {
-    await repo.insertSession(tx, { tokenHash: hashToken(token), userId: member.id, expiresAt, address, userAgent });
+    await sessions.insertSession(tx, { tokenHash: hashToken(token), userId: member.id, expiresAt, address, userAgent });
     await repo.insertSignIn(tx, {
       userId: member.id,
       address,
@@ -205,7 +183,7 @@ async function checkLogIn(
   const address = addressKey(from.address);
   const user = name.ok && input.password.length <= PASSWORD_MAX ? await repo.findUserByKey(db, nameKey) : undefined;
   // Asked for unknown names too, so the answer takes the same path either way.
-  const deviceHash = from.device !== undefined && TOKEN.test(from.device) ? hashToken(from.device) : null;
+  const deviceHash = from.device !== undefined && isToken(from.device) ? hashToken(from.device) : null;
   const known = await repo.hasSignedInFrom(db, user?.id ?? '0', address, deviceHash, SIGN_IN_RETENTION_DAYS);
   const trusted = user !== undefined && (known || from.signedInAs === user.id);
 
@@ -238,47 +216,6 @@ async function checkLogIn(
   if (!ok || !user) throw invalidCredentials();
   await giveBack(limiter, spent);
   return { id: user.id, name: user.name, role: user.role };
-}
-
-/** The member a session token belongs to; 'expired' for a known but expired session. */
-export async function memberForToken(db: Kysely<Database>, token: string): Promise<Member | 'expired' | null> {
-  if (!TOKEN.test(token)) return null;
-  const tokenHash = hashToken(token);
-  const row = await repo.findSession(db, tokenHash, LAST_SEEN_EVERY_SECONDS);
-  if (!row) return null;
-  if (!row.valid) return 'expired';
-  if (!row.seen_lately) await repo.touchSession(db, tokenHash);
-  return { id: row.id, name: row.name, role: row.role };
-}
-
-/** Ends a session: the token stops working at once. */
-export async function logOut(db: Kysely<Database>, token: string): Promise<void> {
-  await repo.deleteSession(db, hashToken(token));
-}
-
-/** Ends every session of the member, the current one included ("sign out everywhere"). */
-export async function logOutEverywhere(db: Kysely<Database>, member: Member): Promise<void> {
-  await repo.deleteMemberSessions(db, member.id);
-}
-
-/** The member's unexpired sessions, marking the one `currentToken` belongs to. */
-export async function listSessions(db: Kysely<Database>, member: Member, currentToken: string | undefined): Promise<SessionSummary[]> {
-  const current = currentToken && TOKEN.test(currentToken) ? hashToken(currentToken) : undefined;
-  const rows = await repo.listSessions(db, member.id);
-  return rows.map((r) => ({
-    id: r.id,
-    createdAt: r.created_at,
-    lastSeenAt: r.last_seen_at,
-    address: r.address,
-    userAgent: r.user_agent,
-    current: current !== undefined && r.token_hash.equals(current),
-  }));
-}
-
-/** Ends one of the member's own sessions; anyone else's, or none, is a 404. */
-export async function revokeSession(db: Kysely<Database>, member: Member, sessionId: string): Promise<void> {
-  const deleted = isId(sessionId) ? await repo.deleteMemberSession(db, member.id, sessionId) : 0;
-  if (deleted === 0) throw new AppError(404, 'SessionNotFound', 'You have no session with this id.');
 }
 
 /**
@@ -316,8 +253,8 @@ async function replacePassword(
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (tx) => {
     await repo.setPasswordHash(tx, member.id, passwordHash);
-    const keep = currentToken && TOKEN.test(currentToken) ? hashToken(currentToken) : undefined;
-    await repo.deleteMemberSessions(tx, member.id, keep);
+    const keep = currentToken && isToken(currentToken) ? hashToken(currentToken) : undefined;
+    await sessions.deleteMemberSessions(tx, member.id, keep);
   });
 }
 
@@ -335,6 +272,6 @@ export async function findMember(db: Kysely<Database>, name: string) {
 
 /** Deletes sessions expired for a week and sign-ins past their retention (run hourly). */
 export async function pruneExpired(db: Kysely<Database>): Promise<void> {
-  await repo.deleteExpiredSessions(db);
+  await sessions.deleteExpiredSessions(db);
   await repo.deleteOldSignIns(db, SIGN_IN_RETENTION_DAYS);
 }

@@ -2,7 +2,7 @@ import type { AppError } from '../errors';
 import { h } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
-import type { SessionSummary } from './members.service';
+import type { SessionSummary } from '../sessions/sessions.service';
 
 /** The login or register form: where to go afterwards, and when refused, the name typed and why. */
 interface FormState {

@@ -15,7 +15,7 @@ import type { SourceVariant } from '../text/convert';
 import { localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
-import type { Rules } from './moderation.policy';
+import type { Rules } from '../policy/policy';
 import * as moderation from './moderation.service';
 import { editPage, logPage, reportPage, reportQueuePage, revisionsPage } from './moderation.views';
 

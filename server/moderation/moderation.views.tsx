@@ -1,64 +1,12 @@
 import type { Board } from '../boards/boards.service';
-import type { Post, PostTree } from '../posts/posts.service';
+import type { Post } from '../posts/posts.service';
 import type { AppError } from '../errors';
-import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
+import { Fragment, h, trustedHtml } from '../views/html';
+import { ActionButton } from '../views/buttons';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
-import { allowed } from './moderation.policy';
 import { bodyText } from './moderation.diff';
 import type { QueueEntry, Revisions, Version } from './moderation.service';
-
-const facts = (tree: PostTree) => ({
-  authorId: tree.post.authorId,
-  createdAt: tree.post.createdAt,
-  deleted: tree.post.deleted,
-  locked: tree.thread.locked,
-});
-
-function ActionButton({ action, label, children }: { action: string; label: string; children?: unknown }) {
-  return (
-    <form method="post" action={action} class="action">
-      {children as SafeHtml}
-      <button type="submit">{label}</button>
-    </form>
-  );
-}
-
-/** The changes this reader may make to a post: shown only when allowed, checked again by the service. */
-export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree }): SafeHtml {
-  const { t, rules } = ctx;
-  const { post, actor } = tree;
-  if (!actor) return trustedHtml('');
-  const f = facts(tree);
-  const own = post.authorId === actor.member.id;
-  const isRoot = post.parentId === null;
-  const base = `/t/${post.id}`;
-  const threadToggle = (on: boolean, yes: 'lock' | 'pin' | 'feature', no: 'unlock' | 'unpin' | 'unfeature') =>
-    allowed(actor, yes, f, rules) ? <ActionButton action={`${base}/thread/${on ? no : yes}`} label={t[on ? no : yes]} /> : null;
-  return (
-    <div class="post-actions" aria-label={t.moderation}>
-      {allowed(actor, 'edit', f, rules) ? <a class="action" href={`${base}/edit`}>{t.edit}</a> : null}
-      {allowed(actor, 'delete', f, rules) ? (
-        <ActionButton action={`${base}/delete`} label={t.delete}>
-          <input name="reason" placeholder={own ? t.reasonOptional : t.reason} required={!own} maxlength="500" aria-label={t.reason} />
-        </ActionButton>
-      ) : null}
-      {post.deleted && allowed(actor, 'restore', f, rules) ? <ActionButton action={`${base}/restore`} label={t.restore} /> : null}
-      {isRoot ? (
-        <Fragment>
-          {threadToggle(tree.thread.locked, 'lock', 'unlock')}
-          {threadToggle(tree.thread.pinned, 'pin', 'unpin')}
-          {threadToggle(tree.thread.featured, 'feature', 'unfeature')}
-        </Fragment>
-      ) : null}
-      {!own && !post.deleted ? (
-        <ActionButton action={`${base}/report`} label={t.report}>
-          <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
-        </ActionButton>
-      ) : null}
-    </div>
-  );
-}
 
 // A body written as plain text (paragraphs and line breaks only) is edited as plain text.
 const ONLY_TEXT_MARKUP = /^(?:[^<]|<\/?p>|<br \/>)*$/;

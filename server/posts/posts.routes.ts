@@ -10,8 +10,10 @@ import { parseInput, wholeNumber } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
 import { trustedHtml } from '../views/html';
 import type { PageContext } from '../views/layout';
+import type { Rules } from '../policy/policy';
 import { presentPost } from './posts.presenter';
 import * as posts from './posts.service';
+import { indexInVariant, memberPostsInVariant, treeInVariant } from './posts.variants';
 import { type FormState, boardPage, memberPage, postPage, renderTree } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
@@ -54,7 +56,12 @@ function linesKey(postId: string, seq: number, variant: string | undefined, sees
 }
 
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
-export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversions' | 'lines'>, pageContext: (req: Request) => PageContext): Router {
+export function postsRouter(
+  db: Kysely<Database>,
+  rules: Rules,
+  caches: Pick<Caches, 'conversions' | 'lines'>,
+  pageContext: (req: Request) => PageContext,
+): Router {
   const router = Router();
   const { conversions } = caches;
 
@@ -74,14 +81,14 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
 
   router.get('/api/posts/:id', async (req, res) => {
     const { variant } = parseInput(variantQuery, req.query);
-    const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member), variant);
+    const tree = treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), variant);
     res.json({ post: presentPost(tree.post), thread: presentThread(tree.thread), replies: tree.replies.map(presentPost) });
   });
 
   router.get('/api/boards/:slug/threads', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const { variant } = parseInput(variantQuery, { variant: req.query.variant });
-    const index = posts.indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }), variant);
+    const index = indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }), variant);
     res.json({
       board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
       threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),
@@ -96,7 +103,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const index = await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1');
-    res.send(boardPage(pageContext(req), posts.indexInVariant(conversions, index, req.variant)));
+    res.send(boardPage(pageContext(req), indexInVariant(conversions, index, req.variant)));
   });
 
   router.get('/t/:id', async (req, res) => {
@@ -105,6 +112,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
     let key = '';
     let lines: RenderedLines | undefined;
     const found = await posts.getPostTree(db, req.params.id, req.member, {
+      rules,
       bodies: false,
       skipReplies: (seq, seesDeleted) => {
         key = linesKey(req.params.id, seq, req.variant, seesDeleted, req.variantPrefix);
@@ -113,7 +121,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
       },
     });
     const ctx = pageContext(req);
-    const tree = posts.treeInVariant(conversions, found, req.variant);
+    const tree = treeInVariant(conversions, found, req.variant);
     if (!lines) {
       // Rendered with the page's link prefix (PostLine adds it), so serving it again costs nothing.
       lines = { html: renderTree(ctx, tree.replies, tree.post.depth).html, count: tree.replies.length };
@@ -124,7 +132,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
 
   router.get('/u/:name', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    res.send(memberPage(pageContext(req), posts.memberPostsInVariant(conversions, await posts.getMemberPosts(db, req.params.name, page), req.variant)));
+    res.send(memberPage(pageContext(req), memberPostsInVariant(conversions, await posts.getMemberPosts(db, req.params.name, page), req.variant)));
   });
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a
@@ -141,7 +149,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
       res.redirect(303, `/t/${post.id}`);
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const index = posts.indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
+        const index = indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
         return boardPage(pageContext(req), index, formState(req, refusal));
       });
     }
@@ -154,7 +162,7 @@ export function postsRouter(db: Kysely<Database>, caches: Pick<Caches, 'conversi
       res.redirect(303, `/t/${post.threadId}#p${post.id}`);
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const tree = posts.treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member), req.variant);
+        const tree = treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), req.variant);
         return postPage(pageContext(req), tree, formState(req, refusal));
       });
     }

@@ -1,18 +1,17 @@
 import type { Kysely } from 'kysely';
 import { getBoard, type Board } from '../boards/boards.service';
-import type { TextCache } from '../caches';
 import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
-import type { Member } from '../members/members.service';
+import type { Member } from '../db/member';
 import { findMember } from '../members/members.service';
 import { utf8Bytes } from '../text/bytes';
-import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
-import { localized, localizedAll, localizedTitles } from '../text/localize';
+import { type SourceVariant, detectVariant } from '../text/convert';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
-import { actorOn, allowed, authorize } from '../moderation/moderation.policy';
+import { type Actor, NO_RULES, type Rules, authorize, can } from '../policy/policy';
+import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
 
 /** A post, root or follow-up, as pages and the API see it. */
@@ -218,8 +217,42 @@ export async function getPost(db: Kysely<Database>, id: string): Promise<Post> {
   return toPost(await findPostRow(db, id));
 }
 
+/**
+ * What the viewer may do to a post, decided here so views only show the buttons (the services
+ * check again when one is used).
+ */
+export interface PostPermissions {
+  edit: boolean;
+  delete: boolean;
+  restore: boolean;
+  lock: boolean;
+  pin: boolean;
+  feature: boolean;
+  report: boolean;
+}
+
+/** What `actor` may do to `post` in `thread` under `rules`; null for a reader who is not logged in. */
+export function permissionsFor(actor: Actor | null, post: Post, thread: ThreadState, rules: Rules): PostPermissions | null {
+  if (!actor) return null;
+  const facts = { authorId: post.authorId, createdAt: post.createdAt, deleted: post.deleted, locked: thread.locked };
+  const isRoot = post.parentId === null;
+  const own = post.authorId === actor.member.id;
+  return {
+    edit: can(actor, 'edit', facts, rules),
+    delete: can(actor, 'delete', facts, rules),
+    restore: post.deleted && can(actor, 'restore', facts, rules),
+    lock: isRoot && can(actor, 'lock', facts, rules),
+    pin: isRoot && can(actor, 'pin', facts, rules),
+    feature: isRoot && can(actor, 'feature', facts, rules),
+    // Anyone logged in may report, banned or not; reporting one's own or a deleted post makes no sense.
+    report: !own && !post.deleted && can(actor, 'report', facts, rules),
+  };
+}
+
 /** What getPostTree may be told. */
 export interface TreeOptions {
+  /** The site's rules, for what the viewer may do (`can`); none by default. */
+  rules?: Rules;
   /** Fetch the follow-ups' bodies (the API shows them; a page of lines does not). */
   bodies?: boolean;
   /**
@@ -231,7 +264,7 @@ export interface TreeOptions {
 
 /**
  * A post with its whole subtree in display order, its thread's state, its root, its board, and
- * the viewer as an actor on that board. Deleted posts are tombstones unless the viewer moderates.
+ * what the viewer may do to the post (`can`). Deleted posts are tombstones unless the viewer moderates.
  */
 export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null, options: TreeOptions = {}) {
   // One snapshot for every read: the post, its thread's seq and the follow-ups agree, so a page's
@@ -248,7 +281,7 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
         actorOn(tx, viewer, row.board_id),
       ]);
       const thread = toThreadState(state ?? missingThread(row.thread_id));
-      const seesDeleted = allowed(actor, 'seeDeleted', null);
+      const seesDeleted = can(actor, 'seeDeleted', null);
       const skip = options.skipReplies?.(thread.seq, seesDeleted) ?? false;
       const subtree = skip ? [] : await repo.findSubtree(tx, row.thread_id, row.path, options.bodies ?? true);
       const visible = seesDeleted ? (p: Post) => p : tombstone;
@@ -260,7 +293,7 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
         thread,
         root: visible(root ? toPost(root) : post),
         board: board as Board,
-        actor,
+        can: permissionsFor(actor, post, thread, options.rules ?? NO_RULES),
       };
     });
 }
@@ -292,7 +325,7 @@ export async function getBoardIndex(
 ) {
   const board = await getBoard(db, slug);
   const actor = await actorOn(db, viewer, board.id);
-  const canModerate = allowed(actor, 'seeDeleted', null);
+  const canModerate = can(actor, 'seeDeleted', null);
   const visible = canModerate ? (p: Post) => p : tombstone;
   const [rows, total] = await Promise.all([repo.findBoardThreads(db, board.id, page, featured, rootBodies), repo.countBoardThreads(db, board.id, featured)]);
   const replyRows = await repo.findIndexReplies(db, rows.map((r) => r.id));
@@ -362,46 +395,4 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
     onProgress(done, total);
   }
   return changed;
-}
-
-/**
- * A post tree in the reader's variant (undefined: as written): the post, and the follow-ups'
- * titles and whatever bodies were fetched; of the root (shown as a link) only its title.
- */
-export function treeInVariant(conversions: TextCache, tree: PostTree, variant: Variant | undefined): PostTree {
-  if (!variant) return tree;
-  const post = localized(conversions, tree.post, variant);
-  return {
-    ...tree,
-    post,
-    root: tree.root.id === post.id ? post : localizedTitles(conversions, [tree.root], variant)[0]!,
-    replies: localizedAll(conversions, tree.replies, variant),
-  };
-}
-
-/** A board index in the reader's variant: titles, and the roots' bodies when they were fetched. */
-export function indexInVariant<I extends { threads: IndexThread[] }>(conversions: TextCache, index: I, variant: Variant | undefined): I {
-  if (!variant) return index;
-  const roots = localizedAll(
-    conversions,
-    index.threads.map((t) => t.root),
-    variant,
-  );
-  return {
-    ...index,
-    threads: index.threads.map((t, i) => ({ ...t, root: roots[i]!, replies: localizedTitles(conversions, t.replies, variant) })),
-  };
-}
-
-/** A member page in the reader's variant: it lists titles only. */
-export function memberPostsInVariant(conversions: TextCache, data: MemberPosts, variant: Variant | undefined): MemberPosts {
-  if (!variant) return data;
-  return {
-    ...data,
-    threads: localizedTitles(conversions, data.threads, variant),
-    replies: localizedTitles(conversions, data.replies, variant),
-    threadTitles: new Map(
-      [...data.threadTitles].map(([id, t]) => [id, t && { ...t, title: localizedTitles(conversions, [{ id, ...t, body: '' }], variant)[0]!.title }]),
-    ),
-  };
 }

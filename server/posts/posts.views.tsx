@@ -1,9 +1,9 @@
 import type { AppError } from '../errors';
+import { ActionButton } from '../views/buttons';
 import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, Refusal, VERBATIM, renderPage } from '../views/layout';
 import type { Messages } from '../views/messages';
 import { dateTime, lineTime, lineTimes } from '../views/time';
-import { PostActions } from '../moderation/moderation.views';
 import { type IndexThread, MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
 
 /** A post's title as a link; a deleted post's tombstone (with the title only for moderators). */
@@ -157,6 +157,40 @@ function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form
 export interface FormState {
   values: { title?: string; body?: string };
   refusal: AppError;
+}
+
+/**
+ * The changes this reader may make to a post (`tree.can`, decided by the service): shown only when
+ * allowed, checked again by the service when used.
+ */
+export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree }): SafeHtml {
+  const { t } = ctx;
+  const { post, can } = tree;
+  if (!can) return trustedHtml('');
+  // Deleting one's own post needs no reason; anyone else's does (the service says so too).
+  const own = post.authorId === ctx.member?.id;
+  const base = `/t/${post.id}`;
+  const threadToggle = (on: boolean, yes: 'lock' | 'pin' | 'feature', no: 'unlock' | 'unpin' | 'unfeature') =>
+    can[yes] ? <ActionButton action={`${base}/thread/${on ? no : yes}`} label={t[on ? no : yes]} /> : null;
+  return (
+    <div class="post-actions" aria-label={t.moderation}>
+      {can.edit ? <a class="action" href={`${base}/edit`}>{t.edit}</a> : null}
+      {can.delete ? (
+        <ActionButton action={`${base}/delete`} label={t.delete}>
+          <input name="reason" placeholder={own ? t.reasonOptional : t.reason} required={!own} maxlength="500" aria-label={t.reason} />
+        </ActionButton>
+      ) : null}
+      {can.restore ? <ActionButton action={`${base}/restore`} label={t.restore} /> : null}
+      {threadToggle(tree.thread.locked, 'lock', 'unlock')}
+      {threadToggle(tree.thread.pinned, 'pin', 'unpin')}
+      {threadToggle(tree.thread.featured, 'feature', 'unfeature')}
+      {can.report ? (
+        <ActionButton action={`${base}/report`} label={t.report}>
+          <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
+        </ActionButton>
+      ) : null}
+    </div>
+  );
 }
 
 /** "本帖於 <time> 時間, 由<role> <name> 編輯", with a link to every version. */

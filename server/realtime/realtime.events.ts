@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isId } from '../db/ids';
-import type { PostEventKind, ThreadEventKind, ThreadStateKind } from '../events/thread-events.kinds';
+import type { PostEventKind, ThreadEventKind, ThreadStateKind } from '../db/thread-events.kinds';
 import { VARIANTS, type Variant } from '../text/variants';
 
 /**

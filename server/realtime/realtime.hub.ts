@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { THREAD_EVENTS_CHANNEL, parseAnnouncement } from '../events/thread-events';
-import type { Assets } from '../http/assets';
+import type { Assets } from '../views/assets';
 import { type SiteOrigin, fromOwnSite } from '../http/origin';
 import type { Logger } from '../log';
 import { BoardFeed } from './realtime.boards';

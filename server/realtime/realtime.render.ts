@@ -2,7 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { TextCache } from '../caches';
 import type { Database } from '../db/database';
-import type { Assets } from '../http/assets';
+import type { Assets } from '../views/assets';
 import { presentPost } from '../posts/posts.presenter';
 import * as posts from '../posts/posts.repository';
 import { type Post, toPost, tombstone } from '../posts/posts.service';
@@ -10,7 +10,7 @@ import { PostLine } from '../posts/posts.views';
 import type { Variant } from '../text/convert';
 import { localized } from '../text/localize';
 import { catalogFor, defaultPageContext } from '../views/layout';
-import { type PostEventKind, type ThreadStateKind, isPostEventKind } from '../events/thread-events.kinds';
+import { type PostEventKind, type ThreadStateKind, isPostEventKind } from '../db/thread-events.kinds';
 import type { PostEvent, ThreadEvent, ThreadStateEvent } from './realtime.events';
 
 /** A reader's variant, or the posts as written. */

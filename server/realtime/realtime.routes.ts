@@ -5,7 +5,7 @@ import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { notFound } from '../errors';
-import type { Assets } from '../http/assets';
+import type { Assets } from '../views/assets';
 import { parseInput } from '../http/validate';
 import * as posts from '../posts/posts.repository';
 import { VARIANTS } from '../text/convert';

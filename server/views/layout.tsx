@@ -1,8 +1,7 @@
 import type { AppError } from '../errors';
-import type { Assets } from '../http/assets';
-import type { Member } from '../members/members.service';
+import type { Assets } from './assets';
+import type { Member } from '../db/member';
 import { VARIANTS, type Variant } from '../text/convert';
-import { NO_RULES, type Rules } from '../moderation/moderation.policy';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
 import { type Messages, hans, hant } from './messages';
 import { localizeError } from './messages.errors';
@@ -16,8 +15,6 @@ export interface PageContext {
   timeZone: string;
   t: Messages;
   lang: string;
-  /** The site's moderation rules (to show only the actions a reader may take). */
-  rules: Rules;
   /** The reader's variant; undefined = posts as written. */
   variant: Variant | undefined;
   /** '' or the URL prefix of the variant the page was asked under (kept on every link). */
@@ -68,14 +65,10 @@ export function catalogFor(variant: string | undefined): { t: Messages; lang: st
   }
 }
 
-export const defaultPageContext = (
-  assets: Assets,
-  timeZone: string,
-  rules: Rules = NO_RULES,
-): Omit<PageContext, 'member' | 'path' | 'variant' | 'prefix'> => ({
+/** The parts of every page's context that do not depend on the request. */
+export const defaultPageContext = (assets: Assets, timeZone: string): Omit<PageContext, 'member' | 'path' | 'variant' | 'prefix'> => ({
   assets,
   timeZone,
-  rules,
   t: hant,
   lang: 'zh-Hant',
 });

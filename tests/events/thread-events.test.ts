@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { THREAD_EVENTS_CHANNEL, parseAnnouncement, recordThreadEvent } from '../../server/events/thread-events';
-import { THREAD_EVENT_KINDS } from '../../server/events/thread-events.kinds';
+import { THREAD_EVENT_KINDS } from '../../server/db/thread-events.kinds';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 import { sleep } from '../helpers/live';
 import { createThread } from '../factories';

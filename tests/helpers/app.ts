@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
 import { type Caches, createCaches } from '../../server/caches';
 import { loadConfig } from '../../server/config';
-import { loadAssets } from '../../server/http/assets';
+import { loadAssets } from '../../server/views/assets';
 import { siteOrigin } from '../../server/http/origin';
 import { type Logger, createLogger } from '../../server/log';
 import { attachRealtime } from '../../server/realtime/realtime.hub';

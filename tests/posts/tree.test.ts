@@ -1,7 +1,7 @@
 import { MAX_NESTING, renderTree } from '../../server/posts/posts.views';
 import { type Post, toPostsWithCounts } from '../../server/posts/posts.service';
 import type { PostRow } from '../../server/posts/posts.repository';
-import { loadAssets } from '../../server/http/assets';
+import { loadAssets } from '../../server/views/assets';
 import { defaultPageContext } from '../../server/views/layout';
 import { readTree } from '../helpers/tree';
 

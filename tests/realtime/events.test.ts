@@ -1,4 +1,4 @@
-import { THREAD_EVENT_KINDS, type ThreadEventKind, type ThreadStateKind } from '../../server/events/thread-events.kinds';
+import { THREAD_EVENT_KINDS, type ThreadEventKind, type ThreadStateKind } from '../../server/db/thread-events.kinds';
 import { SOCKET_EVENT_OF, type SocketEventTable, type ThreadEvent, type ThreadEventOn, type ThreadSocketEvent } from '../../server/realtime/realtime.events';
 import { emitThreadEvent } from '../../server/realtime/realtime.rooms';
 

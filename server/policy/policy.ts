@@ -1,13 +1,14 @@
-import { sql } from 'kysely';
-import type { BoardRole, Db, SiteRole } from '../db/database';
+import type { BoardRole, SiteRole } from '../db/database';
+import type { Member } from '../db/member';
 import { AppError } from '../errors';
-import type { Member } from '../members/members.service';
 
 /**
- * Who may do what, in one place. Services call `authorize` before every change; routes never
- * decide. An actor is a member as seen on one board: their role there and any ban in force.
+ * Who may do what, in one place, without I/O. Services call `authorize` before every change and
+ * `can` to tell views which actions to offer; routes and views never decide. An actor is a member
+ * as seen on one board: their role there and any ban in force (policy.repository.ts reads both).
  */
 
+/** A ban in force: on one board, or (boardId null) on the whole site. */
 export interface Ban {
   id: string;
   boardId: string | null;
@@ -15,12 +16,14 @@ export interface Ban {
   expiresAt: Date;
 }
 
+/** A member as the policy judges them on one board. */
 export interface Actor {
   member: Member;
   role: BoardRole;
   ban: Ban | null;
 }
 
+/** Everything the policy decides on. */
 export type Action =
   | 'post'
   | 'edit'
@@ -46,55 +49,18 @@ export interface PostFacts {
   locked: boolean;
 }
 
+/** The site's settings the policy follows. */
 export interface Rules {
   /** Minutes after posting during which authors may edit; undefined = always. */
   editWindowMinutes: number | undefined;
 }
 
+/** Rules with no edit window. */
 export const NO_RULES: Rules = { editWindowMinutes: undefined };
-
-/** The member's role on a board: admin (site), moderator (of this board) or member. */
-export async function boardRole(db: Db, member: Member, boardId: string): Promise<BoardRole> {
-  if (member.role === 'admin') return 'admin';
-  const row = await db
-    .selectFrom('board_moderators')
-    .select('user_id')
-    .where('board_id', '=', boardId)
-    .where('user_id', '=', member.id)
-    .executeTakeFirst();
-  return row ? 'moderator' : 'member';
-}
-
-/** True when the member moderates at least one board. */
-export async function moderatesAnyBoard(db: Db, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('board_moderators').select('user_id').where('user_id', '=', userId).limit(1).executeTakeFirst();
-  return row !== undefined;
-}
-
-/** The ban in force for a member on a board (a site-wide ban counts everywhere), if any. */
-export async function activeBan(db: Db, userId: string, boardId: string): Promise<Ban | null> {
-  const row = await db
-    .selectFrom('bans')
-    .select(['id', 'board_id', 'reason', 'expires_at'])
-    .where('user_id', '=', userId)
-    .where('lifted_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .where((eb) => eb.or([eb('board_id', 'is', null), eb('board_id', '=', boardId)]))
-    .orderBy('expires_at', 'desc')
-    .executeTakeFirst();
-  return row ? { id: row.id, boardId: row.board_id, reason: row.reason, expiresAt: row.expires_at } : null;
-}
 
 /** The actor for a member on the site as a whole, where only being an admin counts. */
 export function siteActor(member: Member | null): Actor | null {
   return member ? { member, role: member.role === 'admin' ? 'admin' : 'member', ban: null } : null;
-}
-
-/** The actor for a member on a board (null for a reader who is not logged in). */
-export async function actorOn(db: Db, member: Member | null, boardId: string): Promise<Actor | null> {
-  if (!member) return null;
-  const [role, ban] = await Promise.all([boardRole(db, member, boardId), activeBan(db, member.id, boardId)]);
-  return { member, role, ban };
 }
 
 const isStaff = (actor: Actor) => actor.role === 'moderator' || actor.role === 'admin';
@@ -172,7 +138,7 @@ export function authorizeBanOf(actor: Actor, target: { role: SiteRole; moderates
 }
 
 /** True when `actor` may do `action` (for showing or hiding buttons; the service still checks). */
-export function allowed(actor: Actor | null, action: Action, post: PostFacts | null, rules: Rules = NO_RULES): boolean {
+export function can(actor: Actor | null, action: Action, post: PostFacts | null, rules: Rules = NO_RULES): boolean {
   try {
     authorize(actor, action, post, rules);
     return true;

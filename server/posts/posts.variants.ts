@@ -1,0 +1,48 @@
+import type { TextCache } from '../caches';
+import type { Variant } from '../text/convert';
+import { localized, localizedAll, localizedTitles } from '../text/localize';
+import type { IndexThread, MemberPosts, PostTree } from './posts.service';
+
+// What the posts services return, converted for a reader of another script variant.
+
+/**
+ * A post tree in the reader's variant (undefined: as written): the post, and the follow-ups'
+ * titles and whatever bodies were fetched; of the root (shown as a link) only its title.
+ */
+export function treeInVariant(conversions: TextCache, tree: PostTree, variant: Variant | undefined): PostTree {
+  if (!variant) return tree;
+  const post = localized(conversions, tree.post, variant);
+  return {
+    ...tree,
+    post,
+    root: tree.root.id === post.id ? post : localizedTitles(conversions, [tree.root], variant)[0]!,
+    replies: localizedAll(conversions, tree.replies, variant),
+  };
+}
+
+/** A board index in the reader's variant: titles, and the roots' bodies when they were fetched. */
+export function indexInVariant<I extends { threads: IndexThread[] }>(conversions: TextCache, index: I, variant: Variant | undefined): I {
+  if (!variant) return index;
+  const roots = localizedAll(
+    conversions,
+    index.threads.map((t) => t.root),
+    variant,
+  );
+  return {
+    ...index,
+    threads: index.threads.map((t, i) => ({ ...t, root: roots[i]!, replies: localizedTitles(conversions, t.replies, variant) })),
+  };
+}
+
+/** A member page in the reader's variant: it lists titles only. */
+export function memberPostsInVariant(conversions: TextCache, data: MemberPosts, variant: Variant | undefined): MemberPosts {
+  if (!variant) return data;
+  return {
+    ...data,
+    threads: localizedTitles(conversions, data.threads, variant),
+    replies: localizedTitles(conversions, data.replies, variant),
+    threadTitles: new Map(
+      [...data.threadTitles].map(([id, t]) => [id, t && { ...t, title: localizedTitles(conversions, [{ id, ...t, body: '' }], variant)[0]!.title }]),
+    ),
+  };
+}

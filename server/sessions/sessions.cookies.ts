@@ -1,0 +1,57 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import type { Member } from '../db/member';
+import { memberForToken } from './sessions.service';
+
+export const SESSION_COOKIE = 'gentie_session';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The logged-in member, or null. */
+      member: Member | null;
+      /** The session cookie's token as sent (valid or not). */
+      sessionToken: string | undefined;
+      /** True when the cookie named a session that has expired. */
+      sessionExpired: boolean;
+    }
+  }
+}
+
+/** Reads one cookie from the Cookie header. */
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure on HTTPS. */
+export function setSessionCookie(req: Request, res: Response, token: string, expiresAt: Date): void {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', expires: expiresAt });
+}
+
+/** Removes the session cookie (with the attributes it was set with, or browsers keep it). */
+export function clearSessionCookie(req: Request, res: Response): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+}
+
+/** Loads the member of the session cookie onto the request. */
+export function sessionMiddleware(db: Kysely<Database>) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    req.member = null;
+    req.sessionExpired = false;
+    req.sessionToken = readCookie(req, SESSION_COOKIE);
+    if (req.sessionToken) {
+      const found = await memberForToken(db, req.sessionToken);
+      if (found === 'expired') req.sessionExpired = true;
+      else req.member = found;
+    }
+    next();
+  };
+}

@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+
+// Sessions: SQL only.
+
+/** Stores a new session: the token's hash, never the token. */
+export function insertSession(db: Db, session: { tokenHash: Buffer; userId: string; expiresAt: Date; address: string; userAgent: string }) {
+  return db
+    .insertInto('sessions')
+    .values({
+      token_hash: session.tokenHash,
+      user_id: session.userId,
+      expires_at: session.expiresAt,
+      address: session.address,
+      user_agent: session.userAgent,
+    })
+    .execute();
+}
+
+/** The session's member, with whether the session is still valid and whether it was seen lately. */
+export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'users.id',
+      'users.name',
+      'users.role',
+      sql<boolean>`sessions.expires_at > now()`.as('valid'),
+      sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${seenWithinSeconds})`.as('seen_lately'),
+    ])
+    .where('sessions.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/** Marks a session as used now (its "last seen"). */
+export function touchSession(db: Db, tokenHash: Buffer) {
+  return db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** A member's unexpired sessions, the most recently used first. */
+export function listSessions(db: Db, userId: string) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'token_hash', 'created_at', 'last_seen_at', 'address', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** Deletes the session with this token hash. */
+export function deleteSession(db: Db, tokenHash: Buffer) {
+  return db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+/** Deletes one of a member's sessions; the number deleted (0 when it is not theirs). */
+export async function deleteMemberSession(db: Db, userId: string, sessionId: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes every session of a member, except the one with `keepTokenHash` when given. */
+export function deleteMemberSessions(db: Db, userId: string, keepTokenHash?: Buffer) {
+  return db
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .$if(keepTokenHash !== undefined, (q) => q.where('token_hash', '!=', keepTokenHash!))
+    .execute();
+}
+
+/** Deletes sessions that expired over a week ago. */
+export function deleteExpiredSessions(db: Db) {
+  return db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now() - interval '7 days'`).execute();
+}

@@ -1,0 +1,67 @@
+import type { Member } from '../../server/db/member';
+import { createThread, getPostTree, reply } from '../../server/posts/posts.service';
+import { type TestApp, startTestApp } from '../helpers/app';
+import { createMember, createTestBoard } from '../factories';
+
+// getPostTree says what the viewer may do to the post (`can`), so pages show only those buttons.
+
+let app: TestApp;
+let author: Member;
+let other: Member;
+let moderator: Member;
+let rootId: string;
+let replyId: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const suffix = Math.random().toString(36).slice(2, 6);
+  author = await createMember(app.db, { name: `author_${suffix}` });
+  other = await createMember(app.db, { name: `other_${suffix}` });
+  moderator = await createMember(app.db, { name: `mod_${suffix}` });
+  const board = await createTestBoard(app.db, { moderators: [moderator.name] });
+  rootId = (await createThread(app.db, author, board.slug, { title: '主帖' })).id;
+  replyId = (await reply(app.db, author, rootId, { title: '跟帖' })).id;
+});
+afterAll(() => app.close());
+
+describe('what a viewer may do to a post', () => {
+  it('gives a reader who is not logged in no actions', async () => {
+    expect((await getPostTree(app.db, rootId, null)).can).toBeNull();
+  });
+
+  it('lets the author edit and delete, not report, lock, pin or feature', async () => {
+    expect((await getPostTree(app.db, rootId, author)).can).toEqual({
+      edit: true,
+      delete: true,
+      restore: false,
+      lock: false,
+      pin: false,
+      feature: false,
+      report: false,
+    });
+  });
+
+  it('lets another member only report', async () => {
+    expect((await getPostTree(app.db, rootId, other)).can).toEqual({
+      edit: false,
+      delete: false,
+      restore: false,
+      lock: false,
+      pin: false,
+      feature: false,
+      report: true,
+    });
+  });
+
+  it('lets a moderator change the thread from its root only', async () => {
+    const root = (await getPostTree(app.db, rootId, moderator)).can;
+    const followUp = (await getPostTree(app.db, replyId, moderator)).can;
+    expect(root).toMatchObject({ edit: true, delete: true, lock: true, pin: true, feature: true, report: true });
+    expect(followUp).toMatchObject({ edit: true, delete: true, lock: false, pin: false, feature: false });
+  });
+
+  it('closes the author’s edit after the edit window of the rules', async () => {
+    const tree = await getPostTree(app.db, rootId, author, { rules: { editWindowMinutes: -1 } });
+    expect(tree.can).toMatchObject({ edit: false, delete: true });
+  });
+});
