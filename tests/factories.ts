@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { type Board, addModerator, createBoard } from '../server/boards/boards.service';
+import { type Board, createBoard } from '../server/boards/boards.service';
+import { addModerator } from '../server/moderation/moderation.service';
 import type { Database, SiteRole } from '../server/db/database';
 import { type Member, createMember as createMemberService } from '../server/members/members.service';
 import { type Post, createThread as createThreadService, reply } from '../server/posts/posts.service';

@@ -1,8 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { AppError, notFound, validationFailed } from '../errors';
-import * as members from '../members/members.repository';
-import { nameKey } from '../members/names';
 import { hasHiddenCharacters } from '../text/title';
 import * as repo from './boards.repository';
 
@@ -73,14 +71,3 @@ export async function createBoard(db: Kysely<Database>, input: { slug: string; n
   return board;
 }
 
-/** Makes a member a moderator (版主) of a board; their site role becomes at least moderator. */
-export async function addModerator(db: Kysely<Database>, slug: string, memberName: string): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    const board = await repo.findBoardBySlug(tx, slug);
-    if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`, { params: { slug } });
-    const user = await members.findUserByKey(tx, nameKey(memberName));
-    if (!user) throw notFound('MemberNotFound', `There is no member "${memberName}".`, { params: { name: memberName } });
-    await repo.insertModerator(tx, board.id, user.id);
-    if (user.role === 'member') await members.setUserRole(tx, user.id, 'moderator');
-  });
-}

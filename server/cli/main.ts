@@ -1,4 +1,5 @@
-import { addModerator, createBoard } from '../boards/boards.service';
+import { createBoard } from '../boards/boards.service';
+import { addModerator } from '../moderation/moderation.service';
 import { ConfigError, loadConfig } from '../config';
 import type { SiteRole } from '../db/database';
 import { EmbeddedError } from '../db/embedded';

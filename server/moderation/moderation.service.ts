@@ -5,6 +5,7 @@ import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
 import type { ThreadStateKind } from '../db/thread-events.kinds';
+import * as boards from '../boards/boards.repository';
 import * as members from '../members/members.repository';
 import type { Member } from '../db/member';
 import { nameKey } from '../members/names';
@@ -383,3 +384,15 @@ export async function postRevisions(db: Kysely<Database>, member: Member | null,
 }
 
 export type Revisions = Awaited<ReturnType<typeof postRevisions>>;
+
+/** Makes a member a moderator (版主) of a board; their site role becomes at least moderator. */
+export async function addModerator(db: Kysely<Database>, slug: string, memberName: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const board = await boards.findBoardBySlug(tx, slug);
+    if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`, { params: { slug } });
+    const user = await members.findUserByKey(tx, nameKey(memberName));
+    if (!user) throw notFound('MemberNotFound', `There is no member "${memberName}".`, { params: { name: memberName } });
+    await boards.insertModerator(tx, board.id, user.id);
+    if (user.role === 'member') await members.setUserRole(tx, user.id, 'moderator');
+  });
+}
