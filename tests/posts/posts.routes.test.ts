@@ -1,4 +1,4 @@
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import { type HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
 import { readTree } from '../helpers/tree';
 import { createTestBoard, memberClient } from '../factories';
 
@@ -133,7 +133,7 @@ describe('refusals change nothing', () => {
     root = await thread('refusals');
   });
 
-  async function expectRefused(request: Promise<{ status: number; json: any }>, status: number, code: string) {
+  async function expectRefused(request: Promise<Reply>, status: number, code: string) {
     const [posts, events] = [await count('posts'), await count('thread_events')];
     const res = await request;
     expect(res.status).toBe(status);
