@@ -51,8 +51,8 @@ function startServer(databaseUrl: string): Promise<Server> {
         resolve({ child, port: Number(m[1]) });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   }).then((s) => s as Server);
 }

@@ -233,6 +233,8 @@ function toAppError(error: unknown): AppError {
       return new AppError(415, 'UnsupportedMediaType', 'Send the body as UTF-8.', { params: { expected: 'utf8' } });
     case 'request.aborted':
       return new AppError(400, 'BadRequest', 'The request was aborted.');
+    default:
+      break;
   }
   if (error instanceof AppError) return error;
   if (isDatabaseUnavailable(error)) {

@@ -42,16 +42,6 @@ export function insertModerator(db: Db, boardId: string, userId: string) {
     .execute();
 }
 
-export function listModerators(db: Db, boardId: string) {
-  return db
-    .selectFrom('board_moderators')
-    .innerJoin('users', 'users.id', 'board_moderators.user_id')
-    .select(['users.id', 'users.name'])
-    .where('board_moderators.board_id', '=', boardId)
-    .orderBy('users.name')
-    .execute();
-}
-
 export async function countBoards(db: Db): Promise<number> {
   const row = await db.selectFrom('boards').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);

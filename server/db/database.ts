@@ -1,6 +1,4 @@
-import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
-// Type only, from a file that imports nothing: the kinds belong to the events layer, which owns
-// the table's rows (as kysely's example app gathers its tables' types from the features).
+import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { ThreadEventKind } from './thread-events.kinds';
 
 /** bigint columns come back from pg as strings (they may exceed 2^53); we keep ids as strings. */

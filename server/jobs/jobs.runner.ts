@@ -123,7 +123,7 @@ export function createJobRunner(db: Kysely<Database>, log: Logger, options: JobR
     async close() {
       stop.abort();
       for (const s of jobs.values()) clearTimeout(s.timer);
-      await Promise.all([...jobs.values()].map((s) => s.attempt));
+      await Promise.all([...jobs.values()].flatMap((s) => s.attempt ?? []));
     },
   };
 }

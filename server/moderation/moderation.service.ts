@@ -12,7 +12,7 @@ import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
 import { type Post, findPostRow, getPost, preparePost, tombstone } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, authorize, authorizeBanOf, can } from '../policy/policy';
-import { actorOn, boardRole, moderatesAnyBoard } from '../policy/policy.repository';
+import { actorOn, moderatesAnyBoard } from '../policy/policy.repository';
 import { hasHiddenCharacters } from '../text/title';
 import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';

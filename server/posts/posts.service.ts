@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { getBoard, type Board } from '../boards/boards.service';
+import { getBoard } from '../boards/boards.service';
 import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
@@ -292,7 +292,7 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
         replies,
         thread,
         root: visible(root ? toPost(root) : post),
-        board: board as Board,
+        board: board,
         can: permissionsFor(actor, post, thread, options.rules ?? NO_RULES),
       };
     });

@@ -91,7 +91,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
       presence.close();
       boards.close();
       await listener.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
     },
   };
 }

@@ -94,7 +94,7 @@ export const WORD_OVERRIDES: ReadonlyMap<string, string> = new Map(
 /** Traditional words → simplified, matched longest first. */
 export const TRADITIONAL_OVERRIDES = (() => {
   const trie = new OpenCC.Trie();
-  trie.loadDict(Object.entries(FROM_TRADITIONAL) as [string, string][]);
+  trie.loadDict(Object.entries(FROM_TRADITIONAL));
   return trie;
 })();
 

@@ -33,7 +33,7 @@ function offsetFormat(timeZone: string): Intl.DateTimeFormat {
 function hourOffset(hour: number, timeZone: string): number {
   const p: Record<string, number> = {};
   for (const part of offsetFormat(timeZone).formatToParts(new Date(hour * HOUR))) p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - hour * HOUR;
+  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) - hour * HOUR;
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,7 +119,7 @@ describe('the embedded PostgreSQL', () => {
 
   it('works from a folder the postgres account cannot enter', async () => {
     const closed = path.join(base, 'closed');
-    require('node:fs').mkdirSync(closed, { mode: 0o700 });
+    mkdirSync(closed, { mode: 0o700 });
     const server = await start({ DATA_DIR: path.join(closed, 'data') });
     expect((await get(server, '/healthz')).status).toBe(200);
     if (process.getuid?.() === 0) {

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 /** A pid no process has any more. */
-const deadPid = () => spawnSync('true').pid!;
+const deadPid = () => spawnSync('true').pid;
 
 /** A live process that passes for a postmaster (its command line says postgres). */
 function livePostmaster(): number {

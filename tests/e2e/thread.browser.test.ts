@@ -17,7 +17,7 @@ const nesting = (page: Page, postId: string) => page.locator(`#p${postId}`).eval
   // The DOM's Element, as much of it as this needs (the tests compile without the DOM library).
   type DomNode = { tagName: string; parentElement: DomNode | null; matches(selector: string): boolean };
   let n = 0;
-  for (let e: DomNode | null = el as unknown as DomNode; e && !e.matches('ul.tree'); e = e.parentElement) if (e.tagName === 'UL') n++;
+  for (let e: DomNode | null = el; e && !e.matches('ul.tree'); e = e.parentElement) if (e.tagName === 'UL') n++;
   return n + 1;
 });
 

@@ -50,8 +50,8 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
         resolve({ child, port: Number(m[1]), output: () => output, exited });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening:\n${output}`));

@@ -1,4 +1,4 @@
-import type { HttpClient, TestApp } from '../helpers/app';
+import type { HttpClient, Reply, TestApp } from '../helpers/app';
 import { readTree } from '../helpers/tree';
 import { createTestBoard, memberClient, postReply, postThread, startBoardApp } from '../factories';
 import { countRows } from '../helpers/rows';
@@ -116,7 +116,7 @@ describe('refusals change nothing', () => {
     root = await postThread(alice, board, 'refusals');
   });
 
-  async function expectRefused(request: Promise<{ status: number; json: any }>, status: number, code: string) {
+  async function expectRefused(request: Promise<Reply>, status: number, code: string) {
     const [posts, events] = [await countRows(app.db, 'posts'), await countRows(app.db, 'thread_events')];
     const res = await request;
     expect(res.status).toBe(status);
