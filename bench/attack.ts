@@ -37,7 +37,9 @@ export async function seedWorstCase(
     select ${edited}, r, '改了一百次', b, octet_length(b), ${memberId}, 'member'
     from generate_series(0, 99) r, lateral (select replace(${longBody(0)}, '号', repeat('號', r % 3 + 1)) || r::text as b) v
   `.execute(db);
-  await sql`update posts set revision = 100, edited_at = now(), edited_by = ${memberId}, edited_role = 'member' where id = ${edited}`.execute(db);
+  await sql`update posts set revision = 100, edited_at = now(), edited_by = ${memberId}, edited_role = 'member' where id = ${edited}`.execute(
+    db,
+  );
   // 254 follow-ups of 90 KB under `root`, and 2,000 events pointing at them.
   await sql`
     with new_ids as (select nextval(pg_get_serial_sequence('posts', 'id')) as id, g from generate_series(1, 254) g)
@@ -132,10 +134,15 @@ export async function benchAttack(baseUrl: string, worst: WorstCase): Promise<At
 /** The figures as a few lines of text. */
 export function formatAttack(a: AttackFigures): string {
   const out = ['Under attack (the costliest anonymous requests; times in ms):'];
-  for (const r of a.alone) out.push(`  ${r.name.padEnd(10)} alone: ${r.status}, ${(r.bytes / 1024).toFixed(0)} KB, cold ${r.coldMs.toFixed(0)}, warm ${r.warmMs.toFixed(0)}`);
+  for (const r of a.alone)
+    out.push(
+      `  ${r.name.padEnd(10)} alone: ${r.status}, ${(r.bytes / 1024).toFixed(0)} KB, cold ${r.coldMs.toFixed(0)}, warm ${r.warmMs.toFixed(0)}`,
+    );
   const t = a.together;
   out.push(`  all three at once: ${t.wallMs.toFixed(0)} ms wall`);
-  out.push(`  /healthz meanwhile: ${t.healthz.n} answered, p50 ${t.healthz.p50Ms.toFixed(1)}, max ${t.healthz.maxMs.toFixed(1)} (idle p50 ${t.healthzIdleP50Ms.toFixed(1)}, ratio ${(t.healthz.p50Ms / t.healthzIdleP50Ms).toFixed(1)}×)`);
+  out.push(
+    `  /healthz meanwhile: ${t.healthz.n} answered, p50 ${t.healthz.p50Ms.toFixed(1)}, max ${t.healthz.maxMs.toFixed(1)} (idle p50 ${t.healthzIdleP50Ms.toFixed(1)}, ratio ${(t.healthz.p50Ms / t.healthzIdleP50Ms).toFixed(1)}×)`,
+  );
   out.push(`  an ordinary thread page meanwhile: ${t.page.n} answered, p50 ${t.page.p50Ms.toFixed(1)}, max ${t.page.maxMs.toFixed(1)}`);
   out.push(`  event-loop delay: max ${t.eventLoopMaxMs.toFixed(0)}, p99 ${t.eventLoopP99Ms.toFixed(0)} (target: under ~200)`);
   return out.join('\n');

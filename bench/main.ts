@@ -201,14 +201,20 @@ async function run(): Promise<Results> {
       const ceiling = summarize(c.latenciesMs, c.elapsedMs, c.errors.length);
       const alone = summarize(one.latenciesMs, one.elapsedMs, one.errors.length);
       get.push({ size, route, bytes: a.lastBytes, app, ceiling, alone, ratio: app.rps / ceiling.rps });
-      console.log(`GET ${route} (${size}): ${app.rps.toFixed(1)} req/s, p50 ${app.p50.toFixed(1)} ms, p99 ${app.p99.toFixed(1)} ms; ceiling ${ceiling.rps.toFixed(0)} req/s; alone p50 ${alone.p50.toFixed(1)} ms`);
+      console.log(
+        `GET ${route} (${size}): ${app.rps.toFixed(1)} req/s, p50 ${app.p50.toFixed(1)} ms, p99 ${app.p99.toFixed(1)} ms; ceiling ${ceiling.rps.toFixed(0)} req/s; alone p50 ${alone.p50.toFixed(1)} ms`,
+      );
     }
   }
 
   // ---- Reading in another script: the 1,000 thread is traditional; a second one, simplified,
   // exercises the expensive direction (simplified → traditional goes through jieba).
   const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
-  const simplifiedPlan = planThread(1000, seededRandom(1000), authors.length).map((r) => ({ ...r, title: toSimplified(r.title), body: toSimplified(r.body) }));
+  const simplifiedPlan = planThread(1000, seededRandom(1000), authors.length).map((r) => ({
+    ...r,
+    title: toSimplified(r.title),
+    body: toSimplified(r.body),
+  }));
   const simplifiedThread = await seedThread(db, { boardSlug: 'bench', authors, plan: simplifiedPlan, random, onProgress: () => undefined });
   await sql`analyze`.execute(db);
   const variants: VariantFigure[] = [
@@ -244,16 +250,32 @@ async function run(): Promise<Results> {
   const replyTo = (size: number): RequestSpec => {
     const ids = thread(size).ids;
     const parent = ids[Math.floor(random() * ids.length)]!;
-    return { method: 'POST', path: `/api/posts/${parent}/replies`, body: JSON.stringify({ title: cjkTitle(random), body: randomBody(random) }), headers };
+    return {
+      method: 'POST',
+      path: `/api/posts/${parent}/replies`,
+      body: JSON.stringify({ title: cjkTitle(random), body: randomBody(random) }),
+      headers,
+    };
   };
   const rounds = SETTINGS.insertWarmupRounds + SETTINGS.insertsPerSize;
   const insertSpecs = Array.from({ length: rounds * SIZES.length }, (_, i) => replyTo(SIZES[i % SIZES.length]!));
   const warmup = SETTINGS.insertWarmupRounds * SIZES.length;
-  const ins = await load.run({ baseUrl: appUrl, requests: insertSpecs, warmup, count: insertSpecs.length - warmup, concurrency: 1, expectStatus: 201 });
+  const ins = await load.run({
+    baseUrl: appUrl,
+    requests: insertSpecs,
+    warmup,
+    count: insertSpecs.length - warmup,
+    concurrency: 1,
+    expectStatus: 201,
+  });
   failures.push(...ins.errors);
   const inserts: InsertFigure[] = SIZES.map((size, k) => ({
     size,
-    app: summarize(ins.latenciesMs.filter((_, i) => i % SIZES.length === k), ins.elapsedMs, ins.errors.length),
+    app: summarize(
+      ins.latenciesMs.filter((_, i) => i % SIZES.length === k),
+      ins.elapsedMs,
+      ins.errors.length,
+    ),
   }));
   const insertRatio = inserts[2]!.app.p50 / inserts[0]!.app.p50;
   for (const f of inserts) console.log(`reply insert (${f.size}): p50 ${f.app.p50.toFixed(2)} ms, p99 ${f.app.p99.toFixed(2)} ms`);
@@ -277,7 +299,14 @@ async function run(): Promise<Results> {
       return [];
     }
   });
-  const writers: WritersFigure = { writers: SETTINGS.writers, errors: w.errors, distinctIds: new Set(newIds).size, before, after, wallMs: w.elapsedMs };
+  const writers: WritersFigure = {
+    writers: SETTINGS.writers,
+    errors: w.errors,
+    distinctIds: new Set(newIds).size,
+    before,
+    after,
+    wallMs: w.elapsedMs,
+  };
   console.log(`${SETTINGS.writers} writers: ${w.errors.length} errors, reply_count ${before.replyCount} → ${after.replyCount}`);
 
   // ---- Live delivery: 1,000 socket.io readers, one and two server processes on this database

@@ -57,7 +57,13 @@ async function medianMs(iterations: number, fn: () => unknown): Promise<number> 
  * Times the parts of GET /t/:root and GET /api/posts/:root in this process, one after the other
  * with nothing else running, to tell whether SQL or rendering dominates.
  */
-export async function profileThread(db: Kysely<Database>, url: string, rootId: string, size: number, iterations: number): Promise<Breakdown> {
+export async function profileThread(
+  db: Kysely<Database>,
+  url: string,
+  rootId: string,
+  size: number,
+  iterations: number,
+): Promise<Breakdown> {
   // A second kysely that records the SQL it sends, to EXPLAIN ANALYZE exactly the app's query.
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const queries: CompiledQuery[] = [];
@@ -81,7 +87,13 @@ export async function profileThread(db: Kysely<Database>, url: string, rootId: s
       sort = sortMethod(plan.Plan) ?? 'none';
     }
 
-    const ctx = { ...defaultPageContext(loadAssets(), 'Asia/Shanghai'), member: null, path: `/t/${rootId}`, variant: undefined, prefix: '' };
+    const ctx = {
+      ...defaultPageContext(loadAssets(), 'Asia/Shanghai'),
+      member: null,
+      path: `/t/${rootId}`,
+      variant: undefined,
+      prefix: '',
+    };
     const tree = await getPostTree(db, rootId);
     const html = postPage(ctx, tree);
     return {

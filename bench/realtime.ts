@@ -38,7 +38,14 @@ interface Server {
 function startServer(databaseUrl: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(__dirname, '..', 'server', 'main.js')], {
-      env: { PATH: process.env.PATH!, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_MULTIPLIER: '1000' },
+      env: {
+        PATH: process.env.PATH!,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_MULTIPLIER: '1000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -91,7 +98,14 @@ async function connectReaders(ports: number[], count: number, threadId: string):
   return readers;
 }
 
-async function measure(setup: string, ports: number[], readersCount: number, posts: number, threadId: string, cookie: string): Promise<RealtimeFigures> {
+async function measure(
+  setup: string,
+  ports: number[],
+  readersCount: number,
+  posts: number,
+  threadId: string,
+  cookie: string,
+): Promise<RealtimeFigures> {
   const readers = await connectReaders(ports, readersCount, threadId);
   await sleep(500);
   // One reply first, unmeasured: every process renders its first event warm.

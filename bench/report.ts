@@ -83,8 +83,18 @@ export function evaluateTargets(r: Omit<Results, 'targets' | 'variants' | 'realt
   return [
     // Latency of a request: measured one at a time. With 4 in flight on one event loop each
     // request also waits for the others (p50 ≈ 4× a request's own time), shown beside it.
-    { name: 'GET /t/:root, 1,000 follow-ups, p50', target: '≤ 15 ms', measured: `${ms(a1k)} ms (4 in flight: ${ms(p1k)} ms)`, ok: a1k <= 15 },
-    { name: 'GET /t/:root, 10,000 follow-ups, p50', target: '≤ 150 ms', measured: `${ms(a10k)} ms (4 in flight: ${ms(p10k)} ms)`, ok: a10k <= 150 },
+    {
+      name: 'GET /t/:root, 1,000 follow-ups, p50',
+      target: '≤ 15 ms',
+      measured: `${ms(a1k)} ms (4 in flight: ${ms(p1k)} ms)`,
+      ok: a1k <= 15,
+    },
+    {
+      name: 'GET /t/:root, 10,000 follow-ups, p50',
+      target: '≤ 150 ms',
+      measured: `${ms(a10k)} ms (4 in flight: ${ms(p10k)} ms)`,
+      ok: a10k <= 150,
+    },
     {
       name: 'GET /t/:root grows linearly',
       target: 'cost per follow-up at 10,000 ≤ 1.25× at 1,000',
@@ -127,33 +137,67 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 export function formatResults(r: Results): string {
   const out: string[] = [];
   out.push(`Gentie bench, ${r.date}: ${r.machine.cpus} × ${r.machine.cpuModel}, node ${r.machine.node}`);
-  out.push(`load average before/after: ${r.machine.loadAverage.map((l) => l.toFixed(2)).join(' / ')} (other work on the machine skews every figure)`);
+  out.push(
+    `load average before/after: ${r.machine.loadAverage.map((l) => l.toFixed(2)).join(' / ')} (other work on the machine skews every figure)`,
+  );
   out.push('', 'Seeded threads');
   out.push(
     table(
       ['follow-ups', 'root', 'max depth', 'title-only', 'seed s', '/t/ page KB'],
-      r.seed.map((s) => [s.size, s.rootId, s.maxDepth, `${(s.titleOnlyShare * 100).toFixed(0)}%`, s.seconds.toFixed(1), (s.pageBytes / 1024).toFixed(0)]),
+      r.seed.map((s) => [
+        s.size,
+        s.rootId,
+        s.maxDepth,
+        `${(s.titleOnlyShare * 100).toFixed(0)}%`,
+        s.seconds.toFixed(1),
+        (s.pageBytes / 1024).toFixed(0),
+      ]),
     ),
   );
-  out.push('', `GET, concurrency ${r.settings.concurrency}; ratio = app req/s ÷ plain-http ceiling req/s (same bytes); alone = concurrency 1`);
+  out.push(
+    '',
+    `GET, concurrency ${r.settings.concurrency}; ratio = app req/s ÷ plain-http ceiling req/s (same bytes); alone = concurrency 1`,
+  );
   out.push(
     table(
       ['GET', 'follow-ups', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'KB', 'ceiling req/s', 'ratio', 'alone p50 ms'],
       r.get.map((g) => [
-        g.route, g.size, g.app.requests, g.app.rps.toFixed(1), ms(g.app.p50), ms(g.app.p99),
-        (g.bytes / 1024).toFixed(0), g.ceiling.rps.toFixed(0), g.ratio.toFixed(3), ms(g.alone.p50),
+        g.route,
+        g.size,
+        g.app.requests,
+        g.app.rps.toFixed(1),
+        ms(g.app.p50),
+        ms(g.app.p99),
+        (g.bytes / 1024).toFixed(0),
+        g.ceiling.rps.toFixed(0),
+        g.ratio.toFixed(3),
+        ms(g.alone.p50),
       ]),
     ),
   );
   out.push('', 'POST /api/posts/:id/replies, sequential (sizes interleaved), to random posts of the thread');
-  out.push(table(['follow-ups', 'inserts', 'p50 ms', 'p99 ms', 'mean ms'], r.inserts.map((i) => [i.size, i.app.requests, ms(i.app.p50), ms(i.app.p99), ms(i.app.mean)])));
+  out.push(
+    table(
+      ['follow-ups', 'inserts', 'p50 ms', 'p99 ms', 'mean ms'],
+      r.inserts.map((i) => [i.size, i.app.requests, ms(i.app.p50), ms(i.app.p99), ms(i.app.mean)]),
+    ),
+  );
   out.push(`p50 ratio 10,000 / 10: ${r.insertRatio.toFixed(2)}×`);
   const w = r.writers;
   out.push('', `${w.writers} concurrent writers on the 1,000 thread (${ms(w.wallMs)} ms for all)`);
   out.push(
     table(
       ['', 'posts', 'reply_count', 'seq', 'events', 'seq contiguous', 'ids in seq order', 'tree ok'],
-      [w.before, w.after].map((c, i) => [i ? 'after' : 'before', c.posts, c.replyCount, c.seq, c.events, String(c.seqContiguous), String(c.idsInSeqOrder), String(c.treeConsistent)]),
+      [w.before, w.after].map((c, i) => [
+        i ? 'after' : 'before',
+        c.posts,
+        c.replyCount,
+        c.seq,
+        c.events,
+        String(c.seqContiguous),
+        String(c.idsInSeqOrder),
+        String(c.treeConsistent),
+      ]),
     ),
   );
   out.push(`errors: ${w.errors.length}, distinct new post ids: ${w.distinctIds}`);
@@ -161,12 +205,37 @@ export function formatResults(r: Results): string {
   out.push('', 'Where GET /t/:root spends its time (in-process, no load, medians in ms)');
   out.push(
     table(
-      ['follow-ups', 'subtree SQL exec', 'its sort', 'subtree query', 'getPostTree', 'postPage render', 'of it dates', 'res.send prep', 'JSON (API)'],
-      r.breakdown.map((b) => [b.size, ms(b.subtreeExecMs), b.subtreeSort, ms(b.subtreeQueryMs), ms(b.getPostTreeMs), ms(b.renderMs), ms(b.datesMs), ms(b.sendMs), ms(b.jsonMs)]),
+      [
+        'follow-ups',
+        'subtree SQL exec',
+        'its sort',
+        'subtree query',
+        'getPostTree',
+        'postPage render',
+        'of it dates',
+        'res.send prep',
+        'JSON (API)',
+      ],
+      r.breakdown.map((b) => [
+        b.size,
+        ms(b.subtreeExecMs),
+        b.subtreeSort,
+        ms(b.subtreeQueryMs),
+        ms(b.getPostTreeMs),
+        ms(b.renderMs),
+        ms(b.datesMs),
+        ms(b.sendMs),
+        ms(b.jsonMs),
+      ]),
     ),
   );
   out.push('', 'Targets');
-  out.push(table(['', 'target', 'measured', 'holds'], r.targets.map((t) => [t.name, t.target, t.measured, t.ok ? 'yes' : 'NO'])));
+  out.push(
+    table(
+      ['', 'target', 'measured', 'holds'],
+      r.targets.map((t) => [t.name, t.target, t.measured, t.ok ? 'yes' : 'NO']),
+    ),
+  );
   return out.join('\n');
 }
 
@@ -198,7 +267,16 @@ export function formatVariants(variants: import('./variants').VariantFigure[]): 
 
 /** The live-delivery table, with the issue's targets. */
 export function formatRealtime(r: { delivery: import('./realtime').RealtimeFigures[]; idleReaderKb: number }): string {
-  const rows = r.delivery.map((d) => [d.setup, d.readers, d.posts, ms1(d.p50Ms), ms1(d.p99Ms), ms1(d.lastReaderMaxMs), d.lost, d.duplicated]);
+  const rows = r.delivery.map((d) => [
+    d.setup,
+    d.readers,
+    d.posts,
+    ms1(d.p50Ms),
+    ms1(d.p99Ms),
+    ms1(d.lastReaderMaxMs),
+    d.lost,
+    d.duplicated,
+  ]);
   const one = r.delivery[0]!;
   const two = r.delivery[1]!;
   return (

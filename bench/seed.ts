@@ -45,8 +45,16 @@ export async function seedThread(
   const at = (i: number) => new Date(t0 + i * SPACING_S * 1000);
 
   const ids = await db.transaction().execute(async (tx) => {
-    await tx.updateTable('posts').set({ created_at: at(0) }).where('id', '=', root.id).execute();
-    await tx.updateTable('thread_events').set({ at: at(0) }).where('thread_id', '=', root.id).execute();
+    await tx
+      .updateTable('posts')
+      .set({ created_at: at(0) })
+      .where('id', '=', root.id)
+      .execute();
+    await tx
+      .updateTable('thread_events')
+      .set({ at: at(0) })
+      .where('thread_id', '=', root.id)
+      .execute();
     const { rows } = await sql<{ id: string }>`
       select nextval(pg_get_serial_sequence('posts', 'id'))::text as id from generate_series(1, ${n}::int)`.execute(tx);
     const replyIds = rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));

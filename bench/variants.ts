@@ -43,7 +43,14 @@ async function three(caches: Caches, url: string, n: number) {
 }
 
 /** Measures `variants` of one thread page against the page as written; `caches` are the app's. */
-export async function measureVariants(caches: Caches, appUrl: string, thread: string, rootId: string, variants: string[], n = 20): Promise<VariantFigure[]> {
+export async function measureVariants(
+  caches: Caches,
+  appUrl: string,
+  thread: string,
+  rootId: string,
+  variants: string[],
+  n = 20,
+): Promise<VariantFigure[]> {
   const original = await three(caches, `${appUrl}/t/${rootId}`, n);
   const out: VariantFigure[] = [];
   for (const variant of variants) out.push({ thread, variant, ...(await three(caches, `${appUrl}/${variant}/t/${rootId}`, n)), original });

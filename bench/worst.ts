@@ -17,8 +17,26 @@ import { cjkTitle, cjkText, seededRandom } from './shape';
  *   conversion cache emptied, with the process's RSS before and after.
  */
 export interface WorstFigures {
-  revisions: { edits: number; bodyBytes: number; coldMs: number; warmMs: number; pageBytes: number; versionsShown: number; healthzMaxMs: number; healthzAnswered: number };
-  board: { posts: number; bodyBytes: number; coldMs: number; warmMs: number; pageBytes: number; rssBeforeMb: number; rssAfterMb: number; conversionCacheKb: number };
+  revisions: {
+    edits: number;
+    bodyBytes: number;
+    coldMs: number;
+    warmMs: number;
+    pageBytes: number;
+    versionsShown: number;
+    healthzMaxMs: number;
+    healthzAnswered: number;
+  };
+  board: {
+    posts: number;
+    bodyBytes: number;
+    coldMs: number;
+    warmMs: number;
+    pageBytes: number;
+    rssBeforeMb: number;
+    rssAfterMb: number;
+    conversionCacheKb: number;
+  };
 }
 
 const BODY_BYTES = 90_000;
@@ -81,9 +99,15 @@ export async function measureWorstPages(
   const threads = 5;
   const perThread = 51;
   for (let t = 0; t < threads; t++) {
-    const root = await createThread(db, authors[t % authors.length]!, board.slug, { title: toSimplified(cjkTitle(random)), body: toSimplified(cjkText(BODY_BYTES, random)) });
+    const root = await createThread(db, authors[t % authors.length]!, board.slug, {
+      title: toSimplified(cjkTitle(random)),
+      body: toSimplified(cjkText(BODY_BYTES, random)),
+    });
     for (let r = 1; r < perThread; r++) {
-      await reply(db, authors[r % authors.length]!, root.id, { title: toSimplified(cjkTitle(random)), body: toSimplified(cjkText(BODY_BYTES, random)) });
+      await reply(db, authors[r % authors.length]!, root.id, {
+        title: toSimplified(cjkTitle(random)),
+        body: toSimplified(cjkText(BODY_BYTES, random)),
+      });
     }
   }
   log(`worst board page: ${threads * perThread} posts of ${BODY_BYTES} bytes in simplified script, read in zh-tw`);

@@ -23,7 +23,10 @@ import type {
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** The socket events a thread reader applies in seq order: all of them, or this does not compile. */
-const THREAD_EVENTS = { 'post:new': true, 'post:edit': true, 'post:delete': true, 'thread:state': true } as const satisfies Record<ThreadSocketEvent, true>;
+const THREAD_EVENTS = { 'post:new': true, 'post:edit': true, 'post:delete': true, 'thread:state': true } as const satisfies Record<
+  ThreadSocketEvent,
+  true
+>;
 
 /** The page says which variant it was rendered in; it is always one the server takes. */
 const pageVariant = (el: HTMLElement) => el.dataset.variant as JoinRequest['variant'];

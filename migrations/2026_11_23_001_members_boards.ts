@@ -9,7 +9,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     // NFKC-normalized, lower-cased name: uniqueness regardless of case and width.
     .addColumn('name_key', 'text', (c) => c.notNull().unique())
     .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('role', 'text', (c) => c.notNull().defaultTo('member').check(sql`role in ('member', 'moderator', 'admin')`))
+    .addColumn('role', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('member')
+        .check(sql`role in ('member', 'moderator', 'admin')`),
+    )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 

@@ -48,7 +48,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('resolution', 'text')
     .addUniqueConstraint('reports_once_per_member', ['post_id', 'reporter_id'])
     .execute();
-  await db.schema.createIndex('reports_open_idx').on('reports').columns(['board_id', 'created_at']).where(sql.ref('resolved_at'), 'is', null).execute();
+  await db.schema
+    .createIndex('reports_open_idx')
+    .on('reports')
+    .columns(['board_id', 'created_at'])
+    .where(sql.ref('resolved_at'), 'is', null)
+    .execute();
 
   await db.schema
     .createTable('moderation_log')

@@ -93,7 +93,10 @@ function startBalancer(port, backends, host = '127.0.0.1') {
       let connected = false;
       upstream.once('connect', () => {
         connected = true;
-        const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`, ...forwardHeaders(req, { upgrade: true }).map(([k, v]) => `${k}: ${v}`)];
+        const lines = [
+          `${req.method} ${req.url} HTTP/${req.httpVersion}`,
+          ...forwardHeaders(req, { upgrade: true }).map(([k, v]) => `${k}: ${v}`),
+        ];
         upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
         if (head?.length) upstream.write(head);
         upstream.pipe(client).pipe(upstream);

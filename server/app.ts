@@ -51,7 +51,14 @@ function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
 }
 
 /** The express application: middleware, feature routers, the 404 and the one error handler. */
-export function createApp({ config, db, log, assets = loadAssets(), databaseState = () => 'up', caches = createCaches() }: AppDeps): express.Express {
+export function createApp({
+  config,
+  db,
+  log,
+  assets = loadAssets(),
+  databaseState = () => 'up',
+  caches = createCaches(),
+}: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
@@ -147,7 +154,9 @@ export function createApp({ config, db, log, assets = loadAssets(), databaseStat
   app.use('/api', (req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is('application/json')) {
-      return next(new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.', { params: { expected: 'json' } }));
+      return next(
+        new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.', { params: { expected: 'json' } }),
+      );
     }
     next();
   });

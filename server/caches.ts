@@ -72,6 +72,10 @@ export interface CacheStats {
 
 /** How full each cache is (for tests, the bench and metrics). */
 export function cacheStats(caches: Caches): Record<keyof Caches, CacheStats> {
-  const of = (c: { size: number; calculatedSize: number; maxSize: number }): CacheStats => ({ entries: c.size, bytes: c.calculatedSize, maxBytes: c.maxSize });
+  const of = (c: { size: number; calculatedSize: number; maxSize: number }): CacheStats => ({
+    entries: c.size,
+    bytes: c.calculatedSize,
+    maxBytes: c.maxSize,
+  });
   return { conversions: of(caches.conversions), lines: of(caches.lines), diffs: of(caches.diffs) };
 }

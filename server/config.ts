@@ -52,7 +52,13 @@ const isTimeZone = (value: string): boolean => {
 const isOrigin = (value: string): boolean => {
   try {
     const u = new URL(value);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username;
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      (u.pathname === '/' || u.pathname === '') &&
+      !u.search &&
+      !u.hash &&
+      !u.username
+    );
   } catch {
     return false;
   }
@@ -63,7 +69,7 @@ const isTrustList = (value: string): boolean =>
   value
     .split(',')
     .map((s) => s.trim())
-    .every((s) => TRUST_NAMES.has(s) || /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(s) && (isIP(s.split('/')[0]!) !== 0));
+    .every((s) => TRUST_NAMES.has(s) || (/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(s) && isIP(s.split('/')[0]!) !== 0));
 
 const schema = z.object({
   PORT: z
@@ -80,10 +86,7 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   EDIT_WINDOW_MINUTES: z.string().regex(/^\d+$/, 'must be a whole number of minutes (unset: no limit)').transform(Number).optional(),
-  PUBLIC_URL: z
-    .string()
-    .refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)')
-    .optional(),
+  PUBLIC_URL: z.string().refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)').optional(),
   TRUST_PROXY: z
     .string()
     .refine(isTrustList, 'must be `loopback` or a comma list of IP addresses/CIDRs (unset: trust no proxy)')
@@ -102,9 +105,7 @@ const schema = z.object({
  * Throws ConfigError naming the variable, the reason and the value given.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(
-    Object.keys(schema.shape).flatMap((key) => (env[key] ? [[key, env[key]]] : [])),
-  );
+  const present = Object.fromEntries(Object.keys(schema.shape).flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

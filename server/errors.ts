@@ -6,7 +6,8 @@ export type ErrorCode = keyof ErrorParams;
  * the limiter, because each one's refusal is worded in the catalogs: a new action does not build
  * until both catalogs say it.
  */
-export type LimitedAction = 'login:name-address' | 'login:address' | 'login:name' | 'login:name-slow' | 'register:address' | 'password:member';
+export type LimitedAction =
+  'login:name-address' | 'login:address' | 'login:name' | 'login:name-slow' | 'register:address' | 'password:member';
 
 /**
  * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).
@@ -65,7 +66,9 @@ export interface ErrorParams {
   SessionNotFound: None;
   NameTaken: { what: 'member' | 'board'; name: string };
   NameConfusable: { name: string; lookalike: string };
-  NotAllowed: { rule: 'authorOrModerator'; action: 'edit' | 'delete' } | { rule: 'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' };
+  NotAllowed:
+    | { rule: 'authorOrModerator'; action: 'edit' | 'delete' }
+    | { rule: 'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' };
   CrossSiteRequest: None;
   NotFound: None;
   BoardNotFound: { slug: string };
@@ -145,7 +148,5 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (error.cause !== undefined && isDatabaseUnavailable(error.cause)) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
-    error.message,
-  );
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(error.message);
 }

@@ -35,7 +35,15 @@ async function main(config: Config): Promise<void> {
   const caches = createCaches();
   const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, { db: storage.db, databaseUrl: storage.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config), caches });
+  const realtime = attachRealtime(server, {
+    db: storage.db,
+    databaseUrl: storage.url,
+    timeZone: config.displayTimeZone,
+    assets,
+    log,
+    site: siteOrigin(config),
+    caches,
+  });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -84,8 +92,10 @@ main(config).catch((error: unknown) => {
   const e = error as NodeJS.ErrnoException;
   if (error instanceof EmbeddedError) console.error(`gentie: cannot start the embedded database: ${e.message}`);
   else if (e?.code === 'EADDRINUSE') console.error(`gentie: port ${config.port} is in use: stop what uses it or set PORT to another port`);
-  else if (isDatabaseUnavailable(error)) console.error(`gentie: cannot reach the database (${e.message}): check DATABASE_URL and that PostgreSQL is running`)
-  else if (e?.code === 'EACCES' && e.syscall === 'listen') console.error(`gentie: not allowed to listen on port ${config.port}: set PORT above 1024`);
+  else if (isDatabaseUnavailable(error))
+    console.error(`gentie: cannot reach the database (${e.message}): check DATABASE_URL and that PostgreSQL is running`);
+  else if (e?.code === 'EACCES' && e.syscall === 'listen')
+    console.error(`gentie: not allowed to listen on port ${config.port}: set PORT above 1024`);
   else console.error(`gentie: start-up failed: ${e?.message ?? String(error)}`);
   process.exit(1);
 });

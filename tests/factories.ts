@@ -38,7 +38,11 @@ export async function createTestBoard(db: Kysely<Database>, overrides: { slug?: 
 }
 
 /** A new member made moderator (版主) of the board; their site role is then moderator. */
-export async function createModerator(db: Kysely<Database>, board: { slug: string }, overrides: { name?: string } = {}): Promise<TestMember> {
+export async function createModerator(
+  db: Kysely<Database>,
+  board: { slug: string },
+  overrides: { name?: string } = {},
+): Promise<TestMember> {
   const member = await createMember(db, { name: overrides.name ?? uniqueName('mod') });
   await addModerator(db, board.slug, member.name);
   return { ...member, role: 'moderator' };
@@ -116,7 +120,10 @@ export async function createShapedThread(
     for (let i = 0; i < count; i++) authors.push(await createMember(db, { name: uniqueName(`author${i}`) }));
   }
   const by = (i: number) => authors[i % authors.length]!;
-  const root = await createThreadService(db, by(shape.root.author), board.slug, { title: shapeTitle(0, shape.root.titleChars), body: bodyOfBytes(shape.root.bytes) });
+  const root = await createThreadService(db, by(shape.root.author), board.slug, {
+    title: shapeTitle(0, shape.root.titleChars),
+    body: bodyOfBytes(shape.root.bytes),
+  });
   const ids: string[] = [root.id];
   for (const r of [...shape.replies].sort((a, b) => a.minutes - b.minutes || a.id - b.id)) {
     const post = await reply(db, by(r.author), ids[r.parent]!, { title: shapeTitle(r.id, r.titleChars), body: bodyOfBytes(r.bytes) });

@@ -15,7 +15,10 @@ describe('start-up', () => {
   it.each([
     [{ PORT: 'abc' }, /^gentie: configuration error: PORT must be a whole number \(got "abc"\)$/],
     [{ TZ_DISPLAY: 'Nowhere/Else' }, /^gentie: configuration error: TZ_DISPLAY must be an IANA time zone/],
-    [{ DATABASE_URL: 'postgres://u:p@127.0.0.1:1/none' }, /^gentie: cannot reach the database \(.*\): check DATABASE_URL and that PostgreSQL is running$/],
+    [
+      { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/none' },
+      /^gentie: cannot reach the database \(.*\): check DATABASE_URL and that PostgreSQL is running$/,
+    ],
   ])('stops with exit 1 and one line saying what is wrong (%o)', async (env, line) => {
     const out = await startServer(env);
     expect(out.code).toBe(1);

@@ -7,15 +7,17 @@ function MemberLink({ ctx, member }: { ctx: PageContext; member: NamedMember }) 
   return (
     <span class="member">
       <a href={`/u/${encodeURIComponent(member.name)}`}>{member.name}</a>{' '}
-      {spelledOut(member.name) === member.name ? null : <code>{spelledOut(member.name)}</code>}{' '}
-      {ctx.t.roles[member.role] ?? member.role}, {ctx.t.memberSince} <time datetime={member.createdAt.toISOString()}>{dateTime(ctx, member.createdAt)}</time>
+      {spelledOut(member.name) === member.name ? null : <code>{spelledOut(member.name)}</code>} {ctx.t.roles[member.role] ?? member.role},{' '}
+      {ctx.t.memberSince} <time datetime={member.createdAt.toISOString()}>{dateTime(ctx, member.createdAt)}</time>
     </span>
   );
 }
 
 /** The name with each character other than ASCII letters, digits and Chinese shown as [U+XXXX]: lookalikes told apart. */
 function spelledOut(name: string): string {
-  return [...name].map((c) => (/^[A-Za-z0-9_\-.\p{Script=Han}]$/u.test(c) ? c : `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`)).join('');
+  return [...name]
+    .map((c) => (/^[A-Za-z0-9_\-.\p{Script=Han}]$/u.test(c) ? c : `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`))
+    .join('');
 }
 
 /** `/admin/names`: groups of lookalike names, and names with invisible characters. */
@@ -33,7 +35,9 @@ export function lookalikeNamesPage(ctx: PageContext, data: { lookalikes: NamedMe
           <li>
             <ul>
               {group.map((m) => (
-                <li><MemberLink ctx={ctx} member={m} /></li>
+                <li>
+                  <MemberLink ctx={ctx} member={m} />
+                </li>
               ))}
             </ul>
           </li>
@@ -42,7 +46,9 @@ export function lookalikeNamesPage(ctx: PageContext, data: { lookalikes: NamedMe
       {data.invisible.length > 0 ? <h2>{t.invisibleNames}</h2> : null}
       <ul class="invisible-names">
         {data.invisible.map((m) => (
-          <li><MemberLink ctx={ctx} member={m} /></li>
+          <li>
+            <MemberLink ctx={ctx} member={m} />
+          </li>
         ))}
       </ul>
     </section>,

@@ -43,6 +43,9 @@ export function insertModerator(db: Db, boardId: string, userId: string) {
 }
 
 export async function countBoards(db: Db): Promise<number> {
-  const row = await db.selectFrom('boards').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('boards')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

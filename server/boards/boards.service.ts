@@ -46,7 +46,11 @@ export async function getBoard(db: Kysely<Database>, slug: string): Promise<Boar
 /** Creates a board (operators, through the CLI). */
 export async function createBoard(db: Kysely<Database>, input: { slug: string; name: string; description?: string }): Promise<Board> {
   if (!SLUG.test(input.slug)) {
-    throw validationFailed('slug', { kind: 'slug' }, 'A board slug is 1-40 characters: lower-case letters, digits and -, starting with a letter or digit.');
+    throw validationFailed(
+      'slug',
+      { kind: 'slug' },
+      'A board slug is 1-40 characters: lower-case letters, digits and -, starting with a letter or digit.',
+    );
   }
   const name = input.name.normalize('NFC').replace(/\s+/gu, ' ').trim();
   if (!name || [...name].length > BOARD_NAME_MAX || hasHiddenCharacters(input.name) || /[\p{Cc}\p{Cf}]/u.test(name)) {
@@ -66,8 +70,9 @@ export async function createBoard(db: Kysely<Database>, input: { slug: string; n
   }
   const board = await repo.insertBoard(db, { slug: input.slug, name, description });
   if (!board) {
-    throw new AppError(409, 'NameTaken', `A board with the slug "${input.slug}" exists already.`, { params: { what: 'board', name: input.slug } });
+    throw new AppError(409, 'NameTaken', `A board with the slug "${input.slug}" exists already.`, {
+      params: { what: 'board', name: input.slug },
+    });
   }
   return board;
 }
-

@@ -17,7 +17,9 @@ export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
         <ul class="boards">
           {boards.map((b) => (
             <li>
-              <a href={`/b/${b.slug}`} class="board-name">{b.name}</a>
+              <a href={`/b/${b.slug}`} class="board-name">
+                {b.name}
+              </a>
               {b.description ? <span class="board-description"> — {b.description}</span> : null}
               <span class="board-stats">
                 {' '}

@@ -66,7 +66,9 @@ async function readPassword(name: string): Promise<string> {
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** A member on one line: the name, its code points (lookalikes differ only there), role and date. */
@@ -94,7 +96,8 @@ async function run(argv: string[]): Promise<void> {
   if (command === 'user:create') need(args, 1, 'the member name');
   if (command === 'board:create') need(args, 2, 'the board slug and name');
   if (command === 'board:moderator') need(args, 2, 'the board slug and the member name');
-  if (command === 'migrate' || command === 'seed:demo' || command === 'posts:resanitize' || command === 'users:confusable') need(args, 0, '');
+  if (command === 'migrate' || command === 'seed:demo' || command === 'posts:resanitize' || command === 'users:confusable')
+    need(args, 0, '');
   const role = (flags.get('role') ?? 'member') as SiteRole;
   if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const password = command === 'user:create' ? await readPassword(args[0]!) : '';

@@ -83,20 +83,22 @@ export async function openEmbedded(dataDir: string, options: EmbeddedOptions): P
       options.log(`creating the embedded PostgreSQL cluster in ${clusterDir}`);
       await initialise(binaries, clusterDir, credentials, account);
     }
-    const { pid, port } = await startServer(binaries, dataDir, clusterDir, credentials, account, options.log, options.port, options.keepPort);
+    const { pid, port } = await startServer(
+      binaries,
+      dataDir,
+      clusterDir,
+      credentials,
+      account,
+      options.log,
+      options.port,
+      options.keepPort,
+    );
     if (options.role === 'server') await fs.writeFile(ownerFile(dataDir), String(process.pid));
     return server(dataDir, clusterDir, pid, port, credentials, true);
   });
 }
 
-function server(
-  dataDir: string,
-  clusterDir: string,
-  pid: number,
-  port: number,
-  credentials: Credentials,
-  owner: boolean,
-): EmbeddedServer {
+function server(dataDir: string, clusterDir: string, pid: number, port: number, credentials: Credentials, owner: boolean): EmbeddedServer {
   return {
     url: `postgres://postgres:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`,
     owner,
@@ -152,7 +154,9 @@ function ensurePostgresAccount(): Account {
   }
   const created = lookup();
   if (!created) {
-    throw new EmbeddedError('running as root, PostgreSQL needs a `postgres` account and `useradd postgres` failed: create it, or run as another user');
+    throw new EmbeddedError(
+      'running as root, PostgreSQL needs a `postgres` account and `useradd postgres` failed: create it, or run as another user',
+    );
   }
   return created;
 }

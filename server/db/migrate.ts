@@ -11,10 +11,7 @@ export const MIGRATIONS_DIR = path.join(__dirname, '..', '..', 'migrations');
  * kysely's Migrator holds a PostgreSQL advisory lock while it works, so processes that start
  * together run each migration exactly once.
  */
-export async function migrateToLatest(
-  db: Kysely<Database>,
-  onApplied: (name: string) => void = () => {},
-): Promise<MigrationResult[]> {
+export async function migrateToLatest(db: Kysely<Database>, onApplied: (name: string) => void = () => {}): Promise<MigrationResult[]> {
   const migrator = new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),

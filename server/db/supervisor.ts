@@ -129,13 +129,19 @@ export function superviseEmbedded(first: EmbeddedServer, options: SuperviseOptio
         // Crashed again soon after a restart: carry on with the longer pauses, up to the cap.
         if (Date.now() - upSince >= stableMs) attempt = 0;
         state = 'restarting';
-        log.error({ postmaster: postmaster.pid }, 'the embedded PostgreSQL crashed (its postmaster died, leaving postmaster.pid); restarting it');
+        log.error(
+          { postmaster: postmaster.pid },
+          'the embedded PostgreSQL crashed (its postmaster died, leaving postmaster.pid); restarting it',
+        );
         run(recover);
       }
     } else if ((state === 'stopped' || state === 'failed') && postmaster?.running && postmaster.pid !== refusedPid) {
       if (postmaster.port === port) return run(follow);
       refusedPid = postmaster.pid;
-      log.warn({ port: postmaster.port }, `the embedded PostgreSQL runs again, but on another port than ${port} where this process connects: restart Gentie to use it`);
+      log.warn(
+        { port: postmaster.port },
+        `the embedded PostgreSQL runs again, but on another port than ${port} where this process connects: restart Gentie to use it`,
+      );
     }
   }
 

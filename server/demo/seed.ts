@@ -10,7 +10,20 @@ import { createThread, reply } from '../posts/posts.service';
 
 export const DEMO_BOARD = { slug: 'demo', name: '演示版 Demo', description: '隨便聊聊 · 随便聊聊：a demo board to try Gentie' };
 
-const DEMO_MEMBERS = ['霧蒙蒙雨霏霏', 'Lisland_2013', '老樹發新芽', '山丘上的风', '小溪流', '看客甲', '路人乙', 'north_wind', '海边的猫', '閒雲野鶴', '清茶一杯', 'mapleleaf'];
+const DEMO_MEMBERS = [
+  '霧蒙蒙雨霏霏',
+  'Lisland_2013',
+  '老樹發新芽',
+  '山丘上的风',
+  '小溪流',
+  '看客甲',
+  '路人乙',
+  'north_wind',
+  '海边的猫',
+  '閒雲野鶴',
+  '清茶一杯',
+  'mapleleaf',
+];
 
 const ROOT = {
   author: 0,
@@ -38,7 +51,13 @@ const DEMO_REPLIES: { parent: number; author: number; minutes: number; title: st
   { parent: 7, author: 7, minutes: 28, title: '南边还是有点热' },
   { parent: 10, author: 4, minutes: 30, title: '早上去就好了' },
   { parent: -1, author: 8, minutes: 26, title: '哪座山？求路線', body: '<p>最好是兩三個小時能來回的。</p>' },
-  { parent: 12, author: 0, minutes: 51, title: '北邊那條步道，兩小時登頂', body: '<p>從停車場出發，先走石階，再走一段土路。<b>下雨天不要去</b>，很滑。</p>' },
+  {
+    parent: 12,
+    author: 0,
+    minutes: 51,
+    title: '北邊那條步道，兩小時登頂',
+    body: '<p>從停車場出發，先走石階，再走一段土路。<b>下雨天不要去</b>，很滑。</p>',
+  },
   { parent: 13, author: 8, minutes: 119, title: '收藏了，謝謝樓主' },
   { parent: -1, author: 9, minutes: 27, title: '注意安全，带够水' },
   { parent: -1, author: 10, minutes: 29, title: '好帖，頂一下' },

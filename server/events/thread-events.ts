@@ -66,7 +66,14 @@ function formatAnnouncement(a: Announcement): string {
 export function parseAnnouncement(payload: string): Announcement | undefined {
   try {
     const p = JSON.parse(payload) as { t?: unknown; b?: unknown; s?: unknown; k?: unknown };
-    if (typeof p.t === 'string' && isId(p.t) && typeof p.b === 'string' && isId(p.b) && Number.isSafeInteger(p.s) && isThreadEventKind(p.k)) {
+    if (
+      typeof p.t === 'string' &&
+      isId(p.t) &&
+      typeof p.b === 'string' &&
+      isId(p.b) &&
+      Number.isSafeInteger(p.s) &&
+      isThreadEventKind(p.k)
+    ) {
       return { threadId: p.t, boardId: p.b, seq: p.s as number, kind: p.k };
     }
   } catch {

@@ -11,11 +11,7 @@ import { AppError } from '../errors';
  * it would, so a page that is gone, or that the member may not see, throws its own refusal
  * instead of being shown: a refused edit of a post one may not edit shows no edit form.
  */
-export async function refusedForm(
-  res: Response,
-  error: unknown,
-  render: (refusal: AppError) => string | Promise<string>,
-): Promise<void> {
+export async function refusedForm(res: Response, error: unknown, render: (refusal: AppError) => string | Promise<string>): Promise<void> {
   if (!(error instanceof AppError) || error.status >= 500 || error.code === 'NotLoggedIn' || error.code === 'SessionExpired') throw error;
   const page = await render(error);
   if (error.retryAfter) res.set('Retry-After', String(error.retryAfter));

@@ -29,11 +29,18 @@ function invalidOf(issue: z.core.$ZodIssue, missing: boolean): Invalid {
   switch (issue.code) {
     case 'invalid_type':
       if (missing) return { kind: 'required' };
-      return { kind: 'type', expected: issue.expected === 'string' ? 'text' : issue.expected === 'number' || issue.expected === 'int' ? 'number' : 'other' };
+      return {
+        kind: 'type',
+        expected: issue.expected === 'string' ? 'text' : issue.expected === 'number' || issue.expected === 'int' ? 'number' : 'other',
+      };
     case 'too_big':
-      return issue.origin === 'number' || issue.origin === 'int' ? { kind: 'atMost', max: Number(issue.maximum) } : { kind: 'tooLong', max: Number(issue.maximum) };
+      return issue.origin === 'number' || issue.origin === 'int'
+        ? { kind: 'atMost', max: Number(issue.maximum) }
+        : { kind: 'tooLong', max: Number(issue.maximum) };
     case 'too_small':
-      return issue.origin === 'number' || issue.origin === 'int' ? { kind: 'atLeast', min: Number(issue.minimum) } : { kind: 'tooShort', min: Number(issue.minimum) };
+      return issue.origin === 'number' || issue.origin === 'int'
+        ? { kind: 'atLeast', min: Number(issue.minimum) }
+        : { kind: 'tooShort', min: Number(issue.minimum) };
     case 'invalid_value':
       return { kind: 'oneOf', values: issue.values.map(String) };
     case 'invalid_union': {
@@ -51,4 +58,13 @@ function invalidOf(issue: z.core.$ZodIssue, missing: boolean): Invalid {
  * z.coerce.number, it takes no arrays, booleans, null or empty text (which coerce to numbers).
  */
 export const wholeNumber = (message: string) =>
-  z.union([z.number().int(), z.string().regex(/^\s*[0-9]{1,15}\s*$/).transform(Number)], { error: message });
+  z.union(
+    [
+      z.number().int(),
+      z
+        .string()
+        .regex(/^\s*[0-9]{1,15}\s*$/)
+        .transform(Number),
+    ],
+    { error: message },
+  );

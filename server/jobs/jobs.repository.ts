@@ -48,7 +48,11 @@ export async function claimDueJob(db: Kysely<Database>, name: string, intervalMs
 
 /** Records the end of a run (`error`: its message, null when it succeeded). */
 export async function finishJob(db: Kysely<Database>, name: string, error: string | null): Promise<void> {
-  await db.updateTable('jobs').set({ last_finished_at: sql`now()`, last_error: error }).where('name', '=', name).execute();
+  await db
+    .updateTable('jobs')
+    .set({ last_finished_at: sql`now()`, last_error: error })
+    .where('name', '=', name)
+    .execute();
 }
 
 /** How long until the job is next due, in ms (0 when it is due now or has never run). */

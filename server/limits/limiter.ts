@@ -130,7 +130,10 @@ export function createLimiter(db: Kysely<Database>, config: Pick<Config, 'rateLi
 
 /** Deletes counts whose window ended more than an hour ago (run hourly). */
 export async function pruneRateLimits(db: Kysely<Database>): Promise<void> {
-  await db.deleteFrom('rate_limits').where('expire', '<', String(Date.now() - 3600_000)).execute();
+  await db
+    .deleteFrom('rate_limits')
+    .where('expire', '<', String(Date.now() - 3600_000))
+    .execute();
 }
 
 /**

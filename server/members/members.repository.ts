@@ -13,13 +13,21 @@ export function findUserById(db: Db, userId: string) {
 }
 
 export function insertUser(db: Db, user: { name: string; nameKey: string; nameSkeleton?: string; passwordHash: string; role: SiteRole }) {
-  return db
-    .insertInto('users')
-    .values({ name: user.name, name_key: user.nameKey, name_skeleton: user.nameSkeleton, password_hash: user.passwordHash, role: user.role })
-    // A concurrent registration of the same name loses here instead of raising.
-    .onConflict((oc) => oc.column('name_key').doNothing())
-    .returning(['id', 'name', 'role'])
-    .executeTakeFirst();
+  return (
+    db
+      .insertInto('users')
+      .values({
+        name: user.name,
+        name_key: user.nameKey,
+        name_skeleton: user.nameSkeleton,
+        password_hash: user.passwordHash,
+        role: user.role,
+      })
+      // A concurrent registration of the same name loses here instead of raising.
+      .onConflict((oc) => oc.column('name_key').doNothing())
+      .returning(['id', 'name', 'role'])
+      .executeTakeFirst()
+  );
 }
 
 export function setUserRole(db: Db, userId: string, role: SiteRole) {
@@ -75,7 +83,10 @@ export function listSignIns(db: Db, userId: string, limit: number) {
 
 /** Deletes sign-ins older than `days` (their retention). */
 export function deleteOldSignIns(db: Db, days: number) {
-  return db.deleteFrom('sign_ins').where('at', '<', sql<Date>`now() - make_interval(days => ${days})`).execute();
+  return db
+    .deleteFrom('sign_ins')
+    .where('at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .execute();
 }
 
 export function findMemberByName(db: Db, nameKey: string) {

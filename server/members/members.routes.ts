@@ -147,7 +147,10 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
 
   const accountHtml = async (req: Request, state: Omit<AccountState, 'sessions' | 'signIns'>) => {
     const member = requireMember(req);
-    const [sessions, signIns] = await Promise.all([sessionService.listSessions(db, member, req.sessionToken), members.listSignIns(db, member)]);
+    const [sessions, signIns] = await Promise.all([
+      sessionService.listSessions(db, member, req.sessionToken),
+      members.listSignIns(db, member),
+    ]);
     return accountPage(pageContext(req), { sessions, signIns, ...state });
   };
 

@@ -73,10 +73,7 @@ async function insertMember(
  * Creates a member, as the operator's CLI and the demo do: no rate limit. Refuses invalid names,
  * weak passwords, names already taken (in any case) and lookalikes of them.
  */
-export async function createMember(
-  db: Kysely<Database>,
-  input: { username: string; password: string; role?: SiteRole },
-): Promise<Member> {
+export async function createMember(db: Kysely<Database>, input: { username: string; password: string; role?: SiteRole }): Promise<Member> {
   const name = checkNewMember(input);
   return insertMember(db, name, input.password, input.role ?? 'member');
 }

@@ -38,7 +38,9 @@ export function loginPage(ctx: PageContext, state: FormState): string {
     <section>
       <h1>{t.login}</h1>
       <CredentialsForm ctx={ctx} action="/login" state={state} submit={t.login} />
-      <p>{t.noAccount} <a href={`/register?next=${encodeURIComponent(state.next)}`}>{t.register}</a></p>
+      <p>
+        {t.noAccount} <a href={`/register?next=${encodeURIComponent(state.next)}`}>{t.register}</a>
+      </p>
     </section>,
   );
 }
@@ -52,7 +54,9 @@ export function registerPage(ctx: PageContext, state: FormState): string {
       <h1>{t.register}</h1>
       <p class="hint">{t.registerHint}</p>
       <CredentialsForm ctx={ctx} action="/register" state={state} submit={t.register} />
-      <p>{t.haveAccount} <a href={`/login?next=${encodeURIComponent(state.next)}`}>{t.login}</a></p>
+      <p>
+        {t.haveAccount} <a href={`/login?next=${encodeURIComponent(state.next)}`}>{t.login}</a>
+      </p>
     </section>,
   );
 }
@@ -91,13 +95,23 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
     t.account,
     <section class="account">
       <h1>{t.account}</h1>
-      {state.notice === 'password' ? <p class="notice" role="status">{t.passwordChanged}</p> : null}
+      {state.notice === 'password' ? (
+        <p class="notice" role="status">
+          {t.passwordChanged}
+        </p>
+      ) : null}
 
       <h2>{t.sessions}</h2>
       <p class="hint">{t.sessionsHint}</p>
       <table class="sessions">
         <thead>
-          <tr><th>{t.signedInAt}</th><th>{t.lastSeen}</th><th>{t.address}</th><th>{t.browser}</th><th></th></tr>
+          <tr>
+            <th>{t.signedInAt}</th>
+            <th>{t.lastSeen}</th>
+            <th>{t.address}</th>
+            <th>{t.browser}</th>
+            <th></th>
+          </tr>
         </thead>
         <tbody>
           {state.sessions.map((s) => (
@@ -141,11 +155,19 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
       <p class="hint">{t.signInsHint}</p>
       <table class="sign-ins">
         <thead>
-          <tr><th>{t.signedInAt}</th><th>{t.address}</th><th>{t.browser}</th></tr>
+          <tr>
+            <th>{t.signedInAt}</th>
+            <th>{t.address}</th>
+            <th>{t.browser}</th>
+          </tr>
         </thead>
         <tbody>
           {state.signIns.map((s) => (
-            <tr><td>{time(s.at)}</td><td>{s.address}</td><td>{s.userAgent}</td></tr>
+            <tr>
+              <td>{time(s.at)}</td>
+              <td>{s.address}</td>
+              <td>{s.userAgent}</td>
+            </tr>
           ))}
         </tbody>
       </table>

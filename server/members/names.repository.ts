@@ -43,7 +43,12 @@ export function findSharedSkeletons(db: Db) {
     .selectFrom('users')
     .select(['id', 'name', 'role', 'created_at', 'name_skeleton'])
     .where('name_skeleton', 'in', (eb) =>
-      eb.selectFrom('users as u').select('u.name_skeleton').where('u.name_skeleton', 'is not', null).groupBy('u.name_skeleton').having(sql`count(*)`, '>', 1),
+      eb
+        .selectFrom('users as u')
+        .select('u.name_skeleton')
+        .where('u.name_skeleton', 'is not', null)
+        .groupBy('u.name_skeleton')
+        .having(sql`count(*)`, '>', 1),
     )
     .orderBy('name_skeleton')
     .orderBy('id')

@@ -34,10 +34,13 @@ export async function claimName<T>(
  */
 export async function backfillNameSkeletons(db: Kysely<Database>): Promise<number> {
   let done = 0;
-  for (let after = '0'; ; ) {
+  for (let after = '0'; ;) {
     const batch = await repo.findUsersWithoutSkeleton(db, after, 1000);
     if (batch.length === 0) return done;
-    await repo.setSkeletons(db, batch.map((u) => ({ id: u.id, skeleton: nameSkeleton(u.name) })));
+    await repo.setSkeletons(
+      db,
+      batch.map((u) => ({ id: u.id, skeleton: nameSkeleton(u.name) })),
+    );
     done += batch.length;
     after = batch[batch.length - 1]!.id;
   }

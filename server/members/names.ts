@@ -46,12 +46,20 @@ export type NameCheck = { ok: true; name: string; key: string } | { ok: false; r
 /** NFKC-normalizes `input` and checks it is an acceptable member name. */
 export function checkName(input: string): NameCheck {
   if (FORBIDDEN.test(input)) {
-    return { ok: false, reason: 'A name cannot contain control, zero-width or text-direction characters.', invalid: { kind: 'hiddenCharacters' } };
+    return {
+      ok: false,
+      reason: 'A name cannot contain control, zero-width or text-direction characters.',
+      invalid: { kind: 'hiddenCharacters' },
+    };
   }
   const name = input.normalize('NFKC').trim();
   const length = [...name].length;
   if (length < NAME_MIN || length > NAME_MAX) {
-    return { ok: false, reason: `A name is ${NAME_MIN} to ${NAME_MAX} characters long.`, invalid: { kind: 'length', min: NAME_MIN, max: NAME_MAX } };
+    return {
+      ok: false,
+      reason: `A name is ${NAME_MIN} to ${NAME_MAX} characters long.`,
+      invalid: { kind: 'length', min: NAME_MIN, max: NAME_MAX },
+    };
   }
   if (FORBIDDEN.test(name) || !NAME_PATTERN.test(name)) {
     return {

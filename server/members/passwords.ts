@@ -41,7 +41,11 @@ export async function verifyPassword(storedHash: string | undefined, password: s
  */
 export function checkNewPassword(password: string, field: 'password' | 'newPassword' = 'password'): void {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-    throw validationFailed(field, { kind: 'length', min: PASSWORD_MIN, max: PASSWORD_MAX }, `A password is ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`);
+    throw validationFailed(
+      field,
+      { kind: 'length', min: PASSWORD_MIN, max: PASSWORD_MAX },
+      `A password is ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long.`,
+    );
   }
   if (password.trim().length < PASSWORD_MIN || new Set(password).size < PASSWORD_MIN_DISTINCT) {
     throw validationFailed(

@@ -59,12 +59,14 @@ export function diffHtml(before: string, after: string): string {
   const added = after.slice(start, after.length - end);
   const head = escapeHtml(before.slice(0, start));
   const tail = escapeHtml(before.slice(before.length - end));
-  const whole = () => `${head}${removed ? `<del>${escapeHtml(removed)}</del>` : ''}${added ? `<ins>${escapeHtml(added)}</ins>` : ''}${tail}`;
+  const whole = () =>
+    `${head}${removed ? `<del>${escapeHtml(removed)}</del>` : ''}${added ? `<ins>${escapeHtml(added)}</ins>` : ''}${tail}`;
   if (!removed || !added) return whole(); // only added or only removed: nothing to diff
   const parts = diffChars(removed, added, { maxEditLength: DIFF_MAX_EDITS, timeout: DIFF_TIMEOUT_MS });
   if (!parts) return whole();
   let out = head;
-  for (const p of parts) out += p.added ? `<ins>${escapeHtml(p.value)}</ins>` : p.removed ? `<del>${escapeHtml(p.value)}</del>` : escapeHtml(p.value);
+  for (const p of parts)
+    out += p.added ? `<ins>${escapeHtml(p.value)}</ins>` : p.removed ? `<del>${escapeHtml(p.value)}</del>` : escapeHtml(p.value);
   return out + tail;
 }
 
@@ -116,7 +118,14 @@ export async function renderDiffs(
   const out: string[] = [];
   for (const { before, after } of pairs) {
     // Bytes are in the key because `gentie posts:resanitize` can change the current version in place.
-    const key = [postId, before ? `${before.revision}/${before.bytes}` : '-', `${after.revision}/${after.bytes}`, source, variant ?? 'original', seesHidden ? 'all' : 'visible'].join(':');
+    const key = [
+      postId,
+      before ? `${before.revision}/${before.bytes}` : '-',
+      `${after.revision}/${after.bytes}`,
+      source,
+      variant ?? 'original',
+      seesHidden ? 'all' : 'visible',
+    ].join(':');
     let html = cache.get(key);
     if (html === undefined) {
       const a = await textOf(after);

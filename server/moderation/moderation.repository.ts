@@ -11,7 +11,22 @@ import type { BoardRole, Db } from '../db/database';
 export function lockPost(db: Db, id: string) {
   return db
     .selectFrom('posts')
-    .select(['id', 'board_id', 'thread_id', 'author_id', 'title', 'body', 'bytes', 'revision', 'created_at', 'edited_at', 'edited_by', 'edited_role', 'edit_reason', 'deleted_at'])
+    .select([
+      'id',
+      'board_id',
+      'thread_id',
+      'author_id',
+      'title',
+      'body',
+      'bytes',
+      'revision',
+      'created_at',
+      'edited_at',
+      'edited_by',
+      'edited_role',
+      'edit_reason',
+      'deleted_at',
+    ])
     .where('id', '=', id)
     .forNoKeyUpdate()
     .executeTakeFirst();
@@ -19,7 +34,16 @@ export function lockPost(db: Db, id: string) {
 
 export function insertRevision(
   db: Db,
-  r: { postId: string; revision: number; title: string; body: string; bytes: number; replacedBy: string; replacedRole: BoardRole; reason: string | null },
+  r: {
+    postId: string;
+    revision: number;
+    title: string;
+    body: string;
+    bytes: number;
+    replacedBy: string;
+    replacedRole: BoardRole;
+    reason: string | null;
+  },
 ) {
   return db
     .insertInto('post_revisions')
@@ -39,7 +63,16 @@ export function insertRevision(
 export function updatePostContent(
   db: Db,
   id: string,
-  c: { title: string; body: string; bytes: number; variant: string; revision: number; editorId: string; editorRole: BoardRole; reason: string | null },
+  c: {
+    title: string;
+    body: string;
+    bytes: number;
+    variant: string;
+    revision: number;
+    editorId: string;
+    editorRole: BoardRole;
+    reason: string | null;
+  },
 ) {
   return db
     .updateTable('posts')
@@ -67,11 +100,19 @@ export function markDeleted(db: Db, id: string, by: string, role: BoardRole, rea
 }
 
 export function clearDeleted(db: Db, id: string) {
-  return db.updateTable('posts').set({ deleted_at: null, deleted_by: null, deleted_role: null, deleted_reason: null }).where('id', '=', id).execute();
+  return db
+    .updateTable('posts')
+    .set({ deleted_at: null, deleted_by: null, deleted_role: null, deleted_reason: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export function setThreadFlag(db: Db, threadId: string, flag: 'locked' | 'pinned' | 'featured', value: boolean) {
-  return db.updateTable('threads').set({ [flag]: value }).where('thread_id', '=', threadId).execute();
+  return db
+    .updateTable('threads')
+    .set({ [flag]: value })
+    .where('thread_id', '=', threadId)
+    .execute();
 }
 
 /** The versions a post replaced, from `newest` down to `oldest` (revision numbers). */
@@ -202,7 +243,11 @@ export function findBan(db: Db, id: string) {
 }
 
 export function liftBan(db: Db, id: string, by: string) {
-  return db.updateTable('bans').set({ lifted_at: sql<Date>`now()`, lifted_by: by }).where('id', '=', id).execute();
+  return db
+    .updateTable('bans')
+    .set({ lifted_at: sql<Date>`now()`, lifted_by: by })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Records a report; undefined when this member reported this post already. */
@@ -242,5 +287,10 @@ export async function resolveReports(db: Db, postId: string, by: string, resolut
 
 /** The thread's state, locked until the transaction ends (after the post: the order replies use). */
 export function lockThread(db: Db, threadId: string) {
-  return db.selectFrom('threads').select(['thread_id', 'locked', 'pinned', 'featured']).where('thread_id', '=', threadId).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('threads')
+    .select(['thread_id', 'locked', 'pinned', 'featured'])
+    .where('thread_id', '=', threadId)
+    .forUpdate()
+    .executeTakeFirst();
 }

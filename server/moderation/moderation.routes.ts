@@ -46,8 +46,15 @@ const banInput = z.object({
 const CHANGES = ['lock', 'unlock', 'pin', 'unpin', 'feature', 'unfeature'] as const;
 const REVISION_CHANGES = ['hide', 'unhide'] as const;
 /** A version of a post, as numbered in its revisions (0 = as first written). */
-const revisionParam = z.object({ revision: z.string().regex(/^\d{1,9}$/, 'must be a version number (0 or more)').transform(Number) });
-const pageQuery = z.object({ page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1) });
+const revisionParam = z.object({
+  revision: z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a version number (0 or more)')
+    .transform(Number),
+});
+const pageQuery = z.object({
+  page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1),
+});
 
 /** Edits, deletion, restoring, thread flags, reports, bans, revisions and the log: JSON and HTML. */
 export function moderationRouter(
@@ -78,7 +85,9 @@ export function moderationRouter(
     const change = CHANGES.find((c) => c === req.params.change);
     if (!change) return next();
     const state = await moderation.changeThread(db, rules, requireMember(req), req.params.id, change);
-    res.json({ thread: { id: req.params.id, locked: state.locked, pinned: state.pinned, featured: state.featured, seq: Number(state.seq) } });
+    res.json({
+      thread: { id: req.params.id, locked: state.locked, pinned: state.pinned, featured: state.featured, seq: Number(state.seq) },
+    });
   });
 
   router.get('/api/posts/:id/revisions', async (req, res) => {
@@ -106,12 +115,23 @@ export function moderationRouter(
     const change = REVISION_CHANGES.find((c) => c === req.params.change);
     if (!change) return next();
     const { revision } = parseInput(revisionParam, { revision: req.params.revision });
-    res.json(await moderation.setRevisionHidden(db, requireMember(req), req.params.id, revision, change === 'hide', parseInput(reasonInput, req.body ?? {})));
+    res.json(
+      await moderation.setRevisionHidden(
+        db,
+        requireMember(req),
+        req.params.id,
+        revision,
+        change === 'hide',
+        parseInput(reasonInput, req.body ?? {}),
+      ),
+    );
   });
 
   router.post('/api/posts/:id/report', async (req, res) => {
     const report = await moderation.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, req.body));
-    res.status(201).json({ report: { id: report.id, postId: report.postId, reason: report.reason, createdAt: report.createdAt.toISOString() } });
+    res
+      .status(201)
+      .json({ report: { id: report.id, postId: report.postId, reason: report.reason, createdAt: report.createdAt.toISOString() } });
   });
 
   router.get('/api/boards/:slug/reports', async (req, res) => {
@@ -248,7 +268,14 @@ export function moderationRouter(
     const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
     const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
     const pairs = shown.map((v) => ({ before: v.previous, after: v }));
-    const rendered = await renderDiffs(caches.diffs, revisions.post.id, pairs, req.variant, revisions.seesHidden, revisions.post.variant as SourceVariant);
+    const rendered = await renderDiffs(
+      caches.diffs,
+      revisions.post.id,
+      pairs,
+      req.variant,
+      revisions.seesHidden,
+      revisions.post.variant as SourceVariant,
+    );
     const diffs = new Map(shown.map((v, i) => [v.revision, rendered[i]!]));
     const post = localizedTitles(caches.conversions, [revisions.post], req.variant)[0]!;
     res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));

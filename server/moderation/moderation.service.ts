@@ -31,7 +31,8 @@ function cleanReason(reason: string | undefined): string | null {
     throw validationFailed('reason', { kind: 'hiddenCharacters' }, 'reason: no control, zero-width or text-direction characters.');
   }
   const r = reason?.replace(/\s+/g, ' ').trim() ?? '';
-  if ([...r].length > REASON_MAX) throw validationFailed('reason', { kind: 'tooLong', max: REASON_MAX }, `reason: at most ${REASON_MAX} characters.`);
+  if ([...r].length > REASON_MAX)
+    throw validationFailed('reason', { kind: 'tooLong', max: REASON_MAX }, `reason: at most ${REASON_MAX} characters.`);
   return r || null;
 }
 
@@ -79,7 +80,13 @@ export async function editPost(
       replacedRole: actor.role,
       reason,
     });
-    await repo.updatePostContent(tx, post.id, { ...next, revision: post.revision + 1, editorId: actor.member.id, editorRole: actor.role, reason });
+    await repo.updatePostContent(tx, post.id, {
+      ...next,
+      revision: post.revision + 1,
+      editorId: actor.member.id,
+      editorRole: actor.role,
+      reason,
+    });
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:edit', postId: post.id });
     await log(tx, actor, 'edit', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     if (actor.role !== 'member') await repo.resolveReports(tx, post.id, actor.member.id, 'edited');
@@ -97,13 +104,20 @@ export async function postForEdit(db: Kysely<Database>, rules: Rules, member: Me
 }
 
 /** Deletes a post: it stays in the tree as a tombstone; a moderator deleting another's post gives a reason. */
-export async function deletePost(db: Kysely<Database>, rules: Rules, member: Member | null, postId: string, input: { reason?: string }): Promise<Post> {
+export async function deletePost(
+  db: Kysely<Database>,
+  rules: Rules,
+  member: Member | null,
+  postId: string,
+  input: { reason?: string },
+): Promise<Post> {
   await db.transaction().execute(async (tx) => {
     const { post, actor, facts } = await loadForChange(tx, member, postId);
     authorize(actor, 'delete', facts, rules);
     const reason = cleanReason(input.reason);
     const own = post.author_id === actor.member.id;
-    if (!own && !reason) throw validationFailed('reason', { kind: 'explain', why: 'delete' }, 'reason: say why you delete another member’s post.');
+    if (!own && !reason)
+      throw validationFailed('reason', { kind: 'explain', why: 'delete' }, 'reason: say why you delete another member’s post.');
     await repo.markDeleted(tx, post.id, actor.member.id, own ? 'member' : actor.role, reason);
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:delete', postId: post.id });
     await log(tx, actor, 'delete', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
@@ -126,7 +140,10 @@ export async function restorePost(db: Kysely<Database>, rules: Rules, member: Me
 }
 
 export type ThreadChange = 'lock' | 'unlock' | 'pin' | 'unpin' | 'feature' | 'unfeature';
-const FLAGS: Record<ThreadChange, { flag: 'locked' | 'pinned' | 'featured'; value: boolean; needs: 'lock' | 'pin' | 'feature'; kind: ThreadStateKind }> = {
+const FLAGS: Record<
+  ThreadChange,
+  { flag: 'locked' | 'pinned' | 'featured'; value: boolean; needs: 'lock' | 'pin' | 'feature'; kind: ThreadStateKind }
+> = {
   lock: { flag: 'locked', value: true, needs: 'lock', kind: 'thread:lock' },
   unlock: { flag: 'locked', value: false, needs: 'lock', kind: 'thread:unlock' },
   pin: { flag: 'pinned', value: true, needs: 'pin', kind: 'thread:pin' },
@@ -224,7 +241,8 @@ export async function postForReport(db: Kysely<Database>, member: Member | null,
 /** Reports a post to its board's moderators, once per member and post. */
 export async function reportPost(db: Kysely<Database>, member: Member | null, postId: string, input: { reason: string }) {
   const reason = cleanReason(input.reason);
-  if (!reason) throw validationFailed('reason', { kind: 'explain', why: 'report' }, 'reason: tell the moderators what is wrong with the post.');
+  if (!reason)
+    throw validationFailed('reason', { kind: 'explain', why: 'report' }, 'reason: tell the moderators what is wrong with the post.');
   return db.transaction().execute(async (tx) => {
     const post = await findPostRow(tx, postId);
     const actor = await actorOn(tx, member, post.board_id);
@@ -259,7 +277,12 @@ export async function reportQueue(db: Kysely<Database>, member: Member | null, s
 }
 
 /** Closes a post's open reports without acting on the post. */
-export async function dismissReports(db: Kysely<Database>, member: Member | null, postId: string, input: { reason?: string }): Promise<number> {
+export async function dismissReports(
+  db: Kysely<Database>,
+  member: Member | null,
+  postId: string,
+  input: { reason?: string },
+): Promise<number> {
   return db.transaction().execute(async (tx) => {
     const post = await findPostRow(tx, postId);
     const actor = await actorOn(tx, member, post.board_id);
@@ -304,13 +327,23 @@ export async function setRevisionHidden(
     authorize(actor, 'hideRevision', facts);
     const reason = cleanReason(input.reason);
     if (revision === post.revision) {
-      throw new AppError(409, 'RevisionIsCurrent', 'The current version cannot be hidden: edit the post to replace it, then hide the old one.');
+      throw new AppError(
+        409,
+        'RevisionIsCurrent',
+        'The current version cannot be hidden: edit the post to replace it, then hide the old one.',
+      );
     }
     const row = revision < post.revision ? await repo.lockRevision(tx, post.id, revision) : undefined;
     if (!row) throw notFound('RevisionNotFound', `Post ${post.id} has no version ${revision}.`);
     if ((row.hidden_at !== null) === hidden) return;
     await repo.setRevisionHidden(tx, post.id, revision, hidden ? actor.member.id : null);
-    await log(tx, actor, hidden ? 'hide-revision' : 'unhide-revision', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason, revision });
+    await log(tx, actor, hidden ? 'hide-revision' : 'unhide-revision', {
+      boardId: post.board_id,
+      postId: post.id,
+      targetUserId: post.author_id,
+      reason,
+      revision,
+    });
   });
   return { postId, revision, hidden };
 }

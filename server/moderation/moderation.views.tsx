@@ -12,7 +12,11 @@ import type { QueueEntry, Revisions, Version } from './moderation.service';
 const ONLY_TEXT_MARKUP = /^(?:[^<]|<\/?p>|<br \/>)*$/;
 
 /** `/t/:id/edit`: the title and body, with an optional reason; when refused, what was typed and why. */
-export function editPage(ctx: PageContext, post: Post, refused?: { refusal: AppError; values: { title?: string; body?: string; reason?: string } }): string {
+export function editPage(
+  ctx: PageContext,
+  post: Post,
+  refused?: { refusal: AppError; values: { title?: string; body?: string; reason?: string } },
+): string {
   const values = refused?.values;
   const { t } = ctx;
   const body = values?.body ?? (ONLY_TEXT_MARKUP.test(post.body) ? bodyText(post.body) : post.body);
@@ -29,7 +33,9 @@ export function editPage(ctx: PageContext, post: Post, refused?: { refusal: AppE
         </label>
         <label>
           {t.body}
-          <textarea name="body" rows="12">{body}</textarea>
+          <textarea name="body" rows="12">
+            {body}
+          </textarea>
         </label>
         <label>
           {t.reasonOptional}
@@ -37,7 +43,9 @@ export function editPage(ctx: PageContext, post: Post, refused?: { refusal: AppE
         </label>
         <button type="submit">{t.submit}</button>
       </form>
-      <p><a href={`/t/${post.id}`}>{post.title}</a></p>
+      <p>
+        <a href={`/t/${post.id}`}>{post.title}</a>
+      </p>
     </section>,
   );
 }
@@ -73,7 +81,10 @@ function HideButton({ ctx, postId, version }: { ctx: PageContext; postId: string
   const { t } = ctx;
   const change = version.hidden ? 'unhide' : 'hide';
   return (
-    <ActionButton action={`/t/${postId}/revisions/${version.revision}/${change}`} label={version.hidden ? t.unhideRevision : t.hideRevision}>
+    <ActionButton
+      action={`/t/${postId}/revisions/${version.revision}/${change}`}
+      label={version.hidden ? t.unhideRevision : t.hideRevision}
+    >
       <input name="reason" maxlength="500" placeholder={t.reasonOptional} aria-label={t.reason} />
       <input type="hidden" name="back" value={`${ctx.path}#v${version.revision}`} />
     </ActionButton>
@@ -91,7 +102,9 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map
     ctx,
     `${t.revisions}: ${post.title}`,
     <section class="revisions">
-      <h1>{t.revisions}: <a href={`/t/${post.id}`}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a></h1>
+      <h1>
+        {t.revisions}: <a href={`/t/${post.id}`}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a>
+      </h1>
       <ol reversed start={versions.length ? versions[0]!.revision + 1 : undefined}>
         {versions.map((v) => {
           const when = dateTime(ctx, v.at);
@@ -115,9 +128,19 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map
       </ol>
       {pages > 1 ? (
         <nav class="pager" aria-label={t.page(page)}>
-          {page > 1 ? <a rel="prev" href={`?page=${page - 1}`}>{t.previousPage}</a> : null}
-          <span>{t.page(page)} / {pages}</span>
-          {page < pages ? <a rel="next" href={`?page=${page + 1}`}>{t.nextPage}</a> : null}
+          {page > 1 ? (
+            <a rel="prev" href={`?page=${page - 1}`}>
+              {t.previousPage}
+            </a>
+          ) : null}
+          <span>
+            {t.page(page)} / {pages}
+          </span>
+          {page < pages ? (
+            <a rel="next" href={`?page=${page + 1}`}>
+              {t.nextPage}
+            </a>
+          ) : null}
         </nav>
       ) : null}
     </section>,
@@ -131,14 +154,18 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
     ctx,
     `${t.reportQueue} - ${board.name}`,
     <section class="report-queue">
-      <h1>{t.reportQueue}: <a href={`/b/${board.slug}`}>{board.name}</a></h1>
+      <h1>
+        {t.reportQueue}: <a href={`/b/${board.slug}`}>{board.name}</a>
+      </h1>
       {entries.length === 0 ? <p>{t.noReports}</p> : null}
       <ul class="reports">
         {entries.map((e) => (
           <li class="report" id={`r${e.post.id}`}>
             <p>
-              <a href={`/t/${e.post.id}`} class="title">{e.post.title || t.deletedBy[e.post.deletedBy ?? 'author']}</a> -{e.post.author.name}-{' '}
-              <strong class="report-count">{t.reportCount(e.count)}</strong>
+              <a href={`/t/${e.post.id}`} class="title">
+                {e.post.title || t.deletedBy[e.post.deletedBy ?? 'author']}
+              </a>{' '}
+              -{e.post.author.name}- <strong class="report-count">{t.reportCount(e.count)}</strong>
             </p>
             <ul>
               {e.reports.map((r) => (
@@ -149,7 +176,9 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
               ))}
             </ul>
             <div class="post-actions">
-              <a class="action" href={`/t/${e.post.id}/edit`}>{t.edit}</a>
+              <a class="action" href={`/t/${e.post.id}/edit`}>
+                {t.edit}
+              </a>
               {e.post.deleted ? null : (
                 <ActionButton action={`/t/${e.post.id}/delete`} label={t.delete}>
                   <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
@@ -180,21 +209,37 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntri
     ctx,
     board ? `${t.moderationLog} - ${board.name}` : t.moderationLog,
     <section class="moderation-log">
-      <h1>{t.moderationLog}{board ? <Fragment>: <a href={`/b/${board.slug}`}>{board.name}</a></Fragment> : null}</h1>
+      <h1>
+        {t.moderationLog}
+        {board ? (
+          <Fragment>
+            : <a href={`/b/${board.slug}`}>{board.name}</a>
+          </Fragment>
+        ) : null}
+      </h1>
       {entries.length === 0 ? <p>{t.noLogEntries}</p> : null}
       <table>
         <tbody>
           {entries.map((e) => (
             <tr>
-              <td><time datetime={e.created_at.toISOString()}>{dateTime(ctx, e.created_at)}</time></td>
-              {board ? null : <td><a href={`/b/${e.board_slug ?? ''}`}>{e.board_slug ?? '—'}</a></td>}
-              <td>{t.roles[e.actor_role] ?? e.actor_role} {e.actor_name}</td>
+              <td>
+                <time datetime={e.created_at.toISOString()}>{dateTime(ctx, e.created_at)}</time>
+              </td>
+              {board ? null : (
+                <td>
+                  <a href={`/b/${e.board_slug ?? ''}`}>{e.board_slug ?? '—'}</a>
+                </td>
+              )}
+              <td>
+                {t.roles[e.actor_role] ?? e.actor_role} {e.actor_name}
+              </td>
               <td class="log-action">{t.logAction[e.action] ?? e.action}</td>
               <td>
                 {e.post_id ? <a href={`/t/${e.post_id}`}>{e.post_title ?? `#${e.post_id}`}</a> : null}
                 {e.post_id && e.revision !== null ? (
                   <Fragment>
-                    {' '}<a href={`/t/${e.post_id}/revisions#v${e.revision}`}>{t.version(e.revision + 1)}</a>
+                    {' '}
+                    <a href={`/t/${e.post_id}/revisions#v${e.revision}`}>{t.version(e.revision + 1)}</a>
                   </Fragment>
                 ) : null}
                 {e.target_name ? ` (${e.target_name})` : ''}
@@ -205,8 +250,16 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntri
         </tbody>
       </table>
       <nav class="pager">
-        {page > 1 ? <a rel="prev" href={`?page=${page - 1}`}>{t.previousPage}</a> : null}
-        {entries.length === 50 ? <a rel="next" href={`?page=${page + 1}`}>{t.nextPage}</a> : null}
+        {page > 1 ? (
+          <a rel="prev" href={`?page=${page - 1}`}>
+            {t.previousPage}
+          </a>
+        ) : null}
+        {entries.length === 50 ? (
+          <a rel="next" href={`?page=${page + 1}`}>
+            {t.nextPage}
+          </a>
+        ) : null}
       </nav>
     </section>,
   );

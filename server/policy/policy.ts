@@ -84,7 +84,9 @@ export function authorize(actor: Actor | null, action: Action, post: PostFacts |
     case 'edit':
     case 'delete':
       if (post?.deleted) {
-        throw new AppError(409, 'PostDeleted', 'This post is deleted: a moderator can restore it first.', { params: { refused: 'change' } });
+        throw new AppError(409, 'PostDeleted', 'This post is deleted: a moderator can restore it first.', {
+          params: { refused: 'change' },
+        });
       }
       if (isStaff(actor)) return;
       if (!own) {
@@ -98,9 +100,14 @@ export function authorize(actor: Actor | null, action: Action, post: PostFacts |
       if (action === 'edit' && rules.editWindowMinutes !== undefined) {
         const closes = post.createdAt.getTime() + rules.editWindowMinutes * 60_000;
         if (Date.now() > closes) {
-          throw new AppError(403, 'EditWindowClosed', `Posts can be edited for ${rules.editWindowMinutes} minutes after posting; ask a moderator.`, {
-            params: { minutes: rules.editWindowMinutes },
-          });
+          throw new AppError(
+            403,
+            'EditWindowClosed',
+            `Posts can be edited for ${rules.editWindowMinutes} minutes after posting; ask a moderator.`,
+            {
+              params: { minutes: rules.editWindowMinutes },
+            },
+          );
         }
       }
       return;

@@ -5,35 +5,37 @@ import type { Database, Db } from '../db/database';
 
 /** The columns every post listing selects, with its author and editor. */
 function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodies = true) {
-  return qb
-    .innerJoin('users as author', 'author.id', 'posts.author_id')
-    .leftJoin('users as editor', 'editor.id', 'posts.edited_by')
-    // The same two columns either way, so the row type does not change.
-    .select(bodies ? sql<string>`posts.body`.as('body') : sql<string>`''`.as('body'))
-    .select(bodies ? sql<string[]>`posts.path`.as('path') : sql<string[]>`'{}'::bigint[]`.as('path'))
-    .select([
-      'posts.id',
-      'posts.board_id',
-      'posts.thread_id',
-      'posts.parent_id',
-      'posts.depth',
-      'posts.title',
-      'posts.bytes',
-      'posts.variant',
-      'posts.created_at',
-      'posts.edited_at',
-      'posts.edited_role',
-      'posts.revision',
-      'posts.deleted_at',
-      'posts.deleted_role',
-      'posts.deleted_by',
-      'posts.deleted_reason',
-      'posts.edit_reason',
-      'posts.author_id',
-      'author.name as author_name',
-      'author.role as author_role',
-      'editor.name as editor_name',
-    ]);
+  return (
+    qb
+      .innerJoin('users as author', 'author.id', 'posts.author_id')
+      .leftJoin('users as editor', 'editor.id', 'posts.edited_by')
+      // The same two columns either way, so the row type does not change.
+      .select(bodies ? sql<string>`posts.body`.as('body') : sql<string>`''`.as('body'))
+      .select(bodies ? sql<string[]>`posts.path`.as('path') : sql<string[]>`'{}'::bigint[]`.as('path'))
+      .select([
+        'posts.id',
+        'posts.board_id',
+        'posts.thread_id',
+        'posts.parent_id',
+        'posts.depth',
+        'posts.title',
+        'posts.bytes',
+        'posts.variant',
+        'posts.created_at',
+        'posts.edited_at',
+        'posts.edited_role',
+        'posts.revision',
+        'posts.deleted_at',
+        'posts.deleted_role',
+        'posts.deleted_by',
+        'posts.deleted_reason',
+        'posts.edit_reason',
+        'posts.author_id',
+        'author.name as author_name',
+        'author.role as author_role',
+        'editor.name as editor_name',
+      ])
+  );
 }
 
 export type PostRow = Awaited<ReturnType<typeof findPost>> & {};
@@ -217,12 +219,27 @@ export function findBodies(db: Db, afterId: string, limit: number) {
 }
 
 /** Replaces a body only if it is still `previous` (an edit committed meanwhile wins). */
-export async function updateBodyIfUnchanged(db: Db, id: string, previous: string, body: string, bytes: number): Promise<{ thread_id: string; board_id: string } | undefined> {
-  return db.updateTable('posts').set({ body, bytes }).where('id', '=', id).where('body', '=', previous).returning(['thread_id', 'board_id']).executeTakeFirst();
+export async function updateBodyIfUnchanged(
+  db: Db,
+  id: string,
+  previous: string,
+  body: string,
+  bytes: number,
+): Promise<{ thread_id: string; board_id: string } | undefined> {
+  return db
+    .updateTable('posts')
+    .set({ body, bytes })
+    .where('id', '=', id)
+    .where('body', '=', previous)
+    .returning(['thread_id', 'board_id'])
+    .executeTakeFirst();
 }
 
 export async function countPosts(db: Db): Promise<number> {
-  const row = await db.selectFrom('posts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('posts')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -232,18 +249,22 @@ export async function countPosts(db: Db): Promise<number> {
  * body). No body is read: the caller decides how many events fit, then reads their posts.
  */
 export function findEventsSince(db: Db, threadId: string, since: number, limit: number) {
-  return db
-    .selectFrom('thread_events as event')
-    .innerJoin('posts', 'posts.id', 'event.post_id')
-    .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
-    .select(['event.seq', 'event.kind', 'event.post_id', 'threads.locked', 'threads.pinned', 'threads.featured'])
-    // A window function: the builder has no words for it.
-    .select(sql<string>`sum(case when event.kind like 'thread:%' then 0 else posts.bytes end) over (order by event.seq)`.as('bytes_through'))
-    .where('event.thread_id', '=', threadId)
-    .where('event.seq', '>', String(since))
-    .orderBy('event.seq')
-    .limit(limit)
-    .execute();
+  return (
+    db
+      .selectFrom('thread_events as event')
+      .innerJoin('posts', 'posts.id', 'event.post_id')
+      .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
+      .select(['event.seq', 'event.kind', 'event.post_id', 'threads.locked', 'threads.pinned', 'threads.featured'])
+      // A window function: the builder has no words for it.
+      .select(
+        sql<string>`sum(case when event.kind like 'thread:%' then 0 else posts.bytes end) over (order by event.seq)`.as('bytes_through'),
+      )
+      .where('event.thread_id', '=', threadId)
+      .where('event.seq', '>', String(since))
+      .orderBy('event.seq')
+      .limit(limit)
+      .execute()
+  );
 }
 
 /** The posts with these ids (any thread), with their authors and editors; in no particular order. */
@@ -260,7 +281,9 @@ export function findPosts(db: Db, ids: string[]) {
 export function findNewPostsOnBoards(db: Db, boardIds: string[], since: Date, limit: number) {
   return withAuthor(db.selectFrom('posts'))
     .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
-    .innerJoin('thread_events as event', (j) => j.onRef('event.thread_id', '=', 'threads.thread_id').onRef('event.post_id', '=', 'posts.id'))
+    .innerJoin('thread_events as event', (j) =>
+      j.onRef('event.thread_id', '=', 'threads.thread_id').onRef('event.post_id', '=', 'posts.id'),
+    )
     .select(['event.seq', 'event.kind'])
     .where('threads.board_id', 'in', boardIds)
     .where('threads.last_activity_at', '>=', since)

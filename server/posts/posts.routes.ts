@@ -70,13 +70,19 @@ export function postsRouter(
   router.post('/api/boards/:slug/threads', async (req, res) => {
     const member = requireMember(req);
     const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
-    res.status(201).location(`/t/${post.id}`).json({ post: presentPost(post) });
+    res
+      .status(201)
+      .location(`/t/${post.id}`)
+      .json({ post: presentPost(post) });
   });
 
   router.post('/api/posts/:id/replies', async (req, res) => {
     const member = requireMember(req);
     const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
-    res.status(201).location(`/t/${post.id}`).json({ post: presentPost(post) });
+    res
+      .status(201)
+      .location(`/t/${post.id}`)
+      .json({ post: presentPost(post) });
   });
 
   router.get('/api/posts/:id', async (req, res) => {
@@ -88,7 +94,11 @@ export function postsRouter(
   router.get('/api/boards/:slug/threads', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const { variant } = parseInput(variantQuery, { variant: req.query.variant });
-    const index = indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }), variant);
+    const index = indexInVariant(
+      conversions,
+      await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }),
+      variant,
+    );
     res.json({
       board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
       threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),
@@ -132,7 +142,9 @@ export function postsRouter(
 
   router.get('/u/:name', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    res.send(memberPage(pageContext(req), memberPostsInVariant(conversions, await posts.getMemberPosts(db, req.params.name, page), req.variant)));
+    res.send(
+      memberPage(pageContext(req), memberPostsInVariant(conversions, await posts.getMemberPosts(db, req.params.name, page), req.variant)),
+    );
   });
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a

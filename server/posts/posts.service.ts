@@ -92,7 +92,8 @@ export function toPost(row: repo.PostRow, replyCount = 0): Post {
     editedAt: row.edited_at,
     editedBy: row.edited_at && row.editor_name ? { name: row.editor_name, role: row.edited_role ?? 'member' } : null,
     deleted: row.deleted_at !== null,
-    deletedBy: row.deleted_at === null ? null : row.deleted_by === row.author_id ? 'author' : row.deleted_role === 'admin' ? 'admin' : 'moderator',
+    deletedBy:
+      row.deleted_at === null ? null : row.deleted_by === row.author_id ? 'author' : row.deleted_role === 'admin' ? 'admin' : 'moderator',
     deletedReason: row.deleted_reason,
     editReason: row.edit_reason,
     revision: row.revision,
@@ -147,9 +148,14 @@ export function preparePost(input: PostInput): { title: string; body: string; by
   const body = sanitizeBody(input.body ?? '');
   const bytes = utf8Bytes(body);
   if (bytes > BODY_MAX_BYTES) {
-    throw new AppError(413, 'PayloadTooLarge', `The body is ${bytes} bytes; the limit is ${BODY_MAX_BYTES}. Shorten it or split it into follow-ups.`, {
-      params: { what: 'body', bytes, limit: BODY_MAX_BYTES },
-    });
+    throw new AppError(
+      413,
+      'PayloadTooLarge',
+      `The body is ${bytes} bytes; the limit is ${BODY_MAX_BYTES}. Shorten it or split it into follow-ups.`,
+      {
+        params: { what: 'body', bytes, limit: BODY_MAX_BYTES },
+      },
+    );
   }
   return { title: title.title, body, bytes, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
 }
@@ -184,11 +190,13 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     const parent = isId(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
     if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
     authorize(await actorOn(tx, member, parent.board_id), 'post', null);
-    if (parent.deleted_at) throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
+    if (parent.deleted_at)
+      throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
     if (parent.path.length > MAX_DEPTH) throw tooDeep();
     const thread = await repo.bumpThreadForReply(tx, parent.thread_id);
     if (!thread) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
-    if (thread.locked) throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
+    if (thread.locked)
+      throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
     const postId = await repo.nextPostId(tx);
     await repo.insertPost(tx, {
       id: postId,
@@ -327,8 +335,14 @@ export async function getBoardIndex(
   const actor = await actorOn(db, viewer, board.id);
   const canModerate = can(actor, 'seeDeleted', null);
   const visible = canModerate ? (p: Post) => p : tombstone;
-  const [rows, total] = await Promise.all([repo.findBoardThreads(db, board.id, page, featured, rootBodies), repo.countBoardThreads(db, board.id, featured)]);
-  const replyRows = await repo.findIndexReplies(db, rows.map((r) => r.id));
+  const [rows, total] = await Promise.all([
+    repo.findBoardThreads(db, board.id, page, featured, rootBodies),
+    repo.countBoardThreads(db, board.id, featured),
+  ]);
+  const replyRows = await repo.findIndexReplies(
+    db,
+    rows.map((r) => r.id),
+  );
   const byThread = new Map<string, repo.PostRow[]>();
   for (const r of replyRows) {
     const list = byThread.get(r.thread_id) ?? [];
@@ -375,7 +389,7 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
   const total = await repo.countPosts(db);
   let done = 0;
   let changed = 0;
-  for (let after = '0'; ; ) {
+  for (let after = '0'; ;) {
     const batch = await repo.findBodies(db, after, 500);
     if (batch.length === 0) break;
     for (const row of batch) {

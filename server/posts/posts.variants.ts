@@ -42,7 +42,10 @@ export function memberPostsInVariant(conversions: TextCache, data: MemberPosts, 
     threads: localizedTitles(conversions, data.threads, variant),
     replies: localizedTitles(conversions, data.replies, variant),
     threadTitles: new Map(
-      [...data.threadTitles].map(([id, t]) => [id, t && { ...t, title: localizedTitles(conversions, [{ id, ...t, body: '' }], variant)[0]!.title }]),
+      [...data.threadTitles].map(([id, t]) => [
+        id,
+        t && { ...t, title: localizedTitles(conversions, [{ id, ...t, body: '' }], variant)[0]!.title },
+      ]),
     ),
   };
 }

@@ -9,9 +9,24 @@ import { type IndexThread, MAX_DEPTH, type Post, type PostTree, type ThreadState
 /** A post's title as a link; a deleted post's tombstone (with the title only for moderators). */
 export function PostTitle({ ctx, post }: { ctx: PageContext; post: Post }): SafeHtml {
   const { t } = ctx;
-  if (!post.deleted) return <a href={`/t/${post.id}`} class="title">{post.title}</a>;
-  const tomb = <a href={`/t/${post.id}`} class="tombstone">{t.deletedBy[post.deletedBy ?? 'author']}</a>;
-  return post.title ? <Fragment>{tomb} <del class="title">{post.title}</del></Fragment> : tomb;
+  if (!post.deleted)
+    return (
+      <a href={`/t/${post.id}`} class="title">
+        {post.title}
+      </a>
+    );
+  const tomb = (
+    <a href={`/t/${post.id}`} class="tombstone">
+      {t.deletedBy[post.deletedBy ?? 'author']}
+    </a>
+  );
+  return post.title ? (
+    <Fragment>
+      {tomb} <del class="title">{post.title}</del>
+    </Fragment>
+  ) : (
+    tomb
+  );
 }
 
 /**
@@ -59,8 +74,16 @@ function authorHtml(t: Messages, prefix: string, name: string, memo?: LineMemo):
  */
 export function PostLine({ ctx, post, showDepth, memo }: { ctx: PageContext; post: Post; showDepth: boolean; memo?: LineMemo }): SafeHtml {
   const { t } = ctx;
-  const classes = post.deleted ? (post.bytes === 0 ? 'line title-only deleted' : 'line deleted') : post.bytes === 0 ? 'line title-only' : 'line';
-  const deep = showDepth ? `<span class="deep">[${escapeHtml(t.deepReply(post.depth))} <a href="#p${escapeHtml(String(post.parentId))}">↑</a>] </span>` : '';
+  const classes = post.deleted
+    ? post.bytes === 0
+      ? 'line title-only deleted'
+      : 'line deleted'
+    : post.bytes === 0
+      ? 'line title-only'
+      : 'line';
+  const deep = showDepth
+    ? `<span class="deep">[${escapeHtml(t.deepReply(post.depth))} <a href="#p${escapeHtml(String(post.parentId))}">↑</a>] </span>`
+    : '';
   const title = post.deleted
     ? PostTitle({ ctx, post }).html.replace(' href="/', ` href="${escapeHtml(ctx.prefix)}/`)
     : `<a href="${escapeHtml(ctx.prefix)}/t/${escapeHtml(post.id)}" class="title">${escapeHtml(post.title)}</a>`;
@@ -101,7 +124,11 @@ export function renderTree(ctx: PageContext, posts: Post[], baseDepth: number): 
 }
 
 function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
-  return state.locked ? <p class="locked" role="status">{ctx.t.locked}</p> : null;
+  return state.locked ? (
+    <p class="locked" role="status">
+      {ctx.t.locked}
+    </p>
+  ) : null;
 }
 
 function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; form: FormState | undefined }) {
@@ -116,7 +143,9 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
       </label>
       <label>
         {t.body}
-        <textarea name="body" rows="8">{values?.body ?? ''}</textarea>
+        <textarea name="body" rows="8">
+          {values?.body ?? ''}
+        </textarea>
       </label>
       <button type="submit">{t.submit}</button>
     </form>
@@ -133,7 +162,12 @@ function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form
   if (form) return <ReplyForm ctx={ctx} tree={tree} form={form} />;
   if (tree.thread.locked) return <ThreadMarks ctx={ctx} state={tree.thread} />;
   if (tree.post.deleted) return null;
-  if (tree.post.depth >= MAX_DEPTH) return <p class="too-deep" role="status">{t.tooDeep(MAX_DEPTH)}</p>;
+  if (tree.post.depth >= MAX_DEPTH)
+    return (
+      <p class="too-deep" role="status">
+        {t.tooDeep(MAX_DEPTH)}
+      </p>
+    );
   if (!ctx.member) {
     return (
       <p class="login-to-reply">
@@ -174,7 +208,11 @@ export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree })
     can[yes] ? <ActionButton action={`${base}/thread/${on ? no : yes}`} label={t[on ? no : yes]} /> : null;
   return (
     <div class="post-actions" aria-label={t.moderation}>
-      {can.edit ? <a class="action" href={`${base}/edit`}>{t.edit}</a> : null}
+      {can.edit ? (
+        <a class="action" href={`${base}/edit`}>
+          {t.edit}
+        </a>
+      ) : null}
       {can.delete ? (
         <ActionButton action={`${base}/delete`} label={t.delete}>
           <input name="reason" placeholder={own ? t.reasonOptional : t.reason} required={!own} maxlength="500" aria-label={t.reason} />
@@ -210,7 +248,9 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
  * follow-up tree already rendered with the page's link prefix (caches.lines, keyed by posts.routes.ts linesKey).
  */
 export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lines?: { html: SafeHtml; count: number }): string {
-  const replies = lines ? { html: VERBATIM, count: lines.count } : { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
+  const replies = lines
+    ? { html: VERBATIM, count: lines.count }
+    : { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
   const { t } = ctx;
   const { post, root, board } = tree;
   return renderPage(
@@ -221,13 +261,22 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
         <a href={`/b/${board.slug}`}>{board.name}</a>
         {post.parentId ? (
           <Fragment>
-            {' › '}<a href={`/t/${root.id}`}>{t.backToThread}: {root.title}</a>
-            {' › '}<a href={`/t/${post.parentId}`}>{t.parentPost}</a>
+            {' › '}
+            <a href={`/t/${root.id}`}>
+              {t.backToThread}: {root.title}
+            </a>
+            {' › '}
+            <a href={`/t/${post.parentId}`}>{t.parentPost}</a>
           </Fragment>
         ) : null}
       </nav>
       <article class={post.deleted ? 'post deleted' : 'post'} id={`p${post.id}`}>
-        {post.deleted ? <p class="tombstone" role="status">{t.deletedBy[post.deletedBy ?? 'author']}{post.deletedReason ? `（${post.deletedReason}）` : ''}</p> : null}
+        {post.deleted ? (
+          <p class="tombstone" role="status">
+            {t.deletedBy[post.deletedBy ?? 'author']}
+            {post.deletedReason ? `（${post.deletedReason}）` : ''}
+          </p>
+        ) : null}
         {post.title ? <h1>{post.title}</h1> : null}
         <p class="byline">
           -<a href={memberHref(post.author.name)}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
@@ -261,9 +310,19 @@ function Pager({ ctx, base, query = '', page, pages }: { ctx: PageContext; base:
   if (pages <= 1) return null;
   return (
     <nav class="pager" aria-label={t.page(page)}>
-      {page > 1 ? <a rel="prev" href={`${base}?${query}page=${page - 1}`}>{t.previousPage}</a> : null}
-      <span>{t.page(page)} / {pages}</span>
-      {page < pages ? <a rel="next" href={`${base}?${query}page=${page + 1}`}>{t.nextPage}</a> : null}
+      {page > 1 ? (
+        <a rel="prev" href={`${base}?${query}page=${page - 1}`}>
+          {t.previousPage}
+        </a>
+      ) : null}
+      <span>
+        {t.page(page)} / {pages}
+      </span>
+      {page < pages ? (
+        <a rel="next" href={`${base}?${query}page=${page + 1}`}>
+          {t.nextPage}
+        </a>
+      ) : null}
     </nav>
   );
 }
@@ -276,9 +335,18 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
       {thread.state.pinned ? <span class="mark pinned-mark">[{t.pinnedMark}] </span> : null}
       {thread.state.featured ? <span class="mark featured-mark">[{t.featuredMark}] </span> : null}
       <PostLine ctx={ctx} post={thread.root} showDepth={false} />
-      {thread.state.locked ? <span class="mark locked-mark" title={t.locked}> [{t.lockedMark}]</span> : null}
+      {thread.state.locked ? (
+        <span class="mark locked-mark" title={t.locked}>
+          {' '}
+          [{t.lockedMark}]
+        </span>
+      ) : null}
       {renderTree(ctx, thread.replies, 0)}
-      {more > 0 ? <p class="more"><a href={`/t/${thread.root.id}`}>{t.moreReplies(more)}</a></p> : null}
+      {more > 0 ? (
+        <p class="more">
+          <a href={`/t/${thread.root.id}`}>{t.moreReplies(more)}</a>
+        </p>
+      ) : null}
     </li>
   );
 }
@@ -301,8 +369,10 @@ export function boardPage(
         {index.featured ? <a href={`/b/${board.slug}`}>{t.allThreads}</a> : <a href={`/b/${board.slug}?featured=1`}>{t.featuredOnly}</a>}
         {index.canModerate ? (
           <Fragment>
-            {' · '}<a href={`/b/${board.slug}/reports`}>{t.reportQueue}</a>
-            {' · '}<a href={`/b/${board.slug}/log`}>{t.moderationLog}</a>
+            {' · '}
+            <a href={`/b/${board.slug}/reports`}>{t.reportQueue}</a>
+            {' · '}
+            <a href={`/b/${board.slug}/log`}>{t.moderationLog}</a>
           </Fragment>
         ) : null}
       </nav>
@@ -310,7 +380,9 @@ export function boardPage(
         <p>{t.noThreads}</p>
       ) : (
         <ul class="threads" data-board={board.slug} data-variant={ctx.variant ?? 'original'}>
-          {index.threads.map((thread) => <IndexEntry ctx={ctx} thread={thread} />)}
+          {index.threads.map((thread) => (
+            <IndexEntry ctx={ctx} thread={thread} />
+          ))}
         </ul>
       )}
       <Pager ctx={ctx} base={`/b/${board.slug}`} query={index.featured ? 'featured=1&' : ''} page={index.page} pages={index.pages} />
@@ -339,7 +411,10 @@ export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof imp
         <li>
           <PostLine ctx={ctx} post={p} showDepth={false} memo={memo} />
           {withThread && data.threadTitles.get(p.threadId) ? (
-            <span class="in-thread"> ← <a href={`/t/${p.threadId}`}>{data.threadTitles.get(p.threadId)!.title}</a></span>
+            <span class="in-thread">
+              {' '}
+              ← <a href={`/t/${p.threadId}`}>{data.threadTitles.get(p.threadId)!.title}</a>
+            </span>
           ) : null}
         </li>
       ))}
@@ -350,7 +425,9 @@ export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof imp
     member.name,
     <Fragment>
       <h1>{member.name}</h1>
-      <p class="member-since">{t.memberSince} {dateTime(ctx, member.createdAt)}</p>
+      <p class="member-since">
+        {t.memberSince} {dateTime(ctx, member.createdAt)}
+      </p>
       <section aria-labelledby="member-threads">
         <h2 id="member-threads">{t.memberThreads}</h2>
         {data.threads.length ? list(data.threads, false) : <p>—</p>}
@@ -360,8 +437,16 @@ export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof imp
         {data.replies.length ? list(data.replies, true) : <p>—</p>}
       </section>
       <nav class="pager">
-        {data.page > 1 ? <a rel="prev" href={`?page=${data.page - 1}`}>{t.previousPage}</a> : null}
-        {data.hasMore ? <a rel="next" href={`?page=${data.page + 1}`}>{t.nextPage}</a> : null}
+        {data.page > 1 ? (
+          <a rel="prev" href={`?page=${data.page - 1}`}>
+            {t.previousPage}
+          </a>
+        ) : null}
+        {data.hasMore ? (
+          <a rel="next" href={`?page=${data.page + 1}`}>
+            {t.nextPage}
+          </a>
+        ) : null}
       </nav>
     </Fragment>,
   );

@@ -71,7 +71,7 @@ export class ThreadDelivery {
       return;
     }
     let after = this.delivered.get(threadId) ?? seq - 1;
-    for (let more = true; more; ) {
+    for (let more = true; more;) {
       const page = await loadEvents(this.db, threadId, after);
       for (const e of page.events) {
         for (const v of variants) emitThreadEvent(this.io.to(threadVariantRoom(threadId, v)), this.render.event(threadId, e, v));

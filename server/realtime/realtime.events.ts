@@ -50,13 +50,17 @@ export interface ThreadStateEvent<K extends ThreadStateKind = ThreadStateKind> {
 }
 
 /** Any thread event as readers receive it, discriminated by `kind`. */
-export type ThreadEvent = { [K in ThreadEventKind]: K extends PostEventKind ? PostEvent<K> : K extends ThreadStateKind ? ThreadStateEvent<K> : never }[ThreadEventKind];
+export type ThreadEvent = {
+  [K in ThreadEventKind]: K extends PostEventKind ? PostEvent<K> : K extends ThreadStateKind ? ThreadStateEvent<K> : never;
+}[ThreadEventKind];
 
 /** The socket events that carry thread events to a thread's readers. */
 export type ThreadSocketEvent = 'post:new' | 'post:edit' | 'post:delete' | 'thread:state';
 
 /** What SOCKET_EVENT_OF must be: an event for every kind, a post event for a post kind, thread:state for a state kind. */
-export type SocketEventTable = { readonly [K in ThreadEventKind]: K extends PostEventKind ? Exclude<ThreadSocketEvent, 'thread:state'> : 'thread:state' };
+export type SocketEventTable = {
+  readonly [K in ThreadEventKind]: K extends PostEventKind ? Exclude<ThreadSocketEvent, 'thread:state'> : 'thread:state';
+};
 
 /**
  * The socket event each kind goes out as: a restored post is an edit to readers (its line is

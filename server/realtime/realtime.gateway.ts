@@ -57,7 +57,11 @@ export function attachGateway(io: RealtimeServer, deps: GatewayDeps): void {
  * thread:join: puts the socket in the thread's rooms, sends the events after `since` (one page),
  * and answers with the thread's seq and reader count.
  */
-async function joinThread(socket: GentieSocket, req: z.output<typeof CLIENT_EVENT_SCHEMAS['thread:join']>, deps: GatewayDeps): Promise<JoinAck> {
+async function joinThread(
+  socket: GentieSocket,
+  req: z.output<(typeof CLIENT_EVENT_SCHEMAS)['thread:join']>,
+  deps: GatewayDeps,
+): Promise<JoinAck> {
   const { threadId, since } = req;
   const v: V = req.variant ?? 'original';
   // Join first, then read: an event committed in between arrives twice at worst (the client
@@ -120,7 +124,8 @@ function handlerFor(socket: GentieSocket, log: Logger) {
     const now = Date.now();
     tokens = Math.min(BURST, tokens + ((now - refilledAt) / 1000) * RATE_PER_SECOND);
     refilledAt = now;
-    if (tokens < 1 || inFlight >= MAX_IN_FLIGHT) return refuse(refusal('RateLimited', 'Too many messages on this connection: wait a moment.'));
+    if (tokens < 1 || inFlight >= MAX_IN_FLIGHT)
+      return refuse(refusal('RateLimited', 'Too many messages on this connection: wait a moment.'));
     tokens -= 1;
     return undefined;
   };
@@ -144,7 +149,9 @@ function handlerFor(socket: GentieSocket, log: Logger) {
         const parsed = CLIENT_EVENT_SCHEMAS[event].safeParse(typeof last === 'function' ? args.slice(0, -1)[0] : args[0]);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          return ack(refuse(refusal('ValidationFailed', `${event}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)));
+          return ack(
+            refuse(refusal('ValidationFailed', `${event}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)),
+          );
         }
         const refused = overAllowance();
         if (refused) return ack(refused);
@@ -152,7 +159,8 @@ function handlerFor(socket: GentieSocket, log: Logger) {
         handler(parsed.data as z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>)
           .then(ack, (err: unknown) => {
             if (err instanceof AppError) return ack(refusal(err.code, err.message));
-            if (isDatabaseUnavailable(err)) return ack(refusal('DatabaseUnavailable', 'The database is restarting; try again in a moment.'));
+            if (isDatabaseUnavailable(err))
+              return ack(refusal('DatabaseUnavailable', 'The database is restarting; try again in a moment.'));
             log.error({ err, event }, 'realtime: handler failed');
             ack(refusal('Internal', 'Something went wrong on our side; it has been logged.'));
           })

@@ -55,7 +55,8 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     // Writes go over HTTP; sockets only push. No cross-origin clients: a page on another site
     // could otherwise open a socket in a visitor's browser and read what is pushed to them.
     cors: undefined,
-    allowRequest: (req, callback) => callback(fromOwnSite(req, deps.site) ? null : 'cross-origin socket refused', fromOwnSite(req, deps.site)),
+    allowRequest: (req, callback) =>
+      callback(fromOwnSite(req, deps.site) ? null : 'cross-origin socket refused', fromOwnSite(req, deps.site)),
   });
   const render = renderer(deps.assets, deps.timeZone, deps.caches.conversions);
   const presence = new Presence(io, db);

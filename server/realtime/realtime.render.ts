@@ -24,7 +24,8 @@ export interface LoadedPostEvent<K extends PostEventKind = PostEventKind> {
 }
 
 /** A thread event read back from thread_events with what it changed, discriminated by `kind`. */
-export type LoadedEvent = { [K in PostEventKind]: LoadedPostEvent<K> }[PostEventKind] | { seq: number; kind: ThreadStateKind; state: ThreadStateEvent };
+export type LoadedEvent =
+  { [K in PostEventKind]: LoadedPostEvent<K> }[PostEventKind] | { seq: number; kind: ThreadStateKind; state: ThreadStateEvent };
 
 /** The most events one catch-up answers; a reader further behind asks again from the last seq. */
 export const CATCH_UP_PAGE = 200;
@@ -47,7 +48,12 @@ export function loadedPostEvent<K extends PostEventKind>(row: posts.PostRow & { 
  * state. Two bounded queries a page: the events with what they weigh (no bodies), then the posts
  * of those that fit, each read once however many events name it.
  */
-export async function loadEvents(db: Kysely<Database>, threadId: string, since: number, options: { until?: number; limit?: number } = {}): Promise<EventPage> {
+export async function loadEvents(
+  db: Kysely<Database>,
+  threadId: string,
+  since: number,
+  options: { until?: number; limit?: number } = {},
+): Promise<EventPage> {
   const limit = options.limit ?? CATCH_UP_PAGE;
   const rows = await posts.findEventsSince(db, threadId, since, limit + 1);
   const within = (seq: number) => options.until === undefined || seq <= options.until;
@@ -103,7 +109,13 @@ export function renderer(assets: Assets, timeZone: string, conversions: TextCach
  * sends. Rendering converts bodies, which can take a while for long posts in another script: it
  * yields to the event loop every few milliseconds so other requests are served meanwhile.
  */
-export async function renderedEventsSince(db: Kysely<Database>, render: Renderer, threadId: string, since: number, v: V): Promise<{ events: ThreadEvent[]; more: boolean }> {
+export async function renderedEventsSince(
+  db: Kysely<Database>,
+  render: Renderer,
+  threadId: string,
+  since: number,
+  v: V,
+): Promise<{ events: ThreadEvent[]; more: boolean }> {
   const page = await loadEvents(db, threadId, since);
   const events: ThreadEvent[] = [];
   let slice = performance.now();

@@ -1,6 +1,12 @@
 import type { Server, Socket } from 'socket.io';
 import { VARIANTS } from '../text/variants';
-import { type ClientToServerEvents, SOCKET_EVENT_OF, type ServerToClientEvents, type ThreadEvent, type ThreadSocketEvent } from './realtime.events';
+import {
+  type ClientToServerEvents,
+  SOCKET_EVENT_OF,
+  type ServerToClientEvents,
+  type ThreadEvent,
+  type ThreadSocketEvent,
+} from './realtime.events';
 import type { V } from './realtime.render';
 
 /**

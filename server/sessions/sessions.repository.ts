@@ -35,7 +35,11 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
 
 /** Marks a session as used now (its "last seen"). */
 export function touchSession(db: Db, tokenHash: Buffer) {
-  return db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('token_hash', '=', tokenHash).execute();
+  return db
+    .updateTable('sessions')
+    .set({ last_seen_at: sql`now()` })
+    .where('token_hash', '=', tokenHash)
+    .execute();
 }
 
 /** A member's unexpired sessions, the most recently used first. */
@@ -72,5 +76,8 @@ export function deleteMemberSessions(db: Db, userId: string, keepTokenHash?: Buf
 
 /** Deletes sessions that expired over a week ago. */
 export function deleteExpiredSessions(db: Db) {
-  return db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now() - interval '7 days'`).execute();
+  return db
+    .deleteFrom('sessions')
+    .where('expires_at', '<', sql<Date>`now() - interval '7 days'`)
+    .execute();
 }

@@ -87,7 +87,7 @@ function stageOneText(text: string, taiwanWords: boolean): string {
   return text.replace(HAN_RUN, (run, offset: number) => {
     // Matching works on the run (short) with positions shifted: no phrase can reach past it.
     let out = '';
-    for (let i = 0; i < run.length; ) {
+    for (let i = 0; i < run.length;) {
       const override = overrideFor(offset + i, offset + run.length);
       if (override !== undefined) {
         out += override;
@@ -126,7 +126,7 @@ function toSimplified(text: string, from: Locale): string {
   const words = from === 'twp' ? MAINLAND_WORDS : TRADITIONAL_OVERRIDES;
   let out = '';
   let rest = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const m = words.matchPrefix(text, i);
     if (!m) {
       i++;

@@ -72,5 +72,7 @@ export function localizedTitles<P extends Convertible>(cache: TextCache, posts: 
 
 /** Many posts, titles and bodies, in the reader's variant (titles batched as localizedTitles does). */
 export function localizedAll<P extends Convertible>(cache: TextCache, posts: P[], reader: Variant | undefined): P[] {
-  return localizedTitles(cache, posts, reader).map((p) => (needsConversion(p, reader) && p.body ? { ...p, body: body(cache, p, reader) } : p));
+  return localizedTitles(cache, posts, reader).map((p) =>
+    needsConversion(p, reader) && p.body ? { ...p, body: body(cache, p, reader) } : p,
+  );
 }

@@ -57,6 +57,9 @@ export function sanitizeBody(input: string): string {
   const html = LOOKS_LIKE_HTML.test(normalized) ? normalized : textToHtml(normalized);
   const clean = sanitizeHtml(html, OPTIONS).trim();
   // Only empty paragraphs and breaks left: nothing to read.
-  const visible = clean.replace(/<(p|br|\/p)\s*\/?>/g, '').replace(/&nbsp;/g, '').trim();
+  const visible = clean
+    .replace(/<(p|br|\/p)\s*\/?>/g, '')
+    .replace(/&nbsp;/g, '')
+    .trim();
   return visible || /<img /.test(clean) ? clean : '';
 }

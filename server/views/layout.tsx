@@ -39,7 +39,11 @@ function VariantSwitch({ ctx }: { ctx: PageContext }) {
         (ctx.variant ?? 'original') === v ? (
           <strong aria-current="true">{label}</strong>
         ) : (
-          <a href={`/variant?to=${v}&next=${encodeURIComponent(path)}`} hreflang={v === 'original' ? undefined : HREFLANG[v]} rel="nofollow">
+          <a
+            href={`/variant?to=${v}&next=${encodeURIComponent(path)}`}
+            hreflang={v === 'original' ? undefined : HREFLANG[v]}
+            rel="nofollow"
+          >
             {label}
           </a>
         ),
@@ -78,11 +82,16 @@ function Header({ ctx }: { ctx: PageContext }) {
   const next = encodeURIComponent(ctx.path);
   return (
     <header class="site">
-      <a class="brand" href="/">{t.siteName}</a>
+      <a class="brand" href="/">
+        {t.siteName}
+      </a>
       <nav aria-label={t.home}>
         {member ? (
           <Fragment>
-            <span class="me">{t.loggedInAs}<a href={`/u/${encodeURIComponent(member.name)}`}>{member.name}</a></span>
+            <span class="me">
+              {t.loggedInAs}
+              <a href={`/u/${encodeURIComponent(member.name)}`}>{member.name}</a>
+            </span>
             <a href="/account">{t.account}</a>
             <form method="post" action="/logout" class="inline">
               <button type="submit">{t.logout}</button>
@@ -106,7 +115,10 @@ function Header({ ctx }: { ctx: PageContext }) {
 export function prefixLinks(html: string, prefix: string): string {
   // Links rendered with the prefix already (the follow-up tree) are left as they are.
   return prefix
-    ? html.replace(/(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?|zh-(?:hans|hant|tw|hk)(?:[/?"]))/g, ` $1="${prefix}/`)
+    ? html.replace(
+        /(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?|zh-(?:hans|hant|tw|hk)(?:[/?"]))/g,
+        ` $1="${prefix}/`,
+      )
     : html;
 }
 
@@ -149,7 +161,13 @@ export function renderPage(ctx: PageContext, title: string, content: Child, verb
  * (for scripts and tests: the English message is for the JSON API and the logs).
  */
 export function Refusal({ ctx, error }: { ctx: PageContext; error: AppError | undefined }): SafeHtml {
-  return error ? <p class="error-message" role="alert" data-code={error.code}>{localizeError(ctx, error)}</p> : trustedHtml('');
+  return error ? (
+    <p class="error-message" role="alert" data-code={error.code}>
+      {localizeError(ctx, error)}
+    </p>
+  ) : (
+    trustedHtml('')
+  );
 }
 
 /** A page for a refusal or a missing page, in the reader's script. */
@@ -160,11 +178,17 @@ export function renderErrorPage(ctx: PageContext, error: AppError): string {
     title,
     <section class="error">
       <h1>{title}</h1>
-      <p class="error-message" data-code={error.code}>{localizeError(ctx, error)}</p>
+      <p class="error-message" data-code={error.code}>
+        {localizeError(ctx, error)}
+      </p>
       {error.status === 401 ? (
-        <p><a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{ctx.t.login}</a></p>
+        <p>
+          <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{ctx.t.login}</a>
+        </p>
       ) : null}
-      <p><a href="/">{ctx.t.home}</a></p>
+      <p>
+        <a href="/">{ctx.t.home}</a>
+      </p>
     </section>,
   );
 }

@@ -108,7 +108,8 @@ const hantInvalid: InvalidMessages = {
   hiddenCharacters: () => '不能含控制字符、零寬字符或文字方向字符。',
   controlCharacters: () => '不能含控制字符（製表符和換行除外）。',
   once: () => '只能給一次，且應是文字。',
-  plainText: ({ min, max }) => `${min > 0 ? `應有 ${min} 到 ${max} 個字符` : `最多 ${max} 個字符`}，不能含控制字符、零寬字符或文字方向字符。`,
+  plainText: ({ min, max }) =>
+    `${min > 0 ? `應有 ${min} 到 ${max} 個字符` : `最多 ${max} 個字符`}，不能含控制字符、零寬字符或文字方向字符。`,
   slug: () => '應有 1 到 40 個字符：小寫英文字母、數字和 -，以字母或數字開頭。',
   nameCharacters: () => '只能用中文或英文字母、數字和 _ - .，並以字母或數字開頭。',
   invisibleCharacters: () => '不能含看不見的字符（如 ㅤ 這樣的填充字符，或變體選擇符）。',
@@ -134,7 +135,8 @@ const hansInvalid: InvalidMessages = {
   hiddenCharacters: () => '不能含控制字符、零宽字符或文字方向字符。',
   controlCharacters: () => '不能含控制字符（制表符和换行除外）。',
   once: () => '只能给一次，且应是文字。',
-  plainText: ({ min, max }) => `${min > 0 ? `应有 ${min} 到 ${max} 个字符` : `最多 ${max} 个字符`}，不能含控制字符、零宽字符或文字方向字符。`,
+  plainText: ({ min, max }) =>
+    `${min > 0 ? `应有 ${min} 到 ${max} 个字符` : `最多 ${max} 个字符`}，不能含控制字符、零宽字符或文字方向字符。`,
   slug: () => '应有 1 到 40 个字符：小写英文字母、数字和 -，以字母或数字开头。',
   nameCharacters: () => '只能用中文或英文字母、数字和 _ - .，并以字母或数字开头。',
   invisibleCharacters: () => '不能含看不见的字符（如 ㅤ 这样的填充字符，或变体选择符）。',
@@ -170,7 +172,9 @@ export const hantErrors: ErrorMessages = {
   InvalidJson: () => '請求的內容不是有效的 JSON。',
   InvalidUtf8: () => '請求中的文字不是有效的 UTF-8 編碼。',
   PayloadTooLarge: (p) =>
-    p.what === 'body' ? `內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條跟帖。` : `提交的內容超過了 ${p.limit} 的上限。`,
+    p.what === 'body'
+      ? `內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條跟帖。`
+      : `提交的內容超過了 ${p.limit} 的上限。`,
   ValidationFailed: validation(hantFields, hantInvalid),
   NotLoggedIn: () => '請先登錄。',
   SessionExpired: () => '登錄已過期，請重新登錄。',
@@ -216,7 +220,8 @@ export const hantErrors: ErrorMessages = {
   RevisionNotFound: () => '這個帖子沒有這個版本。',
   RevisionIsCurrent: () => '當前版本不能隱藏：請先編輯帖子替換它，再隱藏舊版本。',
   BanNotFound: () => '沒有這個生效中的封禁。',
-  UnsupportedMediaType: ({ expected }) => (expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。'),
+  UnsupportedMediaType: ({ expected }) =>
+    expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。',
   DatabaseUnavailable: () => '數據庫正在重啟或無法連接，請稍後再試。',
   Internal: () => '服務器出錯了，已記錄下來。',
 };
@@ -227,7 +232,9 @@ export const hansErrors: ErrorMessages = {
   InvalidJson: () => '请求的内容不是有效的 JSON。',
   InvalidUtf8: () => '请求中的文字不是有效的 UTF-8 编码。',
   PayloadTooLarge: (p) =>
-    p.what === 'body' ? `内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条跟帖。` : `提交的内容超过了 ${p.limit} 的上限。`,
+    p.what === 'body'
+      ? `内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条跟帖。`
+      : `提交的内容超过了 ${p.limit} 的上限。`,
   ValidationFailed: validation(hansFields, hansInvalid),
   NotLoggedIn: () => '请先登录。',
   SessionExpired: () => '登录已过期，请重新登录。',
@@ -273,7 +280,8 @@ export const hansErrors: ErrorMessages = {
   RevisionNotFound: () => '这个帖子没有这个版本。',
   RevisionIsCurrent: () => '当前版本不能隐藏：请先编辑帖子替换它，再隐藏旧版本。',
   BanNotFound: () => '没有这个生效中的封禁。',
-  UnsupportedMediaType: ({ expected }) => (expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。'),
+  UnsupportedMediaType: ({ expected }) =>
+    expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。',
   DatabaseUnavailable: () => '数据库正在重启或无法连接，请稍后再试。',
   Internal: () => '服务器出错了，已记录下来。',
 };
@@ -297,5 +305,9 @@ export function localizeError(
   ctx: { t: { errors: ErrorMessages }; timeZone: string; variant: string | undefined },
   error: AppError,
 ): string {
-  return say(ctx.t.errors, error.code, showDates(error.params, (date) => dateTime(ctx, date)));
+  return say(
+    ctx.t.errors,
+    error.code,
+    showDates(error.params, (date) => dateTime(ctx, date)),
+  );
 }

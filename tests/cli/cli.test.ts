@@ -77,7 +77,11 @@ describe('gentie CLI', () => {
     await runCli(['seed:demo'], env);
     const victim = await target.db.selectFrom('posts').select('id').orderBy('id').executeTakeFirstOrThrow();
     // As if an older allowlist had let an event handler through.
-    await target.db.updateTable('posts').set({ body: '<p onclick="x()">舊規則</p><script>1</script>', bytes: 48 }).where('id', '=', victim.id).execute();
+    await target.db
+      .updateTable('posts')
+      .set({ body: '<p onclick="x()">舊規則</p><script>1</script>', bytes: 48 })
+      .where('id', '=', victim.id)
+      .execute();
     const out = await runCli(['posts:resanitize'], env);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/re-sanitized \d+\/\d+ posts/);

@@ -41,7 +41,7 @@ const url = (p: string) => `http://127.0.0.1:${app.port}${p}`;
 const appAlive = () => app.child.exitCode === null && app.child.signalCode === null;
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     if (await check()) return;
     if (!appAlive()) throw new Error(`the app died while waiting for ${what}:\n${app.output().slice(-3000)}`);
     await sleep(50);
@@ -51,7 +51,11 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms
 
 const health = async () => {
   const res = await fetch(url('/healthz'));
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { status: string; database: string } };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as { status: string; database: string },
+  };
 };
 
 /** Posts every post id that got a 201 into `acked`, and every other answer into `failures`. */
@@ -108,7 +112,8 @@ describe('the embedded PostgreSQL under the running app', () => {
     const healthSeen: Array<Awaited<ReturnType<typeof health>>> = [];
     const monitor = (async () => {
       while (phase !== 'done') {
-        if (phase !== 'before') healthSeen.push(await health().catch(() => ({ status: 0, retryAfter: null, body: { status: 'no answer', database: '' } })));
+        if (phase !== 'before')
+          healthSeen.push(await health().catch(() => ({ status: 0, retryAfter: null, body: { status: 'no answer', database: '' } })));
         await sleep(50);
       }
     })();

@@ -21,7 +21,9 @@ describe('migrations', () => {
       expect([a.code, b.code]).toEqual([0, 0]);
       expect(`${a.stderr}${b.stderr}`).toBe('');
       // Between them they applied each migration exactly once.
-      const applied = [...a.stdout.matchAll(/migration applied: (\S+)/g), ...b.stdout.matchAll(/migration applied: (\S+)/g)].map((m) => m[1]);
+      const applied = [...a.stdout.matchAll(/migration applied: (\S+)/g), ...b.stdout.matchAll(/migration applied: (\S+)/g)].map(
+        (m) => m[1],
+      );
       expect(applied.sort()).toEqual(migrationNames);
       const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(target.db);
       expect(rows.rows.map((r) => r.name)).toEqual(migrationNames);

@@ -13,13 +13,14 @@ beforeAll(async () => {
 afterAll(() => closeAppAndBrowser({ app, browser }));
 
 /** How many lists a post line sits in, inside the "所有跟帖" tree. */
-const nesting = (page: Page, postId: string) => page.locator(`#p${postId}`).evaluate((el) => {
-  // The DOM's Element, as much of it as this needs (the tests compile without the DOM library).
-  type DomNode = { tagName: string; parentElement: DomNode | null; matches(selector: string): boolean };
-  let n = 0;
-  for (let e: DomNode | null = el; e && !e.matches('ul.tree'); e = e.parentElement) if (e.tagName === 'UL') n++;
-  return n + 1;
-});
+const nesting = (page: Page, postId: string) =>
+  page.locator(`#p${postId}`).evaluate((el) => {
+    // The DOM's Element, as much of it as this needs (the tests compile without the DOM library).
+    type DomNode = { tagName: string; parentElement: DomNode | null; matches(selector: string): boolean };
+    let n = 0;
+    for (let e: DomNode | null = el; e && !e.matches('ul.tree'); e = e.parentElement) if (e.tagName === 'UL') n++;
+    return n + 1;
+  });
 
 describe('in a browser', () => {
   it('registers, starts a thread, replies to a follow-up through the forms, and sees it nested', async () => {

@@ -35,7 +35,7 @@ const seqOf = async (threadId: string) =>
   (await database.db.selectFrom('threads').select('seq').where('thread_id', '=', threadId).executeTakeFirstOrThrow()).seq;
 
 async function heardWithin(n: number, ms = 2000): Promise<string[]> {
-  for (const end = Date.now() + ms; heard.length < n && Date.now() < end; ) await sleep(20);
+  for (const end = Date.now() + ms; heard.length < n && Date.now() < end;) await sleep(20);
   return heard;
 }
 
@@ -87,7 +87,17 @@ describe('parseAnnouncement', () => {
   });
 
   it('ignores whatever is not an announcement', () => {
-    for (const payload of ['', 'null', '[]', 'x', '{}', '{"t":"12","b":"3","s":4}', '{"t":"12","b":"3","s":4,"k":"post:burn"}', '{"t":"0","b":"3","s":4,"k":"post:new"}', '{"t":"12","b":"3","s":"4","k":"post:new"}']) {
+    for (const payload of [
+      '',
+      'null',
+      '[]',
+      'x',
+      '{}',
+      '{"t":"12","b":"3","s":4}',
+      '{"t":"12","b":"3","s":4,"k":"post:burn"}',
+      '{"t":"0","b":"3","s":4,"k":"post:new"}',
+      '{"t":"12","b":"3","s":"4","k":"post:new"}',
+    ]) {
       expect(parseAnnouncement(payload)).toBeUndefined();
     }
   });

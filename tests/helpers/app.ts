@@ -44,7 +44,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const caches = createCaches();
   const app = createApp({ config, db: database.db, log, assets, caches });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, { db: database.db, databaseUrl: database.url, timeZone: config.displayTimeZone, assets, log, site: siteOrigin(config), caches });
+  const realtime = attachRealtime(server, {
+    db: database.db,
+    databaseUrl: database.url,
+    timeZone: config.displayTimeZone,
+    assets,
+    log,
+    site: siteOrigin(config),
+    caches,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -24,10 +24,12 @@ export class Reader {
   }
 
   connected(): Promise<void> {
-    return this.socket.connected ? Promise.resolve() : new Promise((resolve, reject) => {
-      this.socket.once('connect', () => resolve());
-      this.socket.once('connect_error', reject);
-    });
+    return this.socket.connected
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => {
+          this.socket.once('connect', () => resolve());
+          this.socket.once('connect_error', reject);
+        });
   }
 
   async join(threadId: string, variant?: string, since?: number): Promise<{ seq: number; readers: number }> {
@@ -39,7 +41,8 @@ export class Reader {
   async waitFor(n: number, ms = 15_000): Promise<LiveEvent[]> {
     const end = Date.now() + ms;
     while (this.events.length < n) {
-      if (Date.now() > end) throw new Error(`expected ${n} events, got ${this.events.length}: ${JSON.stringify(this.events.map((e) => [e.name, e.seq]))}`);
+      if (Date.now() > end)
+        throw new Error(`expected ${n} events, got ${this.events.length}: ${JSON.stringify(this.events.map((e) => [e.name, e.seq]))}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.events;

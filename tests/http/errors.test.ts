@@ -13,7 +13,9 @@ describe('errors', () => {
     const res = await app.client().get('/api/nothing-here');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    expect(res.json).toEqual({ error: { code: 'NotFound', message: 'Nothing is at GET /api/nothing-here.', localized: '您要找的頁面不存在，或已被移走。' } });
+    expect(res.json).toEqual({
+      error: { code: 'NotFound', message: 'Nothing is at GET /api/nothing-here.', localized: '您要找的頁面不存在，或已被移走。' },
+    });
   });
 
   it('answers an unknown page with a real HTML 404 page', async () => {
@@ -49,7 +51,9 @@ describe('errors', () => {
   });
 
   it('refuses a non-JSON body on the API with 415', async () => {
-    const res = await app.client().request('POST', '/api/login', { raw: 'username=a&password=b', contentType: 'application/x-www-form-urlencoded' });
+    const res = await app
+      .client()
+      .request('POST', '/api/login', { raw: 'username=a&password=b', contentType: 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
     expect(res.json.error.code).toBe('UnsupportedMediaType');
   });
@@ -111,7 +115,11 @@ describe('refusals in the reader’s script', () => {
   it('follows the `variant` query parameter of the API', async () => {
     const res = await app.client().get('/api/posts/987654321?variant=zh-hans', { 'accept-language': 'zh-TW' });
     expect(res.status).toBe(404);
-    expect(res.json.error).toEqual({ code: 'PostNotFound', message: 'There is no post 987654321.', localized: '没有编号为 987654321 的帖子。' });
+    expect(res.json.error).toEqual({
+      code: 'PostNotFound',
+      message: 'There is no post 987654321.',
+      localized: '没有编号为 987654321 的帖子。',
+    });
     const bad = await app.client().get('/api/posts/1?variant=klingon', { 'accept-language': 'zh-CN' });
     expect(bad.json.error.localized).toBe('繁简选择：应是 zh-hans、zh-hant、zh-tw、zh-hk 之一。');
   });

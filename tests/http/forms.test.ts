@@ -110,7 +110,10 @@ describe.each(scripts)('a refused form on a $prefix page', (s) => {
     const member = await createMember(app.db);
     const client = app.client();
     await logInClient(client, member);
-    const password = await client.postForm(`${s.prefix}/account/password`, { currentPassword: 'wrong one', newPassword: 'a new passphrase' });
+    const password = await client.postForm(`${s.prefix}/account/password`, {
+      currentPassword: 'wrong one',
+      newPassword: 'a new passphrase',
+    });
     expect(password.status).toBe(403);
     expect(password.text).toContain(refusal('InvalidCredentials', s.wrongCurrent));
   });

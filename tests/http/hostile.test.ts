@@ -47,32 +47,219 @@ interface Endpoint {
 }
 
 const endpoints: Endpoint[] = [
-  { name: 'register (API)', method: 'POST', path: () => '/api/register', body: () => ({ username: 'fresh_one', password: 'long enough password' }), fields: { username: 'text', password: 'text' }, who: () => anonymous },
-  { name: 'login (API)', method: 'POST', path: () => '/api/login', body: () => ({ username: 'hostile_victim', password: 'wrong password here' }), fields: { username: 'text', password: 'text' }, who: () => anonymous },
+  {
+    name: 'register (API)',
+    method: 'POST',
+    path: () => '/api/register',
+    body: () => ({ username: 'fresh_one', password: 'long enough password' }),
+    fields: { username: 'text', password: 'text' },
+    who: () => anonymous,
+  },
+  {
+    name: 'login (API)',
+    method: 'POST',
+    path: () => '/api/login',
+    body: () => ({ username: 'hostile_victim', password: 'wrong password here' }),
+    fields: { username: 'text', password: 'text' },
+    who: () => anonymous,
+  },
   { name: 'logout (API)', method: 'POST', path: () => '/api/logout', body: () => ({ x: '' }), fields: { x: 'nav' }, who: () => anonymous },
-  { name: 'new thread (API)', method: 'POST', path: () => `/api/boards/${board.slug}/threads`, body: () => ({ title: '標題', body: '內容' }), fields: { title: 'text', body: 'text' }, who: () => admin },
-  { name: 'reply (API)', method: 'POST', path: () => `/api/posts/${threadId}/replies`, body: () => ({ title: '標題', body: '內容' }), fields: { title: 'text', body: 'text' }, who: () => admin },
-  { name: 'edit (API)', method: 'PATCH', path: () => `/api/posts/${replyId}`, body: () => ({ title: '新標題', body: '新內容', reason: '改錯字' }), fields: { title: 'text', body: 'text', reason: 'text' }, who: () => admin },
-  { name: 'delete (API)', method: 'DELETE', path: () => `/api/posts/${replyId}`, body: () => ({ reason: '違規' }), fields: { reason: 'text' }, who: () => admin },
-  { name: 'restore (API)', method: 'POST', path: () => `/api/posts/${replyId}/restore`, body: () => ({ x: '' }), fields: { x: 'nav' }, who: () => admin },
-  { name: 'lock (API)', method: 'POST', path: () => `/api/threads/${threadId}/lock`, body: () => ({ x: '' }), fields: { x: 'nav' }, who: () => admin },
-  { name: 'report (API)', method: 'POST', path: () => `/api/posts/${threadId}/report`, body: () => ({ reason: '廣告' }), fields: { reason: 'text' }, who: () => admin },
-  { name: 'dismiss (API)', method: 'POST', path: () => `/api/posts/${replyId}/reports/dismiss`, body: () => ({ reason: '沒問題' }), fields: { reason: 'text' }, who: () => admin },
-  { name: 'board ban (API)', method: 'POST', path: () => `/api/boards/${board.slug}/bans`, body: () => ({ username: 'hostile_victim', days: 3, reason: '灌水', postId: replyId }), fields: { username: 'text', days: 'number', reason: 'text', postId: 'text' }, who: () => admin },
-  { name: 'site ban (API)', method: 'POST', path: () => '/api/bans', body: () => ({ username: 'hostile_victim', days: 3, reason: '灌水' }), fields: { username: 'text', days: 'number', reason: 'text' }, who: () => admin },
-  { name: 'lift ban (API)', method: 'DELETE', path: () => `/api/bans/${banId}`, body: () => ({ x: '' }), fields: { x: 'nav' }, who: () => admin },
-  { name: 'register (form)', method: 'POST', path: () => '/register', body: () => ({ username: 'fresh_two', password: 'long enough password', next: '/' }), fields: { username: 'text', password: 'text', next: 'nav' }, who: () => anonymous, form: true },
-  { name: 'login (form)', method: 'POST', path: () => '/login', body: () => ({ username: 'hostile_victim', password: 'wrong password here', next: '/' }), fields: { username: 'text', password: 'text', next: 'nav' }, who: () => anonymous, form: true },
-  { name: 'logout (form)', method: 'POST', path: () => '/logout', body: () => ({ x: '' }), fields: { x: 'nav' }, who: () => anonymous, form: true },
-  { name: 'new thread (form)', method: 'POST', path: () => `/b/${board.slug}/threads`, body: () => ({ title: '標題', body: '內容' }), fields: { title: 'text', body: 'text' }, who: () => admin, form: true },
-  { name: 'reply (form)', method: 'POST', path: () => `/t/${threadId}/reply`, body: () => ({ title: '標題', body: '內容' }), fields: { title: 'text', body: 'text' }, who: () => admin, form: true },
-  { name: 'edit (form)', method: 'POST', path: () => `/t/${replyId}/edit`, body: () => ({ title: '新標題', body: '新內容', reason: '改錯字' }), fields: { title: 'text', body: 'text', reason: 'text' }, who: () => admin, form: true },
-  { name: 'delete (form)', method: 'POST', path: () => `/t/${replyId}/delete`, body: () => ({ reason: '違規', back: '/' }), fields: { reason: 'text', back: 'nav' }, who: () => admin, form: true },
-  { name: 'restore (form)', method: 'POST', path: () => `/t/${replyId}/restore`, body: () => ({ x: '' }), fields: { x: 'nav' }, who: () => admin, form: true },
-  { name: 'lock (form)', method: 'POST', path: () => `/t/${threadId}/thread/lock`, body: () => ({ x: '' }), fields: { x: 'nav' }, who: () => admin, form: true },
-  { name: 'report (form)', method: 'POST', path: () => `/t/${threadId}/report`, body: () => ({ reason: '廣告' }), fields: { reason: 'text' }, who: () => admin, form: true },
-  { name: 'dismiss (form)', method: 'POST', path: () => `/b/${board.slug}/reports/${replyId}/dismiss`, body: () => ({ x: '' }), fields: { x: 'nav' }, who: () => admin, form: true },
-  { name: 'board ban (form)', method: 'POST', path: () => `/b/${board.slug}/bans`, body: () => ({ username: 'hostile_victim', days: 3, reason: '灌水', postId: replyId }), fields: { username: 'text', days: 'number', reason: 'text', postId: 'text' }, who: () => admin, form: true },
+  {
+    name: 'new thread (API)',
+    method: 'POST',
+    path: () => `/api/boards/${board.slug}/threads`,
+    body: () => ({ title: '標題', body: '內容' }),
+    fields: { title: 'text', body: 'text' },
+    who: () => admin,
+  },
+  {
+    name: 'reply (API)',
+    method: 'POST',
+    path: () => `/api/posts/${threadId}/replies`,
+    body: () => ({ title: '標題', body: '內容' }),
+    fields: { title: 'text', body: 'text' },
+    who: () => admin,
+  },
+  {
+    name: 'edit (API)',
+    method: 'PATCH',
+    path: () => `/api/posts/${replyId}`,
+    body: () => ({ title: '新標題', body: '新內容', reason: '改錯字' }),
+    fields: { title: 'text', body: 'text', reason: 'text' },
+    who: () => admin,
+  },
+  {
+    name: 'delete (API)',
+    method: 'DELETE',
+    path: () => `/api/posts/${replyId}`,
+    body: () => ({ reason: '違規' }),
+    fields: { reason: 'text' },
+    who: () => admin,
+  },
+  {
+    name: 'restore (API)',
+    method: 'POST',
+    path: () => `/api/posts/${replyId}/restore`,
+    body: () => ({ x: '' }),
+    fields: { x: 'nav' },
+    who: () => admin,
+  },
+  {
+    name: 'lock (API)',
+    method: 'POST',
+    path: () => `/api/threads/${threadId}/lock`,
+    body: () => ({ x: '' }),
+    fields: { x: 'nav' },
+    who: () => admin,
+  },
+  {
+    name: 'report (API)',
+    method: 'POST',
+    path: () => `/api/posts/${threadId}/report`,
+    body: () => ({ reason: '廣告' }),
+    fields: { reason: 'text' },
+    who: () => admin,
+  },
+  {
+    name: 'dismiss (API)',
+    method: 'POST',
+    path: () => `/api/posts/${replyId}/reports/dismiss`,
+    body: () => ({ reason: '沒問題' }),
+    fields: { reason: 'text' },
+    who: () => admin,
+  },
+  {
+    name: 'board ban (API)',
+    method: 'POST',
+    path: () => `/api/boards/${board.slug}/bans`,
+    body: () => ({ username: 'hostile_victim', days: 3, reason: '灌水', postId: replyId }),
+    fields: { username: 'text', days: 'number', reason: 'text', postId: 'text' },
+    who: () => admin,
+  },
+  {
+    name: 'site ban (API)',
+    method: 'POST',
+    path: () => '/api/bans',
+    body: () => ({ username: 'hostile_victim', days: 3, reason: '灌水' }),
+    fields: { username: 'text', days: 'number', reason: 'text' },
+    who: () => admin,
+  },
+  {
+    name: 'lift ban (API)',
+    method: 'DELETE',
+    path: () => `/api/bans/${banId}`,
+    body: () => ({ x: '' }),
+    fields: { x: 'nav' },
+    who: () => admin,
+  },
+  {
+    name: 'register (form)',
+    method: 'POST',
+    path: () => '/register',
+    body: () => ({ username: 'fresh_two', password: 'long enough password', next: '/' }),
+    fields: { username: 'text', password: 'text', next: 'nav' },
+    who: () => anonymous,
+    form: true,
+  },
+  {
+    name: 'login (form)',
+    method: 'POST',
+    path: () => '/login',
+    body: () => ({ username: 'hostile_victim', password: 'wrong password here', next: '/' }),
+    fields: { username: 'text', password: 'text', next: 'nav' },
+    who: () => anonymous,
+    form: true,
+  },
+  {
+    name: 'logout (form)',
+    method: 'POST',
+    path: () => '/logout',
+    body: () => ({ x: '' }),
+    fields: { x: 'nav' },
+    who: () => anonymous,
+    form: true,
+  },
+  {
+    name: 'new thread (form)',
+    method: 'POST',
+    path: () => `/b/${board.slug}/threads`,
+    body: () => ({ title: '標題', body: '內容' }),
+    fields: { title: 'text', body: 'text' },
+    who: () => admin,
+    form: true,
+  },
+  {
+    name: 'reply (form)',
+    method: 'POST',
+    path: () => `/t/${threadId}/reply`,
+    body: () => ({ title: '標題', body: '內容' }),
+    fields: { title: 'text', body: 'text' },
+    who: () => admin,
+    form: true,
+  },
+  {
+    name: 'edit (form)',
+    method: 'POST',
+    path: () => `/t/${replyId}/edit`,
+    body: () => ({ title: '新標題', body: '新內容', reason: '改錯字' }),
+    fields: { title: 'text', body: 'text', reason: 'text' },
+    who: () => admin,
+    form: true,
+  },
+  {
+    name: 'delete (form)',
+    method: 'POST',
+    path: () => `/t/${replyId}/delete`,
+    body: () => ({ reason: '違規', back: '/' }),
+    fields: { reason: 'text', back: 'nav' },
+    who: () => admin,
+    form: true,
+  },
+  {
+    name: 'restore (form)',
+    method: 'POST',
+    path: () => `/t/${replyId}/restore`,
+    body: () => ({ x: '' }),
+    fields: { x: 'nav' },
+    who: () => admin,
+    form: true,
+  },
+  {
+    name: 'lock (form)',
+    method: 'POST',
+    path: () => `/t/${threadId}/thread/lock`,
+    body: () => ({ x: '' }),
+    fields: { x: 'nav' },
+    who: () => admin,
+    form: true,
+  },
+  {
+    name: 'report (form)',
+    method: 'POST',
+    path: () => `/t/${threadId}/report`,
+    body: () => ({ reason: '廣告' }),
+    fields: { reason: 'text' },
+    who: () => admin,
+    form: true,
+  },
+  {
+    name: 'dismiss (form)',
+    method: 'POST',
+    path: () => `/b/${board.slug}/reports/${replyId}/dismiss`,
+    body: () => ({ x: '' }),
+    fields: { x: 'nav' },
+    who: () => admin,
+    form: true,
+  },
+  {
+    name: 'board ban (form)',
+    method: 'POST',
+    path: () => `/b/${board.slug}/bans`,
+    body: () => ({ username: 'hostile_victim', days: 3, reason: '灌水', postId: replyId }),
+    fields: { username: 'text', days: 'number', reason: 'text', postId: 'text' },
+    who: () => admin,
+    form: true,
+  },
 ];
 
 const HUGE = 'x'.repeat(300_000);
@@ -166,14 +353,18 @@ for (const endpoint of endpoints) {
 }
 
 describe('hostile values in every write endpoint', () => {
-  it.each(cases.map((c) => [c.endpoint.name, c.field, c.what, c] as const))('%s: %s as %s is a 4xx and changes nothing', async (_n, _f, _w, c) => {
-    const before = await snapshot(app.db);
-    const res = await c.send(c.endpoint.who());
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    if (c.endpoint.path().startsWith('/api/')) expect(res.json?.error).toEqual({ code: expect.any(String), message: expect.any(String), localized: expect.any(String) });
-    expect(await snapshot(app.db)).toEqual(before);
-  });
+  it.each(cases.map((c) => [c.endpoint.name, c.field, c.what, c] as const))(
+    '%s: %s as %s is a 4xx and changes nothing',
+    async (_n, _f, _w, c) => {
+      const before = await snapshot(app.db);
+      const res = await c.send(c.endpoint.who());
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      if (c.endpoint.path().startsWith('/api/'))
+        expect(res.json?.error).toEqual({ code: expect.any(String), message: expect.any(String), localized: expect.any(String) });
+      expect(await snapshot(app.db)).toEqual(before);
+    },
+  );
 });
 
 describe('hostile query strings', () => {
@@ -208,7 +399,12 @@ describe('hostile query strings', () => {
 describe('forms with percent-encoded invalid UTF-8', () => {
   it('refuses the form with 400 InvalidUtf8 instead of storing U+FFFD', async () => {
     const before = await snapshot(app.db);
-    const res = await admin.request('POST', `/b/${board.slug}/threads`, { raw: 'title=%E4%B8%AD%FF', contentType: 'application/x-www-form-urlencoded' }, { accept: 'application/json' });
+    const res = await admin.request(
+      'POST',
+      `/b/${board.slug}/threads`,
+      { raw: 'title=%E4%B8%AD%FF', contentType: 'application/x-www-form-urlencoded' },
+      { accept: 'application/json' },
+    );
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('InvalidUtf8');
     expect(await snapshot(app.db)).toEqual(before);
@@ -224,21 +420,30 @@ describe('forms with percent-encoded invalid UTF-8', () => {
 
 describe('SQL-looking text', () => {
   const sqlish = ["x'; drop table users;--", "' or '1'='1", '"; delete from posts; --', '\\x00', '%00'];
-  it.each(sqlish)('is only text: %s', async (text) => {
-    for (const e of endpoints) {
-      for (const field of Object.keys(e.fields)) {
-        const res = await e.who().request(e.method, e.path(), { json: { ...e.body(), [field]: text } });
-        expect(res.status).toBeLessThan(500);
+  it.each(sqlish)(
+    'is only text: %s',
+    async (text) => {
+      for (const e of endpoints) {
+        for (const field of Object.keys(e.fields)) {
+          const res = await e.who().request(e.method, e.path(), { json: { ...e.body(), [field]: text } });
+          expect(res.status).toBeLessThan(500);
+        }
       }
-    }
-    expect(await countRows(app.db, 'users')).toBeGreaterThanOrEqual(2);
-  }, 120_000);
+      expect(await countRows(app.db, 'users')).toBeGreaterThanOrEqual(2);
+    },
+    120_000,
+  );
 });
 
 describe('bans naming a post', () => {
   it('refuses a post that does not exist with 404, and bans nobody', async () => {
     const before = await snapshot(app.db);
-    const res = await admin.post(`/api/boards/${board.slug}/bans`, { username: 'hostile_victim', days: 3, reason: '灌水', postId: '987654321' });
+    const res = await admin.post(`/api/boards/${board.slug}/bans`, {
+      username: 'hostile_victim',
+      days: 3,
+      reason: '灌水',
+      postId: '987654321',
+    });
     expect(res.status).toBe(404);
     expect(res.json.error.code).toBe('PostNotFound');
     expect(await snapshot(app.db)).toEqual(before);

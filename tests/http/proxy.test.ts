@@ -132,11 +132,15 @@ describe('the Origin of state-changing requests', () => {
       const board = await createTestBoard(app.db);
       const client = app.client();
       await logInClient(client, await createMember(app.db));
-      const res = await client.post(`/api/boards/${board.slug}/threads`, { title: 'proxied' }, {
-        origin: 'https://forum.example',
-        'x-forwarded-proto': 'https',
-        'x-forwarded-host': 'forum.example',
-      });
+      const res = await client.post(
+        `/api/boards/${board.slug}/threads`,
+        { title: 'proxied' },
+        {
+          origin: 'https://forum.example',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'forum.example',
+        },
+      );
       expect(res.status).toBe(expected);
     }
   });

@@ -45,7 +45,10 @@ describe('the rate limiter', () => {
   });
 
   it('prunes counts whose window ended over an hour ago', async () => {
-    await database.db.insertInto('rate_limits').values({ key: 'old', points: 1, expire: Date.now() - 2 * 3600_000 }).execute();
+    await database.db
+      .insertInto('rate_limits')
+      .values({ key: 'old', points: 1, expire: Date.now() - 2 * 3600_000 })
+      .execute();
     await pruneRateLimits(database.db);
     expect(await database.db.selectFrom('rate_limits').select('key').where('key', '=', 'old').executeTakeFirst()).toBeUndefined();
     expect(await database.db.selectFrom('rate_limits').select('key').where('key', 'like', 'register:address:%').execute()).not.toEqual([]);

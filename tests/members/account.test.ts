@@ -53,7 +53,9 @@ describe('passwords', () => {
     expect(weak.status).toBe(400);
     expect((await elsewhere.get('/api/me')).status).toBe(200);
     expect((await app.client().post('/api/login', { username: member.name, password: member.password })).status).toBe(200);
-    expect((await app.client().post('/api/me/password', { currentPassword: member.password, newPassword: 'whatever 12345' })).status).toBe(401);
+    expect((await app.client().post('/api/me/password', { currentPassword: member.password, newPassword: 'whatever 12345' })).status).toBe(
+      401,
+    );
   });
 
   it('changes the password through the form, without JavaScript', async () => {
@@ -150,7 +152,11 @@ describe('sign-ins', () => {
     expect(res.status).toBe(200);
     expect(res.json.signIns).toEqual([{ address: '127.0.0.1', userAgent: expect.any(String), at: expect.any(String) }]);
 
-    await app.db.updateTable('sign_ins').set({ at: new Date(Date.now() - 91 * 86400_000) }).where('user_id', '=', member.id).execute();
+    await app.db
+      .updateTable('sign_ins')
+      .set({ at: new Date(Date.now() - 91 * 86400_000) })
+      .where('user_id', '=', member.id)
+      .execute();
     await pruneExpired(app.db);
     expect((await client.get('/api/me/sign-ins')).json.signIns).toEqual([]);
   });

@@ -32,7 +32,9 @@ describe('failed logins', () => {
   it('counts parallel guesses too: no more than five wrong answers from one address', async () => {
     const member = await createMember(app.db);
     const address = freshAddress();
-    const results = await Promise.all(Array.from({ length: 9 }, (_, i) => logIn(app.client(), member.name, `parallel guess ${i}`, address)));
+    const results = await Promise.all(
+      Array.from({ length: 9 }, (_, i) => logIn(app.client(), member.name, `parallel guess ${i}`, address)),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(4);
@@ -93,7 +95,8 @@ describe('failed logins', () => {
 });
 
 describe('registration', () => {
-  const register = (username: string, address: string) => app.client().post('/api/register', { username, password: PASSWORD }, from(address));
+  const register = (username: string, address: string) =>
+    app.client().post('/api/register', { username, password: PASSWORD }, from(address));
 
   it('accepts five accounts an hour from one address, then refuses with 429 and creates nothing', async () => {
     const address = freshAddress();

@@ -27,7 +27,11 @@ describe('many logins at once', () => {
     expect(readers.length).toBeGreaterThan(1);
     expect(readers.filter((s) => s !== 200)).toEqual([]);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    const sessions = await app.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', member.id).executeTakeFirstOrThrow();
+    const sessions = await app.db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('user_id', '=', member.id)
+      .executeTakeFirstOrThrow();
     expect(Number(sessions.n)).toBe(250);
   }, 120_000);
 });

@@ -57,8 +57,12 @@ describe('registering a lookalike name', () => {
   });
 
   it('answers NameTaken too when the name is taken and lookalikes of it exist', async () => {
-    await sql`insert into users (name, name_key, password_hash, name_skeleton) values ('mοd2', 'mοd2', 'x', ${nameSkeleton('mod2')})`.execute(app.db);
-    await sql`insert into users (name, name_key, password_hash, name_skeleton) values ('mod2', 'mod2', 'x', ${nameSkeleton('mod2')})`.execute(app.db);
+    await sql`insert into users (name, name_key, password_hash, name_skeleton) values ('mοd2', 'mοd2', 'x', ${nameSkeleton('mod2')})`.execute(
+      app.db,
+    );
+    await sql`insert into users (name, name_key, password_hash, name_skeleton) values ('mod2', 'mod2', 'x', ${nameSkeleton('mod2')})`.execute(
+      app.db,
+    );
     const res = await app.client().post('/api/register', { username: 'mod2', password: PASSWORD });
     expect(res.json.error.code).toBe('NameTaken');
   });
@@ -94,7 +98,9 @@ describe('members from before the rule', () => {
   });
 
   it('keep their accounts: a kept invisible name still logs in', async () => {
-    await sql`update users set password_hash = (select password_hash from users where name = 'admin1') where name = ${'\u3164\u3164'.normalize('NFKC')}`.execute(app.db);
+    await sql`update users set password_hash = (select password_hash from users where name = 'admin1') where name = ${'\u3164\u3164'.normalize('NFKC')}`.execute(
+      app.db,
+    );
     await logInClient(app.client(), { name: '\u3164\u3164', password: PASSWORD });
   });
 });

@@ -115,10 +115,18 @@ describe('logging in and out', () => {
     const member = await createMember(app.db);
     const client = app.client();
     await client.post('/api/login', { username: member.name, password: member.password });
-    await app.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', member.id).execute();
+    await app.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', member.id)
+      .execute();
     const res = await client.get('/api/me');
     expect(res.status).toBe(401);
-    expect(res.json.error).toEqual({ code: 'SessionExpired', message: 'Your session has expired: log in again.', localized: '登錄已過期，請重新登錄。' });
+    expect(res.json.error).toEqual({
+      code: 'SessionExpired',
+      message: 'Your session has expired: log in again.',
+      localized: '登錄已過期，請重新登錄。',
+    });
   });
 
   it('logs in and out through the HTML forms', async () => {

@@ -47,7 +47,17 @@ describe('renderDiffs', () => {
     const cache = createCaches().diffs;
     const v0 = version(0, '標題', '<p>第一段</p><p>a &lt; b</p>');
     const v1 = version(1, '新標題', '<p>第一段</p><p>a &lt; c</p>');
-    const [first, second] = await renderDiffs(cache, '7', [{ before: v0, after: v1 }, { before: null, after: v0 }], undefined, false, 'zh-hans');
+    const [first, second] = await renderDiffs(
+      cache,
+      '7',
+      [
+        { before: v0, after: v1 },
+        { before: null, after: v0 },
+      ],
+      undefined,
+      false,
+      'zh-hans',
+    );
     expect(first).toBe('<p class="diff-title"><ins>新</ins>標題</p><pre class="diff-body">第一段\n\na &lt; <del>b</del><ins>c</ins></pre>');
     expect(second).toBe('<p class="diff-title">標題</p><pre class="diff-body">第一段\n\na &lt; b</pre>');
     expect(bodyText('<p>a<br />b</p>')).toBe('a\nb');

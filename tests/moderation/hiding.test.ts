@@ -39,9 +39,22 @@ async function postWithPhone(): Promise<string> {
 }
 
 const hiddenAt = async (id: string, revision: number) =>
-  (await app.db.selectFrom('post_revisions').select('hidden_at').where('post_id', '=', id).where('revision', '=', revision).executeTakeFirstOrThrow()).hidden_at;
+  (
+    await app.db
+      .selectFrom('post_revisions')
+      .select('hidden_at')
+      .where('post_id', '=', id)
+      .where('revision', '=', revision)
+      .executeTakeFirstOrThrow()
+  ).hidden_at;
 const logRows = async (id: string) =>
-  (await sql<{ action: string; revision: number | null; reason: string | null }>`select action, revision, reason from moderation_log where post_id = ${id} and action like '%revision' order by id`.execute(app.db)).rows;
+  (
+    await sql<{
+      action: string;
+      revision: number | null;
+      reason: string | null;
+    }>`select action, revision, reason from moderation_log where post_id = ${id} and action like '%revision' order by id`.execute(app.db)
+  ).rows;
 
 describe('hiding a version of a post', () => {
   it('is refused to readers, members, the author and moderators of another board, and changes nothing', async () => {
@@ -120,10 +133,24 @@ describe('hiding a version of a post', () => {
         expect(page.text).toContain(`action="/t/${id}/revisions/0/hide"`);
         expect(page.text).not.toContain(`action="/t/${id}/revisions/2/`);
       } else {
-        expect([who, page.text.includes(PHONE), api.text.includes(PHONE), simplified.text.includes(PHONE)]).toEqual([who, false, false, false]);
+        expect([who, page.text.includes(PHONE), api.text.includes(PHONE), simplified.text.includes(PHONE)]).toEqual([
+          who,
+          false,
+          false,
+          false,
+        ]);
         expect(page.text).toContain('此版本已被版主隱藏');
         expect(simplified.text).toContain('此版本已被版主隐藏');
-        expect(hidden).toEqual({ revision: 1, hidden: true, title: '', body: '', bytes: 0, reason: null, by: { name: members.author.name, role: 'member' }, at: expect.any(String) });
+        expect(hidden).toEqual({
+          revision: 1,
+          hidden: true,
+          title: '',
+          body: '',
+          bytes: 0,
+          reason: null,
+          by: { name: members.author.name, role: 'member' },
+          at: expect.any(String),
+        });
         // The moderator's version is compared with the version before the hidden one.
         const v2 = page.text.slice(page.text.indexOf('id="v2"'), page.text.indexOf('id="v1"'));
         expect(v2).toContain('刪除電話號碼');
@@ -149,7 +176,9 @@ describe('hiding a version of a post', () => {
     expect(log.text).toContain(`<a href="/t/${id}/revisions#v1">第 2 版</a>`);
     expect((await clients.modHere.get(`/zh-hans/b/${board.slug}/log`)).text).toContain('取消隐藏旧版本');
     expect((await clients.admin.get('/zh-hans/log')).text).toContain('隐藏旧版本');
-    const entries = (await clients.modHere.get(`/api/boards/${board.slug}/log`)).json.entries.filter((e: { postId: string }) => e.postId === id);
+    const entries = (await clients.modHere.get(`/api/boards/${board.slug}/log`)).json.entries.filter(
+      (e: { postId: string }) => e.postId === id,
+    );
     expect(entries.map((e: { action: string; revision: number; reason: string }) => [e.action, e.revision, e.reason])).toEqual(
       expect.arrayContaining([
         ['hide-revision', 1, '電話'],
@@ -169,6 +198,8 @@ describe('hiding a version of a post', () => {
     const v2 = page.text.slice(page.text.indexOf('id="v2"'));
     expect(v2).toContain('第零版<ins> 2</ins>');
     expect(page.text).not.toContain(PHONE);
-    expect((await clients.modHere.get(`/t/${id}/revisions`)).text).toContain(`<del>秘密</del><ins>第零版</ins> <del>${PHONE}</del><ins>2</ins>`);
+    expect((await clients.modHere.get(`/t/${id}/revisions`)).text).toContain(
+      `<del>秘密</del><ins>第零版</ins> <del>${PHONE}</del><ins>2</ins>`,
+    );
   });
 });

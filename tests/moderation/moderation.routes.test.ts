@@ -48,7 +48,18 @@ describe('editing', () => {
     expect((await app.client().get(`/zh-hans/t/${post.id}`)).text).toContain('由版主 版主老王 编辑');
 
     const revisions = await app.client().get(`/api/posts/${post.id}/revisions`);
-    expect(revisions.json.revisions.map((v: { revision: number; title: string; body: string; by: { name: string; role: string }; reason: string | null }) => [v.revision, v.title, v.body, v.by.name, v.by.role, v.reason])).toEqual([
+    expect(
+      revisions.json.revisions.map(
+        (v: { revision: number; title: string; body: string; by: { name: string; role: string }; reason: string | null }) => [
+          v.revision,
+          v.title,
+          v.body,
+          v.by.name,
+          v.by.role,
+          v.reason,
+        ],
+      ),
+    ).toEqual([
       [2, '出口管制的新聞（已核實）', '<p>第二版內容</p>', '版主老王', 'moderator', '補充'],
       [1, '出口管制的新聞', '<p>第二版內容</p>', 'lionhill', 'member', '錯字'],
       [0, '出口管制的新聞', '<p>第一版內容</p>', 'lionhill', 'member', null],
@@ -72,7 +83,10 @@ describe('editing', () => {
   it('goes through the sanitizer: an edit cannot inject HTML', async () => {
     const post = await newThread();
     const res = await author.request('PATCH', `/api/posts/${post.id}`, {
-      json: { title: '<img src=x onerror=alert(1)>', body: '<p onmouseover="steal()">新</p><script>alert(1)</script><a href="javascript:x">l</a>' },
+      json: {
+        title: '<img src=x onerror=alert(1)>',
+        body: '<p onmouseover="steal()">新</p><script>alert(1)</script><a href="javascript:x">l</a>',
+      },
     });
     expect(res.json.post.body).toBe('<p>新</p>l');
     const page = await app.client().get(`/t/${post.id}`);
@@ -104,7 +118,11 @@ describe('editing', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const post = await newThread();
-      await app.db.updateTable('posts').set({ created_at: new Date(Date.now() - 11 * 60_000) }).where('id', '=', post.id).execute();
+      await app.db
+        .updateTable('posts')
+        .set({ created_at: new Date(Date.now() - 11 * 60_000) })
+        .where('id', '=', post.id)
+        .execute();
       const patch = (client: HttpClient) =>
         fetch(`${base}/api/posts/${post.id}`, {
           method: 'PATCH',
@@ -129,9 +147,15 @@ describe('deleting', () => {
     const child = (await author.post(`/api/posts/${middle.id}/replies`, { title: '它的跟帖' })).json.post;
     expect((await reader.request('DELETE', `/api/posts/${middle.id}`)).status).toBe(200);
 
-    for (const [prefix, text] of [['', '此帖已被作者刪除'], ['/zh-hans', '此帖已被作者删除']] as const) {
+    for (const [prefix, text] of [
+      ['', '此帖已被作者刪除'],
+      ['/zh-hans', '此帖已被作者删除'],
+    ] as const) {
       const page = await app.client().get(`${prefix}/t/${root.id}`);
-      expect(readTree(page.text, prefix ? '所有跟帖' : '所有跟帖')).toEqual([{ id: middle.id, level: 1 }, { id: child.id, level: 2 }]);
+      expect(readTree(page.text, prefix ? '所有跟帖' : '所有跟帖')).toEqual([
+        { id: middle.id, level: 1 },
+        { id: child.id, level: 2 },
+      ]);
       expect(page.text).toContain(text);
       expect(page.text).not.toContain('要刪的跟帖');
       expect(page.text).toContain('它的跟帖');
@@ -182,7 +206,9 @@ describe('review fixes', () => {
     expect(res.status).toBe(400);
     const open = await app.db.selectFrom('reports').select('id').where('post_id', '=', post.id).where('resolved_at', 'is', null).execute();
     expect(open).toHaveLength(1);
-    expect((await mod.post(`/api/boards/${board.slug}/bans`, { username: 'lionhill', days: 1, reason: 'x', postId: '9'.repeat(25) })).status).toBe(400);
+    expect(
+      (await mod.post(`/api/boards/${board.slug}/bans`, { username: 'lionhill', days: 1, reason: 'x', postId: '9'.repeat(25) })).status,
+    ).toBe(400);
   });
 });
 
@@ -208,7 +234,11 @@ describe('threads: lock, pin, feature', () => {
     await mod.post(`/api/threads/${ids[1]}/feature`);
     const list = (await app.client().get(`/api/boards/${own.slug}/threads`)).json.threads;
     expect(list.map((t: { post: { id: string } }) => t.post.id)).toEqual([ids[0], ids[2], ids[1]]);
-    expect(list.map((t: { pinned: boolean; featured: boolean }) => [t.pinned, t.featured])).toEqual([[true, false], [false, false], [false, true]]);
+    expect(list.map((t: { pinned: boolean; featured: boolean }) => [t.pinned, t.featured])).toEqual([
+      [true, false],
+      [false, false],
+      [false, true],
+    ]);
     const featured = await app.client().get(`/b/${own.slug}?featured=1`);
     expect(featured.text).toContain(`id="p${ids[1]}"`);
     expect(featured.text).not.toContain(`id="p${ids[0]}"`);
@@ -222,7 +252,12 @@ describe('threads: lock, pin, feature', () => {
     await mod.post(`/api/threads/${root.id}/lock`);
     await mod.request('DELETE', `/api/posts/${root.id}`, { json: { reason: 'r' } });
     await mod.post(`/api/posts/${root.id}/restore`);
-    const events = await app.db.selectFrom('thread_events').select(['seq', 'kind']).where('thread_id', '=', root.id).orderBy('seq').execute();
+    const events = await app.db
+      .selectFrom('thread_events')
+      .select(['seq', 'kind'])
+      .where('thread_id', '=', root.id)
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.kind)).toEqual(['post:new', 'post:edit', 'thread:lock', 'post:delete', 'post:restore']);
   });
 });

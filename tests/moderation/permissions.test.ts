@@ -30,7 +30,11 @@ afterAll(() => app.close());
 
 /** Everything a refused change must leave alone. */
 async function snapshot() {
-  const q = (text: string) => sql.raw(text).execute(app.db).then((r) => r.rows);
+  const q = (text: string) =>
+    sql
+      .raw(text)
+      .execute(app.db)
+      .then((r) => r.rows);
   return {
     posts: await q('select id, title, body, bytes, revision, edited_at, deleted_at from posts order by id'),
     threads: await q('select thread_id, locked, pinned, featured, seq, reply_count from threads order by thread_id'),
@@ -157,7 +161,12 @@ describe.each(Object.entries(cases))('%s', (_name, c) => {
 describe('reading moderation pages', () => {
   it.each(WHO)('the report queue and the log by %s', async (who) => {
     const allowed = who === 'modHere' || who === 'admin';
-    for (const path of [`/api/boards/${boardA.slug}/reports`, `/api/boards/${boardA.slug}/log`, `/b/${boardA.slug}/reports`, `/b/${boardA.slug}/log`]) {
+    for (const path of [
+      `/api/boards/${boardA.slug}/reports`,
+      `/api/boards/${boardA.slug}/log`,
+      `/b/${boardA.slug}/reports`,
+      `/b/${boardA.slug}/log`,
+    ]) {
       const res = await clients[who].get(path);
       expect(res.status).toBe(allowed ? 200 : who === 'anonymous' ? 401 : 403);
     }
@@ -203,14 +212,22 @@ describe('bans', () => {
   });
 
   it('moderators cannot ban moderators or admins, and nobody bans themselves', async () => {
-    expect((await clients.modHere.post(`/api/boards/${boardA.slug}/bans`, { username: members.admin.name, days: 1, reason: 'x' })).status).toBe(403);
-    expect((await clients.modHere.post(`/api/boards/${boardA.slug}/bans`, { username: members.modHere.name, days: 1, reason: 'x' })).status).toBe(403);
+    expect(
+      (await clients.modHere.post(`/api/boards/${boardA.slug}/bans`, { username: members.admin.name, days: 1, reason: 'x' })).status,
+    ).toBe(403);
+    expect(
+      (await clients.modHere.post(`/api/boards/${boardA.slug}/bans`, { username: members.modHere.name, days: 1, reason: 'x' })).status,
+    ).toBe(403);
     expect((await clients.admin.post('/api/bans', { username: members.admin.name, days: 1, reason: 'x' })).status).toBe(403);
   });
 
   it('refuse a ban without a reason or with a bad length', async () => {
     const victim = await createMember(app.db);
-    for (const body of [{ username: victim.name, days: 1, reason: '' }, { username: victim.name, days: 0, reason: 'x' }, { username: victim.name, days: 'ever', reason: 'x' }]) {
+    for (const body of [
+      { username: victim.name, days: 1, reason: '' },
+      { username: victim.name, days: 0, reason: 'x' },
+      { username: victim.name, days: 'ever', reason: 'x' },
+    ]) {
       const res = await clients.modHere.post(`/api/boards/${boardA.slug}/bans`, body);
       expect(res.status).toBe(400);
     }

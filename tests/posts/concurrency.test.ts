@@ -22,7 +22,9 @@ describe('concurrent replies', () => {
 
     // Half answer the root, half the first reply: the same parent rows, the same thread row.
     const results = await Promise.all(
-      writers.map((w, i) => w.post(`/api/posts/${i % 2 ? root.id : first.id}/replies`, { title: `跟帖 ${i}`, body: i % 3 ? '' : `內容 ${i}` })),
+      writers.map((w, i) =>
+        w.post(`/api/posts/${i % 2 ? root.id : first.id}/replies`, { title: `跟帖 ${i}`, body: i % 3 ? '' : `內容 ${i}` }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
 

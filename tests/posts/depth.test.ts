@@ -50,11 +50,21 @@ describe('deep follow-ups', () => {
 
   it('refuses a follow-up deeper than MAX_DEPTH with 409 TooDeep, and stores nothing', async () => {
     const { lastId } = await chain(MAX_DEPTH);
-    const before = await app.db.selectFrom('posts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const before = await app.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     const res = await alice.post(`/api/posts/${lastId}/replies`, { title: '再深一層' });
     expect(res.status).toBe(409);
-    expect(res.json.error).toEqual({ code: 'TooDeep', message: expect.stringContaining(String(MAX_DEPTH)), localized: expect.stringContaining(String(MAX_DEPTH)) });
-    const after = await app.db.selectFrom('posts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(res.json.error).toEqual({
+      code: 'TooDeep',
+      message: expect.stringContaining(String(MAX_DEPTH)),
+      localized: expect.stringContaining(String(MAX_DEPTH)),
+    });
+    const after = await app.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 

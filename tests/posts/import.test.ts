@@ -16,9 +16,14 @@ afterAll(() => app.close());
 /** The thread at `rootId` reads back as the shape, in the API and on its page; `idOf(n)` is the id of the shape's post n. */
 async function expectShapeOf(rootId: string, idOf: (n: number) => string | undefined): Promise<void> {
   const api = (await app.client().get(`/api/posts/${rootId}`)).json;
-  expect(api.replies.map((p: { id: string; parentId: string; depth: number; bytes: number; title: string }) => [p.parentId, p.depth, p.bytes, p.title])).toEqual(
-    shape.replies.map((r) => [idOf(r.parent), r.depth, r.bytes, shapeTitle(r.id, r.titleChars)]),
-  );
+  expect(
+    api.replies.map((p: { id: string; parentId: string; depth: number; bytes: number; title: string }) => [
+      p.parentId,
+      p.depth,
+      p.bytes,
+      p.title,
+    ]),
+  ).toEqual(shape.replies.map((r) => [idOf(r.parent), r.depth, r.bytes, shapeTitle(r.id, r.titleChars)]));
   expect(api.post.replyCount).toBe(shape.replies.length);
   expect(api.replies.filter((p: { bytes: number }) => p.bytes === 0)).toHaveLength(shape.replies.filter((r) => r.bytes === 0).length);
 
@@ -44,12 +49,18 @@ describe('importing a real thread shape', () => {
       return authors.get(n)!;
     };
 
-    const root = (await (await as(shape.root.author)).post(`/api/boards/${board.slug}/threads`, { title: shapeTitle(0, shape.root.titleChars), body: bodyOfBytes(shape.root.bytes) })).json.post;
+    const root = (
+      await (
+        await as(shape.root.author)
+      ).post(`/api/boards/${board.slug}/threads`, { title: shapeTitle(0, shape.root.titleChars), body: bodyOfBytes(shape.root.bytes) })
+    ).json.post;
     expect(root.bytes).toBe(shape.root.bytes);
     // Post in time order (as they were written), not display order.
     const ids = new Map<number, string>([[0, root.id]]);
     for (const r of [...shape.replies].sort((a, b) => a.minutes - b.minutes || a.id - b.id)) {
-      const res = await (await as(r.author)).post(`/api/posts/${ids.get(r.parent)}/replies`, { title: shapeTitle(r.id, r.titleChars), body: bodyOfBytes(r.bytes) });
+      const res = await (
+        await as(r.author)
+      ).post(`/api/posts/${ids.get(r.parent)}/replies`, { title: shapeTitle(r.id, r.titleChars), body: bodyOfBytes(r.bytes) });
       expect(res.status).toBe(201);
       ids.set(r.id, res.json.post.id);
     }

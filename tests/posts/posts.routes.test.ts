@@ -54,7 +54,12 @@ describe('starting threads and replying', () => {
   });
 
   it('sanitizes bodies on write: hostile HTML is gone from the database', async () => {
-    const root = await postThread(alice, board, 'xss', '<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x">l</a>');
+    const root = await postThread(
+      alice,
+      board,
+      'xss',
+      '<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x">l</a>',
+    );
     const row = await app.db.selectFrom('posts').select(['body', 'bytes']).where('id', '=', root.id).executeTakeFirstOrThrow();
     expect(row.body).toBe('<p>ok</p>l');
     expect(row.bytes).toBe(10);
@@ -78,7 +83,13 @@ describe('starting threads and replying', () => {
     const a1xy = await postReply(alice, a1x.id, 'A1xy');
     const res = await app.client().get(`/api/posts/${root.id}`);
     expect(res.json.replies.map((p: { title: string; depth: number }) => `${p.title}:${p.depth}`)).toEqual([
-      'A:1', 'A1:2', 'A1x:3', 'A1xy:4', 'A2:2', 'B:1', 'B1:2',
+      'A:1',
+      'A1:2',
+      'A1x:3',
+      'A1xy:4',
+      'A2:2',
+      'B:1',
+      'B1:2',
     ]);
     expect(res.json.post.replyCount).toBe(7);
     expect(res.json.thread).toMatchObject({ replyCount: 7, locked: false, seq: 8 });
@@ -87,15 +98,23 @@ describe('starting threads and replying', () => {
     // The page nests them the same way.
     const page = await app.client().get(`/t/${root.id}`);
     expect(readTree(page.text, '所有跟帖')).toEqual([
-      { id: a.id, level: 1 }, { id: a1.id, level: 2 }, { id: a1x.id, level: 3 }, { id: a1xy.id, level: 4 },
-      { id: a2.id, level: 2 }, { id: b.id, level: 1 }, { id: b1.id, level: 2 },
+      { id: a.id, level: 1 },
+      { id: a1.id, level: 2 },
+      { id: a1x.id, level: 3 },
+      { id: a1xy.id, level: 4 },
+      { id: a2.id, level: 2 },
+      { id: b.id, level: 1 },
+      { id: b1.id, level: 2 },
     ]);
 
     // A follow-up's page shows its own subtree only, with links to the root and the parent.
     const sub = await app.client().get(`/api/posts/${a1.id}`);
     expect(sub.json.replies.map((p: { id: string }) => p.id)).toEqual([a1x.id, a1xy.id]);
     const subPage = await app.client().get(`/t/${a1.id}`);
-    expect(readTree(subPage.text, '所有跟帖')).toEqual([{ id: a1x.id, level: 1 }, { id: a1xy.id, level: 2 }]);
+    expect(readTree(subPage.text, '所有跟帖')).toEqual([
+      { id: a1x.id, level: 1 },
+      { id: a1xy.id, level: 2 },
+    ]);
     expect(subPage.text).toContain(`href="/t/${root.id}"`);
     expect(subPage.text).toContain(`href="/t/${a.id}">上一帖</a>`);
   });
@@ -103,7 +122,12 @@ describe('starting threads and replying', () => {
   it('writes one thread event per post and keeps the counters exact', async () => {
     const root = await postThread(alice, board);
     for (let i = 0; i < 3; i++) await postReply(bob, root.id, `r${i}`);
-    const events = await app.db.selectFrom('thread_events').select(['seq', 'kind']).where('thread_id', '=', root.id).orderBy('seq').execute();
+    const events = await app.db
+      .selectFrom('thread_events')
+      .select(['seq', 'kind'])
+      .where('thread_id', '=', root.id)
+      .orderBy('seq')
+      .execute();
     expect(events).toEqual([1, 2, 3, 4].map((seq) => ({ seq: String(seq), kind: 'post:new' })));
     const state = await app.db.selectFrom('threads').selectAll().where('thread_id', '=', root.id).executeTakeFirstOrThrow();
     expect(state).toMatchObject({ reply_count: 3, seq: '4' });
@@ -134,7 +158,11 @@ describe('refusals change nothing', () => {
     const locked = await postThread(alice, board, 'locked');
     await app.db.updateTable('threads').set({ locked: true }).where('thread_id', '=', locked.id).execute();
     await expectRefused(bob.post(`/api/posts/${locked.id}/replies`, { title: 'late' }), 409, 'ThreadLocked');
-    const state = await app.db.selectFrom('threads').select(['reply_count', 'seq']).where('thread_id', '=', locked.id).executeTakeFirstOrThrow();
+    const state = await app.db
+      .selectFrom('threads')
+      .select(['reply_count', 'seq'])
+      .where('thread_id', '=', locked.id)
+      .executeTakeFirstOrThrow();
     expect(state).toEqual({ reply_count: 0, seq: '1' });
   });
 
@@ -148,7 +176,7 @@ describe('refusals change nothing', () => {
     ['a missing post', '99999999', 404, 'PostNotFound'],
     ['a non-numeric id', 'abc', 404, 'PostNotFound'],
     ['an id beyond bigint', '99999999999999999999999', 404, 'PostNotFound'],
-    ['SQL in the id', "1;drop table posts", 404, 'PostNotFound'],
+    ['SQL in the id', '1;drop table posts', 404, 'PostNotFound'],
   ])('404 for a reply to %s', async (_what, id, status, code) => {
     await expectRefused(bob.post(`/api/posts/${encodeURIComponent(id)}/replies`, { title: 'x' }), status, code);
   });
@@ -271,7 +299,10 @@ describe('the board index', () => {
 
     const page = await app.client().get(`/b/${own.slug}`);
     expect(page.status).toBe(200);
-    expect(readTree(page.text, `id="p${ids[0]}"`)).toEqual([{ id: r.id, level: 1 }, { id: rr.id, level: 2 }]);
+    expect(readTree(page.text, `id="p${ids[0]}"`)).toEqual([
+      { id: r.id, level: 1 },
+      { id: rr.id, level: 2 },
+    ]);
     expect(page.text).toContain('rel="next" href="/b/');
   });
 

@@ -56,16 +56,44 @@ function byPath(list: PostRow[]): PostRow[] {
 describe('display order and subtree counts', () => {
   it('orders replies that arrived out of order across branches depth-first, siblings oldest first', () => {
     // Written in time order: 2 and 3 answer the root, then 4 answers 2, 5 answers 3, 6 answers 2, 7 answers 4.
-    const written = rows([[1, null], [2, 1], [3, 1], [4, 2], [5, 3], [6, 2], [7, 4]]);
+    const written = rows([
+      [1, null],
+      [2, 1],
+      [3, 1],
+      [4, 2],
+      [5, 3],
+      [6, 2],
+      [7, 4],
+    ]);
     expect(byPath(written).map((r) => r.id)).toEqual(['1', '2', '4', '7', '6', '3', '5']);
   });
 
   it('orders by number, not by text (10 after 9)', () => {
-    expect(byPath(rows([[1, null], [9, 1], [10, 1]])).map((r) => r.id)).toEqual(['1', '9', '10']);
+    expect(
+      byPath(
+        rows([
+          [1, null],
+          [9, 1],
+          [10, 1],
+        ]),
+      ).map((r) => r.id),
+    ).toEqual(['1', '9', '10']);
   });
 
   it('counts each post’s whole subtree', () => {
-    const posts = toPostsWithCounts(byPath(rows([[1, null], [2, 1], [3, 1], [4, 2], [5, 3], [6, 2], [7, 4]])));
+    const posts = toPostsWithCounts(
+      byPath(
+        rows([
+          [1, null],
+          [2, 1],
+          [3, 1],
+          [4, 2],
+          [5, 3],
+          [6, 2],
+          [7, 4],
+        ]),
+      ),
+    );
     expect(Object.fromEntries(posts.map((p) => [p.id, p.replyCount]))).toEqual({ '1': 6, '2': 3, '4': 1, '7': 0, '6': 0, '3': 1, '5': 0 });
   });
 });
@@ -74,7 +102,19 @@ describe('renderTree', () => {
   const tree = (pairs: [number, number | null][]): Post[] => toPostsWithCounts(byPath(rows(pairs))).slice(1);
 
   it('nests each reply in a list under its parent', () => {
-    const html = renderTree(ctx, tree([[1, null], [2, 1], [3, 1], [4, 2], [5, 3], [6, 2], [7, 4]]), 0).html;
+    const html = renderTree(
+      ctx,
+      tree([
+        [1, null],
+        [2, 1],
+        [3, 1],
+        [4, 2],
+        [5, 3],
+        [6, 2],
+        [7, 4],
+      ]),
+      0,
+    ).html;
     expect(readTree(html)).toEqual([
       { id: '2', level: 1 },
       { id: '4', level: 2 },
@@ -89,7 +129,14 @@ describe('renderTree', () => {
   });
 
   it('prints each line as the source boards do', () => {
-    const html = renderTree(ctx, tree([[1, null], [2, 1]]), 0).html;
+    const html = renderTree(
+      ctx,
+      tree([
+        [1, null],
+        [2, 1],
+      ]),
+      0,
+    ).html;
     expect(html).toContain('<a href="/t/2" class="title">t2</a> -<a href="/u/a" class="author">a</a>- ');
     expect(html).toContain('給 a 發送悄悄話');
     expect(html).toContain('a 的博客首頁');
@@ -98,7 +145,10 @@ describe('renderTree', () => {
   });
 
   it('escapes titles and names', () => {
-    const posts = tree([[1, null], [2, 1]]);
+    const posts = tree([
+      [1, null],
+      [2, 1],
+    ]);
     posts[0]!.title = '<img src=x onerror=alert(1)>';
     const html = renderTree(ctx, posts, 0).html;
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
@@ -121,7 +171,12 @@ describe('renderTree', () => {
   });
 
   it('renders a subtree relative to its own post', () => {
-    const all = tree([[1, null], [2, 1], [3, 2], [4, 3]]);
+    const all = tree([
+      [1, null],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
     expect(readTree(renderTree(ctx, all.slice(1), 1).html)).toEqual([
       { id: '3', level: 1 },
       { id: '4', level: 2 },

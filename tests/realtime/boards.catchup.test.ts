@@ -26,14 +26,16 @@ const replyTo = async (id: string, title: string) => (await postReply(writer, id
 const listeners = async () =>
   Number(
     (
-      await sql<{ n: string }>`select count(*) as n from pg_stat_activity where application_name = 'gentie-listener' and datname = current_database()`.execute(
+      await sql<{
+        n: string;
+      }>`select count(*) as n from pg_stat_activity where application_name = 'gentie-listener' and datname = current_database()`.execute(
         app.db,
       )
     ).rows[0]!.n,
   );
 
 async function until(condition: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  for (const end = Date.now() + ms; !(await condition()); ) {
+  for (const end = Date.now() + ms; !(await condition());) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
@@ -46,7 +48,9 @@ async function until(condition: () => Promise<boolean>, what: string, ms = 15_00
 async function withListenerDown(meanwhile: () => Promise<void>): Promise<void> {
   await adminQuery(`alter database ${app.name} allow_connections false`);
   try {
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'gentie-listener' and datname = current_database()`.execute(app.db);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'gentie-listener' and datname = current_database()`.execute(
+      app.db,
+    );
     await until(async () => (await listeners()) === 0, 'the listener to go');
     await meanwhile();
   } finally {

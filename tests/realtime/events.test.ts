@@ -1,5 +1,11 @@
 import { THREAD_EVENT_KINDS, type ThreadEventKind, type ThreadStateKind } from '../../server/db/thread-events.kinds';
-import { SOCKET_EVENT_OF, type SocketEventTable, type ThreadEvent, type ThreadEventOn, type ThreadSocketEvent } from '../../server/realtime/realtime.events';
+import {
+  SOCKET_EVENT_OF,
+  type SocketEventTable,
+  type ThreadEvent,
+  type ThreadEventOn,
+  type ThreadSocketEvent,
+} from '../../server/realtime/realtime.events';
 import { emitThreadEvent } from '../../server/realtime/realtime.rooms';
 
 // Compile-time checks, run by `npm run build` (tsc): the build fails if either assignment marked
@@ -30,7 +36,21 @@ const EXPECTED: Record<ThreadEventKind, ThreadSocketEvent> = {
   'thread:unfeature': 'thread:state',
 };
 
-const post = { id: '2', threadId: '1', parentId: '1', depth: 1, title: 't', body: '', bytes: 0, author: { name: 'a', role: 'member' }, createdAt: '', editedAt: null, editedBy: null, deleted: false, replyCount: 0 };
+const post = {
+  id: '2',
+  threadId: '1',
+  parentId: '1',
+  depth: 1,
+  title: 't',
+  body: '',
+  bytes: 0,
+  author: { name: 'a', role: 'member' },
+  createdAt: '',
+  editedAt: null,
+  editedBy: null,
+  deleted: false,
+  replyCount: 0,
+};
 const eventOf = (kind: ThreadEventKind): ThreadEvent =>
   kind.startsWith('post:')
     ? ({ threadId: '1', seq: 2, kind, post, html: '<p></p>' } as ThreadEvent)

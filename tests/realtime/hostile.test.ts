@@ -70,16 +70,23 @@ describe('socket payloads', () => {
     }
     for (const [event, payload] of payloads) {
       // undefined fields vanish in JSON; where that leaves a valid payload, skip it.
-      if (payload === undefined || (typeof payload === 'object' && payload !== null && Object.values(payload).includes(undefined))) continue;
+      if (payload === undefined || (typeof payload === 'object' && payload !== null && Object.values(payload).includes(undefined)))
+        continue;
       const ack = await r.socket.timeout(5000).emitWithAck(event, payload);
-      expect([event, payload, ack]).toEqual([event, payload, { error: { code: expect.stringMatching(/^(ValidationFailed|PostNotFound|BoardNotFound)$/), message: expect.any(String) } }]);
+      expect([event, payload, ack]).toEqual([
+        event,
+        payload,
+        { error: { code: expect.stringMatching(/^(ValidationFailed|PostNotFound|BoardNotFound)$/), message: expect.any(String) } },
+      ]);
     }
     // Without an ack, with extra arguments, or with no payload at all: no answer expected, no crash.
     r.socket.emit('thread:join', { threadId: { toString: 1 } });
     r.socket.emit('thread:leave', { threadId: { toString: 1 } });
     r.socket.emit('thread:leave');
     r.socket.emit('board:join', { slug: { toString: 1 } });
-    expect(await r.socket.timeout(5000).emitWithAck('thread:join', { threadId: { toString: 1 } }, 'extra')).toMatchObject({ error: { code: 'ValidationFailed' } });
+    expect(await r.socket.timeout(5000).emitWithAck('thread:join', { threadId: { toString: 1 } }, 'extra')).toMatchObject({
+      error: { code: 'ValidationFailed' },
+    });
     // Still serving, over HTTP and over the same socket.
     expect((await app.client().get('/healthz')).status).toBe(200);
     expect(await r.socket.timeout(5000).emitWithAck('thread:join', { threadId: root })).toMatchObject({ seq: 1 });
@@ -105,7 +112,9 @@ describe('socket payloads', () => {
     const flooder = reader();
     await flooder.connected();
     const acks = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => flooder.socket.timeout(10_000).emitWithAck('thread:join', { threadId: String(900_000_000 + i) })),
+      Array.from({ length: 300 }, (_, i) =>
+        flooder.socket.timeout(10_000).emitWithAck('thread:join', { threadId: String(900_000_000 + i) }),
+      ),
     );
     const codes = acks.map((a) => (a as { error: { code: string } }).error.code);
     expect(codes.filter((c) => c === 'RateLimited').length).toBeGreaterThan(250);
@@ -115,7 +124,9 @@ describe('socket payloads', () => {
     const other = reader();
     expect(await other.join(await thread())).toMatchObject({ seq: 1 });
     await new Promise((r) => setTimeout(r, 500));
-    expect(await flooder.socket.timeout(5000).emitWithAck('thread:join', { threadId: '900000000' })).toMatchObject({ error: { code: 'PostNotFound' } });
+    expect(await flooder.socket.timeout(5000).emitWithAck('thread:join', { threadId: '900000000' })).toMatchObject({
+      error: { code: 'PostNotFound' },
+    });
   });
 
   it('drops a socket that keeps sending what is refused', async () => {
@@ -173,7 +184,9 @@ describe('catch-up', () => {
   /** A thread whose event log holds `n` events (one post, edited n - 1 times). */
   async function threadWithEvents(n: number): Promise<string> {
     const root = await thread('很長的事件記錄');
-    await sql`insert into thread_events (thread_id, seq, kind, post_id) select ${root}, s, 'post:edit', ${root} from generate_series(2, ${n}) s`.execute(app.db);
+    await sql`insert into thread_events (thread_id, seq, kind, post_id) select ${root}, s, 'post:edit', ${root} from generate_series(2, ${n}) s`.execute(
+      app.db,
+    );
     await sql`update threads set seq = ${n} where thread_id = ${root}`.execute(app.db);
     return root;
   }
@@ -206,7 +219,9 @@ describe('catch-up', () => {
   it('bounds a page of long posts by bytes, and reads each post once', async () => {
     const long = `<p>${'很長的帖子，'.repeat(5000)}</p>`;
     const root = (await writer.post(`/api/boards/${board.slug}/threads`, { title: '長帖', body: long })).json.post.id as string;
-    await sql`insert into thread_events (thread_id, seq, kind, post_id) select ${root}, s, 'post:edit', ${root} from generate_series(2, 300) s`.execute(app.db);
+    await sql`insert into thread_events (thread_id, seq, kind, post_id) select ${root}, s, 'post:edit', ${root} from generate_series(2, 300) s`.execute(
+      app.db,
+    );
     await sql`update threads set seq = 300 where thread_id = ${root}`.execute(app.db);
     const { result, queries } = await countingQueries((db) => loadEvents(db, root, 0));
     expect(queries).toBe(2);
@@ -222,7 +237,7 @@ describe('catch-up', () => {
   it('pages the HTTP catch-up: every event once, in order, each page bounded', async () => {
     const root = await threadWithEvents(2001);
     const seen: number[] = [];
-    for (let since = 0, more = true; more; ) {
+    for (let since = 0, more = true; more;) {
       const res = await app.client().get(`/api/threads/${root}/events?since=${since}&variant=zh-tw`);
       expect(res.status).toBe(200);
       expect(res.json.seq).toBe(2001);

@@ -26,7 +26,11 @@ describe('live threads', () => {
     await writer.request('PATCH', `/api/posts/${a.id}`, { json: { title: '头发全白了' } });
     await writer.request('DELETE', `/api/posts/${a.id}`);
     const events = await r.waitFor(3);
-    expect(events.map((e) => [e.name, e.seq])).toEqual([['post:new', 2], ['post:edit', 3], ['post:delete', 4]]);
+    expect(events.map((e) => [e.name, e.seq])).toEqual([
+      ['post:new', 2],
+      ['post:edit', 3],
+      ['post:delete', 4],
+    ]);
     expect(events[0]!.html).toContain('>頭髮都白了</a>');
     expect(events[0]!.html).toContain(`id="p${a.id}"`);
     expect(events[0]!.html).toContain('href="/zh-hant/t/');
@@ -102,7 +106,9 @@ describe('live threads', () => {
     await r.connected();
     expect(await r.socket.emitWithAck('thread:join', { threadId: 'x' })).toMatchObject({ error: { code: 'ValidationFailed' } });
     expect(await r.socket.emitWithAck('thread:join', { threadId: '99999999' })).toMatchObject({ error: { code: 'PostNotFound' } });
-    expect(await r.socket.emitWithAck('thread:join', { threadId: '1', variant: 'zh-xx' })).toMatchObject({ error: { code: 'ValidationFailed' } });
+    expect(await r.socket.emitWithAck('thread:join', { threadId: '1', variant: 'zh-xx' })).toMatchObject({
+      error: { code: 'ValidationFailed' },
+    });
   });
 
   it('gives a board reader each new follow-up once, after the thread’s own readers left', async () => {
@@ -129,7 +135,10 @@ describe('live threads', () => {
     const root = await thread('新主題');
     await replyTo(root, '新跟帖');
     const events = await r.waitFor(2);
-    expect(events.map((e) => [e.name, e.post!.id === root])).toEqual([['board:activity', true], ['board:activity', false]]);
+    expect(events.map((e) => [e.name, e.post!.id === root])).toEqual([
+      ['board:activity', true],
+      ['board:activity', false],
+    ]);
     expect(events[0]!.html).toContain('新主题');
   });
 });

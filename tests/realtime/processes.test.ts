@@ -28,7 +28,16 @@ const url = (p: ServerProcess) => `http://127.0.0.1:${p.port}`;
 describe('several processes on one database', () => {
   it('run the hourly housekeeping once between them', async () => {
     const finished = async () =>
-      (await database.db.selectFrom('jobs').select('name').where('last_finished_at', 'is not', null).where('last_error', 'is', null).execute()).map((r) => r.name).sort();
+      (
+        await database.db
+          .selectFrom('jobs')
+          .select('name')
+          .where('last_finished_at', 'is not', null)
+          .where('last_error', 'is', null)
+          .execute()
+      )
+        .map((r) => r.name)
+        .sort();
     for (let i = 0; i < 150 && (await finished()).length < 2; i++) await sleep(100);
     expect(await finished()).toEqual(['rate-limits:prune', 'sessions:prune']);
     await sleep(500);
@@ -69,7 +78,10 @@ describe('several processes on one database', () => {
     const moved = new Reader(url(a));
     readers.push(moved);
     await moved.join(root, 'zh-hans', onB.events.at(-1)!.seq);
-    expect(moved.events.map((e) => [e.seq, e.post!.id])).toEqual([[3, missed[0]], [4, missed[1]]]);
+    expect(moved.events.map((e) => [e.seq, e.post!.id])).toEqual([
+      [3, missed[0]],
+      [4, missed[1]],
+    ]);
     const after = await reply('之後');
     const all = await moved.waitFor(3);
     expect(all.map((e) => e.seq)).toEqual([3, 4, 5]);
@@ -105,7 +117,11 @@ describe('behind a round-robin balancer (scripts/balancer.js, no sticky sessions
       for (let i = 0; i < 6; i++) {
         const res = await fetch(`${front}/api/posts/${root}/replies`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', cookie: `gentie_session=${writer.cookies.get('gentie_session')}`, connection: 'close' },
+          headers: {
+            'content-type': 'application/json',
+            cookie: `gentie_session=${writer.cookies.get('gentie_session')}`,
+            connection: 'close',
+          },
           body: JSON.stringify({ title: `第 ${i} 條` }),
         });
         expect(res.status).toBe(201);

@@ -56,7 +56,9 @@ describe('a database restart', () => {
     expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await fetch(`${base}/healthz`)).status).toBe(503);
     // Static files need no database.
-    const page = await fetch(`${base}/login`).then((r) => r.text()).catch(() => '');
+    const page = await fetch(`${base}/login`)
+      .then((r) => r.text())
+      .catch(() => '');
     const css = page.match(/\/static\/style\.[0-9a-f]+\.css/)?.[0];
     if (css) expect((await fetch(base + css)).status).toBe(200);
 

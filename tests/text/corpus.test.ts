@@ -43,7 +43,10 @@ describe('the held-out corpus (written apart, never used to pick a rule or a wor
 });
 
 describe('Taiwan vocabulary', () => {
-  const vocab = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'conversion-corpus-vocab.json'), 'utf8')) as { hans: string; tw: string }[];
+  const vocab = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'conversion-corpus-vocab.json'), 'utf8')) as {
+    hans: string;
+    tw: string;
+  }[];
   const stockToTw = OpenCC.Converter({ from: 'cn', to: 'twp' });
   const stockFromTw = OpenCC.Converter({ from: 'twp', to: 'cn' });
   const norm = (s: string) => s.replace(/臺/g, '台');

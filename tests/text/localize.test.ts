@@ -23,7 +23,10 @@ describe('the conversion cache', () => {
   });
 
   it('counts a converted title by its size and serves it again without converting', () => {
-    expect(localizedTitles(caches.conversions, [post(1, '<p>头发</p>')], 'zh-tw')[0]).toMatchObject({ title: '軟體 1', body: '<p>头发</p>' });
+    expect(localizedTitles(caches.conversions, [post(1, '<p>头发</p>')], 'zh-tw')[0]).toMatchObject({
+      title: '軟體 1',
+      body: '<p>头发</p>',
+    });
     const after = conversionCacheStats();
     expect(after.entries).toBe(1);
     expect(after.bytes).toBe(2 * ('軟體 1'.length + 't:1:0:zh-tw'.length));

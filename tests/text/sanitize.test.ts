@@ -35,7 +35,9 @@ describe('sanitizeBody', () => {
   });
 
   it('keeps http(s) images with alt text', () => {
-    expect(sanitizeBody('<img src="https://example.com/p.jpg" alt="山頂" onerror="x">')).toBe('<img src="https://example.com/p.jpg" alt="山頂" />');
+    expect(sanitizeBody('<img src="https://example.com/p.jpg" alt="山頂" onerror="x">')).toBe(
+      '<img src="https://example.com/p.jpg" alt="山頂" />',
+    );
   });
 
   it('turns plain text into paragraphs and line breaks, escaping what looks like markup', () => {

@@ -76,7 +76,12 @@ describe('variants of a page', () => {
       const page = await app.client().get(`/zh-hans${path}`);
       expect(page.status).toBe(200);
       expect(page.text).toContain('class="variant-switch"');
-      for (const [lang, prefix] of [['zh-Hans', 'zh-hans'], ['zh-Hant', 'zh-hant'], ['zh-Hant-TW', 'zh-tw'], ['zh-Hant-HK', 'zh-hk']]) {
+      for (const [lang, prefix] of [
+        ['zh-Hans', 'zh-hans'],
+        ['zh-Hant', 'zh-hant'],
+        ['zh-Hant-TW', 'zh-tw'],
+        ['zh-Hant-HK', 'zh-hk'],
+      ]) {
         expect(page.text).toContain(`<link rel="alternate" hreflang="${lang}" href="/${prefix}${path === '/' ? '/' : path}">`);
       }
       expect(page.text).toContain('hreflang="x-default"');

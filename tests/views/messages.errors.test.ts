@@ -47,7 +47,11 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { what: 'request', limit: '256kb' },
     { what: 'body', bytes: 100_001, limit: 100_000 },
   ],
-  ValidationFailed: [...invalids.map((invalid) => ({ field: 'title', invalid })), { field: 'some.nested', invalid: { kind: 'format' } }, { invalid: { kind: 'format' } }],
+  ValidationFailed: [
+    ...invalids.map((invalid) => ({ field: 'title', invalid })),
+    { field: 'some.nested', invalid: { kind: 'format' } },
+    { invalid: { kind: 'format' } },
+  ],
   NotLoggedIn: [{}],
   SessionExpired: [{}],
   InvalidCredentials: [{ which: 'login' }, { which: 'currentPassword' }],
@@ -94,7 +98,10 @@ const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 const sameQuotes = (s: string) => s.replace(/[「“]/g, '"').replace(/[」”]/g, '"');
 
 const say = <C extends ErrorCode>(t: typeof hant, code: C, params: ErrorParams[C]) =>
-  localizeError({ t, timeZone: 'Asia/Shanghai', variant: t === hans ? 'zh-hans' : 'zh-hant' }, new AppError(400, code, 'English', { params } as never));
+  localizeError(
+    { t, timeZone: 'Asia/Shanghai', variant: t === hans ? 'zh-hans' : 'zh-hant' },
+    new AppError(400, code, 'English', { params } as never),
+  );
 
 describe('the error catalogs', () => {
   const cases = (Object.keys(samples) as ErrorCode[]).flatMap((code) => samples[code].map((params) => [code, params] as const));
@@ -120,7 +127,11 @@ describe('the error catalogs', () => {
   it('writes a ban’s end the reader’s way, in the display time zone', () => {
     const until = new Date('2026-12-01T04:00:00Z');
     const error = new AppError(403, 'Banned', 'English', { params: { scope: 'board', until, reason: '灌水' } });
-    expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans' }, error)).toBe('您在本版被封禁，到 2026-12-01 12:00:00 为止。理由：灌水');
-    expect(localizeError({ t: hant, timeZone: 'Asia/Shanghai', variant: 'zh-tw' }, error)).toBe('您在本版被封禁，到 2026/12/01 12:00:00 為止。理由：灌水');
+    expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans' }, error)).toBe(
+      '您在本版被封禁，到 2026-12-01 12:00:00 为止。理由：灌水',
+    );
+    expect(localizeError({ t: hant, timeZone: 'Asia/Shanghai', variant: 'zh-tw' }, error)).toBe(
+      '您在本版被封禁，到 2026/12/01 12:00:00 為止。理由：灌水',
+    );
   });
 });
