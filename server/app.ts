@@ -173,7 +173,7 @@ export function createApp({
   app.use(membersRouter(db, limiter, pageContext));
   app.use(postsRouter(db, rules, caches, pageContext));
   app.use(moderationRouter(db, rules, caches, pageContext));
-  app.use(realtimeRouter(db, assets, config.displayTimeZone, caches));
+  app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));
 
   app.use((req, _res, next) => {

@@ -39,7 +39,6 @@ async function main(config: Config): Promise<void> {
     db: storage.db,
     databaseUrl: storage.url,
     timeZone: config.displayTimeZone,
-    assets,
     log,
     site: siteOrigin(config),
     caches,

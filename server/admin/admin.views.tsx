@@ -1,4 +1,5 @@
 import type { NamedMember } from '../members/names.service';
+import { href } from '../http/paths';
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
@@ -6,7 +7,7 @@ import { dateTime } from '../views/time';
 function MemberLink({ ctx, member }: { ctx: PageContext; member: NamedMember }) {
   return (
     <span class="member">
-      <a href={`/u/${encodeURIComponent(member.name)}`}>{member.name}</a>{' '}
+      <a href={href(ctx, `/u/${encodeURIComponent(member.name)}`)}>{member.name}</a>{' '}
       {spelledOut(member.name) === member.name ? null : <code>{spelledOut(member.name)}</code>} {ctx.t.roles[member.role] ?? member.role},{' '}
       {ctx.t.memberSince} <time datetime={member.createdAt.toISOString()}>{dateTime(ctx, member.createdAt)}</time>
     </span>

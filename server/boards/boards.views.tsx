@@ -1,3 +1,4 @@
+import { href } from '../http/paths';
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
@@ -17,7 +18,7 @@ export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
         <ul class="boards">
           {boards.map((b) => (
             <li>
-              <a href={`/b/${b.slug}`} class="board-name">
+              <a href={href(ctx, `/b/${b.slug}`)} class="board-name">
                 {b.name}
               </a>
               {b.description ? <span class="board-description"> — {b.description}</span> : null}

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import { readCookie } from '../sessions/sessions.cookies';
 import { VARIANTS, type Variant } from '../text/convert';
 import { type SiteOrigin, fromOwnSite } from './origin';
+import { VARIANT_PREFIX } from './paths';
 
 export const VARIANT_COOKIE = 'gentie_variant';
 
@@ -18,8 +19,6 @@ declare global {
     }
   }
 }
-
-const PREFIX = /^\/(zh-hans|zh-hant|zh-tw|zh-hk)(?=\/|\?|$)/;
 
 /** The variant an Accept-Language header prefers, if it names Chinese at all. */
 export function variantFromAcceptLanguage(header: string | undefined): Variant | undefined {
@@ -48,7 +47,7 @@ export function variantFromAcceptLanguage(header: string | undefined): Variant |
  * unprefixed page uses the saved choice (cookie; "original" = as written), else Accept-Language.
  */
 export function resolveVariant(req: Request, res: Response, next: NextFunction): void {
-  const m = PREFIX.exec(req.url);
+  const m = VARIANT_PREFIX.exec(req.url);
   if (m) {
     req.variant = m[1] as Variant;
     req.variantPrefix = `/${m[1]}`;

@@ -1,4 +1,5 @@
 import type { AppError } from '../errors';
+import { href } from '../http/paths';
 import { h } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
@@ -11,10 +12,20 @@ interface FormState {
   refusal?: AppError;
 }
 
-function CredentialsForm({ ctx, action, state, submit }: { ctx: PageContext; action: string; state: FormState; submit: string }) {
+function CredentialsForm({
+  ctx,
+  action,
+  state,
+  submit,
+}: {
+  ctx: PageContext;
+  action: '/login' | '/register';
+  state: FormState;
+  submit: string;
+}) {
   const { t } = ctx;
   return (
-    <form method="post" action={action} class="credentials">
+    <form method="post" action={href(ctx, action)} class="credentials">
       <Refusal ctx={ctx} error={state.refusal} />
       <input type="hidden" name="next" value={state.next} />
       <label>
@@ -39,7 +50,7 @@ export function loginPage(ctx: PageContext, state: FormState): string {
       <h1>{t.login}</h1>
       <CredentialsForm ctx={ctx} action="/login" state={state} submit={t.login} />
       <p>
-        {t.noAccount} <a href={`/register?next=${encodeURIComponent(state.next)}`}>{t.register}</a>
+        {t.noAccount} <a href={href(ctx, `/register?next=${encodeURIComponent(state.next)}`)}>{t.register}</a>
       </p>
     </section>,
   );
@@ -55,7 +66,7 @@ export function registerPage(ctx: PageContext, state: FormState): string {
       <p class="hint">{t.registerHint}</p>
       <CredentialsForm ctx={ctx} action="/register" state={state} submit={t.register} />
       <p>
-        {t.haveAccount} <a href={`/login?next=${encodeURIComponent(state.next)}`}>{t.login}</a>
+        {t.haveAccount} <a href={href(ctx, `/login?next=${encodeURIComponent(state.next)}`)}>{t.login}</a>
       </p>
     </section>,
   );
@@ -68,7 +79,7 @@ export function logoutPage(ctx: PageContext): string {
     t.logout,
     <section>
       <h1>{t.logout}</h1>
-      <form method="post" action="/logout">
+      <form method="post" action={href(ctx, '/logout')}>
         <p>{t.logoutConfirm}</p>
         <button type="submit">{t.logout}</button>
       </form>
@@ -124,7 +135,7 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
                 {s.current ? (
                   <strong>{t.thisSession}</strong>
                 ) : (
-                  <form method="post" action={`/account/sessions/${s.id}/revoke`} class="inline">
+                  <form method="post" action={href(ctx, `/account/sessions/${s.id}/revoke`)} class="inline">
                     <button type="submit">{t.revokeSession}</button>
                   </form>
                 )}
@@ -133,12 +144,12 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
           ))}
         </tbody>
       </table>
-      <form method="post" action="/logout/all">
+      <form method="post" action={href(ctx, '/logout/all')}>
         <button type="submit">{t.logoutEverywhere}</button>
       </form>
 
       <h2>{t.changePassword}</h2>
-      <form method="post" action="/account/password" class="credentials">
+      <form method="post" action={href(ctx, '/account/password')} class="credentials">
         <Refusal ctx={ctx} error={state.refusal} />
         <label>
           {t.currentPassword}

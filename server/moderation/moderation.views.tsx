@@ -1,6 +1,7 @@
 import type { Board } from '../boards/boards.service';
 import type { Post } from '../posts/posts.service';
 import type { AppError } from '../errors';
+import { href } from '../http/paths';
 import { Fragment, h, trustedHtml } from '../views/html';
 import { ActionButton } from '../views/buttons';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
@@ -25,7 +26,7 @@ export function editPage(
     t.editPost,
     <section>
       <h1>{t.editPost}</h1>
-      <form method="post" action={`/t/${post.id}/edit`} class="post-form">
+      <form method="post" action={href(ctx, `/t/${post.id}/edit`)} class="post-form">
         <Refusal ctx={ctx} error={refused?.refusal} />
         <label>
           {t.title}
@@ -44,7 +45,7 @@ export function editPage(
         <button type="submit">{t.submit}</button>
       </form>
       <p>
-        <a href={`/t/${post.id}`}>{post.title}</a>
+        <a href={href(ctx, `/t/${post.id}`)}>{post.title}</a>
       </p>
     </section>,
   );
@@ -62,9 +63,9 @@ export function reportPage(ctx: PageContext, post: Post, refused?: { refusal: Ap
     <section class="report-post">
       <h1>{t.report}</h1>
       <p>
-        <a href={`/t/${post.id}`}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a> -{post.author.name}-
+        <a href={href(ctx, `/t/${post.id}`)}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a> -{post.author.name}-
       </p>
-      <form method="post" action={`/t/${post.id}/report`} class="report-form">
+      <form method="post" action={href(ctx, `/t/${post.id}/report`)} class="report-form">
         <Refusal ctx={ctx} error={refused?.refusal} />
         <label>
           {t.reason}
@@ -82,7 +83,7 @@ function HideButton({ ctx, postId, version }: { ctx: PageContext; postId: string
   const change = version.hidden ? 'unhide' : 'hide';
   return (
     <ActionButton
-      action={`/t/${postId}/revisions/${version.revision}/${change}`}
+      action={href(ctx, `/t/${postId}/revisions/${version.revision}/${change}`)}
       label={version.hidden ? t.unhideRevision : t.hideRevision}
     >
       <input name="reason" maxlength="500" placeholder={t.reasonOptional} aria-label={t.reason} />
@@ -103,7 +104,7 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map
     `${t.revisions}: ${post.title}`,
     <section class="revisions">
       <h1>
-        {t.revisions}: <a href={`/t/${post.id}`}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a>
+        {t.revisions}: <a href={href(ctx, `/t/${post.id}`)}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a>
       </h1>
       <ol reversed start={versions.length ? versions[0]!.revision + 1 : undefined}>
         {versions.map((v) => {
@@ -155,14 +156,14 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
     `${t.reportQueue} - ${board.name}`,
     <section class="report-queue">
       <h1>
-        {t.reportQueue}: <a href={`/b/${board.slug}`}>{board.name}</a>
+        {t.reportQueue}: <a href={href(ctx, `/b/${board.slug}`)}>{board.name}</a>
       </h1>
       {entries.length === 0 ? <p>{t.noReports}</p> : null}
       <ul class="reports">
         {entries.map((e) => (
           <li class="report" id={`r${e.post.id}`}>
             <p>
-              <a href={`/t/${e.post.id}`} class="title">
+              <a href={href(ctx, `/t/${e.post.id}`)} class="title">
                 {e.post.title || t.deletedBy[e.post.deletedBy ?? 'author']}
               </a>{' '}
               -{e.post.author.name}- <strong class="report-count">{t.reportCount(e.count)}</strong>
@@ -176,22 +177,22 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
               ))}
             </ul>
             <div class="post-actions">
-              <a class="action" href={`/t/${e.post.id}/edit`}>
+              <a class="action" href={href(ctx, `/t/${e.post.id}/edit`)}>
                 {t.edit}
               </a>
               {e.post.deleted ? null : (
-                <ActionButton action={`/t/${e.post.id}/delete`} label={t.delete}>
+                <ActionButton action={href(ctx, `/t/${e.post.id}/delete`)} label={t.delete}>
                   <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
                   <input type="hidden" name="back" value={`/b/${board.slug}/reports`} />
                 </ActionButton>
               )}
-              <ActionButton action={`/b/${board.slug}/bans`} label={t.ban}>
+              <ActionButton action={href(ctx, `/b/${board.slug}/bans`)} label={t.ban}>
                 <input type="hidden" name="username" value={e.post.author.name} />
                 <input type="hidden" name="postId" value={e.post.id} />
                 <input name="days" type="number" min="1" max="3650" value="7" aria-label={t.banDays} />
                 <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
               </ActionButton>
-              <ActionButton action={`/b/${board.slug}/reports/${e.post.id}/dismiss`} label={t.dismiss} />
+              <ActionButton action={href(ctx, `/b/${board.slug}/reports/${e.post.id}/dismiss`)} label={t.dismiss} />
             </div>
           </li>
         ))}
@@ -213,7 +214,7 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntri
         {t.moderationLog}
         {board ? (
           <Fragment>
-            : <a href={`/b/${board.slug}`}>{board.name}</a>
+            : <a href={href(ctx, `/b/${board.slug}`)}>{board.name}</a>
           </Fragment>
         ) : null}
       </h1>
@@ -227,7 +228,7 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntri
               </td>
               {board ? null : (
                 <td>
-                  <a href={`/b/${e.board_slug ?? ''}`}>{e.board_slug ?? '—'}</a>
+                  <a href={href(ctx, `/b/${e.board_slug ?? ''}`)}>{e.board_slug ?? '—'}</a>
                 </td>
               )}
               <td>
@@ -235,11 +236,11 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntri
               </td>
               <td class="log-action">{t.logAction[e.action] ?? e.action}</td>
               <td>
-                {e.post_id ? <a href={`/t/${e.post_id}`}>{e.post_title ?? `#${e.post_id}`}</a> : null}
+                {e.post_id ? <a href={href(ctx, `/t/${e.post_id}`)}>{e.post_title ?? `#${e.post_id}`}</a> : null}
                 {e.post_id && e.revision !== null ? (
                   <Fragment>
                     {' '}
-                    <a href={`/t/${e.post_id}/revisions#v${e.revision}`}>{t.version(e.revision + 1)}</a>
+                    <a href={href(ctx, `/t/${e.post_id}/revisions#v${e.revision}`)}>{t.version(e.revision + 1)}</a>
                   </Fragment>
                 ) : null}
                 {e.target_name ? ` (${e.target_name})` : ''}

@@ -133,7 +133,8 @@ export function postsRouter(
     const ctx = pageContext(req);
     const tree = treeInVariant(conversions, found, req.variant);
     if (!lines) {
-      // Rendered with the page's link prefix (PostLine adds it), so serving it again costs nothing.
+      // Its lines are in the variant's catalog and their links under the page's prefix (both in
+      // the key), so the tree is sent again exactly as it was rendered.
       lines = { html: renderTree(ctx, tree.replies, tree.post.depth).html, count: tree.replies.length };
       caches.lines.set(key, lines);
     }

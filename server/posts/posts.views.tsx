@@ -1,22 +1,35 @@
 import type { AppError } from '../errors';
 import { ActionButton } from '../views/buttons';
+import { type LinkContext, href } from '../http/paths';
+import { mapBodyLinks } from '../text/sanitize';
 import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, Refusal, VERBATIM, renderPage } from '../views/layout';
+import { type PageContext, Refusal, renderPage } from '../views/layout';
 import type { Messages } from '../views/messages';
 import { dateTime, lineTime, lineTimes } from '../views/time';
 import { type IndexThread, MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
 
+/**
+ * What a line of a list (PostLine, renderTree) needs, and nothing more: the page and the live
+ * updates both build one, so a live update needs no page (no member, no path) to render a line.
+ */
+export interface LineContext extends LinkContext {
+  /** The interface words of the reader's script. */
+  t: Messages;
+  /** The display time zone. */
+  timeZone: string;
+}
+
 /** A post's title as a link; a deleted post's tombstone (with the title only for moderators). */
-export function PostTitle({ ctx, post }: { ctx: PageContext; post: Post }): SafeHtml {
+export function PostTitle({ ctx, post }: { ctx: LineContext; post: Post }): SafeHtml {
   const { t } = ctx;
   if (!post.deleted)
     return (
-      <a href={`/t/${post.id}`} class="title">
+      <a href={href(ctx, `/t/${post.id}`)} class="title">
         {post.title}
       </a>
     );
   const tomb = (
-    <a href={`/t/${post.id}`} class="tombstone">
+    <a href={href(ctx, `/t/${post.id}`)} class="tombstone">
       {t.deletedBy[post.deletedBy ?? 'author']}
     </a>
   );
@@ -50,16 +63,18 @@ export interface LineMemo {
   time: (date: Date) => string;
 }
 
-const lineMemo = (ctx: PageContext): LineMemo => ({ authors: new Map(), time: lineTimes(ctx.timeZone) });
+const lineMemo = (ctx: LineContext): LineMemo => ({ authors: new Map(), time: lineTimes(ctx.timeZone) });
 
-function authorHtml(t: Messages, prefix: string, name: string, memo?: LineMemo): string {
+function authorHtml(ctx: LineContext, name: string, memo?: LineMemo): string {
   let html = memo?.authors.get(name);
   if (html === undefined) {
-    const href = escapeHtml(prefix + memberHref(name));
+    const { t } = ctx;
+    const home = escapeHtml(href(ctx, memberHref(name)));
+    const pm = escapeHtml(href(ctx, `/messages?to=${encodeURIComponent(name)}`));
     html =
-      `-<a href="${href}" class="author">${escapeHtml(name)}</a>- ` +
-      `<a href="${escapeHtml(prefix)}/messages?to=${escapeHtml(encodeURIComponent(name))}" class="pm">${escapeHtml(t.privateMessage(name))}</a> ` +
-      `<a href="${href}" class="home">${escapeHtml(t.memberHome(name))}</a>`;
+      `-<a href="${home}" class="author">${escapeHtml(name)}</a>- ` +
+      `<a href="${pm}" class="pm">${escapeHtml(t.privateMessage(name))}</a> ` +
+      `<a href="${home}" class="home">${escapeHtml(t.memberHome(name))}</a>`;
     memo?.authors.set(name, html);
   }
   return html;
@@ -70,9 +85,9 @@ function authorHtml(t: Messages, prefix: string, name: string, memo?: LineMemo):
  * title -author- 給 author 發送悄悄話 author 的博客首頁 (N bytes) MM/DD/YYYY HH:MM:SS
  * The page and the live updates both use it. Written as a string template rather than TSX
  * because a thread page prints thousands of these; every value still goes through escapeHtml.
- * Its links carry the page's variant prefix already, so a big tree is not rescanned for them.
+ * Its links are built with the reader's variant prefix (href), like every other link.
  */
-export function PostLine({ ctx, post, showDepth, memo }: { ctx: PageContext; post: Post; showDepth: boolean; memo?: LineMemo }): SafeHtml {
+export function PostLine({ ctx, post, showDepth, memo }: { ctx: LineContext; post: Post; showDepth: boolean; memo?: LineMemo }): SafeHtml {
   const { t } = ctx;
   const classes = post.deleted
     ? post.bytes === 0
@@ -85,10 +100,10 @@ export function PostLine({ ctx, post, showDepth, memo }: { ctx: PageContext; pos
     ? `<span class="deep">[${escapeHtml(t.deepReply(post.depth))} <a href="#p${escapeHtml(String(post.parentId))}">↑</a>] </span>`
     : '';
   const title = post.deleted
-    ? PostTitle({ ctx, post }).html.replace(' href="/', ` href="${escapeHtml(ctx.prefix)}/`)
-    : `<a href="${escapeHtml(ctx.prefix)}/t/${escapeHtml(post.id)}" class="title">${escapeHtml(post.title)}</a>`;
+    ? PostTitle({ ctx, post }).html
+    : `<a href="${escapeHtml(href(ctx, `/t/${post.id}`))}" class="title">${escapeHtml(post.title)}</a>`;
   return trustedHtml(
-    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(t, ctx.prefix, post.author.name, memo)} ` +
+    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(ctx, post.author.name, memo)} ` +
       `<span class="bytes">${escapeHtml(t.bytes(post.bytes))}</span> ` +
       `<time datetime="${post.createdAt.toISOString()}">${memo ? memo.time(post.createdAt) : lineTime(post.createdAt, ctx.timeZone)}</time></span>`,
   );
@@ -99,7 +114,7 @@ export function PostLine({ ctx, post, showDepth, memo }: { ctx: PageContext; pos
  * ul/li. Built in one loop, opening and closing lists as the depth changes: no recursion, so a
  * chain thousands deep renders like any other tree.
  */
-export function renderTree(ctx: PageContext, posts: Post[], baseDepth: number): SafeHtml {
+export function renderTree(ctx: LineContext, posts: Post[], baseDepth: number): SafeHtml {
   if (posts.length === 0) return trustedHtml('');
   const level = (p: Post) => Math.min(p.depth - baseDepth, MAX_NESTING);
   const memo = lineMemo(ctx);
@@ -171,7 +186,7 @@ function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form
   if (!ctx.member) {
     return (
       <p class="login-to-reply">
-        <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{t.loginToReply}</a>
+        <a href={href(ctx, `/login?next=${encodeURIComponent(ctx.path)}`)}>{t.loginToReply}</a>
       </p>
     );
   }
@@ -182,7 +197,7 @@ function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form
   return (
     <section class="reply" aria-label={ctx.t.reply}>
       <h2>{ctx.t.reply}</h2>
-      <PostForm ctx={ctx} action={`/t/${tree.post.id}/reply`} form={form} />
+      <PostForm ctx={ctx} action={href(ctx, `/t/${tree.post.id}/reply`)} form={form} />
     </section>
   );
 }
@@ -203,7 +218,7 @@ export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree })
   if (!can) return trustedHtml('');
   // Deleting one's own post needs no reason; anyone else's does (the service says so too).
   const own = post.authorId === ctx.member?.id;
-  const base = `/t/${post.id}`;
+  const base = href(ctx, `/t/${post.id}`);
   const threadToggle = (on: boolean, yes: 'lock' | 'pin' | 'feature', no: 'unlock' | 'unpin' | 'unfeature') =>
     can[yes] ? <ActionButton action={`${base}/thread/${on ? no : yes}`} label={t[on ? no : yes]} /> : null;
   return (
@@ -238,19 +253,24 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
   return (
     <p class="edited">
       {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role] ?? post.editedBy.role, post.editedBy.name)}
-      {post.editReason ? `（${t.reason}：${post.editReason}）` : ''} <a href={`/t/${post.id}/revisions`}>{t.revisions}</a>
+      {post.editReason ? `（${t.reason}：${post.editReason}）` : ''} <a href={href(ctx, `/t/${post.id}/revisions`)}>{t.revisions}</a>
     </p>
   );
 }
 
 /**
+ * A post's body for a page: links the author made to paths on this site stay under the reader's
+ * prefix, as the page's own links do (the prefix has no characters that need escaping).
+ */
+const bodyHtml = (ctx: LinkContext, body: string): SafeHtml => trustedHtml(ctx.prefix ? mapBodyLinks(body, (url) => href(ctx, url)) : body);
+
+/**
  * `/t/:id`: a post, then all its follow-ups (for a root: the thread). `lines`, when given, is the
- * follow-up tree already rendered with the page's link prefix (caches.lines, keyed by posts.routes.ts linesKey).
+ * follow-up tree already rendered for this page's catalog and link prefix (caches.lines, keyed by
+ * posts.routes.ts linesKey).
  */
 export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lines?: { html: SafeHtml; count: number }): string {
-  const replies = lines
-    ? { html: VERBATIM, count: lines.count }
-    : { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
+  const replies = lines ?? { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
   const { t } = ctx;
   const { post, root, board } = tree;
   return renderPage(
@@ -258,15 +278,15 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
     post.title,
     <Fragment>
       <nav class="crumbs">
-        <a href={`/b/${board.slug}`}>{board.name}</a>
+        <a href={href(ctx, `/b/${board.slug}`)}>{board.name}</a>
         {post.parentId ? (
           <Fragment>
             {' › '}
-            <a href={`/t/${root.id}`}>
+            <a href={href(ctx, `/t/${root.id}`)}>
               {t.backToThread}: {root.title}
             </a>
             {' › '}
-            <a href={`/t/${post.parentId}`}>{t.parentPost}</a>
+            <a href={href(ctx, `/t/${post.parentId}`)}>{t.parentPost}</a>
           </Fragment>
         ) : null}
       </nav>
@@ -279,11 +299,11 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
         ) : null}
         {post.title ? <h1>{post.title}</h1> : null}
         <p class="byline">
-          -<a href={memberHref(post.author.name)}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
+          -<a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
           <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
         </p>
         <EditBanner ctx={ctx} post={post} />
-        {post.body ? <div class="body">{trustedHtml(post.body)}</div> : null}
+        {post.body ? <div class="body">{bodyHtml(ctx, post.body)}</div> : null}
         <PostActions ctx={ctx} tree={tree} />
       </article>
       <ThreadMarks ctx={ctx} state={tree.thread} />
@@ -301,7 +321,6 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
       </section>
       <ReplyArea ctx={ctx} tree={tree} form={form} />
     </Fragment>,
-    lines?.html,
   );
 }
 
@@ -311,7 +330,7 @@ function Pager({ ctx, base, query = '', page, pages }: { ctx: PageContext; base:
   return (
     <nav class="pager" aria-label={t.page(page)}>
       {page > 1 ? (
-        <a rel="prev" href={`${base}?${query}page=${page - 1}`}>
+        <a rel="prev" href={href(ctx, `${base}?${query}page=${page - 1}`)}>
           {t.previousPage}
         </a>
       ) : null}
@@ -319,7 +338,7 @@ function Pager({ ctx, base, query = '', page, pages }: { ctx: PageContext; base:
         {t.page(page)} / {pages}
       </span>
       {page < pages ? (
-        <a rel="next" href={`${base}?${query}page=${page + 1}`}>
+        <a rel="next" href={href(ctx, `${base}?${query}page=${page + 1}`)}>
           {t.nextPage}
         </a>
       ) : null}
@@ -344,7 +363,7 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
       {renderTree(ctx, thread.replies, 0)}
       {more > 0 ? (
         <p class="more">
-          <a href={`/t/${thread.root.id}`}>{t.moreReplies(more)}</a>
+          <a href={href(ctx, `/t/${thread.root.id}`)}>{t.moreReplies(more)}</a>
         </p>
       ) : null}
     </li>
@@ -366,13 +385,17 @@ export function boardPage(
       <h1>{board.name}</h1>
       {board.description ? <p class="board-description">{board.description}</p> : null}
       <nav class="board-tools">
-        {index.featured ? <a href={`/b/${board.slug}`}>{t.allThreads}</a> : <a href={`/b/${board.slug}?featured=1`}>{t.featuredOnly}</a>}
+        {index.featured ? (
+          <a href={href(ctx, `/b/${board.slug}`)}>{t.allThreads}</a>
+        ) : (
+          <a href={href(ctx, `/b/${board.slug}?featured=1`)}>{t.featuredOnly}</a>
+        )}
         {index.canModerate ? (
           <Fragment>
             {' · '}
-            <a href={`/b/${board.slug}/reports`}>{t.reportQueue}</a>
+            <a href={href(ctx, `/b/${board.slug}/reports`)}>{t.reportQueue}</a>
             {' · '}
-            <a href={`/b/${board.slug}/log`}>{t.moderationLog}</a>
+            <a href={href(ctx, `/b/${board.slug}/log`)}>{t.moderationLog}</a>
           </Fragment>
         ) : null}
       </nav>
@@ -389,11 +412,11 @@ export function boardPage(
       {ctx.member ? (
         <section class="new-thread" aria-label={t.newThread}>
           <h2>{t.newThread}</h2>
-          <PostForm ctx={ctx} action={`/b/${board.slug}/threads`} form={form} />
+          <PostForm ctx={ctx} action={href(ctx, `/b/${board.slug}/threads`)} form={form} />
         </section>
       ) : (
         <p class="login-to-reply">
-          <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{t.loginToReply}</a>
+          <a href={href(ctx, `/login?next=${encodeURIComponent(ctx.path)}`)}>{t.loginToReply}</a>
         </p>
       )}
     </Fragment>,
@@ -413,7 +436,7 @@ export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof imp
           {withThread && data.threadTitles.get(p.threadId) ? (
             <span class="in-thread">
               {' '}
-              ← <a href={`/t/${p.threadId}`}>{data.threadTitles.get(p.threadId)!.title}</a>
+              ← <a href={href(ctx, `/t/${p.threadId}`)}>{data.threadTitles.get(p.threadId)!.title}</a>
             </span>
           ) : null}
         </li>

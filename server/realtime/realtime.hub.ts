@@ -4,7 +4,6 @@ import { Server } from 'socket.io';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { THREAD_EVENTS_CHANNEL, parseAnnouncement } from '../events/thread-events';
-import type { Assets } from '../views/assets';
 import { type SiteOrigin, fromOwnSite } from '../http/origin';
 import type { Logger } from '../log';
 import { BoardFeed } from './realtime.boards';
@@ -38,7 +37,6 @@ export interface RealtimeDeps {
   /** Connection URL for the LISTEN connection (the same database as `db`). */
   databaseUrl: string;
   timeZone: string;
-  assets: Assets;
   log: Logger;
   /** The site's own origin: handshakes from any other Origin are refused. */
   site: SiteOrigin;
@@ -58,7 +56,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     allowRequest: (req, callback) =>
       callback(fromOwnSite(req, deps.site) ? null : 'cross-origin socket refused', fromOwnSite(req, deps.site)),
   });
-  const render = renderer(deps.assets, deps.timeZone, deps.caches.conversions);
+  const render = renderer(deps.timeZone, deps.caches.conversions);
   const presence = new Presence(io, db);
   const boards = new BoardFeed(io, db, render, log);
   const delivery = new ThreadDelivery(io, db, render, boards, log);

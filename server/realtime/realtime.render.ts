@@ -2,14 +2,13 @@ import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { TextCache } from '../caches';
 import type { Database } from '../db/database';
-import type { Assets } from '../views/assets';
 import { presentPost } from '../posts/posts.presenter';
 import * as posts from '../posts/posts.repository';
 import { type Post, toPost, tombstone } from '../posts/posts.service';
-import { PostLine } from '../posts/posts.views';
-import type { Variant } from '../text/convert';
+import { type LineContext, PostLine } from '../posts/posts.views';
+import { VARIANTS, type Variant } from '../text/convert';
 import { localized } from '../text/localize';
-import { catalogFor, defaultPageContext } from '../views/layout';
+import { catalogFor } from '../views/layout';
 import { type PostEventKind, type ThreadStateKind, isPostEventKind } from '../db/thread-events.kinds';
 import type { PostEvent, ThreadEvent, ThreadStateEvent } from './realtime.events';
 
@@ -86,16 +85,20 @@ export interface Renderer {
 }
 
 /**
- * Renders events with the same partial the page uses (PostLine), links under the variant's
- * prefix.
+ * Renders events with the same partial the page uses (PostLine), in the variant's catalog, links
+ * under its prefix: what a line needs (LineContext), one per variant.
  */
-export function renderer(assets: Assets, timeZone: string, conversions: TextCache): Renderer {
-  const base = defaultPageContext(assets, timeZone);
+export function renderer(timeZone: string, conversions: TextCache): Renderer {
+  const lineContext = (variant: Variant | undefined): LineContext => ({
+    t: catalogFor(variant).t,
+    prefix: variant ? `/${variant}` : '',
+    timeZone,
+  });
+  const contexts = new Map<V, LineContext>([['original', lineContext(undefined)], ...VARIANTS.map((v) => [v, lineContext(v)] as const)]);
   const post = <K extends PostEventKind>(threadId: string, e: LoadedPostEvent<K>, v: V): PostEvent<K> => {
     const variant = v === 'original' ? undefined : v;
     const localPost = localized(conversions, e.post, variant);
-    const ctx = { ...base, ...catalogFor(variant), variant, prefix: variant ? `/${variant}` : '', member: null, path: `/t/${threadId}` };
-    const html = PostLine({ ctx, post: localPost, showDepth: false }).html;
+    const html = PostLine({ ctx: contexts.get(v)!, post: localPost, showDepth: false }).html;
     return { threadId, seq: e.seq, kind: e.kind, post: presentPost(localPost), html };
   };
   return {

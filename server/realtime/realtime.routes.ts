@@ -5,7 +5,6 @@ import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { notFound } from '../errors';
-import type { Assets } from '../views/assets';
 import { parseInput } from '../http/validate';
 import * as posts from '../posts/posts.repository';
 import { VARIANTS } from '../text/convert';
@@ -19,9 +18,9 @@ const eventsQuery = z.object({
 });
 
 /** GET /api/threads/:id/events?since=: the catch-up for clients that missed live events. */
-export function realtimeRouter(db: Kysely<Database>, assets: Assets, timeZone: string, caches: Pick<Caches, 'conversions'>): Router {
+export function realtimeRouter(db: Kysely<Database>, timeZone: string, caches: Pick<Caches, 'conversions'>): Router {
   const router = Router();
-  const render = renderer(assets, timeZone, caches.conversions);
+  const render = renderer(timeZone, caches.conversions);
   router.get('/api/threads/:id/events', async (req, res) => {
     const { since, variant } = parseInput(eventsQuery, req.query);
     const state = isId(req.params.id) ? await posts.findThreadState(db, req.params.id) : undefined;

@@ -63,3 +63,16 @@ export function sanitizeBody(input: string): string {
     .trim();
   return visible || /<img /.test(clean) ? clean : '';
 }
+
+/**
+ * A sanitized body with the target of each of its links passed through `to` (a page gives links
+ * to paths on this site its variant prefix). Only the href of <a> tags can change: text stays
+ * exactly as written, even text that looks like markup (`href="/t/1"` inside <code>). Exact on
+ * sanitized HTML only, where a '<' in text or '>' in an attribute value is always escaped, so
+ * "<a …>" is always a tag. `to` gets the href as it stands in the markup (entities escaped) and
+ * must return it so.
+ */
+export function mapBodyLinks(body: string, to: (href: string) => string): string {
+  if (!body.includes('<a ')) return body;
+  return body.replace(/<a\s[^>]*>/g, (tag) => tag.replace(/ href="([^"]*)"/, (_m, url: string) => ` href="${to(url)}"`));
+}

@@ -1,13 +1,14 @@
 import type { AppError } from '../errors';
 import type { Assets } from './assets';
 import type { Member } from '../db/member';
+import { type LinkContext, href, unprefixed } from '../http/paths';
 import { VARIANTS, type Variant } from '../text/convert';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
 import { type Messages, hans, hant } from './messages';
 import { localizeError } from './messages.errors';
 
 /** What every page needs to know about the request it answers. */
-export interface PageContext {
+export interface PageContext extends LinkContext {
   member: Member | null;
   /** The path asked for, to come back to after logging in. */
   path: string;
@@ -17,7 +18,7 @@ export interface PageContext {
   lang: string;
   /** The reader's variant; undefined = posts as written. */
   variant: Variant | undefined;
-  /** '' or the URL prefix of the variant the page was asked under (kept on every link). */
+  /** '' or the URL prefix of the variant the page was asked under: every link is built with it (href). */
   prefix: string;
 }
 
@@ -52,9 +53,6 @@ function VariantSwitch({ ctx }: { ctx: PageContext }) {
   );
 }
 
-const PREFIXED = /^\/(zh-hans|zh-hant|zh-tw|zh-hk)(?=\/|\?|$)/;
-const unprefixed = (path: string) => path.replace(PREFIXED, '') || '/';
-
 /** The interface words and page language for a variant (traditional unless simplified). */
 export function catalogFor(variant: string | undefined): { t: Messages; lang: string } {
   switch (variant) {
@@ -82,7 +80,7 @@ function Header({ ctx }: { ctx: PageContext }) {
   const next = encodeURIComponent(ctx.path);
   return (
     <header class="site">
-      <a class="brand" href="/">
+      <a class="brand" href={href(ctx, '/')}>
         {t.siteName}
       </a>
       <nav aria-label={t.home}>
@@ -90,17 +88,17 @@ function Header({ ctx }: { ctx: PageContext }) {
           <Fragment>
             <span class="me">
               {t.loggedInAs}
-              <a href={`/u/${encodeURIComponent(member.name)}`}>{member.name}</a>
+              <a href={href(ctx, `/u/${encodeURIComponent(member.name)}`)}>{member.name}</a>
             </span>
-            <a href="/account">{t.account}</a>
-            <form method="post" action="/logout" class="inline">
+            <a href={href(ctx, '/account')}>{t.account}</a>
+            <form method="post" action={href(ctx, '/logout')} class="inline">
               <button type="submit">{t.logout}</button>
             </form>
           </Fragment>
         ) : (
           <Fragment>
-            <a href={`/login?next=${next}`}>{t.login}</a>
-            <a href={`/register?next=${next}`}>{t.register}</a>
+            <a href={href(ctx, `/login?next=${next}`)}>{t.login}</a>
+            <a href={href(ctx, `/register?next=${next}`)}>{t.register}</a>
           </Fragment>
         )}
       </nav>
@@ -109,28 +107,10 @@ function Header({ ctx }: { ctx: PageContext }) {
 }
 
 /**
- * Under a variant prefix, links and forms stay under it (static files, the API and the switch do
- * not; hreflang alternates name their variant themselves).
+ * A whole HTML page around `content`. Every link in it was built with the page's prefix (href);
+ * nothing is rewritten afterwards, so markup is sent exactly as the views made it.
  */
-export function prefixLinks(html: string, prefix: string): string {
-  // Links rendered with the prefix already (the follow-up tree) are left as they are.
-  return prefix
-    ? html.replace(
-        /(?<!hreflang="[^"]*") (href|action)="\/(?!\/|static\/|api\/|variant\?|zh-(?:hans|hant|tw|hk)(?:[/?"]))/g,
-        ` $1="${prefix}/`,
-      )
-    : html;
-}
-
-/** Where renderPage puts its `verbatim` argument: markup already under the page's prefix. */
-export const VERBATIM = trustedHtml('<!--gentie:verbatim-->');
-
-/**
- * A whole HTML page around `content`. `verbatim` (markup whose links already carry the page's
- * prefix, like a cached follow-up tree) replaces VERBATIM in `content` after the rest of the page
- * is prefixed, so a large cached part is not scanned again on every request.
- */
-export function renderPage(ctx: PageContext, title: string, content: Child, verbatim?: SafeHtml): string {
+export function renderPage(ctx: PageContext, title: string, content: Child): string {
   const { assets } = ctx;
   const doc: SafeHtml = (
     <html lang={ctx.lang}>
@@ -152,8 +132,7 @@ export function renderPage(ctx: PageContext, title: string, content: Child, verb
       </body>
     </html>
   );
-  const page = prefixLinks(doc.html, ctx.prefix);
-  return `<!doctype html>\n${verbatim ? page.replace(VERBATIM.html, () => verbatim.html) : page}`;
+  return `<!doctype html>\n${doc.html}`;
 }
 
 /**
@@ -183,11 +162,11 @@ export function renderErrorPage(ctx: PageContext, error: AppError): string {
       </p>
       {error.status === 401 ? (
         <p>
-          <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{ctx.t.login}</a>
+          <a href={href(ctx, `/login?next=${encodeURIComponent(ctx.path)}`)}>{ctx.t.login}</a>
         </p>
       ) : null}
       <p>
-        <a href="/">{ctx.t.home}</a>
+        <a href={href(ctx, '/')}>{ctx.t.home}</a>
       </p>
     </section>,
   );

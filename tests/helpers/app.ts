@@ -48,7 +48,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db: database.db,
     databaseUrl: database.url,
     timeZone: config.displayTimeZone,
-    assets,
     log,
     site: siteOrigin(config),
     caches,

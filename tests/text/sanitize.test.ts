@@ -1,5 +1,5 @@
 import { utf8Bytes } from '../../server/text/bytes';
-import { sanitizeBody } from '../../server/text/sanitize';
+import { mapBodyLinks, sanitizeBody } from '../../server/text/sanitize';
 import { checkTitle } from '../../server/text/title';
 
 describe('sanitizeBody', () => {
@@ -102,5 +102,22 @@ describe('checkTitle', () => {
 
   it('accepts exactly 100 characters, counting emoji as one', () => {
     expect(checkTitle('😀'.repeat(100)).ok).toBe(true);
+  });
+});
+
+describe('mapBodyLinks', () => {
+  const prefixed = (body: string) => mapBodyLinks(sanitizeBody(body), (url) => (url.startsWith('/') ? `/zh-hans${url}` : url));
+
+  it('changes the target of links and nothing else', () => {
+    expect(prefixed('<p><a href="/t/1" title="a &gt; b">帖子</a> <a href="https://example.com/">外面</a></p>')).toBe(
+      '<p><a href="/zh-hans/t/1" title="a &gt; b" rel="nofollow ugc noopener" target="_blank">帖子</a> ' +
+        '<a href="https://example.com/" rel="nofollow ugc noopener" target="_blank">外面</a></p>',
+    );
+  });
+
+  it('leaves text that looks like a link exactly as written, in <code>, <pre> or not', () => {
+    for (const body of ['<p><code>href="/t/1"</code></p>', '<pre>&lt;a href="/b/x"&gt;</pre>', '<p>action="/b/x" href="/t/2"</p>']) {
+      expect(prefixed(body)).toBe(sanitizeBody(body));
+    }
   });
 });
