@@ -4,7 +4,15 @@ import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/ht
 import { type PageContext, Refusal, VERBATIM, renderPage } from '../views/layout';
 import type { Messages } from '../views/messages';
 import { dateTime, lineTime, lineTimes } from '../views/time';
-import { type IndexThread, MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
+import {
+  type BoardIndex,
+  type IndexThread,
+  MAX_DEPTH,
+  type MemberPosts,
+  type Post,
+  type PostTree,
+  type ThreadState,
+} from './posts.service';
 
 /** A post's title as a link; a deleted post's tombstone (with the title only for moderators). */
 export function PostTitle({ ctx, post }: { ctx: PageContext; post: Post }): SafeHtml {
@@ -237,7 +245,7 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
   if (!post.editedAt || !post.editedBy) return null;
   return (
     <p class="edited">
-      {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role] ?? post.editedBy.role, post.editedBy.name)}
+      {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role], post.editedBy.name)}
       {post.editReason ? `（${t.reason}：${post.editReason}）` : ''} <a href={`/t/${post.id}/revisions`}>{t.revisions}</a>
     </p>
   );
@@ -352,11 +360,7 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
 }
 
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
-export function boardPage(
-  ctx: PageContext,
-  index: Awaited<ReturnType<typeof import('./posts.service').getBoardIndex>>,
-  form?: FormState,
-): string {
+export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState): string {
   const { t } = ctx;
   const { board } = index;
   return renderPage(
@@ -401,7 +405,7 @@ export function boardPage(
 }
 
 /** `/u/:name`: a member's threads and follow-ups, newest first. */
-export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof import('./posts.service').getMemberPosts>>): string {
+export function memberPage(ctx: PageContext, data: MemberPosts): string {
   const { t } = ctx;
   const { member } = data;
   const memo = lineMemo(ctx);
