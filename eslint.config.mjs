@@ -14,12 +14,13 @@ import tseslint from 'typescript-eslint';
  * what two members of one layer share moves down. A member is a folder or a single file. Every
  * folder under server/ must be on a layer (tests/lint/layers.test.ts checks); a new feature goes
  * with its peers. Of the issue's bottom group, config, errors, log and caches import nothing of
- * ours, so they sit beneath text and db, which use them; http sits beneath views, which use its
- * asset manifest. admin and demo sit with the features built on posts: demo seeds threads through
+ * ours, so they sit beneath text and db, which use them; so do the script variants (variants.ts),
+ * which text converts between and db types posts.variant with. http sits beneath views, which use
+ * its asset manifest. admin and demo sit with the features built on posts: demo seeds threads through
  * posts, and admin's one import from moderation (the policy) moves down with the policy.
  */
 export const LAYERS = [
-  ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts'],
+  ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts'],
   ['server/text', 'server/db'],
   ['server/events', 'server/sessions', 'server/policy', 'server/limits', 'server/jobs'],
   ['server/http'],

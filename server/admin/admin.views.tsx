@@ -8,7 +8,7 @@ function MemberLink({ ctx, member }: { ctx: PageContext; member: NamedMember }) 
   return (
     <span class="member">
       <a href={href(ctx, `/u/${encodeURIComponent(member.name)}`)}>{member.name}</a>{' '}
-      {spelledOut(member.name) === member.name ? null : <code>{spelledOut(member.name)}</code>} {ctx.t.roles[member.role] ?? member.role},{' '}
+      {spelledOut(member.name) === member.name ? null : <code>{spelledOut(member.name)}</code>} {ctx.t.roles[member.role]},{' '}
       {ctx.t.memberSince} <time datetime={member.createdAt.toISOString()}>{dateTime(ctx, member.createdAt)}</time>
     </span>
   );

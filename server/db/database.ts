@@ -1,4 +1,5 @@
-import type { ColumnType, Kysely, Transaction } from 'kysely';
+import type { ColumnType, Kysely, Selectable, Transaction } from 'kysely';
+import type { SourceVariant } from '../variants';
 import type { ThreadEventKind } from './thread-events.kinds';
 
 /** bigint columns come back from pg as strings (they may exceed 2^53); we keep ids as strings. */
@@ -7,6 +8,7 @@ type GeneratedId = ColumnType<string, string | number | bigint | undefined, neve
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
+/** A member's role across the site (users.role). */
 export type SiteRole = 'member' | 'moderator' | 'admin';
 
 export interface UsersTable {
@@ -77,15 +79,18 @@ export interface PostsTable {
   title: string;
   body: ColumnType<string, string | undefined, string>;
   bytes: ColumnType<number, number | undefined, number>;
-  variant: ColumnType<string, string | undefined, string>;
+  /** The script it is written in (text/convert.ts detectVariant). */
+  variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
   created_at: Timestamp;
   edited_at: NullableTimestamp;
   edited_by: Id | null;
-  edited_role: string | null;
+  /** The role the last edit was made in on the post's board. */
+  edited_role: BoardRole | null;
   revision: ColumnType<number, number | undefined, number>;
   deleted_at: NullableTimestamp;
   deleted_by: Id | null;
-  deleted_role: string | null;
+  /** The role it was deleted in on its board. */
+  deleted_role: BoardRole | null;
   edit_reason: string | null;
   deleted_reason: string | null;
 }
@@ -111,6 +116,9 @@ export interface ThreadEventsTable {
 
 /** The role someone acted in, on a board: their site role, or moderator of that board. */
 export type BoardRole = 'member' | 'moderator' | 'admin';
+
+/** Who deleted a post, as readers are told: its author, or a moderator or admin of its board. */
+export type DeletedBy = 'author' | Exclude<BoardRole, 'member'>;
 
 export interface PostRevisionsTable {
   post_id: Id;
@@ -148,15 +156,36 @@ export interface ReportsTable {
   created_at: Timestamp;
   resolved_at: NullableTimestamp;
   resolved_by: Id | null;
-  resolution: string | null;
+  resolution: ReportResolution | null;
 }
+
+/** How a report was closed: by the change a moderator made to its post, or dismissed. */
+export type ReportResolution = 'edited' | 'deleted' | 'banned' | 'dismissed';
+
+/** What a line of the moderation log records. */
+export type ModerationAction =
+  | 'edit'
+  | 'delete'
+  | 'restore'
+  | 'lock'
+  | 'unlock'
+  | 'pin'
+  | 'unpin'
+  | 'feature'
+  | 'unfeature'
+  | 'ban'
+  | 'site-ban'
+  | 'lift-ban'
+  | 'dismiss-reports'
+  | 'hide-revision'
+  | 'unhide-revision';
 
 export interface ModerationLogTable {
   id: GeneratedId;
   board_id: Id | null;
   actor_id: Id;
   actor_role: BoardRole;
-  action: string;
+  action: ModerationAction;
   post_id: Id | null;
   target_user_id: Id | null;
   reason: string | null;
@@ -191,6 +220,22 @@ export interface Database {
   moderation_log: ModerationLogTable;
   jobs: JobsTable;
 }
+
+/** A whole row of each table, as a select returns it. */
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type SignInRow = Selectable<SignInsTable>;
+export type RateLimitRow = Selectable<RateLimitsTable>;
+export type BoardRow = Selectable<BoardsTable>;
+export type BoardModeratorRow = Selectable<BoardModeratorsTable>;
+export type PostRow = Selectable<PostsTable>;
+export type ThreadRow = Selectable<ThreadsTable>;
+export type ThreadEventRow = Selectable<ThreadEventsTable>;
+export type PostRevisionRow = Selectable<PostRevisionsTable>;
+export type BanRow = Selectable<BansTable>;
+export type ReportRow = Selectable<ReportsTable>;
+export type ModerationLogRow = Selectable<ModerationLogTable>;
+export type JobRow = Selectable<JobsTable>;
 
 /** What repositories take: the pool or a transaction a service opened. */
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { BoardRole, Db } from '../db/database';
+import type { BoardRole, Db, ModerationAction, ModerationLogRow, ReportResolution } from '../db/database';
+import type { SourceVariant } from '../variants';
 
 /** Revisions, bans, reports and the moderation log: SQL only. */
 
@@ -67,7 +68,7 @@ export function updatePostContent(
     title: string;
     body: string;
     bytes: number;
-    variant: string;
+    variant: SourceVariant;
     revision: number;
     editorId: string;
     editorRole: BoardRole;
@@ -178,7 +179,7 @@ export function insertLog(
     boardId: string | null;
     actorId: string;
     actorRole: BoardRole;
-    action: string;
+    action: ModerationAction;
     postId?: string | null;
     targetUserId?: string | null;
     reason?: string | null;
@@ -202,8 +203,16 @@ export function insertLog(
 
 export const LOG_PAGE = 50;
 
+/** A line of the moderation log with the names it refers to (null where it refers to none). */
+export type LogEntryRow = Pick<ModerationLogRow, 'id' | 'action' | 'actor_role' | 'reason' | 'created_at' | 'post_id' | 'revision'> & {
+  actor_name: string;
+  target_name: string | null;
+  post_title: string | null;
+  board_slug: string | null;
+};
+
 /** A page of the log, newest first: one board's, or every board's (boardId undefined). */
-export function findLog(db: Db, boardId: string | undefined, page: number) {
+export function findLog(db: Db, boardId: string | undefined, page: number): Promise<LogEntryRow[]> {
   return db
     .selectFrom('moderation_log as l')
     .innerJoin('users as actor', 'actor.id', 'l.actor_id')
@@ -274,7 +283,7 @@ export function findOpenReports(db: Db, boardId: string) {
 }
 
 /** Closes the open reports of a post; returns how many were closed. */
-export async function resolveReports(db: Db, postId: string, by: string, resolution: string): Promise<number> {
+export async function resolveReports(db: Db, postId: string, by: string, resolution: ReportResolution): Promise<number> {
   const rows = await db
     .updateTable('reports')
     .set({ resolved_at: sql<Date>`now()`, resolved_by: by, resolution })

@@ -11,11 +11,11 @@ import { localPath } from '../http/paths';
 import { parseInput, wholeNumber } from '../http/validate';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
-import type { SourceVariant } from '../text/convert';
 import { localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
+import type { LogEntryRow } from './moderation.repository';
 import * as moderation from './moderation.service';
 import { editPage, logPage, reportPage, reportQueuePage, revisionsPage } from './moderation.views';
 
@@ -150,7 +150,7 @@ export function moderationRouter(
     res.json({ closed });
   });
 
-  const presentBan = (b: Awaited<ReturnType<typeof moderation.banMember>>) => ({
+  const presentBan = (b: moderation.IssuedBan) => ({
     id: b.id,
     username: b.username,
     boardId: b.boardId,
@@ -173,7 +173,7 @@ export function moderationRouter(
     res.json({ ok: true });
   });
 
-  const presentLog = (entries: Awaited<ReturnType<typeof moderation.moderationLog>>['entries']) =>
+  const presentLog = (entries: LogEntryRow[]) =>
     entries.map((e) => ({
       id: e.id,
       board: e.board_slug,
@@ -268,14 +268,7 @@ export function moderationRouter(
     const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
     const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
     const pairs = shown.map((v) => ({ before: v.previous, after: v }));
-    const rendered = await renderDiffs(
-      caches.diffs,
-      revisions.post.id,
-      pairs,
-      req.variant,
-      revisions.seesHidden,
-      revisions.post.variant as SourceVariant,
-    );
+    const rendered = await renderDiffs(caches.diffs, revisions.post.id, pairs, req.variant, revisions.seesHidden, revisions.post.variant);
     const diffs = new Map(shown.map((v, i) => [v.revision, rendered[i]!]));
     const post = localizedTitles(caches.conversions, [revisions.post], req.variant)[0]!;
     res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));

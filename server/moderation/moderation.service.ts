@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { getBoard } from '../boards/boards.service';
-import type { BoardRole, Database, Db } from '../db/database';
+import type { BoardRole, Database, Db, ModerationAction } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
@@ -50,7 +50,7 @@ async function loadForChange(tx: Db, member: Member | null, postId: string) {
 async function log(
   tx: Db,
   actor: Actor,
-  action: string,
+  action: ModerationAction,
   e: { boardId: string | null; postId?: string; targetUserId?: string; reason?: string | null; revision?: number },
 ) {
   await repo.insertLog(tx, { ...e, actorId: actor.member.id, actorRole: actor.role, action });
@@ -172,6 +172,9 @@ export async function changeThread(db: Kysely<Database>, rules: Rules, member: M
 
 export const BAN_MAX_DAYS = 3650;
 
+/** A ban just given, with the banned member's name. */
+export type IssuedBan = Ban & { username: string };
+
 /**
  * Bans a member from a board (its moderators, or an admin) or, with no board, from the whole site
  * (admins). Moderators (of any board) and admins cannot be banned by moderators; nobody bans
@@ -181,7 +184,7 @@ export async function banMember(
   db: Kysely<Database>,
   member: Member | null,
   input: { board?: string; username: string; days: number; reason: string; postId?: string },
-): Promise<Ban & { username: string }> {
+): Promise<IssuedBan> {
   const board = input.board === undefined ? null : await getBoard(db, input.board);
   const reason = cleanReason(input.reason);
   if (!reason) throw validationFailed('reason', { kind: 'explain', why: 'ban' }, 'reason: say why the member is banned.');
@@ -365,12 +368,25 @@ export interface Version extends VersionText {
   previous: VersionText | null;
 }
 
+/** A page of a post's history: the post as it is now and the versions on the page. */
+export interface Revisions {
+  post: Post;
+  versions: Version[];
+  page: number;
+  pages: number;
+  total: number;
+  /** The viewer may see hidden versions' content (they moderate the board). */
+  seesHidden: boolean;
+  /** The viewer may hide and show versions. */
+  canHide: boolean;
+}
+
 /**
  * A page of a post's versions, newest first: the current one, then each it replaced, 20 a page.
  * Only rows of the page (and the one before it) are read, whatever the post's history; hidden
  * versions keep their place but lose their content unless the viewer moderates the board.
  */
-export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string, page = 1) {
+export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string, page = 1): Promise<Revisions> {
   const post = await getPost(db, postId);
   const actor = await actorOn(db, member, post.boardId);
   if (post.deleted) authorize(actor, 'seeDeleted', null);
@@ -379,7 +395,7 @@ export async function postRevisions(db: Kysely<Database>, member: Member | null,
   const total = post.revision + 1;
   const pages = Math.ceil(total / VERSIONS_PER_PAGE);
   const newest = post.revision - (page - 1) * VERSIONS_PER_PAGE;
-  if (newest < 0) return { post, versions: [] as Version[], page, pages, total, seesHidden, canHide };
+  if (newest < 0) return { post, versions: [], page, pages, total, seesHidden, canHide };
   const oldest = Math.max(0, newest - VERSIONS_PER_PAGE + 1);
   // Version k was written by the edit recorded on the row of version k-1 (version 0 by the author),
   // which is also the version k is compared with: the page's rows and the one below them.
@@ -415,8 +431,6 @@ export async function postRevisions(db: Kysely<Database>, member: Member | null,
   }
   return { post, versions, page, pages, total, seesHidden, canHide };
 }
-
-export type Revisions = Awaited<ReturnType<typeof postRevisions>>;
 
 /** Makes a member a moderator (版主) of a board; their site role becomes at least moderator. */
 export async function addModerator(db: Kysely<Database>, slug: string, memberName: string): Promise<void> {

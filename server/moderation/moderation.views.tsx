@@ -7,6 +7,7 @@ import { ActionButton } from '../views/buttons';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { bodyText } from './moderation.diff';
+import type { LogEntryRow } from './moderation.repository';
 import type { QueueEntry, Revisions, Version } from './moderation.service';
 
 // A body written as plain text (paragraphs and line breaks only) is edited as plain text.
@@ -117,7 +118,7 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map
                 {v.revision === post.revision ? ` · ${t.currentVersion}` : ''}
               </h2>
               <p class="byline">
-                {v.revision === 0 ? t.originalBy(v.by.name, when) : t.editedBy(t.roles[v.by.role] ?? v.by.role, v.by.name, when)}
+                {v.revision === 0 ? t.originalBy(v.by.name, when) : t.editedBy(t.roles[v.by.role], v.by.name, when)}
                 {v.reason ? `（${t.reason}：${v.reason}）` : ''}
               </p>
               {v.hidden ? <p class="revision-hidden">{concealed ? t.revisionHidden : t.revisionHiddenFromOthers}</p> : null}
@@ -201,10 +202,8 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
   );
 }
 
-type LogEntries = Awaited<ReturnType<typeof import('./moderation.service').moderationLog>>['entries'];
-
 /** `/b/:slug/log` (one board) and `/log` (every board, for admins): who did what, when and why. */
-export function logPage(ctx: PageContext, board: Board | null, entries: LogEntries, page: number): string {
+export function logPage(ctx: PageContext, board: Board | null, entries: LogEntryRow[], page: number): string {
   const { t } = ctx;
   return renderPage(
     ctx,
@@ -232,9 +231,9 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntri
                 </td>
               )}
               <td>
-                {t.roles[e.actor_role] ?? e.actor_role} {e.actor_name}
+                {t.roles[e.actor_role]} {e.actor_name}
               </td>
-              <td class="log-action">{t.logAction[e.action] ?? e.action}</td>
+              <td class="log-action">{t.logAction[e.action]}</td>
               <td>
                 {e.post_id ? <a href={href(ctx, `/t/${e.post_id}`)}>{e.post_title ?? `#${e.post_id}`}</a> : null}
                 {e.post_id && e.revision !== null ? (

@@ -1,5 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
-import type { Database, Db } from '../db/database';
+import type { Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
+import type { SourceVariant } from '../variants';
 
 /** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
 
@@ -38,7 +39,11 @@ function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodies = tr
   );
 }
 
-export type PostRow = Awaited<ReturnType<typeof findPost>> & {};
+/**
+ * A post as every listing selects it (withAuthor): its columns (but the editor's id), with its
+ * author's name and role and its editor's name. `body` and `path` are '' and [] when left out.
+ */
+export type PostWithAuthorRow = Omit<PostRow, 'edited_by'> & { author_name: string; author_role: SiteRole; editor_name: string | null };
 
 /**
  * The post a reply answers, locked FOR SHARE until the reply commits: a concurrent delete (which
@@ -53,7 +58,7 @@ export function findParentForReply(db: Db, id: string) {
     .executeTakeFirst();
 }
 
-export function findPost(db: Db, id: string) {
+export function findPost(db: Db, id: string): Promise<PostWithAuthorRow | undefined> {
   return withAuthor(db.selectFrom('posts')).where('posts.id', '=', id).executeTakeFirst();
 }
 
@@ -74,15 +79,13 @@ export function findSubtree(db: Db, threadId: string, path: string[], bodies = t
     .execute();
 }
 
-export function findThreadState(db: Db, threadId: string) {
+export function findThreadState(db: Db, threadId: string): Promise<ThreadRow | undefined> {
   return db
     .selectFrom('threads')
     .select(['thread_id', 'board_id', 'reply_count', 'last_activity_at', 'seq', 'locked', 'pinned', 'featured'])
     .where('thread_id', '=', threadId)
     .executeTakeFirst();
 }
-
-export type ThreadStateRow = Awaited<ReturnType<typeof findThreadState>> & {};
 
 /** Takes the next post id from the sequence: ids are assigned in the order posts are written. */
 export async function nextPostId(db: Db): Promise<string> {
@@ -100,7 +103,7 @@ export interface NewPost {
   title: string;
   body: string;
   bytes: number;
-  variant: string;
+  variant: SourceVariant;
 }
 
 export function insertPost(db: Db, p: NewPost) {
@@ -179,7 +182,7 @@ export async function countBoardThreads(db: Db, boardId: string, featured = fals
 export async function findIndexReplies(db: Db, threadIds: string[]) {
   if (threadIds.length === 0) return [];
   // kysely cannot express a lateral join over unnest(); this is one bounded index scan per thread.
-  const result = await sql<PostRow>`
+  const result = await sql<PostWithAuthorRow>`
     select r.* from unnest(${threadIds}::bigint[]) as t(id)
     cross join lateral (
       select p.id, p.board_id, p.thread_id, p.parent_id, p.path, p.depth, p.title, '' as body, p.bytes,

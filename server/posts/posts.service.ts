@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { getBoard } from '../boards/boards.service';
-import type { Database, SiteRole } from '../db/database';
+import { type Board, getBoard } from '../boards/boards.service';
+import type { BoardRole, Database, DeletedBy, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
@@ -25,14 +25,14 @@ export interface Post {
   /** Sanitized HTML; '' for a title-only post. */
   body: string;
   bytes: number;
-  variant: string;
+  variant: SourceVariant;
   author: { name: string; role: SiteRole };
   createdAt: Date;
   editedAt: Date | null;
-  editedBy: { name: string; role: string } | null;
+  editedBy: { name: string; role: BoardRole } | null;
   deleted: boolean;
   /** Who deleted it: its author, a moderator or an admin (null when not deleted). */
-  deletedBy: 'author' | 'moderator' | 'admin' | null;
+  deletedBy: DeletedBy | null;
   deletedReason: string | null;
   editReason: string | null;
   /** How many times it was edited (0 = as first written). */
@@ -76,7 +76,7 @@ export const tooDeep = () =>
   });
 
 /** A post row as the rest of the application sees it. */
-export function toPost(row: repo.PostRow, replyCount = 0): Post {
+export function toPost(row: repo.PostWithAuthorRow, replyCount = 0): Post {
   return {
     id: row.id,
     boardId: row.board_id,
@@ -110,7 +110,7 @@ export function tombstone(post: Post): Post {
   return post.deleted ? { ...post, title: '', body: '', bytes: 0, editReason: null } : post;
 }
 
-function toThreadState(row: repo.ThreadStateRow): ThreadState {
+function toThreadState(row: ThreadRow): ThreadState {
   return {
     threadId: row.thread_id,
     replyCount: row.reply_count,
@@ -126,7 +126,7 @@ function toThreadState(row: repo.ThreadStateRow): ThreadState {
  * Maps rows in display order to posts, each with the size of its subtree, in one pass: a post's
  * subtree ends where the next post at its depth or shallower begins, so its size is the distance.
  */
-export function toPostsWithCounts(rows: repo.PostRow[]): Post[] {
+export function toPostsWithCounts(rows: repo.PostWithAuthorRow[]): Post[] {
   const posts = rows.map((r) => toPost(r));
   const open: number[] = []; // indexes of posts whose subtree is still being read
   const close = (end: number) => {
@@ -214,7 +214,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
 }
 
 /** The post with this id (deleted ones included), or a 404. */
-export async function findPostRow(db: Parameters<typeof repo.findPost>[0], id: string): Promise<repo.PostRow> {
+export async function findPostRow(db: Parameters<typeof repo.findPost>[0], id: string): Promise<repo.PostWithAuthorRow> {
   const row = isId(id) ? await repo.findPost(db, id) : undefined;
   if (!row) throw notFound('PostNotFound', `There is no post ${id}.`, { params: { id } });
   return row;
@@ -270,11 +270,28 @@ export interface TreeOptions {
   skipReplies?: (seq: number, seesDeleted: boolean) => boolean;
 }
 
+/** A post with its subtree, as a thread page and its API show it. */
+export interface PostTree {
+  post: Post;
+  /** Its whole subtree, in display order. */
+  replies: Post[];
+  thread: ThreadState;
+  root: Post;
+  board: Board;
+  /** What the viewer may do to the post; null for a reader who is not logged in. */
+  can: PostPermissions | null;
+}
+
 /**
  * A post with its whole subtree in display order, its thread's state, its root, its board, and
  * what the viewer may do to the post (`can`). Deleted posts are tombstones unless the viewer moderates.
  */
-export async function getPostTree(db: Kysely<Database>, id: string, viewer: Member | null = null, options: TreeOptions = {}) {
+export async function getPostTree(
+  db: Kysely<Database>,
+  id: string,
+  viewer: Member | null = null,
+  options: TreeOptions = {},
+): Promise<PostTree> {
   // One snapshot for every read: the post, its thread's seq and the follow-ups agree, so a page's
   // seq never claims a change the page does not show (live updates start from it).
   return db
@@ -306,8 +323,6 @@ export async function getPostTree(db: Kysely<Database>, id: string, viewer: Memb
     });
 }
 
-export type PostTree = Awaited<ReturnType<typeof getPostTree>>;
-
 function missingThread(threadId: string): never {
   throw notFound('PostNotFound', `Thread ${threadId} has no state row; it cannot be shown.`, { params: { id: threadId } });
 }
@@ -317,6 +332,20 @@ export interface IndexThread {
   root: Post;
   state: ThreadState;
   replies: Post[];
+}
+
+/** A page of a board's threads, as the board's page and its API show it. */
+export interface BoardIndex {
+  board: Board;
+  threads: IndexThread[];
+  page: number;
+  pages: number;
+  /** Threads on the board (in the featured list only, when `featured`). */
+  total: number;
+  actor: Actor | null;
+  /** The viewer moderates the board: deleted posts are shown, not tombstones. */
+  canModerate: boolean;
+  featured: boolean;
 }
 
 /**
@@ -330,7 +359,7 @@ export async function getBoardIndex(
   viewer: Member | null = null,
   featured = false,
   { rootBodies = false }: { rootBodies?: boolean } = {},
-) {
+): Promise<BoardIndex> {
   const board = await getBoard(db, slug);
   const actor = await actorOn(db, viewer, board.id);
   const canModerate = can(actor, 'seeDeleted', null);
@@ -343,7 +372,7 @@ export async function getBoardIndex(
     db,
     rows.map((r) => r.id),
   );
-  const byThread = new Map<string, repo.PostRow[]>();
+  const byThread = new Map<string, repo.PostWithAuthorRow[]>();
   for (const r of replyRows) {
     const list = byThread.get(r.thread_id) ?? [];
     list.push(r);
@@ -359,10 +388,19 @@ export async function getBoardIndex(
 
 export const MEMBER_POSTS_PER_PAGE = 50;
 
-export type MemberPosts = Awaited<ReturnType<typeof getMemberPosts>>;
+/** A page of a member's posts: who they are, their threads and follow-ups, newest first. */
+export interface MemberPosts {
+  member: { name: string; role: SiteRole; createdAt: Date };
+  threads: Post[];
+  replies: Post[];
+  /** The threads replied in, by root id: null when the root is deleted. */
+  threadTitles: Map<string, { title: string; revision: number; variant: SourceVariant } | null>;
+  page: number;
+  hasMore: boolean;
+}
 
 /** A member's threads and follow-ups, newest first, with the titles of the threads replied in. */
-export async function getMemberPosts(db: Kysely<Database>, name: string, page: number) {
+export async function getMemberPosts(db: Kysely<Database>, name: string, page: number): Promise<MemberPosts> {
   const member = await findMember(db, name);
   if (!member) throw notFound('MemberNotFound', `There is no member "${name}".`, { params: { name } });
   const offset = (page - 1) * MEMBER_POSTS_PER_PAGE;

@@ -6,7 +6,15 @@ import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/ht
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import type { Messages } from '../views/messages';
 import { dateTime, lineTime, lineTimes } from '../views/time';
-import { type IndexThread, MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
+import {
+  type BoardIndex,
+  type IndexThread,
+  MAX_DEPTH,
+  type MemberPosts,
+  type Post,
+  type PostTree,
+  type ThreadState,
+} from './posts.service';
 
 /**
  * What a line of a list (PostLine, renderTree) needs, and nothing more: the page and the live
@@ -252,7 +260,7 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
   if (!post.editedAt || !post.editedBy) return null;
   return (
     <p class="edited">
-      {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role] ?? post.editedBy.role, post.editedBy.name)}
+      {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role], post.editedBy.name)}
       {post.editReason ? `（${t.reason}：${post.editReason}）` : ''} <a href={href(ctx, `/t/${post.id}/revisions`)}>{t.revisions}</a>
     </p>
   );
@@ -371,11 +379,7 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
 }
 
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
-export function boardPage(
-  ctx: PageContext,
-  index: Awaited<ReturnType<typeof import('./posts.service').getBoardIndex>>,
-  form?: FormState,
-): string {
+export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState): string {
   const { t } = ctx;
   const { board } = index;
   return renderPage(
@@ -424,7 +428,7 @@ export function boardPage(
 }
 
 /** `/u/:name`: a member's threads and follow-ups, newest first. */
-export function memberPage(ctx: PageContext, data: Awaited<ReturnType<typeof import('./posts.service').getMemberPosts>>): string {
+export function memberPage(ctx: PageContext, data: MemberPosts): string {
   const { t } = ctx;
   const { member } = data;
   const memo = lineMemo(ctx);

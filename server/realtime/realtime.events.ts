@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isId } from '../db/ids';
 import type { PostEventKind, ThreadEventKind, ThreadStateKind } from '../db/thread-events.kinds';
-import { VARIANTS, type Variant } from '../text/variants';
+import { VARIANTS, type Variant } from '../variants';
 
 /**
  * The socket.io contract, for the server and (type-only) for the browser module: the events the

@@ -38,7 +38,7 @@ export interface EventPage {
 }
 
 /** A post event row (thread_events joined with its post) as a loaded event. */
-export function loadedPostEvent<K extends PostEventKind>(row: posts.PostRow & { seq: string; kind: K }): LoadedPostEvent<K> {
+export function loadedPostEvent<K extends PostEventKind>(row: posts.PostWithAuthorRow & { seq: string; kind: K }): LoadedPostEvent<K> {
   return { seq: Number(row.seq), kind: row.kind, post: tombstone(toPost(row)) };
 }
 

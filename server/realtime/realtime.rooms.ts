@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io';
-import { VARIANTS } from '../text/variants';
+import { VARIANTS } from '../variants';
 import {
   type ClientToServerEvents,
   SOCKET_EVENT_OF,

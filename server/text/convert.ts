@@ -14,8 +14,8 @@ import { OpenCC } from './opencc';
  * whole words (convert.overrides.ts) fixes what the dictionaries get wrong in either direction.
  */
 
-import { type SourceVariant, type Variant, VARIANTS } from './variants';
-export { type SourceVariant, type Variant, VARIANTS } from './variants';
+import { type SourceVariant, type Variant, VARIANTS } from '../variants';
+export { type SourceVariant, type Variant, VARIANTS } from '../variants';
 
 // OpenCC locales: cn simplified; tw Taiwan standard characters; twp the same with Taiwan phrases
 // (软件→軟體); hk Hong Kong characters.

@@ -11,7 +11,7 @@ import { type SourceVariant, type Variant, convertHtml, convertText, convertText
 export interface Convertible {
   id: string;
   revision: number;
-  variant: string;
+  variant: SourceVariant;
   title: string;
   body: string;
 }
@@ -30,12 +30,12 @@ const needsConversion = (p: Convertible, reader: Variant | undefined): reader is
 
 function title(cache: TextCache, post: Convertible, reader: Variant): string {
   const k = key('t', post, reader);
-  return post.title ? (cache.get(k) ?? remember(cache, k, convertText(post.title, post.variant as SourceVariant, reader))) : '';
+  return post.title ? (cache.get(k) ?? remember(cache, k, convertText(post.title, post.variant, reader))) : '';
 }
 
 function body(cache: TextCache, post: Convertible, reader: Variant): string {
   const k = key('b', post, reader);
-  return post.body ? (cache.get(k) ?? remember(cache, k, convertHtml(post.body, post.variant as SourceVariant, reader))) : '';
+  return post.body ? (cache.get(k) ?? remember(cache, k, convertHtml(post.body, post.variant, reader))) : '';
 }
 
 /** The post's title and body in the reader's variant (undefined: as written). */
@@ -52,7 +52,7 @@ export function localized<P extends Convertible>(cache: TextCache, post: P, read
  */
 export function localizedTitles<P extends Convertible>(cache: TextCache, posts: P[], reader: Variant | undefined): P[] {
   if (!reader) return posts;
-  const missing = new Map<string, P[]>();
+  const missing = new Map<SourceVariant, P[]>();
   for (const p of posts) {
     if (!needsConversion(p, reader) || !p.title || cache.has(key('t', p, reader))) continue;
     const list = missing.get(p.variant) ?? [];
@@ -62,7 +62,7 @@ export function localizedTitles<P extends Convertible>(cache: TextCache, posts: 
   for (const [variant, list] of missing) {
     const titles = convertTexts(
       list.map((p) => p.title),
-      variant as SourceVariant,
+      variant,
       reader,
     );
     list.forEach((p, i) => remember(cache, key('t', p, reader), titles[i]!));

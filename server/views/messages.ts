@@ -1,9 +1,12 @@
+import type { DeletedBy, ModerationAction, SiteRole } from '../db/database';
 import { hansErrors, hantErrors } from './messages.errors';
 
 /**
  * The interface's own words, written natively in traditional and simplified Chinese (never
  * converted by machine). Pages in zh-hant, zh-tw and zh-hk use `hant`; zh-hans uses `hans`.
- * Refusals are under `errors` (messages.errors.ts), one entry per error code.
+ * Refusals are under `errors` (messages.errors.ts), one entry per error code. Catalogs keyed by a
+ * union (roles, deletedBy, logAction) name every member of it: `satisfies` here, and `Messages` for
+ * `hans`, refuse a missing or unknown key at build time.
  */
 export const hant = {
   siteName: '跟帖論壇',
@@ -68,9 +71,9 @@ export const hant = {
   registerHint: '用戶名 2–24 個字符：中文或英文字母、數字和 _ - .；密碼至少 8 位，不能全是空格或重複字符，也不能是常見密碼。',
   haveAccount: '已有賬號？',
   noAccount: '還沒有賬號？',
-  roles: { member: '普通用戶', moderator: '版主', admin: '管理員' } as Record<string, string>,
+  roles: { member: '普通用戶', moderator: '版主', admin: '管理員' } satisfies Record<SiteRole, string>,
   editedBanner: (time: string, role: string, name: string) => `本帖於 ${time} 時間, 由${role} ${name} 編輯`,
-  deletedBy: { author: '此帖已被作者刪除', moderator: '此帖已被版主刪除', admin: '此帖已被管理員刪除' } as Record<string, string>,
+  deletedBy: { author: '此帖已被作者刪除', moderator: '此帖已被版主刪除', admin: '此帖已被管理員刪除' } satisfies Record<DeletedBy, string>,
   deletedMark: '［已刪除］',
   edit: '編輯',
   editPost: '編輯帖子',
@@ -124,7 +127,7 @@ export const hant = {
     'dismiss-reports': '駁回舉報',
     'hide-revision': '隱藏舊版本',
     'unhide-revision': '取消隱藏舊版本',
-  } as Record<string, string>,
+  } satisfies Record<ModerationAction, string>,
   moderation: '版務',
   reported: '已舉報，版主會處理。',
   lookalikeNames: '相似的用戶名',

@@ -1,6 +1,6 @@
 import { MAX_NESTING, renderTree } from '../../server/posts/posts.views';
 import { type Post, toPostsWithCounts } from '../../server/posts/posts.service';
-import type { PostRow } from '../../server/posts/posts.repository';
+import type { PostWithAuthorRow as PostRow } from '../../server/posts/posts.repository';
 import { loadAssets } from '../../server/views/assets';
 import { defaultPageContext } from '../../server/views/layout';
 import { readTree } from '../helpers/tree';
