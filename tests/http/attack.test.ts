@@ -61,7 +61,8 @@ it('keeps serving /healthz and ordinary pages while the costliest requests run',
   // slow request did.
   expect(finished.indexOf('ordinary')).toBeGreaterThanOrEqual(0);
   expect(finished.indexOf('ordinary')).toBeLessThan(finished.length - 1);
-  // The event loop was never blocked for long (~200 ms is the target, measured by the bench; a
-  // blocked loop takes seconds).
-  expect(delay.max / 1e6).toBeLessThan(1000);
+  // The event loop was never blocked for long. ~200 ms is the target, measured by the bench
+  // (57 ms in the last run); the bound here is loose because a loaded 2-core machine deschedules
+  // the whole process now and then (1.9 s seen at load average 11), while a blocked loop took 20 s.
+  expect(delay.max / 1e6).toBeLessThan(4000);
 });
