@@ -1,5 +1,6 @@
 import type { Logger } from '../log';
-import { type EmbeddedServer, readPostmaster } from './embedded';
+import type { EmbeddedServer } from './embedded';
+import { readPostmaster } from './embedded.postmaster';
 
 /**
  * Keeps the embedded PostgreSQL running under the app. A postmaster that died and left its
