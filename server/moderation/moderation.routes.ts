@@ -64,9 +64,25 @@ export function moderationRouter(
   pageContext: (req: Request) => PageContext,
 ): Router {
   const router = Router();
+  const deps = { db, rules, caches, pageContext };
+  apiRoutes(router, deps);
+  pageRoutes(router, deps);
+  return router;
+}
 
-  // ---- JSON API
+/** What the routes use, as moderationRouter was given it. */
+interface RouteDeps {
+  db: Kysely<Database>;
+  rules: Rules;
+  caches: Pick<Caches, 'conversions' | 'diffs'>;
+  pageContext: (req: Request) => PageContext;
+}
 
+/**
+ * The JSON API: each route answers with the changed or asked-for resource, or the error. Long
+ * because it lists every endpoint, each a few lines (the HTML pages and forms are in pageRoutes).
+ */
+function apiRoutes(router: Router, { db, rules }: RouteDeps): void {
   router.patch('/api/posts/:id', async (req, res) => {
     const post = await moderation.editPost(db, rules, requireMember(req), req.params.id, parseInput(editInput, req.body));
     res.json({ post: presentPost(post) });
@@ -197,9 +213,13 @@ export function moderationRouter(
     const log = await moderation.siteModerationLog(db, requireMember(req), page);
     res.json({ entries: presentLog(log.entries), page });
   });
+}
 
-  // ---- HTML pages and forms (each form answers with a redirect, or the error page)
-
+/**
+ * The HTML pages and forms: each form answers with a redirect, or the error page. Long because it
+ * lists every page and form, each a few lines.
+ */
+function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDeps): void {
   /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
   const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
   const toPost = async (res: Response, id: string) => {
@@ -316,6 +336,4 @@ export function moderationRouter(
     const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
     res.send(logPage(pageContext(req), log.board, log.entries, page));
   });
-
-  return router;
 }
