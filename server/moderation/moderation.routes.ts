@@ -16,6 +16,7 @@ import { localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
+import * as reports from './moderation.reports';
 import * as moderation from './moderation.service';
 import { editPage, logPage, reportPage, reportQueuePage, revisionsPage } from './moderation.views';
 
@@ -144,14 +145,14 @@ function apiRoutes(router: Router, { db, rules }: RouteDeps): void {
   });
 
   router.post('/api/posts/:id/report', async (req, res) => {
-    const report = await moderation.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, req.body));
+    const report = await reports.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, req.body));
     res
       .status(201)
       .json({ report: { id: report.id, postId: report.postId, reason: report.reason, createdAt: report.createdAt.toISOString() } });
   });
 
   router.get('/api/boards/:slug/reports', async (req, res) => {
-    const entries = await moderation.reportQueue(db, requireMember(req), req.params.slug);
+    const entries = await reports.reportQueue(db, requireMember(req), req.params.slug);
     res.json({
       reports: entries.map((e) => ({
         post: presentPost(e.post),
@@ -162,7 +163,7 @@ function apiRoutes(router: Router, { db, rules }: RouteDeps): void {
   });
 
   router.post('/api/posts/:id/reports/dismiss', async (req, res) => {
-    const closed = await moderation.dismissReports(db, requireMember(req), req.params.id, parseInput(reasonInput, req.body));
+    const closed = await reports.dismissReports(db, requireMember(req), req.params.id, parseInput(reasonInput, req.body));
     res.json({ closed });
   });
 
@@ -266,17 +267,17 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   });
 
   router.get('/t/:id/report', async (req, res) => {
-    const post = await moderation.postForReport(db, requireMember(req), req.params.id);
+    const post = await reports.postForReport(db, requireMember(req), req.params.id);
     res.send(reportPage(pageContext(req), localizedTitles(caches.conversions, [post], req.variant)[0]!));
   });
 
   router.post('/t/:id/report', async (req, res) => {
     const member = requireMember(req);
     try {
-      await moderation.reportPost(db, member, req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
+      await reports.reportPost(db, member, req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
     } catch (error) {
       return refusedForm(res, error, async (refusal) => {
-        const post = localizedTitles(caches.conversions, [await moderation.postForReport(db, member, req.params.id)], req.variant)[0]!;
+        const post = localizedTitles(caches.conversions, [await reports.postForReport(db, member, req.params.id)], req.variant)[0]!;
         return reportPage(pageContext(req), post, { refusal, reason: formText(req.body, 'reason') });
       });
     }
@@ -311,12 +312,12 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   });
 
   router.get('/b/:slug/reports', async (req, res) => {
-    const entries = await moderation.reportQueue(db, requireMember(req), req.params.slug);
+    const entries = await reports.reportQueue(db, requireMember(req), req.params.slug);
     res.send(reportQueuePage(pageContext(req), await getBoard(db, req.params.slug), entries));
   });
 
   router.post('/b/:slug/reports/:postId/dismiss', async (req, res) => {
-    await moderation.dismissReports(db, requireMember(req), req.params.postId, {});
+    await reports.dismissReports(db, requireMember(req), req.params.postId, {});
     res.redirect(303, `/b/${req.params.slug}/reports`);
   });
 
