@@ -79,87 +79,21 @@ export function createApp({
     prefix: req.variantPrefix ?? '',
   });
 
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Method, path and status only: headers carry cookies and bodies carry passwords.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      // 503 is the database restarting: expected, said once by the storage layer, not a crash.
-      customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
-    }),
-  );
-
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'https:', 'http:', 'data:'],
-          connectSrc: ["'self'"],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-      // Post images come from other sites; don't let them see which thread linked them.
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
+  app.use(requestLogger(log));
+  app.use(securityHeaders());
 
   if (!config.trustProxy) app.use(warnOnceAboutForwardedHeaders(log));
 
   app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
 
-  app.get('/healthz', async (_req, res) => {
-    let database: string = databaseState();
-    if (database === 'up') {
-      try {
-        await sql`select 1`.execute(db);
-        return void res.json({ status: 'ok', database: 'ok' });
-      } catch {
-        database = 'unreachable';
-      }
-    }
-    res.status(503).set('Retry-After', '5').json({ status: 'unavailable', database });
-  });
+  app.get('/healthz', healthCheck(db, databaseState));
 
   app.use(resolveVariant);
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
 
-  // The script switch: remember the choice for a year, then show the page asked for in it.
-  app.get('/variant', (req, res) => {
-    const to = String(req.query.to ?? '');
-    if (to !== 'original' && !(VARIANTS as readonly string[]).includes(to)) {
-      throw validationFailed('to', { kind: 'oneOf', values: ['original', ...VARIANTS] }, `to: one of original, ${VARIANTS.join(', ')}.`);
-    }
-    const next = localPath(req.query.next);
-    res.cookie(VARIANT_COOKIE, to, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 365 * 86400_000 });
-    res.redirect(303, to === 'original' ? next : `/${to}${next === '/' ? '' : next}`);
-  });
-  app.use('/api', (req, _res, next) => {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is('application/json')) {
-      return next(
-        new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.', { params: { expected: 'json' } }),
-      );
-    }
-    next();
-  });
+  app.get('/variant', switchVariant);
+  app.use('/api', requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT, verify: requireUtf8 }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
   app.use(checkBodyText);
@@ -180,23 +114,52 @@ export function createApp({
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));
   });
 
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const known = toAppError(error);
-    if (known.status >= 500 && known.code !== 'DatabaseUnavailable') req.log.error({ err: error }, 'request failed');
-    if (known.retryAfter) res.set('Retry-After', String(known.retryAfter));
-    if (res.headersSent) return void res.end();
-    res.status(known.status);
-    if (req.path.startsWith('/api/') || (!req.accepts('html') && req.accepts('json'))) {
-      const variant = variantAsked(req.query.variant) ?? req.variant;
-      const localized = localizeError({ ...catalogFor(variant), timeZone: config.displayTimeZone, variant }, known);
-      res.json({ error: { code: known.code, message: known.message, localized } });
-    } else {
-      if (req.member === undefined) req.member = null;
-      res.type('html').send(renderErrorPage(pageContext(req), known));
-    }
-  });
+  app.use(errorHandler(config, pageContext));
 
   return app;
+}
+
+/** One log line per request, with an id the client may give (X-Request-Id) or a fresh one. */
+function requestLogger(log: Logger) {
+  return pinoHttp({
+    logger: log,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    // Method, path and status only: headers carry cookies and bodies carry passwords.
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    // 503 is the database restarting: expected, said once by the storage layer, not a crash.
+    customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
+  });
+}
+
+/** Security headers: a Content-Security-Policy that allows only our own scripts and styles. */
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'https:', 'http:', 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // Post images come from other sites; don't let them see which thread linked them.
+    referrerPolicy: { policy: 'same-origin' },
+  });
 }
 
 /**
@@ -213,6 +176,63 @@ function warnOnceAboutForwardedHeaders(log: Logger) {
       );
     }
     next();
+  };
+}
+
+/** GET /healthz: 200 when the database answers; 503 with its state when it does not. */
+function healthCheck(db: Kysely<Database>, databaseState: () => DatabaseState) {
+  return async (_req: Request, res: Response) => {
+    let database: string = databaseState();
+    if (database === 'up') {
+      try {
+        await sql`select 1`.execute(db);
+        return void res.json({ status: 'ok', database: 'ok' });
+      } catch {
+        database = 'unreachable';
+      }
+    }
+    res.status(503).set('Retry-After', '5').json({ status: 'unavailable', database });
+  };
+}
+
+/** The script switch: remember the choice for a year, then show the page asked for in it. */
+function switchVariant(req: Request, res: Response): void {
+  const to = String(req.query.to ?? '');
+  if (to !== 'original' && !(VARIANTS as readonly string[]).includes(to)) {
+    throw validationFailed('to', { kind: 'oneOf', values: ['original', ...VARIANTS] }, `to: one of original, ${VARIANTS.join(', ')}.`);
+  }
+  const next = localPath(req.query.next);
+  res.cookie(VARIANT_COOKIE, to, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 365 * 86400_000 });
+  res.redirect(303, to === 'original' ? next : `/${to}${next === '/' ? '' : next}`);
+}
+
+/** The JSON API takes only JSON bodies: a form or any other type is a 415. */
+function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    return next(
+      new AppError(415, 'UnsupportedMediaType', 'Send JSON with Content-Type: application/json.', { params: { expected: 'json' } }),
+    );
+  }
+  next();
+}
+
+/** The one error handler: JSON for the API (and clients that ask for it), else an HTML page in the reader's script. */
+function errorHandler(config: Config, pageContext: (req: Request) => PageContext) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const known = toAppError(error);
+    if (known.status >= 500 && known.code !== 'DatabaseUnavailable') req.log.error({ err: error }, 'request failed');
+    if (known.retryAfter) res.set('Retry-After', String(known.retryAfter));
+    if (res.headersSent) return void res.end();
+    res.status(known.status);
+    if (req.path.startsWith('/api/') || (!req.accepts('html') && req.accepts('json'))) {
+      const variant = variantAsked(req.query.variant) ?? req.variant;
+      const localized = localizeError({ ...catalogFor(variant), timeZone: config.displayTimeZone, variant }, known);
+      res.json({ error: { code: known.code, message: known.message, localized } });
+    } else {
+      if (req.member === undefined) req.member = null;
+      res.type('html').send(renderErrorPage(pageContext(req), known));
+    }
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../log';
-import { type EmbeddedServer, readPostmaster } from './embedded';
+import type { EmbeddedServer } from './embedded';
+import { readPostmaster } from './embedded.postmaster';
 
 /**
  * Keeps the embedded PostgreSQL running under the app. A postmaster that died and left its
@@ -42,7 +43,11 @@ export interface SuperviseOptions {
 // still hold its shared memory. About a minute and a half in all before giving up.
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 30_000];
 
-/** Watches the postmaster of `first` and restarts it after a crash; see the comment at the top. */
+/**
+ * Watches the postmaster of `first` and restarts it after a crash; see the comment at the top. Long
+ * because the watcher's state (the server, its state, the attempt count) lives in this one closure,
+ * shared by the few short steps inside it: look, recover, follow, reopen.
+ */
 export function superviseEmbedded(first: EmbeddedServer, options: SuperviseOptions): Supervisor {
   const { log, restart } = options;
   const backoff = options.backoffMs ?? BACKOFF_MS;

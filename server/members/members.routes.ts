@@ -56,7 +56,10 @@ const signInContext = (req: Request): SignInContext => ({
   device: readCookie(req, DEVICE_COOKIE),
 });
 
-/** Register, log in, log out; one's sessions, sign-ins and password: the HTML forms and the JSON API. */
+/**
+ * Register, log in, log out; one's sessions, sign-ins and password: the HTML forms and the JSON API.
+ * Long because it lists every route, each a few lines, after the sign-in steps both kinds share.
+ */
 export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContext: (req: Request) => PageContext): Router {
   const router = Router();
 

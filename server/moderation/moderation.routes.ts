@@ -15,6 +15,7 @@ import { localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
+import * as reports from './moderation.reports';
 import type { LogEntryRow } from './moderation.repository';
 import * as moderation from './moderation.service';
 import { editPage, logPage, reportPage, reportQueuePage, revisionsPage } from './moderation.views';
@@ -64,9 +65,25 @@ export function moderationRouter(
   pageContext: (req: Request) => PageContext,
 ): Router {
   const router = Router();
+  const deps = { db, rules, caches, pageContext };
+  apiRoutes(router, deps);
+  pageRoutes(router, deps);
+  return router;
+}
 
-  // ---- JSON API
+/** What the routes use, as moderationRouter was given it. */
+interface RouteDeps {
+  db: Kysely<Database>;
+  rules: Rules;
+  caches: Pick<Caches, 'conversions' | 'diffs'>;
+  pageContext: (req: Request) => PageContext;
+}
 
+/**
+ * The JSON API: each route answers with the changed or asked-for resource, or the error. Long
+ * because it lists every endpoint, each a few lines (the HTML pages and forms are in pageRoutes).
+ */
+function apiRoutes(router: Router, { db, rules }: RouteDeps): void {
   router.patch('/api/posts/:id', async (req, res) => {
     const post = await moderation.editPost(db, rules, requireMember(req), req.params.id, parseInput(editInput, req.body));
     res.json({ post: presentPost(post) });
@@ -128,14 +145,14 @@ export function moderationRouter(
   });
 
   router.post('/api/posts/:id/report', async (req, res) => {
-    const report = await moderation.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, req.body));
+    const report = await reports.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, req.body));
     res
       .status(201)
       .json({ report: { id: report.id, postId: report.postId, reason: report.reason, createdAt: report.createdAt.toISOString() } });
   });
 
   router.get('/api/boards/:slug/reports', async (req, res) => {
-    const entries = await moderation.reportQueue(db, requireMember(req), req.params.slug);
+    const entries = await reports.reportQueue(db, requireMember(req), req.params.slug);
     res.json({
       reports: entries.map((e) => ({
         post: presentPost(e.post),
@@ -146,7 +163,7 @@ export function moderationRouter(
   });
 
   router.post('/api/posts/:id/reports/dismiss', async (req, res) => {
-    const closed = await moderation.dismissReports(db, requireMember(req), req.params.id, parseInput(reasonInput, req.body));
+    const closed = await reports.dismissReports(db, requireMember(req), req.params.id, parseInput(reasonInput, req.body));
     res.json({ closed });
   });
 
@@ -197,9 +214,13 @@ export function moderationRouter(
     const log = await moderation.siteModerationLog(db, requireMember(req), page);
     res.json({ entries: presentLog(log.entries), page });
   });
+}
 
-  // ---- HTML pages and forms (each form answers with a redirect, or the error page)
-
+/**
+ * The HTML pages and forms: each form answers with a redirect, or the error page. Long because it
+ * lists every page and form, each a few lines.
+ */
+function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDeps): void {
   /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
   const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
   const toPost = async (res: Response, id: string) => {
@@ -246,17 +267,17 @@ export function moderationRouter(
   });
 
   router.get('/t/:id/report', async (req, res) => {
-    const post = await moderation.postForReport(db, requireMember(req), req.params.id);
+    const post = await reports.postForReport(db, requireMember(req), req.params.id);
     res.send(reportPage(pageContext(req), localizedTitles(caches.conversions, [post], req.variant)[0]!));
   });
 
   router.post('/t/:id/report', async (req, res) => {
     const member = requireMember(req);
     try {
-      await moderation.reportPost(db, member, req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
+      await reports.reportPost(db, member, req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
     } catch (error) {
       return refusedForm(res, error, async (refusal) => {
-        const post = localizedTitles(caches.conversions, [await moderation.postForReport(db, member, req.params.id)], req.variant)[0]!;
+        const post = localizedTitles(caches.conversions, [await reports.postForReport(db, member, req.params.id)], req.variant)[0]!;
         return reportPage(pageContext(req), post, { refusal, reason: formText(req.body, 'reason') });
       });
     }
@@ -284,12 +305,12 @@ export function moderationRouter(
   });
 
   router.get('/b/:slug/reports', async (req, res) => {
-    const entries = await moderation.reportQueue(db, requireMember(req), req.params.slug);
+    const entries = await reports.reportQueue(db, requireMember(req), req.params.slug);
     res.send(reportQueuePage(pageContext(req), await getBoard(db, req.params.slug), entries));
   });
 
   router.post('/b/:slug/reports/:postId/dismiss', async (req, res) => {
-    await moderation.dismissReports(db, requireMember(req), req.params.postId, {});
+    await reports.dismissReports(db, requireMember(req), req.params.postId, {});
     res.redirect(303, `/b/${req.params.slug}/reports`);
   });
 
@@ -309,6 +330,4 @@ export function moderationRouter(
     const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
     res.send(logPage(pageContext(req), log.board, log.entries, page));
   });
-
-  return router;
 }

@@ -10,7 +10,7 @@ import * as members from '../members/members.repository';
 import type { Member } from '../db/member';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
-import { type Post, findPostRow, getPost, preparePost, tombstone } from '../posts/posts.service';
+import { type Post, getPost, preparePost } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, authorize, authorizeBanOf, can } from '../policy/policy';
 import { actorOn, moderatesAnyBoard } from '../policy/policy.repository';
 import { hasHiddenCharacters } from '../text/title';
@@ -18,14 +18,18 @@ import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
 
 /**
- * Changes to existing posts and threads: edits, deletion and restoring, lock/pin/feature, bans and
- * reports. Each change is one transaction that checks who may make it, writes the change, a thread
- * event (for live readers) where a thread changed, and a line in the moderation log.
+ * Changes to existing posts and threads: edits, deletion and restoring, lock/pin/feature, bans,
+ * hiding revisions; the log and a post's history. Each change is one transaction that checks who
+ * may make it, writes the change, a thread event (for live readers) where a thread changed, and a
+ * line in the moderation log. Reports and the report queue are in moderation.reports.ts.
  */
+
+export type { QueueEntry } from './moderation.reports';
 
 export const REASON_MAX = 500;
 
-function cleanReason(reason: string | undefined): string | null {
+/** A reason as stored and shown: spaces collapsed, at most REASON_MAX characters, null when empty. */
+export function cleanReason(reason: string | undefined): string | null {
   // Reasons are shown on pages and in the log: no text that hides or reorders what is around it.
   if (reason !== undefined && hasHiddenCharacters(reason)) {
     throw validationFailed('reason', { kind: 'hiddenCharacters' }, 'reason: no control, zero-width or text-direction characters.');
@@ -47,7 +51,8 @@ async function loadForChange(tx: Db, member: Member | null, postId: string) {
   return { post, actor, facts };
 }
 
-async function log(
+/** Writes a line in the moderation log. */
+export async function log(
   tx: Db,
   actor: Actor,
   action: ModerationAction,
@@ -232,70 +237,6 @@ async function actorOnBoardOrSite(tx: Db, member: Member | null, boardId: string
   if (boardId) return actorOn(tx, member, boardId);
   if (!member) return null;
   return { member, role: member.role === 'admin' ? 'admin' : 'member', ban: null };
-}
-
-/** A post as the report form shows it, to members (a deleted post as its tombstone). */
-export async function postForReport(db: Kysely<Database>, member: Member | null, postId: string): Promise<Post> {
-  const post = await getPost(db, postId);
-  authorize(await actorOn(db, member, post.boardId), 'report', null);
-  return tombstone(post);
-}
-
-/** Reports a post to its board's moderators, once per member and post. */
-export async function reportPost(db: Kysely<Database>, member: Member | null, postId: string, input: { reason: string }) {
-  const reason = cleanReason(input.reason);
-  if (!reason)
-    throw validationFailed('reason', { kind: 'explain', why: 'report' }, 'reason: tell the moderators what is wrong with the post.');
-  return db.transaction().execute(async (tx) => {
-    const post = await findPostRow(tx, postId);
-    const actor = await actorOn(tx, member, post.board_id);
-    authorize(actor, 'report', null);
-    const report = await repo.insertReport(tx, { postId: post.id, boardId: post.board_id, reporterId: actor.member.id, reason });
-    if (!report) throw new AppError(409, 'AlreadyReported', 'You have reported this post already; the moderators will look at it.');
-    return { id: report.id, postId: post.id, reason, createdAt: report.created_at };
-  });
-}
-
-/** A reported post in the queue: the post, how many reported it, and each report. */
-export interface QueueEntry {
-  post: Post;
-  count: number;
-  reports: { id: string; reason: string; reporter: string; createdAt: Date }[];
-}
-
-/** The board's open reports, grouped by post, oldest first (moderators and admins). */
-export async function reportQueue(db: Kysely<Database>, member: Member | null, slug: string): Promise<QueueEntry[]> {
-  const board = await getBoard(db, slug);
-  authorize(await actorOn(db, member, board.id), 'moderate', null);
-  const rows = await repo.findOpenReports(db, board.id);
-  const byPost = new Map<string, QueueEntry['reports']>();
-  for (const r of rows) {
-    const list = byPost.get(r.post_id) ?? [];
-    list.push({ id: r.id, reason: r.reason, reporter: r.reporter_name, createdAt: r.created_at });
-    byPost.set(r.post_id, list);
-  }
-  const entries: QueueEntry[] = [];
-  for (const [postId, reports] of byPost) entries.push({ post: await getPost(db, postId), count: reports.length, reports });
-  return entries;
-}
-
-/** Closes a post's open reports without acting on the post. */
-export async function dismissReports(
-  db: Kysely<Database>,
-  member: Member | null,
-  postId: string,
-  input: { reason?: string },
-): Promise<number> {
-  return db.transaction().execute(async (tx) => {
-    const post = await findPostRow(tx, postId);
-    const actor = await actorOn(tx, member, post.board_id);
-    authorize(actor, 'moderate', null);
-    const reason = cleanReason(input.reason);
-    const closed = await repo.resolveReports(tx, post.id, actor.member.id, 'dismissed');
-    if (closed === 0) throw notFound('ReportNotFound', 'This post has no open reports.');
-    await log(tx, actor, 'dismiss-reports', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
-    return closed;
-  });
 }
 
 /** A page of a board's moderation log (its moderators and admins). */

@@ -63,9 +63,23 @@ export function postsRouter(
   pageContext: (req: Request) => PageContext,
 ): Router {
   const router = Router();
-  const { conversions } = caches;
+  const deps = { db, rules, caches, pageContext };
+  apiRoutes(router, deps);
+  pageRoutes(router, deps);
+  return router;
+}
 
-  // ---- JSON API
+/** What the routes use, as postsRouter was given it. */
+interface RouteDeps {
+  db: Kysely<Database>;
+  rules: Rules;
+  caches: Pick<Caches, 'conversions' | 'lines'>;
+  pageContext: (req: Request) => PageContext;
+}
+
+/** The JSON API: new threads and follow-ups, a post, a board's threads. */
+function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
+  const { conversions } = caches;
 
   router.post('/api/boards/:slug/threads', async (req, res) => {
     const member = requireMember(req);
@@ -107,8 +121,11 @@ export function postsRouter(
       total: index.total,
     });
   });
+}
 
-  // ---- HTML pages and forms
+/** The HTML pages (board, thread, member) and the forms that post a thread or a follow-up. */
+function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDeps): void {
+  const { conversions } = caches;
 
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
@@ -180,6 +197,4 @@ export function postsRouter(
       });
     }
   });
-
-  return router;
 }
