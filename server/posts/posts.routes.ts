@@ -12,9 +12,11 @@ import { trustedHtml } from '../views/html';
 import type { PageContext } from '../views/layout';
 import type { Rules } from '../policy/policy';
 import { presentPost } from './posts.presenter';
+import * as lists from './posts.lists';
 import * as posts from './posts.service';
 import { indexInVariant, memberPostsInVariant, treeInVariant } from './posts.variants';
-import { type FormState, boardPage, memberPage, postPage, renderTree } from './posts.views';
+import { renderTree } from './posts.lines';
+import { type FormState, boardPage, memberPage, postPage } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
 const postInput = z.object({
@@ -110,7 +112,7 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
     const { variant } = parseInput(variantQuery, { variant: req.query.variant });
     const index = indexInVariant(
       conversions,
-      await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }),
+      await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }),
       variant,
     );
     res.json({
@@ -129,7 +131,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
 
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
-    const index = await posts.getBoardIndex(db, req.params.slug, page, req.member, featured === '1');
+    const index = await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1');
     res.send(boardPage(pageContext(req), indexInVariant(conversions, index, req.variant)));
   });
 
@@ -161,7 +163,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   router.get('/u/:name', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
     res.send(
-      memberPage(pageContext(req), memberPostsInVariant(conversions, await posts.getMemberPosts(db, req.params.name, page), req.variant)),
+      memberPage(pageContext(req), memberPostsInVariant(conversions, await lists.getMemberPosts(db, req.params.name, page), req.variant)),
     );
   });
 
@@ -179,7 +181,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
       res.redirect(303, `/t/${post.id}`);
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const index = indexInVariant(conversions, await posts.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
+        const index = indexInVariant(conversions, await lists.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
         return boardPage(pageContext(req), index, formState(req, refusal));
       });
     }

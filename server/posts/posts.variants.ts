@@ -1,7 +1,8 @@
 import type { TextCache } from '../caches';
 import type { Variant } from '../text/convert';
 import { localized, localizedAll, localizedTitles } from '../text/localize';
-import type { IndexThread, MemberPosts, PostTree } from './posts.service';
+import type { IndexThread, MemberPosts } from './posts.lists';
+import type { PostTree } from './posts.service';
 
 // What the posts services return, converted for a reader of another script variant.
 

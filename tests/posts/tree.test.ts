@@ -1,4 +1,4 @@
-import { MAX_NESTING, renderTree } from '../../server/posts/posts.views';
+import { MAX_NESTING, renderTree } from '../../server/posts/posts.lines';
 import { type Post, toPostsWithCounts } from '../../server/posts/posts.service';
 import type { PostWithAuthorRow as PostRow } from '../../server/posts/posts.repository';
 import { loadAssets } from '../../server/views/assets';
