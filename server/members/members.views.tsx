@@ -1,6 +1,6 @@
 import type { AppError } from '../errors';
 import { href } from '../http/paths';
-import { h } from '../views/html';
+import { Fragment, h } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import type { SessionSummary } from '../sessions/sessions.service';
@@ -100,7 +100,6 @@ export interface AccountState {
 /** /account: the member's sessions (each can be ended), recent sign-ins and the password form. */
 export function accountPage(ctx: PageContext, state: AccountState): string {
   const { t } = ctx;
-  const time = (d: Date) => dateTime(ctx, d);
   return renderPage(
     ctx,
     t.account,
@@ -111,7 +110,19 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
           {t.passwordChanged}
         </p>
       ) : null}
+      <SessionList ctx={ctx} sessions={state.sessions} />
+      <PasswordForm ctx={ctx} refusal={state.refusal} />
+      <SignInList ctx={ctx} signIns={state.signIns} />
+    </section>,
+  );
+}
 
+/** The member's open sessions, each with a button to end it (but this one), and "sign out everywhere". */
+function SessionList({ ctx, sessions }: { ctx: PageContext; sessions: AccountState['sessions'] }) {
+  const { t } = ctx;
+  const time = (d: Date) => dateTime(ctx, d);
+  return (
+    <Fragment>
       <h2>{t.sessions}</h2>
       <p class="hint">{t.sessionsHint}</p>
       <table class="sessions">
@@ -125,7 +136,7 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
           </tr>
         </thead>
         <tbody>
-          {state.sessions.map((s) => (
+          {sessions.map((s) => (
             <tr>
               <td>{time(s.createdAt)}</td>
               <td>{time(s.lastSeenAt)}</td>
@@ -147,10 +158,18 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
       <form method="post" action={href(ctx, '/logout/all')}>
         <button type="submit">{t.logoutEverywhere}</button>
       </form>
+    </Fragment>
+  );
+}
 
+/** The password change form, with the refusal of the last try (if any) above it. */
+function PasswordForm({ ctx, refusal }: { ctx: PageContext; refusal: AccountState['refusal'] }) {
+  const { t } = ctx;
+  return (
+    <Fragment>
       <h2>{t.changePassword}</h2>
       <form method="post" action={href(ctx, '/account/password')} class="credentials">
-        <Refusal ctx={ctx} error={state.refusal} />
+        <Refusal ctx={ctx} error={refusal} />
         <label>
           {t.currentPassword}
           <input name="currentPassword" type="password" required autocomplete="current-password" />
@@ -161,7 +180,15 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
         </label>
         <button type="submit">{t.changePassword}</button>
       </form>
+    </Fragment>
+  );
+}
 
+/** The member's latest sign-ins (kept 90 days). */
+function SignInList({ ctx, signIns }: { ctx: PageContext; signIns: AccountState['signIns'] }) {
+  const { t } = ctx;
+  return (
+    <Fragment>
       <h2>{t.signIns}</h2>
       <p class="hint">{t.signInsHint}</p>
       <table class="sign-ins">
@@ -173,15 +200,15 @@ export function accountPage(ctx: PageContext, state: AccountState): string {
           </tr>
         </thead>
         <tbody>
-          {state.signIns.map((s) => (
+          {signIns.map((s) => (
             <tr>
-              <td>{time(s.at)}</td>
+              <td>{dateTime(ctx, s.at)}</td>
               <td>{s.address}</td>
               <td>{s.userAgent}</td>
             </tr>
           ))}
         </tbody>
       </table>
-    </section>,
+    </Fragment>
   );
 }
