@@ -188,7 +188,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
   router.post('/logout', async (req, res) => {
     if (req.sessionToken) await sessionService.logOut(db, req.sessionToken);
     clearSessionCookie(req, res);
-    res.redirect(303, '/');
+    res.redirect(303, `${req.variantPrefix}/`);
   });
 
   router.post('/logout/all', async (req, res) => {

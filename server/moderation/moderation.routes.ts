@@ -223,9 +223,9 @@ function apiRoutes(router: Router, { db, rules }: RouteDeps): void {
 function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDeps): void {
   /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
   const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
-  const toPost = async (res: Response, id: string) => {
+  const toPost = async (req: Request, res: Response, id: string) => {
     const post = await getPost(db, id);
-    res.redirect(303, `/t/${post.threadId}#p${post.id}`);
+    res.redirect(303, `${req.variantPrefix}/t/${post.threadId}#p${post.id}`);
   };
 
   router.get('/t/:id/edit', async (req, res) => {
@@ -245,25 +245,25 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
         return editPage(pageContext(req), post, { refusal, values });
       });
     }
-    await toPost(res, req.params.id);
+    await toPost(req, res, req.params.id);
   });
 
   router.post('/t/:id/delete', async (req, res) => {
     await moderation.deletePost(db, rules, requireMember(req), req.params.id, parseInput(reasonInput, { reason: req.body?.reason }));
     const post = await getPost(db, req.params.id);
-    res.redirect(303, back(req, `/t/${post.threadId}#p${post.id}`));
+    res.redirect(303, back(req, `${req.variantPrefix}/t/${post.threadId}#p${post.id}`));
   });
 
   router.post('/t/:id/restore', async (req, res) => {
     await moderation.restorePost(db, rules, requireMember(req), req.params.id);
-    await toPost(res, req.params.id);
+    await toPost(req, res, req.params.id);
   });
 
   router.post('/t/:id/thread/:change', async (req, res, next) => {
     const change = CHANGES.find((c) => c === req.params.change);
     if (!change) return next();
     await moderation.changeThread(db, rules, requireMember(req), req.params.id, change);
-    res.redirect(303, `/t/${req.params.id}`);
+    res.redirect(303, `${req.variantPrefix}/t/${req.params.id}`);
   });
 
   router.get('/t/:id/report', async (req, res) => {
@@ -281,7 +281,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
         return reportPage(pageContext(req), post, { refusal, reason: formText(req.body, 'reason') });
       });
     }
-    await toPost(res, req.params.id);
+    await toPost(req, res, req.params.id);
   });
 
   router.get('/t/:id/revisions', async (req, res) => {
@@ -301,7 +301,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     const { revision } = parseInput(revisionParam, { revision: req.params.revision });
     const reason = parseInput(reasonInput, { reason: req.body?.reason }).reason;
     await moderation.setRevisionHidden(db, requireMember(req), req.params.id, revision, change === 'hide', { reason });
-    res.redirect(303, back(req, `/t/${req.params.id}/revisions#v${revision}`));
+    res.redirect(303, back(req, `${req.variantPrefix}/t/${req.params.id}/revisions#v${revision}`));
   });
 
   router.get('/b/:slug/reports', async (req, res) => {
@@ -311,12 +311,12 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
 
   router.post('/b/:slug/reports/:postId/dismiss', async (req, res) => {
     await reports.dismissReports(db, requireMember(req), req.params.postId, {});
-    res.redirect(303, `/b/${req.params.slug}/reports`);
+    res.redirect(303, `${req.variantPrefix}/b/${req.params.slug}/reports`);
   });
 
   router.post('/b/:slug/bans', async (req, res) => {
     await moderation.banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
-    res.redirect(303, `/b/${req.params.slug}/reports`);
+    res.redirect(303, `${req.variantPrefix}/b/${req.params.slug}/reports`);
   });
 
   router.get('/log', async (req, res) => {

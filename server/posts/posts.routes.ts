@@ -178,7 +178,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     const member = requireMember(req);
     try {
       const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
-      res.redirect(303, `/t/${post.id}`);
+      res.redirect(303, `${req.variantPrefix}/t/${post.id}`);
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
         const index = indexInVariant(conversions, await lists.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
@@ -191,7 +191,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     const member = requireMember(req);
     try {
       const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
-      res.redirect(303, `/t/${post.threadId}#p${post.id}`);
+      res.redirect(303, `${req.variantPrefix}/t/${post.threadId}#p${post.id}`);
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
         const tree = treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), req.variant);

@@ -115,6 +115,19 @@ describe('links on pages under a prefix', () => {
     expect(refused.text).toContain('<html lang="zh-Hans">');
   });
 
+  it('sends the reader back under the prefix after a form: a reply, a lock, a thread', async () => {
+    const reply = await admin.postForm(`/zh-tw/t/${rootId}/reply`, { title: '好的', body: '' });
+    expect(reply.status).toBe(303);
+    expect(reply.headers.get('location')).toMatch(new RegExp(`^/zh-tw/t/${rootId}#p\\d+$`));
+    const thread = await admin.postForm(`/zh-hk/b/${board.slug}/threads`, { title: '新主題', body: '' });
+    expect(thread.headers.get('location')).toMatch(/^\/zh-hk\/t\/\d+$/);
+    const lock = await moderator.postForm(`/zh-hans/t/${rootId}/thread/lock`, {});
+    expect(lock.headers.get('location')).toMatch(new RegExp(`^/zh-hans/t/${rootId}`));
+    expect((await moderator.postForm(`/zh-hans/t/${rootId}/thread/unlock`, {})).status).toBe(303);
+    const plain = await admin.postForm(`/t/${rootId}/reply`, { title: '無前綴', body: '' });
+    expect(plain.headers.get('location')).toMatch(new RegExp(`^/t/${rootId}#p\\d+$`));
+  });
+
   it('renders live lines (the catch-up) with the links under the variant the reader asked for', async () => {
     const res = await anonymous.get(`/api/threads/${rootId}/events?since=0&variant=zh-hans`);
     const html = res.json.events.map((e: { html?: string }) => e.html ?? '').join('');
