@@ -4,6 +4,7 @@ import type { AppError } from '../errors';
 import { href } from '../http/paths';
 import { Fragment, h, trustedHtml } from '../views/html';
 import { ActionButton } from '../views/buttons';
+import { Pager } from '../views/pager';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { bodyText } from './moderation.diff';
@@ -128,23 +129,7 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map
           );
         })}
       </ol>
-      {pages > 1 ? (
-        <nav class="pager" aria-label={t.page(page)}>
-          {page > 1 ? (
-            <a rel="prev" href={`?page=${page - 1}`}>
-              {t.previousPage}
-            </a>
-          ) : null}
-          <span>
-            {t.page(page)} / {pages}
-          </span>
-          {page < pages ? (
-            <a rel="next" href={`?page=${page + 1}`}>
-              {t.nextPage}
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager ctx={ctx} base="" page={page} pages={pages} />
     </section>,
   );
 }

@@ -4,6 +4,7 @@ import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
+import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
 import { MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
 import { type BoardIndex, type IndexThread, type MemberPosts } from './posts.lists';
@@ -192,28 +193,6 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
       </section>
       <ReplyArea ctx={ctx} tree={tree} form={form} />
     </Fragment>,
-  );
-}
-
-function Pager({ ctx, base, query = '', page, pages }: { ctx: PageContext; base: string; query?: string; page: number; pages: number }) {
-  const { t } = ctx;
-  if (pages <= 1) return null;
-  return (
-    <nav class="pager" aria-label={t.page(page)}>
-      {page > 1 ? (
-        <a rel="prev" href={href(ctx, `${base}?${query}page=${page - 1}`)}>
-          {t.previousPage}
-        </a>
-      ) : null}
-      <span>
-        {t.page(page)} / {pages}
-      </span>
-      {page < pages ? (
-        <a rel="next" href={href(ctx, `${base}?${query}page=${page + 1}`)}>
-          {t.nextPage}
-        </a>
-      ) : null}
-    </nav>
   );
 }
 
