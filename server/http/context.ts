@@ -9,7 +9,7 @@ import { VARIANT_PREFIX } from './paths';
 export const VARIANT_COOKIE = 'gentie_variant';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- augmenting Express.Request needs its global namespace
   namespace Express {
     interface Request {
       /** The reader's variant: URL prefix, else saved choice, else Accept-Language; undefined = as written. */

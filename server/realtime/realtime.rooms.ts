@@ -54,6 +54,6 @@ export function emitThreadEvent(target: EventTarget, e: ThreadEvent): void {
   // ServerToClientEvents types each event's payload from SOCKET_EVENT_OF, so the payload always
   // fits the name; TypeScript cannot follow that correlation through a union, hence the cast.
   // (typescript-eslint's program resolves the overloads differently and calls the cast needless.)
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs the cast (see above)
   target.emit(SOCKET_EVENT_OF[e.kind], e as never);
 }

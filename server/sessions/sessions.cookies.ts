@@ -7,7 +7,7 @@ import { memberForToken } from './sessions.service';
 export const SESSION_COOKIE = 'gentie_session';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- augmenting Express.Request needs its global namespace
   namespace Express {
     interface Request {
       /** The logged-in member, or null. */

@@ -6,7 +6,7 @@ import { createMember, createTestBoard, logInClient } from '../factories';
 // Who the client is and which origin is the site's own: X-Forwarded-* believed only from the
 // proxies TRUST_PROXY names, Origin compared by scheme, host and port, PUBLIC_URL when set.
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/balancer.js is a plain CommonJS script
 const { startBalancer } = require('../../scripts/balancer.js') as { startBalancer: (port: number, backends: string[]) => Promise<Server> };
 
 const apps: TestApp[] = [];

@@ -93,7 +93,7 @@ describe('several processes on one database', () => {
 
 describe('behind a round-robin balancer (scripts/balancer.js, no sticky sessions)', () => {
   it('serves a reader over WebSocket through the balancer while writes land on either process', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/balancer.js is a plain CommonJS script
     const { startBalancer } = require('../../scripts/balancer.js') as {
       startBalancer: (port: number, backends: string[]) => Promise<import('node:net').Server>;
     };
