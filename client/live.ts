@@ -31,10 +31,10 @@ const THREAD_EVENTS = { 'post:new': true, 'post:edit': true, 'post:delete': true
 /** The page says which variant it was rendered in; it is always one the server takes. */
 const pageVariant = (el: HTMLElement) => el.dataset.variant as JoinRequest['variant'];
 
-function connect(): LiveSocket {
+function connect(variant: JoinRequest['variant']): LiveSocket {
   // WebSocket only: a reader stays on one connection, so several app processes behind a load
-  // balancer need no sticky sessions.
-  return io({ transports: ['websocket'] });
+  // balancer need no sticky sessions. The variant words the server's refusals in the page's script.
+  return io({ transports: ['websocket'], auth: { variant: variant ?? 'original' } });
 }
 
 function fragment(html: string): Element {
@@ -106,7 +106,7 @@ export function followThread(section: HTMLElement): void {
     }
     return ul;
   };
-  const socket = connect();
+  const socket = connect(variant);
   let syncing = false;
   const join = (since: number) => {
     syncing = true;
@@ -145,7 +145,7 @@ export function followThread(section: HTMLElement): void {
 export function followBoard(list: HTMLElement): void {
   const slug = list.dataset.board!;
   const variant = pageVariant(list);
-  const socket = connect();
+  const socket = connect(variant);
   socket.on('connect', () => socket.emit('board:join', { slug, variant }, () => undefined));
   socket.on('board:activity', (e) => {
     const firstUnpinned = list.querySelector(':scope > li.thread:not(.pinned)');

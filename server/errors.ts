@@ -61,7 +61,8 @@ export interface ErrorParams {
   SessionExpired: None;
   InvalidCredentials: { which: 'login' | 'currentPassword' };
   TooManyAttempts: { action: LimitedAction };
-  RateLimited: { action: LimitedAction };
+  /** `socket:message`: one socket.io connection sent more than its allowance (server/realtime). */
+  RateLimited: { action: LimitedAction | 'socket:message' };
   ServerBusy: None;
   SessionNotFound: None;
   NameTaken: { what: 'member' | 'board'; name: string };
@@ -90,6 +91,8 @@ export interface ErrorParams {
   BanNotFound: None;
   UnsupportedMediaType: { expected: 'json' | 'utf8' };
   DatabaseUnavailable: None;
+  /** A socket.io event outside the contract; `name` as sent, cut to 40 characters. */
+  UnknownEvent: { name: string };
   Internal: None;
 }
 

@@ -105,9 +105,12 @@ export interface ServerToClientEvents {
   'board:activity': (e: BoardActivityEvent) => void;
 }
 
-/** A refusal sent back as an ack: the same shape as the HTTP API's errors. */
+/**
+ * A refusal sent back as an ack: the same shape as the HTTP API's errors (`message` English and
+ * stable, `localized` in the socket's variant: the page's, or the one the event names).
+ */
 export interface SocketError {
-  error: { code: string; message: string };
+  error: { code: string; message: string; localized: string };
 }
 
 // Only plain strings and numbers are read: an object with its own toString or valueOf never

@@ -2,8 +2,13 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import * as boards from '../boards/boards.repository';
 import type { Database } from '../db/database';
-import { AppError, isDatabaseUnavailable } from '../errors';
+import { AppError, isDatabaseUnavailable, notFound } from '../errors';
+import { variantFromAcceptLanguage } from '../http/context';
+import { parseInput } from '../http/validate';
 import type { Logger } from '../log';
+import { VARIANTS, type Variant } from '../variants';
+import { catalogFor } from '../views/layout';
+import { localizeError } from '../views/messages.errors';
 import * as posts from '../posts/posts.repository';
 import type { BoardFeed } from './realtime.boards';
 import type { ThreadDelivery } from './realtime.delivery';
@@ -20,6 +25,8 @@ export interface GatewayDeps {
   presence: Presence;
   boards: BoardFeed;
   log: Logger;
+  /** The time zone dates in refusals are shown in (TZ_DISPLAY). */
+  timeZone: string;
 }
 
 /**
@@ -29,7 +36,7 @@ export interface GatewayDeps {
  */
 export function attachGateway(io: RealtimeServer, deps: GatewayDeps): void {
   io.on('connection', (socket) => {
-    const on = handlerFor(socket, deps.log);
+    const on = handlerFor(socket, deps.log, deps.timeZone);
     on('thread:join', (req) => joinThread(socket, req, deps));
     on('thread:leave', async ({ threadId }) => {
       const rooms = [...socket.rooms].filter((room) => room === threadRoom(threadId) || room.startsWith(`${threadRoom(threadId)}:`));
@@ -40,7 +47,7 @@ export function attachGateway(io: RealtimeServer, deps: GatewayDeps): void {
     });
     on('board:join', async ({ slug, variant }) => {
       const board = await boards.findBoardBySlug(deps.db, slug);
-      if (!board) return refusal('BoardNotFound', `There is no board ${slug}.`);
+      if (!board) throw notFound('BoardNotFound', `There is no board ${slug}.`, { params: { slug } });
       await deps.boards.follow(socket, board, variant ?? 'original');
       return { ok: true as const };
     });
@@ -71,7 +78,7 @@ async function joinThread(
   if (!state) {
     await socket.leave(threadRoom(threadId));
     await socket.leave(threadVariantRoom(threadId, v));
-    return refusal('PostNotFound', `There is no thread ${threadId}.`);
+    throw notFound('PostNotFound', `There is no thread ${threadId}.`, { params: { id: threadId } });
   }
   const seq = Number(state.seq);
   deps.delivery.joined(threadId, seq);
@@ -88,7 +95,25 @@ async function joinThread(
 type ClientEvent = keyof typeof CLIENT_EVENT_SCHEMAS;
 type Ack<E extends ClientEvent> = Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0];
 
-const refusal = (code: string, message: string): SocketError => ({ error: { code, message } });
+/**
+ * A refusal as the ack carries it: the code and English message of the HTTP API's errors, and
+ * the same words in the reader's script (`localized`), for the variant the socket reads in.
+ */
+function refusal(error: AppError, variant: Variant | undefined, timeZone: string): SocketError {
+  const localized = localizeError({ ...catalogFor(variant), timeZone, variant }, error);
+  return { error: { code: error.code, message: error.message, localized } };
+}
+
+/**
+ * The script a socket's refusals are worded in: the variant its page was rendered in (sent with
+ * the handshake), else its Accept-Language. An event that names a variant overrides it.
+ */
+function socketVariant(socket: GentieSocket): Variant | undefined {
+  const asked: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.variant;
+  if (asked === 'original') return undefined;
+  if ((VARIANTS as readonly unknown[]).includes(asked)) return asked as Variant;
+  return variantFromAcceptLanguage(socket.handshake.headers['accept-language']);
+}
 
 /** Handlers of one socket running at once; more are refused until one finishes. */
 const MAX_IN_FLIGHT = 4;
@@ -107,7 +132,10 @@ const MAX_REFUSALS = 1000;
  * at a time and a steady allowance, so one connection cannot queue thousands of queries ahead of
  * everyone else; a socket that keeps sending what is refused is dropped.
  */
-function handlerFor(socket: GentieSocket, log: Logger) {
+function handlerFor(socket: GentieSocket, log: Logger, timeZone: string) {
+  const variant = socketVariant(socket);
+  const answer = (error: AppError, asked?: Variant | 'original') =>
+    refusal(error, asked === undefined ? variant : asked === 'original' ? undefined : asked, timeZone);
   let inFlight = 0;
   let tokens = BURST;
   let refilledAt = Date.now();
@@ -125,7 +153,13 @@ function handlerFor(socket: GentieSocket, log: Logger) {
     tokens = Math.min(BURST, tokens + ((now - refilledAt) / 1000) * RATE_PER_SECOND);
     refilledAt = now;
     if (tokens < 1 || inFlight >= MAX_IN_FLIGHT)
-      return refuse(refusal('RateLimited', 'Too many messages on this connection: wait a moment.'));
+      return refuse(
+        answer(
+          new AppError(429, 'RateLimited', 'Too many messages on this connection: wait a moment.', {
+            params: { action: 'socket:message' },
+          }),
+        ),
+      );
     tokens -= 1;
     return undefined;
   };
@@ -135,7 +169,7 @@ function handlerFor(socket: GentieSocket, log: Logger) {
       if (typeof event === 'string' && Object.hasOwn(CLIENT_EVENT_SCHEMAS, event)) return;
       const ack = args.at(-1);
       const name = typeof event === 'string' ? event.slice(0, 40) : `An event named by a ${typeof event}`;
-      const refused = refuse(refusal('UnknownEvent', `${name} is not an event this server takes.`));
+      const refused = refuse(answer(new AppError(400, 'UnknownEvent', `${name} is not an event this server takes.`, { params: { name } })));
       if (typeof ack === 'function') ack(refused);
     } catch (err) {
       log.warn({ err }, 'realtime: could not answer an unknown event');
@@ -146,23 +180,25 @@ function handlerFor(socket: GentieSocket, log: Logger) {
       const last = args.at(-1);
       const ack = typeof last === 'function' ? (last as (a: unknown) => void) : () => undefined;
       try {
-        const parsed = CLIENT_EVENT_SCHEMAS[event].safeParse(typeof last === 'function' ? args.slice(0, -1)[0] : args[0]);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          return ack(
-            refuse(refusal('ValidationFailed', `${event}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)),
-          );
+        const payload: unknown = typeof last === 'function' ? args.slice(0, -1)[0] : args[0];
+        let input: z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>;
+        try {
+          input = parseInput(CLIENT_EVENT_SCHEMAS[event], payload) as z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>;
+        } catch (err) {
+          return ack(refuse(answer(err as AppError)));
         }
         const refused = overAllowance();
         if (refused) return ack(refused);
+        // A refusal after the schema is worded in the variant the event names, if it names one.
+        const asked = (input as { variant?: Variant | 'original' }).variant;
         inFlight++;
-        handler(parsed.data as z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>)
+        handler(input)
           .then(ack, (err: unknown) => {
-            if (err instanceof AppError) return ack(refusal(err.code, err.message));
+            if (err instanceof AppError) return ack(answer(err, asked));
             if (isDatabaseUnavailable(err))
-              return ack(refusal('DatabaseUnavailable', 'The database is restarting; try again in a moment.'));
+              return ack(answer(new AppError(503, 'DatabaseUnavailable', 'The database is restarting; try again in a moment.'), asked));
             log.error({ err, event }, 'realtime: handler failed');
-            ack(refusal('Internal', 'Something went wrong on our side; it has been logged.'));
+            ack(answer(new AppError(500, 'Internal', 'Something went wrong on our side; it has been logged.'), asked));
           })
           .catch((err: unknown) => log.warn({ err, event }, 'realtime: could not acknowledge'))
           .finally(() => inFlight--);

@@ -82,7 +82,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     log,
   );
 
-  attachGateway(io, { db, render, delivery, presence, boards, log });
+  attachGateway(io, { db, render, delivery, presence, boards, log, timeZone: deps.timeZone });
 
   return {
     io,

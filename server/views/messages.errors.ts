@@ -1,4 +1,4 @@
-import type { AppError, ErrorCode, ErrorParams, Invalid, LimitedAction } from '../errors';
+import type { AppError, ErrorCode, ErrorParams, Invalid } from '../errors';
 import { dateTime } from './time';
 
 /**
@@ -148,7 +148,8 @@ const hansInvalid: InvalidMessages = {
   notTheirPost: () => '应是这位用户在本版发表的帖子。',
 };
 
-const hantLimits: Record<LimitedAction, string> = {
+const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
+  'socket:message': '這個連接發送的消息太多，請稍候。',
   'login:name-address': '這個用戶名從您的地址登錄失敗的次數太多，請稍後再試。',
   'login:address': '從您的地址登錄失敗的次數太多，請稍後再試。',
   'login:name': '這個用戶名登錄失敗的次數太多，請稍後再試。',
@@ -157,7 +158,8 @@ const hantLimits: Record<LimitedAction, string> = {
   'password:member': '當前密碼輸錯的次數太多，請稍後再試。',
 };
 
-const hansLimits: Record<LimitedAction, string> = {
+const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
+  'socket:message': '这个连接发送的消息太多，请稍候。',
   'login:name-address': '这个用户名从您的地址登录失败的次数太多，请稍后再试。',
   'login:address': '从您的地址登录失败的次数太多，请稍后再试。',
   'login:name': '这个用户名登录失败的次数太多，请稍后再试。',
@@ -223,6 +225,7 @@ export const hantErrors: ErrorMessages = {
   UnsupportedMediaType: ({ expected }) =>
     expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。',
   DatabaseUnavailable: () => '數據庫正在重啟或無法連接，請稍後再試。',
+  UnknownEvent: ({ name }) => `服務器不接受「${name}」這個事件。`,
   Internal: () => '服務器出錯了，已記錄下來。',
 };
 
@@ -283,6 +286,7 @@ export const hansErrors: ErrorMessages = {
   UnsupportedMediaType: ({ expected }) =>
     expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。',
   DatabaseUnavailable: () => '数据库正在重启或无法连接，请稍后再试。',
+  UnknownEvent: ({ name }) => `服务器不接受“${name}”这个事件。`,
   Internal: () => '服务器出错了，已记录下来。',
 };
 

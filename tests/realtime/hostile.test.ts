@@ -76,7 +76,13 @@ describe('socket payloads', () => {
       expect([event, payload, ack]).toEqual([
         event,
         payload,
-        { error: { code: expect.stringMatching(/^(ValidationFailed|PostNotFound|BoardNotFound)$/), message: expect.any(String) } },
+        {
+          error: {
+            code: expect.stringMatching(/^(ValidationFailed|PostNotFound|BoardNotFound)$/),
+            message: expect.any(String),
+            localized: expect.any(String),
+          },
+        },
       ]);
     }
     // Without an ack, with extra arguments, or with no payload at all: no answer expected, no crash.
@@ -106,6 +112,40 @@ describe('socket payloads', () => {
     expect(await numbered.timeout(5000).emitWithAck(0)).toMatchObject({ error: { code: 'UnknownEvent' } });
     (r.socket as unknown as { emit(event: unknown): void }).emit(7);
     expect((await app.client().get('/healthz')).status).toBe(200);
+  });
+
+  it("words each refusal in the socket's script: the page's variant, the event's, else Accept-Language", async () => {
+    const open = (options: Parameters<typeof io>[1]) => {
+      const socket = io(app.baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+      opened.push(socket);
+      return socket;
+    };
+    const opened: ReturnType<typeof io>[] = [];
+    try {
+      const hans = open({ auth: { variant: 'zh-hans' } });
+      expect(await hans.timeout(5000).emitWithAck('thread:join', { threadId: '987654321' })).toEqual({
+        error: { code: 'PostNotFound', message: expect.any(String), localized: expect.stringContaining('没有') },
+      });
+      expect(await hans.timeout(5000).emitWithAck('board:join', { slug: 'nowhere' })).toMatchObject({
+        error: { code: 'BoardNotFound', localized: expect.stringContaining('nowhere') },
+      });
+      expect(await hans.timeout(5000).emitWithAck('thread:join', { threadId: 'x' })).toMatchObject({
+        error: { code: 'ValidationFailed', localized: expect.stringMatching(/threadId/) },
+      });
+      expect(await hans.timeout(5000).emitWithAck('post:new', {})).toMatchObject({
+        error: { code: 'UnknownEvent', localized: '服务器不接受“post:new”这个事件。' },
+      });
+      // The variant an event names wins over the page's.
+      const asked = await hans.timeout(5000).emitWithAck('thread:join', { threadId: '987654321', variant: 'zh-hant' });
+      expect(asked.error.localized).toContain('沒有');
+      // No variant in the handshake: Accept-Language says which script.
+      const tw = open({ extraHeaders: { 'Accept-Language': 'zh-TW,zh;q=0.9' } });
+      const refused = await tw.timeout(5000).emitWithAck('thread:join', { threadId: '987654321' });
+      expect(refused.error.localized).toContain('沒有');
+      expect(refused.error.message).toMatch(/^There is no thread/);
+    } finally {
+      for (const socket of opened) socket.disconnect();
+    }
   });
 
   it('gives one socket a few handlers at a time and a steady allowance: a flood is refused, others are served', async () => {

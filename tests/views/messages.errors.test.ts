@@ -56,7 +56,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   SessionExpired: [{}],
   InvalidCredentials: [{ which: 'login' }, { which: 'currentPassword' }],
   TooManyAttempts: actions.map((action) => ({ action })),
-  RateLimited: actions.map((action) => ({ action })),
+  RateLimited: [...actions.map((action) => ({ action })), { action: 'socket:message' as const }],
   ServerBusy: [{}],
   SessionNotFound: [{}],
   NameTaken: [
@@ -90,6 +90,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   BanNotFound: [{}],
   UnsupportedMediaType: [{ expected: 'json' }, { expected: 'utf8' }],
   DatabaseUnavailable: [{}],
+  UnknownEvent: [{ name: 'post:new' }],
   Internal: [{}],
 };
 
