@@ -7,7 +7,11 @@ import type {
   ServerToClientEvents,
   ThreadEvent,
   ThreadSocketEvent,
+  UnreadCounts,
 } from '../server/realtime/realtime.events';
+
+/** Counts at the cap show as "99+" (server/db/unread.ts). */
+const UNREAD_CAP = 100;
 
 /**
  * Live follow-ups. On a thread page, joins the thread over socket.io in the page's variant and
@@ -31,10 +35,35 @@ const THREAD_EVENTS = { 'post:new': true, 'post:edit': true, 'post:delete': true
 /** The page says which variant it was rendered in; it is always one the server takes. */
 const pageVariant = (el: HTMLElement) => el.dataset.variant as JoinRequest['variant'];
 
+let pageSocket: LiveSocket | undefined;
+
+/** The page's one socket: the thread or board it follows and the member's own events share it. */
 function connect(variant: JoinRequest['variant']): LiveSocket {
   // WebSocket only: a reader stays on one connection, so several app processes behind a load
-  // balancer need no sticky sessions. The variant words the server's refusals in the page's script.
-  return io({ transports: ['websocket'], auth: { variant: variant ?? 'original' } });
+  // balancer need no sticky sessions. The variant words the server's refusals, and a member's
+  // events, in the page's script.
+  pageSocket ??= io({ transports: ['websocket'], auth: { variant: variant ?? 'original' } });
+  return pageSocket;
+}
+
+/**
+ * A logged-in member's header: the unread 悄悄話 and notification counts rise as they arrive
+ * (message:new, notification:new carry the counts after the new one), on every page.
+ */
+export function followMember(header: HTMLElement): void {
+  const socket = connect(pageVariant(header));
+  const show = (counts: UnreadCounts) => {
+    for (const badge of Array.from(header.querySelectorAll<HTMLElement>('[data-unread]'))) {
+      const count = counts[badge.dataset.unread as keyof UnreadCounts];
+      if (count === undefined) continue;
+      const shown = count >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(count);
+      badge.textContent = shown;
+      badge.setAttribute('aria-label', (badge.dataset.label ?? '%d').replace('%d', shown));
+      badge.hidden = count === 0;
+    }
+  };
+  socket.on('message:new', (e) => show(e.unread));
+  socket.on('notification:new', (e) => show(e.unread));
 }
 
 function fragment(html: string): Element {

@@ -1,4 +1,4 @@
-import { followBoard, followThread } from './live';
+import { followBoard, followMember, followThread } from './live';
 
 /**
  * The browser module. Every page works without it; with it, the reader gets small comforts:
@@ -37,3 +37,5 @@ const thread = document.querySelector<HTMLElement>('section.replies[data-thread]
 if (thread) followThread(thread);
 const board = document.querySelector<HTMLElement>('ul.threads[data-board]');
 if (board) followBoard(board);
+const header = document.querySelector<HTMLElement>('header.site[data-member]');
+if (header) followMember(header);

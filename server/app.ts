@@ -20,6 +20,9 @@ import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant } from './http/context';
 import { sessionMiddleware } from './sessions/sessions.cookies';
+import { unreadCounts } from './members/unread.repository';
+import type { UnreadCounts } from './db/unread';
+import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
@@ -77,6 +80,7 @@ export function createApp({
     path: req.originalUrl,
     variant: req.variant,
     prefix: req.variantPrefix ?? '',
+    unread: req.unread,
   });
 
   app.use(requestLogger(log));
@@ -98,6 +102,7 @@ export function createApp({
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
   app.use(checkBodyText);
   app.use(sessionMiddleware(db));
+  app.use(loadUnreadCounts(db));
   app.use(cacheByMember);
 
   // One limiter for every limited action; its counts are in PostgreSQL, shared by all processes.
@@ -215,6 +220,38 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
     );
   }
   next();
+}
+
+/**
+ * How each feature's member events are read back for live delivery (realtime.members.ts): the
+ * realtime server is given these by whoever starts it (main.ts, the tests), since it sits on the
+ * features' layer and cannot import them.
+ */
+export function memberFeeds(): MemberFeeds {
+  return {};
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- augmenting Express.Request needs its global namespace
+  namespace Express {
+    interface Request {
+      /** The member's unread counts, for a page's header (loadUnreadCounts). */
+      unread?: UnreadCounts;
+    }
+  }
+}
+
+/**
+ * A logged-in member's pages show their unread 悄悄話 and notifications in the header: one
+ * bounded query per page (members/unread.repository.ts). JSON requests and form posts skip it.
+ */
+function loadUnreadCounts(db: Kysely<Database>) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    if (req.member && (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/')) {
+      req.unread = await unreadCounts(db, req.member.id);
+    }
+    next();
+  };
 }
 
 /** The one error handler: JSON for the API (and clients that ask for it), else an HTML page in the reader's script. */

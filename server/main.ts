@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { createApp } from './app';
+import { createApp, memberFeeds } from './app';
 import { createCaches } from './caches';
 import { loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
@@ -42,6 +42,7 @@ async function main(config: Config): Promise<void> {
     log,
     site: siteOrigin(config),
     caches,
+    memberFeeds: memberFeeds(),
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

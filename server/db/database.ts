@@ -20,7 +20,25 @@ export interface UsersTable {
   password_hash: string;
   role: ColumnType<SiteRole, SiteRole | undefined, SiteRole>;
   created_at: Timestamp;
+  /** The member's own words on their home page (sanitized HTML), and the script they are in. */
+  profile: ColumnType<string, string | undefined, string>;
+  profile_variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
+  /** The day the member was last seen (shown unless hide_last_seen). */
+  last_seen_on: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  hide_last_seen: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Notification kinds the member turned off ({ kind: false }); absent = on. */
+  notify_prefs: ColumnType<NotifyPrefs, NotifyPrefs | string | undefined, NotifyPrefs | string>;
+  /** A deleted account: the row (and its name) stays. */
+  deleted_at: NullableTimestamp;
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  email_verified_at: NullableTimestamp;
+  /** A daily email of unread notifications (with a verified address only). */
+  digest: ColumnType<boolean, boolean | undefined, boolean>;
+  digest_sent_at: NullableTimestamp;
 }
+
+/** Which notification kinds a member turned off. */
+export type NotifyPrefs = Partial<Record<NotificationKind, boolean>>;
 
 export interface SessionsTable {
   id: GeneratedId;
@@ -203,6 +221,109 @@ export interface JobsTable {
   last_error: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** One conversation per pair of members (member_low < member_high): their 悄悄話 together. */
+export interface ConversationsTable {
+  id: GeneratedId;
+  member_low: Id;
+  member_high: Id;
+  created_at: Timestamp;
+  last_message_at: Timestamp;
+}
+
+/** A 悄悄話: readable by its two parties only, each deleting their own copy. */
+export interface MessagesTable {
+  id: GeneratedId;
+  conversation_id: Id;
+  sender_id: Id;
+  recipient_id: Id;
+  title: string;
+  body: ColumnType<string, string | undefined, string>;
+  bytes: ColumnType<number, number | undefined, number>;
+  variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
+  /** The post it was written from (a link back), if any. */
+  quoted_post_id: Id | null;
+  created_at: Timestamp;
+  /** The recipient's read mark. */
+  read_at: NullableTimestamp;
+  sender_deleted_at: NullableTimestamp;
+  recipient_deleted_at: NullableTimestamp;
+}
+
+/** How a message report was closed. */
+export type MessageReportResolution = 'banned' | 'dismissed';
+
+export interface MessageReportsTable {
+  id: GeneratedId;
+  message_id: Id;
+  reporter_id: Id;
+  reason: string;
+  created_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  resolved_by: Id | null;
+  resolution: MessageReportResolution | null;
+}
+
+/** Each time an admin read a reported message through its report. */
+export interface MessageReportReadsTable {
+  id: GeneratedId;
+  report_id: Id;
+  admin_id: Id;
+  at: Timestamp;
+}
+
+/**
+ * What a member is notified of: a direct reply to their post, a follow-up anywhere in a thread
+ * they started, a mention, a new thread by a member they follow, and moderation of what is theirs.
+ */
+export type NotificationKind =
+  'reply' | 'thread-reply' | 'mention' | 'followed-thread' | 'post-edited' | 'post-deleted' | 'banned' | 'report-handled';
+
+export interface NotificationsTable {
+  id: GeneratedId;
+  member_id: Id;
+  kind: NotificationKind;
+  actor_id: Id | null;
+  thread_id: Id | null;
+  post_id: Id | null;
+  /** What the kind needs beyond actor, thread and post (a ban's reason and end, a report's outcome…). */
+  data: ColumnType<Record<string, unknown>, Record<string, unknown> | string | undefined, Record<string, unknown> | string>;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+}
+
+export interface FollowsTable {
+  follower_id: Id;
+  followee_id: Id;
+  created_at: Timestamp;
+}
+
+export interface IgnoresTable {
+  member_id: Id;
+  ignored_id: Id;
+  created_at: Timestamp;
+}
+
+export interface ThreadMutesTable {
+  member_id: Id;
+  thread_id: Id;
+  created_at: Timestamp;
+}
+
+/** What a single-use token is for. */
+export type TokenPurpose = 'verify-email' | 'reset-password' | 'unsubscribe' | 'admin-link';
+
+/** A single-use, expiring token: only its SHA-256 is kept. */
+export interface TokensTable {
+  id: GeneratedId;
+  token_hash: Buffer;
+  purpose: TokenPurpose;
+  user_id: Id;
+  data: ColumnType<Record<string, unknown>, Record<string, unknown> | string | undefined, Record<string, unknown> | string>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
 /** Every table the application reads or writes, as kysely sees them. */
 export interface Database {
   users: UsersTable;
@@ -219,6 +340,15 @@ export interface Database {
   reports: ReportsTable;
   moderation_log: ModerationLogTable;
   jobs: JobsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  message_reports: MessageReportsTable;
+  message_report_reads: MessageReportReadsTable;
+  notifications: NotificationsTable;
+  follows: FollowsTable;
+  ignores: IgnoresTable;
+  thread_mutes: ThreadMutesTable;
+  tokens: TokensTable;
 }
 
 /** A whole row of each table, as a select returns it. */
@@ -236,6 +366,13 @@ export type BanRow = Selectable<BansTable>;
 export type ReportRow = Selectable<ReportsTable>;
 export type ModerationLogRow = Selectable<ModerationLogTable>;
 export type JobRow = Selectable<JobsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type MessageReportRow = Selectable<MessageReportsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type FollowRow = Selectable<FollowsTable>;
+export type IgnoreRow = Selectable<IgnoresTable>;
+export type TokenRow = Selectable<TokensTable>;
 
 /** What repositories take: the pool or a transaction a service opened. */
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isId } from '../db/ids';
 import type { PostEventKind, ThreadEventKind, ThreadStateKind } from '../db/thread-events.kinds';
+import type { UnreadCounts } from '../db/unread';
 import { VARIANTS, type Variant } from '../variants';
 
 /**
@@ -10,7 +11,7 @@ import { VARIANTS, type Variant } from '../variants';
  * file imports only modules without server dependencies, so client/tsconfig.json can check it.
  */
 
-export type { PostEventKind, ThreadEventKind, ThreadStateKind };
+export type { PostEventKind, ThreadEventKind, ThreadStateKind, UnreadCounts };
 
 /** A post in the JSON API's shape (a tombstone once deleted: empty title and body). */
 export interface PostJson {
@@ -95,8 +96,42 @@ export interface ReadersEvent {
   count: number;
 }
 
+/**
+ * A 悄悄話 has arrived (sent to the addressee's sockets only, on every process). The socket's
+ * process read it with the party check; the title is in the socket's variant.
+ */
+export interface MessageNewEvent {
+  id: string;
+  from: { name: string };
+  title: string;
+  createdAt: string;
+  /** Where to read it. */
+  url: string;
+  unread: UnreadCounts;
+}
+
+/** A notification for the member (sent to their sockets only), worded in the socket's variant. */
+export interface NotificationNewEvent {
+  id: string;
+  kind: string;
+  /** What happened, in one line of text (not HTML). */
+  text: string;
+  /** Where it points (the follow-up, the thread, the member…). */
+  url: string;
+  createdAt: string;
+  unread: UnreadCounts;
+}
+
+/** The socket events a member's own sockets receive, with their payloads. */
+export interface MemberSocketEvents {
+  'message:new': MessageNewEvent;
+  'notification:new': NotificationNewEvent;
+}
+
 /** Every event the server emits; the compiler checks each emit, and each client handler, against it. */
 export interface ServerToClientEvents {
+  'message:new': (e: MessageNewEvent) => void;
+  'notification:new': (e: NotificationNewEvent) => void;
   'post:new': (e: ThreadEventOn<'post:new'>) => void;
   'post:edit': (e: ThreadEventOn<'post:edit'>) => void;
   'post:delete': (e: ThreadEventOn<'post:delete'>) => void;

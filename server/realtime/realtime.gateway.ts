@@ -13,6 +13,7 @@ import * as posts from '../posts/posts.repository';
 import type { BoardFeed } from './realtime.boards';
 import type { ThreadDelivery } from './realtime.delivery';
 import { CLIENT_EVENT_SCHEMAS, type ClientToServerEvents, type JoinAck, type SocketError } from './realtime.events';
+import { type MemberDelivery, socketMember } from './realtime.members';
 import type { Presence } from './realtime.presence';
 import { type Renderer, type V, renderedEventsSince } from './realtime.render';
 import { type GentieSocket, type RealtimeServer, emitThreadEvent, threadOfRoom, threadRoom, threadVariantRoom } from './realtime.rooms';
@@ -24,6 +25,7 @@ export interface GatewayDeps {
   delivery: ThreadDelivery;
   presence: Presence;
   boards: BoardFeed;
+  members: MemberDelivery;
   log: Logger;
   /** The time zone dates in refusals are shown in (TZ_DISPLAY). */
   timeZone: string;
@@ -35,6 +37,15 @@ export interface GatewayDeps {
  * up to date as sockets come and go.
  */
 export function attachGateway(io: RealtimeServer, deps: GatewayDeps): void {
+  // A socket opened in a member's session hears that member's own events (realtime.members.ts)
+  // from the moment it is connected. A database that is restarting leaves it a reader only until
+  // its next connection; it is not refused.
+  io.use((socket, next) => {
+    socketMember(deps.db, socket)
+      .then((member) => member && deps.members.joined(socket, member, socketVariant(socket) ?? 'original'))
+      .catch((err: unknown) => deps.log.warn({ err }, 'realtime: could not check the session of a new socket'))
+      .finally(() => next());
+  });
   io.on('connection', (socket) => {
     const on = handlerFor(socket, deps.log, deps.timeZone);
     on('thread:join', (req) => joinThread(socket, req, deps));

@@ -3,14 +3,15 @@ import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
+import { MEMBER_EVENTS_CHANNEL, parseMemberAnnouncement } from '../events/member-events';
 import { THREAD_EVENTS_CHANNEL, parseAnnouncement } from '../events/thread-events';
 import { type SiteOrigin, fromOwnSite } from '../http/origin';
 import type { Logger } from '../log';
 import { BoardFeed } from './realtime.boards';
 import { ThreadDelivery } from './realtime.delivery';
-import type { ClientToServerEvents, ServerToClientEvents } from './realtime.events';
 import { attachGateway } from './realtime.gateway';
 import { listen } from './realtime.listener';
+import { MemberDelivery, type MemberFeeds } from './realtime.members';
 import { Presence, READERS_CHANNEL } from './realtime.presence';
 import { renderer } from './realtime.render';
 import type { RealtimeServer } from './realtime.rooms';
@@ -42,12 +43,14 @@ export interface RealtimeDeps {
   site: SiteOrigin;
   /** The app's caches (createApp's): converted posts are shared with the pages. */
   caches: Pick<Caches, 'conversions'>;
+  /** How each feature reads its member events (messages, notifications) for their member: see realtime.members.ts. */
+  memberFeeds?: MemberFeeds;
 }
 
 /** Starts socket.io on the HTTP server, with live delivery, reader counts and the gateway. */
 export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtime {
   const { db, log } = deps;
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
+  const io: RealtimeServer = new Server(server, {
     serveClient: false,
     maxHttpBufferSize: 10_000,
     // Writes go over HTTP; sockets only push. No cross-origin clients: a page on another site
@@ -60,13 +63,18 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const presence = new Presence(io, db);
   const boards = new BoardFeed(io, db, render, log);
   const delivery = new ThreadDelivery(io, db, render, boards, log);
+  const members = new MemberDelivery(io, db, deps.memberFeeds ?? {}, log);
 
   const listener = listen(
     deps.databaseUrl,
-    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL],
+    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL],
     {
       onNotify(channel, payload) {
         if (channel === READERS_CHANNEL) return presence.heard(payload);
+        if (channel === MEMBER_EVENTS_CHANNEL) {
+          const heard = parseMemberAnnouncement(payload);
+          return heard && members.heard(heard);
+        }
         const announcement = parseAnnouncement(payload);
         if (!announcement) return;
         boards.heard(announcement);
@@ -82,7 +90,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     log,
   );
 
-  attachGateway(io, { db, render, delivery, presence, boards, log, timeZone: deps.timeZone });
+  attachGateway(io, { db, render, delivery, presence, boards, members, log, timeZone: deps.timeZone });
 
   return {
     io,

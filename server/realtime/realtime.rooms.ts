@@ -14,10 +14,19 @@ import type { V } from './realtime.render';
  * (to send each the rendering in their script); a board's index readers in `b:<boardId>:<variant>`.
  */
 
+/** What the server keeps on each socket. */
+export interface SocketData {
+  /** The member whose session the socket was opened in (realtime.members.ts), if any. */
+  member?: { id: string; tokenHash: Buffer };
+}
+
+/** Events between server processes: none (they talk through PostgreSQL). */
+type InterServerEvents = Record<never, never>;
+
 /** The socket.io server, typed by the event contract. */
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 /** One client's socket, typed by the event contract. */
-export type GentieSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+export type GentieSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Every variant a reader can follow in, the original included. */
 export const READER_VARIANTS: readonly V[] = ['original', ...VARIANTS];

@@ -22,7 +22,11 @@ declare global {
 
 /** Reads one cookie from the Cookie header. */
 export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
+  return cookieFrom(req.headers.cookie, name);
+}
+
+/** Reads one cookie from a Cookie header's text (a socket handshake's, a request's). */
+export function cookieFrom(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');

@@ -33,6 +33,17 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
     .executeTakeFirst();
 }
 
+/** The member's unexpired sessions among the given token hashes. */
+export function findLiveSessions(db: Db, memberId: string, tokenHashes: readonly Buffer[]) {
+  return db
+    .selectFrom('sessions')
+    .select('token_hash')
+    .where('user_id', '=', memberId)
+    .where('token_hash', 'in', tokenHashes)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .execute();
+}
+
 /** Marks a session as used now (its "last seen"). */
 export function touchSession(db: Db, tokenHash: Buffer) {
   return db

@@ -40,6 +40,15 @@ export async function memberForToken(db: Kysely<Database>, token: string): Promi
   return { id: row.id, name: row.name, role: row.role };
 }
 
+/**
+ * Which of the given session tokens (by hash) still belong to the member and have not expired:
+ * a socket opened in a session that has since ended hears nothing more for the member.
+ */
+export async function liveSessions(db: Kysely<Database>, memberId: string, tokenHashes: readonly Buffer[]): Promise<Buffer[]> {
+  if (tokenHashes.length === 0) return [];
+  return (await repo.findLiveSessions(db, memberId, tokenHashes)).map((r) => r.token_hash);
+}
+
 /** Ends a session: the token stops working at once. */
 export async function logOut(db: Kysely<Database>, token: string): Promise<void> {
   await repo.deleteSession(db, hashToken(token));

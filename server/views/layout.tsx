@@ -1,6 +1,7 @@
 import type { AppError } from '../errors';
 import type { Assets } from './assets';
 import type { Member } from '../db/member';
+import { UNREAD_CAP, type UnreadCounts } from '../db/unread';
 import { type LinkContext, href, unprefixed } from '../http/paths';
 import { VARIANTS, type Variant } from '../text/convert';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
@@ -20,6 +21,33 @@ export interface PageContext extends LinkContext {
   variant: Variant | undefined;
   /** '' or the URL prefix of the variant the page was asked under: every link is built with it (href). */
   prefix: string;
+  /** The member's unread 悄悄話 and notifications (absent for readers, and for JSON). */
+  unread?: UnreadCounts;
+}
+
+/** An unread count as the header shows it: "99+" at the cap. */
+export const shownCount = (count: number) => (count >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(count));
+
+/**
+ * A header link with its unread count; the browser module keeps the count up to date
+ * (data-unread names which), and hides it at zero.
+ */
+function UnreadLink({ ctx, path, label, which }: { ctx: PageContext; path: string; label: string; which: keyof UnreadCounts }) {
+  const count = ctx.unread?.[which] ?? 0;
+  return (
+    <a href={href(ctx, path)} class="unread-link">
+      {label}
+      <span
+        class="unread"
+        data-unread={which}
+        data-label={ctx.t.unreadLabel('%d')}
+        hidden={count === 0}
+        aria-label={ctx.t.unreadLabel(shownCount(count))}
+      >
+        {shownCount(count)}
+      </span>
+    </a>
+  );
 }
 
 const HREFLANG: Record<Variant, string> = { 'zh-hans': 'zh-Hans', 'zh-hant': 'zh-Hant', 'zh-tw': 'zh-Hant-TW', 'zh-hk': 'zh-Hant-HK' };
@@ -79,7 +107,7 @@ function Header({ ctx }: { ctx: PageContext }) {
   const { t, member } = ctx;
   const next = encodeURIComponent(ctx.path);
   return (
-    <header class="site">
+    <header class="site" data-variant={ctx.variant ?? 'original'} data-member={member ? '' : undefined}>
       <a class="brand" href={href(ctx, '/')}>
         {t.siteName}
       </a>
@@ -90,6 +118,8 @@ function Header({ ctx }: { ctx: PageContext }) {
               {t.loggedInAs}
               <a href={href(ctx, `/u/${encodeURIComponent(member.name)}`)}>{member.name}</a>
             </span>
+            <UnreadLink ctx={ctx} path="/messages" label={t.messagesLink} which="messages" />
+            <UnreadLink ctx={ctx} path="/notifications" label={t.notificationsLink} which="notifications" />
             <a href={href(ctx, '/account')}>{t.account}</a>
             <form method="post" action={href(ctx, '/logout')} class="inline">
               <button type="submit">{t.logout}</button>

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../server/app';
+import { createApp, memberFeeds } from '../../server/app';
 import { type Caches, createCaches } from '../../server/caches';
 import { loadConfig } from '../../server/config';
 import { loadAssets } from '../../server/views/assets';
@@ -51,6 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log,
     site: siteOrigin(config),
     caches,
+    memberFeeds: memberFeeds(),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
