@@ -153,12 +153,111 @@ async function measure(
   return { setup, readers: readersCount, posts, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99), lastReaderMaxMs, lost, duplicated };
 }
 
+/** Per member event kind, the time from the POST that causes it to its arrival at the member's page on the other process. */
+export interface MemberEventFigures {
+  event: 'message:new' | 'notification:new';
+  /** Thread readers connected meanwhile, over both processes. */
+  readers: number;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  lost: number;
+}
+
+const login = async (port: number, username: string, password: string) => {
+  const res = await fetch(`http://127.0.0.1:${port}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return (res.headers.getSetCookie()[0] ?? '').split(';')[0]!;
+};
+
+/**
+ * A member's own events under load: 1,000 thread readers connected over both processes, the
+ * recipient's page open on process B, the sender writing on process A. For each 悄悄話 (POST
+ * /api/messages) and each reply to the recipient's post (a notification), the time from just
+ * before the POST until message:new / notification:new reaches the recipient's socket.
+ */
+async function measureMemberEvents(
+  db: Kysely<Database>,
+  a: Server,
+  b: Server,
+  threadId: string,
+  senderCookie: string,
+  samples: number,
+): Promise<MemberEventFigures[]> {
+  const password = 'bench password 2';
+  await createMember(db, { username: 'realtime_recipient', password });
+  const recipientCookie = await login(b.port, 'realtime_recipient', password);
+  const rootRes = await fetch(`http://127.0.0.1:${b.port}/api/posts/${threadId}/replies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: recipientCookie, 'sec-fetch-site': 'same-origin' },
+    body: JSON.stringify({ title: '等人回覆的跟帖' }),
+  });
+  const parentId = ((await rootRes.json()) as { post: { id: string } }).post.id;
+  const readers = await connectReaders([a.port, b.port], 1000, threadId);
+  const arrivals = new Map<string, number>();
+  const page = io(`http://127.0.0.1:${b.port}`, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { cookie: recipientCookie },
+    auth: { variant: 'zh-hant' },
+  });
+  page.on('message:new', (e: { id: string }) => arrivals.set(`m${e.id}`, performance.now()));
+  page.on('notification:new', (e: { id: string; url: string }) =>
+    arrivals.set(`n${/#p(\d+)$/.exec(e.url)?.[1] ?? e.id}`, performance.now()),
+  );
+  await new Promise<void>((resolve, reject) => {
+    page.once('connect', () => resolve());
+    page.once('connect_error', reject);
+  });
+  await sleep(500);
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`http://127.0.0.1:${a.port}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: senderCookie, 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`${path} failed: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { message?: { id: string }; post?: { id: string } };
+  };
+  const figures: MemberEventFigures[] = [];
+  try {
+    for (const event of ['message:new', 'notification:new'] as const) {
+      const latencies: number[] = [];
+      let lost = 0;
+      for (let i = 0; i < samples; i++) {
+        const t0 = performance.now();
+        const key =
+          event === 'message:new'
+            ? `m${(await post('/api/messages', { to: 'realtime_recipient', title: `悄悄話 ${i}` })).message!.id}`
+            : `n${(await post(`/api/posts/${parentId}/replies`, { title: `回覆你 ${i}` })).post!.id}`;
+        const deadline = performance.now() + 5000;
+        while (!arrivals.has(key) && performance.now() < deadline) await sleep(1);
+        const at = arrivals.get(key);
+        if (at === undefined) lost++;
+        else latencies.push(at - t0);
+        await sleep(20);
+      }
+      latencies.sort((x, y) => x - y);
+      figures.push({ event, readers: readers.length, samples, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99), lost });
+    }
+  } finally {
+    page.disconnect();
+    for (const r of readers) r.socket.disconnect();
+  }
+  return figures;
+}
+
 /** Runs the live-delivery figures against `databaseUrl` (an empty, migrated database). */
 export async function benchRealtime(
   db: Kysely<Database>,
   databaseUrl: string,
   say: (m: string) => void,
-): Promise<{ delivery: RealtimeFigures[]; idleReaderKb: number }> {
+): Promise<{ delivery: RealtimeFigures[]; idleReaderKb: number; memberEvents: MemberEventFigures[] }> {
   const member = await createMember(db, { username: 'realtime_bench', password: 'bench password 1' });
   await createBoard(db, { slug: 'realtime-bench', name: '即時' }).catch(() => undefined);
   const thread = await createThread(db, member, 'realtime-bench', { title: '一千人在看的帖子' });
@@ -187,7 +286,12 @@ export async function benchRealtime(
     say(`1,000 readers on one process: p50 ${delivery[0]!.p50Ms.toFixed(1)} ms, p99 ${delivery[0]!.p99Ms.toFixed(1)} ms`);
     delivery.push(await measure('2 processes', [a.port, b.port], 1000, 20, thread.id, cookie));
     say(`1,000 readers over two processes: p50 ${delivery[1]!.p50Ms.toFixed(1)} ms, p99 ${delivery[1]!.p99Ms.toFixed(1)} ms`);
-    return { delivery, idleReaderKb };
+    const memberEvents = await measureMemberEvents(db, a, b, thread.id, cookie, 100);
+    for (const f of memberEvents)
+      say(
+        `${f.event} to the other process (1,000 readers connected): p50 ${f.p50Ms.toFixed(1)} ms, p99 ${f.p99Ms.toFixed(1)} ms, lost ${f.lost}`,
+      );
+    return { delivery, idleReaderKb, memberEvents };
   } finally {
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
