@@ -128,15 +128,23 @@ const schema = z.object({
     .refine((n) => n > 0, 'must be a positive number (1 = the documented limits)')
     .default(1),
   TZ_DISPLAY: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC').default('Asia/Shanghai'),
-  SMTP_URL: z.string().refine(isSmtpUrl, 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.org:587').optional(),
-  MAIL_FROM: z.string().regex(MAIL_FROM, 'must be an address, or a name and <address>, such as Gentie <noreply@bbs.example.org>').optional(),
+  SMTP_URL: z
+    .string()
+    .refine(isSmtpUrl, 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.org:587')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(MAIL_FROM, 'must be an address, or a name and <address>, such as Gentie <noreply@bbs.example.org>')
+    .optional(),
 });
 
 /** The mail settings, when SMTP_URL is set: it needs PUBLIC_URL, since emails link back to the site. */
 function mailConfig(smtpUrl: string | undefined, from: string | undefined, publicUrl: URL | undefined): MailConfig | undefined {
   if (smtpUrl === undefined) return undefined;
   if (!publicUrl) {
-    throw new ConfigError('SMTP_URL needs PUBLIC_URL (links in emails are built from it): set PUBLIC_URL to the site origin, such as https://bbs.example.org');
+    throw new ConfigError(
+      'SMTP_URL needs PUBLIC_URL (links in emails are built from it): set PUBLIC_URL to the site origin, such as https://bbs.example.org',
+    );
   }
   return Object.freeze({ smtpUrl, from: from ?? `Gentie <noreply@${publicUrl.hostname}>`, publicUrl });
 }

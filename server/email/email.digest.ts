@@ -104,7 +104,8 @@ type UnreadRow = Awaited<ReturnType<typeof repo.findUnreadForDigest>>[number];
 function digestItem(r: UnreadRow, variant: Variant | null, timeZone: string, link: (path: string) => string): MailListItem {
   const { t } = catalogFor(variant ?? undefined);
   const title = r.title !== null && r.variant !== null && variant ? convertText(r.title, r.variant, variant) : r.title;
-  const path = r.thread_id === null ? '/notifications' : `/t/${r.thread_id}${r.post_id && r.post_id !== r.thread_id ? `#p${r.post_id}` : ''}`;
+  const path =
+    r.thread_id === null ? '/notifications' : `/t/${r.thread_id}${r.post_id && r.post_id !== r.thread_id ? `#p${r.post_id}` : ''}`;
   return {
     text: t.email.kinds[r.kind]({ actor: r.actor, title }),
     url: link(path),

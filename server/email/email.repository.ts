@@ -82,7 +82,9 @@ export function findDigestsDue(db: Db, afterId: string, hours: number, limit: nu
     .where('digest', '=', true)
     .where('email_verified_at', 'is not', null)
     .where('deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('digest_sent_at', 'is', null), eb('digest_sent_at', '<=', sql<Date>`now() - make_interval(hours => ${hours})`)]))
+    .where((eb) =>
+      eb.or([eb('digest_sent_at', 'is', null), eb('digest_sent_at', '<=', sql<Date>`now() - make_interval(hours => ${hours})`)]),
+    )
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)

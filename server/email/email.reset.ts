@@ -18,7 +18,6 @@ import { RESET_MINUTES, mailLink, resetMail } from './email.messages';
  * after it, out of the request.
  */
 
-
 /** A login as typed, the way the limit counts it (the same for "Name", " name " and "NAME"). */
 const loginKey = (login: string) => login.normalize('NFKC').trim().toLowerCase();
 

@@ -43,9 +43,7 @@ function blockText(block: MailBlock): string {
     case 'action':
       return `${block.label}:\n${block.url}`;
     case 'list':
-      return block.items
-        .map((i) => `* ${i.text}${i.note ? ` (${i.note})` : ''}${i.url ? `\n  ${i.url}` : ''}`)
-        .join('\n');
+      return block.items.map((i) => `* ${i.text}${i.note ? ` (${i.note})` : ''}${i.url ? `\n  ${i.url}` : ''}`).join('\n');
     case 'note':
       return `--\n${block.text}${block.link ? `\n${block.link.label}: ${block.link.url}` : ''}`;
   }

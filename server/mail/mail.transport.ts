@@ -60,7 +60,7 @@ export function createMailer(config: MailConfig, log: Logger): Mailer {
       } catch (error) {
         const e = error as { message?: string; code?: string; responseCode?: number };
         log.warn({ mail: { code: e.code, responseCode: e.responseCode }, err: { message: e.message } }, 'mail: sending failed');
-        throw new Error(`sending email failed: ${e.message ?? 'unknown error'}`);
+        throw new Error(`sending email failed: ${e.message ?? 'unknown error'}`, { cause: error });
       }
     },
     close() {

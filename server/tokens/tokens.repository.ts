@@ -73,6 +73,7 @@ export async function useMemberTokens(db: Db, userId: string, purpose: TokenPurp
     .where('user_id', '=', userId)
     .where('purpose', '=', purpose)
     .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

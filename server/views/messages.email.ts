@@ -117,7 +117,8 @@ export const hantEmail: EmailWords = {
   verifyAction: '驗證郵箱地址',
   notYou: '如果不是您本人操作，請忽略這封郵件。',
   resetSubject: '重設您在跟帖論壇的密碼',
-  resetBody: (name, minutes) => `有人（希望是您）申請重設賬號 ${name} 的密碼。打開下面的鏈接設置新密碼，鏈接 ${minutes} 分鐘內有效，只能用一次。`,
+  resetBody: (name, minutes) =>
+    `有人（希望是您）申請重設賬號 ${name} 的密碼。打開下面的鏈接設置新密碼，鏈接 ${minutes} 分鐘內有效，只能用一次。`,
   resetAction: '設置新密碼',
   resetNotYou: '如果不是您申請的，請忽略這封郵件，您的密碼不會改變。',
   digestSubject: (count) => `跟帖論壇：您有 ${count} 條未讀通知`,
@@ -166,7 +167,8 @@ export const hansEmail: EmailWords = {
   verifyAction: '验证邮箱地址',
   notYou: '如果不是您本人操作，请忽略这封邮件。',
   resetSubject: '重设您在跟帖论坛的密码',
-  resetBody: (name, minutes) => `有人（希望是您）申请重设账号 ${name} 的密码。打开下面的链接设置新密码，链接 ${minutes} 分钟内有效，只能用一次。`,
+  resetBody: (name, minutes) =>
+    `有人（希望是您）申请重设账号 ${name} 的密码。打开下面的链接设置新密码，链接 ${minutes} 分钟内有效，只能用一次。`,
   resetAction: '设置新密码',
   resetNotYou: '如果不是您申请的，请忽略这封邮件，您的密码不会改变。',
   digestSubject: (count) => `跟帖论坛：您有 ${count} 条未读通知`,

@@ -91,7 +91,9 @@ describe('an email address on /settings/email', () => {
 
     expect((await mail.app.client().get(stale)).status).toBe(400);
     expect((await emailRow(member.id)).email).toBe(first);
-    const verified = await mail.app.client().post('/api/email/verify', { token: linkTo(await mailTo(second), '/settings/email/verify').split('token=')[1] });
+    const verified = await mail.app
+      .client()
+      .post('/api/email/verify', { token: linkTo(await mailTo(second), '/settings/email/verify').split('token=')[1] });
     expect(verified.status).toBe(200);
     expect(verified.json).toEqual({ email: second });
     expect((await client.get('/api/me/email')).json).toEqual({ email: second, pending: null, digest: false });
@@ -143,7 +145,11 @@ describe('an email address on /settings/email', () => {
     const to = address('late');
     await client.post('/api/me/email', { email: to });
     const link = linkTo(await mailTo(to), '/settings/email/verify');
-    await mail.app.db.updateTable('tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', member.id).execute();
+    await mail.app.db
+      .updateTable('tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', member.id)
+      .execute();
     const res = await mail.app.client().get(link);
     expect(res.status).toBe(400);
     expect(res.text).toContain('data-code="TokenInvalid"');
