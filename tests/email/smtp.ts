@@ -8,6 +8,8 @@ export interface TestSmtp {
   url: string;
   /** Messages received so far, oldest first. */
   messages: ParsedMail[];
+  /** How long the server waits before accepting a message (a slow mail server); 0 by default. */
+  delayMs: number;
   /** The first message to arrive (now or later) that `match` accepts. */
   waitFor(match: (m: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
   close(): Promise<void>;
@@ -32,7 +34,8 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          if (smtp.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, smtp.delayMs));
           messages.push(mail);
           for (const wake of waiters) wake();
           callback();
@@ -42,7 +45,8 @@ export async function startSmtp(): Promise<TestSmtp> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return {
+  const smtp: TestSmtp = {
+    delayMs: 0,
     url: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${port}`,
     messages,
     waitFor(match, timeoutMs = 10_000) {
@@ -65,6 +69,7 @@ export async function startSmtp(): Promise<TestSmtp> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return smtp;
 }
 
 /** The recipient address of a parsed message. */
