@@ -35,6 +35,7 @@ export const LAYERS = [
     'server/messages',
     'server/notifications',
     'server/people',
+    'server/email',
     'server/search',
     'server/uploads',
   ],

@@ -24,6 +24,8 @@ import { unreadCounts } from './members/unread.repository';
 import type { UnreadCounts } from './db/unread';
 import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
+import { type Mailer, createMailer } from './mail/mail.transport';
+import { emailRouter } from './email/email.routes';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { moderationRouter } from './moderation/moderation.routes';
@@ -41,6 +43,8 @@ export interface AppDeps {
   databaseState?: () => DatabaseState;
   /** The app's caches; main.ts makes them to share with the realtime hub. Default: a set of its own. */
   caches?: Caches;
+  /** How email is sent; main.ts makes it to share with the digest job. Default: one from config.mail, none without SMTP_URL. */
+  mailer?: Mailer;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -61,6 +65,7 @@ export function createApp({
   assets = loadAssets(),
   databaseState = () => 'up',
   caches = createCaches(),
+  mailer = config.mail && createMailer(config.mail, log),
 }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -81,6 +86,7 @@ export function createApp({
     variant: req.variant,
     prefix: req.variantPrefix ?? '',
     unread: req.unread,
+    mail: mailer !== undefined,
   });
 
   app.use(requestLogger(log));
@@ -110,6 +116,8 @@ export function createApp({
 
   app.use(boardsRouter(db, pageContext));
   app.use(membersRouter(db, limiter, pageContext));
+  // Without SMTP_URL nothing about email exists: its pages and API answer 404.
+  if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
   app.use(postsRouter(db, rules, caches, pageContext));
   app.use(moderationRouter(db, rules, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));

@@ -35,6 +35,21 @@ export interface Config {
    * it instead of exempting an address: balancers sit on loopback, so no address is exempt.
    */
   readonly rateLimitMultiplier: number;
+  /**
+   * Outgoing email (SMTP_URL, MAIL_FROM); undefined = the site sends no email and shows nothing
+   * about it (no address in settings, no "forgot password?", no digest).
+   */
+  readonly mail: MailConfig | undefined;
+}
+
+/** How the site sends email. */
+export interface MailConfig {
+  /** A nodemailer transport URL (smtp:// or smtps://, user and password inside): never logged or shown. */
+  readonly smtpUrl: string;
+  /** The From header: MAIL_FROM, else `Gentie <noreply@host of PUBLIC_URL>`. */
+  readonly from: string;
+  /** Where links in emails point: PUBLIC_URL (required with SMTP_URL). */
+  readonly publicUrl: URL;
 }
 
 /** Raised for a bad environment variable; main prints its message as one line and exits. */
@@ -63,6 +78,21 @@ const isOrigin = (value: string): boolean => {
     return false;
   }
 };
+
+const isSmtpUrl = (value: string): boolean => {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+
+// `Name <address>` or a bare address; no line breaks (it becomes a header).
+const MAIL_FROM = /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)$/;
+
+/** Variables whose value may hold a secret: a refusal never repeats it. */
+const SECRET = new Set(['SMTP_URL']);
 
 const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 const isTrustList = (value: string): boolean =>
@@ -98,7 +128,26 @@ const schema = z.object({
     .refine((n) => n > 0, 'must be a positive number (1 = the documented limits)')
     .default(1),
   TZ_DISPLAY: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai or UTC').default('Asia/Shanghai'),
+  SMTP_URL: z
+    .string()
+    .refine(isSmtpUrl, 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.org:587')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(MAIL_FROM, 'must be an address, or a name and <address>, such as Gentie <noreply@bbs.example.org>')
+    .optional(),
 });
+
+/** The mail settings, when SMTP_URL is set: it needs PUBLIC_URL, since emails link back to the site. */
+function mailConfig(smtpUrl: string | undefined, from: string | undefined, publicUrl: URL | undefined): MailConfig | undefined {
+  if (smtpUrl === undefined) return undefined;
+  if (!publicUrl) {
+    throw new ConfigError(
+      'SMTP_URL needs PUBLIC_URL (links in emails are built from it): set PUBLIC_URL to the site origin, such as https://bbs.example.org',
+    );
+  }
+  return Object.freeze({ smtpUrl, from: from ?? `Gentie <noreply@${publicUrl.hostname}>`, publicUrl });
+}
 
 /**
  * Reads and validates the configuration. Empty variables count as unset.
@@ -110,9 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`${name} ${issue.message} (got ${JSON.stringify(present[name])})`);
+    const got = SECRET.has(name) ? 'its value is not shown: it may hold a password' : `got ${JSON.stringify(present[name])}`;
+    throw new ConfigError(`${name} ${issue.message} (${got})`);
   }
   const v = parsed.data;
+  const publicUrl = v.PUBLIC_URL ? new URL(new URL(v.PUBLIC_URL).origin) : undefined;
   return Object.freeze({
     port: v.PORT,
     host: v.HOST,
@@ -121,8 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     displayTimeZone: v.TZ_DISPLAY,
     editWindowMinutes: v.EDIT_WINDOW_MINUTES,
-    publicUrl: v.PUBLIC_URL ? new URL(new URL(v.PUBLIC_URL).origin) : undefined,
+    publicUrl,
     trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
     rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,
+    mail: mailConfig(v.SMTP_URL, v.MAIL_FROM, publicUrl),
   });
 }

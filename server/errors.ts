@@ -7,7 +7,15 @@ export type ErrorCode = keyof ErrorParams;
  * until both catalogs say it.
  */
 export type LimitedAction =
-  'login:name-address' | 'login:address' | 'login:name' | 'login:name-slow' | 'register:address' | 'password:member';
+  | 'login:name-address'
+  | 'login:address'
+  | 'login:name'
+  | 'login:name-slow'
+  | 'register:address'
+  | 'password:member'
+  | 'password-reset:address'
+  | 'password-reset:login'
+  | 'email:verify';
 
 /**
  * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).
@@ -41,7 +49,9 @@ export type Invalid =
   /** A reason the rules require: to delete another member's post, to ban, to report. */
   | { kind: 'explain'; why: 'delete' | 'ban' | 'report' }
   /** A ban's postId that is not a post by the banned member on the board. */
-  | { kind: 'notTheirPost' };
+  | { kind: 'notTheirPost' }
+  /** Not an email address (name@example.org). */
+  | { kind: 'email' };
 
 type None = Record<never, never>;
 
@@ -93,6 +103,14 @@ export interface ErrorParams {
   DatabaseUnavailable: None;
   /** A socket.io event outside the contract; `name` as sent, cut to 40 characters. */
   UnknownEvent: { name: string };
+  /** A link from an email (or an admin's one-time link) that is unknown, expired or already used. */
+  TokenInvalid: { purpose: 'verify-email' | 'reset-password' | 'unsubscribe' };
+  /** The address is verified by another account (one account per address). */
+  EmailTaken: None;
+  /** The digest needs a verified address. */
+  EmailNotVerified: None;
+  /** The SMTP server refused the email or could not be reached. */
+  MailUnavailable: None;
   Internal: None;
 }
 

@@ -16,6 +16,9 @@ import { createJobRunner } from './jobs/jobs.runner';
 import { pruneRateLimits } from './limits/limiter';
 import { pruneExpired } from './members/members.service';
 import { backfillNameSkeletons } from './members/names.service';
+import { createMailer } from './mail/mail.transport';
+import { DIGEST_EVERY_MS, DIGEST_JOB, sendDigests } from './email/email.digest';
+import { pruneTokens } from './tokens/tokens.service';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -33,7 +36,9 @@ async function main(config: Config): Promise<void> {
   warmUpConversion();
   const assets = loadAssets();
   const caches = createCaches();
-  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches });
+  // Only with SMTP_URL; shared by the pages (verification, reset) and the digest job.
+  const mailer = config.mail && createMailer(config.mail, log);
+  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches, mailer });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: storage.db,
@@ -56,6 +61,11 @@ async function main(config: Config): Promise<void> {
   const jobs = createJobRunner(storage.db, log);
   jobs.every('sessions:prune', HOUR_MS, () => pruneExpired(storage.db));
   jobs.every('rate-limits:prune', HOUR_MS, () => pruneRateLimits(storage.db));
+  jobs.every('tokens:prune', HOUR_MS, () => pruneTokens(storage.db));
+  if (mailer) {
+    const digest = { db: storage.db, mailer, log, timeZone: config.displayTimeZone };
+    jobs.every(DIGEST_JOB, DIGEST_EVERY_MS, (signal) => sendDigests(digest, signal));
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -71,6 +81,7 @@ async function main(config: Config): Promise<void> {
     server.closeIdleConnections();
     await closed;
     await jobsStopped;
+    mailer?.close();
     await storage.close();
     log.info('stopped');
     process.exit(0);

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       trustProxy: undefined,
       rateLimitMultiplier: 1,
+      mail: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

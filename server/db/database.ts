@@ -1,5 +1,5 @@
 import type { ColumnType, Kysely, Selectable, Transaction } from 'kysely';
-import type { SourceVariant } from '../variants';
+import type { SourceVariant, Variant } from '../variants';
 import type { ThreadEventKind } from './thread-events.kinds';
 
 /** bigint columns come back from pg as strings (they may exceed 2^53); we keep ids as strings. */
@@ -35,6 +35,8 @@ export interface UsersTable {
   /** A daily email of unread notifications (with a verified address only). */
   digest: ColumnType<boolean, boolean | undefined, boolean>;
   digest_sent_at: NullableTimestamp;
+  /** The script the member's emails are written in: the variant they last used on an email page (null = traditional). */
+  mail_variant: ColumnType<Variant | null, Variant | null | undefined, Variant | null>;
 }
 
 /** Which notification kinds a member turned off. */

@@ -64,6 +64,27 @@ export const LIMITS = {
     code: 'TooManyAttempts',
     message: 'Too many wrong current passwords. Wait and try again.',
   },
+  /** "Forgot password" requests from one address, whatever the name or email asked for. */
+  'password-reset:address': {
+    points: 10,
+    seconds: 60 * 60,
+    code: 'RateLimited',
+    message: 'Too many password reset requests from your address. Wait and try again.',
+  },
+  /** "Forgot password" requests for one name or address (counted whether or not it exists, so the limit tells nothing). */
+  'password-reset:login': {
+    points: 3,
+    seconds: 60 * 60,
+    code: 'RateLimited',
+    message: 'Too many password reset requests for this name or address. Wait and try again.',
+  },
+  /** Verification emails a member asks for (each goes to an address they typed). */
+  'email:verify': {
+    points: 5,
+    seconds: 60 * 60,
+    code: 'RateLimited',
+    message: 'Too many verification emails. Wait and try again.',
+  },
 } as const satisfies Record<LimitedAction, LimitRule>;
 
 /** The one rate limiter of a process; its counts live in PostgreSQL, shared by every process. */

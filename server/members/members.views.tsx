@@ -49,6 +49,11 @@ export function loginPage(ctx: PageContext, state: FormState): string {
     <section>
       <h1>{t.login}</h1>
       <CredentialsForm ctx={ctx} action="/login" state={state} submit={t.login} />
+      {ctx.mail ? (
+        <p>
+          <a href={href(ctx, '/password/forgot')}>{t.email.forgotLink}</a>
+        </p>
+      ) : null}
       <p>
         {t.noAccount} <a href={href(ctx, `/register?next=${encodeURIComponent(state.next)}`)}>{t.register}</a>
       </p>

@@ -23,6 +23,8 @@ export interface PageContext extends LinkContext {
   prefix: string;
   /** The member's unread 悄悄話 and notifications (absent for readers, and for JSON). */
   unread?: UnreadCounts;
+  /** True when the site sends email (SMTP_URL): only then do pages mention email (forgot password, /settings/email). */
+  mail?: boolean;
 }
 
 /** An unread count as the header shows it: "99+" at the cap. */

@@ -37,6 +37,10 @@ const FIELDS = [
   'slug',
   'name',
   'description',
+  'email',
+  'login',
+  'token',
+  'digest',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
@@ -72,6 +76,10 @@ const hantFields: Record<Field, string> = {
   slug: '版面代號',
   name: '名稱',
   description: '簡介',
+  email: '郵箱地址',
+  login: '用戶名或郵箱',
+  token: '鏈接',
+  digest: '每日摘要',
 };
 
 const hansFields: Record<Field, string> = {
@@ -92,6 +100,10 @@ const hansFields: Record<Field, string> = {
   slug: '版面代号',
   name: '名称',
   description: '简介',
+  email: '邮箱地址',
+  login: '用户名或邮箱',
+  token: '链接',
+  digest: '每日摘要',
 };
 
 const hantInvalid: InvalidMessages = {
@@ -119,6 +131,7 @@ const hantInvalid: InvalidMessages = {
   explain: ({ why }) =>
     why === 'delete' ? '刪除別人的帖子時必須填寫。' : why === 'ban' ? '請說明封禁的理由。' : '請告訴版主這個帖子有什麼問題。',
   notTheirPost: () => '應是這位用戶在本版發表的帖子。',
+  email: () => '應是一個郵箱地址，如 name@example.org。',
 };
 
 const hansInvalid: InvalidMessages = {
@@ -146,6 +159,7 @@ const hansInvalid: InvalidMessages = {
   explain: ({ why }) =>
     why === 'delete' ? '删除别人的帖子时必须填写。' : why === 'ban' ? '请说明封禁的理由。' : '请告诉版主这个帖子有什么问题。',
   notTheirPost: () => '应是这位用户在本版发表的帖子。',
+  email: () => '应是一个邮箱地址，如 name@example.org。',
 };
 
 const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
@@ -156,6 +170,9 @@ const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'login:name-slow': '這個用戶名登錄失敗的次數太多：從新的地址每 30 秒只能試一次，請稍後再試。',
   'register:address': '從您的地址註冊的賬號太多，請稍後再試。',
   'password:member': '當前密碼輸錯的次數太多，請稍後再試。',
+  'password-reset:address': '從您的地址申請重設密碼的次數太多，請稍後再試。',
+  'password-reset:login': '這個用戶名或郵箱申請重設密碼的次數太多，請稍後再試。',
+  'email:verify': '驗證郵件發得太多了，請稍後再試。',
 };
 
 const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
@@ -166,6 +183,9 @@ const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'login:name-slow': '这个用户名登录失败的次数太多：从新的地址每 30 秒只能试一次，请稍后再试。',
   'register:address': '从您的地址注册的账号太多，请稍后再试。',
   'password:member': '当前密码输错的次数太多，请稍后再试。',
+  'password-reset:address': '从您的地址申请重设密码的次数太多，请稍后再试。',
+  'password-reset:login': '这个用户名或邮箱申请重设密码的次数太多，请稍后再试。',
+  'email:verify': '验证邮件发得太多了，请稍后再试。',
 };
 
 /** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */
@@ -226,6 +246,15 @@ export const hantErrors: ErrorMessages = {
     expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。',
   DatabaseUnavailable: () => '數據庫正在重啟或無法連接，請稍後再試。',
   UnknownEvent: ({ name }) => `服務器不接受「${name}」這個事件。`,
+  TokenInvalid: ({ purpose }) =>
+    purpose === 'reset-password'
+      ? '這個重設密碼的鏈接無效、已過期或已用過：請重新申請。'
+      : purpose === 'verify-email'
+        ? '這個驗證鏈接無效、已過期或已用過：請在郵箱設置裡重新發送。'
+        : '這個退訂鏈接無效、已過期或已用過：您可以在郵箱設置裡取消每日摘要。',
+  EmailTaken: () => '這個郵箱地址已由另一個賬號驗證過，一個地址只能用於一個賬號。',
+  EmailNotVerified: () => '請先添加並驗證郵箱地址。',
+  MailUnavailable: () => '郵件暫時發不出去，請稍後再試。',
   Internal: () => '服務器出錯了，已記錄下來。',
 };
 
@@ -287,6 +316,15 @@ export const hansErrors: ErrorMessages = {
     expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。',
   DatabaseUnavailable: () => '数据库正在重启或无法连接，请稍后再试。',
   UnknownEvent: ({ name }) => `服务器不接受“${name}”这个事件。`,
+  TokenInvalid: ({ purpose }) =>
+    purpose === 'reset-password'
+      ? '这个重设密码的链接无效、已过期或已用过：请重新申请。'
+      : purpose === 'verify-email'
+        ? '这个验证链接无效、已过期或已用过：请在邮箱设置里重新发送。'
+        : '这个退订链接无效、已过期或已用过：您可以在邮箱设置里取消每日摘要。',
+  EmailTaken: () => '这个邮箱地址已由另一个账号验证过，一个地址只能用于一个账号。',
+  EmailNotVerified: () => '请先添加并验证邮箱地址。',
+  MailUnavailable: () => '邮件暂时发不出去，请稍后再试。',
   Internal: () => '服务器出错了，已记录下来。',
 };
 

@@ -36,6 +36,7 @@ const invalids: Invalid[] = [
   { kind: 'explain', why: 'ban' },
   { kind: 'explain', why: 'report' },
   { kind: 'notTheirPost' },
+  { kind: 'email' },
 ];
 const actions = Object.keys(LIMITS) as LimitedAction[];
 
@@ -91,6 +92,10 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   UnsupportedMediaType: [{ expected: 'json' }, { expected: 'utf8' }],
   DatabaseUnavailable: [{}],
   UnknownEvent: [{ name: 'post:new' }],
+  TokenInvalid: [{ purpose: 'verify-email' }, { purpose: 'reset-password' }, { purpose: 'unsubscribe' }],
+  EmailTaken: [{}],
+  EmailNotVerified: [{}],
+  MailUnavailable: [{}],
   Internal: [{}],
 };
 
