@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, validationFailed } from '../errors';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput } from '../http/validate';
@@ -42,15 +42,13 @@ function parseMessage(body: unknown): messages.MessageInput {
   try {
     return parseInput(messageInput, body);
   } catch (error) {
-    if (error instanceof AppError && error.code === 'ValidationFailed' && (error.params as { field?: string }).field === 'to') {
-      const { invalid } = error.params as { invalid: Parameters<typeof validationOf>[0] };
-      throw validationOf(invalid, error.message);
+    if (error instanceof AppError && error.code === 'ValidationFailed') {
+      const params = (error as AppError<'ValidationFailed'>).params;
+      if (params.field === 'to') throw validationFailed('recipient', params.invalid, error.message);
     }
     throw error;
   }
 }
-const validationOf = (invalid: Extract<AppError<'ValidationFailed'>['params'], object>['invalid'], message: string) =>
-  new AppError(400, 'ValidationFailed', message, { params: { field: 'recipient', invalid } });
 
 const variant = z.enum(VARIANTS as [Variant, ...Variant[]], { error: `must be one of ${VARIANTS.join(', ')}` }).optional();
 

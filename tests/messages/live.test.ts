@@ -37,7 +37,13 @@ interface Heard {
 /** A page's socket in a member's session (its cookie), recording the member events it hears. */
 async function memberSocket(p: ServerProcess, client: HttpClient, variant = 'original'): Promise<{ heard: Heard[] }> {
   const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const socket = io(url(p), { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie }, auth: { variant } });
+  const socket = io(url(p), {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { cookie },
+    auth: { variant },
+  });
   sockets.push(socket);
   const heard: Heard[] = [];
   for (const name of ['message:new', 'notification:new']) socket.on(name, (payload: Heard['payload']) => heard.push({ name, payload }));

@@ -18,7 +18,7 @@ let clients: Record<Who | 'alice' | 'bob', HttpClient>;
 /** The members behind the clients (none for the reader who is not logged in). */
 let members: Partial<Record<Who, TestMember>>;
 
-const TABLES = ['conversations', 'messages', 'message_reports', 'message_report_reads', 'notifications', 'bans', 'users'] as const;
+const TABLES = ['conversations', 'messages', 'message_reports', 'message_report_reads', 'notifications', 'bans', 'moderation_log'] as const;
 
 beforeAll(async () => {
   app = await startTestApp();
