@@ -29,6 +29,9 @@ import { emailRouter } from './email/email.routes';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { moderationRouter } from './moderation/moderation.routes';
+import { banMember } from './moderation/moderation.service';
+import { messageFeed } from './messages/messages.feed';
+import { messagesRouter } from './messages/messages.routes';
 import { postsRouter } from './posts/posts.routes';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
@@ -122,6 +125,16 @@ export function createApp({
   app.use(moderationRouter(db, rules, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));
+  app.use(
+    messagesRouter({
+      db,
+      limiter,
+      caches,
+      pageContext,
+      // A message report closed with a ban uses the moderation's site-wide ban (its rules and log).
+      banSender: (admin, input) => banMember(db, admin, input),
+    }),
+  );
 
   app.use((req, _res, next) => {
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));
@@ -236,7 +249,7 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
  * features' layer and cannot import them.
  */
 export function memberFeeds(): MemberFeeds {
-  return {};
+  return { message: messageFeed };
 }
 
 declare global {

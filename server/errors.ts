@@ -15,7 +15,10 @@ export type LimitedAction =
   | 'password:member'
   | 'password-reset:address'
   | 'password-reset:login'
-  | 'email:verify';
+  | 'email:verify'
+  | 'message:member'
+  | 'message:new-member'
+  | 'conversation:member';
 
 /**
  * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).
@@ -64,7 +67,8 @@ export interface ErrorParams {
   BadRequest: None;
   InvalidJson: None;
   InvalidUtf8: None;
-  PayloadTooLarge: { what: 'request'; limit: string } | { what: 'body'; bytes: number; limit: number };
+  /** `body`: a post's sanitized body; `message`: a 悄悄話's. */
+  PayloadTooLarge: { what: 'request'; limit: string } | { what: 'body' | 'message'; bytes: number; limit: number };
   /** `field` as the request names it (title, reason, page…); absent when the whole input is wrong. */
   ValidationFailed: { field?: string; invalid: Invalid };
   NotLoggedIn: None;
@@ -79,7 +83,7 @@ export interface ErrorParams {
   NameConfusable: { name: string; lookalike: string };
   NotAllowed:
     | { rule: 'authorOrModerator'; action: 'edit' | 'delete' }
-    | { rule: 'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' };
+    | { rule: 'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' | 'reportOwnMessage' };
   CrossSiteRequest: None;
   NotFound: None;
   BoardNotFound: { slug: string };
@@ -94,11 +98,22 @@ export interface ErrorParams {
   PostNotDeleted: None;
   Banned: { scope: 'board' | 'site'; until: Date; reason: string };
   EditWindowClosed: { minutes: number };
-  AlreadyReported: None;
-  ReportNotFound: None;
+  /** `what: 'message'` for a 悄悄話 (absent: a post). */
+  AlreadyReported: { what?: 'message' };
+  /** `what: 'message'`: a 悄悄話's report that is not open (absent: a post's). */
+  ReportNotFound: { what?: 'message' };
   RevisionNotFound: None;
   RevisionIsCurrent: None;
   BanNotFound: None;
+  /**
+   * A 悄悄話 that is not there for the one asking: missing, deleted on their side, or between two
+   * other members (moderators and admins included). The same answer in every case, with no id.
+   */
+  MessageNotFound: None;
+  /** The addressee does not take this member's 悄悄話 (worded neutrally: an ignore is never revealed). */
+  MessageRefused: None;
+  /** A 悄悄話 to oneself, or to a deleted account. */
+  CannotMessage: { reason: 'self' | 'deletedAccount' };
   UnsupportedMediaType: { expected: 'json' | 'utf8' };
   DatabaseUnavailable: None;
   /** A socket.io event outside the contract; `name` as sent, cut to 40 characters. */

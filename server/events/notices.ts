@@ -43,7 +43,8 @@ export async function notify(tx: Transaction<Database>, notices: readonly Notice
     actor_id: n.actorId,
     thread_id: n.threadId ?? null,
     post_id: n.postId ?? null,
-    data: JSON.stringify(n.data ?? {}),
+    // An object: the recordset below is read from the JSON of the whole array (a string here would be stored as a jsonb string).
+    data: n.data ?? {},
     moderation: MODERATION_KINDS.has(n.kind),
   }));
   const { rows: written } = await sql<{ id: string; member_id: string }>`

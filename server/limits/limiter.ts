@@ -85,6 +85,27 @@ export const LIMITS = {
     code: 'RateLimited',
     message: 'Too many verification emails. Wait and try again.',
   },
+  /** 悄悄話 sent by one member in an hour. */
+  'message:member': {
+    points: 30,
+    seconds: 60 * 60,
+    code: 'RateLimited',
+    message: 'You have sent too many private messages this hour. Wait and try again.',
+  },
+  /** …and by a new member (isNewMember, server/limits/new-member.ts): counted besides the above. */
+  'message:new-member': {
+    points: 5,
+    seconds: 60 * 60,
+    code: 'RateLimited',
+    message: 'New members send at most 5 private messages an hour during their first day. Wait and try again.',
+  },
+  /** Conversations a member starts (a first 悄悄話 to someone) in a day. */
+  'conversation:member': {
+    points: 10,
+    seconds: 24 * 60 * 60,
+    code: 'RateLimited',
+    message: 'You have started too many new conversations today. Wait and try again.',
+  },
 } as const satisfies Record<LimitedAction, LimitRule>;
 
 /** The one rate limiter of a process; its counts live in PostgreSQL, shared by every process. */

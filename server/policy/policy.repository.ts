@@ -37,6 +37,20 @@ export async function activeBan(db: Db, userId: string, boardId: string): Promis
   return row ? { id: row.id, boardId: row.board_id, reason: row.reason, expiresAt: row.expires_at } : null;
 }
 
+/** The site-wide ban in force for a member, if any: it stops them everywhere, 悄悄話 included. */
+export async function activeSiteBan(db: Db, userId: string): Promise<Ban | null> {
+  const row = await db
+    .selectFrom('bans')
+    .select(['id', 'board_id', 'reason', 'expires_at'])
+    .where('user_id', '=', userId)
+    .where('board_id', 'is', null)
+    .where('lifted_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .orderBy('expires_at', 'desc')
+    .executeTakeFirst();
+  return row ? { id: row.id, boardId: row.board_id, reason: row.reason, expiresAt: row.expires_at } : null;
+}
+
 /** The actor for a member on a board (null for a reader who is not logged in). */
 export async function actorOn(db: Db, member: Member | null, boardId: string): Promise<Actor | null> {
   if (!member) return null;

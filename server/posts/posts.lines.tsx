@@ -58,27 +58,28 @@ export const memberHref = (name: string) => `/u/${encodeURIComponent(name)}`;
  * dozen names) and the time zone's offset (once per hour). Made per list, dropped with it.
  */
 export interface LineMemo {
-  /** The author part of a line per name (in the list's catalog and link prefix), escaped. */
-  authors: Map<string, string>;
+  /** The author part of a line per name (in the list's catalog and link prefix), escaped: before and after the 悄悄話 link's target. */
+  authors: Map<string, [string, string]>;
   /** lineTime with the offsets remembered. */
   time: (date: Date) => string;
 }
 
 export const lineMemo = (ctx: LineContext): LineMemo => ({ authors: new Map(), time: lineTimes(ctx.timeZone) });
 
-function authorHtml(ctx: LineContext, name: string, memo?: LineMemo): string {
-  let html = memo?.authors.get(name);
-  if (html === undefined) {
+function authorHtml(ctx: LineContext, name: string, postId: string, memo?: LineMemo): string {
+  let parts = memo?.authors.get(name);
+  if (parts === undefined) {
     const { t } = ctx;
     const home = escapeHtml(href(ctx, memberHref(name)));
-    const pm = escapeHtml(href(ctx, `/messages?to=${encodeURIComponent(name)}`));
-    html =
-      `-<a href="${home}" class="author">${escapeHtml(name)}</a>- ` +
-      `<a href="${pm}" class="pm">${escapeHtml(t.privateMessage(name))}</a> ` +
-      `<a href="${home}" class="home">${escapeHtml(t.memberHome(name))}</a>`;
-    memo?.authors.set(name, html);
+    parts = [
+      `-<a href="${home}" class="author">${escapeHtml(name)}</a>- <a href="`,
+      `" class="pm">${escapeHtml(t.privateMessage(name))}</a> <a href="${home}" class="home">${escapeHtml(t.memberHome(name))}</a>`,
+    ];
+    memo?.authors.set(name, parts);
   }
-  return html;
+  // The 悄悄話 link names the post as well as its author: the composer opens addressed to the
+  // author, quoting the post the line is. So it is the one part made for every line.
+  return parts[0] + escapeHtml(href(ctx, `/messages?to=${encodeURIComponent(name)}&post=${postId}`)) + parts[1];
 }
 
 /**
@@ -104,7 +105,7 @@ export function PostLine({ ctx, post, showDepth, memo }: { ctx: LineContext; pos
     ? PostTitle({ ctx, post }).html
     : `<a href="${escapeHtml(href(ctx, `/t/${post.id}`))}" class="title">${escapeHtml(post.title)}</a>`;
   return trustedHtml(
-    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(ctx, post.author.name, memo)} ` +
+    `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(ctx, post.author.name, post.id, memo)} ` +
       `<span class="bytes">${escapeHtml(t.bytes(post.bytes))}</span> ` +
       `<time datetime="${post.createdAt.toISOString()}">${memo ? memo.time(post.createdAt) : lineTime(post.createdAt, ctx.timeZone)}</time></span>`,
   );

@@ -41,6 +41,11 @@ const FIELDS = [
   'login',
   'token',
   'digest',
+  'recipient',
+  'cursor',
+  'box',
+  'read',
+  'resolution',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
@@ -80,6 +85,11 @@ const hantFields: Record<Field, string> = {
   login: '用戶名或郵箱',
   token: '鏈接',
   digest: '每日摘要',
+  recipient: '收件人',
+  cursor: '翻頁位置',
+  box: '收件箱或發件箱',
+  read: '已讀標記',
+  resolution: '處理方式',
 };
 
 const hansFields: Record<Field, string> = {
@@ -104,6 +114,11 @@ const hansFields: Record<Field, string> = {
   login: '用户名或邮箱',
   token: '链接',
   digest: '每日摘要',
+  recipient: '收件人',
+  cursor: '翻页位置',
+  box: '收件箱或发件箱',
+  read: '已读标记',
+  resolution: '处理方式',
 };
 
 const hantInvalid: InvalidMessages = {
@@ -173,6 +188,9 @@ const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'password-reset:address': '從您的地址申請重設密碼的次數太多，請稍後再試。',
   'password-reset:login': '這個用戶名或郵箱申請重設密碼的次數太多，請稍後再試。',
   'email:verify': '驗證郵件發得太多了，請稍後再試。',
+  'message:member': '這一小時內您發的悄悄話太多了，請稍後再發。',
+  'message:new-member': '新註冊的用戶在第一天裡每小時最多發 5 條悄悄話，請稍後再發。',
+  'conversation:member': '今天您和太多新的用戶開始了悄悄話，請明天再試。',
 };
 
 const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
@@ -186,6 +204,9 @@ const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'password-reset:address': '从您的地址申请重设密码的次数太多，请稍后再试。',
   'password-reset:login': '这个用户名或邮箱申请重设密码的次数太多，请稍后再试。',
   'email:verify': '验证邮件发得太多了，请稍后再试。',
+  'message:member': '这一小时内您发的悄悄话太多了，请稍后再发。',
+  'message:new-member': '新注册的用户在第一天里每小时最多发 5 条悄悄话，请稍后再发。',
+  'conversation:member': '今天您和太多新的用户开始了悄悄话，请明天再试。',
 };
 
 /** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */
@@ -196,7 +217,9 @@ export const hantErrors: ErrorMessages = {
   PayloadTooLarge: (p) =>
     p.what === 'body'
       ? `內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條跟帖。`
-      : `提交的內容超過了 ${p.limit} 的上限。`,
+      : p.what === 'message'
+        ? `悄悄話的內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條發。`
+        : `提交的內容超過了 ${p.limit} 的上限。`,
   ValidationFailed: validation(hantFields, hantInvalid),
   NotLoggedIn: () => '請先登錄。',
   SessionExpired: () => '登錄已過期，請重新登錄。',
@@ -223,6 +246,8 @@ export const hantErrors: ErrorMessages = {
         return '只有管理員可以封禁版主。';
       case 'banSelf':
         return '不能封禁自己。';
+      case 'reportOwnMessage':
+        return '只有收到悄悄話的人可以舉報它。';
     }
   },
   CrossSiteRequest: () => '不接受來自其他網站的請求。',
@@ -237,11 +262,14 @@ export const hantErrors: ErrorMessages = {
   PostNotDeleted: () => '這個帖子沒有被刪除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 為止。理由：${reason}`,
   EditWindowClosed: ({ minutes }) => `帖子發表後 ${minutes} 分鐘內才能編輯，現在已過時限：請找版主。`,
-  AlreadyReported: () => '您已經舉報過這個帖子，版主會處理。',
-  ReportNotFound: () => '這個帖子沒有待處理的舉報。',
+  AlreadyReported: ({ what }) => (what === 'message' ? '您已經舉報過這條悄悄話，管理員會處理。' : '您已經舉報過這個帖子，版主會處理。'),
+  ReportNotFound: ({ what }) => (what === 'message' ? '這條悄悄話的舉報已經處理過了。' : '這個帖子沒有待處理的舉報。'),
   RevisionNotFound: () => '這個帖子沒有這個版本。',
   RevisionIsCurrent: () => '當前版本不能隱藏：請先編輯帖子替換它，再隱藏舊版本。',
   BanNotFound: () => '沒有這個生效中的封禁。',
+  MessageNotFound: () => '找不到這條悄悄話。',
+  MessageRefused: () => '無法給這位用戶發送悄悄話。',
+  CannotMessage: ({ reason }) => (reason === 'self' ? '不能給自己發悄悄話。' : '這個賬號已經註銷，不能再給它發悄悄話。'),
   UnsupportedMediaType: ({ expected }) =>
     expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。',
   DatabaseUnavailable: () => '數據庫正在重啟或無法連接，請稍後再試。',
@@ -266,7 +294,9 @@ export const hansErrors: ErrorMessages = {
   PayloadTooLarge: (p) =>
     p.what === 'body'
       ? `内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条跟帖。`
-      : `提交的内容超过了 ${p.limit} 的上限。`,
+      : p.what === 'message'
+        ? `悄悄话的内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条发。`
+        : `提交的内容超过了 ${p.limit} 的上限。`,
   ValidationFailed: validation(hansFields, hansInvalid),
   NotLoggedIn: () => '请先登录。',
   SessionExpired: () => '登录已过期，请重新登录。',
@@ -293,6 +323,8 @@ export const hansErrors: ErrorMessages = {
         return '只有管理员可以封禁版主。';
       case 'banSelf':
         return '不能封禁自己。';
+      case 'reportOwnMessage':
+        return '只有收到悄悄话的人可以举报它。';
     }
   },
   CrossSiteRequest: () => '不接受来自其他网站的请求。',
@@ -307,11 +339,14 @@ export const hansErrors: ErrorMessages = {
   PostNotDeleted: () => '这个帖子没有被删除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 为止。理由：${reason}`,
   EditWindowClosed: ({ minutes }) => `帖子发表后 ${minutes} 分钟内才能编辑，现在已过时限：请找版主。`,
-  AlreadyReported: () => '您已经举报过这个帖子，版主会处理。',
-  ReportNotFound: () => '这个帖子没有待处理的举报。',
+  AlreadyReported: ({ what }) => (what === 'message' ? '您已经举报过这条悄悄话，管理员会处理。' : '您已经举报过这个帖子，版主会处理。'),
+  ReportNotFound: ({ what }) => (what === 'message' ? '这条悄悄话的举报已经处理过了。' : '这个帖子没有待处理的举报。'),
   RevisionNotFound: () => '这个帖子没有这个版本。',
   RevisionIsCurrent: () => '当前版本不能隐藏：请先编辑帖子替换它，再隐藏旧版本。',
   BanNotFound: () => '没有这个生效中的封禁。',
+  MessageNotFound: () => '找不到这条悄悄话。',
+  MessageRefused: () => '无法给这位用户发送悄悄话。',
+  CannotMessage: ({ reason }) => (reason === 'self' ? '不能给自己发悄悄话。' : '这个账号已经注销，不能再给它发悄悄话。'),
   UnsupportedMediaType: ({ expected }) =>
     expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。',
   DatabaseUnavailable: () => '数据库正在重启或无法连接，请稍后再试。',

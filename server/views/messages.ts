@@ -1,6 +1,7 @@
 import type { DeletedBy, ModerationAction, SiteRole } from '../db/database';
 import { hansEmail, hantEmail } from './messages.email';
 import { hansErrors, hantErrors } from './messages.errors';
+import { hansPm, hantPm } from './messages.pm';
 
 /**
  * The interface's own words, written natively in traditional and simplified Chinese (never
@@ -141,6 +142,8 @@ export const hant = {
   invisibleNames: '含不可見字符的用戶名',
   noLookalikes: '沒有相似的用戶名。',
   email: hantEmail,
+  /** The 悄悄話 pages (messages.pm.ts). */
+  pm: hantPm,
   errors: hantErrors,
 };
 
@@ -277,5 +280,6 @@ export const hans: Messages = {
   invisibleNames: '含不可见字符的用户名',
   noLookalikes: '没有相似的用户名。',
   email: hansEmail,
+  pm: hansPm,
   errors: hansErrors,
 };

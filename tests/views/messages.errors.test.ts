@@ -47,6 +47,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   PayloadTooLarge: [
     { what: 'request', limit: '256kb' },
     { what: 'body', bytes: 100_001, limit: 100_000 },
+    { what: 'message', bytes: 20_001, limit: 20_000 },
   ],
   ValidationFailed: [
     ...invalids.map((invalid) => ({ field: 'title', invalid })),
@@ -68,7 +69,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   NotAllowed: [
     { rule: 'authorOrModerator', action: 'edit' },
     { rule: 'authorOrModerator', action: 'delete' },
-    ...(['moderator', 'admin', 'siteBan', 'banAdmin', 'banModerator', 'banSelf'] as const).map((rule) => ({ rule })),
+    ...(['moderator', 'admin', 'siteBan', 'banAdmin', 'banModerator', 'banSelf', 'reportOwnMessage'] as const).map((rule) => ({ rule })),
   ],
   CrossSiteRequest: [{}],
   NotFound: [{}],
@@ -84,11 +85,14 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
   ],
   EditWindowClosed: [{ minutes: 30 }],
-  AlreadyReported: [{}],
-  ReportNotFound: [{}],
+  AlreadyReported: [{}, { what: 'message' }],
+  ReportNotFound: [{}, { what: 'message' }],
   RevisionNotFound: [{}],
   RevisionIsCurrent: [{}],
   BanNotFound: [{}],
+  MessageNotFound: [{}],
+  MessageRefused: [{}],
+  CannotMessage: [{ reason: 'self' }, { reason: 'deletedAccount' }],
   UnsupportedMediaType: [{ expected: 'json' }, { expected: 'utf8' }],
   DatabaseUnavailable: [{}],
   UnknownEvent: [{ name: 'post:new' }],

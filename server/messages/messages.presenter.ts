@@ -1,0 +1,55 @@
+import type { TextCache } from '../caches';
+import { convertText } from '../text/convert';
+import { localized, localizedTitles } from '../text/localize';
+import type { Variant } from '../variants';
+import type { Message } from './messages.service';
+
+/**
+ * Messages in the reader's script, and in the JSON contract. A message's title and body are
+ * converted like a post's (text/localize.ts, the app's conversion cache); messages never change,
+ * so each is cached under its own key ("m" and its id, revision 0), apart from posts'. The member
+ * names are never converted.
+ */
+
+const convertible = (m: Message) => ({ id: `m${m.id}`, revision: 0, variant: m.variant, title: m.title, body: m.body });
+
+/** The quoted post's title in the reader's variant. */
+function quotedIn(m: Message, reader: Variant | undefined): Message['quotedPost'] {
+  const q = m.quotedPost;
+  return q && reader && q.title ? { ...q, title: convertText(q.title, q.variant, reader) } : q;
+}
+
+/** One message, title and body, in the reader's variant (undefined: as written). */
+export function messageInVariant(cache: TextCache, m: Message, reader: Variant | undefined): Message {
+  if (!reader) return m;
+  const { title, body } = localized(cache, convertible(m), reader);
+  return { ...m, title, body, quotedPost: quotedIn(m, reader) };
+}
+
+/** Many messages, titles only, in the reader's variant (lists that show no bodies). */
+export function titlesInVariant(cache: TextCache, messages: Message[], reader: Variant | undefined): Message[] {
+  if (!reader) return messages;
+  const titles = localizedTitles(cache, messages.map(convertible), reader);
+  return messages.map((m, i) => ({ ...m, title: titles[i]!.title }));
+}
+
+/** Many messages, titles and bodies, in the reader's variant. */
+export function allInVariant(cache: TextCache, messages: Message[], reader: Variant | undefined): Message[] {
+  return messages.map((m) => messageInVariant(cache, m, reader));
+}
+
+/** A message in the JSON contract. */
+export function presentMessage(m: Message) {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    from: m.from,
+    to: m.to,
+    title: m.title,
+    body: m.body,
+    bytes: m.bytes,
+    quotedPost: m.quotedPost ? { id: m.quotedPost.id, title: m.quotedPost.title } : null,
+    createdAt: m.createdAt.toISOString(),
+    readAt: m.readAt?.toISOString() ?? null,
+  };
+}

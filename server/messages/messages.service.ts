@@ -1,0 +1,255 @@
+import type { Kysely } from 'kysely';
+import type { Database, SiteRole } from '../db/database';
+import { isId } from '../db/ids';
+import type { Member } from '../db/member';
+import { AppError, notFound, validationFailed } from '../errors';
+import { announceToMembers } from '../events/member-events';
+import type { Limiter } from '../limits/limiter';
+import { isNewMember } from '../limits/new-member';
+import { checkName } from '../members/names';
+import { authorize } from '../policy/policy';
+import { activeSiteBan } from '../policy/policy.repository';
+import { utf8Bytes } from '../text/bytes';
+import { detectVariant } from '../text/convert';
+import { sanitizeBody } from '../text/sanitize';
+import { checkTitle } from '../text/title';
+import type { SourceVariant } from '../variants';
+import * as repo from './messages.repository';
+
+/**
+ * 悄悄話 (private messages) between two members: one conversation per pair, each message with its
+ * own title. Private by construction: every read goes through a repository query that names the
+ * member reading and keeps only their own side (repo.findMessageFor), so a moderator or admin is
+ * no different from any other member, and what is not theirs answers exactly as what is not there
+ * (MessageNotFound, the same 404 and body whatever the id).
+ */
+
+/** A message as pages and the API see it (from the viewer's side). */
+export interface Message {
+  id: string;
+  conversationId: string;
+  from: { name: string; role: SiteRole };
+  to: { name: string; role: SiteRole };
+  title: string;
+  /** Sanitized HTML; '' for a title-only message. */
+  body: string;
+  bytes: number;
+  variant: SourceVariant;
+  /** The post it was written from (a link back); its title '' once that post is deleted. */
+  quotedPost: { id: string; title: string; variant: SourceVariant } | null;
+  createdAt: Date;
+  /** When the recipient read it (null: unread). */
+  readAt: Date | null;
+  /** True when the viewer sent it, false when they received it. */
+  sent: boolean;
+}
+
+/** What a member writes. */
+export interface MessageInput {
+  /** The addressee's name. */
+  to: string;
+  title: string;
+  body?: string;
+  /** The post the message was written from, quoted as a link back to it. */
+  postId?: string;
+}
+
+/** A page of messages, newest first, and the cursor of the next (older) page, if any. */
+export interface MessagePage {
+  messages: Message[];
+  nextCursor: string | null;
+}
+
+/** Largest stored message body, in UTF-8 bytes (a post's is 100,000). A longer one is refused, never cut. */
+export const MESSAGE_BODY_MAX_BYTES = 20_000;
+
+/** Messages on a page of a box or conversation. */
+export const MESSAGES_PAGE = 30;
+
+/** The one refusal of a message that is not the viewer's, or not there: nothing tells them apart. */
+export const messageNotFound = () => notFound('MessageNotFound', 'There is no such message.');
+
+/** A message row as the viewer sees it. */
+export function toMessage(row: repo.MessageWithNamesRow, viewerId: string): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    from: { name: row.sender_name, role: row.sender_role },
+    to: { name: row.recipient_name, role: row.recipient_role },
+    title: row.title,
+    body: row.body,
+    bytes: row.bytes,
+    variant: row.variant,
+    quotedPost:
+      row.quoted_post_id === null
+        ? null
+        : {
+            id: row.quoted_post_id,
+            title: row.quoted_deleted_at ? '' : (row.quoted_title ?? ''),
+            variant: row.quoted_variant ?? 'other',
+          },
+    createdAt: row.created_at,
+    readAt: row.read_at,
+    sent: row.sender_id === viewerId,
+  };
+}
+
+/** Validates and cleans a title and body as posts are (title rules, the sanitizer, the byte count). */
+export function prepareMessage(input: { title: string; body?: string }) {
+  const title = checkTitle(input.title);
+  if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
+  const body = sanitizeBody(input.body ?? '');
+  const bytes = utf8Bytes(body);
+  if (bytes > MESSAGE_BODY_MAX_BYTES) {
+    throw new AppError(413, 'PayloadTooLarge', `The message is ${bytes} bytes; the limit is ${MESSAGE_BODY_MAX_BYTES}. Shorten it.`, {
+      params: { what: 'message', bytes, limit: MESSAGE_BODY_MAX_BYTES },
+    });
+  }
+  return { title: title.title, body, bytes, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
+}
+
+/**
+ * The addressee of a message from `sender`: an existing member (404 MemberNotFound), not the
+ * sender (CannotMessage self), not a deleted account (CannotMessage deletedAccount), who does not
+ * ignore the sender (MessageRefused, worded so that it never says why).
+ */
+export async function findAddressee(db: Kysely<Database>, sender: Member, name: string) {
+  const checked = checkName(name.trim());
+  const row = checked.ok ? await repo.findRecipientByKey(db, checked.key) : undefined;
+  if (!row) throw notFound('MemberNotFound', `There is no member "${name}".`, { params: { name } });
+  if (row.id === sender.id) {
+    throw new AppError(400, 'CannotMessage', 'You cannot send a private message to yourself.', { params: { reason: 'self' } });
+  }
+  if (row.deleted_at) {
+    throw new AppError(410, 'CannotMessage', 'That account was deleted: it takes no private messages.', {
+      params: { reason: 'deletedAccount' },
+    });
+  }
+  if (await repo.ignores(db, row.id, sender.id)) {
+    throw new AppError(403, 'MessageRefused', 'This member does not take private messages from you.');
+  }
+  return { id: row.id, name: row.name, role: row.role };
+}
+
+/** The post a message quotes: a post that is there (404 PostNotFound otherwise). */
+export async function findQuotedPost(db: Kysely<Database>, postId: string) {
+  if (!isId(postId)) throw validationFailed('postId', { kind: 'format' }, 'postId: a post id (digits).');
+  const post = await repo.findQuotablePost(db, postId);
+  if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`, { params: { id: postId } });
+  return post;
+}
+
+/**
+ * Spends the sender's allowance: a first message to someone starts a conversation (so many a day),
+ * every message counts towards the hour, and a new member's (isNewMember) towards a smaller one too.
+ */
+async function spendAllowance(db: Kysely<Database>, limiter: Limiter, sender: Member, recipientId: string): Promise<void> {
+  if (!(await repo.findConversation(db, sender.id, recipientId))) await limiter.consume('conversation:member', sender.id);
+  await limiter.consume('message:member', sender.id);
+  if (isNewMember(await repo.memberCreatedAt(db, sender.id))) await limiter.consume('message:new-member', sender.id);
+}
+
+/**
+ * Sends a 悄悄話. Checked before anything is written: the content, the addressee, the quoted post,
+ * a site-wide ban, then the limits. The message, its conversation and its announcement to the
+ * addressee's live pages are written in one transaction (the NOTIFY carries ids only, on commit).
+ */
+export async function sendMessage(db: Kysely<Database>, limiter: Limiter, sender: Member, input: MessageInput): Promise<Message> {
+  const content = prepareMessage(input);
+  const to = await findAddressee(db, sender, input.to);
+  const quoted = input.postId ? await findQuotedPost(db, input.postId) : undefined;
+  authorize({ member: sender, role: 'member', ban: await activeSiteBan(db, sender.id) }, 'post', null);
+  await spendAllowance(db, limiter, sender, to.id);
+  const id = await db.transaction().execute(async (tx) => {
+    const conversationId = await repo.upsertConversation(tx, sender.id, to.id);
+    const messageId = await repo.insertMessage(tx, {
+      conversationId,
+      senderId: sender.id,
+      recipientId: to.id,
+      ...content,
+      quotedPostId: quoted?.id ?? null,
+    });
+    await announceToMembers(tx, [{ memberId: to.id, kind: 'message', id: messageId }]);
+    return messageId;
+  });
+  return getMessage(db, sender, id);
+}
+
+/** A message the member may read (any other id, well-formed or not, is MessageNotFound). */
+export async function getMessage(db: Kysely<Database>, member: Member | null, id: string): Promise<Message> {
+  const row = member && isId(id) ? await repo.findMessageFor(db, member.id, id) : undefined;
+  if (!row) throw messageNotFound();
+  return toMessage(row, member!.id);
+}
+
+/** A message opened on its page: read from now on, if the member received it. */
+export async function openMessage(db: Kysely<Database>, member: Member | null, id: string): Promise<Message> {
+  const message = await getMessage(db, member, id);
+  if (message.sent || message.readAt) return message;
+  await repo.setRead(db, message.id, member!.id, true);
+  return getMessage(db, member, id);
+}
+
+/**
+ * Marks a received message read or unread. The read mark is the recipient's: on a message the
+ * member sent, it changes nothing.
+ */
+export async function setRead(db: Kysely<Database>, member: Member | null, id: string, read: boolean): Promise<Message> {
+  const message = await getMessage(db, member, id);
+  if (message.sent) return message;
+  await repo.setRead(db, message.id, member!.id, read);
+  return getMessage(db, member, id);
+}
+
+/** Deletes a message on the member's side only; the other side keeps theirs. */
+export async function deleteMessage(db: Kysely<Database>, member: Member | null, id: string): Promise<void> {
+  const message = await getMessage(db, member, id);
+  await db.transaction().execute((tx) => repo.deleteOnSide(tx, message.id, member!.id, message.sent ? 'sender' : 'recipient'));
+}
+
+/** A keyset cursor: the id of the last message of the previous page. */
+export function checkCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  if (!isId(cursor)) throw validationFailed('cursor', { kind: 'format' }, 'cursor: the nextCursor of the previous page.');
+  return cursor;
+}
+
+/** Rows fetched one beyond the page: the page, and the cursor of the next one when there is more. */
+function toPage(rows: repo.MessageWithNamesRow[], viewerId: string): MessagePage {
+  const more = rows.length > MESSAGES_PAGE;
+  const messages = rows.slice(0, MESSAGES_PAGE).map((r) => toMessage(r, viewerId));
+  return { messages, nextCursor: more ? messages[messages.length - 1]!.id : null };
+}
+
+/** A page of the member's inbox or sent box, newest first. */
+export async function listBox(db: Kysely<Database>, member: Member, box: 'inbox' | 'sent', cursor?: string): Promise<MessagePage> {
+  return toPage(await repo.findBox(db, member.id, box, checkCursor(cursor), MESSAGES_PAGE + 1), member.id);
+}
+
+/** A conversation page: the other member and the messages of the pair the member still has. */
+export interface Conversation extends MessagePage {
+  other: { id: string; name: string; role: SiteRole };
+}
+
+/**
+ * The member's conversation with `name`, newest first (all the pair's messages still on the
+ * member's side). Opening it marks the received messages it shows as read.
+ */
+export async function conversationWith(db: Kysely<Database>, member: Member, name: string, cursor?: string): Promise<Conversation> {
+  const checked = checkName(name);
+  const other = checked.ok ? await repo.findRecipientByKey(db, checked.key) : undefined;
+  if (!other) throw notFound('MemberNotFound', `There is no member "${name}".`, { params: { name } });
+  const conversation = other.id === member.id ? undefined : await repo.findConversation(db, member.id, other.id);
+  const page = conversation
+    ? toPage(await repo.findConversationPage(db, conversation.id, member.id, checkCursor(cursor), MESSAGES_PAGE + 1), member.id)
+    : { messages: [], nextCursor: null };
+  const unread = page.messages.filter((m) => !m.sent && !m.readAt).map((m) => m.id);
+  await repo.markManyRead(db, unread, member.id);
+  return { ...page, other: { id: other.id, name: other.name, role: other.role } };
+}
+
+/** The latest messages of a message's conversation on the member's side (shown under the message). */
+export async function latestOfConversation(db: Kysely<Database>, member: Member, message: Message, limit = 10): Promise<Message[]> {
+  const rows = await repo.findConversationPage(db, message.conversationId, member.id, undefined, limit);
+  return rows.map((r) => toMessage(r, member.id));
+}
