@@ -27,6 +27,8 @@ import { createLimiter } from './limits/limiter';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { moderationRouter } from './moderation/moderation.routes';
+import { peopleRouter } from './people/people.routes';
+import { settingsRouter } from './people/settings.routes';
 import { postsRouter } from './posts/posts.routes';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
@@ -101,7 +103,7 @@ export function createApp({
   app.use(express.json({ limit: BODY_LIMIT, verify: requireUtf8 }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
   app.use(checkBodyText);
-  app.use(sessionMiddleware(db));
+  app.use(sessionMiddleware(db, config.displayTimeZone));
   app.use(loadUnreadCounts(db));
   app.use(cacheByMember);
 
@@ -114,6 +116,9 @@ export function createApp({
   app.use(moderationRouter(db, rules, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));
+  // email: true once the site sends email (SMTP_URL); the email section lives at /settings/email.
+  app.use(peopleRouter(db, caches, pageContext));
+  app.use(settingsRouter(db, { limiter, email: false }, pageContext));
 
   app.use((req, _res, next) => {
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));

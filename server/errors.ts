@@ -7,7 +7,7 @@ export type ErrorCode = keyof ErrorParams;
  * until both catalogs say it.
  */
 export type LimitedAction =
-  'login:name-address' | 'login:address' | 'login:name' | 'login:name-slow' | 'register:address' | 'password:member';
+  'login:name-address' | 'login:address' | 'login:name' | 'login:name-slow' | 'register:address' | 'password:member' | 'export:member';
 
 /**
  * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).
@@ -54,7 +54,8 @@ export interface ErrorParams {
   BadRequest: None;
   InvalidJson: None;
   InvalidUtf8: None;
-  PayloadTooLarge: { what: 'request'; limit: string } | { what: 'body'; bytes: number; limit: number };
+  /** `profile`: a member's home-page profile (people/). */
+  PayloadTooLarge: { what: 'request'; limit: string } | { what: 'body' | 'profile'; bytes: number; limit: number };
   /** `field` as the request names it (title, reason, page…); absent when the whole input is wrong. */
   ValidationFailed: { field?: string; invalid: Invalid };
   NotLoggedIn: None;
@@ -69,13 +70,15 @@ export interface ErrorParams {
   NameConfusable: { name: string; lookalike: string };
   NotAllowed:
     | { rule: 'authorOrModerator'; action: 'edit' | 'delete' }
-    | { rule: 'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' };
+    | { rule: 'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' | 'ignoreSelf' | 'followSelf' };
   CrossSiteRequest: None;
   NotFound: None;
   BoardNotFound: { slug: string };
   /** `id` when the request named one; `notThread` when a thread change named a follow-up. */
   PostNotFound: { id?: string; notThread?: boolean };
   MemberNotFound: { name: string };
+  /** A member may ignore at most `max` others (members/ignores.repository.ts IGNORE_MAX). */
+  IgnoreListFull: { max: number };
   /** `reply`: no new follow-ups; `change`: only moderators may edit or delete in it. */
   ThreadLocked: { refused: 'reply' | 'change' };
   TooDeep: { max: number };

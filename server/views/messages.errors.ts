@@ -37,6 +37,10 @@ const FIELDS = [
   'slug',
   'name',
   'description',
+  'profile',
+  'hideLastSeen',
+  'notify',
+  'confirm',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
@@ -72,6 +76,10 @@ const hantFields: Record<Field, string> = {
   slug: '版面代號',
   name: '名稱',
   description: '簡介',
+  profile: '個人簡介',
+  hideLastSeen: '隱藏最近來訪',
+  notify: '通知設置',
+  confirm: '確認',
 };
 
 const hansFields: Record<Field, string> = {
@@ -92,6 +100,10 @@ const hansFields: Record<Field, string> = {
   slug: '版面代号',
   name: '名称',
   description: '简介',
+  profile: '个人简介',
+  hideLastSeen: '隐藏最近来访',
+  notify: '通知设置',
+  confirm: '确认',
 };
 
 const hantInvalid: InvalidMessages = {
@@ -156,6 +168,7 @@ const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'login:name-slow': '這個用戶名登錄失敗的次數太多：從新的地址每 30 秒只能試一次，請稍後再試。',
   'register:address': '從您的地址註冊的賬號太多，請稍後再試。',
   'password:member': '當前密碼輸錯的次數太多，請稍後再試。',
+  'export:member': '下載資料的次數太多，請稍後再試。',
 };
 
 const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
@@ -166,6 +179,7 @@ const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'login:name-slow': '这个用户名登录失败的次数太多：从新的地址每 30 秒只能试一次，请稍后再试。',
   'register:address': '从您的地址注册的账号太多，请稍后再试。',
   'password:member': '当前密码输错的次数太多，请稍后再试。',
+  'export:member': '下载资料的次数太多，请稍后再试。',
 };
 
 /** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */
@@ -176,7 +190,9 @@ export const hantErrors: ErrorMessages = {
   PayloadTooLarge: (p) =>
     p.what === 'body'
       ? `內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條跟帖。`
-      : `提交的內容超過了 ${p.limit} 的上限。`,
+      : p.what === 'profile'
+        ? `簡介有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些。`
+        : `提交的內容超過了 ${p.limit} 的上限。`,
   ValidationFailed: validation(hantFields, hantInvalid),
   NotLoggedIn: () => '請先登錄。',
   SessionExpired: () => '登錄已過期，請重新登錄。',
@@ -203,6 +219,10 @@ export const hantErrors: ErrorMessages = {
         return '只有管理員可以封禁版主。';
       case 'banSelf':
         return '不能封禁自己。';
+      case 'ignoreSelf':
+        return '不能忽略自己。';
+      case 'followSelf':
+        return '不能關注自己。';
     }
   },
   CrossSiteRequest: () => '不接受來自其他網站的請求。',
@@ -211,6 +231,7 @@ export const hantErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主題。` : id !== undefined ? `沒有編號為 ${id} 的帖子。` : '找不到這個帖子。',
   MemberNotFound: ({ name }) => `沒有「${name}」這個用戶。`,
+  IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：請先取消忽略一些人。`,
   ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已鎖定，不能再跟帖。' : '本帖已鎖定：只有版主可以修改。'),
   TooDeep: ({ max }) => `跟帖最多 ${max} 層，這一帖已在最深一層：請回覆上面的帖子。`,
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那個帖子已被刪除：請回覆別的帖子。' : '這個帖子已被刪除：需要版主先恢復它。'),
@@ -237,7 +258,9 @@ export const hansErrors: ErrorMessages = {
   PayloadTooLarge: (p) =>
     p.what === 'body'
       ? `内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条跟帖。`
-      : `提交的内容超过了 ${p.limit} 的上限。`,
+      : p.what === 'profile'
+        ? `简介有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些。`
+        : `提交的内容超过了 ${p.limit} 的上限。`,
   ValidationFailed: validation(hansFields, hansInvalid),
   NotLoggedIn: () => '请先登录。',
   SessionExpired: () => '登录已过期，请重新登录。',
@@ -264,6 +287,10 @@ export const hansErrors: ErrorMessages = {
         return '只有管理员可以封禁版主。';
       case 'banSelf':
         return '不能封禁自己。';
+      case 'ignoreSelf':
+        return '不能忽略自己。';
+      case 'followSelf':
+        return '不能关注自己。';
     }
   },
   CrossSiteRequest: () => '不接受来自其他网站的请求。',
@@ -272,6 +299,7 @@ export const hansErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主题。` : id !== undefined ? `没有编号为 ${id} 的帖子。` : '找不到这个帖子。',
   MemberNotFound: ({ name }) => `没有“${name}”这个用户。`,
+  IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：请先取消忽略一些人。`,
   ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已锁定，不能再跟帖。' : '本帖已锁定：只有版主可以修改。'),
   TooDeep: ({ max }) => `跟帖最多 ${max} 层，这一帖已在最深一层：请回复上面的帖子。`,
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那个帖子已被删除：请回复别的帖子。' : '这个帖子已被删除：需要版主先恢复它。'),
