@@ -97,6 +97,21 @@ export async function deleteAccount(db: Kysely<Database>, limiter: Limiter, memb
 
 const EXPORT_BATCH = 500;
 
+/** The rows `fetch` pages through (by id, after the last one), each as JSON, joined by commas: the inside of an array. */
+async function* jsonItems<R extends { id: string }>(
+  fetch: (after: string) => Promise<R[]>,
+  present: (row: R) => unknown,
+): AsyncGenerator<string> {
+  let first = true;
+  for (let after = '0'; ;) {
+    const batch = await fetch(after);
+    if (batch.length === 0) return;
+    yield (first ? '' : ',') + batch.map((row) => JSON.stringify(present(row))).join(',');
+    first = false;
+    after = batch[batch.length - 1]!.id;
+  }
+}
+
 /**
  * The member's data as one JSON document, in pieces small enough to stream (a long history is
  * never held in memory whole): who they are and their settings, every post they wrote (deleted
@@ -110,49 +125,35 @@ export async function* exportData(db: Kysely<Database>, member: Member): AsyncGe
     member: { name: member.name, role: member.role, ...settings },
   };
   yield `${JSON.stringify(head).slice(0, -1)},"posts":[`;
-  let first = true;
-  for (let after = '0'; ;) {
-    const batch = await repo.findOwnPosts(db, member.id, after, EXPORT_BATCH);
-    if (batch.length === 0) break;
-    const items = batch.map((p) =>
-      JSON.stringify({
-        id: p.id,
-        board: p.board,
-        threadId: p.thread_id,
-        parentId: p.parent_id,
-        title: p.title,
-        body: p.body,
-        bytes: p.bytes,
-        createdAt: p.created_at.toISOString(),
-        editedAt: p.edited_at?.toISOString() ?? null,
-        deleted: p.deleted_at !== null,
-      }),
-    );
-    yield (first ? '' : ',') + items.join(',');
-    first = false;
-    after = batch[batch.length - 1]!.id;
-  }
+  yield* jsonItems(
+    (after) => repo.findOwnPosts(db, member.id, after, EXPORT_BATCH),
+    (p) => ({
+      id: p.id,
+      board: p.board,
+      threadId: p.thread_id,
+      parentId: p.parent_id,
+      title: p.title,
+      body: p.body,
+      bytes: p.bytes,
+      createdAt: p.created_at.toISOString(),
+      editedAt: p.edited_at?.toISOString() ?? null,
+      deleted: p.deleted_at !== null,
+    }),
+  );
   yield '],"messages":[';
-  first = true;
-  for (let after = '0'; ;) {
-    const batch = await repo.findOwnMessages(db, member.id, after, EXPORT_BATCH);
-    if (batch.length === 0) break;
-    const items = batch.map((m) =>
-      JSON.stringify({
-        id: m.id,
-        conversationId: m.conversation_id,
-        from: m.from,
-        to: m.to,
-        title: m.title,
-        body: m.body,
-        quotedPostId: m.quoted_post_id,
-        createdAt: m.created_at.toISOString(),
-        readAt: m.read_at?.toISOString() ?? null,
-      }),
-    );
-    yield (first ? '' : ',') + items.join(',');
-    first = false;
-    after = batch[batch.length - 1]!.id;
-  }
+  yield* jsonItems(
+    (after) => repo.findOwnMessages(db, member.id, after, EXPORT_BATCH),
+    (m) => ({
+      id: m.id,
+      conversationId: m.conversation_id,
+      from: m.from,
+      to: m.to,
+      title: m.title,
+      body: m.body,
+      quotedPostId: m.quoted_post_id,
+      createdAt: m.created_at.toISOString(),
+      readAt: m.read_at?.toISOString() ?? null,
+    }),
+  );
   yield ']}';
 }
