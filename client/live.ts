@@ -72,8 +72,47 @@ function fragment(html: string): Element {
   return t.content.firstElementChild!;
 }
 
+/**
+ * The members the page says its reader ignores (data-ignored: their names, as JSON) and the words
+ * of a collapsed line (data-ignored-label: "已忽略 %s 的帖子"). Live lines are rendered once for
+ * every reader, so their collapsing happens here; pages rendered by the server collapse their own.
+ */
+interface Ignored {
+  names: ReadonlySet<string>;
+  label: string;
+}
+
+function ignoredOn(el: HTMLElement): Ignored | undefined {
+  if (!el.dataset.ignored) return undefined;
+  try {
+    const names = JSON.parse(el.dataset.ignored) as unknown;
+    if (!Array.isArray(names)) return undefined;
+    return { names: new Set(names.filter((n): n is string => typeof n === 'string')), label: el.dataset.ignoredLabel ?? '%s' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A post's live line, collapsed as the server collapses it when its author is ignored (posts.lines.tsx collapsedLine). */
+function lineOf(e: PostEvent, ignored: Ignored | undefined): Element {
+  const line = fragment(e.html);
+  if (!ignored?.names.has(e.post.author.name)) return line;
+  const details = document.createElement('details');
+  details.className = 'ignored';
+  const summary = document.createElement('summary');
+  summary.textContent = ignored.label.replace('%s', e.post.author.name);
+  details.append(summary, line);
+  return details;
+}
+
 /** Inserts a follow-up's line under its parent inside `scope`; false when its parent is not there. */
-function insertReply(scope: Element, topList: () => HTMLUListElement, e: PostEvent, topParentId: string): boolean {
+function insertReply(
+  scope: Element,
+  topList: () => HTMLUListElement,
+  e: PostEvent,
+  topParentId: string,
+  ignored: Ignored | undefined,
+): boolean {
   if (document.getElementById(`p${e.post.id}`)) return true;
   let list: HTMLUListElement;
   if (e.post.parentId === topParentId) {
@@ -87,7 +126,7 @@ function insertReply(scope: Element, topList: () => HTMLUListElement, e: PostEve
   // Siblings are listed oldest first, and a new post is the newest: it goes last.
   const item = document.createElement('li');
   item.className = 'new';
-  item.appendChild(fragment(e.html));
+  item.appendChild(lineOf(e, ignored));
   list.appendChild(item);
   return true;
 }
@@ -124,6 +163,7 @@ export function followThread(section: HTMLElement): void {
   const threadId = section.dataset.thread!;
   const postId = section.dataset.post!;
   const variant = pageVariant(section);
+  const ignored = ignoredOn(section);
   const readers = document.querySelector<HTMLElement>('.readers');
   const topList = (): HTMLUListElement => {
     let ul = section.querySelector<HTMLUListElement>(':scope > ul.tree');
@@ -154,7 +194,7 @@ export function followThread(section: HTMLElement): void {
     Number(section.dataset.seq),
     (e) => {
       if (!('post' in e)) return void document.body.classList.toggle('thread-locked', e.locked);
-      if (e.kind === 'post:new') insertReply(section, topList, e, postId);
+      if (e.kind === 'post:new') insertReply(section, topList, e, postId, ignored);
       else replaceLine(section, e);
     },
     (since) => {
@@ -174,6 +214,7 @@ export function followThread(section: HTMLElement): void {
 export function followBoard(list: HTMLElement): void {
   const slug = list.dataset.board!;
   const variant = pageVariant(list);
+  const ignored = ignoredOn(list);
   const socket = connect(variant);
   socket.on('connect', () => socket.emit('board:join', { slug, variant }, () => undefined));
   socket.on('board:activity', (e) => {
@@ -182,7 +223,7 @@ export function followBoard(list: HTMLElement): void {
       if (document.getElementById(`p${e.post.id}`)) return;
       const item = document.createElement('li');
       item.className = 'thread new';
-      item.appendChild(fragment(e.html));
+      item.appendChild(lineOf(e, ignored));
       list.insertBefore(item, firstUnpinned);
       return;
     }
@@ -198,7 +239,7 @@ export function followBoard(list: HTMLElement): void {
       }
       return ul;
     };
-    insertReply(thread, tree, e, e.post.threadId);
+    insertReply(thread, tree, e, e.post.threadId, ignored);
     // Bump: the thread with new activity moves to the top (below pinned threads).
     if (!thread.classList.contains('pinned') && thread !== firstUnpinned) list.insertBefore(thread, firstUnpinned);
   });

@@ -32,6 +32,8 @@ import { moderationRouter } from './moderation/moderation.routes';
 import { banMember } from './moderation/moderation.service';
 import { messageFeed } from './messages/messages.feed';
 import { messagesRouter } from './messages/messages.routes';
+import { peopleRouter } from './people/people.routes';
+import { settingsRouter } from './people/settings.routes';
 import { postsRouter } from './posts/posts.routes';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
@@ -110,7 +112,7 @@ export function createApp({
   app.use(express.json({ limit: BODY_LIMIT, verify: requireUtf8 }));
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
   app.use(checkBodyText);
-  app.use(sessionMiddleware(db));
+  app.use(sessionMiddleware(db, config.displayTimeZone));
   app.use(loadUnreadCounts(db));
   app.use(cacheByMember);
 
@@ -135,6 +137,8 @@ export function createApp({
       banSender: (admin, input) => banMember(db, admin, input),
     }),
   );
+  app.use(peopleRouter(db, caches, pageContext));
+  app.use(settingsRouter(db, { limiter, email: Boolean(mailer) }, pageContext));
 
   app.use((req, _res, next) => {
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));

@@ -18,7 +18,8 @@ export type LimitedAction =
   | 'email:verify'
   | 'message:member'
   | 'message:new-member'
-  | 'conversation:member';
+  | 'conversation:member'
+  | 'export:member';
 
 /**
  * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).
@@ -67,8 +68,8 @@ export interface ErrorParams {
   BadRequest: None;
   InvalidJson: None;
   InvalidUtf8: None;
-  /** `body`: a post's sanitized body; `message`: a 悄悄話's. */
-  PayloadTooLarge: { what: 'request'; limit: string } | { what: 'body' | 'message'; bytes: number; limit: number };
+  /** `body`: a post's sanitized body; `message`: a 悄悄話's; `profile`: a member's home-page profile (people/). */
+  PayloadTooLarge: { what: 'request'; limit: string } | { what: 'body' | 'message' | 'profile'; bytes: number; limit: number };
   /** `field` as the request names it (title, reason, page…); absent when the whole input is wrong. */
   ValidationFailed: { field?: string; invalid: Invalid };
   NotLoggedIn: None;
@@ -83,13 +84,18 @@ export interface ErrorParams {
   NameConfusable: { name: string; lookalike: string };
   NotAllowed:
     | { rule: 'authorOrModerator'; action: 'edit' | 'delete' }
-    | { rule: 'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' | 'reportOwnMessage' };
+    | {
+        rule:
+          'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' | 'reportOwnMessage' | 'ignoreSelf' | 'followSelf';
+      };
   CrossSiteRequest: None;
   NotFound: None;
   BoardNotFound: { slug: string };
   /** `id` when the request named one; `notThread` when a thread change named a follow-up. */
   PostNotFound: { id?: string; notThread?: boolean };
   MemberNotFound: { name: string };
+  /** A member may ignore at most `max` others (members/ignores.repository.ts IGNORE_MAX). */
+  IgnoreListFull: { max: number };
   /** `reply`: no new follow-ups; `change`: only moderators may edit or delete in it. */
   ThreadLocked: { refused: 'reply' | 'change' };
   TooDeep: { max: number };

@@ -1,4 +1,4 @@
-import type { SiteRole } from './database';
+import type { NotificationKind, SiteRole } from './database';
 
 /**
  * A member as the rest of the application sees them. It lives this low because sessions find
@@ -9,3 +9,25 @@ export interface Member {
   name: string;
   role: SiteRole;
 }
+
+/**
+ * The members a reader ignores, as a page that lists posts needs them: their ids (the posts
+ * collapsed on the page) and their names (for the browser module, which collapses lines that
+ * arrive live: the live HTML is rendered once for everyone). Private to the reader.
+ */
+export interface Ignoring {
+  ids: ReadonlySet<string>;
+  names: readonly string[];
+}
+
+/**
+ * The notification kinds a member may turn off (users.notify_prefs, on /settings). Moderation
+ * notices (events/notices.ts MODERATION_KINDS) always arrive.
+ */
+export const SETTABLE_NOTIFICATION_KINDS = [
+  'reply',
+  'thread-reply',
+  'mention',
+  'followed-thread',
+] as const satisfies readonly NotificationKind[];
+export type SettableNotificationKind = (typeof SETTABLE_NOTIFICATION_KINDS)[number];

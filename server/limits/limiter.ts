@@ -106,6 +106,13 @@ export const LIMITS = {
     code: 'RateLimited',
     message: 'You have started too many new conversations today. Wait and try again.',
   },
+  /** Downloads of one's own posts and messages (/settings/export): each reads a whole history. */
+  'export:member': {
+    points: 10,
+    seconds: 60 * 60,
+    code: 'RateLimited',
+    message: 'Too many downloads of your data. Wait and try again.',
+  },
 } as const satisfies Record<LimitedAction, LimitRule>;
 
 /** The one rate limiter of a process; its counts live in PostgreSQL, shared by every process. */

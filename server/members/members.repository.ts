@@ -3,13 +3,18 @@ import type { Db, SiteRole } from '../db/database';
 
 /** Member rows and sign-ins: SQL only (sessions are in sessions/sessions.repository.ts). */
 
+/** A member's row with their password hash, by name key; `deleted_at` set for a deleted account (its name stays taken). */
 export function findUserByKey(db: Db, nameKey: string) {
-  return db.selectFrom('users').select(['id', 'name', 'role', 'password_hash']).where('name_key', '=', nameKey).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'role', 'password_hash', 'deleted_at'])
+    .where('name_key', '=', nameKey)
+    .executeTakeFirst();
 }
 
 /** A member's row with their password hash, by id. */
 export function findUserById(db: Db, userId: string) {
-  return db.selectFrom('users').select(['id', 'name', 'role', 'password_hash']).where('id', '=', userId).executeTakeFirst();
+  return db.selectFrom('users').select(['id', 'name', 'role', 'password_hash', 'deleted_at']).where('id', '=', userId).executeTakeFirst();
 }
 
 export function insertUser(db: Db, user: { name: string; nameKey: string; nameSkeleton?: string; passwordHash: string; role: SiteRole }) {

@@ -14,7 +14,7 @@ import type { SessionSummary } from '../sessions/sessions.service';
 import type { PageContext } from '../views/layout';
 import * as members from './members.service';
 import type { Member, SignInContext } from './members.service';
-import { type AccountState, accountPage, loginPage, logoutPage, registerPage } from './members.views';
+import { loginPage, logoutPage, registerPage } from './members.views';
 
 /** Name and password as posted by a form or the API. */
 const credentials = z.object({
@@ -24,8 +24,8 @@ const credentials = z.object({
   password: z.string({ error: 'a password is required' }).max(1000, 'is too long'),
 });
 
-/** A password change, from the API or the form on /account. */
-const passwordChange = z.object({
+/** A password change, from the API or the form on /settings (people/settings.routes.ts). */
+export const passwordChange = z.object({
   /** The password in use now: a session alone is not enough to change it. */
   currentPassword: z.string({ error: 'the current password is required' }).max(1000, 'is too long'),
   /** The password to use from now on; checked like a new member's. */
@@ -56,8 +56,13 @@ const signInContext = (req: Request): SignInContext => ({
   device: readCookie(req, DEVICE_COOKIE),
 });
 
+/** Changes the password of the request's member from its body (the API here, the form on /settings). */
+export const changePasswordFrom = (db: Kysely<Database>, limiter: Limiter, req: Request) =>
+  members.changePassword(db, limiter, requireMember(req), req.sessionToken, parseInput(passwordChange, req.body));
+
 /**
- * Register, log in, log out; one's sessions, sign-ins and password: the HTML forms and the JSON API.
+ * Register, log in, log out; one's sessions, sign-ins and password: the HTML forms and the JSON API (the pages
+ * for one's sessions and password are /settings, people/settings.routes.ts).
  * Long because it lists every route, each a few lines, after the sign-in steps both kinds share.
  */
 export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContext: (req: Request) => PageContext): Router {
@@ -78,8 +83,7 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
   const register = (req: Request) => members.registerMember(db, limiter, parseInput(credentials, req.body), signInContext(req));
   const logIn = (req: Request) =>
     members.logIn(db, limiter, parseInput(credentials, req.body), { ...signInContext(req), signedInAs: req.member?.id });
-  const changePassword = (req: Request) =>
-    members.changePassword(db, limiter, requireMember(req), req.sessionToken, parseInput(passwordChange, req.body));
+  const changePassword = (req: Request) => changePasswordFrom(db, limiter, req);
   const logOutEverywhere = async (req: Request, res: Response) => {
     await sessionService.logOutEverywhere(db, requireMember(req));
     clearSessionCookie(req, res);
@@ -148,19 +152,6 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
     res.send(logoutPage(pageContext(req)));
   });
 
-  const accountHtml = async (req: Request, state: Omit<AccountState, 'sessions' | 'signIns'>) => {
-    const member = requireMember(req);
-    const [sessions, signIns] = await Promise.all([
-      sessionService.listSessions(db, member, req.sessionToken),
-      members.listSignIns(db, member),
-    ]);
-    return accountPage(pageContext(req), { sessions, signIns, ...state });
-  };
-
-  router.get('/account', async (req, res) => {
-    res.send(await accountHtml(req, { notice: req.query.changed === 'password' ? 'password' : undefined }));
-  });
-
   // A refused login or registration shows its form again with the name typed (never the password).
   const credentialsForm = (req: Request, page: typeof loginPage) => (refusal: AppError) =>
     page(pageContext(req), { next: safeNext(req.body?.next), username: formText(req.body, 'username') ?? '', refusal });
@@ -194,20 +185,6 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
   router.post('/logout/all', async (req, res) => {
     await logOutEverywhere(req, res);
     res.redirect(303, `${req.variantPrefix}/`);
-  });
-
-  router.post('/account/password', async (req, res) => {
-    try {
-      await changePassword(req);
-    } catch (error) {
-      return refusedForm(res, error, (refusal) => accountHtml(req, { refusal }));
-    }
-    res.redirect(303, `${req.variantPrefix}/account?changed=password`);
-  });
-
-  router.post('/account/sessions/:id/revoke', async (req, res) => {
-    await sessionService.revokeSession(db, requireMember(req), req.params.id);
-    res.redirect(303, `${req.variantPrefix}/account`);
   });
 
   return router;

@@ -210,7 +210,9 @@ async function checkLogIn(
     await giveBack(limiter, spent);
     throw error;
   });
-  if (!ok || !user) throw invalidCredentials();
+  // A deleted account keeps its row (and its name) but never signs in again: the same answer as a
+  // wrong password, after the same work.
+  if (!ok || !user || user.deleted_at) throw invalidCredentials();
   await giveBack(limiter, spent);
   return { id: user.id, name: user.name, role: user.role };
 }

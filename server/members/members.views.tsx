@@ -92,38 +92,14 @@ export function logoutPage(ctx: PageContext): string {
   );
 }
 
-/** What /account shows: the member's sessions and sign-ins, and how the password form went. */
+/** The member's sessions and recent sign-ins, as /settings lists them (SessionList, SignInList). */
 export interface AccountState {
   sessions: SessionSummary[];
   signIns: { address: string; userAgent: string; at: Date }[];
-  /** Why the password form was refused, shown above it. */
-  refusal?: AppError;
-  /** 'password' after a password change. */
-  notice?: string;
 }
 
-/** /account: the member's sessions (each can be ended), recent sign-ins and the password form. */
-export function accountPage(ctx: PageContext, state: AccountState): string {
-  const { t } = ctx;
-  return renderPage(
-    ctx,
-    t.account,
-    <section class="account">
-      <h1>{t.account}</h1>
-      {state.notice === 'password' ? (
-        <p class="notice" role="status">
-          {t.passwordChanged}
-        </p>
-      ) : null}
-      <SessionList ctx={ctx} sessions={state.sessions} />
-      <PasswordForm ctx={ctx} refusal={state.refusal} />
-      <SignInList ctx={ctx} signIns={state.signIns} />
-    </section>,
-  );
-}
-
-/** The member's open sessions, each with a button to end it (but this one), and "sign out everywhere". */
-function SessionList({ ctx, sessions }: { ctx: PageContext; sessions: AccountState['sessions'] }) {
+/** The member's open sessions, each with a button to end it (but this one), and "sign out everywhere" (on /settings). */
+export function SessionList({ ctx, sessions }: { ctx: PageContext; sessions: AccountState['sessions'] }) {
   const { t } = ctx;
   const time = (d: Date) => dateTime(ctx, d);
   return (
@@ -151,7 +127,7 @@ function SessionList({ ctx, sessions }: { ctx: PageContext; sessions: AccountSta
                 {s.current ? (
                   <strong>{t.thisSession}</strong>
                 ) : (
-                  <form method="post" action={href(ctx, `/account/sessions/${s.id}/revoke`)} class="inline">
+                  <form method="post" action={href(ctx, `/settings/sessions/${s.id}/revoke`)} class="inline">
                     <button type="submit">{t.revokeSession}</button>
                   </form>
                 )}
@@ -168,12 +144,12 @@ function SessionList({ ctx, sessions }: { ctx: PageContext; sessions: AccountSta
 }
 
 /** The password change form, with the refusal of the last try (if any) above it. */
-function PasswordForm({ ctx, refusal }: { ctx: PageContext; refusal: AccountState['refusal'] }) {
+export function PasswordForm({ ctx, refusal }: { ctx: PageContext; refusal: AppError | undefined }) {
   const { t } = ctx;
   return (
     <Fragment>
       <h2>{t.changePassword}</h2>
-      <form method="post" action={href(ctx, '/account/password')} class="credentials">
+      <form method="post" action={href(ctx, '/settings/password')} class="credentials">
         <Refusal ctx={ctx} error={refusal} />
         <label>
           {t.currentPassword}
@@ -190,7 +166,7 @@ function PasswordForm({ ctx, refusal }: { ctx: PageContext; refusal: AccountStat
 }
 
 /** The member's latest sign-ins (kept 90 days). */
-function SignInList({ ctx, signIns }: { ctx: PageContext; signIns: AccountState['signIns'] }) {
+export function SignInList({ ctx, signIns }: { ctx: PageContext; signIns: AccountState['signIns'] }) {
   const { t } = ctx;
   return (
     <Fragment>

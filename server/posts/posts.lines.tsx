@@ -1,5 +1,6 @@
 import { type LinkContext, href } from '../http/paths';
 import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/html';
+import type { Ignoring } from '../db/member';
 import type { Messages } from '../views/messages';
 import { lineTime, lineTimes } from '../views/time';
 import type { Post } from './posts.service';
@@ -18,6 +19,21 @@ export interface LineContext extends LinkContext {
   t: Messages;
   /** The display time zone. */
   timeZone: string;
+  /**
+   * The members the reader ignores (pages for a logged-in member only): their lines are collapsed
+   * (collapsedLine). Live lines are rendered without it, once for everyone; the browser module
+   * collapses them for the reader.
+   */
+  ignored?: Pick<Ignoring, 'ids'>;
+}
+
+/**
+ * A post by a member the reader ignores, collapsed: "已忽略 <name> 的帖子", the line itself behind
+ * it (a <details>, so it opens without JavaScript). Only the line is wrapped: the follow-ups under
+ * it stay in place in the tree. The browser module builds the same markup for live lines.
+ */
+export function collapsedLine(t: Messages, authorName: string, line: string): string {
+  return `<details class="ignored"><summary>${escapeHtml(t.ignoredLine(authorName))}</summary>${line}</details>`;
 }
 
 /** A post's title as a link; a deleted post's tombstone (with the title only for moderators). */
@@ -104,11 +120,11 @@ export function PostLine({ ctx, post, showDepth, memo }: { ctx: LineContext; pos
   const title = post.deleted
     ? PostTitle({ ctx, post }).html
     : `<a href="${escapeHtml(href(ctx, `/t/${post.id}`))}" class="title">${escapeHtml(post.title)}</a>`;
-  return trustedHtml(
+  const line =
     `<span class="${classes}" id="p${escapeHtml(post.id)}">${deep}${title} ${authorHtml(ctx, post.author.name, post.id, memo)} ` +
-      `<span class="bytes">${escapeHtml(t.bytes(post.bytes))}</span> ` +
-      `<time datetime="${post.createdAt.toISOString()}">${memo ? memo.time(post.createdAt) : lineTime(post.createdAt, ctx.timeZone)}</time></span>`,
-  );
+    `<span class="bytes">${escapeHtml(t.bytes(post.bytes))}</span> ` +
+    `<time datetime="${post.createdAt.toISOString()}">${memo ? memo.time(post.createdAt) : lineTime(post.createdAt, ctx.timeZone)}</time></span>`;
+  return trustedHtml(ctx.ignored?.ids.has(post.authorId) ? collapsedLine(t, post.author.name, line) : line);
 }
 
 /**

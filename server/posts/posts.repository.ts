@@ -199,15 +199,44 @@ export async function findIndexReplies(db: Db, threadIds: string[]) {
   return result.rows;
 }
 
-/** A member's posts, newest first: their threads (roots) or their follow-ups, as lines (no bodies). */
-export function findMemberPosts(db: Db, authorId: string, kind: 'threads' | 'replies', limit: number, offset: number) {
+/** Which of a member's posts a list shows: the threads they started, or their follow-ups. */
+export type MemberPostList = 'threads' | 'replies';
+
+/**
+ * A page of a member's posts that are not deleted, newest first, as lines (no bodies): those
+ * before `before` (an id: keyset paging, so page 1,000 costs what page 1 does). One range of a
+ * partial index (posts_author_threads_idx or posts_author_replies_idx).
+ */
+export function findMemberPosts(db: Db, authorId: string, list: MemberPostList, limit: number, before?: string) {
   return withAuthor(db.selectFrom('posts'), false)
     .where('posts.author_id', '=', authorId)
-    .where('posts.parent_id', kind === 'threads' ? 'is' : 'is not', null)
+    .where('posts.parent_id', list === 'threads' ? 'is' : 'is not', null)
+    .where('posts.deleted_at', 'is', null)
+    .$if(before !== undefined, (qb) => qb.where('posts.id', '<', before!))
     .orderBy('posts.id', 'desc')
     .limit(limit)
-    .offset(offset)
     .execute();
+}
+
+/**
+ * How many posts of a list a member has (not deleted), counted up to `cap`: at most `cap` entries
+ * of the list's partial index are read, however much the member wrote.
+ */
+export async function countMemberPosts(db: Db, authorId: string, list: MemberPostList, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('posts')
+        .select('id')
+        .where('author_id', '=', authorId)
+        .where('parent_id', list === 'threads' ? 'is' : 'is not', null)
+        .where('deleted_at', 'is', null)
+        .limit(cap)
+        .as('p'),
+    )
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Titles of the threads some posts belong to (for "in thread …" links). */

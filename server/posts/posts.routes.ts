@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caches, RenderedLines } from '../caches';
 import type { Database } from '../db/database';
+import type { Ignoring } from '../db/member';
+import { ignoringOf } from '../members/ignores.repository';
 import type { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
@@ -14,9 +17,9 @@ import type { Rules } from '../policy/policy';
 import { presentPost } from './posts.presenter';
 import * as lists from './posts.lists';
 import * as posts from './posts.service';
-import { indexInVariant, memberPostsInVariant, treeInVariant } from './posts.variants';
+import { indexInVariant, treeInVariant } from './posts.variants';
 import { renderTree } from './posts.lines';
-import { type FormState, boardPage, memberPage, postPage } from './posts.views';
+import { type FormState, boardPage, postPage } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
 const postInput = z.object({
@@ -53,8 +56,25 @@ const presentThread = (s: posts.ThreadState) => ({
  * rendering thousands of lines); the rest of the page (the post, the viewer's forms) is rendered
  * for every request.
  */
-function linesKey(postId: string, seq: number, variant: string | undefined, seesDeleted: boolean, prefix: string): string {
-  return `${postId}:${seq}:${variant ?? 'original'}:${seesDeleted ? 'm' : 'r'}:${prefix}`;
+function linesKey(
+  postId: string,
+  seq: number,
+  variant: string | undefined,
+  seesDeleted: boolean,
+  prefix: string,
+  ignored: Ignoring | undefined,
+): string {
+  return `${postId}:${seq}:${variant ?? 'original'}:${seesDeleted ? 'm' : 'r'}:${prefix}${ignored ? `:${ignoredKey(ignored)}` : ''}`;
+}
+
+/**
+ * A reader who ignores members sees their lines collapsed, so the tree is rendered for their set
+ * of ignored members: the key holds a digest of it (readers who ignore no one share one entry).
+ */
+function ignoredKey(ignored: Ignoring): string {
+  return createHash('sha1')
+    .update([...ignored.ids].sort().join(','))
+    .digest('base64url');
 }
 
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
@@ -129,10 +149,16 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
 function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDeps): void {
   const { conversions } = caches;
 
+  // Pages that list posts collapse those of members the reader ignores (members/ignores.repository.ts).
+  const listContext = async (req: Request): Promise<PageContext> => ({ ...pageContext(req), ignored: await ignoringOf(db, req.member) });
+
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
-    const index = await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1');
-    res.send(boardPage(pageContext(req), indexInVariant(conversions, index, req.variant)));
+    const [index, ctx] = await Promise.all([
+      lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1'),
+      listContext(req),
+    ]);
+    res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant)));
   });
 
   router.get('/t/:id', async (req, res) => {
@@ -140,16 +166,16 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     // the thread does not change (its seq is part of the key).
     let key = '';
     let lines: RenderedLines | undefined;
+    const ctx = await listContext(req);
     const found = await posts.getPostTree(db, req.params.id, req.member, {
       rules,
       bodies: false,
       skipReplies: (seq, seesDeleted) => {
-        key = linesKey(req.params.id, seq, req.variant, seesDeleted, req.variantPrefix);
+        key = linesKey(req.params.id, seq, req.variant, seesDeleted, req.variantPrefix, ctx.ignored);
         lines = caches.lines.get(key);
         return lines !== undefined;
       },
     });
-    const ctx = pageContext(req);
     const tree = treeInVariant(conversions, found, req.variant);
     if (!lines) {
       // Its lines are in the variant's catalog and their links under the page's prefix (both in
@@ -158,13 +184,6 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
       caches.lines.set(key, lines);
     }
     res.send(postPage(ctx, tree, undefined, { html: trustedHtml(lines.html), count: lines.count }));
-  });
-
-  router.get('/u/:name', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
-    res.send(
-      memberPage(pageContext(req), memberPostsInVariant(conversions, await lists.getMemberPosts(db, req.params.name, page), req.variant)),
-    );
   });
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a
@@ -182,7 +201,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
         const index = indexInVariant(conversions, await lists.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
-        return boardPage(pageContext(req), index, formState(req, refusal));
+        return boardPage(await listContext(req), index, formState(req, refusal));
       });
     }
   });
@@ -195,7 +214,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
         const tree = treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), req.variant);
-        return postPage(pageContext(req), tree, formState(req, refusal));
+        return postPage(await listContext(req), tree, formState(req, refusal));
       });
     }
   });

@@ -1,7 +1,7 @@
 import type { TextCache } from '../caches';
 import type { Variant } from '../text/convert';
 import { localized, localizedAll, localizedTitles } from '../text/localize';
-import type { IndexThread, MemberPosts } from './posts.lists';
+import type { IndexThread } from './posts.lists';
 import type { PostTree } from './posts.service';
 
 // What the posts services return, converted for a reader of another script variant.
@@ -32,21 +32,5 @@ export function indexInVariant<I extends { threads: IndexThread[] }>(conversions
   return {
     ...index,
     threads: index.threads.map((t, i) => ({ ...t, root: roots[i]!, replies: localizedTitles(conversions, t.replies, variant) })),
-  };
-}
-
-/** A member page in the reader's variant: it lists titles only. */
-export function memberPostsInVariant(conversions: TextCache, data: MemberPosts, variant: Variant | undefined): MemberPosts {
-  if (!variant) return data;
-  return {
-    ...data,
-    threads: localizedTitles(conversions, data.threads, variant),
-    replies: localizedTitles(conversions, data.replies, variant),
-    threadTitles: new Map(
-      [...data.threadTitles].map(([id, t]) => [
-        id,
-        t && { ...t, title: localizedTitles(conversions, [{ id, ...t, body: '' }], variant)[0]!.title },
-      ]),
-    ),
   };
 }

@@ -2,13 +2,13 @@ import type { AppError } from '../errors';
 import { ActionButton } from '../views/buttons';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
-import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
+import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
 import { MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
-import { type BoardIndex, type IndexThread, type MemberPosts } from './posts.lists';
-import { PostLine, lineMemo, memberHref, renderTree } from './posts.lines';
+import { type BoardIndex, type IndexThread } from './posts.lists';
+import { PostLine, memberHref, renderTree } from './posts.lines';
 
 function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   return state.locked ? (
@@ -118,6 +118,28 @@ export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree })
   );
 }
 
+/**
+ * A post by a member the reader ignores, on its own page: collapsed behind "已忽略 <name> 的帖子"
+ * like its line would be (a <details>: opens without JavaScript). Anyone else's, as it is.
+ */
+function IgnoredPost({ ctx, post, children }: { ctx: PageContext; post: Post; children?: Child }) {
+  if (!ctx.ignored?.ids.has(post.authorId)) return <Fragment>{children}</Fragment>;
+  return (
+    <details class="ignored">
+      <summary>{ctx.t.ignoredLine(post.author.name)}</summary>
+      {children}
+    </details>
+  );
+}
+
+/**
+ * What the browser module needs to collapse lines that arrive live by members the reader ignores
+ * (the live HTML is the same for every reader): their names, and the words with %s for the name.
+ * Nothing for a reader who ignores no one.
+ */
+const ignoredData = (ctx: PageContext): Record<string, string> =>
+  ctx.ignored ? { 'data-ignored': JSON.stringify(ctx.ignored.names), 'data-ignored-label': ctx.t.ignoredLine('%s') } : {};
+
 /** "本帖於 <time> 時間, 由<role> <name> 編輯", with a link to every version. */
 function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
   const { t } = ctx;
@@ -163,19 +185,21 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
         ) : null}
       </nav>
       <article class={post.deleted ? 'post deleted' : 'post'} id={`p${post.id}`}>
-        {post.deleted ? (
-          <p class="tombstone" role="status">
-            {t.deletedBy[post.deletedBy ?? 'author']}
-            {post.deletedReason ? `（${post.deletedReason}）` : ''}
+        <IgnoredPost ctx={ctx} post={post}>
+          {post.deleted ? (
+            <p class="tombstone" role="status">
+              {t.deletedBy[post.deletedBy ?? 'author']}
+              {post.deletedReason ? `（${post.deletedReason}）` : ''}
+            </p>
+          ) : null}
+          {post.title ? <h1>{post.title}</h1> : null}
+          <p class="byline">
+            -<a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
+            <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
           </p>
-        ) : null}
-        {post.title ? <h1>{post.title}</h1> : null}
-        <p class="byline">
-          -<a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
-          <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
-        </p>
-        <EditBanner ctx={ctx} post={post} />
-        {post.body ? <div class="body">{bodyHtml(ctx, post.body)}</div> : null}
+          <EditBanner ctx={ctx} post={post} />
+          {post.body ? <div class="body">{bodyHtml(ctx, post.body)}</div> : null}
+        </IgnoredPost>
         <PostActions ctx={ctx} tree={tree} />
       </article>
       <ThreadMarks ctx={ctx} state={tree.thread} />
@@ -186,6 +210,7 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
         data-post={post.id}
         data-seq={tree.thread.seq}
         data-variant={ctx.variant ?? 'original'}
+        {...ignoredData(ctx)}
       >
         <h2 id="all-replies">{t.allReplies}</h2>
         <p class="readers" aria-live="polite" data-template={t.readersNow} hidden></p>
@@ -248,7 +273,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState)
       {index.threads.length === 0 ? (
         <p>{t.noThreads}</p>
       ) : (
-        <ul class="threads" data-board={board.slug} data-variant={ctx.variant ?? 'original'}>
+        <ul class="threads" data-board={board.slug} data-variant={ctx.variant ?? 'original'} {...ignoredData(ctx)}>
           {index.threads.map((thread) => (
             <IndexEntry ctx={ctx} thread={thread} />
           ))}
@@ -265,58 +290,6 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState)
           <a href={href(ctx, `/login?next=${encodeURIComponent(ctx.path)}`)}>{t.loginToReply}</a>
         </p>
       )}
-    </Fragment>,
-  );
-}
-
-/** `/u/:name`: a member's threads and follow-ups, newest first. */
-export function memberPage(ctx: PageContext, data: MemberPosts): string {
-  const { t } = ctx;
-  const { member } = data;
-  const memo = lineMemo(ctx);
-  const list = (posts: Post[], withThread: boolean) => (
-    <ul class="member-posts">
-      {posts.map((p) => (
-        <li>
-          <PostLine ctx={ctx} post={p} showDepth={false} memo={memo} />
-          {withThread && data.threadTitles.get(p.threadId) ? (
-            <span class="in-thread">
-              {' '}
-              ← <a href={href(ctx, `/t/${p.threadId}`)}>{data.threadTitles.get(p.threadId)!.title}</a>
-            </span>
-          ) : null}
-        </li>
-      ))}
-    </ul>
-  );
-  return renderPage(
-    ctx,
-    member.name,
-    <Fragment>
-      <h1>{member.name}</h1>
-      <p class="member-since">
-        {t.memberSince} {dateTime(ctx, member.createdAt)}
-      </p>
-      <section aria-labelledby="member-threads">
-        <h2 id="member-threads">{t.memberThreads}</h2>
-        {data.threads.length ? list(data.threads, false) : <p>—</p>}
-      </section>
-      <section aria-labelledby="member-replies">
-        <h2 id="member-replies">{t.memberReplies}</h2>
-        {data.replies.length ? list(data.replies, true) : <p>—</p>}
-      </section>
-      <nav class="pager">
-        {data.page > 1 ? (
-          <a rel="prev" href={`?page=${data.page - 1}`}>
-            {t.previousPage}
-          </a>
-        ) : null}
-        {data.hasMore ? (
-          <a rel="next" href={`?page=${data.page + 1}`}>
-            {t.nextPage}
-          </a>
-        ) : null}
-      </nav>
     </Fragment>,
   );
 }

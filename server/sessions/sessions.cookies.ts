@@ -45,14 +45,14 @@ export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
 }
 
-/** Loads the member of the session cookie onto the request. */
-export function sessionMiddleware(db: Kysely<Database>) {
+/** Loads the member of the session cookie onto the request (`timeZone`: the day a member was last seen is this zone's). */
+export function sessionMiddleware(db: Kysely<Database>, timeZone?: string) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     req.member = null;
     req.sessionExpired = false;
     req.sessionToken = readCookie(req, SESSION_COOKIE);
     if (req.sessionToken) {
-      const found = await memberForToken(db, req.sessionToken);
+      const found = await memberForToken(db, req.sessionToken, timeZone);
       if (found === 'expired') req.sessionExpired = true;
       else req.member = found;
     }

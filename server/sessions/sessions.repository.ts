@@ -17,8 +17,12 @@ export function insertSession(db: Db, session: { tokenHash: Buffer; userId: stri
     .execute();
 }
 
-/** The session's member, with whether the session is still valid and whether it was seen lately. */
-export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number) {
+/**
+ * The session's member, with whether the session is still valid, whether it was seen lately, and
+ * whether the member was seen today (in `timeZone`). A deleted account has no sessions left; one
+ * that slipped through is not found either.
+ */
+export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number, timeZone: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -28,9 +32,20 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
       'users.role',
       sql<boolean>`sessions.expires_at > now()`.as('valid'),
       sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${seenWithinSeconds})`.as('seen_lately'),
+      sql<boolean>`coalesce(users.last_seen_on = (now() at time zone ${timeZone})::date, false)`.as('seen_today'),
     ])
     .where('sessions.token_hash', '=', tokenHash)
+    .where('users.deleted_at', 'is', null)
     .executeTakeFirst();
+}
+
+/** Records that the member was seen today (in `timeZone`): users.last_seen_on, a day and no time. */
+export function markSeenToday(db: Db, userId: string, timeZone: string) {
+  return db
+    .updateTable('users')
+    .set({ last_seen_on: sql<string>`(now() at time zone ${timeZone})::date` })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** The member's unexpired sessions among the given token hashes. */

@@ -29,14 +29,19 @@ export const isToken = (token: string) => TOKEN.test(token);
 /** A new random token (32 bytes, base64url). */
 export const newToken = () => randomBytes(32).toString('base64url');
 
-/** The member a session token belongs to; 'expired' for a known but expired session. */
-export async function memberForToken(db: Kysely<Database>, token: string): Promise<Member | 'expired' | null> {
+/**
+ * The member a session token belongs to; 'expired' for a known but expired session. Using a
+ * session marks it seen (at most every few minutes) and the member seen today (at most once a day,
+ * the day as it is in `timeZone`: their home page shows it).
+ */
+export async function memberForToken(db: Kysely<Database>, token: string, timeZone = 'UTC'): Promise<Member | 'expired' | null> {
   if (!TOKEN.test(token)) return null;
   const tokenHash = hashToken(token);
-  const row = await repo.findSession(db, tokenHash, LAST_SEEN_EVERY_SECONDS);
+  const row = await repo.findSession(db, tokenHash, LAST_SEEN_EVERY_SECONDS, timeZone);
   if (!row) return null;
   if (!row.valid) return 'expired';
   if (!row.seen_lately) await repo.touchSession(db, tokenHash);
+  if (!row.seen_today) await repo.markSeenToday(db, row.id, timeZone);
   return { id: row.id, name: row.name, role: row.role };
 }
 

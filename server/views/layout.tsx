@@ -1,6 +1,6 @@
 import type { AppError } from '../errors';
 import type { Assets } from './assets';
-import type { Member } from '../db/member';
+import type { Ignoring, Member } from '../db/member';
 import { UNREAD_CAP, type UnreadCounts } from '../db/unread';
 import { type LinkContext, href, unprefixed } from '../http/paths';
 import { VARIANTS, type Variant } from '../text/convert';
@@ -25,6 +25,11 @@ export interface PageContext extends LinkContext {
   unread?: UnreadCounts;
   /** True when the site sends email (SMTP_URL): only then do pages mention email (forgot password, /settings/email). */
   mail?: boolean;
+  /**
+   * The members the reader ignores, on pages that list posts (members/ignores.repository.ts
+   * ignoringOf): their posts are collapsed lines. Absent when none, or not loaded.
+   */
+  ignored?: Ignoring;
 }
 
 /** An unread count as the header shows it: "99+" at the cap. */
@@ -122,7 +127,7 @@ function Header({ ctx }: { ctx: PageContext }) {
             </span>
             <UnreadLink ctx={ctx} path="/messages" label={t.messagesLink} which="messages" />
             <UnreadLink ctx={ctx} path="/notifications" label={t.notificationsLink} which="notifications" />
-            <a href={href(ctx, '/account')}>{t.account}</a>
+            <a href={href(ctx, '/settings')}>{t.account}</a>
             <form method="post" action={href(ctx, '/logout')} class="inline">
               <button type="submit">{t.logout}</button>
             </form>

@@ -46,6 +46,10 @@ const FIELDS = [
   'box',
   'read',
   'resolution',
+  'profile',
+  'hideLastSeen',
+  'notify',
+  'confirm',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
@@ -90,6 +94,10 @@ const hantFields: Record<Field, string> = {
   box: '收件箱或發件箱',
   read: '已讀標記',
   resolution: '處理方式',
+  profile: '個人簡介',
+  hideLastSeen: '隱藏最近來訪',
+  notify: '通知設置',
+  confirm: '確認',
 };
 
 const hansFields: Record<Field, string> = {
@@ -119,6 +127,10 @@ const hansFields: Record<Field, string> = {
   box: '收件箱或发件箱',
   read: '已读标记',
   resolution: '处理方式',
+  profile: '个人简介',
+  hideLastSeen: '隐藏最近来访',
+  notify: '通知设置',
+  confirm: '确认',
 };
 
 const hantInvalid: InvalidMessages = {
@@ -191,6 +203,7 @@ const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'message:member': '這一小時內您發的悄悄話太多了，請稍後再發。',
   'message:new-member': '新註冊的用戶在第一天裡每小時最多發 5 條悄悄話，請稍後再發。',
   'conversation:member': '今天您和太多新的用戶開始了悄悄話，請明天再試。',
+  'export:member': '下載資料的次數太多，請稍後再試。',
 };
 
 const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
@@ -207,6 +220,7 @@ const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'message:member': '这一小时内您发的悄悄话太多了，请稍后再发。',
   'message:new-member': '新注册的用户在第一天里每小时最多发 5 条悄悄话，请稍后再发。',
   'conversation:member': '今天您和太多新的用户开始了悄悄话，请明天再试。',
+  'export:member': '下载资料的次数太多，请稍后再试。',
 };
 
 /** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */
@@ -219,7 +233,9 @@ export const hantErrors: ErrorMessages = {
       ? `內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條跟帖。`
       : p.what === 'message'
         ? `悄悄話的內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條發。`
-        : `提交的內容超過了 ${p.limit} 的上限。`,
+        : p.what === 'profile'
+          ? `簡介有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些。`
+          : `提交的內容超過了 ${p.limit} 的上限。`,
   ValidationFailed: validation(hantFields, hantInvalid),
   NotLoggedIn: () => '請先登錄。',
   SessionExpired: () => '登錄已過期，請重新登錄。',
@@ -248,6 +264,10 @@ export const hantErrors: ErrorMessages = {
         return '不能封禁自己。';
       case 'reportOwnMessage':
         return '只有收到悄悄話的人可以舉報它。';
+      case 'ignoreSelf':
+        return '不能忽略自己。';
+      case 'followSelf':
+        return '不能關注自己。';
     }
   },
   CrossSiteRequest: () => '不接受來自其他網站的請求。',
@@ -256,6 +276,7 @@ export const hantErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主題。` : id !== undefined ? `沒有編號為 ${id} 的帖子。` : '找不到這個帖子。',
   MemberNotFound: ({ name }) => `沒有「${name}」這個用戶。`,
+  IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：請先取消忽略一些人。`,
   ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已鎖定，不能再跟帖。' : '本帖已鎖定：只有版主可以修改。'),
   TooDeep: ({ max }) => `跟帖最多 ${max} 層，這一帖已在最深一層：請回覆上面的帖子。`,
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那個帖子已被刪除：請回覆別的帖子。' : '這個帖子已被刪除：需要版主先恢復它。'),
@@ -296,7 +317,9 @@ export const hansErrors: ErrorMessages = {
       ? `内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条跟帖。`
       : p.what === 'message'
         ? `悄悄话的内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条发。`
-        : `提交的内容超过了 ${p.limit} 的上限。`,
+        : p.what === 'profile'
+          ? `简介有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些。`
+          : `提交的内容超过了 ${p.limit} 的上限。`,
   ValidationFailed: validation(hansFields, hansInvalid),
   NotLoggedIn: () => '请先登录。',
   SessionExpired: () => '登录已过期，请重新登录。',
@@ -325,6 +348,10 @@ export const hansErrors: ErrorMessages = {
         return '不能封禁自己。';
       case 'reportOwnMessage':
         return '只有收到悄悄话的人可以举报它。';
+      case 'ignoreSelf':
+        return '不能忽略自己。';
+      case 'followSelf':
+        return '不能关注自己。';
     }
   },
   CrossSiteRequest: () => '不接受来自其他网站的请求。',
@@ -333,6 +360,7 @@ export const hansErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主题。` : id !== undefined ? `没有编号为 ${id} 的帖子。` : '找不到这个帖子。',
   MemberNotFound: ({ name }) => `没有“${name}”这个用户。`,
+  IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：请先取消忽略一些人。`,
   ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已锁定，不能再跟帖。' : '本帖已锁定：只有版主可以修改。'),
   TooDeep: ({ max }) => `跟帖最多 ${max} 层，这一帖已在最深一层：请回复上面的帖子。`,
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那个帖子已被删除：请回复别的帖子。' : '这个帖子已被删除：需要版主先恢复它。'),

@@ -98,3 +98,22 @@ export function dateTime(ctx: { timeZone: string; variant: string | undefined },
       return `${p.year}-${p.month}-${p.day} ${time}`;
   }
 }
+
+/** A day ('YYYY-MM-DD', as a date column holds it) the way readers of a variant write one (see dateTime). */
+export function dayOf(ctx: { variant: string | undefined }, ymd: string): string {
+  const [year, month, day] = ymd.split('-');
+  switch (ctx.variant) {
+    case 'zh-tw':
+      return `${year}/${month}/${day}`;
+    case 'zh-hk':
+      return `${day}/${month}/${year}`;
+    default:
+      return ymd;
+  }
+}
+
+/** The day of `date` in the display time zone, written the reader's way (dateTime without the time). */
+export function dateOnly(ctx: { timeZone: string; variant: string | undefined }, date: Date): string {
+  const p = parts(date, ctx.timeZone);
+  return dayOf(ctx, `${p.year}-${p.month}-${p.day}`);
+}

@@ -66,7 +66,7 @@ describe('passwords', () => {
     expect(refused.text).toContain('class="error-message"');
     const res = await here.postForm('/account/password', { currentPassword: member.password, newPassword: 'a new passphrase 跟帖' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/account?changed=password');
+    expect(res.headers.get('location')).toBe('/settings?saved=password');
     expect((await app.client().post('/api/login', { username: member.name, password: 'a new passphrase 跟帖' })).status).toBe(200);
   });
 });
@@ -117,21 +117,25 @@ describe('sessions', () => {
     expect((await bystander.get('/api/me')).status).toBe(200);
   });
 
-  it('shows sessions and sign-ins on /account in both scripts, and its forms work without JavaScript', async () => {
+  it('shows sessions and sign-ins on /settings in both scripts (/account leads there), and its forms work without JavaScript', async () => {
     const member = await createMember(app.db);
     const here = await signedIn(member);
     const elsewhere = await signedIn(member);
-    const page = await here.get('/zh-hant/account');
+    const moved = await here.get('/zh-hant/account');
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toBe('/zh-hant/settings');
+    const page = await here.get('/zh-hant/settings');
     expect(page.status).toBe(200);
     expect(page.text).toContain('登錄設備');
     expect(page.text).toContain('127.0.0.1');
     expect(page.text).toContain('action="/zh-hant/logout/all"');
-    const simplified = await here.get('/zh-hans/account');
+    const simplified = await here.get('/zh-hans/settings');
     expect(simplified.text).toContain('登录设备');
 
     const { sessions } = (await here.get('/api/me/sessions')).json;
     const target = sessions.find((s: { current: boolean }) => !s.current);
-    expect(page.text).toContain(`action="/zh-hant/account/sessions/${target.id}/revoke"`);
+    expect(page.text).toContain(`action="/zh-hant/settings/sessions/${target.id}/revoke"`);
+    // The old form address still works.
     const revoked = await here.postForm(`/account/sessions/${target.id}/revoke`, {});
     expect(revoked.status).toBe(303);
     expect((await elsewhere.get('/api/me')).status).toBe(401);
@@ -139,7 +143,7 @@ describe('sessions', () => {
     const all = await here.postForm('/logout/all', {});
     expect(all.status).toBe(303);
     expect((await here.get('/api/me')).status).toBe(401);
-    expect((await app.client().get('/account')).status).toBe(401);
+    expect((await app.client().get('/settings')).status).toBe(401);
   });
 });
 

@@ -78,7 +78,8 @@ describe('links on pages under a prefix', () => {
     `/b/${board.slug}/log`,
     '/log',
     '/admin/names',
-    '/account',
+    '/settings',
+    '/settings/ignored',
     '/logout',
     '/t/999999999',
   ];

@@ -48,6 +48,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { what: 'request', limit: '256kb' },
     { what: 'body', bytes: 100_001, limit: 100_000 },
     { what: 'message', bytes: 20_001, limit: 20_000 },
+    { what: 'profile', bytes: 10_001, limit: 10_000 },
   ],
   ValidationFailed: [
     ...invalids.map((invalid) => ({ field: 'title', invalid })),
@@ -69,13 +70,16 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   NotAllowed: [
     { rule: 'authorOrModerator', action: 'edit' },
     { rule: 'authorOrModerator', action: 'delete' },
-    ...(['moderator', 'admin', 'siteBan', 'banAdmin', 'banModerator', 'banSelf', 'reportOwnMessage'] as const).map((rule) => ({ rule })),
+    ...(
+      ['moderator', 'admin', 'siteBan', 'banAdmin', 'banModerator', 'banSelf', 'reportOwnMessage', 'ignoreSelf', 'followSelf'] as const
+    ).map((rule) => ({ rule })),
   ],
   CrossSiteRequest: [{}],
   NotFound: [{}],
   BoardNotFound: [{ slug: 'life' }],
   PostNotFound: [{}, { id: '12' }, { id: '12', notThread: true }],
   MemberNotFound: [{ name: 'ghost' }],
+  IgnoreListFull: [{ max: 1000 }],
   ThreadLocked: [{ refused: 'reply' }, { refused: 'change' }],
   TooDeep: [{ max: 500 }],
   PostDeleted: [{ refused: 'reply' }, { refused: 'change' }],

@@ -1,0 +1,159 @@
+import type { Kysely } from 'kysely';
+import type { Database, NotifyPrefs } from '../db/database';
+import { type Member, SETTABLE_NOTIFICATION_KINDS, type SettableNotificationKind } from '../db/member';
+import { AppError } from '../errors';
+import type { Limiter } from '../limits/limiter';
+import { findUserById } from '../members/members.repository';
+import { PASSWORD_MAX, verifyPassword } from '../members/passwords';
+import { findSettings, updatePreferences, updateProfile } from '../members/profile.repository';
+import { utf8Bytes } from '../text/bytes';
+import { detectVariant } from '../text/convert';
+import { sanitizeBody } from '../text/sanitize';
+import type { SourceVariant } from '../variants';
+import * as repo from './people.repository';
+
+/**
+ * A member's own settings (/settings): their profile, notification preferences and "last seen",
+ * the download of their data, and the deletion of their account. Every function acts on the
+ * member given, from their own session: nobody reads or changes another member's settings.
+ */
+
+/** Largest stored profile, in UTF-8 bytes of sanitized HTML. A longer one is refused, never cut. */
+export const PROFILE_MAX_BYTES = 10_000;
+
+/** What /settings shows and GET /api/me/settings answers. */
+export interface Settings {
+  /** Sanitized HTML, as stored (the form edits it as it is). */
+  profile: string;
+  profileVariant: SourceVariant;
+  hideLastSeen: boolean;
+  /** Each kind a member may turn off: true when on. */
+  notify: Record<SettableNotificationKind, boolean>;
+}
+
+/** Each settable kind, on unless the member turned it off. */
+const notifyFrom = (prefs: NotifyPrefs): Settings['notify'] =>
+  Object.fromEntries(SETTABLE_NOTIFICATION_KINDS.map((k) => [k, prefs[k] !== false])) as Settings['notify'];
+
+/** The member's own settings. */
+export async function getSettings(db: Kysely<Database>, member: Member): Promise<Settings> {
+  const row = await findSettings(db, member.id);
+  return {
+    profile: row.profile,
+    profileVariant: row.profile_variant,
+    hideLastSeen: row.hide_last_seen,
+    notify: notifyFrom(row.notify_prefs),
+  };
+}
+
+/** Sanitizes and stores the member's profile (as posts' bodies are); an empty one clears it. */
+export async function saveProfile(db: Kysely<Database>, member: Member, input: string): Promise<void> {
+  const profile = sanitizeBody(input);
+  const bytes = utf8Bytes(profile);
+  if (bytes > PROFILE_MAX_BYTES) {
+    throw new AppError(413, 'PayloadTooLarge', `The profile is ${bytes} bytes; the limit is ${PROFILE_MAX_BYTES}.`, {
+      params: { what: 'profile', bytes, limit: PROFILE_MAX_BYTES },
+    });
+  }
+  const variant = profile ? detectVariant(profile.replace(/<[^>]*>/g, ' ')) : 'other';
+  await updateProfile(db, member.id, profile, variant);
+}
+
+/** A change of preferences: each part left out stays as it is. */
+export interface PreferencesInput {
+  hideLastSeen?: boolean;
+  notify?: Partial<Record<SettableNotificationKind, boolean>>;
+}
+
+/**
+ * Stores whether "last seen" is hidden and which notifications the member wants. Only the settable
+ * kinds are kept (moderation notices cannot be turned off); a kind turned on is stored as absent.
+ */
+export async function savePreferences(db: Kysely<Database>, member: Member, input: PreferencesInput): Promise<void> {
+  if (input.hideLastSeen === undefined && input.notify === undefined) return;
+  let notifyPrefs: NotifyPrefs | undefined;
+  if (input.notify) {
+    const current = notifyFrom((await findSettings(db, member.id)).notify_prefs);
+    const wanted = { ...current, ...input.notify };
+    notifyPrefs = Object.fromEntries(SETTABLE_NOTIFICATION_KINDS.filter((k) => !wanted[k]).map((k) => [k, false]));
+  }
+  await updatePreferences(db, member.id, { hideLastSeen: input.hideLastSeen, notifyPrefs });
+}
+
+/**
+ * Deletes the member's account after checking their password (limited per member like a password
+ * change, so a stolen session cannot guess it). The row and name stay; sessions end at once.
+ */
+export async function deleteAccount(db: Kysely<Database>, limiter: Limiter, member: Member, password: string): Promise<void> {
+  await limiter.consume('password:member', member.id);
+  const user = await findUserById(db, member.id);
+  const ok = password.length <= PASSWORD_MAX && (await verifyPassword(user?.password_hash, password));
+  if (!ok || !user || user.deleted_at) {
+    throw new AppError(403, 'InvalidCredentials', 'password: is not your password.', { params: { which: 'currentPassword' } });
+  }
+  await limiter.reward('password:member', member.id);
+  await db.transaction().execute((tx) => repo.deleteAccount(tx, member.id));
+}
+
+const EXPORT_BATCH = 500;
+
+/** The rows `fetch` pages through (by id, after the last one), each as JSON, joined by commas: the inside of an array. */
+async function* jsonItems<R extends { id: string }>(
+  fetch: (after: string) => Promise<R[]>,
+  present: (row: R) => unknown,
+): AsyncGenerator<string> {
+  let first = true;
+  for (let after = '0'; ;) {
+    const batch = await fetch(after);
+    if (batch.length === 0) return;
+    yield (first ? '' : ',') + batch.map((row) => JSON.stringify(present(row))).join(',');
+    first = false;
+    after = batch[batch.length - 1]!.id;
+  }
+}
+
+/**
+ * The member's data as one JSON document, in pieces small enough to stream (a long history is
+ * never held in memory whole): who they are and their settings, every post they wrote (deleted
+ * ones marked), and every 悄悄話 they sent or received and have not deleted.
+ */
+export async function* exportData(db: Kysely<Database>, member: Member): AsyncGenerator<string> {
+  const settings = await getSettings(db, member);
+  const head = {
+    format: 'gentie-export/1',
+    exportedAt: new Date().toISOString(),
+    member: { name: member.name, role: member.role, ...settings },
+  };
+  yield `${JSON.stringify(head).slice(0, -1)},"posts":[`;
+  yield* jsonItems(
+    (after) => repo.findOwnPosts(db, member.id, after, EXPORT_BATCH),
+    (p) => ({
+      id: p.id,
+      board: p.board,
+      threadId: p.thread_id,
+      parentId: p.parent_id,
+      title: p.title,
+      body: p.body,
+      bytes: p.bytes,
+      createdAt: p.created_at.toISOString(),
+      editedAt: p.edited_at?.toISOString() ?? null,
+      deleted: p.deleted_at !== null,
+    }),
+  );
+  yield '],"messages":[';
+  yield* jsonItems(
+    (after) => repo.findOwnMessages(db, member.id, after, EXPORT_BATCH),
+    (m) => ({
+      id: m.id,
+      conversationId: m.conversation_id,
+      from: m.from,
+      to: m.to,
+      title: m.title,
+      body: m.body,
+      quotedPostId: m.quoted_post_id,
+      createdAt: m.created_at.toISOString(),
+      readAt: m.read_at?.toISOString() ?? null,
+    }),
+  );
+  yield ']}';
+}
