@@ -27,6 +27,8 @@ import { createLimiter } from './limits/limiter';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { moderationRouter } from './moderation/moderation.routes';
+import { notificationFeed } from './notifications/notifications.feed';
+import { notificationsRouter } from './notifications/notifications.routes';
 import { postsRouter } from './posts/posts.routes';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
@@ -112,6 +114,7 @@ export function createApp({
   app.use(membersRouter(db, limiter, pageContext));
   app.use(postsRouter(db, rules, caches, pageContext));
   app.use(moderationRouter(db, rules, caches, pageContext));
+  app.use(notificationsRouter(db, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));
 
@@ -227,8 +230,10 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
  * realtime server is given these by whoever starts it (main.ts, the tests), since it sits on the
  * features' layer and cannot import them.
  */
-export function memberFeeds(): MemberFeeds {
-  return {};
+export function memberFeeds(options: { timeZone?: string; caches?: Pick<Caches, 'conversions'> } = {}): MemberFeeds {
+  return {
+    notification: notificationFeed({ timeZone: options.timeZone ?? 'Asia/Shanghai', conversions: options.caches?.conversions }),
+  };
 }
 
 declare global {

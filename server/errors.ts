@@ -89,6 +89,8 @@ export interface ErrorParams {
   RevisionNotFound: None;
   RevisionIsCurrent: None;
   BanNotFound: None;
+  /** A notification that is not there, or not the member's own (the two look the same). */
+  NotificationNotFound: None;
   UnsupportedMediaType: { expected: 'json' | 'utf8' };
   DatabaseUnavailable: None;
   /** A socket.io event outside the contract; `name` as sent, cut to 40 characters. */

@@ -43,7 +43,9 @@ export async function notify(tx: Transaction<Database>, notices: readonly Notice
     actor_id: n.actorId,
     thread_id: n.threadId ?? null,
     post_id: n.postId ?? null,
-    data: JSON.stringify(n.data ?? {}),
+    // An object, not a string: the whole list goes out as one jsonb value (a string here would be
+    // stored as a jsonb string, not as the object).
+    data: n.data ?? {},
     moderation: MODERATION_KINDS.has(n.kind),
   }));
   const { rows: written } = await sql<{ id: string; member_id: string }>`

@@ -37,6 +37,9 @@ const FIELDS = [
   'slug',
   'name',
   'description',
+  'ids',
+  'cursor',
+  'unnotified',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
@@ -72,6 +75,9 @@ const hantFields: Record<Field, string> = {
   slug: '版面代號',
   name: '名稱',
   description: '簡介',
+  ids: '通知編號',
+  cursor: '翻頁位置',
+  unnotified: '未通知人數',
 };
 
 const hansFields: Record<Field, string> = {
@@ -92,6 +98,9 @@ const hansFields: Record<Field, string> = {
   slug: '版面代号',
   name: '名称',
   description: '简介',
+  ids: '通知编号',
+  cursor: '翻页位置',
+  unnotified: '未通知人数',
 };
 
 const hantInvalid: InvalidMessages = {
@@ -222,6 +231,7 @@ export const hantErrors: ErrorMessages = {
   RevisionNotFound: () => '這個帖子沒有這個版本。',
   RevisionIsCurrent: () => '當前版本不能隱藏：請先編輯帖子替換它，再隱藏舊版本。',
   BanNotFound: () => '沒有這個生效中的封禁。',
+  NotificationNotFound: () => '找不到這條通知。',
   UnsupportedMediaType: ({ expected }) =>
     expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。',
   DatabaseUnavailable: () => '數據庫正在重啟或無法連接，請稍後再試。',
@@ -283,6 +293,7 @@ export const hansErrors: ErrorMessages = {
   RevisionNotFound: () => '这个帖子没有这个版本。',
   RevisionIsCurrent: () => '当前版本不能隐藏：请先编辑帖子替换它，再隐藏旧版本。',
   BanNotFound: () => '没有这个生效中的封禁。',
+  NotificationNotFound: () => '找不到这条通知。',
   UnsupportedMediaType: ({ expected }) =>
     expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。',
   DatabaseUnavailable: () => '数据库正在重启或无法连接，请稍后再试。',

@@ -1,5 +1,6 @@
 import type { DeletedBy, ModerationAction, SiteRole } from '../db/database';
 import { hansErrors, hantErrors } from './messages.errors';
+import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds } from './messages.notifications';
 
 /**
  * The interface's own words, written natively in traditional and simplified Chinese (never
@@ -139,6 +140,9 @@ export const hant = {
     '這些賬號註冊於相似用戶名被禁止之前，彼此看上去相同或幾乎相同（如拉丁字母 a 與西里爾字母 а，張三與张三）。賬號都保留，請留意冒充。',
   invisibleNames: '含不可見字符的用戶名',
   noLookalikes: '沒有相似的用戶名。',
+  /** Each kind of notification as a member's settings name it (the settings page reuses these). */
+  notificationKinds: hantNotificationKinds,
+  notices: hantNotices,
   errors: hantErrors,
 };
 
@@ -274,5 +278,7 @@ export const hans: Messages = {
     '这些账号注册于相似用户名被禁止之前，彼此看上去相同或几乎相同（如拉丁字母 a 与西里尔字母 а，張三与张三）。账号都保留，请留意冒充。',
   invisibleNames: '含不可见字符的用户名',
   noLookalikes: '没有相似的用户名。',
+  notificationKinds: hansNotificationKinds,
+  notices: hansNotices,
   errors: hansErrors,
 };

@@ -88,6 +88,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   RevisionNotFound: [{}],
   RevisionIsCurrent: [{}],
   BanNotFound: [{}],
+  NotificationNotFound: [{}],
   UnsupportedMediaType: [{ expected: 'json' }, { expected: 'utf8' }],
   DatabaseUnavailable: [{}],
   UnknownEvent: [{ name: 'post:new' }],
