@@ -20,8 +20,7 @@ beforeAll(async () => {
   board = await createTestBoard(app.db);
   writer = app.client();
   writerId = (await memberClient(app.db, writer, { name: 'writer_1' })).id;
-  for (const name of ['張三', '張三豐', '软件王', 'Lisa_W', '已註銷'])
-    ids[name] = (await createMember(app.db, { name })).id;
+  for (const name of ['張三', '張三豐', '软件王', 'Lisa_W', '已註銷']) ids[name] = (await createMember(app.db, { name })).id;
   await app.db.updateTable('users').set({ deleted_at: new Date() }).where('id', '=', ids['已註銷']!).execute();
 });
 afterAll(() => app.close());
