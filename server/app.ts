@@ -20,8 +20,6 @@ import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant } from './http/context';
 import { sessionMiddleware } from './sessions/sessions.cookies';
-import { unreadCounts } from './members/unread.repository';
-import type { UnreadCounts } from './db/unread';
 import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
 import type { Logger } from './log';
@@ -104,7 +102,6 @@ export function createApp({
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
   app.use(checkBodyText);
   app.use(sessionMiddleware(db));
-  app.use(loadUnreadCounts(db));
   app.use(cacheByMember);
 
   // One limiter for every limited action; its counts are in PostgreSQL, shared by all processes.
@@ -233,29 +230,6 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
 export function memberFeeds(options: { timeZone?: string; caches?: Pick<Caches, 'conversions'> } = {}): MemberFeeds {
   return {
     notification: notificationFeed({ timeZone: options.timeZone ?? 'Asia/Shanghai', conversions: options.caches?.conversions }),
-  };
-}
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- augmenting Express.Request needs its global namespace
-  namespace Express {
-    interface Request {
-      /** The member's unread counts, for a page's header (loadUnreadCounts). */
-      unread?: UnreadCounts;
-    }
-  }
-}
-
-/**
- * A logged-in member's pages show their unread 悄悄話 and notifications in the header: one
- * bounded query per page (members/unread.repository.ts). JSON requests and form posts skip it.
- */
-function loadUnreadCounts(db: Kysely<Database>) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
-    if (req.member && (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/')) {
-      req.unread = await unreadCounts(db, req.member.id);
-    }
-    next();
   };
 }
 

@@ -62,12 +62,12 @@ export function findPage(db: Db, memberId: string, before: string | undefined, l
     .$if(before !== undefined, (qb) => qb.where('n.id', '<', before!))
     .orderBy('n.id', 'desc')
     .limit(limit)
-    .execute() as Promise<NotificationListRow[]>;
+    .execute();
 }
 
 /** One notification of the member's (undefined when there is none, or it is someone else's). */
 export function findOne(db: Db, memberId: string, id: string): Promise<NotificationListRow | undefined> {
-  return listQuery(db, memberId).where('n.id', '=', id).executeTakeFirst() as Promise<NotificationListRow | undefined>;
+  return listQuery(db, memberId).where('n.id', '=', id).executeTakeFirst();
 }
 
 /** Marks the member's notifications read: these ids (those that are theirs), or all. Returns how many changed. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { unreadCountExpressions } from '../db/unread.counts';
 
 // Sessions: SQL only.
 
@@ -17,8 +18,11 @@ export function insertSession(db: Db, session: { tokenHash: Buffer; userId: stri
     .execute();
 }
 
-/** The session's member, with whether the session is still valid and whether it was seen lately. */
-export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number) {
+/**
+ * The session's member, with whether the session is still valid and whether it was seen lately;
+ * with `unread`, the member's unread counts too (for a page's header), in the same query.
+ */
+export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number, unread = false) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -29,6 +33,10 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
       sql<boolean>`sessions.expires_at > now()`.as('valid'),
       sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${seenWithinSeconds})`.as('seen_lately'),
     ])
+    .$if(unread, (qb) => {
+      const count = unreadCountExpressions(sql.ref('users.id'));
+      return qb.select([count.messages.as('unread_messages'), count.notifications.as('unread_notifications')]);
+    })
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
