@@ -23,28 +23,22 @@ interface ChangedPost {
 /** A change by someone other than the author, in a moderator's or admin's role. */
 const byModerator = (actor: Actor, post: ChangedPost) => actor.member.id !== post.author_id && actor.role !== 'member';
 
-/** Tells the author a moderator edited their post. */
-export async function noticeEdited(tx: Transaction<Database>, actor: Actor, post: ChangedPost, reason: string | null): Promise<void> {
+/**
+ * Tells the author a moderator or admin edited ('post-edited') or deleted ('post-deleted') their
+ * post, with the reason given; nothing when the author did it themselves.
+ */
+export async function noticeModerated(
+  tx: Transaction<Database>,
+  actor: Actor,
+  post: ChangedPost,
+  kind: 'post-edited' | 'post-deleted',
+  reason: string | null,
+): Promise<void> {
   if (!byModerator(actor, post)) return;
   await notify(tx, [
     {
       memberId: post.author_id,
-      kind: 'post-edited',
-      actorId: actor.member.id,
-      threadId: post.thread_id,
-      postId: post.id,
-      data: { role: actor.role, ...(reason ? { reason } : {}) },
-    },
-  ]);
-}
-
-/** Tells the author a moderator deleted their post, and why. */
-export async function noticeDeleted(tx: Transaction<Database>, actor: Actor, post: ChangedPost, reason: string | null): Promise<void> {
-  if (!byModerator(actor, post)) return;
-  await notify(tx, [
-    {
-      memberId: post.author_id,
-      kind: 'post-deleted',
+      kind,
       actorId: actor.member.id,
       threadId: post.thread_id,
       postId: post.id,

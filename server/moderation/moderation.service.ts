@@ -16,7 +16,7 @@ import { actorOn, moderatesAnyBoard } from '../policy/policy.repository';
 import { hasHiddenCharacters } from '../text/title';
 import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
-import { closeReports, noticeBanned, noticeDeleted, noticeEdited, relinkMentions } from './moderation.notices';
+import { closeReports, noticeBanned, noticeModerated, relinkMentions } from './moderation.notices';
 
 /**
  * Changes to existing posts and threads: edits, deletion and restoring, lock/pin/feature, bans,
@@ -99,7 +99,7 @@ export async function editPost(
     await log(tx, actor, 'edit', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     if (actor.role !== 'member') await closeReports(tx, actor, post, 'edited');
     await mentions.notify();
-    await noticeEdited(tx, actor, post, reason);
+    await noticeModerated(tx, actor, post, 'post-edited', reason);
   });
   return getPost(db, postId);
 }
@@ -132,7 +132,7 @@ export async function deletePost(
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:delete', postId: post.id });
     await log(tx, actor, 'delete', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     if (!own) await closeReports(tx, actor, post, 'deleted');
-    await noticeDeleted(tx, actor, post, reason);
+    await noticeModerated(tx, actor, post, 'post-deleted', reason);
   });
   return getPost(db, postId);
 }
