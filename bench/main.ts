@@ -28,6 +28,7 @@ import { createThread } from '../server/posts/posts.service';
 import { LoadGenerator, type RequestSpec, summarize } from './load';
 import { benchAttack, formatAttack, longBody, seedWorstCase } from './attack';
 import { profileThread } from './profile';
+import { runNotificationsBench } from './notifications';
 import { benchRealtime } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -370,7 +371,14 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch(async (error: unknown) => {
+// A section run alone: `npm run bench -- notifications`.
+const SECTIONS: Record<string, () => Promise<void>> = { notifications: runNotificationsBench };
+const section = process.argv[2];
+if (section !== undefined && !SECTIONS[section]) {
+  console.error(`bench: no section "${section}"; sections: ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+(section ? SECTIONS[section]!() : main()).catch(async (error: unknown) => {
   console.error(`bench: ${(error as Error)?.stack ?? String(error)}`);
   await cleanUp();
   process.exit(1);

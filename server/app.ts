@@ -20,8 +20,6 @@ import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant } from './http/context';
 import { sessionMiddleware } from './sessions/sessions.cookies';
-import { unreadCounts } from './members/unread.repository';
-import type { UnreadCounts } from './db/unread';
 import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
 import { type Mailer, createMailer } from './mail/mail.transport';
@@ -34,6 +32,8 @@ import { messageFeed } from './messages/messages.feed';
 import { messagesRouter } from './messages/messages.routes';
 import { peopleRouter } from './people/people.routes';
 import { settingsRouter } from './people/settings.routes';
+import { notificationFeed } from './notifications/notifications.feed';
+import { notificationsRouter } from './notifications/notifications.routes';
 import { postsRouter } from './posts/posts.routes';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
@@ -113,7 +113,6 @@ export function createApp({
   app.use(express.urlencoded({ limit: BODY_LIMIT, extended: false, verify: requireUtf8Form }));
   app.use(checkBodyText);
   app.use(sessionMiddleware(db, config.displayTimeZone));
-  app.use(loadUnreadCounts(db));
   app.use(cacheByMember);
 
   // One limiter for every limited action; its counts are in PostgreSQL, shared by all processes.
@@ -125,6 +124,7 @@ export function createApp({
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
   app.use(postsRouter(db, rules, caches, pageContext));
   app.use(moderationRouter(db, rules, caches, pageContext));
+  app.use(notificationsRouter(db, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));
   app.use(
@@ -252,30 +252,10 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
  * realtime server is given these by whoever starts it (main.ts, the tests), since it sits on the
  * features' layer and cannot import them.
  */
-export function memberFeeds(): MemberFeeds {
-  return { message: messageFeed };
-}
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- augmenting Express.Request needs its global namespace
-  namespace Express {
-    interface Request {
-      /** The member's unread counts, for a page's header (loadUnreadCounts). */
-      unread?: UnreadCounts;
-    }
-  }
-}
-
-/**
- * A logged-in member's pages show their unread 悄悄話 and notifications in the header: one
- * bounded query per page (members/unread.repository.ts). JSON requests and form posts skip it.
- */
-function loadUnreadCounts(db: Kysely<Database>) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
-    if (req.member && (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/')) {
-      req.unread = await unreadCounts(db, req.member.id);
-    }
-    next();
+export function memberFeeds(options: { timeZone?: string; caches?: Pick<Caches, 'conversions'> } = {}): MemberFeeds {
+  return {
+    message: messageFeed,
+    notification: notificationFeed({ timeZone: options.timeZone ?? 'Asia/Shanghai', conversions: options.caches?.conversions }),
   };
 }
 

@@ -120,6 +120,8 @@ export interface ErrorParams {
   MessageRefused: None;
   /** A 悄悄話 to oneself, or to a deleted account. */
   CannotMessage: { reason: 'self' | 'deletedAccount' };
+  /** A notification that is not there, or not the member's own (the two look the same). */
+  NotificationNotFound: None;
   UnsupportedMediaType: { expected: 'json' | 'utf8' };
   DatabaseUnavailable: None;
   /** A socket.io event outside the contract; `name` as sent, cut to 40 characters. */

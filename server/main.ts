@@ -47,7 +47,7 @@ async function main(config: Config): Promise<void> {
     log,
     site: siteOrigin(config),
     caches,
-    memberFeeds: memberFeeds(),
+    memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -21,8 +21,10 @@ export interface Ignoring {
 }
 
 /**
- * The notification kinds a member may turn off (users.notify_prefs, on /settings). Moderation
- * notices (events/notices.ts MODERATION_KINDS) always arrive.
+ * The notification kinds a member may turn off (users.notify_prefs, on /settings), in the order
+ * the settings page lists them; each is named in the catalogs' `notificationKinds`
+ * (views/messages.notifications.ts). Moderation notices (events/notices.ts MODERATION_KINDS)
+ * always arrive.
  */
 export const SETTABLE_NOTIFICATION_KINDS = [
   'reply',

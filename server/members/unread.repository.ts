@@ -1,20 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { UNREAD_CAP, type UnreadCounts } from '../db/unread';
+import type { UnreadCounts } from '../db/unread';
+import { unreadCountExpressions } from '../db/unread.counts';
 
 /**
- * A member's unread 悄悄話 and notifications in one round trip. Each count reads at most
- * UNREAD_CAP rows of a partial index of unread rows (messages_unread_idx, notifications_unread_idx),
- * so it costs the same for a member with ten years of history as for a new one.
+ * A member's unread 悄悄話 and notifications in one round trip, bounded (db/unread.counts.ts).
+ * Pages get theirs with the session lookup instead (sessions/sessions.cookies.ts); this serves
+ * live events and the API.
  */
 export async function unreadCounts(db: Db, memberId: string): Promise<UnreadCounts> {
-  const { rows } = await sql<{ messages: number; notifications: number }>`
-    select
-      (select count(*)::int from (
-         select 1 from messages where recipient_id = ${memberId} and read_at is null and recipient_deleted_at is null
-         limit ${UNREAD_CAP}) m) as messages,
-      (select count(*)::int from (
-         select 1 from notifications where member_id = ${memberId} and read_at is null
-         limit ${UNREAD_CAP}) n) as notifications`.execute(db);
+  const count = unreadCountExpressions(sql`${memberId}`);
+  const { rows } = await sql<UnreadCounts>`select ${count.messages} as messages, ${count.notifications} as notifications`.execute(db);
   return rows[0]!;
 }

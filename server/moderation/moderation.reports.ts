@@ -8,6 +8,7 @@ import { authorize } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './moderation.repository';
 import { cleanReason, log } from './moderation.service';
+import { closeReports } from './moderation.notices';
 
 /**
  * Reports: a member reports a post to its board's moderators (once per post), who see the open
@@ -71,7 +72,7 @@ export async function dismissReports(
     const actor = await actorOn(tx, member, post.board_id);
     authorize(actor, 'moderate', null);
     const reason = cleanReason(input.reason);
-    const closed = await repo.resolveReports(tx, post.id, actor.member.id, 'dismissed');
+    const closed = await closeReports(tx, actor, post, 'dismissed');
     if (closed === 0) throw notFound('ReportNotFound', 'This post has no open reports.');
     await log(tx, actor, 'dismiss-reports', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     return closed;

@@ -282,16 +282,16 @@ export function findOpenReports(db: Db, boardId: string) {
     .execute();
 }
 
-/** Closes the open reports of a post; returns how many were closed. */
-export async function resolveReports(db: Db, postId: string, by: string, resolution: ReportResolution): Promise<number> {
+/** Closes the open reports of a post; returns the reporter of each report closed. */
+export async function resolveReports(db: Db, postId: string, by: string, resolution: ReportResolution): Promise<string[]> {
   const rows = await db
     .updateTable('reports')
     .set({ resolved_at: sql<Date>`now()`, resolved_by: by, resolution })
     .where('post_id', '=', postId)
     .where('resolved_at', 'is', null)
-    .returning('id')
+    .returning('reporter_id')
     .execute();
-  return rows.length;
+  return rows.map((r) => String(r.reporter_id));
 }
 
 /** The thread's state, locked until the transaction ends (after the post: the order replies use). */

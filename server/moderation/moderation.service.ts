@@ -16,6 +16,7 @@ import { actorOn, moderatesAnyBoard } from '../policy/policy.repository';
 import { hasHiddenCharacters } from '../text/title';
 import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
+import { closeReports, noticeBanned, noticeModerated, relinkMentions } from './moderation.notices';
 
 /**
  * Changes to existing posts and threads: edits, deletion and restoring, lock/pin/feature, bans,
@@ -73,7 +74,9 @@ export async function editPost(
     const { post, actor, facts } = await loadForChange(tx, member, postId);
     authorize(actor, 'edit', facts, rules);
     const reason = cleanReason(input.reason);
-    const next = preparePost({ title: input.title ?? post.title, body: input.body ?? post.body });
+    const prepared = preparePost({ title: input.title ?? post.title, body: input.body ?? post.body });
+    const mentions = await relinkMentions(tx, actor, post, prepared);
+    const next = { ...prepared, body: mentions.body, bytes: mentions.bytes };
     if (next.title === post.title && next.body === post.body) return; // nothing changed: no new version
     await repo.insertRevision(tx, {
       postId: post.id,
@@ -94,7 +97,9 @@ export async function editPost(
     });
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:edit', postId: post.id });
     await log(tx, actor, 'edit', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
-    if (actor.role !== 'member') await repo.resolveReports(tx, post.id, actor.member.id, 'edited');
+    if (actor.role !== 'member') await closeReports(tx, actor, post, 'edited');
+    await mentions.notify();
+    await noticeModerated(tx, actor, post, 'post-edited', reason);
   });
   return getPost(db, postId);
 }
@@ -126,7 +131,8 @@ export async function deletePost(
     await repo.markDeleted(tx, post.id, actor.member.id, own ? 'member' : actor.role, reason);
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:delete', postId: post.id });
     await log(tx, actor, 'delete', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
-    if (!own) await repo.resolveReports(tx, post.id, actor.member.id, 'deleted');
+    if (!own) await closeReports(tx, actor, post, 'deleted');
+    await noticeModerated(tx, actor, post, 'post-deleted', reason);
   });
   return getPost(db, postId);
 }
@@ -203,6 +209,7 @@ export async function banMember(
     if (!target) throw notFound('MemberNotFound', `There is no member "${input.username}".`, { params: { name: input.username } });
     if (target.id === actor.member.id) throw new AppError(403, 'NotAllowed', 'You cannot ban yourself.', { params: { rule: 'banSelf' } });
     authorizeBanOf(actor, { role: target.role, moderates: await moderatesAnyBoard(tx, target.id) });
+    let reportedThread: string | undefined;
     if (input.postId) {
       // Only a post of this board, by the member banned, can have its reports closed this way;
       // checked before anything is written (the log row's post_id must name a post).
@@ -211,11 +218,13 @@ export async function banMember(
       if (reported.board_id !== (board?.id ?? reported.board_id) || reported.author_id !== target.id) {
         throw validationFailed('postId', { kind: 'notTheirPost' }, 'postId: a post by this member on this board.');
       }
+      reportedThread = reported.thread_id;
     }
     const expiresAt = new Date(Date.now() + input.days * 86400_000);
     const ban = await repo.insertBan(tx, { boardId: board?.id ?? null, userId: target.id, bannedBy: actor.member.id, reason, expiresAt });
     await log(tx, actor, board ? 'ban' : 'site-ban', { boardId: board?.id ?? null, targetUserId: target.id, reason, postId: input.postId });
-    if (input.postId) await repo.resolveReports(tx, input.postId, actor.member.id, 'banned');
+    if (input.postId) await closeReports(tx, actor, { id: input.postId, thread_id: reportedThread! }, 'banned');
+    await noticeBanned(tx, actor, { userId: target.id, reason, expiresAt: ban.expires_at, board });
     return { id: ban.id, boardId: ban.board_id, reason, expiresAt: ban.expires_at, username: target.name };
   });
 }

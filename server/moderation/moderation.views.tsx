@@ -7,6 +7,7 @@ import { ActionButton } from '../views/buttons';
 import { Pager } from '../views/pager';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
+import { unlinkMentions } from '../text/mentions';
 import { bodyText } from './moderation.diff';
 import type { LogEntryRow } from './moderation.repository';
 import type { QueueEntry, Revisions, Version } from './moderation.service';
@@ -22,7 +23,9 @@ export function editPage(
 ): string {
   const values = refused?.values;
   const { t } = ctx;
-  const body = values?.body ?? (ONLY_TEXT_MARKUP.test(post.body) ? bodyText(post.body) : post.body);
+  // Mentions are edited as the @name typed (they are linked again when saved).
+  const stored = unlinkMentions(post.body);
+  const body = values?.body ?? (ONLY_TEXT_MARKUP.test(stored) ? bodyText(stored) : stored);
   return renderPage(
     ctx,
     t.editPost,

@@ -76,7 +76,7 @@ function PreferencesForm({ ctx, state }: { ctx: PageContext; state: SettingsStat
           {SETTABLE_NOTIFICATION_KINDS.map((kind) => (
             <label class="check">
               <input type="checkbox" name={`notify-${kind}`} value="on" checked={state.settings.notify[kind]} />
-              {t.notifyKinds[kind]}
+              {t.notificationKinds[kind]}
             </label>
           ))}
           <p class="hint">{t.moderationAlways}</p>

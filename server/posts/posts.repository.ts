@@ -52,7 +52,7 @@ export type PostWithAuthorRow = Omit<PostRow, 'edited_by'> & { author_name: stri
 export function findParentForReply(db: Db, id: string) {
   return db
     .selectFrom('posts')
-    .select(['id', 'board_id', 'thread_id', 'path', 'deleted_at'])
+    .select(['id', 'board_id', 'thread_id', 'path', 'deleted_at', 'author_id'])
     .where('id', '=', id)
     .forShare()
     .executeTakeFirst();

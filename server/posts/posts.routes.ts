@@ -40,6 +40,25 @@ const pageQuery = z.object({
   featured: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
 });
 
+/**
+ * A post just written, as the API answers: the post, and the members it mentions who were not
+ * notified (past MENTION_NOTIFY_MAX; their mentions are linked all the same), when there are any.
+ */
+const presentWritten = (post: posts.WrittenPost) => ({
+  post: presentPost(post),
+  ...(post.unnotifiedMentions.length ? { unnotifiedMentions: post.unnotifiedMentions } : {}),
+});
+
+/** A thread page may say how many members a post just written mentions without notifying them. */
+const threadPageQuery = z.object({
+  unnotified: wholeNumber('must be a number').pipe(z.number().min(0).max(1000)).optional(),
+});
+
+/** Where a form goes after writing a post: to the post, saying how many mentions were not notified. */
+const afterWriting = (req: Request, post: posts.WrittenPost) =>
+  `${req.variantPrefix}/t/${post.threadId}${post.unnotifiedMentions.length ? `?unnotified=${post.unnotifiedMentions.length}` : ''}` +
+  (post.id === post.threadId ? '' : `#p${post.id}`);
+
 const presentThread = (s: posts.ThreadState) => ({
   replyCount: s.replyCount,
   lastActivityAt: s.lastActivityAt.toISOString(),
@@ -106,19 +125,13 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
   router.post('/api/boards/:slug/threads', async (req, res) => {
     const member = requireMember(req);
     const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
-    res
-      .status(201)
-      .location(`/t/${post.id}`)
-      .json({ post: presentPost(post) });
+    res.status(201).location(`/t/${post.id}`).json(presentWritten(post));
   });
 
   router.post('/api/posts/:id/replies', async (req, res) => {
     const member = requireMember(req);
     const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
-    res
-      .status(201)
-      .location(`/t/${post.id}`)
-      .json({ post: presentPost(post) });
+    res.status(201).location(`/t/${post.id}`).json(presentWritten(post));
   });
 
   router.get('/api/posts/:id', async (req, res) => {
@@ -162,6 +175,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   });
 
   router.get('/t/:id', async (req, res) => {
+    const { unnotified } = parseInput(threadPageQuery, req.query);
     // The follow-ups are lines (no bodies needed), and the rendered tree is reused for as long as
     // the thread does not change (its seq is part of the key).
     let key = '';
@@ -183,7 +197,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
       lines = { html: renderTree(ctx, tree.replies, tree.post.depth).html, count: tree.replies.length };
       caches.lines.set(key, lines);
     }
-    res.send(postPage(ctx, tree, undefined, { html: trustedHtml(lines.html), count: lines.count }));
+    res.send(postPage(ctx, tree, undefined, { html: trustedHtml(lines.html), count: lines.count }, unnotified));
   });
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a
@@ -197,7 +211,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     const member = requireMember(req);
     try {
       const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
-      res.redirect(303, `${req.variantPrefix}/t/${post.id}`);
+      res.redirect(303, afterWriting(req, post));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
         const index = indexInVariant(conversions, await lists.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
@@ -210,7 +224,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     const member = requireMember(req);
     try {
       const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
-      res.redirect(303, `${req.variantPrefix}/t/${post.threadId}#p${post.id}`);
+      res.redirect(303, afterWriting(req, post));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
         const tree = treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), req.variant);

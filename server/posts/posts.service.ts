@@ -12,6 +12,8 @@ import { checkTitle } from '../text/title';
 import { type Actor, NO_RULES, type Rules, authorize, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
+import { findMentions, mentionsToNotify } from './posts.mentions';
+import { isMuted, notifyReply, notifyThread } from './posts.notices';
 
 /** A post, root or follow-up, as pages and the API see it. */
 export interface Post {
@@ -160,13 +162,23 @@ export function preparePost(input: PostInput): { title: string; body: string; by
   return { title: title.title, body, bytes, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
 }
 
-/** Starts a thread in a board. */
-export async function createThread(db: Kysely<Database>, member: Member, boardSlug: string, input: PostInput): Promise<Post> {
+/**
+ * A post just written, with the members it mentions beyond those notified (MENTION_NOTIFY_MAX):
+ * their mentions are linked, and the author can be told they were not notified.
+ */
+export type WrittenPost = Post & { unnotifiedMentions: string[] };
+
+/**
+ * Starts a thread in a board. Its mentions are linked and, with the author's followers, notified
+ * in the same transaction (posts.notices.ts).
+ */
+export async function createThread(db: Kysely<Database>, member: Member, boardSlug: string, input: PostInput): Promise<WrittenPost> {
   const board = await getBoard(db, boardSlug);
   authorize(await actorOn(db, member, board.id), 'post', null);
   const content = preparePost(input);
-  const id = await db.transaction().execute(async (tx) => {
+  const { id, unnotified } = await db.transaction().execute(async (tx) => {
     const postId = await repo.nextPostId(tx);
+    const mentions = await findMentions(tx, content.title, content.body);
     await repo.insertPost(tx, {
       id: postId,
       boardId: board.id,
@@ -175,18 +187,25 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
       path: [postId],
       authorId: member.id,
       ...content,
+      body: mentions.body,
+      bytes: mentions.bytes,
     });
     await repo.insertThread(tx, postId, board.id);
     await recordThreadEvent(tx, { threadId: postId, boardId: board.id, kind: 'post:new', postId });
-    return postId;
+    const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
+    await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified });
+    return { id: postId, unnotified };
   });
-  return getPost(db, id);
+  return { ...(await getPost(db, id)), unnotifiedMentions: unnotified.map((m) => m.name) };
 }
 
-/** Replies to any post of a thread that is open, under a post that is not deleted. */
-export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput): Promise<Post> {
+/**
+ * Replies to any post of a thread that is open, under a post that is not deleted. The parent's
+ * author, the thread's starter and the members mentioned are notified in the same transaction.
+ */
+export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput): Promise<WrittenPost> {
   const content = preparePost(input);
-  const id = await db.transaction().execute(async (tx) => {
+  const { id, unnotified } = await db.transaction().execute(async (tx) => {
     const parent = isId(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
     if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
     authorize(await actorOn(tx, member, parent.board_id), 'post', null);
@@ -198,6 +217,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     if (thread.locked)
       throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
     const postId = await repo.nextPostId(tx);
+    const mentions = await findMentions(tx, content.title, content.body);
     await repo.insertPost(tx, {
       id: postId,
       boardId: parent.board_id,
@@ -206,11 +226,22 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
       path: [...parent.path, postId],
       authorId: member.id,
       ...content,
+      body: mentions.body,
+      bytes: mentions.bytes,
     });
     await recordThreadEvent(tx, { threadId: parent.thread_id, boardId: parent.board_id, kind: 'post:new', postId });
-    return postId;
+    const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
+    await notifyReply(tx, {
+      postId,
+      threadId: parent.thread_id,
+      authorId: member.id,
+      parentAuthorId: parent.author_id,
+      parentIsRoot: parent.id === parent.thread_id,
+      mentioned: notified,
+    });
+    return { id: postId, unnotified };
   });
-  return getPost(db, id);
+  return { ...(await getPost(db, id)), unnotifiedMentions: unnotified.map((m) => m.name) };
 }
 
 /** The post with this id (deleted ones included), or a 404. */
@@ -280,6 +311,8 @@ export interface PostTree {
   board: Board;
   /** What the viewer may do to the post; null for a reader who is not logged in. */
   can: PostPermissions | null;
+  /** The viewer muted the thread (no 'thread-reply' notices); null for a reader who is not logged in. */
+  muted: boolean | null;
 }
 
 /**
@@ -299,11 +332,12 @@ export async function getPostTree(
     .setIsolationLevel('repeatable read')
     .execute(async (tx) => {
       const row = await findPostRow(tx, id);
-      const [state, root, board, actor] = await Promise.all([
+      const [state, root, board, actor, muted] = await Promise.all([
         repo.findThreadState(tx, row.thread_id),
         row.parent_id === null ? Promise.resolve(row) : repo.findPost(tx, row.thread_id),
         tx.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
         actorOn(tx, viewer, row.board_id),
+        viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
       ]);
       const thread = toThreadState(state ?? missingThread(row.thread_id));
       const seesDeleted = can(actor, 'seeDeleted', null);
@@ -319,6 +353,7 @@ export async function getPostTree(
         root: visible(root ? toPost(root) : post),
         board: board,
         can: permissionsFor(actor, post, thread, options.rules ?? NO_RULES),
+        muted,
       };
     });
 }

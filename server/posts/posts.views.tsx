@@ -9,6 +9,7 @@ import { dateTime } from '../views/time';
 import { MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
 import { type BoardIndex, type IndexThread } from './posts.lists';
 import { PostLine, memberHref, renderTree } from './posts.lines';
+import { MENTION_NOTIFY_MAX } from './posts.mentions';
 
 function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   return state.locked ? (
@@ -163,7 +164,42 @@ const bodyHtml = (ctx: LinkContext, body: string): SafeHtml => trustedHtml(ctx.p
  * follow-up tree already rendered for this page's catalog and link prefix (caches.lines, keyed by
  * posts.routes.ts linesKey).
  */
-export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lines?: { html: SafeHtml; count: number }): string {
+/**
+ * Mute or unmute the thread (for logged-in members): a form, so it works without the browser
+ * module; it comes back to this page.
+ */
+function MuteButton({ ctx, tree }: { ctx: PageContext; tree: PostTree }) {
+  if (tree.muted === null) return null;
+  const { notices } = ctx.t;
+  return (
+    <div class="thread-mute" title={notices.muteHint}>
+      <ActionButton
+        action={href(ctx, `/t/${tree.thread.threadId}/${tree.muted ? 'unmute' : 'mute'}`)}
+        label={tree.muted ? notices.unmute : notices.mute}
+      >
+        <input type="hidden" name="back" value={ctx.path} />
+      </ActionButton>
+    </div>
+  );
+}
+
+/** After writing a post: how many mentioned members were not notified (past the cap), if any. */
+function UnnotifiedMentions({ ctx, count }: { ctx: PageContext; count: number | undefined }) {
+  if (!count) return null;
+  return (
+    <p class="mentions-unnotified" role="status">
+      {ctx.t.notices.mentionsUnnotified(count, MENTION_NOTIFY_MAX)}
+    </p>
+  );
+}
+
+export function postPage(
+  ctx: PageContext,
+  tree: PostTree,
+  form?: FormState,
+  lines?: { html: SafeHtml; count: number },
+  unnotified?: number,
+): string {
   const replies = lines ?? { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
   const { t } = ctx;
   const { post, root, board } = tree;
@@ -202,7 +238,9 @@ export function postPage(ctx: PageContext, tree: PostTree, form?: FormState, lin
         </IgnoredPost>
         <PostActions ctx={ctx} tree={tree} />
       </article>
+      <UnnotifiedMentions ctx={ctx} count={unnotified} />
       <ThreadMarks ctx={ctx} state={tree.thread} />
+      <MuteButton ctx={ctx} tree={tree} />
       <section
         class="replies"
         aria-labelledby="all-replies"

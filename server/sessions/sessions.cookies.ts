@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { Member } from '../db/member';
+import type { UnreadCounts } from '../db/unread';
 import { memberForToken } from './sessions.service';
 
 export const SESSION_COOKIE = 'gentie_session';
@@ -16,6 +17,8 @@ declare global {
       sessionToken: string | undefined;
       /** True when the cookie named a session that has expired. */
       sessionExpired: boolean;
+      /** The member's unread 悄悄話 and notifications, for a page's header (GET pages only). */
+      unread?: UnreadCounts;
     }
   }
 }
@@ -45,16 +48,27 @@ export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
 }
 
-/** Loads the member of the session cookie onto the request (`timeZone`: the day a member was last seen is this zone's). */
+/**
+ * Loads the member of the session cookie onto the request (`timeZone`: the day a member was last
+ * seen is this zone's). A page (a GET or HEAD outside the API) shows the member's unread counts in
+ * its header: they are read by the same query (one round trip for both), onto `req.unread`.
+ */
 export function sessionMiddleware(db: Kysely<Database>, timeZone?: string) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     req.member = null;
     req.sessionExpired = false;
     req.sessionToken = readCookie(req, SESSION_COOKIE);
     if (req.sessionToken) {
-      const found = await memberForToken(db, req.sessionToken, timeZone);
+      const page = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/');
+      const found = page
+        ? await memberForToken(db, req.sessionToken, { timeZone, unread: true })
+        : await memberForToken(db, req.sessionToken, { timeZone });
       if (found === 'expired') req.sessionExpired = true;
-      else req.member = found;
+      else if (found) {
+        const { unread, ...member } = found as Member & { unread?: UnreadCounts };
+        req.member = member;
+        req.unread = unread;
+      }
     }
     next();
   };

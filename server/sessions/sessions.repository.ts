@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { unreadCountExpressions } from '../db/unread.counts';
 
 // Sessions: SQL only.
 
@@ -19,10 +20,11 @@ export function insertSession(db: Db, session: { tokenHash: Buffer; userId: stri
 
 /**
  * The session's member, with whether the session is still valid, whether it was seen lately, and
- * whether the member was seen today (in `timeZone`). A deleted account has no sessions left; one
- * that slipped through is not found either.
+ * whether the member was seen today (in `timeZone`); with `unread`, the member's unread counts too
+ * (for a page's header), in the same query. A deleted account has no sessions left; one that
+ * slipped through is not found either.
  */
-export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number, timeZone: string) {
+export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number, timeZone: string, unread = false) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -34,6 +36,10 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
       sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${seenWithinSeconds})`.as('seen_lately'),
       sql<boolean>`coalesce(users.last_seen_on = (now() at time zone ${timeZone})::date, false)`.as('seen_today'),
     ])
+    .$if(unread, (qb) => {
+      const count = unreadCountExpressions(sql.ref('users.id'));
+      return qb.select([count.messages.as('unread_messages'), count.notifications.as('unread_notifications')]);
+    })
     .where('sessions.token_hash', '=', tokenHash)
     .where('users.deleted_at', 'is', null)
     .executeTakeFirst();

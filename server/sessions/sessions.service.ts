@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
+import type { UnreadCounts } from '../db/unread';
 import { AppError } from '../errors';
 import * as repo from './sessions.repository';
 
@@ -32,17 +33,36 @@ export const newToken = () => randomBytes(32).toString('base64url');
 /**
  * The member a session token belongs to; 'expired' for a known but expired session. Using a
  * session marks it seen (at most every few minutes) and the member seen today (at most once a day,
- * the day as it is in `timeZone`: their home page shows it).
+ * the day as it is in `timeZone`: their home page shows it). With `unread`, the member's unread
+ * counts come along (a page's header), read by the same query.
  */
-export async function memberForToken(db: Kysely<Database>, token: string, timeZone = 'UTC'): Promise<Member | 'expired' | null> {
+export async function memberForToken(
+  db: Kysely<Database>,
+  token: string,
+  options?: { timeZone?: string },
+): Promise<Member | 'expired' | null>;
+export async function memberForToken(
+  db: Kysely<Database>,
+  token: string,
+  options: { timeZone?: string; unread: true },
+): Promise<(Member & { unread: UnreadCounts }) | 'expired' | null>;
+export async function memberForToken(
+  db: Kysely<Database>,
+  token: string,
+  options: { timeZone?: string; unread?: boolean } = {},
+): Promise<(Member & { unread?: UnreadCounts }) | 'expired' | null> {
   if (!TOKEN.test(token)) return null;
   const tokenHash = hashToken(token);
-  const row = await repo.findSession(db, tokenHash, LAST_SEEN_EVERY_SECONDS, timeZone);
+  const timeZone = options.timeZone ?? 'UTC';
+  const row = await repo.findSession(db, tokenHash, LAST_SEEN_EVERY_SECONDS, timeZone, options.unread);
   if (!row) return null;
   if (!row.valid) return 'expired';
   if (!row.seen_lately) await repo.touchSession(db, tokenHash);
   if (!row.seen_today) await repo.markSeenToday(db, row.id, timeZone);
-  return { id: row.id, name: row.name, role: row.role };
+  const member = { id: row.id, name: row.name, role: row.role };
+  if (!options.unread) return member;
+  const counts = row as typeof row & { unread_messages: number; unread_notifications: number };
+  return { ...member, unread: { messages: counts.unread_messages, notifications: counts.unread_notifications } };
 }
 
 /**

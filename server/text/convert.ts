@@ -173,23 +173,29 @@ export function convertTexts(texts: string[], from: SourceVariant, to: Variant):
 
 /**
  * Converts the text of sanitized HTML: text nodes, and alt and title attributes. Tags, URLs, other
- * attributes and everything inside <code> and <pre> stay exactly as written.
+ * attributes, everything inside <code> and <pre>, and the names of mentions (<a class="mention">,
+ * text/mentions.ts: a name is never converted) stay exactly as written.
  */
 export function convertHtml(html: string, from: SourceVariant, to: Variant): string {
   if (from === to || from === 'other' || !HAN.test(html)) return html;
   let verbatim = 0; // depth inside <code>/<pre>
+  let mention = false; // inside a mention link (links never nest)
   return html
     .split(TAG)
     .map((part) => {
       if (part.startsWith('<')) {
         const tag = /^<(\/?)(code|pre)\b/.exec(part);
         if (tag) verbatim += tag[1] ? -1 : 1;
+        if (MENTION_OPEN.test(part)) mention = true;
+        else if (mention && part.startsWith('</a')) mention = false;
         return part.replace(CONVERTED_ATTRIBUTES, (_m, name: string, value: string) => ` ${name}="${convertText(value, from, to)}"`);
       }
-      return verbatim > 0 ? part : convertText(part, from, to);
+      return verbatim > 0 || mention ? part : convertText(part, from, to);
     })
     .join('');
 }
+
+const MENTION_OPEN = /^<a\s[^>]*\bclass="mention"/;
 
 // Characters that exist only in one script, found by asking OpenCC which way each one converts.
 // Remembered for the process: the answer depends only on the character and OpenCC's dictionaries,

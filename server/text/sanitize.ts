@@ -7,6 +7,8 @@ import sanitizeHtml from 'sanitize-html';
  * style and similar, whose content goes too.
  */
 const SAFE_HREF = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
+const MEMBER_PAGE = /^\/u\/[^/?#"]+$/;
+const withoutClass = ({ class: _class, ...rest }: Record<string, string>) => rest;
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'b', 'strong', 'i', 'em', 'u', 's', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'a', 'img'],
@@ -22,13 +24,19 @@ const OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'iframe', 'object', 'template'],
   enforceHtmlBoundary: false,
+  // Only our own mention links (text/mentions.ts) carry a class.
+  allowedClasses: { a: ['mention'] },
   transformTags: {
     // A link whose target is not http(s), mailto or a path on this site becomes its bare text
-    // (the span is not allowed, so only its content stays).
-    a: (tagName, attribs) =>
-      SAFE_HREF.test(attribs.href?.trim() ?? '')
-        ? { tagName, attribs: { ...attribs, rel: 'nofollow ugc noopener', target: '_blank' } }
-        : { tagName: 'span', attribs: {} },
+    // (the span is not allowed, so only its content stays). A mention link to a member's page
+    // keeps exactly its stored form (the posts layer links mentions after sanitizing, and scans
+    // them again on every edit), so sanitizing a stored body again changes nothing.
+    a: (tagName, attribs): sanitizeHtml.Tag =>
+      attribs.class === 'mention' && MEMBER_PAGE.test(attribs.href ?? '')
+        ? { tagName, attribs: { href: attribs.href!, class: 'mention' } }
+        : SAFE_HREF.test(attribs.href?.trim() ?? '')
+          ? { tagName, attribs: { ...withoutClass(attribs), rel: 'nofollow ugc noopener', target: '_blank' } }
+          : { tagName: 'span', attribs: {} },
   },
   // Images only from http(s) URLs: no data:, no relative paths, no empty src.
   exclusiveFilter: (frame) => frame.tag === 'img' && !/^https?:\/\//i.test(frame.attribs.src ?? ''),

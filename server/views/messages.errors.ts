@@ -50,6 +50,8 @@ const FIELDS = [
   'hideLastSeen',
   'notify',
   'confirm',
+  'ids',
+  'unnotified',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const isField = (name: string): name is Field => (FIELDS as readonly string[]).includes(name);
@@ -98,6 +100,8 @@ const hantFields: Record<Field, string> = {
   hideLastSeen: '隱藏最近來訪',
   notify: '通知設置',
   confirm: '確認',
+  ids: '通知編號',
+  unnotified: '未通知人數',
 };
 
 const hansFields: Record<Field, string> = {
@@ -131,6 +135,8 @@ const hansFields: Record<Field, string> = {
   hideLastSeen: '隐藏最近来访',
   notify: '通知设置',
   confirm: '确认',
+  ids: '通知编号',
+  unnotified: '未通知人数',
 };
 
 const hantInvalid: InvalidMessages = {
@@ -291,6 +297,7 @@ export const hantErrors: ErrorMessages = {
   MessageNotFound: () => '找不到這條悄悄話。',
   MessageRefused: () => '無法給這位用戶發送悄悄話。',
   CannotMessage: ({ reason }) => (reason === 'self' ? '不能給自己發悄悄話。' : '這個賬號已經註銷，不能再給它發悄悄話。'),
+  NotificationNotFound: () => '找不到這條通知。',
   UnsupportedMediaType: ({ expected }) =>
     expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。',
   DatabaseUnavailable: () => '數據庫正在重啟或無法連接，請稍後再試。',
@@ -375,6 +382,7 @@ export const hansErrors: ErrorMessages = {
   MessageNotFound: () => '找不到这条悄悄话。',
   MessageRefused: () => '无法给这位用户发送悄悄话。',
   CannotMessage: ({ reason }) => (reason === 'self' ? '不能给自己发悄悄话。' : '这个账号已经注销，不能再给它发悄悄话。'),
+  NotificationNotFound: () => '找不到这条通知。',
   UnsupportedMediaType: ({ expected }) =>
     expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。',
   DatabaseUnavailable: () => '数据库正在重启或无法连接，请稍后再试。',

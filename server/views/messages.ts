@@ -1,8 +1,8 @@
 import type { DeletedBy, ModerationAction, SiteRole } from '../db/database';
 import { hansEmail, hantEmail } from './messages.email';
-import type { SettableNotificationKind } from '../db/member';
 import { hansErrors, hantErrors } from './messages.errors';
 import { hansPm, hantPm } from './messages.pm';
+import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds } from './messages.notifications';
 
 /**
  * The interface's own words, written natively in traditional and simplified Chinese (never
@@ -169,12 +169,6 @@ export const hant = {
   profileSaved: '簡介已保存。',
   preferences: '通知與隱私',
   notifyMe: '以下情況通知我：',
-  notifyKinds: {
-    reply: '有人直接回覆我的帖子',
-    'thread-reply': '我發起的主題裡有新跟帖',
-    mention: '有人在帖子裡 @ 我',
-    'followed-thread': '我關注的用戶發表新主題',
-  } satisfies Record<SettableNotificationKind, string>,
   moderationAlways: '版務通知（版主編輯或刪除了您的帖子、您被封禁、您的舉報有了結果）總會送達，不能關閉。',
   hideLastSeen: '不在我的博客首頁上顯示最近來訪的日期',
   savePreferences: '保存設置',
@@ -190,6 +184,9 @@ export const hant = {
   deleteAccount: '刪除帳號',
   deleteAccountHint: '刪除後不能再登錄，也不能恢復。您的帖子會保留，仍署您的名字；簡介會清空；這個用戶名不能再被註冊。',
   confirmDelete: '我明白，刪除我的帳號',
+  /** Each kind of notification as a member's settings name it (the settings page reuses these). */
+  notificationKinds: hantNotificationKinds,
+  notices: hantNotices,
   errors: hantErrors,
 };
 
@@ -350,12 +347,6 @@ export const hans: Messages = {
   profileSaved: '简介已保存。',
   preferences: '通知与隐私',
   notifyMe: '以下情况通知我：',
-  notifyKinds: {
-    reply: '有人直接回复我的帖子',
-    'thread-reply': '我发起的主题里有新跟帖',
-    mention: '有人在帖子里 @ 我',
-    'followed-thread': '我关注的用户发表新主题',
-  },
   moderationAlways: '版务通知（版主编辑或删除了您的帖子、您被封禁、您的举报有了结果）总会送达，不能关闭。',
   hideLastSeen: '不在我的博客首页上显示最近来访的日期',
   savePreferences: '保存设置',
@@ -371,5 +362,7 @@ export const hans: Messages = {
   deleteAccount: '删除账号',
   deleteAccountHint: '删除后不能再登录，也不能恢复。您的帖子会保留，仍署您的名字；简介会清空；这个用户名不能再被注册。',
   confirmDelete: '我明白，删除我的账号',
+  notificationKinds: hansNotificationKinds,
+  notices: hansNotices,
   errors: hansErrors,
 };

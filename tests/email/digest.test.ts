@@ -94,8 +94,8 @@ describe('the daily digest', () => {
     const reader = await subscriber();
     const actor = await createMember(mail.app.db);
     const thread = await createThread(mail.app.db, { author: reader, title: '今晚的月亮' });
+    // The reply notifies the reader itself (a direct reply to their post).
     const reply = await createReply(mail.app.db, thread.id, { author: actor, title: '真圓' });
-    await notification(reader.id, { kind: 'reply', actorId: actor.id, threadId: thread.id, postId: reply.id });
     await notification(reader.id, { kind: 'mention', actorId: actor.id, threadId: thread.id, postId: reply.id });
     await notification(reader.id, { kind: 'followed-thread', actorId: actor.id, threadId: thread.id, postId: thread.id, read: true });
     const quiet = await subscriber();

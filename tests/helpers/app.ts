@@ -51,7 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log,
     site: siteOrigin(config),
     caches,
-    memberFeeds: memberFeeds(),
+    memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -97,6 +97,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   MessageNotFound: [{}],
   MessageRefused: [{}],
   CannotMessage: [{ reason: 'self' }, { reason: 'deletedAccount' }],
+  NotificationNotFound: [{}],
   UnsupportedMediaType: [{ expected: 'json' }, { expected: 'utf8' }],
   DatabaseUnavailable: [{}],
   UnknownEvent: [{ name: 'post:new' }],
