@@ -137,7 +137,7 @@ export function createApp({
       banSender: (admin, input) => banMember(db, admin, input),
     }),
   );
-  app.use(peopleRouter(db, caches, pageContext));
+  app.use(peopleRouter(db, limiter, caches, pageContext));
   app.use(settingsRouter(db, { limiter, email: Boolean(mailer) }, pageContext));
 
   app.use((req, _res, next) => {

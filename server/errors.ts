@@ -19,7 +19,8 @@ export type LimitedAction =
   | 'message:member'
   | 'message:new-member'
   | 'conversation:member'
-  | 'export:member';
+  | 'export:member'
+  | 'relation:member';
 
 /**
  * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).

@@ -113,6 +113,13 @@ export const LIMITS = {
     code: 'RateLimited',
     message: 'Too many downloads of your data. Wait and try again.',
   },
+  /** Follows and ignores a member starts or stops: each one is a row written (and, for a follow, notices later). */
+  'relation:member': {
+    points: 120,
+    seconds: 60 * 60,
+    code: 'RateLimited',
+    message: 'You have followed or ignored too many members this hour. Wait and try again.',
+  },
 } as const satisfies Record<LimitedAction, LimitRule>;
 
 /** The one rate limiter of a process; its counts live in PostgreSQL, shared by every process. */

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Limiter } from '../limits/limiter';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
@@ -55,6 +56,7 @@ const presentMember = (m: people.HomeMember, viewer: people.ViewerRelation | nul
 /** Member home pages (/u/:name), their JSON, and following and ignoring (forms and API). */
 export function peopleRouter(
   db: Kysely<Database>,
+  limiter: Limiter,
   caches: Pick<Caches, 'conversions'>,
   pageContext: (req: Request) => PageContext,
 ): Router {
@@ -86,18 +88,24 @@ export function peopleRouter(
     ['ignore', people.setIgnoring, 'ignoring'],
   ] as const;
   for (const [action, set, state] of toggles) {
+    // Each change counts against the member's hourly allowance ('relation:member').
+    const change = async (req: Request, on: boolean) => {
+      const member = requireMember(req);
+      await limiter.consume('relation:member', member.id);
+      return set(db, member, String(req.params.name), on);
+    };
     router.post(`/api/members/:name/${action}`, async (req, res) => {
-      res.json({ [state]: await set(db, requireMember(req), req.params.name, true) });
+      res.json({ [state]: await change(req, true) });
     });
     router.delete(`/api/members/:name/${action}`, async (req, res) => {
-      res.json({ [state]: await set(db, requireMember(req), req.params.name, false) });
+      res.json({ [state]: await change(req, false) });
     });
     router.post(`/u/:name/${action}`, async (req, res) => {
-      await set(db, requireMember(req), req.params.name, true);
+      await change(req, true);
       res.redirect(303, backTo(req, req.params.name));
     });
     router.post(`/u/:name/un${action}`, async (req, res) => {
-      await set(db, requireMember(req), req.params.name, false);
+      await change(req, false);
       res.redirect(303, backTo(req, req.params.name));
     });
   }

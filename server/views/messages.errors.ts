@@ -210,6 +210,7 @@ const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'message:new-member': '新註冊的用戶在第一天裡每小時最多發 5 條悄悄話，請稍後再發。',
   'conversation:member': '今天您和太多新的用戶開始了悄悄話，請明天再試。',
   'export:member': '下載資料的次數太多，請稍後再試。',
+  'relation:member': '這一小時內您關注或忽略的人太多了，請稍後再試。',
 };
 
 const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
@@ -227,6 +228,7 @@ const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'message:new-member': '新注册的用户在第一天里每小时最多发 5 条悄悄话，请稍后再发。',
   'conversation:member': '今天您和太多新的用户开始了悄悄话，请明天再试。',
   'export:member': '下载资料的次数太多，请稍后再试。',
+  'relation:member': '这一小时内您关注或忽略的人太多了，请稍后再试。',
 };
 
 /** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */
