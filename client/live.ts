@@ -64,6 +64,8 @@ export function followMember(header: HTMLElement): void {
   };
   socket.on('message:new', (e) => show(e.unread));
   socket.on('notification:new', (e) => show(e.unread));
+  // Read or deleted in this tab or another: every tab shows the same counts.
+  socket.on('unread:changed', (e) => show(e.unread));
 }
 
 function fragment(html: string): Element {

@@ -1,5 +1,5 @@
-import { type Transaction, sql } from 'kysely';
-import type { Database } from '../db/database';
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
 import { isId } from '../db/ids';
 
 /**
@@ -15,8 +15,11 @@ import { isId } from '../db/ids';
 /** The PostgreSQL channel that carries "member M has a new K, row I" to every app process. */
 export const MEMBER_EVENTS_CHANNEL = 'gentie_member_events';
 
-/** What a member can be told of live. */
-export type MemberEventKind = 'message' | 'notification';
+/**
+ * What a member can be told of live: a new 悄悄話 or notification (row `id`), or that their unread
+ * counts changed because they read something in another tab (`id` is the member's own).
+ */
+export type MemberEventKind = 'message' | 'notification' | 'unread';
 
 /** What a notification on MEMBER_EVENTS_CHANNEL carries. */
 export interface MemberAnnouncement {
@@ -31,7 +34,7 @@ export interface MemberAnnouncement {
  * the NOTIFY only when (and if) it commits, to every listening process. One statement for any
  * number of rows.
  */
-export async function announceToMembers(tx: Transaction<Database>, announcements: readonly MemberAnnouncement[]): Promise<void> {
+export async function announceToMembers(tx: Db, announcements: readonly MemberAnnouncement[]): Promise<void> {
   if (announcements.length === 0) return;
   const payloads = announcements.map(formatMemberAnnouncement);
   await sql`select pg_notify(${MEMBER_EVENTS_CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(tx);
@@ -46,11 +49,25 @@ function formatMemberAnnouncement(a: MemberAnnouncement): string {
 export function parseMemberAnnouncement(payload: string): MemberAnnouncement | undefined {
   try {
     const p = JSON.parse(payload) as { m?: unknown; k?: unknown; i?: unknown };
-    if (typeof p.m === 'string' && isId(p.m) && (p.k === 'message' || p.k === 'notification') && typeof p.i === 'string' && isId(p.i)) {
+    if (
+      typeof p.m === 'string' &&
+      isId(p.m) &&
+      (p.k === 'message' || p.k === 'notification' || p.k === 'unread') &&
+      typeof p.i === 'string' &&
+      isId(p.i)
+    ) {
       return { memberId: p.m, kind: p.k, id: p.i };
     }
   } catch {
     // not ours
   }
   return undefined;
+}
+
+/**
+ * Tells the member's open pages that their unread counts changed (they read or deleted something):
+ * every tab's header then shows the new counts. Inside a transaction, on its commit.
+ */
+export function announceUnreadChanged(db: Db, memberId: string): Promise<void> {
+  return announceToMembers(db, [{ memberId, kind: 'unread', id: memberId }]);
 }

@@ -3,7 +3,7 @@ import type { Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import { AppError, notFound, validationFailed } from '../errors';
-import { announceToMembers } from '../events/member-events';
+import { announceToMembers, announceUnreadChanged } from '../events/member-events';
 import type { Limiter } from '../limits/limiter';
 import { isNewMember } from '../limits/new-member';
 import { checkName } from '../members/names';
@@ -186,7 +186,10 @@ export async function getMessage(db: Kysely<Database>, member: Member | null, id
 export async function openMessage(db: Kysely<Database>, member: Member | null, id: string): Promise<Message> {
   const message = await getMessage(db, member, id);
   if (message.sent || message.readAt) return message;
-  await repo.setRead(db, message.id, member!.id, true);
+  await db.transaction().execute(async (tx) => {
+    await repo.setRead(tx, message.id, member!.id, true);
+    await announceUnreadChanged(tx, member!.id);
+  });
   return getMessage(db, member, id);
 }
 
@@ -197,14 +200,21 @@ export async function openMessage(db: Kysely<Database>, member: Member | null, i
 export async function setRead(db: Kysely<Database>, member: Member | null, id: string, read: boolean): Promise<Message> {
   const message = await getMessage(db, member, id);
   if (message.sent) return message;
-  await repo.setRead(db, message.id, member!.id, read);
+  await db.transaction().execute(async (tx) => {
+    await repo.setRead(tx, message.id, member!.id, read);
+    await announceUnreadChanged(tx, member!.id);
+  });
   return getMessage(db, member, id);
 }
 
 /** Deletes a message on the member's side only; the other side keeps theirs. */
 export async function deleteMessage(db: Kysely<Database>, member: Member | null, id: string): Promise<void> {
   const message = await getMessage(db, member, id);
-  await db.transaction().execute((tx) => repo.deleteOnSide(tx, message.id, member!.id, message.sent ? 'sender' : 'recipient'));
+  await db.transaction().execute(async (tx) => {
+    await repo.deleteOnSide(tx, message.id, member!.id, message.sent ? 'sender' : 'recipient');
+    // An unread message deleted unread leaves the count.
+    if (!message.sent && !message.readAt) await announceUnreadChanged(tx, member!.id);
+  });
 }
 
 /** A keyset cursor: the id of the last message of the previous page. */
@@ -244,7 +254,12 @@ export async function conversationWith(db: Kysely<Database>, member: Member, nam
     ? toPage(await repo.findConversationPage(db, conversation.id, member.id, checkCursor(cursor), MESSAGES_PAGE + 1), member.id)
     : { messages: [], nextCursor: null };
   const unread = page.messages.filter((m) => !m.sent && !m.readAt).map((m) => m.id);
-  await repo.markManyRead(db, unread, member.id);
+  if (unread.length > 0) {
+    await db.transaction().execute(async (tx) => {
+      await repo.markManyRead(tx, unread, member.id);
+      await announceUnreadChanged(tx, member.id);
+    });
+  }
   return { ...page, other: { id: other.id, name: other.name, role: other.role } };
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TextCache } from '../caches';
-import type { Database, NotificationKind, ReportResolution, SiteRole } from '../db/database';
+import type { Database, Db, NotificationKind, ReportResolution, SiteRole } from '../db/database';
+import { announceUnreadChanged } from '../events/member-events';
 import type { Member } from '../db/member';
 import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
@@ -163,7 +164,7 @@ const notificationNotFound = () => notFound('NotificationNotFound', 'There is no
 export async function openNotification(db: Kysely<Database>, member: Member, id: string): Promise<string> {
   const row = isId(id) ? await repo.findOne(db, member.id, id) : undefined;
   if (!row) throw notificationNotFound();
-  if (!row.read_at) await repo.markRead(db, member.id, [row.id]);
+  if (!row.read_at) await markRead(db, member.id, [row.id]);
   return targetOf(row);
 }
 
@@ -172,14 +173,21 @@ export async function openNotification(db: Kysely<Database>, member: Member, id:
  * refuse the whole request (404) and nothing changes. Returns how many were unread before.
  */
 export async function markNotificationsRead(db: Kysely<Database>, member: Member, ids?: readonly string[]): Promise<number> {
-  if (ids === undefined) return repo.markRead(db, member.id);
+  if (ids === undefined) return markRead(db, member.id);
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return 0;
   return db.transaction().execute(async (tx) => {
     const own = await repo.ownIds(tx, member.id, wanted);
     if (own.length !== wanted.length) throw notificationNotFound();
-    return repo.markRead(tx, member.id, wanted);
+    return markRead(tx, member.id, wanted);
   });
+}
+
+/** Marks read (these, or all) and, when any changed, tells the member's open pages the new counts. */
+async function markRead(db: Db, memberId: string, ids?: readonly string[]): Promise<number> {
+  const changed = await repo.markRead(db, memberId, ids);
+  if (changed > 0) await announceUnreadChanged(db, memberId);
+  return changed;
 }
 
 /**

@@ -122,16 +122,23 @@ export interface NotificationNewEvent {
   unread: UnreadCounts;
 }
 
+/** The member read or deleted something (in any tab): the counts the header should show now. */
+export interface UnreadChangedEvent {
+  unread: UnreadCounts;
+}
+
 /** The socket events a member's own sockets receive, with their payloads. */
 export interface MemberSocketEvents {
   'message:new': MessageNewEvent;
   'notification:new': NotificationNewEvent;
+  'unread:changed': UnreadChangedEvent;
 }
 
 /** Every event the server emits; the compiler checks each emit, and each client handler, against it. */
 export interface ServerToClientEvents {
   'message:new': (e: MessageNewEvent) => void;
   'notification:new': (e: NotificationNewEvent) => void;
+  'unread:changed': (e: UnreadChangedEvent) => void;
   'post:new': (e: ThreadEventOn<'post:new'>) => void;
   'post:edit': (e: ThreadEventOn<'post:edit'>) => void;
   'post:delete': (e: ThreadEventOn<'post:delete'>) => void;

@@ -22,6 +22,7 @@ import { type GentieSocket, type RealtimeServer, type SocketData, variantsWithRe
 const SOCKET_EVENT: { [K in MemberEventKind]: keyof MemberSocketEvents } = {
   message: 'message:new',
   notification: 'notification:new',
+  unread: 'unread:changed',
 };
 
 /** A payload as a feed returns it: the socket event's, without the counts (added here). */
@@ -39,7 +40,10 @@ export type MemberFeed<K extends MemberEventKind> = (
 ) => Promise<FeedPayload<K> | undefined>;
 
 /** The feed of each kind of member event; a kind without one is not sent live. */
-export type MemberFeeds = { [K in MemberEventKind]?: MemberFeed<K> };
+export type MemberFeeds = { [K in Exclude<MemberEventKind, 'unread'>]?: MemberFeed<K> };
+
+/** Changed counts carry nothing but the counts, which every delivery adds. */
+const unreadFeed: MemberFeed<'unread'> = () => Promise.resolve({});
 
 /** What a socket opened in a member's session remembers of it: the member, and the SHA-256 of the session token (checked again before each delivery). */
 export type SocketMember = NonNullable<SocketData['member']>;
@@ -75,7 +79,8 @@ export class MemberDelivery {
   }
 
   private async deliver<K extends MemberEventKind>(a: MemberAnnouncement & { kind: K }): Promise<void> {
-    const feed = this.feeds[a.kind];
+    const feed: MemberFeed<K> | undefined =
+      a.kind === 'unread' ? (unreadFeed as MemberFeed<K>) : this.feeds[a.kind as Exclude<K, 'unread'>];
     const variants = variantsWithReaders(this.io, (v) => memberRoom(a.memberId, v));
     if (!feed || variants.length === 0) return;
     const sockets = variants.flatMap((v) => this.socketsIn(memberRoom(a.memberId, v)).map((socket) => ({ socket, v })));

@@ -46,7 +46,8 @@ async function memberSocket(p: ServerProcess, client: HttpClient, variant = 'ori
   });
   sockets.push(socket);
   const heard: Heard[] = [];
-  for (const name of ['message:new', 'notification:new']) socket.on(name, (payload: Heard['payload']) => heard.push({ name, payload }));
+  for (const name of ['message:new', 'notification:new', 'unread:changed'])
+    socket.on(name, (payload: Heard['payload']) => heard.push({ name, payload }));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -128,5 +129,31 @@ describe('live 悄悄話 across processes', () => {
     await until(() => bobOnB.heard.length > 0);
     await sleep(300);
     expect(bobOnB.heard.map((h) => h.payload.id)).toEqual([real.json.message.id]);
+  });
+
+  it('tells every open page of the member the new counts when one of them reads or deletes', async () => {
+    const alice = await loggedIn(a);
+    const bob = await loggedIn(b);
+    const tabOnA = await memberSocket(a, bob.client);
+    const tabOnB = await memberSocket(b, bob.client);
+    const first = (await alice.client.post('/api/messages', { to: bob.member.name, title: '一' })).json.message.id as string;
+    const second = (await alice.client.post('/api/messages', { to: bob.member.name, title: '二' })).json.message.id as string;
+    await until(() => tabOnA.heard.length === 2 && tabOnB.heard.length === 2);
+    const changes = (tab: { heard: Heard[] }) => tab.heard.filter((h) => h.name === 'unread:changed').map((h) => h.payload.unread.messages);
+
+    // Bob reads the first on process B: both tabs show 1 unread.
+    expect((await bob.client.post(`/api/messages/${first}/read`, { read: true })).status).toBe(200);
+    await until(() => changes(tabOnA).length === 1 && changes(tabOnB).length === 1);
+    expect([changes(tabOnA), changes(tabOnB)]).toEqual([[1], [1]]);
+    // Deleting the unread second one: 0 everywhere. Deleting one already read changes no count.
+    expect((await bob.client.request('DELETE', `/api/messages/${second}`)).status).toBe(200);
+    await until(() => changes(tabOnA).length === 2 && changes(tabOnB).length === 2);
+    expect([changes(tabOnA), changes(tabOnB)]).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+    expect((await bob.client.request('DELETE', `/api/messages/${first}`)).status).toBe(200);
+    await sleep(500);
+    expect(changes(tabOnA)).toEqual([1, 0]);
   });
 });

@@ -49,6 +49,9 @@ async function openPage(process: ServerProcess, client: HttpClient | null, varia
   });
   sockets.push(socket);
   socket.on('notification:new', (e: Heard) => heard.push(e));
+  socket.on('unread:changed', (e: Pick<Heard, 'unread'>) =>
+    heard.push({ id: '', kind: 'unread:changed', text: '', url: '', createdAt: '', ...e }),
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -97,5 +100,12 @@ describe('live notifications across two processes', () => {
     await sleep(500);
     expect(bystanderOnB).toEqual([]);
     expect(anonymousOnB).toEqual([]);
+
+    // Read on process A: both of the starter's pages on B show no unread notification now.
+    expect((await starter.post('/api/notifications/read', {})).status).toBe(200);
+    for (let i = 0; i < 100 && starterHans.length < 2; i++) await sleep(50);
+    expect(starterPage.at(-1)).toMatchObject({ kind: 'unread:changed', unread: { messages: 0, notifications: 0 } });
+    expect(starterHans.at(-1)).toMatchObject({ kind: 'unread:changed', unread: { messages: 0, notifications: 0 } });
+    expect(bystanderOnB).toEqual([]);
   });
 });
