@@ -29,7 +29,7 @@ import { LoadGenerator, type RequestSpec, summarize } from './load';
 import { benchAttack, formatAttack, longBody, seedWorstCase } from './attack';
 import { profileThread } from './profile';
 import { runNotificationsBench } from './notifications';
-import { benchRealtime } from './realtime';
+import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
 import {
@@ -371,8 +371,8 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`.
-const SECTIONS: Record<string, () => Promise<void>> = { notifications: runNotificationsBench };
+// A section run alone: `npm run bench -- notifications`, `npm run bench -- realtime`.
+const SECTIONS: Record<string, () => Promise<void>> = { notifications: runNotificationsBench, realtime: runRealtimeBench };
 const section = process.argv[2];
 if (section !== undefined && !SECTIONS[section]) {
   console.error(`bench: no section "${section}"; sections: ${Object.keys(SECTIONS).join(', ')}`);

@@ -2,6 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { connect, withDatabase } from '../server/db/connect';
+import { openEmbedded } from '../server/db/embedded';
+import { migrateToLatest } from '../server/db/migrate';
+import { formatRealtime } from './report';
 import { io, type Socket } from 'socket.io-client';
 import { createBoard } from '../server/boards/boards.service';
 import type { Database } from '../server/db/database';
@@ -295,5 +300,27 @@ export async function benchRealtime(
   } finally {
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
+  }
+}
+
+/** The section alone (`npm run bench -- realtime`): its own database on the bench's embedded server. */
+export async function runRealtimeBench(): Promise<void> {
+  const root = path.join(__dirname, '..', '..');
+  const embedded = await openEmbedded(path.join(root, '.bench-data'), { role: 'server', log: (m) => console.log(`postgres: ${m}`) });
+  const database = 'gentie_bench_realtime';
+  const admin = new pg.Client({ connectionString: embedded.url });
+  await admin.connect();
+  await admin.query(`drop database if exists ${database} with (force)`);
+  await admin.query(`create database ${database}`);
+  await admin.end();
+  const url = withDatabase(embedded.url, database);
+  const db = connect(url);
+  try {
+    await migrateToLatest(db);
+    const figures = await benchRealtime(db, url, (m) => console.log(m));
+    console.log(`\n${formatRealtime(figures)}`);
+  } finally {
+    await db.destroy();
+    await embedded.stop();
   }
 }
