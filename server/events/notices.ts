@@ -37,33 +37,20 @@ export const MODERATION_KINDS: ReadonlySet<NotificationKind> = new Set(['post-ed
 export async function notify(tx: Transaction<Database>, notices: readonly Notice[]): Promise<string[]> {
   const wanted = notices.filter((n) => n.memberId !== n.actorId);
   if (wanted.length === 0) return [];
-  const rows = wanted.map((n) => ({
-    member_id: n.memberId,
-    kind: n.kind,
-    actor_id: n.actorId,
-    thread_id: n.threadId ?? null,
-    post_id: n.postId ?? null,
-    // An object, not a string: the whole list goes out as one jsonb value (a string here would be
-    // stored as a jsonb string, not as the object).
-    data: n.data ?? {},
-    moderation: MODERATION_KINDS.has(n.kind),
-  }));
-  // One statement writes the rows and announces each (sent on commit, as announceToMembers does,
-  // in the payload parseMemberAnnouncement reads): a reply's transaction pays one round trip for
-  // its notifications, however many (docs/performance.md, "Notifications").
+  // One call writes the rows and announces each (sent on commit, as announceToMembers does, in
+  // the payload parseMemberAnnouncement reads); gentie_notify (migration 2026_12_02_050) keeps its
+  // plan per connection. A reply's transaction pays one round trip for its notifications, however
+  // many (docs/performance.md, "Notifications").
+  const column = <T>(pick: (n: Notice) => T) => wanted.map(pick);
   const { rows: written } = await sql<{ id: string; member_id: string }>`
-    with written as (
-      insert into notifications (member_id, kind, actor_id, thread_id, post_id, data)
-      select n.member_id, n.kind, n.actor_id, n.thread_id, n.post_id, n.data
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as n(member_id bigint, kind text, actor_id bigint, thread_id bigint, post_id bigint, data jsonb, moderation boolean)
-      join users u on u.id = n.member_id and u.deleted_at is null
-      where (n.moderation or coalesce((u.notify_prefs ->> n.kind)::boolean, true))
-        and (n.moderation or n.actor_id is null or not exists (
-          select 1 from ignores i where i.member_id = n.member_id and i.ignored_id = n.actor_id))
-      on conflict do nothing
-      returning id, member_id)
-    select id, member_id, pg_notify(${MEMBER_EVENTS_CHANNEL}, json_build_object('m', member_id::text, 'k', 'notification', 'i', id::text)::text)
-    from written`.execute(tx);
+    select id, member_id from gentie_notify(
+      ${MEMBER_EVENTS_CHANNEL},
+      ${column((n) => n.memberId)}::bigint[],
+      ${column((n) => n.kind)}::text[],
+      ${column((n) => n.actorId)}::bigint[],
+      ${column((n) => n.threadId ?? null)}::bigint[],
+      ${column((n) => n.postId ?? null)}::bigint[],
+      ${column((n) => JSON.stringify(n.data ?? {}))}::jsonb[],
+      ${column((n) => MODERATION_KINDS.has(n.kind))}::boolean[])`.execute(tx);
   return written.map((w) => String(w.id));
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { UnreadCounts } from '../db/unread';
-import { unreadCountExpressions } from '../db/unread.counts';
+import { unreadCountsOf } from '../db/unread.counts';
 
 /**
  * A member's unread 悄悄話 and notifications in one round trip, bounded (db/unread.counts.ts).
@@ -9,7 +9,6 @@ import { unreadCountExpressions } from '../db/unread.counts';
  * live events and the API.
  */
 export async function unreadCounts(db: Db, memberId: string): Promise<UnreadCounts> {
-  const count = unreadCountExpressions(sql`${memberId}`);
-  const { rows } = await sql<UnreadCounts>`select ${count.messages} as messages, ${count.notifications} as notifications`.execute(db);
-  return rows[0]!;
+  const { rows } = await sql<{ unread: UnreadCounts }>`select ${unreadCountsOf(sql`${memberId}`)} as unread`.execute(db);
+  return rows[0]!.unread;
 }

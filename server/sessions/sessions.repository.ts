@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { unreadCountExpressions } from '../db/unread.counts';
+import { unreadCountsOf } from '../db/unread.counts';
 
 // Sessions: SQL only.
 
@@ -36,10 +36,7 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
       sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${seenWithinSeconds})`.as('seen_lately'),
       sql<boolean>`coalesce(users.last_seen_on = (now() at time zone ${timeZone})::date, false)`.as('seen_today'),
     ])
-    .$if(unread, (qb) => {
-      const count = unreadCountExpressions(sql.ref('users.id'));
-      return qb.select([count.messages.as('unread_messages'), count.notifications.as('unread_notifications')]);
-    })
+    .$if(unread, (qb) => qb.select(unreadCountsOf(sql.ref('users.id')).as('unread')))
     .where('sessions.token_hash', '=', tokenHash)
     .where('users.deleted_at', 'is', null)
     .executeTakeFirst();

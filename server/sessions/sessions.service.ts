@@ -61,8 +61,7 @@ export async function memberForToken(
   if (!row.seen_today) await repo.markSeenToday(db, row.id, timeZone);
   const member = { id: row.id, name: row.name, role: row.role };
   if (!options.unread) return member;
-  const counts = row as typeof row & { unread_messages: number; unread_notifications: number };
-  return { ...member, unread: { messages: counts.unread_messages, notifications: counts.unread_notifications } };
+  return { ...member, unread: (row as typeof row & { unread: UnreadCounts }).unread };
 }
 
 /**
