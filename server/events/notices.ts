@@ -1,4 +1,4 @@
-import { type Transaction, sql } from 'kysely';
+import { type RawBuilder, type Transaction, sql } from 'kysely';
 import type { Database, NotificationKind } from '../db/database';
 import { MEMBER_EVENTS_CHANNEL } from './member-events';
 
@@ -28,22 +28,19 @@ export interface Notice {
 export const MODERATION_KINDS: ReadonlySet<NotificationKind> = new Set(['post-edited', 'post-deleted', 'banned', 'report-handled']);
 
 /**
- * Writes the notices inside `tx` and announces them, in one statement whatever their number.
- * Dropped: notices to the actor themselves, to members who ignore the actor (except moderation
- * notices), to members who turned the kind off (except moderation), to deleted accounts, and a
- * second mention of the same member in the same post (notifications_mention_once). Returns the
- * ids written.
+ * The notices as one SQL expression (how many were written), for a statement the transaction runs
+ * anyway: a reply writes its notifications in the same round trip as the post
+ * (posts.repository insertPost). Undefined when there is nothing to write. What is dropped is as
+ * for notify.
  */
-export async function notify(tx: Transaction<Database>, notices: readonly Notice[]): Promise<string[]> {
+export function notifyExpression(notices: readonly Notice[]): RawBuilder<number> | undefined {
   const wanted = notices.filter((n) => n.memberId !== n.actorId);
-  if (wanted.length === 0) return [];
-  // One call writes the rows and announces each (sent on commit, as announceToMembers does, in
-  // the payload parseMemberAnnouncement reads); gentie_notify (migration 2026_12_02_050) keeps its
-  // plan per connection. A reply's transaction pays one round trip for its notifications, however
-  // many (docs/performance.md, "Notifications").
+  if (wanted.length === 0) return undefined;
+  // gentie_notify (migration 2026_12_02_050) writes the rows and queues a NOTIFY for each (sent on
+  // commit, in the payload parseMemberAnnouncement reads); as PL/pgSQL its plan is kept per
+  // connection (docs/performance.md, "Notifications").
   const column = <T>(pick: (n: Notice) => T) => wanted.map(pick);
-  const { rows: written } = await sql<{ id: string; member_id: string }>`
-    select id, member_id from gentie_notify(
+  return sql<number>`(select count(*)::int from gentie_notify(
       ${MEMBER_EVENTS_CHANNEL},
       ${column((n) => n.memberId)}::bigint[],
       ${column((n) => n.kind)}::text[],
@@ -51,6 +48,19 @@ export async function notify(tx: Transaction<Database>, notices: readonly Notice
       ${column((n) => n.threadId ?? null)}::bigint[],
       ${column((n) => n.postId ?? null)}::bigint[],
       ${column((n) => JSON.stringify(n.data ?? {}))}::jsonb[],
-      ${column((n) => MODERATION_KINDS.has(n.kind))}::boolean[])`.execute(tx);
-  return written.map((w) => String(w.id));
+      ${column((n) => MODERATION_KINDS.has(n.kind))}::boolean[]))`;
+}
+
+/**
+ * Writes the notices inside `tx` and announces them, in one statement whatever their number.
+ * Dropped: notices to the actor themselves, to members who ignore the actor (except moderation
+ * notices), to members who turned the kind off (except moderation), to deleted accounts, and a
+ * second mention of the same member in the same post (notifications_mention_once). Returns how
+ * many were written.
+ */
+export async function notify(tx: Transaction<Database>, notices: readonly Notice[]): Promise<number> {
+  const expression = notifyExpression(notices);
+  if (!expression) return 0;
+  const { rows } = await sql<{ written: number }>`select ${expression} as written`.execute(tx);
+  return rows[0]!.written;
 }

@@ -40,8 +40,11 @@ async function starterOf(tx: Transaction<Database>, threadId: string): Promise<{
   return rows[0];
 }
 
-/** A new follow-up: its parent's author, the thread's starter and the members it mentions. */
-export async function notifyReply(
+/**
+ * Whom a new follow-up notifies: its parent's author, the thread's starter and the members it
+ * mentions. The reply writes them with the post, in one statement (posts.service reply).
+ */
+export async function replyNotices(
   tx: Transaction<Database>,
   reply: {
     postId: string;
@@ -51,21 +54,21 @@ export async function notifyReply(
     parentIsRoot: boolean;
     mentioned: MentionedMember[];
   },
-): Promise<string[]> {
+): Promise<Notice[]> {
   const at = { actorId: reply.authorId, threadId: reply.threadId, postId: reply.postId };
   const notices: Notice[] = [{ ...at, memberId: reply.parentAuthorId, kind: 'reply' }];
   // A reply to the root is a reply to its starter: no second query, no second notice.
   const starter = reply.parentIsRoot ? undefined : await starterOf(tx, reply.threadId);
   if (starter && !starter.muted) notices.push({ ...at, memberId: starter.id, kind: 'thread-reply' });
   for (const m of reply.mentioned) notices.push({ ...at, memberId: m.id, kind: 'mention' });
-  return notify(tx, oncePerMember(notices));
+  return oncePerMember(notices);
 }
 
 /** A new thread: its author's followers and the members it mentions. */
 export async function notifyThread(
   tx: Transaction<Database>,
   thread: { threadId: string; authorId: string; mentioned: MentionedMember[] },
-): Promise<string[]> {
+): Promise<number> {
   const at = { actorId: thread.authorId, threadId: thread.threadId, postId: thread.threadId };
   const followers = await tx.selectFrom('follows').select('follower_id').where('followee_id', '=', thread.authorId).execute();
   const notices: Notice[] = followers.map((f) => ({ ...at, memberId: f.follower_id, kind: 'followed-thread' }));
@@ -81,8 +84,8 @@ export async function notifyThread(
 export async function notifyEditedMentions(
   tx: Transaction<Database>,
   post: { postId: string; threadId: string; editorId: string; mentioned: MentionedMember[] },
-): Promise<string[]> {
-  if (post.mentioned.length === 0) return [];
+): Promise<number> {
+  if (post.mentioned.length === 0) return 0;
   const ids = post.mentioned.map((m) => m.id);
   const told = await tx
     .selectFrom('notifications')

@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
 import type { SourceVariant } from '../variants';
 
@@ -106,23 +106,23 @@ export interface NewPost {
   variant: SourceVariant;
 }
 
-export function insertPost(db: Db, p: NewPost) {
-  return db
-    .insertInto('posts')
-    .values({
-      id: p.id,
-      board_id: p.boardId,
-      thread_id: p.threadId,
-      parent_id: p.parentId,
-      path: sql<string[]>`${p.path}::bigint[]`,
-      depth: p.path.length - 1,
-      author_id: p.authorId,
-      title: p.title,
-      body: p.body,
-      bytes: p.bytes,
-      variant: p.variant,
-    })
-    .execute();
+export async function insertPost(db: Db, p: NewPost, alongside?: RawBuilder<unknown>): Promise<void> {
+  const insert = db.insertInto('posts').values({
+    id: p.id,
+    board_id: p.boardId,
+    thread_id: p.threadId,
+    parent_id: p.parentId,
+    path: sql<string[]>`${p.path}::bigint[]`,
+    depth: p.path.length - 1,
+    author_id: p.authorId,
+    title: p.title,
+    body: p.body,
+    bytes: p.bytes,
+    variant: p.variant,
+  });
+  // `alongside` (the post's notifications) is evaluated in the same statement: one round trip.
+  if (alongside) await insert.returning(alongside.as('alongside')).execute();
+  else await insert.execute();
 }
 
 /** A new thread's row, at seq 0: its first event (the root's post:new) takes seq 1. */

@@ -3,6 +3,7 @@ import { type Board, getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, DeletedBy, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
+import { notifyExpression } from '../events/notices';
 import { recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../db/member';
 import { utf8Bytes } from '../text/bytes';
@@ -13,7 +14,7 @@ import { type Actor, NO_RULES, type Rules, authorize, can } from '../policy/poli
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
 import { findMentions, mentionsToNotify } from './posts.mentions';
-import { isMuted, notifyReply, notifyThread } from './posts.notices';
+import { isMuted, notifyThread, replyNotices } from './posts.notices';
 
 /** A post, root or follow-up, as pages and the API see it. */
 export interface Post {
@@ -218,20 +219,8 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
       throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
     const postId = await repo.nextPostId(tx);
     const mentions = await findMentions(tx, content.title, content.body);
-    await repo.insertPost(tx, {
-      id: postId,
-      boardId: parent.board_id,
-      threadId: parent.thread_id,
-      parentId: parent.id,
-      path: [...parent.path, postId],
-      authorId: member.id,
-      ...content,
-      body: mentions.body,
-      bytes: mentions.bytes,
-    });
-    await recordThreadEvent(tx, { threadId: parent.thread_id, boardId: parent.board_id, kind: 'post:new', postId });
     const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-    await notifyReply(tx, {
+    const notices = await replyNotices(tx, {
       postId,
       threadId: parent.thread_id,
       authorId: member.id,
@@ -239,6 +228,23 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
       parentIsRoot: parent.id === parent.thread_id,
       mentioned: notified,
     });
+    // The post and its notifications in one round trip.
+    await repo.insertPost(
+      tx,
+      {
+        id: postId,
+        boardId: parent.board_id,
+        threadId: parent.thread_id,
+        parentId: parent.id,
+        path: [...parent.path, postId],
+        authorId: member.id,
+        ...content,
+        body: mentions.body,
+        bytes: mentions.bytes,
+      },
+      notifyExpression(notices),
+    );
+    await recordThreadEvent(tx, { threadId: parent.thread_id, boardId: parent.board_id, kind: 'post:new', postId });
     return { id: postId, unnotified };
   });
   return { ...(await getPost(db, id)), unnotifiedMentions: unnotified.map((m) => m.name) };
