@@ -1,5 +1,14 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { type ApiPost, createReply, createTestBoard, memberClient, postReply, postThread } from '../factories';
+import {
+  type ApiPost,
+  createModerator,
+  createReply,
+  createTestBoard,
+  logInClient,
+  memberClient,
+  postReply,
+  postThread,
+} from '../factories';
 import type { Member } from '../../server/db/member';
 
 let app: TestApp;
@@ -249,6 +258,12 @@ describe('deleted posts', () => {
     const r1 = api.json.posts.find((p: ApiPost) => p.id === t.r1.id);
     expect(r1).toMatchObject({ title: '', body: '', deleted: true });
     expect(api.json.posts.find((p: ApiPost) => p.id === t.r2.id).parent.title).toBe('');
+    // The board's moderators see what was deleted, as on the thread page.
+    const moderator = app.client();
+    await logInClient(moderator, await createModerator(app.db, board));
+    expect((await moderator.get(`/t/${t.root.id}?by=op`)).text).toContain('乙问软件');
+    const seen = (await moderator.get(`/api/threads/${t.root.id}/latest`)).json.posts;
+    expect(seen.find((p: ApiPost) => p.id === t.r2.id).parent.title).toBe('乙问软件');
   });
 });
 
