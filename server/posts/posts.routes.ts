@@ -19,6 +19,7 @@ import * as lists from './posts.lists';
 import * as posts from './posts.service';
 import { indexInVariant, treeInVariant } from './posts.variants';
 import { renderTree } from './posts.lines';
+import { filterRoutes } from './posts.filters.routes';
 import { type FormState, boardPage, postPage } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
@@ -106,6 +107,8 @@ export function postsRouter(
   const router = Router();
   const deps = { db, rules, caches, pageContext };
   apiRoutes(router, deps);
+  // Before the thread page: /t/:id?by= is a filter of it (posts.filters.routes.ts).
+  filterRoutes(router, deps);
   pageRoutes(router, deps);
   return router;
 }

@@ -10,6 +10,7 @@ import { MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.s
 import { type BoardIndex, type IndexThread } from './posts.lists';
 import { PostLine, memberHref, renderTree } from './posts.lines';
 import { MENTION_NOTIFY_MAX } from './posts.mentions';
+import { ThreadViews } from './posts.filters.views';
 
 function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   return state.locked ? (
@@ -241,6 +242,7 @@ export function postPage(
       <UnnotifiedMentions ctx={ctx} count={unnotified} />
       <ThreadMarks ctx={ctx} state={tree.thread} />
       <MuteButton ctx={ctx} tree={tree} />
+      <ThreadViews ctx={ctx} threadId={tree.thread.threadId} current={post.parentId ? undefined : 'all'} />
       <section
         class="replies"
         aria-labelledby="all-replies"

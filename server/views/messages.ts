@@ -1,6 +1,7 @@
 import type { DeletedBy, ModerationAction, SiteRole } from '../db/database';
 import { hansEmail, hantEmail } from './messages.email';
 import { hansErrors, hantErrors } from './messages.errors';
+import { hansFilters, hantFilters } from './messages.filters';
 import { hansPm, hantPm } from './messages.pm';
 import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds } from './messages.notifications';
 
@@ -187,6 +188,8 @@ export const hant = {
   /** Each kind of notification as a member's settings name it (the settings page reuses these). */
   notificationKinds: hantNotificationKinds,
   notices: hantNotices,
+  /** A thread's filters and orders (messages.filters.ts). */
+  filters: hantFilters,
   errors: hantErrors,
 };
 
@@ -364,5 +367,6 @@ export const hans: Messages = {
   confirmDelete: '我明白，删除我的账号',
   notificationKinds: hansNotificationKinds,
   notices: hansNotices,
+  filters: hansFilters,
   errors: hansErrors,
 };
