@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
+import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Kysely } from 'kysely';
@@ -96,6 +97,9 @@ export function createApp({
 
   app.use(requestLogger(log));
   app.use(securityHeaders());
+  // Brotli or gzip, as Accept-Encoding prefers (brotli first on a tie): pages, JSON, the stylesheet
+  // and the browser module. Answers under 1 KB, images and other compressed types go as they are.
+  app.use(compression());
 
   if (!config.trustProxy) app.use(warnOnceAboutForwardedHeaders(log));
 
