@@ -17,6 +17,7 @@ import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { cacheByMember } from './http/caching';
+import { dropTag } from './http/conditional';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, refuseCrossSite, resolveVariant } from './http/context';
@@ -270,6 +271,7 @@ function errorHandler(config: Config, pageContext: (req: Request) => PageContext
     if (known.status >= 500 && known.code !== 'DatabaseUnavailable') req.log.error({ err: error }, 'request failed');
     if (known.retryAfter) res.set('Retry-After', String(known.retryAfter));
     if (res.headersSent) return void res.end();
+    dropTag(req, res);
     res.status(known.status);
     if (req.path.startsWith('/api/') || (!req.accepts('html') && req.accepts('json'))) {
       const variant = variantAsked(req.query.variant) ?? req.variant;
