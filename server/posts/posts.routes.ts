@@ -7,6 +7,7 @@ import type { Database } from '../db/database';
 import type { Ignoring } from '../db/member';
 import { ignoringOf } from '../members/ignores.repository';
 import type { AppError } from '../errors';
+import { answeredUnchanged } from '../http/conditional';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput, wholeNumber } from '../http/validate';
@@ -14,6 +15,7 @@ import { VARIANTS, type Variant } from '../text/convert';
 import { trustedHtml } from '../views/html';
 import type { PageContext } from '../views/layout';
 import type { Rules } from '../policy/policy';
+import { apiParts, pageParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
 import * as lists from './posts.lists';
 import * as posts from './posts.service';
@@ -139,6 +141,9 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
 
   router.get('/api/posts/:id', async (req, res) => {
     const { variant } = parseInput(variantQuery, req.query);
+    // An unchanged answer is a 304 before the tree is read (posts.etag.ts).
+    const version = await postVersion(db, req.params.id, req.member, rules);
+    if (version && answeredUnchanged(req, res, [...version, ...apiParts(req)])) return;
     const tree = treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), variant);
     res.json({ post: presentPost(tree.post), thread: presentThread(tree.thread), replies: tree.replies.map(presentPost) });
   });
@@ -183,7 +188,9 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
     // the thread does not change (its seq is part of the key).
     let key = '';
     let lines: RenderedLines | undefined;
-    const ctx = await listContext(req);
+    const [ctx, version] = await Promise.all([listContext(req), postVersion(db, req.params.id, req.member, rules, { muted: true })]);
+    // An unchanged page is a 304 before anything is read or rendered (posts.etag.ts).
+    if (version && answeredUnchanged(req, res, [...version, ...pageParts(req, ctx)])) return;
     const found = await posts.getPostTree(db, req.params.id, req.member, {
       rules,
       bodies: false,

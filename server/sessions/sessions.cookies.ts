@@ -43,9 +43,15 @@ export function setSessionCookie(req: Request, res: Response, token: string, exp
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', expires: expiresAt });
 }
 
-/** Removes the session cookie (with the attributes it was set with, or browsers keep it). */
+/**
+ * Removes the session cookie (with the attributes it was set with, or browsers keep it), and asks
+ * the browser to forget the pages it kept: a member's thread pages may be stored to be revalidated
+ * (private, no-cache: http/conditional.ts), and whoever uses the browser next must not step back
+ * into them. Browsers honour Clear-Site-Data over HTTPS (and on localhost).
+ */
 export function clearSessionCookie(req: Request, res: Response): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+  res.set('Clear-Site-Data', '"cache"');
 }
 
 /**

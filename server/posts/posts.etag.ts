@@ -1,0 +1,109 @@
+import type { Request } from 'express';
+import type { Db } from '../db/database';
+import { isId } from '../db/ids';
+import type { Member } from '../db/member';
+import type { TagPart } from '../http/conditional';
+import { type Action, type Rules, can } from '../policy/policy';
+import { actorOn } from '../policy/policy.repository';
+import type { PageContext } from '../views/layout';
+import { isMuted } from './posts.notices';
+
+/**
+ * What a thread page (`/t/:id`) or its JSON (`GET /api/posts/:id`) is a version of, read before
+ * any of the work so an unchanged answer is a 304 without reading the tree or rendering it
+ * (http/conditional.ts). The rules, in docs/performance.md:
+ *
+ * - the thread's seq: every change to a thread (a follow-up, an edit, a deletion, a lock, a pin)
+ *   raises it; the board's name and slug, which the page links to;
+ * - who reads: logged in or not, and then the member (id, name, site role), their role on the
+ *   board and any ban in force, whether they see deleted posts, and what they may do to the post
+ *   (its buttons: the edit window closing changes them without any change to the thread);
+ * - for a page, the rest of what is personal or per request (pageParts).
+ *
+ * Read before the page, it never claims a newer thread than the page shows: at worst a change
+ * that lands in between makes the next request a full answer again. Authors' names and roles are
+ * shown as they were when the thread last changed, as the cached tree (caches.lines) shows them.
+ */
+export async function postVersion(
+  db: Db,
+  id: string,
+  viewer: Member | null,
+  rules: Rules,
+  options: { muted?: boolean } = {},
+): Promise<TagPart[] | undefined> {
+  if (!isId(id)) return undefined;
+  const row = await findPostVersion(db, id);
+  // No such post: no tag; the full path answers the 404.
+  if (!row) return undefined;
+  const [actor, muted] = await Promise.all([
+    actorOn(db, viewer, row.board_id),
+    viewer && options.muted ? isMuted(db, viewer.id, row.thread_id) : null,
+  ]);
+  const facts = { authorId: row.author_id, createdAt: row.created_at, deleted: row.deleted_at !== null, locked: row.locked };
+  const allowed = SHOWN_ACTIONS.map((action) => (can(actor, action, facts, rules) ? '1' : '0')).join('');
+  return [
+    row.seq,
+    row.thread_id,
+    row.board_slug,
+    row.board_name,
+    viewer?.id,
+    viewer?.name,
+    viewer?.role,
+    actor?.role,
+    actor?.ban ? `${actor.ban.id}:${actor.ban.expiresAt.toISOString()}` : null,
+    can(actor, 'seeDeleted', null),
+    allowed,
+    muted,
+  ];
+}
+
+/** What a post's page shows buttons for (posts.service.ts permissionsFor), and replying. */
+const SHOWN_ACTIONS: readonly Action[] = ['post', 'edit', 'delete', 'restore', 'lock', 'pin', 'feature', 'report'];
+
+/**
+ * The rest of a page's version: the address as asked (prefix and query included: the page links
+ * back to it), the reader's variant, the display settings and the built assets' names, the
+ * member's unread counts (the header shows them) and whom they ignore (their lines collapse).
+ */
+export function pageParts(req: Request, ctx: PageContext): TagPart[] {
+  return [
+    'page',
+    ctx.path,
+    ctx.variant,
+    ctx.prefix,
+    ctx.timeZone,
+    ctx.mail,
+    ctx.assets.style,
+    ctx.assets.script,
+    ctx.unread?.messages,
+    ctx.unread?.notifications,
+    ctx.ignored ? [...ctx.ignored.ids].sort().join(',') : null,
+    req.sessionExpired,
+  ];
+}
+
+/** The JSON's version beyond postVersion: the address as asked (its query names the variant). */
+export function apiParts(req: Request): TagPart[] {
+  return ['api', req.originalUrl];
+}
+
+/** One row: the post's thread, seq and board, and what the policy needs to know of the post. */
+function findPostVersion(db: Db, id: string) {
+  return db
+    .selectFrom('posts')
+    .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
+    .innerJoin('boards', 'boards.id', 'posts.board_id')
+    .select([
+      'posts.thread_id',
+      'posts.board_id',
+      'posts.author_id',
+      'posts.created_at',
+      'posts.deleted_at',
+      'threads.seq',
+      'threads.locked',
+      'boards.slug as board_slug',
+      'boards.name as board_name',
+    ])
+    .where('posts.id', '=', id)
+    .executeTakeFirst();
+}
