@@ -5,7 +5,7 @@ import type { SourceVariant } from '../variants';
 /** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
 
 /** The columns every post listing selects, with its author and editor. */
-function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodies = true) {
+export function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodies = true) {
   return (
     qb
       .innerJoin('users as author', 'author.id', 'posts.author_id')
