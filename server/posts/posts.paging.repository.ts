@@ -52,12 +52,15 @@ export async function isPostAt(db: Db, threadId: string, path: string[]): Promis
  */
 export async function countPathRanges(db: Db, threadId: string, ranges: { from: string[]; to: string[] }[]): Promise<number[]> {
   if (ranges.length === 0) return [];
-  // A correlated count over a VALUES list of arrays: the builder has no words for either.
-  const values = sql.join(ranges.map((r, i) => sql`(${i}::int, ${r.from}::bigint[], ${r.to}::bigint[])`));
+  // A correlated count over unnest() of the bounds, sent as two parameters (array literals, one a
+  // range): the builder has no words for either.
+  const literal = (path: string[]) => `{${path.join(',')}}`;
   const { rows } = await sql<{ i: number; n: number }>`
-    select r.i, (select count(*)::int from posts p where p.thread_id = ${threadId} and p.path >= r.lo and p.path < r.hi) as n
-    from (values ${values}) as r(i, lo, hi)`.execute(db);
+    select r.i::int, (select count(*)::int from posts p
+                      where p.thread_id = ${threadId} and p.path >= r.lo::bigint[] and p.path < r.hi::bigint[]) as n
+    from unnest(${ranges.map((r) => literal(r.from))}::text[], ${ranges.map((r) => literal(r.to))}::text[])
+      with ordinality as r(lo, hi, i)`.execute(db);
   const counts = new Array<number>(ranges.length).fill(0);
-  for (const row of rows) counts[row.i] = row.n;
+  for (const row of rows) counts[row.i - 1] = row.n;
   return counts;
 }
