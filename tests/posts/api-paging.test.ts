@@ -174,7 +174,9 @@ describe('GET /api/posts/:id a page at a time', () => {
     expect((await reader.get(`/api/posts/${rootId}?limit=1&limit=2`)).status).toBe(400);
     const res = await reader.get(`/zh-hans/api/posts/${rootId}?limit=1001`);
     expectValidationFailed(res);
-    expect(res.json.error.localized).toMatch(/1000/);
+    expect(res.json.error.localized).toMatch(/^每页条数：.*1000/);
+    const cursor = await reader.get(`/zh-hant/api/posts/${rootId}?cursor=not-a-cursor`);
+    expect(cursor.json.error.localized).toBe('翻頁位置：格式不對。');
   });
 
   it('refuses forged, malformed, stale and foreign cursors with 400, never 500', async () => {
