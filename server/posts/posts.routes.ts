@@ -19,6 +19,9 @@ import { apiParts, pageParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
 import * as lists from './posts.lists';
 import * as posts from './posts.service';
+import * as paging from './posts.paging';
+import { CURSOR_MAX_CHARS } from './posts.cursor';
+import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, treeInVariant } from './posts.variants';
 import { renderTree } from './posts.lines';
 import { filterRoutes } from './posts.filters.routes';
@@ -35,6 +38,22 @@ const postInput = z.object({
 const variantQuery = z.object({
   /** Titles and bodies converted for a reader of this variant; absent = as written. */
   variant: z.enum(VARIANTS as [Variant, ...Variant[]], { error: `must be one of ${VARIANTS.join(', ')}` }).optional(),
+});
+
+/** A page of a walk through a thread (docs/api.md, "Walking a thread"). */
+const pagingQuery = variantQuery.extend({
+  limit: wholeNumber(`must be a number from 1 to ${paging.PAGE_MAX}`)
+    .pipe(z.number().min(1, `must be a number from 1 to ${paging.PAGE_MAX}`).max(paging.PAGE_MAX, `must be at most ${paging.PAGE_MAX}`))
+    .default(paging.PAGE_MAX),
+  /** The nextCursor of the previous page, as it came. */
+  cursor: z.string({ error: 'must be the nextCursor of the previous page' }).max(CURSOR_MAX_CHARS, 'is not a cursor').optional(),
+  /** bodies=false: the follow-ups come with body ''. */
+  bodies: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+});
+
+const newQuery = pagingQuery.extend({
+  /** The highest post id the reader has seen; 0 for every follow-up. */
+  since: wholeNumber('must be a post id (0 for all)').pipe(z.number().min(0, 'must be a post id (0 for all)')),
 });
 
 const pageQuery = z.object({
@@ -139,13 +158,30 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
     res.status(201).location(`/t/${post.id}`).json(presentWritten(post));
   });
 
+  // A post's subtree a page at a time (posts.paging.ts); a thread below PAGE_MAX comes whole, as it always did.
   router.get('/api/posts/:id', async (req, res) => {
-    const { variant } = parseInput(variantQuery, req.query);
-    // An unchanged answer is a 304 before the tree is read (posts.etag.ts).
+    const { variant, limit, cursor, bodies } = parseInput(pagingQuery, req.query);
+    // An unchanged answer is a 304 before the page is read (posts.etag.ts; the URL, with its
+    // limit, cursor and bodies, is part of the tag).
     const version = await postVersion(db, req.params.id, req.member, rules);
     if (version && answeredUnchanged(req, res, [...version, ...apiParts(req)])) return;
-    const tree = treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), variant);
-    res.json({ post: presentPost(tree.post), thread: presentThread(tree.thread), replies: tree.replies.map(presentPost) });
+    const page = await paging.getSubtreePage(db, req.params.id, req.member, { limit, cursor, bodies: bodies !== 'false' });
+    res.json({
+      post: presentPost(localized(conversions, page.post, variant)),
+      thread: presentThread(page.thread),
+      replies: localizedAll(conversions, page.replies, variant).map(presentPost),
+      nextCursor: page.nextCursor,
+    });
+  });
+
+  router.get('/api/threads/:id/new', async (req, res) => {
+    const { variant, limit, cursor, bodies, since } = parseInput(newQuery, req.query);
+    const page = await paging.getNewPage(db, req.params.id, String(since), req.member, { limit, cursor, bodies: bodies !== 'false' });
+    res.json({
+      thread: { id: page.thread.threadId, ...presentThread(page.thread) },
+      replies: localizedAll(conversions, page.replies, variant).map(presentPost),
+      nextCursor: page.nextCursor,
+    });
   });
 
   router.get('/api/boards/:slug/threads', async (req, res) => {

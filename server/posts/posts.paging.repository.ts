@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import { withAuthor } from './posts.repository';
+
+/**
+ * The SQL of the API's pages through a thread (posts.paging.ts): every page is one range of the
+ * (thread_id, path) index (posts_thread_path_idx), read in display order from a cursor and cut at
+ * `limit` rows, however big the thread.
+ */
+
+/** A post of a page, with its path as `key` (the next cursor, and where its subtree lies). */
+function pageOf(db: Db, threadId: string, after: string[], bodies: boolean) {
+  return withAuthor(db.selectFrom('posts'), bodies)
+    .select('posts.path as key')
+    .where('posts.thread_id', '=', threadId)
+    .where('posts.path', '>', sql<string[]>`${after}::bigint[]`);
+}
+
+/** Up to `limit` posts of a thread after path `after` and before path `before`, in display order. */
+export function findPathRange(db: Db, threadId: string, after: string[], before: string[], limit: number, bodies: boolean) {
+  return pageOf(db, threadId, after, bodies)
+    .where('posts.path', '<', sql<string[]>`${before}::bigint[]`)
+    .orderBy('posts.path')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Up to `limit` follow-ups of a thread with an id above `since`, after path `after`, in display
+ * order. PostgreSQL either walks the thread's path range keeping the new ones, or takes the new
+ * ones by id (posts_thread_id_idx) and sorts them, whichever its statistics say is cheaper.
+ */
+export function findNewSince(db: Db, threadId: string, since: string, after: string[], limit: number, bodies: boolean) {
+  return pageOf(db, threadId, after, bodies).where('posts.id', '>', since).orderBy('posts.path').limit(limit).execute();
+}
+
+/** True when the post with a cursor's last id is in that thread at exactly that path. */
+export async function isPostAt(db: Db, threadId: string, path: string[]): Promise<boolean> {
+  const row = await db
+    .selectFrom('posts')
+    .select('id')
+    .where('id', '=', path[path.length - 1]!)
+    .where('thread_id', '=', threadId)
+    .where('path', '=', sql<string[]>`${path}::bigint[]`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * How many posts of a thread lie in each range of paths [from, to): one index-only range count
+ * per range. The ranges a caller gives are disjoint, so together they read each entry at most once.
+ */
+export async function countPathRanges(db: Db, threadId: string, ranges: { from: string[]; to: string[] }[]): Promise<number[]> {
+  if (ranges.length === 0) return [];
+  // A correlated count over unnest() of the bounds, sent as two parameters (array literals, one a
+  // range): the builder has no words for either.
+  const literal = (path: string[]) => `{${path.join(',')}}`;
+  const { rows } = await sql<{ i: number; n: number }>`
+    select r.i::int, (select count(*)::int from posts p
+                      where p.thread_id = ${threadId} and p.path >= r.lo::bigint[] and p.path < r.hi::bigint[]) as n
+    from unnest(${ranges.map((r) => literal(r.from))}::text[], ${ranges.map((r) => literal(r.to))}::text[])
+      with ordinality as r(lo, hi, i)`.execute(db);
+  const counts = new Array<number>(ranges.length).fill(0);
+  for (const row of rows) counts[row.i - 1] = row.n;
+  return counts;
+}
