@@ -78,7 +78,7 @@ export function setMailVariant(db: Db, userId: string, variant: Variant) {
 export function findDigestsDue(db: Db, afterId: string, hours: number, limit: number) {
   return db
     .selectFrom('users')
-    .select(['id', 'name', 'email', 'mail_variant', 'digest_sent_at', sql<Date>`now()`.as('now')])
+    .select(['id', 'name', 'email', 'mail_variant', 'digest_sent_at', sql<Date>`date_trunc('milliseconds', now())`.as('now')])
     .where('digest', '=', true)
     .where('email_verified_at', 'is not', null)
     .where('deleted_at', 'is', null)
@@ -90,6 +90,14 @@ export function findDigestsDue(db: Db, afterId: string, hours: number, limit: nu
     .limit(limit)
     .execute();
 }
+
+/**
+ * A time column at the precision of the times compared with it: JavaScript's Date keeps
+ * milliseconds and PostgreSQL microseconds, so `until` (now() of findDigestsDue) and `since` (the
+ * last digest's `until`) are whole milliseconds, and so is what they are compared with. A
+ * notification written in the same millisecond as the cut is in this digest and not the next.
+ */
+const msOf = (column: string) => sql<Date>`date_trunc('milliseconds', ${sql.ref(column)})`;
 
 /**
  * The member's unread notifications created after `since` (null: any) and up to `until`, newest
@@ -105,8 +113,8 @@ export function findUnreadForDigest(db: Db, memberId: string, since: Date | null
     .select(['n.id', 'n.kind', 'n.thread_id', 'n.post_id', 'n.created_at', 'a.name as actor', 't.title', 't.variant'])
     .where('n.member_id', '=', memberId)
     .where('n.read_at', 'is', null)
-    .$if(since !== null, (q) => q.where('n.created_at', '>', since!))
-    .where('n.created_at', '<=', until)
+    .$if(since !== null, (q) => q.where(msOf('n.created_at'), '>', since!))
+    .where(msOf('n.created_at'), '<=', until)
     .orderBy('n.id', 'desc')
     .limit(limit)
     .execute();
@@ -121,8 +129,8 @@ export async function countUnreadForDigest(db: Db, memberId: string, since: Date
         .select('id')
         .where('member_id', '=', memberId)
         .where('read_at', 'is', null)
-        .$if(since !== null, (q) => q.where('created_at', '>', since!))
-        .where('created_at', '<=', until)
+        .$if(since !== null, (q) => q.where(msOf('created_at'), '>', since!))
+        .where(msOf('created_at'), '<=', until)
         .limit(cap)
         .as('u'),
     )
