@@ -19,6 +19,8 @@ export interface Config {
   readonly displayTimeZone: string;
   /** Minutes after posting during which authors may edit their posts; undefined = no limit. */
   readonly editWindowMinutes: number | undefined;
+  /** Follow-up lines shown under each thread on a board index (the rest behind its link). */
+  readonly indexTreeLines: number;
   /**
    * The site's own origin as readers reach it (`https://bbs.example.org`), without a path; socket
    * handshakes and state-changing requests from any other origin are refused. Undefined = the
@@ -116,6 +118,12 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   EDIT_WINDOW_MINUTES: z.string().regex(/^\d+$/, 'must be a whole number of minutes (unset: no limit)').transform(Number).optional(),
+  INDEX_TREE_LINES: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of lines, 0 to 1000')
+    .transform(Number)
+    .refine((n) => n <= 1000, 'must be a whole number of lines, 0 to 1000')
+    .default(50),
   PUBLIC_URL: z.string().refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)').optional(),
   TRUST_PROXY: z
     .string()
@@ -172,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     displayTimeZone: v.TZ_DISPLAY,
     editWindowMinutes: v.EDIT_WINDOW_MINUTES,
+    indexTreeLines: v.INDEX_TREE_LINES,
     publicUrl,
     trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
     rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,

@@ -30,9 +30,13 @@ export interface BoardIndex {
   featured: boolean;
 }
 
+/** Follow-up lines under each thread on a board index unless INDEX_TREE_LINES says otherwise. */
+export const DEFAULT_INDEX_TREE_LINES = 50;
+
 /**
- * A page of a board's threads (pinned first, then latest activity), each with its follow-up tree.
- * Follow-ups are lines (no bodies); roots have their bodies only with `rootBodies` (the API).
+ * A page of a board's threads (pinned first, then latest activity), each with the first
+ * `treeLines` lines of its follow-up tree (the rest behind the thread's link). Follow-ups are lines
+ * (no bodies); roots have their bodies only with `rootBodies` (the API).
  */
 export async function getBoardIndex(
   db: Kysely<Database>,
@@ -40,7 +44,7 @@ export async function getBoardIndex(
   page: number,
   viewer: Member | null = null,
   featured = false,
-  { rootBodies = false }: { rootBodies?: boolean } = {},
+  { rootBodies = false, treeLines = DEFAULT_INDEX_TREE_LINES }: { rootBodies?: boolean; treeLines?: number } = {},
 ): Promise<BoardIndex> {
   const board = await getBoard(db, slug);
   const actor = await actorOn(db, viewer, board.id);
@@ -53,6 +57,7 @@ export async function getBoardIndex(
   const replyRows = await repo.findIndexReplies(
     db,
     rows.map((r) => r.id),
+    treeLines,
   );
   const byThread = new Map<string, repo.PostWithAuthorRow[]>();
   for (const r of replyRows) {

@@ -147,8 +147,6 @@ export function bumpThreadForReply(db: Db, threadId: string) {
 }
 
 export const THREADS_PER_PAGE = 20;
-/** Follow-ups shown under each thread on a board index; the rest are behind the thread's link. */
-export const INDEX_REPLIES_PER_THREAD = 50;
 
 /** A page of a board's threads: pinned first, then by latest activity (bodies only when asked for). */
 export function findBoardThreads(db: Db, boardId: string, page: number, featured = false, bodies = false) {
@@ -176,11 +174,11 @@ export async function countBoardThreads(db: Db, boardId: string, featured = fals
 }
 
 /**
- * The first follow-ups of each thread, in display order, one bounded range scan per thread. An
- * index shows them as lines: their bodies are left out ('').
+ * The first `perThread` follow-ups of each thread, in display order, one bounded range scan per
+ * thread. An index shows them as lines: their bodies are left out ('').
  */
-export async function findIndexReplies(db: Db, threadIds: string[]) {
-  if (threadIds.length === 0) return [];
+export async function findIndexReplies(db: Db, threadIds: string[], perThread: number) {
+  if (threadIds.length === 0 || perThread === 0) return [];
   // kysely cannot express a lateral join over unnest(); this is one bounded index scan per thread.
   const result = await sql<PostWithAuthorRow>`
     select r.* from unnest(${threadIds}::bigint[]) as t(id)
@@ -194,7 +192,7 @@ export async function findIndexReplies(db: Db, threadIds: string[]) {
       left join users e on e.id = p.edited_by
       where p.thread_id = t.id and p.depth > 0
       order by p.path
-      limit ${INDEX_REPLIES_PER_THREAD}
+      limit ${perThread}
     ) r`.execute(db);
   return result.rows;
 }

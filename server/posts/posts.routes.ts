@@ -124,9 +124,10 @@ export function postsRouter(
   rules: Rules,
   caches: Pick<Caches, 'conversions' | 'lines'>,
   pageContext: (req: Request) => PageContext,
+  settings: { indexTreeLines: number } = { indexTreeLines: lists.DEFAULT_INDEX_TREE_LINES },
 ): Router {
   const router = Router();
-  const deps = { db, rules, caches, pageContext };
+  const deps = { db, rules, caches, pageContext, treeLines: settings.indexTreeLines };
   apiRoutes(router, deps);
   // Before the thread page: /t/:id?by= is a filter of it (posts.filters.routes.ts).
   filterRoutes(router, deps);
@@ -138,6 +139,8 @@ export function postsRouter(
 interface RouteDeps {
   db: Kysely<Database>;
   rules: Rules;
+  /** Follow-up lines under each thread on a board index (INDEX_TREE_LINES). */
+  treeLines: number;
   caches: Pick<Caches, 'conversions' | 'lines'>;
   pageContext: (req: Request) => PageContext;
 }
@@ -187,9 +190,10 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
   router.get('/api/boards/:slug/threads', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const { variant } = parseInput(variantQuery, { variant: req.query.variant });
+    // The API lists threads, not their trees: no follow-up lines are read.
     const index = indexInVariant(
       conversions,
-      await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true }),
+      await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true, treeLines: 0 }),
       variant,
     );
     res.json({
@@ -203,7 +207,7 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
 }
 
 /** The HTML pages (board, thread, member) and the forms that post a thread or a follow-up. */
-function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines }: RouteDeps): void {
   const { conversions } = caches;
 
   // Pages that list posts collapse those of members the reader ignores (members/ignores.repository.ts).
@@ -212,7 +216,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const [index, ctx] = await Promise.all([
-      lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1'),
+      lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { treeLines }),
       listContext(req),
     ]);
     res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant)));
@@ -260,7 +264,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
       res.redirect(303, afterWriting(req, post));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const index = indexInVariant(conversions, await lists.getBoardIndex(db, req.params.slug, 1, req.member), req.variant);
+        const index = indexInVariant(conversions, await lists.getBoardIndex(db, req.params.slug, 1, req.member, false, { treeLines }), req.variant);
         return boardPage(await listContext(req), index, formState(req, refusal));
       });
     }
