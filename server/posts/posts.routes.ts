@@ -264,7 +264,11 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines 
       res.redirect(303, afterWriting(req, post));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const index = indexInVariant(conversions, await lists.getBoardIndex(db, req.params.slug, 1, req.member, false, { treeLines }), req.variant);
+        const index = indexInVariant(
+          conversions,
+          await lists.getBoardIndex(db, req.params.slug, 1, req.member, false, { treeLines }),
+          req.variant,
+        );
         return boardPage(await listContext(req), index, formState(req, refusal));
       });
     }
