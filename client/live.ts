@@ -10,9 +10,6 @@ import type {
   UnreadCounts,
 } from '../server/realtime/realtime.events';
 
-/** Counts at the cap show as "99+" (server/db/unread.ts). */
-const UNREAD_CAP = 100;
-
 /**
  * Live follow-ups. On a thread page, joins the thread over socket.io in the page's variant and
  * puts each new follow-up under its parent (highlighted), updates edited and deleted posts in
@@ -56,7 +53,9 @@ export function followMember(header: HTMLElement): void {
     for (const badge of Array.from(header.querySelectorAll<HTMLElement>('[data-unread]'))) {
       const count = counts[badge.dataset.unread as keyof UnreadCounts];
       if (count === undefined) continue;
-      const shown = count >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(count);
+      // The server counts up to the badge's data-cap (server/db/unread.ts); at the cap, "99+".
+      const cap = Number(badge.dataset.cap);
+      const shown = count >= cap ? `${cap - 1}+` : String(count);
       badge.textContent = shown;
       badge.setAttribute('aria-label', (badge.dataset.label ?? '%d').replace('%d', shown));
       badge.hidden = count === 0;

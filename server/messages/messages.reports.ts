@@ -5,7 +5,7 @@ import type { Member } from '../db/member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notify } from '../events/notices';
 import { authorize, siteActor } from '../policy/policy';
-import { hasHiddenCharacters } from '../text/title';
+import { cleanReason } from '../text/reason';
 import * as repo from './messages.repository';
 import { type Message, getMessage, toMessage } from './messages.service';
 
@@ -16,26 +16,13 @@ import { type Message, getMessage, toMessage } from './messages.service';
  * to admins as to everyone else: the report is the only way in. The reporter is told how it ended.
  */
 
-/** Longest reason, in characters (as for reports of posts). */
-export const MESSAGE_REPORT_REASON_MAX = 500;
-
 /** Open reports listed at once on the admin's page. */
 export const OPEN_REPORTS_SHOWN = 100;
 
-/** A report's reason: required plain text, whitespace collapsed, at most MESSAGE_REPORT_REASON_MAX characters. */
+/** A report's or a ban's reason: required, as every reason is kept (text/reason.ts cleanReason). */
 export function checkReason(input: string | undefined, why: 'report' | 'ban'): string {
-  if (input !== undefined && hasHiddenCharacters(input)) {
-    throw validationFailed('reason', { kind: 'hiddenCharacters' }, 'reason: no control, zero-width or text-direction characters.');
-  }
-  const reason = input?.replace(/\s+/g, ' ').trim() ?? '';
+  const reason = cleanReason(input);
   if (!reason) throw validationFailed('reason', { kind: 'explain', why }, 'reason: say what is wrong.');
-  if ([...reason].length > MESSAGE_REPORT_REASON_MAX) {
-    throw validationFailed(
-      'reason',
-      { kind: 'tooLong', max: MESSAGE_REPORT_REASON_MAX },
-      `reason: at most ${MESSAGE_REPORT_REASON_MAX} characters.`,
-    );
-  }
   return reason;
 }
 

@@ -7,7 +7,8 @@ import { type Post, findPostRow, getPost, tombstone } from '../posts/posts.servi
 import { authorize } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './moderation.repository';
-import { cleanReason, log } from './moderation.service';
+import { cleanReason } from '../text/reason';
+import { log } from './moderation.service';
 import { closeReports } from './moderation.notices';
 
 /**

@@ -13,7 +13,7 @@ import * as posts from '../posts/posts.repository';
 import { type Post, getPost, preparePost } from '../posts/posts.service';
 import { type Actor, type Ban, type Rules, authorize, authorizeBanOf, can } from '../policy/policy';
 import { actorOn, moderatesAnyBoard } from '../policy/policy.repository';
-import { hasHiddenCharacters } from '../text/title';
+import { cleanReason } from '../text/reason';
 import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
 import { closeReports, noticeBanned, noticeModerated, relinkMentions } from './moderation.notices';
@@ -26,20 +26,6 @@ import { closeReports, noticeBanned, noticeModerated, relinkMentions } from './m
  */
 
 export type { QueueEntry } from './moderation.reports';
-
-export const REASON_MAX = 500;
-
-/** A reason as stored and shown: spaces collapsed, at most REASON_MAX characters, null when empty. */
-export function cleanReason(reason: string | undefined): string | null {
-  // Reasons are shown on pages and in the log: no text that hides or reorders what is around it.
-  if (reason !== undefined && hasHiddenCharacters(reason)) {
-    throw validationFailed('reason', { kind: 'hiddenCharacters' }, 'reason: no control, zero-width or text-direction characters.');
-  }
-  const r = reason?.replace(/\s+/g, ' ').trim() ?? '';
-  if ([...r].length > REASON_MAX)
-    throw validationFailed('reason', { kind: 'tooLong', max: REASON_MAX }, `reason: at most ${REASON_MAX} characters.`);
-  return r || null;
-}
 
 /** Locks the post (and its thread's event counter) and returns it with the actor on its board. */
 async function loadForChange(tx: Db, member: Member | null, postId: string) {

@@ -47,6 +47,7 @@ function UnreadLink({ ctx, path, label, which }: { ctx: PageContext; path: strin
       <span
         class="unread"
         data-unread={which}
+        data-cap={UNREAD_CAP}
         data-label={ctx.t.unreadLabel('%d')}
         hidden={count === 0}
         aria-label={ctx.t.unreadLabel(shownCount(count))}
