@@ -26,9 +26,9 @@ import { openEmbedded } from '../server/db/embedded';
 import { migrateToLatest } from '../server/db/migrate';
 import { type Member, createMember, openSession } from '../server/members/members.service';
 import { memberForToken } from '../server/sessions/sessions.service';
-import { renderTree } from '../server/posts/posts.lines';
 import { createThread, getPostTree, reply } from '../server/posts/posts.service';
 import { postPage } from '../server/posts/posts.views';
+import { wholeTree } from './pages';
 import { loadAssets } from '../server/views/assets';
 import { type PageContext, catalogFor, defaultPageContext } from '../server/views/layout';
 
@@ -133,8 +133,7 @@ async function headerCost(db: Kysely<Database>, members: Member[]): Promise<Pair
       prefix: '',
       unread: found.unread,
     };
-    const lines = renderTree(ctx, tree.replies, tree.post.depth);
-    return postPage(ctx, tree, undefined, { html: lines, count: tree.replies.length });
+    return postPage(ctx, tree, wholeTree(ctx, tree));
   };
   if (!(await page(true)).includes('99+')) throw new Error('the header does not show the unread count');
   return interleave(

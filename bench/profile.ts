@@ -7,6 +7,7 @@ import * as repo from '../server/posts/posts.repository';
 import { presentPost } from '../server/posts/posts.presenter';
 import { getPostTree } from '../server/posts/posts.service';
 import { postPage } from '../server/posts/posts.views';
+import { wholeTree } from './pages';
 import { defaultPageContext } from '../server/views/layout';
 import { lineTime } from '../server/views/time';
 import { percentile } from './load';
@@ -95,7 +96,7 @@ export async function profileThread(
       prefix: '',
     };
     const tree = await getPostTree(db, rootId);
-    const html = postPage(ctx, tree);
+    const html = postPage(ctx, tree, wholeTree(ctx, tree));
     return {
       size,
       iterations,
@@ -103,7 +104,7 @@ export async function profileThread(
       subtreeSort: sort,
       subtreeQueryMs: await medianMs(iterations, () => repo.findSubtree(db, rootId, [rootId])),
       getPostTreeMs: await medianMs(iterations, () => getPostTree(db, rootId)),
-      renderMs: await medianMs(iterations, () => postPage(ctx, tree)),
+      renderMs: await medianMs(iterations, () => postPage(ctx, tree, wholeTree(ctx, tree))),
       datesMs: await medianMs(iterations, () => {
         for (const p of tree.replies) lineTime(p.createdAt, ctx.timeZone);
       }),

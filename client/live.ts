@@ -9,6 +9,7 @@ import type {
   ThreadSocketEvent,
   UnreadCounts,
 } from '../server/realtime/realtime.events';
+import { childList, countLater } from './reading';
 
 /**
  * Live follow-ups. On a thread page, joins the thread over socket.io in the page's variant and
@@ -122,7 +123,7 @@ function insertReply(
     const parentLine = e.post.parentId ? document.getElementById(`p${e.post.parentId}`) : null;
     const parentItem = parentLine && scope.contains(parentLine) ? parentLine.closest('li') : null;
     if (!parentItem) return false;
-    list = parentItem.querySelector(':scope > ul') ?? parentItem.appendChild(document.createElement('ul'));
+    list = childList(parentItem);
   }
   // Siblings are listed oldest first, and a new post is the newest: it goes last.
   const item = document.createElement('li');
@@ -160,22 +161,28 @@ function sequencer(start: number, apply: (e: ThreadEvent) => void, resync: (sinc
   };
 }
 
+/** A thread page's top list of follow-ups, made when the first one arrives. */
+export function topListOf(section: HTMLElement): () => HTMLUListElement {
+  return () => {
+    let ul = section.querySelector<HTMLUListElement>(':scope > ul.tree');
+    if (!ul) {
+      const none = section.querySelector('.no-replies');
+      ul = document.createElement('ul');
+      ul.className = 'tree';
+      if (none) none.replaceWith(ul);
+      else section.insertBefore(ul, section.querySelector(':scope > .more-lines, :scope > .new-later'));
+    }
+    return ul;
+  };
+}
+
 export function followThread(section: HTMLElement): void {
   const threadId = section.dataset.thread!;
   const postId = section.dataset.post!;
   const variant = pageVariant(section);
   const ignored = ignoredOn(section);
   const readers = document.querySelector<HTMLElement>('.readers');
-  const topList = (): HTMLUListElement => {
-    let ul = section.querySelector<HTMLUListElement>(':scope > ul.tree');
-    if (!ul) {
-      section.querySelector('.no-replies')?.remove();
-      ul = document.createElement('ul');
-      ul.className = 'tree';
-      section.appendChild(ul);
-    }
-    return ul;
-  };
+  const topList = topListOf(section);
   const socket = connect(variant);
   let syncing = false;
   const join = (since: number) => {
@@ -195,8 +202,10 @@ export function followThread(section: HTMLElement): void {
     Number(section.dataset.seq),
     (e) => {
       if (!('post' in e)) return void document.body.classList.toggle('thread-locked', e.locked);
-      if (e.kind === 'post:new') insertReply(section, topList, e, postId, ignored);
-      else replaceLine(section, e);
+      // A follow-up under a line of a window not loaded yet is counted, not shown.
+      if (e.kind === 'post:new') {
+        if (!insertReply(section, topList, e, postId, ignored)) countLater(section);
+      } else replaceLine(section, e);
     },
     (since) => {
       if (!syncing) join(since);

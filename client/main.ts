@@ -1,4 +1,5 @@
-import { followBoard, followMember, followThread } from './live';
+import { followBoard, followMember, followThread, topListOf } from './live';
+import { readThread } from './reading';
 
 /**
  * The browser module. Every page works without it; with it, the reader gets small comforts:
@@ -10,7 +11,17 @@ function highlightTarget(): void {
   document.querySelectorAll('.line.target').forEach((el) => el.classList.remove('target'));
   const id = location.hash.slice(1);
   if (!/^p\d+$/.test(id)) return;
-  document.getElementById(id)?.classList.add('target');
+  const target = document.getElementById(id);
+  // A follow-up in a window not on this page (or nested past its depth cap): the thread page
+  // opens the window holding it.
+  const url = new URL(location.href);
+  if (!target && document.querySelector('section.replies .more-lines, section.replies a.continue') && !url.searchParams.has('at')) {
+    url.searchParams.delete('after');
+    url.searchParams.set('at', id.slice(1));
+    location.replace(url.href);
+    return;
+  }
+  target?.classList.add('target');
 }
 
 function keepDrafts(): void {
@@ -34,7 +45,10 @@ highlightTarget();
 keepDrafts();
 
 const thread = document.querySelector<HTMLElement>('section.replies[data-thread]');
-if (thread) followThread(thread);
+if (thread) {
+  readThread(thread, topListOf(thread));
+  followThread(thread);
+}
 const board = document.querySelector<HTMLElement>('ul.threads[data-board]');
 if (board) followBoard(board);
 const header = document.querySelector<HTMLElement>('header.site[data-member]');

@@ -130,7 +130,13 @@ export function createApp({
   app.use(membersRouter(db, limiter, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
-  app.use(postsRouter(db, rules, caches, pageContext, { indexTreeLines: config.indexTreeLines }));
+  app.use(
+    postsRouter(db, rules, caches, pageContext, {
+      indexTreeLines: config.indexTreeLines,
+      windowLines: config.threadWindowLines,
+      depthCap: config.threadDepthCap,
+    }),
+  );
   app.use(moderationRouter(db, rules, caches, pageContext));
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));

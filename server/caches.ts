@@ -17,10 +17,26 @@ import { LRUCache } from 'lru-cache';
 /** A cache of strings: converted text, rendered HTML, slugs. */
 export type TextCache = LRUCache<string, string>;
 
-/** A rendered follow-up tree (markup the views built, safe to send) and how many lines it has. */
+/**
+ * A rendered window of a thread's follow-up tree (markup the views built, safe to send), how many
+ * lines it has, and where each line is in it, so what is personal (new marks, ignored members) can
+ * be laid over the shared markup per reader without rendering it again (posts.windows.lines.ts).
+ */
 export interface RenderedLines {
   html: string;
   count: number;
+  spans: RenderedLine[];
+}
+
+/** One line of a rendered window: its post and author, and its offsets in the markup. */
+export interface RenderedLine {
+  id: string;
+  authorId: string;
+  author: string;
+  /** The line's <span class="line"> starts here, its opening tag ends at `open`, and it ends before `end`. */
+  start: number;
+  open: number;
+  end: number;
 }
 
 /** Every cache an app keeps. */
@@ -48,8 +64,8 @@ export const CACHE_BYTES: Readonly<Record<keyof Caches, number>> = Object.freeze
 
 const textBytes = (value: string, key: string) => (value.length + key.length) * 2;
 
-// A little for the object and its count beside the markup.
-const linesBytes = (value: RenderedLines, key: string) => (value.html.length + key.length) * 2 + 32;
+// A little for the object and its count beside the markup, and each line's record.
+const linesBytes = (value: RenderedLines, key: string) => (value.html.length + key.length) * 2 + 32 + value.spans.length * 120;
 
 /** A fresh set of empty caches; `sizes` overrides bounds (tests use small ones). */
 export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}): Caches {

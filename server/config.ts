@@ -21,6 +21,10 @@ export interface Config {
   readonly editWindowMinutes: number | undefined;
   /** Follow-up lines shown under each thread on a board index (the rest behind its link). */
   readonly indexTreeLines: number;
+  /** Follow-up lines in one window of a thread page; the rest follow a "more" link. */
+  readonly threadWindowLines: number;
+  /** Levels of follow-ups a thread page nests below its post; deeper ones are behind "continue this thread". */
+  readonly threadDepthCap: number;
   /**
    * The site's own origin as readers reach it (`https://bbs.example.org`), without a path; socket
    * handshakes and state-changing requests from any other origin are refused. Undefined = the
@@ -124,6 +128,18 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n <= 1000, 'must be a whole number of lines, 0 to 1000')
     .default(50),
+  THREAD_WINDOW_LINES: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of lines, 20 to 5000')
+    .transform(Number)
+    .refine((n) => n >= 20 && n <= 5000, 'must be a whole number of lines, 20 to 5000')
+    .default(500),
+  THREAD_DEPTH_CAP: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of levels, 3 to 50')
+    .transform(Number)
+    .refine((n) => n >= 3 && n <= 50, 'must be a whole number of levels, 3 to 50')
+    .default(12),
   PUBLIC_URL: z.string().refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)').optional(),
   TRUST_PROXY: z
     .string()
@@ -181,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     displayTimeZone: v.TZ_DISPLAY,
     editWindowMinutes: v.EDIT_WINDOW_MINUTES,
     indexTreeLines: v.INDEX_TREE_LINES,
+    threadWindowLines: v.THREAD_WINDOW_LINES,
+    threadDepthCap: v.THREAD_DEPTH_CAP,
     publicUrl,
     trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
     rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,

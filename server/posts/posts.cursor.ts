@@ -7,11 +7,14 @@ import { validationFailed } from '../errors';
  * each id of the path as 8 bytes big-endian. Clients pass it back as it came and never look inside.
  */
 
-/** The walks: a post's subtree (`GET /api/posts/:id`), or a thread's new follow-ups (`/new`). */
-export type CursorWalk = 'subtree' | 'new';
+/**
+ * The walks: a post's subtree (`GET /api/posts/:id`), a thread's new follow-ups (`/new`), or the
+ * windows of a thread page (`/t/:id?after=`).
+ */
+export type CursorWalk = 'subtree' | 'new' | 'window';
 
 const VERSION = 1;
-const WALKS: Record<CursorWalk, number> = { subtree: 1, new: 2 };
+const WALKS: Record<CursorWalk, number> = { subtree: 1, new: 2, window: 3 };
 const HEADER = 2;
 const ID_BYTES = 8;
 /** The deepest path a cursor may name: posts nest at most 500 levels (MAX_DEPTH), with room. */

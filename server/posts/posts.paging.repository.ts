@@ -26,6 +26,57 @@ export function findPathRange(db: Db, threadId: string, after: string[], before:
 }
 
 /**
+ * Up to `limit` lines of a thread page's window (posts.windows.ts): the posts from path `from`
+ * (itself included when `inclusive`) up to `before`, no deeper than `maxDepth`, in display order,
+ * without bodies. Still one range of (thread_id, path): the deeper posts are skipped in the index.
+ */
+export function findWindowLines(
+  db: Db,
+  threadId: string,
+  range: { from: string[]; inclusive: boolean; before: string[] },
+  maxDepth: number,
+  limit: number,
+) {
+  return withAuthor(db.selectFrom('posts'), false)
+    .select('posts.path as key')
+    .where('posts.thread_id', '=', threadId)
+    .where('posts.path', range.inclusive ? '>=' : '>', sql<string[]>`${range.from}::bigint[]`)
+    .where('posts.path', '<', sql<string[]>`${range.before}::bigint[]`)
+    .where('posts.depth', '<=', maxDepth)
+    .orderBy('posts.path')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * How many posts no deeper than `maxDepth` lie between paths `after` and `before` (both
+ * excluded), counted up to `cap`: at most `cap` index entries are read however far apart they are.
+ */
+export async function countLinesBetween(db: Db, threadId: string, after: string[], before: string[], maxDepth: number, cap: number) {
+  const row = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('posts')
+        .select('id')
+        .where('thread_id', '=', threadId)
+        .where('path', '>', sql<string[]>`${after}::bigint[]`)
+        .where('path', '<', sql<string[]>`${before}::bigint[]`)
+        .where('depth', '<=', maxDepth)
+        .limit(cap)
+        .as('p'),
+    )
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The posts with these ids as lines (no bodies): the ancestors a window shows for context. */
+export function findLines(db: Db, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return withAuthor(db.selectFrom('posts'), false).select('posts.path as key').where('posts.id', 'in', ids).execute();
+}
+
+/**
  * Up to `limit` follow-ups of a thread with an id above `since`, after path `after`, in display
  * order. PostgreSQL either walks the thread's path range keeping the new ones, or takes the new
  * ones by id (posts_thread_id_idx) and sorts them, whichever its statistics say is cheaper.

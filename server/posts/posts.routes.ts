@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caches, RenderedLines } from '../caches';
+import type { Member } from '../db/member';
 import type { Database } from '../db/database';
-import type { Ignoring } from '../db/member';
 import { ignoringOf } from '../members/ignores.repository';
 import type { AppError } from '../errors';
 import { answeredUnchanged } from '../http/conditional';
@@ -22,10 +21,11 @@ import * as posts from './posts.service';
 import * as paging from './posts.paging';
 import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
-import { indexInVariant, treeInVariant } from './posts.variants';
-import { renderTree } from './posts.lines';
+import { indexInVariant, windowInVariant } from './posts.variants';
+import { renderWindow, overlayWindow } from './posts.windows.lines';
+import { type WindowVersion, getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
-import { type FormState, boardPage, postPage } from './posts.views';
+import { type FormState, type ShownWindow, boardPage, postPage } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
 const postInput = z.object({
@@ -71,10 +71,22 @@ const presentWritten = (post: posts.WrittenPost) => ({
   ...(post.unnotifiedMentions.length ? { unnotifiedMentions: post.unnotifiedMentions } : {}),
 });
 
-/** A thread page may say how many members a post just written mentions without notifying them. */
-const threadPageQuery = z.object({
-  unnotified: wholeNumber('must be a number').pipe(z.number().min(0).max(1000)).optional(),
-});
+/**
+ * A thread page: which window of the follow-ups (after a cursor, or the one holding a post), and
+ * how many members a post just written mentions without notifying them.
+ */
+const threadPageQuery = z
+  .object({
+    unnotified: wholeNumber('must be a number').pipe(z.number().min(0).max(1000)).optional(),
+    /** The "more follow-ups" link's cursor, as it came. */
+    after: z.string({ error: 'must be the cursor of a "more follow-ups" link' }).max(CURSOR_MAX_CHARS, 'is not a cursor').optional(),
+    /** A follow-up under the page's post: the window holding it. */
+    at: z
+      .string({ error: 'must be a post id' })
+      .regex(/^\d{1,19}$/, 'must be a post id')
+      .optional(),
+  })
+  .refine((q) => q.after === undefined || q.at === undefined, { message: 'give either after or at, not both', path: ['at'] });
 
 /** Where a form goes after writing a post: to the post, saying how many mentions were not notified. */
 const afterWriting = (req: Request, post: posts.WrittenPost) =>
@@ -91,32 +103,17 @@ const presentThread = (s: posts.ThreadState) => ({
 });
 
 /**
- * The key of a rendered follow-up tree (caches.lines). Every change to a thread raises its seq
- * (thread_events), so an entry can never be stale: a new version of the thread simply has a new
- * key, and old entries age out. The tree is the expensive part of a big thread's page (reading and
- * rendering thousands of lines); the rest of the page (the post, the viewer's forms) is rendered
- * for every request.
+ * The key of a rendered window of a post's follow-ups (caches.lines). Every change to a thread
+ * raises its seq (thread_events), so an entry can never be stale: a new version of the thread
+ * simply has a new key, and old entries age out. The window is the expensive part of a big
+ * thread's page; what is personal in it (new marks, ignored members) is laid over it per request,
+ * and the rest of the page (the post, the viewer's forms) is rendered for every request.
  */
-function linesKey(
-  postId: string,
-  seq: number,
-  variant: string | undefined,
-  seesDeleted: boolean,
-  prefix: string,
-  ignored: Ignoring | undefined,
-): string {
-  return `${postId}:${seq}:${variant ?? 'original'}:${seesDeleted ? 'm' : 'r'}:${prefix}${ignored ? `:${ignoredKey(ignored)}` : ''}`;
+function windowKey(postId: string, version: WindowVersion, variant: string | undefined, prefix: string): string {
+  return `${postId}:${version.seq}:${variant ?? 'original'}:${version.seesDeleted ? 'm' : 'r'}:${prefix}:${version.start}`;
 }
 
-/**
- * A reader who ignores members sees their lines collapsed, so the tree is rendered for their set
- * of ignored members: the key holds a digest of it (readers who ignore no one share one entry).
- */
-function ignoredKey(ignored: Ignoring): string {
-  return createHash('sha1')
-    .update([...ignored.ids].sort().join(','))
-    .digest('base64url');
-}
+const viewerId = (member: Member | null) => member?.id;
 
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
 export function postsRouter(
@@ -124,10 +121,10 @@ export function postsRouter(
   rules: Rules,
   caches: Pick<Caches, 'conversions' | 'lines'>,
   pageContext: (req: Request) => PageContext,
-  settings: { indexTreeLines: number } = { indexTreeLines: lists.DEFAULT_INDEX_TREE_LINES },
+  settings: Partial<ReadingSettings> = {},
 ): Router {
   const router = Router();
-  const deps = { db, rules, caches, pageContext, treeLines: settings.indexTreeLines };
+  const deps = { db, rules, caches, pageContext, reading: { ...DEFAULT_READING, ...settings } };
   apiRoutes(router, deps);
   // Before the thread page: /t/:id?by= is a filter of it (posts.filters.routes.ts).
   filterRoutes(router, deps);
@@ -135,12 +132,23 @@ export function postsRouter(
   return router;
 }
 
+/** How much of a thread a page shows (config.ts). */
+export interface ReadingSettings {
+  /** Follow-up lines under each thread on a board index (INDEX_TREE_LINES). */
+  indexTreeLines: number;
+  /** Lines in a window of a thread page (THREAD_WINDOW_LINES). */
+  windowLines: number;
+  /** Levels a thread page nests below its post (THREAD_DEPTH_CAP). */
+  depthCap: number;
+}
+
+const DEFAULT_READING: ReadingSettings = { indexTreeLines: lists.DEFAULT_INDEX_TREE_LINES, windowLines: 500, depthCap: 12 };
+
 /** What the routes use, as postsRouter was given it. */
 interface RouteDeps {
   db: Kysely<Database>;
   rules: Rules;
-  /** Follow-up lines under each thread on a board index (INDEX_TREE_LINES). */
-  treeLines: number;
+  reading: ReadingSettings;
   caches: Pick<Caches, 'conversions' | 'lines'>;
   pageContext: (req: Request) => PageContext;
 }
@@ -207,8 +215,9 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
 }
 
 /** The HTML pages (board, thread, member) and the forms that post a thread or a follow-up. */
-function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, reading }: RouteDeps): void {
   const { conversions } = caches;
+  const treeLines = reading.indexTreeLines;
 
   // Pages that list posts collapse those of members the reader ignores (members/ignores.repository.ts).
   const listContext = async (req: Request): Promise<PageContext> => ({ ...pageContext(req), ignored: await ignoringOf(db, req.member) });
@@ -222,32 +231,67 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines 
     res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant)));
   });
 
-  router.get('/t/:id', async (req, res) => {
-    const { unnotified } = parseInput(threadPageQuery, req.query);
-    // The follow-ups are lines (no bodies needed), and the rendered tree is reused for as long as
-    // the thread does not change (its seq is part of the key).
+  /**
+   * A window of a post's follow-ups for this reader: read (or taken from caches.lines, the seq in
+   * the key), converted, rendered, and overlaid with what is the reader's own (new marks, ignored
+   * members). Or the page to go to instead, when `at` is nested deeper than this page shows.
+   */
+  const windowFor = async (
+    req: Request,
+    ctx: PageContext,
+    where: { after?: string; at?: string },
+  ): Promise<{ deeperPage: string } | { head: Parameters<typeof postPage>[1]; shown: ShownWindow }> => {
     let key = '';
-    let lines: RenderedLines | undefined;
+    let rendered: RenderedLines | undefined;
+    const answer = await getPostWindow(db, String(req.params.id), req.member, {
+      ...where,
+      size: reading.windowLines,
+      depthCap: reading.depthCap,
+      rules,
+      cached: (version) => {
+        key = windowKey(String(req.params.id), version, req.variant, req.variantPrefix);
+        rendered = caches.lines.get(key);
+        return rendered !== undefined;
+      },
+    });
+    if ('deeperPage' in answer) return answer;
+    const window = windowInVariant(conversions, answer.window, req.variant);
+    if (!rendered) {
+      // Its lines are in the variant's catalog and their links under the page's prefix (both in
+      // the key), so the window is sent again exactly as it was rendered.
+      rendered = renderWindow(ctx, {
+        context: window.context,
+        lines: window.lines,
+        baseDepth: window.post.depth,
+        depthCap: reading.depthCap,
+        next: window.nextCursor ? `/t/${window.post.id}?after=${window.nextCursor}` : null,
+      });
+      caches.lines.set(key, rendered);
+    }
+    const overlaid = overlayWindow(ctx, rendered, { ignored: ctx.ignored, memberId: viewerId(req.member) });
+    return {
+      head: window,
+      shown: {
+        html: trustedHtml(overlaid.html),
+        count: rendered.count,
+        first: window.first,
+        newIds: overlaid.newIds,
+        ancestors: window.ancestors,
+      },
+    };
+  };
+
+  router.get('/t/:id', async (req, res) => {
+    const { unnotified, after, at } = parseInput(threadPageQuery, req.query);
     const [ctx, version] = await Promise.all([listContext(req), postVersion(db, req.params.id, req.member, rules, { muted: true })]);
     // An unchanged page is a 304 before anything is read or rendered (posts.etag.ts).
     if (version && answeredUnchanged(req, res, [...version, ...pageParts(req, ctx)])) return;
-    const found = await posts.getPostTree(db, req.params.id, req.member, {
-      rules,
-      bodies: false,
-      skipReplies: (seq, seesDeleted) => {
-        key = linesKey(req.params.id, seq, req.variant, seesDeleted, req.variantPrefix, ctx.ignored);
-        lines = caches.lines.get(key);
-        return lines !== undefined;
-      },
-    });
-    const tree = treeInVariant(conversions, found, req.variant);
-    if (!lines) {
-      // Its lines are in the variant's catalog and their links under the page's prefix (both in
-      // the key), so the tree is sent again exactly as it was rendered.
-      lines = { html: renderTree(ctx, tree.replies, tree.post.depth).html, count: tree.replies.length };
-      caches.lines.set(key, lines);
+    const page = await windowFor(req, ctx, { after, at });
+    if ('deeperPage' in page) {
+      res.redirect(302, `${req.variantPrefix}/t/${page.deeperPage}?at=${at}#p${at}`);
+      return;
     }
-    res.send(postPage(ctx, tree, undefined, { html: trustedHtml(lines.html), count: lines.count }, unnotified));
+    res.send(postPage(ctx, page.head, page.shown, undefined, unnotified));
   });
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a
@@ -281,8 +325,10 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines 
       res.redirect(303, afterWriting(req, post));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
-        const tree = treeInVariant(conversions, await posts.getPostTree(db, req.params.id, req.member, { rules }), req.variant);
-        return postPage(await listContext(req), tree, formState(req, refusal));
+        const ctx = await listContext(req);
+        const page = await windowFor(req, ctx, {});
+        if ('deeperPage' in page) throw refusal;
+        return postPage(ctx, page.head, page.shown, formState(req, refusal));
       });
     }
   });

@@ -3,6 +3,7 @@ import type { Variant } from '../text/convert';
 import { localized, localizedAll, localizedTitles } from '../text/localize';
 import type { IndexThread } from './posts.lists';
 import type { PostTree } from './posts.service';
+import type { PostWindow } from './posts.windows';
 
 // What the posts services return, converted for a reader of another script variant.
 
@@ -18,6 +19,20 @@ export function treeInVariant(conversions: TextCache, tree: PostTree, variant: V
     post,
     root: tree.root.id === post.id ? post : localizedTitles(conversions, [tree.root], variant)[0]!,
     replies: localizedAll(conversions, tree.replies, variant),
+  };
+}
+
+/** A window of a post's page in the reader's variant: the post, and the titles of every line and ancestor. */
+export function windowInVariant(conversions: TextCache, window: PostWindow, variant: Variant | undefined): PostWindow {
+  if (!variant) return window;
+  const post = localized(conversions, window.post, variant);
+  return {
+    ...window,
+    post,
+    root: window.root.id === post.id ? post : localizedTitles(conversions, [window.root], variant)[0]!,
+    ancestors: localizedTitles(conversions, window.ancestors, variant),
+    context: localizedTitles(conversions, window.context, variant),
+    lines: localizedTitles(conversions, window.lines, variant),
   };
 }
 

@@ -46,7 +46,7 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
  * refused reply always gets its form back, whatever the refusal (locked meanwhile, parent deleted,
  * too deep): the message says why, and the member's text is not lost.
  */
-function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form?: FormState }) {
+function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form?: FormState }) {
   const { t } = ctx;
   if (form) return <ReplyForm ctx={ctx} tree={tree} form={form} />;
   if (tree.thread.locked) return <ThreadMarks ctx={ctx} state={tree.thread} />;
@@ -67,7 +67,7 @@ function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form
   return <ReplyForm ctx={ctx} tree={tree} form={form} />;
 }
 
-function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostTree; form: FormState | undefined }) {
+function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form: FormState | undefined }) {
   return (
     <section class="reply" aria-label={ctx.t.reply}>
       <h2>{ctx.t.reply}</h2>
@@ -86,7 +86,7 @@ export interface FormState {
  * The changes this reader may make to a post (`tree.can`, decided by the service): shown only when
  * allowed, checked again by the service when used.
  */
-export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostTree }): SafeHtml {
+export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostHead }): SafeHtml {
   const { t } = ctx;
   const { post, can } = tree;
   if (!can) return trustedHtml('');
@@ -161,15 +161,10 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
 const bodyHtml = (ctx: LinkContext, body: string): SafeHtml => trustedHtml(ctx.prefix ? mapBodyLinks(body, (url) => href(ctx, url)) : body);
 
 /**
- * `/t/:id`: a post, then all its follow-ups (for a root: the thread). `lines`, when given, is the
- * follow-up tree already rendered for this page's catalog and link prefix (caches.lines, keyed by
- * posts.routes.ts linesKey).
- */
-/**
  * Mute or unmute the thread (for logged-in members): a form, so it works without the browser
  * module; it comes back to this page.
  */
-function MuteButton({ ctx, tree }: { ctx: PageContext; tree: PostTree }) {
+function MuteButton({ ctx, tree }: { ctx: PageContext; tree: PostHead }) {
   if (tree.muted === null) return null;
   const { notices } = ctx.t;
   return (
@@ -194,14 +189,72 @@ function UnnotifiedMentions({ ctx, count }: { ctx: PageContext; count: number | 
   );
 }
 
-export function postPage(
-  ctx: PageContext,
-  tree: PostTree,
-  form?: FormState,
-  lines?: { html: SafeHtml; count: number },
-  unnotified?: number,
-): string {
-  const replies = lines ?? { html: renderTree(ctx, tree.replies, tree.post.depth), count: tree.replies.length };
+/** A post's page without its follow-ups: what every window of it shows around them. */
+type PostHead = Omit<PostTree, 'replies'>;
+
+/** The window of follow-ups a page shows, rendered and overlaid for its reader (posts.windows.lines.ts). */
+export interface ShownWindow {
+  /** The tree's markup with the reader's overlay, and the "more" link when a window follows. */
+  html: SafeHtml;
+  /** Lines in the window. */
+  count: number;
+  /** The first window, or one further on (its post is shown as a heading only). */
+  first: boolean;
+  /** The window's lines new since the reader's last visit, in display order. */
+  newIds: string[];
+  /** The post's ancestors, root first (a follow-up's page shows the path up to the root). */
+  ancestors: Post[];
+}
+
+/** The path from the root down to a deep post: each ancestor as a line, the middle of a long path elided. */
+function PathToRoot({ ctx, ancestors }: { ctx: PageContext; ancestors: Post[] }) {
+  if (ancestors.length === 0) return null;
+  const shown = ancestors.length > PATH_SHOWN ? [...ancestors.slice(0, 2), null, ...ancestors.slice(-(PATH_SHOWN - 3))] : ancestors;
+  return (
+    <nav class="path-to-root" aria-label={ctx.t.reading.pathToRoot}>
+      <ol>{shown.map((p) => (p ? <li>{PostLine({ ctx, post: p, showDepth: false })}</li> : <li class="elided">…</li>))}</ol>
+    </nav>
+  );
+}
+
+/** Ancestors listed above a deep post; past this, the middle ones are left out. */
+const PATH_SHOWN = 12;
+
+/** "N new since your last visit", linking to the first of them. */
+function NewSince({ ctx, ids }: { ctx: PageContext; ids: string[] }) {
+  if (ids.length === 0) return null;
+  const { reading } = ctx.t;
+  return (
+    <p class="new-since" role="status">
+      {reading.newLines(ids.length)} · <a href={`#p${ids[0]}`}>{reading.firstNew}</a>
+    </p>
+  );
+}
+
+/** The reader's tools for a tree (the browser module shows them): fold title-only leaves, expand all, the keys. */
+function TreeTools({ ctx }: { ctx: PageContext }) {
+  const { reading } = ctx.t;
+  return (
+    <div class="tree-tools">
+      <button type="button" data-fold="title-only" hidden>
+        {reading.foldTitleOnly}
+      </button>{' '}
+      <button type="button" data-fold="none" hidden>
+        {reading.expandAll}
+      </button>{' '}
+      <details class="keys">
+        <summary>{reading.keysLabel}</summary>
+        <p>{reading.keys}</p>
+      </details>
+    </div>
+  );
+}
+
+/**
+ * `/t/:id`: a post, then a window of its follow-ups (for a root: the thread). The window comes
+ * rendered (posts.windows.lines.ts); a window after the first shows the post as a heading only.
+ */
+export function postPage(ctx: PageContext, tree: PostHead, window: ShownWindow, form?: FormState, unnotified?: number): string {
   const { t } = ctx;
   const { post, root, board } = tree;
   return renderPage(
@@ -221,28 +274,39 @@ export function postPage(
           </Fragment>
         ) : null}
       </nav>
-      <article class={post.deleted ? 'post deleted' : 'post'} id={`p${post.id}`}>
-        <IgnoredPost ctx={ctx} post={post}>
-          {post.deleted ? (
-            <p class="tombstone" role="status">
-              {t.deletedBy[post.deletedBy ?? 'author']}
-              {post.deletedReason ? `（${post.deletedReason}）` : ''}
+      <PathToRoot ctx={ctx} ancestors={window.ancestors} />
+      {window.first ? (
+        <article class={post.deleted ? 'post deleted' : 'post'} id={`p${post.id}`}>
+          <IgnoredPost ctx={ctx} post={post}>
+            {post.deleted ? (
+              <p class="tombstone" role="status">
+                {t.deletedBy[post.deletedBy ?? 'author']}
+                {post.deletedReason ? `（${post.deletedReason}）` : ''}
+              </p>
+            ) : null}
+            {post.title ? <h1>{post.title}</h1> : null}
+            <p class="byline">
+              -<a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
+              <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
             </p>
-          ) : null}
-          {post.title ? <h1>{post.title}</h1> : null}
-          <p class="byline">
-            -<a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
-            <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
+            <EditBanner ctx={ctx} post={post} />
+            {post.body ? <div class="body">{bodyHtml(ctx, post.body)}</div> : null}
+          </IgnoredPost>
+          <PostActions ctx={ctx} tree={tree} />
+        </article>
+      ) : (
+        <header class="post-heading" id={`p${post.id}`}>
+          <h1>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</h1>
+          <p>
+            <a href={href(ctx, `/t/${post.id}`)}>{t.reading.fromStart}</a>
           </p>
-          <EditBanner ctx={ctx} post={post} />
-          {post.body ? <div class="body">{bodyHtml(ctx, post.body)}</div> : null}
-        </IgnoredPost>
-        <PostActions ctx={ctx} tree={tree} />
-      </article>
+        </header>
+      )}
       <UnnotifiedMentions ctx={ctx} count={unnotified} />
       <ThreadMarks ctx={ctx} state={tree.thread} />
       <MuteButton ctx={ctx} tree={tree} />
-      <ThreadViews ctx={ctx} threadId={tree.thread.threadId} current={post.parentId ? undefined : 'all'} />
+      <ThreadViews ctx={ctx} threadId={tree.thread.threadId} current={post.parentId || !window.first ? undefined : 'all'} />
+      <NewSince ctx={ctx} ids={window.newIds} />
       <section
         class="replies"
         aria-labelledby="all-replies"
@@ -250,13 +314,17 @@ export function postPage(
         data-post={post.id}
         data-seq={tree.thread.seq}
         data-variant={ctx.variant ?? 'original'}
+        data-new-later={t.reading.newLater}
+        data-loading={t.reading.loadingMore}
         {...ignoredData(ctx)}
       >
         <h2 id="all-replies">{t.allReplies}</h2>
         <p class="readers" aria-live="polite" data-template={t.readersNow} hidden></p>
-        {replies.count ? replies.html : <p class="no-replies">{t.noReplies}</p>}
+        {window.count ? <TreeTools ctx={ctx} /> : null}
+        {window.count ? window.html : <p class="no-replies">{t.noReplies}</p>}
+        <p class="new-later" aria-live="polite" hidden></p>
       </section>
-      <ReplyArea ctx={ctx} tree={tree} form={form} />
+      {window.first ? <ReplyArea ctx={ctx} tree={tree} form={form} /> : null}
     </Fragment>,
   );
 }

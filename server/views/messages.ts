@@ -3,6 +3,7 @@ import { hansEmail, hantEmail } from './messages.email';
 import { hansErrors, hantErrors } from './messages.errors';
 import { hansFilters, hantFilters } from './messages.filters';
 import { hansPm, hantPm } from './messages.pm';
+import { hansReading, hantReading } from './messages.reading';
 import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds } from './messages.notifications';
 
 /**
@@ -190,6 +191,8 @@ export const hant = {
   notices: hantNotices,
   /** A thread's filters and orders (messages.filters.ts). */
   filters: hantFilters,
+  /** Reading a big thread: windows, folding, new since the last visit (messages.reading.ts). */
+  reading: hantReading,
   errors: hantErrors,
 };
 
@@ -368,5 +371,6 @@ export const hans: Messages = {
   notificationKinds: hansNotificationKinds,
   notices: hansNotices,
   filters: hansFilters,
+  reading: hansReading,
   errors: hansErrors,
 };

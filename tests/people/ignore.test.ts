@@ -54,9 +54,15 @@ describe('ignoring a member', () => {
     for (const id of [t.y1.id, t.y2.id]) {
       expect(page.text).toContain(`${collapsedFor('乙乙乙')}<span class="line title-only" id="p${id}">`);
     }
-    for (const id of [t.j1.id, t.b1.id]) expect(page.text).toMatch(new RegExp(`<li><span class="line title-only" id="p${id}">`));
-    // 甲's answer to 乙 is a child of 乙's (collapsed) line, not inside the <details>.
-    expect(page.text).toContain(`</details><ul><li><span class="line title-only" id="p${t.j1.id}">`);
+    // Lines with follow-ups head a folding subtree; the others are plain items.
+    expect(page.text).toContain(`<li><details class="sub" open><summary><span class="line title-only" id="p${t.j1.id}">`);
+    expect(page.text).toContain(`<li><span class="line title-only" id="p${t.b1.id}">`);
+    // 甲's answer to 乙 is a child of 乙's (collapsed) line, not inside the collapsed line's <details>.
+    expect(page.text).toMatch(
+      new RegExp(
+        `</details> <span class="fold">2 條跟帖</span></summary><ul><li><details class="sub" open><summary><span class="line title-only" id="p${t.j1.id}">`,
+      ),
+    );
     // The browser module learns whose live lines to collapse, and how to word them.
     expect(page.text).toContain('data-ignored="[&quot;乙乙乙&quot;]"');
     expect(page.text).toContain('data-ignored-label="已忽略 %s 的帖子"');
