@@ -125,7 +125,10 @@ const cacheBytes = () =>
     .string()
     .regex(/^\d+$/, `must be a whole number of bytes, ${CACHE_MIN_BYTES} to ${CACHE_MAX_BYTES}`)
     .transform(Number)
-    .refine((n) => n >= CACHE_MIN_BYTES && n <= CACHE_MAX_BYTES, `must be a whole number of bytes, ${CACHE_MIN_BYTES} to ${CACHE_MAX_BYTES}`)
+    .refine(
+      (n) => n >= CACHE_MIN_BYTES && n <= CACHE_MAX_BYTES,
+      `must be a whole number of bytes, ${CACHE_MIN_BYTES} to ${CACHE_MAX_BYTES}`,
+    )
     .optional();
 
 const schema = z.object({

@@ -70,7 +70,8 @@ async function main(config: Config): Promise<void> {
   // How full the caches are, as one JSON log line: on SIGUSR2 (the bench asks a running process
   // this way), and once more on shutdown. A signal, not an HTTP endpoint, so only whoever may
   // signal the process can ask.
-  const logCaches = (signal: string) => log.info({ signal, caches: cacheStats(caches), rssBytes: process.memoryUsage().rss }, 'cache stats');
+  const logCaches = (signal: string) =>
+    log.info({ signal, caches: cacheStats(caches), rssBytes: process.memoryUsage().rss }, 'cache stats');
   process.on('SIGUSR2', () => logCaches('SIGUSR2'));
 
   let stopping = false;
