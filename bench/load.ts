@@ -25,6 +25,12 @@ export interface LoadJob {
   /** Return the measured responses' bodies (to check what was created). */
   keepBodies?: boolean;
   timeoutMs?: number;
+  /** Stop sending measured requests this long after they began, even if fewer than `count` went out. */
+  untilMs?: number;
+  /** Pause between two requests of a lane: a steady trickle rather than as fast as answers come. */
+  gapMs?: number;
+  /** Response headers to return, of the last measured response (lower-case names). */
+  keepHeaders?: string[];
 }
 
 export interface LoadResult {
@@ -37,6 +43,8 @@ export interface LoadResult {
   /** Size of the last measured response body. */
   lastBytes: number;
   bodies?: string[];
+  /** The `keepHeaders` of the last measured response. */
+  headers?: Record<string, string>;
 }
 
 /** Message from the main thread to the worker, and back. */

@@ -10,6 +10,7 @@ import type { FromWorker, LoadJob, LoadResult, RequestSpec, ToWorker } from './l
 interface Answer {
   status: number;
   body: Buffer;
+  headers: http.IncomingHttpHeaders;
 }
 
 function send(agent: http.Agent, base: URL, spec: RequestSpec, timeoutMs: number): Promise<Answer> {
@@ -26,7 +27,7 @@ function send(agent: http.Agent, base: URL, spec: RequestSpec, timeoutMs: number
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
         res.on('error', reject);
       },
     );
@@ -44,12 +45,14 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const bodies: string[] = [];
   const errors: string[] = [];
   let lastBytes = 0;
+  let headers: Record<string, string> | undefined;
+  let deadline = Infinity;
 
   // `concurrency` lanes take the next request index until the range is done.
   const phase = async (from: number, to: number, measured: boolean) => {
     let next = from;
     const lane = async () => {
-      while (next < to) {
+      while (next < to && performance.now() < deadline) {
         const i = next++;
         const spec = job.requests[i % job.requests.length]!;
         const t0 = performance.now();
@@ -62,11 +65,14 @@ async function run(job: LoadJob): Promise<LoadResult> {
           if (measured) {
             latenciesMs[i - from] = ms;
             lastBytes = answer.body.length;
+            if (job.keepHeaders)
+              headers = Object.fromEntries(job.keepHeaders.flatMap((h) => (answer.headers[h] ? [[h, String(answer.headers[h])]] : [])));
             if (job.keepBodies) bodies[i - from] = answer.body.toString('utf8');
           }
         } catch (error) {
           errors.push(`${spec.method} ${spec.path}: ${(error as Error).message}`);
         }
+        if (job.gapMs) await new Promise((r) => setTimeout(r, job.gapMs));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(job.concurrency, to - from)) }, lane));
@@ -75,9 +81,10 @@ async function run(job: LoadJob): Promise<LoadResult> {
   try {
     await phase(0, job.warmup, false);
     const t0 = performance.now();
+    if (job.untilMs !== undefined) deadline = t0 + job.untilMs;
     await phase(job.warmup, job.warmup + job.count, true);
     const elapsedMs = performance.now() - t0;
-    return { latenciesMs, elapsedMs, errors, lastBytes, ...(job.keepBodies ? { bodies } : {}) };
+    return { latenciesMs, elapsedMs, errors, lastBytes, ...(job.keepBodies ? { bodies } : {}), ...(headers ? { headers } : {}) };
   } finally {
     agent.destroy();
   }

@@ -35,12 +35,13 @@ export interface RealtimeFigures {
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Server {
+export interface Server {
   child: ChildProcess;
   port: number;
 }
 
-function startServer(databaseUrl: string): Promise<Server> {
+/** Starts `node dist/server/main.js` on `databaseUrl`, on a free port of 127.0.0.1. */
+export function startServer(databaseUrl: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(__dirname, '..', 'server', 'main.js')], {
       env: {

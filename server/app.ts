@@ -72,7 +72,7 @@ export function createApp({
   log,
   assets = loadAssets(),
   databaseState = () => 'up',
-  caches = createCaches(),
+  caches = createCaches(config.cacheBytes),
   mailer = config.mail && createMailer(config.mail, log),
 }: AppDeps): express.Express {
   const app = express();

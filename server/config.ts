@@ -46,6 +46,19 @@ export interface Config {
    * about it (no address in settings, no "forgot password?", no digest).
    */
   readonly mail: MailConfig | undefined;
+  /**
+   * Upper bound of each in-memory cache, in bytes as server/caches.ts counts them
+   * (CACHE_LINES_BYTES, CACHE_CONVERSIONS_BYTES, CACHE_DIFFS_BYTES); a cache not named here keeps
+   * its default bound (CACHE_BYTES in server/caches.ts, which this layer cannot import).
+   */
+  readonly cacheBytes: Readonly<CacheBytes>;
+}
+
+/** The bounds set in the environment for the caches of server/caches.ts, in bytes. */
+export interface CacheBytes {
+  lines?: number;
+  conversions?: number;
+  diffs?: number;
 }
 
 /** How the site sends email. */
@@ -107,6 +120,21 @@ const isTrustList = (value: string): boolean =>
     .map((s) => s.trim())
     .every((s) => TRUST_NAMES.has(s) || (/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(s) && isIP(s.split('/')[0]!) !== 0));
 
+// A cache smaller than a megabyte would hold less than one big thread's window; more than 16 GiB
+// is surely a typo (a missing unit). Whole bytes, so `64MB` is refused rather than guessed at.
+const CACHE_MIN_BYTES = 1024 * 1024;
+const CACHE_MAX_BYTES = 16 * 1024 * 1024 * 1024;
+const cacheBytes = () =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number of bytes, ${CACHE_MIN_BYTES} to ${CACHE_MAX_BYTES}`)
+    .transform(Number)
+    .refine(
+      (n) => n >= CACHE_MIN_BYTES && n <= CACHE_MAX_BYTES,
+      `must be a whole number of bytes, ${CACHE_MIN_BYTES} to ${CACHE_MAX_BYTES}`,
+    )
+    .optional();
+
 const schema = z.object({
   PORT: z
     .string()
@@ -160,6 +188,9 @@ const schema = z.object({
     .string()
     .regex(MAIL_FROM, 'must be an address, or a name and <address>, such as Gentie <noreply@bbs.example.org>')
     .optional(),
+  CACHE_LINES_BYTES: cacheBytes(),
+  CACHE_CONVERSIONS_BYTES: cacheBytes(),
+  CACHE_DIFFS_BYTES: cacheBytes(),
 });
 
 /** The mail settings, when SMTP_URL is set: it needs PUBLIC_URL, since emails link back to the site. */
@@ -203,5 +234,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
     rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,
     mail: mailConfig(v.SMTP_URL, v.MAIL_FROM, publicUrl),
+    cacheBytes: Object.freeze({
+      ...(v.CACHE_LINES_BYTES !== undefined && { lines: v.CACHE_LINES_BYTES }),
+      ...(v.CACHE_CONVERSIONS_BYTES !== undefined && { conversions: v.CACHE_CONVERSIONS_BYTES }),
+      ...(v.CACHE_DIFFS_BYTES !== undefined && { diffs: v.CACHE_DIFFS_BYTES }),
+    }),
   });
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createApp, memberFeeds } from './app';
-import { createCaches } from './caches';
+import { cacheStats, createCaches } from './caches';
 import { loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { attachRealtime } from './realtime/realtime.hub';
@@ -35,7 +35,7 @@ async function main(config: Config): Promise<void> {
 
   warmUpConversion();
   const assets = loadAssets();
-  const caches = createCaches();
+  const caches = createCaches(config.cacheBytes);
   // Only with SMTP_URL; shared by the pages (verification, reset) and the digest job.
   const mailer = config.mail && createMailer(config.mail, log);
   const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches, mailer });
@@ -67,10 +67,18 @@ async function main(config: Config): Promise<void> {
     jobs.every(DIGEST_JOB, DIGEST_EVERY_MS, (signal) => sendDigests(digest, signal));
   }
 
+  // How full the caches are, as one JSON log line: on SIGUSR2 (the bench asks a running process
+  // this way), and once more on shutdown. A signal, not an HTTP endpoint, so only whoever may
+  // signal the process can ask.
+  const logCaches = (signal: string) =>
+    log.info({ signal, caches: cacheStats(caches), rssBytes: process.memoryUsage().rss }, 'cache stats');
+  process.on('SIGUSR2', () => logCaches('SIGUSR2'));
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    logCaches(signal);
     log.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();

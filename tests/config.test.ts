@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CACHE_BYTES, cacheStats, createCaches } from '../server/caches';
 import { ConfigError, loadConfig } from '../server/config';
 
 describe('loadConfig', () => {
@@ -17,6 +18,7 @@ describe('loadConfig', () => {
       trustProxy: undefined,
       rateLimitMultiplier: 1,
       mail: undefined,
+      cacheBytes: {},
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -34,6 +36,9 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'https://BBS.example.org/',
       TRUST_PROXY: 'loopback, 10.0.0.0/8,::1',
       RATE_LIMIT_MULTIPLIER: '2.5',
+      CACHE_LINES_BYTES: '268435456',
+      CACHE_CONVERSIONS_BYTES: '1048576',
+      CACHE_DIFFS_BYTES: '8388608',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -46,6 +51,7 @@ describe('loadConfig', () => {
       indexTreeLines: 0,
       trustProxy: ['loopback', '10.0.0.0/8', '::1'],
       rateLimitMultiplier: 2.5,
+      cacheBytes: { lines: 268435456, conversions: 1048576, diffs: 8388608 },
     });
     expect(config.publicUrl?.origin).toBe('https://bbs.example.org');
   });
@@ -72,8 +78,19 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', '999.1.1.1', /^TRUST_PROXY must be `loopback` or a comma list/],
     ['RATE_LIMIT_MULTIPLIER', '0', /^RATE_LIMIT_MULTIPLIER must be a positive number/],
     ['RATE_LIMIT_MULTIPLIER', 'lots', /^RATE_LIMIT_MULTIPLIER must be a positive number/],
+    ['CACHE_LINES_BYTES', '64MB', /^CACHE_LINES_BYTES must be a whole number of bytes, 1048576 to 17179869184 \(got "64MB"\)$/],
+    ['CACHE_CONVERSIONS_BYTES', '1000', /^CACHE_CONVERSIONS_BYTES must be a whole number of bytes, 1048576 to/],
+    ['CACHE_DIFFS_BYTES', '99999999999999', /^CACHE_DIFFS_BYTES must be a whole number of bytes, 1048576 to/],
   ])('refuses %s=%s with one line naming the variable and why', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('bounds the caches it hands to createCaches by the bytes set, the others by their defaults', () => {
+    const { cacheBytes } = loadConfig({ CACHE_LINES_BYTES: '2097152' });
+    const stats = cacheStats(createCaches(cacheBytes));
+    expect(stats.lines.maxBytes).toBe(2097152);
+    expect(stats.conversions.maxBytes).toBe(CACHE_BYTES.conversions);
+    expect(stats.diffs.maxBytes).toBe(CACHE_BYTES.diffs);
   });
 });
