@@ -22,6 +22,11 @@ export interface Config {
   /** Follow-up lines shown under each thread on a board index (the rest behind its link). */
   readonly indexTreeLines: number;
   /**
+   * How often each process adds the thread reads it counted in memory to the database (ms): read
+   * counts are behind by at most this much (server/reads/).
+   */
+  readonly readFlushMs: number;
+  /**
    * The site's own origin as readers reach it (`https://bbs.example.org`), without a path; socket
    * handshakes and state-changing requests from any other origin are refused. Undefined = the
    * request's own host and scheme (as far as `trustProxy` lets forwarded headers say).
@@ -124,6 +129,12 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n <= 1000, 'must be a whole number of lines, 0 to 1000')
     .default(50),
+  READ_FLUSH_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of milliseconds, 10 to 60000')
+    .transform(Number)
+    .refine((n) => n >= 10 && n <= 60_000, 'must be a whole number of milliseconds, 10 to 60000')
+    .default(30_000),
   PUBLIC_URL: z.string().refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)').optional(),
   TRUST_PROXY: z
     .string()
@@ -181,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     displayTimeZone: v.TZ_DISPLAY,
     editWindowMinutes: v.EDIT_WINDOW_MINUTES,
     indexTreeLines: v.INDEX_TREE_LINES,
+    readFlushMs: v.READ_FLUSH_MS,
     publicUrl,
     trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
     rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,

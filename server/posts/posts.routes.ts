@@ -15,6 +15,7 @@ import { VARIANTS, type Variant } from '../text/convert';
 import { trustedHtml } from '../views/html';
 import type { PageContext } from '../views/layout';
 import type { Rules } from '../policy/policy';
+import type { ReadRecorder } from '../reads/reads.recorder';
 import { apiParts, pageParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
 import * as lists from './posts.lists';
@@ -88,6 +89,7 @@ const presentThread = (s: posts.ThreadState) => ({
   pinned: s.pinned,
   featured: s.featured,
   seq: s.seq,
+  readCount: s.readCount,
 });
 
 /**
@@ -124,10 +126,10 @@ export function postsRouter(
   rules: Rules,
   caches: Pick<Caches, 'conversions' | 'lines'>,
   pageContext: (req: Request) => PageContext,
-  settings: { indexTreeLines: number } = { indexTreeLines: lists.DEFAULT_INDEX_TREE_LINES },
+  settings: { indexTreeLines: number; reads?: ReadRecorder } = { indexTreeLines: lists.DEFAULT_INDEX_TREE_LINES },
 ): Router {
   const router = Router();
-  const deps = { db, rules, caches, pageContext, treeLines: settings.indexTreeLines };
+  const deps = { db, rules, caches, pageContext, treeLines: settings.indexTreeLines, reads: settings.reads };
   apiRoutes(router, deps);
   // Before the thread page: /t/:id?by= is a filter of it (posts.filters.routes.ts).
   filterRoutes(router, deps);
@@ -143,6 +145,8 @@ interface RouteDeps {
   treeLines: number;
   caches: Pick<Caches, 'conversions' | 'lines'>;
   pageContext: (req: Request) => PageContext;
+  /** Where thread pages count their reads (server/reads/); none: not counted. */
+  reads: ReadRecorder | undefined;
 }
 
 /** The JSON API: new threads and follow-ups, a post, a board's threads. */
@@ -207,7 +211,7 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
 }
 
 /** The HTML pages (board, thread, member) and the forms that post a thread or a follow-up. */
-function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines, reads }: RouteDeps): void {
   const { conversions } = caches;
 
   // Pages that list posts collapse those of members the reader ignores (members/ignores.repository.ts).
@@ -223,6 +227,8 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines 
   });
 
   router.get('/t/:id', async (req, res) => {
+    // In memory only (server/reads/), and before the 304 below: a reader revalidating reads again.
+    reads?.record(req.params.id, req);
     const { unnotified } = parseInput(threadPageQuery, req.query);
     // The follow-ups are lines (no bodies needed), and the rendered tree is reused for as long as
     // the thread does not change (its seq is part of the key).
