@@ -29,7 +29,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('read_key')
     // One row: the primary key on a constant column keeps it so.
-    .addColumn('id', 'boolean', (c) => c.primaryKey().defaultTo(true).check(sql`id`))
+    .addColumn('id', 'boolean', (c) =>
+      c
+        .primaryKey()
+        .defaultTo(true)
+        .check(sql`id`),
+    )
     .addColumn('key', 'bytea', (c) => c.notNull())
     .execute();
   await sql`insert into read_key (key) values (uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()))`.execute(db);

@@ -130,7 +130,8 @@ export function createJobRunner(db: Kysely<Database>, log: Logger, options: JobR
     try {
       await s.job(stop.signal);
     } catch (err) {
-      if (isDatabaseUnavailable(err)) log.warn({ job: s.name, err: (err as Error).message }, 'job: cannot reach the database; trying again later');
+      if (isDatabaseUnavailable(err))
+        log.warn({ job: s.name, err: (err as Error).message }, 'job: cannot reach the database; trying again later');
       else log.error({ job: s.name, err }, 'job failed; it runs again when next due');
     }
     return s.intervalMs;

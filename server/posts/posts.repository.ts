@@ -152,7 +152,15 @@ export const THREADS_PER_PAGE = 20;
 export function findBoardThreads(db: Db, boardId: string, page: number, featured = false, bodies = false) {
   return withAuthor(db.selectFrom('posts'), bodies)
     .innerJoin('threads', 'threads.thread_id', 'posts.id')
-    .select(['threads.reply_count', 'threads.last_activity_at', 'threads.locked', 'threads.pinned', 'threads.featured', 'threads.seq', 'threads.read_count'])
+    .select([
+      'threads.reply_count',
+      'threads.last_activity_at',
+      'threads.locked',
+      'threads.pinned',
+      'threads.featured',
+      'threads.seq',
+      'threads.read_count',
+    ])
     .where('threads.board_id', '=', boardId)
     .$if(featured, (qb) => qb.where('threads.featured', '=', true))
     .orderBy('threads.pinned', 'desc')

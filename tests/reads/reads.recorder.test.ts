@@ -23,7 +23,8 @@ afterAll(async () => {
 });
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
-const SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const SAFARI =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 /** A request as the recorder sees it: a GET from an address with a browser's user agent. */
 const view = (over: Partial<ReadRequest> & { agent?: string } = {}): ReadRequest => ({
@@ -51,7 +52,10 @@ describe('the read recorder', () => {
   it('records no bots, headless browsers, requests without a user agent, HEAD, or ids that are not ids', () => {
     const reads = createReadRecorder(away);
     reads.record('1', view({ agent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }));
-    reads.record('1', view({ agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36' }));
+    reads.record(
+      '1',
+      view({ agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36' }),
+    );
     reads.record('1', view({ agent: 'curl/8.5.0' }));
     reads.record('1', view({ agent: undefined }));
     reads.record('1', view({ agent: '' }));
