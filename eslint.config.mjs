@@ -22,7 +22,7 @@ import tseslint from 'typescript-eslint';
 export const LAYERS = [
   ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts'],
   ['server/text', 'server/db'],
-  ['server/events', 'server/sessions', 'server/policy', 'server/limits', 'server/jobs', 'server/mail', 'server/tokens'],
+  ['server/events', 'server/sessions', 'server/policy', 'server/limits', 'server/jobs', 'server/mail', 'server/tokens', 'server/reads'],
   ['server/http'],
   ['server/views'],
   ['server/members', 'server/boards'],

@@ -38,6 +38,7 @@ import { settingsRouter } from './people/settings.routes';
 import { notificationFeed } from './notifications/notifications.feed';
 import { notificationsRouter } from './notifications/notifications.routes';
 import { postsRouter } from './posts/posts.routes';
+import { type ReadRecorder, createReadRecorder } from './reads/reads.recorder';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
 import { localizeError } from './views/messages.errors';
@@ -53,6 +54,11 @@ export interface AppDeps {
   caches?: Caches;
   /** How email is sent; main.ts makes it to share with the digest job. Default: one from config.mail, none without SMTP_URL. */
   mailer?: Mailer;
+  /**
+   * Where thread pages count their reads; main.ts makes it to flush it on the job runner and at
+   * shutdown, tests to flush it when they like. Default: one of its own, flushed by no one.
+   */
+  reads?: ReadRecorder;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -74,6 +80,7 @@ export function createApp({
   databaseState = () => 'up',
   caches = createCaches(config.cacheBytes),
   mailer = config.mail && createMailer(config.mail, log),
+  reads = createReadRecorder(db),
 }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -135,6 +142,7 @@ export function createApp({
       indexTreeLines: config.indexTreeLines,
       windowLines: config.threadWindowLines,
       depthCap: config.threadDepthCap,
+      reads,
     }),
   );
   app.use(moderationRouter(db, rules, caches, pageContext));

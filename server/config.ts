@@ -26,6 +26,11 @@ export interface Config {
   /** Levels of follow-ups a thread page nests below its post; deeper ones are behind "continue this thread". */
   readonly threadDepthCap: number;
   /**
+   * How often each process adds the thread reads it counted in memory to the database (ms): read
+   * counts are behind by at most this much (server/reads/).
+   */
+  readonly readFlushMs: number;
+  /**
    * The site's own origin as readers reach it (`https://bbs.example.org`), without a path; socket
    * handshakes and state-changing requests from any other origin are refused. Undefined = the
    * request's own host and scheme (as far as `trustProxy` lets forwarded headers say).
@@ -168,6 +173,12 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n >= 3 && n <= 50, 'must be a whole number of levels, 3 to 50')
     .default(12),
+  READ_FLUSH_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of milliseconds, 10 to 60000')
+    .transform(Number)
+    .refine((n) => n >= 10 && n <= 60_000, 'must be a whole number of milliseconds, 10 to 60000')
+    .default(30_000),
   PUBLIC_URL: z.string().refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)').optional(),
   TRUST_PROXY: z
     .string()
@@ -230,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     indexTreeLines: v.INDEX_TREE_LINES,
     threadWindowLines: v.THREAD_WINDOW_LINES,
     threadDepthCap: v.THREAD_DEPTH_CAP,
+    readFlushMs: v.READ_FLUSH_MS,
     publicUrl,
     trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
     rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,

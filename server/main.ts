@@ -19,6 +19,8 @@ import { backfillNameSkeletons } from './members/names.service';
 import { createMailer } from './mail/mail.transport';
 import { DIGEST_EVERY_MS, DIGEST_JOB, sendDigests } from './email/email.digest';
 import { pruneTokens } from './tokens/tokens.service';
+import { createReadRecorder } from './reads/reads.recorder';
+import { pruneReads } from './reads/reads.repository';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -38,7 +40,9 @@ async function main(config: Config): Promise<void> {
   const caches = createCaches(config.cacheBytes);
   // Only with SMTP_URL; shared by the pages (verification, reset) and the digest job.
   const mailer = config.mail && createMailer(config.mail, log);
-  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches, mailer });
+  // Thread pages count reads in memory; the job runner below flushes them, and shutdown once more.
+  const reads = createReadRecorder(storage.db);
+  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches, mailer, reads });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: storage.db,
@@ -62,6 +66,9 @@ async function main(config: Config): Promise<void> {
   jobs.every('sessions:prune', HOUR_MS, () => pruneExpired(storage.db));
   jobs.every('rate-limits:prune', HOUR_MS, () => pruneRateLimits(storage.db));
   jobs.every('tokens:prune', HOUR_MS, () => pruneTokens(storage.db));
+  jobs.every('reads:prune', HOUR_MS, () => pruneReads(storage.db));
+  // Each process adds up its own reads: a flush cannot be left to whichever process holds a lock.
+  jobs.eachProcess('reads:flush', config.readFlushMs, () => reads.flush());
   if (mailer) {
     const digest = { db: storage.db, mailer, log, timeZone: config.displayTimeZone };
     jobs.every(DIGEST_JOB, DIGEST_EVERY_MS, (signal) => sendDigests(digest, signal));
@@ -89,6 +96,9 @@ async function main(config: Config): Promise<void> {
     server.closeIdleConnections();
     await closed;
     await jobsStopped;
+    // The last reads, now that no request can record more (the HTTP server is closed): a normal
+    // stop loses none. A database that is away loses them, as a crash would; counts are approximate.
+    await reads.flush().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reads: the last counts were not saved'));
     mailer?.close();
     await storage.close();
     log.info('stopped');

@@ -124,6 +124,21 @@ export interface ThreadsTable {
   locked: ColumnType<boolean, boolean | undefined, boolean>;
   pinned: ColumnType<boolean, boolean | undefined, boolean>;
   featured: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Times the thread was read (server/reads/): added to in batches; a bigint, so a string here. */
+  read_count: ColumnType<string, string | number | undefined, string | number>;
+}
+
+/** When a reader (a keyed hash: server/reads/) was last counted reading a thread; pruned after two hours. */
+export interface ThreadReadsTable {
+  thread_id: Id;
+  reader: Buffer;
+  read_at: Timestamp;
+}
+
+/** The one key readers are hashed with, shared by every process (made by its migration). */
+export interface ReadKeyTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  key: Buffer;
 }
 
 export interface ThreadEventsTable {
@@ -336,6 +351,8 @@ export interface Database {
   board_moderators: BoardModeratorsTable;
   posts: PostsTable;
   threads: ThreadsTable;
+  thread_reads: ThreadReadsTable;
+  read_key: ReadKeyTable;
   thread_events: ThreadEventsTable;
   post_revisions: PostRevisionsTable;
   bans: BansTable;

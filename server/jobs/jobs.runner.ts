@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
+import { isDatabaseUnavailable } from '../errors';
 import type { Logger } from '../log';
 import { claimDueJob, finishJob, msUntilDue, tryLockJob, unlockJob } from './jobs.repository';
 
@@ -18,6 +19,10 @@ import { claimDueJob, finishJob, msUntilDue, tryLockJob, unlockJob } from './job
  *
  * Nothing a job does escapes its timer: a failure is logged and recorded (last_error), and the
  * next run happens as usual; a database that cannot be reached is retried later.
+ *
+ * Some work belongs to each process rather than to the cluster: flushing what the process counted
+ * in memory (read counts). `eachProcess` runs such a job on a plain timer in this process, with the
+ * same guarantees within it: one run at a time, failures logged, the next run at its time.
  */
 
 /** A job: what it does. `signal` is aborted when the runner closes (shutdown), for jobs that take long. */
@@ -31,6 +36,12 @@ export interface JobRunner {
    * (it runs only if no process ran the job within the last interval).
    */
   every(name: string, intervalMs: number, job: Job): void;
+  /**
+   * Runs `job` every `intervalMs` in this process, whatever the others do (no lock, no jobs row).
+   * The first run comes one interval after this call. Its failures are logged (a database that is
+   * away as a warning) and the next run comes as usual.
+   */
+  eachProcess(name: string, intervalMs: number, job: Job): void;
   /** Stops every timer, aborts the running jobs' signals and waits for them to end. */
   close(): Promise<void>;
 }
@@ -51,6 +62,8 @@ interface Scheduled {
   name: string;
   intervalMs: number;
   job: Job;
+  /** Run once across processes (every), or in this process alone (eachProcess). */
+  shared: boolean;
   timer?: NodeJS.Timeout;
   attempt?: Promise<void>;
 }
@@ -63,7 +76,7 @@ export function createJobRunner(db: Kysely<Database>, log: Logger, options: JobR
   function schedule(s: Scheduled, delayMs: number): void {
     if (stop.signal.aborted) return;
     s.timer = setTimeout(() => {
-      s.attempt = attempt(s).then((next) => {
+      s.attempt = (s.shared ? attempt(s) : runHere(s)).then((next) => {
         s.attempt = undefined;
         schedule(s, next);
       });
@@ -112,13 +125,32 @@ export function createJobRunner(db: Kysely<Database>, log: Logger, options: JobR
     await finishJob(conn, s.name, error);
   }
 
+  /** One run of a job of this process's own; resolves with the delay until the next and never rejects. */
+  async function runHere(s: Scheduled): Promise<number> {
+    try {
+      await s.job(stop.signal);
+    } catch (err) {
+      if (isDatabaseUnavailable(err))
+        log.warn({ job: s.name, err: (err as Error).message }, 'job: cannot reach the database; trying again later');
+      else log.error({ job: s.name, err }, 'job failed; it runs again when next due');
+    }
+    return s.intervalMs;
+  }
+
+  function add(name: string, intervalMs: number, job: Job, shared: boolean): Scheduled {
+    if (jobs.has(name)) throw new Error(`job ${name} is scheduled twice`);
+    if (!(intervalMs > 0)) throw new Error(`job ${name}: the interval must be more than 0 ms`);
+    const s: Scheduled = { name, intervalMs, job, shared };
+    jobs.set(name, s);
+    return s;
+  }
+
   return {
     every(name, intervalMs, job) {
-      if (jobs.has(name)) throw new Error(`job ${name} is scheduled twice`);
-      if (!(intervalMs > 0)) throw new Error(`job ${name}: the interval must be more than 0 ms`);
-      const s: Scheduled = { name, intervalMs, job };
-      jobs.set(name, s);
-      schedule(s, Math.min(options.firstAttemptMs ?? FIRST_ATTEMPT_MS, intervalMs));
+      schedule(add(name, intervalMs, job, true), Math.min(options.firstAttemptMs ?? FIRST_ATTEMPT_MS, intervalMs));
+    },
+    eachProcess(name, intervalMs, job) {
+      schedule(add(name, intervalMs, job, false), intervalMs);
     },
     async close() {
       stop.abort();

@@ -14,7 +14,8 @@ import { isMuted } from './posts.notices';
  * (http/conditional.ts). The rules, in docs/performance.md:
  *
  * - the thread's seq: every change to a thread (a follow-up, an edit, a deletion, a lock, a pin)
- *   raises it; the board's name and slug, which the page links to;
+ *   raises it; its read count, which the page and the JSON show (it changes at most once per
+ *   READ_FLUSH_MS); the board's name and slug, which the page links to;
  * - who reads: logged in or not, and then the member (id, name, site role), their role on the
  *   board and any ban in force, whether they see deleted posts, and what they may do to the post
  *   (its buttons: the edit window closing changes them without any change to the thread);
@@ -43,6 +44,7 @@ export async function postVersion(
   const allowed = SHOWN_ACTIONS.map((action) => (can(actor, action, facts, rules) ? '1' : '0')).join('');
   return [
     row.seq,
+    row.read_count,
     row.thread_id,
     row.board_slug,
     row.board_name,
@@ -100,6 +102,7 @@ function findPostVersion(db: Db, id: string) {
       'posts.created_at',
       'posts.deleted_at',
       'threads.seq',
+      'threads.read_count',
       'threads.locked',
       'boards.slug as board_slug',
       'boards.name as board_name',

@@ -82,7 +82,7 @@ export function findSubtree(db: Db, threadId: string, path: string[], bodies = t
 export function findThreadState(db: Db, threadId: string): Promise<ThreadRow | undefined> {
   return db
     .selectFrom('threads')
-    .select(['thread_id', 'board_id', 'reply_count', 'last_activity_at', 'seq', 'locked', 'pinned', 'featured'])
+    .select(['thread_id', 'board_id', 'reply_count', 'last_activity_at', 'seq', 'locked', 'pinned', 'featured', 'read_count'])
     .where('thread_id', '=', threadId)
     .executeTakeFirst();
 }
@@ -152,7 +152,15 @@ export const THREADS_PER_PAGE = 20;
 export function findBoardThreads(db: Db, boardId: string, page: number, featured = false, bodies = false) {
   return withAuthor(db.selectFrom('posts'), bodies)
     .innerJoin('threads', 'threads.thread_id', 'posts.id')
-    .select(['threads.reply_count', 'threads.last_activity_at', 'threads.locked', 'threads.pinned', 'threads.featured', 'threads.seq'])
+    .select([
+      'threads.reply_count',
+      'threads.last_activity_at',
+      'threads.locked',
+      'threads.pinned',
+      'threads.featured',
+      'threads.seq',
+      'threads.read_count',
+    ])
     .where('threads.board_id', '=', boardId)
     .$if(featured, (qb) => qb.where('threads.featured', '=', true))
     .orderBy('threads.pinned', 'desc')

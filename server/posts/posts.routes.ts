@@ -14,6 +14,7 @@ import { VARIANTS, type Variant } from '../text/convert';
 import { trustedHtml } from '../views/html';
 import type { PageContext } from '../views/layout';
 import type { Rules } from '../policy/policy';
+import type { ReadRecorder } from '../reads/reads.recorder';
 import { apiParts, pageParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
 import * as lists from './posts.lists';
@@ -100,6 +101,7 @@ const presentThread = (s: posts.ThreadState) => ({
   pinned: s.pinned,
   featured: s.featured,
   seq: s.seq,
+  readCount: s.readCount,
 });
 
 /**
@@ -121,10 +123,11 @@ export function postsRouter(
   rules: Rules,
   caches: Pick<Caches, 'conversions' | 'lines'>,
   pageContext: (req: Request) => PageContext,
-  settings: Partial<ReadingSettings> = {},
+  settings: Partial<ReadingSettings> & { reads?: ReadRecorder } = {},
 ): Router {
   const router = Router();
-  const deps = { db, rules, caches, pageContext, reading: { ...DEFAULT_READING, ...settings } };
+  const { reads, ...reading } = settings;
+  const deps = { db, rules, caches, pageContext, reading: { ...DEFAULT_READING, ...reading }, reads };
   apiRoutes(router, deps);
   // Before the thread page: /t/:id?by= is a filter of it (posts.filters.routes.ts).
   filterRoutes(router, deps);
@@ -151,6 +154,8 @@ interface RouteDeps {
   reading: ReadingSettings;
   caches: Pick<Caches, 'conversions' | 'lines'>;
   pageContext: (req: Request) => PageContext;
+  /** Where thread pages count their reads (server/reads/); none: not counted. */
+  reads: ReadRecorder | undefined;
 }
 
 /** The JSON API: new threads and follow-ups, a post, a board's threads. */
@@ -215,7 +220,7 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
 }
 
 /** The HTML pages (board, thread, member) and the forms that post a thread or a follow-up. */
-function pageRoutes(router: Router, { db, rules, caches, pageContext, reading }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, reads }: RouteDeps): void {
   const { conversions } = caches;
   const treeLines = reading.indexTreeLines;
 
@@ -282,6 +287,8 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading }:
   };
 
   router.get('/t/:id', async (req, res) => {
+    // In memory only (server/reads/), and before the 304 below: a reader revalidating reads again.
+    reads?.record(req.params.id, req);
     const { unnotified, after, at } = parseInput(threadPageQuery, req.query);
     const [ctx, version] = await Promise.all([listContext(req), postVersion(db, req.params.id, req.member, rules, { muted: true })]);
     // An unchanged page is a 304 before anything is read or rendered (posts.etag.ts).

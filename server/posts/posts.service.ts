@@ -53,6 +53,8 @@ export interface ThreadState {
   locked: boolean;
   pinned: boolean;
   featured: boolean;
+  /** Times it was read (server/reads/): behind by up to READ_FLUSH_MS. */
+  readCount: number;
 }
 
 export interface PostInput {
@@ -122,6 +124,7 @@ export function toThreadState(row: ThreadRow): ThreadState {
     locked: row.locked,
     pinned: row.pinned,
     featured: row.featured,
+    readCount: Number(row.read_count),
   };
 }
 

@@ -20,6 +20,16 @@ function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   ) : null;
 }
 
+/** "(N 次閱讀)": how many times the thread was read (server/reads/), after its root's byline or line. */
+function ReadCount({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
+  return (
+    <Fragment>
+      {' '}
+      <span class="reads">{ctx.t.reads(state.readCount)}</span>
+    </Fragment>
+  );
+}
+
 function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; form: FormState | undefined }) {
   const { t } = ctx;
   const values = form?.values;
@@ -288,6 +298,7 @@ export function postPage(ctx: PageContext, tree: PostHead, window: ShownWindow, 
             <p class="byline">
               -<a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
               <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
+              {post.parentId ? null : <ReadCount ctx={ctx} state={tree.thread} />}
             </p>
             <EditBanner ctx={ctx} post={post} />
             {post.body ? <div class="body">{bodyHtml(ctx, post.body)}</div> : null}
@@ -337,6 +348,7 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
       {thread.state.pinned ? <span class="mark pinned-mark">[{t.pinnedMark}] </span> : null}
       {thread.state.featured ? <span class="mark featured-mark">[{t.featuredMark}] </span> : null}
       <PostLine ctx={ctx} post={thread.root} showDepth={false} />
+      <ReadCount ctx={ctx} state={thread.state} />
       {thread.state.locked ? (
         <span class="mark locked-mark" title={t.locked}>
           {' '}

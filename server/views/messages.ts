@@ -61,6 +61,8 @@ export const hant = {
   privateMessage: (name: string) => `給 ${name} 發送悄悄話`,
   memberHome: (name: string) => `${name} 的博客首頁`,
   bytes: (n: number) => `(${n} bytes)`,
+  /** A thread's read count (server/reads/), beside its root's byline and on the board index. */
+  reads: (n: number) => `(${n} 次閱讀)`,
   backToThread: '回到主題',
   parentPost: '上一帖',
   previousPage: '上一頁',
@@ -245,6 +247,7 @@ export const hans: Messages = {
   privateMessage: (name: string) => `给 ${name} 发送悄悄话`,
   memberHome: (name: string) => `${name} 的博客首页`,
   bytes: (n: number) => `(${n} bytes)`,
+  reads: (n: number) => `(${n} 次阅读)`,
   backToThread: '回到主题',
   parentPost: '上一帖',
   previousPage: '上一页',

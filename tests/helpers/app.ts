@@ -7,6 +7,7 @@ import { loadAssets } from '../../server/views/assets';
 import { siteOrigin } from '../../server/http/origin';
 import { type Logger, createLogger } from '../../server/log';
 import { attachRealtime } from '../../server/realtime/realtime.hub';
+import { type ReadRecorder, createReadRecorder } from '../../server/reads/reads.recorder';
 import { type TestDatabase, createTestDatabase } from './database';
 
 /** The whole application on a free port, over its own database. */
@@ -14,6 +15,8 @@ export interface TestApp extends TestDatabase {
   baseUrl: string;
   /** The app's caches (shared with its realtime hub), to look into or empty. */
   caches: Caches;
+  /** Where the app counts thread reads: nothing flushes it but a test (`await app.reads.flush()`). */
+  reads: ReadRecorder;
   /** A browser-like client with its own cookie jar. */
   client(): HttpClient;
   close(): Promise<void>;
@@ -42,7 +45,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const log = options.log ?? createLogger('silent');
   const assets = loadAssets();
   const caches = createCaches();
-  const app = createApp({ config, db: database.db, log, assets, caches });
+  const reads = createReadRecorder(database.db);
+  const app = createApp({ config, db: database.db, log, assets, caches, reads });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: database.db,
@@ -59,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...database,
     baseUrl,
     caches,
+    reads,
     client: () => new HttpClient(baseUrl),
     async close() {
       const closed = realtime.close();

@@ -147,6 +147,34 @@ describe('the job runner', () => {
     await until(() => calls === 2);
   });
 
+  it('runs a job of each process in every process, never overlapping itself, past failures, until close', async () => {
+    const { log, lines } = capturingLogger();
+    const runs = { a: 0, b: 0 };
+    let running = 0;
+    let overlapped = false;
+    const job = async () => {
+      running++;
+      if (running > 1) overlapped = true;
+      await sleep(60);
+      running--;
+      runs.a++;
+      if (runs.a === 1) throw new Error('the first flush failed');
+    };
+    // A job of each process takes no lock: two runners (two processes) each run theirs.
+    const a = runner(database.db, log);
+    a.eachProcess('test:local', 30, job);
+    runner(other).eachProcess('test:local', 30, async () => void runs.b++);
+    await until(() => runs.a >= 3 && runs.b >= 3);
+    await a.close();
+    const after = runs.a;
+    await sleep(150);
+    expect(runs.a).toBe(after);
+    expect(overlapped).toBe(false);
+    expect(lines.filter((l) => l.level === 50 && l.job === 'test:local')).toHaveLength(1);
+    // It has no row in the jobs table: no other process needs to know when it ran.
+    expect(await database.db.selectFrom('jobs').select('name').where('name', '=', 'test:local').executeTakeFirst()).toBeUndefined();
+  });
+
   it('keeps a database that cannot be reached inside the timer: a warning, no exception', async () => {
     const { log, lines } = capturingLogger();
     const unreachable = connect('postgres://nobody@127.0.0.1:1/none');

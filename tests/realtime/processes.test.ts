@@ -15,7 +15,9 @@ const readers: Reader[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  [a, b] = await Promise.all([startServerProcess({ DATABASE_URL: database.url }), startServerProcess({ DATABASE_URL: database.url })]);
+  // Reads are flushed every 100 ms here (30 s by default).
+  const env = { DATABASE_URL: database.url, READ_FLUSH_MS: '100' };
+  [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
 });
 afterAll(async () => {
   for (const r of readers) r.close();
@@ -24,6 +26,7 @@ afterAll(async () => {
 });
 
 const url = (p: ServerProcess) => `http://127.0.0.1:${p.port}`;
+const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 describe('several processes on one database', () => {
   it('run the hourly housekeeping once between them', async () => {
@@ -38,12 +41,27 @@ describe('several processes on one database', () => {
       )
         .map((r) => r.name)
         .sort();
-    const jobs = ['rate-limits:prune', 'sessions:prune', 'tokens:prune'];
+    const jobs = ['rate-limits:prune', 'reads:prune', 'sessions:prune', 'tokens:prune'];
     for (let i = 0; i < 150 && (await finished()).length < jobs.length; i++) await sleep(100);
     expect(await finished()).toEqual(jobs);
     await sleep(500);
     const runs = `${a.output()}${b.output()}`.split('\n').filter((l) => l.includes('"msg":"job done"'));
     for (const job of jobs) expect([job, runs.filter((l) => l.includes(`"job":"${job}"`)).length]).toEqual([job, 1]);
+  });
+
+  it('count a reader of a thread once between them, each flushing its own reads', async () => {
+    const board = await createTestBoard(database.db);
+    const writer = new HttpClient(url(a));
+    await logInClient(writer, await createMember(database.db));
+    const root = (await postThread(writer, board, '讀數')).id;
+    // One reader (same address, same browser) on both processes; another on B.
+    const read = (p: ServerProcess, agent: string) => fetch(`${url(p)}/t/${root}`, { headers: { 'user-agent': agent } });
+    for (const p of [a, b, a]) expect((await read(p, BROWSER)).status).toBe(200);
+    expect((await read(b, `${BROWSER} Edg/131.0.0.0`)).status).toBe(200);
+    const count = async () => (await new HttpClient(url(a)).get(`/api/posts/${root}`)).json.thread.readCount as number;
+    for (let i = 0; i < 50 && (await count()) < 2; i++) await sleep(100);
+    await sleep(300);
+    expect(await count()).toBe(2);
   });
 
   it('deliver across processes, count readers across them, and lose nothing when one dies', async () => {
@@ -88,6 +106,26 @@ describe('several processes on one database', () => {
     expect(all[2]!.post!.id).toBe(after);
     // And A's own reader had every event exactly once.
     expect((await onA.waitFor(4)).map((e) => e.seq)).toEqual([2, 3, 4, 5]);
+  });
+});
+
+describe('a process that stops', () => {
+  it('saves the reads it has not flushed yet', async () => {
+    // A flush interval longer than the test: only the one on shutdown can save the read.
+    const c = await startServerProcess({ DATABASE_URL: database.url, READ_FLUSH_MS: '60000' });
+    try {
+      const board = await createTestBoard(database.db);
+      const writer = new HttpClient(`http://127.0.0.1:${c.port}`);
+      await logInClient(writer, await createMember(database.db));
+      const root = (await postThread(writer, board, '停機')).id;
+      expect((await fetch(`http://127.0.0.1:${c.port}/t/${root}`, { headers: { 'user-agent': BROWSER } })).status).toBe(200);
+      c.child.kill('SIGTERM');
+      expect(await c.exited).toBe(0);
+      const row = await database.db.selectFrom('threads').select('read_count').where('thread_id', '=', root).executeTakeFirstOrThrow();
+      expect(Number(row.read_count)).toBe(1);
+    } finally {
+      if (c.child.exitCode === null) c.child.kill('SIGKILL');
+    }
   });
 });
 

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Database, Db } from '../db/database';
+
+/** A view to count, as the recorder flushes it: the post read, who read it (a keyed hash) and when. */
+export interface CountedView {
+  postId: string;
+  /** The reader's member id when logged in: a thread starter's own views are not counted. */
+  memberId: string | null;
+  /** HMAC of the reader under the site's read key (reads.recorder.ts readerOf). */
+  reader: Buffer;
+  readAt: Date;
+}
+
+/**
+ * Flushes from every process are serialized by this transaction-level advisory lock (64 bits of a
+ * hash of its name, as the job runner makes its keys). Each flush bumps many threads rows; two at
+ * once could take the same rows in different orders and deadlock. A flush is a few milliseconds
+ * every half minute per process, so waiting for another costs nothing that matters.
+ */
+const FLUSH_LOCK = createHash('sha256').update('gentie:reads:flush').digest().readBigInt64BE(0).toString();
+
+/** The key readers are hashed with (made by the migration, the same for every process). */
+export async function findReadKey(db: Db): Promise<Buffer> {
+  const row = await db.selectFrom('read_key').select('key').executeTakeFirstOrThrow();
+  return row.key;
+}
+
+/**
+ * Counts a batch of views in one transaction and returns how many were counted. A view counts
+ * when its reader was not counted on its thread within the hour before it (thread_reads, across
+ * every process) and is not the thread's starter; views of several posts of one thread by one
+ * reader are one read. Only the views that counted are added to threads.read_count, in the same
+ * transaction: counts stay exact however often a batch is retried or processes race.
+ */
+export async function countViews(db: Kysely<Database>, views: CountedView[]): Promise<number> {
+  if (views.length === 0) return 0;
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${FLUSH_LOCK}::bigint)`.execute(tx);
+    // kysely cannot say this: unnest of several arrays (one round trip for the whole batch), a
+    // DISTINCT ON feeding an upsert whose WHERE decides what counts, and the counts bumped from
+    // the upsert's RETURNING. ON CONFLICT ... DO UPDATE may touch a row only once per statement,
+    // which the DISTINCT ON guarantees.
+    const { rows } = await sql<{ counted: number }>`
+      with viewed as (
+        select * from unnest(
+          ${views.map((v) => v.postId)}::bigint[],
+          ${views.map((v) => v.memberId)}::bigint[],
+          ${views.map((v) => v.reader)}::bytea[],
+          ${views.map((v) => v.readAt)}::timestamptz[]
+        ) as v(post_id, member_id, reader, read_at)
+      ),
+      reads as (
+        select distinct on (p.thread_id, v.reader) p.thread_id, v.reader, v.read_at
+        from viewed v
+        join posts p on p.id = v.post_id
+        join posts root on root.id = p.thread_id
+        where v.member_id is distinct from root.author_id
+        order by p.thread_id, v.reader, v.read_at
+      ),
+      counted as (
+        insert into thread_reads as r (thread_id, reader, read_at)
+        select thread_id, reader, read_at from reads
+        on conflict (thread_id, reader) do update set read_at = excluded.read_at
+          where r.read_at <= excluded.read_at - interval '1 hour'
+        returning r.thread_id
+      ),
+      bumped as (
+        update threads t set read_count = t.read_count + c.n
+        from (select thread_id, count(*) as n from counted group by thread_id) c
+        where t.thread_id = c.thread_id
+        returning c.n
+      )
+      select coalesce(sum(n), 0)::int as counted from bumped`.execute(tx);
+    return rows[0]!.counted;
+  });
+}
+
+/**
+ * Forgets who read what more than two hours ago (an hourly job): only the last hour decides
+ * whether a view counts; the second hour leaves room for views a flush retried late.
+ */
+export async function pruneReads(db: Db): Promise<number> {
+  const result = await db
+    .deleteFrom('thread_reads')
+    .where('read_at', '<', sql<Date>`now() - interval '2 hours'`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
