@@ -311,6 +311,13 @@ export interface ThreadMutesTable {
   created_at: Timestamp;
 }
 
+/** How far a member has read a thread: the highest post id they were shown (posts/posts.seen.ts). */
+export interface ThreadReadsTable {
+  user_id: Id;
+  thread_id: Id;
+  seen_post_id: Id;
+}
+
 /** What a single-use token is for. */
 export type TokenPurpose = 'verify-email' | 'reset-password' | 'unsubscribe' | 'admin-link';
 
@@ -350,6 +357,7 @@ export interface Database {
   follows: FollowsTable;
   ignores: IgnoresTable;
   thread_mutes: ThreadMutesTable;
+  thread_reads: ThreadReadsTable;
   tokens: TokensTable;
 }
 

@@ -20,6 +20,7 @@ import { presentPost } from './posts.presenter';
 import * as lists from './posts.lists';
 import * as posts from './posts.service';
 import * as paging from './posts.paging';
+import { markSeen, readerOf, seenBefore, seenParts } from './posts.seen';
 import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, treeInVariant } from './posts.variants';
@@ -193,12 +194,16 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
     // The API lists threads, not their trees: no follow-up lines are read.
     const index = indexInVariant(
       conversions,
-      await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true, treeLines: 0 }),
+      await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', {
+        rootBodies: true,
+        treeLines: 0,
+        reader: readerOf(req),
+      }),
       variant,
     );
     res.json({
       board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
-      threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),
+      threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state), newCount: t.newCount })),
       page: index.page,
       pages: index.pages,
       total: index.total,
@@ -216,7 +221,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines 
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const [index, ctx] = await Promise.all([
-      lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { treeLines }),
+      lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { treeLines, reader: readerOf(req) }),
       listContext(req),
     ]);
     res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant)));
@@ -228,9 +233,14 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines 
     // the thread does not change (its seq is part of the key).
     let key = '';
     let lines: RenderedLines | undefined;
-    const [ctx, version] = await Promise.all([listContext(req), postVersion(db, req.params.id, req.member, rules, { muted: true })]);
+    // The reader's position before this visit (posts.seen.ts) is read beside the page's version.
+    const [ctx, version, seen] = await Promise.all([
+      listContext(req),
+      postVersion(db, req.params.id, req.member, rules, { muted: true }),
+      seenBefore(db, req, req.params.id),
+    ]);
     // An unchanged page is a 304 before anything is read or rendered (posts.etag.ts).
-    if (version && answeredUnchanged(req, res, [...version, ...pageParts(req, ctx)])) return;
+    if (version && answeredUnchanged(req, res, [...version, ...pageParts(req, ctx), ...seenParts(seen)])) return;
     const found = await posts.getPostTree(db, req.params.id, req.member, {
       rules,
       bodies: false,
@@ -240,14 +250,17 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, treeLines 
         return lines !== undefined;
       },
     });
-    const tree = treeInVariant(conversions, found, req.variant);
+    const tree = { ...treeInVariant(conversions, found, req.variant), seen };
     if (!lines) {
       // Its lines are in the variant's catalog and their links under the page's prefix (both in
       // the key), so the tree is sent again exactly as it was rendered.
       lines = { html: renderTree(ctx, tree.replies, tree.post.depth).html, count: tree.replies.length };
       caches.lines.set(key, lines);
     }
+    // The new position is recorded while the page goes out (an anonymous reader's cookie goes with it).
+    const marking = markSeen(db, req, res, found, seen);
     res.send(postPage(ctx, tree, undefined, { html: trustedHtml(lines.html), count: lines.count }, unnotified));
+    await marking;
   });
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a

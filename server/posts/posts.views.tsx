@@ -11,6 +11,7 @@ import { type BoardIndex, type IndexThread } from './posts.lists';
 import { PostLine, memberHref, renderTree } from './posts.lines';
 import { MENTION_NOTIFY_MAX } from './posts.mentions';
 import { ThreadViews } from './posts.filters.views';
+import { shownNewCount } from './posts.seen';
 
 function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   return state.locked ? (
@@ -194,6 +195,16 @@ function UnnotifiedMentions({ ctx, count }: { ctx: PageContext; count: number | 
   );
 }
 
+/** On a thread's own page: how many of its posts are new since the reader's last visit, if any. */
+function NewSinceVisit({ ctx, tree }: { ctx: PageContext; tree: PostTree }) {
+  if (tree.post.parentId !== null || !tree.seen?.newCount) return null;
+  return (
+    <p class="new-since" role="status">
+      {ctx.t.newSinceVisit(shownNewCount(tree.seen.newCount))}
+    </p>
+  );
+}
+
 export function postPage(
   ctx: PageContext,
   tree: PostTree,
@@ -253,6 +264,7 @@ export function postPage(
         {...ignoredData(ctx)}
       >
         <h2 id="all-replies">{t.allReplies}</h2>
+        <NewSinceVisit ctx={ctx} tree={tree} />
         <p class="readers" aria-live="polite" data-template={t.readersNow} hidden></p>
         {replies.count ? replies.html : <p class="no-replies">{t.noReplies}</p>}
       </section>
@@ -275,6 +287,7 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
           [{t.lockedMark}]
         </span>
       ) : null}
+      {thread.newCount ? <span class="new-count"> {t.newReplies(shownNewCount(thread.newCount))}</span> : null}
       {renderTree(ctx, thread.replies, 0)}
       {more > 0 ? (
         <p class="more">
