@@ -46,23 +46,32 @@ export function readerOf(req: Request): repo.PositionSource | null {
 /**
  * The reader's position in the thread of post `postId` (any post of it) before this visit: one
  * statement, to run beside the page's other reads. Null when there is none to read (an anonymous
- * reader without the cookie: no query at all) or no such post.
+ * reader without the cookie: no query at all), no such post, or when it could not be read: the
+ * page is then served as to a reader who never opened the thread (the failure is logged).
  */
 export async function seenBefore(db: Db, req: Request, postId: string): Promise<SeenBefore | null> {
   const source = readerOf(req);
   if (!source || !isId(postId)) return null;
-  const row = await repo.findPosition(db, source, postId, NEW_COUNT_CAP);
-  if (!row) return null;
-  return { threadId: row.thread_id, postId: row.seen_post_id, newCount: row.new_count, lastPostId: row.last_post_id };
+  try {
+    const row = await repo.findPosition(db, source, postId, NEW_COUNT_CAP);
+    if (!row) return null;
+    return { threadId: row.thread_id, postId: row.seen_post_id, newCount: row.new_count, lastPostId: row.last_post_id };
+  } catch (err) {
+    req.log.warn({ err, postId }, 'could not read the reader position');
+    return null;
+  }
 }
 
 /**
- * What of the position a page shows, as parts of its entity tag (http/conditional.ts): a page of a
- * thread that did not change is a new version for a reader whose position moved (its new marks
- * and counts differ). No position and a thread never opened show alike.
+ * What of the position a page shows, as parts of its entity tag (http/conditional.ts). A page
+ * marks the posts between the reader's position and the thread's newest post, and says how many:
+ * when there are any, the page is a version of that position (the reader's next visit moves it,
+ * and the same thread is then a page without marks). With none (no position, a thread never
+ * opened, or nothing new), every reader's page is alike: a reader who comes back to a thread that
+ * did not change gets a 304, whatever their first visit recorded.
  */
 export function seenParts(seen: SeenBefore | null): TagPart[] {
-  return ['seen', seen?.postId ?? null, seen?.newCount ?? 0];
+  return seen?.postId && seen.newCount > 0 ? ['seen', seen.postId, seen.newCount] : ['seen'];
 }
 
 /**
@@ -98,8 +107,9 @@ export function markSeen(
         path: '/',
         maxAge: SEEN_COOKIE_MAX_AGE_MS,
       });
-      // The page now depends on, and sets, this reader's cookie: no shared cache may keep it.
-      res.set('Cache-Control', 'private, no-cache');
+      // The answer may stay shareable (Cache-Control: no-cache for anonymous readers): it varies
+      // by Cookie, and the cookie it sets follows from the Cookie header sent, so a shared cache
+      // can only give it to a reader who sent the same cookie and would have been given the same.
     }
     return Promise.resolve();
   }
