@@ -129,7 +129,7 @@ export interface ThreadsTable {
 }
 
 /** When a reader (a keyed hash: server/reads/) was last counted reading a thread; pruned after two hours. */
-export interface ThreadReadsTable {
+export interface ThreadViewsTable {
   thread_id: Id;
   reader: Buffer;
   read_at: Timestamp;
@@ -326,6 +326,13 @@ export interface ThreadMutesTable {
   created_at: Timestamp;
 }
 
+/** How far a member has read a thread: the highest post id they were shown (posts/posts.seen.ts). */
+export interface ThreadReadsTable {
+  user_id: Id;
+  thread_id: Id;
+  seen_post_id: Id;
+}
+
 /** What a single-use token is for. */
 export type TokenPurpose = 'verify-email' | 'reset-password' | 'unsubscribe' | 'admin-link';
 
@@ -351,7 +358,7 @@ export interface Database {
   board_moderators: BoardModeratorsTable;
   posts: PostsTable;
   threads: ThreadsTable;
-  thread_reads: ThreadReadsTable;
+  thread_views: ThreadViewsTable;
   read_key: ReadKeyTable;
   thread_events: ThreadEventsTable;
   post_revisions: PostRevisionsTable;
@@ -367,6 +374,7 @@ export interface Database {
   follows: FollowsTable;
   ignores: IgnoresTable;
   thread_mutes: ThreadMutesTable;
+  thread_reads: ThreadReadsTable;
   tokens: TokensTable;
 }
 

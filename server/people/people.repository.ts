@@ -62,7 +62,7 @@ export function findOwnMessages(db: Db, memberId: string, after: string, limit: 
 /**
  * Deletes an account, keeping its row: its name stays reserved (registration finds it taken) and
  * its posts keep their author. What the member set up goes: profile, email, preferences, sessions,
- * follows both ways, their ignores and muted threads, their unused tokens. Returns false when the
+ * follows both ways, their ignores, muted threads and read positions, their unused tokens. Returns false when the
  * account was deleted already.
  */
 export async function deleteAccount(db: Db, memberId: string): Promise<boolean> {
@@ -90,6 +90,7 @@ export async function deleteAccount(db: Db, memberId: string): Promise<boolean> 
     .execute();
   await db.deleteFrom('ignores').where('member_id', '=', memberId).execute();
   await db.deleteFrom('thread_mutes').where('member_id', '=', memberId).execute();
+  await db.deleteFrom('thread_reads').where('user_id', '=', memberId).execute();
   await db.deleteFrom('tokens').where('user_id', '=', memberId).execute();
   return true;
 }

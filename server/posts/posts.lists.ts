@@ -5,6 +5,8 @@ import type { Member } from '../db/member';
 import { type Actor, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
+import { newCounts } from './posts.seen';
+import type { PositionSource } from './posts.seen.repository';
 import { type Post, type ThreadState, toPost, toPostsWithCounts, tombstone, toThreadState } from './posts.service';
 
 /** Lists of posts: a board's index of threads (a member's threads and follow-ups are people/'s). */
@@ -14,6 +16,11 @@ export interface IndexThread {
   root: Post;
   state: ThreadState;
   replies: Post[];
+  /**
+   * Its posts new to the reader since their last visit, up to NEW_COUNT_CAP (posts.seen.ts); null
+   * when the reader never opened it (or no reader was given).
+   */
+  newCount: number | null;
 }
 
 /** A page of a board's threads, as the board's page and its API show it. */
@@ -36,7 +43,8 @@ export const DEFAULT_INDEX_TREE_LINES = 50;
 /**
  * A page of a board's threads (pinned first, then latest activity), each with the first
  * `treeLines` lines of its follow-up tree (the rest behind the thread's link). Follow-ups are lines
- * (no bodies); roots have their bodies only with `rootBodies` (the API).
+ * (no bodies); roots have their bodies only with `rootBodies` (the API). With a `reader`, each
+ * thread they opened says how many of its posts are new to them.
  */
 export async function getBoardIndex(
   db: Kysely<Database>,
@@ -44,7 +52,11 @@ export async function getBoardIndex(
   page: number,
   viewer: Member | null = null,
   featured = false,
-  { rootBodies = false, treeLines = DEFAULT_INDEX_TREE_LINES }: { rootBodies?: boolean; treeLines?: number } = {},
+  {
+    rootBodies = false,
+    treeLines = DEFAULT_INDEX_TREE_LINES,
+    reader = null,
+  }: { rootBodies?: boolean; treeLines?: number; reader?: PositionSource | null } = {},
 ): Promise<BoardIndex> {
   const board = await getBoard(db, slug);
   const actor = await actorOn(db, viewer, board.id);
@@ -54,11 +66,8 @@ export async function getBoardIndex(
     repo.findBoardThreads(db, board.id, page, featured, rootBodies),
     repo.countBoardThreads(db, board.id, featured),
   ]);
-  const replyRows = await repo.findIndexReplies(
-    db,
-    rows.map((r) => r.id),
-    treeLines,
-  );
+  const threadIds = rows.map((r) => r.id);
+  const [replyRows, news] = await Promise.all([repo.findIndexReplies(db, threadIds, treeLines), newCounts(db, reader, threadIds)]);
   const byThread = new Map<string, repo.PostWithAuthorRow[]>();
   for (const r of replyRows) {
     const list = byThread.get(r.thread_id) ?? [];
@@ -69,6 +78,7 @@ export async function getBoardIndex(
     root: visible(toPost(r, r.reply_count)),
     state: toThreadState({ ...r, thread_id: r.id }),
     replies: toPostsWithCounts(byThread.get(r.id) ?? []).map(visible),
+    newCount: news.get(r.id) ?? null,
   }));
   return { board, threads, page, pages: Math.max(1, Math.ceil(total / repo.THREADS_PER_PAGE)), total, actor, canModerate, featured };
 }

@@ -20,6 +20,7 @@ import { presentPost } from './posts.presenter';
 import * as lists from './posts.lists';
 import * as posts from './posts.service';
 import * as paging from './posts.paging';
+import { markSeen, readerOf, seenBefore, seenParts } from './posts.seen';
 import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
@@ -83,6 +84,11 @@ const threadPageQuery = z
     after: z.string({ error: 'must be the cursor of a "more follow-ups" link' }).max(CURSOR_MAX_CHARS, 'is not a cursor').optional(),
     /** A follow-up under the page's post: the window holding it. */
     at: z
+      .string({ error: 'must be a post id' })
+      .regex(/^\d{1,19}$/, 'must be a post id')
+      .optional(),
+    /** A later window's "more" link: the reader's position when the first window was served (marks only). */
+    seen: z
       .string({ error: 'must be a post id' })
       .regex(/^\d{1,19}$/, 'must be a post id')
       .optional(),
@@ -206,12 +212,16 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
     // The API lists threads, not their trees: no follow-up lines are read.
     const index = indexInVariant(
       conversions,
-      await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { rootBodies: true, treeLines: 0 }),
+      await lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', {
+        rootBodies: true,
+        treeLines: 0,
+        reader: readerOf(req),
+      }),
       variant,
     );
     res.json({
       board: { slug: index.board.slug, name: index.board.name, description: index.board.description },
-      threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state) })),
+      threads: index.threads.map((t) => ({ post: presentPost(t.root), ...presentThread(t.state), newCount: t.newCount })),
       page: index.page,
       pages: index.pages,
       total: index.total,
@@ -230,7 +240,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
   router.get('/b/:slug', async (req, res) => {
     const { page, featured } = parseInput(pageQuery, req.query);
     const [index, ctx] = await Promise.all([
-      lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { treeLines }),
+      lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { treeLines, reader: readerOf(req) }),
       listContext(req),
     ]);
     res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant)));
@@ -244,7 +254,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
   const windowFor = async (
     req: Request,
     ctx: PageContext,
-    where: { after?: string; at?: string },
+    where: { after?: string; at?: string; seen?: string | null },
   ): Promise<{ deeperPage: string } | { head: Parameters<typeof postPage>[1]; shown: ShownWindow }> => {
     let key = '';
     let rendered: RenderedLines | undefined;
@@ -273,7 +283,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
       });
       caches.lines.set(key, rendered);
     }
-    const overlaid = overlayWindow(ctx, rendered, { ignored: ctx.ignored, memberId: viewerId(req.member) });
+    const overlaid = overlayWindow(ctx, rendered, { ignored: ctx.ignored, seen: where.seen, memberId: viewerId(req.member) });
     return {
       head: window,
       shown: {
@@ -289,16 +299,27 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
   router.get('/t/:id', async (req, res) => {
     // In memory only (server/reads/), and before the 304 below: a reader revalidating reads again.
     reads?.record(req.params.id, req);
-    const { unnotified, after, at } = parseInput(threadPageQuery, req.query);
-    const [ctx, version] = await Promise.all([listContext(req), postVersion(db, req.params.id, req.member, rules, { muted: true })]);
+    const { unnotified, after, at, seen: carried } = parseInput(threadPageQuery, req.query);
+    // The reader's position before this visit (posts.seen.ts) is read beside the page's version.
+    const [ctx, version, seen] = await Promise.all([
+      listContext(req),
+      postVersion(db, req.params.id, req.member, rules, { muted: true }),
+      seenBefore(db, req, req.params.id),
+    ]);
     // An unchanged page is a 304 before anything is read or rendered (posts.etag.ts).
-    if (version && answeredUnchanged(req, res, [...version, ...pageParts(req, ctx)])) return;
-    const page = await windowFor(req, ctx, { after, at });
+    if (version && answeredUnchanged(req, res, [...version, ...pageParts(req, ctx), ...seenParts(seen)])) return;
+    // The first window records the visit, so a later one marks what was new by the position the
+    // first one was served with (its "more" link carries it).
+    const later = after !== undefined || at !== undefined;
+    const page = await windowFor(req, ctx, { after, at, seen: later ? (carried ?? seen?.postId) : seen?.postId });
     if ('deeperPage' in page) {
       res.redirect(302, `${req.variantPrefix}/t/${page.deeperPage}?at=${at}#p${at}`);
       return;
     }
-    res.send(postPage(ctx, page.head, page.shown, undefined, unnotified));
+    // The new position is recorded while the first window goes out (an anonymous reader's cookie goes with it).
+    const marking = later ? Promise.resolve() : markSeen(db, req, res, page.head, seen);
+    res.send(postPage(ctx, { ...page.head, seen }, page.shown, undefined, unnotified));
+    await marking;
   });
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a

@@ -15,6 +15,7 @@ import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
 import { findMentions, mentionsToNotify } from './posts.mentions';
 import { isMuted, notifyThread, replyNotices } from './posts.notices';
+import type { SeenBefore } from './posts.seen';
 
 /** A post, root or follow-up, as pages and the API see it. */
 export interface Post {
@@ -322,6 +323,12 @@ export interface PostTree {
   can: PostPermissions | null;
   /** The viewer muted the thread (no 'thread-reply' notices); null for a reader who is not logged in. */
   muted: boolean | null;
+  /**
+   * The reader's position in the thread before this visit (posts.seen.ts): the follow-ups with an
+   * id above `seen.postId` are new to them. Set by the thread page; absent elsewhere, null when
+   * the reader has none.
+   */
+  seen?: SeenBefore | null;
 }
 
 /**

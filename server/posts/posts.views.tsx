@@ -11,6 +11,7 @@ import { type BoardIndex, type IndexThread } from './posts.lists';
 import { PostLine, memberHref, renderTree } from './posts.lines';
 import { MENTION_NOTIFY_MAX } from './posts.mentions';
 import { ThreadViews } from './posts.filters.views';
+import { shownNewCount } from './posts.seen';
 
 function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   return state.locked ? (
@@ -230,13 +231,21 @@ function PathToRoot({ ctx, ancestors }: { ctx: PageContext; ancestors: Post[] })
 /** Ancestors listed above a deep post; past this, the middle ones are left out. */
 const PATH_SHOWN = 12;
 
-/** "N new since your last visit", linking to the first of them. */
-function NewSince({ ctx, ids }: { ctx: PageContext; ids: string[] }) {
-  if (ids.length === 0) return null;
-  const { reading } = ctx.t;
+/**
+ * "N new since your last visit" (the thread's count, posts.seen.ts, else this window's), linking
+ * to the first of them in this window.
+ */
+function NewSince({ ctx, ids, total }: { ctx: PageContext; ids: string[]; total: number }) {
+  if (ids.length === 0 && total === 0) return null;
   return (
     <p class="new-since" role="status">
-      {reading.newLines(ids.length)} · <a href={`#p${ids[0]}`}>{reading.firstNew}</a>
+      {ctx.t.newSinceVisit(shownNewCount(Math.max(total, ids.length)))}
+      {ids.length ? (
+        <Fragment>
+          {' · '}
+          <a href={`#p${ids[0]}`}>{ctx.t.reading.firstNew}</a>
+        </Fragment>
+      ) : null}
     </p>
   );
 }
@@ -317,7 +326,7 @@ export function postPage(ctx: PageContext, tree: PostHead, window: ShownWindow, 
       <ThreadMarks ctx={ctx} state={tree.thread} />
       <MuteButton ctx={ctx} tree={tree} />
       <ThreadViews ctx={ctx} threadId={tree.thread.threadId} current={post.parentId || !window.first ? undefined : 'all'} />
-      <NewSince ctx={ctx} ids={window.newIds} />
+      <NewSince ctx={ctx} ids={window.newIds} total={window.first && !post.parentId ? (tree.seen?.newCount ?? 0) : 0} />
       <section
         class="replies"
         aria-labelledby="all-replies"
@@ -355,6 +364,7 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
           [{t.lockedMark}]
         </span>
       ) : null}
+      {thread.newCount ? <span class="new-count"> {t.newReplies(shownNewCount(thread.newCount))}</span> : null}
       {renderTree(ctx, thread.replies, 0)}
       {more > 0 ? (
         <p class="more">

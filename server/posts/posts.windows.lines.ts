@@ -109,7 +109,7 @@ export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: 
   const isNew = (line: RenderedLine) => seen !== null && line.authorId !== overlay.memberId && BigInt(line.id) > seen;
   const newIds = seen === null ? [] : window.spans.filter(isNew).map((l) => l.id);
   const ignored = overlay.ignored?.ids;
-  if (newIds.length === 0 && !ignored?.size) return { html: window.html, newIds };
+  if (newIds.length === 0 && !ignored?.size) return { html: carrySeen(window.html, overlay.seen), newIds };
   const { t } = ctx;
   let out = '';
   let at = 0;
@@ -132,5 +132,17 @@ export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: 
     out += window.html.slice(at, line.start) + html;
     at = line.end;
   }
-  return { html: out + window.html.slice(at), newIds };
+  return { html: carrySeen(out + window.html.slice(at), overlay.seen), newIds };
+}
+
+const MORE_LINK_END = '" rel="next" data-more>';
+
+/**
+ * The "more" link carries the reader's position as it was before this visit: the first window
+ * records the visit, and the next window still marks what was new then.
+ */
+function carrySeen(html: string, seen: string | null | undefined): string {
+  if (!seen) return html;
+  const at = html.lastIndexOf(MORE_LINK_END);
+  return at < 0 ? html : `${html.slice(0, at)}&amp;seen=${encodeURIComponent(seen)}${html.slice(at)}`;
 }

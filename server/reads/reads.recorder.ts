@@ -25,7 +25,7 @@ import { type CountedView, countViews, findReadKey } from './reads.repository';
  *   an HMAC under the site's read key (the read_key table), never as a member id or an address.
  * - Within a process, a reader's repeated views of a post are dropped at once (`seen`, one hour,
  *   bounded); across processes, and across the posts of one thread, the flush decides exactly
- *   from the thread_reads table.
+ *   from the thread_views table.
  * - The thread starter's own views are not counted (decided in the flush, which knows the starter
  *   of the thread the post is in).
  * - Obvious bots are not counted: the user agents the `isbot` package lists (crawlers, HTTP

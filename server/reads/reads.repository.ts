@@ -28,7 +28,7 @@ export async function findReadKey(db: Db): Promise<Buffer> {
 
 /**
  * Counts a batch of views in one transaction and returns how many were counted. A view counts
- * when its reader was not counted on its thread within the hour before it (thread_reads, across
+ * when its reader was not counted on its thread within the hour before it (thread_views, across
  * every process) and is not the thread's starter; views of several posts of one thread by one
  * reader are one read. Only the views that counted are added to threads.read_count, in the same
  * transaction: counts stay exact however often a batch is retried or processes race.
@@ -59,7 +59,7 @@ export async function countViews(db: Kysely<Database>, views: CountedView[]): Pr
         order by p.thread_id, v.reader, v.read_at
       ),
       counted as (
-        insert into thread_reads as r (thread_id, reader, read_at)
+        insert into thread_views as r (thread_id, reader, read_at)
         select thread_id, reader, read_at from reads
         on conflict (thread_id, reader) do update set read_at = excluded.read_at
           where r.read_at <= excluded.read_at - interval '1 hour'
@@ -82,7 +82,7 @@ export async function countViews(db: Kysely<Database>, views: CountedView[]): Pr
  */
 export async function pruneReads(db: Db): Promise<number> {
   const result = await db
-    .deleteFrom('thread_reads')
+    .deleteFrom('thread_views')
     .where('read_at', '<', sql<Date>`now() - interval '2 hours'`)
     .executeTakeFirst();
   return Number(result.numDeletedRows);

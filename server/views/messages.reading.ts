@@ -18,7 +18,6 @@ export const hantReading = {
   pathToRoot: '所在位置',
   /** A follow-up written since the reader's last visit; links to the next one. */
   newMark: '新',
-  newLines: (n: number) => `自您上次來訪，有 ${n} 條新跟帖`,
   firstNew: '跳到第一條新跟帖',
   /** Live follow-ups under lines of a window not loaded yet (the browser module puts the number for %d). */
   newLater: '後面的部分有 %d 條新跟帖',
@@ -37,7 +36,6 @@ export const hansReading: typeof hantReading = {
   contextHint: '接上文：',
   pathToRoot: '所在位置',
   newMark: '新',
-  newLines: (n: number) => `自您上次来访，有 ${n} 条新跟帖`,
   firstNew: '跳到第一条新跟帖',
   newLater: '后面的部分有 %d 条新跟帖',
   foldTitleOnly: '收起只有标题的跟帖',

@@ -70,6 +70,10 @@ export const hant = {
   page: (n: number) => `第 ${n} 頁`,
   moreReplies: (n: number) => `還有 ${n} 條跟帖…`,
   replyCount: (n: number) => `${n} 條跟帖`,
+  /** A thread on a board index: its follow-ups new to the reader since their last visit ("99+" at the cap). */
+  newReplies: (n: string) => `${n} 條新跟帖`,
+  /** On a thread's page, the same said in full. */
+  newSinceVisit: (n: string) => `自您上次來過，有 ${n} 條新跟帖`,
   locked: hantErrors.ThreadLocked({ refused: 'reply' }),
   tooDeep: (max: number) => hantErrors.TooDeep({ max }),
   memberThreads: '發表的主題',
@@ -255,6 +259,8 @@ export const hans: Messages = {
   page: (n: number) => `第 ${n} 页`,
   moreReplies: (n: number) => `还有 ${n} 条跟帖…`,
   replyCount: (n: number) => `${n} 条跟帖`,
+  newReplies: (n: string) => `${n} 条新跟帖`,
+  newSinceVisit: (n: string) => `自您上次来过，有 ${n} 条新跟帖`,
   locked: hansErrors.ThreadLocked({ refused: 'reply' }),
   tooDeep: (max: number) => hansErrors.TooDeep({ max }),
   memberThreads: '发表的主题',

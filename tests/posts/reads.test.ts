@@ -145,12 +145,12 @@ describe('read counts', () => {
     await app.reads.flush();
     const thread = await newThread();
     await read(anonymous(), thread.id);
-    // Another session holds thread_reads: the flush waits for it...
+    // Another session holds thread_views: the flush waits for it...
     const holder = new pg.Client({ connectionString: app.url });
     await holder.connect();
     try {
       await holder.query('begin');
-      await holder.query('lock table thread_reads in access exclusive mode');
+      await holder.query('lock table thread_views in access exclusive mode');
       const flushing = app.reads.flush();
       // ...and the pages do not.
       const started = Date.now();
@@ -161,11 +161,11 @@ describe('read counts', () => {
 
       // The flush fails outright (the table is not there): the page still answers, and the
       // views wait in memory for the next flush.
-      await holder.query('alter table thread_reads rename to thread_reads_away');
-      await expect(app.reads.flush()).rejects.toThrow(/thread_reads/);
+      await holder.query('alter table thread_views rename to thread_views_away');
+      await expect(app.reads.flush()).rejects.toThrow(/thread_views/);
       await read(anonymous(), thread.id);
       expect(app.reads.stats().pending).toBe(2);
-      await holder.query('alter table thread_reads_away rename to thread_reads');
+      await holder.query('alter table thread_views_away rename to thread_views');
       expect(await app.reads.flush()).toBe(2);
       expect(await readCount(thread.id)).toBe(3);
     } finally {

@@ -141,7 +141,7 @@ describe('counting a batch (countViews)', () => {
       { postId: thread.id, memberId: null, reader: reader(6), readAt: old },
     ]);
     expect(await pruneReads(database.db)).toBeGreaterThanOrEqual(1);
-    const left = await database.db.selectFrom('thread_reads').select('reader').where('thread_id', '=', thread.id).execute();
+    const left = await database.db.selectFrom('thread_views').select('reader').where('thread_id', '=', thread.id).execute();
     expect(left.map((r) => r.reader)).toEqual([reader(5)]);
   });
 });

@@ -1,0 +1,98 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Db } from '../db/database';
+
+/**
+ * The SQL of readers' positions in threads (posts.seen.ts). A position is the highest post id the
+ * reader was shown; a thread's follow-ups beyond it are one range of posts_thread_id_idx
+ * (thread_id, id), counted up to a cap so a thread of 100,000 new follow-ups costs what one of 100
+ * does. Kysely has no words for lateral joins over unnest() or for scalar subqueries in a select
+ * list built on one: these statements are raw SQL.
+ */
+
+/**
+ * Whose positions a statement reads: a member's rows of thread_reads, or the threads and seqs an
+ * anonymous reader's cookie holds (a seq stands for the newest post written up to it, see
+ * `cookieSource`).
+ */
+export type PositionSource = { memberId: string } | { threads: string[]; seqs: string[] };
+
+/**
+ * The positions as a relation (thread_id, seen_post_id). A cookie keeps the seq of the thread
+ * version it was shown, which needs no database read to write; here it becomes that version's
+ * newest post: the last post:new event at or before it, one backward probe of thread_events' key.
+ */
+function positions(source: PositionSource): RawBuilder<unknown> {
+  if ('memberId' in source) {
+    return sql`(select thread_id, seen_post_id from thread_reads where user_id = ${source.memberId})`;
+  }
+  return sql`(
+    select c.thread_id, e.post_id as seen_post_id
+    from unnest(${source.threads}::bigint[], ${source.seqs}::bigint[]) as c(thread_id, seq)
+    cross join lateral (
+      select post_id from thread_events
+      where thread_id = c.thread_id and seq <= c.seq and kind = 'post:new'
+      order by seq desc limit 1
+    ) e)`;
+}
+
+/** Follow-ups of thread `thread` with an id above `seen` (SQL expressions), counted up to `cap`. */
+const newCount = (thread: RawBuilder<unknown>, seen: RawBuilder<unknown>, cap: number) =>
+  sql<number>`(select count(*)::int from (
+    select 1 from posts n where n.thread_id = ${thread} and n.id > ${seen} limit ${cap}) capped)`;
+
+/** A reader's position in the thread of one post, and that thread's newest post. */
+export interface PositionRow {
+  thread_id: string;
+  /** Null: the reader never opened the thread. */
+  seen_post_id: string | null;
+  /** Posts of the thread above seen_post_id, up to the cap (0 when never opened). */
+  new_count: number;
+  /** The thread's highest post id now. */
+  last_post_id: string;
+}
+
+/**
+ * The reader's position in the thread of post `postId` (any post of it), the thread's follow-ups
+ * beyond it (up to `cap`) and its newest post id now: one statement, three index probes. Undefined
+ * when there is no such post.
+ */
+export async function findPosition(db: Db, source: PositionSource, postId: string, cap: number): Promise<PositionRow | undefined> {
+  const result = await sql<PositionRow>`
+    select p.thread_id, r.seen_post_id,
+      case when r.seen_post_id is null then 0 else ${newCount(sql`p.thread_id`, sql`r.seen_post_id`, cap)} end as new_count,
+      (select max(l.id) from posts l where l.thread_id = p.thread_id) as last_post_id
+    from posts p
+    left join ${positions(source)} r on r.thread_id = p.thread_id
+    where p.id = ${postId}`.execute(db);
+  return result.rows[0];
+}
+
+/**
+ * Records that a member was shown thread `threadId` up to post `seenPostId`. A position only ever
+ * moves forward (greatest): a page served before another one that recorded more, but finishing
+ * after it, does not take the member back.
+ */
+export async function recordPosition(db: Db, memberId: string, threadId: string, seenPostId: string): Promise<void> {
+  await db
+    .insertInto('thread_reads')
+    .values({ user_id: memberId, thread_id: threadId, seen_post_id: seenPostId })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'thread_id']).doUpdateSet({
+        seen_post_id: sql<string>`greatest(thread_reads.seen_post_id, excluded.seen_post_id)`,
+      }),
+    )
+    .execute();
+}
+
+/**
+ * For each of `threadIds` the reader has a position in, how many of its posts are newer, up to
+ * `cap`: one statement for a whole board page, one bounded range of posts_thread_id_idx per
+ * thread. Threads the reader never opened are not in the answer.
+ */
+export async function countNew(db: Db, source: PositionSource, threadIds: string[], cap: number) {
+  const result = await sql<{ thread_id: string; new_count: number }>`
+    select r.thread_id, ${newCount(sql`r.thread_id`, sql`r.seen_post_id`, cap)} as new_count
+    from ${positions(source)} r
+    where r.thread_id = any(${threadIds}::bigint[])`.execute(db);
+  return result.rows;
+}
