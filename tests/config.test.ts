@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       editWindowMinutes: undefined,
       indexTreeLines: 50,
       readFlushMs: 30_000,
+      threadDepthCap: 12,
+      threadWindowLines: 500,
       publicUrl: undefined,
       trustProxy: undefined,
       rateLimitMultiplier: 1,

@@ -58,8 +58,8 @@ describe('in a browser', () => {
     const nestedId = page.url().match(/#p(\d+)$/)![1]!;
 
     expect(await nesting(page, nestedId)).toBe(2);
-    // It sits in the list under the first follow-up, and the browser module marks it as the target.
-    await eventually(page.locator(`li:has(> #p${firstId}) > ul > li > #p${nestedId}`)).toHaveCount(1);
+    // It sits in the (folding) list under the first follow-up, and the browser module marks it as the target.
+    await eventually(page.locator(`li:has(> details.sub > summary > #p${firstId}) > details.sub > ul > li > #p${nestedId}`)).toHaveCount(1);
     await eventually(page.locator(`#p${nestedId}`)).toHaveClass(/target/);
     await eventually(page.locator(`#p${nestedId} .bytes`)).toHaveText('(25 bytes)');
     await page.close();

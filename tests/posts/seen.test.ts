@@ -77,7 +77,7 @@ const positions = (threadId: string, ok: (seen: string[]) => boolean) =>
   );
 
 /** The "since your last visit" line of a thread page, '' when there is none. */
-const newSince = (page: Reply) => /<p class="new-since" role="status">([^<]*)<\/p>/.exec(page.text)?.[1] ?? '';
+const newSince = (page: Reply) => /<p class="new-since" role="status">([^<]*?)(?: · <a|<\/p>)/.exec(page.text)?.[1] ?? '';
 
 async function open(client: HttpClient, postId: string, headers: Record<string, string> = {}): Promise<Reply> {
   const page = await client.get(`/t/${postId}`, headers);
