@@ -32,7 +32,9 @@ describe('ignoring a member, in a browser', () => {
     await collapsed.locator('summary', { hasText: '已忽略 pest_member 的帖子' }).waitFor();
     // Closed: the line is there but not shown; the follow-up under it is shown, in place.
     expect(await page.locator(`#p${theirs.id}`).isVisible()).toBe(false);
-    expect(await page.locator(`li:has(> details.sub > summary #p${theirs.id}) > details.sub > ul > li > #p${under.id}`).isVisible()).toBe(true);
+    expect(await page.locator(`li:has(> details.sub > summary #p${theirs.id}) > details.sub > ul > li > #p${under.id}`).isVisible()).toBe(
+      true,
+    );
     await collapsed.locator('summary').click();
     expect(await page.locator(`#p${theirs.id}`).isVisible()).toBe(true);
     expect(await page.locator(`#p${theirs.id} a.title`).textContent()).toBe('討厭的跟帖');
