@@ -1,3 +1,5 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -119,4 +121,21 @@ export function summarize(all: number[], elapsedMs: number, errors = 0): Summary
     mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length),
     errors,
   };
+}
+
+/**
+ * Starts `server` on a free port of 127.0.0.1 and returns its URL; `cleanups` gets what closes it.
+ * `keepAliveMs` outlasts the longest response a section expects on one connection.
+ */
+export async function listenLocal(server: http.Server, cleanups: (() => Promise<unknown>)[], keepAliveMs: number): Promise<string> {
+  server.keepAliveTimeout = keepAliveMs;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

@@ -9,7 +9,6 @@
  * bench/results.reading.json. See docs/performance.md.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -27,7 +26,7 @@ import { createLogger } from '../server/log';
 import { type Member, createMember } from '../server/members/members.service';
 import { PAGE_MAX } from '../server/posts/posts.paging';
 import { createThread } from '../server/posts/posts.service';
-import { LoadGenerator, type RequestSpec, summarize } from './load';
+import { LoadGenerator, type RequestSpec, listenLocal, summarize } from './load';
 import { benchAttack, formatAttack, longBody, seedWorstCase } from './attack';
 import { profileThread } from './profile';
 import { runNotificationsBench } from './notifications';
@@ -78,18 +77,7 @@ async function cleanUp(): Promise<void> {
   for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: Error) => console.error(`bench: clean-up: ${e.message}`));
 }
 
-async function listen(server: http.Server): Promise<string> {
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const listen = (server: http.Server) => listenLocal(server, cleanups, 5_000);
 
 /** Drops and recreates the bench database on the embedded server. */
 async function freshDatabase(serverUrl: string): Promise<void> {

@@ -12,7 +12,6 @@
  * or 10 s.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -29,7 +28,7 @@ import { createLogger } from '../server/log';
 import { type Member, createMember } from '../server/members/members.service';
 import { detectVariant } from '../server/text/convert';
 import { cloneDataset, type Dataset } from './datasets';
-import { LoadGenerator, type RequestSpec, type Summary, summarize } from './load';
+import { LoadGenerator, type RequestSpec, type Summary, listenLocal, summarize } from './load';
 import { startServer } from './realtime';
 import type { Target } from './report';
 import { seedThread } from './seed';
@@ -144,20 +143,9 @@ export interface ReadingResults {
   seconds: number;
 }
 
-async function listen(server: http.Server, cleanups: (() => Promise<unknown>)[]): Promise<string> {
-  // Longer than the longest page: a connection idle while the event loop was held for seconds
-  // must not be closed just as the trickle sends its next request on it (a reset, not a wait).
-  server.keepAliveTimeout = 120_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+// Longer than the longest page: a connection idle while the event loop was held for seconds
+// must not be closed just as the trickle sends its next request on it (a reset, not a wait).
+const listen = (server: http.Server, cleanups: (() => Promise<unknown>)[]) => listenLocal(server, cleanups, 120_000);
 
 /** One request with node's http (no decompression): status, headers and the bytes as sent. */
 function raw(

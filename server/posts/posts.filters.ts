@@ -8,7 +8,7 @@ import { checkName } from '../members/names';
 import { can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.filters.repository';
-import { type PostWithAuthorRow, findPost } from './posts.repository';
+import { type PostWithAuthorRow, findBoard, findPost } from './posts.repository';
 import { type Post, findPostRow, toPost, tombstone } from './posts.service';
 
 /**
@@ -75,7 +75,7 @@ async function threadHead(db: Kysely<Database>, id: string, viewer: Member | nul
     throw notFound('PostNotFound', `Post ${id} is a follow-up, not a thread.`, { params: { id, notThread: true } });
   const [root, board, actor] = await Promise.all([
     row.parent_id === null ? row : findPost(db, row.thread_id),
-    db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
+    findBoard(db, row.board_id),
     actorOn(db, viewer, row.board_id),
   ]);
   if (!root) throw notFound('PostNotFound', `There is no post ${id}.`, { params: { id } });

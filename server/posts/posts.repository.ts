@@ -79,6 +79,11 @@ export function findSubtree(db: Db, threadId: string, path: string[], bodies = t
     .execute();
 }
 
+/** The board a thread page links to. */
+export function findBoard(db: Db, boardId: string) {
+  return db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', boardId).executeTakeFirstOrThrow();
+}
+
 export function findThreadState(db: Db, threadId: string): Promise<ThreadRow | undefined> {
   return db
     .selectFrom('threads')

@@ -2,7 +2,6 @@ import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caches, RenderedLines } from '../caches';
-import type { Member } from '../db/member';
 import type { Database } from '../db/database';
 import { ignoringOf } from '../members/ignores.repository';
 import type { AppError } from '../errors';
@@ -120,8 +119,6 @@ const presentThread = (s: posts.ThreadState) => ({
 function windowKey(postId: string, version: WindowVersion, variant: string | undefined, prefix: string): string {
   return `${postId}:${version.seq}:${variant ?? 'original'}:${version.seesDeleted ? 'm' : 'r'}:${prefix}:${version.start}`;
 }
-
-const viewerId = (member: Member | null) => member?.id;
 
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
 export function postsRouter(
@@ -283,7 +280,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
       });
       caches.lines.set(key, rendered);
     }
-    const overlaid = overlayWindow(ctx, rendered, { ignored: ctx.ignored, seen: where.seen, memberId: viewerId(req.member) });
+    const overlaid = overlayWindow(ctx, rendered, { ignored: ctx.ignored, seen: where.seen, memberId: req.member?.id });
     return {
       head: window,
       shown: {

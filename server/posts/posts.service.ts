@@ -351,7 +351,7 @@ export async function getPostTree(
       const [state, root, board, actor, muted] = await Promise.all([
         repo.findThreadState(tx, row.thread_id),
         row.parent_id === null ? Promise.resolve(row) : repo.findPost(tx, row.thread_id),
-        tx.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
+        repo.findBoard(tx, row.board_id),
         actorOn(tx, viewer, row.board_id),
         viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
       ]);

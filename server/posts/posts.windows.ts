@@ -92,7 +92,7 @@ export async function getPostWindow(
       const [state, root, board, actor, muted, ancestorRows, start] = await Promise.all([
         repo.findThreadState(tx, row.thread_id),
         row.parent_id === null ? Promise.resolve(row) : repo.findPost(tx, row.thread_id),
-        tx.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', row.board_id).executeTakeFirstOrThrow(),
+        repo.findBoard(tx, row.board_id),
         actorOn(tx, viewer, row.board_id),
         viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
         pages.findLines(tx, row.path.slice(0, -1)),
