@@ -10,6 +10,10 @@
  * Requests at 100,000 follow-ups are counted by time: a probe request first, then as many as fit
  * in a few seconds (at least 3), so the section ends in bounded time whether a page takes 10 ms
  * or 10 s.
+ *
+ * `BENCH_READING=inserts npm run bench -- reading` runs only the reply-insert measurement (replies
+ * through HTTP at 10 and 100,000 follow-ups against a bare insert-and-bump transaction, as in the
+ * full section): it prints its figures and the two insert targets, and writes no results file.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -421,6 +425,42 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
   }
 }
 
+/** The reply inserts alone, on a clone of the dataset, in an app set up as benchReading's. */
+async function benchInsertsOnly(serverUrl: string): Promise<void> {
+  const say = (line: string) => console.log(line);
+  const dataset = await cloneDataset(serverUrl, READING_DATASET, DATABASE, say);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const failures: string[] = [];
+  try {
+    const db = connect(dataset.url);
+    cleanups.push(() => db.destroy());
+    const config = loadConfig({ DATABASE_URL: dataset.url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
+    const app = createApp({ config, db, log: createLogger('silent'), caches: createCaches() });
+    const appUrl = await listen(http.createServer(app), cleanups);
+    const i = await timeInserts(db, appUrl, dataset.manifest, failures);
+    const row = (what: string, s: Summary) => `| ${what} | ${s.requests} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(1)} |`;
+    console.log(
+      [
+        '',
+        '| insert | requests | p50 ms | p99 ms |',
+        '| --- | --- | --- | --- |',
+        row('reply, 10 follow-ups', i.at10),
+        row('reply, 100,000 follow-ups', i.at100k),
+        row('bare insert-and-bump', i.bare),
+        '',
+        `reply insert, 100,000 ÷ 10: ${(i.at100k.p50 / i.at10.p50).toFixed(2)}× (target ≤ 1.3×)`,
+        `reply insert ÷ bare insert-and-bump: ${(i.at100k.p50 / i.bare.p50).toFixed(2)}× (target ≤ 3×)`,
+      ].join('\n'),
+    );
+    if (failures.length) {
+      console.error(`bench reading: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const fn of cleanups.reverse()) await fn().catch((e: Error) => console.error(`bench reading: clean-up: ${e.message}`));
+  }
+}
+
 /** Reply inserts through HTTP at 10 and 100,000 follow-ups and a bare transaction, in rotating order. */
 async function timeInserts(db: Kysely<Database>, appUrl: string, m: ReadingManifest, failures: string[]) {
   const random = seededRandom(1313);
@@ -654,10 +694,11 @@ export function reportReading(r: ReadingResults): void {
   console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 
-/** The section alone: `npm run bench -- reading`. */
+/** The section alone: `npm run bench -- reading` (BENCH_READING=inserts: the reply inserts alone). */
 export async function runReadingBench(): Promise<void> {
   const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (line) => console.log(`postgres: ${line}`) });
   try {
+    if (process.env.BENCH_READING === 'inserts') return await benchInsertsOnly(embedded.url);
     reportReading(await benchReading(embedded.url, (line) => console.log(line)));
   } finally {
     await embedded.stop();

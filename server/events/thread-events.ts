@@ -57,8 +57,13 @@ export async function recordThreadEvent(tx: Transaction<Database>, e: ThreadEven
   return announcement.seq;
 }
 
+/**
+ * The NOTIFY payload of an announcement, for a statement that logs an event whose seq it took
+ * itself (posts.repository insertReply): recordThreadEvent's row and announcement, in one
+ * statement with the change.
+ */
 // Short keys: a NOTIFY payload is limited to 8000 bytes and is read by every process.
-function formatAnnouncement(a: Announcement): string {
+export function formatAnnouncement(a: Announcement): string {
   return JSON.stringify({ t: a.threadId, b: a.boardId, s: a.seq, k: a.kind });
 }
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { BoardRole, Db } from '../db/database';
 import type { Member } from '../db/member';
 import type { Actor, Ban } from './policy';
@@ -55,5 +55,42 @@ export async function activeSiteBan(db: Db, userId: string): Promise<Ban | null>
 export async function actorOn(db: Db, member: Member | null, boardId: string): Promise<Actor | null> {
   if (!member) return null;
   const [role, ban] = await Promise.all([boardRole(db, member, boardId), activeBan(db, member.id, boardId)]);
+  return { member, role, ban };
+}
+
+/**
+ * What actorOn reads, as parts of a statement the caller runs anyway (one round trip instead of
+ * two: posts.repository findReplyContext). `moderates` is a boolean expression; `ban` a lateral
+ * subquery giving the ban in force as ban_id, ban_board_id, ban_reason, ban_expires_at (no row
+ * when none). `boardId` is an SQL expression of the caller's statement. Same rules as boardRole
+ * and activeBan.
+ */
+export function actorSql(memberId: string, boardId: RawBuilder<unknown>) {
+  return {
+    moderates: sql<boolean>`exists (select 1 from board_moderators bm where bm.board_id = ${boardId} and bm.user_id = ${memberId})`,
+    ban: sql`lateral (
+      select b.id as ban_id, b.board_id as ban_board_id, b.reason as ban_reason, b.expires_at as ban_expires_at
+      from bans b
+      where b.user_id = ${memberId} and b.lifted_at is null and b.expires_at > now()
+        and (b.board_id is null or b.board_id = ${boardId})
+      order by b.expires_at desc
+      limit 1)`,
+  };
+}
+
+/** The columns actorSql adds to a row. */
+export interface ActorColumns {
+  moderates: boolean;
+  ban_id: string | null;
+  ban_board_id: string | null;
+  ban_reason: string | null;
+  ban_expires_at: Date | null;
+}
+
+/** The actor for a member from a row that selected actorSql's parts. */
+export function actorFromRow(member: Member, row: ActorColumns): Actor {
+  const role: BoardRole = member.role === 'admin' ? 'admin' : row.moderates ? 'moderator' : 'member';
+  const ban: Ban | null =
+    row.ban_id === null ? null : { id: row.ban_id, boardId: row.ban_board_id, reason: row.ban_reason!, expiresAt: row.ban_expires_at! };
   return { member, role, ban };
 }

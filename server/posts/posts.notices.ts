@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, Db, NotificationKind } from '../db/database';
 import { type Notice, notify } from '../events/notices';
 import type { MentionedMember } from './posts.mentions';
@@ -31,35 +31,24 @@ function oncePerMember(notices: Notice[]): Notice[] {
   return [...kept.values()];
 }
 
-/** The thread's starter and whether they muted it: one index lookup each. */
-async function starterOf(tx: Transaction<Database>, threadId: string): Promise<{ id: string; muted: boolean } | undefined> {
-  const { rows } = await sql<{ id: string; muted: boolean }>`
-    select p.author_id as id,
-      exists (select 1 from thread_mutes m where m.member_id = p.author_id and m.thread_id = p.id) as muted
-    from posts p where p.id = ${threadId}`.execute(tx);
-  return rows[0];
-}
-
 /**
  * Whom a new follow-up notifies: its parent's author, the thread's starter and the members it
  * mentions. The reply writes them with the post, in one statement (posts.service reply).
  */
-export async function replyNotices(
-  tx: Transaction<Database>,
-  reply: {
-    postId: string;
-    threadId: string;
-    authorId: string;
-    parentAuthorId: string;
-    parentIsRoot: boolean;
-    mentioned: MentionedMember[];
-  },
-): Promise<Notice[]> {
+export function replyNotices(reply: {
+  postId: string;
+  threadId: string;
+  authorId: string;
+  parentAuthorId: string;
+  parentIsRoot: boolean;
+  /** The thread's starter and whether they muted the thread (read with the parent: posts.repository findReplyContext). */
+  starter: { id: string; muted: boolean };
+  mentioned: MentionedMember[];
+}): Notice[] {
   const at = { actorId: reply.authorId, threadId: reply.threadId, postId: reply.postId };
   const notices: Notice[] = [{ ...at, memberId: reply.parentAuthorId, kind: 'reply' }];
-  // A reply to the root is a reply to its starter: no second query, no second notice.
-  const starter = reply.parentIsRoot ? undefined : await starterOf(tx, reply.threadId);
-  if (starter && !starter.muted) notices.push({ ...at, memberId: starter.id, kind: 'thread-reply' });
+  // A reply to the root is a reply to its starter: no second notice.
+  if (!reply.parentIsRoot && !reply.starter.muted) notices.push({ ...at, memberId: reply.starter.id, kind: 'thread-reply' });
   for (const m of reply.mentioned) notices.push({ ...at, memberId: m.id, kind: 'mention' });
   return oncePerMember(notices);
 }

@@ -1,5 +1,8 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
+import type { Member } from '../db/member';
+import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
+import { type ActorColumns, actorSql } from '../policy/policy.repository';
 import type { SourceVariant } from '../variants';
 
 /** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
@@ -45,17 +48,58 @@ export function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodi
  */
 export type PostWithAuthorRow = Omit<PostRow, 'edited_by'> & { author_name: string; author_role: SiteRole; editor_name: string | null };
 
+/** What a reply's first statement reads and takes (findReplyContext). */
+export interface ReplyContextRow extends ActorColumns {
+  id: string;
+  board_id: string;
+  thread_id: string;
+  path: string[];
+  deleted_at: Date | null;
+  author_id: string;
+  /** The thread's starter, and whether they muted the thread (for 'thread-reply'). */
+  starter_id: string;
+  starter_muted: boolean;
+  /** Null when the thread has no state row; then so are seq and post_id. */
+  locked: boolean | null;
+  /** The seq of the reply's post:new event, taken from the thread row. */
+  seq: string | null;
+  /** The reply's id, taken from the sequence once the thread row is locked. */
+  post_id: string | null;
+}
+
 /**
- * The post a reply answers, locked FOR SHARE until the reply commits: a concurrent delete (which
- * locks the post FOR UPDATE) waits, so no reply can land under a post deleted meanwhile.
+ * Everything a reply needs before it writes, in one statement (docs/performance.md, "Replies"):
+ *
+ * - the post it answers, locked FOR SHARE until the reply commits: a concurrent delete (which
+ *   locks the post FOR UPDATE) waits, so no reply lands under a post deleted meanwhile;
+ * - the member's role and ban on its board (policy.repository actorSql);
+ * - the thread's starter and whether they muted it;
+ * - the thread row, counted for the reply (reply_count, last_activity_at) and its next event seq
+ *   taken, then the reply's id from the sequence. The row lock this takes orders concurrent
+ *   replies to one thread, so counters stay exact and ids follow commit order (the id is taken
+ *   after the lock, in RETURNING).
+ *
+ * The caller checks what it read (deleted, locked, too deep, not allowed) and rolls back a reply
+ * it refuses: the thread row is counted before those checks only because that saves a round trip.
  */
-export function findParentForReply(db: Db, id: string) {
-  return db
-    .selectFrom('posts')
-    .select(['id', 'board_id', 'thread_id', 'path', 'deleted_at', 'author_id'])
-    .where('id', '=', id)
-    .forShare()
-    .executeTakeFirst();
+export async function findReplyContext(db: Db, parentId: string, member: Member): Promise<ReplyContextRow | undefined> {
+  const actor = actorSql(member.id, sql`parent.board_id`);
+  const { rows } = await sql<ReplyContextRow>`
+    with parent as (
+      select id, board_id, thread_id, path, deleted_at, author_id from posts where id = ${parentId} for share
+    ), bump as (
+      update threads t set reply_count = t.reply_count + 1, last_activity_at = now(), seq = t.seq + 1
+      from parent where t.thread_id = parent.thread_id
+      returning t.locked, t.seq, nextval(pg_get_serial_sequence('posts', 'id'))::text as post_id
+    )
+    select parent.*, starter.author_id as starter_id,
+      exists (select 1 from thread_mutes m where m.member_id = starter.author_id and m.thread_id = starter.id) as starter_muted,
+      bump.locked, bump.seq, bump.post_id, ${actor.moderates} as moderates, ban.*
+    from parent
+    join posts starter on starter.id = parent.thread_id
+    left join bump on true
+    left join ${actor.ban} ban on true`.execute(db);
+  return rows[0];
 }
 
 export function findPost(db: Db, id: string): Promise<PostWithAuthorRow | undefined> {
@@ -111,8 +155,8 @@ export interface NewPost {
   variant: SourceVariant;
 }
 
-export async function insertPost(db: Db, p: NewPost, alongside?: RawBuilder<unknown>): Promise<void> {
-  const insert = db.insertInto('posts').values({
+function postValues(p: NewPost) {
+  return {
     id: p.id,
     board_id: p.boardId,
     thread_id: p.threadId,
@@ -124,31 +168,44 @@ export async function insertPost(db: Db, p: NewPost, alongside?: RawBuilder<unkn
     body: p.body,
     bytes: p.bytes,
     variant: p.variant,
-  });
-  // `alongside` (the post's notifications) is evaluated in the same statement: one round trip.
-  if (alongside) await insert.returning(alongside.as('alongside')).execute();
-  else await insert.execute();
+  };
+}
+
+export async function insertPost(db: Db, p: NewPost): Promise<void> {
+  await db.insertInto('posts').values(postValues(p)).execute();
+}
+
+/**
+ * Writes a reply counted by findReplyContext, in one statement: the post, its notifications
+ * (`notices`, evaluated with the post: events/notices.ts notifyExpression), and its post:new event
+ * at `seq` with the event's NOTIFY (what events/thread-events.ts recordThreadEvent writes; the seq
+ * was taken with the thread row). Returns the post's created_at.
+ */
+export async function insertReply(
+  db: Db,
+  p: NewPost,
+  event: { seq: string; payload: string },
+  notices?: RawBuilder<unknown>,
+): Promise<Date> {
+  const rows = await db
+    .with('post', (qb) =>
+      qb
+        .insertInto('posts')
+        .values(postValues(p))
+        .returning(['created_at', ...(notices ? [notices.as('notified')] : [])]),
+    )
+    .with('event', (qb) =>
+      qb.insertInto('thread_events').values({ thread_id: p.threadId, seq: event.seq, kind: 'post:new', post_id: p.id }).returning('seq'),
+    )
+    .selectFrom(['post', 'event'])
+    .select((eb) => ['post.created_at', eb.fn('pg_notify', [eb.val(THREAD_EVENTS_CHANNEL), eb.val(event.payload)]).as('announced')])
+    .execute();
+  return rows[0]!.created_at;
 }
 
 /** A new thread's row, at seq 0: its first event (the root's post:new) takes seq 1. */
 export function insertThread(db: Db, threadId: string, boardId: string) {
   return db.insertInto('threads').values({ thread_id: threadId, board_id: boardId, seq: 0 }).execute();
-}
-
-/**
- * Counts a new reply on its thread. The row lock this takes orders concurrent replies to one
- * thread, so counters stay exact and ids follow commit order.
- */
-export function bumpThreadForReply(db: Db, threadId: string) {
-  return db
-    .updateTable('threads')
-    .set((eb) => ({
-      reply_count: eb('reply_count', '+', 1),
-      last_activity_at: sql<Date>`now()`,
-    }))
-    .where('thread_id', '=', threadId)
-    .returning(['locked'])
-    .executeTakeFirst();
 }
 
 export const THREADS_PER_PAGE = 20;

@@ -4,14 +4,14 @@ import type { BoardRole, Database, DeletedBy, SiteRole, ThreadRow } from '../db/
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
-import { recordThreadEvent } from '../events/thread-events';
+import { formatAnnouncement, recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../db/member';
 import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, detectVariant } from '../text/convert';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
 import { type Actor, NO_RULES, type Rules, authorize, can } from '../policy/policy';
-import { actorOn } from '../policy/policy.repository';
+import { actorFromRow, actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
 import { findMentions, mentionsToNotify } from './posts.mentions';
 import { isMuted, notifyThread, replyNotices } from './posts.notices';
@@ -207,51 +207,86 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
 /**
  * Replies to any post of a thread that is open, under a post that is not deleted. The parent's
  * author, the thread's starter and the members mentioned are notified in the same transaction.
+ *
+ * Two statements between BEGIN and COMMIT, whatever the reply (docs/performance.md, "Replies"):
+ * one reads the parent, the actor and the starter and counts the reply on its thread
+ * (findReplyContext); one writes the post, its notifications and its event (insertReply). The
+ * post is answered from what the transaction wrote, not read back.
  */
 export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput): Promise<WrittenPost> {
   const content = preparePost(input);
-  const { id, unnotified } = await db.transaction().execute(async (tx) => {
-    const parent = isId(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
-    if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
-    authorize(await actorOn(tx, member, parent.board_id), 'post', null);
+  const notFoundParent = () => notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
+  if (!isId(parentId)) throw notFoundParent();
+  // Which members exist is no part of the reply's transaction: asked before it (and only when the
+  // post has an @ at all), so the thread row is not held locked meanwhile.
+  const mentions = await findMentions(db, content.title, content.body);
+  const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
+  const written = await db.transaction().execute(async (tx) => {
+    const parent = await repo.findReplyContext(tx, parentId, member);
+    if (!parent) throw notFoundParent();
+    authorize(actorFromRow(member, parent), 'post', null);
     if (parent.deleted_at)
       throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
     if (parent.path.length > MAX_DEPTH) throw tooDeep();
-    const thread = await repo.bumpThreadForReply(tx, parent.thread_id);
-    if (!thread) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
-    if (thread.locked)
+    if (parent.locked === null || parent.seq === null || parent.post_id === null) throw notFoundParent();
+    if (parent.locked)
       throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
-    const postId = await repo.nextPostId(tx);
-    const mentions = await findMentions(tx, content.title, content.body);
-    const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-    const notices = await replyNotices(tx, {
+    const postId = parent.post_id;
+    const notices = replyNotices({
       postId,
       threadId: parent.thread_id,
       authorId: member.id,
       parentAuthorId: parent.author_id,
       parentIsRoot: parent.id === parent.thread_id,
+      starter: { id: parent.starter_id, muted: parent.starter_muted },
       mentioned: notified,
     });
-    // The post and its notifications in one round trip.
-    await repo.insertPost(
-      tx,
-      {
-        id: postId,
-        boardId: parent.board_id,
-        threadId: parent.thread_id,
-        parentId: parent.id,
-        path: [...parent.path, postId],
-        authorId: member.id,
-        ...content,
-        body: mentions.body,
-        bytes: mentions.bytes,
-      },
-      notifyExpression(notices),
-    );
-    await recordThreadEvent(tx, { threadId: parent.thread_id, boardId: parent.board_id, kind: 'post:new', postId });
-    return { id: postId, unnotified };
+    const post: repo.NewPost = {
+      id: postId,
+      boardId: parent.board_id,
+      threadId: parent.thread_id,
+      parentId: parent.id,
+      path: [...parent.path, postId],
+      authorId: member.id,
+      ...content,
+      body: mentions.body,
+      bytes: mentions.bytes,
+    };
+    const seq = Number(parent.seq);
+    const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
+    const createdAt = await repo.insertReply(tx, post, { seq: parent.seq, payload }, notifyExpression(notices));
+    return { post, createdAt };
   });
-  return { ...(await getPost(db, id)), unnotifiedMentions: unnotified.map((m) => m.name) };
+  return { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) };
+}
+
+/** A post just inserted, as getPost would read it back: first revision, not edited, not deleted. */
+function writtenPost(p: repo.NewPost, createdAt: Date, author: Member): Post {
+  return toPost({
+    id: p.id,
+    board_id: p.boardId,
+    thread_id: p.threadId,
+    parent_id: p.parentId,
+    path: p.path,
+    depth: p.path.length - 1,
+    author_id: p.authorId,
+    title: p.title,
+    body: p.body,
+    bytes: p.bytes,
+    variant: p.variant,
+    created_at: createdAt,
+    edited_at: null,
+    edited_role: null,
+    revision: 0,
+    deleted_at: null,
+    deleted_by: null,
+    deleted_role: null,
+    edit_reason: null,
+    deleted_reason: null,
+    author_name: author.name,
+    author_role: author.role,
+    editor_name: null,
+  });
 }
 
 /** The post with this id (deleted ones included), or a 404. */

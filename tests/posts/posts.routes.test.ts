@@ -45,6 +45,23 @@ describe('starting threads and replying', () => {
     expect(page.text).toMatch(new RegExp(`id="p${reply.id}"><a href="/t/${reply.id}" class="title">同感</a>.*?\\(0 bytes\\)`));
   });
 
+  it('answers a follow-up with the post as stored (it is not read back: posts.service reply)', async () => {
+    const root = await postThread(alice, board);
+    const parent = await postReply(alice, root.id, '上一層');
+    const res = await bob.post(`/api/posts/${parent.id}/replies`, { title: ' 回覆 ', body: '<p>@alice_w 你好</p>' });
+    expect(res.status).toBe(201);
+    const stored = (await app.client().get(`/api/posts/${res.json.post.id}`)).json.post;
+    expect(res.json.post).toEqual(stored);
+    expect(res.json.post).toMatchObject({
+      parentId: parent.id,
+      threadId: root.id,
+      depth: 2,
+      title: '回覆',
+      author: { name: '霧蒙蒙雨霏霏' },
+    });
+    expect(res.json.post.body).toContain('href="/u/');
+  });
+
   it('counts bytes as UTF-8 of the stored body: CJK 3, emoji 4', async () => {
     const root = await postThread(alice, board);
     const reply = await postReply(bob, root.id, '表情', '跟帖😀');
