@@ -3,34 +3,37 @@ import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../server/db/database';
 import { loadAssets } from '../server/views/assets';
-import * as repo from '../server/posts/posts.repository';
+import { PAGE_MAX, getSubtreePage } from '../server/posts/posts.paging';
 import { presentPost } from '../server/posts/posts.presenter';
-import { getPostTree } from '../server/posts/posts.service';
-import { postPage } from '../server/posts/posts.views';
-import { wholeTree } from './pages';
+import { readWindow, renderLines, threadPage } from './pages';
 import { defaultPageContext } from '../server/views/layout';
 import { lineTime } from '../server/views/time';
 import { percentile } from './load';
 
-/** Where the time of GET /t/:root goes, each part timed alone (medians, ms), no load. */
+/**
+ * Where the time of GET /t/:root goes, each part timed alone (medians, ms), no load, nothing
+ * cached: the page as the route builds it (bench/pages.ts), a window of THREAD_WINDOW_LINES.
+ */
 export interface Breakdown {
   size: number;
   iterations: number;
-  /** PostgreSQL's own execution time of the subtree query (EXPLAIN ANALYZE). */
-  subtreeExecMs: number;
-  /** How PostgreSQL sorted the subtree ('external merge' = spilled to disk past work_mem). */
-  subtreeSort: string;
-  /** The subtree query as the app sees it: execution, transfer and pg's row parsing. */
-  subtreeQueryMs: number;
-  /** getPostTree: the post, the subtree, the thread state and the board, mapped to Posts. */
-  getPostTreeMs: number;
-  /** postPage: the HTML of /t/:root from the tree. */
+  /** Statements the window read sends (getPostWindow, inside its transaction). */
+  windowStatements: number;
+  /** PostgreSQL's own execution time of those statements, summed (EXPLAIN ANALYZE of each). */
+  windowExecMs: number;
+  /** How PostgreSQL sorted, where a statement sorts ('external merge' = spilled to disk past work_mem). */
+  windowSort: string;
+  /** getPostWindow: the post, the window's lines with their counts, the thread state, the board, the actor. */
+  getPostWindowMs: number;
+  /** The window's lines rendered (renderWindow: what caches.lines keeps) and the page around them. */
   renderMs: number;
-  /** Of renderMs, roughly: formatting each follow-up's date and time (views/time.ts). */
+  /** The page from lines already rendered (a warm page): the reader's overlay and the page around them. */
+  warmRenderMs: number;
+  /** Of renderMs, roughly: formatting each line's date and time (views/time.ts). */
   datesMs: number;
   /** What express's res.send adds for the page: the string to a Buffer, and its ETag (SHA-1). */
   sendMs: number;
-  /** What GET /api/posts/:root does after getPostTree: presentPost and JSON.stringify. */
+  /** What GET /api/posts/:root does with its first page (1,000 follow-ups at most): presentPost and JSON.stringify. */
   jsonMs: number;
 }
 
@@ -65,7 +68,7 @@ export async function profileThread(
   size: number,
   iterations: number,
 ): Promise<Breakdown> {
-  // A second kysely that records the SQL it sends, to EXPLAIN ANALYZE exactly the app's query.
+  // A second kysely that records the SQL it sends, to EXPLAIN ANALYZE exactly the app's statements.
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const queries: CompiledQuery[] = [];
   const recording = new Kysely<Database>({
@@ -73,19 +76,23 @@ export async function profileThread(
     log: (event) => void (event.level === 'query' && queries.push(event.query)),
   });
   try {
-    await repo.findSubtree(recording, rootId, [rootId]);
-    const query = queries[0];
-    if (!query) throw new Error('the subtree query was not recorded');
+    await readWindow(recording, rootId, null);
+    const statements = queries.filter((q) => /^\s*(select|with)\b/i.test(q.sql));
+    if (statements.length === 0) throw new Error('the window read was not recorded');
     const exec: number[] = [];
     let sort = 'none';
     for (let i = 0; i < iterations; i++) {
-      const r = await pool.query<{ 'QUERY PLAN': [{ 'Execution Time': number; Plan: PlanNode }] }>(
-        `explain (analyze, format json) ${query.sql}`,
-        query.parameters as unknown[],
-      );
-      const plan = r.rows[0]!['QUERY PLAN'][0];
-      exec.push(plan['Execution Time']);
-      sort = sortMethod(plan.Plan) ?? 'none';
+      let total = 0;
+      for (const query of statements) {
+        const r = await pool.query<{ 'QUERY PLAN': [{ 'Execution Time': number; Plan: PlanNode }] }>(
+          `explain (analyze, format json) ${query.sql}`,
+          query.parameters as unknown[],
+        );
+        const plan = r.rows[0]!['QUERY PLAN'][0];
+        total += plan['Execution Time'];
+        sort = sortMethod(plan.Plan) ?? sort;
+      }
+      exec.push(total);
     }
 
     const ctx = {
@@ -95,21 +102,24 @@ export async function profileThread(
       variant: undefined,
       prefix: '',
     };
-    const tree = await getPostTree(db, rootId);
-    const html = postPage(ctx, tree, wholeTree(ctx, tree));
+    const window = await readWindow(db, rootId, null);
+    const rendered = renderLines(ctx, window);
+    const html = threadPage(ctx, window, rendered);
+    const api = await getSubtreePage(db, rootId, null, { limit: PAGE_MAX, bodies: true });
     return {
       size,
       iterations,
-      subtreeExecMs: percentile(exec, 50),
-      subtreeSort: sort,
-      subtreeQueryMs: await medianMs(iterations, () => repo.findSubtree(db, rootId, [rootId])),
-      getPostTreeMs: await medianMs(iterations, () => getPostTree(db, rootId)),
-      renderMs: await medianMs(iterations, () => postPage(ctx, tree, wholeTree(ctx, tree))),
+      windowStatements: statements.length,
+      windowExecMs: percentile(exec, 50),
+      windowSort: sort,
+      getPostWindowMs: await medianMs(iterations, () => readWindow(db, rootId, null)),
+      renderMs: await medianMs(iterations, () => threadPage(ctx, window, renderLines(ctx, window))),
+      warmRenderMs: await medianMs(iterations, () => threadPage(ctx, window, rendered)),
       datesMs: await medianMs(iterations, () => {
-        for (const p of tree.replies) lineTime(p.createdAt, ctx.timeZone);
+        for (const p of window.lines) lineTime(p.createdAt, ctx.timeZone);
       }),
       sendMs: await medianMs(iterations, () => createHash('sha1').update(Buffer.from(html, 'utf8')).digest('base64')),
-      jsonMs: await medianMs(iterations, () => JSON.stringify({ post: presentPost(tree.post), replies: tree.replies.map(presentPost) })),
+      jsonMs: await medianMs(iterations, () => JSON.stringify({ post: presentPost(api.post), replies: api.replies.map(presentPost) })),
     };
   } finally {
     await recording.destroy();

@@ -106,23 +106,6 @@ export function findPost(db: Db, id: string): Promise<PostWithAuthorRow | undefi
   return withAuthor(db.selectFrom('posts')).where('posts.id', '=', id).executeTakeFirst();
 }
 
-/**
- * The posts under `path` in its thread, in display order: one range scan of (thread_id, path).
- * Without `bodies`, bodies and paths are left out ('' and []): a tree of lines needs neither, and
- * at thousands of rows fetching and parsing them is most of the query's cost.
- */
-export function findSubtree(db: Db, threadId: string, path: string[], bodies = true) {
-  // A descendant's path starts with `path`, so in array order descendants are exactly the paths
-  // after `path` and before its next sibling's (last id + 1): a contiguous index range.
-  const upper = [...path.slice(0, -1), String(BigInt(path[path.length - 1]!) + 1n)];
-  return withAuthor(db.selectFrom('posts'), bodies)
-    .where('posts.thread_id', '=', threadId)
-    .where('posts.path', '>', sql<string[]>`${path}::bigint[]`)
-    .where('posts.path', '<', sql<string[]>`${upper}::bigint[]`)
-    .orderBy('posts.path')
-    .execute();
-}
-
 /** The board a thread page links to. */
 export function findBoard(db: Db, boardId: string) {
   return db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', boardId).executeTakeFirstOrThrow();

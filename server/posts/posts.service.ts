@@ -10,11 +10,11 @@ import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, detectVariant } from '../text/convert';
 import { sanitizeBody } from '../text/sanitize';
 import { checkTitle } from '../text/title';
-import { type Actor, NO_RULES, type Rules, authorize, can } from '../policy/policy';
+import { type Actor, type Rules, authorize, can } from '../policy/policy';
 import { actorFromRow, actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
 import { findMentions, mentionsToNotify } from './posts.mentions';
-import { isMuted, notifyThread, replyNotices } from './posts.notices';
+import { notifyThread, replyNotices } from './posts.notices';
 import type { SeenBefore } from './posts.seen';
 
 /** A post, root or follow-up, as pages and the API see it. */
@@ -333,24 +333,12 @@ export function permissionsFor(actor: Actor | null, post: Post, thread: ThreadSt
   };
 }
 
-/** What getPostTree may be told. */
-export interface TreeOptions {
-  /** The site's rules, for what the viewer may do (`can`); none by default. */
-  rules?: Rules;
-  /** Fetch the follow-ups' bodies (the API shows them; a page of lines does not). */
-  bodies?: boolean;
-  /**
-   * Asked once the thread's seq and the viewer's rights are known: true when the caller already
-   * holds what it needs of the follow-ups for that version of the thread, which then are not read.
-   */
-  skipReplies?: (seq: number, seesDeleted: boolean) => boolean;
-}
-
-/** A post with its subtree, as a thread page and its API show it. */
-export interface PostTree {
+/**
+ * A post's page without its follow-ups: what every window of it shows around them
+ * (posts.windows.ts getPostWindow).
+ */
+export interface PostHead {
   post: Post;
-  /** Its whole subtree, in display order. */
-  replies: Post[];
   thread: ThreadState;
   root: Post;
   board: Board;
@@ -364,53 +352,6 @@ export interface PostTree {
    * the reader has none.
    */
   seen?: SeenBefore | null;
-}
-
-/**
- * A post with its whole subtree in display order, its thread's state, its root, its board, and
- * what the viewer may do to the post (`can`). Deleted posts are tombstones unless the viewer moderates.
- */
-export async function getPostTree(
-  db: Kysely<Database>,
-  id: string,
-  viewer: Member | null = null,
-  options: TreeOptions = {},
-): Promise<PostTree> {
-  // One snapshot for every read: the post, its thread's seq and the follow-ups agree, so a page's
-  // seq never claims a change the page does not show (live updates start from it).
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (tx) => {
-      const row = await findPostRow(tx, id);
-      const [state, root, board, actor, muted] = await Promise.all([
-        repo.findThreadState(tx, row.thread_id),
-        row.parent_id === null ? Promise.resolve(row) : repo.findPost(tx, row.thread_id),
-        repo.findBoard(tx, row.board_id),
-        actorOn(tx, viewer, row.board_id),
-        viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
-      ]);
-      const thread = toThreadState(state ?? missingThread(row.thread_id));
-      const seesDeleted = can(actor, 'seeDeleted', null);
-      const skip = options.skipReplies?.(thread.seq, seesDeleted) ?? false;
-      const subtree = skip ? [] : await repo.findSubtree(tx, row.thread_id, row.path, options.bodies ?? true);
-      const visible = seesDeleted ? (p: Post) => p : tombstone;
-      const replies = toPostsWithCounts(subtree).map(visible);
-      const post = visible(toPost(row, replies.length));
-      return {
-        post,
-        replies,
-        thread,
-        root: visible(root ? toPost(root) : post),
-        board: board,
-        can: permissionsFor(actor, post, thread, options.rules ?? NO_RULES),
-        muted,
-      };
-    });
-}
-
-function missingThread(threadId: string): never {
-  throw notFound('PostNotFound', `Thread ${threadId} has no state row; it cannot be shown.`, { params: { id: threadId } });
 }
 
 /**

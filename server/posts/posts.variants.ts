@@ -2,25 +2,9 @@ import type { TextCache } from '../caches';
 import type { Variant } from '../text/convert';
 import { localized, localizedAll, localizedTitles } from '../text/localize';
 import type { IndexThread } from './posts.lists';
-import type { PostTree } from './posts.service';
 import type { PostWindow } from './posts.windows';
 
 // What the posts services return, converted for a reader of another script variant.
-
-/**
- * A post tree in the reader's variant (undefined: as written): the post, and the follow-ups'
- * titles and whatever bodies were fetched; of the root (shown as a link) only its title.
- */
-export function treeInVariant(conversions: TextCache, tree: PostTree, variant: Variant | undefined): PostTree {
-  if (!variant) return tree;
-  const post = localized(conversions, tree.post, variant);
-  return {
-    ...tree,
-    post,
-    root: tree.root.id === post.id ? post : localizedTitles(conversions, [tree.root], variant)[0]!,
-    replies: localizedAll(conversions, tree.replies, variant),
-  };
-}
 
 /** A window of a post's page in the reader's variant: the post, and the titles of every line and ancestor. */
 export function windowInVariant(conversions: TextCache, window: PostWindow, variant: Variant | undefined): PostWindow {

@@ -6,7 +6,7 @@ import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/ht
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
-import { MAX_DEPTH, type Post, type PostTree, type ThreadState } from './posts.service';
+import { MAX_DEPTH, type Post, type PostHead, type ThreadState } from './posts.service';
 import { type BoardIndex, type IndexThread } from './posts.lists';
 import { PostLine, memberHref, renderTree } from './posts.lines';
 import { MENTION_NOTIFY_MAX } from './posts.mentions';
@@ -199,9 +199,6 @@ function UnnotifiedMentions({ ctx, count }: { ctx: PageContext; count: number | 
     </p>
   );
 }
-
-/** A post's page without its follow-ups: what every window of it shows around them. */
-type PostHead = Omit<PostTree, 'replies'>;
 
 /** The window of follow-ups a page shows, rendered and overlaid for its reader (posts.windows.lines.ts). */
 export interface ShownWindow {

@@ -12,7 +12,7 @@ import * as pages from './posts.paging.repository';
 import * as repo from './posts.repository';
 import {
   type Post,
-  type PostTree,
+  type PostHead,
   findPostRow,
   permissionsFor,
   toPost,
@@ -59,7 +59,7 @@ export interface WindowVersion {
 }
 
 /** A post's page with one window of its follow-ups. */
-export interface PostWindow extends Omit<PostTree, 'replies'> {
+export interface PostWindow extends PostHead {
   /** The post's ancestors, the root first (none for a root): the path up to the root. */
   ancestors: Post[];
   /** Ancestors of the window's first line below the post, shown above it (none for the first window). */
@@ -82,7 +82,8 @@ export async function getPostWindow(
   viewer: Member | null,
   request: WindowRequest,
 ): Promise<WindowAnswer> {
-  // One snapshot, as for getPostTree: the seq a page shows never claims a change it does not show.
+  // One snapshot for every read: the post, its thread's seq and the lines agree, so a page's seq
+  // never claims a change the page does not show (live updates start from it).
   return db
     .transaction()
     .setIsolationLevel('repeatable read')

@@ -1,9 +1,18 @@
 import type { Member } from '../../server/db/member';
-import { createThread, getPostTree, reply } from '../../server/posts/posts.service';
+import type { Rules } from '../../server/policy/policy';
+import { createThread, reply } from '../../server/posts/posts.service';
+import { getPostWindow } from '../../server/posts/posts.windows';
 import { type TestApp, startTestApp } from '../helpers/app';
 import { createMember, createTestBoard } from '../factories';
 
-// getPostTree says what the viewer may do to the post (`can`), so pages show only those buttons.
+// A thread page's window says what the viewer may do to the post (`can`), so pages show only those buttons.
+
+/** What the viewer may do to the post, as its page (getPostWindow, first window) is told. */
+async function canOn(id: string, viewer: Member | null, rules?: Rules) {
+  const answer = await getPostWindow(app.db, id, viewer, { size: 50, depthCap: 12, rules });
+  if (!('window' in answer)) throw new Error('expected a window');
+  return answer.window.can;
+}
 
 let app: TestApp;
 let author: Member;
@@ -26,11 +35,11 @@ afterAll(() => app.close());
 
 describe('what a viewer may do to a post', () => {
   it('gives a reader who is not logged in no actions', async () => {
-    expect((await getPostTree(app.db, rootId, null)).can).toBeNull();
+    expect(await canOn(rootId, null)).toBeNull();
   });
 
   it('lets the author edit and delete, not report, lock, pin or feature', async () => {
-    expect((await getPostTree(app.db, rootId, author)).can).toEqual({
+    expect(await canOn(rootId, author)).toEqual({
       edit: true,
       delete: true,
       restore: false,
@@ -42,7 +51,7 @@ describe('what a viewer may do to a post', () => {
   });
 
   it('lets another member only report', async () => {
-    expect((await getPostTree(app.db, rootId, other)).can).toEqual({
+    expect(await canOn(rootId, other)).toEqual({
       edit: false,
       delete: false,
       restore: false,
@@ -54,14 +63,13 @@ describe('what a viewer may do to a post', () => {
   });
 
   it('lets a moderator change the thread from its root only', async () => {
-    const root = (await getPostTree(app.db, rootId, moderator)).can;
-    const followUp = (await getPostTree(app.db, replyId, moderator)).can;
+    const root = await canOn(rootId, moderator);
+    const followUp = await canOn(replyId, moderator);
     expect(root).toMatchObject({ edit: true, delete: true, lock: true, pin: true, feature: true, report: true });
     expect(followUp).toMatchObject({ edit: true, delete: true, lock: false, pin: false, feature: false });
   });
 
   it('closes the author’s edit after the edit window of the rules', async () => {
-    const tree = await getPostTree(app.db, rootId, author, { rules: { editWindowMinutes: -1 } });
-    expect(tree.can).toMatchObject({ edit: false, delete: true });
+    expect(await canOn(rootId, author, { editWindowMinutes: -1 })).toMatchObject({ edit: false, delete: true });
   });
 });
