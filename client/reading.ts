@@ -89,9 +89,15 @@ async function loadMore(section: HTMLElement, link: HTMLAnchorElement, topList: 
   }
 }
 
-/** The lines a reader can see, in display order (not those inside a folded subtree). */
+/**
+ * The lines a reader can see, in display order: not those inside a folded subtree (a closed
+ * <details> hides its content with content-visibility, which offsetParent does not notice) nor
+ * those hidden by a fold of title-only leaves (display: none).
+ */
 const visibleLines = (section: HTMLElement) =>
-  Array.from(section.querySelectorAll<HTMLElement>('ul.tree .line')).filter((line) => line.offsetParent !== null);
+  Array.from(section.querySelectorAll<HTMLElement>('ul.tree .line')).filter(
+    (line) => line.offsetParent !== null && !line.closest('details:not([open]) > :not(summary)'),
+  );
 
 function focusLine(line: HTMLElement | undefined): void {
   if (!line) return;
@@ -107,7 +113,9 @@ function keys(section: HTMLElement, more: () => HTMLAnchorElement | null): void 
     const target = event.target as HTMLElement | null;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
     const lines = visibleLines(section);
-    const current = section.querySelector<HTMLElement>('.line.current') ?? (target?.closest('.line') as HTMLElement | null);
+    // The line holding the focus (moved by Tab or a click, too) comes first; else the one the keys left.
+    const focused = target?.closest<HTMLElement>('section.replies .line');
+    const current = focused && section.contains(focused) ? focused : section.querySelector<HTMLElement>('.line.current');
     const at = current ? lines.indexOf(current) : -1;
     switch (event.key) {
       case 'j':
