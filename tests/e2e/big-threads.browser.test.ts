@@ -277,9 +277,11 @@ describe('a thread of 10,000 follow-ups on a 390 px phone', () => {
 
     const writer = app.client();
     await memberClient(app.db, writer);
-    const shallow = (id: string) => big.paths[big.ids.indexOf(id)]!.length - 1 < CAP;
-    // One under a line of the second window, one under a line of the last.
-    const inSecond = order.slice(WINDOW, 2 * WINDOW).find(shallow)!;
+    const depthOf = (id: string) => big.paths[big.ids.indexOf(id)]!.length - 1;
+    const shallow = (id: string) => depthOf(id) < CAP;
+    const parents = new Set(big.paths.map((p) => p[p.length - 2]));
+    // One under a line of the second window (a leaf: its answer is in that window), one under a line of the last.
+    const inSecond = order.slice(WINDOW, 2 * WINDOW).find((id) => shallow(id) && !parents.has(id))!;
     const inLast = order.slice(-WINDOW).reverse().find(shallow)!;
     await postReply(writer, inSecond, '答第二部分');
     await eventually(later).toHaveText('後面的部分有 1 條新跟帖');
@@ -296,6 +298,20 @@ describe('a thread of 10,000 follow-ups on a 390 px phone', () => {
       )
       .waitFor();
     expect(await later.textContent()).toBe('後面的部分有 2 條新跟帖');
+
+    // One under a line at the depth cap: on that line's own page ("continue this thread"), not here.
+    const atCap = order.slice(0, WINDOW).find((id) => depthOf(id) === CAP && parents.has(id))!;
+    expect(await page.locator(`li:has(> #p${atCap}) > a.continue`).count()).toBe(1);
+    const past = await postReply(writer, atCap, '答到底的那條');
+    const last = await postReply(writer, here, '再答眼前這條');
+    await page.locator(`#p${last.id}`).waitFor();
+    expect(await page.locator(`#p${past.id}`).count()).toBe(0);
+    expect(await later.textContent()).toBe('後面的部分有 2 條新跟帖');
+
+    // The next window holds the first: one is left in a later part.
+    await loadMore(page);
+    expect(await page.locator(`section.replies ul.tree .line:has(a.title:text-is("答第二部分"))`).count()).toBe(1);
+    await eventually(later).toHaveText('後面的部分有 1 條新跟帖');
     await page.close();
   });
 });
