@@ -71,14 +71,14 @@ const treeLines = (page: Page) => page.locator('section.replies ul.tree li:not(.
 const lineIds = (page: Page) => treeLines(page).evaluateAll((els) => els.map((el) => el.id.slice(1)));
 
 /** Every line of the tree is readable: its item at least READABLE_PX wide, and the page never scrolls sideways. */
-async function expectReadable(page: Page): Promise<void> {
+async function expectReadable(page: Page, width = PHONE.width): Promise<void> {
   const widths = await page
     .locator('section.replies ul.tree li')
     .evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().width)));
   expect(widths.length).toBeGreaterThan(0);
   expect(Math.min(...widths)).toBeGreaterThanOrEqual(READABLE_PX);
   const scrollWidth = await page.evaluate<number>('document.scrollingElement.scrollWidth');
-  expect(scrollWidth).toBeLessThanOrEqual(PHONE.width + 1);
+  expect(scrollWidth).toBeLessThanOrEqual(width + 1);
 }
 
 /**
@@ -116,6 +116,10 @@ describe('a chain 50 deep on a 390 px phone', () => {
       const levels = await announcedLevels(page);
       expect(shown.map((id) => levels.get(id))).toEqual(shown.map((_, i) => i + 1));
       await expectReadable(page);
+      // And on a 360 px phone, the narrowest common one.
+      await page.setViewportSize({ width: 360, height: PHONE.height });
+      await expectReadable(page, 360);
+      await page.setViewportSize(PHONE);
       const last = shown[shown.length - 1]!;
       const more = page.locator(`li:has(> #p${last}) > a.continue`);
       if (from + CAP >= 50) {
