@@ -123,6 +123,8 @@ function insertReply(
     const parentLine = e.post.parentId ? document.getElementById(`p${e.post.parentId}`) : null;
     const parentItem = parentLine && scope.contains(parentLine) ? parentLine.closest('li') : null;
     if (!parentItem) return false;
+    // A line at the depth cap links to its own page for its follow-ups: the new one is there, not nested here.
+    if (parentItem.querySelector(':scope > a.continue')) return true;
     list = childList(parentItem);
   }
   // Siblings are listed oldest first, and a new post is the newest: it goes last.
@@ -204,7 +206,7 @@ export function followThread(section: HTMLElement): void {
       if (!('post' in e)) return void document.body.classList.toggle('thread-locked', e.locked);
       // A follow-up under a line of a window not loaded yet is counted, not shown.
       if (e.kind === 'post:new') {
-        if (!insertReply(section, topList, e, postId, ignored)) countLater(section);
+        if (!insertReply(section, topList, e, postId, ignored)) countLater(section, e.post.id);
       } else replaceLine(section, e);
     },
     (since) => {

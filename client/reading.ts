@@ -77,11 +77,7 @@ async function loadMore(section: HTMLElement, link: HTMLAnchorElement, topList: 
     const more = next.querySelector('section.replies .more-lines');
     if (more) holder?.replaceWith(document.adoptNode(more));
     else holder?.remove();
-    const later = section.querySelector<HTMLElement>('.new-later');
-    if (later) {
-      later.hidden = true;
-      later.dataset.count = '0';
-    }
+    showLater(section);
     applyFolds(section, section.dataset.thread!);
   } catch {
     // Not loaded here: the link still works as a link.
@@ -89,9 +85,15 @@ async function loadMore(section: HTMLElement, link: HTMLAnchorElement, topList: 
   }
 }
 
-/** The lines a reader can see, in display order (not those inside a folded subtree). */
+/**
+ * The lines a reader can see, in display order: not those inside a folded subtree (a closed
+ * <details> hides its content with content-visibility, which offsetParent does not notice) nor
+ * those hidden by a fold of title-only leaves (display: none).
+ */
 const visibleLines = (section: HTMLElement) =>
-  Array.from(section.querySelectorAll<HTMLElement>('ul.tree .line')).filter((line) => line.offsetParent !== null);
+  Array.from(section.querySelectorAll<HTMLElement>('ul.tree .line')).filter(
+    (line) => line.offsetParent !== null && !line.closest('details:not([open]) > :not(summary)'),
+  );
 
 function focusLine(line: HTMLElement | undefined): void {
   if (!line) return;
@@ -107,7 +109,9 @@ function keys(section: HTMLElement, more: () => HTMLAnchorElement | null): void 
     const target = event.target as HTMLElement | null;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
     const lines = visibleLines(section);
-    const current = section.querySelector<HTMLElement>('.line.current') ?? (target?.closest('.line') as HTMLElement | null);
+    // The line holding the focus (moved by Tab or a click, too) comes first; else the one the keys left.
+    const focused = target?.closest<HTMLElement>('section.replies .line');
+    const current = focused && section.contains(focused) ? focused : section.querySelector<HTMLElement>('.line.current');
     const at = current ? lines.indexOf(current) : -1;
     switch (event.key) {
       case 'j':
@@ -168,15 +172,30 @@ export function readThread(section: HTMLElement, topList: () => HTMLUListElement
   keys(section, more);
 }
 
+/** Live follow-ups of a page's section waiting in a window not loaded yet, by id. */
+const waiting = new WeakMap<HTMLElement, Set<string>>();
+
 /**
  * A live follow-up whose parent is in a window not loaded yet: counted under the tree, "N new in a
- * later part", until that window is loaded.
+ * later part", until a window holding it is loaded (the next window may not be the one). Once no
+ * window follows, a follow-up that is not on the page is nested past the depth cap: it is on its
+ * own page, not in a later part, and is not counted.
  */
-export function countLater(section: HTMLElement): void {
+export function countLater(section: HTMLElement, postId: string): void {
+  if (!section.querySelector('.more-lines a[data-more]')) return;
+  const ids = waiting.get(section) ?? new Set<string>();
+  waiting.set(section, ids.add(postId));
+  showLater(section);
+}
+
+/** Shows how many live follow-ups are still in a later part: those not yet on the page. */
+function showLater(section: HTMLElement): void {
   const later = section.querySelector<HTMLElement>('.new-later');
-  if (!later) return;
-  const count = Number(later.dataset.count ?? '0') + 1;
-  later.dataset.count = String(count);
-  later.textContent = (section.dataset.newLater ?? '%d').replace('%d', String(count));
-  later.hidden = false;
+  const ids = waiting.get(section);
+  if (!later || !ids) return;
+  const more = section.querySelector('.more-lines a[data-more]');
+  for (const id of ids) if (!more || document.getElementById(`p${id}`)) ids.delete(id);
+  later.dataset.count = String(ids.size);
+  later.textContent = (section.dataset.newLater ?? '%d').replace('%d', String(ids.size));
+  later.hidden = ids.size === 0;
 }
