@@ -26,6 +26,7 @@ import { indexInVariant, windowInVariant } from './posts.variants';
 import { renderWindow, overlayWindow } from './posts.windows.lines';
 import { type WindowVersion, getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
+import { postInThread } from './posts.paths';
 import { type FormState, type ShownWindow, boardPage, postPage } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
@@ -96,8 +97,8 @@ const threadPageQuery = z
 
 /** Where a form goes after writing a post: to the post, saying how many mentions were not notified. */
 const afterWriting = (req: Request, post: posts.WrittenPost) =>
-  `${req.variantPrefix}/t/${post.threadId}${post.unnotifiedMentions.length ? `?unnotified=${post.unnotifiedMentions.length}` : ''}` +
-  (post.id === post.threadId ? '' : `#p${post.id}`);
+  req.variantPrefix +
+  postInThread(post.threadId, post.id, post.unnotifiedMentions.length ? `unnotified=${post.unnotifiedMentions.length}` : '');
 
 const presentThread = (s: posts.ThreadState) => ({
   replyCount: s.replyCount,
