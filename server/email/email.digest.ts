@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import type { Logger } from '../log';
 import type { MailListItem } from '../mail/mail.templates';
 import type { Mailer } from '../mail/mail.transport';
+import { postInThread } from '../posts/posts.paths';
 import { convertText } from '../text/convert';
 import { createToken } from '../tokens/tokens.service';
 import type { Variant } from '../variants';
@@ -104,8 +105,7 @@ type UnreadRow = Awaited<ReturnType<typeof repo.findUnreadForDigest>>[number];
 function digestItem(r: UnreadRow, variant: Variant | null, timeZone: string, link: (path: string) => string): MailListItem {
   const { t } = catalogFor(variant ?? undefined);
   const title = r.title !== null && r.variant !== null && variant ? convertText(r.title, r.variant, variant) : r.title;
-  const path =
-    r.thread_id === null ? '/notifications' : `/t/${r.thread_id}${r.post_id && r.post_id !== r.thread_id ? `#p${r.post_id}` : ''}`;
+  const path = r.thread_id === null ? '/notifications' : postInThread(r.thread_id, r.post_id ?? r.thread_id);
   return {
     text: t.email.kinds[r.kind]({ actor: r.actor, title }),
     url: link(path),

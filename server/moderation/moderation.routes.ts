@@ -9,6 +9,7 @@ import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
 import { parseInput, wholeNumber } from '../http/validate';
+import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
 import { localizedTitles } from '../text/localize';
@@ -225,7 +226,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
   const toPost = async (req: Request, res: Response, id: string) => {
     const post = await getPost(db, id);
-    res.redirect(303, `${req.variantPrefix}/t/${post.threadId}#p${post.id}`);
+    res.redirect(303, req.variantPrefix + postInThread(post.threadId, post.id));
   };
 
   router.get('/t/:id/edit', async (req, res) => {
@@ -251,7 +252,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   router.post('/t/:id/delete', async (req, res) => {
     await moderation.deletePost(db, rules, requireMember(req), req.params.id, parseInput(reasonInput, { reason: req.body?.reason }));
     const post = await getPost(db, req.params.id);
-    res.redirect(303, back(req, `${req.variantPrefix}/t/${post.threadId}#p${post.id}`));
+    res.redirect(303, back(req, req.variantPrefix + postInThread(post.threadId, post.id)));
   });
 
   router.post('/t/:id/restore', async (req, res) => {

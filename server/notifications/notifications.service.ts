@@ -12,6 +12,7 @@ import type { Variant } from '../variants';
 import type { Messages } from '../views/messages';
 import type { NoticeWords } from '../views/messages.notifications';
 import { dateTime } from '../views/time';
+import { postInThread } from '../posts/posts.paths';
 import * as repo from './notifications.repository';
 
 /**
@@ -59,7 +60,7 @@ function targetOf(row: repo.NotificationListRow): string {
     case 'reply':
     case 'thread-reply':
     case 'mention':
-      return row.post_id === row.thread_id ? `/t/${row.thread_id}` : `/t/${row.thread_id}#p${row.post_id}`;
+      return row.thread_id ? postInThread(row.thread_id, row.post_id ?? row.thread_id) : '/';
     case 'followed-thread':
       return `/t/${row.thread_id}`;
     case 'banned': {

@@ -19,13 +19,14 @@ import { presentPost } from './posts.presenter';
 import * as lists from './posts.lists';
 import * as posts from './posts.service';
 import * as paging from './posts.paging';
-import { markSeen, readerOf, seenBefore, seenParts } from './posts.seen';
+import { firstNewFollowUp, markSeen, readerOf, seenBefore, seenParts } from './posts.seen';
 import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
 import { renderWindow, overlayWindow } from './posts.windows.lines';
 import { type WindowVersion, getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
+import { postInThread } from './posts.paths';
 import { type FormState, type ShownWindow, boardPage, postPage } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
@@ -96,8 +97,8 @@ const threadPageQuery = z
 
 /** Where a form goes after writing a post: to the post, saying how many mentions were not notified. */
 const afterWriting = (req: Request, post: posts.WrittenPost) =>
-  `${req.variantPrefix}/t/${post.threadId}${post.unnotifiedMentions.length ? `?unnotified=${post.unnotifiedMentions.length}` : ''}` +
-  (post.id === post.threadId ? '' : `#p${post.id}`);
+  req.variantPrefix +
+  postInThread(post.threadId, post.id, post.unnotifiedMentions.length ? `unnotified=${post.unnotifiedMentions.length}` : '');
 
 const presentThread = (s: posts.ThreadState) => ({
   replyCount: s.replyCount,
@@ -313,9 +314,29 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
       res.redirect(302, `${req.variantPrefix}/t/${page.deeperPage}?at=${at}#p${at}`);
       return;
     }
+    const id = page.head.post.id;
+    // A returning reader whose first window holds nothing new lands on the window that holds the
+    // first new follow-up (docs/api.md, "Thread pages"). This request is the visit and records
+    // it; the window it lands on marks by the position carried in its URL, as a "more" link's
+    // does, and records nothing.
+    if (!later && unnotified === undefined && seen && page.head.post.parentId === null && page.shown.newIds.length === 0) {
+      const landing = await firstNewFollowUp(db, req, seen, page.head.post.depth + reading.depthCap);
+      if (landing) {
+        const marking = markSeen(db, req, res, page.head, seen);
+        // Where it sends the reader depends on them: no cache keeps it, and it has no version.
+        res.removeHeader('ETag');
+        res.set('Cache-Control', 'private, no-store');
+        res.redirect(302, `${req.variantPrefix}/t/${id}?at=${landing}&seen=${seen.postId}#p${landing}`);
+        await marking;
+        return;
+      }
+    }
     // The new position is recorded while the first window goes out (an anonymous reader's cookie goes with it).
     const marking = later ? Promise.resolve() : markSeen(db, req, res, page.head, seen);
-    res.send(postPage(ctx, { ...page.head, seen }, page.shown, undefined, unnotified));
+    // Back to the first window from a later one: within a visit (a position carried), without
+    // sending the reader on to what is new again and without recording the visit twice.
+    const top = carried && later ? `/t/${id}?at=${id}&seen=${carried}` : `/t/${id}`;
+    res.send(postPage(ctx, { ...page.head, seen }, { ...page.shown, top }, undefined, unnotified));
     await marking;
   });
 

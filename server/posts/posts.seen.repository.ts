@@ -96,3 +96,29 @@ export async function countNew(db: Db, source: PositionSource, threadIds: string
     where r.thread_id = any(${threadIds}::bigint[])`.execute(db);
   return result.rows;
 }
+
+/**
+ * The first follow-up in display order of thread `threadId` written after `seenPostId` and up to
+ * `lastPostId` (what the page knew of), at most `maxDepth` deep (in the root page's windows), not
+ * deleted and not by `memberId` (a reader's own posts are never new to them). One range of
+ * posts_thread_id_idx (thread_id, id), its rows sorted by path: the cost is the number of new
+ * follow-ups, which the caller only pays when none of them is in the first window.
+ */
+export async function findFirstNew(
+  db: Db,
+  where: { threadId: string; seenPostId: string; lastPostId: string; maxDepth: number; memberId: string | null },
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('posts')
+    .select('id')
+    .where('thread_id', '=', where.threadId)
+    .where('id', '>', where.seenPostId)
+    .where('id', '<=', where.lastPostId)
+    .where('depth', '<=', where.maxDepth)
+    .where('deleted_at', 'is', null)
+    .$if(where.memberId !== null, (q) => q.where('author_id', '<>', where.memberId!))
+    .orderBy('path')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}

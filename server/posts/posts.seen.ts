@@ -122,6 +122,30 @@ export function markSeen(
 }
 
 /**
+ * Where a returning reader should land when the first window of the thread's page holds none of
+ * what is new to them: the first new follow-up in display order (within the root page's depth
+ * `maxDepth`, not deleted, not their own), among those the page knew of as it began (`seen`).
+ * Null when there is none or it could not be read (logged): the reader then gets the first
+ * window, as anyone would.
+ */
+export async function firstNewFollowUp(db: Db, req: Request, seen: SeenBefore, maxDepth: number): Promise<string | null> {
+  if (!seen.postId || seen.newCount === 0) return null;
+  try {
+    const id = await repo.findFirstNew(db, {
+      threadId: seen.threadId,
+      seenPostId: seen.postId,
+      lastPostId: seen.lastPostId,
+      maxDepth,
+      memberId: req.member?.id ?? null,
+    });
+    return id ?? null;
+  } catch (err) {
+    req.log.warn({ err, threadId: seen.threadId }, 'could not find the first new follow-up');
+    return null;
+  }
+}
+
+/**
  * For each of `threadIds` (a board page) the reader has opened, how many of its posts are new to
  * them, up to NEW_COUNT_CAP; threads never opened are absent. One statement, none without a position.
  */

@@ -212,6 +212,8 @@ export interface ShownWindow {
   newIds: string[];
   /** The post's ancestors, root first (a follow-up's page shows the path up to the root). */
   ancestors: Post[];
+  /** A later window's link back to the first (unprefixed); `/t/<post>` when not given. */
+  top?: string;
 }
 
 /** The path from the root down to a deep post: each ancestor as a line, the middle of a long path elided. */
@@ -315,7 +317,9 @@ export function postPage(ctx: PageContext, tree: PostHead, window: ShownWindow, 
         <header class="post-heading" id={`p${post.id}`}>
           <h1>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</h1>
           <p>
-            <a href={href(ctx, `/t/${post.id}`)}>{t.reading.fromStart}</a>
+            <a href={href(ctx, window.top ?? `/t/${post.id}`)} rel="start">
+              {t.reading.fromStart}
+            </a>
           </p>
         </header>
       )}

@@ -43,7 +43,7 @@ describe('in a browser', () => {
     // A title-only follow-up to the root…
     await page.getByLabel('標題').fill('第一條跟帖');
     await page.getByRole('button', { name: '發表' }).click();
-    await page.waitForURL(new RegExp(`/t/${rootId}#p\\d+$`));
+    await page.waitForURL(new RegExp(`/t/${rootId}\\?at=(\\d+)#p\\1$`));
     const firstId = page.url().match(/#p(\d+)$/)![1]!;
     await eventually(page.locator(`#p${firstId} .bytes`)).toHaveText('(0 bytes)');
     expect(await nesting(page, firstId)).toBe(1);
@@ -54,7 +54,7 @@ describe('in a browser', () => {
     await page.getByLabel('標題').fill('回覆第一條');
     await page.getByLabel('內容（可選）').fill('有內容的回覆');
     await page.getByRole('button', { name: '發表' }).click();
-    await page.waitForURL(new RegExp(`/t/${rootId}#p\\d+$`));
+    await page.waitForURL(new RegExp(`/t/${rootId}\\?at=(\\d+)#p\\1$`));
     const nestedId = page.url().match(/#p(\d+)$/)![1]!;
 
     expect(await nesting(page, nestedId)).toBe(2);

@@ -111,8 +111,8 @@ describe('the daily digest', () => {
     expect(digest.text).toContain(`${actor.name} 回覆了您的帖子「今晚的月亮」`);
     expect(digest.text).toContain(`${actor.name} 在「今晚的月亮」中提到了您`);
     expect(digest.text).not.toContain('發表了新主題');
-    expect(digest.text).toContain(`${PUBLIC_URL}/t/${thread.id}#p${reply.id}`);
-    expect(digest.html).toContain(`<a href="${PUBLIC_URL}/t/${thread.id}#p${reply.id}"`);
+    expect(digest.text).toContain(`${PUBLIC_URL}/t/${thread.id}?at=${reply.id}#p${reply.id}`);
+    expect(digest.html).toContain(`<a href="${PUBLIC_URL}/t/${thread.id}?at=${reply.id}#p${reply.id}"`);
 
     const unsubscribe = header(digest, 'list-unsubscribe')!;
     expect(unsubscribe).toMatch(new RegExp(`^<${PUBLIC_URL}/email/unsubscribe\\?token=[A-Za-z0-9_-]{43}>$`));

@@ -48,7 +48,7 @@ describe('GET /api/notifications', () => {
           postId: reply.id,
           title: '軟體問題',
           text: '回帖者 回覆了您的帖子：我來回答',
-          url: `/t/${root.id}#p${reply.id}`,
+          url: `/t/${root.id}?at=${reply.id}#p${reply.id}`,
           createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           readAt: null,
         },

@@ -91,7 +91,7 @@ describe('live notifications across two processes', () => {
       id: expect.stringMatching(/^\d+$/),
       kind: 'reply',
       text: '回覆者 回覆了您的帖子：回答軟體問題',
-      url: `/t/${root.id}#p${reply.id}`,
+      url: `/t/${root.id}?at=${reply.id}#p${reply.id}`,
       createdAt: expect.any(String),
       unread: { messages: 0, notifications: 1 },
     });

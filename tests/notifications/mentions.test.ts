@@ -114,7 +114,7 @@ describe('the cap and edits', () => {
     const form = await writer.postForm(`/zh-hans/t/${root.id}/reply`, { title: '再點名', body });
     expect(form.status).toBe(303);
     const location = form.headers.get('location')!;
-    expect(location).toMatch(new RegExp(`^/zh-hans/t/${root.id}\\?unnotified=2#p\\d+$`));
+    expect(location).toMatch(new RegExp(`^/zh-hans/t/${root.id}\\?unnotified=2&at=(\\d+)#p\\1$`));
     expect((await writer.get(location.replace(/#.*/, ''))).text).toContain('有 2 位被提到的用户没有收到通知：每个帖子最多通知 10 位。');
   });
 

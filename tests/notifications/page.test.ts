@@ -60,7 +60,7 @@ describe('the notifications page', () => {
     const [first] = (await noticesOf(app.db, starterId)).filter((n) => n.post_id === replies[0]);
     const res = await starter.get(`/zh-hans/notifications/${first!.id}`);
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`/zh-hans/t/${busy.id}#p${replies[0]}`);
+    expect(res.headers.get('location')).toBe(`/zh-hans/t/${busy.id}?at=${replies[0]}#p${replies[0]}`);
     expect((await noticesOf(app.db, starterId)).find((n) => n.id === first!.id)!.read_at).not.toBeNull();
     const page = await starter.get('/notifications');
     expect(unreadBadge(page.text)).toBe('3');

@@ -246,7 +246,7 @@ describe('pages', () => {
     const root = await postThread(alice, board);
     const res = await bob.postForm(`/t/${root.id}/reply`, { title: '表單回覆', body: '第一行\n第二行' });
     expect(res.status).toBe(303);
-    const [, threadId, postId] = res.headers.get('location')!.match(/^\/t\/(\d+)#p(\d+)$/)!;
+    const [, threadId, postId] = res.headers.get('location')!.match(/^\/t\/(\d+)\?at=(\d+)#p\2$/)!;
     expect(threadId).toBe(root.id);
     const post = (await app.client().get(`/api/posts/${postId}`)).json.post;
     expect(post).toMatchObject({ title: '表單回覆', body: '<p>第一行<br />第二行</p>', parentId: root.id });

@@ -119,14 +119,14 @@ describe('links on pages under a prefix', () => {
   it('sends the reader back under the prefix after a form: a reply, a lock, a thread', async () => {
     const reply = await admin.postForm(`/zh-tw/t/${rootId}/reply`, { title: '好的', body: '' });
     expect(reply.status).toBe(303);
-    expect(reply.headers.get('location')).toMatch(new RegExp(`^/zh-tw/t/${rootId}#p\\d+$`));
+    expect(reply.headers.get('location')).toMatch(new RegExp(`^/zh-tw/t/${rootId}\\?at=(\\d+)#p\\1$`));
     const thread = await admin.postForm(`/zh-hk/b/${board.slug}/threads`, { title: '新主題', body: '' });
     expect(thread.headers.get('location')).toMatch(/^\/zh-hk\/t\/\d+$/);
     const lock = await moderator.postForm(`/zh-hans/t/${rootId}/thread/lock`, {});
     expect(lock.headers.get('location')).toMatch(new RegExp(`^/zh-hans/t/${rootId}`));
     expect((await moderator.postForm(`/zh-hans/t/${rootId}/thread/unlock`, {})).status).toBe(303);
     const plain = await admin.postForm(`/t/${rootId}/reply`, { title: '無前綴', body: '' });
-    expect(plain.headers.get('location')).toMatch(new RegExp(`^/t/${rootId}#p\\d+$`));
+    expect(plain.headers.get('location')).toMatch(new RegExp(`^/t/${rootId}\\?at=(\\d+)#p\\1$`));
   });
 
   it('renders live lines (the catch-up) with the links under the variant the reader asked for', async () => {
