@@ -45,6 +45,8 @@ describe('each app owns its caches', () => {
     // Mark A's rendered tree: were the cache shared, B would serve the mark.
     const [key, tree] = [...a.caches.lines.entries()][0]!;
     a.caches.lines.set(key, { ...tree, html: `${tree.html}<!--rendered by A-->` });
+    // A's whole page (kept for anonymous readers, posts.pages.ts) goes: A renders it again from its tree.
+    a.caches.pages.clear();
     const fromB = await b.client().get(page);
     expect(fromB.text).toContain('晶片回覆');
     expect(fromB.text).not.toContain('rendered by A');
@@ -58,7 +60,12 @@ describe('each app owns its caches', () => {
     const afterB = await b.client().get(page);
     expect(afterB.text).toContain('新的軟體回覆');
     expect(afterB.text).not.toContain('rendered by A');
-    const afterA = await a.client().get(page);
+    // A hears of B's change by NOTIFY (its kept page is sent until then: a few milliseconds).
+    let afterA = await a.client().get(page);
+    for (let i = 0; i < 40 && !afterA.text.includes('新的軟體回覆'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      afterA = await a.client().get(page);
+    }
     expect(afterA.text).toContain('新的軟體回覆');
     expect(afterA.text).not.toContain('rendered by A');
     expect(a.caches.lines.size).toBe(2);
