@@ -38,6 +38,7 @@ import { settingsRouter } from './people/settings.routes';
 import { notificationFeed } from './notifications/notifications.feed';
 import { notificationsRouter } from './notifications/notifications.routes';
 import { postsRouter } from './posts/posts.routes';
+import { warmPages } from './posts/posts.pages';
 import { type ReadRecorder, createReadRecorder } from './reads/reads.recorder';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
@@ -125,6 +126,9 @@ export function createApp({
   app.get('/healthz', healthCheck(db, databaseState));
 
   app.use(resolveVariant);
+  // Thread pages kept whole for anonymous readers, ahead of everything else a page passes through
+  // (posts/posts.pages.ts): a warm one needs no session, body parser or feature router.
+  app.use(warmPages(db, caches, reads));
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
 

@@ -79,6 +79,8 @@ export interface CachedPage {
   identity: Buffer;
   br?: Buffer;
   gzip?: Buffer;
+  /** Compressions under way (posts.pages.ts), so readers arriving together wait for one. */
+  encoding?: Partial<Record<'br' | 'gzip', Promise<Buffer>>>;
 }
 
 /** A thread's version as a page shows it: its seq (every change raises it) and its read count. */

@@ -85,3 +85,44 @@ describe('createCaches', () => {
     expect(createCaches().conversions).not.toBe(createCaches().conversions);
   });
 });
+
+describe('what a process knows of threads (ThreadStates)', () => {
+  const states = () => {
+    const s = createCaches().threads;
+    s.linkUp();
+    return s;
+  };
+
+  it('knows nothing until its LISTEN link is up, and forgets everything when it drops', () => {
+    const s = createCaches().threads;
+    s.learn('1', { seq: 3, readCount: 0 }, s.generation);
+    expect(s.get('1')).toBeUndefined();
+    s.linkUp();
+    s.learn('1', { seq: 3, readCount: 0 }, s.generation);
+    expect(s.get('1')).toEqual({ seq: 3, readCount: 0 });
+    s.linkLost();
+    expect(s.get('1')).toBeUndefined();
+    s.linkUp();
+    expect(s.get('1')).toBeUndefined();
+  });
+
+  it('never goes back: what a request read before a notification and learns after it', () => {
+    const s = states();
+    s.learn('1', { seq: 3, readCount: 5 }, s.generation);
+    const before = s.generation;
+    s.heard('1', 4);
+    s.counted('1', 7);
+    // A request that read seq 3 and count 5 before the notifications teaches it now.
+    s.learn('1', { seq: 3, readCount: 5 }, before);
+    expect(s.get('1')).toEqual({ seq: 4, readCount: 7 });
+  });
+
+  it('does not learn what was read before the link dropped and came back', () => {
+    const s = states();
+    const before = s.generation;
+    s.linkLost();
+    s.linkUp();
+    s.learn('1', { seq: 3, readCount: 0 }, before);
+    expect(s.get('1')).toBeUndefined();
+  });
+});

@@ -1,10 +1,13 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { Request, Response } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { LRUCache } from 'lru-cache';
-import type { CachedPage, ThreadStates } from '../caches';
+import type { CachedPage, Caches, ThreadStates } from '../caches';
+import type { Db } from '../db/database';
+import type { ReadRecorder } from '../reads/reads.recorder';
+import { markSeen } from './posts.seen';
 import { answeredUnchangedTag } from '../http/conditional';
-import { readCookie } from '../sessions/sessions.cookies';
+import { SESSION_COOKIE, readCookie } from '../sessions/sessions.cookies';
 import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cookie';
 
 /**
@@ -16,8 +19,8 @@ import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cook
  * process is sure the thread is still at that version (caches.ts ThreadStates, kept true by
  * LISTEN), the next such reader gets it without a single query: the version needs no reading,
  * the page no rendering, and its brotli or gzip form was made once, when first asked for. What
- * is per request still happens: the read is recorded (before this, in the route), the seen cookie
- * is set, and a conditional GET is a 304.
+ * is per request still happens: the read is recorded, the seen cookie is set, and a conditional
+ * GET is a 304.
  *
  * Whose position is in the seen cookie matters: the first window's "more" link carries it. So a
  * page is kept in one of two flavours: for readers whose cookie does not name the thread ('n'),
@@ -53,36 +56,57 @@ export function flavourOf(cookie: SeenCookie, threadId: string, seq: number): Pa
 export const sharesPages = (req: Request): boolean => !req.member && !req.sessionExpired;
 
 /**
- * Serves post `postId`'s page from memory when this process holds the page for this reader and
- * knows its thread is still at the page's version. False: nothing was sent, take the full path.
- * `visit` sets the seen cookie for the page's thread (only called for a thread's own page).
+ * The same, asked before the session is loaded (warmPages runs ahead of it): no session cookie
+ * at all. A reader with one, even an expired one, takes the full path.
  */
-export async function servedFromMemory(
+const surelyAnonymous = (req: Request): boolean => readCookie(req, SESSION_COOKIE) === undefined;
+
+/**
+ * The route that serves kept pages, mounted by the app right after the reader's variant is known
+ * (app.ts): a warm page costs no body parsing, session lookup or feature routing. What those would
+ * do for it is settled already: the session cookie is absent (surelyAnonymous), and the address's
+ * checks (its query) passed when the page was rendered, since the address is part of the key. A page it does not
+ * hold goes on to the thread page's route (posts.routes.ts), which renders it, and keeps it when
+ * it can be shared. `reads` counts the read, as that route would.
+ */
+export function warmPages(db: Db, caches: Pick<Caches, 'pages' | 'threads'>, reads: ReadRecorder | undefined): Router {
+  const router = Router();
+  router.get('/t/:id', async (req, res, next) => {
+    const postId = req.params.id;
+    const kept = keptFor(req, postId, caches.pages, caches.threads);
+    if (!kept) return next();
+    const { key, page } = kept;
+    reads?.record(postId, req);
+    // A thread's own page records the visit in the reader's cookie, as the full path does.
+    if (page.root) await markSeen(db, req, res, { post: { parentId: null }, thread: { threadId: page.threadId, seq: page.seq } }, null);
+    await sendPage(req, res, key, page, caches.pages);
+  });
+  return router;
+}
+
+/**
+ * The page kept for this reader of post `postId`, when this process holds one and knows its
+ * thread is still at the page's version; undefined: the full path renders it.
+ */
+function keptFor(
   req: Request,
-  res: Response,
   postId: string,
   pages: LRUCache<string, CachedPage>,
   threads: ThreadStates,
-  visit: (threadId: string, seq: number) => void,
-): Promise<boolean> {
-  if (!sharesPages(req)) return false;
+): { key: string; page: CachedPage } | undefined {
+  if (!surelyAnonymous(req)) return undefined;
   // The thread is learnt from either flavour: a post never changes thread.
   const any = pages.peek(pageKey(req, postId, 'n')) ?? pages.peek(pageKey(req, postId, 'c'));
-  if (!any) return false;
+  if (!any) return undefined;
   const facts = threads.get(any.threadId);
-  if (!facts) return false;
+  if (!facts) return undefined;
   const flavour = flavourOf(parseSeenCookie(readCookie(req, SEEN_COOKIE)), any.threadId, facts.seq);
-  if (!flavour) return false;
+  if (!flavour) return undefined;
   const key = pageKey(req, postId, flavour);
   const page = pages.get(key);
-  if (!page || page.seq !== facts.seq || page.readCount !== facts.readCount) return false;
-  if (page.root) visit(page.threadId, page.seq);
-  await sendPage(req, res, key, page, pages);
-  return true;
+  if (!page || page.seq !== facts.seq || page.readCount !== facts.readCount) return undefined;
+  return { key, page };
 }
-
-/** In-flight compressions, so eight readers arriving together encode a page once. */
-const encoding = new WeakMap<CachedPage, Map<'br' | 'gzip', Promise<Buffer>>>();
 
 /**
  * Sends a kept page (or a 304) in the encoding the reader accepts, compressing it the first time
@@ -102,9 +126,9 @@ export async function sendPage(req: Request, res: Response, key: string, page: C
 }
 
 function encode(page: CachedPage, coding: 'br' | 'gzip', key: string, pages: LRUCache<string, CachedPage>): Promise<Buffer> {
-  let running = encoding.get(page);
-  if (!running) encoding.set(page, (running = new Map()));
-  const already = running.get(coding);
+  // Eight readers arriving together wait for one compression.
+  const running = (page.encoding ??= {});
+  const already = running[coding];
   if (already) return already;
   const source = page.identity;
   const work = (
@@ -113,13 +137,19 @@ function encode(page: CachedPage, coding: 'br' | 'gzip', key: string, pages: LRU
           params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: source.length },
         })
       : gzip(source)
-  ).then((body) => {
-    page[coding] = body;
-    running.delete(coding);
-    // Stored again so the cache counts the new bytes; only if it is still the page kept there.
-    if (pages.peek(key) === page) pages.set(key, page);
-    return body;
-  });
-  running.set(coding, work);
+  ).then(
+    (body) => {
+      page[coding] = body;
+      delete running[coding];
+      // Stored again so the cache counts the new bytes; only if it is still the page kept there.
+      if (pages.peek(key) === page) pages.set(key, page);
+      return body;
+    },
+    (error: unknown) => {
+      delete running[coding];
+      throw error;
+    },
+  );
+  running[coding] = work;
   return work;
 }

@@ -22,7 +22,7 @@ import * as posts from './posts.service';
 import * as paging from './posts.paging';
 import { markSeen, readerOf, seenBefore, seenParts } from './posts.seen';
 import { SEEN_COOKIE, parseSeenCookie } from './posts.seen.cookie';
-import { flavourOf, pageKey, sendPage, servedFromMemory, sharesPages } from './posts.pages';
+import { flavourOf, pageKey, sendPage, sharesPages } from './posts.pages';
 import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
@@ -298,11 +298,9 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
 
   router.get('/t/:id', async (req, res) => {
     // In memory only (server/reads/), and before the 304 below: a reader revalidating reads again.
+    // (A page kept whole was sent before this route, by warmPages in posts.pages.ts.)
     reads?.record(req.params.id, req);
     const postId = String(req.params.id);
-    // A page kept whole, of a thread this process knows is unchanged: no query (posts.pages.ts).
-    const visit = (threadId: string, seq: number) => markSeen(db, req, res, { post: { parentId: null }, thread: { threadId, seq } }, null);
-    if (await servedFromMemory(req, res, postId, caches.pages, caches.threads, (t, s) => void visit(t, s))) return;
     const { unnotified, after, at, seen: carried } = parseInput(threadPageQuery, req.query);
     // Taken before the reads: what they read is learnt only if the LISTEN link stayed up meanwhile.
     const generation = caches.threads.generation;
