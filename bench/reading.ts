@@ -22,6 +22,8 @@ import { writeFileSync } from 'node:fs';
 import { type Kysely, sql } from 'kysely';
 
 import { createApp } from '../server/app';
+import { siteOrigin } from '../server/http/origin';
+import { attachRealtime } from '../server/realtime/realtime.hub';
 import { type Caches, createCaches } from '../server/caches';
 import { createBoard } from '../server/boards/boards.service';
 import { loadConfig } from '../server/config';
@@ -197,6 +199,7 @@ function clearCaches(caches: Caches): void {
   caches.lines.clear();
   caches.conversions.clear();
   caches.diffs.clear();
+  caches.pages.clear();
 }
 
 /** A follow-up written the barest way: the post and its thread's counters, in one transaction. */
@@ -244,16 +247,27 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
     cleanups.push(() => db.destroy());
     const config = loadConfig({ DATABASE_URL: dataset.url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
     const caches = createCaches();
-    const app = createApp({ config, db, log: createLogger('silent'), caches });
+    const log = createLogger('silent');
+    const app = createApp({ config, db, log, caches });
     // A cold request (X-Bench-Cold) finds every cache of the app empty: the bench's own wrapper,
     // so the app needs no way to be told from outside.
-    const appUrl = await listen(
-      http.createServer((req, res) => {
-        if (req.headers['x-bench-cold']) clearCaches(caches);
-        app(req, res);
-      }),
-      cleanups,
-    );
+    const appServer = http.createServer((req, res) => {
+      if (req.headers['x-bench-cold']) clearCaches(caches);
+      app(req, res);
+    });
+    // As main.ts does: the realtime hub's LISTEN connection keeps what the app knows of each
+    // thread's version true, so a warm page needs no query (posts/posts.pages.ts).
+    const realtime = attachRealtime(appServer, {
+      db,
+      databaseUrl: dataset.url,
+      timeZone: config.displayTimeZone,
+      log,
+      site: siteOrigin(config),
+      caches,
+    });
+    cleanups.push(() => realtime.close());
+    const appUrl = await listen(appServer, cleanups);
+    for (let i = 0; i < 100 && !caches.threads.listening; i++) await sleep(50);
     const load = new LoadGenerator();
     const trickle = new LoadGenerator();
     cleanups.push(

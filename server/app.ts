@@ -38,6 +38,7 @@ import { settingsRouter } from './people/settings.routes';
 import { notificationFeed } from './notifications/notifications.feed';
 import { notificationsRouter } from './notifications/notifications.routes';
 import { postsRouter } from './posts/posts.routes';
+import { warmPages } from './posts/posts.pages';
 import { type ReadRecorder, createReadRecorder } from './reads/reads.recorder';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
@@ -110,7 +111,13 @@ export function createApp({
   // and the browser module. Answers under 1 KB, images and other compressed types go as they are.
   // Brotli at quality 5, not the middleware's 4: on a 1,000-follow-up page (561 KB) 4 gives 47 KB,
   // more than gzip's 45, and 5 gives 41 KB for ~2 ms more of zlib's thread pool (docs/performance.md).
-  app.use(compression({ brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } } }));
+  // Thread pages kept whole (posts/posts.pages.ts) carry their own encoding, made once per version.
+  app.use(
+    compression({
+      brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
+      filter: (req, res) => !res.locals.precompressed && compression.filter(req, res),
+    }),
+  );
 
   if (!config.trustProxy) app.use(warnOnceAboutForwardedHeaders(log));
 
@@ -119,6 +126,9 @@ export function createApp({
   app.get('/healthz', healthCheck(db, databaseState));
 
   app.use(resolveVariant);
+  // Thread pages kept whole for anonymous readers, ahead of everything else a page passes through
+  // (posts/posts.pages.ts): a warm one needs no session, body parser or feature router.
+  app.use(warmPages(db, caches, reads));
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
 

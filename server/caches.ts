@@ -53,6 +53,114 @@ export interface Caches {
   lines: LRUCache<string, RenderedLines>;
   /** Rendered pairs of versions on revision pages (moderation.diff.ts). */
   diffs: TextCache;
+  /**
+   * Whole thread pages as an anonymous reader with nothing personal on them gets them, with their
+   * compressed forms (posts.pages.ts), per (post, address, variant, prefix, seen flavour).
+   */
+  pages: LRUCache<string, CachedPage>;
+  /** What this process knows of each thread's version, kept true by LISTEN (ThreadStates below). */
+  threads: ThreadStates;
+}
+
+/**
+ * A whole page, rendered for a reader with nothing personal on it, and the version it is of: it is
+ * sent again only while the thread is still at that version (ThreadStates), so it is never stale.
+ * Its brotli and gzip forms are made once, when first asked for (posts.pages.ts).
+ */
+export interface CachedPage {
+  threadId: string;
+  seq: number;
+  readCount: number;
+  /** The page's entity tag (http/conditional.ts), as the full path computed it. */
+  etag: string;
+  /** A thread's own page (its root's): a visit records the reader's position (the seen cookie). */
+  root: boolean;
+  /** The HTML, UTF-8. */
+  identity: Buffer;
+  br?: Buffer;
+  gzip?: Buffer;
+  /** Compressions under way (posts.pages.ts), so readers arriving together wait for one. */
+  encoding?: Partial<Record<'br' | 'gzip', Promise<Buffer>>>;
+}
+
+/** A thread's version as a page shows it: its seq (every change raises it) and its read count. */
+export interface ThreadFacts {
+  seq: number;
+  readCount: number;
+}
+
+/**
+ * What this process knows of each thread's version, so a warm page can be served without asking
+ * the database. Learnt from what requests read (learn), and kept true by the LISTEN connection
+ * every process has (realtime.hub.ts): each thread event raises a seq (heard), each read-count
+ * flush raises counts (counted). Both only ever go up, so an answer read before a notification
+ * and learnt after it never takes a thread back.
+ *
+ * Trusted only while the LISTEN connection is up: when it drops, everything is forgotten (a
+ * notification may be lost) and nothing is known until it is back; `generation` tells a request
+ * that began before a drop not to teach what it read.
+ */
+export class ThreadStates {
+  private readonly known: LRUCache<string, ThreadFacts>;
+  private up = false;
+  private gen = 0;
+
+  constructor(maxBytes: number) {
+    this.known = new LRUCache<string, ThreadFacts>({ maxSize: maxBytes, sizeCalculation: (_v, key) => key.length * 2 + 64 });
+  }
+
+  /** Counts for cacheStats. */
+  get cache(): LRUCache<string, ThreadFacts> {
+    return this.known;
+  }
+
+  /** Whether the LISTEN connection is up, so what is known can be trusted. */
+  get listening(): boolean {
+    return this.up;
+  }
+
+  /** Changes whenever the link goes down or comes up: take it before reading, give it to learn. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /** The thread's version, when this process is sure of it; undefined: ask the database. */
+  get(threadId: string): ThreadFacts | undefined {
+    return this.up ? this.known.get(threadId) : undefined;
+  }
+
+  /** What a request read from the database (its generation taken before the read). */
+  learn(threadId: string, facts: ThreadFacts, generation: number): void {
+    if (!this.up || generation !== this.gen) return;
+    const now = this.known.get(threadId);
+    this.known.set(threadId, now ? { seq: Math.max(now.seq, facts.seq), readCount: Math.max(now.readCount, facts.readCount) } : facts);
+  }
+
+  /** A thread event was announced: the thread is at `seq` at least. */
+  heard(threadId: string, seq: number): void {
+    const now = this.known.get(threadId);
+    if (now && now.seq < seq) this.known.set(threadId, { ...now, seq });
+  }
+
+  /** A flush counted reads: the thread's count is `readCount` at least. */
+  counted(threadId: string, readCount: number): void {
+    const now = this.known.get(threadId);
+    if (now && now.readCount < readCount) this.known.set(threadId, { ...now, readCount });
+  }
+
+  /** The LISTEN connection is up (again): start learning afresh. */
+  linkUp(): void {
+    this.known.clear();
+    this.gen++;
+    this.up = true;
+  }
+
+  /** The LISTEN connection dropped: notifications may be lost, so nothing is known any more. */
+  linkLost(): void {
+    this.up = false;
+    this.known.clear();
+    this.gen++;
+  }
 }
 
 /** Upper bound of each cache, in bytes as the sizes count them (see above). */
@@ -60,12 +168,18 @@ export const CACHE_BYTES: Readonly<Record<keyof Caches, number>> = Object.freeze
   conversions: 64 * 1024 * 1024,
   lines: 64 * 1024 * 1024,
   diffs: 32 * 1024 * 1024,
+  pages: 48 * 1024 * 1024,
+  threads: 4 * 1024 * 1024,
 });
 
 const textBytes = (value: string, key: string) => (value.length + key.length) * 2;
 
 // A little for the object and its count beside the markup, and each line's record.
 const linesBytes = (value: RenderedLines, key: string) => (value.html.length + key.length) * 2 + 32 + value.spans.length * 120;
+
+// A page's identity bytes and its compressed forms, as they are when it is (re)stored.
+const pageBytes = (value: CachedPage, key: string) =>
+  value.identity.length + (value.br?.length ?? 0) + (value.gzip?.length ?? 0) + key.length * 2 + value.etag.length * 2 + 200;
 
 /** A fresh set of empty caches; `sizes` overrides bounds (tests use small ones). */
 export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}): Caches {
@@ -76,6 +190,9 @@ export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}):
     // threads to serve one page that is rebuilt on its next change anyway.
     lines: new LRUCache<string, RenderedLines>({ maxSize: max.lines, maxEntrySize: max.lines / 4, sizeCalculation: linesBytes }),
     diffs: new LRUCache<string, string>({ maxSize: max.diffs, sizeCalculation: textBytes }),
+    // As for lines: a page larger than a quarter of the bound is rendered each time instead.
+    pages: new LRUCache<string, CachedPage>({ maxSize: max.pages, maxEntrySize: max.pages / 4, sizeCalculation: pageBytes }),
+    threads: new ThreadStates(max.threads),
   };
 }
 
@@ -93,5 +210,11 @@ export function cacheStats(caches: Caches): Record<keyof Caches, CacheStats> {
     bytes: c.calculatedSize,
     maxBytes: c.maxSize,
   });
-  return { conversions: of(caches.conversions), lines: of(caches.lines), diffs: of(caches.diffs) };
+  return {
+    conversions: of(caches.conversions),
+    lines: of(caches.lines),
+    diffs: of(caches.diffs),
+    pages: of(caches.pages),
+    threads: of(caches.threads.cache),
+  };
 }

@@ -53,7 +53,8 @@ export interface Config {
   readonly mail: MailConfig | undefined;
   /**
    * Upper bound of each in-memory cache, in bytes as server/caches.ts counts them
-   * (CACHE_LINES_BYTES, CACHE_CONVERSIONS_BYTES, CACHE_DIFFS_BYTES); a cache not named here keeps
+   * (CACHE_LINES_BYTES, CACHE_CONVERSIONS_BYTES, CACHE_DIFFS_BYTES,
+   * CACHE_PAGES_BYTES, CACHE_THREADS_BYTES); a cache not named here keeps
    * its default bound (CACHE_BYTES in server/caches.ts, which this layer cannot import).
    */
   readonly cacheBytes: Readonly<CacheBytes>;
@@ -64,6 +65,8 @@ export interface CacheBytes {
   lines?: number;
   conversions?: number;
   diffs?: number;
+  pages?: number;
+  threads?: number;
 }
 
 /** How the site sends email. */
@@ -202,6 +205,8 @@ const schema = z.object({
   CACHE_LINES_BYTES: cacheBytes(),
   CACHE_CONVERSIONS_BYTES: cacheBytes(),
   CACHE_DIFFS_BYTES: cacheBytes(),
+  CACHE_PAGES_BYTES: cacheBytes(),
+  CACHE_THREADS_BYTES: cacheBytes(),
 });
 
 /** The mail settings, when SMTP_URL is set: it needs PUBLIC_URL, since emails link back to the site. */
@@ -250,6 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(v.CACHE_LINES_BYTES !== undefined && { lines: v.CACHE_LINES_BYTES }),
       ...(v.CACHE_CONVERSIONS_BYTES !== undefined && { conversions: v.CACHE_CONVERSIONS_BYTES }),
       ...(v.CACHE_DIFFS_BYTES !== undefined && { diffs: v.CACHE_DIFFS_BYTES }),
+      ...(v.CACHE_PAGES_BYTES !== undefined && { pages: v.CACHE_PAGES_BYTES }),
+      ...(v.CACHE_THREADS_BYTES !== undefined && { threads: v.CACHE_THREADS_BYTES }),
     }),
   });
 }

@@ -45,6 +45,8 @@ describe('each app owns its caches', () => {
     // Mark A's rendered tree: were the cache shared, B would serve the mark.
     const [key, tree] = [...a.caches.lines.entries()][0]!;
     a.caches.lines.set(key, { ...tree, html: `${tree.html}<!--rendered by A-->` });
+    // A's whole page (kept for anonymous readers, posts.pages.ts) goes: A renders it again from its tree.
+    a.caches.pages.clear();
     const fromB = await b.client().get(page);
     expect(fromB.text).toContain('晶片回覆');
     expect(fromB.text).not.toContain('rendered by A');
@@ -58,7 +60,12 @@ describe('each app owns its caches', () => {
     const afterB = await b.client().get(page);
     expect(afterB.text).toContain('新的軟體回覆');
     expect(afterB.text).not.toContain('rendered by A');
-    const afterA = await a.client().get(page);
+    // A hears of B's change by NOTIFY (its kept page is sent until then: a few milliseconds).
+    let afterA = await a.client().get(page);
+    for (let i = 0; i < 40 && !afterA.text.includes('新的軟體回覆'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      afterA = await a.client().get(page);
+    }
     expect(afterA.text).toContain('新的軟體回覆');
     expect(afterA.text).not.toContain('rendered by A');
     expect(a.caches.lines.size).toBe(2);
@@ -76,5 +83,46 @@ describe('createCaches', () => {
     for (let i = 0; i < 100; i++) caches.conversions.set(`t:${i}:0:zh-tw`, '軟體'.repeat(10));
     expect(caches.conversions.calculatedSize).toBeLessThanOrEqual(1000);
     expect(createCaches().conversions).not.toBe(createCaches().conversions);
+  });
+});
+
+describe('what a process knows of threads (ThreadStates)', () => {
+  const states = () => {
+    const s = createCaches().threads;
+    s.linkUp();
+    return s;
+  };
+
+  it('knows nothing until its LISTEN link is up, and forgets everything when it drops', () => {
+    const s = createCaches().threads;
+    s.learn('1', { seq: 3, readCount: 0 }, s.generation);
+    expect(s.get('1')).toBeUndefined();
+    s.linkUp();
+    s.learn('1', { seq: 3, readCount: 0 }, s.generation);
+    expect(s.get('1')).toEqual({ seq: 3, readCount: 0 });
+    s.linkLost();
+    expect(s.get('1')).toBeUndefined();
+    s.linkUp();
+    expect(s.get('1')).toBeUndefined();
+  });
+
+  it('never goes back: what a request read before a notification and learns after it', () => {
+    const s = states();
+    s.learn('1', { seq: 3, readCount: 5 }, s.generation);
+    const before = s.generation;
+    s.heard('1', 4);
+    s.counted('1', 7);
+    // A request that read seq 3 and count 5 before the notifications teaches it now.
+    s.learn('1', { seq: 3, readCount: 5 }, before);
+    expect(s.get('1')).toEqual({ seq: 4, readCount: 7 });
+  });
+
+  it('does not learn what was read before the link dropped and came back', () => {
+    const s = states();
+    const before = s.generation;
+    s.linkLost();
+    s.linkUp();
+    s.learn('1', { seq: 3, readCount: 0 }, before);
+    expect(s.get('1')).toBeUndefined();
   });
 });

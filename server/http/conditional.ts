@@ -30,7 +30,11 @@ export type TagPart = string | number | boolean | null | undefined;
  * Unknown or malformed If-None-Match values simply do not match (a full answer follows).
  */
 export function answeredUnchanged(req: Request, res: Response, parts: readonly TagPart[]): boolean {
-  const tag = entityTag(parts);
+  return answeredUnchangedTag(req, res, entityTag(parts));
+}
+
+/** answeredUnchanged for a tag made before (entityTag): a page kept whole keeps its tag. */
+export function answeredUnchangedTag(req: Request, res: Response, tag: string): boolean {
   res.set('ETag', tag);
   res.set('Cache-Control', req.member ? 'private, no-cache' : 'no-cache');
   // A 304 carries the Vary of the answer it stands for; compression adds Accept-Encoding only to

@@ -30,12 +30,13 @@ export async function postVersion(
   id: string,
   viewer: Member | null,
   rules: Rules,
-  options: { muted?: boolean } = {},
+  options: { muted?: boolean; facts?: (threadId: string, facts: { seq: number; readCount: number }) => void } = {},
 ): Promise<TagPart[] | undefined> {
   if (!isId(id)) return undefined;
   const row = await findPostVersion(db, id);
   // No such post: no tag; the full path answers the 404.
   if (!row) return undefined;
+  options.facts?.(row.thread_id, { seq: Number(row.seq), readCount: Number(row.read_count) });
   const [actor, muted] = await Promise.all([
     actorOn(db, viewer, row.board_id),
     viewer && options.muted ? isMuted(db, viewer.id, row.thread_id) : null,

@@ -1,11 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Caches, RenderedLines } from '../caches';
+import type { CachedPage, Caches, RenderedLines } from '../caches';
 import type { Database } from '../db/database';
 import { ignoringOf } from '../members/ignores.repository';
 import type { AppError } from '../errors';
-import { answeredUnchanged } from '../http/conditional';
+import { answeredUnchanged, answeredUnchangedTag, entityTag } from '../http/conditional';
+import { readCookie } from '../sessions/sessions.cookies';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput, wholeNumber } from '../http/validate';
@@ -20,6 +21,8 @@ import * as lists from './posts.lists';
 import * as posts from './posts.service';
 import * as paging from './posts.paging';
 import { firstNewFollowUp, markSeen, readerOf, seenBefore, seenParts } from './posts.seen';
+import { SEEN_COOKIE, parseSeenCookie } from './posts.seen.cookie';
+import { flavourOf, pageKey, sendPage, sharesPages } from './posts.pages';
 import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
@@ -125,7 +128,7 @@ function windowKey(postId: string, version: WindowVersion, variant: string | und
 export function postsRouter(
   db: Kysely<Database>,
   rules: Rules,
-  caches: Pick<Caches, 'conversions' | 'lines'>,
+  caches: Pick<Caches, 'conversions' | 'lines' | 'pages' | 'threads'>,
   pageContext: (req: Request) => PageContext,
   settings: Partial<ReadingSettings> & { reads?: ReadRecorder } = {},
 ): Router {
@@ -156,7 +159,7 @@ interface RouteDeps {
   db: Kysely<Database>;
   rules: Rules;
   reading: ReadingSettings;
-  caches: Pick<Caches, 'conversions' | 'lines'>;
+  caches: Pick<Caches, 'conversions' | 'lines' | 'pages' | 'threads'>;
   pageContext: (req: Request) => PageContext;
   /** Where thread pages count their reads (server/reads/); none: not counted. */
   reads: ReadRecorder | undefined;
@@ -296,16 +299,28 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
 
   router.get('/t/:id', async (req, res) => {
     // In memory only (server/reads/), and before the 304 below: a reader revalidating reads again.
+    // (A page kept whole was sent before this route, by warmPages in posts.pages.ts.)
     reads?.record(req.params.id, req);
+    const postId = String(req.params.id);
     const { unnotified, after, at, seen: carried } = parseInput(threadPageQuery, req.query);
+    // Taken before the reads: what they read is learnt only if the LISTEN link stayed up meanwhile.
+    const generation = caches.threads.generation;
+    let facts: { threadId: string; seq: number; readCount: number } | undefined;
     // The reader's position before this visit (posts.seen.ts) is read beside the page's version.
     const [ctx, version, seen] = await Promise.all([
       listContext(req),
-      postVersion(db, req.params.id, req.member, rules, { muted: true }),
-      seenBefore(db, req, req.params.id),
+      postVersion(db, postId, req.member, rules, {
+        muted: true,
+        facts: (threadId, f) => {
+          facts = { threadId, ...f };
+          caches.threads.learn(threadId, f, generation);
+        },
+      }),
+      seenBefore(db, req, postId),
     ]);
     // An unchanged page is a 304 before anything is read or rendered (posts.etag.ts).
-    if (version && answeredUnchanged(req, res, [...version, ...pageParts(req, ctx), ...seenParts(seen)])) return;
+    const etag = version && entityTag([...version, ...pageParts(req, ctx), ...seenParts(seen)]);
+    if (etag && answeredUnchangedTag(req, res, etag)) return;
     // The first window records the visit, so a later one marks what was new by the position the
     // first one was served with (its "more" link carries it).
     const later = after !== undefined || at !== undefined;
@@ -336,7 +351,25 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
     // Back to the first window from a later one: within a visit (a position carried), without
     // sending the reader on to what is new again and without recording the visit twice.
     const top = carried && later ? `/t/${id}?at=${id}&seen=${carried}` : `/t/${id}`;
-    res.send(postPage(ctx, { ...page.head, seen }, { ...page.shown, top }, undefined, unnotified));
+    const html = postPage(ctx, { ...page.head, seen }, { ...page.shown, top }, undefined, unnotified);
+    // Nothing personal on it: kept whole for the next such reader (posts.pages.ts).
+    const flavour =
+      facts && etag && sharesPages(req) && !ctx.ignored?.ids.size && page.shown.newIds.length === 0 && !seen?.newCount
+        ? flavourOf(parseSeenCookie(readCookie(req, SEEN_COOKIE)), facts.threadId, facts.seq)
+        : undefined;
+    if (flavour && facts && etag) {
+      const key = pageKey(req, postId, flavour);
+      const kept: CachedPage = {
+        threadId: facts.threadId,
+        seq: facts.seq,
+        readCount: facts.readCount,
+        etag,
+        root: page.head.post.parentId === null,
+        identity: Buffer.from(html, 'utf8'),
+      };
+      caches.pages.set(key, kept);
+      await sendPage(req, res, key, kept, caches.pages);
+    } else res.send(html);
     await marking;
   });
 

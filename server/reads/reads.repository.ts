@@ -20,6 +20,37 @@ export interface CountedView {
  */
 const FLUSH_LOCK = createHash('sha256').update('gentie:reads:flush').digest().readBigInt64BE(0).toString();
 
+/**
+ * The PostgreSQL channel that carries "thread T's read count is now N" to every app process, sent
+ * by the flush that changes it when it commits: a process that serves a thread's page from memory
+ * (caches.ts ThreadStates) learns that the page's "(N 次閱讀)" changed.
+ */
+export const THREAD_READS_CHANNEL = 'gentie_thread_reads';
+
+/** Pairs per notification: well under the 8,000 bytes a NOTIFY payload may hold. */
+const READS_PER_NOTIFY = 200;
+
+/** A thread's read count as a THREAD_READS_CHANNEL notification carries it. */
+export interface ReadCountHeard {
+  threadId: string;
+  readCount: number;
+}
+
+/** Reads a notification on THREAD_READS_CHANNEL: the threads and their new counts (none for anything else). */
+export function parseReadCounts(payload: string): ReadCountHeard[] {
+  try {
+    const pairs = JSON.parse(payload) as unknown;
+    if (!Array.isArray(pairs)) return [];
+    return pairs.flatMap((p: unknown) =>
+      Array.isArray(p) && typeof p[0] === 'string' && /^\d{1,19}$/.test(p[0]) && Number.isSafeInteger(p[1])
+        ? [{ threadId: p[0], readCount: p[1] as number }]
+        : [],
+    );
+  } catch {
+    return [];
+  }
+}
+
 /** The key readers are hashed with (made by the migration, the same for every process). */
 export async function findReadKey(db: Db): Promise<Buffer> {
   const row = await db.selectFrom('read_key').select('key').executeTakeFirstOrThrow();
@@ -41,7 +72,7 @@ export async function countViews(db: Kysely<Database>, views: CountedView[]): Pr
     // DISTINCT ON feeding an upsert whose WHERE decides what counts, and the counts bumped from
     // the upsert's RETURNING. ON CONFLICT ... DO UPDATE may touch a row only once per statement,
     // which the DISTINCT ON guarantees.
-    const { rows } = await sql<{ counted: number }>`
+    const { rows } = await sql<{ counted: number; counts: [string, number][] }>`
       with viewed as (
         select * from unnest(
           ${views.map((v) => v.postId)}::bigint[],
@@ -69,9 +100,16 @@ export async function countViews(db: Kysely<Database>, views: CountedView[]): Pr
         update threads t set read_count = t.read_count + c.n
         from (select thread_id, count(*) as n from counted group by thread_id) c
         where t.thread_id = c.thread_id
-        returning c.n
+        returning c.n, t.thread_id, t.read_count
       )
-      select coalesce(sum(n), 0)::int as counted from bumped`.execute(tx);
+      select coalesce(sum(n), 0)::int as counted,
+        coalesce(json_agg(json_build_array(thread_id::text, read_count)), '[]'::json) as counts
+      from bumped`.execute(tx);
+    // Announced on commit, to every process, in bounded payloads.
+    const counts = rows[0]!.counts;
+    const payloads: string[] = [];
+    for (let i = 0; i < counts.length; i += READS_PER_NOTIFY) payloads.push(JSON.stringify(counts.slice(i, i + READS_PER_NOTIFY)));
+    if (payloads.length) await sql`select pg_notify(${THREAD_READS_CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(tx);
     return rows[0]!.counted;
   });
 }

@@ -5,6 +5,7 @@ import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { MEMBER_EVENTS_CHANNEL, parseMemberAnnouncement } from '../events/member-events';
 import { THREAD_EVENTS_CHANNEL, parseAnnouncement } from '../events/thread-events';
+import { THREAD_READS_CHANNEL, parseReadCounts } from '../reads/reads.repository';
 import { type SiteOrigin, fromOwnSite } from '../http/origin';
 import type { Logger } from '../log';
 import { BoardFeed } from './realtime.boards';
@@ -41,8 +42,11 @@ export interface RealtimeDeps {
   log: Logger;
   /** The site's own origin: handshakes from any other Origin are refused. */
   site: SiteOrigin;
-  /** The app's caches (createApp's): converted posts are shared with the pages. */
-  caches: Pick<Caches, 'conversions'>;
+  /**
+   * The app's caches (createApp's): converted posts are shared with the pages, and what this
+   * process knows of each thread's version (threads) is kept true by this LISTEN connection.
+   */
+  caches: Pick<Caches, 'conversions'> & Partial<Pick<Caches, 'threads'>>;
   /** How each feature reads its member events (messages, notifications) for their member: see realtime.members.ts. */
   memberFeeds?: MemberFeeds;
 }
@@ -64,24 +68,35 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const boards = new BoardFeed(io, db, render, log);
   const delivery = new ThreadDelivery(io, db, render, boards, log);
   const members = new MemberDelivery(io, db, deps.memberFeeds ?? {}, log);
+  const threads = deps.caches.threads;
 
   const listener = listen(
     deps.databaseUrl,
-    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL],
+    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL, THREAD_READS_CHANNEL],
     {
       onNotify(channel, payload) {
         if (channel === READERS_CHANNEL) return presence.heard(payload);
+        if (channel === THREAD_READS_CHANNEL) {
+          for (const heard of parseReadCounts(payload)) threads?.counted(heard.threadId, heard.readCount);
+          return;
+        }
         if (channel === MEMBER_EVENTS_CHANNEL) {
           const heard = parseMemberAnnouncement(payload);
           return heard && members.heard(heard);
         }
         const announcement = parseAnnouncement(payload);
         if (!announcement) return;
+        threads?.heard(announcement.threadId, announcement.seq);
         boards.heard(announcement);
         delivery.announced(announcement);
       },
-      onLost: () => boards.linkLost(),
+      onLost() {
+        threads?.linkLost();
+        boards.linkLost();
+      },
       onConnect() {
+        // Whatever was known before the link dropped may have changed unheard: learnt afresh.
+        threads?.linkUp();
         // Back after the link dropped or the database restarted: what was committed meanwhile goes out now.
         delivery.resume();
         void boards.linkBack();

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { createApp, memberFeeds } from '../../server/app';
+import { connect } from '../../server/db/connect';
 import { type Caches, createCaches } from '../../server/caches';
 import { loadConfig } from '../../server/config';
 import { loadAssets } from '../../server/views/assets';
@@ -17,6 +19,8 @@ export interface TestApp extends TestDatabase {
   caches: Caches;
   /** Where the app counts thread reads: nothing flushes it but a test (`await app.reads.flush()`). */
   reads: ReadRecorder;
+  /** Statements the app's pages and API sent to the database (not the realtime hub's). */
+  queries(): number;
   /** A browser-like client with its own cookie jar. */
   client(): HttpClient;
   close(): Promise<void>;
@@ -30,10 +34,30 @@ export interface TestAppOptions {
   poolMax?: number;
   /** The app's logger (default: silent). */
   log?: Logger;
+  /**
+   * Another app's database: this app is a second process on it (its own pool, caches and LISTEN
+   * connection); closing it leaves the database to its owner.
+   */
+  databaseOf?: TestDatabase;
+}
+
+/** Counts the statements kysely runs through a db it is given to (raw SQL too). */
+class QueryCounter implements KyselyPlugin {
+  count = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.count++;
+    return args.node;
+  }
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase({ max: options.poolMax });
+  const shared = options.databaseOf;
+  const database: TestDatabase = shared
+    ? { ...shared, db: connect(shared.url, { max: options.poolMax ?? 20 }), drop: async () => undefined }
+    : await createTestDatabase({ max: options.poolMax });
   // Tests register and log in far more often than people do: limits are raised unless a test asks.
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -46,7 +70,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const assets = loadAssets();
   const caches = createCaches();
   const reads = createReadRecorder(database.db);
-  const app = createApp({ config, db: database.db, log, assets, caches, reads });
+  const counter = new QueryCounter();
+  const app = createApp({ config, db: database.db.withPlugin(counter), log, assets, caches, reads });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: database.db,
@@ -64,12 +89,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     baseUrl,
     caches,
     reads,
+    queries: () => counter.count,
     client: () => new HttpClient(baseUrl),
     async close() {
       const closed = realtime.close();
       server.closeAllConnections();
       await closed;
-      await database.drop();
+      if (shared) await database.db.destroy();
+      else await database.drop();
     },
   };
 }
