@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Board, getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, DeletedBy, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
+import type { Pace } from '../limits/paced';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
 import { recordThreadEvent } from '../events/thread-events';
@@ -175,12 +176,19 @@ export type WrittenPost = Post & { unnotifiedMentions: string[] };
 
 /**
  * Starts a thread in a board. Its mentions are linked and, with the author's followers, notified
- * in the same transaction (posts.notices.ts).
+ * in the same transaction (posts.notices.ts). `pace` refuses threads started too fast.
  */
-export async function createThread(db: Kysely<Database>, member: Member, boardSlug: string, input: PostInput): Promise<WrittenPost> {
+export async function createThread(
+  db: Kysely<Database>,
+  member: Member,
+  boardSlug: string,
+  input: PostInput,
+  pace: Pace,
+): Promise<WrittenPost> {
   const board = await getBoard(db, boardSlug);
   authorize(await actorOn(db, member, board.id), 'post', null);
   const content = preparePost(input);
+  await pace('thread');
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
     const postId = await repo.nextPostId(tx);
     const mentions = await findMentions(tx, content.title, content.body);
@@ -207,9 +215,12 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
 /**
  * Replies to any post of a thread that is open, under a post that is not deleted. The parent's
  * author, the thread's starter and the members mentioned are notified in the same transaction.
+ * `pace` refuses follow-ups posted too fast (by the member or from their address).
  */
-export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput): Promise<WrittenPost> {
+export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput, pace: Pace): Promise<WrittenPost> {
   const content = preparePost(input);
+  // Before the transaction: a refusal holds no row lock, and the counts are shared by every process.
+  await pace('reply');
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
     const parent = isId(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
     if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, memberFeeds } from '../../server/app';
 import { type Caches, createCaches } from '../../server/caches';
 import { loadConfig } from '../../server/config';
+import { loadSettings } from '../../server/settings/settings';
 import { loadAssets } from '../../server/views/assets';
 import { siteOrigin } from '../../server/http/origin';
 import { type Logger, createLogger } from '../../server/log';
@@ -35,18 +36,21 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase({ max: options.poolMax });
   // Tests register and log in far more often than people do: limits are raised unless a test asks.
-  const config = loadConfig({
+  const env = {
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
     TZ_DISPLAY: 'Asia/Shanghai',
     RATE_LIMIT_MULTIPLIER: '1000',
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
+  // The settings registry reads the same variables (LIMITS_REPLY_MEMBER_BURST…).
+  const settings = loadSettings(env);
   const log = options.log ?? createLogger('silent');
   const assets = loadAssets();
   const caches = createCaches();
   const reads = createReadRecorder(database.db);
-  const app = createApp({ config, db: database.db, log, assets, caches, reads });
+  const app = createApp({ config, settings, db: database.db, log, assets, caches, reads });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: database.db,
