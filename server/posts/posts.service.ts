@@ -219,8 +219,11 @@ export async function createThread(
  */
 export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput, pace: Pace): Promise<WrittenPost> {
   const content = preparePost(input);
-  // Before the transaction: a refusal holds no row lock, and the counts are shared by every process.
-  await pace('reply');
+  // The limits are spent on a connection of their own while the transaction runs, and awaited
+  // before it commits: no round trip of their own on the reply's path, and a refusal rolls the
+  // follow-up back. (Caught here so a transaction that fails first leaves no unhandled rejection.)
+  const paced = pace('reply');
+  paced.catch(() => undefined);
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
     const parent = isId(parentId) ? await repo.findParentForReply(tx, parentId) : undefined;
     if (!parent) throw notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
@@ -260,6 +263,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
       notifyExpression(notices),
     );
     await recordThreadEvent(tx, { threadId: parent.thread_id, boardId: parent.board_id, kind: 'post:new', postId });
+    await paced;
     return { id: postId, unnotified };
   });
   return { ...(await getPost(db, id)), unnotifiedMentions: unnotified.map((m) => m.name) };
