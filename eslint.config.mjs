@@ -16,12 +16,15 @@ import tseslint from 'typescript-eslint';
  * with its peers. Of the issue's bottom group, config, errors, log and caches import nothing of
  * ours, so they sit beneath text and db, which use them; so do the script variants (variants.ts),
  * which text converts between and db types posts.variant with. http sits beneath views, which use
- * its asset manifest. admin and demo sit with the features built on posts: demo seeds threads through
- * posts, and admin's one import from moderation (the policy) moves down with the policy.
+ * its asset manifest. settings sits on its own just above db and config: it words its refusals as
+ * config does (ConfigError), its database-backed store will need db, and limits read it. admin
+ * and demo sit with the features built on posts: demo seeds threads through posts, and admin's
+ * one import from moderation (the policy) moves down with the policy.
  */
 export const LAYERS = [
   ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts'],
   ['server/text', 'server/db'],
+  ['server/settings'],
   ['server/events', 'server/sessions', 'server/policy', 'server/limits', 'server/jobs', 'server/mail', 'server/tokens', 'server/reads'],
   ['server/http'],
   ['server/views'],

@@ -30,6 +30,7 @@ import { LoadGenerator, type RequestSpec, listenLocal, summarize } from './load'
 import { benchAttack, formatAttack, longBody, seedWorstCase } from './attack';
 import { profileThread } from './profile';
 import { runNotificationsBench } from './notifications';
+import { runLimitsBench } from './limits';
 import { type ReadingResults, benchReading, reportReading, runReadingBench } from './reading';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
@@ -48,6 +49,7 @@ import {
 import { type SeededThread, checkThread, seedThread } from './seed';
 import { cjkTitle, planThread, randomBody, seededRandom } from './shape';
 import { OpenCC } from '../server/text/opencc';
+import { unpaced } from '../server/limits/paced';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, '.bench-data');
@@ -228,7 +230,7 @@ async function run(): Promise<{ results: Results; reading: ReadingResults }> {
   }
 
   // ---- Under attack: the costliest anonymous requests, alone and all at once beside ordinary ones
-  const attackThread = async (title: string, body?: string) => (await createThread(db, authors[1]!, 'bench', { title, body })).id;
+  const attackThread = async (title: string, body?: string) => (await createThread(db, authors[1]!, 'bench', { title, body }, unpaced)).id;
   const worstCase = await seedWorstCase(db, {
     memberId: authors[1]!.id,
     boardId: benchBoard.id,
@@ -372,9 +374,10 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`.
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`.
 const SECTIONS: Record<string, () => Promise<void>> = {
   notifications: runNotificationsBench,
+  limits: runLimitsBench,
   realtime: runRealtimeBench,
   reading: runReadingBench,
 };

@@ -31,12 +31,13 @@ import { createThread, reply } from '../server/posts/posts.service';
 import { readWindow, renderLines, threadPage } from './pages';
 import { loadAssets } from '../server/views/assets';
 import { type PageContext, catalogFor, defaultPageContext } from '../server/views/layout';
+import { unpaced } from '../server/limits/paced';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, '.bench-data');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'results.notifications.json');
 const DATABASE = 'gentie_bench_notifications';
-const SAMPLES = 2000;
+export const SAMPLES = 2000;
 const WARMUP = 100;
 
 /** One pair of interleaved timings: with the feature and without, in ms. */
@@ -58,7 +59,7 @@ const percentile = (xs: number[], p: number) => {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Runs `a` and `b` alternately (a first on even rounds, b first on odd), warmup rounds dropped. */
-async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, target: number): Promise<PairFigure> {
+export async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, target: number): Promise<PairFigure> {
   const ta: number[] = [];
   const tb: number[] = [];
   const time = async (fn: () => Promise<unknown>, into: number[], keep: boolean) => {
@@ -85,16 +86,16 @@ async function interleave(a: () => Promise<unknown>, b: () => Promise<unknown>, 
 async function replyCost(db: Kysely<Database>, members: Member[]): Promise<PairFigure> {
   const [starter, parentAuthor, mentioned, replier] = members as [Member, Member, Member, Member];
   await createBoard(db, { slug: 'notify', name: '通知測試' });
-  const theirs = await createThread(db, starter, 'notify', { title: '別人的主題' });
-  const parent = await reply(db, parentAuthor, theirs.id, { title: '別人的跟帖' });
-  const own = await createThread(db, replier, 'notify', { title: '自己的主題' });
-  const ownParent = await reply(db, replier, own.id, { title: '自己的跟帖' });
+  const theirs = await createThread(db, starter, 'notify', { title: '別人的主題' }, unpaced);
+  const parent = await reply(db, parentAuthor, theirs.id, { title: '別人的跟帖' }, unpaced);
+  const own = await createThread(db, replier, 'notify', { title: '自己的主題' }, unpaced);
+  const ownParent = await reply(db, replier, own.id, { title: '自己的跟帖' }, unpaced);
   let n = 0;
   const body = (who: string) => `<p>第 ${n++} 條：@${who} 你怎麼看？</p>`;
   const before = Number((await sql<{ n: string }>`select count(*) as n from notifications`.execute(db)).rows[0]!.n);
   const figure = await interleave(
-    () => reply(db, replier, parent.id, { title: '跟帖回覆', body: body(mentioned.name) }),
-    () => reply(db, replier, ownParent.id, { title: '跟帖回覆', body: body(replier.name) }),
+    () => reply(db, replier, parent.id, { title: '跟帖回覆', body: body(mentioned.name) }, unpaced),
+    () => reply(db, replier, ownParent.id, { title: '跟帖回覆', body: body(replier.name) }, unpaced),
     1.15,
   );
   const written = Number((await sql<{ n: string }>`select count(*) as n from notifications`.execute(db)).rows[0]!.n) - before;
@@ -105,9 +106,10 @@ async function replyCost(db: Kysely<Database>, members: Member[]): Promise<PairF
 /** Section 2: a thread page with the header's unread counts against the same page without. */
 async function headerCost(db: Kysely<Database>, members: Member[]): Promise<PairFigure> {
   const [starter, , , reader] = members as [Member, Member, Member, Member];
-  const root = await createThread(db, starter, 'notify', { title: '三十七條跟帖', body: '<p>正文</p>' });
+  const root = await createThread(db, starter, 'notify', { title: '三十七條跟帖', body: '<p>正文</p>' }, unpaced);
   let parent = root.id;
-  for (let i = 0; i < 37; i++) parent = (await reply(db, members[i % 3]!, i % 5 === 0 ? root.id : parent, { title: `第${i}條跟帖` })).id;
+  for (let i = 0; i < 37; i++)
+    parent = (await reply(db, members[i % 3]!, i % 5 === 0 ? root.id : parent, { title: `第${i}條跟帖` }, unpaced)).id;
   // A long history: 20,000 notifications, 2,000 of them unread (the count stops at 100).
   await sql`
     insert into notifications (member_id, kind, actor_id, thread_id, post_id, read_at)

@@ -12,6 +12,7 @@ import { createBoard } from '../server/boards/boards.service';
 import type { Database } from '../server/db/database';
 import { createMember } from '../server/members/members.service';
 import { createThread } from '../server/posts/posts.service';
+import { unpaced } from '../server/limits/paced';
 
 /**
  * Live delivery at scale: 1,000 socket.io readers on one thread, on one server process and spread
@@ -266,7 +267,7 @@ export async function benchRealtime(
 ): Promise<{ delivery: RealtimeFigures[]; idleReaderKb: number; memberEvents: MemberEventFigures[] }> {
   const member = await createMember(db, { username: 'realtime_bench', password: 'bench password 1' });
   await createBoard(db, { slug: 'realtime-bench', name: '即時' }).catch(() => undefined);
-  const thread = await createThread(db, member, 'realtime-bench', { title: '一千人在看的帖子' });
+  const thread = await createThread(db, member, 'realtime-bench', { title: '一千人在看的帖子' }, unpaced);
   const [a, b] = await Promise.all([startServer(databaseUrl), startServer(databaseUrl)]);
   try {
     const login = await fetch(`http://127.0.0.1:${a.port}/api/login`, {

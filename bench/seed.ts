@@ -7,6 +7,7 @@ import { detectVariant } from '../server/text/convert';
 import { utf8Bytes } from '../server/text/bytes';
 import { checkTitle } from '../server/text/title';
 import { type PlannedReply, cjkTitle, cjkText, type Random } from './shape';
+import { unpaced } from '../server/limits/paced';
 
 /** A seeded thread: its post ids in write order (the root first) and what it looks like. */
 export interface SeededThread {
@@ -36,10 +37,16 @@ export async function seedThread(
 ): Promise<SeededThread> {
   const started = performance.now();
   const { authors, plan } = opts;
-  const root = await createThread(db, authors[0]!, opts.boardSlug, {
-    title: cjkTitle(opts.random),
-    body: cjkText(1500, opts.random),
-  });
+  const root = await createThread(
+    db,
+    authors[0]!,
+    opts.boardSlug,
+    {
+      title: cjkTitle(opts.random),
+      body: cjkText(1500, opts.random),
+    },
+    unpaced,
+  );
   const n = plan.length;
   const t0 = Date.now() - (n + 1) * SPACING_S * 1000;
   const at = (i: number) => new Date(t0 + i * SPACING_S * 1000);

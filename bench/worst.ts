@@ -8,6 +8,7 @@ import { NO_RULES } from '../server/policy/policy';
 import { createThread, reply } from '../server/posts/posts.service';
 import { OpenCC } from '../server/text/opencc';
 import { cjkTitle, cjkText, seededRandom } from './shape';
+import { unpaced } from '../server/limits/paced';
 
 /**
  * The two pages of the hardening issue that once froze the process, each asked for cold:
@@ -79,8 +80,8 @@ export async function measureWorstPages(
   const board = await createBoard(db, { slug: 'bench-worst', name: '最壞情況' });
 
   const edits = 100;
-  const post = await createThread(db, authors[0]!, board.slug, { title: cjkTitle(random), body: cjkText(BODY_BYTES, random) });
-  for (let i = 1; i <= edits; i++) await editPost(db, NO_RULES, authors[0]!, post.id, { body: cjkText(BODY_BYTES, random) });
+  const post = await createThread(db, authors[0]!, board.slug, { title: cjkTitle(random), body: cjkText(BODY_BYTES, random) }, unpaced);
+  for (let i = 1; i <= edits; i++) await editPost(db, NO_RULES, authors[0]!, post.id, { body: cjkText(BODY_BYTES, random) }, unpaced);
   log(`worst revisions page: a ${BODY_BYTES}-byte post edited ${edits} times`);
   const cold = await withHealthChecks(appUrl, `${appUrl}/t/${post.id}/revisions`);
   const warm = await timedGet(`${appUrl}/t/${post.id}/revisions`);
@@ -99,15 +100,27 @@ export async function measureWorstPages(
   const threads = 5;
   const perThread = 51;
   for (let t = 0; t < threads; t++) {
-    const root = await createThread(db, authors[t % authors.length]!, board.slug, {
-      title: toSimplified(cjkTitle(random)),
-      body: toSimplified(cjkText(BODY_BYTES, random)),
-    });
-    for (let r = 1; r < perThread; r++) {
-      await reply(db, authors[r % authors.length]!, root.id, {
+    const root = await createThread(
+      db,
+      authors[t % authors.length]!,
+      board.slug,
+      {
         title: toSimplified(cjkTitle(random)),
         body: toSimplified(cjkText(BODY_BYTES, random)),
-      });
+      },
+      unpaced,
+    );
+    for (let r = 1; r < perThread; r++) {
+      await reply(
+        db,
+        authors[r % authors.length]!,
+        root.id,
+        {
+          title: toSimplified(cjkTitle(random)),
+          body: toSimplified(cjkText(BODY_BYTES, random)),
+        },
+        unpaced,
+      );
     }
   }
   log(`worst board page: ${threads * perThread} posts of ${BODY_BYTES} bytes in simplified script, read in zh-tw`);

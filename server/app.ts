@@ -25,6 +25,8 @@ import { VARIANT_COOKIE, refuseCrossSite, resolveVariant } from './http/context'
 import { sessionMiddleware } from './sessions/sessions.cookies';
 import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
+import { createPacing } from './limits/paced';
+import { type Settings, defaultSettings } from './settings/settings';
 import { type Mailer, createMailer } from './mail/mail.transport';
 import { emailRouter } from './email/email.routes';
 import type { Logger } from './log';
@@ -46,6 +48,11 @@ import { localizeError } from './views/messages.errors';
 
 export interface AppDeps {
   config: Config;
+  /**
+   * The settings registry's values (server/settings/): main.ts reads them from the environment
+   * beside the config. Default: the registry's defaults.
+   */
+  settings?: Settings;
   db: Kysely<Database>;
   log: Logger;
   assets?: Assets;
@@ -82,6 +89,7 @@ export function createApp({
   caches = createCaches(config.cacheBytes),
   mailer = config.mail && createMailer(config.mail, log),
   reads = createReadRecorder(db),
+  settings = defaultSettings(),
 }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -141,21 +149,23 @@ export function createApp({
   app.use(cacheByMember);
 
   // One limiter for every limited action; its counts are in PostgreSQL, shared by all processes.
-  const limiter = createLimiter(db, config);
+  // Paced actions (threads, replies, edits, reports, 悄悄話) spend from it by member and address.
+  const limiter = createLimiter(db, config, settings);
+  const pacing = createPacing(db, limiter, settings);
 
   app.use(boardsRouter(db, pageContext));
   app.use(membersRouter(db, limiter, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
   app.use(
-    postsRouter(db, rules, caches, pageContext, {
+    postsRouter(db, rules, caches, pageContext, pacing, {
       indexTreeLines: config.indexTreeLines,
       windowLines: config.threadWindowLines,
       depthCap: config.threadDepthCap,
       reads,
     }),
   );
-  app.use(moderationRouter(db, rules, caches, pageContext));
+  app.use(moderationRouter(db, rules, caches, pageContext, pacing));
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext));
@@ -163,6 +173,7 @@ export function createApp({
     messagesRouter({
       db,
       limiter,
+      pacing,
       caches,
       pageContext,
       // A message report closed with a ban uses the moderation's site-wide ban (its rules and log).
@@ -170,7 +181,7 @@ export function createApp({
     }),
   );
   app.use(peopleRouter(db, limiter, caches, pageContext));
-  app.use(settingsRouter(db, { limiter, email: Boolean(mailer) }, pageContext));
+  app.use(settingsRouter(db, { limiter, settings, rateLimitMultiplier: config.rateLimitMultiplier, email: Boolean(mailer) }, pageContext));
 
   app.use((req, _res, next) => {
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));

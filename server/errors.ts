@@ -16,11 +16,15 @@ export type LimitedAction =
   | 'password-reset:address'
   | 'password-reset:login'
   | 'email:verify'
-  | 'message:member'
-  | 'message:new-member'
   | 'conversation:member'
   | 'export:member'
   | 'relation:member';
+
+/**
+ * Actions paced per member and per address, each in a burst and a sustained window
+ * (server/limits/paced.ts): their refusal says how long until the member may try again.
+ */
+export type PacedAction = 'thread' | 'reply' | 'edit' | 'report' | 'message';
 
 /**
  * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).
@@ -77,8 +81,11 @@ export interface ErrorParams {
   SessionExpired: None;
   InvalidCredentials: { which: 'login' | 'currentPassword' };
   TooManyAttempts: { action: LimitedAction };
-  /** `socket:message`: one socket.io connection sent more than its allowance (server/realtime). */
-  RateLimited: { action: LimitedAction | 'socket:message' };
+  /**
+   * `socket:message`: one socket.io connection sent more than its allowance (server/realtime).
+   * `paced`: a paced action came too fast; `wait` is the seconds until it may be tried again.
+   */
+  RateLimited: { action: LimitedAction | 'socket:message' } | { paced: PacedAction; wait: number };
   ServerBusy: None;
   SessionNotFound: None;
   NameTaken: { what: 'member' | 'board'; name: string };

@@ -21,13 +21,14 @@ import { DIGEST_EVERY_MS, DIGEST_JOB, sendDigests } from './email/email.digest';
 import { pruneTokens } from './tokens/tokens.service';
 import { createReadRecorder } from './reads/reads.recorder';
 import { pruneReads } from './reads/reads.repository';
+import { type Settings, loadSettings } from './settings/settings';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
 const HOUR_MS = 3_600_000;
 
 /** Start-up: config → database → migrations → demo data → HTTP; and a clean shutdown on signals. */
-async function main(config: Config): Promise<void> {
+async function main(config: Config, settings: Settings): Promise<void> {
   const log = createLogger(config.logLevel);
   const storage = await openStorage(config, log, 'server');
   await migrateToLatest(storage.db, (name) => log.info({ migration: name }, 'migration applied'));
@@ -42,7 +43,7 @@ async function main(config: Config): Promise<void> {
   const mailer = config.mail && createMailer(config.mail, log);
   // Thread pages count reads in memory; the job runner below flushes them, and shutdown once more.
   const reads = createReadRecorder(storage.db);
-  const app = createApp({ config, db: storage.db, log, assets, databaseState: storage.state, caches, mailer, reads });
+  const app = createApp({ config, settings, db: storage.db, log, assets, databaseState: storage.state, caches, mailer, reads });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: storage.db,
@@ -109,15 +110,18 @@ async function main(config: Config): Promise<void> {
 }
 
 let config: Config;
+let settings: Settings;
 try {
   config = loadConfig();
+  // The settings registry's values: a bad one stops start-up with one line, as a bad config does.
+  settings = loadSettings();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`gentie: configuration error: ${error.message}`);
   process.exit(1);
 }
 
-main(config).catch((error: unknown) => {
+main(config, settings).catch((error: unknown) => {
   const e = error as NodeJS.ErrnoException;
   if (error instanceof EmbeddedError) console.error(`gentie: cannot start the embedded database: ${e.message}`);
   else if (e?.code === 'EADDRINUSE') console.error(`gentie: port ${config.port} is in use: stop what uses it or set PORT to another port`);

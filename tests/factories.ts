@@ -7,6 +7,7 @@ import type { Database, SiteRole } from '../server/db/database';
 import { type Member, createMember as createMemberService } from '../server/members/members.service';
 import { type Post, createThread as createThreadService, reply } from '../server/posts/posts.service';
 import { type HttpClient, type TestApp, type TestAppOptions, startTestApp } from './helpers/app';
+import { unpaced } from '../server/limits/paced';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36).slice(-4)}${(counter++).toString(36)}`;
@@ -58,7 +59,7 @@ export async function createThread(
 ): Promise<Post> {
   const board = options.board ?? (await createTestBoard(db));
   const author = options.author ?? (await createMember(db));
-  return createThreadService(db, author, board.slug, { title: options.title ?? '測試主題', body: options.body });
+  return createThreadService(db, author, board.slug, { title: options.title ?? '測試主題', body: options.body }, unpaced);
 }
 
 /** A follow-up to any post, through the posts service; by the parent's author unless given. */
@@ -68,7 +69,7 @@ export async function createReply(
   options: { author?: Member; title?: string; body?: string } = {},
 ): Promise<Post> {
   const author = options.author ?? (await authorOf(db, parentId));
-  return reply(db, author, parentId, { title: options.title ?? '測試跟帖', body: options.body });
+  return reply(db, author, parentId, { title: options.title ?? '測試跟帖', body: options.body }, unpaced);
 }
 
 async function authorOf(db: Kysely<Database>, postId: string): Promise<Member> {
@@ -120,13 +121,25 @@ export async function createShapedThread(
     for (let i = 0; i < count; i++) authors.push(await createMember(db, { name: uniqueName(`author${i}`) }));
   }
   const by = (i: number) => authors[i % authors.length]!;
-  const root = await createThreadService(db, by(shape.root.author), board.slug, {
-    title: shapeTitle(0, shape.root.titleChars),
-    body: bodyOfBytes(shape.root.bytes),
-  });
+  const root = await createThreadService(
+    db,
+    by(shape.root.author),
+    board.slug,
+    {
+      title: shapeTitle(0, shape.root.titleChars),
+      body: bodyOfBytes(shape.root.bytes),
+    },
+    unpaced,
+  );
   const ids: string[] = [root.id];
   for (const r of [...shape.replies].sort((a, b) => a.minutes - b.minutes || a.id - b.id)) {
-    const post = await reply(db, by(r.author), ids[r.parent]!, { title: shapeTitle(r.id, r.titleChars), body: bodyOfBytes(r.bytes) });
+    const post = await reply(
+      db,
+      by(r.author),
+      ids[r.parent]!,
+      { title: shapeTitle(r.id, r.titleChars), body: bodyOfBytes(r.bytes) },
+      unpaced,
+    );
     ids[r.id] = post.id;
   }
   return { root, ids };

@@ -8,6 +8,11 @@ export interface Member {
   id: string;
   name: string;
   role: SiteRole;
+  /**
+   * When the account was created, where the member came from their session (the limits ask it
+   * on every post: server/limits/paced.ts); absent on members built otherwise, which look it up.
+   */
+  joinedAt?: Date;
 }
 
 /**

@@ -7,6 +7,7 @@ import { findUserByKey } from '../members/members.repository';
 import { type Member, createMember } from '../members/members.service';
 import { nameKey } from '../members/names';
 import { createThread, reply } from '../posts/posts.service';
+import { unpaced } from '../limits/paced';
 
 export const DEMO_BOARD = { slug: 'demo', name: '演示版 Demo', description: '隨便聊聊 · 随便聊聊：a demo board to try Gentie' };
 
@@ -86,11 +87,11 @@ export async function seedDemo(db: Kysely<Database>, onProgress: (m: string) => 
   const members: Member[] = [];
   for (const name of DEMO_MEMBERS) members.push(await demoMember(db, name));
   onProgress(`${members.length} demo members ready`);
-  const root = await createThread(db, members[ROOT.author]!, DEMO_BOARD.slug, ROOT);
+  const root = await createThread(db, members[ROOT.author]!, DEMO_BOARD.slug, ROOT, unpaced);
   const ids: string[] = [];
   for (const [i, r] of DEMO_REPLIES.entries()) {
     const parentId = r.parent === -1 ? root.id : ids[r.parent]!;
-    ids.push((await reply(db, members[r.author]!, parentId, { title: r.title, body: r.body })).id);
+    ids.push((await reply(db, members[r.author]!, parentId, { title: r.title, body: r.body }, unpaced)).id);
     if ((i + 1) % 6 === 0 || i + 1 === DEMO_REPLIES.length) onProgress(`follow-ups ${i + 1}/${DEMO_REPLIES.length}`);
   }
   // Spread the demo over the last few hours, as a real thread would be.

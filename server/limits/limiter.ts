@@ -1,23 +1,32 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import { AppError, type LimitedAction } from '../errors';
+import { AppError, type LimitedAction, type PacedAction } from '../errors';
+import { type Rate, type Settings, defaultSettings } from '../settings/settings';
+import type { RateSettingName } from '../settings/settings.registry';
 
-export type { LimitedAction };
+export type { LimitedAction, PacedAction };
 
-/** One limited action: how many points a key may spend in a window, and how a refusal reads. */
-export interface LimitRule {
-  /** Points per window at RATE_LIMIT_MULTIPLIER=1 (every action costs one point). */
-  readonly points: number;
-  /** Length of the window; it starts with the key's first point. */
-  readonly seconds: number;
+/**
+ * One limited action: how many points a key may spend in a window (fixed here, or a setting of
+ * the registry, read at each use), and how a refusal reads.
+ */
+export type LimitRule = (
+  | {
+      /** Points per window at RATE_LIMIT_MULTIPLIER=1 (every action costs one point). */
+      readonly points: number;
+      /** Length of the window; it starts with the key's first point. */
+      readonly seconds: number;
+    }
+  | { readonly setting: RateSettingName }
+) & {
   readonly code: 'TooManyAttempts' | 'RateLimited';
   /** English and stable, like every error message; Retry-After says how long. The catalogs word it by action. */
   readonly message: string;
-}
+};
 
 const FIFTEEN_MINUTES = 15 * 60;
 
@@ -85,24 +94,9 @@ export const LIMITS = {
     code: 'RateLimited',
     message: 'Too many verification emails. Wait and try again.',
   },
-  /** 悄悄話 sent by one member in an hour. */
-  'message:member': {
-    points: 30,
-    seconds: 60 * 60,
-    code: 'RateLimited',
-    message: 'You have sent too many private messages this hour. Wait and try again.',
-  },
-  /** …and by a new member (isNewMember, server/limits/new-member.ts): counted besides the above. */
-  'message:new-member': {
-    points: 5,
-    seconds: 60 * 60,
-    code: 'RateLimited',
-    message: 'New members send at most 5 private messages an hour during their first day. Wait and try again.',
-  },
-  /** Conversations a member starts (a first 悄悄話 to someone) in a day. */
+  /** Conversations a member starts (a first 悄悄話 to someone): the registry's limits.conversation.member. */
   'conversation:member': {
-    points: 10,
-    seconds: 24 * 60 * 60,
+    setting: 'limits.conversation.member',
     code: 'RateLimited',
     message: 'You have started too many new conversations today. Wait and try again.',
   },
@@ -115,12 +109,23 @@ export const LIMITS = {
   },
   /** Follows and ignores a member starts or stops: each one is a row written (and, for a follow, notices later). */
   'relation:member': {
-    points: 120,
-    seconds: 60 * 60,
+    setting: 'limits.relation.member',
     code: 'RateLimited',
     message: 'You have followed or ignored too many members this hour. Wait and try again.',
   },
 } as const satisfies Record<LimitedAction, LimitRule>;
+
+/** A rate as applied: its points times RATE_LIMIT_MULTIPLIER, at least one. */
+export const scaledRate = (rate: Rate, multiplier: number): Rate => ({
+  points: Math.max(1, Math.floor(rate.points * multiplier)),
+  seconds: rate.seconds,
+});
+
+/** One window a paced action spends a point in: its key in the table and its rate. */
+export interface PaceWindow {
+  readonly key: string;
+  readonly rate: Rate;
+}
 
 /** The one rate limiter of a process; its counts live in PostgreSQL, shared by every process. */
 export interface Limiter {
@@ -128,6 +133,12 @@ export interface Limiter {
   consume(action: LimitedAction, key: string): Promise<void>;
   /** Gives back a point spent on an attempt that turned out not to count. */
   reward(action: LimitedAction, key: string): Promise<void>;
+  /**
+   * Spends a point in every window of a paced action at once, in one statement. If any window is
+   * over its limit, every point is given back (a refused attempt counts against nobody: not the
+   * others at the address) and a 429 says the longest wait among the full windows.
+   */
+  pace(action: PacedAction, windows: readonly PaceWindow[]): Promise<void>;
 }
 
 // Keys include names as typed; the table's key column holds 255 characters with the prefix.
@@ -136,9 +147,14 @@ const storedKey = (key: string) => (key.length <= 200 ? key : createHash('sha256
 /**
  * The limiter over `rate_limits` (created by a migration, so start-up never races to create it).
  * Its queries go through the application's pool, one short statement each; every limit's points
- * are multiplied by `config.rateLimitMultiplier`.
+ * are multiplied by `config.rateLimitMultiplier`. Limits that are settings are read from
+ * `settings` at each use, so a changed value applies at once.
  */
-export function createLimiter(db: Kysely<Database>, config: Pick<Config, 'rateLimitMultiplier'>): Limiter {
+export function createLimiter(
+  db: Kysely<Database>,
+  config: Pick<Config, 'rateLimitMultiplier'>,
+  settings: Settings = defaultSettings(),
+): Limiter {
   // rate-limiter-flexible talks to anything with pg's query(); kysely runs the statement on its pool.
   const storeClient = {
     async query(q: { text: string; values?: readonly unknown[] }) {
@@ -147,11 +163,16 @@ export function createLimiter(db: Kysely<Database>, config: Pick<Config, 'rateLi
       return { rows: result.rows, rowCount };
     },
   };
-  const limiters = new Map<LimitedAction, RateLimiterPostgres>();
-  for (const [action, rule] of Object.entries(LIMITS) as [LimitedAction, LimitRule][]) {
-    limiters.set(
-      action,
-      new RateLimiterPostgres({
+  const scaled = (points: number) => scaledRate({ points, seconds: 1 }, config.rateLimitMultiplier).points;
+  const rateOf = (rule: LimitRule): Rate => ('setting' in rule ? settings.get(rule.setting) : rule);
+  // One library limiter per action and rate: a changed setting makes a new one (same keys, so counts carry on).
+  const limiters = new Map<string, RateLimiterPostgres>();
+  const limiterFor = (action: LimitedAction): RateLimiterPostgres => {
+    const { points, seconds } = rateOf(LIMITS[action]);
+    const id = `${action} ${points} ${seconds}`;
+    let limiter = limiters.get(id);
+    if (!limiter) {
+      limiter = new RateLimiterPostgres({
         storeClient,
         storeType: 'pool',
         tableName: 'rate_limits',
@@ -159,15 +180,17 @@ export function createLimiter(db: Kysely<Database>, config: Pick<Config, 'rateLi
         // The hourly housekeeping prunes the table (pruneRateLimits) instead of a timer per action.
         clearExpiredByTimeout: false,
         keyPrefix: action,
-        points: Math.max(1, Math.floor(rule.points * config.rateLimitMultiplier)),
-        duration: rule.seconds,
-      }),
-    );
-  }
+        points: scaled(points),
+        duration: seconds,
+      });
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  };
   return {
     async consume(action, key) {
       try {
-        await limiters.get(action)!.consume(storedKey(key));
+        await limiterFor(action).consume(storedKey(key));
       } catch (error) {
         // The library rejects with a RateLimiterRes when over the limit, with an Error when the store failed.
         if (!(error instanceof RateLimiterRes)) throw error;
@@ -179,10 +202,45 @@ export function createLimiter(db: Kysely<Database>, config: Pick<Config, 'rateLi
       }
     },
     async reward(action, key) {
-      await limiters.get(action)!.reward(storedKey(key));
+      await limiterFor(action).reward(storedKey(key));
+    },
+    async pace(action, windows) {
+      if (windows.length === 0) return;
+      const byKey = new Map(windows.map((w) => [storedKey(w.key), w.rate]));
+      // Sorted, so two requests sharing keys (an address) lock their rows in the same order.
+      const keys = [...byKey.keys()].sort();
+      const now = Date.now();
+      // rate-limiter-flexible's own upsert (RateLimiterPostgres._upsert), for several keys in one
+      // round trip: a window that has ended starts again at 1 with a new end.
+      const { rows } = await sql<{ key: string; points: number; expire: string }>`
+        insert into rate_limits (key, points, expire)
+        select w.key, 1, ${now}::bigint + w.ms
+          from unnest(${keys}::varchar[], ${keys.map((k) => byKey.get(k)!.seconds * 1000)}::bigint[]) as w(key, ms)
+          order by w.key
+        on conflict (key) do update set
+          points = case when rate_limits.expire <= ${now} then 1 else rate_limits.points + 1 end,
+          expire = case when rate_limits.expire <= ${now} then excluded.expire else rate_limits.expire end
+        returning key, points, expire`.execute(db);
+      const full = rows.filter((row) => row.points > scaled(byKey.get(row.key)!.points));
+      if (full.length === 0) return;
+      await sql`update rate_limits set points = points - 1 where key = any(${keys}::varchar[]) and expire > ${now}`.execute(db);
+      const wait = Math.max(...full.map((row) => Number(row.expire) - now));
+      throw new AppError(429, 'RateLimited', `Too many ${PACED_NOUNS[action]} too quickly. Wait and try again.`, {
+        params: { paced: action, wait: Math.max(1, Math.ceil(wait / 1000)) },
+        retryAfter: Math.max(1, Math.ceil(wait / 1000)),
+      });
     },
   };
 }
+
+/** The paced actions in the English refusal ("Too many replies too quickly"). */
+const PACED_NOUNS: Record<PacedAction, string> = {
+  thread: 'new threads',
+  reply: 'replies',
+  edit: 'edits',
+  report: 'reports',
+  message: 'private messages',
+};
 
 /** Deletes counts whose window ended more than an hour ago (run hourly). */
 export async function pruneRateLimits(db: Kysely<Database>): Promise<void> {

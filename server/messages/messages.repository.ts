@@ -212,12 +212,6 @@ export function findRecipientByKey(db: Db, nameKey: string) {
   return db.selectFrom('users').select(['id', 'name', 'role', 'deleted_at']).where('name_key', '=', nameKey).executeTakeFirst();
 }
 
-/** When a member's account was created (for the new-member limits). */
-export async function memberCreatedAt(db: Db, memberId: string): Promise<Date> {
-  const row = await db.selectFrom('users').select('created_at').where('id', '=', memberId).executeTakeFirstOrThrow();
-  return row.created_at;
-}
-
 /** True when `memberId` ignores `ignoredId`. */
 export async function ignores(db: Db, memberId: string, ignoredId: string): Promise<boolean> {
   const row = await db

@@ -8,6 +8,7 @@ import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput } from '../http/validate';
 import type { Limiter } from '../limits/limiter';
+import type { Pacing } from '../limits/paced';
 import { unreadCounts } from '../members/unread.repository';
 import { convertText } from '../text/convert';
 import { VARIANTS, type Variant } from '../variants';
@@ -71,6 +72,8 @@ const composeQuery = z.object({ to: z.string().max(200).optional(), post: z.stri
 export interface MessagesDeps {
   db: Kysely<Database>;
   limiter: Limiter;
+  /** Paces each message sent (server/limits/paced.ts). */
+  pacing: Pacing;
   caches: Pick<Caches, 'conversions'>;
   pageContext: (req: Request) => PageContext;
   /** The site-wide ban (moderation's, wired by app.ts) that closes a message report with a ban. */
@@ -95,10 +98,10 @@ export function messagesRouter(deps: MessagesDeps): Router {
 const visibleMessage = (db: Kysely<Database>, req: Request<{ id: string }>) => messages.getMessage(db, req.member ?? null, req.params.id);
 
 /** `/api/messages…`: send, list, read one, mark read, delete on one's side, report. */
-function apiRoutes(router: Router, { db, limiter, caches }: MessagesDeps): void {
+function apiRoutes(router: Router, { db, limiter, pacing, caches }: MessagesDeps): void {
   router.post('/api/messages', async (req, res) => {
     const member = requireMember(req);
-    const message = await messages.sendMessage(db, limiter, member, parseMessage(req.body));
+    const message = await messages.sendMessage(db, limiter, pacing(member, req.ip ?? ''), member, parseMessage(req.body));
     res
       .status(201)
       .location(`/messages/${message.id}`)
@@ -218,12 +221,12 @@ async function messageHtml(deps: MessagesDeps, req: Request, message: messages.M
 
 /** The forms: send (from the composer, a message or a conversation), mark read/unread, delete, report. */
 function formRoutes(router: Router, deps: MessagesDeps): void {
-  const { db, limiter } = deps;
+  const { db, limiter, pacing } = deps;
 
   router.post('/messages', async (req: Request, res: Response) => {
     const member = requireMember(req);
     try {
-      const message = await messages.sendMessage(db, limiter, member, parseMessage(req.body));
+      const message = await messages.sendMessage(db, limiter, pacing(member, req.ip ?? ''), member, parseMessage(req.body));
       res.redirect(303, `${req.variantPrefix}/messages/${message.id}`);
     } catch (error) {
       await refusedForm(res, error, (refusal) => {

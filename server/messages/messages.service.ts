@@ -5,7 +5,7 @@ import type { Member } from '../db/member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { announceToMembers, announceUnreadChanged } from '../events/member-events';
 import type { Limiter } from '../limits/limiter';
-import { isNewMember } from '../limits/new-member';
+import type { Pace } from '../limits/paced';
 import { checkName } from '../members/names';
 import { authorize } from '../policy/policy';
 import { activeSiteBan } from '../policy/policy.repository';
@@ -141,12 +141,11 @@ export async function findQuotedPost(db: Kysely<Database>, postId: string) {
 
 /**
  * Spends the sender's allowance: a first message to someone starts a conversation (so many a day),
- * every message counts towards the hour, and a new member's (isNewMember) towards a smaller one too.
+ * and every message is paced (the sender's and their address's windows, stricter for a new member).
  */
-async function spendAllowance(db: Kysely<Database>, limiter: Limiter, sender: Member, recipientId: string): Promise<void> {
+async function spendAllowance(db: Kysely<Database>, limiter: Limiter, pace: Pace, sender: Member, recipientId: string): Promise<void> {
   if (!(await repo.findConversation(db, sender.id, recipientId))) await limiter.consume('conversation:member', sender.id);
-  await limiter.consume('message:member', sender.id);
-  if (isNewMember(await repo.memberCreatedAt(db, sender.id))) await limiter.consume('message:new-member', sender.id);
+  await pace('message');
 }
 
 /**
@@ -154,12 +153,18 @@ async function spendAllowance(db: Kysely<Database>, limiter: Limiter, sender: Me
  * a site-wide ban, then the limits. The message, its conversation and its announcement to the
  * addressee's live pages are written in one transaction (the NOTIFY carries ids only, on commit).
  */
-export async function sendMessage(db: Kysely<Database>, limiter: Limiter, sender: Member, input: MessageInput): Promise<Message> {
+export async function sendMessage(
+  db: Kysely<Database>,
+  limiter: Limiter,
+  pace: Pace,
+  sender: Member,
+  input: MessageInput,
+): Promise<Message> {
   const content = prepareMessage(input);
   const to = await findAddressee(db, sender, input.to);
   const quoted = input.postId ? await findQuotedPost(db, input.postId) : undefined;
   authorize({ member: sender, role: 'member', ban: await activeSiteBan(db, sender.id) }, 'post', null);
-  await spendAllowance(db, limiter, sender, to.id);
+  await spendAllowance(db, limiter, pace, sender, to.id);
   const id = await db.transaction().execute(async (tx) => {
     const conversationId = await repo.upsertConversation(tx, sender.id, to.id);
     const messageId = await repo.insertMessage(tx, {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { getBoard } from '../boards/boards.service';
 import type { Database } from '../db/database';
+import type { Pace } from '../limits/paced';
 import type { Member } from '../db/member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { type Post, findPostRow, getPost, tombstone } from '../posts/posts.service';
@@ -23,11 +24,12 @@ export async function postForReport(db: Kysely<Database>, member: Member | null,
   return tombstone(post);
 }
 
-/** Reports a post to its board's moderators, once per member and post. */
-export async function reportPost(db: Kysely<Database>, member: Member | null, postId: string, input: { reason: string }) {
+/** Reports a post to its board's moderators, once per member and post; `pace` refuses reports made too fast. */
+export async function reportPost(db: Kysely<Database>, member: Member | null, postId: string, input: { reason: string }, pace: Pace) {
   const reason = cleanReason(input.reason);
   if (!reason)
     throw validationFailed('reason', { kind: 'explain', why: 'report' }, 'reason: tell the moderators what is wrong with the post.');
+  if (member) await pace('report');
   return db.transaction().execute(async (tx) => {
     const post = await findPostRow(tx, postId);
     const actor = await actorOn(tx, member, post.board_id);

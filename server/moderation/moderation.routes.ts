@@ -8,6 +8,7 @@ import { isId } from '../db/ids';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
+import type { Pacing } from '../limits/paced';
 import { parseInput, wholeNumber } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
@@ -64,9 +65,10 @@ export function moderationRouter(
   rules: Rules,
   caches: Pick<Caches, 'conversions' | 'diffs'>,
   pageContext: (req: Request) => PageContext,
+  pacing: Pacing,
 ): Router {
   const router = Router();
-  const deps = { db, rules, caches, pageContext };
+  const deps = { db, rules, caches, pageContext, pacing };
   apiRoutes(router, deps);
   pageRoutes(router, deps);
   return router;
@@ -78,15 +80,18 @@ interface RouteDeps {
   rules: Rules;
   caches: Pick<Caches, 'conversions' | 'diffs'>;
   pageContext: (req: Request) => PageContext;
+  /** Paces edits and reports by member and address (server/limits/paced.ts). */
+  pacing: Pacing;
 }
 
 /**
  * The JSON API: each route answers with the changed or asked-for resource, or the error. Long
  * because it lists every endpoint, each a few lines (the HTML pages and forms are in pageRoutes).
  */
-function apiRoutes(router: Router, { db, rules }: RouteDeps): void {
+function apiRoutes(router: Router, { db, rules, pacing }: RouteDeps): void {
   router.patch('/api/posts/:id', async (req, res) => {
-    const post = await moderation.editPost(db, rules, requireMember(req), req.params.id, parseInput(editInput, req.body));
+    const member = requireMember(req);
+    const post = await moderation.editPost(db, rules, member, req.params.id, parseInput(editInput, req.body), pacing(member, req.ip ?? ''));
     res.json({ post: presentPost(post) });
   });
 
@@ -146,7 +151,8 @@ function apiRoutes(router: Router, { db, rules }: RouteDeps): void {
   });
 
   router.post('/api/posts/:id/report', async (req, res) => {
-    const report = await reports.reportPost(db, requireMember(req), req.params.id, parseInput(reportInput, req.body));
+    const member = requireMember(req);
+    const report = await reports.reportPost(db, member, req.params.id, parseInput(reportInput, req.body), pacing(member, req.ip ?? ''));
     res
       .status(201)
       .json({ report: { id: report.id, postId: report.postId, reason: report.reason, createdAt: report.createdAt.toISOString() } });
@@ -221,7 +227,7 @@ function apiRoutes(router: Router, { db, rules }: RouteDeps): void {
  * The HTML pages and forms: each form answers with a redirect, or the error page. Long because it
  * lists every page and form, each a few lines.
  */
-function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing }: RouteDeps): void {
   /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
   const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
   const toPost = async (req: Request, res: Response, id: string) => {
@@ -238,7 +244,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   router.post('/t/:id/edit', async (req: Request<{ id: string }>, res: Response) => {
     const member = requireMember(req);
     try {
-      await moderation.editPost(db, rules, member, req.params.id, parseInput(editInput, req.body));
+      await moderation.editPost(db, rules, member, req.params.id, parseInput(editInput, req.body), pacing(member, req.ip ?? ''));
     } catch (error) {
       return refusedForm(res, error, async (refusal) => {
         const post = await moderation.postForEdit(db, rules, member, req.params.id);
@@ -275,7 +281,13 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext }: RouteDep
   router.post('/t/:id/report', async (req, res) => {
     const member = requireMember(req);
     try {
-      await reports.reportPost(db, member, req.params.id, parseInput(reportInput, { reason: req.body?.reason }));
+      await reports.reportPost(
+        db,
+        member,
+        req.params.id,
+        parseInput(reportInput, { reason: req.body?.reason }),
+        pacing(member, req.ip ?? ''),
+      );
     } catch (error) {
       return refusedForm(res, error, async (refusal) => {
         const post = localizedTitles(caches.conversions, [await reports.postForReport(db, member, req.params.id)], req.variant)[0]!;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, Db, ModerationAction } from '../db/database';
+import type { Pace } from '../limits/paced';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
@@ -48,14 +49,19 @@ export async function log(
   await repo.insertLog(tx, { ...e, actorId: actor.member.id, actorRole: actor.role, action });
 }
 
-/** Edits a post's title and/or body; the version it replaces goes to post_revisions. */
+/**
+ * Edits a post's title and/or body; the version it replaces goes to post_revisions. `pace`
+ * refuses edits made too fast (moderators' included: their windows are as wide).
+ */
 export async function editPost(
   db: Kysely<Database>,
   rules: Rules,
   member: Member | null,
   postId: string,
   input: { title?: string; body?: string; reason?: string },
+  pace: Pace,
 ): Promise<Post> {
+  if (member) await pace('edit');
   await db.transaction().execute(async (tx) => {
     const { post, actor, facts } = await loadForChange(tx, member, postId);
     authorize(actor, 'edit', facts, rules);

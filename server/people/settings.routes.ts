@@ -9,6 +9,8 @@ import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput } from '../http/validate';
 import type { Limiter } from '../limits/limiter';
+import { limitsFor, memberIsNew } from '../limits/paced';
+import type { Settings as Registry } from '../settings/settings';
 import { countIgnored } from '../members/ignores.repository';
 import { changePasswordFrom } from '../members/members.routes';
 import { listSignIns } from '../members/members.service';
@@ -55,6 +57,10 @@ const savedQuery = z.object({ saved: z.enum(['profile', 'preferences', 'password
 /** What the site's settings pages need beyond the database. */
 export interface SettingsOptions {
   limiter: Limiter;
+  /** The settings registry: the limits listed on /settings. */
+  settings: Registry;
+  /** RATE_LIMIT_MULTIPLIER, so the limits listed are those applied. */
+  rateLimitMultiplier: number;
   /** Whether the site sends email (SMTP_URL set): the email section (/settings/email) is linked only then. */
   email: boolean;
 }
@@ -70,13 +76,19 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
 
   const page = async (req: Request, extra: { saved?: string; refused?: SettingsForm } = {}) => {
     const member = requireMember(req);
-    const [state, sessions, signIns, ignoredCount] = await Promise.all([
+    const [state, sessions, signIns, ignoredCount, newMember] = await Promise.all([
       settings.getSettings(db, member),
       sessionService.listSessions(db, member, req.sessionToken),
       listSignIns(db, member),
       countIgnored(db, member.id),
+      memberIsNew(db, options.settings, member),
     ]);
-    return settingsPage(pageContext(req), { settings: state, sessions, signIns, ignoredCount, email: options.email, ...extra });
+    const limits = {
+      newMember,
+      newMemberHours: options.settings.get('limits.newMemberHours'),
+      shown: limitsFor(options.settings, newMember, options.rateLimitMultiplier),
+    };
+    return settingsPage(pageContext(req), { settings: state, sessions, signIns, ignoredCount, limits, email: options.email, ...extra });
   };
   const done = (req: Request, res: Response, saved?: string) =>
     res.redirect(303, `${req.variantPrefix}/settings${saved ? `?saved=${saved}` : ''}`);

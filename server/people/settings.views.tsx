@@ -1,5 +1,6 @@
 import { SETTABLE_NOTIFICATION_KINDS } from '../db/member';
-import type { AppError } from '../errors';
+import type { AppError, PacedAction } from '../errors';
+import { PACED_ACTIONS, type ShownLimit } from '../limits/paced';
 import { href } from '../http/paths';
 import { type AccountState, PasswordForm, SessionList, SignInList } from '../members/members.views';
 import { memberHref } from '../posts/posts.lines';
@@ -20,6 +21,8 @@ export interface SettingsState extends AccountState {
   ignoredCount: number;
   /** Whether the site sends email (SMTP_URL): only then is there an email section. */
   email: boolean;
+  /** The paced actions' limits that apply to the member and their address, and whether they are new. */
+  limits: { newMember: boolean; newMemberHours: number; shown: ShownLimit[] };
   /** 'profile', 'preferences' or 'password' after saving it. */
   saved?: string;
   refused?: SettingsForm;
@@ -133,6 +136,7 @@ export function settingsPage(ctx: PageContext, state: SettingsState): string {
         {state.email ? <a href={href(ctx, '/settings/email')}>{t.emailSettings}</a> : null}
         <a href="#password">{t.changePassword}</a>
         <a href="#sessions">{t.sessions}</a>
+        <a href="#limits">{t.yourLimits}</a>
         <a href="#export">{t.exportData}</a>
         <a href="#delete">{t.deleteAccount}</a>
       </nav>
@@ -163,6 +167,7 @@ export function settingsPage(ctx: PageContext, state: SettingsState): string {
         <SessionList ctx={ctx} sessions={state.sessions} />
         <SignInList ctx={ctx} signIns={state.signIns} />
       </section>
+      <LimitsTable ctx={ctx} limits={state.limits} />
       <section id="export" aria-labelledby="export-heading">
         <h2 id="export-heading">{t.exportData}</h2>
         <p class="hint">{t.exportHint}</p>
@@ -174,6 +179,43 @@ export function settingsPage(ctx: PageContext, state: SettingsState): string {
       </section>
       <DeleteForm ctx={ctx} state={state} />
     </section>,
+  );
+}
+
+/** The limits on posting that apply to the member (a new member's while they are new) and to their address. */
+function LimitsTable({ ctx, limits }: { ctx: PageContext; limits: SettingsState['limits'] }) {
+  const { t } = ctx;
+  const cell = (action: PacedAction, scope: 'member' | 'address', window: 'burst' | 'sustained') => {
+    const rate = limits.shown.find((l) => l.action === action && l.scope === scope && l.window === window)!.rate;
+    return <td>{t.rate(rate.points, rate.seconds)}</td>;
+  };
+  return (
+    <section id="limits" aria-labelledby="limits-heading">
+      <h2 id="limits-heading">{t.yourLimits}</h2>
+      <p class="hint">{t.limitsHint(limits.newMember, limits.newMemberHours)}</p>
+      <table class="limits">
+        <thead>
+          <tr>
+            <th></th>
+            <th>{t.limitColumns.member}</th>
+            <th>{t.limitColumns.memberSustained}</th>
+            <th>{t.limitColumns.address}</th>
+            <th>{t.limitColumns.addressSustained}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {PACED_ACTIONS.map((action) => (
+            <tr>
+              <th>{t.pacedActions[action]}</th>
+              {cell(action, 'member', 'burst')}
+              {cell(action, 'member', 'sustained')}
+              {cell(action, 'address', 'burst')}
+              {cell(action, 'address', 'sustained')}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -8,6 +8,7 @@ import type { AppError } from '../errors';
 import { answeredUnchanged, answeredUnchangedTag, entityTag } from '../http/conditional';
 import { readCookie } from '../sessions/sessions.cookies';
 import { requireMember } from '../http/context';
+import type { Pacing } from '../limits/paced';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput, wholeNumber } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
@@ -130,11 +131,12 @@ export function postsRouter(
   rules: Rules,
   caches: Pick<Caches, 'conversions' | 'lines' | 'pages' | 'threads'>,
   pageContext: (req: Request) => PageContext,
+  pacing: Pacing,
   settings: Partial<ReadingSettings> & { reads?: ReadRecorder } = {},
 ): Router {
   const router = Router();
   const { reads, ...reading } = settings;
-  const deps = { db, rules, caches, pageContext, reading: { ...DEFAULT_READING, ...reading }, reads };
+  const deps = { db, rules, caches, pageContext, pacing, reading: { ...DEFAULT_READING, ...reading }, reads };
   apiRoutes(router, deps);
   // Before the thread page: /t/:id?by= is a filter of it (posts.filters.routes.ts).
   filterRoutes(router, deps);
@@ -161,23 +163,25 @@ interface RouteDeps {
   reading: ReadingSettings;
   caches: Pick<Caches, 'conversions' | 'lines' | 'pages' | 'threads'>;
   pageContext: (req: Request) => PageContext;
+  /** Paces new threads and follow-ups by member and address (server/limits/paced.ts). */
+  pacing: Pacing;
   /** Where thread pages count their reads (server/reads/); none: not counted. */
   reads: ReadRecorder | undefined;
 }
 
 /** The JSON API: new threads and follow-ups, a post, a board's threads. */
-function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
+function apiRoutes(router: Router, { db, rules, caches, pacing }: RouteDeps): void {
   const { conversions } = caches;
 
   router.post('/api/boards/:slug/threads', async (req, res) => {
     const member = requireMember(req);
-    const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
+    const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
     res.status(201).location(`/t/${post.id}`).json(presentWritten(post));
   });
 
   router.post('/api/posts/:id/replies', async (req, res) => {
     const member = requireMember(req);
-    const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
+    const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
     res.status(201).location(`/t/${post.id}`).json(presentWritten(post));
   });
 
@@ -231,7 +235,7 @@ function apiRoutes(router: Router, { db, rules, caches }: RouteDeps): void {
 }
 
 /** The HTML pages (board, thread, member) and the forms that post a thread or a follow-up. */
-function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, reads }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, reading, reads }: RouteDeps): void {
   const { conversions } = caches;
   const treeLines = reading.indexTreeLines;
 
@@ -383,7 +387,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
   router.post('/b/:slug/threads', async (req: Request<{ slug: string }>, res: Response) => {
     const member = requireMember(req);
     try {
-      const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body));
+      const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
       res.redirect(303, afterWriting(req, post));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
@@ -400,7 +404,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, reading, r
   router.post('/t/:id/reply', async (req: Request<{ id: string }>, res: Response) => {
     const member = requireMember(req);
     try {
-      const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body));
+      const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
       res.redirect(303, afterWriting(req, post));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {

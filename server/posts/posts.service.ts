@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Board, getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, DeletedBy, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
+import type { Pace } from '../limits/paced';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
 import { formatAnnouncement, recordThreadEvent } from '../events/thread-events';
@@ -175,12 +176,19 @@ export type WrittenPost = Post & { unnotifiedMentions: string[] };
 
 /**
  * Starts a thread in a board. Its mentions are linked and, with the author's followers, notified
- * in the same transaction (posts.notices.ts).
+ * in the same transaction (posts.notices.ts). `pace` refuses threads started too fast.
  */
-export async function createThread(db: Kysely<Database>, member: Member, boardSlug: string, input: PostInput): Promise<WrittenPost> {
+export async function createThread(
+  db: Kysely<Database>,
+  member: Member,
+  boardSlug: string,
+  input: PostInput,
+  pace: Pace,
+): Promise<WrittenPost> {
   const board = await getBoard(db, boardSlug);
   authorize(await actorOn(db, member, board.id), 'post', null);
   const content = preparePost(input);
+  await pace('thread');
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
     const postId = await repo.nextPostId(tx);
     const mentions = await findMentions(tx, content.title, content.body);
@@ -212,8 +220,9 @@ export async function createThread(db: Kysely<Database>, member: Member, boardSl
  * one reads the parent, the actor and the starter and counts the reply on its thread
  * (findReplyContext); one writes the post, its notifications and its event (insertReply). The
  * post is answered from what the transaction wrote, not read back.
+ * `pace` refuses follow-ups posted too fast (by the member or from their address).
  */
-export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput): Promise<WrittenPost> {
+export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput, pace: Pace): Promise<WrittenPost> {
   const content = preparePost(input);
   const notFoundParent = () => notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
   if (!isId(parentId)) throw notFoundParent();
@@ -221,6 +230,11 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
   // post has an @ at all), so the thread row is not held locked meanwhile.
   const mentions = await findMentions(db, content.title, content.body);
   const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
+  // The limits are spent on a connection of their own while the transaction runs, and awaited
+  // before it commits: no round trip of their own on the reply's path, and a refusal rolls the
+  // follow-up back. (Caught here so a transaction that fails first leaves no unhandled rejection.)
+  const paced = pace('reply');
+  paced.catch(() => undefined);
   const written = await db.transaction().execute(async (tx) => {
     const parent = await repo.findReplyContext(tx, parentId, member);
     if (!parent) throw notFoundParent();
@@ -255,6 +269,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     const seq = Number(parent.seq);
     const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
     const createdAt = await repo.insertReply(tx, post, { seq: parent.seq, payload }, notifyExpression(notices));
+    await paced;
     return { post, createdAt };
   });
   return { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) };

@@ -1,4 +1,4 @@
-import type { AppError, ErrorCode, ErrorParams } from '../errors';
+import type { AppError, ErrorCode, ErrorParams, PacedAction } from '../errors';
 import { hansValidation, hantValidation } from './messages.fields';
 import { dateTime } from './time';
 
@@ -14,7 +14,28 @@ export type Shown<P> = { readonly [K in keyof P]: P[K] extends Date ? string : P
 /** One script's words for every error code. */
 export type ErrorMessages = { readonly [C in ErrorCode]: (params: Shown<ErrorParams[C]>) => string };
 
-const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
+type LimitAction = Extract<ErrorParams['RateLimited'], { action: unknown }>['action'];
+
+/** How long until a paced action may be tried again, in words: seconds under two minutes, then minutes, then hours. */
+function waitWords(seconds: number, units: { second: string; minute: string; hour: string }): string {
+  if (seconds < 120) return `${seconds} ${units.second}`;
+  if (seconds < 2 * 3600) return `${Math.ceil(seconds / 60)} ${units.minute}`;
+  return `${Math.ceil(seconds / 3600)} ${units.hour}`;
+}
+
+const hantPaced: Record<PacedAction, string> = { thread: '發帖', reply: '跟帖', edit: '修改帖子', report: '舉報', message: '發悄悄話' };
+const hansPaced: Record<PacedAction, string> = { thread: '发帖', reply: '跟帖', edit: '修改帖子', report: '举报', message: '发悄悄话' };
+
+const hantRateLimited = (p: Shown<ErrorParams['RateLimited']>) =>
+  'paced' in p
+    ? `${hantPaced[p.paced]}太快了，請在 ${waitWords(p.wait, { second: '秒', minute: '分鐘', hour: '小時' })}後再試。`
+    : hantLimits[p.action];
+const hansRateLimited = (p: Shown<ErrorParams['RateLimited']>) =>
+  'paced' in p
+    ? `${hansPaced[p.paced]}太快了，请在 ${waitWords(p.wait, { second: '秒', minute: '分钟', hour: '小时' })}后再试。`
+    : hansLimits[p.action];
+
+const hantLimits: Record<LimitAction, string> = {
   'socket:message': '這個連接發送的消息太多，請稍候。',
   'login:name-address': '這個用戶名從您的地址登錄失敗的次數太多，請稍後再試。',
   'login:address': '從您的地址登錄失敗的次數太多，請稍後再試。',
@@ -25,14 +46,12 @@ const hantLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'password-reset:address': '從您的地址申請重設密碼的次數太多，請稍後再試。',
   'password-reset:login': '這個用戶名或郵箱申請重設密碼的次數太多，請稍後再試。',
   'email:verify': '驗證郵件發得太多了，請稍後再試。',
-  'message:member': '這一小時內您發的悄悄話太多了，請稍後再發。',
-  'message:new-member': '新註冊的用戶在第一天裡每小時最多發 5 條悄悄話，請稍後再發。',
   'conversation:member': '今天您和太多新的用戶開始了悄悄話，請明天再試。',
   'export:member': '下載資料的次數太多，請稍後再試。',
   'relation:member': '這一小時內您關注或忽略的人太多了，請稍後再試。',
 };
 
-const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
+const hansLimits: Record<LimitAction, string> = {
   'socket:message': '这个连接发送的消息太多，请稍候。',
   'login:name-address': '这个用户名从您的地址登录失败的次数太多，请稍后再试。',
   'login:address': '从您的地址登录失败的次数太多，请稍后再试。',
@@ -43,8 +62,6 @@ const hansLimits: Record<ErrorParams['RateLimited']['action'], string> = {
   'password-reset:address': '从您的地址申请重设密码的次数太多，请稍后再试。',
   'password-reset:login': '这个用户名或邮箱申请重设密码的次数太多，请稍后再试。',
   'email:verify': '验证邮件发得太多了，请稍后再试。',
-  'message:member': '这一小时内您发的悄悄话太多了，请稍后再发。',
-  'message:new-member': '新注册的用户在第一天里每小时最多发 5 条悄悄话，请稍后再发。',
   'conversation:member': '今天您和太多新的用户开始了悄悄话，请明天再试。',
   'export:member': '下载资料的次数太多，请稍后再试。',
   'relation:member': '这一小时内您关注或忽略的人太多了，请稍后再试。',
@@ -68,7 +85,7 @@ export const hantErrors: ErrorMessages = {
   SessionExpired: () => '登錄已過期，請重新登錄。',
   InvalidCredentials: ({ which }) => (which === 'login' ? '用戶名或密碼錯誤。' : '當前密碼錯誤。'),
   TooManyAttempts: ({ action }) => hantLimits[action],
-  RateLimited: ({ action }) => hantLimits[action],
+  RateLimited: hantRateLimited,
   ServerBusy: () => '服務器正忙，請稍後再試。',
   SessionNotFound: () => '找不到這個登錄設備。',
   NameTaken: ({ what, name }) => (what === 'member' ? `用戶名 ${name} 已被使用，請換一個。` : `代號為「${name}」的版面已經存在。`),
@@ -153,7 +170,7 @@ export const hansErrors: ErrorMessages = {
   SessionExpired: () => '登录已过期，请重新登录。',
   InvalidCredentials: ({ which }) => (which === 'login' ? '用户名或密码错误。' : '当前密码错误。'),
   TooManyAttempts: ({ action }) => hansLimits[action],
-  RateLimited: ({ action }) => hansLimits[action],
+  RateLimited: hansRateLimited,
   ServerBusy: () => '服务器正忙，请稍后再试。',
   SessionNotFound: () => '找不到这个登录设备。',
   NameTaken: ({ what, name }) => (what === 'member' ? `用户名 ${name} 已被使用，请换一个。` : `代号为“${name}”的版面已经存在。`),

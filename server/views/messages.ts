@@ -1,4 +1,5 @@
 import type { DeletedBy, ModerationAction, SiteRole } from '../db/database';
+import type { PacedAction } from '../errors';
 import { hansEmail, hantEmail } from './messages.email';
 import { hansErrors, hantErrors } from './messages.errors';
 import { hansFilters, hantFilters } from './messages.filters';
@@ -13,6 +14,12 @@ import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds 
  * union (roles, deletedBy, logAction) name every member of it: `satisfies` here, and `Messages` for
  * `hans`, refuse a missing or unknown key at build time.
  */
+/** A window's length in the largest whole unit: 1 分鐘, 5 分鐘, 1 小時, 1 天. */
+function windowWords(seconds: number, units: { s: string; m: string; h: string; d: string }): string {
+  const unit = (['d', 'h', 'm'] as const).find((u) => seconds % { d: 86_400, h: 3600, m: 60 }[u] === 0);
+  return unit ? `${seconds / { d: 86_400, h: 3600, m: 60 }[unit]} ${units[unit]}` : `${seconds} ${units.s}`;
+}
+
 export const hant = {
   siteName: '跟帖論壇',
   originalScript: '原文',
@@ -187,6 +194,17 @@ export const hant = {
   noIgnored: '您沒有忽略任何人。',
   ignoredSince: (time: string) => `忽略於 ${time}`,
   emailSettings: '郵箱',
+  yourLimits: '發帖限制',
+  limitsHint: (newMember: boolean, hours: number) =>
+    newMember
+      ? `您註冊未滿 ${hours} 小時，是新用戶：限制比老用戶嚴一些。超過限制時，頁面會告訴您多久以後可以再發。`
+      : '超過限制時，頁面會告訴您多久以後可以再發。您的地址的限制由同一地址的所有用戶共用。',
+  pacedActions: { thread: '發新主題', reply: '跟帖', edit: '修改帖子', report: '舉報', message: '發悄悄話' } satisfies Record<
+    PacedAction,
+    string
+  >,
+  limitColumns: { member: '您：短時間', memberSustained: '您：長時間', address: '您的地址：短時間', addressSustained: '您的地址：長時間' },
+  rate: (points: number, seconds: number) => `${points} 次 / ${windowWords(seconds, { s: '秒', m: '分鐘', h: '小時', d: '天' })}`,
   exportData: '下載我的資料',
   exportHint: '您發表的全部帖子，和您收發且沒有刪除的悄悄話，存成一個 JSON 文件。',
   deleteAccount: '刪除帳號',
@@ -372,6 +390,14 @@ export const hans: Messages = {
   noIgnored: '您没有忽略任何人。',
   ignoredSince: (time: string) => `忽略于 ${time}`,
   emailSettings: '邮箱',
+  yourLimits: '发帖限制',
+  limitsHint: (newMember: boolean, hours: number) =>
+    newMember
+      ? `您注册未满 ${hours} 小时，是新用户：限制比老用户严一些。超过限制时，页面会告诉您多久以后可以再发。`
+      : '超过限制时，页面会告诉您多久以后可以再发。您的地址的限制由同一地址的所有用户共用。',
+  pacedActions: { thread: '发新主题', reply: '跟帖', edit: '修改帖子', report: '举报', message: '发悄悄话' },
+  limitColumns: { member: '您：短时间', memberSustained: '您：长时间', address: '您的地址：短时间', addressSustained: '您的地址：长时间' },
+  rate: (points: number, seconds: number) => `${points} 次 / ${windowWords(seconds, { s: '秒', m: '分钟', h: '小时', d: '天' })}`,
   exportData: '下载我的资料',
   exportHint: '您发表的全部帖子，和您收发且没有删除的悄悄话，存成一个 JSON 文件。',
   deleteAccount: '删除账号',

@@ -5,6 +5,7 @@ import { createApp, memberFeeds } from '../../server/app';
 import { connect } from '../../server/db/connect';
 import { type Caches, createCaches } from '../../server/caches';
 import { loadConfig } from '../../server/config';
+import { loadSettings } from '../../server/settings/settings';
 import { loadAssets } from '../../server/views/assets';
 import { siteOrigin } from '../../server/http/origin';
 import { type Logger, createLogger } from '../../server/log';
@@ -59,19 +60,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ? { ...shared, db: connect(shared.url, { max: options.poolMax ?? 20 }), drop: async () => undefined }
     : await createTestDatabase({ max: options.poolMax });
   // Tests register and log in far more often than people do: limits are raised unless a test asks.
-  const config = loadConfig({
+  const env = {
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
     TZ_DISPLAY: 'Asia/Shanghai',
     RATE_LIMIT_MULTIPLIER: '1000',
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
+  // The settings registry reads the same variables (LIMITS_REPLY_MEMBER_BURST…).
+  const settings = loadSettings(env);
   const log = options.log ?? createLogger('silent');
   const assets = loadAssets();
   const caches = createCaches();
   const reads = createReadRecorder(database.db);
   const counter = new QueryCounter();
-  const app = createApp({ config, db: database.db.withPlugin(counter), log, assets, caches, reads });
+  const app = createApp({ config, settings, db: database.db.withPlugin(counter), log, assets, caches, reads });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: database.db,

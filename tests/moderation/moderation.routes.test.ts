@@ -112,7 +112,7 @@ describe('editing', () => {
   });
 
   it('honours the edit window for authors, not for moderators', async () => {
-    const config = loadConfig({ DATABASE_URL: app.url, LOG_LEVEL: 'silent', EDIT_WINDOW_MINUTES: '10' });
+    const config = loadConfig({ DATABASE_URL: app.url, LOG_LEVEL: 'silent', EDIT_WINDOW_MINUTES: '10', RATE_LIMIT_MULTIPLIER: '1000' });
     const server = http.createServer(createApp({ config, db: app.db, log: createLogger('silent') }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {

@@ -4,6 +4,7 @@ import { createThread, reply } from '../../server/posts/posts.service';
 import { getPostWindow } from '../../server/posts/posts.windows';
 import { type TestApp, startTestApp } from '../helpers/app';
 import { createMember, createTestBoard } from '../factories';
+import { unpaced } from '../../server/limits/paced';
 
 // A thread page's window says what the viewer may do to the post (`can`), so pages show only those buttons.
 
@@ -28,8 +29,8 @@ beforeAll(async () => {
   other = await createMember(app.db, { name: `other_${suffix}` });
   moderator = await createMember(app.db, { name: `mod_${suffix}` });
   const board = await createTestBoard(app.db, { moderators: [moderator.name] });
-  rootId = (await createThread(app.db, author, board.slug, { title: '主帖' })).id;
-  replyId = (await reply(app.db, author, rootId, { title: '跟帖' })).id;
+  rootId = (await createThread(app.db, author, board.slug, { title: '主帖' }, unpaced)).id;
+  replyId = (await reply(app.db, author, rootId, { title: '跟帖' }, unpaced)).id;
 });
 afterAll(() => app.close());
 

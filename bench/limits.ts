@@ -1,0 +1,78 @@
+/**
+ * `npm run bench -- limits`: what the posting limits add to a follow-up, timed directly against
+ * the same follow-up without them, interleaved in one run (docs/performance.md). Both write a
+ * follow-up through the posts service (`reply`: checks, its transaction, the post read back); one
+ * is paced as a request is (the member's two windows and their address's two, spent in one
+ * statement on the shared limiter, alongside the transaction), the other not. The limits are
+ * raised so nothing is refused: the statement is the same either way. Target: ≤ 1.10. For
+ * comparison, the same run also times the limits spent before the follow-up (in sequence).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { createBoard } from '../server/boards/boards.service';
+import { connect, withDatabase } from '../server/db/connect';
+import { openEmbedded } from '../server/db/embedded';
+import { migrateToLatest } from '../server/db/migrate';
+import { createLimiter } from '../server/limits/limiter';
+import { createPacing, unpaced } from '../server/limits/paced';
+import { createMember } from '../server/members/members.service';
+import { createThread, reply } from '../server/posts/posts.service';
+import { defaultSettings } from '../server/settings/settings';
+import { type PairFigure, interleave } from './notifications';
+
+const ROOT = path.join(__dirname, '..', '..');
+const DATA_DIR = path.join(ROOT, '.bench-data');
+const RESULTS_FILE = path.join(ROOT, 'bench', 'results.limits.json');
+const DATABASE = 'gentie_bench_limits';
+
+/** The section alone: its own database on the bench's embedded server, figures printed and saved. */
+export async function runLimitsBench(): Promise<void> {
+  const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (m) => console.log(`postgres: ${m}`) });
+  const admin = new pg.Client({ connectionString: embedded.url });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DATABASE} with (force)`);
+  await admin.query(`create database ${DATABASE}`);
+  await admin.end();
+  const db = connect(withDatabase(embedded.url, DATABASE));
+  try {
+    await migrateToLatest(db);
+    const settings = defaultSettings();
+    const pacing = createPacing(db, createLimiter(db, { rateLimitMultiplier: 1_000_000 }, settings), settings);
+    const created = await createMember(db, { username: '回覆者', password: 'bench password 跟帖' });
+    // As a session finds the member: with the account's age, so pacing reads no row for it.
+    const member = { ...created, joinedAt: new Date(Date.now() - 30 * 86400_000) };
+    await createBoard(db, { slug: 'limits', name: '限制測試' });
+    const root = await createThread(db, member, 'limits', { title: '主題' }, unpaced);
+    let n = 0;
+    const figure: PairFigure = await interleave(
+      () => reply(db, member, root.id, { title: `跟帖 ${n++}` }, pacing(member, '203.0.113.9')),
+      () => reply(db, member, root.id, { title: `跟帖 ${n++}` }, unpaced),
+      1.1,
+    );
+    // For comparison, in the same run: the limits spent first, then the follow-up (one more round trip on its path).
+    const pace = pacing(member, '203.0.113.9');
+    const before: PairFigure = await interleave(
+      async () => {
+        await pace('reply');
+        return reply(db, member, root.id, { title: `跟帖 ${n++}` }, unpaced);
+      },
+      () => reply(db, member, root.id, { title: `跟帖 ${n++}` }, unpaced),
+      1.1,
+    );
+    console.log(
+      `reply with the limits spent before it vs without: p50 ${before.withP50.toFixed(2)} ms vs ${before.withoutP50.toFixed(2)} ms, ` +
+        `ratio ${before.ratio.toFixed(3)} (for comparison)`,
+    );
+    console.log(
+      `reply with the posting limits vs without: p50 ${figure.withP50.toFixed(2)} ms vs ${figure.withoutP50.toFixed(2)} ms ` +
+        `(mean ${figure.withMean.toFixed(2)} vs ${figure.withoutMean.toFixed(2)}), ratio ${figure.ratio.toFixed(3)} ` +
+        `(target ≤ ${figure.target}) ${figure.ratio <= figure.target ? 'ok' : 'MISSED'}, ${figure.samples} samples each, interleaved`,
+    );
+    writeFileSync(RESULTS_FILE, `${JSON.stringify({ date: new Date().toISOString(), reply: figure, spentBefore: before }, null, 2)}\n`);
+    console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  } finally {
+    await db.destroy();
+    await embedded.stop();
+  }
+}

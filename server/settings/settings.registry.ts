@@ -1,0 +1,132 @@
+/**
+ * Every setting an operator may change, with its type, default, bounds and what it is for. Values
+ * come from the environment today (settings.ts); a database-backed store applied on every process
+ * comes later, with a set environment variable still winning. The README's settings table lists
+ * these entries.
+ */
+
+/** A count allowed in a window: `points` actions per `seconds`, the window starting with the first. */
+export interface Rate {
+  readonly points: number;
+  readonly seconds: number;
+}
+
+/** A whole number between bounds. */
+export interface IntegerSetting {
+  readonly type: 'integer';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** What the number counts, for the README and error messages ("hours"). */
+  readonly unit: string;
+  readonly description: string;
+}
+
+/** A rate, written `6/1m` (6 per minute); windows in s, m, h or d. */
+export interface RateSetting {
+  readonly type: 'rate';
+  readonly default: Rate;
+  readonly description: string;
+}
+
+export type SettingDefinition = IntegerSetting | RateSetting;
+
+/** A rate's bounds: at least one action per window, windows from a second to a week. */
+export const RATE_POINTS_MAX = 100_000;
+export const RATE_SECONDS_MAX = 7 * 86_400;
+
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY = 86_400;
+
+const rate = (points: number, seconds: number, description: string): RateSetting => ({
+  type: 'rate',
+  default: { points, seconds },
+  description,
+});
+
+/**
+ * Windows of one paced action (server/limits/paced.ts): a member's burst and sustained windows,
+ * stricter ones for a new member (instead of the member's), and an address's (IPv6 by /64), which
+ * every member at that address shares and which sit higher so a household or an office can post.
+ */
+function paced(what: string, windows: Record<'member' | 'newMember' | 'address', [burst: Rate, sustained: Rate]>) {
+  const who = { member: 'a member', newMember: 'a new member', address: 'one address (IPv6 by /64)' } as const;
+  const entries: Record<string, RateSetting> = {};
+  for (const scope of ['member', 'newMember', 'address'] as const) {
+    const [burst, sustained] = windows[scope];
+    entries[`${scope}.burst`] = rate(burst.points, burst.seconds, `${what} by ${who[scope]}, in a short burst`);
+    entries[`${scope}.sustained`] = rate(sustained.points, sustained.seconds, `${what} by ${who[scope]}, sustained`);
+  }
+  return entries;
+}
+
+const r = (points: number, seconds: number): Rate => ({ points, seconds });
+
+const PACED = {
+  thread: paced('Threads started', {
+    member: [r(3, 5 * MINUTE), r(20, DAY)],
+    newMember: [r(1, 5 * MINUTE), r(5, DAY)],
+    address: [r(6, 5 * MINUTE), r(60, DAY)],
+  }),
+  reply: paced('Follow-ups posted', {
+    member: [r(6, MINUTE), r(60, HOUR)],
+    newMember: [r(3, MINUTE), r(20, HOUR)],
+    address: [r(12, MINUTE), r(150, HOUR)],
+  }),
+  edit: paced('Posts edited', {
+    member: [r(10, MINUTE), r(100, HOUR)],
+    newMember: [r(5, MINUTE), r(30, HOUR)],
+    address: [r(20, MINUTE), r(250, HOUR)],
+  }),
+  report: paced('Posts reported', {
+    member: [r(5, 10 * MINUTE), r(30, DAY)],
+    newMember: [r(2, 10 * MINUTE), r(10, DAY)],
+    address: [r(10, 10 * MINUTE), r(60, DAY)],
+  }),
+  // The sustained windows are the hardening issue's 30 an hour, and 5 for a new member.
+  message: paced('悄悄話 sent', {
+    member: [r(10, MINUTE), r(30, HOUR)],
+    newMember: [r(3, MINUTE), r(5, HOUR)],
+    address: [r(20, MINUTE), r(100, HOUR)],
+  }),
+};
+
+const flatten = <P extends string>(prefix: P, entries: Record<string, RateSetting>) =>
+  Object.fromEntries(Object.entries(entries).map(([k, v]) => [`${prefix}.${k}`, v]));
+
+type PacedName = `limits.${keyof typeof PACED}.${'member' | 'newMember' | 'address'}.${'burst' | 'sustained'}`;
+
+/** The registry: every setting by name. */
+export const SETTINGS = {
+  'limits.newMemberHours': {
+    type: 'integer',
+    default: 24,
+    min: 0,
+    max: 365 * 24,
+    unit: 'hours',
+    description: 'How long an account counts as new: new members have the stricter limits (0: nobody is new)',
+  },
+  ...(Object.assign({}, ...Object.entries(PACED).map(([action, entries]) => flatten(`limits.${action}`, entries))) as Record<
+    PacedName,
+    RateSetting
+  >),
+  'limits.conversation.member': rate(10, DAY, 'Conversations a member starts (a first 悄悄話 to someone)'),
+  'limits.relation.member': rate(120, HOUR, 'Follows and ignores a member starts or stops'),
+} satisfies Record<string, SettingDefinition>;
+
+/** A setting's name, as callers ask for it: `settings.get('limits.reply.member.burst')`. */
+export type SettingName = keyof typeof SETTINGS;
+
+/** The names of the settings that hold a rate. */
+export type RateSettingName = { [N in SettingName]: (typeof SETTINGS)[N] extends RateSetting ? N : never }[SettingName];
+
+/** A setting's value type: a Rate for a rate, a number for an integer. */
+export type SettingValue<N extends SettingName> = (typeof SETTINGS)[N] extends RateSetting ? Rate : number;
+
+/** The environment variable that sets a setting: `limits.reply.newMember.burst` → `LIMITS_REPLY_NEW_MEMBER_BURST`. */
+export const envName = (name: SettingName): string =>
+  name
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/\./g, '_')
+    .toUpperCase();
