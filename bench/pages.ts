@@ -47,6 +47,7 @@ export function threadPage(ctx: PageContext, window: PostWindow, rendered: Rende
     first: window.first,
     newIds: overlaid.newIds,
     ancestors: window.ancestors,
+    deepest: window.post.depth + threadDepthCap,
   };
   return postPage(ctx, window, shown);
 }

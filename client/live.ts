@@ -116,6 +116,9 @@ function insertReply(
   ignored: Ignored | undefined,
 ): boolean {
   if (document.getElementById(`p${e.post.id}`)) return true;
+  // Past the depth cap the follow-up is on the page of the line at the cap ("continue this
+  // thread"), even when that line had no follow-ups before and so no link to it yet.
+  if (e.post.depth > Number(scope.closest<HTMLElement>('[data-deepest]')?.dataset.deepest ?? Infinity)) return true;
   let list: HTMLUListElement;
   if (e.post.parentId === topParentId) {
     list = topList();

@@ -297,6 +297,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
         first: window.first,
         newIds: overlaid.newIds,
         ancestors: window.ancestors,
+        deepest: window.post.depth + reading.depthCap,
       },
     };
   };

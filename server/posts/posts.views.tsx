@@ -214,6 +214,11 @@ export interface ShownWindow {
   ancestors: Post[];
   /** A later window's link back to the first (unprefixed); `/t/<post>` when not given. */
   top?: string;
+  /**
+   * The deepest level a line of this page may have (the post's depth and the depth cap): a live
+   * follow-up below it belongs to the page of the line at the cap (client/live.ts).
+   */
+  deepest: number;
 }
 
 /** The path from the root down to a deep post: each ancestor as a line, the middle of a long path elided. */
@@ -334,6 +339,7 @@ export function postPage(ctx: PageContext, tree: PostHead, window: ShownWindow, 
         data-thread={tree.thread.threadId}
         data-post={post.id}
         data-seq={tree.thread.seq}
+        data-deepest={window.deepest}
         data-variant={ctx.variant ?? 'original'}
         data-new-later={t.reading.newLater}
         data-loading={t.reading.loadingMore}

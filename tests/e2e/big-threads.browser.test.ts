@@ -307,9 +307,14 @@ describe('a thread of 10,000 follow-ups on a 390 px phone', () => {
     const atCap = order.slice(0, WINDOW).find((id) => depthOf(id) === CAP && parents.has(id))!;
     expect(await page.locator(`li:has(> #p${atCap}) > a.continue`).count()).toBe(1);
     const past = await postReply(writer, atCap, '答到底的那條');
+    // And under a leaf at the cap, which has no "continue" link yet: there too, not nested past the cap.
+    const leafAtCap = order.slice(0, WINDOW).find((id) => depthOf(id) === CAP && !parents.has(id))!;
+    expect(await page.locator(`li:has(> #p${leafAtCap}) > a.continue`).count()).toBe(0);
+    const pastLeaf = await postReply(writer, leafAtCap, '答到底的葉子');
     const last = await postReply(writer, here, '再答眼前這條');
     await page.locator(`#p${last.id}`).waitFor();
     expect(await page.locator(`#p${past.id}`).count()).toBe(0);
+    expect(await page.locator(`#p${pastLeaf.id}`).count()).toBe(0);
     expect(await later.textContent()).toBe('後面的部分有 2 條新跟帖');
 
     // The next window holds the first: one is left in a later part.
