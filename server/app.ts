@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
 import compression from 'compression';
@@ -72,7 +73,10 @@ function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
   if (!isUtf8(buf)) throw new AppError(400, 'InvalidUtf8', 'The request body is not valid UTF-8.');
 }
 
-/** The express application: middleware, feature routers, the 404 and the one error handler. */
+/**
+ * The app's request handler (for http.createServer): warm thread pages first, then the express
+ * application with its middleware, feature routers, the 404 and the one error handler.
+ */
 export function createApp({
   config,
   db,
@@ -82,7 +86,7 @@ export function createApp({
   caches = createCaches(config.cacheBytes),
   mailer = config.mail && createMailer(config.mail, log),
   reads = createReadRecorder(db),
-}: AppDeps): express.Express {
+}: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
@@ -105,7 +109,9 @@ export function createApp({
     mail: mailer !== undefined,
   });
 
-  app.use(requestLogger(log));
+  const requestLog = requestLogger(log);
+  const forwardedHeaders = config.trustProxy ? undefined : warnOnceAboutForwardedHeaders(log);
+  app.use(requestLog);
   app.use(securityHeaders());
   // Brotli or gzip, as Accept-Encoding prefers (brotli first on a tie): pages, JSON, the stylesheet
   // and the browser module. Answers under 1 KB, images and other compressed types go as they are.
@@ -119,16 +125,13 @@ export function createApp({
     }),
   );
 
-  if (!config.trustProxy) app.use(warnOnceAboutForwardedHeaders(log));
+  if (forwardedHeaders) app.use(forwardedHeaders);
 
   app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
 
   app.get('/healthz', healthCheck(db, databaseState));
 
   app.use(resolveVariant);
-  // Thread pages kept whole for anonymous readers, ahead of everything else a page passes through
-  // (posts/posts.pages.ts): a warm one needs no session, body parser or feature router.
-  app.use(warmPages(db, caches, reads));
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
 
@@ -178,7 +181,33 @@ export function createApp({
 
   app.use(errorHandler(config, pageContext));
 
-  return app;
+  // Thread pages kept whole for anonymous readers (posts/posts.pages.ts) are answered before
+  // express's middleware and routers: on a warm page they cost more than the page itself. What
+  // they would do for it is done here or was kept with the page: express's request and response
+  // methods and originalUrl (as its app.handle and router give every request), the same request
+  // log line and id, the forwarded headers warning, and the security headers and Vary the full
+  // path had set when it kept the page.
+  const warm = warmPages(db, caches, reads);
+  return (req, res) => {
+    const kept = warm.find(req);
+    if (!kept) return void app(req, res);
+    const request = req as Request;
+    const response = res as Response;
+    request.res = response;
+    response.req = request;
+    Object.setPrototypeOf(request, app.request);
+    Object.setPrototypeOf(response, app.response);
+    response.locals = Object.create(null) as Response['locals'];
+    // As express's router has it for every request (the request log names it).
+    request.originalUrl = req.url ?? '/';
+    requestLog(request, response);
+    forwardedHeaders?.(request, response, () => undefined);
+    warm.serve(request, response, kept).catch((err: unknown) => {
+      request.log.error({ err }, 'request failed');
+      if (!response.headersSent) response.status(500).end();
+      else response.destroy();
+    });
+  };
 }
 
 /** One log line per request, with an id the client may give (X-Request-Id) or a fresh one. */
