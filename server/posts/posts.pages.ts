@@ -7,7 +7,7 @@ import type { CachedPage, Caches, ThreadStates } from '../caches';
 import type { Db } from '../db/database';
 import type { ReadRecorder } from '../reads/reads.recorder';
 import { markSeen } from './posts.seen';
-import { answeredUnchangedTag } from '../http/conditional';
+import { answeredUnchangedTag, matchesTag } from '../http/conditional';
 import { chooseVariant } from '../http/context';
 import { SESSION_COOKIE, cookieFrom } from '../sessions/sessions.cookies';
 import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cookie';
@@ -143,7 +143,14 @@ export function warmPages(db: Db, caches: Pick<Caches, 'pages' | 'threads'>, rea
       reads?.record(page.postId, req);
       // A thread's own page records the visit in the reader's cookie, as the full path does.
       if (page.root) await markSeen(db, req, res, { post: { parentId: null }, thread: { threadId: page.threadId, seq: page.seq } }, null);
-      await sendPage(req, res, key, page, caches.pages);
+      // The validators as sendPage sets them: Cache-Control and Vary came with the kept headers.
+      res.setHeader('ETag', page.etag);
+      if (matchesTag(req.headers['if-none-match'], page.etag)) {
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+      await sendBody(req, res, key, page, caches.pages);
     },
   };
 }
@@ -177,6 +184,11 @@ function keptFor(
  */
 export async function sendPage(req: Request, res: Response, key: string, page: CachedPage, pages: LRUCache<string, CachedPage>) {
   if (answeredUnchangedTag(req, res, page.etag)) return;
+  await sendBody(req, res, key, page, pages);
+}
+
+/** A kept page's body and its Content-* headers, in the encoding the reader accepts. */
+async function sendBody(req: Request, res: Response, key: string, page: CachedPage, pages: LRUCache<string, CachedPage>) {
   // As the middleware chooses: brotli whenever it is acceptable, else gzip, else as it is.
   const coding = req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : 'identity';
   const body = coding === 'identity' ? page.identity : (page[coding] ?? (await encode(page, coding, key, pages)));
