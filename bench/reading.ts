@@ -14,6 +14,10 @@
  * `BENCH_READING=inserts npm run bench -- reading` runs only the reply-insert measurement (replies
  * through HTTP at 10 and 100,000 follow-ups against a bare insert-and-bump transaction, as in the
  * full section): it prints its figures and the two insert targets, and writes no results file.
+ * `BENCH_READING=warm npm run bench -- reading` runs only the warm page measurement (the 1,000
+ * thread's page, brotli, 8 in flight, against a plain Node server sending the same bytes), after
+ * the same page's first-window requests the full section makes before it: it prints the two
+ * throughputs and their ratio, and writes no results file either.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -34,7 +38,7 @@ import { createLogger } from '../server/log';
 import { type Member, createMember } from '../server/members/members.service';
 import { detectVariant } from '../server/text/convert';
 import { cloneDataset, type Dataset } from './datasets';
-import { LoadGenerator, type RequestSpec, type Summary, listenLocal, summarize } from './load';
+import { LoadGenerator, type LoadResult, type RequestSpec, type Summary, listenLocal, summarize } from './load';
 import { startServer } from './realtime';
 import type { Target } from './report';
 import { seedThread } from './seed';
@@ -53,7 +57,14 @@ const SETTINGS = {
   windowRequests: 60, // first window, 1,000 follow-ups, one at a time
   bigRequests: 30, // the same at 100,000 at most
   bigBudgetMs: 12_000, // per measurement at 100,000: as many requests as fit, at least 3
-  warmRequests: 400, // warm compressed page at 8 in flight, or as many as 10 s allow
+  // Warm compressed page at 8 in flight: 2,000 requests (or 10 s) per server, in 4 rounds that
+  // alternate which server goes first, each run after 100 unmeasured requests. Measured in one
+  // go each (400 requests after 20, until 2026-12-03), whichever server went first came out at
+  // half its speed or less, so the app, always first, was measured at a fraction of the plain
+  // server however fast it was (docs/performance.md, "Warm pages answered ahead of express").
+  warmRequests: 2000,
+  warmRounds: 4,
+  warmWarmup: 100,
   warmMs: 10_000,
   warmConcurrency: 8,
   apiRequests: 60,
@@ -245,29 +256,7 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
   try {
     const db = connect(dataset.url);
     cleanups.push(() => db.destroy());
-    const config = loadConfig({ DATABASE_URL: dataset.url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
-    const caches = createCaches();
-    const log = createLogger('silent');
-    const app = createApp({ config, db, log, caches });
-    // A cold request (X-Bench-Cold) finds every cache of the app empty: the bench's own wrapper,
-    // so the app needs no way to be told from outside.
-    const appServer = http.createServer((req, res) => {
-      if (req.headers['x-bench-cold']) clearCaches(caches);
-      app(req, res);
-    });
-    // As main.ts does: the realtime hub's LISTEN connection keeps what the app knows of each
-    // thread's version true, so a warm page needs no query (posts/posts.pages.ts).
-    const realtime = attachRealtime(appServer, {
-      db,
-      databaseUrl: dataset.url,
-      timeZone: config.displayTimeZone,
-      log,
-      site: siteOrigin(config),
-      caches,
-    });
-    cleanups.push(() => realtime.close());
-    const appUrl = await listen(appServer, cleanups);
-    for (let i = 0; i < 100 && !caches.threads.listening; i++) await sleep(50);
+    const { appUrl } = await startReadingApp(dataset.url, db, cleanups);
     const load = new LoadGenerator();
     const trickle = new LoadGenerator();
     cleanups.push(
@@ -310,34 +299,9 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
     );
 
     // ---- Warm compressed page at 8 in flight, against a plain server sending the same bytes
-    const ceilingUrl = await listen(
-      http.createServer((_req, res) => {
-        res
-          .writeHead(200, {
-            'content-type': String(br.headers['content-type']),
-            'content-encoding': 'br',
-            'content-length': br.body.length,
-          })
-          .end(br.body);
-      }),
-      cleanups,
-    );
-    const warmJob = {
-      requests: [{ method: 'GET', path: `/t/${root(1000)}`, headers: { 'accept-encoding': 'br' } }] satisfies RequestSpec[],
-      warmup: 20,
-      count: SETTINGS.warmRequests,
-      concurrency: SETTINGS.warmConcurrency,
-      expectStatus: 200,
-      untilMs: SETTINGS.warmMs,
-    };
-    const wa = await load.run({ ...warmJob, baseUrl: appUrl });
-    const wc = await load.run({ ...warmJob, baseUrl: ceilingUrl });
-    failures.push(...wa.errors, ...wc.errors);
-    const warmApp = summarize(wa.latenciesMs, wa.elapsedMs, wa.errors.length);
-    const warmCeiling = summarize(wc.latenciesMs, wc.elapsedMs, wc.errors.length);
-    const warm = { bytes: wa.lastBytes, app: warmApp, ceiling: warmCeiling, ratio: warmApp.rps / warmCeiling.rps };
+    const warm = await timeWarm(load, appUrl, `/t/${root(1000)}`, cleanups, failures);
     say(
-      `reading: warm compressed page at 8 in flight: ${warmApp.rps.toFixed(0)} req/s, plain server ${warmCeiling.rps.toFixed(0)} req/s (${warm.ratio.toFixed(2)}×)`,
+      `reading: warm compressed page at 8 in flight: ${warm.app.rps.toFixed(0)} req/s, plain server ${warm.ceiling.rps.toFixed(0)} req/s (${warm.ratio.toFixed(2)}×)`,
     );
 
     // ---- Cold first window at 100,000, beside a trickle of tiny requests
@@ -434,6 +398,130 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
       process.exitCode = 1;
     }
     return { ...results, targets: readingTargets(results) };
+  } finally {
+    for (const fn of cleanups.reverse()) await fn().catch((e: Error) => console.error(`bench reading: clean-up: ${e.message}`));
+  }
+}
+
+/**
+ * The app as benchReading runs it, listening on a free port: realtime hub included, since its
+ * LISTEN connection keeps what the app knows of each thread's version true, so a warm page needs
+ * no query (posts/posts.pages.ts), as under main.ts.
+ */
+async function startReadingApp(url: string, db: Kysely<Database>, cleanups: (() => Promise<unknown>)[]) {
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
+  const caches = createCaches();
+  const log = createLogger('silent');
+  const app = createApp({ config, db, log, caches });
+  // A cold request (X-Bench-Cold) finds every cache of the app empty: the bench's own wrapper,
+  // so the app needs no way to be told from outside.
+  const appServer = http.createServer((req, res) => {
+    if (req.headers['x-bench-cold']) clearCaches(caches);
+    app(req, res);
+  });
+  const realtime = attachRealtime(appServer, {
+    db,
+    databaseUrl: url,
+    timeZone: config.displayTimeZone,
+    log,
+    site: siteOrigin(config),
+    caches,
+  });
+  cleanups.push(() => realtime.close());
+  const appUrl = await listen(appServer, cleanups);
+  for (let i = 0; i < 100 && !caches.threads.listening; i++) await sleep(50);
+  return { appUrl, caches };
+}
+
+/**
+ * The warm compressed page (brotli) at 8 requests in flight, against a plain Node server sending
+ * the same bytes with the same Content-Type, Content-Encoding and Content-Length.
+ */
+async function timeWarm(
+  load: LoadGenerator,
+  appUrl: string,
+  pagePath: string,
+  cleanups: (() => Promise<unknown>)[],
+  failures: string[],
+): Promise<ReadingResults['warm']> {
+  const br = await raw(`${appUrl}${pagePath}`, { 'accept-encoding': 'br' });
+  if (br.status !== 200 || br.headers['content-encoding'] !== 'br') failures.push(`GET ${pagePath} (br): ${br.status}`);
+  const ceilingUrl = await listen(
+    http.createServer((_req, res) => {
+      res
+        .writeHead(200, {
+          'content-type': String(br.headers['content-type']),
+          'content-encoding': 'br',
+          'content-length': br.body.length,
+        })
+        .end(br.body);
+    }),
+    cleanups,
+  );
+  const warmJob = {
+    requests: [{ method: 'GET', path: pagePath, headers: { 'accept-encoding': 'br' } }] satisfies RequestSpec[],
+    warmup: SETTINGS.warmWarmup,
+    count: SETTINGS.warmRequests / SETTINGS.warmRounds,
+    concurrency: SETTINGS.warmConcurrency,
+    expectStatus: 200,
+    untilMs: SETTINGS.warmMs / SETTINGS.warmRounds,
+  };
+  const runs = { app: [] as LoadResult[], ceiling: [] as LoadResult[] };
+  for (let round = 0; round < SETTINGS.warmRounds; round++) {
+    const order = round % 2 === 0 ? (['app', 'ceiling'] as const) : (['ceiling', 'app'] as const);
+    for (const which of order) runs[which].push(await load.run({ ...warmJob, baseUrl: which === 'app' ? appUrl : ceilingUrl }));
+  }
+  // Each server's rounds as one run: all its latencies over the sum of its rounds' times.
+  const total = (rs: LoadResult[]) => {
+    const errors = rs.flatMap((r) => r.errors);
+    failures.push(...errors);
+    return summarize(
+      rs.flatMap((r) => r.latenciesMs),
+      rs.reduce((sum, r) => sum + r.elapsedMs, 0),
+      errors.length,
+    );
+  };
+  const app = total(runs.app);
+  const ceiling = total(runs.ceiling);
+  return { bytes: runs.app.at(-1)?.lastBytes ?? NaN, app, ceiling, ratio: app.rps / ceiling.rps };
+}
+
+/** The warm page alone, on a clone of the dataset, in an app set up as benchReading's. */
+async function benchWarmOnly(serverUrl: string): Promise<void> {
+  const say = (line: string) => console.log(line);
+  const dataset = await cloneDataset(serverUrl, READING_DATASET, DATABASE, say);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const failures: string[] = [];
+  try {
+    const db = connect(dataset.url);
+    cleanups.push(() => db.destroy());
+    const { appUrl } = await startReadingApp(dataset.url, db, cleanups);
+    const load = new LoadGenerator();
+    cleanups.push(() => load.close());
+    const pagePath = `/t/${dataset.manifest.threads['1000'].rootId}`;
+    // What the full section asks before this measurement, and of the same page: its first window,
+    // one request at a time. Without it the load generator's thread starts cold (unoptimized) on
+    // the app's run and warm on the plain server's, which halves the app's figure.
+    await timed(load, appUrl, { method: 'GET', path: pagePath }, SETTINGS.windowRequests, 30_000, failures);
+    const w = await timeWarm(load, appUrl, pagePath, cleanups, failures);
+    const row = (what: string, s: Summary) =>
+      `| ${what} | ${s.requests} | ${s.rps.toFixed(0)} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(1)} |`;
+    console.log(
+      [
+        '',
+        `warm /t/:root, 1,000 follow-ups, brotli (${w.bytes} bytes), 8 in flight; load average ${os.loadavg()[0]!.toFixed(2)}`,
+        '| server | requests | req/s | p50 ms | p99 ms |',
+        '| --- | --- | --- | --- | --- |',
+        row('app', w.app),
+        row('plain Node server, same bytes', w.ceiling),
+        '',
+        `warm throughput ÷ plain server: ${w.ratio.toFixed(2)}× (target ≥ 0.5×)`,
+      ].join('\n'),
+    );
+    if (failures.length) {
+      console.error(`bench reading: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
+      process.exitCode = 1;
+    }
   } finally {
     for (const fn of cleanups.reverse()) await fn().catch((e: Error) => console.error(`bench reading: clean-up: ${e.message}`));
   }
@@ -708,11 +796,12 @@ export function reportReading(r: ReadingResults): void {
   console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 
-/** The section alone: `npm run bench -- reading` (BENCH_READING=inserts: the reply inserts alone). */
+/** The section alone: `npm run bench -- reading` (BENCH_READING=inserts or warm: that measurement alone). */
 export async function runReadingBench(): Promise<void> {
   const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (line) => console.log(`postgres: ${line}`) });
   try {
     if (process.env.BENCH_READING === 'inserts') return await benchInsertsOnly(embedded.url);
+    if (process.env.BENCH_READING === 'warm') return await benchWarmOnly(embedded.url);
     reportReading(await benchReading(embedded.url, (line) => console.log(line)));
   } finally {
     await embedded.stop();

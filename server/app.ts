@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
 import compression from 'compression';
@@ -79,7 +80,10 @@ function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
   if (!isUtf8(buf)) throw new AppError(400, 'InvalidUtf8', 'The request body is not valid UTF-8.');
 }
 
-/** The express application: middleware, feature routers, the 404 and the one error handler. */
+/**
+ * The app's request handler (for http.createServer): warm thread pages first, then the express
+ * application with its middleware, feature routers, the 404 and the one error handler.
+ */
 export function createApp({
   config,
   db,
@@ -90,7 +94,7 @@ export function createApp({
   mailer = config.mail && createMailer(config.mail, log),
   reads = createReadRecorder(db),
   settings = defaultSettings(),
-}: AppDeps): express.Express {
+}: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
@@ -113,7 +117,9 @@ export function createApp({
     mail: mailer !== undefined,
   });
 
-  app.use(requestLogger(log));
+  const requestLog = requestLogger(log);
+  const forwardedHeaders = config.trustProxy ? undefined : warnOnceAboutForwardedHeaders(log);
+  app.use(requestLog);
   app.use(securityHeaders());
   // Brotli or gzip, as Accept-Encoding prefers (brotli first on a tie): pages, JSON, the stylesheet
   // and the browser module. Answers under 1 KB, images and other compressed types go as they are.
@@ -127,16 +133,13 @@ export function createApp({
     }),
   );
 
-  if (!config.trustProxy) app.use(warnOnceAboutForwardedHeaders(log));
+  if (forwardedHeaders) app.use(forwardedHeaders);
 
   app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
 
   app.get('/healthz', healthCheck(db, databaseState));
 
   app.use(resolveVariant);
-  // Thread pages kept whole for anonymous readers, ahead of everything else a page passes through
-  // (posts/posts.pages.ts): a warm one needs no session, body parser or feature router.
-  app.use(warmPages(db, caches, reads));
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
 
@@ -189,27 +192,78 @@ export function createApp({
 
   app.use(errorHandler(config, pageContext));
 
-  return app;
+  // Thread pages kept whole for anonymous readers (posts/posts.pages.ts) are answered before
+  // express's middleware and routers: on a warm page they cost more than the page itself. What
+  // they would do for it is done here or was kept with the page: express's request and response
+  // methods and originalUrl (as its app.handle and router give every request), the same request
+  // id and log line (logWarmRequest), the forwarded headers warning, and the security headers and Vary the full
+  // path had set when it kept the page.
+  const warm = warmPages(db, caches, reads);
+  return (req, res) => {
+    const kept = warm.find(req);
+    if (!kept) return void app(req, res);
+    const request = req as Request;
+    const response = res as Response;
+    request.res = response;
+    response.req = request;
+    Object.setPrototypeOf(request, app.request);
+    Object.setPrototypeOf(response, app.response);
+    response.locals = Object.create(null) as Response['locals'];
+    // As express's router has it for every request (the request log names it).
+    request.originalUrl = req.url ?? '/';
+    logWarmRequest(requestLog.logger, request, response);
+    forwardedHeaders?.(request, response, () => undefined);
+    warm.serve(request, response, kept).catch((err: unknown) => {
+      requestLog.logger.error({ err, req: request }, 'request failed');
+      if (!response.headersSent) response.status(500).end();
+      else response.destroy();
+    });
+  };
 }
 
-/** One log line per request, with an id the client may give (X-Request-Id) or a fresh one. */
+/** A request's id: the one the client gave (X-Request-Id), if it is a plain token, else a fresh one; echoed back. */
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/** The level of a request's log line. 503 is the database restarting: expected, said once by the storage layer, not a crash. */
+const requestLogLevel = (res: ServerResponse, err?: Error): 'info' | 'warn' | 'error' =>
+  res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info';
+
+/** One log line per request, with its id (requestId). */
 function requestLogger(log: Logger) {
   return pinoHttp({
     logger: log,
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
+    genReqId: requestId,
     // Method, path and status only: headers carry cookies and bodies carry passwords.
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    // 503 is the database restarting: expected, said once by the storage layer, not a crash.
-    customLogLevel: (_req, res, err) => (res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info'),
+    customLogLevel: (_req, res, err) => requestLogLevel(res, err),
   });
+}
+
+/**
+ * The request log for a warm page answered ahead of express (createApp): the id and the line
+ * requestLogger gives, through its logger and serializers, without the child logger it makes
+ * for every request (a warm page has nothing else to log). Nothing is done for a level that is off.
+ */
+function logWarmRequest(logger: Logger, req: Request, res: Response): void {
+  req.id = requestId(req, res);
+  const started = Date.now();
+  let logged = false;
+  const done = () => {
+    if (logged) return;
+    logged = true;
+    const level = requestLogLevel(res);
+    if (logger.isLevelEnabled(level)) logger[level]({ req, res, responseTime: Date.now() - started }, 'request completed');
+  };
+  res.once('finish', done);
+  res.once('close', done);
 }
 
 /** Security headers: a Content-Security-Policy that allows only our own scripts and styles. */

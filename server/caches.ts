@@ -55,7 +55,7 @@ export interface Caches {
   diffs: TextCache;
   /**
    * Whole thread pages as an anonymous reader with nothing personal on them gets them, with their
-   * compressed forms (posts.pages.ts), per (post, address, variant, prefix, seen flavour).
+   * compressed forms (posts.pages.ts), per (address, variant, prefix, seen flavour).
    */
   pages: LRUCache<string, CachedPage>;
   /** What this process knows of each thread's version, kept true by LISTEN (ThreadStates below). */
@@ -68,6 +68,8 @@ export interface Caches {
  * Its brotli and gzip forms are made once, when first asked for (posts.pages.ts).
  */
 export interface CachedPage {
+  /** The post whose page it is (its address names it). */
+  postId: string;
   threadId: string;
   seq: number;
   readCount: number;
@@ -75,6 +77,12 @@ export interface CachedPage {
   etag: string;
   /** A thread's own page (its root's): a visit records the reader's position (the seen cookie). */
   root: boolean;
+  /**
+   * The headers the full path had set on the answer when it kept the page (security headers,
+   * Vary, Cache-Control…), less those made per request or per encoding: a kept page is sent with
+   * them again (posts.pages.ts keepableHeaders).
+   */
+  headers: [name: string, value: string | string[] | number][];
   /** The HTML, UTF-8. */
   identity: Buffer;
   br?: Buffer;
@@ -179,7 +187,13 @@ const linesBytes = (value: RenderedLines, key: string) => (value.html.length + k
 
 // A page's identity bytes and its compressed forms, as they are when it is (re)stored.
 const pageBytes = (value: CachedPage, key: string) =>
-  value.identity.length + (value.br?.length ?? 0) + (value.gzip?.length ?? 0) + key.length * 2 + value.etag.length * 2 + 200;
+  value.identity.length +
+  (value.br?.length ?? 0) +
+  (value.gzip?.length ?? 0) +
+  key.length * 2 +
+  value.etag.length * 2 +
+  value.headers.reduce((sum, [name, v]) => sum + (name.length + String(v).length) * 2 + 40, 0) +
+  200;
 
 /** A fresh set of empty caches; `sizes` overrides bounds (tests use small ones). */
 export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}): Caches {

@@ -41,19 +41,19 @@ export function answeredUnchangedTag(req: Request, res: Response, tag: string): 
   // bodies it compresses.
   res.vary('Cookie');
   res.vary('Accept-Encoding');
-  if (!noneMatch(req.headers['if-none-match'], tag)) return false;
+  if (!matchesTag(req.headers['if-none-match'], tag)) return false;
   res.status(304).end();
   return true;
 }
 
 /**
- * If-None-Match by weak comparison (RFC 9110 §13.1.2): `*`, or a list naming the tag with or
- * without W/. Not express's req.fresh: it answers in full to any request with Cache-Control:
- * no-cache, and fetch() adds that header to every request that carries its own If-None-Match, so
- * an API client revalidating with fetch would never get a 304. (A browser's hard reload sends no
- * validator at all.)
+ * Whether an If-None-Match header names `tag`, by weak comparison (RFC 9110 §13.1.2): `*`, or a
+ * list naming the tag with or without W/. Not express's req.fresh: it answers in full to any
+ * request with Cache-Control: no-cache, and fetch() adds that header to every request that
+ * carries its own If-None-Match, so an API client revalidating with fetch would never get a 304.
+ * (A browser's hard reload sends no validator at all.)
  */
-function noneMatch(header: string | undefined, tag: string): boolean {
+export function matchesTag(header: string | undefined, tag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   const opaque = tag.slice(2);

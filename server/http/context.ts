@@ -1,7 +1,8 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Member } from '../db/member';
 import { AppError } from '../errors';
-import { readCookie } from '../sessions/sessions.cookies';
+import { cookieFrom } from '../sessions/sessions.cookies';
 import { VARIANTS, type Variant } from '../text/convert';
 import { type SiteOrigin, fromOwnSite } from './origin';
 import { VARIANT_PREFIX } from './paths';
@@ -42,26 +43,50 @@ export function variantFromAcceptLanguage(header: string | undefined): Variant |
   return undefined;
 }
 
+/** The reader's variant as a request's URL and headers decide it (resolveVariant's decision). */
+export interface VariantChoice {
+  variant: Variant | undefined;
+  /** '' or the URL's variant prefix ('/zh-hans', …). */
+  prefix: string;
+  /** The URL without its prefix (the URL itself when it has none). */
+  url: string;
+}
+
 /**
- * Decides the reader's variant. A prefix (/zh-hans/t/1) is stripped from the URL and wins; an
- * unprefixed page uses the saved choice (cookie; "original" = as written), else Accept-Language.
+ * Decides the reader's variant without touching the request: resolveVariant's decision, which
+ * the app's warm pages (posts/posts.pages.ts) also need before express is involved. A prefix
+ * (/zh-hans/t/1) wins; an unprefixed page uses the saved choice (cookie; "original" = as
+ * written), else Accept-Language.
+ */
+export function chooseVariant(url: string, headers: IncomingHttpHeaders): VariantChoice {
+  const m = VARIANT_PREFIX.exec(url);
+  if (m) {
+    const rest = url.slice(m[0].length);
+    return { variant: m[1] as Variant, prefix: `/${m[1]}`, url: rest.startsWith('/') ? rest : `/${rest}` };
+  }
+  const saved = cookieFrom(headers.cookie, VARIANT_COOKIE);
+  const variant =
+    saved === 'original'
+      ? undefined
+      : saved && (VARIANTS as readonly string[]).includes(saved)
+        ? (saved as Variant)
+        : variantFromAcceptLanguage(headers['accept-language']);
+  return { variant, prefix: '', url };
+}
+
+/**
+ * Decides the reader's variant (chooseVariant). A prefix is stripped from the URL; an unprefixed
+ * page varies by the cookie and Accept-Language that chose it.
  */
 export function resolveVariant(req: Request, res: Response, next: NextFunction): void {
-  const m = VARIANT_PREFIX.exec(req.url);
-  if (m) {
-    req.variant = m[1] as Variant;
-    req.variantPrefix = `/${m[1]}`;
-    const rest = req.url.slice(m[0].length);
-    req.url = rest.startsWith('/') ? rest : `/${rest}`;
-    return next();
+  const choice = chooseVariant(req.url, req.headers);
+  req.variant = choice.variant;
+  req.variantPrefix = choice.prefix;
+  if (choice.prefix) req.url = choice.url;
+  else {
+    res.vary('Cookie');
+    res.vary('Accept-Language');
   }
-  req.variantPrefix = '';
-  res.vary('Cookie');
-  res.vary('Accept-Language');
-  const saved = readCookie(req, VARIANT_COOKIE);
-  if (saved === 'original') req.variant = undefined;
-  else if (saved && (VARIANTS as readonly string[]).includes(saved)) req.variant = saved as Variant;
-  else req.variant = variantFromAcceptLanguage(req.headers['accept-language']);
   next();
 }
 

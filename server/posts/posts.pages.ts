@@ -1,13 +1,15 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { type Request, type Response, Router } from 'express';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Request, Response } from 'express';
 import type { LRUCache } from 'lru-cache';
 import type { CachedPage, Caches, ThreadStates } from '../caches';
 import type { Db } from '../db/database';
 import type { ReadRecorder } from '../reads/reads.recorder';
 import { markSeen } from './posts.seen';
-import { answeredUnchangedTag } from '../http/conditional';
-import { SESSION_COOKIE, readCookie } from '../sessions/sessions.cookies';
+import { answeredUnchangedTag, matchesTag } from '../http/conditional';
+import { chooseVariant } from '../http/context';
+import { SESSION_COOKIE, cookieFrom } from '../sessions/sessions.cookies';
 import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cookie';
 
 /**
@@ -27,8 +29,10 @@ import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cook
  * and for readers whose cookie names it at the version shown ('c': nothing is new to them). A
  * reader whose cookie names an older version may have new follow-ups marked: the full path.
  *
- * The compression middleware (app.ts) leaves these answers alone (res.locals.precompressed): they
- * go with their own Content-Encoding and Content-Length.
+ * A kept page is answered before express's middleware and routers (app.ts, warmPages below), with
+ * the headers the full path had set when it kept it. On the full path, the compression middleware
+ * leaves a page's first answer alone (res.locals.precompressed): it goes with its own
+ * Content-Encoding and Content-Length, as every later one does.
  */
 
 /** Brotli quality of a kept page: paid once per thread version, so better than the middleware's 5. */
@@ -40,9 +44,16 @@ const gzip = promisify(zlib.gzip);
 /** Which of the two shareable pages a reader gets (see above). */
 export type PageFlavour = 'n' | 'c';
 
-/** Everything a kept page is a version of besides its thread's: the address, the reader's script and prefix. */
-export function pageKey(req: Request, postId: string, flavour: PageFlavour): string {
-  return `${postId}\u0000${req.originalUrl}\u0000${req.variant ?? 'original'}\u0000${req.variantPrefix ?? ''}\u0000${flavour}`;
+/** What a page's address is besides its thread's version: the URL as asked, the reader's script and prefix. */
+export type PageAddress = Pick<Request, 'originalUrl' | 'variant' | 'variantPrefix'>;
+
+/**
+ * The key of a kept page. The URL as it arrived (prefix and query included) names the post and
+ * everything the page's route read from the address, so a URL that was never rendered, however
+ * odd, simply misses.
+ */
+export function pageKey(address: PageAddress, flavour: PageFlavour): string {
+  return `${address.originalUrl}\u0000${address.variant ?? 'original'}\u0000${address.variantPrefix ?? ''}\u0000${flavour}`;
 }
 
 /** The flavour of page for this reader of thread `threadId` at `seq`; undefined: theirs may be personal. */
@@ -56,53 +67,112 @@ export function flavourOf(cookie: SeenCookie, threadId: string, seq: number): Pa
 export const sharesPages = (req: Request): boolean => !req.member && !req.sessionExpired;
 
 /**
- * The same, asked before the session is loaded (warmPages runs ahead of it): no session cookie
- * at all. A reader with one, even an expired one, takes the full path.
+ * Headers of an answer that are made for each request or each encoding, so never kept with a
+ * page: the page's own (ETag, Content-*) are set again by sendPage, the request id by the request
+ * log, the seen cookie by markSeen, and Node adds the connection's.
  */
-const surelyAnonymous = (req: Request): boolean => readCookie(req, SESSION_COOKIE) === undefined;
+const PER_REQUEST = new Set([
+  'set-cookie',
+  'x-request-id',
+  'etag',
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+]);
 
 /**
- * The route that serves kept pages, mounted by the app right after the reader's variant is known
- * (app.ts): a warm page costs no body parsing, session lookup or feature routing. What those would
- * do for it is settled already: the session cookie is absent (surelyAnonymous), and the address's
- * checks (its query) passed when the page was rendered, since the address is part of the key. A page it does not
- * hold goes on to the thread page's route (posts.routes.ts), which renders it, and keeps it when
- * it can be shared. `reads` counts the read, as that route would.
+ * The headers the full path has set on a page's answer as it keeps the page (helmet's, Vary,
+ * Cache-Control, …), to be set again on each answer from the kept page: the same headers whichever
+ * path answers, without deriving them a second time.
  */
-export function warmPages(db: Db, caches: Pick<Caches, 'pages' | 'threads'>, reads: ReadRecorder | undefined): Router {
-  const router = Router();
-  router.get('/t/:id', async (req, res, next) => {
-    const postId = req.params.id;
-    const kept = keptFor(req, postId, caches.pages, caches.threads);
-    if (!kept) return next();
-    const { key, page } = kept;
-    reads?.record(postId, req);
-    // A thread's own page records the visit in the reader's cookie, as the full path does.
-    if (page.root) await markSeen(db, req, res, { post: { parentId: null }, thread: { threadId: page.threadId, seq: page.seq } }, null);
-    await sendPage(req, res, key, page, caches.pages);
-  });
-  return router;
+export function keepableHeaders(res: Response): CachedPage['headers'] {
+  const headers: CachedPage['headers'] = [];
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value !== undefined && !PER_REQUEST.has(name)) headers.push([name, value]);
+  }
+  return headers;
+}
+
+/** A kept page found for a request, and its key. */
+export interface KeptPage {
+  key: string;
+  page: CachedPage;
+}
+
+/** Warm pages as the app's request handler uses them (warmPages). */
+export interface WarmPages {
+  /**
+   * The kept page that answers this request, before express has seen it; undefined: express
+   * answers it, as any other request. Synchronous and touches nothing.
+   */
+  find(req: IncomingMessage): KeptPage | undefined;
+  /** Answers with the page `find` gave (the request log and express's req/res methods in place). */
+  serve(req: Request, res: Response, kept: KeptPage): Promise<void>;
 }
 
 /**
- * The page kept for this reader of post `postId`, when this process holds one and knows its
+ * Kept pages, served ahead of express's middleware and routers (app.ts): a warm page costs no
+ * request-log child, security-header middleware, compression wrapper, body parsing, session
+ * lookup or routing. What those would do for it is settled already: the session cookie is absent
+ * (the request is surely anonymous: a reader with one, even an expired one, takes the full path),
+ * there is no body, the address's checks (its query) passed when the page was rendered, since the
+ * address is the key, and the headers the middleware set are kept with the page (keepableHeaders).
+ * A page it does not hold goes on to the thread page's route (posts.routes.ts), which renders it,
+ * and keeps it when it can be shared. `reads` counts the read, as that route would.
+ */
+export function warmPages(db: Db, caches: Pick<Caches, 'pages' | 'threads'>, reads: ReadRecorder | undefined): WarmPages {
+  return {
+    find(req) {
+      if ((req.method !== 'GET' && req.method !== 'HEAD') || caches.pages.size === 0) return undefined;
+      const { headers } = req;
+      // A request with a body goes through the body parsers' checks, as it would have when rendered.
+      if ((headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined) {
+        return undefined;
+      }
+      if (cookieFrom(headers.cookie, SESSION_COOKIE) !== undefined) return undefined;
+      const url = req.url ?? '/';
+      const { variant, prefix } = chooseVariant(url, headers);
+      return keptFor({ originalUrl: url, variant, variantPrefix: prefix }, headers, caches.pages, caches.threads);
+    },
+    async serve(req, res, { key, page }) {
+      for (const [name, value] of page.headers) res.setHeader(name, value);
+      reads?.record(page.postId, req);
+      // A thread's own page records the visit in the reader's cookie, as the full path does.
+      if (page.root) await markSeen(db, req, res, { post: { parentId: null }, thread: { threadId: page.threadId, seq: page.seq } }, null);
+      // The validators as sendPage sets them: Cache-Control and Vary came with the kept headers.
+      res.setHeader('ETag', page.etag);
+      if (matchesTag(req.headers['if-none-match'], page.etag)) {
+        res.statusCode = 304;
+        res.end();
+        return;
+      }
+      await sendBody(req, res, key, page, caches.pages);
+    },
+  };
+}
+
+/**
+ * The page kept for this reader at this address, when this process holds one and knows its
  * thread is still at the page's version; undefined: the full path renders it.
  */
 function keptFor(
-  req: Request,
-  postId: string,
+  address: PageAddress,
+  headers: IncomingHttpHeaders,
   pages: LRUCache<string, CachedPage>,
   threads: ThreadStates,
-): { key: string; page: CachedPage } | undefined {
-  if (!surelyAnonymous(req)) return undefined;
+): KeptPage | undefined {
   // The thread is learnt from either flavour: a post never changes thread.
-  const any = pages.peek(pageKey(req, postId, 'n')) ?? pages.peek(pageKey(req, postId, 'c'));
+  const any = pages.peek(pageKey(address, 'n')) ?? pages.peek(pageKey(address, 'c'));
   if (!any) return undefined;
   const facts = threads.get(any.threadId);
   if (!facts) return undefined;
-  const flavour = flavourOf(parseSeenCookie(readCookie(req, SEEN_COOKIE)), any.threadId, facts.seq);
+  const flavour = flavourOf(parseSeenCookie(cookieFrom(headers.cookie, SEEN_COOKIE)), any.threadId, facts.seq);
   if (!flavour) return undefined;
-  const key = pageKey(req, postId, flavour);
+  const key = pageKey(address, flavour);
   const page = pages.get(key);
   if (!page || page.seq !== facts.seq || page.readCount !== facts.readCount) return undefined;
   return { key, page };
@@ -114,6 +184,11 @@ function keptFor(
  */
 export async function sendPage(req: Request, res: Response, key: string, page: CachedPage, pages: LRUCache<string, CachedPage>) {
   if (answeredUnchangedTag(req, res, page.etag)) return;
+  await sendBody(req, res, key, page, pages);
+}
+
+/** A kept page's body and its Content-* headers, in the encoding the reader accepts. */
+async function sendBody(req: Request, res: Response, key: string, page: CachedPage, pages: LRUCache<string, CachedPage>) {
   // As the middleware chooses: brotli whenever it is acceptable, else gzip, else as it is.
   const coding = req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : 'identity';
   const body = coding === 'identity' ? page.identity : (page[coding] ?? (await encode(page, coding, key, pages)));

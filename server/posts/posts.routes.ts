@@ -23,7 +23,7 @@ import * as posts from './posts.service';
 import * as paging from './posts.paging';
 import { firstNewFollowUp, markSeen, readerOf, seenBefore, seenParts } from './posts.seen';
 import { SEEN_COOKIE, parseSeenCookie } from './posts.seen.cookie';
-import { flavourOf, pageKey, sendPage, sharesPages } from './posts.pages';
+import { flavourOf, keepableHeaders, pageKey, sendPage, sharesPages } from './posts.pages';
 import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
@@ -304,7 +304,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
 
   router.get('/t/:id', async (req, res) => {
     // In memory only (server/reads/), and before the 304 below: a reader revalidating reads again.
-    // (A page kept whole was sent before this route, by warmPages in posts.pages.ts.)
+    // (A page kept whole was sent before express saw the request: warmPages in posts.pages.ts.)
     reads?.record(req.params.id, req);
     const postId = String(req.params.id);
     const { unnotified, after, at, seen: carried } = parseInput(threadPageQuery, req.query);
@@ -363,13 +363,16 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
         ? flavourOf(parseSeenCookie(readCookie(req, SEEN_COOKIE)), facts.threadId, facts.seq)
         : undefined;
     if (flavour && facts && etag) {
-      const key = pageKey(req, postId, flavour);
+      const key = pageKey(req, flavour);
       const kept: CachedPage = {
+        postId,
         threadId: facts.threadId,
         seq: facts.seq,
         readCount: facts.readCount,
         etag,
         root: page.head.post.parentId === null,
+        // What the middleware and this route have set so far: sent again with each warm answer.
+        headers: keepableHeaders(res),
         identity: Buffer.from(html, 'utf8'),
       };
       caches.pages.set(key, kept);

@@ -55,6 +55,18 @@ export function formatSeenCookie(seen: SeenCookie): string {
 }
 
 /**
+ * The Set-Cookie header that keeps `seen` in the browser for a year: HttpOnly, SameSite=Lax,
+ * Secure on HTTPS. Written as express's res.cookie would write it (Max-Age in seconds, then Path,
+ * Expires, the flags), and by one function for every answer that sets it, the warm page's too.
+ * The value needs no encoding: base 36, dots and dashes.
+ */
+export function seenCookieHeader(seen: SeenCookie, secure: boolean, now = Date.now()): string {
+  const expires = new Date(now + SEEN_COOKIE_MAX_AGE_MS).toUTCString();
+  const maxAge = Math.floor(SEEN_COOKIE_MAX_AGE_MS / 1000);
+  return `${SEEN_COOKIE}=${formatSeenCookie(seen)}; Max-Age=${maxAge}; Path=/; Expires=${expires}; HttpOnly${secure ? '; Secure' : ''}; SameSite=Lax`;
+}
+
+/**
  * The positions after a visit to `threadId` at `seq`: that thread first, at the higher of the two
  * seqs (a page served before the last one but answered after it takes no one back), the oldest
  * thread dropped past SEEN_COOKIE_THREADS. Undefined when nothing changes (the thread is first

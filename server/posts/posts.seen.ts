@@ -3,7 +3,7 @@ import type { Db } from '../db/database';
 import { isId } from '../db/ids';
 import type { TagPart } from '../http/conditional';
 import { readCookie } from '../sessions/sessions.cookies';
-import { SEEN_COOKIE, SEEN_COOKIE_MAX_AGE_MS, afterVisit, formatSeenCookie, parseSeenCookie } from './posts.seen.cookie';
+import { SEEN_COOKIE, afterVisit, parseSeenCookie, seenCookieHeader } from './posts.seen.cookie';
 import * as repo from './posts.seen.repository';
 
 /**
@@ -100,13 +100,7 @@ export function markSeen(
   if (!req.member) {
     const next = afterVisit(parseSeenCookie(readCookie(req, SEEN_COOKIE)), threadId, String(page.thread.seq));
     if (next) {
-      res.cookie(SEEN_COOKIE, formatSeenCookie(next), {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: req.secure,
-        path: '/',
-        maxAge: SEEN_COOKIE_MAX_AGE_MS,
-      });
+      res.append('Set-Cookie', seenCookieHeader(next, req.secure));
       // The answer may stay shareable (Cache-Control: no-cache for anonymous readers): it varies
       // by Cookie, and the cookie it sets follows from the Cookie header sent, so a shared cache
       // can only give it to a reader who sent the same cookie and would have been given the same.

@@ -1,7 +1,14 @@
 import { type HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
 import { createReply, createTestBoard, createThread, memberClient, postReply, postThread } from '../factories';
 import { sleep } from '../helpers/live';
-import { SEEN_COOKIE, SEEN_COOKIE_THREADS, afterVisit, formatSeenCookie, parseSeenCookie } from '../../server/posts/posts.seen.cookie';
+import {
+  SEEN_COOKIE,
+  SEEN_COOKIE_THREADS,
+  afterVisit,
+  formatSeenCookie,
+  parseSeenCookie,
+  seenCookieHeader,
+} from '../../server/posts/posts.seen.cookie';
 import type { Member } from '../../server/db/member';
 
 let app: TestApp;
@@ -269,5 +276,16 @@ describe('the cookie', () => {
       ['6', '1'],
     ]);
     expect(afterVisit(afterVisit(seen, '5', '3')!, '5', '3')).toBeUndefined();
+  });
+
+  it('is set for a year, HttpOnly, SameSite=Lax, Secure only on HTTPS', () => {
+    const seen = afterVisit(new Map(), '36', '37')!;
+    const now = Date.UTC(2026, 11, 3, 3, 4, 5);
+    expect(seenCookieHeader(seen, false, now)).toBe(
+      'gentie_seen=10-11; Max-Age=31536000; Path=/; Expires=Fri, 03 Dec 2027 03:04:05 GMT; HttpOnly; SameSite=Lax',
+    );
+    expect(seenCookieHeader(seen, true, now)).toBe(
+      'gentie_seen=10-11; Max-Age=31536000; Path=/; Expires=Fri, 03 Dec 2027 03:04:05 GMT; HttpOnly; Secure; SameSite=Lax',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import pino from 'pino';
 import zlib from 'node:zlib';
 import type { Board } from '../../server/boards/boards.service';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
@@ -224,3 +225,181 @@ describe('personal pages', () => {
     expect(writer.name).not.toBe(reader.name);
   });
 });
+
+describe('a kept page answered ahead of express', () => {
+  /** Headers made for each answer: the date, the request id, and the seen cookie's expiry. */
+  const shared = (headers: http.IncomingHttpHeaders) => {
+    const { date: _date, 'x-request-id': _id, 'set-cookie': cookies, ...rest } = headers;
+    return { ...rest, 'set-cookie': cookies?.map((c) => c.replace(/; Expires=[^;]*/, '')) };
+  };
+
+  /** The full path's answer (nothing kept), then the kept page's, with the same request. */
+  async function bothPaths(path: string, headers: Record<string, string> = {}): Promise<[Raw, Raw]> {
+    a.caches.pages.clear();
+    const full = await raw(a, path, headers);
+    let kept: Raw | undefined;
+    expect(await queriesDuring(a, async () => (kept = await raw(a, path, headers)))).toBe(0);
+    return [full, kept!];
+  }
+
+  it('has the body and headers of the full path, but for the date, the request id and the cookie expiry', async () => {
+    const root = await thread('同頭');
+    const [full, kept] = await bothPaths(`/t/${root}`);
+    expect(kept.status).toBe(200);
+    expect(kept.html).toBe(full.html);
+    expect(kept.body.equals(full.body)).toBe(true);
+    expect(shared(kept.headers)).toEqual(shared(full.headers));
+    expect(kept.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(kept.headers['x-frame-options']).toBe(full.headers['x-frame-options']);
+    expect(kept.headers['set-cookie']?.join()).toMatch(/^gentie_seen=[^;]+; Max-Age=\d+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    // Its own request id, or the one the client gave.
+    expect(kept.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(kept.headers['x-request-id']).not.toBe(full.headers['x-request-id']);
+    expect((await raw(a, `/t/${root}`, { 'x-request-id': 'from-the-proxy.1' })).headers['x-request-id']).toBe('from-the-proxy.1');
+  });
+
+  it('negotiates the encoding by q-values as the full path does', async () => {
+    const root = await thread('編碼');
+    for (const [asked, sent] of [
+      ['br;q=0, gzip', 'gzip'],
+      ['gzip;q=0.5, br;q=0.1', 'br'],
+      ['gzip;q=0, br;q=0', undefined],
+      ['identity', undefined],
+      ['deflate', undefined],
+    ] as const) {
+      const [full, kept] = await bothPaths(`/t/${root}`, { 'accept-encoding': asked });
+      expect([asked, kept.headers['content-encoding']]).toEqual([asked, sent]);
+      expect(shared(kept.headers)).toEqual(shared(full.headers));
+      expect(kept.html).toBe(full.html);
+    }
+  });
+
+  it('keeps the reader’s script: a variant prefix, the variant cookie and Accept-Language', async () => {
+    const root = await thread('簡繁頁面');
+    const original = await raw(a, `/t/${root}`);
+    for (const [path, headers] of [
+      [`/zh-hans/t/${root}`, {}],
+      [`/t/${root}`, { cookie: 'gentie_variant=zh-hans' }],
+      [`/t/${root}`, { 'accept-language': 'zh-CN,zh;q=0.9' }],
+      [`/zh-tw/t/${root}?unnotified=1`, { cookie: 'gentie_variant=original' }],
+    ] as const) {
+      const [full, kept] = await bothPaths(path, headers);
+      expect(kept.html).toBe(full.html);
+      expect(shared(kept.headers)).toEqual(shared(full.headers));
+      expect(kept.html).not.toBe(original.html);
+    }
+    const [, simplified] = await bothPaths(`/t/${root}`, { cookie: 'gentie_variant=zh-hans' });
+    expect(simplified.html).toContain('简繁页面');
+  });
+
+  it('answers a conditional GET with the same 304 and HEAD with the same headers, no body and no read', async () => {
+    const root = await thread('頭請求');
+    const [full] = await bothPaths(`/t/${root}`);
+    // The full path's 304 (nothing kept), then the kept page's.
+    a.caches.pages.clear();
+    const condition = { 'if-none-match': full.headers.etag! };
+    const full304 = await raw(a, `/t/${root}`, condition);
+    await raw(a, `/t/${root}`);
+    let kept304: Raw | undefined;
+    expect(await queriesDuring(a, async () => (kept304 = await raw(a, `/t/${root}`, condition)))).toBe(0);
+    expect([full304.status, kept304!.status]).toEqual([304, 304]);
+    expect(kept304!.body.length).toBe(0);
+    const { 'set-cookie': _cookie, ...kept304Headers } = shared(kept304!.headers);
+    const { 'set-cookie': _none, ...full304Headers } = shared(full304.headers);
+    expect(kept304Headers).toEqual(full304Headers);
+
+    const pending = a.reads.stats().pending;
+    const head = await request(a, 'HEAD', `/t/${root}`, { 'user-agent': `${BROWSER} Head/1`, 'accept-encoding': 'br, gzip' });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(head.headers['content-length']).toBe(full.headers['content-length']);
+    expect(head.headers.etag).toBe(full.headers.etag);
+    expect(head.headers['content-security-policy']).toBe(full.headers['content-security-policy']);
+    expect(a.reads.stats().pending).toBe(pending);
+  });
+
+  it('records the read and the visit, as the full path does', async () => {
+    const root = await thread('讀者');
+    await raw(a, `/t/${root}`);
+    const before = a.reads.stats().pending;
+    const kept = await raw(a, `/t/${root}`, { 'user-agent': `${BROWSER} Reader/1` });
+    expect(a.reads.stats().pending).toBe(before + 1);
+    // The same reader again within the hour: not another read.
+    await raw(a, `/t/${root}`, { 'user-agent': `${BROWSER} Reader/1` });
+    expect(a.reads.stats().pending).toBe(before + 1);
+    const cookie = kept.headers['set-cookie']![0]!.split(';')[0]!;
+    expect(cookie).toMatch(/^gentie_seen=[0-9a-z]+-[0-9a-z]+$/);
+    // A cookie naming the thread at the version shown is not sent again.
+    expect((await raw(a, `/t/${root}`, { cookie })).headers['set-cookie']).toBeUndefined();
+  });
+
+  it('leaves anything else to express: other addresses, bodies, sessions, other methods', async () => {
+    const root = await thread('其他');
+    await raw(a, `/t/${root}`);
+    await raw(a, `/t/${root}`);
+    for (const path of [
+      `/t/${root}/`,
+      `/T/${root}`,
+      `/t/${root}?after=zz`,
+      `/t/${root}?x=%ZZ`,
+      `/t/%E0%A4%A`,
+      `/t/${root}%00`,
+      `/zh-hans/t/${root}/../${root}`,
+      `//t/${root}`,
+      `/t/${root}#p1`,
+    ]) {
+      const answer = await raw(a, path);
+      expect([path, answer.status < 500]).toEqual([path, true]);
+    }
+    expect((await raw(a, `/t/%E0%A4%A`)).status).toBe(400);
+    expect((await raw(a, `/t/${root}?after=zz`)).status).toBe(400);
+    // A session cookie, even one that names no session: the full path, which tells of it.
+    expect(await queriesDuring(a, () => raw(a, `/t/${root}`, { cookie: 'gentie_session=nothing' }))).toBeGreaterThan(0);
+    // A body with a GET goes through the body parsers.
+    const withBody = await request(a, 'GET', `/t/${root}`, { 'content-type': 'application/json' }, '{');
+    expect(withBody.status).toBe(400);
+    expect((await request(a, 'POST', `/t/${root}`, {})).status).toBe(404);
+  });
+
+  it('writes the same request log line as the full path', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logged = await startTestApp({
+      databaseOf: a,
+      log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }),
+    });
+    try {
+      for (let i = 0; i < 100 && !logged.caches.threads.listening; i++) await sleep(50);
+      const root = await thread('日誌');
+      const completed = () => lines.filter((l) => l.msg === 'request completed');
+      await raw(logged, `/zh-hans/t/${root}?unnotified=1`, { 'x-request-id': 'full-1' });
+      const kept = await raw(logged, `/zh-hans/t/${root}?unnotified=1`, { 'x-request-id': 'kept-1' });
+      expect(kept.status).toBe(200);
+      const [full, warm] = completed().slice(-2);
+      expect(Object.keys(warm!).sort()).toEqual(Object.keys(full!).sort());
+      expect(full!.req).toEqual({ id: 'full-1', method: 'GET', url: expect.stringContaining(`/t/${root}`) });
+      expect(warm!.req).toEqual({ ...(full!.req as object), id: 'kept-1' });
+      expect(warm!.res).toEqual({ statusCode: 200 });
+      expect(warm!.level).toBe(30);
+      expect(typeof warm!.responseTime).toBe('number');
+      expect(JSON.stringify(warm)).not.toMatch(/cookie/i);
+    } finally {
+      await logged.close();
+    }
+  });
+});
+
+/** A request with any method and body, the answer left as sent. */
+function request(app: TestApp, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${app.baseUrl}${path}`, { method, headers: { 'user-agent': BROWSER, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const sent = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: sent, html: sent.toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
