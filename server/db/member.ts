@@ -9,8 +9,8 @@ export interface Member {
   name: string;
   role: SiteRole;
   /**
-   * When the account was created, where the member came from their session (the limits ask it
-   * on every post: server/limits/paced.ts); absent on members built otherwise, which look it up.
+   * When the account was created, where the member came from their session; absent on members
+   * built otherwise. (Whether they are new is decided from their row: server/limits/paced.ts.)
    */
   joinedAt?: Date;
 }

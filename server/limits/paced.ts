@@ -1,24 +1,36 @@
 /**
  * The limits' policy for paced actions (starting threads, replying, editing, reporting, sending
  * 悄悄話): each spends a point in the member's burst and sustained windows (a new member's
- * stricter ones instead, while isNewMember) and in their address's two windows (IPv6 by /64),
+ * stricter ones instead, while isNewByTrust) and in their address's two windows (IPv6 by /64),
  * shared by everyone there. The numbers are settings (settings.registry.ts); the counts are the
  * shared limiter's, so every process sees the same.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database';
 import type { Member } from '../db/member';
 import type { PacedAction } from '../errors';
 import type { Rate, Settings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
 import { type Limiter, type PaceWindow, addressKey, scaledRate } from './limiter';
-import { isNewMember } from './new-member';
+import { type PostCaps, isNewByTrust } from './new-member';
 
-/** Checks, and counts, one paced action by the member of one request; throws 429 when too fast. */
-export type Pace = (action: PacedAction) => Promise<void>;
+/**
+ * What pacing learnt on the way: whether the member is new, and the caps on links and images their
+ * posts are held to then (checkPostCaps in new-member.ts).
+ */
+export interface PaceOutcome {
+  newMember: boolean;
+  caps: PostCaps | null;
+}
+
+/**
+ * Checks, and counts, one paced action by the member of one request; throws 429 when too fast.
+ * Answers whether the member is new, decided once for the action.
+ */
+export type Pace = (action: PacedAction) => Promise<PaceOutcome>;
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
-export const unpaced: Pace = () => Promise.resolve();
+export const unpaced: Pace = () => Promise.resolve({ newMember: false, caps: null });
 
 /** Every paced action, in the order the settings page lists them. */
 export const PACED_ACTIONS: readonly PacedAction[] = ['thread', 'reply', 'edit', 'report', 'message'];
@@ -56,11 +68,26 @@ export function limitsFor(settings: Settings, newMember: boolean, multiplier: nu
   );
 }
 
-/** Whether a member is new now: from the session's joinedAt, else from their row. */
+/**
+ * Whether a member is new now (new-member.ts): one statement reads their age, their trust and
+ * their posts not deleted, counted no further than the threshold (posts_author_idx).
+ */
 export async function memberIsNew(db: Kysely<Database>, settings: Settings, member: Member): Promise<boolean> {
-  const joinedAt =
-    member.joinedAt ?? (await db.selectFrom('users').select('created_at').where('id', '=', member.id).executeTakeFirstOrThrow()).created_at;
-  return isNewMember(joinedAt, new Date(), settings.get('limits.newMemberHours'));
+  const posts = settings.get('limits.newMemberPosts');
+  const row = await db
+    .selectFrom('users')
+    .select(['created_at', 'role', 'trust'])
+    .select(
+      sql<number>`(select count(*)::int from (select 1 from posts p where p.author_id = users.id and p.deleted_at is null limit ${posts}) c)`.as(
+        'accepted',
+      ),
+    )
+    .where('id', '=', member.id)
+    .executeTakeFirstOrThrow();
+  return isNewByTrust(
+    { createdAt: row.created_at, role: row.role, trust: row.trust, acceptedPosts: row.accepted },
+    { hours: settings.get('limits.newMemberHours'), posts },
+  );
 }
 
 /** Makes the Pace of one request: its member, and its address as express resolved it (TRUST_PROXY). */
@@ -76,5 +103,7 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
       { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
     ]);
     await limiter.pace(action, windows);
+    if (memberScope === 'member') return { newMember: false, caps: null };
+    return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
   };
 }
