@@ -99,7 +99,9 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
     const memberScope = (await memberIsNew(db, settings, member)) ? 'newMember' : 'member';
     const where = addressKey(address);
     const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
-      { key: `${action}:${memberScope}.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
+      // One count per member whatever their scope: a member who stops being new mid-window (their
+      // third post) carries their count over to the wider limit instead of starting afresh.
+      { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
       { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
     ]);
     await limiter.pace(action, windows);
