@@ -84,7 +84,12 @@ export interface BoardsTable {
   name: string;
   description: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
+  /** Which posts wait for a moderator (migrations/2026_12_03_211_board_review.ts). */
+  review: ColumnType<BoardReview, BoardReview | undefined, BoardReview>;
 }
+
+/** A board's review setting: 'new' holds new members' posts, 'links' their posts with links, 'off' none. */
+export type BoardReview = 'off' | 'new' | 'links';
 
 export interface BoardModeratorsTable {
   board_id: Id;
