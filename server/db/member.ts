@@ -1,4 +1,4 @@
-import type { NotificationKind, SiteRole } from './database';
+import type { MemberTrust, NotificationKind, SiteRole } from './database';
 
 /**
  * A member as the rest of the application sees them. It lives this low because sessions find
@@ -13,6 +13,8 @@ export interface Member {
    * built otherwise. (Whether they are new is decided from their row: server/limits/paced.ts.)
    */
   joinedAt?: Date;
+  /** Their trust setting (users.trust), where they came from their session; absent otherwise. */
+  trust?: MemberTrust;
 }
 
 /**

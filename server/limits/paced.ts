@@ -6,6 +6,7 @@
  * shared limiter's, so every process sees the same.
  */
 import { type Kysely, sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database';
 import type { Member } from '../db/member';
 import type { PacedAction } from '../errors';
@@ -90,13 +91,40 @@ export async function memberIsNew(db: Kysely<Database>, settings: Settings, memb
   );
 }
 
+/** How long a process takes a member who passed both thresholds to stay past them. */
+const SETTLED_MS = 60_000;
+
+/**
+ * Whether a member is new, answered without a statement when what their session carries settles
+ * it (their trust, role and account age), or when this process saw them past both thresholds in the
+ * last minute: the count of posts is read only for members old enough who are not yet known to
+ * have enough. (A member whose posts are deleted below the threshold is new again within a minute.)
+ */
+function newness(db: Kysely<Database>, settings: Settings) {
+  const settled = new LRUCache<string, true>({ max: 10_000, ttl: SETTLED_MS });
+  return async (member: Member): Promise<boolean> => {
+    const { trust, joinedAt } = member;
+    if (trust !== undefined && joinedAt !== undefined) {
+      const facts = { createdAt: joinedAt, role: member.role, trust, acceptedPosts: Number.MAX_SAFE_INTEGER };
+      const byAge = isNewByTrust(facts, { hours: settings.get('limits.newMemberHours'), posts: 0 });
+      // Decided without the count: by hand, by role, or too young whatever the count.
+      if (trust !== 'auto' || member.role !== 'member' || byAge) return byAge;
+      if (settled.has(member.id)) return false;
+    }
+    const isNew = await memberIsNew(db, settings, member);
+    if (!isNew && trust === 'auto') settled.set(member.id, true);
+    return isNew;
+  };
+}
+
 /** Makes the Pace of one request: its member, and its address as express resolved it (TRUST_PROXY). */
 export type Pacing = (member: Member, address: string) => Pace;
 
 /** The pacing of an app: one limiter, one settings registry. */
 export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings): Pacing {
+  const isNew = newness(db, settings);
   return (member, address) => async (action) => {
-    const memberScope = (await memberIsNew(db, settings, member)) ? 'newMember' : 'member';
+    const memberScope = (await isNew(member)) ? 'newMember' : 'member';
     const where = addressKey(address);
     const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
       // One count per member whatever their scope: a member who stops being new mid-window (their
