@@ -112,6 +112,11 @@ export interface ErrorParams {
   PostNotDeleted: None;
   Banned: { scope: 'board' | 'site'; until: Date; reason: string };
   EditWindowClosed: { minutes: number };
+  /**
+   * A new member's post with more links to other sites (or images) than limits.newMemberLinks
+   * (newMemberImages) allow; `profileLinks`: a new member's profile with a link in it.
+   */
+  NewMemberLimit: { what: 'links' | 'images'; count: number; max: number } | { what: 'profileLinks' };
   /** `what: 'message'` for a 悄悄話 (absent: a post). */
   AlreadyReported: { what?: 'message' };
   /** `what: 'message'`: a 悄悄話's report that is not open (absent: a post's). */

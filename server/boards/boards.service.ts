@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
+import type { BoardReview, Database } from '../db/database';
 import { AppError, notFound, validationFailed } from '../errors';
 import { hasHiddenCharacters } from '../text/title';
 import * as repo from './boards.repository';
@@ -41,6 +41,19 @@ export async function getBoard(db: Kysely<Database>, slug: string): Promise<Boar
   const board = SLUG.test(slug) ? await repo.findBoardBySlug(db, slug) : undefined;
   if (!board) throw notFound('BoardNotFound', `There is no board "${slug}".`, { params: { slug } });
   return board;
+}
+
+/** The review settings a board may take, as `board:set --review` names them. */
+export const BOARD_REVIEWS: readonly BoardReview[] = ['new', 'links', 'off'];
+
+/** Sets which posts of a board wait for review (operators, through the CLI: `board:set`). */
+export async function setBoardReview(db: Kysely<Database>, slug: string, review: BoardReview): Promise<Board & { review: BoardReview }> {
+  if (!BOARD_REVIEWS.includes(review)) {
+    throw validationFailed('review', { kind: 'oneOf', values: BOARD_REVIEWS }, `review must be one of ${BOARD_REVIEWS.join(', ')}.`);
+  }
+  const board = await getBoard(db, slug);
+  await db.updateTable('boards').set({ review }).where('id', '=', board.id).execute();
+  return { ...board, review };
 }
 
 /** Creates a board (operators, through the CLI). */

@@ -1,4 +1,4 @@
-import { createBoard } from '../boards/boards.service';
+import { BOARD_REVIEWS, createBoard, setBoardReview } from '../boards/boards.service';
 import { addModerator } from '../moderation/moderation.service';
 import { ConfigError, loadConfig } from '../config';
 import type { SiteRole } from '../db/database';
@@ -8,7 +8,8 @@ import { type Storage, openStorage } from '../db/storage';
 import { seedDemo } from '../demo/seed';
 import { AppError } from '../errors';
 import { createLogger } from '../log';
-import { createMember } from '../members/members.service';
+import { createMember, setTrust } from '../members/members.service';
+import type { BoardReview, MemberTrust } from '../db/database';
 import { type NamedMember, backfillNameSkeletons, confusableNames } from '../members/names.service';
 import { resanitizeAll } from '../posts/posts.service';
 
@@ -26,6 +27,10 @@ const USAGE = `usage: npm run gentie -- <command>
   board:create <slug> <name> [--description <text>]
                                                create a board
   board:moderator <slug> <name>                make a member a moderator (版主) of a board
+  board:set <slug> --review new|links|off      which posts of the board wait for a moderator's review
+                                               (the setting is stored; holding posts is not built yet)
+  member:trust <name> on|off|auto              trust a member by hand (never new), un-trust them
+                                               (always new), or go back to the thresholds
   seed:demo                                    add the demo board (if missing) and a demo thread
   posts:resanitize                             run every stored body through the current sanitizer
   users:confusable                             list members whose names look alike or hold invisible
@@ -79,6 +84,14 @@ function describeMember(m: NamedMember): string {
 
 const ROLES: SiteRole[] = ['member', 'moderator', 'admin'];
 
+/** member:trust's words, as users.trust stores them. */
+const TRUST: Record<string, MemberTrust> = { on: 'trusted', off: 'untrusted', auto: 'auto' };
+const TRUST_SAID: Record<MemberTrust, string> = {
+  trusted: 'is trusted (never a new member)',
+  untrusted: 'is untrusted (always a new member)',
+  auto: 'is trusted by the thresholds again (account age and accepted posts)',
+};
+
 function need(args: string[], count: number, what: string): void {
   if (args.length < count) throw new UsageError(`missing ${what}`);
   if (args.length > count) throw new UsageError(`unexpected argument "${args[count]}"`);
@@ -90,12 +103,32 @@ async function run(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const known = ['migrate', 'user:create', 'board:create', 'board:moderator', 'seed:demo', 'posts:resanitize', 'users:confusable'];
+  const known = [
+    'migrate',
+    'user:create',
+    'board:create',
+    'board:moderator',
+    'board:set',
+    'member:trust',
+    'seed:demo',
+    'posts:resanitize',
+    'users:confusable',
+  ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   // Check the arguments before touching the database.
   if (command === 'user:create') need(args, 1, 'the member name');
   if (command === 'board:create') need(args, 2, 'the board slug and name');
   if (command === 'board:moderator') need(args, 2, 'the board slug and the member name');
+  if (command === 'board:set') {
+    need(args, 1, 'the board slug');
+    const review = flags.get('review');
+    if (review === undefined) throw new UsageError('board:set needs --review new|links|off');
+    if (!BOARD_REVIEWS.includes(review as BoardReview)) throw new UsageError(`--review must be one of ${BOARD_REVIEWS.join(', ')}`);
+  }
+  if (command === 'member:trust') {
+    need(args, 2, 'the member name and on, off or auto');
+    if (!(args[1]! in TRUST)) throw new UsageError('member:trust takes on, off or auto');
+  }
   if (command === 'migrate' || command === 'seed:demo' || command === 'posts:resanitize' || command === 'users:confusable')
     need(args, 0, '');
   const role = (flags.get('role') ?? 'member') as SiteRole;
@@ -135,6 +168,16 @@ async function run(argv: string[]): Promise<void> {
         await addModerator(db, args[0]!, args[1]!);
         say(`${args[1]} now moderates /b/${args[0]}`);
         break;
+      case 'board:set': {
+        const board = await setBoardReview(db, args[0]!, flags.get('review') as BoardReview);
+        say(`/b/${board.slug} review: ${board.review}`);
+        break;
+      }
+      case 'member:trust': {
+        const set = await setTrust(db, args[0]!, TRUST[args[1]!]!);
+        say(`${set.name} ${TRUST_SAID[set.trust]}`);
+        break;
+      }
       case 'seed:demo':
         await seedDemo(db, say);
         break;

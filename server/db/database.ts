@@ -37,7 +37,12 @@ export interface UsersTable {
   digest_sent_at: NullableTimestamp;
   /** The script the member's emails are written in: the variant they last used on an email page (null = traditional). */
   mail_variant: ColumnType<Variant | null, Variant | null | undefined, Variant | null>;
+  /** How newness is decided: by the thresholds ('auto'), or by an admin's hand (server/limits/new-member.ts). */
+  trust: ColumnType<MemberTrust, MemberTrust | undefined, MemberTrust>;
 }
+
+/** A member's trust setting: 'auto' follows the thresholds; 'trusted' is never new, 'untrusted' always. */
+export type MemberTrust = 'auto' | 'trusted' | 'untrusted';
 
 /** Which notification kinds a member turned off. */
 export type NotifyPrefs = Partial<Record<NotificationKind, boolean>>;
@@ -79,7 +84,12 @@ export interface BoardsTable {
   name: string;
   description: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
+  /** Which posts wait for a moderator (migrations/2026_12_03_211_board_review.ts). */
+  review: ColumnType<BoardReview, BoardReview | undefined, BoardReview>;
 }
+
+/** A board's review setting: 'new' holds new members' posts, 'links' their posts with links, 'off' none. */
+export type BoardReview = 'off' | 'new' | 'links';
 
 export interface BoardModeratorsTable {
   board_id: Id;

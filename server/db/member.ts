@@ -1,4 +1,4 @@
-import type { NotificationKind, SiteRole } from './database';
+import type { MemberTrust, NotificationKind, SiteRole } from './database';
 
 /**
  * A member as the rest of the application sees them. It lives this low because sessions find
@@ -9,10 +9,12 @@ export interface Member {
   name: string;
   role: SiteRole;
   /**
-   * When the account was created, where the member came from their session (the limits ask it
-   * on every post: server/limits/paced.ts); absent on members built otherwise, which look it up.
+   * When the account was created, where the member came from their session; absent on members
+   * built otherwise. (Whether they are new is decided from their row: server/limits/paced.ts.)
    */
   joinedAt?: Date;
+  /** Their trust setting (users.trust), where they came from their session; absent otherwise. */
+  trust?: MemberTrust;
 }
 
 /**

@@ -1,24 +1,37 @@
 /**
  * The limits' policy for paced actions (starting threads, replying, editing, reporting, sending
  * 悄悄話): each spends a point in the member's burst and sustained windows (a new member's
- * stricter ones instead, while isNewMember) and in their address's two windows (IPv6 by /64),
+ * stricter ones instead, while isNewByTrust) and in their address's two windows (IPv6 by /64),
  * shared by everyone there. The numbers are settings (settings.registry.ts); the counts are the
  * shared limiter's, so every process sees the same.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database';
 import type { Member } from '../db/member';
 import type { PacedAction } from '../errors';
 import type { Rate, Settings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
 import { type Limiter, type PaceWindow, addressKey, scaledRate } from './limiter';
-import { isNewMember } from './new-member';
+import { type PostCaps, isNewByTrust } from './new-member';
 
-/** Checks, and counts, one paced action by the member of one request; throws 429 when too fast. */
-export type Pace = (action: PacedAction) => Promise<void>;
+/**
+ * What pacing learnt on the way: whether the member is new, and the caps on links and images their
+ * posts are held to then (checkPostCaps in new-member.ts).
+ */
+export interface PaceOutcome {
+  newMember: boolean;
+  caps: PostCaps | null;
+}
+
+/**
+ * Checks, and counts, one paced action by the member of one request; throws 429 when too fast.
+ * Answers whether the member is new, decided once for the action.
+ */
+export type Pace = (action: PacedAction) => Promise<PaceOutcome>;
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
-export const unpaced: Pace = () => Promise.resolve();
+export const unpaced: Pace = () => Promise.resolve({ newMember: false, caps: null });
 
 /** Every paced action, in the order the settings page lists them. */
 export const PACED_ACTIONS: readonly PacedAction[] = ['thread', 'reply', 'edit', 'report', 'message'];
@@ -56,11 +69,52 @@ export function limitsFor(settings: Settings, newMember: boolean, multiplier: nu
   );
 }
 
-/** Whether a member is new now: from the session's joinedAt, else from their row. */
+/**
+ * Whether a member is new now (new-member.ts): one statement reads their age, their trust and
+ * their posts not deleted, counted no further than the threshold (posts_author_idx).
+ */
 export async function memberIsNew(db: Kysely<Database>, settings: Settings, member: Member): Promise<boolean> {
-  const joinedAt =
-    member.joinedAt ?? (await db.selectFrom('users').select('created_at').where('id', '=', member.id).executeTakeFirstOrThrow()).created_at;
-  return isNewMember(joinedAt, new Date(), settings.get('limits.newMemberHours'));
+  const posts = settings.get('limits.newMemberPosts');
+  const row = await db
+    .selectFrom('users')
+    .select(['created_at', 'role', 'trust'])
+    .select(
+      sql<number>`(select count(*)::int from (select 1 from posts p where p.author_id = users.id and p.deleted_at is null limit ${posts}) c)`.as(
+        'accepted',
+      ),
+    )
+    .where('id', '=', member.id)
+    .executeTakeFirstOrThrow();
+  return isNewByTrust(
+    { createdAt: row.created_at, role: row.role, trust: row.trust, acceptedPosts: row.accepted },
+    { hours: settings.get('limits.newMemberHours'), posts },
+  );
+}
+
+/** How long a process takes a member who passed both thresholds to stay past them. */
+const SETTLED_MS = 60_000;
+
+/**
+ * Whether a member is new, answered without a statement when what their session carries settles
+ * it (their trust, role and account age), or when this process saw them past both thresholds in the
+ * last minute: the count of posts is read only for members old enough who are not yet known to
+ * have enough. (A member whose posts are deleted below the threshold is new again within a minute.)
+ */
+function newness(db: Kysely<Database>, settings: Settings) {
+  const settled = new LRUCache<string, true>({ max: 10_000, ttl: SETTLED_MS });
+  return async (member: Member): Promise<boolean> => {
+    const { trust, joinedAt } = member;
+    if (trust !== undefined && joinedAt !== undefined) {
+      const facts = { createdAt: joinedAt, role: member.role, trust, acceptedPosts: Number.MAX_SAFE_INTEGER };
+      const byAge = isNewByTrust(facts, { hours: settings.get('limits.newMemberHours'), posts: 0 });
+      // Decided without the count: by hand, by role, or too young whatever the count.
+      if (trust !== 'auto' || member.role !== 'member' || byAge) return byAge;
+      if (settled.has(member.id)) return false;
+    }
+    const isNew = await memberIsNew(db, settings, member);
+    if (!isNew && trust === 'auto') settled.set(member.id, true);
+    return isNew;
+  };
 }
 
 /** Makes the Pace of one request: its member, and its address as express resolved it (TRUST_PROXY). */
@@ -68,13 +122,18 @@ export type Pacing = (member: Member, address: string) => Pace;
 
 /** The pacing of an app: one limiter, one settings registry. */
 export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings): Pacing {
+  const isNew = newness(db, settings);
   return (member, address) => async (action) => {
-    const memberScope = (await memberIsNew(db, settings, member)) ? 'newMember' : 'member';
+    const memberScope = (await isNew(member)) ? 'newMember' : 'member';
     const where = addressKey(address);
     const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
-      { key: `${action}:${memberScope}.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
+      // One count per member whatever their scope: a member who stops being new mid-window (their
+      // third post) carries their count over to the wider limit instead of starting afresh.
+      { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
       { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
     ]);
     await limiter.pace(action, windows);
+    if (memberScope === 'member') return { newMember: false, caps: null };
+    return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
   };
 }

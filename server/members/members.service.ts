@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, SiteRole } from '../db/database';
+import type { Database, MemberTrust, SiteRole } from '../db/database';
 import type { Member } from '../db/member';
 import { AppError, validationFailed } from '../errors';
 import { createGate } from '../limits/gate';
@@ -267,6 +267,18 @@ export async function listSignIns(db: Kysely<Database>, member: Member, limit = 
 export async function findMember(db: Kysely<Database>, name: string) {
   const key = checkName(name);
   return key.ok ? repo.findMemberByName(db, key.key) : undefined;
+}
+
+/**
+ * Settles by hand whether a member is new (an admin's decision, `member:trust`): 'trusted' is never
+ * new, 'untrusted' always, 'auto' goes back to the thresholds (limits/new-member.ts).
+ */
+export async function setTrust(db: Kysely<Database>, name: string, trust: MemberTrust): Promise<{ name: string; trust: MemberTrust }> {
+  const key = checkName(name);
+  const row = key.ok ? await repo.findUserByKey(db, key.key) : undefined;
+  if (!row) throw new AppError(404, 'MemberNotFound', `There is no member "${name}".`, { params: { name } });
+  await db.updateTable('users').set({ trust }).where('id', '=', row.id).execute();
+  return { name: row.name, trust };
 }
 
 /** Deletes sessions expired for a week and sign-ins past their retention (run hourly). */

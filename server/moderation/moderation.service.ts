@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, Db, ModerationAction } from '../db/database';
 import type { Pace } from '../limits/paced';
+import { checkPostCaps } from '../limits/new-member';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordThreadEvent } from '../events/thread-events';
@@ -61,7 +62,7 @@ export async function editPost(
   input: { title?: string; body?: string; reason?: string },
   pace: Pace,
 ): Promise<Post> {
-  if (member) await pace('edit');
+  const caps = member ? (await pace('edit')).caps : null;
   await db.transaction().execute(async (tx) => {
     const { post, actor, facts } = await loadForChange(tx, member, postId);
     authorize(actor, 'edit', facts, rules);
@@ -70,6 +71,8 @@ export async function editPost(
     const mentions = await relinkMentions(tx, actor, post, prepared);
     const next = { ...prepared, body: mentions.body, bytes: mentions.bytes };
     if (next.title === post.title && next.body === post.body) return; // nothing changed: no new version
+    // A new member's own edit is held to the caps their posts are (a moderator's edit is not).
+    if (actor.member.id === post.author_id) checkPostCaps(next.body, caps);
     await repo.insertRevision(tx, {
       postId: post.id,
       revision: post.revision,

@@ -86,6 +86,11 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
     const limits = {
       newMember,
       newMemberHours: options.settings.get('limits.newMemberHours'),
+      numbers: {
+        posts: options.settings.get('limits.newMemberPosts'),
+        links: options.settings.get('limits.newMemberLinks'),
+        images: options.settings.get('limits.newMemberImages'),
+      },
       shown: limitsFor(options.settings, newMember, options.rateLimitMultiplier),
     };
     return settingsPage(pageContext(req), { settings: state, sessions, signIns, ignoredCount, limits, email: options.email, ...extra });
@@ -105,7 +110,8 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
 
   router.post('/settings/profile', async (req, res) => {
     try {
-      await settings.saveProfile(db, requireMember(req), parseInput(profileForm, req.body).profile);
+      const member = requireMember(req);
+      await settings.saveProfile(db, member, parseInput(profileForm, req.body).profile, () => memberIsNew(db, options.settings, member));
     } catch (error) {
       return refusedForm(res, error, (refusal) =>
         page(req, { refused: { form: 'profile', refusal, profile: formText(req.body, 'profile') ?? '' } }),
@@ -166,7 +172,7 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
     await sendExport(db, limiter, requireMember(req), res);
   });
 
-  apiRoutes(router, db, limiter);
+  apiRoutes(router, db, limiter, options.settings);
   return router;
 }
 
@@ -187,7 +193,7 @@ async function sendExport(db: Kysely<Database>, limiter: Limiter, member: Member
 }
 
 /** The settings API: read and change one's settings, the list of ignored members, delete one's account. */
-function apiRoutes(router: Router, db: Kysely<Database>, limiter: Limiter): void {
+function apiRoutes(router: Router, db: Kysely<Database>, limiter: Limiter, registry: Registry): void {
   router.get('/api/me/settings', async (req, res) => {
     const s = await settings.getSettings(db, requireMember(req));
     res.json({ settings: { profile: s.profile, hideLastSeen: s.hideLastSeen, notify: s.notify } });
@@ -196,7 +202,7 @@ function apiRoutes(router: Router, db: Kysely<Database>, limiter: Limiter): void
   router.patch('/api/me/settings', async (req, res) => {
     const member = requireMember(req);
     const input = parseInput(settingsPatch, req.body);
-    if (input.profile !== undefined) await settings.saveProfile(db, member, input.profile);
+    if (input.profile !== undefined) await settings.saveProfile(db, member, input.profile, () => memberIsNew(db, registry, member));
     await settings.savePreferences(db, member, { hideLastSeen: input.hideLastSeen, notify: input.notify });
     const s = await settings.getSettings(db, member);
     res.json({ settings: { profile: s.profile, hideLastSeen: s.hideLastSeen, notify: s.notify } });

@@ -5,6 +5,8 @@ import { AppError } from '../errors';
 import type { Limiter } from '../limits/limiter';
 import { findUserById } from '../members/members.repository';
 import { PASSWORD_MAX, verifyPassword } from '../members/passwords';
+import { checkProfileLinks } from '../limits/new-member';
+import { countLinks } from '../text/links';
 import { findSettings, updatePreferences, updateProfile } from '../members/profile.repository';
 import { utf8Bytes } from '../text/bytes';
 import { detectVariant } from '../text/convert';
@@ -46,9 +48,13 @@ export async function getSettings(db: Kysely<Database>, member: Member): Promise
   };
 }
 
-/** Sanitizes and stores the member's profile (as posts' bodies are); an empty one clears it. */
-export async function saveProfile(db: Kysely<Database>, member: Member, input: string): Promise<void> {
+/**
+ * Sanitizes and stores the member's profile (as posts' bodies are); an empty one clears it. A new
+ * member's may hold no link (`isNew` is asked only when it does: limits/new-member.ts).
+ */
+export async function saveProfile(db: Kysely<Database>, member: Member, input: string, isNew: () => Promise<boolean>): Promise<void> {
   const profile = sanitizeBody(input);
+  if (countLinks(profile) > 0) checkProfileLinks(profile, await isNew());
   const bytes = utf8Bytes(profile);
   if (bytes > PROFILE_MAX_BYTES) {
     throw new AppError(413, 'PayloadTooLarge', `The profile is ${bytes} bytes; the limit is ${PROFILE_MAX_BYTES}.`, {

@@ -8,6 +8,7 @@ import { ActionButton } from '../views/buttons';
 import { h } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
+import type { NewMemberNumbers } from '../views/messages';
 import type { Settings } from './settings.service';
 
 /** Which form of /settings was refused, with the member's input, or what was just saved. */
@@ -22,7 +23,7 @@ export interface SettingsState extends AccountState {
   /** Whether the site sends email (SMTP_URL): only then is there an email section. */
   email: boolean;
   /** The paced actions' limits that apply to the member and their address, and whether they are new. */
-  limits: { newMember: boolean; newMemberHours: number; shown: ShownLimit[] };
+  limits: { newMember: boolean; newMemberHours: number; numbers: NewMemberNumbers; shown: ShownLimit[] };
   /** 'profile', 'preferences' or 'password' after saving it. */
   saved?: string;
   refused?: SettingsForm;
@@ -192,7 +193,7 @@ function LimitsTable({ ctx, limits }: { ctx: PageContext; limits: SettingsState[
   return (
     <section id="limits" aria-labelledby="limits-heading">
       <h2 id="limits-heading">{t.yourLimits}</h2>
-      <p class="hint">{t.limitsHint(limits.newMember, limits.newMemberHours)}</p>
+      <p class="hint">{t.limitsHint(limits.newMember, limits.newMemberHours, limits.numbers)}</p>
       <table class="limits">
         <thead>
           <tr>

@@ -3,6 +3,7 @@ import { type Board, getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, DeletedBy, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
 import type { Pace } from '../limits/paced';
+import { checkPostCaps } from '../limits/new-member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
 import { formatAnnouncement, recordThreadEvent } from '../events/thread-events';
@@ -176,7 +177,8 @@ export type WrittenPost = Post & { unnotifiedMentions: string[] };
 
 /**
  * Starts a thread in a board. Its mentions are linked and, with the author's followers, notified
- * in the same transaction (posts.notices.ts). `pace` refuses threads started too fast.
+ * in the same transaction (posts.notices.ts). `pace` refuses threads started too fast and says
+ * whether the member is new (a cap on links and images, checkPostCaps).
  */
 export async function createThread(
   db: Kysely<Database>,
@@ -188,10 +190,11 @@ export async function createThread(
   const board = await getBoard(db, boardSlug);
   authorize(await actorOn(db, member, board.id), 'post', null);
   const content = preparePost(input);
-  await pace('thread');
+  const { caps } = await pace('thread');
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
     const postId = await repo.nextPostId(tx);
     const mentions = await findMentions(tx, content.title, content.body);
+    checkPostCaps(mentions.body, caps);
     await repo.insertPost(tx, {
       id: postId,
       boardId: board.id,
@@ -220,7 +223,8 @@ export async function createThread(
  * one reads the parent, the actor and the starter and counts the reply on its thread
  * (findReplyContext); one writes the post, its notifications and its event (insertReply). The
  * post is answered from what the transaction wrote, not read back.
- * `pace` refuses follow-ups posted too fast (by the member or from their address).
+ * `pace` refuses follow-ups posted too fast (by the member or from their address), and says
+ * whether the member is new (a cap on links and images, checkPostCaps).
  */
 export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput, pace: Pace): Promise<WrittenPost> {
   const content = preparePost(input);
@@ -269,7 +273,9 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     const seq = Number(parent.seq);
     const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
     const createdAt = await repo.insertReply(tx, post, { seq: parent.seq, payload }, notifyExpression(notices));
-    await paced;
+    // A new member's links and images are counted once the pace has answered; over a cap, the
+    // follow-up rolls back with the refusal.
+    checkPostCaps(post.body, (await paced).caps);
     return { post, createdAt };
   });
   return { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) };

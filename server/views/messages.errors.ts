@@ -127,6 +127,10 @@ export const hantErrors: ErrorMessages = {
   PostNotDeleted: () => '這個帖子沒有被刪除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 為止。理由：${reason}`,
   EditWindowClosed: ({ minutes }) => `帖子發表後 ${minutes} 分鐘內才能編輯，現在已過時限：請找版主。`,
+  NewMemberLimit: (p) =>
+    p.what === 'profileLinks'
+      ? '新用戶的簡介裡不能有鏈接：請先刪去鏈接。'
+      : `新用戶每帖最多 ${p.max} 個${p.what === 'links' ? '外站鏈接' : '圖片'}，這一帖有 ${p.count} 個：請刪去一些。`,
   AlreadyReported: ({ what }) => (what === 'message' ? '您已經舉報過這條悄悄話，管理員會處理。' : '您已經舉報過這個帖子，版主會處理。'),
   ReportNotFound: ({ what }) => (what === 'message' ? '這條悄悄話的舉報已經處理過了。' : '這個帖子沒有待處理的舉報。'),
   RevisionNotFound: () => '這個帖子沒有這個版本。',
@@ -212,6 +216,10 @@ export const hansErrors: ErrorMessages = {
   PostNotDeleted: () => '这个帖子没有被删除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 为止。理由：${reason}`,
   EditWindowClosed: ({ minutes }) => `帖子发表后 ${minutes} 分钟内才能编辑，现在已过时限：请找版主。`,
+  NewMemberLimit: (p) =>
+    p.what === 'profileLinks'
+      ? '新用户的简介里不能有链接：请先删去链接。'
+      : `新用户每帖最多 ${p.max} 个${p.what === 'links' ? '外站链接' : '图片'}，这一帖有 ${p.count} 个：请删去一些。`,
   AlreadyReported: ({ what }) => (what === 'message' ? '您已经举报过这条悄悄话，管理员会处理。' : '您已经举报过这个帖子，版主会处理。'),
   ReportNotFound: ({ what }) => (what === 'message' ? '这条悄悄话的举报已经处理过了。' : '这个帖子没有待处理的举报。'),
   RevisionNotFound: () => '这个帖子没有这个版本。',

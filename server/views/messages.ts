@@ -7,6 +7,13 @@ import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
 import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds } from './messages.notifications';
 
+/** A new member's thresholds and caps, as /settings tells them (settings.registry.ts). */
+export interface NewMemberNumbers {
+  posts: number;
+  links: number;
+  images: number;
+}
+
 /**
  * The interface's own words, written natively in traditional and simplified Chinese (never
  * converted by machine). Pages in zh-hant, zh-tw and zh-hk use `hant`; zh-hans uses `hans`.
@@ -195,9 +202,9 @@ export const hant = {
   ignoredSince: (time: string) => `忽略於 ${time}`,
   emailSettings: '郵箱',
   yourLimits: '發帖限制',
-  limitsHint: (newMember: boolean, hours: number) =>
+  limitsHint: (newMember: boolean, hours: number, n: NewMemberNumbers) =>
     newMember
-      ? `您註冊未滿 ${hours} 小時，是新用戶：限制比老用戶嚴一些。超過限制時，頁面會告訴您多久以後可以再發。`
+      ? `您是新用戶（註冊滿 ${hours} 小時並發滿 ${n.posts} 帖後自動成為老用戶）：限制比老用戶嚴一些，每帖最多 ${n.links} 個外站鏈接、${n.images} 張圖片，簡介裡不能有鏈接。超過限制時，頁面會告訴您多久以後可以再發。`
       : '超過限制時，頁面會告訴您多久以後可以再發。您的地址的限制由同一地址的所有用戶共用。',
   pacedActions: { thread: '發新主題', reply: '跟帖', edit: '修改帖子', report: '舉報', message: '發悄悄話' } satisfies Record<
     PacedAction,
@@ -391,9 +398,9 @@ export const hans: Messages = {
   ignoredSince: (time: string) => `忽略于 ${time}`,
   emailSettings: '邮箱',
   yourLimits: '发帖限制',
-  limitsHint: (newMember: boolean, hours: number) =>
+  limitsHint: (newMember: boolean, hours: number, n: NewMemberNumbers) =>
     newMember
-      ? `您注册未满 ${hours} 小时，是新用户：限制比老用户严一些。超过限制时，页面会告诉您多久以后可以再发。`
+      ? `您是新用户（注册满 ${hours} 小时并发满 ${n.posts} 帖后自动成为老用户）：限制比老用户严一些，每帖最多 ${n.links} 个外站链接、${n.images} 张图片，简介里不能有链接。超过限制时，页面会告诉您多久以后可以再发。`
       : '超过限制时，页面会告诉您多久以后可以再发。您的地址的限制由同一地址的所有用户共用。',
   pacedActions: { thread: '发新主题', reply: '跟帖', edit: '修改帖子', report: '举报', message: '发悄悄话' },
   limitColumns: { member: '您：短时间', memberSustained: '您：长时间', address: '您的地址：短时间', addressSustained: '您的地址：长时间' },

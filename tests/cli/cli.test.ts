@@ -47,6 +47,25 @@ describe('gentie CLI', () => {
     expect(row).toEqual({ name: 'mod_person', role: 'moderator', slug: 'life' });
   });
 
+  it('sets a board’s review with board:set, and explains a wrong one', async () => {
+    await runCli(['board:create', 'queue-board', '待審版'], env);
+    const review = async () =>
+      (await target.db.selectFrom('boards').select('review').where('slug', '=', 'queue-board').executeTakeFirstOrThrow()).review;
+    expect(await review()).toBe('off');
+    const set = await runCli(['board:set', 'queue-board', '--review', 'links'], env);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('/b/queue-board review: links');
+    expect(await review()).toBe('links');
+    expect((await runCli(['board:set', 'queue-board', '--review=new'], env)).code).toBe(0);
+    expect(await review()).toBe('new');
+    const wrong = await runCli(['board:set', 'queue-board', '--review', 'sometimes'], env);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--review must be one of new, links, off');
+    expect((await runCli(['board:set', 'queue-board'], env)).stderr).toContain('board:set needs --review new|links|off');
+    expect((await runCli(['board:set', 'nowhere', '--review', 'off'], env)).stderr).toContain('There is no board "nowhere"');
+    expect(await review()).toBe('new');
+  });
+
   it('explains mistakes: unknown board or member, bad slug, bad role, unknown command', async () => {
     expect((await runCli(['board:moderator', 'nowhere', 'mod_person'], env)).stderr).toContain('There is no board "nowhere"');
     expect((await runCli(['board:moderator', 'life', 'ghost'], env)).stderr).toContain('There is no member "ghost"');

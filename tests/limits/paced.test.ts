@@ -6,7 +6,7 @@ import { createLogger } from '../../server/log';
 import { loadSettings } from '../../server/settings/settings';
 import { HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
 import { countRows } from '../helpers/rows';
-import { type TestMember, createMember, createTestBoard, createThread, logInClient } from '../factories';
+import { type TestMember, createMember, createReply, createTestBoard, createThread, logInClient } from '../factories';
 
 // The paced actions (threads, replies, edits, reports, 悄悄話) through HTTP at small limits set
 // as an operator would (LIMITS_* variables), each window per member and per address, shared by
@@ -158,8 +158,10 @@ describe('paced actions', () => {
       await logInClient(newcomer, await createMember(strict.db));
       expect((await newcomer.post(`/api/posts/${thread.id}/replies`, { title: '一' })).status).toBe(201);
       expect((await newcomer.post(`/api/posts/${thread.id}/replies`, { title: '二' })).status).toBe(429);
-      // A member past LIMITS_NEW_MEMBER_HOURS (24) has the member's 6 a minute.
+      // A member past LIMITS_NEW_MEMBER_HOURS (24) and LIMITS_NEW_MEMBER_POSTS (3) has the member's 6 a minute.
       const old = await createMember(strict.db);
+      const own = await createThread(strict.db, { author: old });
+      for (let i = 0; i < 2; i++) await createReply(strict.db, own.id, { author: old });
       await strict.db
         .updateTable('users')
         .set({ created_at: new Date(Date.now() - 25 * 3600_000) })
@@ -172,7 +174,7 @@ describe('paced actions', () => {
       // Each sees the limits that apply to them on /settings, in their script.
       const page = await newcomer.get('/zh-hans/settings');
       expect(page.text).toContain('发帖限制');
-      expect(page.text).toContain('您注册未满 24 小时，是新用户');
+      expect(page.text).toContain('您是新用户（注册满 24 小时并发满 3 帖后自动成为老用户）');
       expect(page.text).toContain(
         '<th>跟帖</th><td>1 次 / 1 分钟</td><td>20 次 / 1 小时</td><td>12 次 / 1 分钟</td><td>150 次 / 1 小时</td>',
       );

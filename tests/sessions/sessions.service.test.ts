@@ -17,7 +17,13 @@ describe('session tokens', () => {
   it('finds the member of an open session, and nobody once it is logged out', async () => {
     const member = await createMember(app.db, { name: `s_${Math.random().toString(36).slice(2, 6)}` });
     const { token } = await openSession(app.db, member, from);
-    expect(await memberForToken(app.db, token)).toEqual({ id: member.id, name: member.name, role: 'member', joinedAt: expect.any(Date) });
+    expect(await memberForToken(app.db, token)).toEqual({
+      id: member.id,
+      name: member.name,
+      role: 'member',
+      joinedAt: expect.any(Date),
+      trust: 'auto',
+    });
     await logOut(app.db, token);
     expect(await memberForToken(app.db, token)).toBeNull();
   });

@@ -89,6 +89,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
   ],
   EditWindowClosed: [{ minutes: 30 }],
+  NewMemberLimit: [{ what: 'links', count: 5, max: 2 }, { what: 'images', count: 3, max: 2 }, { what: 'profileLinks' }],
   AlreadyReported: [{}, { what: 'message' }],
   ReportNotFound: [{}, { what: 'message' }],
   RevisionNotFound: [{}],
