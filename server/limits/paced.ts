@@ -14,8 +14,12 @@ import type { RateSettingName } from '../settings/settings.registry';
 import { type Limiter, type PaceWindow, addressKey, scaledRate } from './limiter';
 import { isNewMember } from './new-member';
 
-/** Checks, and counts, one paced action by the member of one request; throws 429 when too fast. */
-export type Pace = (action: PacedAction) => Promise<void>;
+/**
+ * Checks, and counts, one paced action by the member of one request; throws 429 when too fast.
+ * `duplicateSeconds` is how long the same post again counts as a duplicate (limits.duplicateMinutes;
+ * absent or 0: never), checked by the posts service inside its own write, where it is race-safe.
+ */
+export type Pace = ((action: PacedAction) => Promise<void>) & { readonly duplicateSeconds?: number };
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
 export const unpaced: Pace = () => Promise.resolve();
@@ -68,13 +72,18 @@ export type Pacing = (member: Member, address: string) => Pace;
 
 /** The pacing of an app: one limiter, one settings registry. */
 export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings): Pacing {
-  return (member, address) => async (action) => {
-    const memberScope = (await memberIsNew(db, settings, member)) ? 'newMember' : 'member';
-    const where = addressKey(address);
-    const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
-      { key: `${action}:${memberScope}.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
-      { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
-    ]);
-    await limiter.pace(action, windows);
-  };
+  return (member, address) =>
+    Object.assign(
+      async (action: PacedAction) => {
+        const memberScope = (await memberIsNew(db, settings, member)) ? 'newMember' : 'member';
+        const where = addressKey(address);
+        const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
+          { key: `${action}:${memberScope}.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
+          { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
+        ]);
+        await limiter.pace(action, windows);
+      },
+      // Not scaled by RATE_LIMIT_MULTIPLIER: a duplicate is refused for what it is, not for its pace.
+      { duplicateSeconds: settings.get('limits.duplicateMinutes') * 60 },
+    );
 }

@@ -107,6 +107,15 @@ export const SETTINGS = {
     unit: 'hours',
     description: 'How long an account counts as new: new members have the stricter limits (0: nobody is new)',
   },
+  'limits.duplicateMinutes': {
+    type: 'integer',
+    default: 10,
+    min: 0,
+    max: 7 * 24 * 60,
+    unit: 'minutes',
+    description:
+      'How long the same title and text, posted again by one member under the same post (or, for a thread, on the same board), is refused as a duplicate (0: never)',
+  },
   ...(Object.assign({}, ...Object.entries(PACED).map(([action, entries]) => flatten(`limits.${action}`, entries))) as Record<
     PacedName,
     RateSetting
