@@ -113,6 +113,13 @@ describe('duplicates', () => {
     }
   });
 
+  it('lands one of two identical threads started at the same moment', async () => {
+    const start = () => writer.post(`/api/boards/${board.slug}/threads`, { title: '同時開帖', body: '<p>同一段</p>' });
+    const results = await Promise.all([start(), start(), start()]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect(await countTitled('同時開帖')).toBe(1);
+  });
+
   it('gives a refused form back with the message and the text typed', async () => {
     const thread = await postThread(writer, board, '表單測試');
     expect((await writer.postForm(`/t/${thread.id}/reply`, { title: '表單頂', body: '打好的字' })).status).toBe(303);
