@@ -107,6 +107,13 @@ export interface ErrorParams {
   /** `reply`: no new follow-ups; `change`: only moderators may edit or delete in it. */
   ThreadLocked: { refused: 'reply' | 'change' };
   TooDeep: { max: number };
+  /**
+   * The same title and text again from one member, under the same post (`reply`) or on the same
+   * board (`thread`), within `minutes` (limits.duplicateMinutes; text/fingerprint.ts).
+   */
+  DuplicatePost: { what: 'reply' | 'thread'; minutes: number };
+  /** The thread is in slow mode: one follow-up per `seconds` per member; `wait` seconds to go. */
+  SlowMode: { seconds: number; wait: number };
   /** `reply`: the post replied to is deleted; `change`: the post to edit or delete is. */
   PostDeleted: { refused: 'reply' | 'change' };
   PostNotDeleted: None;

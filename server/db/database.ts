@@ -123,6 +123,8 @@ export interface PostsTable {
   deleted_role: BoardRole | null;
   edit_reason: string | null;
   deleted_reason: string | null;
+  /** The normalized title and text's hash (text/fingerprint.ts), for refusing duplicates; null before it existed. */
+  content_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ThreadsTable {
@@ -136,6 +138,8 @@ export interface ThreadsTable {
   featured: ColumnType<boolean, boolean | undefined, boolean>;
   /** Times the thread was read (server/reads/): added to in batches; a bigint, so a string here. */
   read_count: ColumnType<string, string | number | undefined, string | number>;
+  /** Slow mode: one follow-up per this many seconds per member (0: off). */
+  slow_mode_seconds: ColumnType<number, number | undefined, number>;
 }
 
 /** When a reader (a keyed hash: server/reads/) was last counted reading a thread; pruned after two hours. */
@@ -223,7 +227,8 @@ export type ModerationAction =
   | 'lift-ban'
   | 'dismiss-reports'
   | 'hide-revision'
-  | 'unhide-revision';
+  | 'unhide-revision'
+  | 'slow-mode';
 
 export interface ModerationLogTable {
   id: GeneratedId;

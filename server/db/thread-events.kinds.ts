@@ -16,6 +16,7 @@ export const THREAD_EVENT_KINDS = [
   'thread:unpin',
   'thread:feature',
   'thread:unfeature',
+  'thread:slow',
 ] as const;
 
 /** One kind of thread event. */

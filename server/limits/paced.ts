@@ -26,9 +26,11 @@ export interface PaceOutcome {
 
 /**
  * Checks, and counts, one paced action by the member of one request; throws 429 when too fast.
- * Answers whether the member is new, decided once for the action.
+ * Answers whether the member is new, decided once for the action. `duplicateSeconds` is how long the
+ * same post again counts as a duplicate (limits.duplicateMinutes; absent or 0: never), checked by the
+ * posts service inside its own write, where it is race-safe.
  */
-export type Pace = (action: PacedAction) => Promise<PaceOutcome>;
+export type Pace = ((action: PacedAction) => Promise<PaceOutcome>) & { readonly duplicateSeconds?: number };
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
 export const unpaced: Pace = () => Promise.resolve({ newMember: false, caps: null });
@@ -123,17 +125,22 @@ export type Pacing = (member: Member, address: string) => Pace;
 /** The pacing of an app: one limiter, one settings registry. */
 export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings): Pacing {
   const isNew = newness(db, settings);
-  return (member, address) => async (action) => {
-    const memberScope = (await isNew(member)) ? 'newMember' : 'member';
-    const where = addressKey(address);
-    const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
-      // One count per member whatever their scope: a member who stops being new mid-window (their
-      // third post) carries their count over to the wider limit instead of starting afresh.
-      { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
-      { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
-    ]);
-    await limiter.pace(action, windows);
-    if (memberScope === 'member') return { newMember: false, caps: null };
-    return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
-  };
+  return (member, address) =>
+    Object.assign(
+      async (action: PacedAction): Promise<PaceOutcome> => {
+        const memberScope = (await isNew(member)) ? 'newMember' : 'member';
+        const where = addressKey(address);
+        const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
+          // One count per member whatever their scope: a member who stops being new mid-window (their
+          // third post) carries their count over to the wider limit instead of starting afresh.
+          { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
+          { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
+        ]);
+        await limiter.pace(action, windows);
+        if (memberScope === 'member') return { newMember: false, caps: null };
+        return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
+      },
+      // Not scaled by RATE_LIMIT_MULTIPLIER: a duplicate is refused for what it is, not for its pace.
+      { duplicateSeconds: settings.get('limits.duplicateMinutes') * 60 },
+    );
 }

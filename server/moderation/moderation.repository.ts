@@ -69,6 +69,8 @@ export function updatePostContent(
     body: string;
     bytes: number;
     variant: SourceVariant;
+    /** The edited post's fingerprint (text/fingerprint.ts): what duplicates are compared with. */
+    contentHash: string;
     revision: number;
     editorId: string;
     editorRole: BoardRole;
@@ -82,6 +84,7 @@ export function updatePostContent(
       title: c.title,
       body: c.body,
       bytes: c.bytes,
+      content_hash: c.contentHash,
       revision: c.revision,
       edited_at: sql<Date>`now()`,
       edited_by: c.editorId,
@@ -114,6 +117,11 @@ export function setThreadFlag(db: Db, threadId: string, flag: 'locked' | 'pinned
     .set({ [flag]: value })
     .where('thread_id', '=', threadId)
     .execute();
+}
+
+/** Sets a thread's slow mode (0: off). */
+export function setSlowMode(db: Db, threadId: string, seconds: number) {
+  return db.updateTable('threads').set({ slow_mode_seconds: seconds }).where('thread_id', '=', threadId).execute();
 }
 
 /** The versions a post replaced, from `newest` down to `oldest` (revision numbers). */

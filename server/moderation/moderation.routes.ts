@@ -46,6 +46,16 @@ const banInput = z.object({
   postId: z.string().refine(isId, 'must be a post id').optional(),
 });
 
+/** A thread's slow mode: seconds between one member's follow-ups (0: off). */
+const slowModeInput = z.object({
+  seconds: wholeNumber('must be a whole number of seconds').pipe(
+    z
+      .number()
+      .min(0, 'must be 0 (off) or more')
+      .max(moderation.SLOW_MODE_MAX_SECONDS, `must be at most ${moderation.SLOW_MODE_MAX_SECONDS} seconds (a day)`),
+  ),
+});
+
 const CHANGES = ['lock', 'unlock', 'pin', 'unpin', 'feature', 'unfeature'] as const;
 const REVISION_CHANGES = ['hide', 'unhide'] as const;
 /** A version of a post, as numbered in its revisions (0 = as first written). */
@@ -102,6 +112,12 @@ function apiRoutes(router: Router, { db, rules, pacing }: RouteDeps): void {
 
   router.post('/api/posts/:id/restore', async (req, res) => {
     res.json({ post: presentPost(await moderation.restorePost(db, rules, requireMember(req), req.params.id)) });
+  });
+
+  router.post('/api/threads/:id/slow-mode', async (req, res) => {
+    const { seconds } = parseInput(slowModeInput, req.body);
+    const state = await moderation.setSlowMode(db, rules, requireMember(req), req.params.id, seconds);
+    res.json({ thread: { id: req.params.id, slowModeSeconds: state.slow_mode_seconds, seq: Number(state.seq) } });
   });
 
   router.post('/api/threads/:id/:change', async (req, res, next) => {
@@ -264,6 +280,12 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing }: 
   router.post('/t/:id/restore', async (req, res) => {
     await moderation.restorePost(db, rules, requireMember(req), req.params.id);
     await toPost(req, res, req.params.id);
+  });
+
+  router.post('/t/:id/thread/slow-mode', async (req, res) => {
+    const { seconds } = parseInput(slowModeInput, req.body);
+    await moderation.setSlowMode(db, rules, requireMember(req), req.params.id, seconds);
+    res.redirect(303, `${req.variantPrefix}/t/${req.params.id}`);
   });
 
   router.post('/t/:id/thread/:change', async (req, res, next) => {

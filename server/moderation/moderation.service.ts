@@ -176,6 +176,33 @@ export async function changeThread(db: Kysely<Database>, rules: Rules, member: M
   return (await posts.findThreadState(db, threadId))!;
 }
 
+/** Longest slow mode: one follow-up a day. */
+export const SLOW_MODE_MAX_SECONDS = 86_400;
+
+/**
+ * Sets a thread's slow mode: one follow-up per `seconds` per member (0: off), by the moderators
+ * of its board (and admins), who are themselves exempt (posts.service.ts reply). Logged, and a
+ * thread event, so the thread's seq rises and every cached page of it shows the change. Setting
+ * what is already set changes nothing.
+ */
+export async function setSlowMode(db: Kysely<Database>, rules: Rules, member: Member | null, threadId: string, seconds: number) {
+  await db.transaction().execute(async (tx) => {
+    const { post, actor, facts } = await loadForChange(tx, member, threadId);
+    if (post.id !== post.thread_id) {
+      throw notFound('PostNotFound', `Post ${threadId} is a follow-up, not a thread.`, { params: { id: threadId, notThread: true } });
+    }
+    // The log line's reason is the new setting, script-neutral (0s: off).
+    // Whoever may lock a thread may slow it: the board's moderators and admins.
+    authorize(actor, 'lock', facts, rules);
+    const state = (await posts.findThreadState(tx, post.thread_id))!;
+    if (state.slow_mode_seconds === seconds) return;
+    await repo.setSlowMode(tx, post.thread_id, seconds);
+    await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'thread:slow', postId: post.id });
+    await log(tx, actor, 'slow-mode', { boardId: post.board_id, postId: post.id, reason: `${seconds}s` });
+  });
+  return (await posts.findThreadState(db, threadId))!;
+}
+
 export const BAN_MAX_DAYS = 3650;
 
 /** A ban just given, with the banned member's name. */

@@ -46,7 +46,11 @@ export function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodi
  * A post as every listing selects it (withAuthor): its columns (but the editor's id), with its
  * author's name and role and its editor's name. `body` and `path` are '' and [] when left out.
  */
-export type PostWithAuthorRow = Omit<PostRow, 'edited_by'> & { author_name: string; author_role: SiteRole; editor_name: string | null };
+export type PostWithAuthorRow = Omit<PostRow, 'edited_by' | 'content_hash'> & {
+  author_name: string;
+  author_role: SiteRole;
+  editor_name: string | null;
+};
 
 /** What a reply's first statement reads and takes (findReplyContext). */
 export interface ReplyContextRow extends ActorColumns {
@@ -65,6 +69,8 @@ export interface ReplyContextRow extends ActorColumns {
   seq: string | null;
   /** The reply's id, taken from the sequence once the thread row is locked. */
   post_id: string | null;
+  /** The thread's slow mode (0: off), as it is once the thread row is locked. */
+  slow_mode_seconds: number | null;
 }
 
 /**
@@ -90,11 +96,11 @@ export async function findReplyContext(db: Db, parentId: string, member: Member)
     ), bump as (
       update threads t set reply_count = t.reply_count + 1, last_activity_at = now(), seq = t.seq + 1
       from parent where t.thread_id = parent.thread_id
-      returning t.locked, t.seq, nextval(pg_get_serial_sequence('posts', 'id'))::text as post_id
+      returning t.locked, t.seq, t.slow_mode_seconds, nextval(pg_get_serial_sequence('posts', 'id'))::text as post_id
     )
     select parent.*, starter.author_id as starter_id,
       exists (select 1 from thread_mutes m where m.member_id = starter.author_id and m.thread_id = starter.id) as starter_muted,
-      bump.locked, bump.seq, bump.post_id, ${actor.moderates} as moderates, ban.*
+      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, ban.*
     from parent
     join posts starter on starter.id = parent.thread_id
     left join bump on true
@@ -114,7 +120,18 @@ export function findBoard(db: Db, boardId: string) {
 export function findThreadState(db: Db, threadId: string): Promise<ThreadRow | undefined> {
   return db
     .selectFrom('threads')
-    .select(['thread_id', 'board_id', 'reply_count', 'last_activity_at', 'seq', 'locked', 'pinned', 'featured', 'read_count'])
+    .select([
+      'thread_id',
+      'board_id',
+      'reply_count',
+      'last_activity_at',
+      'seq',
+      'locked',
+      'pinned',
+      'featured',
+      'read_count',
+      'slow_mode_seconds',
+    ])
     .where('thread_id', '=', threadId)
     .executeTakeFirst();
 }
@@ -136,6 +153,8 @@ export interface NewPost {
   body: string;
   bytes: number;
   variant: SourceVariant;
+  /** Its normalized title and text's hash (text/fingerprint.ts contentHash). */
+  contentHash: string | null;
 }
 
 function postValues(p: NewPost) {
@@ -151,6 +170,7 @@ function postValues(p: NewPost) {
     body: p.body,
     bytes: p.bytes,
     variant: p.variant,
+    content_hash: p.contentHash,
   };
 }
 
@@ -159,17 +179,53 @@ export async function insertPost(db: Db, p: NewPost): Promise<void> {
 }
 
 /**
+ * What the reply's write checks with what it writes (posts.service.ts reply): seconds within which
+ * the same post under the same parent is a duplicate, and the thread's slow mode; 0 skips either.
+ */
+export interface ReplyChecks {
+  duplicateSeconds: number;
+  slowSeconds: number;
+}
+
+/** What insertReply answers: the post's created_at, and what its checks found. */
+export interface WrittenReply {
+  created_at: Date;
+  /** The member wrote the same post under the same parent within duplicateSeconds. */
+  duplicate: boolean;
+  /** When the member's last follow-up in the thread was written, when slow mode asked (else null). */
+  last_reply_at: Date | null;
+}
+
+/**
  * Writes a reply counted by findReplyContext, in one statement: the post, its notifications
  * (`notices`, evaluated with the post: events/notices.ts notifyExpression), and its post:new event
  * at `seq` with the event's NOTIFY (what events/thread-events.ts recordThreadEvent writes; the seq
- * was taken with the thread row). Returns the post's created_at.
+ * was taken with the thread row).
+ *
+ * The same statement answers the duplicate and slow-mode checks (`checks`), so they cost no round
+ * trip; the caller rolls back a reply they refuse. They are race-safe because this statement runs
+ * after findReplyContext locked the thread row: a concurrent reply to the same thread has
+ * committed by then, and this statement's snapshot, taken after the lock, sees its post (while
+ * never seeing the one it inserts itself). Two identical replies sent at once: one lands.
  */
 export async function insertReply(
   db: Db,
   p: NewPost,
   event: { seq: string; payload: string },
-  notices?: RawBuilder<unknown>,
-): Promise<Date> {
+  notices: RawBuilder<unknown> | undefined,
+  checks: ReplyChecks,
+): Promise<WrittenReply> {
+  const duplicate =
+    checks.duplicateSeconds > 0 && p.contentHash
+      ? sql<boolean>`exists (select 1 from posts d where d.author_id = ${p.authorId} and d.content_hash = ${p.contentHash}
+          and d.parent_id = ${p.parentId} and d.created_at > now() - make_interval(secs => ${checks.duplicateSeconds}))`
+      : sql<boolean>`false`;
+  // Follow-ups only: starting the thread does not count against its starter's first reply.
+  const lastReply =
+    checks.slowSeconds > 0
+      ? sql<Date | null>`(select max(s.created_at) from posts s where s.thread_id = ${p.threadId} and s.author_id = ${p.authorId}
+          and s.parent_id is not null)`
+      : sql<Date | null>`null::timestamptz`;
   const rows = await db
     .with('post', (qb) =>
       qb
@@ -181,9 +237,46 @@ export async function insertReply(
       qb.insertInto('thread_events').values({ thread_id: p.threadId, seq: event.seq, kind: 'post:new', post_id: p.id }).returning('seq'),
     )
     .selectFrom(['post', 'event'])
-    .select((eb) => ['post.created_at', eb.fn('pg_notify', [eb.val(THREAD_EVENTS_CHANNEL), eb.val(event.payload)]).as('announced')])
+    .select((eb) => [
+      'post.created_at',
+      eb.fn('pg_notify', [eb.val(THREAD_EVENTS_CHANNEL), eb.val(event.payload)]).as('announced'),
+      duplicate.as('duplicate'),
+      lastReply.as('last_reply_at'),
+    ])
     .execute();
-  return rows[0]!.created_at;
+  const row = rows[0]!;
+  return { created_at: row.created_at, duplicate: row.duplicate, last_reply_at: row.last_reply_at };
+}
+
+/**
+ * Makes a member's new threads take turns until the transaction ends (an advisory lock keyed by
+ * the member), so hasDuplicateThread, asked after it in a statement of its own, sees a thread the
+ * same member started at the same moment: two identical threads sent at once cannot both land.
+ */
+export async function lockAuthorThreads(db: Db, authorId: string): Promise<void> {
+  // No builder form for advisory locks.
+  await sql`select pg_advisory_xact_lock(hashtext(${`gentie:threads:${authorId}`}))`.execute(db);
+}
+
+/** Whether the member started a thread with this content hash on this board within `seconds`. */
+export async function hasDuplicateThread(
+  db: Db,
+  authorId: string,
+  boardId: string,
+  contentHash: string,
+  seconds: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('posts')
+    .select('id')
+    .where('author_id', '=', authorId)
+    .where('content_hash', '=', contentHash)
+    .where('created_at', '>', sql<Date>`now() - make_interval(secs => ${seconds})`)
+    .where('board_id', '=', boardId)
+    .where('parent_id', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** A new thread's row, at seq 0: its first event (the root's post:new) takes seq 1. */

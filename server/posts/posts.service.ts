@@ -11,6 +11,7 @@ import type { Member } from '../db/member';
 import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, detectVariant } from '../text/convert';
 import { sanitizeBody } from '../text/sanitize';
+import { contentHash } from '../text/fingerprint';
 import { checkTitle } from '../text/title';
 import { type Actor, type Rules, authorize, can } from '../policy/policy';
 import { actorFromRow, actorOn } from '../policy/policy.repository';
@@ -58,6 +59,8 @@ export interface ThreadState {
   featured: boolean;
   /** Times it was read (server/reads/): behind by up to READ_FLUSH_MS. */
   readCount: number;
+  /** Slow mode: one follow-up per this many seconds per member (0: off; board moderators are exempt). */
+  slowModeSeconds: number;
 }
 
 export interface PostInput {
@@ -80,6 +83,24 @@ export const MAX_DEPTH = 500;
 export const tooDeep = () =>
   new AppError(409, 'TooDeep', `Follow-ups nest at most ${MAX_DEPTH} levels deep: reply to a post higher up the thread.`, {
     params: { max: MAX_DEPTH },
+  });
+
+/** The refusal of the same post again (posts.content_hash) within the duplicate window. */
+export const duplicatePost = (what: 'reply' | 'thread', seconds: number) =>
+  new AppError(
+    409,
+    'DuplicatePost',
+    what === 'reply'
+      ? 'You already posted this same follow-up here a moment ago.'
+      : 'You already started a thread with this same title and text on this board a moment ago.',
+    { params: { what, minutes: Math.ceil(seconds / 60) } },
+  );
+
+/** The refusal of a follow-up in slow mode: 429, with when to try again. */
+export const slowMode = (seconds: number, wait: number) =>
+  new AppError(429, 'SlowMode', `This thread is in slow mode: one follow-up per ${seconds} seconds per member. Try again in ${wait} s.`, {
+    params: { seconds, wait },
+    retryAfter: wait,
   });
 
 /** A post row as the rest of the application sees it. */
@@ -117,8 +138,8 @@ export function tombstone(post: Post): Post {
   return post.deleted ? { ...post, title: '', body: '', bytes: 0, editReason: null } : post;
 }
 
-/** A thread's state row as pages and the API see it. */
-export function toThreadState(row: ThreadRow): ThreadState {
+/** A thread's state row as pages and the API see it (board indexes leave slow mode out: 0). */
+export function toThreadState(row: Omit<ThreadRow, 'slow_mode_seconds'> & { slow_mode_seconds?: number }): ThreadState {
   return {
     threadId: row.thread_id,
     replyCount: row.reply_count,
@@ -128,6 +149,7 @@ export function toThreadState(row: ThreadRow): ThreadState {
     pinned: row.pinned,
     featured: row.featured,
     readCount: Number(row.read_count),
+    slowModeSeconds: row.slow_mode_seconds ?? 0,
   };
 }
 
@@ -151,7 +173,7 @@ export function toPostsWithCounts(rows: repo.PostWithAuthorRow[]): Post[] {
 }
 
 /** Validates and cleans a title and body; refusals say what to fix. */
-export function preparePost(input: PostInput): { title: string; body: string; bytes: number; variant: SourceVariant } {
+export function preparePost(input: PostInput): { title: string; body: string; bytes: number; variant: SourceVariant; contentHash: string } {
   const title = checkTitle(input.title);
   if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
   const body = sanitizeBody(input.body ?? '');
@@ -166,7 +188,13 @@ export function preparePost(input: PostInput): { title: string; body: string; by
       },
     );
   }
-  return { title: title.title, body, bytes, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
+  return {
+    title: title.title,
+    body,
+    bytes,
+    variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`),
+    contentHash: contentHash(title.title, body),
+  };
 }
 
 /**
@@ -191,7 +219,15 @@ export async function createThread(
   authorize(await actorOn(db, member, board.id), 'post', null);
   const content = preparePost(input);
   const { caps } = await pace('thread');
+  const duplicateSeconds = pace.duplicateSeconds ?? 0;
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
+    if (duplicateSeconds > 0) {
+      // Two statements, in this order: the lock first, so the check's snapshot sees a thread the
+      // member started at the same moment (repository lockAuthorThreads).
+      await repo.lockAuthorThreads(tx, member.id);
+      if (await repo.hasDuplicateThread(tx, member.id, board.id, content.contentHash, duplicateSeconds))
+        throw duplicatePost('thread', duplicateSeconds);
+    }
     const postId = await repo.nextPostId(tx);
     const mentions = await findMentions(tx, content.title, content.body);
     checkPostCaps(mentions.body, caps);
@@ -272,11 +308,22 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     };
     const seq = Number(parent.seq);
     const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
-    const createdAt = await repo.insertReply(tx, post, { seq: parent.seq, payload }, notifyExpression(notices));
+    // Board moderators (and admins) are exempt from slow mode: they are the ones running the thread.
+    const slowSeconds = parent.moderates ? 0 : (parent.slow_mode_seconds ?? 0);
+    const written = await repo.insertReply(tx, post, { seq: parent.seq, payload }, notifyExpression(notices), {
+      duplicateSeconds: pace.duplicateSeconds ?? 0,
+      slowSeconds,
+    });
+    if (written.duplicate) throw duplicatePost('reply', pace.duplicateSeconds ?? 0);
+    if (written.last_reply_at) {
+      // created_at is the transaction's now(): the same clock the previous reply was stamped by.
+      const wait = Math.ceil((written.last_reply_at.getTime() + slowSeconds * 1000 - written.created_at.getTime()) / 1000);
+      if (wait > 0) throw slowMode(slowSeconds, wait);
+    }
     // A new member's links and images are counted once the pace has answered; over a cap, the
     // follow-up rolls back with the refusal.
     checkPostCaps(post.body, (await paced).caps);
-    return { post, createdAt };
+    return { post, createdAt: written.created_at };
   });
   return { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) };
 }

@@ -78,10 +78,20 @@ function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form
   return <ReplyForm ctx={ctx} tree={tree} form={form} />;
 }
 
+/** "本帖慢速模式：…" above the reply form, when a moderator slowed the thread. */
+function SlowModeNotice({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
+  return state.slowModeSeconds > 0 ? (
+    <p class="slow-mode" role="status">
+      {ctx.t.slowModeNotice(state.slowModeSeconds)}
+    </p>
+  ) : null;
+}
+
 function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form: FormState | undefined }) {
   return (
     <section class="reply" aria-label={ctx.t.reply}>
       <h2>{ctx.t.reply}</h2>
+      <SlowModeNotice ctx={ctx} state={tree.thread} />
       <PostForm ctx={ctx} action={href(ctx, `/t/${tree.post.id}/reply`)} form={form} />
     </section>
   );
@@ -122,6 +132,20 @@ export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostHead })
       {threadToggle(tree.thread.locked, 'lock', 'unlock')}
       {threadToggle(tree.thread.pinned, 'pin', 'unpin')}
       {threadToggle(tree.thread.featured, 'feature', 'unfeature')}
+      {can.lock ? (
+        <ActionButton action={`${base}/thread/slow-mode`} label={t.slowMode}>
+          <input
+            name="seconds"
+            type="number"
+            min="0"
+            max="86400"
+            required
+            value={String(tree.thread.slowModeSeconds)}
+            aria-label={t.slowModeSeconds}
+            title={t.slowModeSeconds}
+          />
+        </ActionButton>
+      ) : null}
       {can.report ? (
         <ActionButton action={`${base}/report`} label={t.report}>
           <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />

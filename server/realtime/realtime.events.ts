@@ -80,6 +80,7 @@ export const SOCKET_EVENT_OF = {
   'thread:unpin': 'thread:state',
   'thread:feature': 'thread:state',
   'thread:unfeature': 'thread:state',
+  'thread:slow': 'thread:state',
 } as const satisfies SocketEventTable;
 
 type KindsOn<N extends ThreadSocketEvent> = { [K in ThreadEventKind]: (typeof SOCKET_EVENT_OF)[K] extends N ? K : never }[ThreadEventKind];

@@ -131,6 +131,15 @@ export const SETTINGS = {
     unit: 'images',
     description: 'Images allowed in one post by a new member',
   },
+  'limits.duplicateMinutes': {
+    type: 'integer',
+    default: 10,
+    min: 0,
+    max: 7 * 24 * 60,
+    unit: 'minutes',
+    description:
+      'How long the same title and text, posted again by one member under the same post (or, for a thread, on the same board), is refused as a duplicate (0: never)',
+  },
   ...(Object.assign({}, ...Object.entries(PACED).map(([action, entries]) => flatten(`limits.${action}`, entries))) as Record<
     PacedName,
     RateSetting

@@ -195,6 +195,15 @@ export function convertHtml(html: string, from: SourceVariant, to: Variant): str
     .join('');
 }
 
+/**
+ * Folds text to one script for comparing, not for showing: traditional characters become
+ * simplified by opencc-js's character and phrase tables alone (no word cutting), so 頂貼 and 顶贴
+ * fold alike. Text with no Han characters comes back as it is, at the cost of one regex test.
+ */
+export function foldScript(text: string): string {
+  return HAN.test(text) ? converter('tw', 'cn')(text) : text;
+}
+
 const MENTION_OPEN = /^<a\s[^>]*\bclass="mention"/;
 
 // Characters that exist only in one script, found by asking OpenCC which way each one converts.

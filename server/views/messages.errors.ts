@@ -123,6 +123,12 @@ export const hantErrors: ErrorMessages = {
   IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：請先取消忽略一些人。`,
   ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已鎖定，不能再跟帖。' : '本帖已鎖定：只有版主可以修改。'),
   TooDeep: ({ max }) => `跟帖最多 ${max} 層，這一帖已在最深一層：請回覆上面的帖子。`,
+  DuplicatePost: ({ what, minutes }) =>
+    what === 'reply'
+      ? `您在 ${minutes} 分鐘內已在這裡發過相同的跟帖，請勿重複發帖。`
+      : `您在 ${minutes} 分鐘內已在本版發過相同的主題，請勿重複發帖。`,
+  SlowMode: ({ seconds, wait }) =>
+    `本帖慢速模式：每位會員每 ${seconds} 秒只能跟帖一次，請在 ${waitWords(wait, { second: '秒', minute: '分鐘', hour: '小時' })}後再試。`,
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那個帖子已被刪除：請回覆別的帖子。' : '這個帖子已被刪除：需要版主先恢復它。'),
   PostNotDeleted: () => '這個帖子沒有被刪除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 為止。理由：${reason}`,
@@ -212,6 +218,12 @@ export const hansErrors: ErrorMessages = {
   IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：请先取消忽略一些人。`,
   ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已锁定，不能再跟帖。' : '本帖已锁定：只有版主可以修改。'),
   TooDeep: ({ max }) => `跟帖最多 ${max} 层，这一帖已在最深一层：请回复上面的帖子。`,
+  DuplicatePost: ({ what, minutes }) =>
+    what === 'reply'
+      ? `您在 ${minutes} 分钟内已在这里发过相同的跟帖，请勿重复发帖。`
+      : `您在 ${minutes} 分钟内已在本版发过相同的主题，请勿重复发帖。`,
+  SlowMode: ({ seconds, wait }) =>
+    `本帖慢速模式：每位会员每 ${seconds} 秒只能跟帖一次，请在 ${waitWords(wait, { second: '秒', minute: '分钟', hour: '小时' })}后再试。`,
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那个帖子已被删除：请回复别的帖子。' : '这个帖子已被删除：需要版主先恢复它。'),
   PostNotDeleted: () => '这个帖子没有被删除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 为止。理由：${reason}`,

@@ -65,6 +65,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: 'silent',
     TZ_DISPLAY: 'Asia/Shanghai',
     RATE_LIMIT_MULTIPLIER: '1000',
+    // Tests post the same title over and over; the duplicate tests turn the window back on.
+    LIMITS_DUPLICATE_MINUTES: '0',
     ...options.env,
   };
   const config = loadConfig(env);

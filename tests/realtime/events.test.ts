@@ -34,6 +34,7 @@ const EXPECTED: Record<ThreadEventKind, ThreadSocketEvent> = {
   'thread:unpin': 'thread:state',
   'thread:feature': 'thread:state',
   'thread:unfeature': 'thread:state',
+  'thread:slow': 'thread:state',
 };
 
 const post = {

@@ -82,6 +82,14 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   IgnoreListFull: [{ max: 1000 }],
   ThreadLocked: [{ refused: 'reply' }, { refused: 'change' }],
   TooDeep: [{ max: 500 }],
+  DuplicatePost: [
+    { what: 'reply', minutes: 10 },
+    { what: 'thread', minutes: 10 },
+  ],
+  SlowMode: [
+    { seconds: 30, wait: 12 },
+    { seconds: 600, wait: 300 },
+  ],
   PostDeleted: [{ refused: 'reply' }, { refused: 'change' }],
   PostNotDeleted: [{}],
   Banned: [
