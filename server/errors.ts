@@ -111,6 +111,8 @@ export interface ErrorParams {
   PostDeleted: { refused: 'reply' | 'change' };
   PostNotDeleted: None;
   Banned: { scope: 'board' | 'site'; until: Date; reason: string };
+  /** The request's address is in a range an admin banned (limits/address-bans.ts) until `until`. */
+  AddressBanned: { refused: 'post' | 'register'; until: Date };
   EditWindowClosed: { minutes: number };
   /** `what: 'message'` for a 悄悄話 (absent: a post). */
   AlreadyReported: { what?: 'message' };

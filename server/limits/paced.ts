@@ -11,11 +11,16 @@ import type { Member } from '../db/member';
 import type { PacedAction } from '../errors';
 import type { Rate, Settings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
+import type { AddressBans } from './address-bans';
 import { type Limiter, type PaceWindow, addressKey, scaledRate } from './limiter';
 import { isNewMember } from './new-member';
 
-/** Checks, and counts, one paced action by the member of one request; throws 429 when too fast. */
-export type Pace = (action: PacedAction) => Promise<void>;
+/**
+ * Checks, and counts, one paced action by the member of one request; throws 429 when too fast,
+ * 403 AddressBanned when the request's address is banned from posting. `address` is the request's
+ * (as express resolved it, TRUST_PROXY), which posts keep for a while (post_addresses).
+ */
+export type Pace = ((action: PacedAction) => Promise<void>) & { readonly address?: string };
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
 export const unpaced: Pace = () => Promise.resolve();
@@ -66,15 +71,23 @@ export async function memberIsNew(db: Kysely<Database>, settings: Settings, memb
 /** Makes the Pace of one request: its member, and its address as express resolved it (TRUST_PROXY). */
 export type Pacing = (member: Member, address: string) => Pace;
 
-/** The pacing of an app: one limiter, one settings registry. */
-export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings): Pacing {
-  return (member, address) => async (action) => {
-    const memberScope = (await memberIsNew(db, settings, member)) ? 'newMember' : 'member';
-    const where = addressKey(address);
-    const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
-      { key: `${action}:${memberScope}.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
-      { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
-    ]);
-    await limiter.pace(action, windows);
-  };
+/** Actions an address ban refuses (reports still reach the moderators). */
+const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit', 'message']);
+
+/** The pacing of an app: one limiter, one settings registry, the address bans if any. */
+export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings, addressBans?: AddressBans): Pacing {
+  return (member, address) =>
+    Object.assign(
+      async (action: PacedAction) => {
+        if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
+        const memberScope = (await memberIsNew(db, settings, member)) ? 'newMember' : 'member';
+        const where = addressKey(address);
+        const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
+          { key: `${action}:${memberScope}.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
+          { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
+        ]);
+        await limiter.pace(action, windows);
+      },
+      { address },
+    );
 }

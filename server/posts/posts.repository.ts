@@ -154,21 +154,37 @@ function postValues(p: NewPost) {
   };
 }
 
-export async function insertPost(db: Db, p: NewPost): Promise<void> {
-  await db.insertInto('posts').values(postValues(p)).execute();
+/** The address a post is written from, kept beside it (post_addresses): rows only when there is one. */
+const postAddress = (postId: string, address: string | undefined) =>
+  sql`select ${postId}::bigint, ${address || null}::inet where ${address || null}::inet is not null`;
+
+/** Writes a post, and the address it came from when known (same statement). */
+export async function insertPost(db: Db, p: NewPost, address?: string): Promise<void> {
+  if (!address) {
+    await db.insertInto('posts').values(postValues(p)).execute();
+    return;
+  }
+  await db
+    .with('post', (qb) => qb.insertInto('posts').values(postValues(p)).returning('id'))
+    .insertInto('post_addresses')
+    .columns(['post_id', 'address'])
+    .expression(postAddress(p.id, address))
+    .execute();
 }
 
 /**
  * Writes a reply counted by findReplyContext, in one statement: the post, its notifications
  * (`notices`, evaluated with the post: events/notices.ts notifyExpression), and its post:new event
  * at `seq` with the event's NOTIFY (what events/thread-events.ts recordThreadEvent writes; the seq
- * was taken with the thread row). Returns the post's created_at.
+ * was taken with the thread row), and the address it came from (post_addresses, when known).
+ * Returns the post's created_at.
  */
 export async function insertReply(
   db: Db,
   p: NewPost,
   event: { seq: string; payload: string },
   notices?: RawBuilder<unknown>,
+  address?: string,
 ): Promise<Date> {
   const rows = await db
     .with('post', (qb) =>
@@ -180,6 +196,7 @@ export async function insertReply(
     .with('event', (qb) =>
       qb.insertInto('thread_events').values({ thread_id: p.threadId, seq: event.seq, kind: 'post:new', post_id: p.id }).returning('seq'),
     )
+    .with('address', (qb) => qb.insertInto('post_addresses').columns(['post_id', 'address']).expression(postAddress(p.id, address)))
     .selectFrom(['post', 'event'])
     .select((eb) => ['post.created_at', eb.fn('pg_notify', [eb.val(THREAD_EVENTS_CHANNEL), eb.val(event.payload)]).as('announced')])
     .execute();

@@ -192,17 +192,21 @@ export async function createThread(
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
     const postId = await repo.nextPostId(tx);
     const mentions = await findMentions(tx, content.title, content.body);
-    await repo.insertPost(tx, {
-      id: postId,
-      boardId: board.id,
-      threadId: postId,
-      parentId: null,
-      path: [postId],
-      authorId: member.id,
-      ...content,
-      body: mentions.body,
-      bytes: mentions.bytes,
-    });
+    await repo.insertPost(
+      tx,
+      {
+        id: postId,
+        boardId: board.id,
+        threadId: postId,
+        parentId: null,
+        path: [postId],
+        authorId: member.id,
+        ...content,
+        body: mentions.body,
+        bytes: mentions.bytes,
+      },
+      pace.address,
+    );
     await repo.insertThread(tx, postId, board.id);
     await recordThreadEvent(tx, { threadId: postId, boardId: board.id, kind: 'post:new', postId });
     const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
@@ -268,7 +272,7 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     };
     const seq = Number(parent.seq);
     const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
-    const createdAt = await repo.insertReply(tx, post, { seq: parent.seq, payload }, notifyExpression(notices));
+    const createdAt = await repo.insertReply(tx, post, { seq: parent.seq, payload }, notifyExpression(notices), pace.address);
     await paced;
     return { post, createdAt };
   });

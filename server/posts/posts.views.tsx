@@ -406,6 +406,12 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState)
             <a href={href(ctx, `/b/${board.slug}/log`)}>{t.moderationLog}</a>
           </Fragment>
         ) : null}
+        {board.publicBans ? (
+          <Fragment>
+            {' · '}
+            <a href={href(ctx, `/b/${board.slug}/bans`)}>{t.bans.publicList}</a>
+          </Fragment>
+        ) : null}
       </nav>
       {index.threads.length === 0 ? (
         <p>{t.noThreads}</p>

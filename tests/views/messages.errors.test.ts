@@ -88,6 +88,10 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { scope: 'board', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
     { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
   ],
+  AddressBanned: [
+    { refused: 'post', until: new Date('2026-12-01T04:00:00Z') },
+    { refused: 'register', until: new Date('2026-12-01T04:00:00Z') },
+  ],
   EditWindowClosed: [{ minutes: 30 }],
   AlreadyReported: [{}, { what: 'message' }],
   ReportNotFound: [{}, { what: 'message' }],
