@@ -212,7 +212,7 @@ export const hansErrors: ErrorMessages = {
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那个帖子已被删除：请回复别的帖子。' : '这个帖子已被删除：需要版主先恢复它。'),
   PostNotDeleted: () => '这个帖子没有被删除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 为止。理由：${reason}`,
-  AddressBanned: ({ refused, until }) => `此网络地址已被禁止${refused === 'register' ? '注册' : '发帖'}，至 ${until} 为止。`,
+  AddressBanned: ({ refused, until }) => `此网络位址已被禁止${refused === 'register' ? '注册' : '发帖'}，至 ${until} 为止。`,
   EditWindowClosed: ({ minutes }) => `帖子发表后 ${minutes} 分钟内才能编辑，现在已过时限：请找版主。`,
   AlreadyReported: ({ what }) => (what === 'message' ? '您已经举报过这条悄悄话，管理员会处理。' : '您已经举报过这个帖子，版主会处理。'),
   ReportNotFound: ({ what }) => (what === 'message' ? '这条悄悄话的举报已经处理过了。' : '这个帖子没有待处理的举报。'),
