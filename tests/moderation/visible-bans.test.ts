@@ -45,6 +45,7 @@ describe('the public list of bans', () => {
     await logInClient(other, await createMember(app.db));
     expect((await other.post(`/api/boards/${board.slug}/public-bans`, { on: true })).status).toBe(403);
 
+    expect((await modClient.get(`/b/${board.slug}`)).text).toContain(`action="/b/${board.slug}/public-bans"`);
     expect((await modClient.post(`/api/boards/${board.slug}/public-bans`, { on: true })).status).toBe(200);
     const page = await anonymous.get(`/b/${board.slug}/bans`);
     expect(page.status).toBe(200);
