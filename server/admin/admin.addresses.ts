@@ -10,6 +10,14 @@ import { authorize, siteActor } from '../policy/policy';
 
 /** Address bans as admins manage them on /admin/address-bans (the CLI calls limits/address-bans.ts directly). */
 
+/**
+ * A line in the moderation log (site-wide: no board) for an admin's address ban or its lifting; the
+ * range is in the reason, since the log has no column for it. Only admins read the site-wide log.
+ */
+function logAddressChange(db: Kysely<Database>, admin: Member, action: 'address-ban' | 'address-unban', reason: string) {
+  return db.insertInto('moderation_log').values({ board_id: null, actor_id: admin.id, actor_role: 'admin', action, reason }).execute();
+}
+
 export async function listAddressBans(db: Kysely<Database>, viewer: Member | null): Promise<AddressBan[]> {
   authorize(siteActor(viewer), 'administer', null);
   return activeAddressBans(db);
@@ -25,14 +33,22 @@ export async function addAddressBan(
   authorize(siteActor(viewer), 'administer', null);
   const expiresAt = parseUntil(input.until);
   if (!expiresAt) throw validationFailed('until', { kind: 'format' }, 'until: a date (2027-01-01) or a duration (7d, 12h).');
-  const ban = await banAddress(db, { range: input.range, reason: input.reason, expiresAt, bannedBy: viewer!.id });
+  const ban = await db.transaction().execute(async (tx) => {
+    const made = await banAddress(tx, { range: input.range, reason: input.reason, expiresAt, bannedBy: viewer!.id });
+    await logAddressChange(tx, viewer!, 'address-ban', `${made.range} (${made.expiresAt.toISOString()}): ${made.reason}`);
+    return made;
+  });
   bans.changed();
   return ban;
 }
 
 export async function liftAddressBan(db: Kysely<Database>, bans: AddressBans, viewer: Member | null, range: string): Promise<number> {
   authorize(siteActor(viewer), 'administer', null);
-  const lifted = await unbanAddress(db, range);
+  const lifted = await db.transaction().execute(async (tx) => {
+    const count = await unbanAddress(tx, range);
+    if (count) await logAddressChange(tx, viewer!, 'address-unban', range);
+    return count;
+  });
   bans.changed();
   return lifted;
 }

@@ -217,7 +217,9 @@ export type ModerationAction =
   | 'hide-revision'
   | 'unhide-revision'
   | 'public-bans-on'
-  | 'public-bans-off';
+  | 'public-bans-off'
+  | 'address-ban'
+  | 'address-unban';
 
 export interface ModerationLogTable {
   id: GeneratedId;

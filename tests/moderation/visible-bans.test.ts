@@ -217,6 +217,15 @@ describe('address bans', () => {
     expect((await adminClient.post('/api/admin/address-bans/unban', { range: '2001:db8:abcd::/48' })).json.lifted).toBe(1);
     expect((await reply('2001:db8:abcd:12::5')).status).toBe(201);
     expect((await adminClient.get('/api/admin/address-bans')).json.bans).toEqual([]);
+    const logged = await app.db
+      .selectFrom('moderation_log')
+      .select(['action', 'reason'])
+      .where('action', 'in', ['address-ban', 'address-unban'])
+      .where('actor_id', '=', admin.id)
+      .orderBy('id')
+      .execute();
+    expect(logged.map((l) => l.action)).toEqual(['address-ban', 'address-ban', 'address-unban']);
+    expect(logged[1]!.reason).toContain('2001:db8:abcd::/48');
   });
 });
 
