@@ -26,6 +26,7 @@ import { VARIANT_COOKIE, refuseCrossSite, resolveVariant } from './http/context'
 import { sessionMiddleware } from './sessions/sessions.cookies';
 import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
+import { createAddressBans } from './limits/address-bans';
 import { createPacing } from './limits/paced';
 import { type Settings, defaultSettings } from './settings/settings';
 import { type Mailer, createMailer } from './mail/mail.transport';
@@ -154,7 +155,13 @@ export function createApp({
   // One limiter for every limited action; its counts are in PostgreSQL, shared by all processes.
   // Paced actions (threads, replies, edits, reports, 悄悄話) spend from it by member and address.
   const limiter = createLimiter(db, config, settings);
-  const pacing = createPacing(db, limiter, settings);
+  // Addresses an admin banned refuse posting (in pacing) and registering (here), from a copy of the
+  // bans each process keeps for a few seconds (limits/address-bans.ts).
+  const addressBans = createAddressBans(db, settings);
+  const pacing = createPacing(db, limiter, settings, addressBans);
+  app.post(['/register', '/api/register'], (req, _res, next) => {
+    addressBans.check(req.ip ?? '', 'register').then(() => next(), next);
+  });
 
   app.use(boardsRouter(db, pageContext));
   app.use(membersRouter(db, limiter, pageContext));
@@ -171,7 +178,7 @@ export function createApp({
   app.use(moderationRouter(db, rules, caches, pageContext, pacing));
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
-  app.use(adminRouter(db, pageContext));
+  app.use(adminRouter(db, pageContext, addressBans));
   app.use(
     messagesRouter({
       db,

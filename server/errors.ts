@@ -118,6 +118,8 @@ export interface ErrorParams {
   PostDeleted: { refused: 'reply' | 'change' };
   PostNotDeleted: None;
   Banned: { scope: 'board' | 'site'; until: Date; reason: string };
+  /** The request's address is in a range an admin banned (limits/address-bans.ts) until `until`. */
+  AddressBanned: { refused: 'post' | 'register'; until: Date };
   EditWindowClosed: { minutes: number };
   /**
    * A new member's post with more links to other sites (or images) than limits.newMemberLinks

@@ -1,3 +1,4 @@
+import { ADDRESS_PURGE_JOB, purgePostAddresses } from './moderation/moderation.bans';
 import http from 'node:http';
 import { createApp, memberFeeds } from './app';
 import { cacheStats, createCaches } from './caches';
@@ -68,6 +69,8 @@ async function main(config: Config, settings: Settings): Promise<void> {
   jobs.every('rate-limits:prune', HOUR_MS, () => pruneRateLimits(storage.db));
   jobs.every('tokens:prune', HOUR_MS, () => pruneTokens(storage.db));
   jobs.every('reads:prune', HOUR_MS, () => pruneReads(storage.db));
+  // Post addresses are kept for addresses.retentionDays, then deleted (moderation.bans.ts).
+  jobs.every(ADDRESS_PURGE_JOB, HOUR_MS, () => purgePostAddresses(storage.db, settings.get('addresses.retentionDays')));
   // Each process adds up its own reads: a flush cannot be left to whichever process holds a lock.
   jobs.eachProcess('reads:flush', config.readFlushMs, () => reads.flush());
   if (mailer) {

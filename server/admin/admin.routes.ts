@@ -3,13 +3,28 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { NamedMember } from '../members/names.service';
 import type { PageContext } from '../views/layout';
+import type { AddressBan, AddressBans } from '../limits/address-bans';
+import { formText } from '../http/forms';
+import { localizeError } from '../views/messages.errors';
+import { AppError } from '../errors';
+import { addAddressBan, liftAddressBan, listAddressBans, memberAddresses } from './admin.addresses';
+import { addressBansPage, memberAddressesPage } from './admin.addresses.views';
 import { lookalikeNames } from './admin.service';
 import { lookalikeNamesPage } from './admin.views';
 
 const presentMember = (m: NamedMember) => ({ name: m.name, role: m.role, createdAt: m.createdAt.toISOString() });
 
-/** Operators' pages and their JSON (admins only): `/admin/names`. */
-export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext): Router {
+const presentBan = (b: AddressBan) => ({
+  range: b.range,
+  reason: b.reason,
+  expiresAt: b.expiresAt.toISOString(),
+  createdAt: b.createdAt.toISOString(),
+});
+
+const text = (body: unknown, name: string) => formText(body, name) ?? '';
+
+/** Operators' pages and their JSON (admins only): `/admin/names`, members' post addresses, address bans. */
+export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext, addressBans: AddressBans): Router {
   const router = Router();
 
   router.get('/api/admin/names', async (req, res) => {
@@ -19,6 +34,58 @@ export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) =>
 
   router.get('/admin/names', async (req, res) => {
     res.send(lookalikeNamesPage(pageContext(req), await lookalikeNames(db, req.member)));
+  });
+
+  router.get('/api/admin/members/:name/addresses', async (req, res) => {
+    const data = await memberAddresses(db, req.member, req.params.name);
+    res.json({ name: data.name, addresses: data.addresses.map((a) => ({ postId: a.postId, address: a.address, at: a.at.toISOString() })) });
+  });
+
+  router.get('/admin/members/:name/addresses', async (req, res) => {
+    res.send(memberAddressesPage(pageContext(req), await memberAddresses(db, req.member, req.params.name)));
+  });
+
+  router.get('/api/admin/address-bans', async (req, res) => {
+    res.json({ bans: (await listAddressBans(db, req.member)).map(presentBan) });
+  });
+
+  router.post('/api/admin/address-bans', async (req, res) => {
+    const ban = await addAddressBan(db, addressBans, req.member, {
+      range: text(req.body, 'range'),
+      until: text(req.body, 'until'),
+      reason: text(req.body, 'reason'),
+    });
+    res.status(201).json({ ban: presentBan(ban) });
+  });
+
+  router.post('/api/admin/address-bans/unban', async (req, res) => {
+    res.json({ lifted: await liftAddressBan(db, addressBans, req.member, text(req.body, 'range')) });
+  });
+
+  router.get('/admin/address-bans', async (req, res) => {
+    res.send(addressBansPage(pageContext(req), await listAddressBans(db, req.member)));
+  });
+
+  router.post('/admin/address-bans', async (req, res) => {
+    try {
+      await addAddressBan(db, addressBans, req.member, {
+        range: text(req.body, 'range'),
+        until: text(req.body, 'until'),
+        reason: text(req.body, 'reason'),
+      });
+    } catch (error) {
+      // A wrong range or date comes back on the page, in the reader's script; refusals of access go on as usual.
+      if (!(error instanceof AppError) || error.code !== 'ValidationFailed') throw error;
+      const ctx = pageContext(req);
+      res.status(400).send(addressBansPage(ctx, await listAddressBans(db, req.member), localizeError(ctx, error)));
+      return;
+    }
+    res.redirect(303, `${req.variantPrefix ?? ''}/admin/address-bans`);
+  });
+
+  router.post('/admin/address-bans/unban', async (req, res) => {
+    await liftAddressBan(db, addressBans, req.member, text(req.body, 'range'));
+    res.redirect(303, `${req.variantPrefix ?? ''}/admin/address-bans`);
   });
 
   return router;

@@ -22,7 +22,11 @@ export function listBoards(db: Db) {
 }
 
 export function findBoardBySlug(db: Db, slug: string) {
-  return db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('slug', '=', slug).executeTakeFirst();
+  return db
+    .selectFrom('boards')
+    .select(['id', 'slug', 'name', 'description', 'public_bans as publicBans'])
+    .where('slug', '=', slug)
+    .executeTakeFirst();
 }
 
 export function insertBoard(db: Db, board: { slug: string; name: string; description?: string }) {
@@ -30,7 +34,7 @@ export function insertBoard(db: Db, board: { slug: string; name: string; descrip
     .insertInto('boards')
     .values({ slug: board.slug, name: board.name, description: board.description ?? '' })
     .onConflict((oc) => oc.column('slug').doNothing())
-    .returning(['id', 'slug', 'name', 'description'])
+    .returning(['id', 'slug', 'name', 'description', 'public_bans as publicBans'])
     .executeTakeFirst();
 }
 
@@ -48,4 +52,10 @@ export async function countBoards(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Shows or hides a board's bans (/b/:slug/bans); false when there is no such board. */
+export async function setPublicBans(db: Db, slug: string, on: boolean): Promise<boolean> {
+  const result = await db.updateTable('boards').set({ public_bans: on }).where('slug', '=', slug).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -10,6 +10,8 @@ export interface Board {
   slug: string;
   name: string;
   description: string;
+  /** The board shows its current bans at /b/:slug/bans. */
+  publicBans?: boolean;
 }
 
 export interface BoardSummary extends Board {

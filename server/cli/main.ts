@@ -1,4 +1,6 @@
+import { setPublicBans } from '../boards/boards.repository';
 import { BOARD_REVIEWS, createBoard, setBoardReview } from '../boards/boards.service';
+import { activeAddressBans, banAddress, parseRange, parseUntil, unbanAddress } from '../limits/address-bans';
 import { addModerator } from '../moderation/moderation.service';
 import { ConfigError, loadConfig } from '../config';
 import type { SiteRole } from '../db/database';
@@ -27,14 +29,22 @@ const USAGE = `usage: npm run gentie -- <command>
   board:create <slug> <name> [--description <text>]
                                                create a board
   board:moderator <slug> <name>                make a member a moderator (版主) of a board
-  board:set <slug> --review new|links|off      which posts of the board wait for a moderator's review
-                                               (the setting is stored; holding posts is not built yet)
+  board:set <slug> [--review new|links|off] [--public-bans on|off]
+                                               change a board's settings: which posts wait for a
+                                               moderator's review (stored; holding posts is not built
+                                               yet), whether /b/<slug>/bans lists its bans
   member:trust <name> on|off|auto              trust a member by hand (never new), un-trust them
                                                (always new), or go back to the thresholds
   seed:demo                                    add the demo board (if missing) and a demo thread
   posts:resanitize                             run every stored body through the current sanitizer
   users:confusable                             list members whose names look alike or hold invisible
                                                characters (kept from before such names were refused)
+  address:ban <cidr> --until <date|duration> --reason <text>
+                                               refuse registering and posting from an address or range
+                                               (203.0.113.7, 203.0.113.0/24, 2001:db8::/32) until a date
+                                               (2027-01-01) or for a duration (30m, 12h, 7d, 2w)
+  address:unban <cidr>                         lift the bans on exactly that address or range
+  address:bans                                 list the address bans in force
 
 environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./data), LOG_LEVEL`;
 
@@ -113,6 +123,9 @@ async function run(argv: string[]): Promise<void> {
     'seed:demo',
     'posts:resanitize',
     'users:confusable',
+    'address:ban',
+    'address:unban',
+    'address:bans',
   ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   // Check the arguments before touching the database.
@@ -122,8 +135,10 @@ async function run(argv: string[]): Promise<void> {
   if (command === 'board:set') {
     need(args, 1, 'the board slug');
     const review = flags.get('review');
-    if (review === undefined) throw new UsageError('board:set needs --review new|links|off');
-    if (!BOARD_REVIEWS.includes(review as BoardReview)) throw new UsageError(`--review must be one of ${BOARD_REVIEWS.join(', ')}`);
+    if (review === undefined && flags.get('public-bans') === undefined)
+      throw new UsageError('board:set needs --review new|links|off or --public-bans on|off');
+    if (review !== undefined && !BOARD_REVIEWS.includes(review as BoardReview))
+      throw new UsageError(`--review must be one of ${BOARD_REVIEWS.join(', ')}`);
   }
   if (command === 'member:trust') {
     need(args, 2, 'the member name and on, off or auto');
@@ -131,6 +146,15 @@ async function run(argv: string[]): Promise<void> {
   }
   if (command === 'migrate' || command === 'seed:demo' || command === 'posts:resanitize' || command === 'users:confusable')
     need(args, 0, '');
+  const publicBans = flags.get('public-bans');
+  if (publicBans !== undefined && publicBans !== 'on' && publicBans !== 'off') throw new UsageError('--public-bans must be on or off');
+  if (command === 'address:ban' || command === 'address:unban') need(args, 1, 'the address or range');
+  if (command === 'address:bans') need(args, 0, '');
+  if ((command === 'address:ban' || command === 'address:unban') && !parseRange(args[0]!))
+    throw new UsageError(`"${args[0]}" is not an address or a range (203.0.113.0/24, 2001:db8::/32)`);
+  const until = command === 'address:ban' ? parseUntil(flags.get('until') ?? '') : null;
+  if (command === 'address:ban' && !until) throw new UsageError('--until needs a date (2027-01-01) or a duration (30m, 12h, 7d, 2w)');
+  if (command === 'address:ban' && !flags.get('reason')?.trim()) throw new UsageError('--reason needs the reason for the ban');
   const role = (flags.get('role') ?? 'member') as SiteRole;
   if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const password = command === 'user:create' ? await readPassword(args[0]!) : '';
@@ -169,8 +193,16 @@ async function run(argv: string[]): Promise<void> {
         say(`${args[1]} now moderates /b/${args[0]}`);
         break;
       case 'board:set': {
-        const board = await setBoardReview(db, args[0]!, flags.get('review') as BoardReview);
-        say(`/b/${board.slug} review: ${board.review}`);
+        const review = flags.get('review') as BoardReview | undefined;
+        if (review !== undefined) {
+          const board = await setBoardReview(db, args[0]!, review);
+          say(`/b/${board.slug} review: ${board.review}`);
+        }
+        if (publicBans !== undefined) {
+          if (!(await setPublicBans(db, args[0]!, publicBans === 'on')))
+            throw new AppError(404, 'BoardNotFound', `there is no board "${args[0]}"`, { params: { slug: args[0]! } });
+          say(`/b/${args[0]}: public bans ${publicBans}`);
+        }
         break;
       }
       case 'member:trust': {
@@ -186,6 +218,24 @@ async function run(argv: string[]): Promise<void> {
         for (const group of lookalikes) say(`look alike: ${group.map(describeMember).join('  ')}`);
         for (const m of invisible) say(`invisible characters: ${describeMember(m)}`);
         say(`${lookalikes.length} groups of lookalike names, ${invisible.length} names with invisible characters`);
+        break;
+      }
+      case 'address:ban': {
+        const ban = await banAddress(db, { range: args[0]!, reason: flags.get('reason')!, expiresAt: until!, bannedBy: null });
+        say(
+          `banned ${ban.range} until ${ban.expiresAt.toISOString()}: ${ban.reason} (running servers apply it within ADDRESSES_BAN_CACHE_SECONDS)`,
+        );
+        break;
+      }
+      case 'address:unban': {
+        const lifted = await unbanAddress(db, args[0]!);
+        say(lifted ? `lifted ${lifted} ban(s) on ${args[0]}` : `no ban in force on exactly ${args[0]}`);
+        break;
+      }
+      case 'address:bans': {
+        const bans = await activeAddressBans(db);
+        for (const b of bans) say(`${b.range}\tuntil ${b.expiresAt.toISOString()}\t${b.reason}`);
+        say(`${bans.length} address bans in force`);
         break;
       }
       case 'posts:resanitize': {

@@ -83,6 +83,8 @@ export interface BoardsTable {
   slug: string;
   name: string;
   description: ColumnType<string, string | undefined, string>;
+  /** The board shows its current bans at /b/:slug/bans. */
+  public_bans: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   /** Which posts wait for a moderator (migrations/2026_12_03_211_board_review.ts). */
   review: ColumnType<BoardReview, BoardReview | undefined, BoardReview>;
@@ -228,7 +230,11 @@ export type ModerationAction =
   | 'dismiss-reports'
   | 'hide-revision'
   | 'unhide-revision'
-  | 'slow-mode';
+  | 'slow-mode'
+  | 'public-bans-on'
+  | 'public-bans-off'
+  | 'address-ban'
+  | 'address-unban';
 
 export interface ModerationLogTable {
   id: GeneratedId;
@@ -242,6 +248,24 @@ export interface ModerationLogTable {
   /** The version of the post an entry is about (hiding one), else null. */
   revision: number | null;
   created_at: Timestamp;
+}
+
+/** The address a post was written from (inet, as text), kept for addresses.retentionDays. */
+export interface PostAddressesTable {
+  post_id: Id;
+  address: string;
+  at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** An address or range (cidr, as text) refused registration and posting until expires_at. */
+export interface AddressBansTable {
+  id: GeneratedId;
+  range: string;
+  reason: string;
+  expires_at: Timestamp;
+  banned_by: Id | null;
+  created_at: Timestamp;
+  lifted_at: NullableTimestamp;
 }
 
 /** A scheduled job's last run, shared by every process (server/jobs/). */
@@ -391,6 +415,8 @@ export interface Database {
   thread_mutes: ThreadMutesTable;
   thread_reads: ThreadReadsTable;
   tokens: TokensTable;
+  post_addresses: PostAddressesTable;
+  address_bans: AddressBansTable;
 }
 
 /** A whole row of each table, as a select returns it. */

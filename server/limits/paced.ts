@@ -12,6 +12,7 @@ import type { Member } from '../db/member';
 import type { PacedAction } from '../errors';
 import type { Rate, Settings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
+import type { AddressBans } from './address-bans';
 import { type Limiter, type PaceWindow, addressKey, scaledRate } from './limiter';
 import { type PostCaps, isNewByTrust } from './new-member';
 
@@ -25,12 +26,17 @@ export interface PaceOutcome {
 }
 
 /**
- * Checks, and counts, one paced action by the member of one request; throws 429 when too fast.
- * Answers whether the member is new, decided once for the action. `duplicateSeconds` is how long the
- * same post again counts as a duplicate (limits.duplicateMinutes; absent or 0: never), checked by the
- * posts service inside its own write, where it is race-safe.
+ * Checks, and counts, one paced action by the member of one request; throws 429 when too fast,
+ * 403 AddressBanned when the request's address is banned from posting. Answers whether the member
+ * is new, decided once for the action. `duplicateSeconds` is how long the same post again counts as
+ * a duplicate (limits.duplicateMinutes; absent or 0: never), checked by the posts service inside its
+ * own write, where it is race-safe. `address` is the request's (as express resolved it,
+ * TRUST_PROXY), which posts keep for a while (post_addresses).
  */
-export type Pace = ((action: PacedAction) => Promise<PaceOutcome>) & { readonly duplicateSeconds?: number };
+export type Pace = ((action: PacedAction) => Promise<PaceOutcome>) & {
+  readonly duplicateSeconds?: number;
+  readonly address?: string;
+};
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
 export const unpaced: Pace = () => Promise.resolve({ newMember: false, caps: null });
@@ -122,12 +128,16 @@ function newness(db: Kysely<Database>, settings: Settings) {
 /** Makes the Pace of one request: its member, and its address as express resolved it (TRUST_PROXY). */
 export type Pacing = (member: Member, address: string) => Pace;
 
-/** The pacing of an app: one limiter, one settings registry. */
-export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings): Pacing {
+/** Actions an address ban refuses (reports still reach the moderators). */
+const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit', 'message']);
+
+/** The pacing of an app: one limiter, one settings registry, the address bans if any. */
+export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings, addressBans?: AddressBans): Pacing {
   const isNew = newness(db, settings);
   return (member, address) =>
     Object.assign(
       async (action: PacedAction): Promise<PaceOutcome> => {
+        if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
         const memberScope = (await isNew(member)) ? 'newMember' : 'member';
         const where = addressKey(address);
         const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
@@ -141,6 +151,6 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
         return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
       },
       // Not scaled by RATE_LIMIT_MULTIPLIER: a duplicate is refused for what it is, not for its pace.
-      { duplicateSeconds: settings.get('limits.duplicateMinutes') * 60 },
+      { duplicateSeconds: settings.get('limits.duplicateMinutes') * 60, address },
     );
 }

@@ -20,6 +20,8 @@ import type { Rules } from '../policy/policy';
 import * as reports from './moderation.reports';
 import type { LogEntryRow } from './moderation.repository';
 import * as moderation from './moderation.service';
+import * as visibleBans from './moderation.bans';
+import { memberInfoPage, publicBansPage } from './moderation.bans.views';
 import { editPage, logPage, reportPage, reportQueuePage, revisionsPage } from './moderation.views';
 
 /** Why a change was made; optional except where the service requires it. */
@@ -79,6 +81,7 @@ export function moderationRouter(
 ): Router {
   const router = Router();
   const deps = { db, rules, caches, pageContext, pacing };
+  banListRoutes(router, deps);
   apiRoutes(router, deps);
   pageRoutes(router, deps);
   return router;
@@ -92,6 +95,54 @@ interface RouteDeps {
   pageContext: (req: Request) => PageContext;
   /** Paces edits and reports by member and address (server/limits/paced.ts). */
   pacing: Pacing;
+}
+
+const publicBansInput = z.object({ on: z.union([z.boolean(), z.enum(['0', '1'])], { error: 'must be true or false' }) });
+
+/**
+ * Visible bans: a board's public list and its switch (moderators), and what moderators know of a
+ * member's addresses on their board (moderation.bans.ts).
+ */
+function banListRoutes(router: Router, { db, pageContext }: RouteDeps): void {
+  const presentBan = (b: { name: string; expiresAt: Date; reason: string }) => ({
+    name: b.name,
+    expiresAt: b.expiresAt.toISOString(),
+    reason: b.reason,
+  });
+  const switchOn = (body: unknown) => {
+    const { on } = parseInput(publicBansInput, body);
+    return on === true || on === '1';
+  };
+
+  router.get('/api/boards/:slug/bans', async (req, res) => {
+    const list = await visibleBans.publicBans(db, req.member ?? null, req.params.slug);
+    res.json({ board: list.board, bans: list.bans.map(presentBan) });
+  });
+
+  router.get('/b/:slug/bans', async (req, res) => {
+    res.send(publicBansPage(pageContext(req), await visibleBans.publicBans(db, req.member ?? null, req.params.slug)));
+  });
+
+  router.post('/api/boards/:slug/public-bans', async (req, res) => {
+    const on = switchOn(req.body);
+    await visibleBans.setPublicBans(db, requireMember(req), req.params.slug, on);
+    res.json({ publicBans: on });
+  });
+
+  router.post('/b/:slug/public-bans', async (req, res) => {
+    const on = switchOn(req.body);
+    await visibleBans.setPublicBans(db, requireMember(req), req.params.slug, on);
+    res.redirect(303, `${req.variantPrefix ?? ''}/b/${req.params.slug}${on ? '/bans' : ''}`);
+  });
+
+  router.get('/api/boards/:slug/members/:name', async (req, res) => {
+    const info = await visibleBans.sharedAddresses(db, requireMember(req), req.params.slug, req.params.name);
+    res.json({ name: info.name, sharesAddressWith: info.sharesWith });
+  });
+
+  router.get('/b/:slug/members/:name', async (req, res) => {
+    res.send(memberInfoPage(pageContext(req), await visibleBans.sharedAddresses(db, requireMember(req), req.params.slug, req.params.name)));
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import * as ignores from '../members/ignores.repository';
 import { checkName } from '../members/names';
 import { findMemberHome } from '../members/profile.repository';
 import * as posts from '../posts/posts.repository';
+import { type ShownBan, ownBans } from '../policy/policy.repository';
 import { type Post, toPost } from '../posts/posts.service';
 import type { SourceVariant } from '../variants';
 
@@ -54,6 +55,8 @@ export type HomeList = 'both' | posts.MemberPostList;
 /** A member's home page: who they are, where the viewer stands, a page of their posts. */
 export interface MemberHome {
   member: HomeMember;
+  /** The viewer's own bans in force, on their own home page only. */
+  ownBans?: ShownBan[];
   viewer: ViewerRelation | null;
   list: HomeList;
   /** The page's first post is the one after this id (keyset), when not the newest. */
@@ -142,9 +145,13 @@ export async function getMemberHome(
     list === 'replies' ? none : getMemberPosts(db, member.id, 'threads', list === 'threads' ? before : undefined),
     list === 'threads' ? none : getMemberPosts(db, member.id, 'replies', list === 'replies' ? before : undefined),
   ]);
-  const titles = await posts.findTitles(db, [...new Set(replies.posts.map((r) => r.threadId))]);
+  const [titles, bans] = await Promise.all([
+    posts.findTitles(db, [...new Set(replies.posts.map((r) => r.threadId))]),
+    viewer && relation?.self ? ownBans(db, viewer) : undefined,
+  ]);
   return {
     member,
+    ownBans: bans,
     viewer: relation,
     list,
     before,

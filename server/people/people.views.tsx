@@ -2,6 +2,7 @@ import { href } from '../http/paths';
 import type { Post } from '../posts/posts.service';
 import { PostLine, lineMemo, memberHref } from '../posts/posts.lines';
 import { mapBodyLinks } from '../text/sanitize';
+import { OwnBans } from '../views/bans';
 import { ActionButton } from '../views/buttons';
 import { Fragment, h, trustedHtml } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
@@ -169,6 +170,7 @@ export function memberHomePage(ctx: PageContext, home: MemberHome): string {
           {t.accountDeleted}
         </p>
       ) : null}
+      <OwnBans ctx={ctx} bans={home.ownBans} />
       <MemberFacts ctx={ctx} member={member} />
       <MemberActions ctx={ctx} member={member} viewer={viewer} />
       {home.list === 'both' ? <Profile ctx={ctx} member={member} self={viewer?.self ?? false} /> : null}

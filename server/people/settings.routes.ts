@@ -1,3 +1,4 @@
+import { ownBans } from '../policy/policy.repository';
 import { once } from 'node:events';
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
@@ -76,12 +77,13 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
 
   const page = async (req: Request, extra: { saved?: string; refused?: SettingsForm } = {}) => {
     const member = requireMember(req);
-    const [state, sessions, signIns, ignoredCount, newMember] = await Promise.all([
+    const [state, sessions, signIns, ignoredCount, newMember, bans] = await Promise.all([
       settings.getSettings(db, member),
       sessionService.listSessions(db, member, req.sessionToken),
       listSignIns(db, member),
       countIgnored(db, member.id),
       memberIsNew(db, options.settings, member),
+      ownBans(db, member),
     ]);
     const limits = {
       newMember,
@@ -93,7 +95,16 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
       },
       shown: limitsFor(options.settings, newMember, options.rateLimitMultiplier),
     };
-    return settingsPage(pageContext(req), { settings: state, sessions, signIns, ignoredCount, limits, email: options.email, ...extra });
+    return settingsPage(pageContext(req), {
+      settings: state,
+      sessions,
+      signIns,
+      ignoredCount,
+      limits,
+      bans,
+      email: options.email,
+      ...extra,
+    });
   };
   const done = (req: Request, res: Response, saved?: string) =>
     res.redirect(303, `${req.variantPrefix}/settings${saved ? `?saved=${saved}` : ''}`);

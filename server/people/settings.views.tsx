@@ -4,6 +4,8 @@ import { PACED_ACTIONS, type ShownLimit } from '../limits/paced';
 import { href } from '../http/paths';
 import { type AccountState, PasswordForm, SessionList, SignInList } from '../members/members.views';
 import { memberHref } from '../posts/posts.lines';
+import type { ShownBan } from '../policy/policy.repository';
+import { OwnBans } from '../views/bans';
 import { ActionButton } from '../views/buttons';
 import { h } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
@@ -24,6 +26,8 @@ export interface SettingsState extends AccountState {
   email: boolean;
   /** The paced actions' limits that apply to the member and their address, and whether they are new. */
   limits: { newMember: boolean; newMemberHours: number; numbers: NewMemberNumbers; shown: ShownLimit[] };
+  /** The member's bans in force: why and until when. */
+  bans?: readonly ShownBan[];
   /** 'profile', 'preferences' or 'password' after saving it. */
   saved?: string;
   refused?: SettingsForm;
@@ -141,6 +145,7 @@ export function settingsPage(ctx: PageContext, state: SettingsState): string {
         <a href="#export">{t.exportData}</a>
         <a href="#delete">{t.deleteAccount}</a>
       </nav>
+      <OwnBans ctx={ctx} bans={state.bans} />
       <ProfileForm ctx={ctx} state={state} />
       <PreferencesForm ctx={ctx} state={state} />
       <section id="ignored" aria-labelledby="ignored-heading">

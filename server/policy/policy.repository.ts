@@ -94,3 +94,31 @@ export function actorFromRow(member: Member, row: ActorColumns): Actor {
     row.ban_id === null ? null : { id: row.ban_id, boardId: row.ban_board_id, reason: row.ban_reason!, expiresAt: row.ban_expires_at! };
   return { member, role, ban };
 }
+
+/** One ban in force, as the public list and the member's own page show it. */
+export interface ShownBan {
+  name: string;
+  /** The board's slug and name; null for a ban from the whole site. */
+  board: { slug: string; name: string } | null;
+  expiresAt: Date;
+  reason: string;
+}
+
+/** The member's own bans in force (their page and /settings show why and until when). */
+export async function ownBans(db: Db, member: Member): Promise<ShownBan[]> {
+  const rows = await db
+    .selectFrom('bans as b')
+    .leftJoin('boards as bd', 'bd.id', 'b.board_id')
+    .select(['bd.slug', 'bd.name', 'b.expires_at', 'b.reason'])
+    .where('b.user_id', '=', member.id)
+    .where('b.lifted_at', 'is', null)
+    .where('b.expires_at', '>', sql<Date>`now()`)
+    .orderBy('b.expires_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    name: member.name,
+    board: r.slug && r.name ? { slug: r.slug, name: r.name } : null,
+    expiresAt: r.expires_at,
+    reason: r.reason,
+  }));
+}

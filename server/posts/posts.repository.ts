@@ -174,8 +174,22 @@ function postValues(p: NewPost) {
   };
 }
 
-export async function insertPost(db: Db, p: NewPost): Promise<void> {
-  await db.insertInto('posts').values(postValues(p)).execute();
+/** The address a post is written from, kept beside it (post_addresses): rows only when there is one. */
+const postAddress = (postId: string, address: string | undefined) =>
+  sql`select ${postId}::bigint, ${address || null}::inet where ${address || null}::inet is not null`;
+
+/** Writes a post, and the address it came from when known (same statement). */
+export async function insertPost(db: Db, p: NewPost, address?: string): Promise<void> {
+  if (!address) {
+    await db.insertInto('posts').values(postValues(p)).execute();
+    return;
+  }
+  await db
+    .with('post', (qb) => qb.insertInto('posts').values(postValues(p)).returning('id'))
+    .insertInto('post_addresses')
+    .columns(['post_id', 'address'])
+    .expression(postAddress(p.id, address))
+    .execute();
 }
 
 /**
@@ -200,7 +214,7 @@ export interface WrittenReply {
  * Writes a reply counted by findReplyContext, in one statement: the post, its notifications
  * (`notices`, evaluated with the post: events/notices.ts notifyExpression), and its post:new event
  * at `seq` with the event's NOTIFY (what events/thread-events.ts recordThreadEvent writes; the seq
- * was taken with the thread row).
+ * was taken with the thread row), and the address it came from (post_addresses, when known).
  *
  * The same statement answers the duplicate and slow-mode checks (`checks`), so they cost no round
  * trip; the caller rolls back a reply they refuse. They are race-safe because this statement runs
@@ -214,6 +228,7 @@ export async function insertReply(
   event: { seq: string; payload: string },
   notices: RawBuilder<unknown> | undefined,
   checks: ReplyChecks,
+  address?: string,
 ): Promise<WrittenReply> {
   const duplicate =
     checks.duplicateSeconds > 0 && p.contentHash
@@ -236,6 +251,7 @@ export async function insertReply(
     .with('event', (qb) =>
       qb.insertInto('thread_events').values({ thread_id: p.threadId, seq: event.seq, kind: 'post:new', post_id: p.id }).returning('seq'),
     )
+    .with('address', (qb) => qb.insertInto('post_addresses').columns(['post_id', 'address']).expression(postAddress(p.id, address)))
     .selectFrom(['post', 'event'])
     .select((eb) => [
       'post.created_at',

@@ -231,17 +231,21 @@ export async function createThread(
     const postId = await repo.nextPostId(tx);
     const mentions = await findMentions(tx, content.title, content.body);
     checkPostCaps(mentions.body, caps);
-    await repo.insertPost(tx, {
-      id: postId,
-      boardId: board.id,
-      threadId: postId,
-      parentId: null,
-      path: [postId],
-      authorId: member.id,
-      ...content,
-      body: mentions.body,
-      bytes: mentions.bytes,
-    });
+    await repo.insertPost(
+      tx,
+      {
+        id: postId,
+        boardId: board.id,
+        threadId: postId,
+        parentId: null,
+        path: [postId],
+        authorId: member.id,
+        ...content,
+        body: mentions.body,
+        bytes: mentions.bytes,
+      },
+      pace.address,
+    );
     await repo.insertThread(tx, postId, board.id);
     await recordThreadEvent(tx, { threadId: postId, boardId: board.id, kind: 'post:new', postId });
     const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
@@ -310,10 +314,17 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
     const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
     // Board moderators (and admins) are exempt from slow mode: they are the ones running the thread.
     const slowSeconds = parent.moderates ? 0 : (parent.slow_mode_seconds ?? 0);
-    const written = await repo.insertReply(tx, post, { seq: parent.seq, payload }, notifyExpression(notices), {
-      duplicateSeconds: pace.duplicateSeconds ?? 0,
-      slowSeconds,
-    });
+    const written = await repo.insertReply(
+      tx,
+      post,
+      { seq: parent.seq, payload },
+      notifyExpression(notices),
+      {
+        duplicateSeconds: pace.duplicateSeconds ?? 0,
+        slowSeconds,
+      },
+      pace.address,
+    );
     if (written.duplicate) throw duplicatePost('reply', pace.duplicateSeconds ?? 0);
     if (written.last_reply_at) {
       // created_at is the transaction's now(): the same clock the previous reply was stamped by.

@@ -430,6 +430,19 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState)
             <a href={href(ctx, `/b/${board.slug}/log`)}>{t.moderationLog}</a>
           </Fragment>
         ) : null}
+        {board.publicBans ? (
+          <Fragment>
+            {' · '}
+            <a href={href(ctx, `/b/${board.slug}/bans`)}>{t.bans.publicList}</a>
+          </Fragment>
+        ) : null}
+        {index.canModerate && !board.publicBans ? (
+          // Moderators turn the public list on here (off again from the list itself).
+          <form method="post" action={href(ctx, `/b/${board.slug}/public-bans`)} class="public-bans-switch">
+            <input type="hidden" name="on" value="1" />
+            <button type="submit">{t.bans.showPublicly}</button>
+          </form>
+        ) : null}
       </nav>
       {index.threads.length === 0 ? (
         <p>{t.noThreads}</p>

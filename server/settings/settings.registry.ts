@@ -146,6 +146,22 @@ export const SETTINGS = {
   >),
   'limits.conversation.member': rate(10, DAY, 'Conversations a member starts (a first 悄悄話 to someone)'),
   'limits.relation.member': rate(120, HOUR, 'Follows and ignores a member starts or stops'),
+  'addresses.retentionDays': {
+    type: 'integer',
+    default: 90,
+    min: 1,
+    max: 3650,
+    unit: 'days',
+    description: 'How long the address each post was written from is kept (admins see it; then the addresses:purge job deletes it)',
+  },
+  'addresses.banCacheSeconds': {
+    type: 'integer',
+    default: 10,
+    min: 0,
+    max: 600,
+    unit: 'seconds',
+    description: 'How long a process trusts its copy of the address bans before reading them again (0: read on every check)',
+  },
 } satisfies Record<string, SettingDefinition>;
 
 /** A setting's name, as callers ask for it: `settings.get('limits.reply.member.burst')`. */

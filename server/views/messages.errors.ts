@@ -132,6 +132,7 @@ export const hantErrors: ErrorMessages = {
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那個帖子已被刪除：請回覆別的帖子。' : '這個帖子已被刪除：需要版主先恢復它。'),
   PostNotDeleted: () => '這個帖子沒有被刪除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 為止。理由：${reason}`,
+  AddressBanned: ({ refused, until }) => `此網絡位址已被禁止${refused === 'register' ? '註冊' : '發帖'}，至 ${until} 為止。`,
   EditWindowClosed: ({ minutes }) => `帖子發表後 ${minutes} 分鐘內才能編輯，現在已過時限：請找版主。`,
   NewMemberLimit: (p) =>
     p.what === 'profileLinks'
@@ -227,6 +228,7 @@ export const hansErrors: ErrorMessages = {
   PostDeleted: ({ refused }) => (refused === 'reply' ? '那个帖子已被删除：请回复别的帖子。' : '这个帖子已被删除：需要版主先恢复它。'),
   PostNotDeleted: () => '这个帖子没有被删除。',
   Banned: ({ scope, until, reason }) => `您${scope === 'board' ? '在本版' : '在全站'}被封禁，到 ${until} 为止。理由：${reason}`,
+  AddressBanned: ({ refused, until }) => `此网络位址已被禁止${refused === 'register' ? '注册' : '发帖'}，至 ${until} 为止。`,
   EditWindowClosed: ({ minutes }) => `帖子发表后 ${minutes} 分钟内才能编辑，现在已过时限：请找版主。`,
   NewMemberLimit: (p) =>
     p.what === 'profileLinks'

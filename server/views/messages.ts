@@ -3,6 +3,7 @@ import type { PacedAction } from '../errors';
 import { hansEmail, hantEmail } from './messages.email';
 import { hansErrors, hantErrors } from './messages.errors';
 import { hansFilters, hantFilters } from './messages.filters';
+import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
 import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds } from './messages.notifications';
@@ -156,6 +157,10 @@ export const hant = {
     ban: '封禁',
     'site-ban': '全站封禁',
     'lift-ban': '解除封禁',
+    'public-bans-on': '公開禁言名單',
+    'public-bans-off': '不再公開禁言名單',
+    'address-ban': '封禁網絡位址',
+    'address-unban': '解除網絡位址封禁',
     'dismiss-reports': '駁回舉報',
     'hide-revision': '隱藏舊版本',
     'unhide-revision': '取消隱藏舊版本',
@@ -171,6 +176,7 @@ export const hant = {
   email: hantEmail,
   /** The 悄悄話 pages (messages.pm.ts). */
   pm: hantPm,
+  bans: hantBans,
   // The member home (/u/:name), following and ignoring, and /settings.
   ignoredLine: (name: string) => `已忽略 ${name} 的帖子`,
   threadsCount: '主題',
@@ -358,6 +364,10 @@ export const hans: Messages = {
     ban: '封禁',
     'site-ban': '全站封禁',
     'lift-ban': '解除封禁',
+    'public-bans-on': '公开禁言名单',
+    'public-bans-off': '不再公开禁言名单',
+    'address-ban': '封禁网络位址',
+    'address-unban': '解除网络位址封禁',
     'dismiss-reports': '驳回举报',
     'hide-revision': '隐藏旧版本',
     'unhide-revision': '取消隐藏旧版本',
@@ -372,6 +382,7 @@ export const hans: Messages = {
   noLookalikes: '没有相似的用户名。',
   email: hansEmail,
   pm: hansPm,
+  bans: hansBans,
   ignoredLine: (name: string) => `已忽略 ${name} 的帖子`,
   threadsCount: '主题',
   repliesCount: '跟帖',

@@ -96,6 +96,10 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { scope: 'board', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
     { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
   ],
+  AddressBanned: [
+    { refused: 'post', until: new Date('2026-12-01T04:00:00Z') },
+    { refused: 'register', until: new Date('2026-12-01T04:00:00Z') },
+  ],
   EditWindowClosed: [{ minutes: 30 }],
   NewMemberLimit: [{ what: 'links', count: 5, max: 2 }, { what: 'images', count: 3, max: 2 }, { what: 'profileLinks' }],
   AlreadyReported: [{}, { what: 'message' }],

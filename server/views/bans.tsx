@@ -1,0 +1,23 @@
+import type { ShownBan } from '../policy/policy.repository';
+import { h } from './html';
+import type { PageContext } from './layout';
+import { dateTime } from './time';
+
+/**
+ * A member's own bans in force, on their home page and /settings: where, until when (the reader's
+ * time zone) and why, in the reader's script. Nothing when there is none.
+ */
+export function OwnBans({ ctx, bans }: { ctx: PageContext; bans: readonly ShownBan[] | undefined }) {
+  if (!bans || bans.length === 0) return null;
+  const b = ctx.t.bans;
+  return (
+    <section class="own-bans" id="bans" role="status">
+      <h2>{b.yourBans}</h2>
+      <ul>
+        {bans.map((ban) => (
+          <li>{b.yourBan(ban.board ? b.inBoard(ban.board.name) : b.wholeSite, dateTime(ctx, ban.expiresAt), ban.reason)}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
