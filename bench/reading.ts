@@ -19,6 +19,7 @@
  * the same page's first-window requests the full section makes before it: it prints the two
  * throughputs and their ratio, and writes no results file either.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,7 +152,7 @@ export interface ReadingResults {
   /** First window of a thread page, one request at a time. */
   window: ReadingFigure[];
   warm: { bytes: number; app: Summary; ceiling: Summary; ratio: number };
-  cold: { app: Summary; tiny: Summary & { max: number } };
+  cold: { app: Summary; tiny: Summary & { max: number }; loopMaxMs: number };
   bytes: { brotli: number; identity: number; etag: string | null; conditionalStatus: number };
   api: ReadingFigure;
   inserts: { at10: Summary; at100k: Summary; bare: Summary };
@@ -330,6 +331,10 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
       untilMs: probe.latenciesMs[0]! * coldCount * 1.5 + 1000,
     });
     await sleep(200);
+    // The app's own event loop, sampled every millisecond meanwhile: a stall of the loop is what
+    // makes a tiny request wait; the rest of the tiny requests' longest answer is the machine.
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
     const cr = await load.run({
       baseUrl: appUrl,
       requests: [coldSpec],
@@ -339,6 +344,7 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
       expectStatus: 200,
       timeoutMs: 120_000,
     });
+    loop.disable();
     const tr = await tinyRun;
     failures.push(...cr.errors, ...tr.errors);
     const tinyLatencies = tr.latenciesMs.filter((x) => !Number.isNaN(x));
@@ -346,10 +352,12 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
     const cold = {
       app: summarize(coldLatencies, cr.elapsedMs, cr.errors.length),
       tiny: { ...summarize(tinyLatencies, tr.elapsedMs, tr.errors.length), max: Math.max(...tinyLatencies) },
+      loopMaxMs: loop.max / 1e6,
     };
     say(
       `reading: cold first window, 100,000: p50 ${cold.app.p50.toFixed(1)} ms over ${cold.app.requests}; ` +
-        `${cold.tiny.requests} tiny requests beside them: p50 ${cold.tiny.p50.toFixed(1)} ms, max ${cold.tiny.max.toFixed(1)} ms`,
+        `${cold.tiny.requests} tiny requests beside them: p50 ${cold.tiny.p50.toFixed(1)} ms, max ${cold.tiny.max.toFixed(1)} ms; ` +
+        `the app's event loop stalled at most ${cold.loopMaxMs.toFixed(1)} ms`,
     );
 
     // ---- The API's first page of the biggest thread
@@ -724,9 +732,10 @@ export function readingTargets(r: Omit<ReadingResults, 'targets'>): Target[] {
     },
     { name: 'cold first window, 100,000', target: '≤ 40 ms', measured: ms(r.cold.app.p50), ok: r.cold.app.p50 <= 40 },
     {
-      name: 'longest wait of a tiny request beside cold ones',
+      // The app's own loop stall is shown beside: on a busy machine the rest is the scheduler's.
+      name: "longest wait of a tiny request beside cold ones (the app's loop stall)",
       target: '≤ 50 ms',
-      measured: ms(r.cold.tiny.max),
+      measured: `${ms(r.cold.tiny.max)} (${ms(r.cold.loopMaxMs)})`,
       ok: r.cold.tiny.max <= 50,
     },
     { name: "1,000 thread's page with brotli", target: '≤ 80 KB', measured: kb(r.bytes.brotli), ok: r.bytes.brotli <= 80 * 1024 },
@@ -769,7 +778,7 @@ export function formatReading(r: ReadingResults): string {
       (f) => `| ${f.what} | ${f.app.requests} | ${f.app.p50.toFixed(1)} | ${f.app.p99.toFixed(1)} | ${f.bytes} |`,
     ),
     `| cold first window, 100,000 | ${r.cold.app.requests} | ${r.cold.app.p50.toFixed(1)} | ${r.cold.app.p99.toFixed(1)} | |`,
-    `| /healthz beside the cold ones | ${r.cold.tiny.requests} | ${r.cold.tiny.p50.toFixed(1)} | ${r.cold.tiny.p99.toFixed(1)} (max ${r.cold.tiny.max.toFixed(1)}) | |`,
+    `| /healthz beside the cold ones | ${r.cold.tiny.requests} | ${r.cold.tiny.p50.toFixed(1)} | ${r.cold.tiny.p99.toFixed(1)} (max ${r.cold.tiny.max.toFixed(1)}; app's loop stalled ≤ ${r.cold.loopMaxMs.toFixed(1)}) | |`,
     `| warm 1,000 page, brotli, 8 in flight | ${r.warm.app.requests} | ${r.warm.app.p50.toFixed(1)} | ${r.warm.app.p99.toFixed(1)} | ${r.warm.bytes} |`,
     `| reply insert, 10 / 100,000 / bare | ${r.inserts.at10.requests} each | ${r.inserts.at10.p50.toFixed(2)} / ${r.inserts.at100k.p50.toFixed(2)} / ${r.inserts.bare.p50.toFixed(2)} | ${r.inserts.at10.p99.toFixed(1)} / ${r.inserts.at100k.p99.toFixed(1)} / ${r.inserts.bare.p99.toFixed(1)} | |`,
     '',
