@@ -242,6 +242,28 @@ describe('a held follow-up', () => {
   });
 });
 
+describe('approving what can no longer be a follow-up there', () => {
+  it('is refused as a reply would be (parent deleted, thread locked), and stays in the queue to reject', async () => {
+    const { root, parent, mod, starter } = await reviewedBoard('new');
+    const { client } = await newcomer();
+    const underParent = (await client.post(`/api/posts/${parent.id}/replies`, { title: '上一帖被刪' })).json.heldPost;
+    const underRoot = (await client.post(`/api/posts/${root.id}/replies`, { title: '主題被鎖' })).json.heldPost;
+    const starterClient = app.client();
+    await logInClient(starterClient, starter);
+    expect((await starterClient.request('DELETE', `/api/posts/${parent.id}`, { json: {} })).status).toBe(200);
+    const deleted = await mod.post(`/api/held/${underParent.id}/approve`);
+    expect(deleted.status).toBe(409);
+    expect(deleted.json.error.code).toBe('PostDeleted');
+    expect((await mod.post(`/api/threads/${root.id}/lock`)).status).toBe(200);
+    const locked = await mod.post(`/api/held/${underRoot.id}/approve`);
+    expect(locked.status).toBe(409);
+    expect(locked.json.error.code).toBe('ThreadLocked');
+    // Nothing was written; both still wait, and can be rejected.
+    expect((await mod.get(`/api/held/${underRoot.id}`)).json.heldPost.status).toBe('waiting');
+    expect((await mod.post(`/api/held/${underParent.id}/reject`, { reason: '上一帖已刪' })).status).toBe(200);
+  });
+});
+
 describe('who is held', () => {
   it("on a 'links' board, holds only new members' posts with links to other sites", async () => {
     const { parent } = await reviewedBoard('links');
