@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Board, getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, DeletedBy, HeldPostRow, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
-import type { Pace } from '../limits/paced';
+import { type Pace, newMemberOf } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
@@ -356,10 +356,11 @@ export async function submitReply(
         throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
       // Moderators of the board and admins are never held; anyone else only while new.
       if (reviews(parent.review) && !parent.moderates && member.role !== 'admin') {
-        const { newMember, caps } = await paced;
-        const hold = newMember ? holdReason(parent.review, content.body) : null;
+        // Newness is known before the limits are spent (for most members without a statement): an
+        // established member's reply does not wait here for the limiter.
+        const hold = (await newMemberOf(paced)) ? holdReason(parent.review, content.body) : null;
         if (hold) {
-          checkPostCaps(content.body, caps);
+          checkPostCaps(content.body, (await paced).caps);
           throw new HoldInstead({
             boardId: parent.board_id,
             threadId: parent.thread_id,

@@ -10,7 +10,7 @@ import { readTree } from '../helpers/tree';
 // the window or none, or at the end of the tree for a reply to the page's post; never where the
 // window does not hold the place. Done in the same pass as the new marks and collapsed lines.
 
-const ctx: LineContext = { t: hant, timeZone: 'Asia/Shanghai', prefix: '', variant: undefined };
+const ctx: LineContext = { t: hant, timeZone: 'Asia/Shanghai', prefix: '' };
 
 function post(id: string, depth: number, parentId: string, authorId = '9'): Post {
   return {
