@@ -130,12 +130,30 @@ function insertReply(
     if (parentItem.querySelector(':scope > a.continue')) return true;
     list = childList(parentItem);
   }
+  dropHeld(scope, e);
   // Siblings are listed oldest first, and a new post is the newest: it goes last.
   const item = document.createElement('li');
   item.className = 'new';
   item.appendChild(lineOf(e, ignored));
   list.appendChild(item);
   return true;
+}
+
+/**
+ * The reader's own follow-up waiting for review, shown in its place (server/posts/posts.lines.tsx
+ * heldLine), goes when it arrives approved: the same parent, title and author. The approved post's
+ * line then takes the same place, last under its parent.
+ */
+function dropHeld(scope: Element, e: PostEvent): void {
+  for (const line of Array.from(scope.querySelectorAll<HTMLElement>('.line.held[data-parent]'))) {
+    const { parent, title, author } = line.dataset;
+    if (parent !== e.post.parentId || title !== e.post.title || author !== e.post.author.name) continue;
+    const item = line.closest('li.held');
+    const list = item?.parentElement;
+    item?.remove();
+    if (list?.classList.contains('held-list') && list.children.length === 0) list.remove();
+    return;
+  }
 }
 
 /** Replaces a follow-up's line inside `scope` (never the page's own post, which shares the id). */

@@ -33,6 +33,7 @@ import { type Mailer, createMailer } from './mail/mail.transport';
 import { emailRouter } from './email/email.routes';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
+import { reviewQueueRouter } from './moderation/moderation.queue.routes';
 import { moderationRouter } from './moderation/moderation.routes';
 import { banMember } from './moderation/moderation.service';
 import { messageFeed } from './messages/messages.feed';
@@ -176,6 +177,7 @@ export function createApp({
     }),
   );
   app.use(moderationRouter(db, rules, caches, pageContext, pacing));
+  app.use(reviewQueueRouter(db, pageContext));
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext, addressBans));

@@ -26,6 +26,12 @@ export interface RenderedLines {
   html: string;
   count: number;
   spans: RenderedLine[];
+  /**
+   * Where a follow-up to the page's post would go (before the tree's closing tag), when the window
+   * ends its subtree; undefined when more windows follow. The thread page lays its reader's own held
+   * posts there (posts.windows.lines.ts).
+   */
+  end?: number;
 }
 
 /** One line of a rendered window: its post and author, and its offsets in the markup. */
@@ -37,6 +43,12 @@ export interface RenderedLine {
   start: number;
   open: number;
   end: number;
+  /**
+   * Where a last follow-up under this line would go: inside its list of follow-ups, or (`leaf`)
+   * where a list of its own would go, for a line with none in the window.
+   */
+  children?: number;
+  leaf?: boolean;
 }
 
 /** Every cache an app keeps. */

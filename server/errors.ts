@@ -56,7 +56,7 @@ export type Invalid =
   | { kind: 'commonPassword' }
   | { kind: 'samePassword' }
   /** A reason the rules require: to delete another member's post, to ban, to report. */
-  | { kind: 'explain'; why: 'delete' | 'ban' | 'report' }
+  | { kind: 'explain'; why: 'delete' | 'ban' | 'report' | 'reject' }
   /** A ban's postId that is not a post by the banned member on the board. */
   | { kind: 'notTheirPost' }
   /** Not an email address (name@example.org). */
@@ -131,6 +131,13 @@ export interface ErrorParams {
   /** `what: 'message'`: a 悄悄話's report that is not open (absent: a post's). */
   ReportNotFound: { what?: 'message' };
   RevisionNotFound: None;
+  /**
+   * A held post (the review queue) that is not there for the one asking: missing, or neither
+   * theirs nor on a board they moderate (the two look the same).
+   */
+  HeldPostNotFound: None;
+  /** A held post a moderator already approved or rejected. */
+  HeldPostDecided: { decision: 'approved' | 'rejected' };
   RevisionIsCurrent: None;
   BanNotFound: None;
   /**

@@ -24,7 +24,7 @@ export function listBoards(db: Db) {
 export function findBoardBySlug(db: Db, slug: string) {
   return db
     .selectFrom('boards')
-    .select(['id', 'slug', 'name', 'description', 'public_bans as publicBans'])
+    .select(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review'])
     .where('slug', '=', slug)
     .executeTakeFirst();
 }
@@ -34,7 +34,7 @@ export function insertBoard(db: Db, board: { slug: string; name: string; descrip
     .insertInto('boards')
     .values({ slug: board.slug, name: board.name, description: board.description ?? '' })
     .onConflict((oc) => oc.column('slug').doNothing())
-    .returning(['id', 'slug', 'name', 'description', 'public_bans as publicBans'])
+    .returning(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review'])
     .executeTakeFirst();
 }
 

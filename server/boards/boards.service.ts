@@ -12,6 +12,8 @@ export interface Board {
   description: string;
   /** The board shows its current bans at /b/:slug/bans. */
   publicBans?: boolean;
+  /** Which posts wait for a moderator's review (the review queue, /b/:slug/queue). */
+  review?: BoardReview;
 }
 
 export interface BoardSummary extends Board {
@@ -48,7 +50,10 @@ export async function getBoard(db: Kysely<Database>, slug: string): Promise<Boar
 /** The review settings a board may take, as `board:set --review` names them. */
 export const BOARD_REVIEWS: readonly BoardReview[] = ['new', 'links', 'off'];
 
-/** Sets which posts of a board wait for review (operators, through the CLI: `board:set`). */
+/**
+ * Sets which posts of a board wait for review, as the operator does it (the CLI's `board:set`):
+ * unlogged. Moderators set it from the board page (moderation/moderation.queue.ts), logged.
+ */
 export async function setBoardReview(db: Kysely<Database>, slug: string, review: BoardReview): Promise<Board & { review: BoardReview }> {
   if (!BOARD_REVIEWS.includes(review)) {
     throw validationFailed('review', { kind: 'oneOf', values: BOARD_REVIEWS }, `review must be one of ${BOARD_REVIEWS.join(', ')}.`);

@@ -31,8 +31,10 @@ const USAGE = `usage: npm run gentie -- <command>
   board:moderator <slug> <name>                make a member a moderator (版主) of a board
   board:set <slug> [--review new|links|off] [--public-bans on|off]
                                                change a board's settings: which posts wait for a
-                                               moderator's review (stored; holding posts is not built
-                                               yet), whether /b/<slug>/bans lists its bans
+                                               moderator's review (new: every post by a new member;
+                                               links: a new member's posts with links to other
+                                               sites; off: none; the queue is /b/<slug>/queue),
+                                               whether /b/<slug>/bans lists its bans
   member:trust <name> on|off|auto              trust a member by hand (never new), un-trust them
                                                (always new), or go back to the thresholds
   seed:demo                                    add the demo board (if missing) and a demo thread

@@ -234,7 +234,10 @@ export type ModerationAction =
   | 'public-bans-on'
   | 'public-bans-off'
   | 'address-ban'
-  | 'address-unban';
+  | 'address-unban'
+  | 'approve'
+  | 'reject'
+  | 'review';
 
 export interface ModerationLogTable {
   id: GeneratedId;
@@ -247,7 +250,44 @@ export interface ModerationLogTable {
   reason: string | null;
   /** The version of the post an entry is about (hiding one), else null. */
   revision: number | null;
+  /** The held post an approve or reject is about (held_posts), else null. */
+  held_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
+}
+
+/** Why a post was held: its author is new ('new' boards), or new and it links elsewhere ('links'). */
+export type HeldReason = 'new' | 'links';
+
+/** What a moderator decided about a held post. */
+export type HeldDecision = 'approved' | 'rejected';
+
+/**
+ * A thread or follow-up waiting for a moderator (migrations/2026_12_03_240_held_posts.ts): not a
+ * post until approved, so nothing that reads posts ever sees it.
+ */
+export interface HeldPostsTable {
+  id: GeneratedId;
+  board_id: Id;
+  /** The thread and the post it answers; both null for a new thread. */
+  thread_id: Id | null;
+  parent_id: Id | null;
+  author_id: Id;
+  title: string;
+  /** Sanitized HTML, as a post's body (mentions are linked when it is published). */
+  body: ColumnType<string, string | undefined, string>;
+  bytes: ColumnType<number, number | undefined, number>;
+  variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
+  content_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The address it was written from (kept like post_addresses, purged with them). */
+  address: ColumnType<string | null, string | null | undefined, string | null>;
+  reason: HeldReason;
+  created_at: Timestamp;
+  decided_at: NullableTimestamp;
+  decided_by: Id | null;
+  decision: ColumnType<HeldDecision | null, HeldDecision | null | undefined, HeldDecision | null>;
+  decision_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The post it became, once approved. */
+  post_id: Id | null;
 }
 
 /** The address a post was written from (inet, as text), kept for addresses.retentionDays. */
@@ -332,7 +372,16 @@ export interface MessageReportReadsTable {
  * they started, a mention, a new thread by a member they follow, and moderation of what is theirs.
  */
 export type NotificationKind =
-  'reply' | 'thread-reply' | 'mention' | 'followed-thread' | 'post-edited' | 'post-deleted' | 'banned' | 'report-handled';
+  | 'reply'
+  | 'thread-reply'
+  | 'mention'
+  | 'followed-thread'
+  | 'post-edited'
+  | 'post-deleted'
+  | 'banned'
+  | 'report-handled'
+  | 'post-approved'
+  | 'post-rejected';
 
 export interface NotificationsTable {
   id: GeneratedId;
@@ -417,6 +466,7 @@ export interface Database {
   tokens: TokensTable;
   post_addresses: PostAddressesTable;
   address_bans: AddressBansTable;
+  held_posts: HeldPostsTable;
 }
 
 /** A whole row of each table, as a select returns it. */
@@ -441,6 +491,7 @@ export type NotificationRow = Selectable<NotificationsTable>;
 export type FollowRow = Selectable<FollowsTable>;
 export type IgnoreRow = Selectable<IgnoresTable>;
 export type TokenRow = Selectable<TokensTable>;
+export type HeldPostRow = Selectable<HeldPostsTable>;
 
 /** What repositories take: the pool or a transaction a service opened. */
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -71,3 +71,14 @@ export function parseMemberAnnouncement(payload: string): MemberAnnouncement | u
 export function announceUnreadChanged(db: Db, memberId: string): Promise<void> {
   return announceToMembers(db, [{ memberId, kind: 'unread', id: memberId }]);
 }
+
+/**
+ * Tells the moderators of a board, and every admin, that its review queue changed (a post was
+ * held, approved or rejected): their open pages' headers show the new count of posts waiting
+ * (an 'unread' event: the counts are read again on delivery). Inside the transaction, on its commit.
+ */
+export async function announceQueueChanged(db: Db, boardId: string): Promise<void> {
+  await sql`select pg_notify(${MEMBER_EVENTS_CHANNEL}, json_build_object('m', w.id::text, 'k', 'unread', 'i', w.id::text)::text)
+    from (select user_id as id from board_moderators where board_id = ${boardId}
+          union select id from users where role = 'admin' and deleted_at is null) w`.execute(db);
+}

@@ -25,7 +25,14 @@ export interface Notice {
  * Moderation notices: these reach the member even if they ignore the moderator who acted, and
  * cannot be turned off in the member's preferences.
  */
-export const MODERATION_KINDS: ReadonlySet<NotificationKind> = new Set(['post-edited', 'post-deleted', 'banned', 'report-handled']);
+export const MODERATION_KINDS: ReadonlySet<NotificationKind> = new Set([
+  'post-edited',
+  'post-deleted',
+  'banned',
+  'report-handled',
+  'post-approved',
+  'post-rejected',
+]);
 
 /**
  * The notices as one SQL expression (how many were written), for a statement the transaction runs

@@ -33,10 +33,21 @@ export interface PaceOutcome {
  * own write, where it is race-safe. `address` is the request's (as express resolved it,
  * TRUST_PROXY), which posts keep for a while (post_addresses).
  */
-export type Pace = ((action: PacedAction) => Promise<PaceOutcome>) & {
+export type Pace = ((action: PacedAction) => PaceAnswer) & {
   readonly duplicateSeconds?: number;
   readonly address?: string;
 };
+
+/**
+ * A paced action's answer. `newMember`, when there, settles sooner: as soon as newness is known,
+ * before the limiter's statement (for most members without any statement), so a write that only
+ * needs to know whether the member is new (a board's review: posts/posts.held.ts) need not wait
+ * for the limits to be spent.
+ */
+export type PaceAnswer = Promise<PaceOutcome> & { readonly newMember?: Promise<boolean> };
+
+/** Whether the member of a paced action is new, from its answer (as soon as that is known). */
+export const newMemberOf = (answer: PaceAnswer): Promise<boolean> => answer.newMember ?? answer.then((o) => o.newMember);
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
 export const unpaced: Pace = () => Promise.resolve({ newMember: false, caps: null });
@@ -134,21 +145,30 @@ const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit'
 /** The pacing of an app: one limiter, one settings registry, the address bans if any. */
 export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings, addressBans?: AddressBans): Pacing {
   const isNew = newness(db, settings);
+
+  /** Checks and counts one action in the member's windows (a new member's, by `newMember`) and their address's. */
+  async function spend(member: Member, address: string, action: PacedAction, newMember: Promise<boolean>): Promise<PaceOutcome> {
+    if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
+    const memberScope = (await newMember) ? 'newMember' : 'member';
+    const where = addressKey(address);
+    const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
+      // One count per member whatever their scope: a member who stops being new mid-window (their
+      // third post) carries their count over to the wider limit instead of starting afresh.
+      { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
+      { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
+    ]);
+    await limiter.pace(action, windows);
+    if (memberScope === 'member') return { newMember: false, caps: null };
+    return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
+  }
+
   return (member, address) =>
     Object.assign(
-      async (action: PacedAction): Promise<PaceOutcome> => {
-        if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
-        const memberScope = (await isNew(member)) ? 'newMember' : 'member';
-        const where = addressKey(address);
-        const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
-          // One count per member whatever their scope: a member who stops being new mid-window (their
-          // third post) carries their count over to the wider limit instead of starting afresh.
-          { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
-          { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
-        ]);
-        await limiter.pace(action, windows);
-        if (memberScope === 'member') return { newMember: false, caps: null };
-        return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
+      (action: PacedAction): PaceAnswer => {
+        const newMember = isNew(member);
+        // Settled here too when nobody asks for it (the outcome reports any failure).
+        newMember.catch(() => undefined);
+        return Object.assign(spend(member, address, action, newMember), { newMember });
       },
       // Not scaled by RATE_LIMIT_MULTIPLIER: a duplicate is refused for what it is, not for its pace.
       { duplicateSeconds: settings.get('limits.duplicateMinutes') * 60, address },

@@ -93,11 +93,20 @@ export async function sharedAddresses(
 /** The purge's name in the jobs table (main.ts runs it hourly, once across processes). */
 export const ADDRESS_PURGE_JOB = 'addresses:purge';
 
-/** Deletes the post addresses older than the retention period (the addresses:purge job); returns how many. */
+/**
+ * Deletes the post addresses older than the retention period (the addresses:purge job), and
+ * forgets those of held posts (the review queue) as old; returns how many post addresses went.
+ */
 export async function purgePostAddresses(db: Kysely<Database>, retentionDays: number): Promise<number> {
   const result = await db
     .deleteFrom('post_addresses')
     .where('at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)
     .executeTakeFirst();
+  await db
+    .updateTable('held_posts')
+    .set({ address: null })
+    .where('address', 'is not', null)
+    .where('created_at', '<', sql<Date>`now() - make_interval(days => ${retentionDays})`)
+    .execute();
   return Number(result.numDeletedRows);
 }

@@ -192,6 +192,7 @@ export function insertLog(
     targetUserId?: string | null;
     reason?: string | null;
     revision?: number | null;
+    heldId?: string | null;
   },
 ) {
   return db
@@ -205,6 +206,7 @@ export function insertLog(
       target_user_id: e.targetUserId ?? null,
       reason: e.reason ?? null,
       revision: e.revision ?? null,
+      held_id: e.heldId ?? null,
     })
     .execute();
 }
@@ -212,11 +214,16 @@ export function insertLog(
 export const LOG_PAGE = 50;
 
 /** A line of the moderation log with the names it refers to (null where it refers to none). */
-export type LogEntryRow = Pick<ModerationLogRow, 'id' | 'action' | 'actor_role' | 'reason' | 'created_at' | 'post_id' | 'revision'> & {
+export type LogEntryRow = Pick<
+  ModerationLogRow,
+  'id' | 'action' | 'actor_role' | 'reason' | 'created_at' | 'post_id' | 'revision' | 'held_id'
+> & {
   actor_name: string;
   target_name: string | null;
   post_title: string | null;
   board_slug: string | null;
+  /** The title of the held post an approve or reject was about. */
+  held_title: string | null;
 };
 
 /** A page of the log, newest first: one board's, or every board's (boardId undefined). */
@@ -227,8 +234,11 @@ export function findLog(db: Db, boardId: string | undefined, page: number): Prom
     .leftJoin('users as target', 'target.id', 'l.target_user_id')
     .leftJoin('posts as p', 'p.id', 'l.post_id')
     .leftJoin('boards as b', 'b.id', 'l.board_id')
+    .leftJoin('held_posts as h', 'h.id', 'l.held_id')
     .select([
       'l.id',
+      'l.held_id',
+      'h.title as held_title',
       'l.action',
       'l.actor_role',
       'l.reason',

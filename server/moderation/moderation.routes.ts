@@ -274,6 +274,7 @@ function apiRoutes(router: Router, { db, rules, pacing }: RouteDeps): void {
       target: e.target_name,
       reason: e.reason,
       revision: e.revision,
+      heldId: e.held_id,
       at: e.created_at.toISOString(),
     }));
 

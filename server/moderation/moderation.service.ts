@@ -45,7 +45,7 @@ export async function log(
   tx: Db,
   actor: Actor,
   action: ModerationAction,
-  e: { boardId: string | null; postId?: string; targetUserId?: string; reason?: string | null; revision?: number },
+  e: { boardId: string | null; postId?: string; targetUserId?: string; reason?: string | null; revision?: number; heldId?: string },
 ) {
   await repo.insertLog(tx, { ...e, actorId: actor.member.id, actorRole: actor.role, action });
 }

@@ -224,6 +224,7 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntry
               <td class="log-action">{t.logAction[e.action]}</td>
               <td>
                 {e.post_id ? <a href={href(ctx, `/t/${e.post_id}`)}>{e.post_title ?? `#${e.post_id}`}</a> : null}
+                {!e.post_id && e.held_id ? <a href={href(ctx, `/held/${e.held_id}`)}>{e.held_title ?? `#${e.held_id}`}</a> : null}
                 {e.post_id && e.revision !== null ? (
                   <Fragment>
                     {' '}

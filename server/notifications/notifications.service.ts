@@ -63,6 +63,13 @@ function targetOf(row: repo.NotificationListRow): string {
       return row.thread_id ? postInThread(row.thread_id, row.post_id ?? row.thread_id) : '/';
     case 'followed-thread':
       return `/t/${row.thread_id}`;
+    case 'post-approved':
+      return row.thread_id && row.post_id ? postInThread(row.thread_id, row.post_id) : '/';
+    case 'post-rejected': {
+      // The held post's own page: its author reads what they wrote, and why it was rejected.
+      const held = row.data.held;
+      return typeof held === 'string' ? `/held/${held}` : '/';
+    }
     case 'banned': {
       const board = row.data.board;
       return typeof board === 'string' ? `/b/${encodeURIComponent(board)}` : '/';
@@ -109,7 +116,13 @@ export function present(rows: repo.NotificationListRow[], w: Wording): Notificat
   return rows.map((r) => {
     // The member's own deleted post keeps its title in the notice of its deletion; other deleted
     // posts are tombstones here as everywhere.
-    const postTitle = r.post_deleted && r.kind !== 'post-deleted' ? notices.deletedPost : (titles.get(r.post_id ?? '') ?? '');
+    // A rejected post never became a post: its notice carries its title.
+    const postTitle =
+      r.kind === 'post-rejected'
+        ? str(r.data.title)
+        : r.post_deleted && r.kind !== 'post-deleted'
+          ? notices.deletedPost
+          : (titles.get(r.post_id ?? '') ?? '');
     const words: NoticeWords = {
       actor: r.actor_name ?? notices.system,
       role: roles[str(r.data.role) as SiteRole] ?? roles.moderator,

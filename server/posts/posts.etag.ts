@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
@@ -7,6 +8,8 @@ import { type Action, type Rules, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import type { PageContext } from '../views/layout';
 import { isMuted } from './posts.notices';
+import { type OwnHeldLine, toOwnHeldLines } from './posts.held';
+import { ownHeldInThread } from './posts.held.repository';
 
 /**
  * What a thread page (`/t/:id`) or its JSON (`GET /api/posts/:id`) is a version of, read before
@@ -18,7 +21,9 @@ import { isMuted } from './posts.notices';
  *   READ_FLUSH_MS); the board's name and slug, which the page links to;
  * - who reads: logged in or not, and then the member (id, name, site role), their role on the
  *   board and any ban in force, whether they see deleted posts, and what they may do to the post
- *   (its buttons: the edit window closing changes them without any change to the thread);
+ *   (its buttons: the edit window closing changes them without any change to the thread), and
+ *   for a page (option `held`) the member's own follow-ups waiting for review in the thread
+ *   (posts.held.ts), read in the same statement and handed to the page to lay over its tree;
  * - for a page, the rest of what is personal or per request (pageParts).
  *
  * Read before the page, it never claims a newer thread than the page shows: at worst a change
@@ -30,10 +35,15 @@ export async function postVersion(
   id: string,
   viewer: Member | null,
   rules: Rules,
-  options: { muted?: boolean; facts?: (threadId: string, facts: { seq: number; readCount: number }) => void } = {},
+  options: {
+    muted?: boolean;
+    facts?: (threadId: string, facts: { seq: number; readCount: number }) => void;
+    /** The viewer's own follow-ups waiting for review in the thread (read in the same statement), for the page to show. */
+    held?: (lines: OwnHeldLine[]) => void;
+  } = {},
 ): Promise<TagPart[] | undefined> {
   if (!isId(id)) return undefined;
-  const row = await findPostVersion(db, id);
+  const row = await findPostVersion(db, id, options.held && viewer ? viewer.id : undefined);
   // No such post: no tag; the full path answers the 404.
   if (!row) return undefined;
   options.facts?.(row.thread_id, { seq: Number(row.seq), readCount: Number(row.read_count) });
@@ -43,6 +53,8 @@ export async function postVersion(
   ]);
   const facts = { authorId: row.author_id, createdAt: row.created_at, deleted: row.deleted_at !== null, locked: row.locked };
   const allowed = SHOWN_ACTIONS.map((action) => (can(actor, action, facts, rules) ? '1' : '0')).join('');
+  const held = toOwnHeldLines(row.held ?? null);
+  options.held?.(held);
   return [
     row.seq,
     row.read_count,
@@ -57,6 +69,8 @@ export async function postVersion(
     can(actor, 'seeDeleted', null),
     allowed,
     muted,
+    // A held post of the viewer's shown, approved or rejected changes their page, not the thread.
+    held.map((h) => h.id).join(','),
   ];
 }
 
@@ -80,6 +94,7 @@ export function pageParts(req: Request, ctx: PageContext): TagPart[] {
     ctx.assets.script,
     ctx.unread?.messages,
     ctx.unread?.notifications,
+    ctx.unread?.held,
     ctx.ignored ? [...ctx.ignored.ids].sort().join(',') : null,
     req.sessionExpired,
   ];
@@ -90,8 +105,11 @@ export function apiParts(req: Request): TagPart[] {
   return ['api', req.originalUrl];
 }
 
-/** One row: the post's thread, seq and board, and what the policy needs to know of the post. */
-function findPostVersion(db: Db, id: string) {
+/**
+ * One row: the post's thread, seq and board, and what the policy needs to know of the post; with
+ * `heldOf`, that member's follow-ups waiting for review in the thread (posts.held.repository.ts).
+ */
+function findPostVersion(db: Db, id: string, heldOf?: string) {
   return db
     .selectFrom('posts')
     .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
@@ -108,6 +126,7 @@ function findPostVersion(db: Db, id: string) {
       'boards.slug as board_slug',
       'boards.name as board_name',
     ])
+    .$if(heldOf !== undefined, (qb) => qb.select(ownHeldInThread(heldOf!, sql.ref('posts.thread_id')).as('held')))
     .where('posts.id', '=', id)
     .executeTakeFirst();
 }

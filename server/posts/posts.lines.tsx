@@ -3,6 +3,7 @@ import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/ht
 import type { Ignoring } from '../db/member';
 import type { Messages } from '../views/messages';
 import { lineTime, lineTimes } from '../views/time';
+import { mapBodyLinks } from '../text/sanitize';
 import type { Post } from './posts.service';
 
 /**
@@ -154,4 +155,40 @@ export function renderTree(ctx: LineContext, posts: Post[], baseDepth: number): 
   for (; current > 1; current--) out += '</ul></li>';
   out += '</ul>';
   return trustedHtml(out);
+}
+
+/** A held post as its author's line shows it (posts.held.ts): what a line needs of it. */
+export interface HeldLineFacts {
+  id: string;
+  /** The post it answers (none for a thread): the browser module drops the line when it arrives approved. */
+  parentId?: string | null;
+  title: string;
+  body: string;
+  bytes: number;
+  createdAt: Date;
+}
+
+/**
+ * One of the reader's own posts waiting for review, as a line in its place (only its author is
+ * ever shown it): marked 等待審核, the title (no link: it has no page of its own in the thread), the
+ * author, size and time, and the body under it, since nobody can open it yet. Its anchor is
+ * `h<id>`, never a post's `p<id>`: when it is approved, its live line takes its place (the browser
+ * module matches it by parent, title and author: client/live.ts).
+ */
+export function heldLine(ctx: LineContext, held: HeldLineFacts, authorName: string): string {
+  const { t } = ctx;
+  const body = held.body
+    ? `<div class="body held-body">${ctx.prefix ? mapBodyLinks(held.body, (url) => href(ctx, url)) : held.body}</div>`
+    : '';
+  return (
+    `<span class="line held${held.bytes === 0 ? ' title-only' : ''}" id="h${escapeHtml(held.id)}"` +
+    (held.parentId
+      ? ` data-parent="${escapeHtml(held.parentId)}" data-title="${escapeHtml(held.title)}" data-author="${escapeHtml(authorName)}"`
+      : '') +
+    '>' +
+    `<span class="held-mark">[${escapeHtml(t.review.awaiting)}]</span> <span class="title">${escapeHtml(held.title)}</span> ` +
+    `-<a href="${escapeHtml(href(ctx, memberHref(authorName)))}" class="author">${escapeHtml(authorName)}</a>- ` +
+    `<span class="bytes">${escapeHtml(t.bytes(held.bytes))}</span> ` +
+    `<time datetime="${held.createdAt.toISOString()}">${lineTime(held.createdAt, ctx.timeZone)}</time></span>${body}`
+  );
 }

@@ -5,6 +5,8 @@ import type { Member } from '../db/member';
 import { type Actor, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
+import { type HeldPost, ownHeld } from './posts.held';
+import { countQueue } from './posts.held.repository';
 import { newCounts } from './posts.seen';
 import type { PositionSource } from './posts.seen.repository';
 import { type Post, type ThreadState, toPost, toPostsWithCounts, tombstone, toThreadState } from './posts.service';
@@ -35,7 +37,14 @@ export interface BoardIndex {
   /** The viewer moderates the board: deleted posts are shown, not tombstones. */
   canModerate: boolean;
   featured: boolean;
+  /** The viewer's own threads on the board waiting for review (posts.held.ts); only they see them. */
+  heldThreads: HeldPost[];
+  /** For the board's moderators: how many posts wait in its queue (up to QUEUE_COUNT_CAP); else null. */
+  queueCount: number | null;
 }
+
+/** A board page counts its queue up to this many ("99+"). */
+export const QUEUE_COUNT_CAP = 100;
 
 /** Follow-up lines under each thread on a board index unless INDEX_TREE_LINES says otherwise. */
 export const DEFAULT_INDEX_TREE_LINES = 50;
@@ -62,9 +71,11 @@ export async function getBoardIndex(
   const actor = await actorOn(db, viewer, board.id);
   const canModerate = can(actor, 'seeDeleted', null);
   const visible = canModerate ? (p: Post) => p : tombstone;
-  const [rows, total] = await Promise.all([
+  const [rows, total, heldThreads, queueCount] = await Promise.all([
     repo.findBoardThreads(db, board.id, page, featured, rootBodies),
     repo.countBoardThreads(db, board.id, featured),
+    ownHeld(db, viewer, board.id),
+    canModerate ? countQueue(db, board.id, QUEUE_COUNT_CAP) : null,
   ]);
   const threadIds = rows.map((r) => r.id);
   const [replyRows, news] = await Promise.all([repo.findIndexReplies(db, threadIds, treeLines), newCounts(db, reader, threadIds)]);
@@ -80,5 +91,16 @@ export async function getBoardIndex(
     replies: toPostsWithCounts(byThread.get(r.id) ?? []).map(visible),
     newCount: news.get(r.id) ?? null,
   }));
-  return { board, threads, page, pages: Math.max(1, Math.ceil(total / repo.THREADS_PER_PAGE)), total, actor, canModerate, featured };
+  return {
+    board,
+    threads,
+    page,
+    pages: Math.max(1, Math.ceil(total / repo.THREADS_PER_PAGE)),
+    total,
+    actor,
+    canModerate,
+    featured,
+    heldThreads,
+    queueCount,
+  };
 }

@@ -1,5 +1,5 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import type { Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
+import type { BoardReview, Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
 import type { Member } from '../db/member';
 import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
 import { type ActorColumns, actorSql } from '../policy/policy.repository';
@@ -71,6 +71,8 @@ export interface ReplyContextRow extends ActorColumns {
   post_id: string | null;
   /** The thread's slow mode (0: off), as it is once the thread row is locked. */
   slow_mode_seconds: number | null;
+  /** The board's review setting: whether a new member's reply waits for a moderator (posts.held.ts). */
+  review: BoardReview;
 }
 
 /**
@@ -80,6 +82,7 @@ export interface ReplyContextRow extends ActorColumns {
  *   locks the post FOR UPDATE) waits, so no reply lands under a post deleted meanwhile;
  * - the member's role and ban on its board (policy.repository actorSql);
  * - the thread's starter and whether they muted it;
+ * - the board's review setting (a new member's reply may be held instead: posts.held.ts);
  * - the thread row, counted for the reply (reply_count, last_activity_at) and its next event seq
  *   taken, then the reply's id from the sequence. The row lock this takes orders concurrent
  *   replies to one thread, so counters stay exact and ids follow commit order (the id is taken
@@ -100,9 +103,10 @@ export async function findReplyContext(db: Db, parentId: string, member: Member)
     )
     select parent.*, starter.author_id as starter_id,
       exists (select 1 from thread_mutes m where m.member_id = starter.author_id and m.thread_id = starter.id) as starter_muted,
-      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, ban.*
+      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, board.review, ban.*
     from parent
     join posts starter on starter.id = parent.thread_id
+    join boards board on board.id = parent.board_id
     left join bump on true
     left join ${actor.ban} ban on true`.execute(db);
   return rows[0];
@@ -155,6 +159,8 @@ export interface NewPost {
   variant: SourceVariant;
   /** Its normalized title and text's hash (text/fingerprint.ts contentHash). */
   contentHash: string | null;
+  /** When it was written, when not now: a held post approved later keeps its own time. */
+  createdAt?: Date;
 }
 
 function postValues(p: NewPost) {
@@ -171,6 +177,7 @@ function postValues(p: NewPost) {
     bytes: p.bytes,
     variant: p.variant,
     content_hash: p.contentHash,
+    ...(p.createdAt ? { created_at: p.createdAt } : {}),
   };
 }
 

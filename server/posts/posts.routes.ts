@@ -18,6 +18,7 @@ import type { Rules } from '../policy/policy';
 import type { ReadRecorder } from '../reads/reads.recorder';
 import { apiParts, pageParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
+import { presentHeld } from './posts.held';
 import * as lists from './posts.lists';
 import * as posts from './posts.service';
 import * as paging from './posts.paging';
@@ -28,6 +29,8 @@ import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
 import { renderWindow, overlayWindow } from './posts.windows.lines';
+import { heldLine } from './posts.lines';
+import type { OwnHeldLine } from './posts.held';
 import { type WindowVersion, getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
 import { postInThread } from './posts.paths';
@@ -66,6 +69,11 @@ const pageQuery = z.object({
   page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1),
   /** featured=1: only threads marked 加精. */
   featured: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
+  /** After starting a thread that is held for review: its id (the page says it waits, to its author only). */
+  held: z
+    .string({ error: 'must be a held post id' })
+    .regex(/^\d{1,19}$/, 'must be a held post id')
+    .optional(),
 });
 
 /**
@@ -91,6 +99,11 @@ const threadPageQuery = z
       .string({ error: 'must be a post id' })
       .regex(/^\d{1,19}$/, 'must be a post id')
       .optional(),
+    /** After posting a follow-up that is held for review: its id (the page says it waits, to its author only). */
+    held: z
+      .string({ error: 'must be a held post id' })
+      .regex(/^\d{1,19}$/, 'must be a held post id')
+      .optional(),
     /** A later window's "more" link: the reader's position when the first window was served (marks only). */
     seen: z
       .string({ error: 'must be a post id' })
@@ -99,10 +112,24 @@ const threadPageQuery = z
   })
   .refine((q) => q.after === undefined || q.at === undefined, { message: 'give either after or at, not both', path: ['at'] });
 
-/** Where a form goes after writing a post: to the post, saying how many mentions were not notified. */
-const afterWriting = (req: Request, post: posts.WrittenPost) =>
-  req.variantPrefix +
-  postInThread(post.threadId, post.id, post.unnotifiedMentions.length ? `unnotified=${post.unnotifiedMentions.length}` : '');
+/**
+ * Where a form goes after writing a post: to the post, saying how many mentions were not notified.
+ * A held follow-up: to its place in the thread (the window holding its parent), which its author
+ * sees it in, with the notice that it waits; a held thread: to the board's page, which lists it.
+ */
+function afterWriting(req: Request, submitted: posts.Submitted): string {
+  if (submitted.held) {
+    const h = submitted.heldPost;
+    if (h.threadId === null || h.parentId === null) return `${req.variantPrefix}/b/${h.board.slug}?held=${h.id}#h${h.id}`;
+    const at = h.parentId === h.threadId ? '' : `&at=${h.parentId}`;
+    return `${req.variantPrefix}/t/${h.threadId}?held=${h.id}${at}#h${h.id}`;
+  }
+  const post = submitted.post;
+  return (
+    req.variantPrefix +
+    postInThread(post.threadId, post.id, post.unnotifiedMentions.length ? `unnotified=${post.unnotifiedMentions.length}` : '')
+  );
+}
 
 const presentThread = (s: posts.ThreadState) => ({
   replyCount: s.replyCount,
@@ -118,8 +145,9 @@ const presentThread = (s: posts.ThreadState) => ({
  * The key of a rendered window of a post's follow-ups (caches.lines). Every change to a thread
  * raises its seq (thread_events), so an entry can never be stale: a new version of the thread
  * simply has a new key, and old entries age out. The window is the expensive part of a big
- * thread's page; what is personal in it (new marks, ignored members) is laid over it per request,
- * and the rest of the page (the post, the viewer's forms) is rendered for every request.
+ * thread's page; what is personal in it (new marks, ignored members, the reader's own held posts)
+ * is laid over it per request, and the rest of the page (the post, the viewer's forms) is rendered
+ * for every request.
  */
 function windowKey(postId: string, version: WindowVersion, variant: string | undefined, prefix: string): string {
   return `${postId}:${version.seq}:${variant ?? 'original'}:${version.seesDeleted ? 'm' : 'r'}:${prefix}:${version.start}`;
@@ -173,16 +201,27 @@ interface RouteDeps {
 function apiRoutes(router: Router, { db, rules, caches, pacing }: RouteDeps): void {
   const { conversions } = caches;
 
+  // A post held for review is 202 Accepted: written, waiting for a moderator (posts.held.ts).
+  const answerSubmitted = (res: Response, submitted: posts.Submitted) => {
+    if (submitted.held) {
+      res
+        .status(202)
+        .location(`/held/${submitted.heldPost.id}`)
+        .json({ held: true, heldPost: presentHeld(submitted.heldPost) });
+    } else res.status(201).location(`/t/${submitted.post.id}`).json(presentWritten(submitted.post));
+  };
+
   router.post('/api/boards/:slug/threads', async (req, res) => {
     const member = requireMember(req);
-    const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
-    res.status(201).location(`/t/${post.id}`).json(presentWritten(post));
+    answerSubmitted(
+      res,
+      await posts.submitThread(db, member, req.params.slug, parseInput(postInput, req.body), pacing(member, req.ip ?? '')),
+    );
   });
 
   router.post('/api/posts/:id/replies', async (req, res) => {
     const member = requireMember(req);
-    const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
-    res.status(201).location(`/t/${post.id}`).json(presentWritten(post));
+    answerSubmitted(res, await posts.submitReply(db, member, req.params.id, parseInput(postInput, req.body), pacing(member, req.ip ?? '')));
   });
 
   // A post's subtree a page at a time (posts.paging.ts); a thread below PAGE_MAX comes whole, as it always did.
@@ -243,12 +282,13 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
   const listContext = async (req: Request): Promise<PageContext> => ({ ...pageContext(req), ignored: await ignoringOf(db, req.member) });
 
   router.get('/b/:slug', async (req, res) => {
-    const { page, featured } = parseInput(pageQuery, req.query);
+    const { page, featured, held } = parseInput(pageQuery, req.query);
     const [index, ctx] = await Promise.all([
       lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { treeLines, reader: readerOf(req) }),
       listContext(req),
     ]);
-    res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant)));
+    const heldNotice = held !== undefined && index.heldThreads.some((h) => h.id === held);
+    res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant), undefined, heldNotice));
   });
 
   /**
@@ -259,7 +299,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
   const windowFor = async (
     req: Request,
     ctx: PageContext,
-    where: { after?: string; at?: string; seen?: string | null },
+    where: { after?: string; at?: string; seen?: string | null; held?: OwnHeldLine[] },
   ): Promise<{ deeperPage: string } | { head: Parameters<typeof postPage>[1]; shown: ShownWindow }> => {
     let key = '';
     let rendered: RenderedLines | undefined;
@@ -288,12 +328,24 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
       });
       caches.lines.set(key, rendered);
     }
-    const overlaid = overlayWindow(ctx, rendered, { ignored: ctx.ignored, seen: where.seen, memberId: req.member?.id });
+    // The reader's own held follow-ups, in their places (posts.held.ts): never in the cached lines.
+    const held = req.member ? (where.held ?? []) : [];
+    const overlaid = overlayWindow(ctx, rendered, {
+      ignored: ctx.ignored,
+      seen: where.seen,
+      memberId: req.member?.id,
+      held: held.map((h) => ({ id: h.id, parentId: h.parentId, html: heldLine(ctx, h, req.member!.name) })),
+      pageId: window.post.id,
+    });
+    const placed = new Set(overlaid.placedHeld);
     return {
       head: window,
       shown: {
         html: trustedHtml(overlaid.html),
         count: rendered.count,
+        heldPlaced: placed.size,
+        // Those with no place in this window are listed on the first one, so the author always finds them.
+        heldElsewhere: window.first ? held.filter((h) => !placed.has(h.id)) : [],
         first: window.first,
         newIds: overlaid.newIds,
         ancestors: window.ancestors,
@@ -307,15 +359,17 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
     // (A page kept whole was sent before express saw the request: warmPages in posts.pages.ts.)
     reads?.record(req.params.id, req);
     const postId = String(req.params.id);
-    const { unnotified, after, at, seen: carried } = parseInput(threadPageQuery, req.query);
+    const { unnotified, after, at, seen: carried, held: heldId } = parseInput(threadPageQuery, req.query);
     // Taken before the reads: what they read is learnt only if the LISTEN link stayed up meanwhile.
     const generation = caches.threads.generation;
     let facts: { threadId: string; seq: number; readCount: number } | undefined;
+    let held: OwnHeldLine[] = [];
     // The reader's position before this visit (posts.seen.ts) is read beside the page's version.
     const [ctx, version, seen] = await Promise.all([
       listContext(req),
       postVersion(db, postId, req.member, rules, {
         muted: true,
+        held: (lines) => (held = lines),
         facts: (threadId, f) => {
           facts = { threadId, ...f };
           caches.threads.learn(threadId, f, generation);
@@ -329,7 +383,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
     // The first window records the visit, so a later one marks what was new by the position the
     // first one was served with (its "more" link carries it).
     const later = after !== undefined || at !== undefined;
-    const page = await windowFor(req, ctx, { after, at, seen: later ? (carried ?? seen?.postId) : seen?.postId });
+    const page = await windowFor(req, ctx, { after, at, seen: later ? (carried ?? seen?.postId) : seen?.postId, held });
     if ('deeperPage' in page) {
       res.redirect(302, `${req.variantPrefix}/t/${page.deeperPage}?at=${at}#p${at}`);
       return;
@@ -339,7 +393,14 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
     // first new follow-up (docs/api.md, "Thread pages"). This request is the visit and records
     // it; the window it lands on marks by the position carried in its URL, as a "more" link's
     // does, and records nothing.
-    if (!later && unnotified === undefined && seen && page.head.post.parentId === null && page.shown.newIds.length === 0) {
+    if (
+      !later &&
+      unnotified === undefined &&
+      heldId === undefined &&
+      seen &&
+      page.head.post.parentId === null &&
+      page.shown.newIds.length === 0
+    ) {
       const landing = await firstNewFollowUp(db, req, seen, page.head.post.depth + reading.depthCap);
       if (landing) {
         const marking = markSeen(db, req, res, page.head, seen);
@@ -356,7 +417,9 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
     // Back to the first window from a later one: within a visit (a position carried), without
     // sending the reader on to what is new again and without recording the visit twice.
     const top = carried && later ? `/t/${id}?at=${id}&seen=${carried}` : `/t/${id}`;
-    const html = postPage(ctx, { ...page.head, seen }, { ...page.shown, top }, undefined, unnotified);
+    // The notice after posting a held follow-up, for its author only (it is one of theirs, waiting).
+    const heldNotice = heldId !== undefined && held.some((h) => h.id === heldId);
+    const html = postPage(ctx, { ...page.head, seen }, { ...page.shown, top }, undefined, unnotified, heldNotice);
     // Nothing personal on it: kept whole for the next such reader (posts.pages.ts).
     const flavour =
       facts && etag && sharesPages(req) && !ctx.ignored?.ids.size && page.shown.newIds.length === 0 && !seen?.newCount
@@ -391,8 +454,14 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
   router.post('/b/:slug/threads', async (req: Request<{ slug: string }>, res: Response) => {
     const member = requireMember(req);
     try {
-      const post = await posts.createThread(db, member, req.params.slug, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
-      res.redirect(303, afterWriting(req, post));
+      const submitted = await posts.submitThread(
+        db,
+        member,
+        req.params.slug,
+        parseInput(postInput, req.body),
+        pacing(member, req.ip ?? ''),
+      );
+      res.redirect(303, afterWriting(req, submitted));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
         const index = indexInVariant(
@@ -408,8 +477,8 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
   router.post('/t/:id/reply', async (req: Request<{ id: string }>, res: Response) => {
     const member = requireMember(req);
     try {
-      const post = await posts.reply(db, member, req.params.id, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
-      res.redirect(303, afterWriting(req, post));
+      const submitted = await posts.submitReply(db, member, req.params.id, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
+      res.redirect(303, afterWriting(req, submitted));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
         const ctx = await listContext(req);

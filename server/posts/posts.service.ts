@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { type Board, getBoard } from '../boards/boards.service';
-import type { BoardRole, Database, DeletedBy, SiteRole, ThreadRow } from '../db/database';
+import type { BoardRole, Database, DeletedBy, HeldPostRow, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
-import type { Pace } from '../limits/paced';
+import { type Pace, newMemberOf } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
@@ -16,6 +16,8 @@ import { checkTitle } from '../text/title';
 import { type Actor, type Rules, authorize, can } from '../policy/policy';
 import { actorFromRow, actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
+import type { NewHeld } from './posts.held.repository';
+import { type HeldPost, holdPost, holdReason, reviews } from './posts.held';
 import { findMentions, mentionsToNotify } from './posts.mentions';
 import { notifyThread, replyNotices } from './posts.notices';
 import type { SeenBefore } from './posts.seen';
@@ -204,9 +206,22 @@ export function preparePost(input: PostInput): { title: string; body: string; by
 export type WrittenPost = Post & { unnotifiedMentions: string[] };
 
 /**
+ * What posting gives: the post, published; or, on a board with review on, the held post that
+ * waits for a moderator (posts.held.ts), which nobody else sees until it is approved.
+ */
+export type Submitted = { held: false; post: WrittenPost } | { held: true; heldPost: HeldPost };
+
+/** The post of a submission that was published; a held one is a programming error here. */
+function published(submitted: Submitted): WrittenPost {
+  if (submitted.held) throw new Error(`post held for review (held post ${submitted.heldPost.id}): use submitThread/submitReply`);
+  return submitted.post;
+}
+
+/**
  * Starts a thread in a board. Its mentions are linked and, with the author's followers, notified
  * in the same transaction (posts.notices.ts). `pace` refuses threads started too fast and says
- * whether the member is new (a cap on links and images, checkPostCaps).
+ * whether the member is new (a cap on links and images, checkPostCaps). For callers whose members
+ * are never held (seeds, tools, benchmarks: `unpaced`); pages and the API use submitThread.
  */
 export async function createThread(
   db: Kysely<Database>,
@@ -215,11 +230,37 @@ export async function createThread(
   input: PostInput,
   pace: Pace,
 ): Promise<WrittenPost> {
+  return published(await submitThread(db, member, boardSlug, input, pace));
+}
+
+/**
+ * Starts a thread, or holds it for review: on a board with review on, a new member's thread
+ * (or, on a 'links' board, one with a link to another site) waits for a moderator instead.
+ */
+export async function submitThread(
+  db: Kysely<Database>,
+  member: Member,
+  boardSlug: string,
+  input: PostInput,
+  pace: Pace,
+): Promise<Submitted> {
   const board = await getBoard(db, boardSlug);
-  authorize(await actorOn(db, member, board.id), 'post', null);
+  const actor = await actorOn(db, member, board.id);
+  authorize(actor, 'post', null);
   const content = preparePost(input);
-  const { caps } = await pace('thread');
+  const { caps, newMember } = await pace('thread');
   const duplicateSeconds = pace.duplicateSeconds ?? 0;
+  // The board's moderators and admins are never held, whatever their trust.
+  const hold = newMember && actor.role === 'member' && reviews(board.review) ? holdReason(board.review, content.body) : null;
+  if (hold) {
+    checkPostCaps(content.body, caps);
+    const heldPost = await holdPost(
+      db,
+      { boardId: board.id, threadId: null, parentId: null, authorId: member.id, ...content, address: pace.address, reason: hold },
+      duplicateSeconds,
+    );
+    return { held: true, heldPost };
+  }
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
     if (duplicateSeconds > 0) {
       // Two statements, in this order: the lock first, so the check's snapshot sees a thread the
@@ -252,12 +293,28 @@ export async function createThread(
     await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified });
     return { id: postId, unnotified };
   });
-  return { ...(await getPost(db, id)), unnotifiedMentions: unnotified.map((m) => m.name) };
+  return { held: false, post: { ...(await getPost(db, id)), unnotifiedMentions: unnotified.map((m) => m.name) } };
+}
+
+/** Thrown inside a reply's transaction to roll it back when the reply is to be held instead. */
+class HoldInstead extends Error {
+  constructor(readonly held: NewHeld) {
+    super('held for review');
+  }
+}
+
+/** A reply, for callers whose members are never held (seeds, tools, benchmarks); pages and the API use submitReply. */
+export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput, pace: Pace): Promise<WrittenPost> {
+  return published(await submitReply(db, member, parentId, input, pace));
 }
 
 /**
  * Replies to any post of a thread that is open, under a post that is not deleted. The parent's
  * author, the thread's starter and the members mentioned are notified in the same transaction.
+ * On a board with review on, a new member's reply is held for a moderator instead (posts.held.ts):
+ * the board's setting comes with the reply's first statement, and only then, on such a board, is
+ * the pace's answer (new or not) waited for before the write; the transaction, with the thread's
+ * counters it took, rolls back, and the held post is written in one of its own.
  *
  * Two statements between BEGIN and COMMIT, whatever the reply (docs/performance.md, "Replies"):
  * one reads the parent, the actor and the starter and counts the reply on its thread
@@ -266,7 +323,13 @@ export async function createThread(
  * `pace` refuses follow-ups posted too fast (by the member or from their address), and says
  * whether the member is new (a cap on links and images, checkPostCaps).
  */
-export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput, pace: Pace): Promise<WrittenPost> {
+export async function submitReply(
+  db: Kysely<Database>,
+  member: Member,
+  parentId: string,
+  input: PostInput,
+  pace: Pace,
+): Promise<Submitted> {
   const content = preparePost(input);
   const notFoundParent = () => notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
   if (!isId(parentId)) throw notFoundParent();
@@ -279,64 +342,174 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
   // follow-up back. (Caught here so a transaction that fails first leaves no unhandled rejection.)
   const paced = pace('reply');
   paced.catch(() => undefined);
-  const written = await db.transaction().execute(async (tx) => {
-    const parent = await repo.findReplyContext(tx, parentId, member);
-    if (!parent) throw notFoundParent();
-    authorize(actorFromRow(member, parent), 'post', null);
-    if (parent.deleted_at)
-      throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
-    if (parent.path.length > MAX_DEPTH) throw tooDeep();
-    if (parent.locked === null || parent.seq === null || parent.post_id === null) throw notFoundParent();
-    if (parent.locked)
-      throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
-    const postId = parent.post_id;
-    const notices = replyNotices({
-      postId,
-      threadId: parent.thread_id,
-      authorId: member.id,
-      parentAuthorId: parent.author_id,
-      parentIsRoot: parent.id === parent.thread_id,
-      starter: { id: parent.starter_id, muted: parent.starter_muted },
-      mentioned: notified,
+  let written: { post: repo.NewPost; createdAt: Date };
+  try {
+    written = await db.transaction().execute(async (tx) => {
+      const parent = await repo.findReplyContext(tx, parentId, member);
+      if (!parent) throw notFoundParent();
+      authorize(actorFromRow(member, parent), 'post', null);
+      if (parent.deleted_at)
+        throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
+      if (parent.path.length > MAX_DEPTH) throw tooDeep();
+      if (parent.locked === null || parent.seq === null || parent.post_id === null) throw notFoundParent();
+      if (parent.locked)
+        throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
+      // Moderators of the board and admins are never held; anyone else only while new.
+      if (reviews(parent.review) && !parent.moderates && member.role !== 'admin') {
+        // Newness is known before the limits are spent (for most members without a statement): an
+        // established member's reply does not wait here for the limiter.
+        const hold = (await newMemberOf(paced)) ? holdReason(parent.review, content.body) : null;
+        if (hold) {
+          checkPostCaps(content.body, (await paced).caps);
+          throw new HoldInstead({
+            boardId: parent.board_id,
+            threadId: parent.thread_id,
+            parentId: parent.id,
+            authorId: member.id,
+            ...content,
+            address: pace.address,
+            reason: hold,
+          });
+        }
+      }
+      const postId = parent.post_id;
+      const notices = replyNotices({
+        postId,
+        threadId: parent.thread_id,
+        authorId: member.id,
+        parentAuthorId: parent.author_id,
+        parentIsRoot: parent.id === parent.thread_id,
+        starter: { id: parent.starter_id, muted: parent.starter_muted },
+        mentioned: notified,
+      });
+      const post: repo.NewPost = {
+        id: postId,
+        boardId: parent.board_id,
+        threadId: parent.thread_id,
+        parentId: parent.id,
+        path: [...parent.path, postId],
+        authorId: member.id,
+        ...content,
+        body: mentions.body,
+        bytes: mentions.bytes,
+      };
+      const seq = Number(parent.seq);
+      const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
+      // Board moderators (and admins) are exempt from slow mode: they are the ones running the thread.
+      const slowSeconds = parent.moderates ? 0 : (parent.slow_mode_seconds ?? 0);
+      const written = await repo.insertReply(
+        tx,
+        post,
+        { seq: parent.seq, payload },
+        notifyExpression(notices),
+        {
+          duplicateSeconds: pace.duplicateSeconds ?? 0,
+          slowSeconds,
+        },
+        pace.address,
+      );
+      if (written.duplicate) throw duplicatePost('reply', pace.duplicateSeconds ?? 0);
+      if (written.last_reply_at) {
+        // created_at is the transaction's now(): the same clock the previous reply was stamped by.
+        const wait = Math.ceil((written.last_reply_at.getTime() + slowSeconds * 1000 - written.created_at.getTime()) / 1000);
+        if (wait > 0) throw slowMode(slowSeconds, wait);
+      }
+      // A new member's links and images are counted once the pace has answered; over a cap, the
+      // follow-up rolls back with the refusal.
+      checkPostCaps(post.body, (await paced).caps);
+      return { post, createdAt: written.created_at };
     });
-    const post: repo.NewPost = {
-      id: postId,
-      boardId: parent.board_id,
-      threadId: parent.thread_id,
-      parentId: parent.id,
-      path: [...parent.path, postId],
-      authorId: member.id,
-      ...content,
-      body: mentions.body,
-      bytes: mentions.bytes,
-    };
-    const seq = Number(parent.seq);
-    const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
-    // Board moderators (and admins) are exempt from slow mode: they are the ones running the thread.
-    const slowSeconds = parent.moderates ? 0 : (parent.slow_mode_seconds ?? 0);
-    const written = await repo.insertReply(
+  } catch (error) {
+    if (!(error instanceof HoldInstead)) throw error;
+    return { held: true, heldPost: await holdPost(db, error.held, pace.duplicateSeconds ?? 0) };
+  }
+  return {
+    held: false,
+    post: { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) },
+  };
+}
+
+/** What publishing a held post wrote: the post, in its thread on its board. */
+export interface Published {
+  postId: string;
+  threadId: string;
+  boardId: string;
+}
+
+/**
+ * Publishes an approved held post inside the moderator's transaction, as a thread or a reply is
+ * written (its post id taken now, so readers see it as new; its event, live delivery on commit;
+ * the notices of its mentions, its parent's author and its thread's starter), with the time it was
+ * written. A reply is refused as a reply would be when its parent is gone, deleted or too deep or
+ * its thread locked (the moderator can reject it instead); the author's bans, limits and slow mode
+ * do not apply: a moderator decided.
+ */
+export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, author: Member): Promise<Published> {
+  const mentions = await findMentions(tx, held.title, held.body);
+  const { notified } = mentionsToNotify(mentions.members, author.id);
+  const content = {
+    authorId: author.id,
+    title: held.title,
+    body: mentions.body,
+    bytes: mentions.bytes,
+    variant: held.variant,
+    contentHash: held.content_hash,
+    createdAt: held.created_at,
+  };
+  const address = held.address ?? undefined;
+  if (held.parent_id === null) {
+    const postId = await repo.nextPostId(tx);
+    await repo.insertPost(
       tx,
-      post,
-      { seq: parent.seq, payload },
-      notifyExpression(notices),
-      {
-        duplicateSeconds: pace.duplicateSeconds ?? 0,
-        slowSeconds,
-      },
-      pace.address,
+      { id: postId, boardId: held.board_id, threadId: postId, parentId: null, path: [postId], ...content },
+      address,
     );
-    if (written.duplicate) throw duplicatePost('reply', pace.duplicateSeconds ?? 0);
-    if (written.last_reply_at) {
-      // created_at is the transaction's now(): the same clock the previous reply was stamped by.
-      const wait = Math.ceil((written.last_reply_at.getTime() + slowSeconds * 1000 - written.created_at.getTime()) / 1000);
-      if (wait > 0) throw slowMode(slowSeconds, wait);
-    }
-    // A new member's links and images are counted once the pace has answered; over a cap, the
-    // follow-up rolls back with the refusal.
-    checkPostCaps(post.body, (await paced).caps);
-    return { post, createdAt: written.created_at };
+    await repo.insertThread(tx, postId, held.board_id);
+    await recordThreadEvent(tx, { threadId: postId, boardId: held.board_id, kind: 'post:new', postId });
+    await notifyThread(tx, { threadId: postId, authorId: author.id, mentioned: notified });
+    return { postId, threadId: postId, boardId: held.board_id };
+  }
+  const parentId = held.parent_id;
+  const parent = await repo.findReplyContext(tx, parentId, author);
+  if (!parent || parent.locked === null || parent.seq === null || parent.post_id === null)
+    throw notFound('PostNotFound', `The post ${parentId} this follow-up answers is gone.`, { params: { id: parentId } });
+  if (parent.deleted_at)
+    throw new AppError(409, 'PostDeleted', 'The post this follow-up answers was deleted: reject it instead.', {
+      params: { refused: 'reply' },
+    });
+  if (parent.path.length > MAX_DEPTH) throw tooDeep();
+  if (parent.locked)
+    throw new AppError(409, 'ThreadLocked', 'The thread is locked: unlock it first, or reject the follow-up.', {
+      params: { refused: 'reply' },
+    });
+  const postId = parent.post_id;
+  const post: repo.NewPost = {
+    id: postId,
+    boardId: parent.board_id,
+    threadId: parent.thread_id,
+    parentId: parent.id,
+    path: [...parent.path, postId],
+    ...content,
+  };
+  const notices = replyNotices({
+    postId,
+    threadId: parent.thread_id,
+    authorId: author.id,
+    parentAuthorId: parent.author_id,
+    parentIsRoot: parent.id === parent.thread_id,
+    starter: { id: parent.starter_id, muted: parent.starter_muted },
+    mentioned: notified,
   });
-  return { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) };
+  const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq: Number(parent.seq), kind: 'post:new' });
+  await repo.insertReply(
+    tx,
+    post,
+    { seq: parent.seq, payload },
+    notifyExpression(notices),
+    { duplicateSeconds: 0, slowSeconds: 0 },
+    address,
+  );
+  return { postId, threadId: parent.thread_id, boardId: parent.board_id };
 }
 
 /** A post just inserted, as getPost would read it back: first revision, not edited, not deleted. */

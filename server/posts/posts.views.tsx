@@ -7,8 +7,10 @@ import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
 import { MAX_DEPTH, type Post, type PostHead, type ThreadState } from './posts.service';
-import { type BoardIndex, type IndexThread } from './posts.lists';
-import { PostLine, memberHref, renderTree } from './posts.lines';
+import { type BoardIndex, type IndexThread, QUEUE_COUNT_CAP } from './posts.lists';
+import { BOARD_REVIEWS } from '../boards/boards.service';
+import { PostLine, heldLine, memberHref, renderTree } from './posts.lines';
+import type { HeldPost, OwnHeldLine } from './posts.held';
 import { MENTION_NOTIFY_MAX } from './posts.mentions';
 import { ThreadViews } from './posts.filters.views';
 import { shownNewCount } from './posts.seen';
@@ -243,6 +245,43 @@ export interface ShownWindow {
    * follow-up below it belongs to the page of the line at the cap (client/live.ts).
    */
   deepest: number;
+  /** The reader's own held follow-ups laid in their places in `html` (posts.held.ts). */
+  heldPlaced?: number;
+  /** The reader's own held follow-ups with no place in this window: listed on the page instead. */
+  heldElsewhere?: OwnHeldLine[];
+}
+
+/** After posting a follow-up or thread that is held: it waits for a moderator, and only its author sees it. */
+export function HeldNotice({ ctx }: { ctx: PageContext }) {
+  return (
+    <p class="held-notice" role="status">
+      {ctx.t.review.heldNotice}
+    </p>
+  );
+}
+
+/**
+ * The reader's own held follow-ups that this window has no place for (their parent is in another
+ * window, or deeper than the page nests): each with a link to the post it answers.
+ */
+function HeldElsewhere({ ctx, held }: { ctx: PageContext; held: OwnHeldLine[] | undefined }) {
+  if (!held?.length || !ctx.member) return null;
+  const name = ctx.member.name;
+  return (
+    <section class="held-elsewhere" aria-label={ctx.t.review.yourHeld}>
+      <h2>{ctx.t.review.yourHeld}</h2>
+      <ul class="tree">
+        {held.map((h) => (
+          <li class="held">
+            <a href={href(ctx, `/t/${h.parentId}`)} class="held-parent">
+              {ctx.t.parentPost}
+            </a>{' '}
+            {trustedHtml(heldLine(ctx, h, name))}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 /** The path from the root down to a deep post: each ancestor as a line, the middle of a long path elided. */
@@ -301,7 +340,14 @@ function TreeTools({ ctx }: { ctx: PageContext }) {
  * `/t/:id`: a post, then a window of its follow-ups (for a root: the thread). The window comes
  * rendered (posts.windows.lines.ts); a window after the first shows the post as a heading only.
  */
-export function postPage(ctx: PageContext, tree: PostHead, window: ShownWindow, form?: FormState, unnotified?: number): string {
+export function postPage(
+  ctx: PageContext,
+  tree: PostHead,
+  window: ShownWindow,
+  form?: FormState,
+  unnotified?: number,
+  heldNotice = false,
+): string {
   const { t } = ctx;
   const { post, root, board } = tree;
   return renderPage(
@@ -353,6 +399,8 @@ export function postPage(ctx: PageContext, tree: PostHead, window: ShownWindow, 
         </header>
       )}
       <UnnotifiedMentions ctx={ctx} count={unnotified} />
+      {heldNotice ? <HeldNotice ctx={ctx} /> : null}
+      <HeldElsewhere ctx={ctx} held={window.heldElsewhere} />
       <ThreadMarks ctx={ctx} state={tree.thread} />
       <MuteButton ctx={ctx} tree={tree} />
       <ThreadViews ctx={ctx} threadId={tree.thread.threadId} current={post.parentId || !window.first ? undefined : 'all'} />
@@ -372,7 +420,7 @@ export function postPage(ctx: PageContext, tree: PostHead, window: ShownWindow, 
         <h2 id="all-replies">{t.allReplies}</h2>
         <p class="readers" aria-live="polite" data-template={t.readersNow} hidden></p>
         {window.count ? <TreeTools ctx={ctx} /> : null}
-        {window.count ? window.html : <p class="no-replies">{t.noReplies}</p>}
+        {window.count || window.heldPlaced ? window.html : <p class="no-replies">{t.noReplies}</p>}
         <p class="new-later" aria-live="polite" hidden></p>
       </section>
       {window.first ? <ReplyArea ctx={ctx} tree={tree} form={form} /> : null}
@@ -406,10 +454,32 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
   );
 }
 
+/** The viewer's own threads on the board waiting for review (only they see them), each linking to its page. */
+function HeldThreads({ ctx, held }: { ctx: PageContext; held: HeldPost[] }) {
+  if (held.length === 0 || !ctx.member) return null;
+  const name = ctx.member.name;
+  return (
+    <section class="held-threads" aria-label={ctx.t.review.yourHeldThreads}>
+      <h2>{ctx.t.review.yourHeldThreads}</h2>
+      <ul class="threads">
+        {held.map((h) => (
+          <li class="thread held">
+            {trustedHtml(heldLine(ctx, h, name))}{' '}
+            <a href={href(ctx, `/held/${h.id}`)} class="held-page">
+              {ctx.t.review.heldPage}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
-export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState): string {
+export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false): string {
   const { t } = ctx;
   const { board } = index;
+  const review = board.review ?? 'off';
   return renderPage(
     ctx,
     board.name,
@@ -428,6 +498,11 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState)
             <a href={href(ctx, `/b/${board.slug}/reports`)}>{t.reportQueue}</a>
             {' · '}
             <a href={href(ctx, `/b/${board.slug}/log`)}>{t.moderationLog}</a>
+            {' · '}
+            <a href={href(ctx, `/b/${board.slug}/queue`)} class="queue-link">
+              {t.review.queue}
+              {index.queueCount ? ` (${index.queueCount >= QUEUE_COUNT_CAP ? `${QUEUE_COUNT_CAP - 1}+` : index.queueCount})` : ''}
+            </a>
           </Fragment>
         ) : null}
         {board.publicBans ? (
@@ -443,7 +518,25 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState)
             <button type="submit">{t.bans.showPublicly}</button>
           </form>
         ) : null}
+        {index.canModerate ? (
+          // Which posts wait for review: the moderators' switch (the operator's is `board:set --review`).
+          <form method="post" action={href(ctx, `/b/${board.slug}/review`)} class="review-setting">
+            <label>
+              {t.review.setting}{' '}
+              <select name="review">
+                {BOARD_REVIEWS.map((r) => (
+                  <option value={r} selected={r === review}>
+                    {t.review.settings[r]}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            <button type="submit">{t.review.save}</button>
+          </form>
+        ) : null}
       </nav>
+      {heldNotice ? <HeldNotice ctx={ctx} /> : null}
+      <HeldThreads ctx={ctx} held={index.heldThreads} />
       {index.threads.length === 0 ? (
         <p>{t.noThreads}</p>
       ) : (

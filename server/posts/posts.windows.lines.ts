@@ -40,37 +40,45 @@ export function renderWindow(ctx: LineContext, shape: WindowShape): RenderedLine
   const items = [...shape.context, ...shape.lines];
   const spans: RenderedLine[] = [];
   let out = '<ul class="tree">';
-  const closers: string[] = [];
+  // Each open list's closing markup, and the line whose follow-ups it holds (none for context).
+  const closers: { html: string; line?: RenderedLine }[] = [];
+  const close = () => {
+    const closer = closers.pop()!;
+    if (closer.line) closer.line.children = out.length;
+    out += closer.html;
+  };
   items.forEach((post, i) => {
     const level = post.depth - shape.baseDepth;
-    while (closers.length >= level) out += closers.pop()!;
+    while (closers.length >= level) close();
     const isContext = i < shape.context.length;
     const line = PostLine({ ctx: lineCtx, post, showDepth: false, memo }).html;
     const next = items[i + 1];
     const parent = next !== undefined && next.depth > post.depth;
     if (isContext) {
       out += `<li class="context">${line}<ul>`;
-      closers.push('</ul></li>');
+      closers.push({ html: '</ul></li>' });
       return;
     }
-    const record = (at: number) => {
-      spans.push({
+    const record = (at: number): RenderedLine => {
+      const span = {
         id: post.id,
         authorId: post.authorId,
         author: post.author.name,
         start: at,
         open: at + line.indexOf('>') + 1,
         end: at + line.length,
-      });
+      };
+      spans.push(span);
+      return span;
     };
     if (parent) {
       out += `<li><details class="sub" open><summary>`;
-      record(out.length);
+      const span = record(out.length);
       out += `${line} <span class="fold">${escapeHtml(t.reading.fold(post.replyCount))}</span></summary><ul>`;
-      closers.push('</ul></details></li>');
+      closers.push({ html: '</ul></details></li>', line: span });
     } else {
       out += '<li>';
-      record(out.length);
+      const span = record(out.length);
       out += line;
       if (level >= shape.depthCap && post.replyCount > 0) {
         out += ` <a class="continue" href="${escapeHtml(href(ctx, `/t/${post.id}`))}">${escapeHtml(t.reading.continueThread(post.replyCount))}</a>`;
@@ -78,30 +86,41 @@ export function renderWindow(ctx: LineContext, shape: WindowShape): RenderedLine
         // Its follow-ups are in the next window: the count says how many.
         out += ` <span class="fold later">${escapeHtml(t.reading.fold(post.replyCount))}</span>`;
       }
+      span.children = out.length;
+      span.leaf = true;
       out += '</li>';
     }
   });
-  while (closers.length) out += closers.pop()!;
+  while (closers.length) close();
+  const end = shape.next ? undefined : out.length;
   out += '</ul>';
   if (shape.next) {
     out += `<p class="more-lines"><a href="${escapeHtml(href(ctx, shape.next))}" rel="next" data-more>${escapeHtml(t.reading.moreLines)}</a></p>`;
   }
-  return { html: out, count: shape.lines.length, spans };
+  return { html: out, count: shape.lines.length, spans, end };
 }
 
-/** What of a reader is laid over a window: whom they ignore, and up to which post they had read. */
+/** What of a reader is laid over a window: whom they ignore, up to which post they had read, their held posts. */
 export interface Overlay {
   ignored?: Pick<Ignoring, 'ids'>;
   /** The highest post id the reader had seen before this visit; null on a first visit. */
   seen?: string | null;
   /** The reader's own posts are never new to them. */
   memberId?: string;
+  /**
+   * The reader's own follow-ups waiting for review (posts.held.ts), each as its rendered list
+   * item's content (heldLine), to be shown in its place: last under its parent. Only a parent in
+   * this window (or the page's post, `pageId`, when the window ends its subtree) has a place here.
+   */
+  held?: { id: string; parentId: string; html: string }[];
+  pageId?: string;
 }
 
-/** A window with the reader's overlay: its markup, and the new lines it holds (display order). */
+/** A window with the reader's overlay: its markup, the new lines it holds (display order), the held posts it placed. */
 export interface OverlaidWindow {
   html: string;
   newIds: string[];
+  placedHeld: string[];
 }
 
 export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: Overlay): OverlaidWindow {
@@ -109,10 +128,13 @@ export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: 
   const isNew = (line: RenderedLine) => seen !== null && line.authorId !== overlay.memberId && BigInt(line.id) > seen;
   const newIds = seen === null ? [] : window.spans.filter(isNew).map((l) => l.id);
   const ignored = overlay.ignored?.ids;
-  if (newIds.length === 0 && !ignored?.size) return { html: carrySeen(window.html, overlay.seen), newIds };
+  const inserts = heldInserts(window, overlay);
+  if (newIds.length === 0 && !ignored?.size && inserts.edits.length === 0)
+    return { html: carrySeen(window.html, overlay.seen), newIds, placedHeld: [] };
   const { t } = ctx;
-  let out = '';
-  let at = 0;
+  // Every change is a splice at offsets recorded while rendering: lines replaced (marked new,
+  // collapsed) and held posts inserted, applied in one pass in the order of their offsets.
+  const edits: { start: number; end: number; html: string }[] = [...inserts.edits];
   let k = 0;
   for (const line of window.spans) {
     const fresh = k < newIds.length && newIds[k] === line.id;
@@ -129,10 +151,39 @@ export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: 
       html = html.slice(0, open) + mark + html.slice(open);
     }
     if (hidden) html = collapsedLine(t, line.author, html);
-    out += window.html.slice(at, line.start) + html;
-    at = line.end;
+    edits.push({ start: line.start, end: line.end, html });
   }
-  return { html: carrySeen(out + window.html.slice(at), overlay.seen), newIds };
+  edits.sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const edit of edits) {
+    out += window.html.slice(at, edit.start) + edit.html;
+    at = edit.end;
+  }
+  return { html: carrySeen(out + window.html.slice(at), overlay.seen), newIds, placedHeld: inserts.placed };
+}
+
+/** Where the reader's held posts go in a window, as insertions; and which of them found a place. */
+function heldInserts(window: RenderedLines, overlay: Overlay): { edits: { start: number; end: number; html: string }[]; placed: string[] } {
+  if (!overlay.held?.length) return { edits: [], placed: [] };
+  const byId = new Map(window.spans.map((s) => [s.id, s]));
+  // Several held under one parent share its place (and, under a line without follow-ups, one list).
+  const places = new Map<number, { leaf: boolean; items: string[] }>();
+  const placed: string[] = [];
+  for (const h of overlay.held) {
+    const parent = byId.get(h.parentId);
+    const at = parent ? parent.children : h.parentId === overlay.pageId ? window.end : undefined;
+    if (at === undefined) continue;
+    const place = places.get(at) ?? { leaf: parent?.leaf ?? false, items: [] };
+    place.items.push(`<li class="held">${h.html}</li>`);
+    places.set(at, place);
+    placed.push(h.id);
+  }
+  const edits = [...places].map(([at, place]) => {
+    const items = place.items.join('');
+    return { start: at, end: at, html: place.leaf ? `<ul class="held-list">${items}</ul>` : items };
+  });
+  return { edits, placed };
 }
 
 const MORE_LINK_END = '" rel="next" data-more>';

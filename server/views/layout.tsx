@@ -128,6 +128,10 @@ function Header({ ctx }: { ctx: PageContext }) {
             </span>
             <UnreadLink ctx={ctx} path="/messages" label={t.messagesLink} which="messages" />
             <UnreadLink ctx={ctx} path="/notifications" label={t.notificationsLink} which="notifications" />
+            {ctx.unread?.held !== undefined ? (
+              // Moderators (and admins): the posts waiting in their boards' review queues, kept live.
+              <UnreadLink ctx={ctx} path="/queue" label={t.review.headerLink} which="held" />
+            ) : null}
             <a href={href(ctx, '/settings')}>{t.account}</a>
             <form method="post" action={href(ctx, '/logout')} class="inline">
               <button type="submit">{t.logout}</button>

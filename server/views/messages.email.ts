@@ -67,6 +67,8 @@ const hantKinds: Record<NotificationKind, KindWords> = {
   'post-deleted': ({ title }) => `版主刪除了您在「${title ?? ''}」中的帖子`,
   banned: () => '您被封禁了，詳情見通知頁面',
   'report-handled': () => '您的舉報已處理',
+  'post-approved': ({ title }) => `您的帖子「${title ?? ''}」已通過審核`,
+  'post-rejected': () => '您的帖子沒有通過審核，詳情見通知頁面',
 };
 
 const hansKinds: Record<NotificationKind, KindWords> = {
@@ -78,6 +80,8 @@ const hansKinds: Record<NotificationKind, KindWords> = {
   'post-deleted': ({ title }) => `版主删除了您在“${title ?? ''}”中的帖子`,
   banned: () => '您被封禁了，详情见通知页面',
   'report-handled': () => '您的举报已处理',
+  'post-approved': ({ title }) => `您的帖子“${title ?? ''}”已通过审核`,
+  'post-rejected': () => '您的帖子没有通过审核，详情见通知页面',
 };
 
 export const hantEmail: EmailWords = {

@@ -165,7 +165,13 @@ const hantInvalid: InvalidMessages = {
   commonPassword: () => '這是最常見的密碼之一，請換一個。',
   samePassword: () => '與當前密碼相同。',
   explain: ({ why }) =>
-    why === 'delete' ? '刪除別人的帖子時必須填寫。' : why === 'ban' ? '請說明封禁的理由。' : '請告訴版主這個帖子有什麼問題。',
+    why === 'delete'
+      ? '刪除別人的帖子時必須填寫。'
+      : why === 'ban'
+        ? '請說明封禁的理由。'
+        : why === 'reject'
+          ? '請告訴作者帖子為什麼沒有通過審核。'
+          : '請告訴版主這個帖子有什麼問題。',
   notTheirPost: () => '應是這位用戶在本版發表的帖子。',
   email: () => '應是一個郵箱地址，如 name@example.org。',
 };
@@ -193,7 +199,13 @@ const hansInvalid: InvalidMessages = {
   commonPassword: () => '这是最常见的密码之一，请换一个。',
   samePassword: () => '与当前密码相同。',
   explain: ({ why }) =>
-    why === 'delete' ? '删除别人的帖子时必须填写。' : why === 'ban' ? '请说明封禁的理由。' : '请告诉版主这个帖子有什么问题。',
+    why === 'delete'
+      ? '删除别人的帖子时必须填写。'
+      : why === 'ban'
+        ? '请说明封禁的理由。'
+        : why === 'reject'
+          ? '请告诉作者帖子为什么没有通过审核。'
+          : '请告诉版主这个帖子有什么问题。',
   notTheirPost: () => '应是这位用户在本版发表的帖子。',
   email: () => '应是一个邮箱地址，如 name@example.org。',
 };

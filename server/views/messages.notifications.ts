@@ -17,6 +17,8 @@ export const hantNotificationKinds = {
   'post-deleted': '版主刪除了我的帖子',
   banned: '我被封禁',
   'report-handled': '我的舉報已處理',
+  'post-approved': '我的帖子通過了審核',
+  'post-rejected': '我的帖子沒有通過審核',
 } satisfies Record<NotificationKind, string>;
 
 export const hansNotificationKinds: typeof hantNotificationKinds = {
@@ -28,6 +30,8 @@ export const hansNotificationKinds: typeof hantNotificationKinds = {
   'post-deleted': '版主删除了我的帖子',
   banned: '我被封禁',
   'report-handled': '我的举报已处理',
+  'post-approved': '我的帖子通过了审核',
+  'post-rejected': '我的帖子没有通过审核',
 };
 
 /** What a notice's sentence is written from. */
@@ -79,6 +83,8 @@ export const hantNotices = {
     'post-deleted': (w: NoticeWords) => `${w.role} ${w.actor} 刪除了您的帖子：${w.title}${w.reason ? `（理由：${w.reason}）` : ''}`,
     banned: (w: NoticeWords) => `您${w.board ? `在「${w.board}」版` : '在全站'}被封禁，到 ${w.until} 為止。理由：${w.reason}`,
     'report-handled': (w: NoticeWords) => `您舉報的帖子「${w.title}」已處理${w.resolution ? `：${hantResolutions[w.resolution]}` : ''}。`,
+    'post-approved': (w: NoticeWords) => `${w.role} ${w.actor} 審核通過了您的帖子：${w.title}`,
+    'post-rejected': (w: NoticeWords) => `${w.role} ${w.actor} 沒有通過您的帖子「${w.title}」。理由：${w.reason}`,
   } satisfies Record<NotificationKind, (w: NoticeWords) => string>,
 };
 
@@ -115,5 +121,7 @@ export const hansNotices: NoticeMessages = {
     'post-deleted': (w) => `${w.role} ${w.actor} 删除了您的帖子：${w.title}${w.reason ? `（理由：${w.reason}）` : ''}`,
     banned: (w) => `您${w.board ? `在“${w.board}”版` : '在全站'}被封禁，到 ${w.until} 为止。理由：${w.reason}`,
     'report-handled': (w) => `您举报的帖子“${w.title}”已处理${w.resolution ? `：${hansResolutions[w.resolution]}` : ''}。`,
+    'post-approved': (w) => `${w.role} ${w.actor} 审核通过了您的帖子：${w.title}`,
+    'post-rejected': (w) => `${w.role} ${w.actor} 没有通过您的帖子“${w.title}”。理由：${w.reason}`,
   },
 };

@@ -6,6 +6,7 @@ import { hansFilters, hantFilters } from './messages.filters';
 import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
+import { hansReview, hantReview } from './messages.review';
 import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds } from './messages.notifications';
 
 /** A new member's thresholds and caps, as /settings tells them (settings.registry.ts). */
@@ -165,6 +166,9 @@ export const hant = {
     'hide-revision': '隱藏舊版本',
     'unhide-revision': '取消隱藏舊版本',
     'slow-mode': '慢速模式',
+    approve: '審核通過',
+    reject: '審核未通過',
+    review: '審核設置',
   } satisfies Record<ModerationAction, string>,
   moderation: '版務',
   reported: '已舉報，版主會處理。',
@@ -234,6 +238,8 @@ export const hant = {
   filters: hantFilters,
   /** Reading a big thread: windows, folding, new since the last visit (messages.reading.ts). */
   reading: hantReading,
+  /** The review queue: held posts, the moderators' queue, the board's setting (messages.review.ts). */
+  review: hantReview,
   errors: hantErrors,
 };
 
@@ -372,6 +378,9 @@ export const hans: Messages = {
     'hide-revision': '隐藏旧版本',
     'unhide-revision': '取消隐藏旧版本',
     'slow-mode': '慢速模式',
+    approve: '审核通过',
+    reject: '审核未通过',
+    review: '审核设置',
   },
   moderation: '版务',
   reported: '已举报，版主会处理。',
@@ -433,5 +442,6 @@ export const hans: Messages = {
   notices: hansNotices,
   filters: hansFilters,
   reading: hansReading,
+  review: hansReview,
   errors: hansErrors,
 };

@@ -35,6 +35,7 @@ const invalids: Invalid[] = [
   { kind: 'explain', why: 'delete' },
   { kind: 'explain', why: 'ban' },
   { kind: 'explain', why: 'report' },
+  { kind: 'explain', why: 'reject' },
   { kind: 'notTheirPost' },
   { kind: 'email' },
 ];
@@ -105,6 +106,8 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   AlreadyReported: [{}, { what: 'message' }],
   ReportNotFound: [{}, { what: 'message' }],
   RevisionNotFound: [{}],
+  HeldPostNotFound: [{}],
+  HeldPostDecided: [{ decision: 'approved' }, { decision: 'rejected' }],
   RevisionIsCurrent: [{}],
   BanNotFound: [{}],
   MessageNotFound: [{}],

@@ -1,0 +1,94 @@
+import { Router, type Request } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database';
+import { requireMember } from '../http/context';
+import { localPath } from '../http/paths';
+import { parseInput } from '../http/validate';
+import { presentHeld, getHeld, ownHeld } from '../posts/posts.held';
+import { presentPost } from '../posts/posts.presenter';
+import type { PageContext } from '../views/layout';
+import * as queue from './moderation.queue';
+import { heldPage, queuePage } from './moderation.queue.views';
+
+/** A rejection's reason, told to the author (required: the service says so in the reader's script). */
+const rejectInput = z.object({ reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long').optional() });
+
+/** The board's review setting, as the board's tools send it. */
+const reviewInput = z.object({ review: z.string({ error: 'must be one of new, links, off' }).max(20, 'must be one of new, links, off') });
+
+/**
+ * The review queue (moderation.queue.ts): the queues and one held post, approving and rejecting,
+ * and the board's review setting; JSON and HTML. Who may do what is the service's to decide.
+ */
+export function reviewQueueRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext): Router {
+  const router = Router();
+  const presentQueue = (q: queue.ReviewQueue) => ({
+    board: q.board ? { slug: q.board.slug, name: q.board.name, review: q.board.review } : null,
+    held: q.entries.map(presentHeld),
+  });
+
+  router.get('/api/boards/:slug/queue', async (req, res) => {
+    res.json(presentQueue(await queue.boardQueue(db, requireMember(req), req.params.slug)));
+  });
+
+  router.get('/api/queue', async (req, res) => {
+    res.json(presentQueue(await queue.allQueues(db, requireMember(req))));
+  });
+
+  router.get('/api/me/held', async (req, res) => {
+    res.json({ held: (await ownHeld(db, requireMember(req))).map(presentHeld) });
+  });
+
+  router.get('/api/held/:id', async (req, res) => {
+    const { held } = await getHeld(db, requireMember(req), req.params.id);
+    res.json({ heldPost: presentHeld(held) });
+  });
+
+  router.post('/api/held/:id/approve', async (req, res) => {
+    const { held, post } = await queue.approveHeld(db, requireMember(req), req.params.id);
+    res.json({ heldPost: presentHeld(held), post: presentPost(post) });
+  });
+
+  router.post('/api/held/:id/reject', async (req, res) => {
+    const held = await queue.rejectHeld(db, requireMember(req), req.params.id, parseInput(rejectInput, req.body ?? {}));
+    res.json({ heldPost: presentHeld(held) });
+  });
+
+  router.post('/api/boards/:slug/review', async (req, res) => {
+    const { review } = parseInput(reviewInput, req.body);
+    res.json({ review: await queue.setReview(db, requireMember(req), req.params.slug, review) });
+  });
+
+  router.get('/b/:slug/queue', async (req, res) => {
+    res.send(queuePage(pageContext(req), await queue.boardQueue(db, requireMember(req), req.params.slug)));
+  });
+
+  router.get('/queue', async (req, res) => {
+    res.send(queuePage(pageContext(req), await queue.allQueues(db, requireMember(req))));
+  });
+
+  router.get('/held/:id', async (req, res) => {
+    const { held, moderates } = await getHeld(db, requireMember(req), req.params.id);
+    res.send(heldPage(pageContext(req), held, moderates));
+  });
+
+  // The forms come back to where they were sent from (a queue), else to the board's queue.
+  router.post('/held/:id/approve', async (req, res) => {
+    const { held } = await queue.approveHeld(db, requireMember(req), req.params.id);
+    res.redirect(303, localPath(req.body?.back, `${req.variantPrefix}/b/${held.board.slug}/queue`));
+  });
+
+  router.post('/held/:id/reject', async (req, res) => {
+    const held = await queue.rejectHeld(db, requireMember(req), req.params.id, parseInput(rejectInput, { reason: req.body?.reason }));
+    res.redirect(303, localPath(req.body?.back, `${req.variantPrefix}/b/${held.board.slug}/queue`));
+  });
+
+  router.post('/b/:slug/review', async (req, res) => {
+    const { review } = parseInput(reviewInput, { review: req.body?.review });
+    await queue.setReview(db, requireMember(req), req.params.slug, review);
+    res.redirect(303, `${req.variantPrefix}/b/${req.params.slug}`);
+  });
+
+  return router;
+}
