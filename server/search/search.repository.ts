@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Db } from '../db/database';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database, Db } from '../db/database';
 import { type PostWithAuthorRow, withAuthor } from '../posts/posts.repository';
 import { FOLDING_VERSION } from '../text/search-terms';
 
@@ -7,6 +7,9 @@ import { FOLDING_VERSION } from '../text/search-terms';
 
 /** Matches ranked at most: past this many, the total shows as "1,000+" and no page goes further. */
 export const CANDIDATE_CAP = 1000;
+
+/** Newest posts a phrase is first looked for in (findHits). */
+const PHRASE_PROBE = 20_000;
 
 /** What narrows a search; every filter optional but the query. */
 export interface HitFilters {
@@ -27,23 +30,36 @@ export interface HitFilters {
 
 /**
  * One page of hits, best first, and how many matched (up to CANDIDATE_CAP + 1). The newest
- * CANDIDATE_CAP + 1 matches are the candidates, ranked by ts_rank (title hits weigh 1.0, text
- * 0.4) times a recency factor (2 today, 1.5 a week old, towards 1): ranking is bounded by the cap
- * however common the words.
+ * CANDIDATE_CAP + 1 matches are the candidates (docs/search.md, "Ranking"); they are ordered by
+ * whether the title matched (`titleQuery`: the query on weight A; twice the score) times a
+ * recency factor (2 for a post written now, 1.5 a week old, towards 1). Ranking reads each
+ * candidate's document once more, by key: the candidates themselves carry only ids and times.
+ *
+ * A common word is best found walking post ids backwards until enough match; a rare one through
+ * the GIN index. PostgreSQL chooses well from its statistics for words, but it estimates a
+ * phrase (`<->`: every Chinese word of three characters or more) as if its parts could be
+ * anywhere, and a walk for a phrase rarer than that would read the whole table. So a phrase is
+ * first looked for among the newest PHRASE_PROBE posts only (a bounded walk): when that finds a
+ * full set of candidates they are the answer; otherwise the GIN index answers, the walk turned
+ * off (SET LOCAL, in the query's own transaction).
  */
-export async function findHits(db: Db, f: HitFilters, limit: number, offset: number): Promise<{ ids: string[]; total: number }> {
+export async function findHits(
+  db: Kysely<Database>,
+  f: HitFilters & { titleQuery: string },
+  limit: number,
+  offset: number,
+): Promise<{ ids: string[]; total: number }> {
   const deleted =
     f.deletedOn === 'all'
       ? sql`true`
       : f.deletedOn.length > 0
         ? sql`(not ps.deleted or ps.board_id = any(${f.deletedOn}::bigint[]))`
         : sql`not ps.deleted`;
-  // Raw: kysely has no words for tsquery matching and ranking.
-  const { rows } = await sql<{ post_id: string; total: string }>`
-    with q as (select ${f.tsquery}::tsquery as q),
-    candidates as (
-      select ps.post_id, ps.doc, ps.created_at from post_search ps, q
-      where ps.doc @@ q.q and ${deleted}
+  // Raw: kysely has no words for tsquery matching.
+  const query = (source: RawBuilder<unknown>) => sql<{ post_id: string; total: string }>`
+    with candidates as (
+      select ps.post_id, ps.created_at from ${source} ps
+      where ps.doc @@ ${f.tsquery}::tsquery and ${deleted}
         ${f.boardId ? sql`and ps.board_id = ${f.boardId}` : sql``}
         ${f.authorId ? sql`and ps.author_id = ${f.authorId}` : sql``}
         ${f.threadId ? sql`and ps.thread_id = ${f.threadId}` : sql``}
@@ -54,10 +70,23 @@ export async function findHits(db: Db, f: HitFilters, limit: number, offset: num
       limit ${CANDIDATE_CAP + 1}
     )
     select c.post_id, count(*) over () as total
-    from candidates c, q
-    order by ts_rank('{0.1, 0.2, 0.4, 1.0}', c.doc, q.q)
-      * (1 + 1 / (1 + extract(epoch from now() - c.created_at) / 604800)) desc, c.post_id desc
-    limit ${limit} offset ${offset}`.execute(db);
+    from candidates c join post_search d on d.post_id = c.post_id
+    order by (case when d.doc @@ ${f.titleQuery}::tsquery then 2 else 1 end)
+      * (1 + 1 / (1 + date_part('epoch', now() - c.created_at) / 604800)) desc, c.post_id desc
+    limit ${limit} offset ${offset}`;
+  const all = sql`post_search`;
+  let rows: { post_id: string; total: string }[];
+  if (!f.tsquery.includes('<')) rows = (await query(all).execute(db)).rows;
+  else {
+    const recent = sql`(select * from post_search order by post_id desc limit ${PHRASE_PROBE})`;
+    rows = (await query(recent).execute(db)).rows;
+    if (Number(rows[0]?.total ?? 0) <= CANDIDATE_CAP)
+      rows = await db.transaction().execute(async (tx) => {
+        // No builder form for planner settings.
+        await sql`set local enable_indexscan = off`.execute(tx);
+        return (await query(all).execute(tx)).rows;
+      });
+  }
   return { ids: rows.map((r) => r.post_id), total: rows.length ? Number(rows[0]!.total) : 0 };
 }
 

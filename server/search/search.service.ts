@@ -76,6 +76,9 @@ function queryRefused(problem: Exclude<ReturnType<typeof parseQuery>, { ok: true
 export async function search(db: Kysely<Database>, member: Member | null, input: SearchInput, timeZone: string): Promise<SearchResults> {
   const parsed = parseQuery(input.q, input.titleOnly);
   if (!parsed.ok) throw queryRefused(parsed.problem);
+  // The same query on titles alone: a hit whose title matches ranks higher.
+  const inTitles = input.titleOnly ? parsed : parseQuery(input.q, true);
+  const titleQuery = inTitles.ok ? inTitles.query.tsquery : parsed.query.tsquery;
   const [board, author, ignoring, deletedOn] = await Promise.all([
     input.board ? getBoard(db, input.board) : undefined,
     input.author ? findAuthor(db, input.author) : undefined,
@@ -92,6 +95,7 @@ export async function search(db: Kysely<Database>, member: Member | null, input:
           db,
           {
             tsquery: parsed.query.tsquery,
+            titleQuery,
             boardId: board?.id,
             authorId: author,
             threadId: input.thread,
