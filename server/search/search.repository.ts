@@ -168,3 +168,9 @@ export async function writeSearchDocs(db: Db, docs: { id: string; revision: numb
     where post_search.revision <= excluded.revision`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
+
+/** Whether any row was made by another FOLDING_VERSION (one probe of post_search_folding_idx). */
+export async function hasStaleRows(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('post_search').select('post_id').where('folding', '<>', FOLDING_VERSION).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -165,3 +165,11 @@ export async function reindex(
   onProgress(total, total);
   return { indexed, total };
 }
+
+/**
+ * Whether the index holds rows made by other folding rules than this version's (after an upgrade
+ * that changed them): start-up says so, and `search:reindex --only stale` rebuilds them.
+ */
+export function indexIsStale(db: Kysely<Database>): Promise<boolean> {
+  return repo.hasStaleRows(db);
+}

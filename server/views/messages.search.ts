@@ -10,6 +10,8 @@ export const hantSearch = {
   submit: '搜索',
   /** The box on a board's page searches that board. */
   inBoard: (name: string) => `在「${name}」裡搜索`,
+  /** The box on a member's page searches their posts. */
+  byAuthor: (name: string) => `搜索 ${name} 的帖子`,
   titleOnly: '只搜標題',
   author: '作者',
   from: '從',
@@ -29,6 +31,7 @@ export const hansSearch: typeof hantSearch = {
   label: '搜索帖子',
   submit: '搜索',
   inBoard: (name: string) => `在“${name}”里搜索`,
+  byAuthor: (name: string) => `搜索 ${name} 的帖子`,
   titleOnly: '只搜标题',
   author: '作者',
   from: '从',

@@ -268,6 +268,10 @@ describe('pages', () => {
     expect(hans.text).toMatch(/共 \d+ 条结果/);
     const boardPage = await app.client().get(`/zh-tw/b/${board.slug}`);
     expect(boardPage.text).toContain(`<input type="hidden" name="board" value="${board.slug}"`);
+    const memberPage = await app.client().get(`/zh-hans/u/${encodeURIComponent(TW)}`);
+    expect(memberPage.text).toContain(`<input type="hidden" name="author" value="${TW}"`);
+    const home = await app.client().get('/zh-hans/');
+    expect(home.text).toContain('<form method="get" action="/zh-hans/search"');
   });
 });
 
