@@ -32,6 +32,7 @@ import { profileThread } from './profile';
 import { runNotificationsBench } from './notifications';
 import { runLimitsBench } from './limits';
 import { type ReadingResults, benchReading, reportReading, runReadingBench } from './reading';
+import { runSearchBench } from './search';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -374,12 +375,13 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`.
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`.
 const SECTIONS: Record<string, () => Promise<void>> = {
   notifications: runNotificationsBench,
   limits: runLimitsBench,
   realtime: runRealtimeBench,
   reading: runReadingBench,
+  search: runSearchBench,
 };
 const section = process.argv[2];
 if (section !== undefined && !SECTIONS[section]) {

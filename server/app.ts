@@ -46,6 +46,7 @@ import { postsRouter } from './posts/posts.routes';
 import { warmPages } from './posts/posts.pages';
 import { type ReadRecorder, createReadRecorder } from './reads/reads.recorder';
 import { realtimeRouter } from './realtime/realtime.routes';
+import { searchRouter } from './search/search.routes';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
 import { localizeError } from './views/messages.errors';
 
@@ -179,6 +180,7 @@ export function createApp({
   app.use(moderationRouter(db, rules, caches, pageContext, pacing));
   app.use(reviewQueueRouter(db, pageContext));
   app.use(notificationsRouter(db, caches, pageContext));
+  app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext, addressBans));
   app.use(

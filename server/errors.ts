@@ -18,7 +18,11 @@ export type LimitedAction =
   | 'email:verify'
   | 'conversation:member'
   | 'export:member'
-  | 'relation:member';
+  | 'relation:member'
+  | 'search:address';
+
+/** Why a search query cannot be run (server/text/search-terms.ts parseQuery); each is worded in the catalogs. */
+export type SearchProblem = 'empty' | 'tooLong' | 'tooManyTerms' | 'noWords' | 'onlyExclusions' | 'operators';
 
 /**
  * Actions paced per member and per address, each in a burst and a sustained window
@@ -102,6 +106,8 @@ export interface ErrorParams {
   /** `id` when the request named one; `notThread` when a thread change named a follow-up. */
   PostNotFound: { id?: string; notThread?: boolean };
   MemberNotFound: { name: string };
+  /** A search query that cannot be run; `max` is the limit passed (characters or terms). */
+  SearchQueryInvalid: { problem: SearchProblem; max: number };
   /** A member may ignore at most `max` others (members/ignores.repository.ts IGNORE_MAX). */
   IgnoreListFull: { max: number };
   /** `reply`: no new follow-ups; `change`: only moderators may edit or delete in it. */

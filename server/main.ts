@@ -17,6 +17,7 @@ import { createJobRunner } from './jobs/jobs.runner';
 import { pruneRateLimits } from './limits/limiter';
 import { pruneExpired } from './members/members.service';
 import { backfillNameSkeletons } from './members/names.service';
+import { indexIsStale } from './search/search.service';
 import { createMailer } from './mail/mail.transport';
 import { DIGEST_EVERY_MS, DIGEST_JOB, sendDigests } from './email/email.digest';
 import { pruneTokens } from './tokens/tokens.service';
@@ -36,6 +37,8 @@ async function main(config: Config, settings: Settings): Promise<void> {
   const skeletons = await backfillNameSkeletons(storage.db);
   if (skeletons) log.info({ members: skeletons }, 'name skeletons computed');
   if (await seedOnFirstStart(storage.db, (m) => log.info(`demo: ${m}`))) log.info('first start: demo board and thread created');
+  if (await indexIsStale(storage.db))
+    log.warn('the search index was made by older folding rules: run `npm run gentie -- search:reindex --only stale`');
 
   warmUpConversion();
   const assets = loadAssets();

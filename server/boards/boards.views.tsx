@@ -1,6 +1,7 @@
 import { href } from '../http/paths';
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
+import { SearchBox } from '../views/search-box';
 import { dateTime } from '../views/time';
 import type { BoardSummary } from './boards.service';
 
@@ -12,6 +13,7 @@ export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
     t.boards,
     <section>
       <h1>{t.boards}</h1>
+      <SearchBox ctx={ctx} />
       {boards.length === 0 ? (
         <p>{t.noBoards}</p>
       ) : (

@@ -14,6 +14,9 @@ import { createMember, setTrust } from '../members/members.service';
 import type { BoardReview, MemberTrust } from '../db/database';
 import { type NamedMember, backfillNameSkeletons, confusableNames } from '../members/names.service';
 import { resanitizeAll } from '../posts/posts.service';
+import { reindex } from '../search/search.service';
+import { FOLDING_VERSION } from '../text/search-terms';
+import { progressBar } from './progress';
 
 /**
  * The operator's CLI: `npm run gentie -- <command>`. It works whether the server runs or not:
@@ -39,6 +42,9 @@ const USAGE = `usage: npm run gentie -- <command>
                                                (always new), or go back to the thresholds
   seed:demo                                    add the demo board (if missing) and a demo thread
   posts:resanitize                             run every stored body through the current sanitizer
+  search:reindex [--only stale]                rebuild the search index, with a progress bar (safe while
+                                               the forum serves); --only stale: posts not yet indexed or
+                                               indexed by older folding rules
   users:confusable                             list members whose names look alike or hold invisible
                                                characters (kept from before such names were refused)
   address:ban <cidr> --until <date|duration> --reason <text>
@@ -124,6 +130,7 @@ async function run(argv: string[]): Promise<void> {
     'member:trust',
     'seed:demo',
     'posts:resanitize',
+    'search:reindex',
     'users:confusable',
     'address:ban',
     'address:unban',
@@ -152,6 +159,11 @@ async function run(argv: string[]): Promise<void> {
   if (publicBans !== undefined && publicBans !== 'on' && publicBans !== 'off') throw new UsageError('--public-bans must be on or off');
   if (command === 'address:ban' || command === 'address:unban') need(args, 1, 'the address or range');
   if (command === 'address:bans') need(args, 0, '');
+  if (command === 'search:reindex') {
+    need(args, 0, '');
+    const only = flags.get('only');
+    if (only !== undefined && only !== 'stale') throw new UsageError('--only takes stale');
+  }
   if ((command === 'address:ban' || command === 'address:unban') && !parseRange(args[0]!))
     throw new UsageError(`"${args[0]}" is not an address or a range (203.0.113.0/24, 2001:db8::/32)`);
   const until = command === 'address:ban' ? parseUntil(flags.get('until') ?? '') : null;
@@ -238,6 +250,12 @@ async function run(argv: string[]): Promise<void> {
         const bans = await activeAddressBans(db);
         for (const b of bans) say(`${b.range}\tuntil ${b.expiresAt.toISOString()}\t${b.reason}`);
         say(`${bans.length} address bans in force`);
+        break;
+      }
+      case 'search:reindex': {
+        const staleOnly = flags.get('only') === 'stale';
+        const { indexed } = await reindex(db, { staleOnly }, progressBar(staleOnly ? 'posts checked' : 'posts'));
+        say(`done: ${indexed} posts indexed (folding version ${FOLDING_VERSION})`);
         break;
       }
       case 'posts:resanitize': {

@@ -297,6 +297,22 @@ export interface PostAddressesTable {
   at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** A post's search document and what search filters on (server/text/search-terms.ts, migration 300). */
+export interface PostSearchTable {
+  post_id: Id;
+  board_id: Id;
+  thread_id: Id;
+  author_id: Id;
+  created_at: Timestamp;
+  deleted: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The post's revision the document was made from. */
+  revision: ColumnType<number, number | undefined, number>;
+  /** The folding rules' version it was made with (FOLDING_VERSION). */
+  folding: number;
+  /** tsvector, written from a literal (`::tsvector`), read as text. */
+  doc: string;
+}
+
 /** An address or range (cidr, as text) refused registration and posting until expires_at. */
 export interface AddressBansTable {
   id: GeneratedId;
@@ -467,6 +483,7 @@ export interface Database {
   post_addresses: PostAddressesTable;
   address_bans: AddressBansTable;
   held_posts: HeldPostsTable;
+  post_search: PostSearchTable;
 }
 
 /** A whole row of each table, as a select returns it. */

@@ -72,8 +72,10 @@ async function demoMember(db: Kysely<Database>, name: string): Promise<Member> {
   return createMember(db, { username: name, password: randomBytes(18).toString('base64url') });
 }
 
-function backdate(db: Kysely<Database>, postId: string, at: Date) {
-  return db.updateTable('posts').set({ created_at: at }).where('id', '=', postId).execute();
+async function backdate(db: Kysely<Database>, postId: string, at: Date) {
+  await db.updateTable('posts').set({ created_at: at }).where('id', '=', postId).execute();
+  // Search filters by day on its own copy of the time.
+  await db.updateTable('post_search').set({ created_at: at }).where('post_id', '=', postId).execute();
 }
 
 /** Creates the demo board (if missing) and one demo thread in it. Returns the thread's id. */

@@ -113,6 +113,12 @@ export const LIMITS = {
     code: 'RateLimited',
     message: 'You have followed or ignored too many members this hour. Wait and try again.',
   },
+  /** Searches from one address: the registry's limits.search.address. */
+  'search:address': {
+    setting: 'limits.search.address',
+    code: 'RateLimited',
+    message: 'Too many searches from your address. Wait and try again.',
+  },
 } as const satisfies Record<LimitedAction, LimitRule>;
 
 /** A rate as applied: its points times RATE_LIMIT_MULTIPLIER, at least one. */

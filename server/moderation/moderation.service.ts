@@ -90,6 +90,7 @@ export async function editPost(
       editorRole: actor.role,
       reason,
     });
+    await posts.upsertSearchDoc(tx, post.id, next.searchDoc);
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:edit', postId: post.id });
     await log(tx, actor, 'edit', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     if (actor.role !== 'member') await closeReports(tx, actor, post, 'edited');
@@ -124,6 +125,7 @@ export async function deletePost(
     if (!own && !reason)
       throw validationFailed('reason', { kind: 'explain', why: 'delete' }, 'reason: say why you delete another member’s post.');
     await repo.markDeleted(tx, post.id, actor.member.id, own ? 'member' : actor.role, reason);
+    await posts.setSearchDeleted(tx, post.id, true);
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:delete', postId: post.id });
     await log(tx, actor, 'delete', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
     if (!own) await closeReports(tx, actor, post, 'deleted');
@@ -139,6 +141,7 @@ export async function restorePost(db: Kysely<Database>, rules: Rules, member: Me
     authorize(actor, 'restore', facts, rules);
     if (!post.deleted_at) throw new AppError(409, 'PostNotDeleted', 'This post is not deleted.');
     await repo.clearDeleted(tx, post.id);
+    await posts.setSearchDeleted(tx, post.id, false);
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:restore', postId: post.id });
     await log(tx, actor, 'restore', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id });
   });

@@ -6,6 +6,7 @@ import { OwnBans } from '../views/bans';
 import { ActionButton } from '../views/buttons';
 import { Fragment, h, trustedHtml } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
+import { SearchBox } from '../views/search-box';
 import { dateOnly, dayOf } from '../views/time';
 import { type HomeMember, type MemberHome, POST_COUNT_CAP, type ViewerRelation } from './people.service';
 
@@ -173,6 +174,7 @@ export function memberHomePage(ctx: PageContext, home: MemberHome): string {
       <OwnBans ctx={ctx} bans={home.ownBans} />
       <MemberFacts ctx={ctx} member={member} />
       <MemberActions ctx={ctx} member={member} viewer={viewer} />
+      {member.deleted ? null : <SearchBox ctx={ctx} author={member.name} />}
       {home.list === 'both' ? <Profile ctx={ctx} member={member} self={viewer?.self ?? false} /> : null}
       {home.list !== 'replies' ? <ListSection ctx={ctx} home={home} list="threads" /> : null}
       {home.list !== 'threads' ? <ListSection ctx={ctx} home={home} list="replies" /> : null}

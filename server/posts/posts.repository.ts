@@ -3,6 +3,7 @@ import type { BoardReview, Database, Db, PostRow, SiteRole, ThreadRow } from '..
 import type { Member } from '../db/member';
 import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
 import { type ActorColumns, actorSql } from '../policy/policy.repository';
+import { FOLDING_VERSION } from '../text/search-terms';
 import type { SourceVariant } from '../variants';
 
 /** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
@@ -161,6 +162,8 @@ export interface NewPost {
   contentHash: string | null;
   /** When it was written, when not now: a held post approved later keeps its own time. */
   createdAt?: Date;
+  /** Its search document, a tsvector literal (text/search-terms.ts searchDocument), made before the transaction. */
+  searchDoc: string;
 }
 
 function postValues(p: NewPost) {
@@ -181,18 +184,29 @@ function postValues(p: NewPost) {
   };
 }
 
+/** A post's row in post_search, written with the post (same statement): created_at is the same now(). */
+function searchValues(p: NewPost) {
+  return {
+    post_id: p.id,
+    board_id: p.boardId,
+    thread_id: p.threadId,
+    author_id: p.authorId,
+    created_at: sql<Date>`now()`,
+    folding: FOLDING_VERSION,
+    // A literal made by searchDocument: every lexeme quoted there (no parsing of what was written).
+    doc: sql<string>`${p.searchDoc}::tsvector`,
+  };
+}
+
 /** The address a post is written from, kept beside it (post_addresses): rows only when there is one. */
 const postAddress = (postId: string, address: string | undefined) =>
   sql`select ${postId}::bigint, ${address || null}::inet where ${address || null}::inet is not null`;
 
-/** Writes a post, and the address it came from when known (same statement). */
+/** Writes a post, its search document and the address it came from when known (one statement). */
 export async function insertPost(db: Db, p: NewPost, address?: string): Promise<void> {
-  if (!address) {
-    await db.insertInto('posts').values(postValues(p)).execute();
-    return;
-  }
   await db
     .with('post', (qb) => qb.insertInto('posts').values(postValues(p)).returning('id'))
+    .with('search', (qb) => qb.insertInto('post_search').values(searchValues(p)))
     .insertInto('post_addresses')
     .columns(['post_id', 'address'])
     .expression(postAddress(p.id, address))
@@ -221,7 +235,8 @@ export interface WrittenReply {
  * Writes a reply counted by findReplyContext, in one statement: the post, its notifications
  * (`notices`, evaluated with the post: events/notices.ts notifyExpression), and its post:new event
  * at `seq` with the event's NOTIFY (what events/thread-events.ts recordThreadEvent writes; the seq
- * was taken with the thread row), and the address it came from (post_addresses, when known).
+ * was taken with the thread row), the address it came from (post_addresses, when known), and its
+ * search document (post_search; its lexemes were made before the transaction).
  *
  * The same statement answers the duplicate and slow-mode checks (`checks`), so they cost no round
  * trip; the caller rolls back a reply they refuse. They are race-safe because this statement runs
@@ -259,6 +274,7 @@ export async function insertReply(
       qb.insertInto('thread_events').values({ thread_id: p.threadId, seq: event.seq, kind: 'post:new', post_id: p.id }).returning('seq'),
     )
     .with('address', (qb) => qb.insertInto('post_addresses').columns(['post_id', 'address']).expression(postAddress(p.id, address)))
+    .with('search', (qb) => qb.insertInto('post_search').values(searchValues(p)))
     .selectFrom(['post', 'event'])
     .select((eb) => [
       'post.created_at',
@@ -492,4 +508,24 @@ export function findNewPostsOnBoards(db: Db, boardIds: string[], since: Date, li
     .orderBy('posts.id', 'desc')
     .limit(limit)
     .execute();
+}
+
+/**
+ * Writes a post's search document as the post now stands (after an edit, in the edit's
+ * transaction): board, thread, author, deleted and revision come from the posts row itself. A
+ * post indexed before has its row replaced; one written before search existed gets one.
+ */
+export async function upsertSearchDoc(db: Db, postId: string, doc: string): Promise<void> {
+  // INSERT … SELECT with ON CONFLICT: the builder's onConflict cannot follow an expression insert.
+  await sql`
+    insert into post_search (post_id, board_id, thread_id, author_id, created_at, deleted, revision, folding, doc)
+    select id, board_id, thread_id, author_id, created_at, deleted_at is not null, revision, ${FOLDING_VERSION}, ${doc}::tsvector
+      from posts where id = ${postId}
+    on conflict (post_id) do update set deleted = excluded.deleted, revision = excluded.revision,
+      folding = excluded.folding, doc = excluded.doc`.execute(db);
+}
+
+/** Flags a post's search row deleted or not (with the delete or restore, same transaction). */
+export async function setSearchDeleted(db: Db, postId: string, deleted: boolean): Promise<void> {
+  await db.updateTable('post_search').set({ deleted }).where('post_id', '=', postId).execute();
 }

@@ -12,6 +12,7 @@ import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, detectVariant } from '../text/convert';
 import { sanitizeBody } from '../text/sanitize';
 import { contentHash } from '../text/fingerprint';
+import { searchDocument } from '../text/search-terms';
 import { checkTitle } from '../text/title';
 import { type Actor, type Rules, authorize, can } from '../policy/policy';
 import { actorFromRow, actorOn } from '../policy/policy.repository';
@@ -175,7 +176,15 @@ export function toPostsWithCounts(rows: repo.PostWithAuthorRow[]): Post[] {
 }
 
 /** Validates and cleans a title and body; refusals say what to fix. */
-export function preparePost(input: PostInput): { title: string; body: string; bytes: number; variant: SourceVariant; contentHash: string } {
+export function preparePost(input: PostInput): {
+  title: string;
+  body: string;
+  bytes: number;
+  variant: SourceVariant;
+  contentHash: string;
+  /** Its search document (text/search-terms.ts): the lexemes are made here, before any transaction. */
+  searchDoc: string;
+} {
   const title = checkTitle(input.title);
   if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
   const body = sanitizeBody(input.body ?? '');
@@ -190,12 +199,14 @@ export function preparePost(input: PostInput): { title: string; body: string; by
       },
     );
   }
+  const variant = detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`);
   return {
     title: title.title,
     body,
     bytes,
-    variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`),
+    variant,
     contentHash: contentHash(title.title, body),
+    searchDoc: searchDocument(title.title, body, variant),
   };
 }
 
@@ -455,6 +466,8 @@ export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, 
     variant: held.variant,
     contentHash: held.content_hash,
     createdAt: held.created_at,
+    // Indexed only now: a held post is found by nobody (made from the body as held, as preparePost does).
+    searchDoc: searchDocument(held.title, held.body, held.variant),
   };
   const address = held.address ?? undefined;
   if (held.parent_id === null) {

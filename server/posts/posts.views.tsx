@@ -4,6 +4,7 @@ import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
+import { SearchBox } from '../views/search-box';
 import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
 import { MAX_DEPTH, type Post, type PostHead, type ThreadState } from './posts.service';
@@ -486,6 +487,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
     <Fragment>
       <h1>{board.name}</h1>
       {board.description ? <p class="board-description">{board.description}</p> : null}
+      <SearchBox ctx={ctx} board={board} />
       <nav class="board-tools">
         {index.featured ? (
           <a href={href(ctx, `/b/${board.slug}`)}>{t.allThreads}</a>

@@ -146,6 +146,7 @@ export const SETTINGS = {
   >),
   'limits.conversation.member': rate(10, DAY, 'Conversations a member starts (a first 悄悄話 to someone)'),
   'limits.relation.member': rate(120, HOUR, 'Follows and ignores a member starts or stops'),
+  'limits.search.address': rate(30, MINUTE, 'Searches from one address (IPv6 by /64), pages and API alike'),
   'addresses.retentionDays': {
     type: 'integer',
     default: 90,

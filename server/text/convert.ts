@@ -38,6 +38,11 @@ function converter(from: Locale | 't', to: Locale | 't'): (s: string) => string 
 let jieba: Jieba | undefined;
 const segmenter = () => (jieba ??= Jieba.withDict(jiebaDict));
 
+/** Text cut into words by jieba's dictionary (no guessing of unknown words): the pieces join back into the text. */
+export function cutWords(text: string): string[] {
+  return segmenter().cut(text, false);
+}
+
 // opencc-js's own first stage from simplified: phrases, then characters, into OpenCC's traditional.
 let simplifiedToTraditional: InstanceType<typeof OpenCC.Trie> | undefined;
 function stageOne(): InstanceType<typeof OpenCC.Trie> {
@@ -202,6 +207,23 @@ export function convertHtml(html: string, from: SourceVariant, to: Variant): str
  */
 export function foldScript(text: string): string {
   return HAN.test(text) ? converter('tw', 'cn')(text) : text;
+}
+
+/**
+ * Folds any traditional or Hong Kong form left in text that is otherwise simplified (衞 → 卫,
+ * 綫 → 线): opencc-js's Hong Kong → mainland tables, characters and phrases, no vocabulary. For
+ * comparing (search folds with it), not for showing.
+ */
+export function foldHongKong(text: string): string {
+  return HAN.test(text) ? converter('hk', 'cn')(text) : text;
+}
+
+/**
+ * Whether text has a character written differently in traditional script (软, 这): text without
+ * one (晶片, 程式, 出口管制) could be either script, and its vocabulary either region's.
+ */
+export function hasSimplifiedForms(text: string): boolean {
+  return HAN.test(text) && converter('cn', 'tw')(text) !== text;
 }
 
 const MENTION_OPEN = /^<a\s[^>]*\bclass="mention"/;

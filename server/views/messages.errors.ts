@@ -49,6 +49,7 @@ const hantLimits: Record<LimitAction, string> = {
   'conversation:member': '今天您和太多新的用戶開始了悄悄話，請明天再試。',
   'export:member': '下載資料的次數太多，請稍後再試。',
   'relation:member': '這一小時內您關注或忽略的人太多了，請稍後再試。',
+  'search:address': '從您的地址搜索得太頻繁了，請稍後再試。',
 };
 
 const hansLimits: Record<LimitAction, string> = {
@@ -65,6 +66,7 @@ const hansLimits: Record<LimitAction, string> = {
   'conversation:member': '今天您和太多新的用户开始了悄悄话，请明天再试。',
   'export:member': '下载资料的次数太多，请稍后再试。',
   'relation:member': '这一小时内您关注或忽略的人太多了，请稍后再试。',
+  'search:address': '从您的地址搜索得太频繁了，请稍后再试。',
 };
 
 /** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */
@@ -120,6 +122,22 @@ export const hantErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主題。` : id !== undefined ? `沒有編號為 ${id} 的帖子。` : '找不到這個帖子。',
   MemberNotFound: ({ name }) => `沒有「${name}」這個用戶。`,
+  SearchQueryInvalid: ({ problem, max }) => {
+    switch (problem) {
+      case 'empty':
+        return '請輸入要搜索的字詞。';
+      case 'tooLong':
+        return `搜索的內容最長 ${max} 個字，請刪短一些。`;
+      case 'tooManyTerms':
+        return `一次最多搜索 ${max} 個詞，請刪去一些。`;
+      case 'noWords':
+        return '搜索的內容裡沒有可以搜索的文字或數字。';
+      case 'onlyExclusions':
+        return '只有要排除的詞（-詞）：請至少寫一個要找的詞。';
+      case 'operators':
+        return '搜索不用 & | ! : * ( ) < > 這些符號：直接寫要找的詞，用引號 "…" 找整句，用 -詞 排除。';
+    }
+  },
   IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：請先取消忽略一些人。`,
   ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已鎖定，不能再跟帖。' : '本帖已鎖定：只有版主可以修改。'),
   TooDeep: ({ max }) => `跟帖最多 ${max} 層，這一帖已在最深一層：請回覆上面的帖子。`,
@@ -218,6 +236,22 @@ export const hansErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主题。` : id !== undefined ? `没有编号为 ${id} 的帖子。` : '找不到这个帖子。',
   MemberNotFound: ({ name }) => `没有“${name}”这个用户。`,
+  SearchQueryInvalid: ({ problem, max }) => {
+    switch (problem) {
+      case 'empty':
+        return '请输入要搜索的字词。';
+      case 'tooLong':
+        return `搜索的内容最长 ${max} 个字，请删短一些。`;
+      case 'tooManyTerms':
+        return `一次最多搜索 ${max} 个词，请删去一些。`;
+      case 'noWords':
+        return '搜索的内容里没有可以搜索的文字或数字。';
+      case 'onlyExclusions':
+        return '只有要排除的词（-词）：请至少写一个要找的词。';
+      case 'operators':
+        return '搜索不用 & | ! : * ( ) < > 这些符号：直接写要找的词，用引号 "…" 找整句，用 -词 排除。';
+    }
+  },
   IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：请先取消忽略一些人。`,
   ThreadLocked: ({ refused }) => (refused === 'reply' ? '本帖已锁定，不能再跟帖。' : '本帖已锁定：只有版主可以修改。'),
   TooDeep: ({ max }) => `跟帖最多 ${max} 层，这一帖已在最深一层：请回复上面的帖子。`,

@@ -3,6 +3,7 @@ import type { PacedAction } from '../errors';
 import { hansEmail, hantEmail } from './messages.email';
 import { hansErrors, hantErrors } from './messages.errors';
 import { hansFilters, hantFilters } from './messages.filters';
+import { hansSearch, hantSearch } from './messages.search';
 import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
@@ -236,6 +237,8 @@ export const hant = {
   notices: hantNotices,
   /** A thread's filters and orders (messages.filters.ts). */
   filters: hantFilters,
+  /** Search (messages.search.ts). */
+  search: hantSearch,
   /** Reading a big thread: windows, folding, new since the last visit (messages.reading.ts). */
   reading: hantReading,
   /** The review queue: held posts, the moderators' queue, the board's setting (messages.review.ts). */
@@ -441,6 +444,7 @@ export const hans: Messages = {
   notificationKinds: hansNotificationKinds,
   notices: hansNotices,
   filters: hansFilters,
+  search: hansSearch,
   reading: hansReading,
   review: hansReview,
   errors: hansErrors,

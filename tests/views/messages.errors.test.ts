@@ -80,6 +80,10 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   BoardNotFound: [{ slug: 'life' }],
   PostNotFound: [{}, { id: '12' }, { id: '12', notThread: true }],
   MemberNotFound: [{ name: 'ghost' }],
+  SearchQueryInvalid: (['empty', 'tooLong', 'tooManyTerms', 'noWords', 'onlyExclusions', 'operators'] as const).map((problem) => ({
+    problem,
+    max: 200,
+  })),
   IgnoreListFull: [{ max: 1000 }],
   ThreadLocked: [{ refused: 'reply' }, { refused: 'change' }],
   TooDeep: [{ max: 500 }],

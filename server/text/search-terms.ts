@@ -1,0 +1,256 @@
+import type { SearchProblem } from '../errors';
+import type { SourceVariant } from '../variants';
+import { convertText, cutWords, detectVariant, foldHongKong, foldScript, hasSimplifiedForms } from './convert';
+import { htmlText } from './fingerprint';
+
+/**
+ * What search matches on: a post's title and text, and a reader's query, folded to one script and
+ * one vocabulary and cut into lexemes for PostgreSQL's full-text search (docs/search.md).
+ *
+ * PostgreSQL's parsers do not split Chinese into words, so the lexemes are made here and handed
+ * over as a tsvector literal with explicit positions and weights (title A, body B):
+ *
+ * - Folding: NFKC (full-width Latin and digits become plain), the project's own conversion to
+ *   mainland simplified from the text's variant (晶片 → 芯片, 軟體 → 软件, 衞生 → 卫生), lower case.
+ *   Traditional text is also folded by characters alone (觸控板 → 触控板, not only 触摸板), and a
+ *   text that no character places in either script (晶片, 程式, 出口管制) also as Taiwan text:
+ *   every reading is indexed (foldings).
+ * - Chinese runs: every overlapping pair of characters (a bigram) at the position of its first
+ *   character, and the run's last character alone. A query's run becomes the chain of its bigrams
+ *   (`'出口' <-> '口管' <-> '管制'`), which matches wherever that run is written, whether or not
+ *   jieba's dictionary knows the word: names and new terms are found. jieba's words of three or more
+ *   characters are indexed too (a hit on a whole word ranks higher), and a long query run is cut
+ *   into jieba's words, each matched as its own chain, so a sentence typed as a query still finds
+ *   posts that use its words apart.
+ * - Latin words, numbers and member names (Lisland_2013) are kept whole, lower-cased (a name's
+ *   parts around `_` are indexed too).
+ *
+ * Queries never reach to_tsquery: each lexeme is quoted here and the operators are ours, so
+ * nothing a reader types can be read as tsquery syntax.
+ */
+
+/**
+ * The folding rules' version, stored with each indexed post (post_search.folding): raise it when
+ * the conversion, the tokens or the lexemes change, and run `search:reindex`.
+ */
+export const FOLDING_VERSION = 1;
+
+/** Longest query, in characters after NFKC. */
+export const QUERY_MAX_CHARS = 200;
+/** Most terms (words, phrases, exclusions) in one query. */
+export const QUERY_MAX_TERMS = 12;
+
+const HAN = /\p{Script=Han}/u;
+const HAN_ONLY = /^\p{Script=Han}+$/u;
+// A token: a run of Han characters, or a run of letters, marks, digits and underscores of any
+// other script (Latin words, numbers, names, kana, hangul).
+const TOKEN = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{M}\p{N}_])+)/gu;
+
+/** Longest word indexed: longer runs of letters are not words anyone searches for. */
+const WORD_MAX = 64;
+// PostgreSQL's limits for a tsvector: positions up to 16383, at most 256 of them per lexeme.
+const POSITION_MAX = 16383;
+const POSITIONS_PER_LEXEME = 256;
+
+/** Text folded to mainland simplified and lower case, read as written in `variant`. */
+export function foldText(text: string, variant: SourceVariant): string {
+  const nfkc = text.normalize('NFKC');
+  const converted = variant === 'other' || variant === 'zh-hans' ? nfkc : convertText(nfkc, variant, 'zh-hans');
+  return foldHongKong(converted).toLowerCase();
+}
+
+/**
+ * The readings of a text for search, each folded to simplified: from its variant (vocabulary
+ * included: 觸控板 → 触摸板); by characters alone (觸控板 → 触控板, which mainland writers use too);
+ * and as Taiwan text when no character shows its script (晶片 → 芯片 then, while 程序 stays as it
+ * is in simplified text). Most texts have one or two distinct readings.
+ */
+export function foldings(text: string, variant: SourceVariant): string[] {
+  const readings = new Set([foldText(text, variant)]);
+  if (HAN.test(text)) {
+    readings.add(foldHongKong(foldScript(text.normalize('NFKC'))).toLowerCase());
+    if (!hasSimplifiedForms(text)) readings.add(foldText(text, 'zh-tw'));
+  }
+  return [...readings];
+}
+
+/**
+ * Calls `add` with each lexeme of folded text and its position, from `first`; returns the next
+ * free position. One jieba call for the whole text.
+ */
+function lexemesOf(folded: string, first: number, add: (lexeme: string, position: number) => void): number {
+  // jieba's words of three or more characters, by the offset (UTF-16) they start at.
+  const longWords = new Map<number, string>();
+  if (HAN.test(folded)) {
+    let at = 0;
+    for (const w of cutWords(folded)) {
+      if ([...w].length >= 3 && HAN_ONLY.test(w)) longWords.set(at, w);
+      at += w.length;
+    }
+  }
+  let position = first;
+  for (const m of folded.matchAll(TOKEN)) {
+    const at = Math.min(position, POSITION_MAX);
+    if (m[1]) {
+      const chars = [...m[1]];
+      let offset = m.index;
+      for (let i = 0; i < chars.length; i++) {
+        const p = Math.min(position + i, POSITION_MAX);
+        // Each pair at its first character; the run's last character alone (a one-character
+        // query matches a pair or it, as a prefix).
+        add(i + 1 < chars.length ? chars[i]! + chars[i + 1]! : chars[i]!, p);
+        const word = longWords.get(offset);
+        if (word) add(word, p);
+        offset += chars[i]!.length;
+      }
+      position += chars.length;
+    } else {
+      const word = m[2]!;
+      if (word.length <= WORD_MAX) {
+        add(word, at);
+        if (word.includes('_')) for (const part of word.split('_')) if (part) add(part, at);
+      }
+      position++;
+    }
+  }
+  return position;
+}
+
+/** A lexeme quoted for a tsvector or tsquery literal. */
+const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/**
+ * A post's search document: a tsvector literal of its title's lexemes (weight A) and its text's
+ * (weight B), for `::tsvector`. `body` is sanitized HTML; `variant` the post's.
+ */
+export function searchDocument(title: string, body: string, variant: SourceVariant): string {
+  const positions = new Map<string, Map<number, string>>();
+  const add = (weight: string) => (lexeme: string, position: number) => {
+    let at = positions.get(lexeme);
+    if (!at) positions.set(lexeme, (at = new Map()));
+    if (at.size < POSITIONS_PER_LEXEME && !at.has(position)) at.set(position, weight);
+  };
+  let next = 1;
+  for (const [text, weight] of [
+    [title, 'A'],
+    [body ? htmlText(body) : '', 'B'],
+  ] as const) {
+    let end = next;
+    for (const folded of foldings(text, variant)) end = Math.max(end, lexemesOf(folded, next, add(weight)));
+    // A gap, so that no phrase runs on from the title into the text.
+    next = end + 1;
+  }
+  const parts: string[] = [];
+  for (const [lexeme, at] of positions) parts.push(`${quote(lexeme)}:${[...at].map(([p, w]) => `${p}${w}`).join(',')}`);
+  return parts.join(' ');
+}
+
+/** Why a query cannot be searched (errors.ts, worded in both catalogs). */
+export type QueryProblem = SearchProblem;
+
+/** A query ready for PostgreSQL. */
+export interface SearchQuery {
+  /** A tsquery literal, for `::tsquery`: every lexeme quoted. */
+  tsquery: string;
+  /** The folded forms to mark in snippets (text/search-snippet.ts), longest first. */
+  marks: string[];
+}
+
+export type ParsedQuery = { ok: true; query: SearchQuery } | { ok: false; problem: QueryProblem };
+
+// A term: an optional minus, then a quoted phrase (ASCII or Chinese quotes; an unclosed one runs
+// to the end) or a run of anything but white space.
+const TERM = /(-?)(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\S+))/gu;
+
+// A term made only of tsquery operator characters.
+const OPERATORS_ONLY = /^[-&|!:*()<>]+$/;
+
+/** A token of a query term: a Han run (its characters) or a word. */
+type Item = { han: string[] } | { word: string };
+
+/**
+ * Parses what a reader typed: words (all must match), "a quoted phrase" (its words in that order,
+ * adjacent), -word or -"phrase" (must not match); `titleOnly` matches titles alone. Anything that
+ * is not a letter, digit or Han character only separates words, so tsquery operators, quotes and
+ * SQL punctuation mean nothing.
+ */
+export function parseQuery(input: string, titleOnly = false): ParsedQuery {
+  const text = input.normalize('NFKC').trim();
+  if (!text) return { ok: false, problem: 'empty' };
+  if ([...text].length > QUERY_MAX_CHARS) return { ok: false, problem: 'tooLong' };
+  const weight = titleOnly ? 'A' : '';
+  const lexeme = (l: string) => `${quote(l)}${weight ? `:${weight}` : ''}`;
+  const prefix = (l: string) => `${quote(l)}:*${weight}`;
+  const marks = new Set<string>();
+
+  // A chain of items, adjacent: a run's bigrams one after the other, and the next item two
+  // positions after the run's last bigram (the run's last character sits between).
+  const chain = (items: Item[]): string => {
+    let out = '';
+    let gap = 0;
+    for (const item of items) {
+      const pieces =
+        'word' in item
+          ? [lexeme(item.word)]
+          : item.han.length === 1
+            ? [prefix(item.han[0]!)]
+            : item.han.slice(0, -1).map((c, i) => lexeme(c + item.han[i + 1]!));
+      out += (out ? (gap === 1 ? ' <-> ' : ` <${gap}> `) : '') + pieces.join(' <-> ');
+      gap = 'word' in item || item.han.length === 1 ? 1 : 2;
+      marks.add('word' in item ? item.word : item.han.join(''));
+    }
+    return items.length > 1 || ('han' in items[0]! && items[0].han.length > 2) ? `(${out})` : out;
+  };
+
+  const itemsOf = (folded: string): Item[] =>
+    [...folded.matchAll(TOKEN)].flatMap((m): Item[] => {
+      if (m[1]) return [{ han: [...m[1]] }];
+      return m[2]!.length <= WORD_MAX ? [{ word: m[2]! }] : [];
+    });
+
+  // One reading of a term: a long unquoted Han run is cut into jieba's words (each its own chain,
+  // all required; single characters dropped when there are words), anything else is one chain.
+  const readingExpression = (folded: string, quoted: boolean): string | undefined => {
+    const items = itemsOf(folded);
+    if (items.length === 0) return undefined;
+    const only = items[0]!;
+    if (!quoted && items.length === 1 && 'han' in only && only.han.length > 4) {
+      const words = cutWords(only.han.join(''))
+        .map((w) => [...w])
+        .filter((w) => w.length >= 2);
+      if (words.length > 1) return `(${words.map((w) => chain([{ han: w }])).join(' & ')})`;
+    }
+    return chain(items);
+  };
+
+  const positive: string[] = [];
+  const negative: string[] = [];
+  let terms = 0;
+  for (const m of text.matchAll(TERM)) {
+    const body = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '';
+    const quoted = m[5] === undefined;
+    if (++terms > QUERY_MAX_TERMS) return { ok: false, problem: 'tooManyTerms' };
+    // A term of tsquery syntax alone (&, |, !, :*, <->) is someone expecting operators we do not
+    // take: say so rather than search for something else. Inside a word (R&D) it only separates.
+    if (!quoted && OPERATORS_ONLY.test(m[0])) return { ok: false, problem: 'operators' };
+    const negated = m[1] === '-';
+    const before = marks.size;
+    const readings = HAN.test(body) ? foldings(body, detectVariant(body)) : [foldText(body, 'other')];
+    const expressions = [...new Set(readings.map((r) => readingExpression(r, quoted)).filter((e) => e !== undefined))];
+    if (expressions.length === 0) continue;
+    const expression = expressions.length === 1 ? expressions[0]! : `(${expressions.join(' | ')})`;
+    if (negated) {
+      // What is excluded is not marked in snippets.
+      for (const mark of [...marks].slice(before)) marks.delete(mark);
+      negative.push(`!${expression}`);
+    } else positive.push(expression);
+  }
+  if (positive.length === 0) return { ok: false, problem: negative.length ? 'onlyExclusions' : 'noWords' };
+  return {
+    ok: true,
+    query: {
+      tsquery: [...positive, ...negative].join(' & '),
+      marks: [...marks].sort((a, b) => b.length - a.length),
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The words of search (/search, the search boxes), written natively in traditional and simplified
+ * Chinese (never converted by machine).
+ */
+export const hantSearch = {
+  title: '搜索',
+  /** The page's heading with the query. */
+  heading: (q: string) => `搜索：${q}`,
+  label: '搜索帖子',
+  submit: '搜索',
+  /** The box on a board's page searches that board. */
+  inBoard: (name: string) => `在「${name}」裡搜索`,
+  /** The box on a member's page searches their posts. */
+  byAuthor: (name: string) => `搜索 ${name} 的帖子`,
+  titleOnly: '只搜標題',
+  author: '作者',
+  from: '從',
+  to: '到',
+  deleted: '包括已刪除的帖子（版主）',
+  /** "共 12 條結果" / "超過 1,000 條結果". */
+  count: (n: number, capped: boolean) => (capped ? `超過 ${n.toLocaleString('en-US')} 條結果` : `共 ${n} 條結果`),
+  none: '沒有找到符合的帖子。',
+  hint: '輸入詞語搜索標題和內容；用引號 "…" 找整句，用 -詞 排除。繁體、簡體都能找到。',
+  inThread: (title: string) => `主題：${title}`,
+  deletedMark: '（已刪除）',
+};
+
+export const hansSearch: typeof hantSearch = {
+  title: '搜索',
+  heading: (q: string) => `搜索：${q}`,
+  label: '搜索帖子',
+  submit: '搜索',
+  inBoard: (name: string) => `在“${name}”里搜索`,
+  byAuthor: (name: string) => `搜索 ${name} 的帖子`,
+  titleOnly: '只搜标题',
+  author: '作者',
+  from: '从',
+  to: '到',
+  deleted: '包括已删除的帖子（版主）',
+  count: (n: number, capped: boolean) => (capped ? `超过 ${n.toLocaleString('en-US')} 条结果` : `共 ${n} 条结果`),
+  none: '没有找到符合的帖子。',
+  hint: '输入词语搜索标题和内容；用引号 "…" 找整句，用 -词 排除。繁体、简体都能找到。',
+  inThread: (title: string) => `主题：${title}`,
+  deletedMark: '（已删除）',
+};

@@ -1,0 +1,323 @@
+import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import { runCli } from '../helpers/processes';
+import { type ApiPost, createModerator, createTestBoard, logInClient, memberClient, postReply, postThread } from '../factories';
+import { VARIANTS } from '../../server/variants';
+
+let app: TestApp;
+let board: { slug: string; name: string };
+let cn: HttpClient; // writes simplified, mainland words
+let tw: HttpClient; // writes traditional, Taiwan words
+let hk: HttpClient; // writes traditional with Hong Kong forms
+const CN = 'Lisland_2013';
+const TW = '台北阿明';
+const HK = 'hk_writer';
+
+let cnThread: ApiPost;
+let twThread: ApiPost;
+let hkReply: ApiPost;
+let twHealth: ApiPost;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  board = await createTestBoard(app.db, { name: '科技版' });
+  cn = app.client();
+  tw = app.client();
+  hk = app.client();
+  await memberClient(app.db, cn, { name: CN });
+  await memberClient(app.db, tw, { name: TW });
+  await memberClient(app.db, hk, { name: HK });
+  cnThread = await postThread(cn, board, '芯片出口管制的新规定', '美国扩大了对中国的芯片出口管制，软件公司也受到影响。这个程序员很担心。');
+  twThread = await postThread(tw, board, '台積電的晶片供應', '美國對晶片的出口管制越來越嚴，軟體業者也很緊張。');
+  hkReply = await postReply(hk, twThread.id, '衞生署的提醒', '市民要注意個人衞生，裏面寫得很清楚。');
+  twHealth = await postReply(tw, twThread.id, '衛生習慣', '這裡說的是個人衛生。');
+});
+afterAll(() => app.close());
+
+/** The ids a search finds (GET /api/search), with `params` added; fails unless it answers 200. */
+async function found(q: string, params: Record<string, string> = {}, client: HttpClient = app.client()): Promise<string[]> {
+  const query = new URLSearchParams({ q, ...params });
+  const res = await client.get(`/api/search?${query}`);
+  if (res.status !== 200) throw new Error(`search ${q} answered ${res.status} ${res.text}`);
+  return res.json.results.map((r: { post: { id: string } }) => r.post.id);
+}
+
+const inBoard = (b: { slug: string } = board) => ({ board: b.slug });
+
+describe('across scripts and regions', () => {
+  it.each(VARIANTS)('a %s reader finds posts written in each script, whichever script they type', async (variant) => {
+    for (const q of ['芯片', '晶片']) {
+      const ids = await found(q, { ...inBoard(), variant });
+      expect(ids).toEqual(expect.arrayContaining([cnThread.id, twThread.id]));
+    }
+    for (const q of ['软件', '軟體']) {
+      const ids = await found(q, { ...inBoard(), variant });
+      expect(ids).toEqual(expect.arrayContaining([cnThread.id, twThread.id]));
+    }
+    for (const q of ['出口管制', '出口管製']) {
+      const ids = await found(q, { ...inBoard(), variant });
+      expect(ids).toEqual(expect.arrayContaining([cnThread.id, twThread.id]));
+    }
+  });
+
+  it('finds a Hong Kong spelling (衞生) from simplified, Taiwan and Hong Kong queries, and the other way round', async () => {
+    for (const q of ['卫生', '衛生', '衞生']) {
+      const ids = await found(q, inBoard());
+      expect(ids).toEqual(expect.arrayContaining([hkReply.id, twHealth.id]));
+    }
+  });
+
+  it('does not mix up words that only look alike: 程序 is not found by an unrelated word', async () => {
+    expect(await found('程序员', inBoard())).toEqual([cnThread.id]);
+    expect(await found('台積電', inBoard())).toEqual([twThread.id]);
+  });
+
+  it('snippets and titles are in the reader’s variant, the words marked, and each hit links into its thread window', async () => {
+    const res = await app.client().get(`/api/search?${new URLSearchParams({ q: '芯片', ...inBoard(), variant: 'zh-tw' })}`);
+    const cnHit = res.json.results.find((r: { post: { id: string } }) => r.post.id === cnThread.id);
+    expect(cnHit.snippet).toContain('<mark>晶片</mark>');
+    expect(cnHit.snippet).toContain('出口管制');
+    expect(cnHit.threadTitle).toBe('晶片出口管制的新規定');
+    expect(cnHit.url).toBe(`/t/${cnThread.id}`);
+    expect(res.json.total).toBeGreaterThanOrEqual(2);
+    const reply = await app.client().get(`/api/search?${new URLSearchParams({ q: '衞生署', ...inBoard() })}`);
+    expect(reply.json.results[0].url).toBe(`/t/${twThread.id}?at=${hkReply.id}#p${hkReply.id}`);
+    expect(reply.json.results[0].threadTitle).toBe('台積電的晶片供應');
+  });
+});
+
+describe('words, names, phrases and exclusions', () => {
+  let b: { slug: string; name: string };
+  let name: ApiPost;
+  let phrase: ApiPost;
+  let reversed: ApiPost;
+  beforeAll(async () => {
+    b = await createTestBoard(app.db);
+    name = await postThread(cn, b, '聚会通知', '这周末龚翊琪和Lisland_2013一起去吃饭，GPT-4也来了。');
+    phrase = await postThread(cn, b, 'Black cat notes', 'the black cat sat on the mat');
+    reversed = await postThread(tw, b, 'Cat notes', 'a cat that is black, and a mat');
+  });
+
+  it('finds a name no dictionary knows, a member name whole, and Latin words in any case', async () => {
+    expect(await found('翊琪', inBoard(b))).toEqual([name.id]);
+    expect(await found('龚翊琪', inBoard(b))).toEqual([name.id]);
+    expect(await found('lisland_2013', inBoard(b))).toEqual([name.id]);
+    expect(await found('ＧＰＴ-4', inBoard(b))).toEqual([name.id]);
+    expect((await found('BLACK', inBoard(b))).sort()).toEqual([phrase.id, reversed.id].sort());
+  });
+
+  it('matches a quoted phrase as a phrase', async () => {
+    expect(await found('"black cat"', inBoard(b))).toEqual([phrase.id]);
+    expect(await found('“cat that”', inBoard(b))).toEqual([reversed.id]);
+  });
+
+  it('leaves out what -word excludes', async () => {
+    expect(await found('cat -sat', inBoard(b))).toEqual([reversed.id]);
+    expect(await found('芯片 -軟體', inBoard())).toEqual([]);
+    expect(await found('芯片 -台積電', inBoard())).toEqual([cnThread.id]);
+  });
+
+  it('searches titles alone with in=title', async () => {
+    expect((await found('cat', { ...inBoard(b), in: 'title' })).sort()).toEqual([phrase.id, reversed.id].sort());
+    expect(await found('mat', { ...inBoard(b), in: 'title' })).toEqual([]);
+    expect(await found('翊琪', { ...inBoard(b), in: 'title' })).toEqual([]);
+  });
+});
+
+describe('filters', () => {
+  it('by author, by board, by thread and by days', async () => {
+    expect(await found('晶片', { ...inBoard(), author: TW.toUpperCase() })).toEqual([twThread.id]);
+    const other = await createTestBoard(app.db);
+    const elsewhere = await postThread(cn, other, '别处的芯片');
+    expect(await found('芯片', inBoard(other))).toEqual([elsewhere.id]);
+    expect(await found('芯片')).toEqual(expect.arrayContaining([elsewhere.id, cnThread.id, twThread.id]));
+    expect((await found('衛生', { thread: twThread.id })).sort()).toEqual([hkReply.id, twHealth.id].sort());
+    // An old post: its day as the site shows it (TZ_DISPLAY Asia/Shanghai).
+    const old = await postThread(cn, other, '旧芯片');
+    await app.db
+      .updateTable('post_search')
+      .set({ created_at: new Date('2020-01-15T17:00:00Z') })
+      .where('post_id', '=', old.id)
+      .execute();
+    expect(await found('芯片', { ...inBoard(other), from: '2020-01-16', to: '2020-01-16' })).toEqual([old.id]);
+    expect(await found('芯片', { ...inBoard(other), from: '2020-01-01', to: '2020-01-15' })).toEqual([]);
+    expect(await found('芯片', { ...inBoard(other), from: '2021-01-01' })).toEqual([elsewhere.id]);
+  });
+
+  it('refuses unknown boards and members with a 404 in the reader’s script', async () => {
+    const res = await app.client().get('/api/search?q=x&board=no-such-board');
+    expect(res.status).toBe(404);
+    const member = await app.client().get('/zh-hans/search?q=x&author=nobody_here');
+    expect(member.status).toBe(404);
+    expect(member.text).toContain('nobody_here');
+  });
+
+  it('leaves out the posts of members the reader ignores', async () => {
+    const reader = app.client();
+    await memberClient(app.db, reader);
+    expect(await found('晶片', inBoard(), reader)).toEqual(expect.arrayContaining([twThread.id]));
+    expect((await reader.post(`/api/members/${encodeURIComponent(TW)}/ignore`)).status).toBe(200);
+    const ids = await found('晶片', inBoard(), reader);
+    expect(ids).toContain(cnThread.id);
+    expect(ids).not.toContain(twThread.id);
+  });
+
+  it('never finds private messages', async () => {
+    const res = await cn.post('/api/messages', { to: TW, title: '悄悄話暗號', body: '私密詞彙獨角獸密碼' });
+    expect(res.status).toBe(201);
+    expect(await found('獨角獸密碼')).toEqual([]);
+    expect(await found('悄悄話暗號')).toEqual([]);
+  });
+});
+
+describe('the index follows the posts', () => {
+  it('follows edits, deletes and restores; moderators of the board may include deleted posts', async () => {
+    const b = await createTestBoard(app.db);
+    const mod = app.client();
+    const modMember = await createModerator(app.db, b);
+    await logInClient(mod, modMember);
+    const otherMod = app.client();
+    await logInClient(otherMod, await createModerator(app.db, await createTestBoard(app.db)));
+    const root = await postThread(cn, b, '编辑前的标题', '原来的内容写着蜂鸟');
+    const r = await postReply(tw, root.id, '企鵝的回覆', '企鵝很可愛');
+    expect(await found('蜂鸟', inBoard(b))).toEqual([root.id]);
+
+    const edit = await cn.request('PATCH', `/api/posts/${root.id}`, { json: { body: '现在写着袋鼠' } });
+    expect(edit.status).toBe(200);
+    expect(await found('蜂鸟', inBoard(b))).toEqual([]);
+    expect(await found('袋鼠', inBoard(b))).toEqual([root.id]);
+
+    const del = await mod.request('DELETE', `/api/posts/${r.id}`, { json: { reason: '離題' } });
+    expect(del.status).toBe(200);
+    expect(await found('企鵝', inBoard(b))).toEqual([]);
+    expect(await found('企鵝', { ...inBoard(b), deleted: '1' })).toEqual([]); // a reader: no effect
+    expect(await found('企鵝', { ...inBoard(b), deleted: '1' }, otherMod)).toEqual([]); // another board's moderator
+    expect(await found('企鵝', { ...inBoard(b), deleted: '1' }, mod)).toEqual([r.id]);
+    expect(await found('企鵝', inBoard(b), mod)).toEqual([]);
+    const page = await mod.get(`/search?${new URLSearchParams({ q: '企鵝', ...inBoard(b), deleted: '1' })}`);
+    expect(page.text).toContain('name="deleted"');
+    expect(page.text).toContain(`at=${r.id}`);
+
+    expect((await mod.post(`/api/posts/${r.id}/restore`)).status).toBe(200);
+    expect(await found('企鵝', inBoard(b))).toEqual([r.id]);
+  });
+});
+
+describe('refusals', () => {
+  it.each([
+    ['empty', ''],
+    ['white space', '   '],
+    ['tsquery operators', 'a & | ! :*'],
+    ['operators alone', '<->'],
+    ['SQL', "'; drop table posts; --"],
+    ['only punctuation', "'''"],
+    ['only exclusions', '-芯片 -晶片'],
+    ['2,000 terms', Array.from({ length: 2000 }, () => 'w').join(' ')],
+    ['too many terms', Array.from({ length: 13 }, (_, i) => `w${i}`).join(' ')],
+    ['control characters', 'a\u0001b'],
+  ])('answers %s with a 400 in the reader’s script, never a 500', async (_what, q) => {
+    const res = await app.client().get(`/zh-tw/api/search?q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(400);
+    expect(['SearchQueryInvalid', 'ValidationFailed']).toContain(res.json.error.code);
+    const page = await app.client().get(`/zh-hans/search?q=${encodeURIComponent(q)}`);
+    expect(q.trim() ? page.status : 400).toBe(400);
+  });
+
+  it('refuses 10,000 terms before they reach the application (the request line is too long: 431)', async () => {
+    const q = Array.from({ length: 10_000 }, (_, i) => `w${i}`).join(' ');
+    const res = await app.client().get(`/api/search?q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(431);
+  });
+
+  it('treats SQL-looking words as words and keeps every post', async () => {
+    const before = await app.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    for (const q of ["1' OR '1'='1", 'x); delete from posts where (1=1', "芯片' union select name from users"]) {
+      const res = await app.client().get(`/api/search?q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+    }
+    const after = await app.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
+  it('says what was wrong in the reader’s script', async () => {
+    const res = await app.client().get('/zh-hans/search?q=%26%20%7C');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('搜索不用');
+    const api = await app.client().get(`/api/search?q=${'字'.repeat(201)}`);
+    expect(api.json.error).toMatchObject({ code: 'SearchQueryInvalid' });
+  });
+});
+
+describe('pages', () => {
+  it('/search works without JavaScript, in the reader’s variant, and a board page has a box for that board', async () => {
+    const form = await app.client().get('/zh-tw/search');
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('<form method="get" action="/zh-tw/search"');
+    const res = await app.client().get(`/zh-tw/search?${new URLSearchParams({ q: '芯片', ...inBoard() })}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<mark>晶片</mark>');
+    expect(res.text).toContain(`href="/zh-tw/t/${cnThread.id}"`);
+    expect(res.text).toMatch(/共 \d+ 條結果/);
+    const hans = await app.client().get(`/zh-hans/search?${new URLSearchParams({ q: '晶片', ...inBoard() })}`);
+    expect(hans.text).toContain('<mark>芯片</mark>');
+    expect(hans.text).toMatch(/共 \d+ 条结果/);
+    const boardPage = await app.client().get(`/zh-tw/b/${board.slug}`);
+    expect(boardPage.text).toContain(`<input type="hidden" name="board" value="${board.slug}"`);
+    const memberPage = await app.client().get(`/zh-hans/u/${encodeURIComponent(TW)}`);
+    expect(memberPage.text).toContain(`<input type="hidden" name="author" value="${TW}"`);
+    const home = await app.client().get('/zh-hans/');
+    expect(home.text).toContain('<form method="get" action="/zh-hans/search"');
+  });
+});
+
+describe('rate limit', () => {
+  it('limits searches per address (limits.search.address)', async () => {
+    const limited = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '1', LIMITS_SEARCH_ADDRESS: '2/1m' } });
+    try {
+      const client = limited.client();
+      expect((await client.get('/api/search?q=a')).status).toBe(200);
+      expect((await client.get('/search?q=a')).status).toBe(200);
+      const third = await client.get('/api/search?q=a');
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toBeTruthy();
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('search:reindex', () => {
+  it('rebuilds the index with a progress bar while the forum serves', async () => {
+    const b = await createTestBoard(app.db);
+    const root = await postThread(cn, b, '重建索引用的主题', '树袋熊');
+    for (let i = 0; i < 5; i++) await postReply(tw, root.id, `無尾熊 ${i}`);
+    await app.db
+      .deleteFrom('post_search')
+      .where('board_id', '=', (await boardId(b.slug))!)
+      .execute();
+    expect(await found('树袋熊', inBoard(b))).toEqual([]);
+    // Replies keep arriving while it runs.
+    const running = runCli(['search:reindex'], { DATABASE_URL: app.url });
+    const during: Promise<ApiPost>[] = [];
+    for (let i = 0; i < 5; i++) during.push(postReply(cn, root.id, `考拉 ${i}`));
+    const [out] = await Promise.all([running, Promise.all(during)]);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/\[#+\] 100%/);
+    expect(out.stdout).toMatch(/done: \d+ posts indexed/);
+    expect(await found('树袋熊', inBoard(b))).toEqual([root.id]);
+    expect(await found('无尾熊', inBoard(b))).toHaveLength(5);
+    expect(await found('考拉', inBoard(b))).toHaveLength(5);
+    const stale = await runCli(['search:reindex', '--only', 'stale'], { DATABASE_URL: app.url });
+    expect(stale.stdout).toMatch(/done: 0 posts indexed/);
+  });
+});
+
+async function boardId(slug: string) {
+  return (await app.db.selectFrom('boards').select('id').where('slug', '=', slug).executeTakeFirst())?.id;
+}
