@@ -149,7 +149,10 @@ describe('a held follow-up', () => {
   it('is published live by approval, in its place, with its own time; counts and notices come only then', async () => {
     const { root, parent, starter, mod, board } = await reviewedBoard('new');
     const { member, client } = await newcomer();
-    const held = (await client.post(`/api/posts/${parent.id}/replies`, { title: '等候的跟帖' })).json.heldPost;
+    const held = (await client.post(`/api/posts/${parent.id}/replies`, { title: '等候的跟帖 甯靜蟾蜍' })).json.heldPost;
+    // Search finds it for nobody, its author included, until it is approved.
+    const search = (c: HttpClient) => c.get(`/api/search?q=${encodeURIComponent('甯靜蟾蜍')}&board=${board.slug}`);
+    for (const c of [client, mod, app.client()]) expect((await search(c)).json.results).toEqual([]);
     const live = reader();
     await live.join(root.id);
     const before = await threadState(root.id);
@@ -158,7 +161,7 @@ describe('a held follow-up', () => {
     const res = await mod.post(`/api/held/${held.id}/approve`);
     expect(res.status).toBe(200);
     const post = res.json.post;
-    expect(post).toMatchObject({ parentId: parent.id, threadId: root.id, title: '等候的跟帖', createdAt: held.createdAt });
+    expect(post).toMatchObject({ parentId: parent.id, threadId: root.id, title: '等候的跟帖 甯靜蟾蜍', createdAt: held.createdAt });
     expect(res.json.heldPost).toMatchObject({ status: 'approved', postId: post.id });
     const [event] = await live.waitFor(1);
     expect(event).toMatchObject({ name: 'post:new', seq: Number(before.seq) + 1 });
@@ -181,6 +184,8 @@ describe('a held follow-up', () => {
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('HeldPostDecided');
     expect((await threadState(root.id)).reply_count).toBe(before.reply_count + 1);
+
+    expect((await search(app.client())).json.results.map((h: { post: { id: string } }) => h.post.id)).toEqual([post.id]);
 
     const page = await client.get(`/t/${root.id}`);
     expect(page.text).not.toContain(`id="h${held.id}"`);
