@@ -267,18 +267,20 @@ export async function createThread(
  * whether the member is new (a cap on links and images, checkPostCaps).
  */
 export async function reply(db: Kysely<Database>, member: Member, parentId: string, input: PostInput, pace: Pace): Promise<WrittenPost> {
-  const content = preparePost(input);
   const notFoundParent = () => notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
   if (!isId(parentId)) throw notFoundParent();
+  // The limits first, on their own: a refused follow-up costs one short statement (none when
+  // this process already knows the window is full), not the work below nor a transaction that
+  // locks the thread others are replying in. Spent alongside the transaction instead, a busy
+  // pool could fill with transactions each waiting for a limits statement that waits for a
+  // connection (docs/performance.md, "Posting limits").
+  const { caps } = await pace('reply');
+  const content = preparePost(input);
   // Which members exist is no part of the reply's transaction: asked before it (and only when the
   // post has an @ at all), so the thread row is not held locked meanwhile.
   const mentions = await findMentions(db, content.title, content.body);
+  checkPostCaps(mentions.body, caps);
   const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-  // The limits are spent on a connection of their own while the transaction runs, and awaited
-  // before it commits: no round trip of their own on the reply's path, and a refusal rolls the
-  // follow-up back. (Caught here so a transaction that fails first leaves no unhandled rejection.)
-  const paced = pace('reply');
-  paced.catch(() => undefined);
   const written = await db.transaction().execute(async (tx) => {
     const parent = await repo.findReplyContext(tx, parentId, member);
     if (!parent) throw notFoundParent();
@@ -331,9 +333,6 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
       const wait = Math.ceil((written.last_reply_at.getTime() + slowSeconds * 1000 - written.created_at.getTime()) / 1000);
       if (wait > 0) throw slowMode(slowSeconds, wait);
     }
-    // A new member's links and images are counted once the pace has answered; over a cap, the
-    // follow-up rolls back with the refusal.
-    checkPostCaps(post.body, (await paced).caps);
     return { post, createdAt: written.created_at };
   });
   return { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) };

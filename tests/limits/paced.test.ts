@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
@@ -143,8 +144,13 @@ describe('paced actions', () => {
     ok((await act(a, member, 1)).status);
     ok((await act(a, member, 2)).status);
     const before = await countRows(app.db, 'posts');
+    const lastId = async () => Number((await sql<{ n: string }>`select last_value as n from posts_id_seq`.execute(app.db)).rows[0]!.n);
+    const idBefore = await lastId();
     for (let i = 0; i < 5; i++) expect((await act(a, member, 3)).status).toBe(429);
     expect(await countRows(app.db, 'posts')).toBe(before);
+    // The limits are asked before the follow-up's transaction (which takes a post id first thing):
+    // no refused try began one.
+    expect(await lastId()).toBe(idBefore);
     // The throttled member's refusals spent none of the address's windows: another member still posts.
     const other = await writer();
     ok((await act(other.a, other.member, 4)).status);
