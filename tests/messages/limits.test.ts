@@ -20,6 +20,9 @@ beforeAll(async () => {
       LIMITS_MESSAGE_NEW_MEMBER_BURST: '100/1m',
       LIMITS_MESSAGE_ADDRESS_BURST: '1000/1m',
       LIMITS_MESSAGE_ADDRESS_SUSTAINED: '1000/1h',
+      // New by age alone here (tests/limits/trust.test.ts tests the count of posts): an account
+      // three days old without posts is an older member for these tests.
+      LIMITS_NEW_MEMBER_POSTS: '0',
     },
   });
 });
