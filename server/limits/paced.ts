@@ -131,6 +131,9 @@ export type Pacing = (member: Member, address: string) => Pace;
 /** Actions an address ban refuses (reports still reach the moderators). */
 const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit', 'message']);
 
+/** How long a try made while its member was told to wait is held before its 429 goes out. */
+const REPEAT_REFUSAL_PAUSE_MS = 1000;
+
 /** The pacing of an app: one limiter, one settings registry, the address bans if any. */
 export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings, addressBans?: AddressBans): Pacing {
   const isNew = newness(db, settings);
@@ -156,7 +159,12 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
         // refused again without a statement until the wait it was told ends.
         const which = `${action} ${member.id} ${where} ${windows.map((w) => `${w.rate.points}/${w.rate.seconds}`).join(' ')}`;
         const until = refused.get(which);
-        if (until !== undefined && until > Date.now()) throw pacedRefusal(action, until - Date.now());
+        if (until !== undefined && until > Date.now()) {
+          // Tried again while told to wait: answered after a pause, so a member hammering with N
+          // connections sends at most about N tries a second, however cheap each refusal is.
+          await new Promise((resolve) => setTimeout(resolve, Math.min(REPEAT_REFUSAL_PAUSE_MS, until - Date.now())));
+          throw pacedRefusal(action, until - Date.now());
+        }
         try {
           await limiter.pace(action, windows);
         } catch (error) {

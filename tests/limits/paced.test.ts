@@ -156,6 +156,23 @@ describe('paced actions', () => {
     ok((await act(other.a, other.member, 4)).status);
   });
 
+  it('answers a member trying again while told to wait after a pause, and every process refuses them', async () => {
+    const act = (await actions()).reply!;
+    const { member, a, b } = await writer();
+    ok((await act(a, member, 1)).status);
+    ok((await act(a, member, 2)).status);
+    expect((await act(a, member, 3)).status).toBe(429);
+    // This process remembers the full window: the next try is held a second, then refused the same way.
+    const started = Date.now();
+    const again = await act(a, member, 4, { 'accept-language': 'zh-TW' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(again.json.error.localized).toMatch(/^跟帖太快了，請在 \d+ 秒後再試。$/);
+    // The other process has not seen the refusal: the shared table refuses there.
+    expect((await act(b, member, 5)).status).toBe(429);
+  });
+
   it('gives new members their own, stricter windows', async () => {
     const strict = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '1', LIMITS_REPLY_NEW_MEMBER_BURST: '1/1m' } });
     try {
