@@ -55,9 +55,13 @@ export async function runLimitsBench(): Promise<void> {
     const settings = defaultSettings();
     const pacing = createPacing(db, createLimiter(db, { rateLimitMultiplier: 1_000_000 }, settings), settings);
     const created = await createMember(db, { username: '回覆者', password: 'bench password 跟帖' });
-    // As a session finds the member: with the account's age and trust, so pacing reads no row for
-    // it once it has seen them past the threshold of posts.
-    const member = { ...created, joinedAt: new Date(Date.now() - 30 * 86400_000), trust: 'auto' as const };
+    // An established member, as a session finds them: with the account's age and trust, so pacing
+    // reads no row for them once it has seen them past the threshold of posts. The row says the
+    // same age (until 2026-12-03 it did not: the account was a minute old in the database, so every
+    // paced follow-up also counted the member's posts and was paced as a new member's).
+    const joinedAt = new Date(Date.now() - 30 * 86400_000);
+    await db.updateTable('users').set({ created_at: joinedAt }).where('id', '=', created.id).execute();
+    const member = { ...created, joinedAt, trust: 'auto' as const };
     await createBoard(db, { slug: 'limits', name: '限制測試' });
     const root = await createThread(db, member, 'limits', { title: '主題' }, unpaced);
     let n = 0;
