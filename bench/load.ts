@@ -49,8 +49,8 @@ export interface LoadResult {
   headers?: Record<string, string>;
 }
 
-/** Message from the main thread to the worker, and back. */
-export type ToWorker = { id: number; job: LoadJob };
+/** Message from the main thread to the worker (a job to run, or one to stop sending), and back. */
+export type ToWorker = { id: number; job: LoadJob } | { id: number; stop: true };
 export type FromWorker = { id: number; result?: LoadResult; error?: string };
 
 /**
@@ -75,11 +75,20 @@ export class LoadGenerator {
 
   /** Runs one job in the worker and resolves with its raw timings. */
   run(job: LoadJob): Promise<LoadResult> {
+    return this.start(job).done;
+  }
+
+  /**
+   * Starts a job that runs beside others (the worker interleaves them); `stop` ends it early: no
+   * request is sent after it, and `done` resolves once those in flight have answered.
+   */
+  start(job: LoadJob): { done: Promise<LoadResult>; stop: () => void } {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const done = new Promise<LoadResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, job } satisfies ToWorker);
     });
+    return { done, stop: () => this.worker.postMessage({ id, stop: true } satisfies ToWorker) };
   }
 
   /** Stops the worker thread. */

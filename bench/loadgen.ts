@@ -37,7 +37,10 @@ function send(agent: http.Agent, base: URL, spec: RequestSpec, timeoutMs: number
   });
 }
 
-async function run(job: LoadJob): Promise<LoadResult> {
+/** Jobs running, by id: what stops each one sending. */
+const stoppers = new Map<number, () => void>();
+
+async function run(id: number, job: LoadJob): Promise<LoadResult> {
   const base = new URL(job.baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const timeoutMs = job.timeoutMs ?? 30_000;
@@ -47,6 +50,11 @@ async function run(job: LoadJob): Promise<LoadResult> {
   let lastBytes = 0;
   let headers: Record<string, string> | undefined;
   let deadline = Infinity;
+  let stopped = false;
+  stoppers.set(id, () => {
+    stopped = true;
+    deadline = -Infinity;
+  });
 
   // `concurrency` lanes take the next request index until the range is done.
   const phase = async (from: number, to: number, measured: boolean) => {
@@ -81,17 +89,19 @@ async function run(job: LoadJob): Promise<LoadResult> {
   try {
     await phase(0, job.warmup, false);
     const t0 = performance.now();
-    if (job.untilMs !== undefined) deadline = t0 + job.untilMs;
+    if (job.untilMs !== undefined && !stopped) deadline = t0 + job.untilMs;
     await phase(job.warmup, job.warmup + job.count, true);
     const elapsedMs = performance.now() - t0;
     return { latenciesMs, elapsedMs, errors, lastBytes, ...(job.keepBodies ? { bodies } : {}), ...(headers ? { headers } : {}) };
   } finally {
+    stoppers.delete(id);
     agent.destroy();
   }
 }
 
 parentPort?.on('message', (m: ToWorker) => {
-  run(m.job).then(
+  if ('stop' in m) return void stoppers.get(m.id)?.();
+  run(m.id, m.job).then(
     (result) => parentPort!.postMessage({ id: m.id, result } satisfies FromWorker),
     (error: Error) => parentPort!.postMessage({ id: m.id, error: error.message } satisfies FromWorker),
   );

@@ -84,12 +84,13 @@ export interface ErrorParams {
   NotLoggedIn: None;
   SessionExpired: None;
   InvalidCredentials: { which: 'login' | 'currentPassword' };
-  TooManyAttempts: { action: LimitedAction };
+  /** `tries` in `seconds`: the limit as applied (times RATE_LIMIT_MULTIPLIER), for the words that say it. */
+  TooManyAttempts: { action: LimitedAction; tries?: number; seconds?: number };
   /**
    * `socket:message`: one socket.io connection sent more than its allowance (server/realtime).
    * `paced`: a paced action came too fast; `wait` is the seconds until it may be tried again.
    */
-  RateLimited: { action: LimitedAction | 'socket:message' } | { paced: PacedAction; wait: number };
+  RateLimited: { action: LimitedAction | 'socket:message'; tries?: number; seconds?: number } | { paced: PacedAction; wait: number };
   ServerBusy: None;
   SessionNotFound: None;
   NameTaken: { what: 'member' | 'board'; name: string };

@@ -24,8 +24,11 @@ export type LimitRule = (
   | { readonly setting: RateSettingName }
 ) & {
   readonly code: 'TooManyAttempts' | 'RateLimited';
-  /** English and stable, like every error message; Retry-After says how long. The catalogs word it by action. */
-  readonly message: string;
+  /**
+   * English and stable, like every error message (from the rate as applied, when it says it);
+   * Retry-After says how long. The catalogs word it by action.
+   */
+  readonly message: string | ((rate: Rate) => string);
 };
 
 const FIFTEEN_MINUTES = 15 * 60;
@@ -38,31 +41,28 @@ const FIFTEEN_MINUTES = 15 * 60;
 export const LIMITS = {
   /** Login attempts for one name from one address. */
   'login:name-address': {
-    points: 5,
-    seconds: FIFTEEN_MINUTES,
+    setting: 'limits.login.nameAddress',
     code: 'TooManyAttempts',
     message: 'Too many failed logins for this name from your address. Wait and try again.',
   },
   /** Login attempts from one address, whatever the name. */
   'login:address': {
-    points: 30,
-    seconds: FIFTEEN_MINUTES,
+    setting: 'limits.login.address',
     code: 'TooManyAttempts',
     message: 'Too many failed logins from your address. Wait and try again.',
   },
   /** Login attempts for one name from addresses and browsers it never signed in from. */
-  'login:name': { points: 10, seconds: FIFTEEN_MINUTES, code: 'TooManyAttempts', message: 'Too many failed logins for this name.' },
+  'login:name': { setting: 'limits.login.name', code: 'TooManyAttempts', message: 'Too many failed logins for this name.' },
   /** Past `login:name`, the name is slowed down, not locked: this many tries per window. */
   'login:name-slow': {
-    points: 1,
-    seconds: 30,
+    setting: 'limits.login.nameSlow',
     code: 'TooManyAttempts',
-    message: 'Too many failed logins for this name: one try every 30 seconds from a new address. Wait and try again.',
+    message: ({ points, seconds }) =>
+      `Too many failed logins for this name: ${points === 1 ? 'one try' : `${points} tries`} every ${seconds} seconds from a new address. Wait and try again.`,
   },
   /** Accounts created from one address. */
   'register:address': {
-    points: 5,
-    seconds: 60 * 60,
+    setting: 'limits.register.address',
     code: 'RateLimited',
     message: 'Too many accounts were created from your address. Wait and try again.',
   },
@@ -141,8 +141,9 @@ export interface Limiter {
   reward(action: LimitedAction, key: string): Promise<void>;
   /**
    * Spends a point in every window of a paced action at once, in one statement. If any window is
-   * over its limit, every point is given back (a refused attempt counts against nobody: not the
-   * others at the address) and a 429 says the longest wait among the full windows.
+   * over its limit, every point is given back in the same transaction (a refused attempt counts
+   * against nobody, not even for a moment: not the others at the address) and a 429 says the
+   * longest wait among the full windows (pacedRefusal).
    */
   pace(action: PacedAction, windows: readonly PaceWindow[]): Promise<void>;
 }
@@ -200,9 +201,10 @@ export function createLimiter(
       } catch (error) {
         // The library rejects with a RateLimiterRes when over the limit, with an Error when the store failed.
         if (!(error instanceof RateLimiterRes)) throw error;
-        const rule = LIMITS[action];
-        throw new AppError(429, rule.code, rule.message, {
-          params: { action },
+        const rule: LimitRule = LIMITS[action];
+        const rate = scaledRate(rateOf(rule), config.rateLimitMultiplier);
+        throw new AppError(429, rule.code, typeof rule.message === 'string' ? rule.message : rule.message(rate), {
+          params: { action, tries: rate.points, seconds: rate.seconds },
           retryAfter: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
         });
       }
@@ -216,27 +218,27 @@ export function createLimiter(
       // Sorted, so two requests sharing keys (an address) lock their rows in the same order.
       const keys = [...byKey.keys()].sort();
       const now = Date.now();
-      // rate-limiter-flexible's own upsert (RateLimiterPostgres._upsert), for several keys in one
-      // round trip: a window that has ended starts again at 1 with a new end.
-      const { rows } = await sql<{ key: string; points: number; expire: string }>`
-        insert into rate_limits (key, points, expire)
-        select w.key, 1, ${now}::bigint + w.ms
-          from unnest(${keys}::varchar[], ${keys.map((k) => byKey.get(k)!.seconds * 1000)}::bigint[]) as w(key, ms)
-          order by w.key
-        on conflict (key) do update set
-          points = case when rate_limits.expire <= ${now} then 1 else rate_limits.points + 1 end,
-          expire = case when rate_limits.expire <= ${now} then excluded.expire else rate_limits.expire end
-        returning key, points, expire`.execute(db);
-      const full = rows.filter((row) => row.points > scaled(byKey.get(row.key)!.points));
+      // One statement, one transaction (rate_limits_pace, migration 2026_12_03_250): every window's
+      // point added, and all of them taken back before it commits when any window is full.
+      const { rows: full } = await sql<{ full_key: string; full_expire: string }>`
+        select full_key, full_expire from rate_limits_pace(
+          ${keys}::varchar[],
+          ${keys.map((k) => byKey.get(k)!.seconds * 1000)}::bigint[],
+          ${keys.map((k) => scaled(byKey.get(k)!.points))}::bigint[],
+          ${now}::bigint)`.execute(db);
       if (full.length === 0) return;
-      await sql`update rate_limits set points = points - 1 where key = any(${keys}::varchar[]) and expire > ${now}`.execute(db);
-      const wait = Math.max(...full.map((row) => Number(row.expire) - now));
-      throw new AppError(429, 'RateLimited', `Too many ${PACED_NOUNS[action]} too quickly. Wait and try again.`, {
-        params: { paced: action, wait: Math.max(1, Math.ceil(wait / 1000)) },
-        retryAfter: Math.max(1, Math.ceil(wait / 1000)),
-      });
+      throw pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire) - now)));
     },
   };
+}
+
+/** The 429 of a paced action refused for `waitMs` more (the longest wait among its full windows). */
+export function pacedRefusal(action: PacedAction, waitMs: number): AppError<'RateLimited'> {
+  const wait = Math.max(1, Math.ceil(waitMs / 1000));
+  return new AppError(429, 'RateLimited', `Too many ${PACED_NOUNS[action]} too quickly. Wait and try again.`, {
+    params: { paced: action, wait },
+    retryAfter: wait,
+  });
 }
 
 /** The paced actions in the English refusal ("Too many replies too quickly"). */

@@ -9,11 +9,11 @@ import { type Kysely, sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database';
 import type { Member } from '../db/member';
-import type { PacedAction } from '../errors';
+import { AppError, type PacedAction } from '../errors';
 import type { Rate, Settings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
 import type { AddressBans } from './address-bans';
-import { type Limiter, type PaceWindow, addressKey, scaledRate } from './limiter';
+import { type Limiter, type PaceWindow, addressKey, pacedRefusal, scaledRate } from './limiter';
 import { type PostCaps, isNewByTrust } from './new-member';
 
 /**
@@ -33,21 +33,10 @@ export interface PaceOutcome {
  * own write, where it is race-safe. `address` is the request's (as express resolved it,
  * TRUST_PROXY), which posts keep for a while (post_addresses).
  */
-export type Pace = ((action: PacedAction) => PaceAnswer) & {
+export type Pace = ((action: PacedAction) => Promise<PaceOutcome>) & {
   readonly duplicateSeconds?: number;
   readonly address?: string;
 };
-
-/**
- * A paced action's answer. `newMember`, when there, settles sooner: as soon as newness is known,
- * before the limiter's statement (for most members without any statement), so a write that only
- * needs to know whether the member is new (a board's review: posts/posts.held.ts) need not wait
- * for the limits to be spent.
- */
-export type PaceAnswer = Promise<PaceOutcome> & { readonly newMember?: Promise<boolean> };
-
-/** Whether the member of a paced action is new, from its answer (as soon as that is known). */
-export const newMemberOf = (answer: PaceAnswer): Promise<boolean> => answer.newMember ?? answer.then((o) => o.newMember);
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
 export const unpaced: Pace = () => Promise.resolve({ newMember: false, caps: null });
@@ -142,35 +131,54 @@ export type Pacing = (member: Member, address: string) => Pace;
 /** Actions an address ban refuses (reports still reach the moderators). */
 const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit', 'message']);
 
+/** How long a try made while its member was told to wait is held before its 429 goes out. */
+const REPEAT_REFUSAL_PAUSE_MS = 1000;
+
 /** The pacing of an app: one limiter, one settings registry, the address bans if any. */
 export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: Settings, addressBans?: AddressBans): Pacing {
   const isNew = newness(db, settings);
-
-  /** Checks and counts one action in the member's windows (a new member's, by `newMember`) and their address's. */
-  async function spend(member: Member, address: string, action: PacedAction, newMember: Promise<boolean>): Promise<PaceOutcome> {
-    if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
-    const memberScope = (await newMember) ? 'newMember' : 'member';
+  // Windows found full on this process, with when they end at the earliest. A full window stays
+  // full until it ends (a point is only ever given back by the attempt that spent it, when refused),
+  // so asking the shared table again before then could only be refused again: a member flooding
+  // the site costs it no statement per try. Keyed by everything that decides the windows (action,
+  // member, address, rates), so another address or a changed limit asks the table afresh.
+  const refused = new LRUCache<string, number>({ max: 10_000 });
+  return (member, address) => {
     const where = addressKey(address);
-    const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
-      // One count per member whatever their scope: a member who stops being new mid-window (their
-      // third post) carries their count over to the wider limit instead of starting afresh.
-      { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
-      { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
-    ]);
-    await limiter.pace(action, windows);
-    if (memberScope === 'member') return { newMember: false, caps: null };
-    return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
-  }
-
-  return (member, address) =>
-    Object.assign(
-      (action: PacedAction): PaceAnswer => {
-        const newMember = isNew(member);
-        // Settled here too when nobody asks for it (the outcome reports any failure).
-        newMember.catch(() => undefined);
-        return Object.assign(spend(member, address, action, newMember), { newMember });
+    return Object.assign(
+      async (action: PacedAction): Promise<PaceOutcome> => {
+        if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
+        const memberScope = (await isNew(member)) ? 'newMember' : 'member';
+        const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
+          // One count per member whatever their scope: a member who stops being new mid-window (their
+          // third post) carries their count over to the wider limit instead of starting afresh.
+          { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
+          { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
+        ]);
+        // The same windows (action, member, address, rates) already found full on this process:
+        // refused again without a statement until the wait it was told ends.
+        const which = `${action} ${member.id} ${where} ${windows.map((w) => `${w.rate.points}/${w.rate.seconds}`).join(' ')}`;
+        const until = refused.get(which);
+        if (until !== undefined && until > Date.now()) {
+          // Tried again while told to wait: answered after a pause, so a member hammering with N
+          // connections sends at most about N tries a second, however cheap each refusal is.
+          await new Promise((resolve) => setTimeout(resolve, Math.min(REPEAT_REFUSAL_PAUSE_MS, until - Date.now())));
+          throw pacedRefusal(action, until - Date.now());
+        }
+        try {
+          await limiter.pace(action, windows);
+        } catch (error) {
+          if (error instanceof AppError && error.status === 429 && error.retryAfter !== undefined) {
+            // retryAfter is rounded up; the end of the window itself is what pacedRefusal was given.
+            refused.set(which, Date.now() + (error.retryAfter - 1) * 1000);
+          }
+          throw error;
+        }
+        if (memberScope === 'member') return { newMember: false, caps: null };
+        return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
       },
       // Not scaled by RATE_LIMIT_MULTIPLIER: a duplicate is refused for what it is, not for its pace.
       { duplicateSeconds: settings.get('limits.duplicateMinutes') * 60, address },
     );
+  };
 }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Board, getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, DeletedBy, HeldPostRow, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
-import { type Pace, newMemberOf } from '../limits/paced';
+import type { Pace } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
@@ -323,9 +323,9 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
  * Replies to any post of a thread that is open, under a post that is not deleted. The parent's
  * author, the thread's starter and the members mentioned are notified in the same transaction.
  * On a board with review on, a new member's reply is held for a moderator instead (posts.held.ts):
- * the board's setting comes with the reply's first statement, and only then, on such a board, is
- * the pace's answer (new or not) waited for before the write; the transaction, with the thread's
- * counters it took, rolls back, and the held post is written in one of its own.
+ * the board's setting comes with the reply's first statement, and whether the member is new with
+ * the pace (spent first); the transaction, with the thread's counters it took, rolls back, and the
+ * held post is written in one of its own.
  *
  * Two statements between BEGIN and COMMIT, whatever the reply (docs/performance.md, "Replies"):
  * one reads the parent, the actor and the starter and counts the reply on its thread
@@ -341,18 +341,20 @@ export async function submitReply(
   input: PostInput,
   pace: Pace,
 ): Promise<Submitted> {
-  const content = preparePost(input);
   const notFoundParent = () => notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
   if (!isId(parentId)) throw notFoundParent();
+  // The limits first, on their own: a refused follow-up costs one short statement (none when
+  // this process already knows the window is full), not the work below nor a transaction that
+  // locks the thread others are replying in. Spent alongside the transaction instead, a busy
+  // pool could fill with transactions each waiting for a limits statement that waits for a
+  // connection (docs/performance.md, "Posting limits").
+  const { newMember, caps } = await pace('reply');
+  const content = preparePost(input);
   // Which members exist is no part of the reply's transaction: asked before it (and only when the
   // post has an @ at all), so the thread row is not held locked meanwhile.
   const mentions = await findMentions(db, content.title, content.body);
+  checkPostCaps(mentions.body, caps);
   const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-  // The limits are spent on a connection of their own while the transaction runs, and awaited
-  // before it commits: no round trip of their own on the reply's path, and a refusal rolls the
-  // follow-up back. (Caught here so a transaction that fails first leaves no unhandled rejection.)
-  const paced = pace('reply');
-  paced.catch(() => undefined);
   let written: { post: repo.NewPost; createdAt: Date };
   try {
     written = await db.transaction().execute(async (tx) => {
@@ -367,11 +369,8 @@ export async function submitReply(
         throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
       // Moderators of the board and admins are never held; anyone else only while new.
       if (reviews(parent.review) && !parent.moderates && member.role !== 'admin') {
-        // Newness is known before the limits are spent (for most members without a statement): an
-        // established member's reply does not wait here for the limiter.
-        const hold = (await newMemberOf(paced)) ? holdReason(parent.review, content.body) : null;
+        const hold = newMember ? holdReason(parent.review, content.body) : null;
         if (hold) {
-          checkPostCaps(content.body, (await paced).caps);
           throw new HoldInstead({
             boardId: parent.board_id,
             threadId: parent.thread_id,
@@ -425,9 +424,6 @@ export async function submitReply(
         const wait = Math.ceil((written.last_reply_at.getTime() + slowSeconds * 1000 - written.created_at.getTime()) / 1000);
         if (wait > 0) throw slowMode(slowSeconds, wait);
       }
-      // A new member's links and images are counted once the pace has answered; over a cap, the
-      // follow-up rolls back with the refusal.
-      checkPostCaps(post.body, (await paced).caps);
       return { post, createdAt: written.created_at };
     });
   } catch (error) {

@@ -144,6 +144,17 @@ export const SETTINGS = {
     PacedName,
     RateSetting
   >),
+  // Logins and registrations (the hardening issue's limits, server/limits/limiter.ts): failed tries
+  // count; a right password gives its tries back.
+  'limits.login.nameAddress': rate(5, 15 * MINUTE, 'Failed logins for one name from one address'),
+  'limits.login.address': rate(30, 15 * MINUTE, 'Failed logins from one address, whatever the name'),
+  'limits.login.name': rate(10, 15 * MINUTE, 'Failed logins for one name from addresses and browsers it never signed in from'),
+  'limits.login.nameSlow': rate(
+    1,
+    30,
+    'Past LIMITS_LOGIN_NAME, the tries still let through for that name from new addresses and browsers (slowed, never locked)',
+  ),
+  'limits.register.address': rate(5, HOUR, 'Accounts created from one address'),
   'limits.conversation.member': rate(10, DAY, 'Conversations a member starts (a first 悄悄話 to someone)'),
   'limits.relation.member': rate(120, HOUR, 'Follows and ignores a member starts or stops'),
   'limits.search.address': rate(30, MINUTE, 'Searches from one address (IPv6 by /64), pages and API alike'),

@@ -23,6 +23,13 @@ function waitWords(seconds: number, units: { second: string; minute: string; hou
   return `${Math.ceil(seconds / 3600)} ${units.hour}`;
 }
 
+/** A login limit's window in words ("30 秒", "5 分鐘"), for the name slowed down (LIMITS_LOGIN_NAME_SLOW). */
+function windowWords(seconds: number, units: { second: string; minute: string; hour: string }): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} ${units.hour}`;
+  if (seconds % 60 === 0 && seconds >= 120) return `${seconds / 60} ${units.minute}`;
+  return `${seconds} ${units.second}`;
+}
+
 const hantPaced: Record<PacedAction, string> = { thread: '發帖', reply: '跟帖', edit: '修改帖子', report: '舉報', message: '發悄悄話' };
 const hansPaced: Record<PacedAction, string> = { thread: '发帖', reply: '跟帖', edit: '修改帖子', report: '举报', message: '发悄悄话' };
 
@@ -86,7 +93,10 @@ export const hantErrors: ErrorMessages = {
   NotLoggedIn: () => '請先登錄。',
   SessionExpired: () => '登錄已過期，請重新登錄。',
   InvalidCredentials: ({ which }) => (which === 'login' ? '用戶名或密碼錯誤。' : '當前密碼錯誤。'),
-  TooManyAttempts: ({ action }) => hantLimits[action],
+  TooManyAttempts: ({ action, tries, seconds }) =>
+    action === 'login:name-slow' && tries !== undefined && seconds !== undefined
+      ? `這個用戶名登錄失敗的次數太多：從新的地址每 ${windowWords(seconds, { second: '秒', minute: '分鐘', hour: '小時' })}只能試${tries === 1 ? '一次' : ` ${tries} 次`}，請稍後再試。`
+      : hantLimits[action],
   RateLimited: hantRateLimited,
   ServerBusy: () => '服務器正忙，請稍後再試。',
   SessionNotFound: () => '找不到這個登錄設備。',
@@ -200,7 +210,10 @@ export const hansErrors: ErrorMessages = {
   NotLoggedIn: () => '请先登录。',
   SessionExpired: () => '登录已过期，请重新登录。',
   InvalidCredentials: ({ which }) => (which === 'login' ? '用户名或密码错误。' : '当前密码错误。'),
-  TooManyAttempts: ({ action }) => hansLimits[action],
+  TooManyAttempts: ({ action, tries, seconds }) =>
+    action === 'login:name-slow' && tries !== undefined && seconds !== undefined
+      ? `这个用户名登录失败的次数太多：从新的地址每 ${windowWords(seconds, { second: '秒', minute: '分钟', hour: '小时' })}只能试${tries === 1 ? '一次' : ` ${tries} 次`}，请稍后再试。`
+      : hansLimits[action],
   RateLimited: hansRateLimited,
   ServerBusy: () => '服务器正忙，请稍后再试。',
   SessionNotFound: () => '找不到这个登录设备。',

@@ -1,5 +1,6 @@
 import { AppError } from '../../server/errors';
-import { LIMITS, addressKey, createLimiter, pruneRateLimits } from '../../server/limits/limiter';
+import { addressKey, createLimiter, pruneRateLimits } from '../../server/limits/limiter';
+import { SETTINGS } from '../../server/settings/settings';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -17,7 +18,7 @@ const refusal = (promise: Promise<unknown>) =>
 describe('the rate limiter', () => {
   it('multiplies every limit by RATE_LIMIT_MULTIPLIER and refuses past it with 429 and a wait', async () => {
     const limiter = createLimiter(database.db, { rateLimitMultiplier: 2 });
-    const points = LIMITS['register:address'].points * 2;
+    const points = SETTINGS['limits.register.address'].default.points * 2;
     for (let i = 0; i < points; i++) await limiter.consume('register:address', 'multiplied');
     const error = await refusal(limiter.consume('register:address', 'multiplied'));
     expect(error).toBeInstanceOf(AppError);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
@@ -143,11 +144,33 @@ describe('paced actions', () => {
     ok((await act(a, member, 1)).status);
     ok((await act(a, member, 2)).status);
     const before = await countRows(app.db, 'posts');
+    const lastId = async () => Number((await sql<{ n: string }>`select last_value as n from posts_id_seq`.execute(app.db)).rows[0]!.n);
+    const idBefore = await lastId();
     for (let i = 0; i < 5; i++) expect((await act(a, member, 3)).status).toBe(429);
     expect(await countRows(app.db, 'posts')).toBe(before);
+    // The limits are asked before the follow-up's transaction (which takes a post id first thing):
+    // no refused try began one.
+    expect(await lastId()).toBe(idBefore);
     // The throttled member's refusals spent none of the address's windows: another member still posts.
     const other = await writer();
     ok((await act(other.a, other.member, 4)).status);
+  });
+
+  it('answers a member trying again while told to wait after a pause, and every process refuses them', async () => {
+    const act = (await actions()).reply!;
+    const { member, a, b } = await writer();
+    ok((await act(a, member, 1)).status);
+    ok((await act(a, member, 2)).status);
+    expect((await act(a, member, 3)).status).toBe(429);
+    // This process remembers the full window: the next try is held a second, then refused the same way.
+    const started = Date.now();
+    const again = await act(a, member, 4, { 'accept-language': 'zh-TW' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(again.json.error.localized).toMatch(/^跟帖太快了，請在 \d+ 秒後再試。$/);
+    // The other process has not seen the refusal: the shared table refuses there.
+    expect((await act(b, member, 5)).status).toBe(429);
   });
 
   it('gives new members their own, stricter windows', async () => {

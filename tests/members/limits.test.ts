@@ -139,3 +139,71 @@ describe('registration', () => {
     expect(res.text).toContain('class="error-message"');
   });
 });
+
+describe('login and registration limits as settings', () => {
+  it('follow LIMITS_LOGIN_* and LIMITS_REGISTER_ADDRESS, and word the slowed pace from its setting in both scripts', async () => {
+    const tuned = await startTestApp({
+      env: {
+        RATE_LIMIT_MULTIPLIER: '1',
+        TRUST_PROXY: 'loopback',
+        LIMITS_LOGIN_NAME_ADDRESS: '2/15m',
+        LIMITS_LOGIN_ADDRESS: '4/15m',
+        LIMITS_LOGIN_NAME: '3/15m',
+        LIMITS_LOGIN_NAME_SLOW: '2/1m',
+        LIMITS_REGISTER_ADDRESS: '1/1h',
+      },
+    });
+    const tryLogIn = (username: string, password: string, address: string, language = 'zh-TW') =>
+      tuned.client().post('/api/login', { username, password }, { ...from(address), 'accept-language': language });
+    try {
+      // One name from one address: 2 tries.
+      const member = await createMember(tuned.db);
+      const address = freshAddress();
+      expect((await tryLogIn(member.name, 'wrong one', address)).status).toBe(401);
+      expect((await tryLogIn(member.name, 'wrong two', address)).status).toBe(401);
+      const refused = await tryLogIn(member.name, member.password, address);
+      expect(refused.status).toBe(429);
+      expect(refused.json.error.code).toBe('TooManyAttempts');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+
+      // One address, any names: 4 tries.
+      const crowded = freshAddress();
+      for (let i = 0; i < 4; i++) expect((await tryLogIn(`nobody_set_${i}`, 'wrong', crowded)).status).toBe(401);
+      expect((await tryLogIn('nobody_set_4', 'wrong', crowded)).status).toBe(429);
+
+      // One name from strangers: 3 tries, then slowed to 2 a minute, said in the reader's script.
+      const target = await createMember(tuned.db);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await tryLogIn(target.name, `guess ${i}`, freshAddress())).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      const slowed = await tryLogIn(target.name, 'guess 5', freshAddress());
+      expect(slowed.status).toBe(429);
+      expect(Number(slowed.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(slowed.json.error.message).toBe(
+        'Too many failed logins for this name: 2 tries every 60 seconds from a new address. Wait and try again.',
+      );
+      expect(slowed.json.error.localized).toBe('這個用戶名登錄失敗的次數太多：從新的地址每 60 秒只能試 2 次，請稍後再試。');
+      const hans = await tryLogIn(target.name, 'guess 6', freshAddress(), 'zh-CN');
+      expect(hans.json.error.localized).toBe('这个用户名登录失败的次数太多：从新的地址每 60 秒只能试 2 次，请稍后再试。');
+
+      // Registrations from one address: 1 an hour.
+      const home = freshAddress();
+      const register = (username: string) => tuned.client().post('/api/register', { username, password: PASSWORD }, from(home));
+      expect((await register(`set_reg_${nextAddress}_a`)).status).toBe(201);
+      expect((await register(`set_reg_${nextAddress}_b`)).status).toBe(429);
+    } finally {
+      await tuned.close();
+    }
+  });
+
+  it('keep the documented words of the default slowed pace', async () => {
+    const member = await createMember(app.db);
+    for (let i = 0; i < 11; i++) await logIn(app.client(), member.name, `guess number ${i}`, freshAddress());
+    const res = await app.client().post('/api/login', { username: member.name, password: 'x'.repeat(12) }, from(freshAddress()));
+    expect(res.status).toBe(429);
+    expect(res.json.error.message).toBe(
+      'Too many failed logins for this name: one try every 30 seconds from a new address. Wait and try again.',
+    );
+    expect(res.json.error.localized).toBe('這個用戶名登錄失敗的次數太多：從新的地址每 30 秒只能試一次，請稍後再試。');
+  });
+});

@@ -8,8 +8,7 @@ import { defaultSettings } from '../../server/settings/settings';
 // The messaging limits at their real values (RATE_LIMIT_MULTIPLIER=1): messages an hour, fewer for
 // a new member, and conversations started a day; each refusal a 429 in the reader's script. The
 // burst and address windows are widened here (tests/limits/paced.test.ts tests those): these
-// tests send an hour's worth at once. Newness here is by account age alone (tests/limits/trust.test.ts
-// tests the post count).
+// tests send an hour's worth at once.
 
 const settings = defaultSettings();
 let app: TestApp;
@@ -17,11 +16,13 @@ beforeAll(async () => {
   app = await startTestApp({
     env: {
       RATE_LIMIT_MULTIPLIER: '1',
-      LIMITS_NEW_MEMBER_POSTS: '0',
       LIMITS_MESSAGE_MEMBER_BURST: '100/1m',
       LIMITS_MESSAGE_NEW_MEMBER_BURST: '100/1m',
       LIMITS_MESSAGE_ADDRESS_BURST: '1000/1m',
       LIMITS_MESSAGE_ADDRESS_SUSTAINED: '1000/1h',
+      // New by age alone here (tests/limits/trust.test.ts tests the count of posts): an account
+      // three days old without posts is an older member for these tests.
+      LIMITS_NEW_MEMBER_POSTS: '0',
     },
   });
 });

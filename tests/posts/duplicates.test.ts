@@ -202,4 +202,25 @@ describe('slow mode', () => {
     expect((await writer.get(`/t/${thread.id}`)).text).toContain('每位會員每 60 秒只能跟帖一次');
     expect((await writer.postForm(`/t/${thread.id}/thread/slow-mode`, { seconds: '0' })).status).toBe(403);
   });
+
+  it('is set from the thread page in simplified script too, and its notice sits above the reply form', async () => {
+    const thread = await postThread(writer, board, '简体慢速');
+    const moderator = await createModerator(app.db, board);
+    const mod = app.client();
+    await logInClient(mod, moderator);
+    const own = (await mod.get(`/zh-hans/t/${thread.id}`)).text;
+    expect(own).toContain(`action="/zh-hans/t/${thread.id}/thread/slow-mode"`);
+    expect(own).toContain('每位会员跟帖间隔（秒，0 为关闭）');
+    expect((await mod.postForm(`/zh-hans/t/${thread.id}/thread/slow-mode`, { seconds: '45' })).status).toBe(303);
+    const scripts: [string, string][] = [
+      ['/zh-hans', '本帖慢速模式：每位会员每 45 秒只能跟帖一次'],
+      ['', '本帖慢速模式：每位會員每 45 秒只能跟帖一次'],
+    ];
+    for (const [prefix, notice] of scripts) {
+      const page = (await writer.get(`${prefix}/t/${thread.id}`)).text;
+      const at = page.indexOf(notice);
+      expect(at).toBeGreaterThan(-1);
+      expect(at).toBeLessThan(page.indexOf(`action="${prefix}/t/${thread.id}/reply"`));
+    }
+  });
 });

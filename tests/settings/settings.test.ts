@@ -18,6 +18,12 @@ describe('the settings registry', () => {
     expect(settings.get('limits.conversation.member')).toEqual({ points: 10, seconds: 86_400 });
     expect(settings.get('limits.relation.member')).toEqual({ points: 120, seconds: 3600 });
     expect(settings.get('limits.newMemberHours')).toBe(24);
+    // The hardening issue's login and registration limits, as they were when hard-coded.
+    expect(settings.get('limits.login.nameAddress')).toEqual({ points: 5, seconds: 900 });
+    expect(settings.get('limits.login.address')).toEqual({ points: 30, seconds: 900 });
+    expect(settings.get('limits.login.name')).toEqual({ points: 10, seconds: 900 });
+    expect(settings.get('limits.login.nameSlow')).toEqual({ points: 1, seconds: 30 });
+    expect(settings.get('limits.register.address')).toEqual({ points: 5, seconds: 3600 });
     for (const definition of Object.values(SETTINGS)) expect(definition.description).not.toBe('');
   });
 
