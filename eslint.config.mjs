@@ -175,6 +175,24 @@ export default defineConfig(
     },
   },
   {
+    // JSX compiles to calls of `h` (views/html.ts): a parameter or variable named `h` inside a view
+    // shadows it, and the page fails at run time ("h is not a function"), which the types miss.
+    files: ['server/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSImportType[source.value=/^\\.\\./]',
+          message: 'Import a type from another folder with `import type` at the top, where the layer rule sees it.',
+        },
+        {
+          selector: ':function > Identifier.params[name="h"], VariableDeclarator > Identifier.id[name="h"]',
+          message: 'JSX compiles to h(…): name this something else, or the element calls go to it.',
+        },
+      ],
+    },
+  },
+  {
     files: ['migrations/**/*.ts'],
     // STYLE.md: migrations take Kysely<any>, so they never depend on today's Database interface.
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

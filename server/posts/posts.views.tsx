@@ -272,12 +272,12 @@ function HeldElsewhere({ ctx, held }: { ctx: PageContext; held: OwnHeldLine[] | 
     <section class="held-elsewhere" aria-label={ctx.t.review.yourHeld}>
       <h2>{ctx.t.review.yourHeld}</h2>
       <ul class="tree">
-        {held.map((h) => (
+        {held.map((line) => (
           <li class="held">
-            <a href={href(ctx, `/t/${h.parentId}`)} class="held-parent">
+            <a href={href(ctx, `/t/${line.parentId}`)} class="held-parent">
               {ctx.t.parentPost}
             </a>{' '}
-            {trustedHtml(heldLine(ctx, h, name))}
+            {trustedHtml(heldLine(ctx, line, name))}
           </li>
         ))}
       </ul>
@@ -463,10 +463,10 @@ function HeldThreads({ ctx, held }: { ctx: PageContext; held: HeldPost[] }) {
     <section class="held-threads" aria-label={ctx.t.review.yourHeldThreads}>
       <h2>{ctx.t.review.yourHeldThreads}</h2>
       <ul class="threads">
-        {held.map((h) => (
+        {held.map((post) => (
           <li class="thread held">
-            {trustedHtml(heldLine(ctx, h, name))}{' '}
-            <a href={href(ctx, `/held/${h.id}`)} class="held-page">
+            {trustedHtml(heldLine(ctx, post, name))}{' '}
+            <a href={href(ctx, `/held/${post.id}`)} class="held-page">
               {ctx.t.review.heldPage}
             </a>
           </li>

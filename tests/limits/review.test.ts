@@ -323,6 +323,10 @@ describe('a held thread', () => {
     expect(own.text).toContain(`id="h${held.id}"`);
     expect(own.text).toContain('等待審核');
     expect(own.text).toContain('held-notice');
+    // The board page as the author comes back to it: their thread listed among their held ones.
+    const later = await client.get(`/b/${board.slug}`);
+    expect(later.status).toBe(200);
+    expect(later.text).toMatch(new RegExp(`class="held-threads"[^]*href="/held/${held.id}"`));
     const other = await newcomer();
     for (const viewer of [app.client(), other.client]) {
       const page = await viewer.get(`/b/${board.slug}?held=${held.id}`);
