@@ -11,6 +11,7 @@ import { createTestDatabase } from '../helpers/database';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { createMember, createModerator, createTestBoard, createThread, logInClient, memberClient, postThread } from '../factories';
 import { FEATURED_PER_PAGE } from '../../server/posts/posts.lists';
+import { findSitemapThreads, threadRanges } from '../../server/posts/posts.sitemap';
 
 const ORIGIN = 'https://bbs.example.org';
 
@@ -210,5 +211,26 @@ describe('the featured_at migration', () => {
     } finally {
       await target.drop();
     }
+  });
+});
+
+describe('sitemap ranges', () => {
+  it('name each range of thread ids that holds a thread, once, and each range lists its threads by id', async () => {
+    // Ranges of 3 ids over this app's threads: the same walk as 50,000 over a big forum's.
+    const threads = await app.db.selectFrom('threads').select('thread_id').orderBy('thread_id').execute();
+    const ids = threads.map((t) => Number(t.thread_id));
+    const expected = [...new Set(ids.map((id) => Math.floor(id / 3)))];
+    expect(expected.length).toBeGreaterThan(3);
+    expect(await threadRanges(app.db, 3)).toEqual(expected);
+    const listed: number[] = [];
+    for (const n of expected) listed.push(...(await findSitemapThreads(app.db, n, 3)).map((t) => Number(t.thread_id)));
+    const deleted = await app.db
+      .selectFrom('posts')
+      .select('id')
+      .where('parent_id', 'is', null)
+      .where('deleted_at', 'is not', null)
+      .execute();
+    expect(deleted.length).toBeGreaterThan(0);
+    expect(listed).toEqual(ids.filter((id) => !deleted.some((d) => Number(d.id) === id)));
   });
 });
