@@ -48,8 +48,8 @@ export interface PageMeta {
   /** og:type; pages without one carry no OpenGraph tags. */
   type?: 'website' | 'article' | 'profile';
   description?: string;
-  /** The canonical path, with the page's variant prefix; default: the path asked for, without query or fragment. */
-  canonical?: string;
+  /** The canonical path, with the page's variant prefix; default: the path asked for, without query or fragment; null: none. */
+  canonical?: string | null;
 }
 
 /** Characters of a description (og:description): a preview shows about this many. */
@@ -206,7 +206,7 @@ function OpenGraph({ ctx, title, meta, url }: { ctx: PageContext; title: string;
  */
 export function renderPage(ctx: PageContext, title: string, content: Child, meta: PageMeta = {}): string {
   const { assets } = ctx;
-  const canonical = ctx.origin ? ctx.origin + (meta.canonical ?? ctx.path.replace(/[?#].*$/s, '')) : undefined;
+  const canonical = ctx.origin && meta.canonical !== null ? ctx.origin + (meta.canonical ?? ctx.path.replace(/[?#].*$/s, '')) : undefined;
   const doc: SafeHtml = (
     <html lang={ctx.lang}>
       <head>
@@ -266,5 +266,7 @@ export function renderErrorPage(ctx: PageContext, error: AppError): string {
         <a href={href(ctx, '/')}>{ctx.t.home}</a>
       </p>
     </section>,
+    // A refusal or a missing page is nothing to index.
+    { canonical: null },
   );
 }

@@ -98,7 +98,9 @@ describe('精華區', () => {
     const empty = await reader.get(`/b/${board.slug}/featured`);
     expect(empty.status).toBe(200);
     expect(empty.text).toContain('本版還沒有精華主題。');
-    expect((await reader.get('/b/no-such-board/featured')).status).toBe(404);
+    const missing = await reader.get('/b/no-such-board/featured');
+    expect(missing.status).toBe(404);
+    expect(canonicalOf(missing.text)).toBeUndefined();
   });
 });
 
