@@ -18,6 +18,7 @@ import { VARIANTS, type Variant } from './text/convert';
 import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
+import { sitemapRouter } from './posts/posts.sitemap';
 import { cacheByMember } from './http/caching';
 import { dropTag } from './http/conditional';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
@@ -118,6 +119,7 @@ export function createApp({
     prefix: req.variantPrefix ?? '',
     unread: req.unread,
     mail: mailer !== undefined,
+    origin: config.publicUrl?.origin,
   });
 
   const requestLog = requestLogger(log);
@@ -166,6 +168,7 @@ export function createApp({
   });
 
   app.use(boardsRouter(db, pageContext));
+  app.use(sitemapRouter(db, siteOrigin(config)));
   app.use(membersRouter(db, limiter, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));

@@ -138,6 +138,8 @@ export interface ThreadsTable {
   locked: ColumnType<boolean, boolean | undefined, boolean>;
   pinned: ColumnType<boolean, boolean | undefined, boolean>;
   featured: ColumnType<boolean, boolean | undefined, boolean>;
+  /** When it was last featured (加精), while it is; null when it is not (migrations/2026_12_03_310_featured_at.ts). */
+  featured_at: NullableTimestamp;
   /** Times the thread was read (server/reads/): added to in batches; a bigint, so a string here. */
   read_count: ColumnType<string, string | number | undefined, string | number>;
   /** Slow mode: one follow-up per this many seconds per member (0: off). */

@@ -111,10 +111,18 @@ export function clearDeleted(db: Db, id: string) {
     .execute();
 }
 
+/**
+ * Sets a thread's flag; featuring also stamps when (the 精華區 lists by it, to the millisecond so
+ * its page cursor is exact), unfeaturing clears it.
+ */
 export function setThreadFlag(db: Db, threadId: string, flag: 'locked' | 'pinned' | 'featured', value: boolean) {
   return db
     .updateTable('threads')
-    .set({ [flag]: value })
+    .set(
+      flag === 'featured'
+        ? { featured: value, featured_at: value ? sql<Date>`date_trunc('milliseconds', now())` : null }
+        : { [flag]: value },
+    )
     .where('thread_id', '=', threadId)
     .execute();
 }

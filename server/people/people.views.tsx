@@ -5,7 +5,7 @@ import { mapBodyLinks } from '../text/sanitize';
 import { OwnBans } from '../views/bans';
 import { ActionButton } from '../views/buttons';
 import { Fragment, h, trustedHtml } from '../views/html';
-import { type PageContext, renderPage } from '../views/layout';
+import { type PageContext, describeHtml, renderPage } from '../views/layout';
 import { SearchBox } from '../views/search-box';
 import { dateOnly, dayOf } from '../views/time';
 import { type HomeMember, type MemberHome, POST_COUNT_CAP, type ViewerRelation } from './people.service';
@@ -179,5 +179,7 @@ export function memberHomePage(ctx: PageContext, home: MemberHome): string {
       {home.list !== 'replies' ? <ListSection ctx={ctx} home={home} list="threads" /> : null}
       {home.list !== 'threads' ? <ListSection ctx={ctx} home={home} list="replies" /> : null}
     </section>,
+    // The profile, converted for the page (people.variants.ts), is the preview's description.
+    { type: 'profile', description: describeHtml(member.profile) },
   );
 }

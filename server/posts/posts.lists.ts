@@ -104,3 +104,62 @@ export async function getBoardIndex(
     queueCount,
   };
 }
+
+/** Threads a page of the 精華區 shows. */
+export const FEATURED_PER_PAGE = 30;
+
+/** A page of a board's 精華區 (`/b/:slug/featured`): its featured threads, the most recently featured first. */
+export interface FeaturedIndex {
+  board: Board;
+  threads: (IndexThread & { featuredAt: Date })[];
+  /** The `after` of the next page, or null on the last. */
+  next: string | null;
+  /** Whether this is a later page (it links back to the first). */
+  later: boolean;
+}
+
+/** The cursor of the page after a thread: when it was featured (milliseconds) and its id. */
+const featuredCursor = (at: Date, threadId: string) => `${at.getTime()}_${threadId}`;
+
+/** The place a cursor names, or null when it is not one this list hands out (the reader is given the first page). */
+export function parseFeaturedCursor(text: string): repo.FeaturedAfter | null {
+  const m = /^(\d{1,15})_([1-9]\d{0,17})$/.exec(text);
+  return m ? { featuredAt: new Date(Number(m[1])), threadId: m[2]! } : null;
+}
+
+/**
+ * A page of a board's featured threads after `after` (a keyset: never an OFFSET), as lines (no
+ * follow-up trees: the 精華區 is a list to choose from). Deleted roots are tombstones but for the
+ * board's moderators, as on the board's page.
+ */
+export async function getFeaturedIndex(
+  db: Kysely<Database>,
+  slug: string,
+  after: repo.FeaturedAfter | null,
+  viewer: Member | null = null,
+  reader: PositionSource | null = null,
+): Promise<FeaturedIndex> {
+  const board = await getBoard(db, slug);
+  const actor = await actorOn(db, viewer, board.id);
+  const visible = can(actor, 'seeDeleted', null) ? (p: Post) => p : tombstone;
+  const rows = await repo.findFeaturedThreads(db, board.id, after, FEATURED_PER_PAGE);
+  const shown = rows.slice(0, FEATURED_PER_PAGE);
+  const news = await newCounts(
+    db,
+    reader,
+    shown.map((r) => r.id),
+  );
+  const last = shown[shown.length - 1];
+  return {
+    board,
+    threads: shown.map((r) => ({
+      root: visible(toPost(r, r.reply_count)),
+      state: toThreadState({ ...r, thread_id: r.id }),
+      replies: [],
+      newCount: news.get(r.id) ?? null,
+      featuredAt: r.featured_at!,
+    })),
+    next: rows.length > FEATURED_PER_PAGE && last ? featuredCursor(last.featured_at!, last.id) : null,
+    later: after !== null,
+  };
+}

@@ -122,7 +122,7 @@ export function findBoard(db: Db, boardId: string) {
   return db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', boardId).executeTakeFirstOrThrow();
 }
 
-export function findThreadState(db: Db, threadId: string): Promise<ThreadRow | undefined> {
+export function findThreadState(db: Db, threadId: string): Promise<Omit<ThreadRow, 'featured_at'> | undefined> {
   return db
     .selectFrom('threads')
     .select([
@@ -345,6 +345,41 @@ export function findBoardThreads(db: Db, boardId: string, page: number, featured
     .orderBy('threads.thread_id', 'desc')
     .limit(THREADS_PER_PAGE)
     .offset((page - 1) * THREADS_PER_PAGE)
+    .execute();
+}
+
+/** A place in a board's 精華區: the last thread a page showed, by when it was featured. */
+export interface FeaturedAfter {
+  featuredAt: Date;
+  threadId: string;
+}
+
+/**
+ * A page of a board's featured threads, the most recently featured first, after `after` (a keyset
+ * on (featured_at, thread_id): threads_featured_idx, never an OFFSET). One more than `limit` is
+ * asked for, so the caller knows whether there is a next page.
+ */
+export function findFeaturedThreads(db: Db, boardId: string, after: FeaturedAfter | null, limit: number) {
+  return withAuthor(db.selectFrom('posts'), false)
+    .innerJoin('threads', 'threads.thread_id', 'posts.id')
+    .select([
+      'threads.reply_count',
+      'threads.last_activity_at',
+      'threads.locked',
+      'threads.pinned',
+      'threads.featured',
+      'threads.featured_at',
+      'threads.seq',
+      'threads.read_count',
+    ])
+    .where('threads.board_id', '=', boardId)
+    .where('threads.featured', '=', true)
+    .$if(after !== null, (qb) =>
+      qb.where(sql<boolean>`(threads.featured_at, threads.thread_id) < (${after!.featuredAt}, ${after!.threadId}::bigint)`),
+    )
+    .orderBy('threads.featured_at', 'desc')
+    .orderBy('threads.thread_id', 'desc')
+    .limit(limit + 1)
     .execute();
 }
 

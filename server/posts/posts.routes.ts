@@ -34,7 +34,7 @@ import type { OwnHeldLine } from './posts.held';
 import { type WindowVersion, getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
 import { postInThread } from './posts.paths';
-import { type FormState, type ShownWindow, boardPage, postPage } from './posts.views';
+import { type FormState, type ShownWindow, boardPage, featuredPage, postPage } from './posts.views';
 
 /** A new thread or follow-up, from the API or a form. */
 const postInput = z.object({
@@ -73,6 +73,14 @@ const pageQuery = z.object({
   held: z
     .string({ error: 'must be a held post id' })
     .regex(/^\d{1,19}$/, 'must be a held post id')
+    .optional(),
+});
+
+/** A page of the 精華區: after the thread a "next page" link names. */
+const featuredQuery = z.object({
+  after: z
+    .string({ error: 'must be the cursor of a "next page" link' })
+    .regex(/^\d{1,15}_[1-9]\d{0,17}$/, 'must be the cursor of a "next page" link')
     .optional(),
 });
 
@@ -283,12 +291,27 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
 
   router.get('/b/:slug', async (req, res) => {
     const { page, featured, held } = parseInput(pageQuery, req.query);
+    // The featured list is the board's 精華區 now, under the reader's variant prefix.
+    if (featured === '1') {
+      res.redirect(301, `${req.variantPrefix}/b/${encodeURIComponent(req.params.slug)}/featured`);
+      return;
+    }
     const [index, ctx] = await Promise.all([
-      lists.getBoardIndex(db, req.params.slug, page, req.member, featured === '1', { treeLines, reader: readerOf(req) }),
+      lists.getBoardIndex(db, req.params.slug, page, req.member, false, { treeLines, reader: readerOf(req) }),
       listContext(req),
     ]);
     const heldNotice = held !== undefined && index.heldThreads.some((h) => h.id === held);
     res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant), undefined, heldNotice));
+  });
+
+  // The board's 精華區, a page at a time after a keyset cursor (posts.lists.ts getFeaturedIndex).
+  router.get('/b/:slug/featured', async (req, res) => {
+    const { after } = parseInput(featuredQuery, req.query);
+    const [index, ctx] = await Promise.all([
+      lists.getFeaturedIndex(db, req.params.slug, after === undefined ? null : lists.parseFeaturedCursor(after), req.member, readerOf(req)),
+      listContext(req),
+    ]);
+    res.send(featuredPage(ctx, indexInVariant(conversions, index, req.variant)));
   });
 
   /**

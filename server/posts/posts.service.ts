@@ -142,7 +142,7 @@ export function tombstone(post: Post): Post {
 }
 
 /** A thread's state row as pages and the API see it (board indexes leave slow mode out: 0). */
-export function toThreadState(row: Omit<ThreadRow, 'slow_mode_seconds'> & { slow_mode_seconds?: number }): ThreadState {
+export function toThreadState(row: Omit<ThreadRow, 'slow_mode_seconds' | 'featured_at'> & { slow_mode_seconds?: number }): ThreadState {
   return {
     threadId: row.thread_id,
     replyCount: row.reply_count,

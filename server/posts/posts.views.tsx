@@ -3,12 +3,13 @@ import { ActionButton } from '../views/buttons';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, Refusal, renderPage } from '../views/layout';
+import { type PageContext, Refusal, describe, describeHtml, renderPage } from '../views/layout';
+import { convertText, detectVariant } from '../text/convert';
 import { SearchBox } from '../views/search-box';
 import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
 import { MAX_DEPTH, type Post, type PostHead, type ThreadState } from './posts.service';
-import { type BoardIndex, type IndexThread, QUEUE_COUNT_CAP } from './posts.lists';
+import { type BoardIndex, type FeaturedIndex, type IndexThread, QUEUE_COUNT_CAP } from './posts.lists';
 import { BOARD_REVIEWS } from '../boards/boards.service';
 import { PostLine, heldLine, memberHref, renderTree } from './posts.lines';
 import type { HeldPost, OwnHeldLine } from './posts.held';
@@ -426,6 +427,8 @@ export function postPage(
       </section>
       {window.first ? <ReplyArea ctx={ctx} tree={tree} form={form} /> : null}
     </Fragment>,
+    // The post as converted for the page, so the preview is in its variant; a tombstone has none.
+    { type: 'article', description: post.deleted ? undefined : describeHtml(post.body) },
   );
 }
 
@@ -476,6 +479,12 @@ function HeldThreads({ ctx, held }: { ctx: PageContext; held: HeldPost[] }) {
   );
 }
 
+/** A board's description as a preview shows it: plain text, in the page's variant (undefined when it has none). */
+function boardDescription(ctx: PageContext, description: string): string | undefined {
+  if (!description) return undefined;
+  return describe(ctx.variant ? convertText(description, detectVariant(description), ctx.variant) : description);
+}
+
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
 export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false): string {
   const { t } = ctx;
@@ -489,11 +498,9 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
       {board.description ? <p class="board-description">{board.description}</p> : null}
       <SearchBox ctx={ctx} board={board} />
       <nav class="board-tools">
-        {index.featured ? (
-          <a href={href(ctx, `/b/${board.slug}`)}>{t.allThreads}</a>
-        ) : (
-          <a href={href(ctx, `/b/${board.slug}?featured=1`)}>{t.featuredOnly}</a>
-        )}
+        <a href={href(ctx, `/b/${board.slug}/featured`)} class="featured-link">
+          {t.featuredOnly}
+        </a>
         {index.canModerate ? (
           <Fragment>
             {' · '}
@@ -548,7 +555,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
           ))}
         </ul>
       )}
-      <Pager ctx={ctx} base={`/b/${board.slug}`} query={index.featured ? 'featured=1&' : ''} page={index.page} pages={index.pages} />
+      <Pager ctx={ctx} base={`/b/${board.slug}`} page={index.page} pages={index.pages} />
       {ctx.member ? (
         <section class="new-thread" aria-label={t.newThread}>
           <h2>{t.newThread}</h2>
@@ -560,5 +567,60 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
         </p>
       )}
     </Fragment>,
+    {
+      type: 'website',
+      description: boardDescription(ctx, board.description),
+      canonical: `${ctx.prefix}/b/${encodeURIComponent(board.slug)}${index.page > 1 ? `?page=${index.page}` : ''}`,
+    },
+  );
+}
+
+/**
+ * `/b/:slug/featured`, the board's 精華區: its featured threads as lines, the most recently featured
+ * first, each saying when; a "next page" link carries the keyset cursor (no JavaScript needed).
+ */
+export function featuredPage(ctx: PageContext, index: FeaturedIndex): string {
+  const { t } = ctx;
+  const { board } = index;
+  const base = `/b/${encodeURIComponent(board.slug)}`;
+  return renderPage(
+    ctx,
+    t.featuredArea(board.name),
+    <Fragment>
+      <nav class="crumbs">
+        <a href={href(ctx, base)}>{board.name}</a>
+      </nav>
+      <h1>{t.featuredArea(board.name)}</h1>
+      {index.threads.length === 0 ? (
+        <p class="no-featured">{index.later ? t.noThreads : t.noFeatured}</p>
+      ) : (
+        <ul class="threads featured" data-board={board.slug} data-variant={ctx.variant ?? 'original'} {...ignoredData(ctx)}>
+          {index.threads.map((thread) => (
+            <li class="thread" data-featured-at={thread.featuredAt.toISOString()}>
+              <PostLine ctx={ctx} post={thread.root} showDepth={false} />
+              <ReadCount ctx={ctx} state={thread.state} />
+              {thread.newCount ? <span class="new-count"> {t.newReplies(shownNewCount(thread.newCount))}</span> : null}{' '}
+              <time class="featured-at" datetime={thread.featuredAt.toISOString()}>
+                {t.featuredAt(dateTime(ctx, thread.featuredAt))}
+              </time>
+            </li>
+          ))}
+        </ul>
+      )}
+      <nav class="pager">
+        {index.later ? (
+          <a rel="start" href={href(ctx, `${base}/featured`)}>
+            {t.firstPage}
+          </a>
+        ) : null}
+        {index.later && index.next ? ' ' : null}
+        {index.next ? (
+          <a rel="next" href={href(ctx, `${base}/featured?after=${index.next}`)}>
+            {t.nextPage}
+          </a>
+        ) : null}
+      </nav>
+    </Fragment>,
+    { type: 'website', description: boardDescription(ctx, board.description), canonical: `${ctx.prefix}${base}/featured` },
   );
 }

@@ -4,6 +4,7 @@ import type { Ignoring, Member } from '../db/member';
 import { UNREAD_CAP, type UnreadCounts } from '../db/unread';
 import { type LinkContext, href, unprefixed } from '../http/paths';
 import { VARIANTS, type Variant } from '../text/convert';
+import { htmlText } from '../text/fingerprint';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
 import { type Messages, hans, hant } from './messages';
 import { localizeError } from './messages.errors';
@@ -30,6 +31,43 @@ export interface PageContext extends LinkContext {
    * ignoringOf): their posts are collapsed lines. Absent when none, or not loaded.
    */
   ignored?: Ignoring;
+  /**
+   * The site's origin from PUBLIC_URL ('https://bbs.example.org'), for the absolute links a page
+   * carries (canonical, og:url); absent without PUBLIC_URL, and then pages carry none: a page kept
+   * whole for anonymous readers (posts/posts.pages.ts) must not name the Host one request came with.
+   */
+  origin?: string;
+}
+
+/**
+ * What a page says about itself to search engines and link previews (OpenGraph): its type, a
+ * plain-text description in the page's variant, and its canonical path when it is not the path
+ * asked for without its query (a later page of a list keeps its page).
+ */
+export interface PageMeta {
+  /** og:type; pages without one carry no OpenGraph tags. */
+  type?: 'website' | 'article' | 'profile';
+  description?: string;
+  /** The canonical path, with the page's variant prefix; default: the path asked for, without query or fragment; null: none. */
+  canonical?: string | null;
+}
+
+/** Characters of a description (og:description): a preview shows about this many. */
+export const DESCRIPTION_CHARS = 160;
+
+/**
+ * A description of sanitized HTML (a post's body, a profile): inline tags are dropped where they
+ * stand (a bold word stays inside its sentence), block tags become spaces (htmlText).
+ */
+export function describeHtml(html: string): string | undefined {
+  return describe(htmlText(html.replace(/<\/?(?:a|b|strong|i|em|u|s|code)(?:\s[^>]*)?>/gi, ''))) || undefined;
+}
+
+/** Plain text cut to a description's length, white space collapsed, with an ellipsis when cut. */
+export function describe(text: string): string {
+  const flat = text.replace(/\s+/gu, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= DESCRIPTION_CHARS ? flat : `${chars.slice(0, DESCRIPTION_CHARS - 1).join('')}…`;
 }
 
 /** An unread count as the header shows it: "99+" at the cap. */
@@ -148,12 +186,27 @@ function Header({ ctx }: { ctx: PageContext }) {
   );
 }
 
+/** A shared link's preview (OpenGraph): on pages that say what they are (threads, boards, members). */
+function OpenGraph({ ctx, title, meta, url }: { ctx: PageContext; title: string; meta: PageMeta; url: string | undefined }) {
+  return (
+    <Fragment>
+      <meta property="og:title" content={title} />
+      <meta property="og:type" content={meta.type} />
+      <meta property="og:site_name" content={ctx.t.siteName} />
+      {url ? <meta property="og:url" content={url} /> : null}
+      {meta.description ? <meta property="og:description" content={meta.description} /> : null}
+      {meta.description ? <meta name="description" content={meta.description} /> : null}
+    </Fragment>
+  );
+}
+
 /**
  * A whole HTML page around `content`. Every link in it was built with the page's prefix (href);
  * nothing is rewritten afterwards, so markup is sent exactly as the views made it.
  */
-export function renderPage(ctx: PageContext, title: string, content: Child): string {
+export function renderPage(ctx: PageContext, title: string, content: Child, meta: PageMeta = {}): string {
   const { assets } = ctx;
+  const canonical = ctx.origin && meta.canonical !== null ? ctx.origin + (meta.canonical ?? ctx.path.replace(/[?#].*$/s, '')) : undefined;
   const doc: SafeHtml = (
     <html lang={ctx.lang}>
       <head>
@@ -164,6 +217,8 @@ export function renderPage(ctx: PageContext, title: string, content: Child): str
           <link rel="alternate" hreflang={HREFLANG[v]} href={`/${v}${unprefixed(ctx.path)}`} />
         ))}
         <link rel="alternate" hreflang="x-default" href={unprefixed(ctx.path)} />
+        {canonical ? <link rel="canonical" href={canonical} /> : null}
+        {meta.type ? <OpenGraph ctx={ctx} title={title} meta={meta} url={canonical} /> : null}
         {assets.style ? <link rel="stylesheet" href={`/static/${assets.style}`} /> : null}
         {assets.script ? <script type="module" src={`/static/${assets.script}`}></script> : null}
       </head>
@@ -211,5 +266,7 @@ export function renderErrorPage(ctx: PageContext, error: AppError): string {
         <a href={href(ctx, '/')}>{ctx.t.home}</a>
       </p>
     </section>,
+    // A refusal or a missing page is nothing to index.
+    { canonical: null },
   );
 }

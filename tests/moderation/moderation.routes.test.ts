@@ -239,11 +239,12 @@ describe('threads: lock, pin, feature', () => {
       [false, false],
       [false, true],
     ]);
-    const featured = await app.client().get(`/b/${own.slug}?featured=1`);
+    const featured = await app.client().get(`/b/${own.slug}/featured`);
     expect(featured.text).toContain(`id="p${ids[1]}"`);
     expect(featured.text).not.toContain(`id="p${ids[0]}"`);
-    expect(featured.text).toContain('[精]');
-    expect((await app.client().get(`/b/${own.slug}`)).text).toContain('[置頂]');
+    const boardPage = (await app.client().get(`/b/${own.slug}`)).text;
+    expect(boardPage).toContain('[精]');
+    expect(boardPage).toContain('[置頂]');
   });
 
   it('records each change as a thread event', async () => {

@@ -67,7 +67,7 @@ describe('links on pages under a prefix', () => {
   const pages = () => [
     '/',
     `/b/${board.slug}`,
-    `/b/${board.slug}?featured=1`,
+    `/b/${board.slug}/featured`,
     `/t/${rootId}`,
     `/t/${replyId}`,
     `/u/${encodeURIComponent(authorName)}`,
