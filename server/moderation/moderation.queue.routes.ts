@@ -5,11 +5,18 @@ import type { Database } from '../db/database';
 import { requireMember } from '../http/context';
 import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
-import { presentHeld, getHeld, ownHeld } from '../posts/posts.held';
+import { presentHeld, getHeld, heldInVariant, ownHeld } from '../posts/posts.held';
+import type { Variant } from '../variants';
 import { presentPost } from '../posts/posts.presenter';
 import type { PageContext } from '../views/layout';
 import * as queue from './moderation.queue';
 import { heldPage, queuePage } from './moderation.queue.views';
+
+/** A queue as a reader of `variant` reads it. */
+const inVariant = (q: queue.ReviewQueue, variant: Variant | undefined): queue.ReviewQueue => ({
+  ...q,
+  entries: q.entries.map((held) => heldInVariant(held, variant)),
+});
 
 /** A rejection's reason, told to the author (required: the service says so in the reader's script). */
 const rejectInput = z.object({ reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long').optional() });
@@ -61,16 +68,19 @@ export function reviewQueueRouter(db: Kysely<Database>, pageContext: (req: Reque
   });
 
   router.get('/b/:slug/queue', async (req, res) => {
-    res.send(queuePage(pageContext(req), await queue.boardQueue(db, requireMember(req), req.params.slug)));
+    const ctx = pageContext(req);
+    res.send(queuePage(ctx, inVariant(await queue.boardQueue(db, requireMember(req), req.params.slug), ctx.variant)));
   });
 
   router.get('/queue', async (req, res) => {
-    res.send(queuePage(pageContext(req), await queue.allQueues(db, requireMember(req))));
+    const ctx = pageContext(req);
+    res.send(queuePage(ctx, inVariant(await queue.allQueues(db, requireMember(req)), ctx.variant)));
   });
 
   router.get('/held/:id', async (req, res) => {
     const { held, moderates } = await getHeld(db, requireMember(req), req.params.id);
-    res.send(heldPage(pageContext(req), held, moderates));
+    const ctx = pageContext(req);
+    res.send(heldPage(ctx, heldInVariant(held, ctx.variant), moderates));
   });
 
   // The forms come back to where they were sent from (a queue), else to the board's queue.

@@ -6,8 +6,9 @@ import { AppError, notFound } from '../errors';
 import { announceQueueChanged } from '../events/member-events';
 import { can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
+import { convertHtml, convertText, detectVariant } from '../text/convert';
 import { countLinks } from '../text/links';
-import type { SourceVariant } from '../variants';
+import type { SourceVariant, Variant } from '../variants';
 import * as repo from './posts.held.repository';
 
 /**
@@ -183,3 +184,19 @@ export const toOwnHeldLines = (rows: repo.OwnHeldLine[] | null): OwnHeldLine[] =
     bytes: r.bytes,
     createdAt: new Date(r.created_at),
   }));
+
+/**
+ * A held post as a reader of `variant` reads it (a moderator's queue, the author's own page): its
+ * title and body from the script they were written in, the context's titles from theirs.
+ */
+export function heldInVariant(held: HeldPost, variant: Variant | undefined): HeldPost {
+  if (!variant) return held;
+  const context = (text: string) => convertText(text, detectVariant(text), variant);
+  return {
+    ...held,
+    title: convertText(held.title, held.variant, variant),
+    body: convertHtml(held.body, held.variant, variant),
+    threadTitle: held.threadTitle === null ? null : context(held.threadTitle),
+    parent: held.parent && { ...held.parent, title: context(held.parent.title) },
+  };
+}

@@ -409,7 +409,13 @@ describe('the queue', () => {
     expect(page.text).toContain('<code>https://b.example/</code>');
     expect(page.text).not.toContain('href="https://b.example/"');
     expect(page.text).toContain(`action="/held/${heldId}/approve"`);
-    expect((await mod.get(`/zh-hans/b/${board.slug}/queue`)).text).toContain('审核队列');
+    // In the moderator's script: the post, and what it answers, converted as every page is.
+    const simplified = (await mod.get(`/zh-hans/b/${board.slug}/queue`)).text;
+    expect(simplified).toContain('审核队列');
+    expect(simplified).toContain('表单跟帖');
+    expect(simplified).toContain('第一条跟帖');
+    expect(simplified).not.toContain('表單跟帖');
+    expect((await mod.get(`/zh-hans/held/${heldId}`)).text).toContain('表单跟帖');
 
     const approved = await mod.postForm(`/held/${heldId}/approve`, { back: `/b/${board.slug}/queue` });
     expect(approved.status).toBe(303);
