@@ -200,3 +200,12 @@ export function heldInVariant(held: HeldPost, variant: Variant | undefined): Hel
     parent: held.parent && { ...held.parent, title: context(held.parent.title) },
   };
 }
+
+/** The author's own held follow-ups as they read the page in `variant` (their script detected, as a post's is). */
+export function ownHeldInVariant(lines: OwnHeldLine[], variant: Variant | undefined): OwnHeldLine[] {
+  if (!variant) return lines;
+  return lines.map((line) => {
+    const from = detectVariant(`${line.title}\n${line.body.replace(/<[^>]*>/g, ' ')}`);
+    return { ...line, title: convertText(line.title, from, variant), body: convertHtml(line.body, from, variant) };
+  });
+}

@@ -30,7 +30,7 @@ import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
 import { renderWindow, overlayWindow } from './posts.windows.lines';
 import { heldLine } from './posts.lines';
-import type { OwnHeldLine } from './posts.held';
+import { type OwnHeldLine, heldInVariant, ownHeldInVariant } from './posts.held';
 import { type WindowVersion, getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
 import { postInThread } from './posts.paths';
@@ -301,7 +301,9 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
       listContext(req),
     ]);
     const heldNotice = held !== undefined && index.heldThreads.some((h) => h.id === held);
-    res.send(boardPage(ctx, indexInVariant(conversions, index, req.variant), undefined, heldNotice));
+    const shown = indexInVariant(conversions, index, req.variant);
+    const heldThreads = shown.heldThreads.map((h) => heldInVariant(h, req.variant));
+    res.send(boardPage(ctx, { ...shown, heldThreads }, undefined, heldNotice));
   });
 
   // The board's 精華區, a page at a time after a keyset cursor (posts.lists.ts getFeaturedIndex).
@@ -352,7 +354,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
       caches.lines.set(key, rendered);
     }
     // The reader's own held follow-ups, in their places (posts.held.ts): never in the cached lines.
-    const held = req.member ? (where.held ?? []) : [];
+    const held = req.member ? ownHeldInVariant(where.held ?? [], req.variant) : [];
     const overlaid = overlayWindow(ctx, rendered, {
       ignored: ctx.ignored,
       seen: where.seen,

@@ -327,6 +327,7 @@ describe('a held thread', () => {
     const later = await client.get(`/b/${board.slug}`);
     expect(later.status).toBe(200);
     expect(later.text).toMatch(new RegExp(`class="held-threads"[^]*href="/held/${held.id}"`));
+    expect((await client.get(`/zh-hans/b/${board.slug}`)).text).toMatch(/class="held-threads"[^]*新人的主题/);
     const other = await newcomer();
     for (const viewer of [app.client(), other.client]) {
       const page = await viewer.get(`/b/${board.slug}?held=${held.id}`);
@@ -398,6 +399,8 @@ describe('the queue', () => {
     const landed = await client.get(location.replace(/#.*/, ''));
     expect(landed.text).toContain('held-notice');
     expect(landed.text).toContain(`id="h${heldId}"`);
+    // In the author's script as they read the page, as every other line of it.
+    expect((await client.get(`/zh-hans${location.replace(/#.*/, '')}`)).text).toMatch(/id="h\d+"[^]*表单跟帖/);
     // The notice is the author's only.
     expect((await app.client().get(location.replace(/#.*/, ''))).text).not.toContain('held-notice');
 
