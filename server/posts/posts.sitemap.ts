@@ -80,6 +80,21 @@ export function sitemapRouter(db: Kysely<Database>, site: SiteOrigin): Router {
     res.type('application/xml').set('Cache-Control', 'public, max-age=600').send(xml);
   };
 
+  // Crawlers: everything public, not the API, a member's own pages, moderation or search results
+  // (endless and the same posts again), under any variant prefix; and where the sitemap is.
+  router.get('/robots.txt', (req, res) => {
+    const privatePaths = ['/api/', '/admin', '/settings', '/account', '/messages', '/notifications', '/queue', '/held/', '/search'];
+    const lines = [
+      'User-agent: *',
+      ...privatePaths.flatMap((p) => [`Disallow: ${p}`, `Disallow: /*${p}`]),
+      `Sitemap: ${originOf(req)}/sitemap.xml`,
+    ];
+    res
+      .type('text/plain')
+      .set('Cache-Control', 'public, max-age=3600')
+      .send(`${lines.join('\n')}\n`);
+  });
+
   router.get('/sitemap.xml', async (req, res) => {
     const origin = originOf(req);
     const ranges = await threadRanges(db);

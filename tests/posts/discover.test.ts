@@ -173,6 +173,14 @@ describe('sitemap.xml', () => {
     expect(Number.isNaN(Date.parse(entry.lastmod))).toBe(false);
 
     expect((await app.client().get('/sitemap-threads-999999.xml')).status).toBe(404);
+
+    // robots.txt names the sitemap, absolute, and keeps crawlers out of the private and endless pages.
+    const robots = await app.client().get('/robots.txt');
+    expect(robots.status).toBe(200);
+    expect(robots.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(robots.text).toContain(`Sitemap: ${ORIGIN}/sitemap.xml\n`);
+    for (const p of ['/api/', '/settings', '/messages', '/search', '/*/search']) expect(robots.text).toContain(`Disallow: ${p}\n`);
+    expect(robots.text).not.toMatch(/Disallow: \/(t|b)\//);
   });
 });
 
