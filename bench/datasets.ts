@@ -142,3 +142,25 @@ export async function cloneDataset<M>(
     await admin.end();
   }
 }
+
+/**
+ * A bench section's own database on the embedded server, made afresh (any left by an earlier run
+ * dropped) and brought to the latest schema.
+ */
+export async function freshDatabase(serverUrl: string, name: string): Promise<{ url: string; db: Kysely<Database> }> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(serverUrl, name);
+  const db = connect(url);
+  await migrateToLatest(db).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
+  });
+  return { url, db };
+}

@@ -18,7 +18,6 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
 import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
 import type { Database } from '../server/db/database';
@@ -31,13 +30,13 @@ import { LoadGenerator, type RequestSpec, listenLocal, percentile } from './load
 import { createBoard } from '../server/boards/boards.service';
 import { connect, withDatabase } from '../server/db/connect';
 import { openEmbedded } from '../server/db/embedded';
-import { migrateToLatest } from '../server/db/migrate';
 import { createLimiter } from '../server/limits/limiter';
 import { createPacing, unpaced } from '../server/limits/paced';
 import { createMember } from '../server/members/members.service';
 import { createThread, reply } from '../server/posts/posts.service';
 import { defaultSettings } from '../server/settings/settings';
 import { type PairFigure, interleave } from './notifications';
+import { freshDatabase } from './datasets';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, '.bench-data');
@@ -47,14 +46,8 @@ const DATABASE = 'gentie_bench_limits';
 /** The section alone: its own database on the bench's embedded server, figures printed and saved. */
 export async function runLimitsBench(): Promise<void> {
   const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (m) => console.log(`postgres: ${m}`) });
-  const admin = new pg.Client({ connectionString: embedded.url });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE} with (force)`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  const db = connect(withDatabase(embedded.url, DATABASE));
+  const { db } = await freshDatabase(embedded.url, DATABASE);
   try {
-    await migrateToLatest(db);
     const settings = defaultSettings();
     const pacing = createPacing(db, createLimiter(db, { rateLimitMultiplier: 1_000_000 }, settings), settings);
     const created = await createMember(db, { username: '回覆者', password: 'bench password 跟帖' });

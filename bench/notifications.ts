@@ -18,13 +18,10 @@ import { performance } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
 import { createBoard } from '../server/boards/boards.service';
-import { connect, withDatabase } from '../server/db/connect';
 import type { Database } from '../server/db/database';
 import type { UnreadCounts } from '../server/db/unread';
 import { openEmbedded } from '../server/db/embedded';
-import { migrateToLatest } from '../server/db/migrate';
 import { type Member, createMember, openSession } from '../server/members/members.service';
 import { memberForToken } from '../server/sessions/sessions.service';
 import { createThread, reply } from '../server/posts/posts.service';
@@ -32,6 +29,7 @@ import { readWindow, renderLines, threadPage } from './pages';
 import { loadAssets } from '../server/views/assets';
 import { type PageContext, catalogFor, defaultPageContext } from '../server/views/layout';
 import { unpaced } from '../server/limits/paced';
+import { freshDatabase } from './datasets';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, '.bench-data');
@@ -148,14 +146,8 @@ async function headerCost(db: Kysely<Database>, members: Member[]): Promise<Pair
 /** The section alone: its own database on the bench's embedded server, figures printed and saved. */
 export async function runNotificationsBench(): Promise<void> {
   const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (m) => console.log(`postgres: ${m}`) });
-  const admin = new pg.Client({ connectionString: embedded.url });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE} with (force)`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  const db = connect(withDatabase(embedded.url, DATABASE));
+  const { db } = await freshDatabase(embedded.url, DATABASE);
   try {
-    await migrateToLatest(db);
     const members: Member[] = [];
     for (const name of ['樓主', '被回覆者', '被提到者', '回覆者'])
       members.push(await createMember(db, { username: name, password: 'bench password 跟帖' }));

@@ -2,10 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
-import { connect, withDatabase } from '../server/db/connect';
 import { openEmbedded } from '../server/db/embedded';
-import { migrateToLatest } from '../server/db/migrate';
 import { formatRealtime } from './report';
 import { io, type Socket } from 'socket.io-client';
 import { createBoard } from '../server/boards/boards.service';
@@ -13,6 +10,7 @@ import type { Database } from '../server/db/database';
 import { createMember } from '../server/members/members.service';
 import { createThread } from '../server/posts/posts.service';
 import { unpaced } from '../server/limits/paced';
+import { freshDatabase } from './datasets';
 
 /**
  * Live delivery at scale: 1,000 socket.io readers on one thread, on one server process and spread
@@ -310,15 +308,8 @@ export async function runRealtimeBench(): Promise<void> {
   const root = path.join(__dirname, '..', '..');
   const embedded = await openEmbedded(path.join(root, '.bench-data'), { role: 'server', log: (m) => console.log(`postgres: ${m}`) });
   const database = 'gentie_bench_realtime';
-  const admin = new pg.Client({ connectionString: embedded.url });
-  await admin.connect();
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.query(`create database ${database}`);
-  await admin.end();
-  const url = withDatabase(embedded.url, database);
-  const db = connect(url);
+  const { url, db } = await freshDatabase(embedded.url, database);
   try {
-    await migrateToLatest(db);
     const figures = await benchRealtime(db, url, (m) => console.log(m));
     console.log(`\n${formatRealtime(figures)}`);
   } finally {

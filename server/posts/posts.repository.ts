@@ -325,19 +325,22 @@ export function insertThread(db: Db, threadId: string, boardId: string) {
 
 export const THREADS_PER_PAGE = 20;
 
+/** What a list of threads (a board's page, its 精華區) shows of each thread's row beside its root post. */
+const THREAD_LIST_COLUMNS = [
+  'threads.reply_count',
+  'threads.last_activity_at',
+  'threads.locked',
+  'threads.pinned',
+  'threads.featured',
+  'threads.seq',
+  'threads.read_count',
+] as const;
+
 /** A page of a board's threads: pinned first, then by latest activity (bodies only when asked for). */
 export function findBoardThreads(db: Db, boardId: string, page: number, featured = false, bodies = false) {
   return withAuthor(db.selectFrom('posts'), bodies)
     .innerJoin('threads', 'threads.thread_id', 'posts.id')
-    .select([
-      'threads.reply_count',
-      'threads.last_activity_at',
-      'threads.locked',
-      'threads.pinned',
-      'threads.featured',
-      'threads.seq',
-      'threads.read_count',
-    ])
+    .select(THREAD_LIST_COLUMNS)
     .where('threads.board_id', '=', boardId)
     .$if(featured, (qb) => qb.where('threads.featured', '=', true))
     .orderBy('threads.pinned', 'desc')
@@ -362,16 +365,7 @@ export interface FeaturedAfter {
 export function findFeaturedThreads(db: Db, boardId: string, after: FeaturedAfter | null, limit: number) {
   return withAuthor(db.selectFrom('posts'), false)
     .innerJoin('threads', 'threads.thread_id', 'posts.id')
-    .select([
-      'threads.reply_count',
-      'threads.last_activity_at',
-      'threads.locked',
-      'threads.pinned',
-      'threads.featured',
-      'threads.featured_at',
-      'threads.seq',
-      'threads.read_count',
-    ])
+    .select([...THREAD_LIST_COLUMNS, 'threads.featured_at'])
     .where('threads.board_id', '=', boardId)
     .where('threads.featured', '=', true)
     .$if(after !== null, (qb) =>

@@ -19,7 +19,7 @@ import { actorFromRow, actorOn } from '../policy/policy.repository';
 import * as repo from './posts.repository';
 import type { NewHeld } from './posts.held.repository';
 import { type HeldPost, holdPost, holdReason, reviews } from './posts.held';
-import { findMentions, mentionsToNotify } from './posts.mentions';
+import { type MentionedMember, findMentions, mentionsToNotify } from './posts.mentions';
 import { notifyThread, replyNotices } from './posts.notices';
 import type { SeenBefore } from './posts.seen';
 
@@ -382,40 +382,15 @@ export async function submitReply(
           });
         }
       }
-      const postId = parent.post_id;
-      const notices = replyNotices({
-        postId,
-        threadId: parent.thread_id,
-        authorId: member.id,
-        parentAuthorId: parent.author_id,
-        parentIsRoot: parent.id === parent.thread_id,
-        starter: { id: parent.starter_id, muted: parent.starter_muted },
-        mentioned: notified,
-      });
-      const post: repo.NewPost = {
-        id: postId,
-        boardId: parent.board_id,
-        threadId: parent.thread_id,
-        parentId: parent.id,
-        path: [...parent.path, postId],
-        authorId: member.id,
-        ...content,
-        body: mentions.body,
-        bytes: mentions.bytes,
-      };
-      const seq = Number(parent.seq);
-      const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq, kind: 'post:new' });
       // Board moderators (and admins) are exempt from slow mode: they are the ones running the thread.
       const slowSeconds = parent.moderates ? 0 : (parent.slow_mode_seconds ?? 0);
-      const written = await repo.insertReply(
+      const { post, written } = await writeReply(
         tx,
-        post,
-        { seq: parent.seq, payload },
-        notifyExpression(notices),
-        {
-          duplicateSeconds: pace.duplicateSeconds ?? 0,
-          slowSeconds,
-        },
+        parent,
+        { postId: parent.post_id, seq: parent.seq },
+        { authorId: member.id, ...content, body: mentions.body, bytes: mentions.bytes },
+        notified,
+        { duplicateSeconds: pace.duplicateSeconds ?? 0, slowSeconds },
         pace.address,
       );
       if (written.duplicate) throw duplicatePost('reply', pace.duplicateSeconds ?? 0);
@@ -491,7 +466,33 @@ export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, 
     throw new AppError(409, 'ThreadLocked', 'The thread is locked: unlock it first, or reject the follow-up.', {
       params: { refused: 'reply' },
     });
-  const postId = parent.post_id;
+  const { post } = await writeReply(
+    tx,
+    parent,
+    { postId: parent.post_id, seq: parent.seq },
+    content,
+    notified,
+    { duplicateSeconds: 0, slowSeconds: 0 },
+    address,
+  );
+  return { postId: post.id, threadId: parent.thread_id, boardId: parent.board_id };
+}
+
+/**
+ * Writes a follow-up counted by findReplyContext (its id and event seq taken there) under `parent`:
+ * the post, the notices of its parent's author, its thread's starter and the members it mentions,
+ * and its post:new event, in insertReply's one statement, which also answers `checks`.
+ */
+async function writeReply(
+  tx: Transaction<Database>,
+  parent: repo.ReplyContextRow,
+  counted: { postId: string; seq: string },
+  content: Omit<repo.NewPost, 'id' | 'boardId' | 'threadId' | 'parentId' | 'path'>,
+  mentioned: MentionedMember[],
+  checks: repo.ReplyChecks,
+  address: string | undefined,
+): Promise<{ post: repo.NewPost; written: repo.WrittenReply }> {
+  const { postId, seq } = counted;
   const post: repo.NewPost = {
     id: postId,
     boardId: parent.board_id,
@@ -503,22 +504,15 @@ export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, 
   const notices = replyNotices({
     postId,
     threadId: parent.thread_id,
-    authorId: author.id,
+    authorId: content.authorId,
     parentAuthorId: parent.author_id,
     parentIsRoot: parent.id === parent.thread_id,
     starter: { id: parent.starter_id, muted: parent.starter_muted },
-    mentioned: notified,
+    mentioned,
   });
-  const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq: Number(parent.seq), kind: 'post:new' });
-  await repo.insertReply(
-    tx,
-    post,
-    { seq: parent.seq, payload },
-    notifyExpression(notices),
-    { duplicateSeconds: 0, slowSeconds: 0 },
-    address,
-  );
-  return { postId, threadId: parent.thread_id, boardId: parent.board_id };
+  const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq: Number(seq), kind: 'post:new' });
+  const written = await repo.insertReply(tx, post, { seq, payload }, notifyExpression(notices), checks, address);
+  return { post, written };
 }
 
 /** A post just inserted, as getPost would read it back: first revision, not edited, not deleted. */

@@ -139,14 +139,20 @@ describe('canonical links and OpenGraph', () => {
 });
 
 describe('sitemap.xml', () => {
-  const parser = new XMLParser({ isArray: (name) => name === 'url' || name === 'sitemap' });
+  const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'url' || name === 'sitemap' });
+  const NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
+  /** The parts of a sitemap index or a sitemap these tests read (one or the other is there). */
+  interface SitemapXml {
+    sitemapindex: { '@_xmlns': string; sitemap: { loc: string }[] };
+    urlset: { '@_xmlns': string; url: { loc: string; lastmod: string }[] };
+  }
   /** A sitemap's URLs, fetched by the path of an absolute loc. */
   const fetchXml = async (loc: string) => {
     expect(loc.startsWith(`${ORIGIN}/`)).toBe(true);
     const res = await app.client().get(loc.slice(ORIGIN.length));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
-    return parser.parse(res.text, true) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return parser.parse(res.text, true) as SitemapXml;
   };
 
   it('is an index of sitemaps listing boards and threads, a new thread but not a deleted one', async () => {
@@ -155,13 +161,14 @@ describe('sitemap.xml', () => {
     expect((await author.request('DELETE', `/api/posts/${gone.id}`, { json: {} })).status).toBe(200);
 
     const index = await fetchXml(`${ORIGIN}/sitemap.xml`);
-    expect(index.sitemapindex['@_xmlns'] ?? 'ns').toBeDefined();
-    const maps: string[] = index.sitemapindex.sitemap.map((s: { loc: string }) => s.loc);
+    expect(index.sitemapindex['@_xmlns']).toBe(NS);
+    const maps = index.sitemapindex.sitemap.map((s) => s.loc);
     expect(maps[0]).toBe(`${ORIGIN}/sitemap-boards.xml`);
     expect(maps.slice(1).every((m) => /\/sitemap-threads-\d+\.xml$/.test(m))).toBe(true);
 
     const boards = await fetchXml(maps[0]!);
-    const boardUrls: string[] = boards.urlset.url.map((u: { loc: string }) => u.loc);
+    expect(boards.urlset['@_xmlns']).toBe(NS);
+    const boardUrls = boards.urlset.url.map((u) => u.loc);
     expect(boardUrls).toEqual(expect.arrayContaining([`${ORIGIN}/`, `${ORIGIN}/b/${board.slug}`, `${ORIGIN}/b/${board.slug}/featured`]));
 
     const threadUrls: { loc: string; lastmod: string }[] = [];
