@@ -11,6 +11,7 @@ import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
 import { type Caches, createCaches } from './caches';
+import { onThreadEventWritten } from './events/thread-events';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
@@ -99,6 +100,7 @@ export function createApp({
   reads = createReadRecorder(db),
   settings = defaultSettings(),
 }: AppDeps): RequestListener {
+  keepThreadsAhead(caches);
   const app = express();
   app.disable('x-powered-by');
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
@@ -318,6 +320,21 @@ function warnOnceAboutForwardedHeaders(log: Logger) {
     }
     next();
   };
+}
+
+/**
+ * This process's own thread events raise what its caches know of the thread at once, not when
+ * their NOTIFY comes back over LISTEN, so a kept page is never served after a write here made it
+ * stale. (Raised before the commit, the version only makes pages miss meanwhile.) Held weakly:
+ * an app that is gone (tests make many) stops hearing.
+ */
+function keepThreadsAhead(caches: Caches): void {
+  const threads = new WeakRef(caches.threads);
+  const stop = onThreadEventWritten((a) => {
+    const known = threads.deref();
+    if (known) known.heard(a.threadId, a.seq);
+    else stop();
+  });
 }
 
 /** GET /healthz: 200 when the database answers; 503 with its state when it does not. */

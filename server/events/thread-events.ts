@@ -57,6 +57,20 @@ export async function recordThreadEvent(tx: Transaction<Database>, e: ThreadEven
   return announcement.seq;
 }
 
+/** Who in this process hears of the thread events it writes, as they are written. */
+const writtenHere = new Set<(a: Announcement) => void>();
+
+/**
+ * Hears every thread event this process writes, as the statement is made (before its commit, and
+ * also for one that rolls back), ahead of its NOTIFY coming back over LISTEN: what this process
+ * knows of a thread's version (caches.ts ThreadStates) is then never behind its own writes. Only
+ * for what may safely run early: raising a version to come. Returns the way to stop hearing.
+ */
+export function onThreadEventWritten(listener: (a: Announcement) => void): () => void {
+  writtenHere.add(listener);
+  return () => writtenHere.delete(listener);
+}
+
 /**
  * The NOTIFY payload of an announcement, for a statement that logs an event whose seq it took
  * itself (posts.repository insertReply): recordThreadEvent's row and announcement, in one
@@ -64,6 +78,7 @@ export async function recordThreadEvent(tx: Transaction<Database>, e: ThreadEven
  */
 // Short keys: a NOTIFY payload is limited to 8000 bytes and is read by every process.
 export function formatAnnouncement(a: Announcement): string {
+  for (const listener of writtenHere) listener(a);
   return JSON.stringify({ t: a.threadId, b: a.boardId, s: a.seq, k: a.kind });
 }
 
