@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
@@ -133,6 +133,20 @@ export interface PaceWindow {
   readonly rate: Rate;
 }
 
+/**
+ * A paced action's windows spent inside a statement of the caller's (a reply's first:
+ * findReplyContext), so they cost no statement of their own.
+ */
+export interface PaceSpending {
+  /**
+   * Common table expressions for the start of the caller's WITH, each followed by a comma: they
+   * spend a point in every window (a window that has ended starts again at 1) and define
+   * `paced(full_expire)`, the windows now over their cap and when each ends (ms since the epoch).
+   * A refused try's points are not given back here: the caller must roll its transaction back.
+   */
+  readonly ctes: RawBuilder<unknown>;
+}
+
 /** The one rate limiter of a process; its counts live in PostgreSQL, shared by every process. */
 export interface Limiter {
   /** Spends a point of `action` for `key`; over the limit, throws a 429 AppError with retryAfter. */
@@ -146,6 +160,8 @@ export interface Limiter {
    * longest wait among the full windows (pacedRefusal).
    */
   pace(action: PacedAction, windows: readonly PaceWindow[]): Promise<void>;
+  /** The same spending as `pace`, for the caller's own statement; null when there is no window. */
+  spending(windows: readonly PaceWindow[]): PaceSpending | null;
 }
 
 // Keys include names as typed; the table's key column holds 255 characters with the prefix.
@@ -194,7 +210,40 @@ export function createLimiter(
     }
     return limiter;
   };
+  // A paced action's windows as three arrays, in key order: two requests sharing keys (an
+  // address) lock their rows in the same order.
+  const arrays = (windows: readonly PaceWindow[]) => {
+    const byKey = new Map(windows.map((w) => [storedKey(w.key), w.rate]));
+    const keys = [...byKey.keys()].sort();
+    return {
+      keys: sql`${keys}::varchar[]`,
+      ms: sql`${keys.map((k) => byKey.get(k)!.seconds * 1000)}::bigint[]`,
+      caps: sql`${keys.map((k) => scaled(byKey.get(k)!.points))}::bigint[]`,
+    };
+  };
+  // The upsert of rate_limits_pace (migration 2026_12_03_250) written into the caller's statement:
+  // as plain SQL, planned once with it (db/prepared.ts), rather than a function call whose own
+  // statements run apart.
+  const spending = (windows: readonly PaceWindow[]): PaceSpending | null => {
+    if (windows.length === 0) return null;
+    const { keys, ms, caps } = arrays(windows);
+    const now = sql`${Date.now()}::bigint`;
+    return {
+      ctes: sql`pace_spent as (
+          insert into rate_limits as r (key, points, expire)
+          select w.key, 1, ${now} + w.ms from unnest(${keys}, ${ms}) as w(key, ms) order by w.key
+          on conflict (key) do update set
+            points = case when r.expire <= ${now} then 1 else r.points + 1 end,
+            expire = case when r.expire <= ${now} then excluded.expire else r.expire end
+          returning r.key, r.points, r.expire
+        ), paced as (
+          select s.expire as full_expire from pace_spent s join unnest(${keys}, ${caps}) as c(key, cap) on c.key = s.key
+          where s.points > c.cap
+        ),`,
+    };
+  };
   return {
+    spending,
     async consume(action, key) {
       try {
         await limiterFor(action).consume(storedKey(key));
@@ -214,20 +263,13 @@ export function createLimiter(
     },
     async pace(action, windows) {
       if (windows.length === 0) return;
-      const byKey = new Map(windows.map((w) => [storedKey(w.key), w.rate]));
-      // Sorted, so two requests sharing keys (an address) lock their rows in the same order.
-      const keys = [...byKey.keys()].sort();
-      const now = Date.now();
-      // One statement, one transaction (rate_limits_pace, migration 2026_12_03_250): every window's
-      // point added, and all of them taken back before it commits when any window is full.
+      const { keys, ms, caps } = arrays(windows);
+      // One statement, one transaction: every window's point added, and all of them taken back
+      // before it commits when any window is full.
       const { rows: full } = await sql<{ full_key: string; full_expire: string }>`
-        select full_key, full_expire from rate_limits_pace(
-          ${keys}::varchar[],
-          ${keys.map((k) => byKey.get(k)!.seconds * 1000)}::bigint[],
-          ${keys.map((k) => scaled(byKey.get(k)!.points))}::bigint[],
-          ${now}::bigint)`.execute(db);
+        select full_key, full_expire from rate_limits_pace(${keys}, ${ms}, ${caps}, ${Date.now()}::bigint)`.execute(db);
       if (full.length === 0) return;
-      throw pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire) - now)));
+      throw pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire))) - Date.now());
     },
   };
 }

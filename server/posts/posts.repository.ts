@@ -1,7 +1,9 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { BoardReview, Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
 import type { Member } from '../db/member';
+import { preparedQuery } from '../db/prepared';
 import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
+import type { PaceSpending } from '../limits/limiter';
 import { type ActorColumns, actorSql } from '../policy/policy.repository';
 import { FOLDING_VERSION } from '../text/search-terms';
 import type { SourceVariant } from '../variants';
@@ -74,6 +76,8 @@ export interface ReplyContextRow extends ActorColumns {
   slow_mode_seconds: number | null;
   /** The board's review setting: whether a new member's reply waits for a moderator (posts.held.ts). */
   review: BoardReview;
+  /** When the latest of the reply's full rate-limit windows ends (ms since the epoch), null when none is full. */
+  paced_until: string | null;
 }
 
 /**
@@ -84,6 +88,8 @@ export interface ReplyContextRow extends ActorColumns {
  * - the member's role and ban on its board (policy.repository actorSql);
  * - the thread's starter and whether they muted it;
  * - the board's review setting (a new member's reply may be held instead: posts.held.ts);
+ * - the reply's posting limits, spent when `spending` is given (paced.ts DeferredPace): when a
+ *   window is full every point is given back and the thread row is left alone;
  * - the thread row, counted for the reply (reply_count, last_activity_at) and its next event seq
  *   taken, then the reply's id from the sequence. The row lock this takes orders concurrent
  *   replies to one thread, so counters stay exact and ids follow commit order (the id is taken
@@ -92,24 +98,36 @@ export interface ReplyContextRow extends ActorColumns {
  * The caller checks what it read (deleted, locked, too deep, not allowed) and rolls back a reply
  * it refuses: the thread row is counted before those checks only because that saves a round trip.
  */
-export async function findReplyContext(db: Db, parentId: string, member: Member): Promise<ReplyContextRow | undefined> {
+export async function findReplyContext(
+  db: Db,
+  parentId: string,
+  member: Member,
+  spending: PaceSpending | null,
+): Promise<ReplyContextRow | undefined> {
   const actor = actorSql(member.id, sql`parent.board_id`);
-  const { rows } = await sql<ReplyContextRow>`
-    with parent as (
+  // The bump waits for the limits' answer: a refused try never locks the thread row.
+  const paced = spending ? spending.ctes : sql``;
+  const rows = await preparedQuery(
+    db,
+    'find_reply_context',
+    sql<ReplyContextRow>`
+    with ${paced} parent as (
       select id, board_id, thread_id, path, deleted_at, author_id from posts where id = ${parentId} for share
     ), bump as (
       update threads t set reply_count = t.reply_count + 1, last_activity_at = now(), seq = t.seq + 1
-      from parent where t.thread_id = parent.thread_id
+      from parent where t.thread_id = parent.thread_id ${spending ? sql`and not exists (select 1 from paced)` : sql``}
       returning t.locked, t.seq, t.slow_mode_seconds, nextval(pg_get_serial_sequence('posts', 'id'))::text as post_id
     )
     select parent.*, starter.author_id as starter_id,
       exists (select 1 from thread_mutes m where m.member_id = starter.author_id and m.thread_id = starter.id) as starter_muted,
-      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, board.review, ban.*
+      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, board.review, ban.*,
+      ${spending ? sql`(select max(full_expire) from paced)` : sql`null`}::text as paced_until
     from parent
     join posts starter on starter.id = parent.thread_id
     join boards board on board.id = parent.board_id
     left join bump on true
-    left join ${actor.ban} ban on true`.execute(db);
+    left join ${actor.ban} ban on true`.compile(db),
+  );
   return rows[0];
 }
 
@@ -263,7 +281,7 @@ export async function insertReply(
       ? sql<Date | null>`(select max(s.created_at) from posts s where s.thread_id = ${p.threadId} and s.author_id = ${p.authorId}
           and s.parent_id is not null)`
       : sql<Date | null>`null::timestamptz`;
-  const rows = await db
+  const query = db
     .with('post', (qb) =>
       qb
         .insertInto('posts')
@@ -281,9 +299,8 @@ export async function insertReply(
       eb.fn('pg_notify', [eb.val(THREAD_EVENTS_CHANNEL), eb.val(event.payload)]).as('announced'),
       duplicate.as('duplicate'),
       lastReply.as('last_reply_at'),
-    ])
-    .execute();
-  const row = rows[0]!;
+    ]);
+  const row = (await preparedQuery(db, 'insert_reply', query.compile()))[0]!;
   return { created_at: row.created_at, duplicate: row.duplicate, last_reply_at: row.last_reply_at };
 }
 

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Board, getBoard } from '../boards/boards.service';
 import type { BoardRole, Database, DeletedBy, HeldPostRow, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
-import type { Pace } from '../limits/paced';
+import { type DeferredPace, type Pace, deferPace } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
@@ -319,12 +319,15 @@ export async function reply(db: Kysely<Database>, member: Member, parentId: stri
   return published(await submitReply(db, member, parentId, input, pace));
 }
 
+/** The 404 of a reply to a post that is not there. */
+const parentNotFound = (parentId: string) => notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
+
 /**
  * Replies to any post of a thread that is open, under a post that is not deleted. The parent's
  * author, the thread's starter and the members mentioned are notified in the same transaction.
  * On a board with review on, a new member's reply is held for a moderator instead (posts.held.ts):
  * the board's setting comes with the reply's first statement, and whether the member is new with
- * the pace (spent first); the transaction, with the thread's counters it took, rolls back, and the
+ * the pace (decided before the transaction); the transaction, with the thread's counters it took, rolls back, and the
  * held post is written in one of its own.
  *
  * Two statements between BEGIN and COMMIT, whatever the reply (docs/performance.md, "Replies"):
@@ -341,70 +344,82 @@ export async function submitReply(
   input: PostInput,
   pace: Pace,
 ): Promise<Submitted> {
-  const notFoundParent = () => notFound('PostNotFound', `There is no post ${parentId}.`, { params: { id: parentId } });
-  if (!isId(parentId)) throw notFoundParent();
-  // The limits first, on their own: a refused follow-up costs one short statement (none when
-  // this process already knows the window is full), not the work below nor a transaction that
-  // locks the thread others are replying in. Spent alongside the transaction instead, a busy
-  // pool could fill with transactions each waiting for a limits statement that waits for a
-  // connection (docs/performance.md, "Posting limits").
-  const { newMember, caps } = await pace('reply');
+  if (!isId(parentId)) throw parentNotFound(parentId);
+  // The limits' points are spent by the reply's first statement, not by one of their own
+  // (docs/performance.md, "Posting limits"): a refused follow-up gives its points back there and
+  // never locks the thread row; one refused for anything else, or held, spends them on its own
+  // afterwards. What needs no statement is decided now: whether the member is new, and a refusal
+  // without a statement while this process knows the member's window is full.
+  const paced = await deferPace(pace, 'reply');
+  try {
+    return await replyPaced(db, member, parentId, input, pace, paced);
+  } catch (error) {
+    await paced.spendAfterRollback();
+    if (!(error instanceof HoldInstead)) throw error;
+    return { held: true, heldPost: await holdPost(db, error.held, pace.duplicateSeconds ?? 0) };
+  }
+}
+
+/** submitReply once its pace is deferred; a hold comes out as HoldInstead, after the transaction rolled back. */
+async function replyPaced(
+  db: Kysely<Database>,
+  member: Member,
+  parentId: string,
+  input: PostInput,
+  pace: Pace,
+  { newMember, caps, spending, settle }: DeferredPace,
+): Promise<Submitted> {
   const content = preparePost(input);
   // Which members exist is no part of the reply's transaction: asked before it (and only when the
   // post has an @ at all), so the thread row is not held locked meanwhile.
   const mentions = await findMentions(db, content.title, content.body);
   checkPostCaps(mentions.body, caps);
   const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-  let written: { post: repo.NewPost; createdAt: Date };
-  try {
-    written = await db.transaction().execute(async (tx) => {
-      const parent = await repo.findReplyContext(tx, parentId, member);
-      if (!parent) throw notFoundParent();
-      authorize(actorFromRow(member, parent), 'post', null);
-      if (parent.deleted_at)
-        throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
-      if (parent.path.length > MAX_DEPTH) throw tooDeep();
-      if (parent.locked === null || parent.seq === null || parent.post_id === null) throw notFoundParent();
-      if (parent.locked)
-        throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
-      // Moderators of the board and admins are never held; anyone else only while new.
-      if (reviews(parent.review) && !parent.moderates && member.role !== 'admin') {
-        const hold = newMember ? holdReason(parent.review, content.body) : null;
-        if (hold) {
-          throw new HoldInstead({
-            boardId: parent.board_id,
-            threadId: parent.thread_id,
-            parentId: parent.id,
-            authorId: member.id,
-            ...content,
-            address: pace.address,
-            reason: hold,
-          });
-        }
+  const written = await db.transaction().execute(async (tx) => {
+    const parent = await repo.findReplyContext(tx, parentId, member, spending);
+    if (!parent) throw parentNotFound(parentId);
+    settle(parent.paced_until === null ? null : Number(parent.paced_until));
+    authorize(actorFromRow(member, parent), 'post', null);
+    if (parent.deleted_at)
+      throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
+    if (parent.path.length > MAX_DEPTH) throw tooDeep();
+    if (parent.locked === null || parent.seq === null || parent.post_id === null) throw parentNotFound(parentId);
+    if (parent.locked)
+      throw new AppError(409, 'ThreadLocked', 'This thread is locked: no new follow-ups.', { params: { refused: 'reply' } });
+    // Moderators of the board and admins are never held; anyone else only while new.
+    if (reviews(parent.review) && !parent.moderates && member.role !== 'admin') {
+      const hold = newMember ? holdReason(parent.review, content.body) : null;
+      if (hold) {
+        throw new HoldInstead({
+          boardId: parent.board_id,
+          threadId: parent.thread_id,
+          parentId: parent.id,
+          authorId: member.id,
+          ...content,
+          address: pace.address,
+          reason: hold,
+        });
       }
-      // Board moderators (and admins) are exempt from slow mode: they are the ones running the thread.
-      const slowSeconds = parent.moderates ? 0 : (parent.slow_mode_seconds ?? 0);
-      const { post, written } = await writeReply(
-        tx,
-        parent,
-        { postId: parent.post_id, seq: parent.seq },
-        { authorId: member.id, ...content, body: mentions.body, bytes: mentions.bytes },
-        notified,
-        { duplicateSeconds: pace.duplicateSeconds ?? 0, slowSeconds },
-        pace.address,
-      );
-      if (written.duplicate) throw duplicatePost('reply', pace.duplicateSeconds ?? 0);
-      if (written.last_reply_at) {
-        // created_at is the transaction's now(): the same clock the previous reply was stamped by.
-        const wait = Math.ceil((written.last_reply_at.getTime() + slowSeconds * 1000 - written.created_at.getTime()) / 1000);
-        if (wait > 0) throw slowMode(slowSeconds, wait);
-      }
-      return { post, createdAt: written.created_at };
-    });
-  } catch (error) {
-    if (!(error instanceof HoldInstead)) throw error;
-    return { held: true, heldPost: await holdPost(db, error.held, pace.duplicateSeconds ?? 0) };
-  }
+    }
+    // Board moderators (and admins) are exempt from slow mode: they are the ones running the thread.
+    const slowSeconds = parent.moderates ? 0 : (parent.slow_mode_seconds ?? 0);
+    const { post, written } = await writeReply(
+      tx,
+      parent,
+      { postId: parent.post_id, seq: parent.seq },
+      { authorId: member.id, ...content, body: mentions.body, bytes: mentions.bytes },
+      notified,
+      { duplicateSeconds: pace.duplicateSeconds ?? 0, slowSeconds },
+      pace.address,
+    );
+    if (written.duplicate) throw duplicatePost('reply', pace.duplicateSeconds ?? 0);
+    if (written.last_reply_at) {
+      // created_at is the transaction's now(): the same clock the previous reply was stamped by.
+      const wait = Math.ceil((written.last_reply_at.getTime() + slowSeconds * 1000 - written.created_at.getTime()) / 1000);
+      if (wait > 0) throw slowMode(slowSeconds, wait);
+    }
+    return { post, createdAt: written.created_at };
+  });
   return {
     held: false,
     post: { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) },
@@ -454,7 +469,7 @@ export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, 
     return { postId, threadId: postId, boardId: held.board_id };
   }
   const parentId = held.parent_id;
-  const parent = await repo.findReplyContext(tx, parentId, author);
+  const parent = await repo.findReplyContext(tx, parentId, author, null);
   if (!parent || parent.locked === null || parent.seq === null || parent.post_id === null)
     throw notFound('PostNotFound', `The post ${parentId} this follow-up answers is gone.`, { params: { id: parentId } });
   if (parent.deleted_at)
