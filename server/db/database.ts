@@ -78,6 +78,17 @@ export interface RateLimitsTable {
   expire: ColumnType<string | null, string | number | null, string | number | null>;
 }
 
+/** A paced action's two windows for one member or address (migration 2026_12_04_050; limits/limiter.ts). */
+export interface PaceCountsTable {
+  key: string;
+  burst_points: number;
+  burst_expire: ColumnType<string, string | number, string | number>;
+  burst_cap: ColumnType<string, string | number, string | number>;
+  sustained_points: number;
+  sustained_expire: ColumnType<string, string | number, string | number>;
+  sustained_cap: ColumnType<string, string | number, string | number>;
+}
+
 export interface BoardsTable {
   id: GeneratedId;
   slug: string;
@@ -460,6 +471,7 @@ export interface Database {
   sessions: SessionsTable;
   sign_ins: SignInsTable;
   rate_limits: RateLimitsTable;
+  pace_counts: PaceCountsTable;
   boards: BoardsTable;
   board_moderators: BoardModeratorsTable;
   posts: PostsTable;

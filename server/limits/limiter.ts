@@ -127,10 +127,14 @@ export const scaledRate = (rate: Rate, multiplier: number): Rate => ({
   seconds: rate.seconds,
 });
 
-/** One window a paced action spends a point in: its key in the table and its rate. */
-export interface PaceWindow {
+/**
+ * Whose count a paced action spends a point in (a member's, an address's), with its two windows:
+ * one row of pace_counts (migration 2026_12_04_050), keyed by action and whose.
+ */
+export interface PaceCount {
   readonly key: string;
-  readonly rate: Rate;
+  readonly burst: Rate;
+  readonly sustained: Rate;
 }
 
 /**
@@ -140,8 +144,9 @@ export interface PaceWindow {
 export interface PaceSpending {
   /**
    * Common table expressions for the start of the caller's WITH, each followed by a comma: they
-   * spend a point in every window (a window that has ended starts again at 1) and define
-   * `paced(full_expire)`, the windows now over their cap and when each ends (ms since the epoch).
+   * spend a point in both windows of every count (a window that has ended starts again at 1) and define
+   * `paced(full_expire)`: a row per count, with when its latest window over its cap ends (ms since
+   * the epoch), null when none is.
    * A refused try's points are not given back here: the caller must roll its transaction back.
    */
   readonly ctes: RawBuilder<unknown>;
@@ -154,14 +159,14 @@ export interface Limiter {
   /** Gives back a point spent on an attempt that turned out not to count. */
   reward(action: LimitedAction, key: string): Promise<void>;
   /**
-   * Spends a point in every window of a paced action at once, in one statement. If any window is
-   * over its limit, every point is given back in the same transaction (a refused attempt counts
-   * against nobody, not even for a moment: not the others at the address) and a 429 says the
-   * longest wait among the full windows (pacedRefusal).
+   * Spends a point in both windows of every count of a paced action at once, in one statement. If
+   * any window is over its limit, every point is given back in the same transaction (a refused
+   * attempt counts against nobody, not even for a moment: not the others at the address) and a
+   * 429 says the longest wait among the full windows (pacedRefusal).
    */
-  pace(action: PacedAction, windows: readonly PaceWindow[]): Promise<void>;
-  /** The same spending as `pace`, for the caller's own statement; null when there is no window. */
-  spending(windows: readonly PaceWindow[]): PaceSpending | null;
+  pace(action: PacedAction, counts: readonly PaceCount[]): Promise<void>;
+  /** The same spending as `pace`, for the caller's own statement; null when there is no count. */
+  spending(counts: readonly PaceCount[]): PaceSpending | null;
 }
 
 // Keys include names as typed; the table's key column holds 255 characters with the prefix.
@@ -210,35 +215,44 @@ export function createLimiter(
     }
     return limiter;
   };
-  // A paced action's windows as three arrays, in key order: two requests sharing keys (an
-  // address) lock their rows in the same order.
-  const arrays = (windows: readonly PaceWindow[]) => {
-    const byKey = new Map(windows.map((w) => [storedKey(w.key), w.rate]));
-    const keys = [...byKey.keys()].sort();
+  // A paced action's counts as arrays, in key order: two requests sharing a count (an address)
+  // lock its row in the same order.
+  const arrays = (counts: readonly PaceCount[]) => {
+    const byKey = new Map(counts.map((c) => [storedKey(c.key), c]));
+    const sorted = [...byKey.keys()].sort().map((key) => [key, byKey.get(key)!] as const);
+    const column = (pick: (c: PaceCount) => number) => sql`${sorted.map(([, c]) => pick(c))}::bigint[]`;
     return {
-      keys: sql`${keys}::varchar[]`,
-      ms: sql`${keys.map((k) => byKey.get(k)!.seconds * 1000)}::bigint[]`,
-      caps: sql`${keys.map((k) => scaled(byKey.get(k)!.points))}::bigint[]`,
+      keys: sql`${sorted.map(([key]) => key)}::varchar[]`,
+      burstMs: column((c) => c.burst.seconds * 1000),
+      burstCaps: column((c) => scaled(c.burst.points)),
+      sustainedMs: column((c) => c.sustained.seconds * 1000),
+      sustainedCaps: column((c) => scaled(c.sustained.points)),
     };
   };
-  // The upsert of rate_limits_pace (migration 2026_12_03_250) written into the caller's statement:
-  // as plain SQL, planned once with it (db/prepared.ts), rather than a function call whose own
-  // statements run apart.
-  const spending = (windows: readonly PaceWindow[]): PaceSpending | null => {
-    if (windows.length === 0) return null;
-    const { keys, ms, caps } = arrays(windows);
+  // The upsert of pace_counts_spend (migration 2026_12_04_050) written into the caller's
+  // statement: as plain SQL, planned once with it (db/prepared.ts), rather than a function call
+  // whose own statements run apart.
+  const spending = (counts: readonly PaceCount[]): PaceSpending | null => {
+    if (counts.length === 0) return null;
+    const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
     const now = sql`${Date.now()}::bigint`;
     return {
-      ctes: sql`pace_spent as (
-          insert into rate_limits as r (key, points, expire)
-          select w.key, 1, ${now} + w.ms from unnest(${keys}, ${ms}) as w(key, ms) order by w.key
+      ctes: sql`paced as (
+          insert into pace_counts as c (key, burst_points, burst_expire, burst_cap, sustained_points, sustained_expire, sustained_cap)
+          select w.key, 1, ${now} + w.burst_ms, w.burst_cap, 1, ${now} + w.sustained_ms, w.sustained_cap
+          from unnest(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps})
+            as w(key, burst_ms, burst_cap, sustained_ms, sustained_cap)
+          order by w.key
           on conflict (key) do update set
-            points = case when r.expire <= ${now} then 1 else r.points + 1 end,
-            expire = case when r.expire <= ${now} then excluded.expire else r.expire end
-          returning r.key, r.points, r.expire
-        ), paced as (
-          select s.expire as full_expire from pace_spent s join unnest(${keys}, ${caps}) as c(key, cap) on c.key = s.key
-          where s.points > c.cap
+            burst_points = case when c.burst_expire <= ${now} then 1 else c.burst_points + 1 end,
+            burst_expire = case when c.burst_expire <= ${now} then excluded.burst_expire else c.burst_expire end,
+            burst_cap = excluded.burst_cap,
+            sustained_points = case when c.sustained_expire <= ${now} then 1 else c.sustained_points + 1 end,
+            sustained_expire = case when c.sustained_expire <= ${now} then excluded.sustained_expire else c.sustained_expire end,
+            sustained_cap = excluded.sustained_cap
+          returning greatest(
+            case when c.burst_points > c.burst_cap then c.burst_expire end,
+            case when c.sustained_points > c.sustained_cap then c.sustained_expire end) as full_expire
         ),`,
     };
   };
@@ -261,13 +275,15 @@ export function createLimiter(
     async reward(action, key) {
       await limiterFor(action).reward(storedKey(key));
     },
-    async pace(action, windows) {
-      if (windows.length === 0) return;
-      const { keys, ms, caps } = arrays(windows);
+    async pace(action, counts) {
+      if (counts.length === 0) return;
+      const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
       // One statement, one transaction: every window's point added, and all of them taken back
       // before it commits when any window is full.
-      const { rows: full } = await sql<{ full_key: string; full_expire: string }>`
-        select full_key, full_expire from rate_limits_pace(${keys}, ${ms}, ${caps}, ${Date.now()}::bigint)`.execute(db);
+      const { rows: full } = await sql<{ full_expire: string }>`
+        select full_expire from pace_counts_spend(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps}, ${Date.now()}::bigint)`.execute(
+        db,
+      );
       if (full.length === 0) return;
       throw pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire))) - Date.now());
     },
@@ -292,12 +308,11 @@ const PACED_NOUNS: Record<PacedAction, string> = {
   message: 'private messages',
 };
 
-/** Deletes counts whose window ended more than an hour ago (run hourly). */
+/** Deletes counts whose windows ended more than an hour ago (run hourly). */
 export async function pruneRateLimits(db: Kysely<Database>): Promise<void> {
-  await db
-    .deleteFrom('rate_limits')
-    .where('expire', '<', String(Date.now() - 3600_000))
-    .execute();
+  const hourAgo = String(Date.now() - 3600_000);
+  await db.deleteFrom('rate_limits').where('expire', '<', hourAgo).execute();
+  await db.deleteFrom('pace_counts').where('burst_expire', '<', hourAgo).where('sustained_expire', '<', hourAgo).execute();
 }
 
 /**

@@ -13,7 +13,7 @@ import { AppError, type PacedAction } from '../errors';
 import type { Rate, Settings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
 import type { AddressBans } from './address-bans';
-import { type Limiter, type PaceSpending, type PaceWindow, addressKey, pacedRefusal, scaledRate } from './limiter';
+import { type Limiter, type PaceSpending, type PaceCount, addressKey, pacedRefusal, scaledRate } from './limiter';
 import { type PostCaps, isNewByTrust } from './new-member';
 
 /**
@@ -180,15 +180,21 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
   const prepare = async (member: Member, where: string, address: string, action: PacedAction) => {
     if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
     const memberScope = (await isNew(member)) ? 'newMember' : 'member';
-    const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
+    const count = (key: string, scope: PaceScope): PaceCount => ({
+      key,
+      burst: settings.get(paceSetting(action, scope, 'burst')),
+      sustained: settings.get(paceSetting(action, scope, 'sustained')),
+    });
+    const windows = [
       // One count per member whatever their scope: a member who stops being new mid-window (their
       // third post) carries their count over to the wider limit instead of starting afresh.
-      { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
-      { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
-    ]);
+      count(`${action}:member:${member.id}`, memberScope),
+      count(`${action}:address:${where}`, 'address'),
+    ];
     // The same windows (action, member, address, rates) already found full on this process:
     // refused again without a statement until the wait it was told ends.
-    const which = `${action} ${member.id} ${where} ${windows.map((w) => `${w.rate.points}/${w.rate.seconds}`).join(' ')}`;
+    const rates = windows.map((c) => `${c.burst.points}/${c.burst.seconds} ${c.sustained.points}/${c.sustained.seconds}`);
+    const which = `${action} ${member.id} ${where} ${rates.join(' ')}`;
     const until = refused.get(which);
     if (until !== undefined && until > Date.now()) {
       // Tried again while told to wait: answered after a pause, so a member hammering with N
@@ -203,7 +209,7 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
     return { windows, which, outcome };
   };
   // Spends the windows in a statement of their own; a refusal is remembered (see `refused`).
-  const spendAlone = async (action: PacedAction, windows: readonly PaceWindow[], which: string) => {
+  const spendAlone = async (action: PacedAction, windows: readonly PaceCount[], which: string) => {
     try {
       await limiter.pace(action, windows);
     } catch (error) {

@@ -115,7 +115,7 @@ export async function findReplyContext(
       select id, board_id, thread_id, path, deleted_at, author_id from posts where id = ${parentId} for share
     ), bump as (
       update threads t set reply_count = t.reply_count + 1, last_activity_at = now(), seq = t.seq + 1
-      from parent where t.thread_id = parent.thread_id ${spending ? sql`and not exists (select 1 from paced)` : sql``}
+      from parent where t.thread_id = parent.thread_id ${spending ? sql`and not exists (select 1 from paced where full_expire is not null)` : sql``}
       returning t.locked, t.seq, t.slow_mode_seconds, nextval(pg_get_serial_sequence('posts', 'id'))::text as post_id
     )
     select parent.*, starter.author_id as starter_id,

@@ -62,13 +62,12 @@ async function writer(old = true): Promise<{ member: TestMember; a: HttpClient; 
 /** Ends every burst window now, as if a minute had passed (the hour's windows go on). */
 const endBursts = () =>
   app.db
-    .updateTable('rate_limits')
-    .set({ expire: Date.now() - 1 })
-    .where('key', 'like', '%.burst:%')
+    .updateTable('pace_counts')
+    .set({ burst_expire: Date.now() - 1 })
     .execute();
 
 /** Empties every count, so each test starts with the address's windows unspent. */
-beforeEach(() => app.db.deleteFrom('rate_limits').execute());
+beforeEach(() => app.db.deleteFrom('pace_counts').execute());
 
 type Act = (c: HttpClient, member: TestMember, i: number, headers?: Record<string, string>) => Promise<Reply>;
 
@@ -187,6 +186,23 @@ describe('paced actions', () => {
     expect((await newcomer.a.post(`/api/posts/${open.id}/replies`, { title: '待審 1' })).status).toBe(202);
     expect((await newcomer.b.post(`/api/posts/${open.id}/replies`, { title: '待審 2' })).status).toBe(202);
     expect((await newcomer.a.post(`/api/posts/${open.id}/replies`, { title: '待審 3' })).status).toBe(429);
+  });
+
+  it('lets exactly the window’s follow-ups through when many are sent at once, on both processes', async () => {
+    const board = await createTestBoard(app.db);
+    const thread = await createThread(app.db, { board });
+    const { member, a, b } = await writer();
+    const sent = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).post(`/api/posts/${thread.id}/replies`, { title: `同時 ${i}` })),
+    );
+    const statuses = sent.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const landed = await app.db.selectFrom('posts').select('id').where('author_id', '=', member.id).execute();
+    expect(landed).toHaveLength(2);
+    // The thread counted the two that landed and nothing of the ten refused.
+    const row = await app.db.selectFrom('threads').select('reply_count').where('thread_id', '=', thread.id).executeTakeFirstOrThrow();
+    expect(row.reply_count).toBe(2);
   });
 
   it('answers a member trying again while told to wait after a pause, and every process refuses them', async () => {
