@@ -56,14 +56,18 @@ export function findNewThreads(db: Db, boardId: string | null, limit: number): P
     .execute();
 }
 
-/** A thread's newest follow-ups, by id: posts_thread_id_idx (thread_id, id) read backwards. */
-export function findNewFollowUps(db: Db, threadId: string, limit: number): Promise<FeedPostRow[]> {
-  return feedPosts(db)
+/**
+ * A thread's newest follow-ups, by id: posts_thread_id_idx (thread_id, id) read backwards. The
+ * root (the thread's oldest post) is left out here rather than in the query: a condition on
+ * parent_id would let the planner think few rows match and sort the whole thread instead.
+ */
+export async function findNewFollowUps(db: Db, threadId: string, limit: number): Promise<FeedPostRow[]> {
+  const rows = await feedPosts(db)
     .where('posts.thread_id', '=', threadId)
-    .where('posts.parent_id', 'is not', null)
     .orderBy('posts.id', 'desc')
-    .limit(limit)
+    .limit(limit + 1)
     .execute();
+  return rows.filter((r) => r.id !== threadId).slice(0, limit);
 }
 
 /** A member's newest threads, by id: posts_author_threads_idx (author_id, id), roots not deleted. */
