@@ -41,6 +41,7 @@ export const LAYERS = [
     'server/email',
     'server/search',
     'server/uploads',
+    'server/feeds',
   ],
   ['server/app.ts'],
   ['server/main.ts', 'server/cli'],

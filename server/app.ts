@@ -20,6 +20,7 @@ import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { sitemapRouter } from './posts/posts.sitemap';
+import { feedsRouter } from './feeds/feeds.routes';
 import { cacheByMember } from './http/caching';
 import { dropTag } from './http/conditional';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
@@ -171,6 +172,7 @@ export function createApp({
 
   app.use(boardsRouter(db, pageContext));
   app.use(sitemapRouter(db, siteOrigin(config)));
+  app.use(feedsRouter(db, caches, siteOrigin(config)));
   app.use(membersRouter(db, limiter, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));

@@ -34,5 +34,7 @@ export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
         </ul>
       )}
     </section>,
+    // Every board's new threads (feeds/).
+    { feeds: [{ title: t.feeds.site, path: '/feed.xml' }] },
   );
 }

@@ -3,7 +3,7 @@ import { ActionButton } from '../views/buttons';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, Refusal, describe, describeHtml, renderPage } from '../views/layout';
+import { type PageContext, type PageFeed, Refusal, describe, describeHtml, renderPage } from '../views/layout';
 import { convertText, detectVariant } from '../text/convert';
 import { SearchBox } from '../views/search-box';
 import { Pager } from '../views/pager';
@@ -428,7 +428,12 @@ export function postPage(
       {window.first ? <ReplyArea ctx={ctx} tree={tree} form={form} /> : null}
     </Fragment>,
     // The post as converted for the page, so the preview is in its variant; a tombstone has none.
-    { type: 'article', description: post.deleted ? undefined : describeHtml(post.body) },
+    {
+      type: 'article',
+      description: post.deleted ? undefined : describeHtml(post.body),
+      // The thread's new follow-ups (none for a deleted thread) and the board's new threads.
+      feeds: [...(root.deleted ? [] : [threadFeed(ctx, root)]), boardFeed(ctx, board)],
+    },
   );
 }
 
@@ -478,6 +483,15 @@ function HeldThreads({ ctx, held }: { ctx: PageContext; held: HeldPost[] }) {
     </section>
   );
 }
+
+/** The Atom feed of a thread's new follow-ups (feeds/), as its pages link to it. */
+const threadFeed = (ctx: PageContext, root: Post): PageFeed => ({ title: ctx.t.feeds.thread(root.title), path: `/t/${root.id}/feed.xml` });
+
+/** The Atom feed of a board's new threads, as its pages link to it. */
+const boardFeed = (ctx: PageContext, board: { slug: string; name: string }): PageFeed => ({
+  title: ctx.t.feeds.board(board.name),
+  path: `/b/${encodeURIComponent(board.slug)}/feed.xml`,
+});
 
 /** A board's description as a preview shows it: plain text, in the page's variant (undefined when it has none). */
 function boardDescription(ctx: PageContext, description: string): string | undefined {
@@ -571,6 +585,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
       type: 'website',
       description: boardDescription(ctx, board.description),
       canonical: `${ctx.prefix}/b/${encodeURIComponent(board.slug)}${index.page > 1 ? `?page=${index.page}` : ''}`,
+      feeds: [boardFeed(ctx, board)],
     },
   );
 }
@@ -621,6 +636,11 @@ export function featuredPage(ctx: PageContext, index: FeaturedIndex): string {
         ) : null}
       </nav>
     </Fragment>,
-    { type: 'website', description: boardDescription(ctx, board.description), canonical: `${ctx.prefix}${base}/featured` },
+    {
+      type: 'website',
+      description: boardDescription(ctx, board.description),
+      canonical: `${ctx.prefix}${base}/featured`,
+      feeds: [boardFeed(ctx, board)],
+    },
   );
 }

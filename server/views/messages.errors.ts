@@ -56,7 +56,7 @@ const hantLimits: Record<LimitAction, string> = {
   'conversation:member': '今天您和太多新的用戶開始了悄悄話，請明天再試。',
   'export:member': '下載資料的次數太多，請稍後再試。',
   'relation:member': '這一小時內您關注或忽略的人太多了，請稍後再試。',
-  'search:address': '從您的地址搜索得太頻繁了，請稍後再試。',
+  'search:address': '從您的地址搜尋得太頻繁了，請稍後再試。',
 };
 
 const hansLimits: Record<LimitAction, string> = {
@@ -135,17 +135,17 @@ export const hantErrors: ErrorMessages = {
   SearchQueryInvalid: ({ problem, max }) => {
     switch (problem) {
       case 'empty':
-        return '請輸入要搜索的字詞。';
+        return '請輸入要搜尋的字詞。';
       case 'tooLong':
-        return `搜索的內容最長 ${max} 個字，請刪短一些。`;
+        return `搜尋的內容最長 ${max} 個字，請刪短一些。`;
       case 'tooManyTerms':
-        return `一次最多搜索 ${max} 個詞，請刪去一些。`;
+        return `一次最多搜尋 ${max} 個詞，請刪去一些。`;
       case 'noWords':
-        return '搜索的內容裡沒有可以搜索的文字或數字。';
+        return '搜尋的內容裡沒有可以搜尋的文字或數字。';
       case 'onlyExclusions':
         return '只有要排除的詞（-詞）：請至少寫一個要找的詞。';
       case 'operators':
-        return '搜索不用 & | ! : * ( ) < > 這些符號：直接寫要找的詞，用引號 "…" 找整句，用 -詞 排除。';
+        return '搜尋不用 & | ! : * ( ) < > 這些符號：直接寫要找的詞，用引號 "…" 找整句，用 -詞 排除。';
     }
   },
   IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：請先取消忽略一些人。`,
