@@ -129,11 +129,16 @@ interface SearchManifest {
   posts: number;
 }
 
-const SEARCH_DATASET: Dataset<SearchManifest> = {
-  name: 'search',
+/**
+ * The search dataset of `posts` posts; each size is a dataset of its own, so the 100,000 one stays
+ * cached beside a bigger one (the 100k→1M ratio needs both).
+ */
+const searchDataset = (posts: number): Dataset<SearchManifest> => ({
+  name: posts === 100_000 ? 'search' : `search_${posts}`,
   version: 1,
-  plan: { posts: POSTS, threads: POSTS / 100, words: WORDS.length, folding: FOLDING_VERSION, seed: 15 },
+  plan: { posts, threads: posts / 100, words: WORDS.length, folding: FOLDING_VERSION, seed: 15 },
   async build(db, say) {
+    const POSTS = posts;
     const authors: Member[] = [];
     for (let i = 1; i <= 20; i++) authors.push(await createMember(db, { username: `搜索客${i}`, password: 'bench password 跟帖' }));
     const board = await createBoard(db, { slug: 'search', name: '搜索測試' });
@@ -198,7 +203,7 @@ const SEARCH_DATASET: Dataset<SearchManifest> = {
     await sql`vacuum analyze`.execute(db);
     return { boardSlug: board.slug, posts: POSTS };
   },
-};
+});
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -263,9 +268,9 @@ async function indexingCost(adminUrl: string): Promise<PairFigure & { lexemesP50
   }
 }
 
-/** Section 2: first pages of one- and two-word queries in each script. */
-async function searchLatency(adminUrl: string, say: (line: string) => void) {
-  const dataset = await cloneDataset(adminUrl, SEARCH_DATASET, 'gentie_bench_search', say);
+/** Section 2: first pages of one- and two-word queries in each script, on the dataset of `posts` posts. */
+async function searchLatency(adminUrl: string, posts: number, say: (line: string) => void) {
+  const dataset = await cloneDataset(adminUrl, searchDataset(posts), 'gentie_bench_search', say);
   say(
     `search: ${dataset.built ? `built in ${dataset.buildSeconds.toFixed(0)} s, ` : ''}cloned ${dataset.template} in ${dataset.cloneSeconds.toFixed(1)} s`,
   );
@@ -296,7 +301,9 @@ async function searchLatency(adminUrl: string, say: (line: string) => void) {
         total = r.capped ? `${r.total}+` : String(r.total);
       }
       figures.push({ q, p50: percentile(times, 50), p99: percentile(times, 99), total });
-      say(`search ${q}: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (${total} hits)`);
+      say(
+        `search ${q}, ${posts} posts: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (${total} hits)`,
+      );
     }
     return { posts: dataset.manifest.posts, figures };
   } finally {
@@ -321,8 +328,13 @@ export async function runSearchBench(): Promise<void> {
           `its lexemes ${indexing.lexemesP50.toFixed(3)} ms (p50), made before the transaction: whole ratio ${indexing.wholeRatio.toFixed(3)}; ` +
           `${indexing.samples} samples each, interleaved`,
       );
-    const latency = await searchLatency(embedded.url, say);
-    const results = { date: new Date().toISOString(), indexing, latency };
+    const latency = await searchLatency(embedded.url, POSTS, say);
+    // At a bigger size, the same queries at 100,000 too (cloned from its cached dataset, built if
+    // absent), and each query's p50 at the bigger size over its p50 at 100,000.
+    const small = POSTS > 100_000 ? await searchLatency(embedded.url, 100_000, say) : undefined;
+    const growth = small?.figures.map((f, i) => ({ q: f.q, ratioP50: latency.figures[i]!.p50 / f.p50 }));
+    for (const g of growth ?? []) say(`search ${g.q}: p50 at ${POSTS} ÷ at 100000: ${g.ratioP50.toFixed(2)}×`);
+    const results = { date: new Date().toISOString(), indexing, latency, ...(small ? { at100k: small, growth } : {}) };
     writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     say(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } finally {
