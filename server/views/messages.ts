@@ -4,6 +4,7 @@ import { hansEmail, hantEmail } from './messages.email';
 import { hansErrors, hantErrors } from './messages.errors';
 import { hansFilters, hantFilters } from './messages.filters';
 import { hansSearch, hantSearch } from './messages.search';
+import { hansHot, hantHot } from './messages.hot';
 import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
@@ -243,6 +244,8 @@ export const hant = {
   filters: hantFilters,
   /** Search (messages.search.ts). */
   search: hantSearch,
+  /** Hot threads, 十大 (messages.hot.ts). */
+  hot: hantHot,
   /** Reading a big thread: windows, folding, new since the last visit (messages.reading.ts). */
   reading: hantReading,
   /** The review queue: held posts, the moderators' queue, the board's setting (messages.review.ts). */
@@ -453,6 +456,7 @@ export const hans: Messages = {
   notices: hansNotices,
   filters: hansFilters,
   search: hansSearch,
+  hot: hansHot,
   reading: hansReading,
   review: hansReview,
   errors: hansErrors,
