@@ -7,12 +7,9 @@ import type { SourceVariant } from '../variants';
 /** The calendar unit a hot list covers, as PostgreSQL's date_trunc names it. */
 export type HotUnit = 'day' | 'week';
 
-/** A thread of a hot list as the query returns it (one row per thread kept), with the window's bounds. */
+/** A thread of a hot list as the query returns it (one row per thread kept). */
 export interface HotRow {
-  since: Date;
-  until: Date;
-  /** Null on the one row of a window with no thread in it. */
-  thread_id: string | null;
+  thread_id: string;
   board_id: string;
   board_slug: string;
   board_name: string;
@@ -39,27 +36,30 @@ export interface HotRow {
  * (they are in held_posts, never in posts), do not count; locked threads and threads whose root
  * is deleted are left out. (Boards have no archived flag yet: every board takes part.)
  *
- * One statement, and raw SQL: kysely's builder cannot say the window's bounds from
- * date_trunc in a time zone, the two-level grouping (member, then thread) that makes repeats count
- * once, or the per-board row_number. The window is a range scan of posts_hot_idx (created_at,
- * with thread, author and board included), so its cost follows the follow-ups written in the
- * window, not the size of the forum; the threads and roots are then read once per thread.
+ * Two statements, and raw SQL: kysely's builder cannot say the window's bounds from date_trunc
+ * in a time zone, the two-level grouping (member, then thread) that makes repeats count once, or
+ * the per-board row_number. The bounds come first, on their own (PostgreSQL's time zone rules, one
+ * short round trip), so that the ranking is planned with the window's start as a value: planned
+ * with it unknown, PostgreSQL guessed a third of all follow-ups and read every thread and member
+ * to hash-join them. The window is a range scan of posts_hot_idx (created_at, with thread, author
+ * and board included), so its cost follows the follow-ups written in the window, not the size of
+ * the forum; the threads, roots and starters are then read once per thread.
  */
 export async function findHotThreads(
   db: Db,
   window: { unit: HotUnit; timeZone: string; boardId?: string; keep: number },
-): Promise<HotRow[]> {
+): Promise<{ since: Date; until: Date; threads: HotRow[] }> {
+  const { rows: bounds } = await sql<{ since: Date; until: Date }>`
+    select local_start at time zone ${window.timeZone} as since,
+      (local_start + ${`1 ${window.unit}`}::interval) at time zone ${window.timeZone} as until
+    from (select date_trunc(${window.unit}, now() at time zone ${window.timeZone}) as local_start) s`.execute(db);
+  const { since, until } = bounds[0]!;
   const { rows } = await sql<HotRow>`
-    with bounds as (
-      select local_start at time zone ${window.timeZone} as since,
-        (local_start + ${`1 ${window.unit}`}::interval) at time zone ${window.timeZone} as until
-      from (select date_trunc(${window.unit}, now() at time zone ${window.timeZone}) as local_start) s
-    ),
-    pairs as (
+    with pairs as (
       select p.thread_id, p.author_id, max(p.created_at) as last_at
       from posts p
       where p.parent_id is not null and p.deleted_at is null
-        and p.created_at >= (select since from bounds)
+        and p.created_at >= ${since}
         ${window.boardId === undefined ? sql`` : sql`and p.board_id = ${window.boardId}`}
       group by p.thread_id, p.author_id
     ),
@@ -86,17 +86,13 @@ export async function findHotThreads(
         ) as board_rank
       from scored s
     )
-    select bounds.since, bounds.until, h.*
-    from bounds
-    left join (
-      select r.thread_id, r.board_id, b.slug as board_slug, b.name as board_name, r.others, r.starter,
-        r.read_count, r.reply_count, r.last_at as last_reply_at, r.title, r.variant, r.revision,
-        r.author_id, u.name as author_name, r.heat4
-      from ranked r
-      join boards b on b.id = r.board_id
-      join users u on u.id = r.author_id
-      where r.board_rank <= ${window.keep}
-    ) h on true
-    order by h.heat4 desc, h.read_count desc, h.last_reply_at desc, h.thread_id desc`.execute(db);
-  return rows;
+    select r.thread_id, r.board_id, b.slug as board_slug, b.name as board_name, r.others, r.starter,
+      r.read_count, r.reply_count, r.last_at as last_reply_at, r.title, r.variant, r.revision,
+      r.author_id, u.name as author_name
+    from ranked r
+    join boards b on b.id = r.board_id
+    join users u on u.id = r.author_id
+    where r.board_rank <= ${window.keep}
+    order by r.heat4 desc, r.read_count desc, r.last_at desc, r.thread_id desc`.execute(db);
+  return { since, until, threads: rows };
 }

@@ -21,7 +21,7 @@ import { type HotRow, type HotUnit, findHotThreads } from './posts.hot.repositor
  * in the display time zone (TZ_DISPLAY). Deleted and held follow-ups never count; locked threads
  * and deleted roots are left out (posts.hot.repository.ts).
  *
- * Two ways in: `hotThreads` computes one list from the database (one statement, posts_hot_idx),
+ * Two ways in: `hotThreads` computes one list from the database (posts_hot_idx, two statements),
  * for callers that want it now (feeds); `createHotLists` keeps each period's lists for every board
  * at once in memory, for pages and live updates: recomputed when a thread event says something
  * changed (at most once per `refreshMs`), when the window rolls over, and at least every
@@ -90,7 +90,7 @@ export interface HotSnapshot {
   threads: HotThread[];
 }
 
-function toHotThread(r: HotRow & { thread_id: string }): HotThread {
+function toHotThread(r: HotRow): HotThread {
   return {
     threadId: r.thread_id,
     root: { id: r.thread_id, revision: r.revision, variant: r.variant, title: r.title, body: '' },
@@ -107,14 +107,8 @@ function toHotThread(r: HotRow & { thread_id: string }): HotThread {
 
 /** Reads a period's hottest threads (all boards, or one), HOT_KEEP per board. */
 async function readSnapshot(db: Kysely<Database>, period: HotPeriod, timeZone: string, boardId?: string): Promise<HotSnapshot> {
-  const rows = await findHotThreads(db, { unit: UNIT[period], timeZone, boardId, keep: HOT_KEEP });
-  const first = rows[0]!;
-  return {
-    period,
-    since: first.since,
-    until: first.until,
-    threads: rows.flatMap((r) => (r.thread_id === null ? [] : [toHotThread(r as HotRow & { thread_id: string })])),
-  };
+  const { since, until, threads } = await findHotThreads(db, { unit: UNIT[period], timeZone, boardId, keep: HOT_KEEP });
+  return { period, since, until, threads: threads.map(toHotThread) };
 }
 
 /** Who a list is for: the members they ignore have their threads left out. */
@@ -141,7 +135,7 @@ async function listOf(
 /**
  * A hot list straight from the database: site-wide, or of the board with slug `board`; without the
  * threads of members `viewer` ignores; the first `limit` (HOT_LIST_SIZE unless given, at most
- * HOT_KEEP). One statement (the board's follow-ups of the window only, when a board is given), so
+ * HOT_KEEP). Two short statements (the board's follow-ups of the window only, when a board is given), so
  * a caller that shows it rarely (a feed) needs no cache. An unknown board is a 404 (BoardNotFound).
  */
 export async function hotThreads(
@@ -194,7 +188,7 @@ interface Kept {
 }
 
 /**
- * Hot lists for every board and the site, per period, in this process. One statement computes a
+ * Hot lists for every board and the site, per period, in this process. One computation (posts.hot.repository.ts) makes a
  * period's lists for all boards at once (HOT_KEEP per board: the site's top ten are among them),
  * so the site's list and each board's cost one computation together. A kept snapshot is used
  * while nothing changed, its window has not ended and it is younger than HOT_MAX_AGE_MS. After a
