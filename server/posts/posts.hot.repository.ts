@@ -55,7 +55,7 @@ export async function findHotThreads(
     from (select date_trunc(${window.unit}, now() at time zone ${window.timeZone}) as local_start) s`.execute(db);
   const { since, until } = bounds[0]!;
   const { rows } = await sql<HotRow>`
-    with pairs as (
+    with pairs as materialized (
       select p.thread_id, p.author_id, max(p.created_at) as last_at
       from posts p
       where p.parent_id is not null and p.deleted_at is null
@@ -64,18 +64,21 @@ export async function findHotThreads(
       group by p.thread_id, p.author_id
     ),
     per_thread as (
-      select thread_id, array_agg(author_id) as authors, max(last_at) as last_at
+      select thread_id, count(*)::int as members, max(last_at) as last_at
       from pairs
       group by thread_id
     ),
     scored as (
+      -- The starter is among the thread's members when (thread, starter) is one of the pairs (a
+      -- hash join: pairs is unique on them). Cheaper than collecting each thread's members.
       select pt.thread_id, t.board_id, t.read_count, t.reply_count, pt.last_at,
         root.title, root.variant, root.revision, root.author_id,
-        root.author_id = any(pt.authors) as starter,
-        cardinality(pt.authors) - (root.author_id = any(pt.authors))::int as others
+        s.thread_id is not null as starter,
+        pt.members - (s.thread_id is not null)::int as others
       from per_thread pt
       join threads t on t.thread_id = pt.thread_id
       join posts root on root.id = pt.thread_id
+      left join pairs s on s.thread_id = pt.thread_id and s.author_id = root.author_id
       where not t.locked and root.deleted_at is null
     ),
     ranked as (
@@ -88,10 +91,11 @@ export async function findHotThreads(
     )
     select r.thread_id, r.board_id, b.slug as board_slug, b.name as board_name, r.others, r.starter,
       r.read_count, r.reply_count, r.last_at as last_reply_at, r.title, r.variant, r.revision,
-      r.author_id, u.name as author_name
+      r.author_id,
+      -- Looked up for the threads kept only (a join would hash every member).
+      (select u.name from users u where u.id = r.author_id) as author_name
     from ranked r
     join boards b on b.id = r.board_id
-    join users u on u.id = r.author_id
     where r.board_rank <= ${window.keep}
     order by r.heat4 desc, r.read_count desc, r.last_at desc, r.thread_id desc`.execute(db);
   return { since, until, threads: rows };
