@@ -46,6 +46,8 @@ import { settingsRouter } from './people/settings.routes';
 import { notificationFeed } from './notifications/notifications.feed';
 import { notificationsRouter } from './notifications/notifications.routes';
 import { postsRouter } from './posts/posts.routes';
+import { type HotLists, createHotLists } from './posts/posts.hot';
+import { hotRouter } from './posts/posts.hot.routes';
 import { warmPages } from './posts/posts.pages';
 import { type ReadRecorder, createReadRecorder } from './reads/reads.recorder';
 import { realtimeRouter } from './realtime/realtime.routes';
@@ -74,6 +76,12 @@ export interface AppDeps {
    * shutdown, tests to flush it when they like. Default: one of its own, flushed by no one.
    */
   reads?: ReadRecorder;
+  /**
+   * The hot threads kept in memory (posts/posts.hot.ts); main.ts makes them to share with the
+   * realtime hub, whose LISTEN connection tells them when threads change. Default: a set of its
+   * own, recomputed only as it ages (HOT_MAX_AGE_MS) or its window ends.
+   */
+  hot?: HotLists;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -100,6 +108,7 @@ export function createApp({
   mailer = config.mail && createMailer(config.mail, log),
   reads = createReadRecorder(db),
   settings = defaultSettings(),
+  hot = createHotLists(db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 }),
 }: AppDeps): RequestListener {
   keepThreadsAhead(caches);
   const app = express();
@@ -170,9 +179,15 @@ export function createApp({
     addressBans.check(req.ip ?? '', 'register').then(() => next(), next);
   });
 
-  app.use(boardsRouter(db, pageContext));
+  app.use(hotRouter(db, hot, caches, pageContext));
+  app.use(boardsRouter(db));
   app.use(sitemapRouter(db, siteOrigin(config)));
-  app.use(feedsRouter(db, caches, siteOrigin(config)));
+  app.use(
+    feedsRouter(db, caches, siteOrigin(config), {
+      // The hot feed: today's site-wide list as the pages show it to an anonymous reader.
+      hot: async () => (await hot.list({ board: null, period: 'today', viewer: null })).threads.map((t) => t.threadId),
+    }),
+  );
   app.use(membersRouter(db, limiter, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
@@ -182,6 +197,7 @@ export function createApp({
       windowLines: config.threadWindowLines,
       depthCap: config.threadDepthCap,
       reads,
+      hot,
     }),
   );
   app.use(moderationRouter(db, rules, caches, pageContext, pacing));

@@ -5,6 +5,7 @@ import { cacheStats, createCaches } from './caches';
 import { loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { attachRealtime } from './realtime/realtime.hub';
+import { createHotLists } from './posts/posts.hot';
 import { warmUpConversion } from './text/convert';
 import { ConfigError, type Config, loadConfig } from './config';
 import { EmbeddedError } from './db/embedded';
@@ -47,7 +48,9 @@ async function main(config: Config, settings: Settings): Promise<void> {
   const mailer = config.mail && createMailer(config.mail, log);
   // Thread pages count reads in memory; the job runner below flushes them, and shutdown once more.
   const reads = createReadRecorder(storage.db);
-  const app = createApp({ config, settings, db: storage.db, log, assets, databaseState: storage.state, caches, mailer, reads });
+  // Hot threads (十大) kept in memory: the pages show them, the realtime hub's LISTEN says when they change.
+  const hot = createHotLists(storage.db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 });
+  const app = createApp({ config, settings, db: storage.db, log, assets, databaseState: storage.state, caches, mailer, reads, hot });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: storage.db,
@@ -57,6 +60,7 @@ async function main(config: Config, settings: Settings): Promise<void> {
     site: siteOrigin(config),
     caches,
     memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
+    hot,
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -35,6 +35,9 @@ import { type WindowVersion, getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
 import { postInThread } from './posts.paths';
 import { type FormState, type ShownWindow, boardPage, featuredPage, postPage } from './posts.views';
+import { HOT_KEEP, type HotLists, hotInVariant } from './posts.hot';
+import { hotQuery } from './posts.hot.routes';
+import { HotSection } from './posts.hot.views';
 
 /** A new thread or follow-up, from the API or a form. */
 const postInput = z.object({
@@ -69,6 +72,8 @@ const pageQuery = z.object({
   page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1),
   /** featured=1: only threads marked 加精. */
   featured: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
+  /** Which window the board's hot threads show: today (the default) or week (posts.hot.routes.ts). */
+  hot: hotQuery.shape.hot,
   /** After starting a thread that is held for review: its id (the page says it waits, to its author only). */
   held: z
     .string({ error: 'must be a held post id' })
@@ -168,11 +173,11 @@ export function postsRouter(
   caches: Pick<Caches, 'conversions' | 'lines' | 'pages' | 'threads'>,
   pageContext: (req: Request) => PageContext,
   pacing: Pacing,
-  settings: Partial<ReadingSettings> & { reads?: ReadRecorder } = {},
+  settings: Partial<ReadingSettings> & { reads?: ReadRecorder; hot?: HotLists } = {},
 ): Router {
   const router = Router();
-  const { reads, ...reading } = settings;
-  const deps = { db, rules, caches, pageContext, pacing, reading: { ...DEFAULT_READING, ...reading }, reads };
+  const { reads, hot, ...reading } = settings;
+  const deps = { db, rules, caches, pageContext, pacing, reading: { ...DEFAULT_READING, ...reading }, reads, hot };
   apiRoutes(router, deps);
   // Before the thread page: /t/:id?by= is a filter of it (posts.filters.routes.ts).
   filterRoutes(router, deps);
@@ -203,6 +208,8 @@ interface RouteDeps {
   pacing: Pacing;
   /** Where thread pages count their reads (server/reads/); none: not counted. */
   reads: ReadRecorder | undefined;
+  /** The hot threads a board's page shows (posts.hot.ts); none: the page shows no hot list. */
+  hot: HotLists | undefined;
 }
 
 /** The JSON API: new threads and follow-ups, a post, a board's threads. */
@@ -282,7 +289,7 @@ function apiRoutes(router: Router, { db, rules, caches, pacing }: RouteDeps): vo
 }
 
 /** The HTML pages (board, thread, member) and the forms that post a thread or a follow-up. */
-function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, reading, reads }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, reading, reads, hot }: RouteDeps): void {
   const { conversions } = caches;
   const treeLines = reading.indexTreeLines;
 
@@ -290,7 +297,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
   const listContext = async (req: Request): Promise<PageContext> => ({ ...pageContext(req), ignored: await ignoringOf(db, req.member) });
 
   router.get('/b/:slug', async (req, res) => {
-    const { page, featured, held } = parseInput(pageQuery, req.query);
+    const { page, featured, held, hot: period } = parseInput(pageQuery, req.query);
     // The featured list is the board's 精華區 now, under the reader's variant prefix.
     if (featured === '1') {
       res.redirect(301, `${req.variantPrefix}/b/${encodeURIComponent(req.params.slug)}/featured`);
@@ -303,7 +310,11 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
     const heldNotice = held !== undefined && index.heldThreads.some((h) => h.id === held);
     const shown = indexInVariant(conversions, index, req.variant);
     const heldThreads = shown.heldThreads.map((h) => heldInVariant(h, req.variant));
-    res.send(boardPage(ctx, { ...shown, heldThreads }, undefined, heldNotice));
+    // The board's hot threads (kept in memory: posts.hot.ts), in the reader's variant.
+    const hotList =
+      hot && hotInVariant(conversions, await hot.list({ board: index.board, period, viewer: req.member, limit: HOT_KEEP }), req.variant);
+    const hotHtml = hotList && HotSection({ ctx, list: hotList, base: `/b/${index.board.slug}`, variant: req.variant });
+    res.send(boardPage(ctx, { ...shown, heldThreads }, undefined, heldNotice, hotHtml));
   });
 
   // The board's 精華區, a page at a time after a keyset cursor (posts.lists.ts getFeaturedIndex).

@@ -500,7 +500,7 @@ function boardDescription(ctx: PageContext, description: string): string | undef
 }
 
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
-export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false): string {
+export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false, hot?: SafeHtml): string {
   const { t } = ctx;
   const { board } = index;
   const review = board.review ?? 'off';
@@ -558,6 +558,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
           </form>
         ) : null}
       </nav>
+      {hot}
       {heldNotice ? <HeldNotice ctx={ctx} /> : null}
       <HeldThreads ctx={ctx} held={index.heldThreads} />
       {index.threads.length === 0 ? (

@@ -166,6 +166,15 @@ export const SETTINGS = {
     unit: 'days',
     description: 'How long the address each post was written from is kept (admins see it; then the addresses:purge job deletes it)',
   },
+  'hot.refreshSeconds': {
+    type: 'integer',
+    default: 5,
+    min: 0,
+    max: 600,
+    unit: 'seconds',
+    description:
+      'How soon after a change each process may compute the hot threads (十大) again: lists shown meanwhile are at most this much behind (0: on the next request after every change)',
+  },
   'addresses.banCacheSeconds': {
     type: 'integer',
     default: 10,

@@ -5,6 +5,7 @@ import { hansErrors, hantErrors } from './messages.errors';
 import { hansFilters, hantFilters } from './messages.filters';
 import { hansSearch, hantSearch } from './messages.search';
 import { hansFeeds, hantFeeds } from './messages.feeds';
+import { hansHot, hantHot } from './messages.hot';
 import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
@@ -246,6 +247,8 @@ export const hant = {
   search: hantSearch,
   /** Atom feeds' titles (messages.feeds.ts). */
   feeds: hantFeeds,
+  /** Hot threads, 十大 (messages.hot.ts). */
+  hot: hantHot,
   /** Reading a big thread: windows, folding, new since the last visit (messages.reading.ts). */
   reading: hantReading,
   /** The review queue: held posts, the moderators' queue, the board's setting (messages.review.ts). */
@@ -457,6 +460,7 @@ export const hans: Messages = {
   filters: hansFilters,
   search: hansSearch,
   feeds: hansFeeds,
+  hot: hansHot,
   reading: hansReading,
   review: hansReview,
   errors: hansErrors,

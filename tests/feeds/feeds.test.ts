@@ -461,7 +461,10 @@ describe('autodiscovery', () => {
     const memberPage = (await app.client().get(`/u/${encodeURIComponent('跟帖作者')}`)).text;
     expect(feedLinks(memberPage)).toEqual([['跟帖作者 的新主題', `${ORIGIN}/u/${encodeURIComponent('跟帖作者')}/feed.xml`]]);
     const home = (await app.client().get('/zh-hans')).text;
-    expect(feedLinks(home)).toEqual([['各版新主题', `${ORIGIN}/zh-hans/feed.xml`]]);
+    expect(feedLinks(home)).toEqual([
+      ['各版新主题', `${ORIGIN}/zh-hans/feed.xml`],
+      ['十大热门主题', `${ORIGIN}/zh-hans/hot/feed.xml`],
+    ]);
 
     // Every link found leads to a feed.
     for (const html of [boardPage, memberPage, home]) {
