@@ -256,8 +256,10 @@ export async function previewBody(
   const { html, bytes } = renderPostBody(input.format ?? guessFormat(body), body);
   const title = input.title ?? '';
   const linked = html ? (await findMentions(db, title, html)).body : '';
+  if (!reader || !linked) return { html: linked, bytes };
+  // The script it is written in, as posting detects it (a few ms for 10 KB): only to convert it.
   const variant = detectVariant(`${title}\n${linked.replace(/<[^>]*>/g, ' ')}`);
-  return { html: reader && linked ? convertHtml(linked, variant, reader) : linked, bytes };
+  return { html: convertHtml(linked, variant, reader), bytes };
 }
 
 /**
