@@ -31,6 +31,7 @@ import { benchAttack, formatAttack, longBody, seedWorstCase } from './attack';
 import { profileThread } from './profile';
 import { runNotificationsBench } from './notifications';
 import { runLimitsBench } from './limits';
+import { runFormatsBench } from './formats';
 import { type ReadingResults, benchReading, reportReading, runReadingBench } from './reading';
 import { runSearchBench } from './search';
 import { runHotBench } from './hot';
@@ -376,8 +377,9 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`.
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`.
 const SECTIONS: Record<string, () => Promise<void>> = {
+  formats: runFormatsBench,
   notifications: runNotificationsBench,
   limits: runLimitsBench,
   realtime: runRealtimeBench,

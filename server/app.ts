@@ -192,7 +192,7 @@ export function createApp({
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
   app.use(
-    postsRouter(db, rules, caches, pageContext, pacing, {
+    postsRouter(db, rules, caches, pageContext, pacing, limiter, {
       indexTreeLines: config.indexTreeLines,
       windowLines: config.threadWindowLines,
       depthCap: config.threadDepthCap,
@@ -200,7 +200,7 @@ export function createApp({
       hot,
     }),
   );
-  app.use(moderationRouter(db, rules, caches, pageContext, pacing));
+  app.use(moderationRouter(db, rules, caches, pageContext, pacing, limiter));
   app.use(reviewQueueRouter(db, pageContext));
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));

@@ -19,7 +19,8 @@ export type LimitedAction =
   | 'conversation:member'
   | 'export:member'
   | 'relation:member'
-  | 'search:address';
+  | 'search:address'
+  | 'preview:member';
 
 /** Why a search query cannot be run (server/text/search-terms.ts parseQuery); each is worded in the catalogs. */
 export type SearchProblem = 'empty' | 'tooLong' | 'tooManyTerms' | 'noWords' | 'onlyExclusions' | 'operators';

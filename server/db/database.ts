@@ -8,6 +8,9 @@ type GeneratedId = ColumnType<string, string | number | bigint | undefined, neve
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
+/** How a body was written (posts.format; server/text/formats.ts renders each). */
+export type BodyFormat = 'text' | 'markdown' | 'html';
+
 /** A member's role across the site (users.role). */
 export type SiteRole = 'member' | 'moderator' | 'admin';
 
@@ -138,6 +141,10 @@ export interface PostsTable {
   deleted_reason: string | null;
   /** The normalized title and text's hash (text/fingerprint.ts), for refusing duplicates; null before it existed. */
   content_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How the body was written (text/formats.ts); the body is its rendering. */
+  format: ColumnType<BodyFormat, BodyFormat | undefined, BodyFormat>;
+  /** What the author wrote, in `format`; null: the body is its own source (HTML stored before formats). */
+  source: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ThreadsTable {
@@ -194,6 +201,10 @@ export interface PostRevisionsTable {
   replaced_role: BoardRole;
   replaced_at: Timestamp;
   reason: string | null;
+  /** How this version's body was written (text/formats.ts); the body is its rendering. */
+  format: ColumnType<BodyFormat, BodyFormat | undefined, BodyFormat>;
+  /** What the author wrote, in `format`; null: the body is its own source (HTML stored before formats). */
+  source: ColumnType<string | null, string | null | undefined, string | null>;
   /** When a moderator hid this version from readers who do not moderate the board (null: shown). */
   hidden_at: NullableTimestamp;
   hidden_by: Id | null;
@@ -291,6 +302,10 @@ export interface HeldPostsTable {
   bytes: ColumnType<number, number | undefined, number>;
   variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
   content_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How the body was written (text/formats.ts); the body is its rendering. */
+  format: ColumnType<BodyFormat, BodyFormat | undefined, BodyFormat>;
+  /** What the author wrote, in `format`; null: the body is its own source (HTML stored before formats). */
+  source: ColumnType<string | null, string | null | undefined, string | null>;
   /** The address it was written from (kept like post_addresses, purged with them). */
   address: ColumnType<string | null, string | null | undefined, string | null>;
   reason: HeldReason;

@@ -119,6 +119,17 @@ export const LIMITS = {
     code: 'RateLimited',
     message: 'Too many searches from your address. Wait and try again.',
   },
+  /**
+   * Previews a member asks for (POST /api/preview, a form's preview button): each renders a body
+   * of up to BODY_MAX_BYTES and writes nothing, so generous (a composer may preview as one types),
+   * but bounded.
+   */
+  'preview:member': {
+    points: 120,
+    seconds: 60,
+    code: 'RateLimited',
+    message: 'Too many previews. Wait and try again.',
+  },
 } as const satisfies Record<LimitedAction, LimitRule>;
 
 /** A rate as applied: its points times RATE_LIMIT_MULTIPLIER, at least one. */

@@ -11,7 +11,7 @@ import { authorize } from '../policy/policy';
 import { activeSiteBan } from '../policy/policy.repository';
 import { utf8Bytes } from '../text/bytes';
 import { detectVariant } from '../text/convert';
-import { sanitizeBody } from '../text/sanitize';
+import { sanitizeBody } from '../text/formats';
 import { checkTitle } from '../text/title';
 import type { SourceVariant } from '../variants';
 import * as repo from './messages.repository';

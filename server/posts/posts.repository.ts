@@ -1,5 +1,5 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import type { BoardReview, Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
+import type { BodyFormat, BoardReview, Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
 import type { Member } from '../db/member';
 import { preparedQuery } from '../db/prepared';
 import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
@@ -49,7 +49,7 @@ export function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodi
  * A post as every listing selects it (withAuthor): its columns (but the editor's id), with its
  * author's name and role and its editor's name. `body` and `path` are '' and [] when left out.
  */
-export type PostWithAuthorRow = Omit<PostRow, 'edited_by' | 'content_hash'> & {
+export type PostWithAuthorRow = Omit<PostRow, 'edited_by' | 'content_hash' | 'format' | 'source'> & {
   author_name: string;
   author_role: SiteRole;
   editor_name: string | null;
@@ -173,8 +173,13 @@ export interface NewPost {
   path: string[];
   authorId: string;
   title: string;
+  /** Sanitized HTML, rendered from `source`. */
   body: string;
+  /** UTF-8 bytes of `source` ("(N bytes)"). */
   bytes: number;
+  /** How it was written (text/formats.ts), and what was written. */
+  format: BodyFormat;
+  source: string;
   variant: SourceVariant;
   /** Its normalized title and text's hash (text/fingerprint.ts contentHash). */
   contentHash: string | null;
@@ -196,6 +201,8 @@ function postValues(p: NewPost) {
     title: p.title,
     body: p.body,
     bytes: p.bytes,
+    format: p.format,
+    source: p.source,
     variant: p.variant,
     content_hash: p.contentHash,
     ...(p.createdAt ? { created_at: p.createdAt } : {}),
@@ -476,20 +483,39 @@ export function findTitles(db: Db, ids: string[]) {
 
 /** A batch of post bodies after `afterId`, for re-sanitizing. */
 export function findBodies(db: Db, afterId: string, limit: number) {
-  return db.selectFrom('posts').select(['id', 'body']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return (
+    db
+      .selectFrom('posts')
+      .select(['id', 'title', 'body', 'format', 'variant'])
+      // A null source: the body is its own (HTML stored before formats).
+      .select(sql<string>`coalesce(posts.source, posts.body)`.as('source'))
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+  );
 }
 
-/** Replaces a body only if it is still `previous` (an edit committed meanwhile wins). */
+/** What an author wrote: a post's format and source (a null source is its body: HTML from before formats). */
+export function findSource(db: Db, id: string): Promise<{ format: BodyFormat; source: string } | undefined> {
+  return db
+    .selectFrom('posts')
+    .select('format')
+    .select(sql<string>`coalesce(posts.source, posts.body)`.as('source'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Replaces a body rendered again from its source only if it is still `previous` (an edit committed meanwhile wins). */
 export async function updateBodyIfUnchanged(
   db: Db,
   id: string,
   previous: string,
-  body: string,
-  bytes: number,
+  c: { body: string; bytes: number; source: string; contentHash: string },
 ): Promise<{ thread_id: string; board_id: string } | undefined> {
   return db
     .updateTable('posts')
-    .set({ body, bytes })
+    .set({ body: c.body, bytes: c.bytes, source: c.source, content_hash: c.contentHash })
     .where('id', '=', id)
     .where('body', '=', previous)
     .returning(['thread_id', 'board_id'])

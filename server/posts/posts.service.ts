@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type Board, getBoard } from '../boards/boards.service';
-import type { BoardRole, Database, DeletedBy, HeldPostRow, SiteRole, ThreadRow } from '../db/database';
+import type { BodyFormat, BoardRole, Database, DeletedBy, HeldPostRow, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
 import { type DeferredPace, type Pace, deferPace } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
@@ -9,8 +9,8 @@ import { notifyExpression } from '../events/notices';
 import { formatAnnouncement, recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../db/member';
 import { utf8Bytes } from '../text/bytes';
-import { type SourceVariant, detectVariant } from '../text/convert';
-import { sanitizeBody } from '../text/sanitize';
+import { type SourceVariant, type Variant, convertHtml, detectVariant } from '../text/convert';
+import { guessFormat, renderBody } from '../text/formats';
 import { contentHash } from '../text/fingerprint';
 import { searchDocument } from '../text/search-terms';
 import { checkTitle } from '../text/title';
@@ -31,10 +31,16 @@ export interface Post {
   parentId: string | null;
   depth: number;
   title: string;
-  /** Sanitized HTML; '' for a title-only post. */
+  /** Sanitized HTML, rendered from what the author wrote; '' for a title-only post. */
   body: string;
+  /** UTF-8 bytes of what the author wrote ("(N bytes)"). */
   bytes: number;
   variant: SourceVariant;
+  /**
+   * What its author wrote and in what format (text/formats.ts): only where the viewer may edit
+   * the post (its author, the board's moderators), for an edit to start from.
+   */
+  written?: Written;
   author: { name: string; role: SiteRole };
   createdAt: Date;
   editedAt: Date | null;
@@ -66,12 +72,23 @@ export interface ThreadState {
   slowModeSeconds: number;
 }
 
+/** A body as its author wrote it. */
+export interface Written {
+  format: BodyFormat;
+  source: string;
+}
+
 export interface PostInput {
   title: string;
   body?: string;
+  /**
+   * How the body is written. Absent (the JSON API before formats, deprecated): guessed as before,
+   * HTML when the body holds anything like a tag, else text (text/formats.ts guessFormat).
+   */
+  format?: BodyFormat;
 }
 
-/** Largest stored body, in UTF-8 bytes. A longer one is refused, never cut. */
+/** Largest body, in UTF-8 bytes of what the author wrote. A longer one is refused, never cut. */
 export const BODY_MAX_BYTES = 100_000;
 
 /**
@@ -175,11 +192,33 @@ export function toPostsWithCounts(rows: repo.PostWithAuthorRow[]): Post[] {
   return posts;
 }
 
-/** Validates and cleans a title and body; refusals say what to fix. */
+/**
+ * A body rendered from its source: the source's bytes checked against BODY_MAX_BYTES (what the
+ * author wrote is what is counted and limited), then rendered (text/formats.ts renderBody). The
+ * one rendering of posts, previews and posts:resanitize.
+ */
+export function renderPostBody(format: BodyFormat, input: string): { html: string; source: string; bytes: number } {
+  // Counted before rendering, on the source as stored (line breaks as \n): a refused body costs no rendering.
+  const written = utf8Bytes(input.replace(/\r\n?/g, '\n'));
+  if (written > BODY_MAX_BYTES) {
+    throw new AppError(
+      413,
+      'PayloadTooLarge',
+      `The body is ${written} bytes; the limit is ${BODY_MAX_BYTES}. Shorten it or split it into follow-ups.`,
+      { params: { what: 'body', bytes: written, limit: BODY_MAX_BYTES } },
+    );
+  }
+  const { html, source } = renderBody(format, input);
+  return { html, source, bytes: utf8Bytes(source) };
+}
+
+/** Validates and renders a title and body; refusals say what to fix. */
 export function preparePost(input: PostInput): {
   title: string;
   body: string;
   bytes: number;
+  format: BodyFormat;
+  source: string;
   variant: SourceVariant;
   contentHash: string;
   /** Its search document (text/search-terms.ts): the lexemes are made here, before any transaction. */
@@ -187,27 +226,40 @@ export function preparePost(input: PostInput): {
 } {
   const title = checkTitle(input.title);
   if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
-  const body = sanitizeBody(input.body ?? '');
-  const bytes = utf8Bytes(body);
-  if (bytes > BODY_MAX_BYTES) {
-    throw new AppError(
-      413,
-      'PayloadTooLarge',
-      `The body is ${bytes} bytes; the limit is ${BODY_MAX_BYTES}. Shorten it or split it into follow-ups.`,
-      {
-        params: { what: 'body', bytes, limit: BODY_MAX_BYTES },
-      },
-    );
-  }
+  const format = input.format ?? guessFormat(input.body ?? '');
+  const { html: body, source, bytes } = renderPostBody(format, input.body ?? '');
   const variant = detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`);
   return {
     title: title.title,
     body,
     bytes,
+    format,
+    source,
     variant,
     contentHash: contentHash(title.title, body),
     searchDoc: searchDocument(title.title, body, variant),
   };
+}
+
+/**
+ * A body as posting it would store it, for the preview (POST /api/preview, a form's preview
+ * button): rendered by renderPostBody (so the same limit, format and allowlist), its mentions
+ * linked as findMentions links them, and, for a reader of another variant, converted as the post
+ * would be shown to them. Nothing is written. A body without a format is read as posting reads it.
+ */
+export async function previewBody(
+  db: Kysely<Database>,
+  input: { title?: string; body?: string; format?: BodyFormat },
+  reader: Variant | undefined,
+): Promise<{ html: string; bytes: number }> {
+  const body = input.body ?? '';
+  const { html, bytes } = renderPostBody(input.format ?? guessFormat(body), body);
+  const title = input.title ?? '';
+  const linked = html ? (await findMentions(db, title, html)).body : '';
+  if (!reader || !linked) return { html: linked, bytes };
+  // The script it is written in, as posting detects it (a few ms for 10 KB): only to convert it.
+  const variant = detectVariant(`${title}\n${linked.replace(/<[^>]*>/g, ' ')}`);
+  return { html: convertHtml(linked, variant, reader), bytes };
 }
 
 /**
@@ -294,7 +346,6 @@ export async function submitThread(
         authorId: member.id,
         ...content,
         body: mentions.body,
-        bytes: mentions.bytes,
       },
       pace.address,
     );
@@ -304,7 +355,11 @@ export async function submitThread(
     await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified });
     return { id: postId, unnotified };
   });
-  return { held: false, post: { ...(await getPost(db, id)), unnotifiedMentions: unnotified.map((m) => m.name) } };
+  const post = await getPost(db, id);
+  return {
+    held: false,
+    post: { ...post, written: { format: content.format, source: content.source }, unnotifiedMentions: unnotified.map((m) => m.name) },
+  };
 }
 
 /** Thrown inside a reply's transaction to roll it back when the reply is to be held instead. */
@@ -407,7 +462,7 @@ async function replyPaced(
       tx,
       parent,
       { postId: parent.post_id, seq: parent.seq },
-      { authorId: member.id, ...content, body: mentions.body, bytes: mentions.bytes },
+      { authorId: member.id, ...content, body: mentions.body },
       notified,
       { duplicateSeconds: pace.duplicateSeconds ?? 0, slowSeconds },
       pace.address,
@@ -448,7 +503,10 @@ export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, 
     authorId: author.id,
     title: held.title,
     body: mentions.body,
-    bytes: mentions.bytes,
+    bytes: held.bytes,
+    format: held.format,
+    // A null source: the body is its own (held before formats).
+    source: held.source ?? held.body,
     variant: held.variant,
     contentHash: held.content_hash,
     createdAt: held.created_at,
@@ -530,9 +588,9 @@ async function writeReply(
   return { post, written };
 }
 
-/** A post just inserted, as getPost would read it back: first revision, not edited, not deleted. */
+/** A post just inserted, as getPost would read it back (first revision, not edited, not deleted), with what its author wrote. */
 function writtenPost(p: repo.NewPost, createdAt: Date, author: Member): Post {
-  return toPost({
+  const post = toPost({
     id: p.id,
     board_id: p.boardId,
     thread_id: p.threadId,
@@ -557,6 +615,7 @@ function writtenPost(p: repo.NewPost, createdAt: Date, author: Member): Post {
     author_role: author.role,
     editor_name: null,
   });
+  return { ...post, written: { format: p.format, source: p.source } };
 }
 
 /** The post with this id (deleted ones included), or a 404. */
@@ -625,8 +684,29 @@ export interface PostHead {
 }
 
 /**
- * Runs every stored body through the current sanitizer again (after the allowlist changes) and
- * stores the result where it differs. Returns how many bodies changed.
+ * The post with what its author wrote (`written`) when `viewer` may edit it: its author (within
+ * the edit window), the board's moderators, admins. Anyone else gets the post as it is.
+ */
+export async function withWritten(
+  db: Kysely<Database>,
+  viewer: Member | null,
+  post: Post,
+  thread: ThreadState,
+  rules: Rules,
+): Promise<Post> {
+  if (!viewer || post.deleted) return post;
+  const actor = await actorOn(db, viewer, post.boardId);
+  const facts = { authorId: post.authorId, createdAt: post.createdAt, deleted: post.deleted, locked: thread.locked };
+  if (!can(actor, 'edit', facts, rules)) return post;
+  const written = await repo.findSource(db, post.id);
+  return written ? { ...post, written } : post;
+}
+
+/**
+ * Renders every stored body again from what its author wrote (after the sanitizer's rules or a
+ * format's rendering change) and stores the result where it differs, with its mentions linked
+ * again, its fingerprint and its search document. A body from before formats that was HTML is its
+ * own source, so it is sanitized again, as before. Returns how many bodies changed.
  */
 export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: number, total: number) => void): Promise<number> {
   const total = await repo.countPosts(db);
@@ -636,12 +716,17 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
     const batch = await repo.findBodies(db, after, 500);
     if (batch.length === 0) break;
     for (const row of batch) {
-      const clean = sanitizeBody(row.body);
-      if (clean === row.body) continue;
+      // Stored bodies were accepted once: no limit is checked again.
+      const { html, source } = renderBody(row.format, row.source);
+      const bytes = utf8Bytes(source);
+      const mentions = await findMentions(db, row.title, html);
+      if (mentions.body === row.body) continue;
+      const content = { body: mentions.body, bytes, source, contentHash: contentHash(row.title, mentions.body) };
       // The change is an edit for live readers and caches: a thread event, in the same transaction.
       const done = await db.transaction().execute(async (tx) => {
-        const updated = await repo.updateBodyIfUnchanged(tx, row.id, row.body, clean, utf8Bytes(clean));
+        const updated = await repo.updateBodyIfUnchanged(tx, row.id, row.body, content);
         if (!updated) return false;
+        await repo.upsertSearchDoc(tx, row.id, searchDocument(row.title, mentions.body, row.variant));
         await recordThreadEvent(tx, { threadId: updated.thread_id, boardId: updated.board_id, kind: 'post:edit', postId: row.id });
         return true;
       });

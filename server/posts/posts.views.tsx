@@ -1,4 +1,6 @@
 import type { AppError } from '../errors';
+import type { BodyFormat } from '../db/database';
+import { type FormPreview, FormatSelect, PreviewBox, PreviewButton, textareaText } from '../views/composer';
 import { ActionButton } from '../views/buttons';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
@@ -41,6 +43,7 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
   return (
     <form method="post" action={action} class="post-form">
       <Refusal ctx={ctx} error={form?.refusal} />
+      <PreviewBox ctx={ctx} preview={form?.preview} />
       <label>
         {t.title}
         <input name="title" required maxlength="100" value={values?.title ?? ''} />
@@ -48,10 +51,13 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
       <label>
         {t.body}
         <textarea name="body" rows="8">
-          {values?.body ?? ''}
+          {textareaText(values?.body ?? '')}
         </textarea>
       </label>
-      <button type="submit">{t.submit}</button>
+      {/* Sending comes before the preview: Enter in the title sends the form with its first button. */}
+      <div class="form-actions">
+        <FormatSelect ctx={ctx} value={values?.format} /> <button type="submit">{t.submit}</button> <PreviewButton ctx={ctx} />
+      </div>
     </form>
   );
 }
@@ -101,10 +107,14 @@ function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form
   );
 }
 
-/** A refused new thread or follow-up, shown again: what the member typed and why it was refused. */
+/**
+ * A new thread or follow-up shown again with what the member typed: refused (and why), or
+ * previewed (the preview above the form).
+ */
 export interface FormState {
-  values: { title?: string; body?: string };
-  refusal: AppError;
+  values: { title?: string; body?: string; format?: BodyFormat };
+  refusal?: AppError;
+  preview?: FormPreview;
 }
 
 /**

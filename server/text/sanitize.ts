@@ -42,29 +42,12 @@ const OPTIONS: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === 'img' && !/^https?:\/\//i.test(frame.attribs.src ?? ''),
 };
 
-const LOOKS_LIKE_HTML = /<[a-zA-Z/!]/;
-
-/** Plain text (a form's textarea): paragraphs on blank lines, <br> on single line breaks. */
-function textToHtml(text: string): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return text
-    .split(/\n[ \t]*\n+/)
-    .map((para) => para.trim())
-    .filter(Boolean)
-    .map((para) => `<p>${escape(para).replace(/\n/g, '<br />')}</p>`)
-    .join('');
-}
-
 /**
- * Makes a body safe to store and serve: HTML goes through the allowlist; text without markup is
- * turned into paragraphs. A body with no visible content becomes '' (a title-only post).
+ * Passes rendered or written HTML through the allowlist. Only empty paragraphs and breaks left (or
+ * nothing at all): '' (a title-only post). Every format ends here (text/formats.ts renderBody).
  */
-export function sanitizeBody(input: string): string {
-  const normalized = input.replace(/\r\n?/g, '\n').normalize('NFC');
-  if (!normalized.trim()) return '';
-  const html = LOOKS_LIKE_HTML.test(normalized) ? normalized : textToHtml(normalized);
+export function cleanBody(html: string): string {
   const clean = sanitizeHtml(html, OPTIONS).trim();
-  // Only empty paragraphs and breaks left: nothing to read.
   const visible = clean
     .replace(/<(p|br|\/p)\s*\/?>/g, '')
     .replace(/&nbsp;/g, '')

@@ -57,6 +57,7 @@ const hantLimits: Record<LimitAction, string> = {
   'export:member': '下載資料的次數太多，請稍後再試。',
   'relation:member': '這一小時內您關注或忽略的人太多了，請稍後再試。',
   'search:address': '從您的地址搜尋得太頻繁了，請稍後再試。',
+  'preview:member': '預覽得太頻繁了，請稍後再試。',
 };
 
 const hansLimits: Record<LimitAction, string> = {
@@ -74,6 +75,7 @@ const hansLimits: Record<LimitAction, string> = {
   'export:member': '下载资料的次数太多，请稍后再试。',
   'relation:member': '这一小时内您关注或忽略的人太多了，请稍后再试。',
   'search:address': '从您的地址搜索得太频繁了，请稍后再试。',
+  'preview:member': '预览得太频繁了，请稍后再试。',
 };
 
 /** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */

@@ -1,5 +1,6 @@
 import { utf8Bytes } from '../../server/text/bytes';
-import { mapBodyLinks, sanitizeBody } from '../../server/text/sanitize';
+import { sanitizeBody } from '../../server/text/formats';
+import { mapBodyLinks } from '../../server/text/sanitize';
 import { checkTitle } from '../../server/text/title';
 
 describe('sanitizeBody', () => {
