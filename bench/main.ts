@@ -33,6 +33,7 @@ import { runNotificationsBench } from './notifications';
 import { runLimitsBench } from './limits';
 import { type ReadingResults, benchReading, reportReading, runReadingBench } from './reading';
 import { runSearchBench } from './search';
+import { runUploadsBench } from './uploads';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -375,13 +376,14 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`.
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- uploads`.
 const SECTIONS: Record<string, () => Promise<void>> = {
   notifications: runNotificationsBench,
   limits: runLimitsBench,
   realtime: runRealtimeBench,
   reading: runReadingBench,
   search: runSearchBench,
+  uploads: runUploadsBench,
 };
 const section = process.argv[2];
 if (section !== undefined && !SECTIONS[section]) {

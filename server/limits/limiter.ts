@@ -248,6 +248,7 @@ const PACED_NOUNS: Record<PacedAction, string> = {
   edit: 'edits',
   report: 'reports',
   message: 'private messages',
+  upload: 'image uploads',
 };
 
 /** Deletes counts whose window ended more than an hour ago (run hourly). */

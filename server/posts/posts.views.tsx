@@ -51,7 +51,11 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
           {values?.body ?? ''}
         </textarea>
       </label>
-      <button type="submit">{t.submit}</button>
+      <button type="submit">{t.submit}</button>{' '}
+      {/* Without JavaScript: the upload page opens beside this one, so the text typed here stays. */}
+      <a href={href(ctx, '/upload')} target="_blank" rel="noopener" class="upload-link">
+        {t.uploads.link}
+      </a>
     </form>
   );
 }
