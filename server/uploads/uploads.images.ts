@@ -11,6 +11,7 @@
  * other requests do not.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import type { UploadMime } from '../db/database';
 import { AppError } from '../errors';
@@ -73,10 +74,37 @@ function looksLikeHeic(data: Buffer): boolean {
 }
 
 /**
- * Reads, checks and re-encodes an uploaded file; throws a 4xx AppError (ImageRefused) for anything
- * that is not a whole image of an accepted type within the limits.
+ * Images decoded at once in this process: as many as the machine has cores. sharp runs on libuv's
+ * thread pool (4 threads by default), which zlib (compressed pages), fs and crypto share: twenty
+ * photos uploaded at once would otherwise hold every thread for seconds while pages wait behind
+ * them. The rest wait their turn here, in order; each job still uses all of libvips' threads.
  */
-export async function processImage(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
+const PROCESSING = Math.max(1, Math.min(4, availableParallelism()));
+let processing = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (processing >= PROCESSING) await new Promise<void>((resolve) => waiting.push(resolve));
+  else processing++;
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line (processing stays counted), or is freed.
+    const next = waiting.shift();
+    if (next) next();
+    else processing--;
+  }
+}
+
+/**
+ * Reads, checks and re-encodes an uploaded file; throws a 4xx AppError (ImageRefused) for anything
+ * that is not a whole image of an accepted type within the limits. Waits its turn (PROCESSING).
+ */
+export function processImage(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
+  return inTurn(() => decodeAndEncode(input, limits));
+}
+
+async function decodeAndEncode(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
   let meta: sharp.Metadata;
   try {
     // The header only: nothing is decoded yet.
@@ -102,11 +130,15 @@ export async function processImage(input: Buffer, limits: ImageLimits): Promise<
 
   // 'error' refuses truncated and damaged data; the pickier 'warning' (sharp's default) would
   // refuse phone photos with harmless quirks in their markers. limitInputPixels is the same bound
-  // again, enforced by libvips on what it actually decodes.
-  const source = sharp(input, { animated, failOn: 'error', limitInputPixels: limits.maxPixels });
-  // Orientation: turn the pixels as EXIF says (animations carry no EXIF orientation).
-  const oriented = animated ? source : source.autoOrient();
-  const main = oriented.clone().resize({ width: limits.maxSide, height: limits.maxSide, fit: 'inside', withoutEnlargement: true });
+  // again, enforced by libvips on what it actually decodes. Orientation: the pixels turned as EXIF
+  // says (animations carry no EXIF orientation). One instance per output, not clone(): sharp's
+  // clone() structuredClones its options, input buffer included, on the event loop (50–90 ms for
+  // a 4 MB photo).
+  const open = () => {
+    const source = sharp(input, { animated, failOn: 'error', limitInputPixels: limits.maxPixels });
+    return animated ? source : source.autoOrient();
+  };
+  const main = open().resize({ width: limits.maxSide, height: limits.maxSide, fit: 'inside', withoutEnlargement: true });
   // No withMetadata/keepMetadata: sharp writes no EXIF, XMP, IPTC or ICC, and converts to sRGB.
   switch (out) {
     case 'jpeg':
@@ -122,8 +154,7 @@ export async function processImage(input: Buffer, limits: ImageLimits): Promise<
       main.gif();
       break;
   }
-  const thumb = oriented
-    .clone()
+  const thumb = open()
     .resize({ width: THUMB_SIDE, height: THUMB_SIDE, fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 75, effort: 2 });
   let made: [sharp.OutputInfo & { data: Buffer }, sharp.OutputInfo & { data: Buffer }];

@@ -20,6 +20,9 @@ export const ALT_MAX = 200;
 /** A multipart body's own overhead (boundaries, part headers, the alt field) beyond the file. */
 const ENVELOPE_BYTES = 64 * 1024;
 
+/** The most memory set aside for a file before its bytes arrive. */
+const PREALLOCATE_BYTES = 6 * 1024 * 1024;
+
 /** How much more than its limit a body may announce and still be read to the end (then refused). */
 const DRAIN_BYTES = 8 * 1024 * 1024;
 
@@ -57,7 +60,10 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
     } catch {
       return reject(new AppError(400, 'BadRequest', 'The multipart body has no boundary.'));
     }
-    const chunks: Buffer[] = [];
+    // The file is copied into one buffer as it arrives, sized from the request's length when it
+    // says one (bounded by the limit, and by PREALLOCATE_BYTES: a client that announces a big
+    // file and sends it slowly holds no more than that), so most uploads are copied once.
+    const file = new Collector(Math.min(limit, PREALLOCATE_BYTES, Number.isFinite(announced) ? announced : 0));
     let found = false;
     let over = false;
     let alt = '';
@@ -65,12 +71,12 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
       if (name !== 'file' || found) return void stream.resume();
       found = true;
       stream.on('data', (chunk: Buffer) => {
-        if (!over) chunks.push(chunk);
+        if (!over) file.add(chunk);
       });
       // Past the limit busboy stops handing over data and drops the rest as it streams by.
       stream.on('limit', () => {
         over = true;
-        chunks.length = 0;
+        file.drop();
       });
     });
     parser.on('field', (name, value) => {
@@ -82,8 +88,8 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
     });
     parser.on('close', () => {
       if (over) return reject(tooLarge(limit, newMember));
-      if (!found || chunks.length === 0) return reject(validationFailed('file', { kind: 'required' }, 'file: choose an image to upload.'));
-      resolve({ file: Buffer.concat(chunks), alt: alt.replace(/\s+/g, ' ').trim() });
+      if (!found || file.size === 0) return reject(validationFailed('file', { kind: 'required' }, 'file: choose an image to upload.'));
+      resolve({ file: file.bytes(), alt: alt.replace(/\s+/g, ' ').trim() });
     });
     // A client that goes away mid-file leaves the parser waiting for an end that never comes.
     req.once('close', () => {
@@ -91,4 +97,29 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
     });
     req.pipe(parser);
   });
+}
+
+/** Bytes gathered into one buffer, grown by doubling when the expected size was short. */
+class Collector {
+  private buffer: Buffer;
+  size = 0;
+  constructor(expected: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(expected, 64 * 1024));
+  }
+  add(chunk: Buffer): void {
+    if (this.size + chunk.length > this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.size + chunk.length));
+      this.buffer.copy(bigger, 0, 0, this.size);
+      this.buffer = bigger;
+    }
+    chunk.copy(this.buffer, this.size);
+    this.size += chunk.length;
+  }
+  drop(): void {
+    this.buffer = Buffer.alloc(0);
+    this.size = 0;
+  }
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.size);
+  }
 }
