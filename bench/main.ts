@@ -35,6 +35,7 @@ import { runFormatsBench } from './formats';
 import { type ReadingResults, benchReading, reportReading, runReadingBench } from './reading';
 import { runSearchBench } from './search';
 import { runHotBench } from './hot';
+import { runUploadsBench } from './uploads';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -377,7 +378,7 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`.
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`.
 const SECTIONS: Record<string, () => Promise<void>> = {
   formats: runFormatsBench,
   notifications: runNotificationsBench,
@@ -386,6 +387,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   reading: runReadingBench,
   search: runSearchBench,
   hot: runHotBench,
+  uploads: runUploadsBench,
 };
 const section = process.argv[2];
 if (section !== undefined && !SECTIONS[section]) {

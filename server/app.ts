@@ -52,6 +52,8 @@ import { warmPages } from './posts/posts.pages';
 import { type ReadRecorder, createReadRecorder } from './reads/reads.recorder';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { searchRouter } from './search/search.routes';
+import { MULTIPART_PATHS, uploadsRouter, uploadsServing } from './uploads/uploads.routes';
+import { type UploadStorage, postgresUploadStorage } from './uploads/uploads.storage';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
 import { localizeError } from './views/messages.errors';
 
@@ -82,6 +84,8 @@ export interface AppDeps {
    * own, recomputed only as it ages (HOT_MAX_AGE_MS) or its window ends.
    */
   hot?: HotLists;
+  /** Where uploaded images' bytes are kept (uploads/uploads.storage.ts). Default: PostgreSQL, in `db`. */
+  uploadStorage?: UploadStorage;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -109,6 +113,7 @@ export function createApp({
   reads = createReadRecorder(db),
   settings = defaultSettings(),
   hot = createHotLists(db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 }),
+  uploadStorage = postgresUploadStorage(db),
 }: AppDeps): RequestListener {
   keepThreadsAhead(caches);
   const app = express();
@@ -159,6 +164,8 @@ export function createApp({
   app.use(resolveVariant);
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
+  // Uploaded images are the same for every reader: served before sessions are looked up.
+  app.use(uploadsServing({ db, storage: uploadStorage }));
 
   app.get('/variant', switchVariant);
   app.use('/api', requireJsonBody);
@@ -218,6 +225,7 @@ export function createApp({
     }),
   );
   app.use(peopleRouter(db, limiter, caches, pageContext));
+  app.use(uploadsRouter({ db, storage: uploadStorage, settings, pacing, pageContext }));
   app.use(settingsRouter(db, { limiter, settings, rateLimitMultiplier: config.rateLimitMultiplier, email: Boolean(mailer) }, pageContext));
 
   app.use((req, _res, next) => {
@@ -382,8 +390,9 @@ function switchVariant(req: Request, res: Response): void {
   res.redirect(303, to === 'original' ? next : `/${to}${next === '/' ? '' : next}`);
 }
 
-/** The JSON API takes only JSON bodies: a form or any other type is a 415. */
+/** The JSON API takes only JSON bodies: a form or any other type is a 415 (uploads take multipart: MULTIPART_PATHS). */
 function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  if (MULTIPART_PATHS.includes(req.baseUrl + req.path) && req.is('multipart/form-data')) return next();
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
     return next(

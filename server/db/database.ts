@@ -261,7 +261,9 @@ export type ModerationAction =
   | 'address-unban'
   | 'approve'
   | 'reject'
-  | 'review';
+  | 'review'
+  | 'image-purge'
+  | 'image-block';
 
 export interface ModerationLogTable {
   id: GeneratedId;
@@ -323,6 +325,45 @@ export interface PostAddressesTable {
   post_id: Id;
   address: string;
   at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** The mime types of stored images (migrations/2026_12_04_300_uploads.ts). */
+export type UploadMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif';
+
+/** A stored image, named by the sha256 of its stored bytes (server/uploads/). */
+export interface UploadsTable {
+  hash: string;
+  /** Who uploaded it first (null once their account is gone). */
+  owner_id: Id | null;
+  mime: UploadMime;
+  width: number;
+  height: number;
+  bytes: number;
+  animated: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The thumbnail's own hash in the storage (a WebP), and its size. */
+  thumb_hash: string;
+  thumb_width: number;
+  thumb_height: number;
+  created_at: Timestamp;
+  /** Last uploaded, or last found in a post or 悄悄話 by the cleanup job. */
+  used_at: Timestamp;
+  /** Set when a moderator purged it: answered with 410 from then on. */
+  purged_at: NullableTimestamp;
+  purged_by: Id | null;
+}
+
+/** The bytes of stored images and thumbnails, by hash (the PostgreSQL storage). */
+export interface UploadBlobsTable {
+  hash: string;
+  data: Buffer;
+}
+
+/** Hashes of images a moderator blocked: uploading the same bytes again is refused. */
+export interface UploadBlocksTable {
+  hash: string;
+  blocked_by: Id | null;
+  reason: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
 }
 
 /** A post's search document and what search filters on (server/text/search-terms.ts, migration 300). */
@@ -513,6 +554,9 @@ export interface Database {
   address_bans: AddressBansTable;
   held_posts: HeldPostsTable;
   post_search: PostSearchTable;
+  uploads: UploadsTable;
+  upload_blobs: UploadBlobsTable;
+  upload_blocks: UploadBlocksTable;
 }
 
 /** A whole row of each table, as a select returns it. */

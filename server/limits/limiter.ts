@@ -317,6 +317,7 @@ const PACED_NOUNS: Record<PacedAction, string> = {
   edit: 'edits',
   report: 'reports',
   message: 'private messages',
+  upload: 'image uploads',
 };
 
 /** Deletes counts whose windows ended more than an hour ago (run hourly). */

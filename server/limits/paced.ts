@@ -1,6 +1,6 @@
 /**
  * The limits' policy for paced actions (starting threads, replying, editing, reporting, sending
- * 悄悄話): each spends a point in the member's burst and sustained windows (a new member's
+ * 悄悄話, uploading images): each spends a point in the member's burst and sustained windows (a new member's
  * stricter ones instead, while isNewByTrust) and in their address's two windows (IPv6 by /64),
  * shared by everyone there. The numbers are settings (settings.registry.ts); the counts are the
  * shared limiter's, so every process sees the same.
@@ -74,7 +74,7 @@ export async function deferPace(pace: Pace, action: PacedAction): Promise<Deferr
 }
 
 /** Every paced action, in the order the settings page lists them. */
-export const PACED_ACTIONS: readonly PacedAction[] = ['thread', 'reply', 'edit', 'report', 'message'];
+export const PACED_ACTIONS: readonly PacedAction[] = ['thread', 'reply', 'edit', 'report', 'message', 'upload'];
 
 /** Whose windows: a member's, a new member's (instead of a member's), an address's. */
 export type PaceScope = 'member' | 'newMember' | 'address';
@@ -161,7 +161,7 @@ function newness(db: Kysely<Database>, settings: Settings) {
 export type Pacing = (member: Member, address: string) => Pace;
 
 /** Actions an address ban refuses (reports still reach the moderators). */
-const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit', 'message']);
+const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit', 'message', 'upload']);
 
 /** How long a try made while its member was told to wait is held before its 429 goes out. */
 const REPEAT_REFUSAL_PAUSE_MS = 1000;

@@ -56,7 +56,11 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
       </label>
       {/* Sending comes before the preview: Enter in the title sends the form with its first button. */}
       <div class="form-actions">
-        <FormatSelect ctx={ctx} value={values?.format} /> <button type="submit">{t.submit}</button> <PreviewButton ctx={ctx} />
+        <FormatSelect ctx={ctx} value={values?.format} /> <button type="submit">{t.submit}</button> <PreviewButton ctx={ctx} />{' '}
+        {/* Without JavaScript: the upload page opens beside this one, so the text typed here stays. */}
+        <a href={href(ctx, '/upload')} target="_blank" rel="noopener" class="upload-link">
+          {t.uploads.link}
+        </a>
       </div>
     </form>
   );

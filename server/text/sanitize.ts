@@ -3,7 +3,7 @@ import sanitizeHtml from 'sanitize-html';
 /**
  * The one allowlist for post bodies: paragraphs and line breaks, bold/italic/underline, lists,
  * quotes, code, links (http, https, mailto; always rel="nofollow ugc noopener") and http(s)
- * images. Everything else is dropped; the text inside dropped tags is kept, except in script,
+ * images or images uploaded here (/uploads/…). Everything else is dropped; the text inside dropped tags is kept, except in script,
  * style and similar, whose content goes too.
  */
 const SAFE_HREF = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
@@ -38,8 +38,9 @@ const OPTIONS: sanitizeHtml.IOptions = {
           ? { tagName, attribs: { ...withoutClass(attribs), rel: 'nofollow ugc noopener', target: '_blank' } }
           : { tagName: 'span', attribs: {} },
   },
-  // Images only from http(s) URLs: no data:, no relative paths, no empty src.
-  exclusiveFilter: (frame) => frame.tag === 'img' && !/^https?:\/\//i.test(frame.attribs.src ?? ''),
+  // Images only from http(s) URLs or this site's uploaded images (/uploads/<hash>…, served with
+  // their own strict headers): no data:, no other relative paths, no empty src.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !/^(?:https?:\/\/|\/uploads\/[0-9a-f]{64}\.)/i.test(frame.attribs.src ?? ''),
 };
 
 /**

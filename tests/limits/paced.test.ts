@@ -8,14 +8,15 @@ import { loadSettings } from '../../server/settings/settings';
 import { HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
 import { countRows } from '../helpers/rows';
 import { type TestMember, createMember, createReply, createTestBoard, createThread, logInClient } from '../factories';
+import { png, upload } from '../uploads/images';
 
-// The paced actions (threads, replies, edits, reports, 悄悄話) through HTTP at small limits set
+// The paced actions (threads, replies, edits, reports, 悄悄話, image uploads) through HTTP at small limits set
 // as an operator would (LIMITS_* variables), each window per member and per address, shared by
 // two app processes on one database.
 
 /** Small windows for every paced action: 2 a minute and 3 an hour per member; 3 and 5 per address. */
 const SMALL: Record<string, string> = {};
-for (const action of ['THREAD', 'REPLY', 'EDIT', 'REPORT', 'MESSAGE']) {
+for (const action of ['THREAD', 'REPLY', 'EDIT', 'REPORT', 'MESSAGE', 'UPLOAD']) {
   for (const scope of ['MEMBER', 'NEW_MEMBER']) {
     SMALL[`LIMITS_${action}_${scope}_BURST`] = '2/1m';
     SMALL[`LIMITS_${action}_${scope}_SUSTAINED`] = '3/1h';
@@ -88,10 +89,11 @@ async function actions(): Promise<Record<string, Act>> {
       return c.post(`/api/posts/${post.id}/report`, { reason: `廣告 ${i}` }, h);
     },
     message: (c, _m, i, h) => c.post('/api/messages', { to: addressee.name, title: `你好 ${i}` }, h),
+    upload: async (c, _m, i, h) => upload(c, await png(10 + i, 10), { headers: h }),
   };
 }
 
-const PACED = ['thread', 'reply', 'edit', 'report', 'message'];
+const PACED = ['thread', 'reply', 'edit', 'report', 'message', 'upload'];
 const ok = (status: number) => expect([200, 201]).toContain(status);
 
 describe('paced actions', () => {

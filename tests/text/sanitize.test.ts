@@ -35,6 +35,14 @@ describe('sanitizeBody', () => {
     expect(sanitizeBody('<a href="ftp://example.com">f</a>')).toBe('f');
   });
 
+  it('keeps images uploaded here by their path, and no other relative image', () => {
+    const hash = 'ab'.repeat(32);
+    expect(sanitizeBody(`<img src="/uploads/${hash}.thumb.webp" alt="圖">`)).toBe(`<img src="/uploads/${hash}.thumb.webp" alt="圖" />`);
+    for (const src of ['/uploads/x.png', '/static/a.png', `//evil.example/uploads/${hash}.png`, `uploads/${hash}.png`]) {
+      expect(sanitizeBody(`<p>a<img src="${src}"></p>`)).toBe('<p>a</p>');
+    }
+  });
+
   it('keeps http(s) images with alt text', () => {
     expect(sanitizeBody('<img src="https://example.com/p.jpg" alt="山頂" onerror="x">')).toBe(
       '<img src="https://example.com/p.jpg" alt="山頂" />',
