@@ -10,11 +10,15 @@ import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
-import { type Caches, createCaches } from './caches';
+import { type Caches, cacheStats, createCaches } from './caches';
 import { onThreadEventWritten } from './events/thread-events';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
+import { knownMigrations, pendingMigrations } from './db/migrate';
+import { collectProcessMetrics, watchCaches } from './metrics/metrics';
+import { NOT_FOUND_ROUTE, WARM_PAGE_ROUTE, labelRoute, observeRequest, timeRequests } from './metrics/metrics.http';
+import { metricsRoute } from './metrics/metrics.routes';
 import { VARIANTS, type Variant } from './text/convert';
 import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
@@ -86,6 +90,11 @@ export interface AppDeps {
   hot?: HotLists;
   /** Where uploaded images' bytes are kept (uploads/uploads.storage.ts). Default: PostgreSQL, in `db`. */
   uploadStorage?: UploadStorage;
+  /**
+   * Whether this process's LISTEN connection is up (/readyz reports it). Default: what the app's
+   * caches know of it (caches.threads.listening, kept by the realtime hub given the same caches).
+   */
+  listening?: () => boolean;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -114,8 +123,12 @@ export function createApp({
   settings = defaultSettings(),
   hot = createHotLists(db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 }),
   uploadStorage = postgresUploadStorage(db),
+  listening = () => caches.threads.listening,
 }: AppDeps): RequestListener {
   keepThreadsAhead(caches);
+  // The process's numbers (server/metrics/): Node's own, and this app's caches while it lives.
+  collectProcessMetrics();
+  watchCaches(caches, cacheStats);
   const app = express();
   app.disable('x-powered-by');
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
@@ -141,6 +154,7 @@ export function createApp({
 
   const requestLog = requestLogger(log);
   const forwardedHeaders = config.trustProxy ? undefined : warnOnceAboutForwardedHeaders(log);
+  app.use(timeRequests);
   app.use(requestLog);
   app.use(securityHeaders());
   // Brotli or gzip, as Accept-Encoding prefers (brotli first on a tie): pages, JSON, the stylesheet
@@ -160,6 +174,9 @@ export function createApp({
   app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
 
   app.get('/healthz', healthCheck(db, databaseState));
+  app.get('/readyz', readinessCheck(db, databaseState, listening));
+  // For a scraper with METRICS_TOKEN or on loopback; anyone else goes on to the 404 (metrics.routes.ts).
+  app.get('/metrics', metricsRoute(config.metricsToken));
 
   app.use(resolveVariant);
   app.use(refuseCrossSite(siteOrigin(config)));
@@ -228,7 +245,8 @@ export function createApp({
   app.use(uploadsRouter({ db, storage: uploadStorage, settings, pacing, pageContext }));
   app.use(settingsRouter(db, { limiter, settings, rateLimitMultiplier: config.rateLimitMultiplier, email: Boolean(mailer) }, pageContext));
 
-  app.use((req, _res, next) => {
+  app.use((req, res, next) => {
+    labelRoute(res, NOT_FOUND_ROUTE);
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));
   });
 
@@ -297,10 +315,13 @@ function requestLogger(log: Logger) {
 function logWarmRequest(logger: Logger, req: Request, res: Response): void {
   req.id = requestId(req, res);
   const started = Date.now();
+  const timed = performance.now();
   let logged = false;
   const done = () => {
     if (logged) return;
     logged = true;
+    // The request metric, as timeRequests records it for express's requests, under one label.
+    observeRequest(req.method, WARM_PAGE_ROUTE, res.statusCode, (performance.now() - timed) / 1000);
     const level = requestLogLevel(res);
     if (logger.isLevelEnabled(level)) logger[level]({ req, res, responseTime: Date.now() - started }, 'request completed');
   };
@@ -376,6 +397,41 @@ function healthCheck(db: Kysely<Database>, databaseState: () => DatabaseState) {
       }
     }
     res.status(503).set('Retry-After', '5').json({ status: 'unavailable', database });
+  };
+}
+
+/**
+ * GET /readyz: whether this process can take traffic, for a load balancer. Ready when the database
+ * answers, has every migration this build knows (a process started before its migrations ran, or
+ * an older database, is not), and the LISTEN connection is up (without it, live readers here miss
+ * events and warm pages cannot be trusted). 200 with each check, or 503 naming the one that
+ * failed. One short statement; the build's migrations are listed once.
+ */
+function readinessCheck(db: Kysely<Database>, databaseState: () => DatabaseState, listening: () => boolean) {
+  let known: Promise<string[]> | undefined;
+  return async (_req: Request, res: Response) => {
+    let database: string = databaseState();
+    let migrations = 'unknown';
+    let pending: string[] = [];
+    if (database === 'up') {
+      // This build's own files: listed once (a failure, were the install broken, is tried again).
+      const names = await (known ??= knownMigrations()).catch((error: unknown) => {
+        known = undefined;
+        throw error;
+      });
+      try {
+        pending = await pendingMigrations(db, names);
+        database = 'ok';
+        migrations = pending.length === 0 ? 'current' : 'pending';
+      } catch {
+        database = 'unreachable';
+      }
+    }
+    const listen = listening() ? 'connected' : 'down';
+    const ready = database === 'ok' && migrations === 'current' && listen === 'connected';
+    res.set('Cache-Control', 'no-store');
+    if (!ready) res.status(503).set('Retry-After', '5');
+    res.json({ status: ready ? 'ready' : 'unavailable', database, migrations, ...(pending.length > 0 && { pending }), listen });
   };
 }
 

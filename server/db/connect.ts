@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { observeQuery, watchPool } from '../metrics/metrics';
 import type { Database } from './database';
 import { prepareMarkedStatements } from './prepared';
 
@@ -29,7 +30,12 @@ export function connect(url: string, options: ConnectOptions = {}): Kysely<Datab
   });
   // Idle clients are reported by the listener above already.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The pool's use and every statement's time, for the metrics (server/metrics/).
+  watchPool(pool);
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => observeQuery(event.queryDurationMillis, event.level === 'query'),
+  });
 }
 
 /** The same server as `url`, another database. */

@@ -15,6 +15,7 @@ import { sanitizeBody } from '../text/formats';
 import { checkTitle } from '../text/title';
 import type { SourceVariant } from '../variants';
 import * as repo from './messages.repository';
+import { countMessage } from '../metrics/metrics';
 
 /**
  * 悄悄話 (private messages) between two members: one conversation per pair, each message with its
@@ -177,6 +178,7 @@ export async function sendMessage(
     await announceToMembers(tx, [{ memberId: to.id, kind: 'message', id: messageId }]);
     return messageId;
   });
+  countMessage();
   return getMessage(db, sender, id);
 }
 

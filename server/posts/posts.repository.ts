@@ -541,7 +541,7 @@ export function findEventsSince(db: Db, threadId: string, since: number, limit: 
       .selectFrom('thread_events as event')
       .innerJoin('posts', 'posts.id', 'event.post_id')
       .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
-      .select(['event.seq', 'event.kind', 'event.post_id', 'threads.locked', 'threads.pinned', 'threads.featured'])
+      .select(['event.seq', 'event.kind', 'event.post_id', 'event.at', 'threads.locked', 'threads.pinned', 'threads.featured'])
       // A window function: the builder has no words for it.
       .select(
         sql<string>`sum(case when event.kind like 'thread:%' then 0 else posts.bytes end) over (order by event.seq)`.as('bytes_through'),

@@ -490,6 +490,8 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
         headers: keepableHeaders(res),
         identity: Buffer.from(html, 'utf8'),
       };
+      // A miss of the warm page cache (its hits are counted as they are served, posts.pages.ts).
+      caches.pages.misses++;
       caches.pages.set(key, kept);
       await sendPage(req, res, key, kept, caches.pages);
     } else res.send(html);

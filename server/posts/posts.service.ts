@@ -22,6 +22,7 @@ import { type HeldPost, holdPost, holdReason, reviews } from './posts.held';
 import { type MentionedMember, findMentions, mentionsToNotify } from './posts.mentions';
 import { notifyThread, replyNotices } from './posts.notices';
 import type { SeenBefore } from './posts.seen';
+import { countPost } from '../metrics/metrics';
 
 /** A post, root or follow-up, as pages and the API see it. */
 export interface Post {
@@ -322,6 +323,7 @@ export async function submitThread(
       { boardId: board.id, threadId: null, parentId: null, authorId: member.id, ...content, address: pace.address, reason: hold },
       duplicateSeconds,
     );
+    countPost('held');
     return { held: true, heldPost };
   }
   const { id, unnotified } = await db.transaction().execute(async (tx) => {
@@ -355,6 +357,7 @@ export async function submitThread(
     await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified });
     return { id: postId, unnotified };
   });
+  countPost('thread');
   const post = await getPost(db, id);
   return {
     held: false,
@@ -411,7 +414,9 @@ export async function submitReply(
   } catch (error) {
     await paced.spendAfterRollback();
     if (!(error instanceof HoldInstead)) throw error;
-    return { held: true, heldPost: await holdPost(db, error.held, pace.duplicateSeconds ?? 0) };
+    const heldPost = await holdPost(db, error.held, pace.duplicateSeconds ?? 0);
+    countPost('held');
+    return { held: true, heldPost };
   }
 }
 
@@ -475,6 +480,7 @@ async function replyPaced(
     }
     return { post, createdAt: written.created_at };
   });
+  countPost('reply');
   return {
     held: false,
     post: { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) },

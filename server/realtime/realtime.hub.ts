@@ -9,6 +9,7 @@ import { THREAD_READS_CHANNEL, parseReadCounts } from '../reads/reads.repository
 import { type SiteOrigin, fromOwnSite } from '../http/origin';
 import type { Logger } from '../log';
 import { type HotLists, createHotLists } from '../posts/posts.hot';
+import { countEventHeard, watchSockets } from '../metrics/metrics';
 import { BoardFeed } from './realtime.boards';
 import { HotFeed } from './realtime.hot';
 import { ThreadDelivery } from './realtime.delivery';
@@ -17,7 +18,7 @@ import { listen } from './realtime.listener';
 import { MemberDelivery, type MemberFeeds } from './realtime.members';
 import { Presence, READERS_CHANNEL } from './realtime.presence';
 import { renderer } from './realtime.render';
-import type { RealtimeServer } from './realtime.rooms';
+import { type RealtimeServer, threadOfRoom } from './realtime.rooms';
 
 /**
  * Live threads and boards. Readers join a thread (or a board's index) in a variant; every process
@@ -102,6 +103,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
         }
         const announcement = parseAnnouncement(payload);
         if (!announcement) return;
+        countEventHeard();
         threads?.heard(announcement.threadId, announcement.seq);
         boards.heard(announcement);
         delivery.announced(announcement);
@@ -124,10 +126,25 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   );
 
   attachGateway(io, { db, render, delivery, presence, boards, members, hot, log, timeZone: deps.timeZone });
+  // Read when the metrics are scraped: connections, and the thread rooms (t:<id>) with their readers.
+  const unwatch = watchSockets({
+    connections: () => io.engine.clientsCount,
+    threads: () => {
+      let threads = 0;
+      let readers = 0;
+      for (const [room, members] of io.sockets.adapter.rooms) {
+        if (threadOfRoom(room) === undefined) continue;
+        threads++;
+        readers += members.size;
+      }
+      return { threads, readers };
+    },
+  });
 
   return {
     io,
     async close() {
+      unwatch();
       presence.close();
       boards.close();
       hot.close();
