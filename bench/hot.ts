@@ -22,6 +22,7 @@ import { connect } from '../server/db/connect';
 import { openEmbedded } from '../server/db/embedded';
 import { type HotPeriod, createHotLists, hotThreads } from '../server/posts/posts.hot';
 import { type Dataset, cloneDataset } from './datasets';
+import { seededRandom } from './shape';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, '.bench-data');
@@ -32,18 +33,6 @@ const TIME_ZONE = 'Asia/Shanghai';
 const BOARDS = 20;
 const MEMBERS = 5000;
 const DAYS = 120;
-
-/** A deterministic random source (mulberry32), so every build writes the same forum. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface HotManifest {
   posts: number;
@@ -59,7 +48,7 @@ const HOT_DATASET: Dataset<HotManifest> = {
   // have an empty "today".
   plan: { posts: POSTS, boards: BOARDS, members: MEMBERS, days: DAYS, seed: 16, day: new Date().toISOString().slice(0, 10) },
   async build(db, say) {
-    const random = seeded(16);
+    const random = seededRandom(16);
     await sql`insert into users (name, name_key, password_hash)
       select '熱帖客' || i, 'hot' || i, 'x' from generate_series(1, ${MEMBERS}) as i`.execute(db);
     const members = (await db.selectFrom('users').select('id').orderBy('id').execute()).map((r) => r.id);

@@ -30,6 +30,7 @@ import { search } from '../server/search/search.service';
 import { FOLDING_VERSION, searchDocument } from '../server/text/search-terms';
 import { type Dataset, cloneDataset } from './datasets';
 import { type PairFigure, interleave } from './notifications';
+import { seededRandom } from './shape';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, '.bench-data');
@@ -101,18 +102,6 @@ const WORDS: [string, string][] = [
   ['gpt', 'gpt'],
 ];
 
-/** A deterministic random source (mulberry32), so every build writes the same posts. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Text of `n` words in one script: frequent words often, rare ones seldom (a skewed pick). */
 function text(random: () => number, n: number, taiwan: boolean): string {
   const out: string[] = [];
@@ -142,7 +131,7 @@ const searchDataset = (posts: number): Dataset<SearchManifest> => ({
     const authors: Member[] = [];
     for (let i = 1; i <= 20; i++) authors.push(await createMember(db, { username: `搜索客${i}`, password: 'bench password 跟帖' }));
     const board = await createBoard(db, { slug: 'search', name: '搜索測試' });
-    const random = seeded(15);
+    const random = seededRandom(15);
     const start = Date.now() - 365 * 86_400_000;
     const BATCH = 1000;
     for (let done = 0; done < POSTS;) {
@@ -235,7 +224,7 @@ async function indexingCost(adminUrl: string): Promise<PairFigure & { lexemesP50
       members.push(m);
       parents.push(root.id);
     }
-    const random = seeded(7);
+    const random = seededRandom(7);
     const bodies = Array.from({ length: 50 }, (_, i) => `<p>${text(random, 30 + i, i % 2 === 1)}</p>`);
     // Each side walks the same bodies in the same order.
     let a = 0;

@@ -90,12 +90,19 @@ export function uploadedPage(ctx: PageContext, upload: Upload, snippets: Snippet
   );
 }
 
-/** The purge and block buttons for one image (a reason field beside them). */
-function ImageActions({ ctx, id }: { ctx: PageContext; id: string }) {
+/**
+ * The purge and block buttons (a reason field beside them): for one image, or without `id` for any
+ * image its moderator names by address or id.
+ */
+function ImageActions({ ctx, id }: { ctx: PageContext; id?: string }) {
   const { uploads } = ctx.t;
   return (
     <form method="post" action={href(ctx, '/moderation/images')} class="image-actions">
-      <input type="hidden" name="id" value={id} />
+      {id === undefined ? (
+        <input type="text" name="id" required size={70} placeholder={uploads.address} aria-label={uploads.address} />
+      ) : (
+        <input type="hidden" name="id" value={id} />
+      )}{' '}
       <input type="text" name="reason" maxlength={500} placeholder={uploads.reason} aria-label={uploads.reason} />{' '}
       <button type="submit" name="action" value="purge">
         {uploads.purge}
@@ -118,16 +125,7 @@ export function moderationImagesPage(ctx: PageContext, recent: RecentUpload[], e
       <Refusal ctx={ctx} error={error} />
       <p class="hint">{uploads.moderationHint}</p>
       <h2>{uploads.byId}</h2>
-      <form method="post" action={href(ctx, '/moderation/images')} class="image-actions">
-        <input type="text" name="id" required size={70} placeholder={uploads.address} aria-label={uploads.address} />{' '}
-        <input type="text" name="reason" maxlength={500} placeholder={uploads.reason} aria-label={uploads.reason} />{' '}
-        <button type="submit" name="action" value="purge">
-          {uploads.purge}
-        </button>{' '}
-        <button type="submit" name="action" value="block">
-          {uploads.block}
-        </button>
-      </form>
+      <ImageActions ctx={ctx} />
       <h2>{uploads.recent}</h2>
       {recent.length === 0 ? (
         <p>{uploads.none}</p>
