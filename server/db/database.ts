@@ -521,6 +521,18 @@ export interface TokensTable {
   used_at: NullableTimestamp;
 }
 
+/** A change an admin made to the site, with the thing before and after (migrations/2026_12_05_010_admin_audit.ts). */
+export interface AdminAuditTable {
+  id: GeneratedId;
+  actor_id: Id | null;
+  actor_name: string;
+  action: string;
+  subject: string;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
+  created_at: Timestamp;
+}
+
 /** Every table the application reads or writes, as kysely sees them. */
 export interface Database {
   users: UsersTable;
@@ -557,6 +569,7 @@ export interface Database {
   uploads: UploadsTable;
   upload_blobs: UploadBlobsTable;
   upload_blocks: UploadBlocksTable;
+  admin_audit: AdminAuditTable;
 }
 
 /** A whole row of each table, as a select returns it. */
