@@ -24,7 +24,7 @@ export function HotListPartial({ ctx, list }: { ctx: HotContext; list: HotList }
         <li class="hot-thread" data-thread={thread.threadId} data-author={thread.author.name} hidden={i >= HOT_LIST_SIZE}>
           <a href={href(ctx, `/t/${thread.threadId}`)} class="title">
             {thread.root.title}
-          </a>
+          </a>{' '}
           {list.board === null ? (
             <a href={href(ctx, `/b/${thread.board.slug}`)} class="hot-board">
               {`[${thread.board.name}]`}

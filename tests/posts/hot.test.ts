@@ -169,6 +169,9 @@ describe('ranking', () => {
     const page = await reader.get(`/b/${board.slug}`);
     expect(page.text).not.toContain(`class="hot-thread" data-thread="${ignoredThread.id}"`);
     expect(page.text).toContain(`class="hot-thread" data-thread="${other.id}"`);
+    // The site-wide list on / names each thread's board after its title, apart from it.
+    await eventually(async () => expect((await reader.get('/')).text).toMatch(/<\/a> <a href="\/b\/[^"]+" class="hot-board">\[/));
+    expect((await reader.get('/')).text).not.toMatch(/<\/a><a [^>]*class="hot-board"/);
     // The browser module leaves the ignored member's threads out of live updates too.
     expect(page.text).toContain(`data-ignored="${JSON.stringify([s1!.name]).replace(/"/g, '&quot;')}"`);
   });
