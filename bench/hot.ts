@@ -9,6 +9,10 @@
  * per day (its plan names the day, so "today" and "this week" hold posts) and cached in
  * .bench-data (bench/datasets.ts).
  *
+ * Each list is timed as a forum whose hot:close job has not run computes it (the whole window read
+ * from the posts), then the week's lists again after the job summed up the week's ended days (only
+ * today read from the posts); the two weeks' lists are checked to be the same.
+ *
  * Timed, each after 10 rounds of warm-up: `hotThreads` straight from the database (one statement)
  * for the site and for the busiest and quietest boards, today and this week, and a list from
  * `createHotLists` once it is kept (what a page pays between changes). The target is the

@@ -24,6 +24,10 @@ import { htmlText } from './fingerprint';
  *   posts that use its words apart.
  * - Latin words, numbers and member names (Lisland_2013) are kept whole, lower-cased (a name's
  *   parts around `_` are indexed too).
+ * - Joins, for phrases, in a tsvector of their own (post_search.joins, no positions): every three
+ *   Han characters in a row and every two neighbours of which one is a word (joinsOf). A query's
+ *   phrases ask for their joins too, which narrows a phrase of common words to the posts likely to
+ *   hold it (search/search.repository.ts findHits).
  *
  * Queries never reach to_tsquery: each lexeme is quoted here and the operators are ours, so
  * nothing a reader types can be read as tsquery syntax.
@@ -31,7 +35,8 @@ import { htmlText } from './fingerprint';
 
 /**
  * The folding rules' version, stored with each indexed post (post_search.folding): raise it when
- * the conversion, the tokens or the lexemes change, and run `search:reindex`.
+ * the conversion, the tokens, the lexemes or the joins change, and run `search:reindex`. 2: the
+ * joins (rows of version 1 have none).
  */
 export const FOLDING_VERSION = 2;
 
