@@ -9,6 +9,10 @@
  * per day (its plan names the day, so "today" and "this week" hold posts) and cached in
  * .bench-data (bench/datasets.ts).
  *
+ * Each list is timed as a forum whose hot:close job has not run computes it (the whole window read
+ * from the posts), then the week's lists again after the job summed up the week's ended days (only
+ * today read from the posts); the two weeks' lists are checked to be the same.
+ *
  * Timed, each after 10 rounds of warm-up: `hotThreads` straight from the database (one statement)
  * for the site and for the busiest and quietest boards, today and this week, and a list from
  * `createHotLists` once it is kept (what a page pays between changes). The target is the
@@ -20,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { connect } from '../server/db/connect';
 import { openEmbedded } from '../server/db/embedded';
-import { type HotPeriod, createHotLists, hotThreads } from '../server/posts/posts.hot';
+import { type HotPeriod, closeHotWeek, createHotLists, hotThreads } from '../server/posts/posts.hot';
 import { type Dataset, cloneDataset } from './datasets';
 import { seededRandom } from './shape';
 
@@ -156,28 +160,62 @@ export async function runHotBench(): Promise<void> {
     const db = connect(dataset.url);
     try {
       const { boards } = dataset.manifest;
-      const figures: { list: string; period: HotPeriod; inWindow: number; threads: number; p50: number; p99: number }[] = [];
-      for (const period of ['today', 'week'] as const) {
-        const since = (await hotThreads(db, { period, timeZone: TIME_ZONE })).since;
-        for (const [label, board] of [
-          ['site', undefined],
-          ['busiest board', boards[0]],
-          ['quietest board', boards[boards.length - 1]],
-        ] as const) {
-          const inWindow = await sql<{ n: string }>`
-            select count(*) as n from posts p join boards b on b.id = p.board_id
-            where p.parent_id is not null and p.deleted_at is null and p.created_at >= ${since}
-              ${board ? sql`and b.slug = ${board}` : sql``}`.execute(db);
-          const list = await hotThreads(db, { period, timeZone: TIME_ZONE, board });
-          const t = await timed(() => hotThreads(db, { period, timeZone: TIME_ZONE, board }));
-          const figure = { list: label, period, inWindow: Number(inWindow.rows[0]!.n), threads: list.threads.length, ...t };
-          figures.push(figure);
+      const figures: {
+        list: string;
+        period: HotPeriod;
+        /** Where the week's ended days came from: every follow-up read ('posts'), or the hot:close summary. */
+        source: 'posts' | 'closed';
+        inWindow: number;
+        threads: number;
+        p50: number;
+        p99: number;
+      }[] = [];
+      // First as a forum whose hot:close job has not run (every follow-up of the window read), then
+      // after it ran (the week's ended days summed up; today's follow-ups read): the same lists.
+      let closing: { ms: number; threads: number; pairs: number } | undefined;
+      for (const source of ['posts', 'closed'] as const) {
+        if (source === 'closed') {
+          const t0 = performance.now();
+          const closed = await closeHotWeek(db, TIME_ZONE);
+          closing = { ms: performance.now() - t0, threads: closed.closed ? closed.threads : 0, pairs: closed.closed ? closed.pairs : 0 };
           say(
-            `hot ${label}, ${period}: ${figure.inWindow} follow-ups in the window; computed p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms ` +
-              `(target ≤ 20 ms) ${t.p50 <= 20 ? 'ok' : 'MISSED'}`,
+            `hot:close: ${closed.closed ? `the week's ended days summed up in ${closing.ms.toFixed(0)} ms (${closing.threads} threads, ${closing.pairs} pairs)` : `nothing to do (${closed.reason})`}`,
           );
+          await sql`vacuum analyze hot_closed, hot_closed_threads, hot_closed_pairs`.execute(db);
+        }
+        for (const period of ['today', 'week'] as const) {
+          if (source === 'closed' && period === 'today') continue; // a day never reads the summary
+          const since = (await hotThreads(db, { period, timeZone: TIME_ZONE })).since;
+          for (const [label, board] of [
+            ['site', undefined],
+            ['busiest board', boards[0]],
+            ['quietest board', boards[boards.length - 1]],
+          ] as const) {
+            const inWindow = await sql<{ n: string }>`
+              select count(*) as n from posts p join boards b on b.id = p.board_id
+              where p.parent_id is not null and p.deleted_at is null and p.created_at >= ${since}
+                ${board ? sql`and b.slug = ${board}` : sql``}`.execute(db);
+            const list = await hotThreads(db, { period, timeZone: TIME_ZONE, board });
+            const t = await timed(() => hotThreads(db, { period, timeZone: TIME_ZONE, board }));
+            const figure = { list: label, period, source, inWindow: Number(inWindow.rows[0]!.n), threads: list.threads.length, ...t };
+            figures.push(figure);
+            say(
+              `hot ${label}, ${period}${period === 'week' ? ` (ended days from ${source === 'posts' ? 'the posts' : 'hot:close'})` : ''}: ` +
+                `${figure.inWindow} follow-ups in the window; computed p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms ` +
+                `(target ≤ 20 ms) ${t.p50 <= 20 ? 'ok' : 'MISSED'}`,
+            );
+          }
         }
       }
+      // The same lists either way.
+      const fromPosts = await sql`delete from hot_closed`
+        .execute(db)
+        .then(() => hotThreads(db, { period: 'week', timeZone: TIME_ZONE, limit: 20 }));
+      await closeHotWeek(db, TIME_ZONE);
+      const fromClosed = await hotThreads(db, { period: 'week', timeZone: TIME_ZONE, limit: 20 });
+      const same = JSON.stringify(fromPosts.threads) === JSON.stringify(fromClosed.threads);
+      say(`the week's list from the posts and from hot:close: ${same ? 'the same' : 'DIFFERENT'}`);
+      if (!same) throw new Error("the week's list differs with the hot:close summary");
       const kept = createHotLists(db, { timeZone: TIME_ZONE, refreshMs: 5000 });
       await kept.snapshot('today');
       const cached = await timed(() => kept.list({ board: null, period: 'today' }));
@@ -194,6 +232,7 @@ export async function runHotBench(): Promise<void> {
         posts: dataset.manifest.posts,
         threads: dataset.manifest.threads,
         figures,
+        closing,
         cached,
         scan,
       };

@@ -5,7 +5,7 @@ import { cacheStats, createCaches } from './caches';
 import { loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { attachRealtime } from './realtime/realtime.hub';
-import { createHotLists } from './posts/posts.hot';
+import { HOT_CLOSE_EVERY_MS, HOT_CLOSE_JOB, closeHotWeek, createHotLists } from './posts/posts.hot';
 import { warmUpConversion } from './text/convert';
 import { ConfigError, type Config, loadConfig } from './config';
 import { EmbeddedError } from './db/embedded';
@@ -98,6 +98,8 @@ async function main(config: Config, settings: Settings): Promise<void> {
   jobs.every(UPLOADS_CLEANUP_JOB, HOUR_MS, (signal) =>
     removeUnusedUploads({ db: storage.db, storage: uploadStorage }, settings.get('uploads.unusedDays'), signal),
   );
+  // The week's hot lists add today's follow-ups to the week's ended days, summed up here (posts.hot.ts).
+  jobs.every(HOT_CLOSE_JOB, HOT_CLOSE_EVERY_MS, () => closeHotWeek(storage.db, config.displayTimeZone));
   // Each process adds up its own reads: a flush cannot be left to whichever process holds a lock.
   jobs.eachProcess('reads:flush', config.readFlushMs, () => reads.flush());
   if (mailer) {

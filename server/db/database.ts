@@ -380,6 +380,8 @@ export interface PostSearchTable {
   folding: number;
   /** tsvector, written from a literal (`::tsvector`), read as text. */
   doc: string;
+  /** tsvector of the text's joins without positions (text/search-terms.ts), for phrases. */
+  joins: ColumnType<string, string | undefined, string>;
 }
 
 /** An address or range (cidr, as text) refused registration and posting until expires_at. */

@@ -6,7 +6,7 @@ import { type Board, getBoard } from '../boards/boards.service';
 import type { Variant } from '../text/convert';
 import { localizedTitles } from '../text/localize';
 import type { SourceVariant } from '../variants';
-import { type HotRow, type HotUnit, findHotThreads } from './posts.hot.repository';
+import { type HotClosing, type HotRow, type HotUnit, closeHotDays, findHotThreads } from './posts.hot.repository';
 
 /**
  * Hot threads (十大): the threads the site, or one board, is talking about today and this week.
@@ -21,12 +21,37 @@ import { type HotRow, type HotUnit, findHotThreads } from './posts.hot.repositor
  * in the display time zone (TZ_DISPLAY). Deleted and held follow-ups never count; locked threads
  * and deleted roots are left out (posts.hot.repository.ts).
  *
+ * This week's list adds today's follow-ups to the week's ended days, summed up once by the
+ * `hot:close` job (closeHotWeek, tables hot_closed*), rather than reading every follow-up of the
+ * week each time.
+ *
  * Two ways in: `hotThreads` computes one list from the database (posts_hot_idx, two statements),
  * for callers that want it now (feeds); `createHotLists` keeps each period's lists for every board
  * at once in memory, for pages and live updates: recomputed when a thread event says something
  * changed (at most once per `refreshMs`), when the window rolls over, and at least every
  * HOT_MAX_AGE_MS.
  */
+
+/** The job's name in the jobs table and the logs. */
+export const HOT_CLOSE_JOB = 'hot:close';
+/** How often the `hot:close` job looks whether the week's closed days need summing up again. */
+export const HOT_CLOSE_EVERY_MS = 5 * 60_000;
+/**
+ * How old the week's summed-up days may get before they are summed up again although the day has
+ * not turned: how long a follow-up deleted, restored or approved on an earlier day of the week
+ * may still count (or not) in the week's list.
+ */
+export const HOT_CLOSE_MAX_AGE = '1 hour';
+
+/**
+ * The `hot:close` job (server/main.ts, every HOT_CLOSE_EVERY_MS across processes): sums up the
+ * current week's ended days (posts.hot.repository.ts closeHotDays) when the day has turned, or
+ * the last summing up is older than HOT_CLOSE_MAX_AGE, so that a week's list only reads today's
+ * follow-ups. The lists are right without it, only slower: they read what it has not summed up.
+ */
+export function closeHotWeek(db: Kysely<Database>, timeZone: string): Promise<HotClosing> {
+  return closeHotDays(db, timeZone, HOT_CLOSE_MAX_AGE);
+}
 
 /** The windows a hot list covers. */
 export type HotPeriod = 'today' | 'week';

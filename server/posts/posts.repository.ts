@@ -5,7 +5,7 @@ import { preparedQuery } from '../db/prepared';
 import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
 import type { PaceSpending } from '../limits/limiter';
 import { type ActorColumns, actorSql } from '../policy/policy.repository';
-import { FOLDING_VERSION } from '../text/search-terms';
+import { FOLDING_VERSION, type SearchDocument } from '../text/search-terms';
 import type { SourceVariant } from '../variants';
 
 /** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
@@ -185,8 +185,8 @@ export interface NewPost {
   contentHash: string | null;
   /** When it was written, when not now: a held post approved later keeps its own time. */
   createdAt?: Date;
-  /** Its search document, a tsvector literal (text/search-terms.ts searchDocument), made before the transaction. */
-  searchDoc: string;
+  /** Its search document and joins, tsvector literals (text/search-terms.ts searchDocument), made before the transaction. */
+  searchDoc: SearchDocument;
 }
 
 function postValues(p: NewPost) {
@@ -219,7 +219,8 @@ function searchValues(p: NewPost) {
     created_at: sql<Date>`now()`,
     folding: FOLDING_VERSION,
     // A literal made by searchDocument: every lexeme quoted there (no parsing of what was written).
-    doc: sql<string>`${p.searchDoc}::tsvector`,
+    doc: sql<string>`${p.searchDoc.doc}::tsvector`,
+    joins: sql<string>`${p.searchDoc.joins}::tsvector`,
   };
 }
 
@@ -587,14 +588,15 @@ export function findNewPostsOnBoards(db: Db, boardIds: string[], since: Date, li
  * transaction): board, thread, author, deleted and revision come from the posts row itself. A
  * post indexed before has its row replaced; one written before search existed gets one.
  */
-export async function upsertSearchDoc(db: Db, postId: string, doc: string): Promise<void> {
+export async function upsertSearchDoc(db: Db, postId: string, doc: SearchDocument): Promise<void> {
   // INSERT … SELECT with ON CONFLICT: the builder's onConflict cannot follow an expression insert.
   await sql`
-    insert into post_search (post_id, board_id, thread_id, author_id, created_at, deleted, revision, folding, doc)
-    select id, board_id, thread_id, author_id, created_at, deleted_at is not null, revision, ${FOLDING_VERSION}, ${doc}::tsvector
+    insert into post_search (post_id, board_id, thread_id, author_id, created_at, deleted, revision, folding, doc, joins)
+    select id, board_id, thread_id, author_id, created_at, deleted_at is not null, revision, ${FOLDING_VERSION}, ${doc.doc}::tsvector,
+      ${doc.joins}::tsvector
       from posts where id = ${postId}
     on conflict (post_id) do update set deleted = excluded.deleted, revision = excluded.revision,
-      folding = excluded.folding, doc = excluded.doc`.execute(db);
+      folding = excluded.folding, doc = excluded.doc, joins = excluded.joins`.execute(db);
 }
 
 /** Flags a post's search row deleted or not (with the delete or restore, same transaction). */

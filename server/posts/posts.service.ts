@@ -12,7 +12,7 @@ import { utf8Bytes } from '../text/bytes';
 import { type SourceVariant, type Variant, convertHtml, detectVariant } from '../text/convert';
 import { guessFormat, renderBody } from '../text/formats';
 import { contentHash } from '../text/fingerprint';
-import { searchDocument } from '../text/search-terms';
+import { type SearchDocument, searchDocument } from '../text/search-terms';
 import { checkTitle } from '../text/title';
 import { type Actor, type Rules, authorize, can } from '../policy/policy';
 import { actorFromRow, actorOn } from '../policy/policy.repository';
@@ -223,7 +223,7 @@ export function preparePost(input: PostInput): {
   variant: SourceVariant;
   contentHash: string;
   /** Its search document (text/search-terms.ts): the lexemes are made here, before any transaction. */
-  searchDoc: string;
+  searchDoc: SearchDocument;
 } {
   const title = checkTitle(input.title);
   if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);

@@ -1,20 +1,26 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database';
 import { type PostWithAuthorRow, withAuthor } from '../posts/posts.repository';
-import { FOLDING_VERSION } from '../text/search-terms';
+import { FOLDING_VERSION, type SearchDocument } from '../text/search-terms';
 
 /** Search's SQL: the hits of a query (post_search), the posts they are, and the reindex batches. */
 
 /** Matches ranked at most: past this many, the total shows as "1,000+" and no page goes further. */
 export const CANDIDATE_CAP = 1000;
 
-/** Newest posts a phrase is first looked for in (findHits). */
-const PHRASE_PROBE = 20_000;
+/** Newest posts a phrase is first looked for in, walking post ids backwards (findHits). */
+const FIRST_WALK = 2_000;
+/** The most posts a later walk may read; a phrase rarer than that is looked for through the index. */
+const MAX_WALK = 12_000;
 
 /** What narrows a search; every filter optional but the query. */
 export interface HitFilters {
   /** A tsquery literal from text/search-terms.ts parseQuery (every lexeme quoted there). */
   tsquery: string;
+  /** The joins the matches hold (parseQuery's `joins`), when the query has phrases. */
+  joins?: string;
+  /** Whether a required term is a phrase (parseQuery's `phrases`). */
+  phrases: boolean;
   boardId?: string;
   authorId?: string;
   threadId?: string;
@@ -28,6 +34,12 @@ export interface HitFilters {
   ignored: string[];
 }
 
+/** A candidate hit: a post and when it was written. */
+type Candidate = { post_id: string; created_at: Date };
+
+/** Databases whose index holds no row of an older FOLDING_VERSION (so every row has its joins). */
+const currentIndexes = new WeakSet<Kysely<Database>>();
+
 /**
  * One page of hits, best first, and how many matched (up to CANDIDATE_CAP + 1). The newest
  * CANDIDATE_CAP + 1 matches are the candidates (docs/search.md, "Ranking"); they are ordered by
@@ -35,13 +47,23 @@ export interface HitFilters {
  * recency factor (2 for a post written now, 1.5 a week old, towards 1). Ranking reads each
  * candidate's document once more, by key: the candidates themselves carry only ids and times.
  *
- * A common word is best found walking post ids backwards until enough match; a rare one through
- * the GIN index. PostgreSQL chooses well from its statistics for words, but it estimates a
- * phrase (`<->`: every Chinese word of three characters or more) as if its parts could be
- * anywhere, and a walk for a phrase rarer than that would read the whole table. So a phrase is
- * first looked for among the newest PHRASE_PROBE posts only (a bounded walk): when that finds a
- * full set of candidates they are the answer; otherwise the GIN index answers, the walk turned
- * off (SET LOCAL, in the query's own transaction).
+ * Words: a common word is best found walking post ids backwards until enough match, a rare one
+ * through the GIN index, and PostgreSQL chooses well from its statistics.
+ *
+ * Phrases (`<->`: also every run of three characters or more): PostgreSQL estimates a phrase as
+ * if its parts were independent, and its parts are not (a phrase's joins come with it), so it
+ * cannot be left to choose: walking would read the whole table for a rare phrase of common words,
+ * and the index would hand over every post of a common phrase, each document read to check the
+ * positions. So a phrase is looked for in windows of post ids, newest first: the newest
+ * FIRST_WALK posts walked (each document read); then, when the density found there says the
+ * missing candidates are within MAX_WALK posts, walked on; otherwise through the GIN index of the
+ * joins (post_search.joins, which only the posts very likely to match hold: a rare phrase's
+ * joins are rare), in a window as wide as the density found so far says the missing candidates
+ * need (at least twice the last one), until there are enough candidates or no posts are left.
+ * The documents read are about the candidates found plus at most FIRST_WALK + MAX_WALK, at any
+ * size of forum; a common join's posting list is only read for a phrase found in under about one
+ * post in ten. A query whose phrases have no joins (two single characters), or an index with rows
+ * from before the joins, takes the same windows through the documents' own index.
  */
 export async function findHits(
   db: Kysely<Database>,
@@ -55,37 +77,86 @@ export async function findHits(
       : f.deletedOn.length > 0
         ? sql`(not ps.deleted or ps.board_id = any(${f.deletedOn}::bigint[]))`
         : sql`not ps.deleted`;
-  // Raw: kysely has no words for tsquery matching.
-  const query = (source: RawBuilder<unknown>) => sql<{ post_id: string; total: string }>`
-    with candidates as (
-      select ps.post_id, ps.created_at from ${source} ps
-      where ps.doc @@ ${f.tsquery}::tsquery and ${deleted}
+  const filters = sql`${deleted}
         ${f.boardId ? sql`and ps.board_id = ${f.boardId}` : sql``}
         ${f.authorId ? sql`and ps.author_id = ${f.authorId}` : sql``}
         ${f.threadId ? sql`and ps.thread_id = ${f.threadId}` : sql``}
         ${f.from ? sql`and ps.created_at >= (${f.from}::date)::timestamp at time zone ${f.timeZone}` : sql``}
         ${f.to ? sql`and ps.created_at < (${f.to}::date + 1)::timestamp at time zone ${f.timeZone}` : sql``}
-        ${f.ignored.length ? sql`and ps.author_id <> all(${f.ignored}::bigint[])` : sql``}
-      order by ps.post_id desc
-      limit ${CANDIDATE_CAP + 1}
-    )
+        ${f.ignored.length ? sql`and ps.author_id <> all(${f.ignored}::bigint[])` : sql``}`;
+  // Raw: kysely has no words for tsquery matching.
+  const ranked = (candidates: RawBuilder<unknown>) => sql<{ post_id: string; total: string }>`
+    with candidates as (${candidates})
     select c.post_id, count(*) over () as total
     from candidates c join post_search d on d.post_id = c.post_id
     order by (case when d.doc @@ ${f.titleQuery}::tsquery then 2 else 1 end)
       * (1 + 1 / (1 + date_part('epoch', now() - c.created_at) / 604800)) desc, c.post_id desc
     limit ${limit} offset ${offset}`;
-  const all = sql`post_search`;
   let rows: { post_id: string; total: string }[];
-  if (!f.tsquery.includes('<')) rows = (await query(all).execute(db)).rows;
-  else {
-    const recent = sql`(select * from post_search order by post_id desc limit ${PHRASE_PROBE})`;
-    rows = (await query(recent).execute(db)).rows;
-    if (Number(rows[0]?.total ?? 0) <= CANDIDATE_CAP)
-      rows = await db.transaction().execute(async (tx) => {
-        // No builder form for planner settings.
-        await sql`set local enable_indexscan = off`.execute(tx);
-        return (await query(all).execute(tx)).rows;
-      });
+  if (!f.phrases) {
+    rows = (
+      await ranked(sql`
+      select ps.post_id, ps.created_at from post_search ps
+      where ps.doc @@ ${f.tsquery}::tsquery and ${filters}
+      order by ps.post_id desc
+      limit ${CANDIDATE_CAP + 1}`).execute(db)
+    ).rows;
+  } else {
+    const withJoins = f.joins !== undefined && (currentIndexes.has(db) || !(await hasStaleRows(db)));
+    if (withJoins) currentIndexes.add(db);
+    const top = Number((await sql<{ top: string | null }>`select max(post_id) as top from post_search`.execute(db)).rows[0]?.top ?? 0);
+    const found = await db.transaction().execute(async (tx) => {
+      const out: Candidate[] = [];
+      let walk = true;
+      let window = FIRST_WALK;
+      for (let hi = top; hi > 0 && out.length <= CANDIDATE_CAP;) {
+        const lo = Math.max(0, hi - window);
+        const need = CANDIDATE_CAP + 1 - out.length;
+        // No builder form for planner settings (SET LOCAL, both in one statement): each window is
+        // read the way chosen for it.
+        await sql`select set_config('enable_bitmapscan', ${walk ? 'off' : 'on'}, true),
+          set_config('enable_indexscan', ${walk ? 'on' : 'off'}, true)`.execute(tx);
+        const { rows: hits }: { rows: Candidate[] } = walk
+          ? // Walking: the window's posts newest first, each document checked, until enough.
+            await sql<{ post_id: string; created_at: Date }>`
+              select ps.post_id, ps.created_at from post_search ps
+              where ps.post_id > ${lo} and ps.post_id <= ${hi} and ${filters} and ps.doc @@ ${f.tsquery}::tsquery
+              order by ps.post_id desc
+              limit ${need}`.execute(tx)
+          : // Through the index: the window's posts holding the joins (or else the words), then the
+            // phrase checked on their documents (OFFSET 0 keeps the check out of the index scan,
+            // where it would be asked of the documents' index too).
+            await sql<{ post_id: string; created_at: Date }>`
+              select c.post_id, c.created_at from (
+                select ps.post_id, ps.created_at, ps.doc from post_search ps
+                where ${withJoins ? sql`ps.joins @@ ${f.joins}::tsquery` : sql`ps.doc @@ ${f.tsquery}::tsquery`}
+                  and ps.post_id > ${lo} and ps.post_id <= ${hi} and ${filters}
+                offset 0
+              ) c
+              ${withJoins ? sql`where c.doc @@ ${f.tsquery}::tsquery` : sql``}
+              order by c.post_id desc
+              limit ${need}`.execute(tx);
+        out.push(...hits);
+        if (hits.length === need) break;
+        // The next window: as many posts as the density seen so far says the missing candidates
+        // take (a quarter more), walked when that is few enough, else through the index.
+        const missing: number = need - hits.length;
+        const density = out.length / (top - lo);
+        const wanted: number = density > 0 ? Math.ceil((missing * 1.25) / density) : Infinity;
+        walk = walk && wanted <= MAX_WALK;
+        window = walk ? Math.max(wanted, 1_000) : Math.max(window * 2, Number.isFinite(wanted) ? wanted : window * 8);
+        hi = lo;
+      }
+      return out;
+    });
+    rows =
+      found.length === 0
+        ? []
+        : (
+            await ranked(sql`
+            select * from unnest(${found.map((r) => r.post_id)}::bigint[], ${found.map((r) => r.created_at)}::timestamptz[])
+              as c(post_id, created_at)`).execute(db)
+          ).rows;
   }
   return { ids: rows.map((r) => r.post_id), total: rows.length ? Number(rows[0]!.total) : 0 };
 }
@@ -151,20 +222,20 @@ export async function countPosts(db: Db): Promise<number> {
  * committed and is seen), a post whose revision moved on since it was read is skipped (its edit
  * wrote its own document), and a row is never replaced by one from an older revision.
  */
-export async function writeSearchDocs(db: Db, docs: { id: string; revision: number; doc: string }[]): Promise<number> {
+export async function writeSearchDocs(db: Db, docs: { id: string; revision: number; doc: SearchDocument }[]): Promise<number> {
   if (docs.length === 0) return 0;
   // INSERT … SELECT … FOR SHARE with ON CONFLICT: beyond the builder.
   const result = await sql`
-    insert into post_search (post_id, board_id, thread_id, author_id, created_at, deleted, revision, folding, doc)
+    insert into post_search (post_id, board_id, thread_id, author_id, created_at, deleted, revision, folding, doc, joins)
     select p.id, p.board_id, p.thread_id, p.author_id, p.created_at, p.deleted_at is not null, p.revision, ${FOLDING_VERSION},
-      d.doc::tsvector
-    from unnest(${docs.map((d) => d.id)}::bigint[], ${docs.map((d) => d.revision)}::int[], ${docs.map((d) => d.doc)}::text[])
-      as d(id, revision, doc)
+      d.doc::tsvector, d.joins::tsvector
+    from unnest(${docs.map((d) => d.id)}::bigint[], ${docs.map((d) => d.revision)}::int[], ${docs.map((d) => d.doc.doc)}::text[],
+      ${docs.map((d) => d.doc.joins)}::text[]) as d(id, revision, doc, joins)
     join posts p on p.id = d.id and p.revision = d.revision
     order by p.id
     for share of p
     on conflict (post_id) do update set deleted = excluded.deleted, revision = excluded.revision,
-      folding = excluded.folding, doc = excluded.doc
+      folding = excluded.folding, doc = excluded.doc, joins = excluded.joins
     where post_search.revision <= excluded.revision`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

@@ -95,6 +95,8 @@ export async function search(db: Kysely<Database>, member: Member | null, input:
           db,
           {
             tsquery: parsed.query.tsquery,
+            joins: parsed.query.joins,
+            phrases: parsed.query.phrases,
             titleQuery,
             boardId: board?.id,
             authorId: author,

@@ -24,6 +24,10 @@ import { htmlText } from './fingerprint';
  *   posts that use its words apart.
  * - Latin words, numbers and member names (Lisland_2013) are kept whole, lower-cased (a name's
  *   parts around `_` are indexed too).
+ * - Joins, for phrases, in a tsvector of their own (post_search.joins, no positions): every three
+ *   Han characters in a row and every two neighbours of which one is a word (joinsOf). A query's
+ *   phrases ask for their joins too, which narrows a phrase of common words to the posts likely to
+ *   hold it (search/search.repository.ts findHits).
  *
  * Queries never reach to_tsquery: each lexeme is quoted here and the operators are ours, so
  * nothing a reader types can be read as tsquery syntax.
@@ -31,9 +35,10 @@ import { htmlText } from './fingerprint';
 
 /**
  * The folding rules' version, stored with each indexed post (post_search.folding): raise it when
- * the conversion, the tokens or the lexemes change, and run `search:reindex`.
+ * the conversion, the tokens, the lexemes or the joins change, and run `search:reindex`. 2: the
+ * joins (rows of version 1 have none).
  */
-export const FOLDING_VERSION = 1;
+export const FOLDING_VERSION = 2;
 
 /** Longest query, in characters after NFKC. */
 export const QUERY_MAX_CHARS = 200;
@@ -75,10 +80,10 @@ export function foldings(text: string, variant: SourceVariant): string[] {
 }
 
 /**
- * Calls `add` with each lexeme of folded text and its position, from `first`; returns the next
- * free position. One jieba call for the whole text.
+ * Calls `add` with each lexeme of folded text and its position, from `first`, and `join` with each
+ * of its joins (joinsOf); returns the next free position. One jieba call for the whole text.
  */
-function lexemesOf(folded: string, first: number, add: (lexeme: string, position: number) => void): number {
+function lexemesOf(folded: string, first: number, add: (lexeme: string, position: number) => void, join: (lexeme: string) => void): number {
   // jieba's words of three or more characters, by the offset (UTF-16) they start at.
   const longWords = new Map<number, string>();
   if (HAN.test(folded)) {
@@ -89,6 +94,9 @@ function lexemesOf(folded: string, first: number, add: (lexeme: string, position
     }
   }
   let position = first;
+  // Each position's unit (a Han character or a word; a hole for a word too long to index), for
+  // the joins below.
+  const units: (string | undefined)[] = [];
   for (const m of folded.matchAll(TOKEN)) {
     const at = Math.min(position, POSITION_MAX);
     if (m[1]) {
@@ -96,6 +104,7 @@ function lexemesOf(folded: string, first: number, add: (lexeme: string, position
       let offset = m.index;
       for (let i = 0; i < chars.length; i++) {
         const p = Math.min(position + i, POSITION_MAX);
+        units[position + i - first] = chars[i];
         // Each pair at its first character; the run's last character alone (a one-character
         // query matches a pair or it, as a prefix).
         add(i + 1 < chars.length ? chars[i]! + chars[i + 1]! : chars[i]!, p);
@@ -107,23 +116,62 @@ function lexemesOf(folded: string, first: number, add: (lexeme: string, position
     } else {
       const word = m[2]!;
       if (word.length <= WORD_MAX) {
+        units[position - first] = word;
         add(word, at);
         if (word.includes('_')) for (const part of word.split('_')) if (part) add(part, at);
       }
       position++;
     }
   }
+  for (const [, j] of joinsOf(units)) join(j);
   return position;
+}
+
+/**
+ * The joins of a sequence of units (Han characters and words, at consecutive positions; a hole
+ * breaks the sequence), each with the index of its first unit: every three consecutive Han
+ * characters (a trigram, across punctuation and the end of a run too), and every two consecutive
+ * units of which one is a word (`iphone gpt`, `gpt 芯`; the space keeps them apart from any
+ * other lexeme). A post's search row holds the joins of its text (post_search.joins), and a
+ * phrase asks for its own joins besides itself: wherever the phrase matches, its joins are there,
+ * so they only narrow what the GIN index returns (docs/search.md, "Phrases"). Without them a
+ * phrase of common words ("服务器 内存") was the AND of bigrams each in a third of all posts,
+ * every one of those posts then read to check the positions; a join of the two words is about as
+ * rare as the phrase.
+ */
+function* joinsOf(units: readonly (string | undefined)[]): Generator<[number, string]> {
+  for (let i = 0; i + 1 < units.length; i++) {
+    const a = units[i];
+    const b = units[i + 1];
+    if (a === undefined || b === undefined) continue;
+    const c = units[i + 2];
+    const aHan = HAN_ONLY.test(a);
+    const bHan = HAN_ONLY.test(b);
+    if (aHan && bHan) {
+      if (c !== undefined && HAN_ONLY.test(c)) yield [i, a + b + c];
+    } else yield [i, `${a} ${b}`];
+  }
 }
 
 /** A lexeme quoted for a tsvector or tsquery literal. */
 const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
+/** A post's search row's two tsvector literals, for `::tsvector` (post_search.doc and .joins). */
+export interface SearchDocument {
+  /** The title's lexemes (weight A) and the text's (weight B), with their positions. */
+  doc: string;
+  /** The joins of title and text (joinsOf), without positions: only ever looked up in their GIN index. */
+  joins: string;
+}
+
 /**
- * A post's search document: a tsvector literal of its title's lexemes (weight A) and its text's
- * (weight B), for `::tsvector`. `body` is sanitized HTML; `variant` the post's.
+ * A post's search document and joins (`body` is sanitized HTML; `variant` the post's). The joins
+ * are kept apart from the document so that the documents every search reads stay the size they
+ * were: a join is only ever asked of the GIN index (migration 2026_12_05_601).
  */
-export function searchDocument(title: string, body: string, variant: SourceVariant): string {
+export function searchDocument(title: string, body: string, variant: SourceVariant): SearchDocument {
+  const joins = new Set<string>();
+  const join = (lexeme: string) => void joins.add(lexeme);
   const positions = new Map<string, Map<number, string>>();
   const add = (weight: string) => (lexeme: string, position: number) => {
     let at = positions.get(lexeme);
@@ -136,13 +184,13 @@ export function searchDocument(title: string, body: string, variant: SourceVaria
     [body ? htmlText(body) : '', 'B'],
   ] as const) {
     let end = next;
-    for (const folded of foldings(text, variant)) end = Math.max(end, lexemesOf(folded, next, add(weight)));
+    for (const folded of foldings(text, variant)) end = Math.max(end, lexemesOf(folded, next, add(weight), join));
     // A gap, so that no phrase runs on from the title into the text.
     next = end + 1;
   }
   const parts: string[] = [];
   for (const [lexeme, at] of positions) parts.push(`${quote(lexeme)}:${[...at].map(([p, w]) => `${p}${w}`).join(',')}`);
-  return parts.join(' ');
+  return { doc: parts.join(' '), joins: [...joins].map(quote).join(' ') };
 }
 
 /** Why a query cannot be searched (errors.ts, worded in both catalogs). */
@@ -152,6 +200,14 @@ export type QueryProblem = SearchProblem;
 export interface SearchQuery {
   /** A tsquery literal, for `::tsquery`: every lexeme quoted. */
   tsquery: string;
+  /**
+   * What the matches' joins (post_search.joins) must hold, a tsquery literal of plain lexemes:
+   * the joins of every phrase (and run of three or more characters) the query requires, when
+   * there are any. Every match holds them; it narrows, `tsquery` decides.
+   */
+  joins?: string;
+  /** Whether a required term is a phrase (a chain of positions: `<->`), which findHits looks for its own way. */
+  phrases: boolean;
   /** The folded forms to mark in snippets (text/search-snippet.ts), longest first. */
   marks: string[];
 }
@@ -185,7 +241,10 @@ export function parseQuery(input: string, titleOnly = false): ParsedQuery {
 
   // A chain of items, adjacent: a run's bigrams one after the other, and the next item two
   // positions after the run's last bigram (the run's last character sits between).
+  // The joins of the chains made for the current term's reading (joinsOf).
+  let readingJoins: string[] = [];
   const chain = (items: Item[]): string => {
+    for (const [, j] of joinsOf(items.flatMap((item) => ('word' in item ? [item.word] : item.han)))) readingJoins.push(quote(j));
     let out = '';
     let gap = 0;
     for (const item of items) {
@@ -225,6 +284,8 @@ export function parseQuery(input: string, titleOnly = false): ParsedQuery {
 
   const positive: string[] = [];
   const negative: string[] = [];
+  const termJoins: string[] = [];
+  let phrases = false;
   let terms = 0;
   for (const m of text.matchAll(TERM)) {
     const body = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '';
@@ -236,20 +297,36 @@ export function parseQuery(input: string, titleOnly = false): ParsedQuery {
     const negated = m[1] === '-';
     const before = marks.size;
     const readings = HAN.test(body) ? foldings(body, detectVariant(body)) : [foldText(body, 'other')];
-    const expressions = [...new Set(readings.map((r) => readingExpression(r, quoted)).filter((e) => e !== undefined))];
+    // Each reading's expression, and the joins it requires (all of them, or none when it has none).
+    const byReading = readings.flatMap((r) => {
+      readingJoins = [];
+      const expression = readingExpression(r, quoted);
+      return expression === undefined ? [] : [{ expression, joins: [...new Set(readingJoins)] }];
+    });
+    const expressions = [...new Set(byReading.map((r) => r.expression))];
     if (expressions.length === 0) continue;
+    // A term's joins: any one reading's, all required; none when some reading has none.
+    if (!negated && byReading.every((r) => r.joins.length > 0)) {
+      const each = [...new Set(byReading.map((r) => r.joins.join(' & ')))];
+      termJoins.push(each.length === 1 ? each[0]! : `(${each.map((e) => `(${e})`).join(' | ')})`);
+    }
     const expression = expressions.length === 1 ? expressions[0]! : `(${expressions.join(' | ')})`;
     if (negated) {
       // What is excluded is not marked in snippets.
       for (const mark of [...marks].slice(before)) marks.delete(mark);
       negative.push(`!${expression}`);
-    } else positive.push(expression);
+    } else {
+      positive.push(expression);
+      if (expression.includes('<')) phrases = true;
+    }
   }
   if (positive.length === 0) return { ok: false, problem: negative.length ? 'onlyExclusions' : 'noWords' };
   return {
     ok: true,
     query: {
       tsquery: [...positive, ...negative].join(' & '),
+      ...(termJoins.length ? { joins: termJoins.join(' & ') } : {}),
+      phrases,
       marks: [...marks].sort((a, b) => b.length - a.length),
     },
   };

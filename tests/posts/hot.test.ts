@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type HotList, closeHotWeek, hotThreads } from '../../server/posts/posts.hot';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import {
   type ApiPost,
@@ -320,5 +321,95 @@ describe('today and this week, in TZ_DISPLAY', () => {
       await first.close();
       await second.close();
     }
+  });
+});
+
+describe("this week's ended days, summed up by the hot:close job", () => {
+  /** An Etc/GMT zone where today is not Monday (there is always one: the zones span 26 hours). */
+  async function notMonday(): Promise<{ zone: string; today: Date; week: Date }> {
+    for (let offset = -12; offset <= 14; offset++) {
+      const zone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+      const { rows } = await sql<{ today: Date; week: Date }>`
+        select date_trunc('day', now() at time zone ${zone}) at time zone ${zone} as today,
+          date_trunc('week', now() at time zone ${zone}) at time zone ${zone} as week`.execute(app.db);
+      if (rows[0]!.today.getTime() > rows[0]!.week.getTime()) return { zone, ...rows[0]! };
+    }
+    throw new Error('no zone where today is not Monday');
+  }
+
+  it('gives the same week as reading every follow-up: a member replying on two days counts once, the starter a quarter', async () => {
+    const { zone, today, week } = await notMonday();
+    const board = await createTestBoard(app.db);
+    const [s1, s2, s3, r1, r2, r3] = await members(6);
+    // Moves follow-ups to an earlier day of this week (a minute before today), or to last week.
+    const move = (ids: string[], at: Date) => app.db.updateTable('posts').set({ created_at: at }).where('id', 'in', ids).execute();
+    const earlier = new Date(today.getTime() - 60_000);
+    const lastWeek = new Date(week.getTime() - 60_000);
+
+    // Two days: r1 and the starter on an earlier day; r1 again, r2, and the starter bumping, today.
+    const both = await createThread(app.db, { board, author: s1!, title: '兩天的主題' });
+    const before = [
+      await createReply(app.db, both.id, { author: r1!, title: '前天' }),
+      await createReply(app.db, both.id, { author: s1!, title: '頂' }),
+    ];
+    await move(
+      before.map((p) => p.id),
+      earlier,
+    );
+    await createReply(app.db, both.id, { author: r1!, title: '今天又來' });
+    await createReply(app.db, both.id, { author: r2!, title: '今天' });
+    for (let i = 0; i < 5; i++) await createReply(app.db, both.id, { author: s1!, title: `頂 ${i}` });
+    // Earlier only: three members, one of whose follow-ups will be deleted.
+    const earlierOnly = await createThread(app.db, { board, author: s2!, title: '前幾天的主題' });
+    const old = [];
+    for (const m of [r1!, r2!, r3!]) old.push(await createReply(app.db, earlierOnly.id, { author: m, title: '前幾天' }));
+    await move(
+      old.map((p) => p.id),
+      earlier,
+    );
+    // Last week only: not in this week's list.
+    const stale = await createThread(app.db, { board, author: s3!, title: '上週的主題' });
+    await move([(await createReply(app.db, stale.id, { author: r1!, title: '上週' })).id], lastWeek);
+
+    const week_ = () => hotThreads(app.db, { board: board.slug, period: 'week', timeZone: zone });
+    const shape = (l: HotList) => l.threads.map((t) => [t.threadId, t.repliers, t.starterReplied, t.heat, t.lastReplyAt.toISOString()]);
+    const live = await week_();
+    expect(shape(live).map((t) => t.slice(0, 4))).toEqual([
+      [earlierOnly.id, 3, false, 3],
+      [both.id, 2, true, 2.25],
+    ]);
+
+    const closing = await closeHotWeek(app.db, zone);
+    expect(closing).toMatchObject({ closed: true, since: week, until: today });
+    const closedRow = await sql<{ until: Date }>`select until from hot_closed where since = ${week}`.execute(app.db);
+    expect(closedRow.rows[0]!.until).toEqual(today);
+    // The earlier days now come from the summary: the same list, to the last follow-up's time.
+    expect(shape(await week_())).toEqual(shape(live));
+    // Today's list never reads the summary.
+    expect((await hotThreads(app.db, { board: board.slug, period: 'today', timeZone: zone })).threads.map((t) => t.threadId)).toEqual([
+      both.id,
+    ]);
+    // Summed up already for today and within the hour: the job does nothing.
+    expect(await closeHotWeek(app.db, zone)).toEqual({ closed: false, reason: 'fresh' });
+
+    // A follow-up of an earlier day deleted: still counted until the next summing up (within the
+    // hour), then not.
+    await app.db.updateTable('posts').set({ deleted_at: new Date() }).where('id', '=', old[2]!.id).execute();
+    expect(shape(await week_())[0]!.slice(0, 2)).toEqual([earlierOnly.id, 3]);
+    await sql`update hot_closed set computed_at = now() - interval '2 hours'`.execute(app.db);
+    expect(await closeHotWeek(app.db, zone)).toMatchObject({ closed: true });
+    expect(shape(await week_()).map((t) => t.slice(0, 4))).toEqual([
+      [both.id, 2, true, 2.25],
+      [earlierOnly.id, 2, false, 2],
+    ]);
+
+    // A summary of another week (the day turned to a new week) is not used, and the job replaces it.
+    await sql`update hot_closed set since = since - interval '7 days'`.execute(app.db);
+    expect(shape(await week_()).map((t) => t.slice(0, 4))).toEqual([
+      [both.id, 2, true, 2.25],
+      [earlierOnly.id, 2, false, 2],
+    ]);
+    expect(await closeHotWeek(app.db, zone)).toMatchObject({ closed: true });
+    expect((await sql<{ n: string }>`select count(*) as n from hot_closed`.execute(app.db)).rows[0]!.n).toBe('1');
   });
 });

@@ -32,7 +32,7 @@ describe('folding', () => {
 
 describe('searchDocument', () => {
   it('holds the bigrams of each run, the run’s last character, jieba’s long words, and whole Latin words and names', () => {
-    const doc = searchDocument('中华人民共和国', '<p>Lisland_2013 說 GPT-4</p>', 'zh-hant');
+    const { doc } = searchDocument('中华人民共和国', '<p>Lisland_2013 說 GPT-4</p>', 'zh-hant');
     expect(doc).toContain("'中华':1A");
     expect(doc).toContain("'和国':6A");
     expect(doc).toContain("'国':7A");
@@ -44,8 +44,33 @@ describe('searchDocument', () => {
     expect(doc).toContain("'4':12B");
   });
 
+  it('holds the joins apart: each three Han characters in a row, across punctuation, and each pair with a word', () => {
+    const { doc, joins } = searchDocument('', '<p>服务器，内存 gpt芯片 iphone GPT</p>', 'zh-hans');
+    expect(joins.match(/'[^']*'/g)!.sort()).toEqual(
+      ["'服务器'", "'务器内'", "'器内存'", "'存 gpt'", "'gpt 芯'", "'片 iphone'", "'iphone gpt'"].sort(),
+    );
+    // The document is what it was: no join in it.
+    expect(doc).not.toContain('务器内');
+    expect(doc).not.toContain("'iphone gpt'");
+    // Not across the gap between the title and the text.
+    expect(searchDocument('芯片', '<p>服务</p>', 'zh-hans').joins).toBe('');
+  });
+
+  it('asks for the joins of every required phrase, in each of its readings, and of no excluded one', () => {
+    const joins = (text: string) => (parseQuery(text) as { query: { joins?: string; phrases: boolean } }).query;
+    expect(joins('"服务器 内存"')).toEqual(expect.objectContaining({ joins: "'服务器' & '务器内' & '器内存'", phrases: true }));
+    expect(joins('"iphone gpt" 芯片')).toEqual(expect.objectContaining({ joins: "'iphone gpt'", phrases: true }));
+    expect(joins('芯片 -"服务器 内存"')).toEqual(expect.objectContaining({ phrases: false }));
+    expect(joins('芯片 -"服务器 内存"').joins).toBeUndefined();
+    // Two single characters: a phrase without joins.
+    expect(joins('"猫 狗"')).toEqual(expect.objectContaining({ phrases: true }));
+    expect(joins('"猫 狗"').joins).toBeUndefined();
+    // Both readings of an ambiguous run, each with its own joins.
+    expect(joins('"晶片產業"').joins).toMatch(/^\(\(.*\) \| \(.*\)\)$/);
+  });
+
   it('quotes every lexeme and keeps markup, entities and operators out', () => {
-    const doc = searchDocument("it's & <b>bold</b>", '<p>a &amp; b | c:*</p>', 'other');
+    const { doc } = searchDocument("it's & <b>bold</b>", '<p>a &amp; b | c:*</p>', 'other');
     expect(doc).not.toMatch(/[&|!<>*]/);
     expect(doc).toContain("'it':1A");
     expect(doc).toContain("'s':2A");
@@ -141,7 +166,10 @@ describe('recall on the corpus', () => {
         pairs++;
         const parsed = parseQuery(query);
         if (!parsed.ok) throw new Error(`${query}: ${parsed.problem}`);
-        const { rows } = await sql<{ hit: boolean }>`select ${doc}::tsvector @@ ${parsed.query.tsquery}::tsquery as hit`.execute(target.db);
+        // A hit of the document is a hit of the joins too (they only narrow: findHits).
+        const joins = parsed.query.joins;
+        const { rows } = await sql<{ hit: boolean }>`select ${doc.doc}::tsvector @@ ${parsed.query.tsquery}::tsquery
+          ${joins ? sql`and ${doc.joins}::tsvector @@ ${joins}::tsquery` : sql``} as hit`.execute(target.db);
         if (rows[0]!.hit) ours++;
         const words = foldings(query, detectVariant(query)).map((f) => cutWords(f).filter((w) => w.trim()));
         if (words.some((ws) => ws.every((w) => jiebaDoc.has(w)))) jiebaOnly++;
