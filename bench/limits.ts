@@ -27,7 +27,7 @@ import { createLogger } from '../server/log';
 import { openSession } from '../server/members/members.service';
 import { insertUser } from '../server/members/members.repository';
 import { hashPassword } from '../server/members/passwords';
-import { loadSettings } from '../server/settings/settings';
+import { createSettingsStore } from '../server/settings/settings';
 import { LoadGenerator, type RequestSpec, listenLocal, percentile } from './load';
 import { createBoard } from '../server/boards/boards.service';
 import { connect, withDatabase } from '../server/db/connect';
@@ -177,7 +177,14 @@ async function floodBench(seedDb: Kysely<Database>, url: string, log: (m: string
   const load = new LoadGenerator();
   try {
     const appUrl = await listenLocal(
-      http.createServer(createApp({ config: loadConfig(env), settings: loadSettings(env), db: appDb, log: createLogger('silent') })),
+      http.createServer(
+        createApp({
+          config: loadConfig(env),
+          settings: createSettingsStore(appDb, env, { refreshMs: 0 }),
+          db: appDb,
+          log: createLogger('silent'),
+        }),
+      ),
       cleanups,
       30_000,
     );

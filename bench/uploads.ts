@@ -25,7 +25,7 @@ import { loadConfig } from '../server/config';
 import { openEmbedded } from '../server/db/embedded';
 import { createLogger } from '../server/log';
 import { createMember } from '../server/members/members.service';
-import { loadSettings } from '../server/settings/settings';
+import { createSettingsStore } from '../server/settings/settings';
 import { processImage } from '../server/uploads/uploads.images';
 import { freshDatabase } from './datasets';
 import { listenLocal, percentile } from './load';
@@ -169,7 +169,7 @@ export async function runUploadsBench(): Promise<void> {
   try {
     // Every request comes from 127.0.0.1 and the members are new: limits raised, not exempted.
     const env = { DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000', UPLOADS_NEW_MEMBER_MAX_BYTES: String(10 << 20) };
-    const settings = loadSettings(env);
+    const settings = createSettingsStore(db, env, { refreshMs: 0 });
     server.on('request', createApp({ config: loadConfig(env), settings, db, log: createLogger('silent') }));
     const baseUrl = await listenLocal(server, cleanups, 5_000);
 

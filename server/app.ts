@@ -29,13 +29,16 @@ import { cacheByMember } from './http/caching';
 import { dropTag } from './http/conditional';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
-import { VARIANT_COOKIE, refuseCrossSite, resolveVariant } from './http/context';
+import { VARIANT_COOKIE, refuseCrossSite, variantResolver } from './http/context';
 import { sessionMiddleware } from './sessions/sessions.cookies';
 import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
 import { createAddressBans } from './limits/address-bans';
 import { createPacing } from './limits/paced';
-import { type Settings, defaultSettings } from './settings/settings';
+import { SETTINGS, type SettingsStore, createSettingsStore } from './settings/settings';
+import { adminSettingsRouter } from './admin/admin.settings.routes';
+import { convertText, detectVariant } from './text/convert';
+import type { Rules } from './policy/policy';
 import { type Mailer, createMailer } from './mail/mail.transport';
 import { emailRouter } from './email/email.routes';
 import type { Logger } from './log';
@@ -64,10 +67,11 @@ import { localizeError } from './views/messages.errors';
 export interface AppDeps {
   config: Config;
   /**
-   * The settings registry's values (server/settings/): main.ts reads them from the environment
-   * beside the config. Default: the registry's defaults.
+   * The settings registry's values (server/settings/): main.ts makes the store over the database
+   * and its environment, and has the realtime hub's LISTEN connection refresh it. Default: a store
+   * over `db` with no environment, read once now.
    */
-  settings?: Settings;
+  settings?: SettingsStore;
   db: Kysely<Database>;
   log: Logger;
   assets?: Assets;
@@ -120,7 +124,7 @@ export function createApp({
   caches = createCaches(config.cacheBytes),
   mailer = config.mail && createMailer(config.mail, log),
   reads = createReadRecorder(db),
-  settings = defaultSettings(),
+  settings = defaultStore(db, log),
   hot = createHotLists(db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 }),
   uploadStorage = postgresUploadStorage(db),
   listening = () => caches.threads.listening,
@@ -138,11 +142,21 @@ export function createApp({
   // the request came over TLS; with none named, the TCP peer is the client.
   app.set('trust proxy', config.trustProxy ?? false);
 
-  const rules = { editWindowMinutes: config.editWindowMinutes };
+  // Read per use: an admin's change to the edit window applies to the next edit (0: no limit).
+  const rules: Rules = {
+    get editWindowMinutes() {
+      return settings.get('editWindowMinutes') || undefined;
+    },
+  };
+  // What an anonymous reader sees changed (the site's name, its default script): the pages kept
+  // whole for them go, on every process (each hears the change and refreshes its settings).
+  settings.onChange(() => caches.pages.clear());
+  const site = siteWords(settings);
   const base = defaultPageContext(assets, config.displayTimeZone);
   const pageContext = (req: Request): PageContext => ({
     ...base,
     ...catalogFor(req.variant),
+    ...site(req.variant),
     member: req.member ?? null,
     path: req.originalUrl,
     variant: req.variant,
@@ -178,7 +192,8 @@ export function createApp({
   // For a scraper with METRICS_TOKEN or on loopback; anyone else goes on to the 404 (metrics.routes.ts).
   app.get('/metrics', metricsRoute(config.metricsToken));
 
-  app.use(resolveVariant);
+  const defaultVariant = () => variantSetting(settings.get('site.defaultVariant'));
+  app.use(variantResolver(defaultVariant));
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
   // Uploaded images are the same for every reader: served before sessions are looked up.
@@ -208,11 +223,12 @@ export function createApp({
   app.use(sitemapRouter(db, siteOrigin(config)));
   app.use(
     feedsRouter(db, caches, siteOrigin(config), {
+      siteName: (variant) => site(variant).siteName,
       // The hot feed: today's site-wide list as the pages show it to an anonymous reader.
       hot: async () => (await hot.list({ board: null, period: 'today', viewer: null })).threads.map((t) => t.threadId),
     }),
   );
-  app.use(membersRouter(db, limiter, pageContext));
+  app.use(membersRouter(db, limiter, settings, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
   app.use(
@@ -230,6 +246,7 @@ export function createApp({
   app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext, addressBans));
+  app.use(adminSettingsRouter(db, settings, pageContext, siteOrigin(config)));
   app.use(
     messagesRouter({
       db,
@@ -258,7 +275,7 @@ export function createApp({
   // methods and originalUrl (as its app.handle and router give every request), the same request
   // id and log line (logWarmRequest), the forwarded headers warning, and the security headers and Vary the full
   // path had set when it kept the page.
-  const warm = warmPages(db, caches, reads);
+  const warm = warmPages(db, caches, reads, defaultVariant);
   return (req, res) => {
     const kept = warm.find(req);
     if (!kept) return void app(req, res);
@@ -278,6 +295,41 @@ export function createApp({
       if (!response.headersSent) response.status(500).end();
       else response.destroy();
     });
+  };
+}
+
+/** The store createApp makes when given none: the database's settings, no environment, read once. */
+function defaultStore(db: Kysely<Database>, log: Logger): SettingsStore {
+  const store = createSettingsStore(db, {}, { log, refreshMs: 0 });
+  store.refresh().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'settings: cannot read them'));
+  return store;
+}
+
+/** site.defaultVariant as the variant resolver takes it: 'original' is posts as written (none). */
+const variantSetting = (value: string): Variant | undefined => (value === 'original' ? undefined : (value as Variant));
+
+/**
+ * The site's name and description in a reader's script: the catalog's own name while the setting
+ * keeps its default (written natively in both scripts), else the admin's words converted as posts
+ * are. Kept per value and variant: they change only when an admin changes them.
+ */
+function siteWords(settings: SettingsStore) {
+  const kept = new Map<string, { siteName: string; siteDescription: string }>();
+  return (variant: Variant | undefined) => {
+    const name = settings.get('site.name');
+    const description = settings.get('site.description');
+    const key = `${variant ?? ''}\u0000${name}\u0000${description}`;
+    let words = kept.get(key);
+    if (!words) {
+      const inScript = (text: string) => (variant && text ? convertText(text, detectVariant(text), variant) : text);
+      words = {
+        siteName: name === SETTINGS['site.name'].default ? catalogFor(variant).t.siteName : inScript(name),
+        siteDescription: inScript(description),
+      };
+      if (kept.size > 100) kept.clear();
+      kept.set(key, words);
+    }
+    return words;
   };
 }
 

@@ -17,8 +17,6 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** IANA time zone used for every time shown on a page. */
   readonly displayTimeZone: string;
-  /** Minutes after posting during which authors may edit their posts; undefined = no limit. */
-  readonly editWindowMinutes: number | undefined;
   /** Follow-up lines shown under each thread on a board index (the rest behind its link). */
   readonly indexTreeLines: number;
   /** Follow-up lines in one window of a thread page; the rest follow a "more" link. */
@@ -163,7 +161,6 @@ const schema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  EDIT_WINDOW_MINUTES: z.string().regex(/^\d+$/, 'must be a whole number of minutes (unset: no limit)').transform(Number).optional(),
   INDEX_TREE_LINES: z
     .string()
     .regex(/^\d+$/, 'must be a whole number of lines, 0 to 1000')
@@ -253,7 +250,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(v.DATA_DIR),
     logLevel: v.LOG_LEVEL,
     displayTimeZone: v.TZ_DISPLAY,
-    editWindowMinutes: v.EDIT_WINDOW_MINUTES,
     indexTreeLines: v.INDEX_TREE_LINES,
     threadWindowLines: v.THREAD_WINDOW_LINES,
     threadDepthCap: v.THREAD_DEPTH_CAP,

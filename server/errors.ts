@@ -46,6 +46,8 @@ export type Invalid =
   | { kind: 'between'; min: number; max: number }
   | { kind: 'oneOf'; values: readonly string[] }
   | { kind: 'format' }
+  /** Not a count per window (a rate setting): `example` is one such as 6/1m. */
+  | { kind: 'rate'; example: string }
   /** Control, zero-width or text-direction characters (titles, reasons, names). */
   | { kind: 'hiddenCharacters' }
   /** C0 control characters other than tab and line breaks, in any field of any request. */
@@ -180,6 +182,16 @@ export interface ErrorParams {
   UnknownEvent: { name: string };
   /** A link from an email (or an admin's one-time link) that is unknown, expired or already used. */
   TokenInvalid: { purpose: 'verify-email' | 'reset-password' | 'unsubscribe' };
+  /**
+   * Registration refused by the site's registration mode (registration.mode): `closed`, nobody
+   * registers; `inviteNeeded`, only with an invite link; `inviteInvalid`, the invite given is
+   * unknown, expired, revoked or used up.
+   */
+  RegistrationRefused: { reason: 'closed' | 'inviteNeeded' | 'inviteInvalid' };
+  /** A setting its environment variable `env` sets: it wins, so the console cannot change it. */
+  SettingFromEnvironment: { name: string; env: string };
+  /** An invite (admin console) that does not exist. */
+  InviteNotFound: None;
   /** The address is verified by another account (one account per address). */
   EmailTaken: None;
   /** The digest needs a verified address. */

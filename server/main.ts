@@ -24,7 +24,7 @@ import { DIGEST_EVERY_MS, DIGEST_JOB, sendDigests } from './email/email.digest';
 import { pruneTokens } from './tokens/tokens.service';
 import { createReadRecorder } from './reads/reads.recorder';
 import { pruneReads } from './reads/reads.repository';
-import { type Settings, loadSettings } from './settings/settings';
+import { createSettingsStore, loadSettings } from './settings/settings';
 import { UPLOADS_CLEANUP_JOB, removeUnusedUploads } from './uploads/uploads.service';
 import { postgresUploadStorage } from './uploads/uploads.storage';
 
@@ -33,10 +33,14 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const HOUR_MS = 3_600_000;
 
 /** Start-up: config → database → migrations → demo data → HTTP; and a clean shutdown on signals. */
-async function main(config: Config, settings: Settings): Promise<void> {
+async function main(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const storage = await openStorage(config, log, 'server');
   await migrateToLatest(storage.db, (name) => log.info({ migration: name }, 'migration applied'));
+  // The settings: the environment's (checked before start-up), then the admin console's from the
+  // database, read now and again whenever the realtime hub hears of a change (and every minute).
+  const settings = createSettingsStore(storage.db, process.env, { log });
+  await settings.refresh();
   const skeletons = await backfillNameSkeletons(storage.db);
   if (skeletons) log.info({ members: skeletons }, 'name skeletons computed');
   if (await seedOnFirstStart(storage.db, (m) => log.info(`demo: ${m}`))) log.info('first start: demo board and thread created');
@@ -77,6 +81,7 @@ async function main(config: Config, settings: Settings): Promise<void> {
     caches,
     memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
     hot,
+    settings,
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -126,6 +131,7 @@ async function main(config: Config, settings: Settings): Promise<void> {
     // the HTTP server, which stops accepting and waits for in-flight requests.
     const closed = realtime.close();
     const jobsStopped = jobs.close();
+    settings.close();
     server.closeIdleConnections();
     await closed;
     await jobsStopped;
@@ -142,18 +148,17 @@ async function main(config: Config, settings: Settings): Promise<void> {
 }
 
 let config: Config;
-let settings: Settings;
 try {
   config = loadConfig();
-  // The settings registry's values: a bad one stops start-up with one line, as a bad config does.
-  settings = loadSettings();
+  // The settings registry's variables: a bad one stops start-up with one line, as a bad config does.
+  loadSettings();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`gentie: configuration error: ${error.message}`);
   process.exit(1);
 }
 
-main(config, settings).catch((error: unknown) => {
+main(config).catch((error: unknown) => {
   const e = error as NodeJS.ErrnoException;
   if (error instanceof EmbeddedError) console.error(`gentie: cannot start the embedded database: ${e.message}`);
   else if (e?.code === 'EADDRINUSE') console.error(`gentie: port ${config.port} is in use: stop what uses it or set PORT to another port`);

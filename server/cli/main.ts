@@ -19,6 +19,7 @@ import { resanitizeAll } from '../posts/posts.service';
 import { reindex } from '../search/search.service';
 import { FOLDING_VERSION } from '../text/search-terms';
 import { progressBar } from './progress';
+import { SETTINGS_COMMANDS, SETTINGS_USAGE, runSettingsCommand, settingsUsageError } from './settings';
 
 /**
  * The operator's CLI: `npm run gentie -- <command>`. It works whether the server runs or not:
@@ -55,6 +56,7 @@ const USAGE = `usage: npm run gentie -- <command>
                                                (2027-01-01) or for a duration (30m, 12h, 7d, 2w)
   address:unban <cidr>                         lift the bans on exactly that address or range
   address:bans                                 list the address bans in force
+${SETTINGS_USAGE}
 
 environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./data), LOG_LEVEL`;
 
@@ -137,6 +139,7 @@ async function run(argv: string[]): Promise<void> {
     'address:ban',
     'address:unban',
     'address:bans',
+    ...SETTINGS_COMMANDS,
   ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   // Check the arguments before touching the database.
@@ -161,6 +164,8 @@ async function run(argv: string[]): Promise<void> {
   if (publicBans !== undefined && publicBans !== 'on' && publicBans !== 'off') throw new UsageError('--public-bans must be on or off');
   if (command === 'address:ban' || command === 'address:unban') need(args, 1, 'the address or range');
   if (command === 'address:bans') need(args, 0, '');
+  const settingsProblem = settingsUsageError(command, args, flags);
+  if (settingsProblem) throw new UsageError(settingsProblem);
   if (command === 'search:reindex') {
     need(args, 0, '');
     const only = flags.get('only');
@@ -268,6 +273,14 @@ async function run(argv: string[]): Promise<void> {
         say(`done: ${indexed} posts indexed (folding version ${FOLDING_VERSION})`);
         break;
       }
+      case 'settings:list':
+      case 'settings:set':
+      case 'settings:unset':
+      case 'invite:create':
+      case 'invites':
+      case 'invite:revoke':
+        await runSettingsCommand(db, command, args, flags, say, config.publicUrl?.origin);
+        break;
       case 'posts:resanitize': {
         const changed = await resanitizeAll(db, (done, total) => say(`re-sanitized ${done}/${total} posts`));
         say(`done: ${changed} bodies changed`);

@@ -535,6 +535,27 @@ export interface AdminAuditTable {
   created_at: Timestamp;
 }
 
+/** A setting changed in the console or the CLI (migrations/2026_12_05_100_site_settings.ts): text as the environment writes it. */
+export interface SiteSettingsTable {
+  name: string;
+  value: string;
+  updated_at: Timestamp;
+  updated_by: Id | null;
+}
+
+/** An invite link an admin issued: only its token's SHA-256 is kept. max_uses null: until it expires. */
+export interface InvitesTable {
+  id: GeneratedId;
+  token_hash: Buffer;
+  created_by: Id | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  max_uses: number | null;
+  uses: ColumnType<number, number | undefined, number>;
+  revoked_at: NullableTimestamp;
+}
+
 /** Every table the application reads or writes, as kysely sees them. */
 export interface Database {
   users: UsersTable;
@@ -572,6 +593,8 @@ export interface Database {
   upload_blobs: UploadBlobsTable;
   upload_blocks: UploadBlocksTable;
   admin_audit: AdminAuditTable;
+  site_settings: SiteSettingsTable;
+  invites: InvitesTable;
 }
 
 /** A whole row of each table, as a select returns it. */

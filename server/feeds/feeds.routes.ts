@@ -32,16 +32,16 @@ export const FEED_SUMMARY_CHARS = 280;
 /** How long a browser or shared cache may keep a feed without asking again. */
 const CACHE_CONTROL = 'public, max-age=60';
 
-/** The feed routes. `hot`: the hot list's thread ids (absent: no hot feed). */
+/** The feed routes. `hot`: the hot list's thread ids (absent: no hot feed); `siteName`: the site's name in a script. */
 export function feedsRouter(
   db: Kysely<Database>,
   caches: Pick<Caches, 'conversions'>,
   site: SiteOrigin,
-  options: { hot?: feeds.HotThreads } = {},
+  options: { hot?: feeds.HotThreads; siteName?: (variant: Variant | undefined) => string } = {},
 ): Router {
   const router = Router();
   const answer = (req: Request, res: Response, content: feeds.FeedContent) => {
-    sendFeed(req, res, atomOf(content, req, site(req) ?? '', caches.conversions));
+    sendFeed(req, res, atomOf(content, req, site(req) ?? '', caches.conversions, options.siteName));
   };
 
   router.get('/feed.xml', async (req, res) => answer(req, res, await feeds.siteFeed(db)));
@@ -58,10 +58,18 @@ export function feedsRouter(
 const feedVariant = (req: Request): Variant | undefined => (req.variantPrefix ? req.variant : undefined);
 
 /** A feed's content as an Atom document's parts: titles and excerpts converted, every URL absolute. */
-function atomOf(content: feeds.FeedContent, req: Request, origin: string, conversions: Caches['conversions']): AtomFeed {
+function atomOf(
+  content: feeds.FeedContent,
+  req: Request,
+  origin: string,
+  conversions: Caches['conversions'],
+  nameOf?: (variant: Variant | undefined) => string,
+): AtomFeed {
   const variant = feedVariant(req);
   const prefix = variant ? `/${variant}` : '';
   const { t, lang } = catalogFor(variant);
+  // The site's name (site.name) in the feed's script; the catalog's when none is given.
+  const siteName = nameOf?.(variant) ?? t.siteName;
   const url = (path: string) => `${origin}${prefix}${path}`;
   const titles = localizedTitles(conversions, content.posts, variant);
   const entries: AtomEntry[] = titles.map((p) => ({
@@ -80,12 +88,12 @@ function atomOf(content: feeds.FeedContent, req: Request, origin: string, conver
   return {
     self: url(content.path),
     alternate: url(content.page),
-    title: `${title} - ${t.siteName}`,
+    title: `${title} - ${siteName}`,
     subtitle,
     lang: variant ? lang : undefined,
     updated: entries.reduce((latest, e) => (e.updated > latest ? e.updated : latest), content.since),
-    author: { name: t.siteName, uri: url('/') },
-    generator: t.siteName,
+    author: { name: siteName, uri: url('/') },
+    generator: siteName,
     entries,
   };
 }

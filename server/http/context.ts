@@ -56,9 +56,9 @@ export interface VariantChoice {
  * Decides the reader's variant without touching the request: resolveVariant's decision, which
  * the app's warm pages (posts/posts.pages.ts) also need before express is involved. A prefix
  * (/zh-hans/t/1) wins; an unprefixed page uses the saved choice (cookie; "original" = as
- * written), else Accept-Language.
+ * written), else Accept-Language, else the site's default (site.defaultVariant; undefined: as written).
  */
-export function chooseVariant(url: string, headers: IncomingHttpHeaders): VariantChoice {
+export function chooseVariant(url: string, headers: IncomingHttpHeaders, fallback?: Variant): VariantChoice {
   const m = VARIANT_PREFIX.exec(url);
   if (m) {
     const rest = url.slice(m[0].length);
@@ -70,25 +70,31 @@ export function chooseVariant(url: string, headers: IncomingHttpHeaders): Varian
       ? undefined
       : saved && (VARIANTS as readonly string[]).includes(saved)
         ? (saved as Variant)
-        : variantFromAcceptLanguage(headers['accept-language']);
+        : (variantFromAcceptLanguage(headers['accept-language']) ?? fallback);
   return { variant, prefix: '', url };
 }
 
 /**
- * Decides the reader's variant (chooseVariant). A prefix is stripped from the URL; an unprefixed
- * page varies by the cookie and Accept-Language that chose it.
+ * Decides the reader's variant (chooseVariant), with `fallback` the site's default asked for per
+ * request (an admin may change it). A prefix is stripped from the URL; an unprefixed page varies
+ * by the cookie and Accept-Language that chose it.
  */
-export function resolveVariant(req: Request, res: Response, next: NextFunction): void {
-  const choice = chooseVariant(req.url, req.headers);
-  req.variant = choice.variant;
-  req.variantPrefix = choice.prefix;
-  if (choice.prefix) req.url = choice.url;
-  else {
-    res.vary('Cookie');
-    res.vary('Accept-Language');
-  }
-  next();
+export function variantResolver(fallback: () => Variant | undefined = () => undefined) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const choice = chooseVariant(req.url, req.headers, fallback());
+    req.variant = choice.variant;
+    req.variantPrefix = choice.prefix;
+    if (choice.prefix) req.url = choice.url;
+    else {
+      res.vary('Cookie');
+      res.vary('Accept-Language');
+    }
+    next();
+  };
 }
+
+/** Decides the reader's variant with no site default (variantResolver). */
+export const resolveVariant = variantResolver();
 
 /** The logged-in member, or a 401 that says whether the session expired or there never was one. */
 export function requireMember(req: Request): Member {

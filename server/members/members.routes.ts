@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database';
-import type { AppError } from '../errors';
+import { AppError } from '../errors';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
@@ -15,9 +15,13 @@ import type { PageContext } from '../views/layout';
 import * as members from './members.service';
 import type { Member, SignInContext } from './members.service';
 import { loginPage, logoutPage, registerPage } from './members.views';
+import type { Settings } from '../settings/settings';
+import { inviteUsable } from './invites';
 
-/** Name and password as posted by a form or the API. */
+/** Name and password as posted by a form or the API; a registration may carry an invite. */
 const credentials = z.object({
+  /** The token of an admin's invite link (an invite-only site needs one to register). */
+  invite: z.string().max(200, 'is too long').optional(),
   /** The member name as typed; normalized and checked by the service. */
   username: z.string({ error: 'a name is required' }).max(200, 'is too long'),
   /** The password in clear; only its argon2id hash is kept. */
@@ -65,7 +69,12 @@ export const changePasswordFrom = (db: Kysely<Database>, limiter: Limiter, req: 
  * for one's sessions and password are /settings, people/settings.routes.ts).
  * Long because it lists every route, each a few lines, after the sign-in steps both kinds share.
  */
-export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContext: (req: Request) => PageContext): Router {
+export function membersRouter(
+  db: Kysely<Database>,
+  limiter: Limiter,
+  settings: Settings,
+  pageContext: (req: Request) => PageContext,
+): Router {
   const router = Router();
 
   const startSession = async (req: Request, res: Response, member: Member) => {
@@ -80,7 +89,23 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
     });
   };
 
-  const register = (req: Request) => members.registerMember(db, limiter, parseInput(credentials, req.body), signInContext(req));
+  const register = (req: Request) => members.registerMember(db, limiter, settings, parseInput(credentials, req.body), signInContext(req));
+  // Why the register page shows no form now (closed; invite-only without a usable invite), if it does not.
+  const registrationClosed = async (invite: string | undefined): Promise<AppError | undefined> => {
+    try {
+      const mode = settings.get('registration.mode');
+      members.checkRegistrationOpen(mode, invite);
+      if (mode === 'invite' && !(await inviteUsable(db, invite))) {
+        return new AppError(403, 'RegistrationRefused', 'This invite link is unknown, expired, revoked or used up.', {
+          params: { reason: 'inviteInvalid' },
+        });
+      }
+      return undefined;
+    } catch (error) {
+      if (error instanceof AppError) return error;
+      throw error;
+    }
+  };
   const logIn = (req: Request) =>
     members.logIn(db, limiter, parseInput(credentials, req.body), { ...signInContext(req), signedInAs: req.member?.id });
   const changePassword = (req: Request) => changePasswordFrom(db, limiter, req);
@@ -144,8 +169,10 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
     res.send(loginPage(pageContext(req), { next: safeNext(req.query.next) }));
   });
 
-  router.get('/register', (req, res) => {
-    res.send(registerPage(pageContext(req), { next: safeNext(req.query.next) }));
+  router.get('/register', async (req, res) => {
+    const invite = typeof req.query.invite === 'string' ? req.query.invite : undefined;
+    const closed = await registrationClosed(invite);
+    res.status(closed ? 403 : 200).send(registerPage(pageContext(req), { next: safeNext(req.query.next), invite }, closed));
   });
 
   router.get('/logout', (req, res) => {
@@ -154,7 +181,12 @@ export function membersRouter(db: Kysely<Database>, limiter: Limiter, pageContex
 
   // A refused login or registration shows its form again with the name typed (never the password).
   const credentialsForm = (req: Request, page: typeof loginPage) => (refusal: AppError) =>
-    page(pageContext(req), { next: safeNext(req.body?.next), username: formText(req.body, 'username') ?? '', refusal });
+    page(pageContext(req), {
+      next: safeNext(req.body?.next),
+      username: formText(req.body, 'username') ?? '',
+      refusal,
+      invite: formText(req.body, 'invite'),
+    });
 
   router.post('/login', async (req, res) => {
     try {

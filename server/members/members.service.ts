@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, MemberTrust, SiteRole } from '../db/database';
 import type { Member } from '../db/member';
 import { AppError, validationFailed } from '../errors';
@@ -11,6 +11,9 @@ import { checkName, checkNewName } from './names';
 import { claimName } from './names.service';
 import { HASHING_CONCURRENCY, PASSWORD_MAX, checkNewPassword, hashPassword, verifyPassword } from './passwords';
 import { countLoginFailure } from '../metrics/metrics';
+import type { RegistrationMode } from '../settings/settings.registry';
+import type { Settings } from '../settings/settings';
+import { useInvite } from './invites';
 
 export type { Member };
 
@@ -58,14 +61,17 @@ async function insertMember(
   name: { name: string; key: string; skeleton: string },
   password: string,
   role: SiteRole,
+  /** Run in the insert's transaction first (an invite's use): what it throws rolls the account back. */
+  admit?: (tx: Transaction<Database>) => Promise<void>,
 ): Promise<Member> {
   // Checked first so a taken name costs no hash (and no registration quota); the insert still
   // settles a race between two registrations of one name, and claimName one between lookalikes.
   if (await repo.findUserByKey(db, name.key)) throw nameTaken(name.name);
   const passwordHash = await hashPassword(password);
-  const user = await claimName(db, name, (tx) =>
-    repo.insertUser(tx, { name: name.name, nameKey: name.key, nameSkeleton: name.skeleton, passwordHash, role }),
-  );
+  const user = await claimName(db, name, async (tx) => {
+    await admit?.(tx);
+    return repo.insertUser(tx, { name: name.name, nameKey: name.key, nameSkeleton: name.skeleton, passwordHash, role });
+  });
   if (!user) throw nameTaken(name.name);
   return user;
 }
@@ -79,22 +85,50 @@ export async function createMember(db: Kysely<Database>, input: { username: stri
   return insertMember(db, name, input.password, input.role ?? 'member');
 }
 
+const registrationRefused = (reason: 'closed' | 'inviteNeeded' | 'inviteInvalid') =>
+  new AppError(403, 'RegistrationRefused', REFUSALS[reason], { params: { reason } });
+
+const REFUSALS = {
+  closed: 'Registration is closed.',
+  inviteNeeded: 'Registration is by invitation only: open the invite link an admin gave you.',
+  inviteInvalid: 'This invite link is unknown, expired, revoked or used up: ask an admin for a new one.',
+} as const;
+
 /**
- * Registers a member from the site: as createMember, limited per address. Only accounts actually
- * created count; a refused name or password does not.
+ * Whether the site takes a registration now, as registration.mode says: open, closed, or only
+ * with an invite (checked here for the form's sake, and used in the account's transaction).
+ */
+export function checkRegistrationOpen(mode: RegistrationMode, invite: string | undefined): void {
+  if (mode === 'closed') throw registrationRefused('closed');
+  if (mode === 'invite' && !invite) throw registrationRefused('inviteNeeded');
+}
+
+/**
+ * Registers a member from the site: as createMember, limited per address, while the site's
+ * registration mode lets them (an invite-only site takes a usable invite, whose use is counted in
+ * the account's transaction). Only accounts actually created count; a refused name or password does not.
  */
 export async function registerMember(
   db: Kysely<Database>,
   limiter: Limiter,
-  input: { username: string; password: string },
+  settings: Settings,
+  input: { username: string; password: string; invite?: string },
   from: SignInContext,
 ): Promise<Member> {
+  const mode = settings.get('registration.mode');
+  checkRegistrationOpen(mode, input.invite);
   const name = checkNewMember(input);
   const key = addressKey(from.address);
+  const admit =
+    mode === 'invite'
+      ? async (tx: Transaction<Database>) => {
+          if (!(await useInvite(tx, input.invite))) throw registrationRefused('inviteInvalid');
+        }
+      : undefined;
   return accountWork(async () => {
     await limiter.consume('register:address', key);
     try {
-      return await insertMember(db, name, input.password, 'member');
+      return await insertMember(db, name, input.password, 'member', admit);
     } catch (error) {
       await limiter.reward('register:address', key);
       throw error;

@@ -10,6 +10,8 @@ interface FormState {
   next: string;
   username?: string;
   refusal?: AppError;
+  /** The invite link's token the register form carries on (an invite-only site). */
+  invite?: string;
 }
 
 function CredentialsForm({
@@ -28,6 +30,7 @@ function CredentialsForm({
     <form method="post" action={href(ctx, action)} class="credentials">
       <Refusal ctx={ctx} error={state.refusal} />
       <input type="hidden" name="next" value={state.next} />
+      {state.invite ? <input type="hidden" name="invite" value={state.invite} /> : null}
       <label>
         {t.username}
         <input name="username" required autocomplete="username" maxlength="64" value={state.username ?? ''} />
@@ -61,15 +64,25 @@ export function loginPage(ctx: PageContext, state: FormState): string {
   );
 }
 
-export function registerPage(ctx: PageContext, state: FormState): string {
+/**
+ * The register page. `closed`: why registration is refused now (the site is closed, or invite-only
+ * and the page came without a usable invite): said instead of the form.
+ */
+export function registerPage(ctx: PageContext, state: FormState, closed?: AppError): string {
   const { t } = ctx;
   return renderPage(
     ctx,
     t.register,
     <section>
       <h1>{t.register}</h1>
-      <p class="hint">{t.registerHint}</p>
-      <CredentialsForm ctx={ctx} action="/register" state={state} submit={t.register} />
+      {closed ? (
+        <Refusal ctx={ctx} error={closed} />
+      ) : (
+        <Fragment>
+          <p class="hint">{t.registerHint}</p>
+          <CredentialsForm ctx={ctx} action="/register" state={state} submit={t.register} />
+        </Fragment>
+      )}
       <p>
         {t.haveAccount} <a href={href(ctx, `/login?next=${encodeURIComponent(state.next)}`)}>{t.login}</a>
       </p>

@@ -9,6 +9,7 @@ import type { ReadRecorder } from '../reads/reads.recorder';
 import { markSeen } from './posts.seen';
 import { answeredUnchangedTag, matchesTag } from '../http/conditional';
 import { chooseVariant } from '../http/context';
+import type { Variant } from '../text/convert';
 import { SESSION_COOKIE, cookieFrom } from '../sessions/sessions.cookies';
 import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cookie';
 
@@ -124,7 +125,13 @@ export interface WarmPages {
  * A page it does not hold goes on to the thread page's route (posts.routes.ts), which renders it,
  * and keeps it when it can be shared. `reads` counts the read, as that route would.
  */
-export function warmPages(db: Db, caches: Pick<Caches, 'pages' | 'threads'>, reads: ReadRecorder | undefined): WarmPages {
+export function warmPages(
+  db: Db,
+  caches: Pick<Caches, 'pages' | 'threads'>,
+  reads: ReadRecorder | undefined,
+  /** The site's default script (site.defaultVariant), as the express path's variant resolver has it. */
+  defaultVariant: () => Variant | undefined = () => undefined,
+): WarmPages {
   return {
     find(req) {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || caches.pages.size === 0) return undefined;
@@ -135,7 +142,7 @@ export function warmPages(db: Db, caches: Pick<Caches, 'pages' | 'threads'>, rea
       }
       if (cookieFrom(headers.cookie, SESSION_COOKIE) !== undefined) return undefined;
       const url = req.url ?? '/';
-      const { variant, prefix } = chooseVariant(url, headers);
+      const { variant, prefix } = chooseVariant(url, headers, defaultVariant());
       const kept = keptFor({ originalUrl: url, variant, variantPrefix: prefix }, headers, caches.pages, caches.threads);
       // A page served warm is the warm page cache's hit; its misses are pages rendered to be kept (posts.routes.ts).
       if (kept) caches.pages.hits++;

@@ -19,6 +19,8 @@ import { MemberDelivery, type MemberFeeds } from './realtime.members';
 import { Presence, READERS_CHANNEL } from './realtime.presence';
 import { renderer } from './realtime.render';
 import { type RealtimeServer, threadOfRoom } from './realtime.rooms';
+import type { SettingsStore } from '../settings/settings';
+import { SETTINGS_CHANNEL } from '../settings/settings.repository';
 
 /**
  * Live threads and boards. Readers join a thread (or a board's index) in a variant; every process
@@ -64,6 +66,11 @@ export interface RealtimeDeps {
    * readers (realtime.hot.ts). Default: a set of its own, refreshed at most every 5 s.
    */
   hot?: HotLists;
+  /**
+   * The process's settings (server/settings/): read again when a change is announced on
+   * SETTINGS_CHANNEL, and when the LISTEN connection comes back (a change may have gone unheard).
+   */
+  settings?: Pick<SettingsStore, 'refresh'>;
 }
 
 /** Starts socket.io on the HTTP server, with live delivery, reader counts and the gateway. */
@@ -85,12 +92,15 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const members = new MemberDelivery(io, db, deps.memberFeeds ?? {}, log);
   const hot = new HotFeed(io, deps.hot ?? createHotLists(db, { timeZone: deps.timeZone, refreshMs: 5000 }), deps.caches.conversions, log);
   const threads = deps.caches.threads;
+  const refreshSettings = () =>
+    deps.settings?.refresh().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'settings: cannot read them again'));
 
   const listener = listen(
     deps.databaseUrl,
-    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL, THREAD_READS_CHANNEL],
+    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL, THREAD_READS_CHANNEL, SETTINGS_CHANNEL],
     {
       onNotify(channel, payload) {
+        if (channel === SETTINGS_CHANNEL) return void refreshSettings();
         if (channel === READERS_CHANNEL) return presence.heard(payload);
         if (channel === THREAD_READS_CHANNEL) {
           for (const heard of parseReadCounts(payload)) threads?.counted(heard.threadId, heard.readCount);
@@ -114,6 +124,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
         boards.linkLost();
       },
       onConnect() {
+        void refreshSettings();
         // Whatever was known before the link dropped may have changed unheard: learnt afresh.
         threads?.linkUp();
         hot.changed();

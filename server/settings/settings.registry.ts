@@ -1,7 +1,7 @@
 /**
  * Every setting an operator may change, with its type, default, bounds and what it is for. Values
- * come from the environment today (settings.ts); a database-backed store applied on every process
- * comes later, with a set environment variable still winning. The README's settings table lists
+ * come from the admin console or the CLI (stored in the database, applied on every process without
+ * a restart) or from the environment, which wins (settings.ts). The README's settings tables list
  * these entries.
  */
 
@@ -29,7 +29,38 @@ export interface RateSetting {
   readonly description: string;
 }
 
-export type SettingDefinition = IntegerSetting | RateSetting;
+/** Plain text of at most `maxLength` characters, on one line ('' allowed). */
+export interface TextSetting {
+  readonly type: 'text';
+  readonly default: string;
+  readonly maxLength: number;
+  readonly description: string;
+}
+
+/** One of a few words. */
+export interface ChoiceSetting<V extends string = string> {
+  readonly type: 'choice';
+  readonly default: V;
+  readonly values: readonly V[];
+  readonly description: string;
+}
+
+export type SettingDefinition = IntegerSetting | RateSetting | TextSetting | ChoiceSetting;
+
+/** Who may register: anyone, only with an admin's invite link, or nobody. */
+export const REGISTRATION_MODES = ['open', 'invite', 'closed'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+/** The script a reader with no saved choice and no Chinese in Accept-Language reads in ('original': posts as written). */
+export const DEFAULT_VARIANTS = ['original', 'zh-hant', 'zh-hans', 'zh-tw', 'zh-hk'] as const;
+export type DefaultVariant = (typeof DEFAULT_VARIANTS)[number];
+
+const choice = <V extends string>(values: readonly V[], fallback: V, description: string): ChoiceSetting<V> => ({
+  type: 'choice',
+  default: fallback,
+  values,
+  description,
+});
 
 /** A rate's bounds: at least one action per window, windows from a second to a week. */
 export const RATE_POINTS_MAX = 100_000;
@@ -106,6 +137,36 @@ type PacedName = `limits.${keyof typeof PACED}.${'member' | 'newMember' | 'addre
 
 /** The registry: every setting by name. */
 export const SETTINGS = {
+  'site.name': {
+    type: 'text',
+    default: '跟帖論壇',
+    maxLength: 60,
+    description: "The forum's name: the header, page titles, feeds' titles and link previews (shown in each reader's script)",
+  },
+  'site.description': {
+    type: 'text',
+    default: '',
+    maxLength: 300,
+    description: 'One line under the name in the header, and the description of pages that have none of their own (empty: none)',
+  },
+  'site.defaultVariant': choice(
+    DEFAULT_VARIANTS,
+    'original',
+    'The script of a reader who chose none and whose browser asks for no Chinese script: original (as written), zh-hant, zh-hans, zh-tw or zh-hk',
+  ),
+  'registration.mode': choice(
+    REGISTRATION_MODES,
+    'open',
+    'Who may register: open (anyone), invite (only with an invite link an admin issued) or closed (nobody)',
+  ),
+  editWindowMinutes: {
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 5_256_000,
+    unit: 'minutes',
+    description: 'How long authors may edit their posts after posting; moderators and admins always can (0: no limit)',
+  },
   'limits.newMemberHours': {
     type: 'integer',
     default: 24,
@@ -239,8 +300,17 @@ export type SettingName = keyof typeof SETTINGS;
 /** The names of the settings that hold a rate. */
 export type RateSettingName = { [N in SettingName]: (typeof SETTINGS)[N] extends RateSetting ? N : never }[SettingName];
 
-/** A setting's value type: a Rate for a rate, a number for an integer. */
-export type SettingValue<N extends SettingName> = (typeof SETTINGS)[N] extends RateSetting ? Rate : number;
+/** A setting's value type: a Rate for a rate, a number for an integer, the text or word for the others. */
+export type SettingValue<N extends SettingName> = (typeof SETTINGS)[N] extends RateSetting
+  ? Rate
+  : (typeof SETTINGS)[N] extends IntegerSetting
+    ? number
+    : (typeof SETTINGS)[N] extends ChoiceSetting<infer V>
+      ? V
+      : string;
+
+/** Every value a setting may hold. */
+export type AnySettingValue = Rate | number | string;
 
 /** The environment variable that sets a setting: `limits.reply.newMember.burst` → `LIMITS_REPLY_NEW_MEMBER_BURST`. */
 export const envName = (name: SettingName): string =>

@@ -37,7 +37,14 @@ export interface PageContext extends LinkContext {
    * whole for anonymous readers (posts/posts.pages.ts) must not name the Host one request came with.
    */
   origin?: string;
+  /** The site's name in the reader's script (site.name); absent: the catalog's. */
+  siteName?: string;
+  /** The site's one-line description (site.description) in the reader's script; '' or absent: none. */
+  siteDescription?: string;
 }
+
+/** The site's name as a page shows it. */
+export const siteNameOf = (ctx: Pick<PageContext, 'siteName' | 't'>): string => ctx.siteName ?? ctx.t.siteName;
 
 /**
  * What a page says about itself to search engines and link previews (OpenGraph): its type, a
@@ -175,8 +182,9 @@ function Header({ ctx }: { ctx: PageContext }) {
   return (
     <header class="site" data-variant={ctx.variant ?? 'original'} data-member={member ? '' : undefined}>
       <a class="brand" href={href(ctx, '/')}>
-        {t.siteName}
+        {siteNameOf(ctx)}
       </a>
+      {ctx.siteDescription ? <span class="tagline">{ctx.siteDescription}</span> : null}
       <nav aria-label={t.home}>
         {member ? (
           <Fragment>
@@ -212,7 +220,7 @@ function OpenGraph({ ctx, title, meta, url }: { ctx: PageContext; title: string;
     <Fragment>
       <meta property="og:title" content={title} />
       <meta property="og:type" content={meta.type} />
-      <meta property="og:site_name" content={ctx.t.siteName} />
+      <meta property="og:site_name" content={siteNameOf(ctx)} />
       {url ? <meta property="og:url" content={url} /> : null}
       {meta.description ? <meta property="og:description" content={meta.description} /> : null}
       {meta.description ? <meta name="description" content={meta.description} /> : null}
@@ -232,7 +240,8 @@ export function renderPage(ctx: PageContext, title: string, content: Child, meta
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} - ${ctx.t.siteName}`}</title>
+        <title>{`${title} - ${siteNameOf(ctx)}`}</title>
+        {ctx.siteDescription && !(meta.type && meta.description) ? <meta name="description" content={ctx.siteDescription} /> : null}
         {VARIANTS.map((v) => (
           <link rel="alternate" hreflang={HREFLANG[v]} href={`/${v}${unprefixed(ctx.path)}`} />
         ))}

@@ -251,6 +251,14 @@ export const hantErrors: ErrorMessages = {
       : purpose === 'verify-email'
         ? '這個驗證鏈接無效、已過期或已用過：請在郵箱設置裡重新發送。'
         : '這個退訂鏈接無效、已過期或已用過：您可以在郵箱設置裡取消每日摘要。',
+  RegistrationRefused: ({ reason }) =>
+    reason === 'closed'
+      ? '本站暫停註冊新賬號。'
+      : reason === 'inviteNeeded'
+        ? '本站只接受邀請註冊：請用管理員發出的邀請鏈接打開註冊頁。'
+        : '這個邀請鏈接無效：可能已過期、已撤銷或已用完，請向管理員要一個新的。',
+  InviteNotFound: () => '找不到這個邀請。',
+  SettingFromEnvironment: ({ name, env }) => `設置 ${name} 由環境變量 ${env} 決定，不能在這裡修改：請在服務器上改這個變量，或刪去它。`,
   EmailTaken: () => '這個郵箱地址已由另一個賬號驗證過，一個地址只能用於一個賬號。',
   EmailNotVerified: () => '請先添加並驗證郵箱地址。',
   MailUnavailable: () => '郵件暫時發不出去，請稍後再試。',
@@ -377,6 +385,14 @@ export const hansErrors: ErrorMessages = {
       : purpose === 'verify-email'
         ? '这个验证链接无效、已过期或已用过：请在邮箱设置里重新发送。'
         : '这个退订链接无效、已过期或已用过：您可以在邮箱设置里取消每日摘要。',
+  RegistrationRefused: ({ reason }) =>
+    reason === 'closed'
+      ? '本站暂停注册新账号。'
+      : reason === 'inviteNeeded'
+        ? '本站只接受邀请注册：请用管理员发出的邀请链接打开注册页。'
+        : '这个邀请链接无效：可能已过期、已撤销或已用完，请向管理员要一个新的。',
+  InviteNotFound: () => '找不到这个邀请。',
+  SettingFromEnvironment: ({ name, env }) => `设置 ${name} 由环境变量 ${env} 决定，不能在这里修改：请在服务器上改这个变量，或删去它。`,
   EmailTaken: () => '这个邮箱地址已由另一个账号验证过，一个地址只能用于一个账号。',
   EmailNotVerified: () => '请先添加并验证邮箱地址。',
   MailUnavailable: () => '邮件暂时发不出去，请稍后再试。',

@@ -5,7 +5,7 @@ import { createApp, memberFeeds } from '../../server/app';
 import { connect } from '../../server/db/connect';
 import { type Caches, createCaches } from '../../server/caches';
 import { loadConfig } from '../../server/config';
-import { loadSettings } from '../../server/settings/settings';
+import { type SettingsStore, createSettingsStore } from '../../server/settings/settings';
 import { loadAssets } from '../../server/views/assets';
 import { siteOrigin } from '../../server/http/origin';
 import { type Logger, createLogger } from '../../server/log';
@@ -21,6 +21,8 @@ export interface TestApp extends TestDatabase {
   caches: Caches;
   /** Where the app counts thread reads: nothing flushes it but a test (`await app.reads.flush()`). */
   reads: ReadRecorder;
+  /** The app's settings (the environment's, then the database's). */
+  settings: SettingsStore;
   /** Statements the app's pages and API sent to the database (not the realtime hub's). */
   queries(): number;
   /** A browser-like client with its own cookie jar. */
@@ -71,8 +73,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   };
   const config = loadConfig(env);
-  // The settings registry reads the same variables (LIMITS_REPLY_MEMBER_BURST…).
-  const settings = loadSettings(env);
+  // The settings registry reads the same variables (LIMITS_REPLY_MEMBER_BURST…), then the
+  // database's (the admin console's); the realtime hub's LISTEN connection refreshes them.
+  const settings = createSettingsStore(database.db, env, { refreshMs: 0 });
+  await settings.refresh();
   const log = options.log ?? createLogger('silent');
   const assets = loadAssets();
   const caches = createCaches();
@@ -91,6 +95,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     caches,
     memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
     hot,
+    settings,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -99,6 +104,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     baseUrl,
     caches,
     reads,
+    settings,
     queries: () => counter.count,
     client: () => new HttpClient(baseUrl),
     async close() {

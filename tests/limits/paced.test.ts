@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/log';
-import { loadSettings } from '../../server/settings/settings';
+import { createSettingsStore } from '../../server/settings/settings';
 import { HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
 import { countRows } from '../helpers/rows';
 import { type TestMember, createMember, createReply, createTestBoard, createThread, logInClient } from '../factories';
@@ -33,7 +33,12 @@ beforeAll(async () => {
   // A second process on the same database: its own app, limiter and pool.
   const env = { DATABASE_URL: app.url, LOG_LEVEL: 'silent', ...ENV };
   const server = http.createServer(
-    createApp({ config: loadConfig(env), settings: loadSettings(env), db: app.db, log: createLogger('silent') }),
+    createApp({
+      config: loadConfig(env),
+      settings: createSettingsStore(app.db, env, { refreshMs: 0 }),
+      db: app.db,
+      log: createLogger('silent'),
+    }),
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   other = { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
+import { createSettingsStore } from '../../server/settings/settings';
 import { createLogger } from '../../server/log';
 import type { Member } from '../../server/members/members.service';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
@@ -112,8 +113,9 @@ describe('editing', () => {
   });
 
   it('honours the edit window for authors, not for moderators', async () => {
-    const config = loadConfig({ DATABASE_URL: app.url, LOG_LEVEL: 'silent', EDIT_WINDOW_MINUTES: '10', RATE_LIMIT_MULTIPLIER: '1000' });
-    const server = http.createServer(createApp({ config, db: app.db, log: createLogger('silent') }));
+    const env = { DATABASE_URL: app.url, LOG_LEVEL: 'silent', EDIT_WINDOW_MINUTES: '10', RATE_LIMIT_MULTIPLIER: '1000' };
+    const settings = createSettingsStore(app.db, env, { refreshMs: 0 });
+    const server = http.createServer(createApp({ config: loadConfig(env), settings, db: app.db, log: createLogger('silent') }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

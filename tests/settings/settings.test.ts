@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../server/config';
-import { SETTINGS, type SettingName, envName, formatDefault, formatRate, loadSettings, parseRate } from '../../server/settings/settings';
+import {
+  SETTINGS,
+  type SettingName,
+  createSettingsStore,
+  envName,
+  formatDefault,
+  formatRate,
+  loadSettings,
+  parseRate,
+} from '../../server/settings/settings';
+import { createTestDatabase } from '../helpers/database';
 
 describe('the settings registry', () => {
   it('names each setting’s environment variable from its name', () => {
@@ -49,6 +59,42 @@ describe('the settings registry', () => {
   it('writes and reads rates the same way', () => {
     for (const text of ['6/1m', '60/1h', '5/30s', '10/1d', '3/90s']) expect(formatRate(parseRate(text)!)).toBe(text);
     expect(parseRate('6/60s')).toEqual({ points: 6, seconds: 60 });
+  });
+});
+
+describe('the settings store', () => {
+  it('takes the environment over the database, and the default over a stored value it refuses', async () => {
+    const database = await createTestDatabase();
+    try {
+      await database.db
+        .insertInto('site_settings')
+        .values([
+          { name: 'limits.newMemberHours', value: '12' },
+          { name: 'hot.refreshSeconds', value: '99999' },
+          { name: 'site.name', value: '庫裡的名' },
+          { name: 'gone.setting', value: '1' },
+        ])
+        .execute();
+      const store = createSettingsStore(database.db, { SITE_NAME: '環境的名' }, { refreshMs: 0 });
+      // Before it reads the table: the environment's and the defaults.
+      expect(store.get('limits.newMemberHours')).toBe(24);
+      await store.refresh();
+      expect(store.get('limits.newMemberHours')).toBe(12);
+      expect(store.get('hot.refreshSeconds')).toBe(5);
+      expect(store.get('site.name')).toBe('環境的名');
+      expect(store.list().find((s) => s.name === 'site.name')).toMatchObject({ source: 'env', stored: '庫裡的名', value: '環境的名' });
+      expect(store.list().find((s) => s.name === 'limits.newMemberHours')).toMatchObject({ source: 'database', value: '12' });
+      let changes = 0;
+      store.onChange(() => changes++);
+      await database.db.deleteFrom('site_settings').where('name', '=', 'limits.newMemberHours').execute();
+      await store.refresh();
+      expect(store.get('limits.newMemberHours')).toBe(24);
+      expect(changes).toBe(1);
+      await store.refresh();
+      expect(changes).toBe(1);
+    } finally {
+      await database.drop();
+    }
   });
 });
 
