@@ -7,6 +7,7 @@ import { hansSearch, hantSearch } from './messages.search';
 import { hansFeeds, hantFeeds } from './messages.feeds';
 import { hansHot, hantHot } from './messages.hot';
 import { hansUploads, hantUploads } from './messages.uploads';
+import { hansComposer, hantComposer } from './messages.composer';
 import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
@@ -262,6 +263,8 @@ export const hant = {
   hot: hantHot,
   /** Uploading images, and the moderators' page of them (messages.uploads.ts). */
   uploads: hantUploads,
+  /** The composer: toolbar, byte count, drafts, image uploads, quoting, reply in place (messages.composer.ts). */
+  composer: hantComposer,
   /** Reading a big thread: windows, folding, new since the last visit (messages.reading.ts). */
   reading: hantReading,
   /** The review queue: held posts, the moderators' queue, the board's setting (messages.review.ts). */
@@ -481,6 +484,7 @@ export const hans: Messages = {
   feeds: hansFeeds,
   hot: hansHot,
   uploads: hansUploads,
+  composer: hansComposer,
   reading: hansReading,
   review: hansReview,
   errors: hansErrors,
