@@ -194,7 +194,8 @@ async function preview(c: Composer): Promise<void> {
     shown.innerHTML = html;
     box.append(shown);
   }
-  say(c, '');
+  // A refusal of an earlier preview is answered; anything else said (a switch of format) stays.
+  if (c.status?.classList.contains('error')) say(c, '');
 }
 
 /** Uploads one image (POST /api/uploads) and inserts its markdown where the caret is, its alt text selected. */

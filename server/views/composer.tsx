@@ -58,20 +58,19 @@ export function FormatHint({ ctx }: { ctx: PageContext }) {
  */
 export function Toolbar({ ctx }: { ctx: PageContext }) {
   const c = ctx.t.composer;
-  const button = (insert: string, label: string, mark: string) => (
-    <button type="button" data-insert={insert} title={label} aria-label={label}>
-      <span aria-hidden="true" class={`mark-${insert}`}>
-        {mark}
-      </span>
+  // Words, not symbols: they say what they do in the reader's script, and need no emoji font.
+  const button = (insert: string, label: string) => (
+    <button type="button" data-insert={insert} class={`insert-${insert}`}>
+      {label}
     </button>
   );
   return (
     <div class="toolbar" role="toolbar" aria-label={c.toolbar} hidden>
-      {button('bold', c.bold, 'B')}
-      {button('quote', c.quoteBlock, '❝')}
-      {button('link', c.link, '🔗')}
-      {button('image', c.image, '🖼')}
-      {button('list', c.list, '•')}
+      {button('bold', c.bold)}
+      {button('quote', c.quoteBlock)}
+      {button('link', c.link)}
+      {button('image', c.image)}
+      {button('list', c.list)}
       <input type="file" accept="image/jpeg,image/png,image/webp,image/gif" class="image-file" hidden multiple tabindex="-1" />
     </div>
   );
