@@ -87,6 +87,30 @@ describe('引用 on a post', () => {
     expect(hans.text).toContain(`(/t/${quoted.id}) 写道：\n`);
   });
 
+  it('works as a plain form: the prefilled reply posts, and the toolbar waits hidden for the browser module', async () => {
+    const { quoted } = await scene();
+    const form = await quoter.get(`/zh-hans/t/${quoted.id}/quote`);
+    expect(form.text).toContain('<div class="toolbar" role="toolbar" aria-label="格式工具" hidden>');
+    // The browser module's words come with the form, in the page's script.
+    expect(form.text).toContain('&quot;replyHere&quot;:&quot;回复&quot;');
+    expect(form.text).toContain('&quot;bytes&quot;:&quot;(%d bytes)&quot;');
+    const body = form.text
+      .match(/<textarea name="body" rows="8">([^<]*)<\/textarea>/)![1]!
+      .replace(/&gt;/g, '>')
+      .replace(/&lt;/g, '<');
+    const sent = await quoter.postForm(`/t/${quoted.id}/reply`, { title: '表單引用', body: `${body}好的`, format: 'text' });
+    expect(sent.status).toBe(303);
+    const postId = sent.headers.get('location')!.match(/#p(\d+)$/)![1]!;
+    expect(await kindsFor(app.db, authorMember.id, postId)).toEqual(['reply']);
+    // Quoted as the page showed it: in simplified characters.
+    const page = await app.client().get(`/t/${postId}`);
+    expect(page.text).toMatch(
+      new RegExp(
+        `<blockquote><p><a href="/t/${quoted.id}"[^>]*>${authorMember.name}</a> 写道：<br />这是原话 a&lt;b<br />第二行</p></blockquote><p>好的</p>`,
+      ),
+    );
+  });
+
   it('quotes a title-only post by its title, and a deleted one not at all', async () => {
     const { root } = await scene();
     const titleOnly = (await write(author, `/api/posts/${root.id}/replies`, '只有標題')).post;
