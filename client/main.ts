@@ -1,10 +1,12 @@
 import { followBoard, followHot, followMember, followThread, topListOf } from './live';
 import { readThread } from './reading';
+import { composers } from './composer';
 
 /**
  * The browser module. Every page works without it; with it, the reader gets small comforts:
- * the post a URL's #p<id> points at is highlighted, the reply form keeps what was typed if the tab
- * is closed by mistake (per post, in sessionStorage), and threads and boards update live.
+ * the post a URL's #p<id> points at is highlighted, posting forms become a composer (client/
+ * composer.ts: toolbar, preview, byte count, drafts, images, quotes, reply in place), and threads
+ * and boards update live.
  */
 
 function highlightTarget(): void {
@@ -24,25 +26,9 @@ function highlightTarget(): void {
   target?.classList.add('target');
 }
 
-function keepDrafts(): void {
-  for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form.post-form'))) {
-    const key = `gentie-draft:${form.getAttribute('action') ?? ''}`;
-    const fields = Array.from(form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[name=title], textarea[name=body]'));
-    const saved = sessionStorage.getItem(key);
-    if (saved && fields.every((f) => f.value === '')) {
-      const values = JSON.parse(saved) as Record<string, string>;
-      for (const f of fields) f.value = values[f.name] ?? '';
-    }
-    form.addEventListener('input', () => {
-      sessionStorage.setItem(key, JSON.stringify(Object.fromEntries(fields.map((f) => [f.name, f.value]))));
-    });
-    form.addEventListener('submit', () => sessionStorage.removeItem(key));
-  }
-}
-
 window.addEventListener('hashchange', highlightTarget);
 highlightTarget();
-keepDrafts();
+composers();
 
 const thread = document.querySelector<HTMLElement>('section.replies[data-thread]');
 if (thread) {

@@ -462,6 +462,7 @@ export type NotificationKind =
   | 'reply'
   | 'thread-reply'
   | 'mention'
+  | 'quote'
   | 'followed-thread'
   | 'post-edited'
   | 'post-deleted'

@@ -37,6 +37,7 @@ export const SETTABLE_NOTIFICATION_KINDS = [
   'reply',
   'thread-reply',
   'mention',
+  'quote',
   'followed-thread',
 ] as const satisfies readonly NotificationKind[];
 export type SettableNotificationKind = (typeof SETTABLE_NOTIFICATION_KINDS)[number];

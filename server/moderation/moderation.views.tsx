@@ -9,7 +9,17 @@ import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { unlinkMentions } from '../text/mentions';
 import type { BodyFormat } from '../db/database';
-import { type FormPreview, FormatSelect, PreviewBox, PreviewButton, textareaText } from '../views/composer';
+import {
+  ComposerStatus,
+  type FormPreview,
+  FormatHint,
+  FormatSelect,
+  PreviewBox,
+  PreviewButton,
+  Toolbar,
+  composerData,
+  textareaText,
+} from '../views/composer';
 import type { LogEntryRow } from './moderation.repository';
 import type { QueueEntry, Revisions, Version } from './moderation.service';
 
@@ -38,13 +48,14 @@ export function editPage(
     t.editPost,
     <section>
       <h1>{t.editPost}</h1>
-      <form method="post" action={href(ctx, `/t/${post.id}/edit`)} class="post-form">
+      <form method="post" action={href(ctx, `/t/${post.id}/edit`)} class="post-form composer" {...composerData(ctx)}>
         <Refusal ctx={ctx} error={shown?.refusal} />
         <PreviewBox ctx={ctx} preview={shown?.preview} />
         <label>
           {t.title}
           <input name="title" required maxlength="100" value={values?.title ?? post.title} />
         </label>
+        <Toolbar ctx={ctx} />
         <label>
           {t.body}
           <textarea name="body" rows="12">
@@ -58,8 +69,9 @@ export function editPage(
         {/* Sending comes before the preview: Enter in a field sends the form with its first button. */}
         <div class="form-actions">
           <FormatSelect ctx={ctx} value={values?.format ?? written.format} /> <button type="submit">{t.submit}</button>{' '}
-          <PreviewButton ctx={ctx} />
+          <PreviewButton ctx={ctx} /> <ComposerStatus ctx={ctx} />
         </div>
+        <FormatHint ctx={ctx} />
       </form>
       <p>
         <a href={href(ctx, `/t/${post.id}`)}>{post.title}</a>

@@ -60,6 +60,7 @@ function targetOf(row: repo.NotificationListRow): string {
     case 'reply':
     case 'thread-reply':
     case 'mention':
+    case 'quote':
       return row.thread_id ? postInThread(row.thread_id, row.post_id ?? row.thread_id) : '/';
     case 'followed-thread':
       return `/t/${row.thread_id}`;

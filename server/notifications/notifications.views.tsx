@@ -6,7 +6,7 @@ import { dateTime } from '../views/time';
 import type { NotificationPage, NotificationView } from './notifications.service';
 
 /** Kinds about a post in a thread, grouped per thread on the page ("3 條新跟帖：<title>"). */
-const FOLLOW_UPS: ReadonlySet<string> = new Set(['reply', 'thread-reply', 'mention']);
+const FOLLOW_UPS: ReadonlySet<string> = new Set(['reply', 'thread-reply', 'mention', 'quote']);
 
 /** Notifications of a page in groups: the follow-ups of one thread together, at the place of the newest. */
 export function groupByThread(items: NotificationView[]): NotificationView[][] {

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database, Db, NotificationKind } from '../db/database';
 import { type Notice, notify } from '../events/notices';
 import type { MentionedMember } from './posts.mentions';
+import type { QuotedMember } from './posts.quotes';
 
 /**
  * Who is told of a new post, decided and written inside the transaction that writes the post
@@ -11,15 +12,16 @@ import type { MentionedMember } from './posts.mentions';
  * - the thread's starter, for a follow-up anywhere in their thread: 'thread-reply', unless they
  *   muted the thread (a direct reply to the starter is their 'reply', not both);
  * - each member mentioned (the first MENTION_NOTIFY_MAX): 'mention' (muting does not stop it);
+ * - the author of each post quoted (引用, posts.quotes.ts): 'quote', unless they muted the thread;
  * - for a new thread, each follower of its author: 'followed-thread'.
  *
- * One notification per member and post, the most specific kind winning (reply, then mention, then
- * thread-reply or followed-thread). notify drops notices to the actor, to members who ignore the
+ * One notification per member and post, the most specific kind winning (reply, then quote, then
+ * mention, then thread-reply or followed-thread). notify drops notices to the actor, to members who ignore the
  * actor, to kinds the member turned off and to deleted accounts.
  */
 
 // Lower is more specific: a member told twice of one post is told once, in the most specific way.
-const RANK: Partial<Record<NotificationKind, number>> = { reply: 0, mention: 1, 'thread-reply': 2, 'followed-thread': 2 };
+const RANK: Partial<Record<NotificationKind, number>> = { reply: 0, quote: 1, mention: 2, 'thread-reply': 3, 'followed-thread': 3 };
 
 /** The notices of one post, one per member, the most specific kind kept. */
 function oncePerMember(notices: Notice[]): Notice[] {
@@ -32,8 +34,8 @@ function oncePerMember(notices: Notice[]): Notice[] {
 }
 
 /**
- * Whom a new follow-up notifies: its parent's author, the thread's starter and the members it
- * mentions. The reply writes them with the post, in one statement (posts.service reply).
+ * Whom a new follow-up notifies: its parent's author, the thread's starter, the members it
+ * mentions and those it quotes. The reply writes them with the post, in one statement (posts.service reply).
  */
 export function replyNotices(reply: {
   postId: string;
@@ -44,24 +46,28 @@ export function replyNotices(reply: {
   /** The thread's starter and whether they muted the thread (read with the parent: posts.repository findReplyContext). */
   starter: { id: string; muted: boolean };
   mentioned: MentionedMember[];
+  /** The authors of the posts it quotes (posts.quotes.ts findQuoted, which leaves out those who muted the thread). */
+  quoted?: QuotedMember[];
 }): Notice[] {
   const at = { actorId: reply.authorId, threadId: reply.threadId, postId: reply.postId };
   const notices: Notice[] = [{ ...at, memberId: reply.parentAuthorId, kind: 'reply' }];
   // A reply to the root is a reply to its starter: no second notice.
   if (!reply.parentIsRoot && !reply.starter.muted) notices.push({ ...at, memberId: reply.starter.id, kind: 'thread-reply' });
   for (const m of reply.mentioned) notices.push({ ...at, memberId: m.id, kind: 'mention' });
+  for (const q of reply.quoted ?? []) notices.push({ ...at, memberId: q.id, kind: 'quote' });
   return oncePerMember(notices);
 }
 
-/** A new thread: its author's followers and the members it mentions. */
+/** A new thread: its author's followers, the members it mentions and those it quotes. */
 export async function notifyThread(
   tx: Transaction<Database>,
-  thread: { threadId: string; authorId: string; mentioned: MentionedMember[] },
+  thread: { threadId: string; authorId: string; mentioned: MentionedMember[]; quoted?: QuotedMember[] },
 ): Promise<number> {
   const at = { actorId: thread.authorId, threadId: thread.threadId, postId: thread.threadId };
   const followers = await tx.selectFrom('follows').select('follower_id').where('followee_id', '=', thread.authorId).execute();
   const notices: Notice[] = followers.map((f) => ({ ...at, memberId: f.follower_id, kind: 'followed-thread' }));
   for (const m of thread.mentioned) notices.push({ ...at, memberId: m.id, kind: 'mention' });
+  for (const q of thread.quoted ?? []) notices.push({ ...at, memberId: q.id, kind: 'quote' });
   return notify(tx, oncePerMember(notices));
 }
 

@@ -16,6 +16,7 @@ import { formText, refusedForm } from '../http/forms';
 import { parseInput, wholeNumber } from '../http/validate';
 import { VARIANTS, type Variant } from '../text/convert';
 import { trustedHtml } from '../views/html';
+import { firstParagraph, quoteSource } from '../text/quotes';
 import type { PageContext } from '../views/layout';
 import type { Rules } from '../policy/policy';
 import type { ReadRecorder } from '../reads/reads.recorder';
@@ -527,6 +528,21 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
         return boardPage(await listContext(req), index, formState(req, { refusal }));
       });
     }
+  });
+
+  // 引用 without JavaScript: the post's page with the reply form holding a quote of it (its first
+  // paragraph, or its title when it has no body), in the reader's variant. Nothing is written.
+  router.get('/t/:id/quote', async (req, res) => {
+    requireMember(req);
+    const ctx = await listContext(req);
+    const page = await windowFor(req, ctx, {});
+    if ('deeperPage' in page) throw notFound('PostNotFound', `There is no post ${req.params.id}.`, { params: { id: req.params.id } });
+    const { post } = page.head;
+    res.set('Cache-Control', 'private, no-store');
+    // A deleted post is not quoted (nor replied to): its page as it is.
+    if (post.deleted) return void res.send(postPage(ctx, page.head, page.shown));
+    const body = quoteSource(post.author.name, post.id, firstParagraph(post.body) || post.title, ctx.t.composer.wrote);
+    res.send(postPage(ctx, page.head, page.shown, { values: { body, format: 'text' } }));
   });
 
   router.post('/t/:id/reply', async (req: Request<{ id: string }>, res: Response) => {

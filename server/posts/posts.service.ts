@@ -21,6 +21,7 @@ import type { NewHeld } from './posts.held.repository';
 import { type HeldPost, holdPost, holdReason, reviews } from './posts.held';
 import { type MentionedMember, findMentions, mentionsToNotify } from './posts.mentions';
 import { notifyThread, replyNotices } from './posts.notices';
+import { type QuotedMember, findQuoted } from './posts.quotes';
 import type { SeenBefore } from './posts.seen';
 import { countPost } from '../metrics/metrics';
 
@@ -354,7 +355,8 @@ export async function submitThread(
     await repo.insertThread(tx, postId, board.id);
     await recordThreadEvent(tx, { threadId: postId, boardId: board.id, kind: 'post:new', postId });
     const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-    await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified });
+    const quoted = await findQuoted(tx, content.body);
+    await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified, quoted });
     return { id: postId, unnotified };
   });
   countPost('thread');
@@ -435,6 +437,8 @@ async function replyPaced(
   const mentions = await findMentions(db, content.title, content.body);
   checkPostCaps(mentions.body, caps);
   const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
+  // The posts it quotes, likewise before the transaction (only when it holds a quote at all).
+  const quoted = await findQuoted(db, content.body, parentId);
   const written = await db.transaction().execute(async (tx) => {
     const parent = await repo.findReplyContext(tx, parentId, member, spending);
     if (!parent) throw parentNotFound(parentId);
@@ -468,7 +472,7 @@ async function replyPaced(
       parent,
       { postId: parent.post_id, seq: parent.seq },
       { authorId: member.id, ...content, body: mentions.body },
-      notified,
+      { mentioned: notified, quoted },
       { duplicateSeconds: pace.duplicateSeconds ?? 0, slowSeconds },
       pace.address,
     );
@@ -505,6 +509,8 @@ export interface Published {
 export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, author: Member): Promise<Published> {
   const mentions = await findMentions(tx, held.title, held.body);
   const { notified } = mentionsToNotify(mentions.members, author.id);
+  // Quotes notify only now, once the post is public (posts.quotes.ts).
+  const quoted = await findQuoted(tx, held.body, held.parent_id ?? undefined);
   const content = {
     authorId: author.id,
     title: held.title,
@@ -529,7 +535,7 @@ export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, 
     );
     await repo.insertThread(tx, postId, held.board_id);
     await recordThreadEvent(tx, { threadId: postId, boardId: held.board_id, kind: 'post:new', postId });
-    await notifyThread(tx, { threadId: postId, authorId: author.id, mentioned: notified });
+    await notifyThread(tx, { threadId: postId, authorId: author.id, mentioned: notified, quoted });
     return { postId, threadId: postId, boardId: held.board_id };
   }
   const parentId = held.parent_id;
@@ -550,7 +556,7 @@ export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, 
     parent,
     { postId: parent.post_id, seq: parent.seq },
     content,
-    notified,
+    { mentioned: notified, quoted },
     { duplicateSeconds: 0, slowSeconds: 0 },
     address,
   );
@@ -559,15 +565,15 @@ export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, 
 
 /**
  * Writes a follow-up counted by findReplyContext (its id and event seq taken there) under `parent`:
- * the post, the notices of its parent's author, its thread's starter and the members it mentions,
- * and its post:new event, in insertReply's one statement, which also answers `checks`.
+ * the post, the notices of its parent's author, its thread's starter and the members it mentions
+ * and quotes, and its post:new event, in insertReply's one statement, which also answers `checks`.
  */
 async function writeReply(
   tx: Transaction<Database>,
   parent: repo.ReplyContextRow,
   counted: { postId: string; seq: string },
   content: Omit<repo.NewPost, 'id' | 'boardId' | 'threadId' | 'parentId' | 'path'>,
-  mentioned: MentionedMember[],
+  told: { mentioned: MentionedMember[]; quoted: QuotedMember[] },
   checks: repo.ReplyChecks,
   address: string | undefined,
 ): Promise<{ post: repo.NewPost; written: repo.WrittenReply }> {
@@ -587,7 +593,7 @@ async function writeReply(
     parentAuthorId: parent.author_id,
     parentIsRoot: parent.id === parent.thread_id,
     starter: { id: parent.starter_id, muted: parent.starter_muted },
-    mentioned,
+    ...told,
   });
   const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq: Number(seq), kind: 'post:new' });
   const written = await repo.insertReply(tx, post, { seq, payload }, notifyExpression(notices), checks, address);

@@ -1,6 +1,16 @@
 import type { AppError } from '../errors';
 import type { BodyFormat } from '../db/database';
-import { type FormPreview, FormatSelect, PreviewBox, PreviewButton, textareaText } from '../views/composer';
+import {
+  ComposerStatus,
+  type FormPreview,
+  FormatHint,
+  FormatSelect,
+  PreviewBox,
+  PreviewButton,
+  Toolbar,
+  composerData,
+  textareaText,
+} from '../views/composer';
 import { ActionButton } from '../views/buttons';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
@@ -37,17 +47,18 @@ function ReadCount({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   );
 }
 
-function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; form: FormState | undefined }) {
+function PostForm({ ctx, action, draft, form }: { ctx: PageContext; action: string; draft: string; form: FormState | undefined }) {
   const { t } = ctx;
   const values = form?.values;
   return (
-    <form method="post" action={action} class="post-form">
+    <form method="post" action={action} class="post-form composer" {...composerData(ctx, draft)}>
       <Refusal ctx={ctx} error={form?.refusal} />
       <PreviewBox ctx={ctx} preview={form?.preview} />
       <label>
         {t.title}
         <input name="title" required maxlength="100" value={values?.title ?? ''} />
       </label>
+      <Toolbar ctx={ctx} />
       <label>
         {t.body}
         <textarea name="body" rows="8">
@@ -60,8 +71,10 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
         {/* Without JavaScript: the upload page opens beside this one, so the text typed here stays. */}
         <a href={href(ctx, '/upload')} target="_blank" rel="noopener" class="upload-link">
           {t.uploads.link}
-        </a>
+        </a>{' '}
+        <ComposerStatus ctx={ctx} />
       </div>
+      <FormatHint ctx={ctx} />
     </form>
   );
 }
@@ -103,11 +116,28 @@ function SlowModeNotice({ ctx, state }: { ctx: PageContext; state: ThreadState }
 
 function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form: FormState | undefined }) {
   return (
-    <section class="reply" aria-label={ctx.t.reply}>
+    <section class="reply" id="reply" aria-label={ctx.t.reply}>
       <h2>{ctx.t.reply}</h2>
       <SlowModeNotice ctx={ctx} state={tree.thread} />
-      <PostForm ctx={ctx} action={href(ctx, `/t/${tree.post.id}/reply`)} form={form} />
+      <PostForm ctx={ctx} action={href(ctx, `/t/${tree.post.id}/reply`)} draft={`/t/${tree.post.id}/reply`} form={form} />
     </section>
+  );
+}
+
+/**
+ * "引用" on a post, where its reader could reply to it: the reply form opens with a quote of the
+ * post (text/quotes.ts). Without JavaScript it is the reply page prefilled (`/t/:id/quote`); with
+ * it, the quote (of the selected text, else the first paragraph) goes into the form on this page.
+ */
+function QuoteLink({ ctx, tree }: { ctx: PageContext; tree: PostHead }) {
+  const { post, thread } = tree;
+  if (!ctx.member || post.deleted || thread.locked || post.depth >= MAX_DEPTH) return null;
+  return (
+    <p class="post-tools">
+      <a href={href(ctx, `/t/${post.id}/quote#reply`)} class="quote-post" data-author={post.author.name} data-post={post.id}>
+        {ctx.t.composer.quotePost}
+      </a>
+    </p>
   );
 }
 
@@ -402,6 +432,7 @@ export function postPage(
             <EditBanner ctx={ctx} post={post} />
             {post.body ? <div class="body">{bodyHtml(ctx, post.body)}</div> : null}
           </IgnoredPost>
+          <QuoteLink ctx={ctx} tree={tree} />
           <PostActions ctx={ctx} tree={tree} />
         </article>
       ) : (
@@ -588,7 +619,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
       {ctx.member ? (
         <section class="new-thread" aria-label={t.newThread}>
           <h2>{t.newThread}</h2>
-          <PostForm ctx={ctx} action={href(ctx, `/b/${board.slug}/threads`)} form={form} />
+          <PostForm ctx={ctx} action={href(ctx, `/b/${board.slug}/threads`)} draft={`/b/${board.slug}/threads`} form={form} />
         </section>
       ) : (
         <p class="login-to-reply">

@@ -14,6 +14,7 @@
  */
 
 import MarkdownIt from 'markdown-it';
+import { QUOTE_ATTRIBUTION } from './quotes';
 import { cleanBody } from './sanitize';
 
 /** Every format a body can be written in. */
@@ -72,14 +73,48 @@ function textParagraph(text: string): string {
   return out + escapeText(text.slice(at));
 }
 
-/** Plain text: paragraphs on blank lines, <br /> on single line breaks, addresses linked. */
-function textToHtml(text: string): string {
+/** Paragraphs on blank lines, <br /> on single line breaks, addresses linked; a quote's first line may name its source. */
+function textParagraphs(text: string, quoted: boolean): string {
   return text
     .split(/\n[ \t]*\n+/)
     .map((para) => para.trim())
     .filter(Boolean)
-    .map((para) => `<p>${textParagraph(para).replace(/\n/g, '<br />')}</p>`)
+    .map((para, i) => {
+      // A quote's attribution (text/quotes.ts), "[name](/t/123) 寫道：", is the one link syntax
+      // text has, and only there: rendered as markdown renders the same line.
+      const by = quoted && i === 0 ? QUOTE_ATTRIBUTION.exec(para) : null;
+      const head = by ? `<a href="/t/${by[2]}">${escapeText(by[1]!)}</a>` : '';
+      const rest = by ? para.slice(by[0].length) : para;
+      return `<p>${head}${textParagraph(rest).replace(/\n/g, '<br />')}</p>`;
+    })
     .join('');
+}
+
+/**
+ * Plain text: paragraphs on blank lines, <br /> on single line breaks, addresses linked. Lines
+ * starting with ">" are a quote, as in e-mail and markdown (">>" a quote inside a quote): a run of
+ * them is one <blockquote>, whose first line may name where it comes from (text/quotes.ts).
+ */
+function textToHtml(text: string, quote = false): string {
+  let out = '';
+  let run: string[] = [];
+  let quoting = false;
+  let first = true;
+  const flush = () => {
+    if (run.length === 0) return;
+    const inner = run.join('\n');
+    out += quoting ? `<blockquote>${textToHtml(inner, true)}</blockquote>` : textParagraphs(inner, quote && first);
+    run = [];
+    first = false;
+  };
+  for (const line of text.split('\n')) {
+    const quoted = line.startsWith('>');
+    if (quoted !== quoting) flush();
+    quoting = quoted;
+    run.push(quoted ? line.replace(/^> ?/, '') : line);
+  }
+  flush();
+  return out;
 }
 
 // Raw HTML off: a tag written in markdown is shown as text. Tables are off (the allowlist has no

@@ -2,13 +2,16 @@ import type { BodyFormat } from '../db/database';
 import { href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { FORM_FORMATS } from '../text/formats';
-import { h, trustedHtml } from './html';
+import { Fragment, h, trustedHtml } from './html';
 import type { PageContext } from './layout';
 
 /**
  * The parts every posting form shares (new thread, follow-up, edit): the body's format and the
  * preview. Both work without JavaScript: the preview button posts the form back, and the page
- * comes again with the preview above the form and the text kept.
+ * comes again with the preview above the form and the text kept. With the browser module
+ * (client/composer.ts) the form gets more: the toolbar, the preview in place, a live byte count,
+ * a draft kept in the browser, Ctrl/⌘+Enter to send, and images by button, paste or drop; what it
+ * needs to say comes with the form (composerData), in the page's script.
  */
 
 /** A body rendered for the preview button: what would be stored, in the page's variant. */
@@ -28,7 +31,7 @@ export function FormatSelect({ ctx, value }: { ctx: PageContext; value: BodyForm
   const offered: readonly BodyFormat[] = value === 'html' ? [...FORM_FORMATS, 'html'] : FORM_FORMATS;
   const selected = value ?? 'text';
   return (
-    <label class="format">
+    <label class="format" title={t.composer.formatHint}>
       {t.format}{' '}
       <select name="format">
         {offered.map((f) => (
@@ -39,6 +42,67 @@ export function FormatSelect({ ctx, value }: { ctx: PageContext; value: BodyForm
       </select>
     </label>
   );
+}
+
+/**
+ * What each format does with what is typed, under the form: a member in text format knows why
+ * "**" stays as typed, and that the toolbar's formatting is markdown's.
+ */
+export function FormatHint({ ctx }: { ctx: PageContext }) {
+  return <p class="format-hint">{ctx.t.composer.formatHint}</p>;
+}
+
+/**
+ * The toolbar over the body: bold, quote, link, image, list. Hidden until the browser module
+ * shows it (it is what writes the syntax); without it, the format hint says how to write them.
+ */
+export function Toolbar({ ctx }: { ctx: PageContext }) {
+  const c = ctx.t.composer;
+  // Words, not symbols: they say what they do in the reader's script, and need no emoji font.
+  const button = (insert: string, label: string) => (
+    <button type="button" data-insert={insert} class={`insert-${insert}`}>
+      {label}
+    </button>
+  );
+  return (
+    <div class="toolbar" role="toolbar" aria-label={c.toolbar} hidden>
+      {button('bold', c.bold)}
+      {button('quote', c.quoteBlock)}
+      {button('link', c.link)}
+      {button('image', c.image)}
+      {button('list', c.list)}
+      <input type="file" accept="image/jpeg,image/png,image/webp,image/gif" class="image-file" hidden multiple tabindex="-1" />
+    </div>
+  );
+}
+
+/** The live byte count and the status line (uploads, drafts, a switch of format), shown by the browser module. */
+export function ComposerStatus({ ctx }: { ctx: PageContext }) {
+  return (
+    <Fragment>
+      <output class="byte-count" aria-live="off" hidden></output>{' '}
+      <span class="send-keys" hidden>
+        {ctx.t.composer.sendKeys}
+      </span>
+      <p class="composer-status" role="status" aria-live="polite" hidden></p>
+    </Fragment>
+  );
+}
+
+/**
+ * The data a posting form carries for the browser module: its words (in the page's script), the
+ * page's variant (the preview is shown in it), how "(N bytes)" reads, and the key its draft is
+ * kept under (`draft`: the form's path without the variant prefix; none for an edit, which starts
+ * from what was written).
+ */
+export function composerData(ctx: PageContext, draft?: string): Record<string, string> {
+  // The catalogs say "(N bytes)" with the number in one place: a placeholder number marks it.
+  const bytes = ctx.t.bytes(987654321).replace('987654321', '%d');
+  return {
+    'data-words': JSON.stringify({ ...ctx.t.composer.client, wrote: ctx.t.composer.wrote, bytes, preview: ctx.t.previewHeading }),
+    'data-variant': ctx.variant ?? '',
+    ...(draft ? { 'data-draft': draft } : {}),
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { hansFeeds, hantFeeds } from './messages.feeds';
 import { hansHot, hantHot } from './messages.hot';
 import { hansUploads, hantUploads } from './messages.uploads';
 import { hansAdmin, hantAdmin } from './messages.admin';
+import { hansComposer, hantComposer } from './messages.composer';
 import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
@@ -265,6 +266,8 @@ export const hant = {
   uploads: hantUploads,
   /** The admin console (messages.admin.ts). */
   admin: hantAdmin,
+  /** The composer: toolbar, byte count, drafts, image uploads, quoting, reply in place (messages.composer.ts). */
+  composer: hantComposer,
   /** Reading a big thread: windows, folding, new since the last visit (messages.reading.ts). */
   reading: hantReading,
   /** The review queue: held posts, the moderators' queue, the board's setting (messages.review.ts). */
@@ -485,6 +488,7 @@ export const hans: Messages = {
   hot: hansHot,
   uploads: hansUploads,
   admin: hansAdmin,
+  composer: hansComposer,
   reading: hansReading,
   review: hansReview,
   errors: hansErrors,

@@ -88,7 +88,8 @@ describe('/settings', () => {
       .select(['notify_prefs', 'hide_last_seen'])
       .where('id', '=', member.id)
       .executeTakeFirstOrThrow();
-    expect(row).toEqual({ notify_prefs: { 'thread-reply': false, mention: false }, hide_last_seen: true });
+    // Quotes (引用) not ticked: off too.
+    expect(row).toEqual({ notify_prefs: { 'thread-reply': false, mention: false, quote: false }, hide_last_seen: true });
     const page = await client.get('/settings?saved=preferences');
     expect(page.text).toContain('設置已保存。');
     expect(page.text).toContain('name="notify-reply" value="on" checked');
@@ -97,11 +98,17 @@ describe('/settings', () => {
     expect((await client.get('/api/me/settings')).json.settings).toEqual({
       profile: '',
       hideLastSeen: true,
-      notify: { reply: true, 'thread-reply': false, mention: false, 'followed-thread': true },
+      notify: { reply: true, 'thread-reply': false, mention: false, quote: false, 'followed-thread': true },
     });
     // The API changes one kind and leaves the rest; a moderation kind is not a setting.
     const patched = await client.request('PATCH', '/api/me/settings', { json: { notify: { mention: true } } });
-    expect(patched.json.settings.notify).toEqual({ reply: true, 'thread-reply': false, mention: true, 'followed-thread': true });
+    expect(patched.json.settings.notify).toEqual({
+      reply: true,
+      'thread-reply': false,
+      mention: true,
+      quote: false,
+      'followed-thread': true,
+    });
     const moderation = await client.request('PATCH', '/api/me/settings', { json: { notify: { banned: false } } });
     expect(moderation.status).toBe(400);
     expect(moderation.json.error.code).toBe('ValidationFailed');
