@@ -19,6 +19,7 @@ import { knownMigrations, pendingMigrations } from './db/migrate';
 import { collectProcessMetrics, watchCaches } from './metrics/metrics';
 import { NOT_FOUND_ROUTE, WARM_PAGE_ROUTE, labelRoute, observeRequest, timeRequests } from './metrics/metrics.http';
 import { metricsRoute } from './metrics/metrics.routes';
+import { metricsHistory } from './metrics/metrics.history';
 import { VARIANTS, type Variant } from './text/convert';
 import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
@@ -131,7 +132,9 @@ export function createApp({
 }: AppDeps): RequestListener {
   keepThreadsAhead(caches);
   // The process's numbers (server/metrics/): Node's own, and this app's caches while it lives.
+  // The process's short history for /admin/metrics starts with its first app.
   collectProcessMetrics();
+  metricsHistory();
   watchCaches(caches, cacheStats);
   const app = express();
   app.disable('x-powered-by');

@@ -13,6 +13,8 @@ import { lookalikeNames } from './admin.service';
 import { lookalikeNamesPage } from './admin.views';
 import { auditPage } from './admin.audit';
 import { auditPageView } from './admin.audit.views';
+import { metricsAtAGlance } from './admin.metrics';
+import { metricsPageView } from './admin.metrics.views';
 
 const presentMember = (m: NamedMember) => ({ name: m.name, role: m.role, createdAt: m.createdAt.toISOString() });
 
@@ -28,7 +30,7 @@ const text = (body: unknown, name: string) => formText(body, name) ?? '';
 /** A query parameter given once, as text; anything else (repeated, missing) as absent. */
 const queryText = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
 
-/** Operators' pages and their JSON (admins only): `/admin/names`, members' post addresses, address bans. */
+/** Operators' pages and their JSON (admins only): `/admin/names`, members' post addresses, address bans, the audit log, the metrics. */
 export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext, addressBans: AddressBans): Router {
   const router = Router();
 
@@ -61,6 +63,17 @@ export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   router.get('/admin/audit', async (req, res) => {
     const subject = queryText(req, 'subject');
     res.send(auditPageView(pageContext(req), await auditPage(db, req.member, { before: queryText(req, 'before'), subject }), subject));
+  });
+
+  // The process's numbers at a glance (the page also draws them); never cached: they change each request.
+  router.get('/api/admin/metrics', async (req, res) => {
+    const glance = await metricsAtAGlance(req.member);
+    res.set('Cache-Control', 'no-store').json(glance);
+  });
+
+  router.get('/admin/metrics', async (req, res) => {
+    const glance = await metricsAtAGlance(req.member);
+    res.set('Cache-Control', 'no-store').send(metricsPageView(pageContext(req), glance));
   });
 
   router.get('/api/admin/address-bans', async (req, res) => {

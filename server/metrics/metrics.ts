@@ -1,3 +1,4 @@
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -310,16 +311,48 @@ export function observeQuery(ms: number, ok: boolean): void {
   (ok ? queryOk : queryFailed).observe(ms / 1000);
 }
 
+// The heap as the last full collection left it: what is alive, without the garbage that
+// nodejs_heap_size_used_bytes also counts between collections (it saws up and down with every
+// request). A leak shows as this floor rising; the soak (bench/soak.ts) and /admin/metrics read it.
+// Before the first full collection, the last collection of any kind.
+let heapAfterGc = NaN;
+let sawMajorGc = false;
+
+new Gauge({
+  name: 'gentie_heap_after_gc_bytes',
+  help: 'V8 heap in use just after the last full garbage collection (before the first one: after the last of any kind).',
+  registers: [registry],
+  collect() {
+    if (!Number.isNaN(heapAfterGc)) this.set(heapAfterGc);
+  },
+});
+
+/** Notes the heap in use after each collection (the observer runs just after it, before much is allocated). */
+function watchGarbageCollections(): void {
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      const major = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR;
+      if (major || !sawMajorGc) heapAfterGc = process.memoryUsage().heapUsed;
+      if (major) sawMajorGc = true;
+    }
+  });
+  // It holds no handle: a process with no other work still exits (prom-client watches gc the same way).
+  observer.observe({ entryTypes: ['gc'] });
+}
+
 let defaults = false;
 
 /**
- * Node's own metrics (CPU, memory, heap, event-loop delay, GC, handles), started once per process
- * by the first app: they keep a small event-loop monitor running.
+ * Node's own metrics (CPU, memory, heap, event-loop delay, GC, handles), and the heap after a
+ * full collection, started once per process by the first app: they keep a small event-loop
+ * monitor running.
  */
 export function collectProcessMetrics(): void {
   if (defaults) return;
   defaults = true;
   collectDefaultMetrics({ register: registry });
+  watchGarbageCollections();
 }
 
 /** The metrics in Prometheus's text format, and its content type. */

@@ -1,0 +1,90 @@
+/**
+ * The soak's arithmetic, apart from its load so it can be tested alone: the slope of the heap
+ * after warm-up (is memory flat, or does it climb?) and reading the server's /metrics text.
+ */
+
+/** One reading of the server's memory, `t` ms after the soak began. */
+export interface MemoryPoint {
+  t: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** The heap as the last full garbage collection left it (gentie_heap_after_gc_bytes). */
+  heapAfterGcBytes: number;
+}
+
+/** How a series moved after warm-up: least-squares slope and what it adds up to over that time. */
+export interface Slope {
+  /** Points used (those at or after the warm-up). */
+  points: number;
+  /** Least-squares slope, bytes per minute. */
+  bytesPerMinute: number;
+  /** The fitted growth from the warm-up's end to the last point, as a share of the fitted start: 0.05 = 5 %. */
+  growth: number;
+  /** The fitted value where the measured span starts, in bytes. */
+  start: number;
+}
+
+/**
+ * The trend of `values` (ms → bytes) from `warmupMs` on: an ordinary least-squares line through
+ * the points, so one collection landing late or early moves it little, and its rise over the
+ * measured span relative to where the line starts. A leak of a fixed size per request shows as a
+ * steady positive growth; a flat heap as a growth near 0 (either sign). Fewer than 3 points
+ * after warm-up say nothing: growth NaN.
+ */
+export function slopeAfterWarmup(values: { t: number; bytes: number }[], warmupMs: number): Slope {
+  const pts = values.filter((p) => p.t >= warmupMs && Number.isFinite(p.bytes));
+  const n = pts.length;
+  if (n < 3) return { points: n, bytesPerMinute: NaN, growth: NaN, start: NaN };
+  const meanT = pts.reduce((s, p) => s + p.t, 0) / n;
+  const meanB = pts.reduce((s, p) => s + p.bytes, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of pts) {
+    num += (p.t - meanT) * (p.bytes - meanB);
+    den += (p.t - meanT) ** 2;
+  }
+  const perMs = den === 0 ? 0 : num / den;
+  const t0 = pts[0]!.t;
+  const t1 = pts[n - 1]!.t;
+  const start = meanB + perMs * (t0 - meanT);
+  return { points: n, bytesPerMinute: perMs * 60_000, growth: start > 0 ? (perMs * (t1 - t0)) / start : NaN, start };
+}
+
+/** The post-GC heap's slope after warm-up (the soak's target: growth ≤ 5 %). */
+export function heapSlope(memory: MemoryPoint[], warmupMs: number): Slope {
+  return slopeAfterWarmup(
+    memory.map((m) => ({ t: m.t, bytes: m.heapAfterGcBytes })),
+    warmupMs,
+  );
+}
+
+/** The value of one series of Prometheus text (`name{labels} value`), its label sets summed; NaN if absent. */
+export function promValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  let found = false;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (!Object.entries(labels).every(([k, v]) => have[k] === v)) continue;
+    sum += Number(m[3]);
+    found = true;
+  }
+  return found ? sum : NaN;
+}
+
+/** A histogram of Prometheus text as cumulative buckets (label sets other than le summed). */
+export function promBuckets(text: string, name: string): { bounds: number[]; counts: number[]; count: number } {
+  const byBound = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_bucket{`)) continue;
+    const m = /le="([^"]+)"\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const bound = m[1] === '+Inf' ? Infinity : Number(m[1]);
+    byBound.set(bound, (byBound.get(bound) ?? 0) + Number(m[2]));
+  }
+  const bounds = [...byBound.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((b) => byBound.get(b)!);
+  return { bounds, counts, count: counts.at(-1) ?? 0 };
+}

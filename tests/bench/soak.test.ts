@@ -1,0 +1,93 @@
+import { formatSoak, parseSoakArgs, runSoak, soakChart } from '../../bench/soak';
+import { heapSlope, promBuckets, promValue, slopeAfterWarmup } from '../../bench/soak.stats';
+import { type TestDatabase, createTestDatabase } from '../helpers/database';
+
+// The soak bench (npm run bench -- soak): its arithmetic (the heap's slope after warm-up, reading
+// /metrics), its options, and a tiny bounded run against a real server process with zero errors.
+
+const MB = 2 ** 20;
+
+describe("the post-GC heap's slope after warm-up", () => {
+  it('is flat for a heap that only wobbles, whatever happened during warm-up', () => {
+    const points = Array.from({ length: 40 }, (_, i) => ({
+      t: i * 5000,
+      // A climb while caches fill (the first 60 s), then 200 MB give or take 1 MB.
+      bytes: i < 12 ? 100 * MB + i * 8 * MB : 200 * MB + (i % 2 ? 1 : -1) * MB,
+    }));
+    const slope = slopeAfterWarmup(points, 60_000);
+    expect(slope.points).toBe(28);
+    expect(Math.abs(slope.growth)).toBeLessThan(0.01);
+    // Counted from 0, the warm-up's climb would look like a leak.
+    expect(slopeAfterWarmup(points, 0).growth).toBeGreaterThan(0.3);
+  });
+
+  it('measures a steady leak as its growth over the measured span', () => {
+    // 100 MB, plus 1 MB a minute, sampled every 10 s for 10 minutes after a 1-minute warm-up.
+    const memory = Array.from({ length: 67 }, (_, i) => ({
+      t: i * 10_000,
+      rssBytes: 300 * MB,
+      heapUsedBytes: 150 * MB,
+      heapAfterGcBytes: 100 * MB + (i * 10_000 * MB) / 60_000,
+    }));
+    const slope = heapSlope(memory, 60_000);
+    expect(slope.bytesPerMinute / MB).toBeCloseTo(1, 6);
+    expect(slope.start / MB).toBeCloseTo(101, 6);
+    expect(slope.growth).toBeCloseTo(10 / 101, 6);
+  });
+
+  it('says nothing from fewer than three points', () => {
+    expect(slopeAfterWarmup([{ t: 70_000, bytes: 1 }], 60_000).growth).toBeNaN();
+  });
+});
+
+describe('reading /metrics', () => {
+  const text = [
+    '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+    'process_resident_memory_bytes 123456',
+    'gentie_thread_event_lag_seconds_bucket{le="0.005"} 3',
+    'gentie_thread_event_lag_seconds_bucket{le="0.01"} 7',
+    'gentie_thread_event_lag_seconds_bucket{le="+Inf"} 8',
+    'gentie_posts_total{kind="reply"} 5',
+    'gentie_posts_total{kind="thread"} 2',
+  ].join('\n');
+  it('reads a gauge, a sum over labels, and a histogram', () => {
+    expect(promValue(text, 'process_resident_memory_bytes')).toBe(123456);
+    expect(promValue(text, 'gentie_posts_total')).toBe(7);
+    expect(promValue(text, 'gentie_posts_total', { kind: 'thread' })).toBe(2);
+    expect(promValue(text, 'gentie_nothing')).toBeNaN();
+    expect(promBuckets(text, 'gentie_thread_event_lag_seconds')).toEqual({ bounds: [0.005, 0.01, Infinity], counts: [3, 7, 8], count: 8 });
+  });
+});
+
+describe('the soak', () => {
+  it('takes its options in minutes or seconds, with a rate and a number of live readers', () => {
+    expect(parseSoakArgs([])).toEqual({ seconds: 180, rate: undefined, readers: 500 });
+    expect(parseSoakArgs(['--minutes', '10', '--rate', '200'])).toEqual({ seconds: 600, rate: 200, readers: 500 });
+    expect(parseSoakArgs(['--seconds', '5', '--readers', '0'])).toEqual({ seconds: 5, rate: undefined, readers: 0 });
+    expect(() => parseSoakArgs(['--hours', '1'])).toThrow(/unknown option/);
+  });
+
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('runs a few seconds of mixed load on a real server with zero errors, and charts its memory', async () => {
+    const lines: string[] = [];
+    const results = await runSoak({ seconds: 5, rate: 10, readers: 20, databaseUrl: database.url, say: (l) => lines.push(l) });
+    expect(results.errorSamples).toEqual([]);
+    expect(results.errors).toBe(0);
+    expect(results.requests).toBeGreaterThanOrEqual(40);
+    // Every kind of the mix that was sent was answered as expected; replies reached the live readers.
+    expect(results.kinds.filter((k) => k.requests > 0).length).toBeGreaterThanOrEqual(5);
+    expect(results.events.lost).toBe(0);
+    expect(results.events.delivered).toBe(results.events.expected);
+    expect(results.memory.length).toBeGreaterThanOrEqual(3);
+    expect(results.memory.every((m) => m.rssBytes > 10 * MB && m.heapAfterGcBytes > MB)).toBe(true);
+    expect(formatSoak(results)).toMatch(/^all\s+\d+\s+0\s/m);
+    const svg = soakChart(results);
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.match(/<polyline /g)).toHaveLength(3);
+  }, 180_000);
+});
