@@ -7,12 +7,15 @@ import { OpenCC } from './opencc';
  *
  * opencc-js runs each dictionary stage over the whole text (or over its own coarse segments), so
  * a phrase can start in one word and end inside the next: 低|级别 matched 低級 (→ 低階別), 更加|蓬松
- * matched 加蓬 (→ 更加彭鬆), 安全|角落 matched 全角 (→ 安全形落). Here each stage keeps two rules:
+ * matched 加蓬 (→ 更加彭鬆), 安全|角落 matched 全角 (→ 安全形落). Here a phrase never changes part
+ * of a word beyond what its characters alone would give:
  *
- * - script stages (simplified → traditional and back): a phrase that crosses a word boundary must
- *   end on one (那只|猫 still matches 只猫 → 隻貓; 一个|中心 no longer matches 个中);
- * - regional stages (Taiwan and Hong Kong vocabulary and forms): a phrase lies inside one word, or
- *   starts and ends on word boundaries (低|級別 cannot match 低級).
+ * - a phrase crossing a word boundary may end inside a word only where it writes that part as the
+ *   characters alone would, and then decides only up to that word (周|线图 → 週線圖);
+ * - script stages (simplified → traditional and back) let a phrase ending on a boundary start
+ *   inside a word (那只|猫 still matches 只猫 → 隻貓; 一个|中心 no longer matches 个中);
+ * - regional stages (Taiwan and Hong Kong vocabulary and forms) hold the start to the same rule as
+ *   the end (低|級別 cannot match 低級).
  *
  * Curated words (convert.overrides.ts) are matched only as whole words (they start and end on
  * boundaries), and only where the stage's dictionary has no longer phrase at the same place: a
