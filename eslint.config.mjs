@@ -14,18 +14,30 @@ import tseslint from 'typescript-eslint';
  * what two members of one layer share moves down. A member is a folder or a single file. Every
  * folder under server/ must be on a layer (tests/lint/layers.test.ts checks); a new feature goes
  * with its peers. Of the issue's bottom group, config, errors, log and caches import nothing of
- * ours, so they sit beneath text and db, which use them; so do the script variants (variants.ts),
- * which text converts between and db types posts.variant with. http sits beneath views, which use
+ * ours, so they sit beneath text and db, which use them; so do the metrics (metrics/), which
+ * the layers above count into (db its pool and queries, events, members, posts, realtime, app),
+ * and the script variants (variants.ts), which text converts between and db types posts.variant
+ * with. http sits beneath views, which use
  * its asset manifest. settings sits on its own just above db and config: it words its refusals as
  * config does (ConfigError), its database-backed store will need db, and limits read it. admin
  * and demo sit with the features built on posts: demo seeds threads through posts, and admin's
  * one import from moderation (the policy) moves down with the policy.
  */
 export const LAYERS = [
-  ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts'],
+  ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts', 'server/metrics'],
   ['server/text', 'server/db'],
   ['server/settings'],
-  ['server/events', 'server/sessions', 'server/policy', 'server/limits', 'server/jobs', 'server/mail', 'server/tokens', 'server/reads'],
+  [
+    'server/events',
+    'server/sessions',
+    'server/policy',
+    'server/limits',
+    'server/jobs',
+    'server/mail',
+    'server/tokens',
+    'server/reads',
+    'server/audit',
+  ],
   ['server/http'],
   ['server/views'],
   ['server/members', 'server/boards'],
@@ -41,6 +53,7 @@ export const LAYERS = [
     'server/email',
     'server/search',
     'server/uploads',
+    'server/feeds',
   ],
   ['server/app.ts'],
   ['server/main.ts', 'server/cli'],

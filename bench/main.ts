@@ -31,8 +31,11 @@ import { benchAttack, formatAttack, longBody, seedWorstCase } from './attack';
 import { profileThread } from './profile';
 import { runNotificationsBench } from './notifications';
 import { runLimitsBench } from './limits';
+import { runFormatsBench } from './formats';
 import { type ReadingResults, benchReading, reportReading, runReadingBench } from './reading';
 import { runSearchBench } from './search';
+import { runHotBench } from './hot';
+import { runUploadsBench } from './uploads';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -375,13 +378,16 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`.
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`.
 const SECTIONS: Record<string, () => Promise<void>> = {
+  formats: runFormatsBench,
   notifications: runNotificationsBench,
   limits: runLimitsBench,
   realtime: runRealtimeBench,
   reading: runReadingBench,
   search: runSearchBench,
+  hot: runHotBench,
+  uploads: runUploadsBench,
 };
 const section = process.argv[2];
 if (section !== undefined && !SECTIONS[section]) {

@@ -30,6 +30,7 @@ import { search } from '../server/search/search.service';
 import { FOLDING_VERSION, searchDocument } from '../server/text/search-terms';
 import { type Dataset, cloneDataset } from './datasets';
 import { type PairFigure, interleave } from './notifications';
+import { seededRandom } from './shape';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, '.bench-data');
@@ -101,18 +102,6 @@ const WORDS: [string, string][] = [
   ['gpt', 'gpt'],
 ];
 
-/** A deterministic random source (mulberry32), so every build writes the same posts. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Text of `n` words in one script: frequent words often, rare ones seldom (a skewed pick). */
 function text(random: () => number, n: number, taiwan: boolean): string {
   const out: string[] = [];
@@ -129,15 +118,20 @@ interface SearchManifest {
   posts: number;
 }
 
-const SEARCH_DATASET: Dataset<SearchManifest> = {
-  name: 'search',
+/**
+ * The search dataset of `posts` posts; each size is a dataset of its own, so the 100,000 one stays
+ * cached beside a bigger one (the 100k→1M ratio needs both).
+ */
+const searchDataset = (posts: number): Dataset<SearchManifest> => ({
+  name: posts === 100_000 ? 'search' : `search_${posts}`,
   version: 1,
-  plan: { posts: POSTS, threads: POSTS / 100, words: WORDS.length, folding: FOLDING_VERSION, seed: 15 },
+  plan: { posts, threads: posts / 100, words: WORDS.length, folding: FOLDING_VERSION, seed: 15 },
   async build(db, say) {
+    const POSTS = posts;
     const authors: Member[] = [];
     for (let i = 1; i <= 20; i++) authors.push(await createMember(db, { username: `搜索客${i}`, password: 'bench password 跟帖' }));
     const board = await createBoard(db, { slug: 'search', name: '搜索測試' });
-    const random = seeded(15);
+    const random = seededRandom(15);
     const start = Date.now() - 365 * 86_400_000;
     const BATCH = 1000;
     for (let done = 0; done < POSTS;) {
@@ -198,7 +192,7 @@ const SEARCH_DATASET: Dataset<SearchManifest> = {
     await sql`vacuum analyze`.execute(db);
     return { boardSlug: board.slug, posts: POSTS };
   },
-};
+});
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -230,7 +224,7 @@ async function indexingCost(adminUrl: string): Promise<PairFigure & { lexemesP50
       members.push(m);
       parents.push(root.id);
     }
-    const random = seeded(7);
+    const random = seededRandom(7);
     const bodies = Array.from({ length: 50 }, (_, i) => `<p>${text(random, 30 + i, i % 2 === 1)}</p>`);
     // Each side walks the same bodies in the same order.
     let a = 0;
@@ -263,9 +257,9 @@ async function indexingCost(adminUrl: string): Promise<PairFigure & { lexemesP50
   }
 }
 
-/** Section 2: first pages of one- and two-word queries in each script. */
-async function searchLatency(adminUrl: string, say: (line: string) => void) {
-  const dataset = await cloneDataset(adminUrl, SEARCH_DATASET, 'gentie_bench_search', say);
+/** Section 2: first pages of one- and two-word queries in each script, on the dataset of `posts` posts. */
+async function searchLatency(adminUrl: string, posts: number, say: (line: string) => void) {
+  const dataset = await cloneDataset(adminUrl, searchDataset(posts), 'gentie_bench_search', say);
   say(
     `search: ${dataset.built ? `built in ${dataset.buildSeconds.toFixed(0)} s, ` : ''}cloned ${dataset.template} in ${dataset.cloneSeconds.toFixed(1)} s`,
   );
@@ -296,7 +290,9 @@ async function searchLatency(adminUrl: string, say: (line: string) => void) {
         total = r.capped ? `${r.total}+` : String(r.total);
       }
       figures.push({ q, p50: percentile(times, 50), p99: percentile(times, 99), total });
-      say(`search ${q}: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (${total} hits)`);
+      say(
+        `search ${q}, ${posts} posts: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms (${total} hits)`,
+      );
     }
     return { posts: dataset.manifest.posts, figures };
   } finally {
@@ -321,8 +317,13 @@ export async function runSearchBench(): Promise<void> {
           `its lexemes ${indexing.lexemesP50.toFixed(3)} ms (p50), made before the transaction: whole ratio ${indexing.wholeRatio.toFixed(3)}; ` +
           `${indexing.samples} samples each, interleaved`,
       );
-    const latency = await searchLatency(embedded.url, say);
-    const results = { date: new Date().toISOString(), indexing, latency };
+    const latency = await searchLatency(embedded.url, POSTS, say);
+    // At a bigger size, the same queries at 100,000 too (cloned from its cached dataset, built if
+    // absent), and each query's p50 at the bigger size over its p50 at 100,000.
+    const small = POSTS > 100_000 ? await searchLatency(embedded.url, 100_000, say) : undefined;
+    const growth = small?.figures.map((f, i) => ({ q: f.q, ratioP50: latency.figures[i]!.p50 / f.p50 }));
+    for (const g of growth ?? []) say(`search ${g.q}: p50 at ${POSTS} ÷ at 100000: ${g.ratioP50.toFixed(2)}×`);
+    const results = { date: new Date().toISOString(), indexing, latency, ...(small ? { at100k: small, growth } : {}) };
     writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     say(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } finally {

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../server/db/database';
 import type { Member } from '../server/members/members.service';
 import { createThread } from '../server/posts/posts.service';
-import { sanitizeBody } from '../server/text/sanitize';
+import { guessFormat, renderBody } from '../server/text/formats';
 import { detectVariant } from '../server/text/convert';
 import { utf8Bytes } from '../server/text/bytes';
 import { checkTitle } from '../server/text/title';
@@ -72,7 +72,8 @@ export async function seedThread(
         const i = start + k + 1; // index in the thread: 0 is the root
         const path = [...paths[p.parent]!, ids[i]!];
         paths[i] = path;
-        const body = sanitizeBody(p.body);
+        const format = guessFormat(p.body);
+        const { html: body, source } = renderBody(format, p.body);
         const title = checkTitle(p.title);
         if (!title.ok) throw new Error(`generated title refused: ${title.reason}`);
         return {
@@ -85,7 +86,9 @@ export async function seedThread(
           author_id: authors[p.author]!.id,
           title: title.title,
           body,
-          bytes: utf8Bytes(body),
+          bytes: utf8Bytes(source),
+          format,
+          source,
           variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`),
           created_at: at(i),
         };

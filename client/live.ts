@@ -277,3 +277,29 @@ export function followBoard(list: HTMLElement): void {
     if (!thread.classList.contains('pinned') && thread !== firstUnpinned) list.insertBefore(thread, firstUnpinned);
   });
 }
+
+/**
+ * The hot threads on `/` or a board's page (section.hot): follows the list the page shows (its
+ * board and period) in the page's variant, and puts each hot:update in its place. The update is
+ * rendered once for every reader, ten threads shown and the next ten hidden: those started by
+ * members the reader ignores (the page's data-ignored) are dropped and the first ten of the rest shown.
+ */
+export function followHot(section: HTMLElement): void {
+  const board = section.dataset.board ?? '';
+  const period = section.dataset.period === 'week' ? 'week' : 'today';
+  const variant = pageVariant(section);
+  const ignored = ignoredOn(section);
+  const socket = connect(variant);
+  socket.on('connect', () => socket.emit('hot:join', { board: board || undefined, period, variant }, () => undefined));
+  socket.on('hot:update', (e) => {
+    if ((e.board?.slug ?? '') !== board || e.period !== period) return;
+    const list = fragment(e.html) as HTMLElement;
+    const size = Number(list.dataset.size ?? 10);
+    const items = Array.from(list.querySelectorAll<HTMLElement>(':scope > li.hot-thread'));
+    for (const li of items) if (ignored?.names.has(li.dataset.author ?? '')) li.remove();
+    list.querySelectorAll<HTMLElement>(':scope > li.hot-thread').forEach((li, i) => {
+      li.hidden = i >= size;
+    });
+    section.querySelector('.hot-list')?.replaceWith(list);
+  });
+}

@@ -1,4 +1,4 @@
-import { followBoard, followMember, followThread, topListOf } from './live';
+import { followBoard, followHot, followMember, followThread, topListOf } from './live';
 import { readThread } from './reading';
 
 /**
@@ -51,5 +51,7 @@ if (thread) {
 }
 const board = document.querySelector<HTMLElement>('ul.threads[data-board]');
 if (board) followBoard(board);
+const hot = document.querySelector<HTMLElement>('section.hot[data-period]');
+if (hot) followHot(hot);
 const header = document.querySelector<HTMLElement>('header.site[data-member]');
 if (header) followMember(header);

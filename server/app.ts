@@ -10,16 +10,21 @@ import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
-import { type Caches, createCaches } from './caches';
+import { type Caches, cacheStats, createCaches } from './caches';
 import { onThreadEventWritten } from './events/thread-events';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
+import { knownMigrations, pendingMigrations } from './db/migrate';
+import { collectProcessMetrics, watchCaches } from './metrics/metrics';
+import { NOT_FOUND_ROUTE, WARM_PAGE_ROUTE, labelRoute, observeRequest, timeRequests } from './metrics/metrics.http';
+import { metricsRoute } from './metrics/metrics.routes';
 import { VARIANTS, type Variant } from './text/convert';
 import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { sitemapRouter } from './posts/posts.sitemap';
+import { feedsRouter } from './feeds/feeds.routes';
 import { cacheByMember } from './http/caching';
 import { dropTag } from './http/conditional';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
@@ -45,10 +50,14 @@ import { settingsRouter } from './people/settings.routes';
 import { notificationFeed } from './notifications/notifications.feed';
 import { notificationsRouter } from './notifications/notifications.routes';
 import { postsRouter } from './posts/posts.routes';
+import { type HotLists, createHotLists } from './posts/posts.hot';
+import { hotRouter } from './posts/posts.hot.routes';
 import { warmPages } from './posts/posts.pages';
 import { type ReadRecorder, createReadRecorder } from './reads/reads.recorder';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { searchRouter } from './search/search.routes';
+import { MULTIPART_PATHS, uploadsRouter, uploadsServing } from './uploads/uploads.routes';
+import { type UploadStorage, postgresUploadStorage } from './uploads/uploads.storage';
 import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
 import { localizeError } from './views/messages.errors';
 
@@ -73,6 +82,19 @@ export interface AppDeps {
    * shutdown, tests to flush it when they like. Default: one of its own, flushed by no one.
    */
   reads?: ReadRecorder;
+  /**
+   * The hot threads kept in memory (posts/posts.hot.ts); main.ts makes them to share with the
+   * realtime hub, whose LISTEN connection tells them when threads change. Default: a set of its
+   * own, recomputed only as it ages (HOT_MAX_AGE_MS) or its window ends.
+   */
+  hot?: HotLists;
+  /** Where uploaded images' bytes are kept (uploads/uploads.storage.ts). Default: PostgreSQL, in `db`. */
+  uploadStorage?: UploadStorage;
+  /**
+   * Whether this process's LISTEN connection is up (/readyz reports it). Default: what the app's
+   * caches know of it (caches.threads.listening, kept by the realtime hub given the same caches).
+   */
+  listening?: () => boolean;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -99,8 +121,14 @@ export function createApp({
   mailer = config.mail && createMailer(config.mail, log),
   reads = createReadRecorder(db),
   settings = defaultSettings(),
+  hot = createHotLists(db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 }),
+  uploadStorage = postgresUploadStorage(db),
+  listening = () => caches.threads.listening,
 }: AppDeps): RequestListener {
   keepThreadsAhead(caches);
+  // The process's numbers (server/metrics/): Node's own, and this app's caches while it lives.
+  collectProcessMetrics();
+  watchCaches(caches, cacheStats);
   const app = express();
   app.disable('x-powered-by');
   // Pages change with every follow-up and differ per reader; hashing megabytes of HTML for an
@@ -126,6 +154,7 @@ export function createApp({
 
   const requestLog = requestLogger(log);
   const forwardedHeaders = config.trustProxy ? undefined : warnOnceAboutForwardedHeaders(log);
+  app.use(timeRequests);
   app.use(requestLog);
   app.use(securityHeaders());
   // Brotli or gzip, as Accept-Encoding prefers (brotli first on a tie): pages, JSON, the stylesheet
@@ -145,10 +174,15 @@ export function createApp({
   app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
 
   app.get('/healthz', healthCheck(db, databaseState));
+  app.get('/readyz', readinessCheck(db, databaseState, listening));
+  // For a scraper with METRICS_TOKEN or on loopback; anyone else goes on to the 404 (metrics.routes.ts).
+  app.get('/metrics', metricsRoute(config.metricsToken));
 
   app.use(resolveVariant);
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
+  // Uploaded images are the same for every reader: served before sessions are looked up.
+  app.use(uploadsServing({ db, storage: uploadStorage }));
 
   app.get('/variant', switchVariant);
   app.use('/api', requireJsonBody);
@@ -169,20 +203,28 @@ export function createApp({
     addressBans.check(req.ip ?? '', 'register').then(() => next(), next);
   });
 
-  app.use(boardsRouter(db, pageContext));
+  app.use(hotRouter(db, hot, caches, pageContext));
+  app.use(boardsRouter(db));
   app.use(sitemapRouter(db, siteOrigin(config)));
+  app.use(
+    feedsRouter(db, caches, siteOrigin(config), {
+      // The hot feed: today's site-wide list as the pages show it to an anonymous reader.
+      hot: async () => (await hot.list({ board: null, period: 'today', viewer: null })).threads.map((t) => t.threadId),
+    }),
+  );
   app.use(membersRouter(db, limiter, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
   app.use(
-    postsRouter(db, rules, caches, pageContext, pacing, {
+    postsRouter(db, rules, caches, pageContext, pacing, limiter, {
       indexTreeLines: config.indexTreeLines,
       windowLines: config.threadWindowLines,
       depthCap: config.threadDepthCap,
       reads,
+      hot,
     }),
   );
-  app.use(moderationRouter(db, rules, caches, pageContext, pacing));
+  app.use(moderationRouter(db, rules, caches, pageContext, pacing, limiter));
   app.use(reviewQueueRouter(db, pageContext));
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));
@@ -200,9 +242,11 @@ export function createApp({
     }),
   );
   app.use(peopleRouter(db, limiter, caches, pageContext));
+  app.use(uploadsRouter({ db, storage: uploadStorage, settings, pacing, pageContext }));
   app.use(settingsRouter(db, { limiter, settings, rateLimitMultiplier: config.rateLimitMultiplier, email: Boolean(mailer) }, pageContext));
 
-  app.use((req, _res, next) => {
+  app.use((req, res, next) => {
+    labelRoute(res, NOT_FOUND_ROUTE);
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));
   });
 
@@ -271,10 +315,13 @@ function requestLogger(log: Logger) {
 function logWarmRequest(logger: Logger, req: Request, res: Response): void {
   req.id = requestId(req, res);
   const started = Date.now();
+  const timed = performance.now();
   let logged = false;
   const done = () => {
     if (logged) return;
     logged = true;
+    // The request metric, as timeRequests records it for express's requests, under one label.
+    observeRequest(req.method, WARM_PAGE_ROUTE, res.statusCode, (performance.now() - timed) / 1000);
     const level = requestLogLevel(res);
     if (logger.isLevelEnabled(level)) logger[level]({ req, res, responseTime: Date.now() - started }, 'request completed');
   };
@@ -353,6 +400,41 @@ function healthCheck(db: Kysely<Database>, databaseState: () => DatabaseState) {
   };
 }
 
+/**
+ * GET /readyz: whether this process can take traffic, for a load balancer. Ready when the database
+ * answers, has every migration this build knows (a process started before its migrations ran, or
+ * an older database, is not), and the LISTEN connection is up (without it, live readers here miss
+ * events and warm pages cannot be trusted). 200 with each check, or 503 naming the one that
+ * failed. One short statement; the build's migrations are listed once.
+ */
+function readinessCheck(db: Kysely<Database>, databaseState: () => DatabaseState, listening: () => boolean) {
+  let known: Promise<string[]> | undefined;
+  return async (_req: Request, res: Response) => {
+    let database: string = databaseState();
+    let migrations = 'unknown';
+    let pending: string[] = [];
+    if (database === 'up') {
+      // This build's own files: listed once (a failure, were the install broken, is tried again).
+      const names = await (known ??= knownMigrations()).catch((error: unknown) => {
+        known = undefined;
+        throw error;
+      });
+      try {
+        pending = await pendingMigrations(db, names);
+        database = 'ok';
+        migrations = pending.length === 0 ? 'current' : 'pending';
+      } catch {
+        database = 'unreachable';
+      }
+    }
+    const listen = listening() ? 'connected' : 'down';
+    const ready = database === 'ok' && migrations === 'current' && listen === 'connected';
+    res.set('Cache-Control', 'no-store');
+    if (!ready) res.status(503).set('Retry-After', '5');
+    res.json({ status: ready ? 'ready' : 'unavailable', database, migrations, ...(pending.length > 0 && { pending }), listen });
+  };
+}
+
 /** The script switch: remember the choice for a year, then show the page asked for in it. */
 function switchVariant(req: Request, res: Response): void {
   const to = String(req.query.to ?? '');
@@ -364,8 +446,9 @@ function switchVariant(req: Request, res: Response): void {
   res.redirect(303, to === 'original' ? next : `/${to}${next === '/' ? '' : next}`);
 }
 
-/** The JSON API takes only JSON bodies: a form or any other type is a 415. */
+/** The JSON API takes only JSON bodies: a form or any other type is a 415 (uploads take multipart: MULTIPART_PATHS). */
 function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  if (MULTIPART_PATHS.includes(req.baseUrl + req.path) && req.is('multipart/form-data')) return next();
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
     return next(

@@ -14,8 +14,35 @@ import { LRUCache } from 'lru-cache';
  * half that): two bytes per code unit of key and value is the upper bound the sizes count.
  */
 
+/**
+ * An LRU cache that counts its lookups, for the metrics' hit ratios (server/metrics/): each get()
+ * is a hit or a miss, at the cost of one increment. The warm page cache counts its own instead
+ * (`counted` false): a warm page is found by peeking, and the hits and misses that matter are the
+ * pages served warm and the pages rendered to be kept (posts.pages.ts, posts.routes.ts).
+ */
+export class CountedCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>> extends LRUCache<K, V> {
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    options: LRUCache.Options<K, V, unknown>,
+    private readonly counted = true,
+  ) {
+    super(options);
+  }
+
+  override get(key: K, options?: LRUCache.GetOptions<K, V, unknown>): V | undefined {
+    const value = super.get(key, options);
+    if (this.counted) {
+      if (value === undefined) this.misses++;
+      else this.hits++;
+    }
+    return value;
+  }
+}
+
 /** A cache of strings: converted text, rendered HTML, slugs. */
-export type TextCache = LRUCache<string, string>;
+export type TextCache = CountedCache<string, string>;
 
 /**
  * A rendered window of a thread's follow-up tree (markup the views built, safe to send), how many
@@ -62,14 +89,14 @@ export interface Caches {
    * Rendered follow-up trees of thread pages per (post, thread seq, variant, whether deleted posts
    * are shown, link prefix): posts.routes.ts. Every change to a thread raises its seq.
    */
-  lines: LRUCache<string, RenderedLines>;
+  lines: CountedCache<string, RenderedLines>;
   /** Rendered pairs of versions on revision pages (moderation.diff.ts). */
   diffs: TextCache;
   /**
    * Whole thread pages as an anonymous reader with nothing personal on them gets them, with their
    * compressed forms (posts.pages.ts), per (address, variant, prefix, seen flavour).
    */
-  pages: LRUCache<string, CachedPage>;
+  pages: CountedCache<string, CachedPage>;
   /** What this process knows of each thread's version, kept true by LISTEN (ThreadStates below). */
   threads: ThreadStates;
 }
@@ -211,30 +238,34 @@ const pageBytes = (value: CachedPage, key: string) =>
 export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}): Caches {
   const max = { ...CACHE_BYTES, ...sizes };
   return {
-    conversions: new LRUCache<string, string>({ maxSize: max.conversions, sizeCalculation: textBytes }),
+    conversions: new CountedCache<string, string>({ maxSize: max.conversions, sizeCalculation: textBytes }),
     // A tree larger than a quarter of the bound is not kept: it would push out many smaller
     // threads to serve one page that is rebuilt on its next change anyway.
-    lines: new LRUCache<string, RenderedLines>({ maxSize: max.lines, maxEntrySize: max.lines / 4, sizeCalculation: linesBytes }),
-    diffs: new LRUCache<string, string>({ maxSize: max.diffs, sizeCalculation: textBytes }),
+    lines: new CountedCache<string, RenderedLines>({ maxSize: max.lines, maxEntrySize: max.lines / 4, sizeCalculation: linesBytes }),
+    diffs: new CountedCache<string, string>({ maxSize: max.diffs, sizeCalculation: textBytes }),
     // As for lines: a page larger than a quarter of the bound is rendered each time instead.
-    pages: new LRUCache<string, CachedPage>({ maxSize: max.pages, maxEntrySize: max.pages / 4, sizeCalculation: pageBytes }),
+    pages: new CountedCache<string, CachedPage>({ maxSize: max.pages, maxEntrySize: max.pages / 4, sizeCalculation: pageBytes }, false),
     threads: new ThreadStates(max.threads),
   };
 }
 
-/** How full one cache is: entries, and their calculated size against its bound. */
+/** How full one cache is (entries, and their calculated size against its bound), and its lookups since it was made. */
 export interface CacheStats {
   entries: number;
   bytes: number;
   maxBytes: number;
+  hits: number;
+  misses: number;
 }
 
 /** How full each cache is (for tests, the bench and metrics). */
 export function cacheStats(caches: Caches): Record<keyof Caches, CacheStats> {
-  const of = (c: { size: number; calculatedSize: number; maxSize: number }): CacheStats => ({
+  const of = (c: { size: number; calculatedSize: number; maxSize: number; hits?: number; misses?: number }): CacheStats => ({
     entries: c.size,
     bytes: c.calculatedSize,
     maxBytes: c.maxSize,
+    hits: c.hits ?? 0,
+    misses: c.misses ?? 0,
   });
   return {
     conversions: of(caches.conversions),

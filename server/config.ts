@@ -52,6 +52,12 @@ export interface Config {
    */
   readonly mail: MailConfig | undefined;
   /**
+   * The bearer token that lets a scraper read /metrics from anywhere (`Authorization: Bearer
+   * <token>`); undefined = only from loopback, and only when the client resolved per `trustProxy`
+   * is loopback (server/metrics/metrics.routes.ts). Never logged or shown.
+   */
+  readonly metricsToken: string | undefined;
+  /**
    * Upper bound of each in-memory cache, in bytes as server/caches.ts counts them
    * (CACHE_LINES_BYTES, CACHE_CONVERSIONS_BYTES, CACHE_DIFFS_BYTES,
    * CACHE_PAGES_BYTES, CACHE_THREADS_BYTES); a cache not named here keeps
@@ -119,7 +125,7 @@ const isSmtpUrl = (value: string): boolean => {
 const MAIL_FROM = /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)$/;
 
 /** Variables whose value may hold a secret: a refusal never repeats it. */
-const SECRET = new Set(['SMTP_URL']);
+const SECRET = new Set(['SMTP_URL', 'METRICS_TOKEN']);
 
 const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 const isTrustList = (value: string): boolean =>
@@ -202,6 +208,11 @@ const schema = z.object({
     .string()
     .regex(MAIL_FROM, 'must be an address, or a name and <address>, such as Gentie <noreply@bbs.example.org>')
     .optional(),
+  // Long enough not to be guessed; the characters of an HTTP bearer token (RFC 6750's b64token).
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/-]{16,}=*$/, 'must be at least 16 letters, digits or -._~+/ (a random one: openssl rand -hex 32)')
+    .optional(),
   CACHE_LINES_BYTES: cacheBytes(),
   CACHE_CONVERSIONS_BYTES: cacheBytes(),
   CACHE_DIFFS_BYTES: cacheBytes(),
@@ -251,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
     rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,
     mail: mailConfig(v.SMTP_URL, v.MAIL_FROM, publicUrl),
+    metricsToken: v.METRICS_TOKEN,
     cacheBytes: Object.freeze({
       ...(v.CACHE_LINES_BYTES !== undefined && { lines: v.CACHE_LINES_BYTES }),
       ...(v.CACHE_CONVERSIONS_BYTES !== undefined && { conversions: v.CACHE_CONVERSIONS_BYTES }),

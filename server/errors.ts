@@ -19,7 +19,8 @@ export type LimitedAction =
   | 'conversation:member'
   | 'export:member'
   | 'relation:member'
-  | 'search:address';
+  | 'search:address'
+  | 'preview:member';
 
 /** Why a search query cannot be run (server/text/search-terms.ts parseQuery); each is worded in the catalogs. */
 export type SearchProblem = 'empty' | 'tooLong' | 'tooManyTerms' | 'noWords' | 'onlyExclusions' | 'operators';
@@ -28,7 +29,7 @@ export type SearchProblem = 'empty' | 'tooLong' | 'tooManyTerms' | 'noWords' | '
  * Actions paced per member and per address, each in a burst and a sustained window
  * (server/limits/paced.ts): their refusal says how long until the member may try again.
  */
-export type PacedAction = 'thread' | 'reply' | 'edit' | 'report' | 'message';
+export type PacedAction = 'thread' | 'reply' | 'edit' | 'report' | 'message' | 'upload';
 
 /**
  * What was wrong with one field, in a form each catalog can word (server/views/messages.errors.ts).
@@ -158,8 +159,23 @@ export interface ErrorParams {
   CannotMessage: { reason: 'self' | 'deletedAccount' };
   /** A notification that is not there, or not the member's own (the two look the same). */
   NotificationNotFound: None;
-  UnsupportedMediaType: { expected: 'json' | 'utf8' };
+  /** `multipart`: an upload (POST /api/uploads, /upload) sent as anything but multipart/form-data. */
+  UnsupportedMediaType: { expected: 'json' | 'utf8' | 'multipart' };
   DatabaseUnavailable: None;
+  /**
+   * An upload that is not an image Gentie takes (server/uploads/uploads.images.ts): not an image
+   * at all (whatever its name says), another `format` (svg, tiff…), an HEIC photo the decoder
+   * cannot read, a damaged or truncated file, more than `max` pixels (a decompression bomb), or a
+   * picture a moderator blocked.
+   */
+  ImageRefused:
+    { reason: 'notImage' | 'heic' | 'damaged' | 'blocked' } | { reason: 'type'; format: string } | { reason: 'pixels'; max: number };
+  /** An upload bigger than `limit` bytes (uploads.maxBytes, uploads.newMemberMaxBytes for a new member). */
+  ImageTooLarge: { limit: number; newMember: boolean };
+  /** No upload by this id (a content hash); or a thumbnail asked for by another extension. */
+  UploadNotFound: None;
+  /** An upload a moderator purged: served nowhere any more (410). */
+  UploadGone: None;
   /** A socket.io event outside the contract; `name` as sent, cut to 40 characters. */
   UnknownEvent: { name: string };
   /** A link from an email (or an admin's one-time link) that is unknown, expired or already used. */

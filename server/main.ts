@@ -5,6 +5,7 @@ import { cacheStats, createCaches } from './caches';
 import { loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { attachRealtime } from './realtime/realtime.hub';
+import { createHotLists } from './posts/posts.hot';
 import { warmUpConversion } from './text/convert';
 import { ConfigError, type Config, loadConfig } from './config';
 import { EmbeddedError } from './db/embedded';
@@ -24,6 +25,8 @@ import { pruneTokens } from './tokens/tokens.service';
 import { createReadRecorder } from './reads/reads.recorder';
 import { pruneReads } from './reads/reads.repository';
 import { type Settings, loadSettings } from './settings/settings';
+import { UPLOADS_CLEANUP_JOB, removeUnusedUploads } from './uploads/uploads.service';
+import { postgresUploadStorage } from './uploads/uploads.storage';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -47,7 +50,23 @@ async function main(config: Config, settings: Settings): Promise<void> {
   const mailer = config.mail && createMailer(config.mail, log);
   // Thread pages count reads in memory; the job runner below flushes them, and shutdown once more.
   const reads = createReadRecorder(storage.db);
-  const app = createApp({ config, settings, db: storage.db, log, assets, databaseState: storage.state, caches, mailer, reads });
+  // Hot threads (十大) kept in memory: the pages show them, the realtime hub's LISTEN says when they change.
+  const hot = createHotLists(storage.db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 });
+  // Uploaded images' bytes, shared by the app and the cleanup job.
+  const uploadStorage = postgresUploadStorage(storage.db);
+  const app = createApp({
+    config,
+    settings,
+    db: storage.db,
+    log,
+    assets,
+    databaseState: storage.state,
+    caches,
+    mailer,
+    reads,
+    hot,
+    uploadStorage,
+  });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: storage.db,
@@ -57,6 +76,7 @@ async function main(config: Config, settings: Settings): Promise<void> {
     site: siteOrigin(config),
     caches,
     memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
+    hot,
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -74,6 +94,10 @@ async function main(config: Config, settings: Settings): Promise<void> {
   jobs.every('reads:prune', HOUR_MS, () => pruneReads(storage.db));
   // Post addresses are kept for addresses.retentionDays, then deleted (moderation.bans.ts).
   jobs.every(ADDRESS_PURGE_JOB, HOUR_MS, () => purgePostAddresses(storage.db, settings.get('addresses.retentionDays')));
+  // Images no post or 悄悄話 has shown for uploads.unusedDays are deleted (uploads.service.ts).
+  jobs.every(UPLOADS_CLEANUP_JOB, HOUR_MS, (signal) =>
+    removeUnusedUploads({ db: storage.db, storage: uploadStorage }, settings.get('uploads.unusedDays'), signal),
+  );
   // Each process adds up its own reads: a flush cannot be left to whichever process holds a lock.
   jobs.eachProcess('reads:flush', config.readFlushMs, () => reads.flush());
   if (mailer) {

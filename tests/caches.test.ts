@@ -84,6 +84,20 @@ describe('createCaches', () => {
     expect(caches.conversions.calculatedSize).toBeLessThanOrEqual(1000);
     expect(createCaches().conversions).not.toBe(createCaches().conversions);
   });
+
+  it('counts each get() as a hit or a miss for the metrics; the warm pages count their own', () => {
+    const caches = createCaches();
+    expect(caches.conversions.get('t:1:0:zh-tw')).toBeUndefined();
+    caches.conversions.set('t:1:0:zh-tw', '軟體');
+    expect(caches.conversions.get('t:1:0:zh-tw')).toBe('軟體');
+    expect(caches.conversions.get('t:1:0:zh-tw')).toBe('軟體');
+    caches.conversions.peek('t:2:0:zh-tw');
+    expect(cacheStats(caches).conversions).toMatchObject({ hits: 2, misses: 1, entries: 1 });
+    caches.lines.get('nothing');
+    expect(cacheStats(caches).lines).toMatchObject({ hits: 0, misses: 1 });
+    caches.pages.get('nothing');
+    expect(cacheStats(caches).pages).toMatchObject({ hits: 0, misses: 0 });
+  });
 });
 
 describe('what a process knows of threads (ThreadStates)', () => {

@@ -7,6 +7,7 @@ import * as members from '../members/members.repository';
 import { sql } from 'kysely';
 import { type AddressBan, type AddressBans, activeAddressBans, banAddress, parseUntil, unbanAddress } from '../limits/address-bans';
 import { authorize, siteActor } from '../policy/policy';
+import { recordAudit } from '../audit/audit';
 
 /** Address bans as admins manage them on /admin/address-bans (the CLI calls limits/address-bans.ts directly). */
 
@@ -16,6 +17,12 @@ import { authorize, siteActor } from '../policy/policy';
  */
 function logAddressChange(db: Kysely<Database>, admin: Member, action: 'address-ban' | 'address-unban', reason: string) {
   return db.insertInto('moderation_log').values({ board_id: null, actor_id: admin.id, actor_role: 'admin', action, reason }).execute();
+}
+
+/** An address ban as the audit log shows it, before it is lifted or after it is made. */
+export function addressBanAudit(ban: AddressBan) {
+  const shown = { range: ban.range, until: ban.expiresAt.toISOString(), reason: ban.reason };
+  return { subject: `address:${ban.range}`, before: shown, after: shown };
 }
 
 export async function listAddressBans(db: Kysely<Database>, viewer: Member | null): Promise<AddressBan[]> {
@@ -36,6 +43,7 @@ export async function addAddressBan(
   const ban = await db.transaction().execute(async (tx) => {
     const made = await banAddress(tx, { range: input.range, reason: input.reason, expiresAt, bannedBy: viewer!.id });
     await logAddressChange(tx, viewer!, 'address-ban', `${made.range} (${made.expiresAt.toISOString()}): ${made.reason}`);
+    await recordAudit(tx, viewer!, { ...addressBanAudit(made), action: 'address.ban', before: null });
     return made;
   });
   bans.changed();
@@ -45,9 +53,12 @@ export async function addAddressBan(
 export async function liftAddressBan(db: Kysely<Database>, bans: AddressBans, viewer: Member | null, range: string): Promise<number> {
   authorize(siteActor(viewer), 'administer', null);
   const lifted = await db.transaction().execute(async (tx) => {
-    const count = await unbanAddress(tx, range);
-    if (count) await logAddressChange(tx, viewer!, 'address-unban', range);
-    return count;
+    const lifted = await unbanAddress(tx, range);
+    for (const ban of lifted) {
+      await logAddressChange(tx, viewer!, 'address-unban', ban.range);
+      await recordAudit(tx, viewer!, { ...addressBanAudit(ban), action: 'address.unban', after: null });
+    }
+    return lifted.length;
   });
   bans.changed();
   return lifted;

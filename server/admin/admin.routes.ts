@@ -11,6 +11,8 @@ import { addAddressBan, liftAddressBan, listAddressBans, memberAddresses } from 
 import { addressBansPage, memberAddressesPage } from './admin.addresses.views';
 import { lookalikeNames } from './admin.service';
 import { lookalikeNamesPage } from './admin.views';
+import { auditPage } from './admin.audit';
+import { auditPageView } from './admin.audit.views';
 
 const presentMember = (m: NamedMember) => ({ name: m.name, role: m.role, createdAt: m.createdAt.toISOString() });
 
@@ -22,6 +24,9 @@ const presentBan = (b: AddressBan) => ({
 });
 
 const text = (body: unknown, name: string) => formText(body, name) ?? '';
+
+/** A query parameter given once, as text; anything else (repeated, missing) as absent. */
+const queryText = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
 
 /** Operators' pages and their JSON (admins only): `/admin/names`, members' post addresses, address bans. */
 export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext, addressBans: AddressBans): Router {
@@ -43,6 +48,19 @@ export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) =>
 
   router.get('/admin/members/:name/addresses', async (req, res) => {
     res.send(memberAddressesPage(pageContext(req), await memberAddresses(db, req.member, req.params.name)));
+  });
+
+  router.get('/api/admin/audit', async (req, res) => {
+    const page = await auditPage(db, req.member, { before: queryText(req, 'before'), subject: queryText(req, 'subject') });
+    res.json({
+      lines: page.lines.map((l) => ({ ...l, at: l.at.toISOString() })),
+      older: page.older,
+    });
+  });
+
+  router.get('/admin/audit', async (req, res) => {
+    const subject = queryText(req, 'subject');
+    res.send(auditPageView(pageContext(req), await auditPage(db, req.member, { before: queryText(req, 'before'), subject }), subject));
   });
 
   router.get('/api/admin/address-bans', async (req, res) => {

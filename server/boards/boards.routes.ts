@@ -1,17 +1,11 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import type { PageContext } from '../views/layout';
 import { listBoards } from './boards.service';
-import { homePage } from './boards.views';
 
-/** `/` and `GET /api/boards`. */
-export function boardsRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext): Router {
+/** `GET /api/boards`. (`/`, the boards with the site's hot threads, is posts/posts.hot.routes.ts.) */
+export function boardsRouter(db: Kysely<Database>): Router {
   const router = Router();
-
-  router.get('/', async (req, res) => {
-    res.send(homePage(pageContext(req), await listBoards(db)));
-  });
 
   router.get('/api/boards', async (_req, res) => {
     const boards = await listBoards(db);

@@ -1,12 +1,12 @@
 import { href } from '../http/paths';
-import { h } from '../views/html';
+import { type SafeHtml, h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { SearchBox } from '../views/search-box';
 import { dateTime } from '../views/time';
 import type { BoardSummary } from './boards.service';
 
-/** `/`: the list of boards. */
-export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
+/** `/`: the list of boards, and above it `hot` (the site's hot threads, rendered by posts/posts.hot.views.tsx). */
+export function homePage(ctx: PageContext, boards: BoardSummary[], hot?: SafeHtml): string {
   const { t } = ctx;
   return renderPage(
     ctx,
@@ -14,6 +14,7 @@ export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
     <section>
       <h1>{t.boards}</h1>
       <SearchBox ctx={ctx} />
+      {hot}
       {boards.length === 0 ? (
         <p>{t.noBoards}</p>
       ) : (
@@ -34,5 +35,12 @@ export function homePage(ctx: PageContext, boards: BoardSummary[]): string {
         </ul>
       )}
     </section>,
+    // Every board's new threads (feeds/).
+    {
+      feeds: [
+        { title: t.feeds.site, path: '/feed.xml' },
+        { title: t.feeds.hot, path: '/hot/feed.xml' },
+      ],
+    },
   );
 }

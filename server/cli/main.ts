@@ -1,6 +1,8 @@
 import { setPublicBans } from '../boards/boards.repository';
 import { BOARD_REVIEWS, createBoard, setBoardReview } from '../boards/boards.service';
 import { activeAddressBans, banAddress, parseRange, parseUntil, unbanAddress } from '../limits/address-bans';
+import { CLI_ACTOR, recordAudit } from '../audit/audit';
+import { addressBanAudit } from '../admin/admin.addresses';
 import { addModerator } from '../moderation/moderation.service';
 import { ConfigError, loadConfig } from '../config';
 import type { SiteRole } from '../db/database';
@@ -235,14 +237,22 @@ async function run(argv: string[]): Promise<void> {
         break;
       }
       case 'address:ban': {
-        const ban = await banAddress(db, { range: args[0]!, reason: flags.get('reason')!, expiresAt: until!, bannedBy: null });
+        const ban = await db.transaction().execute(async (tx) => {
+          const made = await banAddress(tx, { range: args[0]!, reason: flags.get('reason')!, expiresAt: until!, bannedBy: null });
+          await recordAudit(tx, CLI_ACTOR, { ...addressBanAudit(made), action: 'address.ban', before: null });
+          return made;
+        });
         say(
           `banned ${ban.range} until ${ban.expiresAt.toISOString()}: ${ban.reason} (running servers apply it within ADDRESSES_BAN_CACHE_SECONDS)`,
         );
         break;
       }
       case 'address:unban': {
-        const lifted = await unbanAddress(db, args[0]!);
+        const lifted = await db.transaction().execute(async (tx) => {
+          const bans = await unbanAddress(tx, args[0]!);
+          for (const ban of bans) await recordAudit(tx, CLI_ACTOR, { ...addressBanAudit(ban), action: 'address.unban', after: null });
+          return bans.length;
+        });
         say(lifted ? `lifted ${lifted} ban(s) on ${args[0]}` : `no ban in force on exactly ${args[0]}`);
         break;
       }

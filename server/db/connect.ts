@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { observeQuery, watchPool } from '../metrics/metrics';
 import type { Database } from './database';
+import { prepareMarkedStatements } from './prepared';
 
 export interface ConnectOptions {
   /** Pool size; each app process keeps at most this many connections. */
@@ -22,10 +24,18 @@ export function connect(url: string, options: ConnectOptions = {}): Kysely<Datab
   // listens only while a client is idle; a client checked out (in a query, or held by a kysely
   // transaction between queries) has none. So every client gets its own listener for its whole
   // life: the query in flight still fails (503) and the pool drops the broken client on release.
-  pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onConnectionError?.(error));
+    prepareMarkedStatements(client);
+  });
   // Idle clients are reported by the listener above already.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The pool's use and every statement's time, for the metrics (server/metrics/).
+  watchPool(pool);
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => observeQuery(event.queryDurationMillis, event.level === 'query'),
+  });
 }
 
 /** The same server as `url`, another database. */

@@ -8,6 +8,9 @@ type GeneratedId = ColumnType<string, string | number | bigint | undefined, neve
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
+/** How a body was written (posts.format; server/text/formats.ts renders each). */
+export type BodyFormat = 'text' | 'markdown' | 'html';
+
 /** A member's role across the site (users.role). */
 export type SiteRole = 'member' | 'moderator' | 'admin';
 
@@ -78,6 +81,17 @@ export interface RateLimitsTable {
   expire: ColumnType<string | null, string | number | null, string | number | null>;
 }
 
+/** A paced action's two windows for one member or address (migration 2026_12_04_050; limits/limiter.ts). */
+export interface PaceCountsTable {
+  key: string;
+  burst_points: number;
+  burst_expire: ColumnType<string, string | number, string | number>;
+  burst_cap: ColumnType<string, string | number, string | number>;
+  sustained_points: number;
+  sustained_expire: ColumnType<string, string | number, string | number>;
+  sustained_cap: ColumnType<string, string | number, string | number>;
+}
+
 export interface BoardsTable {
   id: GeneratedId;
   slug: string;
@@ -127,6 +141,10 @@ export interface PostsTable {
   deleted_reason: string | null;
   /** The normalized title and text's hash (text/fingerprint.ts), for refusing duplicates; null before it existed. */
   content_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How the body was written (text/formats.ts); the body is its rendering. */
+  format: ColumnType<BodyFormat, BodyFormat | undefined, BodyFormat>;
+  /** What the author wrote, in `format`; null: the body is its own source (HTML stored before formats). */
+  source: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ThreadsTable {
@@ -183,6 +201,10 @@ export interface PostRevisionsTable {
   replaced_role: BoardRole;
   replaced_at: Timestamp;
   reason: string | null;
+  /** How this version's body was written (text/formats.ts); the body is its rendering. */
+  format: ColumnType<BodyFormat, BodyFormat | undefined, BodyFormat>;
+  /** What the author wrote, in `format`; null: the body is its own source (HTML stored before formats). */
+  source: ColumnType<string | null, string | null | undefined, string | null>;
   /** When a moderator hid this version from readers who do not moderate the board (null: shown). */
   hidden_at: NullableTimestamp;
   hidden_by: Id | null;
@@ -239,7 +261,9 @@ export type ModerationAction =
   | 'address-unban'
   | 'approve'
   | 'reject'
-  | 'review';
+  | 'review'
+  | 'image-purge'
+  | 'image-block';
 
 export interface ModerationLogTable {
   id: GeneratedId;
@@ -280,6 +304,10 @@ export interface HeldPostsTable {
   bytes: ColumnType<number, number | undefined, number>;
   variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
   content_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How the body was written (text/formats.ts); the body is its rendering. */
+  format: ColumnType<BodyFormat, BodyFormat | undefined, BodyFormat>;
+  /** What the author wrote, in `format`; null: the body is its own source (HTML stored before formats). */
+  source: ColumnType<string | null, string | null | undefined, string | null>;
   /** The address it was written from (kept like post_addresses, purged with them). */
   address: ColumnType<string | null, string | null | undefined, string | null>;
   reason: HeldReason;
@@ -297,6 +325,45 @@ export interface PostAddressesTable {
   post_id: Id;
   address: string;
   at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** The mime types of stored images (migrations/2026_12_04_300_uploads.ts). */
+export type UploadMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif';
+
+/** A stored image, named by the sha256 of its stored bytes (server/uploads/). */
+export interface UploadsTable {
+  hash: string;
+  /** Who uploaded it first (null once their account is gone). */
+  owner_id: Id | null;
+  mime: UploadMime;
+  width: number;
+  height: number;
+  bytes: number;
+  animated: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The thumbnail's own hash in the storage (a WebP), and its size. */
+  thumb_hash: string;
+  thumb_width: number;
+  thumb_height: number;
+  created_at: Timestamp;
+  /** Last uploaded, or last found in a post or 悄悄話 by the cleanup job. */
+  used_at: Timestamp;
+  /** Set when a moderator purged it: answered with 410 from then on. */
+  purged_at: NullableTimestamp;
+  purged_by: Id | null;
+}
+
+/** The bytes of stored images and thumbnails, by hash (the PostgreSQL storage). */
+export interface UploadBlobsTable {
+  hash: string;
+  data: Buffer;
+}
+
+/** Hashes of images a moderator blocked: uploading the same bytes again is refused. */
+export interface UploadBlocksTable {
+  hash: string;
+  blocked_by: Id | null;
+  reason: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
 }
 
 /** A post's search document and what search filters on (server/text/search-terms.ts, migration 300). */
@@ -454,12 +521,25 @@ export interface TokensTable {
   used_at: NullableTimestamp;
 }
 
+/** A change an admin made to the site, with the thing before and after (migrations/2026_12_05_010_admin_audit.ts). */
+export interface AdminAuditTable {
+  id: GeneratedId;
+  actor_id: Id | null;
+  actor_name: string;
+  action: string;
+  subject: string;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
+  created_at: Timestamp;
+}
+
 /** Every table the application reads or writes, as kysely sees them. */
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   sign_ins: SignInsTable;
   rate_limits: RateLimitsTable;
+  pace_counts: PaceCountsTable;
   boards: BoardsTable;
   board_moderators: BoardModeratorsTable;
   posts: PostsTable;
@@ -486,6 +566,10 @@ export interface Database {
   address_bans: AddressBansTable;
   held_posts: HeldPostsTable;
   post_search: PostSearchTable;
+  uploads: UploadsTable;
+  upload_blobs: UploadBlobsTable;
+  upload_blocks: UploadBlocksTable;
+  admin_audit: AdminAuditTable;
 }
 
 /** A whole row of each table, as a select returns it. */

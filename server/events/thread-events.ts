@@ -2,6 +2,7 @@ import { type Transaction, sql } from 'kysely';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { type ThreadEventKind, isThreadEventKind } from '../db/thread-events.kinds';
+import { countEventPublished } from '../metrics/metrics';
 
 /**
  * Thread events. Every change to a thread (a post written, edited, deleted or restored; the thread
@@ -79,6 +80,7 @@ export function onThreadEventWritten(listener: (a: Announcement) => void): () =>
 // Short keys: a NOTIFY payload is limited to 8000 bytes and is read by every process.
 export function formatAnnouncement(a: Announcement): string {
   for (const listener of writtenHere) listener(a);
+  countEventPublished(a.kind);
   return JSON.stringify({ t: a.threadId, b: a.boardId, s: a.seq, k: a.kind });
 }
 

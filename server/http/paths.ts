@@ -18,9 +18,10 @@ export interface LinkContext {
   prefix: string;
 }
 
-// Paths that mean the same under every variant: static files, the API and the script switch. A
-// path that names its variant already (the hreflang alternates) is not prefixed again either.
-const SAME_UNDER_EVERY_VARIANT = /^\/(?:static\/|api\/|variant(?:[?#]|$)|(?:zh-hans|zh-hant|zh-tw|zh-hk)(?:[/?#]|$))/;
+// Paths that mean the same under every variant: static files, uploaded images, the API and the
+// script switch. A path that names its variant already (the hreflang alternates) is not prefixed
+// again either.
+const SAME_UNDER_EVERY_VARIANT = /^\/(?:static\/|uploads\/|api\/|variant(?:[?#]|$)|(?:zh-hans|zh-hant|zh-tw|zh-hk)(?:[/?#]|$))/;
 
 /**
  * A link to `path` (a path on this site, "/t/1") from a page asked under `ctx.prefix`: pages stay

@@ -140,17 +140,18 @@ export async function banAddress(
   return toBan(row);
 }
 
-/** Lifts the active bans on exactly `range`; returns how many. */
-export async function unbanAddress(db: Db, range: string): Promise<number> {
+/** Lifts the active bans on exactly `range`; returns them. */
+export async function unbanAddress(db: Db, range: string): Promise<AddressBan[]> {
   const parsed = parseRange(range);
   if (!parsed) throw validationFailed('range', { kind: 'format' }, 'range: give an address or a range such as 203.0.113.0/24.');
-  const result = await db
+  const rows = await db
     .updateTable('address_bans')
     .set({ lifted_at: sql<Date>`now()` })
     .where('lifted_at', 'is', null)
     .where(sql<boolean>`range = network(${`${parsed.network}/${parsed.prefix}`}::inet)::cidr`)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning(['id', sql<string>`range::text`.as('range'), 'reason', 'expires_at', 'created_at', 'banned_by'])
+    .execute();
+  return rows.map(toBan);
 }
 
 /** The bans in force, newest first. */

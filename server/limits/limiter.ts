@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
@@ -119,6 +119,17 @@ export const LIMITS = {
     code: 'RateLimited',
     message: 'Too many searches from your address. Wait and try again.',
   },
+  /**
+   * Previews a member asks for (POST /api/preview, a form's preview button): each renders a body
+   * of up to BODY_MAX_BYTES and writes nothing, so generous (a composer may preview as one types),
+   * but bounded.
+   */
+  'preview:member': {
+    points: 120,
+    seconds: 60,
+    code: 'RateLimited',
+    message: 'Too many previews. Wait and try again.',
+  },
 } as const satisfies Record<LimitedAction, LimitRule>;
 
 /** A rate as applied: its points times RATE_LIMIT_MULTIPLIER, at least one. */
@@ -127,10 +138,29 @@ export const scaledRate = (rate: Rate, multiplier: number): Rate => ({
   seconds: rate.seconds,
 });
 
-/** One window a paced action spends a point in: its key in the table and its rate. */
-export interface PaceWindow {
+/**
+ * Whose count a paced action spends a point in (a member's, an address's), with its two windows:
+ * one row of pace_counts (migration 2026_12_04_050), keyed by action and whose.
+ */
+export interface PaceCount {
   readonly key: string;
-  readonly rate: Rate;
+  readonly burst: Rate;
+  readonly sustained: Rate;
+}
+
+/**
+ * A paced action's windows spent inside a statement of the caller's (a reply's first:
+ * findReplyContext), so they cost no statement of their own.
+ */
+export interface PaceSpending {
+  /**
+   * Common table expressions for the start of the caller's WITH, each followed by a comma: they
+   * spend a point in both windows of every count (a window that has ended starts again at 1) and define
+   * `paced(full_expire)`: a row per count, with when its latest window over its cap ends (ms since
+   * the epoch), null when none is.
+   * A refused try's points are not given back here: the caller must roll its transaction back.
+   */
+  readonly ctes: RawBuilder<unknown>;
 }
 
 /** The one rate limiter of a process; its counts live in PostgreSQL, shared by every process. */
@@ -140,12 +170,14 @@ export interface Limiter {
   /** Gives back a point spent on an attempt that turned out not to count. */
   reward(action: LimitedAction, key: string): Promise<void>;
   /**
-   * Spends a point in every window of a paced action at once, in one statement. If any window is
-   * over its limit, every point is given back in the same transaction (a refused attempt counts
-   * against nobody, not even for a moment: not the others at the address) and a 429 says the
-   * longest wait among the full windows (pacedRefusal).
+   * Spends a point in both windows of every count of a paced action at once, in one statement. If
+   * any window is over its limit, every point is given back in the same transaction (a refused
+   * attempt counts against nobody, not even for a moment: not the others at the address) and a
+   * 429 says the longest wait among the full windows (pacedRefusal).
    */
-  pace(action: PacedAction, windows: readonly PaceWindow[]): Promise<void>;
+  pace(action: PacedAction, counts: readonly PaceCount[]): Promise<void>;
+  /** The same spending as `pace`, for the caller's own statement; null when there is no count. */
+  spending(counts: readonly PaceCount[]): PaceSpending | null;
 }
 
 // Keys include names as typed; the table's key column holds 255 characters with the prefix.
@@ -194,7 +226,49 @@ export function createLimiter(
     }
     return limiter;
   };
+  // A paced action's counts as arrays, in key order: two requests sharing a count (an address)
+  // lock its row in the same order.
+  const arrays = (counts: readonly PaceCount[]) => {
+    const byKey = new Map(counts.map((c) => [storedKey(c.key), c]));
+    const sorted = [...byKey.keys()].sort().map((key) => [key, byKey.get(key)!] as const);
+    const column = (pick: (c: PaceCount) => number) => sql`${sorted.map(([, c]) => pick(c))}::bigint[]`;
+    return {
+      keys: sql`${sorted.map(([key]) => key)}::varchar[]`,
+      burstMs: column((c) => c.burst.seconds * 1000),
+      burstCaps: column((c) => scaled(c.burst.points)),
+      sustainedMs: column((c) => c.sustained.seconds * 1000),
+      sustainedCaps: column((c) => scaled(c.sustained.points)),
+    };
+  };
+  // The upsert of pace_counts_spend (migration 2026_12_04_050) written into the caller's
+  // statement: as plain SQL, planned once with it (db/prepared.ts), rather than a function call
+  // whose own statements run apart.
+  const spending = (counts: readonly PaceCount[]): PaceSpending | null => {
+    if (counts.length === 0) return null;
+    const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
+    const now = sql`${Date.now()}::bigint`;
+    return {
+      ctes: sql`paced as (
+          insert into pace_counts as c (key, burst_points, burst_expire, burst_cap, sustained_points, sustained_expire, sustained_cap)
+          select w.key, 1, ${now} + w.burst_ms, w.burst_cap, 1, ${now} + w.sustained_ms, w.sustained_cap
+          from unnest(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps})
+            as w(key, burst_ms, burst_cap, sustained_ms, sustained_cap)
+          order by w.key
+          on conflict (key) do update set
+            burst_points = case when c.burst_expire <= ${now} then 1 else c.burst_points + 1 end,
+            burst_expire = case when c.burst_expire <= ${now} then excluded.burst_expire else c.burst_expire end,
+            burst_cap = excluded.burst_cap,
+            sustained_points = case when c.sustained_expire <= ${now} then 1 else c.sustained_points + 1 end,
+            sustained_expire = case when c.sustained_expire <= ${now} then excluded.sustained_expire else c.sustained_expire end,
+            sustained_cap = excluded.sustained_cap
+          returning greatest(
+            case when c.burst_points > c.burst_cap then c.burst_expire end,
+            case when c.sustained_points > c.sustained_cap then c.sustained_expire end) as full_expire
+        ),`,
+    };
+  };
   return {
+    spending,
     async consume(action, key) {
       try {
         await limiterFor(action).consume(storedKey(key));
@@ -212,22 +286,17 @@ export function createLimiter(
     async reward(action, key) {
       await limiterFor(action).reward(storedKey(key));
     },
-    async pace(action, windows) {
-      if (windows.length === 0) return;
-      const byKey = new Map(windows.map((w) => [storedKey(w.key), w.rate]));
-      // Sorted, so two requests sharing keys (an address) lock their rows in the same order.
-      const keys = [...byKey.keys()].sort();
-      const now = Date.now();
-      // One statement, one transaction (rate_limits_pace, migration 2026_12_03_250): every window's
-      // point added, and all of them taken back before it commits when any window is full.
-      const { rows: full } = await sql<{ full_key: string; full_expire: string }>`
-        select full_key, full_expire from rate_limits_pace(
-          ${keys}::varchar[],
-          ${keys.map((k) => byKey.get(k)!.seconds * 1000)}::bigint[],
-          ${keys.map((k) => scaled(byKey.get(k)!.points))}::bigint[],
-          ${now}::bigint)`.execute(db);
+    async pace(action, counts) {
+      if (counts.length === 0) return;
+      const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
+      // One statement, one transaction: every window's point added, and all of them taken back
+      // before it commits when any window is full.
+      const { rows: full } = await sql<{ full_expire: string }>`
+        select full_expire from pace_counts_spend(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps}, ${Date.now()}::bigint)`.execute(
+        db,
+      );
       if (full.length === 0) return;
-      throw pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire) - now)));
+      throw pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire))) - Date.now());
     },
   };
 }
@@ -248,14 +317,14 @@ const PACED_NOUNS: Record<PacedAction, string> = {
   edit: 'edits',
   report: 'reports',
   message: 'private messages',
+  upload: 'image uploads',
 };
 
-/** Deletes counts whose window ended more than an hour ago (run hourly). */
+/** Deletes counts whose windows ended more than an hour ago (run hourly). */
 export async function pruneRateLimits(db: Kysely<Database>): Promise<void> {
-  await db
-    .deleteFrom('rate_limits')
-    .where('expire', '<', String(Date.now() - 3600_000))
-    .execute();
+  const hourAgo = String(Date.now() - 3600_000);
+  await db.deleteFrom('rate_limits').where('expire', '<', hourAgo).execute();
+  await db.deleteFrom('pace_counts').where('burst_expire', '<', hourAgo).where('sustained_expire', '<', hourAgo).execute();
 }
 
 /**

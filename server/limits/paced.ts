@@ -1,6 +1,6 @@
 /**
  * The limits' policy for paced actions (starting threads, replying, editing, reporting, sending
- * 悄悄話): each spends a point in the member's burst and sustained windows (a new member's
+ * 悄悄話, uploading images): each spends a point in the member's burst and sustained windows (a new member's
  * stricter ones instead, while isNewByTrust) and in their address's two windows (IPv6 by /64),
  * shared by everyone there. The numbers are settings (settings.registry.ts); the counts are the
  * shared limiter's, so every process sees the same.
@@ -13,7 +13,7 @@ import { AppError, type PacedAction } from '../errors';
 import type { Rate, Settings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
 import type { AddressBans } from './address-bans';
-import { type Limiter, type PaceWindow, addressKey, pacedRefusal, scaledRate } from './limiter';
+import { type Limiter, type PaceSpending, type PaceCount, addressKey, pacedRefusal, scaledRate } from './limiter';
 import { type PostCaps, isNewByTrust } from './new-member';
 
 /**
@@ -36,13 +36,45 @@ export interface PaceOutcome {
 export type Pace = ((action: PacedAction) => Promise<PaceOutcome>) & {
   readonly duplicateSeconds?: number;
   readonly address?: string;
+  /** The same action paced with its points spent by the caller's own first statement (DeferredPace). */
+  readonly deferred?: (action: PacedAction) => Promise<DeferredPace>;
 };
+
+/**
+ * A paced action whose points the caller spends in its own transaction's first statement (a
+ * reply's: findReplyContext), saving the round trip of a statement of their own
+ * (docs/performance.md, "Posting limits"). Whatever needs no statement is already done: the
+ * address ban, whether the member is new, and a refusal without a statement when this process
+ * knows a window is full. The statement locks the windows' rows before the thread's, so
+ * concurrent requests sharing a window (an address) queue for its row until the first commits.
+ */
+export interface DeferredPace extends PaceOutcome {
+  /** The spending to run in the caller's statement; null when nothing is paced. */
+  readonly spending: PaceSpending | null;
+  /**
+   * What that statement answered: when the latest of its full windows ends (ms since the epoch),
+   * or null when none was full. Throws the 429 when one was (the statement gave every point back).
+   */
+  settle(fullUntil: number | null): void;
+  /**
+   * Every try counts, whatever became of it: when the caller's transaction rolled back (refused
+   * for another reason, or never begun), spends the points in a statement of their own and throws
+   * the 429 if a window is full. Nothing when the statement itself refused the try.
+   */
+  spendAfterRollback(): Promise<void>;
+}
 
 /** For writes nobody is paced for: the operator's seeds and tools, benchmarks of the bare service. */
 export const unpaced: Pace = () => Promise.resolve({ newMember: false, caps: null });
 
+/** The action paced to be spent by the caller's statement, by any Pace (one without `deferred` is paced at once). */
+export async function deferPace(pace: Pace, action: PacedAction): Promise<DeferredPace> {
+  if (pace.deferred) return pace.deferred(action);
+  return { ...(await pace(action)), spending: null, settle() {}, spendAfterRollback: () => Promise.resolve() };
+}
+
 /** Every paced action, in the order the settings page lists them. */
-export const PACED_ACTIONS: readonly PacedAction[] = ['thread', 'reply', 'edit', 'report', 'message'];
+export const PACED_ACTIONS: readonly PacedAction[] = ['thread', 'reply', 'edit', 'report', 'message', 'upload'];
 
 /** Whose windows: a member's, a new member's (instead of a member's), an address's. */
 export type PaceScope = 'member' | 'newMember' | 'address';
@@ -129,7 +161,7 @@ function newness(db: Kysely<Database>, settings: Settings) {
 export type Pacing = (member: Member, address: string) => Pace;
 
 /** Actions an address ban refuses (reports still reach the moderators). */
-const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit', 'message']);
+const BANNED_FROM: ReadonlySet<PacedAction> = new Set(['thread', 'reply', 'edit', 'message', 'upload']);
 
 /** How long a try made while its member was told to wait is held before its 429 goes out. */
 const REPEAT_REFUSAL_PAUSE_MS = 1000;
@@ -143,42 +175,76 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
   // the site costs it no statement per try. Keyed by everything that decides the windows (action,
   // member, address, rates), so another address or a changed limit asks the table afresh.
   const refused = new LRUCache<string, number>({ max: 10_000 });
+  // The paced action up to its spending: the address ban, the member's scope, the windows, and a
+  // refusal without a statement when they are known to be full here.
+  const prepare = async (member: Member, where: string, address: string, action: PacedAction) => {
+    if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
+    const memberScope = (await isNew(member)) ? 'newMember' : 'member';
+    const count = (key: string, scope: PaceScope): PaceCount => ({
+      key,
+      burst: settings.get(paceSetting(action, scope, 'burst')),
+      sustained: settings.get(paceSetting(action, scope, 'sustained')),
+    });
+    const windows = [
+      // One count per member whatever their scope: a member who stops being new mid-window (their
+      // third post) carries their count over to the wider limit instead of starting afresh.
+      count(`${action}:member:${member.id}`, memberScope),
+      count(`${action}:address:${where}`, 'address'),
+    ];
+    // The same windows (action, member, address, rates) already found full on this process:
+    // refused again without a statement until the wait it was told ends.
+    const rates = windows.map((c) => `${c.burst.points}/${c.burst.seconds} ${c.sustained.points}/${c.sustained.seconds}`);
+    const which = `${action} ${member.id} ${where} ${rates.join(' ')}`;
+    const until = refused.get(which);
+    if (until !== undefined && until > Date.now()) {
+      // Tried again while told to wait: answered after a pause, so a member hammering with N
+      // connections sends at most about N tries a second, however cheap each refusal is.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(REPEAT_REFUSAL_PAUSE_MS, until - Date.now())));
+      throw pacedRefusal(action, until - Date.now());
+    }
+    const outcome: PaceOutcome =
+      memberScope === 'member'
+        ? { newMember: false, caps: null }
+        : { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
+    return { windows, which, outcome };
+  };
+  // Spends the windows in a statement of their own; a refusal is remembered (see `refused`).
+  const spendAlone = async (action: PacedAction, windows: readonly PaceCount[], which: string) => {
+    try {
+      await limiter.pace(action, windows);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 429 && error.retryAfter !== undefined) {
+        // retryAfter is rounded up; the end of the window itself is what pacedRefusal was given.
+        refused.set(which, Date.now() + (error.retryAfter - 1) * 1000);
+      }
+      throw error;
+    }
+  };
   return (member, address) => {
     const where = addressKey(address);
-    return Object.assign(
-      async (action: PacedAction): Promise<PaceOutcome> => {
-        if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
-        const memberScope = (await isNew(member)) ? 'newMember' : 'member';
-        const windows: PaceWindow[] = (['burst', 'sustained'] as const).flatMap((window) => [
-          // One count per member whatever their scope: a member who stops being new mid-window (their
-          // third post) carries their count over to the wider limit instead of starting afresh.
-          { key: `${action}:member.${window}:${member.id}`, rate: settings.get(paceSetting(action, memberScope, window)) },
-          { key: `${action}:address.${window}:${where}`, rate: settings.get(paceSetting(action, 'address', window)) },
-        ]);
-        // The same windows (action, member, address, rates) already found full on this process:
-        // refused again without a statement until the wait it was told ends.
-        const which = `${action} ${member.id} ${where} ${windows.map((w) => `${w.rate.points}/${w.rate.seconds}`).join(' ')}`;
-        const until = refused.get(which);
-        if (until !== undefined && until > Date.now()) {
-          // Tried again while told to wait: answered after a pause, so a member hammering with N
-          // connections sends at most about N tries a second, however cheap each refusal is.
-          await new Promise((resolve) => setTimeout(resolve, Math.min(REPEAT_REFUSAL_PAUSE_MS, until - Date.now())));
-          throw pacedRefusal(action, until - Date.now());
-        }
-        try {
-          await limiter.pace(action, windows);
-        } catch (error) {
-          if (error instanceof AppError && error.status === 429 && error.retryAfter !== undefined) {
-            // retryAfter is rounded up; the end of the window itself is what pacedRefusal was given.
-            refused.set(which, Date.now() + (error.retryAfter - 1) * 1000);
-          }
-          throw error;
-        }
-        if (memberScope === 'member') return { newMember: false, caps: null };
-        return { newMember: true, caps: { links: settings.get('limits.newMemberLinks'), images: settings.get('limits.newMemberImages') } };
-      },
-      // Not scaled by RATE_LIMIT_MULTIPLIER: a duplicate is refused for what it is, not for its pace.
-      { duplicateSeconds: settings.get('limits.duplicateMinutes') * 60, address },
-    );
+    const pace = async (action: PacedAction): Promise<PaceOutcome> => {
+      const { windows, which, outcome } = await prepare(member, where, address, action);
+      await spendAlone(action, windows, which);
+      return outcome;
+    };
+    const deferred = async (action: PacedAction): Promise<DeferredPace> => {
+      const { windows, which, outcome } = await prepare(member, where, address, action);
+      let refusedByStatement = false;
+      return {
+        ...outcome,
+        spending: limiter.spending(windows),
+        settle(fullUntil) {
+          if (fullUntil === null) return;
+          refusedByStatement = true;
+          refused.set(which, fullUntil);
+          throw pacedRefusal(action, fullUntil - Date.now());
+        },
+        async spendAfterRollback() {
+          if (!refusedByStatement) await spendAlone(action, windows, which);
+        },
+      };
+    };
+    // Not scaled by RATE_LIMIT_MULTIPLIER: a duplicate is refused for what it is, not for its pace.
+    return Object.assign(pace, { duplicateSeconds: settings.get('limits.duplicateMinutes') * 60, address, deferred });
   };
 }

@@ -10,6 +10,7 @@ import * as repo from './members.repository';
 import { checkName, checkNewName } from './names';
 import { claimName } from './names.service';
 import { HASHING_CONCURRENCY, PASSWORD_MAX, checkNewPassword, hashPassword, verifyPassword } from './passwords';
+import { countLoginFailure } from '../metrics/metrics';
 
 export type { Member };
 
@@ -166,7 +167,11 @@ export async function logIn(
   input: { username: string; password: string },
   from: SignInContext & { signedInAs: string | undefined },
 ): Promise<Member> {
-  return accountWork(() => checkLogIn(db, limiter, input, from));
+  return accountWork(() => checkLogIn(db, limiter, input, from)).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'InvalidCredentials') countLoginFailure('credentials');
+    else if (isRefusal(error)) countLoginFailure('limited');
+    throw error;
+  });
 }
 
 async function checkLogIn(

@@ -11,10 +11,11 @@ import { authorize } from '../policy/policy';
 import { activeSiteBan } from '../policy/policy.repository';
 import { utf8Bytes } from '../text/bytes';
 import { detectVariant } from '../text/convert';
-import { sanitizeBody } from '../text/sanitize';
+import { sanitizeBody } from '../text/formats';
 import { checkTitle } from '../text/title';
 import type { SourceVariant } from '../variants';
 import * as repo from './messages.repository';
+import { countMessage } from '../metrics/metrics';
 
 /**
  * 悄悄話 (private messages) between two members: one conversation per pair, each message with its
@@ -177,6 +178,7 @@ export async function sendMessage(
     await announceToMembers(tx, [{ memberId: to.id, kind: 'message', id: messageId }]);
     return messageId;
   });
+  countMessage();
   return getMessage(db, sender, id);
 }
 

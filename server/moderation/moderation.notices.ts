@@ -97,12 +97,11 @@ export async function relinkMentions(
   actor: Actor,
   post: ChangedPost,
   content: { title: string; body: string },
-): Promise<{ body: string; bytes: number; notify: () => Promise<unknown> }> {
+): Promise<{ body: string; notify: () => Promise<unknown> }> {
   const mentions = await findMentions(tx, content.title, content.body);
   const { notified } = mentionsToNotify(mentions.members, post.author_id);
   return {
     body: mentions.body,
-    bytes: mentions.bytes,
     notify: () => notifyEditedMentions(tx, { postId: post.id, threadId: post.thread_id, editorId: actor.member.id, mentioned: notified }),
   };
 }

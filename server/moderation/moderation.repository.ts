@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { BoardRole, Db, ModerationAction, ModerationLogRow, ReportResolution } from '../db/database';
+import type { BodyFormat, BoardRole, Db, ModerationAction, ModerationLogRow, ReportResolution } from '../db/database';
 import type { SourceVariant } from '../variants';
 
 /** Revisions, bans, reports and the moderation log: SQL only. */
@@ -10,27 +10,32 @@ import type { SourceVariant } from '../variants';
  * root it references) only needs FOR KEY SHARE and must not wait for us, or the two deadlock.
  */
 export function lockPost(db: Db, id: string) {
-  return db
-    .selectFrom('posts')
-    .select([
-      'id',
-      'board_id',
-      'thread_id',
-      'author_id',
-      'title',
-      'body',
-      'bytes',
-      'revision',
-      'created_at',
-      'edited_at',
-      'edited_by',
-      'edited_role',
-      'edit_reason',
-      'deleted_at',
-    ])
-    .where('id', '=', id)
-    .forNoKeyUpdate()
-    .executeTakeFirst();
+  return (
+    db
+      .selectFrom('posts')
+      .select([
+        'id',
+        'board_id',
+        'thread_id',
+        'author_id',
+        'title',
+        'body',
+        'bytes',
+        'format',
+        'revision',
+        'created_at',
+        'edited_at',
+        'edited_by',
+        'edited_role',
+        'edit_reason',
+        'deleted_at',
+      ])
+      // A null source: the body is its own (HTML stored before formats).
+      .select(sql<string>`coalesce(source, body)`.as('source'))
+      .where('id', '=', id)
+      .forNoKeyUpdate()
+      .executeTakeFirst()
+  );
 }
 
 export function insertRevision(
@@ -41,6 +46,8 @@ export function insertRevision(
     title: string;
     body: string;
     bytes: number;
+    format: BodyFormat;
+    source: string;
     replacedBy: string;
     replacedRole: BoardRole;
     reason: string | null;
@@ -54,6 +61,8 @@ export function insertRevision(
       title: r.title,
       body: r.body,
       bytes: r.bytes,
+      format: r.format,
+      source: r.source,
       replaced_by: r.replacedBy,
       replaced_role: r.replacedRole,
       reason: r.reason,
@@ -68,6 +77,8 @@ export function updatePostContent(
     title: string;
     body: string;
     bytes: number;
+    format: BodyFormat;
+    source: string;
     variant: SourceVariant;
     /** The edited post's fingerprint (text/fingerprint.ts): what duplicates are compared with. */
     contentHash: string;
@@ -84,6 +95,8 @@ export function updatePostContent(
       title: c.title,
       body: c.body,
       bytes: c.bytes,
+      format: c.format,
+      source: c.source,
       content_hash: c.contentHash,
       revision: c.revision,
       edited_at: sql<Date>`now()`,

@@ -9,6 +9,8 @@ import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
 import type { Pacing } from '../limits/paced';
+import type { Limiter } from '../limits/limiter';
+import { asksPreview, formFormat, formPreview, formatField } from '../posts/posts.preview';
 import { parseInput, wholeNumber } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
@@ -30,8 +32,10 @@ const reason = z.string({ error: 'must be a string' }).max(2000, 'is too long').
 const editInput = z.object({
   /** The new title (plain text); absent keeps the current one. */
   title: z.string({ error: 'must be a string' }).max(2000, 'is far too long').optional(),
-  /** The new body (HTML or text, sanitized); absent keeps the current one. */
+  /** The new body, written in `format` (absent: guessed as before formats, deprecated); absent keeps what was written. */
   body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
+  /** How the body is written; alone, renders what was written in this format instead. */
+  format: formatField,
   reason,
 });
 
@@ -78,9 +82,10 @@ export function moderationRouter(
   caches: Pick<Caches, 'conversions' | 'diffs'>,
   pageContext: (req: Request) => PageContext,
   pacing: Pacing,
+  limiter: Limiter,
 ): Router {
   const router = Router();
-  const deps = { db, rules, caches, pageContext, pacing };
+  const deps = { db, rules, caches, pageContext, pacing, limiter };
   banListRoutes(router, deps);
   apiRoutes(router, deps);
   pageRoutes(router, deps);
@@ -95,6 +100,8 @@ interface RouteDeps {
   pageContext: (req: Request) => PageContext;
   /** Paces edits and reports by member and address (server/limits/paced.ts). */
   pacing: Pacing;
+  /** Limits the edit form's previews (posts/posts.preview.ts). */
+  limiter: Limiter;
 }
 
 const publicBansInput = z.object({ on: z.union([z.boolean(), z.enum(['0', '1'])], { error: 'must be true or false' }) });
@@ -295,7 +302,7 @@ function apiRoutes(router: Router, { db, rules, pacing }: RouteDeps): void {
  * The HTML pages and forms: each form answers with a redirect, or the error page. Long because it
  * lists every page and form, each a few lines.
  */
-function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, limiter }: RouteDeps): void {
   /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
   const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
   const toPost = async (req: Request, res: Response, id: string) => {
@@ -311,13 +318,28 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing }: 
   // loader checks again): the author past the edit window gets the error page, not the form.
   router.post('/t/:id/edit', async (req: Request<{ id: string }>, res: Response) => {
     const member = requireMember(req);
+    const values = () => ({
+      title: formText(req.body, 'title'),
+      body: formText(req.body, 'body'),
+      format: formFormat(req.body),
+      reason: formText(req.body, 'reason'),
+    });
     try {
-      await moderation.editPost(db, rules, member, req.params.id, parseInput(editInput, req.body), pacing(member, req.ip ?? ''));
+      if (asksPreview(req.body)) {
+        // Only to whom the edit form is shown (postForEdit checks), and nothing is written.
+        const post = await moderation.postForEdit(db, rules, member, req.params.id);
+        const preview = await formPreview(db, limiter, req, member);
+        res.send(editPage(pageContext(req), post, { preview, values: values() }));
+        return;
+      }
+      const input = parseInput(editInput, req.body);
+      // A form's body without a format is text, as on every form (the API's is guessed).
+      const format = input.format ?? (input.body === undefined ? undefined : 'text');
+      await moderation.editPost(db, rules, member, req.params.id, { ...input, format }, pacing(member, req.ip ?? ''));
     } catch (error) {
       return refusedForm(res, error, async (refusal) => {
         const post = await moderation.postForEdit(db, rules, member, req.params.id);
-        const values = { title: formText(req.body, 'title'), body: formText(req.body, 'body'), reason: formText(req.body, 'reason') };
-        return editPage(pageContext(req), post, { refusal, values });
+        return editPage(pageContext(req), post, { refusal, values: values() });
       });
     }
     await toPost(req, res, req.params.id);

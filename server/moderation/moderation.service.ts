@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { getBoard } from '../boards/boards.service';
-import type { BoardRole, Database, Db, ModerationAction } from '../db/database';
+import type { BodyFormat, BoardRole, Database, Db, ModerationAction } from '../db/database';
 import type { Pace } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
 import { isId } from '../db/ids';
@@ -59,7 +59,7 @@ export async function editPost(
   rules: Rules,
   member: Member | null,
   postId: string,
-  input: { title?: string; body?: string; reason?: string },
+  input: { title?: string; body?: string; format?: BodyFormat; reason?: string },
   pace: Pace,
 ): Promise<Post> {
   const caps = member ? (await pace('edit')).caps : null;
@@ -67,10 +67,17 @@ export async function editPost(
     const { post, actor, facts } = await loadForChange(tx, member, postId);
     authorize(actor, 'edit', facts, rules);
     const reason = cleanReason(input.reason);
-    const prepared = preparePost({ title: input.title ?? post.title, body: input.body ?? post.body });
+    // What the author wrote is what an edit changes: without a body, the source as it is (in the
+    // format given, else its own); a body without a format is read as before formats (deprecated).
+    const prepared = preparePost(
+      input.body === undefined
+        ? { title: input.title ?? post.title, body: post.source, format: input.format ?? post.format }
+        : { title: input.title ?? post.title, body: input.body, format: input.format },
+    );
     const mentions = await relinkMentions(tx, actor, post, prepared);
-    const next = { ...prepared, body: mentions.body, bytes: mentions.bytes };
-    if (next.title === post.title && next.body === post.body) return; // nothing changed: no new version
+    const next = { ...prepared, body: mentions.body };
+    const same = next.title === post.title && next.body === post.body && next.source === post.source && next.format === post.format;
+    if (same) return; // nothing changed: no new version
     // A new member's own edit is held to the caps their posts are (a moderator's edit is not).
     if (actor.member.id === post.author_id) checkPostCaps(next.body, caps);
     await repo.insertRevision(tx, {
@@ -79,6 +86,8 @@ export async function editPost(
       title: post.title,
       body: post.body,
       bytes: post.bytes,
+      format: post.format,
+      source: post.source,
       replacedBy: actor.member.id,
       replacedRole: actor.role,
       reason,
@@ -97,16 +106,22 @@ export async function editPost(
     await mentions.notify();
     await noticeModerated(tx, actor, post, 'post-edited', reason);
   });
-  return getPost(db, postId);
+  return withSource(db, postId);
 }
 
-/** The post as its edit form shows it, for someone who may edit it (else the refusal). */
+/** The post with what its author wrote (`written`), for someone who may edit it. */
+async function withSource(db: Kysely<Database>, postId: string): Promise<Post> {
+  const [post, written] = await Promise.all([getPost(db, postId), posts.findSource(db, postId)]);
+  return written ? { ...post, written } : post;
+}
+
+/** The post as its edit form shows it, with what its author wrote, for someone who may edit it (else the refusal). */
 export async function postForEdit(db: Kysely<Database>, rules: Rules, member: Member | null, postId: string): Promise<Post> {
   await db.transaction().execute(async (tx) => {
     const { actor, facts } = await loadForChange(tx, member, postId);
     authorize(actor, 'edit', facts, rules);
   });
-  return getPost(db, postId);
+  return withSource(db, postId);
 }
 
 /** Deletes a post: it stays in the tree as a tombstone; a moderator deleting another's post gives a reason. */

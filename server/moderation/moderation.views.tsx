@@ -8,31 +8,39 @@ import { Pager } from '../views/pager';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { unlinkMentions } from '../text/mentions';
-import { bodyText } from './moderation.diff';
+import type { BodyFormat } from '../db/database';
+import { type FormPreview, FormatSelect, PreviewBox, PreviewButton, textareaText } from '../views/composer';
 import type { LogEntryRow } from './moderation.repository';
 import type { QueueEntry, Revisions, Version } from './moderation.service';
 
-// A body written as plain text (paragraphs and line breaks only) is edited as plain text.
-const ONLY_TEXT_MARKUP = /^(?:[^<]|<\/?p>|<br \/>)*$/;
-
-/** `/t/:id/edit`: the title and body, with an optional reason; when refused, what was typed and why. */
+/**
+ * `/t/:id/edit`: the title and the body as its author wrote it, in its format, with an optional
+ * reason; when refused or previewed, what was typed (and why it was refused, or its preview).
+ */
 export function editPage(
   ctx: PageContext,
   post: Post,
-  refused?: { refusal: AppError; values: { title?: string; body?: string; reason?: string } },
+  shown?: {
+    refusal?: AppError;
+    preview?: FormPreview;
+    values: { title?: string; body?: string; format?: BodyFormat; reason?: string };
+  },
 ): string {
-  const values = refused?.values;
+  const values = shown?.values;
   const { t } = ctx;
-  // Mentions are edited as the @name typed (they are linked again when saved).
-  const stored = unlinkMentions(post.body);
-  const body = values?.body ?? (ONLY_TEXT_MARKUP.test(stored) ? bodyText(stored) : stored);
+  // What the author wrote; an HTML body from before formats is its own source, its mentions
+  // edited as the @name typed (they are linked again when saved).
+  const written = post.written ?? { format: 'html' as const, source: unlinkMentions(post.body) };
+  const source = written.format === 'html' ? unlinkMentions(written.source) : written.source;
+  const body = values?.body ?? source;
   return renderPage(
     ctx,
     t.editPost,
     <section>
       <h1>{t.editPost}</h1>
       <form method="post" action={href(ctx, `/t/${post.id}/edit`)} class="post-form">
-        <Refusal ctx={ctx} error={refused?.refusal} />
+        <Refusal ctx={ctx} error={shown?.refusal} />
+        <PreviewBox ctx={ctx} preview={shown?.preview} />
         <label>
           {t.title}
           <input name="title" required maxlength="100" value={values?.title ?? post.title} />
@@ -40,14 +48,18 @@ export function editPage(
         <label>
           {t.body}
           <textarea name="body" rows="12">
-            {body}
+            {textareaText(body)}
           </textarea>
         </label>
         <label>
           {t.reasonOptional}
           <input name="reason" maxlength="500" value={values?.reason ?? ''} />
         </label>
-        <button type="submit">{t.submit}</button>
+        {/* Sending comes before the preview: Enter in a field sends the form with its first button. */}
+        <div class="form-actions">
+          <FormatSelect ctx={ctx} value={values?.format ?? written.format} /> <button type="submit">{t.submit}</button>{' '}
+          <PreviewButton ctx={ctx} />
+        </div>
       </form>
       <p>
         <a href={href(ctx, `/t/${post.id}`)}>{post.title}</a>

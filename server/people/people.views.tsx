@@ -180,6 +180,11 @@ export function memberHomePage(ctx: PageContext, home: MemberHome): string {
       {home.list !== 'threads' ? <ListSection ctx={ctx} home={home} list="replies" /> : null}
     </section>,
     // The profile, converted for the page (people.variants.ts), is the preview's description.
-    { type: 'profile', description: describeHtml(member.profile) },
+    {
+      type: 'profile',
+      description: describeHtml(member.profile),
+      // Their new threads (feeds/): what they wrote in public, nothing of their own settings.
+      feeds: [{ title: t.feeds.member(member.name), path: `${memberHref(member.name)}/feed.xml` }],
+    },
   );
 }

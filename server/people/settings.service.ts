@@ -10,7 +10,7 @@ import { countLinks } from '../text/links';
 import { findSettings, updatePreferences, updateProfile } from '../members/profile.repository';
 import { utf8Bytes } from '../text/bytes';
 import { detectVariant } from '../text/convert';
-import { sanitizeBody } from '../text/sanitize';
+import { sanitizeBody } from '../text/formats';
 import type { SourceVariant } from '../variants';
 import * as repo from './people.repository';
 

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Db, HeldDecision, HeldPostRow, HeldReason, SiteRole } from '../db/database';
+import type { BodyFormat, Db, HeldDecision, HeldPostRow, HeldReason, SiteRole } from '../db/database';
 import type { SourceVariant } from '../variants';
 
 /** Held posts (the review queue): SQL only. Nothing here is ever read by what lists posts. */
@@ -14,6 +14,9 @@ export interface NewHeld {
   title: string;
   body: string;
   bytes: number;
+  /** How it was written and what was written (text/formats.ts), kept for when it is published. */
+  format: BodyFormat;
+  source: string;
   variant: SourceVariant;
   contentHash: string | null;
   address: string | undefined;
@@ -58,6 +61,8 @@ export async function insertHeld(db: Db, h: NewHeld, duplicateSeconds: number): 
       title: h.title,
       body: h.body,
       bytes: h.bytes,
+      format: h.format,
+      source: h.source,
       variant: h.variant,
       content_hash: h.contentHash,
       address: h.address || null,

@@ -1,7 +1,6 @@
 import type { Db } from '../db/database';
 import { nameKey } from '../members/names';
 import { type Mentioned, linkMentions, mentionRunsOf, namePrefixes, unlinkMentions } from '../text/mentions';
-import { utf8Bytes } from '../text/bytes';
 
 /**
  * The members a post mentions, and its body with those mentions linked (text/mentions.ts finds
@@ -23,7 +22,6 @@ export interface MentionedMember {
 export interface Mentions {
   /** The body with each mention linked to its member's page (stored as such). */
   body: string;
-  bytes: number;
   /** Every member mentioned, once each, in the order of their first mention (title first). */
   members: MentionedMember[];
 }
@@ -36,7 +34,7 @@ export interface Mentions {
 export async function findMentions(db: Db, title: string, sanitizedBody: string): Promise<Mentions> {
   const plain = unlinkMentions(sanitizedBody);
   const runs = mentionRunsOf(title, plain);
-  if (runs.length === 0) return { body: plain, bytes: utf8Bytes(plain), members: [] };
+  if (runs.length === 0) return { body: plain, members: [] };
   const keys = new Set(runs.flatMap((run) => namePrefixes(run).map(nameKey)));
   const rows = await db
     .selectFrom('users')
@@ -58,7 +56,7 @@ export async function findMentions(db: Db, title: string, sanitizedBody: string)
     if (found && !members.has(found.id)) members.set(found.id, { id: found.id, name: found.name });
   }
   const body = rows.length ? linkMentions(plain, resolve) : plain;
-  return { body, bytes: utf8Bytes(body), members: [...members.values()] };
+  return { body, members: [...members.values()] };
 }
 
 /**

@@ -136,7 +136,10 @@ export function warmPages(db: Db, caches: Pick<Caches, 'pages' | 'threads'>, rea
       if (cookieFrom(headers.cookie, SESSION_COOKIE) !== undefined) return undefined;
       const url = req.url ?? '/';
       const { variant, prefix } = chooseVariant(url, headers);
-      return keptFor({ originalUrl: url, variant, variantPrefix: prefix }, headers, caches.pages, caches.threads);
+      const kept = keptFor({ originalUrl: url, variant, variantPrefix: prefix }, headers, caches.pages, caches.threads);
+      // A page served warm is the warm page cache's hit; its misses are pages rendered to be kept (posts.routes.ts).
+      if (kept) caches.pages.hits++;
+      return kept;
     },
     async serve(req, res, { key, page }) {
       for (const [name, value] of page.headers) res.setHeader(name, value);

@@ -1,6 +1,9 @@
 import type { Post } from './posts.service';
 
-/** A post in the JSON contract. */
+/**
+ * A post in the JSON contract. `format` and `source` (what its author wrote) only where the
+ * service gave them (`written`): to the author and the moderators, who may edit it.
+ */
 export function presentPost(p: Post) {
   return {
     id: p.id,
@@ -16,5 +19,6 @@ export function presentPost(p: Post) {
     editedBy: p.editedBy,
     deleted: p.deleted,
     replyCount: p.replyCount,
+    ...(p.written ? { format: p.written.format, source: p.written.source } : {}),
   };
 }

@@ -1,7 +1,9 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import type { BoardReview, Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
+import type { BodyFormat, BoardReview, Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
 import type { Member } from '../db/member';
+import { preparedQuery } from '../db/prepared';
 import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
+import type { PaceSpending } from '../limits/limiter';
 import { type ActorColumns, actorSql } from '../policy/policy.repository';
 import { FOLDING_VERSION } from '../text/search-terms';
 import type { SourceVariant } from '../variants';
@@ -47,7 +49,7 @@ export function withAuthor<O>(qb: SelectQueryBuilder<Database, 'posts', O>, bodi
  * A post as every listing selects it (withAuthor): its columns (but the editor's id), with its
  * author's name and role and its editor's name. `body` and `path` are '' and [] when left out.
  */
-export type PostWithAuthorRow = Omit<PostRow, 'edited_by' | 'content_hash'> & {
+export type PostWithAuthorRow = Omit<PostRow, 'edited_by' | 'content_hash' | 'format' | 'source'> & {
   author_name: string;
   author_role: SiteRole;
   editor_name: string | null;
@@ -74,6 +76,8 @@ export interface ReplyContextRow extends ActorColumns {
   slow_mode_seconds: number | null;
   /** The board's review setting: whether a new member's reply waits for a moderator (posts.held.ts). */
   review: BoardReview;
+  /** When the latest of the reply's full rate-limit windows ends (ms since the epoch), null when none is full. */
+  paced_until: string | null;
 }
 
 /**
@@ -84,6 +88,8 @@ export interface ReplyContextRow extends ActorColumns {
  * - the member's role and ban on its board (policy.repository actorSql);
  * - the thread's starter and whether they muted it;
  * - the board's review setting (a new member's reply may be held instead: posts.held.ts);
+ * - the reply's posting limits, spent when `spending` is given (paced.ts DeferredPace): when a
+ *   window is full every point is given back and the thread row is left alone;
  * - the thread row, counted for the reply (reply_count, last_activity_at) and its next event seq
  *   taken, then the reply's id from the sequence. The row lock this takes orders concurrent
  *   replies to one thread, so counters stay exact and ids follow commit order (the id is taken
@@ -92,24 +98,36 @@ export interface ReplyContextRow extends ActorColumns {
  * The caller checks what it read (deleted, locked, too deep, not allowed) and rolls back a reply
  * it refuses: the thread row is counted before those checks only because that saves a round trip.
  */
-export async function findReplyContext(db: Db, parentId: string, member: Member): Promise<ReplyContextRow | undefined> {
+export async function findReplyContext(
+  db: Db,
+  parentId: string,
+  member: Member,
+  spending: PaceSpending | null,
+): Promise<ReplyContextRow | undefined> {
   const actor = actorSql(member.id, sql`parent.board_id`);
-  const { rows } = await sql<ReplyContextRow>`
-    with parent as (
+  // The bump waits for the limits' answer: a refused try never locks the thread row.
+  const paced = spending ? spending.ctes : sql``;
+  const rows = await preparedQuery(
+    db,
+    'find_reply_context',
+    sql<ReplyContextRow>`
+    with ${paced} parent as (
       select id, board_id, thread_id, path, deleted_at, author_id from posts where id = ${parentId} for share
     ), bump as (
       update threads t set reply_count = t.reply_count + 1, last_activity_at = now(), seq = t.seq + 1
-      from parent where t.thread_id = parent.thread_id
+      from parent where t.thread_id = parent.thread_id ${spending ? sql`and not exists (select 1 from paced where full_expire is not null)` : sql``}
       returning t.locked, t.seq, t.slow_mode_seconds, nextval(pg_get_serial_sequence('posts', 'id'))::text as post_id
     )
     select parent.*, starter.author_id as starter_id,
       exists (select 1 from thread_mutes m where m.member_id = starter.author_id and m.thread_id = starter.id) as starter_muted,
-      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, board.review, ban.*
+      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, board.review, ban.*,
+      ${spending ? sql`(select max(full_expire) from paced)` : sql`null`}::text as paced_until
     from parent
     join posts starter on starter.id = parent.thread_id
     join boards board on board.id = parent.board_id
     left join bump on true
-    left join ${actor.ban} ban on true`.execute(db);
+    left join ${actor.ban} ban on true`.compile(db),
+  );
   return rows[0];
 }
 
@@ -155,8 +173,13 @@ export interface NewPost {
   path: string[];
   authorId: string;
   title: string;
+  /** Sanitized HTML, rendered from `source`. */
   body: string;
+  /** UTF-8 bytes of `source` ("(N bytes)"). */
   bytes: number;
+  /** How it was written (text/formats.ts), and what was written. */
+  format: BodyFormat;
+  source: string;
   variant: SourceVariant;
   /** Its normalized title and text's hash (text/fingerprint.ts contentHash). */
   contentHash: string | null;
@@ -178,6 +201,8 @@ function postValues(p: NewPost) {
     title: p.title,
     body: p.body,
     bytes: p.bytes,
+    format: p.format,
+    source: p.source,
     variant: p.variant,
     content_hash: p.contentHash,
     ...(p.createdAt ? { created_at: p.createdAt } : {}),
@@ -263,7 +288,7 @@ export async function insertReply(
       ? sql<Date | null>`(select max(s.created_at) from posts s where s.thread_id = ${p.threadId} and s.author_id = ${p.authorId}
           and s.parent_id is not null)`
       : sql<Date | null>`null::timestamptz`;
-  const rows = await db
+  const query = db
     .with('post', (qb) =>
       qb
         .insertInto('posts')
@@ -281,9 +306,8 @@ export async function insertReply(
       eb.fn('pg_notify', [eb.val(THREAD_EVENTS_CHANNEL), eb.val(event.payload)]).as('announced'),
       duplicate.as('duplicate'),
       lastReply.as('last_reply_at'),
-    ])
-    .execute();
-  const row = rows[0]!;
+    ]);
+  const row = (await preparedQuery(db, 'insert_reply', query.compile()))[0]!;
   return { created_at: row.created_at, duplicate: row.duplicate, last_reply_at: row.last_reply_at };
 }
 
@@ -459,20 +483,39 @@ export function findTitles(db: Db, ids: string[]) {
 
 /** A batch of post bodies after `afterId`, for re-sanitizing. */
 export function findBodies(db: Db, afterId: string, limit: number) {
-  return db.selectFrom('posts').select(['id', 'body']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return (
+    db
+      .selectFrom('posts')
+      .select(['id', 'title', 'body', 'format', 'variant'])
+      // A null source: the body is its own (HTML stored before formats).
+      .select(sql<string>`coalesce(posts.source, posts.body)`.as('source'))
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+  );
 }
 
-/** Replaces a body only if it is still `previous` (an edit committed meanwhile wins). */
+/** What an author wrote: a post's format and source (a null source is its body: HTML from before formats). */
+export function findSource(db: Db, id: string): Promise<{ format: BodyFormat; source: string } | undefined> {
+  return db
+    .selectFrom('posts')
+    .select('format')
+    .select(sql<string>`coalesce(posts.source, posts.body)`.as('source'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Replaces a body rendered again from its source only if it is still `previous` (an edit committed meanwhile wins). */
 export async function updateBodyIfUnchanged(
   db: Db,
   id: string,
   previous: string,
-  body: string,
-  bytes: number,
+  c: { body: string; bytes: number; source: string; contentHash: string },
 ): Promise<{ thread_id: string; board_id: string } | undefined> {
   return db
     .updateTable('posts')
-    .set({ body, bytes })
+    .set({ body: c.body, bytes: c.bytes, source: c.source, content_hash: c.contentHash })
     .where('id', '=', id)
     .where('body', '=', previous)
     .returning(['thread_id', 'board_id'])
@@ -498,7 +541,7 @@ export function findEventsSince(db: Db, threadId: string, since: number, limit: 
       .selectFrom('thread_events as event')
       .innerJoin('posts', 'posts.id', 'event.post_id')
       .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
-      .select(['event.seq', 'event.kind', 'event.post_id', 'threads.locked', 'threads.pinned', 'threads.featured'])
+      .select(['event.seq', 'event.kind', 'event.post_id', 'event.at', 'threads.locked', 'threads.pinned', 'threads.featured'])
       // A window function: the builder has no words for it.
       .select(
         sql<string>`sum(case when event.kind like 'thread:%' then 0 else posts.bytes end) over (order by event.seq)`.as('bytes_through'),

@@ -3,8 +3,11 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CachedPage, Caches, RenderedLines } from '../caches';
 import type { Database } from '../db/database';
+import type { Limiter } from '../limits/limiter';
+import { asksPreview, formFormat, formPreview, formatField, previewRoutes } from './posts.preview';
 import { ignoringOf } from '../members/ignores.repository';
-import type { AppError } from '../errors';
+import { type AppError, notFound } from '../errors';
+import type { FormPreview } from '../views/composer';
 import { answeredUnchanged, answeredUnchangedTag, entityTag } from '../http/conditional';
 import { readCookie } from '../sessions/sessions.cookies';
 import { requireMember } from '../http/context';
@@ -35,14 +38,24 @@ import { type WindowVersion, getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
 import { postInThread } from './posts.paths';
 import { type FormState, type ShownWindow, boardPage, featuredPage, postPage } from './posts.views';
+import { HOT_KEEP, type HotLists, hotInVariant } from './posts.hot';
+import { hotQuery } from './posts.hot.routes';
+import { HotSection } from './posts.hot.views';
 
 /** A new thread or follow-up, from the API or a form. */
 const postInput = z.object({
   /** Plain text; trimmed and checked by the service. Required: a title can be the whole message. */
   title: z.string({ error: 'a title is required (a string)' }).max(2000, 'is far too long'),
-  /** HTML or plain text, sanitized on write; empty or absent for a title-only post. */
+  /** Written in `format`, rendered and sanitized on write; empty or absent for a title-only post. */
   body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
+  format: formatField,
 });
+
+/** A form's post: as the API's, but a body without a format is text (forms default to it). */
+function formPost(body: unknown): posts.PostInput {
+  const input = parseInput(postInput, body);
+  return { ...input, format: input.format ?? 'text' };
+}
 
 const variantQuery = z.object({
   /** Titles and bodies converted for a reader of this variant; absent = as written. */
@@ -69,6 +82,8 @@ const pageQuery = z.object({
   page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1),
   /** featured=1: only threads marked 加精. */
   featured: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
+  /** Which window the board's hot threads show: today (the default) or week (posts.hot.routes.ts). */
+  hot: hotQuery.shape.hot,
   /** After starting a thread that is held for review: its id (the page says it waits, to its author only). */
   held: z
     .string({ error: 'must be a held post id' })
@@ -168,11 +183,12 @@ export function postsRouter(
   caches: Pick<Caches, 'conversions' | 'lines' | 'pages' | 'threads'>,
   pageContext: (req: Request) => PageContext,
   pacing: Pacing,
-  settings: Partial<ReadingSettings> & { reads?: ReadRecorder } = {},
+  limiter: Limiter,
+  settings: Partial<ReadingSettings> & { reads?: ReadRecorder; hot?: HotLists } = {},
 ): Router {
   const router = Router();
-  const { reads, ...reading } = settings;
-  const deps = { db, rules, caches, pageContext, pacing, reading: { ...DEFAULT_READING, ...reading }, reads };
+  const { reads, hot, ...reading } = settings;
+  const deps = { db, rules, caches, pageContext, pacing, limiter, reading: { ...DEFAULT_READING, ...reading }, reads, hot };
   apiRoutes(router, deps);
   // Before the thread page: /t/:id?by= is a filter of it (posts.filters.routes.ts).
   filterRoutes(router, deps);
@@ -201,13 +217,18 @@ interface RouteDeps {
   pageContext: (req: Request) => PageContext;
   /** Paces new threads and follow-ups by member and address (server/limits/paced.ts). */
   pacing: Pacing;
+  /** Limits previews (posts.preview.ts). */
+  limiter: Limiter;
   /** Where thread pages count their reads (server/reads/); none: not counted. */
   reads: ReadRecorder | undefined;
+  /** The hot threads a board's page shows (posts.hot.ts); none: the page shows no hot list. */
+  hot: HotLists | undefined;
 }
 
 /** The JSON API: new threads and follow-ups, a post, a board's threads. */
-function apiRoutes(router: Router, { db, rules, caches, pacing }: RouteDeps): void {
+function apiRoutes(router: Router, { db, rules, caches, pacing, limiter }: RouteDeps): void {
   const { conversions } = caches;
+  previewRoutes(router, db, limiter);
 
   // A post held for review is 202 Accepted: written, waiting for a moderator (posts.held.ts).
   const answerSubmitted = (res: Response, submitted: posts.Submitted) => {
@@ -240,8 +261,10 @@ function apiRoutes(router: Router, { db, rules, caches, pacing }: RouteDeps): vo
     const version = await postVersion(db, req.params.id, req.member, rules);
     if (version && answeredUnchanged(req, res, [...version, ...apiParts(req)])) return;
     const page = await paging.getSubtreePage(db, req.params.id, req.member, { limit, cursor, bodies: bodies !== 'false' });
+    // Its author and the board's moderators get what was written too (an edit starts from it).
+    const post = await posts.withWritten(db, req.member, page.post, page.thread, rules);
     res.json({
-      post: presentPost(localized(conversions, page.post, variant)),
+      post: presentPost(localized(conversions, post, variant)),
       thread: presentThread(page.thread),
       replies: localizedAll(conversions, page.replies, variant).map(presentPost),
       nextCursor: page.nextCursor,
@@ -282,7 +305,7 @@ function apiRoutes(router: Router, { db, rules, caches, pacing }: RouteDeps): vo
 }
 
 /** The HTML pages (board, thread, member) and the forms that post a thread or a follow-up. */
-function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, reading, reads }: RouteDeps): void {
+function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, limiter, reading, reads, hot }: RouteDeps): void {
   const { conversions } = caches;
   const treeLines = reading.indexTreeLines;
 
@@ -290,7 +313,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
   const listContext = async (req: Request): Promise<PageContext> => ({ ...pageContext(req), ignored: await ignoringOf(db, req.member) });
 
   router.get('/b/:slug', async (req, res) => {
-    const { page, featured, held } = parseInput(pageQuery, req.query);
+    const { page, featured, held, hot: period } = parseInput(pageQuery, req.query);
     // The featured list is the board's 精華區 now, under the reader's variant prefix.
     if (featured === '1') {
       res.redirect(301, `${req.variantPrefix}/b/${encodeURIComponent(req.params.slug)}/featured`);
@@ -303,7 +326,11 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
     const heldNotice = held !== undefined && index.heldThreads.some((h) => h.id === held);
     const shown = indexInVariant(conversions, index, req.variant);
     const heldThreads = shown.heldThreads.map((h) => heldInVariant(h, req.variant));
-    res.send(boardPage(ctx, { ...shown, heldThreads }, undefined, heldNotice));
+    // The board's hot threads (kept in memory: posts.hot.ts), in the reader's variant.
+    const hotList =
+      hot && hotInVariant(conversions, await hot.list({ board: index.board, period, viewer: req.member, limit: HOT_KEEP }), req.variant);
+    const hotHtml = hotList && HotSection({ ctx, list: hotList, base: `/b/${index.board.slug}`, variant: req.variant });
+    res.send(boardPage(ctx, { ...shown, heldThreads }, undefined, heldNotice, hotHtml));
   });
 
   // The board's 精華區, a page at a time after a keyset cursor (posts.lists.ts getFeaturedIndex).
@@ -463,6 +490,8 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
         headers: keepableHeaders(res),
         identity: Buffer.from(html, 'utf8'),
       };
+      // A miss of the warm page cache (its hits are counted as they are served, posts.pages.ts).
+      caches.pages.misses++;
       caches.pages.set(key, kept);
       await sendPage(req, res, key, kept, caches.pages);
     } else res.send(html);
@@ -471,21 +500,22 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
 
   // A refused form comes back as the same page, the refusal above the form and the text kept; a
   // board or post that is not there (any more) is the 404 page, as it would be for a GET.
-  const formState = (req: Request, refusal: AppError): FormState => ({
-    values: { title: formText(req.body, 'title'), body: formText(req.body, 'body') },
-    refusal,
+  // A previewed form comes back the same way, with the preview above it (posts.preview.ts).
+  const formState = (req: Request, shown: { refusal: AppError } | { preview: FormPreview }): FormState => ({
+    values: { title: formText(req.body, 'title'), body: formText(req.body, 'body'), format: formFormat(req.body) },
+    ...shown,
   });
 
   router.post('/b/:slug/threads', async (req: Request<{ slug: string }>, res: Response) => {
     const member = requireMember(req);
     try {
-      const submitted = await posts.submitThread(
-        db,
-        member,
-        req.params.slug,
-        parseInput(postInput, req.body),
-        pacing(member, req.ip ?? ''),
-      );
+      if (asksPreview(req.body)) {
+        const preview = await formPreview(db, limiter, req, member);
+        const index = await lists.getBoardIndex(db, req.params.slug, 1, req.member, false, { treeLines });
+        res.send(boardPage(await listContext(req), indexInVariant(conversions, index, req.variant), formState(req, { preview })));
+        return;
+      }
+      const submitted = await posts.submitThread(db, member, req.params.slug, formPost(req.body), pacing(member, req.ip ?? ''));
       res.redirect(303, afterWriting(req, submitted));
     } catch (error) {
       await refusedForm(res, error, async (refusal) => {
@@ -494,23 +524,32 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, re
           await lists.getBoardIndex(db, req.params.slug, 1, req.member, false, { treeLines }),
           req.variant,
         );
-        return boardPage(await listContext(req), index, formState(req, refusal));
+        return boardPage(await listContext(req), index, formState(req, { refusal }));
       });
     }
   });
 
   router.post('/t/:id/reply', async (req: Request<{ id: string }>, res: Response) => {
     const member = requireMember(req);
+    // The thread page again, with the form as the member left it.
+    const again = async (shown: Parameters<typeof formState>[1], otherwise: Error) => {
+      const ctx = await listContext(req);
+      const page = await windowFor(req, ctx, {});
+      if ('deeperPage' in page) throw otherwise;
+      return postPage(ctx, page.head, page.shown, formState(req, shown));
+    };
     try {
-      const submitted = await posts.submitReply(db, member, req.params.id, parseInput(postInput, req.body), pacing(member, req.ip ?? ''));
+      if (asksPreview(req.body)) {
+        const preview = await formPreview(db, limiter, req, member);
+        res.send(
+          await again({ preview }, notFound('PostNotFound', `There is no post ${req.params.id}.`, { params: { id: req.params.id } })),
+        );
+        return;
+      }
+      const submitted = await posts.submitReply(db, member, req.params.id, formPost(req.body), pacing(member, req.ip ?? ''));
       res.redirect(303, afterWriting(req, submitted));
     } catch (error) {
-      await refusedForm(res, error, async (refusal) => {
-        const ctx = await listContext(req);
-        const page = await windowFor(req, ctx, {});
-        if ('deeperPage' in page) throw refusal;
-        return postPage(ctx, page.head, page.shown, formState(req, refusal));
-      });
+      await refusedForm(res, error, (refusal) => again({ refusal }, refusal));
     }
   });
 }

@@ -1,9 +1,11 @@
 import type { AppError } from '../errors';
+import type { BodyFormat } from '../db/database';
+import { type FormPreview, FormatSelect, PreviewBox, PreviewButton, textareaText } from '../views/composer';
 import { ActionButton } from '../views/buttons';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, Refusal, describe, describeHtml, renderPage } from '../views/layout';
+import { type PageContext, type PageFeed, Refusal, describe, describeHtml, renderPage } from '../views/layout';
 import { convertText, detectVariant } from '../text/convert';
 import { SearchBox } from '../views/search-box';
 import { Pager } from '../views/pager';
@@ -41,6 +43,7 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
   return (
     <form method="post" action={action} class="post-form">
       <Refusal ctx={ctx} error={form?.refusal} />
+      <PreviewBox ctx={ctx} preview={form?.preview} />
       <label>
         {t.title}
         <input name="title" required maxlength="100" value={values?.title ?? ''} />
@@ -48,10 +51,17 @@ function PostForm({ ctx, action, form }: { ctx: PageContext; action: string; for
       <label>
         {t.body}
         <textarea name="body" rows="8">
-          {values?.body ?? ''}
+          {textareaText(values?.body ?? '')}
         </textarea>
       </label>
-      <button type="submit">{t.submit}</button>
+      {/* Sending comes before the preview: Enter in the title sends the form with its first button. */}
+      <div class="form-actions">
+        <FormatSelect ctx={ctx} value={values?.format} /> <button type="submit">{t.submit}</button> <PreviewButton ctx={ctx} />{' '}
+        {/* Without JavaScript: the upload page opens beside this one, so the text typed here stays. */}
+        <a href={href(ctx, '/upload')} target="_blank" rel="noopener" class="upload-link">
+          {t.uploads.link}
+        </a>
+      </div>
     </form>
   );
 }
@@ -101,10 +111,14 @@ function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form
   );
 }
 
-/** A refused new thread or follow-up, shown again: what the member typed and why it was refused. */
+/**
+ * A new thread or follow-up shown again with what the member typed: refused (and why), or
+ * previewed (the preview above the form).
+ */
 export interface FormState {
-  values: { title?: string; body?: string };
-  refusal: AppError;
+  values: { title?: string; body?: string; format?: BodyFormat };
+  refusal?: AppError;
+  preview?: FormPreview;
 }
 
 /**
@@ -428,7 +442,12 @@ export function postPage(
       {window.first ? <ReplyArea ctx={ctx} tree={tree} form={form} /> : null}
     </Fragment>,
     // The post as converted for the page, so the preview is in its variant; a tombstone has none.
-    { type: 'article', description: post.deleted ? undefined : describeHtml(post.body) },
+    {
+      type: 'article',
+      description: post.deleted ? undefined : describeHtml(post.body),
+      // The thread's new follow-ups (none for a deleted thread) and the board's new threads.
+      feeds: [...(root.deleted ? [] : [threadFeed(ctx, root)]), boardFeed(ctx, board)],
+    },
   );
 }
 
@@ -479,6 +498,15 @@ function HeldThreads({ ctx, held }: { ctx: PageContext; held: HeldPost[] }) {
   );
 }
 
+/** The Atom feed of a thread's new follow-ups (feeds/), as its pages link to it. */
+const threadFeed = (ctx: PageContext, root: Post): PageFeed => ({ title: ctx.t.feeds.thread(root.title), path: `/t/${root.id}/feed.xml` });
+
+/** The Atom feed of a board's new threads, as its pages link to it. */
+const boardFeed = (ctx: PageContext, board: { slug: string; name: string }): PageFeed => ({
+  title: ctx.t.feeds.board(board.name),
+  path: `/b/${encodeURIComponent(board.slug)}/feed.xml`,
+});
+
 /** A board's description as a preview shows it: plain text, in the page's variant (undefined when it has none). */
 function boardDescription(ctx: PageContext, description: string): string | undefined {
   if (!description) return undefined;
@@ -486,7 +514,7 @@ function boardDescription(ctx: PageContext, description: string): string | undef
 }
 
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
-export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false): string {
+export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false, hot?: SafeHtml): string {
   const { t } = ctx;
   const { board } = index;
   const review = board.review ?? 'off';
@@ -544,6 +572,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
           </form>
         ) : null}
       </nav>
+      {hot}
       {heldNotice ? <HeldNotice ctx={ctx} /> : null}
       <HeldThreads ctx={ctx} held={index.heldThreads} />
       {index.threads.length === 0 ? (
@@ -571,6 +600,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
       type: 'website',
       description: boardDescription(ctx, board.description),
       canonical: `${ctx.prefix}/b/${encodeURIComponent(board.slug)}${index.page > 1 ? `?page=${index.page}` : ''}`,
+      feeds: [boardFeed(ctx, board)],
     },
   );
 }
@@ -621,6 +651,11 @@ export function featuredPage(ctx: PageContext, index: FeaturedIndex): string {
         ) : null}
       </nav>
     </Fragment>,
-    { type: 'website', description: boardDescription(ctx, board.description), canonical: `${ctx.prefix}${base}/featured` },
+    {
+      type: 'website',
+      description: boardDescription(ctx, board.description),
+      canonical: `${ctx.prefix}${base}/featured`,
+      feeds: [boardFeed(ctx, board)],
+    },
   );
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { Announcement } from '../events/thread-events';
 import type { Logger } from '../log';
+import { countEventDelivered } from '../metrics/metrics';
 import type { BoardFeed } from './realtime.boards';
 import { type Renderer, loadEvents } from './realtime.render';
 import { type RealtimeServer, emitThreadEvent, readersHere, threadVariantRoom, variantsWithReaders } from './realtime.rooms';
@@ -75,6 +76,7 @@ export class ThreadDelivery {
       const page = await loadEvents(this.db, threadId, after);
       for (const e of page.events) {
         for (const v of variants) emitThreadEvent(this.io.to(threadVariantRoom(threadId, v)), this.render.event(threadId, e, v));
+        countEventDelivered(e.kind, e.at);
         if (e.kind === 'post:new') this.boards.publish(e);
         this.delivered.set(threadId, e.seq);
         after = e.seq;

@@ -91,6 +91,42 @@ export type ThreadEventOn<N extends ThreadSocketEvent> = Extract<ThreadEvent, { 
 /** On a board's index: a new thread or a new follow-up somewhere on the board. */
 export type BoardActivityEvent = PostEvent<'post:new'> & { boardSlug: string };
 
+/** The windows a hot list covers (server/posts/posts.hot.ts HotPeriod). */
+export type HotPeriodName = 'today' | 'week';
+
+/** A thread on a hot list, as `GET /api/hot` presents it. */
+export interface HotThreadJson {
+  rank: number;
+  threadId: string;
+  title: string;
+  url: string;
+  board: { slug: string; name: string };
+  author: { name: string };
+  /** Distinct members other than the starter who replied in the window. */
+  repliers: number;
+  starterReplied: boolean;
+  heat: number;
+  readCount: number;
+  replyCount: number;
+  lastReplyAt: string;
+}
+
+/**
+ * A hot list changed (sent to the readers of `/` or a board's page who joined it with hot:join):
+ * the list as `GET /api/hot` gives it (titles in the socket's variant, up to 20 threads) and its
+ * markup, the same partial as the page's (threads past the ten hidden: the browser drops those of
+ * members the reader ignores and shows the next).
+ */
+export interface HotUpdateEvent {
+  period: HotPeriodName;
+  since: string;
+  until: string;
+  /** The board's slug and name; null for the site's list. */
+  board: { slug: string; name: string } | null;
+  threads: HotThreadJson[];
+  html: string;
+}
+
 /** How many are reading a thread, on every process together. */
 export interface ReadersEvent {
   threadId: string;
@@ -146,6 +182,7 @@ export interface ServerToClientEvents {
   'thread:state': (e: ThreadEventOn<'thread:state'>) => void;
   'thread:readers': (e: ReadersEvent) => void;
   'board:activity': (e: BoardActivityEvent) => void;
+  'hot:update': (e: HotUpdateEvent) => void;
 }
 
 /**
@@ -185,17 +222,27 @@ export const boardJoinSchema = z.object({
   variant,
 });
 
+/** hot:join: follow a hot list (the site's, or a board's) in a variant. */
+export const hotJoinSchema = z.object({
+  /** A board's slug as in /b/:slug; absent or empty: the site's list. */
+  board: z.string().max(64).optional(),
+  /** today or week. */
+  period: z.enum(['today', 'week']),
+  variant,
+});
+
 /** What a client sends with thread:join (before the schema turns numeric ids into strings). */
 export type JoinRequest = z.input<typeof threadJoinSchema>;
 
 /** What a thread:join is acknowledged with; `more` = more missed events remain: join again from the last seq. */
 export type JoinAck = { seq: number; readers: number; more: boolean } | SocketError;
 
-/** What clients may ask: to follow a thread or a board, and to stop. Writes go over HTTP. */
+/** What clients may ask: to follow a thread, a board or a hot list, and to stop. Writes go over HTTP. */
 export interface ClientToServerEvents {
   'thread:join': (req: JoinRequest, ack: (a: JoinAck) => void) => void;
   'thread:leave': (req: z.input<typeof threadLeaveSchema>, ack?: (a: { ok: true } | SocketError) => void) => void;
   'board:join': (req: z.input<typeof boardJoinSchema>, ack: (a: { ok: true } | SocketError) => void) => void;
+  'hot:join': (req: z.input<typeof hotJoinSchema>, ack: (a: { ok: true } | SocketError) => void) => void;
 }
 
 /** The schema of each event a client may send; anything else is refused. */
@@ -203,4 +250,5 @@ export const CLIENT_EVENT_SCHEMAS = {
   'thread:join': threadJoinSchema,
   'thread:leave': threadLeaveSchema,
   'board:join': boardJoinSchema,
+  'hot:join': hotJoinSchema,
 } as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;

@@ -11,6 +11,7 @@ import { catalogFor } from '../views/layout';
 import { localizeError } from '../views/messages.errors';
 import * as posts from '../posts/posts.repository';
 import type { BoardFeed } from './realtime.boards';
+import type { HotFeed } from './realtime.hot';
 import type { ThreadDelivery } from './realtime.delivery';
 import { CLIENT_EVENT_SCHEMAS, type ClientToServerEvents, type JoinAck, type SocketError } from './realtime.events';
 import { type MemberDelivery, socketMember } from './realtime.members';
@@ -26,6 +27,7 @@ export interface GatewayDeps {
   presence: Presence;
   boards: BoardFeed;
   members: MemberDelivery;
+  hot: HotFeed;
   log: Logger;
   /** The time zone dates in refusals are shown in (TZ_DISPLAY). */
   timeZone: string;
@@ -33,7 +35,7 @@ export interface GatewayDeps {
 
 /**
  * The socket gateway: for each connection, the handlers of what a client may ask (follow a thread,
- * stop, follow a board), each behind its event's schema (handlerFor), and the reader counts kept
+ * stop, follow a board or a hot list), each behind its event's schema (handlerFor), and the reader counts kept
  * up to date as sockets come and go.
  */
 export function attachGateway(io: RealtimeServer, deps: GatewayDeps): void {
@@ -60,6 +62,16 @@ export function attachGateway(io: RealtimeServer, deps: GatewayDeps): void {
       const board = await boards.findBoardBySlug(deps.db, slug);
       if (!board) throw notFound('BoardNotFound', `There is no board ${slug}.`, { params: { slug } });
       await deps.boards.follow(socket, board, variant ?? 'original');
+      return { ok: true as const };
+    });
+    on('hot:join', async ({ board: slug, period, variant }) => {
+      let board: { id: string; slug: string; name: string } | null = null;
+      if (slug) {
+        const found = await boards.findBoardBySlug(deps.db, slug);
+        if (!found) throw notFound('BoardNotFound', `There is no board ${slug}.`, { params: { slug } });
+        board = { id: found.id, slug: found.slug, name: found.name };
+      }
+      await deps.hot.follow(socket, board, period, variant ?? 'original');
       return { ok: true as const };
     });
     socket.on('disconnecting', () => {

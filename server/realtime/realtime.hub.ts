@@ -8,14 +8,17 @@ import { THREAD_EVENTS_CHANNEL, parseAnnouncement } from '../events/thread-event
 import { THREAD_READS_CHANNEL, parseReadCounts } from '../reads/reads.repository';
 import { type SiteOrigin, fromOwnSite } from '../http/origin';
 import type { Logger } from '../log';
+import { type HotLists, createHotLists } from '../posts/posts.hot';
+import { countEventHeard, watchSockets } from '../metrics/metrics';
 import { BoardFeed } from './realtime.boards';
+import { HotFeed } from './realtime.hot';
 import { ThreadDelivery } from './realtime.delivery';
 import { attachGateway } from './realtime.gateway';
 import { listen } from './realtime.listener';
 import { MemberDelivery, type MemberFeeds } from './realtime.members';
 import { Presence, READERS_CHANNEL } from './realtime.presence';
 import { renderer } from './realtime.render';
-import type { RealtimeServer } from './realtime.rooms';
+import { type RealtimeServer, threadOfRoom } from './realtime.rooms';
 
 /**
  * Live threads and boards. Readers join a thread (or a board's index) in a variant; every process
@@ -26,6 +29,12 @@ import type { RealtimeServer } from './realtime.rooms';
  * takes what clients ask. Catch-up after a reconnect or a gap reads the same table, so a reader
  * never misses an event; clients drop any seq they already have, so none is shown twice.
  */
+
+/**
+ * The thread events that can change a hot list: follow-ups counted or no longer counted, a title
+ * edited, a thread locked or unlocked. (Pins, 加精 and slow mode change nothing on it.)
+ */
+const HOT_KINDS = new Set<string>(['post:new', 'post:edit', 'post:delete', 'post:restore', 'thread:lock', 'thread:unlock']);
 
 /** The running realtime server. */
 export interface Realtime {
@@ -49,6 +58,12 @@ export interface RealtimeDeps {
   caches: Pick<Caches, 'conversions'> & Partial<Pick<Caches, 'threads'>>;
   /** How each feature reads its member events (messages, notifications) for their member: see realtime.members.ts. */
   memberFeeds?: MemberFeeds;
+  /**
+   * The hot threads kept in memory (posts/posts.hot.ts), shared with the app's pages (main.ts): this
+   * hub's LISTEN connection tells them when threads change, and pushes the changed lists to their
+   * readers (realtime.hot.ts). Default: a set of its own, refreshed at most every 5 s.
+   */
+  hot?: HotLists;
 }
 
 /** Starts socket.io on the HTTP server, with live delivery, reader counts and the gateway. */
@@ -68,6 +83,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const boards = new BoardFeed(io, db, render, log);
   const delivery = new ThreadDelivery(io, db, render, boards, log);
   const members = new MemberDelivery(io, db, deps.memberFeeds ?? {}, log);
+  const hot = new HotFeed(io, deps.hot ?? createHotLists(db, { timeZone: deps.timeZone, refreshMs: 5000 }), deps.caches.conversions, log);
   const threads = deps.caches.threads;
 
   const listener = listen(
@@ -78,7 +94,8 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
         if (channel === READERS_CHANNEL) return presence.heard(payload);
         if (channel === THREAD_READS_CHANNEL) {
           for (const heard of parseReadCounts(payload)) threads?.counted(heard.threadId, heard.readCount);
-          return;
+          // Reads order hot threads of equal heat, and the lists show them.
+          return hot.changed();
         }
         if (channel === MEMBER_EVENTS_CHANNEL) {
           const heard = parseMemberAnnouncement(payload);
@@ -86,9 +103,11 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
         }
         const announcement = parseAnnouncement(payload);
         if (!announcement) return;
+        countEventHeard();
         threads?.heard(announcement.threadId, announcement.seq);
         boards.heard(announcement);
         delivery.announced(announcement);
+        if (HOT_KINDS.has(announcement.kind)) hot.changed();
       },
       onLost() {
         threads?.linkLost();
@@ -97,6 +116,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
       onConnect() {
         // Whatever was known before the link dropped may have changed unheard: learnt afresh.
         threads?.linkUp();
+        hot.changed();
         // Back after the link dropped or the database restarted: what was committed meanwhile goes out now.
         delivery.resume();
         void boards.linkBack();
@@ -105,13 +125,29 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     log,
   );
 
-  attachGateway(io, { db, render, delivery, presence, boards, members, log, timeZone: deps.timeZone });
+  attachGateway(io, { db, render, delivery, presence, boards, members, hot, log, timeZone: deps.timeZone });
+  // Read when the metrics are scraped: connections, and the thread rooms (t:<id>) with their readers.
+  const unwatch = watchSockets({
+    connections: () => io.engine.clientsCount,
+    threads: () => {
+      let threads = 0;
+      let readers = 0;
+      for (const [room, members] of io.sockets.adapter.rooms) {
+        if (threadOfRoom(room) === undefined) continue;
+        threads++;
+        readers += members.size;
+      }
+      return { threads, readers };
+    },
+  });
 
   return {
     io,
     async close() {
+      unwatch();
       presence.close();
       boards.close();
+      hot.close();
       await listener.close();
       await io.close();
     },

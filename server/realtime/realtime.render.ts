@@ -20,11 +20,13 @@ export interface LoadedPostEvent<K extends PostEventKind = PostEventKind> {
   seq: number;
   kind: K;
   post: Post;
+  /** When the event was written (its transaction's start), when it was read from thread_events: for the metrics' event lag. */
+  at?: Date;
 }
 
 /** A thread event read back from thread_events with what it changed, discriminated by `kind`. */
 export type LoadedEvent =
-  { [K in PostEventKind]: LoadedPostEvent<K> }[PostEventKind] | { seq: number; kind: ThreadStateKind; state: ThreadStateEvent };
+  { [K in PostEventKind]: LoadedPostEvent<K> }[PostEventKind] | { seq: number; kind: ThreadStateKind; state: ThreadStateEvent; at?: Date };
 
 /** The most events one catch-up answers; a reader further behind asks again from the last seq. */
 export const CATCH_UP_PAGE = 200;
@@ -69,8 +71,8 @@ export async function loadEvents(
     const seq = Number(r.seq);
     const { kind } = r;
     return isPostEventKind(kind)
-      ? loadedPostEvent({ ...byId.get(r.post_id)!, seq: r.seq, kind })
-      : { seq, kind, state: { threadId, seq, kind, locked: r.locked, pinned: r.pinned, featured: r.featured } };
+      ? { ...loadedPostEvent({ ...byId.get(r.post_id)!, seq: r.seq, kind }), at: r.at }
+      : { seq, kind, state: { threadId, seq, kind, locked: r.locked, pinned: r.pinned, featured: r.featured }, at: r.at };
   });
   const more = rows.length > taken.length && within(Number(rows[taken.length]!.seq));
   return { events, more };

@@ -90,6 +90,13 @@ const PACED = {
     newMember: [r(3, MINUTE), r(5, HOUR)],
     address: [r(20, MINUTE), r(100, HOUR)],
   }),
+  // Images (server/uploads/): the sustained window is the day's quota, a burst of pasted pictures
+  // (a trip report) still fits in the short one.
+  upload: paced('Images uploaded', {
+    member: [r(20, 10 * MINUTE), r(100, DAY)],
+    newMember: [r(5, 10 * MINUTE), r(20, DAY)],
+    address: [r(40, 10 * MINUTE), r(300, DAY)],
+  }),
 };
 
 const flatten = <P extends string>(prefix: P, entries: Record<string, RateSetting>) =>
@@ -158,6 +165,47 @@ export const SETTINGS = {
   'limits.conversation.member': rate(10, DAY, 'Conversations a member starts (a first 悄悄話 to someone)'),
   'limits.relation.member': rate(120, HOUR, 'Follows and ignores a member starts or stops'),
   'limits.search.address': rate(30, MINUTE, 'Searches from one address (IPv6 by /64), pages and API alike'),
+  'uploads.maxBytes': {
+    type: 'integer',
+    default: 10 * 1024 * 1024,
+    min: 1024,
+    max: 100 * 1024 * 1024,
+    unit: 'bytes',
+    description: 'Largest image file a member may upload (refused while it streams in, before it is decoded)',
+  },
+  'uploads.newMemberMaxBytes': {
+    type: 'integer',
+    default: 5 * 1024 * 1024,
+    min: 1024,
+    max: 100 * 1024 * 1024,
+    unit: 'bytes',
+    description: 'Largest image file a new member may upload',
+  },
+  'uploads.maxPixels': {
+    type: 'integer',
+    default: 50_000_000,
+    min: 10_000,
+    max: 500_000_000,
+    unit: 'pixels',
+    description:
+      'Most pixels an uploaded image may decode to, all frames of an animation together (larger: refused as a decompression bomb)',
+  },
+  'uploads.maxSide': {
+    type: 'integer',
+    default: 2560,
+    min: 200,
+    max: 10_000,
+    unit: 'pixels',
+    description: 'Longest side of a stored image: larger uploads are scaled down to it',
+  },
+  'uploads.unusedDays': {
+    type: 'integer',
+    default: 7,
+    min: 1,
+    max: 365,
+    unit: 'days',
+    description: 'How long an image that no post or 悄悄話 shows is kept before the uploads:cleanup job deletes it',
+  },
   'addresses.retentionDays': {
     type: 'integer',
     default: 90,
@@ -165,6 +213,15 @@ export const SETTINGS = {
     max: 3650,
     unit: 'days',
     description: 'How long the address each post was written from is kept (admins see it; then the addresses:purge job deletes it)',
+  },
+  'hot.refreshSeconds': {
+    type: 'integer',
+    default: 5,
+    min: 0,
+    max: 600,
+    unit: 'seconds',
+    description:
+      'How soon after a change each process may compute the hot threads (十大) again: lists shown meanwhile are at most this much behind (0: on the next request after every change)',
   },
   'addresses.banCacheSeconds': {
     type: 'integer',

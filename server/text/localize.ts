@@ -1,5 +1,6 @@
 import type { TextCache } from '../caches';
 import { type SourceVariant, type Variant, convertHtml, convertText, convertTexts } from './convert';
+import { htmlExcerpt, htmlHead } from './excerpt';
 
 /**
  * Titles and bodies in the reader's variant, through the app's conversion cache (caches.ts:
@@ -75,4 +76,19 @@ export function localizedAll<P extends Convertible>(cache: TextCache, posts: P[]
   return localizedTitles(cache, posts, reader).map((p) =>
     needsConversion(p, reader) && p.body ? { ...p, body: body(cache, p, reader) } : p,
   );
+}
+
+/**
+ * The opening words of a post's body as plain text in the reader's variant (a feed entry's
+ * summary: text/excerpt.ts), cached like a body. Only the head of the body is converted, as HTML,
+ * so code and mentioned names stay as written, and a long body costs what a short one does.
+ */
+export function localizedExcerpt(cache: TextCache, post: Convertible, reader: Variant | undefined, chars: number): string {
+  if (!post.body) return '';
+  if (!needsConversion(post, reader)) return htmlExcerpt(post.body, chars);
+  const k = `e:${post.id}:${post.revision}:${Buffer.byteLength(post.body)}:${reader}:${chars}`;
+  const found = cache.get(k);
+  if (found !== undefined) return found;
+  const head = htmlHead(post.body);
+  return remember(cache, k, htmlExcerpt(convertHtml(head, post.variant, reader), chars, head.length < post.body.length));
 }

@@ -3,7 +3,7 @@ import sanitizeHtml from 'sanitize-html';
 /**
  * The one allowlist for post bodies: paragraphs and line breaks, bold/italic/underline, lists,
  * quotes, code, links (http, https, mailto; always rel="nofollow ugc noopener") and http(s)
- * images. Everything else is dropped; the text inside dropped tags is kept, except in script,
+ * images or images uploaded here (/uploads/…). Everything else is dropped; the text inside dropped tags is kept, except in script,
  * style and similar, whose content goes too.
  */
 const SAFE_HREF = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
@@ -38,33 +38,17 @@ const OPTIONS: sanitizeHtml.IOptions = {
           ? { tagName, attribs: { ...withoutClass(attribs), rel: 'nofollow ugc noopener', target: '_blank' } }
           : { tagName: 'span', attribs: {} },
   },
-  // Images only from http(s) URLs: no data:, no relative paths, no empty src.
-  exclusiveFilter: (frame) => frame.tag === 'img' && !/^https?:\/\//i.test(frame.attribs.src ?? ''),
+  // Images only from http(s) URLs or this site's uploaded images (/uploads/<hash>…, served with
+  // their own strict headers): no data:, no other relative paths, no empty src.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !/^(?:https?:\/\/|\/uploads\/[0-9a-f]{64}\.)/i.test(frame.attribs.src ?? ''),
 };
 
-const LOOKS_LIKE_HTML = /<[a-zA-Z/!]/;
-
-/** Plain text (a form's textarea): paragraphs on blank lines, <br> on single line breaks. */
-function textToHtml(text: string): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return text
-    .split(/\n[ \t]*\n+/)
-    .map((para) => para.trim())
-    .filter(Boolean)
-    .map((para) => `<p>${escape(para).replace(/\n/g, '<br />')}</p>`)
-    .join('');
-}
-
 /**
- * Makes a body safe to store and serve: HTML goes through the allowlist; text without markup is
- * turned into paragraphs. A body with no visible content becomes '' (a title-only post).
+ * Passes rendered or written HTML through the allowlist. Only empty paragraphs and breaks left (or
+ * nothing at all): '' (a title-only post). Every format ends here (text/formats.ts renderBody).
  */
-export function sanitizeBody(input: string): string {
-  const normalized = input.replace(/\r\n?/g, '\n').normalize('NFC');
-  if (!normalized.trim()) return '';
-  const html = LOOKS_LIKE_HTML.test(normalized) ? normalized : textToHtml(normalized);
+export function cleanBody(html: string): string {
   const clean = sanitizeHtml(html, OPTIONS).trim();
-  // Only empty paragraphs and breaks left: nothing to read.
   const visible = clean
     .replace(/<(p|br|\/p)\s*\/?>/g, '')
     .replace(/&nbsp;/g, '')

@@ -50,7 +50,27 @@ export interface PageMeta {
   description?: string;
   /** The canonical path, with the page's variant prefix; default: the path asked for, without query or fragment; null: none. */
   canonical?: string | null;
+  /**
+   * Atom feeds of what the page shows (feeds/), for feed readers to discover: their titles and
+   * paths without a variant prefix (feedHref puts the page's variant on them).
+   */
+  feeds?: PageFeed[];
 }
+
+/** A feed a page links to (<link rel="alternate" type="application/atom+xml">). */
+export interface PageFeed {
+  title: string;
+  /** '/b/slug/feed.xml', without a variant prefix. */
+  path: string;
+}
+
+/**
+ * A feed's URL as a page links to it: in the page's variant, named by its prefix even when the
+ * page has none (a reader whose saved choice is zh-tw subscribes to the zh-tw feed: a feed has no
+ * cookie to go by), absolute under PUBLIC_URL when it is set.
+ */
+export const feedHref = (ctx: Pick<PageContext, 'variant' | 'origin'>, path: string): string =>
+  `${ctx.origin ?? ''}${ctx.variant ? `/${ctx.variant}` : ''}${path}`;
 
 /** Characters of a description (og:description): a preview shows about this many. */
 export const DESCRIPTION_CHARS = 160;
@@ -219,6 +239,9 @@ export function renderPage(ctx: PageContext, title: string, content: Child, meta
         <link rel="alternate" hreflang="x-default" href={unprefixed(ctx.path)} />
         {canonical ? <link rel="canonical" href={canonical} /> : null}
         {meta.type ? <OpenGraph ctx={ctx} title={title} meta={meta} url={canonical} /> : null}
+        {(meta.feeds ?? []).map((feed) => (
+          <link rel="alternate" type="application/atom+xml" title={feed.title} href={feedHref(ctx, feed.path)} />
+        ))}
         {assets.style ? <link rel="stylesheet" href={`/static/${assets.style}`} /> : null}
         {assets.script ? <script type="module" src={`/static/${assets.script}`}></script> : null}
       </head>

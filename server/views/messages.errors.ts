@@ -30,8 +30,61 @@ function windowWords(seconds: number, units: { second: string; minute: string; h
   return `${seconds} ${units.second}`;
 }
 
-const hantPaced: Record<PacedAction, string> = { thread: '發帖', reply: '跟帖', edit: '修改帖子', report: '舉報', message: '發悄悄話' };
-const hansPaced: Record<PacedAction, string> = { thread: '发帖', reply: '跟帖', edit: '修改帖子', report: '举报', message: '发悄悄话' };
+const hantPaced: Record<PacedAction, string> = {
+  thread: '發帖',
+  reply: '跟帖',
+  edit: '修改帖子',
+  report: '舉報',
+  message: '發悄悄話',
+  upload: '上傳圖片',
+};
+const hansPaced: Record<PacedAction, string> = {
+  thread: '发帖',
+  reply: '跟帖',
+  edit: '修改帖子',
+  report: '举报',
+  message: '发悄悄话',
+  upload: '上传图片',
+};
+
+/** A byte limit in words: "10 MB", "512 KB". */
+const megabytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
+/** A pixel count in words: "5000 萬" (ten thousands, as Chinese counts). */
+const pixels = (n: number) => (n >= 10_000 ? `${+(n / 10_000).toFixed(0)} 萬` : String(n));
+const pixelsHans = (n: number) => (n >= 10_000 ? `${+(n / 10_000).toFixed(0)} 万` : String(n));
+
+const hantImageRefused = (p: Shown<ErrorParams['ImageRefused']>) => {
+  switch (p.reason) {
+    case 'notImage':
+      return '這個文件不是圖片：只能上傳 JPEG、PNG、WebP 或 GIF 圖片。';
+    case 'type':
+      return `不支持 ${p.format.toUpperCase()} 格式：只能上傳 JPEG、PNG、WebP 或 GIF 圖片。`;
+    case 'heic':
+      return '無法讀取 HEIC 格式的照片：請在手機上改用「兼容性最佳」格式拍攝，或先轉成 JPEG 再上傳。';
+    case 'damaged':
+      return '圖片已損壞或不完整（可能沒有上傳完），請重新上傳。';
+    case 'pixels':
+      return `圖片太大：最多 ${pixels(p.max)} 像素，請縮小後再上傳。`;
+    case 'blocked':
+      return '這張圖片已被管理人員禁止上傳。';
+  }
+};
+const hansImageRefused = (p: Shown<ErrorParams['ImageRefused']>) => {
+  switch (p.reason) {
+    case 'notImage':
+      return '这个文件不是图片：只能上传 JPEG、PNG、WebP 或 GIF 图片。';
+    case 'type':
+      return `不支持 ${p.format.toUpperCase()} 格式：只能上传 JPEG、PNG、WebP 或 GIF 图片。`;
+    case 'heic':
+      return '无法读取 HEIC 格式的照片：请在手机上改用“兼容性最佳”格式拍摄，或先转成 JPEG 再上传。';
+    case 'damaged':
+      return '图片已损坏或不完整（可能没有上传完），请重新上传。';
+    case 'pixels':
+      return `图片太大：最多 ${pixelsHans(p.max)} 像素，请缩小后再上传。`;
+    case 'blocked':
+      return '这张图片已被管理人员禁止上传。';
+  }
+};
 
 const hantRateLimited = (p: Shown<ErrorParams['RateLimited']>) =>
   'paced' in p
@@ -56,7 +109,8 @@ const hantLimits: Record<LimitAction, string> = {
   'conversation:member': '今天您和太多新的用戶開始了悄悄話，請明天再試。',
   'export:member': '下載資料的次數太多，請稍後再試。',
   'relation:member': '這一小時內您關注或忽略的人太多了，請稍後再試。',
-  'search:address': '從您的地址搜索得太頻繁了，請稍後再試。',
+  'search:address': '從您的地址搜尋得太頻繁了，請稍後再試。',
+  'preview:member': '預覽得太頻繁了，請稍後再試。',
 };
 
 const hansLimits: Record<LimitAction, string> = {
@@ -74,6 +128,7 @@ const hansLimits: Record<LimitAction, string> = {
   'export:member': '下载资料的次数太多，请稍后再试。',
   'relation:member': '这一小时内您关注或忽略的人太多了，请稍后再试。',
   'search:address': '从您的地址搜索得太频繁了，请稍后再试。',
+  'preview:member': '预览得太频繁了，请稍后再试。',
 };
 
 /** Refusals in traditional Chinese (zh-hant, zh-tw, zh-hk, and posts as written). */
@@ -135,17 +190,17 @@ export const hantErrors: ErrorMessages = {
   SearchQueryInvalid: ({ problem, max }) => {
     switch (problem) {
       case 'empty':
-        return '請輸入要搜索的字詞。';
+        return '請輸入要搜尋的字詞。';
       case 'tooLong':
-        return `搜索的內容最長 ${max} 個字，請刪短一些。`;
+        return `搜尋的內容最長 ${max} 個字，請刪短一些。`;
       case 'tooManyTerms':
-        return `一次最多搜索 ${max} 個詞，請刪去一些。`;
+        return `一次最多搜尋 ${max} 個詞，請刪去一些。`;
       case 'noWords':
-        return '搜索的內容裡沒有可以搜索的文字或數字。';
+        return '搜尋的內容裡沒有可以搜尋的文字或數字。';
       case 'onlyExclusions':
         return '只有要排除的詞（-詞）：請至少寫一個要找的詞。';
       case 'operators':
-        return '搜索不用 & | ! : * ( ) < > 這些符號：直接寫要找的詞，用引號 "…" 找整句，用 -詞 排除。';
+        return '搜尋不用 & | ! : * ( ) < > 這些符號：直接寫要找的詞，用引號 "…" 找整句，用 -詞 排除。';
     }
   },
   IgnoreListFull: ({ max }) => `最多只能忽略 ${max} 人：請先取消忽略一些人。`,
@@ -178,8 +233,17 @@ export const hantErrors: ErrorMessages = {
   CannotMessage: ({ reason }) => (reason === 'self' ? '不能給自己發悄悄話。' : '這個賬號已經註銷，不能再給它發悄悄話。'),
   NotificationNotFound: () => '找不到這條通知。',
   UnsupportedMediaType: ({ expected }) =>
-    expected === 'json' ? '請以 JSON 發送（Content-Type: application/json）。' : '請以 UTF-8 編碼發送。',
+    expected === 'json'
+      ? '請以 JSON 發送（Content-Type: application/json）。'
+      : expected === 'multipart'
+        ? '請以表單上傳文件（multipart/form-data）。'
+        : '請以 UTF-8 編碼發送。',
   DatabaseUnavailable: () => '數據庫正在重啟或無法連接，請稍後再試。',
+  ImageRefused: hantImageRefused,
+  ImageTooLarge: ({ limit, newMember }) =>
+    newMember ? `圖片太大：新用戶每張最多 ${megabytes(limit)}。` : `圖片太大：每張最多 ${megabytes(limit)}。`,
+  UploadNotFound: () => '找不到這張圖片。',
+  UploadGone: () => '這張圖片已被管理人員刪除。',
   UnknownEvent: ({ name }) => `服務器不接受「${name}」這個事件。`,
   TokenInvalid: ({ purpose }) =>
     purpose === 'reset-password'
@@ -295,8 +359,17 @@ export const hansErrors: ErrorMessages = {
   CannotMessage: ({ reason }) => (reason === 'self' ? '不能给自己发悄悄话。' : '这个账号已经注销，不能再给它发悄悄话。'),
   NotificationNotFound: () => '找不到这条通知。',
   UnsupportedMediaType: ({ expected }) =>
-    expected === 'json' ? '请以 JSON 发送（Content-Type: application/json）。' : '请以 UTF-8 编码发送。',
+    expected === 'json'
+      ? '请以 JSON 发送（Content-Type: application/json）。'
+      : expected === 'multipart'
+        ? '请以表单上传文件（multipart/form-data）。'
+        : '请以 UTF-8 编码发送。',
   DatabaseUnavailable: () => '数据库正在重启或无法连接，请稍后再试。',
+  ImageRefused: hansImageRefused,
+  ImageTooLarge: ({ limit, newMember }) =>
+    newMember ? `图片太大：新用户每张最多 ${megabytes(limit)}。` : `图片太大：每张最多 ${megabytes(limit)}。`,
+  UploadNotFound: () => '找不到这张图片。',
+  UploadGone: () => '这张图片已被管理人员删除。',
   UnknownEvent: ({ name }) => `服务器不接受“${name}”这个事件。`,
   TokenInvalid: ({ purpose }) =>
     purpose === 'reset-password'

@@ -3,15 +3,15 @@
  * Chinese (never converted by machine).
  */
 export const hantSearch = {
-  title: '搜索',
+  title: '搜尋',
   /** The page's heading with the query. */
-  heading: (q: string) => `搜索：${q}`,
-  label: '搜索帖子',
-  submit: '搜索',
+  heading: (q: string) => `搜尋：${q}`,
+  label: '搜尋帖子',
+  submit: '搜尋',
   /** The box on a board's page searches that board. */
-  inBoard: (name: string) => `在「${name}」裡搜索`,
+  inBoard: (name: string) => `在「${name}」裡搜尋`,
   /** The box on a member's page searches their posts. */
-  byAuthor: (name: string) => `搜索 ${name} 的帖子`,
+  byAuthor: (name: string) => `搜尋 ${name} 的帖子`,
   titleOnly: '只搜標題',
   author: '作者',
   from: '從',
@@ -20,7 +20,7 @@ export const hantSearch = {
   /** "共 12 條結果" / "超過 1,000 條結果". */
   count: (n: number, capped: boolean) => (capped ? `超過 ${n.toLocaleString('en-US')} 條結果` : `共 ${n} 條結果`),
   none: '沒有找到符合的帖子。',
-  hint: '輸入詞語搜索標題和內容；用引號 "…" 找整句，用 -詞 排除。繁體、簡體都能找到。',
+  hint: '輸入詞語搜尋標題和內容；用引號 "…" 找整句，用 -詞 排除。繁體、簡體都能找到。',
   inThread: (title: string) => `主題：${title}`,
   deletedMark: '（已刪除）',
 };

@@ -4,6 +4,10 @@ import { hansEmail, hantEmail } from './messages.email';
 import { hansErrors, hantErrors } from './messages.errors';
 import { hansFilters, hantFilters } from './messages.filters';
 import { hansSearch, hantSearch } from './messages.search';
+import { hansFeeds, hantFeeds } from './messages.feeds';
+import { hansHot, hantHot } from './messages.hot';
+import { hansUploads, hantUploads } from './messages.uploads';
+import { hansAdmin, hantAdmin } from './messages.admin';
 import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
@@ -71,6 +75,10 @@ export const hant = {
   title: '標題',
   body: '內容（可選）',
   submit: '發表',
+  format: '格式',
+  formats: { text: '純文字', markdown: 'Markdown', html: 'HTML（保留原樣）' },
+  preview: '預覽',
+  previewHeading: '預覽（還沒有發表）',
   reply: '發跟帖',
   allReplies: '所有跟帖',
   noReplies: '還沒有跟帖。',
@@ -174,6 +182,8 @@ export const hant = {
     approve: '審核通過',
     reject: '審核未通過',
     review: '審核設置',
+    'image-purge': '刪除圖片',
+    'image-block': '禁止圖片',
   } satisfies Record<ModerationAction, string>,
   moderation: '版務',
   reported: '已舉報，版主會處理。',
@@ -225,10 +235,14 @@ export const hant = {
     newMember
       ? `您是新用戶（註冊滿 ${hours} 小時並發滿 ${n.posts} 帖後自動成為老用戶）：限制比老用戶嚴一些，每帖最多 ${n.links} 個外站鏈接、${n.images} 張圖片，簡介裡不能有鏈接。超過限制時，頁面會告訴您多久以後可以再發。`
       : '超過限制時，頁面會告訴您多久以後可以再發。您的地址的限制由同一地址的所有用戶共用。',
-  pacedActions: { thread: '發新主題', reply: '跟帖', edit: '修改帖子', report: '舉報', message: '發悄悄話' } satisfies Record<
-    PacedAction,
-    string
-  >,
+  pacedActions: {
+    thread: '發新主題',
+    reply: '跟帖',
+    edit: '修改帖子',
+    report: '舉報',
+    message: '發悄悄話',
+    upload: '上傳圖片',
+  } satisfies Record<PacedAction, string>,
   limitColumns: { member: '您：短時間', memberSustained: '您：長時間', address: '您的地址：短時間', addressSustained: '您的地址：長時間' },
   rate: (points: number, seconds: number) => `${points} 次 / ${windowWords(seconds, { s: '秒', m: '分鐘', h: '小時', d: '天' })}`,
   exportData: '下載我的資料',
@@ -243,6 +257,14 @@ export const hant = {
   filters: hantFilters,
   /** Search (messages.search.ts). */
   search: hantSearch,
+  /** Atom feeds' titles (messages.feeds.ts). */
+  feeds: hantFeeds,
+  /** Hot threads, 十大 (messages.hot.ts). */
+  hot: hantHot,
+  /** Uploading images, and the moderators' page of them (messages.uploads.ts). */
+  uploads: hantUploads,
+  /** The admin console (messages.admin.ts). */
+  admin: hantAdmin,
   /** Reading a big thread: windows, folding, new since the last visit (messages.reading.ts). */
   reading: hantReading,
   /** The review queue: held posts, the moderators' queue, the board's setting (messages.review.ts). */
@@ -292,6 +314,10 @@ export const hans: Messages = {
   title: '标题',
   body: '内容（可选）',
   submit: '发表',
+  format: '格式',
+  formats: { text: '纯文本', markdown: 'Markdown', html: 'HTML（保留原样）' },
+  preview: '预览',
+  previewHeading: '预览（还没有发表）',
   reply: '发跟帖',
   allReplies: '所有跟帖',
   noReplies: '还没有跟帖。',
@@ -392,6 +418,8 @@ export const hans: Messages = {
     approve: '审核通过',
     reject: '审核未通过',
     review: '审核设置',
+    'image-purge': '删除图片',
+    'image-block': '禁止图片',
   },
   moderation: '版务',
   reported: '已举报，版主会处理。',
@@ -441,7 +469,7 @@ export const hans: Messages = {
     newMember
       ? `您是新用户（注册满 ${hours} 小时并发满 ${n.posts} 帖后自动成为老用户）：限制比老用户严一些，每帖最多 ${n.links} 个外站链接、${n.images} 张图片，简介里不能有链接。超过限制时，页面会告诉您多久以后可以再发。`
       : '超过限制时，页面会告诉您多久以后可以再发。您的地址的限制由同一地址的所有用户共用。',
-  pacedActions: { thread: '发新主题', reply: '跟帖', edit: '修改帖子', report: '举报', message: '发悄悄话' },
+  pacedActions: { thread: '发新主题', reply: '跟帖', edit: '修改帖子', report: '举报', message: '发悄悄话', upload: '上传图片' },
   limitColumns: { member: '您：短时间', memberSustained: '您：长时间', address: '您的地址：短时间', addressSustained: '您的地址：长时间' },
   rate: (points: number, seconds: number) => `${points} 次 / ${windowWords(seconds, { s: '秒', m: '分钟', h: '小时', d: '天' })}`,
   exportData: '下载我的资料',
@@ -453,6 +481,10 @@ export const hans: Messages = {
   notices: hansNotices,
   filters: hansFilters,
   search: hansSearch,
+  feeds: hansFeeds,
+  hot: hansHot,
+  uploads: hansUploads,
+  admin: hansAdmin,
   reading: hansReading,
   review: hansReview,
   errors: hansErrors,

@@ -95,10 +95,11 @@ describe('gentie CLI', () => {
   it('re-sanitizes stored bodies with progress, fixing rows written under older rules', async () => {
     await runCli(['seed:demo'], env);
     const victim = await target.db.selectFrom('posts').select('id').orderBy('id').executeTakeFirstOrThrow();
-    // As if an older allowlist had let an event handler through.
+    // As if an older allowlist had let an event handler through, in a body from before formats
+    // (HTML, its own source: a null source).
     await target.db
       .updateTable('posts')
-      .set({ body: '<p onclick="x()">舊規則</p><script>1</script>', bytes: 48 })
+      .set({ body: '<p onclick="x()">舊規則</p><script>1</script>', bytes: 48, format: 'html', source: null })
       .where('id', '=', victim.id)
       .execute();
     const out = await runCli(['posts:resanitize'], env);
@@ -106,6 +107,7 @@ describe('gentie CLI', () => {
     expect(out.stdout).toMatch(/re-sanitized \d+\/\d+ posts/);
     expect(out.stdout).toContain('done: 1 bodies changed');
     const row = await target.db.selectFrom('posts').select(['body', 'bytes']).where('id', '=', victim.id).executeTakeFirstOrThrow();
-    expect(row).toEqual({ body: '<p>舊規則</p>', bytes: 16 });
+    // "(N bytes)" still counts what was written.
+    expect(row).toEqual({ body: '<p>舊規則</p>', bytes: 48 });
   });
 });

@@ -61,7 +61,8 @@ describe('in a browser', () => {
     // It sits in the (folding) list under the first follow-up, and the browser module marks it as the target.
     await eventually(page.locator(`li:has(> details.sub > summary > #p${firstId}) > details.sub > ul > li > #p${nestedId}`)).toHaveCount(1);
     await eventually(page.locator(`#p${nestedId}`)).toHaveClass(/target/);
-    await eventually(page.locator(`#p${nestedId} .bytes`)).toHaveText('(25 bytes)');
+    // "(N bytes)" counts what was typed (six CJK characters), not the stored <p>…</p>.
+    await eventually(page.locator(`#p${nestedId} .bytes`)).toHaveText('(18 bytes)');
     await page.close();
   });
 });

@@ -10,6 +10,7 @@ import { loadAssets } from '../../server/views/assets';
 import { siteOrigin } from '../../server/http/origin';
 import { type Logger, createLogger } from '../../server/log';
 import { attachRealtime } from '../../server/realtime/realtime.hub';
+import { createHotLists } from '../../server/posts/posts.hot';
 import { type ReadRecorder, createReadRecorder } from '../../server/reads/reads.recorder';
 import { type TestDatabase, createTestDatabase } from './database';
 
@@ -77,7 +78,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const caches = createCaches();
   const reads = createReadRecorder(database.db);
   const counter = new QueryCounter();
-  const app = createApp({ config, settings, db: database.db.withPlugin(counter), log, assets, caches, reads });
+  // One set of hot lists for the pages and the realtime hub, as main.ts makes it (the hub's LISTEN keeps it true).
+  const hot = createHotLists(database.db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 });
+  const app = createApp({ config, settings, db: database.db.withPlugin(counter), log, assets, caches, reads, hot });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: database.db,
@@ -87,6 +90,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     site: siteOrigin(config),
     caches,
     memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
+    hot,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -50,9 +50,35 @@ describe('the rate limiter', () => {
       .insertInto('rate_limits')
       .values({ key: 'old', points: 1, expire: Date.now() - 2 * 3600_000 })
       .execute();
+    const hoursAgo = (hours: number) => Date.now() - hours * 3600_000;
+    // A paced count goes once both its windows ended over an hour ago.
+    await database.db
+      .insertInto('pace_counts')
+      .values([
+        {
+          key: 'both-old',
+          burst_points: 1,
+          burst_expire: hoursAgo(3),
+          burst_cap: 6,
+          sustained_points: 1,
+          sustained_expire: hoursAgo(2),
+          sustained_cap: 60,
+        },
+        {
+          key: 'sustained-on',
+          burst_points: 1,
+          burst_expire: hoursAgo(3),
+          burst_cap: 6,
+          sustained_points: 1,
+          sustained_expire: hoursAgo(0.5),
+          sustained_cap: 60,
+        },
+      ])
+      .execute();
     await pruneRateLimits(database.db);
     expect(await database.db.selectFrom('rate_limits').select('key').where('key', '=', 'old').executeTakeFirst()).toBeUndefined();
     expect(await database.db.selectFrom('rate_limits').select('key').where('key', 'like', 'register:address:%').execute()).not.toEqual([]);
+    expect(await database.db.selectFrom('pace_counts').select('key').execute()).toEqual([{ key: 'sustained-on' }]);
   });
 });
 

@@ -8,14 +8,15 @@ import { loadSettings } from '../../server/settings/settings';
 import { HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
 import { countRows } from '../helpers/rows';
 import { type TestMember, createMember, createReply, createTestBoard, createThread, logInClient } from '../factories';
+import { png, upload } from '../uploads/images';
 
-// The paced actions (threads, replies, edits, reports, 悄悄話) through HTTP at small limits set
+// The paced actions (threads, replies, edits, reports, 悄悄話, image uploads) through HTTP at small limits set
 // as an operator would (LIMITS_* variables), each window per member and per address, shared by
 // two app processes on one database.
 
 /** Small windows for every paced action: 2 a minute and 3 an hour per member; 3 and 5 per address. */
 const SMALL: Record<string, string> = {};
-for (const action of ['THREAD', 'REPLY', 'EDIT', 'REPORT', 'MESSAGE']) {
+for (const action of ['THREAD', 'REPLY', 'EDIT', 'REPORT', 'MESSAGE', 'UPLOAD']) {
   for (const scope of ['MEMBER', 'NEW_MEMBER']) {
     SMALL[`LIMITS_${action}_${scope}_BURST`] = '2/1m';
     SMALL[`LIMITS_${action}_${scope}_SUSTAINED`] = '3/1h';
@@ -62,13 +63,12 @@ async function writer(old = true): Promise<{ member: TestMember; a: HttpClient; 
 /** Ends every burst window now, as if a minute had passed (the hour's windows go on). */
 const endBursts = () =>
   app.db
-    .updateTable('rate_limits')
-    .set({ expire: Date.now() - 1 })
-    .where('key', 'like', '%.burst:%')
+    .updateTable('pace_counts')
+    .set({ burst_expire: Date.now() - 1 })
     .execute();
 
 /** Empties every count, so each test starts with the address's windows unspent. */
-beforeEach(() => app.db.deleteFrom('rate_limits').execute());
+beforeEach(() => app.db.deleteFrom('pace_counts').execute());
 
 type Act = (c: HttpClient, member: TestMember, i: number, headers?: Record<string, string>) => Promise<Reply>;
 
@@ -89,10 +89,11 @@ async function actions(): Promise<Record<string, Act>> {
       return c.post(`/api/posts/${post.id}/report`, { reason: `廣告 ${i}` }, h);
     },
     message: (c, _m, i, h) => c.post('/api/messages', { to: addressee.name, title: `你好 ${i}` }, h),
+    upload: async (c, _m, i, h) => upload(c, await png(10 + i, 10), { headers: h }),
   };
 }
 
-const PACED = ['thread', 'reply', 'edit', 'report', 'message'];
+const PACED = ['thread', 'reply', 'edit', 'report', 'message', 'upload'];
 const ok = (status: number) => expect([200, 201]).toContain(status);
 
 describe('paced actions', () => {
@@ -139,21 +140,71 @@ describe('paced actions', () => {
   });
 
   it('refuses without writing anything, and gives back what the refused attempt spent', async () => {
-    const act = (await actions()).reply!;
+    const board = await createTestBoard(app.db);
+    const thread = await createThread(app.db, { board });
+    const act: Act = (c, _m, i) => c.post(`/api/posts/${thread.id}/replies`, { title: `跟帖 ${i}` });
     const { member, a } = await writer();
     ok((await act(a, member, 1)).status);
     ok((await act(a, member, 2)).status);
     const before = await countRows(app.db, 'posts');
     const lastId = async () => Number((await sql<{ n: string }>`select last_value as n from posts_id_seq`.execute(app.db)).rows[0]!.n);
     const idBefore = await lastId();
+    const threadRow = () =>
+      app.db.selectFrom('threads').select(['reply_count', 'seq']).where('thread_id', '=', thread.id).executeTakeFirstOrThrow();
+    const threadBefore = await threadRow();
+    // The first refusal comes from the reply's own first statement (this process does not know
+    // the window is full yet), the next ones from this process's memory of it.
     for (let i = 0; i < 5; i++) expect((await act(a, member, 3)).status).toBe(429);
     expect(await countRows(app.db, 'posts')).toBe(before);
-    // The limits are asked before the follow-up's transaction (which takes a post id first thing):
-    // no refused try began one.
+    // The statement that found the window full left the thread row alone: it took no post id, no
+    // event seq and counted no follow-up, even for the moment before its rollback.
     expect(await lastId()).toBe(idBefore);
+    expect(await threadRow()).toEqual(threadBefore);
     // The throttled member's refusals spent none of the address's windows: another member still posts.
     const other = await writer();
     ok((await act(other.a, other.member, 4)).status);
+  });
+
+  it('counts every try at a follow-up, whatever refused it: a locked thread, a missing post, a body too long, a held post', async () => {
+    const board = await createTestBoard(app.db);
+    const open = await createThread(app.db, { board });
+    const locked = await createThread(app.db, { board });
+    await app.db.updateTable('threads').set({ locked: true }).where('thread_id', '=', locked.id).execute();
+    const { member, a, b } = await writer();
+    expect((await a.post(`/api/posts/${locked.id}/replies`, { title: '鎖了' })).status).toBe(409);
+    expect((await b.post('/api/posts/999999999/replies', { title: '沒有' })).status).toBe(404);
+    // Both spent their point: the burst (2 a minute) is full for a follow-up that would land.
+    const refused = await a.post(`/api/posts/${open.id}/replies`, { title: '可以嗎' });
+    expect(refused.status).toBe(429);
+    await endBursts();
+    expect((await b.post(`/api/posts/${open.id}/replies`, { title: '長', body: '長'.repeat(40_000) })).status).toBe(413);
+    // The hour's window (3) is full now: locked, missing and too long each counted.
+    await endBursts();
+    expect((await a.post(`/api/posts/${open.id}/replies`, { title: '好了嗎' })).status).toBe(429);
+    expect(await app.db.selectFrom('posts').select('id').where('author_id', '=', member.id).execute()).toEqual([]);
+    // A new member's follow-up held for review counts too.
+    await app.db.updateTable('boards').set({ review: 'new' }).where('id', '=', board.id).execute();
+    const newcomer = await writer(false);
+    expect((await newcomer.a.post(`/api/posts/${open.id}/replies`, { title: '待審 1' })).status).toBe(202);
+    expect((await newcomer.b.post(`/api/posts/${open.id}/replies`, { title: '待審 2' })).status).toBe(202);
+    expect((await newcomer.a.post(`/api/posts/${open.id}/replies`, { title: '待審 3' })).status).toBe(429);
+  });
+
+  it('lets exactly the window’s follow-ups through when many are sent at once, on both processes', async () => {
+    const board = await createTestBoard(app.db);
+    const thread = await createThread(app.db, { board });
+    const { member, a, b } = await writer();
+    const sent = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).post(`/api/posts/${thread.id}/replies`, { title: `同時 ${i}` })),
+    );
+    const statuses = sent.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const landed = await app.db.selectFrom('posts').select('id').where('author_id', '=', member.id).execute();
+    expect(landed).toHaveLength(2);
+    // The thread counted the two that landed and nothing of the ten refused.
+    const row = await app.db.selectFrom('threads').select('reply_count').where('thread_id', '=', thread.id).executeTakeFirstOrThrow();
+    expect(row.reply_count).toBe(2);
   });
 
   it('answers a member trying again while told to wait after a pause, and every process refuses them', async () => {

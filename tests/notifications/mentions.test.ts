@@ -1,7 +1,7 @@
 import type { TestApp } from '../helpers/app';
 import { startTestApp } from '../helpers/app';
 import { createMember, createTestBoard, logInClient, memberClient, postReply, postThread } from '../factories';
-import { sanitizeBody } from '../../server/text/sanitize';
+import { sanitizeBody } from '../../server/text/formats';
 import { convertHtml } from '../../server/text/convert';
 import { kindsFor, noticesOf } from './helpers';
 

@@ -34,6 +34,9 @@ describe('starting threads and replying', () => {
       editedBy: null,
       deleted: false,
       replyCount: 0,
+      // What its author wrote, given back to them (a body sent without a format with a tag in it is HTML).
+      format: 'html',
+      source: '<p>天氣很好</p>',
     });
   });
 
@@ -50,7 +53,8 @@ describe('starting threads and replying', () => {
     const parent = await postReply(alice, root.id, '上一層');
     const res = await bob.post(`/api/posts/${parent.id}/replies`, { title: ' 回覆 ', body: '<p>@alice_w 你好</p>' });
     expect(res.status).toBe(201);
-    const stored = (await app.client().get(`/api/posts/${res.json.post.id}`)).json.post;
+    // As its author reads it (with what was written: format and source).
+    const stored = (await bob.get(`/api/posts/${res.json.post.id}`)).json.post;
     expect(res.json.post).toEqual(stored);
     expect(res.json.post).toMatchObject({
       parentId: parent.id,
@@ -62,24 +66,21 @@ describe('starting threads and replying', () => {
     expect(res.json.post.body).toContain('href="/u/');
   });
 
-  it('counts bytes as UTF-8 of the stored body: CJK 3, emoji 4', async () => {
+  it('counts bytes as UTF-8 of what was written, not of the stored HTML: CJK 3, emoji 4', async () => {
     const root = await postThread(alice, board);
     const reply = await postReply(bob, root.id, '表情', '跟帖😀');
-    // Stored as <p>跟帖😀</p>: 3 + 6 + 4 + 4 bytes.
-    expect(reply.bytes).toBe(17);
+    // Written as 跟帖😀: 6 + 4 bytes (stored as <p>跟帖😀</p>).
+    expect(reply.bytes).toBe(10);
     expect((await app.client().get(`/api/posts/${reply.id}`)).json.post.body).toBe('<p>跟帖😀</p>');
   });
 
-  it('sanitizes bodies on write: hostile HTML is gone from the database', async () => {
-    const root = await postThread(
-      alice,
-      board,
-      'xss',
-      '<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x">l</a>',
-    );
+  it('sanitizes bodies on write: hostile HTML is gone from the HTML served', async () => {
+    const hostile = '<p>ok</p><script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x">l</a>';
+    const root = await postThread(alice, board, 'xss', hostile);
     const row = await app.db.selectFrom('posts').select(['body', 'bytes']).where('id', '=', root.id).executeTakeFirstOrThrow();
     expect(row.body).toBe('<p>ok</p>l');
-    expect(row.bytes).toBe(10);
+    // "(N bytes)" counts what was written (kept as the source, for its author to edit; never served as HTML).
+    expect(row.bytes).toBe(Buffer.byteLength(hostile));
   });
 
   it('keeps a title with markup as text on the page', async () => {
@@ -213,12 +214,12 @@ describe('refusals change nothing', () => {
     await expectRefused(bob.post(`/api/posts/${root.id}/replies`, body), 400, 'ValidationFailed');
   });
 
-  it('413 for a body over 100,000 bytes after sanitizing, never truncated', async () => {
+  it('413 for a body over 100,000 bytes as written, never truncated', async () => {
     await expectRefused(bob.post(`/api/posts/${root.id}/replies`, { title: 'long', body: '長'.repeat(40_000) }), 413, 'PayloadTooLarge');
   });
 
   it('accepts a body just under the limit', async () => {
-    const reply = await postReply(bob, root.id, 'long', 'a'.repeat(99_993));
+    const reply = await postReply(bob, root.id, 'long', 'a'.repeat(100_000));
     expect(reply.bytes).toBe(100_000);
   });
 });

@@ -39,8 +39,11 @@ async function newMember(): Promise<HttpClient> {
  * is the thread's <li class="thread"> up to the next one.
  */
 function newOnBoard(html: string, rootId: string): string {
-  // Under a prefix (/zh-hans) the links carry it.
-  const at = html.search(new RegExp(`<a href="(?:/zh-[a-z]+)?/t/${rootId}" class="title">`));
+  // Under a prefix (/zh-hans) the links carry it. The board's list of threads, not its hot list
+  // above it (which names threads without counting what is new).
+  const list = html.indexOf('<li class="thread');
+  const found = list < 0 ? -1 : html.slice(list).search(new RegExp(`<a href="(?:/zh-[a-z]+)?/t/${rootId}" class="title">`));
+  const at = found < 0 ? -1 : list + found;
   if (at < 0) throw new Error(`thread ${rootId} is not on the page`);
   const next = html.indexOf('<li class="thread', at);
   const entry = html.slice(at, next < 0 ? undefined : next);

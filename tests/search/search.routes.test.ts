@@ -248,6 +248,13 @@ describe('refusals', () => {
     const res = await app.client().get('/zh-hans/search?q=%26%20%7C');
     expect(res.status).toBe(400);
     expect(res.text).toContain('搜索不用');
+    // Taiwan and Hong Kong readers search with 搜尋 (one traditional catalog for both), never 搜索.
+    for (const prefix of ['/zh-tw', '/zh-hk']) {
+      const traditional = await app.client().get(`${prefix}/search?q=%26%20%7C`);
+      expect(traditional.status).toBe(400);
+      expect(traditional.text).toContain('搜尋不用');
+      expect(traditional.text).not.toContain('搜索');
+    }
     const api = await app.client().get(`/api/search?q=${'字'.repeat(201)}`);
     expect(api.json.error).toMatchObject({ code: 'SearchQueryInvalid' });
   });

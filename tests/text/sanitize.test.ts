@@ -1,5 +1,6 @@
 import { utf8Bytes } from '../../server/text/bytes';
-import { mapBodyLinks, sanitizeBody } from '../../server/text/sanitize';
+import { sanitizeBody } from '../../server/text/formats';
+import { mapBodyLinks } from '../../server/text/sanitize';
 import { checkTitle } from '../../server/text/title';
 
 describe('sanitizeBody', () => {
@@ -32,6 +33,14 @@ describe('sanitizeBody', () => {
     );
     expect(sanitizeBody('<a href="mailto:a@example.com">m</a>')).toContain('href="mailto:a@example.com"');
     expect(sanitizeBody('<a href="ftp://example.com">f</a>')).toBe('f');
+  });
+
+  it('keeps images uploaded here by their path, and no other relative image', () => {
+    const hash = 'ab'.repeat(32);
+    expect(sanitizeBody(`<img src="/uploads/${hash}.thumb.webp" alt="圖">`)).toBe(`<img src="/uploads/${hash}.thumb.webp" alt="圖" />`);
+    for (const src of ['/uploads/x.png', '/static/a.png', `//evil.example/uploads/${hash}.png`, `uploads/${hash}.png`]) {
+      expect(sanitizeBody(`<p>a<img src="${src}"></p>`)).toBe('<p>a</p>');
+    }
   });
 
   it('keeps http(s) images with alt text', () => {

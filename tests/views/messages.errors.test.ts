@@ -60,7 +60,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   SessionExpired: [{}],
   InvalidCredentials: [{ which: 'login' }, { which: 'currentPassword' }],
   TooManyAttempts: actions.map((action) => ({ action })),
-  RateLimited: [...actions.map((action) => ({ action })), { action: 'socket:message' as const }],
+  RateLimited: [...actions.map((action) => ({ action })), { action: 'socket:message' as const }, { paced: 'upload' as const, wait: 90 }],
   ServerBusy: [{}],
   SessionNotFound: [{}],
   NameTaken: [
@@ -118,8 +118,19 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   MessageRefused: [{}],
   CannotMessage: [{ reason: 'self' }, { reason: 'deletedAccount' }],
   NotificationNotFound: [{}],
-  UnsupportedMediaType: [{ expected: 'json' }, { expected: 'utf8' }],
+  UnsupportedMediaType: [{ expected: 'json' }, { expected: 'utf8' }, { expected: 'multipart' }],
   DatabaseUnavailable: [{}],
+  ImageRefused: [
+    ...(['notImage', 'heic', 'damaged', 'blocked'] as const).map((reason) => ({ reason })),
+    { reason: 'type', format: 'svg' },
+    { reason: 'pixels', max: 50_000_000 },
+  ],
+  ImageTooLarge: [
+    { limit: 10 * 1024 * 1024, newMember: false },
+    { limit: 100_000, newMember: true },
+  ],
+  UploadNotFound: [{}],
+  UploadGone: [{}],
   UnknownEvent: [{ name: 'post:new' }],
   TokenInvalid: [{ purpose: 'verify-email' }, { purpose: 'reset-password' }, { purpose: 'unsubscribe' }],
   EmailTaken: [{}],
@@ -131,6 +142,10 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 // The scripts quote differently (「」 and “”); everything else should be the same words.
 const sameQuotes = (s: string) => s.replace(/[「“]/g, '"').replace(/[」”]/g, '"');
+// Words the traditional catalog (read in Taiwan and Hong Kong) says the regional way, as its
+// simplified reading by OpenCC has them, and the mainland word the simplified catalog uses.
+const REGIONAL_WORDS: [string, string][] = [['搜寻', '搜索']];
+const sameWords = (s: string) => REGIONAL_WORDS.reduce((text, [regional, mainland]) => text.replaceAll(regional, mainland), sameQuotes(s));
 
 const say = <C extends ErrorCode>(t: typeof hant, code: C, params: ErrorParams[C]) =>
   localizeError(
@@ -156,7 +171,7 @@ describe('the error catalogs', () => {
     // Written natively in each script, yet saying the same thing: the simplified text holds no
     // traditional characters, and the traditional one, simplified by OpenCC, is the simplified one.
     expect(toSimplified(simplified)).toBe(simplified);
-    expect(sameQuotes(toSimplified(traditional))).toBe(sameQuotes(simplified));
+    expect(sameWords(toSimplified(traditional))).toBe(sameQuotes(simplified));
   });
 
   it('writes a ban’s end the reader’s way, in the display time zone', () => {

@@ -1,0 +1,38 @@
+/**
+ * Statements prepared once per connection, for the few on every write's path (a reply's two): the
+ * server keeps their plans, so each later run skips parsing and planning, which for a reply's
+ * first statement costs more than running it (docs/performance.md, "Replies").
+ *
+ * Such a statement is marked by a leading comment with its name (preparedQuery); the pool's
+ * clients send a marked text as a named statement (prepareMarkedStatements), named by its label
+ * and a hash of its text, so the variants of one statement (with or without an optional part)
+ * are prepared apart. Only marked statements are prepared: a connection holds a handful, however
+ * many other texts the app sends.
+ *
+ * A plan kept this way may go stale only by a change of the tables' columns that alters what the
+ * statement answers: PostgreSQL then refuses it ("cached plan must not change result type") until
+ * the connection is replaced. Migrations run before a process serves, so only a process left
+ * running across another's migration can meet it; restart processes after migrating.
+ */
+import { createHash } from 'node:crypto';
+import type { CompiledQuery, QueryExecutorProvider } from 'kysely';
+import type pg from 'pg';
+
+const MARK = '/* prepared ';
+
+/** Runs `query` as a statement prepared once per connection, labelled `label` (letters, digits, _). */
+export async function preparedQuery<R>(db: QueryExecutorProvider, label: string, query: CompiledQuery<R>): Promise<R[]> {
+  const { rows } = await db.getExecutor().executeQuery<R>({ ...query, sql: `${MARK}${label} */ ${query.sql}` });
+  return rows;
+}
+
+/** Makes a pooled client send marked statements (preparedQuery) as named, prepared ones. */
+export function prepareMarkedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
+  client.query = ((config: unknown, values?: unknown) => {
+    if (typeof config !== 'string' || !config.startsWith(MARK)) return query(config, values);
+    const label = config.slice(MARK.length, config.indexOf(' */', MARK.length));
+    const name = `${label}_${createHash('sha1').update(config).digest('hex').slice(0, 12)}`;
+    return query({ name, text: config, values });
+  }) as typeof client.query;
+}

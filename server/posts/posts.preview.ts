@@ -1,0 +1,69 @@
+import type { Request, Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { BodyFormat, Database } from '../db/database';
+import type { Member } from '../db/member';
+import { requireMember } from '../http/context';
+import { formText } from '../http/forms';
+import { parseInput } from '../http/validate';
+import type { Limiter } from '../limits/limiter';
+import { FORMATS } from '../text/formats';
+import { VARIANTS, type Variant } from '../text/convert';
+import type { FormPreview } from '../views/composer';
+import { previewBody } from './posts.service';
+
+/**
+ * The preview of a body before it is posted (issue 16): `POST /api/preview` for scripts and the
+ * composer, and the preview button of every posting form (new thread, follow-up, edit), which posts
+ * the form back and gets its page again with the preview above the form. Both render with the code
+ * that stores a post (posts.service.ts previewBody), so what is previewed is what is stored; both
+ * spend a point of the member's `preview:member` allowance (limits/limiter.ts).
+ */
+
+/** How a body is written (text/formats.ts); absent: the JSON API guesses as before formats (deprecated), a form means text. */
+export const formatField = z.enum(FORMATS, { error: `must be one of ${FORMATS.join(', ')}` }).optional();
+
+/** A body to preview, as a post would take it, and the variant to show it in. */
+const previewInput = z.object({
+  /** Only for finding mentions and the script the post is written in; not checked as a title is. */
+  title: z.string({ error: 'must be a string' }).max(2000, 'is far too long').optional(),
+  body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
+  format: formatField,
+  /** Shown as a reader of this variant would see the post; absent = as written. */
+  variant: z.enum(VARIANTS as [Variant, ...Variant[]], { error: `must be one of ${VARIANTS.join(', ')}` }).optional(),
+});
+
+/** Whether a form was posted by its preview button (nothing is written then). */
+export const asksPreview = (body: unknown): boolean => formText(body, 'preview') !== undefined;
+
+/** A posted form's format as chosen, to show the form again with it (undefined when absent or not a format). */
+export function formFormat(body: unknown): BodyFormat | undefined {
+  const value = formText(body, 'format');
+  return (FORMATS as readonly string[]).includes(value ?? '') ? (value as BodyFormat) : undefined;
+}
+
+/**
+ * A form's preview: its body in its format (text when none was chosen), in the page's variant.
+ * `fallback` is the format of a form that sends none (an edit form's post's own).
+ */
+export async function formPreview(
+  db: Kysely<Database>,
+  limiter: Limiter,
+  req: Request,
+  member: Member,
+  fallback: BodyFormat = 'text',
+): Promise<FormPreview> {
+  await limiter.consume('preview:member', member.id);
+  const { title, body, format } = parseInput(previewInput, req.body);
+  return previewBody(db, { title, body, format: format ?? fallback }, req.variant);
+}
+
+/** `POST /api/preview {format, body, title?, variant?}` → `{html, bytes}`. */
+export function previewRoutes(router: Router, db: Kysely<Database>, limiter: Limiter): void {
+  router.post('/api/preview', async (req, res) => {
+    const member = requireMember(req);
+    await limiter.consume('preview:member', member.id);
+    const { variant, ...input } = parseInput(previewInput, req.body);
+    res.set('Cache-Control', 'private, no-store').json(await previewBody(db, input, variant));
+  });
+}

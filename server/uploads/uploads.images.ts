@@ -1,0 +1,184 @@
+/**
+ * Turns an uploaded file into the image Gentie stores, with sharp (libvips): the type is read from
+ * the bytes (never the name), the image is decoded and encoded again, so what is stored is only
+ * pixels: EXIF (GPS, camera, time) and every other metadata are dropped, the orientation the EXIF
+ * said is applied to the pixels, the long side is bounded, and a small WebP thumbnail is made for
+ * the thread page. Animated GIF and WebP stay animated. Decompression bombs (a small file that
+ * decodes to billions of pixels) are refused from the header, before anything is decoded, and by
+ * sharp's own limitInputPixels; damaged and truncated files are refused.
+ *
+ * All of sharp's work runs on libuv's thread pool, off the event loop: a request waits for it,
+ * other requests do not.
+ */
+import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import sharp from 'sharp';
+import type { UploadMime } from '../db/database';
+import { AppError } from '../errors';
+
+/** The formats stored, and how each is served. */
+export const IMAGE_TYPES = {
+  jpeg: { mime: 'image/jpeg', ext: 'jpg' },
+  png: { mime: 'image/png', ext: 'png' },
+  webp: { mime: 'image/webp', ext: 'webp' },
+  gif: { mime: 'image/gif', ext: 'gif' },
+} as const satisfies Record<string, { mime: UploadMime; ext: string }>;
+
+export type ImageFormat = keyof typeof IMAGE_TYPES;
+
+/** The file extension an image of this type is served under. */
+export const extensionOf = (mime: UploadMime): string => Object.values(IMAGE_TYPES).find((t) => t.mime === mime)!.ext;
+
+/** What bounds an upload's processing (settings: uploads.maxPixels, uploads.maxSide). */
+export interface ImageLimits {
+  /** Most pixels the image may decode to, every frame of an animation counted. */
+  maxPixels: number;
+  /** Longest side stored. */
+  maxSide: number;
+}
+
+/** Longest side of a thumbnail, as the thread page shows it. */
+export const THUMB_SIDE = 480;
+
+/** Most frames of an animation (each one is decoded and encoded twice). */
+const MAX_FRAMES = 500;
+
+/** An image as it is stored: its bytes and their hash, its size, and its thumbnail. */
+export interface StoredImage {
+  hash: string;
+  data: Buffer;
+  mime: UploadMime;
+  width: number;
+  height: number;
+  animated: boolean;
+  thumb: { hash: string; data: Buffer; width: number; height: number };
+}
+
+/** The sha256 of bytes, in hex: the content address. */
+export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+const refused = (reason: 'notImage' | 'heic' | 'damaged', message: string, status = 415) =>
+  new AppError(status, 'ImageRefused', message, { params: { reason } });
+
+const notAnImage = () => refused('notImage', 'The file is not an image: upload a JPEG, PNG, WebP or GIF picture.');
+const damaged = () => refused('damaged', 'The image is damaged or incomplete: upload it again.', 422);
+const heic = () =>
+  refused('heic', 'HEIC photos cannot be read here: save the photo as JPEG (on a phone, "most compatible") and upload it again.');
+const tooManyPixels = (max: number) =>
+  new AppError(413, 'ImageRefused', `The image decodes to more than ${max} pixels.`, { params: { reason: 'pixels', max } });
+
+// ISO base media files (HEIF, AVIF, MP4) say what they are in their first box: "ftyp" and a brand.
+const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
+function looksLikeHeic(data: Buffer): boolean {
+  return data.length >= 12 && data.toString('latin1', 4, 8) === 'ftyp' && HEIC_BRANDS.has(data.toString('latin1', 8, 12));
+}
+
+/**
+ * Images decoded at once in this process: as many as the machine has cores. sharp runs on libuv's
+ * thread pool (4 threads by default), which zlib (compressed pages), fs and crypto share: twenty
+ * photos uploaded at once would otherwise hold every thread for seconds while pages wait behind
+ * them. The rest wait their turn here, in order; each job still uses all of libvips' threads.
+ */
+const PROCESSING = Math.max(1, Math.min(4, availableParallelism()));
+let processing = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (processing >= PROCESSING) await new Promise<void>((resolve) => waiting.push(resolve));
+  else processing++;
+  try {
+    return await work();
+  } finally {
+    // The slot passes straight to the next in line (processing stays counted), or is freed.
+    const next = waiting.shift();
+    if (next) next();
+    else processing--;
+  }
+}
+
+/**
+ * Reads, checks and re-encodes an uploaded file; throws a 4xx AppError (ImageRefused) for anything
+ * that is not a whole image of an accepted type within the limits. Waits its turn (PROCESSING).
+ */
+export function processImage(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
+  return inTurn(() => decodeAndEncode(input, limits));
+}
+
+async function decodeAndEncode(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
+  let meta: sharp.Metadata;
+  try {
+    // The header only: nothing is decoded yet.
+    meta = await sharp(input, { animated: true, limitInputPixels: false }).metadata();
+  } catch {
+    throw looksLikeHeic(input) ? heic() : notAnImage();
+  }
+  const format = meta.format as string;
+  const decodable = format in IMAGE_TYPES || format === 'heif';
+  if (!decodable) {
+    const shown = String(format).slice(0, 20);
+    throw new AppError(415, 'ImageRefused', `${shown.toUpperCase()} images are not taken: upload a JPEG, PNG, WebP or GIF picture.`, {
+      params: { reason: 'type', format: shown },
+    });
+  }
+  const pages = Math.max(1, meta.pages ?? 1);
+  const frameHeight = meta.pageHeight ?? meta.height ?? 0;
+  // A bomb is refused from what its header claims, before a pixel is decoded.
+  if ((meta.width ?? 0) * frameHeight * pages > limits.maxPixels || pages > MAX_FRAMES) throw tooManyPixels(limits.maxPixels);
+  const animated = pages > 1 && (format === 'gif' || format === 'webp');
+  // HEIC (and AVIF) come out as JPEG, when this build of libvips can decode them at all.
+  const out: ImageFormat = format === 'heif' ? 'jpeg' : (format as ImageFormat);
+
+  // 'error' refuses truncated and damaged data; the pickier 'warning' (sharp's default) would
+  // refuse phone photos with harmless quirks in their markers. limitInputPixels is the same bound
+  // again, enforced by libvips on what it actually decodes. Orientation: the pixels turned as EXIF
+  // says (animations carry no EXIF orientation). One instance per output, not clone(): sharp's
+  // clone() structuredClones its options, input buffer included, on the event loop (50–90 ms for
+  // a 4 MB photo).
+  const open = () => {
+    const source = sharp(input, { animated, failOn: 'error', limitInputPixels: limits.maxPixels });
+    return animated ? source : source.autoOrient();
+  };
+  const main = open().resize({ width: limits.maxSide, height: limits.maxSide, fit: 'inside', withoutEnlargement: true });
+  // No withMetadata/keepMetadata: sharp writes no EXIF, XMP, IPTC or ICC, and converts to sRGB.
+  switch (out) {
+    case 'jpeg':
+      main.jpeg({ quality: 82 });
+      break;
+    case 'png':
+      main.png({ compressionLevel: 6 });
+      break;
+    case 'webp':
+      main.webp({ quality: 80, effort: 2 });
+      break;
+    case 'gif':
+      main.gif();
+      break;
+  }
+  const thumb = open()
+    .resize({ width: THUMB_SIDE, height: THUMB_SIDE, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 75, effort: 2 });
+  let made: [sharp.OutputInfo & { data: Buffer }, sharp.OutputInfo & { data: Buffer }];
+  try {
+    // Both on the thread pool at once: the thumbnail decodes on its own (JPEG shrinks on load).
+    made = await Promise.all([
+      main.toBuffer({ resolveWithObject: true }).then(({ data, info }) => ({ ...info, data })),
+      thumb.toBuffer({ resolveWithObject: true }).then(({ data, info }) => ({ ...info, data })),
+    ]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    if (/pixel limit/i.test(message)) throw tooManyPixels(limits.maxPixels);
+    if (format === 'heif') throw heic();
+    throw damaged();
+  }
+  const [image, small] = made;
+  return {
+    hash: sha256(image.data),
+    data: image.data,
+    mime: IMAGE_TYPES[out].mime,
+    width: image.width,
+    // An animation's frames are stacked: its height is one frame's.
+    height: image.pageHeight ?? image.height,
+    animated,
+    thumb: { hash: sha256(small.data), data: small.data, width: small.width, height: small.pageHeight ?? small.height },
+  };
+}
