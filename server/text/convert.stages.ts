@@ -32,16 +32,20 @@ export const BOUND = 1;
 export const FIXED = 2;
 
 /**
- * Inside a run of Han characters not cut into words yet: runs are cut only when a stage finds a
- * phrase that could span words there (most runs never need it, and jieba is the costliest part).
+ * Inside a run of Han characters not cut into words yet: a run is cut only when a stage finds a
+ * phrase there whose words matter, one that writes its characters otherwise than they would be
+ * written alone (most runs never need it, and jieba costs more than all of opencc-js's matching).
  */
 export const UNCUT = 4;
+
+/** Cuts a run of Han characters into words: the pieces join back into the run. */
+export type Cut = (run: string) => readonly string[];
 
 /** Text with a flag per position, 0 to its length (BOUND, FIXED, UNCUT), and how to cut a run of it into words. */
 export interface Marked {
   text: string;
   flags: Uint8Array;
-  cut: (run: string) => readonly string[];
+  cut: Cut;
 }
 
 // opencc-js's Trie keeps its nodes as Maps keyed by code point, each with its replacement, if it
@@ -49,7 +53,16 @@ export interface Marked {
 // once, and a phrase refused by the rules costs no second lookup.
 interface TrieNode extends Map<number, TrieNode> {
   trie_val?: string;
+  /**
+   * Set by `decisive` on the nodes of a dictionary: `DECIDES` where the phrase ending here writes
+   * its characters otherwise than the dictionary writes each alone (only such a phrase makes its
+   * words matter: any other, matched or not, prints the same), `LEADS` where such a phrase ends
+   * here or further on.
+   */
+  marks?: number;
 }
+const DECIDES = 1;
+const LEADS = 2;
 type Trie = InstanceType<typeof OpenCC.Trie>;
 /** An opencc-js dictionary group: dictionaries, each a string of `from to` pairs or a list of pairs. */
 export type DictGroup = readonly (string | readonly (readonly [string, string])[])[];
@@ -62,7 +75,7 @@ function rootOf(trie: Trie): TrieNode {
 
 /** A dictionary's root node, from a trie made elsewhere (the curated words' tries). */
 export function nodesOf(trie: Trie): TrieNode {
-  return rootOf(trie);
+  return decisive(rootOf(trie), true);
 }
 
 // One trie per dictionary group, for the process: they hold dictionaries, never a reader's text.
@@ -74,7 +87,7 @@ export function groupNodes(group: DictGroup): TrieNode {
   if (!root) {
     const trie = new OpenCC.Trie();
     trie.loadDictGroup(group);
-    root = rootOf(trie);
+    root = decisive(rootOf(trie), false);
     tries.set(group, root);
   }
   return root;
@@ -84,7 +97,32 @@ export function groupNodes(group: DictGroup): TrieNode {
 export function wordNodes(pairs: Iterable<[string, string]>): TrieNode {
   const trie = new OpenCC.Trie();
   trie.loadDict([...pairs]);
-  return rootOf(trie);
+  return decisive(rootOf(trie), true);
+}
+
+/**
+ * Marks a dictionary's phrases of two characters or more that decide something (DECIDES, LEADS on
+ * the way to them), once, when the dictionary is built. Every curated word decides: it must be a
+ * whole word, so its words always matter.
+ */
+function decisive(root: TrieNode, all: boolean): TrieNode {
+  const walk = (node: TrieNode, depth: number, alone: string): boolean => {
+    let leads = false;
+    for (const [cp, child] of node) {
+      const ch = String.fromCodePoint(cp);
+      const written = alone + (root.get(cp)?.trie_val ?? ch);
+      let marks = 0;
+      if (depth >= 1 && child.trie_val !== undefined && (all || child.trie_val !== written)) marks = DECIDES | LEADS;
+      if (walk(child, depth + 1, written)) marks |= LEADS;
+      if (marks) {
+        child.marks = marks;
+        if (depth >= 1) leads = true;
+      }
+    }
+    return leads;
+  };
+  walk(root, 0, '');
+  return root;
 }
 
 /** Which phrases may cross a word boundary: `end` (they must end on one), `whole` (start and end on one). */
@@ -97,6 +135,8 @@ export interface Stage {
   curated?: TrieNode;
   /** Whether the curated words' output is final (FIXED): later stages leave it alone. */
   curatedFinal?: boolean;
+  /** How this stage's input is cut into words, when not as the text was marked (a later stage reads another script). */
+  cut?: Cut;
 }
 
 /**
@@ -109,40 +149,71 @@ export function runStage(input: Marked, stage: Stage): Marked {
   const { dictionary, rule, curated } = stage;
   const whole = rule === 'whole';
   const curatedFlag = stage.curatedFinal ? FIXED : 0;
-  let out = new Uint8Array(n + 1);
+  // The output's flags are the input's, changed in place, for as long as the output is as long as
+  // the input so far (nearly always: most replacements are one for one); after a replacement of
+  // another length they are copied into an array of their own.
+  let out = flags;
   const parts: string[] = [];
   let o = 0; // length of the output so far
   let copied = 0; // input before this has been written
   const room = (size: number) => {
-    if (size < out.length) return;
-    const bigger = new Uint8Array(Math.max(size + 1, out.length * 2));
-    bigger.set(out);
+    if (out !== flags && size < out.length) return;
+    const bigger = new Uint8Array(Math.max(size + 1, out.length + (out.length >> 1)));
+    bigger.set(out.subarray(0, o));
     out = bigger;
   };
   const copyTo = (to: number) => {
     if (to <= copied) return;
     parts.push(text.slice(copied, to));
-    room(o + to - copied);
-    out.set(flags.subarray(copied, to), o);
-    o += to - copied;
+    if (out !== flags) {
+      room(o + to - copied);
+      // A loop, not out.set(flags.subarray(…)): most copies are a few characters, and a view each is garbage.
+      for (let k = copied; k < to; k++) out[o++] = flags[k]!;
+    } else o = to;
   };
 
+  const starts = startTable(stage);
+  cutWhereDecided(input, stage, starts);
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
+    const unit = text.charCodeAt(i);
+    // Most characters start nothing in the stage: one look in the table and on.
+    if (!(starts[unit]! & STARTS) || flags[i]! & FIXED) {
+      i++;
+      continue;
+    }
     const first = text.codePointAt(i)!;
     const width = first > 0xffff ? 2 : 1;
-    if (flags[i]! & FIXED || (!dictionary.has(first) && !curated?.has(first))) {
+    if (width === 2 && !dictionary.has(first) && !curated?.has(first)) {
       i += width;
       continue;
     }
-    // A phrase of several characters may start here: its run needs its words.
-    if ((flags[i]! | flags[i + width]!) & UNCUT && startsPhrase(stage, text, i, width)) cutRun(input, i);
-    // Every dictionary phrase at i: its end, the last word boundary inside it (0: none), its value.
+    // The longest dictionary phrase at i, as opencc-js finds it, and whether a word boundary lies
+    // inside it: most often none does, and it is the one.
+    let end = 0;
+    let value: string | undefined;
+    let crossing = false;
+    let bounded = false;
+    let node: TrieNode | undefined = dictionary;
+    for (let j = i; j < n;) {
+      if (flags[j]! & FIXED) break;
+      const cp = text.codePointAt(j)!;
+      j += cp > 0xffff ? 2 : 1;
+      node = node.get(cp);
+      if (!node) break;
+      if (node.trie_val !== undefined) {
+        end = j;
+        value = node.trie_val;
+        crossing = bounded;
+      }
+      if (flags[j]! & BOUND) bounded = true;
+    }
+    // Otherwise every dictionary phrase at i: its end, the last word boundary inside it (0: none), its value.
     candidates.length = 0;
     let firstBound = 0;
     let lastBound = 0;
-    let node: TrieNode | undefined = dictionary;
-    for (let j = i; j < n;) {
+    node = crossing ? dictionary : undefined;
+    for (let j = i; j < n && node;) {
       if (flags[j]! & FIXED) break;
       const cp = text.codePointAt(j)!;
       j += cp > 0xffff ? 2 : 1;
@@ -155,8 +226,10 @@ export function runStage(input: Marked, stage: Stage): Marked {
       }
     }
     // The longest one the rules allow, and how much of it is used (up to `end`).
-    let end = 0;
-    let value: string | undefined;
+    if (crossing) {
+      end = 0;
+      value = undefined;
+    }
     for (let c = candidates.length - 3; c >= 0 && value === undefined; c -= 3) {
       const j = candidates[c] as number;
       const inside = candidates[c + 1] as number;
@@ -204,34 +277,24 @@ export function runStage(input: Marked, stage: Stage): Marked {
       continue;
     }
     copyTo(i);
-    room(o + value.length);
     const extra = isCurated ? curatedFlag : 0;
-    out[o] = (flags[i]! & (BOUND | UNCUT)) | extra;
-    if (value.length === end - i) for (let k = 1; k < value.length; k++) out[o + k] = (flags[i + k]! & (BOUND | UNCUT)) | extra;
-    else for (let k = 1; k < value.length; k++) out[o + k] = (flags[i]! & UNCUT) | extra;
+    if (out === flags && value.length === end - i) {
+      // In place: the boundaries stay where they were (a phrase never holds a FIXED position).
+      if (extra) for (let k = i; k < end; k++) out[k] = out[k]! | extra;
+    } else {
+      room(o + value.length);
+      out[o] = (flags[i]! & (BOUND | UNCUT)) | extra;
+      if (value.length === end - i) for (let k = 1; k < value.length; k++) out[o + k] = (flags[i + k]! & (BOUND | UNCUT)) | extra;
+      else for (let k = 1; k < value.length; k++) out[o + k] = (flags[i]! & UNCUT) | extra;
+    }
     parts.push(value);
     o += value.length;
     i = copied = end;
   }
   copyTo(n);
-  room(o);
+  if (out !== flags) room(o);
   out[o] = BOUND;
   return { text: parts.length === 1 ? parts[0]! : parts.join(''), flags: out.subarray(0, o + 1), cut: input.cut };
-}
-
-/** Cuts the run of Han characters around position i into words (its flags change in place). */
-function cutRun(marked: Marked, i: number): void {
-  const { text, flags } = marked;
-  let a = i;
-  while (a > 0 && flags[a]! & UNCUT) a--;
-  let b = i + 1;
-  while (b < text.length && flags[b]! & UNCUT) b++;
-  for (let k = a + 1; k < b; k++) flags[k] = flags[k]! & ~(UNCUT | BOUND);
-  let at = a;
-  for (const w of marked.cut(text.slice(a, b))) {
-    at += w.length;
-    if (at < b) flags[at] = flags[at]! | BOUND;
-  }
 }
 
 /**
@@ -259,53 +322,127 @@ export function runStages(input: Marked, stages: readonly Stage[]): string {
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 
-/** Whether a phrase or curated word of two characters or more may start at i (its first two are a prefix of one). */
-function startsPhrase(stage: Stage, text: string, i: number, width: number): boolean {
-  if (i + width >= text.length) return false;
-  const first = text.codePointAt(i)!;
-  const second = text.codePointAt(i + width)!;
-  return stage.dictionary.get(first)?.get(second) !== undefined || stage.curated?.get(first)?.get(second) !== undefined;
+/**
+ * Text marked for the stages: a boundary at every position outside runs of Han characters, and
+ * the runs of two characters or more UNCUT: each stage cuts the runs it needs (cutWhereDecided).
+ */
+export function markRuns(text: string, cut: Cut): Marked {
+  const flags = new Uint8Array(text.length + 1).fill(BOUND);
+  for (const m of text.matchAll(HAN_RUN)) if (m[0].length > 1) flags.fill(UNCUT, m.index + 1, m.index + m[0].length);
+  return { text, flags, cut };
 }
 
 /**
- * Text marked for the stages: a boundary at every position outside runs of Han characters, and
- * the runs where one of the stages may match a phrase cut into words by `cut`, all in one call
- * (a call into jieba costs more than the cutting). Other runs stay UNCUT until a stage needs them.
+ * Text marked with every run cut into words at once: what markRuns and the stages' own cutting
+ * must convert alike (the tests hold them to it), at the cost of cutting everything.
  */
-export function markRuns(text: string, cut: (run: string) => readonly string[], stages: readonly Stage[]): Marked {
-  const flags = new Uint8Array(text.length + 1).fill(BOUND);
-  const batch: [start: number, run: string][] = [];
-  for (const m of text.matchAll(HAN_RUN)) {
-    const run = m[0];
-    const start = m.index;
-    if (run.length === 1) continue;
-    flags.fill(UNCUT, start + 1, start + run.length);
-    outer: for (let k = start; k < start + run.length - 1; k++) {
-      const width = text.codePointAt(k)! > 0xffff ? 2 : 1;
-      for (const stage of stages) {
-        if (startsPhrase(stage, text, k, width)) {
-          batch.push([start, run]);
-          break outer;
-        }
-      }
+export function markEveryRun(text: string, cut: Cut): Marked {
+  const marked = markRuns(text, cut);
+  cutRuns(
+    marked,
+    cut,
+    [...text.matchAll(HAN_RUN)].filter((m) => m[0].length > 1).map((m) => m.index),
+  );
+  return marked;
+}
+
+// A stage's table, by UTF-16 code unit: STARTS where an entry of its dictionary or curated words
+// may start (a high surrogate stands for every character it starts), LEADS_HERE where a deciding
+// phrase may start. Looking a character up in it costs far less than a Map lookup; 64 KB a stage.
+const STARTS = 1;
+const LEADS_HERE = 2;
+const startTables = new WeakMap<Stage, Uint8Array>();
+function startTable(stage: Stage): Uint8Array {
+  let table = startTables.get(stage);
+  if (table) return table;
+  table = new Uint8Array(0x10000);
+  for (const root of [stage.dictionary, stage.curated]) {
+    for (const [cp, node] of root ?? []) {
+      const unit = cp > 0xffff ? String.fromCodePoint(cp).charCodeAt(0) : cp;
+      table[unit] = table[unit]! | STARTS | (node.marks! & LEADS ? LEADS_HERE : 0);
     }
   }
-  if (batch.length > 0) {
-    for (const [start, run] of batch) flags.fill(0, start + 1, start + run.length);
-    // The runs are cut as one text, one line each; a word's end inside a run is a boundary.
-    let b = 0;
-    let runStart = 0; // where run b starts in the joined text
-    let at = 0;
-    for (const w of cut(batch.map(([, run]) => run).join('\n'))) {
-      at += w.length;
-      while (b < batch.length && at > runStart + batch[b]![1].length) {
-        runStart += batch[b]![1].length + 1;
-        b++;
-      }
-      if (b === batch.length) break;
-      const [start, run] = batch[b]!;
-      if (at > runStart && at < runStart + run.length) flags[start + at - runStart] = BOUND;
-    }
+  startTables.set(stage, table);
+  return table;
+}
+
+/** Where the longest deciding phrase at i over an UNCUT position ends (0: there is none). */
+function decidedEnd(root: TrieNode, text: string, flags: Uint8Array, i: number, width: number): number {
+  let node = root.get(text.codePointAt(i)!);
+  if (!node || !(node.marks! & LEADS)) return 0;
+  let decidedTo = 0;
+  let uncut = false;
+  for (let j = i + width; j < text.length;) {
+    if (flags[j]! & FIXED) break;
+    if (flags[j]! & UNCUT) uncut = true;
+    const cp = text.codePointAt(j)!;
+    j += cp > 0xffff ? 2 : 1;
+    node = node.get(cp);
+    if (!node || !(node.marks! & LEADS)) break;
+    if (node.marks! & DECIDES && (uncut || flags[j]! & UNCUT)) decidedTo = j;
   }
-  return { text, flags, cut };
+  return decidedTo;
+}
+
+/**
+ * Before a stage runs: cuts into words every UNCUT run where one of its deciding phrases or
+ * curated words lies (any UNCUT position from its second character to its end), all of them in
+ * one call of the cutter. A run left uncut comes out of the stage as its characters alone would,
+ * whatever its words are, so its words are never needed there.
+ */
+function cutWhereDecided(marked: Marked, stage: Stage, table: Uint8Array): void {
+  const { text, flags } = marked;
+  const n = text.length;
+  const starts = new Set<number>(); // where each run to cut starts
+  const want = (from: number, to: number) => {
+    for (let k = from; k <= to; k++) {
+      if (!(flags[k]! & UNCUT)) continue;
+      let a = k;
+      while (flags[a]! & UNCUT) a--;
+      starts.add(a);
+      while (k <= to && flags[k]! & UNCUT) k++;
+    }
+  };
+  for (let i = 0; i < n - 1; i++) {
+    // Only a phrase that starts here and goes on over an UNCUT position matters.
+    if (!(table[text.charCodeAt(i)]! & LEADS_HERE) || flags[i]! & FIXED) continue;
+    const width = text.codePointAt(i)! > 0xffff ? 2 : 1;
+    const decidedTo = Math.max(
+      decidedEnd(stage.dictionary, text, flags, i, width),
+      stage.curated ? decidedEnd(stage.curated, text, flags, i, width) : 0,
+    );
+    if (decidedTo) want(i, decidedTo);
+  }
+  if (starts.size > 0)
+    cutRuns(
+      marked,
+      stage.cut ?? marked.cut,
+      [...starts].sort((a, b) => a - b),
+    );
+}
+
+/** Cuts the UNCUT runs starting at `runs` (in order) into words, in one call of `cut`. */
+function cutRuns(marked: Marked, cut: Cut, runs: readonly number[]): void {
+  const { text, flags } = marked;
+  const n = text.length;
+  const ends = runs.map((a) => {
+    let b = a + 1;
+    while (b < n && flags[b]! & UNCUT) b++;
+    return b;
+  });
+  // The runs are cut as one text, one line each; a word's end inside a run is a boundary.
+  const words = cut(runs.map((a, r) => text.slice(a, ends[r])).join('\n'));
+  for (let r = 0; r < runs.length; r++) flags.fill(0, runs[r]! + 1, ends[r]);
+  let r = 0;
+  let runStart = 0; // where run r starts in the joined text
+  let at = 0;
+  for (const w of words) {
+    at += w.length;
+    while (r < runs.length && at > runStart + ends[r]! - runs[r]!) {
+      runStart += ends[r]! - runs[r]! + 1;
+      r++;
+    }
+    if (r === runs.length) break;
+    if (at > runStart && at < runStart + ends[r]! - runs[r]!) flags[runs[r]! + at - runStart] = BOUND;
+  }
 }

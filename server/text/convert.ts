@@ -1,7 +1,17 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as jiebaDict } from '@node-rs/jieba/dict';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
-import { type DictGroup, type Marked, type Stage, groupNodes, markRuns, nodesOf, runStages, wordNodes } from './convert.stages';
+import {
+  type DictGroup,
+  type Marked,
+  type Stage,
+  groupNodes,
+  markEveryRun,
+  markRuns,
+  nodesOf,
+  runStages,
+  wordNodes,
+} from './convert.stages';
 import { OpenCC } from './opencc';
 
 /**
@@ -88,6 +98,8 @@ function fromSimplifiedStages(to: Traditional): readonly Stage[] {
       {
         dictionary: groupNodes(region),
         rule: 'whole',
+        // What the first stage wrote is traditional: cut as such where this stage needs words.
+        cut: cutTraditional,
         // The curated Taiwan words meet the text as the first stage wrote it (OpenCC's traditional).
         curated: to === 'twp' ? wordNodes([...TAIWAN_WORDS].map(([cn, tw]): [string, string] => [toOpenCC(cn), tw])) : undefined,
       },
@@ -133,9 +145,17 @@ function normalized(text: string): string {
 
 const HAN = /\p{Script=Han}/u;
 
+// Tests set this to cut every run of Han characters before the first stage: the reference that
+// cutting only where a stage's phrase decides something must convert alike.
+let everyRun = false;
+/** For tests: whether every run is cut into words up front (see `everyRun`). */
+export function cutEveryRun(on: boolean): void {
+  everyRun = on;
+}
+
 /** Simplified text, to be cut into jieba's words where a stage needs them. */
-function simplifiedWords(text: string, stages: readonly Stage[]): Marked {
-  return markRuns(text, (run) => segmenter().cut(run, false), stages);
+function simplifiedWords(text: string): Marked {
+  return (everyRun ? markEveryRun : markRuns)(text, cutWords);
 }
 
 // Traditional text is cut as its simplified characters (jieba's dictionary is simplified): the
@@ -151,28 +171,28 @@ function cutTraditional(run: string): string[] {
 }
 
 /** Traditional text, to be cut into words where a stage needs them. */
-function traditionalWords(text: string, stages: readonly Stage[]): Marked {
-  return markRuns(text, cutTraditional, stages);
+function traditionalWords(text: string): Marked {
+  return (everyRun ? markEveryRun : markRuns)(text, cutTraditional);
 }
 
 /** Simplified (or mixed) text for a traditional reader. */
 function fromSimplified(text: string, to: Traditional): string {
   const source = normalized(text);
   const stages = fromSimplifiedStages(to);
-  return runStages(simplifiedWords(source, stages), stages);
+  return runStages(simplifiedWords(source), stages);
 }
 
 /** Traditional (or mixed) text for a simplified reader. */
 function toSimplified(text: string, from: Traditional): string {
   const source = normalized(text);
   const stages = toSimplifiedStages(from);
-  return runStages(traditionalWords(source, stages), stages);
+  return runStages(traditionalWords(source), stages);
 }
 
 /** Traditional text for a reader of another region's traditional. */
 function betweenTraditional(text: string, from: Traditional, to: Traditional): string {
   const stages = betweenTraditionalStages(from, to);
-  return runStages(traditionalWords(text, stages), stages);
+  return runStages(traditionalWords(text), stages);
 }
 
 /**

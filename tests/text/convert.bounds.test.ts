@@ -53,6 +53,9 @@ describe('curated words are whole words', () => {
     ['當機立斷', '当机立断'],
     // 影片 → 视频 only as a word: 電影|片段 is a film clip.
     ['電影片段', '电影片段'],
+    // A curated word that starts with Latin letters still ends on the word boundary inside the
+    // run of Han characters after them (CP|值|很|高): that run is cut for it.
+    ['這輛車油耗低，CP值很高。', '这辆车油耗低，性价比很高。'],
   ])('Taiwan → simplified: %s → %s', (tw, hans) => {
     expect(convertText(tw, 'zh-tw', 'zh-hans')).toBe(hans);
   });
