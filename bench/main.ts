@@ -36,6 +36,7 @@ import { type ReadingResults, benchReading, reportReading, runReadingBench } fro
 import { runSearchBench } from './search';
 import { runHotBench } from './hot';
 import { runUploadsBench } from './uploads';
+import { reportConversion, reportSpeed } from './conversion';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -378,7 +379,7 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`.
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- convert`.
 const SECTIONS: Record<string, () => Promise<void>> = {
   formats: runFormatsBench,
   notifications: runNotificationsBench,
@@ -388,6 +389,11 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   search: runSearchBench,
   hot: runHotBench,
   uploads: runUploadsBench,
+  // The corpora's error counts and the speed beside stock opencc-js (as `node dist/bench/conversion.js`).
+  convert: async () => {
+    reportConversion();
+    reportSpeed();
+  },
 };
 const section = process.argv[2];
 if (section !== undefined && !SECTIONS[section]) {
