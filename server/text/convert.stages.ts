@@ -129,6 +129,8 @@ function decisive(root: TrieNode, all: boolean): TrieNode {
 export type CrossingRule = 'end' | 'whole';
 
 export interface Stage {
+  /** What the stage does, for `convert --explain`. */
+  name?: string;
   dictionary: TrieNode;
   rule: CrossingRule;
   /** Curated whole words, preferred to a dictionary phrase no longer than they are. */
@@ -143,7 +145,19 @@ export interface Stage {
  * One stage over marked text: at each position the longest phrase the rules allow (or the curated
  * word there, when the phrase is no longer), else the character as it is.
  */
-export function runStage(input: Marked, stage: Stage): Marked {
+/** One choice a stage made, for `convert --explain`: what it matched at `at`, what it wrote, and why. */
+export interface Step {
+  at: number;
+  source: string;
+  output: string;
+  kind: 'phrase' | 'part of a phrase' | 'curated word' | 'character';
+  /** The phrase whose first part, up to a word boundary, this is (周|线图: 周线 → 週線 gives 週). */
+  of?: string;
+  /** A longer dictionary phrase at the same place that the word boundaries refused. */
+  refused?: string;
+}
+
+export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => void): Marked {
   const { text, flags } = input;
   const n = text.length;
   const { dictionary, rule, curated } = stage;
@@ -226,6 +240,8 @@ export function runStage(input: Marked, stage: Stage): Marked {
       }
     }
     // The longest one the rules allow, and how much of it is used (up to `end`).
+    const longest = end;
+    let partOf = 0; // the end of the phrase whose first part, up to a word boundary, is used
     if (crossing) {
       end = 0;
       value = undefined;
@@ -254,6 +270,7 @@ export function runStage(input: Marked, stage: Stage): Marked {
       if (startsInside && (whole || usedTo !== j) && !(aligned && asCharacters(dictionary, text, i, firstBound, v, i))) continue;
       end = usedTo;
       value = usedTo === j ? v : v.slice(0, usedTo - i);
+      if (usedTo !== j) partOf = j;
     }
     // The longest curated word at i: whole words only.
     let isCurated = false;
@@ -272,6 +289,15 @@ export function runStage(input: Marked, stage: Stage): Marked {
         }
       }
     }
+    if (trace && (value !== undefined || longest > i))
+      trace({
+        at: i,
+        source: text.slice(i, end || i + width),
+        output: value ?? text.slice(i, i + width),
+        kind: isCurated ? 'curated word' : partOf ? 'part of a phrase' : end - i <= width ? 'character' : 'phrase',
+        of: partOf && !isCurated ? text.slice(i, partOf) : undefined,
+        refused: longest > end && longest !== partOf ? text.slice(i, longest) : undefined,
+      });
     if (value === undefined) {
       i += width;
       continue;
@@ -314,9 +340,13 @@ function asCharacters(dictionary: TrieNode, text: string, from: number, to: numb
 }
 
 /** Text through stages in turn. */
-export function runStages(input: Marked, stages: readonly Stage[]): string {
+export function runStages(input: Marked, stages: readonly Stage[], trace?: (stage: number, marked: Marked, step?: Step) => void): string {
   let marked = input;
-  for (const stage of stages) marked = runStage(marked, stage);
+  stages.forEach((stage, k) => {
+    const before = marked;
+    marked = runStage(marked, stage, trace && ((step) => trace(k, before, step)));
+    trace?.(k, before);
+  });
   return marked.text;
 }
 

@@ -2,9 +2,11 @@ import { Jieba } from '@node-rs/jieba';
 import { dict as jiebaDict } from '@node-rs/jieba/dict';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
 import {
+  BOUND,
   type DictGroup,
   type Marked,
   type Stage,
+  type Step,
   groupNodes,
   markEveryRun,
   markRuns,
@@ -94,8 +96,14 @@ function fromSimplifiedStages(to: Traditional): readonly Stage[] {
     const [script, region] = twoStages(`s2${to}`);
     const toOpenCC = converter('cn', 't');
     return [
-      { dictionary: groupNodes(script), rule: 'end', curated: wordNodes(WORD_OVERRIDES) },
       {
+        name: `script (OpenCC s2${to} phrases and characters, curated words)`,
+        dictionary: groupNodes(script),
+        rule: 'end',
+        curated: wordNodes(WORD_OVERRIDES),
+      },
+      {
+        name: to === 'twp' ? 'region (Taiwan vocabulary and forms, curated Taiwan words)' : `region (OpenCC ${to} forms)`,
         dictionary: groupNodes(region),
         rule: 'whole',
         // What the first stage wrote is traditional: cut as such where this stage needs words.
@@ -117,12 +125,14 @@ function toSimplifiedStages(from: Traditional): readonly Stage[] {
     const [region, script] = twoStages(from === 'twp' ? 'tw2sp' : `${from}2s`);
     return [
       {
+        name:
+          from === 'twp' ? 'region (Taiwan vocabulary back, curated mainland words)' : `region (OpenCC ${from} forms back, curated words)`,
         dictionary: groupNodes(region),
         rule: 'whole',
         curated: nodesOf(from === 'twp' ? MAINLAND_WORDS : TRADITIONAL_OVERRIDES),
         curatedFinal: true,
       },
-      { dictionary: groupNodes(script), rule: 'end' },
+      { name: 'script (OpenCC traditional → simplified phrases and characters)', dictionary: groupNodes(script), rule: 'end' },
     ];
   });
 }
@@ -130,7 +140,11 @@ function toSimplifiedStages(from: Traditional): readonly Stage[] {
 /** Traditional → traditional of another region: the source's forms undone, the reader's applied. */
 function betweenTraditionalStages(from: Traditional, to: Traditional): readonly Stage[] {
   return pipeline(`${from}>${to}`, () =>
-    [...OpenCC.Locale.from[from]!, ...OpenCC.Locale.to[to]!].map((group): Stage => ({ dictionary: groupNodes(group), rule: 'whole' })),
+    [...OpenCC.Locale.from[from]!, ...OpenCC.Locale.to[to]!].map((group, k): Stage => ({
+      name: k < OpenCC.Locale.from[from]!.length ? `region (OpenCC ${from} forms back)` : `region (OpenCC ${to} forms)`,
+      dictionary: groupNodes(group),
+      rule: 'whole',
+    })),
   );
 }
 
@@ -175,24 +189,73 @@ function traditionalWords(text: string): Marked {
   return (everyRun ? markEveryRun : markRuns)(text, cutTraditional);
 }
 
+// Set while `explainConversion` runs: told each choice of each stage.
+let tracing: ((stage: Stage, marked: Marked, step?: Step) => void) | undefined;
+function run(marked: Marked, stages: readonly Stage[]): string {
+  const trace = tracing;
+  return runStages(marked, stages, trace && ((k, m, step) => trace(stages[k]!, m, step)));
+}
+
 /** Simplified (or mixed) text for a traditional reader. */
 function fromSimplified(text: string, to: Traditional): string {
   const source = normalized(text);
   const stages = fromSimplifiedStages(to);
-  return runStages(simplifiedWords(source), stages);
+  return run(simplifiedWords(source), stages);
 }
 
 /** Traditional (or mixed) text for a simplified reader. */
 function toSimplified(text: string, from: Traditional): string {
   const source = normalized(text);
   const stages = toSimplifiedStages(from);
-  return runStages(traditionalWords(source), stages);
+  return run(traditionalWords(source), stages);
 }
 
 /** Traditional text for a reader of another region's traditional. */
 function betweenTraditional(text: string, from: Traditional, to: Traditional): string {
   const stages = betweenTraditionalStages(from, to);
-  return runStages(traditionalWords(text), stages);
+  return run(traditionalWords(text), stages);
+}
+
+/** What `convert --explain` prints: each stage's words and choices. */
+export interface Explanation {
+  output: string;
+  stages: { name: string; text: string; words: string[]; steps: Step[] }[];
+}
+
+/**
+ * Converts text as convertText does and says how: for each stage, the text it read cut into the
+ * words it used (every run cut, which converts alike: tests/text/convert.cutting.test.ts), and
+ * each phrase, curated word or character it wrote differently, with any longer phrase the word
+ * boundaries refused. For the operator (`npm run gentie -- convert --explain "…"`).
+ */
+export function explainConversion(text: string, from: SourceVariant, to: Variant): Explanation {
+  const stages: Explanation['stages'] = [];
+  const byStage = new Map<Stage, Explanation['stages'][number]>();
+  const wasEveryRun = everyRun;
+  everyRun = true;
+  tracing = (stage, marked, step) => {
+    let entry = byStage.get(stage);
+    if (!entry) byStage.set(stage, (entry = { name: stage.name ?? 'stage', text: marked.text, words: [], steps: [] }));
+    if (step) {
+      if (step.source !== step.output || step.refused || step.kind !== 'character') entry.steps.push(step);
+      return;
+    }
+    // The stage is done: its input's words, as the boundaries it used.
+    let start = 0;
+    for (let k = 1; k <= marked.text.length; k++) {
+      if (marked.flags[k]! & BOUND || k === marked.text.length) {
+        entry.words.push(marked.text.slice(start, k));
+        start = k;
+      }
+    }
+    stages.push(entry);
+  };
+  try {
+    return { output: convertText(text, from, to), stages };
+  } finally {
+    tracing = undefined;
+    everyRun = wasEveryRun;
+  }
 }
 
 /**
