@@ -37,6 +37,7 @@ import { runSearchBench } from './search';
 import { runHotBench } from './hot';
 import { runUploadsBench } from './uploads';
 import { runSoakBench } from './soak';
+import { reportConversion, reportSpeed } from './conversion';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -379,7 +380,7 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- soak` (with its options, bench/soak.ts).
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- convert`, `-- soak` (with its options, bench/soak.ts).
 const SECTIONS: Record<string, () => Promise<void>> = {
   formats: runFormatsBench,
   notifications: runNotificationsBench,
@@ -390,6 +391,11 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   hot: runHotBench,
   uploads: runUploadsBench,
   soak: runSoakBench,
+  // The corpora's error counts and the speed beside stock opencc-js (as `node dist/bench/conversion.js`).
+  convert: async () => {
+    reportConversion();
+    reportSpeed();
+  },
 };
 const section = process.argv[2];
 if (section !== undefined && !SECTIONS[section]) {

@@ -18,6 +18,7 @@ import { type NamedMember, backfillNameSkeletons, confusableNames } from '../mem
 import { resanitizeAll } from '../posts/posts.service';
 import { reindex } from '../search/search.service';
 import { FOLDING_VERSION } from '../text/search-terms';
+import { type SourceVariant, type Variant, VARIANTS, convertText, detectVariant, explainConversion } from '../text/convert';
 import { progressBar } from './progress';
 import { SETTINGS_COMMANDS, SETTINGS_USAGE, runSettingsCommand, settingsUsageError } from './settings';
 
@@ -57,6 +58,12 @@ const USAGE = `usage: npm run gentie -- <command>
   address:unban <cidr>                         lift the bans on exactly that address or range
   address:bans                                 list the address bans in force
 ${SETTINGS_USAGE}
+  convert <text> [--to <variant>] [--from <variant>]
+  convert --explain <text> [--to …] [--from …]
+                                               convert text as readers get it (variants: zh-hans,
+                                               zh-hant, zh-tw, zh-hk; --from: as detected; --to: the
+                                               other script, Taiwan's for simplified text); --explain
+                                               prints each stage's words and choices and why
 
 environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./data), LOG_LEVEL`;
 
@@ -119,6 +126,38 @@ function need(args: string[], count: number, what: string): void {
   if (args.length > count) throw new UsageError(`unexpected argument "${args[count]}"`);
 }
 
+/** `convert`: the text as a reader of another variant gets it, and with --explain how. */
+function convert(args: string[], flags: Map<string, string>): void {
+  const explain = flags.get('explain');
+  const text = explain ?? args[0];
+  if (explain === undefined) need(args, 1, 'the text to convert');
+  else need(args, 0, '');
+  if (!text?.trim()) throw new UsageError('convert needs the text to convert');
+  const fromFlag = flags.get('from');
+  if (fromFlag !== undefined && !(VARIANTS as readonly string[]).includes(fromFlag))
+    throw new UsageError(`--from must be one of ${VARIANTS.join(', ')}`);
+  const toFlag = flags.get('to');
+  if (toFlag !== undefined && !(VARIANTS as readonly string[]).includes(toFlag))
+    throw new UsageError(`--to must be one of ${VARIANTS.join(', ')}`);
+  const from: SourceVariant = (fromFlag as Variant | undefined) ?? detectVariant(text);
+  const to = (toFlag as Variant | undefined) ?? (from === 'zh-hans' || from === 'mixed' ? 'zh-tw' : 'zh-hans');
+  if (explain === undefined) {
+    console.log(convertText(text, from, to));
+    return;
+  }
+  const { output, stages } = explainConversion(text, from, to);
+  console.log(`${from} → ${to}: ${output}`);
+  if (stages.length === 0) console.log('(nothing to convert: the same variant, or no Chinese)');
+  stages.forEach((stage, k) => {
+    console.log(`\nstage ${k + 1}, ${stage.name}:\n  read  ${stage.text}\n  words ${stage.words.join('|')}`);
+    for (const step of stage.steps) {
+      const of = step.of ? ` ${step.of}, up to the word boundary` : '';
+      const refused = step.refused ? `  (${step.refused} refused: it crosses a word boundary)` : '';
+      console.log(`  ${step.source} → ${step.output}  ${step.kind}${of}${refused}`);
+    }
+  });
+}
+
 async function run(argv: string[]): Promise<void> {
   const { command, args, flags } = parseArgs(argv);
   if (!command || command === 'help' || command === '--help') {
@@ -140,8 +179,14 @@ async function run(argv: string[]): Promise<void> {
     'address:unban',
     'address:bans',
     ...SETTINGS_COMMANDS,
+    'convert',
   ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+  // Needs no database.
+  if (command === 'convert') {
+    convert(args, flags);
+    return;
+  }
   // Check the arguments before touching the database.
   if (command === 'user:create') need(args, 1, 'the member name');
   if (command === 'board:create') need(args, 2, 'the board slug and name');

@@ -100,14 +100,16 @@ export const TRADITIONAL_OVERRIDES = (() => {
 
 /**
  * Mainland and Taiwan words for the same thing, well established on both sides, that opencc-js's
- * TWPhrases lacks. Used for zh-tw readers of mainland text and zh-hans readers of Taiwan text.
+ * TWPhrases lacks. Used for zh-tw readers of mainland text and zh-hans readers of Taiwan text;
+ * those marked `to Taiwan` only that way, since the Taiwan word is mainland usage too (凤梨,
+ * 奇异果, 预设: OpenCC's own test cases keep them, tests/text/opencc-cases.test.ts).
  */
-const VOCABULARY: [mainland: string, taiwan: string][] = [
+const VOCABULARY: [mainland: string, taiwan: string, only?: 'to Taiwan'][] = [
   ['土豆', '馬鈴薯'],
   ['西红柿', '番茄'],
-  ['菠萝', '鳳梨'],
+  ['菠萝', '鳳梨', 'to Taiwan'],
   ['酸奶', '優格'],
-  ['猕猴桃', '奇異果'],
+  ['猕猴桃', '奇異果', 'to Taiwan'],
   ['三文鱼', '鮭魚'],
   ['公交车', '公車'],
   ['地铁', '捷運'],
@@ -116,14 +118,13 @@ const VOCABULARY: [mainland: string, taiwan: string][] = [
   ['宇航员', '太空人'],
   ['空间站', '太空站'],
   ['宕机', '當機'],
-  ['默认', '預設'],
+  ['默认', '預設', 'to Taiwan'],
   ['悉尼', '雪梨'],
   ['澳大利亚', '澳洲'],
   ['新西兰', '紐西蘭'],
   ['意大利', '義大利'],
   ['移动硬盘', '外接硬碟'],
   ['U盘', '隨身碟'],
-  ['互联网', '網路'],
   ['博客', '部落格'],
   ['短信', '簡訊'],
   ['打印机', '印表機'],
@@ -151,6 +152,9 @@ export const TAIWAN_WORDS: ReadonlyMap<string, string> = new Map(VOCABULARY.map(
 /** Taiwan word → simplified mainland word, with the traditional overrides too; longest first. */
 export const MAINLAND_WORDS = (() => {
   const trie = new OpenCC.Trie();
-  trie.loadDict([...Object.entries(FROM_TRADITIONAL), ...VOCABULARY.map(([cn, tw]) => [tw, cn] as [string, string])]);
+  trie.loadDict([
+    ...Object.entries(FROM_TRADITIONAL),
+    ...VOCABULARY.filter(([, , only]) => only !== 'to Taiwan').map(([cn, tw]) => [tw, cn] as [string, string]),
+  ]);
   return trie;
 })();

@@ -1,6 +1,19 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as jiebaDict } from '@node-rs/jieba/dict';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
+import {
+  BOUND,
+  type DictGroup,
+  type Marked,
+  type Stage,
+  type Step,
+  groupNodes,
+  markEveryRun,
+  markRuns,
+  nodesOf,
+  runStages,
+  wordNodes,
+} from './convert.stages';
 import { OpenCC } from './opencc';
 
 /**
@@ -8,10 +21,11 @@ import { OpenCC } from './opencc';
  *
  * opencc-js converts by longest dictionary match from left to right, which cuts ordinary sentences
  * in the wrong place: 一个中心 matches 个中 (箇中) and becomes 一箇中心; 基本上复制了 matches 上复
- * and becomes 基本上覆制了. For simplified text (where one character has several traditional
- * forms) we cut the text into words with jieba and keep opencc-js's dictionaries, but refuse any
- * phrase match that cuts into a word at its end (runToTraditional). A small curated dictionary of
- * whole words (convert.overrides.ts) fixes what the dictionaries get wrong in either direction.
+ * and becomes 基本上覆制了; its Taiwan stage turns 低级别 into 低階別. We cut the text into words
+ * with jieba and keep opencc-js's dictionaries and its stages (OpenCC's configs), but no stage may
+ * match a phrase across words (convert.stages.ts says how). A small curated dictionary of whole
+ * words (convert.overrides.ts) fixes what the dictionaries get wrong in either direction, never
+ * inside a longer dictionary phrase.
  */
 
 import { type SourceVariant, type Variant, VARIANTS } from '../variants';
@@ -43,104 +57,205 @@ export function cutWords(text: string): string[] {
   return segmenter().cut(text, false);
 }
 
-// opencc-js's own first stage from simplified: phrases, then characters, into OpenCC's traditional.
-let simplifiedToTraditional: InstanceType<typeof OpenCC.Trie> | undefined;
-function stageOne(): InstanceType<typeof OpenCC.Trie> {
-  if (!simplifiedToTraditional) {
-    const trie = new OpenCC.Trie();
-    const chain = OpenCC.Locale.configs?.s2t?.conversionChain[0];
-    if (!chain) throw new Error('opencc-js has no s2t conversion chain');
-    trie.loadDictGroup(chain);
-    simplifiedToTraditional = trie;
-  }
-  return simplifiedToTraditional;
+type Traditional = Exclude<Locale, 'cn'>;
+
+// opencc-js's own conversion chains (OpenCC's configs: s2tw, tw2sp …), each a list of stages.
+interface Config {
+  conversionChain: readonly DictGroup[];
+  normalizationChain?: readonly DictGroup[];
+}
+function config(name: string): Config {
+  const found = (OpenCC.Locale.configs as Record<string, Config | undefined> | undefined)?.[name];
+  if (!found) throw new Error(`opencc-js has no ${name} config`);
+  return found;
 }
 
-const HAN = /\p{Script=Han}/u;
-const HAN_RUN = /\p{Script=Han}+/gu;
+/** A config's two stages: script and region (from simplified), or region and script (to simplified). */
+function twoStages(name: string): readonly [DictGroup, DictGroup] {
+  const chain = config(name).conversionChain;
+  if (chain.length !== 2) throw new Error(`opencc-js's ${name} config no longer has two stages`);
+  return chain as readonly [DictGroup, DictGroup];
+}
+
+// Stages per conversion, built on first use (bounded by construction: a dozen pairs of locales).
+const pipelines = new Map<string, readonly Stage[]>();
+function pipeline(key: string, make: () => readonly Stage[]): readonly Stage[] {
+  let stages = pipelines.get(key);
+  if (!stages) pipelines.set(key, (stages = make()));
+  return stages;
+}
 
 /**
- * Simplified text into OpenCC's traditional, matching dictionary phrases greedily as opencc-js
- * does, with one rule more: a phrase that crosses a word boundary (jieba's) must end on one.
- * 一个|中心 can no longer match 个中, nor 基本上|复制 match 上复, nor 街头|发生 match 头发;
- * 那只|猫 still matches 只猫 (隻貓). Curated whole words come first. jieba is called once for
- * the whole text (a native call costs more than the cutting).
+ * Simplified → traditional: OpenCC's simplified → traditional phrases and characters (a phrase
+ * crossing a word must end on a word boundary), with the curated script words; then the region's
+ * phrases and forms (Taiwan vocabulary, with the curated Taiwan words, or Hong Kong forms), inside
+ * words or over whole words only.
  */
-function stageOneText(text: string, taiwanWords: boolean): string {
-  // Word boundaries and word ends by position, in typed arrays: a page's titles make one text of
-  // tens of thousands of characters, looked up at every position.
-  const isBoundary = new Uint8Array(text.length + 1);
-  const wordEnd = new Int32Array(text.length + 1);
-  isBoundary[0] = 1;
-  let at = 0;
-  for (const w of segmenter().cut(text, false)) {
-    wordEnd[at] = at + w.length;
-    at += w.length;
-    isBoundary[at] = 1;
-  }
-  const trie = stageOne();
-  const crossesBadly = (i: number, end: number) => {
-    for (let b = i + 1; b < end; b++) if (isBoundary[b]) return !isBoundary[end];
-    return false;
-  };
-  const overrideFor = (start: number, limit: number): string | undefined => {
-    const end = wordEnd[start]!;
-    if (end === 0 || end > limit || end - start < 2 || !OVERRIDE_FIRST.has(text[start]!)) return undefined;
-    const word = text.slice(start, end);
-    return (taiwanWords && TAIWAN_WORDS.get(word)) || WORD_OVERRIDES.get(word);
-  };
-  return text.replace(HAN_RUN, (run, offset: number) => {
-    // Matching works on the run (short) with positions shifted: no phrase can reach past it.
-    let out = '';
-    for (let i = 0; i < run.length;) {
-      const override = overrideFor(offset + i, offset + run.length);
-      if (override !== undefined) {
-        out += override;
-        i = wordEnd[offset + i]! - offset;
-        continue;
-      }
-      let m = trie.matchPrefix(run, i);
-      while (m && m.end - i > 1 && crossesBadly(offset + i, offset + m.end)) m = trie.matchPrefix(run.slice(0, m.end - 1), i);
-      if (m) {
-        out += m.value;
-        i = m.end;
-      } else {
-        const len = run.codePointAt(i)! > 0xffff ? 2 : 1;
-        out += run.slice(i, i + len);
-        i += len;
-      }
-    }
-    return out;
+function fromSimplifiedStages(to: Traditional): readonly Stage[] {
+  return pipeline(`s>${to}`, () => {
+    const [script, region] = twoStages(`s2${to}`);
+    const toOpenCC = converter('cn', 't');
+    return [
+      {
+        name: `script (OpenCC s2${to} phrases and characters, curated words)`,
+        dictionary: groupNodes(script),
+        rule: 'end',
+        curated: wordNodes(WORD_OVERRIDES),
+      },
+      {
+        name: to === 'twp' ? 'region (Taiwan vocabulary and forms, curated Taiwan words)' : `region (OpenCC ${to} forms)`,
+        dictionary: groupNodes(region),
+        rule: 'whole',
+        // What the first stage wrote is traditional: cut as such where this stage needs words.
+        cut: cutTraditional,
+        // The curated Taiwan words meet the text as the first stage wrote it (OpenCC's traditional).
+        curated: to === 'twp' ? wordNodes([...TAIWAN_WORDS].map(([cn, tw]): [string, string] => [toOpenCC(cn), tw])) : undefined,
+      },
+    ];
   });
 }
 
-// First characters of the curated words: most positions need no word lookup at all.
-const OVERRIDE_FIRST = new Set([...WORD_OVERRIDES.keys(), ...TAIWAN_WORDS.keys()].map((w) => w[0]!));
-
 /**
- * Simplified text for a traditional reader: the word-aware first stage, then the locale's phrases
- * and variants on the whole text (TWPhrases has entries that mix scripts, like U盤 → 隨身碟).
+ * Traditional → simplified: the region's own words and forms back to OpenCC's traditional, with
+ * the curated words (final: simplified already), then OpenCC's traditional → simplified phrases
+ * and characters.
  */
-function fromSimplified(text: string, to: Locale): string {
-  return converter('t', to)(stageOneText(text, to === 'twp'));
+function toSimplifiedStages(from: Traditional): readonly Stage[] {
+  return pipeline(`${from}>s`, () => {
+    const [region, script] = twoStages(from === 'twp' ? 'tw2sp' : `${from}2s`);
+    return [
+      {
+        name:
+          from === 'twp' ? 'region (Taiwan vocabulary back, curated mainland words)' : `region (OpenCC ${from} forms back, curated words)`,
+        dictionary: groupNodes(region),
+        rule: 'whole',
+        curated: nodesOf(from === 'twp' ? MAINLAND_WORDS : TRADITIONAL_OVERRIDES),
+        curatedFinal: true,
+      },
+      { name: 'script (OpenCC traditional → simplified phrases and characters)', dictionary: groupNodes(script), rule: 'end' },
+    ];
+  });
 }
 
-/** Traditional text for a simplified reader: curated words first, opencc-js for the rest. */
-function toSimplified(text: string, from: Locale): string {
-  const convert = converter(from, 'cn');
-  const words = from === 'twp' ? MAINLAND_WORDS : TRADITIONAL_OVERRIDES;
-  let out = '';
-  let rest = 0;
-  for (let i = 0; i < text.length;) {
-    const m = words.matchPrefix(text, i);
-    if (!m) {
-      i++;
-      continue;
-    }
-    out += convert(text.slice(rest, i)) + m.value;
-    i = rest = m.end;
+/** Traditional → traditional of another region: the source's forms undone, the reader's applied. */
+function betweenTraditionalStages(from: Traditional, to: Traditional): readonly Stage[] {
+  return pipeline(`${from}>${to}`, () =>
+    [...OpenCC.Locale.from[from]!, ...OpenCC.Locale.to[to]!].map((group, k): Stage => ({
+      name: k < OpenCC.Locale.from[from]!.length ? `region (OpenCC ${from} forms back)` : `region (OpenCC ${to} forms)`,
+      dictionary: groupNodes(group),
+      rule: 'whole',
+    })),
+  );
+}
+
+// CJK compatibility ideographs (豈 U+F900 …), which OpenCC maps to their unified forms first.
+const COMPATIBILITY = /[\uF900-\uFAFF]|\uD87E[\uDC00-\uDE1F]/;
+let normalizer: ((s: string) => string) | undefined;
+function normalized(text: string): string {
+  if (!COMPATIBILITY.test(text)) return text;
+  const normalize = (normalizer ??= OpenCC.ConverterFactory(...(config('s2t').normalizationChain ?? [])));
+  return normalize(text);
+}
+
+const HAN = /\p{Script=Han}/u;
+
+// Tests set this to cut every run of Han characters before the first stage: the reference that
+// cutting only where a stage's phrase decides something must convert alike.
+let everyRun = false;
+/** For tests: whether every run is cut into words up front (see `everyRun`). */
+export function cutEveryRun(on: boolean): void {
+  everyRun = on;
+}
+
+/** Simplified text, to be cut into jieba's words where a stage needs them. */
+function simplifiedWords(text: string): Marked {
+  return (everyRun ? markEveryRun : markRuns)(text, cutWords);
+}
+
+// Traditional text is cut as its simplified characters (jieba's dictionary is simplified): the
+// characters are mapped one for one, so the words fall at the same places.
+let toSimplifiedCharacters: InstanceType<typeof OpenCC.Trie> | undefined;
+function cutTraditional(run: string): string[] {
+  if (!toSimplifiedCharacters) {
+    toSimplifiedCharacters = new OpenCC.Trie();
+    toSimplifiedCharacters.loadDictGroup(config('t2s').conversionChain[0]!);
   }
-  return out + convert(text.slice(rest));
+  const simplified = toSimplifiedCharacters.convert(run);
+  return segmenter().cut(simplified.length === run.length ? simplified : run, false);
+}
+
+/** Traditional text, to be cut into words where a stage needs them. */
+function traditionalWords(text: string): Marked {
+  return (everyRun ? markEveryRun : markRuns)(text, cutTraditional);
+}
+
+// Set while `explainConversion` runs: told each choice of each stage.
+let tracing: ((stage: Stage, marked: Marked, step?: Step) => void) | undefined;
+function run(marked: Marked, stages: readonly Stage[]): string {
+  const trace = tracing;
+  return runStages(marked, stages, trace && ((k, m, step) => trace(stages[k]!, m, step)));
+}
+
+/** Simplified (or mixed) text for a traditional reader. */
+function fromSimplified(text: string, to: Traditional): string {
+  const source = normalized(text);
+  const stages = fromSimplifiedStages(to);
+  return run(simplifiedWords(source), stages);
+}
+
+/** Traditional (or mixed) text for a simplified reader. */
+function toSimplified(text: string, from: Traditional): string {
+  const source = normalized(text);
+  const stages = toSimplifiedStages(from);
+  return run(traditionalWords(source), stages);
+}
+
+/** Traditional text for a reader of another region's traditional. */
+function betweenTraditional(text: string, from: Traditional, to: Traditional): string {
+  const stages = betweenTraditionalStages(from, to);
+  return run(traditionalWords(text), stages);
+}
+
+/** What `convert --explain` prints: each stage's words and choices. */
+export interface Explanation {
+  output: string;
+  stages: { name: string; text: string; words: string[]; steps: Step[] }[];
+}
+
+/**
+ * Converts text as convertText does and says how: for each stage, the text it read cut into the
+ * words it used (every run cut, which converts alike: tests/text/convert.cutting.test.ts), and
+ * each phrase, curated word or character it wrote differently, with any longer phrase the word
+ * boundaries refused. For the operator (`npm run gentie -- convert --explain "…"`).
+ */
+export function explainConversion(text: string, from: SourceVariant, to: Variant): Explanation {
+  const stages: Explanation['stages'] = [];
+  const byStage = new Map<Stage, Explanation['stages'][number]>();
+  const wasEveryRun = everyRun;
+  everyRun = true;
+  tracing = (stage, marked, step) => {
+    let entry = byStage.get(stage);
+    if (!entry) byStage.set(stage, (entry = { name: stage.name ?? 'stage', text: marked.text, words: [], steps: [] }));
+    if (step) {
+      if (step.source !== step.output || step.refused || step.kind !== 'character') entry.steps.push(step);
+      return;
+    }
+    // The stage is done: its input's words, as the boundaries it used.
+    let start = 0;
+    for (let k = 1; k <= marked.text.length; k++) {
+      if (marked.flags[k]! & BOUND || k === marked.text.length) {
+        entry.words.push(marked.text.slice(start, k));
+        start = k;
+      }
+    }
+    stages.push(entry);
+  };
+  try {
+    return { output: convertText(text, from, to), stages };
+  } finally {
+    tracing = undefined;
+    everyRun = wasEveryRun;
+  }
 }
 
 /**
@@ -149,15 +264,18 @@ function toSimplified(text: string, from: Locale): string {
  */
 export function convertText(text: string, from: SourceVariant, to: Variant): string {
   if (from === to || from === 'other' || !HAN.test(text)) return text;
+  const reader = LOCALE[to];
   switch (from) {
     case 'zh-hans':
-      return fromSimplified(text, LOCALE[to]);
+      return reader === 'cn' ? text : fromSimplified(text, reader);
     case 'mixed':
       // Traditional characters in it survive the simplified → traditional path, and simplified
       // ones survive the traditional → simplified path.
-      return to === 'zh-hans' ? toSimplified(text, 'tw') : fromSimplified(text, LOCALE[to]);
-    default:
-      return to === 'zh-hans' ? toSimplified(text, LOCALE[from]) : converter(LOCALE[from], LOCALE[to])(text);
+      return reader === 'cn' ? toSimplified(text, 'tw') : fromSimplified(text, reader);
+    default: {
+      const source = LOCALE[from] as Traditional;
+      return reader === 'cn' ? toSimplified(text, source) : betweenTraditional(text, source, reader);
+    }
   }
 }
 

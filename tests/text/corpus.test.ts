@@ -22,7 +22,7 @@ describe('the conversion corpus', () => {
 
   it('does not get worse: at most the errors counted when the corpus was last reviewed', () => {
     // Raise these only with a reason in docs/conversion.md.
-    expect(scores.gentie.toTraditional.length).toBeLessThanOrEqual(18);
+    expect(scores.gentie.toTraditional.length).toBeLessThanOrEqual(17);
     expect(scores.gentie.toSimplified.length).toBeLessThanOrEqual(0);
   });
 

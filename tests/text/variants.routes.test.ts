@@ -135,3 +135,19 @@ describe('the API', () => {
     expect(row.variant).toBe('zh-hant');
   });
 });
+
+describe('word-bounded conversion on a page (issue 18)', () => {
+  it('shows a zh-tw reader the words as written, no phrase taken across two of them', async () => {
+    const root = (
+      await writer.post(`/api/boards/${board.slug}/threads`, {
+        title: '低级别产品',
+        body: '<p>更加蓬松，放在安全角落，国内存款，意大利面。</p>',
+      })
+    ).json.post.id;
+    const page = await app.client().get(`/zh-tw/t/${root}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1>低級別產品</h1>');
+    expect(page.text).toContain('更加蓬鬆，放在安全角落，國內存款，義大利麵。');
+    for (const wrong of ['低階別', '彭鬆', '安全形落', '記憶體款']) expect(page.text).not.toContain(wrong);
+  });
+});

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadCorpus } from '../../bench/conversion';
+import { FOLDING_VERSION, searchDocument } from '../../server/text/search-terms';
+
+/**
+ * The search index keeps, with each post, the FOLDING_VERSION its document was made with, and
+ * `search:reindex --only stale` rebuilds the others. A change to the conversion rules (or the
+ * lexemes) that leaves the version as it was would leave old documents in the index, found by
+ * yesterday's folding. So the documents of a fixed set of texts are recorded here per version:
+ * when they change, raise FOLDING_VERSION (server/text/search-terms.ts) and record the new digest.
+ */
+const RECORDED: Record<number, string> = {
+  3: 'b2a52b5721abf33488b5f7a7aafadc6cc985bf1e17f4dc352cac0777251bd065',
+};
+
+function documentsDigest(): string {
+  const hash = createHash('sha256');
+  const vocab = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'conversion-corpus-vocab.json'), 'utf8')) as {
+    hans: string;
+    tw: string;
+  }[];
+  const texts: (readonly [string, Parameters<typeof searchDocument>[2]])[] = [
+    ...loadCorpus('conversion-corpus').flatMap((e) => [
+      [e.hans, 'zh-hans'] as const,
+      [e.hant, 'zh-hant'] as const,
+      [e.hant, 'zh-hk'] as const,
+    ]),
+    ...vocab.flatMap((e) => [[e.tw, 'zh-tw'] as const, [e.hans + e.tw, 'mixed'] as const]),
+  ];
+  for (const [text, variant] of texts) hash.update(`${variant}\u0000${JSON.stringify(searchDocument(text, `<p>${text}</p>`, variant))}\u0000`);
+  return hash.digest('hex');
+}
+
+describe('FOLDING_VERSION', () => {
+  it('names what folding makes of a fixed set of texts: a change to it raises the version', () => {
+    expect({ version: FOLDING_VERSION, digest: documentsDigest() }).toEqual({
+      version: FOLDING_VERSION,
+      digest: RECORDED[FOLDING_VERSION],
+    });
+  });
+});
