@@ -26,6 +26,8 @@ export interface UsersTable {
   /** The member's own words on their home page (sanitized HTML), and the script they are in. */
   profile: ColumnType<string, string | undefined, string>;
   profile_variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
+  /** The member's avatar: an upload (its 256-pixel square); null shows the default drawn from the name. */
+  avatar_hash: ColumnType<string | null, string | null | undefined, string | null>;
   /** The day the member was last seen (shown unless hide_last_seen). */
   last_seen_on: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   hide_last_seen: ColumnType<boolean, boolean | undefined, boolean>;
@@ -353,6 +355,13 @@ export interface UploadsTable {
 }
 
 /** The bytes of stored images and thumbnails, by hash (the PostgreSQL storage). */
+/** The smaller squares of an avatar upload (32, 64, 128 pixels), each its own blob (migration 2026_12_05_500). */
+export interface UploadSizesTable {
+  hash: string;
+  size: number;
+  blob_hash: string;
+}
+
 export interface UploadBlobsTable {
   hash: string;
   data: Buffer;
@@ -556,6 +565,7 @@ export interface Database {
   post_search: PostSearchTable;
   uploads: UploadsTable;
   upload_blobs: UploadBlobsTable;
+  upload_sizes: UploadSizesTable;
   upload_blocks: UploadBlocksTable;
 }
 

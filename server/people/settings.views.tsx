@@ -1,3 +1,4 @@
+import { Avatar } from '../views/avatar';
 import { SETTABLE_NOTIFICATION_KINDS } from '../db/member';
 import type { AppError, PacedAction } from '../errors';
 import { PACED_ACTIONS, type ShownLimit } from '../limits/paced';
@@ -135,6 +136,7 @@ export function settingsPage(ctx: PageContext, state: SettingsState): string {
     <section class="account settings">
       <h1>{t.account}</h1>
       <nav class="settings-nav" aria-label={t.settings}>
+        <a href="#avatar">{t.uploads.avatar}</a>
         <a href="#profile">{t.profile}</a>
         <a href="#preferences">{t.preferences}</a>
         <a href={href(ctx, '/settings/ignored')}>{t.ignoredMembers}</a>
@@ -146,6 +148,12 @@ export function settingsPage(ctx: PageContext, state: SettingsState): string {
         <a href="#delete">{t.deleteAccount}</a>
       </nav>
       <OwnBans ctx={ctx} bans={state.bans} />
+      <section id="avatar" aria-labelledby="avatar-heading">
+        <h2 id="avatar-heading">{t.uploads.avatar}</h2>
+        <p>
+          <Avatar name={ctx.member!.name} size={64} /> <a href={href(ctx, '/settings/avatar')}>{t.uploads.avatarChange}</a>
+        </p>
+      </section>
       <ProfileForm ctx={ctx} state={state} />
       <PreferencesForm ctx={ctx} state={state} />
       <section id="ignored" aria-labelledby="ignored-heading">
