@@ -163,8 +163,9 @@ export function memberHomePage(ctx: PageContext, home: MemberHome): string {
     ctx,
     t.memberHome(member.name),
     <section class="member-home">
+      <Avatar name={member.name} size={128} />
       <h1>
-        <Avatar name={member.name} size={128} /> {member.name}
+        {member.name}
         {member.role !== 'member' ? <span class="role"> [{t.roles[member.role]}]</span> : null}
       </h1>
       {member.deleted ? (
