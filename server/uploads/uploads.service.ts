@@ -13,6 +13,7 @@ import type { Member } from '../db/member';
 import { AppError, notFound } from '../errors';
 import { activeSiteBan } from '../policy/policy.repository';
 import { authorize } from '../policy/policy';
+import { uploadThumbnailPath } from '../text/images';
 import { type AvatarSize, type ImageLimits, extensionOf, processImage } from './uploads.images';
 import * as repo from './uploads.repository';
 import type { UploadStorage } from './uploads.storage';
@@ -42,7 +43,7 @@ export interface Upload {
 /** Where an image is served, relative to the site (a post's body may name it so). */
 export const imagePath = (hash: string, mime: UploadMime) => `/uploads/${hash}.${extensionOf(mime)}`;
 /** Where its thumbnail (WebP) is served. */
-export const thumbnailPath = (hash: string) => `/uploads/${hash}.thumb.webp`;
+export const thumbnailPath = uploadThumbnailPath;
 
 type UploadRow = NonNullable<Awaited<ReturnType<typeof repo.findUpload>>>;
 

@@ -116,6 +116,9 @@ export const hant = {
   deletedMark: '［已刪除］',
   edit: '編輯',
   editPost: '編輯帖子',
+  /** The edit form's list of the post's uploaded images, each with a box to remove it. */
+  postImages: '帖子裡的圖片（勾選的圖片會從帖子裡刪除）',
+  removeImage: '刪除這張圖片',
   delete: '刪除',
   restore: '恢復',
   lock: '鎖定',
@@ -350,6 +353,8 @@ export const hans: Messages = {
   deletedMark: '［已删除］',
   edit: '编辑',
   editPost: '编辑帖子',
+  postImages: '帖子里的图片（勾选的图片会从帖子里删除）',
+  removeImage: '删除这张图片',
   delete: '删除',
   restore: '恢复',
   lock: '锁定',
