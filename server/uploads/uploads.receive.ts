@@ -4,6 +4,7 @@
  * rest is read and dropped, never buffered), and a request that says up front it is far too big is
  * refused before its body is read at all.
  */
+import type { Readable, Writable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, validationFailed } from '../errors';
@@ -110,7 +111,7 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
  * small buffer is full, and the rest waits in the kernel until the next turn; the parser's own
  * backpressure (write() answering false) is kept too.
  */
-function feedInTurns(req: Request, parser: busboy.Busboy): void {
+export function feedInTurns(req: Readable, parser: Writable): void {
   req.on('data', (chunk: Buffer) => {
     const more = parser.write(chunk);
     req.pause();
