@@ -200,7 +200,7 @@ export function createApp({
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
   // Uploaded images are the same for every reader: served before sessions are looked up.
-  app.use(uploadsServing({ db, storage: uploadStorage }));
+  app.use(uploadsServing({ db, storage: uploadStorage, images: caches.images }));
 
   app.get('/variant', switchVariant);
   app.use('/api', requireJsonBody);
@@ -262,7 +262,7 @@ export function createApp({
     }),
   );
   app.use(peopleRouter(db, limiter, caches, pageContext));
-  app.use(uploadsRouter({ db, storage: uploadStorage, settings, pacing, pageContext }));
+  app.use(uploadsRouter({ db, storage: uploadStorage, images: caches.images, settings, pacing, pageContext }));
   app.use(settingsRouter(db, { limiter, settings, rateLimitMultiplier: config.rateLimitMultiplier, email: Boolean(mailer) }, pageContext));
 
   app.use((req, res, next) => {

@@ -99,6 +99,13 @@ export interface Caches {
   pages: CountedCache<string, CachedPage>;
   /** What this process knows of each thread's version, kept true by LISTEN (ThreadStates below). */
   threads: ThreadStates;
+  /**
+   * The bytes of uploaded images and avatars most asked for, by content hash
+   * (uploads.service.ts findServed). Bytes under a hash never change, so an entry is never stale;
+   * whether an image may still be served (a moderator's purge) is read from the database on
+   * every request, never from here.
+   */
+  images: CountedCache<string, Buffer>;
 }
 
 /**
@@ -217,6 +224,7 @@ export const CACHE_BYTES: Readonly<Record<keyof Caches, number>> = Object.freeze
   diffs: 32 * 1024 * 1024,
   pages: 48 * 1024 * 1024,
   threads: 4 * 1024 * 1024,
+  images: 64 * 1024 * 1024,
 });
 
 const textBytes = (value: string, key: string) => (value.length + key.length) * 2;
@@ -246,6 +254,12 @@ export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}):
     // As for lines: a page larger than a quarter of the bound is rendered each time instead.
     pages: new CountedCache<string, CachedPage>({ maxSize: max.pages, maxEntrySize: max.pages / 4, sizeCalculation: pageBytes }, false),
     threads: new ThreadStates(max.threads),
+    // An image larger than an eighth of the bound is read from storage each time.
+    images: new CountedCache<string, Buffer>({
+      maxSize: max.images,
+      maxEntrySize: max.images / 8,
+      sizeCalculation: (value, key) => value.length + key.length * 2 + 64,
+    }),
   };
 }
 
@@ -273,5 +287,6 @@ export function cacheStats(caches: Caches): Record<keyof Caches, CacheStats> {
     diffs: of(caches.diffs),
     pages: of(caches.pages),
     threads: of(caches.threads.cache),
+    images: of(caches.images),
   };
 }

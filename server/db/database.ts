@@ -26,6 +26,11 @@ export interface UsersTable {
   /** The member's own words on their home page (sanitized HTML), and the script they are in. */
   profile: ColumnType<string, string | undefined, string>;
   profile_variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
+  /** The profile as written, and its format (migration 2026_12_05_501); null: the profile is its own source. */
+  profile_format: ColumnType<BodyFormat, BodyFormat | undefined, BodyFormat>;
+  profile_source: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The member's avatar: an upload (its 256-pixel square); null shows the default drawn from the name. */
+  avatar_hash: ColumnType<string | null, string | null | undefined, string | null>;
   /** The day the member was last seen (shown unless hide_last_seen). */
   last_seen_on: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   hide_last_seen: ColumnType<boolean, boolean | undefined, boolean>;
@@ -353,6 +358,13 @@ export interface UploadsTable {
 }
 
 /** The bytes of stored images and thumbnails, by hash (the PostgreSQL storage). */
+/** The smaller squares of an avatar upload (32, 64, 128 pixels), each its own blob (migration 2026_12_05_500). */
+export interface UploadSizesTable {
+  hash: string;
+  size: number;
+  blob_hash: string;
+}
+
 export interface UploadBlobsTable {
   hash: string;
   data: Buffer;
@@ -423,6 +435,9 @@ export interface MessagesTable {
   body: ColumnType<string, string | undefined, string>;
   bytes: ColumnType<number, number | undefined, number>;
   variant: ColumnType<SourceVariant, SourceVariant | undefined, SourceVariant>;
+  /** The body as written, and its format (migration 2026_12_05_501); a null source: the body is its own. */
+  format: ColumnType<BodyFormat, BodyFormat | undefined, BodyFormat>;
+  source: ColumnType<string | null, string | null | undefined, string | null>;
   /** The post it was written from (a link back), if any. */
   quoted_post_id: Id | null;
   created_at: Timestamp;
@@ -592,6 +607,7 @@ export interface Database {
   post_search: PostSearchTable;
   uploads: UploadsTable;
   upload_blobs: UploadBlobsTable;
+  upload_sizes: UploadSizesTable;
   upload_blocks: UploadBlocksTable;
   admin_audit: AdminAuditTable;
   site_settings: SiteSettingsTable;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, NotifyPrefs } from '../db/database';
+import type { BodyFormat, Db, NotifyPrefs } from '../db/database';
 import type { SourceVariant } from '../variants';
 
 /**
@@ -31,14 +31,23 @@ export function findMemberHome(db: Db, nameKey: string) {
 export function findSettings(db: Db, memberId: string) {
   return db
     .selectFrom('users')
-    .select(['profile', 'profile_variant', 'hide_last_seen', 'notify_prefs'])
+    .select(['profile', 'profile_source', 'profile_format', 'profile_variant', 'hide_last_seen', 'notify_prefs'])
     .where('id', '=', memberId)
     .executeTakeFirstOrThrow();
 }
 
-/** Replaces the member's profile (sanitized HTML) and the script it is written in. */
-export function updateProfile(db: Db, memberId: string, profile: string, variant: SourceVariant) {
-  return db.updateTable('users').set({ profile, profile_variant: variant }).where('id', '=', memberId).execute();
+/** Replaces the member's profile (sanitized HTML, and as written in its format) and the script it is written in. */
+export function updateProfile(
+  db: Db,
+  memberId: string,
+  profile: { html: string; source: string; format: BodyFormat },
+  variant: SourceVariant,
+) {
+  return db
+    .updateTable('users')
+    .set({ profile: profile.html, profile_source: profile.source, profile_format: profile.format, profile_variant: variant })
+    .where('id', '=', memberId)
+    .execute();
 }
 
 /** Sets whether "last seen" is hidden and which notification kinds are turned off. */

@@ -1,5 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
-import type { Database, Db, MessageReportResolution, SiteRole } from '../db/database';
+import type { BodyFormat, Database, Db, MessageReportResolution, SiteRole } from '../db/database';
 import type { SourceVariant } from '../variants';
 
 /**
@@ -140,6 +140,8 @@ export async function insertMessage(
     title: string;
     body: string;
     bytes: number;
+    format: BodyFormat;
+    source: string;
     variant: SourceVariant;
     quotedPostId: string | null;
   },
@@ -153,6 +155,8 @@ export async function insertMessage(
       title: m.title,
       body: m.body,
       bytes: m.bytes,
+      format: m.format,
+      source: m.source,
       variant: m.variant,
       quoted_post_id: m.quotedPostId,
     })

@@ -10,6 +10,7 @@ import { parseInput } from '../http/validate';
 import type { Limiter } from '../limits/limiter';
 import type { Pacing } from '../limits/paced';
 import { unreadCounts } from '../members/unread.repository';
+import { formFormat, formatField } from '../posts/posts.preview';
 import { convertText } from '../text/convert';
 import { VARIANTS, type Variant } from '../variants';
 import type { PageContext } from '../views/layout';
@@ -26,8 +27,10 @@ const messageInput = z.object({
   to: z.string({ error: 'the name of a member (a string)' }).min(1, 'the name of a member').max(200, 'is far too long'),
   /** Plain text, checked by the service as post titles are. */
   title: z.string({ error: 'a title is required (a string)' }).max(2000, 'is far too long'),
-  /** HTML or plain text, sanitized on write; empty or absent for a title-only message. */
+  /** Written in `format`, rendered and sanitized on write; empty or absent for a title-only message. */
   body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
+  /** text (the default, for the API too), markdown, or html (the API's; forms offer text and markdown). */
+  format: formatField,
   /** The post the message was written from (a form sends '' for none). */
   postId: z
     .union([z.string(), z.number().int().positive().max(Number.MAX_SAFE_INTEGER)], { error: 'must be a post id' })
@@ -231,7 +234,13 @@ function formRoutes(router: Router, deps: MessagesDeps): void {
     } catch (error) {
       await refusedForm(res, error, (refusal) => {
         const field = (name: string) => formText(req.body, name);
-        const values = { to: field('to'), title: field('title') ?? '', body: field('body'), postId: field('postId') };
+        const values = {
+          to: field('to'),
+          title: field('title') ?? '',
+          body: field('body'),
+          format: formFormat(req.body),
+          postId: field('postId'),
+        };
         return composer(deps, req, values, refusal);
       });
     }

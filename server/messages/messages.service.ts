@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, SiteRole } from '../db/database';
+import type { BodyFormat, Database, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import { AppError, notFound, validationFailed } from '../errors';
@@ -11,7 +11,7 @@ import { authorize } from '../policy/policy';
 import { activeSiteBan } from '../policy/policy.repository';
 import { utf8Bytes } from '../text/bytes';
 import { detectVariant } from '../text/convert';
-import { sanitizeBody } from '../text/formats';
+import { renderBody } from '../text/formats';
 import { checkTitle } from '../text/title';
 import type { SourceVariant } from '../variants';
 import * as repo from './messages.repository';
@@ -51,6 +51,8 @@ export interface MessageInput {
   to: string;
   title: string;
   body?: string;
+  /** What the body is written in (text/formats.ts); absent: text, what you type is what you get. */
+  format?: BodyFormat;
   /** The post the message was written from, quoted as a link back to it. */
   postId?: string;
 }
@@ -95,18 +97,24 @@ export function toMessage(row: repo.MessageWithNamesRow, viewerId: string): Mess
   };
 }
 
-/** Validates and cleans a title and body as posts are (title rules, the sanitizer, the byte count). */
-export function prepareMessage(input: { title: string; body?: string }) {
+/**
+ * Validates and renders a title and body as posts are (title rules, the body in its format, text
+ * when none is given, then the allowlist). The byte count is the source's, as a post's "(N bytes)"
+ * is; the limit holds for the source as written and for the HTML stored.
+ */
+export function prepareMessage(input: { title: string; body?: string; format?: BodyFormat }) {
   const title = checkTitle(input.title);
   if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
-  const body = sanitizeBody(input.body ?? '');
-  const bytes = utf8Bytes(body);
-  if (bytes > MESSAGE_BODY_MAX_BYTES) {
-    throw new AppError(413, 'PayloadTooLarge', `The message is ${bytes} bytes; the limit is ${MESSAGE_BODY_MAX_BYTES}. Shorten it.`, {
-      params: { what: 'message', bytes, limit: MESSAGE_BODY_MAX_BYTES },
+  const format = input.format ?? 'text';
+  const { html: body, source } = renderBody(format, input.body ?? '');
+  const bytes = utf8Bytes(source);
+  const stored = Math.max(bytes, utf8Bytes(body));
+  if (stored > MESSAGE_BODY_MAX_BYTES) {
+    throw new AppError(413, 'PayloadTooLarge', `The message is ${stored} bytes; the limit is ${MESSAGE_BODY_MAX_BYTES}. Shorten it.`, {
+      params: { what: 'message', bytes: stored, limit: MESSAGE_BODY_MAX_BYTES },
     });
   }
-  return { title: title.title, body, bytes, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
+  return { title: title.title, body, bytes, format, source, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { BodyFormat } from '../db/database';
+import { FormatSelect, textareaText } from '../views/composer';
 import type { AppError } from '../errors';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
@@ -16,7 +18,7 @@ import type { Conversation, Message, MessagePage } from './messages.service';
 
 /** What a refused message form shows again: the member's input and the refusal. */
 export interface MessageFormState {
-  values: { to?: string; title?: string; body?: string; postId?: string };
+  values: { to?: string; title?: string; body?: string; format?: BodyFormat; postId?: string };
   refusal?: AppError;
 }
 
@@ -103,9 +105,10 @@ export function MessageForm({ ctx, form, fixedTo }: { ctx: PageContext; form: Me
       <label>
         {t.body}
         <textarea name="body" rows="6">
-          {v.body ?? ''}
+          {textareaText(v.body ?? '')}
         </textarea>
       </label>
+      <FormatSelect ctx={ctx} value={v.format} />
       <button type="submit">{t.pm.send}</button>
     </form>
   );

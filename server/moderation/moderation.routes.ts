@@ -5,6 +5,9 @@ import { getBoard } from '../boards/boards.service';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
+import type { Member } from '../db/member';
+import { guessFormat } from '../text/formats';
+import { withoutImages } from '../text/images';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
@@ -36,8 +39,19 @@ const editInput = z.object({
   body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
   /** How the body is written; alone, renders what was written in this format instead. */
   format: formatField,
+  /** Uploaded images (their ids) to take out of the body (text/images.ts withoutImages). */
+  removeImages: z
+    .array(z.string().regex(/^[0-9a-f]{64}$/, 'must be image ids (64 hex digits)'), { error: 'must be a list of image ids' })
+    .max(100, 'too many')
+    .optional(),
   reason,
 });
+
+/** The boxes ticked on a form (one value or several), as strings. */
+const formList = (body: unknown, name: string): string[] => {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+};
 
 const reasonInput = z.object({ reason });
 const reportInput = z.object({ reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long') });
@@ -159,7 +173,8 @@ function banListRoutes(router: Router, { db, pageContext }: RouteDeps): void {
 function apiRoutes(router: Router, { db, rules, pacing }: RouteDeps): void {
   router.patch('/api/posts/:id', async (req, res) => {
     const member = requireMember(req);
-    const post = await moderation.editPost(db, rules, member, req.params.id, parseInput(editInput, req.body), pacing(member, req.ip ?? ''));
+    const input = await withImagesRemoved(db, rules, member, req.params.id, parseInput(editInput, req.body));
+    const post = await moderation.editPost(db, rules, member, req.params.id, input, pacing(member, req.ip ?? ''));
     res.json({ post: presentPost(post) });
   });
 
@@ -299,6 +314,30 @@ function apiRoutes(router: Router, { db, rules, pacing }: RouteDeps): void {
 }
 
 /**
+ * An edit with the images it names taken out of its body (the body as sent, or, when none is, what
+ * the author wrote: asked through postForEdit, which checks the member may edit it). Authorization
+ * and everything else stay the edit's own.
+ */
+async function withImagesRemoved(
+  db: Kysely<Database>,
+  rules: Rules,
+  member: Member,
+  postId: string,
+  input: z.infer<typeof editInput>,
+): Promise<Omit<z.infer<typeof editInput>, 'removeImages'>> {
+  const { removeImages, ...edit } = input;
+  if (!removeImages?.length) return edit;
+  let { body, format } = edit;
+  if (body === undefined) {
+    const post = await moderation.postForEdit(db, rules, member, postId);
+    const written = post.written ?? { format: 'html' as const, source: post.body };
+    body = written.source;
+    format = format ?? written.format;
+  }
+  return { ...edit, body: withoutImages(format ?? guessFormat(body), body, removeImages), format };
+}
+
+/**
  * The HTML pages and forms: each form answers with a redirect, or the error page. Long because it
  * lists every page and form, each a few lines.
  */
@@ -323,6 +362,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
       body: formText(req.body, 'body'),
       format: formFormat(req.body),
       reason: formText(req.body, 'reason'),
+      removeImages: formList(req.body, 'removeImage'),
     });
     try {
       if (asksPreview(req.body)) {
@@ -332,10 +372,11 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
         res.send(editPage(pageContext(req), post, { preview, values: values() }));
         return;
       }
-      const input = parseInput(editInput, req.body);
+      const parsed = parseInput(editInput, { ...req.body, removeImage: undefined, removeImages: formList(req.body, 'removeImage') });
       // A form's body without a format is text, as on every form (the API's is guessed).
-      const format = input.format ?? (input.body === undefined ? undefined : 'text');
-      await moderation.editPost(db, rules, member, req.params.id, { ...input, format }, pacing(member, req.ip ?? ''));
+      const format = parsed.format ?? (parsed.body === undefined ? undefined : 'text');
+      const input = await withImagesRemoved(db, rules, member, req.params.id, { ...parsed, format });
+      await moderation.editPost(db, rules, member, req.params.id, input, pacing(member, req.ip ?? ''));
     } catch (error) {
       return refusedForm(res, error, async (refusal) => {
         const post = await moderation.postForEdit(db, rules, member, req.params.id);

@@ -8,6 +8,7 @@ import { Pager } from '../views/pager';
 import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { unlinkMentions } from '../text/mentions';
+import { uploadThumbnailPath, uploadedImagesIn } from '../text/images';
 import type { BodyFormat } from '../db/database';
 import {
   ComposerStatus,
@@ -24,6 +25,26 @@ import type { LogEntryRow } from './moderation.repository';
 import type { QueueEntry, Revisions, Version } from './moderation.service';
 
 /**
+ * The images uploaded here that the post shows, each with a box that takes it out of the body when
+ * the edit is sent (a plain checkbox: no JavaScript needed). Nothing when it shows none.
+ */
+function PostImages({ ctx, body, removing }: { ctx: PageContext; body: string; removing: readonly string[] }) {
+  const images = uploadedImagesIn(body);
+  if (images.length === 0) return null;
+  return (
+    <fieldset class="post-images">
+      <legend>{ctx.t.postImages}</legend>
+      {images.map((hash) => (
+        <label class="post-image">
+          <img src={uploadThumbnailPath(hash)} alt="" loading="lazy" height={80} />{' '}
+          <input type="checkbox" name="removeImage" value={hash} checked={removing.includes(hash)} /> {ctx.t.removeImage}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
  * `/t/:id/edit`: the title and the body as its author wrote it, in its format, with an optional
  * reason; when refused or previewed, what was typed (and why it was refused, or its preview).
  */
@@ -33,7 +54,7 @@ export function editPage(
   shown?: {
     refusal?: AppError;
     preview?: FormPreview;
-    values: { title?: string; body?: string; format?: BodyFormat; reason?: string };
+    values: { title?: string; body?: string; format?: BodyFormat; reason?: string; removeImages?: string[] };
   },
 ): string {
   const values = shown?.values;
@@ -62,6 +83,7 @@ export function editPage(
             {textareaText(body)}
           </textarea>
         </label>
+        <PostImages ctx={ctx} body={post.body} removing={values?.removeImages ?? []} />
         <label>
           {t.reasonOptional}
           <input name="reason" maxlength="500" value={values?.reason ?? ''} />

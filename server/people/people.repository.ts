@@ -72,6 +72,8 @@ export async function deleteAccount(db: Db, memberId: string): Promise<boolean> 
       deleted_at: sql<Date>`now()`,
       profile: '',
       profile_variant: 'other',
+      // The default avatar shows; the picture, unused now, goes with the uploads' cleanup.
+      avatar_hash: null,
       hide_last_seen: true,
       last_seen_on: null,
       notify_prefs: '{}',

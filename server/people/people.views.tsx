@@ -2,6 +2,7 @@ import { href } from '../http/paths';
 import type { Post } from '../posts/posts.service';
 import { PostLine, lineMemo, memberHref } from '../posts/posts.lines';
 import { mapBodyLinks } from '../text/sanitize';
+import { Avatar } from '../views/avatar';
 import { OwnBans } from '../views/bans';
 import { ActionButton } from '../views/buttons';
 import { Fragment, h, trustedHtml } from '../views/html';
@@ -162,6 +163,7 @@ export function memberHomePage(ctx: PageContext, home: MemberHome): string {
     ctx,
     t.memberHome(member.name),
     <section class="member-home">
+      <Avatar name={member.name} size={128} />
       <h1>
         {member.name}
         {member.role !== 'member' ? <span class="role"> [{t.roles[member.role]}]</span> : null}

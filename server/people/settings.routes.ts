@@ -18,14 +18,15 @@ import { listSignIns } from '../members/members.service';
 import { clearSessionCookie } from '../sessions/sessions.cookies';
 import * as sessionService from '../sessions/sessions.service';
 import type { PageContext } from '../views/layout';
+import { formFormat, formatField } from '../posts/posts.preview';
 import { listIgnored } from './people.service';
 import * as settings from './settings.service';
 import { type SettingsForm, ignoredPage, settingsPage } from './settings.views';
 
-/** The profile as typed: HTML or plain text, sanitized on write (PROFILE_MAX_BYTES once sanitized). */
+/** The profile as typed, in its format, rendered and sanitized on write (PROFILE_MAX_BYTES). */
 const profileText = z.string({ error: 'must be a string' }).max(100_000, 'is too long');
 
-const profileForm = z.object({ profile: profileText });
+const profileForm = z.object({ profile: profileText, format: formatField });
 
 /** The preferences form: a checkbox per kind (`notify-<kind>`), and hideLastSeen; an unticked box is absent. */
 const preferencesForm = z.object({
@@ -36,6 +37,8 @@ const preferencesForm = z.object({
 /** PATCH /api/me/settings: what to change; anything left out stays. Unknown keys are refused. */
 const settingsPatch = z.strictObject({
   profile: profileText.optional(),
+  /** What `profile` is written in: text (the default), markdown or html. */
+  profileFormat: formatField,
   /** true: the home page does not show the day last seen. */
   hideLastSeen: z.boolean({ error: 'must be true or false' }).optional(),
   /** { kind: true|false } for the kinds a member may turn off; moderation notices are not among them. */
@@ -122,10 +125,11 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
   router.post('/settings/profile', async (req, res) => {
     try {
       const member = requireMember(req);
-      await settings.saveProfile(db, member, parseInput(profileForm, req.body).profile, () => memberIsNew(db, options.settings, member));
+      const input = parseInput(profileForm, req.body);
+      await settings.saveProfile(db, member, input.profile, input.format ?? 'text', () => memberIsNew(db, options.settings, member));
     } catch (error) {
       return refusedForm(res, error, (refusal) =>
-        page(req, { refused: { form: 'profile', refusal, profile: formText(req.body, 'profile') ?? '' } }),
+        page(req, { refused: { form: 'profile', refusal, profile: formText(req.body, 'profile') ?? '', format: formFormat(req.body) } }),
       );
     }
     done(req, res, 'profile');
@@ -203,20 +207,29 @@ async function sendExport(db: Kysely<Database>, limiter: Limiter, member: Member
   res.end();
 }
 
+/** One's settings as the API answers them: the profile as shown (sanitized HTML), as written, and its format. */
+const presentSettings = (s: settings.Settings) => ({
+  profile: s.profile,
+  profileSource: s.profileSource,
+  profileFormat: s.profileFormat,
+  hideLastSeen: s.hideLastSeen,
+  notify: s.notify,
+});
+
 /** The settings API: read and change one's settings, the list of ignored members, delete one's account. */
 function apiRoutes(router: Router, db: Kysely<Database>, limiter: Limiter, registry: Registry): void {
   router.get('/api/me/settings', async (req, res) => {
-    const s = await settings.getSettings(db, requireMember(req));
-    res.json({ settings: { profile: s.profile, hideLastSeen: s.hideLastSeen, notify: s.notify } });
+    res.json({ settings: presentSettings(await settings.getSettings(db, requireMember(req))) });
   });
 
   router.patch('/api/me/settings', async (req, res) => {
     const member = requireMember(req);
     const input = parseInput(settingsPatch, req.body);
-    if (input.profile !== undefined) await settings.saveProfile(db, member, input.profile, () => memberIsNew(db, registry, member));
+    if (input.profile !== undefined) {
+      await settings.saveProfile(db, member, input.profile, input.profileFormat ?? 'text', () => memberIsNew(db, registry, member));
+    }
     await settings.savePreferences(db, member, { hideLastSeen: input.hideLastSeen, notify: input.notify });
-    const s = await settings.getSettings(db, member);
-    res.json({ settings: { profile: s.profile, hideLastSeen: s.hideLastSeen, notify: s.notify } });
+    res.json({ settings: presentSettings(await settings.getSettings(db, member)) });
   });
 
   router.get('/api/me/ignored', async (req, res) => {

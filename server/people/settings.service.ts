@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, NotifyPrefs } from '../db/database';
+import type { BodyFormat, Database, NotifyPrefs } from '../db/database';
 import { type Member, SETTABLE_NOTIFICATION_KINDS, type SettableNotificationKind } from '../db/member';
 import { AppError } from '../errors';
 import type { Limiter } from '../limits/limiter';
@@ -10,7 +10,7 @@ import { countLinks } from '../text/links';
 import { findSettings, updatePreferences, updateProfile } from '../members/profile.repository';
 import { utf8Bytes } from '../text/bytes';
 import { detectVariant } from '../text/convert';
-import { sanitizeBody } from '../text/formats';
+import { renderBody } from '../text/formats';
 import type { SourceVariant } from '../variants';
 import * as repo from './people.repository';
 
@@ -20,13 +20,16 @@ import * as repo from './people.repository';
  * member given, from their own session: nobody reads or changes another member's settings.
  */
 
-/** Largest stored profile, in UTF-8 bytes of sanitized HTML. A longer one is refused, never cut. */
+/** Largest profile, in UTF-8 bytes, as written and as sanitized HTML. A longer one is refused, never cut. */
 export const PROFILE_MAX_BYTES = 10_000;
 
 /** What /settings shows and GET /api/me/settings answers. */
 export interface Settings {
-  /** Sanitized HTML, as stored (the form edits it as it is). */
+  /** Sanitized HTML, as the home page shows it. */
   profile: string;
+  /** The profile as written (the form edits it), in `profileFormat`. */
+  profileSource: string;
+  profileFormat: BodyFormat;
   profileVariant: SourceVariant;
   hideLastSeen: boolean;
   /** Each kind a member may turn off: true when on. */
@@ -42,6 +45,9 @@ export async function getSettings(db: Kysely<Database>, member: Member): Promise
   const row = await findSettings(db, member.id);
   return {
     profile: row.profile,
+    // A profile written before formats, kept as HTML, is its own source.
+    profileSource: row.profile_source ?? row.profile,
+    profileFormat: row.profile_format,
     profileVariant: row.profile_variant,
     hideLastSeen: row.hide_last_seen,
     notify: notifyFrom(row.notify_prefs),
@@ -49,20 +55,28 @@ export async function getSettings(db: Kysely<Database>, member: Member): Promise
 }
 
 /**
- * Sanitizes and stores the member's profile (as posts' bodies are); an empty one clears it. A new
- * member's may hold no link (`isNew` is asked only when it does: limits/new-member.ts).
+ * Renders the member's profile from what they wrote in `format` (as a post's body is rendered:
+ * text, the forms' default, is what you typed; "a<b" stays "a<b") and stores both; an empty one
+ * clears it. A new member's may hold no link (`isNew` is asked only when it does:
+ * limits/new-member.ts).
  */
-export async function saveProfile(db: Kysely<Database>, member: Member, input: string, isNew: () => Promise<boolean>): Promise<void> {
-  const profile = sanitizeBody(input);
+export async function saveProfile(
+  db: Kysely<Database>,
+  member: Member,
+  input: string,
+  format: BodyFormat,
+  isNew: () => Promise<boolean>,
+): Promise<void> {
+  const { html: profile, source } = renderBody(format, input);
   if (countLinks(profile) > 0) checkProfileLinks(profile, await isNew());
-  const bytes = utf8Bytes(profile);
+  const bytes = Math.max(utf8Bytes(profile), utf8Bytes(source));
   if (bytes > PROFILE_MAX_BYTES) {
     throw new AppError(413, 'PayloadTooLarge', `The profile is ${bytes} bytes; the limit is ${PROFILE_MAX_BYTES}.`, {
       params: { what: 'profile', bytes, limit: PROFILE_MAX_BYTES },
     });
   }
   const variant = profile ? detectVariant(profile.replace(/<[^>]*>/g, ' ')) : 'other';
-  await updateProfile(db, member.id, profile, variant);
+  await updateProfile(db, member.id, { html: profile, source, format }, variant);
 }
 
 /** A change of preferences: each part left out stays as it is. */

@@ -1,3 +1,6 @@
+import type { BodyFormat } from '../db/database';
+import { FormatSelect, textareaText } from '../views/composer';
+import { Avatar } from '../views/avatar';
 import { SETTABLE_NOTIFICATION_KINDS } from '../db/member';
 import type { AppError, PacedAction } from '../errors';
 import { PACED_ACTIONS, type ShownLimit } from '../limits/paced';
@@ -15,7 +18,9 @@ import type { Settings } from './settings.service';
 
 /** Which form of /settings was refused, with the member's input, or what was just saved. */
 export type SettingsForm =
-  { form: 'profile'; refusal: AppError; profile: string } | { form: 'preferences' | 'password' | 'delete'; refusal: AppError } | undefined;
+  | { form: 'profile'; refusal: AppError; profile: string; format?: BodyFormat }
+  | { form: 'preferences' | 'password' | 'delete'; refusal: AppError }
+  | undefined;
 
 /** What /settings shows. */
 export interface SettingsState extends AccountState {
@@ -50,7 +55,9 @@ function Saved({ ctx, state, what }: { ctx: PageContext; state: SettingsState; w
 /** The profile form: the stored (sanitized) HTML, or what a refused try held. */
 function ProfileForm({ ctx, state }: { ctx: PageContext; state: SettingsState }) {
   const { t } = ctx;
-  const value = state.refused?.form === 'profile' ? state.refused.profile : state.settings.profile;
+  const refused = state.refused?.form === 'profile' ? state.refused : undefined;
+  const value = refused ? refused.profile : state.settings.profileSource;
+  const format = refused ? refused.format : state.settings.profileFormat;
   return (
     <section id="profile" aria-labelledby="profile-heading">
       <h2 id="profile-heading">{t.profile}</h2>
@@ -59,8 +66,9 @@ function ProfileForm({ ctx, state }: { ctx: PageContext; state: SettingsState })
         <Refusal ctx={ctx} error={refusalOf(state, 'profile')} />
         <p class="hint">{t.profileHint}</p>
         <textarea name="profile" rows="8" aria-label={t.profile}>
-          {value}
+          {textareaText(value)}
         </textarea>
+        <FormatSelect ctx={ctx} value={format} />
         <button type="submit">{t.saveProfile}</button>
       </form>
       <p>
@@ -135,6 +143,7 @@ export function settingsPage(ctx: PageContext, state: SettingsState): string {
     <section class="account settings">
       <h1>{t.account}</h1>
       <nav class="settings-nav" aria-label={t.settings}>
+        <a href="#avatar">{t.uploads.avatar}</a>
         <a href="#profile">{t.profile}</a>
         <a href="#preferences">{t.preferences}</a>
         <a href={href(ctx, '/settings/ignored')}>{t.ignoredMembers}</a>
@@ -146,6 +155,12 @@ export function settingsPage(ctx: PageContext, state: SettingsState): string {
         <a href="#delete">{t.deleteAccount}</a>
       </nav>
       <OwnBans ctx={ctx} bans={state.bans} />
+      <section id="avatar" aria-labelledby="avatar-heading">
+        <h2 id="avatar-heading">{t.uploads.avatar}</h2>
+        <p>
+          <Avatar name={ctx.member!.name} size={64} /> <a href={href(ctx, '/settings/avatar')}>{t.uploads.avatarChange}</a>
+        </p>
+      </section>
       <ProfileForm ctx={ctx} state={state} />
       <PreferencesForm ctx={ctx} state={state} />
       <section id="ignored" aria-labelledby="ignored-heading">

@@ -18,6 +18,7 @@ import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/ht
 import { type PageContext, type PageFeed, Refusal, describe, describeHtml, renderPage } from '../views/layout';
 import { convertText, detectVariant } from '../text/convert';
 import { SearchBox } from '../views/search-box';
+import { Avatar } from '../views/avatar';
 import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
 import { MAX_DEPTH, type Post, type PostHead, type ThreadState } from './posts.service';
@@ -425,7 +426,9 @@ export function postPage(
             ) : null}
             {post.title ? <h1>{post.title}</h1> : null}
             <p class="byline">
-              -<a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
+              {/* The root post's author, small; follow-ups stay lines of text, as the source has them. */}
+              {post.parentId ? null : <Avatar name={post.author.name} size={32} />}-
+              <a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
               <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
               {post.parentId ? null : <ReadCount ctx={ctx} state={tree.thread} />}
             </p>

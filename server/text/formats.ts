@@ -142,7 +142,7 @@ export function renderBody(format: Format, input: string): Rendered {
 const LOOKS_LIKE_HTML = /<[a-zA-Z/!]/;
 
 /**
- * The format of a body sent without one (the JSON API before formats; 悄悄話 and profiles): HTML
+ * The format of a post's body sent without one (the JSON API before formats): HTML
  * when it holds anything like a tag, else text. Deprecated: "a<b" reads as HTML (and keeps only
  * "a"); a client sends `format` instead.
  */

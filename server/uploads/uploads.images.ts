@@ -10,7 +10,7 @@
  * All of sharp's work runs on libuv's thread pool, off the event loop: a request waits for it,
  * other requests do not.
  */
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import type { UploadMime } from '../db/database';
@@ -56,6 +56,15 @@ export interface StoredImage {
 
 /** The sha256 of bytes, in hex: the content address. */
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * The same, hashed on libuv's thread pool (WebCrypto's digest runs there) rather than on the
+ * event loop: a stored photo is over a megabyte, a few milliseconds of hashing each, and twenty
+ * uploads finishing together would run them back to back between two turns of the loop.
+ */
+export async function sha256OffThread(data: Buffer): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
+}
 
 const refused = (reason: 'notImage' | 'heic' | 'damaged', message: string, status = 415) =>
   new AppError(status, 'ImageRefused', message, { params: { reason } });
@@ -104,7 +113,18 @@ export function processImage(input: Buffer, limits: ImageLimits): Promise<Stored
   return inTurn(() => decodeAndEncode(input, limits));
 }
 
-async function decodeAndEncode(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
+/** What an upload's header says, once it passed the checks (inspect). */
+interface Inspected {
+  format: string;
+  animated: boolean;
+  out: ImageFormat;
+}
+
+/**
+ * Reads only an upload's header and refuses what is not an image of an accepted type within the
+ * limits: nothing is decoded yet.
+ */
+async function inspect(input: Buffer, limits: ImageLimits): Promise<Inspected> {
   let meta: sharp.Metadata;
   try {
     // The header only: nothing is decoded yet.
@@ -127,6 +147,19 @@ async function decodeAndEncode(input: Buffer, limits: ImageLimits): Promise<Stor
   const animated = pages > 1 && (format === 'gif' || format === 'webp');
   // HEIC (and AVIF) come out as JPEG, when this build of libvips can decode them at all.
   const out: ImageFormat = format === 'heif' ? 'jpeg' : (format as ImageFormat);
+  return { format, animated, out };
+}
+
+/** A decode or encode that failed, as the member is told it. */
+function failed(error: unknown, format: string, limits: ImageLimits): AppError {
+  const message = error instanceof Error ? error.message : '';
+  if (/pixel limit/i.test(message)) return tooManyPixels(limits.maxPixels);
+  if (format === 'heif') return heic();
+  return damaged();
+}
+
+async function decodeAndEncode(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
+  const { format, animated, out } = await inspect(input, limits);
 
   // 'error' refuses truncated and damaged data; the pickier 'warning' (sharp's default) would
   // refuse phone photos with harmless quirks in their markers. limitInputPixels is the same bound
@@ -165,20 +198,57 @@ async function decodeAndEncode(input: Buffer, limits: ImageLimits): Promise<Stor
       thumb.toBuffer({ resolveWithObject: true }).then(({ data, info }) => ({ ...info, data })),
     ]);
   } catch (error) {
-    const message = error instanceof Error ? error.message : '';
-    if (/pixel limit/i.test(message)) throw tooManyPixels(limits.maxPixels);
-    if (format === 'heif') throw heic();
-    throw damaged();
+    throw failed(error, format, limits);
   }
   const [image, small] = made;
+  const [hash, thumbHash] = await Promise.all([sha256OffThread(image.data), sha256OffThread(small.data)]);
   return {
-    hash: sha256(image.data),
+    hash,
     data: image.data,
     mime: IMAGE_TYPES[out].mime,
     width: image.width,
     // An animation's frames are stacked: its height is one frame's.
     height: image.pageHeight ?? image.height,
     animated,
-    thumb: { hash: sha256(small.data), data: small.data, width: small.width, height: small.pageHeight ?? small.height },
+    thumb: { hash: thumbHash, data: small.data, width: small.width, height: small.pageHeight ?? small.height },
   };
+}
+
+/** The sides of the squares an avatar is stored in, largest first: the upload itself, then its smaller sizes. */
+export const AVATAR_SIZES = [256, 128, 64, 32] as const;
+export type AvatarSize = (typeof AVATAR_SIZES)[number];
+
+/** An avatar as it is stored: a WebP square per size, each with its hash. */
+export interface StoredAvatar {
+  sizes: { size: AvatarSize; hash: string; data: Buffer }[];
+}
+
+/**
+ * Makes an uploaded picture an avatar: checked as any upload is (inspect), turned as its EXIF
+ * says, cropped to a square around its most interesting part (libvips' "attention": skin tones,
+ * saturated colour, edges) and scaled to each of AVATAR_SIZES, as WebP. An animation keeps its
+ * first frame: an avatar moving beside every thread would be noise. Waits its turn (PROCESSING).
+ */
+export function processAvatar(input: Buffer, limits: ImageLimits): Promise<StoredAvatar> {
+  return inTurn(async () => {
+    const { format } = await inspect(input, limits);
+    let largest: Buffer;
+    try {
+      largest = await sharp(input, { failOn: 'error', limitInputPixels: limits.maxPixels })
+        .autoOrient()
+        .resize({ width: AVATAR_SIZES[0], height: AVATAR_SIZES[0], fit: 'cover', position: sharp.strategy.attention })
+        .webp({ quality: 85, effort: 2 })
+        .toBuffer();
+    } catch (error) {
+      throw failed(error, format, limits);
+    }
+    // The smaller squares from the largest: 256 pixels decode in well under a millisecond.
+    const smaller = await Promise.all(
+      AVATAR_SIZES.slice(1).map(async (size) => ({
+        size,
+        data: await sharp(largest).resize({ width: size, height: size }).webp({ quality: 85, effort: 2 }).toBuffer(),
+      })),
+    );
+    return { sizes: [{ size: AVATAR_SIZES[0], data: largest }, ...smaller].map((s) => ({ ...s, hash: sha256(s.data) })) };
+  });
 }

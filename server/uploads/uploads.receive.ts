@@ -4,6 +4,7 @@
  * rest is read and dropped, never buffered), and a request that says up front it is far too big is
  * refused before its body is read at all.
  */
+import type { Readable, Writable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, validationFailed } from '../errors';
@@ -83,7 +84,8 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
       if (name === 'alt') alt = value.slice(0, ALT_MAX);
     });
     parser.on('error', () => {
-      req.unpipe(parser);
+      req.removeAllListeners('data');
+      req.resume();
       reject(new AppError(400, 'BadRequest', 'The multipart body is malformed or was cut off.'));
     });
     parser.on('close', () => {
@@ -95,7 +97,33 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
     req.once('close', () => {
       if (!req.complete) reject(new AppError(400, 'BadRequest', 'The request was aborted.'));
     });
-    req.pipe(parser);
+    feedInTurns(req, parser);
+  });
+}
+
+/**
+ * Hands the request's body to the parser one chunk per turn of the event loop, instead of
+ * `req.pipe(parser)`. Piped, a socket's data flows straight through: libuv reads up to 32 chunks
+ * of 64 KB from a socket in one go, and with twenty uploads arriving at once a single turn parsed
+ * and copied tens of megabytes (busboy's boundary search and the copy into the file's buffer)
+ * before a timer or another request got its turn: 60–130 ms of main thread at a time (docs/
+ * performance.md, "Uploads"). Paused after each chunk, the request stops its socket once its own
+ * small buffer is full, and the rest waits in the kernel until the next turn; the parser's own
+ * backpressure (write() answering false) is kept too.
+ */
+export function feedInTurns(req: Readable, parser: Writable): void {
+  req.on('data', (chunk: Buffer) => {
+    const more = parser.write(chunk);
+    req.pause();
+    let waits = more ? 1 : 2;
+    const go = () => {
+      if (--waits === 0) req.resume();
+    };
+    setImmediate(go);
+    if (!more) parser.once('drain', go);
+  });
+  req.on('end', () => {
+    if (!parser.destroyed) parser.end();
   });
 }
 

@@ -8,11 +8,11 @@
  *   and `GET /upload` / `POST /upload`: the same as a plain form answering with the snippet to paste.
  * - Moderators and admins: `POST /api/uploads/:id/purge` and `/block`, and `/moderation/images`.
  */
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database';
-import { notFound } from '../errors';
+import { type AppError, notFound } from '../errors';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput } from '../http/validate';
@@ -29,19 +29,30 @@ import {
   findServed,
   listRecentUploads,
   purgeUpload,
+  readBytes,
   snippetsFor,
   uploadImage,
 } from './uploads.service';
-import { moderationImagesPage, uploadPage, uploadedPage } from './uploads.views';
+import { findOwnAvatar, memberAvatar, removeAvatar, setAvatar } from './uploads.avatars';
+import { AVATAR_SIZES, type AvatarSize, sha256 } from './uploads.images';
+import { defaultAvatarSvg } from '../views/avatar';
+import { avatarPage, moderationImagesPage, uploadPage, uploadedPage } from './uploads.views';
 import type { UploadStorage } from './uploads.storage';
 
 /** The paths that take multipart bodies (the app lets them past its JSON-only rule for /api). */
-export const MULTIPART_PATHS: readonly string[] = ['/api/uploads'];
+export const MULTIPART_PATHS: readonly string[] = ['/api/uploads', '/api/me/avatar'];
 
-const IMAGE_FILE = /^([0-9a-f]{64})(\.thumb)?\.([a-z]{3,4})$/;
+// An image, its thumbnail, or one of an avatar's smaller squares.
+const IMAGE_FILE = /^([0-9a-f]{64})(?:\.(thumb|32|64|128))?\.([a-z]{3,4})$/;
 
 /** A year: the longest a cache is asked to keep anything; the URL changes whenever the bytes do. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * A member's avatar by name may change at any time: kept ten minutes, then asked again (answered
+ * 304 when it did not change; a day more may be used stale while that is asked).
+ */
+const MEMBER_AVATAR = 'public, max-age=600, stale-while-revalidate=86400';
 
 /**
  * An image response is never a document that runs anything: opened on its own, the browser gets no
@@ -50,26 +61,62 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  */
 const IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 
-/** GET /uploads/<id>.<ext> and /uploads/<id>.thumb.webp (and HEAD), ahead of sessions. */
+/** The headers of every image answer: the same for every reader, prefixed or not, with a cookie or without. */
+function imageHeaders(res: Response, cacheControl: string, etag: string): void {
+  res.removeHeader('Vary');
+  res.set({
+    'Cache-Control': cacheControl,
+    ETag: etag,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': IMAGE_CSP,
+    'Content-Disposition': 'inline',
+  });
+}
+
+/**
+ * GET /uploads/<id>.<ext>, /uploads/<id>.thumb.webp, /uploads/<id>.<size>.webp and
+ * /avatars/<name>/<size> (and HEAD), ahead of sessions. A copy still current is answered 304
+ * before any bytes are read; the bytes come from the cache of hot images when they are there.
+ */
 export function uploadsServing(deps: UploadDeps): Router {
   const router = Router();
   router.get('/uploads/:file', async (req, res) => {
     const m = IMAGE_FILE.exec(req.params.file);
     if (!m) throw notFound('UploadNotFound', 'No image is at this address.');
-    const [, hash, thumb, ext] = m;
-    const served = await findServed(deps, hash!, ext!, thumb !== undefined);
-    const etag = `"${served.etag}"`;
-    // Same for every reader, prefixed or not, with a cookie or without.
-    res.removeHeader('Vary');
-    res.set({
-      'Cache-Control': IMMUTABLE,
-      ETag: etag,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': IMAGE_CSP,
-      'Content-Disposition': 'inline',
-    });
+    const [, hash, variant, ext] = m;
+    const served = await findServed(
+      deps.db,
+      hash!,
+      ext!,
+      variant === undefined
+        ? { kind: 'image' }
+        : variant === 'thumb'
+          ? { kind: 'thumb' }
+          : { kind: 'size', size: Number(variant) as AvatarSize },
+    );
+    const etag = `"${served.key}"`;
+    imageHeaders(res, IMMUTABLE, etag);
     if (matchesTag(req.headers['if-none-match'], etag)) return void res.status(304).end();
-    res.type(served.mime).set('Content-Length', String(served.data.length)).end(served.data);
+    const data = await readBytes(deps, served.key);
+    res.type(served.mime).set('Content-Length', String(data.length)).end(data);
+  });
+
+  router.get('/avatars/:name/:size', async (req, res) => {
+    const size = Number(req.params.size) as AvatarSize;
+    if (!(AVATAR_SIZES as readonly number[]).includes(size)) throw notFound('UploadNotFound', 'No image is at this address.');
+    const avatar = await memberAvatar(deps.db, req.params.name, size);
+    if (avatar.kind === 'image') {
+      const etag = `"${avatar.key}"`;
+      imageHeaders(res, MEMBER_AVATAR, etag);
+      if (matchesTag(req.headers['if-none-match'], etag)) return void res.status(304).end();
+      const data = await readBytes(deps, avatar.key);
+      return void res.type('image/webp').set('Content-Length', String(data.length)).end(data);
+    }
+    const svg = Buffer.from(defaultAvatarSvg(avatar.name, size));
+    const etag = `"d${sha256(svg).slice(0, 32)}"`;
+    imageHeaders(res, MEMBER_AVATAR, etag);
+    if (matchesTag(req.headers['if-none-match'], etag)) return void res.status(304).end();
+    res.type('image/svg+xml').set('Content-Length', String(svg.length)).end(svg);
   });
   return router;
 }
@@ -92,9 +139,9 @@ export interface UploadsRouterDeps extends UploadDeps {
 const purgeBody = z.object({ reason: z.string({ error: 'reason must be text' }).optional() }).strict();
 
 /** The upload API and pages, and the moderators' actions on images. */
-export function uploadsRouter({ db, storage, settings, pacing, pageContext }: UploadsRouterDeps): Router {
+export function uploadsRouter({ db, storage, images, settings, pacing, pageContext }: UploadsRouterDeps): Router {
   const router = Router();
-  const deps: UploadDeps = { db, storage };
+  const deps: UploadDeps = { db, storage, images };
   const limits = () => ({ maxPixels: settings.get('uploads.maxPixels'), maxSide: settings.get('uploads.maxSide') });
 
   /**
@@ -134,6 +181,53 @@ export function uploadsRouter({ db, storage, settings, pacing, pageContext }: Up
       block: action === 'block',
     });
     res.json({ upload: result });
+  });
+
+  /** A new avatar from a request: checked, paced and limited as an upload is (receive). */
+  async function receiveAvatar(req: Request) {
+    const member = requireMember(req);
+    await checkMayUpload(db, member);
+    const { newMember } = await pacing(member, req.ip ?? '')('upload');
+    const limit = settings.get(newMember ? 'uploads.newMemberMaxBytes' : 'uploads.maxBytes');
+    const { file } = await receiveUpload(req, limit, newMember);
+    return setAvatar(deps, member, file, limits());
+  }
+
+  router.get('/api/me/avatar', async (req, res) => {
+    res.json({ avatar: await findOwnAvatar(db, requireMember(req)) });
+  });
+
+  router.post('/api/me/avatar', async (req, res) => {
+    res.status(201).json({ avatar: await receiveAvatar(req) });
+  });
+
+  router.delete('/api/me/avatar', async (req, res) => {
+    await removeAvatar(db, requireMember(req));
+    res.json({ avatar: null });
+  });
+
+  /** The avatar page of the member of a request, with the last try's refusal. */
+  const avatarPageFor = async (req: Request, error?: AppError) => {
+    const member = requireMember(req);
+    return avatarPage(pageContext(req), member.name, await findOwnAvatar(db, member), await maxBytesFor(req), error);
+  };
+
+  router.get('/settings/avatar', async (req, res) => {
+    res.send(await avatarPageFor(req));
+  });
+
+  router.post('/settings/avatar', async (req, res) => {
+    try {
+      await receiveAvatar(req);
+      res.redirect(303, `${req.variantPrefix ?? ''}/settings/avatar`);
+    } catch (error) {
+      await refusedForm(res, error, (refusal) => avatarPageFor(req, refusal));
+    }
+  });
+
+  router.post('/settings/avatar/remove', async (req, res) => {
+    await removeAvatar(db, requireMember(req));
+    res.redirect(303, `${req.variantPrefix ?? ''}/settings/avatar`);
   });
 
   router.get('/upload', async (req, res) => {

@@ -7,12 +7,14 @@
  * same input and settings, so "the same picture" means the same file sent again.
  */
 import type { Kysely } from 'kysely';
+import type { CountedCache } from '../caches';
 import type { Database, UploadMime } from '../db/database';
 import type { Member } from '../db/member';
 import { AppError, notFound } from '../errors';
 import { activeSiteBan } from '../policy/policy.repository';
 import { authorize } from '../policy/policy';
-import { type ImageLimits, extensionOf, processImage } from './uploads.images';
+import { uploadThumbnailPath } from '../text/images';
+import { type AvatarSize, type ImageLimits, extensionOf, processImage } from './uploads.images';
 import * as repo from './uploads.repository';
 import type { UploadStorage } from './uploads.storage';
 
@@ -20,6 +22,8 @@ import type { UploadStorage } from './uploads.storage';
 export interface UploadDeps {
   db: Kysely<Database>;
   storage: UploadStorage;
+  /** The bytes most asked for, by hash (caches.ts images); none: every image is read from storage. */
+  images?: CountedCache<string, Buffer>;
 }
 
 /** An upload as the API and pages show it. */
@@ -39,7 +43,7 @@ export interface Upload {
 /** Where an image is served, relative to the site (a post's body may name it so). */
 export const imagePath = (hash: string, mime: UploadMime) => `/uploads/${hash}.${extensionOf(mime)}`;
 /** Where its thumbnail (WebP) is served. */
-export const thumbnailPath = (hash: string) => `/uploads/${hash}.thumb.webp`;
+export const thumbnailPath = uploadThumbnailPath;
 
 type UploadRow = NonNullable<Awaited<ReturnType<typeof repo.findUpload>>>;
 
@@ -108,34 +112,45 @@ export async function describeUpload(db: Kysely<Database>, hash: string): Promis
 
 const gone = () => new AppError(410, 'UploadGone', 'A moderator removed this image.');
 
-/** The bytes to serve for a URL of an image (`thumb`: its thumbnail), with their type and entity tag. */
+/** What a URL of an image serves (`thumb`: its thumbnail), before its bytes are read. */
 export interface Served {
-  data: Buffer;
+  /** The hash of the bytes served: their entity tag, and their key in the storage. */
+  key: string;
   mime: UploadMime;
-  /** The hash of the bytes served. */
-  etag: string;
 }
 
+/** What an image URL names past its hash: the image itself, its thumbnail, or an avatar's smaller size. */
+export type ImageVariant = { kind: 'image' } | { kind: 'thumb' } | { kind: 'size'; size: AvatarSize };
+
 /**
- * What `/uploads/<hash>.<ext>` (or `.thumb.webp`) serves: 404 for an unknown image or the wrong
- * extension, 410 for a purged one.
+ * What `/uploads/<hash>.<ext>` (or `.thumb.webp`, or an avatar's `.<size>.webp`) serves: 404 for
+ * an unknown image, the wrong extension or a size it does not have, 410 for a purged one. Only the
+ * row is read: a request whose copy is current is answered 304 without the bytes (readBytes).
  */
-export async function findServed({ db, storage }: UploadDeps, hash: string, ext: string, thumb: boolean): Promise<Served> {
+export async function findServed(db: Kysely<Database>, hash: string, ext: string, variant: ImageVariant): Promise<Served> {
   const row = await repo.findUpload(db, hash);
   const missing = () => notFound('UploadNotFound', 'No image is at this address.');
   if (!row) throw missing();
   if (row.purged_at) throw gone();
-  if (thumb ? ext !== 'webp' : ext !== extensionOf(row.mime)) throw missing();
-  const key = thumb ? row.thumb_hash : row.hash;
-  const data = await storage.get(key);
-  if (!data) throw missing();
-  return { data, mime: thumb ? 'image/webp' : row.mime, etag: key };
+  if (variant.kind === 'image') {
+    if (ext !== extensionOf(row.mime)) throw missing();
+    return { key: row.hash, mime: row.mime };
+  }
+  if (ext !== 'webp') throw missing();
+  if (variant.kind === 'thumb') return { key: row.thumb_hash, mime: 'image/webp' };
+  const blob = await repo.findSizeBlob(db, hash, variant.size);
+  if (!blob) throw missing();
+  return { key: blob, mime: 'image/webp' };
 }
 
-/** Whether an upload's hash is known and not purged, answered without reading its bytes (for a 304). */
-export async function isServed(db: Kysely<Database>, hash: string): Promise<boolean> {
-  const row = await repo.findUpload(db, hash);
-  return row !== undefined && row.purged_at === null;
+/** The bytes under a hash: from the cache of hot images when there, else from storage (and kept). */
+export async function readBytes({ storage, images }: UploadDeps, key: string): Promise<Buffer> {
+  const cached = images?.get(key);
+  if (cached) return cached;
+  const data = await storage.get(key);
+  if (!data) throw notFound('UploadNotFound', 'No image is at this address.');
+  images?.set(key, data);
+  return data;
 }
 
 /** Site moderators and admins act on images (they belong to no board). */
@@ -158,11 +173,12 @@ export interface PurgeResult {
  * before anyone uploads it. Logged in the site-wide moderation log, the hash leading the reason.
  */
 export async function purgeUpload(
-  { db, storage }: UploadDeps,
+  deps: UploadDeps,
   member: Member | null,
   hash: string,
   input: { reason: string; block: boolean },
 ): Promise<PurgeResult> {
+  const { db } = deps;
   const role = staffRole(member);
   if (!HASH.test(hash)) throw notFound('UploadNotFound', 'No image has this id.');
   const purged = await db.transaction().execute(async (tx) => {
@@ -177,19 +193,21 @@ export async function purgeUpload(
     });
     return row;
   });
-  if (purged) await deleteBytes({ db, storage }, [purged]);
+  if (purged) await deleteBytes(deps, [purged.hash, purged.thumb_hash, ...(await repo.sizeBlobsOf(db, [purged.hash]))]);
   return { id: hash, purged: purged !== undefined, blocked: input.block };
 }
 
-/** Deletes the bytes of images whose rows are gone or purged (a thumbnail shared with a live image stays). */
-async function deleteBytes({ db, storage }: UploadDeps, rows: readonly { hash: string; thumb_hash: string }[]): Promise<void> {
-  const shared = await repo.thumbsStillUsed(
-    db,
-    rows.map((r) => r.thumb_hash),
-  );
-  for (const row of rows) {
-    await storage.delete(row.hash);
-    if (!shared.has(row.thumb_hash)) await storage.delete(row.thumb_hash);
+/**
+ * Deletes blobs of images whose rows are gone or purged; a blob a live image shares (identical
+ * thumbnails or small squares of two pictures) stays. This process's cached copies go too;
+ * another process may keep one, but never serves it: every request reads the row first.
+ */
+async function deleteBytes({ db, storage, images }: UploadDeps, blobs: readonly string[]): Promise<void> {
+  const shared = await repo.blobsStillUsed(db, blobs);
+  for (const blob of new Set(blobs)) {
+    if (shared.has(blob)) continue;
+    await storage.delete(blob);
+    images?.delete(blob);
   }
 }
 
@@ -219,7 +237,7 @@ export const UPLOADS_CLEANUP_JOB = 'uploads:cleanup';
 const CLEANUP_BATCH = 1000;
 
 /**
- * Deletes the images that no post, held post or 悄悄話 has shown for `days`: each image not
+ * Deletes the images that no avatar is and no post, held post or 悄悄話 has shown for `days`: each image not
  * uploaded or found in use for that long is looked for in every body once; found, it is marked used
  * now (looked at again `days` later); not found, it is deleted, bytes and all. Answers how many
  * were deleted. A body that shows an image keeps it however old the image is.
@@ -242,7 +260,10 @@ export async function removeUnusedUploads(deps: UploadDeps, days: number, signal
       hashes.filter((h) => !inUse.has(h)),
       before,
     );
-    await deleteBytes(deps, deleted);
+    await deleteBytes(
+      deps,
+      deleted.flatMap((d) => d.blobs),
+    );
     removed += deleted.length;
     if (candidates.length < CLEANUP_BATCH) break;
   }

@@ -10,6 +10,8 @@ import { type PageContext, Refusal, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 import { ALT_MAX } from './uploads.receive';
 import type { RecentUpload, Snippets, Upload } from './uploads.service';
+import type { AvatarInfo } from './uploads.avatars';
+import { avatarPath } from '../views/avatar';
 
 /** The upload form; `error` is the refusal of the last try, shown above it. */
 function UploadForm({ ctx, maxBytes, error }: { ctx: PageContext; maxBytes: number; error?: AppError }) {
@@ -85,6 +87,51 @@ export function uploadedPage(ctx: PageContext, upload: Upload, snippets: Snippet
       </p>
       <h2>{uploads.another}</h2>
       <UploadForm ctx={ctx} maxBytes={maxBytes} />
+    </section>,
+    { canonical: null },
+  );
+}
+
+/**
+ * /settings/avatar: the member's avatar as it shows (or the default), the form that replaces it
+ * (a plain multipart form: no JavaScript needed) and the button that removes it; `error` is the
+ * refusal of the last try.
+ */
+export function avatarPage(ctx: PageContext, name: string, avatar: AvatarInfo | null, maxBytes: number, error?: AppError): string {
+  const { uploads } = ctx.t;
+  return renderPage(
+    ctx,
+    uploads.avatar,
+    <section class="avatar-settings" data-avatar={avatar?.id ?? ''}>
+      <h1>{uploads.avatar}</h1>
+      <p>
+        <img
+          class="avatar avatar-128"
+          src={avatar ? avatar.urls[128] : avatarPath(name, 128)}
+          srcset={`${avatar ? avatar.urls[256] : avatarPath(name, 256)} 2x`}
+          width={128}
+          height={128}
+          alt={uploads.avatar}
+        />
+      </p>
+      {avatar ? null : <p>{uploads.avatarDefault}</p>}
+      <form method="post" action={href(ctx, '/settings/avatar')} enctype="multipart/form-data" class="avatar-form">
+        <Refusal ctx={ctx} error={error} />
+        <p class="hint">{uploads.avatarHint(maxBytes)}</p>
+        <p>
+          <label>
+            {uploads.file} <input type="file" name="file" accept="image/jpeg,image/png,image/webp,image/gif" required />
+          </label>
+        </p>
+        <p>
+          <button type="submit">{uploads.avatarSubmit}</button>
+        </p>
+      </form>
+      {avatar ? (
+        <form method="post" action={href(ctx, '/settings/avatar/remove')} class="avatar-remove">
+          <button type="submit">{uploads.avatarRemove}</button>
+        </form>
+      ) : null}
     </section>,
     { canonical: null },
   );

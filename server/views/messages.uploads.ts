@@ -36,6 +36,14 @@ export const hantUploads = {
   blocked: '已禁止',
   none: '還沒有人上傳圖片。',
   uploadedBy: (name: string | null) => (name ? `上傳者：${name}` : '上傳者已刪除帳號'),
+  /** The avatar page (/settings/avatar). */
+  avatar: '頭像',
+  avatarChange: '更換頭像',
+  avatarHint: (maxBytes: number) =>
+    `上傳一張 JPEG、PNG、WebP 或 GIF 圖片（最多 ${size(maxBytes)}），會被裁成正方形並縮小；動圖只保留第一幀。沒有頭像時顯示名字的第一個字。`,
+  avatarDefault: '你現在用的是默認頭像（名字的第一個字）。',
+  avatarSubmit: '上傳頭像',
+  avatarRemove: '刪除頭像，改用默認頭像',
 };
 
 export const hansUploads: typeof hantUploads = {
@@ -65,4 +73,11 @@ export const hansUploads: typeof hantUploads = {
   blocked: '已禁止',
   none: '还没有人上传图片。',
   uploadedBy: (name: string | null) => (name ? `上传者：${name}` : '上传者已删除账号'),
+  avatar: '头像',
+  avatarChange: '更换头像',
+  avatarHint: (maxBytes: number) =>
+    `上传一张 JPEG、PNG、WebP 或 GIF 图片（最多 ${size(maxBytes)}），会被裁成正方形并缩小；动图只保留第一帧。没有头像时显示名字的第一个字。`,
+  avatarDefault: '你现在用的是默认头像（名字的第一个字）。',
+  avatarSubmit: '上传头像',
+  avatarRemove: '删除头像，改用默认头像',
 };

@@ -85,7 +85,12 @@ describe('live 悄悄話 across processes', () => {
     const anonymousHeard: unknown[] = [];
     anonymous.on('message:new', (e) => anonymousHeard.push(e));
 
-    const sent = await alice.client.post('/api/messages', { to: bob.member.name, title: '軟體更新了', body: '<p>秘密</p>' });
+    const sent = await alice.client.post('/api/messages', {
+      to: bob.member.name,
+      title: '軟體更新了',
+      body: '<p>秘密</p>',
+      format: 'html',
+    });
     expect(sent.status).toBe(201);
     const id = sent.json.message.id as string;
 

@@ -37,7 +37,12 @@ function headerCount(html: string): string | null {
 describe('sending', () => {
   it('sends a 悄悄話 with a title and a sanitized body, one conversation per pair, both ways', async () => {
     const { member: bob, client: bobClient } = await someone();
-    const res = await send(aliceClient, { to: bob.name, title: '  你好   呀 ', body: '<p>第一句<script>alert(1)</script><b>粗</b></p>' });
+    const res = await send(aliceClient, {
+      to: bob.name,
+      title: '  你好   呀 ',
+      body: '<p>第一句<script>alert(1)</script><b>粗</b></p>',
+      format: 'html',
+    });
     expect(res.status).toBe(201);
     const m = res.json.message;
     expect(m).toMatchObject({
@@ -45,7 +50,8 @@ describe('sending', () => {
       to: { name: bob.name, role: 'member' },
       title: '你好 呀',
       body: '<p>第一句<b>粗</b></p>',
-      bytes: Buffer.byteLength('<p>第一句<b>粗</b></p>'),
+      // Counted on the source as written, as a post's "(N bytes)" is.
+      bytes: Buffer.byteLength('<p>第一句<script>alert(1)</script><b>粗</b></p>'),
       quotedPost: null,
       readAt: null,
     });
@@ -171,7 +177,7 @@ describe('reading', () => {
 
   it('shows a message in the reader’s script, names as written', async () => {
     const { member: erin, client: erinClient } = await someone();
-    const m = (await send(aliceClient, { to: erin.name, title: '軟體與記憶體', body: '<p>這個軟體很好</p>' })).json.message;
+    const m = (await send(aliceClient, { to: erin.name, title: '軟體與記憶體', body: '<p>這個軟體很好</p>', format: 'html' })).json.message;
     const hans = await erinClient.get(`/api/messages/${m.id}?variant=zh-hans`);
     expect(hans.json.message.title).toBe('软件与内存');
     expect(hans.json.message.body).toBe('<p>这个软件很好</p>');
@@ -215,7 +221,7 @@ describe('reports', () => {
     const admin = await createMember(app.db, { role: 'admin' });
     const adminClient = app.client();
     await logInClient(adminClient, admin);
-    const m = (await send(aliceClient, { to: hal.name, title: '不好的話', body: '<p>難聽的內容</p>' })).json.message;
+    const m = (await send(aliceClient, { to: hal.name, title: '不好的話', body: '<p>難聽的內容</p>', format: 'html' })).json.message;
 
     // The sender cannot report their own; the reason is required.
     expect((await aliceClient.post(`/api/messages/${m.id}/report`, { reason: 'x' })).json.error.code).toBe('NotAllowed');
@@ -351,6 +357,7 @@ describe('refusals', () => {
       to: lee.name,
       title: '<img src=x onerror=alert(1)>',
       body: '<a href="javascript:alert(1)">點我</a><img src="data:x" onerror="alert(1)"><iframe src="https://evil"></iframe><a href="https://ok.example/">好</a>',
+      format: 'html',
     });
     expect(res.status).toBe(201);
     const body: string = res.json.message.body;

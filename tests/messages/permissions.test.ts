@@ -36,7 +36,7 @@ beforeAll(async () => {
   const root = await createThread(app.db, { board, author: alice, title: '公開的主題' });
   const reply = await createReply(app.db, root.id, { author: bob, title: '公開的跟帖' });
   const send = async (from: HttpClient, to: TestMember, title: string, extra: object = {}) => {
-    const res = await from.post('/api/messages', { to: to.name, title, body: `<p>${title}的內容</p>`, ...extra });
+    const res = await from.post('/api/messages', { to: to.name, title, body: `<p>${title}的內容</p>`, format: 'html', ...extra });
     expect(res.status).toBe(201);
     return res.json.message.id as string;
   };

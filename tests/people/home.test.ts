@@ -89,6 +89,7 @@ describe('the member home page', () => {
     const saved = await owner.postForm('/settings/profile', {
       profile:
         '<p onclick="steal()">歡迎來到我的網頁，這裡談軟體。<a href="/t/1">舊帖</a></p><script>alert(1)</script><img src="javascript:x">',
+      format: 'html',
     });
     expect(saved.status).toBe(303);
     const page = await app.client().get(`/zh-hans${home}`);

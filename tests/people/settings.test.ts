@@ -97,6 +97,8 @@ describe('/settings', () => {
     expect(page.text).toContain('name="hideLastSeen" value="on" checked');
     expect((await client.get('/api/me/settings')).json.settings).toEqual({
       profile: '',
+      profileSource: '',
+      profileFormat: 'text',
       hideLastSeen: true,
       notify: { reply: true, 'thread-reply': false, mention: false, quote: false, 'followed-thread': true },
     });
@@ -140,9 +142,16 @@ describe('/settings', () => {
     const { client, member } = await newMember();
     const hostile =
       '<p>hi<img src=x onerror=alert(1)><iframe src="https://evil.example"></iframe><a href="javascript:alert(1)">x</a></p><style>*{}</style>';
-    expect((await client.postForm('/settings/profile', { profile: hostile })).status).toBe(303);
+    expect((await client.postForm('/settings/profile', { profile: hostile, format: 'html' })).status).toBe(303);
     const stored = (await app.db.selectFrom('users').select('profile').where('id', '=', member.id).executeTakeFirstOrThrow()).profile;
     expect(stored).toBe('<p>hix</p>');
+    // The same as text (the default): shown exactly as typed, nothing of it markup.
+    // (No address in it: a new member's profile may hold no link, written or bare.)
+    const typed = '<p onclick="x()">hi<script>alert(1)</script></p> & a<b';
+    expect((await client.request('PATCH', '/api/me/settings', { json: { profile: typed } })).status).toBe(200);
+    const asText = (await app.db.selectFrom('users').select('profile').where('id', '=', member.id).executeTakeFirstOrThrow()).profile;
+    expect(asText).toBe(`<p>${typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`);
+    expect((await client.postForm('/settings/profile', { profile: hostile, format: 'html' })).status).toBe(303);
 
     const long = '長'.repeat(Math.ceil(PROFILE_MAX_BYTES / 3) + 10);
     const refused = await client.postForm('/zh-hans/settings/profile', { profile: long });

@@ -303,7 +303,7 @@ describe('the uploads:cleanup job', () => {
     const board = await createTestBoard(app.db);
     await postThread(client, board, '用到', used.json.snippets.html);
     const other = await createMember(app.db);
-    const sent = await client.post('/api/messages', { to: other.name, title: '圖', body: inMessage.json.snippets.html });
+    const sent = await client.post('/api/messages', { to: other.name, title: '圖', body: inMessage.json.snippets.html, format: 'html' });
     expect(sent.status).toBe(201);
     const old = new Date(Date.now() - 8 * 86400_000);
     await app.db
