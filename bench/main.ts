@@ -36,6 +36,7 @@ import { type ReadingResults, benchReading, reportReading, runReadingBench } fro
 import { runSearchBench } from './search';
 import { runHotBench } from './hot';
 import { runUploadsBench } from './uploads';
+import { runBackupBench } from './backup';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -378,8 +379,9 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`.
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- backup`.
 const SECTIONS: Record<string, () => Promise<void>> = {
+  backup: runBackupBench,
   formats: runFormatsBench,
   notifications: runNotificationsBench,
   limits: runLimitsBench,

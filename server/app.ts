@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
+import { MAINTENANCE_RETRY_SECONDS, watchMaintenance } from './backup/backup.maintenance';
 import { type Caches, cacheStats, createCaches } from './caches';
 import { onThreadEventWritten } from './events/thread-events';
 import type { Config } from './config';
@@ -139,6 +140,7 @@ export function createApp({
   app.set('trust proxy', config.trustProxy ?? false);
 
   const rules = { editWindowMinutes: config.editWindowMinutes };
+  const maintenance = watchMaintenance(db);
   const base = defaultPageContext(assets, config.displayTimeZone);
   const pageContext = (req: Request): PageContext => ({
     ...base,
@@ -150,6 +152,7 @@ export function createApp({
     unread: req.unread,
     mail: mailer !== undefined,
     origin: config.publicUrl?.origin,
+    maintenance: req.maintenance,
   });
 
   const requestLog = requestLogger(log);
@@ -179,6 +182,20 @@ export function createApp({
   app.get('/metrics', metricsRoute(config.metricsToken));
 
   app.use(resolveVariant);
+  // While an import restores an archive the forum is read-only on every process: pages say so,
+  // writes are refused (server/backup/backup.maintenance.ts).
+  app.use((req, _res, next) => {
+    maintenance.current().then((m) => {
+      if (!m) return next();
+      req.maintenance = true;
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+      next(
+        new AppError(503, 'Maintenance', 'The forum is read-only while an administrator restores a backup; try again in a few minutes.', {
+          retryAfter: MAINTENANCE_RETRY_SECONDS,
+        }),
+      );
+    }, next);
+  });
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
   // Uploaded images are the same for every reader: served before sessions are looked up.
@@ -260,7 +277,10 @@ export function createApp({
   // path had set when it kept the page.
   const warm = warmPages(db, caches, reads);
   return (req, res) => {
-    const kept = warm.find(req);
+    // In maintenance every page goes the full way, which says so (and keeps none). Asking here
+    // keeps what this process knows fresh when warm pages are all it serves.
+    void maintenance.current();
+    const kept = maintenance.known() ? undefined : warm.find(req);
     if (!kept) return void app(req, res);
     const request = req as Request;
     const response = res as Response;

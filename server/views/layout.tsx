@@ -37,6 +37,8 @@ export interface PageContext extends LinkContext {
    * whole for anonymous readers (posts/posts.pages.ts) must not name the Host one request came with.
    */
   origin?: string;
+  /** True while the forum is read-only for an import: every page says so at its top. */
+  maintenance?: boolean;
 }
 
 /**
@@ -248,6 +250,11 @@ export function renderPage(ctx: PageContext, title: string, content: Child, meta
       <body>
         <Header ctx={ctx} />
         <VariantSwitch ctx={ctx} />
+        {ctx.maintenance ? (
+          <p class="maintenance" role="status" data-maintenance="">
+            {ctx.t.maintenance}
+          </p>
+        ) : null}
         <main id="main">{content}</main>
       </body>
     </html>
