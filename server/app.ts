@@ -277,9 +277,10 @@ export function createApp({
   // path had set when it kept the page.
   const warm = warmPages(db, caches, reads);
   return (req, res) => {
-    // In maintenance every page goes the full way, which says so (and keeps none). Asking here
-    // keeps what this process knows fresh when warm pages are all it serves.
-    void maintenance.current();
+    // In maintenance every page goes the full way, which says so (and keeps none). What this
+    // process last read is enough here (a warm page costs no query): the express path reads it
+    // again, so writes are always refused in time, and a database being imported into was empty,
+    // so it has no pages kept warm.
     const kept = maintenance.known() ? undefined : warm.find(req);
     if (!kept) return void app(req, res);
     const request = req as Request;
