@@ -37,6 +37,7 @@ export const LAYERS = [
     'server/tokens',
     'server/reads',
     'server/audit',
+    'server/backup',
   ],
   ['server/http'],
   ['server/views'],

@@ -38,6 +38,7 @@ import { runHotBench } from './hot';
 import { runUploadsBench } from './uploads';
 import { runSoakBench } from './soak';
 import { reportConversion, reportSpeed } from './conversion';
+import { runBackupBench } from './backup';
 import { benchRealtime, runRealtimeBench } from './realtime';
 import { type VariantFigure, measureVariants } from './variants';
 import { formatWorst, measureWorstPages } from './worst';
@@ -380,8 +381,9 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- convert`, `-- soak` (with its options, bench/soak.ts).
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- convert`, `-- backup`, `-- soak` (with its options, bench/soak.ts).
 const SECTIONS: Record<string, () => Promise<void>> = {
+  backup: runBackupBench,
   formats: runFormatsBench,
   notifications: runNotificationsBench,
   limits: runLimitsBench,

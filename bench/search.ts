@@ -122,7 +122,7 @@ interface SearchManifest {
  * The search dataset of `posts` posts; each size is a dataset of its own, so the 100,000 one stays
  * cached beside a bigger one (the 100k→1M ratio needs both).
  */
-const searchDataset = (posts: number): Dataset<SearchManifest> => ({
+export const searchDataset = (posts: number): Dataset<SearchManifest> => ({
   name: posts === 100_000 ? 'search' : `search_${posts}`,
   version: 1,
   plan: { posts, threads: posts / 100, words: WORDS.length, folding: FOLDING_VERSION, seed: 15 },

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
 import { boardsRouter } from './boards/boards.routes';
+import { MAINTENANCE_RETRY_SECONDS, watchMaintenance } from './backup/backup.maintenance';
 import { type Caches, cacheStats, createCaches } from './caches';
 import { onThreadEventWritten } from './events/thread-events';
 import type { Config } from './config';
@@ -155,6 +156,7 @@ export function createApp({
   // whole for them go, on every process (each hears the change and refreshes its settings).
   settings.onChange(() => caches.pages.clear());
   const site = siteWords(settings);
+  const maintenance = watchMaintenance(db);
   const base = defaultPageContext(assets, config.displayTimeZone);
   const pageContext = (req: Request): PageContext => ({
     ...base,
@@ -167,6 +169,7 @@ export function createApp({
     unread: req.unread,
     mail: mailer !== undefined,
     origin: config.publicUrl?.origin,
+    maintenance: req.maintenance,
   });
 
   const requestLog = requestLogger(log);
@@ -197,6 +200,20 @@ export function createApp({
 
   const defaultVariant = () => variantSetting(settings.get('site.defaultVariant'));
   app.use(variantResolver(defaultVariant));
+  // While an import restores an archive the forum is read-only on every process: pages say so,
+  // writes are refused (server/backup/backup.maintenance.ts).
+  app.use((req, _res, next) => {
+    maintenance.current().then((m) => {
+      if (!m) return next();
+      req.maintenance = true;
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+      next(
+        new AppError(503, 'Maintenance', 'The forum is read-only while an administrator restores a backup; try again in a few minutes.', {
+          retryAfter: MAINTENANCE_RETRY_SECONDS,
+        }),
+      );
+    }, next);
+  });
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
   // Uploaded images are the same for every reader: served before sessions are looked up.
@@ -280,7 +297,11 @@ export function createApp({
   // path had set when it kept the page.
   const warm = warmPages(db, caches, reads, defaultVariant);
   return (req, res) => {
-    const kept = warm.find(req);
+    // In maintenance every page goes the full way, which says so (and keeps none). What this
+    // process last read is enough here (a warm page costs no query): the express path reads it
+    // again, so writes are always refused in time, and a database being imported into was empty,
+    // so it has no pages kept warm.
+    const kept = maintenance.known() ? undefined : warm.find(req);
     if (!kept) return void app(req, res);
     const request = req as Request;
     const response = res as Response;

@@ -95,6 +95,8 @@ export interface ErrorParams {
    */
   RateLimited: { action: LimitedAction | 'socket:message'; tries?: number; seconds?: number } | { paced: PacedAction; wait: number };
   ServerBusy: None;
+  /** The forum is read-only while `gentie import` restores an archive (server/backup/). */
+  Maintenance: None;
   SessionNotFound: None;
   NameTaken: { what: 'member' | 'board'; name: string };
   NameConfusable: { name: string; lookalike: string };

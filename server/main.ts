@@ -26,7 +26,12 @@ import { createReadRecorder } from './reads/reads.recorder';
 import { pruneReads } from './reads/reads.repository';
 import { createSettingsStore, loadSettings } from './settings/settings';
 import { UPLOADS_CLEANUP_JOB, removeUnusedUploads } from './uploads/uploads.service';
+import { describeInterrupted, importRunning, readMaintenance } from './backup/backup.maintenance';
+import { BACKUP_JOB, scheduledBackup } from './backup/backup.schedule';
 import { postgresUploadStorage } from './uploads/uploads.storage';
+
+/** An import into this database was killed: start-up stops and says what to do. */
+class InterruptedImport extends Error {}
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -41,9 +46,20 @@ async function main(config: Config): Promise<void> {
   // database, read now and again whenever the realtime hub hears of a change (and every minute).
   const settings = createSettingsStore(storage.db, process.env, { log });
   await settings.refresh();
+  // An import (server/backup/) holds the forum read-only; one that was killed left its row.
+  const maintenance = await readMaintenance(storage.db);
+  const importing = maintenance !== undefined && (await importRunning(storage.db));
+  if (maintenance && !importing) {
+    await storage.close();
+    throw new InterruptedImport(
+      `${describeInterrupted(maintenance)}. Run \`npm run gentie -- import <archive>\` again, or \`npm run gentie -- maintenance:off\` to start the forum without it`,
+    );
+  }
+  if (importing) log.warn('an import is under way: the forum is read-only until it ends');
   const skeletons = await backfillNameSkeletons(storage.db);
   if (skeletons) log.info({ members: skeletons }, 'name skeletons computed');
-  if (await seedOnFirstStart(storage.db, (m) => log.info(`demo: ${m}`))) log.info('first start: demo board and thread created');
+  if (!importing && (await seedOnFirstStart(storage.db, (m) => log.info(`demo: ${m}`))))
+    log.info('first start: demo board and thread created');
   if (await indexIsStale(storage.db))
     log.warn('the search index was made by older folding rules: run `npm run gentie -- search:reindex --only stale`');
 
@@ -106,6 +122,21 @@ async function main(config: Config): Promise<void> {
   // The week's hot lists add today's follow-ups to the week's ended days, summed up here (posts.hot.ts).
   jobs.every(HOT_CLOSE_JOB, HOT_CLOSE_EVERY_MS, () => closeHotWeek(storage.db, config.displayTimeZone));
   // Each process adds up its own reads: a flush cannot be left to whichever process holds a lock.
+  // The nightly archive into DATA_DIR/backups, when BACKUPS_KEEP is set (server/backup/backup.schedule.ts).
+  if (settings.get('backups.keep') > 0) {
+    jobs.every(BACKUP_JOB, HOUR_MS, async (signal) => {
+      const outcome = await scheduledBackup({
+        url: storage.url,
+        dataDir: config.dataDir,
+        keep: settings.get('backups.keep'),
+        hour: settings.get('backups.hour'),
+        timeZone: config.displayTimeZone,
+        signal,
+      });
+      if (outcome.done === 'exported')
+        log.info({ file: outcome.file, rows: outcome.rows, bytes: outcome.bytes, removed: outcome.removed }, 'backup written');
+    });
+  }
   jobs.eachProcess('reads:flush', config.readFlushMs, () => reads.flush());
   if (mailer) {
     const digest = { db: storage.db, mailer, log, timeZone: config.displayTimeZone };
@@ -160,7 +191,8 @@ try {
 
 main(config).catch((error: unknown) => {
   const e = error as NodeJS.ErrnoException;
-  if (error instanceof EmbeddedError) console.error(`gentie: cannot start the embedded database: ${e.message}`);
+  if (error instanceof InterruptedImport) console.error(`gentie: ${e.message}`);
+  else if (error instanceof EmbeddedError) console.error(`gentie: cannot start the embedded database: ${e.message}`);
   else if (e?.code === 'EADDRINUSE') console.error(`gentie: port ${config.port} is in use: stop what uses it or set PORT to another port`);
   else if (isDatabaseUnavailable(error))
     console.error(`gentie: cannot reach the database (${e.message}): check DATABASE_URL and that PostgreSQL is running`);

@@ -21,6 +21,11 @@ import { FOLDING_VERSION } from '../text/search-terms';
 import { type SourceVariant, type Variant, VARIANTS, convertText, detectVariant, explainConversion } from '../text/convert';
 import { progressBar } from './progress';
 import { SETTINGS_COMMANDS, SETTINGS_USAGE, runSettingsCommand, settingsUsageError } from './settings';
+import path from 'node:path';
+import { exportArchive } from '../backup/backup.export';
+import { ArchiveError } from '../backup/backup.format';
+import { ImportRefused, importArchive, readable, verifyArchive } from '../backup/backup.import';
+import { describeInterrupted, importRunning, readMaintenance } from '../backup/backup.maintenance';
 
 /**
  * The operator's CLI: `npm run gentie -- <command>`. It works whether the server runs or not:
@@ -64,17 +69,30 @@ ${SETTINGS_USAGE}
                                                zh-hant, zh-tw, zh-hk; --from: as detected; --to: the
                                                other script, Taiwan's for simplified text); --explain
                                                prints each stage's words and choices and why
+  export <file>                                the whole forum into one archive (mode 0600: it holds
+                                               password hashes and 悄悄話), from a consistent snapshot
+                                               while the forum serves; copy it off the machine
+  import <file>                                an archive into an empty database, the forum read-only
+                                               meanwhile; refuses a database that holds a forum
+  import --verify <file>                       restore drill: the archive into a scratch database,
+                                               read back and compared with its checksums, then dropped
+  maintenance:off                              end the read-only mode a killed import left behind
+                                               (the forum starts without the archive)
 
 environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./data), LOG_LEVEL`;
 
 class UsageError extends Error {}
+
+/** Flags that take no value. */
+const SWITCHES = new Set(['--verify']);
 
 function parseArgs(argv: string[]): { command: string | undefined; args: string[]; flags: Map<string, string> } {
   const args: string[] = [];
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a.startsWith('--')) {
+    if (SWITCHES.has(a)) flags.set(a.slice(2), 'yes');
+    else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
       else {
@@ -180,6 +198,9 @@ async function run(argv: string[]): Promise<void> {
     'address:bans',
     ...SETTINGS_COMMANDS,
     'convert',
+    'export',
+    'import',
+    'maintenance:off',
   ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   // Needs no database.
@@ -208,7 +229,9 @@ async function run(argv: string[]): Promise<void> {
   const publicBans = flags.get('public-bans');
   if (publicBans !== undefined && publicBans !== 'on' && publicBans !== 'off') throw new UsageError('--public-bans must be on or off');
   if (command === 'address:ban' || command === 'address:unban') need(args, 1, 'the address or range');
-  if (command === 'address:bans') need(args, 0, '');
+  if (command === 'address:bans' || command === 'maintenance:off') need(args, 0, '');
+  if (command === 'export' || command === 'import') need(args, 1, 'the archive file');
+  if (flags.has('verify') && command !== 'import') throw new UsageError('--verify goes with import');
   const settingsProblem = settingsUsageError(command, args, flags);
   if (settingsProblem) throw new UsageError(settingsProblem);
   if (command === 'search:reindex') {
@@ -232,15 +255,59 @@ async function run(argv: string[]): Promise<void> {
   let storage: Storage | undefined;
   try {
     storage = await openStorage(config, log, 'cli');
-    const applied: string[] = [];
-    await migrateToLatest(storage.db, (name) => {
-      applied.push(name);
-      say(`migration applied: ${name}`);
-    });
     const db = storage.db;
-    const skeletons = await backfillNameSkeletons(db);
-    if (skeletons) say(`name skeletons computed for ${skeletons} members`);
+    // An export reads the schema as it is; an import brings its database to the archive's.
+    const backup = command === 'export' || command === 'import' || command === 'maintenance:off';
+    const applied: string[] = [];
+    if (!backup) {
+      await migrateToLatest(db, (name) => {
+        applied.push(name);
+        say(`migration applied: ${name}`);
+      });
+      const skeletons = await backfillNameSkeletons(db);
+      if (skeletons) say(`name skeletons computed for ${skeletons} members`);
+    }
+    const started = performance.now();
+    // Seconds taken and the process's peak memory, for the last line of an export or import.
+    const cost = () =>
+      `in ${((performance.now() - started) / 1000).toFixed(1)} s (peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB)`;
     switch (command) {
+      case 'export': {
+        const file = path.resolve(args[0]!);
+        const result = await exportArchive(storage.url, file, { onProgress: progressBar('rows') });
+        say(
+          `exported ${result.tables} tables, ${result.rows} rows to ${file} (${(result.bytes / 1024 / 1024).toFixed(1)} MB, mode 0600) ${cost()}`,
+        );
+        say('it holds password hashes and 悄悄話: keep it safe, and copy it off this machine');
+        break;
+      }
+      case 'import': {
+        const file = path.resolve(args[0]!);
+        await readable(file);
+        if (flags.has('verify')) {
+          const result = await verifyArchive(storage.url, file, { onProgress: progressBar('rows'), say });
+          say(
+            `verified: ${result.manifest.tables.length} tables and ${result.rows} rows restored into a scratch database (${result.database}), read back and matching the archive's checksums; the scratch database was dropped ${cost()}`,
+          );
+        } else {
+          const result = await importArchive(storage.url, file, { onProgress: progressBar('rows'), say });
+          say(
+            `imported ${result.manifest.tables.length} tables, ${result.rows} rows from ${file} (made ${result.manifest.createdAt}) ${cost()}`,
+          );
+          say('restart the forum processes so they read the imported forum afresh');
+        }
+        break;
+      }
+      case 'maintenance:off': {
+        const left = await readMaintenance(db);
+        if (!left) say('the forum is not in maintenance mode');
+        else if (await importRunning(db)) throw new ImportRefused('an import is under way: it ends maintenance mode by itself');
+        else {
+          await db.deleteFrom('maintenance').execute();
+          say(`${describeInterrupted(left)}; maintenance mode is off and the forum starts without it`);
+        }
+        break;
+      }
       case 'migrate':
         say(applied.length ? `schema up to date (${applied.length} applied)` : 'schema already up to date');
         break;
@@ -345,7 +412,10 @@ run(process.argv.slice(2)).then(
       process.exit(2);
     }
     if (error instanceof ConfigError) console.error(`gentie: configuration error: ${error.message}`);
-    else if (error instanceof AppError || error instanceof EmbeddedError) console.error(`gentie: ${error.message}`);
+    else if (error instanceof ArchiveError)
+      console.error(`gentie: cannot import ${process.argv.at(-1)}: ${error.message}; nothing was imported`);
+    else if (error instanceof AppError || error instanceof EmbeddedError || error instanceof ImportRefused)
+      console.error(`gentie: ${error.message}`);
     else console.error(`gentie: failed: ${(error as Error)?.message ?? String(error)}`);
     process.exit(1);
   },

@@ -416,6 +416,19 @@ export interface JobsTable {
   last_error: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/**
+ * Maintenance mode's one row (migration 2026_12_05_300): present while `gentie import` restores an
+ * archive (or left behind by one that was killed); every process is read-only meanwhile.
+ */
+export interface MaintenanceTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  /** What holds the forum read-only: 'import' today. */
+  reason: string;
+  /** Which archive is being imported (its file name), for the operator's messages. */
+  detail: ColumnType<string, string | undefined, string>;
+  started_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 /** One conversation per pair of members (member_low < member_high): their 悄悄話 together. */
 export interface ConversationsTable {
   id: GeneratedId;
@@ -612,6 +625,7 @@ export interface Database {
   admin_audit: AdminAuditTable;
   site_settings: SiteSettingsTable;
   invites: InvitesTable;
+  maintenance: MaintenanceTable;
 }
 
 /** A whole row of each table, as a select returns it. */

@@ -27,6 +27,24 @@ export async function migrateToLatest(db: Kysely<Database>, onApplied: (name: st
 }
 
 /**
+ * Brings the schema to exactly the migration `name`, up or down: the import restores an archive's
+ * rows into the schema they were written from, then migrates to the latest as start-up would.
+ */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
+  });
+  const { error, results = [] } = await migrator.migrateTo(name);
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error');
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? '(setup)'} failed: ${reason}`, { cause: error });
+  }
+  return results;
+}
+
+/**
  * The migrations this build knows, by name, as kysely's FileMigrationProvider finds them in
  * MIGRATIONS_DIR (its .js, .mjs, .ts and .mts files, not declarations): the names kysely_migration records.
  */

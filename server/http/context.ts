@@ -17,6 +17,8 @@ declare global {
       variant: Variant | undefined;
       /** The URL prefix the page was asked under ('' or '/zh-hans', …): kept on every link. */
       variantPrefix: string;
+      /** True while the forum is read-only for an import (server/backup/backup.maintenance.ts): pages say so. */
+      maintenance?: boolean;
     }
   }
 }

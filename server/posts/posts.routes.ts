@@ -475,7 +475,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     const html = postPage(ctx, { ...page.head, seen }, { ...page.shown, top }, undefined, unnotified, heldNotice);
     // Nothing personal on it: kept whole for the next such reader (posts.pages.ts).
     const flavour =
-      facts && etag && sharesPages(req) && !ctx.ignored?.ids.size && page.shown.newIds.length === 0 && !seen?.newCount
+      facts && etag && sharesPages(req) && !ctx.maintenance && !ctx.ignored?.ids.size && page.shown.newIds.length === 0 && !seen?.newCount
         ? flavourOf(parseSeenCookie(readCookie(req, SEEN_COOKIE)), facts.threadId, facts.seq)
         : undefined;
     if (flavour && facts && etag) {

@@ -292,6 +292,23 @@ export const SETTINGS = {
     unit: 'seconds',
     description: 'How long a process trusts its copy of the address bans before reading them again (0: read on every check)',
   },
+  'backups.keep': {
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 365,
+    unit: 'archives',
+    description:
+      'Scheduled backups: archives of the whole forum the backups:nightly job keeps in DATA_DIR/backups, the oldest deleted (0: no scheduled backups)',
+  },
+  'backups.hour': {
+    type: 'integer',
+    default: 3,
+    min: 0,
+    max: 23,
+    unit: 'hours',
+    description: 'The hour of the day (in TZ_DISPLAY) when scheduled backups are made',
+  },
 } satisfies Record<string, SettingDefinition>;
 
 /** A setting's name, as callers ask for it: `settings.get('limits.reply.member.burst')`. */

@@ -41,6 +41,8 @@ export interface PageContext extends LinkContext {
   siteName?: string;
   /** The site's one-line description (site.description) in the reader's script; '' or absent: none. */
   siteDescription?: string;
+  /** True while the forum is read-only for an import: every page says so at its top. */
+  maintenance?: boolean;
 }
 
 /** The site's name as a page shows it. */
@@ -257,6 +259,11 @@ export function renderPage(ctx: PageContext, title: string, content: Child, meta
       <body>
         <Header ctx={ctx} />
         <VariantSwitch ctx={ctx} />
+        {ctx.maintenance ? (
+          <p class="maintenance" role="status" data-maintenance="">
+            {ctx.t.maintenance}
+          </p>
+        ) : null}
         <main id="main">{content}</main>
       </body>
     </html>

@@ -37,6 +37,7 @@ function windowWords(seconds: number, units: { s: string; m: string; h: string; 
 
 export const hant = {
   siteName: '跟帖論壇',
+  maintenance: '論壇正在恢復備份，暫時只能閱讀：發帖、回覆、登錄等操作請稍後再試。',
   originalScript: '原文',
   scriptSwitch: '繁簡切換',
   readersNow: '%d 人正在看',
@@ -282,6 +283,7 @@ export type Messages = typeof hant;
 
 export const hans: Messages = {
   siteName: '跟帖论坛',
+  maintenance: '论坛正在恢复备份，暂时只能阅读：发帖、回复、登录等操作请稍后再试。',
   originalScript: '原文',
   scriptSwitch: '繁简切换',
   readersNow: '%d 人正在看',

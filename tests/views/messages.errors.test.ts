@@ -62,6 +62,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   TooManyAttempts: actions.map((action) => ({ action })),
   RateLimited: [...actions.map((action) => ({ action })), { action: 'socket:message' as const }, { paced: 'upload' as const, wait: 90 }],
   ServerBusy: [{}],
+  Maintenance: [{}],
   SessionNotFound: [{}],
   NameTaken: [
     { what: 'member', name: 'Lisland_2013' },
