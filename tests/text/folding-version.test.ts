@@ -29,7 +29,8 @@ function documentsDigest(): string {
     ]),
     ...vocab.flatMap((e) => [[e.tw, 'zh-tw'] as const, [e.hans + e.tw, 'mixed'] as const]),
   ];
-  for (const [text, variant] of texts) hash.update(`${variant}\u0000${JSON.stringify(searchDocument(text, `<p>${text}</p>`, variant))}\u0000`);
+  for (const [text, variant] of texts)
+    hash.update(`${variant}\u0000${JSON.stringify(searchDocument(text, `<p>${text}</p>`, variant))}\u0000`);
   return hash.digest('hex');
 }
 
