@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { getBoard } from '../boards/boards.service';
+import { boardArchived, getBoard } from '../boards/boards.service';
 import type { BodyFormat, BoardRole, Database, Db, ModerationAction } from '../db/database';
 import type { Pace } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
@@ -66,6 +66,9 @@ export async function editPost(
   await db.transaction().execute(async (tx) => {
     const { post, actor, facts } = await loadForChange(tx, member, postId);
     authorize(actor, 'edit', facts, rules);
+    // An archived board is read-only, for its moderators too: unarchive it first.
+    const board = await tx.selectFrom('boards').select(['slug', 'archived_at']).where('id', '=', post.board_id).executeTakeFirstOrThrow();
+    if (board.archived_at) throw boardArchived(board.slug);
     const reason = cleanReason(input.reason);
     // What the author wrote is what an edit changes: without a body, the source as it is (in the
     // format given, else its own); a body without a format is read as before formats (deprecated).
