@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
+import { adminConsoleRouter } from './admin/admin.console.routes';
 import { boardsRouter } from './boards/boards.routes';
 import { type Caches, cacheStats, createCaches } from './caches';
 import { onThreadEventWritten } from './events/thread-events';
@@ -42,7 +43,7 @@ import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { reviewQueueRouter } from './moderation/moderation.queue.routes';
 import { moderationRouter } from './moderation/moderation.routes';
-import { banMember } from './moderation/moderation.service';
+import { banMember, liftBan } from './moderation/moderation.service';
 import { messageFeed } from './messages/messages.feed';
 import { messagesRouter } from './messages/messages.routes';
 import { peopleRouter } from './people/people.routes';
@@ -230,6 +231,13 @@ export function createApp({
   app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext, addressBans));
+  app.use(
+    adminConsoleRouter(db, pageContext, {
+      // The console's site bans are moderation's (its rules, log and notice), audited in their transaction.
+      ban: (admin, input, also) => banMember(db, admin, input, also),
+      lift: (admin, banId, also) => liftBan(db, admin, banId, also),
+    }),
+  );
   app.use(
     messagesRouter({
       db,

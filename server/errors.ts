@@ -100,7 +100,7 @@ export interface ErrorParams {
     | { rule: 'authorOrModerator'; action: 'edit' | 'delete' }
     | {
         rule:
-                    | 'moderator'
+          | 'moderator'
           | 'admin'
           | 'siteBan'
           | 'banAdmin'

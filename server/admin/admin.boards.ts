@@ -117,7 +117,12 @@ export async function addBoard(
   const actor = adminActor(who);
   return db.transaction().execute(async (tx) => {
     const board = await createBoard(tx, input);
-    await recordAudit(tx, actor, { subject: `board:${board.slug}`, action: 'board.create', before: null, after: withoutId(await boardShown(tx, board.slug)) });
+    await recordAudit(tx, actor, {
+      subject: `board:${board.slug}`,
+      action: 'board.create',
+      before: null,
+      after: withoutId(await boardShown(tx, board.slug)),
+    });
     return board;
   });
 }
@@ -178,7 +183,7 @@ export async function deleteBoard(db: Kysely<Database>, who: Operator, slug: str
     await tx.selectFrom('boards').select('id').where('slug', '=', slug).forUpdate().executeTakeFirst();
     const before = await boardShown(tx, slug);
     const { n } = await tx
-      .selectNoFrom((eb) =>
+      .selectNoFrom(() =>
         sql<string>`(select count(*) from threads where board_id = ${before.id})
           + (select count(*) from held_posts where board_id = ${before.id} and decided_at is null)`.as('n'),
       )

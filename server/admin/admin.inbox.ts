@@ -41,7 +41,12 @@ export async function inboxCounts(db: Kysely<Database>, who: Operator): Promise<
       (select count(*) from message_reports where resolved_at is null) as message_reports,
       (select count(*) from address_bans where lifted_at is null and expires_at > now()) as address_bans`.execute(db);
   const r = rows[0]!;
-  return { reports: Number(r.reports), held: Number(r.held), messageReports: Number(r.message_reports), addressBans: Number(r.address_bans) };
+  return {
+    reports: Number(r.reports),
+    held: Number(r.held),
+    messageReports: Number(r.message_reports),
+    addressBans: Number(r.address_bans),
+  };
 }
 
 export async function inbox(db: Kysely<Database>, who: Operator): Promise<Inbox> {

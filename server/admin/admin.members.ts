@@ -6,9 +6,6 @@ import { recordAudit } from '../audit/audit';
 import { recordThreadEvent } from '../events/thread-events';
 import * as members from '../members/members.repository';
 import { nameKey, nameSkeleton } from '../members/names';
-import { markDeleted } from '../moderation/moderation.repository';
-import { banMember, liftBan } from '../moderation/moderation.service';
-import { deleteAccount } from '../people/people.repository';
 import { setSearchDeleted } from '../posts/posts.repository';
 import { createToken, revokeTokens } from '../tokens/tokens.service';
 import { type Operator, adminActor } from './admin.boards';
@@ -175,7 +172,9 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 /** Refuses an admin's action on their own account (demoting, banning or deleting themselves could leave no admin). */
 function notSelf(who: Operator, userId: string): void {
   if (who !== 'cli' && who?.id === userId) {
-    throw new AppError(403, 'NotAllowed', 'Admins cannot do this to their own account: ask another admin.', { params: { rule: 'adminSelf' } });
+    throw new AppError(403, 'NotAllowed', 'Admins cannot do this to their own account: ask another admin.', {
+      params: { rule: 'adminSelf' },
+    });
   }
 }
 
@@ -183,7 +182,12 @@ function notSelf(who: Operator, userId: string): void {
  * Makes a member an admin, or no longer one. 'member' leaves a board moderator a moderator: their
  * boards stay theirs (users.role is then 'moderator', as addModerator makes it).
  */
-export async function setMemberRole(db: Kysely<Database>, who: Operator, name: string, role: string): Promise<{ name: string; role: SiteRole }> {
+export async function setMemberRole(
+  db: Kysely<Database>,
+  who: Operator,
+  name: string,
+  role: string,
+): Promise<{ name: string; role: SiteRole }> {
   const actor = adminActor(who);
   if (!(ADMIN_ROLES as readonly string[]).includes(role)) {
     throw validationFailed('role', { kind: 'oneOf', values: ADMIN_ROLES }, `role must be one of ${ADMIN_ROLES.join(', ')}.`);
@@ -195,19 +199,45 @@ export async function setMemberRole(db: Kysely<Database>, who: Operator, name: s
     const moderates = await tx.selectFrom('board_moderators').select('board_id').where('user_id', '=', user.id).limit(1).executeTakeFirst();
     const next: SiteRole = role === 'admin' ? 'admin' : moderates ? 'moderator' : 'member';
     await members.setUserRole(tx, user.id, next);
-    await recordAudit(tx, actor, { subject: `member:${user.name}`, action: 'member.role', before: { role: user.role }, after: { role: next } });
+    await recordAudit(tx, actor, {
+      subject: `member:${user.name}`,
+      action: 'member.role',
+      before: { role: user.role },
+      after: { role: next },
+    });
     return { name: user.name, role: next };
   });
 }
 
+/** A ban as moderation issues it (the console's site bans go through moderation's rules and log). */
+export interface IssuedSiteBan {
+  id: string;
+  reason: string;
+  expiresAt: Date;
+  username: string;
+}
+
+/**
+ * Moderation's site-wide ban and its lifting, given by app.ts (moderation is on this layer, so
+ * admin/ cannot import it): `also` runs in the ban's own transaction.
+ */
+export interface SiteBans {
+  ban(
+    member: Member | null,
+    input: { username: string; days: number; reason: string },
+    also: (tx: Db, ban: IssuedSiteBan) => Promise<void>,
+  ): Promise<IssuedSiteBan>;
+  lift(member: Member | null, banId: string, also: (tx: Db, ban: IssuedSiteBan) => Promise<void>): Promise<void>;
+}
+
 /** Bans a member from the whole site (moderation's site ban, audited); the member is told, as with any ban. */
 export async function siteBanMember(
-  db: Kysely<Database>,
+  bans: SiteBans,
   who: Member | null,
   input: { name: string; days: number; reason: string },
 ): Promise<{ id: string; expiresAt: Date }> {
   const actor = adminActor(who);
-  const ban = await banMember(db, who, { username: input.name, days: input.days, reason: input.reason }, async (tx, issued) => {
+  const ban = await bans.ban(who, { username: input.name, days: input.days, reason: input.reason }, async (tx, issued) => {
     await recordAudit(tx, actor, {
       subject: `member:${issued.username}`,
       action: 'member.ban',
@@ -219,9 +249,9 @@ export async function siteBanMember(
 }
 
 /** Lifts a site-wide ban early (audited). */
-export async function liftSiteBan(db: Kysely<Database>, who: Member | null, banId: string): Promise<void> {
+export async function liftSiteBan(bans: SiteBans, who: Member | null, banId: string): Promise<void> {
   const actor = adminActor(who);
-  await liftBan(db, who, banId, async (tx, lifted) => {
+  await bans.lift(who, banId, async (tx, lifted) => {
     await recordAudit(tx, actor, {
       subject: `member:${lifted.username}`,
       action: 'member.unban',
@@ -255,7 +285,7 @@ export async function deleteMember(
     const user = await findTarget(tx, name);
     if (user.deleted_at) throw notFound('MemberNotFound', `There is no member "${name}".`, { params: { name } });
     notSelf(who, user.id);
-    await deleteAccount(tx, user.id);
+    await members.deleteAccount(tx, user.id);
     await tx.deleteFrom('board_moderators').where('user_id', '=', user.id).execute();
     await tx
       .updateTable('users')
@@ -271,10 +301,20 @@ export async function deleteMember(
       .execute();
     for (const p of live) {
       if (posts === 'remove') {
-        await markDeleted(tx, p.id, actor.id ?? user.id, 'admin', 'account deleted');
+        // As a moderator's deletion marks a post (moderation's markDeleted), by the admin.
+        await tx
+          .updateTable('posts')
+          .set({ deleted_at: sql<Date>`now()`, deleted_by: actor.id ?? user.id, deleted_role: 'admin', deleted_reason: 'account deleted' })
+          .where('id', '=', p.id)
+          .execute();
         await setSearchDeleted(tx, p.id, true);
       }
-      await recordThreadEvent(tx, { threadId: p.thread_id, boardId: p.board_id, kind: posts === 'remove' ? 'post:delete' : 'post:edit', postId: p.id });
+      await recordThreadEvent(tx, {
+        threadId: p.thread_id,
+        boardId: p.board_id,
+        kind: posts === 'remove' ? 'post:delete' : 'post:edit',
+        postId: p.id,
+      });
     }
     await recordAudit(tx, actor, {
       subject: `member:${user.name}`,
@@ -292,7 +332,11 @@ export async function deleteMember(
  * for ADMIN_RESET_HOURS; older reset links stop working. Returned once, never stored in clear or
  * logged (the audit line says a link was made, not what it is).
  */
-export async function issueResetLink(db: Kysely<Database>, who: Operator, name: string): Promise<{ name: string; token: string; expiresAt: Date }> {
+export async function issueResetLink(
+  db: Kysely<Database>,
+  who: Operator,
+  name: string,
+): Promise<{ name: string; token: string; expiresAt: Date }> {
   const actor = adminActor(who);
   return db.transaction().execute(async (tx) => {
     const user = await findTarget(tx, name);

@@ -35,18 +35,20 @@ export function findBoardBySlug(db: Db, slug: string) {
 }
 
 export function insertBoard(db: Db, board: { slug: string; name: string; description?: string }) {
-  return db
-    .insertInto('boards')
-    // A new board comes last.
-    .values({
-      slug: board.slug,
-      name: board.name,
-      description: board.description ?? '',
-      position: sql<number>`(select coalesce(max(position), 0) + 1 from boards)`,
-    })
-    .onConflict((oc) => oc.column('slug').doNothing())
-    .returning(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review', 'archived_at as archivedAt'])
-    .executeTakeFirst();
+  return (
+    db
+      .insertInto('boards')
+      // A new board comes last.
+      .values({
+        slug: board.slug,
+        name: board.name,
+        description: board.description ?? '',
+        position: sql<number>`(select coalesce(max(position), 0) + 1 from boards)`,
+      })
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .returning(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review', 'archived_at as archivedAt'])
+      .executeTakeFirst()
+  );
 }
 
 export function insertModerator(db: Db, boardId: string, userId: string) {

@@ -48,14 +48,16 @@ const feedPosts = (db: Db) =>
  * backwards, and each root found by its own.
  */
 export function findNewThreads(db: Db, boardId: string | null, limit: number): Promise<FeedPostRow[]> {
-  return feedPosts(db)
-    .innerJoin('threads', 'threads.thread_id', 'posts.id')
-    .$if(boardId !== null, (qb) => qb.where('threads.board_id', '=', boardId!))
-    // The site's feed leaves archived boards out; a board's own feed still serves.
-    .$if(boardId === null, (qb) => qb.where('boards.archived_at', 'is', null))
-    .orderBy('threads.thread_id', 'desc')
-    .limit(limit)
-    .execute();
+  return (
+    feedPosts(db)
+      .innerJoin('threads', 'threads.thread_id', 'posts.id')
+      .$if(boardId !== null, (qb) => qb.where('threads.board_id', '=', boardId!))
+      // The site's feed leaves archived boards out; a board's own feed still serves.
+      .$if(boardId === null, (qb) => qb.where('boards.archived_at', 'is', null))
+      .orderBy('threads.thread_id', 'desc')
+      .limit(limit)
+      .execute()
+  );
 }
 
 /**

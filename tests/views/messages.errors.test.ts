@@ -72,7 +72,18 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { rule: 'authorOrModerator', action: 'edit' },
     { rule: 'authorOrModerator', action: 'delete' },
     ...(
-      ['moderator', 'admin', 'siteBan', 'banAdmin', 'banModerator', 'banSelf', 'reportOwnMessage', 'ignoreSelf', 'followSelf', 'adminSelf'] as const
+      [
+        'moderator',
+        'admin',
+        'siteBan',
+        'banAdmin',
+        'banModerator',
+        'banSelf',
+        'reportOwnMessage',
+        'ignoreSelf',
+        'followSelf',
+        'adminSelf',
+      ] as const
     ).map((rule) => ({ rule })),
   ],
   CrossSiteRequest: [{}],
