@@ -38,7 +38,7 @@ import { createAddressBans } from './limits/address-bans';
 import { createPacing } from './limits/paced';
 import { type Settings, defaultSettings } from './settings/settings';
 import { type Mailer, createMailer } from './mail/mail.transport';
-import { emailRouter } from './email/email.routes';
+import { emailRouter, passwordResetRouter } from './email/email.routes';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { reviewQueueRouter } from './moderation/moderation.queue.routes';
@@ -216,6 +216,7 @@ export function createApp({
   app.use(membersRouter(db, limiter, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
+  app.use(passwordResetRouter(db, pageContext));
   app.use(
     postsRouter(db, rules, caches, pageContext, pacing, limiter, {
       indexTreeLines: config.indexTreeLines,
@@ -232,11 +233,17 @@ export function createApp({
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext, addressBans));
   app.use(
-    adminConsoleRouter(db, pageContext, {
-      // The console's site bans are moderation's (its rules, log and notice), audited in their transaction.
-      ban: (admin, input, also) => banMember(db, admin, input, also),
-      lift: (admin, banId, also) => liftBan(db, admin, banId, also),
-    }),
+    adminConsoleRouter(
+      db,
+      pageContext,
+      {
+        // The console's site bans are moderation's (its rules, log and notice), audited in their transaction.
+        ban: (admin, input, also) => banMember(db, admin, input, also),
+        lift: (admin, banId, also) => liftBan(db, admin, banId, also),
+      },
+      // An archived or reopened board changes the site's hot list: this process recomputes it at once.
+      () => hot.changed(),
+    ),
   );
   app.use(
     messagesRouter({

@@ -40,7 +40,12 @@ const queryText = (req: Request, name: string) => (typeof req.query[name] === 's
 const resetUrl = (req: Request, token: string) =>
   `${req.protocol}://${req.get('host') ?? 'localhost'}${req.variantPrefix ?? ''}/password/reset?token=${token}`;
 
-export function adminConsoleRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext, siteBans: SiteBans): Router {
+export function adminConsoleRouter(
+  db: Kysely<Database>,
+  pageContext: (req: Request) => PageContext,
+  siteBans: SiteBans,
+  boardsChanged: () => void,
+): Router {
   const router = Router();
   const back = (req: Request, res: Response, path: string) => res.redirect(303, href(pageContext(req), path));
   const boardsPath = (slug: string) => `/admin/boards#board-${slug}`;
@@ -103,8 +108,16 @@ export function adminConsoleRouter(db: Kysely<Database>, pageContext: (req: Requ
     rename: (req) => renameBoard(db, req.member, req.params.slug, text(req.body, 'name')),
     describe: (req) => describeBoard(db, req.member, req.params.slug, text(req.body, 'description')),
     move: (req) => moveBoard(db, req.member, req.params.slug, wholeNumber(req.body, 'position')),
-    archive: (req) => archiveBoard(db, req.member, req.params.slug, true),
-    unarchive: (req) => archiveBoard(db, req.member, req.params.slug, false),
+    archive: async (req) => {
+      const board = await archiveBoard(db, req.member, req.params.slug, true);
+      boardsChanged();
+      return board;
+    },
+    unarchive: async (req) => {
+      const board = await archiveBoard(db, req.member, req.params.slug, false);
+      boardsChanged();
+      return board;
+    },
     moderators: (req) => setBoardModerator(db, req.member, req.params.slug, text(req.body, 'name'), true),
     'moderators/remove': (req) => setBoardModerator(db, req.member, req.params.slug, text(req.body, 'name'), false),
   };

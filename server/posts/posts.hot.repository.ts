@@ -34,8 +34,8 @@ export interface HotRow {
  * members other than the starter who replied in the window, plus a quarter for the starter: one
  * member's repeated follow-ups count once, however many. Follow-ups deleted, or held for review
  * (they are in held_posts, never in posts), do not count; locked threads and threads whose root
- * is deleted are left out, and so are archived boards' threads in the site's list (a board's own
- * list, asked for by boardId, still shows its threads).
+ * is deleted are left out, and so are archived boards' threads when every board is asked for
+ * (the site's list is made from that computation; a board's own list asked for by boardId keeps them).
  *
  * Two statements, and raw SQL: kysely's builder cannot say the window's bounds from date_trunc
  * in a time zone, the two-level grouping (member, then thread) that makes repeats count once, or
