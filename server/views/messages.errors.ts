@@ -180,7 +180,7 @@ export const hantErrors: ErrorMessages = {
       case 'followSelf':
         return '不能關注自己。';
       case 'adminSelf':
-        return '管理員不能對自己的帳號這樣做：請另一位管理員來做。';
+        return '管理員不能對自己的賬號這樣做：請另一位管理員來做。';
     }
   },
   CrossSiteRequest: () => '不接受來自其他網站的請求。',
