@@ -143,16 +143,19 @@ function ActionForm({
   path,
   label,
   hidden = {},
+  inline = false,
   children,
 }: {
   ctx: PageContext;
   path: string;
   label: string;
   hidden?: Record<string, string>;
+  /** Beside text (a moderator's name): otherwise the form takes its own line. */
+  inline?: boolean;
   children?: unknown;
 }) {
   return (
-    <form method="post" action={href(ctx, path)} class="inline">
+    <form method="post" action={href(ctx, path)} class={inline ? 'inline' : 'admin-action'}>
       {Object.entries(hidden).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
       ))}
@@ -201,7 +204,7 @@ export function boardsAdminPage(ctx: PageContext, list: AdminBoard[], error?: st
               {b.moderators.map((m) => (
                 <span class="moderator">
                   <a href={href(ctx, memberPath(m))}>{m}</a>{' '}
-                  <ActionForm ctx={ctx} path={`${base}/moderators/remove`} label={w.removeModerator} hidden={{ name: m }} />{' '}
+                  <ActionForm ctx={ctx} path={`${base}/moderators/remove`} label={w.removeModerator} hidden={{ name: m }} inline />{' '}
                 </span>
               ))}
             </p>
@@ -320,7 +323,7 @@ export function memberAdminPage(ctx: PageContext, m: MemberDetail, note?: { rese
           <ActionForm ctx={ctx} path={`${base}/reset-link`} label={w.resetLink} />
           <h2>{w.deleteAccount}</h2>
           <p class="hint">{w.deleteHint}</p>
-          <form method="post" action={href(ctx, `${base}/delete`)} class="stacked">
+          <form method="post" action={href(ctx, `${base}/delete`)} class="admin-action">
             <label>
               <input type="radio" name="posts" value="keep" checked /> {w.keepPosts}
             </label>
@@ -340,7 +343,7 @@ export function memberAdminPage(ctx: PageContext, m: MemberDetail, note?: { rese
             <li>
               {b.board ?? w.siteWide}: {b.reason} ({b.inForce ? w.inForce : b.lifted ? w.lifted : w.expired}){' '}
               <Time ctx={ctx} at={b.createdAt} /> {w.until} <Time ctx={ctx} at={b.expiresAt} />
-              {b.inForce ? <ActionForm ctx={ctx} path={`${base}/unban`} label={w.liftBan} hidden={{ ban: b.id }} /> : null}
+              {b.inForce ? <ActionForm ctx={ctx} path={`${base}/unban`} label={w.liftBan} hidden={{ ban: b.id }} inline /> : null}
             </li>
           ))}
         </ul>
