@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
+import { adminConsoleRouter } from './admin/admin.console.routes';
 import { boardsRouter } from './boards/boards.routes';
 import { MAINTENANCE_RETRY_SECONDS, watchMaintenance } from './backup/backup.maintenance';
 import { type Caches, cacheStats, createCaches } from './caches';
@@ -42,12 +43,12 @@ import { adminSettingsRouter } from './admin/admin.settings.routes';
 import { convertText, detectVariant } from './text/convert';
 import type { Rules } from './policy/policy';
 import { type Mailer, createMailer } from './mail/mail.transport';
-import { emailRouter } from './email/email.routes';
+import { emailRouter, passwordResetRouter } from './email/email.routes';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
 import { reviewQueueRouter } from './moderation/moderation.queue.routes';
 import { moderationRouter } from './moderation/moderation.routes';
-import { banMember } from './moderation/moderation.service';
+import { banMember, liftBan } from './moderation/moderation.service';
 import { messageFeed } from './messages/messages.feed';
 import { messagesRouter } from './messages/messages.routes';
 import { peopleRouter } from './people/people.routes';
@@ -251,6 +252,7 @@ export function createApp({
   app.use(membersRouter(db, limiter, settings, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
   if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
+  app.use(passwordResetRouter(db, pageContext));
   app.use(
     postsRouter(db, rules, caches, pageContext, pacing, limiter, {
       indexTreeLines: config.indexTreeLines,
@@ -267,6 +269,19 @@ export function createApp({
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext, addressBans));
   app.use(adminSettingsRouter(db, settings, pageContext, siteOrigin(config)));
+  app.use(
+    adminConsoleRouter(
+      db,
+      pageContext,
+      {
+        // The console's site bans are moderation's (its rules, log and notice), audited in their transaction.
+        ban: (admin, input, also) => banMember(db, admin, input, also),
+        lift: (admin, banId, also) => liftBan(db, admin, banId, also),
+      },
+      // An archived or reopened board changes the site's hot list: this process recomputes it at once.
+      () => hot.changed(),
+    ),
+  );
   app.use(
     messagesRouter({
       db,

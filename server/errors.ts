@@ -104,11 +104,24 @@ export interface ErrorParams {
     | { rule: 'authorOrModerator'; action: 'edit' | 'delete' }
     | {
         rule:
-          'moderator' | 'admin' | 'siteBan' | 'banAdmin' | 'banModerator' | 'banSelf' | 'reportOwnMessage' | 'ignoreSelf' | 'followSelf';
+          | 'moderator'
+          | 'admin'
+          | 'siteBan'
+          | 'banAdmin'
+          | 'banModerator'
+          | 'banSelf'
+          | 'reportOwnMessage'
+          | 'ignoreSelf'
+          | 'followSelf'
+          | 'adminSelf';
       };
   CrossSiteRequest: None;
   NotFound: None;
   BoardNotFound: { slug: string };
+  /** The board is archived: read-only until an admin unarchives it (admin/admin.boards.ts). */
+  BoardArchived: { slug: string };
+  /** Only an empty board can be deleted; this one holds `threads` threads or held posts. */
+  BoardNotEmpty: { slug: string; threads: number };
   /** `id` when the request named one; `notThread` when a thread change named a follow-up. */
   PostNotFound: { id?: string; notThread?: boolean };
   MemberNotFound: { name: string };

@@ -3,7 +3,8 @@ import type { Db } from '../db/database';
 
 /** Boards and their moderators: SQL only. */
 
-export function listBoards(db: Db) {
+/** Every board in the console's order (position, then creation); `archived` false leaves archived boards out. */
+export function listBoards(db: Db, options: { archived: boolean } = { archived: false }) {
   return db
     .selectFrom('boards')
     .leftJoin('threads', 'threads.board_id', 'boards.id')
@@ -12,11 +13,15 @@ export function listBoards(db: Db) {
       'boards.slug',
       'boards.name',
       'boards.description',
+      'boards.position',
+      'boards.archived_at',
       sql<string>`count(threads.thread_id)`.as('thread_count'),
       sql<string>`coalesce(sum(threads.reply_count), 0)`.as('reply_count'),
       sql<Date | null>`max(threads.last_activity_at)`.as('last_activity_at'),
     ])
+    .$if(!options.archived, (q) => q.where('boards.archived_at', 'is', null))
     .groupBy('boards.id')
+    .orderBy('boards.position')
     .orderBy('boards.id')
     .execute();
 }
@@ -24,18 +29,26 @@ export function listBoards(db: Db) {
 export function findBoardBySlug(db: Db, slug: string) {
   return db
     .selectFrom('boards')
-    .select(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review'])
+    .select(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review', 'archived_at as archivedAt'])
     .where('slug', '=', slug)
     .executeTakeFirst();
 }
 
 export function insertBoard(db: Db, board: { slug: string; name: string; description?: string }) {
-  return db
-    .insertInto('boards')
-    .values({ slug: board.slug, name: board.name, description: board.description ?? '' })
-    .onConflict((oc) => oc.column('slug').doNothing())
-    .returning(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review'])
-    .executeTakeFirst();
+  return (
+    db
+      .insertInto('boards')
+      // A new board comes last.
+      .values({
+        slug: board.slug,
+        name: board.name,
+        description: board.description ?? '',
+        position: sql<number>`(select coalesce(max(position), 0) + 1 from boards)`,
+      })
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .returning(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review', 'archived_at as archivedAt'])
+      .executeTakeFirst()
+  );
 }
 
 export function insertModerator(db: Db, boardId: string, userId: string) {

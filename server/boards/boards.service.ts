@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BoardReview, Database } from '../db/database';
+import type { BoardReview, Database, Db } from '../db/database';
 import { AppError, notFound, validationFailed } from '../errors';
 import { hasHiddenCharacters } from '../text/title';
 import * as repo from './boards.repository';
@@ -14,9 +14,12 @@ export interface Board {
   publicBans?: boolean;
   /** Which posts wait for a moderator's review (the review queue, /b/:slug/queue). */
   review?: BoardReview;
+  /** When the board was archived (read-only, left out of site-wide lists); null when it is open. */
+  archivedAt?: Date | null;
 }
 
 export interface BoardSummary extends Board {
+  position: number;
   threadCount: number;
   replyCount: number;
   lastActivityAt: Date | null;
@@ -26,14 +29,16 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const BOARD_NAME_MAX = 60;
 export const BOARD_DESCRIPTION_MAX = 500;
 
-/** Every board, with counts, in the order they were created. */
-export async function listBoards(db: Kysely<Database>): Promise<BoardSummary[]> {
-  const rows = await repo.listBoards(db);
+/** The boards, with counts, in the admins' order; archived ones only when asked for (the console). */
+export async function listBoards(db: Kysely<Database>, options: { archived: boolean } = { archived: false }): Promise<BoardSummary[]> {
+  const rows = await repo.listBoards(db, options);
   return rows.map((r) => ({
     id: r.id,
     slug: r.slug,
     name: r.name,
     description: r.description,
+    position: r.position,
+    archivedAt: r.archived_at,
     threadCount: Number(r.thread_count),
     replyCount: Number(r.reply_count),
     lastActivityAt: r.last_activity_at,
@@ -63,8 +68,41 @@ export async function setBoardReview(db: Kysely<Database>, slug: string, review:
   return { ...board, review };
 }
 
-/** Creates a board (operators, through the CLI). */
-export async function createBoard(db: Kysely<Database>, input: { slug: string; name: string; description?: string }): Promise<Board> {
+/** The refusal of a change to an archived board: a 409 its pages explain in the reader's script. */
+export function boardArchived(slug: string): AppError {
+  return new AppError(409, 'BoardArchived', `The board "${slug}" is archived: it is read-only.`, { params: { slug } });
+}
+
+/** Checks a board name and description as createBoard does; returns them cleaned. */
+export function cleanBoardText(input: { name?: string; description?: string }): { name?: string; description?: string } {
+  const out: { name?: string; description?: string } = {};
+  if (input.name !== undefined) {
+    const name = input.name.normalize('NFC').replace(/\s+/gu, ' ').trim();
+    if (!name || [...name].length > BOARD_NAME_MAX || hasHiddenCharacters(input.name) || /[\p{Cc}\p{Cf}]/u.test(name)) {
+      throw validationFailed(
+        'name',
+        { kind: 'plainText', min: 1, max: BOARD_NAME_MAX },
+        `A board name is 1-${BOARD_NAME_MAX} characters, with no control, zero-width or text-direction characters.`,
+      );
+    }
+    out.name = name;
+  }
+  if (input.description !== undefined) {
+    const description = input.description.normalize('NFC').trim();
+    if ([...description].length > BOARD_DESCRIPTION_MAX || hasHiddenCharacters(description)) {
+      throw validationFailed(
+        'description',
+        { kind: 'plainText', min: 0, max: BOARD_DESCRIPTION_MAX },
+        `A board description is at most ${BOARD_DESCRIPTION_MAX} characters, with no control, zero-width or text-direction characters.`,
+      );
+    }
+    out.description = description;
+  }
+  return out;
+}
+
+/** Creates a board (operators: the CLI and the admin console, admin/admin.boards.ts). */
+export async function createBoard(db: Db, input: { slug: string; name: string; description?: string }): Promise<Board> {
   if (!SLUG.test(input.slug)) {
     throw validationFailed(
       'slug',
@@ -72,23 +110,8 @@ export async function createBoard(db: Kysely<Database>, input: { slug: string; n
       'A board slug is 1-40 characters: lower-case letters, digits and -, starting with a letter or digit.',
     );
   }
-  const name = input.name.normalize('NFC').replace(/\s+/gu, ' ').trim();
-  if (!name || [...name].length > BOARD_NAME_MAX || hasHiddenCharacters(input.name) || /[\p{Cc}\p{Cf}]/u.test(name)) {
-    throw validationFailed(
-      'name',
-      { kind: 'plainText', min: 1, max: BOARD_NAME_MAX },
-      `A board name is 1-${BOARD_NAME_MAX} characters, with no control, zero-width or text-direction characters.`,
-    );
-  }
-  const description = (input.description ?? '').normalize('NFC').trim();
-  if ([...description].length > BOARD_DESCRIPTION_MAX || hasHiddenCharacters(description)) {
-    throw validationFailed(
-      'description',
-      { kind: 'plainText', min: 0, max: BOARD_DESCRIPTION_MAX },
-      `A board description is at most ${BOARD_DESCRIPTION_MAX} characters, with no control, zero-width or text-direction characters.`,
-    );
-  }
-  const board = await repo.insertBoard(db, { slug: input.slug, name, description });
+  const { name, description } = cleanBoardText({ name: input.name, description: input.description ?? '' });
+  const board = await repo.insertBoard(db, { slug: input.slug, name: name!, description });
   if (!board) {
     throw new AppError(409, 'NameTaken', `A board with the slug "${input.slug}" exists already.`, {
       params: { what: 'board', name: input.slug },

@@ -1,9 +1,10 @@
 import { setPublicBans } from '../boards/boards.repository';
-import { BOARD_REVIEWS, createBoard, setBoardReview } from '../boards/boards.service';
+import { BOARD_REVIEWS, setBoardReview } from '../boards/boards.service';
+import { addBoard, archiveBoard, deleteBoard, describeBoard, moveBoard, renameBoard, setBoardModerator } from '../admin/admin.boards';
+import { ADMIN_ROLES, DELETED_MEMBER_NAME, deleteMember, issueResetLink, setMemberRole } from '../admin/admin.members';
 import { activeAddressBans, banAddress, parseRange, parseUntil, unbanAddress } from '../limits/address-bans';
 import { CLI_ACTOR, recordAudit } from '../audit/audit';
 import { addressBanAudit } from '../admin/admin.addresses';
-import { addModerator } from '../moderation/moderation.service';
 import { ConfigError, loadConfig } from '../config';
 import type { SiteRole } from '../db/database';
 import { EmbeddedError } from '../db/embedded';
@@ -47,6 +48,19 @@ const USAGE = `usage: npm run gentie -- <command>
                                                links: a new member's posts with links to other
                                                sites; off: none; the queue is /b/<slug>/queue),
                                                whether /b/<slug>/bans lists its bans
+  board:rename <slug> <name>                   rename a board
+  board:describe <slug> <text>                 set a board's description
+  board:move <slug> <position>                 set a board's place in the order (lowest first)
+  board:archive <slug>                         archive a board (read-only, left out of /, the site's
+                                               hot list, search and feeds)
+  board:unarchive <slug>                       open an archived board again
+  board:delete <slug>                          delete a board with no posts (refused otherwise)
+  board:unmoderator <slug> <name>              stop a member moderating a board
+  member:role <name> member|admin              make a member an admin, or no longer one
+  member:delete <name> --posts keep|remove     delete an account: its posts stay under 已註銷用戶 or
+                                               are deleted; sessions end; the name stays reserved
+  member:reset-link <name>                     print a one-time password-reset link (24 hours) to
+                                               pass on (on PUBLIC_URL when set)
   member:trust <name> on|off|auto              trust a member by hand (never new), un-trust them
                                                (always new), or go back to the thresholds
   seed:demo                                    add the demo board (if missing) and a demo thread
@@ -189,6 +203,16 @@ async function run(argv: string[]): Promise<void> {
     'board:moderator',
     'board:set',
     'member:trust',
+    'board:rename',
+    'board:describe',
+    'board:move',
+    'board:archive',
+    'board:unarchive',
+    'board:delete',
+    'board:unmoderator',
+    'member:role',
+    'member:delete',
+    'member:reset-link',
     'seed:demo',
     'posts:resanitize',
     'search:reindex',
@@ -211,7 +235,24 @@ async function run(argv: string[]): Promise<void> {
   // Check the arguments before touching the database.
   if (command === 'user:create') need(args, 1, 'the member name');
   if (command === 'board:create') need(args, 2, 'the board slug and name');
-  if (command === 'board:moderator') need(args, 2, 'the board slug and the member name');
+  if (command === 'board:moderator' || command === 'board:unmoderator') need(args, 2, 'the board slug and the member name');
+  if (command === 'board:rename') need(args, 2, 'the board slug and its new name');
+  if (command === 'board:describe') need(args, 2, 'the board slug and its description');
+  if (command === 'board:move') {
+    need(args, 2, 'the board slug and its position');
+    if (!/^\d{1,6}$/.test(args[1]!)) throw new UsageError('the position is a whole number (0 comes first)');
+  }
+  if (command === 'board:archive' || command === 'board:unarchive' || command === 'board:delete') need(args, 1, 'the board slug');
+  if (command === 'member:role') {
+    need(args, 2, 'the member name and member or admin');
+    if (!(ADMIN_ROLES as readonly string[]).includes(args[1]!)) throw new UsageError('member:role takes member or admin');
+  }
+  if (command === 'member:delete') {
+    need(args, 1, 'the member name');
+    const posts = flags.get('posts');
+    if (posts !== 'keep' && posts !== 'remove') throw new UsageError('member:delete needs --posts keep or --posts remove');
+  }
+  if (command === 'member:reset-link') need(args, 1, 'the member name');
   if (command === 'board:set') {
     need(args, 1, 'the board slug');
     const review = flags.get('review');
@@ -317,14 +358,61 @@ async function run(argv: string[]): Promise<void> {
         break;
       }
       case 'board:create': {
-        const board = await createBoard(db, { slug: args[0]!, name: args[1]!, description: flags.get('description') });
+        const board = await addBoard(db, 'cli', { slug: args[0]!, name: args[1]!, description: flags.get('description') });
         say(`created board /b/${board.slug} (${board.name})`);
         break;
       }
       case 'board:moderator':
-        await addModerator(db, args[0]!, args[1]!);
+        await setBoardModerator(db, 'cli', args[0]!, args[1]!, true);
         say(`${args[1]} now moderates /b/${args[0]}`);
         break;
+      case 'board:unmoderator':
+        await setBoardModerator(db, 'cli', args[0]!, args[1]!, false);
+        say(`${args[1]} no longer moderates /b/${args[0]}`);
+        break;
+      case 'board:rename': {
+        const board = await renameBoard(db, 'cli', args[0]!, args[1]!);
+        say(`/b/${board.slug} is now called ${board.name}`);
+        break;
+      }
+      case 'board:describe':
+        await describeBoard(db, 'cli', args[0]!, args[1]!);
+        say(`/b/${args[0]}: description set`);
+        break;
+      case 'board:move': {
+        const board = await moveBoard(db, 'cli', args[0]!, Number(args[1]));
+        say(`/b/${board.slug} is at position ${board.position}`);
+        break;
+      }
+      case 'board:archive':
+      case 'board:unarchive': {
+        const board = await archiveBoard(db, 'cli', args[0]!, command === 'board:archive');
+        say(board.archived ? `/b/${board.slug} is archived (read-only)` : `/b/${board.slug} is open again`);
+        break;
+      }
+      case 'board:delete':
+        await deleteBoard(db, 'cli', args[0]!);
+        say(`deleted board /b/${args[0]}`);
+        break;
+      case 'member:role': {
+        const set = await setMemberRole(db, 'cli', args[0]!, args[1]!);
+        say(`${set.name} is now ${set.role}`);
+        break;
+      }
+      case 'member:delete': {
+        const done = await deleteMember(db, 'cli', args[0]!, flags.get('posts')!);
+        say(
+          `deleted the account of ${done.name}; ${done.changed} posts ${done.posts === 'keep' ? `now shown under ${DELETED_MEMBER_NAME}` : 'deleted'}`,
+        );
+        break;
+      }
+      case 'member:reset-link': {
+        const made = await issueResetLink(db, 'cli', args[0]!);
+        const site = config.publicUrl?.href ?? `http://localhost:${config.port}`;
+        say(`one-time password-reset link for ${made.name} (until ${made.expiresAt.toISOString()}):`);
+        say(new URL(`/password/reset?token=${made.token}`, site).href);
+        break;
+      }
       case 'board:set': {
         const review = flags.get('review') as BoardReview | undefined;
         if (review !== undefined) {

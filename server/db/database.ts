@@ -107,6 +107,10 @@ export interface BoardsTable {
   created_at: Timestamp;
   /** Which posts wait for a moderator (migrations/2026_12_03_211_board_review.ts). */
   review: ColumnType<BoardReview, BoardReview | undefined, BoardReview>;
+  /** Where the board comes on `/` and in the console (lowest first; ties by id). */
+  position: ColumnType<number, number | undefined, number>;
+  /** An archived board is read-only and left out of site-wide lists (migrations/2026_12_05_200_board_admin.ts). */
+  archived_at: NullableTimestamp;
 }
 
 /** A board's review setting: 'new' holds new members' posts, 'links' their posts with links, 'off' none. */

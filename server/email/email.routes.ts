@@ -90,11 +90,6 @@ export function emailRouter(deps: EmailDeps, pageContext: (req: Request) => Page
     res.status(202).json({ ok: true });
   });
 
-  router.post('/api/password/reset', async (req, res) => {
-    await resetPassword(db, parseInput(resetInput, req.body));
-    res.json({ ok: true });
-  });
-
   // ---- Pages: settings
 
   const settingsHtml = async (req: Request, page: { notice?: EmailNotice; refusal?: AppError; typed?: string } = {}) =>
@@ -152,6 +147,35 @@ export function emailRouter(deps: EmailDeps, pageContext: (req: Request) => Page
     res.send(forgotPage(pageContext(req), { sent: true }));
   });
 
+  // ---- The digest's unsubscribe link: a page with a button (GET), and RFC 8058 one-click (POST)
+
+  router.get('/email/unsubscribe', async (req, res) => {
+    await email.checkUnsubscribeLink(db, req.query.token);
+    res.send(unsubscribePage(pageContext(req), String(req.query.token)));
+  });
+
+  router.post('/email/unsubscribe', async (req, res) => {
+    await email.unsubscribe(db, req.query.token);
+    const ctx = pageContext(req);
+    const w = ctx.t.email;
+    res.send(messagePage(ctx, w.unsubscribeTitle, w.unsubscribed, { path: '/settings/email', label: w.settingsTitle }));
+  });
+
+  return router;
+}
+
+/**
+ * The reset link's page and API (/password/reset): mounted whether or not SMTP_URL is set, since
+ * an admin can also make a reset link to pass on by hand (admin/admin.members.ts issueResetLink).
+ */
+export function passwordResetRouter(db: EmailDeps['db'], pageContext: (req: Request) => PageContext): Router {
+  const router = Router();
+
+  router.post('/api/password/reset', async (req, res) => {
+    await resetPassword(db, parseInput(resetInput, req.body));
+    res.json({ ok: true });
+  });
+
   router.get('/password/reset', async (req, res) => {
     await checkResetLink(db, req.query.token);
     res.send(resetPage(pageContext(req), { token: String(req.query.token) }));
@@ -167,20 +191,6 @@ export function emailRouter(deps: EmailDeps, pageContext: (req: Request) => Page
     }
     const ctx = pageContext(req);
     res.send(messagePage(ctx, ctx.t.email.resetTitle, ctx.t.email.resetDone, { path: '/login', label: ctx.t.login }));
-  });
-
-  // ---- The digest's unsubscribe link: a page with a button (GET), and RFC 8058 one-click (POST)
-
-  router.get('/email/unsubscribe', async (req, res) => {
-    await email.checkUnsubscribeLink(db, req.query.token);
-    res.send(unsubscribePage(pageContext(req), String(req.query.token)));
-  });
-
-  router.post('/email/unsubscribe', async (req, res) => {
-    await email.unsubscribe(db, req.query.token);
-    const ctx = pageContext(req);
-    const w = ctx.t.email;
-    res.send(messagePage(ctx, w.unsubscribeTitle, w.unsubscribed, { path: '/settings/email', label: w.settingsTitle }));
   });
 
   return router;

@@ -44,16 +44,20 @@ const feedPosts = (db: Db) =>
     .where('posts.deleted_at', 'is', null);
 
 /**
- * The newest threads (on one board, or on every board), by id: the threads' primary key read
+ * The newest threads (on one board, or on every board not archived), by id: the threads' primary key read
  * backwards, and each root found by its own.
  */
 export function findNewThreads(db: Db, boardId: string | null, limit: number): Promise<FeedPostRow[]> {
-  return feedPosts(db)
-    .innerJoin('threads', 'threads.thread_id', 'posts.id')
-    .$if(boardId !== null, (qb) => qb.where('threads.board_id', '=', boardId!))
-    .orderBy('threads.thread_id', 'desc')
-    .limit(limit)
-    .execute();
+  return (
+    feedPosts(db)
+      .innerJoin('threads', 'threads.thread_id', 'posts.id')
+      .$if(boardId !== null, (qb) => qb.where('threads.board_id', '=', boardId!))
+      // The site's feed leaves archived boards out; a board's own feed still serves.
+      .$if(boardId === null, (qb) => qb.where('boards.archived_at', 'is', null))
+      .orderBy('threads.thread_id', 'desc')
+      .limit(limit)
+      .execute()
+  );
 }
 
 /**

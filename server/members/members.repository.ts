@@ -97,3 +97,41 @@ export function deleteOldSignIns(db: Db, days: number) {
 export function findMemberByName(db: Db, nameKey: string) {
   return db.selectFrom('users').select(['id', 'name', 'role', 'created_at']).where('name_key', '=', nameKey).executeTakeFirst();
 }
+
+/**
+ * Deletes an account, keeping its row: its name stays reserved (registration finds it taken) and
+ * its posts keep their author. What the member set up goes: profile, email, preferences, sessions,
+ * follows both ways, their ignores, muted threads and read positions, their unused tokens. Returns false when the
+ * account was deleted already.
+ */
+export async function deleteAccount(db: Db, memberId: string): Promise<boolean> {
+  const updated = await db
+    .updateTable('users')
+    .set({
+      deleted_at: sql<Date>`now()`,
+      profile: '',
+      profile_variant: 'other',
+      // The default avatar shows; the picture, unused now, goes with the uploads' cleanup.
+      avatar_hash: null,
+      hide_last_seen: true,
+      last_seen_on: null,
+      notify_prefs: '{}',
+      email: null,
+      email_verified_at: null,
+      digest: false,
+    })
+    .where('id', '=', memberId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return false;
+  await db.deleteFrom('sessions').where('user_id', '=', memberId).execute();
+  await db
+    .deleteFrom('follows')
+    .where((eb) => eb.or([eb('follower_id', '=', memberId), eb('followee_id', '=', memberId)]))
+    .execute();
+  await db.deleteFrom('ignores').where('member_id', '=', memberId).execute();
+  await db.deleteFrom('thread_mutes').where('member_id', '=', memberId).execute();
+  await db.deleteFrom('thread_reads').where('user_id', '=', memberId).execute();
+  await db.deleteFrom('tokens').where('user_id', '=', memberId).execute();
+  return true;
+}

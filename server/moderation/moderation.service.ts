@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { getBoard } from '../boards/boards.service';
+import { boardArchived, getBoard } from '../boards/boards.service';
 import type { BodyFormat, BoardRole, Database, Db, ModerationAction } from '../db/database';
 import type { Pace } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
@@ -66,6 +66,9 @@ export async function editPost(
   await db.transaction().execute(async (tx) => {
     const { post, actor, facts } = await loadForChange(tx, member, postId);
     authorize(actor, 'edit', facts, rules);
+    // An archived board is read-only, for its moderators too: unarchive it first.
+    const board = await tx.selectFrom('boards').select(['slug', 'archived_at']).where('id', '=', post.board_id).executeTakeFirstOrThrow();
+    if (board.archived_at) throw boardArchived(board.slug);
     const reason = cleanReason(input.reason);
     // What the author wrote is what an edit changes: without a body, the source as it is (in the
     // format given, else its own); a body without a format is read as before formats (deprecated).
@@ -235,6 +238,8 @@ export async function banMember(
   db: Kysely<Database>,
   member: Member | null,
   input: { board?: string; username: string; days: number; reason: string; postId?: string },
+  /** More work in the ban's transaction (the admin console's audit line). */
+  also?: (tx: Db, ban: IssuedBan) => Promise<void>,
 ): Promise<IssuedBan> {
   const board = input.board === undefined ? null : await getBoard(db, input.board);
   const reason = cleanReason(input.reason);
@@ -265,12 +270,19 @@ export async function banMember(
     await log(tx, actor, board ? 'ban' : 'site-ban', { boardId: board?.id ?? null, targetUserId: target.id, reason, postId: input.postId });
     if (input.postId) await closeReports(tx, actor, { id: input.postId, thread_id: reportedThread! }, 'banned');
     await noticeBanned(tx, actor, { userId: target.id, reason, expiresAt: ban.expires_at, board });
-    return { id: ban.id, boardId: ban.board_id, reason, expiresAt: ban.expires_at, username: target.name };
+    const issued = { id: ban.id, boardId: ban.board_id, reason, expiresAt: ban.expires_at, username: target.name };
+    await also?.(tx, issued);
+    return issued;
   });
 }
 
-/** Ends a ban early. */
-export async function liftBan(db: Kysely<Database>, member: Member | null, banId: string): Promise<void> {
+/** Ends a ban early; `also` does more in its transaction (the admin console's audit line). */
+export async function liftBan(
+  db: Kysely<Database>,
+  member: Member | null,
+  banId: string,
+  also?: (tx: Db, ban: IssuedBan) => Promise<void>,
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const ban = isId(banId) ? await repo.findBan(tx, banId) : undefined;
     if (!ban || ban.lifted_at) throw notFound('BanNotFound', `There is no ban ${banId} in force.`);
@@ -278,6 +290,10 @@ export async function liftBan(db: Kysely<Database>, member: Member | null, banId
     authorize(actor, ban.board_id ? 'ban' : 'siteBan', null);
     await repo.liftBan(tx, ban.id, actor.member.id);
     await log(tx, actor, 'lift-ban', { boardId: ban.board_id, targetUserId: ban.user_id });
+    if (also) {
+      const user = await members.findUserById(tx, ban.user_id);
+      await also(tx, { id: ban.id, boardId: ban.board_id, reason: ban.reason, expiresAt: ban.expires_at, username: user?.name ?? '' });
+    }
   });
 }
 

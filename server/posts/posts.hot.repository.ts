@@ -34,12 +34,8 @@ export interface HotRow {
  * members other than the starter who replied in the window, plus a quarter for the starter: one
  * member's repeated follow-ups count once, however many. Follow-ups deleted, or held for review
  * (they are in held_posts, never in posts), do not count; locked threads and threads whose root
- * is deleted are left out.
- *
- * Archived boards: boards have no archived flag yet, so every board takes part. When
- * boards.archived_at comes, the hook is the `join boards b` of the last statement below (add
- * `and b.archived_at is null`): that drops an archived board's threads from the lists whatever
- * part they were counted in.
+ * is deleted are left out, and so are archived boards' threads when every board is asked for
+ * (the site's list is made from that computation; a board's own list asked for by boardId keeps them).
  *
  * Two statements, and raw SQL: kysely's builder cannot say the window's bounds from date_trunc
  * in a time zone, the two-level grouping (member, then thread) that makes repeats count once, or
@@ -130,6 +126,7 @@ export async function findHotThreads(
     from ranked r
     join boards b on b.id = r.board_id
     where r.board_rank <= ${window.keep}
+      ${window.boardId === undefined ? sql`and b.archived_at is null` : sql``}
     order by r.heat4 desc, r.read_count desc, r.last_at desc, r.thread_id desc`.execute(db);
   return { since, until, threads: rows };
 }

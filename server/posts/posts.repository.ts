@@ -76,6 +76,9 @@ export interface ReplyContextRow extends ActorColumns {
   slow_mode_seconds: number | null;
   /** The board's review setting: whether a new member's reply waits for a moderator (posts.held.ts). */
   review: BoardReview;
+  /** The board is archived (read-only: the reply is refused), and its slug for the refusal. */
+  archived: boolean;
+  board_slug: string;
   /** When the latest of the reply's full rate-limit windows ends (ms since the epoch), null when none is full. */
   paced_until: string | null;
 }
@@ -120,7 +123,8 @@ export async function findReplyContext(
     )
     select parent.*, starter.author_id as starter_id,
       exists (select 1 from thread_mutes m where m.member_id = starter.author_id and m.thread_id = starter.id) as starter_muted,
-      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, board.review, ban.*,
+      bump.locked, bump.seq, bump.post_id, bump.slow_mode_seconds, ${actor.moderates} as moderates, board.review,
+      board.archived_at is not null as archived, board.slug as board_slug, ban.*,
       ${spending ? sql`(select max(full_expire) from paced)` : sql`null`}::text as paced_until
     from parent
     join posts starter on starter.id = parent.thread_id

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { type Board, getBoard } from '../boards/boards.service';
+import { type Board, boardArchived, getBoard } from '../boards/boards.service';
 import type { BodyFormat, BoardRole, Database, DeletedBy, HeldPostRow, SiteRole, ThreadRow } from '../db/database';
 import { isId } from '../db/ids';
 import { type DeferredPace, type Pace, deferPace } from '../limits/paced';
@@ -312,6 +312,7 @@ export async function submitThread(
   const board = await getBoard(db, boardSlug);
   const actor = await actorOn(db, member, board.id);
   authorize(actor, 'post', null);
+  if (board.archivedAt) throw boardArchived(board.slug);
   const content = preparePost(input);
   const { caps, newMember } = await pace('thread');
   const duplicateSeconds = pace.duplicateSeconds ?? 0;
@@ -444,6 +445,7 @@ async function replyPaced(
     if (!parent) throw parentNotFound(parentId);
     settle(parent.paced_until === null ? null : Number(parent.paced_until));
     authorize(actorFromRow(member, parent), 'post', null);
+    if (parent.archived) throw boardArchived(parent.board_slug);
     if (parent.deleted_at)
       throw new AppError(409, 'PostDeleted', 'That post was deleted: reply to another one.', { params: { refused: 'reply' } });
     if (parent.path.length > MAX_DEPTH) throw tooDeep();

@@ -619,7 +619,9 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
         </ul>
       )}
       <Pager ctx={ctx} base={`/b/${board.slug}`} page={index.page} pages={index.pages} />
-      {ctx.member ? (
+      {board.archivedAt ? (
+        <p class="board-archived">{t.admin.boards.archivedNotice}</p>
+      ) : ctx.member ? (
         <section class="new-thread" aria-label={t.newThread}>
           <h2>{t.newThread}</h2>
           <PostForm ctx={ctx} action={href(ctx, `/b/${board.slug}/threads`)} draft={`/b/${board.slug}/threads`} form={form} />

@@ -79,6 +79,10 @@ export async function findHits(
         : sql`not ps.deleted`;
   const filters = sql`${deleted}
         ${f.boardId ? sql`and ps.board_id = ${f.boardId}` : sql``}
+        ${
+          // Site-wide, archived boards are left out (a search on the board itself, or in a thread, still finds them).
+          f.boardId || f.threadId ? sql`` : sql`and ps.board_id not in (select id from boards where archived_at is not null)`
+        }
         ${f.authorId ? sql`and ps.author_id = ${f.authorId}` : sql``}
         ${f.threadId ? sql`and ps.thread_id = ${f.threadId}` : sql``}
         ${f.from ? sql`and ps.created_at >= (${f.from}::date)::timestamp at time zone ${f.timeZone}` : sql``}

@@ -180,11 +180,15 @@ export const hantErrors: ErrorMessages = {
         return '不能忽略自己。';
       case 'followSelf':
         return '不能關注自己。';
+      case 'adminSelf':
+        return '管理員不能對自己的賬號這樣做：請另一位管理員來做。';
     }
   },
   CrossSiteRequest: () => '不接受來自其他網站的請求。',
   NotFound: () => '您要找的頁面不存在，或已被移走。',
   BoardNotFound: ({ slug }) => `沒有「${slug}」這個版面。`,
+  BoardArchived: ({ slug }) => `版面「${slug}」已封存，只能閱讀，不能發帖、跟帖或修改。`,
+  BoardNotEmpty: ({ slug, threads }) => `版面「${slug}」還有 ${threads} 個主題或待審帖子，只能刪除空的版面；可以把它封存。`,
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主題。` : id !== undefined ? `沒有編號為 ${id} 的帖子。` : '找不到這個帖子。',
   MemberNotFound: ({ name }) => `沒有「${name}」這個用戶。`,
@@ -315,11 +319,15 @@ export const hansErrors: ErrorMessages = {
         return '不能忽略自己。';
       case 'followSelf':
         return '不能关注自己。';
+      case 'adminSelf':
+        return '管理员不能对自己的账号这样做：请另一位管理员来做。';
     }
   },
   CrossSiteRequest: () => '不接受来自其他网站的请求。',
   NotFound: () => '您要找的页面不存在，或已被移走。',
   BoardNotFound: ({ slug }) => `没有“${slug}”这个版面。`,
+  BoardArchived: ({ slug }) => `版面“${slug}”已封存，只能阅读，不能发帖、跟帖或修改。`,
+  BoardNotEmpty: ({ slug, threads }) => `版面“${slug}”还有 ${threads} 个主题或待审帖子，只能删除空的版面；可以把它封存。`,
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主题。` : id !== undefined ? `没有编号为 ${id} 的帖子。` : '找不到这个帖子。',
   MemberNotFound: ({ name }) => `没有“${name}”这个用户。`,

@@ -73,12 +73,25 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { rule: 'authorOrModerator', action: 'edit' },
     { rule: 'authorOrModerator', action: 'delete' },
     ...(
-      ['moderator', 'admin', 'siteBan', 'banAdmin', 'banModerator', 'banSelf', 'reportOwnMessage', 'ignoreSelf', 'followSelf'] as const
+      [
+        'moderator',
+        'admin',
+        'siteBan',
+        'banAdmin',
+        'banModerator',
+        'banSelf',
+        'reportOwnMessage',
+        'ignoreSelf',
+        'followSelf',
+        'adminSelf',
+      ] as const
     ).map((rule) => ({ rule })),
   ],
   CrossSiteRequest: [{}],
   NotFound: [{}],
   BoardNotFound: [{ slug: 'life' }],
+  BoardArchived: [{ slug: 'life' }],
+  BoardNotEmpty: [{ slug: 'life', threads: 3 }],
   PostNotFound: [{}, { id: '12' }, { id: '12', notThread: true }],
   MemberNotFound: [{ name: 'ghost' }],
   SearchQueryInvalid: (['empty', 'tooLong', 'tooManyTerms', 'noWords', 'onlyExclusions', 'operators'] as const).map((problem) => ({

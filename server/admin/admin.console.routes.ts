@@ -1,0 +1,209 @@
+import { type Request, type Response, Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import type { PageContext } from '../views/layout';
+import { formText } from '../http/forms';
+import { href } from '../http/paths';
+import { addBoard, adminBoards, archiveBoard, deleteBoard, describeBoard, moveBoard, renameBoard, setBoardModerator } from './admin.boards';
+import { inbox, inboxCounts } from './admin.inbox';
+import {
+  type SiteBans,
+  deleteMember,
+  issueResetLink,
+  liftSiteBan,
+  memberDetail,
+  searchMembers,
+  setMemberRole,
+  siteBanMember,
+} from './admin.members';
+import { boardsAdminPage, consoleHomePage, inboxPage, memberAdminPage, membersAdminPage } from './admin.console.views';
+
+/**
+ * The admin console's pages and their JSON (admins only: each service refuses anyone else with
+ * 401/403): `/admin`, `/admin/inbox`, `/admin/boards…`, `/admin/members…`, and the same under
+ * `/api/admin/…`. Forms post and are redirected back (303); refusals go to the error page in the
+ * reader's script.
+ */
+
+const text = (body: unknown, name: string) => formText(body, name) ?? '';
+
+/** A whole number sent as JSON or typed in a form; NaN for anything else (the service refuses it). */
+function wholeNumber(body: unknown, name: string): number {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+}
+
+const queryText = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : '');
+
+/** Where a reset link sends its member: the site's address as this request reached it. */
+const resetUrl = (req: Request, token: string) =>
+  `${req.protocol}://${req.get('host') ?? 'localhost'}${req.variantPrefix ?? ''}/password/reset?token=${token}`;
+
+export function adminConsoleRouter(
+  db: Kysely<Database>,
+  pageContext: (req: Request) => PageContext,
+  siteBans: SiteBans,
+  boardsChanged: () => void,
+): Router {
+  const router = Router();
+  const back = (req: Request, res: Response, path: string) => res.redirect(303, href(pageContext(req), path));
+  const boardsPath = (slug: string) => `/admin/boards#board-${slug}`;
+  const memberPath = (name: string) => `/admin/members/${encodeURIComponent(name)}`;
+
+  router.get('/api/admin', async (req, res) => {
+    res.json({ counts: await inboxCounts(db, req.member) });
+  });
+  router.get('/admin', async (req, res) => {
+    res.send(consoleHomePage(pageContext(req), await inboxCounts(db, req.member)));
+  });
+
+  router.get('/api/admin/inbox', async (req, res) => {
+    const data = await inbox(db, req.member);
+    res.json({
+      counts: data.counts,
+      reports: data.reports.map((r) => ({ ...r, latest: r.latest.toISOString() })),
+      held: data.held.map((q) => ({ ...q, oldest: q.oldest.toISOString() })),
+      messageReports: data.messageReports.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+      addressBans: data.addressBans.map((b) => ({ range: b.range, reason: b.reason, expiresAt: b.expiresAt.toISOString() })),
+    });
+  });
+  router.get('/admin/inbox', async (req, res) => {
+    res.send(inboxPage(pageContext(req), await inbox(db, req.member)));
+  });
+
+  // Boards.
+  router.get('/api/admin/boards', async (req, res) => {
+    const list = await adminBoards(db, req.member);
+    res.json({
+      boards: list.map((b) => ({
+        slug: b.slug,
+        name: b.name,
+        description: b.description,
+        position: b.position,
+        archived: b.archivedAt !== null && b.archivedAt !== undefined,
+        archivedAt: b.archivedAt?.toISOString() ?? null,
+        threadCount: b.threadCount,
+        moderators: b.moderators,
+      })),
+    });
+  });
+  router.get('/admin/boards', async (req, res) => {
+    res.send(boardsAdminPage(pageContext(req), await adminBoards(db, req.member)));
+  });
+
+  const createBoard = (req: Request) =>
+    addBoard(db, req.member, { slug: text(req.body, 'slug'), name: text(req.body, 'name'), description: text(req.body, 'description') });
+  router.post('/api/admin/boards', async (req, res) => {
+    const board = await createBoard(req);
+    res.status(201).json({ board: { slug: board.slug, name: board.name, description: board.description } });
+  });
+  router.post('/admin/boards', async (req, res) => {
+    const board = await createBoard(req);
+    back(req, res, boardsPath(board.slug));
+  });
+
+  /** Each change to a board, by its path's last part: what it does with the request. */
+  const boardChanges: Record<string, (req: Request<{ slug: string }>) => Promise<unknown>> = {
+    rename: (req) => renameBoard(db, req.member, req.params.slug, text(req.body, 'name')),
+    describe: (req) => describeBoard(db, req.member, req.params.slug, text(req.body, 'description')),
+    move: (req) => moveBoard(db, req.member, req.params.slug, wholeNumber(req.body, 'position')),
+    archive: async (req) => {
+      const board = await archiveBoard(db, req.member, req.params.slug, true);
+      boardsChanged();
+      return board;
+    },
+    unarchive: async (req) => {
+      const board = await archiveBoard(db, req.member, req.params.slug, false);
+      boardsChanged();
+      return board;
+    },
+    moderators: (req) => setBoardModerator(db, req.member, req.params.slug, text(req.body, 'name'), true),
+    'moderators/remove': (req) => setBoardModerator(db, req.member, req.params.slug, text(req.body, 'name'), false),
+  };
+  for (const [change, run] of Object.entries(boardChanges)) {
+    router.post(`/api/admin/boards/:slug/${change}`, async (req, res) => {
+      res.json({ board: await run(req) });
+    });
+    router.post(`/admin/boards/:slug/${change}`, async (req, res) => {
+      await run(req);
+      back(req, res, boardsPath(req.params.slug));
+    });
+  }
+  router.post('/api/admin/boards/:slug/delete', async (req, res) => {
+    await deleteBoard(db, req.member, req.params.slug);
+    res.json({ deleted: req.params.slug });
+  });
+  router.post('/admin/boards/:slug/delete', async (req, res) => {
+    await deleteBoard(db, req.member, req.params.slug);
+    back(req, res, '/admin/boards');
+  });
+
+  // Members.
+  router.get('/api/admin/members', async (req, res) => {
+    const found = await searchMembers(db, req.member, queryText(req, 'q'));
+    res.json({ members: found.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) });
+  });
+  router.get('/admin/members', async (req, res) => {
+    const q = queryText(req, 'q');
+    // Asked even with nothing typed: the service is where non-admins are refused.
+    const found = await searchMembers(db, req.member, q);
+    res.send(membersAdminPage(pageContext(req), q, q.trim() ? found : null));
+  });
+
+  router.get('/api/admin/members/:name', async (req, res) => {
+    const m = await memberDetail(db, req.member, req.params.name);
+    res.json({
+      member: {
+        ...m,
+        createdAt: m.createdAt.toISOString(),
+        deletedAt: m.deletedAt?.toISOString() ?? null,
+        posts: m.posts.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })),
+        reportsBy: m.reportsBy.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+        reportsAbout: m.reportsAbout.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+        bans: m.bans.map((b) => ({ ...b, createdAt: b.createdAt.toISOString(), expiresAt: b.expiresAt.toISOString() })),
+        signIns: m.signIns.map((s) => ({ ...s, at: s.at.toISOString() })),
+      },
+    });
+  });
+  router.get('/admin/members/:name', async (req, res) => {
+    res.send(memberAdminPage(pageContext(req), await memberDetail(db, req.member, req.params.name)));
+  });
+
+  const memberChanges: Record<string, (req: Request<{ name: string }>) => Promise<unknown>> = {
+    role: (req) => setMemberRole(db, req.member, req.params.name, text(req.body, 'role')),
+    ban: (req) =>
+      siteBanMember(siteBans, req.member, { name: req.params.name, days: wholeNumber(req.body, 'days'), reason: text(req.body, 'reason') }),
+    unban: (req) => liftSiteBan(siteBans, req.member, text(req.body, 'ban')),
+  };
+  for (const [change, run] of Object.entries(memberChanges)) {
+    router.post(`/api/admin/members/:name/${change}`, async (req, res) => {
+      res.json({ done: change, result: (await run(req)) ?? null });
+    });
+    router.post(`/admin/members/:name/${change}`, async (req, res) => {
+      await run(req);
+      back(req, res, memberPath(req.params.name));
+    });
+  }
+
+  router.post('/api/admin/members/:name/delete', async (req, res) => {
+    res.json(await deleteMember(db, req.member, req.params.name, text(req.body, 'posts')));
+  });
+  router.post('/admin/members/:name/delete', async (req, res) => {
+    await deleteMember(db, req.member, req.params.name, text(req.body, 'posts'));
+    back(req, res, memberPath(req.params.name));
+  });
+
+  // The link is in the answer only: a page shown once (never a redirect to a URL holding it).
+  router.post('/api/admin/members/:name/reset-link', async (req, res) => {
+    const made = await issueResetLink(db, req.member, req.params.name);
+    res.set('Cache-Control', 'no-store').json({ name: made.name, url: resetUrl(req, made.token), expiresAt: made.expiresAt.toISOString() });
+  });
+  router.post('/admin/members/:name/reset-link', async (req, res) => {
+    const made = await issueResetLink(db, req.member, req.params.name);
+    const detail = await memberDetail(db, req.member, made.name);
+    res.set('Cache-Control', 'no-store').send(memberAdminPage(pageContext(req), detail, { resetUrl: resetUrl(req, made.token) }));
+  });
+
+  return router;
+}

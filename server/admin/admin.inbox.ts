@@ -1,0 +1,106 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/database';
+import { type AddressBan, activeAddressBans } from '../limits/address-bans';
+import { type Operator, adminActor } from './admin.boards';
+
+/**
+ * The admin inbox (/admin/inbox) and the console's counts (/admin): every board's open reports,
+ * every review queue, the open 悄悄話 reports and the address bans in force, in one place, each
+ * linking to the page where it is handled (the board's reports and queue, the message report,
+ * the address bans). Read only: the handling stays where it was.
+ */
+
+/** How many lines of each kind the inbox shows (the pages it links to have the rest). */
+export const INBOX_LINES = 100;
+
+export interface InboxCounts {
+  reports: number;
+  held: number;
+  messageReports: number;
+  addressBans: number;
+}
+
+export interface Inbox {
+  counts: InboxCounts;
+  /** Reported posts, one line per post, with their open reports counted. */
+  reports: { board: string; boardName: string; postId: string; threadId: string; title: string; count: number; latest: Date }[];
+  /** Posts waiting for review, one line per board. */
+  held: { board: string; boardName: string; count: number; oldest: Date }[];
+  messageReports: { id: string; reporter: string; reason: string; createdAt: Date }[];
+  addressBans: AddressBan[];
+}
+
+/** The counts that need an admin's attention: open reports, held posts, open message reports, address bans. */
+export async function inboxCounts(db: Kysely<Database>, who: Operator): Promise<InboxCounts> {
+  adminActor(who);
+  // One round trip: four counts, each a scan of a small partial set (open or pending rows).
+  const { rows } = await sql<{ reports: string; held: string; message_reports: string; address_bans: string }>`
+    select
+      (select count(*) from reports where resolved_at is null) as reports,
+      (select count(*) from held_posts where decided_at is null) as held,
+      (select count(*) from message_reports where resolved_at is null) as message_reports,
+      (select count(*) from address_bans where lifted_at is null and expires_at > now()) as address_bans`.execute(db);
+  const r = rows[0]!;
+  return {
+    reports: Number(r.reports),
+    held: Number(r.held),
+    messageReports: Number(r.message_reports),
+    addressBans: Number(r.address_bans),
+  };
+}
+
+export async function inbox(db: Kysely<Database>, who: Operator): Promise<Inbox> {
+  const counts = await inboxCounts(db, who);
+  const [reports, held, messageReports, addressBans] = await Promise.all([
+    db
+      .selectFrom('reports as r')
+      .innerJoin('posts as p', 'p.id', 'r.post_id')
+      .innerJoin('boards as b', 'b.id', 'r.board_id')
+      .select([
+        'b.slug',
+        'b.name',
+        'r.post_id',
+        'p.thread_id',
+        'p.title',
+        sql<string>`count(*)`.as('count'),
+        sql<Date>`max(r.created_at)`.as('latest'),
+      ])
+      .where('r.resolved_at', 'is', null)
+      .groupBy(['b.slug', 'b.name', 'r.post_id', 'p.thread_id', 'p.title'])
+      .orderBy(sql`max(r.created_at)`, 'desc')
+      .limit(INBOX_LINES)
+      .execute(),
+    db
+      .selectFrom('held_posts as h')
+      .innerJoin('boards as b', 'b.id', 'h.board_id')
+      .select(['b.slug', 'b.name', sql<string>`count(*)`.as('count'), sql<Date>`min(h.created_at)`.as('oldest')])
+      .where('h.decided_at', 'is', null)
+      .groupBy(['b.slug', 'b.name', 'b.position'])
+      .orderBy('b.position')
+      .execute(),
+    db
+      .selectFrom('message_reports as m')
+      .innerJoin('users as u', 'u.id', 'm.reporter_id')
+      .select(['m.id', 'u.name', 'm.reason', 'm.created_at'])
+      .where('m.resolved_at', 'is', null)
+      .orderBy('m.id', 'desc')
+      .limit(INBOX_LINES)
+      .execute(),
+    activeAddressBans(db),
+  ]);
+  return {
+    counts,
+    reports: reports.map((r) => ({
+      board: r.slug,
+      boardName: r.name,
+      postId: r.post_id,
+      threadId: r.thread_id,
+      title: r.title,
+      count: Number(r.count),
+      latest: r.latest,
+    })),
+    held: held.map((h) => ({ board: h.slug, boardName: h.name, count: Number(h.count), oldest: h.oldest })),
+    messageReports: messageReports.map((m) => ({ id: m.id, reporter: m.name, reason: m.reason, createdAt: m.created_at })),
+    addressBans,
+  };
+}
