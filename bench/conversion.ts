@@ -4,10 +4,13 @@ import { type SourceVariant, type Variant, convertText } from '../server/text/co
 import { OpenCC } from '../server/text/opencc';
 
 /**
- * Scores three ways of converting the regression corpus (tests/fixtures/conversion-corpus.json,
- * written and checked by hand) in both directions: naive character mapping, stock opencc-js, and
- * Gentie. An error is a sentence whose output differs from the expected text in any character,
- * after treating the forms Taiwan accepts either way as equal (台/臺, 佈/布 in 發布 etc., 瞭解/了解).
+ * Scores three ways of converting the corpora in both directions: naive character mapping, stock
+ * opencc-js, and Gentie. The corpora: the regression corpus (tests/fixtures/conversion-corpus.json,
+ * written and checked by hand), the first held-out corpus (conversion-heldout.json) and the frozen
+ * corpus of real sentences (conversion-heldout-2.json: forums, news, fiction and docs from the
+ * mainland, Taiwan and Hong Kong, frozen by hash). An error is a sentence whose output differs from
+ * the expected text in any character, after treating the forms Taiwan accepts either way as equal
+ * (台/臺, 佈/布 in 發布 etc., 瞭解/了解, and the pairs a corpus lists as accepted).
  * Also measures the speed of each conversion beside stock opencc-js's on a 100 KB text
  * (`--no-speed` leaves it out).
  */
@@ -25,10 +28,47 @@ export interface CorpusEntry {
  * `conversion-heldout` (written separately, never used to choose a rule or a word).
  */
 export function loadCorpus(name: 'conversion-corpus' | 'conversion-heldout' = 'conversion-corpus'): CorpusEntry[] {
-  const candidates = [path.join(__dirname, '..', 'tests', 'fixtures'), path.join(__dirname, '..', '..', 'tests', 'fixtures')];
-  const dir = candidates.find((d) => existsSync(path.join(d, `${name}.json`)))!;
-  return JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8')) as CorpusEntry[];
+  return JSON.parse(readFileSync(fixturePath(`${name}.json`), 'utf8')) as CorpusEntry[];
 }
+
+/** A file in tests/fixtures, from the sources (under jest) or from dist/bench. */
+export function fixturePath(file: string): string {
+  const candidates = [path.join(__dirname, '..', 'tests', 'fixtures'), path.join(__dirname, '..', '..', 'tests', 'fixtures')];
+  return path.join(
+    candidates.find((d) => existsSync(path.join(d, file)))!,
+    file,
+  );
+}
+
+/** One sentence of the frozen corpus, with where it comes from. */
+export interface FrozenEntry {
+  id: string;
+  hans: string;
+  hant: string;
+  /** forum, news, fiction or docs */
+  source: string;
+  /** which side is the real text; the other was written by hand */
+  written: 'hans' | 'hant';
+  region: 'cn' | 'tw' | 'hk';
+  origin: string;
+  licence: string;
+  checked: string[];
+  review?: string[];
+}
+
+/**
+ * The frozen corpus of real sentences (tests/fixtures/conversion-heldout-2.json, described in
+ * conversion-heldout-2.md): kept out of rule-making, so nothing here prints its misses unless asked
+ * with `--misses-frozen`. `accepted` lists the pairs of forms Taiwan writes either way.
+ */
+export function loadFrozenCorpus(): { entries: FrozenEntry[]; accepted: [string, string][] } {
+  const file = JSON.parse(readFileSync(fixturePath(FROZEN_FILE), 'utf8')) as {
+    about: { accepted: { forms: [string, string] }[] };
+    entries: FrozenEntry[];
+  };
+  return { entries: file.entries, accepted: file.about.accepted.map((a) => a.forms) };
+}
+export const FROZEN_FILE = 'conversion-heldout-2.json';
 
 // Both forms are standard in Taiwan; a converter is not wrong for picking either.
 const ACCEPTED: [RegExp, string][] = [
@@ -36,7 +76,11 @@ const ACCEPTED: [RegExp, string][] = [
   [/(發|公|宣|散|分|頒|遍)佈/g, '$1布'],
   [/瞭解/g, '了解'],
 ];
-const normalize = (s: string) => ACCEPTED.reduce((acc, [re, to]) => acc.replace(re, to), s);
+const normalize = (s: string, also: [string, string][] = []) =>
+  also.reduce(
+    (acc, [from, to]) => acc.split(from).join(to),
+    ACCEPTED.reduce((acc, [re, to]) => acc.replace(re, to), s),
+  );
 
 type Direction = 'toTraditional' | 'toSimplified';
 export type System = 'naive' | 'stock' | 'gentie';
@@ -62,14 +106,20 @@ export interface Miss {
   want: string;
 }
 
-/** Sentences each system gets wrong, per direction. */
-export function scoreCorpus(corpus: CorpusEntry[] = loadCorpus()): Record<System, Record<Direction, Miss[]>> {
+/**
+ * Sentences each system gets wrong, per direction. `accepted` are further pairs of forms counted as
+ * equal to traditional, [form, the form it counts as] (the frozen corpus lists its own).
+ */
+export function scoreCorpus(
+  corpus: Pick<CorpusEntry, 'hans' | 'hant'>[] = loadCorpus(),
+  accepted: [string, string][] = [],
+): Record<System, Record<Direction, Miss[]>> {
   const out = {} as Record<System, Record<Direction, Miss[]>>;
   for (const system of Object.keys(SYSTEMS) as System[]) {
     out[system] = { toTraditional: [], toSimplified: [] };
     for (const e of corpus) {
       const t = SYSTEMS[system].toTraditional(e.hans);
-      if (normalize(t) !== normalize(e.hant)) out[system].toTraditional.push({ input: e.hans, got: t, want: e.hant });
+      if (normalize(t, accepted) !== normalize(e.hant, accepted)) out[system].toTraditional.push({ input: e.hans, got: t, want: e.hant });
       const s = SYSTEMS[system].toSimplified(e.hant);
       if (s !== e.hans) out[system].toSimplified.push({ input: e.hant, got: s, want: e.hans });
     }
@@ -77,13 +127,33 @@ export function scoreCorpus(corpus: CorpusEntry[] = loadCorpus()): Record<System
   return out;
 }
 
-/** Prints the error counts of each system on both corpora (and Gentie's misses with --misses). */
-export function reportConversion(showMisses = false): Record<string, Record<System, Record<Direction, number>>> {
+/**
+ * Prints the error counts of each system on the three corpora (and Gentie's misses with --misses;
+ * those on the frozen corpus only with --misses-frozen, since no rule may be made from them).
+ */
+export function reportConversion(showMisses = false, showFrozenMisses = false): Record<string, Record<System, Record<Direction, number>>> {
   const out: Record<string, Record<System, Record<Direction, number>>> = {};
-  for (const name of ['conversion-corpus', 'conversion-heldout'] as const) {
-    const corpus = loadCorpus(name);
-    const scores = scoreCorpus(corpus);
-    console.log(`\n${name}: ${corpus.length} sentences, errors (sentences with any wrong character)`);
+  const frozen = loadFrozenCorpus();
+  const corpora: {
+    name: string;
+    label: string;
+    corpus: Pick<CorpusEntry, 'hans' | 'hant'>[];
+    accepted: [string, string][];
+    misses: boolean;
+  }[] = [
+    { name: 'conversion-corpus', label: 'conversion-corpus', corpus: loadCorpus('conversion-corpus'), accepted: [], misses: showMisses },
+    { name: 'conversion-heldout', label: 'conversion-heldout', corpus: loadCorpus('conversion-heldout'), accepted: [], misses: showMisses },
+    {
+      name: 'conversion-heldout-2',
+      label: 'conversion-heldout-2 (frozen: real sentences, mainland, Taiwan and Hong Kong)',
+      corpus: frozen.entries,
+      accepted: frozen.accepted,
+      misses: showFrozenMisses,
+    },
+  ];
+  for (const { name, label, corpus, accepted, misses } of corpora) {
+    const scores = scoreCorpus(corpus, accepted);
+    console.log(`\n${label}: ${corpus.length} sentences, errors (sentences with any wrong character)`);
     console.log('system   simplified→traditional   traditional→simplified');
     out[name] = {} as Record<System, Record<Direction, number>>;
     for (const system of Object.keys(scores) as System[]) {
@@ -91,7 +161,7 @@ export function reportConversion(showMisses = false): Record<string, Record<Syst
       out[name][system] = { toTraditional: s.toTraditional.length, toSimplified: s.toSimplified.length };
       console.log(`${system.padEnd(8)} ${String(s.toTraditional.length).padStart(10)} ${String(s.toSimplified.length).padStart(24)}`);
     }
-    if (showMisses) {
+    if (misses) {
       for (const dir of ['toTraditional', 'toSimplified'] as Direction[]) {
         for (const m of scores.gentie[dir]) console.log(`${dir}\t${m.input}\n\tgot  ${m.got}\n\twant ${m.want}`);
       }
@@ -190,6 +260,6 @@ export function reportSpeed(): SpeedResult[] {
 }
 
 if (require.main === module) {
-  reportConversion(process.argv.includes('--misses'));
+  reportConversion(process.argv.includes('--misses'), process.argv.includes('--misses-frozen'));
   if (!process.argv.includes('--no-speed')) reportSpeed();
 }
