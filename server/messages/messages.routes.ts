@@ -10,7 +10,7 @@ import { parseInput } from '../http/validate';
 import type { Limiter } from '../limits/limiter';
 import type { Pacing } from '../limits/paced';
 import { unreadCounts } from '../members/unread.repository';
-import { formFormat, formatField } from '../posts/posts.preview';
+import { asksPreview, formFormat, formatField, linkedForPage, previewInput } from '../posts/posts.preview';
 import { convertText } from '../text/convert';
 import { VARIANTS, type Variant } from '../variants';
 import type { PageContext } from '../views/layout';
@@ -111,6 +111,16 @@ function apiRoutes(router: Router, { db, limiter, pacing, caches }: MessagesDeps
       .json({ message: presentMessage(message) });
   });
 
+  // The composer's preview of a 悄悄話 (client/composer.preview.ts): rendered as sending it would
+  // store it, on the members' preview allowance, as a post's preview is (posts.preview.ts).
+  router.post('/api/messages/preview', async (req, res) => {
+    const member = requireMember(req);
+    await limiter.consume('preview:member', member.id);
+    const { variant, prefixed, ...input } = parseInput(previewInput, req.body);
+    const { html, bytes } = await messages.previewMessage(db, input, variant);
+    res.set('Cache-Control', 'private, no-store').json({ html: linkedForPage(html, variant, prefixed), bytes });
+  });
+
   router.get('/api/messages', async (req, res) => {
     const member = requireMember(req);
     const query = parseInput(listQuery, req.query);
@@ -154,16 +164,19 @@ async function refreshUnread(db: Kysely<Database>, req: Request): Promise<void> 
   if (req.member) req.unread = await unreadCounts(db, req.member.id);
 }
 
+/** What a message form shows above itself, posted back: the refusal of a send, or the preview asked for. */
+type Shown = Pick<MessageFormState, 'refusal' | 'preview'>;
+
 /**
  * The composer, addressed as asked and quoting post `values.postId` when it can be quoted (its
- * title, in the reader's script, is the message's title to start from); a refused send shows it
- * again with what the member typed.
+ * title, in the reader's script, is the message's title to start from); a refused send, or a
+ * preview (the form's preview button without JavaScript), shows it again with what the member typed.
  */
-async function composer(deps: MessagesDeps, req: Request, values: MessageFormState['values'], refusal?: AppError) {
+async function composer(deps: MessagesDeps, req: Request, values: MessageFormState['values'], shown: Shown = {}) {
   const ctx = deps.pageContext(req);
   const quoted = values.postId ? await messages.findQuotedPost(deps.db, values.postId).catch(() => undefined) : undefined;
   const title = quoted && req.variant ? convertText(quoted.title, quoted.variant, req.variant) : quoted?.title;
-  const form = { values: { ...values, postId: quoted?.id, title: values.title ?? (title ? replyTitle(ctx, title) : undefined) }, refusal };
+  const form = { values: { ...values, postId: quoted?.id, title: values.title ?? (title ? replyTitle(ctx, title) : undefined) }, ...shown };
   return composePage(ctx, form, quoted ? { id: quoted.id, title: title! } : null);
 }
 
@@ -228,21 +241,26 @@ function formRoutes(router: Router, deps: MessagesDeps): void {
 
   router.post('/messages', async (req: Request, res: Response) => {
     const member = requireMember(req);
+    const field = (name: string) => formText(req.body, name);
+    const values = () => ({
+      to: field('to'),
+      title: field('title') ?? '',
+      body: field('body'),
+      format: formFormat(req.body),
+      postId: field('postId'),
+    });
     try {
+      if (asksPreview(req.body)) {
+        await limiter.consume('preview:member', member.id);
+        const { title, body, format } = parseInput(previewInput, req.body);
+        const preview = await messages.previewMessage(db, { title, body, format }, req.variant);
+        res.set('Cache-Control', 'private, no-store').send(await composer(deps, req, values(), { preview }));
+        return;
+      }
       const message = await messages.sendMessage(db, limiter, pacing(member, req.ip ?? ''), member, parseMessage(req.body));
       res.redirect(303, `${req.variantPrefix}/messages/${message.id}`);
     } catch (error) {
-      await refusedForm(res, error, (refusal) => {
-        const field = (name: string) => formText(req.body, name);
-        const values = {
-          to: field('to'),
-          title: field('title') ?? '',
-          body: field('body'),
-          format: formFormat(req.body),
-          postId: field('postId'),
-        };
-        return composer(deps, req, values, refusal);
-      });
+      await refusedForm(res, error, (refusal) => composer(deps, req, values(), { refusal }));
     }
   });
 

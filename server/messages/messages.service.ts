@@ -7,13 +7,14 @@ import { announceToMembers, announceUnreadChanged } from '../events/member-event
 import type { Limiter } from '../limits/limiter';
 import type { Pace } from '../limits/paced';
 import { checkName } from '../members/names';
+import { resolveQuotes } from '../posts/posts.quotes';
 import { authorize } from '../policy/policy';
 import { activeSiteBan } from '../policy/policy.repository';
 import { utf8Bytes } from '../text/bytes';
-import { detectVariant } from '../text/convert';
+import { convertHtml, detectVariant } from '../text/convert';
 import { renderBody } from '../text/formats';
 import { checkTitle } from '../text/title';
-import type { SourceVariant } from '../variants';
+import type { SourceVariant, Variant } from '../variants';
 import * as repo from './messages.repository';
 import { countMessage } from '../metrics/metrics';
 
@@ -98,15 +99,12 @@ export function toMessage(row: repo.MessageWithNamesRow, viewerId: string): Mess
 }
 
 /**
- * Validates and renders a title and body as posts are (title rules, the body in its format, text
- * when none is given, then the allowlist). The byte count is the source's, as a post's "(N bytes)"
- * is; the limit holds for the source as written and for the HTML stored.
+ * A message body rendered as it is stored: in its format (text when none is given), through the
+ * allowlist, as a post's body is (text/formats.ts renderBody). The byte count is the source's, as a
+ * post's "(N bytes)" is; the limit holds for the source as written and for the HTML stored.
  */
-export function prepareMessage(input: { title: string; body?: string; format?: BodyFormat }) {
-  const title = checkTitle(input.title);
-  if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
-  const format = input.format ?? 'text';
-  const { html: body, source } = renderBody(format, input.body ?? '');
+export function renderMessageBody(format: BodyFormat, input: string) {
+  const { html: body, source } = renderBody(format, input);
   const bytes = utf8Bytes(source);
   const stored = Math.max(bytes, utf8Bytes(body));
   if (stored > MESSAGE_BODY_MAX_BYTES) {
@@ -114,7 +112,34 @@ export function prepareMessage(input: { title: string; body?: string; format?: B
       params: { what: 'message', bytes: stored, limit: MESSAGE_BODY_MAX_BYTES },
     });
   }
+  return { body, source, bytes };
+}
+
+/** Validates and renders a title and body as posts are (title rules, then renderMessageBody). */
+export function prepareMessage(input: { title: string; body?: string; format?: BodyFormat }) {
+  const title = checkTitle(input.title);
+  if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
+  const format = input.format ?? 'text';
+  const { body, source, bytes } = renderMessageBody(format, input.body ?? '');
   return { title: title.title, body, bytes, format, source, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
+}
+
+/**
+ * A message body as sending it would store it, for its preview (POST /api/messages/preview, the
+ * form's preview button): rendered by renderMessageBody, its quotes attributed as sendMessage
+ * attributes them, and, for a reader of another variant, converted as the message would be shown
+ * to them. Nothing is written; the title is not checked (only its script counts).
+ */
+export async function previewMessage(
+  db: Kysely<Database>,
+  input: { title?: string; body?: string; format?: BodyFormat },
+  reader: Variant | undefined,
+): Promise<{ html: string; bytes: number }> {
+  const { body, bytes } = renderMessageBody(input.format ?? 'text', input.body ?? '');
+  const html = body ? (await resolveQuotes(db, body)).body : '';
+  if (!reader || !html) return { html, bytes };
+  const variant = detectVariant(`${input.title ?? ''}\n${html.replace(/<[^>]*>/g, ' ')}`);
+  return { html: convertHtml(html, variant, reader), bytes };
 }
 
 /**
@@ -169,7 +194,9 @@ export async function sendMessage(
   sender: Member,
   input: MessageInput,
 ): Promise<Message> {
-  const content = prepareMessage(input);
+  const prepared = prepareMessage(input);
+  // A quote's attribution names the quoted post's real author (posts.quotes.ts); a 悄悄話 notifies nobody it quotes.
+  const content = { ...prepared, body: (await resolveQuotes(db, prepared.body)).body };
   const to = await findAddressee(db, sender, input.to);
   const quoted = input.postId ? await findQuotedPost(db, input.postId) : undefined;
   authorize({ member: sender, role: 'member', ban: await activeSiteBan(db, sender.id) }, 'post', null);

@@ -1,5 +1,15 @@
 import type { BodyFormat } from '../db/database';
-import { FormatSelect, textareaText } from '../views/composer';
+import {
+  ComposerStatus,
+  FormatHint,
+  FormatSelect,
+  type FormPreview,
+  PreviewBox,
+  PreviewButton,
+  Toolbar,
+  composerData,
+  textareaText,
+} from '../views/composer';
 import type { AppError } from '../errors';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
@@ -16,10 +26,11 @@ import type { Conversation, Message, MessagePage } from './messages.service';
  * message in full (MessageArticle); every page works without JavaScript.
  */
 
-/** What a refused message form shows again: the member's input and the refusal. */
+/** What a message form shows again: the member's input, and the refusal of a send or the preview asked for. */
 export interface MessageFormState {
   values: { to?: string; title?: string; body?: string; format?: BodyFormat; postId?: string };
   refusal?: AppError;
+  preview?: FormPreview;
 }
 
 const memberLink = (ctx: LinkContext, name: string) => <a href={href(ctx, `/u/${encodeURIComponent(name)}`)}>{name}</a>;
@@ -82,13 +93,28 @@ export function MessageArticle({ ctx, m, heading = 'h2' }: { ctx: PageContext; m
   );
 }
 
-/** The form that sends a 悄悄話: to whom (fixed when replying), title, body, the quoted post. */
+/**
+ * The form that sends a 悄悄話: to whom (fixed when replying), title, body, the quoted post. It is
+ * the posts' composer (server/views/composer.tsx, client/composer.ts): the format, toolbar, preview
+ * (rendered as a message is stored: /api/messages/preview), byte count, images, Ctrl/⌘+Enter and a
+ * draft kept per conversation (`draft`: the conversation's path; the composer's own when the
+ * addressee is not known yet). A reply's title is only a suggestion (data-suggested): a kept draft
+ * replaces it.
+ */
 export function MessageForm({ ctx, form, fixedTo }: { ctx: PageContext; form: MessageFormState; fixedTo?: string }) {
   const { t } = ctx;
   const v = form.values;
+  const draft = fixedTo ? conversationPath(fixedTo) : '/messages/new';
+  const suggested = !form.refusal && !form.preview && v.body === undefined && v.title ? '' : undefined;
   return (
-    <form method="post" action={href(ctx, '/messages')} class="post-form message-form">
+    <form
+      method="post"
+      action={href(ctx, '/messages')}
+      class="post-form message-form composer"
+      {...composerData(ctx, draft, '/api/messages/preview')}
+    >
       <Refusal ctx={ctx} error={form.refusal} />
+      <PreviewBox ctx={ctx} preview={form.preview} />
       {fixedTo ? (
         <input type="hidden" name="to" value={fixedTo} />
       ) : (
@@ -100,16 +126,24 @@ export function MessageForm({ ctx, form, fixedTo }: { ctx: PageContext; form: Me
       {v.postId ? <input type="hidden" name="postId" value={v.postId} /> : null}
       <label>
         {t.title}
-        <input name="title" required maxlength="100" value={v.title ?? ''} />
+        <input name="title" required maxlength="100" value={v.title ?? ''} data-suggested={suggested} />
       </label>
+      <Toolbar ctx={ctx} />
       <label>
         {t.body}
         <textarea name="body" rows="6">
           {textareaText(v.body ?? '')}
         </textarea>
       </label>
-      <FormatSelect ctx={ctx} value={v.format} />
-      <button type="submit">{t.pm.send}</button>
+      {/* Sending comes before the preview: Enter in the title sends the form with its first button. */}
+      <div class="form-actions">
+        <FormatSelect ctx={ctx} value={v.format} /> <button type="submit">{t.pm.send}</button> <PreviewButton ctx={ctx} />{' '}
+        <a href={href(ctx, '/upload')} target="_blank" rel="noopener" class="upload-link">
+          {t.uploads.link}
+        </a>{' '}
+        <ComposerStatus ctx={ctx} />
+      </div>
+      <FormatHint ctx={ctx} />
     </form>
   );
 }

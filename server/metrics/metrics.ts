@@ -1,4 +1,5 @@
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -333,7 +334,10 @@ function watchGarbageCollections(): void {
     for (const entry of list.getEntries()) {
       const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
       const major = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR;
-      if (major || !sawMajorGc) heapAfterGc = process.memoryUsage().heapUsed;
+      // The heap's own statistics, not process.memoryUsage(): that reads the resident set from
+      // /proc as well, a system call after every collection (a few ms each on a busy machine,
+      // many times a second while uploads allocate; docs/performance.md "Uploads").
+      if (major || !sawMajorGc) heapAfterGc = getHeapStatistics().used_heap_size;
       if (major) sawMajorGc = true;
     }
   });

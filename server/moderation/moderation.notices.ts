@@ -4,6 +4,7 @@ import { notify } from '../events/notices';
 import type { Actor } from '../policy/policy';
 import { findMentions, mentionsToNotify } from '../posts/posts.mentions';
 import { notifyEditedMentions } from '../posts/posts.notices';
+import { resolveQuotes } from '../posts/posts.quotes';
 import * as repo from './moderation.repository';
 
 /**
@@ -89,7 +90,7 @@ export async function closeReports(
 }
 
 /**
- * An edit's content with its mentions linked again, and the members it newly mentions told once
+ * An edit's content with its mentions linked and its quotes attributed again, and the members it newly mentions told once
  * (posts.notices.ts notifyEditedMentions), whoever edited it.
  */
 export async function relinkMentions(
@@ -100,8 +101,10 @@ export async function relinkMentions(
 ): Promise<{ body: string; notify: () => Promise<unknown> }> {
   const mentions = await findMentions(tx, content.title, content.body);
   const { notified } = mentionsToNotify(mentions.members, post.author_id);
+  // Its quotes attributed again (posts.quotes.ts); an edit notifies no quoted member.
+  const { body } = await resolveQuotes(tx, mentions.body);
   return {
-    body: mentions.body,
+    body,
     notify: () => notifyEditedMentions(tx, { postId: post.id, threadId: post.thread_id, editorId: actor.member.id, mentioned: notified }),
   };
 }

@@ -46,7 +46,7 @@ export function replyNotices(reply: {
   /** The thread's starter and whether they muted the thread (read with the parent: posts.repository findReplyContext). */
   starter: { id: string; muted: boolean };
   mentioned: MentionedMember[];
-  /** The authors of the posts it quotes (posts.quotes.ts findQuoted, which leaves out those who muted the thread). */
+  /** The authors of the posts it quotes (posts.quotes.ts resolveQuotes, which leaves out those who muted the thread). */
   quoted?: QuotedMember[];
 }): Notice[] {
   const at = { actorId: reply.authorId, threadId: reply.threadId, postId: reply.postId };

@@ -4,11 +4,13 @@ import { z } from 'zod';
 import type { BodyFormat, Database } from '../db/database';
 import type { Member } from '../db/member';
 import { requireMember } from '../http/context';
+import { href } from '../http/paths';
 import { formText } from '../http/forms';
 import { parseInput } from '../http/validate';
 import type { Limiter } from '../limits/limiter';
 import { FORMATS } from '../text/formats';
 import { VARIANTS, type Variant } from '../text/convert';
+import { mapBodyLinks } from '../text/sanitize';
 import type { FormPreview } from '../views/composer';
 import { previewBody } from './posts.service';
 
@@ -23,15 +25,31 @@ import { previewBody } from './posts.service';
 /** How a body is written (text/formats.ts); absent: the JSON API guesses as before formats (deprecated), a form means text. */
 export const formatField = z.enum(FORMATS, { error: `must be one of ${FORMATS.join(', ')}` }).optional();
 
-/** A body to preview, as a post would take it, and the variant to show it in. */
-const previewInput = z.object({
+/** A body to preview, as a post would take it, and the variant to show it in (a 悄悄話's preview takes the same). */
+export const previewInput = z.object({
   /** Only for finding mentions and the script the post is written in; not checked as a title is. */
   title: z.string({ error: 'must be a string' }).max(2000, 'is far too long').optional(),
   body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
   format: formatField,
   /** Shown as a reader of this variant would see the post; absent = as written. */
   variant: z.enum(VARIANTS as [Variant, ...Variant[]], { error: `must be one of ${VARIANTS.join(', ')}` }).optional(),
+  /**
+   * The page asking was asked under the variant's URL prefix (/zh-hans/…): links to this site's
+   * pages get it, as that page shows a stored body's (an unprefixed page keeps them unprefixed).
+   */
+  prefixed: z.boolean({ error: 'must be true or false' }).optional(),
 });
+
+/**
+ * A preview's HTML with its links to this site's pages under `variant`'s prefix when the page
+ * asking has one, as a page shows a stored body (posts.views.tsx bodyHtml): what is previewed is
+ * exactly what will be shown to this reader.
+ */
+export function linkedForPage(html: string, variant: Variant | undefined, prefixed: boolean | undefined): string {
+  if (!variant || !prefixed) return html;
+  const ctx = { prefix: `/${variant}` };
+  return mapBodyLinks(html, (url) => href(ctx, url));
+}
 
 /** Whether a form was posted by its preview button (nothing is written then). */
 export const asksPreview = (body: unknown): boolean => formText(body, 'preview') !== undefined;
@@ -58,12 +76,13 @@ export async function formPreview(
   return previewBody(db, { title, body, format: format ?? fallback }, req.variant);
 }
 
-/** `POST /api/preview {format, body, title?, variant?}` → `{html, bytes}`. */
+/** `POST /api/preview {format, body, title?, variant?, prefixed?}` → `{html, bytes}`. */
 export function previewRoutes(router: Router, db: Kysely<Database>, limiter: Limiter): void {
   router.post('/api/preview', async (req, res) => {
     const member = requireMember(req);
     await limiter.consume('preview:member', member.id);
-    const { variant, ...input } = parseInput(previewInput, req.body);
-    res.set('Cache-Control', 'private, no-store').json(await previewBody(db, input, variant));
+    const { variant, prefixed, ...input } = parseInput(previewInput, req.body);
+    const { html, bytes } = await previewBody(db, input, variant);
+    res.set('Cache-Control', 'private, no-store').json({ html: linkedForPage(html, variant, prefixed), bytes });
   });
 }

@@ -21,7 +21,7 @@ import type { NewHeld } from './posts.held.repository';
 import { type HeldPost, holdPost, holdReason, reviews } from './posts.held';
 import { type MentionedMember, findMentions, mentionsToNotify } from './posts.mentions';
 import { notifyThread, replyNotices } from './posts.notices';
-import { type QuotedMember, findQuoted } from './posts.quotes';
+import { type QuotedMember, resolveQuotes } from './posts.quotes';
 import type { SeenBefore } from './posts.seen';
 import { countPost } from '../metrics/metrics';
 
@@ -246,7 +246,7 @@ export function preparePost(input: PostInput): {
 /**
  * A body as posting it would store it, for the preview (POST /api/preview, a form's preview
  * button): rendered by renderPostBody (so the same limit, format and allowlist), its mentions
- * linked as findMentions links them, and, for a reader of another variant, converted as the post
+ * linked as findMentions links them, its quotes attributed as resolveQuotes writes them, and, for a reader of another variant, converted as the post
  * would be shown to them. Nothing is written. A body without a format is read as posting reads it.
  */
 export async function previewBody(
@@ -257,7 +257,7 @@ export async function previewBody(
   const body = input.body ?? '';
   const { html, bytes } = renderPostBody(input.format ?? guessFormat(body), body);
   const title = input.title ?? '';
-  const linked = html ? (await findMentions(db, title, html)).body : '';
+  const linked = html ? (await resolveQuotes(db, (await findMentions(db, title, html)).body)).body : '';
   if (!reader || !linked) return { html: linked, bytes };
   // The script it is written in, as posting detects it (a few ms for 10 KB): only to convert it.
   const variant = detectVariant(`${title}\n${linked.replace(/<[^>]*>/g, ' ')}`);
@@ -339,6 +339,7 @@ export async function submitThread(
     const postId = await repo.nextPostId(tx);
     const mentions = await findMentions(tx, content.title, content.body);
     checkPostCaps(mentions.body, caps);
+    const quotes = await resolveQuotes(tx, mentions.body);
     await repo.insertPost(
       tx,
       {
@@ -349,15 +350,14 @@ export async function submitThread(
         path: [postId],
         authorId: member.id,
         ...content,
-        body: mentions.body,
+        body: quotes.body,
       },
       pace.address,
     );
     await repo.insertThread(tx, postId, board.id);
     await recordThreadEvent(tx, { threadId: postId, boardId: board.id, kind: 'post:new', postId });
     const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-    const quoted = await findQuoted(tx, content.body);
-    await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified, quoted });
+    await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified, quoted: quotes.quoted });
     return { id: postId, unnotified };
   });
   countPost('thread');
@@ -438,8 +438,9 @@ async function replyPaced(
   const mentions = await findMentions(db, content.title, content.body);
   checkPostCaps(mentions.body, caps);
   const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-  // The posts it quotes, likewise before the transaction (only when it holds a quote at all).
-  const quoted = await findQuoted(db, content.body, parentId);
+  // The posts it quotes, likewise before the transaction (only when it holds a quote at all): their
+  // authors' names for the attributions, and who is notified.
+  const { body, quoted } = await resolveQuotes(db, mentions.body, parentId);
   const written = await db.transaction().execute(async (tx) => {
     const parent = await repo.findReplyContext(tx, parentId, member, spending);
     if (!parent) throw parentNotFound(parentId);
@@ -473,7 +474,7 @@ async function replyPaced(
       tx,
       parent,
       { postId: parent.post_id, seq: parent.seq },
-      { authorId: member.id, ...content, body: mentions.body },
+      { authorId: member.id, ...content, body },
       { mentioned: notified, quoted },
       { duplicateSeconds: pace.duplicateSeconds ?? 0, slowSeconds },
       pace.address,
@@ -511,12 +512,12 @@ export interface Published {
 export async function publishHeld(tx: Transaction<Database>, held: HeldPostRow, author: Member): Promise<Published> {
   const mentions = await findMentions(tx, held.title, held.body);
   const { notified } = mentionsToNotify(mentions.members, author.id);
-  // Quotes notify only now, once the post is public (posts.quotes.ts).
-  const quoted = await findQuoted(tx, held.body, held.parent_id ?? undefined);
+  // Quotes notify only now, once the post is public (posts.quotes.ts); attributed now too.
+  const { body, quoted } = await resolveQuotes(tx, mentions.body, held.parent_id ?? undefined);
   const content = {
     authorId: author.id,
     title: held.title,
-    body: mentions.body,
+    body,
     bytes: held.bytes,
     format: held.format,
     // A null source: the body is its own (held before formats).
@@ -719,7 +720,7 @@ export async function withWritten(
 /**
  * Renders every stored body again from what its author wrote (after the sanitizer's rules or a
  * format's rendering change) and stores the result where it differs, with its mentions linked
- * again, its fingerprint and its search document. A body from before formats that was HTML is its
+ * and its quotes attributed again (from the quoted posts' authors as they are now), its fingerprint and its search document. A body from before formats that was HTML is its
  * own source, so it is sanitized again, as before. Returns how many bodies changed.
  */
 export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: number, total: number) => void): Promise<number> {
@@ -734,13 +735,14 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
       const { html, source } = renderBody(row.format, row.source);
       const bytes = utf8Bytes(source);
       const mentions = await findMentions(db, row.title, html);
-      if (mentions.body === row.body) continue;
-      const content = { body: mentions.body, bytes, source, contentHash: contentHash(row.title, mentions.body) };
+      const { body } = await resolveQuotes(db, mentions.body);
+      if (body === row.body) continue;
+      const content = { body, bytes, source, contentHash: contentHash(row.title, body) };
       // The change is an edit for live readers and caches: a thread event, in the same transaction.
       const done = await db.transaction().execute(async (tx) => {
         const updated = await repo.updateBodyIfUnchanged(tx, row.id, row.body, content);
         if (!updated) return false;
-        await repo.upsertSearchDoc(tx, row.id, searchDocument(row.title, mentions.body, row.variant));
+        await repo.upsertSearchDoc(tx, row.id, searchDocument(row.title, body, row.variant));
         await recordThreadEvent(tx, { threadId: updated.thread_id, boardId: updated.board_id, kind: 'post:edit', postId: row.id });
         return true;
       });

@@ -297,7 +297,8 @@ export function convertTexts(texts: string[], from: SourceVariant, to: Variant):
 /**
  * Converts the text of sanitized HTML: text nodes, and alt and title attributes. Tags, URLs, other
  * attributes, everything inside <code> and <pre>, and the names of mentions (<a class="mention">,
- * text/mentions.ts: a name is never converted) stay exactly as written.
+ * text/mentions.ts) and of quotes' authors (<a class="quote-author">, text/quotes.ts) stay exactly
+ * as written: a name is never converted.
  */
 export function convertHtml(html: string, from: SourceVariant, to: Variant): string {
   if (from === to || from === 'other' || !HAN.test(html)) return html;
@@ -344,7 +345,8 @@ export function hasSimplifiedForms(text: string): boolean {
   return HAN.test(text) && converter('cn', 'tw')(text) !== text;
 }
 
-const MENTION_OPEN = /^<a\s[^>]*\bclass="mention"/;
+// A mention's or a quote attribution's link (text/quotes.ts): both hold a member's name.
+const MENTION_OPEN = /^<a\s[^>]*\bclass="(?:mention|quote-author)"/;
 
 // Characters that exist only in one script, found by asking OpenCC which way each one converts.
 // Remembered for the process: the answer depends only on the character and OpenCC's dictionaries,

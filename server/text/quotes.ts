@@ -9,6 +9,15 @@
  * the same way (text/formats.ts) and renders the same HTML, so a quote looks alike whichever
  * format its author chose. The composer writes the attribution in the page's script; the words
  * after the link are free text, only the link says which post is quoted.
+ *
+ * The name in the brackets is not trusted: on write (posts, edits, 悄悄話, previews and
+ * posts:resanitize) the posts layer replaces it with the name of the quoted post's author, read
+ * from the database by the post id (posts.quotes.ts resolveQuotes), and marks the link
+ * `class="quote-author"`, the only attribution the stylesheet shows as one. A quote naming a post
+ * that does not exist keeps its words as plain text, unlinked: anyone can write "張三 寫道：" by
+ * hand, and it then reads as the quoter's own words, not as an attribution. What the quote says
+ * is the quoter's responsibility (a selection, shortened or not); the link back lets a reader
+ * check it against the post.
  */
 
 /** A quote's attribution at the start of its first line: "[name](/t/<id>)". */
@@ -17,6 +26,29 @@ export const QUOTE_ATTRIBUTION = /^\[([^\]\n]{1,64})\]\(\/t\/(\d{1,19})\)/;
 // A quote's attribution as both formats render it, once sanitized: a blockquote whose first
 // paragraph starts with a link to a post.
 const QUOTED_POST = /<blockquote>\s*<p>\s*<a href="\/t\/(\d{1,19})"/g;
+
+// The same, whole: the link's own attributes and its content (text only: links do not nest).
+const ATTRIBUTION_LINK = /(<blockquote>\s*<p>\s*)<a href="\/t\/(\d{1,19})"[^>]*>([\s\S]*?)<\/a>/g;
+
+/** The class of an attribution the server wrote (resolveQuotes), and only of those. */
+export const QUOTE_AUTHOR_CLASS = 'quote-author';
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * A sanitized body with each quote's attribution written from `authors` (post id → its author's
+ * name): the link's text becomes the name and the link gets the attribution's class; a post not in
+ * `authors` (there is none with that id) leaves the link's text as plain text. Any attribution class
+ * elsewhere (HTML written through the API may carry one) is dropped first, so only these carry it.
+ */
+export function attributeQuotes(html: string, authors: ReadonlyMap<string, string>): string {
+  const plain = html.includes(QUOTE_AUTHOR_CLASS) ? html.replace(/ class="quote-author"/g, '') : html;
+  if (!plain.includes('<blockquote>')) return plain;
+  return plain.replace(ATTRIBUTION_LINK, (_m, lead: string, id: string, text: string) => {
+    const name = authors.get(id);
+    return name === undefined ? `${lead}${text}` : `${lead}<a href="/t/${id}" class="${QUOTE_AUTHOR_CLASS}">${escapeHtml(name)}</a>`;
+  });
+}
 
 /** Posts quoted (with an attribution) by a sanitized body, once each, in order; at most `max`. */
 export function quotedPostIds(html: string, max: number): string[] {

@@ -8,6 +8,7 @@ import sanitizeHtml from 'sanitize-html';
  */
 const SAFE_HREF = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
 const MEMBER_PAGE = /^\/u\/[^/?#"]+$/;
+const POST_PAGE = /^\/t\/\d{1,19}$/;
 const withoutClass = ({ class: _class, ...rest }: Record<string, string>) => rest;
 
 const OPTIONS: sanitizeHtml.IOptions = {
@@ -24,8 +25,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'iframe', 'object', 'template'],
   enforceHtmlBoundary: false,
-  // Only our own mention links (text/mentions.ts) carry a class.
-  allowedClasses: { a: ['mention'] },
+  // Only our own mention links (text/mentions.ts) and quote attributions (text/quotes.ts) carry a class.
+  allowedClasses: { a: ['mention', 'quote-author'] },
   transformTags: {
     // A link whose target is not http(s), mailto or a path on this site becomes its bare text
     // (the span is not allowed, so only its content stays). A mention link to a member's page
@@ -34,9 +35,12 @@ const OPTIONS: sanitizeHtml.IOptions = {
     a: (tagName, attribs): sanitizeHtml.Tag =>
       attribs.class === 'mention' && MEMBER_PAGE.test(attribs.href ?? '')
         ? { tagName, attribs: { href: attribs.href!, class: 'mention' } }
-        : SAFE_HREF.test(attribs.href?.trim() ?? '')
-          ? { tagName, attribs: { ...withoutClass(attribs), rel: 'nofollow ugc noopener', target: '_blank' } }
-          : { tagName: 'span', attribs: {} },
+        : // An attribution keeps its form too; the posts layer writes every one again (quotes.ts attributeQuotes).
+          attribs.class === 'quote-author' && POST_PAGE.test(attribs.href ?? '')
+          ? { tagName, attribs: { href: attribs.href!, class: 'quote-author' } }
+          : SAFE_HREF.test(attribs.href?.trim() ?? '')
+            ? { tagName, attribs: { ...withoutClass(attribs), rel: 'nofollow ugc noopener', target: '_blank' } }
+            : { tagName: 'span', attribs: {} },
   },
   // Images only from http(s) URLs or this site's uploaded images (/uploads/<hash>…, served with
   // their own strict headers): no data:, no other relative paths, no empty src.

@@ -91,16 +91,20 @@ export function ComposerStatus({ ctx }: { ctx: PageContext }) {
 
 /**
  * The data a posting form carries for the browser module: its words (in the page's script), the
- * page's variant (the preview is shown in it), how "(N bytes)" reads, and the key its draft is
- * kept under (`draft`: the form's path without the variant prefix; none for an edit, which starts
- * from what was written).
+ * page's variant and whether the page is under its URL prefix (the preview is shown in that
+ * variant, its links prefixed as the page's are), how "(N bytes)" reads, the key its draft is kept
+ * under (`draft`: the form's path without the variant prefix, or a conversation's; none for an
+ * edit, which starts from what was written), and where its preview comes from (`preview`: a post's
+ * by default, a 悄悄話's from its own route, rendered as messages are).
  */
-export function composerData(ctx: PageContext, draft?: string): Record<string, string> {
+export function composerData(ctx: PageContext, draft?: string, preview = '/api/preview'): Record<string, string> {
   // The catalogs say "(N bytes)" with the number in one place: a placeholder number marks it.
   const bytes = ctx.t.bytes(987654321).replace('987654321', '%d');
   return {
     'data-words': JSON.stringify({ ...ctx.t.composer.client, wrote: ctx.t.composer.wrote, bytes, preview: ctx.t.previewHeading }),
     'data-variant': ctx.variant ?? '',
+    ...(ctx.prefix ? { 'data-prefixed': '' } : {}),
+    'data-preview': preview,
     ...(draft ? { 'data-draft': draft } : {}),
   };
 }

@@ -141,6 +141,40 @@ describe('the composer', () => {
     await page.context().close();
   });
 
+  it("previews under the reader's prefix exactly as the page will show the post, in the reply form and in a reply box", async () => {
+    const author = await createMember(app.db, { name: `前綴_${Date.now() % 100000}` });
+    const root = await createThread(app.db, { title: '前綴的主題', author });
+    const line = await createReply(app.db, root.id, { title: '一條' });
+    const { page } = await memberPage();
+    await page.goto(`${app.baseUrl}/zh-hans/t/${root.id}`);
+    // A quote written under another name: the preview names the real author, linked under the prefix.
+    await body(page).fill(`> [管理員](/t/${root.id}) 寫道：\n> 軟體\n\n看 @${author.name}`);
+    await page.locator('section.reply button[name=preview]').click();
+    const shown = page.locator('section.reply section.preview .body');
+    await eventually(shown.locator('a.quote-author')).toHaveText(author.name);
+    expect(await shown.locator('a.quote-author').getAttribute('href')).toBe(`/zh-hans/t/${root.id}`);
+    expect(await shown.locator('blockquote').textContent()).toContain('软件');
+    expect(await shown.locator('a.mention').getAttribute('href')).toBe(`/zh-hans/u/${encodeURIComponent(author.name)}`);
+
+    // The reply box under a line previews the same way.
+    await page.locator(`#p${line.id} + button.reply-here`).click();
+    const box = page.locator(`form.in-place[data-in-place="${line.id}"]`);
+    await box.locator('textarea[name=body]').fill(`問 @${author.name}`);
+    await box.locator('button[name=preview]').click();
+    await eventually(box.locator('section.preview .body a.mention')).toHaveCount(1);
+    expect(await box.locator('section.preview .body a.mention').getAttribute('href')).toBe(`/zh-hans/u/${encodeURIComponent(author.name)}`);
+
+    // Sent, the page shows what the preview showed.
+    const previewed = await shown.innerHTML();
+    await page.locator('section.reply input[name=title]').fill('帶前綴');
+    await body(page).press('Control+Enter');
+    await page.waitForURL(/#p\d+$/);
+    const id = page.url().match(/#p(\d+)$/)![1]!;
+    await page.goto(`${app.baseUrl}/zh-hans/t/${id}`);
+    expect(await page.locator('article.post .body').first().innerHTML()).toBe(previewed);
+    await page.context().close();
+  });
+
   it('quotes a post into the reply form: the selected text, else the first paragraph', async () => {
     const author = await createMember(app.db, { name: `引用_${Date.now() % 100000}` });
     const root = await createThread(app.db, { title: '引用的主題', author, body: '<p>第一段 a&lt;b</p><p>第二段的一句話</p>' });

@@ -77,6 +77,43 @@ describe('悄悄話 in a browser', () => {
     expect(await bobPage.locator('article.message h2').allTextContents()).toEqual(['回覆：關於你的跟帖', '關於你的跟帖']);
   });
 
+  it('gives 悄悄話 the composer: toolbar, preview, byte count, a draft per conversation, Ctrl+Enter', async () => {
+    const erin = await createMember(app.db, { name: 'browser_erin' });
+    const finn = await createMember(app.db, { name: 'browser_finn' });
+    const page = await loggedInPage(erin, `/messages/with/${finn.name}`);
+    const form = page.locator('section.message-reply form.composer');
+    await eventually(form.locator('.toolbar:not([hidden])')).toHaveCount(1);
+    await form.getByLabel('標題').fill('草稿');
+    await form.locator('textarea[name=body]').fill('你好');
+    await form.locator('textarea[name=body]').selectText();
+    await form.getByRole('button', { name: '粗體' }).click();
+    expect(await form.locator('textarea[name=body]').inputValue()).toBe('**你好**');
+    expect(await form.locator('output.byte-count').textContent()).toBe(`(${Buffer.byteLength('**你好**')} bytes)`);
+    await form.locator('button[name=preview]').click();
+    await eventually(form.locator('section.preview .body strong')).toHaveText('你好');
+
+    // The draft is the conversation's: it comes back on the page of a message of it, over the suggested title.
+    const first = await page.request.post(`${app.baseUrl}/api/messages`, { data: { to: finn.name, title: '第一封', body: '嗨' } });
+    const messageId = ((await first.json()) as { message: { id: string } }).message.id;
+    await page.goto(`${app.baseUrl}/messages/${messageId}`);
+    await eventually(form.locator('.composer-status')).toHaveText('已恢復您上次沒有發出的草稿。 丟棄草稿');
+    expect(await form.locator('textarea[name=body]').inputValue()).toBe('**你好**');
+    expect(await form.getByLabel('標題').inputValue()).toBe('草稿');
+    // Another conversation has none.
+    await page.goto(`${app.baseUrl}/messages/new?to=${encodeURIComponent(finn.name)}`);
+    expect(await page.locator('form.composer textarea[name=body]').inputValue()).toBe('');
+
+    // Sent with Ctrl+Enter, as markdown; the draft goes.
+    await page.goto(`${app.baseUrl}/messages/with/${finn.name}`);
+    await form.locator('textarea[name=body]').press('Control+Enter');
+    await page.waitForURL(/\/messages\/\d+$/);
+    expect(await page.locator('article.message .body strong').textContent()).toBe('你好');
+    await page.goto(`${app.baseUrl}/messages/with/${finn.name}`);
+    expect(await form.locator('textarea[name=body]').inputValue()).toBe('');
+    expect(await page.evaluate(`Object.keys(localStorage).filter((k) => k.startsWith('gentie-draft:/messages/with'))`)).toEqual([]);
+    await page.close();
+  });
+
   it('lays the pages out without sideways scrolling at 1280 and 390 pixels', async () => {
     const carol = await createMember(app.db, { name: 'browser_carol' });
     const dave = await createMember(app.db, { name: 'browser_dave' });

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import * as formats from '../../migrations/2026_12_05_501_message_profile_formats';
 import { type TestApp, startTestApp } from '../helpers/app';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
-import { createMember, memberClient } from '../factories';
+import { createMember, createThread, memberClient } from '../factories';
 
 async function loggedIn() {
   const client = app.client();
@@ -70,6 +70,69 @@ describe('悄悄話 bodies', () => {
     }
     const bad = await client.post('/api/messages', { to: to.name, title: 'x', body: 'y', format: 'bbcode' });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('the 悄悄話 composer', () => {
+  it("is the posts' composer on every message form, its draft kept per conversation", async () => {
+    const { client } = await loggedIn();
+    const to = await createMember(app.db);
+    const compose = await client.get('/zh-hans/messages/new');
+    expect(compose.text).toMatch(
+      /<form method="post" action="\/zh-hans\/messages" class="post-form message-form composer" data-words="[^"]+"/,
+    );
+    expect(compose.text).toContain('data-preview="/api/messages/preview" data-draft="/messages/new"');
+    expect(compose.text).toContain('data-variant="zh-hans" data-prefixed=""');
+    for (const part of ['class="toolbar"', 'class="byte-count"', 'name="preview"', 'class="composer-status"', 'class="format-hint"']) {
+      expect({ part, has: compose.text.includes(part) }).toEqual({ part, has: true });
+    }
+    const sent = await client.post('/api/messages', { to: to.name, title: '第一封', body: '你好' });
+    const page = await client.get(`/messages/${sent.json.message.id}`);
+    const draft = `data-draft="/messages/with/${encodeURIComponent(to.name)}"`;
+    expect(page.text).toContain(draft);
+    // The reply's title is a suggestion: a kept draft may replace it.
+    expect(page.text).toMatch(/<input name="title" required maxlength="100" value="回覆：第一封" data-suggested="">/);
+    expect((await client.get(`/messages/with/${encodeURIComponent(to.name)}`)).text).toContain(draft);
+  });
+
+  it('previews without JavaScript as the message will be stored, sending nothing', async () => {
+    const { client, member } = await loggedIn();
+    const to = await createMember(app.db);
+    const before = await app.db.selectFrom('messages').select('id').where('sender_id', '=', member.id).execute();
+    const res = await client.postForm('/zh-hans/messages', {
+      to: to.name,
+      title: '預覽',
+      body: '**粗體** 軟體 [帖](/t/1)',
+      format: 'markdown',
+      preview: '1',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.text).toContain('<section class="preview"');
+    expect(res.text).toContain('<strong>粗体</strong> 软件 <a href="/zh-hans/t/1" rel="nofollow ugc noopener" target="_blank">帖</a>');
+    // What was typed comes back in the form.
+    expect(res.text).toContain('**粗體** 軟體 [帖](/t/1)</textarea>');
+    expect(await app.db.selectFrom('messages').select('id').where('sender_id', '=', member.id).execute()).toEqual(before);
+  });
+
+  it('previews over the API exactly what sending stores: no mention links, quotes attributed to their real author', async () => {
+    const { client } = await loggedIn();
+    const to = await createMember(app.db);
+    const author = await createMember(app.db);
+    const { id: postId } = await createThread(app.db, { author, title: '被引用的' });
+    const body = `> [管理員](/t/${postId}) 寫道：\n> 原話\n\n@${to.name} 你好 a<b`;
+    const preview = await client.post('/api/messages/preview', { body, format: 'text' });
+    expect(preview.status).toBe(200);
+    const sent = await client.post('/api/messages', { to: to.name, title: '引用', body, format: 'text' });
+    expect(preview.json).toEqual({ html: sent.json.message.body, bytes: sent.json.message.bytes });
+    expect(preview.json.html).toContain(`<a href="/t/${postId}" class="quote-author">${author.name}</a> 寫道：`);
+    expect(preview.json.html).not.toContain('class="mention"');
+    // In a variant, and under its prefix when asked from a prefixed page.
+    const prefixed = await client.post('/api/messages/preview', { body, format: 'text', variant: 'zh-hans', prefixed: true });
+    expect(prefixed.json.html).toContain(`<a href="/zh-hans/t/${postId}" class="quote-author">`);
+    expect((await app.client().post('/api/messages/preview', { body: 'x' })).status).toBe(401);
+    const long = await client.post('/api/messages/preview', { body: 'x'.repeat(150_000) });
+    expect(long.status).toBe(413);
   });
 });
 

@@ -245,6 +245,25 @@ describe('the preview', () => {
     expect(res.json.html).toBe('<p>软件和网络</p>');
   });
 
+  it("links to this site under the page's prefix when asked from a prefixed page, as that page shows the post", async () => {
+    const named = await memberClient(app.db, app.client());
+    const body = `@${named.name} 看 /t/1 的[帖子](/t/1)和[軟體](https://example.com/)`;
+    const prefixed = await author.post('/api/preview', { format: 'markdown', body, variant: 'zh-hans', prefixed: true });
+    expect(prefixed.status).toBe(200);
+    expect(prefixed.json.html).toContain(`<a href="/zh-hans/u/${encodeURIComponent(named.name)}" class="mention">`);
+    expect(prefixed.json.html).toContain('<a href="/zh-hans/t/1" rel="nofollow ugc noopener" target="_blank">帖子</a>');
+    // Converted as well; other sites' links as written.
+    expect(prefixed.json.html).toContain('<a href="https://example.com/" rel="nofollow ugc noopener" target="_blank">软件</a>');
+    // The same body posted, then read under the prefix: the preview is what the page shows.
+    const post = await thread(body, 'markdown');
+    const page = await author.get(`/zh-hans/t/${post.id}`);
+    expect(page.text).toContain(prefixed.json.html);
+    // An unprefixed page (variant from the cookie) keeps the links unprefixed.
+    const plain = await author.post('/api/preview', { format: 'markdown', body, variant: 'zh-hans' });
+    expect(plain.json.html).toContain('<a href="/t/1" rel="nofollow ugc noopener" target="_blank">帖子</a>');
+    expect((await author.post('/api/preview', { format: 'text', body: 'x', prefixed: 'yes' })).status).toBe(400);
+  });
+
   it('is refused to readers who are not logged in, to other sites, and over the limit of a body', async () => {
     expect((await app.client().post('/api/preview', { format: 'text', body: 'x' })).status).toBe(401);
     expect((await author.post('/api/preview', { format: 'text', body: 'x' }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);

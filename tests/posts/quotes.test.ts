@@ -67,6 +67,64 @@ describe('a quote in a post', () => {
   });
 });
 
+describe("a quote's attribution", () => {
+  const attribution = (postId: string, name: string) => `<a href="/t/${postId}" class="quote-author">${name}</a>`;
+
+  it("names the quoted post's author, whatever name the quote was written with, in every format", async () => {
+    const { quoted, mine } = await scene();
+    const bodies = {
+      text: `${quoteOf('管理員', quoted.id, '我從沒說過的話')}我同意`,
+      markdown: `${quoteOf('管理員', quoted.id, '我從沒說過的話')}我同意`,
+      html: `<blockquote><p><a href="/t/${quoted.id}">管理員</a> 寫道：<br />我從沒說過的話</p></blockquote><p>我同意</p>`,
+    };
+    for (const [format, body] of Object.entries(bodies)) {
+      const post = (await write(quoter, `/api/posts/${mine.id}/replies`, `冒名 ${format}`, body, format)).post;
+      expect({ format, body: post.body }).toEqual({
+        format,
+        body: expect.stringContaining(`${attribution(quoted.id, authorMember.name)} 寫道：`),
+      });
+      expect(post.body).not.toContain('管理員');
+      // The preview says the same before it is sent, and the page under a prefix links back under it.
+      const preview = await quoter.post('/api/preview', { body, format });
+      expect(preview.json.html).toBe(post.body);
+      const page = await app.client().get(`/zh-hant/t/${post.id}`);
+      expect(page.text).toContain(`<a href="/zh-hant/t/${quoted.id}" class="quote-author">${authorMember.name}</a>`);
+    }
+  });
+
+  it('keeps a quote of no post as plain words, and no forged attribution class anywhere', async () => {
+    const { quoted, mine } = await scene();
+    const none = (await write(quoter, `/api/posts/${mine.id}/replies`, '沒有的帖子', quoteOf('管理員', '999999999', '假話'))).post;
+    expect(none.body).toMatch(/^<blockquote>\s*<p>管理員 寫道：<br \/>\s*假話<\/p>\s*<\/blockquote>$/);
+    const forged = `<p><a class="quote-author" href="/t/${quoted.id}">管理員</a> 說過</p>`;
+    const html = (await write(quoter, `/api/posts/${mine.id}/replies`, '偽造的類', forged, 'html')).post;
+    expect(html.body).not.toContain('quote-author');
+    expect(html.body).toContain('>管理員</a> 說過');
+  });
+
+  it('is written again when the post is edited, and from the author as named now', async () => {
+    const { quoted, mine } = await scene();
+    const post = (await write(quoter, `/api/posts/${mine.id}/replies`, '會改的', quoteOf(authorMember.name, quoted.id, '原話'))).post;
+    const edited = await quoter.request('PATCH', `/api/posts/${post.id}`, {
+      json: { title: '改過的', body: quoteOf('別人', quoted.id, '原話'), format: 'text' },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.json.post.body).toContain(attribution(quoted.id, authorMember.name));
+    expect(edited.json.post.body).not.toContain('別人');
+  });
+
+  it('notifies the quoted member once for two of their posts quoted in one follow-up', async () => {
+    const { root, quoted, mine } = await scene();
+    const body = `${quoteOf('甲', root.id, '主題的第一段')}${quoteOf('乙', quoted.id, '這是原話')}兩段都引用`;
+    const post = (await write(quoter, `/api/posts/${mine.id}/replies`, '引兩段', body)).post;
+    expect(await kindsFor(app.db, authorMember.id, post.id)).toEqual(['quote']);
+    expect(post.body.match(/class="quote-author">([^<]*)</g)).toEqual([
+      `class="quote-author">${authorMember.name}<`,
+      `class="quote-author">${authorMember.name}<`,
+    ]);
+  });
+});
+
 describe('引用 on a post', () => {
   it('is offered to members who may reply, and opens the reply page with a quote of the first paragraph', async () => {
     const { quoted } = await scene();

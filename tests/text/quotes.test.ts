@@ -1,5 +1,6 @@
 import { renderBody } from '../../server/text/formats';
-import { firstParagraph, quoteSource, quotedPostIds } from '../../server/text/quotes';
+import { attributeQuotes, firstParagraph, quoteSource, quotedPostIds } from '../../server/text/quotes';
+import { convertHtml } from '../../server/text/convert';
 
 // Quotes (引用) in text and markdown alike: "> " lines, the first naming the quoted post's author
 // with a link back. Both formats render the same block; the posts layer finds the quoted posts in
@@ -51,5 +52,34 @@ describe('the first paragraph of a post', () => {
   it('is the first item of a list, or nothing for a body with no text of its own', () => {
     expect(firstParagraph(renderBody('markdown', '- 一\n- 二').html)).toBe('一');
     expect(firstParagraph(renderBody('markdown', '> [李四](/t/7) 寫道：\n> 只有引文').html)).toBe('');
+  });
+});
+
+describe("a quote's attribution", () => {
+  const rendered = (format: 'text' | 'markdown', text: string) => renderBody(format, text).html;
+
+  it('is written from the authors given, by post id, whatever name the source gave', () => {
+    for (const format of ['text', 'markdown'] as const) {
+      const html = attributeQuotes(rendered(format, quoteSource('管理員', '42', '話', '寫道：')), new Map([['42', '張三 <&>']]));
+      expect(tight(html)).toBe(
+        '<blockquote><p><a href="/t/42" class="quote-author">張三 &lt;&amp;&gt;</a> 寫道：<br />話</p></blockquote>',
+      );
+    }
+  });
+
+  it('leaves the words of a quote of no known post unlinked, and drops the class everywhere else', () => {
+    expect(tight(attributeQuotes(rendered('text', quoteSource('管理員', '7', '話', '寫道：')), new Map()))).toBe(
+      '<blockquote><p>管理員 寫道：<br />話</p></blockquote>',
+    );
+    expect(attributeQuotes('<p><a href="/t/7" class="quote-author">x</a></p>', new Map([['7', '張三']]))).toBe(
+      '<p><a href="/t/7">x</a></p>',
+    );
+  });
+
+  it('keeps its name as written in every script, as a mention does', () => {
+    const html = attributeQuotes(rendered('text', quoteSource('x', '42', '軟體', '寫道：')), new Map([['42', '張三豐']]));
+    const simplified = convertHtml(html, 'zh-tw', 'zh-hans');
+    expect(simplified).toContain('class="quote-author">張三豐</a>');
+    expect(simplified).toContain('软件');
   });
 });
