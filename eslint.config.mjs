@@ -26,7 +26,7 @@ import tseslint from 'typescript-eslint';
 export const LAYERS = [
   ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts', 'server/metrics'],
   ['server/text', 'server/db'],
-  ['server/settings'],
+  ['server/settings', 'server/glossary'],
   [
     'server/events',
     'server/sessions',
