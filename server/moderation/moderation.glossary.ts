@@ -139,7 +139,8 @@ export function addTerm(
   input: { text?: unknown; forms?: unknown },
 ): Promise<GlossaryView> {
   const term = checkTerm(input);
-  if (typeof term === 'string') throw refusedTerm(term);
+  // The text alone passes: what is wrong is in the forms.
+  if (typeof term === 'string') throw refusedTerm(term, typeof checkTerm({ text: input.text }) === 'string' ? 'text' : 'forms');
   return change(db, store, editor, target, { action: 'add', detail: describe(term) }, (terms) => mergeTerms([...terms, term]));
 }
 
