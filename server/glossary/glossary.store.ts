@@ -109,7 +109,17 @@ export async function glossaryState(db: Db, scope: GlossaryScope, id: string): P
     .where('scope', '=', scope)
     .where('id', '=', id)
     .executeTakeFirst();
-  return r && { id: r.id, version: r.version, action: r.action, detail: r.detail, terms: termsOf(r.terms), actorName: r.actor_name, at: r.created_at };
+  return (
+    r && {
+      id: r.id,
+      version: r.version,
+      action: r.action,
+      detail: r.detail,
+      terms: termsOf(r.terms),
+      actorName: r.actor_name,
+      at: r.created_at,
+    }
+  );
 }
 
 /** A process's glossaries: its book, and how to read them again. */
