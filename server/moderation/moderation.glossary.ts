@@ -121,8 +121,8 @@ async function change(
       await recordAudit(tx, actor, {
         subject: 'glossary:site',
         action: `glossary.${what.action}`,
-        before: what.detail || null,
-        after: { version },
+        before: { version: before.version, terms: before.terms.length },
+        after: { version, terms: terms.length, change: what.detail },
       });
     return { version, terms };
   });
