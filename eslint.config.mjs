@@ -19,14 +19,16 @@ import tseslint from 'typescript-eslint';
  * and the script variants (variants.ts), which text converts between and db types posts.variant
  * with. http sits beneath views, which use
  * its asset manifest. settings sits on its own just above db and config: it words its refusals as
- * config does (ConfigError), its database-backed store will need db, and limits read it. admin
+ * config does (ConfigError), its database-backed store will need db, and limits read it. glossary
+ * (the stored glossaries and each process's copy) sits beside it: the realtime hub keeps it
+ * current, and the features that edit it sit above. admin
  * and demo sit with the features built on posts: demo seeds threads through posts, and admin's
  * one import from moderation (the policy) moves down with the policy.
  */
 export const LAYERS = [
   ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts', 'server/metrics'],
   ['server/text', 'server/db'],
-  ['server/settings'],
+  ['server/settings', 'server/glossary'],
   [
     'server/events',
     'server/sessions',

@@ -39,6 +39,7 @@ import { createLimiter } from './limits/limiter';
 import { createAddressBans } from './limits/address-bans';
 import { createPacing } from './limits/paced';
 import { SETTINGS, type SettingsStore, createSettingsStore } from './settings/settings';
+import { type GlossaryStore, createGlossaryStore } from './glossary/glossary.store';
 import { adminSettingsRouter } from './admin/admin.settings.routes';
 import { convertText, detectVariant } from './text/convert';
 import type { Rules } from './policy/policy';
@@ -46,6 +47,7 @@ import { type Mailer, createMailer } from './mail/mail.transport';
 import { emailRouter, passwordResetRouter } from './email/email.routes';
 import type { Logger } from './log';
 import { membersRouter } from './members/members.routes';
+import { glossaryRouter } from './moderation/moderation.glossary.routes';
 import { reviewQueueRouter } from './moderation/moderation.queue.routes';
 import { moderationRouter } from './moderation/moderation.routes';
 import { banMember, liftBan } from './moderation/moderation.service';
@@ -102,6 +104,12 @@ export interface AppDeps {
    * caches know of it (caches.threads.listening, kept by the realtime hub given the same caches).
    */
   listening?: () => boolean;
+  /**
+   * The glossaries every conversion follows (glossary/glossary.store.ts); main.ts makes them to
+   * share with the realtime hub, whose LISTEN connection says when one changes. Default: a store
+   * of its own over `db`, read now.
+   */
+  glossaries?: GlossaryStore;
 }
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
@@ -131,7 +139,10 @@ export function createApp({
   hot = createHotLists(db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 }),
   uploadStorage = postgresUploadStorage(db),
   listening = () => caches.threads.listening,
+  glossaries = defaultGlossaries(db, log),
 }: AppDeps): RequestListener {
+  // Everything converted through the app's conversion cache follows the glossaries (caches.ts).
+  caches.conversions.rules = glossaries.book;
   keepThreadsAhead(caches);
   // The process's numbers (server/metrics/): Node's own, and this app's caches while it lives.
   // The process's short history for /admin/metrics starts with its first app.
@@ -264,6 +275,7 @@ export function createApp({
   );
   app.use(moderationRouter(db, rules, caches, pageContext, pacing, limiter));
   app.use(reviewQueueRouter(db, pageContext));
+  app.use(glossaryRouter(db, glossaries, caches, pageContext, pacing));
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
@@ -335,6 +347,13 @@ export function createApp({
       else response.destroy();
     });
   };
+}
+
+/** The glossaries createApp reads when given none: read once now. */
+function defaultGlossaries(db: Kysely<Database>, log: Logger): GlossaryStore {
+  const store = createGlossaryStore(db);
+  store.loadAll().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'glossaries: cannot read them'));
+  return store;
 }
 
 /** The store createApp makes when given none: the database's settings, no environment, read once. */

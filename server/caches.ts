@@ -45,6 +45,27 @@ export class CountedCache<K extends NonNullable<unknown>, V extends NonNullable<
 export type TextCache = CountedCache<string, string>;
 
 /**
+ * What the conversion follows beyond its code, per board: the glossaries (text/glossary.ts
+ * GlossaryBook), opaque here beneath text. `versionFor` goes into every key of converted text.
+ */
+export interface ConversionRulesSource {
+  rulesFor(boardId: string | null | undefined): { readonly version: string } | undefined;
+  versionFor(boardId: string | null | undefined): string;
+}
+
+/** No glossary: conversion as the code alone does it. */
+export const NO_RULES: ConversionRulesSource = { rulesFor: () => undefined, versionFor: () => 'g0' };
+
+/**
+ * The cache of converted titles and bodies, with the rules they are converted by (the app sets
+ * them: app.ts), so that everything handed this cache converts by the same glossaries and keys
+ * its entries by their version.
+ */
+export class ConversionCache extends CountedCache<string, string> {
+  rules: ConversionRulesSource = NO_RULES;
+}
+
+/**
  * A rendered window of a thread's follow-up tree (markup the views built, safe to send), how many
  * lines it has, and where each line is in it, so what is personal (new marks, ignored members) can
  * be laid over the shared markup per reader without rendering it again (posts.windows.lines.ts).
@@ -81,10 +102,11 @@ export interface RenderedLine {
 /** Every cache an app keeps. */
 export interface Caches {
   /**
-   * Converted titles and bodies per (post, revision, variant): text/localize.ts. An edit raises
-   * the revision, so a stale conversion is never served and simply ages out.
+   * Converted titles and bodies per (post, revision, variant, conversion-rules version):
+   * text/localize.ts. An edit raises the revision and a glossary change the rules version, so a
+   * stale conversion is never served and simply ages out.
    */
-  conversions: TextCache;
+  conversions: ConversionCache;
   /**
    * Rendered follow-up trees of thread pages per (post, thread seq, variant, whether deleted posts
    * are shown, link prefix): posts.routes.ts. Every change to a thread raises its seq.
@@ -119,6 +141,9 @@ export interface CachedPage {
   threadId: string;
   seq: number;
   readCount: number;
+  /** The thread's board, and the conversion-rules version its text was converted by (the glossaries'). */
+  boardId: string;
+  rules: string;
   /** The page's entity tag (http/conditional.ts), as the full path computed it. */
   etag: string;
   /** A thread's own page (its root's): a visit records the reader's position (the seen cookie). */
@@ -246,7 +271,7 @@ const pageBytes = (value: CachedPage, key: string) =>
 export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}): Caches {
   const max = { ...CACHE_BYTES, ...sizes };
   return {
-    conversions: new CountedCache<string, string>({ maxSize: max.conversions, sizeCalculation: textBytes }),
+    conversions: new ConversionCache({ maxSize: max.conversions, sizeCalculation: textBytes }),
     // A tree larger than a quarter of the bound is not kept: it would push out many smaller
     // threads to serve one page that is rebuilt on its next change anyway.
     lines: new CountedCache<string, RenderedLines>({ maxSize: max.lines, maxEntrySize: max.lines / 4, sizeCalculation: linesBytes }),

@@ -156,6 +156,10 @@ export interface ErrorParams {
   /** `what: 'message'`: a 悄悄話's report that is not open (absent: a post's). */
   ReportNotFound: { what?: 'message' };
   RevisionNotFound: None;
+  /** A glossary's term, past state or flagged conversion that is not there (any more). */
+  GlossaryEntryNotFound: { what: 'term' | 'state' | 'flag' };
+  /** A glossary file a line of which cannot be read (`line`, from 1). */
+  GlossaryFileInvalid: { line: number };
   /**
    * A held post (the review queue) that is not there for the one asking: missing, or neither
    * theirs nor on a board they moderate (the two look the same).

@@ -25,6 +25,7 @@ import { pruneTokens } from './tokens/tokens.service';
 import { createReadRecorder } from './reads/reads.recorder';
 import { pruneReads } from './reads/reads.repository';
 import { createSettingsStore, loadSettings } from './settings/settings';
+import { createGlossaryStore } from './glossary/glossary.store';
 import { UPLOADS_CLEANUP_JOB, removeUnusedUploads } from './uploads/uploads.service';
 import { describeInterrupted, importRunning, readMaintenance } from './backup/backup.maintenance';
 import { BACKUP_JOB, scheduledBackup } from './backup/backup.schedule';
@@ -66,6 +67,9 @@ async function main(config: Config): Promise<void> {
   warmUpConversion();
   const assets = loadAssets();
   const caches = createCaches(config.cacheBytes);
+  // The glossaries every conversion follows, read now and again whenever the realtime hub hears of a change.
+  const glossaries = createGlossaryStore(storage.db);
+  await glossaries.loadAll();
   // Only with SMTP_URL; shared by the pages (verification, reset) and the digest job.
   const mailer = config.mail && createMailer(config.mail, log);
   // Thread pages count reads in memory; the job runner below flushes them, and shutdown once more.
@@ -86,6 +90,7 @@ async function main(config: Config): Promise<void> {
     reads,
     hot,
     uploadStorage,
+    glossaries,
   });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
@@ -98,6 +103,7 @@ async function main(config: Config): Promise<void> {
     memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
     hot,
     settings,
+    glossaries,
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

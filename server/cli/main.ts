@@ -21,6 +21,10 @@ import { reindex } from '../search/search.service';
 import { FOLDING_VERSION } from '../text/search-terms';
 import { type SourceVariant, type Variant, VARIANTS, convertText, detectVariant, explainConversion } from '../text/convert';
 import { progressBar } from './progress';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createGlossaryStore } from '../glossary/glossary.store';
+import { type GlossaryTarget, addTerm, getGlossary, importGlossary, removeTerm } from '../moderation/moderation.glossary';
+import { formatGlossary } from '../text/glossary';
 import { SETTINGS_COMMANDS, SETTINGS_USAGE, runSettingsCommand, settingsUsageError } from './settings';
 import path from 'node:path';
 import { exportArchive } from '../backup/backup.export';
@@ -77,6 +81,16 @@ const USAGE = `usage: npm run gentie -- <command>
   address:unban <cidr>                         lift the bans on exactly that address or range
   address:bans                                 list the address bans in force
 ${SETTINGS_USAGE}
+  glossary:export [file] [--board <slug>] [--format json]
+                                               print (or write) the site's glossary, or a board's,
+                                               as a file (docs/conversion.md, "Glossaries")
+  glossary:import <file> [--board <slug>] [--replace]
+                                               merge a glossary file into the terms (--replace: it
+                                               becomes the whole glossary); a new version, in the
+                                               history (the site's also in the audit log)
+  glossary:add <text> [--board <slug>] [--zh-hans <form>] [--zh-hant <form>] [--zh-tw <form>] [--zh-hk <form>]
+                                               add or replace a term (no forms: never converted)
+  glossary:remove <text> [--board <slug>]      remove a term
   convert <text> [--to <variant>] [--from <variant>]
   convert --explain <text> [--to …] [--from …]
                                                convert text as readers get it (variants: zh-hans,
@@ -98,7 +112,7 @@ environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./d
 class UsageError extends Error {}
 
 /** Flags that take no value. */
-const SWITCHES = new Set(['--verify']);
+const SWITCHES = new Set(['--verify', '--replace']);
 
 function parseArgs(argv: string[]): { command: string | undefined; args: string[]; flags: Map<string, string> } {
   const args: string[] = [];
@@ -222,6 +236,10 @@ async function run(argv: string[]): Promise<void> {
     'address:bans',
     ...SETTINGS_COMMANDS,
     'convert',
+    'glossary:export',
+    'glossary:import',
+    'glossary:add',
+    'glossary:remove',
     'export',
     'import',
     'maintenance:off',
@@ -234,6 +252,8 @@ async function run(argv: string[]): Promise<void> {
   }
   // Check the arguments before touching the database.
   if (command === 'user:create') need(args, 1, 'the member name');
+  if (command === 'glossary:import') need(args, 1, 'the glossary file');
+  if (command === 'glossary:add' || command === 'glossary:remove') need(args, 1, 'the term');
   if (command === 'board:create') need(args, 2, 'the board slug and name');
   if (command === 'board:moderator' || command === 'board:unmoderator') need(args, 2, 'the board slug and the member name');
   if (command === 'board:rename') need(args, 2, 'the board slug and its new name');
@@ -481,6 +501,12 @@ async function run(argv: string[]): Promise<void> {
       case 'invite:revoke':
         await runSettingsCommand(db, command, args, flags, say, config.publicUrl?.origin);
         break;
+      case 'glossary:export':
+      case 'glossary:import':
+      case 'glossary:add':
+      case 'glossary:remove':
+        await glossaryCommand(db, command, args, flags, say);
+        break;
       case 'posts:resanitize': {
         const changed = await resanitizeAll(db, (done, total) => say(`re-sanitized ${done}/${total} posts`));
         say(`done: ${changed} bodies changed`);
@@ -489,6 +515,37 @@ async function run(argv: string[]): Promise<void> {
     }
   } finally {
     await storage?.close();
+  }
+}
+
+/** The glossary commands (moderation/moderation.glossary.ts), as the operator: no account, logged as CLI. */
+async function glossaryCommand(db: Storage['db'], command: string, args: string[], flags: Map<string, string>, say: (m: string) => void) {
+  const board = flags.get('board');
+  const target: GlossaryTarget = board ? { board } : { site: true };
+  const store = createGlossaryStore(db);
+  const cli = { cli: true } as const;
+  const told = (g: { version: number; terms: unknown[] }) =>
+    say(`glossary ${board ?? 'site'}: version ${g.version}, ${g.terms.length} terms`);
+  switch (command) {
+    case 'glossary:export': {
+      const g = await getGlossary(db, null, target, true);
+      const file = flags.get('format') === 'json' ? `${JSON.stringify({ terms: g.terms }, null, 2)}\n` : formatGlossary(g.terms);
+      if (args[0]) {
+        await writeFile(args[0], file);
+        told(g);
+      } else process.stdout.write(file);
+      return;
+    }
+    case 'glossary:import':
+      return told(
+        await importGlossary(db, store, cli, target, await readFile(args[0]!, 'utf8'), flags.has('replace') ? 'replace' : 'merge'),
+      );
+    case 'glossary:add': {
+      const forms = Object.fromEntries(VARIANTS.filter((v) => flags.has(v)).map((v) => [v, flags.get(v)]));
+      return told(await addTerm(db, store, cli, target, { text: args[0], forms }));
+    }
+    case 'glossary:remove':
+      return told(await removeTerm(db, store, cli, target, args[0]));
   }
 }
 

@@ -589,6 +589,43 @@ export interface InvitesTable {
   revoked_at: NullableTimestamp;
 }
 
+/** A glossary (migrations/2026_12_06_100_glossaries.ts): 'site' or a board's, its terms and version. */
+export interface GlossariesTable {
+  scope: string;
+  board_id: Id | null;
+  version: ColumnType<number, number | undefined, number>;
+  terms: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+}
+
+/** Every state a glossary was in, for its history page and reverts. */
+export interface GlossaryHistoryTable {
+  id: GeneratedId;
+  scope: string;
+  version: number;
+  action: string;
+  detail: ColumnType<string, string | undefined, string>;
+  terms: ColumnType<unknown, string, never>;
+  actor_id: Id | null;
+  actor_name: string;
+  created_at: Timestamp;
+}
+
+/** A reader's report of a wrong conversion on a post, in the board's glossary queue until resolved. */
+export interface GlossaryFlagsTable {
+  id: GeneratedId;
+  board_id: Id;
+  post_id: Id;
+  reporter_id: Id | null;
+  variant: string;
+  wrong: string;
+  fixed: string;
+  created_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  resolved_by: Id | null;
+  outcome: 'accepted' | 'dismissed' | null;
+}
+
 /** Every table the application reads or writes, as kysely sees them. */
 export interface Database {
   users: UsersTable;
@@ -630,6 +667,9 @@ export interface Database {
   site_settings: SiteSettingsTable;
   invites: InvitesTable;
   maintenance: MaintenanceTable;
+  glossaries: GlossariesTable;
+  glossary_history: GlossaryHistoryTable;
+  glossary_flags: GlossaryFlagsTable;
 }
 
 /** A whole row of each table, as a select returns it. */

@@ -11,6 +11,7 @@ import type { SourceVariant } from '../variants';
 export interface FeedPostRow {
   id: string;
   thread_id: string;
+  board_id: string;
   title: string;
   body: string;
   variant: SourceVariant;
@@ -31,6 +32,7 @@ const feedPosts = (db: Db) =>
     .select([
       'posts.id',
       'posts.thread_id',
+      'posts.board_id',
       'posts.title',
       'posts.body',
       'posts.variant',

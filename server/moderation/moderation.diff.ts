@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { diffChars } from 'diff';
 import type { TextCache } from '../caches';
 import { type SourceVariant, type Variant, convertTexts } from '../text/convert';
+import type { ConversionRules } from '../text/glossary';
 import { escapeHtml } from '../views/html';
 
 /**
@@ -98,6 +99,8 @@ export async function renderDiffs(
   seesHidden: boolean,
   /** The script the post is written in (the post's own, as its page converts it). */
   source: SourceVariant,
+  /** The glossaries of the post's board and their version (text/glossary.ts), in the key. */
+  conversion: { rules?: ConversionRules; version: string } = { version: '' },
 ): Promise<string[]> {
   const texts = new Map<number, { title: string; body: string }>();
   const textOf = async (v: VersionText) => {
@@ -108,7 +111,7 @@ export async function renderDiffs(
       if (variant) {
         // Every version from the same script: converted each from its own detected script, an
         // unchanged title could come out differently on either side and show as a change.
-        const [title, body] = convertTexts([text.title, text.body], source, variant);
+        const [title, body] = convertTexts([text.title, text.body], source, variant, conversion.rules);
         text = { title: title!, body: body! };
       }
       texts.set(v.revision, text);
@@ -125,6 +128,7 @@ export async function renderDiffs(
       source,
       variant ?? 'original',
       seesHidden ? 'all' : 'visible',
+      variant ? conversion.version : '',
     ].join(':');
     let html = cache.get(key);
     if (html === undefined) {

@@ -18,7 +18,7 @@ import { parseInput, wholeNumber } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
-import { localizedTitles } from '../text/localize';
+import { localizedTitles, rulesOf } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
@@ -439,7 +439,10 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
     const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
     const pairs = shown.map((v) => ({ before: v.previous, after: v }));
-    const rendered = await renderDiffs(caches.diffs, revisions.post.id, pairs, req.variant, revisions.seesHidden, revisions.post.variant);
+    const rendered = await renderDiffs(caches.diffs, revisions.post.id, pairs, req.variant, revisions.seesHidden, revisions.post.variant, {
+      rules: rulesOf(caches.conversions, revisions.post),
+      version: caches.conversions.rules.versionFor(revisions.post.boardId),
+    });
     const diffs = new Map(shown.map((v, i) => [v.revision, rendered[i]!]));
     const post = localizedTitles(caches.conversions, [revisions.post], req.variant)[0]!;
     res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { ConversionRulesSource } from '../caches';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { isId } from '../db/ids';
@@ -24,6 +25,8 @@ import { ownHeldInThread } from './posts.held.repository';
  *   (its buttons: the edit window closing changes them without any change to the thread), and
  *   for a page (option `held`) the member's own follow-ups waiting for review in the thread
  *   (posts.held.ts), read in the same statement and handed to the page to lay over its tree;
+ * - the conversion-rules version of the board's posts (option `conversion`: the site's glossary
+ *   and the board's, text/glossary.ts), so a glossary change is never answered with a 304;
  * - for a page, the rest of what is personal or per request (pageParts).
  *
  * Read before the page, it never claims a newer thread than the page shows: at worst a change
@@ -37,7 +40,9 @@ export async function postVersion(
   rules: Rules,
   options: {
     muted?: boolean;
-    facts?: (threadId: string, facts: { seq: number; readCount: number }) => void;
+    facts?: (threadId: string, facts: { seq: number; readCount: number; boardId: string }) => void;
+    /** The glossaries (caches.ts ConversionRulesSource): their version for the board is part of the tag. */
+    conversion?: ConversionRulesSource;
     /** The viewer's own follow-ups waiting for review in the thread (read in the same statement), for the page to show. */
     held?: (lines: OwnHeldLine[]) => void;
   } = {},
@@ -46,7 +51,7 @@ export async function postVersion(
   const row = await findPostVersion(db, id, options.held && viewer ? viewer.id : undefined);
   // No such post: no tag; the full path answers the 404.
   if (!row) return undefined;
-  options.facts?.(row.thread_id, { seq: Number(row.seq), readCount: Number(row.read_count) });
+  options.facts?.(row.thread_id, { seq: Number(row.seq), readCount: Number(row.read_count), boardId: row.board_id });
   const [actor, muted] = await Promise.all([
     actorOn(db, viewer, row.board_id),
     viewer && options.muted ? isMuted(db, viewer.id, row.thread_id) : null,
@@ -71,6 +76,8 @@ export async function postVersion(
     muted,
     // A held post of the viewer's shown, approved or rejected changes their page, not the thread.
     held.map((h) => h.id).join(','),
+    // The conversion-rules version (the site's glossary and the board's): a change converts anew.
+    options.conversion?.versionFor(row.board_id),
   ];
 }
 

@@ -75,7 +75,7 @@ export const HOT_MAX_AGE_MS = 60_000;
 export interface HotThread {
   threadId: string;
   /** The thread's root as a title to show (converted like any list's titles: posts.variants.ts). */
-  root: { id: string; revision: number; variant: SourceVariant; title: string; body: string };
+  root: { id: string; revision: number; variant: SourceVariant; title: string; body: string; board_id?: string };
   board: { id: string; slug: string; name: string };
   author: { id: string; name: string };
   /** Distinct members other than the starter who replied in the window. */
@@ -118,7 +118,7 @@ export interface HotSnapshot {
 function toHotThread(r: HotRow): HotThread {
   return {
     threadId: r.thread_id,
-    root: { id: r.thread_id, revision: r.revision, variant: r.variant, title: r.title, body: '' },
+    root: { id: r.thread_id, revision: r.revision, variant: r.variant, title: r.title, body: '', board_id: r.board_id },
     board: { id: r.board_id, slug: r.board_slug, name: r.board_name },
     author: { id: r.author_id, name: r.author_name },
     repliers: r.others,

@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { LRUCache } from 'lru-cache';
-import type { CachedPage, Caches, ThreadStates } from '../caches';
+import type { CachedPage, Caches, ConversionRulesSource, ThreadStates } from '../caches';
 import type { Db } from '../db/database';
 import type { ReadRecorder } from '../reads/reads.recorder';
 import { markSeen } from './posts.seen';
@@ -127,7 +127,7 @@ export interface WarmPages {
  */
 export function warmPages(
   db: Db,
-  caches: Pick<Caches, 'pages' | 'threads'>,
+  caches: Pick<Caches, 'pages' | 'threads'> & Partial<Pick<Caches, 'conversions'>>,
   reads: ReadRecorder | undefined,
   /** The site's default script (site.defaultVariant), as the express path's variant resolver has it. */
   defaultVariant: () => Variant | undefined = () => undefined,
@@ -143,7 +143,13 @@ export function warmPages(
       if (cookieFrom(headers.cookie, SESSION_COOKIE) !== undefined) return undefined;
       const url = req.url ?? '/';
       const { variant, prefix } = chooseVariant(url, headers, defaultVariant());
-      const kept = keptFor({ originalUrl: url, variant, variantPrefix: prefix }, headers, caches.pages, caches.threads);
+      const kept = keptFor(
+        { originalUrl: url, variant, variantPrefix: prefix },
+        headers,
+        caches.pages,
+        caches.threads,
+        caches.conversions?.rules,
+      );
       // A page served warm is the warm page cache's hit; its misses are pages rendered to be kept (posts.routes.ts).
       if (kept) caches.pages.hits++;
       return kept;
@@ -174,6 +180,7 @@ function keptFor(
   headers: IncomingHttpHeaders,
   pages: LRUCache<string, CachedPage>,
   threads: ThreadStates,
+  rules: ConversionRulesSource | undefined,
 ): KeptPage | undefined {
   // The thread is learnt from either flavour: a post never changes thread.
   const any = pages.peek(pageKey(address, 'n')) ?? pages.peek(pageKey(address, 'c'));
@@ -185,6 +192,8 @@ function keptFor(
   const key = pageKey(address, flavour);
   const page = pages.get(key);
   if (!page || page.seq !== facts.seq || page.readCount !== facts.readCount) return undefined;
+  // Converted by glossaries that have changed since (text/glossary.ts): rendered anew.
+  if (rules && page.rules !== rules.versionFor(page.boardId)) return undefined;
   return { key, page };
 }
 

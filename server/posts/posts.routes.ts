@@ -173,8 +173,8 @@ const presentThread = (s: posts.ThreadState) => ({
  * is laid over it per request, and the rest of the page (the post, the viewer's forms) is rendered
  * for every request.
  */
-function windowKey(postId: string, version: WindowVersion, variant: string | undefined, prefix: string): string {
-  return `${postId}:${version.seq}:${variant ?? 'original'}:${version.seesDeleted ? 'm' : 'r'}:${prefix}:${version.start}`;
+function windowKey(postId: string, version: WindowVersion, variant: string | undefined, prefix: string, rules: string): string {
+  return `${postId}:${version.seq}:${variant ?? 'original'}:${version.seesDeleted ? 'm' : 'r'}:${prefix}:${version.start}:${rules}`;
 }
 
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
@@ -259,7 +259,7 @@ function apiRoutes(router: Router, { db, rules, caches, pacing, limiter }: Route
     const { variant, limit, cursor, bodies } = parseInput(pagingQuery, req.query);
     // An unchanged answer is a 304 before the page is read (posts.etag.ts; the URL, with its
     // limit, cursor and bodies, is part of the tag).
-    const version = await postVersion(db, req.params.id, req.member, rules);
+    const version = await postVersion(db, req.params.id, req.member, rules, { conversion: conversions.rules });
     if (version && answeredUnchanged(req, res, [...version, ...apiParts(req)])) return;
     const page = await paging.getSubtreePage(db, req.params.id, req.member, { limit, cursor, bodies: bodies !== 'false' });
     // Its author and the board's moderators get what was written too (an edit starts from it).
@@ -362,7 +362,9 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
       depthCap: reading.depthCap,
       rules,
       cached: (version) => {
-        key = windowKey(String(req.params.id), version, req.variant, req.variantPrefix);
+        // The glossaries' version too: a glossary change converts the window anew (caches.ts).
+        const rulesVersion = req.variant ? conversions.rules.versionFor(version.boardId) : '';
+        key = windowKey(String(req.params.id), version, req.variant, req.variantPrefix, rulesVersion);
         rendered = caches.lines.get(key);
         return rendered !== undefined;
       },
@@ -416,15 +418,18 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     // Taken before the reads: what they read is learnt only if the LISTEN link stayed up meanwhile.
     const generation = caches.threads.generation;
     let facts: { threadId: string; seq: number; readCount: number } | undefined;
+    let boardId = '';
     let held: OwnHeldLine[] = [];
     // The reader's position before this visit (posts.seen.ts) is read beside the page's version.
     const [ctx, version, seen] = await Promise.all([
       listContext(req),
       postVersion(db, postId, req.member, rules, {
         muted: true,
+        conversion: conversions.rules,
         held: (lines) => (held = lines),
         facts: (threadId, f) => {
           facts = { threadId, ...f };
+          boardId = f.boardId;
           caches.threads.learn(threadId, f, generation);
         },
       }),
@@ -485,6 +490,8 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
         threadId: facts.threadId,
         seq: facts.seq,
         readCount: facts.readCount,
+        boardId,
+        rules: conversions.rules.versionFor(boardId),
         etag,
         root: page.head.post.parentId === null,
         // What the middleware and this route have set so far: sent again with each warm answer.

@@ -200,6 +200,12 @@ export function PostActions({ ctx, tree }: { ctx: PageContext; tree: PostHead })
           <input name="reason" required maxlength="500" placeholder={t.reason} aria-label={t.reason} />
         </ActionButton>
       ) : null}
+      {/* Read converted: a wrong conversion can be flagged to the board's glossary queue. */}
+      {can.report && ctx.variant && post.variant !== ctx.variant && post.variant !== 'other' ? (
+        <a class="action" href={`${base}/conversion-flag`}>
+          {t.glossary.flag}
+        </a>
+      ) : null}
     </div>
   );
 }

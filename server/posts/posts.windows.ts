@@ -53,6 +53,8 @@ export interface WindowRequest {
 /** What a window's lines depend on: any change to the thread raises its seq. */
 export interface WindowVersion {
   seq: number;
+  /** The thread's board: its conversion-rules version (the glossaries) is in the window's key. */
+  boardId: string;
   seesDeleted: boolean;
   /** Where the window starts: '' for the first, else the first line's path ('=') or the path it follows ('>'). */
   start: string;
@@ -104,7 +106,7 @@ export async function getPostWindow(
       const thread = toThreadState(state);
       const seesDeleted = can(actor, 'seeDeleted', null);
       const visible = seesDeleted ? (p: Post) => p : tombstone;
-      const version = { seq: thread.seq, seesDeleted, start: start.key };
+      const version = { seq: thread.seq, boardId: row.board_id, seesDeleted, start: start.key };
       const end = pathAfterSubtree(row.path);
       const read = !(request.cached?.(version) ?? false);
       const rows = read

@@ -21,6 +21,7 @@ import { renderer } from './realtime.render';
 import { type RealtimeServer, threadOfRoom } from './realtime.rooms';
 import type { SettingsStore } from '../settings/settings';
 import { SETTINGS_CHANNEL } from '../settings/settings.repository';
+import { GLOSSARY_CHANNEL, type GlossaryStore } from '../glossary/glossary.store';
 
 /**
  * Live threads and boards. Readers join a thread (or a board's index) in a variant; every process
@@ -71,6 +72,11 @@ export interface RealtimeDeps {
    * SETTINGS_CHANNEL, and when the LISTEN connection comes back (a change may have gone unheard).
    */
   settings?: Pick<SettingsStore, 'refresh'>;
+  /**
+   * The process's glossaries (glossary/glossary.store.ts): one read again when its change is
+   * announced on GLOSSARY_CHANNEL, all of them when the LISTEN connection comes back.
+   */
+  glossaries?: Pick<GlossaryStore, 'refresh' | 'loadAll'>;
 }
 
 /** Starts socket.io on the HTTP server, with live delivery, reader counts and the gateway. */
@@ -95,12 +101,16 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const refreshSettings = () =>
     deps.settings?.refresh().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'settings: cannot read them again'));
 
+  const refreshGlossary = (scope: string) =>
+    deps.glossaries?.refresh(scope).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'glossaries: cannot read one again'));
+
   const listener = listen(
     deps.databaseUrl,
-    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL, THREAD_READS_CHANNEL, SETTINGS_CHANNEL],
+    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL, THREAD_READS_CHANNEL, SETTINGS_CHANNEL, GLOSSARY_CHANNEL],
     {
       onNotify(channel, payload) {
         if (channel === SETTINGS_CHANNEL) return void refreshSettings();
+        if (channel === GLOSSARY_CHANNEL) return void refreshGlossary(payload);
         if (channel === READERS_CHANNEL) return presence.heard(payload);
         if (channel === THREAD_READS_CHANNEL) {
           for (const heard of parseReadCounts(payload)) threads?.counted(heard.threadId, heard.readCount);
@@ -125,6 +135,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
       },
       onConnect() {
         void refreshSettings();
+        deps.glossaries?.loadAll().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'glossaries: cannot read them again'));
         // Whatever was known before the link dropped may have changed unheard: learnt afresh.
         threads?.linkUp();
         hot.changed();

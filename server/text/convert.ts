@@ -14,6 +14,7 @@ import {
   runStages,
   wordNodes,
 } from './convert.stages';
+import { type ConversionRules, applyGlossaries } from './glossary';
 import { OpenCC } from './opencc';
 
 /**
@@ -196,24 +197,27 @@ function run(marked: Marked, stages: readonly Stage[]): string {
   return runStages(marked, stages, trace && ((k, m, step) => trace(stages[k]!, m, step)));
 }
 
+// The glossaries (glossary.ts) go first, on the text as marked for the stages: their terms come
+// out FIXED, so no stage changes them or matches across them. Without rules, nothing changes.
+
 /** Simplified (or mixed) text for a traditional reader. */
-function fromSimplified(text: string, to: Traditional): string {
+function fromSimplified(text: string, to: Traditional, reader: Variant, rules?: ConversionRules): string {
   const source = normalized(text);
   const stages = fromSimplifiedStages(to);
-  return run(simplifiedWords(source), stages);
+  return run(applyGlossaries(simplifiedWords(source), rules, reader), stages);
 }
 
 /** Traditional (or mixed) text for a simplified reader. */
-function toSimplified(text: string, from: Traditional): string {
+function toSimplified(text: string, from: Traditional, rules?: ConversionRules): string {
   const source = normalized(text);
   const stages = toSimplifiedStages(from);
-  return run(traditionalWords(source), stages);
+  return run(applyGlossaries(traditionalWords(source), rules, 'zh-hans'), stages);
 }
 
 /** Traditional text for a reader of another region's traditional. */
-function betweenTraditional(text: string, from: Traditional, to: Traditional): string {
+function betweenTraditional(text: string, from: Traditional, to: Traditional, reader: Variant, rules?: ConversionRules): string {
   const stages = betweenTraditionalStages(from, to);
-  return run(traditionalWords(text), stages);
+  return run(applyGlossaries(traditionalWords(text), rules, reader), stages);
 }
 
 /** What `convert --explain` prints: each stage's words and choices. */
@@ -228,7 +232,7 @@ export interface Explanation {
  * each phrase, curated word or character it wrote differently, with any longer phrase the word
  * boundaries refused. For the operator (`npm run gentie -- convert --explain "…"`).
  */
-export function explainConversion(text: string, from: SourceVariant, to: Variant): Explanation {
+export function explainConversion(text: string, from: SourceVariant, to: Variant, rules?: ConversionRules): Explanation {
   const stages: Explanation['stages'] = [];
   const byStage = new Map<Stage, Explanation['stages'][number]>();
   const wasEveryRun = everyRun;
@@ -251,7 +255,7 @@ export function explainConversion(text: string, from: SourceVariant, to: Variant
     stages.push(entry);
   };
   try {
-    return { output: convertText(text, from, to), stages };
+    return { output: convertText(text, from, to, rules), stages };
   } finally {
     tracing = undefined;
     everyRun = wasEveryRun;
@@ -260,21 +264,22 @@ export function explainConversion(text: string, from: SourceVariant, to: Variant
 
 /**
  * Converts plain text written in `from` for a reader of `to`. Text that is not Chinese, or is
- * already in the reader's variant, comes back unchanged.
+ * already in the reader's variant, comes back unchanged. `rules`: the glossaries that apply
+ * (glossary.ts), ahead of the curated words and the dictionaries.
  */
-export function convertText(text: string, from: SourceVariant, to: Variant): string {
+export function convertText(text: string, from: SourceVariant, to: Variant, rules?: ConversionRules): string {
   if (from === to || from === 'other' || !HAN.test(text)) return text;
   const reader = LOCALE[to];
   switch (from) {
     case 'zh-hans':
-      return reader === 'cn' ? text : fromSimplified(text, reader);
+      return reader === 'cn' ? text : fromSimplified(text, reader, to, rules);
     case 'mixed':
       // Traditional characters in it survive the simplified → traditional path, and simplified
       // ones survive the traditional → simplified path.
-      return reader === 'cn' ? toSimplified(text, 'tw') : fromSimplified(text, reader);
+      return reader === 'cn' ? toSimplified(text, 'tw', rules) : fromSimplified(text, reader, to, rules);
     default: {
       const source = LOCALE[from] as Traditional;
-      return reader === 'cn' ? toSimplified(text, source) : betweenTraditional(text, source, reader);
+      return reader === 'cn' ? toSimplified(text, source, rules) : betweenTraditional(text, source, reader, to, rules);
     }
   }
 }
@@ -288,10 +293,10 @@ const CONVERTED_ATTRIBUTES = /\s(alt|title)="([^"]*)"/g;
 const SEPARATOR = '\u0001\n';
 
 /** Converts many plain texts at once (the titles of a thread page); same results as one by one. */
-export function convertTexts(texts: string[], from: SourceVariant, to: Variant): string[] {
-  if (texts.length < 2 || texts.some((t) => t.includes('\u0001'))) return texts.map((t) => convertText(t, from, to));
-  const out = convertText(texts.join(SEPARATOR), from, to).split(SEPARATOR);
-  return out.length === texts.length ? out : texts.map((t) => convertText(t, from, to));
+export function convertTexts(texts: string[], from: SourceVariant, to: Variant, rules?: ConversionRules): string[] {
+  if (texts.length < 2 || texts.some((t) => t.includes('\u0001'))) return texts.map((t) => convertText(t, from, to, rules));
+  const out = convertText(texts.join(SEPARATOR), from, to, rules).split(SEPARATOR);
+  return out.length === texts.length ? out : texts.map((t) => convertText(t, from, to, rules));
 }
 
 /**
@@ -300,7 +305,7 @@ export function convertTexts(texts: string[], from: SourceVariant, to: Variant):
  * text/mentions.ts) and of quotes' authors (<a class="quote-author">, text/quotes.ts) stay exactly
  * as written: a name is never converted.
  */
-export function convertHtml(html: string, from: SourceVariant, to: Variant): string {
+export function convertHtml(html: string, from: SourceVariant, to: Variant, rules?: ConversionRules): string {
   if (from === to || from === 'other' || !HAN.test(html)) return html;
   let verbatim = 0; // depth inside <code>/<pre>
   let mention = false; // inside a mention link (links never nest)
@@ -312,9 +317,9 @@ export function convertHtml(html: string, from: SourceVariant, to: Variant): str
         if (tag) verbatim += tag[1] ? -1 : 1;
         if (MENTION_OPEN.test(part)) mention = true;
         else if (mention && part.startsWith('</a')) mention = false;
-        return part.replace(CONVERTED_ATTRIBUTES, (_m, name: string, value: string) => ` ${name}="${convertText(value, from, to)}"`);
+        return part.replace(CONVERTED_ATTRIBUTES, (_m, name: string, value: string) => ` ${name}="${convertText(value, from, to, rules)}"`);
       }
-      return verbatim > 0 || mention ? part : convertText(part, from, to);
+      return verbatim > 0 || mention ? part : convertText(part, from, to, rules);
     })
     .join('');
 }

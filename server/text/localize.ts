@@ -1,11 +1,14 @@
-import type { TextCache } from '../caches';
+import { ConversionCache, type TextCache } from '../caches';
 import { type SourceVariant, type Variant, convertHtml, convertText, convertTexts } from './convert';
 import { htmlExcerpt, htmlHead } from './excerpt';
+import type { ConversionRules } from './glossary';
 
 /**
  * Titles and bodies in the reader's variant, through the app's conversion cache (caches.ts:
- * per post, revision and variant, bounded by bytes). An edit raises the revision, so a stale
- * conversion is never served and simply ages out. Titles and bodies are separate entries, since a
+ * per post, revision, variant and conversion-rules version, bounded by bytes). An edit raises the
+ * revision, a glossary change the rules version (the board's glossary and the site's, which the
+ * cache carries: caches.ts ConversionCache), so a stale conversion is never served and simply
+ * ages out. A post's board glossary applies when it comes with its `board_id`. Titles and bodies are separate entries, since a
  * page of follow-up lines reads titles only.
  */
 
@@ -15,11 +18,25 @@ export interface Convertible {
   variant: SourceVariant;
   title: string;
   body: string;
+  /** The post's board (as a row has it, or as a service's Post): its glossary applies (without it, the site's only). */
+  board_id?: string | null;
+  boardId?: string | null;
 }
 
+const boardOf = (p: Pick<Convertible, 'board_id' | 'boardId'>) => p.board_id ?? p.boardId;
+
 // Bodies are keyed by their size too: `gentie posts:resanitize` changes a body without an edit.
-const key = (part: 't' | 'b', p: Convertible, reader: Variant) =>
-  part === 't' ? `t:${p.id}:${p.revision}:${reader}` : `b:${p.id}:${p.revision}:${Buffer.byteLength(p.body)}:${reader}`;
+const key = (part: 't' | 'b', p: Convertible, reader: Variant, cache: TextCache) =>
+  part === 't'
+    ? `t:${p.id}:${p.revision}:${reader}:${versionOf(cache, p)}`
+    : `b:${p.id}:${p.revision}:${Buffer.byteLength(p.body)}:${reader}:${versionOf(cache, p)}`;
+
+/** The conversion-rules version of a post's text (the glossaries: text/glossary.ts). */
+const versionOf = (cache: TextCache, p: Convertible) => (cache instanceof ConversionCache ? cache.rules.versionFor(boardOf(p)) : '');
+
+/** The rules a post's text is converted by. */
+export const rulesOf = (cache: TextCache, p: Pick<Convertible, 'board_id' | 'boardId'>) =>
+  cache instanceof ConversionCache ? (cache.rules.rulesFor(boardOf(p)) as ConversionRules | undefined) : undefined;
 
 function remember(cache: TextCache, k: string, value: string): string {
   cache.set(k, value);
@@ -30,13 +47,13 @@ const needsConversion = (p: Convertible, reader: Variant | undefined): reader is
   reader !== undefined && p.variant !== reader && p.variant !== 'other';
 
 function title(cache: TextCache, post: Convertible, reader: Variant): string {
-  const k = key('t', post, reader);
-  return post.title ? (cache.get(k) ?? remember(cache, k, convertText(post.title, post.variant, reader))) : '';
+  const k = key('t', post, reader, cache);
+  return post.title ? (cache.get(k) ?? remember(cache, k, convertText(post.title, post.variant, reader, rulesOf(cache, post)))) : '';
 }
 
 function body(cache: TextCache, post: Convertible, reader: Variant): string {
-  const k = key('b', post, reader);
-  return post.body ? (cache.get(k) ?? remember(cache, k, convertHtml(post.body, post.variant, reader))) : '';
+  const k = key('b', post, reader, cache);
+  return post.body ? (cache.get(k) ?? remember(cache, k, convertHtml(post.body, post.variant, reader, rulesOf(cache, post)))) : '';
 }
 
 /** The post's title and body in the reader's variant (undefined: as written). */
@@ -53,20 +70,23 @@ export function localized<P extends Convertible>(cache: TextCache, post: P, read
  */
 export function localizedTitles<P extends Convertible>(cache: TextCache, posts: P[], reader: Variant | undefined): P[] {
   if (!reader) return posts;
-  const missing = new Map<SourceVariant, P[]>();
+  // Batched per source variant and board (each board's glossary applies to its own titles).
+  const missing = new Map<string, P[]>();
   for (const p of posts) {
-    if (!needsConversion(p, reader) || !p.title || cache.has(key('t', p, reader))) continue;
-    const list = missing.get(p.variant) ?? [];
+    if (!needsConversion(p, reader) || !p.title || cache.has(key('t', p, reader, cache))) continue;
+    const batch = `${p.variant}:${boardOf(p) ?? ''}`;
+    const list = missing.get(batch) ?? [];
     list.push(p);
-    missing.set(p.variant, list);
+    missing.set(batch, list);
   }
-  for (const [variant, list] of missing) {
+  for (const list of missing.values()) {
     const titles = convertTexts(
       list.map((p) => p.title),
-      variant,
+      list[0]!.variant,
       reader,
+      rulesOf(cache, list[0]!),
     );
-    list.forEach((p, i) => remember(cache, key('t', p, reader), titles[i]!));
+    list.forEach((p, i) => remember(cache, key('t', p, reader, cache), titles[i]!));
   }
   return posts.map((p) => (needsConversion(p, reader) ? { ...p, title: title(cache, p, reader) } : p));
 }
@@ -86,9 +106,13 @@ export function localizedAll<P extends Convertible>(cache: TextCache, posts: P[]
 export function localizedExcerpt(cache: TextCache, post: Convertible, reader: Variant | undefined, chars: number): string {
   if (!post.body) return '';
   if (!needsConversion(post, reader)) return htmlExcerpt(post.body, chars);
-  const k = `e:${post.id}:${post.revision}:${Buffer.byteLength(post.body)}:${reader}:${chars}`;
+  const k = `e:${post.id}:${post.revision}:${Buffer.byteLength(post.body)}:${reader}:${chars}:${versionOf(cache, post)}`;
   const found = cache.get(k);
   if (found !== undefined) return found;
   const head = htmlHead(post.body);
-  return remember(cache, k, htmlExcerpt(convertHtml(head, post.variant, reader), chars, head.length < post.body.length));
+  return remember(
+    cache,
+    k,
+    htmlExcerpt(convertHtml(head, post.variant, reader, rulesOf(cache, post)), chars, head.length < post.body.length),
+  );
 }

@@ -1,5 +1,6 @@
 import type { SourceVariant, Variant } from '../variants';
 import { convertText, foldHongKong, foldScript } from './convert';
+import type { ConversionRules } from './glossary';
 import { htmlText } from './fingerprint';
 
 /**
@@ -80,13 +81,20 @@ const onCharacter = (text: string, i: number) => (i > 0 && i < text.length && /[
  * The snippet of a post's sanitized body for a query's `marks` (text/search-terms.ts): safe HTML,
  * '' for a title-only post. `from` is the post's variant; `reader` the reader's (absent: as written).
  */
-export function searchSnippet(body: string, marks: string[], from: SourceVariant, reader: Variant | undefined): string {
+export function searchSnippet(
+  body: string,
+  marks: string[],
+  from: SourceVariant,
+  reader: Variant | undefined,
+  /** The glossaries of the post's board (text/glossary.ts). */
+  rules?: ConversionRules,
+): string {
   const plain = htmlText(body).replace(/\s+/gu, ' ').trim();
   if (!plain) return '';
   const first = matches(plain.slice(0, SCAN_CHARS), formsIn(marks, from))[0]?.[0] ?? 0;
   const start = onCharacter(plain, Math.max(0, first - BEFORE_MATCH));
   const end = onCharacter(plain, Math.min(plain.length, start + SNIPPET_CHARS));
   const piece = plain.slice(start, end);
-  const shown = reader ? convertText(piece, from, reader) : piece;
+  const shown = reader ? convertText(piece, from, reader, rules) : piece;
   return `${start > 0 ? '…' : ''}${marked(shown, formsIn(marks, reader ?? from))}${end < plain.length ? '…' : ''}`;
 }

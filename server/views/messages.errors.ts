@@ -229,6 +229,9 @@ export const hantErrors: ErrorMessages = {
   AlreadyReported: ({ what }) => (what === 'message' ? '您已經舉報過這條悄悄話，管理員會處理。' : '您已經舉報過這個帖子，版主會處理。'),
   ReportNotFound: ({ what }) => (what === 'message' ? '這條悄悄話的舉報已經處理過了。' : '這個帖子沒有待處理的舉報。'),
   RevisionNotFound: () => '這個帖子沒有這個版本。',
+  GlossaryEntryNotFound: ({ what }) =>
+    what === 'term' ? '詞彙表裡沒有這個詞。' : what === 'state' ? '詞彙表沒有這個歷史版本。' : '這條轉換錯誤報告已經處理過了。',
+  GlossaryFileInvalid: ({ line }) => `詞彙表文件第 ${line} 行讀不懂：每行一個詞，寫成「原文 = zh-hans:簡體; zh-tw:臺灣正體」。`,
   HeldPostNotFound: () => '找不到這個等待審核的帖子。',
   HeldPostDecided: ({ decision }) => (decision === 'approved' ? '這個帖子已經審核通過了。' : '這個帖子已經被拒絕了。'),
   RevisionIsCurrent: () => '當前版本不能隱藏：請先編輯帖子替換它，再隱藏舊版本。',
@@ -368,6 +371,9 @@ export const hansErrors: ErrorMessages = {
   AlreadyReported: ({ what }) => (what === 'message' ? '您已经举报过这条悄悄话，管理员会处理。' : '您已经举报过这个帖子，版主会处理。'),
   ReportNotFound: ({ what }) => (what === 'message' ? '这条悄悄话的举报已经处理过了。' : '这个帖子没有待处理的举报。'),
   RevisionNotFound: () => '这个帖子没有这个版本。',
+  GlossaryEntryNotFound: ({ what }) =>
+    what === 'term' ? '词汇表里没有这个词。' : what === 'state' ? '词汇表没有这个历史版本。' : '这条转换错误报告已经处理过了。',
+  GlossaryFileInvalid: ({ line }) => `词汇表文件第 ${line} 行读不懂：每行一个词，写成“原文 = zh-hans:简体; zh-tw:台湾正体”。`,
   HeldPostNotFound: () => '找不到这个等待审核的帖子。',
   HeldPostDecided: ({ decision }) => (decision === 'approved' ? '这个帖子已经审核通过了。' : '这个帖子已经被拒绝了。'),
   RevisionIsCurrent: () => '当前版本不能隐藏：请先编辑帖子替换它，再隐藏旧版本。',

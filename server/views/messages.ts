@@ -13,6 +13,7 @@ import { hansBans, hantBans } from './messages.bans';
 import { hansPm, hantPm } from './messages.pm';
 import { hansReading, hantReading } from './messages.reading';
 import { hansReview, hantReview } from './messages.review';
+import { hansGlossary, hantGlossary } from './messages.glossary';
 import { hansNotices, hansNotificationKinds, hantNotices, hantNotificationKinds } from './messages.notifications';
 
 /** A new member's thresholds and caps, as /settings tells them (settings.registry.ts). */
@@ -276,6 +277,8 @@ export const hant = {
   reading: hantReading,
   /** The review queue: held posts, the moderators' queue, the board's setting (messages.review.ts). */
   review: hantReview,
+  /** Glossaries: the boards' and the site's pages, flagged conversions (messages.glossary.ts). */
+  glossary: hantGlossary,
   errors: hantErrors,
 };
 
@@ -498,5 +501,6 @@ export const hans: Messages = {
   composer: hansComposer,
   reading: hansReading,
   review: hansReview,
+  glossary: hansGlossary,
   errors: hansErrors,
 };

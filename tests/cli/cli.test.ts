@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 import { runCli } from '../helpers/processes';
 
@@ -110,4 +113,24 @@ describe('gentie CLI', () => {
     // "(N bytes)" still counts what was written.
     expect(row).toEqual({ body: '<p>舊規則</p>', bytes: 48 });
   });
+
+  it('edits, exports and imports a glossary', async () => {
+    await runCli(['board:create', 'words', '詞語'], env);
+    const added = await runCli(['glossary:add', '芯片', '--board', 'words', '--zh-tw', '晶片', '--zh-hant', '晶片'], env);
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain('glossary words: version 1, 1 terms');
+    const file = await runCli(['glossary:export', '--board', 'words'], env);
+    expect(file.stdout).toContain('芯片 = zh-hant:晶片; zh-tw:晶片');
+    const path = join(tmpdir(), `gentie-glossary-${process.pid}.txt`);
+    writeFileSync(path, '余华\n网络 = zh-tw:網絡\n');
+    const imported = await runCli(['glossary:import', path, '--replace'], env);
+    expect(imported.stdout).toContain('glossary site: version 1, 2 terms');
+    const missing = await runCli(['glossary:remove', '沒有', '--board', 'words'], env);
+    expect(missing.code).toBe(1);
+    const history = await target.db.selectFrom('glossary_history').select(['scope', 'action', 'actor_name']).orderBy('id').execute();
+    expect(history.map((h) => [h.action, h.actor_name])).toEqual([
+      ['add', 'CLI'],
+      ['import', 'CLI'],
+    ]);
+  }, 90_000);
 });

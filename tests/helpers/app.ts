@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { createGlossaryStore } from '../../server/glossary/glossary.store';
 import type { AddressInfo } from 'node:net';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { createApp, memberFeeds } from '../../server/app';
@@ -84,7 +85,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const counter = new QueryCounter();
   // One set of hot lists for the pages and the realtime hub, as main.ts makes it (the hub's LISTEN keeps it true).
   const hot = createHotLists(database.db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 });
-  const app = createApp({ config, settings, db: database.db.withPlugin(counter), log, assets, caches, reads, hot });
+  // The glossaries, as main.ts makes them: read now, and again when the hub's LISTEN hears a change.
+  const glossaries = createGlossaryStore(database.db);
+  await glossaries.loadAll();
+  const app = createApp({ config, settings, db: database.db.withPlugin(counter), log, assets, caches, reads, hot, glossaries });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, {
     db: database.db,
@@ -96,6 +100,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
     hot,
     settings,
+    glossaries,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -124,6 +124,8 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   AlreadyReported: [{}, { what: 'message' }],
   ReportNotFound: [{}, { what: 'message' }],
   RevisionNotFound: [{}],
+  GlossaryEntryNotFound: [{ what: 'term' }, { what: 'state' }, { what: 'flag' }],
+  GlossaryFileInvalid: [{ line: 3 }],
   HeldPostNotFound: [{}],
   HeldPostDecided: [{ decision: 'approved' }, { decision: 'rejected' }],
   RevisionIsCurrent: [{}],
