@@ -16,6 +16,8 @@
  *   closes: the follow-up then arrives live, as everyone else's do (client/live.ts).
  */
 
+import { bytesOf } from './bytes';
+
 /**
  * What the form's data-words carries, in the page's script: the catalog's `composer.client`
  * (server/views/messages.composer.ts) and a few more words (server/views/composer.tsx composerData).
@@ -59,15 +61,6 @@ interface Composer {
   format: HTMLSelectElement | null;
   words: Words;
   status: HTMLElement | null;
-}
-
-/**
- * The bytes "(N bytes)" will say for a body: its UTF-8 bytes once line breaks are \n and characters
- * composed (NFC), 0 for only white space (server/text/formats.ts normalizeSource, text/bytes.ts).
- */
-export function bytesOf(text: string): number {
-  const source = text.replace(/\r\n?/g, '\n').normalize('NFC');
-  return source.trim() ? new TextEncoder().encode(source).length : 0;
 }
 
 const fill = (template: string, values: Record<string, string>) => template.replace(/%([a-z])/g, (m, k: string) => values[k] ?? m);

@@ -11,7 +11,7 @@ import type { Limiter } from '../limits/limiter';
 import type { Pacing } from '../limits/paced';
 import { unreadCounts } from '../members/unread.repository';
 import { formFormat, formatField } from '../posts/posts.preview';
-import { convertText } from '../text/convert';
+import { textFor } from '../text/localize';
 import { VARIANTS, type Variant } from '../variants';
 import type { PageContext } from '../views/layout';
 import { adminReportRoutes } from './messages.admin.routes';
@@ -162,7 +162,7 @@ async function refreshUnread(db: Kysely<Database>, req: Request): Promise<void> 
 async function composer(deps: MessagesDeps, req: Request, values: MessageFormState['values'], refusal?: AppError) {
   const ctx = deps.pageContext(req);
   const quoted = values.postId ? await messages.findQuotedPost(deps.db, values.postId).catch(() => undefined) : undefined;
-  const title = quoted && req.variant ? convertText(quoted.title, quoted.variant, req.variant) : quoted?.title;
+  const title = quoted ? textFor(quoted.title, quoted.variant, req.variant) : undefined;
   const form = { values: { ...values, postId: quoted?.id, title: values.title ?? (title ? replyTitle(ctx, title) : undefined) }, refusal };
   return composePage(ctx, form, quoted ? { id: quoted.id, title: title! } : null);
 }

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { diffChars } from 'diff';
 import type { TextCache } from '../caches';
 import { type SourceVariant, type Variant, convertTexts } from '../text/convert';
+import { resolvePins } from '../text/pins';
 import { escapeHtml } from '../views/html';
 
 /**
@@ -110,7 +111,7 @@ export async function renderDiffs(
         // unchanged title could come out differently on either side and show as a change.
         const [title, body] = convertTexts([text.title, text.body], source, variant);
         text = { title: title!, body: body! };
-      }
+      } else text = { title: resolvePins(text.title, undefined), body: resolvePins(text.body, undefined) };
       texts.set(v.revision, text);
     }
     return text;
