@@ -48,14 +48,8 @@ export interface Composer {
   status: HTMLElement | null;
 }
 
-/**
- * The bytes "(N bytes)" will say for a body: its UTF-8 bytes once line breaks are \n and characters
- * composed (NFC), 0 for only white space (server/text/formats.ts normalizeSource, text/bytes.ts).
- */
-export function bytesOf(text: string): number {
-  const source = text.replace(/\r\n?/g, '\n').normalize('NFC');
-  return source.trim() ? new TextEncoder().encode(source).length : 0;
-}
+/** The live count's rule, pins included (client/bytes.ts, held to the server's by a test). */
+export { bytesOf } from './bytes';
 
 /** A catalog's template with %s, %e, %d… filled in. */
 export const fill = (template: string, values: Record<string, string>) => template.replace(/%([a-z])/g, (m, k: string) => values[k] ?? m);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
-import { convertText } from '../text/convert';
+import { textFor } from '../text/localize';
 import type { Variant } from '../variants';
 import { findReceivedMessage } from './messages.repository';
 
@@ -17,7 +17,7 @@ export async function messageFeed(db: Kysely<Database>, memberId: string, id: st
   return {
     id: row.id,
     from: { name: row.sender_name },
-    title: variant === 'original' ? row.title : convertText(row.title, row.variant, variant),
+    title: textFor(row.title, row.variant, variant === 'original' ? undefined : variant),
     createdAt: row.created_at.toISOString(),
     url: `/messages/${row.id}`,
   };

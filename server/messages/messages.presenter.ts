@@ -1,6 +1,5 @@
 import type { TextCache } from '../caches';
-import { convertText } from '../text/convert';
-import { localized, localizedTitles } from '../text/localize';
+import { localized, localizedTitles, textFor } from '../text/localize';
 import type { Variant } from '../variants';
 import type { Message } from './messages.service';
 
@@ -16,19 +15,17 @@ const convertible = (m: Message) => ({ id: `m${m.id}`, revision: 0, variant: m.v
 /** The quoted post's title in the reader's variant. */
 function quotedIn(m: Message, reader: Variant | undefined): Message['quotedPost'] {
   const q = m.quotedPost;
-  return q && reader && q.title ? { ...q, title: convertText(q.title, q.variant, reader) } : q;
+  return q && q.title ? { ...q, title: textFor(q.title, q.variant, reader) } : q;
 }
 
 /** One message, title and body, in the reader's variant (undefined: as written). */
 export function messageInVariant(cache: TextCache, m: Message, reader: Variant | undefined): Message {
-  if (!reader) return m;
   const { title, body } = localized(cache, convertible(m), reader);
   return { ...m, title, body, quotedPost: quotedIn(m, reader) };
 }
 
 /** Many messages, titles only, in the reader's variant (lists that show no bodies). */
 export function titlesInVariant(cache: TextCache, messages: Message[], reader: Variant | undefined): Message[] {
-  if (!reader) return messages;
   const titles = localizedTitles(cache, messages.map(convertible), reader);
   return messages.map((m, i) => ({ ...m, title: titles[i]!.title }));
 }

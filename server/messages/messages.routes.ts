@@ -11,7 +11,7 @@ import type { Limiter } from '../limits/limiter';
 import type { Pacing } from '../limits/paced';
 import { unreadCounts } from '../members/unread.repository';
 import { asksPreview, formFormat, formatField, linkedForPage, previewInput } from '../posts/posts.preview';
-import { convertText } from '../text/convert';
+import { textFor } from '../text/localize';
 import { VARIANTS, type Variant } from '../variants';
 import type { PageContext } from '../views/layout';
 import { adminReportRoutes } from './messages.admin.routes';
@@ -175,7 +175,7 @@ type Shown = Pick<MessageFormState, 'refusal' | 'preview'>;
 async function composer(deps: MessagesDeps, req: Request, values: MessageFormState['values'], shown: Shown = {}) {
   const ctx = deps.pageContext(req);
   const quoted = values.postId ? await messages.findQuotedPost(deps.db, values.postId).catch(() => undefined) : undefined;
-  const title = quoted && req.variant ? convertText(quoted.title, quoted.variant, req.variant) : quoted?.title;
+  const title = quoted ? textFor(quoted.title, quoted.variant, req.variant) : undefined;
   const form = { values: { ...values, postId: quoted?.id, title: values.title ?? (title ? replyTitle(ctx, title) : undefined) }, ...shown };
   return composePage(ctx, form, quoted ? { id: quoted.id, title: title! } : null);
 }

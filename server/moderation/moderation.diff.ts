@@ -3,6 +3,7 @@ import { diffChars } from 'diff';
 import type { TextCache } from '../caches';
 import { type SourceVariant, type Variant, convertTexts } from '../text/convert';
 import type { ConversionRules } from '../text/glossary';
+import { resolvePins } from '../text/pins';
 import { escapeHtml } from '../views/html';
 
 /**
@@ -113,7 +114,7 @@ export async function renderDiffs(
         // unchanged title could come out differently on either side and show as a change.
         const [title, body] = convertTexts([text.title, text.body], source, variant, conversion.rules);
         text = { title: title!, body: body! };
-      }
+      } else text = { title: resolvePins(text.title, undefined), body: resolvePins(text.body, undefined) };
       texts.set(v.revision, text);
     }
     return text;

@@ -7,6 +7,7 @@ import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import { guessFormat } from '../text/formats';
+import { VARIANTS, type Variant } from '../variants';
 import { withoutImages } from '../text/images';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
@@ -18,7 +19,7 @@ import { parseInput, wholeNumber } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
-import { localizedTitles, rulesOf } from '../text/localize';
+import { htmlFor, localized, localizedTitles, rulesOf, textFor } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
@@ -87,6 +88,11 @@ const revisionParam = z.object({
 });
 const pageQuery = z.object({
   page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1),
+});
+
+/** A page of revisions through the API, in the reader's variant (`variant=`; absent: as written). */
+const revisionsQuery = pageQuery.extend({
+  variant: z.enum(VARIANTS as [Variant, ...Variant[]], { error: `must be one of ${VARIANTS.join(', ')}` }).optional(),
 });
 
 /** Edits, deletion, restoring, thread flags, reports, bans, revisions and the log: JSON and HTML. */
@@ -170,7 +176,7 @@ function banListRoutes(router: Router, { db, pageContext }: RouteDeps): void {
  * The JSON API: each route answers with the changed or asked-for resource, or the error. Long
  * because it lists every endpoint, each a few lines (the HTML pages and forms are in pageRoutes).
  */
-function apiRoutes(router: Router, { db, rules, pacing }: RouteDeps): void {
+function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): void {
   router.patch('/api/posts/:id', async (req, res) => {
     const member = requireMember(req);
     const input = await withImagesRemoved(db, rules, member, req.params.id, parseInput(editInput, req.body));
@@ -203,14 +209,15 @@ function apiRoutes(router: Router, { db, rules, pacing }: RouteDeps): void {
   });
 
   router.get('/api/posts/:id/revisions', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
+    const { page, variant } = parseInput(revisionsQuery, req.query);
     const { post, versions, pages, total } = await moderation.postRevisions(db, req.member, req.params.id, page);
+    // In the reader's variant (variant=), pins resolved (text/pins.ts), every version from the post's script as the page's diffs are.
     res.json({
-      post: presentPost(post),
+      post: presentPost(localized(caches.conversions, post, variant)),
       revisions: versions.map((v) => ({
         revision: v.revision,
-        title: v.title,
-        body: v.body,
+        title: textFor(v.title, post.variant, variant),
+        body: htmlFor(v.body, post.variant, variant),
         bytes: v.bytes,
         by: v.by,
         at: v.at.toISOString(),

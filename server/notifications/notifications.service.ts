@@ -6,8 +6,7 @@ import type { Member } from '../db/member';
 import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
 import { unreadCounts } from '../members/unread.repository';
-import { convertText } from '../text/convert';
-import { type Convertible, localizedTitles } from '../text/localize';
+import { type Convertible, localizedTitles, textFor } from '../text/localize';
 import type { Variant } from '../variants';
 import type { Messages } from '../views/messages';
 import type { NoticeWords } from '../views/messages.notifications';
@@ -106,7 +105,7 @@ function titlesOf(rows: repo.NotificationListRow[], w: Wording): Map<string, str
   const list = [...posts.values()];
   const shown = w.conversions
     ? localizedTitles(w.conversions, list, w.variant)
-    : list.map((p) => (w.variant && p.variant !== 'other' ? { ...p, title: convertText(p.title, p.variant, w.variant) } : p));
+    : list.map((p) => ({ ...p, title: textFor(p.title, p.variant, w.variant ?? undefined) }));
   return new Map(shown.map((p) => [p.id, p.title]));
 }
 

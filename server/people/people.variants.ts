@@ -13,7 +13,8 @@ import type { HomeMember, MemberHome } from './people.service';
  * key and the old entry simply ages out.
  */
 export function profileInVariant(conversions: TextCache, member: HomeMember, variant: Variant | undefined): HomeMember {
-  if (!variant || !member.profile) return member;
+  // As written, only a profile with pins (text/pins.ts) reads otherwise than stored.
+  if (!member.profile || (!variant && !member.profile.includes('-{'))) return member;
   const digest = createHash('sha1').update(member.profile).digest('base64url').slice(0, 16);
   const converted = localized(
     conversions,
@@ -25,7 +26,6 @@ export function profileInVariant(conversions: TextCache, member: HomeMember, var
 
 /** A member home in the reader's variant: the profile, and the titles of the posts and threads listed. */
 export function homeInVariant(conversions: TextCache, home: MemberHome, variant: Variant | undefined): MemberHome {
-  if (!variant) return home;
   return {
     ...home,
     member: profileInVariant(conversions, home.member, variant),

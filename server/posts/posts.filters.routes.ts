@@ -46,7 +46,6 @@ function listInVariant<L extends { root: ContextPost['post']; posts: ContextPost
   reader: Variant | undefined,
   bodies: boolean,
 ): L {
-  if (!reader) return list;
   const own = (bodies ? localizedAll : localizedTitles)(
     conversions,
     list.posts.map((p) => p.post),

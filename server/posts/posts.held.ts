@@ -7,6 +7,8 @@ import { announceQueueChanged } from '../events/member-events';
 import { can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import { convertHtml, convertText, detectVariant } from '../text/convert';
+import { htmlFor, textFor } from '../text/localize';
+import { resolveHtmlPins, resolvePins, unpinned } from '../text/pins';
 import { countLinks } from '../text/links';
 import type { SourceVariant, Variant } from '../variants';
 import * as repo from './posts.held.repository';
@@ -190,12 +192,11 @@ export const toOwnHeldLines = (rows: repo.OwnHeldLine[] | null): OwnHeldLine[] =
  * title and body from the script they were written in, the context's titles from theirs.
  */
 export function heldInVariant(held: HeldPost, variant: Variant | undefined): HeldPost {
-  if (!variant) return held;
-  const context = (text: string) => convertText(text, detectVariant(text), variant);
+  const context = (text: string) => (variant ? convertText(text, detectVariant(text), variant) : resolvePins(text, undefined));
   return {
     ...held,
-    title: convertText(held.title, held.variant, variant),
-    body: convertHtml(held.body, held.variant, variant),
+    title: textFor(held.title, held.variant, variant),
+    body: htmlFor(held.body, held.variant, variant),
     threadTitle: held.threadTitle === null ? null : context(held.threadTitle),
     parent: held.parent && { ...held.parent, title: context(held.parent.title) },
   };
@@ -203,9 +204,9 @@ export function heldInVariant(held: HeldPost, variant: Variant | undefined): Hel
 
 /** The author's own held follow-ups as they read the page in `variant` (their script detected, as a post's is). */
 export function ownHeldInVariant(lines: OwnHeldLine[], variant: Variant | undefined): OwnHeldLine[] {
-  if (!variant) return lines;
   return lines.map((line) => {
-    const from = detectVariant(`${line.title}\n${line.body.replace(/<[^>]*>/g, ' ')}`);
+    if (!variant) return { ...line, title: resolvePins(line.title, undefined), body: resolveHtmlPins(line.body, undefined) };
+    const from = detectVariant(unpinned(`${line.title}\n${line.body.replace(/<[^>]*>/g, ' ')}`));
     return { ...line, title: convertText(line.title, from, variant), body: convertHtml(line.body, from, variant) };
   });
 }

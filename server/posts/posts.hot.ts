@@ -280,7 +280,6 @@ export function createHotLists(db: Kysely<Database>, options: { timeZone: string
 
 /** A hot list in the reader's variant: its titles, as every list of threads converts them. */
 export function hotInVariant(conversions: TextCache, list: HotList, variant: Variant | undefined): HotList {
-  if (!variant) return list;
   const roots = localizedTitles(
     conversions,
     list.threads.map((t) => t.root),

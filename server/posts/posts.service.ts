@@ -8,7 +8,8 @@ import { AppError, notFound, validationFailed } from '../errors';
 import { notifyExpression } from '../events/notices';
 import { formatAnnouncement, recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../db/member';
-import { utf8Bytes } from '../text/bytes';
+import { utf8Bytes, writtenBytes } from '../text/bytes';
+import { resolveHtmlPins, unpinned } from '../text/pins';
 import { type SourceVariant, type Variant, convertHtml, detectVariant } from '../text/convert';
 import { guessFormat, renderBody } from '../text/formats';
 import { contentHash } from '../text/fingerprint';
@@ -211,7 +212,7 @@ export function renderPostBody(format: BodyFormat, input: string): { html: strin
     );
   }
   const { html, source } = renderBody(format, input);
-  return { html, source, bytes: utf8Bytes(source) };
+  return { html, source, bytes: writtenBytes(source) };
 }
 
 /** Validates and renders a title and body; refusals say what to fix. */
@@ -230,7 +231,8 @@ export function preparePost(input: PostInput): {
   if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
   const format = input.format ?? guessFormat(input.body ?? '');
   const { html: body, source, bytes } = renderPostBody(format, input.body ?? '');
-  const variant = detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`);
+  // Pins are never converted: the script is the rest's (text/pins.ts).
+  const variant = detectVariant(unpinned(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`));
   return {
     title: title.title,
     body,
@@ -258,9 +260,10 @@ export async function previewBody(
   const { html, bytes } = renderPostBody(input.format ?? guessFormat(body), body);
   const title = input.title ?? '';
   const linked = html ? (await resolveQuotes(db, (await findMentions(db, title, html)).body)).body : '';
-  if (!reader || !linked) return { html: linked, bytes };
+  // As written, pins read as their first alternative (text/pins.ts).
+  if (!reader || !linked) return { html: resolveHtmlPins(linked, undefined), bytes };
   // The script it is written in, as posting detects it (a few ms for 10 KB): only to convert it.
-  const variant = detectVariant(`${title}\n${linked.replace(/<[^>]*>/g, ' ')}`);
+  const variant = detectVariant(unpinned(`${title}\n${linked.replace(/<[^>]*>/g, ' ')}`));
   return { html: convertHtml(linked, variant, reader), bytes };
 }
 
@@ -733,7 +736,7 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
     for (const row of batch) {
       // Stored bodies were accepted once: no limit is checked again.
       const { html, source } = renderBody(row.format, row.source);
-      const bytes = utf8Bytes(source);
+      const bytes = writtenBytes(source);
       const mentions = await findMentions(db, row.title, html);
       const { body } = await resolveQuotes(db, mentions.body);
       if (body === row.body) continue;

@@ -8,7 +8,7 @@ import type { PostWindow } from './posts.windows';
 
 /** A window of a post's page in the reader's variant: the post, and the titles of every line and ancestor. */
 export function windowInVariant(conversions: TextCache, window: PostWindow, variant: Variant | undefined): PostWindow {
-  if (!variant) return window;
+  // As written too: pins (text/pins.ts) are resolved whatever the reader (localized says which posts need it).
   const post = localized(conversions, window.post, variant);
   return {
     ...window,
@@ -22,7 +22,6 @@ export function windowInVariant(conversions: TextCache, window: PostWindow, vari
 
 /** A board index in the reader's variant: titles, and the roots' bodies when they were fetched. */
 export function indexInVariant<I extends { threads: IndexThread[] }>(conversions: TextCache, index: I, variant: Variant | undefined): I {
-  if (!variant) return index;
   const roots = localizedAll(
     conversions,
     index.threads.map((t) => t.root),

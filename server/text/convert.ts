@@ -16,6 +16,7 @@ import {
 } from './convert.stages';
 import { type ConversionRules, applyGlossaries } from './glossary';
 import { OpenCC } from './opencc';
+import { hasPins, inHtmlText, pinText, splitPins } from './pins';
 
 /**
  * Script and vocabulary conversion between the variants readers choose.
@@ -264,10 +265,32 @@ export function explainConversion(text: string, from: SourceVariant, to: Variant
 
 /**
  * Converts plain text written in `from` for a reader of `to`. Text that is not Chinese, or is
- * already in the reader's variant, comes back unchanged. `rules`: the glossaries that apply
- * (glossary.ts), ahead of the curated words and the dictionaries.
+ * already in the reader's variant, comes back unchanged, but for its pins (text/pins.ts), which
+ * are resolved for `to` whatever the text's variant. `rules`: the glossaries that apply
+ * (glossary.ts), after pins and ahead of the curated words and the dictionaries.
  */
 export function convertText(text: string, from: SourceVariant, to: Variant, rules?: ConversionRules): string {
+  return hasPins(text) ? convertPinned(text, from, to, rules) : convertPlain(text, from, to, rules);
+}
+
+/**
+ * Text with pins: the plain segments converted together (joined by SEPARATOR, which no phrase
+ * crosses, so no dictionary phrase runs into or out of a pin), each pin resolved for `to`.
+ */
+function convertPinned(text: string, from: SourceVariant, to: Variant, rules?: ConversionRules): string {
+  const segments = splitPins(text);
+  const plain = segments.flatMap((s) => (s.pinned ? [] : [s.text]));
+  const converted =
+    plain.length > 1 && !plain.some((t) => t.includes('\u0001'))
+      ? convertPlain(plain.join(SEPARATOR), from, to, rules).split(SEPARATOR)
+      : [];
+  const out = converted.length === plain.length ? converted : plain.map((t) => convertPlain(t, from, to, rules));
+  let k = 0;
+  return segments.map((s) => (s.pinned ? pinText(s, to) : out[k++]!)).join('');
+}
+
+/** Text without pins (or whose `-{` is literal) written in `from`, for a reader of `to`. */
+function convertPlain(text: string, from: SourceVariant, to: Variant, rules?: ConversionRules): string {
   if (from === to || from === 'other' || !HAN.test(text)) return text;
   const reader = LOCALE[to];
   switch (from) {
@@ -306,7 +329,8 @@ export function convertTexts(texts: string[], from: SourceVariant, to: Variant, 
  * as written: a name is never converted.
  */
 export function convertHtml(html: string, from: SourceVariant, to: Variant, rules?: ConversionRules): string {
-  if (from === to || from === 'other' || !HAN.test(html)) return html;
+  const pins = hasPins(html);
+  if (!pins && (from === to || from === 'other' || !HAN.test(html))) return html;
   let verbatim = 0; // depth inside <code>/<pre>
   let mention = false; // inside a mention link (links never nest)
   return html
@@ -317,9 +341,15 @@ export function convertHtml(html: string, from: SourceVariant, to: Variant, rule
         if (tag) verbatim += tag[1] ? -1 : 1;
         if (MENTION_OPEN.test(part)) mention = true;
         else if (mention && part.startsWith('</a')) mention = false;
-        return part.replace(CONVERTED_ATTRIBUTES, (_m, name: string, value: string) => ` ${name}="${convertText(value, from, to, rules)}"`);
+        return part.replace(
+          CONVERTED_ATTRIBUTES,
+          (_m, name: string, value: string) => ` ${name}="${inHtmlText(value, (v) => convertText(v, from, to, rules))}"`,
+        );
       }
-      return verbatim > 0 || mention ? part : convertText(part, from, to, rules);
+      // Code and names are never converted, but their pins are resolved all the same (a pin is
+      // syntax of the text, read before its format: text/pins.ts).
+      if (verbatim > 0 || mention) return pins ? inHtmlText(part, (t) => convertText(t, 'other', to)) : part;
+      return pins ? inHtmlText(part, (t) => convertText(t, from, to, rules)) : convertText(part, from, to, rules);
     })
     .join('');
 }

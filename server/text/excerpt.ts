@@ -10,12 +10,15 @@ import { htmlText } from './fingerprint';
 /** Characters of the body's HTML an excerpt is made from. */
 export const EXCERPT_HTML_CHARS = 4000;
 
-/** The head of a sanitized body, cut before a tag it would split (conversion then sees whole tags). */
+/** The head of a sanitized body, cut before a tag or a pin it would split (conversion then sees whole tags and pins). */
 export function htmlHead(html: string, chars = EXCERPT_HTML_CHARS): string {
   if (html.length <= chars) return html;
-  const head = html.slice(0, chars);
+  let head = html.slice(0, chars);
   const open = head.lastIndexOf('<');
-  return open > head.lastIndexOf('>') ? head.slice(0, open) : head;
+  if (open > head.lastIndexOf('>')) head = head.slice(0, open);
+  // Nor a pin (text/pins.ts), whose half would show as its syntax: a pin never spans a tag.
+  const pin = head.lastIndexOf('-{');
+  return pin > head.lastIndexOf('}-') && pin > head.lastIndexOf('>') ? head.slice(0, pin) : head;
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 
 import MarkdownIt from 'markdown-it';
+import { holdPins } from './pins';
 import { QUOTE_ATTRIBUTION } from './quotes';
 import { cleanBody } from './sanitize';
 
@@ -134,7 +135,11 @@ markdown.renderer.rules.heading_close = () => '</strong></p>\n';
 export function renderBody(format: Format, input: string): Rendered {
   const source = normalizeSource(input);
   if (!source) return { source: '', html: '' };
-  const html = cleanBody(format === 'text' ? textToHtml(source) : format === 'markdown' ? markdown.render(source) : source);
+  // Pins (text/pins.ts) are plain text in every format: held out of the format's reach, and put
+  // back into the sanitized HTML as their literal syntax, escaped, for each read to resolve.
+  const held = holdPins(source);
+  const s = held.source;
+  const html = held.restore(cleanBody(format === 'text' ? textToHtml(s) : format === 'markdown' ? markdown.render(s) : s));
   return html ? { source, html } : { source: '', html: '' };
 }
 

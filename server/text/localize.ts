@@ -2,6 +2,7 @@ import { ConversionCache, type TextCache } from '../caches';
 import { type SourceVariant, type Variant, convertHtml, convertText, convertTexts } from './convert';
 import { htmlExcerpt, htmlHead } from './excerpt';
 import type { ConversionRules } from './glossary';
+import { hasPins, resolveHtmlPins, resolvePins } from './pins';
 
 /**
  * Titles and bodies in the reader's variant, through the app's conversion cache (caches.ts:
@@ -26,10 +27,11 @@ export interface Convertible {
 const boardOf = (p: Pick<Convertible, 'board_id' | 'boardId'>) => p.board_id ?? p.boardId;
 
 // Bodies are keyed by their size too: `gentie posts:resanitize` changes a body without an edit.
-const key = (part: 't' | 'b', p: Convertible, reader: Variant, cache: TextCache) =>
+// A reader of no variant ('w', as written) is cached only for posts with pins.
+const key = (part: 't' | 'b', p: Convertible, reader: Variant | undefined, cache: TextCache) =>
   part === 't'
-    ? `t:${p.id}:${p.revision}:${reader}:${versionOf(cache, p)}`
-    : `b:${p.id}:${p.revision}:${Buffer.byteLength(p.body)}:${reader}:${versionOf(cache, p)}`;
+    ? `t:${p.id}:${p.revision}:${reader ?? 'w'}:${versionOf(cache, p)}`
+    : `b:${p.id}:${p.revision}:${Buffer.byteLength(p.body)}:${reader ?? 'w'}:${versionOf(cache, p)}`;
 
 /** The conversion-rules version of a post's text (the glossaries: text/glossary.ts). */
 const versionOf = (cache: TextCache, p: Convertible) => (cache instanceof ConversionCache ? cache.rules.versionFor(boardOf(p)) : '');
@@ -43,17 +45,38 @@ function remember(cache: TextCache, k: string, value: string): string {
   return value;
 }
 
-const needsConversion = (p: Convertible, reader: Variant | undefined): reader is Variant =>
-  reader !== undefined && p.variant !== reader && p.variant !== 'other';
-
-function title(cache: TextCache, post: Convertible, reader: Variant): string {
-  const k = key('t', post, reader, cache);
-  return post.title ? (cache.get(k) ?? remember(cache, k, convertText(post.title, post.variant, reader, rulesOf(cache, post)))) : '';
+/**
+ * Plain text as a reader of `reader` reads it (undefined: as written): converted from `from` by
+ * `rules` (the glossaries that apply), or with its pins (text/pins.ts) resolved when it is not
+ * converted. For every text shown that is not a cached post's (notifications, digests, snippets,
+ * revisions).
+ */
+export function textFor(text: string, from: SourceVariant, reader: Variant | undefined, rules?: ConversionRules): string {
+  return reader ? convertText(text, from, reader, rules) : resolvePins(text, undefined);
 }
 
-function body(cache: TextCache, post: Convertible, reader: Variant): string {
+/** Sanitized HTML as a reader of `reader` reads it (undefined: as written), as textFor. */
+export function htmlFor(html: string, from: SourceVariant, reader: Variant | undefined, rules?: ConversionRules): string {
+  return reader ? convertHtml(html, from, reader, rules) : resolveHtmlPins(html, undefined);
+}
+
+// Whether a post reads otherwise than stored: another script, or pins to resolve (whatever the reader).
+const convertsTitle = (p: Convertible, reader: Variant | undefined) =>
+  (reader !== undefined && p.variant !== reader && p.variant !== 'other') || hasPins(p.title);
+const convertsBody = (p: Convertible, reader: Variant | undefined) =>
+  (reader !== undefined && p.variant !== reader && p.variant !== 'other') || hasPins(p.body);
+const needsConversion = (p: Convertible, reader: Variant | undefined) => convertsTitle(p, reader) || convertsBody(p, reader);
+
+function title(cache: TextCache, post: Convertible, reader: Variant | undefined): string {
+  if (!convertsTitle(post, reader)) return post.title;
+  const k = key('t', post, reader, cache);
+  return post.title ? (cache.get(k) ?? remember(cache, k, textFor(post.title, post.variant, reader, rulesOf(cache, post)))) : '';
+}
+
+function body(cache: TextCache, post: Convertible, reader: Variant | undefined): string {
+  if (!convertsBody(post, reader)) return post.body;
   const k = key('b', post, reader, cache);
-  return post.body ? (cache.get(k) ?? remember(cache, k, convertHtml(post.body, post.variant, reader, rulesOf(cache, post)))) : '';
+  return post.body ? (cache.get(k) ?? remember(cache, k, htmlFor(post.body, post.variant, reader, rulesOf(cache, post)))) : '';
 }
 
 /** The post's title and body in the reader's variant (undefined: as written). */
@@ -69,11 +92,11 @@ export function localized<P extends Convertible>(cache: TextCache, post: P, read
  * whole page instead of one per line), then cached.
  */
 export function localizedTitles<P extends Convertible>(cache: TextCache, posts: P[], reader: Variant | undefined): P[] {
-  if (!reader) return posts;
+  if (!reader) return posts.map((p) => (hasPins(p.title) ? { ...p, title: title(cache, p, reader) } : p));
   // Batched per source variant and board (each board's glossary applies to its own titles).
   const missing = new Map<string, P[]>();
   for (const p of posts) {
-    if (!needsConversion(p, reader) || !p.title || cache.has(key('t', p, reader, cache))) continue;
+    if (!convertsTitle(p, reader) || !p.title || cache.has(key('t', p, reader, cache))) continue;
     const batch = `${p.variant}:${boardOf(p) ?? ''}`;
     const list = missing.get(batch) ?? [];
     list.push(p);
@@ -88,14 +111,12 @@ export function localizedTitles<P extends Convertible>(cache: TextCache, posts: 
     );
     list.forEach((p, i) => remember(cache, key('t', p, reader, cache), titles[i]!));
   }
-  return posts.map((p) => (needsConversion(p, reader) ? { ...p, title: title(cache, p, reader) } : p));
+  return posts.map((p) => (convertsTitle(p, reader) ? { ...p, title: title(cache, p, reader) } : p));
 }
 
 /** Many posts, titles and bodies, in the reader's variant (titles batched as localizedTitles does). */
 export function localizedAll<P extends Convertible>(cache: TextCache, posts: P[], reader: Variant | undefined): P[] {
-  return localizedTitles(cache, posts, reader).map((p) =>
-    needsConversion(p, reader) && p.body ? { ...p, body: body(cache, p, reader) } : p,
-  );
+  return localizedTitles(cache, posts, reader).map((p) => (convertsBody(p, reader) && p.body ? { ...p, body: body(cache, p, reader) } : p));
 }
 
 /**
@@ -105,14 +126,10 @@ export function localizedAll<P extends Convertible>(cache: TextCache, posts: P[]
  */
 export function localizedExcerpt(cache: TextCache, post: Convertible, reader: Variant | undefined, chars: number): string {
   if (!post.body) return '';
-  if (!needsConversion(post, reader)) return htmlExcerpt(post.body, chars);
-  const k = `e:${post.id}:${post.revision}:${Buffer.byteLength(post.body)}:${reader}:${chars}:${versionOf(cache, post)}`;
+  if (!convertsBody(post, reader)) return htmlExcerpt(post.body, chars);
+  const k = `e:${post.id}:${post.revision}:${Buffer.byteLength(post.body)}:${reader ?? 'w'}:${chars}:${versionOf(cache, post)}`;
   const found = cache.get(k);
   if (found !== undefined) return found;
   const head = htmlHead(post.body);
-  return remember(
-    cache,
-    k,
-    htmlExcerpt(convertHtml(head, post.variant, reader, rulesOf(cache, post)), chars, head.length < post.body.length),
-  );
+  return remember(cache, k, htmlExcerpt(htmlFor(head, post.variant, reader, rulesOf(cache, post)), chars, head.length < post.body.length));
 }

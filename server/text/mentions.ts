@@ -11,6 +11,8 @@
  * name is never shown in another script.
  */
 
+import { hasPins, splitPins } from './pins';
+
 /** The most characters a name has (members/names.ts NAME_MAX; repeated here, beneath members/). */
 export const MENTION_NAME_MAX = 24;
 /** The fewest (NAME_MIN). */
@@ -35,12 +37,20 @@ const ADDRESS_CHAR = /[A-Za-z0-9._%+-]/;
 /** Every place in plain text where `@` (or the full-width ＠) is followed by what could be a name. */
 export function mentionRuns(text: string): MentionRun[] {
   const runs: MentionRun[] = [];
+  const pins = hasPins(text) ? splitPins(text).flatMap((s) => (s.pinned ? [[s.start, s.end] as const] : [])) : undefined;
   for (let i = text.search(/[@＠]/); i !== -1 && i < text.length;) {
     const before = i > 0 ? text[i - 1]! : '';
     const chars = [...text.slice(i + 1, i + 1 + MENTION_NAME_MAX * 2)];
     let taken = 0;
     while (taken < chars.length && taken < MENTION_NAME_MAX && NAME_CHAR.test(chars[taken]!)) taken++;
-    const run = chars.slice(0, taken).join('');
+    let run = chars.slice(0, taken).join('');
+    // A pin (text/pins.ts) is plain text: no mention inside one, nor one that runs into one.
+    const pin = pins?.find(([, end]) => end > i);
+    if (pin && pin[0] <= i) taken = 0;
+    else if (pin && i + 1 + run.length > pin[0]) {
+      run = text.slice(i + 1, pin[0]);
+      taken = [...run].length;
+    }
     if (!ADDRESS_CHAR.test(before) && taken >= MENTION_NAME_MIN && NAME_START.test(chars[0]!)) runs.push({ index: i, run });
     const next = text.slice(i + 1).search(/[@＠]/);
     i = next === -1 ? -1 : i + 1 + next;

@@ -2,6 +2,7 @@ import type { SourceVariant, Variant } from '../variants';
 import { convertText, foldHongKong, foldScript } from './convert';
 import type { ConversionRules } from './glossary';
 import { htmlText } from './fingerprint';
+import { pinAround, resolvePins } from './pins';
 
 /**
  * A search hit's snippet: a short piece of the post's own text around the first place a query
@@ -92,9 +93,12 @@ export function searchSnippet(
   const plain = htmlText(body).replace(/\s+/gu, ' ').trim();
   if (!plain) return '';
   const first = matches(plain.slice(0, SCAN_CHARS), formsIn(marks, from))[0]?.[0] ?? 0;
-  const start = onCharacter(plain, Math.max(0, first - BEFORE_MATCH));
-  const end = onCharacter(plain, Math.min(plain.length, start + SNIPPET_CHARS));
+  let start = onCharacter(plain, Math.max(0, first - BEFORE_MATCH));
+  let end = onCharacter(plain, Math.min(plain.length, start + SNIPPET_CHARS));
+  // A pin (text/pins.ts) is shown whole or not at all: never its syntax cut in half.
+  start = pinAround(plain, start)?.[0] ?? start;
+  end = pinAround(plain, end)?.[1] ?? end;
   const piece = plain.slice(start, end);
-  const shown = reader ? convertText(piece, from, reader, rules) : piece;
+  const shown = reader ? convertText(piece, from, reader, rules) : resolvePins(piece, undefined);
   return `${start > 0 ? '…' : ''}${marked(shown, formsIn(marks, reader ?? from))}${end < plain.length ? '…' : ''}`;
 }

@@ -2,6 +2,7 @@ import type { SearchProblem } from '../errors';
 import type { SourceVariant } from '../variants';
 import { convertText, cutWords, detectVariant, foldHongKong, foldScript, hasSimplifiedForms } from './convert';
 import { htmlText } from './fingerprint';
+import { pinReadings } from './pins';
 
 /**
  * What search matches on: a post's title and text, and a reader's query, folded to one script and
@@ -38,9 +39,10 @@ import { htmlText } from './fingerprint';
  * the conversion, the tokens, the lexemes or the joins change, and run `search:reindex --only stale`
  * (tests/text/folding-version.test.ts records what each version folds a fixed set of texts to, and
  * fails when that changes under the same version). 2: the joins (rows of version 1 have none).
- * 3: conversion word-bounded at every stage.
+ * 3: conversion word-bounded at every stage. 4: pins (text/pins.ts) indexed as each of their
+ * readings, not as their syntax.
  */
-export const FOLDING_VERSION = 3;
+export const FOLDING_VERSION = 4;
 
 /** Longest query, in characters after NFKC. */
 export const QUERY_MAX_CHARS = 200;
@@ -186,7 +188,10 @@ export function searchDocument(title: string, body: string, variant: SourceVaria
     [body ? htmlText(body) : '', 'B'],
   ] as const) {
     let end = next;
-    for (const folded of foldings(text, variant)) end = Math.max(end, lexemesOf(folded, next, add(weight), join));
+    // A pinned text (text/pins.ts) is indexed in each of its readings, so that each alternative
+    // finds it; the pin's own syntax never is.
+    for (const reading of pinReadings(text))
+      for (const folded of foldings(reading, variant)) end = Math.max(end, lexemesOf(folded, next, add(weight), join));
     // A gap, so that no phrase runs on from the title into the text.
     next = end + 1;
   }

@@ -13,6 +13,7 @@ import { FOLDING_VERSION, searchDocument } from '../../server/text/search-terms'
  */
 const RECORDED: Record<number, string> = {
   3: 'b2a52b5721abf33488b5f7a7aafadc6cc985bf1e17f4dc352cac0777251bd065',
+  4: '5f4e01883f82ec13e0e130f8dad5f534ed0f16f897c21ede3101373716bfed14',
 };
 
 function documentsDigest(): string {
@@ -28,6 +29,9 @@ function documentsDigest(): string {
       [e.hant, 'zh-hk'] as const,
     ]),
     ...vocab.flatMap((e) => [[e.tw, 'zh-tw'] as const, [e.hans + e.tw, 'mixed'] as const]),
+    // Pins (text/pins.ts, version 4): each reading indexed, the syntax never.
+    ['我玩-{zh-hans:赛博朋克;zh-tw:電馭叛客}-很久了', 'zh-hans'] as const,
+    ['-{原文}-和\\-{頭髮}-，-{zh-tw:記憶體;zh-hk:內存}-', 'zh-tw'] as const,
   ];
   for (const [text, variant] of texts)
     hash.update(`${variant}\u0000${JSON.stringify(searchDocument(text, `<p>${text}</p>`, variant))}\u0000`);
