@@ -248,8 +248,9 @@ export function preparePost(input: PostInput): {
 /**
  * A body as posting it would store it, for the preview (POST /api/preview, a form's preview
  * button): rendered by renderPostBody (so the same limit, format and allowlist), its mentions
- * linked as findMentions links them, its quotes attributed as resolveQuotes writes them, and, for a reader of another variant, converted as the post
- * would be shown to them. Nothing is written. A body without a format is read as posting reads it.
+ * linked as findMentions links them, its quotes attributed as resolveQuotes writes them, and, for
+ * a reader of another variant, converted as the post would be shown to them. Nothing is written.
+ * A body without a format is read as posting reads it.
  */
 export async function previewBody(
   db: Kysely<Database>,
@@ -723,8 +724,9 @@ export async function withWritten(
 /**
  * Renders every stored body again from what its author wrote (after the sanitizer's rules or a
  * format's rendering change) and stores the result where it differs, with its mentions linked
- * and its quotes attributed again (from the quoted posts' authors as they are now), its fingerprint and its search document. A body from before formats that was HTML is its
- * own source, so it is sanitized again, as before. Returns how many bodies changed.
+ * and its quotes attributed again (from the quoted posts' authors as they are now), its
+ * fingerprint and its search document. A body from before formats that was HTML is its own
+ * source, so it is sanitized again, as before. Returns how many bodies changed.
  */
 export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: number, total: number) => void): Promise<number> {
   const total = await repo.countPosts(db);
