@@ -13,6 +13,7 @@ import { FOLDING_VERSION, searchDocument } from '../../server/text/search-terms'
  */
 const RECORDED: Record<number, string> = {
   3: 'b2a52b5721abf33488b5f7a7aafadc6cc985bf1e17f4dc352cac0777251bd065',
+  4: '3c2503634b114cc0f13fae7d8712d0f52740ac5455181b26eb5c8b4471cd09a2',
 };
 
 function documentsDigest(): string {
