@@ -242,7 +242,12 @@ export interface ContextRules {
   first: Uint8Array;
 }
 
+// Compiled once per list of rules (each conversion's pipeline shares its direction's).
+const compiled = new WeakMap<readonly ContextRule[], ContextRules>();
+
 export function compileRules(rules: readonly ContextRule[]): ContextRules {
+  const found = compiled.get(rules);
+  if (found) return found;
   const byFirst = new Map<number, ContextRule[]>();
   const first = new Uint8Array(0x10000);
   for (const rule of rules) {
@@ -252,7 +257,9 @@ export function compileRules(rules: readonly ContextRule[]): ContextRules {
     if (list) list.push(rule);
     else byFirst.set(unit, [rule]);
   }
-  return { byFirst, first };
+  const made = { byFirst, first };
+  compiled.set(rules, made);
+  return made;
 }
 
 /** The first rule that fires for a word starting at i, if any. */
