@@ -124,11 +124,21 @@ export interface Split {
  * segmentation holding the curated word, plus the bonus, against the word whole.
  */
 export function splitAround(word: string, a: number, b: number): Split {
-  index();
-  const whole = Math.max(score(word), -logTotal);
-  const parts = bestWith(word, a, b) + CURATED_BONUS;
-  return { split: parts >= whole, whole, parts };
+  const key = `${word}\u0000${a}\u0000${b}`;
+  let found = splits.get(key);
+  if (!found) {
+    index();
+    const whole = Math.max(score(word), -logTotal);
+    const parts = bestWith(word, a, b) + CURATED_BONUS;
+    splits.set(key, (found = { split: parts >= whole, whole, parts }));
+  }
+  return found;
 }
+
+// Splits decided, for the process. Bounded by construction: the word is one word of jieba's cut
+// (made without guessing unknown words, so a dictionary word of at most eight characters) holding
+// a curated word, whatever text it came from.
+const splits = new Map<string, Split>();
 
 /** What `convert --explain` says of a doubt: the overlapping word and both frequencies. */
 export interface Doubt {

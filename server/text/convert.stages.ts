@@ -272,12 +272,12 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
     const unit = text.charCodeAt(i);
-    const hit = held?.[i] ? hits!.get(i) : undefined;
     // Most characters start nothing in the stage: one look in the table and on.
-    if (!hit && (!(starts[unit]! & STARTS) || flags[i]! & FIXED)) {
+    if ((!(starts[unit]! & STARTS) || flags[i]! & FIXED) && !held?.[i]) {
       i++;
       continue;
     }
+    const hit = held?.[i] ? hits!.get(i) : undefined;
     const first = text.codePointAt(i)!;
     const width = first > 0xffff ? 2 : 1;
     if (!hit && width === 2 && !dictionary.has(first) && !curated?.has(first)) {
@@ -290,9 +290,11 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     let value: string | undefined;
     let crossing = false;
     let bounded = false;
+    let overHeld = false; // whether the phrase so far runs over a context rule's word
     let node: TrieNode | undefined = dictionary;
     for (let j = i; j < n;) {
       if (flags[j]! & FIXED) break;
+      if (held?.[j] && j > i) overHeld = true;
       const cp = text.codePointAt(j)!;
       j += cp > 0xffff ? 2 : 1;
       node = node.get(cp);
@@ -300,7 +302,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       if (node.trie_val !== undefined) {
         end = j;
         value = node.trie_val;
-        crossing = bounded || (held !== undefined && !agrees(hits!, held, i, j, value));
+        crossing = bounded || (overHeld && !agrees(hits!, held!, i, j, value));
       }
       if (flags[j]! & BOUND) bounded = true;
     }
@@ -358,7 +360,9 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     // The longest curated word at i: whole words only.
     let isCurated = false;
     let choice: string | undefined;
-    if (curated && (flags[i]! & BOUND || lattice)) {
+    // Whole words start on a boundary; inside a word of the cut only with the scored split (never
+    // inside a run not cut, which has no curated word in it).
+    if (curated && (flags[i]! & BOUND || (lattice && !(flags[i]! & UNCUT)))) {
       let c: TrieNode | undefined = curated;
       for (let j = i; j < n && c;) {
         if (flags[j]! & FIXED) break;
@@ -473,12 +477,23 @@ function splitInside(text: string, flags: Uint8Array, i: number, j: number, simp
   while (we < text.length && !(flags[we]! & BOUND)) we++;
   for (let k = ws + 1; k < we; k++) if (flags[k]! & (BOUND | UNCUT)) return undefined;
   if (we - ws > 8) return undefined;
-  const word = simplify(text.slice(ws, we));
-  if (word.length !== we - ws) return undefined;
-  const split = splitAround(word, i - ws, j - ws);
-  if (!split.split) return undefined;
-  return `${word} split around ${word.slice(i - ws, j - ws)}: ${split.parts.toFixed(1)} (with the curated word's bonus) against ${split.whole.toFixed(1)} for the word whole`;
+  const key = `${text.slice(ws, we)}\u0000${i - ws}\u0000${j - ws}`;
+  let said = splitsSaid.get(key);
+  if (said === undefined) {
+    const word = simplify(text.slice(ws, we));
+    const split = word.length === we - ws ? splitAround(word, i - ws, j - ws) : undefined;
+    said = split?.split
+      ? `${word} split around ${word.slice(i - ws, j - ws)}: ${split.parts.toFixed(1)} (with the curated word's bonus) against ${split.whole.toFixed(1)} for the word whole`
+      : '';
+    splitsSaid.set(key, said);
+  }
+  return said || undefined;
 }
+
+// What splitInside decided, by the word as the stage read it, for the process. Bounded by
+// construction: one word of jieba's cut (a dictionary word of at most eight characters, in either
+// script) holding a curated word.
+const splitsSaid = new Map<string, string>();
 
 /**
  * Whether a phrase's value, over text[from, to), writes each character as the dictionary's entry
