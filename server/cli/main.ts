@@ -199,7 +199,9 @@ function convert(args: string[], flags: Map<string, string>): void {
     for (const step of stage.steps) {
       const of = step.of ? ` ${step.of}, up to the word boundary` : '';
       const refused = step.refused ? `  (${step.refused} refused: it crosses a word boundary)` : '';
-      console.log(`  ${step.source} → ${step.output}  ${step.kind}${of}${refused}`);
+      const rule = step.rule ? `: ${step.rule}` : '';
+      const choice = step.choice ? `  (${step.choice})` : '';
+      console.log(`  ${step.source} → ${step.output}  ${step.kind}${rule}${of}${refused}${choice}`);
     }
   });
 }

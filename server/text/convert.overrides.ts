@@ -144,6 +144,11 @@ const VOCABULARY: [mainland: string, taiwan: string, only?: 'to Taiwan'][] = [
   ['硬件', '硬體'],
   ['芯片', '晶片'],
   ['程序员', '程式設計師'],
+  ['比萨饼', '披薩', 'to Taiwan'],
+  ['比萨', '披薩', 'to Taiwan'],
+  ['小区', '社區', 'to Taiwan'],
+  // OpenCC's TWPhrases writes 打開 as 開啟; Taiwan writes both, and 打開 far more often.
+  ['打开', '打開', 'to Taiwan'],
 ];
 
 /** Simplified mainland word → Taiwan word (in OpenCC's traditional, before the tw variants). */

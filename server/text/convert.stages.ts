@@ -1,3 +1,5 @@
+import { type ContextRule, type ContextRules, ruleAt } from './convert.context';
+import { doubtAbout, splitAround } from './convert.lattice';
 import { OpenCC } from './opencc';
 
 /**
@@ -139,6 +141,20 @@ export interface Stage {
   curatedFinal?: boolean;
   /** How this stage's input is cut into words, when not as the text was marked (a later stage reads another script). */
   cut?: Cut;
+  /**
+   * Context rules (convert.context.ts): a word whose neighbours say what it is, decided before any
+   * phrase or curated word, and never crossed by a phrase.
+   */
+  context?: ContextRules;
+  /** Whether the context rules' output is final (FIXED): later stages leave it alone. */
+  contextFinal?: boolean;
+  /**
+   * The scored choices (convert.lattice.ts), with how to read this stage's text as simplified
+   * characters (jieba's dictionary is simplified): a curated word inside a longer jieba word is
+   * taken where the split scores as well as the word whole; with `doubt`, a deciding phrase of the
+   * dictionary is left alone where an overlapping word is far more frequent.
+   */
+  lattice?: { simplify: (text: string) => string; doubt?: boolean };
 }
 
 /**
@@ -150,17 +166,74 @@ export interface Step {
   at: number;
   source: string;
   output: string;
-  kind: 'phrase' | 'part of a phrase' | 'curated word' | 'character';
+  kind: 'phrase' | 'part of a phrase' | 'curated word' | 'context rule' | 'character';
   /** The phrase whose first part, up to a word boundary, this is (周|线图: 周线 → 週線 gives 週). */
   of?: string;
   /** A longer dictionary phrase at the same place that the word boundaries refused. */
   refused?: string;
+  /** The context rule that decided (kind 'context rule'): why it fired. */
+  rule?: string;
+  /** A scored choice made here: the candidates and their scores, in words. */
+  choice?: string;
+}
+
+/**
+ * Whether a dictionary phrase of three characters or more covers a rule's word and writes it
+ * otherwise: such a phrase is an exception the dictionary names on purpose (今周刊, the magazine;
+ * 一出戏院), more particular than a rule, so the rule yields to it (unless the rule is there to
+ * correct the dictionary: `overDictionary`). Two-character phrases (只好, 一出) never outrank one.
+ */
+function specificPhrase(dictionary: TrieNode, text: string, from: number, rule: ContextRule): boolean {
+  if (rule.overDictionary) return false;
+  const to = from + rule.word.length;
+  for (let i = Math.max(0, from - 4); i <= from; i++) {
+    let node: TrieNode | undefined = dictionary;
+    for (let j = i; j < text.length && node; j++) {
+      node = node.get(text.charCodeAt(j));
+      const v = node?.trie_val;
+      if (v === undefined || j + 1 < to || j + 1 - i < 3) continue;
+      if (v.length !== j + 1 - i || v.slice(from - i, to - i) !== rule.to) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether a phrase written as `v` over [i, j) may cover the context rules' words inside it: only
+ * where it covers each whole and writes it as the rule does (钟表 → 鐘錶 over 表 → 錶).
+ */
+function agrees(hits: Map<number, ContextRule>, held: Uint8Array, i: number, j: number, v: string): boolean {
+  for (let p = i + 1; p < j; p++) {
+    if (!held[p]) continue;
+    const rule = hits.get(p)!;
+    if (v.length !== j - i || p + rule.word.length > j || v.slice(p - i, p - i + rule.to.length) !== rule.to) return false;
+  }
+  return true;
+}
+
+/** Where the stage's context rules fire: each rule's start, with the rule. */
+function contextHits(input: Marked, context: ContextRules, dictionary: TrieNode): Map<number, ContextRule> | undefined {
+  const { text, flags } = input;
+  let hits: Map<number, ContextRule> | undefined;
+  const { first } = context;
+  for (let i = 0; i < text.length; i++) {
+    if (!first[text.charCodeAt(i)] || flags[i]! & FIXED) continue;
+    const rules = context.byFirst.get(text.charCodeAt(i))!;
+    const rule = ruleAt(rules, text, i);
+    if (!rule) continue;
+    let fixed = false;
+    for (let k = i; k < i + rule.word.length; k++) if (flags[k]! & FIXED) fixed = true;
+    if (fixed || specificPhrase(dictionary, text, i, rule)) continue;
+    (hits ??= new Map()).set(i, rule);
+    i += rule.word.length - 1;
+  }
+  return hits;
 }
 
 export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => void): Marked {
   const { text, flags } = input;
   const n = text.length;
-  const { dictionary, rule, curated } = stage;
+  const { dictionary, rule, curated, lattice } = stage;
   const whole = rule === 'whole';
   const curatedFlag = stage.curatedFinal ? FIXED : 0;
   // The output's flags are the input's, changed in place, for as long as the output is as long as
@@ -188,17 +261,26 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
 
   const starts = startTable(stage);
   cutWhereDecided(input, stage, starts);
+  // Where a context rule decides: no phrase runs across its start (held), and it is taken there.
+  const hits = stage.context && contextHits(input, stage.context, dictionary);
+  let held: Uint8Array | undefined;
+  if (hits) {
+    held = new Uint8Array(n + 1);
+    for (const at of hits.keys()) held[at] = 1;
+  }
+  const contextFlag = stage.contextFinal ? FIXED : 0;
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
     const unit = text.charCodeAt(i);
     // Most characters start nothing in the stage: one look in the table and on.
-    if (!(starts[unit]! & STARTS) || flags[i]! & FIXED) {
+    if ((!(starts[unit]! & STARTS) || flags[i]! & FIXED) && !held?.[i]) {
       i++;
       continue;
     }
+    const hit = held?.[i] ? hits!.get(i) : undefined;
     const first = text.codePointAt(i)!;
     const width = first > 0xffff ? 2 : 1;
-    if (width === 2 && !dictionary.has(first) && !curated?.has(first)) {
+    if (!hit && width === 2 && !dictionary.has(first) && !curated?.has(first)) {
       i += width;
       continue;
     }
@@ -208,9 +290,11 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     let value: string | undefined;
     let crossing = false;
     let bounded = false;
+    let overHeld = false; // whether the phrase so far runs over a context rule's word
     let node: TrieNode | undefined = dictionary;
     for (let j = i; j < n;) {
       if (flags[j]! & FIXED) break;
+      if (held?.[j] && j > i) overHeld = true;
       const cp = text.codePointAt(j)!;
       j += cp > 0xffff ? 2 : 1;
       node = node.get(cp);
@@ -218,7 +302,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       if (node.trie_val !== undefined) {
         end = j;
         value = node.trie_val;
-        crossing = bounded;
+        crossing = bounded || (overHeld && !agrees(hits!, held!, i, j, value));
       }
       if (flags[j]! & BOUND) bounded = true;
     }
@@ -250,6 +334,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       const j = candidates[c] as number;
       const inside = candidates[c + 1] as number;
       const v = candidates[c + 2] as string;
+      if (held && !agrees(hits!, held, i, j, v)) continue;
       if (inside === 0) {
         end = j;
         value = v;
@@ -274,7 +359,10 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     }
     // The longest curated word at i: whole words only.
     let isCurated = false;
-    if (curated && flags[i]! & BOUND) {
+    let choice: string | undefined;
+    // Whole words start on a boundary; inside a word of the cut only with the scored split (never
+    // inside a run not cut, which has no curated word in it).
+    if (curated && (flags[i]! & BOUND || (lattice && !(flags[i]! & UNCUT)))) {
       let c: TrieNode | undefined = curated;
       for (let j = i; j < n && c;) {
         if (flags[j]! & FIXED) break;
@@ -282,14 +370,67 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
         j += cp > 0xffff ? 2 : 1;
         c = c.get(cp);
         if (!c) break;
-        if (c.trie_val !== undefined && flags[j]! & BOUND && j >= end) {
+        if (c.trie_val === undefined || j < end || (held && !agrees(hits!, held, i, j, c.trie_val))) continue;
+        if (flags[i]! & BOUND && flags[j]! & BOUND) {
           end = j;
           value = c.trie_val;
           isCurated = true;
+          choice = undefined;
+        } else if (lattice) {
+          // Inside one longer word of jieba's (坐|地铁 in 坐地铁): split it where that scores as well.
+          const split = splitInside(text, flags, i, j, lattice.simplify);
+          if (split) {
+            end = j;
+            value = c.trie_val;
+            isCurated = true;
+            choice = split;
+          }
         }
       }
+      if (choice) {
+        flags[i] = flags[i]! | BOUND;
+        flags[end] = flags[end]! | BOUND;
+      }
     }
-    if (trace && (value !== undefined || longest > i))
+    // A deciding regional phrase held in doubt: an overlapping word is far more frequent (低级|别的).
+    let doubted = false;
+    if (lattice?.doubt && value !== undefined && !isCurated && end - i >= 2 && value !== text.slice(i, end)) {
+      const lo = Math.max(0, i - 3);
+      const hi = Math.min(n, end + 3);
+      const doubt = doubtAbout(lattice.simplify(text.slice(lo, hi)), i - lo, end - lo);
+      if (doubt) {
+        trace?.({
+          at: i,
+          source: text.slice(i, end),
+          output: text.slice(i, end),
+          kind: 'phrase',
+          choice: `${value} held in doubt: ${doubt.word} (${doubt.frequency}) is more than twice as frequent as the phrase (${doubt.phrase})`,
+        });
+        value = undefined;
+        end = 0;
+        doubted = true;
+      }
+    }
+    // A context rule decides its word here, unless a longer phrase from here writes it as the rule
+    // does and goes on (面团 → 麵糰 over 面 → 麵).
+    if (hit && !(value !== undefined && end > i + hit.word.length && value.length === end - i && value.startsWith(hit.to))) {
+      const ruleEnd = i + hit.word.length;
+      trace?.({ at: i, source: hit.word, output: hit.to, kind: 'context rule', rule: hit.why });
+      copyTo(i);
+      if (out === flags && hit.to.length === hit.word.length) {
+        if (contextFlag) for (let k = i; k < ruleEnd; k++) out[k] = out[k]! | contextFlag;
+      } else {
+        room(o + hit.to.length);
+        out[o] = (flags[i]! & (BOUND | UNCUT)) | contextFlag;
+        for (let k = 1; k < hit.to.length; k++)
+          out[o + k] = (hit.to.length === hit.word.length ? flags[i + k]! & (BOUND | UNCUT) : flags[i]! & UNCUT) | contextFlag;
+      }
+      parts.push(hit.to);
+      o += hit.to.length;
+      i = copied = ruleEnd;
+      continue;
+    }
+    if (trace && !doubted && (value !== undefined || longest > i))
       trace({
         at: i,
         source: text.slice(i, end || i + width),
@@ -297,6 +438,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
         kind: isCurated ? 'curated word' : partOf ? 'part of a phrase' : end - i <= width ? 'character' : 'phrase',
         of: partOf && !isCurated ? text.slice(i, partOf) : undefined,
         refused: longest > end && longest !== partOf ? text.slice(i, longest) : undefined,
+        ...(choice ? { choice } : {}),
       });
     if (value === undefined) {
       i += width;
@@ -322,6 +464,36 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
   out[o] = BOUND;
   return { text: parts.length === 1 ? parts[0]! : parts.join(''), flags: out.subarray(0, o + 1), cut: input.cut };
 }
+
+/**
+ * Whether the curated word at [i, j), inside one word of the cut (no boundary inside that word
+ * but the word goes on past it), is taken by splitting the word: the scored choice of
+ * convert.lattice.ts. Returns what `convert --explain` says of it, or undefined.
+ */
+function splitInside(text: string, flags: Uint8Array, i: number, j: number, simplify: (s: string) => string): string | undefined {
+  let ws = i;
+  while (ws > 0 && !(flags[ws]! & BOUND)) ws--;
+  let we = j;
+  while (we < text.length && !(flags[we]! & BOUND)) we++;
+  for (let k = ws + 1; k < we; k++) if (flags[k]! & (BOUND | UNCUT)) return undefined;
+  if (we - ws > 8) return undefined;
+  const key = `${text.slice(ws, we)}\u0000${i - ws}\u0000${j - ws}`;
+  let said = splitsSaid.get(key);
+  if (said === undefined) {
+    const word = simplify(text.slice(ws, we));
+    const split = word.length === we - ws ? splitAround(word, i - ws, j - ws) : undefined;
+    said = split?.split
+      ? `${word} split around ${word.slice(i - ws, j - ws)}: ${split.parts.toFixed(1)} (with the curated word's bonus) against ${split.whole.toFixed(1)} for the word whole`
+      : '';
+    splitsSaid.set(key, said);
+  }
+  return said || undefined;
+}
+
+// What splitInside decided, by the word as the stage read it, for the process. Bounded by
+// construction: one word of jieba's cut (a dictionary word of at most eight characters, in either
+// script) holding a curated word.
+const splitsSaid = new Map<string, string>();
 
 /**
  * Whether a phrase's value, over text[from, to), writes each character as the dictionary's entry

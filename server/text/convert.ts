@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as jiebaDict } from '@node-rs/jieba/dict';
+import { SIMPLIFIED_CONTEXT, TRADITIONAL_CONTEXT, compileRules } from './convert.context';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
 import {
   BOUND,
@@ -103,6 +104,8 @@ function fromSimplifiedStages(to: Traditional): readonly Stage[] {
         dictionary: groupNodes(script),
         rule: 'end',
         curated: wordNodes(WORD_OVERRIDES),
+        context: compileRules(SIMPLIFIED_CONTEXT),
+        lattice: { simplify: (s) => s },
       },
       {
         name: to === 'twp' ? 'region (Taiwan vocabulary and forms, curated Taiwan words)' : `region (OpenCC ${to} forms)`,
@@ -112,6 +115,8 @@ function fromSimplifiedStages(to: Traditional): readonly Stage[] {
         cut: cutTraditional,
         // The curated Taiwan words meet the text as the first stage wrote it (OpenCC's traditional).
         curated: to === 'twp' ? wordNodes([...TAIWAN_WORDS].map(([cn, tw]): [string, string] => [toOpenCC(cn), tw])) : undefined,
+        // Taiwan's vocabulary changes words: held in doubt where the cut is (低级|别的).
+        lattice: { simplify: simplifiedCharacters, doubt: to === 'twp' },
       },
     ];
   });
@@ -133,6 +138,9 @@ function toSimplifiedStages(from: Traditional): readonly Stage[] {
         rule: 'whole',
         curated: nodesOf(from === 'twp' ? MAINLAND_WORDS : TRADITIONAL_OVERRIDES),
         curatedFinal: true,
+        context: compileRules(TRADITIONAL_CONTEXT),
+        contextFinal: true,
+        lattice: { simplify: simplifiedCharacters },
       },
       { name: 'script (OpenCC traditional → simplified phrases and characters)', dictionary: groupNodes(script), rule: 'end' },
     ];
@@ -177,13 +185,17 @@ function simplifiedWords(text: string): Marked {
 // Traditional text is cut as its simplified characters (jieba's dictionary is simplified): the
 // characters are mapped one for one, so the words fall at the same places.
 let toSimplifiedCharacters: InstanceType<typeof OpenCC.Trie> | undefined;
-function cutTraditional(run: string): string[] {
+/** Traditional text in simplified characters, one for one (the text itself where that changes its length). */
+function simplifiedCharacters(run: string): string {
   if (!toSimplifiedCharacters) {
     toSimplifiedCharacters = new OpenCC.Trie();
     toSimplifiedCharacters.loadDictGroup(config('t2s').conversionChain[0]!);
   }
   const simplified = toSimplifiedCharacters.convert(run);
-  return segmenter().cut(simplified.length === run.length ? simplified : run, false);
+  return simplified.length === run.length ? simplified : run;
+}
+function cutTraditional(run: string): string[] {
+  return segmenter().cut(simplifiedCharacters(run), false);
 }
 
 /** Traditional text, to be cut into words where a stage needs them. */

@@ -41,8 +41,10 @@ import { pinReadings } from './pins';
  * fails when that changes under the same version). 2: the joins (rows of version 1 have none).
  * 3: conversion word-bounded at every stage. 4: pins (text/pins.ts) indexed as each of their
  * readings, not as their syntax.
+ * 5: context rules for the one-to-many characters and the scored choices (issue 18's "choose, don't
+ * grab").
  */
-export const FOLDING_VERSION = 4;
+export const FOLDING_VERSION = 5;
 
 /** Longest query, in characters after NFKC. */
 export const QUERY_MAX_CHARS = 200;

@@ -25,6 +25,16 @@ describe('gentie convert', () => {
     expect(out.stdout).toContain('  低 → 低  character  (低級 refused: it crosses a word boundary)');
   });
 
+  it('explains a choice: the context rule that fired, and the scores of a split', async () => {
+    const out = await runCli(['convert', '--explain', '这只好斗的公鸡坐地铁', '--to', 'zh-tw'], {});
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('zh-hans → zh-tw: 這隻好鬥的公雞坐捷運');
+    expect(out.stdout).toMatch(/ {2}只 → 隻 {2}context rule: 只 counting/);
+    expect(out.stdout).toMatch(
+      / {2}地鐵 → 捷運 {2}curated word {2}\(坐地铁 split around 地铁: -?[\d.]+ \(with the curated word's bonus\) against -?[\d.]+ for the word whole\)/,
+    );
+  });
+
   it('refuses an unknown variant with exit 2 and the usage', async () => {
     const out = await runCli(['convert', '软件', '--to', 'zh-xx'], {});
     expect(out.code).toBe(2);

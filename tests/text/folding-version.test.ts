@@ -14,6 +14,7 @@ import { FOLDING_VERSION, searchDocument } from '../../server/text/search-terms'
 const RECORDED: Record<number, string> = {
   3: 'b2a52b5721abf33488b5f7a7aafadc6cc985bf1e17f4dc352cac0777251bd065',
   4: '5f4e01883f82ec13e0e130f8dad5f534ed0f16f897c21ede3101373716bfed14',
+  5: '98605c0d428722a7b407dd4d776c5ad5e1b072158207f8aa6528f19f4d268663',
 };
 
 function documentsDigest(): string {

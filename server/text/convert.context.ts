@@ -1,0 +1,278 @@
+import { OpenCC } from './opencc';
+
+/**
+ * Context rules for the characters whose form depends on more than their word (issue 18): 只 is
+ * 隻 in 这只好斗的公鸡 but 只 in 这只好作罢, 不准 is 不準 in 判断不准 but 不准 in 不准吸烟, 回复
+ * is 回復 in 体力回复 but 回覆 in 回复帖子. No dictionary phrase or word boundary can tell them
+ * apart: the words around them can. Each rule names a word (most often one character), the text
+ * that must come just before it and/or just after it, what it writes there, and why; a rule
+ * decides its word before any dictionary phrase or curated word of the stage (convert.stages.ts),
+ * and no phrase may run across it.
+ *
+ * Rules look at the characters only, never at jieba's cut, so they decide alike however a run is
+ * cut (tests/text/convert.cutting.test.ts). They are few and narrow on purpose: a rule fires
+ * only where its neighbours say which meaning it is, and anything they do not cover is left to the
+ * dictionaries as before. Each has its own sentences in tests/text/convert.context.test.ts.
+ */
+
+export interface ContextRule {
+  /** The text the rule decides, in the source script. */
+  word: string;
+  /** What it writes: Taiwan-standard traditional (simplified → traditional) or simplified. */
+  to: string;
+  /** Must match the text just before the word (tested on up to 8 characters ending there; anchor with $). */
+  before?: RegExp;
+  /** Must match the text just after the word (tested on up to 12 characters starting there; anchor with ^). */
+  after?: RegExp;
+  /** Must not match the text just before the word. */
+  notBefore?: RegExp;
+  /** Whether the rule is there to correct a dictionary phrase, which it then outranks (convert.stages.ts). */
+  overDictionary?: true;
+  /** Why, in a few words: what `convert --explain` prints. */
+  why: string;
+}
+
+// Numerals and the words that count or point, before a measure word.
+const COUNT = '[一二两三四五六七八九十百千万几数半每这那哪某]';
+// Animals and the things that come in pairs or as single pieces, counted with 只 (隻).
+const COUNTED_WITH_ZHI =
+  '(?:公|母|小|大|老|野|黑|白|黄|花|肥|胖)?(?:猫|狗|鸡|鸭|鹅|鸟|羊|兔|虎|狼|狮|熊|猴|鼠|猪|鹿|象|龟|蛙|蚊|蝇|虫|蜂|蚁|蝶|鹰|雀|燕|鸽|鹦|乌鸦|喜鹊|蝴蝶|蜜蜂|蚂蚁|青蛙|乌龟|螃蟹|虾|蟹|手|脚|眼|耳|鞋|袜|手套|耳环|袖子|箱子|船|杯子|碗|耗子|老鼠|麻雀|公鸡|母鸡|小鸡|小狗|小猫)';
+// What ends a clause: where 不准 "inaccurate" stands last.
+const CLAUSE_END = '(?:$|[，。！？、；：,.!?;:）)」』”\\s]|了|啊|吧|呢|呀|的|吗)';
+
+/** Simplified → traditional, written in Taiwan's standard (converted to OpenCC's for the stages). */
+const FROM_SIMPLIFIED: ContextRule[] = [
+  // 只 counting animals and single things is 隻; 只 the adverb (只好, 只是) stays.
+  {
+    word: '只',
+    to: '隻',
+    before: new RegExp(`${COUNT}$`),
+    after: new RegExp(`^(?:[^，。！？、；\\s]{0,5}的)?${COUNTED_WITH_ZHI}`),
+    why: '只 counting an animal or a single thing (这只猫, 两只好斗的公鸡)',
+  },
+  {
+    word: '只',
+    to: '隻',
+    before: new RegExp(`${COUNT}$`),
+    after: /^(?:好斗|凶猛|可爱|受伤|流浪)(?:的|$|[，。！？])/,
+    why: '只 counting before a word that describes an animal (这只好斗)',
+  },
+  // 干 as "to do" is 幹: 一干就是二十年, 干得漂亮.
+  // 干 of things drying is 乾 (OpenCC's 干了 is 幹了).
+  {
+    word: '干',
+    to: '乾',
+    before:
+      /(?:衣服|头发|毛巾|被子|袜子|鞋子|床单|油漆|地面|墙|眼泪|泪水|汗|血|河|井|嘴|喉咙|嗓子|皮肤|墨|颜料)(?:都|也|还|已经|快|就|没|还没|都没|晾|晒|吹|烘|擦)?$/,
+    after: /^(?:了|透|得|的|吗|没|$|[，。！？、；])/,
+    why: '干 of something wet drying: dry (乾)',
+  },
+  { word: '干', to: '幹', before: /一$/, after: /^就/, why: '一干就… : 干 is "to do" (幹)' },
+  { word: '干', to: '幹', after: /^得(?:好|漂亮|不错|出色|很好|真好)/, why: '干得好: 干 is "to do" (幹)' },
+  {
+    word: '干',
+    to: '幹',
+    after: /^(?:活|嘛|啥|什么|吗|这行|那行|一行|大事|坏事|傻事|蠢事)/,
+    why: '干 followed by what is done: "to do" (幹)',
+  },
+  // 发 as hair is 髮: 牵一发而动全身, 千钧一发.
+  { word: '发', to: '髮', before: /牵一$/, why: '牵一发: one hair (髮)' },
+  {
+    word: '发',
+    to: '髮',
+    before: /(?:理|剪|烫|染|洗|吹|卷|假|白|黑|金|秀|长|短|毛|脱|落|护|束|削|蓄|披)$/,
+    after: /^(?:型|丝|梢|质|根|际|廊|夹|卡|胶|蜡|量|色)/,
+    why: '发 of hair, before a word of hair (发型, 发丝)',
+  },
+  // 面 as noodles or flour is 麵.
+  {
+    word: '面',
+    to: '麵',
+    before: /(?:吃|煮|碗|份|盘|拌|捞|擀|揉)$/,
+    after: /^(?:条(?!件)|$|[，。！？、；]|了|也|吧|吗|呢|的|很|汤|馆|店)/,
+    why: '面 eaten, cooked or served: noodles (麵)',
+  },
+  {
+    word: '面',
+    to: '麵',
+    after: /^(?:条(?!件)|粉|团|馆|食|筋|汤)/,
+    notBefore: /(?:方|表|里|外|上|下|前|后|对|侧|见|反|正|地|全|单|双|平|画|书|场|局|版|路|门|水|海|桌)$/,
+    why: '面 before a word of food (面条, 面粉): noodles, flour (麵)',
+  },
+  // 系 as "is" (literary) is 係.
+  { word: '系', to: '係', before: /(?:确|实|纯|均|乃|皆|即|亦|并非|实在)$/, why: '确系, 纯系: 系 is "to be" (係)' },
+  // 不准 "inaccurate" is 不準; 不准 "not allowed" (before what is forbidden) stays.
+  {
+    word: '不准',
+    to: '不準',
+    before: /(?:说|测|算|猜|判断|估计|预报|预测|看|量|瞄|打|拿|踩|对|找|算得|定|报|把握|发音|记|认)$/,
+    why: '不准 after an act of judging or aiming: inaccurate (不準)',
+  },
+  {
+    word: '不准',
+    to: '不準',
+    after: new RegExp(`^${CLAUSE_END}`),
+    notBefore: /(?:都|也|绝|决|就|再|还|谁|永远)$/,
+    why: '不准 ending its clause: inaccurate (不準)',
+  },
+  { word: '准', to: '準', before: /^$|[，。！？、；\s]$/, after: /^不准/, why: '准不准: accurate or not (準)' },
+  // 回复 "to recover" is 回復; "to reply" is 回覆 (OpenCC's).
+  {
+    word: '回复',
+    to: '回復',
+    after: /^(?:了)?(?:正常|原状|原样|原貌|平静|健康|体力|元气|过来|如初|常态|到)/,
+    why: '回复 to a former state: recover (回復)',
+  },
+  {
+    word: '回复',
+    to: '回復',
+    before:
+      /(?:体力|精力|元气|健康|身体|视力|体能|状态|秩序|平静|原状|记忆|意识|知觉|神智|理智|伤势|生命值|魔力|法力|血量|经济|市场)[^，。！？；]{0,4}$/,
+    why: '回复 of strength, health or order: recover (回復)',
+  },
+  // 周 counting weeks is 週.
+  {
+    word: '周',
+    to: '週',
+    before: /(?:[上本下每这那几两一二三五六七八九十百半]|前|隔|当|头|同|整)$/,
+    after: /^(?![围边到全密折旋游转身遭济知详正公瑜恩杰])/,
+    why: '周 counted or pointed at: a week (週)',
+  },
+  { word: '周', to: '週', before: /四$/, after: /^(?:后|内|前|以来|左右|时间|的时间)/, why: '四周后: four weeks (週)' },
+  {
+    word: '周',
+    to: '週',
+    after: /^(?:[一二三四五六日天]|末|年|刊|报|薪|休|记)/,
+    notBefore: /(?:四|姓|老|小|叫|名|和|与|跟|同)$/,
+    why: '周 before a day or a period: a week (週)',
+  },
+  // 里 after a number is the unit of length, 里 (not 裡, inside).
+  { word: '里', to: '里', before: /[一二两三四五六七八九十百千万几数]$/, why: '里 after a number: the unit of length (里)' },
+  // 冲 of pouring water is 沖.
+  {
+    word: '冲',
+    to: '沖',
+    after: /^(?:了)?(?:[一两几半]?[杯个壶下次遍碗包])?(?:咖啡|茶|凉|澡|奶粉|蜂蜜|马桶|厕所|热水|冷水|牛奶|麦片|豆浆)/,
+    why: '冲 before what is brewed or rinsed: pour water (沖)',
+  },
+  // 喂 as "to feed" is 餵; 喂 calling out ("hello") stays.
+  { word: '喂', to: '餵', after: /^(?![喂你您])[\p{Script=Han}]/u, why: '喂 with an object after it: to feed (餵)' },
+  // 姜 of cooking is 薑 (姜 the surname stays).
+  { word: '姜', to: '薑', before: /(?:葱|蒜|生|老|嫩|子|鲜|切|放|加|煮)$/, why: '姜 among seasonings: ginger (薑)' },
+  { word: '姜', to: '薑', after: /^(?:丝|片|末|汤|茶|汁|糖|块|蒜|和葱|葱)/, why: '姜 before a word of cooking: ginger (薑)' },
+  // 扎 of needles is 扎 (紮 is to tie, to camp).
+  { word: '扎', to: '扎', after: /^(?:了)?(?:[一两几三]?[针下])|^(?:针|心|手|眼|破|伤|进)/, why: '扎 of a needle or a sting: prick (扎)' },
+  // 出 counting plays is 齣.
+  {
+    word: '出',
+    to: '齣',
+    before: new RegExp(`${COUNT}$`),
+    after: /^(?:好戏|大戏|戏|闹剧|悲剧|喜剧|话剧|京剧|歌剧|剧)/,
+    why: '出 counting a play (齣)',
+  },
+  // 困 as sleepy is 睏 (困 trapped, in difficulty, stays).
+  {
+    word: '困',
+    to: '睏',
+    before: /(?:好|很|太|真|犯|又|有点|有些|特别|非常|上班|上课)$/,
+    after: /^(?![难惑扰境苦局窘顿住在])/,
+    why: '困 of a person, after 很/好/犯: sleepy (睏)',
+  },
+  {
+    word: '困',
+    to: '睏',
+    after: /^(?:得(?:不行|要命|要死|睁不开)|死了|极了|了(?:$|[，。！？]|吧|啊|呀))/,
+    notBefore: /(?:被|贫|围|穷|艰|受|解|脱|难|所)$/,
+    why: '困得不行: sleepy (睏)',
+  },
+  // 坛 counting jars is 罈.
+  { word: '坛', to: '罈', before: new RegExp(`${COUNT}(?:大|小)?$`), why: '坛 counting jars (罈)' },
+  // 表 of watches is 錶.
+  {
+    word: '表',
+    to: '錶',
+    before: /(?:块|只|戴|修|怀|钟|电子|机械|名)$/,
+    after: /^(?![格示达现演情面明决扬态彰白述层率兄弟姐妹哥单])/,
+    why: '表 counted with 块, worn or mended: a watch (錶)',
+  },
+  // 蒙 of guessing or being fooled is 矇; 蒙在鼓里 keeps 蒙.
+  {
+    word: '蒙',
+    to: '蒙',
+    after: /^在鼓里/,
+    overDictionary: true,
+    why: '蒙在鼓里: kept in the dark (蒙, as Taiwan’s dictionary writes it)',
+  },
+  { word: '蒙', to: '矇', before: /(?:瞎|乱|全|靠|就)$/, why: '瞎蒙: guess (矇)' },
+  { word: '蒙', to: '矇', after: /^(?:对|错|中|一个|了一个|答案)/, why: '蒙对: guess (矇)' },
+  // 自制 "home-made" is 自製; 自制 "self-control" (自制力) stays.
+  {
+    word: '自制',
+    to: '自製',
+    after: /^(?:的|了|一|成|品|食|饮|酱|面|蛋|饼|糕|酒|药|玩|工)/,
+    why: '自制 before what was made: home-made (自製)',
+  },
+  // 松 as loose or relaxed is 鬆 (the pine, 松树, stays).
+  {
+    word: '松',
+    to: '鬆',
+    after: /^(?:了|开|动|弛|绑|口|软|散|垮|懈|脱)/,
+    notBefore: /(?:青|苍|古|劲|油|雪|黑|红|马尾|落叶)$/,
+    why: '松 of loosening: loose (鬆)',
+  },
+];
+
+/** Traditional → simplified: the few places where a traditional word means two things. */
+const FROM_TRADITIONAL: ContextRule[] = [
+  // 想像 "to imagine" is 想象 on the mainland; 想|像 "wish to be like" keeps 像.
+  { word: '想像', to: '想像', after: /^[^，。！？；\s]{1,8}(?:一樣|一般|似的|那樣|這樣)/, why: '想|像…一樣: wish to be like (像)' },
+];
+
+const toOpenCCTraditional = OpenCC.Converter({ from: 'tw', to: 't' });
+
+/** The rules for simplified text, writing OpenCC's traditional (the region's forms come after). */
+export const SIMPLIFIED_CONTEXT: readonly ContextRule[] = FROM_SIMPLIFIED.map((r) => ({ ...r, to: toOpenCCTraditional(r.to) }));
+
+/** The rules for traditional text, writing simplified (final). */
+export const TRADITIONAL_CONTEXT: readonly ContextRule[] = FROM_TRADITIONAL;
+
+/** Rules compiled for matching: by the first code unit of their word, and a table of those units (64 KB). */
+export interface ContextRules {
+  byFirst: Map<number, ContextRule[]>;
+  first: Uint8Array;
+}
+
+// Compiled once per list of rules (each conversion's pipeline shares its direction's).
+const compiled = new WeakMap<readonly ContextRule[], ContextRules>();
+
+export function compileRules(rules: readonly ContextRule[]): ContextRules {
+  const found = compiled.get(rules);
+  if (found) return found;
+  const byFirst = new Map<number, ContextRule[]>();
+  const first = new Uint8Array(0x10000);
+  for (const rule of rules) {
+    const unit = rule.word.charCodeAt(0);
+    first[unit] = 1;
+    const list = byFirst.get(unit);
+    if (list) list.push(rule);
+    else byFirst.set(unit, [rule]);
+  }
+  const made = { byFirst, first };
+  compiled.set(rules, made);
+  return made;
+}
+
+/** The first rule that fires for a word starting at i, if any. */
+export function ruleAt(rules: readonly ContextRule[], text: string, i: number): ContextRule | undefined {
+  for (const rule of rules) {
+    if (!text.startsWith(rule.word, i)) continue;
+    const end = i + rule.word.length;
+    const before = text.slice(Math.max(0, i - 8), i);
+    const after = text.slice(end, end + 12);
+    if (rule.before && !rule.before.test(before)) continue;
+    if (rule.notBefore?.test(before)) continue;
+    if (rule.after && !rule.after.test(after)) continue;
+    return rule;
+  }
+  return undefined;
+}
