@@ -61,22 +61,33 @@ describe('gentie CLI', () => {
     expect(await review()).toBe('links');
     expect((await runCli(['board:set', 'queue-board', '--review=new'], env)).code).toBe(0);
     expect(await review()).toBe('new');
-    const wrong = await runCli(['board:set', 'queue-board', '--review', 'sometimes'], env);
+    // Three refusals, started together.
+    const [wrong, bare, nowhere] = await Promise.all([
+      runCli(['board:set', 'queue-board', '--review', 'sometimes'], env),
+      runCli(['board:set', 'queue-board'], env),
+      runCli(['board:set', 'nowhere', '--review', 'off'], env),
+    ]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('--review must be one of new, links, off');
-    expect((await runCli(['board:set', 'queue-board'], env)).stderr).toContain('board:set needs --review new|links|off');
-    expect((await runCli(['board:set', 'nowhere', '--review', 'off'], env)).stderr).toContain('There is no board "nowhere"');
+    expect(bare.stderr).toContain('board:set needs --review new|links|off');
+    expect(nowhere.stderr).toContain('There is no board "nowhere"');
     expect(await review()).toBe('new');
   });
 
   it('explains mistakes: unknown board or member, bad slug, bad role, unknown command', async () => {
-    expect((await runCli(['board:moderator', 'nowhere', 'mod_person'], env)).stderr).toContain('There is no board "nowhere"');
-    expect((await runCli(['board:moderator', 'life', 'ghost'], env)).stderr).toContain('There is no member "ghost"');
-    expect((await runCli(['board:create', 'Bad Slug!', 'x'], env)).stderr).toContain('A board slug is');
-    const role = await runCli(['user:create', 'someone', '--role', 'king'], env, 'password one two\n');
+    // Each refused before it changes anything: started together.
+    const [board, member, slug, role, unknown] = await Promise.all([
+      runCli(['board:moderator', 'nowhere', 'mod_person'], env),
+      runCli(['board:moderator', 'life', 'ghost'], env),
+      runCli(['board:create', 'Bad Slug!', 'x'], env),
+      runCli(['user:create', 'someone', '--role', 'king'], env, 'password one two\n'),
+      runCli(['frobnicate'], env),
+    ]);
+    expect(board.stderr).toContain('There is no board "nowhere"');
+    expect(member.stderr).toContain('There is no member "ghost"');
+    expect(slug.stderr).toContain('A board slug is');
     expect(role.code).toBe(2);
     expect(role.stderr).toContain('--role must be one of member, moderator, admin');
-    const unknown = await runCli(['frobnicate'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
     expect(unknown.stderr).toContain('usage: npm run gentie');

@@ -6,6 +6,28 @@ export const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'server', 'cli', 'main.js');
 const SERVER = path.join(ROOT, 'dist', 'server', 'main.js');
 
+/** The children these helpers started that have not exited yet. */
+const running = new Set<ChildProcess>();
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+// After each file that uses these helpers, whatever it left running is killed and waited for. A
+// child the file lost track of (a beforeAll that timed out while servers were starting never got
+// them to kill) would keep the Jest worker alive past the run: "A worker process has failed to exit
+// gracefully and has been force exited".
+afterAll(async () => {
+  const left = [...running];
+  await Promise.all(
+    left.map((child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      return exited;
+    }),
+  );
+});
+
 export interface Outcome {
   code: number | null;
   stdout: string;
@@ -16,6 +38,7 @@ export interface Outcome {
 export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH!, ...env } });
+    track(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -39,6 +62,7 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
     const child = spawn(process.execPath, [SERVER], {
       env: { PATH: process.env.PATH!, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_MULTIPLIER: '1000', ...env },
     });
+    track(child);
     let output = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), timeoutMs);

@@ -72,7 +72,11 @@ const endBursts = () =>
     .set({ burst_expire: Date.now() - 1 })
     .execute();
 
-/** Empties every count, so each test starts with the address's windows unspent. */
+/**
+ * Empties every count, so each test starts with the address's windows unspent. (Tests that need
+ * other limits start one more app on this database, not on a database of its own: the counts they
+ * spend are emptied here as well.)
+ */
 beforeEach(() => app.db.deleteFrom('pace_counts').execute());
 
 type Act = (c: HttpClient, member: TestMember, i: number, headers?: Record<string, string>) => Promise<Reply>;
@@ -230,7 +234,7 @@ describe('paced actions', () => {
   });
 
   it('gives new members their own, stricter windows', async () => {
-    const strict = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '1', LIMITS_REPLY_NEW_MEMBER_BURST: '1/1m' } });
+    const strict = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '1', LIMITS_REPLY_NEW_MEMBER_BURST: '1/1m' }, databaseOf: app });
     try {
       const thread = await createThread(strict.db);
       const newcomer = strict.client();
@@ -305,7 +309,7 @@ describe('the address of a paced action', () => {
   });
 
   it('honours X-Forwarded-For with TRUST_PROXY, grouping IPv6 by /64', async () => {
-    const proxied = await startTestApp({ env: { ...ENV, TRUST_PROXY: 'loopback' } });
+    const proxied = await startTestApp({ env: { ...ENV, TRUST_PROXY: 'loopback' }, databaseOf: app });
     try {
       const thread = await createThread(proxied.db);
       const client = async () => {
@@ -332,7 +336,7 @@ describe('the address of a paced action', () => {
 
 describe('relaxing the limits', () => {
   it('multiplies every paced window by RATE_LIMIT_MULTIPLIER (what tests and the bench use)', async () => {
-    const relaxed = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '100' } });
+    const relaxed = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '100' }, databaseOf: app });
     try {
       const thread = await createThread(relaxed.db);
       const c = relaxed.client();
@@ -348,7 +352,7 @@ describe('relaxing the limits', () => {
   });
 
   it('keeps the documented limits by default: a new member’s fourth reply in a minute is refused', async () => {
-    const real = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '1' } });
+    const real = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '1' }, databaseOf: app });
     try {
       const thread = await createThread(real.db);
       const c = real.client();

@@ -11,17 +11,22 @@ jest.setTimeout(60_000);
 let database: TestDatabase;
 let a: ServerProcess;
 let b: ServerProcess;
+// A third process, started with the others (a server process costs seconds to start): the
+// balancer's second backend, then the one that stops.
+let c: ServerProcess;
 const readers: Reader[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  // Reads are flushed every 100 ms here (30 s by default).
-  const env = { DATABASE_URL: database.url, READ_FLUSH_MS: '100' };
-  [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
-});
+  // Reads are flushed every 100 ms on A and B (30 s by default); on C less often than the file
+  // lasts, so only the flush on shutdown can save its reads. All three sit behind the balancer in
+  // its test: they trust it (a request straight from a test has no X-Forwarded-For to trust).
+  const env = { DATABASE_URL: database.url, READ_FLUSH_MS: '100', TRUST_PROXY: 'loopback' };
+  [a, b, c] = await Promise.all([startServerProcess(env), startServerProcess(env), startServerProcess({ ...env, READ_FLUSH_MS: '60000' })]);
+}, 120_000);
 afterAll(async () => {
   for (const r of readers) r.close();
-  for (const p of [a, b]) p?.child.kill('SIGKILL');
+  for (const p of [a, b, c]) if (p?.child.exitCode === null) p.child.kill('SIGKILL');
   await database.drop();
 });
 
@@ -45,7 +50,7 @@ describe('several processes on one database', () => {
     for (let i = 0; i < 150 && (await finished()).length < jobs.length; i++) await sleep(100);
     expect(await finished()).toEqual(jobs);
     await sleep(500);
-    const runs = `${a.output()}${b.output()}`.split('\n').filter((l) => l.includes('"msg":"job done"'));
+    const runs = `${a.output()}${b.output()}${c.output()}`.split('\n').filter((l) => l.includes('"msg":"job done"'));
     for (const job of jobs) expect([job, runs.filter((l) => l.includes(`"job":"${job}"`)).length]).toEqual([job, 1]);
   });
 
@@ -109,37 +114,14 @@ describe('several processes on one database', () => {
   });
 });
 
-describe('a process that stops', () => {
-  it('saves the reads it has not flushed yet', async () => {
-    // A flush interval longer than the test: only the one on shutdown can save the read.
-    const c = await startServerProcess({ DATABASE_URL: database.url, READ_FLUSH_MS: '60000' });
-    try {
-      const board = await createTestBoard(database.db);
-      const writer = new HttpClient(`http://127.0.0.1:${c.port}`);
-      await logInClient(writer, await createMember(database.db));
-      const root = (await postThread(writer, board, '停機')).id;
-      expect((await fetch(`http://127.0.0.1:${c.port}/t/${root}`, { headers: { 'user-agent': BROWSER } })).status).toBe(200);
-      c.child.kill('SIGTERM');
-      expect(await c.exited).toBe(0);
-      const row = await database.db.selectFrom('threads').select('read_count').where('thread_id', '=', root).executeTakeFirstOrThrow();
-      expect(Number(row.read_count)).toBe(1);
-    } finally {
-      if (c.child.exitCode === null) c.child.kill('SIGKILL');
-    }
-  });
-});
-
 describe('behind a round-robin balancer (scripts/balancer.js, no sticky sessions)', () => {
   it('serves a reader over WebSocket through the balancer while writes land on either process', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- scripts/balancer.js is a plain CommonJS script
     const { startBalancer } = require('../../scripts/balancer.js') as {
       startBalancer: (port: number, backends: string[]) => Promise<import('node:net').Server>;
     };
-    const [c, d] = await Promise.all([
-      startServerProcess({ DATABASE_URL: database.url, TRUST_PROXY: 'loopback' }),
-      startServerProcess({ DATABASE_URL: database.url, TRUST_PROXY: 'loopback' }),
-    ]);
-    const balancer = await startBalancer(0, [`127.0.0.1:${c.port}`, `127.0.0.1:${d.port}`]);
+    // A and C (B died in the test above).
+    const balancer = await startBalancer(0, [`127.0.0.1:${a.port}`, `127.0.0.1:${c.port}`]);
     try {
       const front = `http://127.0.0.1:${(balancer.address() as import('node:net').AddressInfo).port}`;
       const board = await createTestBoard(database.db);
@@ -170,8 +152,21 @@ describe('behind a round-robin balancer (scripts/balancer.js, no sticky sessions
       expect(events.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7]);
     } finally {
       balancer.close();
-      c.child.kill('SIGKILL');
-      d.child.kill('SIGKILL');
     }
+  });
+});
+
+describe('a process that stops', () => {
+  it('saves the reads it has not flushed yet', async () => {
+    // C flushes less often than the file lasts: only the flush on shutdown can save the read.
+    const board = await createTestBoard(database.db);
+    const writer = new HttpClient(`http://127.0.0.1:${c.port}`);
+    await logInClient(writer, await createMember(database.db));
+    const root = (await postThread(writer, board, '停機')).id;
+    expect((await fetch(`http://127.0.0.1:${c.port}/t/${root}`, { headers: { 'user-agent': BROWSER } })).status).toBe(200);
+    c.child.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+    const row = await database.db.selectFrom('threads').select('read_count').where('thread_id', '=', root).executeTakeFirstOrThrow();
+    expect(Number(row.read_count)).toBe(1);
   });
 });
