@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -148,33 +147,4 @@ export async function listenLocal(server: http.Server, cleanups: (() => Promise<
     await new Promise((r) => server.close(r));
   });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/**
- * The longest run of this process's main thread without a 2 ms timer getting its turn, in CPU
- * time (Linux: the thread's schedstat, in ns), and in wall time. On a machine that other work
- * keeps busy, wall time also counts the moments the thread waited for a core; CPU time counts only
- * what ran on the event loop without yielding: what the app itself blocks it with.
- */
-export function watchMainThread(): () => { cpuMs: number | null; wallMs: number } {
-  const file = `/proc/self/task/${process.pid}/schedstat`;
-  const cpu = existsSync(file) ? () => Number(readFileSync(file, 'utf8').split(' ')[0]) : null;
-  let lastCpu = cpu?.() ?? 0;
-  let lastWall = performance.now();
-  let maxCpu = 0;
-  let maxWall = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    maxWall = Math.max(maxWall, now - lastWall);
-    lastWall = now;
-    if (cpu) {
-      const c = cpu();
-      maxCpu = Math.max(maxCpu, c - lastCpu);
-      lastCpu = c;
-    }
-  }, 2);
-  return () => {
-    clearInterval(timer);
-    return { cpuMs: cpu ? Math.round(maxCpu / 1e5) / 10 : null, wallMs: Math.round(maxWall * 10) / 10 };
-  };
 }
