@@ -40,6 +40,7 @@ import { type Member, createMember } from '../server/members/members.service';
 import { detectVariant } from '../server/text/convert';
 import { cloneDataset, type Dataset } from './datasets';
 import { LoadGenerator, type LoadResult, type RequestSpec, type Summary, listenLocal, summarize } from './load';
+import { watchMainThread } from './uploads';
 import { startServer } from './realtime';
 import type { Target } from './report';
 import { seedThread } from './seed';
@@ -152,7 +153,7 @@ export interface ReadingResults {
   /** First window of a thread page, one request at a time. */
   window: ReadingFigure[];
   warm: { bytes: number; app: Summary; ceiling: Summary; ratio: number };
-  cold: { app: Summary; tiny: Summary & { max: number }; loopMaxMs: number };
+  cold: { app: Summary; tiny: Summary & { max: number }; loopMaxMs: number; loopCpuMs: number | null };
   bytes: { brotli: number; identity: number; etag: string | null; conditionalStatus: number };
   api: ReadingFigure;
   inserts: { at10: Summary; at100k: Summary; bare: Summary };
@@ -306,58 +307,11 @@ export async function benchReading(serverUrl: string, say: (line: string) => voi
     );
 
     // ---- Cold first window at 100,000, beside a trickle of tiny requests
-    const coldSpec: RequestSpec = { method: 'GET', path: `/t/${root(100000)}`, headers: { 'x-bench-cold': '1' } };
-    const probe = await load.run({
-      baseUrl: appUrl,
-      requests: [coldSpec],
-      warmup: 0,
-      count: 1,
-      concurrency: 1,
-      expectStatus: 200,
-      timeoutMs: 120_000,
-    });
-    failures.push(...probe.errors);
-    // Cold requests all start cold: the probe is one of them when fewer than 3 fit the budget.
-    const coldFit = Math.min(SETTINGS.bigRequests, Math.floor(SETTINGS.bigBudgetMs / Math.max(1, probe.latenciesMs[0] ?? 1)));
-    const coldCount = coldFit >= 3 ? coldFit : 2;
-    const tinyRun = trickle.run({
-      baseUrl: appUrl,
-      requests: [{ method: 'GET', path: '/healthz' }],
-      warmup: 5,
-      count: 1_000_000,
-      concurrency: 1,
-      expectStatus: 200,
-      gapMs: SETTINGS.tinyGapMs,
-      untilMs: probe.latenciesMs[0]! * coldCount * 1.5 + 1000,
-    });
-    await sleep(200);
-    // The app's own event loop, sampled every millisecond meanwhile: a stall of the loop is what
-    // makes a tiny request wait; the rest of the tiny requests' longest answer is the machine.
-    const loop = monitorEventLoopDelay({ resolution: 1 });
-    loop.enable();
-    const cr = await load.run({
-      baseUrl: appUrl,
-      requests: [coldSpec],
-      warmup: 0,
-      count: coldCount,
-      concurrency: 1,
-      expectStatus: 200,
-      timeoutMs: 120_000,
-    });
-    loop.disable();
-    const tr = await tinyRun;
-    failures.push(...cr.errors, ...tr.errors);
-    const tinyLatencies = tr.latenciesMs.filter((x) => !Number.isNaN(x));
-    const coldLatencies = coldFit >= 3 ? cr.latenciesMs : [probe.latenciesMs[0]!, ...cr.latenciesMs];
-    const cold = {
-      app: summarize(coldLatencies, cr.elapsedMs, cr.errors.length),
-      tiny: { ...summarize(tinyLatencies, tr.elapsedMs, tr.errors.length), max: Math.max(...tinyLatencies) },
-      loopMaxMs: loop.max / 1e6,
-    };
+    const cold = await timeCold(load, trickle, appUrl, root(100000), failures);
     say(
       `reading: cold first window, 100,000: p50 ${cold.app.p50.toFixed(1)} ms over ${cold.app.requests}; ` +
         `${cold.tiny.requests} tiny requests beside them: p50 ${cold.tiny.p50.toFixed(1)} ms, max ${cold.tiny.max.toFixed(1)} ms; ` +
-        `the app's event loop stalled at most ${cold.loopMaxMs.toFixed(1)} ms`,
+        `the app's event loop stalled at most ${cold.loopMaxMs.toFixed(1)} ms (in CPU time ${cold.loopCpuMs ?? '?'} ms)`,
     );
 
     // ---- The API's first page of the biggest thread
@@ -525,6 +479,104 @@ async function benchWarmOnly(serverUrl: string): Promise<void> {
         '',
         `warm throughput ÷ plain server: ${w.ratio.toFixed(2)}× (target ≥ 0.5×)`,
       ].join('\n'),
+    );
+    if (failures.length) {
+      console.error(`bench reading: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const fn of cleanups.reverse()) await fn().catch((e: Error) => console.error(`bench reading: clean-up: ${e.message}`));
+  }
+}
+
+/**
+ * Cold first windows of the thread rooted at `rootId` (every cache emptied before each), one at a
+ * time, while the other load generator sends `GET /healthz` 5 ms apart: the cold requests' times,
+ * the tiny requests' (their longest is the wait), and the app's event loop's longest stall.
+ */
+async function timeCold(load: LoadGenerator, trickle: LoadGenerator, appUrl: string, rootId: string, failures: string[]) {
+  const coldSpec: RequestSpec = { method: 'GET', path: `/t/${rootId}`, headers: { 'x-bench-cold': '1' } };
+  const probe = await load.run({
+    baseUrl: appUrl,
+    requests: [coldSpec],
+    warmup: 0,
+    count: 1,
+    concurrency: 1,
+    expectStatus: 200,
+    timeoutMs: 120_000,
+  });
+  failures.push(...probe.errors);
+  // Cold requests all start cold: the probe is one of them when fewer than 3 fit the budget.
+  const coldFit = Math.min(SETTINGS.bigRequests, Math.floor(SETTINGS.bigBudgetMs / Math.max(1, probe.latenciesMs[0] ?? 1)));
+  const coldCount = coldFit >= 3 ? coldFit : 2;
+  const tinyRun = trickle.run({
+    baseUrl: appUrl,
+    requests: [{ method: 'GET', path: '/healthz' }],
+    warmup: 5,
+    count: 1_000_000,
+    concurrency: 1,
+    expectStatus: 200,
+    gapMs: SETTINGS.tinyGapMs,
+    untilMs: probe.latenciesMs[0]! * coldCount * 1.5 + 1000,
+  });
+  await sleep(200);
+  // The app's own event loop, sampled every millisecond meanwhile: a stall of the loop is what
+  // makes a tiny request wait; the rest of the tiny requests' longest answer is the machine.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  // And the main thread's longest run in CPU time (bench/uploads.ts): what a loaded machine's
+  // scheduler adds to the wall time is not in it.
+  const cpuRun = watchMainThread();
+  const cr = await load.run({
+    baseUrl: appUrl,
+    requests: [coldSpec],
+    warmup: 0,
+    count: coldCount,
+    concurrency: 1,
+    expectStatus: 200,
+    timeoutMs: 120_000,
+  });
+  loop.disable();
+  const longest = cpuRun();
+  const tr = await tinyRun;
+  failures.push(...cr.errors, ...tr.errors);
+  const tinyLatencies = tr.latenciesMs.filter((x) => !Number.isNaN(x));
+  const coldLatencies = coldFit >= 3 ? cr.latenciesMs : [probe.latenciesMs[0]!, ...cr.latenciesMs];
+  const cold = {
+    app: summarize(coldLatencies, cr.elapsedMs, cr.errors.length),
+    tiny: { ...summarize(tinyLatencies, tr.elapsedMs, tr.errors.length), max: Math.max(...tinyLatencies) },
+    loopMaxMs: loop.max / 1e6,
+    loopCpuMs: longest.cpuMs,
+  };
+  return cold;
+}
+
+/**
+ * The cold first windows alone (`BENCH_READING=cold`), on a clone of the dataset in an app set up
+ * as benchReading's, after the same first-window requests the full section makes before them; no
+ * results file. For profiling what holds the event loop (node --cpu-prof, --trace-gc).
+ */
+async function benchColdOnly(serverUrl: string): Promise<void> {
+  const dataset = await cloneDataset(serverUrl, READING_DATASET, DATABASE, (line) => console.log(line));
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const failures: string[] = [];
+  try {
+    const db = connect(dataset.url);
+    cleanups.push(() => db.destroy());
+    const { appUrl } = await startReadingApp(dataset.url, db, cleanups);
+    const load = new LoadGenerator();
+    const trickle = new LoadGenerator();
+    cleanups.push(
+      () => load.close(),
+      () => trickle.close(),
+    );
+    const rootId = dataset.manifest.threads['100000'].rootId;
+    await timed(load, appUrl, { method: 'GET', path: `/t/${rootId}` }, SETTINGS.bigRequests, SETTINGS.bigBudgetMs, failures);
+    const cold = await timeCold(load, trickle, appUrl, rootId, failures);
+    console.log(
+      `cold first window, 100,000: p50 ${cold.app.p50.toFixed(1)} ms over ${cold.app.requests}; ` +
+        `${cold.tiny.requests} tiny requests beside them: p50 ${cold.tiny.p50.toFixed(1)} ms, max ${cold.tiny.max.toFixed(1)} ms; ` +
+        `the app's event loop stalled at most ${cold.loopMaxMs.toFixed(1)} ms (longest run of its thread in CPU time ${cold.loopCpuMs ?? '?'} ms); load average ${os.loadavg()[0]!.toFixed(2)}`,
     );
     if (failures.length) {
       console.error(`bench reading: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
@@ -805,12 +857,13 @@ export function reportReading(r: ReadingResults): void {
   console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 
-/** The section alone: `npm run bench -- reading` (BENCH_READING=inserts or warm: that measurement alone). */
+/** The section alone: `npm run bench -- reading` (BENCH_READING=inserts, warm or cold: that measurement alone). */
 export async function runReadingBench(): Promise<void> {
   const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (line) => console.log(`postgres: ${line}`) });
   try {
     if (process.env.BENCH_READING === 'inserts') return await benchInsertsOnly(embedded.url);
     if (process.env.BENCH_READING === 'warm') return await benchWarmOnly(embedded.url);
+    if (process.env.BENCH_READING === 'cold') return await benchColdOnly(embedded.url);
     reportReading(await benchReading(embedded.url, (line) => console.log(line)));
   } finally {
     await embedded.stop();

@@ -126,7 +126,7 @@ const round = (x: number) => Math.round(x * 10) / 10;
  * keeps busy, wall time also counts the moments the thread waited for a core; CPU time counts only
  * what ran on the event loop without yielding: what the app itself blocks it with.
  */
-function watchMainThread(): () => { cpuMs: number | null; wallMs: number } {
+export function watchMainThread(): () => { cpuMs: number | null; wallMs: number } {
   const file = `/proc/self/task/${process.pid}/schedstat`;
   const cpu = existsSync(file) ? () => Number(readFileSync(file, 'utf8').split(' ')[0]) : null;
   let lastCpu = cpu?.() ?? 0;

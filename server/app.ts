@@ -1,31 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
-import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/admin.routes';
 import { adminConsoleRouter } from './admin/admin.console.routes';
 import { boardsRouter } from './boards/boards.routes';
-import { MAINTENANCE_RETRY_SECONDS, watchMaintenance } from './backup/backup.maintenance';
+import { watchMaintenance } from './backup/backup.maintenance';
 import { type Caches, cacheStats, createCaches } from './caches';
 import { onThreadEventWritten } from './events/thread-events';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { DatabaseState } from './db/supervisor';
-import { knownMigrations, pendingMigrations } from './db/migrate';
 import { collectProcessMetrics, watchCaches } from './metrics/metrics';
-import { NOT_FOUND_ROUTE, WARM_PAGE_ROUTE, labelRoute, observeRequest, timeRequests } from './metrics/metrics.http';
+import { NOT_FOUND_ROUTE, labelRoute, timeRequests } from './metrics/metrics.http';
 import { metricsRoute } from './metrics/metrics.routes';
 import { metricsHistory } from './metrics/metrics.history';
 import { VARIANTS, type Variant } from './text/convert';
 import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
+import { healthCheck, readinessCheck } from './http/health';
+import { logWarmRequest, maintenanceGate, requestLogger, securityHeaders, warnOnceAboutForwardedHeaders } from './http/requests';
 import { sitemapRouter } from './posts/posts.sitemap';
 import { feedsRouter } from './feeds/feeds.routes';
 import { cacheByMember } from './http/caching';
@@ -114,8 +111,6 @@ export interface AppDeps {
 
 /** Largest request body accepted (JSON or form); a bigger one is a 413. */
 export const BODY_LIMIT = '256kb';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 // body-parser's verify hook: a body that is not valid UTF-8 is refused, never "repaired" into U+FFFD.
 function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
@@ -212,20 +207,8 @@ export function createApp({
 
   const defaultVariant = () => variantSetting(settings.get('site.defaultVariant'));
   app.use(variantResolver(defaultVariant));
-  // While an import restores an archive the forum is read-only on every process: pages say so,
-  // writes are refused (server/backup/backup.maintenance.ts).
-  app.use((req, _res, next) => {
-    maintenance.current().then((m) => {
-      if (!m) return next();
-      req.maintenance = true;
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-      next(
-        new AppError(503, 'Maintenance', 'The forum is read-only while an administrator restores a backup; try again in a few minutes.', {
-          retryAfter: MAINTENANCE_RETRY_SECONDS,
-        }),
-      );
-    }, next);
-  });
+  // While an import restores an archive the forum is read-only on every process (http/requests.ts).
+  app.use(maintenanceGate(maintenance));
   app.use(refuseCrossSite(siteOrigin(config)));
   app.use(checkQuery);
   // Uploaded images are the same for every reader: served before sessions are looked up.
@@ -391,94 +374,6 @@ function siteWords(settings: SettingsStore) {
   };
 }
 
-/** A request's id: the one the client gave (X-Request-Id), if it is a plain token, else a fresh one; echoed back. */
-function requestId(req: IncomingMessage, res: ServerResponse): string {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
-}
-
-/** The level of a request's log line. 503 is the database restarting: expected, said once by the storage layer, not a crash. */
-const requestLogLevel = (res: ServerResponse, err?: Error): 'info' | 'warn' | 'error' =>
-  res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info';
-
-/** One log line per request, with its id (requestId). */
-function requestLogger(log: Logger) {
-  return pinoHttp({
-    logger: log,
-    genReqId: requestId,
-    // Method, path and status only: headers carry cookies and bodies carry passwords.
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, err) => requestLogLevel(res, err),
-  });
-}
-
-/**
- * The request log for a warm page answered ahead of express (createApp): the id and the line
- * requestLogger gives, through its logger and serializers, without the child logger it makes
- * for every request (a warm page has nothing else to log). Nothing is done for a level that is off.
- */
-function logWarmRequest(logger: Logger, req: Request, res: Response): void {
-  req.id = requestId(req, res);
-  const started = Date.now();
-  const timed = performance.now();
-  let logged = false;
-  const done = () => {
-    if (logged) return;
-    logged = true;
-    // The request metric, as timeRequests records it for express's requests, under one label.
-    observeRequest(req.method, WARM_PAGE_ROUTE, res.statusCode, (performance.now() - timed) / 1000);
-    const level = requestLogLevel(res);
-    if (logger.isLevelEnabled(level)) logger[level]({ req, res, responseTime: Date.now() - started }, 'request completed');
-  };
-  res.once('finish', done);
-  res.once('close', done);
-}
-
-/** Security headers: a Content-Security-Policy that allows only our own scripts and styles. */
-function securityHeaders() {
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'https:', 'http:', 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    // Post images come from other sites; don't let them see which thread linked them.
-    referrerPolicy: { policy: 'same-origin' },
-  });
-}
-
-/**
- * X-Forwarded-* headers without TRUST_PROXY are ignored (anyone could send them); when they do
- * arrive, a proxy is probably in front and the operator should say so. Logged once per process.
- */
-function warnOnceAboutForwardedHeaders(log: Logger) {
-  let warned = false;
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (!warned && (req.headers['x-forwarded-for'] !== undefined || req.headers['x-forwarded-proto'] !== undefined)) {
-      warned = true;
-      log.warn(
-        'a request arrived with X-Forwarded-For/-Proto but TRUST_PROXY is unset, so the header is ignored and every client behind the proxy shares its address: set TRUST_PROXY to the proxy address (e.g. loopback)',
-      );
-    }
-    next();
-  };
-}
-
 /**
  * This process's own thread events raise what its caches know of the thread at once, not when
  * their NOTIFY comes back over LISTEN, so a kept page is never served after a write here made it
@@ -492,57 +387,6 @@ function keepThreadsAhead(caches: Caches): void {
     if (known) known.heard(a.threadId, a.seq);
     else stop();
   });
-}
-
-/** GET /healthz: 200 when the database answers; 503 with its state when it does not. */
-function healthCheck(db: Kysely<Database>, databaseState: () => DatabaseState) {
-  return async (_req: Request, res: Response) => {
-    let database: string = databaseState();
-    if (database === 'up') {
-      try {
-        await sql`select 1`.execute(db);
-        return void res.json({ status: 'ok', database: 'ok' });
-      } catch {
-        database = 'unreachable';
-      }
-    }
-    res.status(503).set('Retry-After', '5').json({ status: 'unavailable', database });
-  };
-}
-
-/**
- * GET /readyz: whether this process can take traffic, for a load balancer. Ready when the database
- * answers, has every migration this build knows (a process started before its migrations ran, or
- * an older database, is not), and the LISTEN connection is up (without it, live readers here miss
- * events and warm pages cannot be trusted). 200 with each check, or 503 naming the one that
- * failed. One short statement; the build's migrations are listed once.
- */
-function readinessCheck(db: Kysely<Database>, databaseState: () => DatabaseState, listening: () => boolean) {
-  let known: Promise<string[]> | undefined;
-  return async (_req: Request, res: Response) => {
-    let database: string = databaseState();
-    let migrations = 'unknown';
-    let pending: string[] = [];
-    if (database === 'up') {
-      // This build's own files: listed once (a failure, were the install broken, is tried again).
-      const names = await (known ??= knownMigrations()).catch((error: unknown) => {
-        known = undefined;
-        throw error;
-      });
-      try {
-        pending = await pendingMigrations(db, names);
-        database = 'ok';
-        migrations = pending.length === 0 ? 'current' : 'pending';
-      } catch {
-        database = 'unreachable';
-      }
-    }
-    const listen = listening() ? 'connected' : 'down';
-    const ready = database === 'ok' && migrations === 'current' && listen === 'connected';
-    res.set('Cache-Control', 'no-store');
-    if (!ready) res.status(503).set('Retry-After', '5');
-    res.json({ status: ready ? 'ready' : 'unavailable', database, migrations, ...(pending.length > 0 && { pending }), listen });
-  };
 }
 
 /** The script switch: remember the choice for a year, then show the page asked for in it. */

@@ -61,6 +61,8 @@ export interface MaintenanceWatch {
   current(): Promise<Maintenance | undefined>;
   /** What was last read, without asking again (the warm page path, which cannot wait). */
   known(): Maintenance | undefined;
+  /** What was read less than cacheMs ago (null: the forum is open), or undefined when that is stale: current() reads it. */
+  fresh(): Maintenance | null | undefined;
 }
 
 /** A watch over `db`'s maintenance row. A database that cannot be read counts as open (the request will fail on its own). */
@@ -70,6 +72,7 @@ export function watchMaintenance(db: Kysely<Database>, cacheMs = MAINTENANCE_CAC
   let reading: Promise<Maintenance | undefined> | undefined;
   return {
     known: () => value,
+    fresh: () => (performance.now() - readAt < cacheMs ? (value ?? null) : undefined),
     current() {
       if (performance.now() - readAt < cacheMs) return Promise.resolve(value);
       reading ??= readMaintenance(db)

@@ -9,6 +9,7 @@ import type { ReadRecorder } from '../reads/reads.recorder';
 import { markSeen } from './posts.seen';
 import { answeredUnchangedTag, matchesTag } from '../http/conditional';
 import { chooseVariant } from '../http/context';
+import { chooseEncoding } from '../http/requests';
 import type { Variant } from '../text/convert';
 import { SESSION_COOKIE, cookieFrom } from '../sessions/sessions.cookies';
 import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cookie';
@@ -208,8 +209,8 @@ export async function sendPage(req: Request, res: Response, key: string, page: C
 
 /** A kept page's body and its Content-* headers, in the encoding the reader accepts. */
 async function sendBody(req: Request, res: Response, key: string, page: CachedPage, pages: LRUCache<string, CachedPage>) {
-  // As the middleware chooses: brotli whenever it is acceptable, else gzip, else as it is.
-  const coding = req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : 'identity';
+  // As the middleware chooses: brotli whenever it is acceptable, else gzip, else as it is (negotiated once per header value).
+  const coding = chooseEncoding(req);
   const body = coding === 'identity' ? page.identity : (page[coding] ?? (await encode(page, coding, key, pages)));
   res.locals.precompressed = true;
   res.status(200);

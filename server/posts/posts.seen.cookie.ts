@@ -61,9 +61,21 @@ export function formatSeenCookie(seen: SeenCookie): string {
  * The value needs no encoding: base 36, dots and dashes.
  */
 export function seenCookieHeader(seen: SeenCookie, secure: boolean, now = Date.now()): string {
-  const expires = new Date(now + SEEN_COOKIE_MAX_AGE_MS).toUTCString();
+  const expires = expiresAt(now);
   const maxAge = Math.floor(SEEN_COOKIE_MAX_AGE_MS / 1000);
   return `${SEEN_COOKIE}=${formatSeenCookie(seen)}; Max-Age=${maxAge}; Path=/; Expires=${expires}; HttpOnly${secure ? '; Secure' : ''}; SameSite=Lax`;
+}
+
+// The Expires date, written once per second rather than once per answer (a warm page sets the cookie on every answer).
+let expiresSecond = NaN;
+let expiresText = '';
+function expiresAt(now: number): string {
+  const second = Math.floor(now / 1000);
+  if (second !== expiresSecond) {
+    expiresSecond = second;
+    expiresText = new Date(second * 1000 + SEEN_COOKIE_MAX_AGE_MS).toUTCString();
+  }
+  return expiresText;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { dict as jiebaDict } from '@node-rs/jieba/dict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * The scored choices of the conversion (issue 18, "choose, don't grab"), where jieba's cut and a
@@ -26,12 +27,19 @@ export const CURATED_BONUS = 8;
 /** How much more frequent an overlapping word must be to put a regional phrase in doubt. */
 export const DOUBT = 2;
 
+// jieba's dictionary file, read on first use and kept (the frequencies are looked up in it).
+// Read here rather than through '@node-rs/jieba/dict', which also reads and keeps its 6 MB idf file.
+let dictionary: Buffer | undefined;
+/** jieba's dictionary (dict.txt: word, frequency, tag a line, sorted by word), which the segmenter loads too. */
+export const jiebaDictionary = (): Buffer =>
+  (dictionary ??= readFileSync(path.join(path.dirname(require.resolve('@node-rs/jieba/package.json')), 'dict.txt')));
+
 let lines: Int32Array | undefined;
 let total = 0;
 let logTotal = 0;
 function index(): Int32Array {
   if (lines) return lines;
-  const buf = jiebaDict;
+  const buf = jiebaDictionary();
   const starts: number[] = [];
   let at = 0;
   while (at < buf.length) {
@@ -66,7 +74,7 @@ const encoder = new TextEncoder();
 /** A word's frequency in jieba's dictionary (0: not in it). Simplified characters. */
 export function frequency(word: string): number {
   const at = index();
-  const buf = jiebaDict;
+  const buf = jiebaDictionary();
   const w = encoder.encode(word);
   let lo = 0;
   let hi = at.length - 1;

@@ -1,6 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
-import { dict as jiebaDict } from '@node-rs/jieba/dict';
 import { SIMPLIFIED_CONTEXT, TRADITIONAL_CONTEXT, compileRules } from './convert.context';
+import { jiebaDictionary } from './convert.lattice';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
 import {
   BOUND,
@@ -8,6 +8,8 @@ import {
   type Marked,
   type Stage,
   type Step,
+  convertLongest,
+  convertSegmented,
   groupNodes,
   markEveryRun,
   markRuns,
@@ -41,7 +43,10 @@ const LOCALE: Record<Variant, Locale> = { 'zh-hans': 'cn', 'zh-hant': 'tw', 'zh-
 
 // opencc-js converters by (from, to), built on first use: building one loads its dictionaries.
 // Kept for the process, bounded by construction (at most 25 pairs of the five locales), and the
-// same for every app: they hold dictionaries, not anything a reader wrote.
+// same for every app: they hold dictionaries, not anything a reader wrote. Only the small ones
+// (traditional → simplified, for folding and detecting) are opencc-js's own: one from simplified
+// holds the ~20 MB STPhrases trie twice (to convert and to segment), a third and fourth copy
+// beside the stages' (simplifiedToTaiwan below converts the same way over the stages' tries).
 const converters = new Map<string, (s: string) => string>();
 function converter(from: Locale | 't', to: Locale | 't'): (s: string) => string {
   const key = `${from}>${to}`;
@@ -52,8 +57,10 @@ function converter(from: Locale | 't', to: Locale | 't'): (s: string) => string 
   return made;
 }
 
+// jieba's dictionary: the buffer the scored choices read frequencies from (convert.lattice.ts),
+// without the keyword weights (6 MB) that '@node-rs/jieba/dict' would also load and keep.
 let jieba: Jieba | undefined;
-const segmenter = () => (jieba ??= Jieba.withDict(jiebaDict));
+const segmenter = () => (jieba ??= Jieba.withDict(jiebaDictionary()));
 
 /** Text cut into words by jieba's dictionary (no guessing of unknown words): the pieces join back into the text. */
 export function cutWords(text: string): string[] {
@@ -97,7 +104,7 @@ function pipeline(key: string, make: () => readonly Stage[]): readonly Stage[] {
 function fromSimplifiedStages(to: Traditional): readonly Stage[] {
   return pipeline(`s>${to}`, () => {
     const [script, region] = twoStages(`s2${to}`);
-    const toOpenCC = converter('cn', 't');
+    const toOpenCC = simplifiedToTraditional;
     return [
       {
         name: `script (OpenCC s2${to} phrases and characters, curated words)`,
@@ -158,6 +165,21 @@ function betweenTraditionalStages(from: Traditional, to: Traditional): readonly 
   );
 }
 
+/** opencc-js's cn → t (its s2t config: the ST phrases and characters, no segmentation), over the stages' trie. */
+export function simplifiedToTraditional(text: string): string {
+  return convertLongest(groupNodes(config('s2t').conversionChain[0]!), normalized(text));
+}
+
+/**
+ * opencc-js's cn → tw (its s2tw config: segmented by the ST phrases, then the ST and the Taiwan
+ * variants tries), over the stages' tries: the same output (tests/text/convert.shared.test.ts
+ * compares them), without a second and third ~20 MB copy of the ST dictionaries.
+ */
+export function simplifiedToTaiwan(text: string): string {
+  const [script, region] = twoStages('s2tw');
+  return convertSegmented([groupNodes(script), groupNodes(region)], normalized(text));
+}
+
 // CJK compatibility ideographs (豈 U+F900 …), which OpenCC maps to their unified forms first.
 const COMPATIBILITY = /[\uF900-\uFAFF]|\uD87E[\uDC00-\uDE1F]/;
 let normalizer: ((s: string) => string) | undefined;
@@ -184,14 +206,10 @@ function simplifiedWords(text: string): Marked {
 
 // Traditional text is cut as its simplified characters (jieba's dictionary is simplified): the
 // characters are mapped one for one, so the words fall at the same places.
-let toSimplifiedCharacters: InstanceType<typeof OpenCC.Trie> | undefined;
+// (The t2s trie is the traditional → simplified stages' own: groupNodes shares it.)
 /** Traditional text in simplified characters, one for one (the text itself where that changes its length). */
 function simplifiedCharacters(run: string): string {
-  if (!toSimplifiedCharacters) {
-    toSimplifiedCharacters = new OpenCC.Trie();
-    toSimplifiedCharacters.loadDictGroup(config('t2s').conversionChain[0]!);
-  }
-  const simplified = toSimplifiedCharacters.convert(run);
+  const simplified = convertLongest(groupNodes(config('t2s').conversionChain[0]!), run);
   return simplified.length === run.length ? simplified : run;
 }
 function cutTraditional(run: string): string[] {
@@ -389,7 +407,7 @@ export function foldHongKong(text: string): string {
  * one (晶片, 程式, 出口管制) could be either script, and its vocabulary either region's.
  */
 export function hasSimplifiedForms(text: string): boolean {
-  return HAN.test(text) && converter('cn', 'tw')(text) !== text;
+  return HAN.test(text) && simplifiedToTaiwan(text) !== text;
 }
 
 // A mention's or a quote attribution's link (text/quotes.ts): both hold a member's name.
@@ -404,7 +422,7 @@ const scriptOf = new Map<string, 'hans' | 'hant' | 'both'>();
 function charScript(ch: string): 'hans' | 'hant' | 'both' {
   let s = scriptOf.get(ch);
   if (!s) {
-    const toTrad = converter('cn', 'tw')(ch);
+    const toTrad = simplifiedToTaiwan(ch);
     const toSimp = converter('tw', 'cn')(ch);
     s = toTrad !== ch && toSimp === ch ? 'hans' : toSimp !== ch && toTrad === ch ? 'hant' : 'both';
     scriptOf.set(ch, s);

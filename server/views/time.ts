@@ -1,8 +1,9 @@
 /**
  * Dates and times in the display time zone. Intl's formatToParts is slow for a page that prints a
  * time on every line, so we ask Intl only for the zone's UTC offset, once per hour of the times
- * shown (offsets change at most on the hour), and format with plain arithmetic. A list of lines
- * remembers the offsets it asked for while it is rendered (lineTimes); nothing outlives it.
+ * shown (offsets change at most on the hour), and format with plain arithmetic. The process
+ * remembers the offsets it asked for (hourOffset), and a list of lines looks them up once per hour
+ * while it is rendered (lineTimes).
  */
 
 // One formatter per time zone asked for: the display zone (TZ_DISPLAY), a few more in tests. Kept
@@ -29,11 +30,26 @@ function offsetFormat(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// The offsets Intl gave, per zone and hour, for the process: an offset never changes for a past
+// hour (a new tzdata comes with a new process), and asking Intl costs ~20–40 µs, which a cold
+// window of 500 lines written over as many hours paid 500 times in one turn of the event loop
+// (40% of rendering it: docs/performance.md, "The tiny request beside cold windows"). Bounded: a
+// zone's map is emptied past HOURS_KEPT entries (about 2.3 years of hours, ~1 MB).
+const HOURS_KEPT = 20_000;
+const zoneOffsets = new Map<string, Map<number, number>>();
+
 /** The zone's offset from UTC, in ms, during the hour `hour` (hours since the epoch). */
 function hourOffset(hour: number, timeZone: string): number {
+  let known = zoneOffsets.get(timeZone);
+  if (!known) zoneOffsets.set(timeZone, (known = new Map()));
+  const kept = known.get(hour);
+  if (kept !== undefined) return kept;
   const p: Record<string, number> = {};
   for (const part of offsetFormat(timeZone).formatToParts(new Date(hour * HOUR))) p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) - hour * HOUR;
+  const offset = Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) - hour * HOUR;
+  if (known.size >= HOURS_KEPT) known.clear();
+  known.set(hour, offset);
+  return offset;
 }
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
