@@ -20,7 +20,7 @@ import { Presence, READERS_CHANNEL } from './realtime.presence';
 import { renderer } from './realtime.render';
 import { type RealtimeServer, threadOfRoom } from './realtime.rooms';
 import type { SettingsStore } from '../settings/settings';
-import { SETTINGS_CHANNEL } from '../settings/settings.repository';
+import { BOARD_CHANGE_PREFIX, SETTINGS_CHANNEL } from '../settings/settings.repository';
 
 /**
  * Live threads and boards. Readers join a thread (or a board's index) in a variant; every process
@@ -71,6 +71,8 @@ export interface RealtimeDeps {
    * SETTINGS_CHANNEL, and when the LISTEN connection comes back (a change may have gone unheard).
    */
   settings?: Pick<SettingsStore, 'refresh'>;
+  /** Called when any process announces a board change (announceBoardChange): the app drops the pages it kept. */
+  boardsChanged?: () => void;
 }
 
 /** Starts socket.io on the HTTP server, with live delivery, reader counts and the gateway. */
@@ -100,7 +102,12 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL, THREAD_READS_CHANNEL, SETTINGS_CHANNEL],
     {
       onNotify(channel, payload) {
-        if (channel === SETTINGS_CHANNEL) return void refreshSettings();
+        if (channel === SETTINGS_CHANNEL) {
+          if (!payload.startsWith(BOARD_CHANGE_PREFIX)) return void refreshSettings();
+          // A board renamed or (un)archived: the pages kept of its threads change, and the site's hot list.
+          deps.boardsChanged?.();
+          return hot.changed();
+        }
         if (channel === READERS_CHANNEL) return presence.heard(payload);
         if (channel === THREAD_READS_CHANNEL) {
           for (const heard of parseReadCounts(payload)) threads?.counted(heard.threadId, heard.readCount);

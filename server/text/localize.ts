@@ -3,7 +3,8 @@ import { type SourceVariant, type Variant, convertHtml, convertText, convertText
 import { htmlExcerpt, htmlHead } from './excerpt';
 
 /**
- * Titles and bodies in the reader's variant, through the app's conversion cache (caches.ts:
+ * Titles and bodies in the reader's variant (and 已註銷用戶, the name of a deleted account's kept
+ * posts: shownName), through the app's conversion cache (caches.ts:
  * per post, revision and variant, bounded by bytes). An edit raises the revision, so a stale
  * conversion is never served and simply ages out. Titles and bodies are separate entries, since a
  * page of follow-up lines reads titles only.
@@ -29,6 +30,26 @@ function remember(cache: TextCache, k: string, value: string): string {
 const needsConversion = (p: Convertible, reader: Variant | undefined): reader is Variant =>
   reader !== undefined && p.variant !== reader && p.variant !== 'other';
 
+/**
+ * The name a deleted account's posts are shown under when an admin kept them (admin.members.ts
+ * deleteMember stores it as the account's name). Names are never converted, as their owners wrote
+ * them; this one is the site's own words, so it is shown in the reader's script.
+ */
+export const DELETED_MEMBER_NAME = '已註銷用戶';
+const DELETED_MEMBER_HANS = '已注销用户';
+
+/** A member's name as a reader of `reader` sees it: as registered, but 已註銷用戶 in their script. */
+export function shownName(name: string, reader: Variant | undefined): string {
+  return name === DELETED_MEMBER_NAME && reader === 'zh-hans' ? DELETED_MEMBER_HANS : name;
+}
+
+/** The post with its author's name as shownName gives it (posts that carry an author). */
+function withShownAuthor<P>(post: P, reader: Variant | undefined): P {
+  const author = (post as { author?: { name?: unknown } }).author;
+  if (reader !== 'zh-hans' || typeof author?.name !== 'string' || author.name !== DELETED_MEMBER_NAME) return post;
+  return { ...post, author: { ...author, name: DELETED_MEMBER_HANS } };
+}
+
 function title(cache: TextCache, post: Convertible, reader: Variant): string {
   const k = key('t', post, reader);
   return post.title ? (cache.get(k) ?? remember(cache, k, convertText(post.title, post.variant, reader))) : '';
@@ -41,8 +62,8 @@ function body(cache: TextCache, post: Convertible, reader: Variant): string {
 
 /** The post's title and body in the reader's variant (undefined: as written). */
 export function localized<P extends Convertible>(cache: TextCache, post: P, reader: Variant | undefined): P {
-  if (!needsConversion(post, reader)) return post;
-  return { ...post, title: title(cache, post, reader), body: body(cache, post, reader) };
+  if (!needsConversion(post, reader)) return withShownAuthor(post, reader);
+  return withShownAuthor({ ...post, title: title(cache, post, reader), body: body(cache, post, reader) }, reader);
 }
 
 /**
@@ -68,7 +89,7 @@ export function localizedTitles<P extends Convertible>(cache: TextCache, posts: 
     );
     list.forEach((p, i) => remember(cache, key('t', p, reader), titles[i]!));
   }
-  return posts.map((p) => (needsConversion(p, reader) ? { ...p, title: title(cache, p, reader) } : p));
+  return posts.map((p) => withShownAuthor(needsConversion(p, reader) ? { ...p, title: title(cache, p, reader) } : p, reader));
 }
 
 /** Many posts, titles and bodies, in the reader's variant (titles batched as localizedTitles does). */
