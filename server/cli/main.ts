@@ -432,7 +432,9 @@ async function run(argv: string[]): Promise<void> {
             after: { ban: issued.id, until: issued.expiresAt.toISOString(), reason: issued.reason },
           }),
         );
-        say(`banned ${ban.username} from the whole site ${days === 'forever' ? 'for good' : `until ${ban.expiresAt.toISOString()}`} (ban ${ban.id})`);
+        say(
+          `banned ${ban.username} from the whole site ${days === 'forever' ? 'for good' : `until ${ban.expiresAt.toISOString()}`} (ban ${ban.id})`,
+        );
         break;
       }
       case 'member:unban': {
@@ -444,7 +446,11 @@ async function run(argv: string[]): Promise<void> {
             after: null,
           }),
         );
-        say(lifted.length ? `lifted ${lifted.length} site ban${lifted.length > 1 ? 's' : ''} of ${args[0]}` : `${args[0]} has no site ban in force`);
+        say(
+          lifted.length
+            ? `lifted ${lifted.length} site ban${lifted.length > 1 ? 's' : ''} of ${args[0]}`
+            : `${args[0]} has no site ban in force`,
+        );
         break;
       }
       case 'member:reset-link': {

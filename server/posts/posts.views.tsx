@@ -87,9 +87,10 @@ function PostForm({ ctx, action, draft, form }: { ctx: PageContext; action: stri
  */
 function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form?: FormState }) {
   const { t } = ctx;
+  // An archived board's threads are read-only: the notice above the replies says so. A refused
+  // reply still gets its form back with why (the member's text is not lost); a quote does not.
+  if (tree.board.archivedAt && !form?.refusal) return null;
   if (form) return <ReplyForm ctx={ctx} tree={tree} form={form} />;
-  // An archived board's threads are read-only: the notice above the replies says so.
-  if (tree.board.archivedAt) return null;
   if (tree.thread.locked) return <ThreadMarks ctx={ctx} state={tree.thread} />;
   if (tree.post.deleted) return null;
   if (tree.post.depth >= MAX_DEPTH)

@@ -45,6 +45,10 @@ describe('an archived board', () => {
       expect([part, page.text.includes(part)]).toEqual([part, false]);
     }
     expect((await author.get(`/zh-hans/t/${thread.id}`)).text).toContain('本版已封存：只能阅读，不能发帖、跟帖或修改。');
+    // The page that opens the reply form with a quote (no JavaScript) has none either.
+    const quoted = await author.get(`/t/${thread.id}/quote`);
+    expect(quoted.text).toContain('本版已封存');
+    expect(quoted.text).not.toContain('<section class="reply"');
     const shown = await anonymous();
     expect(shown.text).toContain('本版已封存');
     expect(shown.text).not.toContain('class="login-to-reply"');
