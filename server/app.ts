@@ -177,6 +177,7 @@ export function createApp({
     mail: mailer !== undefined,
     origin: config.publicUrl?.origin,
     maintenance: req.maintenance,
+    registration: settings.get('registration.mode'),
   });
 
   const requestLog = requestLogger(log);
@@ -245,7 +246,7 @@ export function createApp({
   );
   app.use(membersRouter(db, limiter, settings, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
-  if (mailer) app.use(emailRouter({ db, mailer, limiter, log }, pageContext));
+  if (mailer) app.use(emailRouter({ db, mailer, limiter, log, siteName: () => settings.get('site.name') }, pageContext));
   app.use(passwordResetRouter(db, pageContext));
   app.use(
     postsRouter(db, rules, caches, pageContext, pacing, limiter, {
@@ -263,7 +264,7 @@ export function createApp({
   app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
   app.use(adminRouter(db, pageContext, addressBans));
-  app.use(adminSettingsRouter(db, settings, pageContext, siteOrigin(config)));
+  app.use(adminSettingsRouter(db, settings, pageContext, config.publicUrl));
   app.use(
     adminConsoleRouter(
       db,
@@ -273,8 +274,14 @@ export function createApp({
         ban: (admin, input, also) => banMember(db, admin, input, also),
         lift: (admin, banId, also) => liftBan(db, admin, banId, also),
       },
-      // An archived or reopened board changes the site's hot list: this process recomputes it at once.
-      () => hot.changed(),
+      // An archived or reopened board changes the site's hot list and its thread pages (the reply
+      // form goes or comes back): this process recomputes the one and drops the pages it kept at
+      // once; the others hear the change through the realtime hub (main.ts, boardsChanged).
+      () => {
+        hot.changed();
+        caches.pages.clear();
+      },
+      config.publicUrl,
     ),
   );
   app.use(

@@ -104,6 +104,7 @@ async function main(config: Config): Promise<void> {
     hot,
     settings,
     glossaries,
+    boardsChanged: () => caches.pages.clear(),
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -127,25 +128,25 @@ async function main(config: Config): Promise<void> {
   );
   // The week's hot lists add today's follow-ups to the week's ended days, summed up here (posts.hot.ts).
   jobs.every(HOT_CLOSE_JOB, HOT_CLOSE_EVERY_MS, () => closeHotWeek(storage.db, config.displayTimeZone));
-  // Each process adds up its own reads: a flush cannot be left to whichever process holds a lock.
-  // The nightly archive into DATA_DIR/backups, when BACKUPS_KEEP is set (server/backup/backup.schedule.ts).
-  if (settings.get('backups.keep') > 0) {
-    jobs.every(BACKUP_JOB, HOUR_MS, async (signal) => {
-      const outcome = await scheduledBackup({
-        url: storage.url,
-        dataDir: config.dataDir,
-        keep: settings.get('backups.keep'),
-        hour: settings.get('backups.hour'),
-        timeZone: config.displayTimeZone,
-        signal,
-      });
-      if (outcome.done === 'exported')
-        log.info({ file: outcome.file, rows: outcome.rows, bytes: outcome.bytes, removed: outcome.removed }, 'backup written');
+  // The nightly archive into DATA_DIR/backups (server/backup/backup.schedule.ts). Always scheduled,
+  // so BACKUPS_KEEP turned on from the console takes effect without a restart: each hourly attempt
+  // reads the live setting, and does nothing ('off') while it is 0.
+  jobs.every(BACKUP_JOB, HOUR_MS, async (signal) => {
+    const outcome = await scheduledBackup({
+      url: storage.url,
+      dataDir: config.dataDir,
+      keep: settings.get('backups.keep'),
+      hour: settings.get('backups.hour'),
+      timeZone: config.displayTimeZone,
+      signal,
     });
-  }
+    if (outcome.done === 'exported')
+      log.info({ file: outcome.file, rows: outcome.rows, bytes: outcome.bytes, removed: outcome.removed }, 'backup written');
+  });
+  // Each process adds up its own reads: a flush cannot be left to whichever process holds a lock.
   jobs.eachProcess('reads:flush', config.readFlushMs, () => reads.flush());
   if (mailer) {
-    const digest = { db: storage.db, mailer, log, timeZone: config.displayTimeZone };
+    const digest = { db: storage.db, mailer, log, timeZone: config.displayTimeZone, siteName: () => settings.get('site.name') };
     jobs.every(DIGEST_JOB, DIGEST_EVERY_MS, (signal) => sendDigests(digest, signal));
   }
 

@@ -9,6 +9,7 @@ import * as boards from '../boards/boards.repository';
 import * as members from '../members/members.repository';
 import { nameKey } from '../members/names';
 import { authorize, siteActor } from '../policy/policy';
+import { announceBoardChange } from '../settings/settings.repository';
 
 /**
  * Boards as admins run them from the console (/admin/boards) and the CLI: create, rename,
@@ -104,6 +105,8 @@ async function changeBoard(
     await change(tx, before);
     const after = withoutId(await boardShown(tx, slug));
     await recordAudit(tx, actor, { subject: `board:${slug}`, action, before: withoutId(before), after });
+    // Every process drops the thread pages it kept whole (their board's name, its reply form), at commit.
+    await announceBoardChange(tx, slug);
     return after;
   });
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { PageContext } from '../views/layout';
 import { formText } from '../http/forms';
+import { passOnLink } from '../http/origin';
 import { href } from '../http/paths';
 import { addBoard, adminBoards, archiveBoard, deleteBoard, describeBoard, moveBoard, renameBoard, setBoardModerator } from './admin.boards';
 import { inbox, inboxCounts } from './admin.inbox';
@@ -36,15 +37,16 @@ function wholeNumber(body: unknown, name: string): number {
 
 const queryText = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : '');
 
-/** Where a reset link sends its member: the site's address as this request reached it. */
-const resetUrl = (req: Request, token: string) =>
-  `${req.protocol}://${req.get('host') ?? 'localhost'}${req.variantPrefix ?? ''}/password/reset?token=${token}`;
+/** Where a reset link sends its member: under PUBLIC_URL, never the request's Host (origin.ts, passOnLink). */
+const resetLink = (publicUrl: URL | undefined, req: Request, token: string) =>
+  passOnLink(publicUrl, `${req.variantPrefix ?? ''}/password/reset?token=${token}`);
 
 export function adminConsoleRouter(
   db: Kysely<Database>,
   pageContext: (req: Request) => PageContext,
   siteBans: SiteBans,
   boardsChanged: () => void,
+  publicUrl: URL | undefined,
 ): Router {
   const router = Router();
   const back = (req: Request, res: Response, path: string) => res.redirect(303, href(pageContext(req), path));
@@ -197,12 +199,15 @@ export function adminConsoleRouter(
   // The link is in the answer only: a page shown once (never a redirect to a URL holding it).
   router.post('/api/admin/members/:name/reset-link', async (req, res) => {
     const made = await issueResetLink(db, req.member, req.params.name);
-    res.set('Cache-Control', 'no-store').json({ name: made.name, url: resetUrl(req, made.token), expiresAt: made.expiresAt.toISOString() });
+    const link = resetLink(publicUrl, req, made.token);
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ name: made.name, url: link.url, absolute: link.absolute, expiresAt: made.expiresAt.toISOString() });
   });
   router.post('/admin/members/:name/reset-link', async (req, res) => {
     const made = await issueResetLink(db, req.member, req.params.name);
     const detail = await memberDetail(db, req.member, made.name);
-    res.set('Cache-Control', 'no-store').send(memberAdminPage(pageContext(req), detail, { resetUrl: resetUrl(req, made.token) }));
+    res.set('Cache-Control', 'no-store').send(memberAdminPage(pageContext(req), detail, { reset: resetLink(publicUrl, req, made.token) }));
   });
 
   return router;

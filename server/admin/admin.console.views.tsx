@@ -273,7 +273,11 @@ export function membersAdminPage(ctx: PageContext, query: string, found: FoundMe
 }
 
 /** `/admin/members/:name`: one member for admins, with the actions on them. */
-export function memberAdminPage(ctx: PageContext, m: MemberDetail, note?: { resetUrl?: string; error?: string }): string {
+export function memberAdminPage(
+  ctx: PageContext,
+  m: MemberDetail,
+  note?: { reset?: { url: string; absolute: boolean }; error?: string },
+): string {
   const w = ctx.t.admin.members;
   const base = memberPath(m.name);
   return renderPage(
@@ -284,9 +288,10 @@ export function memberAdminPage(ctx: PageContext, m: MemberDetail, note?: { rese
         <a href={href(ctx, `/u/${encodeURIComponent(m.name)}`)}>{m.name}</a> {m.deletedAt ? <strong>{w.deleted}</strong> : null}
       </h1>
       {note?.error ? <p class="error">{note.error}</p> : null}
-      {note?.resetUrl ? (
+      {note?.reset ? (
         <p class="reset-link">
-          {w.resetMade(m.name)} <code>{note.resetUrl}</code>
+          {w.resetMade(m.name)} <code>{note.reset.url}</code>
+          {note.reset.absolute ? null : <strong class="relative-link">{w.relativeLink}</strong>}
         </p>
       ) : null}
       <p>

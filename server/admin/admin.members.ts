@@ -7,6 +7,7 @@ import { recordThreadEvent } from '../events/thread-events';
 import * as members from '../members/members.repository';
 import { nameKey, nameSkeleton } from '../members/names';
 import { setSearchDeleted } from '../posts/posts.repository';
+import { DELETED_MEMBER_NAME } from '../text/localize';
 import { createToken, revokeTokens } from '../tokens/tokens.service';
 import { type Operator, adminActor } from './admin.boards';
 
@@ -25,10 +26,11 @@ export const MEMBER_SEARCH_MAX = 50;
 export const ADMIN_RESET_HOURS = 24;
 
 /**
- * The name a deleted account's posts are shown under when the admin keeps them. The account's own
- * name stays reserved (its name_key is kept), so nobody can register it and pass for them.
+ * The name a deleted account's posts are shown under when the admin keeps them (text/localize.ts:
+ * shown in the reader's script). The account's own name stays reserved (its name_key is kept), so
+ * nobody can register it and pass for them.
  */
-export const DELETED_MEMBER_NAME = '已註銷用戶';
+export { DELETED_MEMBER_NAME };
 
 export interface FoundMember {
   name: string;

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { AppError, validationFailed } from '../errors';
 import { formText } from '../http/forms';
-import type { SiteOrigin } from '../http/origin';
+import { passOnLink } from '../http/origin';
 import type { Invite } from '../members/invites';
 import { type SettingState, type SettingsStore, isSettingName } from '../settings/settings';
 import type { PageContext } from '../views/layout';
@@ -45,17 +45,17 @@ const shownOnPage = (error: unknown): error is AppError => error instanceof AppE
 
 /**
  * Site settings and invites, for admins: `/admin/settings`, `/admin/invites` and their JSON API
- * (`/api/admin/settings`, `/api/admin/invites`). `origin` makes an invite's link absolute.
+ * (`/api/admin/settings`, `/api/admin/invites`). `publicUrl` makes an invite's link absolute.
  */
 export function adminSettingsRouter(
   db: Kysely<Database>,
   settings: SettingsStore,
   pageContext: (req: Request) => PageContext,
-  origin: SiteOrigin,
+  publicUrl: URL | undefined,
 ): Router {
   const router = Router();
-  const inviteLink = (req: Request, token: string) =>
-    `${origin(req) ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}/register?invite=${token}`;
+  // Under PUBLIC_URL, never the request's Host (origin.ts, passOnLink).
+  const inviteLink = (token: string) => passOnLink(publicUrl, `/register?invite=${token}`);
 
   router.get('/api/admin/settings', (req, res) => {
     res.json({ settings: listSettings(settings, req.member ?? null).map(presentSetting) });
@@ -127,7 +127,8 @@ export function adminSettingsRouter(
         singleUse: body.singleUse === true,
       },
     );
-    res.status(201).json({ invite: presentInvite(made.invite), link: inviteLink(req, made.token) });
+    const link = inviteLink(made.token);
+    res.status(201).json({ invite: presentInvite(made.invite), link: link.url, absolute: link.absolute });
   });
 
   router.post('/api/admin/invites/:id/revoke', async (req, res) => {
@@ -148,7 +149,7 @@ export function adminSettingsRouter(
           singleUse: formText(req.body, 'singleUse') === '1',
         },
       );
-      res.status(201).send(invitesPage(pageContext(req), await invitesOf(db, req.member ?? null), { link: inviteLink(req, made.token) }));
+      res.status(201).send(invitesPage(pageContext(req), await invitesOf(db, req.member ?? null), { link: inviteLink(made.token) }));
     } catch (error) {
       if (!shownOnPage(error)) throw error;
       const ctx = pageContext(req);

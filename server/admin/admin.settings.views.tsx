@@ -136,7 +136,11 @@ export function settingsPage(
 }
 
 /** `/admin/invites`: a form to issue one, the link just made (shown once), and the list with a revoke button each. */
-export function invitesPage(ctx: PageContext, invites: Invite[], options: { link?: string; error?: string } = {}): string {
+export function invitesPage(
+  ctx: PageContext,
+  invites: Invite[],
+  options: { link?: { url: string; absolute: boolean }; error?: string } = {},
+): string {
   const w = ctx.t.admin.settings;
   return renderPage(
     ctx,
@@ -154,7 +158,8 @@ export function invitesPage(ctx: PageContext, invites: Invite[], options: { link
       ) : null}
       {options.link ? (
         <p class="notice new-invite">
-          {w.newInvite} <input readonly value={options.link} size="80" class="invite-link" />
+          {w.newInvite} <input readonly value={options.link.url} size="80" class="invite-link" />
+          {options.link.absolute ? null : <strong class="relative-link">{w.relativeLink}</strong>}
         </p>
       ) : null}
       <form method="post" action={href(ctx, '/admin/invites')}>

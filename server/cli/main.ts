@@ -20,6 +20,8 @@ import { resanitizeAll } from '../posts/posts.service';
 import { reindex } from '../search/search.service';
 import { FOLDING_VERSION } from '../text/search-terms';
 import { type SourceVariant, type Variant, VARIANTS, convertText, detectVariant, explainConversion } from '../text/convert';
+import { passOnLink } from '../http/origin';
+import { banAsOperator, unbanAsOperator } from '../moderation/moderation.service';
 import { progressBar } from './progress';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createGlossaryStore } from '../glossary/glossary.store';
@@ -63,6 +65,10 @@ const USAGE = `usage: npm run gentie -- <command>
   member:role <name> member|admin              make a member an admin, or no longer one
   member:delete <name> --posts keep|remove     delete an account: its posts stay under 已註銷用戶 or
                                                are deleted; sessions end; the name stays reserved
+  member:ban <name> --days N|--forever --reason TEXT
+                                               ban a member from the whole site (as the console's
+                                               site ban: they are told; admins cannot be banned)
+  member:unban <name>                          lift the member's site bans in force
   member:reset-link <name>                     print a one-time password-reset link (24 hours) to
                                                pass on (on PUBLIC_URL when set)
   member:trust <name> on|off|auto              trust a member by hand (never new), un-trust them
@@ -112,7 +118,7 @@ environment: DATABASE_URL (unset: the embedded database in DATA_DIR, default ./d
 class UsageError extends Error {}
 
 /** Flags that take no value. */
-const SWITCHES = new Set(['--verify', '--replace']);
+const SWITCHES = new Set(['--verify', '--replace', '--forever']);
 
 function parseArgs(argv: string[]): { command: string | undefined; args: string[]; flags: Map<string, string> } {
   const args: string[] = [];
@@ -229,6 +235,8 @@ async function run(argv: string[]): Promise<void> {
     'member:role',
     'member:delete',
     'member:reset-link',
+    'member:ban',
+    'member:unban',
     'seed:demo',
     'posts:resanitize',
     'search:reindex',
@@ -274,7 +282,14 @@ async function run(argv: string[]): Promise<void> {
     const posts = flags.get('posts');
     if (posts !== 'keep' && posts !== 'remove') throw new UsageError('member:delete needs --posts keep or --posts remove');
   }
-  if (command === 'member:reset-link') need(args, 1, 'the member name');
+  if (command === 'member:reset-link' || command === 'member:unban') need(args, 1, 'the member name');
+  if (command === 'member:ban') {
+    need(args, 1, 'the member name');
+    const days = flags.get('days');
+    if ((days === undefined) === (flags.get('forever') === undefined)) throw new UsageError('member:ban needs --days N or --forever');
+    if (days !== undefined && !/^\d{1,4}$/.test(days)) throw new UsageError('--days is a whole number of days');
+    if (!flags.get('reason')?.trim()) throw new UsageError('member:ban needs --reason (the member is told it)');
+  }
   if (command === 'board:set') {
     need(args, 1, 'the board slug');
     const review = flags.get('review');
@@ -428,11 +443,45 @@ async function run(argv: string[]): Promise<void> {
         );
         break;
       }
+      case 'member:ban': {
+        const days = flags.get('forever') ? 'forever' : Number(flags.get('days'));
+        const ban = await banAsOperator(db, { username: args[0]!, days, reason: flags.get('reason')! }, (tx, issued) =>
+          // The console's audit line (admin.members.ts siteBanMember), by the CLI.
+          recordAudit(tx, CLI_ACTOR, {
+            subject: `member:${issued.username}`,
+            action: 'member.ban',
+            before: null,
+            after: { ban: issued.id, until: issued.expiresAt.toISOString(), reason: issued.reason },
+          }),
+        );
+        say(
+          `banned ${ban.username} from the whole site ${days === 'forever' ? 'for good' : `until ${ban.expiresAt.toISOString()}`} (ban ${ban.id})`,
+        );
+        break;
+      }
+      case 'member:unban': {
+        const lifted = await unbanAsOperator(db, args[0]!, (tx, ban) =>
+          recordAudit(tx, CLI_ACTOR, {
+            subject: `member:${ban.username}`,
+            action: 'member.unban',
+            before: { ban: ban.id, until: ban.expiresAt.toISOString(), reason: ban.reason },
+            after: null,
+          }),
+        );
+        say(
+          lifted.length
+            ? `lifted ${lifted.length} site ban${lifted.length > 1 ? 's' : ''} of ${args[0]}`
+            : `${args[0]} has no site ban in force`,
+        );
+        break;
+      }
       case 'member:reset-link': {
         const made = await issueResetLink(db, 'cli', args[0]!);
-        const site = config.publicUrl?.href ?? `http://localhost:${config.port}`;
+        // Under PUBLIC_URL, as the console's (origin.ts, passOnLink); without it only the path is known.
+        const link = passOnLink(config.publicUrl, `/password/reset?token=${made.token}`);
         say(`one-time password-reset link for ${made.name} (until ${made.expiresAt.toISOString()}):`);
-        say(new URL(`/password/reset?token=${made.token}`, site).href);
+        say(link.url);
+        if (!link.absolute) say('(set PUBLIC_URL to have the whole link: put the site origin before it)');
         break;
       }
       case 'board:set': {

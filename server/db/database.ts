@@ -223,7 +223,8 @@ export interface BansTable {
   id: GeneratedId;
   board_id: Id | null;
   user_id: Id;
-  banned_by: Id;
+  /** Null for a ban the operator gave at the CLI (member:ban). */
+  banned_by: Id | null;
   reason: string;
   created_at: Timestamp;
   expires_at: Timestamp;
@@ -277,7 +278,8 @@ export type ModerationAction =
 export interface ModerationLogTable {
   id: GeneratedId;
   board_id: Id | null;
-  actor_id: Id;
+  /** Null for what the operator did at the CLI (member:ban, member:unban). */
+  actor_id: Id | null;
   actor_role: BoardRole;
   action: ModerationAction;
   post_id: Id | null;

@@ -45,6 +45,8 @@ export interface DigestDeps {
   log: Logger;
   /** TZ_DISPLAY: the times listed are shown in it. */
   timeZone: string;
+  /** The site's name now (site.name, live), for the subject. */
+  siteName?: () => string;
 }
 
 type DueMember = Awaited<ReturnType<typeof repo.findDigestsDue>>[number];
@@ -86,7 +88,7 @@ async function sendDigest(deps: DigestDeps, member: DueMember): Promise<boolean>
   const link = (path: string) => mailLink(deps.mailer.publicUrl, variant, path);
   const token = await createToken(deps.db, { userId: member.id, purpose: 'unsubscribe', ttlSeconds: UNSUBSCRIBE_DAYS * 86400 });
   const mail = digestMail(
-    { to: member.email, name: member.name, variant },
+    { to: member.email, name: member.name, variant, site: deps.siteName?.() },
     {
       items: rows.map((r) => digestItem(r, variant, deps.timeZone, link)),
       count,

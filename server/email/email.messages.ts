@@ -1,5 +1,7 @@
 import { type MailListItem, composeMail } from '../mail/mail.templates';
 import type { MailMessage } from '../mail/mail.transport';
+import { SETTINGS } from '../settings/settings.registry';
+import { convertText, detectVariant } from '../text/convert';
 import type { Variant } from '../variants';
 import { catalogFor } from '../views/layout';
 
@@ -24,15 +26,27 @@ interface Recipient {
   to: string;
   name: string;
   variant: Variant | null | undefined;
+  /** The site's name as an admin set it (site.name, live); absent: the catalog's. */
+  site?: string;
+}
+
+/**
+ * The site's name in an email, as pages show it: the catalog's in the reader's script while
+ * site.name is its default, else the admin's name converted to that script.
+ */
+export function siteNameIn(site: string | undefined, variant: Variant | null | undefined): string {
+  if (!site || site === SETTINGS['site.name'].default) return catalogFor(variant ?? undefined).t.siteName;
+  return variant ? convertText(site, detectVariant(site), variant) : site;
 }
 
 /** The link that verifies a new address. */
 export function verificationMail(r: Recipient, url: string): MailMessage {
   const { t, lang } = catalogFor(r.variant ?? undefined);
   const w = t.email;
+  const subject = w.verifySubject(siteNameIn(r.site, r.variant));
   const body = composeMail({
     lang,
-    heading: w.verifySubject,
+    heading: subject,
     blocks: [
       { kind: 'text', text: w.greeting(r.name) },
       { kind: 'text', text: w.verifyBody(r.name, VERIFY_HOURS) },
@@ -40,16 +54,17 @@ export function verificationMail(r: Recipient, url: string): MailMessage {
       { kind: 'note', text: w.notYou },
     ],
   });
-  return { to: r.to, subject: w.verifySubject, ...body };
+  return { to: r.to, subject, ...body };
 }
 
 /** The link that sets a new password. */
 export function resetMail(r: Recipient, url: string): MailMessage {
   const { t, lang } = catalogFor(r.variant ?? undefined);
   const w = t.email;
+  const subject = w.resetSubject(siteNameIn(r.site, r.variant));
   const body = composeMail({
     lang,
-    heading: w.resetSubject,
+    heading: subject,
     blocks: [
       { kind: 'text', text: w.greeting(r.name) },
       { kind: 'text', text: w.resetBody(r.name, RESET_MINUTES) },
@@ -57,7 +72,7 @@ export function resetMail(r: Recipient, url: string): MailMessage {
       { kind: 'note', text: w.resetNotYou },
     ],
   });
-  return { to: r.to, subject: w.resetSubject, ...body };
+  return { to: r.to, subject, ...body };
 }
 
 /** What a digest lists and links to. */
@@ -79,9 +94,10 @@ export function digestMail(r: Recipient, d: DigestContent): MailMessage {
   const { t, lang } = catalogFor(r.variant ?? undefined);
   const w = t.email;
   const more = d.count - d.items.length;
+  const subject = w.digestSubject(siteNameIn(r.site, r.variant), d.count);
   const body = composeMail({
     lang,
-    heading: w.digestSubject(d.count),
+    heading: subject,
     blocks: [
       { kind: 'text', text: w.greeting(r.name) },
       { kind: 'text', text: w.digestBody(d.count) },
@@ -93,7 +109,7 @@ export function digestMail(r: Recipient, d: DigestContent): MailMessage {
   });
   return {
     to: r.to,
-    subject: w.digestSubject(d.count),
+    subject,
     ...body,
     headers: { 'List-Unsubscribe': `<${d.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };

@@ -23,6 +23,8 @@ export interface EmailDeps {
   mailer: Mailer;
   limiter: Limiter;
   log: Logger;
+  /** The site's name now (site.name, live), for the emails' subjects. */
+  siteName?: () => string;
 }
 
 /** A member's email settings, as their page and the API show them. */
@@ -90,7 +92,9 @@ export async function requestVerification(
   });
   const url = mailLink(deps.mailer.publicUrl, variant ?? row.mail_variant, `/settings/email/verify?token=${token}`);
   try {
-    await deps.mailer.send(verificationMail({ to: email, name: row.name, variant: variant ?? row.mail_variant }, url));
+    await deps.mailer.send(
+      verificationMail({ to: email, name: row.name, variant: variant ?? row.mail_variant, site: deps.siteName?.() }, url),
+    );
   } catch {
     await revokeTokens(deps.db, member.id, 'verify-email');
     throw new AppError(503, 'MailUnavailable', 'The email could not be sent; try again later.', { retryAfter: 60 });

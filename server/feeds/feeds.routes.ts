@@ -7,7 +7,7 @@ import { matchesTag } from '../http/conditional';
 import type { SiteOrigin } from '../http/origin';
 import { postInThread } from '../posts/posts.paths';
 import { convertText, detectVariant } from '../text/convert';
-import { localizedExcerpt, localizedTitles } from '../text/localize';
+import { localizedExcerpt, localizedTitles, shownName } from '../text/localize';
 import { ATOM_TYPE, type AtomEntry, type AtomFeed, renderAtom } from '../views/atom';
 import { catalogFor } from '../views/layout';
 import type { Variant } from '../variants';
@@ -79,7 +79,7 @@ function atomOf(
     link: url(postInThread(p.thread_id, p.id)),
     published: p.created_at,
     updated: p.edited_at ?? p.created_at,
-    author: { name: p.author_name, uri: url(`/u/${encodeURIComponent(p.author_name)}`) },
+    author: { name: shownName(p.author_name, variant), uri: url(`/u/${encodeURIComponent(p.author_name)}`) },
     // A title-only post's title is its whole message.
     summary: localizedExcerpt(conversions, p, variant, FEED_SUMMARY_CHARS) || p.title,
     category: { term: p.board_slug, label: p.board_name },

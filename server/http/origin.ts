@@ -54,3 +54,14 @@ function firstValue(header: string | string[] | undefined): string | undefined {
   const first = value?.split(',')[0]?.trim();
   return first ? first.toLowerCase() : undefined;
 }
+
+/**
+ * A link an admin passes on by hand (a password-reset link, an invite): absolute under PUBLIC_URL,
+ * never built from the request's Host header, which whoever sends the request chooses (a link an
+ * attacker steered to their own host would hand them the token). Without PUBLIC_URL only the path
+ * is known: `url` is that path, `absolute` false, and the page tells the admin to set PUBLIC_URL
+ * or put the site's address in front of it.
+ */
+export function passOnLink(publicUrl: URL | undefined, path: string): { url: string; absolute: boolean } {
+  return publicUrl ? { url: new URL(path, publicUrl.origin).href, absolute: true } : { url: path, absolute: false };
+}

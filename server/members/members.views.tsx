@@ -57,9 +57,13 @@ export function loginPage(ctx: PageContext, state: FormState): string {
           <a href={href(ctx, '/password/forgot')}>{t.email.forgotLink}</a>
         </p>
       ) : null}
-      <p>
-        {t.noAccount} <a href={href(ctx, `/register?next=${encodeURIComponent(state.next)}`)}>{t.register}</a>
-      </p>
+      {ctx.registration === 'closed' ? null : ctx.registration === 'invite' ? (
+        <p class="hint">{t.inviteNeeded}</p>
+      ) : (
+        <p>
+          {t.noAccount} <a href={href(ctx, `/register?next=${encodeURIComponent(state.next)}`)}>{t.register}</a>
+        </p>
+      )}
     </section>,
   );
 }

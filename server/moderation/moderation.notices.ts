@@ -54,11 +54,20 @@ export async function noticeBanned(
   actor: Actor,
   ban: { userId: string; reason: string; expiresAt: Date; board: { slug: string; name: string } | null },
 ): Promise<void> {
+  await noticeBannedBy(tx, actor.member.id, ban);
+}
+
+/** The same notice from an actor by id, or from the site itself (null: the operator at the CLI). */
+export async function noticeBannedBy(
+  tx: Transaction<Database>,
+  actorId: string | null,
+  ban: { userId: string; reason: string; expiresAt: Date; board: { slug: string; name: string } | null },
+): Promise<void> {
   await notify(tx, [
     {
       memberId: ban.userId,
       kind: 'banned',
-      actorId: actor.member.id,
+      actorId,
       data: { reason: ban.reason, until: ban.expiresAt.toISOString(), board: ban.board?.slug ?? null, boardName: ban.board?.name ?? null },
     },
   ]);

@@ -206,7 +206,8 @@ export function insertLog(
   db: Db,
   e: {
     boardId: string | null;
-    actorId: string;
+    /** Null: the operator at the CLI. */
+    actorId: string | null;
     actorRole: BoardRole;
     action: ModerationAction;
     postId?: string | null;
@@ -239,7 +240,8 @@ export type LogEntryRow = Pick<
   ModerationLogRow,
   'id' | 'action' | 'actor_role' | 'reason' | 'created_at' | 'post_id' | 'revision' | 'held_id'
 > & {
-  actor_name: string;
+  /** Null: the operator at the CLI (no account). */
+  actor_name: string | null;
   target_name: string | null;
   post_title: string | null;
   board_slug: string | null;
@@ -251,7 +253,7 @@ export type LogEntryRow = Pick<
 export function findLog(db: Db, boardId: string | undefined, page: number): Promise<LogEntryRow[]> {
   return db
     .selectFrom('moderation_log as l')
-    .innerJoin('users as actor', 'actor.id', 'l.actor_id')
+    .leftJoin('users as actor', 'actor.id', 'l.actor_id')
     .leftJoin('users as target', 'target.id', 'l.target_user_id')
     .leftJoin('posts as p', 'p.id', 'l.post_id')
     .leftJoin('boards as b', 'b.id', 'l.board_id')
@@ -278,7 +280,7 @@ export function findLog(db: Db, boardId: string | undefined, page: number): Prom
     .execute();
 }
 
-export function insertBan(db: Db, b: { boardId: string | null; userId: string; bannedBy: string; reason: string; expiresAt: Date }) {
+export function insertBan(db: Db, b: { boardId: string | null; userId: string; bannedBy: string | null; reason: string; expiresAt: Date }) {
   return db
     .insertInto('bans')
     .values({ board_id: b.boardId, user_id: b.userId, banned_by: b.bannedBy, reason: b.reason, expires_at: b.expiresAt })
@@ -290,7 +292,7 @@ export function findBan(db: Db, id: string) {
   return db.selectFrom('bans').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function liftBan(db: Db, id: string, by: string) {
+export function liftBan(db: Db, id: string, by: string | null) {
   return db
     .updateTable('bans')
     .set({ lifted_at: sql<Date>`now()`, lifted_by: by })

@@ -1,3 +1,4 @@
+import { CLI_ACTOR } from '../audit/audit';
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -298,7 +299,8 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
       id: e.id,
       board: e.board_slug,
       action: e.action,
-      actor: { name: e.actor_name, role: e.actor_role },
+      // The operator at the CLI has no account: named as the audit log names them.
+      actor: { name: e.actor_name ?? CLI_ACTOR.name, role: e.actor_role },
       postId: e.post_id,
       target: e.target_name,
       reason: e.reason,

@@ -18,7 +18,7 @@ import { actorOn, moderatesAnyBoard } from '../policy/policy.repository';
 import { cleanReason } from '../text/reason';
 import type { VersionText } from './moderation.diff';
 import * as repo from './moderation.repository';
-import { closeReports, noticeBanned, noticeModerated, relinkMentions } from './moderation.notices';
+import { closeReports, noticeBanned, noticeBannedBy, noticeModerated, relinkMentions } from './moderation.notices';
 
 /**
  * Changes to existing posts and threads: edits, deletion and restoring, lock/pin/feature, bans,
@@ -273,6 +273,75 @@ export async function banMember(
     const issued = { id: ban.id, boardId: ban.board_id, reason, expiresAt: ban.expires_at, username: target.name };
     await also?.(tx, issued);
     return issued;
+  });
+}
+
+/** The end of a ban given `--forever` at the CLI: a date both PostgreSQL and JavaScript write plainly. */
+export const BAN_FOREVER = new Date('9999-12-31T00:00:00.000Z');
+
+/**
+ * A site ban given by the operator at the CLI (`member:ban`): whoever runs the CLI on the forum's
+ * database is trusted as an admin is, and no account gives the ban (banned_by and the log's actor
+ * are empty; pages show the CLI). The rules are the console's: admins cannot be banned (demote them
+ * first), a reason is needed, days from 1 to BAN_MAX_DAYS or `forever`. The member is told, as with
+ * any ban; `also` adds the audit line in the same transaction.
+ */
+export async function banAsOperator(
+  db: Kysely<Database>,
+  input: { username: string; days: number | 'forever'; reason: string },
+  also?: (tx: Db, ban: IssuedBan) => Promise<void>,
+): Promise<IssuedBan> {
+  const reason = cleanReason(input.reason);
+  if (!reason) throw validationFailed('reason', { kind: 'explain', why: 'ban' }, 'reason: say why the member is banned.');
+  const days = input.days;
+  if (days !== 'forever' && (!Number.isInteger(days) || days < 1 || days > BAN_MAX_DAYS)) {
+    throw validationFailed('days', { kind: 'between', min: 1, max: BAN_MAX_DAYS }, `days: a whole number from 1 to ${BAN_MAX_DAYS}.`);
+  }
+  return db.transaction().execute(async (tx) => {
+    const target = await members.findUserByKey(tx, nameKey(input.username));
+    if (!target || target.deleted_at)
+      throw notFound('MemberNotFound', `There is no member "${input.username}".`, { params: { name: input.username } });
+    if (target.role === 'admin') throw new AppError(403, 'NotAllowed', 'Admins cannot be banned.', { params: { rule: 'banAdmin' } });
+    const expiresAt = days === 'forever' ? BAN_FOREVER : new Date(Date.now() + days * 86400_000);
+    const ban = await repo.insertBan(tx, { boardId: null, userId: target.id, bannedBy: null, reason, expiresAt });
+    await repo.insertLog(tx, { boardId: null, actorId: null, actorRole: 'admin', action: 'site-ban', targetUserId: target.id, reason });
+    await noticeBannedBy(tx, null, { userId: target.id, reason, expiresAt: ban.expires_at, board: null });
+    const issued = { id: ban.id, boardId: null, reason, expiresAt: ban.expires_at, username: target.name };
+    await also?.(tx, issued);
+    return issued;
+  });
+}
+
+/**
+ * Lifts a member's site bans in force at the CLI (`member:unban`); returns the bans lifted (none
+ * when the member had none). Logged with no account as the actor; `also` runs once per ban.
+ */
+export async function unbanAsOperator(
+  db: Kysely<Database>,
+  username: string,
+  also?: (tx: Db, ban: IssuedBan) => Promise<void>,
+): Promise<IssuedBan[]> {
+  return db.transaction().execute(async (tx) => {
+    const target = await members.findUserByKey(tx, nameKey(username));
+    if (!target) throw notFound('MemberNotFound', `There is no member "${username}".`, { params: { name: username } });
+    const bans = await tx
+      .selectFrom('bans')
+      .select(['id', 'reason', 'expires_at'])
+      .where('user_id', '=', target.id)
+      .where('board_id', 'is', null)
+      .where('lifted_at', 'is', null)
+      .where('expires_at', '>', new Date())
+      .orderBy('id')
+      .execute();
+    const lifted: IssuedBan[] = [];
+    for (const b of bans) {
+      await repo.liftBan(tx, b.id, null);
+      await repo.insertLog(tx, { boardId: null, actorId: null, actorRole: 'admin', action: 'lift-ban', targetUserId: target.id });
+      const issued = { id: b.id, boardId: null, reason: b.reason, expiresAt: b.expires_at, username: target.name };
+      await also?.(tx, issued);
+      lifted.push(issued);
+    }
+    return lifted;
   });
 }
 

@@ -265,7 +265,7 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntry
                 </td>
               )}
               <td>
-                {t.roles[e.actor_role]} {e.actor_name}
+                {t.roles[e.actor_role]} {e.actor_name ?? t.cliActor}
               </td>
               <td class="log-action">{t.logAction[e.action]}</td>
               <td>

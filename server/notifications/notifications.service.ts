@@ -6,7 +6,8 @@ import type { Member } from '../db/member';
 import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
 import { unreadCounts } from '../members/unread.repository';
-import { type Convertible, localizedTitles, textFor } from '../text/localize';
+import { convertText } from '../text/convert';
+import { type Convertible, localizedTitles, shownName, textFor } from '../text/localize';
 import type { Variant } from '../variants';
 import type { Messages } from '../views/messages';
 import type { NoticeWords } from '../views/messages.notifications';
@@ -124,7 +125,7 @@ export function present(rows: repo.NotificationListRow[], w: Wording): Notificat
           ? notices.deletedPost
           : (titles.get(r.post_id ?? '') ?? '');
     const words: NoticeWords = {
-      actor: r.actor_name ?? notices.system,
+      actor: r.actor_name === null ? notices.system : shownName(r.actor_name, w.variant),
       role: roles[str(r.data.role) as SiteRole] ?? roles.moderator,
       title: postTitle,
       reason: str(r.data.reason),
@@ -135,7 +136,7 @@ export function present(rows: repo.NotificationListRow[], w: Wording): Notificat
     return {
       id: r.id,
       kind: r.kind,
-      actor: r.actor_name ? { name: r.actor_name, role: r.actor_role ?? 'member' } : null,
+      actor: r.actor_name ? { name: shownName(r.actor_name, w.variant), role: r.actor_role ?? 'member' } : null,
       threadId: r.thread_id,
       postId: r.post_id,
       title: r.thread_id ? (r.root_deleted ? notices.deletedPost : (titles.get(r.thread_id) ?? null)) : null,

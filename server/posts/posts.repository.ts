@@ -141,7 +141,11 @@ export function findPost(db: Db, id: string): Promise<PostWithAuthorRow | undefi
 
 /** The board a thread page links to. */
 export function findBoard(db: Db, boardId: string) {
-  return db.selectFrom('boards').select(['id', 'slug', 'name', 'description']).where('id', '=', boardId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('boards')
+    .select(['id', 'slug', 'name', 'description', 'archived_at as archivedAt'])
+    .where('id', '=', boardId)
+    .executeTakeFirstOrThrow();
 }
 
 export function findThreadState(db: Db, threadId: string): Promise<Omit<ThreadRow, 'featured_at'> | undefined> {

@@ -664,13 +664,21 @@ export interface PostPermissions {
 }
 
 /** What `actor` may do to `post` in `thread` under `rules`; null for a reader who is not logged in. */
-export function permissionsFor(actor: Actor | null, post: Post, thread: ThreadState, rules: Rules): PostPermissions | null {
+export function permissionsFor(
+  actor: Actor | null,
+  post: Post,
+  thread: ThreadState,
+  rules: Rules,
+  board?: Pick<Board, 'archivedAt'>,
+): PostPermissions | null {
   if (!actor) return null;
+  // An archived board is read-only for everyone (editPost refuses with 409 BoardArchived).
+  const archived = Boolean(board?.archivedAt);
   const facts = { authorId: post.authorId, createdAt: post.createdAt, deleted: post.deleted, locked: thread.locked };
   const isRoot = post.parentId === null;
   const own = post.authorId === actor.member.id;
   return {
-    edit: can(actor, 'edit', facts, rules),
+    edit: !archived && can(actor, 'edit', facts, rules),
     delete: can(actor, 'delete', facts, rules),
     restore: post.deleted && can(actor, 'restore', facts, rules),
     lock: isRoot && can(actor, 'lock', facts, rules),

@@ -6,11 +6,13 @@ import type { SiteOrigin } from '../http/origin';
 
 /**
  * sitemap.xml (https://www.sitemaps.org/protocol.html) for search engines: an index at
- * /sitemap.xml naming /sitemap-boards.xml (the home page, each board and its 精華區) and one
+ * /sitemap.xml naming /sitemap-boards.xml (the home page, each board and its 精華區, archived
+ * boards left out as they are from /) and one
  * /sitemap-threads-N.xml per range of THREADS_PER_SITEMAP thread ids that holds a thread. Ranges
  * of ids, not pages of an OFFSET: each sitemap is one bounded scan of the threads' primary key, and
  * a thread stays in the same sitemap for ever, so a crawler's copy of the others stays good.
- * Deleted threads are left out (held ones are not threads yet). URLs are absolute, under
+ * Deleted threads are left out (held ones are not threads yet); an archived board's threads stay:
+ * the board is read-only, not withdrawn, so its pages keep their place in search engines. URLs are absolute, under
  * PUBLIC_URL (else the origin the request was made to), and without a variant prefix: each page
  * names its variants itself (hreflang).
  */
@@ -104,7 +106,8 @@ export function sitemapRouter(db: Kysely<Database>, site: SiteOrigin): Router {
 
   router.get('/sitemap-boards.xml', async (req, res) => {
     const origin = originOf(req);
-    const boards = await db.selectFrom('boards').select('slug').orderBy('id').execute();
+    // An archived board is hidden from / (its threads stay readable and stay listed below).
+    const boards = await db.selectFrom('boards').select('slug').where('archived_at', 'is', null).orderBy('id').execute();
     const urls = [`${origin}/`];
     for (const b of boards) {
       const path = `${origin}/b/${encodeURIComponent(b.slug)}`;

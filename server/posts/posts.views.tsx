@@ -87,6 +87,9 @@ function PostForm({ ctx, action, draft, form }: { ctx: PageContext; action: stri
  */
 function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form?: FormState }) {
   const { t } = ctx;
+  // An archived board's threads are read-only: the notice above the replies says so. A refused
+  // reply still gets its form back with why (the member's text is not lost); a quote does not.
+  if (tree.board.archivedAt && !form?.refusal) return null;
   if (form) return <ReplyForm ctx={ctx} tree={tree} form={form} />;
   if (tree.thread.locked) return <ThreadMarks ctx={ctx} state={tree.thread} />;
   if (tree.post.deleted) return null;
@@ -132,7 +135,7 @@ function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form
  */
 function QuoteLink({ ctx, tree }: { ctx: PageContext; tree: PostHead }) {
   const { post, thread } = tree;
-  if (!ctx.member || post.deleted || thread.locked || post.depth >= MAX_DEPTH) return null;
+  if (!ctx.member || post.deleted || thread.locked || tree.board.archivedAt || post.depth >= MAX_DEPTH) return null;
   return (
     <p class="post-tools">
       <a href={href(ctx, `/t/${post.id}/quote#reply`)} class="quote-post" data-author={post.author.name} data-post={post.id}>
@@ -458,6 +461,11 @@ export function postPage(
       {heldNotice ? <HeldNotice ctx={ctx} /> : null}
       <HeldElsewhere ctx={ctx} held={window.heldElsewhere} />
       <ThreadMarks ctx={ctx} state={tree.thread} />
+      {board.archivedAt ? (
+        <p class="board-archived" role="status">
+          {t.admin.boards.archivedNotice}
+        </p>
+      ) : null}
       <MuteButton ctx={ctx} tree={tree} />
       <ThreadViews ctx={ctx} threadId={tree.thread.threadId} current={post.parentId || !window.first ? undefined : 'all'} />
       <NewSince ctx={ctx} ids={window.newIds} total={window.first && !post.parentId ? (tree.seen?.newCount ?? 0) : 0} />

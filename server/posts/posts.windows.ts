@@ -131,7 +131,7 @@ export async function getPostWindow(
           thread,
           root: visible(root ? toPost(root) : post),
           board,
-          can: permissionsFor(actor, post, thread, request.rules ?? NO_RULES),
+          can: permissionsFor(actor, post, thread, request.rules ?? NO_RULES, board),
           muted,
           ancestors: row.path.slice(0, -1).flatMap((a) => (byId.has(a) ? [visible(toPost(byId.get(a)!))] : [])),
           context: context.map(visible),

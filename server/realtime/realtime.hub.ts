@@ -20,7 +20,7 @@ import { Presence, READERS_CHANNEL } from './realtime.presence';
 import { renderer } from './realtime.render';
 import { type RealtimeServer, threadOfRoom } from './realtime.rooms';
 import type { SettingsStore } from '../settings/settings';
-import { SETTINGS_CHANNEL } from '../settings/settings.repository';
+import { BOARD_CHANGE_PREFIX, SETTINGS_CHANNEL } from '../settings/settings.repository';
 import { GLOSSARY_CHANNEL, type GlossaryStore } from '../glossary/glossary.store';
 
 /**
@@ -77,6 +77,8 @@ export interface RealtimeDeps {
    * announced on GLOSSARY_CHANNEL, all of them when the LISTEN connection comes back.
    */
   glossaries?: Pick<GlossaryStore, 'refresh' | 'loadAll'>;
+  /** Called when any process announces a board change (announceBoardChange): the app drops the pages it kept. */
+  boardsChanged?: () => void;
 }
 
 /** Starts socket.io on the HTTP server, with live delivery, reader counts and the gateway. */
@@ -109,7 +111,12 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL, THREAD_READS_CHANNEL, SETTINGS_CHANNEL, GLOSSARY_CHANNEL],
     {
       onNotify(channel, payload) {
-        if (channel === SETTINGS_CHANNEL) return void refreshSettings();
+        if (channel === SETTINGS_CHANNEL) {
+          if (!payload.startsWith(BOARD_CHANGE_PREFIX)) return void refreshSettings();
+          // A board renamed or (un)archived: the pages kept of its threads change, and the site's hot list.
+          deps.boardsChanged?.();
+          return hot.changed();
+        }
         if (channel === GLOSSARY_CHANNEL) return void refreshGlossary(payload);
         if (channel === READERS_CHANNEL) return presence.heard(payload);
         if (channel === THREAD_READS_CHANNEL) {

@@ -9,6 +9,17 @@ import type { Db } from '../db/database';
  */
 export const SETTINGS_CHANNEL = 'gentie_settings';
 
+/** The payload on SETTINGS_CHANNEL that says a board changed (renamed, archived): `board:<slug>`. */
+export const BOARD_CHANGE_PREFIX = 'board:';
+
+/**
+ * Tells every process a board changed, when `db`'s transaction commits (NOTIFY waits for it): what
+ * anonymous readers see of its threads (the pages kept whole) must be made again.
+ */
+export async function announceBoardChange(db: Db, slug: string): Promise<void> {
+  await sql`select pg_notify(${SETTINGS_CHANNEL}, ${BOARD_CHANGE_PREFIX + slug})`.execute(db);
+}
+
 /** Every stored setting, as written. */
 export function readOverrides(db: Db): Promise<{ name: string; value: string }[]> {
   return db.selectFrom('site_settings').select(['name', 'value']).execute();

@@ -5,7 +5,8 @@ import type { ConversionRules } from './glossary';
 import { hasPins, resolveHtmlPins, resolvePins } from './pins';
 
 /**
- * Titles and bodies in the reader's variant, through the app's conversion cache (caches.ts:
+ * Titles and bodies in the reader's variant (and 已註銷用戶, the name of a deleted account's kept
+ * posts: shownName), through the app's conversion cache (caches.ts:
  * per post, revision, variant and conversion-rules version, bounded by bytes). An edit raises the
  * revision, a glossary change the rules version (the board's glossary and the site's, which the
  * cache carries: caches.ts ConversionCache), so a stale conversion is never served and simply
@@ -46,6 +47,26 @@ function remember(cache: TextCache, k: string, value: string): string {
 }
 
 /**
+ * The name a deleted account's posts are shown under when an admin kept them (admin.members.ts
+ * deleteMember stores it as the account's name). Names are never converted, as their owners wrote
+ * them; this one is the site's own words, so it is shown in the reader's script.
+ */
+export const DELETED_MEMBER_NAME = '已註銷用戶';
+const DELETED_MEMBER_HANS = '已注销用户';
+
+/** A member's name as a reader of `reader` sees it: as registered, but 已註銷用戶 in their script. */
+export function shownName(name: string, reader: Variant | undefined): string {
+  return name === DELETED_MEMBER_NAME && reader === 'zh-hans' ? DELETED_MEMBER_HANS : name;
+}
+
+/** The post with its author's name as shownName gives it (posts that carry an author). */
+function withShownAuthor<P>(post: P, reader: Variant | undefined): P {
+  const author = (post as { author?: { name?: unknown } }).author;
+  if (reader !== 'zh-hans' || typeof author?.name !== 'string' || author.name !== DELETED_MEMBER_NAME) return post;
+  return { ...post, author: { ...author, name: DELETED_MEMBER_HANS } };
+}
+
+/**
  * Plain text as a reader of `reader` reads it (undefined: as written): converted from `from` by
  * `rules` (the glossaries that apply), or with its pins (text/pins.ts) resolved when it is not
  * converted. For every text shown that is not a cached post's (notifications, digests, snippets,
@@ -81,8 +102,8 @@ function body(cache: TextCache, post: Convertible, reader: Variant | undefined):
 
 /** The post's title and body in the reader's variant (undefined: as written). */
 export function localized<P extends Convertible>(cache: TextCache, post: P, reader: Variant | undefined): P {
-  if (!needsConversion(post, reader)) return post;
-  return { ...post, title: title(cache, post, reader), body: body(cache, post, reader) };
+  if (!needsConversion(post, reader)) return withShownAuthor(post, reader);
+  return withShownAuthor({ ...post, title: title(cache, post, reader), body: body(cache, post, reader) }, reader);
 }
 
 /**
@@ -111,7 +132,7 @@ export function localizedTitles<P extends Convertible>(cache: TextCache, posts: 
     );
     list.forEach((p, i) => remember(cache, key('t', p, reader, cache), titles[i]!));
   }
-  return posts.map((p) => (convertsTitle(p, reader) ? { ...p, title: title(cache, p, reader) } : p));
+  return posts.map((p) => withShownAuthor(convertsTitle(p, reader) ? { ...p, title: title(cache, p, reader) } : p, reader));
 }
 
 /** Many posts, titles and bodies, in the reader's variant (titles batched as localizedTitles does). */

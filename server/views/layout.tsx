@@ -43,6 +43,11 @@ export interface PageContext extends LinkContext {
   siteDescription?: string;
   /** True while the forum is read-only for an import: every page says so at its top. */
   maintenance?: boolean;
+  /**
+   * Who may register now (registration.mode): closed shows no register link, invite says an
+   * invite is needed. Absent: open.
+   */
+  registration?: 'open' | 'invite' | 'closed';
 }
 
 /** The site's name as a page shows it. */
@@ -208,7 +213,9 @@ function Header({ ctx }: { ctx: PageContext }) {
         ) : (
           <Fragment>
             <a href={href(ctx, `/login?next=${next}`)}>{t.login}</a>
-            <a href={href(ctx, `/register?next=${next}`)}>{t.register}</a>
+            {ctx.registration === 'closed' ? null : (
+              <a href={href(ctx, `/register?next=${next}`)}>{ctx.registration === 'invite' ? t.registerByInvite : t.register}</a>
+            )}
           </Fragment>
         )}
       </nav>

@@ -41,15 +41,16 @@ export interface EmailWords {
   unsubscribeButton: string;
   unsubscribed: string;
   greeting: (name: string) => string;
-  verifySubject: string;
+  /** `site`: the site's name (site.name) in the reader's script. */
+  verifySubject: (site: string) => string;
   verifyBody: (name: string, hours: number) => string;
   verifyAction: string;
   notYou: string;
-  resetSubject: string;
+  resetSubject: (site: string) => string;
   resetBody: (name: string, minutes: number) => string;
   resetAction: string;
   resetNotYou: string;
-  digestSubject: (count: number) => string;
+  digestSubject: (site: string, count: number) => string;
   digestBody: (count: number) => string;
   digestMore: (count: number) => string;
   digestOpen: string;
@@ -118,16 +119,16 @@ export const hantEmail: EmailWords = {
   unsubscribeButton: '退訂',
   unsubscribed: '已退訂每日摘要。您隨時可以在郵箱設置裡重新訂閱。',
   greeting: (name) => `${name}，您好：`,
-  verifySubject: '請驗證您在跟帖論壇的郵箱地址',
+  verifySubject: (site) => `請驗證您在${site}的郵箱地址`,
   verifyBody: (name, hours) => `請打開下面的鏈接，確認這個郵箱地址屬於賬號 ${name}。鏈接 ${hours} 小時內有效，只能用一次。`,
   verifyAction: '驗證郵箱地址',
   notYou: '如果不是您本人操作，請忽略這封郵件。',
-  resetSubject: '重設您在跟帖論壇的密碼',
+  resetSubject: (site) => `重設您在${site}的密碼`,
   resetBody: (name, minutes) =>
     `有人（希望是您）申請重設賬號 ${name} 的密碼。打開下面的鏈接設置新密碼，鏈接 ${minutes} 分鐘內有效，只能用一次。`,
   resetAction: '設置新密碼',
   resetNotYou: '如果不是您申請的，請忽略這封郵件，您的密碼不會改變。',
-  digestSubject: (count) => `跟帖論壇：您有 ${count} 條未讀通知`,
+  digestSubject: (site, count) => `${site}：您有 ${count} 條未讀通知`,
   digestBody: (count) => `自上一封摘要以來，您有 ${count} 條未讀通知：`,
   digestMore: (count) => `還有 ${count} 條…`,
   digestOpen: '查看全部通知',
@@ -168,16 +169,16 @@ export const hansEmail: EmailWords = {
   unsubscribeButton: '退订',
   unsubscribed: '已退订每日摘要。您随时可以在邮箱设置里重新订阅。',
   greeting: (name) => `${name}，您好：`,
-  verifySubject: '请验证您在跟帖论坛的邮箱地址',
+  verifySubject: (site) => `请验证您在${site}的邮箱地址`,
   verifyBody: (name, hours) => `请打开下面的链接，确认这个邮箱地址属于账号 ${name}。链接 ${hours} 小时内有效，只能用一次。`,
   verifyAction: '验证邮箱地址',
   notYou: '如果不是您本人操作，请忽略这封邮件。',
-  resetSubject: '重设您在跟帖论坛的密码',
+  resetSubject: (site) => `重设您在${site}的密码`,
   resetBody: (name, minutes) =>
     `有人（希望是您）申请重设账号 ${name} 的密码。打开下面的链接设置新密码，链接 ${minutes} 分钟内有效，只能用一次。`,
   resetAction: '设置新密码',
   resetNotYou: '如果不是您申请的，请忽略这封邮件，您的密码不会改变。',
-  digestSubject: (count) => `跟帖论坛：您有 ${count} 条未读通知`,
+  digestSubject: (site, count) => `${site}：您有 ${count} 条未读通知`,
   digestBody: (count) => `自上一封摘要以来，您有 ${count} 条未读通知：`,
   digestMore: (count) => `还有 ${count} 条…`,
   digestOpen: '查看全部通知',

@@ -276,7 +276,10 @@ describe('members', () => {
     const lost = await createMember(app.db, { name: 'forgetful_one' });
     const made = await admin().post('/api/admin/members/forgetful_one/reset-link', {});
     expect(made.status).toBe(200);
-    const url = new URL(made.json.url as string);
+    // No PUBLIC_URL here: the path alone (never the request's Host), and the console says so.
+    expect(made.json).toMatchObject({ absolute: false });
+    expect(made.json.url).toMatch(/^\/password\/reset\?token=/);
+    const url = new URL(made.json.url as string, 'http://x');
     const token = url.searchParams.get('token')!;
     expect(JSON.stringify(await auditOf('member:forgetful_one'))).not.toContain(token);
     expect((await app.client().get(`${url.pathname}${url.search}`)).status).toBe(200);
@@ -286,6 +289,7 @@ describe('members', () => {
     const page = await admin().postForm('/admin/members/forgetful_one/reset-link', {});
     expect(page.status).toBe(200);
     expect(page.text).toContain('/password/reset?token=');
+    expect(page.text).toContain('服務器沒有設置 PUBLIC_URL');
   });
 });
 

@@ -40,7 +40,9 @@ describe('registration', () => {
     const made = await admin.post('/api/admin/invites', { expires: '7d', singleUse: true });
     expect(made.status).toBe(201);
     expect(made.json.invite).toMatchObject({ maxUses: 1, uses: 0, state: 'live', createdBy: 'invite_admin' });
-    expect(made.json.link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/register\?invite=[A-Za-z0-9_-]{43}$/);
+    // No PUBLIC_URL here: the path alone, never the Host the request came with.
+    expect(made.json).toMatchObject({ absolute: false });
+    expect(made.json.link).toMatch(/^\/register\?invite=[A-Za-z0-9_-]{43}$/);
     const token = tokenOf(made.json.link);
     expect((await register(token)).status).toBe(201);
     const again = await register(token);
@@ -85,6 +87,24 @@ describe('registration', () => {
     expect((await admin.post('/api/admin/invites', { expires: '2y' })).status).toBe(400);
   });
 
+  it('shows the register link as the mode allows: plain when open, saying an invite is needed, none when closed', async () => {
+    const header = (html: string) => html.slice(html.indexOf('<header'), html.indexOf('</header>'));
+    const open = await app.client().get('/login');
+    expect(header(open.text)).toContain('>註冊</a>');
+    expect(open.text).toContain('還沒有賬號？');
+    await mode('invite');
+    const invite = await app.client().get('/zh-hans/login');
+    expect(header(invite.text)).toContain('>注册（需邀请）</a>');
+    expect(invite.text).toContain('本站凭邀请注册：请向管理员索取邀请链接。');
+    expect(invite.text).not.toContain('还没有账号？');
+    await mode('closed');
+    for (const path of ['/login', '/', '/zh-hans/']) {
+      const page = await app.client().get(path);
+      expect(page.text).not.toMatch(/href="[^"]*\/register/);
+    }
+    expect((await app.client().get('/login')).text).not.toContain('還沒有賬號？');
+  });
+
   it('shows the invite-only and closed register pages without a form, and the form with an invite', async () => {
     await mode('invite');
     const page = await app.client().get('/register');
@@ -95,6 +115,7 @@ describe('registration', () => {
     const made = await admin.postForm('/admin/invites', { expires: '1d', singleUse: '1' });
     expect(made.status).toBe(201);
     const token = /\/register\?invite=([A-Za-z0-9_-]{43})"/.exec(made.text)![1]!;
+    expect(made.text).toContain('服務器沒有設置 PUBLIC_URL');
     const form = await app.client().get(`/zh-hans/register?invite=${token}`);
     expect(form.status).toBe(200);
     expect(form.text).toContain(`name="invite" value="${token}"`);

@@ -27,6 +27,23 @@ async function memberWithEmail(options: { variant?: 'zh-hans' } = {}) {
 const login = (name: string, password: string) => mail.app.client().post('/api/login', { username: name, password });
 
 describe('forgot password', () => {
+  it("names the site as its admin set it (site.name, live), in the member's script", async () => {
+    const admin = mail.app.client();
+    await logInClient(admin, await createMember(mail.app.db, { role: 'admin' }));
+    const siteName = (value: string | null) => admin.request('PUT', '/api/admin/settings', { json: { settings: { 'site.name': value } } });
+    expect((await siteName('水木社區')).status).toBe(200);
+    try {
+      const hant = await memberWithEmail();
+      await mail.app.client().post('/api/password/forgot', { login: hant.name });
+      expect((await mail.smtp.waitFor((m) => recipient(m) === hant.email)).subject).toBe('重設您在水木社區的密碼');
+      const hans = await memberWithEmail({ variant: 'zh-hans' });
+      await mail.app.client().post('/api/password/forgot', { login: hans.name });
+      expect((await mail.smtp.waitFor((m) => recipient(m) === hans.email)).subject).toBe('重设您在水木社区的密码');
+    } finally {
+      expect((await siteName(null)).status).toBe(200);
+    }
+  });
+
   it('resets the password through the emailed link: the old one stops working, every session ends, the link works once', async () => {
     const member = await memberWithEmail();
     const session = mail.app.client();

@@ -46,7 +46,16 @@ describe('several processes on one database', () => {
       )
         .map((r) => r.name)
         .sort();
-    const jobs = ['addresses:purge', 'hot:close', 'rate-limits:prune', 'reads:prune', 'sessions:prune', 'tokens:prune', 'uploads:cleanup'];
+    const jobs = [
+      'addresses:purge',
+      'backups:nightly',
+      'hot:close',
+      'rate-limits:prune',
+      'reads:prune',
+      'sessions:prune',
+      'tokens:prune',
+      'uploads:cleanup',
+    ];
     for (let i = 0; i < 150 && (await finished()).length < jobs.length; i++) await sleep(100);
     expect(await finished()).toEqual(jobs);
     await sleep(500);
