@@ -9,7 +9,7 @@ import { FROZEN_FILE, fixturePath, loadFrozenCorpus, scoreCorpus } from '../../b
 
 // Frozen: the corpus must not change (nor be tuned on). A change needs a new hash here and a reason
 // in docs/conversion.md ("How well").
-const FROZEN_SHA256 = 'a03ede1dce61a5393d169dcaa74942642dfed341ff4426dd9be122ebd4fa203d';
+const FROZEN_SHA256 = 'cde9d3d0d3b119461cc217e7820bc7c7a622220ac7d081939ff297fb0af8ffab';
 
 const { entries, accepted } = loadFrozenCorpus();
 const scores = scoreCorpus(entries, accepted);
