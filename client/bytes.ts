@@ -15,8 +15,8 @@ export function writtenText(source: string): string {
   if (!source.includes('-{')) return source;
   return source.replace(PIN, (_token: string, content: string | undefined) => {
     if (content === undefined) return '-{';
-    const first = PIN_FIRST.exec(content);
-    return first ? first[1]!.trim() : content;
+    // Group 1 is there whenever the pattern matches.
+    return PIN_FIRST.exec(content)?.[1]?.trim() ?? content;
   });
 }
 

@@ -6,7 +6,6 @@ import type { Member } from '../db/member';
 import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
 import { unreadCounts } from '../members/unread.repository';
-import { convertText } from '../text/convert';
 import { type Convertible, localizedTitles, shownName, textFor } from '../text/localize';
 import type { Variant } from '../variants';
 import type { Messages } from '../views/messages';
