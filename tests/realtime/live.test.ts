@@ -23,6 +23,9 @@ describe('live threads', () => {
     expect(ack).toEqual({ seq: 1, readers: 1, more: false });
 
     const a = await replyTo(root, '头发都白了');
+    // An event carries its post as it is when delivered (a reader late to a post:new gets the post
+    // as edited since): the edit waits for the new post's delivery, so the first event shows it unedited.
+    await r.waitFor(1);
     await writer.request('PATCH', `/api/posts/${a.id}`, { json: { title: '头发全白了' } });
     await writer.request('DELETE', `/api/posts/${a.id}`);
     const events = await r.waitFor(3);
