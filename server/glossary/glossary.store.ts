@@ -84,12 +84,27 @@ export async function writeGlossary(
 export async function glossaryHistory(db: Db, scope: GlossaryScope, limit = 50): Promise<GlossaryHistoryLine[]> {
   const rows = await db
     .selectFrom('glossary_history')
-    .select(['id', 'version', 'action', 'detail', 'terms', 'actor_name', 'created_at'])
+    .select(HISTORY_COLUMNS)
     .where('scope', '=', scope)
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
+  return rows.map(historyLine);
+}
+
+const HISTORY_COLUMNS = ['id', 'version', 'action', 'detail', 'terms', 'actor_name', 'created_at'] as const;
+
+/** A glossary_history row as the pages and the API show it. */
+function historyLine(r: {
+  id: string;
+  version: number;
+  action: string;
+  detail: string;
+  terms: unknown;
+  actor_name: string;
+  created_at: Date;
+}): GlossaryHistoryLine {
+  return {
     id: r.id,
     version: r.version,
     action: r.action,
@@ -97,7 +112,7 @@ export async function glossaryHistory(db: Db, scope: GlossaryScope, limit = 50):
     terms: termsOf(r.terms),
     actorName: r.actor_name,
     at: r.created_at,
-  }));
+  };
 }
 
 /** One past state of a glossary, by its history line's id. */
@@ -105,21 +120,11 @@ export async function glossaryState(db: Db, scope: GlossaryScope, id: string): P
   if (!/^\d{1,18}$/.test(id)) return undefined;
   const r = await db
     .selectFrom('glossary_history')
-    .select(['id', 'version', 'action', 'detail', 'terms', 'actor_name', 'created_at'])
+    .select(HISTORY_COLUMNS)
     .where('scope', '=', scope)
     .where('id', '=', id)
     .executeTakeFirst();
-  return (
-    r && {
-      id: r.id,
-      version: r.version,
-      action: r.action,
-      detail: r.detail,
-      terms: termsOf(r.terms),
-      actorName: r.actor_name,
-      at: r.created_at,
-    }
-  );
+  return r && historyLine(r);
 }
 
 /** A process's glossaries: its book, and how to read them again. */
