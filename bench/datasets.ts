@@ -96,8 +96,10 @@ export async function cloneDataset<M>(
   await admin.connect();
   try {
     const { rows } = await admin.query<{ datname: string; manifest: string | null }>(
-      `select datname, shobj_description(oid, 'pg_database') as manifest from pg_database where datname like $1`,
-      [`bench\\_tpl\\_${dataset.name}\\_%`],
+      `select datname, shobj_description(oid, 'pg_database') as manifest from pg_database where datname ~ $1`,
+      // Exactly this dataset's templates: a LIKE on the prefix also matched longer names
+      // (the 100,000-post "search" dropped "search_1000000", built in twenty minutes).
+      [`^bench_tpl_${dataset.name}_[0-9a-f]{12}$`],
     );
     let manifestText = rows.find((r) => r.datname === template)?.manifest ?? null;
     // Older templates of this dataset (another plan or schema), and an interrupted build of this one.
