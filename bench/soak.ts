@@ -501,6 +501,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const sampleMs = Math.max(1000, Math.min(5000, durationMs / 30));
     let inFlight = 0;
     let sent = 0;
+    // Requests due so far, sent or refused for too many waiting: the schedule counts both, so a
+    // refused request is one error, not one more every tick until the server catches up.
+    let scheduled = 0;
     const pending = new Set<Promise<void>>();
     const t0 = performance.now();
 
@@ -522,6 +525,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const sampler = setInterval(() => void readMemory(), sampleMs);
 
     const fire = (kind: Kind) => {
+      scheduled++;
       if (inFlight >= MAX_IN_FLIGHT) return fail(kind, `not sent: ${MAX_IN_FLIGHT} requests already waiting`);
       const r = request(kind);
       inFlight++;
@@ -549,7 +553,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     let lastReport = t0;
     while (performance.now() - t0 < durationMs) {
       const elapsed = performance.now() - t0;
-      const due = Math.floor((elapsed / 1000) * rate) - sent;
+      const due = Math.floor((elapsed / 1000) * rate) - scheduled;
       for (let i = 0; i < due; i++) fire(nextKind());
       if (performance.now() - lastReport >= 30_000) {
         lastReport = performance.now();
