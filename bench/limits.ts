@@ -15,6 +15,9 @@
  * throttled"): the real app over HTTP at the documented limits, 200 members each sending one
  * follow-up at the same moment, with and without one member hammering the same threads (refused
  * with 429) all the while; the 200's p50 and p95 either way, rounds interleaved.
+ *
+ * `BENCH_LIMITS=reply npm run bench -- limits` times the limits' pair alone (nothing saved): a
+ * minute or so, for trying a change.
  */
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -71,6 +74,10 @@ export async function runLimitsBench(): Promise<void> {
       () => reply(db, member, root.id, { title: `跟帖 ${n++}` }, unlimited),
       1.1,
     );
+    if (process.env.BENCH_LIMITS === 'reply') {
+      console.log(replyLine(figure));
+      return;
+    }
     const allRules: PairFigure = await interleave(
       () => reply(db, member, root.id, { title: `跟帖 ${n++}` }, paced),
       () => reply(db, member, root.id, { title: `跟帖 ${n++}` }, unpaced),
@@ -111,11 +118,7 @@ export async function runLimitsBench(): Promise<void> {
       `reply with every posting rule (limits, duplicate check, address kept) vs a bare one: p50 ${allRules.withP50.toFixed(2)} ms vs ` +
         `${allRules.withoutP50.toFixed(2)} ms, ratio ${allRules.ratio.toFixed(3)}`,
     );
-    console.log(
-      `reply with the posting limits vs without: p50 ${figure.withP50.toFixed(2)} ms vs ${figure.withoutP50.toFixed(2)} ms ` +
-        `(mean ${figure.withMean.toFixed(2)} vs ${figure.withoutMean.toFixed(2)}), ratio ${figure.ratio.toFixed(3)} ` +
-        `(target ≤ ${figure.target}) ${figure.ratio <= figure.target ? 'ok' : 'MISSED'}, ${figure.samples} samples each, interleaved`,
-    );
+    console.log(replyLine(figure));
     const flood = await floodBench(db, withDatabase(embedded.url, DATABASE), (m) => console.log(m));
     console.log(
       `${FLOOD.members} members posting at once: p50 ${flood.alone.p50.toFixed(1)} ms, p95 ${flood.alone.p95.toFixed(1)} ms alone; ` +
@@ -133,6 +136,12 @@ export async function runLimitsBench(): Promise<void> {
     await embedded.stop();
   }
 }
+
+/** The limits' figure as printed. */
+const replyLine = (figure: PairFigure) =>
+  `reply with the posting limits vs without: p50 ${figure.withP50.toFixed(2)} ms vs ${figure.withoutP50.toFixed(2)} ms ` +
+  `(mean ${figure.withMean.toFixed(2)} vs ${figure.withoutMean.toFixed(2)}), ratio ${figure.ratio.toFixed(3)} ` +
+  `(target ≤ ${figure.target}) ${figure.ratio <= figure.target ? 'ok' : 'MISSED'}, ${figure.samples} samples each, interleaved`;
 
 /** The flood's shape: how many post at once, in how many threads, and how hard one member hammers. */
 const FLOOD = {
