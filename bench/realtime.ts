@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { openEmbedded } from '../server/db/embedded';
-import { formatRealtime } from './report';
+import { type MemberEventFigures, type RealtimeFigures, formatRealtime } from './report';
 import { io, type Socket } from 'socket.io-client';
 import { createBoard } from '../server/boards/boards.service';
 import type { Database } from '../server/db/database';
@@ -18,18 +18,6 @@ import { freshDatabase } from './datasets';
  * the time from just before the POST to its arrival at each reader; every reader must get every
  * event exactly once. Also the memory an idle connected reader costs the server process (RSS).
  */
-
-export interface RealtimeFigures {
-  setup: string;
-  readers: number;
-  posts: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Per post, the time until the last reader had it; the worst post. */
-  lastReaderMaxMs: number;
-  lost: number;
-  duplicated: number;
-}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -156,17 +144,6 @@ async function measure(
   for (const r of readers) r.socket.disconnect();
   latencies.sort((a, b) => a - b);
   return { setup, readers: readersCount, posts, p50Ms: pct(latencies, 50), p99Ms: pct(latencies, 99), lastReaderMaxMs, lost, duplicated };
-}
-
-/** Per member event kind, the time from the POST that causes it to its arrival at the member's page on the other process. */
-export interface MemberEventFigures {
-  event: 'message:new' | 'notification:new';
-  /** Thread readers connected meanwhile, over both processes. */
-  readers: number;
-  samples: number;
-  p50Ms: number;
-  p99Ms: number;
-  lost: number;
 }
 
 const login = async (port: number, username: string, password: string) => {

@@ -2,6 +2,30 @@ import type { Summary } from './load';
 import type { Breakdown } from './profile';
 import type { ThreadCheck } from './seed';
 
+/** Delivery of new posts to thread readers in one setup (bench/realtime.ts). */
+export interface RealtimeFigures {
+  setup: string;
+  readers: number;
+  posts: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Per post, the time until the last reader had it; the worst post. */
+  lastReaderMaxMs: number;
+  lost: number;
+  duplicated: number;
+}
+
+/** Per member event kind, the time from the POST that causes it to its arrival at the member's page on the other process. */
+export interface MemberEventFigures {
+  event: 'message:new' | 'notification:new';
+  /** Thread readers connected meanwhile, over both processes. */
+  readers: number;
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  lost: number;
+}
+
 /** A GET measured against the app and against the plain-http ceiling serving the same bytes. */
 export interface GetFigure {
   size: number;
@@ -269,9 +293,9 @@ export function formatVariants(variants: import('./variants').VariantFigure[]): 
 
 /** What bench/realtime.ts measures. */
 type RealtimeResults = {
-  delivery: import('./realtime').RealtimeFigures[];
+  delivery: RealtimeFigures[];
   idleReaderKb: number;
-  memberEvents: import('./realtime').MemberEventFigures[];
+  memberEvents: MemberEventFigures[];
 };
 
 /** The live-delivery tables, with the issues' targets. */

@@ -8,7 +8,7 @@
  * always a whole archive.
  */
 import { once } from 'node:events';
-import { createWriteStream, promises as fs, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -41,8 +41,11 @@ export interface ExportOptions {
 /** Gentie's version, for the manifest. */
 export function gentieVersion(): string {
   try {
-    const root = path.join(__dirname, '..', '..', '..');
-    return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    // dist/server/backup once built; server/backup when the sources run (the CLI inside a test).
+    const root = [path.join(__dirname, '..', '..', '..'), path.join(__dirname, '..', '..')].find((r) =>
+      existsSync(path.join(r, 'package-lock.json')),
+    );
+    return (JSON.parse(readFileSync(path.join(root!, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

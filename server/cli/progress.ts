@@ -3,7 +3,10 @@
  * posts`), and on anything else (a log, a pipe) written as whole lines, one per tenth of the way
  * so a million posts do not make a million lines.
  */
-export function progressBar(what: string, out: NodeJS.WriteStream = process.stdout): (done: number, total: number) => void {
+export function progressBar(
+  what: string,
+  out: { write(text: string): unknown; isTTY?: boolean } = process.stdout,
+): (done: number, total: number) => void {
   const width = 30;
   let lastTenth = -1;
   return (done, total) => {

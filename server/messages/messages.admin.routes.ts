@@ -4,7 +4,7 @@ import { refusedForm } from '../http/forms';
 import { parseInput, wholeNumber } from '../http/validate';
 import { presentMessage } from './messages.presenter';
 import * as reports from './messages.reports';
-import type { MessagesDeps } from './messages.routes';
+import type { MessagesDeps } from './messages.deps';
 import { reportPage, reportsPage } from './messages.admin.views';
 
 /** How an admin closes a message report: dismissed, or the sender banned from the whole site. */

@@ -1,22 +1,18 @@
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { AppError, validationFailed } from '../errors';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { parseInput } from '../http/validate';
-import type { Limiter } from '../limits/limiter';
-import type { Pacing } from '../limits/paced';
 import { unreadCounts } from '../members/unread.repository';
 import { asksPreview, formFormat, formatField, linkedForPage, previewInput } from '../posts/posts.preview';
 import { textFor } from '../text/localize';
 import { VARIANTS, type Variant } from '../variants';
-import type { PageContext } from '../views/layout';
 import { adminReportRoutes } from './messages.admin.routes';
+import type { MessagesDeps } from './messages.deps';
 import { allInVariant, messageInVariant, presentMessage, titlesInVariant } from './messages.presenter';
-import type { BanSender } from './messages.reports';
 import * as reports from './messages.reports';
 import * as messages from './messages.service';
 import { type MessageFormState, boxPage, composePage, conversationPage, messagePage, replyTitle } from './messages.views';
@@ -70,18 +66,6 @@ const readInput = z.object({ read: z.boolean({ error: 'must be true or false' })
 const readForm = z.object({ read: z.enum(['0', '1'], { error: 'must be 0 or 1' }) });
 const reportInput = z.object({ reason: z.string({ error: 'say what is wrong (a string)' }).max(2000, 'is too long') });
 const composeQuery = z.object({ to: z.string().max(200).optional(), post: z.string().max(40).optional() });
-
-/** What the routes use. */
-export interface MessagesDeps {
-  db: Kysely<Database>;
-  limiter: Limiter;
-  /** Paces each message sent (server/limits/paced.ts). */
-  pacing: Pacing;
-  caches: Pick<Caches, 'conversions'>;
-  pageContext: (req: Request) => PageContext;
-  /** The site-wide ban (moderation's, wired by app.ts) that closes a message report with a ban. */
-  banSender: BanSender;
-}
 
 /** 悄悄話: the JSON API, the pages and forms, and the admins' pages for message reports. */
 export function messagesRouter(deps: MessagesDeps): Router {

@@ -27,8 +27,6 @@ import { closeReports, noticeBanned, noticeBannedBy, noticeModerated, relinkMent
  * line in the moderation log. Reports and the report queue are in moderation.reports.ts.
  */
 
-export type { QueueEntry } from './moderation.reports';
-
 /** Locks the post (and its thread's event counter) and returns it with the actor on its board. */
 async function loadForChange(tx: Db, member: Member | null, postId: string) {
   const post = isId(postId) ? await repo.lockPost(tx, postId) : undefined;

@@ -22,7 +22,8 @@ import {
   textareaText,
 } from '../views/composer';
 import type { LogEntryRow } from './moderation.repository';
-import type { QueueEntry, Revisions, Version } from './moderation.service';
+import type { QueueEntry } from './moderation.reports';
+import type { Revisions, Version } from './moderation.service';
 
 /**
  * The images uploaded here that the post shows, each with a box that takes it out of the body when

@@ -1,5 +1,5 @@
 import type { AppError, ErrorCode, ErrorParams, PacedAction } from '../errors';
-import { hansValidation, hantValidation } from './messages.fields';
+import { type Shown, hansValidation, hantValidation } from './messages.fields';
 import { dateTime } from './time';
 
 /**
@@ -7,9 +7,6 @@ import { dateTime } from './time';
  * (never converted by machine), from the params each AppError carries. The types make a missing
  * code, limit, field kind or parameter a build error, not a page in English.
  */
-
-/** Params as the words get them: dates already written the reader's way (views/time.ts). */
-export type Shown<P> = { readonly [K in keyof P]: P[K] extends Date ? string : P[K] };
 
 /** One script's words for every error code. */
 export type ErrorMessages = { readonly [C in ErrorCode]: (params: Shown<ErrorParams[C]>) => string };

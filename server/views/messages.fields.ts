@@ -1,11 +1,13 @@
 import type { ErrorParams, Invalid } from '../errors';
-import type { Shown } from './messages.errors';
 
 /**
  * ValidationFailed in the reader's script: the field a refusal names, as the forms label it, and
  * what was wrong with it, one entry per kind of Invalid, written natively in traditional and
  * simplified Chinese (messages.errors.ts has every other refusal).
  */
+
+/** Params as the words get them: dates already written the reader's way (views/time.ts). */
+export type Shown<P> = { readonly [K in keyof P]: P[K] extends Date ? string : P[K] };
 
 type InvalidOf<K extends Invalid['kind']> = Extract<Invalid, { kind: K }>;
 

@@ -1,6 +1,6 @@
 import { CLI_ACTOR, recordAudit } from '../../server/audit/audit';
 import { type TestApp, startTestApp } from '../helpers/app';
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
 import { createMember, logInClient } from '../factories';
 
 // The admins' audit log: every change an admin makes, with before and after, read by admins only

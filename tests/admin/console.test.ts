@@ -1,5 +1,5 @@
 import { type TestApp, startTestApp } from '../helpers/app';
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
 import {
   type TestMember,
   createCast,

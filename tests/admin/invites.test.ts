@@ -1,5 +1,6 @@
 import { type TestApp, startTestApp } from '../helpers/app';
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
+import { spawnCli } from '../helpers/processes';
 import { PASSWORD, createMember, logInClient } from '../factories';
 
 // Registration modes and invites (issue 17): an invite-only site takes a registration only with
@@ -165,7 +166,7 @@ describe('the CLI', () => {
     // This app hears the change (NOTIFY) and applies it without a restart.
     for (let i = 0; i < 50 && app.settings.get('registration.mode') !== 'invite'; i++) await new Promise((r) => setTimeout(r, 100));
     expect(app.settings.get('registration.mode')).toBe('invite');
-    const list = await runCli(['settings:list'], env);
+    const list = await spawnCli(['settings:list'], env);
     expect(list.stdout).toMatch(/registration\.mode\t"invite"\t\(database; default open\)/);
     const bad = await runCli(['settings:set', 'limits.newMemberHours', 'soon'], env);
     expect(bad.code).toBe(1);

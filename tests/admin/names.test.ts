@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { checkName } from '../../server/members/names';
 import { backfillNameSkeletons } from '../../server/members/names.service';
 import { type TestApp, startTestApp } from '../helpers/app';
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
 import { PASSWORD, createMember as createTestMember, logInClient } from '../factories';
 
 // Members kept from before lookalike and invisible names were refused: listed for admins only,

@@ -1,5 +1,5 @@
 import { type TestApp, startTestApp } from '../helpers/app';
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
 import { createCast, createMember, createTestBoard, logInClient, postReply, postThread } from '../factories';
 
 // Issue 17's gaps closed after the console landed: an archived board's threads read-only on their

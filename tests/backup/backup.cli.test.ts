@@ -6,7 +6,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { type TestApp, type HttpClient, startTestApp } from '../helpers/app';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
+import { spawnCli } from '../helpers/processes';
 import { createTestBoard, logInClient, createMember, postReply, postThread } from '../factories';
 import { png, upload } from '../uploads/images';
 
@@ -71,7 +72,7 @@ beforeAll(async () => {
   expect((await b.post(`/api/posts/${postIds[1]}/report`, { reason: '測試舉報' })).status).toBeLessThan(300);
   await source.reads.flush();
   archive = path.join(dir, 'forum.gentie');
-  const exported = await runCli(['export', archive], env(source.url));
+  const exported = await spawnCli(['export', archive], env(source.url));
   expect(exported.stderr).toBe('');
   expect(exported.code).toBe(0);
   expect(exported.stdout).toMatch(/exported \d+ tables, \d+ rows to .*forum\.gentie .*mode 0600.*peak memory \d+ MB/);

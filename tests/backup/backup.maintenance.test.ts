@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 import { archiveName, scheduledBackup } from '../../server/backup/backup.schedule';
 import { type TestApp, startTestApp } from '../helpers/app';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
-import { ROOT, runCli, startServerProcess } from '../helpers/processes';
+import { ROOT, startServerProcess } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
 import { createTestBoard, memberClient, postThread } from '../factories';
 
 /** Maintenance mode while an import runs, a killed import, and scheduled backups with their rotation. */

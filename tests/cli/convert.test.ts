@@ -1,4 +1,5 @@
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
+import { spawnCli } from '../helpers/processes';
 
 /**
  * `npm run gentie -- convert`: needs no database (none is given here). Each run starts the CLI
@@ -8,7 +9,7 @@ jest.setTimeout(120_000);
 
 describe('gentie convert', () => {
   it('converts text for a reader of another variant, detecting the source', async () => {
-    const out = await runCli(['convert', '那只猫的软件', '--to', 'zh-tw'], {});
+    const out = await spawnCli(['convert', '那只猫的软件', '--to', 'zh-tw'], {});
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.stdout.trim()).toBe('那隻貓的軟體');

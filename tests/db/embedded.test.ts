@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { alive, postmasterOf, runCli, startServerProcess, type ServerProcess } from '../helpers/processes';
+import { alive, postmasterOf, startServerProcess, type ServerProcess, spawnCli } from '../helpers/processes';
 
 // The embedded PostgreSQL through the real entry points: `npm start`'s server and the CLI, on a
 // DATA_DIR of their own. Slow (it creates a cluster), so one file walks the whole life cycle.
@@ -53,7 +53,7 @@ describe('the embedded PostgreSQL', () => {
   });
 
   it('is shared with the CLI while the server runs', async () => {
-    const out = await runCli(['board:create', 'extra', '另一個版'], { DATA_DIR: dataDir });
+    const out = await spawnCli(['board:create', 'extra', '另一個版'], { DATA_DIR: dataDir });
     expect(out.code).toBe(0);
     expect((await get(running[0]!, '/')).text).toContain('href="/b/extra"');
     expect((await get(running[0]!, '/healthz')).status).toBe(200);
@@ -117,7 +117,7 @@ describe('the embedded PostgreSQL', () => {
   });
 
   it('is started and stopped by the CLI when no server runs', async () => {
-    const out = await runCli(['migrate'], { DATA_DIR: dataDir });
+    const out = await spawnCli(['migrate'], { DATA_DIR: dataDir });
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('schema already up to date');
     const pid = postmasterPid(dataDir);

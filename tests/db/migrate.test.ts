@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { readdirSync } from 'node:fs';
 import { createTestDatabase } from '../helpers/database';
-import { ROOT, runCli } from '../helpers/processes';
+import { ROOT, spawnCli } from '../helpers/processes';
 
 const migrationNames = readdirSync(`${ROOT}/migrations`)
   .filter((f) => f.endsWith('.ts'))
@@ -17,7 +17,7 @@ describe('migrations', () => {
     const target = await createTestDatabase({ empty: true });
     try {
       const env = { DATABASE_URL: target.url };
-      const [a, b] = await Promise.all([runCli(['migrate'], env), runCli(['migrate'], env)]);
+      const [a, b] = await Promise.all([spawnCli(['migrate'], env), spawnCli(['migrate'], env)]);
       expect([a.code, b.code]).toEqual([0, 0]);
       expect(`${a.stderr}${b.stderr}`).toBe('');
       // Between them they applied each migration exactly once.
@@ -28,7 +28,7 @@ describe('migrations', () => {
       const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(target.db);
       expect(rows.rows.map((r) => r.name)).toEqual(migrationNames);
       // And a third run has nothing to do.
-      const again = await runCli(['migrate'], env);
+      const again = await spawnCli(['migrate'], env);
       expect(again.stdout).toContain('schema already up to date');
     } finally {
       await target.drop();

@@ -34,8 +34,12 @@ export interface Outcome {
   stderr: string;
 }
 
-/** Runs the built CLI (`npm run gentie -- ...` without the build step) and collects its output. */
-export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<Outcome> {
+/**
+ * Runs the built CLI (`npm run gentie -- ...` without the build step) in a process of its own and
+ * collects its output. For a test about the process (its streams, its exit, the embedded database
+ * it starts); to run a command, cli.ts runCli does it in the test's process.
+ */
+export function spawnCli(args: string[], env: Record<string, string>, stdin = ''): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH!, ...env } });
     track(child);

@@ -2,7 +2,8 @@ import { createJobRunner } from '../../server/jobs/jobs.runner';
 import { createLogger } from '../../server/log';
 import { ADDRESS_PURGE_JOB, purgePostAddresses } from '../../server/moderation/moderation.bans';
 import { type TestApp, startTestApp } from '../helpers/app';
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
+import { spawnCli } from '../helpers/processes';
 import { PASSWORD, createMember, createModerator, createTestBoard, createThread, logInClient } from '../factories';
 
 // Visible bans (the public list, the banned member's own words and time) and addresses (kept per
@@ -240,7 +241,7 @@ describe('the CLI', () => {
     expect((await runCli(['board:set', board.slug, '--public-bans', 'maybe'], env)).code).toBe(2);
     expect((await runCli(['board:set', 'no-such-board', '--public-bans', 'off'], env)).code).toBe(1);
 
-    const ban = await runCli(['address:ban', '192.0.2.0/24', '--until', '7d', '--reason', '廣告機'], env);
+    const ban = await spawnCli(['address:ban', '192.0.2.0/24', '--until', '7d', '--reason', '廣告機'], env);
     expect(ban.code).toBe(0);
     expect(ban.stdout).toMatch(/banned 192\.0\.2\.0\/24 until \d{4}-/);
     expect((await runCli(['address:ban', 'nonsense', '--until', '7d', '--reason', 'x'], env)).code).toBe(2);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { runCli } from '../helpers/processes';
+import { runCli } from '../helpers/cli';
+import { spawnCli } from '../helpers/processes';
 import { type ApiPost, createModerator, createTestBoard, logInClient, memberClient, postReply, postThread } from '../factories';
 import { VARIANTS } from '../../server/variants';
 
@@ -339,7 +340,7 @@ describe('search:reindex', () => {
       .execute();
     expect(await found('树袋熊', inBoard(b))).toEqual([]);
     // Replies keep arriving while it runs.
-    const running = runCli(['search:reindex'], { DATABASE_URL: app.url });
+    const running = spawnCli(['search:reindex'], { DATABASE_URL: app.url });
     const during: Promise<ApiPost>[] = [];
     for (let i = 0; i < 5; i++) during.push(postReply(cn, root.id, `考拉 ${i}`));
     const [out] = await Promise.all([running, Promise.all(during)]);

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
-import { CLI_ACTOR } from '../audit/audit';
-import { changeSettings, issueInvite, withdrawInvite } from '../admin/admin.settings';
-import type { Database } from '../db/database';
-import { listInvites } from '../members/invites';
-import { createSettingsStore, formatDefault, isSettingName } from '../settings/settings';
+import { CLI_ACTOR } from '../../audit/audit';
+import { changeSettings, issueInvite, withdrawInvite } from '../../admin/admin.settings';
+import { listInvites } from '../../members/invites';
+import { createSettingsStore, formatDefault, isSettingName } from '../../settings/settings';
+import { UsageError } from '../args';
+import { type AnyCliCommand, type CliContext, command } from '../command';
 
 /**
  * The CLI's site settings and invites (issue 17), the console's equivalents for scripting:
@@ -21,31 +21,26 @@ export const SETTINGS_USAGE = `  settings:list                                ev
   invites                                      list the invites
   invite:revoke <id>                           revoke an invite`;
 
-export const SETTINGS_COMMANDS = ['settings:list', 'settings:set', 'settings:unset', 'invite:create', 'invites', 'invite:revoke'];
+const COUNTS = { 'settings:list': 0, 'settings:set': 2, 'settings:unset': 1, 'invite:create': 0, invites: 0, 'invite:revoke': 1 };
 
-/** What is wrong with the arguments of one of these commands, before the database is touched; undefined when right. */
-export function settingsUsageError(command: string, args: string[], flags: Map<string, string>): string | undefined {
-  const count = { 'settings:list': 0, 'settings:set': 2, 'settings:unset': 1, 'invite:create': 0, invites: 0, 'invite:revoke': 1 }[command];
-  if (count === undefined) return undefined;
-  if (args.length !== count) return `${command} takes ${count === 0 ? 'no arguments' : `${count} argument(s)`}`;
-  if ((command === 'settings:set' || command === 'settings:unset') && !isSettingName(args[0])) {
-    return `there is no setting "${args[0]}" (npm run gentie -- settings:list)`;
-  }
-  const single = flags.get('single-use');
-  if (single !== undefined && single !== 'yes' && single !== 'no') return '--single-use takes yes or no';
-  return undefined;
+/** Refuses wrong arguments of one of these commands, before the database is touched. */
+function check(name: keyof typeof COUNTS) {
+  return (args: string[], flags: Map<string, string>) => {
+    const count = COUNTS[name];
+    if (args.length !== count) throw new UsageError(`${name} takes ${count === 0 ? 'no arguments' : `${count} argument(s)`}`);
+    if ((name === 'settings:set' || name === 'settings:unset') && !isSettingName(args[0])) {
+      throw new UsageError(`there is no setting "${args[0]}" (npm run gentie -- settings:list)`);
+    }
+    const single = flags.get('single-use');
+    if (single !== undefined && single !== 'yes' && single !== 'no') throw new UsageError('--single-use takes yes or no');
+  };
 }
 
-/** Runs one of these commands. `origin`: PUBLIC_URL's, for an invite's link. */
-export async function runSettingsCommand(
-  db: Kysely<Database>,
-  command: string,
-  args: string[],
-  flags: Map<string, string>,
-  say: (line: string) => void,
-  origin: string | undefined,
-): Promise<void> {
-  const store = createSettingsStore(db, process.env, { refreshMs: 0 });
+/** Runs one of these commands: the settings as this environment and the database make them. */
+async function run({ db, command, args, flags, io, config, say }: CliContext): Promise<void> {
+  // PUBLIC_URL's origin, for an invite's link.
+  const origin = config.publicUrl?.origin;
+  const store = createSettingsStore(db, io.env, { refreshMs: 0 });
   await store.refresh();
   switch (command) {
     case 'settings:list':
@@ -90,3 +85,7 @@ export async function runSettingsCommand(
     }
   }
 }
+
+export const SETTINGS_COMMANDS: AnyCliCommand[] = (Object.keys(COUNTS) as (keyof typeof COUNTS)[]).map((name) =>
+  command({ name, check: check(name), run }),
+);
