@@ -30,6 +30,7 @@ import { UPLOADS_CLEANUP_JOB, removeUnusedUploads } from './uploads/uploads.serv
 import { describeInterrupted, importRunning, readMaintenance } from './backup/backup.maintenance';
 import { BACKUP_JOB, scheduledBackup } from './backup/backup.schedule';
 import { postgresUploadStorage } from './uploads/uploads.storage';
+import { answerClientErrors } from './views/client-errors';
 
 /** An import into this database was killed: start-up stops and says what to do. */
 class InterruptedImport extends Error {}
@@ -93,6 +94,7 @@ async function main(config: Config): Promise<void> {
     glossaries,
   });
   const server = http.createServer(app);
+  answerClientErrors(server);
   const realtime = attachRealtime(server, {
     db: storage.db,
     databaseUrl: storage.url,

@@ -424,6 +424,7 @@ export function postPage(
         ) : null}
       </nav>
       <PathToRoot ctx={ctx} ancestors={window.ancestors} />
+      {window.first && !root.deleted ? <SearchBox ctx={ctx} thread={root.id} /> : null}
       {window.first ? (
         <article class={post.deleted ? 'post deleted' : 'post'} id={`p${post.id}`}>
           <IgnoredPost ctx={ctx} post={post}>

@@ -3,12 +3,15 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
+import { AppError } from '../errors';
 import { parseInput, wholeNumber } from '../http/validate';
 import { type Limiter, addressKey } from '../limits/limiter';
+import { localizedTitles } from '../text/localize';
 import { VARIANTS, type Variant } from '../variants';
 import type { PageContext } from '../views/layout';
+import { localizeError } from '../views/messages.errors';
 import { presentHit, showHits } from './search.presenter';
-import { type SearchInput, search } from './search.service';
+import { type SearchInput, search, searchScope } from './search.service';
 import { searchPage } from './search.views';
 
 const day = (field: string) =>
@@ -80,12 +83,21 @@ export function searchRouter(
     const ctx = pageContext(req);
     // Moderators and admins see the "include deleted" box; the search decides on which boards it applies.
     const canSeeDeleted = !!req.member && req.member.role !== 'member';
+    const scope = input.board || input.thread ? await searchScope(db, input) : {};
+    if (scope.thread) scope.thread = localizedTitles(conversions, [scope.thread], req.variant)[0];
     if (!input.q.trim()) {
-      res.send(searchPage(ctx, input, null, canSeeDeleted));
+      res.send(searchPage(ctx, input, null, canSeeDeleted, scope));
       return;
     }
-    const results = await run(req, input);
-    res.send(searchPage(ctx, input, { ...results, hits: showHits(conversions, results, req.variant) }, canSeeDeleted));
+    try {
+      const results = await run(req, input);
+      res.send(searchPage(ctx, input, { ...results, hits: showHits(conversions, results, req.variant) }, canSeeDeleted, scope));
+    } catch (error) {
+      // A query refused, or a board or member not there: the page says why above the form, which
+      // keeps what was typed to correct (anything else, a rate limit included, is the usual page).
+      if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 404)) throw error;
+      res.status(error.status).send(searchPage(ctx, input, null, canSeeDeleted, scope, localizeError(ctx, error)));
+    }
   });
 
   router.get('/api/search', async (req, res) => {

@@ -132,6 +132,26 @@ export async function search(db: Kysely<Database>, member: Member | null, input:
   };
 }
 
+/** What a search is narrowed to, for its page to say so: the board, the thread's root (undefined when not there). */
+export interface SearchScope {
+  board?: { slug: string; name: string };
+  /** The thread's root; absent for a thread that is not there or is deleted. */
+  thread?: Post;
+}
+
+/** The board and thread a search names, as far as they exist (the search itself refuses the others). */
+export async function searchScope(db: Kysely<Database>, input: Pick<SearchInput, 'board' | 'thread'>): Promise<SearchScope> {
+  const [board, threads] = await Promise.all([
+    input.board ? getBoard(db, input.board).catch(() => undefined) : undefined,
+    input.thread && isId(input.thread) ? repo.findHitThreads(db, [input.thread]) : [],
+  ]);
+  const root = threads.find((t) => t.parent_id === null);
+  return {
+    ...(board ? { board: { slug: board.slug, name: board.name } } : {}),
+    ...(root && !root.deleted_at ? { thread: toPost(root) } : {}),
+  };
+}
+
 /** The id of the member named (any case), or a 404. */
 async function findAuthor(db: Kysely<Database>, name: string): Promise<string> {
   const row = await findMemberByName(db, nameKey(name));

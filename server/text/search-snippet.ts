@@ -44,7 +44,7 @@ function formsIn(marks: string[], variant: SourceVariant | Variant): string[] {
   return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
 }
 
-/** Where the forms occur in `text`, as [start, end) ranges that do not overlap, in order. */
+/** Where the forms occur in `text`, as [start, end) ranges that neither overlap nor touch, in order. */
 function matches(text: string, forms: string[]): [number, number][] {
   const folded = foldKeepingLength(text);
   if (!folded || forms.length === 0) return [];
@@ -52,7 +52,10 @@ function matches(text: string, forms: string[]): [number, number][] {
   for (let i = 0; i < folded.length;) {
     const form = forms.find((f) => folded.startsWith(f, i));
     if (form) {
-      found.push([i, i + form.length]);
+      // Matches side by side are one mark (出口 and 管制 of "出口 管制": <mark>出口管制</mark>).
+      const last = found[found.length - 1];
+      if (last && last[1] === i) last[1] = i + form.length;
+      else found.push([i, i + form.length]);
       i += form.length;
     } else i++;
   }

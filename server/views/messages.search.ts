@@ -23,6 +23,13 @@ export const hantSearch = {
   hint: '輸入詞語搜尋標題和內容；用引號 "…" 找整句，用 -詞 排除。繁體、簡體都能找到。',
   inThread: (title: string) => `主題：${title}`,
   deletedMark: '（已刪除）',
+  /** The box on a thread's page searches that thread. */
+  inThisThread: '在這個主題裡搜尋',
+  /** Above the hits when the search is narrowed to a board or a thread. */
+  scopeBoard: (name: string) => `只在「${name}」裡搜尋`,
+  scopeThread: (title: string) => `只在主題「${title}」裡搜尋`,
+  /** The link that drops the board or thread and searches everywhere. */
+  everywhere: '搜尋全站',
 };
 
 export const hansSearch: typeof hantSearch = {
@@ -42,4 +49,8 @@ export const hansSearch: typeof hantSearch = {
   hint: '输入词语搜索标题和内容；用引号 "…" 找整句，用 -词 排除。繁体、简体都能找到。',
   inThread: (title: string) => `主题：${title}`,
   deletedMark: '（已删除）',
+  inThisThread: '在这个主题里搜索',
+  scopeBoard: (name: string) => `只在“${name}”里搜索`,
+  scopeThread: (title: string) => `只在主题“${title}”里搜索`,
+  everywhere: '搜索全站',
 };

@@ -14,6 +14,7 @@ import { attachRealtime } from '../../server/realtime/realtime.hub';
 import { createHotLists } from '../../server/posts/posts.hot';
 import { type ReadRecorder, createReadRecorder } from '../../server/reads/reads.recorder';
 import { type TestDatabase, createTestDatabase } from './database';
+import { answerClientErrors } from '../../server/views/client-errors';
 
 /** The whole application on a free port, over its own database. */
 export interface TestApp extends TestDatabase {
@@ -90,6 +91,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await glossaries.loadAll();
   const app = createApp({ config, settings, db: database.db.withPlugin(counter), log, assets, caches, reads, hot, glossaries });
   const server = http.createServer(app);
+  answerClientErrors(server);
   const realtime = attachRealtime(server, {
     db: database.db,
     databaseUrl: database.url,

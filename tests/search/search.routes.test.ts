@@ -2,7 +2,19 @@ import { sql } from 'kysely';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { runCli } from '../helpers/cli';
 import { spawnCli } from '../helpers/processes';
-import { type ApiPost, createModerator, createTestBoard, logInClient, memberClient, postReply, postThread } from '../factories';
+import {
+  type ApiPost,
+  createMember,
+  createModerator,
+  createTestBoard,
+  logInClient,
+  memberClient,
+  postReply,
+  postThread,
+} from '../factories';
+import { planThread, seededRandom } from '../../bench/shape';
+import { seedThread } from '../../bench/seed';
+import { reindex } from '../../server/search/search.service';
 import { VARIANTS } from '../../server/variants';
 
 let app: TestApp;
@@ -192,6 +204,24 @@ describe('filters', () => {
     expect(ids).not.toContain(twThread.id);
   });
 
+  it('never finds a post held for review, and finds it once a moderator approves it', async () => {
+    const b = await createTestBoard(app.db);
+    await app.db.updateTable('boards').set({ review: 'new' }).where('slug', '=', b.slug).execute();
+    const mod = app.client();
+    await logInClient(mod, await createModerator(app.db, b));
+    const newcomer = app.client();
+    await memberClient(app.db, newcomer);
+    const held = await newcomer.post(`/api/boards/${b.slug}/threads`, { title: '待審的穿山甲', body: '穿山甲還在等版主' });
+    expect(held.status).toBe(202);
+    for (const client of [app.client(), newcomer, mod]) {
+      expect(await found('穿山甲', inBoard(b), client)).toEqual([]);
+      expect(await found('穿山甲', { ...inBoard(b), deleted: '1' }, client)).toEqual([]);
+    }
+    const approved = await mod.post(`/api/held/${held.json.heldPost.id}/approve`);
+    expect(approved.status).toBe(200);
+    expect(await found('穿山甲', inBoard(b))).toEqual([approved.json.post.id]);
+  });
+
   it('never finds private messages', async () => {
     const res = await cn.post('/api/messages', { to: TW, title: '悄悄話暗號', body: '私密詞彙獨角獸密碼' });
     expect(res.status).toBe(201);
@@ -253,10 +283,17 @@ describe('refusals', () => {
     expect(q.trim() ? page.status : 400).toBe(400);
   });
 
-  it('refuses 10,000 terms before they reach the application (the request line is too long: 431)', async () => {
+  it('refuses 10,000 terms before they reach the application: a 431 (the request line is too long) in the reader’s script', async () => {
     const q = Array.from({ length: 10_000 }, (_, i) => `w${i}`).join(' ');
     const res = await app.client().get(`/api/search?q=${encodeURIComponent(q)}`);
     expect(res.status).toBe(431);
+    expect(res.json.error).toMatchObject({ code: 'RequestTooLarge', localized: expect.stringContaining('網址太長') });
+    const page = await app.client().get(`/zh-hans/search?q=${encodeURIComponent(q)}`);
+    expect(page.status).toBe(431);
+    expect(page.text).toContain('网址太长');
+    expect((await app.client().get(`/zh-tw/search?q=${encodeURIComponent(q)}`)).text).toContain('網址太長');
+    // The connection was closed, not the server: the next request is answered.
+    expect((await app.client().get('/api/search?q=x')).status).toBe(200);
   });
 
   it('treats SQL-looking words as words and keeps every post', async () => {
@@ -313,6 +350,47 @@ describe('pages', () => {
   });
 });
 
+describe('a page of hits as a reader reads it', () => {
+  it('says what the search is narrowed to, with a link that searches everywhere and keeps the rest', async () => {
+    const res = await app.client().get(`/zh-tw/search?${new URLSearchParams({ q: '晶片', ...inBoard(), in: 'title' })}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`只在「${board.name}」裡搜尋`);
+    expect(res.text).toContain(
+      `<a href="/zh-tw/search?q=${encodeURIComponent('晶片')}&amp;in=title" class="search-everywhere">搜尋全站</a>`,
+    );
+    const inThread = await app.client().get(`/zh-hans/search?${new URLSearchParams({ q: '卫生', thread: twThread.id })}`);
+    expect(inThread.text).toContain('只在主题“台积电的芯片供应”里搜索');
+    expect(inThread.text).toContain(`<input type="hidden" name="thread" value="${twThread.id}"`);
+  });
+
+  it('a thread’s page has a box that searches that thread', async () => {
+    const page = await app.client().get(`/zh-hans/t/${twThread.id}`);
+    expect(page.text).toContain(`<input type="hidden" name="thread" value="${twThread.id}"`);
+    expect(page.text).toContain('在这个主题里搜索');
+  });
+
+  it('a refused query shows why above the form, which keeps what was typed; no count for nothing found', async () => {
+    const refused = await app.client().get(`/zh-tw/search?${new URLSearchParams({ q: '芯片 & 晶片', ...inBoard() })}`);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('搜尋不用');
+    expect(refused.text).toContain('value="芯片 &amp; 晶片"');
+    expect(refused.text).toContain(`<input type="hidden" name="board" value="${board.slug}"`);
+    const unknown = await app.client().get(`/zh-hans/search?${new URLSearchParams({ q: '芯片', author: 'nobody_at_all' })}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('nobody_at_all');
+    expect(unknown.text).toContain('<form method="get" action="/zh-hans/search"');
+    const none = await app.client().get(`/zh-tw/search?${new URLSearchParams({ q: '不存在的詞語' })}`);
+    expect(none.text).toContain('沒有找到符合的帖子');
+    expect(none.text).not.toContain('共 0 條');
+  });
+
+  it('marks matches side by side as one', async () => {
+    const res = await app.client().get(`/api/search?${new URLSearchParams({ q: '"出口 管制"', ...inBoard(), variant: 'zh-hans' })}`);
+    const hit = res.json.results.find((r: { post: { id: string } }) => r.post.id === cnThread.id);
+    expect(hit.snippet).toContain('<mark>出口管制</mark>');
+  });
+});
+
 describe('rate limit', () => {
   it('limits searches per address (limits.search.address)', async () => {
     const limited = await startTestApp({ env: { RATE_LIMIT_MULTIPLIER: '1', LIMITS_SEARCH_ADDRESS: '2/1m' } });
@@ -353,6 +431,54 @@ describe('search:reindex', () => {
     expect(await found('考拉', inBoard(b))).toHaveLength(5);
     const stale = await runCli(['search:reindex', '--only', 'stale'], { DATABASE_URL: app.url });
     expect(stale.stdout).toMatch(/done: 0 posts indexed/);
+  });
+});
+
+// Last: these write thousands of posts, which search:reindex above would otherwise walk too.
+describe('more than a thousand hits', () => {
+  it('shows "1,000+" rather than counting them, pages up to the thousandth, the pages keeping the filters', async () => {
+    const b = await createTestBoard(app.db);
+    const author = await createMember(app.db);
+    const plan = Array.from({ length: 1_050 }, (_, i) => ({ parent: 0, depth: 1, title: `千帖測試 ${i}`, body: '', author: 0 }));
+    await seedThread(app.db, { boardSlug: b.slug, authors: [author], plan, random: seededRandom(7), onProgress: () => undefined });
+    await reindex(app.db, { staleOnly: true }, () => undefined);
+    const res = await app.client().get(`/api/search?${new URLSearchParams({ q: '千帖測試', ...inBoard(b) })}`);
+    expect(res.json).toMatchObject({ total: 1000, totalCapped: true, pages: 50, page: 1 });
+    expect(res.json.results).toHaveLength(20);
+    const page = await app.client().get(`/zh-tw/search?${new URLSearchParams({ q: '千帖測試', ...inBoard(b), in: 'title' })}`);
+    expect(page.text).toContain('超過 1,000 條結果');
+    expect(page.text).toContain(`href="/zh-tw/search?q=${encodeURIComponent('千帖測試')}&amp;in=title&amp;board=${b.slug}&amp;page=2"`);
+    const last = await app.client().get(`/api/search?${new URLSearchParams({ q: '千帖測試', ...inBoard(b), page: '50' })}`);
+    expect(last.json.results).toHaveLength(20);
+    const past = await app.client().get(`/api/search?${new URLSearchParams({ q: '千帖測試', ...inBoard(b), page: '51' })}`);
+    expect(past.json.results).toEqual([]);
+  });
+});
+
+describe('a hit deep in a 10,000-follow-up thread', () => {
+  it('links into the window that holds it, or the page that nests it past the depth cap', async () => {
+    const b = await createTestBoard(app.db);
+    const authors = [await createMember(app.db), await createMember(app.db)];
+    const random = seededRandom(11);
+    const plan = planThread(10_000, random, authors.length);
+    const seeded = await seedThread(app.db, { boardSlug: b.slug, authors, plan, random, onProgress: () => undefined });
+    // The last follow-up written at depth 3, far past the first window, and one at the depth cap.
+    const at = (depth: number) => seeded.ids[1 + plan.map((p) => p.depth).lastIndexOf(depth)]!;
+    const deep = await postReply(tw, at(3), '深處的鴨嘴獸', '鴨嘴獸在一萬條跟帖的後面');
+    const capped = await postReply(tw, at(12), '更深處的食蟻獸');
+    for (const [q, post] of [
+      ['鸭嘴兽', deep],
+      ['食蚁兽', capped],
+    ] as const) {
+      const [hit] = (await app.client().get(`/api/search?${new URLSearchParams({ q, ...inBoard(b) })}`)).json.results;
+      expect(hit.url).toBe(`/t/${seeded.rootId}?at=${post.id}#p${post.id}`);
+      let res = await app.client().get(`/zh-tw${hit.url.split('#')[0]}`);
+      if (res.status === 302 || res.status === 303) res = await app.client().get(res.headers.get('location')!.split('#')[0]!);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain(`id="p${post.id}"`);
+    }
+    // The window is not the first one: the thread's first page does not hold the deep follow-up.
+    expect((await app.client().get(`/t/${seeded.rootId}`)).text).not.toContain(`id="p${deep.id}"`);
   });
 });
 
