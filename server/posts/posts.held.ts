@@ -12,6 +12,7 @@ import { resolveHtmlPins, resolvePins, unpinned } from '../text/pins';
 import { countLinks } from '../text/links';
 import type { SourceVariant, Variant } from '../variants';
 import * as repo from './posts.held.repository';
+import { resolveQuotes } from './posts.quotes';
 
 /**
  * Holding posts for review (issue 14, the review queue). On a board whose review setting is 'new',
@@ -127,7 +128,10 @@ export const heldNotFound = () => notFound('HeldPostNotFound', 'There is no such
  * headers told. The same post again under the same parent while the first waits is refused like a
  * duplicate post (within `duplicateSeconds`).
  */
-export async function holdPost(db: Kysely<Database>, held: repo.NewHeld, duplicateSeconds: number): Promise<HeldPost> {
+export async function holdPost(db: Kysely<Database>, newHeld: repo.NewHeld, duplicateSeconds: number): Promise<HeldPost> {
+  // Its quotes attributed now, as publishing does (posts.quotes.ts): the review queue shows the
+  // quoted post's real author, not a name the writer typed. Nobody is notified until approval.
+  const held = { ...newHeld, body: (await resolveQuotes(db, newHeld.body)).body };
   const id = await db.transaction().execute(async (tx) => {
     if (duplicateSeconds > 0) await repo.lockAuthorHeld(tx, held.authorId);
     const row = await repo.insertHeld(tx, held, duplicateSeconds);

@@ -250,7 +250,7 @@ describe('the quoted member', () => {
     expect(await kindsFor(app.db, authorMember.id, elsewhere.id)).toEqual(['quote']);
   });
 
-  it('is not told while the quoting post is held for review, and is once it is approved', async () => {
+  it('is not told while the quoting post is held for review, and is once it is approved; the queue shows the real author', async () => {
     const reviewed = await createTestBoard(app.db);
     await app.db.updateTable('boards').set({ review: 'new' }).where('id', '=', reviewed.id).execute();
     const moderator = await createModerator(app.db, reviewed);
@@ -262,10 +262,20 @@ describe('the quoted member', () => {
     await memberClient(app.db, newcomer);
     const res = await newcomer.post(`/api/boards/${reviewed.slug}/threads`, {
       title: '新人的引用',
-      body: quoteOf(authorMember.name, quoted.id, '這是原話'),
+      // A name typed over the real one: attributed from the post id while held, as when published.
+      body: quoteOf('冒名頂替者', quoted.id, '這是原話'),
       format: 'text',
     });
     expect(res.status).toBe(202);
+    const attribution = `<a href="/t/${quoted.id}"`;
+    const inQueue = await mod.get(`/api/held/${res.json.heldPost.id}`);
+    expect(inQueue.json.heldPost.body).toContain(attribution);
+    expect(inQueue.json.heldPost.body).toContain(`>${authorMember.name}</a> 寫道`);
+    expect(inQueue.json.heldPost.body).not.toContain('冒名頂替者');
+    const page = await mod.get(`/b/${reviewed.slug}/queue`);
+    // The queue shows a held post as text: the attribution's name and its link back.
+    expect(page.text).toContain(`${authorMember.name} &lt;/t/${quoted.id}&gt; 寫道`);
+    expect(page.text).not.toContain('冒名頂替者');
     expect((await noticesOf(app.db, authorMember.id)).length).toBe(before);
     const approved = await mod.post(`/api/held/${res.json.heldPost.id}/approve`);
     expect(approved.status).toBe(200);
