@@ -36,7 +36,8 @@ export const USAGE = `usage: npm run gentie -- <command>
   member:trust <name> on|off|auto              trust a member by hand (never new), un-trust them
                                                (always new), or go back to the thresholds
   seed:demo                                    add the demo board (if missing) and a demo thread
-  posts:resanitize                             run every stored body through the current sanitizer
+  posts:resanitize                             render every stored post and 悄悄話 again from its source
+                                               through the current sanitizer, with progress bars
   search:reindex [--only stale]                rebuild the search index, with a progress bar (safe while
                                                the forum serves); --only stale: posts not yet indexed or
                                                indexed by older folding rules

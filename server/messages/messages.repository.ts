@@ -165,6 +165,43 @@ export async function insertMessage(
   return row.id;
 }
 
+/** How many messages are stored (posts:resanitize's progress). */
+export async function countMessages(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Up to `limit` messages' bodies after `afterId`, in id order, with what was written (a null source: the body is its own). */
+export function findMessageBodies(db: Db, afterId: string, limit: number) {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'body', 'format'])
+    .select(sql<string>`coalesce(messages.source, messages.body)`.as('source'))
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Stores a message's body rendered again, unless it changed meanwhile; answers whether it did. */
+export async function updateMessageBodyIfUnchanged(
+  db: Db,
+  id: string,
+  was: string,
+  m: { body: string; bytes: number; source: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({ body: m.body, bytes: m.bytes, source: m.source })
+    .where('id', '=', id)
+    .where('body', '=', was)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** The recipient's read mark on one message: set (kept if already set) or cleared. */
 export async function setRead(db: Db, id: string, recipientId: string, read: boolean): Promise<void> {
   await db

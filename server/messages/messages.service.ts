@@ -115,6 +115,34 @@ export function renderMessageBody(format: BodyFormat, input: string) {
   return { body, source, bytes };
 }
 
+/**
+ * Renders every stored 悄悄話 again from what its sender wrote (after the sanitizer's rules or a
+ * format's rendering change), as posts:resanitize does posts (posts.service.ts resanitizeAll), and
+ * stores the result where it differs, its quotes attributed again. A message from before formats
+ * that was HTML is its own source, so it is sanitized again. Stored messages were accepted once:
+ * no limit is checked again. Returns how many bodies changed.
+ */
+export async function resanitizeMessages(db: Kysely<Database>, onProgress: (done: number, total: number) => void): Promise<number> {
+  const total = await repo.countMessages(db);
+  let done = 0;
+  let changed = 0;
+  for (let after = '0'; ;) {
+    const batch = await repo.findMessageBodies(db, after, 500);
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      const { html, source } = renderBody(row.format, row.source);
+      const { body } = await resolveQuotes(db, html);
+      if (body === row.body) continue;
+      if (await repo.updateMessageBodyIfUnchanged(db, row.id, row.body, { body, bytes: utf8Bytes(source), source })) changed++;
+    }
+    done += batch.length;
+    after = batch[batch.length - 1]!.id;
+    onProgress(done, total);
+  }
+  if (total === 0) onProgress(0, 0);
+  return changed;
+}
+
 /** Validates and renders a title and body as posts are (title rules, then renderMessageBody). */
 export function prepareMessage(input: { title: string; body?: string; format?: BodyFormat }) {
   const title = checkTitle(input.title);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 import { runCli } from '../helpers/cli';
 import { spawnCli } from '../helpers/processes';
+import { insertMessage, upsertConversation } from '../../server/messages/messages.repository';
+import { createMember } from '../factories';
 
 let target: TestDatabase;
 let env: Record<string, string>;
@@ -107,7 +109,7 @@ describe('gentie CLI', () => {
     expect(out.stdout).toMatch(/follow-ups \d+\/\d+/);
   });
 
-  it('re-sanitizes stored bodies with progress, fixing rows written under older rules', async () => {
+  it('re-sanitizes stored bodies, posts and 悄悄話, with progress bars, fixing rows written under older rules', async () => {
     await runCli(['seed:demo'], env);
     const victim = await target.db.selectFrom('posts').select('id').orderBy('id').executeTakeFirstOrThrow();
     // As if an older allowlist had let an event handler through, in a body from before formats
@@ -117,13 +119,40 @@ describe('gentie CLI', () => {
       .set({ body: '<p onclick="x()">舊規則</p><script>1</script>', bytes: 48, format: 'html', source: null })
       .where('id', '=', victim.id)
       .execute();
+    // 悄悄話 likewise: one HTML from before formats, one markdown rendered by older rules, one as it should be.
+    const [sender, recipient] = [await createMember(target.db), await createMember(target.db)];
+    const conversationId = await upsertConversation(target.db, sender.id, recipient.id);
+    const message = (body: string, format: 'html' | 'markdown' | 'text', source: string) =>
+      insertMessage(target.db, {
+        conversationId,
+        senderId: sender.id,
+        recipientId: recipient.id,
+        title: '舊的悄悄話',
+        body,
+        bytes: Buffer.byteLength(source),
+        format,
+        source,
+        variant: 'zh-hant',
+        quotedPostId: null,
+      });
+    const legacy = await message('<p onclick="x()">舊話</p><script>1</script>', 'html', '');
+    await target.db.updateTable('messages').set({ source: null }).where('id', '=', legacy).execute();
+    const stale = await message('<p>舊的渲染</p>', 'markdown', '*再來*');
+    const fine = await message('<p>不變</p>', 'text', '不變');
+
     const out = await runCli(['posts:resanitize'], env);
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/re-sanitized \d+\/\d+ posts/);
-    expect(out.stdout).toContain('done: 1 bodies changed');
+    expect(out.stdout).toMatch(/\[#+\] 100% {2}\d+\/\d+ posts re-rendered/);
+    expect(out.stdout).toMatch(/\[#+\] 100% {2}3\/3 messages re-rendered/);
+    expect(out.stdout).toContain('done: 1 bodies changed, 2 messages changed');
     const row = await target.db.selectFrom('posts').select(['body', 'bytes']).where('id', '=', victim.id).executeTakeFirstOrThrow();
     // "(N bytes)" still counts what was written.
     expect(row).toEqual({ body: '<p>舊規則</p>', bytes: 48 });
+    const bodyOf = async (id: string) =>
+      (await target.db.selectFrom('messages').select('body').where('id', '=', id).executeTakeFirstOrThrow()).body;
+    expect(await bodyOf(legacy)).toBe('<p>舊話</p>');
+    expect(await bodyOf(stale)).toBe('<p><em>再來</em></p>');
+    expect(await bodyOf(fine)).toBe('<p>不變</p>');
   });
 
   it('edits, exports and imports a glossary', async () => {

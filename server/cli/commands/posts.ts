@@ -1,4 +1,5 @@
 import { seedDemo } from '../../demo/seed';
+import { resanitizeMessages } from '../../messages/messages.service';
 import { resanitizeAll } from '../../posts/posts.service';
 import { reindex } from '../../search/search.service';
 import { FOLDING_VERSION } from '../../text/search-terms';
@@ -31,9 +32,11 @@ export const POST_COMMANDS: AnyCliCommand[] = [
   command({
     name: 'posts:resanitize',
     check: nothing,
-    async run({ db, say }) {
-      const changed = await resanitizeAll(db, (done, total) => say(`re-sanitized ${done}/${total} posts`));
-      say(`done: ${changed} bodies changed`);
+    async run({ db, io, say }) {
+      const changed = await resanitizeAll(db, progressBar('posts re-rendered', io.stdout));
+      // 悄悄話 too: their bodies go through the same formats and allowlist.
+      const messages = await resanitizeMessages(db, progressBar('messages re-rendered', io.stdout));
+      say(`done: ${changed} bodies changed, ${messages} messages changed`);
     },
   }),
   command({
