@@ -13,6 +13,7 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
+import { lowerImageThreads } from './uploads.priority';
 import type { UploadMime } from '../db/database';
 import { AppError } from '../errors';
 
@@ -95,9 +96,13 @@ const waiting: (() => void)[] = [];
 async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   if (processing >= PROCESSING) await new Promise<void>((resolve) => waiting.push(resolve));
   else processing++;
+  // libvips starts its threads as work arrives and keeps them: those new since the last image are
+  // lowered before this one and after it (uploads.priority.ts).
+  lowerImageThreads();
   try {
     return await work();
   } finally {
+    lowerImageThreads();
     // The slot passes straight to the next in line (processing stays counted), or is freed.
     const next = waiting.shift();
     if (next) next();
