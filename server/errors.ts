@@ -269,11 +269,24 @@ export const validationFailed = (field: string | undefined, invalid: Invalid, me
 const UNAVAILABLE_SQLSTATES = /^(08|57P0[1-3])/;
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
-/** True when an error says the database cannot be reached (restarting, down, or the link dropped). */
+/**
+ * True when an error says the database cannot be reached (restarting, down, or the link dropped).
+ * Read by its shape, not `instanceof Error`: node's socket errors come from its own realm (not
+ * the one of a vm context, such as jest's), and a connection to a name with several addresses
+ * fails with an AggregateError of one refusal per address.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.cause !== undefined && isDatabaseUnavailable(error.cause)) return true;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(error.message);
+  return unavailable(error, 0);
+}
+
+function unavailable(error: unknown, depth: number): boolean {
+  if (error === null || typeof error !== 'object' || depth > 4) return false;
+  const e = error as { cause?: unknown; code?: unknown; message?: unknown; errors?: unknown };
+  if (e.cause !== undefined && unavailable(e.cause, depth + 1)) return true;
+  if (Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => unavailable(inner, depth + 1))) return true;
+  if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATES.test(e.code) || UNAVAILABLE_ERRNOS.has(e.code))) return true;
+  return (
+    typeof e.message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(e.message)
+  );
 }
