@@ -89,6 +89,12 @@ export function checkQuery(req: Request, _res: Response, next: NextFunction): vo
   next(field === undefined ? undefined : controlRefusal(field));
 }
 
+/** Throws the refusal of a value (a socket event's payload) with a control character in any key or text. */
+export function refuseControlCharacters(value: unknown): void {
+  const field = findControlCharacter(value, '');
+  if (field !== undefined) throw controlRefusal(field || 'payload');
+}
+
 /** Refuses a parsed body (JSON or form) with a control character in any key or value. */
 export function checkBodyText(req: Request, _res: Response, next: NextFunction): void {
   const field = findControlCharacter(req.body, '');

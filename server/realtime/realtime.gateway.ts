@@ -4,6 +4,7 @@ import * as boards from '../boards/boards.repository';
 import type { Database } from '../db/database';
 import { AppError, isDatabaseUnavailable, notFound } from '../errors';
 import { variantFromAcceptLanguage } from '../http/context';
+import { refuseControlCharacters } from '../http/input';
 import { parseInput } from '../http/validate';
 import type { Logger } from '../log';
 import { VARIANTS, type Variant } from '../variants';
@@ -206,6 +207,9 @@ function handlerFor(socket: GentieSocket, log: Logger, timeZone: string) {
         const payload: unknown = typeof last === 'function' ? args.slice(0, -1)[0] : args[0];
         let input: z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>;
         try {
+          // What no field of any HTTP request may hold (http/input.ts) is refused here too, before
+          // a schema or the database sees it: PostgreSQL refuses a NUL in text with an error.
+          refuseControlCharacters(payload);
           input = parseInput(CLIENT_EVENT_SCHEMAS[event], payload) as z.output<(typeof CLIENT_EVENT_SCHEMAS)[E]>;
         } catch (err) {
           return ack(refuse(answer(err as AppError)));

@@ -99,6 +99,20 @@ describe('socket payloads', () => {
     expect(await r.socket.timeout(5000).emitWithAck('thread:leave', { threadId: root })).toEqual({ ok: true });
   });
 
+  it('refuses a NUL or other control character in any text of a payload (PostgreSQL would refuse it with an error)', async () => {
+    const r = reader();
+    await r.connected();
+    for (const [event, payload] of [
+      ['board:join', { slug: 'a\u0000b' }],
+      ['hot:join', { board: 'a\u0000b', period: 'today' }],
+      ['board:join', { slug: board.slug, variant: 'zh-hans', ['x\u0001']: 1 }],
+    ] as const) {
+      expect(await r.socket.timeout(5000).emitWithAck(event, payload)).toMatchObject({
+        error: { code: 'ValidationFailed', localized: expect.stringMatching(/\p{Script=Han}/u) },
+      });
+    }
+  });
+
   it('answers events outside the contract with an error ack', async () => {
     const r = reader();
     await r.connected();
