@@ -1,4 +1,5 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
 import compression from 'compression';
@@ -29,7 +30,7 @@ import { cacheByMember } from './http/caching';
 import { dropTag } from './http/conditional';
 import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
-import { VARIANT_COOKIE, refuseCrossSite, variantResolver } from './http/context';
+import { VARIANT_COOKIE, chooseVariant, refuseCrossSite, variantResolver } from './http/context';
 import { sessionMiddleware } from './sessions/sessions.cookies';
 import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
@@ -135,7 +136,7 @@ export function createApp({
   uploadStorage = postgresUploadStorage(db),
   listening = () => caches.threads.listening,
   glossaries = defaultGlossaries(db, log),
-}: AppDeps): RequestListener {
+}: AppDeps): AppHandler {
   // Everything converted through the app's conversion cache follows the glossaries (caches.ts).
   caches.conversions.rules = glossaries.book;
   keepThreadsAhead(caches);
@@ -313,7 +314,7 @@ export function createApp({
   // id and log line (logWarmRequest), the forwarded headers warning, and the security headers and Vary the full
   // path had set when it kept the page.
   const warm = warmPages(db, caches, reads, defaultVariant);
-  return (req, res) => {
+  const handler: RequestListener = (req, res) => {
     // In maintenance every page goes the full way, which says so (and keeps none). What this
     // process last read is enough here (a warm page costs no query): the express path reads it
     // again, so writes are always refused in time, and a database being imported into was empty,
@@ -337,7 +338,18 @@ export function createApp({
       else response.destroy();
     });
   };
+  return Object.assign(handler, { express: app, warm: { find: (req: IncomingMessage) => warm.find(req) !== undefined } });
 }
+
+/**
+ * createApp's request handler, with what lies behind it for tests that walk every route (the
+ * hostile-input sweep): the express application (its router stack) and the warm pages answered
+ * ahead of it (whether one is kept for a request).
+ */
+export type AppHandler = RequestListener & {
+  readonly express: express.Express;
+  readonly warm: { find(req: IncomingMessage): boolean };
+};
 
 /** The glossaries createApp reads when given none: read once now. */
 function defaultGlossaries(db: Kysely<Database>, log: Logger): GlossaryStore {
@@ -488,4 +500,37 @@ function toAppError(error: unknown): AppError {
     return new AppError(e.status, 'BadRequest', 'The request could not be understood.');
   }
   return new AppError(500, 'Internal', 'Something went wrong on our side; it has been logged.');
+}
+
+/**
+ * What node's HTTP parser refuses before any handler runs: a request line and headers past its
+ * 16 KB (a very long path or query, an oversize cookie) or that are not HTTP at all. Node's own
+ * answer to those has no body; this one says why, as JSON for the API and a short page elsewhere,
+ * in the script the variant prefix or Accept-Language of what was read asks for. For the server
+ * that serves createApp (main.ts, the tests).
+ */
+export function answerClientErrors(server: Server, timeZone: string): void {
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const raw = err.rawPacket?.toString('latin1') ?? '';
+    const url = /^[A-Z]+ (\S+)/.exec(raw)?.[1] ?? '/';
+    const acceptLanguage = /\r\naccept-language:[ \t]*([^\r\n]*)/i.exec(raw)?.[1];
+    const { variant } = chooseVariant(url, { 'accept-language': acceptLanguage });
+    const error =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? new AppError(431, 'PayloadTooLarge', 'The request line and headers are larger than 16 KB.', {
+            params: { what: 'request', limit: '16 KB' },
+          })
+        : new AppError(400, 'BadRequest', 'The request could not be understood.');
+    const localized = localizeError({ ...catalogFor(variant), timeZone, variant }, error);
+    const api = /^\/(zh-[a-z]+\/)?api\//.test(url);
+    const body = api
+      ? JSON.stringify({ error: { code: error.code, message: error.message, localized } })
+      : `<!doctype html><meta charset="utf-8"><title>${error.status}</title><p class="error-message" data-code="${error.code}">${localized.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>\n`;
+    const reason = error.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    socket.end(
+      `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: ${api ? 'application/json' : 'text/html'}; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
 }

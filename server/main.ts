@@ -1,6 +1,6 @@
 import { ADDRESS_PURGE_JOB, purgePostAddresses } from './moderation/moderation.bans';
 import http from 'node:http';
-import { createApp, memberFeeds } from './app';
+import { answerClientErrors, createApp, memberFeeds } from './app';
 import { cacheStats, createCaches } from './caches';
 import { loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
@@ -30,7 +30,6 @@ import { UPLOADS_CLEANUP_JOB, removeUnusedUploads } from './uploads/uploads.serv
 import { describeInterrupted, importRunning, readMaintenance } from './backup/backup.maintenance';
 import { BACKUP_JOB, scheduledBackup } from './backup/backup.schedule';
 import { postgresUploadStorage } from './uploads/uploads.storage';
-import { answerClientErrors } from './views/client-errors';
 
 /** An import into this database was killed: start-up stops and says what to do. */
 class InterruptedImport extends Error {}
@@ -94,7 +93,7 @@ async function main(config: Config): Promise<void> {
     glossaries,
   });
   const server = http.createServer(app);
-  answerClientErrors(server);
+  answerClientErrors(server, config.displayTimeZone);
   const realtime = attachRealtime(server, {
     db: storage.db,
     databaseUrl: storage.url,

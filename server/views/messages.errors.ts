@@ -140,7 +140,9 @@ export const hantErrors: ErrorMessages = {
         ? `悄悄話的內容有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些，或分成幾條發。`
         : p.what === 'profile'
           ? `簡介有 ${p.bytes} 字節，上限是 ${p.limit} 字節：請刪短一些。`
-          : `提交的內容超過了 ${p.limit} 的上限。`,
+          : p.what === 'request'
+            ? `這個網址太長了（連同請求頭，上限 ${p.limit}），無法處理：請刪短一些再試（搜尋一次最多 200 個字）。`
+            : `提交的內容超過了 ${p.limit} 的上限。`,
   ValidationFailed: hantValidation,
   NotLoggedIn: () => '請先登錄。',
   SessionExpired: () => '登錄已過期，請重新登錄。',
@@ -282,7 +284,9 @@ export const hansErrors: ErrorMessages = {
         ? `悄悄话的内容有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些，或分成几条发。`
         : p.what === 'profile'
           ? `简介有 ${p.bytes} 字节，上限是 ${p.limit} 字节：请删短一些。`
-          : `提交的内容超过了 ${p.limit} 的上限。`,
+          : p.what === 'request'
+            ? `这个网址太长了（连同请求头，上限 ${p.limit}），无法处理：请删短一些再试（搜索一次最多 200 个字）。`
+            : `提交的内容超过了 ${p.limit} 的上限。`,
   ValidationFailed: hansValidation,
   NotLoggedIn: () => '请先登录。',
   SessionExpired: () => '登录已过期，请重新登录。',

@@ -110,8 +110,6 @@ export const hant = {
   notFoundTitle: '找不到頁面',
   notFound: hantErrors.NotFound({}),
   errorTitle: '出錯了',
-  /** A request whose address or headers are too long to read (a search of thousands of words): Node answers 431 before the app. */
-  requestTooLarge: '這個網址太長了，無法處理。搜尋一次最多 200 個字：請刪短一些再試。',
   deepReply: (depth: number) => `第 ${depth} 層`,
   registerHint: '用戶名 2–24 個字符：中文或英文字母、數字和 _ - .；密碼至少 8 位，不能全是空格或重複字符，也不能是常見密碼。',
   haveAccount: '已有賬號？',
@@ -360,7 +358,6 @@ export const hans: Messages = {
   notFoundTitle: '找不到页面',
   notFound: hansErrors.NotFound({}),
   errorTitle: '出错了',
-  requestTooLarge: '这个网址太长了，无法处理。搜索一次最多 200 个字：请删短一些再试。',
   deepReply: (depth: number) => `第 ${depth} 层`,
   registerHint: '用户名 2–24 个字符：中文或英文字母、数字和 _ - .；密码至少 8 位，不能全是空格或重复字符，也不能是常见密码。',
   haveAccount: '已有账号？',

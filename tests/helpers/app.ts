@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createGlossaryStore } from '../../server/glossary/glossary.store';
 import type { AddressInfo } from 'node:net';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import { createApp, memberFeeds } from '../../server/app';
+import { type AppHandler, answerClientErrors, createApp, memberFeeds } from '../../server/app';
 import { connect } from '../../server/db/connect';
 import { type Caches, createCaches } from '../../server/caches';
 import { loadConfig } from '../../server/config';
@@ -14,7 +14,6 @@ import { attachRealtime } from '../../server/realtime/realtime.hub';
 import { createHotLists } from '../../server/posts/posts.hot';
 import { type ReadRecorder, createReadRecorder } from '../../server/reads/reads.recorder';
 import { type TestDatabase, createTestDatabase } from './database';
-import { answerClientErrors } from '../../server/views/client-errors';
 
 /** The whole application on a free port, over its own database. */
 export interface TestApp extends TestDatabase {
@@ -25,6 +24,8 @@ export interface TestApp extends TestDatabase {
   reads: ReadRecorder;
   /** The app's settings (the environment's, then the database's). */
   settings: SettingsStore;
+  /** The app's request handler: its express application and warm pages (tests that walk every route). */
+  handler: AppHandler;
   /** Statements the app's pages and API sent to the database (not the realtime hub's). */
   queries(): number;
   /** A browser-like client with its own cookie jar. */
@@ -91,7 +92,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await glossaries.loadAll();
   const app = createApp({ config, settings, db: database.db.withPlugin(counter), log, assets, caches, reads, hot, glossaries });
   const server = http.createServer(app);
-  answerClientErrors(server);
+  answerClientErrors(server, config.displayTimeZone);
   const realtime = attachRealtime(server, {
     db: database.db,
     databaseUrl: database.url,
@@ -112,6 +113,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     caches,
     reads,
     settings,
+    handler: app,
     queries: () => counter.count,
     client: () => new HttpClient(baseUrl),
     async close() {

@@ -287,7 +287,7 @@ describe('refusals', () => {
     const q = Array.from({ length: 10_000 }, (_, i) => `w${i}`).join(' ');
     const res = await app.client().get(`/api/search?q=${encodeURIComponent(q)}`);
     expect(res.status).toBe(431);
-    expect(res.json.error).toMatchObject({ code: 'RequestTooLarge', localized: expect.stringContaining('網址太長') });
+    expect(res.json.error).toMatchObject({ code: 'PayloadTooLarge', localized: expect.stringContaining('網址太長') });
     const page = await app.client().get(`/zh-hans/search?q=${encodeURIComponent(q)}`);
     expect(page.status).toBe(431);
     expect(page.text).toContain('网址太长');
