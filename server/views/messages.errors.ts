@@ -335,7 +335,7 @@ export const hansErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主题。` : id !== undefined ? `没有编号为 ${id} 的帖子。` : '找不到这个帖子。',
   MemberNotFound: ({ name }) => `没有“${name}”这个用户。`,
-  AccountDeleted: () => '“已注销用户”不是一位用户：账号注销后，保留下来的帖子都署这个名字。这些账号已经没有个人主页。',
+  AccountDeleted: () => '“已注销用户”不是一位用户：帐号注销后，保留下来的帖子都署这个名字。这些帐号已经没有个人主页。',
   SearchQueryInvalid: ({ problem, max }) => {
     switch (problem) {
       case 'empty':

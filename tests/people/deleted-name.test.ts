@@ -32,8 +32,8 @@ it('is shown in the reader’s script everywhere, is nobody’s page or name, an
   // The member page of the name: a 404 that says what the name is, in the reader's script.
   for (const [path, words] of [
     [`/u/${encodeURIComponent('已註銷用戶')}`, '帳號註銷後'],
-    [`/zh-hans/u/${encodeURIComponent('已注销用户')}`, '账号注销后'],
-    [`/zh-hans/u/${encodeURIComponent('已註銷用戶')}`, '账号注销后'],
+    [`/zh-hans/u/${encodeURIComponent('已注销用户')}`, '帐号注销后'],
+    [`/zh-hans/u/${encodeURIComponent('已註銷用戶')}`, '帐号注销后'],
   ] as const) {
     const page = await app.client().get(path);
     expect([path, page.status, page.text.includes(words)]).toEqual([path, 404, true]);
