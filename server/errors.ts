@@ -125,6 +125,8 @@ export interface ErrorParams {
   /** `id` when the request named one; `notThread` when a thread change named a follow-up. */
   PostNotFound: { id?: string; notThread?: boolean };
   MemberNotFound: { name: string };
+  /** /u/已註銷用戶: the name every deleted account's kept posts are shown under, nobody's home page. */
+  AccountDeleted: None;
   /** A search query that cannot be run; `max` is the limit passed (characters or terms). */
   SearchQueryInvalid: { problem: SearchProblem; max: number };
   /** A member may ignore at most `max` others (members/ignores.repository.ts IGNORE_MAX). */

@@ -1,3 +1,4 @@
+import { MemberLink, memberName } from '../views/member';
 import { href } from '../http/paths';
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
@@ -111,7 +112,8 @@ export function inboxPage(ctx: PageContext, data: Inbox): string {
         <ul class="inbox-message-reports">
           {data.messageReports.map((m) => (
             <li>
-              <a href={href(ctx, `/admin/message-reports/${m.id}`)}>#{m.id}</a> {m.reporter}: {m.reason} <Time ctx={ctx} at={m.createdAt} />
+              <a href={href(ctx, `/admin/message-reports/${m.id}`)}>#{m.id}</a> {memberName(ctx, m.reporter)}: {m.reason}{' '}
+              <Time ctx={ctx} at={m.createdAt} />
             </li>
           ))}
         </ul>
@@ -262,8 +264,8 @@ export function membersAdminPage(ctx: PageContext, query: string, found: FoundMe
         <ul class="found-members">
           {found.map((m) => (
             <li>
-              <a href={href(ctx, memberPath(m.name))}>{m.name}</a> {ctx.t.roles[m.role]}
-              {m.deleted ? ` (${w.deleted})` : ''}, {w.joined} <Time ctx={ctx} at={m.createdAt} />
+              <a href={href(ctx, memberPath(m.key))}>{memberName(ctx, m.name)}</a> {ctx.t.roles[m.role]}
+              {m.deleted ? ` (${w.deleted}: ${m.key})` : ''}, {w.joined} <Time ctx={ctx} at={m.createdAt} />
             </li>
           ))}
         </ul>
@@ -279,13 +281,15 @@ export function memberAdminPage(
   note?: { reset?: { url: string; absolute: boolean }; error?: string },
 ): string {
   const w = ctx.t.admin.members;
-  const base = memberPath(m.name);
+  // A deleted account is addressed by the name it registered (its shown name is everyone's 已註銷用戶).
+  const base = memberPath(m.key);
+  const shown = memberName(ctx, m.name);
   return renderPage(
     ctx,
-    m.name,
+    shown,
     <section class="admin-member">
       <h1>
-        <a href={href(ctx, `/u/${encodeURIComponent(m.name)}`)}>{m.name}</a> {m.deletedAt ? <strong>{w.deleted}</strong> : null}
+        <MemberLink ctx={ctx} name={m.name} /> {m.deletedAt ? <strong>{`${w.deleted}: ${m.key}`}</strong> : null}
       </h1>
       {note?.error ? <p class="error">{note.error}</p> : null}
       {note?.reset ? (
@@ -303,7 +307,7 @@ export function memberAdminPage(
       </p>
       <p>
         <a href={href(ctx, `${base}/addresses`)}>{w.addresses}</a> ·{' '}
-        <a href={href(ctx, `/admin/audit?subject=member:${m.name}`)}>{ctx.t.admin.audit}</a>
+        <a href={href(ctx, `/admin/audit?subject=member:${m.deletedAt ? m.key : m.name}`)}>{ctx.t.admin.audit}</a>
       </p>
       {m.deletedAt ? null : (
         <div class="member-actions">
@@ -373,7 +377,7 @@ export function memberAdminPage(
         <ul class="member-reports-about">
           {m.reportsAbout.map((r) => (
             <li>
-              <a href={href(ctx, `/t/${r.postId}`)}>#{r.postId}</a> {r.reporter}: {r.reason} ({r.open ? w.open : w.closed})
+              <a href={href(ctx, `/t/${r.postId}`)}>#{r.postId}</a> {memberName(ctx, r.reporter)}: {r.reason} ({r.open ? w.open : w.closed})
             </li>
           ))}
         </ul>

@@ -34,6 +34,11 @@ export { DELETED_MEMBER_NAME };
 
 export interface FoundMember {
   name: string;
+  /**
+   * The name as registered, NFKC and lower case (users.name_key): what the admin pages are addressed
+   * by, since a deleted account's name is 已註銷用戶 like every other deleted account's.
+   */
+  key: string;
   role: SiteRole;
   createdAt: Date;
   deleted: boolean;
@@ -55,18 +60,20 @@ export async function searchMembers(db: Kysely<Database>, who: Operator, query: 
   const skeleton = likeEscaped(nameSkeleton(typed));
   const rows = await db
     .selectFrom('users')
-    .select(['name', 'role', 'created_at', 'deleted_at'])
+    .select(['name', 'name_key', 'role', 'created_at', 'deleted_at'])
     .where((eb) => eb.or([eb('name_key', 'like', `${key}%`), eb('name_skeleton', 'like', `${skeleton}%`)]))
     .orderBy(sql`length(name_key)`)
     .orderBy('name_key')
     .limit(MEMBER_SEARCH_MAX)
     .execute();
-  return rows.map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at, deleted: r.deleted_at !== null }));
+  return rows.map((r) => ({ name: r.name, key: r.name_key, role: r.role, createdAt: r.created_at, deleted: r.deleted_at !== null }));
 }
 
 /** Everything a member's admin page shows. */
 export interface MemberDetail {
   name: string;
+  /** The name as registered (FoundMember.key). */
+  key: string;
   role: SiteRole;
   createdAt: Date;
   deletedAt: Date | null;
@@ -134,6 +141,7 @@ export async function memberDetail(db: Kysely<Database>, who: Operator, name: st
   const now = Date.now();
   return {
     name: user.name,
+    key: user.name_key,
     role: user.role,
     createdAt: row.created_at,
     deletedAt: row.deleted_at,

@@ -1,15 +1,15 @@
+import { MemberLink } from '../views/member';
 import type { NamedMember } from '../members/names.service';
-import { href } from '../http/paths';
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 
-function MemberLink({ ctx, member }: { ctx: PageContext; member: NamedMember }) {
+function NamedMemberLine({ ctx, member }: { ctx: PageContext; member: NamedMember }) {
   return (
     <span class="member">
-      <a href={href(ctx, `/u/${encodeURIComponent(member.name)}`)}>{member.name}</a>{' '}
-      {spelledOut(member.name) === member.name ? null : <code>{spelledOut(member.name)}</code>} {ctx.t.roles[member.role]},{' '}
-      {ctx.t.memberSince} <time datetime={member.createdAt.toISOString()}>{dateTime(ctx, member.createdAt)}</time>
+      <MemberLink ctx={ctx} name={member.name} /> {spelledOut(member.name) === member.name ? null : <code>{spelledOut(member.name)}</code>}{' '}
+      {ctx.t.roles[member.role]}, {ctx.t.memberSince}{' '}
+      <time datetime={member.createdAt.toISOString()}>{dateTime(ctx, member.createdAt)}</time>
     </span>
   );
 }
@@ -37,7 +37,7 @@ export function lookalikeNamesPage(ctx: PageContext, data: { lookalikes: NamedMe
             <ul>
               {group.map((m) => (
                 <li>
-                  <MemberLink ctx={ctx} member={m} />
+                  <NamedMemberLine ctx={ctx} member={m} />
                 </li>
               ))}
             </ul>
@@ -48,7 +48,7 @@ export function lookalikeNamesPage(ctx: PageContext, data: { lookalikes: NamedMe
       <ul class="invisible-names">
         {data.invisible.map((m) => (
           <li>
-            <MemberLink ctx={ctx} member={m} />
+            <NamedMemberLine ctx={ctx} member={m} />
           </li>
         ))}
       </ul>

@@ -34,6 +34,11 @@ export function findBoardBySlug(db: Db, slug: string) {
     .executeTakeFirst();
 }
 
+/** A board's slug and whether it is archived, by id (the board of a post being changed: it exists). */
+export function findBoardState(db: Db, id: string) {
+  return db.selectFrom('boards').select(['slug', 'archived_at']).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
 export function insertBoard(db: Db, board: { slug: string; name: string; description?: string }) {
   return (
     db

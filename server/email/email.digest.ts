@@ -4,7 +4,7 @@ import type { Logger } from '../log';
 import type { MailListItem } from '../mail/mail.templates';
 import type { Mailer } from '../mail/mail.transport';
 import { postInThread } from '../posts/posts.paths';
-import { textFor } from '../text/localize';
+import { shownName, textFor } from '../text/localize';
 import { createToken } from '../tokens/tokens.service';
 import type { Variant } from '../variants';
 import { catalogFor } from '../views/layout';
@@ -103,13 +103,13 @@ async function sendDigest(deps: DigestDeps, member: DueMember): Promise<boolean>
 
 type UnreadRow = Awaited<ReturnType<typeof repo.findUnreadForDigest>>[number];
 
-/** One line of the digest: what happened (in the member's script; names as written), when, and a link to it. */
+/** One line of the digest: what happened (in the member's script; names as written but 已註銷用戶: shownName), when, and a link to it. */
 function digestItem(r: UnreadRow, variant: Variant | null, timeZone: string, link: (path: string) => string): MailListItem {
   const { t } = catalogFor(variant ?? undefined);
   const title = r.title !== null && r.variant !== null ? textFor(r.title, r.variant, variant ?? undefined) : r.title;
   const path = r.thread_id === null ? '/notifications' : postInThread(r.thread_id, r.post_id ?? r.thread_id);
   return {
-    text: t.email.kinds[r.kind]({ actor: r.actor, title }),
+    text: t.email.kinds[r.kind]({ actor: r.actor === null ? r.actor : shownName(r.actor, variant ?? undefined), title }),
     url: link(path),
     note: dateTime({ timeZone, variant: variant ?? undefined }, r.created_at),
   };

@@ -7,7 +7,7 @@ import type { Db, SiteRole } from '../db/database';
 export function findUserByKey(db: Db, nameKey: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'name', 'role', 'password_hash', 'deleted_at'])
+    .select(['id', 'name', 'name_key', 'role', 'password_hash', 'deleted_at'])
     .where('name_key', '=', nameKey)
     .executeTakeFirst();
 }

@@ -3,6 +3,10 @@ import type { Database, SiteRole } from '../db/database';
 import { AppError } from '../errors';
 import { invisibleNamePattern, nameSkeleton } from './names';
 import * as repo from './names.repository';
+import { DELETED_MEMBER_NAME, isDeletedMemberName } from '../text/localize';
+
+/** The skeletons of 已註銷用戶 and 已注销用户: no new name may look like them. */
+const DELETED_SKELETONS = [DELETED_MEMBER_NAME, '已注销用户'].map(nameSkeleton);
 
 /**
  * Runs `insert` (which writes the new member) only if no member has a name that looks like this
@@ -17,6 +21,12 @@ export async function claimName<T>(
 ): Promise<T | undefined> {
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`gentie:name:${name.skeleton}`}))`.execute(tx);
+    // The name deleted accounts' posts are shown under is nobody's (in either script, or a lookalike).
+    if (isDeletedMemberName(name.name) || DELETED_SKELETONS.includes(name.skeleton)) {
+      throw new AppError(409, 'NameConfusable', `The name ${name.name} is the one deleted accounts are shown under; choose another.`, {
+        params: { name: name.name, lookalike: DELETED_MEMBER_NAME },
+      });
+    }
     const lookalike = await repo.findUserBySkeleton(tx, name.skeleton, name.key);
     if (lookalike && lookalike.name_key !== name.key) {
       throw new AppError(409, 'NameConfusable', `The name ${name.name} looks too much like the member ${lookalike.name}; choose another.`, {

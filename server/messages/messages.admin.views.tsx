@@ -1,3 +1,4 @@
+import { memberName } from '../views/member';
 import type { AppError } from '../errors';
 import { href } from '../http/paths';
 import { ActionButton } from '../views/buttons';
@@ -78,7 +79,7 @@ export function reportPage(ctx: PageContext, reading: ReportReading, refusal?: A
         {pm.readsLogged}
         {reads.map((r) => (
           <span class="read">
-            {r.name} <time datetime={r.at.toISOString()}>{dateTime(ctx, r.at)}</time>{' '}
+            {memberName(ctx, r.name)} <time datetime={r.at.toISOString()}>{dateTime(ctx, r.at)}</time>{' '}
           </span>
         ))}
       </p>

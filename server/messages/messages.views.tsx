@@ -1,4 +1,6 @@
+import { MemberLink, memberName } from '../views/member';
 import type { BodyFormat } from '../db/database';
+import type { Variant } from '../variants';
 import {
   ComposerStatus,
   FormatHint,
@@ -33,7 +35,7 @@ export interface MessageFormState {
   preview?: FormPreview;
 }
 
-const memberLink = (ctx: LinkContext, name: string) => <a href={href(ctx, `/u/${encodeURIComponent(name)}`)}>{name}</a>;
+const memberLink = (ctx: LinkContext & { variant: Variant | undefined }, name: string) => <MemberLink ctx={ctx} name={name} />;
 
 /** The title a reply starts from ("回覆：…"), cut to a title's length. */
 export const replyTitle = (ctx: PageContext, title: string) => [...ctx.t.pm.replyTitle(title)].slice(0, TITLE_MAX).join('');
@@ -59,7 +61,7 @@ export function MessageLine({ ctx, m, current }: { ctx: PageContext; m: Message;
       <a class="title" href={href(ctx, `/messages/${m.id}`)} aria-current={current ? 'true' : undefined}>
         {m.title}
       </a>{' '}
-      <span class="party">{m.sent ? t.pm.toName(m.to.name) : t.pm.fromName(m.from.name)}</span>{' '}
+      <span class="party">{m.sent ? t.pm.toName(memberName(ctx, m.to.name)) : t.pm.fromName(memberName(ctx, m.from.name))}</span>{' '}
       <span class="bytes">{t.bytes(m.bytes)}</span> <time datetime={m.createdAt.toISOString()}>{dateTime(ctx, m.createdAt)}</time>
       {m.sent && m.readAt ? <span class="read-mark"> [{t.pm.read}]</span> : null}
     </li>

@@ -1,3 +1,4 @@
+import { MemberLink } from '../views/member';
 import { href } from '../http/paths';
 import type { ShownBan } from '../policy/policy.repository';
 import { Fragment, h } from '../views/html';
@@ -32,7 +33,7 @@ export function publicBansPage(
           {data.bans.map((ban) => (
             <tr>
               <td>
-                <a href={href(ctx, `/u/${encodeURIComponent(ban.name)}`)}>{ban.name}</a>
+                <MemberLink ctx={ctx} name={ban.name} />
               </td>
               <td>
                 <time datetime={ban.expiresAt.toISOString()}>{dateTime(ctx, ban.expiresAt)}</time>

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { type Board, BOARD_REVIEWS, getBoard } from '../boards/boards.service';
+import { type Board, BOARD_REVIEWS, boardArchived, getBoard } from '../boards/boards.service';
+import * as boards from '../boards/boards.repository';
 import type { BoardReview, Database, Db } from '../db/database';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
@@ -57,6 +58,10 @@ async function lockUndecided(tx: Db, member: Member | null, heldId: string) {
 export async function approveHeld(db: Kysely<Database>, member: Member | null, heldId: string): Promise<{ held: HeldPost; post: Post }> {
   const postId = await db.transaction().execute(async (tx) => {
     const { row, actor } = await lockUndecided(tx, member, heldId);
+    // Approving would publish a post on an archived board: refused (rejecting stays open, so the
+    // authors of posts still waiting when the board was archived are told).
+    const board = await boards.findBoardState(tx, row.board_id);
+    if (board.archived_at) throw boardArchived(board.slug);
     const user = await members.findUserById(tx, row.author_id);
     const author: Member = { id: row.author_id, name: user?.name ?? '', role: user?.role ?? 'member' };
     const written = await publishHeld(tx, row, author);

@@ -1,6 +1,6 @@
 import { href } from '../http/paths';
 import type { HeldPost } from '../posts/posts.held';
-import { memberHref } from '../posts/posts.lines';
+import { MemberLink } from '../views/member';
 import { bodyAsText, linkTargets } from '../text/links';
 import { ActionButton } from '../views/buttons';
 import { Fragment, h } from '../views/html';
@@ -71,7 +71,7 @@ function HeldMeta({ ctx, held, showBoard }: { ctx: PageContext; held: HeldPost; 
           {' · '}
         </Fragment>
       ) : null}
-      -<a href={href(ctx, memberHref(held.author.name))}>{held.author.name}</a>- <span class="bytes">{t.bytes(held.bytes)}</span>{' '}
+      -<MemberLink ctx={ctx} name={held.author.name} />- <span class="bytes">{t.bytes(held.bytes)}</span>{' '}
       <time datetime={held.createdAt.toISOString()}>{dateTime(ctx, held.createdAt)}</time>
       {' · '}
       <span class="held-reason">{t.review.reasons[held.reason]}</span>

@@ -27,15 +27,32 @@ import { closeReports, noticeBanned, noticeBannedBy, noticeModerated, relinkMent
  * line in the moderation log. Reports and the report queue are in moderation.reports.ts.
  */
 
-/** Locks the post (and its thread's event counter) and returns it with the actor on its board. */
-async function loadForChange(tx: Db, member: Member | null, postId: string) {
+/**
+ * What an archived board still lets be changed (README "Archived boards"): nothing, or only by an
+ * admin ('admins': taking down a post or an old version without reopening the board to posting).
+ */
+type WhileArchived = 'nobody' | 'admins';
+
+/**
+ * Locks the post (and its thread's event counter) and returns it with the actor on its board.
+ * On an archived board the change is refused (409 BoardArchived) unless `archived` lets the actor
+ * make it; the refusal comes after the actor's own (a stranger learns nothing of the board).
+ */
+async function loadForChange(tx: Db, member: Member | null, postId: string, archived: WhileArchived) {
   const post = isId(postId) ? await repo.lockPost(tx, postId) : undefined;
   if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`, { params: { id: postId } });
   // The thread row is locked too: a lock committed meanwhile cannot be missed by an author's edit.
-  const [actor, thread] = await Promise.all([actorOn(tx, member, post.board_id), repo.lockThread(tx, post.thread_id)]);
+  const [actor, thread, board] = await Promise.all([
+    actorOn(tx, member, post.board_id),
+    repo.lockThread(tx, post.thread_id),
+    boards.findBoardState(tx, post.board_id),
+  ]);
   if (!thread) throw notFound('PostNotFound', `Post ${postId} belongs to no thread.`, { params: { id: postId } });
   const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: thread.locked };
-  return { post, actor, facts };
+  const refuseArchived = () => {
+    if (board.archived_at && !(archived === 'admins' && actor?.role === 'admin')) throw boardArchived(board.slug);
+  };
+  return { post, actor, facts, refuseArchived };
 }
 
 /** Writes a line in the moderation log. */
@@ -62,11 +79,10 @@ export async function editPost(
 ): Promise<Post> {
   const caps = member ? (await pace('edit')).caps : null;
   await db.transaction().execute(async (tx) => {
-    const { post, actor, facts } = await loadForChange(tx, member, postId);
+    // An archived board is read-only, for its moderators and admins too: unarchive it first.
+    const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'nobody');
     authorize(actor, 'edit', facts, rules);
-    // An archived board is read-only, for its moderators too: unarchive it first.
-    const board = await tx.selectFrom('boards').select(['slug', 'archived_at']).where('id', '=', post.board_id).executeTakeFirstOrThrow();
-    if (board.archived_at) throw boardArchived(board.slug);
+    refuseArchived();
     const reason = cleanReason(input.reason);
     // What the author wrote is what an edit changes: without a body, the source as it is (in the
     // format given, else its own); a body without a format is read as before formats (deprecated).
@@ -119,8 +135,9 @@ async function withSource(db: Kysely<Database>, postId: string): Promise<Post> {
 /** The post as its edit form shows it, with what its author wrote, for someone who may edit it (else the refusal). */
 export async function postForEdit(db: Kysely<Database>, rules: Rules, member: Member | null, postId: string): Promise<Post> {
   await db.transaction().execute(async (tx) => {
-    const { actor, facts } = await loadForChange(tx, member, postId);
+    const { actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'nobody');
     authorize(actor, 'edit', facts, rules);
+    refuseArchived();
   });
   return withSource(db, postId);
 }
@@ -134,8 +151,10 @@ export async function deletePost(
   input: { reason?: string },
 ): Promise<Post> {
   await db.transaction().execute(async (tx) => {
-    const { post, actor, facts } = await loadForChange(tx, member, postId);
+    // On an archived board only an admin deletes (a takedown): members and moderators cannot.
+    const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'admins');
     authorize(actor, 'delete', facts, rules);
+    refuseArchived();
     const reason = cleanReason(input.reason);
     const own = post.author_id === actor.member.id;
     if (!own && !reason)
@@ -153,8 +172,9 @@ export async function deletePost(
 /** Brings a deleted post back (moderators and admins). */
 export async function restorePost(db: Kysely<Database>, rules: Rules, member: Member | null, postId: string): Promise<Post> {
   await db.transaction().execute(async (tx) => {
-    const { post, actor, facts } = await loadForChange(tx, member, postId);
+    const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'admins');
     authorize(actor, 'restore', facts, rules);
+    refuseArchived();
     if (!post.deleted_at) throw new AppError(409, 'PostNotDeleted', 'This post is not deleted.');
     await repo.clearDeleted(tx, post.id);
     await posts.setSearchDeleted(tx, post.id, false);
@@ -181,11 +201,12 @@ const FLAGS: Record<
 export async function changeThread(db: Kysely<Database>, rules: Rules, member: Member | null, threadId: string, change: ThreadChange) {
   const { flag, value, needs, kind } = FLAGS[change];
   await db.transaction().execute(async (tx) => {
-    const { post, actor, facts } = await loadForChange(tx, member, threadId);
+    const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, threadId, 'nobody');
     if (post.id !== post.thread_id) {
       throw notFound('PostNotFound', `Post ${threadId} is a follow-up, not a thread.`, { params: { id: threadId, notThread: true } });
     }
     authorize(actor, needs, facts, rules);
+    refuseArchived();
     const state = (await posts.findThreadState(tx, post.thread_id))!;
     if (state[flag] === value) return;
     await repo.setThreadFlag(tx, post.thread_id, flag, value);
@@ -206,13 +227,14 @@ export const SLOW_MODE_MAX_SECONDS = 86_400;
  */
 export async function setSlowMode(db: Kysely<Database>, rules: Rules, member: Member | null, threadId: string, seconds: number) {
   await db.transaction().execute(async (tx) => {
-    const { post, actor, facts } = await loadForChange(tx, member, threadId);
+    const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, threadId, 'nobody');
     if (post.id !== post.thread_id) {
       throw notFound('PostNotFound', `Post ${threadId} is a follow-up, not a thread.`, { params: { id: threadId, notThread: true } });
     }
     // The log line's reason is the new setting, script-neutral (0s: off).
     // Whoever may lock a thread may slow it: the board's moderators and admins.
     authorize(actor, 'lock', facts, rules);
+    refuseArchived();
     const state = (await posts.findThreadState(tx, post.thread_id))!;
     if (state.slow_mode_seconds === seconds) return;
     await repo.setSlowMode(tx, post.thread_id, seconds);
@@ -399,8 +421,10 @@ export async function setRevisionHidden(
 ): Promise<{ postId: string; revision: number; hidden: boolean }> {
   await db.transaction().execute(async (tx) => {
     // The post's row is locked: an edit cannot make the current version a replaced one meanwhile.
-    const { post, actor, facts } = await loadForChange(tx, member, postId);
+    // Hiding an old version on an archived board is a takedown too: admins only.
+    const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'admins');
     authorize(actor, 'hideRevision', facts);
+    refuseArchived();
     const reason = cleanReason(input.reason);
     if (revision === post.revision) {
       throw new AppError(
@@ -461,10 +485,11 @@ export interface Revisions {
  */
 export async function postRevisions(db: Kysely<Database>, member: Member | null, postId: string, page = 1): Promise<Revisions> {
   const post = await getPost(db, postId);
-  const actor = await actorOn(db, member, post.boardId);
+  const [actor, board] = await Promise.all([actorOn(db, member, post.boardId), boards.findBoardState(db, post.boardId)]);
   if (post.deleted) authorize(actor, 'seeDeleted', null);
   const seesHidden = can(actor, 'seeHiddenRevisions', null);
-  const canHide = can(actor, 'hideRevision', null);
+  // On an archived board only admins hide or show versions (setRevisionHidden).
+  const canHide = can(actor, 'hideRevision', null) && (!board.archived_at || actor?.role === 'admin');
   const total = post.revision + 1;
   const pages = Math.ceil(total / VERSIONS_PER_PAGE);
   const newest = post.revision - (page - 1) * VERSIONS_PER_PAGE;

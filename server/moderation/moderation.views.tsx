@@ -1,3 +1,4 @@
+import { memberName } from '../views/member';
 import type { Board } from '../boards/boards.service';
 import type { Post } from '../posts/posts.service';
 import type { AppError } from '../errors';
@@ -115,7 +116,8 @@ export function reportPage(ctx: PageContext, post: Post, refused?: { refusal: Ap
     <section class="report-post">
       <h1>{t.report}</h1>
       <p>
-        <a href={href(ctx, `/t/${post.id}`)}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a> -{post.author.name}-
+        <a href={href(ctx, `/t/${post.id}`)}>{post.title || t.deletedBy[post.deletedBy ?? 'author']}</a> -
+        {memberName(ctx, post.author.name)}-
       </p>
       <form method="post" action={href(ctx, `/t/${post.id}/report`)} class="report-form">
         <Refusal ctx={ctx} error={refused?.refusal} />
@@ -169,7 +171,9 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map
                 {v.revision === post.revision ? ` · ${t.currentVersion}` : ''}
               </h2>
               <p class="byline">
-                {v.revision === 0 ? t.originalBy(v.by.name, when) : t.editedBy(t.roles[v.by.role], v.by.name, when)}
+                {v.revision === 0
+                  ? t.originalBy(memberName(ctx, v.by.name), when)
+                  : t.editedBy(t.roles[v.by.role], memberName(ctx, v.by.name), when)}
                 {v.reason ? `（${t.reason}：${v.reason}）` : ''}
               </p>
               {v.hidden ? <p class="revision-hidden">{concealed ? t.revisionHidden : t.revisionHiddenFromOthers}</p> : null}
@@ -202,7 +206,7 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
               <a href={href(ctx, `/t/${e.post.id}`)} class="title">
                 {e.post.title || t.deletedBy[e.post.deletedBy ?? 'author']}
               </a>{' '}
-              -{e.post.author.name}- <strong class="report-count">{t.reportCount(e.count)}</strong>
+              -{memberName(ctx, e.post.author.name)}- <strong class="report-count">{t.reportCount(e.count)}</strong>
             </p>
             <ul>
               {e.reports.map((r) => (

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors';
 import * as follows from '../members/follows.repository';
 import * as ignores from '../members/ignores.repository';
 import { checkName } from '../members/names';
+import { isDeletedMemberName } from '../text/localize';
 import { findMemberHome } from '../members/profile.repository';
 import * as posts from '../posts/posts.repository';
 import { type ShownBan, ownBans } from '../policy/policy.repository';
@@ -73,6 +74,10 @@ const memberNotFound = (name: string) => notFound('MemberNotFound', `There is no
 
 /** The member named `name` (any case) as their home page shows them, or a 404. */
 async function findHome(db: Kysely<Database>, name: string) {
+  // The links of a deleted account's kept posts lead here: say what the name is (a 404 all the same).
+  if (isDeletedMemberName(name)) {
+    throw notFound('AccountDeleted', 'This is the name deleted accounts’ kept posts are shown under: there is no member page.');
+  }
   const key = checkName(name);
   const row = key.ok ? await findMemberHome(db, key.key) : undefined;
   if (!row) throw memberNotFound(name);

@@ -1,6 +1,7 @@
 import { href } from '../http/paths';
 import type { Post } from '../posts/posts.service';
 import { PostLine, lineMemo, memberHref } from '../posts/posts.lines';
+import { memberName } from '../views/member';
 import { mapBodyLinks } from '../text/sanitize';
 import { Avatar } from '../views/avatar';
 import { OwnBans } from '../views/bans';
@@ -161,11 +162,11 @@ export function memberHomePage(ctx: PageContext, home: MemberHome): string {
   const { member, viewer } = home;
   return renderPage(
     ctx,
-    t.memberHome(member.name),
+    t.memberHome(memberName(ctx, member.name)),
     <section class="member-home">
       <Avatar name={member.name} size={128} />
       <h1>
-        {member.name}
+        {memberName(ctx, member.name)}
         {member.role !== 'member' ? <span class="role"> [{t.roles[member.role]}]</span> : null}
       </h1>
       {member.deleted ? (

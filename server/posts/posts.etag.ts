@@ -19,7 +19,8 @@ import { ownHeldInThread } from './posts.held.repository';
  *
  * - the thread's seq: every change to a thread (a follow-up, an edit, a deletion, a lock, a pin)
  *   raises it; its read count, which the page and the JSON show (it changes at most once per
- *   READ_FLUSH_MS); the board's name and slug, which the page links to;
+ *   READ_FLUSH_MS); the board's name and slug, which the page links to, and whether it is
+ *   archived (read-only: no reply form, fewer buttons);
  * - who reads: logged in or not, and then the member (id, name, site role), their role on the
  *   board and any ban in force, whether they see deleted posts, and what they may do to the post
  *   (its buttons: the edit window closing changes them without any change to the thread), and
@@ -66,6 +67,8 @@ export async function postVersion(
     row.thread_id,
     row.board_slug,
     row.board_name,
+    // Archiving a board takes its threads' reply forms and buttons away without a thread event.
+    row.board_archived_at !== null,
     viewer?.id,
     viewer?.name,
     viewer?.role,
@@ -132,6 +135,7 @@ function findPostVersion(db: Db, id: string, heldOf?: string) {
       'threads.locked',
       'boards.slug as board_slug',
       'boards.name as board_name',
+      'boards.archived_at as board_archived_at',
     ])
     .$if(heldOf !== undefined, (qb) => qb.select(ownHeldInThread(heldOf!, sql.ref('posts.thread_id')).as('held')))
     .where('posts.id', '=', id)

@@ -4,7 +4,7 @@ import type { Database } from '../db/database';
 import { ignoringOf } from '../members/ignores.repository';
 import { type Board, getBoard } from '../boards/boards.service';
 import type { Variant } from '../text/convert';
-import { localizedTitles } from '../text/localize';
+import { localizedTitles, shownName } from '../text/localize';
 import type { SourceVariant } from '../variants';
 import { type HotClosing, type HotRow, type HotUnit, closeHotDays, findHotThreads } from './posts.hot.repository';
 
@@ -285,7 +285,11 @@ export function hotInVariant(conversions: TextCache, list: HotList, variant: Var
     list.threads.map((t) => t.root),
     variant,
   );
-  return { ...list, threads: list.threads.map((t, i) => ({ ...t, root: roots[i]! })) };
+  // Starters' names as shownName gives them (已註銷用戶 in the reader's script), for the page, the JSON and live updates.
+  return {
+    ...list,
+    threads: list.threads.map((t, i) => ({ ...t, root: roots[i]!, author: { ...t.author, name: shownName(t.author.name, variant) } })),
+  };
 }
 
 /** A hot list as the JSON API and live updates present it. */

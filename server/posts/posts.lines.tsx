@@ -1,4 +1,5 @@
 import { type LinkContext, href } from '../http/paths';
+import { memberHref } from '../views/member';
 import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/html';
 import type { Ignoring } from '../db/member';
 import type { Messages } from '../views/messages';
@@ -67,7 +68,7 @@ export function PostTitle({ ctx, post }: { ctx: LineContext; post: Post }): Safe
  */
 export const MAX_NESTING = 32;
 
-export const memberHref = (name: string) => `/u/${encodeURIComponent(name)}`;
+export { memberHref };
 
 /**
  * What the lines of one list share while it is rendered, so a thread page of thousands of lines

@@ -672,18 +672,21 @@ export function permissionsFor(
   board?: Pick<Board, 'archivedAt'>,
 ): PostPermissions | null {
   if (!actor) return null;
-  // An archived board is read-only for everyone (editPost refuses with 409 BoardArchived).
+  // An archived board is read-only (moderation.service.ts refuses with 409 BoardArchived): no
+  // edits or thread changes for anyone; deleting and restoring by admins only (a takedown).
   const archived = Boolean(board?.archivedAt);
+  const open = !archived;
+  const takedown = open || actor.role === 'admin';
   const facts = { authorId: post.authorId, createdAt: post.createdAt, deleted: post.deleted, locked: thread.locked };
   const isRoot = post.parentId === null;
   const own = post.authorId === actor.member.id;
   return {
-    edit: !archived && can(actor, 'edit', facts, rules),
-    delete: can(actor, 'delete', facts, rules),
-    restore: post.deleted && can(actor, 'restore', facts, rules),
-    lock: isRoot && can(actor, 'lock', facts, rules),
-    pin: isRoot && can(actor, 'pin', facts, rules),
-    feature: isRoot && can(actor, 'feature', facts, rules),
+    edit: open && can(actor, 'edit', facts, rules),
+    delete: takedown && can(actor, 'delete', facts, rules),
+    restore: takedown && post.deleted && can(actor, 'restore', facts, rules),
+    lock: open && isRoot && can(actor, 'lock', facts, rules),
+    pin: open && isRoot && can(actor, 'pin', facts, rules),
+    feature: open && isRoot && can(actor, 'feature', facts, rules),
     // Anyone logged in may report, banned or not; reporting one's own or a deleted post makes no sense.
     report: !own && !post.deleted && can(actor, 'report', facts, rules),
   };

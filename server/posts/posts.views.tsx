@@ -1,3 +1,4 @@
+import { MemberLink, memberName } from '../views/member';
 import type { AppError } from '../errors';
 import type { BodyFormat } from '../db/database';
 import {
@@ -24,7 +25,7 @@ import { dateTime } from '../views/time';
 import { MAX_DEPTH, type Post, type PostHead, type ThreadState } from './posts.service';
 import { type BoardIndex, type FeaturedIndex, type IndexThread, QUEUE_COUNT_CAP } from './posts.lists';
 import { BOARD_REVIEWS } from '../boards/boards.service';
-import { PostLine, heldLine, memberHref, renderTree } from './posts.lines';
+import { PostLine, heldLine, renderTree } from './posts.lines';
 import type { HeldPost, OwnHeldLine } from './posts.held';
 import { MENTION_NOTIFY_MAX } from './posts.mentions';
 import { ThreadViews } from './posts.filters.views';
@@ -241,7 +242,7 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
   if (!post.editedAt || !post.editedBy) return null;
   return (
     <p class="edited">
-      {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role], post.editedBy.name)}
+      {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role], memberName(ctx, post.editedBy.name))}
       {post.editReason ? `（${t.reason}：${post.editReason}）` : ''} <a href={href(ctx, `/t/${post.id}/revisions`)}>{t.revisions}</a>
     </p>
   );
@@ -438,7 +439,7 @@ export function postPage(
             <p class="byline">
               {/* The root post's author, small; follow-ups stay lines of text, as the source has them. */}
               {post.parentId ? null : <Avatar name={post.author.name} size={32} />}-
-              <a href={href(ctx, memberHref(post.author.name))}>{post.author.name}</a>- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
+              <MemberLink ctx={ctx} name={post.author.name} />- <span class="bytes">{t.bytes(post.bytes)}</span>{' '}
               <time datetime={post.createdAt.toISOString()}>{dateTime(ctx, post.createdAt)}</time>
               {post.parentId ? null : <ReadCount ctx={ctx} state={tree.thread} />}
             </p>

@@ -1,5 +1,5 @@
 import { href } from '../http/paths';
-import { memberHref } from '../posts/posts.lines';
+import { memberHref, memberName } from '../views/member';
 import { Fragment, h, trustedHtml } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { Pager } from '../views/pager';
@@ -30,8 +30,8 @@ function Hit({ ctx, hit }: { ctx: PageContext; hit: ShownHit }) {
         {trustedHtml(hit.titleHtml || '—')}
       </a>
       {hit.post.deleted ? <span class="deleted">{search.deletedMark}</span> : null} -
-      <a href={href(ctx, memberHref(hit.post.author.name))} class="author">
-        {hit.post.author.name}
+      <a href={href(ctx, memberHref(memberName(ctx, hit.post.author.name)))} class="author">
+        {memberName(ctx, hit.post.author.name)}
       </a>
       - <time datetime={hit.post.createdAt.toISOString()}>{dateTime(ctx, hit.post.createdAt)}</time>
       <span class="hit-where">

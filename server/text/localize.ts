@@ -59,6 +59,12 @@ export function shownName(name: string, reader: Variant | undefined): string {
   return name === DELETED_MEMBER_NAME && reader === 'zh-hans' ? DELETED_MEMBER_HANS : name;
 }
 
+/** Whether `name` is the name deleted accounts are shown under, in either script (no member has it). */
+export function isDeletedMemberName(name: string): boolean {
+  const typed = name.normalize('NFKC').trim();
+  return typed === DELETED_MEMBER_NAME || typed === DELETED_MEMBER_HANS;
+}
+
 /** The post with its author's name as shownName gives it (posts that carry an author). */
 function withShownAuthor<P>(post: P, reader: Variant | undefined): P {
   const author = (post as { author?: { name?: unknown } }).author;

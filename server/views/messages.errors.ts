@@ -191,6 +191,7 @@ export const hantErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主題。` : id !== undefined ? `沒有編號為 ${id} 的帖子。` : '找不到這個帖子。',
   MemberNotFound: ({ name }) => `沒有「${name}」這個用戶。`,
+  AccountDeleted: () => '「已註銷用戶」不是一位用戶：帳號註銷後，保留下來的帖子都署這個名字。這些帳號已經沒有個人主頁。',
   SearchQueryInvalid: ({ problem, max }) => {
     switch (problem) {
       case 'empty':
@@ -335,6 +336,7 @@ export const hansErrors: ErrorMessages = {
   PostNotFound: ({ id, notThread }) =>
     notThread ? `帖子 ${id} 是跟帖，不是主题。` : id !== undefined ? `没有编号为 ${id} 的帖子。` : '找不到这个帖子。',
   MemberNotFound: ({ name }) => `没有“${name}”这个用户。`,
+  AccountDeleted: () => '“已注销用户”不是一位用户：帐号注销后，保留下来的帖子都署这个名字。这些帐号已经没有个人主页。',
   SearchQueryInvalid: ({ problem, max }) => {
     switch (problem) {
       case 'empty':

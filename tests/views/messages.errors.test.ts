@@ -94,6 +94,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   BoardNotEmpty: [{ slug: 'life', threads: 3 }],
   PostNotFound: [{}, { id: '12' }, { id: '12', notThread: true }],
   MemberNotFound: [{ name: 'ghost' }],
+  AccountDeleted: [{}],
   SearchQueryInvalid: (['empty', 'tooLong', 'tooManyTerms', 'noWords', 'onlyExclusions', 'operators'] as const).map((problem) => ({
     problem,
     max: 200,
