@@ -16,7 +16,6 @@ import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, type PageFeed, Refusal, describe, describeHtml, renderPage } from '../views/layout';
-import { convertText, detectVariant } from '../text/convert';
 import { SearchBox } from '../views/search-box';
 import { Avatar } from '../views/avatar';
 import { Pager } from '../views/pager';
@@ -555,10 +554,9 @@ const boardFeed = (ctx: PageContext, board: { slug: string; name: string }): Pag
   path: `/b/${encodeURIComponent(board.slug)}/feed.xml`,
 });
 
-/** A board's description as a preview shows it: plain text, in the page's variant (undefined when it has none). */
-function boardDescription(ctx: PageContext, description: string): string | undefined {
-  if (!description) return undefined;
-  return describe(ctx.variant ? convertText(description, detectVariant(description), ctx.variant) : description);
+/** A board's description as a preview shows it: plain text (already in the page's variant: posts.variants.ts), undefined when it has none. */
+function boardDescription(description: string): string | undefined {
+  return description ? describe(description) : undefined;
 }
 
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
@@ -648,7 +646,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
     </Fragment>,
     {
       type: 'website',
-      description: boardDescription(ctx, board.description),
+      description: boardDescription(board.description),
       canonical: `${ctx.prefix}/b/${encodeURIComponent(board.slug)}${index.page > 1 ? `?page=${index.page}` : ''}`,
       feeds: [boardFeed(ctx, board)],
     },
@@ -703,7 +701,7 @@ export function featuredPage(ctx: PageContext, index: FeaturedIndex): string {
     </Fragment>,
     {
       type: 'website',
-      description: boardDescription(ctx, board.description),
+      description: boardDescription(board.description),
       canonical: `${ctx.prefix}${base}/featured`,
       feeds: [boardFeed(ctx, board)],
     },
