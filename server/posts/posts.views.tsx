@@ -47,11 +47,23 @@ function ReadCount({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   );
 }
 
-function PostForm({ ctx, action, draft, form }: { ctx: PageContext; action: string; draft: string; form: FormState | undefined }) {
+function PostForm({
+  ctx,
+  action,
+  draft,
+  form,
+  place,
+}: {
+  ctx: PageContext;
+  action: string;
+  draft: string;
+  form: FormState | undefined;
+  place: { board?: string; post?: string };
+}) {
   const { t } = ctx;
   const values = form?.values;
   return (
-    <form method="post" action={action} class="post-form composer" {...composerData(ctx, draft)}>
+    <form method="post" action={action} class="post-form composer" {...composerData(ctx, draft, undefined, place)}>
       <Refusal ctx={ctx} error={form?.refusal} />
       <PreviewBox ctx={ctx} preview={form?.preview} />
       <label>
@@ -122,7 +134,13 @@ function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form
     <section class="reply" id="reply" aria-label={ctx.t.reply}>
       <h2>{ctx.t.reply}</h2>
       <SlowModeNotice ctx={ctx} state={tree.thread} />
-      <PostForm ctx={ctx} action={href(ctx, `/t/${tree.post.id}/reply`)} draft={`/t/${tree.post.id}/reply`} form={form} />
+      <PostForm
+        ctx={ctx}
+        action={href(ctx, `/t/${tree.post.id}/reply`)}
+        draft={`/t/${tree.post.id}/reply`}
+        form={form}
+        place={{ post: tree.post.id }}
+      />
     </section>
   );
 }
@@ -636,7 +654,13 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
       ) : ctx.member ? (
         <section class="new-thread" aria-label={t.newThread}>
           <h2>{t.newThread}</h2>
-          <PostForm ctx={ctx} action={href(ctx, `/b/${board.slug}/threads`)} draft={`/b/${board.slug}/threads`} form={form} />
+          <PostForm
+            ctx={ctx}
+            action={href(ctx, `/b/${board.slug}/threads`)}
+            draft={`/b/${board.slug}/threads`}
+            form={form}
+            place={{ board: board.slug }}
+          />
         </section>
       ) : (
         <p class="login-to-reply">
