@@ -178,6 +178,34 @@ export default defineConfig(
     },
   },
   {
+    // Conversion only through text/localize.ts: every text shown converts by the glossaries of
+    // where it is shown (textFor/htmlFor/textsFor/textIn with a ShownOn, or a post through the
+    // conversion cache), and as written has its pins resolved. A surface that called the
+    // converters or the pin resolver itself could forget the board's glossary (issue 18). The CLI's
+    // `convert` shows the code's own rules, on purpose.
+    files: ['server/**/*.{ts,tsx}'],
+    ignores: ['server/text/**', 'server/cli/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)text/convert$',
+              importNames: ['convertText', 'convertHtml', 'convertTexts'],
+              message: 'Convert through text/localize.ts (textFor, htmlFor, textsFor, textIn, localized…), which applies the glossaries.',
+            },
+            {
+              regex: '(^|/)text/pins$',
+              importNames: ['resolvePins', 'resolveHtmlPins'],
+              message: 'Resolve pins through text/localize.ts (textFor, htmlFor… with no variant), as every text shown is.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.{ts,tsx}', 'client/**/*.ts', 'migrations/**/*.ts'],
     rules: {
       // The layer rule reads import statements, not `typeof import('…')` inside a type.

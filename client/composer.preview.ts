@@ -21,6 +21,9 @@ export async function preview(c: Composer): Promise<void> {
         body: c.body.value,
         format: formatOf(c),
         ...(variant ? { variant, prefixed: c.form.dataset.prefixed !== undefined } : {}),
+        // Where the post would go: its board's glossary applies (server/posts/posts.preview.ts).
+        ...(c.form.dataset.board ? { board: c.form.dataset.board } : {}),
+        ...(c.form.dataset.post ? { post: c.form.dataset.post } : {}),
       }),
     });
   } catch {

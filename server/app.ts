@@ -9,7 +9,7 @@ import { adminRouter } from './admin/admin.routes';
 import { adminConsoleRouter } from './admin/admin.console.routes';
 import { boardsRouter } from './boards/boards.routes';
 import { watchMaintenance } from './backup/backup.maintenance';
-import { type Caches, cacheStats, createCaches } from './caches';
+import { type Caches, type TextCache, cacheStats, createCaches } from './caches';
 import { onThreadEventWritten } from './events/thread-events';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -39,7 +39,7 @@ import { createPacing } from './limits/paced';
 import { SETTINGS, type SettingsStore, createSettingsStore } from './settings/settings';
 import { type GlossaryStore, createGlossaryStore } from './glossary/glossary.store';
 import { adminSettingsRouter } from './admin/admin.settings.routes';
-import { convertText, detectVariant } from './text/convert';
+import { shownOn, textIn, versionOn } from './text/localize';
 import type { Rules } from './policy/policy';
 import { type Mailer, createMailer } from './mail/mail.transport';
 import { emailRouter, passwordResetRouter } from './email/email.routes';
@@ -163,7 +163,7 @@ export function createApp({
   // What an anonymous reader sees changed (the site's name, its default script): the pages kept
   // whole for them go, on every process (each hears the change and refreshes its settings).
   settings.onChange(() => caches.pages.clear());
-  const site = siteWords(settings);
+  const site = siteWords(settings, caches.conversions);
   const maintenance = watchMaintenance(db);
   const base = defaultPageContext(assets, config.displayTimeZone);
   const pageContext = (req: Request): PageContext => ({
@@ -247,7 +247,7 @@ export function createApp({
   );
   app.use(membersRouter(db, limiter, settings, pageContext));
   // Without SMTP_URL nothing about email exists: its pages and API answer 404.
-  if (mailer) app.use(emailRouter({ db, mailer, limiter, log, siteName: () => settings.get('site.name') }, pageContext));
+  if (mailer) app.use(emailRouter({ db, mailer, limiter, log, siteName: (variant) => site(variant).siteName }, pageContext));
   app.use(passwordResetRouter(db, pageContext));
   app.use(
     postsRouter(db, rules, caches, pageContext, pacing, limiter, {
@@ -259,7 +259,7 @@ export function createApp({
     }),
   );
   app.use(moderationRouter(db, rules, caches, pageContext, pacing, limiter));
-  app.use(reviewQueueRouter(db, pageContext));
+  app.use(reviewQueueRouter(db, caches.conversions, pageContext));
   app.use(glossaryRouter(db, glossaries, caches, pageContext, pacing));
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));
@@ -269,6 +269,7 @@ export function createApp({
   app.use(
     adminConsoleRouter(
       db,
+      caches.conversions,
       pageContext,
       {
         // The console's site bans are moderation's (its rules, log and notice), audited in their transaction.
@@ -371,17 +372,20 @@ const variantSetting = (value: string): Variant | undefined => (value === 'origi
 /**
  * The site's name and description in a reader's script: the catalog's own name while the setting
  * keeps its default (written natively in both scripts), else the admin's words converted as posts
- * are. Kept per value and variant: they change only when an admin changes them.
+ * are, by the site's glossary (they are on no board: text/localize.ts), pins resolved. Kept per
+ * value, variant and the site glossary's version: they change only when an admin changes them.
+ * Pages and emails (main.ts gives it to the digest) take the name from here.
  */
-function siteWords(settings: SettingsStore) {
+export function siteWords(settings: SettingsStore, conversions: TextCache) {
   const kept = new Map<string, { siteName: string; siteDescription: string }>();
+  const on = shownOn(conversions, null);
   return (variant: Variant | undefined) => {
     const name = settings.get('site.name');
     const description = settings.get('site.description');
-    const key = `${variant ?? ''}\u0000${name}\u0000${description}`;
+    const key = `${variant ?? ''}\u0000${versionOn(on)}\u0000${name}\u0000${description}`;
     let words = kept.get(key);
     if (!words) {
-      const inScript = (text: string) => (variant && text ? convertText(text, detectVariant(text), variant) : text);
+      const inScript = (text: string) => textIn(on, text, variant);
       words = {
         siteName: name === SETTINGS['site.name'].default ? catalogFor(variant).t.siteName : inScript(name),
         siteDescription: inScript(description),
@@ -436,10 +440,10 @@ function requireJsonBody(req: Request, _res: Response, next: NextFunction): void
  * realtime server is given these by whoever starts it (main.ts, the tests), since it sits on the
  * features' layer and cannot import them.
  */
-export function memberFeeds(options: { timeZone?: string; caches?: Pick<Caches, 'conversions'> } = {}): MemberFeeds {
+export function memberFeeds(options: { timeZone?: string; caches: Pick<Caches, 'conversions'> }): MemberFeeds {
   return {
-    message: messageFeed,
-    notification: notificationFeed({ timeZone: options.timeZone ?? 'Asia/Shanghai', conversions: options.caches?.conversions }),
+    message: messageFeed(options.caches.conversions),
+    notification: notificationFeed({ timeZone: options.timeZone ?? 'Asia/Shanghai', conversions: options.caches.conversions }),
   };
 }
 

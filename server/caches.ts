@@ -51,10 +51,12 @@ export type TextCache = CountedCache<string, string>;
 export interface ConversionRulesSource {
   rulesFor(boardId: string | null | undefined): { readonly version: string } | undefined;
   versionFor(boardId: string | null | undefined): string;
+  /** When any of them last changed (undefined: never), for a Last-Modified of converted text. */
+  changedAt(): Date | undefined;
 }
 
 /** No glossary: conversion as the code alone does it. */
-export const NO_RULES: ConversionRulesSource = { rulesFor: () => undefined, versionFor: () => 'g0' };
+export const NO_RULES: ConversionRulesSource = { rulesFor: () => undefined, versionFor: () => 'g0', changedAt: () => undefined };
 
 /**
  * The cache of converted titles and bodies, with the rules they are converted by (the app sets

@@ -1,6 +1,7 @@
 import { ADDRESS_PURGE_JOB, purgePostAddresses } from './moderation/moderation.bans';
 import http from 'node:http';
-import { answerClientErrors, createApp, memberFeeds } from './app';
+import { answerClientErrors, createApp, memberFeeds, siteWords } from './app';
+import type { Variant } from './variants';
 import { cacheStats, createCaches } from './caches';
 import { loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
@@ -147,7 +148,16 @@ async function main(config: Config): Promise<void> {
   // Each process adds up its own reads: a flush cannot be left to whichever process holds a lock.
   jobs.eachProcess('reads:flush', config.readFlushMs, () => reads.flush());
   if (mailer) {
-    const digest = { db: storage.db, mailer, log, timeZone: config.displayTimeZone, siteName: () => settings.get('site.name') };
+    // The site's name as pages show it (the caches' conversions follow the glossaries once createApp has run).
+    const site = siteWords(settings, caches.conversions);
+    const digest = {
+      db: storage.db,
+      mailer,
+      log,
+      timeZone: config.displayTimeZone,
+      siteName: (variant: Variant | undefined) => site(variant).siteName,
+      conversions: caches.conversions,
+    };
     jobs.every(DIGEST_JOB, DIGEST_EVERY_MS, (signal) => sendDigests(digest, signal));
   }
 

@@ -6,7 +6,8 @@ import { formText } from '../http/forms';
 import { passOnLink } from '../http/origin';
 import { href } from '../http/paths';
 import { addBoard, adminBoards, archiveBoard, deleteBoard, describeBoard, moveBoard, renameBoard, setBoardModerator } from './admin.boards';
-import { inbox, inboxCounts } from './admin.inbox';
+import { inbox, inboxCounts, inboxInVariant } from './admin.inbox';
+import type { TextCache } from '../caches';
 import {
   type SiteBans,
   deleteMember,
@@ -43,6 +44,7 @@ const resetLink = (publicUrl: URL | undefined, req: Request, token: string) =>
 
 export function adminConsoleRouter(
   db: Kysely<Database>,
+  conversions: TextCache,
   pageContext: (req: Request) => PageContext,
   siteBans: SiteBans,
   boardsChanged: () => void,
@@ -61,17 +63,20 @@ export function adminConsoleRouter(
   });
 
   router.get('/api/admin/inbox', async (req, res) => {
-    const data = await inbox(db, req.member);
+    // Titles as written, pins resolved (text/pins.ts).
+    const data = inboxInVariant(conversions, await inbox(db, req.member), undefined);
     res.json({
       counts: data.counts,
-      reports: data.reports.map((r) => ({ ...r, latest: r.latest.toISOString() })),
+      reports: data.reports.map(({ post: _post, ...r }) => ({ ...r, latest: r.latest.toISOString() })),
       held: data.held.map((q) => ({ ...q, oldest: q.oldest.toISOString() })),
+      glossaryFlags: data.glossaryFlags.map((q) => ({ ...q, oldest: q.oldest.toISOString() })),
       messageReports: data.messageReports.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
       addressBans: data.addressBans.map((b) => ({ range: b.range, reason: b.reason, expiresAt: b.expiresAt.toISOString() })),
     });
   });
   router.get('/admin/inbox', async (req, res) => {
-    res.send(inboxPage(pageContext(req), await inbox(db, req.member)));
+    const ctx = pageContext(req);
+    res.send(inboxPage(ctx, inboxInVariant(conversions, await inbox(db, req.member), ctx.variant)));
   });
 
   // Boards.

@@ -50,6 +50,9 @@ export function consoleHomePage(ctx: PageContext, counts: InboxCounts): string {
         <li data-count="held">
           <a href={href(ctx, '/admin/inbox#held')}>{w.heldPosts(counts.held)}</a>
         </li>
+        <li data-count="glossary-flags">
+          <a href={href(ctx, '/admin/inbox#glossary-flags')}>{w.glossaryFlags(counts.glossaryFlags)}</a>
+        </li>
         <li data-count="message-reports">
           <a href={href(ctx, '/admin/inbox#message-reports')}>{w.messageReports(counts.messageReports)}</a>
         </li>
@@ -100,6 +103,19 @@ export function inboxPage(ctx: PageContext, data: Inbox): string {
           {data.held.map((q) => (
             <li>
               <a href={href(ctx, `/b/${q.board}/queue`)}>{q.boardName}</a> {w.heldCount(q.count)}, {w.since}{' '}
+              <Time ctx={ctx} at={q.oldest} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2 id="glossary-flags">{w.glossaryFlags}</h2>
+      {data.glossaryFlags.length === 0 ? (
+        <p>{w.noGlossaryFlags}</p>
+      ) : (
+        <ul class="inbox-glossary-flags">
+          {data.glossaryFlags.map((q) => (
+            <li>
+              <a href={href(ctx, `/b/${q.board}/glossary#flags`)}>{q.boardName}</a> {w.glossaryFlagCount(q.count)}, {w.since}{' '}
               <Time ctx={ctx} at={q.oldest} />
             </li>
           ))}

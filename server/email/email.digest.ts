@@ -4,7 +4,8 @@ import type { Logger } from '../log';
 import type { MailListItem } from '../mail/mail.templates';
 import type { Mailer } from '../mail/mail.transport';
 import { postInThread } from '../posts/posts.paths';
-import { shownName, textFor } from '../text/localize';
+import type { TextCache } from '../caches';
+import { shownName, shownOn, textFor } from '../text/localize';
 import { createToken } from '../tokens/tokens.service';
 import type { Variant } from '../variants';
 import { catalogFor } from '../views/layout';
@@ -45,8 +46,10 @@ export interface DigestDeps {
   log: Logger;
   /** TZ_DISPLAY: the times listed are shown in it. */
   timeZone: string;
-  /** The site's name now (site.name, live), for the subject. */
-  siteName?: () => string;
+  /** The site's name now in a reader's script (app.ts siteWords: site.name, live), for the subject. */
+  siteName?: (variant: Variant | undefined) => string;
+  /** The process's conversion cache: titles are shown by their boards' glossaries (text/localize.ts). */
+  conversions: TextCache;
 }
 
 type DueMember = Awaited<ReturnType<typeof repo.findDigestsDue>>[number];
@@ -88,9 +91,9 @@ async function sendDigest(deps: DigestDeps, member: DueMember): Promise<boolean>
   const link = (path: string) => mailLink(deps.mailer.publicUrl, variant, path);
   const token = await createToken(deps.db, { userId: member.id, purpose: 'unsubscribe', ttlSeconds: UNSUBSCRIBE_DAYS * 86400 });
   const mail = digestMail(
-    { to: member.email, name: member.name, variant, site: deps.siteName?.() },
+    { to: member.email, name: member.name, variant, site: deps.siteName },
     {
-      items: rows.map((r) => digestItem(r, variant, deps.timeZone, link)),
+      items: rows.map((r) => digestItem(deps.conversions, r, variant, deps.timeZone, link)),
       count,
       notificationsUrl: link('/notifications'),
       unsubscribeUrl: link(`/email/unsubscribe?token=${token}`),
@@ -104,9 +107,16 @@ async function sendDigest(deps: DigestDeps, member: DueMember): Promise<boolean>
 type UnreadRow = Awaited<ReturnType<typeof repo.findUnreadForDigest>>[number];
 
 /** One line of the digest: what happened (in the member's script; names as written but 已註銷用戶: shownName), when, and a link to it. */
-function digestItem(r: UnreadRow, variant: Variant | null, timeZone: string, link: (path: string) => string): MailListItem {
+function digestItem(
+  conversions: TextCache,
+  r: UnreadRow,
+  variant: Variant | null,
+  timeZone: string,
+  link: (path: string) => string,
+): MailListItem {
   const { t } = catalogFor(variant ?? undefined);
-  const title = r.title !== null && r.variant !== null ? textFor(r.title, r.variant, variant ?? undefined) : r.title;
+  const title =
+    r.title !== null && r.variant !== null ? textFor(shownOn(conversions, r.board_id), r.title, r.variant, variant ?? undefined) : r.title;
   const path = r.thread_id === null ? '/notifications' : postInThread(r.thread_id, r.post_id ?? r.thread_id);
   return {
     text: t.email.kinds[r.kind]({ actor: r.actor === null ? r.actor : shownName(r.actor, variant ?? undefined), title }),

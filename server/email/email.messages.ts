@@ -1,7 +1,5 @@
 import { type MailListItem, composeMail } from '../mail/mail.templates';
 import type { MailMessage } from '../mail/mail.transport';
-import { SETTINGS } from '../settings/settings.registry';
-import { convertText, detectVariant } from '../text/convert';
 import type { Variant } from '../variants';
 import { catalogFor } from '../views/layout';
 
@@ -26,17 +24,19 @@ interface Recipient {
   to: string;
   name: string;
   variant: Variant | null | undefined;
-  /** The site's name as an admin set it (site.name, live); absent: the catalog's. */
-  site?: string;
+  /**
+   * The site's name in a reader's script as pages show it (app.ts siteWords: site.name, live,
+   * converted by the site's glossary); absent: the catalog's.
+   */
+  site?: (variant: Variant | undefined) => string;
 }
 
 /**
  * The site's name in an email, as pages show it: the catalog's in the reader's script while
  * site.name is its default, else the admin's name converted to that script.
  */
-export function siteNameIn(site: string | undefined, variant: Variant | null | undefined): string {
-  if (!site || site === SETTINGS['site.name'].default) return catalogFor(variant ?? undefined).t.siteName;
-  return variant ? convertText(site, detectVariant(site), variant) : site;
+export function siteNameIn(site: Recipient['site'], variant: Variant | null | undefined): string {
+  return site ? site(variant ?? undefined) : catalogFor(variant ?? undefined).t.siteName;
 }
 
 /** The link that verifies a new address. */

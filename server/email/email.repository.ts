@@ -110,7 +110,7 @@ export function findUnreadForDigest(db: Db, memberId: string, since: Date | null
     .selectFrom('notifications as n')
     .leftJoin('users as a', 'a.id', 'n.actor_id')
     .leftJoin('posts as t', 't.id', 'n.thread_id')
-    .select(['n.id', 'n.kind', 'n.thread_id', 'n.post_id', 'n.created_at', 'a.name as actor', 't.title', 't.variant'])
+    .select(['n.id', 'n.kind', 'n.thread_id', 'n.post_id', 'n.created_at', 'a.name as actor', 't.title', 't.variant', 't.board_id'])
     .where('n.member_id', '=', memberId)
     .where('n.read_at', 'is', null)
     .$if(since !== null, (q) => q.where(msOf('n.created_at'), '>', since!))

@@ -50,7 +50,7 @@ async function sendResetLink(deps: EmailDeps, login: string, variant: Variant | 
   // The member's own script if they chose one on an email page; else the asker's.
   const script = member.mail_variant ?? variant;
   const url = mailLink(deps.mailer.publicUrl, script, `/password/reset?token=${token}`);
-  await deps.mailer.send(resetMail({ to: member.email, name: member.name, variant: script, site: deps.siteName?.() }, url));
+  await deps.mailer.send(resetMail({ to: member.email, name: member.name, variant: script, site: deps.siteName }, url));
 }
 
 function findResettable(db: Kysely<Database>, login: string) {

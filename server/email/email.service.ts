@@ -24,7 +24,7 @@ export interface EmailDeps {
   limiter: Limiter;
   log: Logger;
   /** The site's name now (site.name, live), for the emails' subjects. */
-  siteName?: () => string;
+  siteName?: (variant: Variant | undefined) => string;
 }
 
 /** A member's email settings, as their page and the API show them. */
@@ -92,9 +92,7 @@ export async function requestVerification(
   });
   const url = mailLink(deps.mailer.publicUrl, variant ?? row.mail_variant, `/settings/email/verify?token=${token}`);
   try {
-    await deps.mailer.send(
-      verificationMail({ to: email, name: row.name, variant: variant ?? row.mail_variant, site: deps.siteName?.() }, url),
-    );
+    await deps.mailer.send(verificationMail({ to: email, name: row.name, variant: variant ?? row.mail_variant, site: deps.siteName }, url));
   } catch {
     await revokeTokens(deps.db, member.id, 'verify-email');
     throw new AppError(503, 'MailUnavailable', 'The email could not be sent; try again later.', { retryAfter: 60 });

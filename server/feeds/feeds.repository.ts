@@ -103,6 +103,7 @@ export function findFeedRoot(db: Db, id: string) {
       'posts.title',
       'posts.variant',
       'posts.revision',
+      'posts.board_id',
       'posts.created_at',
       'posts.deleted_at',
       'boards.slug as board_slug',

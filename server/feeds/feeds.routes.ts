@@ -6,8 +6,7 @@ import type { Database } from '../db/database';
 import { matchesTag } from '../http/conditional';
 import type { SiteOrigin } from '../http/origin';
 import { postInThread } from '../posts/posts.paths';
-import { convertText, detectVariant } from '../text/convert';
-import { localizedExcerpt, localizedTitles, shownName } from '../text/localize';
+import { localizedExcerpt, localizedTitles, shownName, shownOn, textIn } from '../text/localize';
 import { ATOM_TYPE, type AtomEntry, type AtomFeed, renderAtom } from '../views/atom';
 import { catalogFor } from '../views/layout';
 import type { Variant } from '../variants';
@@ -23,7 +22,9 @@ import * as feeds from './feeds.service';
  * cookie or Accept-Language says; pages link to the feed in their own variant), nothing depends on
  * who asks, and a shared cache may keep it a minute. The entity tag is a digest of the document,
  * so every change a reader could see (a new post, an edit, a deletion, a renamed board) changes
- * it; Last-Modified is the newest entry's time, for readers that only send If-Modified-Since.
+ * it; Last-Modified is the newest entry's time, for readers that only send If-Modified-Since, or,
+ * in a variant's feed (converted), the last change of the glossaries when that is later: a glossary
+ * change changes the converted text without a new entry, and must not be answered 304.
  */
 
 /** Characters of an entry's summary: the opening of the post's text. */
@@ -41,7 +42,9 @@ export function feedsRouter(
 ): Router {
   const router = Router();
   const answer = (req: Request, res: Response, content: feeds.FeedContent) => {
-    sendFeed(req, res, atomOf(content, req, site(req) ?? '', caches.conversions, options.siteName));
+    // A variant's feed is converted: its text changes with the glossaries (caches.ts ConversionRulesSource).
+    const rulesChanged = feedVariant(req) ? caches.conversions.rules.changedAt() : undefined;
+    sendFeed(req, res, atomOf(content, req, site(req) ?? '', caches.conversions, options.siteName), rulesChanged);
   };
 
   router.get('/feed.xml', async (req, res) => answer(req, res, await feeds.siteFeed(db)));
@@ -107,8 +110,9 @@ function subjectWords(
 ): { title: string; subtitle?: string } {
   switch (subject.kind) {
     case 'board': {
-      const d = subject.description;
-      return { title: t.feeds.board(subject.name), subtitle: d && variant ? convertText(d, detectVariant(d), variant) : d || undefined };
+      // The board's description, by its glossary (text/localize.ts), pins resolved.
+      const d = textIn(shownOn(conversions, subject.id), subject.description, variant);
+      return { title: t.feeds.board(subject.name), subtitle: d || undefined };
     }
     case 'thread':
       return { title: t.feeds.thread(localizedTitles(conversions, [{ ...subject.root, body: '' }], variant)[0]!.title) };
@@ -125,7 +129,7 @@ function subjectWords(
  * Sends a feed, or 304 Not Modified: by its entity tag when the reader sends If-None-Match (which
  * then decides alone, RFC 9110 §13.2.2), else by If-Modified-Since against its newest entry.
  */
-function sendFeed(req: Request, res: Response, feed: AtomFeed): void {
+function sendFeed(req: Request, res: Response, feed: AtomFeed, rulesChanged: Date | undefined): void {
   const xml = renderAtom(feed);
   const etag = `W/"${createHash('sha1').update(xml).digest('base64url')}"`;
   // The same for every reader (not per cookie or language, as the middleware assumed): only the encoding varies.
@@ -133,11 +137,14 @@ function sendFeed(req: Request, res: Response, feed: AtomFeed): void {
   res.set('Vary', 'Accept-Encoding');
   res.set('Cache-Control', CACHE_CONTROL);
   res.set('ETag', etag);
-  res.set('Last-Modified', feed.updated.toUTCString());
+  // In whole seconds, as HTTP dates are: an entry's time rounded down, a glossary change up (a
+  // change in the same second as the reader's last copy is after it).
+  const entries = Math.floor(feed.updated.getTime() / 1000) * 1000;
+  const modified = rulesChanged ? Math.max(entries, Math.ceil(rulesChanged.getTime() / 1000) * 1000) : entries;
+  res.set('Last-Modified', new Date(modified).toUTCString());
   const inm = req.headers['if-none-match'];
   const since = Date.parse(req.headers['if-modified-since'] ?? '');
-  const unchanged =
-    inm !== undefined ? matchesTag(inm, etag) : !Number.isNaN(since) && Math.floor(feed.updated.getTime() / 1000) * 1000 <= since;
+  const unchanged = inm !== undefined ? matchesTag(inm, etag) : !Number.isNaN(since) && modified <= since;
   if (unchanged) {
     res.status(304).end();
     return;

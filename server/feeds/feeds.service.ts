@@ -21,8 +21,8 @@ export const FEED_ENTRIES = 30;
 
 /** What a feed follows, for its title and the page it links to. */
 export type FeedSubject =
-  | { kind: 'board'; slug: string; name: string; description: string }
-  | { kind: 'thread'; root: { id: string; title: string; variant: SourceVariant; revision: number }; boardName: string }
+  | { kind: 'board'; id: string; slug: string; name: string; description: string }
+  | { kind: 'thread'; root: { id: string; title: string; variant: SourceVariant; revision: number; board_id: string }; boardName: string }
   | { kind: 'member'; name: string }
   | { kind: 'site' }
   | { kind: 'hot' };
@@ -50,7 +50,7 @@ export async function boardFeed(db: Kysely<Database>, slug: string): Promise<Fee
   const board = await getBoard(db, slug);
   const posts = await repo.findNewThreads(db, board.id, FEED_ENTRIES);
   return {
-    subject: { kind: 'board', slug: board.slug, name: board.name, description: board.description },
+    subject: { kind: 'board', id: board.id, slug: board.slug, name: board.name, description: board.description },
     page: `/b/${encodeURIComponent(board.slug)}`,
     path: `/b/${encodeURIComponent(board.slug)}/feed.xml`,
     posts,

@@ -24,6 +24,8 @@ export type GlossaryScope = string;
 export interface StoredGlossary {
   version: number;
   terms: GlossaryTerm[];
+  /** When this version was written (undefined: no glossary yet). */
+  updatedAt?: Date;
 }
 
 /** One state a glossary was in (its history page). */
@@ -41,10 +43,10 @@ const termsOf = (value: unknown): GlossaryTerm[] => (Array.isArray(value) ? (val
 
 /** A glossary as stored (version 0, no terms: none yet); `lock` holds its row for a change. */
 export async function readGlossary(db: Db, scope: GlossaryScope, lock = false): Promise<StoredGlossary> {
-  let query = db.selectFrom('glossaries').select(['version', 'terms']).where('scope', '=', scope);
+  let query = db.selectFrom('glossaries').select(['version', 'terms', 'updated_at']).where('scope', '=', scope);
   if (lock) query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  return row ? { version: row.version, terms: termsOf(row.terms) } : { version: 0, terms: [] };
+  return row ? { version: row.version, terms: termsOf(row.terms), updatedAt: row.updated_at } : { version: 0, terms: [] };
 }
 
 /**
@@ -141,12 +143,12 @@ export function createGlossaryStore(db: Db, book = new GlossaryBook()): Glossary
   return {
     book,
     async loadAll() {
-      const rows = await db.selectFrom('glossaries').select(['scope', 'version', 'terms']).execute();
-      for (const r of rows) book.set(r.scope, r.version, termsOf(r.terms));
+      const rows = await db.selectFrom('glossaries').select(['scope', 'version', 'terms', 'updated_at']).execute();
+      for (const r of rows) book.set(r.scope, r.version, termsOf(r.terms), r.updated_at);
     },
     async refresh(scope) {
       const stored = await readGlossary(db, scope);
-      book.set(scope, stored.version, stored.terms);
+      book.set(scope, stored.version, stored.terms, stored.updatedAt);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { TextCache } from '../caches';
-import { localized, localizedTitles, shownName, textFor } from '../text/localize';
+import { localized, localizedTitles, shownName, shownOn, textFor } from '../text/localize';
 import type { Variant } from '../variants';
 import type { Message } from './messages.service';
 
@@ -17,18 +17,19 @@ const withShownNames = (m: Message, reader: Variant | undefined): Message => ({
   to: { ...m.to, name: shownName(m.to.name, reader) },
 });
 
-const convertible = (m: Message) => ({ id: `m${m.id}`, revision: 0, variant: m.variant, title: m.title, body: m.body });
+// A 悄悄話 is on no board: the site's glossary applies.
+const convertible = (m: Message) => ({ id: `m${m.id}`, revision: 0, variant: m.variant, title: m.title, body: m.body, board_id: null });
 
-/** The quoted post's title in the reader's variant. */
-function quotedIn(m: Message, reader: Variant | undefined): Message['quotedPost'] {
+/** The quoted post's title in the reader's variant, by its board's glossary. */
+function quotedIn(cache: TextCache, m: Message, reader: Variant | undefined): Message['quotedPost'] {
   const q = m.quotedPost;
-  return q && q.title ? { ...q, title: textFor(q.title, q.variant, reader) } : q;
+  return q && q.title ? { ...q, title: textFor(shownOn(cache, q.boardId), q.title, q.variant, reader) } : q;
 }
 
 /** One message, title and body, in the reader's variant (undefined: as written). */
 export function messageInVariant(cache: TextCache, m: Message, reader: Variant | undefined): Message {
   const { title, body } = localized(cache, convertible(m), reader);
-  return { ...withShownNames(m, reader), title, body, quotedPost: quotedIn(m, reader) };
+  return { ...withShownNames(m, reader), title, body, quotedPost: quotedIn(cache, m, reader) };
 }
 
 /** Many messages, titles only, in the reader's variant (lists that show no bodies). */

@@ -27,6 +27,7 @@ export interface MessageWithNamesRow {
   quoted_post_id: string | null;
   quoted_title: string | null;
   quoted_variant: SourceVariant | null;
+  quoted_board_id: string | null;
   quoted_deleted_at: Date | null;
 }
 
@@ -64,6 +65,7 @@ function selectMessages(db: Db) {
       'm.quoted_post_id',
       'p.title as quoted_title',
       'p.variant as quoted_variant',
+      'p.board_id as quoted_board_id',
       'p.deleted_at as quoted_deleted_at',
     ]);
 }
@@ -266,7 +268,12 @@ export async function ignores(db: Db, memberId: string, ignoredId: string): Prom
 
 /** A post that may be quoted: its id, title and script, when it is there and not deleted. */
 export function findQuotablePost(db: Db, id: string) {
-  return db.selectFrom('posts').select(['id', 'title', 'variant']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('posts')
+    .select(['id', 'title', 'variant', 'board_id'])
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /** Reports message `messageId` (once per reporter); undefined when they had already. */

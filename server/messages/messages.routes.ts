@@ -8,7 +8,7 @@ import { formText, refusedForm } from '../http/forms';
 import { parseInput } from '../http/validate';
 import { unreadCounts } from '../members/unread.repository';
 import { asksPreview, formFormat, formatField, linkedForPage, previewInput } from '../posts/posts.preview';
-import { textFor } from '../text/localize';
+import { shownOn, textFor } from '../text/localize';
 import { VARIANTS, type Variant } from '../variants';
 import { adminReportRoutes } from './messages.admin.routes';
 import type { MessagesDeps } from './messages.deps';
@@ -100,8 +100,8 @@ function apiRoutes(router: Router, { db, limiter, pacing, caches }: MessagesDeps
   router.post('/api/messages/preview', async (req, res) => {
     const member = requireMember(req);
     await limiter.consume('preview:member', member.id);
-    const { variant, prefixed, ...input } = parseInput(previewInput, req.body);
-    const { html, bytes } = await messages.previewMessage(db, input, variant);
+    const { variant, prefixed, title, body, format } = parseInput(previewInput, req.body);
+    const { html, bytes } = await messages.previewMessage(db, { title, body, format }, variant, caches.conversions);
     res.set('Cache-Control', 'private, no-store').json({ html: linkedForPage(html, variant, prefixed), bytes });
   });
 
@@ -159,7 +159,7 @@ type Shown = Pick<MessageFormState, 'refusal' | 'preview'>;
 async function composer(deps: MessagesDeps, req: Request, values: MessageFormState['values'], shown: Shown = {}) {
   const ctx = deps.pageContext(req);
   const quoted = values.postId ? await messages.findQuotedPost(deps.db, values.postId).catch(() => undefined) : undefined;
-  const title = quoted ? textFor(quoted.title, quoted.variant, req.variant) : undefined;
+  const title = quoted ? textFor(shownOn(deps.caches.conversions, quoted.board_id), quoted.title, quoted.variant, req.variant) : undefined;
   const form = { values: { ...values, postId: quoted?.id, title: values.title ?? (title ? replyTitle(ctx, title) : undefined) }, ...shown };
   return composePage(ctx, form, quoted ? { id: quoted.id, title: title! } : null);
 }
@@ -237,7 +237,7 @@ function formRoutes(router: Router, deps: MessagesDeps): void {
       if (asksPreview(req.body)) {
         await limiter.consume('preview:member', member.id);
         const { title, body, format } = parseInput(previewInput, req.body);
-        const preview = await messages.previewMessage(db, { title, body, format }, req.variant);
+        const preview = await messages.previewMessage(db, { title, body, format }, req.variant, deps.caches.conversions);
         res.set('Cache-Control', 'private, no-store').send(await composer(deps, req, values(), { preview }));
         return;
       }

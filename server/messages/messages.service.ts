@@ -10,8 +10,11 @@ import { checkName } from '../members/names';
 import { resolveQuotes } from '../posts/posts.quotes';
 import { authorize } from '../policy/policy';
 import { activeSiteBan } from '../policy/policy.repository';
-import { utf8Bytes } from '../text/bytes';
-import { convertHtml, detectVariant } from '../text/convert';
+import type { TextCache } from '../caches';
+import { utf8Bytes, writtenBytes } from '../text/bytes';
+import { detectVariant } from '../text/convert';
+import { htmlFor, shownOn } from '../text/localize';
+import { unpinned } from '../text/pins';
 import { renderBody } from '../text/formats';
 import { checkTitle } from '../text/title';
 import type { SourceVariant, Variant } from '../variants';
@@ -38,7 +41,8 @@ export interface Message {
   bytes: number;
   variant: SourceVariant;
   /** The post it was written from (a link back); its title '' once that post is deleted. */
-  quotedPost: { id: string; title: string; variant: SourceVariant } | null;
+  /** The post quoted, and its board (whose glossary its title is shown by). */
+  quotedPost: { id: string; title: string; variant: SourceVariant; boardId: string | null } | null;
   createdAt: Date;
   /** When the recipient read it (null: unread). */
   readAt: Date | null;
@@ -91,6 +95,7 @@ export function toMessage(row: repo.MessageWithNamesRow, viewerId: string): Mess
             id: row.quoted_post_id,
             title: row.quoted_deleted_at ? '' : (row.quoted_title ?? ''),
             variant: row.quoted_variant ?? 'other',
+            boardId: row.quoted_board_id,
           },
     createdAt: row.created_at,
     readAt: row.read_at,
@@ -105,8 +110,10 @@ export function toMessage(row: repo.MessageWithNamesRow, viewerId: string): Mess
  */
 export function renderMessageBody(format: BodyFormat, input: string) {
   const { html: body, source } = renderBody(format, input);
-  const bytes = utf8Bytes(source);
-  const stored = Math.max(bytes, utf8Bytes(body));
+  // The limit is on what is stored; "(N bytes)" counts what is read as written, as a post's does:
+  // a pin as its first alternative, never its syntax (text/bytes.ts writtenBytes).
+  const stored = Math.max(utf8Bytes(source), utf8Bytes(body));
+  const bytes = writtenBytes(source);
   if (stored > MESSAGE_BODY_MAX_BYTES) {
     throw new AppError(413, 'PayloadTooLarge', `The message is ${stored} bytes; the limit is ${MESSAGE_BODY_MAX_BYTES}. Shorten it.`, {
       params: { what: 'message', bytes: stored, limit: MESSAGE_BODY_MAX_BYTES },
@@ -149,7 +156,14 @@ export function prepareMessage(input: { title: string; body?: string; format?: B
   if (!title.ok) throw validationFailed('title', title.invalid, `title: ${title.reason}`);
   const format = input.format ?? 'text';
   const { body, source, bytes } = renderMessageBody(format, input.body ?? '');
-  return { title: title.title, body, bytes, format, source, variant: detectVariant(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`) };
+  return {
+    title: title.title,
+    body,
+    bytes,
+    format,
+    source,
+    variant: detectVariant(unpinned(`${title.title}\n${body.replace(/<[^>]*>/g, ' ')}`)),
+  };
 }
 
 /**
@@ -162,12 +176,16 @@ export async function previewMessage(
   db: Kysely<Database>,
   input: { title?: string; body?: string; format?: BodyFormat },
   reader: Variant | undefined,
+  /** The app's conversion cache: a 悄悄話 is on no board, so the site's glossary applies (text/localize.ts). */
+  conversions: TextCache,
 ): Promise<{ html: string; bytes: number }> {
   const { body, bytes } = renderMessageBody(input.format ?? 'text', input.body ?? '');
   const html = body ? (await resolveQuotes(db, body)).body : '';
-  if (!reader || !html) return { html, bytes };
-  const variant = detectVariant(`${input.title ?? ''}\n${html.replace(/<[^>]*>/g, ' ')}`);
-  return { html: convertHtml(html, variant, reader), bytes };
+  const on = shownOn(conversions, null);
+  // As written, pins read as their first alternative, as a sent message's do.
+  if (!reader || !html) return { html: htmlFor(on, html, 'other', undefined), bytes };
+  const variant = detectVariant(unpinned(`${input.title ?? ''}\n${html.replace(/<[^>]*>/g, ' ')}`));
+  return { html: htmlFor(on, html, variant, reader), bytes };
 }
 
 /**

@@ -1,9 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { diffChars } from 'diff';
 import type { TextCache } from '../caches';
-import { type SourceVariant, type Variant, convertTexts } from '../text/convert';
-import type { ConversionRules } from '../text/glossary';
-import { resolvePins } from '../text/pins';
+import type { SourceVariant, Variant } from '../text/convert';
+import { type ShownOn, textFor, textsFor, versionOn } from '../text/localize';
 import { escapeHtml } from '../views/html';
 
 /**
@@ -100,8 +99,8 @@ export async function renderDiffs(
   seesHidden: boolean,
   /** The script the post is written in (the post's own, as its page converts it). */
   source: SourceVariant,
-  /** The glossaries of the post's board and their version (text/glossary.ts), in the key. */
-  conversion: { rules?: ConversionRules; version: string } = { version: '' },
+  /** Where the post is shown: its board's glossaries convert it, and their version is in the key (text/localize.ts). */
+  on: ShownOn,
 ): Promise<string[]> {
   const texts = new Map<number, { title: string; body: string }>();
   const textOf = async (v: VersionText) => {
@@ -112,9 +111,9 @@ export async function renderDiffs(
       if (variant) {
         // Every version from the same script: converted each from its own detected script, an
         // unchanged title could come out differently on either side and show as a change.
-        const [title, body] = convertTexts([text.title, text.body], source, variant, conversion.rules);
+        const [title, body] = textsFor(on, [text.title, text.body], source, variant);
         text = { title: title!, body: body! };
-      } else text = { title: resolvePins(text.title, undefined), body: resolvePins(text.body, undefined) };
+      } else text = { title: textFor(on, text.title, 'other', undefined), body: textFor(on, text.body, 'other', undefined) };
       texts.set(v.revision, text);
     }
     return text;
@@ -129,7 +128,7 @@ export async function renderDiffs(
       source,
       variant ?? 'original',
       seesHidden ? 'all' : 'visible',
-      variant ? conversion.version : '',
+      variant ? versionOn(on) : '',
     ].join(':');
     let html = cache.get(key);
     if (html === undefined) {

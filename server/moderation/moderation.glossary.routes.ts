@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { Caches } from '../caches';
+import type { Caches, TextCache } from '../caches';
 import type { Database } from '../db/database';
 import type { GlossaryHistoryLine, GlossaryStore } from '../glossary/glossary.store';
 import { requireMember } from '../http/context';
@@ -8,7 +8,7 @@ import type { Pacing } from '../limits/paced';
 import { getPost } from '../posts/posts.service';
 import { formatGlossary } from '../text/glossary';
 import { localizedTitles } from '../text/localize';
-import { VARIANTS } from '../variants';
+import { VARIANTS, type Variant } from '../variants';
 import type { PageContext } from '../views/layout';
 import * as glossary from './moderation.glossary';
 import { flagPage, glossaryPage } from './moderation.glossary.views';
@@ -19,6 +19,16 @@ import { flagPage, glossaryPage } from './moderation.glossary.views';
  * `/admin/glossary…`); and the readers' flags of a wrong conversion (`/api/posts/:id/conversion-flag`,
  * `/t/:id/conversion-flag`). docs/api.md lists them.
  */
+/** Flags with their posts' titles as a reader of `variant` reads them (undefined: as written, pins resolved). */
+function flagsIn(conversions: TextCache, flags: glossary.GlossaryFlag[], variant: Variant | undefined): glossary.GlossaryFlag[] {
+  const titles = localizedTitles(
+    conversions,
+    flags.map((f) => f.post),
+    variant,
+  );
+  return flags.map((f, i) => ({ ...f, postTitle: titles[i]!.title }));
+}
+
 export function glossaryRouter(
   db: Kysely<Database>,
   store: GlossaryStore,
@@ -96,7 +106,8 @@ export function glossaryRouter(
       const target = targetOf(req);
       const [g, history] = await Promise.all([glossary.getGlossary(db, member, target), glossary.getGlossaryHistory(db, member, target)]);
       const flags = 'board' in target ? await glossary.glossaryFlags(db, member, target.board) : null;
-      res.send(glossaryPage(pageContext(req), g, history, flags));
+      const ctx = pageContext(req);
+      res.send(glossaryPage(ctx, g, history, flags && flagsIn(caches.conversions, flags, ctx.variant)));
     });
     const back = (req: Request, res: Response) =>
       res.redirect(
@@ -125,7 +136,10 @@ export function glossaryRouter(
   // The board's queue of flagged conversions.
   router.get('/api/boards/:slug/glossary/flags', async (req, res) => {
     const flags = await glossary.glossaryFlags(db, requireMember(req), req.params.slug);
-    res.json({ flags: flags.map((f) => ({ ...f, createdAt: f.createdAt.toISOString() })) });
+    // The posts' titles as written, pins resolved (text/pins.ts).
+    res.json({
+      flags: flagsIn(caches.conversions, flags, undefined).map(({ post: _post, ...f }) => ({ ...f, createdAt: f.createdAt.toISOString() })),
+    });
   });
   for (const [path, outcome] of [
     ['accept', 'accepted'],

@@ -25,7 +25,7 @@ import {
   mergeTerms,
   parseGlossary,
 } from '../text/glossary';
-import { VARIANTS, type Variant } from '../variants';
+import { type SourceVariant, VARIANTS, type Variant } from '../variants';
 
 /**
  * Glossaries (issue 18), the service: a board's, which its moderators (and the admins) edit, and
@@ -208,7 +208,10 @@ export function describe(term: GlossaryTerm): string {
 export interface GlossaryFlag {
   id: string;
   postId: string;
+  /** The post's title as stored (pins and all); the pages show it in the reader's variant (post below). */
   postTitle: string;
+  /** What the post's title is converted from, and by which board's glossary (text/localize.ts). */
+  post: { id: string; revision: number; variant: SourceVariant; title: string; body: ''; board_id: string };
   variant: string;
   wrong: string;
   fixed: string;
@@ -263,7 +266,19 @@ function openFlags(db: Kysely<Database>, boardId?: string): Promise<GlossaryFlag
     .selectFrom('glossary_flags as f')
     .innerJoin('posts', 'posts.id', 'f.post_id')
     .leftJoin('users', 'users.id', 'f.reporter_id')
-    .select(['f.id', 'f.post_id', 'posts.title', 'f.variant', 'f.wrong', 'f.fixed', 'users.name', 'f.created_at'])
+    .select([
+      'f.id',
+      'f.post_id',
+      'posts.title',
+      'posts.variant as post_variant',
+      'posts.revision',
+      'posts.board_id',
+      'f.variant',
+      'f.wrong',
+      'f.fixed',
+      'users.name',
+      'f.created_at',
+    ])
     .where('f.resolved_at', 'is', null)
     .orderBy('f.id')
     .limit(200);
@@ -273,6 +288,7 @@ function openFlags(db: Kysely<Database>, boardId?: string): Promise<GlossaryFlag
       id: r.id,
       postId: r.post_id,
       postTitle: r.title,
+      post: { id: r.post_id, revision: r.revision, variant: r.post_variant, title: r.title, body: '' as const, board_id: r.board_id },
       variant: r.variant,
       wrong: r.wrong,
       fixed: r.fixed,
@@ -280,16 +296,6 @@ function openFlags(db: Kysely<Database>, boardId?: string): Promise<GlossaryFlag
       createdAt: r.created_at,
     })),
   );
-}
-
-/** Every open flag of every board (the admin inbox counts them). */
-export async function countOpenFlags(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('glossary_flags')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('resolved_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 /**

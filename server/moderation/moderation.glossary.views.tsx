@@ -82,7 +82,7 @@ export function glossaryPage(
         <button type="submit">{g.importFile}</button>
       </form>
       {flags === null ? null : (
-        <section class="glossary-queue">
+        <section class="glossary-queue" id="flags">
           <h2>{g.queue}</h2>
           {flags.length === 0 ? <p>{g.queueEmpty}</p> : null}
           <ul>

@@ -5,17 +5,24 @@ import type { Database } from '../db/database';
 import { requireMember } from '../http/context';
 import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
-import { presentHeld, getHeld, heldInVariant, ownHeld } from '../posts/posts.held';
-import type { Variant } from '../variants';
+import { type HeldPost, presentHeld, getHeld, heldInVariant, ownHeld } from '../posts/posts.held';
+import { VARIANTS, type Variant } from '../variants';
+import type { TextCache } from '../caches';
 import { presentPost } from '../posts/posts.presenter';
+import { localized } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import * as queue from './moderation.queue';
 import { heldPage, queuePage } from './moderation.queue.views';
 
-/** A queue as a reader of `variant` reads it. */
-const inVariant = (q: queue.ReviewQueue, variant: Variant | undefined): queue.ReviewQueue => ({
+/** A queue as a reader of `variant` reads it (undefined: as written, pins resolved), by each board's glossary. */
+const inVariant = (conversions: TextCache, q: queue.ReviewQueue, variant: Variant | undefined): queue.ReviewQueue => ({
   ...q,
-  entries: q.entries.map((held) => heldInVariant(held, variant)),
+  entries: q.entries.map((held) => heldInVariant(conversions, held, variant)),
+});
+
+/** The API's `variant=`: titles and bodies as a reader of it reads them; absent, as written. */
+const variantQuery = z.object({
+  variant: z.enum(VARIANTS as [Variant, ...Variant[]], { error: `must be one of ${VARIANTS.join(', ')}` }).optional(),
 });
 
 /** A rejection's reason, told to the author (required: the service says so in the reader's script). */
@@ -28,38 +35,41 @@ const reviewInput = z.object({ review: z.string({ error: 'must be one of new, li
  * The review queue (moderation.queue.ts): the queues and one held post, approving and rejecting,
  * and the board's review setting; JSON and HTML. Who may do what is the service's to decide.
  */
-export function reviewQueueRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext): Router {
+export function reviewQueueRouter(db: Kysely<Database>, conversions: TextCache, pageContext: (req: Request) => PageContext): Router {
   const router = Router();
-  const presentQueue = (q: queue.ReviewQueue) => ({
+  const variantOf = (req: Request) => parseInput(variantQuery, { variant: req.query.variant }).variant;
+  const presentQueue = (req: Request, q: queue.ReviewQueue) => ({
     board: q.board ? { slug: q.board.slug, name: q.board.name, review: q.board.review } : null,
-    held: q.entries.map(presentHeld),
+    held: inVariant(conversions, q, variantOf(req)).entries.map(presentHeld),
   });
+  // One held post in the API, as a reader of `variant=` reads it.
+  const shownHeld = (req: Request, held: HeldPost) => presentHeld(heldInVariant(conversions, held, variantOf(req)));
 
   router.get('/api/boards/:slug/queue', async (req, res) => {
-    res.json(presentQueue(await queue.boardQueue(db, requireMember(req), req.params.slug)));
+    res.json(presentQueue(req, await queue.boardQueue(db, requireMember(req), req.params.slug)));
   });
 
   router.get('/api/queue', async (req, res) => {
-    res.json(presentQueue(await queue.allQueues(db, requireMember(req))));
+    res.json(presentQueue(req, await queue.allQueues(db, requireMember(req))));
   });
 
   router.get('/api/me/held', async (req, res) => {
-    res.json({ held: (await ownHeld(db, requireMember(req))).map(presentHeld) });
+    res.json({ held: (await ownHeld(db, requireMember(req))).map((h) => shownHeld(req, h)) });
   });
 
   router.get('/api/held/:id', async (req, res) => {
     const { held } = await getHeld(db, requireMember(req), req.params.id);
-    res.json({ heldPost: presentHeld(held) });
+    res.json({ heldPost: shownHeld(req, held) });
   });
 
   router.post('/api/held/:id/approve', async (req, res) => {
     const { held, post } = await queue.approveHeld(db, requireMember(req), req.params.id);
-    res.json({ heldPost: presentHeld(held), post: presentPost(post) });
+    res.json({ heldPost: shownHeld(req, held), post: presentPost(localized(conversions, post, variantOf(req))) });
   });
 
   router.post('/api/held/:id/reject', async (req, res) => {
     const held = await queue.rejectHeld(db, requireMember(req), req.params.id, parseInput(rejectInput, req.body ?? {}));
-    res.json({ heldPost: presentHeld(held) });
+    res.json({ heldPost: shownHeld(req, held) });
   });
 
   router.post('/api/boards/:slug/review', async (req, res) => {
@@ -69,18 +79,18 @@ export function reviewQueueRouter(db: Kysely<Database>, pageContext: (req: Reque
 
   router.get('/b/:slug/queue', async (req, res) => {
     const ctx = pageContext(req);
-    res.send(queuePage(ctx, inVariant(await queue.boardQueue(db, requireMember(req), req.params.slug), ctx.variant)));
+    res.send(queuePage(ctx, inVariant(conversions, await queue.boardQueue(db, requireMember(req), req.params.slug), ctx.variant)));
   });
 
   router.get('/queue', async (req, res) => {
     const ctx = pageContext(req);
-    res.send(queuePage(ctx, inVariant(await queue.allQueues(db, requireMember(req)), ctx.variant)));
+    res.send(queuePage(ctx, inVariant(conversions, await queue.allQueues(db, requireMember(req)), ctx.variant)));
   });
 
   router.get('/held/:id', async (req, res) => {
     const { held, moderates } = await getHeld(db, requireMember(req), req.params.id);
     const ctx = pageContext(req);
-    res.send(heldPage(ctx, heldInVariant(held, ctx.variant), moderates));
+    res.send(heldPage(ctx, heldInVariant(conversions, held, ctx.variant), moderates));
   });
 
   // The forms come back to where they were sent from (a queue), else to the board's queue.

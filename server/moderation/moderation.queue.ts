@@ -103,7 +103,7 @@ export async function rejectHeld(
         kind: 'post-rejected',
         actorId: actor.member.id,
         threadId: row.thread_id,
-        data: { role: actor.role, reason, title: row.title, held: row.id },
+        data: { role: actor.role, reason, title: row.title, held: row.id, board: row.board_id },
       },
     ]);
     await announceQueueChanged(tx, row.board_id);

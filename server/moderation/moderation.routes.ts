@@ -20,7 +20,7 @@ import { parseInput, wholeNumber } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
-import { htmlFor, localized, localizedTitles, rulesOf, textFor } from '../text/localize';
+import { htmlFor, localized, localizedTitles, shownOn, textFor } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
@@ -213,12 +213,13 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
     const { page, variant } = parseInput(revisionsQuery, req.query);
     const { post, versions, pages, total } = await moderation.postRevisions(db, req.member, req.params.id, page);
     // In the reader's variant (variant=), pins resolved (text/pins.ts), every version from the post's script as the page's diffs are.
+    const on = shownOn(caches.conversions, post.boardId);
     res.json({
       post: presentPost(localized(caches.conversions, post, variant)),
       revisions: versions.map((v) => ({
         revision: v.revision,
-        title: textFor(v.title, post.variant, variant),
-        body: htmlFor(v.body, post.variant, variant),
+        title: textFor(on, v.title, post.variant, variant),
+        body: htmlFor(on, v.body, post.variant, variant),
         bytes: v.bytes,
         by: v.by,
         at: v.at.toISOString(),
@@ -377,7 +378,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
       if (asksPreview(req.body)) {
         // Only to whom the edit form is shown (postForEdit checks), and nothing is written.
         const post = await moderation.postForEdit(db, rules, member, req.params.id);
-        const preview = await formPreview(db, limiter, req, member);
+        const preview = await formPreview(db, caches.conversions, limiter, req, member, { post: post.id });
         res.send(editPage(pageContext(req), post, { preview, values: values() }));
         return;
       }
@@ -448,10 +449,15 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
     const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
     const pairs = shown.map((v) => ({ before: v.previous, after: v }));
-    const rendered = await renderDiffs(caches.diffs, revisions.post.id, pairs, req.variant, revisions.seesHidden, revisions.post.variant, {
-      rules: rulesOf(caches.conversions, revisions.post),
-      version: caches.conversions.rules.versionFor(revisions.post.boardId),
-    });
+    const rendered = await renderDiffs(
+      caches.diffs,
+      revisions.post.id,
+      pairs,
+      req.variant,
+      revisions.seesHidden,
+      revisions.post.variant,
+      shownOn(caches.conversions, revisions.post.boardId),
+    );
     const diffs = new Map(shown.map((v, i) => [v.revision, rendered[i]!]));
     const post = localizedTitles(caches.conversions, [revisions.post], req.variant)[0]!;
     res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));

@@ -71,7 +71,12 @@ export function editPage(
     t.editPost,
     <section>
       <h1>{t.editPost}</h1>
-      <form method="post" action={href(ctx, `/t/${post.id}/edit`)} class="post-form composer" {...composerData(ctx)}>
+      <form
+        method="post"
+        action={href(ctx, `/t/${post.id}/edit`)}
+        class="post-form composer"
+        {...composerData(ctx, undefined, undefined, { post: post.id })}
+      >
         <Refusal ctx={ctx} error={shown?.refusal} />
         <PreviewBox ctx={ctx} preview={shown?.preview} />
         <label>

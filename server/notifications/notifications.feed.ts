@@ -24,7 +24,7 @@ export interface NotificationFeedPayload {
 }
 
 /** The `notification` feed, wording in `timeZone` and converting titles through `conversions`. */
-export function notificationFeed(options: { timeZone: string; conversions?: TextCache }) {
+export function notificationFeed(options: { timeZone: string; conversions: TextCache }) {
   return async (
     db: Kysely<Database>,
     memberId: string,

@@ -18,10 +18,12 @@ export interface NotificationListRow {
   post_title: string | null;
   post_variant: SourceVariant | null;
   post_revision: number | null;
+  post_board_id: string | null;
   post_deleted: boolean | null;
   root_title: string | null;
   root_variant: SourceVariant | null;
   root_revision: number | null;
+  root_board_id: string | null;
   root_deleted: boolean | null;
 }
 
@@ -44,10 +46,12 @@ function listQuery(db: Db, memberId: string) {
       'p.title as post_title',
       'p.variant as post_variant',
       'p.revision as post_revision',
+      'p.board_id as post_board_id',
       sql<boolean | null>`p.deleted_at is not null`.as('post_deleted'),
       'r.title as root_title',
       'r.variant as root_variant',
       'r.revision as root_revision',
+      'r.board_id as root_board_id',
       sql<boolean | null>`r.deleted_at is not null`.as('root_deleted'),
     ])
     .where('n.member_id', '=', memberId);

@@ -6,7 +6,7 @@ import type { Member } from '../db/member';
 import { isId } from '../db/ids';
 import { AppError, notFound } from '../errors';
 import { unreadCounts } from '../members/unread.repository';
-import { type Convertible, localizedTitles, shownName, textFor } from '../text/localize';
+import { type Convertible, localizedTitles, shownName, shownOn, textIn } from '../text/localize';
 import type { Variant } from '../variants';
 import type { Messages } from '../views/messages';
 import type { NoticeWords } from '../views/messages.notifications';
@@ -49,8 +49,8 @@ export interface Wording {
   t: Messages;
   variant: Variant | undefined;
   timeZone: string;
-  /** The app's conversion cache (titles); without it titles are converted afresh. */
-  conversions?: TextCache;
+  /** The app's conversion cache (titles, by their boards' glossaries: text/localize.ts). */
+  conversions: TextCache;
 }
 
 /** Where a notification points (a path on this site, without the reader's prefix). */
@@ -92,6 +92,7 @@ function titlesOf(rows: repo.NotificationListRow[], w: Wording): Map<string, str
         variant: r.post_variant ?? 'other',
         title: r.post_title,
         body: '',
+        board_id: r.post_board_id,
       });
     if (r.thread_id && r.root_title !== null)
       posts.set(r.thread_id, {
@@ -100,12 +101,11 @@ function titlesOf(rows: repo.NotificationListRow[], w: Wording): Map<string, str
         variant: r.root_variant ?? 'other',
         title: r.root_title,
         body: '',
+        board_id: r.root_board_id,
       });
   }
   const list = [...posts.values()];
-  const shown = w.conversions
-    ? localizedTitles(w.conversions, list, w.variant)
-    : list.map((p) => ({ ...p, title: textFor(p.title, p.variant, w.variant ?? undefined) }));
+  const shown = localizedTitles(w.conversions, list, w.variant);
   return new Map(shown.map((p) => [p.id, p.title]));
 }
 
@@ -119,7 +119,7 @@ export function present(rows: repo.NotificationListRow[], w: Wording): Notificat
     // A rejected post never became a post: its notice carries its title.
     const postTitle =
       r.kind === 'post-rejected'
-        ? str(r.data.title)
+        ? textIn(shownOn(w.conversions, str(r.data.board) || null), str(r.data.title), w.variant)
         : r.post_deleted && r.kind !== 'post-deleted'
           ? notices.deletedPost
           : (titles.get(r.post_id ?? '') ?? '');

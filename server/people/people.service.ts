@@ -65,7 +65,7 @@ export interface MemberHome {
   threads: Post[];
   replies: Post[];
   /** The threads the listed follow-ups are in, by root id: null when the root is deleted. */
-  threadTitles: Map<string, { title: string; revision: number; variant: SourceVariant } | null>;
+  threadTitles: Map<string, { title: string; revision: number; variant: SourceVariant; board_id: string } | null>;
   /** The `before` of each list's next page, when there is one. */
   next: { threads?: string; replies?: string };
 }
@@ -162,7 +162,9 @@ export async function getMemberHome(
     before,
     threads: threads.posts,
     replies: replies.posts,
-    threadTitles: new Map(titles.map((t) => [t.id, t.deleted_at ? null : { title: t.title, revision: t.revision, variant: t.variant }])),
+    threadTitles: new Map(
+      titles.map((t) => [t.id, t.deleted_at ? null : { title: t.title, revision: t.revision, variant: t.variant, board_id: t.board_id }]),
+    ),
     next: { threads: threads.next, replies: replies.next },
   };
 }

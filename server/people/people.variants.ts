@@ -18,7 +18,8 @@ export function profileInVariant(conversions: TextCache, member: HomeMember, var
   const digest = createHash('sha1').update(member.profile).digest('base64url').slice(0, 16);
   const converted = localized(
     conversions,
-    { id: `u${member.id}.${digest}`, revision: 0, variant: member.profileVariant, title: '', body: member.profile },
+    // A profile is on no board: the site's glossary applies.
+    { id: `u${member.id}.${digest}`, revision: 0, variant: member.profileVariant, title: '', body: member.profile, board_id: null },
     variant,
   );
   return { ...member, profile: converted.body };

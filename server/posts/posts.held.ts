@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { TextCache } from '../caches';
 import type { BoardReview, Database, HeldDecision, HeldReason, SiteRole } from '../db/database';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
@@ -6,9 +7,9 @@ import { AppError, notFound } from '../errors';
 import { announceQueueChanged } from '../events/member-events';
 import { can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
-import { convertHtml, convertText, detectVariant } from '../text/convert';
-import { htmlFor, textFor } from '../text/localize';
-import { resolveHtmlPins, resolvePins, unpinned } from '../text/pins';
+import { detectVariant } from '../text/convert';
+import { htmlFor, shownOn, textFor, textIn } from '../text/localize';
+import { unpinned } from '../text/pins';
 import { countLinks } from '../text/links';
 import type { SourceVariant, Variant } from '../variants';
 import * as repo from './posts.held.repository';
@@ -32,6 +33,8 @@ import { resolveQuotes } from './posts.quotes';
 export interface HeldPost {
   id: string;
   board: { slug: string; name: string };
+  /** Its board's id: the board's glossary applies to it as to the board's posts. */
+  boardId: string;
   /** The thread and the post answered; null for a new thread. */
   threadId: string | null;
   parentId: string | null;
@@ -61,6 +64,7 @@ export function toHeld(row: repo.HeldWithContextRow): HeldPost {
   return {
     id: row.id,
     board: { slug: row.board_slug, name: row.board_name },
+    boardId: row.board_id,
     threadId: row.thread_id,
     parentId: row.parent_id,
     parent:
@@ -193,24 +197,33 @@ export const toOwnHeldLines = (rows: repo.OwnHeldLine[] | null): OwnHeldLine[] =
 
 /**
  * A held post as a reader of `variant` reads it (a moderator's queue, the author's own page): its
- * title and body from the script they were written in, the context's titles from theirs.
+ * title and body from the script they were written in, the context's titles from theirs; by its
+ * board's glossary, as the post will read once published (text/localize.ts).
  */
-export function heldInVariant(held: HeldPost, variant: Variant | undefined): HeldPost {
-  const context = (text: string) => (variant ? convertText(text, detectVariant(text), variant) : resolvePins(text, undefined));
+export function heldInVariant(conversions: TextCache, held: HeldPost, variant: Variant | undefined): HeldPost {
+  const on = shownOn(conversions, held.boardId);
   return {
     ...held,
-    title: textFor(held.title, held.variant, variant),
-    body: htmlFor(held.body, held.variant, variant),
-    threadTitle: held.threadTitle === null ? null : context(held.threadTitle),
-    parent: held.parent && { ...held.parent, title: context(held.parent.title) },
+    title: textFor(on, held.title, held.variant, variant),
+    body: htmlFor(on, held.body, held.variant, variant),
+    threadTitle: held.threadTitle === null ? null : textIn(on, held.threadTitle, variant),
+    parent: held.parent && { ...held.parent, title: textIn(on, held.parent.title, variant) },
   };
 }
 
-/** The author's own held follow-ups as they read the page in `variant` (their script detected, as a post's is). */
-export function ownHeldInVariant(lines: OwnHeldLine[], variant: Variant | undefined): OwnHeldLine[] {
+/**
+ * The author's own held follow-ups in a thread of `boardId` as they read the page in `variant`
+ * (their script detected, as a post's is; the board's glossary applied).
+ */
+export function ownHeldInVariant(
+  conversions: TextCache,
+  boardId: string,
+  lines: OwnHeldLine[],
+  variant: Variant | undefined,
+): OwnHeldLine[] {
+  const on = shownOn(conversions, boardId);
   return lines.map((line) => {
-    if (!variant) return { ...line, title: resolvePins(line.title, undefined), body: resolveHtmlPins(line.body, undefined) };
-    const from = detectVariant(unpinned(`${line.title}\n${line.body.replace(/<[^>]*>/g, ' ')}`));
-    return { ...line, title: convertText(line.title, from, variant), body: convertHtml(line.body, from, variant) };
+    const from = variant ? detectVariant(unpinned(`${line.title}\n${line.body.replace(/<[^>]*>/g, ' ')}`)) : 'other';
+    return { ...line, title: textFor(on, line.title, from, variant), body: htmlFor(on, line.body, from, variant) };
   });
 }

@@ -75,7 +75,7 @@ export const HOT_MAX_AGE_MS = 60_000;
 export interface HotThread {
   threadId: string;
   /** The thread's root as a title to show (converted like any list's titles: posts.variants.ts). */
-  root: { id: string; revision: number; variant: SourceVariant; title: string; body: string; board_id?: string };
+  root: { id: string; revision: number; variant: SourceVariant; title: string; body: string; board_id: string };
   board: { id: string; slug: string; name: string };
   author: { id: string; name: string };
   /** Distinct members other than the starter who replied in the window. */

@@ -13,6 +13,9 @@ import { VARIANTS, type Variant } from '../text/convert';
 import { mapBodyLinks } from '../text/sanitize';
 import type { FormPreview } from '../views/composer';
 import { previewBody } from './posts.service';
+import type { TextCache } from '../caches';
+import { isId } from '../db/ids';
+import { type ShownOn, shownOn } from '../text/localize';
 
 /**
  * The preview of a body before it is posted (issue 16): `POST /api/preview` for scripts and the
@@ -38,7 +41,33 @@ export const previewInput = z.object({
    * pages get it, as that page shows a stored body's (an unprefixed page keeps them unprefixed).
    */
   prefixed: z.boolean({ error: 'must be true or false' }).optional(),
+  /**
+   * Where the post would go: a new thread's board (its slug), or the post it answers or edits (an
+   * id). Its board's glossary then applies, as it will once posted; absent: the site's only.
+   */
+  board: z.string({ error: 'must be a string' }).max(200, 'is too long').optional(),
+  post: z.string({ error: 'must be a string' }).max(40, 'is too long').optional(),
 });
+
+/** Where a previewed post would go (a board's slug, or the post answered or edited). */
+export interface PreviewPlace {
+  board?: string;
+  post?: string;
+}
+
+/**
+ * The board a previewed post would be shown on, as the glossaries need it: the board named, or the
+ * board of the post answered or edited; null (the site's glossary only) when neither is there.
+ * A glossary is public (/b/:slug/glossary), so naming any board reveals nothing.
+ */
+export async function previewShownOn(db: Kysely<Database>, conversions: TextCache, place: PreviewPlace): Promise<ShownOn> {
+  let board: string | null = null;
+  if (place.post !== undefined && isId(place.post))
+    board = (await db.selectFrom('posts').select('board_id').where('id', '=', place.post).executeTakeFirst())?.board_id ?? null;
+  else if (place.board !== undefined)
+    board = (await db.selectFrom('boards').select('id').where('slug', '=', place.board).executeTakeFirst())?.id ?? null;
+  return shownOn(conversions, board);
+}
 
 /**
  * A preview's HTML with its links to this site's pages under `variant`'s prefix when the page
@@ -66,23 +95,26 @@ export function formFormat(body: unknown): BodyFormat | undefined {
  */
 export async function formPreview(
   db: Kysely<Database>,
+  conversions: TextCache,
   limiter: Limiter,
   req: Request,
   member: Member,
+  /** The form's place: its board's glossary applies. */
+  place: PreviewPlace,
   fallback: BodyFormat = 'text',
 ): Promise<FormPreview> {
   await limiter.consume('preview:member', member.id);
   const { title, body, format } = parseInput(previewInput, req.body);
-  return previewBody(db, { title, body, format: format ?? fallback }, req.variant);
+  return previewBody(db, { title, body, format: format ?? fallback }, req.variant, await previewShownOn(db, conversions, place));
 }
 
-/** `POST /api/preview {format, body, title?, variant?, prefixed?}` → `{html, bytes}`. */
-export function previewRoutes(router: Router, db: Kysely<Database>, limiter: Limiter): void {
+/** `POST /api/preview {format, body, title?, variant?, prefixed?, board?, post?}` → `{html, bytes}`. */
+export function previewRoutes(router: Router, db: Kysely<Database>, conversions: TextCache, limiter: Limiter): void {
   router.post('/api/preview', async (req, res) => {
     const member = requireMember(req);
     await limiter.consume('preview:member', member.id);
-    const { variant, prefixed, ...input } = parseInput(previewInput, req.body);
-    const { html, bytes } = await previewBody(db, input, variant);
+    const { variant, prefixed, board, post, ...input } = parseInput(previewInput, req.body);
+    const { html, bytes } = await previewBody(db, input, variant, await previewShownOn(db, conversions, { board, post }));
     res.set('Cache-Control', 'private, no-store').json({ html: linkedForPage(html, variant, prefixed), bytes });
   });
 }

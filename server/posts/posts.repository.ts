@@ -487,7 +487,7 @@ export async function countMemberPosts(db: Db, authorId: string, list: MemberPos
 /** Titles of the threads some posts belong to (for "in thread …" links). */
 export function findTitles(db: Db, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('posts').select(['id', 'title', 'revision', 'variant', 'deleted_at']).where('id', 'in', ids).execute();
+  return db.selectFrom('posts').select(['id', 'title', 'revision', 'variant', 'board_id', 'deleted_at']).where('id', 'in', ids).execute();
 }
 
 /** A batch of post bodies after `afterId`, for re-sanitizing. */

@@ -229,7 +229,7 @@ interface RouteDeps {
 /** The JSON API: new threads and follow-ups, a post, a board's threads. */
 function apiRoutes(router: Router, { db, rules, caches, pacing, limiter }: RouteDeps): void {
   const { conversions } = caches;
-  previewRoutes(router, db, limiter);
+  previewRoutes(router, db, conversions, limiter);
 
   // A post held for review is 202 Accepted: written, waiting for a moderator (posts.held.ts).
   const answerSubmitted = (res: Response, submitted: posts.Submitted) => {
@@ -326,7 +326,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     ]);
     const heldNotice = held !== undefined && index.heldThreads.some((h) => h.id === held);
     const shown = indexInVariant(conversions, index, req.variant);
-    const heldThreads = shown.heldThreads.map((h) => heldInVariant(h, req.variant));
+    const heldThreads = shown.heldThreads.map((h) => heldInVariant(conversions, h, req.variant));
     // The board's hot threads (kept in memory: posts.hot.ts), in the reader's variant.
     const hotList =
       hot && hotInVariant(conversions, await hot.list({ board: index.board, period, viewer: req.member, limit: HOT_KEEP }), req.variant);
@@ -384,7 +384,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
       caches.lines.set(key, rendered);
     }
     // The reader's own held follow-ups, in their places (posts.held.ts): never in the cached lines.
-    const held = req.member ? ownHeldInVariant(where.held ?? [], req.variant) : [];
+    const held = req.member ? ownHeldInVariant(conversions, window.post.boardId, where.held ?? [], req.variant) : [];
     const overlaid = overlayWindow(ctx, rendered, {
       ignored: ctx.ignored,
       seen: where.seen,
@@ -518,7 +518,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     const member = requireMember(req);
     try {
       if (asksPreview(req.body)) {
-        const preview = await formPreview(db, limiter, req, member);
+        const preview = await formPreview(db, conversions, limiter, req, member, { board: req.params.slug });
         const index = await lists.getBoardIndex(db, req.params.slug, 1, req.member, false, { treeLines });
         res.send(boardPage(await listContext(req), indexInVariant(conversions, index, req.variant), formState(req, { preview })));
         return;
@@ -563,7 +563,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     };
     try {
       if (asksPreview(req.body)) {
-        const preview = await formPreview(db, limiter, req, member);
+        const preview = await formPreview(db, conversions, limiter, req, member, { post: req.params.id });
         res.send(
           await again({ preview }, notFound('PostNotFound', `There is no post ${req.params.id}.`, { params: { id: req.params.id } })),
         );

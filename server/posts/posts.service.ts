@@ -9,8 +9,9 @@ import { notifyExpression } from '../events/notices';
 import { formatAnnouncement, recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../db/member';
 import { utf8Bytes, writtenBytes } from '../text/bytes';
-import { resolveHtmlPins, unpinned } from '../text/pins';
-import { type SourceVariant, type Variant, convertHtml, detectVariant } from '../text/convert';
+import { unpinned } from '../text/pins';
+import { type ShownOn, htmlFor } from '../text/localize';
+import { type SourceVariant, type Variant, detectVariant } from '../text/convert';
 import { guessFormat, renderBody } from '../text/formats';
 import { contentHash } from '../text/fingerprint';
 import { type SearchDocument, searchDocument } from '../text/search-terms';
@@ -256,16 +257,18 @@ export async function previewBody(
   db: Kysely<Database>,
   input: { title?: string; body?: string; format?: BodyFormat },
   reader: Variant | undefined,
+  /** Where the post would be shown: its board's glossary (and the site's) applies, as it will once posted. */
+  on: ShownOn,
 ): Promise<{ html: string; bytes: number }> {
   const body = input.body ?? '';
   const { html, bytes } = renderPostBody(input.format ?? guessFormat(body), body);
   const title = input.title ?? '';
   const linked = html ? (await resolveQuotes(db, (await findMentions(db, title, html)).body)).body : '';
   // As written, pins read as their first alternative (text/pins.ts).
-  if (!reader || !linked) return { html: resolveHtmlPins(linked, undefined), bytes };
+  if (!reader || !linked) return { html: htmlFor(on, linked, 'other', undefined), bytes };
   // The script it is written in, as posting detects it (a few ms for 10 KB): only to convert it.
   const variant = detectVariant(unpinned(`${title}\n${linked.replace(/<[^>]*>/g, ' ')}`));
-  return { html: convertHtml(linked, variant, reader), bytes };
+  return { html: htmlFor(on, linked, variant, reader), bytes };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TextCache } from '../caches';
 import type { Variant } from '../text/convert';
-import { localized, localizedAll, localizedTitles } from '../text/localize';
+import { localized, localizedAll, localizedTitles, shownOn, textIn } from '../text/localize';
 import type { IndexThread } from './posts.lists';
 import type { PostWindow } from './posts.windows';
 
@@ -20,8 +20,15 @@ export function windowInVariant(conversions: TextCache, window: PostWindow, vari
   };
 }
 
-/** A board index in the reader's variant: titles, and the roots' bodies when they were fetched. */
-export function indexInVariant<I extends { threads: IndexThread[] }>(conversions: TextCache, index: I, variant: Variant | undefined): I {
+/**
+ * A board index in the reader's variant: titles, the roots' bodies when they were fetched, and the
+ * board's description (by the board's glossary, pins resolved: text/localize.ts).
+ */
+export function indexInVariant<I extends { threads: IndexThread[]; board: { id: string; description: string } }>(
+  conversions: TextCache,
+  index: I,
+  variant: Variant | undefined,
+): I {
   const roots = localizedAll(
     conversions,
     index.threads.map((t) => t.root),
@@ -29,6 +36,7 @@ export function indexInVariant<I extends { threads: IndexThread[] }>(conversions
   );
   return {
     ...index,
+    board: { ...index.board, description: textIn(shownOn(conversions, index.board.id), index.board.description, variant) },
     threads: index.threads.map((t, i) => ({ ...t, root: roots[i]!, replies: localizedTitles(conversions, t.replies, variant) })),
   };
 }

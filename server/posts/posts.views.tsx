@@ -17,7 +17,6 @@ import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
 import { type PageContext, type PageFeed, Refusal, describe, describeHtml, renderPage } from '../views/layout';
-import { convertText, detectVariant } from '../text/convert';
 import { SearchBox } from '../views/search-box';
 import { Avatar } from '../views/avatar';
 import { Pager } from '../views/pager';
@@ -49,11 +48,23 @@ function ReadCount({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   );
 }
 
-function PostForm({ ctx, action, draft, form }: { ctx: PageContext; action: string; draft: string; form: FormState | undefined }) {
+function PostForm({
+  ctx,
+  action,
+  draft,
+  form,
+  place,
+}: {
+  ctx: PageContext;
+  action: string;
+  draft: string;
+  form: FormState | undefined;
+  place: { board?: string; post?: string };
+}) {
   const { t } = ctx;
   const values = form?.values;
   return (
-    <form method="post" action={action} class="post-form composer" {...composerData(ctx, draft)}>
+    <form method="post" action={action} class="post-form composer" {...composerData(ctx, draft, undefined, place)}>
       <Refusal ctx={ctx} error={form?.refusal} />
       <PreviewBox ctx={ctx} preview={form?.preview} />
       <label>
@@ -124,7 +135,13 @@ function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form
     <section class="reply" id="reply" aria-label={ctx.t.reply}>
       <h2>{ctx.t.reply}</h2>
       <SlowModeNotice ctx={ctx} state={tree.thread} />
-      <PostForm ctx={ctx} action={href(ctx, `/t/${tree.post.id}/reply`)} draft={`/t/${tree.post.id}/reply`} form={form} />
+      <PostForm
+        ctx={ctx}
+        action={href(ctx, `/t/${tree.post.id}/reply`)}
+        draft={`/t/${tree.post.id}/reply`}
+        form={form}
+        place={{ post: tree.post.id }}
+      />
     </section>
   );
 }
@@ -557,10 +574,9 @@ const boardFeed = (ctx: PageContext, board: { slug: string; name: string }): Pag
   path: `/b/${encodeURIComponent(board.slug)}/feed.xml`,
 });
 
-/** A board's description as a preview shows it: plain text, in the page's variant (undefined when it has none). */
-function boardDescription(ctx: PageContext, description: string): string | undefined {
-  if (!description) return undefined;
-  return describe(ctx.variant ? convertText(description, detectVariant(description), ctx.variant) : description);
+/** A board's description as a preview shows it: plain text (already in the page's variant: posts.variants.ts), undefined when it has none. */
+function boardDescription(description: string): string | undefined {
+  return description ? describe(description) : undefined;
 }
 
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
@@ -640,7 +656,13 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
       ) : ctx.member ? (
         <section class="new-thread" aria-label={t.newThread}>
           <h2>{t.newThread}</h2>
-          <PostForm ctx={ctx} action={href(ctx, `/b/${board.slug}/threads`)} draft={`/b/${board.slug}/threads`} form={form} />
+          <PostForm
+            ctx={ctx}
+            action={href(ctx, `/b/${board.slug}/threads`)}
+            draft={`/b/${board.slug}/threads`}
+            form={form}
+            place={{ board: board.slug }}
+          />
         </section>
       ) : (
         <p class="login-to-reply">
@@ -650,7 +672,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
     </Fragment>,
     {
       type: 'website',
-      description: boardDescription(ctx, board.description),
+      description: boardDescription(board.description),
       canonical: `${ctx.prefix}/b/${encodeURIComponent(board.slug)}${index.page > 1 ? `?page=${index.page}` : ''}`,
       feeds: [boardFeed(ctx, board)],
     },
@@ -705,7 +727,7 @@ export function featuredPage(ctx: PageContext, index: FeaturedIndex): string {
     </Fragment>,
     {
       type: 'website',
-      description: boardDescription(ctx, board.description),
+      description: boardDescription(board.description),
       canonical: `${ctx.prefix}${base}/featured`,
       feeds: [boardFeed(ctx, board)],
     },

@@ -47,8 +47,10 @@ const escapeAttribute = (s: string) => escapeText(s).replace(/"/g, '&quot;');
 
 // An address in running text: http(s) and the characters URLs are made of (RFC 3986), so it ends
 // at white space, at any non-ASCII character (Chinese text often runs on right after an address,
-// with no space: "見https://example.com/a。") and at quotes and angle brackets.
-const ADDRESS = /https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]+/g;
+// with no space: "見https://example.com/a。") and at quotes and angle brackets. Braces too, which
+// RFC 3986 leaves out but addresses are written with: a `-{` in an address is part of it, never a
+// pin (text/pins.ts holdPins), so the address is linked as written.
+const ADDRESS = /https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%{}]+/g;
 // Punctuation that ends a sentence rather than the address; a closing parenthesis only when it
 // has no opening one inside the address ("(see https://example.com/a)").
 const TRAILING = /[.,;:!?]+$/;

@@ -337,9 +337,14 @@ export class GlossaryBook {
   private site = new CompiledGlossary(0, []);
   private readonly boards = new Map<string, CompiledGlossary>();
   private readonly rules = new Map<string, ConversionRules>();
+  private latest: Date | undefined;
 
-  /** Replaces a glossary ('site' or a board's id) with this version of its terms (an older version is ignored). */
-  set(scope: string, version: number, terms: readonly GlossaryTerm[]): void {
+  /**
+   * Replaces a glossary ('site' or a board's id) with this version of its terms (an older version
+   * is ignored); `changedAt`: when that version was written (the row's updated_at).
+   */
+  set(scope: string, version: number, terms: readonly GlossaryTerm[], changedAt?: Date): void {
+    if (changedAt && (!this.latest || changedAt > this.latest)) this.latest = changedAt;
     const now = scope === 'site' ? this.site : this.boards.get(scope);
     if (now && now.version >= version && version !== 0) return;
     const compiled = new CompiledGlossary(version, terms);
@@ -354,6 +359,7 @@ export class GlossaryBook {
 
   /** Forgets every glossary (before reading them all again). */
   clear(): void {
+    this.latest = undefined;
     this.site = new CompiledGlossary(0, []);
     this.boards.clear();
     this.rules.clear();
@@ -382,6 +388,14 @@ export class GlossaryBook {
     const made: ConversionRules = { version: rulesVersion(this.site.version, boardId, board?.version ?? 0), glossaries };
     this.rules.set(key, made);
     return glossaries.length ? made : undefined;
+  }
+
+  /**
+   * When any glossary held here last changed (as stored: the same on every process), undefined
+   * when none ever did: what a Last-Modified of converted text accounts for (feeds.routes.ts).
+   */
+  changedAt(): Date | undefined {
+    return this.latest;
   }
 
   /** The conversion-rules version of a board's posts (or of text of no board), for cache keys and entity tags. */

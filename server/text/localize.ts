@@ -1,8 +1,8 @@
 import { ConversionCache, type TextCache } from '../caches';
-import { type SourceVariant, type Variant, convertHtml, convertText, convertTexts } from './convert';
+import { type SourceVariant, type Variant, convertHtml, convertText, convertTexts, detectVariant } from './convert';
 import { htmlExcerpt, htmlHead } from './excerpt';
 import type { ConversionRules } from './glossary';
-import { hasPins, resolveHtmlPins, resolvePins } from './pins';
+import { hasPins, resolveHtmlPins, resolvePins, unpinned } from './pins';
 
 /**
  * Titles and bodies in the reader's variant (and 已註銷用戶, the name of a deleted account's kept
@@ -14,18 +14,22 @@ import { hasPins, resolveHtmlPins, resolvePins } from './pins';
  * page of follow-up lines reads titles only.
  */
 
-export interface Convertible {
+export type Convertible = {
   id: string;
   revision: number;
   variant: SourceVariant;
   title: string;
   body: string;
-  /** The post's board (as a row has it, or as a service's Post): its glossary applies (without it, the site's only). */
-  board_id?: string | null;
-  boardId?: string | null;
-}
+} & OnBoard;
 
-const boardOf = (p: Pick<Convertible, 'board_id' | 'boardId'>) => p.board_id ?? p.boardId;
+/**
+ * The post's board, as a row has it (`board_id`) or a service's Post (`boardId`): its glossary
+ * applies. Required, so that no list of posts can leave it out: null for a text of no board (a
+ * 悄悄話), which the site's glossary alone applies to.
+ */
+type OnBoard = { board_id: string | null; boardId?: string | null } | { board_id?: string | null; boardId: string | null };
+
+const boardOf = (p: { board_id?: string | null; boardId?: string | null }) => p.board_id ?? p.boardId ?? null;
 
 // Bodies are keyed by their size too: `gentie posts:resanitize` changes a body without an edit.
 // A reader of no variant ('w', as written) is cached only for posts with pins.
@@ -35,10 +39,11 @@ const key = (part: 't' | 'b', p: Convertible, reader: Variant | undefined, cache
     : `b:${p.id}:${p.revision}:${Buffer.byteLength(p.body)}:${reader ?? 'w'}:${versionOf(cache, p)}`;
 
 /** The conversion-rules version of a post's text (the glossaries: text/glossary.ts). */
-const versionOf = (cache: TextCache, p: Convertible) => (cache instanceof ConversionCache ? cache.rules.versionFor(boardOf(p)) : '');
+const versionOf = (cache: TextCache, p: { board_id?: string | null; boardId?: string | null }) =>
+  cache instanceof ConversionCache ? cache.rules.versionFor(boardOf(p)) : '';
 
 /** The rules a post's text is converted by. */
-export const rulesOf = (cache: TextCache, p: Pick<Convertible, 'board_id' | 'boardId'>) =>
+export const rulesOf = (cache: TextCache, p: { board_id?: string | null; boardId?: string | null }) =>
   cache instanceof ConversionCache ? (cache.rules.rulesFor(boardOf(p)) as ConversionRules | undefined) : undefined;
 
 function remember(cache: TextCache, k: string, value: string): string {
@@ -73,18 +78,55 @@ function withShownAuthor<P>(post: P, reader: Variant | undefined): P {
 }
 
 /**
- * Plain text as a reader of `reader` reads it (undefined: as written): converted from `from` by
- * `rules` (the glossaries that apply), or with its pins (text/pins.ts) resolved when it is not
- * converted. For every text shown that is not a cached post's (notifications, digests, snippets,
- * revisions).
+ * Where a text is shown, as its conversion needs it: the app's conversion cache (which carries the
+ * glossaries: caches.ts ConversionCache) and the board whose glossary applies, or null for a text
+ * that belongs to no board (a 悄悄話, the site's name), which the site's glossary alone applies to.
+ * Every text shown that is not a cached post's goes through textFor, htmlFor or textsFor with one
+ * of these, so no surface can show a text converted without its glossaries: the converters
+ * themselves (text/convert.ts) and the resolving of pins (text/pins.ts) are not imported outside
+ * text/ (eslint.config.mjs, "Conversion only through text/localize.ts").
  */
-export function textFor(text: string, from: SourceVariant, reader: Variant | undefined, rules?: ConversionRules): string {
-  return reader ? convertText(text, from, reader, rules) : resolvePins(text, undefined);
+export interface ShownOn {
+  cache: TextCache;
+  board: string | null;
+}
+
+/** Where a text of `board` is shown through `cache` (null: on no board, the site's glossary only). */
+export const shownOn = (cache: TextCache, board: string | null | undefined): ShownOn => ({ cache, board: board ?? null });
+
+/** The rules a text shown `on` is converted by. */
+const rulesOn = (on: ShownOn) => rulesOf(on.cache, { board_id: on.board });
+
+/**
+ * The conversion-rules version of what is shown `on` (the site glossary's and the board's): for
+ * the key of anything kept that holds text converted there.
+ */
+export const versionOn = (on: ShownOn): string => versionOf(on.cache, { board_id: on.board });
+
+/**
+ * Plain text as a reader of `reader` reads it (undefined: as written): converted from `from` by
+ * the glossaries that apply where it is shown, or with its pins (text/pins.ts) resolved when it is
+ * not converted. For every text shown that is not a cached post's (notifications, digests,
+ * snippets, revisions, held posts, previews, quoted titles, the site's words).
+ */
+export function textFor(on: ShownOn, text: string, from: SourceVariant, reader: Variant | undefined): string {
+  return reader ? convertText(text, from, reader, rulesOn(on)) : resolvePins(text, undefined);
 }
 
 /** Sanitized HTML as a reader of `reader` reads it (undefined: as written), as textFor. */
-export function htmlFor(html: string, from: SourceVariant, reader: Variant | undefined, rules?: ConversionRules): string {
-  return reader ? convertHtml(html, from, reader, rules) : resolveHtmlPins(html, undefined);
+export function htmlFor(on: ShownOn, html: string, from: SourceVariant, reader: Variant | undefined): string {
+  return reader ? convertHtml(html, from, reader, rulesOn(on)) : resolveHtmlPins(html, undefined);
+}
+
+/** Several plain texts of one script, as textFor, converted in one batch (one jieba call). */
+export function textsFor(on: ShownOn, texts: string[], from: SourceVariant, reader: Variant | undefined): string[] {
+  return reader ? convertTexts(texts, from, reader, rulesOn(on)) : texts.map((t) => resolvePins(t, undefined));
+}
+
+/** Plain text of no known script (a description, the site's name), as textFor: its script detected, pins aside. */
+export function textIn(on: ShownOn, text: string, reader: Variant | undefined): string {
+  if (!text) return text;
+  return reader ? textFor(on, text, detectVariant(unpinned(text)), reader) : resolvePins(text, undefined);
 }
 
 // Whether a post reads otherwise than stored: another script, or pins to resolve (whatever the reader).
@@ -97,13 +139,13 @@ const needsConversion = (p: Convertible, reader: Variant | undefined) => convert
 function title(cache: TextCache, post: Convertible, reader: Variant | undefined): string {
   if (!convertsTitle(post, reader)) return post.title;
   const k = key('t', post, reader, cache);
-  return post.title ? (cache.get(k) ?? remember(cache, k, textFor(post.title, post.variant, reader, rulesOf(cache, post)))) : '';
+  return post.title ? (cache.get(k) ?? remember(cache, k, textFor(shownOn(cache, boardOf(post)), post.title, post.variant, reader))) : '';
 }
 
 function body(cache: TextCache, post: Convertible, reader: Variant | undefined): string {
   if (!convertsBody(post, reader)) return post.body;
   const k = key('b', post, reader, cache);
-  return post.body ? (cache.get(k) ?? remember(cache, k, htmlFor(post.body, post.variant, reader, rulesOf(cache, post)))) : '';
+  return post.body ? (cache.get(k) ?? remember(cache, k, htmlFor(shownOn(cache, boardOf(post)), post.body, post.variant, reader))) : '';
 }
 
 /** The post's title and body in the reader's variant (undefined: as written). */
@@ -130,11 +172,11 @@ export function localizedTitles<P extends Convertible>(cache: TextCache, posts: 
     missing.set(batch, list);
   }
   for (const list of missing.values()) {
-    const titles = convertTexts(
+    const titles = textsFor(
+      shownOn(cache, boardOf(list[0]!)),
       list.map((p) => p.title),
       list[0]!.variant,
       reader,
-      rulesOf(cache, list[0]!),
     );
     list.forEach((p, i) => remember(cache, key('t', p, reader, cache), titles[i]!));
   }
@@ -158,5 +200,9 @@ export function localizedExcerpt(cache: TextCache, post: Convertible, reader: Va
   const found = cache.get(k);
   if (found !== undefined) return found;
   const head = htmlHead(post.body);
-  return remember(cache, k, htmlExcerpt(htmlFor(head, post.variant, reader, rulesOf(cache, post)), chars, head.length < post.body.length));
+  return remember(
+    cache,
+    k,
+    htmlExcerpt(htmlFor(shownOn(cache, boardOf(post)), head, post.variant, reader), chars, head.length < post.body.length),
+  );
 }

@@ -157,16 +157,34 @@ const CLOSE = '\uE001';
 const PLACEHOLDER = /\uE000(\d+)\uE001/g;
 
 /**
+ * Where a source writes a link's address: a bare address (http://…, https://…, mailto:, www.),
+ * which the text format and markdown link, up to white space, an angle bracket, a quote or any
+ * character beyond ASCII (Chinese text often runs on right after an address); a markdown link's or
+ * image's destination (`](…)`); a markdown autolink (`<http://…>`). HTML's attributes are inside
+ * tags, which are never text.
+ */
+const ADDRESS = /(?:https?:\/\/|mailto:|www\.)[\x21\x23-\x3b\x3d\x3f-\x7e]*|\]\([^)\s]*\)?|<[a-z][a-z0-9+.-]*:[^\s<>]*>/gi;
+
+/**
  * Takes the pins and escapes out of a source before its format is rendered, so that markdown or
  * HTML never reads what they hold (a pin is plain text; markdown would also eat the backslash of
  * `\-{`). `restore` puts them back into the sanitized HTML as their literal syntax, escaped.
+ *
+ * A pin inside a link's address is no pin: the address stays exactly as written (a `-{` there
+ * may be a real part of it), in the link's target as the format writes it, and in its text, where
+ * `restore` escapes it (`\-{`) so that no read resolves it.
  */
 export function holdPins(source: string): { source: string; restore: (html: string) => string } {
   // A source that has the placeholders' characters itself is rendered as it is.
   const same = { source, restore: escapeStray };
   if (!hasPins(source) || source.includes(OPEN) || source.includes(CLOSE)) return same;
+  const addresses: [number, number][] = [];
+  for (const m of source.matchAll(ADDRESS)) if (m[0].includes('-{')) addresses.push([m.index, m.index + m[0].length]);
+  const inAddress = (at: number) => addresses.some(([from, to]) => at >= from && at < to);
   const held: string[] = [];
-  const replaced = source.replace(TOKEN, (token: string) => `${OPEN}${held.push(token) - 1}${CLOSE}`);
+  const replaced = source.replace(TOKEN, (token: string, _content: string | undefined, at: number) =>
+    inAddress(at) ? token : `${OPEN}${held.push(token) - 1}${CLOSE}`,
+  );
   if (held.length === 0) return same;
   return {
     source: replaced,

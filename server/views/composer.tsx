@@ -97,7 +97,13 @@ export function ComposerStatus({ ctx }: { ctx: PageContext }) {
  * edit, which starts from what was written), and where its preview comes from (`preview`: a post's
  * by default, a 悄悄話's from its own route, rendered as messages are).
  */
-export function composerData(ctx: PageContext, draft?: string, preview = '/api/preview'): Record<string, string> {
+export function composerData(
+  ctx: PageContext,
+  draft?: string,
+  preview = '/api/preview',
+  /** Where the post would go (a board's slug, or the post answered or edited): the preview applies its board's glossary. */
+  place: { board?: string; post?: string } = {},
+): Record<string, string> {
   // The catalogs say "(N bytes)" with the number in one place: a placeholder number marks it.
   const bytes = ctx.t.bytes(987654321).replace('987654321', '%d');
   return {
@@ -106,6 +112,8 @@ export function composerData(ctx: PageContext, draft?: string, preview = '/api/p
     ...(ctx.prefix ? { 'data-prefixed': '' } : {}),
     'data-preview': preview,
     ...(draft ? { 'data-draft': draft } : {}),
+    ...(place.board ? { 'data-board': place.board } : {}),
+    ...(place.post ? { 'data-post': place.post } : {}),
   };
 }
 

@@ -76,7 +76,7 @@ async function finished(job: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-const deps = () => ({ db: mail.app.db, mailer, log: silent, timeZone: 'Asia/Shanghai' });
+const deps = () => ({ db: mail.app.db, mailer, log: silent, timeZone: 'Asia/Shanghai', conversions: mail.app.caches.conversions });
 
 describe('the daily digest', () => {
   let runners: JobRunner[] = [];

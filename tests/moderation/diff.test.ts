@@ -1,5 +1,6 @@
 import { createCaches } from '../../server/caches';
 import { DIFF_MAX_EDITS, bodyText, diffHtml, renderDiffs } from '../../server/moderation/moderation.diff';
+import { shownOn } from '../../server/text/localize';
 import { scrambled } from '../factories';
 
 describe('diffHtml', () => {
@@ -41,6 +42,8 @@ describe('diffHtml', () => {
 });
 
 describe('renderDiffs', () => {
+  // No glossary: the code's rules alone (tests/moderation/glossary.test.ts has the boards').
+  const nowhere = shownOn(createCaches().conversions, null);
   const version = (revision: number, title: string, body: string) => ({ revision, title, body, bytes: Buffer.byteLength(body) });
 
   it('renders titles and bodies as text, the first version whole', async () => {
@@ -57,6 +60,7 @@ describe('renderDiffs', () => {
       undefined,
       false,
       'zh-hans',
+      nowhere,
     );
     expect(first).toBe('<p class="diff-title"><ins>新</ins>標題</p><pre class="diff-body">第一段\n\na &lt; <del>b</del><ins>c</ins></pre>');
     expect(second).toBe('<p class="diff-title">標題</p><pre class="diff-body">第一段\n\na &lt; b</pre>');
@@ -68,7 +72,7 @@ describe('renderDiffs', () => {
     const v0 = version(0, '周末去爬山，順便聊聊天氣', '<p>週末和朋友去爬了山，頭髮都濕了。</p>');
     const v1 = version(1, '周末去爬山，順便聊聊天氣', '<p>周末和朋友去爬了山，头发都湿了。</p>');
     for (const variant of ['zh-tw', 'zh-hans', 'zh-hk'] as const) {
-      const [html] = await renderDiffs(createCaches().diffs, '9', [{ before: v0, after: v1 }], variant, false, 'mixed');
+      const [html] = await renderDiffs(createCaches().diffs, '9', [{ before: v0, after: v1 }], variant, false, 'mixed', nowhere);
       const title = /<p class="diff-title">(.*?)<\/p>/.exec(html!)![1]!;
       expect([variant, title]).toEqual([variant, expect.not.stringMatching(/<(ins|del)>/)]);
     }
@@ -79,7 +83,7 @@ describe('renderDiffs', () => {
     for (let i = 0; i < 20; i++) {
       const before = version(i, 't', scrambled(i, 5_000));
       const after = version(i + 1, 't', scrambled(i + 100, 5_000));
-      await renderDiffs(cache, '1', [{ before, after }], undefined, false, 'zh-hans');
+      await renderDiffs(cache, '1', [{ before, after }], undefined, false, 'zh-hans', nowhere);
       expect(cache.calculatedSize).toBeLessThanOrEqual(200_000);
     }
     expect(cache.size).toBeLessThan(20);

@@ -1,7 +1,14 @@
 import { type Caches, cacheStats, createCaches } from '../../server/caches';
 import { localized, localizedTitles } from '../../server/text/localize';
 
-const post = (id: number, body: string) => ({ id: String(id), revision: 0, variant: 'zh-hans' as const, title: `软件 ${id}`, body });
+const post = (id: number, body: string) => ({
+  id: String(id),
+  revision: 0,
+  variant: 'zh-hans' as const,
+  title: `软件 ${id}`,
+  body,
+  board_id: null,
+});
 
 let caches: Caches;
 beforeEach(() => (caches = createCaches()));
