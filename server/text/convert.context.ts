@@ -489,7 +489,10 @@ export function ruleAt(rules: readonly ContextRule[], text: string, i: number): 
     if (!text.startsWith(rule.word, i)) continue;
     const end = i + rule.word.length;
     if (rule.after) {
-      if (afterAt !== end) ((after = text.slice(end, end + 12)), (afterAt = end));
+      if (afterAt !== end) {
+        after = text.slice(end, end + 12);
+        afterAt = end;
+      }
       if (!rule.after.test(after!)) continue;
     }
     before ??= text.slice(Math.max(0, i - 8), i);
