@@ -43,8 +43,9 @@ import { pinReadings } from './pins';
  * readings, not as their syntax.
  * 5: context rules for the one-to-many characters and the scored choices (issue 18's "choose, don't
  * grab").
+ * 6: the second round of context rules (藉 → 借, 揹 → 背 and the simplified side's classes).
  */
-export const FOLDING_VERSION = 5;
+export const FOLDING_VERSION = 6;
 
 /** Longest query, in characters after NFKC. */
 export const QUERY_MAX_CHARS = 200;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCorpus, scoreCorpus } from '../../bench/conversion';
+import { loadCorpus, loadDevCorpus, scoreCorpus } from '../../bench/conversion';
 import { convertText } from '../../server/text/convert';
 import { OpenCC } from '../../server/text/opencc';
 
@@ -22,13 +22,32 @@ describe('the conversion corpus', () => {
 
   it('does not get worse: at most the errors counted when the corpus was last reviewed', () => {
     // Raise these only with a reason in docs/conversion.md.
-    expect(scores.gentie.toTraditional.length).toBeLessThanOrEqual(3);
+    expect(scores.gentie.toTraditional.length).toBeLessThanOrEqual(2);
     expect(scores.gentie.toSimplified.length).toBeLessThanOrEqual(0);
   });
 
   it('makes none of the character-mapping errors readers notice at once, anywhere in the corpus', () => {
     const all = scores.gentie.toTraditional.map((m) => m.got).join('\n');
     for (const wrong of ['出口管製', '隻是', '方麵', '係統', '一箇中', '基本上覆制', '頭髮生', '街頭髮']) expect(all).not.toContain(wrong);
+  });
+});
+
+describe('the development set (the one-to-many characters, class by class)', () => {
+  const dev = loadDevCorpus();
+  const devScores = scoreCorpus(dev.entries, dev.accepted);
+
+  it('has at least ten sentences of each class the context rules decide', () => {
+    const perClass = new Map<string, number>();
+    for (const e of dev.entries) perClass.set(e.class, (perClass.get(e.class) ?? 0) + 1);
+    const named = '周干托谷余历台后划面发只里系冲松蒙准复征据签须借折范御致尽吁钟斗汇团卷苏制游脏漓纤坛赞';
+    expect([...named].filter((c) => (perClass.get(c) ?? 0) < 10)).toEqual([]);
+  });
+
+  it('is converted without an error, both ways (stock opencc-js makes dozens)', () => {
+    // Rules are made against this set: a miss here is a rule to fix, not a count to raise.
+    expect(devScores.gentie.toTraditional.map((m) => m.input)).toEqual([]);
+    expect(devScores.gentie.toSimplified.map((m) => m.input)).toEqual([]);
+    expect(devScores.stock.toTraditional.length).toBeGreaterThan(30);
   });
 });
 

@@ -15,6 +15,7 @@ const RECORDED: Record<number, string> = {
   3: 'b2a52b5721abf33488b5f7a7aafadc6cc985bf1e17f4dc352cac0777251bd065',
   4: '5f4e01883f82ec13e0e130f8dad5f534ed0f16f897c21ede3101373716bfed14',
   5: '98605c0d428722a7b407dd4d776c5ad5e1b072158207f8aa6528f19f4d268663',
+  6: '53bfeec114aea3f6f37564d27998e396c51539054b7b219bf5bb485dabf679b6',
 };
 
 function documentsDigest(): string {
@@ -30,6 +31,9 @@ function documentsDigest(): string {
       [e.hant, 'zh-hk'] as const,
     ]),
     ...vocab.flatMap((e) => [[e.tw, 'zh-tw'] as const, [e.hans + e.tw, 'mixed'] as const]),
+    // Version 6, the second round of context rules: 藉 → 借 and 揹 → 背 change what traditional
+    // text folds to (not the development set itself, which grows without changing the rules).
+    ...['我想藉這個機會向各位致謝', '這是唯一的慰藉', '她揹著孩子下山', '他背著手站著'].map((t) => [t, 'zh-tw'] as const),
     // Pins (text/pins.ts, version 4): each reading indexed, the syntax never.
     ['我玩-{zh-hans:赛博朋克;zh-tw:電馭叛客}-很久了', 'zh-hans'] as const,
     ['-{原文}-和\\-{頭髮}-，-{zh-tw:記憶體;zh-hk:內存}-', 'zh-tw'] as const,

@@ -1,0 +1,179 @@
+import { convertText, explainConversion } from '../../server/text/convert';
+import { SIMPLIFIED_CONTEXT, TRADITIONAL_CONTEXT } from '../../server/text/convert.context';
+
+/**
+ * The classes of one-to-many characters the second round of context rules decides (issue 18,
+ * server/text/convert.context.ts): each class with sentences of its own, both meanings where it
+ * has two, none taken from a corpus. The development set (tests/fixtures/conversion-dev.json) has
+ * more of each; tests/text/corpus.test.ts holds Gentie to it.
+ */
+
+const toHant = (s: string) => convertText(s, 'zh-hans', 'zh-hant');
+const toHans = (s: string) => convertText(s, 'zh-hant', 'zh-hans');
+
+describe('one-to-many characters decided by their neighbours, simplified → traditional', () => {
+  it.each([
+    // 周: a named week, by the week, beside a day or a month (週); around (周)
+    ['报表按日、周、月生成', '報表按日、週、月生成'],
+    ['这款应用有周视图和月视图', '這款應用有週視圖和月視圖'],
+    ['时装周下个月在巴黎举行', '時裝週下個月在巴黎舉行'],
+    ['我们按周结算工资', '我們按週結算工資'],
+    ['图书馆周围很安静', '圖書館周圍很安靜'],
+    ['这个周期太短了', '這個週期太短了'],
+  ])('周: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 干: dried food, drained dry (乾); the bare trunk (幹子); to do (幹)
+    ['冰箱里有干香菇和干辣椒', '冰箱裡有乾香菇和乾辣椒'],
+    ['他哭干了眼泪', '他哭乾了眼淚'],
+    ['一阵风过后，地上只剩下枯的干子', '一陣風過後，地上只剩下枯的幹子'],
+    ['我们去干点别的吧', '我們去幹點別的吧'],
+    ['这棵树的树干很直', '這棵樹的樹幹很直'],
+  ])('干: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 托: entrust someone (託); hold up (托)
+    ['我托同事帮我带了午饭', '我託同事幫我帶了午飯'],
+    ['她托人打听了消息', '她託人打聽了消息'],
+    ['他用手托着腮', '他用手托著腮'],
+    ['服务员托着盘子走过来', '服務員托著盤子走過來'],
+  ])('托: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 余: the surname before a title (余); the rest (餘)
+    ['余老板今天不在店里', '余老闆今天不在店裡'],
+    ['其余的钱存起来', '其餘的錢存起來'],
+  ])('余: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 范: the surname before a title (范); a model (範)
+    ['范教授的讲座很精彩', '范教授的講座很精彩'],
+    ['他是全班的模范', '他是全班的模範'],
+  ])('范: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 面 opening a clause on how it cooks: noodles (麵)
+    ['面也煮得太软了', '麵也煮得太軟了'],
+    ['湖面也结了冰', '湖面也結了冰'],
+  ])('面: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 里: in the daytime (日裡); the unit of length (里)
+    ['平日里她总是很忙', '平日裡她總是很忙'],
+    ['往南走三里就到了', '往南走三里就到了'],
+  ])('里: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 系: to tie (繫); 关系 across 把 (係)
+    ['他把船系在岸边的柱子上', '他把船繫在岸邊的柱子上'],
+    ['她把这个关系在心里记着', '她把這個關係在心裡記著'],
+  ])('系: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 冲: washed or rinsed with water (沖); rush (衝)
+    ['海浪把沙堡冲垮了', '海浪把沙堡沖垮了'],
+    ['把杯子冲一下', '把杯子沖一下'],
+    ['他冲上台去', '他衝上臺去'],
+  ])('冲: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 蒙: cover the eyes (矇); misty (濛)
+    ['他们蒙上了他的眼睛', '他們矇上了他的眼睛'],
+    ['雾气蒙蒙', '霧氣濛濛'],
+  ])('蒙: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 借: by means of (藉); lend (借)
+    ['借这个场合，我想说几句话', '藉這個場合，我想說幾句話'],
+    ['我借了他一百块钱', '我借了他一百塊錢'],
+  ])('借: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 漓江 keeps 漓
+    ['漓江的水很清', '漓江的水很清'],
+  ])('漓: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 赞: a like (讚); approve (贊)
+    ['这篇文章值得点赞', '這篇文章值得點讚'],
+    ['大家都赞成', '大家都贊成'],
+  ])('赞: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 背: hands behind the back (背); carried on the back (揹)
+    ['老师背着手站在讲台上', '老師背著手站在講臺上'],
+    ['她背着孩子下山', '她揹著孩子下山'],
+  ])('背: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 了 before 如下: the particle (not 瞭如)
+    ['结果如下：我们赢了', '結果如下：我們贏了'],
+    ['他列了如下几条', '他列了如下幾條'],
+  ])('了: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 精简|并: "and" (並, not 簡併)
+    ['这个方案精简并易于实施', '這個方案精簡並易於實施'],
+  ])('并: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 采: pick (採); bearing (采)
+    ['山里的人靠采药为生', '山裡的人靠採藥為生'],
+    ['他神采奕奕', '他神采奕奕'],
+  ])('采: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 杆 counting a steelyard (桿)
+    ['老汉提着一杆秤', '老漢提著一桿秤'],
+  ])('杆: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 刮: the wind (颳); scrape and shave (刮)
+    ['窗外刮起了大风', '窗外颳起了大風'],
+    ['风一直刮到半夜', '風一直颳到半夜'],
+    ['他每天早上刮胡子', '他每天早上刮鬍子'],
+    ['用刀刮掉油漆', '用刀刮掉油漆'],
+  ])('刮: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 签 signed (簽), a slip or stick (籤); 折 folded (摺); 吁 a sigh (吁), an appeal (籲); 杆 a rod (桿).
+    ['他们昨天签了合同', '他們昨天簽了合同'],
+    ['抽签决定顺序', '抽籤決定順序'],
+    ['她把手帕折好放进口袋', '她把手帕摺好放進口袋'],
+    ['他把树枝折断了', '他把樹枝折斷了'],
+    ['老人吁了一口气', '老人吁了一口氣'],
+    ['专家呼吁大家多运动', '專家呼籲大家多運動'],
+    ['路边的电线杆', '路邊的電線桿'],
+    ['学校的旗杆', '學校的旗杆'],
+  ])('%s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+});
+
+describe('one-to-many characters decided by their neighbours, traditional → simplified', () => {
+  it.each([
+    // 藉 is 借 (藉這個機會), except in 慰藉, 狼藉; 揹 is 背.
+    ['藉這個場合，我想說幾句話', '借这个场合，我想说几句话'],
+    ['也藉此表達謝意', '也借此表达谢意'],
+    ['這是唯一的慰藉', '这是唯一的慰藉'],
+    ['宴會後杯盤狼藉', '宴会后杯盘狼藉'],
+    ['她揹著孩子下山', '她背着孩子下山'],
+    ['他揹負了太多', '他背负了太多'],
+  ])('%s → %s', (tw, hans) => expect(toHans(tw)).toBe(hans));
+});
+
+describe('explaining the new rules', () => {
+  it.each([
+    ['这篇文章值得点赞', '赞', '讚'],
+    ['把杯子冲一下', '冲', '沖'],
+    ['我托同事帮我带了午饭', '托', '託'],
+    ['北风刮起来了', '刮', '颳'],
+    ['他把马系在树上', '系', '繫'],
+    ['报表按日、周、月生成', '周', '週'],
+  ])('%s: %s → %s, with the rule that decided', (text, source, output) => {
+    const { stages } = explainConversion(text, 'zh-hans', 'zh-hant');
+    expect(stages[0]!.steps).toContainEqual(expect.objectContaining({ source, output, kind: 'context rule', rule: expect.any(String) }));
+  });
+
+  it('gives every rule a reason to print', () => {
+    for (const rule of [...SIMPLIFIED_CONTEXT, ...TRADITIONAL_CONTEXT]) expect(rule.why.length).toBeGreaterThan(5);
+  });
+});
