@@ -28,7 +28,7 @@ import { sitemapRouter } from './posts/posts.sitemap';
 import { feedsRouter } from './feeds/feeds.routes';
 import { cacheByMember } from './http/caching';
 import { dropTag } from './http/conditional';
-import { checkBodyText, checkQuery, requireUtf8Form } from './http/input';
+import { checkBodyText, checkPath, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
 import { VARIANT_COOKIE, chooseVariant, refuseCrossSite, variantResolver } from './http/context';
 import { sessionMiddleware } from './sessions/sessions.cookies';
@@ -212,6 +212,7 @@ export function createApp({
   // While an import restores an archive the forum is read-only on every process (http/requests.ts).
   app.use(maintenanceGate(maintenance));
   app.use(refuseCrossSite(siteOrigin(config)));
+  app.use(checkPath);
   app.use(checkQuery);
   // Uploaded images are the same for every reader: served before sessions are looked up.
   app.use(uploadsServing({ db, storage: uploadStorage, images: caches.images }));

@@ -11,6 +11,8 @@ import { AppError, validationFailed } from '../errors';
 // C0 controls other than tab, line feed and carriage return. DEL and C1 are left to the fields
 // that show text on a line (titles, names), which refuse them with their own message.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+// Half a surrogate pair: JSON may spell one (\uD800), but no UTF-8 can carry it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const invalidUtf8 = (where: string) => new AppError(400, 'InvalidUtf8', `The ${where} is not valid UTF-8 once its %-escapes are decoded.`);
 
@@ -55,14 +57,19 @@ export function requireUtf8Form(_req: unknown, _res: unknown, buf: Buffer): void
  * call stack goes.
  */
 export function findControlCharacter(value: unknown, root: string): string | undefined {
+  return findText(value, root, CONTROL);
+}
+
+/** The name of the first field (as findControlCharacter names it) whose text `pattern` matches. */
+function findText(value: unknown, root: string, pattern: RegExp): string | undefined {
   const stack: [unknown, string][] = [[value, root]];
   while (stack.length) {
     const [v, path] = stack.pop()!;
     if (typeof v === 'string') {
-      if (CONTROL.test(v)) return path;
+      if (pattern.test(v)) return path;
     } else if (v !== null && typeof v === 'object') {
       for (const [key, child] of Object.entries(v)) {
-        if (CONTROL.test(key)) return path ? `${path}.?` : '?';
+        if (pattern.test(key)) return path ? `${path}.?` : '?';
         stack.push([child, path ? `${path}.${key}` : key]);
       }
     }
@@ -89,14 +96,36 @@ export function checkQuery(req: Request, _res: Response, next: NextFunction): vo
   next(field === undefined ? undefined : controlRefusal(field));
 }
 
-/** Throws the refusal of a value (a socket event's payload) with a control character in any key or text. */
-export function refuseControlCharacters(value: unknown): void {
+/** The refusal of a parsed value (a body, a socket event's payload) that no field may hold, if any. */
+function textRefusal(value: unknown, what: string): AppError | undefined {
+  if (findText(value, '', LONE_SURROGATE) !== undefined) return invalidUtf8(what);
   const field = findControlCharacter(value, '');
-  if (field !== undefined) throw controlRefusal(field || 'payload');
+  return field === undefined ? undefined : controlRefusal(field || what);
 }
 
-/** Refuses a parsed body (JSON or form) with a control character in any key or value. */
+/** Throws the refusal of a socket event's payload with half a surrogate pair or a control character in any key or text. */
+export function refuseControlCharacters(value: unknown): void {
+  const refusal = textRefusal(value, 'payload');
+  if (refusal) throw refusal;
+}
+
+/** Refuses a parsed body (JSON or form) with half a surrogate pair or a control character in any key or value. */
 export function checkBodyText(req: Request, _res: Response, next: NextFunction): void {
-  const field = findControlCharacter(req.body, '');
-  next(field === undefined ? undefined : controlRefusal(field || 'body'));
+  next(textRefusal(req.body, 'body'));
+}
+
+/**
+ * Refuses an address whose path, once its %-escapes are decoded, holds a control character: no
+ * board, member or post is named with one, and a NUL would otherwise reach PostgreSQL from a
+ * route's parameter (`/api/admin/members/%00/…`).
+ */
+export function checkPath(req: Request, _res: Response, next: NextFunction): void {
+  if (!req.path.includes('%')) return next();
+  let path: string;
+  try {
+    path = decodeURIComponent(req.path);
+  } catch {
+    return next(invalidUtf8('address'));
+  }
+  next(CONTROL.test(path) ? controlRefusal('path') : undefined);
 }
