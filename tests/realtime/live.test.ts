@@ -27,6 +27,8 @@ describe('live threads', () => {
     // as edited since): the edit waits for the new post's delivery, so the first event shows it unedited.
     await r.waitFor(1);
     await writer.request('PATCH', `/api/posts/${a.id}`, { json: { title: '头发全白了' } });
+    // Likewise the delete waits for the edit's delivery, or the edit's event may show the tombstone.
+    await r.waitFor(2);
     await writer.request('DELETE', `/api/posts/${a.id}`);
     const events = await r.waitFor(3);
     expect(events.map((e) => [e.name, e.seq])).toEqual([
