@@ -140,7 +140,7 @@ export async function resanitizeMessages(db: Kysely<Database>, onProgress: (done
       const { html, source } = renderBody(row.format, row.source);
       const { body } = await resolveQuotes(db, html);
       if (body === row.body) continue;
-      if (await repo.updateMessageBodyIfUnchanged(db, row.id, row.body, { body, bytes: utf8Bytes(source), source })) changed++;
+      if (await repo.updateMessageBodyIfUnchanged(db, row.id, row.body, { body, bytes: writtenBytes(source), source })) changed++;
     }
     done += batch.length;
     after = batch[batch.length - 1]!.id;
