@@ -25,7 +25,8 @@ export async function unlockJob(conn: Kysely<Database>, name: string): Promise<v
   await sql`select pg_advisory_unlock(${jobLockKey(name)}::bigint)`.execute(conn);
 }
 
-const every = (intervalMs: number) => sql<Date>`now() - make_interval(secs => ${intervalMs / 1000})`;
+// In parentheses: it is subtracted from (`last_started_at - …`), and a - b - c is (a - b) - c.
+const every = (intervalMs: number) => sql<Date>`(now() - make_interval(secs => ${intervalMs / 1000}))`;
 
 /**
  * Marks the job started now if it is due (never started, or last started at least `intervalMs`

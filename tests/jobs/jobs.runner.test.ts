@@ -83,8 +83,20 @@ describe('the job runner', () => {
   it('runs a job due every hour once, however many processes start', async () => {
     let runs = 0;
     const job = async () => void runs++;
-    runner(database.db).every('test:hourly', 3_600_000, job);
+    // Every statement the first process's runner sends, counted.
+    let statements = 0;
+    const counted = database.db.withPlugin({
+      transformQuery: ({ node }) => (statements++, node),
+      transformResult: async ({ result }) => result,
+    });
+    runner(counted).every('test:hourly', 3_600_000, job);
     await until(() => runs === 1);
+    // Once the run is recorded, it sleeps until the job is next due, an hour from now: it does not
+    // ask again meanwhile (a wait misread as 0 had it lock, claim, read and unlock every 20 ms).
+    await sleep(200);
+    const after = statements;
+    await sleep(300);
+    expect(statements - after).toBe(0);
     // More processes start (or this one restarts) within the hour: the job is not due.
     runner(other).every('test:hourly', 3_600_000, job);
     await sleep(300);
