@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * The soak's arithmetic, apart from its load so it can be tested alone: the slope of the heap
  * after warm-up (is memory flat, or does it climb?) and reading the server's /metrics text.
@@ -10,6 +12,32 @@ export interface MemoryPoint {
   heapUsedBytes: number;
   /** The heap as the last full garbage collection left it (gentie_heap_after_gc_bytes). */
   heapAfterGcBytes: number;
+  /** The server's main thread's time on a core so far, ms (Linux: /proc schedstat; NaN elsewhere). */
+  cpuMs: number;
+  /** Requests answered so far. */
+  answered: number;
+}
+
+/** The server's main thread's time on a core so far, in ms, or NaN where /proc does not tell it. */
+export function mainThreadCpuMs(pid: number | undefined): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8');
+    return Number(text.split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Main-thread CPU ms per answered request between consecutive readings: how each request's cost moves over the run. */
+export function cpuPerRequest(memory: MemoryPoint[]): { t: number; ms: number }[] {
+  const out: { t: number; ms: number }[] = [];
+  for (let i = 1; i < memory.length; i++) {
+    const a = memory[i - 1]!;
+    const b = memory[i]!;
+    const n = b.answered - a.answered;
+    if (n > 0 && Number.isFinite(b.cpuMs - a.cpuMs)) out.push({ t: b.t, ms: (b.cpuMs - a.cpuMs) / n });
+  }
+  return out;
 }
 
 /** How a series moved after warm-up: least-squares slope and what it adds up to over that time. */

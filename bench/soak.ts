@@ -37,7 +37,8 @@ import { lineChart } from '../server/views/chart';
 import { freshDatabase } from './datasets';
 import { LoadGenerator, type RequestSpec, percentile } from './load';
 import { cjkTitle, seededRandom } from './shape';
-import { type MemoryPoint, type Slope, heapSlope, promBuckets, promValue } from './soak.stats';
+import { type KindCost, formatCosts, probeKinds } from './soak.probe';
+import { type MemoryPoint, type Slope, cpuPerRequest, heapSlope, mainThreadCpuMs, promBuckets, promValue } from './soak.stats';
 
 // Built, this file is dist/bench/soak.js; under jest (tests/bench/soak.test.ts) it runs from bench/.
 const ROOT = path.join(__dirname, '..', ...(path.basename(path.dirname(__dirname)) === 'dist' ? ['..'] : []));
@@ -52,6 +53,10 @@ export interface SoakOptions {
   /** Requests per second; undefined: derived from the capacity measured first. */
   rate?: number;
   readers: number;
+  /** Node's flags for the server process (`--server-flags "--cpu-prof --cpu-prof-dir=DIR"`: profiles it). */
+  serverFlags?: string[];
+  /** Requests of each kind the cost probe sends before the soak and after it (PROBE_COUNT; tests send fewer). */
+  probeCount?: number;
   /** An empty, migrated database to use instead of the bench's embedded one (tests). */
   databaseUrl?: string;
   say: (line: string) => void;
@@ -65,6 +70,8 @@ const MAX_IN_FLIGHT = 256;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How long the soak keeps an idle keep-alive connection: less than the server's 5 s. */
 const CLIENT_IDLE_MS = 4_000;
+/** Requests of each kind the cost probe sends, before the soak and after it. */
+const PROBE_COUNT = 20;
 const WRITERS = 30;
 const BOARDS = 3;
 const THREADS = 30;
@@ -135,6 +142,8 @@ export interface SoakResults {
     p99Ms: number;
     serverP99Ms: number | null;
   };
+  /** What each kind cost the server's main thread, sent alone, before the soak and after it (soak.probe.ts). */
+  costs: { start: KindCost[]; end: KindCost[] };
   memory: MemoryPoint[];
   warmupSeconds: number;
   heap: Slope;
@@ -161,8 +170,8 @@ async function freePort(): Promise<number> {
  * Its request log is off (LOG_LEVEL=warn: a log shipper's cost is not the forum's); every line it
  * writes at warn or above is an error of the run.
  */
-async function startServer(databaseUrl: string, port: number, problems: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+async function startServer(databaseUrl: string, port: number, problems: string[], flags: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...flags, SERVER_MAIN], {
     env: {
       PATH: process.env.PATH!,
       DATABASE_URL: databaseUrl,
@@ -205,6 +214,7 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
   let seconds = 180;
   let rate: number | undefined;
   let readers = 500;
+  let serverFlags: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const value = Number(argv[i + 1]);
     const positive = Number.isFinite(value) && value > 0;
@@ -213,11 +223,15 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
     else if (flag === '--seconds' && positive) seconds = value;
     else if (flag === '--rate' && positive) rate = value;
     else if (flag === '--readers' && Number.isInteger(value) && value >= 0) readers = value;
-    else throw new Error(`soak: unknown option ${flag} ${argv[i + 1] ?? ''} (--minutes N, --seconds N, --rate R, --readers N)`);
+    else if (flag === '--server-flags' && argv[i + 1]?.startsWith('--')) serverFlags = argv[i + 1]!.split(/\s+/).filter(Boolean);
+    else
+      throw new Error(
+        `soak: unknown option ${flag} ${argv[i + 1] ?? ''} (--minutes N, --seconds N, --rate R, --readers N, --server-flags "--flag …")`,
+      );
     i++;
   }
   if (seconds > 24 * 3600) throw new Error('soak: at most 24 hours');
-  return { seconds, rate, readers };
+  return { seconds, rate, readers, ...(serverFlags ? { serverFlags } : {}) };
 }
 
 /** One request as the soak sends it (any method), timed from when it went out. */
@@ -289,7 +303,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     await sql`update users set trust = 'trusted'`.execute(db);
 
     const port = await freePort();
-    const server = await startServer(url, port, problems);
+    const server = await startServer(url, port, problems, options.serverFlags);
     cleanups.push(async () => {
       server.kill('SIGTERM');
       if (server.exitCode === null) await Promise.race([new Promise((r) => server.once('exit', r)), atMost(10_000)]);
@@ -485,6 +499,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       }
     }
 
+    // ---- What each kind costs the server's main thread now, and again after the soak.
+    const probe = () =>
+      probeKinds(
+        MIX.map((m) => m.kind),
+        options.probeCount ?? PROBE_COUNT,
+        server.pid,
+        async (kind) => {
+          const r = request(kind as Kind);
+          const answer = await send(agent, port, r.method, r.path, r.headers, r.body);
+          if (answer.status !== r.expect) throw new Error(`probe: ${r.method} ${r.path}: ${answer.status} ${answer.text.slice(0, 200)}`);
+          if (r.writer) r.writer.posts.push((JSON.parse(answer.text) as { post: { id: string } }).post.id);
+        },
+        async () => (await send(agent, port, 'GET', '/metrics', {})).text,
+      );
+    const costsBefore = await probe();
+
     // ---- The soak: requests on schedule, memory every few seconds.
     const latencies = new Map<Kind, number[]>(MIX.map((m) => [m.kind, []]));
     const kindErrors = new Map<Kind, number>(MIX.map((m) => [m.kind, 0]));
@@ -501,6 +531,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const sampleMs = Math.max(1000, Math.min(5000, durationMs / 30));
     let inFlight = 0;
     let sent = 0;
+    let answered = 0;
     // Requests due so far, sent or refused for too many waiting: the schedule counts both, so a
     // refused request is one error, not one more every tick until the server catches up.
     let scheduled = 0;
@@ -516,6 +547,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
           rssBytes: promValue(res.text, 'process_resident_memory_bytes'),
           heapUsedBytes: promValue(res.text, 'nodejs_heap_size_used_bytes'),
           heapAfterGcBytes: promValue(res.text, 'gentie_heap_after_gc_bytes'),
+          cpuMs: mainThreadCpuMs(server.pid),
+          answered,
         });
       } catch (error) {
         fail('server', `/metrics: ${(error as Error).message}`);
@@ -544,6 +577,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
         })
         .catch((error: Error) => fail(kind, `${r.method} ${r.path}: ${error.message}`))
         .finally(() => {
+          answered++;
           inFlight--;
           pending.delete(p);
         });
@@ -557,7 +591,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       for (let i = 0; i < due; i++) fire(nextKind());
       if (performance.now() - lastReport >= 30_000) {
         lastReport = performance.now();
-        say(`  ${Math.round(elapsed / 1000)} s: ${sent} requests, ${errors} errors, ${inFlight} in flight`);
+        const cpu = cpuPerRequest(memory).at(-1);
+        say(
+          `  ${Math.round(elapsed / 1000)} s: ${sent} requests, ${errors} errors, ${inFlight} in flight` +
+            (cpu ? `; server main thread ${cpu.ms.toFixed(2)} ms CPU per request` : ''),
+        );
       }
       await sleep(5);
     }
@@ -567,6 +605,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     await readMemory();
     // Events of the last replies are still on their way.
     await sleep(2000);
+    const costsAfter = await probe();
     closing = true;
 
     // ---- Events: every reader of a thread gets every reply to it, once.
@@ -624,6 +663,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
         p99Ms: percentile(eventLags, 99),
         serverP99Ms: serverLag === null ? null : serverLag * 1000,
       },
+      costs: { start: costsBefore, end: costsAfter },
       memory,
       warmupSeconds: warmupMs / 1000,
       heap: heapSlope(memory, warmupMs),
@@ -654,11 +694,14 @@ export function formatSoak(r: SoakResults): string {
     `throughput ${f(r.throughput)} answers/s; errors ${r.errors}${r.errorSamples.length ? `:\n  ${r.errorSamples.join('\n  ')}` : ''}`,
     `events: ${r.events.delivered}/${r.events.expected} delivered, ${r.events.lost} lost, ${r.events.duplicated} duplicated; lag from before the POST p50 ${f(r.events.p50Ms)} ms, p99 ${f(r.events.p99Ms)} ms; commit → delivery p99 ${f(r.events.serverP99Ms)} ms (server)`,
     '',
-    '    s   RSS MB  heap MB  heap after GC MB',
-    ...r.memory.map(
-      (m) =>
-        `${f(m.t / 1000, 0).padStart(5)} ${f(m.rssBytes / 2 ** 20).padStart(8)} ${f(m.heapUsedBytes / 2 ** 20).padStart(8)} ${f(m.heapAfterGcBytes / 2 ** 20).padStart(17)}`,
-    ),
+    "what each kind costs the server's main thread, sent alone one at a time, before the soak and after it:",
+    formatCosts(r.costs.start, r.costs.end),
+    '',
+    '    s   RSS MB  heap MB  heap after GC MB  CPU ms/request',
+    ...r.memory.map((m, i) => {
+      const cpu = i > 0 ? (m.cpuMs - r.memory[i - 1]!.cpuMs) / (m.answered - r.memory[i - 1]!.answered) : NaN;
+      return `${f(m.t / 1000, 0).padStart(5)} ${f(m.rssBytes / 2 ** 20).padStart(8)} ${f(m.heapUsedBytes / 2 ** 20).padStart(8)} ${f(m.heapAfterGcBytes / 2 ** 20).padStart(17)} ${f(cpu, 2).padStart(15)}`;
+    }),
     `post-GC heap after ${f(r.warmupSeconds, 0)} s of warm-up: ${f(r.heap.bytesPerMinute / 2 ** 20, 2)} MB/min over ${r.heap.points} points, growth ${f(r.heap.growth * 100, 1)} % (target ≤ 5 %)`,
     `RSS ${f(r.rss.startMb)} → ${f(r.rss.endMb)} MB (max ${f(r.rss.maxMb)})`,
   ];

@@ -1,5 +1,5 @@
 import { formatSoak, parseSoakArgs, runSoak, soakChart } from '../../bench/soak';
-import { heapSlope, promBuckets, promValue, slopeAfterWarmup } from '../../bench/soak.stats';
+import { cpuPerRequest, heapSlope, promBuckets, promValue, slopeAfterWarmup } from '../../bench/soak.stats';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 
 // The soak bench (npm run bench -- soak): its arithmetic (the heap's slope after warm-up, reading
@@ -28,11 +28,28 @@ describe("the post-GC heap's slope after warm-up", () => {
       rssBytes: 300 * MB,
       heapUsedBytes: 150 * MB,
       heapAfterGcBytes: 100 * MB + (i * 10_000 * MB) / 60_000,
+      cpuMs: i * 1000,
+      answered: i * 100,
     }));
     const slope = heapSlope(memory, 60_000);
     expect(slope.bytesPerMinute / MB).toBeCloseTo(1, 6);
     expect(slope.start / MB).toBeCloseTo(101, 6);
     expect(slope.growth).toBeCloseTo(10 / 101, 6);
+  });
+
+  it("turns the main thread's time and the answers counted at each reading into CPU ms per request", () => {
+    const point = (t: number, cpuMs: number, answered: number) => ({
+      t,
+      rssBytes: MB,
+      heapUsedBytes: MB,
+      heapAfterGcBytes: MB,
+      cpuMs,
+      answered,
+    });
+    expect(cpuPerRequest([point(0, 100, 0), point(5000, 600, 100), point(10_000, 600, 100), point(15_000, 1800, 300)])).toEqual([
+      { t: 5000, ms: 5 },
+      { t: 15_000, ms: 6 },
+    ]);
   });
 
   it('says nothing from fewer than three points', () => {
@@ -64,7 +81,14 @@ describe('the soak', () => {
     expect(parseSoakArgs([])).toEqual({ seconds: 180, rate: undefined, readers: 500 });
     expect(parseSoakArgs(['--minutes', '10', '--rate', '200'])).toEqual({ seconds: 600, rate: 200, readers: 500 });
     expect(parseSoakArgs(['--seconds', '5', '--readers', '0'])).toEqual({ seconds: 5, rate: undefined, readers: 0 });
+    expect(parseSoakArgs(['--server-flags', '--cpu-prof --cpu-prof-dir=/tmp/p'])).toEqual({
+      seconds: 180,
+      rate: undefined,
+      readers: 500,
+      serverFlags: ['--cpu-prof', '--cpu-prof-dir=/tmp/p'],
+    });
     expect(() => parseSoakArgs(['--hours', '1'])).toThrow(/unknown option/);
+    expect(() => parseSoakArgs(['--server-flags', 'rm'])).toThrow(/unknown option/);
   });
 
   let database: TestDatabase;
@@ -75,7 +99,14 @@ describe('the soak', () => {
 
   it('runs a few seconds of mixed load on a real server with zero errors, and charts its memory', async () => {
     const lines: string[] = [];
-    const results = await runSoak({ seconds: 5, rate: 10, readers: 20, databaseUrl: database.url, say: (l) => lines.push(l) });
+    const results = await runSoak({
+      seconds: 5,
+      rate: 10,
+      readers: 20,
+      probeCount: 2,
+      databaseUrl: database.url,
+      say: (l) => lines.push(l),
+    });
     expect(results.errorSamples).toEqual([]);
     expect(results.errors).toBe(0);
     expect(results.requests).toBeGreaterThanOrEqual(40);
@@ -86,6 +117,13 @@ describe('the soak', () => {
     expect(results.memory.length).toBeGreaterThanOrEqual(3);
     expect(results.memory.every((m) => m.rssBytes > 10 * MB && m.heapAfterGcBytes > MB)).toBe(true);
     expect(formatSoak(results)).toMatch(/^all\s+\d+\s+0\s/m);
+    // What each kind cost the server, before and after: every kind, its queries counted (a reply
+    // writes, so it runs more than one), its main thread's time where /proc tells it.
+    expect(results.costs.start.map((c) => c.kind)).toEqual(results.kinds.map((k) => k.kind));
+    expect(results.costs.end).toHaveLength(results.kinds.length);
+    expect(results.costs.end.find((c) => c.kind === 'reply')!.queries).toBeGreaterThan(1);
+    if (process.platform === 'linux') expect(results.costs.end.every((c) => c.cpuMs > 0)).toBe(true);
+    expect(formatSoak(results)).toMatch(/^reply\s+\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+/m);
     const svg = soakChart(results);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg.match(/<polyline /g)).toHaveLength(3);
