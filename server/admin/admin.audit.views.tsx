@@ -1,6 +1,6 @@
 import type { AuditLine } from '../audit/audit';
 import { href } from '../http/paths';
-import { h } from '../views/html';
+import { Fragment, h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
 
@@ -11,6 +11,13 @@ function Side({ ctx, value }: { ctx: PageContext; value: unknown }) {
   if (value === null || value === undefined) return <span class="none">{ctx.t.admin.nothing}</span>;
   return <pre>{JSON.stringify(value, null, 1)}</pre>;
 }
+
+/**
+ * The member a line is about (subject `member:<name>`, the name when the admin acted), for a link
+ * to their console page: addressed by that name, it still opens once the account is deleted and
+ * shown as 已註銷用戶 (admin.members.ts), where /u/ would not.
+ */
+const memberOf = (subject: string) => (subject.startsWith('member:') ? subject.slice('member:'.length) : null);
 
 export function auditPageView(ctx: PageContext, data: { lines: AuditLine[]; older: string | null }, subject?: string): string {
   const a = ctx.t.admin;
@@ -44,6 +51,12 @@ export function auditPageView(ctx: PageContext, data: { lines: AuditLine[]; olde
               </td>
               <td>
                 <a href={href(ctx, `/admin/audit?subject=${encodeURIComponent(line.subject)}`)}>{line.subject}</a>
+                {memberOf(line.subject) ? (
+                  <>
+                    {' '}
+                    <a href={href(ctx, `/admin/members/${encodeURIComponent(memberOf(line.subject)!)}`)}>{a.memberConsole}</a>
+                  </>
+                ) : null}
               </td>
               <td>
                 <Side ctx={ctx} value={line.before} />

@@ -305,7 +305,7 @@ export function memberAdminPage(
     shown,
     <section class="admin-member">
       <h1>
-        <MemberLink ctx={ctx} name={m.name} /> {m.deletedAt ? <strong>{`${w.deleted}: ${m.key}`}</strong> : null}
+        {m.deletedAt ? shown : <MemberLink ctx={ctx} name={m.name} />} {m.deletedAt ? <strong>{`${w.deleted}: ${m.key}`}</strong> : null}
       </h1>
       {note?.error ? <p class="error">{note.error}</p> : null}
       {note?.reset ? (
@@ -323,7 +323,7 @@ export function memberAdminPage(
       </p>
       <p>
         <a href={href(ctx, `${base}/addresses`)}>{w.addresses}</a> ·{' '}
-        <a href={href(ctx, `/admin/audit?subject=member:${m.deletedAt ? m.key : m.name}`)}>{ctx.t.admin.audit}</a>
+        <a href={href(ctx, `/admin/audit?subject=${encodeURIComponent(m.auditSubject)}`)}>{ctx.t.admin.audit}</a>
       </p>
       {m.deletedAt ? null : (
         <div class="member-actions">

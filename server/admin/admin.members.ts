@@ -83,12 +83,26 @@ export interface MemberDetail {
   reportsAbout: { postId: string; reporter: string; reason: string; createdAt: Date; open: boolean }[];
   bans: { id: string; board: string | null; reason: string; createdAt: Date; expiresAt: Date; lifted: boolean; inForce: boolean }[];
   signIns: { at: Date; address: string; userAgent: string }[];
+  /** The subject of the audit log's lines about them (auditSubjectOf). */
+  auditSubject: string;
 }
 
 async function findTarget(db: Db, name: string) {
   const user = await members.findUserByKey(db, nameKey(name));
   if (!user) throw notFound('MemberNotFound', `There is no member "${name}".`, { params: { name } });
   return user;
+}
+
+/**
+ * The audit subject of a member's lines: `member:` and their name as the admin's actions recorded
+ * it. A deleted account's name is now 已註銷用戶 and its key is lower case, so its subject is the
+ * one its deletion was recorded under (the key's name in any case): a few lines, read on an admin's page.
+ */
+async function auditSubjectOf(db: Db, user: { name: string; name_key: string }, deleted: boolean): Promise<string> {
+  if (!deleted) return `member:${user.name}`;
+  const rows = await db.selectFrom('admin_audit').select('subject').distinct().where('action', '=', 'member.delete').execute();
+  const subject = rows.map((r) => r.subject).find((s) => nameKey(s.slice('member:'.length)) === user.name_key);
+  return subject ?? `member:${user.name_key}`;
 }
 
 /** A member as admins see them: posts, reports by and about them, bans, recent sign-ins. */
@@ -172,6 +186,7 @@ export async function memberDetail(db: Kysely<Database>, who: Operator, name: st
       inForce: b.lifted_at === null && b.expires_at.getTime() > now,
     })),
     signIns: signIns.map((s) => ({ at: s.at, address: s.address, userAgent: s.user_agent })),
+    auditSubject: await auditSubjectOf(db, user, row.deleted_at !== null),
   };
 }
 

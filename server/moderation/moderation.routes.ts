@@ -20,7 +20,7 @@ import { parseInput, wholeNumber } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
-import { htmlFor, localized, localizedTitles, shownOn, textFor } from '../text/localize';
+import { htmlFor, localized, localizedTitles, shownName, shownOn, textFor } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
@@ -221,7 +221,7 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
         title: textFor(on, v.title, post.variant, variant),
         body: htmlFor(on, v.body, post.variant, variant),
         bytes: v.bytes,
-        by: v.by,
+        by: { ...v.by, name: shownName(v.by.name, variant) },
         at: v.at.toISOString(),
         reason: v.reason,
         hidden: v.hidden,

@@ -70,11 +70,19 @@ export function isDeletedMemberName(name: string): boolean {
   return typed === DELETED_MEMBER_NAME || typed === DELETED_MEMBER_HANS;
 }
 
-/** The post with its author's name as shownName gives it (posts that carry an author). */
+/** A name on a post (its author, its last editor) as shownName gives it; the same object when nothing changes. */
+function shownNamed<N extends { name?: unknown } | null | undefined>(named: N, reader: Variant | undefined): N {
+  if (typeof named?.name !== 'string' || shownName(named.name, reader) === named.name) return named;
+  return { ...named, name: shownName(named.name, reader) };
+}
+
+/** The post with its author's and last editor's names as shownName gives them (posts that carry them). */
 function withShownAuthor<P>(post: P, reader: Variant | undefined): P {
-  const author = (post as { author?: { name?: unknown } }).author;
-  if (reader !== 'zh-hans' || typeof author?.name !== 'string' || author.name !== DELETED_MEMBER_NAME) return post;
-  return { ...post, author: { ...author, name: DELETED_MEMBER_HANS } };
+  if (reader !== 'zh-hans') return post;
+  const { author, editedBy } = post as { author?: { name?: unknown } | null; editedBy?: { name?: unknown } | null };
+  const [a, e] = [shownNamed(author, reader), shownNamed(editedBy, reader)];
+  if (a === author && e === editedBy) return post;
+  return { ...post, ...(a === author ? {} : { author: a }), ...(e === editedBy ? {} : { editedBy: e }) };
 }
 
 /**

@@ -299,12 +299,27 @@ describe('the inbox and the console home', () => {
     const thread = await createThread(app.db, { board, title: '被舉報的帖子' });
     await cast.clients.member.post(`/api/posts/${thread.id}/report`, { reason: '灌水' });
     await cast.clients.admin.post('/api/admin/address-bans', { range: '198.51.100.0/24', until: '7d', reason: '機器人' });
+    // A new member's reply on a board that reviews new members waits in its queue.
+    await app.db.updateTable('boards').set({ review: 'new' }).where('id', '=', board.id).execute();
+    const newcomer = app.client();
+    await logInClient(newcomer, await createMember(app.db));
+    expect((await newcomer.post(`/api/posts/${thread.id}/replies`, { title: '待審的跟帖' })).status).toBe(202);
+    // A 悄悄話 its addressee reports.
+    const sent = await newcomer.post('/api/messages', { to: cast.members.member.name, title: '買不買', body: '便宜' });
+    expect(sent.status).toBe(201);
+    const reported = await cast.clients.member.post(`/api/messages/${sent.json.message.id}/report`, { reason: '推銷訊息' });
+    expect(reported.status).toBeLessThan(300);
     const data = (await cast.clients.admin.get('/api/admin/inbox')).json;
     expect(data.reports).toEqual(expect.arrayContaining([expect.objectContaining({ board: 'inboxed', postId: thread.id, count: 1 })]));
+    expect(data.held).toEqual(expect.arrayContaining([expect.objectContaining({ board: 'inboxed', count: 1 })]));
+    expect(data.messageReports).toEqual(expect.arrayContaining([expect.objectContaining({ reason: '推銷訊息' })]));
     expect(data.addressBans).toEqual(expect.arrayContaining([expect.objectContaining({ range: '198.51.100.0/24' })]));
-    expect(data.counts.reports).toBeGreaterThanOrEqual(1);
+    expect(data.counts).toMatchObject({ held: expect.any(Number), messageReports: expect.any(Number) });
+    expect(Math.min(data.counts.reports, data.counts.held, data.counts.messageReports, data.counts.addressBans)).toBeGreaterThanOrEqual(1);
     const page = await cast.clients.admin.get('/admin/inbox');
     expect(page.text).toContain('/b/inboxed/reports');
+    expect(page.text).toContain('/b/inboxed/queue');
+    expect(page.text).toContain('推銷訊息');
     expect(page.text).toContain('198.51.100.0/24');
     const home = await cast.clients.admin.get('/zh-hans/admin');
     expect(home.status).toBe(200);

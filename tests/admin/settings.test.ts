@@ -191,5 +191,13 @@ describe('a setting the environment sets', () => {
     expect(refused.json.error.localized).toContain('由环境变量 LIMITS_NEW_MEMBER_HOURS 决定');
     expect(second.settings.get('limits.newMemberHours')).toBe(48);
     expect(await auditOf('setting:limits.newMemberHours')).toEqual([]);
+
+    // Stored in the database through a process without the variable: the variable still wins there.
+    expect((await put(admin, { 'limits.newMemberHours': '12' })).status).toBe(200);
+    expect(app.settings.get('limits.newMemberHours')).toBe(12);
+    await second.settings.refresh();
+    expect(second.settings.get('limits.newMemberHours')).toBe(48);
+    expect(await settingOf(boss, 'limits.newMemberHours')).toMatchObject({ value: '48', source: 'env', stored: '12' });
+    expect((await put(admin, { 'limits.newMemberHours': null })).status).toBe(200);
   });
 });

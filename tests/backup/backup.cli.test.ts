@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { type TestApp, type HttpClient, startTestApp } from '../helpers/app';
@@ -104,6 +105,35 @@ async function withManifest(name: string, change: (m: Record<string, unknown>) =
   head.writeUInt32BE(body.length, 1);
   const out = path.join(dir, name);
   await writeFile(out, gzipSync(Buffer.concat([bytes.subarray(0, magic), head, body, bytes.subarray(magic + 5 + length)])));
+  return out;
+}
+
+/**
+ * Rewrites one table's rows in the archive with `change` (its COPY text), its end frame's sha256
+ * made to match, and writes it under `name`: an archive import accepts, whatever the rows say.
+ */
+async function withRows(name: string, table: string, change: (copyText: string) => string): Promise<string> {
+  const bytes = gunzipSync(await readFile(archive));
+  const magic = 'GENTIE-ARCHIVE\n'.length;
+  const frames: { kind: string; body: Buffer }[] = [];
+  for (let at = magic; at < bytes.length;) {
+    const length = bytes.readUInt32BE(at + 1);
+    frames.push({ kind: bytes.toString('latin1', at, at + 1), body: bytes.subarray(at + 5, at + 5 + length) });
+    at += 5 + length;
+  }
+  const start = frames.findIndex((f) => f.kind === 'T' && JSON.parse(f.body.toString('utf8')).table === table);
+  const end = frames.findIndex((f, i) => i > start && f.kind === 'E');
+  const rows = Buffer.from(change(Buffer.concat(frames.slice(start + 1, end).map((f) => f.body)).toString('utf8')));
+  const ending = { ...JSON.parse(frames[end]!.body.toString('utf8')), sha256: createHash('sha256').update(rows).digest('hex') };
+  frames.splice(start + 1, end - start, { kind: 'D', body: rows }, { kind: 'E', body: Buffer.from(JSON.stringify(ending)) });
+  const framed = frames.map((f) => {
+    const head = Buffer.alloc(5);
+    head.write(f.kind, 0, 'latin1');
+    head.writeUInt32BE(f.body.length, 1);
+    return Buffer.concat([head, f.body]);
+  });
+  const out = path.join(dir, name);
+  await writeFile(out, gzipSync(Buffer.concat([bytes.subarray(0, magic), ...framed])));
   return out;
 }
 
@@ -321,6 +351,15 @@ describe('gentie import --verify', () => {
     expect(left.rows[0]!.n).toBe('0');
     // The database it was pointed at is left alone.
     expect((await sql<{ t: string | null }>`select to_regclass('users')::text as t`.execute(target.db)).rows[0]!.t).toBeNull();
+  });
+
+  it('fails when the rows read back differ from the archive, though the import took them', async () => {
+    // A time written with its offset spelled out: COPY takes it, and gives it back as `+00`.
+    const file = await withRows('respelled.gentie', 'boards', (text) => text.replace(/(\d{2}:\d{2}:\d{2}(?:\.\d+)?)\+00\b/, '$1+00:00'));
+    const target = await emptyDatabase();
+    const outcome = await runCli(['import', '--verify', file], env(target.url));
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/boards read back differs from the archive/);
   });
 });
 

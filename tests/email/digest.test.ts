@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../../server/config';
 import { connect } from '../../server/db/connect';
 import type { Database, NotificationKind } from '../../server/db/database';
+import { deleteMember } from '../../server/admin/admin.members';
 import { DIGEST_JOB, sendDigests } from '../../server/email/email.digest';
 import { type JobRunner, createJobRunner } from '../../server/jobs/jobs.runner';
 import { type Mailer, createMailer } from '../../server/mail/mail.transport';
@@ -165,6 +166,26 @@ describe('the daily digest', () => {
     expect(digest.text).toContain(`${actor.name} 在您的主题“关于软件的讨论”中跟帖`);
     expect(digest.text).toContain(`${PUBLIC_URL}/zh-hans/t/${thread.id}`);
     expect(header(digest, 'list-unsubscribe')).toContain(`${PUBLIC_URL}/zh-hans/email/unsubscribe?token=`);
+  });
+
+  it('names an account deleted since as 已註銷用戶 in the member’s script, never by the name it had', async () => {
+    const hans = await subscriber({ variant: 'zh-hans' });
+    const hant = await subscriber();
+    const actor = await createMember(mail.app.db, { name: `Leaver_${counter++}` });
+    const thread = await createThread(mail.app.db, { author: hans, title: '告別' });
+    const reply = await createReply(mail.app.db, thread.id, { author: actor, title: '再見' });
+    for (const m of [hans, hant]) await notification(m.id, { kind: 'mention', actorId: actor.id, threadId: thread.id, postId: reply.id });
+    // An admin deletes the account keeping its posts (the console's and the CLI's member:delete).
+    await deleteMember(mail.app.db, 'cli', actor.name, 'keep');
+    await sendDigests(deps());
+    const [simplified, traditional] = await Promise.all([hans, hant].map((m) => mail.smtp.waitFor((d) => recipient(d) === m.email)));
+    expect(simplified!.text).toContain('已注销用户 在“告别”中提到了您');
+    expect(traditional!.text).toContain('已註銷用戶 在「告別」中提到了您');
+    for (const d of [simplified!, traditional!]) {
+      expect(d.text!.toLowerCase()).not.toContain(actor.name.toLowerCase());
+      expect(d.html).not.toMatch(/leaver_/i);
+    }
+    expect(simplified!.text).not.toContain('已註銷用戶');
   });
 
   it('shows the body’s unsubscribe link as a page with a button, which unsubscribes only when pressed', async () => {

@@ -1,5 +1,5 @@
 import { type TestApp, startTestApp } from '../helpers/app';
-import { createCast, createMember, logInClient } from '../factories';
+import { createCast, createMember, createModerator, createTestBoard, logInClient, postReply, postThread } from '../factories';
 
 // 已註銷用戶, the name a deleted account's kept posts are shown under, wherever it is shown goes
 // through one function (views/member.tsx, text/localize.ts shownName): in the reader's script on
@@ -13,6 +13,9 @@ beforeAll(async () => {
   cast = await createCast(app, ['admin', 'member'] as const);
 });
 afterAll(() => app.close());
+
+const HANT = '已註銷用戶';
+const HANS = '已注销用户';
 
 it('is shown in the reader’s script everywhere, is nobody’s page or name, and leaves the account reachable to admins', async () => {
   const leaver = await createMember(app.db, { name: 'gone_soon' });
@@ -66,5 +69,91 @@ it('is shown in the reader’s script everywhere, is nobody’s page or name, an
     name: '已註銷用戶',
     key: 'gone_soon',
     deleted: true,
+  });
+});
+
+// Beyond the author of a post: the one who edited it, who wrote a version of it, who sent a
+// 悄悄話, in lists and the live catch-up. In zh-hans no answer carries the traditional form, and
+// none the registered name; the admins' pages link to the account by the name it registered.
+
+describe("a deleted account's name in the reader's script", () => {
+  it('as author, editor, writer of versions and sender, in every JSON answer that takes a variant, and on the history page', async () => {
+    const board = await createTestBoard(app.db, { slug: 'leaving' });
+    const leaver = await createModerator(app.db, board, { name: 'Gone_Moderator' });
+    const c = app.client();
+    await logInClient(c, leaver);
+    const owner = cast.clients.member;
+    const root = await postThread(owner, board, '一個主題', '開頭');
+    const reply = await postReply(c, root.id, '一則回覆', '初稿');
+    // The moderator edits the owner's root and their own reply; then writes to the owner.
+    expect((await c.request('PATCH', `/api/posts/${root.id}`, { json: { body: '版主改過', format: 'text' } })).status).toBe(200);
+    expect((await c.request('PATCH', `/api/posts/${reply.id}`, { json: { body: '二稿', format: 'text' } })).status).toBe(200);
+    const sent = await c.post('/api/messages', { to: cast.members.member.name, title: '再見', body: '保重', format: 'text' });
+    expect(sent.status).toBe(201);
+    expect((await cast.clients.admin.post('/api/admin/members/Gone_Moderator/delete', { posts: 'keep' })).status).toBe(200);
+
+    const hans = async (path: string, client = app.client()) => {
+      const res = await client.get(`${path}${path.includes('?') ? '&' : '?'}variant=zh-hans`);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      const text = JSON.stringify(res.json);
+      expect({ path, hant: text.includes(HANT), registered: text.toLowerCase().includes('gone_moderator') }).toEqual({
+        path,
+        hant: false,
+        registered: false,
+      });
+      return res.json;
+    };
+
+    expect((await hans(`/api/posts/${root.id}`)).post.editedBy.name).toBe(HANS);
+    expect((await hans(`/api/posts/${reply.id}`)).post.author.name).toBe(HANS);
+    const versions = (await hans(`/api/posts/${reply.id}/revisions`)).revisions as { by: { name: string } }[];
+    expect(versions.map((v) => v.by.name)).toEqual([HANS, HANS]);
+    const rootVersions = (await hans(`/api/posts/${root.id}/revisions`)).revisions as { by: { name: string } }[];
+    expect(rootVersions[0]!.by.name).toBe(HANS);
+    expect(JSON.stringify(await hans(`/api/threads/${root.id}/posts?by=${cast.members.member.name}`))).toContain(HANS);
+    await hans(`/api/threads/${root.id}/latest`);
+    await hans(`/api/boards/${board.slug}/threads`);
+    await hans('/api/hot');
+    expect(JSON.stringify(await hans(`/api/threads/${root.id}/events?since=0`))).toContain(HANS);
+    const box = (await hans('/api/messages', owner)).messages as { id: string; from: { name: string } }[];
+    expect(box[0]!.from.name).toBe(HANS);
+    expect((await hans(`/api/messages/${box[0]!.id}`, owner)).message.from.name).toBe(HANS);
+
+    // Without a variant, as written: the traditional form.
+    expect((await app.client().get(`/api/posts/${root.id}`)).json.post.editedBy.name).toBe(HANT);
+    expect((await app.client().get(`/api/posts/${reply.id}/revisions`)).json.revisions[0].by.name).toBe(HANT);
+
+    const page = await app.client().get(`/zh-hans/t/${reply.id}/revisions`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(HANS);
+    expect(page.text).not.toContain(HANT);
+    const rootPage = await app.client().get(`/zh-hans/t/${root.id}`);
+    expect(rootPage.text).not.toContain(HANT);
+    expect(rootPage.text.toLowerCase()).not.toContain('gone_moderator');
+  });
+});
+
+describe("a deleted account on the admins' pages", () => {
+  it('links to its console page and its audit lines by the name it registered, in any case, never to a missing page', async () => {
+    await createMember(app.db, { name: 'Mixed_Case_Leaver' });
+    const admin = cast.clients.admin;
+    expect((await admin.post('/api/admin/members/Mixed_Case_Leaver/delete', { posts: 'keep' })).status).toBe(200);
+
+    const consolePage = await admin.get('/admin/members/mixed_case_leaver');
+    expect(consolePage.status).toBe(200);
+    const links = [...consolePage.text.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    expect(links.filter((l) => l.startsWith('/u/%E5%B7%B2') || l.toLowerCase().startsWith('/u/mixed'))).toEqual([]);
+    const auditLink = links.find((l) => l.startsWith('/admin/audit?'));
+    expect(auditLink).toBeDefined();
+    const lines = await admin.get(auditLink!.replace('/admin/audit', '/api/admin/audit'));
+    expect((lines.json.lines as { action: string }[]).map((l) => l.action)).toEqual(['member.delete']);
+
+    // The audit page names the account by its subject and links to the console's view of it.
+    const audit = await admin.get('/admin/audit?subject=member:Mixed_Case_Leaver');
+    expect(audit.status).toBe(200);
+    const auditLinks = [...audit.text.matchAll(/href="(\/admin\/members\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(auditLinks.length).toBeGreaterThan(0);
+    for (const link of auditLinks) expect((await admin.get(link)).status).toBe(200);
+    expect(audit.text).not.toMatch(/href="\/u\/(%E5%B7%B2|mixed)/i);
   });
 });
