@@ -23,8 +23,9 @@ import { pinReadings } from './pins';
  *   characters are indexed too (a hit on a whole word ranks higher), and a long query run is cut
  *   into jieba's words, each matched as its own chain, so a sentence typed as a query still finds
  *   posts that use its words apart.
- * - Latin words, numbers and member names (Lisland_2013) are kept whole, lower-cased (a name's
- *   parts around `_` are indexed too).
+ * - Latin words and numbers are cut into their runs of letters and of digits (wordParts), each
+ *   at its own position (3.5mm: 3, 5, mm), lower-cased; member names (Lisland_2013) are kept whole
+ *   (a name's parts around `_` are indexed too).
  * - Joins, for phrases, in a tsvector of their own (post_search.joins, no positions): every three
  *   Han characters in a row and every two neighbours of which one is a word (joinsOf). A query's
  *   phrases ask for their joins too, which narrows a phrase of common words to the posts likely to
@@ -44,8 +45,10 @@ import { pinReadings } from './pins';
  * 5: context rules for the one-to-many characters and the scored choices (issue 18's "choose, don't
  * grab").
  * 6: the second round of context rules (藉 → 借, 揹 → 背 and the simplified side's classes).
+ * 7: words cut into their runs of letters and of digits (wordParts: 3.5mm is 3, 5, mm), so that a
+ * query of the number finds it.
  */
-export const FOLDING_VERSION = 6;
+export const FOLDING_VERSION = 7;
 
 /** Longest query, in characters after NFKC. */
 export const QUERY_MAX_CHARS = 200;
@@ -57,6 +60,18 @@ const HAN_ONLY = /^\p{Script=Han}+$/u;
 // A token: a run of Han characters, or a run of letters, marks, digits and underscores of any
 // other script (Latin words, numbers, names, kana, hangul).
 const TOKEN = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{M}\p{N}_])+)/gu;
+
+/**
+ * A word's parts: its runs of letters and its runs of digits, each its own lexeme at its own
+ * position, in documents and queries alike, so that a query finds the number or the letters a word
+ * is made of: 3.5 finds 3.5mm, 12700 finds i7-12700K, 2.1 finds v2.1, iphone 15 finds iPhone15 and
+ * iphone15 finds iPhone 15. A member name (a word with `_`) is kept whole (and its parts around `_`
+ * at the same position), as members search for names as written.
+ */
+export function wordParts(word: string): string[] {
+  if (word.includes('_')) return [word];
+  return word.match(/[\p{L}\p{M}]+|\p{N}+/gu) ?? [word];
+}
 
 /** Longest word indexed: longer runs of letters are not words anyone searches for. */
 const WORD_MAX = 64;
@@ -122,12 +137,23 @@ function lexemesOf(folded: string, first: number, add: (lexeme: string, position
       position += chars.length;
     } else {
       const word = m[2]!;
-      if (word.length <= WORD_MAX) {
+      if (word.length > WORD_MAX) {
+        position++;
+        continue;
+      }
+      if (word.includes('_')) {
         units[position - first] = word;
         add(word, at);
-        if (word.includes('_')) for (const part of word.split('_')) if (part) add(part, at);
+        for (const part of word.split('_')) if (part) add(part, at);
+        position++;
+        continue;
       }
-      position++;
+      // Letters and digits apart, one position each (3.5mm: 3, 5, mm; iPhone15: iphone, 15).
+      for (const part of wordParts(word)) {
+        units[position - first] = part;
+        add(part, Math.min(position, POSITION_MAX));
+        position++;
+      }
     }
   }
   for (const [, j] of joinsOf(units)) join(j);
@@ -231,8 +257,11 @@ const TERM = /(-?)(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\S+))/gu;
 // A term made only of tsquery operator characters.
 const OPERATORS_ONLY = /^[-&|!:*()<>]+$/;
 
-/** A token of a query term: a Han run (its characters) or a word. */
-type Item = { han: string[] } | { word: string };
+/**
+ * A token of a query term: a Han run (its characters) or a word's part (wordParts), the first
+ * part carrying the whole word to mark in snippets (3.5mm is marked whole, not each 3 of the text).
+ */
+type Item = { han: string[] } | { word: string; mark?: string };
 
 /**
  * Parses what a reader typed: words (all must match), "a quoted phrase" (its words in that order,
@@ -266,7 +295,8 @@ export function parseQuery(input: string, titleOnly = false): ParsedQuery {
             : item.han.slice(0, -1).map((c, i) => lexeme(c + item.han[i + 1]!));
       out += (out ? (gap === 1 ? ' <-> ' : ` <${gap}> `) : '') + pieces.join(' <-> ');
       gap = 'word' in item || item.han.length === 1 ? 1 : 2;
-      marks.add('word' in item ? item.word : item.han.join(''));
+      if ('han' in item) marks.add(item.han.join(''));
+      else if (item.mark) marks.add(item.mark);
     }
     return items.length > 1 || ('han' in items[0]! && items[0].han.length > 2) ? `(${out})` : out;
   };
@@ -274,7 +304,8 @@ export function parseQuery(input: string, titleOnly = false): ParsedQuery {
   const itemsOf = (folded: string): Item[] =>
     [...folded.matchAll(TOKEN)].flatMap((m): Item[] => {
       if (m[1]) return [{ han: [...m[1]] }];
-      return m[2]!.length <= WORD_MAX ? [{ word: m[2]! }] : [];
+      const word = m[2]!;
+      return word.length <= WORD_MAX ? wordParts(word).map((part, i): Item => (i === 0 ? { word: part, mark: word } : { word: part })) : [];
     });
 
   // One reading of a term: a long unquoted Han run is cut into jieba's words (each its own chain,

@@ -44,6 +44,20 @@ describe('searchDocument', () => {
     expect(doc).toContain("'4':12B");
   });
 
+  it('cuts Latin words and numbers into their runs of letters and of digits, one position each', () => {
+    const { doc, joins } = searchDocument('', '<p>3.5mm耳机 v2.1 iPhone15</p>', 'zh-hans');
+    expect(doc).toContain("'3':2B");
+    expect(doc).toContain("'5':3B");
+    expect(doc).toContain("'mm':4B");
+    expect(doc).toContain("'耳机':5B");
+    expect(doc).toContain("'v':7B");
+    expect(doc).toContain("'iphone':10B");
+    expect(doc).toContain("'15':11B");
+    expect(doc).not.toContain("'5mm'");
+    expect(joins).toContain("'5 mm'");
+    expect(joins).toContain("'mm 耳'");
+  });
+
   it('holds the joins apart: each three Han characters in a row, across punctuation, and each pair with a word', () => {
     const { doc, joins } = searchDocument('', '<p>服务器，内存 gpt芯片 iphone GPT</p>', 'zh-hans');
     expect(joins.match(/'[^']*'/g)!.sort()).toEqual(
@@ -100,6 +114,17 @@ describe('parseQuery', () => {
     expect(q('cat -dog')).toBe("'cat' & !'dog'");
     expect(q('Lisland_2013')).toBe("'lisland_2013'");
     expect(q('芯片 猫', true)).toBe("'芯片':A & '猫':*A");
+  });
+
+  it('cuts words into their letters and digits, as documents are cut, and keeps names whole', () => {
+    expect(q('3.5')).toBe("('3' <-> '5')");
+    expect(q('3.5mm')).toBe("('3' <-> '5' <-> 'mm')");
+    expect(q('v2.1')).toBe("('v' <-> '2' <-> '1')");
+    expect(q('i7-12700K')).toBe("('i' <-> '7' <-> '12700' <-> 'k')");
+    expect(q('3.5mm耳机')).toBe("('3' <-> '5' <-> 'mm' <-> '耳机')");
+    expect(q('Lisland_2013')).toBe("'lisland_2013'");
+    // Snippets mark the word as typed, not each of its parts wherever they are.
+    expect((parseQuery('v2.1') as { ok: true; query: { marks: string[] } }).query.marks).toEqual(['v2', '1']);
   });
 
   it('never lets tsquery syntax or quotes through', () => {
