@@ -242,18 +242,23 @@ export function createLimiter(
   };
   // The upsert of pace_counts_spend (migration 2026_12_04_050) written into the caller's
   // statement: as plain SQL, planned once with it (db/prepared.ts), rather than a function call
-  // whose own statements run apart.
+  // whose own statements run apart. Each count is a row of VALUES, in key order: its key and the
+  // time are parameters, its windows' lengths and caps are written into the text (numbers from the
+  // settings, which change rarely: each set of rates is one more statement prepared per
+  // connection). No arrays to parse, unnest and sort, as the function has (docs/performance.md,
+  // "Posting limits").
   const spending = (counts: readonly PaceCount[]): PaceSpending | null => {
     if (counts.length === 0) return null;
-    const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
+    const byKey = new Map(counts.map((c) => [storedKey(c.key), c]));
     const now = sql`${Date.now()}::bigint`;
+    const rows = [...byKey.keys()].sort().map((key) => {
+      const c = byKey.get(key)!;
+      return sql`(${key}::varchar, 1, ${now} + ${sql.lit(c.burst.seconds * 1000)}, ${sql.lit(scaled(c.burst.points))}, 1, ${now} + ${sql.lit(c.sustained.seconds * 1000)}, ${sql.lit(scaled(c.sustained.points))})`;
+    });
     return {
       ctes: sql`paced as (
           insert into pace_counts as c (key, burst_points, burst_expire, burst_cap, sustained_points, sustained_expire, sustained_cap)
-          select w.key, 1, ${now} + w.burst_ms, w.burst_cap, 1, ${now} + w.sustained_ms, w.sustained_cap
-          from unnest(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps})
-            as w(key, burst_ms, burst_cap, sustained_ms, sustained_cap)
-          order by w.key
+          values ${sql.join(rows)}
           on conflict (key) do update set
             burst_points = case when c.burst_expire <= ${now} then 1 else c.burst_points + 1 end,
             burst_expire = case when c.burst_expire <= ${now} then excluded.burst_expire else c.burst_expire end,

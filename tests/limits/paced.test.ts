@@ -5,25 +5,17 @@ import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/log';
 import { createSettingsStore } from '../../server/settings/settings';
-import { HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
+import { HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { countRows } from '../helpers/rows';
 import { type TestMember, createMember, createReply, createTestBoard, createThread, logInClient } from '../factories';
-import { png, upload } from '../uploads/images';
+import { type Act, pacedActions, smallLimits } from './paced.actions';
 
 // The paced actions (threads, replies, edits, reports, 悄悄話, image uploads) through HTTP at small limits set
 // as an operator would (LIMITS_* variables), each window per member and per address, shared by
-// two app processes on one database.
+// two apps on one database in this process (processes.test.ts starts two real server processes).
 
 /** Small windows for every paced action: 2 a minute and 3 an hour per member; 3 and 5 per address. */
-const SMALL: Record<string, string> = {};
-for (const action of ['THREAD', 'REPLY', 'EDIT', 'REPORT', 'MESSAGE', 'UPLOAD']) {
-  for (const scope of ['MEMBER', 'NEW_MEMBER']) {
-    SMALL[`LIMITS_${action}_${scope}_BURST`] = '2/1m';
-    SMALL[`LIMITS_${action}_${scope}_SUSTAINED`] = '3/1h';
-  }
-  SMALL[`LIMITS_${action}_ADDRESS_BURST`] = '3/1m';
-  SMALL[`LIMITS_${action}_ADDRESS_SUSTAINED`] = '5/1h';
-}
+const SMALL = smallLimits(['2/1m', '3/1h'], ['3/1m', '5/1h']);
 const ENV = { RATE_LIMIT_MULTIPLIER: '1', ...SMALL };
 
 let app: TestApp;
@@ -79,28 +71,8 @@ const endBursts = () =>
  */
 beforeEach(() => app.db.deleteFrom('pace_counts').execute());
 
-type Act = (c: HttpClient, member: TestMember, i: number, headers?: Record<string, string>) => Promise<Reply>;
-
 /** One way to do each paced action through the API, against fresh targets. */
-async function actions(): Promise<Record<string, Act>> {
-  const board = await createTestBoard(app.db);
-  const thread = await createThread(app.db, { board });
-  const addressee = await createMember(app.db);
-  return {
-    thread: (c, _m, i, h) => c.post(`/api/boards/${board.slug}/threads`, { title: `主題 ${i}` }, h),
-    reply: (c, _m, i, h) => c.post(`/api/posts/${thread.id}/replies`, { title: `跟帖 ${i}` }, h),
-    edit: async (c, member, i, h) => {
-      const own = await createThread(app.db, { board, author: member });
-      return c.request('PATCH', `/api/posts/${own.id}`, { json: { title: `改 ${i}` } }, h);
-    },
-    report: async (c, _m, i, h) => {
-      const post = await createThread(app.db, { board });
-      return c.post(`/api/posts/${post.id}/report`, { reason: `廣告 ${i}` }, h);
-    },
-    message: (c, _m, i, h) => c.post('/api/messages', { to: addressee.name, title: `你好 ${i}` }, h),
-    upload: async (c, _m, i, h) => upload(c, await png(10 + i, 10), { headers: h }),
-  };
-}
+const actions = () => pacedActions(app.db);
 
 const PACED = ['thread', 'reply', 'edit', 'report', 'message', 'upload'];
 const ok = (status: number) => expect([200, 201]).toContain(status);
