@@ -87,10 +87,11 @@ function looksLikeHeic(data: Buffer): boolean {
  * Images decoded at once in this process. sharp runs on libuv's thread pool (4 threads by default),
  * which zlib (compressed pages), fs and crypto share: twenty photos uploaded at once would otherwise
  * hold every thread for seconds while pages wait behind them. And each decode keeps libvips busy on
- * `sharp.concurrency()` threads per pipeline (1 with glibc's allocator, the cores elsewhere): the
- * image work in total is held to the cores but one, so the event loop (and the garbage collector's
- * helpers, and PostgreSQL) always find a core free. At least one; at most four. The rest wait their
- * turn here, in order; a lone upload runs as fast as before (its photo and thumbnail at once).
+ * `sharp.concurrency()` threads per pipeline (1 with glibc's allocator, the cores elsewhere): decodes
+ * at once times that is held to the cores but one, so the event loop (and the garbage collector's
+ * helpers, and PostgreSQL) find a core free more often. At least one; at most four. The rest wait
+ * their turn here, in order; a lone upload runs as fast as before (its photo and its thumbnail
+ * still made at once, each its own pipeline). Measured in docs/performance.md, "Uploads".
  */
 export function decodesAtOnce(cores: number, concurrency: number): number {
   return Math.max(1, Math.min(4, Math.floor((cores - 1) / Math.max(1, concurrency))));
