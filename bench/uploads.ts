@@ -18,6 +18,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { availableParallelism, getPriority, loadavg } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -203,6 +204,9 @@ export async function runUploadsBench(): Promise<void> {
     };
     await empty();
 
+    // The machine as the measured part starts: on a shared machine the wall-clock figures say as
+    // much about the other work on it as about the app.
+    const machine = { cores: availableParallelism(), loadAverage: round(loadavg()[0]!), nice: getPriority() };
     console.log(`${PHOTOS} uploads one at a time…`);
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
@@ -269,6 +273,7 @@ export async function runUploadsBench(): Promise<void> {
     const notModified = await readAll((imageUrl) => ({ 'if-none-match': etags.get(imageUrl)! }), 304);
 
     const results = {
+      machine,
       photo: { width: WIDTH, height: HEIGHT, bytesMin: Math.min(...sizes), bytesMax: Math.max(...sizes) },
       stored: { width: sample.width, height: sample.height, bytes: sample.bytes },
       sharpOnlyP50Ms: round(percentile(sharpMs, 50)),

@@ -13,7 +13,7 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
-import { lowerImageThreads } from './uploads.priority';
+import { imageWorkStarted } from './uploads.priority';
 import type { UploadMime } from '../db/database';
 import { AppError } from '../errors';
 
@@ -84,25 +84,32 @@ function looksLikeHeic(data: Buffer): boolean {
 }
 
 /**
- * Images decoded at once in this process: as many as the machine has cores. sharp runs on libuv's
- * thread pool (4 threads by default), which zlib (compressed pages), fs and crypto share: twenty
- * photos uploaded at once would otherwise hold every thread for seconds while pages wait behind
- * them. The rest wait their turn here, in order; each job still uses all of libvips' threads.
+ * Images decoded at once in this process. sharp runs on libuv's thread pool (4 threads by default),
+ * which zlib (compressed pages), fs and crypto share: twenty photos uploaded at once would otherwise
+ * hold every thread for seconds while pages wait behind them. And each decode keeps libvips busy on
+ * `sharp.concurrency()` threads per pipeline (1 with glibc's allocator, the cores elsewhere): decodes
+ * at once times that is held to the cores but one, so the event loop (and the garbage collector's
+ * helpers, and PostgreSQL) find a core free more often. At least one; at most four. The rest wait
+ * their turn here, in order; a lone upload runs as fast as before (its photo and its thumbnail
+ * still made at once, each its own pipeline). Measured in docs/performance.md, "Uploads".
  */
-const PROCESSING = Math.max(1, Math.min(4, availableParallelism()));
+export function decodesAtOnce(cores: number, concurrency: number): number {
+  return Math.max(1, Math.min(4, Math.floor((cores - 1) / Math.max(1, concurrency))));
+}
+
+const PROCESSING = decodesAtOnce(availableParallelism(), sharp.concurrency());
 let processing = 0;
 const waiting: (() => void)[] = [];
 
 async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   if (processing >= PROCESSING) await new Promise<void>((resolve) => waiting.push(resolve));
   else processing++;
-  // libvips starts its threads as work arrives and keeps them: those new since the last image are
-  // lowered before this one and after it (uploads.priority.ts).
-  lowerImageThreads();
+  // libvips' threads lowered as they appear, while this image is made (uploads.priority.ts).
+  const done = imageWorkStarted();
   try {
     return await work();
   } finally {
-    lowerImageThreads();
+    done();
     // The slot passes straight to the next in line (processing stays counted), or is freed.
     const next = waiting.shift();
     if (next) next();

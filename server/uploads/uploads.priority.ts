@@ -7,14 +7,27 @@
  * as they appear; image work then takes what the loop leaves, and takes all of it when the loop
  * is idle.
  *
+ * libvips starts threads while an image is being made (and lets idle ones end): while image work
+ * runs, new ones are looked for every SWEEP_MS, so a thread born mid-image is not left at the
+ * process's priority until that image is done.
+ *
+ * Lowered relative to the process's own nice value: a server started under `nice -n 15` puts its
+ * image threads at 19, never back up at 10 (a raise: as root it would put image work above the
+ * event loop, and without the privilege it is refused).
+ *
  * Only on Linux (/proc/self/task); elsewhere, and on any error, nothing changes. Lowering needs
  * no privilege; raising back would.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 
-/** The nice value given to libvips' threads (the process's own is left alone). */
-export const IMAGE_THREAD_NICENESS = 10;
+/** How much nicer than the process libvips' threads are made. */
+export const IMAGE_THREAD_NICE_OFFSET = 10;
+/** The nicest value Linux knows. */
+const NICEST = 19;
+
+/** The nice value image threads get in a process whose own nice value is `own`. */
+export const imageThreadNiceness = (own: number): number => Math.min(NICEST, own + IMAGE_THREAD_NICE_OFFSET);
 
 const TASKS = '/proc/self/task';
 /** Threads already lowered: a thread id is looked at once. */
@@ -26,6 +39,8 @@ export function lowerImageThreads(): number {
   if (unsupported) return 0;
   let count = 0;
   try {
+    // The main thread's nice value (getpriority of this thread), read each time: an operator may renice.
+    const target = imageThreadNiceness(getPriority());
     const tids = readdirSync(TASKS).map(Number);
     // Forget threads that ended, so a thread id the kernel hands out again is looked at anew.
     const alive = new Set(tids);
@@ -39,7 +54,11 @@ export function lowerImageThreads(): number {
         continue; // the thread ended meanwhile
       }
       if (!name.startsWith('libvips')) continue;
-      setPriority(tid, IMAGE_THREAD_NICENESS);
+      try {
+        setPriority(tid, target);
+      } catch {
+        continue; // it ended between the two reads
+      }
       lowered.add(tid);
       count++;
     }
@@ -47,4 +66,22 @@ export function lowerImageThreads(): number {
     unsupported = true;
   }
   return count;
+}
+
+/** How often threads are looked for while image work runs (a look costs ~0.1 ms of main thread). */
+export const SWEEP_MS = 50;
+let busy = 0;
+let sweeper: NodeJS.Timeout | undefined;
+
+/**
+ * Marks a piece of image work as started: libvips' threads are lowered now and then every SWEEP_MS
+ * until the last piece running ends. Returns the call that ends this one.
+ */
+export function imageWorkStarted(): () => void {
+  lowerImageThreads();
+  if (busy++ === 0) sweeper = setInterval(lowerImageThreads, SWEEP_MS).unref();
+  return () => {
+    lowerImageThreads();
+    if (--busy === 0) clearInterval(sweeper);
+  };
 }
