@@ -243,20 +243,32 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
   // the input so far (nearly always: most replacements are one for one); after a replacement of
   // another length they are copied into an array of their own.
   let out = flags;
-  const parts: string[] = [];
+  // The output's text, a code unit at a time: one string made at the end, not a list of slices
+  // and replacements joined (in traditional → simplified nearly every character is replaced).
+  let units = new Uint16Array(n + 16);
   let o = 0; // length of the output so far
   let copied = 0; // input before this has been written
   const room = (size: number) => {
+    if (size >= units.length) {
+      const more = new Uint16Array(size + (units.length >> 1) + 16);
+      more.set(units.subarray(0, o));
+      units = more;
+    }
     if (out !== flags && size < out.length) return;
     const bigger = new Uint8Array(Math.max(size + 1, out.length + (out.length >> 1)));
     bigger.set(out.subarray(0, o));
     out = bigger;
   };
+  const write = (value: string) => {
+    for (let k = 0; k < value.length; k++) units[o + k] = value.charCodeAt(k);
+    o += value.length;
+  };
   const copyTo = (to: number) => {
     if (to <= copied) return;
-    parts.push(text.slice(copied, to));
+    // (In place, the output is no longer than the input, which always has room.)
+    if (out !== flags) room(o + to - copied);
+    for (let k = copied, w = o; k < to; k++) units[w++] = text.charCodeAt(k);
     if (out !== flags) {
-      room(o + to - copied);
       // A loop, not out.set(flags.subarray(…)): most copies are a few characters, and a view each is garbage.
       for (let k = copied; k < to; k++) out[o++] = flags[k]!;
     } else o = to;
@@ -310,7 +322,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       if (flags[j]! & BOUND) bounded = true;
     }
     // Otherwise every dictionary phrase at i: its end, the last word boundary inside it (0: none), its value.
-    candidates.length = 0;
+    let count = 0; // candidates' entries (the array is reused: no new one per position)
     let firstBound = 0;
     let lastBound = 0;
     node = crossing ? dictionary : undefined;
@@ -320,7 +332,11 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       j += cp > 0xffff ? 2 : 1;
       node = node.get(cp);
       if (!node) break;
-      if (node.trie_val !== undefined) candidates.push(j, lastBound, node.trie_val);
+      if (node.trie_val !== undefined) {
+        candidates[count++] = j;
+        candidates[count++] = lastBound;
+        candidates[count++] = node.trie_val;
+      }
       if (flags[j]! & BOUND) {
         firstBound ||= j;
         lastBound = j;
@@ -333,7 +349,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       end = 0;
       value = undefined;
     }
-    for (let c = candidates.length - 3; c >= 0 && value === undefined; c -= 3) {
+    for (let c = count - 3; c >= 0 && value === undefined; c -= 3) {
       const j = candidates[c] as number;
       const inside = candidates[c + 1] as number;
       const v = candidates[c + 2] as string;
@@ -428,8 +444,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
         for (let k = 1; k < hit.to.length; k++)
           out[o + k] = (hit.to.length === hit.word.length ? flags[i + k]! & (BOUND | UNCUT) : flags[i]! & UNCUT) | contextFlag;
       }
-      parts.push(hit.to);
-      o += hit.to.length;
+      write(hit.to);
       i = copied = ruleEnd;
       continue;
     }
@@ -458,14 +473,15 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       if (value.length === end - i) for (let k = 1; k < value.length; k++) out[o + k] = (flags[i + k]! & (BOUND | UNCUT)) | extra;
       else for (let k = 1; k < value.length; k++) out[o + k] = (flags[i]! & UNCUT) | extra;
     }
-    parts.push(value);
-    o += value.length;
+    write(value);
     i = copied = end;
   }
   copyTo(n);
   if (out !== flags) room(o);
   out[o] = BOUND;
-  return { text: parts.length === 1 ? parts[0]! : parts.join(''), flags: out.subarray(0, o + 1), cut: input.cut };
+  // (Node's UTF-16 decoding keeps a lone surrogate as it is; TextDecoder would replace it.)
+  const written = Buffer.from(units.buffer, 0, o * 2).toString('utf16le');
+  return { text: written, flags: out.subarray(0, o + 1), cut: input.cut };
 }
 
 /**
