@@ -284,6 +284,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     for (const at of hits.keys()) held[at] = 1;
   }
   const contextFlag = stage.contextFinal ? FIXED : 0;
+  const firstNodes = byUnit(dictionary);
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
     const unit = text.charCodeAt(i);
@@ -306,20 +307,19 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     let crossing = false;
     let bounded = false;
     let overHeld = false; // whether the phrase so far runs over a context rule's word
-    let node: TrieNode | undefined = dictionary;
-    for (let j = i; j < n;) {
-      if (flags[j]! & FIXED) break;
-      if (held?.[j] && j > i) overHeld = true;
-      const cp = text.codePointAt(j)!;
-      j += cp > 0xffff ? 2 : 1;
-      node = node.get(cp);
-      if (!node) break;
+    let node: TrieNode | undefined = flags[i]! & FIXED ? undefined : width === 1 ? firstNodes[unit] : dictionary.get(first);
+    for (let j = i + width; node;) {
       if (node.trie_val !== undefined) {
         end = j;
         value = node.trie_val;
         crossing = bounded || (overHeld && !agrees(hits!, held!, i, j, value));
       }
       if (flags[j]! & BOUND) bounded = true;
+      if (j >= n || flags[j]! & FIXED) break;
+      if (held?.[j]) overHeld = true;
+      const cp = text.codePointAt(j)!;
+      j += cp > 0xffff ? 2 : 1;
+      node = node.get(cp);
     }
     // Otherwise every dictionary phrase at i: its end, the last word boundary inside it (0: none), its value.
     let count = 0; // candidates' entries (the array is reused: no new one per position)
@@ -567,6 +567,19 @@ export function markEveryRun(text: string, cut: Cut): Marked {
   return marked;
 }
 
+// A dictionary's first characters' nodes, by UTF-16 code unit (characters outside the BMP are
+// looked up in the root itself): an array read instead of a lookup in a Map of some 10,000
+// characters, for every character of the text. 512 KB per dictionary (six in use), built on first use.
+const firstByUnit = new WeakMap<TrieNode, readonly (TrieNode | undefined)[]>();
+function byUnit(root: TrieNode): readonly (TrieNode | undefined)[] {
+  let table = firstByUnit.get(root);
+  if (table) return table;
+  const made = new Array<TrieNode | undefined>(0x10000).fill(undefined);
+  for (const [cp, node] of root) if (cp <= 0xffff) made[cp] = node;
+  firstByUnit.set(root, (table = made));
+  return table;
+}
+
 // A stage's table, by UTF-16 code unit: STARTS where an entry of its dictionary or curated words
 // may start (a high surrogate stands for every character it starts), LEADS_HERE where a deciding
 // phrase may start. Looking a character up in it costs far less than a Map lookup; 64 KB a stage.
@@ -587,9 +600,8 @@ function startTable(stage: Stage): Uint8Array {
   return table;
 }
 
-/** Where the longest deciding phrase at i over an UNCUT position ends (0: there is none). */
-function decidedEnd(root: TrieNode, text: string, flags: Uint8Array, i: number, width: number): number {
-  let node = root.get(text.codePointAt(i)!);
+/** Where the longest deciding phrase at i (from `node`, its first character's) over an UNCUT position ends (0: there is none). */
+function decidedEnd(node: TrieNode | undefined, text: string, flags: Uint8Array, i: number, width: number): number {
   if (!node || !(node.marks! & LEADS)) return 0;
   let decidedTo = 0;
   let uncut = false;
@@ -624,13 +636,17 @@ function cutWhereDecided(marked: Marked, stage: Stage, table: Uint8Array): void 
       while (k <= to && flags[k]! & UNCUT) k++;
     }
   };
+  const { dictionary, curated } = stage;
+  const firstNodes = byUnit(dictionary);
   for (let i = 0; i < n - 1; i++) {
     // Only a phrase that starts here and goes on over an UNCUT position matters.
-    if (!(table[text.charCodeAt(i)]! & LEADS_HERE) || flags[i]! & FIXED) continue;
-    const width = text.codePointAt(i)! > 0xffff ? 2 : 1;
+    const unit = text.charCodeAt(i);
+    if (!(table[unit]! & LEADS_HERE) || flags[i]! & FIXED) continue;
+    const cp = text.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
     const decidedTo = Math.max(
-      decidedEnd(stage.dictionary, text, flags, i, width),
-      stage.curated ? decidedEnd(stage.curated, text, flags, i, width) : 0,
+      decidedEnd(width === 1 ? firstNodes[unit] : dictionary.get(cp), text, flags, i, width),
+      curated ? decidedEnd(curated.get(cp), text, flags, i, width) : 0,
     );
     if (decidedTo) want(i, decidedTo);
   }
