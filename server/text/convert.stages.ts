@@ -284,7 +284,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     for (const at of hits.keys()) held[at] = 1;
   }
   const contextFlag = stage.contextFinal ? FIXED : 0;
-  const firstNodes = byUnit(dictionary);
+  const { first: firstNodes, pairs } = indexOf(dictionary);
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
     const unit = text.charCodeAt(i);
@@ -317,6 +317,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       if (flags[j]! & BOUND) bounded = true;
       if (j >= n || flags[j]! & FIXED) break;
       if (held?.[j]) overHeld = true;
+      if (j === i + width && !mayStart(pairs, unit, text.charCodeAt(j))) break;
       const cp = text.codePointAt(j)!;
       j += cp > 0xffff ? 2 : 1;
       node = node.get(cp);
@@ -567,17 +568,47 @@ export function markEveryRun(text: string, cut: Cut): Marked {
   return marked;
 }
 
-// A dictionary's first characters' nodes, by UTF-16 code unit (characters outside the BMP are
-// looked up in the root itself): an array read instead of a lookup in a Map of some 10,000
-// characters, for every character of the text. 512 KB per dictionary (six in use), built on first use.
-const firstByUnit = new WeakMap<TrieNode, readonly (TrieNode | undefined)[]>();
-function byUnit(root: TrieNode): readonly (TrieNode | undefined)[] {
-  let table = firstByUnit.get(root);
-  if (table) return table;
-  const made = new Array<TrieNode | undefined>(0x10000).fill(undefined);
-  for (const [cp, node] of root) if (cp <= 0xffff) made[cp] = node;
-  firstByUnit.set(root, (table = made));
-  return table;
+/**
+ * What a stage's walk reads of a dictionary before its Maps, built on first use (about 1 MB a
+ * dictionary, six in use): the nodes of its first characters by UTF-16 code unit (characters
+ * outside the BMP are looked up in the root itself), an array read instead of a lookup in a Map
+ * of some 10,000 characters; and two sets of the first two code units of its phrases, every
+ * phrase's and the deciding ones' (LEADS), as bits of a hash: a pair whose bit is clear starts no
+ * such phrase, so the Map of the first character's phrases is not looked in (most are not).
+ */
+interface Index {
+  first: readonly (TrieNode | undefined)[];
+  pairs: Uint32Array;
+  leading: Uint32Array;
+}
+const PAIR_BITS = 21;
+const pairHash = (a: number, b: number) => {
+  const h = Math.imul(a, 0x9e3779b1) ^ b;
+  return Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> (32 - PAIR_BITS);
+};
+/** Whether the pair of code units (a, b) may start a phrase of the set. */
+const mayStart = (bits: Uint32Array, a: number, b: number) => {
+  const h = pairHash(a, b);
+  return (bits[h >>> 5]! >>> (h & 31)) & 1;
+};
+const unitOf = (cp: number) => (cp > 0xffff ? String.fromCodePoint(cp).charCodeAt(0) : cp);
+const indexes = new WeakMap<TrieNode, Index>();
+function indexOf(root: TrieNode): Index {
+  let index = indexes.get(root);
+  if (index) return index;
+  const first = new Array<TrieNode | undefined>(0x10000).fill(undefined);
+  const pairs = new Uint32Array(1 << (PAIR_BITS - 5));
+  const leading = new Uint32Array(1 << (PAIR_BITS - 5));
+  for (const [cp, node] of root) {
+    if (cp <= 0xffff) first[cp] = node;
+    for (const [next, child] of node) {
+      const h = pairHash(unitOf(cp), unitOf(next));
+      pairs[h >>> 5] = pairs[h >>> 5]! | (1 << (h & 31));
+      if (child.marks! & LEADS) leading[h >>> 5] = leading[h >>> 5]! | (1 << (h & 31));
+    }
+  }
+  indexes.set(root, (index = { first, pairs, leading }));
+  return index;
 }
 
 // A stage's table, by UTF-16 code unit: STARTS where an entry of its dictionary or curated words
@@ -601,8 +632,9 @@ function startTable(stage: Stage): Uint8Array {
 }
 
 /** Where the longest deciding phrase at i (from `node`, its first character's) over an UNCUT position ends (0: there is none). */
-function decidedEnd(node: TrieNode | undefined, text: string, flags: Uint8Array, i: number, width: number): number {
+function decidedEnd(node: TrieNode | undefined, text: string, flags: Uint8Array, i: number, width: number, leading?: Uint32Array): number {
   if (!node || !(node.marks! & LEADS)) return 0;
+  if (leading && !mayStart(leading, text.charCodeAt(i), text.charCodeAt(i + width))) return 0;
   let decidedTo = 0;
   let uncut = false;
   for (let j = i + width; j < text.length;) {
@@ -637,7 +669,7 @@ function cutWhereDecided(marked: Marked, stage: Stage, table: Uint8Array): void 
     }
   };
   const { dictionary, curated } = stage;
-  const firstNodes = byUnit(dictionary);
+  const { first: firstNodes, leading } = indexOf(dictionary);
   for (let i = 0; i < n - 1; i++) {
     // Only a phrase that starts here and goes on over an UNCUT position matters.
     const unit = text.charCodeAt(i);
@@ -645,7 +677,7 @@ function cutWhereDecided(marked: Marked, stage: Stage, table: Uint8Array): void 
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const decidedTo = Math.max(
-      decidedEnd(width === 1 ? firstNodes[unit] : dictionary.get(cp), text, flags, i, width),
+      decidedEnd(width === 1 ? firstNodes[unit] : dictionary.get(cp), text, flags, i, width, leading),
       curated ? decidedEnd(curated.get(cp), text, flags, i, width) : 0,
     );
     if (decidedTo) want(i, decidedTo);
