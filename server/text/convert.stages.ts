@@ -578,18 +578,34 @@ export function markEveryRun(text: string, cut: Cut): Marked {
  */
 interface Index {
   first: readonly (TrieNode | undefined)[];
-  pairs: Uint32Array;
-  leading: Uint32Array;
+  pairs: Pairs;
+  leading: Pairs;
 }
-const PAIR_BITS = 21;
-const pairHash = (a: number, b: number) => {
+
+/** A set of pairs of code units as bits of a hash (false positives only), sized to hold them sparsely (a few hundred bytes to 64 KB). */
+interface Pairs {
+  bits: Uint32Array;
+  /** 32 less the hash's width in bits. */
+  shift: number;
+}
+function pairsOf(list: readonly number[]): Pairs {
+  let width = 10;
+  while (1 << width < list.length * 8 && width < 24) width++; // 16 bits a pair or more: about 1 in 16 taken
+  const pairs = { bits: new Uint32Array(1 << (width - 5)), shift: 32 - width };
+  for (let k = 0; k < list.length; k += 2) {
+    const h = pairHash(pairs, list[k]!, list[k + 1]!);
+    pairs.bits[h >>> 5] = pairs.bits[h >>> 5]! | (1 << (h & 31));
+  }
+  return pairs;
+}
+const pairHash = (pairs: Pairs, a: number, b: number) => {
   const h = Math.imul(a, 0x9e3779b1) ^ b;
-  return Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> (32 - PAIR_BITS);
+  return Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> pairs.shift;
 };
 /** Whether the pair of code units (a, b) may start a phrase of the set. */
-const mayStart = (bits: Uint32Array, a: number, b: number) => {
-  const h = pairHash(a, b);
-  return (bits[h >>> 5]! >>> (h & 31)) & 1;
+const mayStart = (pairs: Pairs, a: number, b: number) => {
+  const h = pairHash(pairs, a, b);
+  return (pairs.bits[h >>> 5]! >>> (h & 31)) & 1;
 };
 const unitOf = (cp: number) => (cp > 0xffff ? String.fromCodePoint(cp).charCodeAt(0) : cp);
 const indexes = new WeakMap<TrieNode, Index>();
@@ -597,17 +613,16 @@ function indexOf(root: TrieNode): Index {
   let index = indexes.get(root);
   if (index) return index;
   const first = new Array<TrieNode | undefined>(0x10000).fill(undefined);
-  const pairs = new Uint32Array(1 << (PAIR_BITS - 5));
-  const leading = new Uint32Array(1 << (PAIR_BITS - 5));
+  const all: number[] = [];
+  const leading: number[] = [];
   for (const [cp, node] of root) {
     if (cp <= 0xffff) first[cp] = node;
     for (const [next, child] of node) {
-      const h = pairHash(unitOf(cp), unitOf(next));
-      pairs[h >>> 5] = pairs[h >>> 5]! | (1 << (h & 31));
-      if (child.marks! & LEADS) leading[h >>> 5] = leading[h >>> 5]! | (1 << (h & 31));
+      all.push(unitOf(cp), unitOf(next));
+      if (child.marks! & LEADS) leading.push(unitOf(cp), unitOf(next));
     }
   }
-  indexes.set(root, (index = { first, pairs, leading }));
+  indexes.set(root, (index = { first, pairs: pairsOf(all), leading: pairsOf(leading) }));
   return index;
 }
 
@@ -632,7 +647,7 @@ function startTable(stage: Stage): Uint8Array {
 }
 
 /** Where the longest deciding phrase at i (from `node`, its first character's) over an UNCUT position ends (0: there is none). */
-function decidedEnd(node: TrieNode | undefined, text: string, flags: Uint8Array, i: number, width: number, leading?: Uint32Array): number {
+function decidedEnd(node: TrieNode | undefined, text: string, flags: Uint8Array, i: number, width: number, leading?: Pairs): number {
   if (!node || !(node.marks! & LEADS)) return 0;
   if (leading && !mayStart(leading, text.charCodeAt(i), text.charCodeAt(i + width))) return 0;
   let decidedTo = 0;
