@@ -514,6 +514,10 @@ function splitInside(text: string, flags: Uint8Array, i: number, j: number, simp
 // construction: one word of jieba's cut (a dictionary word of at most eight characters, in either
 // script) holding a curated word.
 const splitsSaid = new Map<string, string>();
+/** Forgets what splitInside decided (for the conversion bench, which times conversions with nothing remembered). */
+export function forgetSplitsSaid(): void {
+  splitsSaid.clear();
+}
 
 /**
  * Whether a phrase's value, over text[from, to), writes each character as the dictionary's entry
