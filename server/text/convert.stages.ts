@@ -284,7 +284,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     for (const at of hits.keys()) held[at] = 1;
   }
   const contextFlag = stage.contextFinal ? FIXED : 0;
-  const { first: firstNodes, pairs } = indexOf(dictionary);
+  const index = indexed ? indexOf(dictionary) : undefined;
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
     const unit = text.charCodeAt(i);
@@ -307,7 +307,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     let crossing = false;
     let bounded = false;
     let overHeld = false; // whether the phrase so far runs over a context rule's word
-    let node: TrieNode | undefined = flags[i]! & FIXED ? undefined : width === 1 ? firstNodes[unit] : dictionary.get(first);
+    let node: TrieNode | undefined = flags[i]! & FIXED ? undefined : width === 1 && index ? index.first[unit] : dictionary.get(first);
     for (let j = i + width; node;) {
       if (node.trie_val !== undefined) {
         end = j;
@@ -317,7 +317,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       if (flags[j]! & BOUND) bounded = true;
       if (j >= n || flags[j]! & FIXED) break;
       if (held?.[j]) overHeld = true;
-      if (j === i + width && !mayStart(pairs, unit, text.charCodeAt(j))) break;
+      if (index && j === i + width && !mayStart(index.pairs, unit, text.charCodeAt(j))) break;
       const cp = text.codePointAt(j)!;
       j += cp > 0xffff ? 2 : 1;
       node = node.get(cp);
@@ -613,6 +613,14 @@ const mayStart = (pairs: Pairs, a: number, b: number) => {
 };
 const unitOf = (cp: number) => (cp > 0xffff ? String.fromCodePoint(cp).charCodeAt(0) : cp);
 const indexes = new WeakMap<TrieNode, Index>();
+
+// Tests turn the indexes off: the walk then reads the dictionaries' Maps alone, the reference the
+// indexed walk must convert alike (tests/text/convert.indexes.test.ts).
+let indexed = true;
+/** For tests: whether the stages read the dictionaries' indexes (see `indexed`). */
+export function useIndexes(on: boolean): void {
+  indexed = on;
+}
 function indexOf(root: TrieNode): Index {
   let index = indexes.get(root);
   if (index) return index;
@@ -688,7 +696,7 @@ function cutWhereDecided(marked: Marked, stage: Stage, table: Uint8Array): void 
     }
   };
   const { dictionary, curated } = stage;
-  const { first: firstNodes, leading } = indexOf(dictionary);
+  const index = indexed ? indexOf(dictionary) : undefined;
   for (let i = 0; i < n - 1; i++) {
     // Only a phrase that starts here and goes on over an UNCUT position matters.
     const unit = text.charCodeAt(i);
@@ -696,7 +704,7 @@ function cutWhereDecided(marked: Marked, stage: Stage, table: Uint8Array): void 
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const decidedTo = Math.max(
-      decidedEnd(width === 1 ? firstNodes[unit] : dictionary.get(cp), text, flags, i, width, leading),
+      decidedEnd(width === 1 && index ? index.first[unit] : dictionary.get(cp), text, flags, i, width, index?.leading),
       curated ? decidedEnd(curated.get(cp), text, flags, i, width) : 0,
     );
     if (decidedTo) want(i, decidedTo);
