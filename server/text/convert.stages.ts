@@ -1,4 +1,5 @@
 import { type ContextRule, type ContextRules, ruleAt } from './convert.context';
+import { type Pairs, indexOf, mayStart } from './convert.index';
 import { doubtAbout, splitAround } from './convert.lattice';
 import { OpenCC } from './opencc';
 
@@ -65,6 +66,7 @@ interface TrieNode extends Map<number, TrieNode> {
 }
 const DECIDES = 1;
 const LEADS = 2;
+const leads = (node: TrieNode) => (node.marks! & LEADS) !== 0;
 type Trie = InstanceType<typeof OpenCC.Trie>;
 /** An opencc-js dictionary group: dictionaries, each a string of `from to` pairs or a list of pairs. */
 export type DictGroup = readonly (string | readonly (readonly [string, string])[])[];
@@ -284,7 +286,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     for (const at of hits.keys()) held[at] = 1;
   }
   const contextFlag = stage.contextFinal ? FIXED : 0;
-  const index = indexed ? indexOf(dictionary) : undefined;
+  const index = indexOf(dictionary, leads);
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
     const unit = text.charCodeAt(i);
@@ -572,72 +574,6 @@ export function markEveryRun(text: string, cut: Cut): Marked {
   return marked;
 }
 
-/**
- * What a stage's walk reads of a dictionary before its Maps, built on first use (about 1 MB a
- * dictionary, six in use): the nodes of its first characters by UTF-16 code unit (characters
- * outside the BMP are looked up in the root itself), an array read instead of a lookup in a Map
- * of some 10,000 characters; and two sets of the first two code units of its phrases, every
- * phrase's and the deciding ones' (LEADS), as bits of a hash: a pair whose bit is clear starts no
- * such phrase, so the Map of the first character's phrases is not looked in (most are not).
- */
-interface Index {
-  first: readonly (TrieNode | undefined)[];
-  pairs: Pairs;
-  leading: Pairs;
-}
-
-/** A set of pairs of code units as bits of a hash (false positives only), sized to hold them sparsely (a few hundred bytes to 64 KB). */
-interface Pairs {
-  bits: Uint32Array;
-  /** 32 less the hash's width in bits. */
-  shift: number;
-}
-function pairsOf(list: readonly number[]): Pairs {
-  let width = 10;
-  while (1 << width < list.length * 8 && width < 24) width++; // 16 bits a pair or more: about 1 in 16 taken
-  const pairs = { bits: new Uint32Array(1 << (width - 5)), shift: 32 - width };
-  for (let k = 0; k < list.length; k += 2) {
-    const h = pairHash(pairs, list[k]!, list[k + 1]!);
-    pairs.bits[h >>> 5] = pairs.bits[h >>> 5]! | (1 << (h & 31));
-  }
-  return pairs;
-}
-const pairHash = (pairs: Pairs, a: number, b: number) => {
-  const h = Math.imul(a, 0x9e3779b1) ^ b;
-  return Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> pairs.shift;
-};
-/** Whether the pair of code units (a, b) may start a phrase of the set. */
-const mayStart = (pairs: Pairs, a: number, b: number) => {
-  const h = pairHash(pairs, a, b);
-  return (pairs.bits[h >>> 5]! >>> (h & 31)) & 1;
-};
-const unitOf = (cp: number) => (cp > 0xffff ? String.fromCodePoint(cp).charCodeAt(0) : cp);
-const indexes = new WeakMap<TrieNode, Index>();
-
-// Tests turn the indexes off: the walk then reads the dictionaries' Maps alone, the reference the
-// indexed walk must convert alike (tests/text/convert.indexes.test.ts).
-let indexed = true;
-/** For tests: whether the stages read the dictionaries' indexes (see `indexed`). */
-export function useIndexes(on: boolean): void {
-  indexed = on;
-}
-function indexOf(root: TrieNode): Index {
-  let index = indexes.get(root);
-  if (index) return index;
-  const first = new Array<TrieNode | undefined>(0x10000).fill(undefined);
-  const all: number[] = [];
-  const leading: number[] = [];
-  for (const [cp, node] of root) {
-    if (cp <= 0xffff) first[cp] = node;
-    for (const [next, child] of node) {
-      all.push(unitOf(cp), unitOf(next));
-      if (child.marks! & LEADS) leading.push(unitOf(cp), unitOf(next));
-    }
-  }
-  indexes.set(root, (index = { first, pairs: pairsOf(all), leading: pairsOf(leading) }));
-  return index;
-}
-
 // A stage's table, by UTF-16 code unit: STARTS where an entry of its dictionary or curated words
 // may start (a high surrogate stands for every character it starts), LEADS_HERE where a deciding
 // phrase may start. Looking a character up in it costs far less than a Map lookup; 64 KB a stage.
@@ -696,7 +632,7 @@ function cutWhereDecided(marked: Marked, stage: Stage, table: Uint8Array): void 
     }
   };
   const { dictionary, curated } = stage;
-  const index = indexed ? indexOf(dictionary) : undefined;
+  const index = indexOf(dictionary, leads);
   for (let i = 0; i < n - 1; i++) {
     // Only a phrase that starts here and goes on over an UNCUT position matters.
     const unit = text.charCodeAt(i);

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCorpus, loadDevCorpus, loadFrozenCorpus } from '../../bench/conversion';
 import { type SourceVariant, VARIANTS, convertText } from '../../server/text/convert';
-import { useIndexes } from '../../server/text/convert.stages';
+import { useIndexes } from '../../server/text/convert.index';
 
 /**
- * The stages' walk reads each dictionary through an index (convert.stages.ts, indexOf): its first
+ * The stages' walk reads each dictionary through an index (convert.index.ts): its first
  * characters' nodes in an array, and sets of the pairs of code units its phrases start with, read
  * before the Maps. A shortcut for speed (issue 18) that must never change an output: these tests
  * hold it to the plain walk over the Maps alone, on every corpus in every direction.
