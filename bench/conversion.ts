@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type SourceVariant, type Variant, convertText } from '../server/text/convert';
+import { convertText } from '../server/text/convert';
 import { OpenCC } from '../server/text/opencc';
+import { reportSpeed } from './conversion.speed';
 
 /**
  * Scores three ways of converting the corpora in both directions: naive character mapping, stock
@@ -11,8 +12,8 @@ import { OpenCC } from '../server/text/opencc';
  * mainland, Taiwan and Hong Kong, frozen by hash). An error is a sentence whose output differs from
  * the expected text in any character, after treating the forms Taiwan accepts either way as equal
  * (台/臺, 佈/布 in 發布 etc., 瞭解/了解, and the pairs a corpus lists as accepted).
- * Also measures the speed of each conversion beside stock opencc-js's on a 100 KB text
- * (`--no-speed` leaves it out).
+ * Also measures the speed of each conversion beside stock opencc-js's on a 100 KB text, and the
+ * memory of the dictionaries (bench/conversion.speed.ts; `--no-speed` leaves them out).
  */
 
 export interface CorpusEntry {
@@ -205,95 +206,6 @@ export function reportConversion(showMisses = false, showFrozenMisses = false): 
     }
   }
   return out;
-}
-
-// Each of Gentie's conversions beside the stock opencc-js conversion it stands in for.
-const SPEED_PAIRS: { from: SourceVariant; to: Variant; stock: { from: string; to: string }; script: 'hans' | 'hant' }[] = [
-  { from: 'zh-hans', to: 'zh-hant', stock: { from: 'cn', to: 'tw' }, script: 'hans' },
-  { from: 'zh-hans', to: 'zh-tw', stock: { from: 'cn', to: 'twp' }, script: 'hans' },
-  { from: 'zh-hans', to: 'zh-hk', stock: { from: 'cn', to: 'hk' }, script: 'hans' },
-  { from: 'zh-hant', to: 'zh-hans', stock: { from: 'tw', to: 'cn' }, script: 'hant' },
-  { from: 'zh-tw', to: 'zh-hans', stock: { from: 'twp', to: 'cn' }, script: 'hant' },
-];
-
-export interface SpeedResult {
-  pair: string;
-  chars: number;
-  stockCharsPerSecond: number;
-  gentieCharsPerSecond: number;
-  /** Gentie's characters per second over stock's (the target is at least 0.5). */
-  ratio: number;
-}
-
-/** The corpora's sentences in one script, one per line, repeated up to `bytes` of UTF-8. */
-function speedText(script: 'hans' | 'hant', bytes: number): string {
-  const lines = [...loadCorpus('conversion-corpus'), ...loadCorpus('conversion-heldout')].map((e) => e[script]);
-  const out: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const line = lines[i % lines.length]!;
-    out.push(line);
-    size += Buffer.byteLength(line) + 1;
-  }
-  return out.join('\n');
-}
-
-/** CPU time (user and system, milliseconds) this process spends in f. */
-function cpuMs(f: () => unknown): number {
-  const before = process.cpuUsage();
-  f();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000;
-}
-
-/**
- * Characters per second of stock opencc-js and of Gentie on a 100 KB text, dictionaries loaded
- * (one conversion of the whole text first) and nothing cached (convertText keeps no cache):
- * the median of `rounds` timed conversions each, taken in turns so both see the same machine.
- * Timed in the process's CPU time, not the wall clock: on a machine shared with other work the
- * wall clock mostly measures the others (jieba cuts on the calling thread, so it is counted).
- */
-export function measureSpeed(rounds = 11, bytes = 100 * 1024): SpeedResult[] {
-  const results: SpeedResult[] = [];
-  for (const pair of SPEED_PAIRS) {
-    const text = speedText(pair.script, bytes);
-    const stockConvert = OpenCC.Converter(pair.stock);
-    const gentie = (s: string) => convertText(s, pair.from, pair.to);
-    stockConvert(text);
-    gentie(text);
-    const times: Record<'stock' | 'gentie', number[]> = { stock: [], gentie: [] };
-    for (let r = 0; r < rounds; r++) {
-      for (const [name, f] of [
-        ['stock', stockConvert],
-        ['gentie', gentie],
-      ] as const) {
-        times[name].push(cpuMs(() => f(text)));
-      }
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const stockCps = text.length / (median(times.stock) / 1000);
-    const gentieCps = text.length / (median(times.gentie) / 1000);
-    results.push({
-      pair: `${pair.from}→${pair.to}`,
-      chars: text.length,
-      stockCharsPerSecond: Math.round(stockCps),
-      gentieCharsPerSecond: Math.round(gentieCps),
-      ratio: Number((gentieCps / stockCps).toFixed(2)),
-    });
-  }
-  return results;
-}
-
-/** Prints measureSpeed's table. */
-export function reportSpeed(): SpeedResult[] {
-  const results = measureSpeed();
-  console.log('\nspeed on a 100 KB text (characters per CPU second, median of 11; ratio = Gentie / stock opencc-js)');
-  for (const r of results) {
-    console.log(
-      `${r.pair.padEnd(18)} ${String(r.chars).padStart(7)} chars  stock ${String(r.stockCharsPerSecond).padStart(9)}  Gentie ${String(r.gentieCharsPerSecond).padStart(9)}  ${r.ratio.toFixed(2)}×`,
-    );
-  }
-  return results;
 }
 
 if (require.main === module) {

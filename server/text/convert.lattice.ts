@@ -147,6 +147,10 @@ export function splitAround(word: string, a: number, b: number): Split {
 // (made without guessing unknown words, so a dictionary word of at most eight characters) holding
 // a curated word, whatever text it came from.
 const splits = new Map<string, Split>();
+/** Forgets the splits decided (for the conversion bench, which times conversions with nothing remembered). */
+export function forgetSplits(): void {
+  splits.clear();
+}
 
 /** What `convert --explain` says of a doubt: the overlapping word and both frequencies. */
 export interface Doubt {

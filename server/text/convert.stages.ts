@@ -1,4 +1,5 @@
 import { type ContextRule, type ContextRules, ruleAt } from './convert.context';
+import { type Pairs, indexOf, mayStart } from './convert.index';
 import { doubtAbout, splitAround } from './convert.lattice';
 import { OpenCC } from './opencc';
 
@@ -65,6 +66,7 @@ interface TrieNode extends Map<number, TrieNode> {
 }
 const DECIDES = 1;
 const LEADS = 2;
+const leads = (node: TrieNode) => (node.marks! & LEADS) !== 0;
 type Trie = InstanceType<typeof OpenCC.Trie>;
 /** An opencc-js dictionary group: dictionaries, each a string of `from to` pairs or a list of pairs. */
 export type DictGroup = readonly (string | readonly (readonly [string, string])[])[];
@@ -243,20 +245,32 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
   // the input so far (nearly always: most replacements are one for one); after a replacement of
   // another length they are copied into an array of their own.
   let out = flags;
-  const parts: string[] = [];
+  // The output's text, a code unit at a time: one string made at the end, not a list of slices
+  // and replacements joined (in traditional → simplified nearly every character is replaced).
+  let units = new Uint16Array(n + 16);
   let o = 0; // length of the output so far
   let copied = 0; // input before this has been written
   const room = (size: number) => {
+    if (size >= units.length) {
+      const more = new Uint16Array(size + (units.length >> 1) + 16);
+      more.set(units.subarray(0, o));
+      units = more;
+    }
     if (out !== flags && size < out.length) return;
     const bigger = new Uint8Array(Math.max(size + 1, out.length + (out.length >> 1)));
     bigger.set(out.subarray(0, o));
     out = bigger;
   };
+  const write = (value: string) => {
+    for (let k = 0; k < value.length; k++) units[o + k] = value.charCodeAt(k);
+    o += value.length;
+  };
   const copyTo = (to: number) => {
     if (to <= copied) return;
-    parts.push(text.slice(copied, to));
+    // (In place, the output is no longer than the input, which always has room.)
+    if (out !== flags) room(o + to - copied);
+    for (let k = copied, w = o; k < to; k++) units[w++] = text.charCodeAt(k);
     if (out !== flags) {
-      room(o + to - copied);
       // A loop, not out.set(flags.subarray(…)): most copies are a few characters, and a view each is garbage.
       for (let k = copied; k < to; k++) out[o++] = flags[k]!;
     } else o = to;
@@ -272,6 +286,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     for (const at of hits.keys()) held[at] = 1;
   }
   const contextFlag = stage.contextFinal ? FIXED : 0;
+  const index = indexOf(dictionary, leads);
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
     const unit = text.charCodeAt(i);
@@ -294,23 +309,23 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     let crossing = false;
     let bounded = false;
     let overHeld = false; // whether the phrase so far runs over a context rule's word
-    let node: TrieNode | undefined = dictionary;
-    for (let j = i; j < n;) {
-      if (flags[j]! & FIXED) break;
-      if (held?.[j] && j > i) overHeld = true;
-      const cp = text.codePointAt(j)!;
-      j += cp > 0xffff ? 2 : 1;
-      node = node.get(cp);
-      if (!node) break;
+    let node: TrieNode | undefined = flags[i]! & FIXED ? undefined : width === 1 && index ? index.first[unit] : dictionary.get(first);
+    for (let j = i + width; node;) {
       if (node.trie_val !== undefined) {
         end = j;
         value = node.trie_val;
         crossing = bounded || (overHeld && !agrees(hits!, held!, i, j, value));
       }
       if (flags[j]! & BOUND) bounded = true;
+      if (j >= n || flags[j]! & FIXED) break;
+      if (held?.[j]) overHeld = true;
+      if (index && j === i + width && !mayStart(index.pairs, unit, text.charCodeAt(j))) break;
+      const cp = text.codePointAt(j)!;
+      j += cp > 0xffff ? 2 : 1;
+      node = node.get(cp);
     }
     // Otherwise every dictionary phrase at i: its end, the last word boundary inside it (0: none), its value.
-    candidates.length = 0;
+    let count = 0; // candidates' entries (the array is reused: no new one per position)
     let firstBound = 0;
     let lastBound = 0;
     node = crossing ? dictionary : undefined;
@@ -320,7 +335,11 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       j += cp > 0xffff ? 2 : 1;
       node = node.get(cp);
       if (!node) break;
-      if (node.trie_val !== undefined) candidates.push(j, lastBound, node.trie_val);
+      if (node.trie_val !== undefined) {
+        candidates[count++] = j;
+        candidates[count++] = lastBound;
+        candidates[count++] = node.trie_val;
+      }
       if (flags[j]! & BOUND) {
         firstBound ||= j;
         lastBound = j;
@@ -333,7 +352,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       end = 0;
       value = undefined;
     }
-    for (let c = candidates.length - 3; c >= 0 && value === undefined; c -= 3) {
+    for (let c = count - 3; c >= 0 && value === undefined; c -= 3) {
       const j = candidates[c] as number;
       const inside = candidates[c + 1] as number;
       const v = candidates[c + 2] as string;
@@ -428,8 +447,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
         for (let k = 1; k < hit.to.length; k++)
           out[o + k] = (hit.to.length === hit.word.length ? flags[i + k]! & (BOUND | UNCUT) : flags[i]! & UNCUT) | contextFlag;
       }
-      parts.push(hit.to);
-      o += hit.to.length;
+      write(hit.to);
       i = copied = ruleEnd;
       continue;
     }
@@ -458,14 +476,15 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       if (value.length === end - i) for (let k = 1; k < value.length; k++) out[o + k] = (flags[i + k]! & (BOUND | UNCUT)) | extra;
       else for (let k = 1; k < value.length; k++) out[o + k] = (flags[i]! & UNCUT) | extra;
     }
-    parts.push(value);
-    o += value.length;
+    write(value);
     i = copied = end;
   }
   copyTo(n);
   if (out !== flags) room(o);
   out[o] = BOUND;
-  return { text: parts.length === 1 ? parts[0]! : parts.join(''), flags: out.subarray(0, o + 1), cut: input.cut };
+  // (Node's UTF-16 decoding keeps a lone surrogate as it is; TextDecoder would replace it.)
+  const written = Buffer.from(units.buffer, 0, o * 2).toString('utf16le');
+  return { text: written, flags: out.subarray(0, o + 1), cut: input.cut };
 }
 
 /**
@@ -497,6 +516,10 @@ function splitInside(text: string, flags: Uint8Array, i: number, j: number, simp
 // construction: one word of jieba's cut (a dictionary word of at most eight characters, in either
 // script) holding a curated word.
 const splitsSaid = new Map<string, string>();
+/** Forgets what splitInside decided (for the conversion bench, which times conversions with nothing remembered). */
+export function forgetSplitsSaid(): void {
+  splitsSaid.clear();
+}
 
 /**
  * Whether a phrase's value, over text[from, to), writes each character as the dictionary's entry
@@ -571,10 +594,10 @@ function startTable(stage: Stage): Uint8Array {
   return table;
 }
 
-/** Where the longest deciding phrase at i over an UNCUT position ends (0: there is none). */
-function decidedEnd(root: TrieNode, text: string, flags: Uint8Array, i: number, width: number): number {
-  let node = root.get(text.codePointAt(i)!);
+/** Where the longest deciding phrase at i (from `node`, its first character's) over an UNCUT position ends (0: there is none). */
+function decidedEnd(node: TrieNode | undefined, text: string, flags: Uint8Array, i: number, width: number, leading?: Pairs): number {
   if (!node || !(node.marks! & LEADS)) return 0;
+  if (leading && !mayStart(leading, text.charCodeAt(i), text.charCodeAt(i + width))) return 0;
   let decidedTo = 0;
   let uncut = false;
   for (let j = i + width; j < text.length;) {
@@ -608,13 +631,17 @@ function cutWhereDecided(marked: Marked, stage: Stage, table: Uint8Array): void 
       while (k <= to && flags[k]! & UNCUT) k++;
     }
   };
+  const { dictionary, curated } = stage;
+  const index = indexOf(dictionary, leads);
   for (let i = 0; i < n - 1; i++) {
     // Only a phrase that starts here and goes on over an UNCUT position matters.
-    if (!(table[text.charCodeAt(i)]! & LEADS_HERE) || flags[i]! & FIXED) continue;
-    const width = text.codePointAt(i)! > 0xffff ? 2 : 1;
+    const unit = text.charCodeAt(i);
+    if (!(table[unit]! & LEADS_HERE) || flags[i]! & FIXED) continue;
+    const cp = text.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
     const decidedTo = Math.max(
-      decidedEnd(stage.dictionary, text, flags, i, width),
-      stage.curated ? decidedEnd(stage.curated, text, flags, i, width) : 0,
+      decidedEnd(width === 1 && index ? index.first[unit] : dictionary.get(cp), text, flags, i, width, index?.leading),
+      curated ? decidedEnd(curated.get(cp), text, flags, i, width) : 0,
     );
     if (decidedTo) want(i, decidedTo);
   }

@@ -1,6 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { SIMPLIFIED_CONTEXT, TRADITIONAL_CONTEXT, compileRules } from './convert.context';
-import { jiebaDictionary } from './convert.lattice';
+import { forgetSplits, jiebaDictionary } from './convert.lattice';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
 import {
   BOUND,
@@ -10,6 +10,7 @@ import {
   type Step,
   convertLongest,
   convertSegmented,
+  forgetSplitsSaid,
   groupNodes,
   markEveryRun,
   markRuns,
@@ -457,6 +458,16 @@ export function detectVariant(text: string): SourceVariant {
     return converter('twp', 'cn')(text) !== converter('tw', 'cn')(text) ? 'zh-tw' : 'zh-hant';
   }
   return 'zh-hans';
+}
+
+/**
+ * Forgets every fragment of text the conversion remembers between calls: the scored splits per
+ * jieba word (convert.lattice.ts, convert.stages.ts), the only ones; dictionaries stay loaded.
+ * For the conversion bench, which times conversions with nothing remembered (issue 18's target).
+ */
+export function forgetConversionFragments(): void {
+  forgetSplits();
+  forgetSplitsSaid();
 }
 
 /**
