@@ -412,6 +412,21 @@ const FROM_SIMPLIFIED: ContextRule[] = [
     notBefore: /(?:模|示|规|典|防|风|师|就|垂|正|广|范)$/,
     why: '范 before a title: the surname (范)',
   },
+  // 于 and 涂 before a title, where a clause starts or a name is called (于老师, 找涂先生): surnames.
+  {
+    word: '于',
+    to: '于',
+    before: /(?:^|[，。！？；、：\s“”「」]|是|叫|找|和|跟|与|问|给|请|位|个|的|向|让|被|把|说|告诉|谢谢|感谢|见|像|姓)$/,
+    after: new RegExp(`^${AFTER_SURNAME}`),
+    why: '于 before a title: the surname (于)',
+  },
+  {
+    word: '涂',
+    to: '涂',
+    after: new RegExp(`^${AFTER_SURNAME}`),
+    notBefore: /(?:乱|糊|涂|刷|再|要|得|都|被|来|去|上|抹)$/,
+    why: '涂 before a title: the surname (涂)',
+  },
   // 日里 "in the daytime": 裡 (the unit of length, 里, only after a number).
   {
     word: '里',

@@ -217,6 +217,15 @@ describe('the third round: forum text on travel, cooking, stocks, computers and 
   ])('%s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
 
   it.each([
+    // 于 and 涂 before a title where a name is called: surnames; 对于, 属于 and painting stay
+    ['明天去问于经理', '明天去問于經理'],
+    ['于主任下午开会', '于主任下午開會'],
+    ['这对于老师是个考验', '這對於老師是個考驗'],
+    ['请涂师傅来修一下', '請涂師傅來修一下'],
+    ['把药膏涂在伤口上', '把藥膏塗在傷口上'],
+  ])('于, 涂: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
     // named weeks (週)
     ['校园开放周从明天开始', '校園開放週從明天開始'],
     ['毕业周的活动很多', '畢業週的活動很多'],
