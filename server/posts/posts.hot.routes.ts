@@ -10,6 +10,7 @@ import { VARIANTS, type Variant } from '../text/convert';
 import type { PageContext } from '../views/layout';
 import { type HotLists, HOT_KEEP, hotInVariant, presentHot } from './posts.hot';
 import { HotSection } from './posts.hot.views';
+import { boardsInVariant } from './posts.variants';
 
 /** `?hot=` on `/` and `/b/:slug`: which window the hot list shows (today unless asked). */
 export const hotQuery = z.object({
@@ -51,7 +52,13 @@ export function hotRouter(
     const ctx = pageContext(req);
     const [boards, list] = await Promise.all([listBoards(db), hot.list({ board: null, period, viewer: req.member, limit: HOT_KEEP })]);
     const shown = hotInVariant(caches.conversions, list, req.variant);
-    res.send(homePage(ctx, boards, HotSection({ ctx, list: shown, base: '/', variant: req.variant })));
+    res.send(
+      homePage(
+        ctx,
+        boardsInVariant(caches.conversions, boards, req.variant),
+        HotSection({ ctx, list: shown, base: '/', variant: req.variant }),
+      ),
+    );
   });
 
   router.get('/api/hot', async (req, res) => {

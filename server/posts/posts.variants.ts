@@ -40,3 +40,15 @@ export function indexInVariant<I extends { threads: IndexThread[]; board: { id: 
     threads: index.threads.map((t, i) => ({ ...t, root: roots[i]!, replies: localizedTitles(conversions, t.replies, variant) })),
   };
 }
+
+/**
+ * The boards of the list on `/` with their descriptions as a reader of `variant` reads them: each by
+ * its board's glossary, pins resolved (text/localize.ts), as the board's own page shows it.
+ */
+export function boardsInVariant<B extends { id: string; description: string }>(
+  conversions: TextCache,
+  boards: B[],
+  variant: Variant | undefined,
+): B[] {
+  return boards.map((b) => ({ ...b, description: textIn(shownOn(conversions, b.id), b.description, variant) }));
+}

@@ -1,3 +1,4 @@
+import { THIRD_ROUND } from './convert.context.round3';
 import { OpenCC } from './opencc';
 
 /**
@@ -200,7 +201,7 @@ const FROM_SIMPLIFIED: ContextRule[] = [
     word: '周',
     to: '週',
     before:
-      /(?:按|逐|[年月日天季][、，/和与及或]|[书节展读]|宣传|开幕|闭幕|活动|时装|艺术|设计|文化|科技|安全|保护|购物|黄金|服务|体验|教育|健康|推广|纪念|创新|环保|美食)$/,
+      /(?:按|逐|[年月日天季][、，/和与及或]|[书节展读]|宣传|开幕|闭幕|活动|时装|艺术|设计|文化|科技|安全|保护|购物|黄金|服务|体验|教育|健康|推广|纪念|创新|环保|美食|运动|体育|考试|迎新|招聘|电影|音乐|动漫|游戏|旅游|消费|品牌|时尚|阅读|悦读|开放|创业|毕业|招生|志愿|公益|质量|网络|交通|禁毒|校园|国际|工作)$/,
     after: WEEK_NOT_ROUND,
     why: '周 by the week, or a named week (读书周, 按周): a week (週)',
   },
@@ -411,6 +412,21 @@ const FROM_SIMPLIFIED: ContextRule[] = [
     notBefore: /(?:模|示|规|典|防|风|师|就|垂|正|广|范)$/,
     why: '范 before a title: the surname (范)',
   },
+  // 于 and 涂 before a title, where a clause starts or a name is called (于老师, 找涂先生): surnames.
+  {
+    word: '于',
+    to: '于',
+    before: /(?:^|[，。！？；、：\s“”「」]|是|叫|找|和|跟|与|问|给|请|位|个|的|向|让|被|把|说|告诉|谢谢|感谢|见|像|姓)$/,
+    after: new RegExp(`^${AFTER_SURNAME}`),
+    why: '于 before a title: the surname (于)',
+  },
+  {
+    word: '涂',
+    to: '涂',
+    after: new RegExp(`^${AFTER_SURNAME}`),
+    notBefore: /(?:乱|糊|涂|刷|再|要|得|都|被|来|去|上|抹)$/,
+    why: '涂 before a title: the surname (涂)',
+  },
   // 日里 "in the daytime": 裡 (the unit of length, 里, only after a number).
   {
     word: '里',
@@ -445,7 +461,10 @@ const FROM_TRADITIONAL: ContextRule[] = [
 const toOpenCCTraditional = OpenCC.Converter({ from: 'tw', to: 't' });
 
 /** The rules for simplified text, writing OpenCC's traditional (the region's forms come after). */
-export const SIMPLIFIED_CONTEXT: readonly ContextRule[] = FROM_SIMPLIFIED.map((r) => ({ ...r, to: toOpenCCTraditional(r.to) }));
+export const SIMPLIFIED_CONTEXT: readonly ContextRule[] = [...THIRD_ROUND, ...FROM_SIMPLIFIED].map((r) => ({
+  ...r,
+  to: toOpenCCTraditional(r.to),
+}));
 
 /** The rules for traditional text, writing simplified (final). */
 export const TRADITIONAL_CONTEXT: readonly ContextRule[] = FROM_TRADITIONAL;

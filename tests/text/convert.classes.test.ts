@@ -148,6 +148,91 @@ describe('one-to-many characters decided by their neighbours, simplified → tra
   ])('%s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
 });
 
+describe('the third round: forum text on travel, cooking, stocks, computers and family', () => {
+  it.each([
+    // 面 cooked, kneaded or tasted: noodles or dough (麵); a surface or a side stays 面
+    ['揉好的面要盖上保鲜膜', '揉好的麵要蓋上保鮮膜'],
+    ['把面下锅以后别盖锅盖', '把麵下鍋以後別蓋鍋蓋'],
+    ['那家的面口感很一般', '那家的麵口感很一般'],
+    ['桌面要擦干净', '桌面要擦乾淨'],
+    ['双方见面谈一谈', '雙方見面談一談'],
+  ])('面: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 系 before what is tied (繫); the department before 上周 (系)
+    ['妈妈给我系了条红领巾', '媽媽給我繫了條紅領巾'],
+    ['厨师系着围裙在炒菜', '廚師繫著圍裙在炒菜'],
+    ['物理系上学期换了主任', '物理系上學期換了主任'],
+    ['这两件事有关系', '這兩件事有關係'],
+  ])('系: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 里 after a place or a group: inside (裡); after a number: the unit (里)
+    ['咖啡馆里人很多', '咖啡館裡人很多'],
+    ['微信群里有人发了红包', '微信群裡有人發了紅包'],
+    ['部门里新来了一个实习生', '部門裡新來了一個實習生'],
+    ['餐厅里人声嘈杂', '餐廳裡人聲嘈雜'],
+    ['再走五里就到村口了', '再走五里就到村口了'],
+    ['这辆车的里程快十万了', '這輛車的里程快十萬了'],
+  ])('里: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 表 that runs or stops: a watch (錶); a table or a form stays 表
+    ['我的表走慢了三分钟', '我的錶走慢了三分鐘'],
+    ['报表走得是新流程', '報表走得是新流程'],
+    ['请把这张表填好', '請把這張表填好'],
+  ])('表: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 不准 "inaccurate" after 总是, 一点都 … (不準); "not allowed" stays 不准
+    ['这个导航总是不准', '這個導航總是不準'],
+    ['体温计量得一点也不准', '體溫計量得一點也不準'],
+    ['上课时谁都不准说话', '上課時誰都不准說話'],
+    ['会议室里不准抽烟', '會議室裡不准抽菸'],
+  ])('准: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 刮 of a storm or a wind (颳); 冲 of rinsing, brewing and flushing (沖); 松 loose (鬆)
+    ['昨晚刮了一夜的北风', '昨晚颳了一夜的北風'],
+    ['这几天一直刮沙尘暴', '這幾天一直颳沙塵暴'],
+    ['把碗冲一冲再用', '把碗沖一沖再用'],
+    ['厕所冲不干净', '廁所沖不乾淨'],
+    ['蜂蜜要用温水冲', '蜂蜜要用溫水沖'],
+    ['他冲进了会议室', '他衝進了會議室'],
+    ['这双鞋穿着有点松', '這雙鞋穿著有點鬆'],
+    ['山上有很多松树', '山上有很多松樹'],
+  ])('%s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 干 of a liquid gone (乾); 托 of a child given to someone's care (託); 划 of rowing (划); 游涌 (涌)
+    ['墨水早就用干了', '墨水早就用乾了'],
+    ['湖水都快干了', '湖水都快乾了'],
+    ['他在工地干了三年', '他在工地幹了三年'],
+    ['我们把狗托给邻居照顾', '我們把狗託給鄰居照顧'],
+    ['她用手托着碗', '她用手托著碗'],
+    ['我们坐着木船划到湖心', '我們坐著木船划到湖心'],
+    ['用红笔划掉错字', '用紅筆劃掉錯字'],
+    ['今年的龙舟游涌很热闹', '今年的龍舟遊涌很熱鬧'],
+    ['人潮涌向出口', '人潮湧向出口'],
+  ])('%s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 于 and 涂 before a title where a name is called: surnames; 对于, 属于 and painting stay
+    ['明天去问于经理', '明天去問于經理'],
+    ['于主任下午开会', '于主任下午開會'],
+    ['这对于老师是个考验', '這對於老師是個考驗'],
+    ['请涂师傅来修一下', '請涂師傅來修一下'],
+    ['把药膏涂在伤口上', '把藥膏塗在傷口上'],
+  ])('于, 涂: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // named weeks (週)
+    ['校园开放周从明天开始', '校園開放週從明天開始'],
+    ['毕业周的活动很多', '畢業週的活動很多'],
+    ['会场周围都是警察', '會場周圍都是警察'],
+  ])('周: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+});
+
 describe('one-to-many characters decided by their neighbours, traditional → simplified', () => {
   it.each([
     // 藉 is 借 (藉這個機會), except in 慰藉, 狼藉; 揹 is 背.

@@ -56,11 +56,11 @@ describe('the frozen corpus of real sentences', () => {
   it("meets issue 18's targets, and does not get worse than the counts last read", () => {
     // Issue 18's targets: simplified → traditional at most half of stock opencc-js's errors
     // (24 at freezing, so 12), traditional → simplified at most 0.8× stock's (1, so 0). Gentie made
-    // 20 and 1 when the corpus was frozen, 4 and 0 after the second round of context rules (made
-    // against the development set, not this file): these are the floors. Never raise them without
-    // a reason in docs/conversion.md.
+    // 20 and 1 when the corpus was frozen, 4 and 0 after the second round of context rules, 3 and 0
+    // after the third (each made against the development set, not this file): these are the
+    // floors. Never raise them without a reason in docs/conversion.md.
     const gentie = count('gentie');
-    expect(gentie.toTraditional).toBeLessThanOrEqual(4);
+    expect(gentie.toTraditional).toBeLessThanOrEqual(3);
     expect(gentie.toSimplified).toBeLessThanOrEqual(0);
   });
 });

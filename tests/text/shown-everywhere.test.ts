@@ -7,6 +7,7 @@ import type { HttpClient } from '../helpers/app';
 import { type TestMember, createMember, createModerator, createTestBoard, logInClient, postReply, postThread } from '../factories';
 import { type MailApp, PUBLIC_URL, startMailApp } from '../email/setup';
 import { recipient } from '../email/smtp';
+import { Reader } from '../helpers/live';
 
 // Pins and glossaries everywhere text is shown (issue 18): one post holds a pin and a board
 // glossary term, and every surface that shows its text shows it resolved and by the board's
@@ -152,6 +153,74 @@ describe('one post with a pin and a board glossary term', () => {
     readsTw(composer.text);
     const preview = await writer.post('/api/messages/preview', { body: `软件${PIN}`, format: 'text' });
     readsWritten(preview.json.html);
+  });
+});
+
+describe('the other surfaces a reader walks through, in two scripts', () => {
+  const stripped = (html: string) => html.replace(/<[^>]+>/g, '');
+
+  it('reads so in the live line: the socket event’s title and body, per reader’s variant', async () => {
+    const { app } = mail;
+    const tw = new Reader(app.baseUrl);
+    const asWritten = new Reader(app.baseUrl);
+    try {
+      await tw.join(threadId, 'zh-tw');
+      await asWritten.join(threadId);
+      expect((await postReply(other, threadId, `软件${PIN}`, `<p>软件${PIN}</p>`)).id).toBeTruthy();
+      const [event] = (await tw.waitFor(1)).filter((e) => e.name === 'post:new');
+      readsTw(event!.post!.title);
+      readsTw(event!.html!);
+      const [written] = (await asWritten.waitFor(1)).filter((e) => e.name === 'post:new');
+      readsWritten(written!.post!.title);
+      readsWritten(written!.html!);
+    } finally {
+      tw.close();
+      asWritten.close();
+    }
+  });
+
+  it('reads so in search snippets and titles (API and page)', async () => {
+    const { app } = mail;
+    const query = (variant?: string) => new URLSearchParams({ q: '芯片', board: board.slug, ...(variant ? { variant } : {}) });
+    const api = await app.client().get(`/api/search?${query('zh-tw')}`);
+    const hit = api.json.results.find((r: { post: { id: string } }) => r.post.id === threadId);
+    readsTw(stripped(hit.snippet));
+    readsTw(hit.threadTitle);
+    const written = (await app.client().get(`/api/search?${query()}`)).json.results.find(
+      (r: { post: { id: string } }) => r.post.id === threadId,
+    );
+    readsWritten(stripped(written.snippet));
+    readsTw(stripped((await app.client().get(`/zh-tw/search?${query()}`)).text));
+  });
+
+  it('reads so in the hot list (the home page’s and the API’s) and in the board list’s descriptions', async () => {
+    const { app } = mail;
+    await app.db
+      .updateTable('boards')
+      .set({ description: `软件${PIN}` })
+      .where('id', '=', board.id)
+      .execute();
+    const hot = await app.client().get('/api/hot?variant=zh-tw&hot=week');
+    readsTw(hot.json.threads.find((t: { threadId: string }) => t.threadId === threadId).title);
+    readsWritten(
+      (await app.client().get('/api/hot?hot=week')).json.threads.find((t: { threadId: string }) => t.threadId === threadId).title,
+    );
+    const home = (await app.client().get('/zh-tw/?hot=week')).text;
+    readsTw(home);
+    // The board's description, by its board's glossary: the list shows it after the board's name.
+    expect(home).toContain(`<span class="board-description"> — ${TW}</span>`);
+    expect((await app.client().get('/')).text).toContain(`<span class="board-description"> — ${WRITTEN}</span>`);
+  });
+
+  it('reads a 悄悄話’s own page by the site’s rules alone (it is on no board), pins resolved', async () => {
+    const sent = await writer.post('/api/messages', { to: otherMember.name, title: `软件${PIN}`, body: `软件${PIN}`, format: 'text' });
+    expect(sent.status).toBe(201);
+    const id = sent.json.message.id as string;
+    const tw = (await other.get(`/zh-tw/messages/${id}`)).text;
+    // The board's 軟件 does not apply off the board: the dictionaries' 軟體, and the pin's 晶片.
+    expect(tw).toContain('軟體晶片');
+    expect(tw).not.toContain('-{');
+    readsWritten((await other.get(`/messages/${id}`)).text);
   });
 });
 
