@@ -87,7 +87,8 @@ export interface MailConfig {
 /** Raised for a bad environment variable; main prints its message as one line and exits. */
 export class ConfigError extends Error {}
 
-const isTimeZone = (value: string): boolean => {
+/** Whether Intl knows `value` as a time zone (an IANA name such as Asia/Shanghai, or UTC). */
+export const isTimeZone = (value: string): boolean => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
     return true;

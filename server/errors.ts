@@ -144,7 +144,8 @@ export interface ErrorParams {
   /** `reply`: the post replied to is deleted; `change`: the post to edit or delete is. */
   PostDeleted: { refused: 'reply' | 'change' };
   PostNotDeleted: None;
-  Banned: { scope: 'board' | 'site'; until: Date; reason: string };
+  /** `timeZone`: the member's own (their `until` is shown in it, named), null for the site's. */
+  Banned: { scope: 'board' | 'site'; until: Date; reason: string; timeZone: string | null };
   /** The request's address is in a range an admin banned (limits/address-bans.ts) until `until`. */
   AddressBanned: { refused: 'post' | 'register'; until: Date };
   EditWindowClosed: { minutes: number };
@@ -219,6 +220,8 @@ export interface ErrorParams {
   EmailNotVerified: None;
   /** The SMTP server refused the email or could not be reached. */
   MailUnavailable: None;
+  /** A member's own time zone (/settings) that Intl does not know. */
+  UnknownTimeZone: { zone: string };
   Internal: None;
 }
 

@@ -34,6 +34,8 @@ export interface UsersTable {
   /** The day the member was last seen (shown unless hide_last_seen). */
   last_seen_on: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   hide_last_seen: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The member's own time zone (IANA name) for their ban's end; null: the site's (TZ_DISPLAY). */
+  time_zone: ColumnType<string | null, string | null | undefined, string | null>;
   /** Notification kinds the member turned off ({ kind: false }); absent = on. */
   notify_prefs: ColumnType<NotifyPrefs, NotifyPrefs | string | undefined, NotifyPrefs | string>;
   /** A deleted account: the row (and its name) stays. */

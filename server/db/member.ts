@@ -15,6 +15,12 @@ export interface Member {
   joinedAt?: Date;
   /** Their trust setting (users.trust), where they came from their session; absent otherwise. */
   trust?: MemberTrust;
+  /**
+   * Their own time zone (users.time_zone, set on /settings; null: the site's), where they came
+   * from their session. Only their ban's end is shown in it (a refused action, their own page):
+   * other pages are cached without a zone.
+   */
+  timeZone?: string | null;
 }
 
 /**

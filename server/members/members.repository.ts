@@ -116,6 +116,7 @@ export async function deleteAccount(db: Db, memberId: string): Promise<boolean> 
       hide_last_seen: true,
       last_seen_on: null,
       notify_prefs: '{}',
+      time_zone: null,
       email: null,
       email_verified_at: null,
       digest: false,

@@ -31,7 +31,7 @@ export function findMemberHome(db: Db, nameKey: string) {
 export function findSettings(db: Db, memberId: string) {
   return db
     .selectFrom('users')
-    .select(['profile', 'profile_source', 'profile_format', 'profile_variant', 'hide_last_seen', 'notify_prefs'])
+    .select(['profile', 'profile_source', 'profile_format', 'profile_variant', 'hide_last_seen', 'notify_prefs', 'time_zone'])
     .where('id', '=', memberId)
     .executeTakeFirstOrThrow();
 }
@@ -50,12 +50,17 @@ export function updateProfile(
     .execute();
 }
 
-/** Sets whether "last seen" is hidden and which notification kinds are turned off. */
-export function updatePreferences(db: Db, memberId: string, prefs: { hideLastSeen?: boolean; notifyPrefs?: NotifyPrefs }) {
+/** Sets whether "last seen" is hidden, which notification kinds are turned off and the member's time zone. */
+export function updatePreferences(
+  db: Db,
+  memberId: string,
+  prefs: { hideLastSeen?: boolean; notifyPrefs?: NotifyPrefs; timeZone?: string | null },
+) {
   return db
     .updateTable('users')
     .$if(prefs.hideLastSeen !== undefined, (q) => q.set({ hide_last_seen: prefs.hideLastSeen! }))
     .$if(prefs.notifyPrefs !== undefined, (q) => q.set({ notify_prefs: JSON.stringify(prefs.notifyPrefs) }))
+    .$if(prefs.timeZone !== undefined, (q) => q.set({ time_zone: prefs.timeZone! }))
     .where('id', '=', memberId)
     .execute();
 }

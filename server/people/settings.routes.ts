@@ -32,6 +32,8 @@ const profileForm = z.object({ profile: profileText, format: formatField });
 const preferencesForm = z.object({
   ...Object.fromEntries(SETTABLE_NOTIFICATION_KINDS.map((k) => [`notify-${k}`, z.literal('on').optional()])),
   hideLastSeen: z.literal('on', { error: 'must be on or absent' }).optional(),
+  /** An IANA zone, or '' for the site's; absent: unchanged. */
+  timeZone: z.string({ error: 'must be a string' }).optional(),
 });
 
 /** PATCH /api/me/settings: what to change; anything left out stays. Unknown keys are refused. */
@@ -41,6 +43,8 @@ const settingsPatch = z.strictObject({
   profileFormat: formatField,
   /** true: the home page does not show the day last seen. */
   hideLastSeen: z.boolean({ error: 'must be true or false' }).optional(),
+  /** An IANA time zone (their ban's end is shown in it), or null for the site's. */
+  timeZone: z.string({ error: 'must be a string or null' }).nullable().optional(),
   /** { kind: true|false } for the kinds a member may turn off; moderation notices are not among them. */
   notify: z
     .strictObject(
@@ -142,7 +146,11 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
         SettableNotificationKind,
         boolean
       >;
-      await settings.savePreferences(db, requireMember(req), { hideLastSeen: input.hideLastSeen === 'on', notify });
+      await settings.savePreferences(db, requireMember(req), {
+        hideLastSeen: input.hideLastSeen === 'on',
+        notify,
+        timeZone: input.timeZone,
+      });
     } catch (error) {
       return refusedForm(res, error, (refusal) => page(req, { refused: { form: 'preferences', refusal } }));
     }
@@ -213,6 +221,7 @@ const presentSettings = (s: settings.Settings) => ({
   profileSource: s.profileSource,
   profileFormat: s.profileFormat,
   hideLastSeen: s.hideLastSeen,
+  timeZone: s.timeZone,
   notify: s.notify,
 });
 
@@ -225,10 +234,11 @@ function apiRoutes(router: Router, db: Kysely<Database>, limiter: Limiter, regis
   router.patch('/api/me/settings', async (req, res) => {
     const member = requireMember(req);
     const input = parseInput(settingsPatch, req.body);
+    const timeZone = settings.zoneInput(input.timeZone); // refused before anything is changed
     if (input.profile !== undefined) {
       await settings.saveProfile(db, member, input.profile, input.profileFormat ?? 'text', () => memberIsNew(db, registry, member));
     }
-    await settings.savePreferences(db, member, { hideLastSeen: input.hideLastSeen, notify: input.notify });
+    await settings.savePreferences(db, member, { hideLastSeen: input.hideLastSeen, notify: input.notify, timeZone });
     res.json({ settings: presentSettings(await settings.getSettings(db, member)) });
   });
 

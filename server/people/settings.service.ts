@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BodyFormat, Database, NotifyPrefs } from '../db/database';
 import { type Member, SETTABLE_NOTIFICATION_KINDS, type SettableNotificationKind } from '../db/member';
+import { isTimeZone } from '../config';
 import { AppError } from '../errors';
 import type { Limiter } from '../limits/limiter';
 import { findUserById } from '../members/members.repository';
@@ -32,6 +33,8 @@ export interface Settings {
   profileFormat: BodyFormat;
   profileVariant: SourceVariant;
   hideLastSeen: boolean;
+  /** The member's own time zone (their ban's end is shown in it); null: the site's. */
+  timeZone: string | null;
   /** Each kind a member may turn off: true when on. */
   notify: Record<SettableNotificationKind, boolean>;
 }
@@ -50,6 +53,7 @@ export async function getSettings(db: Kysely<Database>, member: Member): Promise
     profileFormat: row.profile_format,
     profileVariant: row.profile_variant,
     hideLastSeen: row.hide_last_seen,
+    timeZone: row.time_zone,
     notify: notifyFrom(row.notify_prefs),
   };
 }
@@ -83,6 +87,25 @@ export async function saveProfile(
 export interface PreferencesInput {
   hideLastSeen?: boolean;
   notify?: Partial<Record<SettableNotificationKind, boolean>>;
+  /** An IANA time zone, or null (or '') for the site's. */
+  timeZone?: string | null;
+}
+
+/**
+ * A time zone as asked (undefined: unchanged; null or '': the site's) as it is stored: the zone as
+ * Intl names it (so "utc" is stored as "UTC"); 400 UnknownTimeZone when Intl does not know it.
+ */
+export function zoneInput(zone: string | null | undefined): string | null | undefined {
+  return zone === undefined ? undefined : zone ? canonicalZone(zone) : null;
+}
+
+function canonicalZone(zone: string): string {
+  if (zone.length > 100 || !isTimeZone(zone)) {
+    throw new AppError(400, 'UnknownTimeZone', `There is no time zone "${zone.slice(0, 100)}": use an IANA name such as Asia/Shanghai.`, {
+      params: { zone: zone.slice(0, 100) },
+    });
+  }
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 /**
@@ -90,14 +113,15 @@ export interface PreferencesInput {
  * kinds are kept (moderation notices cannot be turned off); a kind turned on is stored as absent.
  */
 export async function savePreferences(db: Kysely<Database>, member: Member, input: PreferencesInput): Promise<void> {
-  if (input.hideLastSeen === undefined && input.notify === undefined) return;
+  if (input.hideLastSeen === undefined && input.notify === undefined && input.timeZone === undefined) return;
+  const timeZone = zoneInput(input.timeZone);
   let notifyPrefs: NotifyPrefs | undefined;
   if (input.notify) {
     const current = notifyFrom((await findSettings(db, member.id)).notify_prefs);
     const wanted = { ...current, ...input.notify };
     notifyPrefs = Object.fromEntries(SETTABLE_NOTIFICATION_KINDS.filter((k) => !wanted[k]).map((k) => [k, false]));
   }
-  await updatePreferences(db, member.id, { hideLastSeen: input.hideLastSeen, notifyPrefs });
+  await updatePreferences(db, member.id, { hideLastSeen: input.hideLastSeen, notifyPrefs, timeZone });
 }
 
 /**

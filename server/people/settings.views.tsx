@@ -78,7 +78,12 @@ function ProfileForm({ ctx, state }: { ctx: PageContext; state: SettingsState })
   );
 }
 
-/** A checkbox per notification kind a member may turn off, and "hide last seen". */
+/** The zones a member may choose (Intl's list; UTC is among them). */
+const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone').includes('UTC')
+  ? Intl.supportedValuesOf('timeZone')
+  : [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+
+/** A checkbox per notification kind a member may turn off, "hide last seen" and one's time zone. */
 function PreferencesForm({ ctx, state }: { ctx: PageContext; state: SettingsState }) {
   const { t } = ctx;
   return (
@@ -100,6 +105,19 @@ function PreferencesForm({ ctx, state }: { ctx: PageContext; state: SettingsStat
         <label class="check">
           <input type="checkbox" name="hideLastSeen" value="on" checked={state.settings.hideLastSeen} />
           {t.hideLastSeen}
+        </label>
+        <label>
+          {t.timeZone}
+          <select name="timeZone">
+            <option value="" selected={state.settings.timeZone === null}>
+              {t.siteTimeZone(ctx.timeZone)}
+            </option>
+            {TIME_ZONES.map((zone) => (
+              <option value={zone} selected={state.settings.timeZone === zone}>
+                {zone}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit">{t.savePreferences}</button>
       </form>

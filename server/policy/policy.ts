@@ -65,10 +65,11 @@ export function siteActor(member: Member | null): Actor | null {
 
 const isStaff = (actor: Actor) => actor.role === 'moderator' || actor.role === 'admin';
 
-function banned(ban: Ban): AppError {
+/** The refusal of a banned member: its end is shown in their own time zone when they set one. */
+function banned(ban: Ban, member: Member): AppError {
   const where = ban.boardId ? 'from this board' : 'from the whole site';
   return new AppError(403, 'Banned', `You are banned ${where} until ${ban.expiresAt.toISOString()}: ${ban.reason}`, {
-    params: { scope: ban.boardId ? 'board' : 'site', until: ban.expiresAt, reason: ban.reason },
+    params: { scope: ban.boardId ? 'board' : 'site', until: ban.expiresAt, reason: ban.reason, timeZone: member.timeZone ?? null },
   });
 }
 
@@ -76,7 +77,7 @@ function banned(ban: Ban): AppError {
 export function authorize(actor: Actor | null, action: Action, post: PostFacts | null, rules: Rules = NO_RULES): asserts actor is Actor {
   if (!actor) throw new AppError(401, 'NotLoggedIn', 'Log in first.');
   if (action === 'report') return; // any member, banned or not, may tell the moderators
-  if (actor.ban) throw banned(actor.ban);
+  if (actor.ban) throw banned(actor.ban, actor.member);
   const own = post !== null && post.authorId === actor.member.id;
   switch (action) {
     case 'post':

@@ -34,6 +34,7 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
       'users.role',
       'users.created_at',
       'users.trust',
+      'users.time_zone',
       sql<boolean>`sessions.expires_at > now()`.as('valid'),
       sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${seenWithinSeconds})`.as('seen_lately'),
       sql<boolean>`coalesce(users.last_seen_on = (now() at time zone ${timeZone})::date, false)`.as('seen_today'),

@@ -59,7 +59,7 @@ export async function memberForToken(
   if (!row.valid) return 'expired';
   if (!row.seen_lately) await repo.touchSession(db, tokenHash);
   if (!row.seen_today) await repo.markSeenToday(db, row.id, timeZone);
-  const member = { id: row.id, name: row.name, role: row.role, joinedAt: row.created_at, trust: row.trust };
+  const member = { id: row.id, name: row.name, role: row.role, joinedAt: row.created_at, trust: row.trust, timeZone: row.time_zone };
   if (!options.unread) return member;
   return { ...member, unread: (row as typeof row & { unread: UnreadCounts }).unread };
 }

@@ -1,11 +1,11 @@
 import type { ShownBan } from '../policy/policy.repository';
 import { h } from './html';
 import type { PageContext } from './layout';
-import { dateTime } from './time';
+import { zonedDateTime } from './time';
 
 /**
- * A member's own bans in force, on their home page and /settings: where, until when (the reader's
- * time zone) and why, in the reader's script. Nothing when there is none.
+ * A member's own bans in force, on their home page and /settings: where, until when (in their own
+ * time zone when they set one, else the site's; named) and why, in the reader's script. Nothing when there is none.
  */
 export function OwnBans({ ctx, bans }: { ctx: PageContext; bans: readonly ShownBan[] | undefined }) {
   if (!bans || bans.length === 0) return null;
@@ -15,7 +15,13 @@ export function OwnBans({ ctx, bans }: { ctx: PageContext; bans: readonly ShownB
       <h2>{b.yourBans}</h2>
       <ul>
         {bans.map((ban) => (
-          <li>{b.yourBan(ban.board ? b.inBoard(ban.board.name) : b.wholeSite, dateTime(ctx, ban.expiresAt), ban.reason)}</li>
+          <li>
+            {b.yourBan(
+              ban.board ? b.inBoard(ban.board.name) : b.wholeSite,
+              zonedDateTime(ctx, ban.expiresAt, ctx.member?.timeZone ?? null),
+              ban.reason,
+            )}
+          </li>
         ))}
       </ul>
     </section>

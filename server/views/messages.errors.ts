@@ -1,6 +1,6 @@
 import type { AppError, ErrorCode, ErrorParams, PacedAction } from '../errors';
 import { type Shown, hansValidation, hantValidation } from './messages.fields';
-import { dateTime } from './time';
+import { dateTime, zonedDateTime } from './time';
 
 /**
  * Every refusal in the reader's script, written natively in traditional and simplified Chinese
@@ -270,6 +270,7 @@ export const hantErrors: ErrorMessages = {
   EmailTaken: () => '這個郵箱地址已由另一個賬號驗證過，一個地址只能用於一個賬號。',
   EmailNotVerified: () => '請先添加並驗證郵箱地址。',
   MailUnavailable: () => '郵件暫時發不出去，請稍後再試。',
+  UnknownTimeZone: ({ zone }) => `沒有「${zone}」這個時區：請從列表中選一個，例如 Asia/Shanghai。`,
   Internal: () => '服務器出錯了，已記錄下來。',
 };
 
@@ -415,6 +416,7 @@ export const hansErrors: ErrorMessages = {
   EmailTaken: () => '这个邮箱地址已由另一个账号验证过，一个地址只能用于一个账号。',
   EmailNotVerified: () => '请先添加并验证邮箱地址。',
   MailUnavailable: () => '邮件暂时发不出去，请稍后再试。',
+  UnknownTimeZone: ({ zone }) => `没有“${zone}”这个时区：请从列表中选一个，例如 Asia/Shanghai。`,
   Internal: () => '服务器出错了，已记录下来。',
 };
 
@@ -437,9 +439,12 @@ export function localizeError(
   ctx: { t: { errors: ErrorMessages }; timeZone: string; variant: string | undefined },
   error: AppError,
 ): string {
-  return say(
-    ctx.t.errors,
-    error.code,
-    showDates(error.params, (date) => dateTime(ctx, date)),
-  );
+  // An error that names a time zone (a ban: the member's own, or null for the site's) shows its
+  // dates in that zone, named; the others in the page's.
+  const params = error.params;
+  const show =
+    'timeZone' in params && (typeof params.timeZone === 'string' || params.timeZone === null)
+      ? (date: Date) => zonedDateTime(ctx, date, params.timeZone)
+      : (date: Date) => dateTime(ctx, date);
+  return say(ctx.t.errors, error.code, showDates(error.params, show));
 }

@@ -115,6 +115,16 @@ export function dateTime(ctx: { timeZone: string; variant: string | undefined },
   }
 }
 
+/**
+ * A date and time as dateTime writes it, in `timeZone` (a member's own, or the display zone when
+ * null), followed by the zone's name so that it cannot be misread: "2030-01-15 04:00:00
+ * (America/Los_Angeles)". For a banned member's end of ban, the one time shown in their zone.
+ */
+export function zonedDateTime(ctx: { timeZone: string; variant: string | undefined }, date: Date, timeZone: string | null): string {
+  const zone = timeZone ?? ctx.timeZone;
+  return `${dateTime({ timeZone: zone, variant: ctx.variant }, date)} (${zone})`;
+}
+
 /** A day ('YYYY-MM-DD', as a date column holds it) the way readers of a variant write one (see dateTime). */
 export function dayOf(ctx: { variant: string | undefined }, ymd: string): string {
   const [year, month, day] = ymd.split('-');

@@ -13,8 +13,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const UNTIL = new Date('2030-01-15T12:00:00Z'); // 07:00:00 in New York
-const HANT = '到 2030/01/15 07:00:00 為止。理由：灌水';
-const HANS = '到 2030-01-15 07:00:00 为止。理由：灌水';
+const HANT = '到 2030/01/15 07:00:00 (America/New_York) 為止。理由：灌水';
+const HANS = '到 2030-01-15 07:00:00 (America/New_York) 为止。理由：灌水';
 const tw = { 'accept-language': 'zh-TW' };
 const cn = { 'accept-language': 'zh-CN' };
 
@@ -53,7 +53,7 @@ describe('a member banned from a board', () => {
     const reply = await client.postForm(`/t/${thread.id}/reply`, { title: '表單跟帖', body: '打好的字' });
     expect(reply.status).toBe(403);
     // A page without a script asked for: the original text, times written as the site writes them.
-    expect(reply.text).toContain('您在本版被封禁，到 2030-01-15 07:00:00 為止。理由：灌水');
+    expect(reply.text).toContain('您在本版被封禁，到 2030-01-15 07:00:00 (America/New_York) 為止。理由：灌水');
     expect(reply.text).toContain('打好的字');
     const started = await client.postForm(`/zh-hans/b/${board.slug}/threads`, { title: '表单新帖', body: '打好的字' });
     expect(started.status).toBe(403);

@@ -75,17 +75,17 @@ describe('a banned member', () => {
     const hant = await client.post(`/api/posts/${thread.id}/replies`, { title: '跟' }, { 'accept-language': 'zh-TW' });
     expect(hant.status).toBe(403);
     expect(hant.json.error.code).toBe('Banned');
-    expect(hant.json.error.localized).toBe('您在本版被封禁，到 2030/01/15 07:00:00 為止。理由：灌水');
+    expect(hant.json.error.localized).toBe('您在本版被封禁，到 2030/01/15 07:00:00 (America/New_York) 為止。理由：灌水');
     const hans = await client.post(`/api/posts/${thread.id}/replies`, { title: '跟' }, { 'accept-language': 'zh-CN' });
-    expect(hans.json.error.localized).toBe('您在本版被封禁，到 2030-01-15 07:00:00 为止。理由：灌水');
+    expect(hans.json.error.localized).toBe('您在本版被封禁，到 2030-01-15 07:00:00 (America/New_York) 为止。理由：灌水');
   });
 
   it('sees the ban on their own page and /settings; others do not', async () => {
     const { member, client, board } = await bannedOnBoard();
     const own = await client.get(`/zh-hans/u/${encodeURIComponent(member.name)}`);
-    expect(own.text).toContain(`您在“${board.name}”版被禁言，到 2030-01-15 07:00:00 为止。理由：灌水`);
+    expect(own.text).toContain(`您在“${board.name}”版被禁言，到 2030-01-15 07:00:00 (America/New_York) 为止。理由：灌水`);
     const settings = await client.get('/settings');
-    expect(settings.text).toContain(`您在「${board.name}」版被禁言，到 2030-01-15 07:00:00 為止。理由：灌水`);
+    expect(settings.text).toContain(`您在「${board.name}」版被禁言，到 2030-01-15 07:00:00 (America/New_York) 為止。理由：灌水`);
     const other = app.client();
     await logInClient(other, await createMember(app.db));
     expect((await other.get(`/u/${encodeURIComponent(member.name)}`)).text).not.toContain('被禁言');

@@ -100,6 +100,7 @@ describe('/settings', () => {
       profileSource: '',
       profileFormat: 'text',
       hideLastSeen: true,
+      timeZone: null,
       notify: { reply: true, 'thread-reply': false, mention: false, quote: false, 'followed-thread': true },
     });
     // The API changes one kind and leaves the rest; a moderation kind is not a setting.

@@ -113,8 +113,8 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   PostDeleted: [{ refused: 'reply' }, { refused: 'change' }],
   PostNotDeleted: [{}],
   Banned: [
-    { scope: 'board', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
-    { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水' },
+    { scope: 'board', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水', timeZone: null },
+    { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水', timeZone: 'America/Los_Angeles' },
   ],
   AddressBanned: [
     { refused: 'post', until: new Date('2026-12-01T04:00:00Z') },
@@ -156,6 +156,7 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   InviteNotFound: [{}],
   EmailNotVerified: [{}],
   MailUnavailable: [{}],
+  UnknownTimeZone: [{ zone: 'Mars/Olympus' }],
   Internal: [{}],
 };
 
@@ -194,14 +195,20 @@ describe('the error catalogs', () => {
     expect(sameWords(toSimplified(traditional))).toBe(sameQuotes(simplified));
   });
 
-  it('writes a ban’s end the reader’s way, in the display time zone', () => {
+  it('writes a ban’s end the reader’s way, in the display time zone unless the member chose one, named', () => {
     const until = new Date('2026-12-01T04:00:00Z');
-    const error = new AppError(403, 'Banned', 'English', { params: { scope: 'board', until, reason: '灌水' } });
+    const error = new AppError(403, 'Banned', 'English', { params: { scope: 'board', until, reason: '灌水', timeZone: null } });
     expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans' }, error)).toBe(
-      '您在本版被封禁，到 2026-12-01 12:00:00 为止。理由：灌水',
+      '您在本版被封禁，到 2026-12-01 12:00:00 (Asia/Shanghai) 为止。理由：灌水',
     );
     expect(localizeError({ t: hant, timeZone: 'Asia/Shanghai', variant: 'zh-tw' }, error)).toBe(
-      '您在本版被封禁，到 2026/12/01 12:00:00 為止。理由：灌水',
+      '您在本版被封禁，到 2026/12/01 12:00:00 (Asia/Shanghai) 為止。理由：灌水',
+    );
+    const theirs = new AppError(403, 'Banned', 'English', {
+      params: { scope: 'site', until, reason: '灌水', timeZone: 'America/Los_Angeles' },
+    });
+    expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans' }, theirs)).toBe(
+      '您在全站被封禁，到 2026-11-30 20:00:00 (America/Los_Angeles) 为止。理由：灌水',
     );
   });
 });
