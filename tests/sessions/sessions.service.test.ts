@@ -23,6 +23,7 @@ describe('session tokens', () => {
       role: 'member',
       joinedAt: expect.any(Date),
       trust: 'auto',
+      timeZone: null,
     });
     await logOut(app.db, token);
     expect(await memberForToken(app.db, token)).toBeNull();
