@@ -237,7 +237,7 @@ export function createApp({
   });
 
   app.use(hotRouter(db, hot, caches, pageContext));
-  app.use(boardsRouter(db));
+  app.use(boardsRouter(db, caches.conversions));
   app.use(sitemapRouter(db, siteOrigin(config)));
   app.use(
     feedsRouter(db, caches, siteOrigin(config), {
@@ -265,7 +265,7 @@ export function createApp({
   app.use(notificationsRouter(db, caches, pageContext));
   app.use(searchRouter(db, limiter, caches, pageContext, config.displayTimeZone));
   app.use(realtimeRouter(db, config.displayTimeZone, caches));
-  app.use(adminRouter(db, pageContext, addressBans));
+  app.use(adminRouter(db, pageContext, addressBans, caches.conversions));
   app.use(adminSettingsRouter(db, settings, pageContext, config.publicUrl));
   app.use(
     adminConsoleRouter(

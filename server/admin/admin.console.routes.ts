@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { PageContext } from '../views/layout';
+import { answerVariant, freeTextIn } from '../http/answers';
 import { formText } from '../http/forms';
 import { passOnLink } from '../http/origin';
 import { href } from '../http/paths';
@@ -63,15 +64,18 @@ export function adminConsoleRouter(
   });
 
   router.get('/api/admin/inbox', async (req, res) => {
-    // Titles as written, pins resolved (text/pins.ts).
-    const data = inboxInVariant(conversions, await inbox(db, req.member), undefined);
+    // Titles, boards' names and reasons as `variant=` reads them (absent: as written), pins resolved (text/pins.ts).
+    const variant = answerVariant(req);
+    const shown = freeTextIn(conversions, variant);
+    const data = inboxInVariant(conversions, await inbox(db, req.member), variant);
+    const named = <L extends { boardName: string }>(l: L): L => ({ ...l, boardName: shown(l.boardName) });
     res.json({
       counts: data.counts,
-      reports: data.reports.map(({ post: _post, ...r }) => ({ ...r, latest: r.latest.toISOString() })),
-      held: data.held.map((q) => ({ ...q, oldest: q.oldest.toISOString() })),
-      glossaryFlags: data.glossaryFlags.map((q) => ({ ...q, oldest: q.oldest.toISOString() })),
-      messageReports: data.messageReports.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
-      addressBans: data.addressBans.map((b) => ({ range: b.range, reason: b.reason, expiresAt: b.expiresAt.toISOString() })),
+      reports: data.reports.map(({ post: _post, ...r }) => ({ ...named(r), latest: r.latest.toISOString() })),
+      held: data.held.map((q) => ({ ...named(q), oldest: q.oldest.toISOString() })),
+      glossaryFlags: data.glossaryFlags.map((q) => ({ ...named(q), oldest: q.oldest.toISOString() })),
+      messageReports: data.messageReports.map((m) => ({ ...m, reason: shown(m.reason), createdAt: m.createdAt.toISOString() })),
+      addressBans: data.addressBans.map((b) => ({ range: b.range, reason: shown(b.reason), expiresAt: b.expiresAt.toISOString() })),
     });
   });
   router.get('/admin/inbox', async (req, res) => {
@@ -82,11 +86,12 @@ export function adminConsoleRouter(
   // Boards.
   router.get('/api/admin/boards', async (req, res) => {
     const list = await adminBoards(db, req.member);
+    const shown = freeTextIn(conversions, answerVariant(req));
     res.json({
       boards: list.map((b) => ({
         slug: b.slug,
-        name: b.name,
-        description: b.description,
+        name: shown(b.name, b.id),
+        description: shown(b.description, b.id),
         position: b.position,
         archived: b.archivedAt !== null && b.archivedAt !== undefined,
         archivedAt: b.archivedAt?.toISOString() ?? null,
@@ -160,15 +165,22 @@ export function adminConsoleRouter(
 
   router.get('/api/admin/members/:name', async (req, res) => {
     const m = await memberDetail(db, req.member, req.params.name);
+    // Titles and reasons as `variant=` reads them (absent: as written), pins resolved.
+    const shown = freeTextIn(conversions, answerVariant(req));
     res.json({
       member: {
         ...m,
         createdAt: m.createdAt.toISOString(),
         deletedAt: m.deletedAt?.toISOString() ?? null,
-        posts: m.posts.map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })),
-        reportsBy: m.reportsBy.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
-        reportsAbout: m.reportsAbout.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
-        bans: m.bans.map((b) => ({ ...b, createdAt: b.createdAt.toISOString(), expiresAt: b.expiresAt.toISOString() })),
+        posts: m.posts.map((p) => ({ ...p, title: shown(p.title), createdAt: p.createdAt.toISOString() })),
+        reportsBy: m.reportsBy.map((r) => ({ ...r, reason: shown(r.reason), createdAt: r.createdAt.toISOString() })),
+        reportsAbout: m.reportsAbout.map((r) => ({ ...r, reason: shown(r.reason), createdAt: r.createdAt.toISOString() })),
+        bans: m.bans.map((b) => ({
+          ...b,
+          reason: shown(b.reason),
+          createdAt: b.createdAt.toISOString(),
+          expiresAt: b.expiresAt.toISOString(),
+        })),
         signIns: m.signIns.map((s) => ({ ...s, at: s.at.toISOString() })),
       },
     });

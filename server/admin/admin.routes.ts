@@ -1,6 +1,8 @@
 import { Router, type Request } from 'express';
 import type { Kysely } from 'kysely';
+import type { TextCache } from '../caches';
 import type { Database } from '../db/database';
+import { type FreeText, answerVariant, freeTextIn } from '../http/answers';
 import type { NamedMember } from '../members/names.service';
 import type { PageContext } from '../views/layout';
 import type { AddressBan, AddressBans } from '../limits/address-bans';
@@ -18,9 +20,10 @@ import { metricsPageView } from './admin.metrics.views';
 
 const presentMember = (m: NamedMember) => ({ name: m.name, role: m.role, createdAt: m.createdAt.toISOString() });
 
-const presentBan = (b: AddressBan) => ({
+/** An address ban as JSON, its reason as `shown` gives it (the reader's `variant=`). */
+const presentBan = (b: AddressBan, shown: FreeText = (text) => text) => ({
   range: b.range,
-  reason: b.reason,
+  reason: shown(b.reason),
   expiresAt: b.expiresAt.toISOString(),
   createdAt: b.createdAt.toISOString(),
 });
@@ -31,7 +34,12 @@ const text = (body: unknown, name: string) => formText(body, name) ?? '';
 const queryText = (req: Request, name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
 
 /** Operators' pages and their JSON (admins only): `/admin/names`, members' post addresses, address bans, the audit log, the metrics. */
-export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) => PageContext, addressBans: AddressBans): Router {
+export function adminRouter(
+  db: Kysely<Database>,
+  pageContext: (req: Request) => PageContext,
+  addressBans: AddressBans,
+  conversions: TextCache,
+): Router {
   const router = Router();
 
   router.get('/api/admin/names', async (req, res) => {
@@ -77,7 +85,8 @@ export function adminRouter(db: Kysely<Database>, pageContext: (req: Request) =>
   });
 
   router.get('/api/admin/address-bans', async (req, res) => {
-    res.json({ bans: (await listAddressBans(db, req.member)).map(presentBan) });
+    const shown = freeTextIn(conversions, answerVariant(req));
+    res.json({ bans: (await listAddressBans(db, req.member)).map((b) => presentBan(b, shown)) });
   });
 
   router.post('/api/admin/address-bans', async (req, res) => {

@@ -1,8 +1,9 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
+import { type FreeText, answerVariant, freeTextIn } from '../http/answers';
 import { refusedForm } from '../http/forms';
 import { parseInput, wholeNumber } from '../http/validate';
-import { presentMessage } from './messages.presenter';
+import { messageInVariant, presentMessage } from './messages.presenter';
 import * as reports from './messages.reports';
 import type { MessagesDeps } from './messages.deps';
 import { reportPage, reportsPage } from './messages.admin.views';
@@ -23,10 +24,11 @@ const resolveInput = z.discriminatedUnion(
   { error: 'must be dismissed or banned' },
 );
 
-const presentReport = (r: reports.MessageReport) => ({
+/** A report as JSON, its reason as `shown` gives it (the reader's `variant=`). */
+const presentReport = (r: reports.MessageReport, shown: FreeText = (text) => text) => ({
   id: r.id,
   messageId: r.messageId,
-  reason: r.reason,
+  reason: shown(r.reason),
   reporter: r.reporter,
   sender: r.sender,
   createdAt: r.createdAt.toISOString(),
@@ -40,14 +42,20 @@ const presentReport = (r: reports.MessageReport) => ({
  * (`/admin/message-reports`), one report with its message (`/admin/message-reports/:id`, each
  * reading logged), and closing it. Their JSON twins are under /api/admin/message-reports.
  */
-export function adminReportRoutes(router: Router, { db, pageContext, banSender }: MessagesDeps): void {
+export function adminReportRoutes(router: Router, { db, pageContext, banSender, caches }: MessagesDeps): void {
   router.get('/api/admin/message-reports', async (req, res) => {
-    res.json({ reports: (await reports.openMessageReports(db, req.member ?? null)).map(presentReport) });
+    const shown = freeTextIn(caches.conversions, answerVariant(req));
+    res.json({ reports: (await reports.openMessageReports(db, req.member ?? null)).map((r) => presentReport(r, shown)) });
   });
 
   router.get('/api/admin/message-reports/:id', async (req, res) => {
     const reading = await reports.readMessageReport(db, req.member ?? null, req.params.id);
-    res.json({ report: presentReport(reading.report), message: presentMessage(reading.message) });
+    // The reason and the message as `variant=` reads them (absent: as written), pins resolved.
+    const variant = answerVariant(req);
+    res.json({
+      report: presentReport(reading.report, freeTextIn(caches.conversions, variant)),
+      message: presentMessage(messageInVariant(caches.conversions, reading.message, variant)),
+    });
   });
 
   router.post('/api/admin/message-reports/:id/resolve', async (req, res) => {

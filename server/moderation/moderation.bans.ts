@@ -23,7 +23,7 @@ export async function publicBans(
   db: Kysely<Database>,
   viewer: Member | null,
   slug: string,
-): Promise<{ board: { slug: string; name: string }; bans: ShownBan[]; canModerate: boolean }> {
+): Promise<{ board: { id: string; slug: string; name: string }; bans: ShownBan[]; canModerate: boolean }> {
   const board = await getBoard(db, slug);
   if (!board.publicBans) throw notFound('NotFound', `Board "${slug}" does not show its bans.`);
   const rows = await db
@@ -38,7 +38,7 @@ export async function publicBans(
     .execute();
   return {
     canModerate: can(await actorOn(db, viewer, board.id), 'moderate', null),
-    board: { slug: board.slug, name: board.name },
+    board: { id: board.id, slug: board.slug, name: board.name },
     bans: rows.map((r) => ({ name: r.name, board: { slug: board.slug, name: board.name }, expiresAt: r.expires_at, reason: r.reason })),
   };
 }

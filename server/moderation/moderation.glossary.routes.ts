@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Caches, TextCache } from '../caches';
 import type { Database } from '../db/database';
 import type { GlossaryHistoryLine, GlossaryStore } from '../glossary/glossary.store';
+import { answerVariant } from '../http/answers';
 import { requireMember } from '../http/context';
 import type { Pacing } from '../limits/paced';
 import { getPost } from '../posts/posts.service';
@@ -136,9 +137,10 @@ export function glossaryRouter(
   // The board's queue of flagged conversions.
   router.get('/api/boards/:slug/glossary/flags', async (req, res) => {
     const flags = await glossary.glossaryFlags(db, requireMember(req), req.params.slug);
-    // The posts' titles as written, pins resolved (text/pins.ts).
+    // The posts' titles as `variant=` reads them (absent: as written), pins resolved (text/pins.ts).
+    // `wrong` and `fixed` are terms of one script or the other, as the reader typed them: never converted.
     res.json({
-      flags: flagsIn(caches.conversions, flags, undefined).map(({ post: _post, ...f }) => ({ ...f, createdAt: f.createdAt.toISOString() })),
+      flags: flagsIn(caches.conversions, flags, answerVariant(req)).map(({ post: _post, ...f }) => ({ ...f, createdAt: f.createdAt.toISOString() })),
     });
   });
   for (const [path, outcome] of [

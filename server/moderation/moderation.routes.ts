@@ -20,7 +20,8 @@ import { parseInput, wholeNumber } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
-import { htmlFor, localized, localizedTitles, shownName, shownOn, textFor } from '../text/localize';
+import { htmlFor, localized, localizedAll, localizedTitles, shownName, shownOn, textFor, textIn } from '../text/localize';
+import { answerVariant, freeTextIn } from '../http/answers';
 import type { PageContext } from '../views/layout';
 import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
@@ -131,7 +132,7 @@ const publicBansInput = z.object({ on: z.union([z.boolean(), z.enum(['0', '1'])]
  * Visible bans: a board's public list and its switch (moderators), and what moderators know of a
  * member's addresses on their board (moderation.bans.ts).
  */
-function banListRoutes(router: Router, { db, pageContext }: RouteDeps): void {
+function banListRoutes(router: Router, { db, pageContext, caches }: RouteDeps): void {
   const presentBan = (b: { name: string; expiresAt: Date; reason: string }) => ({
     name: b.name,
     expiresAt: b.expiresAt.toISOString(),
@@ -144,7 +145,11 @@ function banListRoutes(router: Router, { db, pageContext }: RouteDeps): void {
 
   router.get('/api/boards/:slug/bans', async (req, res) => {
     const list = await visibleBans.publicBans(db, req.member ?? null, req.params.slug);
-    res.json({ board: list.board, bans: list.bans.map(presentBan) });
+    const shown = freeTextIn(caches.conversions, answerVariant(req));
+    res.json({
+      board: { slug: list.board.slug, name: shown(list.board.name, list.board.id) },
+      bans: list.bans.map((b) => presentBan({ ...b, reason: shown(b.reason) })),
+    });
   });
 
   router.get('/b/:slug/bans', async (req, res) => {
@@ -223,7 +228,7 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
         bytes: v.bytes,
         by: { ...v.by, name: shownName(v.by.name, variant) },
         at: v.at.toISOString(),
-        reason: v.reason,
+        reason: v.reason && textIn(on, v.reason, variant),
         hidden: v.hidden,
       })),
       page,
@@ -258,11 +263,18 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
 
   router.get('/api/boards/:slug/reports', async (req, res) => {
     const entries = await reports.reportQueue(db, requireMember(req), req.params.slug);
+    const variant = answerVariant(req);
+    const shown = freeTextIn(caches.conversions, variant);
+    const posts = localizedAll(
+      caches.conversions,
+      entries.map((e) => e.post),
+      variant,
+    );
     res.json({
-      reports: entries.map((e) => ({
-        post: presentPost(e.post),
+      reports: entries.map((e, i) => ({
+        post: presentPost(posts[i]!),
         count: e.count,
-        reports: e.reports.map((r) => ({ id: r.id, reason: r.reason, reporter: r.reporter, createdAt: r.createdAt.toISOString() })),
+        reports: e.reports.map((r) => ({ id: r.id, reason: shown(r.reason), reporter: r.reporter, createdAt: r.createdAt.toISOString() })),
       })),
     });
   });
@@ -295,8 +307,10 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
     res.json({ ok: true });
   });
 
-  const presentLog = (entries: LogEntryRow[]) =>
-    entries.map((e) => ({
+  // Reasons as `variant=` reads them (the site's glossary, pins resolved); names never converted.
+  const presentLog = (req: Request, entries: LogEntryRow[]) => {
+    const shown = freeTextIn(caches.conversions, answerVariant(req));
+    return entries.map((e) => ({
       id: e.id,
       board: e.board_slug,
       action: e.action,
@@ -304,22 +318,23 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
       actor: { name: e.actor_name ?? CLI_ACTOR.name, role: e.actor_role },
       postId: e.post_id,
       target: e.target_name,
-      reason: e.reason,
+      reason: shown(e.reason),
       revision: e.revision,
       heldId: e.held_id,
       at: e.created_at.toISOString(),
     }));
+  };
 
   router.get('/api/boards/:slug/log', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
     const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
-    res.json({ entries: presentLog(log.entries), page });
+    res.json({ entries: presentLog(req, log.entries), page });
   });
 
   router.get('/api/moderation/log', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
     const log = await moderation.siteModerationLog(db, requireMember(req), page);
-    res.json({ entries: presentLog(log.entries), page });
+    res.json({ entries: presentLog(req, log.entries), page });
   });
 }
 

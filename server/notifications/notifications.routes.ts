@@ -4,10 +4,12 @@ import { z } from 'zod';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
+import { answerVariant } from '../http/answers';
 import { requireMember } from '../http/context';
 import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
-import type { PageContext } from '../views/layout';
+import { type PageContext, catalogFor } from '../views/layout';
+import type { Variant } from '../variants';
 import * as notifications from './notifications.service';
 import { notificationsPage } from './notifications.views';
 
@@ -33,15 +35,17 @@ export function notificationsRouter(
   pageContext: (req: Request) => PageContext,
 ): Router {
   const router = Router();
-  const wording = (req: Request) => {
+  // The request's variant as errors' `localized` is decided: `variant=` first (JSON), else prefix, cookie, Accept-Language.
+  const wording = (req: Request, asked?: Variant) => {
     const ctx = pageContext(req);
-    return { t: ctx.t, variant: req.variant, timeZone: ctx.timeZone, conversions: caches.conversions };
+    const variant = asked ?? req.variant;
+    return { t: asked ? catalogFor(asked).t : ctx.t, variant, timeZone: ctx.timeZone, conversions: caches.conversions };
   };
 
   router.get('/api/notifications', async (req, res) => {
     const member = requireMember(req);
     const { cursor } = parseInput(pageQuery, req.query);
-    const page = await notifications.listNotifications(db, member, cursor, wording(req));
+    const page = await notifications.listNotifications(db, member, cursor, wording(req, answerVariant(req)));
     res.json({
       notifications: page.notifications.map((n) => ({
         ...n,

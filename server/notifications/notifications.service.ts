@@ -127,9 +127,10 @@ export function present(rows: repo.NotificationListRow[], w: Wording): Notificat
       actor: r.actor_name === null ? notices.system : shownName(r.actor_name, w.variant),
       role: roles[str(r.data.role) as SiteRole] ?? roles.moderator,
       title: postTitle,
-      reason: str(r.data.reason),
+      // Written by a moderator or an admin: in the reader's script too (the site's glossary, pins resolved).
+      reason: textIn(shownOn(w.conversions, null), str(r.data.reason), w.variant),
       until: r.data.until ? dateTime(w, new Date(str(r.data.until))) : '',
-      board: str(r.data.boardName),
+      board: textIn(shownOn(w.conversions, null), str(r.data.boardName), w.variant),
       resolution: (str(r.data.resolution) as ReportResolution) || '',
     };
     return {

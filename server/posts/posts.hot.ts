@@ -4,7 +4,7 @@ import type { Database } from '../db/database';
 import { ignoringOf } from '../members/ignores.repository';
 import { type Board, getBoard } from '../boards/boards.service';
 import type { Variant } from '../text/convert';
-import { localizedTitles, shownName } from '../text/localize';
+import { localizedTitles, shownName, shownOn, textIn } from '../text/localize';
 import type { SourceVariant } from '../variants';
 import { type HotClosing, type HotRow, type HotUnit, closeHotDays, findHotThreads } from './posts.hot.repository';
 
@@ -286,9 +286,17 @@ export function hotInVariant(conversions: TextCache, list: HotList, variant: Var
     variant,
   );
   // Starters' names as shownName gives them (已註銷用戶 in the reader's script), for the page, the JSON and live updates.
+  // Boards' names by their glossaries, pins resolved, as the board's own page shows them.
+  const named = <B extends { id: string; name: string }>(b: B): B => ({ ...b, name: textIn(shownOn(conversions, b.id), b.name, variant) });
   return {
     ...list,
-    threads: list.threads.map((t, i) => ({ ...t, root: roots[i]!, author: { ...t.author, name: shownName(t.author.name, variant) } })),
+    board: list.board && named(list.board),
+    threads: list.threads.map((t, i) => ({
+      ...t,
+      root: roots[i]!,
+      board: named(t.board),
+      author: { ...t.author, name: shownName(t.author.name, variant) },
+    })),
   };
 }
 

@@ -24,7 +24,7 @@ export function windowInVariant(conversions: TextCache, window: PostWindow, vari
  * A board index in the reader's variant: titles, the roots' bodies when they were fetched, and the
  * board's description (by the board's glossary, pins resolved: text/localize.ts).
  */
-export function indexInVariant<I extends { threads: IndexThread[]; board: { id: string; description: string } }>(
+export function indexInVariant<I extends { threads: IndexThread[]; board: { id: string; name: string; description: string } }>(
   conversions: TextCache,
   index: I,
   variant: Variant | undefined,
@@ -36,19 +36,29 @@ export function indexInVariant<I extends { threads: IndexThread[]; board: { id: 
   );
   return {
     ...index,
-    board: { ...index.board, description: textIn(shownOn(conversions, index.board.id), index.board.description, variant) },
+    board: boardInVariant(conversions, index.board, variant),
     threads: index.threads.map((t, i) => ({ ...t, root: roots[i]!, replies: localizedTitles(conversions, t.replies, variant) })),
   };
 }
 
 /**
- * The boards of the list on `/` with their descriptions as a reader of `variant` reads them: each by
+ * The boards of the list on `/` with their names and descriptions as a reader of `variant` reads them: each by
  * its board's glossary, pins resolved (text/localize.ts), as the board's own page shows it.
  */
-export function boardsInVariant<B extends { id: string; description: string }>(
+export function boardsInVariant<B extends { id: string; name: string; description: string }>(
   conversions: TextCache,
   boards: B[],
   variant: Variant | undefined,
 ): B[] {
-  return boards.map((b) => ({ ...b, description: textIn(shownOn(conversions, b.id), b.description, variant) }));
+  return boards.map((b) => boardInVariant(conversions, b, variant));
+}
+
+/** A board's name and description as a reader of `variant` reads them: by its glossary, pins resolved. */
+export function boardInVariant<B extends { id: string; name: string; description: string }>(
+  conversions: TextCache,
+  board: B,
+  variant: Variant | undefined,
+): B {
+  const on = shownOn(conversions, board.id);
+  return { ...board, name: textIn(on, board.name, variant), description: textIn(on, board.description, variant) };
 }

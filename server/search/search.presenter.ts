@@ -2,7 +2,7 @@ import type { TextCache } from '../caches';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
 import type { Post } from '../posts/posts.service';
-import { localizedAll, localizedTitles, rulesOf } from '../text/localize';
+import { localizedAll, localizedTitles, rulesOf, shownOn, textIn } from '../text/localize';
 import { markTitle, searchSnippet } from '../text/search-snippet';
 import type { Variant } from '../variants';
 import type { SearchResults } from './search.service';
@@ -39,7 +39,7 @@ export function showHits(conversions: TextCache, results: SearchResults, reader:
   return results.hits.map((hit, i) => ({
     post: posts[i]!,
     threadTitle: roots[i]!.title,
-    board: hit.board,
+    board: { ...hit.board, name: textIn(shownOn(conversions, hit.post.boardId), hit.board.name, reader) },
     titleHtml: markTitle(posts[i]!.title, results.marks, reader ?? hit.post.variant),
     snippet: searchSnippet(hit.post.body, results.marks, hit.post.variant, reader, rulesOf(conversions, hit.post)),
     url: postInThread(hit.post.threadId, hit.post.id),
