@@ -146,8 +146,11 @@ export interface ErrorParams {
   PostNotDeleted: None;
   /** `timeZone`: the member's own (their `until` is shown in it, named), null for the site's. */
   Banned: { scope: 'board' | 'site'; until: Date; reason: string; timeZone: string | null };
-  /** The request's address is in a range an admin banned (limits/address-bans.ts) until `until`. */
-  AddressBanned: { refused: 'post' | 'register'; until: Date };
+  /**
+   * The request's address is in a range an admin banned (limits/address-bans.ts) until `until`,
+   * shown in `timeZone` (the member's own, null for the site's), named, as Banned's is.
+   */
+  AddressBanned: { refused: 'post' | 'register'; until: Date; timeZone: string | null };
   EditWindowClosed: { minutes: number };
   /**
    * A new member's post with more links to other sites (or images) than limits.newMemberLinks

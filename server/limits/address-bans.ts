@@ -59,8 +59,11 @@ function blockOf(range: string): BlockList {
 
 /** The active bans of a process, cached; see the file's comment. */
 export interface AddressBans {
-  /** Throws 403 AddressBanned when `address` is in an active ban. */
-  check(address: string, refused: 'post' | 'register'): Promise<void>;
+  /**
+   * Throws 403 AddressBanned when `address` is in an active ban; its end is shown in `timeZone`
+   * (the member's own; null or absent: the site's), named.
+   */
+  check(address: string, refused: 'post' | 'register', timeZone?: string | null): Promise<void>;
   /** Forgets the cached copy (this process changed the bans). */
   changed(): void;
 }
@@ -89,7 +92,7 @@ export function createAddressBans(db: Db, settings: Settings): AddressBans {
   }
 
   return {
-    async check(address, refused) {
+    async check(address, refused, timeZone = null) {
       const plain = plainAddress(address);
       if (!plain) return;
       const { blocks } = await current();
@@ -104,7 +107,7 @@ export function createAddressBans(db: Db, settings: Settings): AddressBans {
           'AddressBanned',
           `This address may not ${refused === 'register' ? 'register' : 'post'} until ${until.toISOString()}.`,
           {
-            params: { refused, until },
+            params: { refused, until, timeZone },
           },
         );
       }

@@ -178,7 +178,7 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
   // The paced action up to its spending: the address ban, the member's scope, the windows, and a
   // refusal without a statement when they are known to be full here.
   const prepare = async (member: Member, where: string, address: string, action: PacedAction) => {
-    if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post');
+    if (addressBans && BANNED_FROM.has(action)) await addressBans.check(address, 'post', member.timeZone ?? null);
     const memberScope = (await isNew(member)) ? 'newMember' : 'member';
     const count = (key: string, scope: PaceScope): PaceCount => ({
       key,

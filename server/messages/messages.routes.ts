@@ -10,6 +10,7 @@ import { unreadCounts } from '../members/unread.repository';
 import { asksPreview, formFormat, formatField, linkedForPage, previewInput } from '../posts/posts.preview';
 import { shownOn, textFor } from '../text/localize';
 import { VARIANTS, type Variant } from '../variants';
+import { ownPageContext } from '../views/layout';
 import { adminReportRoutes } from './messages.admin.routes';
 import type { MessagesDeps } from './messages.deps';
 import { allInVariant, messageInVariant, presentMessage, titlesInVariant } from './messages.presenter';
@@ -70,9 +71,11 @@ const composeQuery = z.object({ to: z.string().max(200).optional(), post: z.stri
 /** 悄悄話: the JSON API, the pages and forms, and the admins' pages for message reports. */
 export function messagesRouter(deps: MessagesDeps): Router {
   const router = Router();
+  // A member's 悄悄話 are theirs alone: their pages show times in the member's own time zone.
+  const own = { ...deps, pageContext: (req: Request) => ownPageContext(deps.pageContext(req)) };
   apiRoutes(router, deps);
-  pageRoutes(router, deps);
-  formRoutes(router, deps);
+  pageRoutes(router, own);
+  formRoutes(router, own);
   adminReportRoutes(router, deps);
   return router;
 }

@@ -140,7 +140,10 @@ export function glossaryRouter(
     // The posts' titles as `variant=` reads them (absent: as written), pins resolved (text/pins.ts).
     // `wrong` and `fixed` are terms of one script or the other, as the reader typed them: never converted.
     res.json({
-      flags: flagsIn(caches.conversions, flags, answerVariant(req)).map(({ post: _post, ...f }) => ({ ...f, createdAt: f.createdAt.toISOString() })),
+      flags: flagsIn(caches.conversions, flags, answerVariant(req)).map(({ post: _post, ...f }) => ({
+        ...f,
+        createdAt: f.createdAt.toISOString(),
+      })),
     });
   });
   for (const [path, outcome] of [

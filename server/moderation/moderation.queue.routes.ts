@@ -10,7 +10,7 @@ import { VARIANTS, type Variant } from '../variants';
 import type { TextCache } from '../caches';
 import { presentPost } from '../posts/posts.presenter';
 import { localized } from '../text/localize';
-import type { PageContext } from '../views/layout';
+import { type PageContext, ownPageContext } from '../views/layout';
 import * as queue from './moderation.queue';
 import { heldPage, queuePage } from './moderation.queue.views';
 
@@ -89,7 +89,8 @@ export function reviewQueueRouter(db: Kysely<Database>, conversions: TextCache, 
 
   router.get('/held/:id', async (req, res) => {
     const { held, moderates } = await getHeld(db, requireMember(req), req.params.id);
-    const ctx = pageContext(req);
+    // Seen only by its author and the board's moderators, never kept: times in the viewer's own zone.
+    const ctx = ownPageContext(pageContext(req));
     res.send(heldPage(ctx, heldInVariant(conversions, held, ctx.variant), moderates));
   });
 

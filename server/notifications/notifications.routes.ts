@@ -8,7 +8,7 @@ import { answerVariant } from '../http/answers';
 import { requireMember } from '../http/context';
 import { localPath } from '../http/paths';
 import { parseInput } from '../http/validate';
-import { type PageContext, catalogFor } from '../views/layout';
+import { type PageContext, catalogFor, ownPageContext } from '../views/layout';
 import type { Variant } from '../variants';
 import * as notifications from './notifications.service';
 import { notificationsPage } from './notifications.views';
@@ -36,8 +36,9 @@ export function notificationsRouter(
 ): Router {
   const router = Router();
   // The request's variant as errors' `localized` is decided: `variant=` first (JSON), else prefix, cookie, Accept-Language.
+  // A member's notifications are theirs alone: their times (a ban's end) in the member's own time zone.
   const wording = (req: Request, asked?: Variant) => {
-    const ctx = pageContext(req);
+    const ctx = ownPageContext(pageContext(req));
     const variant = asked ?? req.variant;
     return { t: asked ? catalogFor(asked).t : ctx.t, variant, timeZone: ctx.timeZone, conversions: caches.conversions };
   };
@@ -79,7 +80,7 @@ export function notificationsRouter(
     const member = requireMember(req);
     const { cursor } = parseInput(pageQuery, req.query);
     const page = await notifications.listNotifications(db, member, cursor, wording(req));
-    res.send(notificationsPage(pageContext(req), page, cursor));
+    res.send(notificationsPage(ownPageContext(pageContext(req)), page, cursor));
   });
 
   // Opening a notification marks it read on the way to what it points at.

@@ -17,7 +17,7 @@ import { changePasswordFrom } from '../members/members.routes';
 import { listSignIns } from '../members/members.service';
 import { clearSessionCookie } from '../sessions/sessions.cookies';
 import * as sessionService from '../sessions/sessions.service';
-import type { PageContext } from '../views/layout';
+import { type PageContext, ownPageContext } from '../views/layout';
 import { formFormat, formatField } from '../posts/posts.preview';
 import { listIgnored } from './people.service';
 import * as settings from './settings.service';
@@ -102,7 +102,7 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
       },
       shown: limitsFor(options.settings, newMember, options.rateLimitMultiplier),
     };
-    return settingsPage(pageContext(req), {
+    return settingsPage(ownPageContext(pageContext(req)), {
       settings: state,
       sessions,
       signIns,
@@ -188,7 +188,7 @@ export function settingsRouter(db: Kysely<Database>, options: SettingsOptions, p
   });
 
   router.get('/settings/ignored', async (req, res) => {
-    res.send(ignoredPage(pageContext(req), await listIgnored(db, requireMember(req))));
+    res.send(ignoredPage(ownPageContext(pageContext(req)), await listIgnored(db, requireMember(req))));
   });
 
   router.get(['/settings/export', '/api/me/export'], async (req, res) => {

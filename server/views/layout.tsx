@@ -175,6 +175,18 @@ export function catalogFor(variant: string | undefined): { t: Messages; lang: st
   }
 }
 
+/**
+ * The context of a page that is the member's own and is never kept for another reader (悄悄話,
+ * notifications, /settings with its sessions and sign-ins, a held post's page, and their JSON):
+ * its times are in the member's own time zone (`/settings`, users.time_zone), else the site's.
+ * Pages kept whole or built from windows kept for every reader (threads, boards, `/`) stay in the
+ * site's TZ_DISPLAY: their caches are keyed without a zone (docs/api.md, "Times").
+ */
+export function ownPageContext(ctx: PageContext): PageContext {
+  const own = ctx.member?.timeZone;
+  return own ? { ...ctx, timeZone: own } : ctx;
+}
+
 /** The parts of every page's context that do not depend on the request. */
 export const defaultPageContext = (assets: Assets, timeZone: string): Omit<PageContext, 'member' | 'path' | 'variant' | 'prefix'> => ({
   assets,

@@ -196,7 +196,7 @@ describe('address bans', () => {
     const refused = await reply('198.51.100.77');
     expect(refused.status).toBe(403);
     expect(refused.json.error.code).toBe('AddressBanned');
-    expect(refused.json.error.localized).toMatch(/^此網絡位址已被禁止發帖，至 \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d 為止。$/);
+    expect(refused.json.error.localized).toMatch(/^此網絡位址已被禁止發帖，至 \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \([A-Za-z_/]+\) 為止。$/);
     expect((await reply('198.51.100.78', 'zh-CN')).json.error.localized).toMatch(/^此网络位址已被禁止发帖/);
     const registering = await app
       .client()

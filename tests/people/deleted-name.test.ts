@@ -245,11 +245,17 @@ describe('every JSON answer with written text, read in either script', () => {
           pin: text.includes(variant === 'zh-hans' ? '圖書館' : '图书馆'),
         };
         // (Where no text of the other script is shown, the pin may or may not be there.)
-        const want = { status: 200, other: false, own: true, pinSyntax: false, pin: (variant === 'zh-hans' ? shows.t : shows.s) || seen.pin };
+        const want = {
+          status: 200,
+          other: false,
+          own: true,
+          pinSyntax: false,
+          pin: (variant === 'zh-hans' ? shows.t : shows.s) || seen.pin,
+        };
         if (JSON.stringify(seen) !== JSON.stringify(want)) failures.push({ path, variant, seen, want });
       }
     }
-    if (process.env.SHOW_FAILURES) console.log(failures.map((f) => JSON.stringify(f)).join("\n"));
+    if (process.env.SHOW_FAILURES) console.log(failures.map((f) => JSON.stringify(f)).join('\n'));
     expect(failures).toEqual([]);
   });
 });

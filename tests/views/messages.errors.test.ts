@@ -117,8 +117,8 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
     { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水', timeZone: 'America/Los_Angeles' },
   ],
   AddressBanned: [
-    { refused: 'post', until: new Date('2026-12-01T04:00:00Z') },
-    { refused: 'register', until: new Date('2026-12-01T04:00:00Z') },
+    { refused: 'post', until: new Date('2026-12-01T04:00:00Z'), timeZone: 'America/New_York' },
+    { refused: 'register', until: new Date('2026-12-01T04:00:00Z'), timeZone: null },
   ],
   EditWindowClosed: [{ minutes: 30 }],
   NewMemberLimit: [{ what: 'links', count: 5, max: 2 }, { what: 'images', count: 3, max: 2 }, { what: 'profileLinks' }],
