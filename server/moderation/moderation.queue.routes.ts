@@ -11,6 +11,7 @@ import type { TextCache } from '../caches';
 import { presentPost } from '../posts/posts.presenter';
 import { localized } from '../text/localize';
 import { type PageContext, ownPageContext } from '../views/layout';
+import { freeTextIn } from '../http/answers';
 import * as queue from './moderation.queue';
 import { heldPage, queuePage } from './moderation.queue.views';
 
@@ -38,10 +39,15 @@ const reviewInput = z.object({ review: z.string({ error: 'must be one of new, li
 export function reviewQueueRouter(db: Kysely<Database>, conversions: TextCache, pageContext: (req: Request) => PageContext): Router {
   const router = Router();
   const variantOf = (req: Request) => parseInput(variantQuery, { variant: req.query.variant }).variant;
-  const presentQueue = (req: Request, q: queue.ReviewQueue) => ({
-    board: q.board ? { slug: q.board.slug, name: q.board.name, review: q.board.review } : null,
-    held: inVariant(conversions, q, variantOf(req)).entries.map(presentHeld),
-  });
+  const presentQueue = (req: Request, q: queue.ReviewQueue) => {
+    const variant = variantOf(req);
+    // The board's name too, by its glossary (http/answers.ts).
+    const name = q.board && freeTextIn(conversions, variant)(q.board.name, q.board.id);
+    return {
+      board: q.board ? { slug: q.board.slug, name, review: q.board.review } : null,
+      held: inVariant(conversions, q, variant).entries.map(presentHeld),
+    };
+  };
   // One held post in the API, as a reader of `variant=` reads it.
   const shownHeld = (req: Request, held: HeldPost) => presentHeld(heldInVariant(conversions, held, variantOf(req)));
 

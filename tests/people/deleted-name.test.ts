@@ -196,6 +196,11 @@ describe('every JSON answer with written text, read in either script', () => {
     expect(sent.status).toBe(201);
     const messageId = sent.json.message.id as string;
     expect((await r.post(`/api/messages/${messageId}/report`, { reason: `${S}骚扰` })).status).toBe(201);
+    // A newcomer's thread waits in the board's review queue.
+    await app.db.updateTable('boards').set({ review: 'new' }).where('slug', '=', slug).execute();
+    const newcomer = app.client();
+    await logInClient(newcomer, await createMember(app.db, { name: 'book_newcomer' }));
+    expect((await newcomer.post(`/api/boards/${slug}/threads`, { title: `${T}待審`, body: `${S}正文` })).status).toBe(202);
     const messageReport = (await admin.get('/api/admin/message-reports')).json.reports.find(
       (m: { messageId: string }) => m.messageId === messageId,
     ).id as string;
@@ -220,6 +225,8 @@ describe('every JSON answer with written text, read in either script', () => {
       [`/api/messages/${messageId}`, r, { t: true, s: true }],
       [`/api/boards/${slug}/reports`, modClient, { t: true, s: true }],
       [`/api/boards/${slug}/log`, modClient, { t: true, s: false }],
+      [`/api/boards/${slug}/queue`, modClient, { t: true, s: true }],
+      ['/api/me/held', newcomer, { t: true, s: true }],
       [`/api/boards/${slug}/glossary/flags`, modClient, { t: true, s: false }],
       ['/api/moderation/log', admin, { t: true, s: false }],
       ['/api/admin/inbox', admin, { t: true, s: true }],

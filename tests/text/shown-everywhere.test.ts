@@ -210,6 +210,10 @@ describe('the other surfaces a reader walks through, in two scripts', () => {
     // The board's description, by its board's glossary: the list shows it after the board's name.
     expect(home).toContain(`<span class="board-description"> — ${TW}</span>`);
     expect((await app.client().get('/')).text).toContain(`<span class="board-description"> — ${WRITTEN}</span>`);
+    // And in the JSON list of boards, by the same glossary (issue 18: it once came unconverted).
+    const api = (await app.client().get('/api/boards?variant=zh-tw')).json.boards.find((b: { slug: string }) => b.slug === board.slug);
+    readsTw(api.description);
+    readsWritten((await app.client().get('/api/boards')).json.boards.find((b: { slug: string }) => b.slug === board.slug).description);
   });
 
   it('reads a 悄悄話’s own page by the site’s rules alone (it is on no board), pins resolved', async () => {
