@@ -34,7 +34,13 @@ export function notificationFeed(options: { timeZone: string; conversions: TextC
     const row = isId(id) && isId(memberId) ? await repo.findOne(db, memberId, id) : undefined;
     if (!row) return undefined;
     const variant = v === 'original' ? undefined : v;
-    const [n] = present([row], { t: catalogFor(variant).t, variant, timeZone: options.timeZone, conversions: options.conversions });
+    // Sent to the member's own pages: a ban's end (the one time a notice writes) in their own zone.
+    const own =
+      row.kind === 'banned'
+        ? (await db.selectFrom('users').select('time_zone').where('id', '=', memberId).executeTakeFirst())?.time_zone
+        : null;
+    const wording = { t: catalogFor(variant).t, variant, timeZone: own || options.timeZone, conversions: options.conversions };
+    const [n] = present([row], wording);
     return { id: n!.id, kind: n!.kind, text: n!.text, url: n!.url, createdAt: n!.createdAt.toISOString() };
   };
 }

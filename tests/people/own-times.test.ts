@@ -1,4 +1,6 @@
+import { io } from 'socket.io-client';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import { sleep } from '../helpers/live';
 import {
   type TestMember,
   PASSWORD,
@@ -125,6 +127,31 @@ describe("times on a member's own pages", () => {
       const notice = (await p.client.get('/api/notifications')).json.notifications[0];
       expect([zone, notice.kind, notice.text.includes(end)]).toEqual([zone, 'banned', true]);
       expect((await p.client.get('/notifications')).text).toContain(end);
+    }
+  });
+
+  it('write a ban’s end in the live notification:new in the member’s zone', async () => {
+    const board = await createTestBoard(app.db);
+    const moderator = app.client();
+    await logInClient(moderator, await createModerator(app.db, board));
+    const p = await person('Asia/Taipei');
+    const cookie = [...p.client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const socket = io(app.baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+    try {
+      const heard: { kind: string; text: string }[] = [];
+      socket.on('notification:new', (e: { kind: string; text: string }) => heard.push(e));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      await sleep(300); // the member's room is joined once the session is checked
+      const ban = await moderator.post(`/api/boards/${board.slug}/bans`, { username: p.member.name, days: 3, reason: '灌水' });
+      expect(ban.status).toBe(201);
+      for (let i = 0; i < 50 && heard.length === 0; i++) await sleep(100);
+      const end = written(new Date(ban.json.ban.expiresAt as string), 'Asia/Taipei');
+      expect(heard.map((e) => [e.kind, e.text.includes(end)])).toEqual([['banned', true]]);
+    } finally {
+      socket.disconnect();
     }
   });
 

@@ -224,7 +224,9 @@ describe('pages, in both scripts', () => {
     const hant = await app.client().get('/zh-hant/');
     expect(hant.text).toContain('十大熱門話題');
     expect(hant.text).toContain(`data-thread="${thread.id}"`);
-    expect(hant.text).toContain('[軟體版]');
+    // The boards' names in the reader's variant too, as titles are (軟體, Taiwan's word, reads 軟件 in zh-hant).
+    expect(hant.text).toContain('[軟件版]');
+    expect((await app.client().get('/zh-tw/')).text).toContain('[軟體版]');
     const hans = await app.client().get('/zh-hans?hot=week');
     expect(hans.text).toContain('十大热门话题');
     expect(hans.text).toMatch(/<strong aria-current="true">本周<\/strong>/);
@@ -248,7 +250,7 @@ describe('pages, in both scripts', () => {
   it('answers GET /api/hot in the variant asked for', async () => {
     const list = await hot({ board: board.slug, variant: 'zh-hans', period: 'week' });
     expect(list.period).toBe('week');
-    expect(list.board).toEqual({ slug: board.slug, name: '軟體版' });
+    expect(list.board).toEqual({ slug: board.slug, name: '软件版' });
     expect(list.threads[0]).toMatchObject({ threadId: thread.id, title: '开发这个问题的讨论', repliers: 2, rank: 1 });
     const site = await hot({});
     expect(site.board).toBeNull();
