@@ -48,7 +48,7 @@ import { membersRouter } from './members/members.routes';
 import { glossaryRouter } from './moderation/moderation.glossary.routes';
 import { reviewQueueRouter } from './moderation/moderation.queue.routes';
 import { moderationRouter } from './moderation/moderation.routes';
-import { banMember, liftBan } from './moderation/moderation.service';
+import { banMember, liftBan } from './moderation/moderation.banning';
 import { messageFeed } from './messages/messages.feed';
 import { messagesRouter } from './messages/messages.routes';
 import { peopleRouter } from './people/people.routes';

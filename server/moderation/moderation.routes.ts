@@ -26,6 +26,9 @@ import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
 import * as reports from './moderation.reports';
 import type { LogEntryRow } from './moderation.repository';
+import { type IssuedBan, banMember, liftBan } from './moderation.banning';
+import { moderationLog, siteModerationLog } from './moderation.log';
+import { postRevisions } from './moderation.revisions';
 import * as moderation from './moderation.service';
 import * as visibleBans from './moderation.bans';
 import { memberInfoPage, publicBansPage } from './moderation.bans.views';
@@ -211,7 +214,7 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
 
   router.get('/api/posts/:id/revisions', async (req, res) => {
     const { page, variant } = parseInput(revisionsQuery, req.query);
-    const { post, versions, pages, total } = await moderation.postRevisions(db, req.member, req.params.id, page);
+    const { post, versions, pages, total } = await postRevisions(db, req.member, req.params.id, page);
     // In the reader's variant (variant=), pins resolved (text/pins.ts), every version from the post's script as the page's diffs are.
     const on = shownOn(caches.conversions, post.boardId);
     res.json({
@@ -272,7 +275,7 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
     res.json({ closed });
   });
 
-  const presentBan = (b: moderation.IssuedBan) => ({
+  const presentBan = (b: IssuedBan) => ({
     id: b.id,
     username: b.username,
     boardId: b.boardId,
@@ -281,17 +284,17 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
   });
 
   router.post('/api/boards/:slug/bans', async (req, res) => {
-    const ban = await moderation.banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
+    const ban = await banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
     res.status(201).json({ ban: presentBan(ban) });
   });
 
   router.post('/api/bans', async (req, res) => {
-    const ban = await moderation.banMember(db, requireMember(req), parseInput(banInput, req.body));
+    const ban = await banMember(db, requireMember(req), parseInput(banInput, req.body));
     res.status(201).json({ ban: presentBan(ban) });
   });
 
   router.delete('/api/bans/:id', async (req, res) => {
-    await moderation.liftBan(db, requireMember(req), req.params.id);
+    await liftBan(db, requireMember(req), req.params.id);
     res.json({ ok: true });
   });
 
@@ -312,13 +315,13 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
 
   router.get('/api/boards/:slug/log', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
+    const log = await moderationLog(db, requireMember(req), req.params.slug, page);
     res.json({ entries: presentLog(log.entries), page });
   });
 
   router.get('/api/moderation/log', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    const log = await moderation.siteModerationLog(db, requireMember(req), page);
+    const log = await siteModerationLog(db, requireMember(req), page);
     res.json({ entries: presentLog(log.entries), page });
   });
 }
@@ -446,7 +449,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
 
   router.get('/t/:id/revisions', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
+    const revisions = await postRevisions(db, req.member, req.params.id, page);
     const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
     const pairs = shown.map((v) => ({ before: v.previous, after: v }));
     const rendered = await renderDiffs(
@@ -483,19 +486,19 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
   });
 
   router.post('/b/:slug/bans', async (req, res) => {
-    await moderation.banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
+    await banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
     res.redirect(303, `${req.variantPrefix}/b/${req.params.slug}/reports`);
   });
 
   router.get('/log', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    const log = await moderation.siteModerationLog(db, requireMember(req), page);
+    const log = await siteModerationLog(db, requireMember(req), page);
     res.send(logPage(pageContext(req), null, log.entries, page));
   });
 
   router.get('/b/:slug/log', async (req, res) => {
     const { page } = parseInput(pageQuery, req.query);
-    const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
+    const log = await moderationLog(db, requireMember(req), req.params.slug, page);
     res.send(logPage(pageContext(req), log.board, log.entries, page));
   });
 }
