@@ -316,12 +316,12 @@ const FROM_SIMPLIFIED: ContextRule[] = [
   },
   // 了 before 如下/如此 is the particle (了), not 了如 (瞭如指掌).
   { word: '了', to: '了', after: /^如(?!指掌)/, why: '了|如下: the particle (了)' },
-  // 并 "and" after a word ending in 简 (精简并易读): 並, not 简并 (簡併, degenerate).
+  // 并 "and" after 精简, 化简 (精简并易读, 化简并求值): 並, not 简并 (簡併, degenerate, a term of
+  // physics: 能级简并, 简并现象).
   {
     word: '并',
     to: '並',
-    before: /简$/,
-    after: /^(?:易|且|不|非|没|未|无|能|可|会|将|已|在|于|加|使|让|提|改|保)/,
+    before: /(?:精|化|删|从)简$/,
     why: '精简|并: "and" (並)',
   },
   // 采 of picking (采莲, 采药) is 採; 采 of bearing (风采, 神采) stays.
