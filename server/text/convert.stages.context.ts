@@ -26,13 +26,14 @@ function specificPhrase(dictionary: TrieNode, text: string, from: number, rule: 
 
 /**
  * Whether a phrase written as `v` over [i, j) may cover the context rules' words inside it: only
- * where it covers each whole and writes it as the rule does (钟表 → 鐘錶 over 表 → 錶).
+ * where it covers each whole and writes it as the rule does (钟表 → 鐘錶 over 表 → 錶), and never
+ * over a rule whose output is final (神秘: the rule's 祕 must stay as written).
  */
 export function agrees(hits: Map<number, ContextRule>, held: Uint8Array, i: number, j: number, v: string): boolean {
   for (let p = i + 1; p < j; p++) {
     if (!held[p]) continue;
     const rule = hits.get(p)!;
-    if (v.length !== j - i || p + rule.word.length > j || v.slice(p - i, p - i + rule.to.length) !== rule.to) return false;
+    if (rule.final || v.length !== j - i || p + rule.word.length > j || v.slice(p - i, p - i + rule.to.length) !== rule.to) return false;
   }
   return true;
 }

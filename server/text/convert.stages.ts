@@ -131,7 +131,7 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
     held = new Uint8Array(n + 1);
     for (const at of hits.keys()) held[at] = 1;
   }
-  const contextFlag = stage.contextFinal ? FIXED : 0;
+  const stageFlag = stage.contextFinal ? FIXED : 0;
   const index = indexOf(dictionary, leads);
   const candidates: (number | string)[] = [];
   for (let i = 0; i < n;) {
@@ -280,9 +280,10 @@ export function runStage(input: Marked, stage: Stage, trace?: (step: Step) => vo
       }
     }
     // A context rule decides its word here, unless a longer phrase from here writes it as the rule
-    // does and goes on (面团 → 麵糰 over 面 → 麵).
-    if (hit && !(value !== undefined && end > i + hit.word.length && value.length === end - i && value.startsWith(hit.to))) {
+    // does and goes on (面团 → 麵糰 over 面 → 麵) and the rule's output is not final.
+    if (hit && (hit.final || !(value !== undefined && end > i + hit.word.length && value.length === end - i && value.startsWith(hit.to)))) {
       const ruleEnd = i + hit.word.length;
+      const contextFlag = stageFlag | (hit.final ? FIXED : 0);
       trace?.({ at: i, source: hit.word, output: hit.to, kind: 'context rule', rule: hit.why });
       copyTo(i);
       if (out === flags && hit.to.length === hit.word.length) {

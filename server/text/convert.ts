@@ -1,5 +1,5 @@
 import { Jieba } from '@node-rs/jieba';
-import { SIMPLIFIED_CONTEXT, TRADITIONAL_CONTEXT, compileRules } from './convert.context';
+import { SIMPLIFIED_CONTEXT, TAIWAN_CONTEXT, TRADITIONAL_CONTEXT, compileRules } from './convert.context';
 import { forgetSplits, forgetSplitsSaid, jiebaDictionary } from './convert.lattice';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
 import { BOUND, type Marked, markEveryRun, markRuns } from './convert.cutting';
@@ -100,7 +100,7 @@ function fromSimplifiedStages(to: Traditional): readonly Stage[] {
         dictionary: groupNodes(script),
         rule: 'end',
         curated: wordNodes(WORD_OVERRIDES),
-        context: compileRules(SIMPLIFIED_CONTEXT),
+        context: compileRules(to === 'hk' ? SIMPLIFIED_CONTEXT : TAIWAN_CONTEXT),
         lattice: { simplify: (s) => s },
       },
       {
