@@ -31,6 +31,7 @@ import { createLogger } from '../server/log';
 import { createMember } from '../server/members/members.service';
 import { createSettingsStore } from '../server/settings/settings';
 import { processImage } from '../server/uploads/uploads.images';
+import { createImageWorker } from '../server/uploads/uploads.worker';
 import { freshDatabase } from './datasets';
 import { listenLocal, percentile } from './load';
 import type { ClientData, Uploaded } from './uploads.client';
@@ -168,7 +169,12 @@ export async function runUploadsBench(): Promise<void> {
     const config = loadConfig(env);
     // The app's caches, held here so the serving measurement can start with the images' one empty.
     const caches = createCaches(config.cacheBytes);
-    server.on('request', createApp({ config, settings, db, caches, log: createLogger('silent') }));
+    // The image worker process, as the server starts it (BENCH_UPLOADS_WORKER=off: images made in
+    // this process, on libuv's thread pool, for a comparison in one session).
+    const useWorker = process.env.BENCH_UPLOADS_WORKER !== 'off';
+    const imageWorker = useWorker ? createImageWorker({ databaseUrl: url, log: (m) => console.error(m) }) : undefined;
+    if (imageWorker) cleanups.push(() => imageWorker.stop());
+    server.on('request', createApp({ config, settings, db, caches, imageWorker, log: createLogger('silent') }));
     const baseUrl = await listenLocal(server, cleanups, 5_000);
 
     console.log(`making ${PHOTOS} phone photos of ${WIDTH}×${HEIGHT}…`);
@@ -206,9 +212,11 @@ export async function runUploadsBench(): Promise<void> {
 
     // The machine as the measured part starts: on a shared machine the wall-clock figures say as
     // much about the other work on it as about the app.
-    const machine = { cores: availableParallelism(), loadAverage: round(loadavg()[0]!), nice: getPriority() };
+    const machine = { cores: availableParallelism(), loadAverage: round(loadavg()[0]!), nice: getPriority(), imageWorker: useWorker };
     console.log(`${PHOTOS} uploads one at a time…`);
-    const loop = monitorEventLoopDelay({ resolution: 5 });
+    // Sampled every millisecond: a delay is counted to within 1 ms (at 5 ms, each figure could be
+    // up to 5 ms over the stall itself).
+    const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
     let watch = watchMainThread();
     const sequential: number[] = [];
@@ -288,6 +296,7 @@ export async function runUploadsBench(): Promise<void> {
       },
       concurrent: {
         members: PHOTOS,
+        imagesMadeByWorker: imageWorker?.made ?? 0,
         wallMs: round(wall),
         p50Ms: round(
           percentile(
