@@ -20,7 +20,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, getPriority, loadavg } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { createApp } from '../server/app';
@@ -128,10 +128,11 @@ const round = (x: number) => Math.round(x * 10) / 10;
  * keeps busy, wall time also counts the moments the thread waited for a core; CPU time counts only
  * what ran on the event loop without yielding: what the app itself blocks it with.
  */
-export function watchMainThread(): () => { cpuMs: number | null; wallMs: number } {
+export function watchMainThread(): () => { cpuMs: number | null; wallMs: number; totalCpuMs: number | null } {
   const file = `/proc/self/task/${process.pid}/schedstat`;
   const cpu = existsSync(file) ? () => Number(readFileSync(file, 'utf8').split(' ')[0]) : null;
   let lastCpu = cpu?.() ?? 0;
+  const firstCpu = lastCpu;
   let lastWall = performance.now();
   let maxCpu = 0;
   let maxWall = 0;
@@ -147,7 +148,25 @@ export function watchMainThread(): () => { cpuMs: number | null; wallMs: number 
   }, 2);
   return () => {
     clearInterval(timer);
-    return { cpuMs: cpu ? round(maxCpu / 1e6) : null, wallMs: round(maxWall) };
+    return {
+      cpuMs: cpu ? round(maxCpu / 1e6) : null,
+      wallMs: round(maxWall),
+      // All the main thread ran meanwhile: what the app cost it, whatever the machine's load.
+      totalCpuMs: cpu ? round((cpu() - firstCpu) / 1e6) : null,
+    };
+  };
+}
+
+/** Garbage collections in this process (every kind) from now until the returned call: how many, their time in all and the longest. */
+function watchGc(): () => { count: number; totalMs: number; maxMs: number } {
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    observer.disconnect();
+    return { count: pauses.length, totalMs: round(pauses.reduce((a, b) => a + b, 0)), maxMs: round(Math.max(0, ...pauses)) };
   };
 }
 
@@ -236,6 +255,7 @@ export async function runUploadsBench(): Promise<void> {
     loop.reset();
     loop.enable();
     watch = watchMainThread();
+    const gc = watchGc();
     const started = performance.now();
     const together = await client.send(bodies.map((_b, i) => i));
     const wall = performance.now() - started;
@@ -243,6 +263,7 @@ export async function runUploadsBench(): Promise<void> {
     const concurrentLoopMax = loop.max / 1e6;
     const concurrentLoopP99 = loop.percentile(99) / 1e6;
     const concurrentMain = watch();
+    const concurrentGc = gc();
     for (const [i, r] of together.entries()) if (r.status !== 201) failures.push(`concurrent ${i}: ${r.status} ${r.body.slice(0, 200)}`);
     const stored = Number(
       (
@@ -310,6 +331,7 @@ export async function runUploadsBench(): Promise<void> {
         loopDelayMaxMs: round(concurrentLoopMax),
         loopDelayP99Ms: round(concurrentLoopP99),
         mainThreadLongestRun: concurrentMain,
+        garbageCollection: concurrentGc,
       },
       serving: {
         count: served.length,
