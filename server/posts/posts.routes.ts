@@ -33,9 +33,10 @@ import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
 import { renderWindow, overlayWindow } from './posts.windows.lines';
+import { keepWindow, keptWindow, windowKey } from './posts.windows.cache';
 import { heldLine } from './posts.lines';
 import { type OwnHeldLine, heldInVariant, ownHeldInVariant } from './posts.held';
-import { type WindowVersion, getPostWindow } from './posts.windows';
+import { getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
 import { postInThread } from './posts.paths';
 import { type FormState, type ShownWindow, boardPage, featuredPage, postPage } from './posts.views';
@@ -164,18 +165,6 @@ const presentThread = (s: posts.ThreadState) => ({
   seq: s.seq,
   readCount: s.readCount,
 });
-
-/**
- * The key of a rendered window of a post's follow-ups (caches.lines). Every change to a thread
- * raises its seq (thread_events), so an entry can never be stale: a new version of the thread
- * simply has a new key, and old entries age out. The window is the expensive part of a big
- * thread's page; what is personal in it (new marks, ignored members, the reader's own held posts)
- * is laid over it per request, and the rest of the page (the post, the viewer's forms) is rendered
- * for every request.
- */
-function windowKey(postId: string, version: WindowVersion, variant: string | undefined, prefix: string, rules: string): string {
-  return `${postId}:${version.seq}:${variant ?? 'original'}:${version.seesDeleted ? 'm' : 'r'}:${prefix}:${version.start}:${rules}`;
-}
 
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
 export function postsRouter(
@@ -361,11 +350,13 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
       size: reading.windowLines,
       depthCap: reading.depthCap,
       rules,
-      cached: (version) => {
+      cached: async (version, tx) => {
         // The glossaries' version too: a glossary change converts the window anew (caches.ts).
         const rulesVersion = req.variant ? conversions.rules.versionFor(version.boardId) : '';
-        key = windowKey(String(req.params.id), version, req.variant, req.variantPrefix, rulesVersion);
-        rendered = caches.lines.get(key);
+        const reader = { variant: req.variant, prefix: req.variantPrefix, timeZone: ctx.timeZone, rules: rulesVersion };
+        key = windowKey(String(req.params.id), version, reader);
+        // Kept at this version, or patched from an earlier one (posts.windows.cache.ts).
+        rendered = await keptWindow(tx, caches.lines, key, version, { ctx, conversions, variant: req.variant });
         return rendered !== undefined;
       },
     });
@@ -380,8 +371,9 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
         baseDepth: window.post.depth,
         depthCap: reading.depthCap,
         next: window.nextCursor ? `/t/${window.post.id}?after=${window.nextCursor}` : null,
+        patchable: { seq: window.version.seq, postId: window.post.id, start: window.version.start, size: reading.windowLines },
       });
-      caches.lines.set(key, rendered);
+      keepWindow(caches.lines, key, rendered);
     }
     // The reader's own held follow-ups, in their places (posts.held.ts): never in the cached lines.
     const held = req.member ? ownHeldInVariant(conversions, window.post.boardId, where.held ?? [], req.variant) : [];

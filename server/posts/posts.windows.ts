@@ -47,12 +47,13 @@ export interface WindowRequest {
    * Asked once the thread's version, the viewer's rights and the window's start are known: true
    * when the caller already holds the window's lines (rendered), which then are not read.
    */
-  cached?: (version: WindowVersion) => boolean;
+  cached?: (version: WindowVersion, tx: Db) => boolean | Promise<boolean>;
 }
 
 /** What a window's lines depend on: any change to the thread raises its seq. */
 export interface WindowVersion {
   seq: number;
+  threadId: string;
   /** The thread's board: its conversion-rules version (the glossaries) is in the window's key. */
   boardId: string;
   seesDeleted: boolean;
@@ -106,9 +107,9 @@ export async function getPostWindow(
       const thread = toThreadState(state);
       const seesDeleted = can(actor, 'seeDeleted', null);
       const visible = seesDeleted ? (p: Post) => p : tombstone;
-      const version = { seq: thread.seq, boardId: row.board_id, seesDeleted, start: start.key };
+      const version = { seq: thread.seq, threadId: row.thread_id, boardId: row.board_id, seesDeleted, start: start.key };
       const end = pathAfterSubtree(row.path);
-      const read = !(request.cached?.(version) ?? false);
+      const read = !((await request.cached?.(version, tx)) ?? false);
       const rows = read
         ? await pages.findWindowLines(
             tx,
