@@ -20,7 +20,7 @@ import { firstParagraph, quoteSource } from '../text/quotes';
 import type { PageContext } from '../views/layout';
 import type { Rules } from '../policy/policy';
 import type { ReadRecorder } from '../reads/reads.recorder';
-import { apiParts, pageParts, postVersion } from './posts.etag';
+import { type KnownViewer, apiParts, pageParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
 import { presentHeld } from './posts.held';
 import * as lists from './posts.lists';
@@ -341,7 +341,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
   const windowFor = async (
     req: Request,
     ctx: PageContext,
-    where: { after?: string; at?: string; seen?: string | null; held?: OwnHeldLine[] },
+    where: { after?: string; at?: string; seen?: string | null; held?: OwnHeldLine[]; known?: KnownViewer },
   ): Promise<{ deeperPage: string } | { head: Parameters<typeof postPage>[1]; shown: ShownWindow }> => {
     let key = '';
     let rendered: RenderedLines | undefined;
@@ -412,6 +412,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     let facts: { threadId: string; seq: number; readCount: number } | undefined;
     let boardId = '';
     let held: OwnHeldLine[] = [];
+    let known: KnownViewer | undefined;
     // The reader's position before this visit (posts.seen.ts) is read beside the page's version.
     const [ctx, version, seen] = await Promise.all([
       listContext(req),
@@ -419,6 +420,8 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
         muted: true,
         conversion: conversions.rules,
         held: (lines) => (held = lines),
+        // The viewer's role, ban and mute on the thread: the window takes them from here.
+        viewer: (k) => (known = k),
         facts: (threadId, f) => {
           facts = { threadId, ...f };
           boardId = f.boardId;
@@ -433,7 +436,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     // The first window records the visit, so a later one marks what was new by the position the
     // first one was served with (its "more" link carries it).
     const later = after !== undefined || at !== undefined;
-    const page = await windowFor(req, ctx, { after, at, seen: later ? (carried ?? seen?.postId) : seen?.postId, held });
+    const page = await windowFor(req, ctx, { after, at, seen: later ? (carried ?? seen?.postId) : seen?.postId, held, known });
     if ('deeperPage' in page) {
       res.redirect(302, `${req.variantPrefix}/t/${page.deeperPage}?at=${at}#p${at}`);
       return;

@@ -6,6 +6,7 @@ import { notFound } from '../errors';
 import { NO_RULES, type Rules, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import { badCursor, decodeCursor, encodeCursor } from './posts.cursor';
+import type { KnownViewer } from './posts.etag';
 import { isMuted } from './posts.notices';
 import { comparePaths, countRanges, pathAfterSubtree } from './posts.paging';
 import * as pages from './posts.paging.repository';
@@ -48,6 +49,11 @@ export interface WindowRequest {
    * when the caller already holds the window's lines (rendered), which then are not read.
    */
   cached?: (version: WindowVersion, tx: Db) => boolean | Promise<boolean>;
+  /**
+   * The viewer as the page's version read them just before (posts.etag.ts): not read again when
+   * they are of the post's board and thread (and whether they muted it was read).
+   */
+  known?: KnownViewer;
 }
 
 /** What a window's lines depend on: any change to the thread raises its seq. */
@@ -93,12 +99,14 @@ export async function getPostWindow(
     .execute(async (tx) => {
       const row = await findPostRow(tx, id);
       const maxDepth = row.depth + request.depthCap;
+      const known = request.known;
+      const reuse = known && known.boardId === row.board_id && known.threadId === row.thread_id && (!viewer || known.muted !== null);
       const [state, root, board, actor, muted, ancestorRows, start] = await Promise.all([
         repo.findThreadState(tx, row.thread_id),
         row.parent_id === null ? Promise.resolve(row) : repo.findPost(tx, row.thread_id),
         repo.findBoard(tx, row.board_id),
-        actorOn(tx, viewer, row.board_id),
-        viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
+        reuse ? known.actor : actorOn(tx, viewer, row.board_id),
+        reuse ? known.muted : viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
         pages.findLines(tx, row.path.slice(0, -1)),
         windowStart(tx, row, request, maxDepth),
       ]);

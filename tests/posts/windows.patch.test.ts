@@ -1,5 +1,5 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { createModerator, createReply, createTestBoard, createThread, logInClient, type TestMember } from '../factories';
+import { createMember, createModerator, createReply, createTestBoard, createThread, logInClient, type TestMember } from '../factories';
 import { changeThread, deletePost, editPost, restorePost } from '../../server/moderation/moderation.service';
 import { unpaced } from '../../server/limits/paced';
 import { NO_RULES } from '../../server/policy/policy';
@@ -122,4 +122,23 @@ describe('a patched window', () => {
     // Most versions were patched, not rendered (deletions and full windows are rendered anew).
     expect(patched.caches.lines.patched).toBeGreaterThan(60);
   }, 600_000);
+});
+
+describe("a member's thread page", () => {
+  it("reads the member's role, ban and mute on the thread once, for its version and its window alike", async () => {
+    const root = await createThread(patched.db, { board, title: '查詢' });
+    await createReply(patched.db, root.id, { title: '跟帖' });
+    const reader = patched.client();
+    await logInClient(reader, await createMember(patched.db));
+    expect((await reader.get(`/t/${root.id}`)).status).toBe(200);
+    await createReply(patched.db, root.id, { title: '又一條' });
+    const before = patched.queries();
+    const page = await reader.get(`/t/${root.id}`);
+    const queries = patched.queries() - before;
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('又一條');
+    // Its session, header counts, ignores, version, seen position, the window's snapshot (with the
+    // patch's two) and the visit: 16 when the window read the role, ban and mute again.
+    expect(queries).toBeLessThanOrEqual(13);
+  });
 });
