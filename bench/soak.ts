@@ -5,8 +5,8 @@
  * server keeps up, so a slow server shows as latency, not as fewer requests): readers of the
  * board index, board pages and thread pages (anonymous warm pages, the other script, a member's
  * own view, the JSON API), searches and hot lists; writers replying, opening threads and editing
- * their posts as many members; and live readers on socket.io following threads, each reply timed
- * to every reader of its thread. Every few seconds the server's /metrics gives its RSS and its
+ * their posts as many members (where: soak.mix.ts); and live readers on socket.io following
+ * threads, each reply to one of them timed to every reader of its thread. Every few seconds the server's /metrics gives its RSS and its
  * heap after the last full collection (gentie_heap_after_gc_bytes): after warm-up, that heap's
  * slope says whether memory is flat.
  *
@@ -79,7 +79,7 @@ const PROBE_COUNT = 20;
 const WRITERS = 30;
 const BOARDS = 3;
 const THREADS = 30;
-/** Threads the live readers follow (the replies go to these, so every reply is timed). */
+/** Threads the live readers follow: every reply to one of them is timed to each of its readers (soak.mix.ts says how many go there). */
 const FOLLOWED = 20;
 
 /** The kinds of request, their share of the mix (out of 100) and the status they must get. */
