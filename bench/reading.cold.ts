@@ -1,11 +1,9 @@
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { connect } from '../server/db/connect';
-import { cloneDataset } from './datasets';
 import { LoadGenerator, type RequestSpec, summarize } from './load';
 import { watchMainThread } from './uploads';
 import { SETTINGS, sleep, startReadingApp, timed } from './reading.app';
-import { DATABASE, READING_DATASET } from './reading.dataset';
+import { aloneOnClone } from './reading.alone';
 
 /**
  * Cold first windows of the thread rooted at `rootId` (every cache emptied before each), one at a
@@ -75,20 +73,15 @@ export async function timeCold(load: LoadGenerator, trickle: LoadGenerator, appU
  * results file. For profiling what holds the event loop (node --cpu-prof, --trace-gc).
  */
 export async function benchColdOnly(serverUrl: string): Promise<void> {
-  const dataset = await cloneDataset(serverUrl, READING_DATASET, DATABASE, (line) => console.log(line));
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const failures: string[] = [];
-  try {
-    const db = connect(dataset.url);
-    cleanups.push(() => db.destroy());
-    const { appUrl } = await startReadingApp(dataset.url, db, cleanups);
+  await aloneOnClone(serverUrl, async ({ url, manifest, db, cleanups, failures }) => {
+    const { appUrl } = await startReadingApp(url, db, cleanups);
     const load = new LoadGenerator();
     const trickle = new LoadGenerator();
     cleanups.push(
       () => load.close(),
       () => trickle.close(),
     );
-    const rootId = dataset.manifest.threads['100000'].rootId;
+    const rootId = manifest.threads['100000'].rootId;
     await timed(load, appUrl, { method: 'GET', path: `/t/${rootId}` }, SETTINGS.bigRequests, SETTINGS.bigBudgetMs, failures);
     const cold = await timeCold(load, trickle, appUrl, rootId, failures);
     console.log(
@@ -96,11 +89,5 @@ export async function benchColdOnly(serverUrl: string): Promise<void> {
         `${cold.tiny.requests} tiny requests beside them: p50 ${cold.tiny.p50.toFixed(1)} ms, max ${cold.tiny.max.toFixed(1)} ms; ` +
         `the app's event loop stalled at most ${cold.loopMaxMs.toFixed(1)} ms (longest run of its thread in CPU time ${cold.loopCpuMs ?? '?'} ms); load average ${os.loadavg()[0]!.toFixed(2)}`,
     );
-    if (failures.length) {
-      console.error(`bench reading: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
-      process.exitCode = 1;
-    }
-  } finally {
-    for (const fn of cleanups.reverse()) await fn().catch((e: Error) => console.error(`bench reading: clean-up: ${e.message}`));
-  }
+  });
 }

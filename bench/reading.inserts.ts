@@ -3,14 +3,13 @@ import { type Kysely, sql } from 'kysely';
 import { createApp } from '../server/app';
 import { createCaches } from '../server/caches';
 import { loadConfig } from '../server/config';
-import { connect } from '../server/db/connect';
 import type { Database } from '../server/db/database';
 import { createLogger } from '../server/log';
 import { detectVariant } from '../server/text/convert';
-import { cloneDataset } from './datasets';
 import { type Summary, summarize } from './load';
 import { SETTINGS, listen } from './reading.app';
-import { DATABASE, PASSWORD, READING_DATASET, type ReadingManifest } from './reading.dataset';
+import { aloneOnClone } from './reading.alone';
+import { PASSWORD, type ReadingManifest } from './reading.dataset';
 import { cjkTitle, randomBody, seededRandom } from './shape';
 
 /**
@@ -49,17 +48,11 @@ function post(agent: http.Agent, url: string, body: string, headers: Record<stri
 
 /** The reply inserts alone, on a clone of the dataset, in an app set up as benchReading's. */
 export async function benchInsertsOnly(serverUrl: string): Promise<void> {
-  const say = (line: string) => console.log(line);
-  const dataset = await cloneDataset(serverUrl, READING_DATASET, DATABASE, say);
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const failures: string[] = [];
-  try {
-    const db = connect(dataset.url);
-    cleanups.push(() => db.destroy());
-    const config = loadConfig({ DATABASE_URL: dataset.url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
+  await aloneOnClone(serverUrl, async ({ url, manifest, db, cleanups, failures }) => {
+    const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', RATE_LIMIT_MULTIPLIER: '1000' });
     const app = createApp({ config, db, log: createLogger('silent'), caches: createCaches() });
     const appUrl = await listen(http.createServer(app), cleanups);
-    const i = await timeInserts(db, appUrl, dataset.manifest, failures);
+    const i = await timeInserts(db, appUrl, manifest, failures);
     const row = (what: string, s: Summary) => `| ${what} | ${s.requests} | ${s.p50.toFixed(2)} | ${s.p99.toFixed(1)} |`;
     console.log(
       [
@@ -74,13 +67,7 @@ export async function benchInsertsOnly(serverUrl: string): Promise<void> {
         `reply insert ÷ bare insert-and-bump: ${(i.at100k.p50 / i.bare.p50).toFixed(2)}× (target ≤ 3×)`,
       ].join('\n'),
     );
-    if (failures.length) {
-      console.error(`bench reading: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
-      process.exitCode = 1;
-    }
-  } finally {
-    for (const fn of cleanups.reverse()) await fn().catch((e: Error) => console.error(`bench reading: clean-up: ${e.message}`));
-  }
+  });
 }
 
 /** Reply inserts through HTTP at 10 and 100,000 follow-ups and a bare transaction, in rotating order. */

@@ -1,10 +1,8 @@
 import http from 'node:http';
 import os from 'node:os';
-import { connect } from '../server/db/connect';
-import { cloneDataset } from './datasets';
 import { LoadGenerator, type LoadResult, type RequestSpec, type Summary, summarize } from './load';
 import { SETTINGS, listen, raw, startReadingApp, timed } from './reading.app';
-import { DATABASE, READING_DATASET } from './reading.dataset';
+import { aloneOnClone } from './reading.alone';
 import type { ReadingResults } from './reading.report';
 
 /**
@@ -62,17 +60,11 @@ export async function timeWarm(
 
 /** The warm page alone, on a clone of the dataset, in an app set up as benchReading's. */
 export async function benchWarmOnly(serverUrl: string): Promise<void> {
-  const say = (line: string) => console.log(line);
-  const dataset = await cloneDataset(serverUrl, READING_DATASET, DATABASE, say);
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const failures: string[] = [];
-  try {
-    const db = connect(dataset.url);
-    cleanups.push(() => db.destroy());
-    const { appUrl } = await startReadingApp(dataset.url, db, cleanups);
+  await aloneOnClone(serverUrl, async ({ url, manifest, db, cleanups, failures }) => {
+    const { appUrl } = await startReadingApp(url, db, cleanups);
     const load = new LoadGenerator();
     cleanups.push(() => load.close());
-    const pagePath = `/t/${dataset.manifest.threads['1000'].rootId}`;
+    const pagePath = `/t/${manifest.threads['1000'].rootId}`;
     // What the full section asks before this measurement, and of the same page: its first window,
     // one request at a time. Without it the load generator's thread starts cold (unoptimized) on
     // the app's run and warm on the plain server's, which halves the app's figure.
@@ -92,11 +84,5 @@ export async function benchWarmOnly(serverUrl: string): Promise<void> {
         `warm throughput ÷ plain server: ${w.ratio.toFixed(2)}× (target ≥ 0.5×)`,
       ].join('\n'),
     );
-    if (failures.length) {
-      console.error(`bench reading: ${failures.length} requests failed, for example:\n  ${failures.slice(0, 5).join('\n  ')}`);
-      process.exitCode = 1;
-    }
-  } finally {
-    for (const fn of cleanups.reverse()) await fn().catch((e: Error) => console.error(`bench reading: clean-up: ${e.message}`));
-  }
+  });
 }
