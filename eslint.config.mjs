@@ -23,7 +23,9 @@ import tseslint from 'typescript-eslint';
  * (the stored glossaries and each process's copy) sits beside it: the realtime hub keeps it
  * current, and the features that edit it sit above. admin
  * and demo sit with the features built on posts: demo seeds threads through posts, and admin's
- * one import from moderation (the policy) moves down with the policy.
+ * one import from moderation (the policy) moves down with the policy. app.errors.ts (the error
+ * handler, and the answer to what node's parser refuses) and app.site.ts (the site's words in a
+ * reader's script) sit just beneath app.ts: createApp uses them, and so does main.ts.
  */
 export const LAYERS = [
   ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts', 'server/metrics'],
@@ -58,6 +60,7 @@ export const LAYERS = [
     'server/uploads',
     'server/feeds',
   ],
+  ['server/app.errors.ts', 'server/app.site.ts'],
   ['server/app.ts'],
   ['server/main.ts', 'server/cli'],
 ];

@@ -7,7 +7,12 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   // The real argon2id at its lowest cost (see the file): no test is about the hashing's cost.
   // jieba's segmenter, its dictionary loaded once per worker process rather than once per file (see the file).
-  moduleNameMapper: { '^@node-rs/argon2$': '<rootDir>/tests/helpers/argon2.ts', '^@node-rs/jieba$': '<rootDir>/tests/helpers/jieba.ts' },
+  // opencc-js's tries and converters, likewise built once per worker process (see the file).
+  moduleNameMapper: {
+    '^@node-rs/argon2$': '<rootDir>/tests/helpers/argon2.ts',
+    '^@node-rs/jieba$': '<rootDir>/tests/helpers/jieba.ts',
+    '^opencc-js$': '<rootDir>/tests/helpers/opencc.ts',
+  },
   globalSetup: '<rootDir>/tests/global-setup.mjs',
   globalTeardown: '<rootDir>/tests/global-teardown.mjs',
   maxWorkers: 2,

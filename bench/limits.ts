@@ -123,7 +123,8 @@ export async function runLimitsBench(): Promise<void> {
     console.log(
       `${FLOOD.members} members posting at once: p50 ${flood.alone.p50.toFixed(1)} ms, p95 ${flood.alone.p95.toFixed(1)} ms alone; ` +
         `p50 ${flood.hammered.p50.toFixed(1)} ms, p95 ${flood.hammered.p95.toFixed(1)} ms beside one member hammering ` +
-        `(${flood.hammer.refused} refused, ${flood.hammer.landed} landed, p50 of a refusal ${flood.hammer.p50.toFixed(1)} ms); ` +
+        `(${flood.hammer.refused} refused, ${flood.hammer.landed} landed, ${flood.hammer.other} other: ${statusList(flood.hammer.otherStatuses)}; ` +
+        `p50 of a refusal ${flood.hammer.p50.toFixed(1)} ms); ` +
         `ratio p50 ${flood.ratioP50.toFixed(3)}, p95 ${flood.ratioP95.toFixed(3)}`,
     );
     writeFileSync(
@@ -131,6 +132,10 @@ export async function runLimitsBench(): Promise<void> {
       `${JSON.stringify({ date: new Date().toISOString(), reply: figure, allRules, duplicateCheck: duplicates, reviewOn: review, flood }, null, 2)}\n`,
     );
     console.log(`figures written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+    if (flood.serverErrors)
+      throw new Error(
+        `limits: the flood had ${flood.serverErrors} answers with a 5xx status, e.g. ${flood.serverErrorExamples.join(' | ')}`,
+      );
   } finally {
     await db.destroy();
     await embedded.stop();
@@ -163,15 +168,29 @@ export interface FloodFigure {
   /** The 200's follow-ups, every round of a kind together: in ms. */
   alone: { p50: number; p95: number; samples: number };
   hammered: { p50: number; p95: number; samples: number };
-  /** The hammering member's requests while the 200 posted: refused (429), landed (201), p50 in ms. */
-  hammer: { sent: number; refused: number; landed: number; other: number; p50: number };
+  /**
+   * The hammering member's requests while the 200 posted: refused (429), landed (201), any other
+   * answer (`other`, by status in `otherStatuses`: a status, or `no answer` for a request that got
+   * none), p50 in ms.
+   */
+  hammer: { sent: number; refused: number; landed: number; other: number; otherStatuses: Record<string, number>; p50: number };
   ratioP50: number;
   ratioP95: number;
   /** Each round's p50 in ms, in the order run, and whether the member hammered during it. */
   perRound: { hammered: boolean; p50: number }[];
   /** Follow-ups of the 200 that did not land (any status but 201): must be none. */
   failures: string[];
+  /** Answers with a 5xx status, the 200's and the hammering member's, and the first few: the bench fails on any. */
+  serverErrors: number;
+  serverErrorExamples: string[];
 }
+
+/** The status in one of the load generator's error lines (`POST /path: 503 body…`), or `no answer` where the request got none. */
+const statusOf = (error: string) => /^\S+ \S+: (\d{3})(?: |$)/.exec(error)?.[1] ?? 'no answer';
+const statusList = (statuses: Record<string, number>) =>
+  Object.entries(statuses)
+    .map(([status, n]) => `${n} × ${status}`)
+    .join(', ') || 'none';
 
 /**
  * The flood: the app on its own pool as a process has it, TRUST_PROXY=loopback so each member
@@ -244,15 +263,18 @@ async function floodBench(seedDb: Kysely<Database>, url: string, log: (m: string
         headers: { ...hammerSpecs[i]!.headers, 'content-type': 'application/json' },
         body: hammerSpecs[i]!.body,
       });
-      await res.arrayBuffer();
+      const body = Buffer.from(await res.arrayBuffer()).toString('utf8', 0, 200);
+      if (res.status >= 500) throw new Error(`limits: the hammering member's burst was answered ${res.status} ${body}`);
       if (res.status === 429) break;
     }
 
     await round(FLOOD.groups - 1); // warm-up, not measured
     const alone: number[] = [];
     const hammered: number[] = [];
-    const hammer = { sent: 0, refused: 0, landed: 0, other: 0, latencies: [] as number[] };
+    const hammer = { sent: 0, refused: 0, landed: 0, other: 0, otherStatuses: {} as Record<string, number>, latencies: [] as number[] };
     const failures: string[] = [];
+    // Any 5xx, the 200's or the hammering member's: the bench fails on it (a limit must refuse, never break).
+    const serverErrors: string[] = [];
     const perRound: { hammered: boolean; p50: number }[] = [];
     for (let r = 0; r < FLOOD.rounds; r++) {
       // Pairs alternate which goes first, so drift over the run hits both alike.
@@ -285,15 +307,23 @@ async function floodBench(seedDb: Kysely<Database>, url: string, log: (m: string
       const sent = h.latenciesMs.filter((x) => !Number.isNaN(x));
       hammer.sent += sent.length;
       hammer.latencies.push(...sent);
-      const landed = h.errors.filter((e) => / 201 /.test(e)).length;
-      hammer.landed += landed;
-      hammer.other += h.errors.length - landed;
+      for (const error of h.errors) {
+        const status = statusOf(error);
+        if (status === '201') hammer.landed++;
+        else {
+          hammer.other++;
+          hammer.otherStatuses[status] = (hammer.otherStatuses[status] ?? 0) + 1;
+        }
+      }
+      serverErrors.push(...h.errors.filter((e) => statusOf(e).startsWith('5')));
     }
-    hammer.refused = hammer.sent - hammer.landed - hammer.other;
+    // A request with no answer has no latency either: it is not among those sent.
+    hammer.refused = hammer.sent - hammer.landed - (hammer.other - (hammer.otherStatuses['no answer'] ?? 0));
     const figure = (xs: number[]) => ({ p50: percentile(xs, 50), p95: percentile(xs, 95), samples: xs.length });
     const a = figure(alone);
     const h = figure(hammered);
     if (failures.length) log(`flood: ${failures.length} follow-ups of the 200 did not land, e.g. ${failures[0]}`);
+    serverErrors.push(...failures.filter((e) => statusOf(e).startsWith('5')));
     return {
       ...FLOOD,
       alone: a,
@@ -303,12 +333,15 @@ async function floodBench(seedDb: Kysely<Database>, url: string, log: (m: string
         refused: hammer.refused,
         landed: hammer.landed,
         other: hammer.other,
+        otherStatuses: hammer.otherStatuses,
         p50: percentile(hammer.latencies, 50),
       },
       ratioP50: h.p50 / a.p50,
       ratioP95: h.p95 / a.p95,
       perRound,
       failures: failures.slice(0, 5),
+      serverErrors: serverErrors.length,
+      serverErrorExamples: serverErrors.slice(0, 5),
     };
   } finally {
     await load.close();

@@ -5,8 +5,8 @@
  * server keeps up, so a slow server shows as latency, not as fewer requests): readers of the
  * board index, board pages and thread pages (anonymous warm pages, the other script, a member's
  * own view, the JSON API), searches and hot lists; writers replying, opening threads and editing
- * their posts as many members; and live readers on socket.io following threads, each reply timed
- * to every reader of its thread. Every few seconds the server's /metrics gives its RSS and its
+ * their posts as many members (where: soak.mix.ts); and live readers on socket.io following
+ * threads, each reply to one of them timed to every reader of its thread. Every few seconds the server's /metrics gives its RSS and its
  * heap after the last full collection (gentie_heap_after_gc_bytes): after warm-up, that heap's
  * slope says whether memory is flat.
  *
@@ -17,7 +17,8 @@
  *
  * Options (after `npm run bench -- soak`): `--minutes N` (3 by default) or `--seconds N`;
  * `--rate R` requests/s (by default 60 % of the capacity measured first, at most 200, the issue's
- * target); `--readers N` live readers (500). See docs/performance.md, "Soak".
+ * target); `--readers N` live readers (500); `--mix spread|followed` where replies go (soak.mix.ts:
+ * spread over new and old threads with a hot few by default). See docs/performance.md, "Soak".
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ import { freshDatabase } from './datasets';
 import { LoadGenerator, type RequestSpec, percentile } from './load';
 import { cjkTitle, seededRandom } from './shape';
 import { type KindCost, formatCosts, probeKinds } from './soak.probe';
+import { ThreadMix, type WriteMix } from './soak.mix';
 import { type MemoryPoint, type Slope, cpuPerRequest, heapSlope, mainThreadCpuMs, promBuckets, promValue } from './soak.stats';
 
 // Built, this file is dist/bench/soak.js; under jest (tests/bench/soak.test.ts) it runs from bench/.
@@ -55,6 +57,8 @@ export interface SoakOptions {
   readers: number;
   /** Node's flags for the server process (`--server-flags "--cpu-prof --cpu-prof-dir=DIR"`: profiles it). */
   serverFlags?: string[];
+  /** Where replies go and which threads are read (soak.mix.ts); 'spread' by default. */
+  mix?: WriteMix;
   /** Requests of each kind the cost probe sends before the soak and after it (PROBE_COUNT; tests send fewer). */
   probeCount?: number;
   /** An empty, migrated database to use instead of the bench's embedded one (tests). */
@@ -75,7 +79,7 @@ const PROBE_COUNT = 20;
 const WRITERS = 30;
 const BOARDS = 3;
 const THREADS = 30;
-/** Threads the live readers follow (the replies go to these, so every reply is timed). */
+/** Threads the live readers follow: every reply to one of them is timed to each of its readers (soak.mix.ts says how many go there). */
 const FOLLOWED = 20;
 
 /** The kinds of request, their share of the mix (out of 100) and the status they must get. */
@@ -126,6 +130,8 @@ export interface SoakResults {
   /** Requests/s the server answered in the capacity probe (closed loop); null when the rate was given. */
   capacity: number | null;
   readers: number;
+  /** Where replies went and which threads were read (soak.mix.ts). */
+  mix: WriteMix;
   requests: number;
   throughput: number;
   errors: number;
@@ -215,6 +221,7 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
   let rate: number | undefined;
   let readers = 500;
   let serverFlags: string[] | undefined;
+  let mix: WriteMix | undefined;
   for (let i = 0; i < argv.length; i++) {
     const value = Number(argv[i + 1]);
     const positive = Number.isFinite(value) && value > 0;
@@ -223,15 +230,16 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
     else if (flag === '--seconds' && positive) seconds = value;
     else if (flag === '--rate' && positive) rate = value;
     else if (flag === '--readers' && Number.isInteger(value) && value >= 0) readers = value;
+    else if (flag === '--mix' && (argv[i + 1] === 'spread' || argv[i + 1] === 'followed')) mix = argv[i + 1] as WriteMix;
     else if (flag === '--server-flags' && argv[i + 1]?.startsWith('--')) serverFlags = argv[i + 1]!.split(/\s+/).filter(Boolean);
     else
       throw new Error(
-        `soak: unknown option ${flag} ${argv[i + 1] ?? ''} (--minutes N, --seconds N, --rate R, --readers N, --server-flags "--flag …")`,
+        `soak: unknown option ${flag} ${argv[i + 1] ?? ''} (--minutes N, --seconds N, --rate R, --readers N, --mix spread|followed, --server-flags "--flag …")`,
       );
     i++;
   }
   if (seconds > 24 * 3600) throw new Error('soak: at most 24 hours');
-  return { seconds, rate, readers, ...(serverFlags ? { serverFlags } : {}) };
+  return { seconds, rate, readers, ...(serverFlags ? { serverFlags } : {}), ...(mix ? { mix } : {}) };
 }
 
 /** One request as the soak sends it (any method), timed from when it went out. */
@@ -401,13 +409,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     for (const r of readers) r.socket.on('disconnect', () => void (closing || dropped++));
     if (readers.length) say(`${readers.length} live readers on ${followed.length} threads`);
 
-    // ---- Requests of each kind.
+    // ---- Requests of each kind, to threads as the mix spreads them (soak.mix.ts).
+    const mix = new ThreadMix(options.mix ?? 'spread', random, threads, followed);
     const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
     const plain = { 'accept-language': 'zh-TW' };
     const request = (
       kind: Kind,
-    ): { method: string; path: string; headers: Record<string, string>; body?: unknown; expect: number; writer?: Writer } => {
-      const thread = pick(threads);
+    ): {
+      method: string;
+      path: string;
+      headers: Record<string, string>;
+      body?: unknown;
+      expect: number;
+      writer?: Writer;
+      /** A reply's thread; a new thread's board. */
+      thread?: string;
+      board?: string;
+    } => {
+      const thread = mix.readTarget();
       switch (kind) {
         case 'board index':
           return { method: 'GET', path: '/', headers: plain, expect: 200 };
@@ -427,10 +446,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
           return { method: 'GET', path: `/api/hot?board=${pick(boards)}`, headers: {}, expect: 200 };
         case 'reply': {
           const writer = pick(writers);
-          const target = pick(followed);
+          const target = mix.replyTarget();
           return {
             method: 'POST',
-            path: `/api/posts/${target.id}/replies`,
+            path: `/api/posts/${target.parent}/replies`,
+            thread: target.thread,
             headers: { cookie: writer.cookie },
             body: { title: title(), body: bodyText() },
             expect: 201,
@@ -439,9 +459,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
         }
         case 'new thread': {
           const writer = pick(writers);
+          const board = pick(boards);
           return {
             method: 'POST',
-            path: `/api/boards/${pick(boards)}/threads`,
+            path: `/api/boards/${board}/threads`,
+            board,
             headers: { cookie: writer.cookie },
             body: { title: title(), body: bodyText() },
             expect: 201,
@@ -572,7 +594,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
             const id = (JSON.parse(answer.text) as { post: { id: string } }).post.id;
             r.writer.posts.push(id);
             if (r.writer.posts.length > 10) r.writer.posts.shift();
-            if (kind === 'reply') sentReplies.push({ id, thread: r.path.split('/')[3]!, at: sentAt });
+            if (r.thread) {
+              sentReplies.push({ id, thread: r.thread, at: sentAt });
+              mix.replyWritten(r.thread, id);
+            }
+            if (r.board) mix.threadWritten({ id, board: r.board });
           }
         })
         .catch((error: Error) => fail(kind, `${r.method} ${r.path}: ${error.message}`))
@@ -605,7 +631,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     await readMemory();
     // Events of the last replies are still on their way.
     await sleep(2000);
-    const costsAfter = await probe();
+    // A server overrun may still be working through its backlog: the run's report matters more
+    // than the probe after it, which then counts as an error instead of ending the bench.
+    const costsAfter = await probe().catch((error: Error): KindCost[] => {
+      fail('server', `probe after the soak: ${error.message}`);
+      return [];
+    });
     closing = true;
 
     // ---- Events: every reader of a thread gets every reply to it, once.
@@ -641,6 +672,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       rate,
       capacity: capacity === null ? null : Math.round(capacity),
       readers: readers.length,
+      mix: mix.mix,
       requests: sent,
       throughput: all.length / (elapsedMs / 1000),
       errors,
@@ -681,7 +713,7 @@ const f = (n: number | null, digits = 1) => (n === null || !Number.isFinite(n) ?
 /** The run as a table for the terminal. */
 export function formatSoak(r: SoakResults): string {
   const lines = [
-    `Soak: ${r.seconds} s at ${r.rate} requests/s${r.capacity === null ? ' (given)' : ` (60 % of a measured capacity of ${r.capacity}/s, at most ${TARGET_RATE})`}, ${r.readers} live readers`,
+    `Soak: ${r.seconds} s at ${r.rate} requests/s${r.capacity === null ? ' (given)' : ` (60 % of a measured capacity of ${r.capacity}/s, at most ${TARGET_RATE})`}, ${r.readers} live readers, ${r.mix} mix`,
     `load average ${f(r.loadAverage.before, 2)} → ${f(r.loadAverage.after, 2)} on ${r.cpus} cores (shared with whatever else runs)`,
     '',
     'kind              requests  errors   p50 ms   p99 ms',

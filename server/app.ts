@@ -1,5 +1,4 @@
-import type { IncomingMessage, RequestListener, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
 import compression from 'compression';
@@ -9,7 +8,7 @@ import { adminRouter } from './admin/admin.routes';
 import { adminConsoleRouter } from './admin/admin.console.routes';
 import { boardsRouter } from './boards/boards.routes';
 import { watchMaintenance } from './backup/backup.maintenance';
-import { type Caches, type TextCache, cacheStats, createCaches } from './caches';
+import { type Caches, cacheStats, createCaches } from './caches';
 import { onThreadEventWritten } from './events/thread-events';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -19,7 +18,7 @@ import { NOT_FOUND_ROUTE, labelRoute, timeRequests } from './metrics/metrics.htt
 import { metricsRoute } from './metrics/metrics.routes';
 import { metricsHistory } from './metrics/metrics.history';
 import { VARIANTS, type Variant } from './text/convert';
-import { AppError, isDatabaseUnavailable, validationFailed } from './errors';
+import { AppError, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
 import { siteOrigin } from './http/origin';
 import { healthCheck, readinessCheck } from './http/health';
@@ -27,19 +26,17 @@ import { logWarmRequest, maintenanceGate, requestLogger, securityHeaders, warnOn
 import { sitemapRouter } from './posts/posts.sitemap';
 import { feedsRouter } from './feeds/feeds.routes';
 import { cacheByMember } from './http/caching';
-import { dropTag } from './http/conditional';
 import { checkBodyText, checkPath, checkQuery, requireUtf8Form } from './http/input';
 import { localPath } from './http/paths';
-import { VARIANT_COOKIE, chooseVariant, refuseCrossSite, variantResolver } from './http/context';
+import { VARIANT_COOKIE, refuseCrossSite, variantResolver } from './http/context';
 import { sessionMiddleware } from './sessions/sessions.cookies';
 import type { MemberFeeds } from './realtime/realtime.members';
 import { createLimiter } from './limits/limiter';
 import { createAddressBans } from './limits/address-bans';
 import { createPacing } from './limits/paced';
-import { SETTINGS, type SettingsStore, createSettingsStore } from './settings/settings';
+import { type SettingsStore, createSettingsStore } from './settings/settings';
 import { type GlossaryStore, createGlossaryStore } from './glossary/glossary.store';
 import { adminSettingsRouter } from './admin/admin.settings.routes';
-import { shownOn, textIn, versionOn } from './text/localize';
 import type { Rules } from './policy/policy';
 import { type Mailer, createMailer } from './mail/mail.transport';
 import { emailRouter, passwordResetRouter } from './email/email.routes';
@@ -48,7 +45,7 @@ import { membersRouter } from './members/members.routes';
 import { glossaryRouter } from './moderation/moderation.glossary.routes';
 import { reviewQueueRouter } from './moderation/moderation.queue.routes';
 import { moderationRouter } from './moderation/moderation.routes';
-import { banMember, liftBan } from './moderation/moderation.service';
+import { banMember, liftBan } from './moderation/moderation.banning';
 import { messageFeed } from './messages/messages.feed';
 import { messagesRouter } from './messages/messages.routes';
 import { peopleRouter } from './people/people.routes';
@@ -64,8 +61,9 @@ import { realtimeRouter } from './realtime/realtime.routes';
 import { searchRouter } from './search/search.routes';
 import { MULTIPART_PATHS, uploadsRouter, uploadsServing } from './uploads/uploads.routes';
 import { type UploadStorage, postgresUploadStorage } from './uploads/uploads.storage';
-import { type PageContext, catalogFor, defaultPageContext, renderErrorPage } from './views/layout';
-import { localizeError } from './views/messages.errors';
+import { type PageContext, catalogFor, defaultPageContext } from './views/layout';
+import { BODY_LIMIT, errorHandler } from './app.errors';
+import { siteWords } from './app.site';
 
 export interface AppDeps {
   config: Config;
@@ -109,9 +107,6 @@ export interface AppDeps {
    */
   glossaries?: GlossaryStore;
 }
-
-/** Largest request body accepted (JSON or form); a bigger one is a 413. */
-export const BODY_LIMIT = '256kb';
 
 // body-parser's verify hook: a body that is not valid UTF-8 is refused, never "repaired" into U+FFFD.
 function requireUtf8(_req: unknown, _res: unknown, buf: Buffer): void {
@@ -371,34 +366,6 @@ function defaultStore(db: Kysely<Database>, log: Logger): SettingsStore {
 const variantSetting = (value: string): Variant | undefined => (value === 'original' ? undefined : (value as Variant));
 
 /**
- * The site's name and description in a reader's script: the catalog's own name while the setting
- * keeps its default (written natively in both scripts), else the admin's words converted as posts
- * are, by the site's glossary (they are on no board: text/localize.ts), pins resolved. Kept per
- * value, variant and the site glossary's version: they change only when an admin changes them.
- * Pages and emails (main.ts gives it to the digest) take the name from here.
- */
-export function siteWords(settings: SettingsStore, conversions: TextCache) {
-  const kept = new Map<string, { siteName: string; siteDescription: string }>();
-  const on = shownOn(conversions, null);
-  return (variant: Variant | undefined) => {
-    const name = settings.get('site.name');
-    const description = settings.get('site.description');
-    const key = `${variant ?? ''}\u0000${versionOn(on)}\u0000${name}\u0000${description}`;
-    let words = kept.get(key);
-    if (!words) {
-      const inScript = (text: string) => textIn(on, text, variant);
-      words = {
-        siteName: name === SETTINGS['site.name'].default ? catalogFor(variant).t.siteName : inScript(name),
-        siteDescription: inScript(description),
-      };
-      if (kept.size > 100) kept.clear();
-      kept.set(key, words);
-    }
-    return words;
-  };
-}
-
-/**
  * This process's own thread events raise what its caches know of the thread at once, not when
  * their NOTIFY comes back over LISTEN, so a kept page is never served after a write here made it
  * stale. (Raised before the commit, the version only makes pages miss meanwhile.) Held weakly:
@@ -446,96 +413,4 @@ export function memberFeeds(options: { timeZone?: string; caches: Pick<Caches, '
     message: messageFeed(options.caches.conversions),
     notification: notificationFeed({ timeZone: options.timeZone ?? 'Asia/Shanghai', conversions: options.caches.conversions }),
   };
-}
-
-/** The one error handler: JSON for the API (and clients that ask for it), else an HTML page in the reader's script. */
-function errorHandler(config: Config, pageContext: (req: Request) => PageContext) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const known = toAppError(error);
-    if (known.status >= 500 && known.code !== 'DatabaseUnavailable') req.log.error({ err: error }, 'request failed');
-    if (known.retryAfter) res.set('Retry-After', String(known.retryAfter));
-    if (res.headersSent) return void res.end();
-    dropTag(req, res);
-    res.status(known.status);
-    if (req.path.startsWith('/api/') || (!req.accepts('html') && req.accepts('json'))) {
-      const variant = variantAsked(req.query.variant) ?? req.variant;
-      const localized = localizeError({ ...catalogFor(variant), timeZone: config.displayTimeZone, variant }, known);
-      res.json({ error: { code: known.code, message: known.message, localized } });
-    } else {
-      if (req.member === undefined) req.member = null;
-      res.type('html').send(renderErrorPage(pageContext(req), known));
-    }
-  };
-}
-
-/**
- * The variant an API request names in its `variant` query parameter (the one the post endpoints
- * take), if it is one: its refusal's `localized` text is then in that script.
- */
-function variantAsked(value: unknown): Variant | undefined {
-  return (VARIANTS as readonly unknown[]).includes(value) ? (value as Variant) : undefined;
-}
-
-/** Maps anything thrown to the answer the client gets. */
-function toAppError(error: unknown): AppError {
-  const e = error as { type?: string; status?: number };
-  // Errors from body-parser carry a `type` (it also rewrites the status of errors thrown by verify).
-  switch (e?.type) {
-    case 'entity.verify.failed':
-      return new AppError(400, 'InvalidUtf8', 'The request body is not valid UTF-8.');
-    case 'entity.too.large':
-      return new AppError(413, 'PayloadTooLarge', `The request body is larger than ${BODY_LIMIT}.`, {
-        params: { what: 'request', limit: BODY_LIMIT },
-      });
-    case 'entity.parse.failed':
-      return new AppError(400, 'InvalidJson', 'The request body is not valid JSON.');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new AppError(415, 'UnsupportedMediaType', 'Send the body as UTF-8.', { params: { expected: 'utf8' } });
-    case 'request.aborted':
-      return new AppError(400, 'BadRequest', 'The request was aborted.');
-    default:
-      break;
-  }
-  if (error instanceof AppError) return error;
-  if (isDatabaseUnavailable(error)) {
-    return new AppError(503, 'DatabaseUnavailable', 'The database is restarting or unreachable; try again in a moment.', { retryAfter: 5 });
-  }
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new AppError(e.status, 'BadRequest', 'The request could not be understood.');
-  }
-  return new AppError(500, 'Internal', 'Something went wrong on our side; it has been logged.');
-}
-
-/**
- * What node's HTTP parser refuses before any handler runs: a request line and headers past its
- * 16 KB (a very long path or query, an oversize cookie) or that are not HTTP at all. Node's own
- * answer to those has no body; this one says why, as JSON for the API and a short page elsewhere,
- * in the script the variant prefix or Accept-Language of what was read asks for. For the server
- * that serves createApp (main.ts, the tests).
- */
-export function answerClientErrors(server: Server, timeZone: string): void {
-  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const raw = err.rawPacket?.toString('latin1') ?? '';
-    const url = /^[A-Z]+ (\S+)/.exec(raw)?.[1] ?? '/';
-    const acceptLanguage = /\r\naccept-language:[ \t]*([^\r\n]*)/i.exec(raw)?.[1];
-    const { variant } = chooseVariant(url, { 'accept-language': acceptLanguage });
-    const error =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? new AppError(431, 'PayloadTooLarge', 'The request line and headers are larger than 16 KB.', {
-            params: { what: 'request', limit: '16 KB' },
-          })
-        : new AppError(400, 'BadRequest', 'The request could not be understood.');
-    const localized = localizeError({ ...catalogFor(variant), timeZone, variant }, error);
-    const api = /^\/(zh-[a-z]+\/)?api\//.test(url);
-    const body = api
-      ? JSON.stringify({ error: { code: error.code, message: error.message, localized } })
-      : `<!doctype html><meta charset="utf-8"><title>${error.status}</title><p class="error-message" data-code="${error.code}">${localized.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>\n`;
-    const reason = error.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
-    socket.end(
-      `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: ${api ? 'application/json' : 'text/html'}; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  });
 }

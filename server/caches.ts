@@ -41,6 +41,11 @@ export class CountedCache<K extends NonNullable<unknown>, V extends NonNullable<
   }
 }
 
+/** The rendered windows of thread pages; `patched` counts the windows brought to a later version by a patch (posts.windows.cache.ts). */
+export class LinesCache extends CountedCache<string, RenderedLines> {
+  patched = 0;
+}
+
 /** A cache of strings: converted text, rendered HTML, slugs. */
 export type TextCache = CountedCache<string, string>;
 
@@ -82,6 +87,28 @@ export interface RenderedLines {
    * posts there (posts.windows.lines.ts).
    */
   end?: number;
+  /**
+   * What a later version of the thread patches this window from instead of rendering it again
+   * (posts.windows.patch.ts); none: it is never patched.
+   */
+  layout?: WindowLayout;
+}
+
+/** How a rendered window was laid out, and at which version of its thread (posts.windows.patch.ts). */
+export interface WindowLayout {
+  /** The thread's seq the window shows. */
+  seq: number;
+  /** The page's post, its depth, and where the window starts ('' for the first: posts.windows.ts WindowVersion). */
+  postId: string;
+  baseDepth: number;
+  start: string;
+  /** Lines a window holds at most, and the levels it nests below the page's post. */
+  size: number;
+  depthCap: number;
+  /** The address of the next window, when one follows. */
+  next: string | null;
+  /** The lines above the first one (its ancestors), with their offsets in the markup. */
+  context: { id: string; depth: number; start: number; end: number }[];
 }
 
 /** One line of a rendered window: its post and author, and its offsets in the markup. */
@@ -89,6 +116,9 @@ export interface RenderedLine {
   id: string;
   authorId: string;
   author: string;
+  /** The post's depth in its thread, and its whole subtree's size (the fold's count). */
+  depth: number;
+  replyCount: number;
   /** The line's <span class="line"> starts here, its opening tag ends at `open`, and it ends before `end`. */
   start: number;
   open: number;
@@ -110,10 +140,11 @@ export interface Caches {
    */
   conversions: ConversionCache;
   /**
-   * Rendered follow-up trees of thread pages per (post, thread seq, variant, whether deleted posts
-   * are shown, link prefix): posts.routes.ts. Every change to a thread raises its seq.
+   * Rendered follow-up windows of thread pages per (post, window start, variant, whether deleted
+   * posts are shown, link prefix, time zone, conversion rules), each at the thread seq it shows:
+   * a later version patches it from the thread's events (posts.windows.cache.ts).
    */
-  lines: CountedCache<string, RenderedLines>;
+  lines: LinesCache;
   /** Rendered pairs of versions on revision pages (moderation.diff.ts). */
   diffs: TextCache;
   /**
@@ -257,7 +288,8 @@ export const CACHE_BYTES: Readonly<Record<keyof Caches, number>> = Object.freeze
 const textBytes = (value: string, key: string) => (value.length + key.length) * 2;
 
 // A little for the object and its count beside the markup, and each line's record.
-const linesBytes = (value: RenderedLines, key: string) => (value.html.length + key.length) * 2 + 32 + value.spans.length * 120;
+const linesBytes = (value: RenderedLines, key: string) =>
+  (value.html.length + key.length) * 2 + 32 + value.spans.length * 140 + (value.layout ? 200 + value.layout.context.length * 80 : 0);
 
 // A page's identity bytes and its compressed forms, as they are when it is (re)stored.
 const pageBytes = (value: CachedPage, key: string) =>
@@ -276,7 +308,7 @@ export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}):
     conversions: new ConversionCache({ maxSize: max.conversions, sizeCalculation: textBytes }),
     // A tree larger than a quarter of the bound is not kept: it would push out many smaller
     // threads to serve one page that is rebuilt on its next change anyway.
-    lines: new CountedCache<string, RenderedLines>({ maxSize: max.lines, maxEntrySize: max.lines / 4, sizeCalculation: linesBytes }),
+    lines: new LinesCache({ maxSize: max.lines, maxEntrySize: max.lines / 4, sizeCalculation: linesBytes }),
     diffs: new CountedCache<string, string>({ maxSize: max.diffs, sizeCalculation: textBytes }),
     // As for lines: a page larger than a quarter of the bound is rendered each time instead.
     pages: new CountedCache<string, CachedPage>({ maxSize: max.pages, maxEntrySize: max.pages / 4, sizeCalculation: pageBytes }, false),

@@ -1,6 +1,8 @@
 import { ADDRESS_PURGE_JOB, purgePostAddresses } from './moderation/moderation.bans';
 import http from 'node:http';
-import { answerClientErrors, createApp, memberFeeds, siteWords } from './app';
+import { createApp, memberFeeds } from './app';
+import { answerClientErrors } from './app.errors';
+import { siteWords } from './app.site';
 import type { Variant } from './variants';
 import { cacheStats, createCaches } from './caches';
 import { loadAssets } from './views/assets';

@@ -19,7 +19,9 @@ import {
   setMemberRole,
   siteBanMember,
 } from './admin.members';
-import { boardsAdminPage, consoleHomePage, inboxPage, memberAdminPage, membersAdminPage } from './admin.console.views';
+import { boardsAdminPage } from './admin.boards.views';
+import { consoleHomePage, inboxPage } from './admin.console.views';
+import { memberAdminPage, membersAdminPage } from './admin.members.views';
 
 /**
  * The admin console's pages and their JSON (admins only: each service refuses anyone else with

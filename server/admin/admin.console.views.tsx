@@ -1,21 +1,22 @@
-import { MemberLink, memberName } from '../views/member';
+import { memberName } from '../views/member';
 import { href } from '../http/paths';
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { dateTime } from '../views/time';
-import type { AdminBoard } from './admin.boards';
 import type { Inbox, InboxCounts } from './admin.inbox';
-import type { FoundMember, MemberDetail } from './admin.members';
 
 /**
- * The admin console's own pages: its home (/admin), the inbox, boards, and members (search and a
- * member's page). Plain forms that post and redirect: they work without JavaScript, and narrow
- * screens get the same page with its tables scrolling on their own.
+ * The admin console's home (/admin) and inbox, and what its pages share: a time, a member's page in
+ * the console, a small form. Boards and members have their own pages (admin.boards.views.tsx,
+ * admin.members.views.tsx). Plain forms that post and redirect: they work without JavaScript, and
+ * narrow screens get the same page with its tables scrolling on their own.
  */
 
-const memberPath = (name: string) => `/admin/members/${encodeURIComponent(name)}`;
+/** A member's page in the console. */
+export const memberPath = (name: string) => `/admin/members/${encodeURIComponent(name)}`;
 
-function Time({ ctx, at }: { ctx: PageContext; at: Date }) {
+/** A time as the console's pages show it, with the exact instant in its datetime. */
+export function Time({ ctx, at }: { ctx: PageContext; at: Date }) {
   return <time datetime={at.toISOString()}>{dateTime(ctx, at)}</time>;
 }
 
@@ -156,7 +157,7 @@ export function inboxPage(ctx: PageContext, data: Inbox): string {
 }
 
 /** One small form posting to `path` with hidden fields and visible inputs. */
-function ActionForm({
+export function ActionForm({
   ctx,
   path,
   label,
@@ -179,260 +180,5 @@ function ActionForm({
       ))}
       {children} <button type="submit">{label}</button>
     </form>
-  );
-}
-
-/** `/admin/boards`: every board with its forms, and a form to create one. */
-export function boardsAdminPage(ctx: PageContext, list: AdminBoard[], error?: string): string {
-  const w = ctx.t.admin.boards;
-  return renderPage(
-    ctx,
-    w.title,
-    <section class="admin-boards">
-      <h1>{w.title}</h1>
-      {error ? <p class="error">{error}</p> : null}
-      <h2>{w.create}</h2>
-      <form method="post" action={href(ctx, '/admin/boards')} class="stacked">
-        <label>
-          {w.slug} <input name="slug" required pattern="[a-z0-9][a-z0-9-]{0,39}" maxlength={40} /> <small>{w.slugHint}</small>
-        </label>
-        <label>
-          {w.name} <input name="name" required maxlength={60} />
-        </label>
-        <label>
-          {w.description} <input name="description" maxlength={500} />
-        </label>
-        <button type="submit">{w.create}</button>
-      </form>
-      <p class="hint">{w.archiveHint}</p>
-      {list.length === 0 ? <p>{w.none}</p> : null}
-      {list.map((b) => {
-        const base = `/admin/boards/${b.slug}`;
-        return (
-          <article class={b.archivedAt ? 'admin-board archived' : 'admin-board'} id={`board-${b.slug}`}>
-            <h2>
-              <a href={href(ctx, `/b/${b.slug}`)}>{b.name}</a> <code>{b.slug}</code>{' '}
-              {b.archivedAt ? <strong class="archived">{w.archived}</strong> : null}
-            </h2>
-            <p>
-              {b.description} ({w.threads} {b.threadCount}; {w.position} {b.position})
-            </p>
-            <p>
-              {w.moderators}: {b.moderators.length === 0 ? w.noModerators : null}
-              {b.moderators.map((m) => (
-                <span class="moderator">
-                  <a href={href(ctx, memberPath(m))}>{m}</a>{' '}
-                  <ActionForm ctx={ctx} path={`${base}/moderators/remove`} label={w.removeModerator} hidden={{ name: m }} inline />{' '}
-                </span>
-              ))}
-            </p>
-            <ActionForm ctx={ctx} path={`${base}/moderators`} label={w.addModerator}>
-              <label>
-                {w.memberName} <input name="name" required />
-              </label>
-            </ActionForm>
-            <ActionForm ctx={ctx} path={`${base}/rename`} label={w.rename}>
-              <label>
-                {w.name} <input name="name" required value={b.name} maxlength={60} />
-              </label>
-            </ActionForm>
-            <ActionForm ctx={ctx} path={`${base}/describe`} label={w.describe}>
-              <label>
-                {w.description} <input name="description" value={b.description} maxlength={500} />
-              </label>
-            </ActionForm>
-            <ActionForm ctx={ctx} path={`${base}/move`} label={w.move}>
-              <label>
-                {w.position} <input name="position" type="number" min={0} required value={String(b.position)} />
-              </label>
-            </ActionForm>
-            {b.archivedAt ? (
-              <ActionForm ctx={ctx} path={`${base}/unarchive`} label={w.unarchive} />
-            ) : (
-              <ActionForm ctx={ctx} path={`${base}/archive`} label={w.archive} />
-            )}
-            {b.threadCount === 0 ? <ActionForm ctx={ctx} path={`${base}/delete`} label={w.delete} /> : null}
-          </article>
-        );
-      })}
-    </section>,
-  );
-}
-
-/** `/admin/members?q=…`: find a member by name. */
-export function membersAdminPage(ctx: PageContext, query: string, found: FoundMember[] | null): string {
-  const w = ctx.t.admin.members;
-  return renderPage(
-    ctx,
-    w.title,
-    <section class="admin-members">
-      <h1>{w.title}</h1>
-      <form method="get" action={href(ctx, '/admin/members')}>
-        <label>
-          {w.search} <input name="q" value={query} required />
-        </label>{' '}
-        <button type="submit">{w.find}</button>
-      </form>
-      <p class="hint">{w.searchHint}</p>
-      {found === null ? null : found.length === 0 ? (
-        <p>{w.noMatch}</p>
-      ) : (
-        <ul class="found-members">
-          {found.map((m) => (
-            <li>
-              <a href={href(ctx, memberPath(m.key))}>{memberName(ctx, m.name)}</a> {ctx.t.roles[m.role]}
-              {m.deleted ? ` (${w.deleted}: ${m.key})` : ''}, {w.joined} <Time ctx={ctx} at={m.createdAt} />
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>,
-  );
-}
-
-/** `/admin/members/:name`: one member for admins, with the actions on them. */
-export function memberAdminPage(
-  ctx: PageContext,
-  m: MemberDetail,
-  note?: { reset?: { url: string; absolute: boolean }; error?: string },
-): string {
-  const w = ctx.t.admin.members;
-  // A deleted account is addressed by the name it registered (its shown name is everyone's 已註銷用戶).
-  const base = memberPath(m.key);
-  const shown = memberName(ctx, m.name);
-  return renderPage(
-    ctx,
-    shown,
-    <section class="admin-member">
-      <h1>
-        {m.deletedAt ? shown : <MemberLink ctx={ctx} name={m.name} />} {m.deletedAt ? <strong>{`${w.deleted}: ${m.key}`}</strong> : null}
-      </h1>
-      {note?.error ? <p class="error">{note.error}</p> : null}
-      {note?.reset ? (
-        <p class="reset-link">
-          {w.resetMade(m.name)} <code>{note.reset.url}</code>
-          {note.reset.absolute ? null : <strong class="relative-link">{w.relativeLink}</strong>}
-        </p>
-      ) : null}
-      <p>
-        {w.role}: {ctx.t.roles[m.role]}; {w.joined} <Time ctx={ctx} at={m.createdAt} />
-        {m.moderates.length > 0 ? `; ${w.moderates}: ` : ''}
-        {m.moderates.map((b) => (
-          <a href={href(ctx, `/b/${b.slug}`)}>{b.name} </a>
-        ))}
-      </p>
-      <p>
-        <a href={href(ctx, `${base}/addresses`)}>{w.addresses}</a> ·{' '}
-        <a href={href(ctx, `/admin/audit?subject=${encodeURIComponent(m.auditSubject)}`)}>{ctx.t.admin.audit}</a>
-      </p>
-      {m.deletedAt ? null : (
-        <div class="member-actions">
-          <h2>{w.changeRole}</h2>
-          <p class="hint">{w.roleHint}</p>
-          {m.role === 'admin' ? (
-            <ActionForm ctx={ctx} path={`${base}/role`} label={w.makeMember} hidden={{ role: 'member' }} />
-          ) : (
-            <ActionForm ctx={ctx} path={`${base}/role`} label={w.makeAdmin} hidden={{ role: 'admin' }} />
-          )}
-          <h2>{w.ban}</h2>
-          <ActionForm ctx={ctx} path={`${base}/ban`} label={w.ban}>
-            <label>
-              {w.days} <input name="days" type="number" min={1} required value="7" />
-            </label>{' '}
-            <label>
-              {w.reason} <input name="reason" required />
-            </label>
-          </ActionForm>
-          <h2>{w.resetLink}</h2>
-          <p class="hint">{w.resetHint}</p>
-          <ActionForm ctx={ctx} path={`${base}/reset-link`} label={w.resetLink} />
-          <h2>{w.deleteAccount}</h2>
-          <p class="hint">{w.deleteHint}</p>
-          <form method="post" action={href(ctx, `${base}/delete`)} class="admin-action">
-            <label>
-              <input type="radio" name="posts" value="keep" checked /> {w.keepPosts}
-            </label>
-            <label>
-              <input type="radio" name="posts" value="remove" /> {w.removePosts}
-            </label>
-            <button type="submit">{w.deleteAccount}</button>
-          </form>
-        </div>
-      )}
-      <h2>{w.bans}</h2>
-      {m.bans.length === 0 ? (
-        <p>{w.noBans}</p>
-      ) : (
-        <ul class="member-bans">
-          {m.bans.map((b) => (
-            <li>
-              {b.board ?? w.siteWide}: {b.reason} ({b.inForce ? w.inForce : b.lifted ? w.lifted : w.expired}){' '}
-              <Time ctx={ctx} at={b.createdAt} /> {w.until} <Time ctx={ctx} at={b.expiresAt} />
-              {b.inForce ? <ActionForm ctx={ctx} path={`${base}/unban`} label={w.liftBan} hidden={{ ban: b.id }} inline /> : null}
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2>{w.posts}</h2>
-      {m.posts.length === 0 ? (
-        <p>{w.noPosts}</p>
-      ) : (
-        <ul class="member-posts">
-          {m.posts.map((p) => (
-            <li class={p.deleted ? 'deleted' : undefined}>
-              <a href={href(ctx, `/t/${p.threadId}#p${p.id}`)}>{p.title || `#${p.id}`}</a> <code>{p.board}</code>{' '}
-              <Time ctx={ctx} at={p.createdAt} />
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2>{w.reportsAbout}</h2>
-      {m.reportsAbout.length === 0 ? (
-        <p>{w.noReports}</p>
-      ) : (
-        <ul class="member-reports-about">
-          {m.reportsAbout.map((r) => (
-            <li>
-              <a href={href(ctx, `/t/${r.postId}`)}>#{r.postId}</a> {memberName(ctx, r.reporter)}: {r.reason} ({r.open ? w.open : w.closed})
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2>{w.reportsBy}</h2>
-      {m.reportsBy.length === 0 ? (
-        <p>{w.noReports}</p>
-      ) : (
-        <ul class="member-reports-by">
-          {m.reportsBy.map((r) => (
-            <li>
-              <a href={href(ctx, `/t/${r.postId}`)}>#{r.postId}</a> {r.reason} ({r.open ? w.open : w.closed})
-            </li>
-          ))}
-        </ul>
-      )}
-      <h2>{w.signIns}</h2>
-      {m.signIns.length === 0 ? (
-        <p>{w.noSignIns}</p>
-      ) : (
-        <div class="scroll">
-          <table class="member-sign-ins">
-            <tr>
-              <th>{ctx.t.admin.when}</th>
-              <th>{w.address}</th>
-              <th>{w.browser}</th>
-            </tr>
-            {m.signIns.map((s) => (
-              <tr>
-                <td>
-                  <Time ctx={ctx} at={s.at} />
-                </td>
-                <td class="address">{s.address}</td>
-                <td>{s.userAgent}</td>
-              </tr>
-            ))}
-          </table>
-        </div>
-      )}
-    </section>,
   );
 }

@@ -46,7 +46,7 @@ export interface DigestDeps {
   log: Logger;
   /** TZ_DISPLAY: the times listed are shown in it. */
   timeZone: string;
-  /** The site's name now in a reader's script (app.ts siteWords: site.name, live), for the subject. */
+  /** The site's name now in a reader's script (app.site.ts siteWords: site.name, live), for the subject. */
   siteName?: (variant: Variant | undefined) => string;
   /** The process's conversion cache: titles are shown by their boards' glossaries (text/localize.ts). */
   conversions: TextCache;

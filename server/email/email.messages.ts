@@ -25,7 +25,7 @@ interface Recipient {
   name: string;
   variant: Variant | null | undefined;
   /**
-   * The site's name in a reader's script as pages show it (app.ts siteWords: site.name, live,
+   * The site's name in a reader's script as pages show it (app.site.ts siteWords: site.name, live,
    * converted by the site's glossary); absent: the catalog's.
    */
   site?: (variant: Variant | undefined) => string;

@@ -8,7 +8,7 @@ import { nameKey } from '../members/names';
 import * as members from '../members/members.repository';
 import { authorize, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
-import { log } from './moderation.service';
+import { log } from './moderation.log';
 
 /**
  * Bans made visible (issue 14): a board's current bans as a public list when the board chooses

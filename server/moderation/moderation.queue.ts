@@ -14,7 +14,7 @@ import { type HeldPost, heldNotFound, toHeld } from '../posts/posts.held';
 import * as held from '../posts/posts.held.repository';
 import { type Post, getPost, publishHeld } from '../posts/posts.service';
 import { cleanReason } from '../text/reason';
-import { log } from './moderation.service';
+import { log } from './moderation.log';
 
 /**
  * The review queue (issue 14): the posts held on a board (posts/posts.held.ts), which its

@@ -9,7 +9,7 @@ import { authorize } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './moderation.repository';
 import { cleanReason } from '../text/reason';
-import { log } from './moderation.service';
+import { log } from './moderation.log';
 import { closeReports } from './moderation.notices';
 
 /**

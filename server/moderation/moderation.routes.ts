@@ -1,101 +1,30 @@
-import { CLI_ACTOR } from '../audit/audit';
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import { getBoard } from '../boards/boards.service';
+import type { z } from 'zod';
 import type { Caches } from '../caches';
 import type { Database } from '../db/database';
-import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import { guessFormat } from '../text/formats';
-import { VARIANTS, type Variant } from '../variants';
 import { withoutImages } from '../text/images';
 import { requireMember } from '../http/context';
 import { formText, refusedForm } from '../http/forms';
 import { localPath } from '../http/paths';
 import type { Pacing } from '../limits/paced';
 import type { Limiter } from '../limits/limiter';
-import { asksPreview, formFormat, formPreview, formatField } from '../posts/posts.preview';
-import { parseInput, wholeNumber } from '../http/validate';
+import { asksPreview, formFormat, formPreview } from '../posts/posts.preview';
+import { parseInput } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
 import { getPost } from '../posts/posts.service';
-import { htmlFor, localized, localizedAll, localizedTitles, shownName, shownOn, textFor, textIn } from '../text/localize';
-import { answerVariant, freeTextIn } from '../http/answers';
 import type { PageContext } from '../views/layout';
-import { renderDiffs } from './moderation.diff';
 import type { Rules } from '../policy/policy';
-import * as reports from './moderation.reports';
-import type { LogEntryRow } from './moderation.repository';
+import { banRoutes } from './moderation.bans.routes';
+import { CHANGES, editInput, reasonInput, slowModeInput } from './moderation.inputs';
+import { logRoutes } from './moderation.log.routes';
+import { reportRoutes } from './moderation.reports.routes';
+import { revisionRoutes } from './moderation.revisions.routes';
 import * as moderation from './moderation.service';
-import * as visibleBans from './moderation.bans';
-import { memberInfoPage, publicBansPage } from './moderation.bans.views';
-import { editPage, logPage, reportPage, reportQueuePage, revisionsPage } from './moderation.views';
-
-/** Why a change was made; optional except where the service requires it. */
-const reason = z.string({ error: 'must be a string' }).max(2000, 'is too long').optional();
-
-const editInput = z.object({
-  /** The new title (plain text); absent keeps the current one. */
-  title: z.string({ error: 'must be a string' }).max(2000, 'is far too long').optional(),
-  /** The new body, written in `format` (absent: guessed as before formats, deprecated); absent keeps what was written. */
-  body: z.string({ error: 'must be a string' }).max(200_000, 'is too long').optional(),
-  /** How the body is written; alone, renders what was written in this format instead. */
-  format: formatField,
-  /** Uploaded images (their ids) to take out of the body (text/images.ts withoutImages). */
-  removeImages: z
-    .array(z.string().regex(/^[0-9a-f]{64}$/, 'must be image ids (64 hex digits)'), { error: 'must be a list of image ids' })
-    .max(100, 'too many')
-    .optional(),
-  reason,
-});
-
-/** The boxes ticked on a form (one value or several), as strings. */
-const formList = (body: unknown, name: string): string[] => {
-  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-};
-
-const reasonInput = z.object({ reason });
-const reportInput = z.object({ reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long') });
-
-const banInput = z.object({
-  /** The member to ban. */
-  username: z.string({ error: 'the member’s name is required' }).max(200),
-  /** How long, in days. */
-  days: wholeNumber('must be a whole number of days'),
-  reason: z.string({ error: 'a reason is required' }).max(2000, 'is too long'),
-  /** The reported post this ban answers (closes its reports). */
-  postId: z.string().refine(isId, 'must be a post id').optional(),
-});
-
-/** A thread's slow mode: seconds between one member's follow-ups (0: off). */
-const slowModeInput = z.object({
-  seconds: wholeNumber('must be a whole number of seconds').pipe(
-    z
-      .number()
-      .min(0, 'must be 0 (off) or more')
-      .max(moderation.SLOW_MODE_MAX_SECONDS, `must be at most ${moderation.SLOW_MODE_MAX_SECONDS} seconds (a day)`),
-  ),
-});
-
-const CHANGES = ['lock', 'unlock', 'pin', 'unpin', 'feature', 'unfeature'] as const;
-const REVISION_CHANGES = ['hide', 'unhide'] as const;
-/** A version of a post, as numbered in its revisions (0 = as first written). */
-const revisionParam = z.object({
-  revision: z
-    .string()
-    .regex(/^\d{1,9}$/, 'must be a version number (0 or more)')
-    .transform(Number),
-});
-const pageQuery = z.object({
-  page: wholeNumber('must be a page number').pipe(z.number().min(1, 'must be a page number').max(100_000)).default(1),
-});
-
-/** A page of revisions through the API, in the reader's variant (`variant=`; absent: as written). */
-const revisionsQuery = pageQuery.extend({
-  variant: z.enum(VARIANTS as [Variant, ...Variant[]], { error: `must be one of ${VARIANTS.join(', ')}` }).optional(),
-});
+import { editPage } from './moderation.views';
 
 /** Edits, deletion, restoring, thread flags, reports, bans, revisions and the log: JSON and HTML. */
 export function moderationRouter(
@@ -108,9 +37,11 @@ export function moderationRouter(
 ): Router {
   const router = Router();
   const deps = { db, rules, caches, pageContext, pacing, limiter };
-  banListRoutes(router, deps);
-  apiRoutes(router, deps);
-  pageRoutes(router, deps);
+  banRoutes(router, deps);
+  changeRoutes(router, deps);
+  revisionRoutes(router, deps);
+  reportRoutes(router, deps);
+  logRoutes(router, deps);
   return router;
 }
 
@@ -126,63 +57,24 @@ interface RouteDeps {
   limiter: Limiter;
 }
 
-const publicBansInput = z.object({ on: z.union([z.boolean(), z.enum(['0', '1'])], { error: 'must be true or false' }) });
+/** The boxes ticked on a form (one value or several), as strings. */
+const formList = (body: unknown, name: string): string[] => {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+};
 
 /**
- * Visible bans: a board's public list and its switch (moderators), and what moderators know of a
- * member's addresses on their board (moderation.bans.ts).
+ * Edits, deletion and restoring, a thread's flags and slow mode: the JSON API answers with the
+ * changed post or thread, the forms with a redirect, or the error (or the edit form again).
  */
-function banListRoutes(router: Router, { db, pageContext, caches }: RouteDeps): void {
-  const presentBan = (b: { name: string; expiresAt: Date; reason: string }) => ({
-    name: b.name,
-    expiresAt: b.expiresAt.toISOString(),
-    reason: b.reason,
-  });
-  const switchOn = (body: unknown) => {
-    const { on } = parseInput(publicBansInput, body);
-    return on === true || on === '1';
+function changeRoutes(router: Router, { db, rules, caches, pageContext, pacing, limiter }: RouteDeps): void {
+  /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
+  const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
+  const toPost = async (req: Request, res: Response, id: string) => {
+    const post = await getPost(db, id);
+    res.redirect(303, req.variantPrefix + postInThread(post.threadId, post.id));
   };
 
-  router.get('/api/boards/:slug/bans', async (req, res) => {
-    const list = await visibleBans.publicBans(db, req.member ?? null, req.params.slug);
-    const shown = freeTextIn(caches.conversions, answerVariant(req));
-    res.json({
-      board: { slug: list.board.slug, name: shown(list.board.name, list.board.id) },
-      bans: list.bans.map((b) => presentBan({ ...b, reason: shown(b.reason) })),
-    });
-  });
-
-  router.get('/b/:slug/bans', async (req, res) => {
-    res.send(publicBansPage(pageContext(req), await visibleBans.publicBans(db, req.member ?? null, req.params.slug)));
-  });
-
-  router.post('/api/boards/:slug/public-bans', async (req, res) => {
-    const on = switchOn(req.body);
-    await visibleBans.setPublicBans(db, requireMember(req), req.params.slug, on);
-    res.json({ publicBans: on });
-  });
-
-  router.post('/b/:slug/public-bans', async (req, res) => {
-    const on = switchOn(req.body);
-    await visibleBans.setPublicBans(db, requireMember(req), req.params.slug, on);
-    res.redirect(303, `${req.variantPrefix ?? ''}/b/${req.params.slug}${on ? '/bans' : ''}`);
-  });
-
-  router.get('/api/boards/:slug/members/:name', async (req, res) => {
-    const info = await visibleBans.sharedAddresses(db, requireMember(req), req.params.slug, req.params.name);
-    res.json({ name: info.name, sharesAddressWith: info.sharesWith });
-  });
-
-  router.get('/b/:slug/members/:name', async (req, res) => {
-    res.send(memberInfoPage(pageContext(req), await visibleBans.sharedAddresses(db, requireMember(req), req.params.slug, req.params.name)));
-  });
-}
-
-/**
- * The JSON API: each route answers with the changed or asked-for resource, or the error. Long
- * because it lists every endpoint, each a few lines (the HTML pages and forms are in pageRoutes).
- */
-function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): void {
   router.patch('/api/posts/:id', async (req, res) => {
     const member = requireMember(req);
     const input = await withImagesRemoved(db, rules, member, req.params.id, parseInput(editInput, req.body));
@@ -213,166 +105,6 @@ function apiRoutes(router: Router, { db, rules, pacing, caches }: RouteDeps): vo
       thread: { id: req.params.id, locked: state.locked, pinned: state.pinned, featured: state.featured, seq: Number(state.seq) },
     });
   });
-
-  router.get('/api/posts/:id/revisions', async (req, res) => {
-    const { page, variant } = parseInput(revisionsQuery, req.query);
-    const { post, versions, pages, total } = await moderation.postRevisions(db, req.member, req.params.id, page);
-    // In the reader's variant (variant=), pins resolved (text/pins.ts), every version from the post's script as the page's diffs are.
-    const on = shownOn(caches.conversions, post.boardId);
-    res.json({
-      post: presentPost(localized(caches.conversions, post, variant)),
-      revisions: versions.map((v) => ({
-        revision: v.revision,
-        title: textFor(on, v.title, post.variant, variant),
-        body: htmlFor(on, v.body, post.variant, variant),
-        bytes: v.bytes,
-        by: { ...v.by, name: shownName(v.by.name, variant) },
-        at: v.at.toISOString(),
-        reason: v.reason && textIn(on, v.reason, variant),
-        hidden: v.hidden,
-      })),
-      page,
-      pages,
-      total,
-    });
-  });
-
-  router.post('/api/posts/:id/revisions/:revision/:change', async (req, res, next) => {
-    const change = REVISION_CHANGES.find((c) => c === req.params.change);
-    if (!change) return next();
-    const { revision } = parseInput(revisionParam, { revision: req.params.revision });
-    res.json(
-      await moderation.setRevisionHidden(
-        db,
-        requireMember(req),
-        req.params.id,
-        revision,
-        change === 'hide',
-        parseInput(reasonInput, req.body ?? {}),
-      ),
-    );
-  });
-
-  router.post('/api/posts/:id/report', async (req, res) => {
-    const member = requireMember(req);
-    const report = await reports.reportPost(db, member, req.params.id, parseInput(reportInput, req.body), pacing(member, req.ip ?? ''));
-    res
-      .status(201)
-      .json({ report: { id: report.id, postId: report.postId, reason: report.reason, createdAt: report.createdAt.toISOString() } });
-  });
-
-  router.get('/api/boards/:slug/reports', async (req, res) => {
-    const entries = await reports.reportQueue(db, requireMember(req), req.params.slug);
-    const variant = answerVariant(req);
-    const shown = freeTextIn(caches.conversions, variant);
-    const posts = localizedAll(
-      caches.conversions,
-      entries.map((e) => e.post),
-      variant,
-    );
-    res.json({
-      reports: entries.map((e, i) => ({
-        post: presentPost(posts[i]!),
-        count: e.count,
-        reports: e.reports.map((r) => ({ id: r.id, reason: shown(r.reason), reporter: r.reporter, createdAt: r.createdAt.toISOString() })),
-      })),
-    });
-  });
-
-  router.post('/api/posts/:id/reports/dismiss', async (req, res) => {
-    const closed = await reports.dismissReports(db, requireMember(req), req.params.id, parseInput(reasonInput, req.body));
-    res.json({ closed });
-  });
-
-  const presentBan = (b: moderation.IssuedBan) => ({
-    id: b.id,
-    username: b.username,
-    boardId: b.boardId,
-    reason: b.reason,
-    expiresAt: b.expiresAt.toISOString(),
-  });
-
-  router.post('/api/boards/:slug/bans', async (req, res) => {
-    const ban = await moderation.banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
-    res.status(201).json({ ban: presentBan(ban) });
-  });
-
-  router.post('/api/bans', async (req, res) => {
-    const ban = await moderation.banMember(db, requireMember(req), parseInput(banInput, req.body));
-    res.status(201).json({ ban: presentBan(ban) });
-  });
-
-  router.delete('/api/bans/:id', async (req, res) => {
-    await moderation.liftBan(db, requireMember(req), req.params.id);
-    res.json({ ok: true });
-  });
-
-  // Reasons as `variant=` reads them (the site's glossary, pins resolved); names never converted.
-  const presentLog = (req: Request, entries: LogEntryRow[]) => {
-    const shown = freeTextIn(caches.conversions, answerVariant(req));
-    return entries.map((e) => ({
-      id: e.id,
-      board: e.board_slug,
-      action: e.action,
-      // The operator at the CLI has no account: named as the audit log names them.
-      actor: { name: e.actor_name ?? CLI_ACTOR.name, role: e.actor_role },
-      postId: e.post_id,
-      target: e.target_name,
-      reason: shown(e.reason),
-      revision: e.revision,
-      heldId: e.held_id,
-      at: e.created_at.toISOString(),
-    }));
-  };
-
-  router.get('/api/boards/:slug/log', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
-    const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
-    res.json({ entries: presentLog(req, log.entries), page });
-  });
-
-  router.get('/api/moderation/log', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
-    const log = await moderation.siteModerationLog(db, requireMember(req), page);
-    res.json({ entries: presentLog(req, log.entries), page });
-  });
-}
-
-/**
- * An edit with the images it names taken out of its body (the body as sent, or, when none is, what
- * the author wrote: asked through postForEdit, which checks the member may edit it). Authorization
- * and everything else stay the edit's own.
- */
-async function withImagesRemoved(
-  db: Kysely<Database>,
-  rules: Rules,
-  member: Member,
-  postId: string,
-  input: z.infer<typeof editInput>,
-): Promise<Omit<z.infer<typeof editInput>, 'removeImages'>> {
-  const { removeImages, ...edit } = input;
-  if (!removeImages?.length) return edit;
-  let { body, format } = edit;
-  if (body === undefined) {
-    const post = await moderation.postForEdit(db, rules, member, postId);
-    const written = post.written ?? { format: 'html' as const, source: post.body };
-    body = written.source;
-    format = format ?? written.format;
-  }
-  return { ...edit, body: withoutImages(format ?? guessFormat(body), body, removeImages), format };
-}
-
-/**
- * The HTML pages and forms: each form answers with a redirect, or the error page. Long because it
- * lists every page and form, each a few lines.
- */
-function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, limiter }: RouteDeps): void {
-  /** Back to where the form was, if it said so and it is on this site; else the post's thread. */
-  const back = (req: Request, fallback: string) => localPath(req.body?.back, fallback);
-  const toPost = async (req: Request, res: Response, id: string) => {
-    const post = await getPost(db, id);
-    res.redirect(303, req.variantPrefix + postInThread(post.threadId, post.id));
-  };
 
   router.get('/t/:id/edit', async (req, res) => {
     res.send(editPage(pageContext(req), await moderation.postForEdit(db, rules, requireMember(req), req.params.id)));
@@ -434,83 +166,28 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     await moderation.changeThread(db, rules, requireMember(req), req.params.id, change);
     res.redirect(303, `${req.variantPrefix}/t/${req.params.id}`);
   });
+}
 
-  router.get('/t/:id/report', async (req, res) => {
-    const post = await reports.postForReport(db, requireMember(req), req.params.id);
-    res.send(reportPage(pageContext(req), localizedTitles(caches.conversions, [post], req.variant)[0]!));
-  });
-
-  router.post('/t/:id/report', async (req, res) => {
-    const member = requireMember(req);
-    try {
-      await reports.reportPost(
-        db,
-        member,
-        req.params.id,
-        parseInput(reportInput, { reason: req.body?.reason }),
-        pacing(member, req.ip ?? ''),
-      );
-    } catch (error) {
-      return refusedForm(res, error, async (refusal) => {
-        const post = localizedTitles(caches.conversions, [await reports.postForReport(db, member, req.params.id)], req.variant)[0]!;
-        return reportPage(pageContext(req), post, { refusal, reason: formText(req.body, 'reason') });
-      });
-    }
-    await toPost(req, res, req.params.id);
-  });
-
-  router.get('/t/:id/revisions', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
-    const revisions = await moderation.postRevisions(db, req.member, req.params.id, page);
-    const shown = revisions.versions.filter((v) => revisions.seesHidden || !v.hidden);
-    const pairs = shown.map((v) => ({ before: v.previous, after: v }));
-    const rendered = await renderDiffs(
-      caches.diffs,
-      revisions.post.id,
-      pairs,
-      req.variant,
-      revisions.seesHidden,
-      revisions.post.variant,
-      shownOn(caches.conversions, revisions.post.boardId),
-    );
-    const diffs = new Map(shown.map((v, i) => [v.revision, rendered[i]!]));
-    const post = localizedTitles(caches.conversions, [revisions.post], req.variant)[0]!;
-    res.send(revisionsPage(pageContext(req), { ...revisions, post }, diffs));
-  });
-
-  router.post('/t/:id/revisions/:revision/:change', async (req, res, next) => {
-    const change = REVISION_CHANGES.find((c) => c === req.params.change);
-    if (!change) return next();
-    const { revision } = parseInput(revisionParam, { revision: req.params.revision });
-    const reason = parseInput(reasonInput, { reason: req.body?.reason }).reason;
-    await moderation.setRevisionHidden(db, requireMember(req), req.params.id, revision, change === 'hide', { reason });
-    res.redirect(303, back(req, `${req.variantPrefix}/t/${req.params.id}/revisions#v${revision}`));
-  });
-
-  router.get('/b/:slug/reports', async (req, res) => {
-    const entries = await reports.reportQueue(db, requireMember(req), req.params.slug);
-    res.send(reportQueuePage(pageContext(req), await getBoard(db, req.params.slug), entries));
-  });
-
-  router.post('/b/:slug/reports/:postId/dismiss', async (req, res) => {
-    await reports.dismissReports(db, requireMember(req), req.params.postId, {});
-    res.redirect(303, `${req.variantPrefix}/b/${req.params.slug}/reports`);
-  });
-
-  router.post('/b/:slug/bans', async (req, res) => {
-    await moderation.banMember(db, requireMember(req), { ...parseInput(banInput, req.body), board: req.params.slug });
-    res.redirect(303, `${req.variantPrefix}/b/${req.params.slug}/reports`);
-  });
-
-  router.get('/log', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
-    const log = await moderation.siteModerationLog(db, requireMember(req), page);
-    res.send(logPage(pageContext(req), null, log.entries, page));
-  });
-
-  router.get('/b/:slug/log', async (req, res) => {
-    const { page } = parseInput(pageQuery, req.query);
-    const log = await moderation.moderationLog(db, requireMember(req), req.params.slug, page);
-    res.send(logPage(pageContext(req), log.board, log.entries, page));
-  });
+/**
+ * An edit with the images it names taken out of its body (the body as sent, or, when none is, what
+ * the author wrote: asked through postForEdit, which checks the member may edit it). Authorization
+ * and everything else stay the edit's own.
+ */
+async function withImagesRemoved(
+  db: Kysely<Database>,
+  rules: Rules,
+  member: Member,
+  postId: string,
+  input: z.infer<typeof editInput>,
+): Promise<Omit<z.infer<typeof editInput>, 'removeImages'>> {
+  const { removeImages, ...edit } = input;
+  if (!removeImages?.length) return edit;
+  let { body, format } = edit;
+  if (body === undefined) {
+    const post = await moderation.postForEdit(db, rules, member, postId);
+    const written = post.written ?? { format: 'html' as const, source: post.body };
+    body = written.source;
+    format = format ?? written.format;
+  }
+  return { ...edit, body: withoutImages(format ?? guessFormat(body), body, removeImages), format };
 }

@@ -24,7 +24,7 @@ import {
 } from '../views/composer';
 import type { LogEntryRow } from './moderation.repository';
 import type { QueueEntry } from './moderation.reports';
-import type { Revisions, Version } from './moderation.service';
+import type { Revisions, Version } from './moderation.revisions';
 
 /**
  * The images uploaded here that the post shows, each with a box that takes it out of the body when

@@ -5,7 +5,7 @@ import type { Db } from '../db/database';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import type { TagPart } from '../http/conditional';
-import { type Action, type Rules, can } from '../policy/policy';
+import { type Action, type Actor, type Rules, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import type { PageContext } from '../views/layout';
 import { isMuted } from './posts.notices';
@@ -46,6 +46,8 @@ export async function postVersion(
     conversion?: ConversionRulesSource;
     /** The viewer's own follow-ups waiting for review in the thread (read in the same statement), for the page to show. */
     held?: (lines: OwnHeldLine[]) => void;
+    /** What was read of the viewer on the post's board (and, with `muted`, whether they muted the thread), for the page to reuse. */
+    viewer?: (known: KnownViewer) => void;
   } = {},
 ): Promise<TagPart[] | undefined> {
   if (!isId(id)) return undefined;
@@ -57,6 +59,7 @@ export async function postVersion(
     actorOn(db, viewer, row.board_id),
     viewer && options.muted ? isMuted(db, viewer.id, row.thread_id) : null,
   ]);
+  options.viewer?.({ boardId: row.board_id, threadId: row.thread_id, actor, muted });
   const facts = { authorId: row.author_id, createdAt: row.created_at, deleted: row.deleted_at !== null, locked: row.locked };
   const allowed = SHOWN_ACTIONS.map((action) => (can(actor, action, facts, rules) ? '1' : '0')).join('');
   const held = toOwnHeldLines(row.held ?? null);
@@ -82,6 +85,18 @@ export async function postVersion(
     // The conversion-rules version (the site's glossary and the board's): a change converts anew.
     options.conversion?.versionFor(row.board_id),
   ];
+}
+
+/**
+ * The viewer as postVersion read them on a post's board and thread: a page read right after it
+ * takes them from here rather than reading them again (posts.windows.ts WindowRequest.known).
+ */
+export interface KnownViewer {
+  boardId: string;
+  threadId: string;
+  actor: Actor | null;
+  /** Whether they muted the thread; null when not read (no viewer, or not asked). */
+  muted: boolean | null;
 }
 
 /** What a post's page shows buttons for (posts.service.ts permissionsFor), and replying. */

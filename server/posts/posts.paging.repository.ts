@@ -115,3 +115,15 @@ export async function countPathRanges(db: Db, threadId: string, ranges: { from: 
   for (const row of rows) counts[row.i - 1] = row.n;
   return counts;
 }
+
+/** A thread's events after seq `after` up to seq `upTo`, in order: what changed since a window was rendered (posts.windows.cache.ts). */
+export function findEventsBetween(db: Db, threadId: string, after: number, upTo: number) {
+  return db
+    .selectFrom('thread_events')
+    .select(['seq', 'kind', 'post_id'])
+    .where('thread_id', '=', threadId)
+    .where('seq', '>', String(after))
+    .where('seq', '<=', String(upTo))
+    .orderBy('seq')
+    .execute();
+}

@@ -20,7 +20,7 @@ import { firstParagraph, quoteSource } from '../text/quotes';
 import type { PageContext } from '../views/layout';
 import type { Rules } from '../policy/policy';
 import type { ReadRecorder } from '../reads/reads.recorder';
-import { apiParts, pageParts, postVersion } from './posts.etag';
+import { type KnownViewer, apiParts, pageParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
 import { presentHeld } from './posts.held';
 import * as lists from './posts.lists';
@@ -33,9 +33,10 @@ import { CURSOR_MAX_CHARS } from './posts.cursor';
 import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
 import { renderWindow, overlayWindow } from './posts.windows.lines';
+import { keepWindow, keptWindow, windowKey } from './posts.windows.cache';
 import { heldLine } from './posts.lines';
 import { type OwnHeldLine, heldInVariant, ownHeldInVariant } from './posts.held';
-import { type WindowVersion, getPostWindow } from './posts.windows';
+import { getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
 import { postInThread } from './posts.paths';
 import { type FormState, type ShownWindow, boardPage, featuredPage, postPage } from './posts.views';
@@ -164,18 +165,6 @@ const presentThread = (s: posts.ThreadState) => ({
   seq: s.seq,
   readCount: s.readCount,
 });
-
-/**
- * The key of a rendered window of a post's follow-ups (caches.lines). Every change to a thread
- * raises its seq (thread_events), so an entry can never be stale: a new version of the thread
- * simply has a new key, and old entries age out. The window is the expensive part of a big
- * thread's page; what is personal in it (new marks, ignored members, the reader's own held posts)
- * is laid over it per request, and the rest of the page (the post, the viewer's forms) is rendered
- * for every request.
- */
-function windowKey(postId: string, version: WindowVersion, variant: string | undefined, prefix: string, rules: string): string {
-  return `${postId}:${version.seq}:${variant ?? 'original'}:${version.seesDeleted ? 'm' : 'r'}:${prefix}:${version.start}:${rules}`;
-}
 
 /** Threads, follow-ups, the board index and member pages: HTML and JSON. */
 export function postsRouter(
@@ -352,7 +341,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
   const windowFor = async (
     req: Request,
     ctx: PageContext,
-    where: { after?: string; at?: string; seen?: string | null; held?: OwnHeldLine[] },
+    where: { after?: string; at?: string; seen?: string | null; held?: OwnHeldLine[]; known?: KnownViewer },
   ): Promise<{ deeperPage: string } | { head: Parameters<typeof postPage>[1]; shown: ShownWindow }> => {
     let key = '';
     let rendered: RenderedLines | undefined;
@@ -361,11 +350,13 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
       size: reading.windowLines,
       depthCap: reading.depthCap,
       rules,
-      cached: (version) => {
+      cached: async (version, tx) => {
         // The glossaries' version too: a glossary change converts the window anew (caches.ts).
         const rulesVersion = req.variant ? conversions.rules.versionFor(version.boardId) : '';
-        key = windowKey(String(req.params.id), version, req.variant, req.variantPrefix, rulesVersion);
-        rendered = caches.lines.get(key);
+        const reader = { variant: req.variant, prefix: req.variantPrefix, timeZone: ctx.timeZone, rules: rulesVersion };
+        key = windowKey(String(req.params.id), version, reader);
+        // Kept at this version, or patched from an earlier one (posts.windows.cache.ts).
+        rendered = await keptWindow(tx, caches.lines, key, version, { ctx, conversions, variant: req.variant });
         return rendered !== undefined;
       },
     });
@@ -380,8 +371,9 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
         baseDepth: window.post.depth,
         depthCap: reading.depthCap,
         next: window.nextCursor ? `/t/${window.post.id}?after=${window.nextCursor}` : null,
+        patchable: { seq: window.version.seq, postId: window.post.id, start: window.version.start, size: reading.windowLines },
       });
-      caches.lines.set(key, rendered);
+      keepWindow(caches.lines, key, rendered);
     }
     // The reader's own held follow-ups, in their places (posts.held.ts): never in the cached lines.
     const held = req.member ? ownHeldInVariant(conversions, window.post.boardId, where.held ?? [], req.variant) : [];
@@ -420,6 +412,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     let facts: { threadId: string; seq: number; readCount: number } | undefined;
     let boardId = '';
     let held: OwnHeldLine[] = [];
+    let known: KnownViewer | undefined;
     // The reader's position before this visit (posts.seen.ts) is read beside the page's version.
     const [ctx, version, seen] = await Promise.all([
       listContext(req),
@@ -427,6 +420,8 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
         muted: true,
         conversion: conversions.rules,
         held: (lines) => (held = lines),
+        // The viewer's role, ban and mute on the thread: the window takes them from here.
+        viewer: (k) => (known = k),
         facts: (threadId, f) => {
           facts = { threadId, ...f };
           boardId = f.boardId;
@@ -441,7 +436,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     // The first window records the visit, so a later one marks what was new by the position the
     // first one was served with (its "more" link carries it).
     const later = after !== undefined || at !== undefined;
-    const page = await windowFor(req, ctx, { after, at, seen: later ? (carried ?? seen?.postId) : seen?.postId, held });
+    const page = await windowFor(req, ctx, { after, at, seen: later ? (carried ?? seen?.postId) : seen?.postId, held, known });
     if ('deeperPage' in page) {
       res.redirect(302, `${req.variantPrefix}/t/${page.deeperPage}?at=${at}#p${at}`);
       return;

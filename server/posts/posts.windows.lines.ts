@@ -1,8 +1,8 @@
-import type { RenderedLines, RenderedLine } from '../caches';
+import type { RenderedLines, RenderedLine, WindowLayout } from '../caches';
 import type { Ignoring } from '../db/member';
 import { href } from '../http/paths';
 import { escapeHtml } from '../views/html';
-import { type LineContext, PostLine, collapsedLine, lineMemo } from './posts.lines';
+import { type LineContext, type LineMemo, PostLine, collapsedLine, lineMemo } from './posts.lines';
 import type { Post } from './posts.service';
 
 /**
@@ -30,15 +30,60 @@ export interface WindowShape {
   depthCap: number;
   /** The link to the next window, when one follows. */
   next: string | null;
+  /** What a later version patches the window from (posts.windows.patch.ts); none: it is never patched. */
+  patchable?: Pick<WindowLayout, 'seq' | 'postId' | 'start' | 'size'>;
 }
 
+/** One line of a window as markup (PostLine's), with what the tree around it is built from. */
+export interface WindowItem {
+  id: string;
+  authorId: string;
+  author: string;
+  depth: number;
+  replyCount: number;
+  /** The line's markup (PostLine), as every reader of the window's variant gets it. */
+  line: string;
+}
+
+/** A post as a window's item: its line rendered for everyone (who is ignored is the overlay's business). */
+export function windowItem(lineCtx: LineContext, memo: LineMemo, post: Post): WindowItem {
+  return {
+    id: post.id,
+    authorId: post.authorId,
+    author: post.author.name,
+    depth: post.depth,
+    replyCount: post.replyCount,
+    line: PostLine({ ctx: lineCtx, post, showDepth: false, memo }).html,
+  };
+}
+
+/** The context every line of a window is rendered in: the reader's, less whom they ignore. */
+export const sharedLineContext = (ctx: LineContext): LineContext => ({ ...ctx, ignored: undefined });
+
 export function renderWindow(ctx: LineContext, shape: WindowShape): RenderedLines {
-  const { t } = ctx;
-  // Rendered for every reader: who is ignored is the overlay's business.
-  const lineCtx: LineContext = { ...ctx, ignored: undefined };
+  const lineCtx = sharedLineContext(ctx);
   const memo = lineMemo(lineCtx);
-  const items = [...shape.context, ...shape.lines];
+  const item = (post: Post) => windowItem(lineCtx, memo, post);
+  return assembleWindow(ctx, shape, shape.context.map(item), shape.lines.map(item), shape.patchable);
+}
+
+/**
+ * A window's markup from its lines' markup: the nested lists, the folds with their counts, the
+ * links to deeper pages and to the next window, and every line's offsets. The one way a window is
+ * built, whether its lines were rendered just now (renderWindow) or taken from an earlier version
+ * of it (posts.windows.patch.ts): so a patched window is the window rendered anew, byte for byte.
+ */
+export function assembleWindow(
+  ctx: LineContext,
+  shape: Pick<WindowShape, 'baseDepth' | 'depthCap' | 'next'>,
+  context: WindowItem[],
+  lines: WindowItem[],
+  patchable?: WindowShape['patchable'],
+): RenderedLines {
+  const { t } = ctx;
+  const items = [...context, ...lines];
   const spans: RenderedLine[] = [];
+  const contextSpans: WindowLayout['context'] = [];
   let out = '<ul class="tree">';
   // Each open list's closing markup, and the line whose follow-ups it holds (none for context).
   const closers: { html: string; line?: RenderedLine }[] = [];
@@ -50,20 +95,24 @@ export function renderWindow(ctx: LineContext, shape: WindowShape): RenderedLine
   items.forEach((post, i) => {
     const level = post.depth - shape.baseDepth;
     while (closers.length >= level) close();
-    const isContext = i < shape.context.length;
-    const line = PostLine({ ctx: lineCtx, post, showDepth: false, memo }).html;
+    const isContext = i < context.length;
+    const { line } = post;
     const next = items[i + 1];
     const parent = next !== undefined && next.depth > post.depth;
     if (isContext) {
-      out += `<li class="context">${line}<ul>`;
+      out += `<li class="context">`;
+      contextSpans.push({ id: post.id, depth: post.depth, start: out.length, end: out.length + line.length });
+      out += `${line}<ul>`;
       closers.push({ html: '</ul></li>' });
       return;
     }
     const record = (at: number): RenderedLine => {
-      const span = {
+      const span: RenderedLine = {
         id: post.id,
         authorId: post.authorId,
-        author: post.author.name,
+        author: post.author,
+        depth: post.depth,
+        replyCount: post.replyCount,
         start: at,
         open: at + line.indexOf('>') + 1,
         end: at + line.length,
@@ -97,7 +146,14 @@ export function renderWindow(ctx: LineContext, shape: WindowShape): RenderedLine
   if (shape.next) {
     out += `<p class="more-lines"><a href="${escapeHtml(href(ctx, shape.next))}" rel="next" data-more>${escapeHtml(t.reading.moreLines)}</a></p>`;
   }
-  return { html: out, count: shape.lines.length, spans, end };
+  const layout: WindowLayout | undefined = patchable && {
+    ...patchable,
+    baseDepth: shape.baseDepth,
+    depthCap: shape.depthCap,
+    next: shape.next,
+    context: contextSpans,
+  };
+  return { html: out, count: lines.length, spans, end, ...(layout && { layout }) };
 }
 
 /** What of a reader is laid over a window: whom they ignore, up to which post they had read, their held posts. */

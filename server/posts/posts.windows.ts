@@ -6,6 +6,7 @@ import { notFound } from '../errors';
 import { NO_RULES, type Rules, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import { badCursor, decodeCursor, encodeCursor } from './posts.cursor';
+import type { KnownViewer } from './posts.etag';
 import { isMuted } from './posts.notices';
 import { comparePaths, countRanges, pathAfterSubtree } from './posts.paging';
 import * as pages from './posts.paging.repository';
@@ -47,12 +48,18 @@ export interface WindowRequest {
    * Asked once the thread's version, the viewer's rights and the window's start are known: true
    * when the caller already holds the window's lines (rendered), which then are not read.
    */
-  cached?: (version: WindowVersion) => boolean;
+  cached?: (version: WindowVersion, tx: Db) => boolean | Promise<boolean>;
+  /**
+   * The viewer as the page's version read them just before (posts.etag.ts): not read again when
+   * they are of the post's board and thread (and whether they muted it was read).
+   */
+  known?: KnownViewer;
 }
 
 /** What a window's lines depend on: any change to the thread raises its seq. */
 export interface WindowVersion {
   seq: number;
+  threadId: string;
   /** The thread's board: its conversion-rules version (the glossaries) is in the window's key. */
   boardId: string;
   seesDeleted: boolean;
@@ -92,12 +99,14 @@ export async function getPostWindow(
     .execute(async (tx) => {
       const row = await findPostRow(tx, id);
       const maxDepth = row.depth + request.depthCap;
+      const known = request.known;
+      const reuse = known && known.boardId === row.board_id && known.threadId === row.thread_id && (!viewer || known.muted !== null);
       const [state, root, board, actor, muted, ancestorRows, start] = await Promise.all([
         repo.findThreadState(tx, row.thread_id),
         row.parent_id === null ? Promise.resolve(row) : repo.findPost(tx, row.thread_id),
         repo.findBoard(tx, row.board_id),
-        actorOn(tx, viewer, row.board_id),
-        viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
+        reuse ? known.actor : actorOn(tx, viewer, row.board_id),
+        reuse ? known.muted : viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
         pages.findLines(tx, row.path.slice(0, -1)),
         windowStart(tx, row, request, maxDepth),
       ]);
@@ -106,9 +115,9 @@ export async function getPostWindow(
       const thread = toThreadState(state);
       const seesDeleted = can(actor, 'seeDeleted', null);
       const visible = seesDeleted ? (p: Post) => p : tombstone;
-      const version = { seq: thread.seq, boardId: row.board_id, seesDeleted, start: start.key };
+      const version = { seq: thread.seq, threadId: row.thread_id, boardId: row.board_id, seesDeleted, start: start.key };
       const end = pathAfterSubtree(row.path);
-      const read = !(request.cached?.(version) ?? false);
+      const read = !((await request.cached?.(version, tx)) ?? false);
       const rows = read
         ? await pages.findWindowLines(
             tx,

@@ -1,4 +1,5 @@
 import { THIRD_ROUND } from './convert.context.round3';
+import { FOURTH_ROUND, FOURTH_ROUND_BACK, LAST_RESORT, TAIWAN_FORMS } from './convert.context.round4';
 import { OpenCC } from './opencc';
 
 /**
@@ -29,6 +30,8 @@ export interface ContextRule {
   notBefore?: RegExp;
   /** Whether the rule is there to correct a dictionary phrase, which it then outranks (convert.stages.ts). */
   overDictionary?: true;
+  /** Whether what it writes is final (FIXED): later stages leave it as written (Taiwan's own forms). */
+  final?: true;
   /** Why, in a few words: what `convert --explain` prints. */
   why: string;
 }
@@ -316,12 +319,12 @@ const FROM_SIMPLIFIED: ContextRule[] = [
   },
   // 了 before 如下/如此 is the particle (了), not 了如 (瞭如指掌).
   { word: '了', to: '了', after: /^如(?!指掌)/, why: '了|如下: the particle (了)' },
-  // 并 "and" after a word ending in 简 (精简并易读): 並, not 简并 (簡併, degenerate).
+  // 并 "and" after 精简, 化简 (精简并易读, 化简并求值): 並, not 简并 (簡併, degenerate, a term of
+  // physics: 能级简并, 简并现象).
   {
     word: '并',
     to: '並',
-    before: /简$/,
-    after: /^(?:易|且|不|非|没|未|无|能|可|会|将|已|在|于|加|使|让|提|改|保)/,
+    before: /(?:精|化|删|从)简$/,
     why: '精简|并: "and" (並)',
   },
   // 采 of picking (采莲, 采药) is 採; 采 of bearing (风采, 神采) stays.
@@ -461,13 +464,15 @@ const FROM_TRADITIONAL: ContextRule[] = [
 const toOpenCCTraditional = OpenCC.Converter({ from: 'tw', to: 't' });
 
 /** The rules for simplified text, writing OpenCC's traditional (the region's forms come after). */
-export const SIMPLIFIED_CONTEXT: readonly ContextRule[] = [...THIRD_ROUND, ...FROM_SIMPLIFIED].map((r) => ({
-  ...r,
-  to: toOpenCCTraditional(r.to),
-}));
+export const SIMPLIFIED_CONTEXT: readonly ContextRule[] = [...FOURTH_ROUND, ...THIRD_ROUND, ...FROM_SIMPLIFIED, ...LAST_RESORT].map(
+  (r) => ({ ...r, to: toOpenCCTraditional(r.to) }),
+);
+
+/** The rules for simplified text read in Taiwan's forms (zh-hant, zh-tw): Taiwan's own forms first, written as they are. */
+export const TAIWAN_CONTEXT: readonly ContextRule[] = [...TAIWAN_FORMS, ...SIMPLIFIED_CONTEXT];
 
 /** The rules for traditional text, writing simplified (final). */
-export const TRADITIONAL_CONTEXT: readonly ContextRule[] = FROM_TRADITIONAL;
+export const TRADITIONAL_CONTEXT: readonly ContextRule[] = [...FROM_TRADITIONAL, ...FOURTH_ROUND_BACK];
 
 /** Rules compiled for matching: by the first code unit of their word, and a table of those units (64 KB). */
 export interface ContextRules {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BOUND, UNCUT } from './convert.cutting';
 
 /**
  * The scored choices of the conversion (issue 18, "choose, don't grab"), where jieba's cut and a
@@ -175,4 +176,38 @@ export function doubtAbout(text: string, a: number, b: number): Doubt | undefine
     }
   }
   return found;
+}
+
+/**
+ * Whether the curated word at [i, j), inside one word of the cut (no boundary inside that word
+ * but the word goes on past it), is taken by splitting the word: the scored choice of
+ * convert.lattice.ts. Returns what `convert --explain` says of it, or undefined.
+ */
+export function splitInside(text: string, flags: Uint8Array, i: number, j: number, simplify: (s: string) => string): string | undefined {
+  let ws = i;
+  while (ws > 0 && !(flags[ws]! & BOUND)) ws--;
+  let we = j;
+  while (we < text.length && !(flags[we]! & BOUND)) we++;
+  for (let k = ws + 1; k < we; k++) if (flags[k]! & (BOUND | UNCUT)) return undefined;
+  if (we - ws > 8) return undefined;
+  const key = `${text.slice(ws, we)}\u0000${i - ws}\u0000${j - ws}`;
+  let said = splitsSaid.get(key);
+  if (said === undefined) {
+    const word = simplify(text.slice(ws, we));
+    const split = word.length === we - ws ? splitAround(word, i - ws, j - ws) : undefined;
+    said = split?.split
+      ? `${word} split around ${word.slice(i - ws, j - ws)}: ${split.parts.toFixed(1)} (with the curated word's bonus) against ${split.whole.toFixed(1)} for the word whole`
+      : '';
+    splitsSaid.set(key, said);
+  }
+  return said || undefined;
+}
+
+// What splitInside decided, by the word as the stage read it, for the process. Bounded by
+// construction: one word of jieba's cut (a dictionary word of at most eight characters, in either
+// script) holding a curated word.
+const splitsSaid = new Map<string, string>();
+/** Forgets what splitInside decided (for the conversion bench, which times conversions with nothing remembered). */
+export function forgetSplitsSaid(): void {
+  splitsSaid.clear();
 }

@@ -1,23 +1,11 @@
 import { Jieba } from '@node-rs/jieba';
-import { SIMPLIFIED_CONTEXT, TRADITIONAL_CONTEXT, compileRules } from './convert.context';
-import { forgetSplits, jiebaDictionary } from './convert.lattice';
+import { SIMPLIFIED_CONTEXT, TAIWAN_CONTEXT, TRADITIONAL_CONTEXT, compileRules } from './convert.context';
+import { forgetSplits, forgetSplitsSaid, jiebaDictionary } from './convert.lattice';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
-import {
-  BOUND,
-  type DictGroup,
-  type Marked,
-  type Stage,
-  type Step,
-  convertLongest,
-  convertSegmented,
-  forgetSplitsSaid,
-  groupNodes,
-  markEveryRun,
-  markRuns,
-  nodesOf,
-  runStages,
-  wordNodes,
-} from './convert.stages';
+import { BOUND, type Marked, markEveryRun, markRuns } from './convert.cutting';
+import { convertLongest, convertSegmented } from './convert.plain';
+import { type Stage, type Step, runStages } from './convert.stages';
+import { type DictGroup, groupNodes, nodesOf, wordNodes } from './convert.tries';
 import { type ConversionRules, applyGlossaries } from './glossary';
 import { OpenCC } from './opencc';
 import { hasPins, inHtmlText, pinText, splitPins } from './pins';
@@ -112,7 +100,7 @@ function fromSimplifiedStages(to: Traditional): readonly Stage[] {
         dictionary: groupNodes(script),
         rule: 'end',
         curated: wordNodes(WORD_OVERRIDES),
-        context: compileRules(SIMPLIFIED_CONTEXT),
+        context: compileRules(to === 'hk' ? SIMPLIFIED_CONTEXT : TAIWAN_CONTEXT),
         lattice: { simplify: (s) => s },
       },
       {

@@ -1,5 +1,5 @@
 import { type Variant, VARIANTS } from '../variants';
-import { BOUND, FIXED, type Marked, UNCUT } from './convert.stages';
+import { BOUND, FIXED, type Marked, UNCUT } from './convert.cutting';
 import { mentionRuns } from './mentions';
 
 /**

@@ -47,8 +47,9 @@ import { pinReadings } from './pins';
  * 6: the second round of context rules (藉 → 借, 揹 → 背 and the simplified side's classes).
  * 7: words cut into their runs of letters and of digits (wordParts: 3.5mm is 3, 5, mm), so that a
  * query of the number finds it.
+ * 8: the fourth round of context rules (帳 of accounts → 账, not 帐).
  */
-export const FOLDING_VERSION = 7;
+export const FOLDING_VERSION = 8;
 
 /** Longest query, in characters after NFKC. */
 export const QUERY_MAX_CHARS = 200;

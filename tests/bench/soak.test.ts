@@ -87,6 +87,8 @@ describe('the soak', () => {
       readers: 500,
       serverFlags: ['--cpu-prof', '--cpu-prof-dir=/tmp/p'],
     });
+    expect(parseSoakArgs(['--mix', 'followed'])).toEqual({ seconds: 180, rate: undefined, readers: 500, mix: 'followed' });
+    expect(() => parseSoakArgs(['--mix', 'all'])).toThrow(/unknown option/);
     expect(() => parseSoakArgs(['--hours', '1'])).toThrow(/unknown option/);
     expect(() => parseSoakArgs(['--server-flags', 'rm'])).toThrow(/unknown option/);
   });

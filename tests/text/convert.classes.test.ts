@@ -1,5 +1,5 @@
 import { convertText, explainConversion } from '../../server/text/convert';
-import { SIMPLIFIED_CONTEXT, TRADITIONAL_CONTEXT } from '../../server/text/convert.context';
+import { TAIWAN_CONTEXT, TRADITIONAL_CONTEXT } from '../../server/text/convert.context';
 
 /**
  * The classes of one-to-many characters the second round of context rules decides (issue 18,
@@ -233,6 +233,75 @@ describe('the third round: forum text on travel, cooking, stocks, computers and 
   ])('周: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
 });
 
+describe("the fourth round: accounts, rolls, swimming, rowing, tying, scraping, and Taiwan's own forms", () => {
+  const toHk = (s: string) => convertText(s, 'zh-hans', 'zh-hk');
+  it.each([
+    // 账: Taiwan writes 帳 for accounts, in every word (對帳, 認帳, 帳目), not 賬
+    ['下班前把今天的账核对一遍', '下班前把今天的帳核對一遍'],
+    ['欠钱不还还想赖账', '欠錢不還還想賴帳'],
+    ['这个月的账目有问题', '這個月的帳目有問題'],
+    // 卷: rolled, curled, a roll of food (捲); a volume or an exam paper (卷)
+    ['这只小羊的毛有点卷', '這隻小羊的毛有點捲'],
+    ['把地图卷好放回去', '把地圖捲好放回去'],
+    ['早餐吃了两个花卷', '早餐吃了兩個花捲'],
+    ['这本小说的下卷还没出', '這本小說的下卷還沒出'],
+    ['交卷的时间到了', '交卷的時間到了'],
+    // 游: swimming (游); travel and play (遊)
+    ['我不太会游，只能在浅水区', '我不太會游，只能在淺水區'],
+    ['她游得很轻松', '她游得很輕鬆'],
+    ['他们去海边旅游了', '他們去海邊旅遊了'],
+    // 划: rowing and 划算 (划); marking (劃)
+    ['划不划算要看怎么用', '划不划算要看怎麼用'],
+    ['两个人轮流划着小船', '兩個人輪流划著小船'],
+    ['他们在河上划了半天的船', '他們在河上划了半天的船'],
+    ['他在纸上划了一条线', '他在紙上劃了一條線'],
+    // 扎: tying hair, pitching camp (紮); a needle (扎)
+    ['妈妈给女儿扎了个马尾', '媽媽給女兒紮了個馬尾'],
+    ['姐姐扎着两条辫子', '姐姐紮著兩條辮子'],
+    ['护士又扎了一针', '護士又扎了一針'],
+    // 里 inside a book, a bag or a box (裡); 制度 (制)
+    ['钱包里只剩十块钱', '錢包裡只剩十塊錢'],
+    ['练习本里夹着一片树叶', '練習本裡夾著一片樹葉'],
+    ['新的考试制度下个月实行', '新的考試制度下個月實行'],
+  ])('%s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // 刮 with no wind named scrapes (刮: OpenCC's 刮了 is 颳了); with a wind or a storm it blows (颳)
+    ['小心别把漆刮了', '小心別把漆刮了'],
+    ['他不小心刮了别人的车', '他不小心刮了別人的車'],
+    ['刮了三张都没中', '刮了三張都沒中'],
+    ['前天刮了一整天的北风', '前天颳了一整天的北風'],
+    ['暴风雪刮得很猛', '暴風雪颳得很猛'],
+    ['外面刮起风来了', '外面颳起風來了'],
+  ])('刮: %s → %s', (hans, hant) => expect(toHant(hans)).toBe(hant));
+
+  it.each([
+    // Taiwan's standard forms, final (no later stage or phrase undoes them): 嘗, 家具, 帳
+    ['这道菜你一定要尝一尝', '這道菜你一定要嘗一嘗'],
+    ['她品尝了三种咖啡', '她品嘗了三種咖啡'],
+    ['客厅的家具要换了', '客廳的家具要換了'],
+    ['家俱城周末人很多', '家具城週末人很多'],
+  ])('Taiwan forms: %s → %s', (hans, hant) => {
+    expect(toHant(hans)).toBe(hant);
+    expect(convertText(hans, 'zh-hans', 'zh-tw')).toBe(hant);
+  });
+
+  it('leaves Hong Kong its own forms (賬, 嚐, 傢俱)', () => {
+    expect(toHk('这笔账算清楚了')).toBe('這筆賬算清楚了');
+    expect(toHk('她品尝了咖啡')).toBe('她品嚐了咖啡');
+    expect(toHk('买家具')).toBe('買傢俱');
+  });
+
+  it.each([
+    // 帳 of accounts back to 账; a tent or a net stays 帐
+    ['我們對一下帳吧', '我们对一下账吧'],
+    ['他死不認帳', '他死不认账'],
+    ['把帳目公開', '把账目公开'],
+    ['山上搭了帳篷', '山上搭了帐篷'],
+    ['床上掛著蚊帳', '床上挂着蚊帐'],
+  ])('帳: %s → %s', (tw, hans) => expect(toHans(tw)).toBe(hans));
+});
+
 describe('one-to-many characters decided by their neighbours, traditional → simplified', () => {
   it.each([
     // 藉 is 借 (藉這個機會), except in 慰藉, 狼藉; 揹 is 背.
@@ -253,12 +322,14 @@ describe('explaining the new rules', () => {
     ['北风刮起来了', '刮', '颳'],
     ['他把马系在树上', '系', '繫'],
     ['报表按日、周、月生成', '周', '週'],
+    ['车门被刮了', '刮', '刮'],
+    ['尝尝看', '尝', '嘗'],
   ])('%s: %s → %s, with the rule that decided', (text, source, output) => {
     const { stages } = explainConversion(text, 'zh-hans', 'zh-hant');
     expect(stages[0]!.steps).toContainEqual(expect.objectContaining({ source, output, kind: 'context rule', rule: expect.any(String) }));
   });
 
   it('gives every rule a reason to print', () => {
-    for (const rule of [...SIMPLIFIED_CONTEXT, ...TRADITIONAL_CONTEXT]) expect(rule.why.length).toBeGreaterThan(5);
+    for (const rule of [...TAIWAN_CONTEXT, ...TRADITIONAL_CONTEXT]) expect(rule.why.length).toBeGreaterThan(5);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TAIWAN_WORDS, WORD_OVERRIDES } from '../../server/text/convert.overrides';
-import { groupNodes } from '../../server/text/convert.stages';
+import { groupNodes } from '../../server/text/convert.tries';
 import { simplifiedToTaiwan, simplifiedToTraditional } from '../../server/text/convert';
 import { OpenCC } from '../../server/text/opencc';
 

@@ -39,7 +39,7 @@ describe('the development set (the one-to-many characters, class by class)', () 
   it('has at least ten sentences of each class the context rules decide', () => {
     const perClass = new Map<string, number>();
     for (const e of dev.entries) perClass.set(e.class, (perClass.get(e.class) ?? 0) + 1);
-    const named = '周干托谷余历台后划面发只里系冲松蒙准复征据签须借折范御致尽吁钟斗汇团卷苏制游脏漓纤坛赞';
+    const named = '周干托谷余历台后划面发只里系冲松蒙准复征据签须借折范御致尽吁钟斗汇团卷苏制游脏漓纤坛赞账扎刮';
     expect([...named].filter((c) => (perClass.get(c) ?? 0) < 10)).toEqual([]);
   });
 
@@ -58,6 +58,10 @@ describe('the held-out corpus (written apart, never used to pick a rule or a wor
     const heldOut = scoreCorpus(corpus);
     expect(heldOut.gentie.toTraditional.length).toBeLessThan(heldOut.stock.toTraditional.length);
     expect(heldOut.gentie.toSimplified.length).toBeLessThan(heldOut.stock.toSimplified.length);
+    // Issue 18's targets (at most half of stock's errors to traditional, 0.8× back), and the counts
+    // read after the fourth round (4 and 0) as floors: raise them only with a reason in docs/conversion.md.
+    expect(heldOut.gentie.toTraditional.length).toBeLessThanOrEqual(Math.min(4, heldOut.stock.toTraditional.length / 2));
+    expect(heldOut.gentie.toSimplified.length).toBeLessThanOrEqual(Math.min(0, heldOut.stock.toSimplified.length * 0.8));
   });
 });
 

@@ -17,6 +17,7 @@ const RECORDED: Record<number, string> = {
   5: '98605c0d428722a7b407dd4d776c5ad5e1b072158207f8aa6528f19f4d268663',
   6: '53bfeec114aea3f6f37564d27998e396c51539054b7b219bf5bb485dabf679b6',
   7: '7c63f954fad6de2c67a6609410e20760dec4992ef7a6e1b1dd3a626b46a779eb',
+  8: '9132a58a1343642bb1524c131c35125914f7ed2e3024abff29dccb6cbf5a2130',
 };
 
 function documentsDigest(): string {
@@ -37,6 +38,8 @@ function documentsDigest(): string {
     ...['我想藉這個機會向各位致謝', '這是唯一的慰藉', '她揹著孩子下山', '他背著手站著'].map((t) => [t, 'zh-tw'] as const),
     // Version 7: words cut into their letters and digits (3.5mm: 3, 5, mm).
     ['3.5mm耳机，v2.1，i7-12700K，iPhone15，RTX 4090', 'zh-hans'] as const,
+    // Version 8, the fourth round of context rules: 帳 of accounts folds to 账 (帳篷 stays 帐篷).
+    ...['我們對一下帳吧', '山上搭了帳篷'].map((t) => [t, 'zh-tw'] as const),
     // Pins (text/pins.ts, version 4): each reading indexed, the syntax never.
     ['我玩-{zh-hans:赛博朋克;zh-tw:電馭叛客}-很久了', 'zh-hans'] as const,
     ['-{原文}-和\\-{頭髮}-，-{zh-tw:記憶體;zh-hk:內存}-', 'zh-tw'] as const,

@@ -4,7 +4,7 @@ import type { MemberTrust, SiteRole } from '../../db/database';
 import { passOnLink } from '../../http/origin';
 import { createMember, setTrust } from '../../members/members.service';
 import { type NamedMember, confusableNames } from '../../members/names.service';
-import { banAsOperator, unbanAsOperator } from '../../moderation/moderation.service';
+import { banAsOperator, unbanAsOperator } from '../../moderation/moderation.banning';
 import { UsageError, need } from '../args';
 import { type AnyCliCommand, type CliIo, command } from '../command';
 
