@@ -10,6 +10,7 @@ import { connect } from '../db/connect';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { makeImage } from './uploads.make';
+import { keepImageThreadsAt } from './uploads.priority';
 import { postgresUploadStorage } from './uploads.storage';
 import type { WorkerAnswer, WorkerRequest } from './uploads.worker';
 
@@ -38,6 +39,8 @@ const answer = (a: WorkerAnswer) => process.send?.(a);
 process.on('message', (request: WorkerRequest) => {
   if ('init' in request) {
     lowerEveryThread(request.init.nice);
+    // Threads libvips starts mid-image are born at this nice value: kept there, not lowered again.
+    keepImageThreadsAt(request.init.nice);
     db = connect(request.init.databaseUrl, { max: 2 });
     return;
   }
