@@ -20,7 +20,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, getPriority, loadavg } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { createApp } from '../server/app';
@@ -31,6 +31,7 @@ import { createLogger } from '../server/log';
 import { createMember } from '../server/members/members.service';
 import { createSettingsStore } from '../server/settings/settings';
 import { processImage } from '../server/uploads/uploads.images';
+import { createImageWorker } from '../server/uploads/uploads.worker';
 import { freshDatabase } from './datasets';
 import { listenLocal, percentile } from './load';
 import type { ClientData, Uploaded } from './uploads.client';
@@ -127,10 +128,11 @@ const round = (x: number) => Math.round(x * 10) / 10;
  * keeps busy, wall time also counts the moments the thread waited for a core; CPU time counts only
  * what ran on the event loop without yielding: what the app itself blocks it with.
  */
-export function watchMainThread(): () => { cpuMs: number | null; wallMs: number } {
+export function watchMainThread(): () => { cpuMs: number | null; wallMs: number; totalCpuMs: number | null } {
   const file = `/proc/self/task/${process.pid}/schedstat`;
   const cpu = existsSync(file) ? () => Number(readFileSync(file, 'utf8').split(' ')[0]) : null;
   let lastCpu = cpu?.() ?? 0;
+  const firstCpu = lastCpu;
   let lastWall = performance.now();
   let maxCpu = 0;
   let maxWall = 0;
@@ -146,7 +148,25 @@ export function watchMainThread(): () => { cpuMs: number | null; wallMs: number 
   }, 2);
   return () => {
     clearInterval(timer);
-    return { cpuMs: cpu ? round(maxCpu / 1e6) : null, wallMs: round(maxWall) };
+    return {
+      cpuMs: cpu ? round(maxCpu / 1e6) : null,
+      wallMs: round(maxWall),
+      // All the main thread ran meanwhile: what the app cost it, whatever the machine's load.
+      totalCpuMs: cpu ? round((cpu() - firstCpu) / 1e6) : null,
+    };
+  };
+}
+
+/** Garbage collections in this process (every kind) from now until the returned call: how many, their time in all and the longest. */
+function watchGc(): () => { count: number; totalMs: number; maxMs: number } {
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    observer.disconnect();
+    return { count: pauses.length, totalMs: round(pauses.reduce((a, b) => a + b, 0)), maxMs: round(Math.max(0, ...pauses)) };
   };
 }
 
@@ -168,7 +188,12 @@ export async function runUploadsBench(): Promise<void> {
     const config = loadConfig(env);
     // The app's caches, held here so the serving measurement can start with the images' one empty.
     const caches = createCaches(config.cacheBytes);
-    server.on('request', createApp({ config, settings, db, caches, log: createLogger('silent') }));
+    // The image worker process, as the server starts it (BENCH_UPLOADS_WORKER=off: images made in
+    // this process, on libuv's thread pool, for a comparison in one session).
+    const useWorker = process.env.BENCH_UPLOADS_WORKER !== 'off';
+    const imageWorker = useWorker ? createImageWorker({ databaseUrl: url, log: (m) => console.error(m) }) : undefined;
+    if (imageWorker) cleanups.push(() => imageWorker.stop());
+    server.on('request', createApp({ config, settings, db, caches, imageWorker, log: createLogger('silent') }));
     const baseUrl = await listenLocal(server, cleanups, 5_000);
 
     console.log(`making ${PHOTOS} phone photos of ${WIDTH}×${HEIGHT}…`);
@@ -206,9 +231,11 @@ export async function runUploadsBench(): Promise<void> {
 
     // The machine as the measured part starts: on a shared machine the wall-clock figures say as
     // much about the other work on it as about the app.
-    const machine = { cores: availableParallelism(), loadAverage: round(loadavg()[0]!), nice: getPriority() };
+    const machine = { cores: availableParallelism(), loadAverage: round(loadavg()[0]!), nice: getPriority(), imageWorker: useWorker };
     console.log(`${PHOTOS} uploads one at a time…`);
-    const loop = monitorEventLoopDelay({ resolution: 5 });
+    // Sampled every millisecond: a delay is counted to within 1 ms (at 5 ms, each figure could be
+    // up to 5 ms over the stall itself).
+    const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
     let watch = watchMainThread();
     const sequential: number[] = [];
@@ -228,6 +255,7 @@ export async function runUploadsBench(): Promise<void> {
     loop.reset();
     loop.enable();
     watch = watchMainThread();
+    const gc = watchGc();
     const started = performance.now();
     const together = await client.send(bodies.map((_b, i) => i));
     const wall = performance.now() - started;
@@ -235,6 +263,7 @@ export async function runUploadsBench(): Promise<void> {
     const concurrentLoopMax = loop.max / 1e6;
     const concurrentLoopP99 = loop.percentile(99) / 1e6;
     const concurrentMain = watch();
+    const concurrentGc = gc();
     for (const [i, r] of together.entries()) if (r.status !== 201) failures.push(`concurrent ${i}: ${r.status} ${r.body.slice(0, 200)}`);
     const stored = Number(
       (
@@ -288,6 +317,7 @@ export async function runUploadsBench(): Promise<void> {
       },
       concurrent: {
         members: PHOTOS,
+        imagesMadeByWorker: imageWorker?.made ?? 0,
         wallMs: round(wall),
         p50Ms: round(
           percentile(
@@ -301,6 +331,7 @@ export async function runUploadsBench(): Promise<void> {
         loopDelayMaxMs: round(concurrentLoopMax),
         loopDelayP99Ms: round(concurrentLoopP99),
         mainThreadLongestRun: concurrentMain,
+        garbageCollection: concurrentGc,
       },
       serving: {
         count: served.length,

@@ -61,6 +61,7 @@ import { realtimeRouter } from './realtime/realtime.routes';
 import { searchRouter } from './search/search.routes';
 import { MULTIPART_PATHS, uploadsRouter, uploadsServing } from './uploads/uploads.routes';
 import { type UploadStorage, postgresUploadStorage } from './uploads/uploads.storage';
+import type { ImageWorker } from './uploads/uploads.worker';
 import { type PageContext, catalogFor, defaultPageContext } from './views/layout';
 import { BODY_LIMIT, errorHandler } from './app.errors';
 import { siteWords } from './app.site';
@@ -96,6 +97,12 @@ export interface AppDeps {
   /** Where uploaded images' bytes are kept (uploads/uploads.storage.ts). Default: PostgreSQL, in `db`. */
   uploadStorage?: UploadStorage;
   /**
+   * The process that makes and stores uploaded images at a lower CPU priority (uploads/
+   * uploads.worker.ts; it stores into the default PostgreSQL upload storage, so only with that).
+   * Default: none, images are made in this process.
+   */
+  imageWorker?: ImageWorker;
+  /**
    * Whether this process's LISTEN connection is up (/readyz reports it). Default: what the app's
    * caches know of it (caches.threads.listening, kept by the realtime hub given the same caches).
    */
@@ -129,6 +136,7 @@ export function createApp({
   settings = defaultStore(db, log),
   hot = createHotLists(db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 }),
   uploadStorage = postgresUploadStorage(db),
+  imageWorker,
   listening = () => caches.threads.listening,
   glossaries = defaultGlossaries(db, log),
 }: AppDeps): AppHandler {
@@ -294,7 +302,7 @@ export function createApp({
     }),
   );
   app.use(peopleRouter(db, limiter, caches, pageContext));
-  app.use(uploadsRouter({ db, storage: uploadStorage, images: caches.images, settings, pacing, pageContext }));
+  app.use(uploadsRouter({ db, storage: uploadStorage, images: caches.images, worker: imageWorker, settings, pacing, pageContext }));
   app.use(settingsRouter(db, { limiter, settings, rateLimitMultiplier: config.rateLimitMultiplier, email: Boolean(mailer) }, pageContext));
 
   app.use((req, res, next) => {

@@ -33,6 +33,7 @@ import { UPLOADS_CLEANUP_JOB, removeUnusedUploads } from './uploads/uploads.serv
 import { describeInterrupted, importRunning, readMaintenance } from './backup/backup.maintenance';
 import { BACKUP_JOB, scheduledBackup } from './backup/backup.schedule';
 import { postgresUploadStorage } from './uploads/uploads.storage';
+import { createImageWorker } from './uploads/uploads.worker';
 
 /** An import into this database was killed: start-up stops and says what to do. */
 class InterruptedImport extends Error {}
@@ -81,6 +82,8 @@ async function main(config: Config): Promise<void> {
   const hot = createHotLists(storage.db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 });
   // Uploaded images' bytes, shared by the app and the cleanup job.
   const uploadStorage = postgresUploadStorage(storage.db);
+  // Uploaded photos are made and stored by a process of their own, below the event loop's priority.
+  const imageWorker = createImageWorker({ databaseUrl: storage.url, log: (m) => log.warn(m) });
   const app = createApp({
     config,
     settings,
@@ -93,6 +96,7 @@ async function main(config: Config): Promise<void> {
     reads,
     hot,
     uploadStorage,
+    imageWorker,
     glossaries,
   });
   const server = http.createServer(app);
@@ -190,6 +194,7 @@ async function main(config: Config): Promise<void> {
     // stop loses none. A database that is away loses them, as a crash would; counts are approximate.
     await reads.flush().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'reads: the last counts were not saved'));
     mailer?.close();
+    await imageWorker.stop();
     await storage.close();
     log.info('stopped');
     process.exit(0);

@@ -18,7 +18,7 @@ import type { Database } from '../db/database';
 import type { Member } from '../db/member';
 import { AppError } from '../errors';
 import { checkName } from '../members/names';
-import { AVATAR_SIZES, type AvatarSize, type ImageLimits, processAvatar } from './uploads.images';
+import { AVATAR_SIZES, type AvatarSize, type ImageInput, type ImageLimits, processAvatar } from './uploads.images';
 import * as repo from './uploads.repository';
 import { type UploadDeps, checkMayUpload, imagePath } from './uploads.service';
 
@@ -49,7 +49,7 @@ export async function findOwnAvatar(db: Kysely<Database>, member: Member): Promi
  * before it is named as theirs. The same picture again is stored once. A blocked picture is
  * refused (422 ImageRefused 'blocked'), as an upload is.
  */
-export async function setAvatar(deps: UploadDeps, member: Member, file: Buffer, limits: ImageLimits): Promise<AvatarInfo> {
+export async function setAvatar(deps: UploadDeps, member: Member, file: ImageInput, limits: ImageLimits): Promise<AvatarInfo> {
   const { db, storage } = deps;
   await checkMayUpload(db, member);
   const avatar = await processAvatar(file, limits);

@@ -11,6 +11,7 @@
  * other requests do not.
  */
 import { createHash, webcrypto } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { imageWorkStarted } from './uploads.priority';
@@ -55,6 +56,12 @@ export interface StoredImage {
   thumb: { hash: string; data: Buffer; width: number; height: number };
 }
 
+/**
+ * An uploaded file: its bytes, or better the path of a file holding them (uploads.receive.ts): by
+ * path libvips reads the file itself, and the bytes never pass through the event loop.
+ */
+export type ImageInput = Buffer | string;
+
 /** The sha256 of bytes, in hex: the content address. */
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
@@ -79,8 +86,19 @@ const tooManyPixels = (max: number) =>
 
 // ISO base media files (HEIF, AVIF, MP4) say what they are in their first box: "ftyp" and a brand.
 const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
-function looksLikeHeic(data: Buffer): boolean {
-  return data.length >= 12 && data.toString('latin1', 4, 8) === 'ftyp' && HEIC_BRANDS.has(data.toString('latin1', 8, 12));
+async function looksLikeHeic(input: ImageInput): Promise<boolean> {
+  let data = input;
+  if (typeof input === 'string') {
+    const file = await open(input);
+    try {
+      const { buffer, bytesRead } = await file.read(Buffer.alloc(12), 0, 12, 0);
+      data = buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  }
+  const head = data as Buffer;
+  return head.length >= 12 && head.toString('latin1', 4, 8) === 'ftyp' && HEIC_BRANDS.has(head.toString('latin1', 8, 12));
 }
 
 /**
@@ -96,6 +114,10 @@ function looksLikeHeic(data: Buffer): boolean {
 export function decodesAtOnce(cores: number, concurrency: number): number {
   return Math.max(1, Math.min(4, Math.floor((cores - 1) / Math.max(1, concurrency))));
 }
+
+// Uploads are read by path (uploads.receive.ts), each file once and then removed: libvips' cache
+// of operations would only keep removed files open.
+sharp.cache({ files: 0 });
 
 const PROCESSING = decodesAtOnce(availableParallelism(), sharp.concurrency());
 let processing = 0;
@@ -121,7 +143,7 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
  * Reads, checks and re-encodes an uploaded file; throws a 4xx AppError (ImageRefused) for anything
  * that is not a whole image of an accepted type within the limits. Waits its turn (PROCESSING).
  */
-export function processImage(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
+export function processImage(input: ImageInput, limits: ImageLimits): Promise<StoredImage> {
   return inTurn(() => decodeAndEncode(input, limits));
 }
 
@@ -136,13 +158,13 @@ interface Inspected {
  * Reads only an upload's header and refuses what is not an image of an accepted type within the
  * limits: nothing is decoded yet.
  */
-async function inspect(input: Buffer, limits: ImageLimits): Promise<Inspected> {
+async function inspect(input: ImageInput, limits: ImageLimits): Promise<Inspected> {
   let meta: sharp.Metadata;
   try {
     // The header only: nothing is decoded yet.
     meta = await sharp(input, { animated: true, limitInputPixels: false }).metadata();
   } catch {
-    throw looksLikeHeic(input) ? heic() : notAnImage();
+    throw (await looksLikeHeic(input).catch(() => false)) ? heic() : notAnImage();
   }
   const format = meta.format as string;
   const decodable = format in IMAGE_TYPES || format === 'heif';
@@ -170,7 +192,7 @@ function failed(error: unknown, format: string, limits: ImageLimits): AppError {
   return damaged();
 }
 
-async function decodeAndEncode(input: Buffer, limits: ImageLimits): Promise<StoredImage> {
+async function decodeAndEncode(input: ImageInput, limits: ImageLimits): Promise<StoredImage> {
   const { format, animated, out } = await inspect(input, limits);
 
   // 'error' refuses truncated and damaged data; the pickier 'warning' (sharp's default) would
@@ -241,7 +263,7 @@ export interface StoredAvatar {
  * saturated colour, edges) and scaled to each of AVATAR_SIZES, as WebP. An animation keeps its
  * first frame: an avatar moving beside every thread would be noise. Waits its turn (PROCESSING).
  */
-export function processAvatar(input: Buffer, limits: ImageLimits): Promise<StoredAvatar> {
+export function processAvatar(input: ImageInput, limits: ImageLimits): Promise<StoredAvatar> {
   return inTurn(async () => {
     const { format } = await inspect(input, limits);
     let largest: Buffer;

@@ -29,6 +29,18 @@ const NICEST = 19;
 /** The nice value image threads get in a process whose own nice value is `own`. */
 export const imageThreadNiceness = (own: number): number => Math.min(NICEST, own + IMAGE_THREAD_NICE_OFFSET);
 
+/**
+ * Set in the image worker process (uploads.worker.child.ts), whose every thread is already at the
+ * nice value image work should run at: its libvips threads stay there, not `own + offset` again
+ * (which would put them at 19, below the worker's other threads).
+ */
+let fixedNiceness: number | undefined;
+
+/** Image threads of this process at `nice` exactly, whatever this process's own nice value. */
+export function keepImageThreadsAt(nice: number): void {
+  fixedNiceness = nice;
+}
+
 const TASKS = '/proc/self/task';
 /** Threads already lowered: a thread id is looked at once. */
 const lowered = new Set<number>();
@@ -40,7 +52,7 @@ export function lowerImageThreads(): number {
   let count = 0;
   try {
     // The main thread's nice value (getpriority of this thread), read each time: an operator may renice.
-    const target = imageThreadNiceness(getPriority());
+    const target = fixedNiceness ?? imageThreadNiceness(getPriority());
     const tids = readdirSync(TASKS).map(Number);
     // Forget threads that ended, so a thread id the kernel hands out again is looked at anew.
     const alive = new Set(tids);

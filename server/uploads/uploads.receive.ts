@@ -3,26 +3,56 @@
  * counted as it arrives and one bigger than the member's limit stops being kept at the limit (the
  * rest is read and dropped, never buffered), and a request that says up front it is far too big is
  * refused before its body is read at all.
+ *
+ * The file goes to a temporary file as it arrives (uploadTempDir), never into one buffer in this
+ * process: a 4 MB photo held in memory cost the event loop its copies and the garbage collections
+ * they set off, and by path the image is read by whoever makes it (libvips, in the image worker
+ * process or on the thread pool) without passing through the event loop (docs/performance.md,
+ * "Uploads"). The caller removes the file once done with it (removeUpload).
  */
-import type { Readable, Writable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Readable, type Writable, pipeline } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, validationFailed } from '../errors';
 
 /** What an upload form sends: the file, and the alt text for the snippet to paste. */
 export interface ReceivedUpload {
-  file: Buffer;
+  /** Where the file's bytes are, whole: a temporary file the caller removes (removeUpload). */
+  file: string;
+  /** Its size in bytes. */
+  bytes: number;
   alt: string;
 }
+
+let tempDir: string | undefined;
+
+/**
+ * This process's folder for uploads being received, made on first use in the system's temporary
+ * folder (TMPDIR) and removed when the process exits. Files live there only while their request
+ * is answered.
+ */
+export function uploadTempDir(): string {
+  if (!tempDir) {
+    tempDir = mkdtempSync(path.join(tmpdir(), 'gentie-uploads-'));
+    const made = tempDir;
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+  }
+  return tempDir;
+}
+
+/** Removes a received file (nothing happens when it is gone already). */
+export const removeUpload = (file: string): Promise<void> => rm(file, { force: true });
 
 /** Longest alt text kept (characters). */
 export const ALT_MAX = 200;
 
 /** A multipart body's own overhead (boundaries, part headers, the alt field) beyond the file. */
 const ENVELOPE_BYTES = 64 * 1024;
-
-/** The most memory set aside for a file before its bytes arrive. */
-const PREALLOCATE_BYTES = 6 * 1024 * 1024;
 
 /** How much more than its limit a body may announce and still be read to the end (then refused). */
 const DRAIN_BYTES = 8 * 1024 * 1024;
@@ -61,24 +91,40 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
     } catch {
       return reject(new AppError(400, 'BadRequest', 'The multipart body has no boundary.'));
     }
-    // The file is copied into one buffer as it arrives, sized from the request's length when it
-    // says one (bounded by the limit, and by PREALLOCATE_BYTES: a client that announces a big
-    // file and sends it slowly holds no more than that), so most uploads are copied once.
-    const file = new Collector(Math.min(limit, PREALLOCATE_BYTES, Number.isFinite(announced) ? announced : 0));
+    let file: string | undefined;
+    let written: Promise<void> | undefined;
+    let size = 0;
     let found = false;
     let over = false;
     let alt = '';
+    let settled = false;
+    const fail = (error: AppError) => {
+      if (settled) return;
+      settled = true;
+      // Removed once its writes are over (an open still under way would make the file again),
+      // and only then answered.
+      const gone = file;
+      if (!gone) return reject(error);
+      void (written ?? Promise.resolve())
+        .then(undefined, () => undefined)
+        .then(() => removeUpload(gone))
+        .finally(() => reject(error));
+    };
     parser.on('file', (name, stream) => {
       if (name !== 'file' || found) return void stream.resume();
       found = true;
+      file = path.join(uploadTempDir(), randomBytes(12).toString('hex'));
+      const target = file;
       stream.on('data', (chunk: Buffer) => {
-        if (!over) file.add(chunk);
+        size += chunk.length;
       });
       // Past the limit busboy stops handing over data and drops the rest as it streams by.
       stream.on('limit', () => {
         over = true;
-        file.drop();
       });
+      // Written as it arrives, with the writes' own backpressure (fs writes run on the thread pool).
+      written = new Promise((done, failed) => pipeline(stream, createWriteStream(target), (e) => (e ? failed(e) : done())));
+      written.catch(() => undefined);
     });
     parser.on('field', (name, value) => {
       if (name === 'alt') alt = value.slice(0, ALT_MAX);
@@ -86,16 +132,28 @@ export function receiveUpload(req: Request, limit: number, newMember: boolean): 
     parser.on('error', () => {
       req.removeAllListeners('data');
       req.resume();
-      reject(new AppError(400, 'BadRequest', 'The multipart body is malformed or was cut off.'));
+      fail(new AppError(400, 'BadRequest', 'The multipart body is malformed or was cut off.'));
     });
     parser.on('close', () => {
-      if (over) return reject(tooLarge(limit, newMember));
-      if (!found || file.size === 0) return reject(validationFailed('file', { kind: 'required' }, 'file: choose an image to upload.'));
-      resolve({ file: file.bytes(), alt: alt.replace(/\s+/g, ' ').trim() });
+      if (over) return fail(tooLarge(limit, newMember));
+      if (!found || size === 0 || !written || !file)
+        return fail(validationFailed('file', { kind: 'required' }, 'file: choose an image to upload.'));
+      const done = file;
+      written.then(
+        () => {
+          if (settled) return void removeUpload(done);
+          settled = true;
+          resolve({ file: done, bytes: size, alt: alt.replace(/\s+/g, ' ').trim() });
+        },
+        () => fail(new AppError(400, 'BadRequest', 'The multipart body is malformed or was cut off.')),
+      );
     });
     // A client that goes away mid-file leaves the parser waiting for an end that never comes.
     req.once('close', () => {
-      if (!req.complete) reject(new AppError(400, 'BadRequest', 'The request was aborted.'));
+      if (!req.complete) {
+        parser.destroy();
+        fail(new AppError(400, 'BadRequest', 'The request was aborted.'));
+      }
     });
     feedInTurns(req, parser);
   });
@@ -125,29 +183,4 @@ export function feedInTurns(req: Readable, parser: Writable): void {
   req.on('end', () => {
     if (!parser.destroyed) parser.end();
   });
-}
-
-/** Bytes gathered into one buffer, grown by doubling when the expected size was short. */
-class Collector {
-  private buffer: Buffer;
-  size = 0;
-  constructor(expected: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(expected, 64 * 1024));
-  }
-  add(chunk: Buffer): void {
-    if (this.size + chunk.length > this.buffer.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.size + chunk.length));
-      this.buffer.copy(bigger, 0, 0, this.size);
-      this.buffer = bigger;
-    }
-    chunk.copy(this.buffer, this.size);
-    this.size += chunk.length;
-  }
-  drop(): void {
-    this.buffer = Buffer.alloc(0);
-    this.size = 0;
-  }
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.size);
-  }
 }

@@ -20,7 +20,7 @@ import { type Pacing, memberIsNew } from '../limits/paced';
 import type { Settings } from '../settings/settings';
 import { cleanReason } from '../text/reason';
 import type { PageContext } from '../views/layout';
-import { receiveUpload } from './uploads.receive';
+import { type ReceivedUpload, receiveUpload, removeUpload } from './uploads.receive';
 import {
   HASH,
   type UploadDeps,
@@ -136,12 +136,21 @@ export interface UploadsRouterDeps extends UploadDeps {
   pageContext: (req: Request) => PageContext;
 }
 
+/** Works on a received file, then removes it, whatever the work's outcome. */
+async function received<T>(upload: ReceivedUpload, work: (upload: ReceivedUpload) => Promise<T>): Promise<T> {
+  try {
+    return await work(upload);
+  } finally {
+    await removeUpload(upload.file);
+  }
+}
+
 const purgeBody = z.object({ reason: z.string({ error: 'reason must be text' }).optional() }).strict();
 
 /** The upload API and pages, and the moderators' actions on images. */
-export function uploadsRouter({ db, storage, images, settings, pacing, pageContext }: UploadsRouterDeps): Router {
+export function uploadsRouter({ db, storage, images, worker, settings, pacing, pageContext }: UploadsRouterDeps): Router {
   const router = Router();
-  const deps: UploadDeps = { db, storage, images };
+  const deps: UploadDeps = { db, storage, images, worker };
   const limits = () => ({ maxPixels: settings.get('uploads.maxPixels'), maxSide: settings.get('uploads.maxSide') });
 
   /**
@@ -154,9 +163,10 @@ export function uploadsRouter({ db, storage, images, settings, pacing, pageConte
     await checkMayUpload(db, member);
     const { newMember } = await pacing(member, req.ip ?? '')('upload');
     const limit = settings.get(newMember ? 'uploads.newMemberMaxBytes' : 'uploads.maxBytes');
-    const { file, alt } = await receiveUpload(req, limit, newMember);
-    const upload = await uploadImage(deps, member, file, limits());
-    return { upload, snippets: snippetsFor(upload, alt) };
+    return received(await receiveUpload(req, limit, newMember), async ({ file, alt }) => {
+      const upload = await uploadImage(deps, member, file, limits());
+      return { upload, snippets: snippetsFor(upload, alt) };
+    });
   }
 
   /** The largest file the member of a request may upload (for the form's hint). */
@@ -189,8 +199,7 @@ export function uploadsRouter({ db, storage, images, settings, pacing, pageConte
     await checkMayUpload(db, member);
     const { newMember } = await pacing(member, req.ip ?? '')('upload');
     const limit = settings.get(newMember ? 'uploads.newMemberMaxBytes' : 'uploads.maxBytes');
-    const { file } = await receiveUpload(req, limit, newMember);
-    return setAvatar(deps, member, file, limits());
+    return received(await receiveUpload(req, limit, newMember), ({ file }) => setAvatar(deps, member, file, limits()));
   }
 
   router.get('/api/me/avatar', async (req, res) => {

@@ -14,9 +14,11 @@ import { AppError, notFound } from '../errors';
 import { activeSiteBan } from '../policy/policy.repository';
 import { authorize } from '../policy/policy';
 import { uploadThumbnailPath } from '../text/images';
-import { type AvatarSize, type ImageLimits, extensionOf, processImage } from './uploads.images';
+import { type AvatarSize, type ImageInput, type ImageLimits, extensionOf } from './uploads.images';
+import { makeImage } from './uploads.make';
 import * as repo from './uploads.repository';
 import type { UploadStorage } from './uploads.storage';
+import type { ImageWorker } from './uploads.worker';
 
 /** What the uploads service works with. */
 export interface UploadDeps {
@@ -24,6 +26,11 @@ export interface UploadDeps {
   storage: UploadStorage;
   /** The bytes most asked for, by hash (caches.ts images); none: every image is read from storage. */
   images?: CountedCache<string, Buffer>;
+  /**
+   * The process that makes and stores images, at a lower CPU priority (uploads.worker.ts); none,
+   * or none available: this process makes them (on libuv's thread pool).
+   */
+  worker?: ImageWorker;
 }
 
 /** An upload as the API and pages show it. */
@@ -70,30 +77,26 @@ export async function checkMayUpload(db: Kysely<Database>, member: Member): Prom
 }
 
 /**
- * Makes an uploaded file a stored image and answers it. The same bytes again are answered from
- * what is stored (marked used now); a blocked picture is refused (422 ImageRefused 'blocked').
+ * Makes an uploaded file (best a path: uploads.receive.ts) a stored image and answers it: made and
+ * stored by the image worker when there is one, else here (uploads.make.ts). The same bytes again
+ * are answered from what is stored (marked used now); a blocked picture is refused (422
+ * ImageRefused 'blocked').
  */
-export async function uploadImage({ db, storage }: UploadDeps, member: Member, file: Buffer, limits: ImageLimits): Promise<Upload> {
-  const image = await processImage(file, limits);
-  if (await repo.isBlocked(db, image.hash)) {
-    throw new AppError(422, 'ImageRefused', 'A moderator blocked this picture.', { params: { reason: 'blocked' } });
-  }
+export async function uploadImage(deps: UploadDeps, member: Member, file: ImageInput, limits: ImageLimits): Promise<Upload> {
+  const { db } = deps;
+  const image = (typeof file === 'string' ? await deps.worker?.make(file, limits) : undefined) ?? (await makeImage(deps, file, limits));
   const existing = await repo.findUpload(db, image.hash);
   if (existing && !existing.purged_at) {
     await repo.touchUpload(db, image.hash);
     return present(existing);
   }
-  // The bytes first, then the row that makes them served: a failure in between leaves bytes no
-  // row names (stored again by the next upload of the same picture), never a row without bytes.
-  await storage.put(image.hash, image.data);
-  await storage.put(image.thumb.hash, image.thumb.data);
   const row = await repo.upsertUpload(db, {
     hash: image.hash,
     ownerId: member.id,
     mime: image.mime,
     width: image.width,
     height: image.height,
-    bytes: image.data.length,
+    bytes: image.bytes,
     animated: image.animated,
     thumbHash: image.thumb.hash,
     thumbWidth: image.thumb.width,

@@ -14,6 +14,7 @@ import { type Logger, createLogger } from '../../server/log';
 import { attachRealtime } from '../../server/realtime/realtime.hub';
 import { createHotLists } from '../../server/posts/posts.hot';
 import { type ReadRecorder, createReadRecorder } from '../../server/reads/reads.recorder';
+import type { ImageWorker } from '../../server/uploads/uploads.worker';
 import { type TestDatabase, createTestDatabase } from './database';
 
 /** The whole application on a free port, over its own database. */
@@ -47,6 +48,11 @@ export interface TestAppOptions {
    * connection); closing it leaves the database to its owner.
    */
   databaseOf?: TestDatabase;
+  /**
+   * Makes the process that makes uploaded images (server/uploads/uploads.worker.ts) for the app's
+   * database URL; default none, as createApp's.
+   */
+  imageWorker?: (databaseUrl: string) => ImageWorker;
 }
 
 /** Counts the statements kysely runs through a db it is given to (raw SQL too). */
@@ -91,7 +97,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // The glossaries, as main.ts makes them: read now, and again when the hub's LISTEN hears a change.
   const glossaries = createGlossaryStore(database.db);
   await glossaries.loadAll();
-  const app = createApp({ config, settings, db: database.db.withPlugin(counter), log, assets, caches, reads, hot, glossaries });
+  const app = createApp({
+    config,
+    settings,
+    db: database.db.withPlugin(counter),
+    log,
+    assets,
+    caches,
+    reads,
+    hot,
+    glossaries,
+    imageWorker: options.imageWorker?.(database.url),
+  });
   const server = http.createServer(app);
   answerClientErrors(server, config.displayTimeZone);
   const realtime = attachRealtime(server, {
