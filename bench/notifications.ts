@@ -130,6 +130,7 @@ async function headerCost(db: Kysely<Database>, members: Member[]): Promise<Pair
       member: found,
       path: `/t/${root.id}`,
       variant: undefined,
+      shown: (text) => text,
       prefix: '',
       unread: found.unread,
     };

@@ -100,6 +100,7 @@ export async function profileThread(
       member: null,
       path: `/t/${rootId}`,
       variant: undefined,
+      shown: <T>(text: T) => text,
       prefix: '',
     };
     const window = await readWindow(db, rootId, null);

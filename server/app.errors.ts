@@ -5,7 +5,9 @@ import type { Config } from './config';
 import { AppError, isDatabaseUnavailable } from './errors';
 import { dropTag } from './http/conditional';
 import { chooseVariant } from './http/context';
+import type { TextCache } from './caches';
 import { VARIANTS, type Variant } from './text/convert';
+import { freeTextIn } from './text/localize';
 import { type PageContext, catalogFor, renderErrorPage } from './views/layout';
 import { localizeError } from './views/messages.errors';
 
@@ -20,7 +22,7 @@ import { localizeError } from './views/messages.errors';
 export const BODY_LIMIT = '256kb';
 
 /** The one error handler: JSON for the API (and clients that ask for it), else an HTML page in the reader's script. */
-export function errorHandler(config: Config, pageContext: (req: Request) => PageContext) {
+export function errorHandler(config: Config, pageContext: (req: Request) => PageContext, conversions: TextCache) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known = toAppError(error);
     if (known.status >= 500 && known.code !== 'DatabaseUnavailable') req.log.error({ err: error }, 'request failed');
@@ -30,7 +32,10 @@ export function errorHandler(config: Config, pageContext: (req: Request) => Page
     res.status(known.status);
     if (req.path.startsWith('/api/') || (!req.accepts('html') && req.accepts('json'))) {
       const variant = variantAsked(req.query.variant) ?? req.variant;
-      const localized = localizeError({ ...catalogFor(variant), timeZone: config.displayTimeZone, variant }, known);
+      const localized = localizeError(
+        { ...catalogFor(variant), timeZone: config.displayTimeZone, variant, shown: freeTextIn(conversions, variant) },
+        known,
+      );
       res.json({ error: { code: known.code, message: known.message, localized } });
     } else {
       if (req.member === undefined) req.member = null;
@@ -98,7 +103,8 @@ export function answerClientErrors(server: Server, timeZone: string): void {
             params: { what: 'request', limit: '16 KB' },
           })
         : new AppError(400, 'BadRequest', 'The request could not be understood.');
-    const localized = localizeError({ ...catalogFor(variant), timeZone, variant }, error);
+    // Neither refusal quotes anything somebody wrote: nothing to convert.
+    const localized = localizeError({ ...catalogFor(variant), timeZone, variant, shown: (text) => text }, error);
     const api = /^\/(zh-[a-z]+\/)?api\//.test(url);
     const body = api
       ? JSON.stringify({ error: { code: error.code, message: error.message, localized } })

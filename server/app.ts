@@ -65,6 +65,7 @@ import type { ImageWorker } from './uploads/uploads.worker';
 import { type PageContext, catalogFor, defaultPageContext } from './views/layout';
 import { BODY_LIMIT, errorHandler } from './app.errors';
 import { siteWords } from './app.site';
+import { freeTextIn } from './text/localize';
 
 export interface AppDeps {
   config: Config;
@@ -176,6 +177,7 @@ export function createApp({
     member: req.member ?? null,
     path: req.originalUrl,
     variant: req.variant,
+    shown: freeTextIn(caches.conversions, req.variant),
     prefix: req.variantPrefix ?? '',
     unread: req.unread,
     mail: mailer !== undefined,
@@ -310,7 +312,7 @@ export function createApp({
     next(new AppError(404, 'NotFound', `Nothing is at ${req.method} ${req.path}.`));
   });
 
-  app.use(errorHandler(config, pageContext));
+  app.use(errorHandler(config, pageContext, caches.conversions));
 
   // Thread pages kept whole for anonymous readers (posts/posts.pages.ts) are answered before
   // express's middleware and routers: on a warm page they cost more than the page itself. What

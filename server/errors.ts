@@ -144,8 +144,11 @@ export interface ErrorParams {
   /** `reply`: the post replied to is deleted; `change`: the post to edit or delete is. */
   PostDeleted: { refused: 'reply' | 'change' };
   PostNotDeleted: None;
-  /** `timeZone`: the member's own (their `until` is shown in it, named), null for the site's. */
-  Banned: { scope: 'board' | 'site'; until: Date; reason: string; timeZone: string | null };
+  /**
+   * `timeZone`: the member's own (their `until` is shown in it, named), null for the site's;
+   * `reason`, as the moderator wrote it, is shown by `board`'s glossary (its id; null: the site's).
+   */
+  Banned: { scope: 'board' | 'site'; until: Date; reason: string; timeZone: string | null; board: string | null };
   /**
    * The request's address is in a range an admin banned (limits/address-bans.ts) until `until`,
    * shown in `timeZone` (the member's own, null for the site's), named, as Banned's is.

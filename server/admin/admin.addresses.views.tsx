@@ -80,7 +80,7 @@ export function addressBansPage(ctx: PageContext, bans: AddressBan[], error?: st
               <td>
                 <time datetime={ban.expiresAt.toISOString()}>{dateTime(ctx, ban.expiresAt)}</time>
               </td>
-              <td>{ban.reason}</td>
+              <td>{ctx.shown(ban.reason)}</td>
               <td>
                 <form method="post" action={href(ctx, '/admin/address-bans/unban')}>
                   <input type="hidden" name="range" value={ban.range} />

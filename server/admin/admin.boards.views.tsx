@@ -33,11 +33,11 @@ export function boardsAdminPage(ctx: PageContext, list: AdminBoard[], error?: st
         return (
           <article class={b.archivedAt ? 'admin-board archived' : 'admin-board'} id={`board-${b.slug}`}>
             <h2>
-              <a href={href(ctx, `/b/${b.slug}`)}>{b.name}</a> <code>{b.slug}</code>{' '}
+              <a href={href(ctx, `/b/${b.slug}`)}>{ctx.shown(b.name, b.id)}</a> <code>{b.slug}</code>{' '}
               {b.archivedAt ? <strong class="archived">{w.archived}</strong> : null}
             </h2>
             <p>
-              {b.description} ({w.threads} {b.threadCount}; {w.position} {b.position})
+              {ctx.shown(b.description, b.id)} ({w.threads} {b.threadCount}; {w.position} {b.position})
             </p>
             <p>
               {w.moderators}: {b.moderators.length === 0 ? w.noModerators : null}

@@ -68,16 +68,14 @@ export function adminConsoleRouter(
   router.get('/api/admin/inbox', async (req, res) => {
     // Titles, boards' names and reasons as `variant=` reads them (absent: as written), pins resolved (text/pins.ts).
     const variant = answerVariant(req);
-    const shown = freeTextIn(conversions, variant);
     const data = inboxInVariant(conversions, await inbox(db, req.member), variant);
-    const named = <L extends { boardName: string }>(l: L): L => ({ ...l, boardName: shown(l.boardName) });
     res.json({
       counts: data.counts,
-      reports: data.reports.map(({ post: _post, ...r }) => ({ ...named(r), latest: r.latest.toISOString() })),
-      held: data.held.map((q) => ({ ...named(q), oldest: q.oldest.toISOString() })),
-      glossaryFlags: data.glossaryFlags.map((q) => ({ ...named(q), oldest: q.oldest.toISOString() })),
-      messageReports: data.messageReports.map((m) => ({ ...m, reason: shown(m.reason), createdAt: m.createdAt.toISOString() })),
-      addressBans: data.addressBans.map((b) => ({ range: b.range, reason: shown(b.reason), expiresAt: b.expiresAt.toISOString() })),
+      reports: data.reports.map(({ post: _post, ...r }) => ({ ...r, latest: r.latest.toISOString() })),
+      held: data.held.map(({ boardId: _id, ...q }) => ({ ...q, oldest: q.oldest.toISOString() })),
+      glossaryFlags: data.glossaryFlags.map(({ boardId: _id, ...q }) => ({ ...q, oldest: q.oldest.toISOString() })),
+      messageReports: data.messageReports.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+      addressBans: data.addressBans.map((b) => ({ range: b.range, reason: b.reason, expiresAt: b.expiresAt.toISOString() })),
     });
   });
   router.get('/admin/inbox', async (req, res) => {
@@ -174,12 +172,12 @@ export function adminConsoleRouter(
         ...m,
         createdAt: m.createdAt.toISOString(),
         deletedAt: m.deletedAt?.toISOString() ?? null,
-        posts: m.posts.map((p) => ({ ...p, title: shown(p.title), createdAt: p.createdAt.toISOString() })),
-        reportsBy: m.reportsBy.map((r) => ({ ...r, reason: shown(r.reason), createdAt: r.createdAt.toISOString() })),
-        reportsAbout: m.reportsAbout.map((r) => ({ ...r, reason: shown(r.reason), createdAt: r.createdAt.toISOString() })),
+        posts: m.posts.map((p) => ({ ...p, title: shown(p.title, p.boardId), createdAt: p.createdAt.toISOString() })),
+        reportsBy: m.reportsBy.map((r) => ({ ...r, reason: shown(r.reason, r.boardId), createdAt: r.createdAt.toISOString() })),
+        reportsAbout: m.reportsAbout.map((r) => ({ ...r, reason: shown(r.reason, r.boardId), createdAt: r.createdAt.toISOString() })),
         bans: m.bans.map((b) => ({
           ...b,
-          reason: shown(b.reason),
+          reason: shown(b.reason, b.boardId),
           createdAt: b.createdAt.toISOString(),
           expiresAt: b.expiresAt.toISOString(),
         })),

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { TextCache } from '../caches';
 import type { Database } from '../db/database';
-import { localizedTitles } from '../text/localize';
+import { freeTextIn, localizedTitles } from '../text/localize';
 import type { SourceVariant, Variant } from '../variants';
 import { type AddressBan, activeAddressBans } from '../limits/address-bans';
 import { type Operator, adminActor } from './admin.boards';
@@ -44,9 +44,9 @@ export interface Inbox {
     post: ReportedPost;
   }[];
   /** Posts waiting for review, one line per board. */
-  held: { board: string; boardName: string; count: number; oldest: Date }[];
+  held: { board: string; boardName: string; boardId: string; count: number; oldest: Date }[];
   /** Open flags of wrong conversions, one line per board (its glossary page's queue). */
-  glossaryFlags: { board: string; boardName: string; count: number; oldest: Date }[];
+  glossaryFlags: { board: string; boardName: string; boardId: string; count: number; oldest: Date }[];
   messageReports: { id: string; reporter: string; reason: string; createdAt: Date }[];
   addressBans: AddressBan[];
 }
@@ -68,7 +68,17 @@ export function inboxInVariant(conversions: TextCache, data: Inbox, variant: Var
     data.reports.map((r) => r.post),
     variant,
   );
-  return { ...data, reports: data.reports.map((r, i) => ({ ...r, title: titles[i]!.title })) };
+  // Boards' names by each board's glossary, pins resolved.
+  const shown = freeTextIn(conversions, variant);
+  const named = <L extends { boardName: string; boardId: string }>(l: L): L => ({ ...l, boardName: shown(l.boardName, l.boardId) });
+  return {
+    ...data,
+    reports: data.reports.map((r, i) => ({ ...r, boardName: shown(r.boardName, r.post.board_id), title: titles[i]!.title })),
+    held: data.held.map(named),
+    glossaryFlags: data.glossaryFlags.map(named),
+    messageReports: data.messageReports.map((m) => ({ ...m, reason: shown(m.reason) })),
+    addressBans: data.addressBans.map((b) => ({ ...b, reason: shown(b.reason) })),
+  };
 }
 
 /** The counts that need an admin's attention: open reports, held posts, flagged conversions, open message reports, address bans. */
@@ -119,17 +129,17 @@ export async function inbox(db: Kysely<Database>, who: Operator): Promise<Inbox>
     db
       .selectFrom('held_posts as h')
       .innerJoin('boards as b', 'b.id', 'h.board_id')
-      .select(['b.slug', 'b.name', sql<string>`count(*)`.as('count'), sql<Date>`min(h.created_at)`.as('oldest')])
+      .select(['b.id', 'b.slug', 'b.name', sql<string>`count(*)`.as('count'), sql<Date>`min(h.created_at)`.as('oldest')])
       .where('h.decided_at', 'is', null)
-      .groupBy(['b.slug', 'b.name', 'b.position'])
+      .groupBy(['b.id', 'b.slug', 'b.name', 'b.position'])
       .orderBy('b.position')
       .execute(),
     db
       .selectFrom('glossary_flags as f')
       .innerJoin('boards as b', 'b.id', 'f.board_id')
-      .select(['b.slug', 'b.name', sql<string>`count(*)`.as('count'), sql<Date>`min(f.created_at)`.as('oldest')])
+      .select(['b.id', 'b.slug', 'b.name', sql<string>`count(*)`.as('count'), sql<Date>`min(f.created_at)`.as('oldest')])
       .where('f.resolved_at', 'is', null)
-      .groupBy(['b.slug', 'b.name', 'b.position'])
+      .groupBy(['b.id', 'b.slug', 'b.name', 'b.position'])
       .orderBy('b.position')
       .execute(),
     db
@@ -154,8 +164,8 @@ export async function inbox(db: Kysely<Database>, who: Operator): Promise<Inbox>
       latest: r.latest,
       post: { id: r.post_id, revision: r.revision, variant: r.variant, title: r.title, body: '' as const, board_id: r.board_id },
     })),
-    held: held.map((h) => ({ board: h.slug, boardName: h.name, count: Number(h.count), oldest: h.oldest })),
-    glossaryFlags: flags.map((f) => ({ board: f.slug, boardName: f.name, count: Number(f.count), oldest: f.oldest })),
+    held: held.map((h) => ({ board: h.slug, boardName: h.name, boardId: h.id, count: Number(h.count), oldest: h.oldest })),
+    glossaryFlags: flags.map((f) => ({ board: f.slug, boardName: f.name, boardId: f.id, count: Number(f.count), oldest: f.oldest })),
     messageReports: messageReports.map((m) => ({ id: m.id, reporter: m.name, reason: m.reason, createdAt: m.created_at })),
     addressBans,
   };

@@ -77,11 +77,21 @@ export interface MemberDetail {
   role: SiteRole;
   createdAt: Date;
   deletedAt: Date | null;
-  moderates: { slug: string; name: string }[];
-  posts: { id: string; threadId: string; title: string; board: string; createdAt: Date; deleted: boolean }[];
-  reportsBy: { postId: string; reason: string; createdAt: Date; open: boolean }[];
-  reportsAbout: { postId: string; reporter: string; reason: string; createdAt: Date; open: boolean }[];
-  bans: { id: string; board: string | null; reason: string; createdAt: Date; expiresAt: Date; lifted: boolean; inForce: boolean }[];
+  // `boardId`: the board whose glossary a title, name or reason is shown by (null: the site's).
+  moderates: { id: string; slug: string; name: string }[];
+  posts: { id: string; threadId: string; title: string; board: string; boardId: string; createdAt: Date; deleted: boolean }[];
+  reportsBy: { postId: string; reason: string; boardId: string | null; createdAt: Date; open: boolean }[];
+  reportsAbout: { postId: string; reporter: string; reason: string; boardId: string | null; createdAt: Date; open: boolean }[];
+  bans: {
+    id: string;
+    board: string | null;
+    boardId: string | null;
+    reason: string;
+    createdAt: Date;
+    expiresAt: Date;
+    lifted: boolean;
+    inForce: boolean;
+  }[];
   signIns: { at: Date; address: string; userAgent: string }[];
   /** The subject of the audit log's lines about them (auditSubjectOf). */
   auditSubject: string;
@@ -114,30 +124,31 @@ export async function memberDetail(db: Kysely<Database>, who: Operator, name: st
     db
       .selectFrom('board_moderators as m')
       .innerJoin('boards as b', 'b.id', 'm.board_id')
-      .select(['b.slug', 'b.name'])
+      .select(['b.id', 'b.slug', 'b.name'])
       .where('m.user_id', '=', user.id)
       .orderBy('b.position')
       .execute(),
     db
       .selectFrom('posts as p')
       .innerJoin('boards as b', 'b.id', 'p.board_id')
-      .select(['p.id', 'p.thread_id', 'p.title', 'b.slug', 'p.created_at', 'p.deleted_at'])
+      .select(['p.id', 'p.thread_id', 'p.title', 'b.slug', 'p.board_id', 'p.created_at', 'p.deleted_at'])
       .where('p.author_id', '=', user.id)
       .orderBy('p.id', 'desc')
       .limit(MEMBER_PAGE_LINES)
       .execute(),
     db
-      .selectFrom('reports')
-      .select(['post_id', 'reason', 'created_at', 'resolved_at'])
-      .where('reporter_id', '=', user.id)
-      .orderBy('id', 'desc')
+      .selectFrom('reports as r')
+      .leftJoin('posts as p', 'p.id', 'r.post_id')
+      .select(['r.post_id', 'r.reason', 'p.board_id', 'r.created_at', 'r.resolved_at'])
+      .where('r.reporter_id', '=', user.id)
+      .orderBy('r.id', 'desc')
       .limit(MEMBER_PAGE_LINES)
       .execute(),
     db
       .selectFrom('reports as r')
       .innerJoin('posts as p', 'p.id', 'r.post_id')
       .innerJoin('users as u', 'u.id', 'r.reporter_id')
-      .select(['r.post_id', 'u.name', 'r.reason', 'r.created_at', 'r.resolved_at'])
+      .select(['r.post_id', 'u.name', 'r.reason', 'p.board_id', 'r.created_at', 'r.resolved_at'])
       .where('p.author_id', '=', user.id)
       .orderBy('r.id', 'desc')
       .limit(MEMBER_PAGE_LINES)
@@ -145,7 +156,7 @@ export async function memberDetail(db: Kysely<Database>, who: Operator, name: st
     db
       .selectFrom('bans as x')
       .leftJoin('boards as b', 'b.id', 'x.board_id')
-      .select(['x.id', 'b.slug', 'x.reason', 'x.created_at', 'x.expires_at', 'x.lifted_at'])
+      .select(['x.id', 'b.slug', 'x.board_id', 'x.reason', 'x.created_at', 'x.expires_at', 'x.lifted_at'])
       .where('x.user_id', '=', user.id)
       .orderBy('x.id', 'desc')
       .limit(MEMBER_PAGE_LINES)
@@ -165,20 +176,29 @@ export async function memberDetail(db: Kysely<Database>, who: Operator, name: st
       threadId: p.thread_id,
       title: p.title,
       board: p.slug,
+      boardId: p.board_id,
       createdAt: p.created_at,
       deleted: p.deleted_at !== null,
     })),
-    reportsBy: reportsBy.map((r) => ({ postId: r.post_id, reason: r.reason, createdAt: r.created_at, open: r.resolved_at === null })),
+    reportsBy: reportsBy.map((r) => ({
+      postId: r.post_id,
+      reason: r.reason,
+      boardId: r.board_id,
+      createdAt: r.created_at,
+      open: r.resolved_at === null,
+    })),
     reportsAbout: reportsAbout.map((r) => ({
       postId: r.post_id,
       reporter: r.name,
       reason: r.reason,
+      boardId: r.board_id,
       createdAt: r.created_at,
       open: r.resolved_at === null,
     })),
     bans: bans.map((b) => ({
       id: b.id,
       board: b.slug,
+      boardId: b.board_id,
       reason: b.reason,
       createdAt: b.created_at,
       expiresAt: b.expires_at,

@@ -64,7 +64,7 @@ export function memberAdminPage(
         {w.role}: {ctx.t.roles[m.role]}; {w.joined} <Time ctx={ctx} at={m.createdAt} />
         {m.moderates.length > 0 ? `; ${w.moderates}: ` : ''}
         {m.moderates.map((b) => (
-          <a href={href(ctx, `/b/${b.slug}`)}>{b.name} </a>
+          <a href={href(ctx, `/b/${b.slug}`)}>{ctx.shown(b.name, b.id)} </a>
         ))}
       </p>
       <p>
@@ -112,7 +112,7 @@ export function memberAdminPage(
         <ul class="member-bans">
           {m.bans.map((b) => (
             <li>
-              {b.board ?? w.siteWide}: {b.reason} ({b.inForce ? w.inForce : b.lifted ? w.lifted : w.expired}){' '}
+              {b.board ?? w.siteWide}: {ctx.shown(b.reason, b.boardId)} ({b.inForce ? w.inForce : b.lifted ? w.lifted : w.expired}){' '}
               <Time ctx={ctx} at={b.createdAt} /> {w.until} <Time ctx={ctx} at={b.expiresAt} />
               {b.inForce ? <ActionForm ctx={ctx} path={`${base}/unban`} label={w.liftBan} hidden={{ ban: b.id }} inline /> : null}
             </li>
@@ -126,7 +126,7 @@ export function memberAdminPage(
         <ul class="member-posts">
           {m.posts.map((p) => (
             <li class={p.deleted ? 'deleted' : undefined}>
-              <a href={href(ctx, `/t/${p.threadId}#p${p.id}`)}>{p.title || `#${p.id}`}</a> <code>{p.board}</code>{' '}
+              <a href={href(ctx, `/t/${p.threadId}#p${p.id}`)}>{ctx.shown(p.title, p.boardId) || `#${p.id}`}</a> <code>{p.board}</code>{' '}
               <Time ctx={ctx} at={p.createdAt} />
             </li>
           ))}
@@ -139,7 +139,8 @@ export function memberAdminPage(
         <ul class="member-reports-about">
           {m.reportsAbout.map((r) => (
             <li>
-              <a href={href(ctx, `/t/${r.postId}`)}>#{r.postId}</a> {memberName(ctx, r.reporter)}: {r.reason} ({r.open ? w.open : w.closed})
+              <a href={href(ctx, `/t/${r.postId}`)}>#{r.postId}</a> {memberName(ctx, r.reporter)}: {ctx.shown(r.reason, r.boardId)} (
+              {r.open ? w.open : w.closed})
             </li>
           ))}
         </ul>
@@ -151,7 +152,7 @@ export function memberAdminPage(
         <ul class="member-reports-by">
           {m.reportsBy.map((r) => (
             <li>
-              <a href={href(ctx, `/t/${r.postId}`)}>#{r.postId}</a> {r.reason} ({r.open ? w.open : w.closed})
+              <a href={href(ctx, `/t/${r.postId}`)}>#{r.postId}</a> {ctx.shown(r.reason, r.boardId)} ({r.open ? w.open : w.closed})
             </li>
           ))}
         </ul>

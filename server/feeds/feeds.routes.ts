@@ -85,7 +85,8 @@ function atomOf(
     author: { name: shownName(p.author_name, variant), uri: url(`/u/${encodeURIComponent(p.author_name)}`) },
     // A title-only post's title is its whole message.
     summary: localizedExcerpt(conversions, p, variant, FEED_SUMMARY_CHARS) || p.title,
-    category: { term: p.board_slug, label: p.board_name },
+    // The board's name by its glossary, pins resolved.
+    category: { term: p.board_slug, label: textIn(shownOn(conversions, p.board_id), p.board_name, variant) },
   }));
   const { title, subtitle } = subjectWords(content.subject, t, variant, conversions);
   return {
@@ -110,9 +111,10 @@ function subjectWords(
 ): { title: string; subtitle?: string } {
   switch (subject.kind) {
     case 'board': {
-      // The board's description, by its glossary (text/localize.ts), pins resolved.
-      const d = textIn(shownOn(conversions, subject.id), subject.description, variant);
-      return { title: t.feeds.board(subject.name), subtitle: d || undefined };
+      // The board's name and description, by its glossary (text/localize.ts), pins resolved.
+      const on = shownOn(conversions, subject.id);
+      const d = textIn(on, subject.description, variant);
+      return { title: t.feeds.board(textIn(on, subject.name, variant)), subtitle: d || undefined };
     }
     case 'thread':
       return { title: t.feeds.thread(localizedTitles(conversions, [{ ...subject.root, body: '' }], variant)[0]!.title) };

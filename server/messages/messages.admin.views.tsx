@@ -17,7 +17,7 @@ function ReportSummary({ ctx, r }: { ctx: PageContext; r: MessageReport }) {
         {pm.reportOf(r.sender, r.reporter)} <time datetime={r.createdAt.toISOString()}>{dateTime(ctx, r.createdAt)}</time>
       </p>
       <p class="report-reason">
-        {ctx.t.reason}：{r.reason}
+        {ctx.t.reason}：{ctx.shown(r.reason)}
       </p>
       {r.resolution ? <p class="notice">{pm.resolved(pm.resolutions[r.resolution], r.resolvedBy ?? '')}</p> : null}
     </Fragment>

@@ -35,7 +35,7 @@ export function banRoutes(
     const shown = freeTextIn(caches.conversions, answerVariant(req));
     res.json({
       board: { slug: list.board.slug, name: shown(list.board.name, list.board.id) },
-      bans: list.bans.map((b) => presentBan({ ...b, reason: shown(b.reason) })),
+      bans: list.bans.map((b) => presentBan({ ...b, reason: shown(b.reason, list.board.id) })),
     });
   });
 

@@ -39,7 +39,12 @@ export async function publicBans(
   return {
     canModerate: can(await actorOn(db, viewer, board.id), 'moderate', null),
     board: { id: board.id, slug: board.slug, name: board.name },
-    bans: rows.map((r) => ({ name: r.name, board: { slug: board.slug, name: board.name }, expiresAt: r.expires_at, reason: r.reason })),
+    bans: rows.map((r) => ({
+      name: r.name,
+      board: { id: board.id, slug: board.slug, name: board.name },
+      expiresAt: r.expires_at,
+      reason: r.reason,
+    })),
   };
 }
 
@@ -64,7 +69,7 @@ export async function sharedAddresses(
   viewer: Member | null,
   slug: string,
   name: string,
-): Promise<{ board: { slug: string; name: string }; name: string; sharesWith: string[]; publicBans: boolean }> {
+): Promise<{ board: { id: string; slug: string; name: string }; name: string; sharesWith: string[]; publicBans: boolean }> {
   const board = await getBoard(db, slug);
   authorize(await actorOn(db, viewer, board.id), 'moderate', null);
   const target = await members.findUserByKey(db, nameKey(name));
@@ -83,7 +88,7 @@ export async function sharedAddresses(
     order by 1
     limit 100`.execute(db);
   return {
-    board: { slug: board.slug, name: board.name },
+    board: { id: board.id, slug: board.slug, name: board.name },
     name: target.name,
     sharesWith: rows.rows.map((r) => r.name),
     publicBans: board.publicBans === true,

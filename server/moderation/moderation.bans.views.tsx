@@ -10,16 +10,17 @@ import { dateTime } from '../views/time';
 /** `/b/:slug/bans`: name, until when (the reader's time zone), reason; for moderators, the switch. */
 export function publicBansPage(
   ctx: PageContext,
-  data: { board: { slug: string; name: string }; bans: ShownBan[]; canModerate: boolean },
+  data: { board: { id: string; slug: string; name: string }; bans: ShownBan[]; canModerate: boolean },
 ): string {
   const b = ctx.t.bans;
+  const boardName = ctx.shown(data.board.name, data.board.id);
   return renderPage(
     ctx,
-    b.publicListOf(data.board.name),
+    b.publicListOf(boardName),
     <section class="public-bans">
-      <h1>{b.publicListOf(data.board.name)}</h1>
+      <h1>{b.publicListOf(boardName)}</h1>
       <p>
-        <a href={href(ctx, `/b/${data.board.slug}`)}>{data.board.name}</a>
+        <a href={href(ctx, `/b/${data.board.slug}`)}>{ctx.shown(data.board.name, data.board.id)}</a>
       </p>
       {data.bans.length === 0 ? (
         <p>{b.none}</p>
@@ -38,7 +39,7 @@ export function publicBansPage(
               <td>
                 <time datetime={ban.expiresAt.toISOString()}>{dateTime(ctx, ban.expiresAt)}</time>
               </td>
-              <td>{ban.reason}</td>
+              <td>{ctx.shown(ban.reason, data.board.id)}</td>
             </tr>
           ))}
         </table>
@@ -61,7 +62,7 @@ export function PublicBansSwitch({ ctx, slug, on }: { ctx: PageContext; slug: st
 /** `/b/:slug/members/:name` (moderators): whether the member shared an address with others active on the board. */
 export function memberInfoPage(
   ctx: PageContext,
-  data: { board: { slug: string; name: string }; name: string; sharesWith: string[]; publicBans: boolean },
+  data: { board: { id: string; slug: string; name: string }; name: string; sharesWith: string[]; publicBans: boolean },
 ): string {
   const b = ctx.t.bans;
   return renderPage(
@@ -70,7 +71,7 @@ export function memberInfoPage(
     <section class="member-moderation">
       <h1>{b.memberInfo(data.name)}</h1>
       <p>
-        <a href={href(ctx, `/b/${data.board.slug}`)}>{data.board.name}</a>
+        <a href={href(ctx, `/b/${data.board.slug}`)}>{ctx.shown(data.board.name, data.board.id)}</a>
       </p>
       {data.sharesWith.length === 0 ? (
         <p class="shares-with">{b.sharesWithNobody}</p>

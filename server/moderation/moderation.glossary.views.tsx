@@ -22,7 +22,7 @@ export function glossaryPage(
 ): string {
   const g = ctx.t.glossary;
   const base = glossary.board ? `/b/${glossary.board.slug}/glossary` : '/admin/glossary';
-  const title = glossary.board ? g.boardTitle(glossary.board.name) : g.siteTitle;
+  const title = glossary.board ? g.boardTitle(ctx.shown(glossary.board.name, glossary.board.id)) : g.siteTitle;
   const formsOf = (t: GlossaryTerm) =>
     VARIANTS.filter((v) => t.forms[v] !== undefined)
       .map((v) => `${v}:${t.forms[v]}`)

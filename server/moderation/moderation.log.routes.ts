@@ -17,7 +17,7 @@ export function logRoutes(
   router: Router,
   { db, pageContext, caches }: { db: Kysely<Database>; pageContext: (req: Request) => PageContext; caches: Pick<Caches, 'conversions'> },
 ): void {
-  // Reasons as `variant=` reads them (the site's glossary, pins resolved); names never converted.
+  // Reasons as `variant=` reads them (the entry's board's glossary, pins resolved); names never converted.
   const presentLog = (req: Request, entries: LogEntryRow[]) => {
     const shown = freeTextIn(caches.conversions, answerVariant(req));
     return entries.map((e) => ({
@@ -28,7 +28,7 @@ export function logRoutes(
       actor: { name: e.actor_name ?? CLI_ACTOR.name, role: e.actor_role },
       postId: e.post_id,
       target: e.target_name,
-      reason: shown(e.reason),
+      reason: shown(e.reason, e.board_id),
       revision: e.revision,
       heldId: e.held_id,
       at: e.created_at.toISOString(),

@@ -67,7 +67,7 @@ function HeldMeta({ ctx, held, showBoard }: { ctx: PageContext; held: HeldPost; 
     <p class="held-meta">
       {showBoard ? (
         <Fragment>
-          <a href={href(ctx, `/b/${held.board.slug}`)}>{held.board.name}</a>
+          <a href={href(ctx, `/b/${held.board.slug}`)}>{ctx.shown(held.board.name, held.boardId)}</a>
           {' · '}
         </Fragment>
       ) : null}
@@ -98,7 +98,8 @@ function Decide({ ctx, held, back }: { ctx: PageContext; held: HeldPost; back: s
 /** `/b/:slug/queue` and `/queue`: the posts waiting, oldest first, each with its buttons. */
 export function queuePage(ctx: PageContext, queue: ReviewQueue): string {
   const { review } = ctx.t;
-  const title = queue.board ? review.queueOf(queue.board.name) : review.allQueues;
+  const boardName = queue.board && ctx.shown(queue.board.name, queue.board.id);
+  const title = boardName ? review.queueOf(boardName) : review.allQueues;
   return renderPage(
     ctx,
     title,
@@ -106,7 +107,7 @@ export function queuePage(ctx: PageContext, queue: ReviewQueue): string {
       <h1>{title}</h1>
       {queue.board ? (
         <p>
-          <a href={href(ctx, `/b/${queue.board.slug}`)}>{queue.board.name}</a> · {review.setting}: {review.settings[queue.board.review]}
+          <a href={href(ctx, `/b/${queue.board.slug}`)}>{boardName}</a> · {review.setting}: {review.settings[queue.board.review]}
         </p>
       ) : null}
       {queue.entries.length === 0 ? <p class="queue-empty">{review.empty}</p> : null}
@@ -133,7 +134,7 @@ export function heldPage(ctx: PageContext, held: HeldPost, moderates: boolean): 
     review.heldPage,
     <section class="held-post" id={`h${held.id}`}>
       <p class="crumbs">
-        <a href={href(ctx, `/b/${held.board.slug}`)}>{held.board.name}</a>
+        <a href={href(ctx, `/b/${held.board.slug}`)}>{ctx.shown(held.board.name, held.boardId)}</a>
       </p>
       <p class={`held-status ${held.decision ?? 'waiting'}`} role="status">
         [{held.decidedAt && held.decidedBy ? review.decided(status, held.decidedBy, dateTime(ctx, held.decidedAt)) : status}]

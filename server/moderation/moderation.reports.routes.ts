@@ -48,7 +48,12 @@ export function reportRoutes(
       reports: entries.map((e, i) => ({
         post: presentPost(posts[i]!),
         count: e.count,
-        reports: e.reports.map((r) => ({ id: r.id, reason: shown(r.reason), reporter: r.reporter, createdAt: r.createdAt.toISOString() })),
+        reports: e.reports.map((r) => ({
+          id: r.id,
+          reason: shown(r.reason, e.post.boardId),
+          reporter: r.reporter,
+          createdAt: r.createdAt.toISOString(),
+        })),
       })),
     });
   });
@@ -85,7 +90,13 @@ export function reportRoutes(
 
   router.get('/b/:slug/reports', async (req, res) => {
     const entries = await reports.reportQueue(db, requireMember(req), req.params.slug);
-    res.send(reportQueuePage(pageContext(req), await getBoard(db, req.params.slug), entries));
+    const posts = localizedTitles(
+      caches.conversions,
+      entries.map((e) => e.post),
+      req.variant,
+    );
+    const shown = entries.map((e, i) => ({ ...e, post: posts[i]! }));
+    res.send(reportQueuePage(pageContext(req), await getBoard(db, req.params.slug), shown));
   });
 
   router.post('/b/:slug/reports/:postId/dismiss', async (req, res) => {

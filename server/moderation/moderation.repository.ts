@@ -238,7 +238,7 @@ export const LOG_PAGE = 50;
 /** A line of the moderation log with the names it refers to (null where it refers to none). */
 export type LogEntryRow = Pick<
   ModerationLogRow,
-  'id' | 'action' | 'actor_role' | 'reason' | 'created_at' | 'post_id' | 'revision' | 'held_id'
+  'id' | 'action' | 'actor_role' | 'reason' | 'created_at' | 'post_id' | 'revision' | 'held_id' | 'board_id'
 > & {
   /** Null: the operator at the CLI (no account). */
   actor_name: string | null;
@@ -260,6 +260,7 @@ export function findLog(db: Db, boardId: string | undefined, page: number): Prom
     .leftJoin('held_posts as h', 'h.id', 'l.held_id')
     .select([
       'l.id',
+      'l.board_id',
       'l.held_id',
       'h.title as held_title',
       'l.action',

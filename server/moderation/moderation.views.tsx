@@ -179,7 +179,7 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map
                 {v.revision === 0
                   ? t.originalBy(memberName(ctx, v.by.name), when)
                   : t.editedBy(t.roles[v.by.role], memberName(ctx, v.by.name), when)}
-                {v.reason ? `（${t.reason}：${v.reason}）` : ''}
+                {v.reason ? `（${t.reason}：${ctx.shown(v.reason, post.boardId)}）` : ''}
               </p>
               {v.hidden ? <p class="revision-hidden">{concealed ? t.revisionHidden : t.revisionHiddenFromOthers}</p> : null}
               {concealed ? null : <div class="diff">{trustedHtml(diffs.get(v.revision) ?? '')}</div>}
@@ -196,12 +196,13 @@ export function revisionsPage(ctx: PageContext, revisions: Revisions, diffs: Map
 /** `/b/:slug/reports`: open reports grouped by post, with what a moderator can do about each. */
 export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEntry[]): string {
   const { t } = ctx;
+  const boardName = ctx.shown(board.name, board.id);
   return renderPage(
     ctx,
-    `${t.reportQueue} - ${board.name}`,
+    `${t.reportQueue} - ${boardName}`,
     <section class="report-queue">
       <h1>
-        {t.reportQueue}: <a href={href(ctx, `/b/${board.slug}`)}>{board.name}</a>
+        {t.reportQueue}: <a href={href(ctx, `/b/${board.slug}`)}>{boardName}</a>
       </h1>
       {entries.length === 0 ? <p>{t.noReports}</p> : null}
       <ul class="reports">
@@ -216,7 +217,7 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
             <ul>
               {e.reports.map((r) => (
                 <li>
-                  {r.reason} <span class="reporter">{t.reportedBy(r.reporter)}</span>{' '}
+                  {ctx.shown(r.reason, board.id)} <span class="reporter">{t.reportedBy(r.reporter)}</span>{' '}
                   <time datetime={r.createdAt.toISOString()}>{dateTime(ctx, r.createdAt)}</time>
                 </li>
               ))}
@@ -249,15 +250,16 @@ export function reportQueuePage(ctx: PageContext, board: Board, entries: QueueEn
 /** `/b/:slug/log` (one board) and `/log` (every board, for admins): who did what, when and why. */
 export function logPage(ctx: PageContext, board: Board | null, entries: LogEntryRow[], page: number): string {
   const { t } = ctx;
+  const boardName = board && ctx.shown(board.name, board.id);
   return renderPage(
     ctx,
-    board ? `${t.moderationLog} - ${board.name}` : t.moderationLog,
+    board ? `${t.moderationLog} - ${boardName}` : t.moderationLog,
     <section class="moderation-log">
       <h1>
         {t.moderationLog}
         {board ? (
           <Fragment>
-            : <a href={href(ctx, `/b/${board.slug}`)}>{board.name}</a>
+            : <a href={href(ctx, `/b/${board.slug}`)}>{boardName}</a>
           </Fragment>
         ) : null}
       </h1>
@@ -279,8 +281,10 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntry
               </td>
               <td class="log-action">{t.logAction[e.action]}</td>
               <td>
-                {e.post_id ? <a href={href(ctx, `/t/${e.post_id}`)}>{e.post_title ?? `#${e.post_id}`}</a> : null}
-                {!e.post_id && e.held_id ? <a href={href(ctx, `/held/${e.held_id}`)}>{e.held_title ?? `#${e.held_id}`}</a> : null}
+                {e.post_id ? <a href={href(ctx, `/t/${e.post_id}`)}>{ctx.shown(e.post_title, e.board_id) ?? `#${e.post_id}`}</a> : null}
+                {!e.post_id && e.held_id ? (
+                  <a href={href(ctx, `/held/${e.held_id}`)}>{ctx.shown(e.held_title, e.board_id) ?? `#${e.held_id}`}</a>
+                ) : null}
                 {e.post_id && e.revision !== null ? (
                   <Fragment>
                     {' '}
@@ -289,7 +293,7 @@ export function logPage(ctx: PageContext, board: Board | null, entries: LogEntry
                 ) : null}
                 {e.target_name ? ` (${e.target_name})` : ''}
               </td>
-              <td>{e.reason ?? ''}</td>
+              <td>{ctx.shown(e.reason, e.board_id) ?? ''}</td>
             </tr>
           ))}
         </tbody>

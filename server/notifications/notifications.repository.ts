@@ -25,6 +25,11 @@ export interface NotificationListRow {
   root_revision: number | null;
   root_board_id: string | null;
   root_deleted: boolean | null;
+  /**
+   * The board the notice is about, whose glossary its texts are shown by (null: the site's): a
+   * ban's board (its data names it by slug, for the link), a rejected post's (by id), else the post's.
+   */
+  board_id: string | null;
 }
 
 function listQuery(db: Db, memberId: string) {
@@ -53,6 +58,10 @@ function listQuery(db: Db, memberId: string) {
       'r.revision as root_revision',
       'r.board_id as root_board_id',
       sql<boolean | null>`r.deleted_at is not null`.as('root_deleted'),
+      sql<string | null>`case n.kind
+        when 'banned' then (select bd.id::text from boards bd where bd.slug = n.data->>'board')
+        when 'post-rejected' then n.data->>'board'
+        else coalesce(p.board_id, r.board_id)::text end`.as('board_id'),
     ])
     .where('n.member_id', '=', memberId);
 }

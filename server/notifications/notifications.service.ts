@@ -119,7 +119,7 @@ export function present(rows: repo.NotificationListRow[], w: Wording): Notificat
     // A rejected post never became a post: its notice carries its title.
     const postTitle =
       r.kind === 'post-rejected'
-        ? textIn(shownOn(w.conversions, str(r.data.board) || null), str(r.data.title), w.variant)
+        ? textIn(shownOn(w.conversions, r.board_id), str(r.data.title), w.variant)
         : r.post_deleted && r.kind !== 'post-deleted'
           ? notices.deletedPost
           : (titles.get(r.post_id ?? '') ?? '');
@@ -127,10 +127,10 @@ export function present(rows: repo.NotificationListRow[], w: Wording): Notificat
       actor: r.actor_name === null ? notices.system : shownName(r.actor_name, w.variant),
       role: roles[str(r.data.role) as SiteRole] ?? roles.moderator,
       title: postTitle,
-      // Written by a moderator or an admin: in the reader's script too (the site's glossary, pins resolved).
-      reason: textIn(shownOn(w.conversions, null), str(r.data.reason), w.variant),
+      // Written by a moderator or an admin: in the reader's script too (by the board's glossary, pins resolved).
+      reason: textIn(shownOn(w.conversions, r.board_id), str(r.data.reason), w.variant),
       until: r.data.until ? dateTime(w, new Date(str(r.data.until))) : '',
-      board: textIn(shownOn(w.conversions, null), str(r.data.boardName), w.variant),
+      board: textIn(shownOn(w.conversions, r.board_id), str(r.data.boardName), w.variant),
       resolution: (str(r.data.resolution) as ReportResolution) || '',
     };
     return {

@@ -98,8 +98,8 @@ export function actorFromRow(member: Member, row: ActorColumns): Actor {
 /** One ban in force, as the public list and the member's own page show it. */
 export interface ShownBan {
   name: string;
-  /** The board's slug and name; null for a ban from the whole site. */
-  board: { slug: string; name: string } | null;
+  /** The board's id (its glossary applies to the reason and name), slug and name; null for a ban from the whole site. */
+  board: { id: string; slug: string; name: string } | null;
   expiresAt: Date;
   reason: string;
 }
@@ -109,7 +109,7 @@ export async function ownBans(db: Db, member: Member): Promise<ShownBan[]> {
   const rows = await db
     .selectFrom('bans as b')
     .leftJoin('boards as bd', 'bd.id', 'b.board_id')
-    .select(['bd.slug', 'bd.name', 'b.expires_at', 'b.reason'])
+    .select(['bd.id', 'bd.slug', 'bd.name', 'b.expires_at', 'b.reason'])
     .where('b.user_id', '=', member.id)
     .where('b.lifted_at', 'is', null)
     .where('b.expires_at', '>', sql<Date>`now()`)
@@ -117,7 +117,7 @@ export async function ownBans(db: Db, member: Member): Promise<ShownBan[]> {
     .execute();
   return rows.map((r) => ({
     name: member.name,
-    board: r.slug && r.name ? { slug: r.slug, name: r.name } : null,
+    board: r.id && r.slug && r.name ? { id: r.id, slug: r.slug, name: r.name } : null,
     expiresAt: r.expires_at,
     reason: r.reason,
   }));

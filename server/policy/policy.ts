@@ -68,8 +68,15 @@ const isStaff = (actor: Actor) => actor.role === 'moderator' || actor.role === '
 /** The refusal of a banned member: its end is shown in their own time zone when they set one. */
 function banned(ban: Ban, member: Member): AppError {
   const where = ban.boardId ? 'from this board' : 'from the whole site';
-  return new AppError(403, 'Banned', `You are banned ${where} until ${ban.expiresAt.toISOString()}: ${ban.reason}`, {
-    params: { scope: ban.boardId ? 'board' : 'site', until: ban.expiresAt, reason: ban.reason, timeZone: member.timeZone ?? null },
+  // The English message names no reason: what a moderator wrote is quoted by the catalogs, in the reader's script.
+  return new AppError(403, 'Banned', `You are banned ${where} until ${ban.expiresAt.toISOString()}.`, {
+    params: {
+      scope: ban.boardId ? 'board' : 'site',
+      until: ban.expiresAt,
+      reason: ban.reason,
+      timeZone: member.timeZone ?? null,
+      board: ban.boardId,
+    },
   });
 }
 

@@ -85,7 +85,7 @@ function FilteredPage(props: {
   return (
     <Fragment>
       <nav class="crumbs">
-        <a href={href(ctx, `/b/${board.slug}`)}>{board.name}</a>
+        <a href={href(ctx, `/b/${board.slug}`)}>{ctx.shown(board.name, board.id)}</a>
         {' › '}
         <a href={href(ctx, `/t/${root.id}`)}>{root.deleted ? ctx.t.deletedBy[root.deletedBy ?? 'author'] : root.title}</a>
       </nav>

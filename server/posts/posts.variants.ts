@@ -13,6 +13,8 @@ export function windowInVariant(conversions: TextCache, window: PostWindow, vari
   return {
     ...window,
     post,
+    // Its board's name in the crumbs, by the board's glossary.
+    board: boardInVariant(conversions, window.board, variant),
     root: window.root.id === post.id ? post : localizedTitles(conversions, [window.root], variant)[0]!,
     ancestors: localizedTitles(conversions, window.ancestors, variant),
     context: localizedTitles(conversions, window.context, variant),

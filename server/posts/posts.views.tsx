@@ -260,7 +260,8 @@ function EditBanner({ ctx, post }: { ctx: PageContext; post: Post }) {
   return (
     <p class="edited">
       {t.editedBanner(dateTime(ctx, post.editedAt), t.roles[post.editedBy.role], memberName(ctx, post.editedBy.name))}
-      {post.editReason ? `（${t.reason}：${post.editReason}）` : ''} <a href={href(ctx, `/t/${post.id}/revisions`)}>{t.revisions}</a>
+      {post.editReason ? `（${t.reason}：${ctx.shown(post.editReason, post.boardId)}）` : ''}{' '}
+      <a href={href(ctx, `/t/${post.id}/revisions`)}>{t.revisions}</a>
     </p>
   );
 }

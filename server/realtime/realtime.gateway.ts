@@ -10,6 +10,8 @@ import type { Logger } from '../log';
 import { VARIANTS, type Variant } from '../variants';
 import { catalogFor } from '../views/layout';
 import { localizeError } from '../views/messages.errors';
+import type { TextCache } from '../caches';
+import { freeTextIn } from '../text/localize';
 import * as posts from '../posts/posts.repository';
 import type { BoardFeed } from './realtime.boards';
 import type { HotFeed } from './realtime.hot';
@@ -32,6 +34,8 @@ export interface GatewayDeps {
   log: Logger;
   /** The time zone dates in refusals are shown in (TZ_DISPLAY). */
   timeZone: string;
+  /** What a refusal quotes that somebody wrote (a ban's reason) is converted through it. */
+  conversions: TextCache;
 }
 
 /**
@@ -50,7 +54,7 @@ export function attachGateway(io: RealtimeServer, deps: GatewayDeps): void {
       .finally(() => next());
   });
   io.on('connection', (socket) => {
-    const on = handlerFor(socket, deps.log, deps.timeZone);
+    const on = handlerFor(socket, deps.log, deps.timeZone, deps.conversions);
     on('thread:join', (req) => joinThread(socket, req, deps));
     on('thread:leave', async ({ threadId }) => {
       const rooms = [...socket.rooms].filter((room) => room === threadRoom(threadId) || room.startsWith(`${threadRoom(threadId)}:`));
@@ -123,8 +127,8 @@ type Ack<E extends ClientEvent> = Parameters<NonNullable<Parameters<ClientToServ
  * A refusal as the ack carries it: the code and English message of the HTTP API's errors, and
  * the same words in the reader's script (`localized`), for the variant the socket reads in.
  */
-function refusal(error: AppError, variant: Variant | undefined, timeZone: string): SocketError {
-  const localized = localizeError({ ...catalogFor(variant), timeZone, variant }, error);
+function refusal(error: AppError, variant: Variant | undefined, timeZone: string, conversions: TextCache): SocketError {
+  const localized = localizeError({ ...catalogFor(variant), timeZone, variant, shown: freeTextIn(conversions, variant) }, error);
   return { error: { code: error.code, message: error.message, localized } };
 }
 
@@ -156,10 +160,10 @@ const MAX_REFUSALS = 1000;
  * at a time and a steady allowance, so one connection cannot queue thousands of queries ahead of
  * everyone else; a socket that keeps sending what is refused is dropped.
  */
-function handlerFor(socket: GentieSocket, log: Logger, timeZone: string) {
+function handlerFor(socket: GentieSocket, log: Logger, timeZone: string, conversions: TextCache) {
   const variant = socketVariant(socket);
   const answer = (error: AppError, asked?: Variant | 'original') =>
-    refusal(error, asked === undefined ? variant : asked === 'original' ? undefined : asked, timeZone);
+    refusal(error, asked === undefined ? variant : asked === 'original' ? undefined : asked, timeZone, conversions);
   let inFlight = 0;
   let tokens = BURST;
   let refilledAt = Date.now();

@@ -154,7 +154,18 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
     log,
   );
 
-  attachGateway(io, { db, render, delivery, presence, boards, members, hot, log, timeZone: deps.timeZone });
+  attachGateway(io, {
+    db,
+    render,
+    delivery,
+    presence,
+    boards,
+    members,
+    hot,
+    log,
+    timeZone: deps.timeZone,
+    conversions: deps.caches.conversions,
+  });
   // Read when the metrics are scraped: connections, and the thread rooms (t:<id>) with their readers.
   const unwatch = watchSockets({
     connections: () => io.engine.clientsCount,

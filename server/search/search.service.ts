@@ -134,7 +134,8 @@ export async function search(db: Kysely<Database>, member: Member | null, input:
 
 /** What a search is narrowed to, for its page to say so: the board, the thread's root (undefined when not there). */
 export interface SearchScope {
-  board?: { slug: string; name: string };
+  /** The board (its id: its glossary applies to its name). */
+  board?: { id: string; slug: string; name: string };
   /** The thread's root; absent for a thread that is not there or is deleted. */
   thread?: Post;
 }
@@ -147,7 +148,7 @@ export async function searchScope(db: Kysely<Database>, input: Pick<SearchInput,
   ]);
   const root = threads.find((t) => t.parent_id === null);
   return {
-    ...(board ? { board: { slug: board.slug, name: board.name } } : {}),
+    ...(board ? { board: { id: board.id, slug: board.slug, name: board.name } } : {}),
     ...(root && !root.deleted_at ? { thread: toPost(root) } : {}),
   };
 }

@@ -54,7 +54,7 @@ function Scope({ ctx, input, scope }: { ctx: PageContext; input: Partial<SearchI
   const label = input.thread
     ? search.scopeThread(scope.thread?.title || `#${input.thread}`)
     : input.board
-      ? search.scopeBoard(scope.board?.name ?? input.board)
+      ? search.scopeBoard(scope.board ? ctx.shown(scope.board.name, scope.board.id) : input.board)
       : undefined;
   if (!label) return null;
   const rest = searchQueryString({ ...input, q: input.q ?? '', board: undefined, thread: undefined }).slice(0, -1);

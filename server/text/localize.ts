@@ -137,6 +137,21 @@ export function textIn(on: ShownOn, text: string, reader: Variant | undefined): 
   return reader ? textFor(on, text, detectVariant(unpinned(text)), reader) : resolvePins(text, undefined);
 }
 
+/** Converts one free text (a name, a reason) of a board (its id; null or absent: of none) for the reader. */
+export type FreeText = <T extends string | null | undefined>(text: T, board?: string | null) => T;
+
+/**
+ * Free texts (a board's name or description, a ban's, report's or edit's reason, a glossary's
+ * note) as a reader of `variant` reads them (undefined: as written): their script detected, pins
+ * resolved (text/pins.ts), by the glossary of the board they belong to when it is given (its id),
+ * else the site's alone. JSON answers take it for `variant=` (http/answers.ts), pages as
+ * `ctx.shown` (views/layout.tsx), refusals that quote a reason from the page's (views/messages.errors.ts).
+ */
+export function freeTextIn(conversions: TextCache, variant: Variant | undefined): FreeText {
+  return <T extends string | null | undefined>(text: T, board?: string | null): T =>
+    (typeof text === 'string' && text ? textIn(shownOn(conversions, board), text, variant) : text) as T;
+}
+
 // Whether a post reads otherwise than stored: another script, or pins to resolve (whatever the reader).
 const convertsTitle = (p: Convertible, reader: Variant | undefined) =>
   (reader !== undefined && p.variant !== reader && p.variant !== 'other') || hasPins(p.title);

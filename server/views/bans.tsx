@@ -17,9 +17,9 @@ export function OwnBans({ ctx, bans }: { ctx: PageContext; bans: readonly ShownB
         {bans.map((ban) => (
           <li>
             {b.yourBan(
-              ban.board ? b.inBoard(ban.board.name) : b.wholeSite,
+              ban.board ? b.inBoard(ctx.shown(ban.board.name, ban.board.id)) : b.wholeSite,
               zonedDateTime(ctx, ban.expiresAt, ctx.member?.timeZone ?? null),
-              ban.reason,
+              ctx.shown(ban.reason, ban.board?.id),
             )}
           </li>
         ))}

@@ -4,6 +4,7 @@ import type { Ignoring, Member } from '../db/member';
 import { UNREAD_CAP, type UnreadCounts } from '../db/unread';
 import { type LinkContext, href, unprefixed } from '../http/paths';
 import { VARIANTS, type Variant } from '../text/convert';
+import type { FreeText } from '../text/localize';
 import { htmlText } from '../text/fingerprint';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from './html';
 import { type Messages, hans, hant } from './messages';
@@ -20,6 +21,13 @@ export interface PageContext extends LinkContext {
   lang: string;
   /** The reader's variant; undefined = posts as written. */
   variant: Variant | undefined;
+  /**
+   * Free text somebody wrote that is not a post (a board's name or description, a ban's, report's,
+   * edit's or log entry's reason, a glossary's note) in the reader's variant: pins resolved, by the
+   * glossary of the board it belongs to (its id), else the site's (text/localize.ts freeTextIn).
+   * Every view shows such text through it; a form's value to edit again stays as written.
+   */
+  shown: FreeText;
   /** '' or the URL prefix of the variant the page was asked under: every link is built with it (href). */
   prefix: string;
   /** The member's unread 悄悄話 and notifications (absent for readers, and for JSON). */
@@ -188,7 +196,10 @@ export function ownPageContext(ctx: PageContext): PageContext {
 }
 
 /** The parts of every page's context that do not depend on the request. */
-export const defaultPageContext = (assets: Assets, timeZone: string): Omit<PageContext, 'member' | 'path' | 'variant' | 'prefix'> => ({
+export const defaultPageContext = (
+  assets: Assets,
+  timeZone: string,
+): Omit<PageContext, 'member' | 'path' | 'variant' | 'prefix' | 'shown'> => ({
   assets,
   timeZone,
   t: hant,

@@ -1,4 +1,5 @@
 import type { AppError, ErrorCode, ErrorParams, PacedAction } from '../errors';
+import type { FreeText } from '../text/localize';
 import { type Shown, hansValidation, hantValidation } from './messages.fields';
 import { dateTime, zonedDateTime } from './time';
 
@@ -436,7 +437,7 @@ function say<C extends ErrorCode>(messages: ErrorMessages, code: C, params: Show
  * in the reader's form and time zone. Pages show this; JSON sends it as `localized`.
  */
 export function localizeError(
-  ctx: { t: { errors: ErrorMessages }; timeZone: string; variant: string | undefined },
+  ctx: { t: { errors: ErrorMessages }; timeZone: string; variant: string | undefined; shown: FreeText },
   error: AppError,
 ): string {
   // An error that names a time zone (a ban: the member's own, or null for the site's) shows its
@@ -446,5 +447,13 @@ export function localizeError(
     'timeZone' in params && (typeof params.timeZone === 'string' || params.timeZone === null)
       ? (date: Date) => zonedDateTime(ctx, date, params.timeZone)
       : (date: Date) => dateTime(ctx, date);
-  return say(ctx.t.errors, error.code, showDates(error.params, show));
+  return say(ctx.t.errors, error.code, showDates(withShownText(error, ctx.shown), show));
 }
+
+/** An error's params with what somebody wrote in them (a ban's reason) in the reader's script, by its board's glossary. */
+function withShownText(error: AppError, shown: FreeText): AppError['params'] {
+  if (!isCode(error, 'Banned')) return error.params;
+  return { ...error.params, reason: shown(error.params.reason, error.params.board) };
+}
+
+const isCode = <C extends ErrorCode>(error: AppError, code: C): error is AppError<C> => error.code === code;

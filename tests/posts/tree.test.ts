@@ -5,7 +5,14 @@ import { loadAssets } from '../../server/views/assets';
 import { defaultPageContext } from '../../server/views/layout';
 import { readTree } from '../helpers/tree';
 
-const ctx = { ...defaultPageContext(loadAssets(), 'Asia/Shanghai'), member: null, path: '/t/1', variant: undefined, prefix: '' };
+const ctx = {
+  ...defaultPageContext(loadAssets(), 'Asia/Shanghai'),
+  member: null,
+  path: '/t/1',
+  variant: undefined,
+  prefix: '',
+  shown: <T>(text: T) => text,
+};
 
 /** Rows in display order from [id, parentId] pairs (parents first), as the repository returns them. */
 function rows(pairs: [number, number | null][]): PostRow[] {

@@ -113,8 +113,8 @@ const samples: { [C in ErrorCode]: ErrorParams[C][] } = {
   PostDeleted: [{ refused: 'reply' }, { refused: 'change' }],
   PostNotDeleted: [{}],
   Banned: [
-    { scope: 'board', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水', timeZone: null },
-    { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水', timeZone: 'America/Los_Angeles' },
+    { scope: 'board', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水', timeZone: null, board: null },
+    { scope: 'site', until: new Date('2026-12-01T04:00:00Z'), reason: '灌水', timeZone: 'America/Los_Angeles', board: null },
   ],
   AddressBanned: [
     { refused: 'post', until: new Date('2026-12-01T04:00:00Z'), timeZone: 'America/New_York' },
@@ -168,9 +168,11 @@ const sameQuotes = (s: string) => s.replace(/[「“]/g, '"').replace(/[」”]/
 const REGIONAL_WORDS: [string, string][] = [['搜寻', '搜索']];
 const sameWords = (s: string) => REGIONAL_WORDS.reduce((text, [regional, mainland]) => text.replaceAll(regional, mainland), sameQuotes(s));
 
+// The catalogs' own words: what a refusal quotes that somebody wrote is converted by the app (tests/text/shown-pages.test.ts).
+const asWritten = <T>(text: T) => text;
 const say = <C extends ErrorCode>(t: typeof hant, code: C, params: ErrorParams[C]) =>
   localizeError(
-    { t, timeZone: 'Asia/Shanghai', variant: t === hans ? 'zh-hans' : 'zh-hant' },
+    { t, timeZone: 'Asia/Shanghai', variant: t === hans ? 'zh-hans' : 'zh-hant', shown: asWritten },
     new AppError(400, code, 'English', { params } as never),
   );
 
@@ -197,17 +199,19 @@ describe('the error catalogs', () => {
 
   it('writes a ban’s end the reader’s way, in the display time zone unless the member chose one, named', () => {
     const until = new Date('2026-12-01T04:00:00Z');
-    const error = new AppError(403, 'Banned', 'English', { params: { scope: 'board', until, reason: '灌水', timeZone: null } });
-    expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans' }, error)).toBe(
+    const error = new AppError(403, 'Banned', 'English', {
+      params: { scope: 'board', until, reason: '灌水', timeZone: null, board: null },
+    });
+    expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans', shown: asWritten }, error)).toBe(
       '您在本版被封禁，到 2026-12-01 12:00:00 (Asia/Shanghai) 为止。理由：灌水',
     );
-    expect(localizeError({ t: hant, timeZone: 'Asia/Shanghai', variant: 'zh-tw' }, error)).toBe(
+    expect(localizeError({ t: hant, timeZone: 'Asia/Shanghai', variant: 'zh-tw', shown: asWritten }, error)).toBe(
       '您在本版被封禁，到 2026/12/01 12:00:00 (Asia/Shanghai) 為止。理由：灌水',
     );
     const theirs = new AppError(403, 'Banned', 'English', {
-      params: { scope: 'site', until, reason: '灌水', timeZone: 'America/Los_Angeles' },
+      params: { scope: 'site', until, reason: '灌水', timeZone: 'America/Los_Angeles', board: null },
     });
-    expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans' }, theirs)).toBe(
+    expect(localizeError({ t: hans, timeZone: 'Asia/Shanghai', variant: 'zh-hans', shown: asWritten }, theirs)).toBe(
       '您在全站被封禁，到 2026-11-30 20:00:00 (America/Los_Angeles) 为止。理由：灌水',
     );
   });
