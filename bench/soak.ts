@@ -39,9 +39,10 @@ import { MIX, TARGET_RATE, type Kind, type Writer, soakRequests, soakTexts } fro
 import { ThreadMix, type WriteMix } from './soak.mix';
 import { type KindCost, probeKinds } from './soak.probe';
 import { connectReaders, tallyEvents } from './soak.readers';
+import { sampleServer } from './soak.sample';
 import { type SoakResults, formatSoak } from './soak.report';
 import { CLIENT_IDLE_MS, REQUEST_TIMEOUT_MS, ROOT, atMost, freePort, send, sleep, startServer } from './soak.server';
-import { type MemoryPoint, cpuPerRequest, heapSlope, mainThreadCpuMs, promBuckets, promValue } from './soak.stats';
+import { type MemoryPoint, cpuPerRequest, heapLessCachesSlope, heapSlope, mainThreadCpuMs, promBuckets, promValue } from './soak.stats';
 
 export { TARGET_RATE } from './soak.load';
 export type { KindFigures, SoakResults } from './soak.report';
@@ -115,9 +116,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
   const problems: string[] = [];
   try {
     let url = options.databaseUrl;
+    // PostgreSQL's postmaster, for its CPU time (soak.sample.ts); unknown for a database given.
+    let databasePid: number | undefined;
     if (!url) {
       const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (m) => say(`postgres: ${m}`) });
       cleanups.push(() => embedded.stop());
+      databasePid = embedded.pid;
       const fresh = await freshDatabase(embedded.url, DATABASE);
       await fresh.db.destroy();
       url = fresh.url;
@@ -299,6 +303,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
           heapAfterGcBytes: promValue(res.text, 'gentie_heap_after_gc_bytes'),
           cpuMs: mainThreadCpuMs(server.pid),
           answered,
+          server: sampleServer(res.text, server.pid, databasePid),
         });
       } catch (error) {
         fail('server', `/metrics: ${(error as Error).message}`);
@@ -346,9 +351,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       if (performance.now() - lastReport >= 30_000) {
         lastReport = performance.now();
         const cpu = cpuPerRequest(memory).at(-1);
+        const last = memory.at(-1);
         say(
           `  ${Math.round(elapsed / 1000)} s: ${sent} requests, ${errors} errors, ${inFlight} in flight` +
-            (cpu ? `; server main thread ${cpu.ms.toFixed(2)} ms CPU per request` : ''),
+            (cpu ? `; server main thread ${cpu.ms.toFixed(2)} ms CPU per request` : '') +
+            (last?.server
+              ? `; heap after GC ${(last.heapAfterGcBytes / 2 ** 20).toFixed(1)} MB, caches ${(last.server.cacheBytes / 2 ** 20).toFixed(1)} MB, pool waiting ${last.server.poolWaiting}`
+              : ''),
         );
       }
       await sleep(5);
@@ -413,6 +422,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       memory,
       warmupSeconds: warmupMs / 1000,
       heap: heapSlope(memory, warmupMs),
+      heapLessCaches: heapLessCachesSlope(memory, warmupMs),
       rss: { startMb: rssMb[0] ?? NaN, endMb: rssMb.at(-1) ?? NaN, maxMb: Math.max(...rssMb) },
       loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
       cpus: os.cpus().length,
