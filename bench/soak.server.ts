@@ -71,6 +71,26 @@ export async function startServer(databaseUrl: string, port: number, problems: s
   throw new Error(`server not ready within 60 s: ${startup.join('\n')}`);
 }
 
+/**
+ * An answer as the soak got it. Its body is kept as the chunks that arrived and decoded only when
+ * read: most answers (pages of tens of kilobytes) are only counted, and decoding each would cost the
+ * load generator, on the same cores as the server, more than everything else it does per request.
+ */
+export class Answer {
+  private decoded: string | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly ms: number,
+    private readonly chunks: Buffer[],
+  ) {}
+
+  get text(): string {
+    this.decoded ??= Buffer.concat(this.chunks).toString('utf8');
+    return this.decoded;
+  }
+}
+
 /** One request as the soak sends it (any method), timed from when it went out. */
 export function send(
   agent: http.Agent,
@@ -79,7 +99,7 @@ export function send(
   urlPath: string,
   headers: Record<string, string>,
   body?: unknown,
-): Promise<{ status: number; text: string; ms: number }> {
+): Promise<Answer> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
@@ -98,9 +118,7 @@ export function send(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }),
-        );
+        res.on('end', () => resolve(new Answer(res.statusCode ?? 0, performance.now() - t0, chunks)));
         res.on('error', reject);
       },
     );
