@@ -31,26 +31,31 @@ describe("the soak's samples", () => {
     expect(s.generatorCpuMs).toBeGreaterThan(0);
   });
 
-  linux("counts a process tree's CPU, its children's included, those that ended too", async () => {
-    // A child that spins ~300 ms on a core and a grandchild that does the same, then both end.
-    const busy = 'const end = Date.now() + 300; while (Date.now() < end);';
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `${busy} require('node:child_process').spawnSync(process.execPath, ['-e', ${JSON.stringify(busy)}]); setTimeout(() => {}, 2000);`,
-      ],
-      { stdio: 'ignore' },
-    );
-    await new Promise((r) => setTimeout(r, 1500));
-    const own = processCpuMs(child.pid);
-    const tree = processTreeCpuMs(child.pid);
-    child.kill();
-    expect(own).toBeGreaterThanOrEqual(200);
-    // The grandchild ended and was reaped: its time is the child's reaped time, counted in the tree only.
-    expect(tree - own).toBeGreaterThanOrEqual(200);
-    expect(processCpuMs(2 ** 22 + 1)).toBeNaN();
-  });
+  linux(
+    "counts a process tree's CPU, its children's included, those that ended too",
+    async () => {
+      // A child that spins 300 ms of its own CPU time (not of the clock: the machine may be busy), has a
+      // grandchild do the same and waits for it to end, then says so and idles until killed.
+      const busy = 'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; while (cpu() < 300);';
+      const child = spawn(
+        process.execPath,
+        [
+          '-e',
+          `${busy} require('node:child_process').spawnSync(process.execPath, ['-e', ${JSON.stringify(busy)}]); console.log('done'); setTimeout(() => {}, 60_000);`,
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      const own = processCpuMs(child.pid);
+      const tree = processTreeCpuMs(child.pid);
+      child.kill();
+      expect(own).toBeGreaterThanOrEqual(290);
+      // The grandchild ended and was reaped: its time is the child's reaped time, counted in the tree only.
+      expect(tree - own).toBeGreaterThanOrEqual(290);
+      expect(processCpuMs(2 ** 22 + 1)).toBeNaN();
+    },
+    30_000,
+  );
 
   it('says how much of the post-GC heap grows beyond the caches, and what each party used per request', () => {
     const memory: MemoryPoint[] = Array.from({ length: 20 }, (_, i) => ({
