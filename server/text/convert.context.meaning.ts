@@ -13,7 +13,7 @@ import { COUNT } from './convert.context.counting';
 const CLAUSE_END = '(?:$|[，。！？、；：,.!?;:）)」』”\\s]|了|啊|吧|呢|呀|的|吗)';
 
 // What stands before 系 in its words of system and relation (关系, 体系, 中文系 …).
-const SYSTEM_WORD = /(?:关|联|体|派|院|学|世|谱|直|旁|母|父|嫡|星|水|根|科|语|书|族|品|系)$/;
+export const SYSTEM_WORD = /(?:关|联|体|派|院|学|世|谱|直|旁|母|父|嫡|星|水|根|科|语|书|族|品|系)$/;
 
 /** Simplified → traditional, written in Taiwan's standard (converted to OpenCC's in convert.context.ts). */
 export const MEANING: ContextRule[] = [
