@@ -51,9 +51,9 @@ describe('live hot lists', () => {
     const board = await createTestBoard(app.db, { name: '熱門版' });
     const hans = await follow(app, { board: board.slug, period: 'today', variant: 'zh-hans' });
     expect(hans.ack).toEqual({ ok: true });
-    // Joining sends the list as it is now: empty on a new board.
+    // Joining sends the list as it is now: empty on a new board, its name in the reader's variant.
     const first = await updateWhere(hans.updates, () => true);
-    expect(first).toMatchObject({ period: 'today', board: { slug: board.slug, name: '熱門版' }, threads: [] });
+    expect(first).toMatchObject({ period: 'today', board: { slug: board.slug, name: '热门版' }, threads: [] });
     const site = await follow(app, { period: 'week' });
 
     const [starter, a, b] = await Promise.all([createMember(app.db), createMember(app.db), createMember(app.db)]);
