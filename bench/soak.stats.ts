@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ServerSample } from './soak.sample';
 
 /**
  * The soak's arithmetic, apart from its load so it can be tested alone: the slope of the heap
@@ -16,6 +17,8 @@ export interface MemoryPoint {
   cpuMs: number;
   /** Requests answered so far. */
   answered: number;
+  /** Caches, collections, pool, event loop and the CPU of each party (soak.sample.ts); absent in older results. */
+  server?: ServerSample;
 }
 
 /** The server's main thread's time on a core so far, in ms, or NaN where /proc does not tell it. */
@@ -26,6 +29,14 @@ export function mainThreadCpuMs(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** The post-GC heap less what the caches hold, after warm-up: what grows beyond the caches' bounds (NaN where caches were not read). */
+export function heapLessCachesSlope(memory: MemoryPoint[], warmupMs: number): Slope {
+  return slopeAfterWarmup(
+    memory.map((m) => ({ t: m.t, bytes: m.heapAfterGcBytes - (m.server?.cacheBytes ?? NaN) })),
+    warmupMs,
+  );
 }
 
 /** Main-thread CPU ms per answered request between consecutive readings: how each request's cost moves over the run. */

@@ -20,31 +20,35 @@
  * target); `--readers N` live readers (500); `--mix spread|followed` where replies go (soak.mix.ts:
  * spread over new and old threads with a hot few by default). See docs/performance.md, "Soak".
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { type Socket, io } from 'socket.io-client';
 import { openEmbedded } from '../server/db/embedded';
 import { connect } from '../server/db/connect';
 import { migrateToLatest } from '../server/db/migrate';
 import { createBoard } from '../server/boards/boards.service';
 import { createMember } from '../server/members/members.service';
 import { bucketQuantile } from '../server/metrics/metrics.history';
-import { lineChart } from '../server/views/chart';
 import { freshDatabase } from './datasets';
 import { LoadGenerator, type RequestSpec, percentile } from './load';
-import { cjkTitle, seededRandom } from './shape';
-import { type KindCost, formatCosts, probeKinds } from './soak.probe';
+import { seededRandom } from './shape';
+import { soakChart } from './soak.chart';
+import { MIX, TARGET_RATE, type Kind, type Writer, soakRequests, soakTexts } from './soak.load';
 import { ThreadMix, type WriteMix } from './soak.mix';
-import { type MemoryPoint, type Slope, cpuPerRequest, heapSlope, mainThreadCpuMs, promBuckets, promValue } from './soak.stats';
+import { type KindCost, probeKinds } from './soak.probe';
+import { connectReaders, tallyEvents } from './soak.readers';
+import { sampleServer } from './soak.sample';
+import { type SoakResults, formatSoak } from './soak.report';
+import { CLIENT_IDLE_MS, REQUEST_TIMEOUT_MS, ROOT, atMost, freePort, send, sleep, startServer } from './soak.server';
+import { type MemoryPoint, cpuPerRequest, heapLessCachesSlope, heapSlope, mainThreadCpuMs, promBuckets, promValue } from './soak.stats';
 
-// Built, this file is dist/bench/soak.js; under jest (tests/bench/soak.test.ts) it runs from bench/.
-const ROOT = path.join(__dirname, '..', ...(path.basename(path.dirname(__dirname)) === 'dist' ? ['..'] : []));
-const SERVER_MAIN = path.join(ROOT, 'dist', 'server', 'main.js');
+export { TARGET_RATE } from './soak.load';
+export type { KindFigures, SoakResults } from './soak.report';
+export { formatSoak } from './soak.report';
+export { soakChart } from './soak.chart';
+
 const DATA_DIR = path.join(ROOT, '.bench-data');
 const DATABASE = 'gentie_bench_soak';
 const PASSWORD = 'soak password 跟帖';
@@ -66,14 +70,9 @@ export interface SoakOptions {
   say: (line: string) => void;
 }
 
-/** The issue's target rate: 200 requests/s with 500 live readers. */
-export const TARGET_RATE = 200;
 const CAPACITY_SHARE = 0.6;
 /** Requests waiting for an answer at most; one more would not go out and counts as an error. */
 const MAX_IN_FLIGHT = 256;
-const REQUEST_TIMEOUT_MS = 10_000;
-/** How long the soak keeps an idle keep-alive connection: less than the server's 5 s. */
-const CLIENT_IDLE_MS = 4_000;
 /** Requests of each kind the cost probe sends, before the soak and after it. */
 const PROBE_COUNT = 20;
 const WRITERS = 30;
@@ -81,139 +80,6 @@ const BOARDS = 3;
 const THREADS = 30;
 /** Threads the live readers follow: every reply to one of them is timed to each of its readers (soak.mix.ts says how many go there). */
 const FOLLOWED = 20;
-
-/** The kinds of request, their share of the mix (out of 100) and the status they must get. */
-const MIX = [
-  { kind: 'board index', weight: 8 },
-  { kind: 'board page', weight: 10 },
-  { kind: 'thread (warm)', weight: 24 },
-  { kind: 'thread zh-hans', weight: 8 },
-  { kind: 'thread member', weight: 10 },
-  { kind: 'thread api', weight: 10 },
-  { kind: 'search', weight: 6 },
-  { kind: 'hot', weight: 6 },
-  { kind: 'reply', weight: 12 },
-  { kind: 'new thread', weight: 2 },
-  { kind: 'edit', weight: 4 },
-] as const;
-type Kind = (typeof MIX)[number]['kind'];
-
-const SEARCH_WORDS = ['跟帖', '測試', '論壇', '軟件', '天氣', '討論', 'soak'];
-
-interface Writer {
-  name: string;
-  cookie: string;
-  /** The member's own posts, newest last: what an edit changes. */
-  posts: string[];
-}
-
-interface Reader {
-  socket: Socket;
-  thread: string;
-  arrivals: Map<string, number>;
-  duplicates: number;
-}
-
-/** Figures of one kind of request. */
-export interface KindFigures {
-  kind: string;
-  requests: number;
-  errors: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-export interface SoakResults {
-  date: string;
-  seconds: number;
-  rate: number;
-  /** Requests/s the server answered in the capacity probe (closed loop); null when the rate was given. */
-  capacity: number | null;
-  readers: number;
-  /** Where replies went and which threads were read (soak.mix.ts). */
-  mix: WriteMix;
-  requests: number;
-  throughput: number;
-  errors: number;
-  errorSamples: string[];
-  p50Ms: number;
-  p99Ms: number;
-  kinds: KindFigures[];
-  events: {
-    expected: number;
-    delivered: number;
-    lost: number;
-    duplicated: number;
-    p50Ms: number;
-    p99Ms: number;
-    serverP99Ms: number | null;
-  };
-  /** What each kind cost the server's main thread, sent alone, before the soak and after it (soak.probe.ts). */
-  costs: { start: KindCost[]; end: KindCost[] };
-  memory: MemoryPoint[];
-  warmupSeconds: number;
-  heap: Slope;
-  rss: { startMb: number; endMb: number; maxMb: number };
-  loadAverage: { before: number; after: number };
-  cpus: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** A bound on a wait raced against something else: its timer keeps nothing alive once that is done. */
-const atMost = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
-
-/** A free port of 127.0.0.1, for the server to listen on. */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/**
- * Starts the server as operators run it, on `port`, and waits until /readyz says it takes traffic.
- * Its request log is off (LOG_LEVEL=warn: a log shipper's cost is not the forum's); every line it
- * writes at warn or above is an error of the run.
- */
-async function startServer(databaseUrl: string, port: number, problems: string[], flags: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...flags, SERVER_MAIN], {
-    env: {
-      PATH: process.env.PATH!,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      // Every bench request comes from 127.0.0.1: the limits are raised for all, no one is exempt.
-      RATE_LIMIT_MULTIPLIER: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Lines before it is ready are its start-up (the 503s of /readyz polled below among them).
-  let ready = false;
-  const startup: string[] = [];
-  const collect = (d: Buffer) => {
-    for (const line of d.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      if (!ready) startup.push(line.slice(0, 300));
-      else if (problems.length < 1000) problems.push(`server: ${line.slice(0, 300)}`);
-    }
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${startup.join('\n')}`);
-    ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return child;
-    await sleep(200);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server not ready within 60 s: ${startup.join('\n')}`);
-}
 
 /** Parses the soak's options (the words after `soak`). */
 export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
@@ -242,45 +108,6 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
   return { seconds, rate, readers, ...(serverFlags ? { serverFlags } : {}), ...(mix ? { mix } : {}) };
 }
 
-/** One request as the soak sends it (any method), timed from when it went out. */
-function send(
-  agent: http.Agent,
-  port: number,
-  method: string,
-  urlPath: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<{ status: number; text: string; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
-    const req = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method,
-        path: urlPath,
-        timeout: REQUEST_TIMEOUT_MS,
-        headers: payload
-          ? { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length), 'sec-fetch-site': 'same-origin' }
-          : headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 /** Runs the soak and returns its figures (it writes nothing; see runSoakBench). */
 export async function runSoak(options: SoakOptions): Promise<SoakResults> {
   const { say } = options;
@@ -289,9 +116,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
   const problems: string[] = [];
   try {
     let url = options.databaseUrl;
+    // PostgreSQL's postmaster, for its CPU time (soak.sample.ts); unknown for a database given.
+    let databasePid: number | undefined;
     if (!url) {
       const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (m) => say(`postgres: ${m}`) });
       cleanups.push(() => embedded.stop());
+      databasePid = embedded.pid;
       const fresh = await freshDatabase(embedded.url, DATABASE);
       await fresh.db.destroy();
       url = fresh.url;
@@ -343,9 +173,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 
     // ---- Threads with a few replies each, through the API as members write them.
     const threads: { id: string; board: string }[] = [];
-    let serial = 0;
-    const title = () => `${cjkTitle(random).slice(0, 20)} #${++serial}`;
-    const bodyText = () => `<p>長跑測試 ${serial}：${SEARCH_WORDS[serial % SEARCH_WORDS.length]}，${cjkTitle(random)}</p>`;
+    const texts = soakTexts(random);
+    const { title, bodyText } = texts;
     for (let t = 0; t < THREADS; t++) {
       const writer = writers[t % writers.length]!;
       const board = boards[t % boards.length]!;
@@ -379,28 +208,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 
     // ---- Live readers, spread over the followed threads.
     const followed = threads.slice(0, FOLLOWED);
-    const readers: Reader[] = [];
-    for (let i = 0; i < options.readers; i += 50) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(50, options.readers - i) }, async (_, j) => {
-          const thread = followed[(i + j) % followed.length]!.id;
-          const socket = io(base, { transports: ['websocket'], forceNew: true, reconnection: false });
-          const reader: Reader = { socket, thread, arrivals: new Map(), duplicates: 0 };
-          socket.on('post:new', (e: { post: { id: string } }) => {
-            if (reader.arrivals.has(e.post.id)) reader.duplicates++;
-            else reader.arrivals.set(e.post.id, performance.now());
-          });
-          await new Promise<void>((resolve, reject) => {
-            socket.once('connect', () => resolve());
-            socket.once('connect_error', reject);
-          });
-          const ack = (await socket.emitWithAck('thread:join', { threadId: thread, variant: 'zh-hant' })) as { seq?: number };
-          if (ack.seq === undefined) throw new Error(`thread:join refused: ${JSON.stringify(ack)}`);
-          return reader;
-        }),
-      );
-      readers.push(...batch);
-    }
+    const readers = await connectReaders(base, followed, options.readers);
     cleanups.push(async () => {
       for (const r of readers) r.socket.disconnect();
     });
@@ -411,83 +219,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 
     // ---- Requests of each kind, to threads as the mix spreads them (soak.mix.ts).
     const mix = new ThreadMix(options.mix ?? 'spread', random, threads, followed);
-    const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
-    const plain = { 'accept-language': 'zh-TW' };
-    const request = (
-      kind: Kind,
-    ): {
-      method: string;
-      path: string;
-      headers: Record<string, string>;
-      body?: unknown;
-      expect: number;
-      writer?: Writer;
-      /** A reply's thread; a new thread's board. */
-      thread?: string;
-      board?: string;
-    } => {
-      const thread = mix.readTarget();
-      switch (kind) {
-        case 'board index':
-          return { method: 'GET', path: '/', headers: plain, expect: 200 };
-        case 'board page':
-          return { method: 'GET', path: `/b/${pick(boards)}`, headers: plain, expect: 200 };
-        case 'thread (warm)':
-          return { method: 'GET', path: `/t/${thread.id}`, headers: plain, expect: 200 };
-        case 'thread zh-hans':
-          return { method: 'GET', path: `/zh-hans/t/${thread.id}`, headers: plain, expect: 200 };
-        case 'thread member':
-          return { method: 'GET', path: `/t/${thread.id}`, headers: { cookie: pick(writers).cookie }, expect: 200 };
-        case 'thread api':
-          return { method: 'GET', path: `/api/posts/${thread.id}?limit=50`, headers: {}, expect: 200 };
-        case 'search':
-          return { method: 'GET', path: `/api/search?q=${encodeURIComponent(pick(SEARCH_WORDS))}`, headers: {}, expect: 200 };
-        case 'hot':
-          return { method: 'GET', path: `/api/hot?board=${pick(boards)}`, headers: {}, expect: 200 };
-        case 'reply': {
-          const writer = pick(writers);
-          const target = mix.replyTarget();
-          return {
-            method: 'POST',
-            path: `/api/posts/${target.parent}/replies`,
-            thread: target.thread,
-            headers: { cookie: writer.cookie },
-            body: { title: title(), body: bodyText() },
-            expect: 201,
-            writer,
-          };
-        }
-        case 'new thread': {
-          const writer = pick(writers);
-          const board = pick(boards);
-          return {
-            method: 'POST',
-            path: `/api/boards/${board}/threads`,
-            board,
-            headers: { cookie: writer.cookie },
-            body: { title: title(), body: bodyText() },
-            expect: 201,
-            writer,
-          };
-        }
-        case 'edit': {
-          const writer = pick(writers);
-          return {
-            method: 'PATCH',
-            path: `/api/posts/${writer.posts.at(-1 - Math.floor(random() * Math.min(3, writer.posts.length)))}`,
-            headers: { cookie: writer.cookie },
-            body: { body: bodyText(), reason: '長跑' },
-            expect: 200,
-          };
-        }
-      }
-    };
-    const totalWeight = MIX.reduce((s, m) => s + m.weight, 0);
-    const nextKind = (): Kind => {
-      let r = random() * totalWeight;
-      for (const m of MIX) if ((r -= m.weight) < 0) return m.kind;
-      return MIX[0].kind;
-    };
+    const { request, nextKind } = soakRequests(random, writers, boards, mix, texts);
 
     // ---- Capacity: the reads of the mix, closed loop, unless the rate was given.
     let capacity: number | null = null;
@@ -571,6 +303,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
           heapAfterGcBytes: promValue(res.text, 'gentie_heap_after_gc_bytes'),
           cpuMs: mainThreadCpuMs(server.pid),
           answered,
+          server: sampleServer(res.text, server.pid, databasePid),
         });
       } catch (error) {
         fail('server', `/metrics: ${(error as Error).message}`);
@@ -618,9 +351,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       if (performance.now() - lastReport >= 30_000) {
         lastReport = performance.now();
         const cpu = cpuPerRequest(memory).at(-1);
+        const last = memory.at(-1);
         say(
           `  ${Math.round(elapsed / 1000)} s: ${sent} requests, ${errors} errors, ${inFlight} in flight` +
-            (cpu ? `; server main thread ${cpu.ms.toFixed(2)} ms CPU per request` : ''),
+            (cpu ? `; server main thread ${cpu.ms.toFixed(2)} ms CPU per request` : '') +
+            (last?.server
+              ? `; heap after GC ${(last.heapAfterGcBytes / 2 ** 20).toFixed(1)} MB, caches ${(last.server.cacheBytes / 2 ** 20).toFixed(1)} MB, pool waiting ${last.server.poolWaiting}`
+              : ''),
         );
       }
       await sleep(5);
@@ -640,21 +377,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     closing = true;
 
     // ---- Events: every reader of a thread gets every reply to it, once.
-    const eventLags: number[] = [];
-    let expected = 0;
-    let lost = 0;
-    let duplicated = 0;
-    const byThread = new Map<string, Reader[]>();
-    for (const r of readers) byThread.set(r.thread, [...(byThread.get(r.thread) ?? []), r]);
-    for (const reply of sentReplies) {
-      for (const r of byThread.get(reply.thread) ?? []) {
-        expected++;
-        const at = r.arrivals.get(reply.id);
-        if (at === undefined) lost++;
-        else eventLags.push(at - reply.at);
-      }
-    }
-    for (const r of readers) duplicated += r.duplicates;
+    const { eventLags, expected, lost, duplicated } = tallyEvents(readers, sentReplies);
     if (lost) fail('events', `${lost} of ${expected} deliveries lost`);
     if (duplicated) fail('events', `${duplicated} deliveries duplicated`);
     if (dropped) fail('events', `${dropped} live readers dropped`);
@@ -699,6 +422,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       memory,
       warmupSeconds: warmupMs / 1000,
       heap: heapSlope(memory, warmupMs),
+      heapLessCaches: heapLessCachesSlope(memory, warmupMs),
       rss: { startMb: rssMb[0] ?? NaN, endMb: rssMb.at(-1) ?? NaN, maxMb: Math.max(...rssMb) },
       loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
       cpus: os.cpus().length,
@@ -706,58 +430,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
   } finally {
     for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: Error) => say(`soak: clean-up: ${e.message}`));
   }
-}
-
-const f = (n: number | null, digits = 1) => (n === null || !Number.isFinite(n) ? '—' : n.toFixed(digits));
-
-/** The run as a table for the terminal. */
-export function formatSoak(r: SoakResults): string {
-  const lines = [
-    `Soak: ${r.seconds} s at ${r.rate} requests/s${r.capacity === null ? ' (given)' : ` (60 % of a measured capacity of ${r.capacity}/s, at most ${TARGET_RATE})`}, ${r.readers} live readers, ${r.mix} mix`,
-    `load average ${f(r.loadAverage.before, 2)} → ${f(r.loadAverage.after, 2)} on ${r.cpus} cores (shared with whatever else runs)`,
-    '',
-    'kind              requests  errors   p50 ms   p99 ms',
-    ...r.kinds.map(
-      (k) =>
-        `${k.kind.padEnd(17)} ${String(k.requests).padStart(8)} ${String(k.errors).padStart(7)} ${f(k.p50Ms).padStart(8)} ${f(k.p99Ms).padStart(8)}`,
-    ),
-    `${'all'.padEnd(17)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(7)} ${f(r.p50Ms).padStart(8)} ${f(r.p99Ms).padStart(8)}`,
-    '',
-    `throughput ${f(r.throughput)} answers/s; errors ${r.errors}${r.errorSamples.length ? `:\n  ${r.errorSamples.join('\n  ')}` : ''}`,
-    `events: ${r.events.delivered}/${r.events.expected} delivered, ${r.events.lost} lost, ${r.events.duplicated} duplicated; lag from before the POST p50 ${f(r.events.p50Ms)} ms, p99 ${f(r.events.p99Ms)} ms; commit → delivery p99 ${f(r.events.serverP99Ms)} ms (server)`,
-    '',
-    "what each kind costs the server's main thread, sent alone one at a time, before the soak and after it:",
-    formatCosts(r.costs.start, r.costs.end),
-    '',
-    '    s   RSS MB  heap MB  heap after GC MB  CPU ms/request',
-    ...r.memory.map((m, i) => {
-      const cpu = i > 0 ? (m.cpuMs - r.memory[i - 1]!.cpuMs) / (m.answered - r.memory[i - 1]!.answered) : NaN;
-      return `${f(m.t / 1000, 0).padStart(5)} ${f(m.rssBytes / 2 ** 20).padStart(8)} ${f(m.heapUsedBytes / 2 ** 20).padStart(8)} ${f(m.heapAfterGcBytes / 2 ** 20).padStart(17)} ${f(cpu, 2).padStart(15)}`;
-    }),
-    `post-GC heap after ${f(r.warmupSeconds, 0)} s of warm-up: ${f(r.heap.bytesPerMinute / 2 ** 20, 2)} MB/min over ${r.heap.points} points, growth ${f(r.heap.growth * 100, 1)} % (target ≤ 5 %)`,
-    `RSS ${f(r.rss.startMb)} → ${f(r.rss.endMb)} MB (max ${f(r.rss.maxMb)})`,
-  ];
-  return lines.join('\n');
-}
-
-/** Memory over time as a standalone SVG: RSS, heap and the heap after GC, in MB, against seconds. */
-export function soakChart(r: SoakResults): string {
-  const mb = (pick: (m: MemoryPoint) => number) => r.memory.map((m) => ({ x: m.t / 1000, y: pick(m) / 2 ** 20 }));
-  const chart = lineChart(
-    [
-      { label: 'RSS MB', points: mb((m) => m.rssBytes) },
-      { label: 'heap MB', points: mb((m) => m.heapUsedBytes) },
-      { label: 'heap after GC MB', points: mb((m) => m.heapAfterGcBytes) },
-    ],
-    {
-      title: `Soak ${r.date}: ${r.seconds} s at ${r.rate} requests/s, ${r.readers} live readers: server memory (MB) over seconds`,
-      width: 640,
-      height: 240,
-      formatX: (x) => `${Math.round(x)} s`,
-      standalone: true,
-    },
-  );
-  return `${chart}\n`;
 }
 
 /** `npm run bench -- soak [--minutes N | --seconds N] [--rate R] [--readers N]`. */

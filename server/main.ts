@@ -34,6 +34,7 @@ import { describeInterrupted, importRunning, readMaintenance } from './backup/ba
 import { BACKUP_JOB, scheduledBackup } from './backup/backup.schedule';
 import { postgresUploadStorage } from './uploads/uploads.storage';
 import { createImageWorker } from './uploads/uploads.worker';
+import { removeStaleUploadDirs } from './uploads/uploads.receive';
 
 /** An import into this database was killed: start-up stops and says what to do. */
 class InterruptedImport extends Error {}
@@ -80,6 +81,9 @@ async function main(config: Config): Promise<void> {
   const reads = createReadRecorder(storage.db);
   // Hot threads (十大) kept in memory: the pages show them, the realtime hub's LISTEN says when they change.
   const hot = createHotLists(storage.db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 });
+  // Upload folders left in TMPDIR by servers that were killed mid-upload (SIGKILL, a crash).
+  const stale = await removeStaleUploadDirs();
+  if (stale.length) log.info({ folders: stale.length }, 'upload folders left by killed processes removed');
   // Uploaded images' bytes, shared by the app and the cleanup job.
   const uploadStorage = postgresUploadStorage(storage.db);
   // Uploaded photos are made and stored by a process of their own, below the event loop's priority.

@@ -54,8 +54,11 @@ export async function activeSiteBan(db: Db, userId: string): Promise<Ban | null>
 /** The actor for a member on a board (null for a reader who is not logged in). */
 export async function actorOn(db: Db, member: Member | null, boardId: string): Promise<Actor | null> {
   if (!member) return null;
-  const [role, ban] = await Promise.all([boardRole(db, member, boardId), activeBan(db, member.id, boardId)]);
-  return { member, role, ban };
+  // One statement for both (boardRole's and activeBan's rules): every member's page and write asks.
+  const actor = actorSql(member.id, sql`${boardId}`);
+  const { rows } = await sql<ActorColumns>`
+    select ${actor.moderates} as moderates, ban.* from (values (1)) one left join ${actor.ban} ban on true`.execute(db);
+  return actorFromRow(member, rows[0]!);
 }
 
 /**

@@ -6,9 +6,8 @@ import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import type { TagPart } from '../http/conditional';
 import { type Action, type Actor, type Rules, can } from '../policy/policy';
-import { actorOn } from '../policy/policy.repository';
+import { type ActorColumns, actorFromRow, actorSql } from '../policy/policy.repository';
 import type { PageContext } from '../views/layout';
-import { isMuted } from './posts.notices';
 import { type OwnHeldLine, toOwnHeldLines } from './posts.held';
 import { ownHeldInThread } from './posts.held.repository';
 
@@ -51,14 +50,12 @@ export async function postVersion(
   } = {},
 ): Promise<TagPart[] | undefined> {
   if (!isId(id)) return undefined;
-  const row = await findPostVersion(db, id, options.held && viewer ? viewer.id : undefined);
+  const row = await findPostVersion(db, id, viewer, { held: options.held !== undefined, muted: options.muted === true });
   // No such post: no tag; the full path answers the 404.
   if (!row) return undefined;
   options.facts?.(row.thread_id, { seq: Number(row.seq), readCount: Number(row.read_count), boardId: row.board_id });
-  const [actor, muted] = await Promise.all([
-    actorOn(db, viewer, row.board_id),
-    viewer && options.muted ? isMuted(db, viewer.id, row.thread_id) : null,
-  ]);
+  const actor = viewer ? actorFromRow(viewer, row as typeof row & ActorColumns) : null;
+  const muted = viewer && options.muted ? row.muted === true : null;
   options.viewer?.({ boardId: row.board_id, threadId: row.thread_id, actor, muted });
   const facts = { authorId: row.author_id, createdAt: row.created_at, deleted: row.deleted_at !== null, locked: row.locked };
   const allowed = SHOWN_ACTIONS.map((action) => (can(actor, action, facts, rules) ? '1' : '0')).join('');
@@ -132,13 +129,17 @@ export function apiParts(req: Request): TagPart[] {
 
 /**
  * One row: the post's thread, seq and board, and what the policy needs to know of the post; with
- * `heldOf`, that member's follow-ups waiting for review in the thread (posts.held.repository.ts).
+ * a viewer, their role and ban on the post's board (policy.repository actorSql), and with `held`
+ * their follow-ups waiting for review in the thread (posts.held.repository.ts), with `muted`
+ * whether they muted the thread: what a member's page needs of them, in the one round trip.
  */
-function findPostVersion(db: Db, id: string, heldOf?: string) {
+function findPostVersion(db: Db, id: string, viewer: Member | null, parts: { held: boolean; muted: boolean }) {
+  const actor = viewer ? actorSql(viewer.id, sql`posts.board_id`) : null;
   return db
     .selectFrom('posts')
     .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
     .innerJoin('boards', 'boards.id', 'posts.board_id')
+    .$if(actor !== null, (qb) => qb.leftJoin(actor!.ban.as('ban'), (join) => join.onTrue()))
     .select([
       'posts.thread_id',
       'posts.board_id',
@@ -152,7 +153,21 @@ function findPostVersion(db: Db, id: string, heldOf?: string) {
       'boards.name as board_name',
       'boards.archived_at as board_archived_at',
     ])
-    .$if(heldOf !== undefined, (qb) => qb.select(ownHeldInThread(heldOf!, sql.ref('posts.thread_id')).as('held')))
+    .$if(actor !== null, (qb) =>
+      qb.select([
+        sql<boolean>`${actor!.moderates}`.as('moderates'),
+        sql<string | null>`ban.ban_id`.as('ban_id'),
+        sql<string | null>`ban.ban_board_id`.as('ban_board_id'),
+        sql<string | null>`ban.ban_reason`.as('ban_reason'),
+        sql<Date | null>`ban.ban_expires_at`.as('ban_expires_at'),
+      ]),
+    )
+    .$if(viewer !== null && parts.held, (qb) => qb.select(ownHeldInThread(viewer!.id, sql.ref('posts.thread_id')).as('held')))
+    .$if(viewer !== null && parts.muted, (qb) =>
+      qb.select(
+        sql<boolean>`exists (select 1 from thread_mutes m where m.member_id = ${viewer!.id} and m.thread_id = posts.thread_id)`.as('muted'),
+      ),
+    )
     .where('posts.id', '=', id)
     .executeTakeFirst();
 }

@@ -11,16 +11,8 @@ import { isMuted } from './posts.notices';
 import { comparePaths, countRanges, pathAfterSubtree } from './posts.paging';
 import * as pages from './posts.paging.repository';
 import * as repo from './posts.repository';
-import {
-  type Post,
-  type PostHead,
-  findPostRow,
-  permissionsFor,
-  toPost,
-  toPostsWithCounts,
-  toThreadState,
-  tombstone,
-} from './posts.service';
+import { findWindowHead } from './posts.windows.repository';
+import { type Post, type PostHead, permissionsFor, toPost, toPostsWithCounts, toThreadState, tombstone } from './posts.service';
 
 /**
  * The windows of a thread page (`/t/:id`): however big the thread, a page shows a bounded run of
@@ -97,14 +89,14 @@ export async function getPostWindow(
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (tx) => {
-      const row = await findPostRow(tx, id);
+      const head = isId(id) ? await findWindowHead(tx, id) : undefined;
+      if (!head) throw notFound('PostNotFound', `There is no post ${id}.`, { params: { id } });
+      const { row, state, board } = head;
       const maxDepth = row.depth + request.depthCap;
       const known = request.known;
       const reuse = known && known.boardId === row.board_id && known.threadId === row.thread_id && (!viewer || known.muted !== null);
-      const [state, root, board, actor, muted, ancestorRows, start] = await Promise.all([
-        repo.findThreadState(tx, row.thread_id),
+      const [root, actor, muted, ancestorRows, start] = await Promise.all([
         row.parent_id === null ? Promise.resolve(row) : repo.findPost(tx, row.thread_id),
-        repo.findBoard(tx, row.board_id),
         reuse ? known.actor : actorOn(tx, viewer, row.board_id),
         reuse ? known.muted : viewer ? isMuted(tx, viewer.id, row.thread_id) : null,
         pages.findLines(tx, row.path.slice(0, -1)),

@@ -10,9 +10,14 @@ import type { ContextRule } from './convert.context';
  */
 
 // A degree word before an adjective: 有点卷, 太卷了.
-const DEGREE = '(?:有点儿?|有些|很|太|好|真|挺|特别|非常|比较|更|越来越|天生|自然|微微|都|也)';
+export const DEGREE = '(?:有点儿?|有些|很|太|好|真|挺|特别|非常|比较|更|越来越|天生|自然|微微|都|也)';
 // What ends a clause, or a particle after it.
-const CLAUSE_END = '(?:$|[，。！？、；：,.!?;:）)」』”\\s]|了|啊|吧|呢|呀|的|吗)';
+export const CLAUSE_END = '(?:$|[，。！？、；：,.!?;:）)」』”\\s]|了|啊|吧|呢|呀|的|吗)';
+
+/** A rule for a word after a word of degree, ending the clause (有点卷, 太冲了): an adjective's form. */
+export function afterDegree(word: string, to: string, why: string): ContextRule {
+  return { word, to, before: new RegExp(`${DEGREE}$`), after: new RegExp(`^${CLAUSE_END}`), why };
+}
 
 /** Simplified → traditional, for every region: written in Taiwan's standard (converted to OpenCC's for the stage). */
 export const FOURTH_ROUND: ContextRule[] = [
@@ -25,13 +30,7 @@ export const FOURTH_ROUND: ContextRule[] = [
     notBefore: /(?:试|考|答|问|案|经|书|诗|开|手|第|[一二三四五六七八九十上中下全]卷?)$/,
     why: '卷 rolling or rolled up (卷起来, 卷得, 卷进): roll (捲)',
   },
-  {
-    word: '卷',
-    to: '捲',
-    before: new RegExp(`${DEGREE}$`),
-    after: new RegExp(`^${CLAUSE_END}`),
-    why: '有点卷, 太卷了: curly (捲)',
-  },
+  afterDegree('卷', '捲', '有点卷, 太卷了: curly (捲)'),
   {
     word: '卷',
     to: '捲',

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Readable, type Writable, pipeline } from 'node:stream';
@@ -31,18 +31,67 @@ export interface ReceivedUpload {
 
 let tempDir: string | undefined;
 
+/** The start of every upload folder's name; the process id that made it follows (uploadTempDir). */
+const TEMP_PREFIX = 'gentie-uploads-';
+
 /**
  * This process's folder for uploads being received, made on first use in the system's temporary
  * folder (TMPDIR) and removed when the process exits. Files live there only while their request
- * is answered.
+ * is answered. Its name carries the process id (gentie-uploads-<pid>-<random>), so that a folder
+ * left by a process that was killed can be told from one still in use (removeStaleUploadDirs).
  */
 export function uploadTempDir(): string {
   if (!tempDir) {
-    tempDir = mkdtempSync(path.join(tmpdir(), 'gentie-uploads-'));
+    tempDir = mkdtempSync(path.join(tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
     const made = tempDir;
     process.once('exit', () => rmSync(made, { recursive: true, force: true }));
   }
   return tempDir;
+}
+
+const STALE_NAME = new RegExp(`^${TEMP_PREFIX}(\\d+)-`);
+
+/** Whether a process with this id exists (signal 0 asks without sending anything). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the upload folders that processes killed before they could remove their own left in
+ * `dir` (the system's temporary folder by default): on exit a process removes its folder, but a
+ * SIGKILL or a crash of the machine leaves it, with whatever files were being received. Only
+ * folders named by uploadTempDir, owned by this process's user, older than this process, and whose
+ * process is no longer running are removed: another server's folder on the same machine stays.
+ * Answers the names removed. Called once at start (server/main.ts).
+ */
+export async function removeStaleUploadDirs(dir = tmpdir()): Promise<string[]> {
+  const started = Date.now() - process.uptime() * 1000;
+  const uid = process.getuid?.();
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const pid = Number(STALE_NAME.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || running(pid)) continue;
+    const full = path.join(dir, name);
+    const info = await lstat(full).catch(() => undefined);
+    if (!info?.isDirectory() || (uid !== undefined && info.uid !== uid) || info.mtimeMs >= started) continue;
+    await rm(full, { recursive: true, force: true }).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
 }
 
 /** Removes a received file (nothing happens when it is gone already). */

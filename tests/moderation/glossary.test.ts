@@ -78,19 +78,19 @@ describe('a board glossary', () => {
   let threadId: string;
   let otherThreadId: string;
   beforeAll(async () => {
-    threadId = (await postThread(writer, board, '余华的新书', '<p>我们的软件很好，见 https://example.com/软件</p>')).id;
-    otherThreadId = (await postThread(writer, other, '余华的新书', '<p>我们的软件很好</p>')).id;
+    threadId = (await postThread(writer, board, '姜余的新书', '<p>我们的软件很好，见 https://example.com/软件</p>')).id;
+    otherThreadId = (await postThread(writer, other, '姜余的新书', '<p>我们的软件很好</p>')).id;
   });
 
   it('applies to its board only, at once, on every process, warm pages and ETags included', async () => {
-    // Readers of Taiwan's script before: the dictionaries' 餘華 and 軟體. Kept warm on both processes.
+    // Readers of Taiwan's script before: the dictionaries' 姜餘 (a made-up name) and 軟體. Kept warm on both processes.
     const first = await anonymous(a, `/zh-tw/t/${threadId}`);
-    expect(first.html).toContain('餘華的新書');
+    expect(first.html).toContain('姜餘的新書');
     expect((await anonymous(a, `/zh-tw/t/${threadId}`)).etag).toBe(first.etag);
-    expect((await anonymous(b, `/zh-tw/t/${threadId}`)).html).toContain('餘華的新書');
+    expect((await anonymous(b, `/zh-tw/t/${threadId}`)).html).toContain('姜餘的新書');
     expect(a.caches.pages.size).toBeGreaterThan(0);
 
-    expect((await addTerm(moderator, board.slug, { text: '余华' })).status).toBe(201);
+    expect((await addTerm(moderator, board.slug, { text: '姜余' })).status).toBe(201);
     const added = await addTerm(moderator, board.slug, { text: '软件', forms: { 'zh-tw': '軟件' } });
     expect(added.status).toBe(201);
     expect(added.json.glossary).toMatchObject({ scope: board.slug, version: 2 });
@@ -98,28 +98,28 @@ describe('a board glossary', () => {
     // This process: the warm page and the ETag changed, the title and body follow the glossary.
     const after = await anonymous(a, `/zh-tw/t/${threadId}`);
     expect(after.etag).not.toBe(first.etag);
-    expect(after.html).toContain('余华的新書');
+    expect(after.html).toContain('姜余的新書');
     expect(after.html).toContain('我們的軟件很好');
     // Never inside the URL.
     expect(after.html).not.toContain('example.com/軟件');
     expect((await anonymous(a, `/zh-tw/t/${threadId}`, { 'if-none-match': first.etag! })).status).toBe(200);
     // The JSON too.
     const api = await a.client().get(`/api/posts/${threadId}?variant=zh-tw`);
-    expect(api.json.post.title).toBe('余华的新書');
+    expect(api.json.post.title).toBe('姜余的新書');
     // The other process hears it.
-    expect(await eventually(async () => (await anonymous(b, `/zh-tw/t/${threadId}`)).html.includes('余华的新書'))).toBe(true);
+    expect(await eventually(async () => (await anonymous(b, `/zh-tw/t/${threadId}`)).html.includes('姜余的新書'))).toBe(true);
     // Another board's post is not touched.
-    expect((await anonymous(a, `/zh-tw/t/${otherThreadId}`)).html).toContain('餘華的新書');
+    expect((await anonymous(a, `/zh-tw/t/${otherThreadId}`)).html).toContain('姜餘的新書');
     // Lists show converted titles too.
-    expect((await anonymous(a, `/zh-tw/b/${board.slug}`)).html).toContain('余华的新書');
+    expect((await anonymous(a, `/zh-tw/b/${board.slug}`)).html).toContain('姜余的新書');
   });
 
   it('comes before the site glossary', async () => {
     expect((await addTerm(admin, null, { text: '新书', forms: { 'zh-tw': '新著' } })).status).toBe(201);
-    expect(await eventually(async () => (await anonymous(a, `/zh-tw/t/${otherThreadId}`)).html.includes('餘華的新著'))).toBe(true);
+    expect(await eventually(async () => (await anonymous(a, `/zh-tw/t/${otherThreadId}`)).html.includes('姜餘的新著'))).toBe(true);
     expect((await addTerm(moderator, board.slug, { text: '新书', forms: { 'zh-tw': '新作' } })).status).toBe(201);
-    expect((await anonymous(a, `/zh-tw/t/${threadId}`)).html).toContain('余华的新作');
-    expect((await anonymous(a, `/zh-tw/t/${otherThreadId}`)).html).toContain('餘華的新著');
+    expect((await anonymous(a, `/zh-tw/t/${threadId}`)).html).toContain('姜余的新作');
+    expect((await anonymous(a, `/zh-tw/t/${otherThreadId}`)).html).toContain('姜餘的新著');
     expect((await admin.post('/api/admin/glossary/terms/remove', { text: '新书' })).status).toBe(200);
   });
 
@@ -132,7 +132,7 @@ describe('a board glossary', () => {
     const firstState = lines.find((l) => l.version === 1)!;
     const reverted = await moderator.post(`/api/boards/${board.slug}/glossary/revert`, { id: firstState.id });
     expect(reverted.status).toBe(200);
-    expect(reverted.json.glossary.terms).toEqual([{ text: '余华', forms: {} }]);
+    expect(reverted.json.glossary.terms).toEqual([{ text: '姜余', forms: {} }]);
     expect((await anonymous(a, `/zh-tw/t/${threadId}`)).html).toContain('我們的軟體很好');
     expect((await moderator.post(`/api/boards/${board.slug}/glossary/revert`, { id: '999999' })).status).toBe(404);
     // The site glossary's changes are in the admins' audit log.
@@ -144,14 +144,14 @@ describe('a board glossary', () => {
     const text = await moderator.get(`/api/boards/${board.slug}/glossary/export`);
     expect(text.status).toBe(200);
     expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(text.text).toContain('余华');
-    const file = '# ours\n芯片 = zh-tw:晶片; zh-hant:晶片\n余华\n';
+    expect(text.text).toContain('姜余');
+    const file = '# ours\n芯片 = zh-tw:晶片; zh-hant:晶片\n姜余\n';
     const imported = await moderator.post(`/api/boards/${board.slug}/glossary/import`, { file, mode: 'replace' });
     expect(imported.status).toBe(200);
     const json = await moderator.get(`/api/boards/${board.slug}/glossary/export?format=json`);
     expect(json.json.terms).toEqual([
       { text: '芯片', forms: { 'zh-tw': '晶片', 'zh-hant': '晶片' } },
-      { text: '余华', forms: {} },
+      { text: '姜余', forms: {} },
     ]);
     // The JSON back in: the same terms.
     const back = await moderator.post(`/api/boards/${board.slug}/glossary/import`, { terms: json.json.terms, mode: 'replace' });

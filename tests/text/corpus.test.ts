@@ -22,7 +22,7 @@ describe('the conversion corpus', () => {
 
   it('does not get worse: at most the errors counted when the corpus was last reviewed', () => {
     // Raise these only with a reason in docs/conversion.md.
-    expect(scores.gentie.toTraditional.length).toBeLessThanOrEqual(2);
+    expect(scores.gentie.toTraditional.length).toBeLessThanOrEqual(1);
     expect(scores.gentie.toSimplified.length).toBeLessThanOrEqual(0);
   });
 
@@ -59,8 +59,8 @@ describe('the held-out corpus (written apart, never used to pick a rule or a wor
     expect(heldOut.gentie.toTraditional.length).toBeLessThan(heldOut.stock.toTraditional.length);
     expect(heldOut.gentie.toSimplified.length).toBeLessThan(heldOut.stock.toSimplified.length);
     // Issue 18's targets (at most half of stock's errors to traditional, 0.8× back), and the counts
-    // read after the fourth round (4 and 0) as floors: raise them only with a reason in docs/conversion.md.
-    expect(heldOut.gentie.toTraditional.length).toBeLessThanOrEqual(Math.min(4, heldOut.stock.toTraditional.length / 2));
+    // read after the fifth round (3 and 0) as floors: raise them only with a reason in docs/conversion.md.
+    expect(heldOut.gentie.toTraditional.length).toBeLessThanOrEqual(Math.min(3, heldOut.stock.toTraditional.length / 2));
     expect(heldOut.gentie.toSimplified.length).toBeLessThanOrEqual(Math.min(0, heldOut.stock.toSimplified.length * 0.8));
   });
 });

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { createJobRunner } from '../../server/jobs/jobs.runner';
 import { createLogger } from '../../server/log';
 import { UPLOADS_CLEANUP_JOB, removeUnusedUploads } from '../../server/uploads/uploads.service';
-import { postgresUploadStorage } from '../../server/uploads/uploads.storage';
+import { READ_SLICE, postgresUploadStorage } from '../../server/uploads/uploads.storage';
 import { type TestApp, startTestApp } from '../helpers/app';
 import { createMember, createTestBoard, logInClient, postThread } from '../factories';
 import { EXIF_MARKER, animatedGif, animatedWebp, fetchImage, heicLike, noisyJpeg, phoneJpeg, png, pngBomb, upload, webp } from './images';
@@ -339,5 +340,40 @@ describe('the uploads:cleanup job', () => {
     expect(await blobOf(thumbOfUnused)).toBeUndefined();
     expect((await fetchImage(app.baseUrl, unused.json.url)).status).toBe(404);
     expect((await fetchImage(app.baseUrl, used.json.url)).status).toBe(200);
+  });
+});
+
+// Blobs are read from PostgreSQL in slices (uploads.storage.ts READ_SLICE): whatever the size, the
+// bytes come back whole and identical, and an image served over HTTP is its stored bytes.
+describe('the PostgreSQL upload storage', () => {
+  it('gives back the same bytes at every size around its slices', async () => {
+    const storage = postgresUploadStorage(app.db);
+    const sizes = [1, READ_SLICE - 1, READ_SLICE, READ_SLICE + 1, 3 * READ_SLICE, 1_370_000];
+    for (const [i, size] of sizes.entries()) {
+      const data = randomBytes(size);
+      const hash = `${String(i).padStart(2, '0')}${'ab'.repeat(31)}`;
+      await storage.put(hash, data);
+      const back = await storage.get(hash);
+      expect([size, back?.length, back?.equals(data)]).toEqual([size, size, true]);
+      await storage.delete(hash);
+      expect(await storage.get(hash)).toBeUndefined();
+    }
+  });
+
+  it('serves an image of many slices as its stored bytes, with its entity tag and a 304', async () => {
+    const { client } = await memberClient();
+    const res = await upload(client, await noisyJpeg(1600, 1200));
+    expect(res.status).toBe(201);
+    const stored = (await blobOf(res.json.id))!;
+    expect(stored.length).toBeGreaterThan(3 * READ_SLICE);
+    const got = await fetchImage(app.baseUrl, res.json.url);
+    expect([got.status, got.headers.get('content-length'), got.headers.get('etag')]).toEqual([
+      200,
+      String(stored.length),
+      `"${res.json.id}"`,
+    ]);
+    expect(got.body.equals(stored)).toBe(true);
+    const again = await fetchImage(app.baseUrl, res.json.url, { 'if-none-match': `"${res.json.id}"` });
+    expect([again.status, again.body.length]).toEqual([304, 0]);
   });
 });

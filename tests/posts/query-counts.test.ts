@@ -1,0 +1,52 @@
+// What each busy path costs the database, in statements (issue 17's soak: every statement is a
+// round trip of the server's main thread and work for PostgreSQL). A figure here going up means
+// a statement was added back to a path the soak sends hundreds of times a second.
+import type { Board } from '../../server/boards/boards.service';
+import type { HttpClient, TestApp } from '../helpers/app';
+import { type TestMember, memberClient, postReply, postThread, startBoardApp } from '../factories';
+
+let app: TestApp;
+let board: Board;
+let writer: HttpClient;
+let member: TestMember;
+let root: string;
+let last: string;
+
+beforeAll(async () => {
+  ({ app, board, writer, member } = await startBoardApp());
+  root = (await postThread(writer, board, '計數', '正文')).id;
+  last = root;
+  for (let i = 0; i < 6; i++) last = (await postReply(writer, i % 2 ? root : last, `跟帖 ${i}`, '內容')).id;
+});
+afterAll(() => app.close());
+
+/** The statements the app sends while `work` runs, and what it answered. */
+async function counted<T>(work: () => Promise<T>): Promise<{ queries: number; answer: T }> {
+  const before = app.queries();
+  const answer = await work();
+  return { queries: app.queries() - before, answer };
+}
+
+it("a member's thread page: their role, ban and mute read with the post's version, the window's post, thread and board in one statement, ≤ 5 statements", async () => {
+  const reader = app.client();
+  await memberClient(app.db, reader);
+  await reader.get(`/t/${root}`);
+  const { queries, answer } = await counted(() => reader.get(`/t/${root}`));
+  expect(answer.status).toBe(200);
+  expect(queries).toBeLessThanOrEqual(5);
+});
+
+it("starting a thread: the poster's role and ban in one statement, ≤ 11 statements", async () => {
+  await postThread(writer, board, '暖身');
+  const { queries, answer } = await counted(() => writer.post(`/api/boards/${board.slug}/threads`, { title: '新題', body: '內容' }));
+  expect(answer.status).toBe(201);
+  expect(queries).toBeLessThanOrEqual(11);
+});
+
+it('editing a post takes ≤ 14 statements', async () => {
+  const { queries, answer } = await counted(() =>
+    writer.request('PATCH', `/api/posts/${last}`, { json: { body: `改過 ${member.name}`, reason: '長跑' } }),
+  );
+  expect(answer.status).toBe(200);
+  expect(queries).toBeLessThanOrEqual(14);
+});
