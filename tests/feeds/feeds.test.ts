@@ -447,7 +447,8 @@ describe('autodiscovery', () => {
     for (const html of await coldAndWarm(`/zh-hans/t/${root.id}`)) {
       expect(feedLinks(html)).toEqual([
         ['软件主题：新跟帖', `${ORIGIN}/zh-hans/t/${root.id}/feed.xml`],
-        ['發現版：新主题', `${ORIGIN}/zh-hans${boardFeed}`],
+        // The board's name in the page's script too (issue 18: it once came as written).
+        ['发现版：新主题', `${ORIGIN}/zh-hans${boardFeed}`],
       ]);
     }
     // Unprefixed, in the variant Accept-Language chose: the feed is named by that variant's prefix.

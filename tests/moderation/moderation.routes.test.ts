@@ -311,6 +311,8 @@ describe('reports', () => {
     expect(left).not.toContain(a.id);
     expect(left).not.toContain(b.id);
     const refused = await author.post(`/api/boards/${board.slug}/threads`, { title: 'x' });
-    expect(refused.json.error.message).toContain('屢次廣告');
+    // The reason is quoted in the reader's words (`localized`), not in the English message.
+    expect(refused.json.error.localized).toContain('屢次廣告');
+    expect(refused.json.error.message).not.toContain('屢次廣告');
   });
 });

@@ -83,7 +83,9 @@ describe('a banned member', () => {
   it('sees the ban on their own page and /settings; others do not', async () => {
     const { member, client, board } = await bannedOnBoard();
     const own = await client.get(`/zh-hans/u/${encodeURIComponent(member.name)}`);
-    expect(own.text).toContain(`您在“${board.name}”版被禁言，到 2030-01-15 07:00:00 (America/New_York) 为止。理由：灌水`);
+    // The board's name in the reader's script too (測試版 → 测试版).
+    expect(board.name).toBe('測試版');
+    expect(own.text).toContain(`您在“测试版”版被禁言，到 2030-01-15 07:00:00 (America/New_York) 为止。理由：灌水`);
     const settings = await client.get('/settings');
     expect(settings.text).toContain(`您在「${board.name}」版被禁言，到 2030-01-15 07:00:00 (America/New_York) 為止。理由：灌水`);
     const other = app.client();
