@@ -191,7 +191,9 @@ describe('bans', () => {
     const res = await clients.banned.post(`/api/posts/${root}/replies`, { title: '還想發' });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('Banned');
-    expect(res.json.error.message).toMatch(/banned from this board until \d{4}-\d\d-\d\dT.*: 灌水/);
+    // Until when in the stable English message; why in the reader's words (`localized`).
+    expect(res.json.error.message).toMatch(/^You are banned from this board until \d{4}-\d\d-\d\dT[^:]*:\d\d:\d\d\.\d{3}Z\.$/);
+    expect(res.json.error.localized).toContain('理由：灌水');
     const elsewhere = await clients.banned.post(`/api/boards/${boardB.slug}/threads`, { title: '別的版' });
     expect(elsewhere.status).toBe(201);
   });
@@ -204,7 +206,8 @@ describe('bans', () => {
     for (const slug of [boardA.slug, boardB.slug]) {
       const res = await client.post(`/api/boards/${slug}/threads`, { title: 'x' });
       expect(res.status).toBe(403);
-      expect(res.json.error.message).toMatch(/banned from the whole site until .*: 全站灌水/);
+      expect(res.json.error.message).toMatch(/^You are banned from the whole site until /);
+      expect(res.json.error.localized).toContain('理由：全站灌水');
     }
     expect((await clients.modHere.request('DELETE', `/api/bans/${ban.json.ban.id}`)).status).toBe(403);
     expect((await clients.admin.request('DELETE', `/api/bans/${ban.json.ban.id}`)).status).toBe(200);
