@@ -9,7 +9,7 @@ import { recordThreadEvent } from '../events/thread-events';
 import type { Member } from '../db/member';
 import { authorize } from '../policy/policy';
 import { actorFromRow, actorOn } from '../policy/policy.repository';
-import * as repo from './posts.repository';
+import * as repo from './posts.write.repository';
 import { type PostInput, preparePost } from './posts.body';
 import type { NewHeld } from './posts.held.repository';
 import { type HeldPost, holdPost, holdReason, reviews } from './posts.held';
