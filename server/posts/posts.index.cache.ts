@@ -1,5 +1,5 @@
 import type { LinesCache, RenderedLines } from '../caches';
-import type { Post } from './posts.service';
+import type { Post } from './posts.model';
 import { type LineContext, renderTree } from './posts.lines';
 
 /**
