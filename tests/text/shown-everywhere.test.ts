@@ -8,6 +8,7 @@ import { type TestMember, createMember, createModerator, createTestBoard, logInC
 import { type MailApp, PUBLIC_URL, startMailApp } from '../email/setup';
 import { recipient } from '../email/smtp';
 import { Reader } from '../helpers/live';
+import { clockPast } from '../helpers/wait';
 
 // Pins and glossaries everywhere text is shown (issue 18): one post holds a pin and a board
 // glossary term, and every surface that shows its text shows it resolved and by the board's
@@ -257,8 +258,8 @@ describe('a feed asked with If-Modified-Since alone', () => {
     const first = await app.client().get(path);
     const modified = first.headers.get('last-modified')!;
     expect((await app.client().get(path, { 'if-modified-since': modified })).status).toBe(304);
-    // A change in the next second (Last-Modified counts whole seconds).
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // A change after that second (Last-Modified counts whole seconds, a glossary change rounded up).
+    await clockPast(modified);
     expect((await moderator.post(`/api/boards/${board.slug}/glossary/terms`, { text: '软件', forms: { 'zh-tw': '軟件兒' } })).status).toBe(
       201,
     );
