@@ -18,7 +18,8 @@ const sockets: Socket[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
   [a, b] = await Promise.all([startServerProcess({ DATABASE_URL: database.url }), startServerProcess({ DATABASE_URL: database.url })]);
-});
+  // Two real processes booting on a loaded machine once took more than the minute the test itself needs at most.
+}, 120_000);
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   for (const p of [a, b]) p?.child.kill('SIGKILL');

@@ -51,19 +51,24 @@ beforeAll(async () => {
   mailer = createMailer(loadConfig({ SMTP_URL: mail.smtp.url, PUBLIC_URL }).mail!, pino({ level: 'silent' }));
   const { app } = mail;
   board = await createTestBoard(app.db);
-  writerMember = await createMember(app.db);
-  otherMember = await createMember(app.db);
-  for (const m of [writerMember, otherMember]) await app.db.updateTable('users').set({ trust: 'trusted' }).where('id', '=', m.id).execute();
-  writer = app.client();
-  await logInClient(writer, writerMember);
-  other = app.client();
-  await logInClient(other, otherMember);
-  moderator = app.client();
-  await logInClient(moderator, await createModerator(app.db, board));
-  admin = app.client();
-  await logInClient(admin, await createMember(app.db, { role: 'admin' }));
-  newcomer = app.client();
-  await logInClient(newcomer, await createMember(app.db));
+  // The cast, made and logged in side by side (one after the other, it was most of this set-up on a loaded machine).
+  let moderatorMember: TestMember, adminMember: TestMember, newcomerMember: TestMember;
+  [writerMember, otherMember, moderatorMember, adminMember, newcomerMember] = await Promise.all([
+    createMember(app.db),
+    createMember(app.db),
+    createModerator(app.db, board),
+    createMember(app.db, { role: 'admin' }),
+    createMember(app.db),
+  ]);
+  await app.db.updateTable('users').set({ trust: 'trusted' }).where('id', 'in', [writerMember.id, otherMember.id]).execute();
+  [writer, other, moderator, admin, newcomer] = [app.client(), app.client(), app.client(), app.client(), app.client()];
+  await Promise.all([
+    logInClient(writer, writerMember),
+    logInClient(other, otherMember),
+    logInClient(moderator, moderatorMember),
+    logInClient(admin, adminMember),
+    logInClient(newcomer, newcomerMember),
+  ]);
 
   expect((await moderator.post(`/api/boards/${board.slug}/glossary/terms`, { text: '软件', forms: { 'zh-tw': '軟件' } })).status).toBe(201);
   threadId = (await postThread(writer, board, `软件${PIN}`, `<p>软件${PIN}</p>`)).id;
