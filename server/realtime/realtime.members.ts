@@ -73,9 +73,22 @@ export class MemberDelivery {
     await socket.join(memberRoom(member.id, v));
   }
 
-  /** A member event was announced: sends it to the member's sockets on this process, if any. */
+  /**
+   * Each member's deliveries in the order their events were announced: each reads the database
+   * before it sends, so two run side by side could overtake each other (a notification:new with the
+   * counts from before a newer unread:changed, the header left showing a stale count).
+   */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  /** A member event was announced: sends it to the member's sockets on this process, if any, after the member's earlier ones. */
   heard(a: MemberAnnouncement): void {
-    this.deliver(a).catch((err: Error) => this.log.warn({ err: err.message, kind: a.kind }, 'realtime: member event not delivered'));
+    const sent = (this.queues.get(a.memberId) ?? Promise.resolve())
+      .then(() => this.deliver(a))
+      .catch((err: Error) => this.log.warn({ err: err.message, kind: a.kind }, 'realtime: member event not delivered'));
+    this.queues.set(a.memberId, sent);
+    void sent.then(() => {
+      if (this.queues.get(a.memberId) === sent) this.queues.delete(a.memberId);
+    });
   }
 
   private async deliver<K extends MemberEventKind>(a: MemberAnnouncement & { kind: K }): Promise<void> {

@@ -14,6 +14,7 @@ import { type Logger, createLogger } from '../../server/log';
 import { attachRealtime } from '../../server/realtime/realtime.hub';
 import { createHotLists } from '../../server/posts/posts.hot';
 import { type ReadRecorder, createReadRecorder } from '../../server/reads/reads.recorder';
+import type { MemberFeeds } from '../../server/realtime/realtime.members';
 import type { ImageWorker } from '../../server/uploads/uploads.worker';
 import { type TestDatabase, createTestDatabase } from './database';
 
@@ -53,6 +54,8 @@ export interface TestAppOptions {
    * database URL; default none, as createApp's.
    */
   imageWorker?: (databaseUrl: string) => ImageWorker;
+  /** Wraps the member feeds the realtime hub reads its members' events through (tests that slow one down). */
+  memberFeeds?: (feeds: MemberFeeds) => MemberFeeds;
 }
 
 /** Counts the statements kysely runs through a db it is given to (raw SQL too). */
@@ -118,7 +121,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log,
     site: siteOrigin(config),
     caches,
-    memberFeeds: memberFeeds({ timeZone: config.displayTimeZone, caches }),
+    memberFeeds: (options.memberFeeds ?? ((feeds) => feeds))(memberFeeds({ timeZone: config.displayTimeZone, caches })),
     hot,
     settings,
     glossaries,
