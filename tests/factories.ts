@@ -5,7 +5,8 @@ import { type Board, createBoard } from '../server/boards/boards.service';
 import { addModerator } from '../server/moderation/moderation.service';
 import type { Database, SiteRole } from '../server/db/database';
 import { type Member, createMember as createMemberService } from '../server/members/members.service';
-import { type Post, createThread as createThreadService, reply } from '../server/posts/posts.service';
+import type { Post } from '../server/posts/posts.model';
+import { createThread as createThreadService, reply } from '../server/posts/posts.service';
 import { type HttpClient, type TestApp, type TestAppOptions, startTestApp } from './helpers/app';
 import { unpaced } from '../server/limits/paced';
 

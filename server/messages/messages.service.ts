@@ -124,7 +124,7 @@ export function renderMessageBody(format: BodyFormat, input: string) {
 
 /**
  * Renders every stored 悄悄話 again from what its sender wrote (after the sanitizer's rules or a
- * format's rendering change), as posts:resanitize does posts (posts.service.ts resanitizeAll), and
+ * format's rendering change), as posts:resanitize does posts (posts.body.ts resanitizeAll), and
  * stores the result where it differs, its quotes attributed again. A message from before formats
  * that was HTML is its own source, so it is sanitized again. Stored messages were accepted once:
  * no limit is checked again. Returns how many bodies changed.

@@ -6,7 +6,7 @@ import type { GlossaryHistoryLine, GlossaryStore } from '../glossary/glossary.st
 import { answerVariant } from '../http/answers';
 import { requireMember } from '../http/context';
 import type { Pacing } from '../limits/paced';
-import { getPost } from '../posts/posts.service';
+import { getPost } from '../posts/posts.model';
 import { formatGlossary } from '../text/glossary';
 import { localizedTitles } from '../text/localize';
 import { VARIANTS, type Variant } from '../variants';

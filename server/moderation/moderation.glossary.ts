@@ -15,7 +15,7 @@ import {
 import type { Pace } from '../limits/paced';
 import { authorize, siteActor } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
-import { findPostRow } from '../posts/posts.service';
+import { findPostRow } from '../posts/posts.model';
 import {
   GLOSSARY_MAX_TERMS,
   type GlossaryTerm,

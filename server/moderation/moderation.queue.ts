@@ -12,7 +12,8 @@ import { type Actor, authorize, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import { type HeldPost, heldNotFound, toHeld } from '../posts/posts.held';
 import * as held from '../posts/posts.held.repository';
-import { type Post, getPost, publishHeld } from '../posts/posts.service';
+import { type Post, getPost } from '../posts/posts.model';
+import { publishHeld } from '../posts/posts.publish';
 import { cleanReason } from '../text/reason';
 import { log } from './moderation.log';
 

@@ -10,7 +10,7 @@ import { parseInput } from '../http/validate';
 import type { Pacing } from '../limits/paced';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
-import { getPost } from '../posts/posts.service';
+import { getPost } from '../posts/posts.model';
 import { localizedAll, localizedTitles } from '../text/localize';
 import type { PageContext } from '../views/layout';
 import { reasonInput, reportInput } from './moderation.inputs';

@@ -4,7 +4,7 @@ import type { Database } from '../db/database';
 import type { Pace } from '../limits/paced';
 import type { Member } from '../db/member';
 import { AppError, notFound, validationFailed } from '../errors';
-import { type Post, findPostRow, getPost, tombstone } from '../posts/posts.service';
+import { type Post, findPostRow, getPost, tombstone } from '../posts/posts.model';
 import { authorize } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './moderation.repository';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import * as boards from '../boards/boards.repository';
 import type { BoardRole, Database } from '../db/database';
 import type { Member } from '../db/member';
-import { type Post, getPost } from '../posts/posts.service';
+import { type Post, getPost } from '../posts/posts.model';
 import { authorize, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import type { VersionText } from './moderation.diff';

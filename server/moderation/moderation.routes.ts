@@ -15,7 +15,7 @@ import { asksPreview, formFormat, formPreview } from '../posts/posts.preview';
 import { parseInput } from '../http/validate';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
-import { getPost } from '../posts/posts.service';
+import { getPost } from '../posts/posts.model';
 import type { PageContext } from '../views/layout';
 import type { Rules } from '../policy/policy';
 import { banRoutes } from './moderation.bans.routes';

@@ -1,6 +1,6 @@
 import { memberName } from '../views/member';
 import type { Board } from '../boards/boards.service';
-import type { Post } from '../posts/posts.service';
+import type { Post } from '../posts/posts.model';
 import type { AppError } from '../errors';
 import { href } from '../http/paths';
 import { Fragment, h, trustedHtml } from '../views/html';

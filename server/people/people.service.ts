@@ -9,7 +9,7 @@ import { isDeletedMemberName } from '../text/localize';
 import { findMemberHome } from '../members/profile.repository';
 import * as posts from '../posts/posts.repository';
 import { type ShownBan, ownBans } from '../policy/policy.repository';
-import { type Post, toPost } from '../posts/posts.service';
+import { type Post, toPost } from '../posts/posts.model';
 import type { SourceVariant } from '../variants';
 
 /**

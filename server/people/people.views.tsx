@@ -1,5 +1,5 @@
 import { href } from '../http/paths';
-import type { Post } from '../posts/posts.service';
+import type { Post } from '../posts/posts.model';
 import { PostLine, lineMemo, memberHref } from '../posts/posts.lines';
 import { memberName } from '../views/member';
 import { mapBodyLinks } from '../text/sanitize';

@@ -96,7 +96,7 @@ export interface KnownViewer {
   muted: boolean | null;
 }
 
-/** What a post's page shows buttons for (posts.service.ts permissionsFor), and replying. */
+/** What a post's page shows buttons for (posts.permissions.ts permissionsFor), and replying. */
 const SHOWN_ACTIONS: readonly Action[] = ['post', 'edit', 'delete', 'restore', 'lock', 'pin', 'feature', 'report'];
 
 /**

@@ -9,7 +9,7 @@ import { can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
 import * as repo from './posts.filters.repository';
 import { type PostWithAuthorRow, findBoard, findPost } from './posts.repository';
-import { type Post, findPostRow, toPost, tombstone } from './posts.service';
+import { type Post, findPostRow, toPost, tombstone } from './posts.model';
 
 /**
  * The filters and orders of a thread: one author's posts in display order (只看樓主 is the

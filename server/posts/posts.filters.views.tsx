@@ -3,7 +3,7 @@ import { Fragment, type SafeHtml, escapeHtml, h, trustedHtml } from '../views/ht
 import { type PageContext, renderPage } from '../views/layout';
 import { type ContextPost, type AuthorPage, type LatestPage, OP } from './posts.filters';
 import { type LineContext, type LineMemo, PostLine, PostTitle, collapsedLine, lineMemo, memberHref } from './posts.lines';
-import type { Post } from './posts.service';
+import type { Post } from './posts.model';
 
 /** Which view of a thread a page is: the whole tree, 只看樓主, or the latest follow-ups. */
 export type ThreadView = 'all' | 'op' | 'latest';

@@ -26,7 +26,7 @@ import { resolveQuotes } from './posts.quotes';
  * see it ("held posts are invisible everywhere"). Its author sees it, marked 等待審核, in its place
  * on the thread page (posts.windows.lines.ts lays it over the tree for them only) and on the board
  * page for a thread; approving it writes it as a reply or thread is written, with its own time
- * (posts.service.ts publishHeld; the decision is moderation's: moderation/moderation.queue.ts).
+ * (posts.publish.ts publishHeld; the decision is moderation's: moderation/moderation.queue.ts).
  */
 
 /** A held post as pages and the API show it. */

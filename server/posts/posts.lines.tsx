@@ -5,7 +5,7 @@ import type { Ignoring } from '../db/member';
 import type { Messages } from '../views/messages';
 import { lineTime, lineTimes } from '../views/time';
 import { mapBodyLinks } from '../text/sanitize';
-import type { Post } from './posts.service';
+import type { Post } from './posts.model';
 
 /**
  * The line partials of a thread tree: one post as a line (PostTitle, PostLine) and a list of them

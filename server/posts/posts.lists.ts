@@ -9,7 +9,7 @@ import { type HeldPost, ownHeld } from './posts.held';
 import { countQueue } from './posts.held.repository';
 import { newCounts } from './posts.seen';
 import type { PositionSource } from './posts.seen.repository';
-import { type Post, type ThreadState, toPost, toPostsWithCounts, tombstone, toThreadState } from './posts.service';
+import { type Post, type ThreadState, toPost, toPostsWithCounts, tombstone, toThreadState } from './posts.model';
 
 /** Lists of posts: a board's index of threads (a member's threads and follow-ups are people/'s). */
 

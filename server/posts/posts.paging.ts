@@ -8,7 +8,7 @@ import { actorOn } from '../policy/policy.repository';
 import { type CursorWalk, badCursor, decodeCursor, encodeCursor } from './posts.cursor';
 import * as pages from './posts.paging.repository';
 import * as repo from './posts.repository';
-import { type Post, type ThreadState, findPostRow, toPost, toPostsWithCounts, toThreadState, tombstone } from './posts.service';
+import { type Post, type ThreadState, findPostRow, toPost, toPostsWithCounts, toThreadState, tombstone } from './posts.model';
 
 /**
  * The API's walks through big threads, a bounded page at a time (docs/api.md, "Walking a

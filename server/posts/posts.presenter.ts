@@ -1,4 +1,4 @@
-import type { Post } from './posts.service';
+import type { Post } from './posts.model';
 
 /**
  * A post in the JSON contract. `format` and `source` (what its author wrote) only where the

@@ -12,7 +12,7 @@ import { FORMATS } from '../text/formats';
 import { VARIANTS, type Variant } from '../text/convert';
 import { mapBodyLinks } from '../text/sanitize';
 import type { FormPreview } from '../views/composer';
-import { previewBody } from './posts.service';
+import { previewBody } from './posts.body';
 import type { TextCache } from '../caches';
 import { isId } from '../db/ids';
 import { type ShownOn, shownOn } from '../text/localize';
@@ -21,7 +21,7 @@ import { type ShownOn, shownOn } from '../text/localize';
  * The preview of a body before it is posted (issue 16): `POST /api/preview` for scripts and the
  * composer, and the preview button of every posting form (new thread, follow-up, edit), which posts
  * the form back and gets its page again with the preview above the form. Both render with the code
- * that stores a post (posts.service.ts previewBody), so what is previewed is what is stored; both
+ * that stores a post (posts.body.ts previewBody), so what is previewed is what is stored; both
  * spend a point of the member's `preview:member` allowance (limits/limiter.ts).
  */
 

@@ -25,6 +25,9 @@ import { presentPost } from './posts.presenter';
 import { presentHeld } from './posts.held';
 import * as lists from './posts.lists';
 import * as posts from './posts.service';
+import type { PostInput } from './posts.body';
+import type { ThreadState } from './posts.model';
+import { withWritten } from './posts.permissions';
 import * as paging from './posts.paging';
 import { firstNewFollowUp, markSeen, readerOf, seenBefore, seenParts } from './posts.seen';
 import { SEEN_COOKIE, parseSeenCookie } from './posts.seen.cookie';
@@ -54,7 +57,7 @@ const postInput = z.object({
 });
 
 /** A form's post: as the API's, but a body without a format is text (forms default to it). */
-function formPost(body: unknown): posts.PostInput {
+function formPost(body: unknown): PostInput {
   const input = parseInput(postInput, body);
   return { ...input, format: input.format ?? 'text' };
 }
@@ -156,7 +159,7 @@ function afterWriting(req: Request, submitted: posts.Submitted): string {
   );
 }
 
-const presentThread = (s: posts.ThreadState) => ({
+const presentThread = (s: ThreadState) => ({
   replyCount: s.replyCount,
   lastActivityAt: s.lastActivityAt.toISOString(),
   locked: s.locked,
@@ -252,7 +255,7 @@ function apiRoutes(router: Router, { db, rules, caches, pacing, limiter }: Route
     if (version && answeredUnchanged(req, res, [...version, ...apiParts(req)])) return;
     const page = await paging.getSubtreePage(db, req.params.id, req.member, { limit, cursor, bodies: bodies !== 'false' });
     // Its author and the board's moderators get what was written too (an edit starts from it).
-    const post = await posts.withWritten(db, req.member, page.post, page.thread, rules);
+    const post = await withWritten(db, req.member, page.post, page.thread, rules);
     res.json({
       post: presentPost(localized(conversions, post, variant)),
       thread: presentThread(page.thread),

@@ -76,7 +76,7 @@ export function seenParts(seen: SeenBefore | null): TagPart[] {
 
 /**
  * Records a visit to a thread's page, as served: `page` is the post shown and its thread's state
- * (posts.service.ts PostHead), `seen` what seenBefore read as the page began. Only a thread's own
+ * (posts.permissions.ts PostHead), `seen` what seenBefore read as the page began. Only a thread's own
  * page (its root's) counts as a visit.
  *
  * An anonymous reader's cookie is set before this returns: call it before sending the page. A

@@ -4,7 +4,7 @@ import { localizedTitles } from '../text/localize';
 import type { Variant } from '../text/convert';
 import type { LineContext } from './posts.lines';
 import { findEventsBetween, findLines } from './posts.paging.repository';
-import { tombstone, toPost } from './posts.service';
+import { tombstone, toPost } from './posts.model';
 import type { WindowVersion } from './posts.windows';
 import { type WindowChange, patchWindow } from './posts.windows.patch';
 

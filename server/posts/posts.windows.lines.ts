@@ -3,7 +3,7 @@ import type { Ignoring } from '../db/member';
 import { href } from '../http/paths';
 import { escapeHtml } from '../views/html';
 import { type LineContext, type LineMemo, PostLine, collapsedLine, lineMemo } from './posts.lines';
-import type { Post } from './posts.service';
+import type { Post } from './posts.model';
 
 /**
  * A window of a thread page as markup (renderWindow), the same for every reader of a variant, so

@@ -1,7 +1,7 @@
 import type { RenderedLines } from '../caches';
 import type { LineContext } from './posts.lines';
 import { comparePaths } from './posts.paging';
-import type { Post } from './posts.service';
+import type { Post } from './posts.model';
 import { type WindowItem, assembleWindow, sharedLineContext, windowItem } from './posts.windows.lines';
 import { lineMemo } from './posts.lines';
 

@@ -12,7 +12,8 @@ import { comparePaths, countRanges, pathAfterSubtree } from './posts.paging';
 import * as pages from './posts.paging.repository';
 import * as repo from './posts.repository';
 import { findWindowHead } from './posts.windows.repository';
-import { type Post, type PostHead, permissionsFor, toPost, toPostsWithCounts, toThreadState, tombstone } from './posts.service';
+import { type Post, toPost, toPostsWithCounts, toThreadState, tombstone } from './posts.model';
+import { type PostHead, permissionsFor } from './posts.permissions';
 
 /**
  * The windows of a thread page (`/t/:id`): however big the thread, a page shows a bounded run of

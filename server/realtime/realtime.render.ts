@@ -4,7 +4,7 @@ import type { TextCache } from '../caches';
 import type { Database } from '../db/database';
 import { presentPost } from '../posts/posts.presenter';
 import * as posts from '../posts/posts.repository';
-import { type Post, toPost, tombstone } from '../posts/posts.service';
+import { type Post, toPost, tombstone } from '../posts/posts.model';
 import { type LineContext, PostLine } from '../posts/posts.lines';
 import { VARIANTS, type Variant } from '../text/convert';
 import { localized } from '../text/localize';

@@ -1,7 +1,7 @@
 import type { TextCache } from '../caches';
 import { postInThread } from '../posts/posts.paths';
 import { presentPost } from '../posts/posts.presenter';
-import type { Post } from '../posts/posts.service';
+import type { Post } from '../posts/posts.model';
 import { localizedAll, localizedTitles, rulesOf, shownOn, textIn } from '../text/localize';
 import { markTitle, searchSnippet } from '../text/search-snippet';
 import type { Variant } from '../variants';

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../errors';
 import { ignoringOf } from '../members/ignores.repository';
 import { findMemberByName } from '../members/members.repository';
 import { nameKey } from '../members/names';
-import { type Post, toPost } from '../posts/posts.service';
+import { type Post, toPost } from '../posts/posts.model';
 import { QUERY_MAX_CHARS, QUERY_MAX_TERMS, parseQuery, searchDocument } from '../text/search-terms';
 import * as repo from './search.repository';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { MAX_DEPTH } from '../../server/posts/posts.service';
+import { MAX_DEPTH } from '../../server/posts/posts.refusals';
 import type { HttpClient, TestApp } from '../helpers/app';
 import { postThread, startBoardApp } from '../factories';
 

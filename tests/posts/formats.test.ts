@@ -7,8 +7,8 @@ import { sql } from 'kysely';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { createModerator, createTestBoard, logInClient, memberClient } from '../factories';
 import { countRows } from '../helpers/rows';
-import { resanitizeAll } from '../../server/posts/posts.service';
-import { BODY_MAX_BYTES } from '../../server/posts/posts.service';
+import { resanitizeAll } from '../../server/posts/posts.body';
+import { BODY_MAX_BYTES } from '../../server/posts/posts.body';
 import { utf8Bytes } from '../../server/text/bytes';
 
 let app: TestApp;

@@ -1,4 +1,4 @@
-import type { Post } from '../../server/posts/posts.service';
+import type { Post } from '../../server/posts/posts.model';
 import { overlayWindow, renderWindow } from '../../server/posts/posts.windows.lines';
 import { bodyAsText, linkTargets } from '../../server/text/links';
 import { hant } from '../../server/views/messages';

@@ -1,7 +1,7 @@
 import { type HttpClient, type Reply, type TestApp, startTestApp } from '../helpers/app';
 import { createReply, createTestBoard, createThread, memberClient } from '../factories';
 import { sleep } from '../helpers/live';
-import type { Post } from '../../server/posts/posts.service';
+import type { Post } from '../../server/posts/posts.model';
 
 // A returning reader who opens /t/:id plainly lands on the window holding the first follow-up new
 // to them when the first window holds none (windows of 20 lines here); otherwise on the first

@@ -1,5 +1,5 @@
 import { MAX_NESTING, renderTree } from '../../server/posts/posts.lines';
-import { type Post, toPostsWithCounts } from '../../server/posts/posts.service';
+import { type Post, toPostsWithCounts } from '../../server/posts/posts.model';
 import type { PostWithAuthorRow as PostRow } from '../../server/posts/posts.repository';
 import { loadAssets } from '../../server/views/assets';
 import { defaultPageContext } from '../../server/views/layout';

@@ -1,7 +1,7 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { readTree } from '../helpers/tree';
 import { createReply, createTestBoard, createThread, memberClient } from '../factories';
-import type { Post } from '../../server/posts/posts.service';
+import type { Post } from '../../server/posts/posts.model';
 
 // Windows of 20 lines and a depth cap of 3, so small threads show every part of windowing.
 let app: TestApp;

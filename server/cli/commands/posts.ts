@@ -1,6 +1,6 @@
 import { seedDemo } from '../../demo/seed';
 import { resanitizeMessages } from '../../messages/messages.service';
-import { resanitizeAll } from '../../posts/posts.service';
+import { resanitizeAll } from '../../posts/posts.body';
 import { reindex } from '../../search/search.service';
 import { FOLDING_VERSION } from '../../text/search-terms';
 import { UsageError, need } from '../args';
