@@ -34,8 +34,9 @@ export interface ChangeRow extends PostWithAuthorRow, Partial<ActorColumns> {
 /**
  * Everything a change to a post needs before it writes, in one statement:
  *
- * - the post, locked FOR NO KEY UPDATE (a reply's FOR SHARE of its parent waits for the change, and
- *   the change for it), with its author's and last editor's names;
+ * - the post, locked FOR NO KEY UPDATE, not FOR UPDATE (changes of one post never interleave; an
+ *   insert referencing it, whose foreign key takes FOR KEY SHARE, does not wait; a reply's FOR SHARE
+ *   of its parent waits for the change, and the change for it), with its author's and editor's names;
  * - its thread's row, locked FOR UPDATE after the post (as every change locked them, in two
  *   statements, before): a lock committed meanwhile cannot be missed, and the next event seq is
  *   the row's seq plus one until the change commits;
