@@ -37,7 +37,7 @@ export const MODERATION_KINDS: ReadonlySet<NotificationKind> = new Set([
 /**
  * The notices as one SQL expression (how many were written), for a statement the transaction runs
  * anyway: a reply writes its notifications in the same round trip as the post
- * (posts.repository insertPost). Undefined when there is nothing to write. What is dropped is as
+ * (posts.write.repository insertPost). Undefined when there is nothing to write. What is dropped is as
  * for notify.
  */
 export function notifyExpression(notices: readonly Notice[]): RawBuilder<number> | undefined {

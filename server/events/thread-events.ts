@@ -74,7 +74,7 @@ export function onThreadEventWritten(listener: (a: Announcement) => void): () =>
 
 /**
  * The NOTIFY payload of an announcement, for a statement that logs an event whose seq it took
- * itself (posts.repository insertReply): recordThreadEvent's row and announcement, in one
+ * itself (posts.write.repository insertReply): recordThreadEvent's row and announcement, in one
  * statement with the change.
  */
 // Short keys: a NOTIFY payload is limited to 8000 bytes and is read by every process.

@@ -5,7 +5,8 @@ import { preparedQuery } from '../db/prepared';
 import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
 import type { PaceSpending } from '../limits/limiter';
 import { type ActorColumns, actorSql } from '../policy/policy.repository';
-import type { NewPost, PostWithAuthorRow } from '../posts/posts.repository';
+import type { PostWithAuthorRow } from '../posts/posts.repository';
+import type { NewPost } from '../posts/posts.write.repository';
 import { FOLDING_VERSION } from '../text/search-terms';
 
 /**

@@ -8,6 +8,7 @@ import { checkName } from '../members/names';
 import { isDeletedMemberName } from '../text/localize';
 import { findMemberHome } from '../members/profile.repository';
 import * as posts from '../posts/posts.repository';
+import { type MemberPostList, countMemberPosts, findMemberPosts } from '../posts/posts.lists.repository';
 import { type ShownBan, ownBans } from '../policy/policy.repository';
 import { type Post, toPost } from '../posts/posts.model';
 import type { SourceVariant } from '../variants';
@@ -51,7 +52,7 @@ export interface ViewerRelation {
 }
 
 /** Which of the member's posts a home page lists: both (the first page of each) or one of them, paged. */
-export type HomeList = 'both' | posts.MemberPostList;
+export type HomeList = 'both' | MemberPostList;
 
 /** A member's home page: who they are, where the viewer stands, a page of their posts. */
 export interface MemberHome {
@@ -99,8 +100,8 @@ export async function getHomeMember(
   const row = await findHome(db, name);
   const deleted = row.deleted_at !== null;
   const [threads, replies, following, ignoring] = await Promise.all([
-    posts.countMemberPosts(db, row.id, 'threads', POST_COUNT_CAP),
-    posts.countMemberPosts(db, row.id, 'replies', POST_COUNT_CAP),
+    countMemberPosts(db, row.id, 'threads', POST_COUNT_CAP),
+    countMemberPosts(db, row.id, 'replies', POST_COUNT_CAP),
     viewer && viewer.id !== row.id ? follows.isFollowing(db, viewer.id, row.id) : false,
     viewer && viewer.id !== row.id ? ignores.isIgnoring(db, viewer.id, row.id) : false,
   ]);
@@ -125,11 +126,11 @@ export async function getHomeMember(
 export async function getMemberPosts(
   db: Kysely<Database>,
   memberId: string,
-  list: posts.MemberPostList,
+  list: MemberPostList,
   before: string | undefined,
   limit = MEMBER_POSTS_PER_PAGE,
 ): Promise<{ posts: Post[]; next: string | undefined }> {
-  const rows = await posts.findMemberPosts(db, memberId, list, limit + 1, before);
+  const rows = await findMemberPosts(db, memberId, list, limit + 1, before);
   const page = rows.slice(0, limit).map((r) => toPost(r));
   return { posts: page, next: rows.length > limit ? page[page.length - 1]!.id : undefined };
 }

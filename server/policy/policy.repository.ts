@@ -63,7 +63,7 @@ export async function actorOn(db: Db, member: Member | null, boardId: string): P
 
 /**
  * What actorOn reads, as parts of a statement the caller runs anyway (one round trip instead of
- * two: posts.repository findReplyContext). `moderates` is a boolean expression; `ban` a lateral
+ * two: posts.write.repository findReplyContext). `moderates` is a boolean expression; `ban` a lateral
  * subquery giving the ban in force as ban_id, ban_board_id, ban_reason, ban_expires_at (no row
  * when none). `boardId` is an SQL expression of the caller's statement. Same rules as boardRole
  * and activeBan.

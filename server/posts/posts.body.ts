@@ -10,7 +10,8 @@ import { guessFormat, renderBody } from '../text/formats';
 import { contentHash } from '../text/fingerprint';
 import { type SearchDocument, searchDocument } from '../text/search-terms';
 import { checkTitle } from '../text/title';
-import * as repo from './posts.repository';
+import * as repo from './posts.body.repository';
+import { upsertSearchDoc } from './posts.repository';
 import { findMentions } from './posts.mentions';
 import { resolveQuotes } from './posts.quotes';
 
@@ -130,7 +131,7 @@ export async function resanitizeAll(db: Kysely<Database>, onProgress: (done: num
       const done = await db.transaction().execute(async (tx) => {
         const updated = await repo.updateBodyIfUnchanged(tx, row.id, row.body, content);
         if (!updated) return false;
-        await repo.upsertSearchDoc(tx, row.id, searchDocument(row.title, body, row.variant));
+        await upsertSearchDoc(tx, row.id, searchDocument(row.title, body, row.variant));
         await recordThreadEvent(tx, { threadId: updated.thread_id, boardId: updated.board_id, kind: 'post:edit', postId: row.id });
         return true;
       });

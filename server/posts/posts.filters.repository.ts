@@ -31,7 +31,7 @@ export function findAuthorPosts(
 
 /**
  * Up to `limit` follow-ups of a thread, newest first (ids are assigned in commit order within a
- * thread: posts.repository findReplyContext), before the id `before` when given: a range of
+ * thread: posts.write.repository findReplyContext), before the id `before` when given: a range of
  * posts_thread_id_idx read backwards.
  */
 export function findLatestReplies(db: Db, threadId: string, before: string | undefined, limit: number, bodies: boolean) {

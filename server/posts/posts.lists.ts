@@ -4,7 +4,8 @@ import type { Database } from '../db/database';
 import type { Member } from '../db/member';
 import { type Actor, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
-import * as repo from './posts.repository';
+import * as repo from './posts.lists.repository';
+import type { PostWithAuthorRow } from './posts.repository';
 import { type HeldPost, ownHeld } from './posts.held';
 import { countQueue } from './posts.held.repository';
 import { newCounts } from './posts.seen';
@@ -79,7 +80,7 @@ export async function getBoardIndex(
   ]);
   const threadIds = rows.map((r) => r.id);
   const [replyRows, news] = await Promise.all([repo.findIndexReplies(db, threadIds, treeLines), newCounts(db, reader, threadIds)]);
-  const byThread = new Map<string, repo.PostWithAuthorRow[]>();
+  const byThread = new Map<string, PostWithAuthorRow[]>();
   for (const r of replyRows) {
     const list = byThread.get(r.thread_id) ?? [];
     list.push(r);

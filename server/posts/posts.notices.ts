@@ -43,7 +43,7 @@ export function replyNotices(reply: {
   authorId: string;
   parentAuthorId: string;
   parentIsRoot: boolean;
-  /** The thread's starter and whether they muted the thread (read with the parent: posts.repository findReplyContext). */
+  /** The thread's starter and whether they muted the thread (read with the parent: posts.write.repository findReplyContext). */
   starter: { id: string; muted: boolean };
   mentioned: MentionedMember[];
   /** The authors of the posts it quotes (posts.quotes.ts resolveQuotes, which leaves out those who muted the thread). */

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../errors';
 import { notifyExpression } from '../events/notices';
 import { formatAnnouncement, recordThreadEvent } from '../events/thread-events';
 import { searchDocument } from '../text/search-terms';
-import * as repo from './posts.repository';
+import * as repo from './posts.write.repository';
 import { type MentionedMember, findMentions, mentionsToNotify } from './posts.mentions';
 import { type Post, toPost } from './posts.model';
 import { notifyThread, replyNotices } from './posts.notices';

@@ -10,7 +10,7 @@ import { notifyExpression } from '../events/notices';
 import type { Member } from '../db/member';
 import { authorize } from '../policy/policy';
 import { actorFromRow } from '../policy/policy.repository';
-import * as repo from './posts.repository';
+import * as repo from './posts.write.repository';
 import { type PostInput, preparePost } from './posts.body';
 import type { NewHeld } from './posts.held.repository';
 import { type HeldPost, holdPost, holdReason, reviews } from './posts.held';
@@ -121,7 +121,13 @@ async function threadPaced(
     const id = board.post_id;
     const post: repo.NewPost = { id, boardId: board.board_id, threadId: id, parentId: null, path: [id], authorId: member.id, ...content };
     post.body = quotes.body;
-    const notices = threadNotices({ threadId: id, authorId: member.id, followers: board.followers, mentioned: notified, quoted: quotes.quoted });
+    const notices = threadNotices({
+      threadId: id,
+      authorId: member.id,
+      followers: board.followers,
+      mentioned: notified,
+      quoted: quotes.quoted,
+    });
     const payload = formatAnnouncement({ threadId: id, boardId: board.board_id, seq: 1, kind: 'post:new' });
     const createdAt = await threads.insertThreadPost(tx, post, payload, notifyExpression(notices), duplicateSeconds, pace.address);
     if (!createdAt) throw duplicatePost('thread', duplicateSeconds);

@@ -6,7 +6,7 @@ import { THREAD_EVENTS_CHANNEL } from '../events/thread-events';
 import type { PaceSpending } from '../limits/limiter';
 import { type ActorColumns, actorSql } from '../policy/policy.repository';
 import { FOLDING_VERSION } from '../text/search-terms';
-import type { NewPost } from './posts.repository';
+import type { NewPost } from './posts.write.repository';
 
 /**
  * A new thread's two round trips (docs/performance.md, "Fewer statements per write"), as a

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { Announcement } from '../events/thread-events';
 import type { Logger } from '../log';
-import * as posts from '../posts/posts.repository';
+import * as posts from '../posts/posts.events.repository';
 import { type LoadedPostEvent, type Renderer, type V, loadedPostEvent } from './realtime.render';
 import { type GentieSocket, type RealtimeServer, boardRoom, variantsWithReaders } from './realtime.rooms';
 

@@ -4,6 +4,7 @@ import type { TextCache } from '../caches';
 import type { Database } from '../db/database';
 import { presentPost } from '../posts/posts.presenter';
 import * as posts from '../posts/posts.repository';
+import { findEventsSince } from '../posts/posts.events.repository';
 import { type Post, toPost, tombstone } from '../posts/posts.model';
 import { type LineContext, PostLine } from '../posts/posts.lines';
 import { VARIANTS, type Variant } from '../text/convert';
@@ -56,7 +57,7 @@ export async function loadEvents(
   options: { until?: number; limit?: number } = {},
 ): Promise<EventPage> {
   const limit = options.limit ?? CATCH_UP_PAGE;
-  const rows = await posts.findEventsSince(db, threadId, since, limit + 1);
+  const rows = await findEventsSince(db, threadId, since, limit + 1);
   const within = (seq: number) => options.until === undefined || seq <= options.until;
   const taken: typeof rows = [];
   for (const r of rows) {
