@@ -98,7 +98,7 @@ export async function runFanout(options: { readers: number; replies: number; say
 
     const phase = async (label: string, wait: () => Promise<void>) => {
       // Warm: the first replies compile and fill what the rest reuse.
-      for (let i = 0; i < 5; i++) await post(`/api/posts/${thread}/replies`, { title: '暖身', body: body(i) });
+      for (let i = 0; i < 5; i++) await post(`/api/posts/${thread}/replies`, { title: `${label} 暖身 ${i}`, body: body(i) });
       await wait();
       const before = mainThreadCpuMs(server.pid);
       for (let i = 0; i < options.replies; i++) {
