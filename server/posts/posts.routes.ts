@@ -37,6 +37,7 @@ import { localized, localizedAll } from '../text/localize';
 import { indexInVariant, windowInVariant } from './posts.variants';
 import { renderWindow, overlayWindow } from './posts.windows.lines';
 import { keepWindow, keptWindow, windowKey } from './posts.windows.cache';
+import { boardTrees } from './posts.index.cache';
 import { heldLine } from './posts.lines';
 import { type OwnHeldLine, heldInVariant, ownHeldInVariant } from './posts.held';
 import { getPostWindow } from './posts.windows';
@@ -312,10 +313,14 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
       res.redirect(301, `${req.variantPrefix}/b/${encodeURIComponent(req.params.slug)}/featured`);
       return;
     }
-    const [index, ctx] = await Promise.all([
-      lists.getBoardIndex(db, req.params.slug, page, req.member, false, { treeLines, reader: readerOf(req) }),
-      listContext(req),
-    ]);
+    // Who the reader ignores first: their trees are rendered for them, never kept (posts.index.cache.ts).
+    const ctx = await listContext(req);
+    const trees = boardTrees(caches.lines, ctx, treeLines, (boardId) => (req.variant ? conversions.rules.versionFor(boardId) : ''));
+    const index = await lists.getBoardIndex(db, req.params.slug, page, req.member, false, {
+      treeLines,
+      reader: readerOf(req),
+      kept: trees.kept,
+    });
     const heldNotice = held !== undefined && index.heldThreads.some((h) => h.id === held);
     const shown = indexInVariant(conversions, index, req.variant);
     const heldThreads = shown.heldThreads.map((h) => heldInVariant(conversions, h, req.variant));
@@ -323,7 +328,7 @@ function pageRoutes(router: Router, { db, rules, caches, pageContext, pacing, li
     const hotList =
       hot && hotInVariant(conversions, await hot.list({ board: index.board, period, viewer: req.member, limit: HOT_KEEP }), req.variant);
     const hotHtml = hotList && HotSection({ ctx, list: hotList, base: `/b/${index.board.slug}`, variant: req.variant });
-    res.send(boardPage(ctx, { ...shown, heldThreads }, undefined, heldNotice, hotHtml));
+    res.send(boardPage(ctx, { ...shown, heldThreads, trees: trees.rendered(shown) }, undefined, heldNotice, hotHtml));
   });
 
   // The board's 精華區, a page at a time after a keyset cursor (posts.lists.ts getFeaturedIndex).
