@@ -1,112 +1,7 @@
 import { sql } from 'kysely';
-import type { BodyFormat, BoardRole, Db, ModerationAction, ModerationLogRow, ReportResolution } from '../db/database';
-import type { SourceVariant } from '../variants';
+import type { BoardRole, Db, ModerationAction, ModerationLogRow, ReportResolution } from '../db/database';
 
 /** Revisions, bans, reports and the moderation log: SQL only. */
-
-/**
- * Locks the post's row for the length of the transaction (edits of one post never interleave).
- * FOR NO KEY UPDATE, not FOR UPDATE: a reply inserting under this post (or in its thread, whose
- * root it references) only needs FOR KEY SHARE and must not wait for us, or the two deadlock.
- */
-export function lockPost(db: Db, id: string) {
-  return (
-    db
-      .selectFrom('posts')
-      .select([
-        'id',
-        'board_id',
-        'thread_id',
-        'author_id',
-        'title',
-        'body',
-        'bytes',
-        'format',
-        'revision',
-        'created_at',
-        'edited_at',
-        'edited_by',
-        'edited_role',
-        'edit_reason',
-        'deleted_at',
-      ])
-      // A null source: the body is its own (HTML stored before formats).
-      .select(sql<string>`coalesce(source, body)`.as('source'))
-      .where('id', '=', id)
-      .forNoKeyUpdate()
-      .executeTakeFirst()
-  );
-}
-
-export function insertRevision(
-  db: Db,
-  r: {
-    postId: string;
-    revision: number;
-    title: string;
-    body: string;
-    bytes: number;
-    format: BodyFormat;
-    source: string;
-    replacedBy: string;
-    replacedRole: BoardRole;
-    reason: string | null;
-  },
-) {
-  return db
-    .insertInto('post_revisions')
-    .values({
-      post_id: r.postId,
-      revision: r.revision,
-      title: r.title,
-      body: r.body,
-      bytes: r.bytes,
-      format: r.format,
-      source: r.source,
-      replaced_by: r.replacedBy,
-      replaced_role: r.replacedRole,
-      reason: r.reason,
-    })
-    .execute();
-}
-
-export function updatePostContent(
-  db: Db,
-  id: string,
-  c: {
-    title: string;
-    body: string;
-    bytes: number;
-    format: BodyFormat;
-    source: string;
-    variant: SourceVariant;
-    /** The edited post's fingerprint (text/fingerprint.ts): what duplicates are compared with. */
-    contentHash: string;
-    revision: number;
-    editorId: string;
-    editorRole: BoardRole;
-    reason: string | null;
-  },
-) {
-  return db
-    .updateTable('posts')
-    .set({
-      variant: c.variant,
-      title: c.title,
-      body: c.body,
-      bytes: c.bytes,
-      format: c.format,
-      source: c.source,
-      content_hash: c.contentHash,
-      revision: c.revision,
-      edited_at: sql<Date>`now()`,
-      edited_by: c.editorId,
-      edited_role: c.editorRole,
-      edit_reason: c.reason,
-    })
-    .where('id', '=', id)
-    .execute();
-}
 
 export function markDeleted(db: Db, id: string, by: string, role: BoardRole, reason: string | null) {
   return db
@@ -334,14 +229,4 @@ export async function resolveReports(db: Db, postId: string, by: string, resolut
     .returning('reporter_id')
     .execute();
   return rows.map((r) => String(r.reporter_id));
-}
-
-/** The thread's state, locked until the transaction ends (after the post: the order replies use). */
-export function lockThread(db: Db, threadId: string) {
-  return db
-    .selectFrom('threads')
-    .select(['thread_id', 'locked', 'pinned', 'featured'])
-    .where('thread_id', '=', threadId)
-    .forUpdate()
-    .executeTakeFirst();
 }

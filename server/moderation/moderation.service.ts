@@ -1,23 +1,25 @@
 import type { Kysely } from 'kysely';
 import { boardArchived } from '../boards/boards.service';
 import type { BodyFormat, Database, Db } from '../db/database';
-import type { Pace } from '../limits/paced';
+import { type DeferredPace, type Pace, deferPace } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
 import { isId } from '../db/ids';
 import { AppError, notFound, validationFailed } from '../errors';
-import { recordThreadEvent } from '../events/thread-events';
+import { formatAnnouncement, recordThreadEvent } from '../events/thread-events';
 import type { ThreadStateKind } from '../db/thread-events.kinds';
 import * as boards from '../boards/boards.repository';
 import * as members from '../members/members.repository';
 import type { Member } from '../db/member';
 import { nameKey } from '../members/names';
 import * as posts from '../posts/posts.repository';
-import { type Post, getPost } from '../posts/posts.model';
+import { type Post, getPost, toPost } from '../posts/posts.model';
 import { preparePost } from '../posts/posts.body';
 import { type Rules, authorize } from '../policy/policy';
-import { actorOn } from '../policy/policy.repository';
+import { actorFromRow } from '../policy/policy.repository';
 import { cleanReason } from '../text/reason';
 import { log } from './moderation.log';
+import * as change from './moderation.change.repository';
+import type { ChangeRow } from './moderation.change.repository';
 import * as repo from './moderation.repository';
 import { closeReports, noticeModerated, relinkMentions } from './moderation.notices';
 
@@ -36,23 +38,19 @@ import { closeReports, noticeModerated, relinkMentions } from './moderation.noti
 type WhileArchived = 'nobody' | 'admins';
 
 /**
- * Locks the post (and its thread's event counter) and returns it with the actor on its board.
+ * Locks the post (and its thread's event counter) and returns it with the actor on its board, in
+ * one statement (moderation.change.repository lockForChange), spending `paced`'s points there.
  * On an archived board the change is refused (409 BoardArchived) unless `archived` lets the actor
  * make it; the refusal comes after the actor's own (a stranger learns nothing of the board).
  */
-async function loadForChange(tx: Db, member: Member | null, postId: string, archived: WhileArchived) {
-  const post = isId(postId) ? await repo.lockPost(tx, postId) : undefined;
+async function loadForChange(tx: Db, member: Member | null, postId: string, archived: WhileArchived, paced?: DeferredPace | null) {
+  const post = isId(postId) ? await change.lockForChange(tx, postId, member, paced?.spending ?? null) : undefined;
   if (!post) throw notFound('PostNotFound', `There is no post ${postId}.`, { params: { id: postId } });
-  // The thread row is locked too: a lock committed meanwhile cannot be missed by an author's edit.
-  const [actor, thread, board] = await Promise.all([
-    actorOn(tx, member, post.board_id),
-    repo.lockThread(tx, post.thread_id),
-    boards.findBoardState(tx, post.board_id),
-  ]);
-  if (!thread) throw notFound('PostNotFound', `Post ${postId} belongs to no thread.`, { params: { id: postId } });
-  const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: thread.locked };
+  paced?.settle(post.paced_until === null ? null : Number(post.paced_until));
+  const actor = member ? actorFromRow(member, post as Required<ChangeRow>) : null;
+  const facts = { authorId: post.author_id, createdAt: post.created_at, deleted: post.deleted_at !== null, locked: post.locked };
   const refuseArchived = () => {
-    if (board.archived_at && !(archived === 'admins' && actor?.role === 'admin')) throw boardArchived(board.slug);
+    if (post.board_archived && !(archived === 'admins' && actor?.role === 'admin')) throw boardArchived(post.board_slug);
   };
   return { post, actor, facts, refuseArchived };
 }
@@ -69,70 +67,65 @@ export async function editPost(
   input: { title?: string; body?: string; format?: BodyFormat; reason?: string },
   pace: Pace,
 ): Promise<Post> {
-  const caps = member ? (await pace('edit')).caps : null;
-  await db.transaction().execute(async (tx) => {
-    // An archived board is read-only, for its moderators and admins too: unarchive it first.
-    const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'nobody');
-    authorize(actor, 'edit', facts, rules);
-    refuseArchived();
-    const reason = cleanReason(input.reason);
-    // What the author wrote is what an edit changes: without a body, the source as it is (in the
-    // format given, else its own); a body without a format is read as before formats (deprecated).
-    const prepared = preparePost(
-      input.body === undefined
-        ? { title: input.title ?? post.title, body: post.source, format: input.format ?? post.format }
-        : { title: input.title ?? post.title, body: input.body, format: input.format },
-    );
-    const mentions = await relinkMentions(tx, actor, post, prepared);
-    const next = { ...prepared, body: mentions.body };
-    const same = next.title === post.title && next.body === post.body && next.source === post.source && next.format === post.format;
-    if (same) return; // nothing changed: no new version
-    // A new member's own edit is held to the caps their posts are (a moderator's edit is not).
-    if (actor.member.id === post.author_id) checkPostCaps(next.body, caps);
-    await repo.insertRevision(tx, {
-      postId: post.id,
-      revision: post.revision,
-      title: post.title,
-      body: post.body,
-      bytes: post.bytes,
-      format: post.format,
-      source: post.source,
-      replacedBy: actor.member.id,
-      replacedRole: actor.role,
-      reason,
+  // The limits' points are spent by the edit's first statement (as a reply's are: posts.service
+  // submitReply); an edit refused for anything else spends them on its own afterwards.
+  const paced = member ? await deferPace(pace, 'edit') : null;
+  try {
+    return await db.transaction().execute(async (tx) => {
+      // An archived board is read-only, for its moderators and admins too: unarchive it first.
+      const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'nobody', paced);
+      authorize(actor, 'edit', facts, rules);
+      refuseArchived();
+      const reason = cleanReason(input.reason);
+      // What the author wrote is what an edit changes: without a body, the source as it is (in the
+      // format given, else its own); a body without a format is read as before formats (deprecated).
+      const prepared = preparePost(
+        input.body === undefined
+          ? { title: input.title ?? post.title, body: post.source, format: input.format ?? post.format }
+          : { title: input.title ?? post.title, body: input.body, format: input.format },
+      );
+      const mentions = await relinkMentions(tx, actor, post, prepared);
+      const next = { ...prepared, body: mentions.body };
+      const same = next.title === post.title && next.body === post.body && next.source === post.source && next.format === post.format;
+      // Nothing changed: no new version, the post as it is.
+      if (same) return writtenOf(post);
+      // A new member's own edit is held to the caps their posts are (a moderator's edit is not).
+      if (actor.member.id === post.author_id) checkPostCaps(next.body, paced?.caps ?? null);
+      const seq = Number(post.seq) + 1;
+      const payload = formatAnnouncement({ threadId: post.thread_id, boardId: post.board_id, seq, kind: 'post:edit' });
+      const editedAt = await change.writeEdit(tx, post, next, { editorId: actor.member.id, editorRole: actor.role, reason, seq, payload });
+      if (actor.role !== 'member') await closeReports(tx, actor, post, 'edited');
+      await mentions.notify();
+      await noticeModerated(tx, actor, post, 'post-edited', reason);
+      // The post as getPost would read it back after the commit.
+      return writtenOf({
+        ...post,
+        ...next,
+        revision: post.revision + 1,
+        edited_at: editedAt,
+        edited_role: actor.role,
+        editor_name: actor.member.name,
+        edit_reason: reason,
+      });
     });
-    await repo.updatePostContent(tx, post.id, {
-      ...next,
-      revision: post.revision + 1,
-      editorId: actor.member.id,
-      editorRole: actor.role,
-      reason,
-    });
-    await posts.upsertSearchDoc(tx, post.id, next.searchDoc);
-    await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'post:edit', postId: post.id });
-    await log(tx, actor, 'edit', { boardId: post.board_id, postId: post.id, targetUserId: post.author_id, reason });
-    if (actor.role !== 'member') await closeReports(tx, actor, post, 'edited');
-    await mentions.notify();
-    await noticeModerated(tx, actor, post, 'post-edited', reason);
-  });
-  return withSource(db, postId);
-}
-
-/** The post with what its author wrote (`written`), for someone who may edit it. */
-async function withSource(db: Kysely<Database>, postId: string): Promise<Post> {
-  const [post, written] = await Promise.all([getPost(db, postId), posts.findSource(db, postId)]);
-  return written ? { ...post, written } : post;
+  } catch (error) {
+    await paced?.spendAfterRollback();
+    throw error;
+  }
 }
 
 /** The post as its edit form shows it, with what its author wrote, for someone who may edit it (else the refusal). */
 export async function postForEdit(db: Kysely<Database>, rules: Rules, member: Member | null, postId: string): Promise<Post> {
-  await db.transaction().execute(async (tx) => {
-    const { actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'nobody');
+  return db.transaction().execute(async (tx) => {
+    const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'nobody');
     authorize(actor, 'edit', facts, rules);
     refuseArchived();
+    return writtenOf(post);
   });
-  return withSource(db, postId);
 }
+
+/** A post as a change read it, with what its author wrote (`written`): for someone who may edit it. */
+const writtenOf = (post: ChangeRow): Post => ({ ...toPost(post), written: { format: post.format, source: post.source } });
 
 /** Deletes a post: it stays in the tree as a tombstone; a moderator deleting another's post gives a reason. */
 export async function deletePost(
@@ -199,8 +192,7 @@ export async function changeThread(db: Kysely<Database>, rules: Rules, member: M
     }
     authorize(actor, needs, facts, rules);
     refuseArchived();
-    const state = (await posts.findThreadState(tx, post.thread_id))!;
-    if (state[flag] === value) return;
+    if (post[flag] === value) return;
     await repo.setThreadFlag(tx, post.thread_id, flag, value);
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind, postId: post.id });
     await log(tx, actor, change, { boardId: post.board_id, postId: post.id });
@@ -227,8 +219,7 @@ export async function setSlowMode(db: Kysely<Database>, rules: Rules, member: Me
     // Whoever may lock a thread may slow it: the board's moderators and admins.
     authorize(actor, 'lock', facts, rules);
     refuseArchived();
-    const state = (await posts.findThreadState(tx, post.thread_id))!;
-    if (state.slow_mode_seconds === seconds) return;
+    if (post.slow_mode_seconds === seconds) return;
     await repo.setSlowMode(tx, post.thread_id, seconds);
     await recordThreadEvent(tx, { threadId: post.thread_id, boardId: post.board_id, kind: 'thread:slow', postId: post.id });
     await log(tx, actor, 'slow-mode', { boardId: post.board_id, postId: post.id, reason: `${seconds}s` });

@@ -58,17 +58,28 @@ export function replyNotices(reply: {
   return oncePerMember(notices);
 }
 
-/** A new thread: its author's followers, the members it mentions and those it quotes. */
+/** Whom a new thread notifies: its author's followers, the members it mentions and those it quotes. */
+export function threadNotices(thread: {
+  threadId: string;
+  authorId: string;
+  followers: readonly string[];
+  mentioned: MentionedMember[];
+  quoted?: QuotedMember[];
+}): Notice[] {
+  const at = { actorId: thread.authorId, threadId: thread.threadId, postId: thread.threadId };
+  const notices: Notice[] = thread.followers.map((id) => ({ ...at, memberId: id, kind: 'followed-thread' }));
+  for (const m of thread.mentioned) notices.push({ ...at, memberId: m.id, kind: 'mention' });
+  for (const q of thread.quoted ?? []) notices.push({ ...at, memberId: q.id, kind: 'quote' });
+  return oncePerMember(notices);
+}
+
+/** Writes a new thread's notices (threadNotices), its author's followers read now: for a held thread published. */
 export async function notifyThread(
   tx: Transaction<Database>,
   thread: { threadId: string; authorId: string; mentioned: MentionedMember[]; quoted?: QuotedMember[] },
 ): Promise<number> {
-  const at = { actorId: thread.authorId, threadId: thread.threadId, postId: thread.threadId };
   const followers = await tx.selectFrom('follows').select('follower_id').where('followee_id', '=', thread.authorId).execute();
-  const notices: Notice[] = followers.map((f) => ({ ...at, memberId: f.follower_id, kind: 'followed-thread' }));
-  for (const m of thread.mentioned) notices.push({ ...at, memberId: m.id, kind: 'mention' });
-  for (const q of thread.quoted ?? []) notices.push({ ...at, memberId: q.id, kind: 'quote' });
-  return notify(tx, oncePerMember(notices));
+  return notify(tx, threadNotices({ ...thread, followers: followers.map((f) => f.follower_id) }));
 }
 
 /**

@@ -1,23 +1,25 @@
 import type { Kysely } from 'kysely';
-import { boardArchived, getBoard } from '../boards/boards.service';
+import { boardArchived } from '../boards/boards.service';
 import type { Database } from '../db/database';
 import { isId } from '../db/ids';
 import { type DeferredPace, type Pace, deferPace } from '../limits/paced';
 import { checkPostCaps } from '../limits/new-member';
 import { AppError, notFound } from '../errors';
-import { recordThreadEvent } from '../events/thread-events';
+import { formatAnnouncement } from '../events/thread-events';
+import { notifyExpression } from '../events/notices';
 import type { Member } from '../db/member';
 import { authorize } from '../policy/policy';
-import { actorFromRow, actorOn } from '../policy/policy.repository';
+import { actorFromRow } from '../policy/policy.repository';
 import * as repo from './posts.write.repository';
 import { type PostInput, preparePost } from './posts.body';
 import type { NewHeld } from './posts.held.repository';
 import { type HeldPost, holdPost, holdReason, reviews } from './posts.held';
 import { findMentions, mentionsToNotify } from './posts.mentions';
-import { type Post, getPost } from './posts.model';
-import { notifyThread } from './posts.notices';
+import type { Post } from './posts.model';
+import { threadNotices } from './posts.notices';
 import { writeReply, writtenPost } from './posts.publish';
 import { resolveQuotes } from './posts.quotes';
+import * as threads from './posts.threads.repository';
 import { MAX_DEPTH, duplicatePost, slowMode, tooDeep } from './posts.refusals';
 import { countPost } from '../metrics/metrics';
 
@@ -58,6 +60,13 @@ export async function createThread(
 /**
  * Starts a thread, or holds it for review: on a board with review on, a new member's thread
  * (or, on a 'links' board, one with a link to another site) waits for a moderator instead.
+ *
+ * Two statements between BEGIN and COMMIT, as a reply's (docs/performance.md, "Fewer statements
+ * per write"): one reads the board, the actor and the author's followers, spends the limits' points,
+ * takes the author's turn (when the duplicate window is on) and the thread's id
+ * (posts.threads.repository findThreadContext); one writes the post, its thread, its event and its
+ * notifications, unless it is a duplicate (insertThreadPost). The post is answered from what the
+ * transaction wrote, not read back. A thread refused, or held, spends its points on its own.
  */
 export async function submitThread(
   db: Kysely<Database>,
@@ -66,62 +75,68 @@ export async function submitThread(
   input: PostInput,
   pace: Pace,
 ): Promise<Submitted> {
-  const board = await getBoard(db, boardSlug);
-  const actor = await actorOn(db, member, board.id);
-  authorize(actor, 'post', null);
-  if (board.archivedAt) throw boardArchived(board.slug);
-  const content = preparePost(input);
-  const { caps, newMember } = await pace('thread');
-  const duplicateSeconds = pace.duplicateSeconds ?? 0;
-  // The board's moderators and admins are never held, whatever their trust.
-  const hold = newMember && actor.role === 'member' && reviews(board.review) ? holdReason(board.review, content.body) : null;
-  if (hold) {
-    checkPostCaps(content.body, caps);
-    const heldPost = await holdPost(
-      db,
-      { boardId: board.id, threadId: null, parentId: null, authorId: member.id, ...content, address: pace.address, reason: hold },
-      duplicateSeconds,
-    );
+  const paced = await deferPace(pace, 'thread');
+  try {
+    return await threadPaced(db, member, boardSlug, input, pace, paced);
+  } catch (error) {
+    await paced.spendAfterRollback();
+    if (!(error instanceof HoldInstead)) throw error;
+    const heldPost = await holdPost(db, error.held, pace.duplicateSeconds ?? 0);
     countPost('held');
     return { held: true, heldPost };
   }
-  const { id, unnotified } = await db.transaction().execute(async (tx) => {
-    if (duplicateSeconds > 0) {
-      // Two statements, in this order: the lock first, so the check's snapshot sees a thread the
-      // member started at the same moment (repository lockAuthorThreads).
-      await repo.lockAuthorThreads(tx, member.id);
-      if (await repo.hasDuplicateThread(tx, member.id, board.id, content.contentHash, duplicateSeconds))
-        throw duplicatePost('thread', duplicateSeconds);
+}
+
+/** submitThread once its pace is deferred; a hold comes out as HoldInstead, after the transaction rolled back. */
+async function threadPaced(
+  db: Kysely<Database>,
+  member: Member,
+  boardSlug: string,
+  input: PostInput,
+  pace: Pace,
+  { newMember, caps, spending, settle }: DeferredPace,
+): Promise<Submitted> {
+  const content = preparePost(input);
+  // Which members exist, and the posts it quotes, are asked before the transaction (only when the
+  // post has an @ or a quote at all), as a reply's are.
+  const mentions = await findMentions(db, content.title, content.body);
+  const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
+  const quotes = await resolveQuotes(db, mentions.body);
+  const duplicateSeconds = pace.duplicateSeconds ?? 0;
+  const written = await db.transaction().execute(async (tx) => {
+    const board = await threads.findThreadContext(tx, boardSlug, member, spending, duplicateSeconds > 0);
+    if (!board) throw notFound('BoardNotFound', `There is no board "${boardSlug}".`, { params: { slug: boardSlug } });
+    settle(board.paced_until === null ? null : Number(board.paced_until));
+    const actor = actorFromRow(member, board);
+    authorize(actor, 'post', null);
+    if (board.archived_at) throw boardArchived(board.board_slug);
+    // The board's moderators and admins are never held, whatever their trust.
+    const hold = newMember && actor.role === 'member' && reviews(board.review) ? holdReason(board.review, content.body) : null;
+    if (hold) {
+      checkPostCaps(content.body, caps);
+      const held = { boardId: board.board_id, threadId: null, parentId: null, authorId: member.id, ...content, address: pace.address };
+      throw new HoldInstead({ ...held, reason: hold });
     }
-    const postId = await repo.nextPostId(tx);
-    const mentions = await findMentions(tx, content.title, content.body);
     checkPostCaps(mentions.body, caps);
-    const quotes = await resolveQuotes(tx, mentions.body);
-    await repo.insertPost(
-      tx,
-      {
-        id: postId,
-        boardId: board.id,
-        threadId: postId,
-        parentId: null,
-        path: [postId],
-        authorId: member.id,
-        ...content,
-        body: quotes.body,
-      },
-      pace.address,
-    );
-    await repo.insertThread(tx, postId, board.id);
-    await recordThreadEvent(tx, { threadId: postId, boardId: board.id, kind: 'post:new', postId });
-    const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
-    await notifyThread(tx, { threadId: postId, authorId: member.id, mentioned: notified, quoted: quotes.quoted });
-    return { id: postId, unnotified };
+    const id = board.post_id;
+    const post: repo.NewPost = { id, boardId: board.board_id, threadId: id, parentId: null, path: [id], authorId: member.id, ...content };
+    post.body = quotes.body;
+    const notices = threadNotices({
+      threadId: id,
+      authorId: member.id,
+      followers: board.followers,
+      mentioned: notified,
+      quoted: quotes.quoted,
+    });
+    const payload = formatAnnouncement({ threadId: id, boardId: board.board_id, seq: 1, kind: 'post:new' });
+    const createdAt = await threads.insertThreadPost(tx, post, payload, notifyExpression(notices), duplicateSeconds, pace.address);
+    if (!createdAt) throw duplicatePost('thread', duplicateSeconds);
+    return { post, createdAt };
   });
   countPost('thread');
-  const post = await getPost(db, id);
   return {
     held: false,
-    post: { ...post, written: { format: content.format, source: content.source }, unnotifiedMentions: unnotified.map((m) => m.name) },
+    post: { ...writtenPost(written.post, written.createdAt, member), unnotifiedMentions: unnotified.map((m) => m.name) },
   };
 }
 

@@ -243,37 +243,6 @@ export async function insertReply(
   return { created_at: row.created_at, duplicate: row.duplicate, last_reply_at: row.last_reply_at };
 }
 
-/**
- * Makes a member's new threads take turns until the transaction ends (an advisory lock keyed by
- * the member), so hasDuplicateThread, asked after it in a statement of its own, sees a thread the
- * same member started at the same moment: two identical threads sent at once cannot both land.
- */
-export async function lockAuthorThreads(db: Db, authorId: string): Promise<void> {
-  // No builder form for advisory locks.
-  await sql`select pg_advisory_xact_lock(hashtext(${`gentie:threads:${authorId}`}))`.execute(db);
-}
-
-/** Whether the member started a thread with this content hash on this board within `seconds`. */
-export async function hasDuplicateThread(
-  db: Db,
-  authorId: string,
-  boardId: string,
-  contentHash: string,
-  seconds: number,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('posts')
-    .select('id')
-    .where('author_id', '=', authorId)
-    .where('content_hash', '=', contentHash)
-    .where('created_at', '>', sql<Date>`now() - make_interval(secs => ${seconds})`)
-    .where('board_id', '=', boardId)
-    .where('parent_id', 'is', null)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** A new thread's row, at seq 0: its first event (the root's post:new) takes seq 1. */
 export function insertThread(db: Db, threadId: string, boardId: string) {
   return db.insertInto('threads').values({ thread_id: threadId, board_id: boardId, seq: 0 }).execute();

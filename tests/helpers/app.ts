@@ -1,7 +1,15 @@
 import http from 'node:http';
 import { createGlossaryStore } from '../../server/glossary/glossary.store';
 import type { AddressInfo } from 'node:net';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import {
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  PostgresQueryCompiler,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import { type AppHandler, createApp, memberFeeds } from '../../server/app';
 import { answerClientErrors } from '../../server/app.errors';
 import { connect } from '../../server/db/connect';
@@ -31,6 +39,8 @@ export interface TestApp extends TestDatabase {
   handler: AppHandler;
   /** Statements the app's pages and API sent to the database (not the realtime hub's). */
   queries(): number;
+  /** Their SQL, in order (the last `limit`, 200 at most kept): what a count that went up added. */
+  statements(limit?: number): string[];
   /** A browser-like client with its own cookie jar. */
   client(): HttpClient;
   close(): Promise<void>;
@@ -61,9 +71,17 @@ export interface TestAppOptions {
 /** Counts the statements kysely runs through a db it is given to (raw SQL too). */
 class QueryCounter implements KyselyPlugin {
   count = 0;
+  readonly recent: RootOperationNode[] = [];
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     this.count++;
+    this.recent.push(args.node);
+    if (this.recent.length > 200) this.recent.shift();
     return args.node;
+  }
+  /** The SQL of the last `limit` statements (compiled only when asked). */
+  sql(limit: number): string[] {
+    const compiler = new PostgresQueryCompiler();
+    return (limit > 0 ? this.recent.slice(-limit) : []).map((node) => compiler.compileQuery(node, { queryId: '' }).sql);
   }
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     return Promise.resolve(args.result);
@@ -136,6 +154,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     settings,
     handler: app,
     queries: () => counter.count,
+    statements: (limit = 200) => counter.sql(Math.min(limit, counter.count)),
     client: () => new HttpClient(baseUrl),
     async close() {
       const closed = realtime.close();
