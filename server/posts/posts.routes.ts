@@ -42,7 +42,9 @@ import { type OwnHeldLine, heldInVariant, ownHeldInVariant } from './posts.held'
 import { getPostWindow } from './posts.windows';
 import { filterRoutes } from './posts.filters.routes';
 import { postInThread } from './posts.paths';
-import { type FormState, type ShownWindow, boardPage, featuredPage, postPage } from './posts.views';
+import { type ShownWindow, postPage } from './posts.views';
+import { boardPage, featuredPage } from './posts.board.views';
+import type { FormState } from './posts.form.views';
 import { HOT_KEEP, type HotLists, hotInVariant } from './posts.hot';
 import { hotQuery } from './posts.hot.routes';
 import { HotSection } from './posts.hot.views';
