@@ -78,6 +78,10 @@ export interface DevEntry {
   hant: string;
   /** The public page it was taken from, or 'written' (written for the set). */
   source: string;
+  /** The traditional side's variant where it is not zh-hant (Taiwan's vocabulary, Hong Kong's forms). */
+  variant?: 'zh-tw' | 'zh-hk';
+  /** One direction only: real traditional text (Hong Kong's 著 for 着) that no converter should write. */
+  only?: Direction;
 }
 
 /**
@@ -108,19 +112,32 @@ const normalize = (s: string, also: [string, string][] = []) =>
 type Direction = 'toTraditional' | 'toSimplified';
 export type System = 'naive' | 'stock' | 'gentie';
 
-const stock = { toTraditional: OpenCC.Converter({ from: 'cn', to: 'tw' }), toSimplified: OpenCC.Converter({ from: 'tw', to: 'cn' }) };
+type Traditional = 'zh-hant' | 'zh-tw' | 'zh-hk';
+// Stock opencc-js's locale for each traditional variant: Taiwan's characters, with Taiwan's phrases, Hong Kong's.
+const LOCALE = { 'zh-hant': 'tw', 'zh-tw': 'twp', 'zh-hk': 'hk' } as const;
 
-const SYSTEMS: Record<System, Record<Direction, (s: string) => string>> = {
-  // One character at a time: the most common mapping of each, no context at all.
-  naive: {
-    toTraditional: (s) => [...s].map((c) => stock.toTraditional(c)).join(''),
-    toSimplified: (s) => [...s].map((c) => stock.toSimplified(c)).join(''),
-  },
-  stock,
-  gentie: {
-    toTraditional: (s) => convertText(s, 'zh-hans', 'zh-hant'),
-    toSimplified: (s) => convertText(s, 'zh-hant', 'zh-hans'),
-  },
+function systems(variant: Traditional): Record<System, Record<Direction, (s: string) => string>> {
+  const stock = {
+    toTraditional: OpenCC.Converter({ from: 'cn', to: LOCALE[variant] }),
+    toSimplified: OpenCC.Converter({ from: LOCALE[variant], to: 'cn' }),
+  };
+  return {
+    // One character at a time: the most common mapping of each, no context at all.
+    naive: {
+      toTraditional: (s) => [...s].map((c) => stock.toTraditional(c)).join(''),
+      toSimplified: (s) => [...s].map((c) => stock.toSimplified(c)).join(''),
+    },
+    stock,
+    gentie: {
+      toTraditional: (s) => convertText(s, 'zh-hans', variant),
+      toSimplified: (s) => convertText(s, variant, 'zh-hans'),
+    },
+  };
+}
+const SYSTEMS: Record<Traditional, Record<System, Record<Direction, (s: string) => string>>> = {
+  'zh-hant': systems('zh-hant'),
+  'zh-tw': systems('zh-tw'),
+  'zh-hk': systems('zh-hk'),
 };
 
 export interface Miss {
@@ -133,22 +150,27 @@ export interface Miss {
  * Sentences each system gets wrong, per direction. `accepted` are further pairs of forms counted as
  * equal to traditional, [form, the form it counts as] (the frozen corpus lists its own).
  */
-export function scoreCorpus(
-  corpus: Pick<CorpusEntry, 'hans' | 'hant'>[] = loadCorpus(),
-  accepted: [string, string][] = [],
-): Record<System, Record<Direction, Miss[]>> {
+export function scoreCorpus(corpus: Scored[] = loadCorpus(), accepted: [string, string][] = []): Record<System, Record<Direction, Miss[]>> {
   const out = {} as Record<System, Record<Direction, Miss[]>>;
-  for (const system of Object.keys(SYSTEMS) as System[]) {
+  for (const system of ['naive', 'stock', 'gentie'] as System[]) {
     out[system] = { toTraditional: [], toSimplified: [] };
     for (const e of corpus) {
-      const t = SYSTEMS[system].toTraditional(e.hans);
-      if (normalize(t, accepted) !== normalize(e.hant, accepted)) out[system].toTraditional.push({ input: e.hans, got: t, want: e.hant });
-      const s = SYSTEMS[system].toSimplified(e.hant);
-      if (s !== e.hans) out[system].toSimplified.push({ input: e.hant, got: s, want: e.hans });
+      const convert = SYSTEMS[e.variant ?? 'zh-hant'][system];
+      if (e.only !== 'toSimplified') {
+        const t = convert.toTraditional(e.hans);
+        if (normalize(t, accepted) !== normalize(e.hant, accepted)) out[system].toTraditional.push({ input: e.hans, got: t, want: e.hant });
+      }
+      if (e.only !== 'toTraditional') {
+        const s = convert.toSimplified(e.hant);
+        if (s !== e.hans) out[system].toSimplified.push({ input: e.hant, got: s, want: e.hans });
+      }
     }
   }
   return out;
 }
+
+/** What scoreCorpus reads of an entry: both sides, and the development set's variant and direction where given. */
+export type Scored = Pick<CorpusEntry, 'hans' | 'hant'> & Pick<DevEntry, 'variant' | 'only'>;
 
 /**
  * Prints the error counts of each system on the corpora (and Gentie's misses on the regression
@@ -162,7 +184,7 @@ export function reportConversion(showMisses = false, showFrozenMisses = false): 
   const corpora: {
     name: string;
     label: string;
-    corpus: Pick<CorpusEntry, 'hans' | 'hant'>[];
+    corpus: Scored[];
     accepted: [string, string][];
     misses: boolean;
   }[] = [

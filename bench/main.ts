@@ -22,6 +22,7 @@ import { runSearchBench } from './search';
 import { runHotBench } from './hot';
 import { runUploadsBench } from './uploads';
 import { runSoakBench } from './soak';
+import { runBoardBench } from './board';
 import { reportConversion } from './conversion';
 import { reportSpeed } from './conversion.speed';
 import { runBackupBench } from './backup';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   }
 }
 
-// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- convert`, `-- backup`, `-- soak` (with its options, bench/soak.ts).
+// A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- convert`, `-- backup`, `-- board`, `-- soak` (with its options, bench/soak.ts).
 const SECTIONS: Record<string, () => Promise<void>> = {
   backup: runBackupBench,
   formats: runFormatsBench,
@@ -68,6 +69,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   hot: runHotBench,
   uploads: runUploadsBench,
   soak: runSoakBench,
+  board: runBoardBench,
   // The corpora's error counts and the speed beside stock opencc-js (as `node dist/bench/conversion.js`).
   convert: async () => {
     reportConversion();

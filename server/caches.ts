@@ -92,6 +92,11 @@ export interface RenderedLines {
    * (posts.windows.patch.ts); none: it is never patched.
    */
   layout?: WindowLayout;
+  /**
+   * The thread's seq an entry shows that is replaced rather than patched: a board page's tree of
+   * one thread (posts.index.cache.ts). Windows keep theirs in `layout`.
+   */
+  seq?: number;
 }
 
 /** How a rendered window was laid out, and at which version of its thread (posts.windows.patch.ts). */
@@ -142,7 +147,9 @@ export interface Caches {
   /**
    * Rendered follow-up windows of thread pages per (post, window start, variant, whether deleted
    * posts are shown, link prefix, time zone, conversion rules), each at the thread seq it shows:
-   * a later version patches it from the thread's events (posts.windows.cache.ts).
+   * a later version patches it from the thread's events (posts.windows.cache.ts). Beside them, the
+   * first lines of each thread as board pages show them, per (thread, the same flavours), at the
+   * seq they show (posts.index.cache.ts).
    */
   lines: LinesCache;
   /** Rendered pairs of versions on revision pages (moderation.diff.ts). */

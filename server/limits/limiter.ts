@@ -178,6 +178,8 @@ export interface Limiter {
   pace(action: PacedAction, counts: readonly PaceCount[]): Promise<void>;
   /** The same spending as `pace`, for the caller's own statement; null when there is no count. */
   spending(counts: readonly PaceCount[]): PaceSpending | null;
+  /** Gives back the point a try spent in each count (`pace`'s), when another count refused it. */
+  giveBack(counts: readonly PaceCount[]): Promise<void>;
 }
 
 // Keys include names as typed; the table's key column holds 255 characters with the prefix.
@@ -274,6 +276,12 @@ export function createLimiter(
   };
   return {
     spending,
+    async giveBack(counts) {
+      if (counts.length === 0) return;
+      await sql`update pace_counts
+        set burst_points = greatest(burst_points - 1, 0), sustained_points = greatest(sustained_points - 1, 0)
+        where key = any(${arrays(counts).keys})`.execute(db);
+    },
     async consume(action, key) {
       try {
         await limiterFor(action).consume(storedKey(key));

@@ -41,12 +41,13 @@ export type Pace = ((action: PacedAction) => Promise<PaceOutcome>) & {
 };
 
 /**
- * A paced action whose points the caller spends in its own transaction's first statement (a
- * reply's: findReplyContext), saving the round trip of a statement of their own
- * (docs/performance.md, "Posting limits"). Whatever needs no statement is already done: the
- * address ban, whether the member is new, and a refusal without a statement when this process
- * knows a window is full. The statement locks the windows' rows before the thread's, so
- * concurrent requests sharing a window (an address) queue for its row until the first commits.
+ * A paced action whose member's points the caller spends in its own transaction's first statement
+ * (a reply's: findReplyContext), saving the round trip of a statement of their own
+ * (docs/performance.md, "Posting limits"). Whatever else is already done: the address ban, whether
+ * the member is new, a refusal without a statement when this process knows a window is full, and
+ * the address's windows, spent in a statement of their own (autocommitted: a row the caller's
+ * transaction spent would stay locked until it commits, and everyone at the address would queue
+ * for it). Only the member's own requests queue for the member's row.
  */
 export interface DeferredPace extends PaceOutcome {
   /** The spending to run in the caller's statement; null when nothing is paced. */
@@ -58,8 +59,9 @@ export interface DeferredPace extends PaceOutcome {
   settle(fullUntil: number | null): void;
   /**
    * Every try counts, whatever became of it: when the caller's transaction rolled back (refused
-   * for another reason, or never begun), spends the points in a statement of their own and throws
-   * the 429 if a window is full. Nothing when the statement itself refused the try.
+   * for another reason, or never begun), spends the member's points in a statement of their own and
+   * throws the 429 if a window is full. When the statement itself refused the try, gives the
+   * address's point back instead.
    */
   spendAfterRollback(): Promise<void>;
 }
@@ -229,10 +231,16 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
     };
     const deferred = async (action: PacedAction): Promise<DeferredPace> => {
       const { windows, which, outcome } = await prepare(member, where, address, action);
+      // The address's windows are spent now, in a statement of their own, and only the member's
+      // by the caller's statement: a row spent in the caller's transaction stays locked until it
+      // commits, and every member behind one address (a NAT, a campus, a proxy not trusted)
+      // would queue for it, one write at a time, each holding a pooled connection meanwhile.
+      const [memberWindow, addressWindow] = windows as [PaceCount, PaceCount];
+      await spendAlone(action, [addressWindow], which);
       let refusedByStatement = false;
       return {
         ...outcome,
-        spending: limiter.spending(windows),
+        spending: limiter.spending([memberWindow]),
         settle(fullUntil) {
           if (fullUntil === null) return;
           refusedByStatement = true;
@@ -240,7 +248,10 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
           throw pacedRefusal(action, fullUntil - Date.now());
         },
         async spendAfterRollback() {
-          if (!refusedByStatement) await spendAlone(action, windows, which);
+          // Refused by the member's window: the address's point goes back, so a member told to
+          // wait costs the others at the address nothing.
+          if (refusedByStatement) await limiter.giveBack([addressWindow]);
+          else await spendAlone(action, [memberWindow], which);
         },
       };
     };

@@ -14,9 +14,9 @@ import { ReadCount, boardFeed, ignoredData } from './posts.views';
 
 /** A board's pages: `/b/:slug` (threads with their trees) and its 精華區. */
 
-function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) {
+function IndexEntry({ ctx, thread, tree }: { ctx: PageContext; thread: IndexThread; tree?: { html: string; count: number } }) {
   const { t } = ctx;
-  const more = thread.state.replyCount - thread.replies.length;
+  const more = thread.state.replyCount - (tree ? tree.count : thread.replies.length);
   return (
     <li class={thread.state.pinned ? 'thread pinned' : 'thread'}>
       {thread.state.pinned ? <span class="mark pinned-mark">[{t.pinnedMark}] </span> : null}
@@ -30,7 +30,7 @@ function IndexEntry({ ctx, thread }: { ctx: PageContext; thread: IndexThread }) 
         </span>
       ) : null}
       {thread.newCount ? <span class="new-count"> {t.newReplies(shownNewCount(thread.newCount))}</span> : null}
-      {renderTree(ctx, thread.replies, 0)}
+      {tree ? trustedHtml(tree.html) : renderTree(ctx, thread.replies, 0)}
       {more > 0 ? (
         <p class="more">
           <a href={href(ctx, `/t/${thread.root.id}`)}>{t.moreReplies(more)}</a>
@@ -133,7 +133,7 @@ export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState,
       ) : (
         <ul class="threads" data-board={board.slug} data-variant={ctx.variant ?? 'original'} {...ignoredData(ctx)}>
           {index.threads.map((thread) => (
-            <IndexEntry ctx={ctx} thread={thread} />
+            <IndexEntry ctx={ctx} thread={thread} tree={index.trees?.get(thread.root.id)} />
           ))}
         </ul>
       )}

@@ -42,6 +42,11 @@ export interface BoardIndex {
   heldThreads: HeldPost[];
   /** For the board's moderators: how many posts wait in its queue (up to QUEUE_COUNT_CAP); else null. */
   queueCount: number | null;
+  /**
+   * Follow-up trees the caller had already rendered, by thread id (posts.index.cache.ts): those
+   * threads' `replies` were not read and are empty.
+   */
+  trees?: ReadonlyMap<string, { html: string; count: number }>;
 }
 
 /** A board page counts its queue up to this many ("99+"). */
@@ -54,7 +59,9 @@ export const DEFAULT_INDEX_TREE_LINES = 50;
  * A page of a board's threads (pinned first, then latest activity), each with the first
  * `treeLines` lines of its follow-up tree (the rest behind the thread's link). Follow-ups are lines
  * (no bodies); roots have their bodies only with `rootBodies` (the API). With a `reader`, each
- * thread they opened says how many of its posts are new to them.
+ * thread they opened says how many of its posts are new to them. Threads whose tree the caller
+ * has at their current seq (`kept`, told whether the viewer sees deleted posts) come with no
+ * follow-ups: their lines are not read.
  */
 export async function getBoardIndex(
   db: Kysely<Database>,
@@ -66,7 +73,13 @@ export async function getBoardIndex(
     rootBodies = false,
     treeLines = DEFAULT_INDEX_TREE_LINES,
     reader = null,
-  }: { rootBodies?: boolean; treeLines?: number; reader?: PositionSource | null } = {},
+    kept,
+  }: {
+    rootBodies?: boolean;
+    treeLines?: number;
+    reader?: PositionSource | null;
+    kept?: (thread: { threadId: string; seq: number; boardId: string; seesDeleted: boolean }) => boolean;
+  } = {},
 ): Promise<BoardIndex> {
   const board = await getBoard(db, slug);
   const actor = await actorOn(db, viewer, board.id);
@@ -79,7 +92,10 @@ export async function getBoardIndex(
     canModerate ? countQueue(db, board.id, QUEUE_COUNT_CAP) : null,
   ]);
   const threadIds = rows.map((r) => r.id);
-  const [replyRows, news] = await Promise.all([repo.findIndexReplies(db, threadIds, treeLines), newCounts(db, reader, threadIds)]);
+  const unread = kept
+    ? rows.filter((r) => !kept({ threadId: r.id, seq: Number(r.seq), boardId: board.id, seesDeleted: canModerate })).map((r) => r.id)
+    : threadIds;
+  const [replyRows, news] = await Promise.all([repo.findIndexReplies(db, unread, treeLines), newCounts(db, reader, threadIds)]);
   const byThread = new Map<string, PostWithAuthorRow[]>();
   for (const r of replyRows) {
     const list = byThread.get(r.thread_id) ?? [];

@@ -16,6 +16,7 @@ import * as lists from './posts.lists';
 import * as posts from './posts.service';
 import { readerOf } from './posts.seen';
 import { indexInVariant } from './posts.variants';
+import { boardTrees } from './posts.index.cache';
 import { heldInVariant } from './posts.held';
 import { filterRoutes } from './posts.filters.routes';
 import { boardPage, featuredPage } from './posts.board.views';
@@ -90,10 +91,14 @@ function boardRoutes(router: Router, { db, caches, pageContext, pacing, limiter,
       res.redirect(301, `${req.variantPrefix}/b/${encodeURIComponent(req.params.slug)}/featured`);
       return;
     }
-    const [index, ctx] = await Promise.all([
-      lists.getBoardIndex(db, req.params.slug, page, req.member, false, { treeLines, reader: readerOf(req) }),
-      listContext(req),
-    ]);
+    // Who the reader ignores first: their trees are rendered for them, never kept (posts.index.cache.ts).
+    const ctx = await listContext(req);
+    const trees = boardTrees(caches.lines, ctx, treeLines, (boardId) => (req.variant ? conversions.rules.versionFor(boardId) : ''));
+    const index = await lists.getBoardIndex(db, req.params.slug, page, req.member, false, {
+      treeLines,
+      reader: readerOf(req),
+      kept: trees.kept,
+    });
     const heldNotice = held !== undefined && index.heldThreads.some((h) => h.id === held);
     const shown = indexInVariant(conversions, index, req.variant);
     const heldThreads = shown.heldThreads.map((h) => heldInVariant(conversions, h, req.variant));
@@ -101,7 +106,7 @@ function boardRoutes(router: Router, { db, caches, pageContext, pacing, limiter,
     const hotList =
       hot && hotInVariant(conversions, await hot.list({ board: index.board, period, viewer: req.member, limit: HOT_KEEP }), req.variant);
     const hotHtml = hotList && HotSection({ ctx, list: hotList, base: `/b/${index.board.slug}`, variant: req.variant });
-    res.send(boardPage(ctx, { ...shown, heldThreads }, undefined, heldNotice, hotHtml));
+    res.send(boardPage(ctx, { ...shown, heldThreads, trees: trees.rendered(shown) }, undefined, heldNotice, hotHtml));
   });
 
   // The board's 精華區, a page at a time after a keyset cursor (posts.lists.ts getFeaturedIndex).

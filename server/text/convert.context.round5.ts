@@ -13,7 +13,7 @@ import { afterDegree } from './convert.context.round4';
  */
 
 // What dries: a surface, a cloth, paint or glue, a body of water.
-const DRIES =
+export const DRIES =
   '(?:路面|地面|衣服|衣裳|裤子|袜子|鞋子?|头发|床单|被子|毛巾|油漆|水泥|胶水?|颜料|墨水?|墙面|伤口|皮肤|嘴唇|嗓子|喉咙|眼泪|河床|河水|井水?|湖水?|池塘|稻谷|粮食|花生|辣椒)';
 // The adverbs between what dries and 干 (很快就干了, 早就晒干了).
 const DRYING_ADVERBS = '(?:很快|已经|早就|早|都|也|就|快要?|全|差不多|终于|还|晒|吹|烘|风|阴|烤)*';

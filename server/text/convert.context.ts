@@ -1,5 +1,6 @@
 import { THIRD_ROUND } from './convert.context.round3';
 import { FIFTH_ROUND, FIFTH_ROUND_BACK } from './convert.context.round5';
+import { SIXTH_ROUND, SIXTH_ROUND_BACK } from './convert.context.round6';
 import { FOURTH_ROUND, FOURTH_ROUND_BACK, LAST_RESORT, TAIWAN_FORMS } from './convert.context.round4';
 import { COUNTING } from './convert.context.counting';
 import { MEANING } from './convert.context.meaning';
@@ -62,6 +63,7 @@ const toOpenCCTraditional = OpenCC.Converter({ from: 'tw', to: 't' });
 
 /** The rules for simplified text, writing OpenCC's traditional (the region's forms come after). */
 export const SIMPLIFIED_CONTEXT: readonly ContextRule[] = [
+  ...SIXTH_ROUND,
   ...FIFTH_ROUND,
   ...FOURTH_ROUND,
   ...THIRD_ROUND,
@@ -73,7 +75,12 @@ export const SIMPLIFIED_CONTEXT: readonly ContextRule[] = [
 export const TAIWAN_CONTEXT: readonly ContextRule[] = [...TAIWAN_FORMS, ...SIMPLIFIED_CONTEXT];
 
 /** The rules for traditional text, writing simplified (final). */
-export const TRADITIONAL_CONTEXT: readonly ContextRule[] = [...FROM_TRADITIONAL, ...FOURTH_ROUND_BACK, ...FIFTH_ROUND_BACK];
+export const TRADITIONAL_CONTEXT: readonly ContextRule[] = [
+  ...SIXTH_ROUND_BACK,
+  ...FROM_TRADITIONAL,
+  ...FOURTH_ROUND_BACK,
+  ...FIFTH_ROUND_BACK,
+];
 
 /** Rules compiled for matching: by the first code unit of their word, and a table of those units (64 KB). */
 export interface ContextRules {

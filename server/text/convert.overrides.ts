@@ -80,6 +80,17 @@ const FROM_TRADITIONAL: Record<string, string> = {
   帳本: '账本',
   // 著 in 著有, 著作, 著名 (to write; famous) stays 著.
   著有: '著有',
+  // and in the words of writing OpenCC's Taiwan table lacks (its 著 → 着 made 土著 土着).
+  土著: '土著',
+  原著: '原著',
+  編著: '编著',
+  論著: '论著',
+  遺著: '遗著',
+  譯著: '译著',
+  專著: '专著',
+  卓著: '卓著',
+  拙著: '拙著',
+  撰著: '撰著',
   // The mainland standard writes 想象.
   想像: '想象',
 };

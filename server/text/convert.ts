@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { SIMPLIFIED_CONTEXT, TAIWAN_CONTEXT, TRADITIONAL_CONTEXT, compileRules } from './convert.context';
+import { hongKongZhe } from './convert.hongkong';
 import { forgetSplits, forgetSplitsSaid, jiebaDictionary } from './convert.lattice';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
 import { BOUND, type Marked, markEveryRun, markRuns } from './convert.cutting';
@@ -125,7 +126,9 @@ function fromSimplifiedStages(to: Traditional): readonly Stage[] {
  */
 function toSimplifiedStages(from: Traditional): readonly Stage[] {
   return pipeline(`${from}>s`, () => {
-    const [region, script] = twoStages(from === 'twp' ? 'tw2sp' : `${from}2s`);
+    const [hongKong, script] = twoStages(from === 'twp' ? 'tw2sp' : `${from}2s`);
+    // Hong Kong text's 著 is read as Taiwan's: 着 but in the words of writing and fame (convert.hongkong.ts).
+    const region = from === 'hk' ? [...hongKong, hongKongZhe()] : hongKong;
     return [
       {
         name:

@@ -48,8 +48,9 @@ import { pinReadings } from './pins';
  * 7: words cut into their runs of letters and of digits (wordParts: 3.5mm is 3, 5, mm), so that a
  * query of the number finds it.
  * 8: the fourth round of context rules (帳 of accounts → 账, not 帐).
+ * 9: the sixth round's 著 (看著名單 → 看着名单; 土著, 原著 and the other words of writing keep 著).
  */
-export const FOLDING_VERSION = 8;
+export const FOLDING_VERSION = 9;
 
 /** Longest query, in characters after NFKC. */
 export const QUERY_MAX_CHARS = 200;

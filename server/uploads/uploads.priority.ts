@@ -18,7 +18,7 @@
  * Only on Linux (/proc/self/task); elsewhere, and on any error, nothing changes. Lowering needs
  * no privilege; raising back would.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** How much nicer than the process libvips' threads are made. */
@@ -96,4 +96,21 @@ export function imageWorkStarted(): () => void {
     lowerImageThreads();
     if (--busy === 0) clearInterval(sweeper);
   };
+}
+
+/**
+ * Lowers the PostgreSQL backend `pid` to `nice`, once it is shown to be the backend serving this
+ * connection on this host: its working directory is the cluster's `dataDir` (a backend runs in
+ * its data directory; a pid from a server on another host or in another pid namespace is some
+ * other process here, or none). False otherwise, or when not allowed (nothing changes).
+ */
+export function lowerBackend(pid: number, dataDir: string, nice: number): boolean {
+  try {
+    if (realpathSync(`/proc/${pid}/cwd`) !== realpathSync(dataDir)) return false;
+    if (!readFileSync(`/proc/${pid}/comm`, 'latin1').startsWith('postgres')) return false;
+    setPriority(pid, nice);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,14 @@
  * (uploads.receive.ts), the worker reads it, writes the image and its thumbnail to the storage
  * itself over its own connection, and answers only what the upload's row needs.
  *
+ * In a session of its own: where Linux groups processes by session for scheduling (autogroups,
+ * on by default), the CPU is shared between groups before a thread's nice value counts, so a
+ * worker in the server's session spent the server's share: its threads' nice value kept them below
+ * the event loop only inside that group, and the event loop waited for a core behind PostgreSQL's
+ * session while the group's share was spent (docs/performance.md, "Uploads: the worker's own
+ * session"). The PostgreSQL backends that write its blobs are lowered to its nice value too
+ * (uploads.worker.child.ts), when they run on this host.
+ *
  * The worker is a help, never a need: when it cannot be started, or ends (a crash, a kill), the
  * uploads it had are made in the server's own process, as are the next ones for RETRY_MS; then it
  * is started again. It ends with the server (it leaves when its channel to the server closes).
@@ -85,7 +93,13 @@ export function createImageWorker({ databaseUrl, script, log }: ImageWorkerOptio
     let started: ChildProcess;
     try {
       // No inspector, profiler or loader flags of the server's: a plain Node process.
-      started = fork(entry, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+      started = fork(entry, [], {
+        execArgv: [],
+        // A session of its own: its own scheduling group where Linux has autogroups (the header).
+        detached: true,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'json',
+      });
     } catch (error) {
       ended(`could not start (${error instanceof Error ? error.message : String(error)})`);
       return undefined;

@@ -1,7 +1,7 @@
 import { HttpClient } from '../helpers/app';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
-import { sleep } from '../helpers/live';
 import { type ServerProcess, startServerProcess } from '../helpers/processes';
+import { until } from '../helpers/wait';
 import { PASSWORD, createMember, logInClient } from '../factories';
 
 // Two app processes on one PostgreSQL: a setting an admin changes through one applies on the
@@ -24,14 +24,8 @@ afterAll(async () => {
 
 const url = (p: ServerProcess) => `http://127.0.0.1:${p.port}`;
 
-/** Waits (up to 5 s, far less than the re-read's minute) until `check` holds. */
-async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    if (await check()) return true;
-    await sleep(100);
-  }
-  return false;
-}
+/** Waits (up to 15 s: a loaded machine is slow, far less than the re-read's minute) until `check` holds. */
+const eventually = (check: () => Promise<boolean>): Promise<boolean> => until(check, 'the change to show', 15_000, 100);
 
 describe('a setting changed on one process', () => {
   it('applies on the other without a restart', async () => {

@@ -8,6 +8,7 @@ import { type TestApp, startTestApp } from '../helpers/app';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 import { ROOT, startServerProcess } from '../helpers/processes';
 import { runCli } from '../helpers/cli';
+import { until } from '../helpers/wait';
 import { createTestBoard, memberClient, postThread } from '../factories';
 
 /** Maintenance mode while an import runs, a killed import, and scheduled backups with their rotation. */
@@ -24,8 +25,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('maintenance mode', () => {
   let app: TestApp;
   afterAll(async () => app?.close());
@@ -41,7 +40,9 @@ describe('maintenance mode', () => {
     for (let i = 0; i < 2; i++) expect((await reader.get(`/t/${root.id}`)).text).not.toContain('data-maintenance');
 
     await app.db.insertInto('maintenance').values({ reason: 'import', detail: 'forum.gentie' }).execute();
-    await sleep(2300);
+    // The process reads the row again once what it read is older than MAINTENANCE_CACHE_MS: its pages say when.
+    const inMaintenance = async () => (await app.client().get('/')).text.includes('data-maintenance');
+    await until(inMaintenance, 'a page in maintenance');
     // A write reads the row again (a warm page goes by what the process last read).
     const refused = await writer.post(`/api/posts/${root.id}/replies`, { title: '維護中' });
     expect(refused.status).toBe(503);
@@ -59,7 +60,7 @@ describe('maintenance mode', () => {
     expect(await app.db.selectFrom('posts').select('id').where('title', '=', '維護中').execute()).toEqual([]);
 
     await app.db.deleteFrom('maintenance').execute();
-    await sleep(2300);
+    await until(async () => !(await inMaintenance()), 'a page out of maintenance');
     expect((await writer.post(`/api/posts/${root.id}/replies`, { title: '維護之後' })).status).toBe(201);
     expect((await reader.get(`/t/${root.id}`)).text).not.toContain('data-maintenance');
   }, 60_000);
@@ -94,15 +95,14 @@ describe('an import killed half-way', () => {
     // Killed, rather than finished before the test could kill it.
     expect([await exited, output]).toEqual(['SIGKILL', output]);
     // The server ends the killed session's transaction as soon as it sees the connection gone.
-    for (let i = 0; i < 50; i++) {
+    await until(async () => {
       const { rows } = await sql<{
         n: string;
       }>`select count(*) as n from pg_stat_activity where application_name = 'gentie import' and datname = current_database()`.execute(
         target.db,
       );
-      if (rows[0]!.n === '0') break;
-      await sleep(100);
-    }
+      return rows[0]!.n === '0';
+    }, "the killed import's session to end");
     const blobs = await sql<{ n: string }>`select count(*) as n from upload_blobs`.execute(target.db);
     expect(blobs.rows[0]!.n).toBe('0');
     expect(await target.db.selectFrom('maintenance').select('detail').execute()).toEqual([{ detail: 'big.gentie' }]);

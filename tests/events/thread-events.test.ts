@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import pg from 'pg';
 import { THREAD_EVENTS_CHANNEL, parseAnnouncement, recordThreadEvent } from '../../server/events/thread-events';
 import { THREAD_EVENT_KINDS } from '../../server/db/thread-events.kinds';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
-import { sleep } from '../helpers/live';
+import { until } from '../helpers/wait';
 import { createThread } from '../factories';
 
 let database: TestDatabase;
@@ -34,27 +35,40 @@ const eventsOf = (threadId: string) =>
 const seqOf = async (threadId: string) =>
   (await database.db.selectFrom('threads').select('seq').where('thread_id', '=', threadId).executeTakeFirstOrThrow()).seq;
 
-async function heardWithin(n: number, ms = 2000): Promise<string[]> {
-  for (const end = Date.now() + ms; heard.length < n && Date.now() < end;) await sleep(20);
+/** The announcements heard, once there are `n`. */
+async function heardAtLeast(n: number): Promise<string[]> {
+  await until(() => heard.length >= n, `${n} announcements`);
   return heard;
+}
+
+/**
+ * Announces a marker on the channel (committed at once, on a connection of its own) and waits
+ * until it is heard: whatever was announced before it has been heard by then. Returns what came
+ * before the marker.
+ */
+async function heardBeforeMarker(): Promise<string[]> {
+  const marker = `marker ${Math.random()}`;
+  await sql`select pg_notify(${THREAD_EVENTS_CHANNEL}, ${marker})`.execute(database.db);
+  await until(() => heard.includes(marker), 'the marker');
+  return heard.slice(0, heard.indexOf(marker));
 }
 
 describe('recordThreadEvent', () => {
   it('numbers a thread’s events, logs them and announces each when its transaction commits', async () => {
     const { threadId, boardId } = await newThread();
-    expect(await heardWithin(1)).toHaveLength(1);
+    expect(await heardAtLeast(1)).toHaveLength(1);
     expect(parseAnnouncement(heard[0]!)).toEqual({ threadId, boardId, seq: 1, kind: 'post:new' });
     heard.length = 0;
 
     let taken = 0;
     await database.db.transaction().execute(async (tx) => {
       taken = await recordThreadEvent(tx, { threadId, boardId, kind: 'thread:lock', postId: threadId });
-      await sleep(200);
       // Nothing is announced before the commit: readers would look for a row they cannot see yet.
-      expect(heard).toEqual([]);
+      expect(await heardBeforeMarker()).toEqual([]);
+      heard.length = 0;
     });
     expect(taken).toBe(2);
-    expect((await heardWithin(1)).map(parseAnnouncement)).toEqual([{ threadId, boardId, seq: 2, kind: 'thread:lock' }]);
+    expect((await heardAtLeast(1)).map(parseAnnouncement)).toEqual([{ threadId, boardId, seq: 2, kind: 'thread:lock' }]);
     expect(await eventsOf(threadId)).toEqual([
       { seq: '1', kind: 'post:new', post_id: threadId },
       { seq: '2', kind: 'thread:lock', post_id: threadId },
@@ -64,7 +78,7 @@ describe('recordThreadEvent', () => {
 
   it('leaves no row, no seq taken and no announcement when the transaction rolls back', async () => {
     const { threadId, boardId } = await newThread();
-    await heardWithin(1);
+    await heardAtLeast(1);
     heard.length = 0;
     await expect(
       database.db.transaction().execute(async (tx) => {
@@ -72,8 +86,7 @@ describe('recordThreadEvent', () => {
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
-    await sleep(300);
-    expect(heard).toEqual([]);
+    expect(await heardBeforeMarker()).toEqual([]);
     expect((await eventsOf(threadId)).map((e) => e.seq)).toEqual(['1']);
     expect(await seqOf(threadId)).toBe('1');
   });

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type KyselyPlugin, RawNode } from 'kysely';
 import pino from 'pino';
 import { connect } from '../../server/db/connect';
 import type { Database } from '../../server/db/database';
 import { type JobRunner, createJobRunner } from '../../server/jobs/jobs.runner';
 import type { Logger } from '../../server/log';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
+import { until } from '../helpers/wait';
 
 let database: TestDatabase;
 // A second pool on the same database: what a second process would have.
@@ -37,14 +38,28 @@ function runner(db: Kysely<Database>, log: Logger = capturingLogger().log): JobR
   return r;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What a job does while it runs (its work): not a wait for anything. */
+const work = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(10);
-  }
+/**
+ * `db` as a runner sees it, watched: how many statements it sent, and how many attempts ended
+ * (each attempt ends by releasing the job's advisory lock: jobs.repository unlockJob).
+ */
+function watched(db: Kysely<Database>) {
+  const seen = { statements: 0, attempts: 0 };
+  const unlocks = new Set<unknown>();
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node, queryId }) => {
+      seen.statements++;
+      if (RawNode.is(node) && node.sqlFragments.join('').includes('pg_advisory_unlock')) unlocks.add(queryId);
+      return node;
+    },
+    transformResult: async ({ result, queryId }) => {
+      if (unlocks.delete(queryId)) seen.attempts++;
+      return result;
+    },
+  };
+  return { db: db.withPlugin(plugin), seen };
 }
 
 describe('the job runner', () => {
@@ -59,12 +74,12 @@ describe('the job runner', () => {
       if (running > 1) overlapped = true;
       const row = await db.selectFrom('jobs').select('last_started_at').where('name', '=', 'test:once').executeTakeFirstOrThrow();
       runs.push({ by, at: row.last_started_at!.getTime() });
-      await sleep(20);
+      await work(20);
       running--;
     };
     runner(database.db).every('test:once', interval, job('a', database.db));
     runner(other).every('test:once', interval, job('b', other));
-    await until(() => runs.length >= 6);
+    await until(() => runs.length >= 6, 'six runs');
     await Promise.all(runners.map((r) => r.close()));
 
     expect(overlapped).toBe(false);
@@ -83,39 +98,37 @@ describe('the job runner', () => {
   it('runs a job due every hour once, however many processes start', async () => {
     let runs = 0;
     const job = async () => void runs++;
-    // Every statement the first process's runner sends, counted.
-    let statements = 0;
-    const counted = database.db.withPlugin({
-      transformQuery: ({ node }) => (statements++, node),
-      transformResult: async ({ result }) => result,
-    });
-    runner(counted).every('test:hourly', 3_600_000, job);
-    await until(() => runs === 1);
+    const first = watched(database.db);
+    runner(first.db).every('test:hourly', 3_600_000, job);
+    await until(() => first.seen.attempts === 1, 'the first attempt');
+    expect(runs).toBe(1);
     // Once the run is recorded, it sleeps until the job is next due, an hour from now: it does not
     // ask again meanwhile (a wait misread as 0 had it lock, claim, read and unlock every 20 ms).
-    await sleep(200);
-    const after = statements;
-    await sleep(300);
-    expect(statements - after).toBe(0);
-    // More processes start (or this one restarts) within the hour: the job is not due.
-    runner(other).every('test:hourly', 3_600_000, job);
-    await sleep(300);
+    const after = first.seen.statements;
+    // More processes start (or this one restarts) within the hour: the job is not due. Each
+    // attempt's end is the proof.
+    const second = watched(other);
+    runner(second.db).every('test:hourly', 3_600_000, job);
+    await until(() => second.seen.attempts === 1, "the second process's attempt");
     await Promise.all(runners.map((r) => r.close()));
-    runner(other).every('test:hourly', 3_600_000, job);
-    await sleep(300);
+    runner(second.db).every('test:hourly', 3_600_000, job);
+    await until(() => second.seen.attempts === 2, "the restarted process's attempt");
     expect(runs).toBe(1);
+    // All that while (20 ms would have been plenty for the bug), the first asked nothing.
+    await work(100);
+    expect(first.seen.statements - after).toBe(0);
   });
 
   it('does not start a run while the last one, longer than the interval, goes on', async () => {
     const spans: Array<[number, number]> = [];
     const job = async () => {
       const start = Date.now();
-      await sleep(450);
+      await work(450);
       spans.push([start, Date.now()]);
     };
     runner(database.db).every('test:slow', 100, job);
     runner(other).every('test:slow', 100, job);
-    await until(() => spans.length >= 3);
+    await until(() => spans.length >= 3, 'three runs');
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
   });
 
@@ -129,7 +142,7 @@ describe('the job runner', () => {
       seen.push(row.last_error);
       if (calls === 1) throw new Error('the disk is full');
     });
-    await until(() => seen.length >= 3);
+    await until(() => seen.length >= 3, 'three runs');
     // The second run saw the first one's error; the third saw the second succeed.
     expect(seen.slice(0, 3)).toEqual([null, 'the disk is full', null]);
     const failed = lines.filter((l) => l.level === 50);
@@ -144,19 +157,20 @@ describe('the job runner', () => {
     const r = runner(database.db);
     r.every('test:close', 100, async (signal) => {
       calls++;
-      await sleep(200);
+      await work(200);
       aborted = signal.aborted;
       finished = true;
     });
-    await until(() => calls === 1);
+    await until(() => calls === 1, 'the first run');
     await r.close();
     expect(finished).toBe(true);
     expect(aborted).toBe(true);
-    await sleep(400);
+    // Its lock went with it: another runner takes the job up, and runs it each time it is due
+    // (three times: long enough for the closed one to claim a run of its own if it still could).
+    let taken = 0;
+    runner(other).every('test:close', 100, async () => void taken++);
+    await until(() => taken === 3, 'three runs by the other runner');
     expect(calls).toBe(1);
-    // Its lock went with it: another runner takes the job up.
-    runner(other).every('test:close', 100, async () => void calls++);
-    await until(() => calls === 2);
   });
 
   it('runs a job of each process in every process, never overlapping itself, past failures, until close', async () => {
@@ -167,7 +181,7 @@ describe('the job runner', () => {
     const job = async () => {
       running++;
       if (running > 1) overlapped = true;
-      await sleep(60);
+      await work(60);
       running--;
       runs.a++;
       if (runs.a === 1) throw new Error('the first flush failed');
@@ -176,10 +190,12 @@ describe('the job runner', () => {
     const a = runner(database.db, log);
     a.eachProcess('test:local', 30, job);
     runner(other).eachProcess('test:local', 30, async () => void runs.b++);
-    await until(() => runs.a >= 3 && runs.b >= 3);
+    await until(() => runs.a >= 3 && runs.b >= 3, 'three runs in each process');
     await a.close();
     const after = runs.a;
-    await sleep(150);
+    // The other process's job goes on (three more runs: long enough for this one's next).
+    const b = runs.b;
+    await until(() => runs.b >= b + 3, "three more runs of the other process's job");
     expect(runs.a).toBe(after);
     expect(overlapped).toBe(false);
     expect(lines.filter((l) => l.level === 50 && l.job === 'test:local')).toHaveLength(1);
@@ -193,7 +209,7 @@ describe('the job runner', () => {
     try {
       const r = runner(unreachable, log);
       r.every('test:away', 100, async () => undefined);
-      await until(() => lines.some((l) => l.level === 40 && l.job === 'test:away'));
+      await until(() => lines.some((l) => l.level === 40 && l.job === 'test:away'), 'the warning');
       await r.close();
     } finally {
       await unreachable.destroy();

@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { io, type Socket } from 'socket.io-client';
 import type { Board } from '../../server/boards/boards.service';
 import type { BoardReview } from '../../server/db/database';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { readersOf, sleep } from '../helpers/live';
+import { readersOf } from '../helpers/live';
+import { until } from '../helpers/wait';
 import {
   type TestMember,
   createMember,
@@ -11,6 +13,7 @@ import {
   createTestBoard,
   createThread,
   logInClient,
+  postReply,
   postThread,
 } from '../factories';
 
@@ -84,18 +87,17 @@ async function openPage(client: HttpClient): Promise<{ name: string; unread: { h
   sockets.push(socket);
   for (const name of ['unread:changed', 'notification:new'])
     socket.on(name, (e: { unread: { held?: number } }) => heard.push({ name, ...e }));
+  // Connected means in the member's room: the server checks the session before it accepts a socket.
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
-  // The member's room is joined once the session is checked, just after connecting.
-  await sleep(300);
   return heard;
 }
 
 describe('a held follow-up', () => {
   it('is 202 with the held post, takes no post, count, event or notification, and only its author sees it', async () => {
-    const { root, parent, starter } = await reviewedBoard('new');
+    const { root, parent, starter, mod } = await reviewedBoard('new');
     const { client } = await newcomer();
     const live = reader();
     await live.join(root.id);
@@ -141,27 +143,35 @@ describe('a held follow-up', () => {
     expect((await other.client.get(`/held/${held.id}`)).status).toBe(404);
     expect((await app.client().get(`/api/held/${held.id}`)).status).toBe(401);
 
-    // Live readers hear nothing.
-    await sleep(500);
-    expect(live.events).toEqual([]);
+    // Live readers hear nothing: the next thing they hear is the follow-up written after it.
+    const next = await postReply(mod, parent.id, '版主的跟帖');
+    const [event] = await live.waitFor(1);
+    expect(event).toMatchObject({ name: 'post:new', seq: Number(before.seq) + 1, post: { id: next.id } });
+    expect(live.events).toHaveLength(1);
   });
 
   it('is published live by approval, in its place, with its own time; counts and notices come only then', async () => {
     const { root, parent, starter, mod, board } = await reviewedBoard('new');
     const { member, client } = await newcomer();
     const held = (await client.post(`/api/posts/${parent.id}/replies`, { title: '等候的跟帖 甯靜蟾蜍' })).json.heldPost;
+    // Held a minute ago (rather than waiting): the post keeps that time, not its approval's.
+    const { created_at: heldAt } = await app.db
+      .updateTable('held_posts')
+      .set({ created_at: sql<Date>`created_at - interval '1 minute'` })
+      .where('id', '=', held.id)
+      .returning('created_at')
+      .executeTakeFirstOrThrow();
     // Search finds it for nobody, its author included, until it is approved.
     const search = (c: HttpClient) => c.get(`/api/search?q=${encodeURIComponent('甯靜蟾蜍')}&board=${board.slug}`);
     for (const c of [client, mod, app.client()]) expect((await search(c)).json.results).toEqual([]);
     const live = reader();
     await live.join(root.id);
     const before = await threadState(root.id);
-    await sleep(1100);
 
     const res = await mod.post(`/api/held/${held.id}/approve`);
     expect(res.status).toBe(200);
     const post = res.json.post;
-    expect(post).toMatchObject({ parentId: parent.id, threadId: root.id, title: '等候的跟帖 甯靜蟾蜍', createdAt: held.createdAt });
+    expect(post).toMatchObject({ parentId: parent.id, threadId: root.id, title: '等候的跟帖 甯靜蟾蜍', createdAt: heldAt.toISOString() });
     expect(res.json.heldPost).toMatchObject({ status: 'approved', postId: post.id });
     const [event] = await live.waitFor(1);
     expect(event).toMatchObject({ name: 'post:new', seq: Number(before.seq) + 1 });
@@ -438,14 +448,14 @@ describe('the queue', () => {
     const heard = await openPage(mod);
     const { client } = await newcomer();
     const held = (await client.post(`/api/posts/${parent.id}/replies`, { title: '計數' })).json.heldPost;
-    for (let i = 0; i < 100 && heard.length < 1; i++) await sleep(50);
+    await until(() => heard.length >= 1, 'the count held 1');
     expect(heard.at(-1)).toMatchObject({ name: 'unread:changed', unread: { held: 1 } });
     expect((await mod.get(`/b/${board.slug}`)).text).toMatch(/data-unread="held"[^>]*>1</);
     // A member who moderates nothing has no such link.
     expect((await client.get('/')).text).not.toContain('data-unread="held"');
 
     await mod.post(`/api/held/${held.id}/approve`);
-    for (let i = 0; i < 100 && heard.length < 2; i++) await sleep(50);
+    await until(() => heard.length >= 2, 'the count held 0');
     expect(heard.at(-1)).toMatchObject({ name: 'unread:changed', unread: { held: 0 } });
   });
 });

@@ -3,8 +3,8 @@ import { type Socket, io } from 'socket.io-client';
 import { MEMBER_EVENTS_CHANNEL } from '../../server/events/member-events';
 import { HttpClient } from '../helpers/app';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
-import { sleep } from '../helpers/live';
 import { type ServerProcess, startServerProcess } from '../helpers/processes';
+import { until } from '../helpers/wait';
 import { createMember, logInClient } from '../factories';
 
 // A 悄悄話 written through one app process reaches the addressee's open pages on the other one
@@ -62,14 +62,6 @@ async function loggedIn(p: ServerProcess) {
   return { member, client };
 }
 
-async function until(check: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(20);
-  }
-}
-
 describe('live 悄悄話 across processes', () => {
   it('reaches the recipient’s sockets on the other process with the unread count, and no one else’s', async () => {
     const alice = await loggedIn(a);
@@ -94,7 +86,7 @@ describe('live 悄悄話 across processes', () => {
     expect(sent.status).toBe(201);
     const id = sent.json.message.id as string;
 
-    await until(() => bobHans.heard.length === 1 && bobOnA.heard.length === 1);
+    await until(() => bobHans.heard.length === 1 && bobOnA.heard.length === 1, "Bob's two pages");
     expect(bobHans.heard[0]).toEqual({
       name: 'message:new',
       payload: {
@@ -109,14 +101,17 @@ describe('live 悄悄話 across processes', () => {
     expect(bobOnA.heard[0]!.payload.title).toBe('軟體更新了');
     // The body never travels; nobody else hears of it.
     expect(JSON.stringify(bobHans.heard)).not.toContain('秘密');
-    await sleep(500);
-    expect(carolOnB.heard).toEqual([]);
-    expect(aliceOnB.heard).toEqual([]);
+    // Carol and Alice hear the message each is sent next, and only that one.
+    const toCarol = (await bob.client.post('/api/messages', { to: carol.member.name, title: '給 Carol' })).json.message.id as string;
+    const toAlice = (await bob.client.post('/api/messages', { to: alice.member.name, title: '給 Alice' })).json.message.id as string;
+    await until(() => carolOnB.heard.length > 0 && aliceOnB.heard.length > 0, 'the messages to Carol and to Alice');
+    expect(carolOnB.heard.map((h) => h.payload.id)).toEqual([toCarol]);
+    expect(aliceOnB.heard.map((h) => h.payload.id)).toEqual([toAlice]);
     expect(anonymousHeard).toEqual([]);
 
     // The second message: the count after it.
     await alice.client.post('/api/messages', { to: bob.member.name, title: '第二條' });
-    await until(() => bobHans.heard.length === 2);
+    await until(() => bobHans.heard.length === 2, 'the second message');
     expect(bobHans.heard[1]!.payload.unread.messages).toBe(2);
   });
 
@@ -131,9 +126,11 @@ describe('live 悄悄話 across processes', () => {
     await sql`select pg_notify(${MEMBER_EVENTS_CHANNEL}, ${forged})`.execute(database.db);
     // A real one after it arrives alone: the forged one was heard, and dropped by the party check.
     const real = await alice.client.post('/api/messages', { to: bob.member.name, title: '給 Bob 的' });
-    await until(() => bobOnB.heard.length > 0);
-    await sleep(300);
-    expect(bobOnB.heard.map((h) => h.payload.id)).toEqual([real.json.message.id]);
+    await until(() => bobOnB.heard.length > 0, 'the real message');
+    // And so does the next.
+    const next = await alice.client.post('/api/messages', { to: bob.member.name, title: '再給 Bob 的' });
+    await until(() => bobOnB.heard.length > 1, 'the next message');
+    expect(bobOnB.heard.map((h) => h.payload.id)).toEqual([real.json.message.id, next.json.message.id]);
   });
 
   it('tells every open page of the member the new counts when one of them reads or deletes', async () => {
@@ -143,22 +140,24 @@ describe('live 悄悄話 across processes', () => {
     const tabOnB = await memberSocket(b, bob.client);
     const first = (await alice.client.post('/api/messages', { to: bob.member.name, title: '一' })).json.message.id as string;
     const second = (await alice.client.post('/api/messages', { to: bob.member.name, title: '二' })).json.message.id as string;
-    await until(() => tabOnA.heard.length === 2 && tabOnB.heard.length === 2);
+    await until(() => tabOnA.heard.length === 2 && tabOnB.heard.length === 2, 'two messages on each tab');
     const changes = (tab: { heard: Heard[] }) => tab.heard.filter((h) => h.name === 'unread:changed').map((h) => h.payload.unread.messages);
 
     // Bob reads the first on process B: both tabs show 1 unread.
     expect((await bob.client.post(`/api/messages/${first}/read`, { read: true })).status).toBe(200);
-    await until(() => changes(tabOnA).length === 1 && changes(tabOnB).length === 1);
+    await until(() => changes(tabOnA).length === 1 && changes(tabOnB).length === 1, 'a count on each tab');
     expect([changes(tabOnA), changes(tabOnB)]).toEqual([[1], [1]]);
     // Deleting the unread second one: 0 everywhere. Deleting one already read changes no count.
     expect((await bob.client.request('DELETE', `/api/messages/${second}`)).status).toBe(200);
-    await until(() => changes(tabOnA).length === 2 && changes(tabOnB).length === 2);
+    await until(() => changes(tabOnA).length === 2 && changes(tabOnB).length === 2, 'a second count on each tab');
     expect([changes(tabOnA), changes(tabOnB)]).toEqual([
       [1, 0],
       [1, 0],
     ]);
     expect((await bob.client.request('DELETE', `/api/messages/${first}`)).status).toBe(200);
-    await sleep(500);
+    // No count by the time the next message arrives.
+    const third = (await alice.client.post('/api/messages', { to: bob.member.name, title: '三' })).json.message.id as string;
+    await until(() => tabOnA.heard.some((h) => h.name === 'message:new' && h.payload.id === third), 'the third message');
     expect(changes(tabOnA)).toEqual([1, 0]);
   });
 });

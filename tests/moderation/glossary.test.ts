@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Board } from '../../server/boards/boards.service';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { sleep } from '../helpers/live';
+import { until } from '../helpers/wait';
 import { type TestMember, createMember, createModerator, createTestBoard, logInClient, memberClient, postThread } from '../factories';
 
 // Glossaries over HTTP (server/moderation/moderation.glossary*.ts): a board's moderators and the
@@ -38,7 +38,7 @@ beforeAll(async () => {
   await memberClient(a.db, member);
   admin = a.client();
   await logInClient(admin, await createMember(a.db, { role: 'admin' }));
-  for (let i = 0; i < 100 && !(a.caches.threads.listening && b.caches.threads.listening); i++) await sleep(50);
+  await until(() => a.caches.threads.listening && b.caches.threads.listening, 'both apps listening');
 });
 afterAll(async () => {
   await b?.close();
@@ -62,14 +62,8 @@ function anonymous(
   });
 }
 
-/** Waits (up to 5 s) until `check` holds. */
-async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    if (await check()) return true;
-    await sleep(100);
-  }
-  return false;
-}
+/** Waits (up to 15 s: a loaded machine is slow) until `check` holds. */
+const eventually = (check: () => Promise<boolean>): Promise<boolean> => until(check, 'the change to show', 15_000, 100);
 
 const addTerm = (client: HttpClient, slug: string | null, term: { text: string; forms?: Record<string, string> }) =>
   client.post(slug ? `/api/boards/${slug}/glossary/terms` : '/api/admin/glossary/terms', term);

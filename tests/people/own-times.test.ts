@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
-import { sleep } from '../helpers/live';
+import { until } from '../helpers/wait';
 import {
   type TestMember,
   PASSWORD,
@@ -144,10 +144,10 @@ describe("times on a member's own pages", () => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);
       });
-      await sleep(300); // the member's room is joined once the session is checked
+      // Connected means in the member's room: the server checks the session before it accepts a socket.
       const ban = await moderator.post(`/api/boards/${board.slug}/bans`, { username: p.member.name, days: 3, reason: '灌水' });
       expect(ban.status).toBe(201);
-      for (let i = 0; i < 50 && heard.length === 0; i++) await sleep(100);
+      await until(() => heard.length > 0, 'the ban notice');
       const end = written(new Date(ban.json.ban.expiresAt as string), 'Asia/Taipei');
       expect(heard.map((e) => [e.kind, e.text.includes(end)])).toEqual([['banned', true]]);
     } finally {

@@ -1,5 +1,6 @@
 import type { HttpClient, TestApp } from '../helpers/app';
-import { readersOf, sleep } from '../helpers/live';
+import { readersOf } from '../helpers/live';
+import { until } from '../helpers/wait';
 import { postReply, postThread, startBoardApp } from '../factories';
 
 let app: TestApp;
@@ -65,8 +66,10 @@ describe('live threads', () => {
     await r2.join(two);
     await replyTo(one, 'only for one');
     await r1.waitFor(1);
-    await sleep(200);
-    expect(r2.events).toEqual([]);
+    // The next event r2 hears is its own thread's.
+    await replyTo(two, 'only for two');
+    expect((await r2.waitFor(1)).map((e) => e.post!.title)).toEqual(['only for two']);
+    expect(r1.events).toHaveLength(1);
   });
 
   it('gives a reader who comes back with since exactly what was missed, before the ack', async () => {
@@ -100,13 +103,9 @@ describe('live threads', () => {
     await a.join(root);
     expect((await b.join(root)).readers).toBe(2);
     // The count goes out when it settles: waited for, not slept on (a loaded machine is slower).
-    const lastCount = async (n: number) => {
-      for (let waited = 0; a.counts.at(-1) !== n && waited < 5_000; waited += 50) await sleep(50);
-      return a.counts.at(-1);
-    };
-    expect(await lastCount(2)).toBe(2);
+    await until(() => a.counts.at(-1) === 2, 'a count of 2');
     b.close();
-    expect(await lastCount(1)).toBe(1);
+    await until(() => a.counts.at(-1) === 1, 'a count of 1');
   });
 
   it('refuses a bad join with an error, not a crash', async () => {
@@ -125,15 +124,18 @@ describe('live threads', () => {
     await passer.join(root);
     await replyTo(root, 'while read');
     await passer.waitFor(1);
+    // Left once the server says so (a socket's close reaches the server in its own time).
+    await passer.socket.emitWithAck('thread:leave', { threadId: root });
     passer.close();
-    await sleep(200);
     const watcher = reader();
     await watcher.connected();
     await watcher.socket.emitWithAck('board:join', { slug: board.slug });
     await replyTo(root, 'one');
     await replyTo(root, 'two');
-    await sleep(500);
-    expect(watcher.events.map((e) => e.post!.title)).toEqual(['one', 'two']);
+    // Once each: nothing more by the time the next one arrives.
+    await replyTo(root, 'three');
+    await watcher.waitFor(3);
+    expect(watcher.events.map((e) => e.post!.title)).toEqual(['one', 'two', 'three']);
   });
 
   it('tells a board’s readers about new threads and new follow-ups', async () => {

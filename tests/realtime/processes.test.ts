@@ -2,6 +2,7 @@ import { HttpClient } from '../helpers/app';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 import { Reader, sleep } from '../helpers/live';
 import { type ServerProcess, startServerProcess } from '../helpers/processes';
+import { until } from '../helpers/wait';
 import { createMember, createTestBoard, logInClient, postReply, postThread } from '../factories';
 
 // Two app processes on one PostgreSQL, as behind a load balancer: a follow-up written through one
@@ -56,11 +57,12 @@ describe('several processes on one database', () => {
       'tokens:prune',
       'uploads:cleanup',
     ];
-    for (let i = 0; i < 150 && (await finished()).length < jobs.length; i++) await sleep(100);
+    await until(async () => (await finished()).length >= jobs.length, 'every job finished', 30_000);
     expect(await finished()).toEqual(jobs);
-    await sleep(500);
-    const runs = `${a.output()}${b.output()}${c.output()}`.split('\n').filter((l) => l.includes('"msg":"job done"'));
-    for (const job of jobs) expect([job, runs.filter((l) => l.includes(`"job":"${job}"`)).length]).toEqual([job, 1]);
+    // Each run's log line is written before its row says it finished; the processes' output is read through pipes.
+    const runs = () => `${a.output()}${b.output()}${c.output()}`.split('\n').filter((l) => l.includes('"msg":"job done"'));
+    await until(() => jobs.every((job) => runs().some((l) => l.includes(`"job":"${job}"`))), "every job's log line");
+    for (const job of jobs) expect([job, runs().filter((l) => l.includes(`"job":"${job}"`)).length]).toEqual([job, 1]);
   });
 
   it('count a reader of a thread once between them, each flushing its own reads', async () => {
@@ -73,7 +75,8 @@ describe('several processes on one database', () => {
     for (const p of [a, b, a]) expect((await read(p, BROWSER)).status).toBe(200);
     expect((await read(b, `${BROWSER} Edg/131.0.0.0`)).status).toBe(200);
     const count = async () => (await new HttpClient(url(a)).get(`/api/posts/${root}`)).json.thread.readCount as number;
-    for (let i = 0; i < 50 && (await count()) < 2; i++) await sleep(100);
+    await until(async () => (await count()) >= 2, 'a read count of 2');
+    // And no more (a window: no event marks a flush that counted nothing).
     await sleep(300);
     expect(await count()).toBe(2);
   });
@@ -98,7 +101,7 @@ describe('several processes on one database', () => {
     expect(got!.html).toContain('写在 A');
 
     // Each reader sees both: the count travels between processes through PostgreSQL.
-    for (let i = 0; i < 50 && (onA.counts.at(-1) !== 2 || onB.counts.at(-1) !== 2); i++) await sleep(100);
+    await until(() => onA.counts.at(-1) === 2 && onB.counts.at(-1) === 2, 'a count of 2 on both');
     expect([onA.counts.at(-1), onB.counts.at(-1)]).toEqual([2, 2]);
 
     // B dies with its reader connected; replies keep coming through A meanwhile.

@@ -18,6 +18,7 @@ const RECORDED: Record<number, string> = {
   6: '53bfeec114aea3f6f37564d27998e396c51539054b7b219bf5bb485dabf679b6',
   7: '7c63f954fad6de2c67a6609410e20760dec4992ef7a6e1b1dd3a626b46a779eb',
   8: '9132a58a1343642bb1524c131c35125914f7ed2e3024abff29dccb6cbf5a2130',
+  9: 'c64dd1dcb8dd92c85fd4229df3d0cf51f4798104990522dc6ee62d259714f393',
 };
 
 function documentsDigest(): string {

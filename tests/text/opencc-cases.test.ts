@@ -51,6 +51,8 @@ const CONFIGS: Record<string, { from: SourceVariant; to: Variant; stock: { from:
 const GLYPH_STANDARD: Record<string, string> = {
   'BYVoid_OpenCC_Issue_767_solace:t2s':
     "t2s reads OpenCC's traditional standard, where 著 is only zhù; zh-hant is Taiwan's, where 著 also writes 着 (zhe): Gentie passes the same case's tw2s expectation, 慰藉着",
+  'BYVoid_OpenCC_Issue_767_solace:hk2s':
+    "hk2s reads Hong Kong's standard, where 著 is only zhù; much of Hong Kong's published text writes 著 for zhe as Taiwan does (他著急地說), so Gentie reads Hong Kong's 著 as Taiwan's (server/text/convert.hongkong.ts): 慰藉着, as the same case's tw2s expects",
   'BYVoid_OpenCC_PR_1035_t2s:t2s':
     'the mainland standard (现代汉语词典, 通用规范汉字表) writes 想象, which Gentie writes for 想像 (a curated word); OpenCC keeps 想像. Its 想像水一樣 (想|像, "wish to be like water") is kept 想像 by a context rule (server/text/convert.context.ts)',
 };

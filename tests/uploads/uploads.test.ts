@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import sharp from 'sharp';
 import { createJobRunner } from '../../server/jobs/jobs.runner';
 import { createLogger } from '../../server/log';
@@ -358,6 +359,12 @@ describe('the PostgreSQL upload storage', () => {
       await storage.delete(hash);
       expect(await storage.get(hash)).toBeUndefined();
     }
+  });
+
+  it('keeps blobs out of line and uncompressed (STORAGE EXTERNAL: images are compressed already)', async () => {
+    const { rows } = await sql<{ storage: string }>`
+      select attstorage as storage from pg_attribute where attrelid = 'upload_blobs'::regclass and attname = 'data'`.execute(app.db);
+    expect(rows).toEqual([{ storage: 'e' }]);
   });
 
   it('serves an image of many slices as its stored bytes, with its entity tag and a 304', async () => {

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { sql } from 'kysely';
 import { getPriority } from 'node:os';
 import path from 'node:path';
 import { uploadTempDir } from '../../server/uploads/uploads.receive';
@@ -15,13 +16,19 @@ import { heicLike, noisyJpeg, phoneJpeg, pngBomb, upload } from './images';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'dist', 'server', 'uploads', 'uploads.worker.child.js');
 
+/** Fields of /proc/<path>/stat after the name (which may hold spaces): [0] is field 3, the state. */
+function stat(path: string): string[] {
+  const text = readFileSync(`/proc/${path}/stat`, 'latin1');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
 /** The nice value of each thread of a process (field 19 of /proc/<pid>/task/<tid>/stat). */
 function niceness(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map((tid) => {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
+  return readdirSync(`/proc/${pid}/task`).map((tid) => Number(stat(`${pid}/task/${tid}`)[16]));
 }
+
+/** A process's session id (field 6 of its stat). */
+const sessionOf = (pid: number | 'self') => Number(stat(String(pid))[3]);
 
 const workers: ImageWorker[] = [];
 const apps: TestApp[] = [];
@@ -67,6 +74,26 @@ describe('the image worker', () => {
     expect(again.status).toBe(201);
     expect(again.json.id).toBe(res.json.id);
     expect(worker.made).toBe(2);
+  });
+
+  it('runs in a session of its own, and its PostgreSQL backends at its nice value', async () => {
+    const { app, worker, client } = await appWithWorker();
+    expect((await upload(client, await noisyJpeg(900, 600))).status).toBe(201);
+    const pid = worker.pid!;
+    // Its own session, so its own scheduling group: with Linux's autogroups (on here) the CPU is
+    // shared between sessions first, and image work in the server's session took from the
+    // server's share, whatever the threads' nice values.
+    expect(sessionOf(pid)).toBe(pid);
+    expect(sessionOf(pid)).not.toBe(sessionOf('self'));
+    if (existsSync('/proc/self/autogroup')) {
+      const group = (p: number | 'self') => readFileSync(`/proc/${p}/autogroup`, 'latin1').split(' ')[0];
+      expect(group(pid)).not.toBe(group('self'));
+    }
+    // The backends that wrote its blobs (the tests' PostgreSQL runs on this host) at the worker's nice value.
+    const { rows } = await sql<{ pid: number }>`
+      select pid from pg_stat_activity where application_name = 'gentie-images' and datname = current_database()`.execute(app.db);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => Number(stat(String(r.pid))[16]))).toEqual(rows.map(() => imageThreadNiceness(getPriority())));
   });
 
   it('refuses what the server would, with the same answer in the reader’s script', async () => {
