@@ -28,7 +28,7 @@ import { createLogger } from '../server/log';
 import { createMember } from '../server/members/members.service';
 import { getBoardIndex } from '../server/posts/posts.lists';
 import { indexInVariant } from '../server/posts/posts.variants';
-import { boardPage } from '../server/posts/posts.views';
+import { boardPage } from '../server/posts/posts.board.views';
 import { loadAssets } from '../server/views/assets';
 import { defaultPageContext } from '../server/views/layout';
 import { freshDatabase } from './datasets';

@@ -1,178 +1,31 @@
 import { MemberLink, memberName } from '../views/member';
-import type { AppError } from '../errors';
-import type { BodyFormat } from '../db/database';
-import {
-  ComposerStatus,
-  type FormPreview,
-  FormatHint,
-  FormatSelect,
-  PreviewBox,
-  PreviewButton,
-  Toolbar,
-  composerData,
-  textareaText,
-} from '../views/composer';
 import { ActionButton } from '../views/buttons';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, type PageFeed, Refusal, describe, describeHtml, renderPage } from '../views/layout';
+import { type PageContext, type PageFeed, describeHtml, renderPage } from '../views/layout';
 import { SearchBox } from '../views/search-box';
 import { Avatar } from '../views/avatar';
-import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
-import { MAX_DEPTH } from './posts.refusals';
 import type { Post, ThreadState } from './posts.model';
 import type { PostHead } from './posts.permissions';
-import { type BoardIndex, type FeaturedIndex, type IndexThread, QUEUE_COUNT_CAP } from './posts.lists';
-import { BOARD_REVIEWS } from '../boards/boards.service';
-import { PostLine, heldLine, renderTree } from './posts.lines';
-import type { HeldPost, OwnHeldLine } from './posts.held';
+import { PostLine, heldLine } from './posts.lines';
+import type { OwnHeldLine } from './posts.held';
 import { MENTION_NOTIFY_MAX } from './posts.mentions';
 import { ThreadViews } from './posts.filters.views';
 import { shownNewCount } from './posts.seen';
+import { type FormState, HeldNotice, QuoteLink, ReplyArea, ThreadMarks } from './posts.form.views';
 
-function ThreadMarks({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
-  return state.locked ? (
-    <p class="locked" role="status">
-      {ctx.t.locked}
-    </p>
-  ) : null;
-}
+/** A post's page, `/t/:id` (the post, its window of follow-ups, the reply form), and the parts a board's pages share with it. */
 
 /** "(N 次閱讀)": how many times the thread was read (server/reads/), after its root's byline or line. */
-function ReadCount({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
+export function ReadCount({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
   return (
     <Fragment>
       {' '}
       <span class="reads">{ctx.t.reads(state.readCount)}</span>
     </Fragment>
   );
-}
-
-function PostForm({
-  ctx,
-  action,
-  draft,
-  form,
-  place,
-}: {
-  ctx: PageContext;
-  action: string;
-  draft: string;
-  form: FormState | undefined;
-  place: { board?: string; post?: string };
-}) {
-  const { t } = ctx;
-  const values = form?.values;
-  return (
-    <form method="post" action={action} class="post-form composer" {...composerData(ctx, draft, undefined, place)}>
-      <Refusal ctx={ctx} error={form?.refusal} />
-      <PreviewBox ctx={ctx} preview={form?.preview} />
-      <label>
-        {t.title}
-        <input name="title" required maxlength="100" value={values?.title ?? ''} />
-      </label>
-      <Toolbar ctx={ctx} />
-      <label>
-        {t.body}
-        <textarea name="body" rows="8">
-          {textareaText(values?.body ?? '')}
-        </textarea>
-      </label>
-      {/* Sending comes before the preview: Enter in the title sends the form with its first button. */}
-      <div class="form-actions">
-        <FormatSelect ctx={ctx} value={values?.format} /> <button type="submit">{t.submit}</button> <PreviewButton ctx={ctx} />{' '}
-        {/* Without JavaScript: the upload page opens beside this one, so the text typed here stays. */}
-        <a href={href(ctx, '/upload')} target="_blank" rel="noopener" class="upload-link">
-          {t.uploads.link}
-        </a>{' '}
-        <ComposerStatus ctx={ctx} />
-      </div>
-      <FormatHint ctx={ctx} />
-    </form>
-  );
-}
-
-/**
- * Where a reply form would be: the form, the lock notice, or the request to log in first. A
- * refused reply always gets its form back, whatever the refusal (locked meanwhile, parent deleted,
- * too deep): the message says why, and the member's text is not lost.
- */
-function ReplyArea({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form?: FormState }) {
-  const { t } = ctx;
-  // An archived board's threads are read-only: the notice above the replies says so. A refused
-  // reply still gets its form back with why (the member's text is not lost); a quote does not.
-  if (tree.board.archivedAt && !form?.refusal) return null;
-  if (form) return <ReplyForm ctx={ctx} tree={tree} form={form} />;
-  if (tree.thread.locked) return <ThreadMarks ctx={ctx} state={tree.thread} />;
-  if (tree.post.deleted) return null;
-  if (tree.post.depth >= MAX_DEPTH)
-    return (
-      <p class="too-deep" role="status">
-        {t.tooDeep(MAX_DEPTH)}
-      </p>
-    );
-  if (!ctx.member) {
-    return (
-      <p class="login-to-reply">
-        <a href={href(ctx, `/login?next=${encodeURIComponent(ctx.path)}`)}>{t.loginToReply}</a>
-      </p>
-    );
-  }
-  return <ReplyForm ctx={ctx} tree={tree} form={form} />;
-}
-
-/** "本帖慢速模式：…" above the reply form, when a moderator slowed the thread. */
-function SlowModeNotice({ ctx, state }: { ctx: PageContext; state: ThreadState }) {
-  return state.slowModeSeconds > 0 ? (
-    <p class="slow-mode" role="status">
-      {ctx.t.slowModeNotice(state.slowModeSeconds)}
-    </p>
-  ) : null;
-}
-
-function ReplyForm({ ctx, tree, form }: { ctx: PageContext; tree: PostHead; form: FormState | undefined }) {
-  return (
-    <section class="reply" id="reply" aria-label={ctx.t.reply}>
-      <h2>{ctx.t.reply}</h2>
-      <SlowModeNotice ctx={ctx} state={tree.thread} />
-      <PostForm
-        ctx={ctx}
-        action={href(ctx, `/t/${tree.post.id}/reply`)}
-        draft={`/t/${tree.post.id}/reply`}
-        form={form}
-        place={{ post: tree.post.id }}
-      />
-    </section>
-  );
-}
-
-/**
- * "引用" on a post, where its reader could reply to it: the reply form opens with a quote of the
- * post (text/quotes.ts). Without JavaScript it is the reply page prefilled (`/t/:id/quote`); with
- * it, the quote (of the selected text, else the first paragraph) goes into the form on this page.
- */
-function QuoteLink({ ctx, tree }: { ctx: PageContext; tree: PostHead }) {
-  const { post, thread } = tree;
-  if (!ctx.member || post.deleted || thread.locked || tree.board.archivedAt || post.depth >= MAX_DEPTH) return null;
-  return (
-    <p class="post-tools">
-      <a href={href(ctx, `/t/${post.id}/quote#reply`)} class="quote-post" data-author={post.author.name} data-post={post.id}>
-        {ctx.t.composer.quotePost}
-      </a>
-    </p>
-  );
-}
-
-/**
- * A new thread or follow-up shown again with what the member typed: refused (and why), or
- * previewed (the preview above the form).
- */
-export interface FormState {
-  values: { title?: string; body?: string; format?: BodyFormat };
-  refusal?: AppError;
-  preview?: FormPreview;
 }
 
 /**
@@ -252,7 +105,7 @@ function IgnoredPost({ ctx, post, children }: { ctx: PageContext; post: Post; ch
  * (the live HTML is the same for every reader): their names, and the words with %s for the name.
  * Nothing for a reader who ignores no one.
  */
-const ignoredData = (ctx: PageContext): Record<string, string> =>
+export const ignoredData = (ctx: PageContext): Record<string, string> =>
   ctx.ignored ? { 'data-ignored': JSON.stringify(ctx.ignored.names), 'data-ignored-label': ctx.t.ignoredLine('%s') } : {};
 
 /** "本帖於 <time> 時間, 由<role> <name> 編輯", with a link to every version. */
@@ -326,15 +179,6 @@ export interface ShownWindow {
   heldPlaced?: number;
   /** The reader's own held follow-ups with no place in this window: listed on the page instead. */
   heldElsewhere?: OwnHeldLine[];
-}
-
-/** After posting a follow-up or thread that is held: it waits for a moderator, and only its author sees it. */
-export function HeldNotice({ ctx }: { ctx: PageContext }) {
-  return (
-    <p class="held-notice" role="status">
-      {ctx.t.review.heldNotice}
-    </p>
-  );
 }
 
 /**
@@ -521,218 +365,11 @@ export function postPage(
   );
 }
 
-function IndexEntry({ ctx, thread, tree }: { ctx: PageContext; thread: IndexThread; tree?: { html: string; count: number } }) {
-  const { t } = ctx;
-  const more = thread.state.replyCount - (tree ? tree.count : thread.replies.length);
-  return (
-    <li class={thread.state.pinned ? 'thread pinned' : 'thread'}>
-      {thread.state.pinned ? <span class="mark pinned-mark">[{t.pinnedMark}] </span> : null}
-      {thread.state.featured ? <span class="mark featured-mark">[{t.featuredMark}] </span> : null}
-      <PostLine ctx={ctx} post={thread.root} showDepth={false} />
-      <ReadCount ctx={ctx} state={thread.state} />
-      {thread.state.locked ? (
-        <span class="mark locked-mark" title={t.locked}>
-          {' '}
-          [{t.lockedMark}]
-        </span>
-      ) : null}
-      {thread.newCount ? <span class="new-count"> {t.newReplies(shownNewCount(thread.newCount))}</span> : null}
-      {tree ? trustedHtml(tree.html) : renderTree(ctx, thread.replies, 0)}
-      {more > 0 ? (
-        <p class="more">
-          <a href={href(ctx, `/t/${thread.root.id}`)}>{t.moreReplies(more)}</a>
-        </p>
-      ) : null}
-    </li>
-  );
-}
-
-/** The viewer's own threads on the board waiting for review (only they see them), each linking to its page. */
-function HeldThreads({ ctx, held }: { ctx: PageContext; held: HeldPost[] }) {
-  if (held.length === 0 || !ctx.member) return null;
-  const name = ctx.member.name;
-  return (
-    <section class="held-threads" aria-label={ctx.t.review.yourHeldThreads}>
-      <h2>{ctx.t.review.yourHeldThreads}</h2>
-      <ul class="threads">
-        {held.map((post) => (
-          <li class="thread held">
-            {trustedHtml(heldLine(ctx, post, name))}{' '}
-            <a href={href(ctx, `/held/${post.id}`)} class="held-page">
-              {ctx.t.review.heldPage}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
 /** The Atom feed of a thread's new follow-ups (feeds/), as its pages link to it. */
 const threadFeed = (ctx: PageContext, root: Post): PageFeed => ({ title: ctx.t.feeds.thread(root.title), path: `/t/${root.id}/feed.xml` });
 
 /** The Atom feed of a board's new threads, as its pages link to it. */
-const boardFeed = (ctx: PageContext, board: { slug: string; name: string }): PageFeed => ({
+export const boardFeed = (ctx: PageContext, board: { slug: string; name: string }): PageFeed => ({
   title: ctx.t.feeds.board(board.name),
   path: `/b/${encodeURIComponent(board.slug)}/feed.xml`,
 });
-
-/** A board's description as a preview shows it: plain text (already in the page's variant: posts.variants.ts), undefined when it has none. */
-function boardDescription(description: string): string | undefined {
-  return description ? describe(description) : undefined;
-}
-
-/** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
-export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false, hot?: SafeHtml): string {
-  const { t } = ctx;
-  const { board } = index;
-  const review = board.review ?? 'off';
-  return renderPage(
-    ctx,
-    board.name,
-    <Fragment>
-      <h1>{board.name}</h1>
-      {board.description ? <p class="board-description">{board.description}</p> : null}
-      <SearchBox ctx={ctx} board={board} />
-      <nav class="board-tools">
-        <a href={href(ctx, `/b/${board.slug}/featured`)} class="featured-link">
-          {t.featuredOnly}
-        </a>
-        {index.canModerate ? (
-          <Fragment>
-            {' · '}
-            <a href={href(ctx, `/b/${board.slug}/reports`)}>{t.reportQueue}</a>
-            {' · '}
-            <a href={href(ctx, `/b/${board.slug}/log`)}>{t.moderationLog}</a>
-            {' · '}
-            <a href={href(ctx, `/b/${board.slug}/queue`)} class="queue-link">
-              {t.review.queue}
-              {index.queueCount ? ` (${index.queueCount >= QUEUE_COUNT_CAP ? `${QUEUE_COUNT_CAP - 1}+` : index.queueCount})` : ''}
-            </a>
-          </Fragment>
-        ) : null}
-        {board.publicBans ? (
-          <Fragment>
-            {' · '}
-            <a href={href(ctx, `/b/${board.slug}/bans`)}>{t.bans.publicList}</a>
-          </Fragment>
-        ) : null}
-        {index.canModerate && !board.publicBans ? (
-          // Moderators turn the public list on here (off again from the list itself).
-          <form method="post" action={href(ctx, `/b/${board.slug}/public-bans`)} class="public-bans-switch">
-            <input type="hidden" name="on" value="1" />
-            <button type="submit">{t.bans.showPublicly}</button>
-          </form>
-        ) : null}
-        {index.canModerate ? (
-          // Which posts wait for review: the moderators' switch (the operator's is `board:set --review`).
-          <form method="post" action={href(ctx, `/b/${board.slug}/review`)} class="review-setting">
-            <label>
-              {t.review.setting}{' '}
-              <select name="review">
-                {BOARD_REVIEWS.map((r) => (
-                  <option value={r} selected={r === review}>
-                    {t.review.settings[r]}
-                  </option>
-                ))}
-              </select>
-            </label>{' '}
-            <button type="submit">{t.review.save}</button>
-          </form>
-        ) : null}
-      </nav>
-      {hot}
-      {heldNotice ? <HeldNotice ctx={ctx} /> : null}
-      <HeldThreads ctx={ctx} held={index.heldThreads} />
-      {index.threads.length === 0 ? (
-        <p>{t.noThreads}</p>
-      ) : (
-        <ul class="threads" data-board={board.slug} data-variant={ctx.variant ?? 'original'} {...ignoredData(ctx)}>
-          {index.threads.map((thread) => (
-            <IndexEntry ctx={ctx} thread={thread} tree={index.trees?.get(thread.root.id)} />
-          ))}
-        </ul>
-      )}
-      <Pager ctx={ctx} base={`/b/${board.slug}`} page={index.page} pages={index.pages} />
-      {board.archivedAt ? (
-        <p class="board-archived">{t.admin.boards.archivedNotice}</p>
-      ) : ctx.member ? (
-        <section class="new-thread" aria-label={t.newThread}>
-          <h2>{t.newThread}</h2>
-          <PostForm
-            ctx={ctx}
-            action={href(ctx, `/b/${board.slug}/threads`)}
-            draft={`/b/${board.slug}/threads`}
-            form={form}
-            place={{ board: board.slug }}
-          />
-        </section>
-      ) : (
-        <p class="login-to-reply">
-          <a href={href(ctx, `/login?next=${encodeURIComponent(ctx.path)}`)}>{t.loginToReply}</a>
-        </p>
-      )}
-    </Fragment>,
-    {
-      type: 'website',
-      description: boardDescription(board.description),
-      canonical: `${ctx.prefix}/b/${encodeURIComponent(board.slug)}${index.page > 1 ? `?page=${index.page}` : ''}`,
-      feeds: [boardFeed(ctx, board)],
-    },
-  );
-}
-
-/**
- * `/b/:slug/featured`, the board's 精華區: its featured threads as lines, the most recently featured
- * first, each saying when; a "next page" link carries the keyset cursor (no JavaScript needed).
- */
-export function featuredPage(ctx: PageContext, index: FeaturedIndex): string {
-  const { t } = ctx;
-  const { board } = index;
-  const base = `/b/${encodeURIComponent(board.slug)}`;
-  return renderPage(
-    ctx,
-    t.featuredArea(board.name),
-    <Fragment>
-      <nav class="crumbs">
-        <a href={href(ctx, base)}>{board.name}</a>
-      </nav>
-      <h1>{t.featuredArea(board.name)}</h1>
-      {index.threads.length === 0 ? (
-        <p class="no-featured">{index.later ? t.noThreads : t.noFeatured}</p>
-      ) : (
-        <ul class="threads featured" data-board={board.slug} data-variant={ctx.variant ?? 'original'} {...ignoredData(ctx)}>
-          {index.threads.map((thread) => (
-            <li class="thread" data-featured-at={thread.featuredAt.toISOString()}>
-              <PostLine ctx={ctx} post={thread.root} showDepth={false} />
-              <ReadCount ctx={ctx} state={thread.state} />
-              {thread.newCount ? <span class="new-count"> {t.newReplies(shownNewCount(thread.newCount))}</span> : null}{' '}
-              <time class="featured-at" datetime={thread.featuredAt.toISOString()}>
-                {t.featuredAt(dateTime(ctx, thread.featuredAt))}
-              </time>
-            </li>
-          ))}
-        </ul>
-      )}
-      <nav class="pager">
-        {index.later ? (
-          <a rel="start" href={href(ctx, `${base}/featured`)}>
-            {t.firstPage}
-          </a>
-        ) : null}
-        {index.later && index.next ? ' ' : null}
-        {index.next ? (
-          <a rel="next" href={href(ctx, `${base}/featured?after=${index.next}`)}>
-            {t.nextPage}
-          </a>
-        ) : null}
-      </nav>
-    </Fragment>,
-    {
-      type: 'website',
-      description: boardDescription(board.description),
-      canonical: `${ctx.prefix}${base}/featured`,
-      feeds: [boardFeed(ctx, board)],
-    },
-  );
-}
