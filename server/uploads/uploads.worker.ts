@@ -11,13 +11,15 @@
  * (uploads.receive.ts), the worker reads it, writes the image and its thumbnail to the storage
  * itself over its own connection, and answers only what the upload's row needs.
  *
- * In a session of its own: where Linux groups processes by session for scheduling (autogroups,
- * on by default), the CPU is shared between groups before a thread's nice value counts, so a
- * worker in the server's session spent the server's share: its threads' nice value kept them below
- * the event loop only inside that group, and the event loop waited for a core behind PostgreSQL's
- * session while the group's share was spent (docs/performance.md, "Uploads: the worker's own
- * session"). The PostgreSQL backends that write its blobs are lowered to its nice value too
- * (uploads.worker.child.ts), when they run on this host.
+ * In the server's session, on purpose: where Linux groups processes by session for scheduling
+ * (autogroups, on by default) the CPU is shared between groups before a thread's nice value counts.
+ * A worker in a session of its own was tried (wt-blobs): under load it halved the loop's p99, but
+ * on a quiet machine it weighs as much as the whole server and keeps a core for a full slice, and
+ * the event loop waited up to 121 ms one photo at a time against 19 ms in the server's session
+ * (docs/performance.md, "Twenty at once: the worker's own session"). In the server's session its
+ * threads' nice value keeps them below the event loop. The PostgreSQL backends that write its
+ * blobs are lowered to its nice value (uploads.worker.child.ts), when they run on this host: they
+ * then yield to the server's own backends.
  *
  * The worker is a help, never a need: when it cannot be started, or ends (a crash, a kill), the
  * uploads it had are made in the server's own process, as are the next ones for RETRY_MS; then it
@@ -95,8 +97,8 @@ export function createImageWorker({ databaseUrl, script, log }: ImageWorkerOptio
       // No inspector, profiler or loader flags of the server's: a plain Node process.
       started = fork(entry, [], {
         execArgv: [],
-        // A session of its own: its own scheduling group where Linux has autogroups (the header).
-        detached: true,
+        // The server's session, so its threads' nice value ranks them below the event loop (the header).
+        detached: false,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         serialization: 'json',
       });

@@ -76,18 +76,18 @@ describe('the image worker', () => {
     expect(worker.made).toBe(2);
   });
 
-  it('runs in a session of its own, and its PostgreSQL backends at its nice value', async () => {
+  it("runs in the server's session, and its PostgreSQL backends at its nice value", async () => {
     const { app, worker, client } = await appWithWorker();
     expect((await upload(client, await noisyJpeg(900, 600))).status).toBe(201);
     const pid = worker.pid!;
-    // Its own session, so its own scheduling group: with Linux's autogroups (on here) the CPU is
-    // shared between sessions first, and image work in the server's session took from the
-    // server's share, whatever the threads' nice values.
-    expect(sessionOf(pid)).toBe(pid);
-    expect(sessionOf(pid)).not.toBe(sessionOf('self'));
+    // The server's session, so its scheduling group: with Linux's autogroups (on here) a worker in
+    // a session of its own weighed as much as the whole server on a quiet machine, and the event
+    // loop waited for a core behind it (docs/performance.md); inside the group its threads' nice
+    // value keeps them below the loop.
+    expect(sessionOf(pid)).toBe(sessionOf('self'));
     if (existsSync('/proc/self/autogroup')) {
       const group = (p: number | 'self') => readFileSync(`/proc/${p}/autogroup`, 'latin1').split(' ')[0];
-      expect(group(pid)).not.toBe(group('self'));
+      expect(group(pid)).toBe(group('self'));
     }
     // The backends that wrote its blobs (the tests' PostgreSQL runs on this host) at the worker's nice value.
     const { rows } = await sql<{ pid: number }>`
