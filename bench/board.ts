@@ -16,8 +16,7 @@
  */
 import http from 'node:http';
 import path from 'node:path';
-import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { type Kysely, sql } from 'kysely';
 import { createApp } from '../server/app';
 import { createBoard } from '../server/boards/boards.service';
 import { type Caches, createCaches } from '../server/caches';
@@ -33,6 +32,7 @@ import { loadAssets } from '../server/views/assets';
 import { defaultPageContext } from '../server/views/layout';
 import { freshDatabase } from './datasets';
 import { percentile } from './load';
+import { recordingDb } from './profile';
 import { seedThread } from './seed';
 import { type PlannedReply, type Random, cjkTitle, seededRandom } from './shape';
 import { soakTexts } from './soak.load';
@@ -116,12 +116,7 @@ async function measure(
   slug: string,
   size: number,
 ): Promise<BoardFigures> {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  const queries: CompiledQuery[] = [];
-  const recording = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event) => void (event.level === 'query' && queries.push(event.query)),
-  });
+  const { pool, queries, recording } = recordingDb(url);
   try {
     await getBoardIndex(recording, slug, 1, null, false, { treeLines: 50 });
     const statements: BoardFigures['statements'] = [];

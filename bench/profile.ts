@@ -58,6 +58,20 @@ async function medianMs(iterations: number, fn: () => unknown): Promise<number> 
 }
 
 /**
+ * A second kysely on one connection that records the SQL it sends, to EXPLAIN ANALYZE exactly the
+ * app's statements on `pool`; `recording.destroy()` ends both.
+ */
+export function recordingDb(url: string): { pool: pg.Pool; queries: CompiledQuery[]; recording: Kysely<Database> } {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const queries: CompiledQuery[] = [];
+  const recording = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => void (event.level === 'query' && queries.push(event.query)),
+  });
+  return { pool, queries, recording };
+}
+
+/**
  * Times the parts of GET /t/:root and GET /api/posts/:root in this process, one after the other
  * with nothing else running, to tell whether SQL or rendering dominates.
  */
@@ -68,13 +82,7 @@ export async function profileThread(
   size: number,
   iterations: number,
 ): Promise<Breakdown> {
-  // A second kysely that records the SQL it sends, to EXPLAIN ANALYZE exactly the app's statements.
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  const queries: CompiledQuery[] = [];
-  const recording = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event) => void (event.level === 'query' && queries.push(event.query)),
-  });
+  const { pool, queries, recording } = recordingDb(url);
   try {
     await readWindow(recording, rootId, null);
     const statements = queries.filter((q) => /^\s*(select|with)\b/i.test(q.sql));
