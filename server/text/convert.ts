@@ -4,9 +4,10 @@ import { hongKongZhe } from './convert.hongkong';
 import { forgetSplits, forgetSplitsSaid, jiebaDictionary } from './convert.lattice';
 import { MAINLAND_WORDS, TAIWAN_WORDS, TRADITIONAL_OVERRIDES, WORD_OVERRIDES } from './convert.overrides';
 import { BOUND, type Marked, markEveryRun, markRuns } from './convert.cutting';
-import { convertLongest, convertSegmented } from './convert.plain';
+import { convertLongest } from './convert.plain';
+import { HAN, LOCALE, type Locale, config, normalized, simplifiedToTraditional, twoStages } from './convert.opencc';
 import { type Stage, type Step, runStages } from './convert.stages';
-import { type DictGroup, groupNodes, nodesOf, wordNodes } from './convert.tries';
+import { groupNodes, nodesOf, wordNodes } from './convert.tries';
 import { type ConversionRules, applyGlossaries } from './glossary';
 import { OpenCC } from './opencc';
 import { hasPins, inHtmlText, pinText, splitPins } from './pins';
@@ -25,27 +26,8 @@ import { hasPins, inHtmlText, pinText, splitPins } from './pins';
 
 import { type SourceVariant, type Variant, VARIANTS } from '../variants';
 export { type SourceVariant, type Variant, VARIANTS } from '../variants';
-
-// OpenCC locales: cn simplified; tw Taiwan standard characters; twp the same with Taiwan phrases
-// (软件→軟體); hk Hong Kong characters.
-type Locale = 'cn' | 'tw' | 'twp' | 'hk';
-const LOCALE: Record<Variant, Locale> = { 'zh-hans': 'cn', 'zh-hant': 'tw', 'zh-tw': 'twp', 'zh-hk': 'hk' };
-
-// opencc-js converters by (from, to), built on first use: building one loads its dictionaries.
-// Kept for the process, bounded by construction (at most 25 pairs of the five locales), and the
-// same for every app: they hold dictionaries, not anything a reader wrote. Only the small ones
-// (traditional → simplified, for folding and detecting) are opencc-js's own: one from simplified
-// holds the ~20 MB STPhrases trie twice (to convert and to segment), a third and fourth copy
-// beside the stages' (simplifiedToTaiwan below converts the same way over the stages' tries).
-const converters = new Map<string, (s: string) => string>();
-function converter(from: Locale | 't', to: Locale | 't'): (s: string) => string {
-  const key = `${from}>${to}`;
-  const found = converters.get(key);
-  if (found) return found;
-  const made = OpenCC.Converter({ from, to });
-  converters.set(key, made);
-  return made;
-}
+export { simplifiedToTaiwan, simplifiedToTraditional } from './convert.opencc';
+export { detectVariant, foldHongKong, foldScript, hasSimplifiedForms } from './convert.detect';
 
 // jieba's dictionary: the buffer the scored choices read frequencies from (convert.lattice.ts),
 // without the keyword weights (6 MB) that '@node-rs/jieba/dict' would also load and keep.
@@ -58,24 +40,6 @@ export function cutWords(text: string): string[] {
 }
 
 type Traditional = Exclude<Locale, 'cn'>;
-
-// opencc-js's own conversion chains (OpenCC's configs: s2tw, tw2sp …), each a list of stages.
-interface Config {
-  conversionChain: readonly DictGroup[];
-  normalizationChain?: readonly DictGroup[];
-}
-function config(name: string): Config {
-  const found = (OpenCC.Locale.configs as Record<string, Config | undefined> | undefined)?.[name];
-  if (!found) throw new Error(`opencc-js has no ${name} config`);
-  return found;
-}
-
-/** A config's two stages: script and region (from simplified), or region and script (to simplified). */
-function twoStages(name: string): readonly [DictGroup, DictGroup] {
-  const chain = config(name).conversionChain;
-  if (chain.length !== 2) throw new Error(`opencc-js's ${name} config no longer has two stages`);
-  return chain as readonly [DictGroup, DictGroup];
-}
 
 // Stages per conversion, built on first use (bounded by construction: a dozen pairs of locales).
 const pipelines = new Map<string, readonly Stage[]>();
@@ -156,32 +120,6 @@ function betweenTraditionalStages(from: Traditional, to: Traditional): readonly 
     })),
   );
 }
-
-/** opencc-js's cn → t (its s2t config: the ST phrases and characters, no segmentation), over the stages' trie. */
-export function simplifiedToTraditional(text: string): string {
-  return convertLongest(groupNodes(config('s2t').conversionChain[0]!), normalized(text));
-}
-
-/**
- * opencc-js's cn → tw (its s2tw config: segmented by the ST phrases, then the ST and the Taiwan
- * variants tries), over the stages' tries: the same output (tests/text/convert.shared.test.ts
- * compares them), without a second and third ~20 MB copy of the ST dictionaries.
- */
-export function simplifiedToTaiwan(text: string): string {
-  const [script, region] = twoStages('s2tw');
-  return convertSegmented([groupNodes(script), groupNodes(region)], normalized(text));
-}
-
-// CJK compatibility ideographs (豈 U+F900 …), which OpenCC maps to their unified forms first.
-const COMPATIBILITY = /[\uF900-\uFAFF]|\uD87E[\uDC00-\uDE1F]/;
-let normalizer: ((s: string) => string) | undefined;
-function normalized(text: string): string {
-  if (!COMPATIBILITY.test(text)) return text;
-  const normalize = (normalizer ??= OpenCC.ConverterFactory(...(config('s2t').normalizationChain ?? [])));
-  return normalize(text);
-}
-
-const HAN = /\p{Script=Han}/u;
 
 // Tests set this to cut every run of Han characters before the first stage: the reference that
 // cutting only where a stage's phrase decides something must convert alike.
@@ -376,80 +314,8 @@ export function convertHtml(html: string, from: SourceVariant, to: Variant, rule
     .join('');
 }
 
-/**
- * Folds text to one script for comparing, not for showing: traditional characters become
- * simplified by opencc-js's character and phrase tables alone (no word cutting), so 頂貼 and 顶贴
- * fold alike. Text with no Han characters comes back as it is, at the cost of one regex test.
- */
-export function foldScript(text: string): string {
-  return HAN.test(text) ? converter('tw', 'cn')(text) : text;
-}
-
-/**
- * Folds any traditional or Hong Kong form left in text that is otherwise simplified (衞 → 卫,
- * 綫 → 线): opencc-js's Hong Kong → mainland tables, characters and phrases, no vocabulary. For
- * comparing (search folds with it), not for showing.
- */
-export function foldHongKong(text: string): string {
-  return HAN.test(text) ? converter('hk', 'cn')(text) : text;
-}
-
-/**
- * Whether text has a character written differently in traditional script (软, 这): text without
- * one (晶片, 程式, 出口管制) could be either script, and its vocabulary either region's.
- */
-export function hasSimplifiedForms(text: string): boolean {
-  return HAN.test(text) && simplifiedToTaiwan(text) !== text;
-}
-
 // A mention's or a quote attribution's link (text/quotes.ts): both hold a member's name.
 const MENTION_OPEN = /^<a\s[^>]*\bclass="(?:mention|quote-author)"/;
-
-// Characters that exist only in one script, found by asking OpenCC which way each one converts.
-// Remembered for the process: the answer depends only on the character and OpenCC's dictionaries,
-// so no app can see another's stale entry, and the keys are Han characters only (detectVariant
-// asks for nothing else), so it is bounded by construction: about 95,000 of them, 6.5 MB measured
-// with every one asked.
-const scriptOf = new Map<string, 'hans' | 'hant' | 'both'>();
-function charScript(ch: string): 'hans' | 'hant' | 'both' {
-  let s = scriptOf.get(ch);
-  if (!s) {
-    const toTrad = simplifiedToTaiwan(ch);
-    const toSimp = converter('tw', 'cn')(ch);
-    s = toTrad !== ch && toSimp === ch ? 'hans' : toSimp !== ch && toTrad === ch ? 'hant' : 'both';
-    scriptOf.set(ch, s);
-  }
-  return s;
-}
-
-// Hong Kong writes these where Taiwan writes 裡 綫→線 着→著 (as traditional text).
-const HONG_KONG_FORMS = /[裏綫衞]/;
-
-/**
- * The variant a text is written in: simplified, traditional (Taiwan vocabulary → zh-tw, Hong Kong
- * forms → zh-hk, else zh-hant), a real mix of both, or other (no Chinese).
- */
-export function detectVariant(text: string): SourceVariant {
-  let hans = 0;
-  let hant = 0;
-  let han = 0;
-  for (const ch of text) {
-    if (!HAN.test(ch)) continue;
-    han++;
-    const s = charScript(ch);
-    if (s === 'hans') hans++;
-    else if (s === 'hant') hant++;
-  }
-  if (han === 0) return 'other';
-  // A stray character of the other script (a quoted name, a typo) does not make a text mixed.
-  if (hans > 0 && hant > 0 && Math.min(hans, hant) / Math.max(hans, hant) >= 0.2) return 'mixed';
-  if (hant > hans) {
-    if (HONG_KONG_FORMS.test(text)) return 'zh-hk';
-    // Taiwan vocabulary: the phrase-aware Taiwan → mainland conversion differs from the plain one.
-    return converter('twp', 'cn')(text) !== converter('tw', 'cn')(text) ? 'zh-tw' : 'zh-hant';
-  }
-  return 'zh-hans';
-}
 
 /**
  * Forgets every fragment of text the conversion remembers between calls: the scored splits per
