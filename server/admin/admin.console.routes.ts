@@ -9,16 +9,8 @@ import { href } from '../http/paths';
 import { addBoard, adminBoards, archiveBoard, deleteBoard, describeBoard, moveBoard, renameBoard, setBoardModerator } from './admin.boards';
 import { inbox, inboxCounts, inboxInVariant } from './admin.inbox';
 import type { TextCache } from '../caches';
-import {
-  type SiteBans,
-  deleteMember,
-  issueResetLink,
-  liftSiteBan,
-  memberDetail,
-  searchMembers,
-  setMemberRole,
-  siteBanMember,
-} from './admin.members';
+import { type SiteBans, deleteMember, issueResetLink, liftSiteBan, setMemberRole, siteBanMember } from './admin.members';
+import { memberDetail, searchMembers } from './admin.members.lookup';
 import { boardsAdminPage } from './admin.boards.views';
 import { consoleHomePage, inboxPage } from './admin.console.views';
 import { memberAdminPage, membersAdminPage } from './admin.members.views';

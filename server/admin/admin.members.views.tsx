@@ -3,7 +3,7 @@ import { href } from '../http/paths';
 import { h } from '../views/html';
 import { type PageContext, renderPage } from '../views/layout';
 import { ActionForm, Time, memberPath } from './admin.console.views';
-import type { FoundMember, MemberDetail } from './admin.members';
+import type { FoundMember, MemberDetail } from './admin.members.lookup';
 
 /** `/admin/members?q=…`: find a member by name. */
 export function membersAdminPage(ctx: PageContext, query: string, found: FoundMember[] | null): string {
