@@ -11,8 +11,9 @@
  * process alive at that moment (timers, sockets, child processes…, counted by kind): a kind that
  * grows from one file to the next in the same worker was left open by the file before, which is
  * what makes jest force a worker to exit at the end. Each file's end (after its afterAll) appends
- * the same; and when jest has to end a worker (SIGTERM, half a second after it was told to exit),
- * what was keeping it alive, each named (a socket's addresses, a timer's callback).
+ * the same; the moments a worker was told to end and exited; and when jest has to end a worker
+ * (SIGTERM, half a second after it was told to exit), what was keeping it alive, each named (a
+ * socket's addresses, a timer's callback).
  */
 const { appendFileSync } = require('node:fs');
 const { TestEnvironment } = require('jest-environment-node');
@@ -35,6 +36,23 @@ process.on('beforeExit', (code) =>
 
 const log = process.env.GENTIE_TEST_HANDLES;
 let lastFile;
+const started = Date.now();
+/** A line of what this worker did when (ms since it started, and the clock's ms) and what it held then. */
+function stamp(what) {
+  appendFileSync(log, `${process.pid} +${Date.now() - started} ms (${Date.now()}) ${what} ${kinds()}\n`);
+}
+// jest tells a worker to end by taking its 'message' listener off (jest-worker's processChild,
+// exitProcess), and waits half a second from when it sent the word for the process to be gone.
+// With the moment the worker read it and the moment of its 'exit' event, a forced exit tells a
+// worker that was slow to end by itself from one that node (or the machine) was slow to take down.
+if (log) {
+  const removeListener = process.removeListener;
+  process.removeListener = function (event, listener) {
+    if (event === 'message') stamp('told to end');
+    return removeListener.call(this, event, listener);
+  };
+  process.on('exit', () => stamp('exit'));
+}
 // jest's way of ending a worker that did not exit within half a second of being told to.
 if (log)
   process.once('SIGTERM', () => {
