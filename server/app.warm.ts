@@ -17,8 +17,9 @@ import { VARIANTS } from './text/convert';
  * Accept-Language: the site's default; then zh-CN, zh-Hant, zh-TW and zh-HK, which choose the four
  * variants, as browsers send them): the board index, each board's first page (their kept trees,
  * posts.index.cache.ts), then the first window of the `threads` threads with the latest activity
- * (caches.lines, and the whole pages kept for anonymous readers, posts.pages.ts), newest first. The
- * conversions of their titles and bodies are cached on the way. `concurrency` at a time, so the
+ * (caches.lines, and the whole pages kept for anonymous readers, posts.pages.ts), newest first;
+ * then all of it again under each variant's prefix (warmUpPaths). The conversions of their titles
+ * and bodies are cached on the way. `concurrency` at a time, so the
  * pool's connections open and each runs the pages' statements once.
  *
  * Through the app's own handler on a server of its own (127.0.0.1, a port no one is told), exactly
