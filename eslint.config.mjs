@@ -25,7 +25,8 @@ import tseslint from 'typescript-eslint';
  * and demo sit with the features built on posts: demo seeds threads through posts, and admin's
  * one import from moderation (the policy) moves down with the policy. app.errors.ts (the error
  * handler, and the answer to what node's parser refuses) and app.site.ts (the site's words in a
- * reader's script) sit just beneath app.ts: createApp uses them, and so does main.ts.
+ * reader's script) sit just beneath app.ts: createApp uses them, and so does main.ts; so does
+ * app.warm.ts (the start-up warm-up main.ts runs through the app's handler).
  */
 export const LAYERS = [
   ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts', 'server/metrics'],
@@ -60,7 +61,7 @@ export const LAYERS = [
     'server/uploads',
     'server/feeds',
   ],
-  ['server/app.errors.ts', 'server/app.site.ts'],
+  ['server/app.errors.ts', 'server/app.site.ts', 'server/app.warm.ts'],
   ['server/app.ts'],
   ['server/main.ts', 'server/cli'],
 ];

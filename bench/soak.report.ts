@@ -41,6 +41,10 @@ export interface SoakResults {
   };
   /** What each kind cost the server's main thread, sent alone, before the soak and after it (soak.probe.ts). */
   costs: { start: KindCost[]; end: KindCost[] };
+  /** Whether the soak started on a just-restarted server (`--cold`; absent in older results). */
+  cold?: boolean;
+  /** Its first seconds: errors, and the most queries waiting for a pooled connection at a reading (absent in older results). */
+  early?: { seconds: number; errors: number; poolWaitingMax: number };
   memory: MemoryPoint[];
   warmupSeconds: number;
   heap: Slope;
@@ -66,6 +70,11 @@ export function formatSoak(r: SoakResults): string {
     ),
     `${'all'.padEnd(17)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(7)} ${f(r.p50Ms).padStart(8)} ${f(r.p99Ms).padStart(8)}`,
     '',
+    ...(r.early
+      ? [
+          `first ${r.early.seconds} s${r.cold ? ' (on a just-restarted server)' : ''}: ${r.early.errors} errors, at most ${r.early.poolWaitingMax} queries waiting for a pooled connection`,
+        ]
+      : []),
     `throughput ${f(r.throughput)} answers/s; errors ${r.errors}${r.errorSamples.length ? `:\n  ${r.errorSamples.join('\n  ')}` : ''}`,
     `events: ${r.events.delivered}/${r.events.expected} delivered, ${r.events.lost} lost, ${r.events.duplicated} duplicated; lag from before the POST p50 ${f(r.events.p50Ms)} ms, p99 ${f(r.events.p99Ms)} ms; commit → delivery p99 ${f(r.events.serverP99Ms)} ms (server)`,
     '',

@@ -65,12 +65,19 @@ export interface SoakOptions {
   mix?: WriteMix;
   /** Requests of each kind the cost probe sends before the soak and after it (PROBE_COUNT; tests send fewer). */
   probeCount?: number;
+  /**
+   * A forum restarted at peak (`--cold`): the server is restarted once the forum is seeded, and
+   * the soak starts on that just-started process, with no cost probe before it to warm it.
+   */
+  cold?: boolean;
   /** An empty, migrated database to use instead of the bench's embedded one (tests). */
   databaseUrl?: string;
   say: (line: string) => void;
 }
 
 const CAPACITY_SHARE = 0.6;
+/** The soak's first seconds, reported apart (errors, pool waits): where a cold start shows. */
+const EARLY_MS = 20_000;
 /** Requests waiting for an answer at most; one more would not go out and counts as an error. */
 const MAX_IN_FLIGHT = 256;
 /** Requests of each kind the cost probe sends, before the soak and after it. */
@@ -88,7 +95,12 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
   let readers = 500;
   let serverFlags: string[] | undefined;
   let mix: WriteMix | undefined;
+  let cold = false;
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--cold') {
+      cold = true;
+      continue;
+    }
     const value = Number(argv[i + 1]);
     const positive = Number.isFinite(value) && value > 0;
     const flag = argv[i];
@@ -100,12 +112,12 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
     else if (flag === '--server-flags' && argv[i + 1]?.startsWith('--')) serverFlags = argv[i + 1]!.split(/\s+/).filter(Boolean);
     else
       throw new Error(
-        `soak: unknown option ${flag} ${argv[i + 1] ?? ''} (--minutes N, --seconds N, --rate R, --readers N, --mix spread|followed, --server-flags "--flag …")`,
+        `soak: unknown option ${flag} ${argv[i + 1] ?? ''} (--minutes N, --seconds N, --rate R, --readers N, --mix spread|followed, --cold, --server-flags "--flag …")`,
       );
     i++;
   }
   if (seconds > 24 * 3600) throw new Error('soak: at most 24 hours');
-  return { seconds, rate, readers, ...(serverFlags ? { serverFlags } : {}), ...(mix ? { mix } : {}) };
+  return { seconds, rate, readers, ...(serverFlags ? { serverFlags } : {}), ...(mix ? { mix } : {}), ...(cold ? { cold } : {}) };
 }
 
 /** Runs the soak and returns its figures (it writes nothing; see runSoakBench). */
@@ -141,12 +153,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     await sql`update users set trust = 'trusted'`.execute(db);
 
     const port = await freePort();
-    const server = await startServer(url, port, problems, options.serverFlags);
-    cleanups.push(async () => {
+    let server = await startServer(url, port, problems, options.serverFlags);
+    const stopServer = async () => {
       server.kill('SIGTERM');
       if (server.exitCode === null) await Promise.race([new Promise((r) => server.once('exit', r)), atMost(10_000)]);
       if (server.exitCode === null) server.kill('SIGKILL');
-    });
+    };
+    cleanups.push(stopServer);
     const base = `http://127.0.0.1:${port}`;
     say(`server on ${base} (pid ${server.pid})`);
     // An idle connection is closed by the client after 4 s, before the server's keep-alive of 5 s
@@ -205,6 +218,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       }
     }
     say(`seeded ${BOARDS} boards, ${WRITERS} writers, ${THREADS} threads`);
+    if (options.cold) {
+      // Restarted at peak: a new process on the same forum, ready when its /readyz says so.
+      await stopServer();
+      const t = performance.now();
+      server = await startServer(url, port, problems, options.serverFlags);
+      say(`server restarted (pid ${server.pid}), ready after ${Math.round(performance.now() - t)} ms`);
+    }
 
     // ---- Live readers, spread over the followed threads.
     const followed = threads.slice(0, FOLLOWED);
@@ -267,15 +287,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
         },
         async () => (await send(agent, port, 'GET', '/metrics', {})).text,
       );
-    const costsBefore = await probe();
+    // A cold soak starts on the just-started process: nothing is sent to it before the soak.
+    const costsBefore = options.cold ? [] : await probe();
 
     // ---- The soak: requests on schedule, memory every few seconds.
     const latencies = new Map<Kind, number[]>(MIX.map((m) => [m.kind, []]));
     const kindErrors = new Map<Kind, number>(MIX.map((m) => [m.kind, 0]));
     const errorSamples: string[] = [];
     let errors = 0;
+    // Errors and the most queries waiting for a connection in the first EARLY_MS of the soak: the cold start.
+    const early = { errors: 0, poolWaitingMax: 0 };
     const fail = (kind: Kind | 'events' | 'server', line: string) => {
       errors++;
+      if (performance.now() - t0 < EARLY_MS) early.errors++;
       if (kind !== 'events' && kind !== 'server') kindErrors.set(kind, (kindErrors.get(kind) ?? 0) + 1);
       if (errorSamples.length < 20) errorSamples.push(`${kind}: ${line}`);
     };
@@ -296,6 +320,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       const t = performance.now() - t0;
       try {
         const res = await send(agent, port, 'GET', '/metrics', {});
+        const sampled = sampleServer(res.text, server.pid, databasePid);
+        if (t < EARLY_MS) early.poolWaitingMax = Math.max(early.poolWaitingMax, sampled.poolWaiting);
         memory.push({
           t,
           rssBytes: promValue(res.text, 'process_resident_memory_bytes'),
@@ -303,7 +329,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
           heapAfterGcBytes: promValue(res.text, 'gentie_heap_after_gc_bytes'),
           cpuMs: mainThreadCpuMs(server.pid),
           answered,
-          server: sampleServer(res.text, server.pid, databasePid),
+          server: sampled,
         });
       } catch (error) {
         fail('server', `/metrics: ${(error as Error).message}`);
@@ -419,6 +445,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
         serverP99Ms: serverLag === null ? null : serverLag * 1000,
       },
       costs: { start: costsBefore, end: costsAfter },
+      cold: options.cold === true,
+      early: { seconds: EARLY_MS / 1000, ...early },
       memory,
       warmupSeconds: warmupMs / 1000,
       heap: heapSlope(memory, warmupMs),

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
 import compression from 'compression';
@@ -55,7 +55,7 @@ import { notificationsRouter } from './notifications/notifications.routes';
 import { postsRouter } from './posts/posts.routes';
 import { type HotLists, createHotLists } from './posts/posts.hot';
 import { hotRouter } from './posts/posts.hot.routes';
-import { warmPages } from './posts/posts.pages';
+import { type KeptPage, warmPages } from './posts/posts.pages';
 import { type ReadRecorder, createReadRecorder } from './reads/reads.recorder';
 import { realtimeRouter } from './realtime/realtime.routes';
 import { searchRouter } from './search/search.routes';
@@ -109,6 +109,11 @@ export interface AppDeps {
    */
   listening?: () => boolean;
   /**
+   * Whether this process's start-up warm-up (app.warm.ts) is over: /readyz says it is not ready
+   * until then. Default: no warm-up (always true); main.ts runs one.
+   */
+  warmedUp?: () => boolean;
+  /**
    * The glossaries every conversion follows (glossary/glossary.store.ts); main.ts makes them to
    * share with the realtime hub, whose LISTEN connection says when one changes. Default: a store
    * of its own over `db`, read now.
@@ -139,6 +144,7 @@ export function createApp({
   uploadStorage = postgresUploadStorage(db),
   imageWorker,
   listening = () => caches.threads.listening,
+  warmedUp = () => true,
   glossaries = defaultGlossaries(db, log),
 }: AppDeps): AppHandler {
   // Everything converted through the app's conversion cache follows the glossaries (caches.ts).
@@ -208,7 +214,7 @@ export function createApp({
   app.use('/static', express.static(assets.dir, { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
 
   app.get('/healthz', healthCheck(db, databaseState));
-  app.get('/readyz', readinessCheck(db, databaseState, listening));
+  app.get('/readyz', readinessCheck(db, databaseState, listening, warmedUp));
   // For a scraper with METRICS_TOKEN or on loopback; anyone else goes on to the 404 (metrics.routes.ts).
   app.get('/metrics', metricsRoute(config.metricsToken));
 
@@ -326,8 +332,20 @@ export function createApp({
     // process last read is enough here (a warm page costs no query): the express path reads it
     // again, so writes are always refused in time, and a database being imported into was empty,
     // so it has no pages kept warm.
-    const kept = maintenance.known() ? undefined : warm.find(req);
-    if (!kept) return void app(req, res);
+    if (maintenance.known()) return void app(req, res);
+    const kept = warm.find(req);
+    if (kept) return serveKept(req, res, kept);
+    // Another reader's render of this very page is under way: wait for it, then take the page it
+    // kept, or go the full way when it kept none for this reader (posts.pages.ts rendering).
+    const rendering = warm.rendering(req, res);
+    if (!rendering) return void app(req, res);
+    void rendering.then(() => {
+      const now = maintenance.known() ? undefined : warm.find(req);
+      if (now) serveKept(req, res, now);
+      else app(req, res);
+    });
+  };
+  const serveKept = (req: IncomingMessage, res: ServerResponse, kept: KeptPage) => {
     const request = req as Request;
     const response = res as Response;
     request.res = response;

@@ -29,6 +29,12 @@ export interface Config {
    */
   readonly readFlushMs: number;
   /**
+   * How long a starting process may spend asking itself for the pages readers ask for first
+   * before /readyz says it is ready (seconds; 0: no warm-up), and how many of the most recently
+   * active threads it asks for (server/app.warm.ts).
+   */
+  readonly warmUp: { seconds: number; threads: number };
+  /**
    * The site's own origin as readers reach it (`https://bbs.example.org`), without a path; socket
    * handshakes and state-changing requests from any other origin are refused. Undefined = the
    * request's own host and scheme (as far as `trustProxy` lets forwarded headers say).
@@ -187,6 +193,18 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n >= 10 && n <= 60_000, 'must be a whole number of milliseconds, 10 to 60000')
     .default(30_000),
+  WARM_UP_SECONDS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of seconds, 0 to 300')
+    .transform(Number)
+    .refine((n) => n <= 300, 'must be a whole number of seconds, 0 to 300')
+    .default(15),
+  WARM_UP_THREADS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of threads, 0 to 1000')
+    .transform(Number)
+    .refine((n) => n <= 1000, 'must be a whole number of threads, 0 to 1000')
+    .default(50),
   PUBLIC_URL: z.string().refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)').optional(),
   TRUST_PROXY: z
     .string()
@@ -257,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     threadWindowLines: v.THREAD_WINDOW_LINES,
     threadDepthCap: v.THREAD_DEPTH_CAP,
     readFlushMs: v.READ_FLUSH_MS,
+    warmUp: Object.freeze({ seconds: v.WARM_UP_SECONDS, threads: v.WARM_UP_THREADS }),
     publicUrl,
     trustProxy: v.TRUST_PROXY?.split(',').map((s) => s.trim()),
     rateLimitMultiplier: v.RATE_LIMIT_MULTIPLIER,

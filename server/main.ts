@@ -1,6 +1,7 @@
 import { ADDRESS_PURGE_JOB, purgePostAddresses } from './moderation/moderation.bans';
 import http from 'node:http';
 import { createApp, memberFeeds } from './app';
+import { warmUp } from './app.warm';
 import { answerClientErrors } from './app.errors';
 import { siteWords } from './app.site';
 import type { Variant } from './variants';
@@ -88,6 +89,8 @@ async function main(config: Config): Promise<void> {
   const uploadStorage = postgresUploadStorage(storage.db);
   // Uploaded photos are made and stored by a process of their own, below the event loop's priority.
   const imageWorker = createImageWorker({ databaseUrl: storage.url, log: (m) => log.warn(m) });
+  // /readyz says not ready until the start-up warm-up below is over (or there is none).
+  let warmedUp = config.warmUp.seconds === 0;
   const app = createApp({
     config,
     settings,
@@ -102,6 +105,7 @@ async function main(config: Config): Promise<void> {
     uploadStorage,
     imageWorker,
     glossaries,
+    warmedUp: () => warmedUp,
   });
   const server = http.createServer(app);
   answerClientErrors(server, config.displayTimeZone);
@@ -205,7 +209,28 @@ async function main(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  // The pages readers ask for first, asked for by this process itself before /readyz says ready
+  // (app.warm.ts), once the LISTEN connection is up (whole pages are kept only while it is), all
+  // within WARM_UP_SECONDS. Readers who come meanwhile are served as ever, only not yet warm.
+  if (!warmedUp) {
+    const started = performance.now();
+    const budgetMs = config.warmUp.seconds * 1000;
+    while (!caches.threads.listening && !stopping && performance.now() - started < budgetMs / 2) await sleep(50);
+    const outcome = await warmUp(app, storage.db, {
+      budgetMs: budgetMs - (performance.now() - started),
+      threads: config.warmUp.threads,
+      concurrency: WARM_UP_CONCURRENCY,
+    }).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'warm-up failed; ready all the same'));
+    warmedUp = true;
+    if (outcome) log.info({ ...outcome, listen: caches.threads.listening }, 'warmed up: ready');
+  }
 }
+
+/** Requests the start-up warm-up sends at a time: most of the pool's 10 connections, so they open and run the pages' statements. */
+const WARM_UP_CONCURRENCY = 8;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let config: Config;
 try {

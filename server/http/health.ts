@@ -25,10 +25,16 @@ export function healthCheck(db: Kysely<Database>, databaseState: () => DatabaseS
  * GET /readyz: whether this process can take traffic, for a load balancer. Ready when the database
  * answers, has every migration this build knows (a process started before its migrations ran, or
  * an older database, is not), and the LISTEN connection is up (without it, live readers here miss
- * events and warm pages cannot be trusted). 200 with each check, or 503 naming the one that
+ * events and warm pages cannot be trusted), and its start-up warm-up is over (`warmedUp`: app.warm.ts;
+ * while it runs the answer says `warm: "warming"`). 200 with each check, or 503 naming the one that
  * failed. One short statement; the build's migrations are listed once.
  */
-export function readinessCheck(db: Kysely<Database>, databaseState: () => DatabaseState, listening: () => boolean) {
+export function readinessCheck(
+  db: Kysely<Database>,
+  databaseState: () => DatabaseState,
+  listening: () => boolean,
+  warmedUp: () => boolean = () => true,
+) {
   let known: Promise<string[]> | undefined;
   return async (_req: Request, res: Response) => {
     let database: string = databaseState();
@@ -49,9 +55,17 @@ export function readinessCheck(db: Kysely<Database>, databaseState: () => Databa
       }
     }
     const listen = listening() ? 'connected' : 'down';
-    const ready = database === 'ok' && migrations === 'current' && listen === 'connected';
+    const warming = !warmedUp();
+    const ready = database === 'ok' && migrations === 'current' && listen === 'connected' && !warming;
     res.set('Cache-Control', 'no-store');
-    if (!ready) res.status(503).set('Retry-After', '5');
-    res.json({ status: ready ? 'ready' : 'unavailable', database, migrations, ...(pending.length > 0 && { pending }), listen });
+    if (!ready) res.status(503).set('Retry-After', warming ? '1' : '5');
+    res.json({
+      status: ready ? 'ready' : 'unavailable',
+      database,
+      migrations,
+      ...(pending.length > 0 && { pending }),
+      listen,
+      ...(warming && { warm: 'warming' }),
+    });
   };
 }

@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { Ignoring } from '../db/member';
 
@@ -24,14 +25,31 @@ export function findIgnored(db: Db, memberId: string, limit = IGNORE_MAX) {
 }
 
 /**
+ * The members `memberId` ignores as one JSON value (`[{id, name}]`, newest first as findIgnored
+ * orders them, at most IGNORE_MAX; null when none), for a statement that reads more than them
+ * (posts/posts.etag.ts): a thread page reads its reader's ignoring in its first statement.
+ */
+export function ignoredJson(memberId: string): RawBuilder<{ id: string; name: string }[] | null> {
+  return sql<
+    { id: string; name: string }[] | null
+  >`(select json_agg(json_build_object('id', i.id::text, 'name', i.name) order by i.created_at desc, i.id desc)
+    from (select u.id, u.name, ig.created_at from ignores ig join users u on u.id = ig.ignored_id
+          where ig.member_id = ${memberId} order by ig.created_at desc, u.id desc limit ${IGNORE_MAX}) i)`;
+}
+
+/** An ignoring as ignoredJson read it (undefined when none): as ignoringOf gives it. */
+export function toIgnoring(rows: { id: string; name: string }[] | null | undefined): Ignoring | undefined {
+  if (!rows || rows.length === 0) return undefined;
+  return { ids: new Set(rows.map((r) => r.id)), names: rows.map((r) => r.name) };
+}
+
+/**
  * What a page that lists posts needs to know of the reader's ignoring: nothing for a reader who is
  * not logged in (no query), else one short range of the ignores primary key.
  */
 export async function ignoringOf(db: Db, member: { id: string } | null): Promise<Ignoring | undefined> {
   if (!member) return undefined;
-  const rows = await findIgnored(db, member.id);
-  if (rows.length === 0) return undefined;
-  return { ids: new Set(rows.map((r) => r.id)), names: rows.map((r) => r.name) };
+  return toIgnoring(await findIgnored(db, member.id));
 }
 
 /** Whether `memberId` ignores `otherId`. */

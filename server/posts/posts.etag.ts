@@ -10,6 +10,10 @@ import { type ActorColumns, actorFromRow, actorSql } from '../policy/policy.repo
 import type { PageContext } from '../views/layout';
 import { type OwnHeldLine, toOwnHeldLines } from './posts.held';
 import { ownHeldInThread } from './posts.held.repository';
+import type { Ignoring } from '../db/member';
+import { ignoredJson, toIgnoring } from '../members/ignores.repository';
+import { type PositionSource, positionOf } from './posts.seen.repository';
+import { NEW_COUNT_CAP, type SeenBefore } from './posts.seen';
 
 /**
  * What a thread page (`/t/:id`) or its JSON (`GET /api/posts/:id`) is a version of, read before
@@ -47,10 +51,22 @@ export async function postVersion(
     held?: (lines: OwnHeldLine[]) => void;
     /** What was read of the viewer on the post's board (and, with `muted`, whether they muted the thread), for the page to reuse. */
     viewer?: (known: KnownViewer) => void;
+    /** Whom the viewer ignores (a member's page collapses their lines), read in the same statement. */
+    ignoring?: (ignoring: Ignoring | undefined) => void;
+    /**
+     * The reader's position in the thread before this visit (posts.seen.ts SeenBefore), read in the
+     * same statement: whose it is (readerOf; null: none to read) and where it goes.
+     */
+    seen?: { source: PositionSource | null; read: (seen: SeenBefore | null) => void };
   } = {},
 ): Promise<TagPart[] | undefined> {
   if (!isId(id)) return undefined;
-  const row = await findPostVersion(db, id, viewer, { held: options.held !== undefined, muted: options.muted === true });
+  const row = await findPostVersion(db, id, viewer, {
+    held: options.held !== undefined,
+    muted: options.muted === true,
+    ignoring: options.ignoring !== undefined,
+    seen: options.seen?.source ?? null,
+  });
   // No such post: no tag; the full path answers the 404.
   if (!row) return undefined;
   options.facts?.(row.thread_id, { seq: Number(row.seq), readCount: Number(row.read_count), boardId: row.board_id });
@@ -61,6 +77,12 @@ export async function postVersion(
   const allowed = SHOWN_ACTIONS.map((action) => (can(actor, action, facts, rules) ? '1' : '0')).join('');
   const held = toOwnHeldLines(row.held ?? null);
   options.held?.(held);
+  options.ignoring?.(toIgnoring(row.ignored));
+  options.seen?.read(
+    options.seen.source && row.last_post_id !== undefined
+      ? { threadId: row.thread_id, postId: row.seen_post_id ?? null, newCount: row.new_count ?? 0, lastPostId: row.last_post_id }
+      : null,
+  );
   return [
     row.seq,
     row.read_count,
@@ -131,15 +153,27 @@ export function apiParts(req: Request): TagPart[] {
  * One row: the post's thread, seq and board, and what the policy needs to know of the post; with
  * a viewer, their role and ban on the post's board (policy.repository actorSql), and with `held`
  * their follow-ups waiting for review in the thread (posts.held.repository.ts), with `muted`
- * whether they muted the thread: what a member's page needs of them, in the one round trip.
+ * whether they muted the thread, with `ignoring` whom they ignore, and with `seen` the reader's
+ * position in the thread (posts.seen.repository.ts positionOf): what a member's page needs of them,
+ * in the one round trip.
  */
-function findPostVersion(db: Db, id: string, viewer: Member | null, parts: { held: boolean; muted: boolean }) {
+function findPostVersion(
+  db: Db,
+  id: string,
+  viewer: Member | null,
+  parts: { held: boolean; muted: boolean; ignoring: boolean; seen: PositionSource | null },
+) {
   const actor = viewer ? actorSql(viewer.id, sql`posts.board_id`) : null;
+  // The reader's position, joined as `seen`: at most one row per thread (thread_reads' key; a cookie names a thread once).
+  const position = parts.seen && positionOf(parts.seen, sql`posts.thread_id`, NEW_COUNT_CAP);
   return db
     .selectFrom('posts')
     .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
     .innerJoin('boards', 'boards.id', 'posts.board_id')
     .$if(actor !== null, (qb) => qb.leftJoin(actor!.ban.as('ban'), (join) => join.onTrue()))
+    .$if(position !== null, (qb) =>
+      qb.leftJoin(position!.relation.as('seen'), (join) => join.onRef(sql.ref('seen.thread_id'), '=', 'posts.thread_id')),
+    )
     .select([
       'posts.thread_id',
       'posts.board_id',
@@ -167,6 +201,10 @@ function findPostVersion(db: Db, id: string, viewer: Member | null, parts: { hel
       qb.select(
         sql<boolean>`exists (select 1 from thread_mutes m where m.member_id = ${viewer!.id} and m.thread_id = posts.thread_id)`.as('muted'),
       ),
+    )
+    .$if(viewer !== null && parts.ignoring, (qb) => qb.select(ignoredJson(viewer!.id).as('ignored')))
+    .$if(position !== null, (qb) =>
+      qb.select([position!.seenPostId.as('seen_post_id'), position!.newCount.as('new_count'), position!.lastPostId.as('last_post_id')]),
     )
     .where('posts.id', '=', id)
     .executeTakeFirst();

@@ -131,3 +131,17 @@ export async function countMemberPosts(db: Db, authorId: string, list: MemberPos
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The ids of the `limit` threads with the latest activity on boards that are not archived: what readers open first. */
+export async function findRecentThreadIds(db: Db, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('threads')
+    .innerJoin('boards', 'boards.id', 'threads.board_id')
+    .select('threads.thread_id')
+    .where('boards.archived_at', 'is', null)
+    .orderBy('threads.last_activity_at', 'desc')
+    .orderBy('threads.thread_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.thread_id);
+}

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { LRUCache } from 'lru-cache';
 import type { CachedPage, Caches, ConversionRulesSource, ThreadStates } from '../caches';
@@ -10,6 +10,7 @@ import { markSeen } from './posts.seen';
 import { answeredUnchangedTag, matchesTag } from '../http/conditional';
 import { chooseVariant } from '../http/context';
 import { chooseEncoding } from '../http/requests';
+import { unprefixed } from '../http/paths';
 import type { Variant } from '../text/convert';
 import { SESSION_COOKIE, cookieFrom } from '../sessions/sessions.cookies';
 import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cookie';
@@ -114,6 +115,14 @@ export interface WarmPages {
   find(req: IncomingMessage): KeptPage | undefined;
   /** Answers with the page `find` gave (the request log and express's req/res methods in place). */
   serve(req: Request, res: Response, kept: KeptPage): Promise<void>;
+  /**
+   * For a request `find` found no page for: when another request for the same page (address,
+   * script, prefix) is being answered the full way, what it is waiting for: its answer's end,
+   * after which `find` may well hold the page it kept (ask again). Undefined otherwise, and the
+   * request goes the full way itself, the others for its page waiting for it from now on.
+   * Only for thread pages an anonymous reader could share; see rendering() below.
+   */
+  rendering(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined;
 }
 
 /**
@@ -133,15 +142,12 @@ export function warmPages(
   /** The site's default script (site.defaultVariant), as the express path's variant resolver has it. */
   defaultVariant: () => Variant | undefined = () => undefined,
 ): WarmPages {
+  // Full renders under way of pages that may be kept, by address (rendering below).
+  const renders = new Map<string, Promise<void>>();
   return {
     find(req) {
-      if ((req.method !== 'GET' && req.method !== 'HEAD') || caches.pages.size === 0) return undefined;
+      if (caches.pages.size === 0 || !shareable(req)) return undefined;
       const { headers } = req;
-      // A request with a body goes through the body parsers' checks, as it would have when rendered.
-      if ((headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined) {
-        return undefined;
-      }
-      if (cookieFrom(headers.cookie, SESSION_COOKIE) !== undefined) return undefined;
       const url = req.url ?? '/';
       const { variant, prefix } = chooseVariant(url, headers, defaultVariant());
       const kept = keptFor(
@@ -169,7 +175,48 @@ export function warmPages(
       }
       await sendBody(req, res, key, page, caches.pages);
     },
+    rendering(req, res) {
+      // Single flight: twenty readers of a page no one has rendered yet (a process just started,
+      // a thread just changed) wait for one render instead of each reading and rendering it.
+      const url = req.url ?? '/';
+      if (!shareable(req) || !THREAD_PAGE.test(unprefixed(url))) return undefined;
+      const { variant, prefix } = chooseVariant(url, req.headers, defaultVariant());
+      const key = pageKey({ originalUrl: url, variant, variantPrefix: prefix }, 'n');
+      const running = renders.get(key);
+      if (running) return running;
+      const done = new Promise<void>((resolve) => {
+        // However the answer ends (sent, failed, the reader gone), or after a bound, whichever is first.
+        const timer = setTimeout(resolve, RENDER_WAIT_MS);
+        const end = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        res.once('finish', end);
+        res.once('close', end);
+      }).then(() => void renders.delete(key));
+      renders.set(key, done);
+      return undefined;
+    },
   };
+}
+
+/** A thread page's address without its prefix (`/t/123`, its query aside): the only pages kept whole. */
+const THREAD_PAGE = /^\/t\/\d+(?:[?#]|$)/;
+
+/** How long a reader waits for another's render of the same page at most, before rendering it too. */
+const RENDER_WAIT_MS = 2_000;
+
+/**
+ * Whether a request could be given a kept page: a GET or HEAD without a body (one with a body goes
+ * through the body parsers' checks, as it would have when rendered) and without a session cookie.
+ */
+function shareable(req: IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const { headers } = req;
+  if ((headers['content-length'] !== undefined && headers['content-length'] !== '0') || headers['transfer-encoding'] !== undefined) {
+    return false;
+  }
+  return cookieFrom(headers.cookie, SESSION_COOKIE) === undefined;
 }
 
 /**

@@ -40,31 +40,19 @@ const newCount = (thread: RawBuilder<unknown>, seen: RawBuilder<unknown>, cap: n
   sql<number>`(select count(*)::int from (
     select 1 from posts n where n.thread_id = ${thread} and n.id > ${seen} limit ${cap}) capped)`;
 
-/** A reader's position in the thread of one post, and that thread's newest post. */
-export interface PositionRow {
-  thread_id: string;
-  /** Null: the reader never opened the thread. */
-  seen_post_id: string | null;
-  /** Posts of the thread above seen_post_id, up to the cap (0 when never opened). */
-  new_count: number;
-  /** The thread's highest post id now. */
-  last_post_id: string;
-}
-
 /**
- * The reader's position in the thread of post `postId` (any post of it), the thread's follow-ups
- * beyond it (up to `cap`) and its newest post id now: one statement, three index probes. Undefined
- * when there is no such post.
+ * A reader's position in the thread `thread` (an SQL expression), for the statement that reads a
+ * page's version (posts.etag.ts): the positions as a relation to join on the thread as `seen`; the
+ * position (null: the reader never opened the thread); the thread's follow-ups beyond it, up to
+ * `cap` (0 when never opened); and the thread's newest post id now. Three index probes.
  */
-export async function findPosition(db: Db, source: PositionSource, postId: string, cap: number): Promise<PositionRow | undefined> {
-  const result = await sql<PositionRow>`
-    select p.thread_id, r.seen_post_id,
-      case when r.seen_post_id is null then 0 else ${newCount(sql`p.thread_id`, sql`r.seen_post_id`, cap)} end as new_count,
-      (select max(l.id) from posts l where l.thread_id = p.thread_id) as last_post_id
-    from posts p
-    left join ${positions(source)} r on r.thread_id = p.thread_id
-    where p.id = ${postId}`.execute(db);
-  return result.rows[0];
+export function positionOf(source: PositionSource, thread: RawBuilder<unknown>, cap: number) {
+  return {
+    relation: positions(source),
+    seenPostId: sql<string | null>`seen.seen_post_id`,
+    newCount: sql<number>`case when seen.seen_post_id is null then 0 else ${newCount(thread, sql`seen.seen_post_id`, cap)} end`,
+    lastPostId: sql<string>`(select max(l.id) from posts l where l.thread_id = ${thread})`,
+  };
 }
 
 /**

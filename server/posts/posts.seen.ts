@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import type { Db } from '../db/database';
-import { isId } from '../db/ids';
 import type { TagPart } from '../http/conditional';
 import { readCookie } from '../sessions/sessions.cookies';
 import { SEEN_COOKIE, afterVisit, parseSeenCookie, seenCookieHeader } from './posts.seen.cookie';
@@ -12,8 +11,8 @@ import * as repo from './posts.seen.repository';
  * the thread's posts with a higher id. A member's positions are rows of thread_reads; an
  * anonymous reader's are a cookie for the last 50 threads they opened (posts.seen.cookie.ts).
  *
- * A visit to a thread page reads the position as the page begins (seenBefore, beside the page's
- * other reads) and records the new one once the page is known (markSeen): for a member at most one
+ * A visit to a thread page reads the position as the page begins (in the statement that reads
+ * the page's version: posts.etag.ts postVersion, option `seen`) and records the new one once the page is known (markSeen): for a member at most one
  * write, after the page is sent and only when the thread has grown; for an anonymous reader the
  * cookie, sent with the page. Only the thread's own page (its root's) records a visit: a
  * follow-up's page shows one branch, and the rest of the thread has not been seen.
@@ -44,25 +43,6 @@ export function readerOf(req: Request): repo.PositionSource | null {
 }
 
 /**
- * The reader's position in the thread of post `postId` (any post of it) before this visit: one
- * statement, to run beside the page's other reads. Null when there is none to read (an anonymous
- * reader without the cookie: no query at all), no such post, or when it could not be read: the
- * page is then served as to a reader who never opened the thread (the failure is logged).
- */
-export async function seenBefore(db: Db, req: Request, postId: string): Promise<SeenBefore | null> {
-  const source = readerOf(req);
-  if (!source || !isId(postId)) return null;
-  try {
-    const row = await repo.findPosition(db, source, postId, NEW_COUNT_CAP);
-    if (!row) return null;
-    return { threadId: row.thread_id, postId: row.seen_post_id, newCount: row.new_count, lastPostId: row.last_post_id };
-  } catch (err) {
-    req.log.warn({ err, postId }, 'could not read the reader position');
-    return null;
-  }
-}
-
-/**
  * What of the position a page shows, as parts of its entity tag (http/conditional.ts). A page
  * marks the posts between the reader's position and the thread's newest post, and says how many:
  * when there are any, the page is a version of that position (the reader's next visit moves it,
@@ -76,7 +56,7 @@ export function seenParts(seen: SeenBefore | null): TagPart[] {
 
 /**
  * Records a visit to a thread's page, as served: `page` is the post shown and its thread's state
- * (posts.permissions.ts PostHead), `seen` what seenBefore read as the page began. Only a thread's own
+ * (posts.permissions.ts PostHead), `seen` what was read of it as the page began. Only a thread's own
  * page (its root's) counts as a visit.
  *
  * An anonymous reader's cookie is set before this returns: call it before sending the page. A
@@ -84,7 +64,7 @@ export function seenParts(seen: SeenBefore | null): TagPart[] {
  * since their last visit; it is meant to run while the page goes out, and never rejects: a
  * position that could not be written is logged, and the page is served all the same.
  *
- * A member's new position is the thread's newest post as the page began (seenBefore), never a
+ * A member's new position is the thread's newest post as the page began (`seen`), never a
  * later one: a follow-up written while the page was being read may be on the page and still be
  * counted as new next time, but no follow-up is ever counted as seen that the page did not show.
  */

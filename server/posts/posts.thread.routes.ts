@@ -13,7 +13,8 @@ import { firstParagraph, quoteSource } from '../text/quotes';
 import type { PageContext } from '../views/layout';
 import { type KnownViewer, pageParts, postVersion } from './posts.etag';
 import * as posts from './posts.service';
-import { firstNewFollowUp, markSeen, seenBefore, seenParts } from './posts.seen';
+import { type SeenBefore, firstNewFollowUp, markSeen, readerOf, seenParts } from './posts.seen';
+import type { Ignoring } from '../db/member';
 import { SEEN_COOKIE, parseSeenCookie } from './posts.seen.cookie';
 import { flavourOf, keepableHeaders, pageKey, sendPage, sharesPages } from './posts.pages';
 import { windowInVariant } from './posts.variants';
@@ -113,23 +114,25 @@ export function threadRoutes(router: Router, { db, rules, caches, pageContext, p
     let boardId = '';
     let held: OwnHeldLine[] = [];
     let known: KnownViewer | undefined;
-    // The reader's position before this visit (posts.seen.ts) is read beside the page's version.
-    const [ctx, version, seen] = await Promise.all([
-      listContext(req),
-      postVersion(db, postId, req.member, rules, {
-        muted: true,
-        conversion: conversions.rules,
-        held: (lines) => (held = lines),
-        // The viewer's role, ban and mute on the thread: the window takes them from here.
-        viewer: (k) => (known = k),
-        facts: (threadId, f) => {
-          facts = { threadId, ...f };
-          boardId = f.boardId;
-          caches.threads.learn(threadId, f, generation);
-        },
-      }),
-      seenBefore(db, req, postId),
-    ]);
+    let ignored: Ignoring | undefined;
+    let seen = null as SeenBefore | null;
+    // One statement for all of it: the page's version, and what is the reader's own on it: whom
+    // they ignore (collapsed lines) and their position before this visit (posts.seen.ts).
+    const version = await postVersion(db, postId, req.member, rules, {
+      muted: true,
+      conversion: conversions.rules,
+      held: (lines) => (held = lines),
+      // The viewer's role, ban and mute on the thread: the window takes them from here.
+      viewer: (k) => (known = k),
+      ignoring: (i) => (ignored = i),
+      seen: { source: readerOf(req), read: (s) => (seen = s) },
+      facts: (threadId, f) => {
+        facts = { threadId, ...f };
+        boardId = f.boardId;
+        caches.threads.learn(threadId, f, generation);
+      },
+    });
+    const ctx: PageContext = { ...pageContext(req), ignored };
     // An unchanged page is a 304 before anything is read or rendered (posts.etag.ts).
     const etag = version && entityTag([...version, ...pageParts(req, ctx), ...seenParts(seen)]);
     if (etag && answeredUnchangedTag(req, res, etag)) return;

@@ -26,10 +26,10 @@ async function readyz(client: HttpClient, status: number) {
   return res;
 }
 
-/** An app served without the realtime hub (so no LISTEN connection), over `db`. */
-async function bareApp(db: ReturnType<typeof connect>) {
+/** An app served without the realtime hub (so no LISTEN connection unless `listening` says), over `db`. */
+async function bareApp(db: ReturnType<typeof connect>, deps: { listening?: () => boolean; warmedUp?: () => boolean } = {}) {
   const server = http.createServer(
-    createApp({ config: loadConfig({ DATABASE_URL: app.url, LOG_LEVEL: 'silent' }), db, log: createLogger('silent') }),
+    createApp({ config: loadConfig({ DATABASE_URL: app.url, LOG_LEVEL: 'silent' }), db, log: createLogger('silent'), ...deps }),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -89,6 +89,29 @@ it('is 503 with database "unreachable" when its database does not answer', async
     expect(res.status).toBe(503);
     expect(res.json).toEqual({ status: 'unavailable', database: 'unreachable', migrations: 'unknown', listen: 'down' });
     expect((await bare.client.get('/healthz')).status).toBe(503);
+  } finally {
+    await bare.close();
+  }
+});
+
+it('is 503 with warm "warming" while the start-up warm-up runs (server/app.warm.ts), then ready', async () => {
+  let warmed = false;
+  const bare = await bareApp(connect(app.url), { listening: () => true, warmedUp: () => warmed });
+  try {
+    const res = await bare.client.get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(res.json).toEqual({ status: 'unavailable', database: 'ok', migrations: 'current', listen: 'connected', warm: 'warming' });
+    // Alive all the same, and serving: readers who come meanwhile are answered.
+    expect((await bare.client.get('/healthz')).status).toBe(200);
+    expect((await bare.client.get('/')).status).toBe(200);
+    warmed = true;
+    expect((await bare.client.get('/readyz')).json).toEqual({
+      status: 'ready',
+      database: 'ok',
+      migrations: 'current',
+      listen: 'connected',
+    });
   } finally {
     await bare.close();
   }
