@@ -94,7 +94,7 @@ process.on('message', (request: WorkerRequest) => {
   const { id } = request;
   const done =
     'parse' in request
-      ? parseUpload(request.parse.body, request.parse.target, request.parse.limit, request.parse.newMember).then(
+      ? parseUpload(request.parse.body, request.parse.target, request.parse.limit, request.parse.newMember, true).then(
           (parsed): WorkerAnswer => ({ id, parsed }),
         )
       : makeImage({ db: db!, storage: storage! }, request.file, request.limits).then((made): WorkerAnswer => ({ id, made }));
