@@ -4,6 +4,7 @@ import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import { markedPrepared } from '../db/prepared';
 import { AppError, type LimitedAction, type PacedAction } from '../errors';
 import { type Rate, type Settings, defaultSettings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
@@ -180,6 +181,22 @@ export interface Limiter {
   spending(counts: readonly PaceCount[]): PaceSpending | null;
   /** Gives back the point a try spent in each count (`pace`'s), when another count refused it. */
   giveBack(counts: readonly PaceCount[]): Promise<void>;
+  /**
+   * The same spending as `pace`, as a statement the caller sends itself (prepared, autocommitted:
+   * ahead of its transaction's BEGIN, db/ahead.ts); `paceRefusal` reads its answer.
+   */
+  paceStatement(counts: readonly PaceCount[]): CompiledQuery<PaceAnswer>;
+}
+
+/** A row of `Limiter.paceStatement`'s answer: a full window's end (ms since the epoch). */
+export interface PaceAnswer {
+  full_expire: string;
+}
+
+/** The 429 `Limiter.paceStatement`'s answer says, or null when every window had room. */
+export function paceRefusal(action: PacedAction, full: readonly PaceAnswer[]): AppError<'RateLimited'> | null {
+  if (full.length === 0) return null;
+  return pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire))) - Date.now());
 }
 
 // Keys include names as typed; the table's key column holds 255 characters with the prefix.
@@ -274,6 +291,17 @@ export function createLimiter(
         ),`,
     };
   };
+  // One statement, one transaction: every window's point added, and all of them taken back before
+  // it commits when any window is full. Prepared: one text per number of counts.
+  const paceStatement = (counts: readonly PaceCount[]): CompiledQuery<PaceAnswer> => {
+    const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
+    return markedPrepared(
+      'pace_counts_spend',
+      sql<PaceAnswer>`select full_expire from pace_counts_spend(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps}, ${Date.now()}::bigint)`.compile(
+        db,
+      ),
+    );
+  };
   return {
     spending,
     async giveBack(counts) {
@@ -299,17 +327,11 @@ export function createLimiter(
     async reward(action, key) {
       await limiterFor(action).reward(storedKey(key));
     },
+    paceStatement,
     async pace(action, counts) {
       if (counts.length === 0) return;
-      const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
-      // One statement, one transaction: every window's point added, and all of them taken back
-      // before it commits when any window is full.
-      const { rows: full } = await sql<{ full_expire: string }>`
-        select full_expire from pace_counts_spend(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps}, ${Date.now()}::bigint)`.execute(
-        db,
-      );
-      if (full.length === 0) return;
-      throw pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire))) - Date.now());
+      const refusal = paceRefusal(action, (await db.executeQuery(paceStatement(counts))).rows);
+      if (refusal) throw refusal;
     },
   };
 }
