@@ -70,7 +70,8 @@ export function adminRouter(
 
   router.get('/admin/audit', async (req, res) => {
     const subject = queryText(req, 'subject');
-    res.send(auditPageView(pageContext(req), await auditPage(db, req.member, { before: queryText(req, 'before'), subject }), subject));
+    const page = await auditPage(db, req.member, { before: queryText(req, 'before'), subject });
+    res.send(auditPageView(pageContext(req), page, subject, freeTextIn(conversions, undefined)));
   });
 
   // The process's numbers at a glance (the page also draws them); never cached: they change each request.

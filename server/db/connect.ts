@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { observeQuery, watchPool } from '../metrics/metrics';
 import type { Database } from './database';
+import { sendStatementsAhead } from './ahead';
 import { prepareMarkedStatements } from './prepared';
 
 export interface ConnectOptions {
@@ -27,6 +28,7 @@ export function connect(url: string, options: ConnectOptions = {}): Kysely<Datab
   pool.on('connect', (client) => {
     client.on('error', (error) => options.onConnectionError?.(error));
     prepareMarkedStatements(client);
+    sendStatementsAhead(client);
   });
   // Idle clients are reported by the listener above already.
   pool.on('error', () => undefined);

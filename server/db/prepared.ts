@@ -22,8 +22,13 @@ const MARK = '/* prepared ';
 
 /** Runs `query` as a statement prepared once per connection, labelled `label` (letters, digits, _). */
 export async function preparedQuery<R>(db: QueryExecutorProvider, label: string, query: CompiledQuery<R>): Promise<R[]> {
-  const { rows } = await db.getExecutor().executeQuery<R>({ ...query, sql: `${MARK}${label} */ ${query.sql}` });
+  const { rows } = await db.getExecutor().executeQuery<R>(markedPrepared(label, query));
   return rows;
+}
+
+/** `query` marked to be prepared once per connection, labelled `label`, for a caller that sends it itself (db/ahead.ts). */
+export function markedPrepared<R>(label: string, query: CompiledQuery<R>): CompiledQuery<R> {
+  return { ...query, sql: `${MARK}${label} */ ${query.sql}` };
 }
 
 /** Makes a pooled client send marked statements (preparedQuery) as named, prepared ones. */

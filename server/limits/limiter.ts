@@ -4,6 +4,7 @@ import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import { markedPrepared } from '../db/prepared';
 import { AppError, type LimitedAction, type PacedAction } from '../errors';
 import { type Rate, type Settings, defaultSettings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
@@ -180,6 +181,22 @@ export interface Limiter {
   spending(counts: readonly PaceCount[]): PaceSpending | null;
   /** Gives back the point a try spent in each count (`pace`'s), when another count refused it. */
   giveBack(counts: readonly PaceCount[]): Promise<void>;
+  /**
+   * The same spending as `pace`, as a statement the caller sends itself (prepared, autocommitted:
+   * ahead of its transaction's BEGIN, db/ahead.ts); `paceRefusal` reads its answer.
+   */
+  paceStatement(counts: readonly PaceCount[]): CompiledQuery<PaceAnswer>;
+}
+
+/** A row of `Limiter.paceStatement`'s answer: a full window's end (ms since the epoch). */
+export interface PaceAnswer {
+  full_expire: string;
+}
+
+/** The 429 `Limiter.paceStatement`'s answer says, or null when every window had room. */
+export function paceRefusal(action: PacedAction, full: readonly PaceAnswer[]): AppError<'RateLimited'> | null {
+  if (full.length === 0) return null;
+  return pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire))) - Date.now());
 }
 
 // Keys include names as typed; the table's key column holds 255 characters with the prefix.
@@ -274,6 +291,52 @@ export function createLimiter(
         ),`,
     };
   };
+  // One count (the address's, sent ahead of a write's BEGIN: paced.ts) spent as pace_counts_spend
+  // would, without the function and its arrays: a point added only when both windows have room
+  // (`on conflict … where`), so a refused try changes nothing and has nothing to give back, and
+  // then, only when refused, when the latest full window ends (read beside the upsert: a row it
+  // did not see, full meanwhile, still refuses, told to wait a second). The windows' lengths and
+  // caps are in the text, as the reply's (`spending`). ~12 % less per statement than the function
+  // (docs/performance.md, "The address's statement ahead of BEGIN").
+  const spendOne = (c: PaceCount): CompiledQuery<PaceAnswer> => {
+    const now = sql`${Date.now()}::bigint`;
+    const [burstMs, burstCap] = [sql.lit(c.burst.seconds * 1000), sql.lit(scaled(c.burst.points))];
+    const [sustainedMs, sustainedCap] = [sql.lit(c.sustained.seconds * 1000), sql.lit(scaled(c.sustained.points))];
+    return markedPrepared(
+      'pace_count_spend',
+      sql<PaceAnswer>`with spent as (
+          insert into pace_counts as c (key, burst_points, burst_expire, burst_cap, sustained_points, sustained_expire, sustained_cap)
+          values (${storedKey(c.key)}::varchar, 1, ${now} + ${burstMs}, ${burstCap}, 1, ${now} + ${sustainedMs}, ${sustainedCap})
+          on conflict (key) do update set
+            burst_points = case when c.burst_expire <= ${now} then 1 else c.burst_points + 1 end,
+            burst_expire = case when c.burst_expire <= ${now} then excluded.burst_expire else c.burst_expire end,
+            burst_cap = excluded.burst_cap,
+            sustained_points = case when c.sustained_expire <= ${now} then 1 else c.sustained_points + 1 end,
+            sustained_expire = case when c.sustained_expire <= ${now} then excluded.sustained_expire else c.sustained_expire end,
+            sustained_cap = excluded.sustained_cap
+          where (c.burst_expire <= ${now} or c.burst_points < ${burstCap})
+            and (c.sustained_expire <= ${now} or c.sustained_points < ${sustainedCap})
+          returning 1
+        )
+        select coalesce((select greatest(
+            case when c.burst_expire > ${now} and c.burst_points >= ${burstCap} then c.burst_expire end,
+            case when c.sustained_expire > ${now} and c.sustained_points >= ${sustainedCap} then c.sustained_expire end)
+          from pace_counts c where c.key = ${storedKey(c.key)}), ${now} + 1000)::text as full_expire
+        where not exists (select 1 from spent)`.compile(db),
+    );
+  };
+  // One statement, one transaction: every window's point added, and all of them taken back before
+  // it commits when any window is full. Prepared: one text per number of counts.
+  const paceStatement = (counts: readonly PaceCount[]): CompiledQuery<PaceAnswer> => {
+    if (counts.length === 1) return spendOne(counts[0]!);
+    const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
+    return markedPrepared(
+      'pace_counts_spend',
+      sql<PaceAnswer>`select full_expire from pace_counts_spend(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps}, ${Date.now()}::bigint)`.compile(
+        db,
+      ),
+    );
+  };
   return {
     spending,
     async giveBack(counts) {
@@ -299,17 +362,11 @@ export function createLimiter(
     async reward(action, key) {
       await limiterFor(action).reward(storedKey(key));
     },
+    paceStatement,
     async pace(action, counts) {
       if (counts.length === 0) return;
-      const { keys, burstMs, burstCaps, sustainedMs, sustainedCaps } = arrays(counts);
-      // One statement, one transaction: every window's point added, and all of them taken back
-      // before it commits when any window is full.
-      const { rows: full } = await sql<{ full_expire: string }>`
-        select full_expire from pace_counts_spend(${keys}, ${burstMs}, ${burstCaps}, ${sustainedMs}, ${sustainedCaps}, ${Date.now()}::bigint)`.execute(
-        db,
-      );
-      if (full.length === 0) return;
-      throw pacedRefusal(action, Math.max(...full.map((row) => Number(row.full_expire))) - Date.now());
+      const refusal = paceRefusal(action, (await db.executeQuery(paceStatement(counts))).rows);
+      if (refusal) throw refusal;
     },
   };
 }

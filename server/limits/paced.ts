@@ -5,15 +5,16 @@
  * shared by everyone there. The numbers are settings (settings.registry.ts); the counts are the
  * shared limiter's, so every process sees the same.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import { StatementAhead } from '../db/ahead';
 import type { Database } from '../db/database';
 import type { Member } from '../db/member';
 import { AppError, type PacedAction } from '../errors';
 import type { Rate, Settings } from '../settings/settings';
 import type { RateSettingName } from '../settings/settings.registry';
 import type { AddressBans } from './address-bans';
-import { type Limiter, type PaceSpending, type PaceCount, addressKey, pacedRefusal, scaledRate } from './limiter';
+import { type Limiter, type PaceSpending, type PaceCount, addressKey, paceRefusal, pacedRefusal, scaledRate } from './limiter';
 import { type PostCaps, isNewByTrust } from './new-member';
 
 /**
@@ -44,14 +45,20 @@ export type Pace = ((action: PacedAction) => Promise<PaceOutcome>) & {
  * A paced action whose member's points the caller spends in its own transaction's first statement
  * (a reply's: findReplyContext), saving the round trip of a statement of their own
  * (docs/performance.md, "Posting limits"). Whatever else is already done: the address ban, whether
- * the member is new, a refusal without a statement when this process knows a window is full, and
- * the address's windows, spent in a statement of their own (autocommitted: a row the caller's
+ * the member is new, and a refusal without a statement when this process knows a window is full.
+ * The address's windows are spent by a statement of their own, autocommitted (a row the caller's
  * transaction spent would stay locked until it commits, and everyone at the address would queue
- * for it). Only the member's own requests queue for the member's row.
+ * for it), sent ahead of the caller's BEGIN in the same round trip (`transaction`, db/ahead.ts).
+ * Only the member's own requests queue for the member's row.
  */
 export interface DeferredPace extends PaceOutcome {
   /** The spending to run in the caller's statement; null when nothing is paced. */
   readonly spending: PaceSpending | null;
+  /**
+   * Runs the caller's transaction (`work` inside db.transaction()), with the address's windows
+   * spent by a statement sent ahead of its BEGIN; refused (429) before `work` when one is full.
+   */
+  transaction<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
   /**
    * What that statement answered: when the latest of its full windows ends (ms since the epoch),
    * or null when none was full. Throws the 429 when one was (the statement gave every point back).
@@ -72,7 +79,13 @@ export const unpaced: Pace = () => Promise.resolve({ newMember: false, caps: nul
 /** The action paced to be spent by the caller's statement, by any Pace (one without `deferred` is paced at once). */
 export async function deferPace(pace: Pace, action: PacedAction): Promise<DeferredPace> {
   if (pace.deferred) return pace.deferred(action);
-  return { ...(await pace(action)), spending: null, settle() {}, spendAfterRollback: () => Promise.resolve() };
+  return {
+    ...(await pace(action)),
+    spending: null,
+    transaction: (db, work) => db.transaction().execute(work),
+    settle() {},
+    spendAfterRollback: () => Promise.resolve(),
+  };
 }
 
 /** Every paced action, in the order the settings page lists them. */
@@ -231,27 +244,45 @@ export function createPacing(db: Kysely<Database>, limiter: Limiter, settings: S
     };
     const deferred = async (action: PacedAction): Promise<DeferredPace> => {
       const { windows, which, outcome } = await prepare(member, where, address, action);
-      // The address's windows are spent now, in a statement of their own, and only the member's
-      // by the caller's statement: a row spent in the caller's transaction stays locked until it
-      // commits, and every member behind one address (a NAT, a campus, a proxy not trusted)
-      // would queue for it, one write at a time, each holding a pooled connection meanwhile.
+      // The address's windows are spent by a statement of their own, autocommitted, sent ahead of
+      // the caller's BEGIN in its round trip (db/ahead.ts), and only the member's by the caller's
+      // first statement: a row spent in the caller's transaction stays locked until it commits,
+      // and every member behind one address (a NAT, a campus, a proxy not trusted) would queue
+      // for it, one write at a time, each holding a pooled connection meanwhile.
       const [memberWindow, addressWindow] = windows as [PaceCount, PaceCount];
-      await spendAlone(action, [addressWindow], which);
-      let refusedByStatement = false;
+      const ahead = new StatementAhead(limiter.paceStatement([addressWindow]));
+      // What became of the try: refused by the address's windows (nothing spent), by the member's
+      // (the address's point to give back), or neither yet.
+      let refusedBy: 'address' | 'member' | null = null;
       return {
         ...outcome,
         spending: limiter.spending([memberWindow]),
+        transaction: (db, work) =>
+          ahead.run(() =>
+            db.transaction().execute(async (tx) => {
+              // Answered before BEGIN was: a refusal rolls back a transaction that did nothing.
+              const refusal = paceRefusal(action, (await ahead.answer) ?? []);
+              if (refusal) {
+                refusedBy = 'address';
+                if (refusal.retryAfter !== undefined) refused.set(which, Date.now() + (refusal.retryAfter - 1) * 1000);
+                throw refusal;
+              }
+              return work(tx);
+            }),
+          ),
         settle(fullUntil) {
           if (fullUntil === null) return;
-          refusedByStatement = true;
+          refusedBy = 'member';
           refused.set(which, fullUntil);
           throw pacedRefusal(action, fullUntil - Date.now());
         },
         async spendAfterRollback() {
           // Refused by the member's window: the address's point goes back, so a member told to
-          // wait costs the others at the address nothing.
-          if (refusedByStatement) await limiter.giveBack([addressWindow]);
-          else await spendAlone(action, [memberWindow], which);
+          // wait costs the others at the address nothing. Refused by the address's: nothing was
+          // spent (the statement gave its points back). Otherwise the try counts: the member's
+          // point, and the address's if it was never sent (the transaction never began).
+          if (refusedBy === 'member') await limiter.giveBack([addressWindow]);
+          else if (refusedBy === null) await spendAlone(action, ahead.answer ? [memberWindow] : windows, which);
         },
       };
     };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { boardArchived } from '../boards/boards.service';
 import type { BodyFormat, Database, Db } from '../db/database';
 import { type DeferredPace, type Pace, deferPace } from '../limits/paced';
@@ -71,7 +71,7 @@ export async function editPost(
   // submitReply); an edit refused for anything else spends them on its own afterwards.
   const paced = member ? await deferPace(pace, 'edit') : null;
   try {
-    return await db.transaction().execute(async (tx) => {
+    const edit = async (tx: Transaction<Database>): Promise<Post> => {
       // An archived board is read-only, for its moderators and admins too: unarchive it first.
       const { post, actor, facts, refuseArchived } = await loadForChange(tx, member, postId, 'nobody', paced);
       authorize(actor, 'edit', facts, rules);
@@ -107,7 +107,9 @@ export async function editPost(
         editor_name: actor.member.name,
         edit_reason: reason,
       });
-    });
+    };
+    // The address's limits sent ahead of the edit's BEGIN (limits/paced.ts DeferredPace).
+    return await (paced ? paced.transaction(db, edit) : db.transaction().execute(edit));
   } catch (error) {
     await paced?.spendAfterRollback();
     throw error;

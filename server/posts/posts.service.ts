@@ -94,7 +94,7 @@ async function threadPaced(
   boardSlug: string,
   input: PostInput,
   pace: Pace,
-  { newMember, caps, spending, settle }: DeferredPace,
+  { newMember, caps, spending, settle, transaction }: DeferredPace,
 ): Promise<Submitted> {
   const content = preparePost(input);
   // Which members exist, and the posts it quotes, are asked before the transaction (only when the
@@ -103,7 +103,7 @@ async function threadPaced(
   const { notified, unnotified } = mentionsToNotify(mentions.members, member.id);
   const quotes = await resolveQuotes(db, mentions.body);
   const duplicateSeconds = pace.duplicateSeconds ?? 0;
-  const written = await db.transaction().execute(async (tx) => {
+  const written = await transaction(db, async (tx) => {
     const board = await threads.findThreadContext(tx, boardSlug, member, spending, duplicateSeconds > 0);
     if (!board) throw notFound('BoardNotFound', `There is no board "${boardSlug}".`, { params: { slug: boardSlug } });
     settle(board.paced_until === null ? null : Number(board.paced_until));
@@ -202,7 +202,7 @@ async function replyPaced(
   parentId: string,
   input: PostInput,
   pace: Pace,
-  { newMember, caps, spending, settle }: DeferredPace,
+  { newMember, caps, spending, settle, transaction }: DeferredPace,
 ): Promise<Submitted> {
   const content = preparePost(input);
   // Which members exist is no part of the reply's transaction: asked before it (and only when the
@@ -213,7 +213,7 @@ async function replyPaced(
   // The posts it quotes, likewise before the transaction (only when it holds a quote at all): their
   // authors' names for the attributions, and who is notified.
   const { body, quoted } = await resolveQuotes(db, mentions.body, parentId);
-  const written = await db.transaction().execute(async (tx) => {
+  const written = await transaction(db, async (tx) => {
     const parent = await repo.findReplyContext(tx, parentId, member, spending);
     if (!parent) throw parentNotFound(parentId);
     settle(parent.paced_until === null ? null : Number(parent.paced_until));

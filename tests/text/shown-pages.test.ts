@@ -143,6 +143,21 @@ describe('free text on pages and in answers, by the right glossary, pins resolve
   });
 });
 
+describe("the admins' audit log", () => {
+  // A record of what was given (so not in the sweep below): what somebody wrote reads as written,
+  // in its own script whatever the reader's, but with its pins resolved, never their syntax.
+  it('shows what was written as written, its pins resolved, to a reader of either script', async () => {
+    for (const variant of VARIANTS) {
+      const res = await c.admin.get(`/${variant}/admin/audit`);
+      expect(res.status).toBe(200);
+      const line = (subject: string) => res.text.split('<tr').find((row) => row.includes(`>${subject}</a>`)) ?? '';
+      const asWritten = { unconverted: true, pinSyntax: false, pin: true, board: false, site: false };
+      expect(seen(line(`board:${slug}`), variant)).toEqual(asWritten);
+      expect(seen(line('address:198.51.100.0/24'), variant)).toEqual(asWritten);
+    }
+  });
+});
+
 // Routes whose answers show what a member or moderator wrote to edit or export it, as written; and
 // the admins' audit log, a record of what was done with what was given.
 const AS_WRITTEN = [/glossary/, /\/edit$/, /export|download|backup|\.txt$|\.json$/, /\/audit$/];
