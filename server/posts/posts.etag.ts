@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { ConversionRulesSource } from '../caches';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import type { TagPart } from '../http/conditional';
@@ -133,9 +134,9 @@ export function apiParts(req: Request): TagPart[] {
  * their follow-ups waiting for review in the thread (posts.held.repository.ts), with `muted`
  * whether they muted the thread: what a member's page needs of them, in the one round trip.
  */
-function findPostVersion(db: Db, id: string, viewer: Member | null, parts: { held: boolean; muted: boolean }) {
+async function findPostVersion(db: Db, id: string, viewer: Member | null, parts: { held: boolean; muted: boolean }) {
   const actor = viewer ? actorSql(viewer.id, sql`posts.board_id`) : null;
-  return db
+  const query = db
     .selectFrom('posts')
     .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
     .innerJoin('boards', 'boards.id', 'posts.board_id')
@@ -169,5 +170,6 @@ function findPostVersion(db: Db, id: string, viewer: Member | null, parts: { hel
       ),
     )
     .where('posts.id', '=', id)
-    .executeTakeFirst();
+    .compile();
+  return (await preparedQuery(db, 'post_version', query))[0];
 }

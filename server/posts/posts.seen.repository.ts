@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 
 /**
  * The SQL of readers' positions in threads (posts.seen.ts). A position is the highest post id the
@@ -57,14 +58,14 @@ export interface PositionRow {
  * when there is no such post.
  */
 export async function findPosition(db: Db, source: PositionSource, postId: string, cap: number): Promise<PositionRow | undefined> {
-  const result = await sql<PositionRow>`
+  const query = sql<PositionRow>`
     select p.thread_id, r.seen_post_id,
       case when r.seen_post_id is null then 0 else ${newCount(sql`p.thread_id`, sql`r.seen_post_id`, cap)} end as new_count,
       (select max(l.id) from posts l where l.thread_id = p.thread_id) as last_post_id
     from posts p
     left join ${positions(source)} r on r.thread_id = p.thread_id
-    where p.id = ${postId}`.execute(db);
-  return result.rows[0];
+    where p.id = ${postId}`.compile(db);
+  return (await preparedQuery(db, 'position', query))[0];
 }
 
 /**
