@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 
 /** Boards and their moderators: SQL only. */
 
 /** Every board in the console's order (position, then creation); `archived` false leaves archived boards out. */
 export function listBoards(db: Db, options: { archived: boolean } = { archived: false }) {
-  return db
+  const query = db
     .selectFrom('boards')
     .leftJoin('threads', 'threads.board_id', 'boards.id')
     .select([
@@ -23,15 +24,17 @@ export function listBoards(db: Db, options: { archived: boolean } = { archived: 
     .groupBy('boards.id')
     .orderBy('boards.position')
     .orderBy('boards.id')
-    .execute();
+    .compile();
+  return preparedQuery(db, 'boards', query);
 }
 
-export function findBoardBySlug(db: Db, slug: string) {
-  return db
+export async function findBoardBySlug(db: Db, slug: string) {
+  const query = db
     .selectFrom('boards')
     .select(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review', 'archived_at as archivedAt'])
     .where('slug', '=', slug)
-    .executeTakeFirst();
+    .compile();
+  return (await preparedQuery(db, 'board_by_slug', query))[0];
 }
 
 /** A board's slug and whether it is archived, by id (the board of a post being changed: it exists). */

@@ -1,7 +1,9 @@
 /**
- * Statements prepared once per connection, for the few on every write's path (a reply's two): the
- * server keeps their plans, so each later run skips parsing and planning, which for a reply's
- * first statement costs more than running it (docs/performance.md, "Replies").
+ * Statements prepared once per connection, for the few on every write's path (a reply's two) and
+ * the reads on every page's path (a post's version, a window's head and lines, a session, a board's
+ * threads and trees, a thread's state and events): the server keeps their plans, so each later run
+ * skips parsing and planning, which for a reply's first statement, and for each of those reads,
+ * costs PostgreSQL more than running it (docs/performance.md, "Replies" and "Hot reads prepared").
  *
  * Such a statement is marked by a leading comment with its name (preparedQuery); the pool's
  * clients send a marked text as a named statement (prepareMarkedStatements), named by its label

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { ConversionRulesSource } from '../caches';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import type { TagPart } from '../http/conditional';
@@ -157,7 +158,7 @@ export function apiParts(req: Request): TagPart[] {
  * position in the thread (posts.seen.repository.ts positionOf): what a member's page needs of them,
  * in the one round trip.
  */
-function findPostVersion(
+async function findPostVersion(
   db: Db,
   id: string,
   viewer: Member | null,
@@ -166,7 +167,7 @@ function findPostVersion(
   const actor = viewer ? actorSql(viewer.id, sql`posts.board_id`) : null;
   // The reader's position, joined as `seen`: at most one row per thread (thread_reads' key; a cookie names a thread once).
   const position = parts.seen && positionOf(parts.seen, sql`posts.thread_id`, NEW_COUNT_CAP);
-  return db
+  const query = db
     .selectFrom('posts')
     .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
     .innerJoin('boards', 'boards.id', 'posts.board_id')
@@ -207,5 +208,6 @@ function findPostVersion(
       qb.select([position!.seenPostId.as('seen_post_id'), position!.newCount.as('new_count'), position!.lastPostId.as('last_post_id')]),
     )
     .where('posts.id', '=', id)
-    .executeTakeFirst();
+    .compile();
+  return (await preparedQuery(db, 'post_version', query))[0];
 }

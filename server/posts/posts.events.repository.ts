@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 import { withAuthor } from './posts.repository';
 
 /** A thread's events and the new posts on boards, as live delivery reads them (realtime/). SQL only. */
@@ -10,22 +11,21 @@ import { withAuthor } from './posts.repository';
  * body). No body is read: the caller decides how many events fit, then reads their posts.
  */
 export function findEventsSince(db: Db, threadId: string, since: number, limit: number) {
-  return (
-    db
-      .selectFrom('thread_events as event')
-      .innerJoin('posts', 'posts.id', 'event.post_id')
-      .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
-      .select(['event.seq', 'event.kind', 'event.post_id', 'event.at', 'threads.locked', 'threads.pinned', 'threads.featured'])
-      // A window function: the builder has no words for it.
-      .select(
-        sql<string>`sum(case when event.kind like 'thread:%' then 0 else posts.bytes end) over (order by event.seq)`.as('bytes_through'),
-      )
-      .where('event.thread_id', '=', threadId)
-      .where('event.seq', '>', String(since))
-      .orderBy('event.seq')
-      .limit(limit)
-      .execute()
-  );
+  const query = db
+    .selectFrom('thread_events as event')
+    .innerJoin('posts', 'posts.id', 'event.post_id')
+    .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
+    .select(['event.seq', 'event.kind', 'event.post_id', 'event.at', 'threads.locked', 'threads.pinned', 'threads.featured'])
+    // A window function: the builder has no words for it.
+    .select(
+      sql<string>`sum(case when event.kind like 'thread:%' then 0 else posts.bytes end) over (order by event.seq)`.as('bytes_through'),
+    )
+    .where('event.thread_id', '=', threadId)
+    .where('event.seq', '>', String(since))
+    .orderBy('event.seq')
+    .limit(limit)
+    .compile();
+  return preparedQuery(db, 'events_since', query);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 import { type PostWithAuthorRow, withAuthor } from './posts.repository';
 
 /** Lists of threads and posts: a board's pages and its 精華區, an index's first follow-ups, a member's posts. SQL only. */
@@ -19,7 +20,7 @@ const THREAD_LIST_COLUMNS = [
 
 /** A page of a board's threads: pinned first, then by latest activity (bodies only when asked for). */
 export function findBoardThreads(db: Db, boardId: string, page: number, featured = false, bodies = false) {
-  return withAuthor(db.selectFrom('posts'), bodies)
+  const query = withAuthor(db.selectFrom('posts'), bodies)
     .innerJoin('threads', 'threads.thread_id', 'posts.id')
     .select(THREAD_LIST_COLUMNS)
     .where('threads.board_id', '=', boardId)
@@ -29,7 +30,8 @@ export function findBoardThreads(db: Db, boardId: string, page: number, featured
     .orderBy('threads.thread_id', 'desc')
     .limit(THREADS_PER_PAGE)
     .offset((page - 1) * THREADS_PER_PAGE)
-    .execute();
+    .compile();
+  return preparedQuery(db, 'board_threads', query);
 }
 
 /** A place in a board's 精華區: the last thread a page showed, by when it was featured. */
@@ -75,7 +77,7 @@ export async function countBoardThreads(db: Db, boardId: string, featured = fals
 export async function findIndexReplies(db: Db, threadIds: string[], perThread: number) {
   if (threadIds.length === 0 || perThread === 0) return [];
   // kysely cannot express a lateral join over unnest(); this is one bounded index scan per thread.
-  const result = await sql<PostWithAuthorRow>`
+  const query = sql<PostWithAuthorRow>`
     select r.* from unnest(${threadIds}::bigint[]) as t(id)
     cross join lateral (
       select p.id, p.board_id, p.thread_id, p.parent_id, p.path, p.depth, p.title, '' as body, p.bytes,
@@ -88,8 +90,8 @@ export async function findIndexReplies(db: Db, threadIds: string[], perThread: n
       where p.thread_id = t.id and p.depth > 0
       order by p.path
       limit ${perThread}
-    ) r`.execute(db);
-  return result.rows;
+    ) r`.compile(db);
+  return preparedQuery(db, 'index_replies', query);
 }
 
 /** Which of a member's posts a list shows: the threads they started, or their follow-ups. */

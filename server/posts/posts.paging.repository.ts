@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 import { withAuthor } from './posts.repository';
 
 /**
@@ -18,11 +19,12 @@ function pageOf(db: Db, threadId: string, after: string[], bodies: boolean) {
 
 /** Up to `limit` posts of a thread after path `after` and before path `before`, in display order. */
 export function findPathRange(db: Db, threadId: string, after: string[], before: string[], limit: number, bodies: boolean) {
-  return pageOf(db, threadId, after, bodies)
+  const query = pageOf(db, threadId, after, bodies)
     .where('posts.path', '<', sql<string[]>`${before}::bigint[]`)
     .orderBy('posts.path')
     .limit(limit)
-    .execute();
+    .compile();
+  return preparedQuery(db, 'path_range', query);
 }
 
 /**
@@ -37,7 +39,7 @@ export function findWindowLines(
   maxDepth: number,
   limit: number,
 ) {
-  return withAuthor(db.selectFrom('posts'), false)
+  const query = withAuthor(db.selectFrom('posts'), false)
     .select('posts.path as key')
     .where('posts.thread_id', '=', threadId)
     .where('posts.path', range.inclusive ? '>=' : '>', sql<string[]>`${range.from}::bigint[]`)
@@ -45,7 +47,8 @@ export function findWindowLines(
     .where('posts.depth', '<=', maxDepth)
     .orderBy('posts.path')
     .limit(limit)
-    .execute();
+    .compile();
+  return preparedQuery(db, 'window_lines', query);
 }
 
 /**

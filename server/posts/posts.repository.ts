@@ -1,5 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { BodyFormat, Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 import { FOLDING_VERSION, type SearchDocument } from '../text/search-terms';
 
 /** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
@@ -49,8 +50,8 @@ export type PostWithAuthorRow = Omit<PostRow, 'edited_by' | 'content_hash' | 'fo
   editor_name: string | null;
 };
 
-export function findPost(db: Db, id: string): Promise<PostWithAuthorRow | undefined> {
-  return withAuthor(db.selectFrom('posts')).where('posts.id', '=', id).executeTakeFirst();
+export async function findPost(db: Db, id: string): Promise<PostWithAuthorRow | undefined> {
+  return (await preparedQuery(db, 'post', withAuthor(db.selectFrom('posts')).where('posts.id', '=', id).compile()))[0];
 }
 
 /** The board a thread page links to. */
@@ -62,8 +63,8 @@ export function findBoard(db: Db, boardId: string) {
     .executeTakeFirstOrThrow();
 }
 
-export function findThreadState(db: Db, threadId: string): Promise<Omit<ThreadRow, 'featured_at'> | undefined> {
-  return db
+export async function findThreadState(db: Db, threadId: string): Promise<Omit<ThreadRow, 'featured_at'> | undefined> {
+  const query = db
     .selectFrom('threads')
     .select([
       'thread_id',
@@ -78,7 +79,8 @@ export function findThreadState(db: Db, threadId: string): Promise<Omit<ThreadRo
       'slow_mode_seconds',
     ])
     .where('thread_id', '=', threadId)
-    .executeTakeFirst();
+    .compile();
+  return (await preparedQuery(db, 'thread_state', query))[0];
 }
 
 /** The posts with these ids (any thread), with their authors and editors; in no particular order. */

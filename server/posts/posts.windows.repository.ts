@@ -1,4 +1,5 @@
 import type { Db, ThreadRow } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 import { type PostWithAuthorRow, withAuthor } from './posts.repository';
 
 /** A thread's state as a window reads it (posts.repository findThreadState's columns). */
@@ -21,7 +22,7 @@ export async function findWindowHead(
   db: Db,
   id: string,
 ): Promise<{ row: PostWithAuthorRow; state: WindowThreadState | undefined; board: WindowBoard } | undefined> {
-  const head = await withAuthor(db.selectFrom('posts'))
+  const query = withAuthor(db.selectFrom('posts'))
     .innerJoin('boards', 'boards.id', 'posts.board_id')
     .leftJoin('threads', 'threads.thread_id', 'posts.thread_id')
     .select([
@@ -41,7 +42,8 @@ export async function findWindowHead(
       'boards.archived_at as board_archived_at',
     ])
     .where('posts.id', '=', id)
-    .executeTakeFirst();
+    .compile();
+  const [head] = await preparedQuery(db, 'window_head', query);
   if (!head) return undefined;
   const {
     state_thread_id,

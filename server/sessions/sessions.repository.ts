@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { preparedQuery } from '../db/prepared';
 import { unreadCountsOf } from '../db/unread.counts';
 
 // Sessions: SQL only.
@@ -24,8 +25,8 @@ export function insertSession(db: Db, session: { tokenHash: Buffer; userId: stri
  * (for a page's header), in the same query. A deleted account has no sessions left; one that
  * slipped through is not found either.
  */
-export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number, timeZone: string, unread = false) {
-  return db
+export async function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number, timeZone: string, unread = false) {
+  const query = db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -42,7 +43,8 @@ export function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number
     .$if(unread, (qb) => qb.select(unreadCountsOf(sql.ref('users.id')).as('unread')))
     .where('sessions.token_hash', '=', tokenHash)
     .where('users.deleted_at', 'is', null)
-    .executeTakeFirst();
+    .compile();
+  return (await preparedQuery(db, 'session', query))[0];
 }
 
 /** Records that the member was seen today (in `timeZone`): users.last_seen_on, a day and no time. */
