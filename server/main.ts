@@ -79,7 +79,7 @@ async function main(config: Config): Promise<void> {
   // Only with SMTP_URL; shared by the pages (verification, reset) and the digest job.
   const mailer = config.mail && createMailer(config.mail, log);
   // Thread pages count reads in memory; the job runner below flushes them, and shutdown once more.
-  const reads = createReadRecorder(storage.db);
+  const reads = createReadRecorder(storage.db, { counted: (thread, count) => caches.threads.counted(thread, count) });
   // Hot threads (十大) kept in memory: the pages show them, the realtime hub's LISTEN says when they change.
   const hot = createHotLists(storage.db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 });
   // Upload folders left in TMPDIR by servers that were killed mid-upload (SIGKILL, a crash).

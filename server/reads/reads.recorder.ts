@@ -74,6 +74,12 @@ export interface ReadRecorderOptions {
   maxSeen?: number;
   /** Largest batch counted in one transaction (default 1,000): a long outage's backlog goes in steps. */
   batch?: number;
+  /**
+   * Told each thread's count once a flush has committed it: this process's kept pages show the
+   * new count at once (caches.ts ThreadStates.counted), without waiting for the NOTIFY every
+   * process hears (realtime.hub.ts).
+   */
+  counted?: (threadId: string, readCount: number) => void;
 }
 
 const HOUR_MS = 3_600_000;
@@ -124,7 +130,7 @@ export function createReadRecorder(db: Kysely<Database>, options: ReadRecorderOp
       try {
         siteKey ??= await findReadKey(db);
         const key = siteKey;
-        counted += await countViews(
+        const batch = await countViews(
           db,
           views.slice(i, i + batchSize).map(([, v]): CountedView => ({
             postId: v.postId,
@@ -133,6 +139,8 @@ export function createReadRecorder(db: Kysely<Database>, options: ReadRecorderOp
             readAt: v.at,
           })),
         );
+        counted += batch.counted;
+        for (const { threadId, readCount } of batch.counts) options.counted?.(threadId, readCount);
       } catch (error) {
         putBack(views.slice(i));
         throw error;

@@ -62,10 +62,14 @@ export async function findReadKey(db: Db): Promise<Buffer> {
  * when its reader was not counted on its thread within the hour before it (thread_views, across
  * every process) and is not the thread's starter; views of several posts of one thread by one
  * reader are one read. Only the views that counted are added to threads.read_count, in the same
- * transaction: counts stay exact however often a batch is retried or processes race.
+ * transaction: counts stay exact however often a batch is retried or processes race. Answers how
+ * many were counted and each thread's count now (announced to every process on commit too).
  */
-export async function countViews(db: Kysely<Database>, views: CountedView[]): Promise<number> {
-  if (views.length === 0) return 0;
+export async function countViews(
+  db: Kysely<Database>,
+  views: CountedView[],
+): Promise<{ counted: number; counts: { threadId: string; readCount: number }[] }> {
+  if (views.length === 0) return { counted: 0, counts: [] };
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${FLUSH_LOCK}::bigint)`.execute(tx);
     // kysely cannot say this: unnest of several arrays (one round trip for the whole batch), a
@@ -110,7 +114,7 @@ export async function countViews(db: Kysely<Database>, views: CountedView[]): Pr
     const payloads: string[] = [];
     for (let i = 0; i < counts.length; i += READS_PER_NOTIFY) payloads.push(JSON.stringify(counts.slice(i, i + READS_PER_NOTIFY)));
     if (payloads.length) await sql`select pg_notify(${THREAD_READS_CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(tx);
-    return rows[0]!.counted;
+    return { counted: rows[0]!.counted, counts: counts.map(([threadId, readCount]) => ({ threadId, readCount })) };
   });
 }
 

@@ -111,7 +111,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const log = options.log ?? createLogger('silent');
   const assets = loadAssets();
   const caches = createCaches();
-  const reads = createReadRecorder(database.db);
+  const reads = createReadRecorder(database.db, { counted: (thread, count) => caches.threads.counted(thread, count) });
   const counter = new QueryCounter();
   // One set of hot lists for the pages and the realtime hub, as main.ts makes it (the hub's LISTEN keeps it true).
   const hot = createHotLists(database.db, { timeZone: config.displayTimeZone, refreshMs: settings.get('hot.refreshSeconds') * 1000 });

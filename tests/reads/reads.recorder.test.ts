@@ -104,6 +104,18 @@ describe('the read recorder', () => {
   });
 });
 
+describe('a flush', () => {
+  it("tells this process each thread's count once committed, before any NOTIFY comes back", async () => {
+    const thread = await createThread(database.db);
+    const told: [string, number][] = [];
+    const reads = createReadRecorder(database.db, { counted: (threadId, count) => told.push([threadId, count]) });
+    reads.record(thread.id, view({ ip: '203.0.113.20' }));
+    reads.record(thread.id, view({ ip: '203.0.113.21' }));
+    expect(await reads.flush()).toBe(2);
+    expect(told).toEqual([[thread.id, 2]]);
+  });
+});
+
 describe('counting a batch (countViews)', () => {
   const reader = (n: number) => Buffer.alloc(16, n);
   const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes));
@@ -112,11 +124,15 @@ describe('counting a batch (countViews)', () => {
     const thread = await createThread(database.db);
     const reply = await createReply(database.db, thread.id);
     const views = (minutes: number, postId = thread.id) => [{ postId, memberId: null, reader: reader(1), readAt: at(minutes) }];
-    expect(await countViews(database.db, [...views(0), ...views(1, reply.id)])).toBe(1);
-    expect(await countViews(database.db, views(59, reply.id))).toBe(0);
-    expect(await countViews(database.db, views(61))).toBe(1);
+    // Each thread's count now comes back with the number counted (the flush tells this process's caches).
+    expect(await countViews(database.db, [...views(0), ...views(1, reply.id)])).toEqual({
+      counted: 1,
+      counts: [{ threadId: thread.id, readCount: 1 }],
+    });
+    expect((await countViews(database.db, views(59, reply.id))).counted).toBe(0);
+    expect((await countViews(database.db, views(61))).counted).toBe(1);
     // Another reader of the same thread counts on their own.
-    expect(await countViews(database.db, [{ postId: reply.id, memberId: null, reader: reader(2), readAt: at(62) }])).toBe(1);
+    expect((await countViews(database.db, [{ postId: reply.id, memberId: null, reader: reader(2), readAt: at(62) }])).counted).toBe(1);
     expect(await readCount(thread.id)).toBe(3);
   });
 
@@ -128,7 +144,7 @@ describe('counting a batch (countViews)', () => {
       { postId: reply.id, memberId: starter.id, reader: reader(3), readAt: at(0) },
       { postId: '999999999', memberId: null, reader: reader(4), readAt: at(0) },
     ]);
-    expect(counted).toBe(0);
+    expect(counted).toEqual({ counted: 0, counts: [] });
     expect(await readCount(thread.id)).toBe(0);
   });
 
