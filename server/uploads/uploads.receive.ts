@@ -1,25 +1,21 @@
 /**
- * Reading an upload's multipart/form-data body. The event loop writes the raw body to a temporary
- * file as it arrives (receiveBody: counted as it comes, nothing kept past the member's limit and
- * the envelope, the rest read and dropped), and a request that says up front it is far too big is
- * refused before its body is read at all. The multipart is then parsed from that file with busboy
- * (parseUpload), a streaming parser, by the image worker in its own process when the server has
- * one (uploads.worker.ts), else in the server: parsed on the event loop as it arrived, it cost the
- * main thread ~76 ms of CPU per 4 MB photo, most of what an upload spent there (docs/
- * performance.md, "Uploads").
+ * Reading an upload's multipart/form-data body, with busboy: a streaming parser, so a file is
+ * counted as it arrives and one bigger than the member's limit stops being kept at the limit (the
+ * rest is read and dropped, never buffered), and a request that says up front it is far too big is
+ * refused before its body is read at all.
  *
- * Nothing is held in one buffer in this process: a 4 MB photo held in memory cost the event loop
- * its copies and the garbage collections they set off, and by path the image is read by whoever
- * makes it (libvips, in the image worker process or on the thread pool) without passing through
- * the event loop. The caller removes the file part's file once done with it (removeUpload); the
- * raw body's is removed once parsed.
+ * The file goes to a temporary file as it arrives (uploadTempDir), never into one buffer in this
+ * process: a 4 MB photo held in memory cost the event loop its copies and the garbage collections
+ * they set off, and by path the image is read by whoever makes it (libvips, in the image worker
+ * process or on the thread pool) without passing through the event loop (docs/performance.md,
+ * "Uploads"). The caller removes the file once done with it (removeUpload).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Readable, type Writable, finished, pipeline } from 'node:stream';
+import { type Readable, type Writable, pipeline } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, validationFailed } from '../errors';
@@ -112,148 +108,39 @@ const DRAIN_BYTES = 8 * 1024 * 1024;
 
 const tooLarge = (limit: number, newMember: boolean) =>
   new AppError(413, 'ImageTooLarge', `The image is larger than ${limit} bytes.`, { params: { limit, newMember } });
-const malformed = () => new AppError(400, 'BadRequest', 'The multipart body is malformed or was cut off.');
-
-/** A request's body as it arrived, whole, in a temporary file: not parsed yet. */
-export interface ReceivedBody {
-  /** The temporary file (uploadTempDir). */
-  file: string;
-  /** The request's Content-Type (multipart/form-data with its boundary). */
-  contentType: string;
-}
-
-/** What parses a received body elsewhere than on the event loop: the image worker (uploads.worker.ts). */
-export interface BodyParser {
-  /**
-   * Parses `body` as parseUpload does, the file part written to `target`; a 4xx AppError for a
-   * body refused; undefined when it could not (then the caller parses it itself).
-   */
-  parse(body: ReceivedBody, target: string, limit: number, newMember: boolean): Promise<ReceivedUpload | undefined>;
-}
 
 /**
  * Reads the `file` part (and `alt`) of a multipart request, keeping at most `limit` bytes of the
  * file. Throws 415 for a body that is not multipart, 413 ImageTooLarge for a file over the limit,
  * 400 for a malformed or aborted body, ValidationFailed when no file was sent.
- *
- * The event loop only writes the raw body to a temporary file as it arrives (receiveBody); the
- * multipart is parsed from that file by `parser` (the image worker, in its own process) when there
- * is one and it answers, else here (parseUpload). Parsing it here with busboy as it arrived cost
- * the main thread about as much as everything else an upload does on it (docs/performance.md,
- * "Uploads").
  */
-export async function receiveUpload(req: Request, limit: number, newMember: boolean, parser?: BodyParser): Promise<ReceivedUpload> {
+export function receiveUpload(req: Request, limit: number, newMember: boolean): Promise<ReceivedUpload> {
   if (!req.is('multipart/form-data')) {
-    throw new AppError(415, 'UnsupportedMediaType', 'Send the image as multipart/form-data, in a part named "file".', {
-      params: { expected: 'multipart' },
-    });
+    return Promise.reject(
+      new AppError(415, 'UnsupportedMediaType', 'Send the image as multipart/form-data, in a part named "file".', {
+        params: { expected: 'multipart' },
+      }),
+    );
   }
   const announced = Number(req.headers['content-length'] ?? NaN);
   if (announced > limit + ENVELOPE_BYTES + DRAIN_BYTES) {
     // Far too big to read just to refuse it: answered now, and the connection is closed after
     // the answer rather than reading the rest.
     req.res?.set('Connection', 'close');
-    throw tooLarge(limit, newMember);
+    return Promise.reject(tooLarge(limit, newMember));
   }
-  const contentType = req.headers['content-type'] ?? '';
-  // Without a boundary there is nothing to parse: refused before the body is read.
-  if (!hasBoundary(contentType)) throw new AppError(400, 'BadRequest', 'The multipart body has no boundary.');
-  // A body over the file's limit and the envelope's has a file over the limit.
-  const body: ReceivedBody = { file: await receiveBody(req, limit + ENVELOPE_BYTES, () => tooLarge(limit, newMember)), contentType };
-  const byWorker = `${body.file}.w`;
-  try {
-    const parsed = await parser?.parse(body, byWorker, limit, newMember);
-    if (parsed) return parsed;
-    // Left by a worker that ended mid-parse.
-    if (parser) await removeUpload(byWorker);
-    return await parseUpload(body, `${body.file}.p`, limit, newMember);
-  } finally {
-    await removeUpload(body.file);
-  }
-}
-
-/** Whether busboy finds a boundary in a Content-Type (it throws when there is none). */
-function hasBoundary(contentType: string): boolean {
-  try {
-    busboy({ headers: { 'content-type': contentType } });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Writes a request's body to a new temporary file as it arrives and answers its path: no parsing,
- * each chunk handed to the file as it came (fs writes run on libuv's pool; the request is paused
- * while the file's buffer is full). Past `cap` bytes nothing more is written, the rest is read and
- * dropped, and `over()` is thrown once the body ended; 400 when the client goes away mid-body.
- */
-export function receiveBody(req: Readable & { complete?: boolean }, cap: number, over: () => AppError): Promise<string> {
-  const file = path.join(uploadTempDir(), randomBytes(12).toString('hex'));
-  return new Promise((resolve, reject) => {
-    const out = createWriteStream(file);
-    const closed = new Promise<void>((done) => out.once('close', done));
-    let size = 0;
-    let settled = false;
-    const fail = (error: AppError) => {
-      if (settled) return;
-      settled = true;
-      out.destroy();
-      // Removed once it is closed (an open still under way would make the file again), then answered.
-      void closed.then(() => removeUpload(file)).finally(() => reject(error));
-    };
-    out.on('error', () => fail(malformed()));
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > cap || settled) return;
-      if (!out.write(chunk)) {
-        req.pause();
-        out.once('drain', () => req.resume());
-      }
-    });
-    req.on('end', () => {
-      if (size > cap) return fail(over());
-      out.end();
-      void closed.then(() => {
-        if (settled) return;
-        settled = true;
-        resolve(file);
-      });
-    });
-    // A client that goes away mid-body never ends it.
-    req.once('close', () => {
-      if (req.complete === false) fail(new AppError(400, 'BadRequest', 'The request was aborted.'));
-    });
-  });
-}
-
-/**
- * Parses a received multipart body (receiveBody) with busboy: the first part named `file` written
- * to `target`, at most `limit` bytes of it, and the `alt` field. Throws 413 ImageTooLarge for a
- * file over the limit, 400 for a malformed or cut-off body, ValidationFailed when no file was
- * sent; `target` is removed whenever it throws. Runs in the image worker, or in the server when
- * there is none.
- *
- * `whole` (the worker): the body read, and the file part written, each in one blocking call
- * instead of 64 KB at a time. In the worker, a process at nice +10, each chunk's trip through
- * libuv's pool and back waited for a core: on a loaded machine a 4 MB body parsed in chunks took
- * seconds (docs/performance.md, "Uploads"). Its event loop has nothing else to do meanwhile but
- * answer the server. In the server, streamed in chunks, one per turn (feedInTurns): its event loop
- * must stay free, and nothing the size of the body is held at once.
- */
-export function parseUpload(body: ReceivedBody, target: string, limit: number, newMember: boolean, whole = false): Promise<ReceivedUpload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({
-        headers: { 'content-type': body.contentType },
+        headers: req.headers,
         limits: { fileSize: limit, files: 1, fields: 4, fieldSize: 4 * ALT_MAX, parts: 6, headerPairs: 20 },
         defParamCharset: 'utf8',
       });
     } catch {
       return reject(new AppError(400, 'BadRequest', 'The multipart body has no boundary.'));
     }
-    const source = whole ? undefined : createReadStream(body.file);
+    let file: string | undefined;
     let written: Promise<void> | undefined;
     let size = 0;
     let found = false;
@@ -263,18 +150,20 @@ export function parseUpload(body: ReceivedBody, target: string, limit: number, n
     const fail = (error: AppError) => {
       if (settled) return;
       settled = true;
-      source?.destroy();
       // Removed once its writes are over (an open still under way would make the file again),
       // and only then answered.
-      if (!written) return reject(error);
-      void written
+      const gone = file;
+      if (!gone) return reject(error);
+      void (written ?? Promise.resolve())
         .then(undefined, () => undefined)
-        .then(() => removeUpload(target))
+        .then(() => removeUpload(gone))
         .finally(() => reject(error));
     };
     parser.on('file', (name, stream) => {
       if (name !== 'file' || found) return void stream.resume();
       found = true;
+      file = path.join(uploadTempDir(), randomBytes(12).toString('hex'));
+      const target = file;
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
       });
@@ -282,63 +171,52 @@ export function parseUpload(body: ReceivedBody, target: string, limit: number, n
       stream.on('limit', () => {
         over = true;
       });
-      if (whole) {
-        const parts: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => parts.push(chunk));
-        written = new Promise((done, failed) =>
-          finished(stream, (error) => {
-            if (error) return failed(error);
-            try {
-              if (!over) writeFileSync(target, Buffer.concat(parts));
-              done();
-            } catch (error) {
-              failed(error instanceof Error ? error : new Error(String(error)));
-            }
-          }),
-        );
-      } else {
-        // Written as it is parsed, with the writes' own backpressure.
-        written = new Promise((done, failed) => pipeline(stream, createWriteStream(target), (e) => (e ? failed(e) : done())));
-      }
+      // Written as it arrives, with the writes' own backpressure (fs writes run on the thread pool).
+      written = new Promise((done, failed) => pipeline(stream, createWriteStream(target), (e) => (e ? failed(e) : done())));
       written.catch(() => undefined);
     });
     parser.on('field', (name, value) => {
       if (name === 'alt') alt = value.slice(0, ALT_MAX);
     });
-    parser.on('error', () => fail(malformed()));
-    source?.on('error', () => fail(malformed()));
+    parser.on('error', () => {
+      req.removeAllListeners('data');
+      req.resume();
+      fail(new AppError(400, 'BadRequest', 'The multipart body is malformed or was cut off.'));
+    });
     parser.on('close', () => {
       if (over) return fail(tooLarge(limit, newMember));
-      if (!found || size === 0 || !written) return fail(validationFailed('file', { kind: 'required' }, 'file: choose an image to upload.'));
+      if (!found || size === 0 || !written || !file)
+        return fail(validationFailed('file', { kind: 'required' }, 'file: choose an image to upload.'));
+      const done = file;
       written.then(
         () => {
-          if (settled) return void removeUpload(target);
+          if (settled) return void removeUpload(done);
           settled = true;
-          resolve({ file: target, bytes: size, alt: alt.replace(/\s+/g, ' ').trim() });
+          resolve({ file: done, bytes: size, alt: alt.replace(/\s+/g, ' ').trim() });
         },
-        () => fail(malformed()),
+        () => fail(new AppError(400, 'BadRequest', 'The multipart body is malformed or was cut off.')),
       );
     });
-    if (source) return feedInTurns(source, parser);
-    let data: Buffer;
-    try {
-      data = readFileSync(body.file);
-    } catch {
-      return fail(malformed());
-    }
-    parser.end(data);
+    // A client that goes away mid-file leaves the parser waiting for an end that never comes.
+    req.once('close', () => {
+      if (!req.complete) {
+        parser.destroy();
+        fail(new AppError(400, 'BadRequest', 'The request was aborted.'));
+      }
+    });
+    feedInTurns(req, parser);
   });
 }
 
 /**
- * Hands a body to the parser one chunk per turn of the event loop, instead of `pipe`. Piped, a
- * socket's data flows straight through: libuv reads up to 32 chunks of 64 KB from a socket in one
- * go, and with twenty uploads arriving at once a single turn parsed and copied tens of megabytes
- * (busboy's boundary search and the copy into the file's buffer) before a timer or another request
- * got its turn: 60–130 ms of main thread at a time (docs/performance.md, "Uploads"). Bodies are now
- * parsed from their file (parseUpload), whose reads come a chunk at a time anyway; in the server
- * (no image worker) this still keeps one parse from taking two chunks in a turn. Paused after each
- * chunk; the parser's own backpressure (write() answering false) is kept too.
+ * Hands the request's body to the parser one chunk per turn of the event loop, instead of
+ * `req.pipe(parser)`. Piped, a socket's data flows straight through: libuv reads up to 32 chunks
+ * of 64 KB from a socket in one go, and with twenty uploads arriving at once a single turn parsed
+ * and copied tens of megabytes (busboy's boundary search and the copy into the file's buffer)
+ * before a timer or another request got its turn: 60–130 ms of main thread at a time (docs/
+ * performance.md, "Uploads"). Paused after each chunk, the request stops its socket once its own
+ * small buffer is full, and the rest waits in the kernel until the next turn; the parser's own
+ * backpressure (write() answering false) is kept too.
  */
 export function feedInTurns(req: Readable, parser: Writable): void {
   req.on('data', (chunk: Buffer) => {

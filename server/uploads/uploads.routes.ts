@@ -163,7 +163,7 @@ export function uploadsRouter({ db, storage, images, worker, settings, pacing, p
     await checkMayUpload(db, member);
     const { newMember } = await pacing(member, req.ip ?? '')('upload');
     const limit = settings.get(newMember ? 'uploads.newMemberMaxBytes' : 'uploads.maxBytes');
-    return received(await receiveUpload(req, limit, newMember, worker), async ({ file, alt }) => {
+    return received(await receiveUpload(req, limit, newMember), async ({ file, alt }) => {
       const upload = await uploadImage(deps, member, file, limits());
       return { upload, snippets: snippetsFor(upload, alt) };
     });
@@ -199,7 +199,7 @@ export function uploadsRouter({ db, storage, images, worker, settings, pacing, p
     await checkMayUpload(db, member);
     const { newMember } = await pacing(member, req.ip ?? '')('upload');
     const limit = settings.get(newMember ? 'uploads.newMemberMaxBytes' : 'uploads.maxBytes');
-    return received(await receiveUpload(req, limit, newMember, worker), ({ file }) => setAvatar(deps, member, file, limits()));
+    return received(await receiveUpload(req, limit, newMember), ({ file }) => setAvatar(deps, member, file, limits()));
   }
 
   router.get('/api/me/avatar', async (req, res) => {

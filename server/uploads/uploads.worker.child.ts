@@ -1,7 +1,6 @@
 /**
- * The image worker process (uploads.worker.ts starts it): parses the multipart bodies the server
- * received into temporary files (uploads.receive.ts parseUpload), and makes and stores the images
- * the server hands it by path, one request at a time as they come (uploads.images.ts keeps its own order of
+ * The image worker process (uploads.worker.ts starts it): makes and stores the images the server
+ * hands it by path, one request at a time as they come (uploads.images.ts keeps its own order of
  * decodes), every thread of it at the nice value the server asks for, and so are the PostgreSQL
  * backends that write its blobs when they run on this host (nicedStorage). Its connections are
  * named `gentie-images` in pg_stat_activity.
@@ -14,7 +13,6 @@ import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { makeImage } from './uploads.make';
 import { keepImageThreadsAt, lowerBackend } from './uploads.priority';
-import { parseUpload } from './uploads.receive';
 import { type UploadStorage, postgresUploadStorage } from './uploads.storage';
 import type { WorkerAnswer, WorkerRequest } from './uploads.worker';
 
@@ -91,19 +89,15 @@ process.on('message', (request: WorkerRequest) => {
     storage = nicedStorage(db, request.init.nice);
     return;
   }
-  const { id } = request;
-  const done =
-    'parse' in request
-      ? parseUpload(request.parse.body, request.parse.target, request.parse.limit, request.parse.newMember, true).then(
-          (parsed): WorkerAnswer => ({ id, parsed }),
-        )
-      : makeImage({ db: db!, storage: storage! }, request.file, request.limits).then((made): WorkerAnswer => ({ id, made }));
-  done.then(answer, (error: unknown) =>
-    answer(
-      error instanceof AppError && error.status < 500
-        ? { id, refused: { status: error.status, code: error.code, message: error.message, params: error.params } }
-        : { id, failed: error instanceof Error ? error.message : String(error) },
-    ),
+  const { id, file, limits } = request;
+  makeImage({ db: db!, storage: storage! }, file, limits).then(
+    (made) => answer({ id, made }),
+    (error: unknown) =>
+      answer(
+        error instanceof AppError && error.status < 500
+          ? { id, refused: { status: error.status, code: error.code, message: error.message, params: error.params } }
+          : { id, failed: error instanceof Error ? error.message : String(error) },
+      ),
   );
 });
 

@@ -7,10 +7,8 @@
  * themselves waited for one (V8's task queue, libuv's pool queue, a garbage collection) —
  * docs/performance.md, "Uploads". In another process, image work shares none of those with the
  * event loop, and every one of its threads (libvips', libuv's, V8's) runs nicer than the server.
- * Nothing big crosses between the two: the server hands over the path of the raw body it received
- * (uploads.receive.ts), the worker parses its multipart into the file part's own file and answers
- * the alt text (busboy cost the event loop ~76 ms of CPU per 4 MB photo); the server then hands
- * over that file's path, the worker reads it, writes the image and its thumbnail to the storage
+ * Nothing big crosses between the two: the server hands over the path of the file it received
+ * (uploads.receive.ts), the worker reads it, writes the image and its thumbnail to the storage
  * itself over its own connection, and answers only what the upload's row needs.
  *
  * In the server's session, on purpose: where Linux groups processes by session for scheduling
@@ -24,7 +22,7 @@
  * then yield to the server's own backends.
  *
  * The worker is a help, never a need: when it cannot be started, or ends (a crash, a kill), the
- * bodies and uploads it had are parsed and made in the server's own process, as are the next ones for RETRY_MS; then it
+ * uploads it had are made in the server's own process, as are the next ones for RETRY_MS; then it
  * is started again. It ends with the server (it leaves when its channel to the server closes).
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -33,11 +31,10 @@ import path from 'node:path';
 import { AppError, type ErrorCode } from '../errors';
 import type { ImageLimits } from './uploads.images';
 import type { MadeImage } from './uploads.make';
-import type { BodyParser, ReceivedBody, ReceivedUpload } from './uploads.receive';
 import { imageThreadNiceness } from './uploads.priority';
 
-/** What the server asks of its image worker: parsing received bodies (BodyParser, uploads.receive.ts), making images. */
-export interface ImageWorker extends BodyParser {
+/** What the server asks of its image worker. */
+export interface ImageWorker {
   /**
    * Makes the image in the file at `file` and stores its bytes; a 4xx AppError for a file that is
    * refused. Undefined when the worker could not do it (not running, ended meanwhile, or failed
@@ -50,8 +47,6 @@ export interface ImageWorker extends BodyParser {
   readonly made: number;
   /** Files it refused (answered with a 4xx), likewise. */
   readonly refused: number;
-  /** Bodies it parsed, or refused (a 4xx), likewise. */
-  readonly parsed: number;
   /** Ends the worker process (waits for it to exit). */
   stop(): Promise<void>;
 }
@@ -70,21 +65,13 @@ export interface ImageWorkerOptions {
 export const RETRY_MS = 10_000;
 
 /** A request to the worker (the first message is `init`). */
-export type WorkerRequest =
-  | { init: { databaseUrl: string; nice: number } }
-  | { id: number; file: string; limits: ImageLimits }
-  | { id: number; parse: { body: ReceivedBody; target: string; limit: number; newMember: boolean } };
+export type WorkerRequest = { init: { databaseUrl: string; nice: number } } | { id: number; file: string; limits: ImageLimits };
 
 /** The worker's answer to one request. */
 export type WorkerAnswer =
   | { id: number; made: MadeImage }
-  | { id: number; parsed: ReceivedUpload }
   | { id: number; refused: { status: number; code: ErrorCode; message: string; params: unknown } }
   | { id: number; failed: string };
-
-/** A refusal the worker answered, as the AppError it was there. */
-const refusal = (r: Extract<WorkerAnswer, { refused: unknown }>['refused']) =>
-  new AppError(r.status, r.code, r.message, { params: r.params } as never);
 
 /** Starts nothing yet: the process is started by the first `make`. */
 export function createImageWorker({ databaseUrl, script, log }: ImageWorkerOptions): ImageWorker {
@@ -94,9 +81,7 @@ export function createImageWorker({ databaseUrl, script, log }: ImageWorkerOptio
   let nextId = 1;
   let made = 0;
   let refused = 0;
-  let parsed = 0;
-  /** Each request's answer, or undefined when the worker ended or could not be asked. */
-  const pending = new Map<number, (answer: WorkerAnswer | undefined) => void>();
+  const pending = new Map<number, (answer: MadeImage | undefined | AppError) => void>();
 
   const ended = (why: string) => {
     child = undefined;
@@ -131,7 +116,14 @@ export function createImageWorker({ databaseUrl, script, log }: ImageWorkerOptio
       const settle = pending.get(answer.id);
       if (!settle) return;
       pending.delete(answer.id);
-      settle(answer);
+      if ('made' in answer) {
+        made++;
+        settle(answer.made);
+      } else if ('refused' in answer) {
+        const r = answer.refused;
+        refused++;
+        settle(new AppError(r.status, r.code, r.message, { params: r.params } as never));
+      } else settle(undefined);
     });
     // The server may end without stopping it: the worker keeps nothing alive here.
     started.unref();
@@ -140,26 +132,6 @@ export function createImageWorker({ databaseUrl, script, log }: ImageWorkerOptio
     started.send(init);
     return started;
   };
-
-  /**
-   * Sends a request (starting the worker if need be) and waits for its answer: undefined when the
-   * worker is not running or ended meanwhile.
-   */
-  async function ask(request: (id: number) => WorkerRequest): Promise<WorkerAnswer | undefined> {
-    if (!child) {
-      if (performance.now() - failedAt < RETRY_MS) return undefined;
-      child = start();
-      if (!child) return undefined;
-    }
-    const id = nextId++;
-    const answer = await new Promise<WorkerAnswer | undefined>((resolve) => {
-      pending.set(id, resolve);
-      child!.send(request(id), (error) => {
-        if (error && pending.delete(id)) resolve(undefined);
-      });
-    });
-    return answer;
-  }
 
   return {
     get pid() {
@@ -171,28 +143,22 @@ export function createImageWorker({ databaseUrl, script, log }: ImageWorkerOptio
     get refused() {
       return refused;
     },
-    get parsed() {
-      return parsed;
-    },
     async make(file, limits) {
-      const answer = await ask((id) => ({ id, file, limits }));
-      if (answer && 'refused' in answer) {
-        refused++;
-        throw refusal(answer.refused);
+      if (!child) {
+        if (performance.now() - failedAt < RETRY_MS) return undefined;
+        child = start();
+        if (!child) return undefined;
       }
-      if (!answer || !('made' in answer)) return undefined;
-      made++;
-      return answer.made;
-    },
-    async parse(body, target, limit, newMember) {
-      const answer = await ask((id) => ({ id, parse: { body, target, limit, newMember } }));
-      if (answer && 'refused' in answer) {
-        parsed++;
-        throw refusal(answer.refused);
-      }
-      if (!answer || !('parsed' in answer)) return undefined;
-      parsed++;
-      return answer.parsed;
+      const id = nextId++;
+      const answer = await new Promise<MadeImage | undefined | AppError>((resolve) => {
+        pending.set(id, resolve);
+        const request: WorkerRequest = { id, file, limits };
+        child!.send(request, (error) => {
+          if (error && pending.delete(id)) resolve(undefined);
+        });
+      });
+      if (answer instanceof AppError) throw answer;
+      return answer;
     },
     async stop() {
       const running = child;

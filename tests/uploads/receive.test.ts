@@ -1,10 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { PassThrough, Readable, Writable } from 'node:stream';
-import { AppError } from '../../server/errors';
+import { Readable, Writable } from 'node:stream';
 import { sha256OffThread } from '../../server/uploads/uploads.images';
-import { feedInTurns, receiveBody, removeUpload, uploadTempDir } from '../../server/uploads/uploads.receive';
+import { feedInTurns } from '../../server/uploads/uploads.receive';
 
 // What an upload moves off the event loop's long runs (docs/performance.md, "Uploads"): the body
 // handed to the parser one chunk per turn of the loop, and the content hash computed on the
@@ -76,65 +73,6 @@ describe('feedInTurns', () => {
     await finished;
     expect(events).toHaveLength(5);
     expect(drains).toBe(5);
-  });
-});
-
-describe('receiveBody', () => {
-  const over = () => new AppError(413, 'ImageTooLarge', 'too large', { params: { limit: 0, newMember: false } });
-  /** A request as receiveBody sees one: a stream of the body, `complete` once it ended. */
-  const request = () => Object.assign(new PassThrough(), { complete: false });
-  /** The one file being received now: its size so far (0 before it is made). */
-  const receiving = () => {
-    const names = readdirSync(uploadTempDir());
-    expect(names.length).toBeLessThanOrEqual(1);
-    return names.length ? statSync(`${uploadTempDir()}/${names[0]}`).size : 0;
-  };
-
-  it('writes the raw body to a file as it arrives, whole', async () => {
-    const req = request();
-    const received = receiveBody(req, 1 << 20, over);
-    const body = randomBytes(300 * 1024);
-    for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.subarray(i, i + 64 * 1024));
-    req.complete = true;
-    req.end();
-    const file = await received;
-    expect(readFileSync(file).equals(body)).toBe(true);
-    await removeUpload(file);
-  });
-
-  it('stops writing a body at the cap, reads the rest, refuses it once it ended and removes the file', async () => {
-    const cap = 256 * 1024;
-    const req = request();
-    const received = receiveBody(req, cap, over);
-    const refused = received.then(
-      () => undefined,
-      (e: AppError) => e,
-    );
-    // Four times the cap arrives before the body ends: nothing past the cap is on disk.
-    for (let i = 0; i < 16; i++) req.write(randomBytes(64 * 1024));
-    for (let i = 0; i < 50 && receiving() < cap; i++) await sleep(10);
-    await sleep(50);
-    expect(receiving()).toBe(cap);
-    // Still read (the client is not left writing into a full socket), and refused once ended.
-    expect(req.writableLength).toBe(0);
-    req.complete = true;
-    req.end();
-    expect(await refused).toMatchObject({ status: 413, code: 'ImageTooLarge' });
-    expect(readdirSync(uploadTempDir())).toEqual([]);
-  });
-
-  it('answers 400 and removes the file when the client goes away mid-body', async () => {
-    const req = request();
-    const received = receiveBody(req, 1 << 20, over);
-    const refused = received.then(
-      () => undefined,
-      (e: AppError) => e,
-    );
-    req.write(randomBytes(64 * 1024));
-    await sleep(20);
-    req.destroy();
-    expect(await refused).toMatchObject({ status: 400, code: 'BadRequest', message: 'The request was aborted.' });
-    expect(readdirSync(uploadTempDir()).filter((n) => existsSync(`${uploadTempDir()}/${n}`))).toEqual([]);
   });
 });
 

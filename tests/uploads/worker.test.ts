@@ -143,63 +143,6 @@ describe('the image worker', () => {
     expect(broken.worker.made).toBe(0);
   });
 
-  it('parses the body in its own process: the same image, alt text and refusals as the server', async () => {
-    const { client, worker } = await appWithWorker();
-    // The same requests to a server without a worker: it parses them itself.
-    const plain = await startTestApp();
-    apps.push(plain);
-    const plainClient = plain.client();
-    await logInClient(plainClient, await createMember(plain.db));
-    const photo = await phoneJpeg(500, 300);
-    const answers = async (c: typeof client) => {
-      const made = await upload(c, photo, { alt: '  外灘\n [夜]  ' });
-      const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-      const raw = async (body: string, type = 'multipart/form-data; boundary=x') => {
-        const res = await fetch(`${c.baseUrl}/api/uploads`, { method: 'POST', headers: { cookie, 'content-type': type }, body });
-        return [res.status, ((await res.json()) as { error: { code: string; message: string } }).error];
-      };
-      return {
-        made: [made.status, made.json.id, made.json.snippets],
-        // No closing boundary: cut off.
-        cut: await raw('--x\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\nabc'),
-        // Only the alt text.
-        noFile: await raw('--x\r\nContent-Disposition: form-data; name="alt"\r\n\r\nhi\r\n--x--\r\n'),
-        noBoundary: await raw('whatever', 'multipart/form-data'),
-      };
-    };
-    const byWorker = await answers(client);
-    expect(byWorker.made[0]).toBe(201);
-    expect(byWorker.made[2]).toMatchObject({ markdown: expect.stringContaining('[外灘 \\[夜\\]]') });
-    expect(byWorker.cut).toEqual([400, expect.objectContaining({ code: 'BadRequest' })]);
-    expect(byWorker.noFile).toEqual([400, expect.objectContaining({ code: 'ValidationFailed' })]);
-    expect(byWorker.noBoundary).toEqual([400, expect.objectContaining({ code: 'BadRequest' })]);
-    // The worker parsed the three bodies that had a boundary, and made the one image.
-    expect([worker.parsed, worker.made]).toEqual([3, 1]);
-    expect(await answers(plainClient)).toEqual(byWorker);
-    expect(readdirSync(uploadTempDir())).toEqual([]);
-  });
-
-  it('leaves the body to the server when it is killed mid-parse', async () => {
-    const { client, worker } = await appWithWorker();
-    expect((await upload(client, await phoneJpeg(300, 220))).status).toBe(201);
-    const handOver = worker.parse.bind(worker);
-    let killed: number | undefined;
-    worker.parse = (...args) => {
-      const answer = handOver(...args);
-      killed = worker.pid;
-      process.kill(killed!, 'SIGKILL');
-      return answer;
-    };
-    const res = await upload(client, await noisyJpeg(1600, 1200), { alt: '夜景' });
-    worker.parse = handOver;
-    expect(killed).toBeDefined();
-    expect(res.status).toBe(201);
-    expect(res.json.snippets.markdown).toContain('[夜景]');
-    // Parsed once by the worker (the first upload): the second by the server, and its image made there too.
-    expect([worker.parsed, worker.made, worker.pid]).toEqual([1, 1, undefined]);
-    expect(readdirSync(uploadTempDir())).toEqual([]);
-  });
-
   it('leaves no received file behind, stored or refused', async () => {
     const { client } = await appWithWorker();
     expect((await upload(client, await phoneJpeg(360, 200))).status).toBe(201);
