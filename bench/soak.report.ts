@@ -82,8 +82,8 @@ export function formatSoak(r: SoakResults): string {
     formatCosts(r.costs.start, r.costs.end),
     '',
     'each interval: memory; CPU ms per answered request of the server main thread, the whole server process, PostgreSQL and the',
-    "load generator; the server's GC ms per second, queries waiting for a pooled connection (at the sample), event-loop delay p99:",
-    '    s   RSS MB  heap MB  after GC  caches MB   main  server  postgres  generator   GC ms/s  pool wait  loop p99 ms',
+    "load generator; the server's GC ms per second, queries waiting for a pooled connection (at the sample), event-loop delay p99 and max, and the generator's loop max:",
+    '    s   RSS MB  heap MB  after GC  caches MB   main  server  postgres  generator   GC ms/s  pool wait  loop p99 ms  loop max ms  gen. loop max',
     ...r.memory.map((m, i) => intervalRow(m, r.memory[i - 1])),
     `post-GC heap after ${f(r.warmupSeconds, 0)} s of warm-up: ${f(r.heap.bytesPerMinute / 2 ** 20, 2)} MB/min over ${r.heap.points} points, growth ${f(r.heap.growth * 100, 1)} % (target ≤ 5 %)`,
     ...(r.heapLessCaches
@@ -118,6 +118,8 @@ function intervalRow(m: MemoryPoint, prev: MemoryPoint | undefined): string {
     f(s && p ? (s.gcMs - p.gcMs) / seconds : NaN).padStart(9),
     f(s?.poolWaiting ?? NaN, 0).padStart(10),
     f(s?.loopP99Ms ?? NaN).padStart(12),
+    f(s?.loopMaxMs ?? NaN).padStart(12),
+    f(s?.generatorLoopMaxMs ?? NaN).padStart(14),
   ].join(' ');
 }
 

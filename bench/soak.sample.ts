@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promValue } from './soak.stats';
 
 /**
@@ -18,6 +19,10 @@ export interface ServerSample {
   poolWaiting: number;
   /** The event loop's delay, p99 since the previous scrape, ms (nodejs_eventloop_lag_p99_seconds). */
   loopP99Ms: number;
+  /** Its longest delay since the previous scrape, ms (nodejs_eventloop_lag_max_seconds): a stall of a second is one sample, invisible in the p99. */
+  loopMaxMs: number;
+  /** The load generator's own event loop's longest delay since the previous sample, ms: when it stalls, every kind's latency does. */
+  generatorLoopMaxMs: number;
   /** CPU time so far, ms: the server process, PostgreSQL's processes, the load generator. */
   serverCpuMs: number;
   databaseCpuMs: number;
@@ -62,6 +67,17 @@ export function ownCpuMs(): number {
   return (user + system) / 1000;
 }
 
+// This process's (the load generator's) event loop, watched from the first sample on.
+const generatorLoop = monitorEventLoopDelay({ resolution: 10 });
+generatorLoop.enable();
+
+/** The generator's longest event-loop delay since the previous call, ms. */
+function generatorLoopMaxMs(): number {
+  const max = generatorLoop.max / 1e6;
+  generatorLoop.reset();
+  return max;
+}
+
 /** The sample's figures from the server's /metrics text and /proc. */
 export function sampleServer(metrics: string, serverPid: number | undefined, databasePid: number | undefined): ServerSample {
   return {
@@ -69,6 +85,8 @@ export function sampleServer(metrics: string, serverPid: number | undefined, dat
     gcMs: promValue(metrics, 'nodejs_gc_duration_seconds_sum') * 1000,
     poolWaiting: promValue(metrics, 'gentie_db_pool_waiting'),
     loopP99Ms: promValue(metrics, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+    loopMaxMs: promValue(metrics, 'nodejs_eventloop_lag_max_seconds') * 1000,
+    generatorLoopMaxMs: generatorLoopMaxMs(),
     serverCpuMs: processCpuMs(serverPid),
     databaseCpuMs: processTreeCpuMs(databasePid),
     generatorCpuMs: ownCpuMs(),

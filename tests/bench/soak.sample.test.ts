@@ -71,6 +71,8 @@ describe("the soak's samples", () => {
         gcMs: i * 100,
         poolWaiting: 0,
         loopP99Ms: 10,
+        loopMaxMs: 20,
+        generatorLoopMaxMs: 15,
         serverCpuMs: i * 1500,
         databaseCpuMs: i * 2000,
         generatorCpuMs: i * 500,
