@@ -18,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CompiledQuery, QueryExecutorProvider } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 
 const MARK = '/* prepared ';
@@ -33,13 +34,27 @@ export function markedPrepared<R>(label: string, query: CompiledQuery<R>): Compi
   return { ...query, sql: `${MARK}${label} */ ${query.sql}` };
 }
 
+// Each marked text's statement name, made once per process rather than hashed at every run: the
+// marked statements are a handful of texts (the bound only guards against a caller that writes
+// values into one).
+const names = new LRUCache<string, string>({ max: 1_000 });
+
+/** The statement name of a marked text: its label and a hash of the text. */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    const label = text.slice(MARK.length, text.indexOf(' */', MARK.length));
+    name = `${label}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
 /** Makes a pooled client send marked statements (preparedQuery) as named, prepared ones. */
 export function prepareMarkedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
   client.query = ((config: unknown, values?: unknown) => {
     if (typeof config !== 'string' || !config.startsWith(MARK)) return query(config, values);
-    const label = config.slice(MARK.length, config.indexOf(' */', MARK.length));
-    const name = `${label}_${createHash('sha1').update(config).digest('hex').slice(0, 12)}`;
-    return query({ name, text: config, values });
+    return query({ name: statementName(config), text: config, values });
   }) as typeof client.query;
 }

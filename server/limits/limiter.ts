@@ -259,6 +259,15 @@ export function createLimiter(
       sustainedCaps: column((c) => scaled(c.sustained.points)),
     };
   };
+  // A count's row with one point more in each window (a window that has ended starts again at
+  // one): the update both upserts below make of a row already there.
+  const spentWindows = (now: RawBuilder<unknown>) => sql`
+            burst_points = case when c.burst_expire <= ${now} then 1 else c.burst_points + 1 end,
+            burst_expire = case when c.burst_expire <= ${now} then excluded.burst_expire else c.burst_expire end,
+            burst_cap = excluded.burst_cap,
+            sustained_points = case when c.sustained_expire <= ${now} then 1 else c.sustained_points + 1 end,
+            sustained_expire = case when c.sustained_expire <= ${now} then excluded.sustained_expire else c.sustained_expire end,
+            sustained_cap = excluded.sustained_cap`;
   // The upsert of pace_counts_spend (migration 2026_12_04_050) written into the caller's
   // statement: as plain SQL, planned once with it (db/prepared.ts), rather than a function call
   // whose own statements run apart. Each count is a row of VALUES, in key order: its key and the
@@ -278,13 +287,7 @@ export function createLimiter(
       ctes: sql`paced as (
           insert into pace_counts as c (key, burst_points, burst_expire, burst_cap, sustained_points, sustained_expire, sustained_cap)
           values ${sql.join(rows)}
-          on conflict (key) do update set
-            burst_points = case when c.burst_expire <= ${now} then 1 else c.burst_points + 1 end,
-            burst_expire = case when c.burst_expire <= ${now} then excluded.burst_expire else c.burst_expire end,
-            burst_cap = excluded.burst_cap,
-            sustained_points = case when c.sustained_expire <= ${now} then 1 else c.sustained_points + 1 end,
-            sustained_expire = case when c.sustained_expire <= ${now} then excluded.sustained_expire else c.sustained_expire end,
-            sustained_cap = excluded.sustained_cap
+          on conflict (key) do update set ${spentWindows(now)}
           returning greatest(
             case when c.burst_points > c.burst_cap then c.burst_expire end,
             case when c.sustained_points > c.sustained_cap then c.sustained_expire end) as full_expire
@@ -307,13 +310,7 @@ export function createLimiter(
       sql<PaceAnswer>`with spent as (
           insert into pace_counts as c (key, burst_points, burst_expire, burst_cap, sustained_points, sustained_expire, sustained_cap)
           values (${storedKey(c.key)}::varchar, 1, ${now} + ${burstMs}, ${burstCap}, 1, ${now} + ${sustainedMs}, ${sustainedCap})
-          on conflict (key) do update set
-            burst_points = case when c.burst_expire <= ${now} then 1 else c.burst_points + 1 end,
-            burst_expire = case when c.burst_expire <= ${now} then excluded.burst_expire else c.burst_expire end,
-            burst_cap = excluded.burst_cap,
-            sustained_points = case when c.sustained_expire <= ${now} then 1 else c.sustained_points + 1 end,
-            sustained_expire = case when c.sustained_expire <= ${now} then excluded.sustained_expire else c.sustained_expire end,
-            sustained_cap = excluded.sustained_cap
+          on conflict (key) do update set ${spentWindows(now)}
           where (c.burst_expire <= ${now} or c.burst_points < ${burstCap})
             and (c.sustained_expire <= ${now} or c.sustained_points < ${sustainedCap})
           returning 1
