@@ -1,6 +1,6 @@
 import { href } from '../http/paths';
 import { Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, describe, renderPage } from '../views/layout';
+import { type PageContext, describe, renderPage, renderPageMarkup } from '../views/layout';
 import { SearchBox } from '../views/search-box';
 import { Pager } from '../views/pager';
 import { dateTime } from '../views/time';
@@ -67,11 +67,16 @@ function boardDescription(description: string): string | undefined {
 }
 
 /** `/b/:slug`: threads by latest activity, each with its follow-up tree. */
-export function boardPage(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false, hot?: SafeHtml): string {
+export function boardPage(...args: Parameters<typeof boardPageMarkup>): string {
+  return boardPageMarkup(...args).html;
+}
+
+/** boardPage as markup, in pieces when it is big (sent with htmlBytes). */
+export function boardPageMarkup(ctx: PageContext, index: BoardIndex, form?: FormState, heldNotice = false, hot?: SafeHtml): SafeHtml {
   const { t } = ctx;
   const { board } = index;
   const review = board.review ?? 'off';
-  return renderPage(
+  return renderPageMarkup(
     ctx,
     board.name,
     <Fragment>

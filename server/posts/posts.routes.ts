@@ -19,7 +19,8 @@ import { indexInVariant } from './posts.variants';
 import { boardTrees } from './posts.index.cache';
 import { heldInVariant } from './posts.held';
 import { filterRoutes } from './posts.filters.routes';
-import { boardPage, featuredPage } from './posts.board.views';
+import { boardPage, boardPageMarkup, featuredPage } from './posts.board.views';
+import { sendMarkup } from '../views/send';
 import { HOT_KEEP, type HotLists, hotInVariant } from './posts.hot';
 import { HotSection } from './posts.hot.views';
 import { apiRoutes } from './posts.api.routes';
@@ -106,7 +107,7 @@ function boardRoutes(router: Router, { db, caches, pageContext, pacing, limiter,
     const hotList =
       hot && hotInVariant(conversions, await hot.list({ board: index.board, period, viewer: req.member, limit: HOT_KEEP }), req.variant);
     const hotHtml = hotList && HotSection({ ctx, list: hotList, base: `/b/${index.board.slug}`, variant: req.variant });
-    res.send(boardPage(ctx, { ...shown, heldThreads, trees: trees.rendered(shown) }, undefined, heldNotice, hotHtml));
+    sendMarkup(res, boardPageMarkup(ctx, { ...shown, heldThreads, trees: trees.rendered(shown) }, undefined, heldNotice, hotHtml));
   });
 
   // The board's 精華區, a page at a time after a keyset cursor (posts.lists.ts getFeaturedIndex).

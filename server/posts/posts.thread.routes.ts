@@ -8,7 +8,8 @@ import { readCookie } from '../sessions/sessions.cookies';
 import { requireMember } from '../http/context';
 import { refusedForm } from '../http/forms';
 import { parseInput } from '../http/validate';
-import { trustedHtml } from '../views/html';
+import { htmlBytes, trustedHtml } from '../views/html';
+import { sendMarkup } from '../views/send';
 import { firstParagraph, quoteSource } from '../text/quotes';
 import type { PageContext } from '../views/layout';
 import { type KnownViewer, pageParts, postVersion } from './posts.etag';
@@ -23,7 +24,7 @@ import { keepWindow, keptWindow, windowKey } from './posts.windows.cache';
 import { heldLine } from './posts.lines';
 import { type OwnHeldLine, ownHeldInVariant } from './posts.held';
 import { getPostWindow } from './posts.windows';
-import { type ShownWindow, postPage } from './posts.views';
+import { type ShownWindow, postPage, postPageMarkup } from './posts.views';
 import type { RouteDeps } from './posts.routes';
 import { afterWriting, formPost, formState, threadPageQuery } from './posts.inputs';
 
@@ -175,7 +176,7 @@ export function threadRoutes(router: Router, { db, rules, caches, pageContext, p
     const top = carried && later ? `/t/${id}?at=${id}&seen=${carried}` : `/t/${id}`;
     // The notice after posting a held follow-up, for its author only (it is one of theirs, waiting).
     const heldNotice = heldId !== undefined && held.some((h) => h.id === heldId);
-    const html = postPage(ctx, { ...page.head, seen }, { ...page.shown, top }, undefined, unnotified, heldNotice);
+    const html = postPageMarkup(ctx, { ...page.head, seen }, { ...page.shown, top }, undefined, unnotified, heldNotice);
     // Nothing personal on it: kept whole for the next such reader (posts.pages.ts).
     const flavour =
       facts && etag && sharesPages(req) && !ctx.maintenance && !ctx.ignored?.ids.size && page.shown.newIds.length === 0 && !seen?.newCount
@@ -194,13 +195,13 @@ export function threadRoutes(router: Router, { db, rules, caches, pageContext, p
         root: page.head.post.parentId === null,
         // What the middleware and this route have set so far: sent again with each warm answer.
         headers: keepableHeaders(res),
-        identity: Buffer.from(html, 'utf8'),
+        identity: htmlBytes(html),
       };
       // A miss of the warm page cache (its hits are counted as they are served, posts.pages.ts).
       caches.pages.misses++;
       caches.pages.set(key, kept);
       await sendPage(req, res, key, kept, caches.pages);
-    } else res.send(html);
+    } else sendMarkup(res, html);
     await marking;
   });
 

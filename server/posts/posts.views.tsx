@@ -3,7 +3,7 @@ import { ActionButton } from '../views/buttons';
 import { type LinkContext, href } from '../http/paths';
 import { mapBodyLinks } from '../text/sanitize';
 import { type Child, Fragment, type SafeHtml, h, trustedHtml } from '../views/html';
-import { type PageContext, type PageFeed, describeHtml, renderPage } from '../views/layout';
+import { type PageContext, type PageFeed, describeHtml, renderPageMarkup } from '../views/layout';
 import { SearchBox } from '../views/search-box';
 import { Avatar } from '../views/avatar';
 import { dateTime } from '../views/time';
@@ -261,17 +261,22 @@ function TreeTools({ ctx }: { ctx: PageContext }) {
  * `/t/:id`: a post, then a window of its follow-ups (for a root: the thread). The window comes
  * rendered (posts.windows.lines.ts); a window after the first shows the post as a heading only.
  */
-export function postPage(
+export function postPage(...args: Parameters<typeof postPageMarkup>): string {
+  return postPageMarkup(...args).html;
+}
+
+/** postPage as markup, in pieces when it is big (sent with htmlBytes). */
+export function postPageMarkup(
   ctx: PageContext,
   tree: PostHead,
   window: ShownWindow,
   form?: FormState,
   unnotified?: number,
   heldNotice = false,
-): string {
+): SafeHtml {
   const { t } = ctx;
   const { post, root, board } = tree;
-  return renderPage(
+  return renderPageMarkup(
     ctx,
     post.title,
     <Fragment>

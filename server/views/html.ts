@@ -4,12 +4,81 @@
  * sanitizer. Rendering builds a string directly: no virtual DOM, no recursion over the post tree.
  */
 
-/** Markup that is already safe to send. */
+/**
+ * Markup past about this many characters is kept as the pieces it was built from, never joined
+ * into one string on the way out (`htmlBytes`). One string of a big page (a board page of 600
+ * lines is ~300 KB) is a V8 "large object": making it flat takes fresh pages from the system
+ * each time, and on this machine's virtual memory that page-faulting cost ~5 ms of a 7 ms board
+ * page; pieces of this size are made and encoded in the young generation's reused memory
+ * (docs/performance.md, "Big pages in pieces").
+ */
+export const PIECE_CHARS = 16_384;
+
+/** Markup that is already safe to send: one string, or for big markup the pieces it was built from, in order. */
 export class SafeHtml {
-  constructor(readonly html: string) {}
+  private joined: string | undefined;
+  private readonly parts: readonly string[] | undefined;
+
+  constructor(html: string | readonly string[]) {
+    if (typeof html === 'string') this.joined = html;
+    else if (html.length === 1) this.joined = html[0];
+    else this.parts = html;
+  }
+
+  /** The markup as one string (joined once, when it was built in pieces). */
+  get html(): string {
+    this.joined ??= this.parts!.join('');
+    return this.joined;
+  }
+
+  /** The markup in order, as built: one piece unless it grew past PIECE_CHARS. */
+  get pieces(): readonly string[] {
+    return this.parts ?? [this.joined!];
+  }
+
   toString(): string {
     return this.html;
   }
+}
+
+/**
+ * Markup as it is built: appended strings, cut into a new piece once the current one passes
+ * PIECE_CHARS. Adding big markup keeps its pieces.
+ */
+class Pieces {
+  private done: string[] | undefined;
+  private current = '';
+
+  add(text: string): void {
+    this.current += text;
+    if (this.current.length >= PIECE_CHARS) {
+      (this.done ??= []).push(this.current);
+      this.current = '';
+    }
+  }
+
+  addSafe(markup: SafeHtml): void {
+    const pieces = markup.pieces;
+    if (pieces.length === 1) return this.add(pieces[0]!);
+    // Its first piece joins what is being built, its last starts the next.
+    this.add(pieces[0]!);
+    if (this.current) (this.done ??= []).push(this.current);
+    for (let i = 1; i < pieces.length - 1; i++) this.done!.push(pieces[i]!);
+    this.current = pieces[pieces.length - 1]!;
+  }
+
+  result(): SafeHtml {
+    if (!this.done) return new SafeHtml(this.current);
+    if (this.current) this.done.push(this.current);
+    return new SafeHtml(this.done);
+  }
+}
+
+/** The bytes of markup (UTF-8), encoded a piece at a time: a big page never becomes one string. */
+export function htmlBytes(markup: SafeHtml): Buffer {
+  const pieces = markup.pieces;
+  if (pieces.length === 1) return Buffer.from(pieces[0]!, 'utf8');
+  return Buffer.concat(pieces.map((piece) => Buffer.from(piece, 'utf8')));
 }
 
 export type Child = SafeHtml | string | number | boolean | null | undefined | Child[];
@@ -29,20 +98,21 @@ export function trustedHtml(html: string): SafeHtml {
   return new SafeHtml(html);
 }
 
-function renderChild(child: Child): string {
-  if (child === null || child === undefined || child === false || child === true) return '';
-  if (child instanceof SafeHtml) return child.html;
+function renderChild(child: Child, out: Pieces): void {
+  if (child === null || child === undefined || child === false || child === true) return;
+  if (child instanceof SafeHtml) return out.addSafe(child);
   if (Array.isArray(child)) {
-    let out = '';
-    for (const c of child) out += renderChild(c);
-    return out;
+    for (const c of child) renderChild(c, out);
+    return;
   }
-  return escapeHtml(String(child));
+  out.add(escapeHtml(String(child)));
 }
 
 /** Joins children into one SafeHtml. */
 export function Fragment(props: { children?: Child }): SafeHtml {
-  return new SafeHtml(renderChild(props.children));
+  const out = new Pieces();
+  renderChild(props.children, out);
+  return out.result();
 }
 
 /** The JSX factory (tsconfig jsxFactory). */
@@ -50,16 +120,20 @@ export function h<P extends Props>(tag: string | Component<P>, props: P | null, 
   if (typeof tag === 'function') {
     return tag({ ...(props ?? ({} as P)), children: children.length === 1 ? children[0] : children });
   }
-  let out = `<${tag}`;
+  let open = `<${tag}`;
   if (props) {
     for (const [name, value] of Object.entries(props)) {
       if (value === null || value === undefined || value === false || name === 'children') continue;
-      out += value === true ? ` ${name}` : ` ${name}="${escapeHtml(String(value))}"`;
+      open += value === true ? ` ${name}` : ` ${name}="${escapeHtml(String(value))}"`;
     }
   }
-  out += '>';
-  if (VOID.has(tag)) return new SafeHtml(out);
-  return new SafeHtml(`${out}${renderChild(children)}</${tag}>`);
+  open += '>';
+  if (VOID.has(tag)) return new SafeHtml(open);
+  const out = new Pieces();
+  out.add(open);
+  renderChild(children, out);
+  out.add(`</${tag}>`);
+  return out.result();
 }
 
 declare global {

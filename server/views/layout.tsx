@@ -265,6 +265,11 @@ function OpenGraph({ ctx, title, meta, url }: { ctx: PageContext; title: string;
  * nothing is rewritten afterwards, so markup is sent exactly as the views made it.
  */
 export function renderPage(ctx: PageContext, title: string, content: Child, meta: PageMeta = {}): string {
+  return renderPageMarkup(ctx, title, content, meta).html;
+}
+
+/** renderPage's page as markup, in pieces when it is big: sent with htmlBytes (server/views/html.ts). */
+export function renderPageMarkup(ctx: PageContext, title: string, content: Child, meta: PageMeta = {}): SafeHtml {
   const { assets } = ctx;
   const canonical = ctx.origin && meta.canonical !== null ? ctx.origin + (meta.canonical ?? ctx.path.replace(/[?#].*$/s, '')) : undefined;
   const doc: SafeHtml = (
@@ -298,7 +303,12 @@ export function renderPage(ctx: PageContext, title: string, content: Child, meta
       </body>
     </html>
   );
-  return `<!doctype html>\n${doc.html}`;
+  return (
+    <Fragment>
+      {trustedHtml('<!doctype html>\n')}
+      {doc}
+    </Fragment>
+  );
 }
 
 /**
