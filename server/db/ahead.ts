@@ -44,28 +44,95 @@ export class StatementAhead<R> {
 
 type Query = (config: unknown, values?: unknown) => Promise<{ rows: unknown[] }>;
 
-/** Makes a pooled client send a StatementAhead with the BEGIN of the transaction it was run for. */
+/** The statements kysely begins a transaction with ('begin', or 'start transaction …' with an isolation level or access mode). */
+const BEGIN =
+  /^(begin|start transaction( isolation level (serializable|repeatable read|read committed|read uncommitted))?( read (only|write))?)$/;
+/** What a BEGIN held back answers at once (kysely reads only `rows` of it). */
+const BEGUN = { command: 'BEGIN', rowCount: null, rows: [] };
+
+/**
+ * Makes a pooled client send a transaction's BEGIN with what comes first after it:
+ *
+ * - a StatementAhead, when the transaction was run for one: the statement and the BEGIN go out
+ *   together, at once (the transaction's callback waits for the statement's answer);
+ * - otherwise the transaction's first statement: BEGIN is answered at once and held back, then
+ *   written with that statement, in one round trip (pg's pipeline mode, each with its own Sync)
+ *   instead of two. A transaction that ends before any statement sends neither BEGIN nor its
+ *   COMMIT or ROLLBACK. Held back only for kysely's own BEGIN text and sent alone before anything
+ *   but a plain statement (a cursor, a COPY): those go out as they always did.
+ *
+ * A BEGIN fails only with its connection, and then so does the statement written with it (the
+ * statement's promise carries BEGIN's failure either way).
+ */
 export function sendStatementsAhead(client: pg.PoolClient): void {
   // The client's query as it is (prepareMarkedStatements's, when installed before: a marked
-  // statement ahead is prepared like any other).
+  // statement ahead, or first in a transaction, is prepared like any other).
   const query = client.query.bind(client) as Query;
   // pg's option, read at each query (typed readonly: it is meant to be set at connect).
   const pipelined = client as unknown as { pipeline: boolean };
-  client.query = ((config: unknown, values?: unknown) => {
-    const ahead = config === 'begin' ? pending.getStore() : undefined;
-    if (!ahead || ahead.answer) return query(config, values);
-    // Both written at once; each has its own Sync, so the statement commits before BEGIN, and a
-    // failure of it leaves the BEGIN as it would be alone.
+  let heldBegin: string | undefined;
+  // Statements written while pipeline mode is on: it goes off once the last of them is answered,
+  // never before (pg sends a pipelined statement at once and expects its answer in order; with
+  // the mode off it would send a waiting statement of the transaction's on top of one in flight).
+  let inFlight = 0;
+  const send = (config: unknown, values?: unknown): Promise<{ rows: unknown[] }> => {
+    const answer = query(config, values);
+    // A cursor or COPY is answered as itself, not a promise (pg refuses them in pipeline mode).
+    if (!pipelined.pipeline || typeof answer?.then !== 'function') return answer;
+    inFlight++;
+    // Registered before the caller's own: the mode is off before the caller writes its next statement.
+    answer
+      .finally(() => {
+        if (--inFlight === 0) pipelined.pipeline = false;
+      })
+      .catch(() => undefined);
+    return answer;
+  };
+  // Two statements written at once, answered in order. The second's promise carries the first's
+  // failure when `firstMustSucceed` (a held-back BEGIN); otherwise the first's caller has it.
+  const together = (first: () => Promise<unknown>, second: () => Promise<{ rows: unknown[] }>, firstMustSucceed: boolean) => {
     pipelined.pipeline = true;
-    const answer = query(ahead.query.sql, [...ahead.query.parameters]).then((result) => result.rows);
-    // Not left unhandled while nobody has asked yet: whoever reads `answer` sees the failure.
-    answer.catch(() => undefined);
-    ahead.answer = answer;
-    const begun = query(config, values);
-    // Answered in order: once BEGIN is, nothing is in flight and the client goes back to one query
-    // at a time.
-    return begun.finally(() => {
-      pipelined.pipeline = false;
-    });
+    const begun = first();
+    begun.catch(() => undefined);
+    const answered = second();
+    return firstMustSucceed ? answered.then(async (result) => (await begun, result)) : answered;
+  };
+  client.query = ((config: unknown, values?: unknown) => {
+    if (typeof config === 'string' && BEGIN.test(config)) {
+      const ahead = pending.getStore();
+      if (ahead && !ahead.answer) {
+        // Both written at once; each has its own Sync, so the statement commits before BEGIN, and a
+        // failure of it leaves the BEGIN as it would be alone.
+        return together(
+          () => {
+            const answer = send(ahead.query.sql, [...ahead.query.parameters]).then((result) => result.rows);
+            // Not left unhandled while nobody has asked yet: whoever reads `answer` sees the failure.
+            answer.catch(() => undefined);
+            ahead.answer = answer;
+            return answer;
+          },
+          () => send(config, values),
+          false,
+        );
+      }
+      heldBegin = config;
+      return Promise.resolve({ ...BEGUN });
+    }
+    const begin = heldBegin;
+    if (begin === undefined) return send(config, values);
+    heldBegin = undefined;
+    // Nothing ran in the transaction: there is nothing to end.
+    if (config === 'commit' || config === 'rollback') return Promise.resolve({ command: config.toUpperCase(), rowCount: null, rows: [] });
+    const plain = typeof config === 'string' || (typeof config === 'object' && config !== null && !('submit' in config));
+    if (!plain) {
+      // pg queues the two: BEGIN's answer comes before the cursor's or COPY's first message is sent.
+      query(begin).catch(() => undefined);
+      return query(config, values);
+    }
+    return together(
+      () => send(begin),
+      () => send(config, values),
+      true,
+    );
   }) as typeof client.query;
 }

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import { StatementAhead } from '../../server/db/ahead';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { StatementAhead, sendStatementsAhead } from '../../server/db/ahead';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 
 // A statement sent ahead of a transaction's BEGIN (the address's posting limits, limits/paced.ts):
@@ -70,4 +71,83 @@ it("reports the statement's failure to whoever reads its answer, and begins the 
     }),
   );
   expect(inside).toEqual({ failure: 'division by zero', one: 1 });
+});
+
+// Without a statement ahead, a transaction's BEGIN is held back and written with its first
+// statement: one round trip instead of two (docs/performance.md, "BEGIN with the first statement").
+describe("a transaction's BEGIN, written with its first statement", () => {
+  /** One pooled client of its own, with every statement it writes noted (text, and whether pipelined). */
+  async function recordingDb() {
+    const client = new pg.Client({ connectionString: test.url });
+    await client.connect();
+    const written: { text: string; pipelined: boolean }[] = [];
+    const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
+    client.query = ((config: unknown, values?: unknown) => {
+      const text = typeof config === 'string' ? config : String((config as { text?: string }).text);
+      written.push({ text: text.trim().split(/\s+/).slice(0, 2).join(' '), pipelined: client.pipeline });
+      return query(config, values);
+    }) as typeof client.query;
+    sendStatementsAhead(client as unknown as pg.PoolClient);
+    const pool = { connect: async () => Object.assign(client, { release: () => undefined }), end: () => client.end() };
+    const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool: pool }) });
+    return { db, written, client };
+  }
+
+  it('goes out with the first statement, pipelined, and the transaction holds from BEGIN on', async () => {
+    const { db, written } = await recordingDb();
+    try {
+      const [first, second] = await db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute(async (tx) => [
+          (await sql<{ xid: string; at: Date }>`select txid_current()::text as xid, now() as at`.execute(tx)).rows[0]!,
+          (await sql<{ xid: string; at: Date }>`select txid_current()::text as xid, now() as at`.execute(tx)).rows[0]!,
+        ]);
+      // One transaction around both statements: the same id and the same start time.
+      expect(second).toEqual(first);
+      expect(written).toEqual([
+        { text: 'start transaction', pipelined: true },
+        { text: 'select txid_current()::text', pipelined: true },
+        { text: 'select txid_current()::text', pipelined: false },
+        { text: 'commit', pipelined: false },
+      ]);
+      // A transaction that runs no statement writes nothing at all.
+      written.length = 0;
+      expect(await db.transaction().execute(async () => 7)).toBe(7);
+      expect(written).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('answers statements written together at its start each with its own rows, and rolls back with them', async () => {
+    const { db } = await recordingDb();
+    try {
+      for (let round = 0; round < 20; round++) {
+        const answers = await db.transaction().execute((tx) =>
+          Promise.all(
+            [1, 2, 3, 4, 5].map(async (n) => {
+              const rows = (await sql<{ n: number }>`select ${n}::int as n, pg_sleep(${n % 2 ? 0.002 : 0})`.execute(tx)).rows;
+              // A statement after the pipelined ones, while others may still be in flight.
+              const again = (await sql<{ n: number }>`select ${n * 10}::int as n`.execute(tx)).rows;
+              return [rows[0]!.n, again[0]!.n];
+            }),
+          ),
+        );
+        expect(answers).toEqual([1, 2, 3, 4, 5].map((n) => [n, n * 10]));
+      }
+      // A failing first statement rolls the transaction back; the connection goes on as usual.
+      const before = await count();
+      await expect(
+        db.transaction().execute(async (tx) => {
+          await sql`update ahead_counts set n = n + 1 where key = 'a'`.execute(tx);
+          await sql`select 1 / 0`.execute(tx);
+        }),
+      ).rejects.toThrow('division by zero');
+      expect(await count()).toBe(before);
+      expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.destroy();
+    }
+  });
 });
