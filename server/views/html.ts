@@ -50,6 +50,14 @@ class Pieces {
   private current = '';
 
   add(text: string): void {
+    // Big text (a kept thread's tree of lines) is a piece of its own, never copied into another.
+    if (text.length >= PIECE_CHARS) {
+      const done = (this.done ??= []);
+      if (this.current) done.push(this.current);
+      done.push(text);
+      this.current = '';
+      return;
+    }
     this.current += text;
     if (this.current.length >= PIECE_CHARS) {
       (this.done ??= []).push(this.current);
@@ -78,7 +86,13 @@ class Pieces {
 export function htmlBytes(markup: SafeHtml): Buffer {
   const pieces = markup.pieces;
   if (pieces.length === 1) return Buffer.from(pieces[0]!, 'utf8');
-  return Buffer.concat(pieces.map((piece) => Buffer.from(piece, 'utf8')));
+  // One buffer, each piece encoded straight into it.
+  let size = 0;
+  for (const piece of pieces) size += Buffer.byteLength(piece, 'utf8');
+  const bytes = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of pieces) at += bytes.write(piece, at, 'utf8');
+  return bytes;
 }
 
 export type Child = SafeHtml | string | number | boolean | null | undefined | Child[];

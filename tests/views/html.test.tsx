@@ -53,9 +53,26 @@ describe('markup built in pieces (server/views/html.ts)', () => {
     );
     const expected = `<html><body><h1>標題</h1><main>${big.html}</main><footer>完</footer></body></html>`;
     expect(page.pieces.length).toBeGreaterThanOrEqual(big.pieces.length);
-    expect(page.pieces[0]!.startsWith('<html><body><h1>標題</h1><main><li class="line">')).toBe(true);
+    expect(page.pieces[0]!.startsWith('<html><body><h1>標題</h1><main>')).toBe(true);
     expect(page.pieces.at(-1)!.endsWith('</li></main><footer>完</footer></body></html>')).toBe(true);
+    // Its big pieces go on as they are, none copied into a bigger one.
+    for (const piece of big.pieces.filter((p) => p.length >= PIECE_CHARS)) expect(page.pieces).toContain(piece);
+    expect(Math.max(...page.pieces.map((p) => p.length))).toBeLessThan(PIECE_CHARS + 200);
     expect(page.html).toBe(expected);
     expect(htmlBytes(page).toString('utf8')).toBe(expected);
+  });
+
+  it('keeps big text given whole (a kept tree of lines) as a piece of its own', () => {
+    const tree = Array.from({ length: 500 }, (_, i) => expectedLine(i)).join('');
+    expect(tree.length).toBeGreaterThan(PIECE_CHARS);
+    const page: SafeHtml = (
+      <ul class="threads">
+        <li>{'頭'}</li>
+        {trustedHtml(tree)}
+        <li>{'尾'}</li>
+      </ul>
+    );
+    expect(page.pieces).toEqual(['<ul class="threads"><li>頭</li>', tree, '<li>尾</li></ul>']);
+    expect(htmlBytes(page).equals(Buffer.from(page.pieces.join(''), 'utf8'))).toBe(true);
   });
 });
