@@ -12,6 +12,12 @@ export interface Config {
   readonly host: string | undefined;
   /** An external PostgreSQL; undefined means the embedded server in dataDir. */
   readonly databaseUrl: string | undefined;
+  /**
+   * Connections each process keeps to PostgreSQL at most. A transaction holds its connection for
+   * every turn of the event loop between its statements, so under load a small pool runs out
+   * long before PostgreSQL does (docs/performance.md, "The pool").
+   */
+  readonly databasePoolSize: number;
   /** Folder of the embedded PostgreSQL cluster and its credentials. */
   readonly dataDir: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -167,6 +173,12 @@ const schema = z.object({
     .string()
     .refine((v) => /^postgres(ql)?:\/\/./.test(v), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_POOL_SIZE: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of connections, 2 to 200')
+    .transform(Number)
+    .refine((n) => n >= 2 && n <= 200, 'must be a whole number of connections, 2 to 200')
+    .default(20),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   INDEX_TREE_LINES: z
@@ -268,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: v.PORT,
     host: v.HOST,
     databaseUrl: v.DATABASE_URL,
+    databasePoolSize: v.DATABASE_POOL_SIZE,
     dataDir: path.resolve(v.DATA_DIR),
     logLevel: v.LOG_LEVEL,
     displayTimeZone: v.TZ_DISPLAY,

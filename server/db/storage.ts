@@ -48,6 +48,7 @@ export async function openStorage(config: Config, log: Logger, role: 'server' | 
   }
   let lastLost = 0;
   const db = connect(url, {
+    max: config.databasePoolSize,
     onConnectionError(error) {
       supervisor?.check();
       if (Date.now() - lastLost > CONNECTION_LOST_QUIET_MS) log.warn({ err: error.message }, 'database connection lost');
