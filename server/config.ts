@@ -161,6 +161,17 @@ const cacheBytes = () =>
     )
     .optional();
 
+/** A whole number of `unit` from `min` to `max` (one message for a malformed value and one out of range), `fallback` when unset. */
+const wholeNumber = (unit: string, min: number, max: number, fallback: number) => {
+  const message = `must be a whole number of ${unit}, ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, message)
+    .default(fallback);
+};
+
 const schema = z.object({
   PORT: z
     .string()
@@ -173,50 +184,15 @@ const schema = z.object({
     .string()
     .refine((v) => /^postgres(ql)?:\/\/./.test(v), 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  DATABASE_POOL_SIZE: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of connections, 2 to 200')
-    .transform(Number)
-    .refine((n) => n >= 2 && n <= 200, 'must be a whole number of connections, 2 to 200')
-    .default(20),
+  DATABASE_POOL_SIZE: wholeNumber('connections', 2, 200, 20),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  INDEX_TREE_LINES: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of lines, 0 to 1000')
-    .transform(Number)
-    .refine((n) => n <= 1000, 'must be a whole number of lines, 0 to 1000')
-    .default(50),
-  THREAD_WINDOW_LINES: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of lines, 20 to 5000')
-    .transform(Number)
-    .refine((n) => n >= 20 && n <= 5000, 'must be a whole number of lines, 20 to 5000')
-    .default(500),
-  THREAD_DEPTH_CAP: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of levels, 3 to 50')
-    .transform(Number)
-    .refine((n) => n >= 3 && n <= 50, 'must be a whole number of levels, 3 to 50')
-    .default(12),
-  READ_FLUSH_MS: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of milliseconds, 10 to 60000')
-    .transform(Number)
-    .refine((n) => n >= 10 && n <= 60_000, 'must be a whole number of milliseconds, 10 to 60000')
-    .default(30_000),
-  WARM_UP_SECONDS: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of seconds, 0 to 300')
-    .transform(Number)
-    .refine((n) => n <= 300, 'must be a whole number of seconds, 0 to 300')
-    .default(15),
-  WARM_UP_THREADS: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number of threads, 0 to 1000')
-    .transform(Number)
-    .refine((n) => n <= 1000, 'must be a whole number of threads, 0 to 1000')
-    .default(50),
+  INDEX_TREE_LINES: wholeNumber('lines', 0, 1000, 50),
+  THREAD_WINDOW_LINES: wholeNumber('lines', 20, 5000, 500),
+  THREAD_DEPTH_CAP: wholeNumber('levels', 3, 50, 12),
+  READ_FLUSH_MS: wholeNumber('milliseconds', 10, 60000, 30_000),
+  WARM_UP_SECONDS: wholeNumber('seconds', 0, 300, 15),
+  WARM_UP_THREADS: wholeNumber('threads', 0, 1000, 50),
   PUBLIC_URL: z.string().refine(isOrigin, 'must be the site origin, such as https://bbs.example.org (http or https, no path)').optional(),
   TRUST_PROXY: z
     .string()
