@@ -61,6 +61,11 @@ const BEGUN = { command: 'BEGIN', rowCount: null, rows: [] };
  *   COMMIT or ROLLBACK. Held back only for kysely's own BEGIN text and sent alone before anything
  *   but a plain statement (a cursor, a COPY): those go out as they always did.
  *
+ * And a transaction begun read only (kysely's `setAccessMode('read only')`: reads that want one
+ * snapshot) ends without waiting for its COMMIT: PostgreSQL has refused any write in it, so
+ * there is nothing the COMMIT could lose; the caller answers its request a round trip sooner, and
+ * the client goes back to the pool once the COMMIT is answered (dropped by the pool if it failed).
+ *
  * A BEGIN fails only with its connection, and then so does the statement written with it (the
  * statement's promise carries BEGIN's failure either way).
  */
@@ -71,6 +76,10 @@ export function sendStatementsAhead(client: pg.PoolClient): void {
   // pg's option, read at each query (typed readonly: it is meant to be set at connect).
   const pipelined = client as unknown as { pipeline: boolean };
   let heldBegin: string | undefined;
+  // The open transaction began read only; its COMMIT is then not waited for (below).
+  let readOnly = false;
+  // A read-only transaction's COMMIT in flight: the client goes back to the pool once it is answered.
+  let ending: Promise<Error | undefined> | undefined;
   // Statements written while pipeline mode is on: it goes off once the last of them is answered,
   // never before (pg sends a pipelined statement at once and expects its answer in order; with
   // the mode off it would send a waiting statement of the transaction's on top of one in flight).
@@ -99,6 +108,7 @@ export function sendStatementsAhead(client: pg.PoolClient): void {
   };
   client.query = ((config: unknown, values?: unknown) => {
     if (typeof config === 'string' && BEGIN.test(config)) {
+      readOnly = config.endsWith(' read only');
       const ahead = pending.getStore();
       if (ahead && !ahead.answer) {
         // Both written at once; each has its own Sync, so the statement commits before BEGIN, and a
@@ -119,7 +129,18 @@ export function sendStatementsAhead(client: pg.PoolClient): void {
       return Promise.resolve({ ...BEGUN });
     }
     const begin = heldBegin;
-    if (begin === undefined) return send(config, values);
+    if (begin === undefined) {
+      if (config !== 'commit' || !readOnly) return send(config, values);
+      // Nothing to wait for: PostgreSQL refused any write in it, and nothing of it is lost if the
+      // COMMIT fails (the connection broke). The caller goes on at once; the client is released
+      // to the pool only once the COMMIT is answered (or dropped by it, broken).
+      readOnly = false;
+      ending = send(config, values).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      return Promise.resolve({ command: 'COMMIT', rowCount: null, rows: [] });
+    }
     heldBegin = undefined;
     // Nothing ran in the transaction: there is nothing to end.
     if (config === 'commit' || config === 'rollback') return Promise.resolve({ command: config.toUpperCase(), rowCount: null, rows: [] });
@@ -135,4 +156,21 @@ export function sendStatementsAhead(client: pg.PoolClient): void {
       true,
     );
   }) as typeof client.query;
+  // pg-pool sets `release` at each checkout; what it sets waits for a read-only COMMIT in flight.
+  let release: PoolClientRelease = () => undefined;
+  Object.defineProperty(client, 'release', {
+    configurable: true,
+    get: () => (error?: Error | boolean) => {
+      const toPool = release;
+      const commit = ending;
+      ending = undefined;
+      if (!commit) return toPool(error);
+      void commit.then((failure) => toPool(error || failure));
+    },
+    set: (fn: PoolClientRelease) => {
+      release = fn;
+    },
+  });
 }
+
+type PoolClientRelease = (error?: Error | boolean) => void;

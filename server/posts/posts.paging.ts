@@ -54,6 +54,7 @@ export async function getSubtreePage(db: Kysely<Database>, id: string, viewer: M
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
     .execute(async (tx) => {
       const row = await findPostRow(tx, id);
       const end = pathAfterSubtree(row.path);
@@ -97,6 +98,7 @@ export async function getNewPage(
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
     .execute(async (tx) => {
       const state = isId(threadId) ? await repo.findThreadState(tx, threadId) : undefined;
       if (!state) throw notFound('PostNotFound', `There is no thread ${threadId}.`, { params: { id: threadId } });

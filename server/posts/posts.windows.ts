@@ -89,6 +89,7 @@ export async function getPostWindow(
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
     .execute(async (tx) => {
       const head = isId(id) ? await findWindowHead(tx, id) : undefined;
       if (!head) throw notFound('PostNotFound', `There is no post ${id}.`, { params: { id } });

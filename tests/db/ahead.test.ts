@@ -73,26 +73,30 @@ it("reports the statement's failure to whoever reads its answer, and begins the 
   expect(inside).toEqual({ failure: 'division by zero', one: 1 });
 });
 
+/** One pooled client of its own, with every statement it writes noted (text, and whether pipelined). */
+async function recordingDb() {
+  const client = new pg.Client({ connectionString: test.url });
+  await client.connect();
+  const written: { text: string; pipelined: boolean }[] = [];
+  // When each COMMIT was answered and the client released, in order with the caller's own notes.
+  const events: string[] = [];
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
+  client.query = ((config: unknown, values?: unknown) => {
+    const text = typeof config === 'string' ? config : String((config as { text?: string }).text);
+    written.push({ text: text.trim().split(/\s+/).slice(0, 2).join(' '), pipelined: client.pipeline });
+    const answer = query(config, values);
+    if (text === 'commit') answer.then(() => events.push('commit answered')).catch(() => undefined);
+    return answer;
+  }) as typeof client.query;
+  sendStatementsAhead(client as unknown as pg.PoolClient);
+  const pool = { connect: async () => Object.assign(client, { release: () => events.push('released') }), end: () => client.end() };
+  const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool: pool }) });
+  return { db, written, client, events };
+}
+
 // Without a statement ahead, a transaction's BEGIN is held back and written with its first
 // statement: one round trip instead of two (docs/performance.md, "BEGIN with the first statement").
 describe("a transaction's BEGIN, written with its first statement", () => {
-  /** One pooled client of its own, with every statement it writes noted (text, and whether pipelined). */
-  async function recordingDb() {
-    const client = new pg.Client({ connectionString: test.url });
-    await client.connect();
-    const written: { text: string; pipelined: boolean }[] = [];
-    const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
-    client.query = ((config: unknown, values?: unknown) => {
-      const text = typeof config === 'string' ? config : String((config as { text?: string }).text);
-      written.push({ text: text.trim().split(/\s+/).slice(0, 2).join(' '), pipelined: client.pipeline });
-      return query(config, values);
-    }) as typeof client.query;
-    sendStatementsAhead(client as unknown as pg.PoolClient);
-    const pool = { connect: async () => Object.assign(client, { release: () => undefined }), end: () => client.end() };
-    const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool: pool }) });
-    return { db, written, client };
-  }
-
   it('goes out with the first statement, pipelined, and the transaction holds from BEGIN on', async () => {
     const { db, written } = await recordingDb();
     try {
@@ -149,5 +153,75 @@ describe("a transaction's BEGIN, written with its first statement", () => {
     } finally {
       await db.destroy();
     }
+  });
+});
+
+// A read-only transaction (one snapshot for several reads: a thread's window, a page of a
+// subtree, a search's walk) ends without waiting for its COMMIT (docs/performance.md).
+describe("a read-only transaction's COMMIT", () => {
+  const readOnly = <T>(db: Kysely<Record<string, never>>, work: (tx: Kysely<Record<string, never>>) => Promise<T>) =>
+    db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(work);
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('is not waited for, and the client goes back to the pool only once it is answered', async () => {
+    const { db, events } = await recordingDb();
+    try {
+      const { rows } = await readOnly(db, (tx) => sql<{ one: number }>`select 1 as one`.execute(tx));
+      events.push('answered');
+      expect(rows).toEqual([{ one: 1 }]);
+      await until(() => events.includes('released'));
+      expect(events).toEqual(['answered', 'commit answered', 'released']);
+      // A transaction that may write waits for its COMMIT, and is released before it answers.
+      events.length = 0;
+      await db.transaction().execute((tx) => sql`select 1`.execute(tx));
+      events.push('answered');
+      expect(events).toEqual(['commit answered', 'released', 'answered']);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('refuses a write inside it, which then changes nothing', async () => {
+    const { db, events } = await recordingDb();
+    try {
+      const before = await count();
+      await expect(readOnly(db, (tx) => sql`update ahead_counts set n = n + 1 where key = 'a'`.execute(tx))).rejects.toThrow(
+        'read-only transaction',
+      );
+      expect(await count()).toBe(before);
+      expect(events).toContain('released');
+      expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("keeps a pool's clients apart: many at once through two connections, each answered with its own snapshot", async () => {
+    const before = await count();
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 4 === 0
+          ? test.db.transaction().execute(async (tx) => {
+              await sql`update ahead_counts set n = n + 1 where key = 'a'`.execute(tx);
+              return -1;
+            })
+          : test.db
+              .transaction()
+              .setIsolationLevel('repeatable read')
+              .setAccessMode('read only')
+              .execute(async (tx) => {
+                const first = (await sql<{ n: number }>`select n from ahead_counts where key = 'a'`.execute(tx)).rows[0]!.n;
+                const again = (await sql<{ n: number; i: number }>`select n, ${i}::int as i from ahead_counts where key = 'a'`.execute(tx))
+                  .rows[0]!;
+                // One snapshot: both reads agree, whatever committed between them.
+                expect(again.n).toBe(first);
+                return again.i;
+              }),
+      ),
+    );
+    expect(answers).toEqual(Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? -1 : i)));
+    expect(await count()).toBe(before + 10);
   });
 });
