@@ -109,28 +109,31 @@ export async function findHits(
     const withJoins = f.joins !== undefined && (currentIndexes.has(db) || !(await hasStaleRows(db)));
     if (withJoins) currentIndexes.add(db);
     const top = Number((await sql<{ top: string | null }>`select max(post_id) as top from post_search`.execute(db)).rows[0]?.top ?? 0);
-    const found = await db.transaction().execute(async (tx) => {
-      const out: Candidate[] = [];
-      let walk = true;
-      let window = FIRST_WALK;
-      for (let hi = top; hi > 0 && out.length <= CANDIDATE_CAP;) {
-        const lo = Math.max(0, hi - window);
-        const need = CANDIDATE_CAP + 1 - out.length;
-        // No builder form for planner settings (SET LOCAL, both in one statement): each window is
-        // read the way chosen for it.
-        await sql`select set_config('enable_bitmapscan', ${walk ? 'off' : 'on'}, true),
+    const found = await db
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (tx) => {
+        const out: Candidate[] = [];
+        let walk = true;
+        let window = FIRST_WALK;
+        for (let hi = top; hi > 0 && out.length <= CANDIDATE_CAP;) {
+          const lo = Math.max(0, hi - window);
+          const need = CANDIDATE_CAP + 1 - out.length;
+          // No builder form for planner settings (SET LOCAL, both in one statement): each window is
+          // read the way chosen for it.
+          await sql`select set_config('enable_bitmapscan', ${walk ? 'off' : 'on'}, true),
           set_config('enable_indexscan', ${walk ? 'on' : 'off'}, true)`.execute(tx);
-        const { rows: hits }: { rows: Candidate[] } = walk
-          ? // Walking: the window's posts newest first, each document checked, until enough.
-            await sql<{ post_id: string; created_at: Date }>`
+          const { rows: hits }: { rows: Candidate[] } = walk
+            ? // Walking: the window's posts newest first, each document checked, until enough.
+              await sql<{ post_id: string; created_at: Date }>`
               select ps.post_id, ps.created_at from post_search ps
               where ps.post_id > ${lo} and ps.post_id <= ${hi} and ${filters} and ps.doc @@ ${f.tsquery}::tsquery
               order by ps.post_id desc
               limit ${need}`.execute(tx)
-          : // Through the index: the window's posts holding the joins (or else the words), then the
-            // phrase checked on their documents (OFFSET 0 keeps the check out of the index scan,
-            // where it would be asked of the documents' index too).
-            await sql<{ post_id: string; created_at: Date }>`
+            : // Through the index: the window's posts holding the joins (or else the words), then the
+              // phrase checked on their documents (OFFSET 0 keeps the check out of the index scan,
+              // where it would be asked of the documents' index too).
+              await sql<{ post_id: string; created_at: Date }>`
               select c.post_id, c.created_at from (
                 select ps.post_id, ps.created_at, ps.doc from post_search ps
                 where ${withJoins ? sql`ps.joins @@ ${f.joins}::tsquery` : sql`ps.doc @@ ${f.tsquery}::tsquery`}
@@ -140,19 +143,19 @@ export async function findHits(
               ${withJoins ? sql`where c.doc @@ ${f.tsquery}::tsquery` : sql``}
               order by c.post_id desc
               limit ${need}`.execute(tx);
-        out.push(...hits);
-        if (hits.length === need) break;
-        // The next window: as many posts as the density seen so far says the missing candidates
-        // take (a quarter more), walked when that is few enough, else through the index.
-        const missing: number = need - hits.length;
-        const density = out.length / (top - lo);
-        const wanted: number = density > 0 ? Math.ceil((missing * 1.25) / density) : Infinity;
-        walk = walk && wanted <= MAX_WALK;
-        window = walk ? Math.max(wanted, 1_000) : Math.max(window * 2, Number.isFinite(wanted) ? wanted : window * 8);
-        hi = lo;
-      }
-      return out;
-    });
+          out.push(...hits);
+          if (hits.length === need) break;
+          // The next window: as many posts as the density seen so far says the missing candidates
+          // take (a quarter more), walked when that is few enough, else through the index.
+          const missing: number = need - hits.length;
+          const density = out.length / (top - lo);
+          const wanted: number = density > 0 ? Math.ceil((missing * 1.25) / density) : Infinity;
+          walk = walk && wanted <= MAX_WALK;
+          window = walk ? Math.max(wanted, 1_000) : Math.max(window * 2, Number.isFinite(wanted) ? wanted : window * 8);
+          hi = lo;
+        }
+        return out;
+      });
     rows =
       found.length === 0
         ? []
@@ -174,12 +177,21 @@ export function findHitPosts(db: Db, ids: string[]): Promise<PostWithAuthorRow[]
 /** Threads' roots (titles only) and their boards, for the hits' "in thread … on board …". */
 export function findHitThreads(db: Db, threadIds: string[]) {
   if (threadIds.length === 0) return Promise.resolve([]);
-  return withAuthor(db.selectFrom('posts'), false)
-    .innerJoin('boards', 'boards.id', 'posts.board_id')
-    .select(['boards.slug as board_slug', 'boards.name as board_name'])
-    .where('posts.id', 'in', threadIds)
+  return rootsWithBoards(db).where('posts.id', 'in', threadIds).execute();
+}
+
+/** The roots (as findHitThreads) of the threads of some hits, read beside the hits themselves. */
+export function findHitRoots(db: Db, postIds: string[]) {
+  if (postIds.length === 0) return Promise.resolve([]);
+  return rootsWithBoards(db)
+    .where('posts.id', 'in', (eb) => eb.selectFrom('posts as hit').select('hit.thread_id').where('hit.id', 'in', postIds))
     .execute();
 }
+
+const rootsWithBoards = (db: Db) =>
+  withAuthor(db.selectFrom('posts'), false)
+    .innerJoin('boards', 'boards.id', 'posts.board_id')
+    .select(['boards.slug as board_slug', 'boards.name as board_name']);
 
 /** The boards a member moderates. */
 export async function findModeratedBoards(db: Db, memberId: string): Promise<string[]> {

@@ -110,8 +110,8 @@ export async function search(db: Kysely<Database>, member: Member | null, input:
           HITS_PER_PAGE,
           offset,
         );
-  const rows = await repo.findHitPosts(db, ids);
-  const threads = await repo.findHitThreads(db, [...new Set(rows.map((r) => r.thread_id))]);
+  // Together: each statement waits for a turn of the event loop, and the two do not depend on each other.
+  const [rows, threads] = await Promise.all([repo.findHitPosts(db, ids), repo.findHitRoots(db, ids)]);
   const postById = new Map(rows.map((r) => [r.id, toPost(r)]));
   const threadById = new Map(threads.map((t) => [t.id, t]));
   const hits: SearchHit[] = [];
