@@ -1,24 +1,41 @@
-/** The soak's memory over time as a chart (bench/soak.ts). */
+/** The soak over time as a chart (bench/soak.ts). */
 import { lineChart } from '../server/views/chart';
 import type { SoakResults } from './soak.report';
 import type { MemoryPoint } from './soak.stats';
 
-/** Memory over time as a standalone SVG: RSS, heap and the heap after GC, in MB, against seconds. */
+const WIDTH = 640;
+const HEIGHT = 240;
+
+/**
+ * The run over time as a standalone SVG, two charts one above the other: the p99 of each
+ * interval's answers and its errors (ms and count, against seconds), then the server's memory
+ * (RSS, heap and the heap after GC, in MB).
+ */
 export function soakChart(r: SoakResults): string {
-  const mb = (pick: (m: MemoryPoint) => number) => r.memory.map((m) => ({ x: m.t / 1000, y: pick(m) / 2 ** 20 }));
-  const chart = lineChart(
+  const over = (pick: (m: MemoryPoint) => number | undefined) =>
+    r.memory.flatMap((m) => {
+      const y = pick(m);
+      return y === undefined || !Number.isFinite(y) ? [] : [{ x: m.t / 1000, y }];
+    });
+  const mb = (pick: (m: MemoryPoint) => number) => over((m) => pick(m) / 2 ** 20);
+  const run = `Soak ${r.date}: ${r.seconds} s at ${r.rate} requests/s, ${r.readers} live readers`;
+  const latency = lineChart(
+    [
+      { label: 'p99 ms', points: over((m) => m.interval?.p99Ms) },
+      { label: 'errors', points: over((m) => m.interval?.errors) },
+    ],
+    { title: `${run}: each interval's p99 (ms) and errors over seconds`, width: WIDTH, height: HEIGHT, formatX: (x) => `${Math.round(x)} s` },
+  );
+  const memory = lineChart(
     [
       { label: 'RSS MB', points: mb((m) => m.rssBytes) },
       { label: 'heap MB', points: mb((m) => m.heapUsedBytes) },
       { label: 'heap after GC MB', points: mb((m) => m.heapAfterGcBytes) },
     ],
-    {
-      title: `Soak ${r.date}: ${r.seconds} s at ${r.rate} requests/s, ${r.readers} live readers: server memory (MB) over seconds`,
-      width: 640,
-      height: 240,
-      formatX: (x) => `${Math.round(x)} s`,
-      standalone: true,
-    },
+    { title: `${run}: server memory (MB) over seconds`, width: WIDTH, height: HEIGHT, formatX: (x) => `${Math.round(x)} s` },
   );
-  return `${chart}\n`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${2 * HEIGHT}" viewBox="0 0 ${WIDTH} ${2 * HEIGHT}">` +
+    `${latency}<g transform="translate(0 ${HEIGHT})">${memory}</g></svg>\n`
+  );
 }

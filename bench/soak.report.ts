@@ -44,7 +44,8 @@ export interface SoakResults {
   /** Whether the soak started on a just-restarted server (`--cold`; absent in older results). */
   cold?: boolean;
   /** Its first seconds: errors, and the most queries waiting for a pooled connection at a reading (absent in older results). */
-  early?: { seconds: number; errors: number; poolWaitingMax: number };
+  /** The first seconds (the cold start): their errors and the most queries waiting; the p99 of the requests sent after them (absent in older results). */
+  early?: { seconds: number; errors: number; poolWaitingMax: number; p99AfterMs?: number };
   memory: MemoryPoint[];
   warmupSeconds: number;
   heap: Slope;
@@ -72,7 +73,7 @@ export function formatSoak(r: SoakResults): string {
     '',
     ...(r.early
       ? [
-          `first ${r.early.seconds} s${r.cold ? ' (on a just-restarted server)' : ''}: ${r.early.errors} errors, at most ${r.early.poolWaitingMax} queries waiting for a pooled connection`,
+          `first ${r.early.seconds} s${r.cold ? ' (on a just-restarted server)' : ''}: ${r.early.errors} errors, at most ${r.early.poolWaitingMax} queries waiting for a pooled connection; the requests sent after them: p99 ${f(r.early.p99AfterMs ?? NaN)} ms`,
         ]
       : []),
     `throughput ${f(r.throughput)} answers/s; errors ${r.errors}${r.errorSamples.length ? `:\n  ${r.errorSamples.join('\n  ')}` : ''}`,
@@ -81,9 +82,9 @@ export function formatSoak(r: SoakResults): string {
     "what each kind costs the server's main thread, sent alone one at a time, before the soak and after it:",
     formatCosts(r.costs.start, r.costs.end),
     '',
-    'each interval: memory; CPU ms per answered request of the server main thread, the whole server process, PostgreSQL and the',
-    "load generator; the server's GC ms per second, queries waiting for a pooled connection (at the sample), event-loop delay p99 and max, and the generator's loop max:",
-    '    s   RSS MB  heap MB  after GC  caches MB   main  server  postgres  generator   GC ms/s  pool wait  loop p99 ms  loop max ms  gen. loop max',
+    'each interval: requests answered as they must be, their p99 and errors; memory; CPU ms per answered request of the server main thread, the whole server process, PostgreSQL and the',
+    "load generator; the server's GC ms per second (all, and full collections), queries waiting for a pooled connection and connections open (at the sample), event-loop delay p99 and max, and the generator's loop max:",
+    '    s  answers   p99 ms  errors   RSS MB  heap MB  after GC  caches MB   main  server  postgres  generator   GC ms/s  full GC  pool wait  pool open  loop p99 ms  loop max ms  gen. loop max',
     ...r.memory.map((m, i) => intervalRow(m, r.memory[i - 1])),
     `post-GC heap after ${f(r.warmupSeconds, 0)} s of warm-up: ${f(r.heap.bytesPerMinute / 2 ** 20, 2)} MB/min over ${r.heap.points} points, growth ${f(r.heap.growth * 100, 1)} % (target ≤ 5 %)`,
     ...(r.heapLessCaches
@@ -107,6 +108,9 @@ function intervalRow(m: MemoryPoint, prev: MemoryPoint | undefined): string {
   const p = prev?.server;
   return [
     f(m.t / 1000, 0).padStart(5),
+    f(m.interval?.answers ?? NaN, 0).padStart(8),
+    f(m.interval?.p99Ms ?? NaN).padStart(8),
+    f(m.interval?.errors ?? NaN, 0).padStart(7),
     f(m.rssBytes / 2 ** 20).padStart(8),
     f(m.heapUsedBytes / 2 ** 20).padStart(8),
     f(m.heapAfterGcBytes / 2 ** 20).padStart(9),
@@ -116,7 +120,9 @@ function intervalRow(m: MemoryPoint, prev: MemoryPoint | undefined): string {
     f(per(s?.databaseCpuMs, p?.databaseCpuMs), 2).padStart(9),
     f(per(s?.generatorCpuMs, p?.generatorCpuMs), 2).padStart(10),
     f(s && p ? (s.gcMs - p.gcMs) / seconds : NaN).padStart(9),
+    f(s?.majorGcMs !== undefined && p?.majorGcMs !== undefined ? (s.majorGcMs - p.majorGcMs) / seconds : NaN).padStart(8),
     f(s?.poolWaiting ?? NaN, 0).padStart(10),
+    f(s?.poolOpen ?? NaN, 0).padStart(10),
     f(s?.loopP99Ms ?? NaN).padStart(12),
     f(s?.loopMaxMs ?? NaN).padStart(12),
     f(s?.generatorLoopMaxMs ?? NaN).padStart(14),

@@ -15,8 +15,12 @@ export interface ServerSample {
   cacheBytes: number;
   /** Garbage collections' time so far, ms (nodejs_gc_duration_seconds_sum, every kind). */
   gcMs: number;
+  /** Of which the full (mark-compact) collections, ms (kind="major"); absent in older results. */
+  majorGcMs?: number;
   /** Queries waiting for a connection of the app's pool at that moment (gentie_db_pool_waiting). */
   poolWaiting: number;
+  /** Connections of the app's pool open at that moment (gentie_db_pool_connections, state="total"); absent in older results. */
+  poolOpen?: number;
   /** The event loop's delay, p99 since the previous scrape, ms (nodejs_eventloop_lag_p99_seconds). */
   loopP99Ms: number;
   /** Its longest delay since the previous scrape, ms (nodejs_eventloop_lag_max_seconds): a stall of a second is one sample, invisible in the p99. */
@@ -83,7 +87,9 @@ export function sampleServer(metrics: string, serverPid: number | undefined, dat
   return {
     cacheBytes: promValue(metrics, 'gentie_cache_bytes', { bound: 'used' }),
     gcMs: promValue(metrics, 'nodejs_gc_duration_seconds_sum') * 1000,
+    majorGcMs: promValue(metrics, 'nodejs_gc_duration_seconds_sum', { kind: 'major' }) * 1000,
     poolWaiting: promValue(metrics, 'gentie_db_pool_waiting'),
+    poolOpen: promValue(metrics, 'gentie_db_pool_connections', { state: 'total' }),
     loopP99Ms: promValue(metrics, 'nodejs_eventloop_lag_p99_seconds') * 1000,
     loopMaxMs: promValue(metrics, 'nodejs_eventloop_lag_max_seconds') * 1000,
     generatorLoopMaxMs: generatorLoopMaxMs(),

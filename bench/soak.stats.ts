@@ -17,6 +17,11 @@ export interface MemoryPoint {
   cpuMs: number;
   /** Requests answered so far. */
   answered: number;
+  /**
+   * Since the sample before (the first: since the soak began): requests answered as they must be,
+   * their p99 in ms, and errors. Absent in older results.
+   */
+  interval?: { answers: number; p99Ms: number; errors: number };
   /** Caches, collections, pool, event loop and the CPU of each party (soak.sample.ts); absent in older results. */
   server?: ServerSample;
 }

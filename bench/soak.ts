@@ -65,6 +65,8 @@ export interface SoakOptions {
   mix?: WriteMix;
   /** Requests of each kind the cost probe sends before the soak and after it (PROBE_COUNT; tests send fewer). */
   probeCount?: number;
+  /** The soak's first seconds, reported apart (EARLY_MS; tests shorten them). */
+  earlySeconds?: number;
   /**
    * A forum restarted at peak (`--cold`): the server is restarted once the forum is seeded, and
    * the soak starts on that just-started process, with no cost probe before it to warm it.
@@ -295,11 +297,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const kindErrors = new Map<Kind, number>(MIX.map((m) => [m.kind, 0]));
     const errorSamples: string[] = [];
     let errors = 0;
-    // Errors and the most queries waiting for a connection in the first EARLY_MS of the soak: the cold start.
+    // The answers and errors since the last sample: the p99 and errors over time.
+    let intervalLatencies: number[] = [];
+    let intervalErrors = 0;
+    // Errors and the most queries waiting for a connection in the first seconds of the soak: the cold start.
+    const earlyMs = (options.earlySeconds ?? EARLY_MS / 1000) * 1000;
     const early = { errors: 0, poolWaitingMax: 0 };
+    // The answers to requests sent after it: the run without its start.
+    const afterEarly: number[] = [];
     const fail = (kind: Kind | 'events' | 'server', line: string) => {
       errors++;
-      if (performance.now() - t0 < EARLY_MS) early.errors++;
+      intervalErrors++;
+      if (performance.now() - t0 < earlyMs) early.errors++;
       if (kind !== 'events' && kind !== 'server') kindErrors.set(kind, (kindErrors.get(kind) ?? 0) + 1);
       if (errorSamples.length < 20) errorSamples.push(`${kind}: ${line}`);
     };
@@ -318,10 +327,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 
     const readMemory = async () => {
       const t = performance.now() - t0;
+      const interval = { answers: intervalLatencies.length, p99Ms: percentile(intervalLatencies, 99), errors: intervalErrors };
+      intervalLatencies = [];
+      intervalErrors = 0;
       try {
         const res = await send(agent, port, 'GET', '/metrics', {});
         const sampled = sampleServer(res.text, server.pid, databasePid);
-        if (t < EARLY_MS) early.poolWaitingMax = Math.max(early.poolWaitingMax, sampled.poolWaiting);
+        if (t < earlyMs) early.poolWaitingMax = Math.max(early.poolWaitingMax, sampled.poolWaiting);
         memory.push({
           t,
           rssBytes: promValue(res.text, 'process_resident_memory_bytes'),
@@ -329,6 +341,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
           heapAfterGcBytes: promValue(res.text, 'gentie_heap_after_gc_bytes'),
           cpuMs: mainThreadCpuMs(server.pid),
           answered,
+          interval,
           server: sampled,
         });
       } catch (error) {
@@ -349,6 +362,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
         .then((answer) => {
           if (answer.status !== r.expect) return fail(kind, `${r.method} ${r.path}: ${answer.status} ${answer.text.slice(0, 200)}`);
           latencies.get(kind)!.push(answer.ms);
+          intervalLatencies.push(answer.ms);
+          if (sentAt - t0 >= earlyMs) afterEarly.push(answer.ms);
           if (r.writer) {
             const id = (JSON.parse(answer.text) as { post: { id: string } }).post.id;
             r.writer.posts.push(id);
@@ -446,7 +461,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       },
       costs: { start: costsBefore, end: costsAfter },
       cold: options.cold === true,
-      early: { seconds: EARLY_MS / 1000, ...early },
+      early: { seconds: earlyMs / 1000, ...early, p99AfterMs: percentile(afterEarly, 99) },
       memory,
       warmupSeconds: warmupMs / 1000,
       heap: heapSlope(memory, warmupMs),

@@ -99,13 +99,14 @@ describe('the soak', () => {
   });
   afterAll(() => database.drop());
 
-  it('runs a few seconds of mixed load on a real server with zero errors, and charts its memory', async () => {
+  it('runs a few seconds of mixed load on a real server with zero errors, and charts its p99, errors and memory over time', async () => {
     const lines: string[] = [];
     const results = await runSoak({
       seconds: 5,
       rate: 10,
       readers: 20,
       probeCount: 2,
+      earlySeconds: 2,
       databaseUrl: database.url,
       say: (l) => lines.push(l),
     });
@@ -126,8 +127,19 @@ describe('the soak', () => {
     expect(results.costs.end.find((c) => c.kind === 'reply')!.queries).toBeGreaterThan(1);
     if (process.platform === 'linux') expect(results.costs.end.every((c) => c.cpuMs > 0)).toBe(true);
     expect(formatSoak(results)).toMatch(/^reply\s+\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+/m);
+    // Over time: every answer in one interval, each interval's p99 and errors in the table.
+    const answers = results.kinds.reduce((sum, k) => sum + k.requests - k.errors, 0);
+    expect(results.memory.reduce((sum, m) => sum + (m.interval?.answers ?? 0), 0)).toBe(answers);
+    expect(results.memory.filter((m) => m.interval && m.interval.answers > 0).every((m) => m.interval!.p99Ms > 0)).toBe(true);
+    // The start apart: the requests sent after the first 2 s have a p99 of their own.
+    expect(results.early).toMatchObject({ seconds: 2, errors: 0 });
+    expect(results.early!.p99AfterMs).toBeGreaterThan(0);
+    expect(formatSoak(results)).toMatch(/^first 2 s: 0 errors, .*sent after them: p99 \d+\.\d ms$/m);
+    expect(formatSoak(results)).toMatch(/^\s+\d+\s+[1-9]\d*\s+\d+\.\d\s+0\s+\d+\.\d/m);
     const svg = soakChart(results);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect(svg.match(/<polyline /g)).toHaveLength(3);
+    // Two charts: each interval's p99 and errors, then memory (RSS, heap, heap after GC).
+    expect(svg.match(/<svg /g)).toHaveLength(3);
+    expect(svg.match(/<polyline /g)).toHaveLength(5);
   }, 180_000);
 });
