@@ -1,6 +1,7 @@
 import http, { type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Db } from './db/database';
+import { type Kysely, sql } from 'kysely';
+import type { Database, Db } from './db/database';
 import { listBoards } from './boards/boards.repository';
 import { findRecentThreadIds } from './posts/posts.lists.repository';
 import { VARIANTS } from './text/convert';
@@ -35,6 +36,8 @@ export interface WarmUpOptions {
   threads: number;
   /** Requests at a time. */
   concurrency: number;
+  /** The pool's connections, opened all at once first (the pool keeps them: db/connect.ts). */
+  connections: number;
 }
 
 /** What a warm-up did. */
@@ -69,10 +72,12 @@ export async function warmUpPaths(db: Db, threads: number): Promise<{ path: stri
 }
 
 /** Asks `handler` for what readers ask for first (see above); never throws for a page that fails. */
-export async function warmUp(handler: RequestListener, db: Db, options: WarmUpOptions): Promise<WarmUpOutcome> {
+export async function warmUp(handler: RequestListener, db: Kysely<Database>, options: WarmUpOptions): Promise<WarmUpOutcome> {
   const t0 = performance.now();
   const deadline = t0 + options.budgetMs;
   const outcome: WarmUpOutcome = { requests: 0, failed: 0, skipped: 0, ms: 0 };
+  // Each a backend of its own, forked and signed in now rather than under the first burst.
+  await Promise.all(Array.from({ length: options.connections }, () => db.connection().execute((c) => sql`select 1`.execute(c))));
   const paths = await warmUpPaths(db, options.threads);
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {

@@ -221,13 +221,14 @@ async function main(config: Config): Promise<void> {
       budgetMs: budgetMs - (performance.now() - started),
       threads: config.warmUp.threads,
       concurrency: WARM_UP_CONCURRENCY,
+      connections: config.databasePoolSize,
     }).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'warm-up failed; ready all the same'));
     warmedUp = true;
     if (outcome) log.info({ ...outcome, listen: caches.threads.listening }, 'warmed up: ready');
   }
 }
 
-/** Requests the start-up warm-up sends at a time: most of the pool's 10 connections, so they open and run the pages' statements. */
+/** Requests the start-up warm-up sends at a time, so several connections run the pages' statements. */
 const WARM_UP_CONCURRENCY = 8;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,6 +3,7 @@
 // rendered by every one of them at once.
 import { sql } from 'kysely';
 import { warmUp, warmUpPaths } from '../server/app.warm';
+import { connect } from '../server/db/connect';
 import type { HttpClient, TestApp } from './helpers/app';
 import { startTestApp } from './helpers/app';
 import { until } from './helpers/wait';
@@ -84,7 +85,7 @@ it('a warmed process answers the first readers of a hot thread from memory, with
   const cold = await freshProcess();
   const warmed = await freshProcess();
   try {
-    const outcome = await warmUp(warmed.handler, warmed.db, { budgetMs: 20_000, threads: 10, concurrency: 4 });
+    const outcome = await warmUp(warmed.handler, warmed.db, { budgetMs: 20_000, threads: 10, concurrency: 4, connections: 4 });
     expect(outcome).toMatchObject({ failed: 0, skipped: 0 });
     expect(outcome.requests).toBeGreaterThan(20);
 
@@ -112,7 +113,7 @@ it('counts no reads and writes nothing', async () => {
   const before = await counts();
   const fresh = await freshProcess();
   try {
-    await warmUp(fresh.handler, fresh.db, { budgetMs: 20_000, threads: 10, concurrency: 4 });
+    await warmUp(fresh.handler, fresh.db, { budgetMs: 20_000, threads: 10, concurrency: 4, connections: 4 });
     expect(fresh.reads.stats().pending).toBe(0);
     await fresh.reads.flush();
     expect(await counts()).toEqual(before);
@@ -125,10 +126,23 @@ it('stops at its budget: what is left is skipped, never waited for', async () =>
   const fresh = await freshProcess();
   try {
     const t0 = performance.now();
-    const outcome = await warmUp(fresh.handler, fresh.db, { budgetMs: 1, threads: 10, concurrency: 2 });
+    const outcome = await warmUp(fresh.handler, fresh.db, { budgetMs: 1, threads: 10, concurrency: 2, connections: 2 });
     expect(performance.now() - t0).toBeLessThan(5_000);
     expect(outcome.skipped).toBeGreaterThan(0);
   } finally {
     await fresh.close();
+  }
+});
+
+it("opens the pool's connections first, all at once, so a burst after it forks no backend", async () => {
+  const db = connect(app.url, { max: 6 });
+  try {
+    const { rows } = await sql<{ at: Date }>`select clock_timestamp() as at`.execute(app.db);
+    await warmUp(app.handler, db, { budgetMs: 20_000, threads: 0, concurrency: 1, connections: 6 });
+    const opened = await sql<{ n: string }>`
+      select count(*) as n from pg_stat_activity where datname = current_database() and backend_start > ${rows[0]!.at}`.execute(app.db);
+    expect(Number(opened.rows[0]!.n)).toBeGreaterThanOrEqual(6);
+  } finally {
+    await db.destroy();
   }
 });

@@ -17,6 +17,10 @@ export function connect(url: string, options: ConnectOptions = {}): Kysely<Datab
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    // A connection once opened stays open (idle ones are not closed after idleTimeoutMillis): one
+    // opened for a burst is there, with its prepared statements and PostgreSQL's caches warm, for
+    // the next, instead of a fresh backend per burst (docs/performance.md, "The soak's start").
+    min: options.max ?? 10,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
     application_name: 'gentie',
