@@ -11,30 +11,19 @@
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 
-import { formatAttack } from './attack';
-import { BUDGET_MS, cleanUp, runCore } from './core';
-import { runNotificationsBench } from './notifications';
-import { runLimitsBench } from './limits';
-import { runFormatsBench } from './formats';
-import { runReadingBench } from './reading';
-import { reportReading } from './reading.report';
-import { runSearchBench } from './search';
-import { runHotBench } from './hot';
-import { runUploadsBench } from './uploads';
-import { runSoakBench } from './soak';
-import { runFanoutBench } from './fanout';
-import { runBoardBench } from './board';
-import { reportConversion } from './conversion';
-import { reportSpeed } from './conversion.speed';
-import { runBackupBench } from './backup';
-import { runRealtimeBench } from './realtime';
-import { formatWorst } from './worst';
-import { formatRealtime, formatResults, formatVariants } from './report';
+/** A module of this folder, loaded when first asked for (see SECTIONS). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load = <M>(file: string): M => require(file) as M;
 
 const ROOT = path.join(__dirname, '..', '..');
 const RESULTS_FILE = path.join(ROOT, 'bench', 'results.json');
 
 async function main(): Promise<void> {
+  const { BUDGET_MS, cleanUp, runCore } = load<typeof import('./core')>('./core');
+  const { formatAttack } = load<typeof import('./attack')>('./attack');
+  const { reportReading } = load<typeof import('./reading.report')>('./reading.report');
+  const { formatWorst } = load<typeof import('./worst')>('./worst');
+  const { formatRealtime, formatResults, formatVariants } = load<typeof import('./report')>('./report');
   const watchdog = setTimeout(() => {
     console.error(`bench: still running after ${BUDGET_MS / 60_000} minutes: stopping`);
     void cleanUp().finally(() => process.exit(1));
@@ -59,23 +48,27 @@ async function main(): Promise<void> {
 }
 
 // A section run alone: `npm run bench -- notifications`, `-- realtime`, `-- reading`, `-- limits`, `-- search`, `-- hot`, `-- formats`, `-- uploads`, `-- convert`, `-- backup`, `-- board`, `-- soak` (with its options, bench/soak.ts), `-- fanout` (bench/fanout.ts).
+// Each loaded only when run: the bench's process is also the load generator (the soak's, the
+// uploads' clients), and every section's modules loaded (the conversion's dictionaries, the app)
+// made its heap ~180 MB where the soak needs ~20: its full collections then took the generator's
+// loop for tens of ms and counted in the server's latency (docs/performance.md, "The soak's start").
 const SECTIONS: Record<string, () => Promise<void>> = {
-  backup: runBackupBench,
-  formats: runFormatsBench,
-  notifications: runNotificationsBench,
-  limits: runLimitsBench,
-  realtime: runRealtimeBench,
-  reading: runReadingBench,
-  search: runSearchBench,
-  hot: runHotBench,
-  uploads: runUploadsBench,
-  soak: runSoakBench,
-  fanout: runFanoutBench,
-  board: runBoardBench,
+  backup: async () => load<typeof import('./backup')>('./backup').runBackupBench(),
+  formats: async () => load<typeof import('./formats')>('./formats').runFormatsBench(),
+  notifications: async () => load<typeof import('./notifications')>('./notifications').runNotificationsBench(),
+  limits: async () => load<typeof import('./limits')>('./limits').runLimitsBench(),
+  realtime: async () => load<typeof import('./realtime')>('./realtime').runRealtimeBench(),
+  reading: async () => load<typeof import('./reading')>('./reading').runReadingBench(),
+  search: async () => load<typeof import('./search')>('./search').runSearchBench(),
+  hot: async () => load<typeof import('./hot')>('./hot').runHotBench(),
+  uploads: async () => load<typeof import('./uploads')>('./uploads').runUploadsBench(),
+  soak: async () => load<typeof import('./soak')>('./soak').runSoakBench(),
+  fanout: async () => load<typeof import('./fanout')>('./fanout').runFanoutBench(),
+  board: async () => load<typeof import('./board')>('./board').runBoardBench(),
   // The corpora's error counts and the speed beside stock opencc-js (as `node dist/bench/conversion.js`).
   convert: async () => {
-    reportConversion();
-    reportSpeed();
+    load<typeof import('./conversion')>('./conversion').reportConversion();
+    load<typeof import('./conversion.speed')>('./conversion.speed').reportSpeed();
   },
 };
 const section = process.argv[2];
@@ -85,6 +78,6 @@ if (section !== undefined && !SECTIONS[section]) {
 }
 (section ? SECTIONS[section]!() : main()).catch(async (error: unknown) => {
   console.error(`bench: ${(error as Error)?.stack ?? String(error)}`);
-  await cleanUp();
+  await load<typeof import('./core')>('./core').cleanUp();
   process.exit(1);
 });
