@@ -46,6 +46,8 @@ export interface SoakResults {
   /** Its first seconds: errors, and the most queries waiting for a pooled connection at a reading (absent in older results). */
   /** The first seconds (the cold start): their errors and the most queries waiting; the p99 of the requests sent after them (absent in older results). */
   early?: { seconds: number; errors: number; poolWaitingMax: number; p99AfterMs?: number };
+  /** The ramp before the soak (absent in older results): its requests, errors (counted in `errors` too) and p99. */
+  ramp?: { seconds: number; requests: number; errors: number; p99Ms: number };
   memory: MemoryPoint[];
   warmupSeconds: number;
   heap: Slope;
@@ -71,6 +73,11 @@ export function formatSoak(r: SoakResults): string {
     ),
     `${'all'.padEnd(17)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(7)} ${f(r.p50Ms).padStart(8)} ${f(r.p99Ms).padStart(8)}`,
     '',
+    ...(r.ramp && r.ramp.seconds > 0
+      ? [
+          `before it, a ramp of ${r.ramp.seconds} s from a tenth of the rate to all of it: ${r.ramp.requests} requests, ${r.ramp.errors} errors, p99 ${f(r.ramp.p99Ms)} ms`,
+        ]
+      : []),
     ...(r.early
       ? [
           `first ${r.early.seconds} s${r.cold ? ' (on a just-restarted server)' : ''}: ${r.early.errors} errors, at most ${r.early.poolWaitingMax} queries waiting for a pooled connection; the requests sent after them: p99 ${f(r.early.p99AfterMs ?? NaN)} ms`,

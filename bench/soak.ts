@@ -17,7 +17,9 @@
  *
  * Options (after `npm run bench -- soak`): `--minutes N` (3 by default) or `--seconds N`;
  * `--rate R` requests/s (by default 60 % of the capacity measured first, at most 200, the issue's
- * target); `--readers N` live readers (500); `--mix spread|followed` where replies go (soak.mix.ts:
+ * target); `--ramp N` seconds before the soak proper, from a tenth of the rate to all of it (10;
+ * its requests are reported apart, its errors count in the run's; none with `--cold`, whose point
+ * is the full rate on a just-started process); `--readers N` live readers (500); `--mix spread|followed` where replies go (soak.mix.ts:
  * spread over new and old threads with a hot few by default). See docs/performance.md, "Soak".
  */
 import { writeFileSync } from 'node:fs';
@@ -65,6 +67,8 @@ export interface SoakOptions {
   mix?: WriteMix;
   /** Requests of each kind the cost probe sends before the soak and after it (PROBE_COUNT; tests send fewer). */
   probeCount?: number;
+  /** The ramp before the soak, from a tenth of the rate to all of it (RAMP_SECONDS; 0: none; never with `cold`). */
+  rampSeconds?: number;
   /** The soak's first seconds, reported apart (EARLY_MS; tests shorten them). */
   earlySeconds?: number;
   /**
@@ -80,6 +84,8 @@ export interface SoakOptions {
 const CAPACITY_SHARE = 0.6;
 /** The soak's first seconds, reported apart (errors, pool waits): where a cold start shows. */
 const EARLY_MS = 20_000;
+/** The ramp before the soak proper, seconds (`--ramp N`; none with `--cold`). */
+const RAMP_SECONDS = 10;
 /** Requests waiting for an answer at most; one more would not go out and counts as an error. */
 const MAX_IN_FLIGHT = 256;
 /** Requests of each kind the cost probe sends, before the soak and after it. */
@@ -98,6 +104,7 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
   let serverFlags: string[] | undefined;
   let mix: WriteMix | undefined;
   let cold = false;
+  let rampSeconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--cold') {
       cold = true;
@@ -110,16 +117,25 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
     else if (flag === '--seconds' && positive) seconds = value;
     else if (flag === '--rate' && positive) rate = value;
     else if (flag === '--readers' && Number.isInteger(value) && value >= 0) readers = value;
+    else if (flag === '--ramp' && Number.isInteger(value) && value >= 0 && value <= 600) rampSeconds = value;
     else if (flag === '--mix' && (argv[i + 1] === 'spread' || argv[i + 1] === 'followed')) mix = argv[i + 1] as WriteMix;
     else if (flag === '--server-flags' && argv[i + 1]?.startsWith('--')) serverFlags = argv[i + 1]!.split(/\s+/).filter(Boolean);
     else
       throw new Error(
-        `soak: unknown option ${flag} ${argv[i + 1] ?? ''} (--minutes N, --seconds N, --rate R, --readers N, --mix spread|followed, --cold, --server-flags "--flag …")`,
+        `soak: unknown option ${flag} ${argv[i + 1] ?? ''} (--minutes N, --seconds N, --rate R, --readers N, --ramp SECONDS, --mix spread|followed, --cold, --server-flags "--flag …")`,
       );
     i++;
   }
   if (seconds > 24 * 3600) throw new Error('soak: at most 24 hours');
-  return { seconds, rate, readers, ...(serverFlags ? { serverFlags } : {}), ...(mix ? { mix } : {}), ...(cold ? { cold } : {}) };
+  return {
+    seconds,
+    rate,
+    readers,
+    ...(rampSeconds !== undefined ? { rampSeconds } : {}),
+    ...(serverFlags ? { serverFlags } : {}),
+    ...(mix ? { mix } : {}),
+    ...(cold ? { cold } : {}),
+  };
 }
 
 /** Runs the soak and returns its figures (it writes nothing; see runSoakBench). */
@@ -305,12 +321,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const early = { errors: 0, poolWaitingMax: 0 };
     // The answers to requests sent after it: the run without its start.
     const afterEarly: number[] = [];
-    const fail = (kind: Kind | 'events' | 'server', line: string) => {
+    // The ramp before the soak (its requests answered, their p99, its errors: counted in the run's).
+    const rampMs = (options.cold ? 0 : (options.rampSeconds ?? RAMP_SECONDS)) * 1000;
+    let ramping = rampMs > 0;
+    const ramp = { requests: 0, errors: 0, latencies: [] as number[] };
+    const fail = (kind: Kind | 'events' | 'server', line: string, ramped = false) => {
       errors++;
+      if (errorSamples.length < 20) errorSamples.push(`${ramped ? 'ramp: ' : ''}${kind}: ${line}`);
+      if (ramped) return void ramp.errors++;
       intervalErrors++;
       if (performance.now() - t0 < earlyMs) early.errors++;
       if (kind !== 'events' && kind !== 'server') kindErrors.set(kind, (kindErrors.get(kind) ?? 0) + 1);
-      if (errorSamples.length < 20) errorSamples.push(`${kind}: ${line}`);
     };
     const sentReplies: { id: string; thread: string; at: number }[] = [];
     const memory: MemoryPoint[] = [];
@@ -323,7 +344,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     // refused request is one error, not one more every tick until the server catches up.
     let scheduled = 0;
     const pending = new Set<Promise<void>>();
-    const t0 = performance.now();
+    // When the soak proper starts (set again after the ramp).
+    let t0 = performance.now();
 
     const readMemory = async () => {
       const t = performance.now() - t0;
@@ -348,22 +370,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
         fail('server', `/metrics: ${(error as Error).message}`);
       }
     };
-    await readMemory();
-    const sampler = setInterval(() => void readMemory(), sampleMs);
-
     const fire = (kind: Kind) => {
-      scheduled++;
-      if (inFlight >= MAX_IN_FLIGHT) return fail(kind, `not sent: ${MAX_IN_FLIGHT} requests already waiting`);
+      const ramped = ramping;
+      if (ramped) ramp.requests++;
+      else scheduled++;
+      if (inFlight >= MAX_IN_FLIGHT) return fail(kind, `not sent: ${MAX_IN_FLIGHT} requests already waiting`, ramped);
       const r = request(kind);
       inFlight++;
-      sent++;
+      if (!ramped) sent++;
       const sentAt = performance.now();
       const p = send(agent, port, r.method, r.path, r.headers, r.body)
         .then((answer) => {
-          if (answer.status !== r.expect) return fail(kind, `${r.method} ${r.path}: ${answer.status} ${answer.text.slice(0, 200)}`);
-          latencies.get(kind)!.push(answer.ms);
-          intervalLatencies.push(answer.ms);
-          if (sentAt - t0 >= earlyMs) afterEarly.push(answer.ms);
+          if (answer.status !== r.expect) return fail(kind, `${r.method} ${r.path}: ${answer.status} ${answer.text.slice(0, 200)}`, ramped);
+          if (ramped) ramp.latencies.push(answer.ms);
+          else {
+            latencies.get(kind)!.push(answer.ms);
+            intervalLatencies.push(answer.ms);
+            if (sentAt - t0 >= earlyMs) afterEarly.push(answer.ms);
+          }
           if (r.writer) {
             const id = (JSON.parse(answer.text) as { post: { id: string } }).post.id;
             r.writer.posts.push(id);
@@ -375,14 +399,26 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
             if (r.board) mix.threadWritten({ id, board: r.board });
           }
         })
-        .catch((error: Error) => fail(kind, `${r.method} ${r.path}: ${error.message}`))
+        .catch((error: Error) => fail(kind, `${r.method} ${r.path}: ${error.message}`, ramped))
         .finally(() => {
-          answered++;
+          if (!ramped) answered++;
           inFlight--;
           pending.delete(p);
         });
       pending.add(p);
     };
+
+    // ---- The ramp: from a tenth of the rate to all of it over rampMs, as traffic comes to a forum
+    // (a restart meeting the full rate at once is `--cold`'s run). Then the soak proper, measured.
+    for (const r0 = performance.now(); performance.now() - r0 < rampMs; await sleep(5)) {
+      const t = (performance.now() - r0) / 1000;
+      const due = Math.floor(rate * (0.1 * t + (0.45 * t * t) / (rampMs / 1000))) - ramp.requests;
+      for (let i = 0; i < due; i++) fire(nextKind());
+    }
+    ramping = false;
+    t0 = performance.now();
+    await readMemory();
+    const sampler = setInterval(() => void readMemory(), sampleMs);
 
     let lastReport = t0;
     while (performance.now() - t0 < durationMs) {
@@ -462,6 +498,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       costs: { start: costsBefore, end: costsAfter },
       cold: options.cold === true,
       early: { seconds: earlyMs / 1000, ...early, p99AfterMs: percentile(afterEarly, 99) },
+      ramp: { seconds: rampMs / 1000, requests: ramp.requests, errors: ramp.errors, p99Ms: percentile(ramp.latencies, 99) },
       memory,
       warmupSeconds: warmupMs / 1000,
       heap: heapSlope(memory, warmupMs),
@@ -485,7 +522,7 @@ export async function runSoakBench(): Promise<void> {
       console.error('soak: over its time budget; stopping');
       process.exit(1);
     },
-    args.seconds * 1000 + 10 * 60_000,
+    (args.seconds + (args.rampSeconds ?? RAMP_SECONDS)) * 1000 + 10 * 60_000,
   );
   watchdog.unref();
   const results = await runSoak({ ...args, say: (line) => console.log(line) });

@@ -88,6 +88,8 @@ describe('the soak', () => {
       serverFlags: ['--cpu-prof', '--cpu-prof-dir=/tmp/p'],
     });
     expect(parseSoakArgs(['--mix', 'followed'])).toEqual({ seconds: 180, rate: undefined, readers: 500, mix: 'followed' });
+    expect(parseSoakArgs(['--ramp', '0'])).toEqual({ seconds: 180, rate: undefined, readers: 500, rampSeconds: 0 });
+    expect(() => parseSoakArgs(['--ramp', '1.5'])).toThrow(/unknown option/);
     expect(() => parseSoakArgs(['--mix', 'all'])).toThrow(/unknown option/);
     expect(() => parseSoakArgs(['--hours', '1'])).toThrow(/unknown option/);
     expect(() => parseSoakArgs(['--server-flags', 'rm'])).toThrow(/unknown option/);
@@ -107,6 +109,7 @@ describe('the soak', () => {
       readers: 20,
       probeCount: 2,
       earlySeconds: 2,
+      rampSeconds: 1,
       databaseUrl: database.url,
       say: (l) => lines.push(l),
     });
@@ -131,6 +134,11 @@ describe('the soak', () => {
     const answers = results.kinds.reduce((sum, k) => sum + k.requests - k.errors, 0);
     expect(results.memory.reduce((sum, m) => sum + (m.interval?.answers ?? 0), 0)).toBe(answers);
     expect(results.memory.filter((m) => m.interval && m.interval.answers > 0).every((m) => m.interval!.p99Ms > 0)).toBe(true);
+    // The ramp before it, reported apart: a tenth of the rate rising to all of it over a second.
+    expect(results.ramp).toMatchObject({ seconds: 1, errors: 0 });
+    expect(results.ramp!.requests).toBeGreaterThanOrEqual(4);
+    expect(results.ramp!.p99Ms).toBeGreaterThan(0);
+    expect(formatSoak(results)).toMatch(/^before it, a ramp of 1 s .*: \d+ requests, 0 errors, p99 \d+\.\d ms$/m);
     // The start apart: the requests sent after the first 2 s have a p99 of their own.
     expect(results.early).toMatchObject({ seconds: 2, errors: 0 });
     expect(results.early!.p99AfterMs).toBeGreaterThan(0);
