@@ -119,6 +119,16 @@ describe('words, names, phrases and exclusions', () => {
     expect((await found('BLACK', inBoard(b))).sort()).toEqual([phrase.id, reversed.id].sort());
   });
 
+  it('ranks a hit in the title above a newer one in the body alone, for a word and for a phrase', async () => {
+    const c = await createTestBoard(app.db);
+    const inTitle = await postThread(cn, c, 'Walrus tusk report', 'nothing to add');
+    const inBody = await postThread(cn, c, 'Another report', 'a walrus tusk was seen');
+    // Newest first by recency alone; the title's match doubles the older one's score.
+    expect(await found('walrus', inBoard(c))).toEqual([inTitle.id, inBody.id]);
+    expect(await found('"walrus tusk"', inBoard(c))).toEqual([inTitle.id, inBody.id]);
+    expect(await found('walrus', { ...inBoard(c), in: 'title' })).toEqual([inTitle.id]);
+  });
+
   it('matches a quoted phrase as a phrase', async () => {
     expect(await found('"black cat"', inBoard(b))).toEqual([phrase.id]);
     expect(await found('“cat that”', inBoard(b))).toEqual([reversed.id]);
