@@ -24,7 +24,12 @@ export function soakChart(r: SoakResults): string {
       { label: 'p99 ms', points: over((m) => m.interval?.p99Ms) },
       { label: 'errors', points: over((m) => m.interval?.errors) },
     ],
-    { title: `${run}: each interval's p99 (ms) and errors over seconds`, width: WIDTH, height: HEIGHT, formatX: (x) => `${Math.round(x)} s` },
+    {
+      title: `${run}: each interval's p99 (ms) and errors over seconds`,
+      width: WIDTH,
+      height: HEIGHT,
+      formatX: (x) => `${Math.round(x)} s`,
+    },
   );
   const memory = lineChart(
     [
