@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 // Each loaded only when run: the bench's process is also the load generator (the soak's, the
 // uploads' clients), and every section's modules loaded (the conversion's dictionaries, the app)
 // made its heap ~180 MB where the soak needs ~20: its full collections then took the generator's
-// loop for tens of ms and counted in the server's latency (docs/performance.md, "The soak's start").
+// loop for tens of ms and counted in the server's latency (docs/performance.md, "The soak over time").
 const SECTIONS: Record<string, () => Promise<void>> = {
   backup: async () => load<typeof import('./backup')>('./backup').runBackupBench(),
   formats: async () => load<typeof import('./formats')>('./formats').runFormatsBench(),

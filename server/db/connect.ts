@@ -19,7 +19,7 @@ export function connect(url: string, options: ConnectOptions = {}): Kysely<Datab
     max: options.max ?? 10,
     // A connection once opened stays open (idle ones are not closed after idleTimeoutMillis): one
     // opened for a burst is there, with its prepared statements and PostgreSQL's caches warm, for
-    // the next, instead of a fresh backend per burst (docs/performance.md, "The soak's start").
+    // the next, instead of a fresh backend per burst (docs/performance.md, "The soak over time").
     min: options.max ?? 10,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
