@@ -11,8 +11,13 @@
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 
-/** A module of this folder, loaded when first asked for (see SECTIONS). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/**
+ * A module of this folder, loaded when first asked for (see SECTIONS). `require`, not `import()`:
+ * this is a CommonJS build, where TypeScript's node16 resolution makes a dynamic import ask for
+ * the emitted file's extension and loads the module through the ES loader; `require` loads it as
+ * every static import here does, and `typeof import()` keeps its types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy loading (above)
 const load = <M>(file: string): M => require(file) as M;
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -410,10 +410,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
 
     // ---- The ramp: from a tenth of the rate to all of it over rampMs, as traffic comes to a forum
     // (a restart meeting the full rate at once is `--cold`'s run). Then the soak proper, measured.
-    for (const r0 = performance.now(); performance.now() - r0 < rampMs; await sleep(5)) {
+    const r0 = performance.now();
+    while (performance.now() - r0 < rampMs) {
+      // Requests due by t seconds: the integral of a rate rising linearly from a tenth to all of it.
       const t = (performance.now() - r0) / 1000;
       const due = Math.floor(rate * (0.1 * t + (0.45 * t * t) / (rampMs / 1000))) - ramp.requests;
       for (let i = 0; i < due; i++) fire(nextKind());
+      await sleep(5);
     }
     ramping = false;
     t0 = performance.now();
