@@ -294,6 +294,7 @@ export function createApp({
       () => {
         hot.changed();
         caches.pages.clear();
+        caches.searches.clear();
       },
       config.publicUrl,
     ),
@@ -396,15 +397,19 @@ const variantSetting = (value: string): Variant | undefined => (value === 'origi
 /**
  * This process's own thread events raise what its caches know of the thread at once, not when
  * their NOTIFY comes back over LISTEN, so a kept page is never served after a write here made it
- * stale. (Raised before the commit, the version only makes pages miss meanwhile.) Held weakly:
- * an app that is gone (tests make many) stops hearing.
+ * stale. (Raised before the commit, the version only makes pages miss meanwhile.) Kept searches
+ * check the post again until its announcement comes back (caches.ts SearchHits), so a member who
+ * searches for what they just wrote finds it. Held weakly: an app that is gone (tests make many)
+ * stops hearing.
  */
 function keepThreadsAhead(caches: Caches): void {
   const threads = new WeakRef(caches.threads);
+  const searches = new WeakRef(caches.searches);
   const stop = onThreadEventWritten((a) => {
     const known = threads.deref();
     if (known) known.heard(a.threadId, a.seq);
     else stop();
+    if (a.postId !== undefined) searches.deref()?.wrote(a.postId);
   });
 }
 

@@ -168,6 +168,8 @@ export interface Caches {
    * every request, never from here.
    */
   images: CountedCache<string, Buffer>;
+  /** Searches' candidates, each checked again where posts changed since (SearchHits below). */
+  searches: SearchHits;
 }
 
 /**
@@ -282,6 +284,138 @@ export class ThreadStates {
   }
 }
 
+/**
+ * The candidates of one search (search.repository.ts findHits): the newest posts that matched, newest
+ * first, each with when it was written and whether its title matched (what ranking needs), and
+ * whether the search stopped at its cap (older matches then exist beyond the last one).
+ */
+export interface SearchCandidates {
+  /** Post ids, newest first (safe integers: an id beyond them is never kept). */
+  ids: Float64Array;
+  /** When each was written, ms since the epoch. */
+  createdAt: Float64Array;
+  /** 1 where the title matched. */
+  inTitle: Uint8Array;
+  /** The search stopped at its cap: more matched than these. */
+  capped: boolean;
+}
+
+/** A kept search, as of the change mark it was read at (SearchHits.mark) and when. */
+interface KeptSearch {
+  candidates: SearchCandidates;
+  mark: number;
+  at: number;
+}
+
+/** Post changes remembered, newest last: a kept search older than this many changes is read again whole. */
+const CHANGES_KEPT = 4096;
+/** A kept search is read again whole after this long, whatever was heard (a change nobody announced: a reindex). */
+const SEARCH_MAX_AGE_MS = 60_000;
+/** This process's own change is checked by every search until its announcement comes back, or this long (rolled back). */
+const OWN_CHANGE_MS = 30_000;
+
+/**
+ * Searches' candidates kept per query and filters, and true to the post: every thread event names
+ * its post, and each is heard here, from this process's statements as they are made (wrote) and
+ * from every process over LISTEN (heard). A search kept here is used again with only the posts
+ * changed since it was read checked again (search.repository.ts), one statement for a handful
+ * of posts instead of reading its matches again: so a search for a common word costs what the
+ * forum changed since it was last asked, not what the word matches.
+ *
+ * Trusted only while the LISTEN connection is up (ThreadStates' rule); read again whole past
+ * CHANGES_KEPT changes or SEARCH_MAX_AGE_MS, and at once when a board changes (`clear`: an
+ * archived board leaves site-wide searches) or a change names no post (an older process).
+ */
+export class SearchHits {
+  private readonly kept: CountedCache<string, KeptSearch>;
+  private readonly changes: string[] = [];
+  private heardCount = 0;
+  private readonly own = new Map<string, number>();
+  private up = false;
+  private gen = 0;
+
+  constructor(maxBytes: number) {
+    this.kept = new CountedCache<string, KeptSearch>({
+      maxSize: maxBytes,
+      sizeCalculation: (v, key) => key.length * 2 + v.candidates.ids.length * 17 + 300,
+    });
+  }
+
+  /** Counts for cacheStats. */
+  get cache(): CountedCache<string, KeptSearch> {
+    return this.kept;
+  }
+
+  /** Where the changes heard stand, and the link's generation: take both before reading, give them to keep. */
+  mark(): { mark: number; generation: number } {
+    return { mark: this.heardCount, generation: this.gen };
+  }
+
+  /**
+   * A kept search, the posts changed since it was read, and when it was first read whole (`readAt`:
+   * give it back to keep with what is checked again); undefined: read it whole.
+   */
+  find(key: string, now = Date.now()): { candidates: SearchCandidates; changed: string[]; readAt: number } | undefined {
+    if (!this.up) return undefined;
+    const kept = this.kept.get(key);
+    if (!kept) return undefined;
+    if (now - kept.at > SEARCH_MAX_AGE_MS || this.heardCount - kept.mark > CHANGES_KEPT) {
+      this.kept.delete(key);
+      return undefined;
+    }
+    const changed = new Set<string>();
+    for (let i = kept.mark; i < this.heardCount; i++) changed.add(this.changes[i % CHANGES_KEPT]!);
+    for (const [postId, at] of this.own) {
+      if (now - at > OWN_CHANGE_MS) this.own.delete(postId);
+      else changed.add(postId);
+    }
+    return { candidates: kept.candidates, changed: [...changed], readAt: kept.at };
+  }
+
+  /**
+   * Keeps what a search read, as of the mark taken before it read (unless the link dropped
+   * meanwhile), first read whole at `readAt` (now, or find's for one checked again).
+   */
+  keep(key: string, candidates: SearchCandidates, taken: { mark: number; generation: number }, readAt = Date.now()): void {
+    if (!this.up || taken.generation !== this.gen) return;
+    // A search read earlier than the one kept is older news.
+    if ((this.kept.peek(key)?.mark ?? -1) > taken.mark) return;
+    this.kept.set(key, { candidates, mark: taken.mark, at: readAt });
+  }
+
+  /** This process changed a post (its statement is made, not yet committed). */
+  wrote(postId: string, now = Date.now()): void {
+    this.own.set(postId, now);
+  }
+
+  /** A change was announced (committed); `postId` undefined: which post is unknown. */
+  heard(postId: string | undefined): void {
+    if (postId === undefined) return this.clear();
+    this.changes[this.heardCount % CHANGES_KEPT] = postId;
+    this.heardCount++;
+    this.own.delete(postId);
+  }
+
+  /** Forgets every kept search (a board changed). */
+  clear(): void {
+    this.kept.clear();
+  }
+
+  /** The LISTEN connection is up (again): keep afresh. */
+  linkUp(): void {
+    this.kept.clear();
+    this.gen++;
+    this.up = true;
+  }
+
+  /** The LISTEN connection dropped: changes may go unheard, so nothing is kept. */
+  linkLost(): void {
+    this.up = false;
+    this.kept.clear();
+    this.gen++;
+  }
+}
+
 /** Upper bound of each cache, in bytes as the sizes count them (see above). */
 export const CACHE_BYTES: Readonly<Record<keyof Caches, number>> = Object.freeze({
   conversions: 64 * 1024 * 1024,
@@ -290,6 +424,7 @@ export const CACHE_BYTES: Readonly<Record<keyof Caches, number>> = Object.freeze
   pages: 48 * 1024 * 1024,
   threads: 4 * 1024 * 1024,
   images: 64 * 1024 * 1024,
+  searches: 8 * 1024 * 1024,
 });
 
 const textBytes = (value: string, key: string) => (value.length + key.length) * 2;
@@ -326,6 +461,7 @@ export function createCaches(sizes: Partial<Record<keyof Caches, number>> = {}):
       maxEntrySize: max.images / 8,
       sizeCalculation: (value, key) => value.length + key.length * 2 + 64,
     }),
+    searches: new SearchHits(max.searches),
   };
 }
 
@@ -354,5 +490,6 @@ export function cacheStats(caches: Caches): Record<keyof Caches, CacheStats> {
     pages: of(caches.pages),
     threads: of(caches.threads.cache),
     images: of(caches.images),
+    searches: of(caches.searches.cache),
   };
 }

@@ -120,7 +120,10 @@ async function main(config: Config): Promise<void> {
     hot,
     settings,
     glossaries,
-    boardsChanged: () => caches.pages.clear(),
+    boardsChanged: () => {
+      caches.pages.clear();
+      caches.searches.clear();
+    },
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

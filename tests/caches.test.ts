@@ -143,3 +143,84 @@ describe('what a process knows of threads (ThreadStates)', () => {
     expect(s.get('1')).toBeUndefined();
   });
 });
+
+describe('kept searches (SearchHits)', () => {
+  const candidates = (ids: number[], capped = false) => ({
+    ids: Float64Array.from(ids),
+    createdAt: Float64Array.from(ids.map((id) => id * 1000)),
+    inTitle: new Uint8Array(ids.length),
+    capped,
+  });
+  const kept = () => {
+    const s = createCaches().searches;
+    s.linkUp();
+    return s;
+  };
+
+  it('keeps nothing until its LISTEN link is up, and forgets everything when it drops', () => {
+    const s = createCaches().searches;
+    s.keep('q', candidates([3, 2, 1]), s.mark());
+    expect(s.find('q')).toBeUndefined();
+    s.linkUp();
+    s.keep('q', candidates([3, 2, 1]), s.mark());
+    expect(s.find('q')).toMatchObject({ changed: [] });
+    s.linkLost();
+    expect(s.find('q')).toBeUndefined();
+    s.linkUp();
+    expect(s.find('q')).toBeUndefined();
+  });
+
+  it('names the posts changed since a search was read, heard from any process or written here', () => {
+    const s = kept();
+    const taken = s.mark();
+    s.heard('7'); // committed while the search read: checked again, whatever the read saw
+    s.keep('q', candidates([3, 2, 1]), taken);
+    s.heard('2');
+    s.heard('7');
+    s.wrote('9'); // this process's own change, not yet announced
+    expect(s.find('q')?.changed.sort()).toEqual(['2', '7', '9']);
+    // Its announcement: checked by searches read before it, no longer by those read after.
+    s.heard('9');
+    s.keep('q', candidates([3, 2, 1]), s.mark());
+    expect(s.find('q')?.changed).toEqual([]);
+  });
+
+  it('does not keep a search read before the link dropped, nor one older than the one kept', () => {
+    const s = kept();
+    const before = s.mark();
+    s.linkLost();
+    s.linkUp();
+    s.keep('q', candidates([1]), before);
+    expect(s.find('q')).toBeUndefined();
+    const older = s.mark();
+    s.heard('5');
+    s.keep('q', candidates([5, 1]), s.mark());
+    s.keep('q', candidates([1]), older);
+    expect(Array.from(s.find('q')!.candidates.ids)).toEqual([5, 1]);
+  });
+
+  it('reads a search again whole once it is a minute old, or too many changes behind, or a change names no post', () => {
+    const s = kept();
+    const now = Date.now();
+    s.keep('q', candidates([1]), s.mark(), now);
+    expect(s.find('q', now + 59_000)).toBeDefined();
+    expect(s.find('q', now + 61_000)).toBeUndefined();
+    s.keep('q', candidates([1]), s.mark());
+    for (let i = 0; i < 5000; i++) s.heard(String(i));
+    expect(s.find('q')).toBeUndefined();
+    s.keep('q', candidates([1]), s.mark());
+    s.heard(undefined);
+    expect(s.find('q')).toBeUndefined();
+    s.keep('q', candidates([1]), s.mark());
+    s.clear();
+    expect(s.find('q')).toBeUndefined();
+  });
+
+  it('counts its lookups for the metrics', () => {
+    const s = kept();
+    s.find('q');
+    s.keep('q', candidates([1]), s.mark());
+    s.find('q');
+    expect(cacheStats({ ...createCaches(), searches: s })).toMatchObject({ searches: { hits: 1, misses: 1, entries: 1 } });
+  });
+});

@@ -28,6 +28,12 @@ export interface Announcement {
   boardId: string;
   seq: number;
   kind: ThreadEventKind;
+  /**
+   * The post changed (the root, for thread changes), so what is kept of posts can be checked again
+   * one by one (caches.ts SearchHits). Undefined when heard from a process older than it: then
+   * which post changed is unknown.
+   */
+  postId?: string;
 }
 
 /**
@@ -46,7 +52,7 @@ export async function recordThreadEvent(tx: Transaction<Database>, e: ThreadEven
     .where('thread_id', '=', e.threadId)
     .returning('seq')
     .executeTakeFirstOrThrow();
-  const announcement: Announcement = { threadId: e.threadId, boardId: e.boardId, seq: Number(seq), kind: e.kind };
+  const announcement: Announcement = { threadId: e.threadId, boardId: e.boardId, seq: Number(seq), kind: e.kind, postId: e.postId };
   // The row and its NOTIFY in one round trip: the insert is a CTE the pg_notify reads from.
   await tx
     .with('event', (db) =>
@@ -81,13 +87,13 @@ export function onThreadEventWritten(listener: (a: Announcement) => void): () =>
 export function formatAnnouncement(a: Announcement): string {
   for (const listener of writtenHere) listener(a);
   countEventPublished(a.kind);
-  return JSON.stringify({ t: a.threadId, b: a.boardId, s: a.seq, k: a.kind });
+  return JSON.stringify({ t: a.threadId, b: a.boardId, s: a.seq, k: a.kind, p: a.postId });
 }
 
 /** Reads a notification on THREAD_EVENTS_CHANNEL; undefined for anything that is not one. */
 export function parseAnnouncement(payload: string): Announcement | undefined {
   try {
-    const p = JSON.parse(payload) as { t?: unknown; b?: unknown; s?: unknown; k?: unknown };
+    const p = JSON.parse(payload) as { t?: unknown; b?: unknown; s?: unknown; k?: unknown; p?: unknown };
     if (
       typeof p.t === 'string' &&
       isId(p.t) &&
@@ -96,7 +102,8 @@ export function parseAnnouncement(payload: string): Announcement | undefined {
       Number.isSafeInteger(p.s) &&
       isThreadEventKind(p.k)
     ) {
-      return { threadId: p.t, boardId: p.b, seq: p.s as number, kind: p.k };
+      const postId = typeof p.p === 'string' && isId(p.p) ? p.p : undefined;
+      return { threadId: p.t, boardId: p.b, seq: p.s as number, kind: p.k, ...(postId ? { postId } : {}) };
     }
   } catch {
     // not ours

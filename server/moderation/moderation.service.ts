@@ -92,7 +92,7 @@ export async function editPost(
       // A new member's own edit is held to the caps their posts are (a moderator's edit is not).
       if (actor.member.id === post.author_id) checkPostCaps(next.body, paced?.caps ?? null);
       const seq = Number(post.seq) + 1;
-      const payload = formatAnnouncement({ threadId: post.thread_id, boardId: post.board_id, seq, kind: 'post:edit' });
+      const payload = formatAnnouncement({ threadId: post.thread_id, boardId: post.board_id, seq, kind: 'post:edit', postId: post.id });
       const editedAt = await change.writeEdit(tx, post, next, { editorId: actor.member.id, editorRole: actor.role, reason, seq, payload });
       if (actor.role !== 'member') await closeReports(tx, actor, post, 'edited');
       await mentions.notify();

@@ -118,7 +118,7 @@ export async function writeReply(
     starter: { id: parent.starter_id, muted: parent.starter_muted },
     ...told,
   });
-  const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq: Number(seq), kind: 'post:new' });
+  const payload = formatAnnouncement({ threadId: post.threadId, boardId: post.boardId, seq: Number(seq), kind: 'post:new', postId });
   const written = await repo.insertReply(tx, post, { seq, payload }, notifyExpression(notices), checks, address);
   return { post, written };
 }

@@ -128,7 +128,7 @@ async function threadPaced(
       mentioned: notified,
       quoted: quotes.quoted,
     });
-    const payload = formatAnnouncement({ threadId: id, boardId: board.board_id, seq: 1, kind: 'post:new' });
+    const payload = formatAnnouncement({ threadId: id, boardId: board.board_id, seq: 1, kind: 'post:new', postId: id });
     const createdAt = await threads.insertThreadPost(tx, post, payload, notifyExpression(notices), duplicateSeconds, pace.address);
     if (!createdAt) throw duplicatePost('thread', duplicateSeconds);
     return { post, createdAt };

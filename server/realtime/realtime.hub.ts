@@ -21,6 +21,7 @@ import { renderer } from './realtime.render';
 import { type RealtimeServer, threadOfRoom } from './realtime.rooms';
 import type { SettingsStore } from '../settings/settings';
 import { BOARD_CHANGE_PREFIX, SETTINGS_CHANNEL } from '../settings/settings.repository';
+import { SEARCH_INDEX_CHANNEL } from '../events/search-index';
 import { GLOSSARY_CHANNEL, type GlossaryStore } from '../glossary/glossary.store';
 
 /**
@@ -58,7 +59,7 @@ export interface RealtimeDeps {
    * The app's caches (createApp's): converted posts are shared with the pages, and what this
    * process knows of each thread's version (threads) is kept true by this LISTEN connection.
    */
-  caches: Pick<Caches, 'conversions'> & Partial<Pick<Caches, 'threads'>>;
+  caches: Pick<Caches, 'conversions'> & Partial<Pick<Caches, 'threads' | 'searches'>>;
   /** How each feature reads its member events (messages, notifications) for their member: see realtime.members.ts. */
   memberFeeds?: MemberFeeds;
   /**
@@ -100,6 +101,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
   const members = new MemberDelivery(io, db, deps.memberFeeds ?? {}, log);
   const hot = new HotFeed(io, deps.hot ?? createHotLists(db, { timeZone: deps.timeZone, refreshMs: 5000 }), deps.caches.conversions, log);
   const threads = deps.caches.threads;
+  const searches = deps.caches.searches;
   const refreshSettings = () =>
     deps.settings?.refresh().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'settings: cannot read them again'));
 
@@ -108,7 +110,15 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
 
   const listener = listen(
     deps.databaseUrl,
-    [THREAD_EVENTS_CHANNEL, READERS_CHANNEL, MEMBER_EVENTS_CHANNEL, THREAD_READS_CHANNEL, SETTINGS_CHANNEL, GLOSSARY_CHANNEL],
+    [
+      THREAD_EVENTS_CHANNEL,
+      READERS_CHANNEL,
+      MEMBER_EVENTS_CHANNEL,
+      THREAD_READS_CHANNEL,
+      SETTINGS_CHANNEL,
+      GLOSSARY_CHANNEL,
+      SEARCH_INDEX_CHANNEL,
+    ],
     {
       onNotify(channel, payload) {
         if (channel === SETTINGS_CHANNEL) {
@@ -118,6 +128,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
           return hot.changed();
         }
         if (channel === GLOSSARY_CHANNEL) return void refreshGlossary(payload);
+        if (channel === SEARCH_INDEX_CHANNEL) return searches?.clear();
         if (channel === READERS_CHANNEL) return presence.heard(payload);
         if (channel === THREAD_READS_CHANNEL) {
           for (const heard of parseReadCounts(payload)) threads?.counted(heard.threadId, heard.readCount);
@@ -132,12 +143,14 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
         if (!announcement) return;
         countEventHeard();
         threads?.heard(announcement.threadId, announcement.seq);
+        searches?.heard(announcement.postId);
         boards.heard(announcement);
         delivery.announced(announcement);
         if (HOT_KINDS.has(announcement.kind)) hot.changed();
       },
       onLost() {
         threads?.linkLost();
+        searches?.linkLost();
         boards.linkLost();
       },
       onConnect() {
@@ -145,6 +158,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
         deps.glossaries?.loadAll().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'glossaries: cannot read them again'));
         // Whatever was known before the link dropped may have changed unheard: learnt afresh.
         threads?.linkUp();
+        searches?.linkUp();
         hot.changed();
         // Back after the link dropped or the database restarted: what was committed meanwhile goes out now.
         delivery.resume();

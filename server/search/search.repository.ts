@@ -2,6 +2,8 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, Db } from '../db/database';
 import { type PostWithAuthorRow, withAuthor } from '../posts/posts.repository';
 import { FOLDING_VERSION, type SearchDocument } from '../text/search-terms';
+import type { SearchCandidates, SearchHits } from '../caches';
+import { announceIndexChanged } from '../events/search-index';
 
 /** Search's SQL: the hits of a query (post_search), the posts they are, and the reindex batches. */
 
@@ -35,17 +37,152 @@ export interface HitFilters {
 }
 
 /** A candidate hit: a post, when it was written, and whether its title matched (the ranking's two factors). */
-type Candidate = { post_id: string; created_at: Date; in_title: boolean };
+export type Candidate = { post_id: string; created_at: Date; in_title: boolean };
 
 /** Databases whose index holds no row of an older FOLDING_VERSION (so every row has its joins). */
 const currentIndexes = new WeakSet<Kysely<Database>>();
 
 /**
  * One page of hits, best first, and how many matched (up to CANDIDATE_CAP + 1). The newest
- * CANDIDATE_CAP + 1 matches are the candidates (docs/search.md, "Ranking"); they are ordered by
- * whether the title matched (`titleQuery`: the query on weight A; twice the score) times a
- * recency factor (2 for a post written now, 1.5 a week old, towards 1). The title is checked on
- * each candidate's document where it is found: the candidates carry ids, times and that flag.
+ * CANDIDATE_CAP + 1 matches are the candidates (docs/search.md, "Ranking"; readCandidates); they
+ * are ordered by whether the title matched (`titleQuery`: the query on weight A; twice the score)
+ * times a recency factor (2 for a post written now, 1.5 a week old, towards 1), here: the
+ * candidates carry ids, times and whether the title matched, checked where each was found.
+ *
+ * Given `kept` (the app's caches.searches), the candidates are kept per query and filters, and a
+ * search asked again has only the posts changed since checked again (one statement for what was
+ * written, edited or deleted meanwhile, none when nothing was): a common word costs what the forum
+ * changed, not what the word matches. The mark is taken before reading, so a change announced
+ * while a search reads is checked again by the next one.
+ */
+export async function findHits(
+  db: Kysely<Database>,
+  f: HitFilters & { titleQuery: string },
+  limit: number,
+  offset: number,
+  kept?: SearchHits,
+): Promise<{ ids: string[]; total: number }> {
+  const key = JSON.stringify([
+    f.tsquery,
+    f.titleQuery,
+    f.joins,
+    f.boardId,
+    f.authorId,
+    f.threadId,
+    f.from,
+    f.to,
+    f.timeZone,
+    f.deletedOn,
+    f.ignored,
+  ]);
+  const taken = kept?.mark();
+  const found = kept?.find(key);
+  let candidates: SearchCandidates | undefined;
+  if (found && found.changed.length === 0) candidates = found.candidates;
+  else if (found) {
+    candidates = mergeChanged(found.candidates, found.changed, await readCandidates(db, f, found.changed));
+    if (candidates && taken) kept!.keep(key, candidates, taken, found.readAt);
+  }
+  if (!candidates) {
+    const rows = await readCandidates(db, f);
+    candidates = packed(rows, rows.length > CANDIDATE_CAP);
+    if (taken && candidates) kept!.keep(key, candidates, taken);
+    // Ids beyond safe integers are ranked as read, never kept.
+    if (!candidates) return rankRows(rows, limit, offset);
+  }
+  return rankPacked(candidates, limit, offset);
+}
+
+/** Ranking's recency: a week, in ms (the factor is 1.5 for a post a week old). */
+const WEEK_MS = 604_800_000;
+
+/** A candidate's score: twice for a title match, times 2 for a post written now, 1.5 a week old, towards 1. */
+const score = (inTitle: boolean, createdAt: number, now: number) =>
+  (inTitle ? 2 : 1) * (1 + 1 / (1 + Math.max(0, now - createdAt) / WEEK_MS));
+
+/**
+ * The positions of one page of `count` candidates, best first (ties: the newer post, `newer`
+ * above 0 when the second is newer), from when each was written and whether its title matched.
+ */
+function rank(
+  count: number,
+  candidate: (i: number) => { createdAt: number; inTitle: boolean },
+  newer: (a: number, b: number) => number,
+  limit: number,
+  offset: number,
+): number[] {
+  const now = Date.now();
+  const order = Array.from({ length: count }, (_, i) => i);
+  const scores = order.map((i) => {
+    const c = candidate(i);
+    return score(c.inTitle, c.createdAt, now);
+  });
+  order.sort((a, b) => scores[b]! - scores[a]! || newer(a, b));
+  return order.slice(offset, offset + limit);
+}
+
+/** One page of kept candidates, and how many there are. */
+function rankPacked(c: SearchCandidates, limit: number, offset: number): { ids: string[]; total: number } {
+  const page = rank(
+    c.ids.length,
+    (i) => ({ createdAt: c.createdAt[i]!, inTitle: c.inTitle[i] === 1 }),
+    (a, b) => c.ids[b]! - c.ids[a]!,
+    limit,
+    offset,
+  );
+  return { ids: page.map((i) => String(c.ids[i])), total: c.ids.length };
+}
+
+/** rankPacked for candidates that cannot be packed (an id past 2^53: never kept). */
+function rankRows(rows: Candidate[], limit: number, offset: number): { ids: string[]; total: number } {
+  const id = (i: number) => BigInt(rows[i]!.post_id);
+  const page = rank(
+    rows.length,
+    (i) => ({ createdAt: rows[i]!.created_at.getTime(), inTitle: rows[i]!.in_title }),
+    (a, b) => (id(b) > id(a) ? 1 : id(b) < id(a) ? -1 : 0),
+    limit,
+    offset,
+  );
+  return { ids: page.map((i) => rows[i]!.post_id), total: rows.length };
+}
+
+/** Candidates as kept (newest first), or undefined when an id is not a safe integer. */
+function packed(rows: Candidate[], capped: boolean): SearchCandidates | undefined {
+  const ids = new Float64Array(rows.length);
+  const createdAt = new Float64Array(rows.length);
+  const inTitle = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const id = Number(rows[i]!.post_id);
+    if (!Number.isSafeInteger(id)) return undefined;
+    ids[i] = id;
+    createdAt[i] = rows[i]!.created_at.getTime();
+    inTitle[i] = rows[i]!.in_title ? 1 : 0;
+  }
+  return { ids, createdAt, inTitle, capped };
+}
+
+/**
+ * Kept candidates with the changed posts checked again: those that no longer match leave, those
+ * that match (again, or for the first time) come in at their place, and the newest
+ * CANDIDATE_CAP + 1 stay. Undefined when the kept ones had reached the cap and some left: the
+ * matches just older than the last one kept are not known, so the search is read again whole.
+ */
+export function mergeChanged(c: SearchCandidates, changed: string[], matching: Candidate[]): SearchCandidates | undefined {
+  const gone = new Set(changed.map(Number));
+  const rows: Candidate[] = [];
+  for (let i = 0; i < c.ids.length; i++) {
+    if (!gone.has(c.ids[i]!)) rows.push({ post_id: String(c.ids[i]), created_at: new Date(c.createdAt[i]!), in_title: c.inTitle[i] === 1 });
+  }
+  const left = c.ids.length - rows.length;
+  rows.push(...matching);
+  rows.sort((a, b) => Number(b.post_id) - Number(a.post_id));
+  if (c.capped && left > 0 && rows.length <= CANDIDATE_CAP) return undefined;
+  return packed(rows.slice(0, CANDIDATE_CAP + 1), c.capped || rows.length > CANDIDATE_CAP);
+}
+
+/**
+ * The candidates of a search: the newest CANDIDATE_CAP + 1 matches, newest first; or, given
+ * `only`, those of these posts that match (kept candidates checked again, by key).
  *
  * Words: a common word is best found walking post ids backwards until enough match, a rare one
  * through the GIN index, and PostgreSQL chooses well from its statistics.
@@ -65,12 +202,7 @@ const currentIndexes = new WeakSet<Kysely<Database>>();
  * post in ten. A query whose phrases have no joins (two single characters), or an index with rows
  * from before the joins, takes the same windows through the documents' own index.
  */
-export async function findHits(
-  db: Kysely<Database>,
-  f: HitFilters & { titleQuery: string },
-  limit: number,
-  offset: number,
-): Promise<{ ids: string[]; total: number }> {
+async function readCandidates(db: Kysely<Database>, f: HitFilters & { titleQuery: string }, only?: string[]): Promise<Candidate[]> {
   const deleted =
     f.deletedOn === 'all'
       ? sql`true`
@@ -92,54 +224,52 @@ export async function findHits(
   // matched (`in_title`), checked where its document was read to find it: carrying the document to
   // the ranking instead (or joining back to it) cost twice the whole statement (8.4 → 4.5 ms for a
   // word in one post of seven on the soak's forum).
-  const ranked = (candidates: RawBuilder<unknown>) => sql<{ post_id: string; total: string }>`
-    with candidates as (${candidates})
-    select c.post_id, count(*) over () as total
-    from candidates c
-    order by (case when c.in_title then 2 else 1 end)
-      * (1 + 1 / (1 + date_part('epoch', now() - c.created_at) / 604800)) desc, c.post_id desc
-    limit ${limit} offset ${offset}`;
   const inTitle = (doc: RawBuilder<unknown>) => sql`${doc} @@ ${f.titleQuery}::tsquery as in_title`;
-  let rows: { post_id: string; total: string }[];
+  if (only) {
+    if (only.length === 0) return [];
+    return (
+      await sql<Candidate>`
+      select ps.post_id, ps.created_at, ${inTitle(sql`ps.doc`)} from post_search ps
+      where ps.post_id = any(${only}::bigint[]) and ps.doc @@ ${f.tsquery}::tsquery and ${filters}`.execute(db)
+    ).rows;
+  }
   if (!f.phrases) {
-    rows = (
-      await ranked(
-        sql`
+    return (
+      await sql<Candidate>`
       select ps.post_id, ps.created_at, ${inTitle(sql`ps.doc`)} from post_search ps
       where ps.doc @@ ${f.tsquery}::tsquery and ${filters}
       order by ps.post_id desc
-      limit ${CANDIDATE_CAP + 1}`,
-      ).execute(db)
+      limit ${CANDIDATE_CAP + 1}`.execute(db)
     ).rows;
-  } else {
-    const withJoins = f.joins !== undefined && (currentIndexes.has(db) || !(await hasStaleRows(db)));
-    if (withJoins) currentIndexes.add(db);
-    const top = Number((await sql<{ top: string | null }>`select max(post_id) as top from post_search`.execute(db)).rows[0]?.top ?? 0);
-    const found = await db
-      .transaction()
-      .setAccessMode('read only')
-      .execute(async (tx) => {
-        const out: Candidate[] = [];
-        let walk = true;
-        let window = FIRST_WALK;
-        for (let hi = top; hi > 0 && out.length <= CANDIDATE_CAP;) {
-          const lo = Math.max(0, hi - window);
-          const need = CANDIDATE_CAP + 1 - out.length;
-          // No builder form for planner settings (SET LOCAL, both in one statement): each window is
-          // read the way chosen for it.
-          await sql`select set_config('enable_bitmapscan', ${walk ? 'off' : 'on'}, true),
+  }
+  const withJoins = f.joins !== undefined && (currentIndexes.has(db) || !(await hasStaleRows(db)));
+  if (withJoins) currentIndexes.add(db);
+  const top = Number((await sql<{ top: string | null }>`select max(post_id) as top from post_search`.execute(db)).rows[0]?.top ?? 0);
+  return db
+    .transaction()
+    .setAccessMode('read only')
+    .execute(async (tx) => {
+      const out: Candidate[] = [];
+      let walk = true;
+      let window = FIRST_WALK;
+      for (let hi = top; hi > 0 && out.length <= CANDIDATE_CAP;) {
+        const lo = Math.max(0, hi - window);
+        const need = CANDIDATE_CAP + 1 - out.length;
+        // No builder form for planner settings (SET LOCAL, both in one statement): each window is
+        // read the way chosen for it.
+        await sql`select set_config('enable_bitmapscan', ${walk ? 'off' : 'on'}, true),
           set_config('enable_indexscan', ${walk ? 'on' : 'off'}, true)`.execute(tx);
-          const { rows: hits }: { rows: Candidate[] } = walk
-            ? // Walking: the window's posts newest first, each document checked, until enough.
-              await sql<Candidate>`
+        const { rows: hits }: { rows: Candidate[] } = walk
+          ? // Walking: the window's posts newest first, each document checked, until enough.
+            await sql<Candidate>`
               select ps.post_id, ps.created_at, ${inTitle(sql`ps.doc`)} from post_search ps
               where ps.post_id > ${lo} and ps.post_id <= ${hi} and ${filters} and ps.doc @@ ${f.tsquery}::tsquery
               order by ps.post_id desc
               limit ${need}`.execute(tx)
-            : // Through the index: the window's posts holding the joins (or else the words), then the
-              // phrase checked on their documents (OFFSET 0 keeps the check out of the index scan,
-              // where it would be asked of the documents' index too).
-              await sql<Candidate>`
+          : // Through the index: the window's posts holding the joins (or else the words), then the
+            // phrase checked on their documents (OFFSET 0 keeps the check out of the index scan,
+            // where it would be asked of the documents' index too).
+            await sql<Candidate>`
               select c.post_id, c.created_at, ${inTitle(sql`c.doc`)} from (
                 select ps.post_id, ps.created_at, ps.doc from post_search ps
                 where ${withJoins ? sql`ps.joins @@ ${f.joins}::tsquery` : sql`ps.doc @@ ${f.tsquery}::tsquery`}
@@ -149,31 +279,19 @@ export async function findHits(
               ${withJoins ? sql`where c.doc @@ ${f.tsquery}::tsquery` : sql``}
               order by c.post_id desc
               limit ${need}`.execute(tx);
-          out.push(...hits);
-          if (hits.length === need) break;
-          // The next window: as many posts as the density seen so far says the missing candidates
-          // take (a quarter more), walked when that is few enough, else through the index.
-          const missing: number = need - hits.length;
-          const density = out.length / (top - lo);
-          const wanted: number = density > 0 ? Math.ceil((missing * 1.25) / density) : Infinity;
-          walk = walk && wanted <= MAX_WALK;
-          window = walk ? Math.max(wanted, 1_000) : Math.max(window * 2, Number.isFinite(wanted) ? wanted : window * 8);
-          hi = lo;
-        }
-        return out;
-      });
-    rows =
-      found.length === 0
-        ? []
-        : (
-            await ranked(
-              sql`
-            select * from unnest(${found.map((r) => r.post_id)}::bigint[], ${found.map((r) => r.created_at)}::timestamptz[],
-              ${found.map((r) => r.in_title)}::boolean[]) as c(post_id, created_at, in_title)`,
-            ).execute(db)
-          ).rows;
-  }
-  return { ids: rows.map((r) => r.post_id), total: rows.length ? Number(rows[0]!.total) : 0 };
+        out.push(...hits);
+        if (hits.length === need) break;
+        // The next window: as many posts as the density seen so far says the missing candidates
+        // take (a quarter more), walked when that is few enough, else through the index.
+        const missing: number = need - hits.length;
+        const density = out.length / (top - lo);
+        const wanted: number = density > 0 ? Math.ceil((missing * 1.25) / density) : Infinity;
+        walk = walk && wanted <= MAX_WALK;
+        window = walk ? Math.max(wanted, 1_000) : Math.max(window * 2, Number.isFinite(wanted) ? wanted : window * 8);
+        hi = lo;
+      }
+      return out;
+    });
 }
 
 /** The posts of some hits, with their authors (any order: the caller keeps the hits' order). */
@@ -261,6 +379,8 @@ export async function writeSearchDocs(db: Db, docs: { id: string; revision: numb
     on conflict (post_id) do update set deleted = excluded.deleted, revision = excluded.revision,
       folding = excluded.folding, doc = excluded.doc, joins = excluded.joins
     where post_search.revision <= excluded.revision`.execute(db);
+  // No thread event names these posts: searches kept anywhere are read again whole.
+  await announceIndexChanged(db);
   return Number(result.numAffectedRows ?? 0);
 }
 

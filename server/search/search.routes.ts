@@ -67,7 +67,7 @@ const toInput = (query: z.infer<typeof searchQuery>): SearchInput => ({
 export function searchRouter(
   db: Kysely<Database>,
   limiter: Limiter,
-  caches: Pick<Caches, 'conversions'>,
+  caches: Pick<Caches, 'conversions' | 'searches'>,
   pageContext: (req: Request) => PageContext,
   timeZone: string,
 ): Router {
@@ -75,7 +75,7 @@ export function searchRouter(
   const { conversions } = caches;
   const run = async (req: Request, input: SearchInput) => {
     await limiter.consume('search:address', addressKey(req.ip ?? ''));
-    return search(db, req.member, input, timeZone);
+    return search(db, req.member, input, timeZone, caches.searches);
   };
 
   router.get('/search', async (req, res) => {

@@ -9,6 +9,7 @@ import { findMemberByName } from '../members/members.repository';
 import { nameKey } from '../members/names';
 import { type Post, toPost } from '../posts/posts.model';
 import { QUERY_MAX_CHARS, QUERY_MAX_TERMS, parseQuery, searchDocument } from '../text/search-terms';
+import type { SearchHits } from '../caches';
 import * as repo from './search.repository';
 
 /**
@@ -73,7 +74,13 @@ function queryRefused(problem: Exclude<ReturnType<typeof parseQuery>, { ok: true
 }
 
 /** Runs a search for `member` (null: a reader who is not logged in). */
-export async function search(db: Kysely<Database>, member: Member | null, input: SearchInput, timeZone: string): Promise<SearchResults> {
+export async function search(
+  db: Kysely<Database>,
+  member: Member | null,
+  input: SearchInput,
+  timeZone: string,
+  kept?: SearchHits,
+): Promise<SearchResults> {
   const parsed = parseQuery(input.q, input.titleOnly);
   if (!parsed.ok) throw queryRefused(parsed.problem);
   // The same query on titles alone: a hit whose title matches ranks higher.
@@ -109,6 +116,7 @@ export async function search(db: Kysely<Database>, member: Member | null, input:
           },
           HITS_PER_PAGE,
           offset,
+          kept,
         );
   // Together: each statement waits for a turn of the event loop, and the two do not depend on each other.
   const [rows, threads] = await Promise.all([repo.findHitPosts(db, ids), repo.findHitRoots(db, ids)]);
@@ -119,6 +127,8 @@ export async function search(db: Kysely<Database>, member: Member | null, input:
     const post = postById.get(id);
     const thread = post && threadById.get(post.threadId);
     if (!post || !thread) continue; // deleted for good between the two reads
+    // Deleted since the candidates were read, where this reader does not see deleted posts.
+    if (post.deleted && deletedOn !== 'all' && !deletedOn.includes(post.boardId)) continue;
     hits.push({ post, root: toPost(thread), board: { slug: thread.board_slug, name: thread.board_name } });
   }
   const shown = Math.min(total, repo.CANDIDATE_CAP);

@@ -57,7 +57,7 @@ describe('recordThreadEvent', () => {
   it('numbers a thread’s events, logs them and announces each when its transaction commits', async () => {
     const { threadId, boardId } = await newThread();
     expect(await heardAtLeast(1)).toHaveLength(1);
-    expect(parseAnnouncement(heard[0]!)).toEqual({ threadId, boardId, seq: 1, kind: 'post:new' });
+    expect(parseAnnouncement(heard[0]!)).toEqual({ threadId, boardId, seq: 1, kind: 'post:new', postId: threadId });
     heard.length = 0;
 
     let taken = 0;
@@ -68,7 +68,7 @@ describe('recordThreadEvent', () => {
       heard.length = 0;
     });
     expect(taken).toBe(2);
-    expect((await heardAtLeast(1)).map(parseAnnouncement)).toEqual([{ threadId, boardId, seq: 2, kind: 'thread:lock' }]);
+    expect((await heardAtLeast(1)).map(parseAnnouncement)).toEqual([{ threadId, boardId, seq: 2, kind: 'thread:lock', postId: threadId }]);
     expect(await eventsOf(threadId)).toEqual([
       { seq: '1', kind: 'post:new', post_id: threadId },
       { seq: '2', kind: 'thread:lock', post_id: threadId },
@@ -96,6 +96,24 @@ describe('parseAnnouncement', () => {
   it('reads every kind back', () => {
     for (const kind of THREAD_EVENT_KINDS) {
       expect(parseAnnouncement(JSON.stringify({ t: '12', b: '3', s: 4, k: kind }))).toEqual({ threadId: '12', boardId: '3', seq: 4, kind });
+      expect(parseAnnouncement(JSON.stringify({ t: '12', b: '3', s: 4, k: kind, p: '15' }))).toEqual({
+        threadId: '12',
+        boardId: '3',
+        seq: 4,
+        kind,
+        postId: '15',
+      });
+    }
+  });
+
+  it('leaves out a post id that is not one (the rest is still the announcement)', () => {
+    for (const p of ['', 'x', '-1', 15, null, '1e3']) {
+      expect(parseAnnouncement(JSON.stringify({ t: '12', b: '3', s: 4, k: 'post:edit', p }))).toEqual({
+        threadId: '12',
+        boardId: '3',
+        seq: 4,
+        kind: 'post:edit',
+      });
     }
   });
 
