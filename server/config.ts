@@ -70,7 +70,7 @@ export interface Config {
   /**
    * Upper bound of each in-memory cache, in bytes as server/caches.ts counts them
    * (CACHE_LINES_BYTES, CACHE_CONVERSIONS_BYTES, CACHE_DIFFS_BYTES,
-   * CACHE_PAGES_BYTES, CACHE_THREADS_BYTES, CACHE_IMAGES_BYTES); a cache not named here keeps
+   * CACHE_PAGES_BYTES, CACHE_THREADS_BYTES, CACHE_IMAGES_BYTES, CACHE_SEARCHES_BYTES); a cache not named here keeps
    * its default bound (CACHE_BYTES in server/caches.ts, which this layer cannot import).
    */
   readonly cacheBytes: Readonly<CacheBytes>;
@@ -84,6 +84,7 @@ export interface CacheBytes {
   pages?: number;
   threads?: number;
   images?: number;
+  searches?: number;
 }
 
 /** How the site sends email. */
@@ -224,6 +225,7 @@ const schema = z.object({
   CACHE_PAGES_BYTES: cacheBytes(),
   CACHE_THREADS_BYTES: cacheBytes(),
   CACHE_IMAGES_BYTES: cacheBytes(),
+  CACHE_SEARCHES_BYTES: cacheBytes(),
 });
 
 /** The mail settings, when SMTP_URL is set: it needs PUBLIC_URL, since emails link back to the site. */
@@ -277,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(v.CACHE_PAGES_BYTES !== undefined && { pages: v.CACHE_PAGES_BYTES }),
       ...(v.CACHE_THREADS_BYTES !== undefined && { threads: v.CACHE_THREADS_BYTES }),
       ...(v.CACHE_IMAGES_BYTES !== undefined && { images: v.CACHE_IMAGES_BYTES }),
+      ...(v.CACHE_SEARCHES_BYTES !== undefined && { searches: v.CACHE_SEARCHES_BYTES }),
     }),
   });
 }

@@ -52,7 +52,7 @@ export async function recordThreadEvent(tx: Transaction<Database>, e: ThreadEven
     .where('thread_id', '=', e.threadId)
     .returning('seq')
     .executeTakeFirstOrThrow();
-  const announcement: Announcement = { threadId: e.threadId, boardId: e.boardId, seq: Number(seq), kind: e.kind, postId: e.postId };
+  const announcement = { threadId: e.threadId, boardId: e.boardId, seq: Number(seq), kind: e.kind, postId: e.postId };
   // The row and its NOTIFY in one round trip: the insert is a CTE the pg_notify reads from.
   await tx
     .with('event', (db) =>
@@ -84,7 +84,7 @@ export function onThreadEventWritten(listener: (a: Announcement) => void): () =>
  * statement with the change.
  */
 // Short keys: a NOTIFY payload is limited to 8000 bytes and is read by every process.
-export function formatAnnouncement(a: Announcement): string {
+export function formatAnnouncement(a: Announcement & { postId: string }): string {
   for (const listener of writtenHere) listener(a);
   countEventPublished(a.kind);
   return JSON.stringify({ t: a.threadId, b: a.boardId, s: a.seq, k: a.kind, p: a.postId });
