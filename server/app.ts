@@ -409,7 +409,7 @@ function keepThreadsAhead(caches: Caches): void {
     const known = threads.deref();
     if (known) known.heard(a.threadId, a.seq);
     else stop();
-    if (a.postId !== undefined) searches.deref()?.wrote(a.postId);
+    if (a.postId !== undefined) searches.deref()?.wrote(a.postId, a.seq);
   });
 }
 

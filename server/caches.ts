@@ -313,6 +313,8 @@ const CHANGES_KEPT = 4096;
 const SEARCH_MAX_AGE_MS = 60_000;
 /** This process's own change is checked by every search until its announcement comes back, or this long (rolled back). */
 const OWN_CHANGE_MS = 30_000;
+/** Own changes remembered at most (past this, the expired ones are dropped as each is written). */
+const OWN_CHANGES_KEPT = 1024;
 
 /**
  * Searches' candidates kept per query and filters, and true to the post: every thread event names
@@ -330,7 +332,8 @@ export class SearchHits {
   private readonly kept: CountedCache<string, KeptSearch>;
   private readonly changes: string[] = [];
   private heardCount = 0;
-  private readonly own = new Map<string, number>();
+  /** This process's changes not yet heard back: the post, its thread event's seq, when written. */
+  private readonly own = new Map<string, { seq: number; at: number }>();
   private up = false;
   private gen = 0;
 
@@ -365,7 +368,7 @@ export class SearchHits {
     }
     const changed = new Set<string>();
     for (let i = kept.mark; i < this.heardCount; i++) changed.add(this.changes[i % CHANGES_KEPT]!);
-    for (const [postId, at] of this.own) {
+    for (const [postId, { at }] of this.own) {
       if (now - at > OWN_CHANGE_MS) this.own.delete(postId);
       else changed.add(postId);
     }
@@ -383,22 +386,35 @@ export class SearchHits {
     this.kept.set(key, { candidates, mark: taken.mark, at: readAt });
   }
 
-  /** This process changed a post (its statement is made, not yet committed). */
-  wrote(postId: string, now = Date.now()): void {
-    this.own.set(postId, now);
+  /** This process changed a post, as its thread's event `seq` (its statement is made, not yet committed). */
+  wrote(postId: string, seq: number, now = Date.now()): void {
+    if (this.own.size >= OWN_CHANGES_KEPT) {
+      for (const [id, { at }] of this.own) if (now - at > OWN_CHANGE_MS) this.own.delete(id);
+      // Still full: the oldest goes (Map keeps insertion order); it is heard over LISTEN anyway.
+      if (this.own.size >= OWN_CHANGES_KEPT) this.own.delete(this.own.keys().next().value!);
+    }
+    this.own.set(postId, { seq, at: now });
   }
 
-  /** A change was announced (committed); `postId` undefined: which post is unknown. */
-  heard(postId: string | undefined): void {
+  /**
+   * A change was announced (committed): the post and its thread event's seq; `postId` undefined:
+   * which post is unknown. This process's own change of the post is heard back once its seq is.
+   */
+  heard(postId: string | undefined, seq = 0): void {
     if (postId === undefined) return this.clear();
     this.changes[this.heardCount % CHANGES_KEPT] = postId;
     this.heardCount++;
-    this.own.delete(postId);
+    const own = this.own.get(postId);
+    if (own && own.seq <= seq) this.own.delete(postId);
   }
 
-  /** Forgets every kept search (a board changed). */
+  /**
+   * Forgets every kept search (a board changed, the index was rebuilt); a search reading meanwhile
+   * is not kept either (it may have read before the change).
+   */
   clear(): void {
     this.kept.clear();
+    this.gen++;
   }
 
   /** The LISTEN connection is up (again): keep afresh. */

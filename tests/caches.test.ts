@@ -177,12 +177,27 @@ describe('kept searches (SearchHits)', () => {
     s.keep('q', candidates([3, 2, 1]), taken);
     s.heard('2');
     s.heard('7');
-    s.wrote('9'); // this process's own change, not yet announced
+    s.wrote('9', 4); // this process's own change (its thread's event 4), not yet announced
     expect(s.find('q')?.changed.sort()).toEqual(['2', '7', '9']);
+    // An earlier change of the same post heard back: its own is still to come.
+    s.heard('9', 3);
+    s.keep('q', candidates([3, 2, 1]), s.mark());
+    expect(s.find('q')?.changed).toEqual(['9']);
     // Its announcement: checked by searches read before it, no longer by those read after.
-    s.heard('9');
+    s.heard('9', 4);
     s.keep('q', candidates([3, 2, 1]), s.mark());
     expect(s.find('q')?.changed).toEqual([]);
+  });
+
+  it('remembers a bounded number of its own changes, the expired ones first out', () => {
+    const s = kept();
+    const now = Date.now();
+    s.keep('q', candidates([1]), s.mark(), now);
+    for (let i = 0; i < 3000; i++) s.wrote(String(i), 1, now - 40_000); // rolled back long ago: never heard
+    s.wrote('fresh', 1, now);
+    expect(s.find('q', now)?.changed).toEqual(['fresh']);
+    for (let i = 0; i < 3000; i++) s.wrote(String(i), 1, now);
+    expect(s.find('q', now)!.changed.length).toBeLessThanOrEqual(1024);
   });
 
   it('does not keep a search read before the link dropped, nor one older than the one kept', () => {
@@ -213,6 +228,11 @@ describe('kept searches (SearchHits)', () => {
     expect(s.find('q')).toBeUndefined();
     s.keep('q', candidates([1]), s.mark());
     s.clear();
+    expect(s.find('q')).toBeUndefined();
+    // A search that was reading when the board changed is not kept: it may have read before it.
+    const reading = s.mark();
+    s.clear();
+    s.keep('q', candidates([1]), reading);
     expect(s.find('q')).toBeUndefined();
   });
 

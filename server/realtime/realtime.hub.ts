@@ -143,7 +143,7 @@ export function attachRealtime(server: http.Server, deps: RealtimeDeps): Realtim
         if (!announcement) return;
         countEventHeard();
         threads?.heard(announcement.threadId, announcement.seq);
-        searches?.heard(announcement.postId);
+        searches?.heard(announcement.postId, announcement.seq);
         boards.heard(announcement);
         delivery.announced(announcement);
         if (HOT_KINDS.has(announcement.kind)) hot.changed();

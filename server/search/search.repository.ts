@@ -169,6 +169,9 @@ function packed(rows: Candidate[], capped: boolean): SearchCandidates | undefine
  */
 export function mergeChanged(c: SearchCandidates, changed: string[], matching: Candidate[]): SearchCandidates | undefined {
   const gone = new Set(changed.map(Number));
+  // Past the cap, a match older than the last one kept is not known to be among the newest.
+  const oldest = c.ids.length > 0 ? c.ids[c.ids.length - 1]! : 0;
+  if (c.capped) matching = matching.filter((r) => Number(r.post_id) >= oldest);
   const rows: Candidate[] = [];
   for (let i = 0; i < c.ids.length; i++) {
     if (!gone.has(c.ids[i]!)) rows.push({ post_id: String(c.ids[i]), created_at: new Date(c.createdAt[i]!), in_title: c.inTitle[i] === 1 });

@@ -1,4 +1,5 @@
-import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import { HttpClient, type TestApp, startTestApp } from '../helpers/app';
+import { type ServerProcess, startServerProcess } from '../helpers/processes';
 import { until } from '../helpers/wait';
 import { type ApiPost, createTestBoard, memberClient, postReply, postThread } from '../factories';
 import { CANDIDATE_CAP, type Candidate, mergeChanged } from '../../server/search/search.repository';
@@ -7,8 +8,11 @@ import { CANDIDATE_CAP, type Candidate, mergeChanged } from '../../server/search
 // were read checked again: a repeated search does not read its matches again, and still finds
 // what any process wrote, edited or deleted since.
 
+jest.setTimeout(60_000);
+
 let app: TestApp;
-let other: TestApp; // a second process on the same database
+// A second process on the same database (a real one: its writes reach this one only over LISTEN).
+let other: ServerProcess;
 let board: { slug: string };
 let here: HttpClient;
 let there: HttpClient;
@@ -16,17 +20,17 @@ let root: ApiPost;
 
 beforeAll(async () => {
   app = await startTestApp();
-  other = await startTestApp({ databaseOf: app });
+  other = await startServerProcess({ DATABASE_URL: app.url });
   board = await createTestBoard(app.db);
   here = app.client();
-  there = other.client();
+  there = new HttpClient(`http://127.0.0.1:${other.port}`);
   await memberClient(app.db, here, { name: 'kept_here' });
-  await memberClient(other.db, there, { name: 'kept_there' });
+  await memberClient(app.db, there, { name: 'kept_there' });
   root = await postThread(here, board, '榴莲的季节', '今年的榴莲很便宜');
   for (let i = 0; i < 3; i++) await postReply(here, root.id, `榴莲 ${i}`, `第${i}个榴莲`);
-});
+}, 120_000);
 afterAll(async () => {
-  await other.close();
+  other?.child.kill('SIGKILL');
   await app.close();
 });
 
@@ -48,6 +52,8 @@ describe('a kept search', () => {
   it('answers again without reading its matches, and checks again only the posts written since', async () => {
     const first = await found('榴莲');
     expect(first).toHaveLength(4);
+    // Once the posts written above are heard back, nothing is left to check again.
+    await until(async () => (await searchStatements(() => found('榴莲'))).length === 0, 'a search answered from what is kept');
     expect(await searchStatements(() => found('榴莲'))).toEqual([]);
     expect(await found('榴莲')).toEqual(first);
 
@@ -112,6 +118,17 @@ describe('mergeChanged', () => {
     const grown = mergeChanged(kept(full.slice(0, CANDIDATE_CAP), false), ['6000', '6001'], [at(6000), at(6001)]);
     expect(grown?.ids.length).toBe(CANDIDATE_CAP + 1);
     expect(grown?.capped).toBe(true);
+  });
+
+  it('past the cap, leaves out a changed post older than the last one kept: it may not be among the newest', () => {
+    const full = Array.from({ length: CANDIDATE_CAP + 1 }, (_, i) => 5000 - i);
+    const last = full[full.length - 1]!;
+    // 4990 leaves, 100 (far older, edited to match) would fill its place: the true next one is unknown.
+    expect(mergeChanged(kept(full, true), ['4990', '100'], [at(100)])).toBeUndefined();
+    // The last one kept, still matching, keeps its place.
+    expect(mergeChanged(kept(full, true), [String(last)], [at(last)])?.ids.length).toBe(CANDIDATE_CAP + 1);
+    // Not capped: every match was kept, so an old post that now matches comes in.
+    expect(Array.from(mergeChanged(kept([9, 7], false), ['1'], [at(1)])!.ids)).toEqual([9, 7, 1]);
   });
 
   it('gives up when a post left a search that had reached its cap: the next older match is not known', () => {
