@@ -211,29 +211,14 @@ export interface ThreadFacts {
 }
 
 /**
- * What this process knows of each thread's version, so a warm page can be served without asking
- * the database. Learnt from what requests read (learn), and kept true by the LISTEN connection
- * every process has (realtime.hub.ts): each thread event raises a seq (heard), each read-count
- * flush raises counts (counted). Both only ever go up, so an answer read before a notification
- * and learnt after it never takes a thread back.
- *
- * Trusted only while the LISTEN connection is up: when it drops, everything is forgotten (a
- * notification may be lost) and nothing is known until it is back; `generation` tells a request
- * that began before a drop not to teach what it read.
+ * What a process knows only while its LISTEN connection is up (realtime.hub.ts): when the
+ * connection drops, a notification may be lost, so everything is forgotten and nothing is known
+ * until it is back. `generation` changes at each drop, return and `forget`: a request takes it
+ * before reading and gives it back with what it read, which is not learnt if it changed meanwhile.
  */
-export class ThreadStates {
-  private readonly known: LRUCache<string, ThreadFacts>;
-  private up = false;
-  private gen = 0;
-
-  constructor(maxBytes: number) {
-    this.known = new LRUCache<string, ThreadFacts>({ maxSize: maxBytes, sizeCalculation: (_v, key) => key.length * 2 + 64 });
-  }
-
-  /** Counts for cacheStats. */
-  get cache(): LRUCache<string, ThreadFacts> {
-    return this.known;
-  }
+abstract class KnownWhileListening {
+  protected up = false;
+  protected gen = 0;
 
   /** Whether the LISTEN connection is up, so what is known can be trusted. */
   get listening(): boolean {
@@ -243,6 +228,49 @@ export class ThreadStates {
   /** Changes whenever the link goes down or comes up: take it before reading, give it to learn. */
   get generation(): number {
     return this.gen;
+  }
+
+  /** The LISTEN connection is up (again): start learning afresh. */
+  linkUp(): void {
+    this.forget();
+    this.up = true;
+  }
+
+  /** The LISTEN connection dropped: notifications may be lost, so nothing is known any more. */
+  linkLost(): void {
+    this.up = false;
+    this.forget();
+  }
+
+  /** Forgets everything known, and what requests reading now would teach. */
+  protected forget(): void {
+    this.drop();
+    this.gen++;
+  }
+
+  /** Empties what is kept. */
+  protected abstract drop(): void;
+}
+
+/**
+ * What this process knows of each thread's version, so a warm page can be served without asking
+ * the database. Learnt from what requests read (learn), and kept true by the LISTEN connection
+ * every process has (realtime.hub.ts): each thread event raises a seq (heard), each read-count
+ * flush raises counts (counted). Both only ever go up, so an answer read before a notification
+ * and learnt after it never takes a thread back. Trusted only while the LISTEN connection is up
+ * (KnownWhileListening).
+ */
+export class ThreadStates extends KnownWhileListening {
+  private readonly known: LRUCache<string, ThreadFacts>;
+
+  constructor(maxBytes: number) {
+    super();
+    this.known = new LRUCache<string, ThreadFacts>({ maxSize: maxBytes, sizeCalculation: (_v, key) => key.length * 2 + 64 });
+  }
+
+  /** Counts for cacheStats. */
+  get cache(): LRUCache<string, ThreadFacts> {
+    return this.known;
   }
 
   /** The thread's version, when this process is sure of it; undefined: ask the database. */
@@ -269,18 +297,8 @@ export class ThreadStates {
     if (now && now.readCount < readCount) this.known.set(threadId, { ...now, readCount });
   }
 
-  /** The LISTEN connection is up (again): start learning afresh. */
-  linkUp(): void {
+  protected drop(): void {
     this.known.clear();
-    this.gen++;
-    this.up = true;
-  }
-
-  /** The LISTEN connection dropped: notifications may be lost, so nothing is known any more. */
-  linkLost(): void {
-    this.up = false;
-    this.known.clear();
-    this.gen++;
   }
 }
 
@@ -324,20 +342,19 @@ const OWN_CHANGES_KEPT = 1024;
  * of posts instead of reading its matches again: so a search for a common word costs what the
  * forum changed since it was last asked, not what the word matches.
  *
- * Trusted only while the LISTEN connection is up (ThreadStates' rule); read again whole past
+ * Trusted only while the LISTEN connection is up (KnownWhileListening); read again whole past
  * CHANGES_KEPT changes or SEARCH_MAX_AGE_MS, and at once when a board changes (`clear`: an
  * archived board leaves site-wide searches) or a change names no post (an older process).
  */
-export class SearchHits {
+export class SearchHits extends KnownWhileListening {
   private readonly kept: CountedCache<string, KeptSearch>;
   private readonly changes: string[] = [];
   private heardCount = 0;
   /** This process's changes not yet heard back: the post, its thread event's seq, when written. */
   private readonly own = new Map<string, { seq: number; at: number }>();
-  private up = false;
-  private gen = 0;
 
   constructor(maxBytes: number) {
+    super();
     this.kept = new CountedCache<string, KeptSearch>({
       maxSize: maxBytes,
       sizeCalculation: (v, key) => key.length * 2 + v.candidates.ids.length * 17 + 300,
@@ -413,22 +430,11 @@ export class SearchHits {
    * is not kept either (it may have read before the change).
    */
   clear(): void {
-    this.kept.clear();
-    this.gen++;
+    this.forget();
   }
 
-  /** The LISTEN connection is up (again): keep afresh. */
-  linkUp(): void {
+  protected drop(): void {
     this.kept.clear();
-    this.gen++;
-    this.up = true;
-  }
-
-  /** The LISTEN connection dropped: changes may go unheard, so nothing is kept. */
-  linkLost(): void {
-    this.up = false;
-    this.kept.clear();
-    this.gen++;
   }
 }
 

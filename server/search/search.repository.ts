@@ -102,21 +102,20 @@ const score = (inTitle: boolean, createdAt: number, now: number) =>
 
 /**
  * The positions of one page of `count` candidates, best first (ties: the newer post, `newer`
- * above 0 when the second is newer), from when each was written and whether its title matched.
+ * above 0 when the second is newer), from when each was written and whether its title matched
+ * (read by position: no object per candidate).
  */
 function rank(
   count: number,
-  candidate: (i: number) => { createdAt: number; inTitle: boolean },
+  createdAt: (i: number) => number,
+  inTitle: (i: number) => boolean,
   newer: (a: number, b: number) => number,
   limit: number,
   offset: number,
 ): number[] {
   const now = Date.now();
   const order = Array.from({ length: count }, (_, i) => i);
-  const scores = order.map((i) => {
-    const c = candidate(i);
-    return score(c.inTitle, c.createdAt, now);
-  });
+  const scores = order.map((i) => score(inTitle(i), createdAt(i), now));
   order.sort((a, b) => scores[b]! - scores[a]! || newer(a, b));
   return order.slice(offset, offset + limit);
 }
@@ -125,7 +124,8 @@ function rank(
 function rankPacked(c: SearchCandidates, limit: number, offset: number): { ids: string[]; total: number } {
   const page = rank(
     c.ids.length,
-    (i) => ({ createdAt: c.createdAt[i]!, inTitle: c.inTitle[i] === 1 }),
+    (i) => c.createdAt[i]!,
+    (i) => c.inTitle[i] === 1,
     (a, b) => c.ids[b]! - c.ids[a]!,
     limit,
     offset,
@@ -138,7 +138,8 @@ function rankRows(rows: Candidate[], limit: number, offset: number): { ids: stri
   const id = (i: number) => BigInt(rows[i]!.post_id);
   const page = rank(
     rows.length,
-    (i) => ({ createdAt: rows[i]!.created_at.getTime(), inTitle: rows[i]!.in_title }),
+    (i) => rows[i]!.created_at.getTime(),
+    (i) => rows[i]!.in_title,
     (a, b) => (id(b) > id(a) ? 1 : id(b) < id(a) ? -1 : 0),
     limit,
     offset,
@@ -171,16 +172,34 @@ export function mergeChanged(c: SearchCandidates, changed: string[], matching: C
   const gone = new Set(changed.map(Number));
   // Past the cap, a match older than the last one kept is not known to be among the newest.
   const oldest = c.ids.length > 0 ? c.ids[c.ids.length - 1]! : 0;
-  if (c.capped) matching = matching.filter((r) => Number(r.post_id) >= oldest);
-  const rows: Candidate[] = [];
-  for (let i = 0; i < c.ids.length; i++) {
-    if (!gone.has(c.ids[i]!)) rows.push({ post_id: String(c.ids[i]), created_at: new Date(c.createdAt[i]!), in_title: c.inTitle[i] === 1 });
+  const incoming = packed(
+    matching.filter((r) => !c.capped || Number(r.post_id) >= oldest).sort((a, b) => Number(b.post_id) - Number(a.post_id)),
+    false,
+  );
+  if (!incoming) return undefined;
+  const staying = [];
+  for (let i = 0; i < c.ids.length; i++) if (!gone.has(c.ids[i]!)) staying.push(i);
+  const total = staying.length + incoming.ids.length;
+  if (c.capped && staying.length < c.ids.length && total <= CANDIDATE_CAP) return undefined;
+  // The two newest first, merged as they are (typed arrays in, typed arrays out).
+  const n = Math.min(total, CANDIDATE_CAP + 1);
+  const out: SearchCandidates = {
+    ids: new Float64Array(n),
+    createdAt: new Float64Array(n),
+    inTitle: new Uint8Array(n),
+    capped: c.capped || total > CANDIDATE_CAP,
+  };
+  const take = (from: SearchCandidates, i: number, k: number) => {
+    out.ids[k] = from.ids[i]!;
+    out.createdAt[k] = from.createdAt[i]!;
+    out.inTitle[k] = from.inTitle[i]!;
+  };
+  for (let k = 0, kept = 0, come = 0; k < n; k++) {
+    if (come >= incoming.ids.length || (kept < staying.length && c.ids[staying[kept]!]! > incoming.ids[come]!))
+      take(c, staying[kept++]!, k);
+    else take(incoming, come++, k);
   }
-  const left = c.ids.length - rows.length;
-  rows.push(...matching);
-  rows.sort((a, b) => Number(b.post_id) - Number(a.post_id));
-  if (c.capped && left > 0 && rows.length <= CANDIDATE_CAP) return undefined;
-  return packed(rows.slice(0, CANDIDATE_CAP + 1), c.capped || rows.length > CANDIDATE_CAP);
+  return out;
 }
 
 /**
