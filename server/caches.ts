@@ -1,4 +1,7 @@
 import { LRUCache } from 'lru-cache';
+import type { LineSpans } from './caches.lines';
+
+export { LineSpans, type RenderedLine } from './caches.lines';
 
 /**
  * The app's in-memory caches, each bounded by bytes. `createApp` makes one set per app (main.ts
@@ -106,7 +109,8 @@ export class ConversionCache extends CountedCache<string, string> {
 export interface RenderedLines {
   html: string;
   count: number;
-  spans: RenderedLine[];
+  /** Its lines, packed (caches.lines.ts). */
+  spans: LineSpans;
   /**
    * Where a follow-up to the page's post would go (before the tree's closing tag), when the window
    * ends its subtree; undefined when more windows follow. The thread page lays its reader's own held
@@ -140,26 +144,6 @@ export interface WindowLayout {
   next: string | null;
   /** The lines above the first one (its ancestors), with their offsets in the markup. */
   context: { id: string; depth: number; start: number; end: number }[];
-}
-
-/** One line of a rendered window: its post and author, and its offsets in the markup. */
-export interface RenderedLine {
-  id: string;
-  authorId: string;
-  author: string;
-  /** The post's depth in its thread, and its whole subtree's size (the fold's count). */
-  depth: number;
-  replyCount: number;
-  /** The line's <span class="line"> starts here, its opening tag ends at `open`, and it ends before `end`. */
-  start: number;
-  open: number;
-  end: number;
-  /**
-   * Where a last follow-up under this line would go: inside its list of follow-ups, or (`leaf`)
-   * where a list of its own would go, for a line with none in the window.
-   */
-  children?: number;
-  leaf?: boolean;
 }
 
 /** Every cache an app keeps. */
@@ -479,7 +463,7 @@ const textBytes = (value: string, key: string) => (value.length + key.length) * 
 
 // A little for the object and its count beside the markup, and each line's record.
 const linesBytes = (value: RenderedLines, key: string) =>
-  (value.html.length + key.length) * 2 + 32 + value.spans.length * 140 + (value.layout ? 200 + value.layout.context.length * 80 : 0);
+  (value.html.length + key.length) * 2 + 32 + value.spans.bytes + (value.layout ? 200 + value.layout.context.length * 80 : 0);
 
 // A page's identity bytes and its compressed forms, as they are when it is (re)stored.
 const pageBytes = (value: CachedPage, key: string) =>

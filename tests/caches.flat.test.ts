@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { tmpdir } from 'node:os';
 import { flat } from '../server/caches';
 
 /**
@@ -15,7 +16,7 @@ function ropesAliveAfter(keep: 'cached' | 'held'): number {
   const script = `
     const v8 = require('node:v8');
     const fs = require('node:fs');
-    const { createCaches } = require(${JSON.stringify(DIST_CACHES)});
+    const { createCaches, LineSpans } = require(${JSON.stringify(DIST_CACHES)});
     const caches = createCaches();
     const held = [];
     for (let w = 0; w < 200; w++) {
@@ -26,7 +27,7 @@ function ropesAliveAfter(keep: 'cached' | 'held'): number {
       for (let i = 0; i < 5; i++) key += ':' + w + '-' + i + '-' + 'zh-tw';
       let text = '';
       for (let i = 0; i < 20; i++) text += '轉換後的文字 ' + w + '.' + i + ' ';
-      const window = { html, count: 200, spans: [] };
+      const window = { html, count: 200, spans: LineSpans.none };
       if (${JSON.stringify(keep)} === 'cached') {
         caches.lines.set(key, window);
         caches.conversions.set(key, text);
@@ -42,7 +43,7 @@ function ropesAliveAfter(keep: 'cached' | 'held'): number {
     for (let i = 0; i < s.nodes.length; i += fields.length) if (types[s.nodes[i + type]] === 'concatenated string') ropes++;
     process.stdout.write(String(ropes));
   `;
-  return Number(execFileSync(process.execPath, ['-e', script], { cwd: require('node:os').tmpdir(), encoding: 'utf8' }));
+  return Number(execFileSync(process.execPath, ['-e', script], { cwd: tmpdir(), encoding: 'utf8' }));
 }
 
 describe('flat', () => {

@@ -1,4 +1,4 @@
-import type { LinesCache, RenderedLines } from '../caches';
+import { LineSpans, type LinesCache, type RenderedLines } from '../caches';
 import type { Post } from './posts.model';
 import { type LineContext, renderTree } from './posts.lines';
 
@@ -84,7 +84,7 @@ export function boardTrees(
       for (const { root, state, replies } of index.threads) {
         let tree = found.get(root.id);
         if (!tree) {
-          const fresh = { html: renderTree(ctx, replies, 0).html, count: replies.length, spans: [], seq: state.seq };
+          const fresh = { html: renderTree(ctx, replies, 0).html, count: replies.length, spans: LineSpans.none, seq: state.seq };
           if (keeps) keepTree(lines, keyOf(root.id, index.board.id, index.canModerate), fresh);
           tree = fresh;
         }

@@ -1,4 +1,4 @@
-import type { RenderedLines, RenderedLine, WindowLayout } from '../caches';
+import { LineSpans, type RenderedLine, type RenderedLines, type WindowLayout } from '../caches';
 import type { Ignoring } from '../db/member';
 import { href } from '../http/paths';
 import { escapeHtml } from '../views/html';
@@ -153,7 +153,7 @@ export function assembleWindow(
     next: shape.next,
     context: contextSpans,
   };
-  return { html: out, count: lines.length, spans, end, ...(layout && { layout }) };
+  return { html: out, count: lines.length, spans: new LineSpans(spans), end, ...(layout && { layout }) };
 }
 
 /** What of a reader is laid over a window: whom they ignore, up to which post they had read, their held posts. */
@@ -181,8 +181,14 @@ export interface OverlaidWindow {
 
 export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: Overlay): OverlaidWindow {
   const seen = overlay.seen ? BigInt(overlay.seen) : null;
-  const isNew = (line: RenderedLine) => seen !== null && line.authorId !== overlay.memberId && BigInt(line.id) > seen;
-  const newIds = seen === null ? [] : window.spans.filter(isNew).map((l) => l.id);
+  const { spans } = window;
+  const newIds: string[] = [];
+  if (seen !== null) {
+    for (let i = 0; i < spans.length; i++) {
+      const id = spans.id(i);
+      if (spans.authorId(i) !== overlay.memberId && BigInt(id) > seen) newIds.push(id);
+    }
+  }
   const ignored = overlay.ignored?.ids;
   const inserts = heldInserts(window, overlay);
   if (newIds.length === 0 && !ignored?.size && inserts.edits.length === 0)
@@ -192,22 +198,24 @@ export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: 
   // collapsed) and held posts inserted, applied in one pass in the order of their offsets.
   const edits: { start: number; end: number; html: string }[] = [...inserts.edits];
   let k = 0;
-  for (const line of window.spans) {
-    const fresh = k < newIds.length && newIds[k] === line.id;
-    const hidden = ignored?.has(line.authorId) ?? false;
+  for (let i = 0; i < spans.length; i++) {
+    const fresh = k < newIds.length && newIds[k] === spans.id(i);
+    const hidden = ignored?.has(spans.authorId(i)) ?? false;
     if (!fresh && !hidden) continue;
-    let html = window.html.slice(line.start, line.end);
+    const start = spans.start(i);
+    const end = spans.end(i);
+    let html = window.html.slice(start, end);
     if (fresh) {
       // Each new line's mark links to the next new one: "next new" without JavaScript.
       const following = newIds[++k];
       const mark = following
         ? `<a class="new-mark" href="#p${following}">${escapeHtml(t.reading.newMark)}</a> `
         : `<span class="new-mark">${escapeHtml(t.reading.newMark)}</span> `;
-      const open = line.open - line.start;
+      const open = spans.open(i) - start;
       html = html.slice(0, open) + mark + html.slice(open);
     }
-    if (hidden) html = collapsedLine(t, line.author, html);
-    edits.push({ start: line.start, end: line.end, html });
+    if (hidden) html = collapsedLine(t, spans.author(i), html);
+    edits.push({ start, end, html });
   }
   edits.sort((a, b) => a.start - b.start);
   let out = '';
@@ -222,15 +230,16 @@ export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: 
 /** Where the reader's held posts go in a window, as insertions; and which of them found a place. */
 function heldInserts(window: RenderedLines, overlay: Overlay): { edits: { start: number; end: number; html: string }[]; placed: string[] } {
   if (!overlay.held?.length) return { edits: [], placed: [] };
-  const byId = new Map(window.spans.map((s) => [s.id, s]));
+  const { spans } = window;
+  const byId = new Map(Array.from({ length: spans.length }, (_, i) => [spans.id(i), i]));
   // Several held under one parent share its place (and, under a line without follow-ups, one list).
   const places = new Map<number, { leaf: boolean; items: string[] }>();
   const placed: string[] = [];
   for (const h of overlay.held) {
     const parent = byId.get(h.parentId);
-    const at = parent ? parent.children : h.parentId === overlay.pageId ? window.end : undefined;
+    const at = parent !== undefined ? spans.children(parent) : h.parentId === overlay.pageId ? window.end : undefined;
     if (at === undefined) continue;
-    const place = places.get(at) ?? { leaf: parent?.leaf ?? false, items: [] };
+    const place = places.get(at) ?? { leaf: parent !== undefined && spans.leaf(parent), items: [] };
     place.items.push(`<li class="held">${h.html}</li>`);
     places.set(at, place);
     placed.push(h.id);

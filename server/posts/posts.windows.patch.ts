@@ -42,7 +42,7 @@ export function patchWindow(ctx: LineContext, old: RenderedLines, changes: Windo
     replyCount: 0,
     line: old.html.slice(c.start, c.end),
   }));
-  const lines: WindowItem[] = old.spans.map((s) => ({
+  const lines: WindowItem[] = old.spans.lines().map((s) => ({
     id: s.id,
     authorId: s.authorId,
     author: s.author,
