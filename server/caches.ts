@@ -205,7 +205,7 @@ export interface CachedPage {
    * Vary, Cache-Control…), less those made per request or per encoding: a kept page is sent with
    * them again (posts.pages.ts keepableHeaders).
    */
-  headers: [name: string, value: string | string[] | number][];
+  headers: Readonly<Record<string, string | string[] | number>>;
   /** The HTML, UTF-8. */
   identity: Buffer;
   br?: Buffer;
@@ -472,7 +472,7 @@ const pageBytes = (value: CachedPage, key: string) =>
   (value.gzip?.length ?? 0) +
   key.length * 2 +
   value.etag.length * 2 +
-  value.headers.reduce((sum, [name, v]) => sum + (name.length + String(v).length) * 2 + 40, 0) +
+  Object.entries(value.headers).reduce((sum, [name, v]) => sum + (name.length + String(v).length) * 2 + 40, 0) +
   200;
 
 /** A fresh set of empty caches; `sizes` overrides bounds (tests use small ones). */

@@ -93,9 +93,11 @@ const PER_REQUEST = new Set([
  * path answers, without deriving them a second time.
  */
 export function keepableHeaders(res: Response): CachedPage['headers'] {
-  const headers: CachedPage['headers'] = [];
+  // One object per page, not a pair per header: a kept page lives for minutes, and every object
+  // in it is marked again by each full garbage collection.
+  const headers: Record<string, string | string[] | number> = {};
   for (const [name, value] of Object.entries(res.getHeaders())) {
-    if (value !== undefined && !PER_REQUEST.has(name)) headers.push([name, value]);
+    if (value !== undefined && !PER_REQUEST.has(name)) headers[name] = value;
   }
   return headers;
 }
@@ -162,7 +164,7 @@ export function warmPages(
       return kept;
     },
     async serve(req, res, { key, page }) {
-      for (const [name, value] of page.headers) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(page.headers)) res.setHeader(name, value);
       reads?.record(page.postId, req);
       // A thread's own page records the visit in the reader's cookie, as the full path does.
       if (page.root) await markSeen(db, req, res, { post: { parentId: null }, thread: { threadId: page.threadId, seq: page.seq } }, null);
