@@ -17,7 +17,8 @@ import tseslint from 'typescript-eslint';
  * ours, so they sit beneath text and db, which use them; so do the metrics (metrics/), which
  * the layers above count into (db its pool and queries, events, members, posts, realtime, app),
  * and the script variants (variants.ts), which text converts between and db types posts.variant
- * with. http sits beneath views, which use
+ * with. Beneath them all, caches.lines.ts (a cached window's lines, packed), which caches.ts keeps
+ * and re-exports. http sits beneath views, which use
  * its asset manifest. settings sits on its own just above db and config: it words its refusals as
  * config does (ConfigError), its database-backed store will need db, and limits read it. glossary
  * (the stored glossaries and each process's copy) sits beside it: the realtime hub keeps it
@@ -29,6 +30,7 @@ import tseslint from 'typescript-eslint';
  * app.warm.ts (the start-up warm-up main.ts runs through the app's handler).
  */
 export const LAYERS = [
+  ['server/caches.lines.ts'],
   ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts', 'server/metrics'],
   ['server/text', 'server/db'],
   ['server/settings', 'server/glossary'],
