@@ -95,7 +95,8 @@ const PER_REQUEST = new Set([
 export function keepableHeaders(res: Response): CachedPage['headers'] {
   // One object per page, not a pair per header: a kept page lives for minutes, and every object
   // in it is marked again by each full garbage collection.
-  const headers: Record<string, string | string[] | number> = {};
+  // No prototype: a header's name is only ever a key (getHeaders' own object has none either).
+  const headers: Record<string, string | string[] | number> = Object.create(null);
   for (const [name, value] of Object.entries(res.getHeaders())) {
     if (value !== undefined && !PER_REQUEST.has(name)) headers[name] = value;
   }
