@@ -182,11 +182,16 @@ export interface OverlaidWindow {
 export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: Overlay): OverlaidWindow {
   const seen = overlay.seen ? BigInt(overlay.seen) : null;
   const { spans } = window;
+  // The new lines' positions among the window's lines, and their ids (in display order).
+  const newLines: number[] = [];
   const newIds: string[] = [];
   if (seen !== null) {
     for (let i = 0; i < spans.length; i++) {
       const id = spans.id(i);
-      if (spans.authorId(i) !== overlay.memberId && BigInt(id) > seen) newIds.push(id);
+      if (spans.authorId(i) !== overlay.memberId && BigInt(id) > seen) {
+        newLines.push(i);
+        newIds.push(id);
+      }
     }
   }
   const ignored = overlay.ignored?.ids;
@@ -199,7 +204,7 @@ export function overlayWindow(ctx: LineContext, window: RenderedLines, overlay: 
   const edits: { start: number; end: number; html: string }[] = [...inserts.edits];
   let k = 0;
   for (let i = 0; i < spans.length; i++) {
-    const fresh = k < newIds.length && newIds[k] === spans.id(i);
+    const fresh = k < newLines.length && newLines[k] === i;
     const hidden = ignored?.has(spans.authorId(i)) ?? false;
     if (!fresh && !hidden) continue;
     const start = spans.start(i);
