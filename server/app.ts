@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerOptions, ServerResponse } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
 import compression from 'compression';
@@ -20,6 +20,7 @@ import { metricsHistory } from './metrics/metrics.history';
 import { VARIANTS, type Variant } from './text/convert';
 import { AppError, validationFailed } from './errors';
 import { type Assets, loadAssets } from './views/assets';
+import { bornWithPrototypes } from './http/born';
 import { siteOrigin } from './http/origin';
 import { healthCheck, readinessCheck } from './http/health';
 import { logWarmRequest, maintenanceGate, requestLogger, securityHeaders, warnOnceAboutForwardedHeaders } from './http/requests';
@@ -364,17 +365,24 @@ export function createApp({
       else response.destroy();
     });
   };
-  return Object.assign(handler, { express: app, warm: { find: (req: IncomingMessage) => warm.find(req) !== undefined } });
+  return Object.assign(handler, {
+    express: app,
+    warm: { find: (req: IncomingMessage) => warm.find(req) !== undefined },
+    serverOptions: bornWithPrototypes(app),
+  });
 }
 
 /**
  * createApp's request handler, with what lies behind it for tests that walk every route (the
  * hostile-input sweep): the express application (its router stack) and the warm pages answered
- * ahead of it (whether one is kept for a request).
+ * ahead of it (whether one is kept for a request); and the options of the server to make for it
+ * (`http.createServer(app.serverOptions, app)`: requests born with express's prototypes, see
+ * http/born.ts; any server works, this one makes less garbage).
  */
 export type AppHandler = RequestListener & {
   readonly express: express.Express;
   readonly warm: { find(req: IncomingMessage): boolean };
+  readonly serverOptions: ServerOptions;
 };
 
 /** The glossaries createApp reads when given none: read once now. */

@@ -72,14 +72,18 @@ export async function warmUpPaths(db: Db, threads: number): Promise<{ path: stri
 }
 
 /** Asks `handler` for what readers ask for first (see above); never throws for a page that fails. */
-export async function warmUp(handler: RequestListener, db: Kysely<Database>, options: WarmUpOptions): Promise<WarmUpOutcome> {
+export async function warmUp(
+  handler: RequestListener & { readonly serverOptions?: http.ServerOptions },
+  db: Kysely<Database>,
+  options: WarmUpOptions,
+): Promise<WarmUpOutcome> {
   const t0 = performance.now();
   const deadline = t0 + options.budgetMs;
   const outcome: WarmUpOutcome = { requests: 0, failed: 0, skipped: 0, ms: 0 };
   // Each a backend of its own, forked and signed in now rather than under the first burst.
   await Promise.all(Array.from({ length: options.connections }, () => db.connection().execute((c) => sql`select 1`.execute(c))));
   const paths = await warmUpPaths(db, options.threads);
-  const server = http.createServer(handler);
+  const server = http.createServer(handler.serverOptions ?? {}, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -107,7 +107,7 @@ async function main(config: Config): Promise<void> {
     glossaries,
     warmedUp: () => warmedUp,
   });
-  const server = http.createServer(app);
+  const server = http.createServer(app.serverOptions, app);
   answerClientErrors(server, config.displayTimeZone);
   const realtime = attachRealtime(server, {
     db: storage.db,

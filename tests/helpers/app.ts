@@ -130,7 +130,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     glossaries,
     imageWorker: options.imageWorker?.(database.url),
   });
-  const server = http.createServer(app);
+  const server = http.createServer(app.serverOptions, app);
   answerClientErrors(server, config.displayTimeZone);
   const realtime = attachRealtime(server, {
     db: database.db,
