@@ -165,7 +165,8 @@ export function warmPages(
       return kept;
     },
     async serve(req, res, { key, page }) {
-      for (const [name, value] of Object.entries(page.headers)) res.setHeader(name, value);
+      // By key, without an array of pairs per hit (the object has no prototype: only its own names).
+      for (const name in page.headers) res.setHeader(name, page.headers[name]!);
       reads?.record(page.postId, req);
       // A thread's own page records the visit in the reader's cookie, as the full path does.
       if (page.root) await markSeen(db, req, res, { post: { parentId: null }, thread: { threadId: page.threadId, seq: page.seq } }, null);
