@@ -1,12 +1,16 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { preparedQuery } from '../db/prepared';
+import { builtOnce, preparedQuery } from '../db/prepared';
 
 /** Boards and their moderators: SQL only. */
 
 /** Every board in the console's order (position, then creation); `archived` false leaves archived boards out. */
 export function listBoards(db: Db, options: { archived: boolean } = { archived: false }) {
-  const query = db
+  return preparedQuery(db, 'boards', boardsQuery(db, {}, options.archived));
+}
+
+const boardsQuery = builtOnce((db: Db, _: Record<string, never>, archived: boolean) =>
+  db
     .selectFrom('boards')
     .leftJoin('threads', 'threads.board_id', 'boards.id')
     .select([
@@ -20,22 +24,22 @@ export function listBoards(db: Db, options: { archived: boolean } = { archived: 
       sql<string>`coalesce(sum(threads.reply_count), 0)`.as('reply_count'),
       sql<Date | null>`max(threads.last_activity_at)`.as('last_activity_at'),
     ])
-    .$if(!options.archived, (q) => q.where('boards.archived_at', 'is', null))
+    .$if(!archived, (q) => q.where('boards.archived_at', 'is', null))
     .groupBy('boards.id')
     .orderBy('boards.position')
-    .orderBy('boards.id')
-    .compile();
-  return preparedQuery(db, 'boards', query);
-}
+    .orderBy('boards.id'),
+);
 
 export async function findBoardBySlug(db: Db, slug: string) {
-  const query = db
+  return (await preparedQuery(db, 'board_by_slug', boardBySlugQuery(db, { slug })))[0];
+}
+
+const boardBySlugQuery = builtOnce((db: Db, v: { slug: string }) =>
+  db
     .selectFrom('boards')
     .select(['id', 'slug', 'name', 'description', 'public_bans as publicBans', 'review', 'archived_at as archivedAt'])
-    .where('slug', '=', slug)
-    .compile();
-  return (await preparedQuery(db, 'board_by_slug', query))[0];
-}
+    .where('slug', '=', v.slug),
+);
 
 /** A board's slug and whether it is archived, by id (the board of a post being changed: it exists). */
 export function findBoardState(db: Db, id: string) {

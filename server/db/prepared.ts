@@ -17,7 +17,7 @@
  * running across another's migration can meet it; restart processes after migrating.
  */
 import { createHash } from 'node:crypto';
-import type { CompiledQuery, QueryExecutorProvider } from 'kysely';
+import { type Compilable, type CompiledQuery, type QueryExecutor, type QueryExecutorProvider, createQueryId } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 
@@ -57,4 +57,91 @@ export function prepareMarkedStatements(client: pg.PoolClient): void {
     if (typeof config !== 'string' || !config.startsWith(MARK)) return query(config, values);
     return query({ name: statementName(config), text: config, values });
   }) as typeof client.query;
+}
+
+/** What may change a statement's text in builtOnce: its optional parts, as flags or names. */
+type Shape = string | number | boolean | null;
+
+/** A kysely instance or transaction: what builtOnce builds with and whose plugins see each run. */
+interface Builder {
+  withoutPlugins(): unknown;
+  getExecutor(): QueryExecutor;
+}
+
+/** Stands for the value named `key` while builtOnce builds a statement; its parameters keep it. */
+class Placeholder {
+  constructor(readonly key: string) {}
+}
+
+/** A statement as builtOnce built it: its text and node, and each parameter a value's name or a constant. */
+interface Template {
+  readonly sql: string;
+  readonly query: CompiledQuery['query'];
+  readonly slots: readonly (Placeholder | { readonly constant: unknown })[];
+}
+
+/**
+ * A statement kysely builds and compiles once per shape, then sends with each call's values. On
+ * the paths every page takes, building and compiling a select of twenty columns and three joins
+ * cost the main thread more than pg's sending it and reading its rows (docs/performance.md,
+ * "Statements built once").
+ *
+ * `build` is called once for each `shape` (the flags and names that change the statement's text:
+ * an optional join, a column left out), with placeholders for `values`. Values must reach the
+ * statement only as parameters (in `where`, `values`, `set`, a `sql` template, or SQL fragments
+ * that put them there), never steer the building: a value read to decide what to build would be
+ * the placeholder's, frozen into the text. Such a mistake is refused when it leaves a value out
+ * of the parameters, and under the tests every run is compared with kysely's own build.
+ *
+ * It is built without the db's plugins, and each run is shown to them (transformQuery) as kysely
+ * would: a plugin that watches statements sees every run; one that rewrote them would not be
+ * applied (the app has none; the tests count statements with one).
+ */
+export function builtOnce<D extends Builder, V extends Record<string, unknown>, S extends readonly Shape[], R>(
+  build: (db: D, values: V, ...shape: S) => Compilable<R>,
+): (db: D, values: V, ...shape: S) => CompiledQuery<R> {
+  const templates = new Map<string, Template>();
+  return (db, values, ...shape) => {
+    const key = shape.length === 0 ? '' : JSON.stringify(shape);
+    let template = templates.get(key);
+    if (template === undefined) {
+      template = buildTemplate(build, db, Object.keys(values), shape);
+      templates.set(key, template);
+    }
+    const parameters = template.slots.map((slot) => (slot instanceof Placeholder ? values[slot.key] : slot.constant));
+    if (CHECK_EACH_RUN) sameAsBuilt(build(db.withoutPlugins() as D, values, ...shape).compile(), template.sql, parameters);
+    const queryId = createQueryId();
+    const query = db.getExecutor().transformQuery(template.query, queryId);
+    return { sql: template.sql, query, queryId, parameters };
+  };
+}
+
+function buildTemplate<D extends Builder, V, S extends readonly Shape[]>(
+  build: (db: D, values: V, ...shape: S) => Compilable<unknown>,
+  db: D,
+  keys: readonly string[],
+  shape: S,
+): Template {
+  const placeholders = Object.fromEntries(keys.map((key) => [key, new Placeholder(key)]));
+  const compiled = build(db.withoutPlugins() as D, placeholders as V, ...shape).compile();
+  const slots = compiled.parameters.map((p) => (p instanceof Placeholder ? p : { constant: p }));
+  const unused = keys.filter((key) => !slots.some((slot) => slot instanceof Placeholder && slot.key === key));
+  if (unused.length > 0) {
+    throw new Error(
+      `builtOnce: ${unused.join(', ')} not a parameter of the statement (a value that steers the build belongs in its shape)`,
+    );
+  }
+  return { sql: compiled.sql, query: compiled.query, slots };
+}
+
+/**
+ * Under the tests every run is also built as kysely builds it and compared, so that a value that
+ * steers its statement's building fails the suites that reach it (production builds once).
+ */
+const CHECK_EACH_RUN = process.env.NODE_ENV === 'test';
+
+function sameAsBuilt(built: CompiledQuery, sqlText: string, parameters: readonly unknown[]): void {
+  const same =
+    built.sql === sqlText && built.parameters.length === parameters.length && built.parameters.every((p, i) => p === parameters[i]);
+  if (!same) throw new Error(`builtOnce: a value steers the statement, which differs from kysely's build of it:\n${built.sql}\n${sqlText}`);
 }

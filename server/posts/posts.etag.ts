@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { ConversionRulesSource } from '../caches';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { preparedQuery } from '../db/prepared';
+import { builtOnce, preparedQuery } from '../db/prepared';
 import { isId } from '../db/ids';
 import type { Member } from '../db/member';
 import type { TagPart } from '../http/conditional';
@@ -164,50 +164,80 @@ async function findPostVersion(
   viewer: Member | null,
   parts: { held: boolean; muted: boolean; ignoring: boolean; seen: PositionSource | null },
 ) {
-  const actor = viewer ? actorSql(viewer.id, sql`posts.board_id`) : null;
-  // The reader's position, joined as `seen`: at most one row per thread (thread_reads' key; a cookie names a thread once).
-  const position = parts.seen && positionOf(parts.seen, sql`posts.thread_id`, NEW_COUNT_CAP);
-  const query = db
-    .selectFrom('posts')
-    .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
-    .innerJoin('boards', 'boards.id', 'posts.board_id')
-    .$if(actor !== null, (qb) => qb.leftJoin(actor!.ban.as('ban'), (join) => join.onTrue()))
-    .$if(position !== null, (qb) =>
-      qb.leftJoin(position!.relation.as('seen'), (join) => join.onRef(sql.ref('seen.thread_id'), '=', 'posts.thread_id')),
-    )
-    .select([
-      'posts.thread_id',
-      'posts.board_id',
-      'posts.author_id',
-      'posts.created_at',
-      'posts.deleted_at',
-      'threads.seq',
-      'threads.read_count',
-      'threads.locked',
-      'boards.slug as board_slug',
-      'boards.name as board_name',
-      'boards.archived_at as board_archived_at',
-    ])
-    .$if(actor !== null, (qb) =>
-      qb.select([
-        sql<boolean>`${actor!.moderates}`.as('moderates'),
-        sql<string | null>`ban.ban_id`.as('ban_id'),
-        sql<string | null>`ban.ban_board_id`.as('ban_board_id'),
-        sql<string | null>`ban.ban_reason`.as('ban_reason'),
-        sql<Date | null>`ban.ban_expires_at`.as('ban_expires_at'),
-      ]),
-    )
-    .$if(viewer !== null && parts.held, (qb) => qb.select(ownHeldInThread(viewer!.id, sql.ref('posts.thread_id')).as('held')))
-    .$if(viewer !== null && parts.muted, (qb) =>
-      qb.select(
-        sql<boolean>`exists (select 1 from thread_mutes m where m.member_id = ${viewer!.id} and m.thread_id = posts.thread_id)`.as('muted'),
-      ),
-    )
-    .$if(viewer !== null && parts.ignoring, (qb) => qb.select(ignoredJson(viewer!.id).as('ignored')))
-    .$if(position !== null, (qb) =>
-      qb.select([position!.seenPostId.as('seen_post_id'), position!.newCount.as('new_count'), position!.lastPostId.as('last_post_id')]),
-    )
-    .where('posts.id', '=', id)
-    .compile();
-  return (await preparedQuery(db, 'post_version', query))[0];
+  const seen = parts.seen;
+  const values: PostVersionValues = { id };
+  if (viewer) values.viewerId = viewer.id;
+  if (seen && 'memberId' in seen) values.seenMemberId = seen.memberId;
+  else if (seen) Object.assign(values, { seenThreads: seen.threads, seenSeqs: seen.seqs });
+  const member = viewer !== null;
+  const shape = [
+    member,
+    member && parts.held,
+    member && parts.muted,
+    member && parts.ignoring,
+    seen && ('memberId' in seen ? 'member' : 'cookie'),
+  ] as const;
+  return (await preparedQuery(db, 'post_version', postVersionQuery(db, values, ...shape)))[0];
 }
+
+/** The values of the statement findPostVersion sends: the viewer's id when there is one, the reader's positions when asked. */
+interface PostVersionValues extends Record<string, unknown> {
+  id: string;
+  viewerId?: string;
+  seenMemberId?: string;
+  seenThreads?: string[];
+  seenSeqs?: string[];
+}
+
+const postVersionQuery = builtOnce(
+  (db: Db, v: PostVersionValues, member: boolean, held: boolean, muted: boolean, ignoring: boolean, seen: 'member' | 'cookie' | null) => {
+    const actor = member ? actorSql(v.viewerId!, sql`posts.board_id`) : null;
+    const source: PositionSource | null =
+      seen === 'member' ? { memberId: v.seenMemberId! } : seen === 'cookie' ? { threads: v.seenThreads!, seqs: v.seenSeqs! } : null;
+    // The reader's position, joined as `seen`: at most one row per thread (thread_reads' key; a cookie names a thread once).
+    const position = source && positionOf(source, sql`posts.thread_id`, NEW_COUNT_CAP);
+    return db
+      .selectFrom('posts')
+      .innerJoin('threads', 'threads.thread_id', 'posts.thread_id')
+      .innerJoin('boards', 'boards.id', 'posts.board_id')
+      .$if(actor !== null, (qb) => qb.leftJoin(actor!.ban.as('ban'), (join) => join.onTrue()))
+      .$if(position !== null, (qb) =>
+        qb.leftJoin(position!.relation.as('seen'), (join) => join.onRef(sql.ref('seen.thread_id'), '=', 'posts.thread_id')),
+      )
+      .select([
+        'posts.thread_id',
+        'posts.board_id',
+        'posts.author_id',
+        'posts.created_at',
+        'posts.deleted_at',
+        'threads.seq',
+        'threads.read_count',
+        'threads.locked',
+        'boards.slug as board_slug',
+        'boards.name as board_name',
+        'boards.archived_at as board_archived_at',
+      ])
+      .$if(actor !== null, (qb) =>
+        qb.select([
+          sql<boolean>`${actor!.moderates}`.as('moderates'),
+          sql<string | null>`ban.ban_id`.as('ban_id'),
+          sql<string | null>`ban.ban_board_id`.as('ban_board_id'),
+          sql<string | null>`ban.ban_reason`.as('ban_reason'),
+          sql<Date | null>`ban.ban_expires_at`.as('ban_expires_at'),
+        ]),
+      )
+      .$if(held, (qb) => qb.select(ownHeldInThread(v.viewerId!, sql.ref('posts.thread_id')).as('held')))
+      .$if(muted, (qb) =>
+        qb.select(
+          sql<boolean>`exists (select 1 from thread_mutes m where m.member_id = ${v.viewerId!} and m.thread_id = posts.thread_id)`.as(
+            'muted',
+          ),
+        ),
+      )
+      .$if(ignoring, (qb) => qb.select(ignoredJson(v.viewerId!).as('ignored')))
+      .$if(position !== null, (qb) =>
+        qb.select([position!.seenPostId.as('seen_post_id'), position!.newCount.as('new_count'), position!.lastPostId.as('last_post_id')]),
+      )
+      .where('posts.id', '=', v.id);
+  },
+);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { preparedQuery } from '../db/prepared';
+import { builtOnce, preparedQuery } from '../db/prepared';
 import { withAuthor } from './posts.repository';
 
 /** A thread's events and the new posts on boards, as live delivery reads them (realtime/). SQL only. */
@@ -11,7 +11,11 @@ import { withAuthor } from './posts.repository';
  * body). No body is read: the caller decides how many events fit, then reads their posts.
  */
 export function findEventsSince(db: Db, threadId: string, since: number, limit: number) {
-  const query = db
+  return preparedQuery(db, 'events_since', eventsSinceQuery(db, { threadId, since: String(since), limit }));
+}
+
+const eventsSinceQuery = builtOnce((db: Db, v: { threadId: string; since: string; limit: number }) =>
+  db
     .selectFrom('thread_events as event')
     .innerJoin('posts', 'posts.id', 'event.post_id')
     .innerJoin('threads', 'threads.thread_id', 'event.thread_id')
@@ -20,13 +24,11 @@ export function findEventsSince(db: Db, threadId: string, since: number, limit: 
     .select(
       sql<string>`sum(case when event.kind like 'thread:%' then 0 else posts.bytes end) over (order by event.seq)`.as('bytes_through'),
     )
-    .where('event.thread_id', '=', threadId)
-    .where('event.seq', '>', String(since))
+    .where('event.thread_id', '=', v.threadId)
+    .where('event.seq', '>', v.since)
     .orderBy('event.seq')
-    .limit(limit)
-    .compile();
-  return preparedQuery(db, 'events_since', query);
-}
+    .limit(v.limit),
+);
 
 /**
  * The threads and follow-ups written on these boards since `since` (the newest `limit`, newest

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { preparedQuery } from '../db/prepared';
+import { builtOnce, preparedQuery } from '../db/prepared';
 import { type PostWithAuthorRow, withAuthor } from './posts.repository';
 
 /** Lists of threads and posts: a board's pages and its 精華區, an index's first follow-ups, a member's posts. SQL only. */
@@ -20,19 +20,21 @@ const THREAD_LIST_COLUMNS = [
 
 /** A page of a board's threads: pinned first, then by latest activity (bodies only when asked for). */
 export function findBoardThreads(db: Db, boardId: string, page: number, featured = false, bodies = false) {
-  const query = withAuthor(db.selectFrom('posts'), bodies)
+  return preparedQuery(db, 'board_threads', boardThreadsQuery(db, { boardId, offset: (page - 1) * THREADS_PER_PAGE }, featured, bodies));
+}
+
+const boardThreadsQuery = builtOnce((db: Db, v: { boardId: string; offset: number }, featured: boolean, bodies: boolean) =>
+  withAuthor(db.selectFrom('posts'), bodies)
     .innerJoin('threads', 'threads.thread_id', 'posts.id')
     .select(THREAD_LIST_COLUMNS)
-    .where('threads.board_id', '=', boardId)
+    .where('threads.board_id', '=', v.boardId)
     .$if(featured, (qb) => qb.where('threads.featured', '=', true))
     .orderBy('threads.pinned', 'desc')
     .orderBy('threads.last_activity_at', 'desc')
     .orderBy('threads.thread_id', 'desc')
     .limit(THREADS_PER_PAGE)
-    .offset((page - 1) * THREADS_PER_PAGE)
-    .compile();
-  return preparedQuery(db, 'board_threads', query);
-}
+    .offset(v.offset),
+);
 
 /** A place in a board's 精華區: the last thread a page showed, by when it was featured. */
 export interface FeaturedAfter {
@@ -61,14 +63,17 @@ export function findFeaturedThreads(db: Db, boardId: string, after: FeaturedAfte
 }
 
 export async function countBoardThreads(db: Db, boardId: string, featured = false): Promise<number> {
-  const row = await db
+  const { rows } = await db.executeQuery(boardThreadCountQuery(db, { boardId }, featured));
+  return Number(rows[0]!.n);
+}
+
+const boardThreadCountQuery = builtOnce((db: Db, v: { boardId: string }, featured: boolean) =>
+  db
     .selectFrom('threads')
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('board_id', '=', boardId)
-    .$if(featured, (qb) => qb.where('featured', '=', true))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+    .where('board_id', '=', v.boardId)
+    .$if(featured, (qb) => qb.where('featured', '=', true)),
+);
 
 /**
  * The first `perThread` follow-ups of each thread, in display order, one bounded range scan per

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { preparedQuery } from '../db/prepared';
+import { builtOnce, preparedQuery } from '../db/prepared';
 import { withAuthor } from './posts.repository';
 
 /**
@@ -19,13 +19,15 @@ function pageOf(db: Db, threadId: string, after: string[], bodies: boolean) {
 
 /** Up to `limit` posts of a thread after path `after` and before path `before`, in display order. */
 export function findPathRange(db: Db, threadId: string, after: string[], before: string[], limit: number, bodies: boolean) {
-  const query = pageOf(db, threadId, after, bodies)
-    .where('posts.path', '<', sql<string[]>`${before}::bigint[]`)
-    .orderBy('posts.path')
-    .limit(limit)
-    .compile();
-  return preparedQuery(db, 'path_range', query);
+  return preparedQuery(db, 'path_range', pathRangeQuery(db, { threadId, after, before, limit }, bodies));
 }
+
+const pathRangeQuery = builtOnce((db: Db, v: { threadId: string; after: string[]; before: string[]; limit: number }, bodies: boolean) =>
+  pageOf(db, v.threadId, v.after, bodies)
+    .where('posts.path', '<', sql<string[]>`${v.before}::bigint[]`)
+    .orderBy('posts.path')
+    .limit(v.limit),
+);
 
 /**
  * Up to `limit` lines of a thread page's window (posts.windows.ts): the posts from path `from`
@@ -39,17 +41,21 @@ export function findWindowLines(
   maxDepth: number,
   limit: number,
 ) {
-  const query = withAuthor(db.selectFrom('posts'), false)
-    .select('posts.path as key')
-    .where('posts.thread_id', '=', threadId)
-    .where('posts.path', range.inclusive ? '>=' : '>', sql<string[]>`${range.from}::bigint[]`)
-    .where('posts.path', '<', sql<string[]>`${range.before}::bigint[]`)
-    .where('posts.depth', '<=', maxDepth)
-    .orderBy('posts.path')
-    .limit(limit)
-    .compile();
-  return preparedQuery(db, 'window_lines', query);
+  const values = { threadId, from: range.from, before: range.before, maxDepth, limit };
+  return preparedQuery(db, 'window_lines', windowLinesQuery(db, values, range.inclusive));
 }
+
+const windowLinesQuery = builtOnce(
+  (db: Db, v: { threadId: string; from: string[]; before: string[]; maxDepth: number; limit: number }, inclusive: boolean) =>
+    withAuthor(db.selectFrom('posts'), false)
+      .select('posts.path as key')
+      .where('posts.thread_id', '=', v.threadId)
+      .where('posts.path', inclusive ? '>=' : '>', sql<string[]>`${v.from}::bigint[]`)
+      .where('posts.path', '<', sql<string[]>`${v.before}::bigint[]`)
+      .where('posts.depth', '<=', v.maxDepth)
+      .orderBy('posts.path')
+      .limit(v.limit),
+);
 
 /**
  * How many posts no deeper than `maxDepth` lie between paths `after` and `before` (both
@@ -74,10 +80,17 @@ export async function countLinesBetween(db: Db, threadId: string, after: string[
 }
 
 /** The posts with these ids as lines (no bodies): the ancestors a window shows for context. */
-export function findLines(db: Db, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return withAuthor(db.selectFrom('posts'), false).select('posts.path as key').where('posts.id', 'in', ids).execute();
+export async function findLines(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return (await db.executeQuery(linesQuery(db, { ids }))).rows;
 }
+
+// `= any` of one array parameter rather than `in` (a parameter per id): one text for any number of ids.
+const linesQuery = builtOnce((db: Db, v: { ids: string[] }) =>
+  withAuthor(db.selectFrom('posts'), false)
+    .select('posts.path as key')
+    .where('posts.id', '=', sql<string>`any(${v.ids}::bigint[])`),
+);
 
 /**
  * Up to `limit` follow-ups of a thread with an id above `since`, after path `after`, in display
@@ -120,13 +133,16 @@ export async function countPathRanges(db: Db, threadId: string, ranges: { from: 
 }
 
 /** A thread's events after seq `after` up to seq `upTo`, in order: what changed since a window was rendered (posts.windows.cache.ts). */
-export function findEventsBetween(db: Db, threadId: string, after: number, upTo: number) {
-  return db
+export async function findEventsBetween(db: Db, threadId: string, after: number, upTo: number) {
+  return (await db.executeQuery(eventsBetweenQuery(db, { threadId, after: String(after), upTo: String(upTo) }))).rows;
+}
+
+const eventsBetweenQuery = builtOnce((db: Db, v: { threadId: string; after: string; upTo: string }) =>
+  db
     .selectFrom('thread_events')
     .select(['seq', 'kind', 'post_id'])
-    .where('thread_id', '=', threadId)
-    .where('seq', '>', String(after))
-    .where('seq', '<=', String(upTo))
-    .orderBy('seq')
-    .execute();
-}
+    .where('thread_id', '=', v.threadId)
+    .where('seq', '>', v.after)
+    .where('seq', '<=', v.upTo)
+    .orderBy('seq'),
+);

@@ -1,6 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { BodyFormat, Database, Db, PostRow, SiteRole, ThreadRow } from '../db/database';
-import { preparedQuery } from '../db/prepared';
+import { builtOnce, preparedQuery } from '../db/prepared';
 import { FOLDING_VERSION, type SearchDocument } from '../text/search-terms';
 
 /** Posts and thread state: SQL only. Every list of posts comes back in display order (path). */
@@ -51,8 +51,10 @@ export type PostWithAuthorRow = Omit<PostRow, 'edited_by' | 'content_hash' | 'fo
 };
 
 export async function findPost(db: Db, id: string): Promise<PostWithAuthorRow | undefined> {
-  return (await preparedQuery(db, 'post', withAuthor(db.selectFrom('posts')).where('posts.id', '=', id).compile()))[0];
+  return (await preparedQuery(db, 'post', postQuery(db, { id })))[0];
 }
+
+const postQuery = builtOnce((db: Db, v: { id: string }) => withAuthor(db.selectFrom('posts')).where('posts.id', '=', v.id));
 
 /** The board a thread page links to. */
 export function findBoard(db: Db, boardId: string) {
@@ -64,7 +66,11 @@ export function findBoard(db: Db, boardId: string) {
 }
 
 export async function findThreadState(db: Db, threadId: string): Promise<Omit<ThreadRow, 'featured_at'> | undefined> {
-  const query = db
+  return (await preparedQuery(db, 'thread_state', threadStateQuery(db, { threadId })))[0];
+}
+
+const threadStateQuery = builtOnce((db: Db, v: { threadId: string }) =>
+  db
     .selectFrom('threads')
     .select([
       'thread_id',
@@ -78,16 +84,19 @@ export async function findThreadState(db: Db, threadId: string): Promise<Omit<Th
       'read_count',
       'slow_mode_seconds',
     ])
-    .where('thread_id', '=', threadId)
-    .compile();
-  return (await preparedQuery(db, 'thread_state', query))[0];
-}
+    .where('thread_id', '=', v.threadId),
+);
 
 /** The posts with these ids (any thread), with their authors and editors; in no particular order. */
-export function findPosts(db: Db, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-  return withAuthor(db.selectFrom('posts')).where('posts.id', 'in', ids).execute();
+export async function findPosts(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return (await db.executeQuery(postsQuery(db, { ids }))).rows;
 }
+
+// `= any` of one array parameter rather than `in` (a parameter per id): one text for any number of ids.
+const postsQuery = builtOnce((db: Db, v: { ids: string[] }) =>
+  withAuthor(db.selectFrom('posts')).where('posts.id', '=', sql<string>`any(${v.ids}::bigint[])`),
+);
 
 /** Titles of the threads some posts belong to (for "in thread …" links). */
 export function findTitles(db: Db, ids: string[]) {

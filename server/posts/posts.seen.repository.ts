@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database';
+import { builtOnce } from '../db/prepared';
 
 /**
  * The SQL of readers' positions in threads (posts.seen.ts). A position is the highest post id the
@@ -61,16 +62,19 @@ export function positionOf(source: PositionSource, thread: RawBuilder<unknown>, 
  * after it, does not take the member back.
  */
 export async function recordPosition(db: Db, memberId: string, threadId: string, seenPostId: string): Promise<void> {
-  await db
+  await db.executeQuery(recordPositionQuery(db, { memberId, threadId, seenPostId }));
+}
+
+const recordPositionQuery = builtOnce((db: Db, v: { memberId: string; threadId: string; seenPostId: string }) =>
+  db
     .insertInto('thread_reads')
-    .values({ user_id: memberId, thread_id: threadId, seen_post_id: seenPostId })
+    .values({ user_id: v.memberId, thread_id: v.threadId, seen_post_id: v.seenPostId })
     .onConflict((oc) =>
       oc.columns(['user_id', 'thread_id']).doUpdateSet({
         seen_post_id: sql<string>`greatest(thread_reads.seen_post_id, excluded.seen_post_id)`,
       }),
-    )
-    .execute();
-}
+    ),
+);
 
 /**
  * For each of `threadIds` the reader has a position in, how many of its posts are newer, up to

@@ -1,5 +1,5 @@
 import type { Db, ThreadRow } from '../db/database';
-import { preparedQuery } from '../db/prepared';
+import { builtOnce, preparedQuery } from '../db/prepared';
 import { type PostWithAuthorRow, withAuthor } from './posts.repository';
 
 /** A thread's state as a window reads it (posts.repository findThreadState's columns). */
@@ -22,28 +22,7 @@ export async function findWindowHead(
   db: Db,
   id: string,
 ): Promise<{ row: PostWithAuthorRow; state: WindowThreadState | undefined; board: WindowBoard } | undefined> {
-  const query = withAuthor(db.selectFrom('posts'))
-    .innerJoin('boards', 'boards.id', 'posts.board_id')
-    .leftJoin('threads', 'threads.thread_id', 'posts.thread_id')
-    .select([
-      'threads.thread_id as state_thread_id',
-      'threads.board_id as state_board_id',
-      'threads.reply_count as state_reply_count',
-      'threads.last_activity_at as state_last_activity_at',
-      'threads.seq as state_seq',
-      'threads.locked as state_locked',
-      'threads.pinned as state_pinned',
-      'threads.featured as state_featured',
-      'threads.read_count as state_read_count',
-      'threads.slow_mode_seconds as state_slow_mode_seconds',
-      'boards.slug as board_slug',
-      'boards.name as board_name',
-      'boards.description as board_description',
-      'boards.archived_at as board_archived_at',
-    ])
-    .where('posts.id', '=', id)
-    .compile();
-  const [head] = await preparedQuery(db, 'window_head', query);
+  const [head] = await preparedQuery(db, 'window_head', windowHeadQuery(db, { id }));
   if (!head) return undefined;
   const {
     state_thread_id,
@@ -80,3 +59,26 @@ export async function findWindowHead(
   const board = { id: row.board_id, slug: board_slug, name: board_name, description: board_description, archivedAt: board_archived_at };
   return { row, state, board };
 }
+
+const windowHeadQuery = builtOnce((db: Db, v: { id: string }) =>
+  withAuthor(db.selectFrom('posts'))
+    .innerJoin('boards', 'boards.id', 'posts.board_id')
+    .leftJoin('threads', 'threads.thread_id', 'posts.thread_id')
+    .select([
+      'threads.thread_id as state_thread_id',
+      'threads.board_id as state_board_id',
+      'threads.reply_count as state_reply_count',
+      'threads.last_activity_at as state_last_activity_at',
+      'threads.seq as state_seq',
+      'threads.locked as state_locked',
+      'threads.pinned as state_pinned',
+      'threads.featured as state_featured',
+      'threads.read_count as state_read_count',
+      'threads.slow_mode_seconds as state_slow_mode_seconds',
+      'boards.slug as board_slug',
+      'boards.name as board_name',
+      'boards.description as board_description',
+      'boards.archived_at as board_archived_at',
+    ])
+    .where('posts.id', '=', v.id),
+);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { preparedQuery } from '../db/prepared';
+import { builtOnce, preparedQuery } from '../db/prepared';
 import { unreadCountsOf } from '../db/unread.counts';
 
 // Sessions: SQL only.
@@ -26,7 +26,11 @@ export function insertSession(db: Db, session: { tokenHash: Buffer; userId: stri
  * slipped through is not found either.
  */
 export async function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: number, timeZone: string, unread = false) {
-  const query = db
+  return (await preparedQuery(db, 'session', sessionQuery(db, { tokenHash, seenWithinSeconds, timeZone }, unread)))[0];
+}
+
+const sessionQuery = builtOnce((db: Db, v: { tokenHash: Buffer; seenWithinSeconds: number; timeZone: string }, unread: boolean) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -37,15 +41,13 @@ export async function findSession(db: Db, tokenHash: Buffer, seenWithinSeconds: 
       'users.trust',
       'users.time_zone',
       sql<boolean>`sessions.expires_at > now()`.as('valid'),
-      sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${seenWithinSeconds})`.as('seen_lately'),
-      sql<boolean>`coalesce(users.last_seen_on = (now() at time zone ${timeZone})::date, false)`.as('seen_today'),
+      sql<boolean>`sessions.last_seen_at > now() - make_interval(secs => ${v.seenWithinSeconds})`.as('seen_lately'),
+      sql<boolean>`coalesce(users.last_seen_on = (now() at time zone ${v.timeZone})::date, false)`.as('seen_today'),
     ])
     .$if(unread, (qb) => qb.select(unreadCountsOf(sql.ref('users.id')).as('unread')))
-    .where('sessions.token_hash', '=', tokenHash)
-    .where('users.deleted_at', 'is', null)
-    .compile();
-  return (await preparedQuery(db, 'session', query))[0];
-}
+    .where('sessions.token_hash', '=', v.tokenHash)
+    .where('users.deleted_at', 'is', null),
+);
 
 /** Records that the member was seen today (in `timeZone`): users.last_seen_on, a day and no time. */
 export function markSeenToday(db: Db, userId: string, timeZone: string) {
