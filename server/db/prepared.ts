@@ -108,7 +108,7 @@ export function builtOnce<D extends Builder, V extends Record<string, unknown>, 
       template = buildTemplate(build, db, Object.keys(values), shape);
       templates.set(key, template);
     }
-    const parameters = template.slots.map((slot) => (slot instanceof Placeholder ? values[slot.key] : slot.constant));
+    const parameters = template.slots.map((slot) => (slot instanceof Placeholder ? valueOf(values, slot.key) : slot.constant));
     if (CHECK_EACH_RUN) sameAsBuilt(build(db.withoutPlugins() as D, values, ...shape).compile(), template.sql, parameters);
     const queryId = createQueryId();
     const query = db.getExecutor().transformQuery(template.query, queryId);
@@ -126,12 +126,23 @@ function buildTemplate<D extends Builder, V, S extends readonly Shape[]>(
   const compiled = build(db.withoutPlugins() as D, placeholders as V, ...shape).compile();
   const slots = compiled.parameters.map((p) => (p instanceof Placeholder ? p : { constant: p }));
   const unused = keys.filter((key) => !slots.some((slot) => slot instanceof Placeholder && slot.key === key));
+  // A value the builder reads but this first call left out would be an undefined constant, sent
+  // as null by every later run of the shape whatever their values.
+  const missing = slots.some((slot) => !(slot instanceof Placeholder) && slot.constant === undefined);
+  if (missing) throw new Error('builtOnce: the statement reads a value this call did not give (an undefined parameter)');
   if (unused.length > 0) {
     throw new Error(
       `builtOnce: ${unused.join(', ')} not a parameter of the statement (a value that steers the build belongs in its shape)`,
     );
   }
   return { sql: compiled.sql, query: compiled.query, slots };
+}
+
+/** A run's value for a placeholder: one it left out is refused rather than sent as null. */
+function valueOf(values: Record<string, unknown>, key: string): unknown {
+  const value = values[key];
+  if (value === undefined) throw new Error(`builtOnce: no value for ${key}, a parameter of the statement`);
+  return value;
 }
 
 /**

@@ -91,6 +91,23 @@ describe('statements built once', () => {
     expect(() => q(test.db, { id: '1', depth: 0 })).toThrow(/depth not a parameter/);
   });
 
+  it('refuses a value the statement reads but a run leaves out, never sending it as null', () => {
+    type Values = { id: string; author?: string };
+    const q = builtOnce((db: Kysely<Database>, v: Values, byAuthor: boolean) =>
+      db
+        .selectFrom('posts')
+        .select('id')
+        .where('id', '=', v.id)
+        .$if(byAuthor, (qb) => qb.where('author_id', '=', v.author!)),
+    );
+    // Left out at the first build of the shape: it would be a constant for every later run.
+    expect(() => q(test.db, { id: '1' }, true)).toThrow(/did not give/);
+    // Given then, left out later: refused at that run.
+    expect(q(test.db, { id: '1', author: '2' }, true).parameters).toEqual(['1', '2']);
+    expect(() => q(test.db, { id: '1' }, true)).toThrow(/no value for author/);
+    expect(q(test.db, { id: '1' }, false).parameters).toEqual(['1']);
+  });
+
   it('catches under the tests a value that steers the building while still being sent', () => {
     const q = builtOnce((db: Kysely<Database>, v: { ids: string[] }) =>
       // `in` with an array makes one parameter per element: the text depends on the value.
