@@ -1,5 +1,6 @@
 import { type HttpClient, type TestApp, startTestApp } from '../helpers/app';
 import { readTree } from '../helpers/tree';
+import { until } from '../helpers/wait';
 import { createReply, createTestBoard, createThread, memberClient } from '../factories';
 import type { Post } from '../../server/posts/posts.model';
 
@@ -122,11 +123,23 @@ describe('windows of a thread page', () => {
   it('marks what is new since a member last read the thread, each mark linking to the next new line', async () => {
     const { root, order } = await bushyThread(2);
     const reader = app.client();
-    await memberClient(app.db, reader, { name: 'window_reader' });
+    const { id: readerId } = await memberClient(app.db, reader, { name: 'window_reader' });
     await reader.get(`/t/${root.id}`);
+    // Positions are written as the page goes out: the replies come after this one is, or a read
+    // before it would find none (nothing is new to a first read) and record the replies as seen.
+    await until(
+      () =>
+        app.db
+          .selectFrom('thread_reads')
+          .select('seen_post_id')
+          .where('user_id', '=', readerId)
+          .where('thread_id', '=', root.id)
+          .executeTakeFirst(),
+      'the first read recorded',
+    );
     const x = await createReply(app.db, order[4]!, { title: '新一' });
     const y = await createReply(app.db, order[0]!, { title: '新二' });
-    // Positions are written as the page goes out: wait until this one is.
+    // The page of the replies may come before this process has heard of them: read again until it has.
     let page = await reader.get(`/t/${root.id}`);
     for (let i = 0; i < 20 && !page.text.includes('new-mark'); i++) page = await reader.get(`/t/${root.id}`);
     // Display order: 新二 (under 第0條) before 新一 (under 第1條).
