@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { builtOnce, preparedQuery } from '../db/prepared';
-import { withAuthor } from './posts.repository';
+import { anyPostId, withAuthor } from './posts.repository';
 
 /**
  * The SQL of the API's pages through a thread (posts.paging.ts): every page is one range of the
@@ -85,11 +85,8 @@ export async function findLines(db: Db, ids: string[]) {
   return (await db.executeQuery(linesQuery(db, { ids }))).rows;
 }
 
-// `= any` of one array parameter rather than `in` (a parameter per id): one text for any number of ids.
 const linesQuery = builtOnce((db: Db, v: { ids: string[] }) =>
-  withAuthor(db.selectFrom('posts'), false)
-    .select('posts.path as key')
-    .where('posts.id', '=', sql<string>`any(${v.ids}::bigint[])`),
+  withAuthor(db.selectFrom('posts'), false).select('posts.path as key').where('posts.id', '=', anyPostId(v.ids)),
 );
 
 /**

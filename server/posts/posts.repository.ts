@@ -93,10 +93,13 @@ export async function findPosts(db: Db, ids: string[]) {
   return (await db.executeQuery(postsQuery(db, { ids }))).rows;
 }
 
-// `= any` of one array parameter rather than `in` (a parameter per id): one text for any number of ids.
-const postsQuery = builtOnce((db: Db, v: { ids: string[] }) =>
-  withAuthor(db.selectFrom('posts')).where('posts.id', '=', sql<string>`any(${v.ids}::bigint[])`),
-);
+const postsQuery = builtOnce((db: Db, v: { ids: string[] }) => withAuthor(db.selectFrom('posts')).where('posts.id', '=', anyPostId(v.ids)));
+
+/**
+ * Any of these post ids, for `posts.id = …`: one array parameter rather than `in` (a parameter per
+ * id), so a statement built once has one text for any number of ids.
+ */
+export const anyPostId = (ids: string[]) => sql<string>`any(${ids}::bigint[])`;
 
 /** Titles of the threads some posts belong to (for "in thread …" links). */
 export function findTitles(db: Db, ids: string[]) {
