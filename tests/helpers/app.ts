@@ -6,6 +6,8 @@ import {
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
   PostgresQueryCompiler,
+  SelectQueryNode,
+  TableNode,
   type QueryResult,
   type RootOperationNode,
   type UnknownRow,
@@ -68,11 +70,16 @@ export interface TestAppOptions {
   memberFeeds?: (feeds: MemberFeeds) => MemberFeeds;
 }
 
-/** Counts the statements kysely runs through a db it is given to (raw SQL too). */
+/**
+ * Counts the statements kysely runs through a db it is given to (raw SQL too), but the maintenance
+ * watch's read: it comes at most every 2 s whatever is asked (backup/backup.maintenance.ts), not
+ * with a path, and on a loaded machine fell inside a request a test counted.
+ */
 class QueryCounter implements KyselyPlugin {
   count = 0;
   readonly recent: RootOperationNode[] = [];
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (readsMaintenance(args.node)) return args.node;
     this.count++;
     this.recent.push(args.node);
     if (this.recent.length > 200) this.recent.shift();
@@ -86,6 +93,13 @@ class QueryCounter implements KyselyPlugin {
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     return Promise.resolve(args.result);
   }
+}
+
+/** The maintenance watch's statement: a select from the maintenance table alone. */
+function readsMaintenance(node: RootOperationNode): boolean {
+  if (!SelectQueryNode.is(node) || node.from?.froms.length !== 1) return false;
+  const from = node.from.froms[0]!;
+  return TableNode.is(from) && from.table.identifier.name === 'maintenance';
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
