@@ -357,7 +357,7 @@ export function createApp({
     response.locals = Object.create(null) as Response['locals'];
     // As express's router has it for every request (the request log names it).
     request.originalUrl = req.url ?? '/';
-    logWarmRequest(requestLog.logger, request, response);
+    logWarmRequest(requestLog.logger, request, response, kept.page.kind);
     forwardedHeaders?.(request, response, () => undefined);
     warm.serve(request, response, kept).catch((err: unknown) => {
       requestLog.logger.error({ err, req: request }, 'request failed');

@@ -165,8 +165,9 @@ export interface Caches {
   /** Rendered pairs of versions on revision pages (moderation.diff.ts). */
   diffs: TextCache;
   /**
-   * Whole thread pages as an anonymous reader with nothing personal on them gets them, with their
-   * compressed forms (posts.pages.ts), per (address, variant, prefix, seen flavour).
+   * Whole thread pages as an anonymous reader with nothing personal on them gets them, and the
+   * JSON API's answers for a post's subtree as anonymous readers get them, with their compressed
+   * forms (posts.pages.ts), per (address, variant, prefix, seen flavour).
    */
   pages: CountedCache<string, CachedPage>;
   /** What this process knows of each thread's version, kept true by LISTEN (ThreadStates below). */
@@ -198,6 +199,11 @@ export interface CachedPage {
   rules: string;
   /** The page's entity tag (http/conditional.ts), as the full path computed it. */
   etag: string;
+  /**
+   * A thread page ('page': HTML; a visit counts as a read) or a post's subtree as the JSON API
+   * answers it ('json': GET /api/posts/:id; no read counted, no seen cookie).
+   */
+  kind: 'page' | 'json';
   /** A thread's own page (its root's): a visit records the reader's position (the seen cookie). */
   root: boolean;
   /**

@@ -11,7 +11,7 @@ import { pinoHttp } from 'pino-http';
 import { MAINTENANCE_RETRY_SECONDS, type MaintenanceWatch } from '../backup/backup.maintenance';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import { WARM_PAGE_ROUTE, observeRequest } from '../metrics/metrics.http';
+import { WARM_JSON_ROUTE, WARM_PAGE_ROUTE, observeRequest } from '../metrics/metrics.http';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -48,13 +48,13 @@ export function requestLogger(log: Logger) {
  * One listener, on 'close': a response emits it after 'finish' when it was sent, and alone when
  * the connection went first.
  */
-export function logWarmRequest(logger: Logger, req: Request, res: Response): void {
+export function logWarmRequest(logger: Logger, req: Request, res: Response, kind: 'page' | 'json'): void {
   req.id = requestId(req, res);
   const started = performance.now();
   res.once('close', () => {
     const took = performance.now() - started;
     // The request metric, as timeRequests records it for express's requests, under one label.
-    observeRequest(req.method, WARM_PAGE_ROUTE, res.statusCode, took / 1000);
+    observeRequest(req.method, kind === 'page' ? WARM_PAGE_ROUTE : WARM_JSON_ROUTE, res.statusCode, took / 1000);
     const level = requestLogLevel(res);
     if (logger.isLevelEnabled(level)) logger[level]({ req, res, responseTime: Math.round(took) }, 'request completed');
   });

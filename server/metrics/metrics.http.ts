@@ -10,6 +10,8 @@ import { requestDuration } from './metrics';
 
 /** Thread pages kept whole for anonymous readers, answered before express sees them (posts.pages.ts). */
 export const WARM_PAGE_ROUTE = '(warm page)';
+/** A post's subtree as the JSON API answers it, kept whole for anonymous readers and answered the same way. */
+export const WARM_JSON_ROUTE = '(warm json)';
 /** Requests no route matched: the catch-all 404, whatever the path. */
 export const NOT_FOUND_ROUTE = '(not found)';
 /** Requests answered by middleware before any route (a refused body, a cross-site form, a bad query). */

@@ -1,9 +1,10 @@
 import { type Router, type Response } from 'express';
 import { previewRoutes } from './posts.preview';
-import { answeredUnchanged } from '../http/conditional';
+import { keepAndSend, pageKey, sharesPages } from './posts.pages';
+import { answeredUnchangedTag, entityTag } from '../http/conditional';
 import { requireMember } from '../http/context';
 import { parseInput } from '../http/validate';
-import { apiParts, postVersion } from './posts.etag';
+import { type KnownViewer, apiParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
 import { presentHeld } from './posts.held';
 import * as lists from './posts.lists';
@@ -67,19 +68,48 @@ export function apiRoutes(router: Router, { db, rules, caches, pacing, limiter }
   // A post's subtree a page at a time (posts.paging.ts); a thread below PAGE_MAX comes whole, as it always did.
   router.get('/api/posts/:id', async (req, res) => {
     const { variant, limit, cursor, bodies } = parseInput(pagingQuery, req.query);
+    // Taken before the reads: what they read is learnt only if the LISTEN link stayed up meanwhile.
+    const generation = caches.threads.generation;
+    let known: KnownViewer | undefined;
+    let facts: { threadId: string; seq: number; readCount: number; boardId: string } | undefined;
+    const version = await postVersion(db, req.params.id, req.member, rules, {
+      conversion: conversions.rules,
+      // The viewer's role and ban on the board: the page takes them from here.
+      viewer: (k) => (known = k),
+      facts: (threadId, f) => {
+        facts = { threadId, ...f };
+        caches.threads.learn(threadId, f, generation);
+      },
+    });
     // An unchanged answer is a 304 before the page is read (posts.etag.ts; the URL, with its
     // limit, cursor and bodies, is part of the tag).
-    const version = await postVersion(db, req.params.id, req.member, rules, { conversion: conversions.rules });
-    if (version && answeredUnchanged(req, res, [...version, ...apiParts(req)])) return;
-    const page = await paging.getSubtreePage(db, req.params.id, req.member, { limit, cursor, bodies: bodies !== 'false' });
+    const etag = version && entityTag([...version, ...apiParts(req)]);
+    if (etag && answeredUnchangedTag(req, res, etag)) return;
+    const page = await paging.getSubtreePage(db, req.params.id, req.member, { limit, cursor, bodies: bodies !== 'false' }, known);
     // Its author and the board's moderators get what was written too (an edit starts from it).
-    const post = await withWritten(db, req.member, page.post, page.thread, rules);
-    res.json({
+    const post = await withWritten(db, req.member, page.post, page.thread, rules, page.actor);
+    const answer = {
       post: presentPost(localized(conversions, post, variant)),
       thread: presentThread(page.thread),
       replies: localizedAll(conversions, page.replies, variant).map(presentPost),
       nextCursor: page.nextCursor,
-    });
+    };
+    // Nothing personal in it: kept whole for the next anonymous reader of the same address, as a
+    // thread page is (posts.pages.ts), and answered from there while the thread is at this version.
+    if (facts && etag && sharesPages(req) && !req.maintenance) {
+      await keepAndSend(req, res, caches.pages, pageKey(req, 'n'), {
+        postId: post.id,
+        threadId: facts.threadId,
+        seq: facts.seq,
+        readCount: facts.readCount,
+        boardId: facts.boardId,
+        rules: conversions.rules.versionFor(facts.boardId),
+        etag,
+        kind: 'json',
+        root: false,
+        identity: Buffer.from(JSON.stringify(answer)),
+      });
+    } else res.json(answer);
   });
 
   router.get('/api/threads/:id/new', async (req, res) => {

@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { LRUCache } from 'lru-cache';
-import type { CachedPage, Caches, ConversionRulesSource, ThreadStates } from '../caches';
+import type { CachedPage, Caches, ConversionRulesSource, CountedCache, ThreadStates } from '../caches';
 import type { Db } from '../db/database';
 import type { ReadRecorder } from '../reads/reads.recorder';
 import { markSeen } from './posts.seen';
@@ -31,6 +31,11 @@ import { SEEN_COOKIE, type SeenCookie, parseSeenCookie } from './posts.seen.cook
  * page is kept in one of two flavours: for readers whose cookie does not name the thread ('n'),
  * and for readers whose cookie names it at the version shown ('c': nothing is new to them). A
  * reader whose cookie names an older version may have new follow-ups marked: the full path.
+ *
+ * The JSON API's answer for a post's subtree (`GET /api/posts/:id`, any limit, cursor and
+ * variant its URL asks for) is kept the same way for anonymous readers: it has nothing personal
+ * in it (not even the seen cookie: one flavour), is of the same version and has the same tag
+ * rules (posts.etag.ts), and is answered as a page is, as JSON, without counting a read.
  *
  * A kept page is answered before express's middleware and routers (app.ts, warmPages below), with
  * the headers the full path had set when it kept it. On the full path, the compression middleware
@@ -167,7 +172,8 @@ export function warmPages(
     async serve(req, res, { key, page }) {
       // By key, without an array of pairs per hit (the object has no prototype: only its own names).
       for (const name in page.headers) res.setHeader(name, page.headers[name]!);
-      reads?.record(page.postId, req);
+      // A page is a read (the JSON API's answers are not, on the full path either).
+      if (page.kind === 'page') reads?.record(page.postId, req);
       // A thread's own page records the visit in the reader's cookie, as the full path does.
       if (page.root) await markSeen(db, req, res, { post: { parentId: null }, thread: { threadId: page.threadId, seq: page.seq } }, null);
       // The validators as sendPage sets them: Cache-Control and Vary came with the kept headers.
@@ -239,7 +245,8 @@ function keptFor(
   if (!any) return undefined;
   const facts = threads.get(any.threadId);
   if (!facts) return undefined;
-  const flavour = flavourOf(parseSeenCookie(cookieFrom(headers.cookie, SEEN_COOKIE)), any.threadId, facts.seq);
+  // The API's JSON has nothing of the seen cookie in it: one flavour.
+  const flavour = any.kind === 'json' ? 'n' : flavourOf(parseSeenCookie(cookieFrom(headers.cookie, SEEN_COOKIE)), any.threadId, facts.seq);
   if (!flavour) return undefined;
   const key = pageKey(address, flavour);
   const page = pages.get(key);
@@ -247,6 +254,23 @@ function keptFor(
   // Converted by glossaries that have changed since (text/glossary.ts): rendered anew.
   if (rules && page.rules !== rules.versionFor(page.boardId)) return undefined;
   return { key, page };
+}
+
+/**
+ * Keeps an answer the full path has made (a miss of the warm page cache: its hits are counted as
+ * they are served) with the headers set on it so far, and sends it as a kept page is sent.
+ */
+export async function keepAndSend(
+  req: Request,
+  res: Response,
+  pages: CountedCache<string, CachedPage>,
+  key: string,
+  answer: Omit<CachedPage, 'headers'>,
+): Promise<void> {
+  const kept: CachedPage = { ...answer, headers: keepableHeaders(res) };
+  pages.misses++;
+  pages.set(key, kept);
+  await sendPage(req, res, key, kept, pages);
 }
 
 /**
@@ -265,7 +289,7 @@ async function sendBody(req: Request, res: Response, key: string, page: CachedPa
   const body = coding === 'identity' ? page.identity : (page[coding] ?? (await encode(page, coding, key, pages)));
   res.locals.precompressed = true;
   res.status(200);
-  res.set('Content-Type', 'text/html; charset=utf-8');
+  res.set('Content-Type', page.kind === 'page' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
   if (coding !== 'identity') res.set('Content-Encoding', coding);
   res.set('Content-Length', String(body.length));
   res.end(body);

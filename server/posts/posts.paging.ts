@@ -3,12 +3,14 @@ import type { Database, Db } from '../db/database';
 import type { Member } from '../db/member';
 import { isId } from '../db/ids';
 import { notFound } from '../errors';
-import { can } from '../policy/policy';
+import { type Actor, can } from '../policy/policy';
 import { actorOn } from '../policy/policy.repository';
+import type { KnownViewer } from './posts.etag';
 import { type CursorWalk, badCursor, decodeCursor, encodeCursor } from './posts.cursor';
 import * as pages from './posts.paging.repository';
 import * as repo from './posts.repository';
-import { type Post, type ThreadState, findPostRow, toPost, toPostsWithCounts, toThreadState, tombstone } from './posts.model';
+import { findWindowHead } from './posts.windows.repository';
+import { type Post, type ThreadState, toPost, toPostsWithCounts, toThreadState, tombstone } from './posts.model';
 
 /**
  * The API's walks through big threads, a bounded page at a time (docs/api.md, "Walking a
@@ -36,6 +38,8 @@ export interface SubtreePage {
   replies: Post[];
   /** null on the last page. */
   nextCursor: string | null;
+  /** Who read it: the viewer on the post's board (null for a reader who is not logged in). */
+  actor: Actor | null;
 }
 
 /** A page of a thread's follow-ups newer than a post id. */
@@ -50,21 +54,30 @@ export interface NewPage {
  * Posts that existed when the first page was read come exactly once over the walk whatever is
  * written meanwhile (paths never change and posts are never removed; deleted ones keep their place).
  */
-export async function getSubtreePage(db: Kysely<Database>, id: string, viewer: Member | null, options: PageOptions): Promise<SubtreePage> {
+export async function getSubtreePage(
+  db: Kysely<Database>,
+  id: string,
+  viewer: Member | null,
+  options: PageOptions,
+  /** The viewer as the answer's version read them just before (posts.etag.ts): not read again when of the post's board. */
+  known?: KnownViewer,
+): Promise<SubtreePage> {
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
     .setAccessMode('read only')
     .execute(async (tx) => {
-      const row = await findPostRow(tx, id);
+      // The post and its thread's state in one statement, as a window's head.
+      const head = isId(id) ? await findWindowHead(tx, id) : undefined;
+      if (!head?.state) throw notFound('PostNotFound', `There is no post ${id}.`, { params: { id } });
+      const { row, state } = head;
       const end = pathAfterSubtree(row.path);
       const after = options.cursor ? await cursorPath(tx, 'subtree', options.cursor, row.thread_id, row.path) : row.path;
-      const [state, actor, rows] = await Promise.all([
-        repo.findThreadState(tx, row.thread_id),
-        actorOn(tx, viewer, row.board_id),
+      const reuse = known !== undefined && known.boardId === row.board_id;
+      const [actor, rows] = await Promise.all([
+        reuse ? known.actor : actorOn(tx, viewer, row.board_id),
         pages.findPathRange(tx, row.thread_id, after, end, options.limit + 1, options.bodies),
       ]);
-      if (!state) throw notFound('PostNotFound', `There is no post ${id}.`, { params: { id } });
       const { replies, keys, more } = await countedPage(tx, row.thread_id, rows, options.limit);
       // The post's own count: the page when it holds the whole subtree, the thread's counter for a
       // root, else one count of its range.
@@ -80,6 +93,7 @@ export async function getSubtreePage(db: Kysely<Database>, id: string, viewer: M
         thread: toThreadState(state),
         replies: replies.map(visible),
         nextCursor: more ? encodeCursor('subtree', keys[keys.length - 1]!) : null,
+        actor,
       };
     });
 }

@@ -84,9 +84,11 @@ export async function withWritten(
   post: Post,
   thread: ThreadState,
   rules: Rules,
+  /** The viewer on the post's board when already read (posts.paging.ts SubtreePage.actor). */
+  known?: Actor | null,
 ): Promise<Post> {
   if (!viewer || post.deleted) return post;
-  const actor = await actorOn(db, viewer, post.boardId);
+  const actor = known !== undefined ? known : await actorOn(db, viewer, post.boardId);
   const facts = { authorId: post.authorId, createdAt: post.createdAt, deleted: post.deleted, locked: thread.locked };
   if (!can(actor, 'edit', facts, rules)) return post;
   const written = await repo.findSource(db, post.id);

@@ -1,5 +1,5 @@
 import { type Router, type Request, type Response } from 'express';
-import type { CachedPage, RenderedLines } from '../caches';
+import type { RenderedLines } from '../caches';
 import { asksPreview, formPreview } from './posts.preview';
 import { ignoringOf } from '../members/ignores.repository';
 import { notFound } from '../errors';
@@ -17,7 +17,7 @@ import * as posts from './posts.service';
 import { type SeenBefore, firstNewFollowUp, markSeen, readerOf, seenParts } from './posts.seen';
 import type { Ignoring } from '../db/member';
 import { SEEN_COOKIE, parseSeenCookie } from './posts.seen.cookie';
-import { flavourOf, keepableHeaders, pageKey, sendPage, sharesPages } from './posts.pages';
+import { flavourOf, keepAndSend, pageKey, sharesPages } from './posts.pages';
 import { windowInVariant } from './posts.variants';
 import { renderWindow, overlayWindow } from './posts.windows.lines';
 import { keepWindow, keptWindow, windowKey } from './posts.windows.cache';
@@ -183,8 +183,7 @@ export function threadRoutes(router: Router, { db, rules, caches, pageContext, p
         ? flavourOf(parseSeenCookie(readCookie(req, SEEN_COOKIE)), facts.threadId, facts.seq)
         : undefined;
     if (flavour && facts && etag) {
-      const key = pageKey(req, flavour);
-      const kept: CachedPage = {
+      await keepAndSend(req, res, caches.pages, pageKey(req, flavour), {
         postId,
         threadId: facts.threadId,
         seq: facts.seq,
@@ -192,15 +191,10 @@ export function threadRoutes(router: Router, { db, rules, caches, pageContext, p
         boardId,
         rules: conversions.rules.versionFor(boardId),
         etag,
+        kind: 'page',
         root: page.head.post.parentId === null,
-        // What the middleware and this route have set so far: sent again with each warm answer.
-        headers: keepableHeaders(res),
         identity: htmlBytes(html),
-      };
-      // A miss of the warm page cache (its hits are counted as they are served, posts.pages.ts).
-      caches.pages.misses++;
-      caches.pages.set(key, kept);
-      await sendPage(req, res, key, kept, caches.pages);
+      });
     } else sendMarkup(res, html);
     await marking;
   });

@@ -72,6 +72,9 @@ describe('what /metrics counts', () => {
     expect((await reader().get(`/t/${thread.id}`)).status).toBe(200);
     expect((await reader().get(`/t/${thread.id}`)).status).toBe(200);
     expect((await reader().get(`/zh-hans/t/${thread.id}`)).status).toBe(200);
+    // The JSON API's answer for a post's subtree, the second time from the warm page cache too.
+    expect((await reader().get(`/api/posts/${thread.id}`)).status).toBe(200);
+    expect((await reader().get(`/api/posts/${thread.id}`)).status).toBe(200);
     expect((await reader().get('/t/987654321')).status).toBe(404);
     expect((await reader().get('/no/such/page-424242')).status).toBe(404);
     expect((await reader().post('/api/posts/abc/replies', { title: 'x' })).status).toBe(401);
@@ -86,6 +89,8 @@ describe('what /metrics counts', () => {
     expect(sample(text, REQUESTS, { method: 'POST', route: '/api/posts/:id/replies', status: '401' })).toBe(1);
     expect(sample(text, REQUESTS, { method: 'GET', route: '/t/:id', status: '200' })).toBe(2);
     expect(sample(text, REQUESTS, { method: 'GET', route: '(warm page)', status: '200' })).toBe(1);
+    expect(sample(text, REQUESTS, { method: 'GET', route: '/api/posts/:id', status: '200' })).toBe(1);
+    expect(sample(text, REQUESTS, { method: 'GET', route: '(warm json)', status: '200' })).toBe(1);
     expect(sample(text, REQUESTS, { method: 'GET', route: '/t/:id', status: '404' })).toBe(1);
     expect(sample(text, REQUESTS, { method: 'GET', route: '(not found)', status: '404' })).toBe(1);
     expect(sample(text, REQUESTS, { method: 'POST', route: '(no route)', status: '403' })).toBe(1);
@@ -96,7 +101,7 @@ describe('what /metrics counts', () => {
     expect(routes.length).toBeGreaterThan(4);
     for (const route of routes) {
       // A pattern or a fixed label: no id, no slug, no path as it was asked.
-      expect(route).toMatch(/^(\/[\w/:.,-]*|\((warm page|not found|no route)\))$/);
+      expect(route).toMatch(/^(\/[\w/:.,-]*|\((warm page|warm json|not found|no route)\))$/);
       expect(route).not.toMatch(/\d{2,}|page-424242|zh-hans|\?/);
       expect(route).not.toContain(board.slug);
     }

@@ -76,7 +76,7 @@ async function queriesDuring(app: TestApp, work: () => Promise<unknown>): Promis
   return app.queries() - before;
 }
 
-/** A's page until `ok` holds (a change on B reaches A by NOTIFY, a few milliseconds later), or the last one. */
+/** A's page (or JSON) until `ok` holds (a change on B reaches A by NOTIFY, a few milliseconds later), or the last one. */
 async function pageOnA(path: string, ok: (html: string) => boolean): Promise<string> {
   let page = await raw(a, path);
   for (let i = 0; i < 40 && !ok(page.html); i++) {
@@ -385,6 +385,112 @@ describe('a kept page answered ahead of express', () => {
     } finally {
       await logged.close();
     }
+  });
+});
+
+describe("the JSON API's answer for a post's subtree, kept for anonymous readers", () => {
+  /** Headers made for each answer: the date and the request id. */
+  const shared = (headers: http.IncomingHttpHeaders) => {
+    const { date: _date, 'x-request-id': _id, ...rest } = headers;
+    return rest;
+  };
+
+  it('is the full path’s answer, byte for byte, for each address, then without a query, in each encoding', async () => {
+    const root = await thread('接口暖');
+    const first = (await (await fetch(`${a.baseUrl}/api/posts/${root}?limit=2`)).json()) as { nextCursor: string };
+    for (const path of [
+      `/api/posts/${root}`,
+      `/api/posts/${root}?limit=2`,
+      `/api/posts/${root}?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`,
+      `/api/posts/${root}?variant=zh-hans`,
+      `/api/posts/${root}?bodies=false`,
+    ]) {
+      a.caches.pages.clear();
+      const full = await raw(a, path);
+      expect([path, full.status]).toEqual([path, 200]);
+      let kept: Raw | undefined;
+      expect([path, await queriesDuring(a, async () => (kept = await raw(a, path)))]).toEqual([path, 0]);
+      expect(kept!.html).toBe(full.html);
+      expect(kept!.body.equals(full.body)).toBe(true);
+      expect(shared(kept!.headers)).toEqual(shared(full.headers));
+      expect(kept!.headers['content-type']).toBe('application/json; charset=utf-8');
+      for (const coding of ['gzip', 'identity']) {
+        const other = await raw(a, path, { 'accept-encoding': coding });
+        expect(JSON.parse(other.html)).toEqual(JSON.parse(full.html));
+      }
+    }
+    // Each address its own answer: the simplified one is converted, the first page is not the whole.
+    const simplified = JSON.parse((await raw(a, `/api/posts/${root}?variant=zh-hans`)).html) as { post: { title: string } };
+    expect(simplified.post.title).toBe('接口暖');
+    const page = JSON.parse((await raw(a, `/api/posts/${root}?limit=2`)).html) as { replies: unknown[] };
+    expect(page.replies).toHaveLength(2);
+    // The thread page of the same post is kept beside it, as HTML.
+    await raw(a, `/t/${root}`);
+    expect((await raw(a, `/t/${root}`)).headers['content-type']).toBe('text/html; charset=utf-8');
+    expect((await raw(a, `/api/posts/${root}`)).headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('answers a conditional GET with 304 without a query, counts no read, and ignores the seen cookie', async () => {
+    const root = await thread('接口條件');
+    const full = await raw(a, `/api/posts/${root}`);
+    const pending = a.reads.stats().pending;
+    let again: Raw | undefined;
+    expect(await queriesDuring(a, async () => (again = await raw(a, `/api/posts/${root}`, { 'if-none-match': full.headers.etag! })))).toBe(
+      0,
+    );
+    expect(again!.status).toBe(304);
+    // A seen cookie naming the thread at an older version changes nothing in the JSON.
+    let withCookie: Raw | undefined;
+    expect(
+      await queriesDuring(
+        a,
+        async () => (withCookie = await raw(a, `/api/posts/${root}`, { cookie: `gentie_seen=${Number(root).toString(36)}-1` })),
+      ),
+    ).toBe(0);
+    expect(withCookie!.html).toBe(full.html);
+    expect(withCookie!.headers['set-cookie']).toBeUndefined();
+    expect(a.reads.stats().pending).toBe(pending);
+  });
+
+  it('shows a reply, an edit and a deletion made on the other process in its next answer', async () => {
+    const root = await thread('接口跨進程');
+    const path = `/api/posts/${root}`;
+    const warm = async () => {
+      await raw(a, path);
+      expect(await queriesDuring(a, () => raw(a, path))).toBe(0);
+    };
+    await warm();
+    const reply = await postReply(writerOnB, root, '從 B 來的接口跟帖');
+    expect(await pageOnA(path, (j) => j.includes('從 B 來的接口跟帖'))).toContain('從 B 來的接口跟帖');
+    await warm();
+    expect((await writerOnB.request('PATCH', `/api/posts/${reply.id}`, { json: { title: '接口改過' } })).status).toBe(200);
+    expect(await pageOnA(path, (j) => j.includes('接口改過'))).toContain('接口改過');
+    await warm();
+    expect((await writerOnB.request('DELETE', `/api/posts/${reply.id}`, { json: {} })).status).toBe(200);
+    const after = await pageOnA(path, (j) => !j.includes('接口改過'));
+    expect(after).not.toContain('接口改過');
+    // What A now serves from memory is what its full path answers.
+    a.caches.pages.clear();
+    expect((await raw(a, path)).html).toBe(after);
+  });
+
+  it('is never given to a member, nor kept from a member’s answer', async () => {
+    const root = await thread('接口會員', 1);
+    const path = `/api/posts/${root}`;
+    // The author may edit the root: their answer has what they wrote; an anonymous one never has.
+    const own = await writerOnB.get(path);
+    expect(own.json.post.source).toBeDefined();
+    const anonymous = await raw(a, path);
+    expect(JSON.parse(anonymous.html).post.source).toBeUndefined();
+    await raw(a, path);
+    const member = a.client();
+    await memberClient(a.db, member);
+    expect(await queriesDuring(a, () => member.get(path))).toBeGreaterThan(0);
+    const author = a.client();
+    await logInClient(author, writer);
+    const theirs = await author.get(path);
+    expect(theirs.json.post.source).toBeDefined();
+    expect(theirs.headers.get('cache-control')).toBe('private, no-cache');
   });
 });
 
