@@ -96,7 +96,7 @@ export function formatSoak(r: SoakResults): string {
     `post-GC heap after ${f(r.warmupSeconds, 0)} s of warm-up: ${f(r.heap.bytesPerMinute / 2 ** 20, 2)} MB/min over ${r.heap.points} points, growth ${f(r.heap.growth * 100, 1)} % (target ≤ 5 %)`,
     ...(r.heapLessCaches
       ? [
-          `the same less the caches' bytes: ${f(r.heapLessCaches.bytesPerMinute / 2 ** 20, 2)} MB/min, growth ${f(r.heapLessCaches.growth * 100, 1)} %`,
+          `the same less the caches' bytes on the heap (not the pages' and images' Buffers): ${f(r.heapLessCaches.bytesPerMinute / 2 ** 20, 2)} MB/min, growth ${f(r.heapLessCaches.growth * 100, 1)} %`,
         ]
       : []),
     `RSS ${f(r.rss.startMb)} → ${f(r.rss.endMb)} MB (max ${f(r.rss.maxMb)})`,

@@ -13,6 +13,11 @@ import { promValue } from './soak.stats';
 export interface ServerSample {
   /** The caches' calculated bytes, all of them (gentie_cache_bytes). */
   cacheBytes: number;
+  /**
+   * Of which the caches that hold Buffers (the kept pages and the images): their bytes are outside
+   * the V8 heap, so the heap after GC does not count them. Absent in older results.
+   */
+  bufferCacheBytes?: number;
   /** Garbage collections' time so far, ms (nodejs_gc_duration_seconds_sum, every kind). */
   gcMs: number;
   /** Of which the full (mark-compact) collections, ms (kind="major"); absent in older results. */
@@ -82,10 +87,17 @@ function generatorLoopMaxMs(): number {
   return max;
 }
 
+/** The caches whose entries are Buffers (server/caches.ts: whole pages and their compressed forms, image bytes). */
+const BUFFER_CACHES = ['pages', 'images'];
+
 /** The sample's figures from the server's /metrics text and /proc. */
 export function sampleServer(metrics: string, serverPid: number | undefined, databasePid: number | undefined): ServerSample {
   return {
     cacheBytes: promValue(metrics, 'gentie_cache_bytes', { bound: 'used' }),
+    bufferCacheBytes: BUFFER_CACHES.reduce(
+      (sum, cache) => sum + (promValue(metrics, 'gentie_cache_bytes', { cache, bound: 'used' }) || 0),
+      0,
+    ),
     gcMs: promValue(metrics, 'nodejs_gc_duration_seconds_sum') * 1000,
     majorGcMs: promValue(metrics, 'nodejs_gc_duration_seconds_sum', { kind: 'major' }) * 1000,
     poolWaiting: promValue(metrics, 'gentie_db_pool_waiting'),

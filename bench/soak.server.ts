@@ -30,7 +30,8 @@ export async function freePort(): Promise<number> {
 /**
  * Starts the server as operators run it, on `port`, and waits until /readyz says it takes traffic.
  * Its request log is off (LOG_LEVEL=warn: a log shipper's cost is not the forum's); every line it
- * writes at warn or above is an error of the run.
+ * writes at warn or above is an error of the run. Its environment is only what is set here, and
+ * the bench's own CACHE_*_BYTES.
  */
 export async function startServer(databaseUrl: string, port: number, problems: string[], flags: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...flags, SERVER_MAIN], {
@@ -42,6 +43,9 @@ export async function startServer(databaseUrl: string, port: number, problems: s
       LOG_LEVEL: 'warn',
       // Every bench request comes from 127.0.0.1: the limits are raised for all, no one is exempt.
       RATE_LIMIT_MULTIPLIER: '1000',
+      // The caches' bounds as the bench was given them (`CACHE_PAGES_BYTES=… npm run bench -- soak`):
+      // an operator's own, or bounds the caches reach within the warm-up (docs/performance.md).
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^CACHE_[A-Z]+_BYTES$/.test(name))),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

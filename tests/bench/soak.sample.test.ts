@@ -23,6 +23,8 @@ describe("the soak's samples", () => {
     ].join('\n');
     const s = sampleServer(text, undefined, undefined);
     expect(s.cacheBytes).toBe(1500);
+    // Of which the kept pages' Buffers, outside the V8 heap.
+    expect(s.bufferCacheBytes).toBe(500);
     expect(s.gcMs).toBeCloseTo(1750, 6);
     expect(s.poolWaiting).toBe(3);
     expect(s.loopP99Ms).toBeCloseTo(42, 6);
@@ -79,6 +81,12 @@ describe("the soak's samples", () => {
       },
     }));
     expect(heapLessCachesSlope(memory, 0).growth).toBeCloseTo(0, 9);
+    // The same with kept pages' Buffers beside them, growing too: outside the V8 heap, not taken off it.
+    const withPages = memory.map((m, i) => ({
+      ...m,
+      server: { ...m.server!, cacheBytes: m.server!.cacheBytes + i * MB, bufferCacheBytes: i * MB },
+    }));
+    expect(heapLessCachesSlope(withPages, 0).growth).toBeCloseTo(0, 9);
     const lines = cpuShares(memory, 2);
     expect(lines[0]).toBe('CPU over the soak (19000 answers in 190 s on 2 cores):');
     expect(lines.find((l) => l.includes('server process'))).toMatch(/1\.50 ms\/request\s+7\.5 % of the cores/);
