@@ -1,4 +1,4 @@
-import { type Caches, cacheStats, createCaches } from '../../server/caches';
+import { type Caches, LRU_ENTRY_BYTES, cacheStats, createCaches } from '../../server/caches';
 import { localized, localizedTitles } from '../../server/text/localize';
 
 const post = (id: number, body: string) => ({
@@ -36,7 +36,7 @@ describe('the conversion cache', () => {
     });
     const after = conversionCacheStats();
     expect(after.entries).toBe(1);
-    expect(after.bytes).toBe(2 * ('軟體 1'.length + 't:1:0:zh-tw:g0'.length));
+    expect(after.bytes).toBe(2 * ('軟體 1'.length + 't:1:0:zh-tw:g0'.length) + LRU_ENTRY_BYTES);
     expect(localized(caches.conversions, post(1, '<p>头发</p>'), 'zh-tw')).toMatchObject({ title: '軟體 1', body: '<p>頭髮</p>' });
     expect(conversionCacheStats().entries).toBe(2);
   });
