@@ -282,7 +282,10 @@ export class ThreadStates extends KnownWhileListening {
   constructor(maxBytes: number) {
     super();
     // The key, the facts' object (two numbers) and the entry.
-    this.known = new LRUCache<string, ThreadFacts>({ maxSize: maxBytes, sizeCalculation: (_v, key) => key.length * 2 + 32 + LRU_ENTRY_BYTES });
+    this.known = new LRUCache<string, ThreadFacts>({
+      maxSize: maxBytes,
+      sizeCalculation: (_v, key) => key.length * 2 + 32 + LRU_ENTRY_BYTES,
+    });
   }
 
   /** Counts for cacheStats. */
@@ -479,7 +482,11 @@ const textBytes = (value: string, key: string) => (value.length + key.length) * 
 
 // A little for the object and its count beside the markup, and each line's record.
 const linesBytes = (value: RenderedLines, key: string) =>
-  (value.html.length + key.length) * 2 + 32 + LRU_ENTRY_BYTES + value.spans.bytes + (value.layout ? 200 + value.layout.context.length * 80 : 0);
+  (value.html.length + key.length) * 2 +
+  32 +
+  LRU_ENTRY_BYTES +
+  value.spans.bytes +
+  (value.layout ? 200 + value.layout.context.length * 80 : 0);
 
 // A page's identity bytes and its compressed forms, as they are when it is (re)stored.
 const pageBytes = (value: CachedPage, key: string) =>
