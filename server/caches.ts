@@ -305,16 +305,20 @@ export class ThreadStates extends KnownWhileListening {
     this.known.set(threadId, now ? { seq: Math.max(now.seq, facts.seq), readCount: Math.max(now.readCount, facts.readCount) } : facts);
   }
 
-  /** A thread event was announced: the thread is at `seq` at least. */
+  /**
+   * A thread event was announced: the thread is at `seq` at least. A thread not known yet keeps
+   * it as a floor (its count unknown: 0), so a request that read the thread before the event and
+   * learns after it cannot make an older version known (learn takes the higher of each).
+   */
   heard(threadId: string, seq: number): void {
     const now = this.known.get(threadId);
-    if (now && now.seq < seq) this.known.set(threadId, { ...now, seq });
+    if (!now || now.seq < seq) this.known.set(threadId, { seq, readCount: now?.readCount ?? 0 });
   }
 
-  /** A flush counted reads: the thread's count is `readCount` at least. */
+  /** A flush counted reads: the thread's count is `readCount` at least (a floor, as heard keeps one). */
   counted(threadId: string, readCount: number): void {
     const now = this.known.get(threadId);
-    if (now && now.readCount < readCount) this.known.set(threadId, { ...now, readCount });
+    if (!now || now.readCount < readCount) this.known.set(threadId, { seq: now?.seq ?? 0, readCount });
   }
 
   protected drop(): void {

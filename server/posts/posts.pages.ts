@@ -267,10 +267,22 @@ export async function keepAndSend(
   key: string,
   answer: Omit<CachedPage, 'headers'>,
 ): Promise<void> {
-  const kept: CachedPage = { ...answer, headers: keepableHeaders(res) };
+  const kept: CachedPage = { ...answer, identity: ownMemory(answer.identity), headers: keepableHeaders(res) };
   pages.misses++;
   pages.set(key, kept);
   await sendPage(req, res, key, kept, pages);
+}
+
+/**
+ * The bytes in memory of their own: a Buffer under 4 KB is often a slice of one of Node's shared
+ * 8 KB blocks (Buffer.from, Buffer.concat), which a kept slice would keep whole while the cache
+ * counts only the slice (small JSON answers, small pages' compressed forms).
+ */
+export function ownMemory(bytes: Buffer): Buffer {
+  if (bytes.byteOffset === 0 && bytes.length === bytes.buffer.byteLength) return bytes;
+  const own = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(own);
+  return own;
 }
 
 /**
@@ -309,7 +321,7 @@ function encode(page: CachedPage, coding: 'br' | 'gzip', key: string, pages: LRU
       : gzip(source)
   ).then(
     (body) => {
-      page[coding] = body;
+      page[coding] = ownMemory(body);
       delete running[coding];
       // Stored again so the cache counts the new bytes; only if it is still the page kept there.
       if (pages.peek(key) === page) pages.set(key, page);

@@ -430,6 +430,24 @@ describe("the JSON API's answer for a post's subtree, kept for anonymous readers
     expect((await raw(a, `/api/posts/${root}`)).headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
+  it('keeps small answers, and their compressed forms, in memory of their own', async () => {
+    // Under 4 KB, Buffer.from and zlib's output are slices of Node's shared 8 KB blocks: kept as
+    // they are, each would hold a whole block while the cache counts the slice.
+    const root = await thread('小答', 1);
+    a.caches.pages.clear();
+    const path = `/api/posts/${root}?bodies=false&limit=1`;
+    await raw(a, path);
+    await raw(a, path, { 'accept-encoding': 'br' });
+    await raw(a, path, { 'accept-encoding': 'gzip' });
+    const kept = [...a.caches.pages.values()];
+    expect(kept).toHaveLength(1);
+    const forms = [kept[0]!.identity, kept[0]!.br, kept[0]!.gzip];
+    for (const bytes of forms) {
+      expect(bytes!.length).toBeLessThan(4096);
+      expect([bytes!.byteOffset, bytes!.buffer.byteLength]).toEqual([0, bytes!.length]);
+    }
+  });
+
   it('answers a conditional GET with 304 without a query, counts no read, and ignores the seen cookie', async () => {
     const root = await thread('接口條件');
     const full = await raw(a, `/api/posts/${root}`);
