@@ -156,13 +156,18 @@ export async function deleteMember(
       .set({ name: DELETED_MEMBER_NAME, name_skeleton: nameSkeleton(DELETED_MEMBER_NAME), role: 'member' })
       .where('id', '=', user.id)
       .execute();
-    const live = await tx
+    const written = await tx
       .selectFrom('posts')
-      .select(['id', 'thread_id', 'board_id'])
+      .select(['id', 'thread_id', 'board_id', 'deleted_at'])
       .where('author_id', '=', user.id)
-      .where('deleted_at', 'is', null)
       .orderBy('id')
       .execute();
+    // Posts deleted before still show their author on their tombstone: announced again, so every
+    // page and answer that shows one (kept ones too: posts.pages.ts) is made anew with the new name.
+    for (const p of written.filter((w) => w.deleted_at !== null)) {
+      await recordThreadEvent(tx, { threadId: p.thread_id, boardId: p.board_id, kind: 'post:delete', postId: p.id });
+    }
+    const live = written.filter((w) => w.deleted_at === null);
     for (const p of live) {
       if (posts === 'remove') {
         // As a moderator's deletion marks a post (moderation's markDeleted), by the admin.

@@ -8,6 +8,7 @@ import {
   createTestBoard,
   createThread,
   logInClient,
+  postReply,
   postThread,
 } from '../factories';
 
@@ -263,6 +264,34 @@ describe('members', () => {
     expect(page.text).toContain('已註銷用戶');
     expect(page.text).toContain('>已註銷用戶</a>');
     expect(page.text).not.toContain('>leaving_one</a>');
+  });
+
+  it('shows 已註銷用戶 on the deleted posts it had, on pages and answers kept before', async () => {
+    const gone: TestMember = await createMember(app.db, { name: 'erased_one' });
+    const c = app.client();
+    await logInClient(c, gone);
+    const board = await createTestBoard(app.db);
+    const thread = await postThread(admin(), board, '別人的帖子', '內容');
+    const reply = await postReply(c, thread.id, 'erased_one 的跟帖');
+    expect((await admin().request('DELETE', `/api/posts/${reply.id}`, { json: { reason: '清理' } })).status).toBe(200);
+    // Read twice by anonymous readers: the page and the JSON are kept (posts.pages.ts), the tombstone named.
+    for (let i = 0; i < 2; i++) {
+      expect((await app.client().get(`/t/${thread.id}`)).text).toContain('erased_one');
+      expect((await app.client().get(`/api/posts/${thread.id}`)).text).toContain('erased_one');
+    }
+    expect((await admin().post('/api/admin/members/erased_one/delete', { posts: 'keep' })).status).toBe(200);
+    // The deletion is a change to each thread they wrote in, deleted posts' threads too (heard by NOTIFY).
+    let page = '';
+    let json = '';
+    for (let i = 0; i < 40; i++) {
+      page = (await app.client().get(`/t/${thread.id}`)).text;
+      json = (await app.client().get(`/api/posts/${thread.id}`)).text;
+      if (!page.includes('erased_one') && !json.includes('erased_one')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(page).not.toContain('erased_one');
+    expect(json).not.toContain('erased_one');
+    expect(json).toContain('已註銷用戶');
   });
 
   it('deletes an account removing its posts', async () => {
