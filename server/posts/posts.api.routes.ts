@@ -4,7 +4,7 @@ import { keepAndSend, pageKey, sharesPages } from './posts.pages';
 import { answeredUnchangedTag, entityTag } from '../http/conditional';
 import { requireMember } from '../http/context';
 import { parseInput } from '../http/validate';
-import { type KnownViewer, apiParts, postVersion } from './posts.etag';
+import { type KnownViewer, type VersionFacts, apiParts, postVersion } from './posts.etag';
 import { presentPost } from './posts.presenter';
 import { presentHeld } from './posts.held';
 import * as lists from './posts.lists';
@@ -68,18 +68,14 @@ export function apiRoutes(router: Router, { db, rules, caches, pacing, limiter }
   // A post's subtree a page at a time (posts.paging.ts); a thread below PAGE_MAX comes whole, as it always did.
   router.get('/api/posts/:id', async (req, res) => {
     const { variant, limit, cursor, bodies } = parseInput(pagingQuery, req.query);
-    // Taken before the reads: what they read is learnt only if the LISTEN link stayed up meanwhile.
-    const generation = caches.threads.generation;
     let known: KnownViewer | undefined;
-    let facts: { threadId: string; seq: number; readCount: number; boardId: string } | undefined;
+    let facts: VersionFacts | undefined;
     const version = await postVersion(db, req.params.id, req.member, rules, {
       conversion: conversions.rules,
       // The viewer's role and ban on the board: the page takes them from here.
       viewer: (k) => (known = k),
-      facts: (threadId, f) => {
-        facts = { threadId, ...f };
-        caches.threads.learn(threadId, f, generation);
-      },
+      facts: (f) => (facts = f),
+      learn: caches.threads,
     });
     // An unchanged answer is a 304 before the page is read (posts.etag.ts; the URL, with its
     // limit, cursor and bodies, is part of the tag).
@@ -97,13 +93,8 @@ export function apiRoutes(router: Router, { db, rules, caches, pacing, limiter }
     // Nothing personal in it: kept whole for the next anonymous reader of the same address, as a
     // thread page is (posts.pages.ts), and answered from there while the thread is at this version.
     if (facts && etag && sharesPages(req) && !req.maintenance) {
-      await keepAndSend(req, res, caches.pages, pageKey(req, 'n'), {
+      await keepAndSend(req, res, caches, pageKey(req, 'n'), facts, {
         postId: post.id,
-        threadId: facts.threadId,
-        seq: facts.seq,
-        readCount: facts.readCount,
-        boardId: facts.boardId,
-        rules: conversions.rules.versionFor(facts.boardId),
         etag,
         kind: 'json',
         root: false,

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { ConversionRulesSource } from '../caches';
+import type { ConversionRulesSource, ThreadStates } from '../caches';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { builtOnce, preparedQuery } from '../db/prepared';
@@ -45,7 +45,10 @@ export async function postVersion(
   rules: Rules,
   options: {
     muted?: boolean;
-    facts?: (threadId: string, facts: { seq: number; readCount: number; boardId: string }) => void;
+    /** The version read (its thread, seq, read count and board), for a caller that keeps what it answers. */
+    facts?: (facts: VersionFacts) => void;
+    /** This process's thread versions (caches.ts), taught what was read (the generation taken before the read). */
+    learn?: ThreadStates;
     /** The glossaries (caches.ts ConversionRulesSource): their version for the board is part of the tag. */
     conversion?: ConversionRulesSource;
     /** The viewer's own follow-ups waiting for review in the thread (read in the same statement), for the page to show. */
@@ -62,6 +65,8 @@ export async function postVersion(
   } = {},
 ): Promise<TagPart[] | undefined> {
   if (!isId(id)) return undefined;
+  // Taken before the read: what it read is learnt only if the LISTEN link stayed up meanwhile.
+  const generation = options.learn?.generation;
   const row = await findPostVersion(db, id, viewer, {
     held: options.held !== undefined,
     muted: options.muted === true,
@@ -70,7 +75,9 @@ export async function postVersion(
   });
   // No such post: no tag; the full path answers the 404.
   if (!row) return undefined;
-  options.facts?.(row.thread_id, { seq: Number(row.seq), readCount: Number(row.read_count), boardId: row.board_id });
+  const read: VersionFacts = { threadId: row.thread_id, seq: Number(row.seq), readCount: Number(row.read_count), boardId: row.board_id };
+  options.learn?.learn(read.threadId, { seq: read.seq, readCount: read.readCount }, generation!);
+  options.facts?.(read);
   const actor = viewer ? actorFromRow(viewer, row as typeof row & ActorColumns) : null;
   const muted = viewer && options.muted ? row.muted === true : null;
   options.viewer?.({ boardId: row.board_id, threadId: row.thread_id, actor, muted });
@@ -105,6 +112,14 @@ export async function postVersion(
     // The conversion-rules version (the site's glossary and the board's): a change converts anew.
     options.conversion?.versionFor(row.board_id),
   ];
+}
+
+/** The thread version a post's page or JSON is of: what keeping it needs (posts.pages.ts). */
+export interface VersionFacts {
+  threadId: string;
+  seq: number;
+  readCount: number;
+  boardId: string;
 }
 
 /**

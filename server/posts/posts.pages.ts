@@ -3,7 +3,8 @@ import zlib from 'node:zlib';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { LRUCache } from 'lru-cache';
-import type { CachedPage, Caches, ConversionRulesSource, CountedCache, ThreadStates } from '../caches';
+import type { CachedPage, Caches, ConversionRulesSource, ThreadStates } from '../caches';
+import type { VersionFacts } from './posts.etag';
 import type { Db } from '../db/database';
 import type { ReadRecorder } from '../reads/reads.recorder';
 import { markSeen } from './posts.seen';
@@ -258,19 +259,31 @@ function keptFor(
 
 /**
  * Keeps an answer the full path has made (a miss of the warm page cache: its hits are counted as
- * they are served) with the headers set on it so far, and sends it as a kept page is sent.
+ * they are served) as of the version it was read at, with the headers set on it so far and the
+ * glossaries' version of its board, and sends it as a kept page is sent.
  */
 export async function keepAndSend(
   req: Request,
   res: Response,
-  pages: CountedCache<string, CachedPage>,
+  caches: Pick<Caches, 'pages' | 'conversions'>,
   key: string,
-  answer: Omit<CachedPage, 'headers'>,
+  version: VersionFacts,
+  answer: Pick<CachedPage, 'postId' | 'etag' | 'kind' | 'root' | 'identity'>,
 ): Promise<void> {
-  const kept: CachedPage = { ...answer, identity: ownMemory(answer.identity), headers: keepableHeaders(res) };
-  pages.misses++;
-  pages.set(key, kept);
-  await sendPage(req, res, key, kept, pages);
+  const { threadId, seq, readCount, boardId } = version;
+  const kept: CachedPage = {
+    ...answer,
+    threadId,
+    seq,
+    readCount,
+    boardId,
+    rules: caches.conversions.rules.versionFor(boardId),
+    identity: ownMemory(answer.identity),
+    headers: keepableHeaders(res),
+  };
+  caches.pages.misses++;
+  caches.pages.set(key, kept);
+  await sendPage(req, res, key, kept, caches.pages);
 }
 
 /**

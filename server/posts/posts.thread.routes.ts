@@ -12,7 +12,7 @@ import { htmlBytes, trustedHtml } from '../views/html';
 import { sendMarkup } from '../views/send';
 import { firstParagraph, quoteSource } from '../text/quotes';
 import type { PageContext } from '../views/layout';
-import { type KnownViewer, pageParts, postVersion } from './posts.etag';
+import { type KnownViewer, type VersionFacts, pageParts, postVersion } from './posts.etag';
 import * as posts from './posts.service';
 import { type SeenBefore, firstNewFollowUp, markSeen, readerOf, seenParts } from './posts.seen';
 import type { Ignoring } from '../db/member';
@@ -109,10 +109,7 @@ export function threadRoutes(router: Router, { db, rules, caches, pageContext, p
     reads?.record(req.params.id, req);
     const postId = String(req.params.id);
     const { unnotified, after, at, seen: carried, held: heldId } = parseInput(threadPageQuery, req.query);
-    // Taken before the reads: what they read is learnt only if the LISTEN link stayed up meanwhile.
-    const generation = caches.threads.generation;
-    let facts: { threadId: string; seq: number; readCount: number } | undefined;
-    let boardId = '';
+    let facts: VersionFacts | undefined;
     let held: OwnHeldLine[] = [];
     let known: KnownViewer | undefined;
     let ignored: Ignoring | undefined;
@@ -127,11 +124,8 @@ export function threadRoutes(router: Router, { db, rules, caches, pageContext, p
       viewer: (k) => (known = k),
       ignoring: (i) => (ignored = i),
       seen: { source: readerOf(req), read: (s) => (seen = s) },
-      facts: (threadId, f) => {
-        facts = { threadId, ...f };
-        boardId = f.boardId;
-        caches.threads.learn(threadId, f, generation);
-      },
+      facts: (f) => (facts = f),
+      learn: caches.threads,
     });
     const ctx: PageContext = { ...pageContext(req), ignored };
     // An unchanged page is a 304 before anything is read or rendered (posts.etag.ts).
@@ -183,13 +177,8 @@ export function threadRoutes(router: Router, { db, rules, caches, pageContext, p
         ? flavourOf(parseSeenCookie(readCookie(req, SEEN_COOKIE)), facts.threadId, facts.seq)
         : undefined;
     if (flavour && facts && etag) {
-      await keepAndSend(req, res, caches.pages, pageKey(req, flavour), {
+      await keepAndSend(req, res, caches, pageKey(req, flavour), facts, {
         postId,
-        threadId: facts.threadId,
-        seq: facts.seq,
-        readCount: facts.readCount,
-        boardId,
-        rules: conversions.rules.versionFor(boardId),
         etag,
         kind: 'page',
         root: page.head.post.parentId === null,
