@@ -9,7 +9,7 @@ const HEIGHT = 240;
 /**
  * The run over time as a standalone SVG, two charts one above the other: the p99 of each
  * interval's answers and its errors (ms and count, against seconds), then the server's memory
- * (RSS, heap and the heap after GC, in MB).
+ * (RSS, heap, the heap after the server's own collections and after those the soak forced, in MB).
  */
 export function soakChart(r: SoakResults): string {
   const over = (pick: (m: MemoryPoint) => number | undefined) =>
@@ -36,6 +36,7 @@ export function soakChart(r: SoakResults): string {
       { label: 'RSS MB', points: mb((m) => m.rssBytes) },
       { label: 'heap MB', points: mb((m) => m.heapUsedBytes) },
       { label: 'heap after GC MB', points: mb((m) => m.heapAfterGcBytes) },
+      { label: 'live heap MB', points: mb((m) => m.liveHeapBytes ?? NaN) },
     ],
     { title: `${run}: server memory (MB) over seconds`, width: WIDTH, height: HEIGHT, formatX: (x) => `${Math.round(x)} s` },
   );

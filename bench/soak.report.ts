@@ -50,9 +50,14 @@ export interface SoakResults {
   ramp?: { seconds: number; requests: number; errors: number; p99Ms: number };
   memory: MemoryPoint[];
   warmupSeconds: number;
+  /** The live heap after warm-up (MemoryPoint.liveHeapBytes); in older results, the heap under load. */
   heap: Slope;
   /** The same less the caches' bytes: what grows beyond their bounds (absent in older results). */
   heapLessCaches?: Slope;
+  /** The heap the server's own collections left under load (absent in older results, whose `heap` it was). */
+  heapUnderLoad?: Slope;
+  /** The caches' bounds the server ran with, by environment variable (absent in older results). */
+  cacheBounds?: Record<string, string>;
   rss: { startMb: number; endMb: number; maxMb: number };
   loadAverage: { before: number; after: number };
   cpus: number;
@@ -89,20 +94,36 @@ export function formatSoak(r: SoakResults): string {
     "what each kind costs the server's main thread, sent alone one at a time, before the soak and after it:",
     formatCosts(r.costs.start, r.costs.end),
     '',
-    'each interval: requests answered as they must be, their p99 and errors; memory; CPU ms per answered request of the server main thread, the whole server process, PostgreSQL and the',
+    'each interval: requests answered as they must be, their p99 and errors; memory (the heap after its own last full collection, and live: after one the soak forced); CPU ms per answered request of the server main thread, the whole server process, PostgreSQL and the',
     "load generator; the server's GC ms per second (all, and full collections), queries waiting for a pooled connection and connections open (at the sample), event-loop delay p99 and max, and the generator's loop max:",
-    '    s  answers   p99 ms  errors   RSS MB  heap MB  after GC  caches MB   main  server  postgres  generator   GC ms/s  full GC  pool wait  pool open  loop p99 ms  loop max ms  gen. loop max',
+    '    s  answers   p99 ms  errors   RSS MB  heap MB  after GC  live MB  caches MB   main  server  postgres  generator   GC ms/s  full GC  pool wait  pool open  loop p99 ms  loop max ms  gen. loop max',
     ...r.memory.map((m, i) => intervalRow(m, r.memory[i - 1])),
-    `post-GC heap after ${f(r.warmupSeconds, 0)} s of warm-up: ${f(r.heap.bytesPerMinute / 2 ** 20, 2)} MB/min over ${r.heap.points} points, growth ${f(r.heap.growth * 100, 1)} % (target ≤ 5 %)`,
+    ...(r.cacheBounds ? [`caches bounded at ${formatBounds(r.cacheBounds)}`] : []),
+    `live heap (just after a full collection the soak forced) after ${f(r.warmupSeconds, 0)} s of warm-up: ${f(r.heap.bytesPerMinute / 2 ** 20, 2)} MB/min over ${r.heap.points} points, growth ${f(r.heap.growth * 100, 1)} % (target ≤ 5 %)`,
     ...(r.heapLessCaches
       ? [
           `the same less the caches' bytes on the heap (not the pages' and images' Buffers): ${f(r.heapLessCaches.bytesPerMinute / 2 ** 20, 2)} MB/min, growth ${f(r.heapLessCaches.growth * 100, 1)} %`,
+        ]
+      : []),
+    ...(r.heapUnderLoad
+      ? [
+          `the heap after the server's own full collections, under load ("after GC"; it also keeps what requests allocated while they marked): ${f(r.heapUnderLoad.bytesPerMinute / 2 ** 20, 2)} MB/min, growth ${f(r.heapUnderLoad.growth * 100, 1)} %`,
         ]
       : []),
     `RSS ${f(r.rss.startMb)} → ${f(r.rss.endMb)} MB (max ${f(r.rss.maxMb)})`,
     ...cpuShares(r.memory, r.cpus),
   ];
   return lines.join('\n');
+}
+
+/** The caches' bounds as one line: "1 MiB each", or each bound by its variable where they differ. */
+function formatBounds(bounds: Record<string, string>): string {
+  const mib = (bytes: string) => `${f(Number(bytes) / 2 ** 20, Number(bytes) % 2 ** 20 === 0 ? 0 : 1)} MiB`;
+  const values = new Set(Object.values(bounds));
+  if (values.size === 1) return `${mib([...values][0]!)} each (CACHE_*_BYTES to change)`;
+  return Object.entries(bounds)
+    .map(([name, bytes]) => `${name}=${mib(bytes)}`)
+    .join(', ');
 }
 
 /** One sample against the one before it (none for the first): the columns of the interval table. */
@@ -121,6 +142,7 @@ function intervalRow(m: MemoryPoint, prev: MemoryPoint | undefined): string {
     f(m.rssBytes / 2 ** 20).padStart(8),
     f(m.heapUsedBytes / 2 ** 20).padStart(8),
     f(m.heapAfterGcBytes / 2 ** 20).padStart(9),
+    f((m.liveHeapBytes ?? NaN) / 2 ** 20).padStart(8),
     f((s?.cacheBytes ?? NaN) / 2 ** 20).padStart(10),
     f(per(m.cpuMs, prev?.cpuMs), 2).padStart(6),
     f(per(s?.serverCpuMs, p?.serverCpuMs), 2).padStart(7),

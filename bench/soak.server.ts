@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { INSPECTOR_LINE, soakCacheBounds } from './soak.heap';
 
 // Built, this file is dist/bench/soak.server.js; under jest (tests/bench/soak.test.ts) it runs from bench/.
 export const ROOT = path.join(__dirname, '..', ...(path.basename(path.dirname(__dirname)) === 'dist' ? ['..'] : []));
@@ -30,8 +31,8 @@ export async function freePort(): Promise<number> {
 /**
  * Starts the server as operators run it, on `port`, and waits until /readyz says it takes traffic.
  * Its request log is off (LOG_LEVEL=warn: a log shipper's cost is not the forum's); every line it
- * writes at warn or above is an error of the run. Its environment is only what is set here, and
- * the bench's own CACHE_*_BYTES.
+ * writes at warn or above is an error of the run (the inspector's own lines aside). Its environment
+ * is only what is set here.
  */
 export async function startServer(databaseUrl: string, port: number, problems: string[], flags: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...flags, SERVER_MAIN], {
@@ -43,9 +44,9 @@ export async function startServer(databaseUrl: string, port: number, problems: s
       LOG_LEVEL: 'warn',
       // Every bench request comes from 127.0.0.1: the limits are raised for all, no one is exempt.
       RATE_LIMIT_MULTIPLIER: '1000',
-      // The caches' bounds as the bench was given them (`CACHE_PAGES_BYTES=… npm run bench -- soak`):
-      // an operator's own, or bounds the caches reach within the warm-up (docs/performance.md).
-      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^CACHE_[A-Z]+_BYTES$/.test(name))),
+      // Bounds the caches reach within the warm-up, or the bench's own (`CACHE_PAGES_BYTES=… npm run
+      // bench -- soak`): soak.heap.ts.
+      ...soakCacheBounds(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,7 +55,7 @@ export async function startServer(databaseUrl: string, port: number, problems: s
   const startup: string[] = [];
   const collect = (d: Buffer) => {
     for (const line of d.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
+      if (!line.trim() || INSPECTOR_LINE.test(line)) continue;
       if (!ready) startup.push(line.slice(0, 300));
       else if (problems.length < 1000) problems.push(`server: ${line.slice(0, 300)}`);
     }

@@ -6,9 +6,12 @@
  * board index, board pages and thread pages (anonymous warm pages, the other script, a member's
  * own view, the JSON API), searches and hot lists; writers replying, opening threads and editing
  * their posts as many members (where: soak.mix.ts); and live readers on socket.io following
- * threads, each reply to one of them timed to every reader of its thread. Every few seconds the server's /metrics gives its RSS and its
- * heap after the last full collection (gentie_heap_after_gc_bytes): after warm-up, that heap's
- * slope says whether memory is flat.
+ * threads, each reply to one of them timed to every reader of its thread. Every few seconds the
+ * server's /metrics gives its RSS, its caches and its heap after its last full collection; every
+ * few readings the soak forces a full collection through the server's inspector and reads what is
+ * alive (soak.heap.ts): after warm-up, that heap's slope says whether memory is flat. The caches
+ * are bounded so that they are full by then, unless the bench's environment bounds them
+ * (CACHE_*_BYTES).
  *
  * Reports errors (any answer not the expected one, a lost or duplicated event, a dropped socket,
  * a request that could not go out because too many were waiting: all must be zero), p50/p99 per
@@ -44,7 +47,17 @@ import { connectReaders, tallyEvents } from './soak.readers';
 import { sampleServer } from './soak.sample';
 import { type SoakResults, formatSoak } from './soak.report';
 import { CLIENT_IDLE_MS, REQUEST_TIMEOUT_MS, ROOT, atMost, freePort, send, sleep, startServer } from './soak.server';
-import { type MemoryPoint, cpuPerRequest, heapLessCachesSlope, heapSlope, mainThreadCpuMs, promBuckets, promValue } from './soak.stats';
+import { LiveHeap, liveHeapFlags, soakCacheBounds } from './soak.heap';
+import {
+  type MemoryPoint,
+  cpuPerRequest,
+  heapLessCachesSlope,
+  heapSlope,
+  heapUnderLoadSlope,
+  mainThreadCpuMs,
+  promBuckets,
+  promValue,
+} from './soak.stats';
 
 export { TARGET_RATE } from './soak.load';
 export type { KindFigures, SoakResults } from './soak.report';
@@ -171,7 +184,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     await sql`update users set trust = 'trusted'`.execute(db);
 
     const port = await freePort();
-    let server = await startServer(url, port, problems, options.serverFlags);
+    const inspectPort = await freePort();
+    const flags = [...liveHeapFlags(inspectPort), ...(options.serverFlags ?? [])];
+    let server = await startServer(url, port, problems, flags);
     const stopServer = async () => {
       server.kill('SIGTERM');
       if (server.exitCode === null) await Promise.race([new Promise((r) => server.once('exit', r)), atMost(10_000)]);
@@ -240,9 +255,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       // Restarted at peak: a new process on the same forum, ready when its /readyz says so.
       await stopServer();
       const t = performance.now();
-      server = await startServer(url, port, problems, options.serverFlags);
+      server = await startServer(url, port, problems, flags);
       say(`server restarted (pid ${server.pid}), ready after ${Math.round(performance.now() - t)} ms`);
     }
+
+    const liveHeap = await LiveHeap.attach(inspectPort);
+    cleanups.push(async () => liveHeap.close());
 
     // ---- Live readers, spread over the followed threads.
     const followed = threads.slice(0, FOLLOWED);
@@ -337,6 +355,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const memory: MemoryPoint[] = [];
     const durationMs = options.seconds * 1000;
     const sampleMs = Math.max(1000, Math.min(5000, durationMs / 30));
+    // A full collection forced every few readings (every 20 s of a run of minutes): each pauses the
+    // server for one atomic mark-compact, so not at every reading; still ten or more points after
+    // the warm-up of the default run. The first reading and the last always have one.
+    const liveEvery = Math.max(1, Math.round(Math.min(20_000, durationMs / 10) / sampleMs));
+    let readings = 0;
     let inFlight = 0;
     let sent = 0;
     let answered = 0;
@@ -347,12 +370,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     // When the soak proper starts (set again after the ramp).
     let t0 = performance.now();
 
-    const readMemory = async () => {
+    const readMemory = async (last = false) => {
       const t = performance.now() - t0;
       const interval = { answers: intervalLatencies.length, p99Ms: percentile(intervalLatencies, 99), errors: intervalErrors };
       intervalLatencies = [];
       intervalErrors = 0;
+      const forced = last || readings++ % liveEvery === 0;
       try {
+        // Forced first, so the caches read just after are those of the heap measured.
+        const liveHeapBytes = forced ? await liveHeap.measure() : undefined;
         const res = await send(agent, port, 'GET', '/metrics', {});
         const sampled = sampleServer(res.text, server.pid, databasePid);
         if (t < earlyMs) early.poolWaitingMax = Math.max(early.poolWaitingMax, sampled.poolWaiting);
@@ -361,6 +387,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
           rssBytes: promValue(res.text, 'process_resident_memory_bytes'),
           heapUsedBytes: promValue(res.text, 'nodejs_heap_size_used_bytes'),
           heapAfterGcBytes: promValue(res.text, 'gentie_heap_after_gc_bytes'),
+          ...(liveHeapBytes === undefined ? {} : { liveHeapBytes }),
           cpuMs: mainThreadCpuMs(server.pid),
           answered,
           interval,
@@ -445,7 +472,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const elapsedMs = performance.now() - t0;
     clearInterval(sampler);
     await Promise.race([Promise.all([...pending]), atMost(REQUEST_TIMEOUT_MS + 1000)]);
-    await readMemory();
+    await readMemory(true);
     // Events of the last replies are still on their way.
     await sleep(2000);
     // A server overrun may still be working through its backlog: the run's report matters more
@@ -506,6 +533,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       warmupSeconds: warmupMs / 1000,
       heap: heapSlope(memory, warmupMs),
       heapLessCaches: heapLessCachesSlope(memory, warmupMs),
+      heapUnderLoad: heapUnderLoadSlope(memory, warmupMs),
+      cacheBounds: soakCacheBounds(),
       rss: { startMb: rssMb[0] ?? NaN, endMb: rssMb.at(-1) ?? NaN, maxMb: Math.max(...rssMb) },
       loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
       cpus: os.cpus().length,

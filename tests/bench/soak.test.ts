@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
 import { formatSoak, parseSoakArgs, runSoak, soakChart } from '../../bench/soak';
-import { cpuPerRequest, heapSlope, promBuckets, promValue, slopeAfterWarmup } from '../../bench/soak.stats';
+import { LiveHeap, SOAK_CACHE_BYTES, liveHeapFlags, soakCacheBounds } from '../../bench/soak.heap';
+import { freePort } from '../../bench/soak.server';
+import { CACHE_BYTES } from '../../server/caches';
+import { cpuPerRequest, heapSlope, heapUnderLoadSlope, promBuckets, promValue, slopeAfterWarmup } from '../../bench/soak.stats';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 
 // The soak bench (npm run bench -- soak): its arithmetic (the heap's slope after warm-up, reading
@@ -21,20 +25,40 @@ describe("the post-GC heap's slope after warm-up", () => {
     expect(slopeAfterWarmup(points, 0).growth).toBeGreaterThan(0.3);
   });
 
-  it('measures a steady leak as its growth over the measured span', () => {
-    // 100 MB, plus 1 MB a minute, sampled every 10 s for 10 minutes after a 1-minute warm-up.
+  it('measures a steady leak as its growth over the measured span, from the readings with a forced collection', () => {
+    // 100 MB, plus 1 MB a minute, sampled every 10 s for 10 minutes after a 1-minute warm-up; a
+    // collection forced at every other reading. Under load the heap after GC also wobbles by 8 MB.
     const memory = Array.from({ length: 67 }, (_, i) => ({
       t: i * 10_000,
       rssBytes: 300 * MB,
       heapUsedBytes: 150 * MB,
-      heapAfterGcBytes: 100 * MB + (i * 10_000 * MB) / 60_000,
+      heapAfterGcBytes: 108 * MB + (i % 3) * 4 * MB + (i * 10_000 * MB) / 60_000,
+      ...(i % 2 === 0 ? { liveHeapBytes: 100 * MB + (i * 10_000 * MB) / 60_000 } : {}),
       cpuMs: i * 1000,
       answered: i * 100,
     }));
     const slope = heapSlope(memory, 60_000);
+    expect(slope.points).toBe(31);
     expect(slope.bytesPerMinute / MB).toBeCloseTo(1, 6);
     expect(slope.start / MB).toBeCloseTo(101, 6);
     expect(slope.growth).toBeCloseTo(10 / 101, 6);
+    // The heap under load: every reading, its own level.
+    const underLoad = heapUnderLoadSlope(memory, 60_000);
+    expect(underLoad.points).toBe(61);
+    expect(underLoad.start / MB).toBeGreaterThan(108);
+  });
+
+  it('says nothing of the live heap for readings without a forced collection (older results)', () => {
+    const memory = Array.from({ length: 20 }, (_, i) => ({
+      t: i * 10_000,
+      rssBytes: MB,
+      heapUsedBytes: MB,
+      heapAfterGcBytes: MB,
+      cpuMs: 0,
+      answered: 0,
+    }));
+    expect(heapSlope(memory, 0).growth).toBeNaN();
+    expect(heapUnderLoadSlope(memory, 0).growth).toBe(0);
   });
 
   it("turns the main thread's time and the answers counted at each reading into CPU ms per request", () => {
@@ -122,6 +146,21 @@ describe('the soak', () => {
     expect(results.events.delivered).toBe(results.events.expected);
     expect(results.memory.length).toBeGreaterThanOrEqual(3);
     expect(results.memory.every((m) => m.rssBytes > 10 * MB && m.heapAfterGcBytes > MB)).toBe(true);
+    // A collection forced at the readings (every one, in a run this short), the last among them:
+    // the live heap's slope is measured, the inspector's own lines were no errors (above), and the
+    // caches ran at the soak's bounds, full within the warm-up.
+    const live = results.memory.filter((m) => m.liveHeapBytes !== undefined);
+    expect(live.length).toBeGreaterThanOrEqual(3);
+    expect(live.every((m) => m.liveHeapBytes! > 10 * MB && m.liveHeapBytes! < m.rssBytes)).toBe(true);
+    expect(results.memory.at(-1)!.liveHeapBytes).toBeDefined();
+    expect(Number.isFinite(results.heap.growth)).toBe(true);
+    expect(Number.isFinite(results.heapLessCaches!.growth)).toBe(true);
+    expect(Number.isFinite(results.heapUnderLoad!.growth)).toBe(true);
+    expect(results.cacheBounds).toEqual(soakCacheBounds({}));
+    expect(formatSoak(results)).toMatch(/^caches bounded at 1 MiB each \(CACHE_\*_BYTES to change\)$/m);
+    expect(formatSoak(results)).toMatch(
+      /^live heap \(just after a full collection the soak forced\) after 2 s of warm-up: -?\d+\.\d\d MB\/min over \d+ points/m,
+    );
     expect(formatSoak(results)).toMatch(/^all\s+\d+\s+0\s/m);
     // What each kind cost the server, before and after: every kind, its queries counted (a reply
     // writes, so it runs more than one), its main thread's time where /proc tells it.
@@ -146,8 +185,46 @@ describe('the soak', () => {
     expect(formatSoak(results)).toMatch(/^\s+\d+\s+[1-9]\d*\s+\d+\.\d\s+0\s+\d+\.\d/m);
     const svg = soakChart(results);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    // Two charts: each interval's p99 and errors, then memory (RSS, heap, heap after GC).
+    // Two charts: each interval's p99 and errors, then memory (RSS, heap, heap after GC, live heap).
     expect(svg.match(/<svg /g)).toHaveLength(3);
-    expect(svg.match(/<polyline /g)).toHaveLength(5);
+    expect(svg.match(/<polyline /g)).toHaveLength(6);
   }, 180_000);
+});
+
+describe("the soak's server", () => {
+  it('runs with caches bounded to fill within the warm-up, unless the bench names its own bounds', () => {
+    const names = Object.keys(CACHE_BYTES).map((cache) => `CACHE_${cache.toUpperCase()}_BYTES`);
+    expect(soakCacheBounds({})).toEqual(Object.fromEntries(names.map((name) => [name, String(SOAK_CACHE_BYTES)])));
+    expect(soakCacheBounds({ CACHE_PAGES_BYTES: String(64 * MB) })).toMatchObject({
+      CACHE_PAGES_BYTES: String(64 * MB),
+      CACHE_LINES_BYTES: String(SOAK_CACHE_BYTES),
+    });
+  });
+
+  it('measures what is alive: a full collection forced leaves garbage out', async () => {
+    const inspectPort = await freePort();
+    // A process holding 64 MB of numbers on its heap until told to drop them, then 64 MB of garbage unreached.
+    const script = [
+      'let kept = Array.from({ length: 64 }, (_, i) => new Array(1 << 17).fill(i + 0.5));',
+      "process.stdin.on('data', () => { kept = null; process.stdout.write('dropped\\n'); });",
+      "process.stdout.write('ready\\n');",
+    ].join('\n');
+    const child = spawn(process.execPath, [...liveHeapFlags(inspectPort), '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      const heap = await LiveHeap.attach(inspectPort);
+      try {
+        const holding = await heap.measure();
+        expect(holding).toBeGreaterThan(64 * MB);
+        child.stdin.write('drop\n');
+        await new Promise((resolve) => child.stdout.once('data', resolve));
+        const dropped = await heap.measure();
+        expect(holding - dropped).toBeGreaterThan(60 * MB);
+      } finally {
+        heap.close();
+      }
+    } finally {
+      child.kill();
+    }
+  }, 30_000);
 });
