@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, Db } from '../db/database';
 import type { Member } from '../db/member';
 import { AppError, notFound, validationFailed } from '../errors';
@@ -96,7 +96,7 @@ async function changeBoard(
   who: Operator,
   slug: string,
   action: string,
-  change: (tx: Db, board: BoardShown & { id: string }) => Promise<void>,
+  change: (tx: Transaction<Database>, board: BoardShown & { id: string }) => Promise<void>,
 ): Promise<BoardShown> {
   const actor = adminActor(who);
   return db.transaction().execute(async (tx) => {

@@ -3,7 +3,7 @@ import type { Database, Db, SiteRole } from '../db/database';
 import type { Member } from '../db/member';
 import { AppError, notFound, validationFailed } from '../errors';
 import { recordAudit } from '../audit/audit';
-import { recordThreadEvent } from '../events/thread-events';
+import { recordAuthorChange } from '../events/thread-events';
 import * as members from '../members/members.repository';
 import { nameSkeleton } from '../members/names';
 import { setSearchDeleted } from '../posts/posts.repository';
@@ -156,20 +156,15 @@ export async function deleteMember(
       .set({ name: DELETED_MEMBER_NAME, name_skeleton: nameSkeleton(DELETED_MEMBER_NAME), role: 'member' })
       .where('id', '=', user.id)
       .execute();
-    const written = await tx
+    const live = await tx
       .selectFrom('posts')
-      .select(['id', 'thread_id', 'board_id', 'deleted_at'])
+      .select('id')
       .where('author_id', '=', user.id)
+      .where('deleted_at', 'is', null)
       .orderBy('id')
       .execute();
-    // Posts deleted before still show their author on their tombstone: announced again, so every
-    // page and answer that shows one (kept ones too: posts.pages.ts) is made anew with the new name.
-    for (const p of written.filter((w) => w.deleted_at !== null)) {
-      await recordThreadEvent(tx, { threadId: p.thread_id, boardId: p.board_id, kind: 'post:delete', postId: p.id });
-    }
-    const live = written.filter((w) => w.deleted_at === null);
-    for (const p of live) {
-      if (posts === 'remove') {
+    if (posts === 'remove') {
+      for (const p of live) {
         // As a moderator's deletion marks a post (moderation's markDeleted), by the admin.
         await tx
           .updateTable('posts')
@@ -178,13 +173,10 @@ export async function deleteMember(
           .execute();
         await setSearchDeleted(tx, p.id, true);
       }
-      await recordThreadEvent(tx, {
-        threadId: p.thread_id,
-        boardId: p.board_id,
-        kind: posts === 'remove' ? 'post:delete' : 'post:edit',
-        postId: p.id,
-      });
     }
+    // Every post they wrote now shows the new name, deleted ones' tombstones too: each is announced,
+    // so every page and answer that shows one (kept ones too: posts.pages.ts) is made anew.
+    await recordAuthorChange(tx, user.id);
     await recordAudit(tx, actor, {
       subject: `member:${user.name}`,
       action: 'member.delete',

@@ -64,6 +64,31 @@ export async function recordThreadEvent(tx: Transaction<Database>, e: ThreadEven
   return announcement.seq;
 }
 
+/**
+ * A change to how an author's posts show (their name or site role: every post carries its author's),
+ * recorded in the transaction that makes it: an event for each of their posts, post:edit for a
+ * live one and post:delete again for a deleted one, whose tombstone names its author too. Each
+ * thread's version moves on, so its windows, its kept pages and API answers and its ETags are made
+ * anew, and live readers get each post as it is now. Returns how many posts were announced.
+ */
+export async function recordAuthorChange(tx: Transaction<Database>, authorId: string): Promise<number> {
+  const written = await tx
+    .selectFrom('posts')
+    .select(['id', 'thread_id', 'board_id', 'deleted_at'])
+    .where('author_id', '=', authorId)
+    .orderBy('id')
+    .execute();
+  for (const p of written) {
+    await recordThreadEvent(tx, {
+      threadId: p.thread_id,
+      boardId: p.board_id,
+      kind: p.deleted_at === null ? 'post:edit' : 'post:delete',
+      postId: p.id,
+    });
+  }
+  return written.length;
+}
+
 /** Who in this process hears of the thread events it writes, as they are written. */
 const writtenHere = new Set<(a: Announcement) => void>();
 

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import type { Db, SiteRole } from '../db/database';
+import { type Transaction, sql } from 'kysely';
+import type { Database, Db, SiteRole } from '../db/database';
+import { recordAuthorChange } from '../events/thread-events';
 
 /** Member rows and sign-ins: SQL only (sessions are in sessions/sessions.repository.ts). */
 
@@ -35,8 +36,14 @@ export function insertUser(db: Db, user: { name: string; nameKey: string; nameSk
   );
 }
 
-export function setUserRole(db: Db, userId: string, role: SiteRole) {
-  return db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+/**
+ * Changes a member's site role, which their posts show beside their name (the JSON API's
+ * `author.role`): each of their posts is announced as changed (recordAuthorChange), in the same
+ * transaction, so no kept page, answer or ETag goes on showing the role they had.
+ */
+export async function setUserRole(tx: Transaction<Database>, userId: string, role: SiteRole): Promise<void> {
+  const changed = await tx.updateTable('users').set({ role }).where('id', '=', userId).where('role', '<>', role).executeTakeFirst();
+  if (changed.numUpdatedRows > 0n) await recordAuthorChange(tx, userId);
 }
 
 /** Replaces a member's password hash. */

@@ -240,6 +240,35 @@ describe('members', () => {
     ]);
   });
 
+  it("shows a member's new site role on their posts, in answers kept and tagged before (made admin, made a board's moderator)", async () => {
+    const rising: TestMember = await createMember(app.db, { name: 'promoted_one' });
+    const c = app.client();
+    await logInClient(c, rising);
+    const board = await createTestBoard(app.db);
+    const thread = await postThread(c, board, 'promoted_one 的帖子', '內容');
+    const path = `/api/posts/${thread.id}`;
+    // Read twice by anonymous readers: the second answer is the kept one (posts.pages.ts).
+    for (let i = 0; i < 2; i++) expect((await app.client().get(path)).json.post.author).toEqual({ name: 'promoted_one', role: 'member' });
+    const tag = (await app.client().get(path)).headers.get('etag')!;
+    // The change is heard by NOTIFY: read until it shows.
+    const roleShown = async (role: string) => {
+      let shown = '';
+      for (let i = 0; i < 40 && shown !== role; i++) {
+        if (i) await new Promise((r) => setTimeout(r, 50));
+        shown = (await app.client().get(path)).json.post.author.role;
+      }
+      return shown;
+    };
+    expect((await admin().post('/api/admin/members/promoted_one/role', { role: 'admin' })).status).toBe(200);
+    expect(await roleShown('admin')).toBe('admin');
+    // A reader holding the old answer is not told it is still good.
+    expect((await app.client().get(path, { 'if-none-match': tag })).status).toBe(200);
+    expect((await admin().post('/api/admin/members/promoted_one/role', { role: 'member' })).status).toBe(200);
+    expect(await roleShown('member')).toBe('member');
+    expect((await admin().post(`/api/admin/boards/${board.slug}/moderators`, { name: 'promoted_one' })).status).toBe(200);
+    expect(await roleShown('moderator')).toBe('moderator');
+  });
+
   const deletedCase = async (name: string, posts: 'keep' | 'remove') => {
     const gone: TestMember = await createMember(app.db, { name });
     const c = app.client();
