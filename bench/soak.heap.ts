@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 /**
  * Each cache's bound in the soak's server, unless the bench's environment names its own: the
  * smallest the server takes, which the mix fills within the warm-up. With the server's defaults
- * (276 MB in all) the caches fill for hours, by design, and their filling is not a leak; bounded so,
+ * (284 MiB in all) the caches fill for hours, by design, and their filling is not a leak; bounded so,
  * the heap after warm-up is flat unless something grows beyond a bound.
  */
 export const SOAK_CACHE_BYTES = 1024 * 1024;
@@ -39,6 +39,19 @@ export const liveHeapFlags = (inspectPort: number) => ['--expose-gc', `--inspect
 export const INSPECTOR_LINE =
   /^(Debugger listening on ws:|Debugger attached\.|Debugger ending on ws:|Waiting for the debugger to disconnect|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector)/;
 
+/** How long one inspector call may take: a forced collection of a few hundred MB takes well under a second. */
+const CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * How often the soak forces a collection, in readings: a sixth of the run, at most a minute,
+ * rounded to readings `sampleMs` apart (every reading of a run under 9 s). Each one pauses the
+ * server (~60–100 ms here), which delays the requests that arrive meanwhile; every 20 s that
+ * doubled a ten-minute p99 (docs/performance.md, "Soak").
+ */
+export function liveHeapEvery(durationMs: number, sampleMs: number): number {
+  return Math.max(1, Math.round(Math.min(60_000, durationMs / 6) / sampleMs));
+}
+
 /** One inspector session on the soak's server: each `measure` forces a full collection and reads the heap left. */
 export class LiveHeap {
   private next = 0;
@@ -57,17 +70,24 @@ export class LiveHeap {
       for (const call of this.waiting.values()) call.reject(new Error('the inspector closed'));
       this.waiting.clear();
     });
+    // A socket error is followed by 'close', which settles every call; without a listener it would end the soak.
+    socket.on('error', () => {});
   }
 
   /** Attaches to the inspector of the server started with `liveHeapFlags(inspectPort)`. */
   static async attach(inspectPort: number): Promise<LiveHeap> {
-    const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+    const where = `the server's inspector on 127.0.0.1:${inspectPort} (was the port taken?)`;
+    const targets = (await fetch(`http://127.0.0.1:${inspectPort}/json/list`, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) })
+      .then((res) => res.json())
+      .catch((error: Error) => {
+        throw new Error(`${where}: ${error.message}`);
+      })) as { webSocketDebuggerUrl?: string }[];
     const url = targets[0]?.webSocketDebuggerUrl;
-    if (!url) throw new Error(`no inspector target on 127.0.0.1:${inspectPort}`);
+    if (!url) throw new Error(`${where}: no target`);
     const socket = new WebSocket(url);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
-      socket.once('error', reject);
+      socket.once('error', (error) => reject(new Error(`${where}: ${error.message}`)));
     });
     return new LiveHeap(socket);
   }
@@ -88,10 +108,21 @@ export class LiveHeap {
     this.socket.close();
   }
 
+  /** One call, answered, refused, or failed: the socket closed (the server ended) or no answer within CALL_TIMEOUT_MS. */
   private call(method: string, params: unknown): Promise<unknown> {
+    // ws drops a message sent on a closed socket without a word: the call would wait forever.
+    if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error('the inspector is not connected'));
     const id = ++this.next;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`no answer from the inspector within ${CALL_TIMEOUT_MS / 1000} s`));
+      }, CALL_TIMEOUT_MS);
+      const settled = (settle: () => void) => {
+        clearTimeout(timer);
+        settle();
+      };
+      this.waiting.set(id, { resolve: (v) => settled(() => resolve(v)), reject: (e) => settled(() => reject(e)) });
       this.socket.send(JSON.stringify({ id, method, params }));
     });
   }

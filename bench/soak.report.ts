@@ -56,6 +56,8 @@ export interface SoakResults {
   heapLessCaches?: Slope;
   /** The heap the server's own collections left under load (absent in older results, whose `heap` it was). */
   heapUnderLoad?: Slope;
+  /** Full collections the soak forced in the server for the live heap, each a pause of its own in the latencies (absent in older results). */
+  forcedCollections?: number;
   /** The caches' bounds the server ran with, by environment variable (absent in older results). */
   cacheBounds?: Record<string, string>;
   rss: { startMb: number; endMb: number; maxMb: number };
@@ -77,6 +79,11 @@ export function formatSoak(r: SoakResults): string {
         `${k.kind.padEnd(17)} ${String(k.requests).padStart(8)} ${String(k.errors).padStart(7)} ${f(k.p50Ms).padStart(8)} ${f(k.p99Ms).padStart(8)}`,
     ),
     `${'all'.padEnd(17)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(7)} ${f(r.p50Ms).padStart(8)} ${f(r.p99Ms).padStart(8)}`,
+    ...(r.forcedCollections
+      ? [
+          `(the latencies include ${r.forcedCollections} full collections the soak forced for the live heap, each a pause of the server's: see below)`,
+        ]
+      : []),
     '',
     ...(r.ramp && r.ramp.seconds > 0
       ? [
@@ -107,7 +114,7 @@ export function formatSoak(r: SoakResults): string {
       : []),
     ...(r.heapUnderLoad
       ? [
-          `the heap after the server's own full collections, under load ("after GC"; it also keeps what requests allocated while they marked): ${f(r.heapUnderLoad.bytesPerMinute / 2 ** 20, 2)} MB/min, growth ${f(r.heapUnderLoad.growth * 100, 1)} %`,
+          `the heap after the server's own full collections, under load ("after GC", at the readings without a forced one; it also keeps what requests allocated while they marked; the GC columns include the forced ones): ${f(r.heapUnderLoad.bytesPerMinute / 2 ** 20, 2)} MB/min, growth ${f(r.heapUnderLoad.growth * 100, 1)} %`,
         ]
       : []),
     `RSS ${f(r.rss.startMb)} → ${f(r.rss.endMb)} MB (max ${f(r.rss.maxMb)})`,

@@ -108,10 +108,14 @@ export function heapSlope(memory: MemoryPoint[], warmupMs: number): Slope {
   );
 }
 
-/** The slope of the heap the server's own collections left under load (gentie_heap_after_gc_bytes): what an operator's dashboard shows. */
+/**
+ * The slope of the heap the server's own collections left under load (gentie_heap_after_gc_bytes):
+ * what an operator's dashboard shows. Readings with a forced collection are left out: the gauge
+ * then shows the forced one.
+ */
 export function heapUnderLoadSlope(memory: MemoryPoint[], warmupMs: number): Slope {
   return slopeAfterWarmup(
-    memory.map((m) => ({ t: m.t, bytes: m.heapAfterGcBytes })),
+    memory.flatMap((m) => (m.liveHeapBytes === undefined ? [{ t: m.t, bytes: m.heapAfterGcBytes }] : [])),
     warmupMs,
   );
 }

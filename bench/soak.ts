@@ -47,7 +47,7 @@ import { connectReaders, tallyEvents } from './soak.readers';
 import { sampleServer } from './soak.sample';
 import { type SoakResults, formatSoak } from './soak.report';
 import { CLIENT_IDLE_MS, REQUEST_TIMEOUT_MS, ROOT, atMost, freePort, send, sleep, startServer } from './soak.server';
-import { LiveHeap, liveHeapFlags, soakCacheBounds } from './soak.heap';
+import { LiveHeap, liveHeapEvery, liveHeapFlags, soakCacheBounds } from './soak.heap';
 import {
   type MemoryPoint,
   cpuPerRequest,
@@ -355,13 +355,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const memory: MemoryPoint[] = [];
     const durationMs = options.seconds * 1000;
     const sampleMs = Math.max(1000, Math.min(5000, durationMs / 30));
-    // A full collection forced every few readings: a sixth of the run, at most a minute (every
-    // 30 s of the default three minutes, five points after its warm-up). Each pauses the server for
-    // one atomic mark-compact (~60 ms), which delays the requests arriving meanwhile: every 20 s,
-    // that was 0.5 % of them, enough to double a ten-minute p99 (docs/performance.md, "Soak").
-    // The first reading and the last always have one.
-    const liveEvery = Math.max(1, Math.round(Math.min(60_000, durationMs / 6) / sampleMs));
+    // A full collection forced every few readings (every 30 s of the default three minutes: five
+    // points after its warm-up); the first reading and the last always have one.
+    const liveEvery = liveHeapEvery(durationMs, sampleMs);
     let readings = 0;
+    let forcedCollections = 0;
     let inFlight = 0;
     let sent = 0;
     let answered = 0;
@@ -378,9 +376,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       intervalLatencies = [];
       intervalErrors = 0;
       const forced = last || readings++ % liveEvery === 0;
+      // Forced first, so the caches read just after are those of the heap measured.
+      let liveHeapBytes: number | undefined;
+      if (forced) {
+        forcedCollections++;
+        liveHeapBytes = await liveHeap.measure().catch((error: Error) => void fail('server', `inspector: ${error.message}`));
+      }
       try {
-        // Forced first, so the caches read just after are those of the heap measured.
-        const liveHeapBytes = forced ? await liveHeap.measure() : undefined;
         const res = await send(agent, port, 'GET', '/metrics', {});
         const sampled = sampleServer(res.text, server.pid, databasePid);
         if (t < earlyMs) early.poolWaitingMax = Math.max(early.poolWaitingMax, sampled.poolWaiting);
@@ -536,6 +538,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       heap: heapSlope(memory, warmupMs),
       heapLessCaches: heapLessCachesSlope(memory, warmupMs),
       heapUnderLoad: heapUnderLoadSlope(memory, warmupMs),
+      forcedCollections,
       cacheBounds: soakCacheBounds(),
       rss: { startMb: rssMb[0] ?? NaN, endMb: rssMb.at(-1) ?? NaN, maxMb: Math.max(...rssMb) },
       loadAverage: { before: loadBefore, after: os.loadavg()[0]! },

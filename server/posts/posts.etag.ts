@@ -36,7 +36,8 @@ import { NEW_COUNT_CAP, type SeenBefore } from './posts.seen';
  *
  * Read before the page, it never claims a newer thread than the page shows: at worst a change
  * that lands in between makes the next request a full answer again. Authors' names and roles are
- * shown as they were when the thread last changed, as the cached tree (caches.lines) shows them.
+ * shown as they were when the thread last changed, as the cached tree (caches.lines) shows them: a
+ * change to either is an event of each thread the author wrote in (recordAuthorChange).
  */
 export async function postVersion(
   db: Db,

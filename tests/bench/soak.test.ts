@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { formatSoak, parseSoakArgs, runSoak, soakChart } from '../../bench/soak';
-import { LiveHeap, SOAK_CACHE_BYTES, liveHeapFlags, soakCacheBounds } from '../../bench/soak.heap';
+import { LiveHeap, SOAK_CACHE_BYTES, liveHeapEvery, liveHeapFlags, soakCacheBounds } from '../../bench/soak.heap';
 import { freePort } from '../../bench/soak.server';
 import { CACHE_BYTES } from '../../server/caches';
 import { cpuPerRequest, heapSlope, heapUnderLoadSlope, promBuckets, promValue, slopeAfterWarmup } from '../../bench/soak.stats';
@@ -42,9 +42,9 @@ describe("the post-GC heap's slope after warm-up", () => {
     expect(slope.bytesPerMinute / MB).toBeCloseTo(1, 6);
     expect(slope.start / MB).toBeCloseTo(101, 6);
     expect(slope.growth).toBeCloseTo(10 / 101, 6);
-    // The heap under load: every reading, its own level.
+    // The heap under load: the readings without a forced collection (the gauge then shows the forced one).
     const underLoad = heapUnderLoadSlope(memory, 60_000);
-    expect(underLoad.points).toBe(61);
+    expect(underLoad.points).toBe(30);
     expect(underLoad.start / MB).toBeGreaterThan(108);
   });
 
@@ -155,9 +155,12 @@ describe('the soak', () => {
     expect(results.memory.at(-1)!.liveHeapBytes).toBeDefined();
     expect(Number.isFinite(results.heap.growth)).toBe(true);
     expect(Number.isFinite(results.heapLessCaches!.growth)).toBe(true);
-    expect(Number.isFinite(results.heapUnderLoad!.growth)).toBe(true);
+    // Every reading of a run this short has a forced collection: none is left to read the heap under load from.
+    expect(results.heapUnderLoad!.points).toBe(0);
     expect(results.cacheBounds).toEqual(soakCacheBounds({}));
     expect(formatSoak(results)).toMatch(/^caches bounded at 1 MiB each \(CACHE_\*_BYTES to change\)$/m);
+    expect(results.forcedCollections).toBe(live.length);
+    expect(formatSoak(results)).toContain(`(the latencies include ${live.length} full collections the soak forced`);
     expect(formatSoak(results)).toMatch(
       /^live heap \(just after a full collection the soak forced\) after 2 s of warm-up: -?\d+\.\d\d MB\/min over \d+ points/m,
     );
@@ -192,6 +195,14 @@ describe('the soak', () => {
 });
 
 describe("the soak's server", () => {
+  it('forces a collection every sixth of the run, at most every minute, in readings', () => {
+    expect(liveHeapEvery(180_000, 5000)).toBe(6);
+    expect(liveHeapEvery(600_000, 5000)).toBe(12);
+    expect(liveHeapEvery(3_600_000, 5000)).toBe(12);
+    expect(liveHeapEvery(20_000, 1000)).toBe(3);
+    expect(liveHeapEvery(5000, 1000)).toBe(1);
+  });
+
   it('runs with caches bounded to fill within the warm-up, unless the bench names its own bounds', () => {
     const names = Object.keys(CACHE_BYTES).map((cache) => `CACHE_${cache.toUpperCase()}_BYTES`);
     expect(soakCacheBounds({})).toEqual(Object.fromEntries(names.map((name) => [name, String(SOAK_CACHE_BYTES)])));
@@ -220,6 +231,11 @@ describe("the soak's server", () => {
         await new Promise((resolve) => child.stdout.once('data', resolve));
         const dropped = await heap.measure();
         expect(holding - dropped).toBeGreaterThan(60 * MB);
+        // The process gone, a reading fails at once instead of waiting forever.
+        child.kill();
+        await new Promise((resolve) => child.once('exit', resolve));
+        await expect(heap.measure()).rejects.toThrow(/inspector/);
+        await expect(heap.measure()).rejects.toThrow(/not connected/);
       } finally {
         heap.close();
       }
