@@ -45,8 +45,8 @@ const CALL_TIMEOUT_MS = 10_000;
 /**
  * How often the soak forces a collection, in readings: a sixth of the run, at most a minute,
  * rounded to readings `sampleMs` apart (every reading of a run under 9 s). Each one pauses the
- * server (~60–100 ms here), which delays the requests that arrive meanwhile; every 20 s that
- * doubled a ten-minute p99 (docs/performance.md, "Soak").
+ * server (~60–100 ms here), which delays the requests that arrive meanwhile and those queued
+ * behind them (docs/performance.md, "Soak").
  */
 export function liveHeapEvery(durationMs: number, sampleMs: number): number {
   return Math.max(1, Math.round(Math.min(60_000, durationMs / 6) / sampleMs));

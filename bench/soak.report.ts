@@ -58,6 +58,8 @@ export interface SoakResults {
   heapUnderLoad?: Slope;
   /** Full collections the soak forced in the server for the live heap, each a pause of its own in the latencies (absent in older results). */
   forcedCollections?: number;
+  /** The p99 of the answers that were not in flight during a forced collection, and how many were (absent in older results). */
+  unpaused?: { p99Ms: number; left: number };
   /** The caches' bounds the server ran with, by environment variable (absent in older results). */
   cacheBounds?: Record<string, string>;
   rss: { startMb: number; endMb: number; maxMb: number };
@@ -81,7 +83,8 @@ export function formatSoak(r: SoakResults): string {
     `${'all'.padEnd(17)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(7)} ${f(r.p50Ms).padStart(8)} ${f(r.p99Ms).padStart(8)}`,
     ...(r.forcedCollections
       ? [
-          `(the latencies include ${r.forcedCollections} full collections the soak forced for the live heap, each a pause of the server's: see below)`,
+          `(the latencies include ${r.forcedCollections} full collections the soak forced for the live heap, each a pause of the server's: see below` +
+            (r.unpaused ? `; the ${r.unpaused.left} answers in flight across one left out, p99 ${f(r.unpaused.p99Ms)} ms)` : ')'),
         ]
       : []),
     '',

@@ -50,6 +50,24 @@ export function heapLessCachesSlope(memory: MemoryPoint[], warmupMs: number): Sl
   );
 }
 
+/** A span of time in ms (performance.now()): a request from sent to answered, or a pause the soak caused. */
+export interface Span {
+  from: number;
+  to: number;
+}
+
+/**
+ * The latencies of the answers that were not in flight during any of `pauses` (the collections
+ * the soak forced), and how many were: the p99 of the rest is the server's own, comparable with
+ * runs that forced none. Requests queued behind a pause but sent after it stay in: a bound, not a
+ * model of the backlog.
+ */
+export function withoutPauses(answers: (Span & { ms: number })[], pauses: Span[]): { ms: number[]; left: number } {
+  const ms: number[] = [];
+  for (const a of answers) if (!pauses.some((p) => a.from < p.to && a.to > p.from)) ms.push(a.ms);
+  return { ms, left: answers.length - ms.length };
+}
+
 /** Main-thread CPU ms per answered request between consecutive readings: how each request's cost moves over the run. */
 export function cpuPerRequest(memory: MemoryPoint[]): { t: number; ms: number }[] {
   const out: { t: number; ms: number }[] = [];

@@ -54,8 +54,10 @@ import {
   heapLessCachesSlope,
   heapSlope,
   heapUnderLoadSlope,
+  type Span,
   mainThreadCpuMs,
   promBuckets,
+  withoutPauses,
   promValue,
 } from './soak.stats';
 
@@ -149,6 +151,12 @@ export function parseSoakArgs(argv: string[]): Omit<SoakOptions, 'say'> {
     ...(mix ? { mix } : {}),
     ...(cold ? { cold } : {}),
   };
+}
+
+/** The p99 of the answers no forced collection paused, and how many it left out. */
+function unpausedP99(answers: (Span & { ms: number })[], pauses: Span[]): { p99Ms: number; left: number } {
+  const rest = withoutPauses(answers, pauses);
+  return { p99Ms: percentile(rest.ms, 99), left: rest.left };
 }
 
 /** Runs the soak and returns its figures (it writes nothing; see runSoakBench). */
@@ -339,6 +347,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const early = { errors: 0, poolWaitingMax: 0 };
     // The answers to requests sent after it: the run without its start.
     const afterEarly: number[] = [];
+    // Every answer of the soak proper as a span, and the pauses of the collections it forced.
+    const answeredSpans: (Span & { ms: number })[] = [];
+    const pauses: Span[] = [];
     // The ramp before the soak (its requests answered, their p99, its errors: counted in the run's).
     const rampMs = (options.cold ? 0 : (options.rampSeconds ?? RAMP_SECONDS)) * 1000;
     let ramping = rampMs > 0;
@@ -380,7 +391,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       let liveHeapBytes: number | undefined;
       if (forced) {
         forcedCollections++;
+        const from = performance.now();
         liveHeapBytes = await liveHeap.measure().catch((error: Error) => void fail('server', `inspector: ${error.message}`));
+        pauses.push({ from, to: performance.now() });
       }
       try {
         const res = await send(agent, port, 'GET', '/metrics', {});
@@ -416,6 +429,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
           if (ramped) ramp.latencies.push(answer.ms);
           else {
             latencies.get(kind)!.push(answer.ms);
+            answeredSpans.push({ from: sentAt, to: performance.now(), ms: answer.ms });
             intervalLatencies.push(answer.ms);
             if (sentAt - t0 >= earlyMs) afterEarly.push(answer.ms);
           }
@@ -513,6 +527,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResults> {
       errorSamples,
       p50Ms: percentile(all, 50),
       p99Ms: percentile(all, 99),
+      unpaused: unpausedP99(answeredSpans, pauses),
       kinds: MIX.map(({ kind }) => ({
         kind,
         requests: latencies.get(kind)!.length + kindErrors.get(kind)!,

@@ -3,7 +3,15 @@ import { formatSoak, parseSoakArgs, runSoak, soakChart } from '../../bench/soak'
 import { LiveHeap, SOAK_CACHE_BYTES, liveHeapEvery, liveHeapFlags, soakCacheBounds } from '../../bench/soak.heap';
 import { freePort } from '../../bench/soak.server';
 import { CACHE_BYTES } from '../../server/caches';
-import { cpuPerRequest, heapSlope, heapUnderLoadSlope, promBuckets, promValue, slopeAfterWarmup } from '../../bench/soak.stats';
+import {
+  cpuPerRequest,
+  heapSlope,
+  heapUnderLoadSlope,
+  promBuckets,
+  promValue,
+  slopeAfterWarmup,
+  withoutPauses,
+} from '../../bench/soak.stats';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 
 // The soak bench (npm run bench -- soak): its arithmetic (the heap's slope after warm-up, reading
@@ -74,6 +82,20 @@ describe("the post-GC heap's slope after warm-up", () => {
       { t: 5000, ms: 5 },
       { t: 15_000, ms: 6 },
     ]);
+  });
+
+  it('leaves out the answers in flight across a pause the soak caused, and counts them', () => {
+    const answers = [
+      { from: 0, to: 10, ms: 10 },
+      { from: 95, to: 180, ms: 85 },
+      { from: 100, to: 170, ms: 70 },
+      { from: 150, to: 160, ms: 10 },
+      { from: 175, to: 185, ms: 10 },
+      { from: 210, to: 300, ms: 90 },
+    ];
+    // Paused from 100 to 176: begun before and ended in it, begun and ended in it, begun in it and ended after.
+    expect(withoutPauses(answers, [{ from: 100, to: 176 }])).toEqual({ ms: [10, 90], left: 4 });
+    expect(withoutPauses(answers, [])).toEqual({ ms: answers.map((a) => a.ms), left: 0 });
   });
 
   it('says nothing from fewer than three points', () => {
@@ -161,6 +183,10 @@ describe('the soak', () => {
     expect(formatSoak(results)).toMatch(/^caches bounded at 1 MiB each \(CACHE_\*_BYTES to change\)$/m);
     expect(results.forcedCollections).toBe(live.length);
     expect(formatSoak(results)).toContain(`(the latencies include ${live.length} full collections the soak forced`);
+    // The p99 of the answers no forced collection paused: some answers were left, and the rest has a p99.
+    expect(results.unpaused!.left).toBeLessThan(results.requests);
+    expect(results.unpaused!.p99Ms).toBeGreaterThan(0);
+    expect(formatSoak(results)).toMatch(/answers in flight across one left out, p99 \d+\.\d ms\)$/m);
     expect(formatSoak(results)).toMatch(
       /^live heap \(just after a full collection the soak forced\) after 2 s of warm-up: -?\d+\.\d\d MB\/min over \d+ points/m,
     );
