@@ -5,7 +5,7 @@
  * The server's own gentie_heap_after_gc_bytes is read after collections that run concurrently with
  * the load: what requests allocate while the marking runs is kept as if alive until the next one,
  * and that share grows with the work per request, which grows as the soak's threads do. A full
- * collection asked for (gc(), one atomic mark-compact of ~50–80 ms here) counts what is reachable,
+ * collection asked for (gc(), one atomic mark-compact of 60–100 ms here) counts what is reachable,
  * and nothing else: a leak, and only a leak, makes it climb.
  */
 import { CACHE_BYTES, type Caches } from '../server/caches';
