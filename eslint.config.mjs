@@ -31,7 +31,15 @@ import tseslint from 'typescript-eslint';
  */
 export const LAYERS = [
   ['server/caches.lines.ts'],
-  ['server/config.ts', 'server/errors.ts', 'server/log.ts', 'server/caches.ts', 'server/variants.ts', 'server/metrics'],
+  [
+    'server/config.ts',
+    'server/errors.ts',
+    'server/log.ts',
+    'server/caches.ts',
+    'server/variants.ts',
+    'server/metrics',
+    'server/threads.ts',
+  ],
   ['server/text', 'server/db'],
   ['server/settings', 'server/glossary'],
   [

@@ -8,6 +8,8 @@
  * (bench/reading.ts) on its own cached dataset (bench/core.ts runs them). Prints tables and writes
  * bench/results.json and bench/results.reading.json. See docs/performance.md.
  */
+// First: it reads the threads the process started with (the uploads section lowers them, as the server does).
+import '../server/threads';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 

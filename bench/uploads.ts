@@ -32,6 +32,7 @@ import { createMember } from '../server/members/members.service';
 import { createSettingsStore } from '../server/settings/settings';
 import { processImage } from '../server/uploads/uploads.images';
 import { createImageWorker } from '../server/uploads/uploads.worker';
+import { lowerRuntimeThreads } from '../server/threads';
 import { freshDatabase } from './datasets';
 import { listenLocal, percentile } from './load';
 import type { ClientData, Uploaded } from './uploads.client';
@@ -177,6 +178,9 @@ export async function runUploadsBench(): Promise<void> {
     process.exit(1);
   }, BUDGET_MS);
   watchdog.unref();
+  // The runtime's threads below the event loop, as the server's start-up puts them (server/threads.ts;
+  // BENCH_RUNTIME_THREADS=as-is leaves them at the process's priority, for a comparison in one session).
+  const runtimeThreadsLowered = process.env.BENCH_RUNTIME_THREADS === 'as-is' ? 0 : lowerRuntimeThreads();
   const embedded = await openEmbedded(DATA_DIR, { role: 'server', log: (m) => console.log(`postgres: ${m}`) });
   const { db, url } = await freshDatabase(embedded.url, DATABASE);
   const server = http.createServer();
@@ -231,7 +235,13 @@ export async function runUploadsBench(): Promise<void> {
 
     // The machine as the measured part starts: on a shared machine the wall-clock figures say as
     // much about the other work on it as about the app.
-    const machine = { cores: availableParallelism(), loadAverage: round(loadavg()[0]!), nice: getPriority(), imageWorker: useWorker };
+    const machine = {
+      cores: availableParallelism(),
+      loadAverage: round(loadavg()[0]!),
+      nice: getPriority(),
+      imageWorker: useWorker,
+      runtimeThreadsLowered,
+    };
     console.log(`${PHOTOS} uploads one at a time…`);
     // Sampled every millisecond: a delay is counted to within 1 ms (at 5 ms, each figure could be
     // up to 5 ms over the stall itself).

@@ -1,3 +1,5 @@
+// First: it reads the threads the process started with before any other module can start one.
+import { lowerRuntimeThreads } from './threads';
 import { ADDRESS_PURGE_JOB, purgePostAddresses } from './moderation/moderation.bans';
 import http from 'node:http';
 import { createApp, memberFeeds } from './app';
@@ -47,6 +49,8 @@ const HOUR_MS = 3_600_000;
 /** Start-up: config → database → migrations → demo data → HTTP; and a clean shutdown on signals. */
 async function main(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
+  // V8's helpers (garbage collection) below the event loop: they take what it leaves.
+  lowerRuntimeThreads();
   const storage = await openStorage(config, log, 'server');
   await migrateToLatest(storage.db, (name) => log.info({ migration: name }, 'migration applied'));
   // The settings: the environment's (checked before start-up), then the admin console's from the

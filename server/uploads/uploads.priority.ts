@@ -18,16 +18,15 @@
  * Only on Linux (/proc/self/task); elsewhere, and on any error, nothing changes. Lowering needs
  * no privilege; raising back would.
  */
-import { readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
+import { nicer, setThreadNice, threadIds } from '../threads';
 
 /** How much nicer than the process libvips' threads are made. */
 export const IMAGE_THREAD_NICE_OFFSET = 10;
-/** The nicest value Linux knows. */
-const NICEST = 19;
 
 /** The nice value image threads get in a process whose own nice value is `own`. */
-export const imageThreadNiceness = (own: number): number => Math.min(NICEST, own + IMAGE_THREAD_NICE_OFFSET);
+export const imageThreadNiceness = (own: number): number => nicer(own, IMAGE_THREAD_NICE_OFFSET);
 
 /**
  * Set in the image worker process (uploads.worker.child.ts), whose every thread is already at the
@@ -44,38 +43,29 @@ export function keepImageThreadsAt(nice: number): void {
 const TASKS = '/proc/self/task';
 /** Threads already lowered: a thread id is looked at once. */
 const lowered = new Set<number>();
-let unsupported = process.platform !== 'linux';
 
 /** Lowers every libvips thread not lowered yet; returns how many were lowered this call. */
 export function lowerImageThreads(): number {
-  if (unsupported) return 0;
+  const tids = threadIds();
+  if (tids.length === 0) return 0; // not Linux
+  // The main thread's nice value (getpriority of this thread), read each time: an operator may renice.
+  const target = fixedNiceness ?? imageThreadNiceness(getPriority());
+  // Forget threads that ended, so a thread id the kernel hands out again is looked at anew.
+  const alive = new Set(tids);
+  for (const tid of lowered) if (!alive.has(tid)) lowered.delete(tid);
   let count = 0;
-  try {
-    // The main thread's nice value (getpriority of this thread), read each time: an operator may renice.
-    const target = fixedNiceness ?? imageThreadNiceness(getPriority());
-    const tids = readdirSync(TASKS).map(Number);
-    // Forget threads that ended, so a thread id the kernel hands out again is looked at anew.
-    const alive = new Set(tids);
-    for (const tid of lowered) if (!alive.has(tid)) lowered.delete(tid);
-    for (const tid of tids) {
-      if (lowered.has(tid)) continue;
-      let name: string;
-      try {
-        name = readFileSync(`${TASKS}/${tid}/comm`, 'latin1');
-      } catch {
-        continue; // the thread ended meanwhile
-      }
-      if (!name.startsWith('libvips')) continue;
-      try {
-        setPriority(tid, target);
-      } catch {
-        continue; // it ended between the two reads
-      }
-      lowered.add(tid);
-      count++;
+  for (const tid of tids) {
+    if (lowered.has(tid)) continue;
+    let name: string;
+    try {
+      name = readFileSync(`${TASKS}/${tid}/comm`, 'latin1');
+    } catch {
+      continue; // the thread ended meanwhile
     }
-  } catch {
-    unsupported = true;
+    if (!name.startsWith('libvips')) continue;
+    if (!setThreadNice(tid, target)) continue; // it ended between the two reads
+    lowered.add(tid);
+    count++;
   }
   return count;
 }

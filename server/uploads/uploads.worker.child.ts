@@ -5,12 +5,11 @@
  * backends that write its blobs when they run on this host (nicedStorage). Its connections are
  * named `gentie-images` in pg_stat_activity.
  */
-import { readdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { type Kysely, sql } from 'kysely';
 import { connect } from '../db/connect';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
+import { setThreadNice, threadIds } from '../threads';
 import { makeImage } from './uploads.make';
 import { keepImageThreadsAt, lowerBackend } from './uploads.priority';
 import { type UploadStorage, postgresUploadStorage } from './uploads.storage';
@@ -21,17 +20,7 @@ import type { WorkerAnswer, WorkerRequest } from './uploads.worker';
  * starts later are born from these and inherit it. Linux only; elsewhere nothing changes.
  */
 function lowerEveryThread(nice: number): void {
-  try {
-    for (const tid of readdirSync('/proc/self/task')) {
-      try {
-        setPriority(Number(tid), nice);
-      } catch {
-        // ended meanwhile, or not allowed: left as it is
-      }
-    }
-  } catch {
-    // no /proc: not Linux
-  }
+  for (const tid of threadIds()) setThreadNice(tid, nice);
 }
 
 /** The name the worker's connections go by in pg_stat_activity (the server's are `gentie`). */
