@@ -20,7 +20,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
-import { nicer, setThreadNice, threadIds } from '../threads';
+import { TASKS, nicer, setThreadNice, threadIds } from '../threads';
 
 /** How much nicer than the process libvips' threads are made. */
 export const IMAGE_THREAD_NICE_OFFSET = 10;
@@ -40,14 +40,13 @@ export function keepImageThreadsAt(nice: number): void {
   fixedNiceness = nice;
 }
 
-const TASKS = '/proc/self/task';
 /** Threads already lowered: a thread id is looked at once. */
 const lowered = new Set<number>();
 
 /** Lowers every libvips thread not lowered yet; returns how many were lowered this call. */
 export function lowerImageThreads(): number {
   const tids = threadIds();
-  if (tids.length === 0) return 0; // not Linux
+  if (tids.length === 0) return 0; // not Linux, or the list could not be read
   // The main thread's nice value (getpriority of this thread), read each time: an operator may renice.
   const target = fixedNiceness ?? imageThreadNiceness(getPriority());
   // Forget threads that ended, so a thread id the kernel hands out again is looked at anew.
