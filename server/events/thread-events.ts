@@ -78,14 +78,38 @@ export async function recordAuthorChange(tx: Transaction<Database>, authorId: st
     .where('author_id', '=', authorId)
     .orderBy('id')
     .execute();
-  for (const p of written) {
-    await recordThreadEvent(tx, {
-      threadId: p.thread_id,
-      boardId: p.board_id,
-      kind: p.deleted_at === null ? 'post:edit' : 'post:delete',
-      postId: p.id,
-    });
-  }
+  if (written.length === 0) return 0;
+  // A member may have written tens of thousands of posts: the events are written in a fixed number
+  // of statements, not two per post (recordThreadEvent), and every thread row they lock is held
+  // for that much less. The threads locked in order first, as two such changes may cross.
+  const perThread = new Map<string, number>();
+  for (const p of written) perThread.set(p.thread_id, (perThread.get(p.thread_id) ?? 0) + 1);
+  const threadIds = [...perThread.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  await sql`select 1 from threads where thread_id = any(${threadIds}::bigint[]) order by thread_id for update`.execute(tx);
+  const moved = await sql<{ thread_id: string; seq: string }>`
+    update threads t set seq = t.seq + c.n
+    from unnest(${threadIds}::bigint[], ${threadIds.map((t) => perThread.get(t)!)}::integer[]) as c(thread_id, n)
+    where t.thread_id = c.thread_id
+    returning t.thread_id::text, t.seq::text`.execute(tx);
+  // Each thread's events take the seqs after its old one, in post order, as one by one would.
+  const last = new Map(moved.rows.map((r) => [r.thread_id, Number(r.seq) - perThread.get(r.thread_id)!]));
+  const events = written.map((p) => {
+    const seq = last.get(p.thread_id)! + 1;
+    last.set(p.thread_id, seq);
+    const kind: ThreadEventKind = p.deleted_at === null ? 'post:edit' : 'post:delete';
+    return { threadId: p.thread_id, boardId: p.board_id, seq, kind, postId: p.id };
+  });
+  // The rows and their NOTIFYs in one statement (a data-modifying CTE runs whether read or not),
+  // the NOTIFYs in the events' order.
+  await sql`
+    with written as (
+      insert into thread_events (thread_id, seq, kind, post_id)
+      select * from unnest(${events.map((e) => e.threadId)}::bigint[], ${events.map((e) => e.seq)}::bigint[],
+        ${events.map((e) => e.kind)}::text[], ${events.map((e) => e.postId)}::bigint[])
+    )
+    select pg_notify(${THREAD_EVENTS_CHANNEL}, payload)
+    from unnest(${events.map(formatAnnouncement)}::text[]) with ordinality as a(payload, n)
+    order by n`.execute(tx);
   return written.length;
 }
 

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import pg from 'pg';
-import { THREAD_EVENTS_CHANNEL, parseAnnouncement, recordThreadEvent } from '../../server/events/thread-events';
+import { THREAD_EVENTS_CHANNEL, parseAnnouncement, recordAuthorChange, recordThreadEvent } from '../../server/events/thread-events';
 import { THREAD_EVENT_KINDS } from '../../server/db/thread-events.kinds';
 import { type TestDatabase, createTestDatabase } from '../helpers/database';
 import { until } from '../helpers/wait';
-import { createThread } from '../factories';
+import { createMember, createReply, createThread } from '../factories';
 
 let database: TestDatabase;
 let listener: pg.Client;
@@ -89,6 +89,73 @@ describe('recordThreadEvent', () => {
     expect(await heardBeforeMarker()).toEqual([]);
     expect((await eventsOf(threadId)).map((e) => e.seq)).toEqual(['1']);
     expect(await seqOf(threadId)).toBe('1');
+  });
+});
+
+describe('recordAuthorChange', () => {
+  it('announces each of an author’s posts in every thread, numbered after each thread’s last event, in post order, as one by one would', async () => {
+    const author = await createMember(database.db);
+    const other = await createMember(database.db);
+    // Two threads the author started, a third they replied in; one post of theirs deleted; other
+    // members' posts between theirs, so each thread's seqs do not start from the author's.
+    const a = await createThread(database.db, { author, title: '甲' });
+    const b = await createThread(database.db, { author: other, title: '乙' });
+    const aReply = await createReply(database.db, a.id, { author: other });
+    const bMine = await createReply(database.db, b.id, { author });
+    const aMine = await createReply(database.db, aReply.id, { author });
+    const c = await createThread(database.db, { author, title: '丙' });
+    await database.db.updateTable('posts').set({ deleted_at: new Date() }).where('id', '=', aMine.id).execute();
+    const before = new Map<string, number>();
+    for (const t of [a.id, b.id, c.id]) before.set(t, Number(await seqOf(t)));
+    await heardBeforeMarker();
+    heard.length = 0;
+
+    let announced = 0;
+    await database.db.transaction().execute(async (tx) => {
+      announced = await recordAuthorChange(tx, author.id);
+    });
+    expect(announced).toBe(4);
+    const mine = [a, bMine, aMine, c];
+    const expected = [
+      { threadId: a.id, boardId: a.boardId, seq: before.get(a.id)! + 1, kind: 'post:edit', postId: a.id },
+      { threadId: b.id, boardId: b.boardId, seq: before.get(b.id)! + 1, kind: 'post:edit', postId: bMine.id },
+      { threadId: a.id, boardId: a.boardId, seq: before.get(a.id)! + 2, kind: 'post:delete', postId: aMine.id },
+      { threadId: c.id, boardId: c.boardId, seq: before.get(c.id)! + 1, kind: 'post:edit', postId: c.id },
+    ];
+    expect(mine.map((p) => p.id)).toEqual([...mine.map((p) => p.id)].sort((x, y) => Number(x) - Number(y)));
+    expect((await heardBeforeMarker()).map(parseAnnouncement)).toEqual(expected);
+    for (const t of [a.id, b.id, c.id]) {
+      const logged = expected.filter((e) => e.threadId === t);
+      expect((await eventsOf(t)).slice(-logged.length)).toEqual(
+        logged.map((e) => ({ seq: String(e.seq), kind: e.kind, post_id: e.postId })),
+      );
+      expect(Number(await seqOf(t))).toBe(before.get(t)! + logged.length);
+    }
+    // A member who wrote nothing: nothing announced, no statement but the read.
+    const silent = await createMember(database.db);
+    heard.length = 0;
+    expect(await database.db.transaction().execute((tx) => recordAuthorChange(tx, silent.id))).toBe(0);
+    expect(await heardBeforeMarker()).toEqual([]);
+  });
+
+  it('writes the events of a prolific author in a fixed number of statements, whatever their number', async () => {
+    const author = await createMember(database.db);
+    const root = await createThread(database.db, { author });
+    for (let i = 0; i < 40; i++) await createReply(database.db, root.id, { author });
+    const statements: string[] = [];
+    await database.db
+      .withPlugin({
+        transformQuery: (args) => {
+          statements.push(args.node.kind);
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      })
+      .transaction()
+      .execute((tx) => recordAuthorChange(tx, author.id));
+    // The read, the threads locked, their seqs moved, the rows and their NOTIFYs: one by one it was 83.
+    expect(statements).toEqual(['SelectQueryNode', 'RawNode', 'RawNode', 'RawNode']);
+    expect((await eventsOf(root.id)).filter((e) => e.kind === 'post:edit')).toHaveLength(41);
   });
 });
 
