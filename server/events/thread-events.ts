@@ -81,16 +81,20 @@ export async function recordAuthorChange(tx: Transaction<Database>, authorId: st
   if (written.length === 0) return 0;
   // A member may have written tens of thousands of posts: the events are written in a fixed number
   // of statements, not two per post (recordThreadEvent), and every thread row they lock is held
-  // for that much less. The threads locked in order first, as two such changes may cross.
+  // for that much less. The threads locked in order first, as two such changes may cross; as the
+  // UPDATE would lock them (no key update), so rows that only refer to a thread are not held up.
   const perThread = new Map<string, number>();
   for (const p of written) perThread.set(p.thread_id, (perThread.get(p.thread_id) ?? 0) + 1);
   const threadIds = [...perThread.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  await sql`select 1 from threads where thread_id = any(${threadIds}::bigint[]) order by thread_id for update`.execute(tx);
+  await sql`select 1 from threads where thread_id = any(${threadIds}::bigint[]) order by thread_id for no key update`.execute(tx);
   const moved = await sql<{ thread_id: string; seq: string }>`
     update threads t set seq = t.seq + c.n
     from unnest(${threadIds}::bigint[], ${threadIds.map((t) => perThread.get(t)!)}::integer[]) as c(thread_id, n)
     where t.thread_id = c.thread_id
     returning t.thread_id::text, t.seq::text`.execute(tx);
+  // A post whose thread has no row: the data is not what the app writes. Nothing is announced.
+  if (moved.rows.length !== threadIds.length)
+    throw new Error(`recordAuthorChange: ${threadIds.length - moved.rows.length} threads not found`);
   // Each thread's events take the seqs after its old one, in post order, as one by one would.
   const last = new Map(moved.rows.map((r) => [r.thread_id, Number(r.seq) - perThread.get(r.thread_id)!]));
   const events = written.map((p) => {

@@ -131,7 +131,7 @@ describe('recordAuthorChange', () => {
       );
       expect(Number(await seqOf(t))).toBe(before.get(t)! + logged.length);
     }
-    // A member who wrote nothing: nothing announced, no statement but the read.
+    // A member who wrote nothing: nothing announced.
     const silent = await createMember(database.db);
     heard.length = 0;
     expect(await database.db.transaction().execute((tx) => recordAuthorChange(tx, silent.id))).toBe(0);
