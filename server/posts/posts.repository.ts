@@ -133,7 +133,12 @@ export async function upsertSearchDoc(db: Db, postId: string, doc: SearchDocumen
       folding = excluded.folding, doc = excluded.doc, joins = excluded.joins`.execute(db);
 }
 
-/** Flags a post's search row deleted or not (with the delete or restore, same transaction). */
-export async function setSearchDeleted(db: Db, postId: string, deleted: boolean): Promise<void> {
-  await db.updateTable('post_search').set({ deleted }).where('post_id', '=', postId).execute();
+/** Flags posts' search rows deleted or not (with the delete or restore, same transaction). */
+export async function setSearchDeleted(db: Db, postIds: string | readonly string[], deleted: boolean): Promise<void> {
+  const ids = typeof postIds === 'string' ? [postIds] : postIds;
+  await db
+    .updateTable('post_search')
+    .set({ deleted })
+    .where('post_id', '=', sql<string>`any(${ids}::bigint[])`)
+    .execute();
 }

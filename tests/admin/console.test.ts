@@ -330,6 +330,34 @@ describe('members', () => {
     expect((await app.client().get(`/t/${thread.id}`)).text).not.toContain('purged_one 的帖子');
   });
 
+  it('removes every post of an account at once, each marked as an admin’s deletion and gone from search, others’ posts left', async () => {
+    const gone: TestMember = await createMember(app.db, { name: 'prolific_one' });
+    const c = app.client();
+    await logInClient(c, gone);
+    const board = await createTestBoard(app.db);
+    const own = await postThread(c, board, '多產的主題', '內容');
+    const other = await postThread(admin(), board, '別人的主題', '內容');
+    const replies = [await postReply(c, other.id, '多產的跟帖一'), await postReply(c, own.id, '多產的跟帖二')];
+    const kept = await postReply(admin(), own.id, '管理員的跟帖');
+    expect((await admin().post('/api/admin/members/prolific_one/delete', { posts: 'remove' })).status).toBe(200);
+    const mine = [own.id, ...replies.map((r) => r.id)];
+    const rows = await app.db
+      .selectFrom('posts')
+      .leftJoin('post_search', 'post_search.post_id', 'posts.id')
+      .select(['posts.id', 'posts.deleted_at', 'posts.deleted_role', 'posts.deleted_reason', 'post_search.deleted as searchDeleted'])
+      .where('posts.id', 'in', [...mine, kept.id, other.id])
+      .execute();
+    for (const id of mine) {
+      expect(rows.find((r) => r.id === id)).toMatchObject({
+        deleted_role: 'admin',
+        deleted_reason: 'account deleted',
+        searchDeleted: true,
+      });
+      expect(rows.find((r) => r.id === id)!.deleted_at).not.toBeNull();
+    }
+    for (const id of [kept.id, other.id]) expect(rows.find((r) => r.id === id)).toMatchObject({ deleted_at: null, searchDeleted: false });
+  });
+
   it('makes a one-time reset link that works once', async () => {
     const lost = await createMember(app.db, { name: 'forgetful_one' });
     const made = await admin().post('/api/admin/members/forgetful_one/reset-link', {});
