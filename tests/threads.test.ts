@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import path from 'node:path';
 import { RUNTIME_THREAD_NICE_OFFSET, nicer } from '../server/threads';
 import { type TestDatabase, createTestDatabase } from './helpers/database';
-import { type ServerProcess, ROOT, startServerProcess } from './helpers/processes';
+import { type ServerProcess, ROOT, startServerProcess, statFields } from './helpers/processes';
 
 // The runtime's own threads (V8's helpers: garbage collection, compiling) below the event loop
 // (server/threads.ts), in a process that loads the module first, as the server does; the threads
@@ -23,8 +23,7 @@ interface Thread {
 
 /** A thread as /proc says it: fields after the name (which may hold spaces), [11] utime, [12] stime, [16] nice. */
 function thread(pid: number | 'self', tid: number | string): Thread {
-  const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(`${pid}/task/${tid}`);
   return { tid: Number(tid), nice: Number(fields[16]), cpu: Number(fields[11]) + Number(fields[12]) };
 }
 

@@ -8,6 +8,7 @@ import {
   createTestBoard,
   createThread,
   logInClient,
+  memberClient,
   postReply,
   postThread,
 } from '../factories';
@@ -241,9 +242,8 @@ describe('members', () => {
   });
 
   it("shows a member's new site role on their posts, in answers kept and tagged before (made admin, made a board's moderator)", async () => {
-    const rising: TestMember = await createMember(app.db, { name: 'promoted_one' });
     const c = app.client();
-    await logInClient(c, rising);
+    await memberClient(app.db, c, { name: 'promoted_one' });
     const board = await createTestBoard(app.db);
     const thread = await postThread(c, board, 'promoted_one 的帖子', '內容');
     const path = `/api/posts/${thread.id}`;
@@ -331,9 +331,8 @@ describe('members', () => {
   });
 
   it('removes every post of an account at once, each marked as an admin’s deletion and gone from search, others’ posts left', async () => {
-    const gone: TestMember = await createMember(app.db, { name: 'prolific_one' });
     const c = app.client();
-    await logInClient(c, gone);
+    await memberClient(app.db, c, { name: 'prolific_one' });
     const board = await createTestBoard(app.db);
     const own = await postThread(c, board, '多產的主題', '內容');
     const other = await postThread(admin(), board, '別人的主題', '內容');

@@ -106,3 +106,12 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * The fields of a /proc stat file (`/proc/<path>/stat`) after the name, which may hold spaces:
+ * [0] is field 3 (the state), [11] utime, [12] stime, [16] the nice value.
+ */
+export function statFields(path: string): string[] {
+  const text = readFileSync(`/proc/${path}/stat`, 'latin1');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}

@@ -3,6 +3,7 @@ import { availableParallelism, getPriority } from 'node:os';
 import sharp from 'sharp';
 import { decodesAtOnce, processImage } from '../../server/uploads/uploads.images';
 import { SWEEP_MS, imageThreadNiceness, lowerImageThreads } from '../../server/uploads/uploads.priority';
+import { statFields } from '../helpers/processes';
 import { phoneJpeg } from './images';
 
 /** This process's threads by name, with each one's nice value (field 19 of /proc/…/stat). */
@@ -10,10 +11,7 @@ function threads(): { tid: number; name: string; nice: number }[] {
   return readdirSync('/proc/self/task').flatMap((tid) => {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim();
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
-      // The name in parentheses may hold spaces: count fields after its closing parenthesis.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return [{ tid: Number(tid), name, nice: Number(fields[16]) }];
+      return [{ tid: Number(tid), name, nice: Number(statFields(`self/task/${tid}`)[16]) }];
     } catch {
       return [];
     }
@@ -33,8 +31,7 @@ describe('image work below the event loop', () => {
     expect(vips.map((t) => t.nice)).toEqual(vips.map(() => imageThreadNiceness(own)));
     if (own < 19) expect(imageThreadNiceness(own)).toBeGreaterThan(own);
     // The main thread (its id is the process id) keeps the process's priority.
-    const main = readFileSync('/proc/self/stat', 'latin1');
-    expect(Number(main.slice(main.lastIndexOf(')') + 2).split(' ')[16])).toBe(own);
+    expect(Number(statFields('self')[16])).toBe(own);
     expect(after.filter((t) => !t.name.startsWith('libvips')).every((t) => t.nice === own)).toBe(true);
     // Nothing left to lower: each thread is looked at once.
     expect(lowerImageThreads()).toBe(0);

@@ -6,6 +6,7 @@ import { uploadTempDir } from '../../server/uploads/uploads.receive';
 import { imageThreadNiceness } from '../../server/uploads/uploads.priority';
 import { type ImageWorker, createImageWorker } from '../../server/uploads/uploads.worker';
 import { type TestApp, startTestApp } from '../helpers/app';
+import { statFields } from '../helpers/processes';
 import { createMember, logInClient } from '../factories';
 import { heicLike, noisyJpeg, phoneJpeg, pngBomb, upload } from './images';
 
@@ -16,19 +17,13 @@ import { heicLike, noisyJpeg, phoneJpeg, pngBomb, upload } from './images';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'dist', 'server', 'uploads', 'uploads.worker.child.js');
 
-/** Fields of /proc/<path>/stat after the name (which may hold spaces): [0] is field 3, the state. */
-function stat(path: string): string[] {
-  const text = readFileSync(`/proc/${path}/stat`, 'latin1');
-  return text.slice(text.lastIndexOf(')') + 2).split(' ');
-}
-
 /** The nice value of each thread of a process (field 19 of /proc/<pid>/task/<tid>/stat). */
 function niceness(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).map((tid) => Number(stat(`${pid}/task/${tid}`)[16]));
+  return readdirSync(`/proc/${pid}/task`).map((tid) => Number(statFields(`${pid}/task/${tid}`)[16]));
 }
 
 /** A process's session id (field 6 of its stat). */
-const sessionOf = (pid: number | 'self') => Number(stat(String(pid))[3]);
+const sessionOf = (pid: number | 'self') => Number(statFields(String(pid))[3]);
 
 const workers: ImageWorker[] = [];
 const apps: TestApp[] = [];
@@ -93,7 +88,7 @@ describe('the image worker', () => {
     const { rows } = await sql<{ pid: number }>`
       select pid from pg_stat_activity where application_name = 'gentie-images' and datname = current_database()`.execute(app.db);
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.map((r) => Number(stat(String(r.pid))[16]))).toEqual(rows.map(() => imageThreadNiceness(getPriority())));
+    expect(rows.map((r) => Number(statFields(String(r.pid))[16]))).toEqual(rows.map(() => imageThreadNiceness(getPriority())));
   });
 
   it('refuses what the server would, with the same answer in the reader’s script', async () => {
